@@ -1,0 +1,46 @@
+/**
+ * The one error catalogue (错误目录). Every error duban reports has a stable code, a developer
+ * message and a zh-CN message for users. Codes are never reused or renamed. The domain never
+ * speaks HTTP: adapters/http maps codes to status codes.
+ *
+ * Add new codes at the end of the section of your area; keep the `DUBAN_ERR_` prefix.
+ */
+export const catalogue = {
+  // ── input / extraction ───────────────────────────────────────────────
+  DUBAN_ERR_INPUT_EMPTY: { en: 'the file is empty', zh: '文件为空' },
+  DUBAN_ERR_INPUT_BINARY: { en: 'the file is binary, not a text document', zh: '文件是二进制数据，不是文本文档' },
+  DUBAN_ERR_INPUT_TOO_LARGE: { en: 'the file is larger than the limit', zh: '文件超过大小限制' },
+  DUBAN_ERR_INPUT_ENCODING: { en: 'the file is neither UTF-8 nor GBK/GB18030 text', zh: '文件编码既不是 UTF-8 也不是 GBK/GB18030' },
+  DUBAN_ERR_INPUT_FORMAT: { en: 'the file is not a readable document of its stated type', zh: '文件内容与其类型不符，无法读取' },
+  DUBAN_ERR_INPUT_NOT_FOUND: { en: 'the file does not exist or cannot be read', zh: '文件不存在或无法读取' },
+  // ── generic request validation ───────────────────────────────────────
+  DUBAN_ERR_VALIDATION: { en: 'the request is not valid', zh: '请求参数不合法' },
+  DUBAN_ERR_NOT_FOUND: { en: 'no such record', zh: '记录不存在' },
+  DUBAN_ERR_CONFLICT: { en: 'the record was changed or already exists', zh: '记录已变更或已存在' },
+} as const satisfies Record<string, { en: string; zh: string }>
+
+/** A code from the catalogue. */
+export type ErrorCode = keyof typeof catalogue
+
+/** The single error type of the domain and use-cases: a catalogued code plus specifics. */
+export class DubanError extends Error {
+  readonly code: ErrorCode
+  /** Where the problem is: a file, a line, a field path. Shown to the user. */
+  readonly where: string | undefined
+  readonly details: Readonly<Record<string, unknown>> | undefined
+
+  constructor(code: ErrorCode, detail?: string, opts?: { where?: string; details?: Record<string, unknown> }) {
+    const base = catalogue[code].en
+    super(detail ? `${base}: ${detail}` : base)
+    this.name = 'DubanError'
+    this.code = code
+    this.where = opts?.where
+    this.details = opts?.details
+  }
+
+  /** The zh-CN message for a person, with the specifics appended. */
+  get userMessage(): string {
+    const zh = catalogue[this.code].zh
+    return this.where ? `${zh}（${this.where}）` : zh
+  }
+}
