@@ -1,0 +1,43 @@
+/** A PostgreSQL server through `pg`, used when DATABASE_URL is set. */
+import pg from 'pg'
+import type { Db, Queryable } from './db.ts'
+
+// Return bigint/numeric as numbers where safe and dates as ISO text, as PGlite does for our columns.
+pg.types.setTypeParser(20, (v) => Number(v)) // int8
+pg.types.setTypeParser(1700, (v) => Number(v)) // numeric
+
+/** Opens a pool on a connection string. */
+export async function openPg(connectionString: string): Promise<Db> {
+  const pool = new pg.Pool({ connectionString, max: 10 })
+  // Fail fast with a clear message when the server does not answer.
+  const client = await pool.connect()
+  client.release()
+  return {
+    dialect: 'pg',
+    async query<T>(sql: string, params?: readonly unknown[]) {
+      const res = await pool.query(sql, params as unknown[] | undefined)
+      return { rows: res.rows as T[] }
+    },
+    async transaction<T>(fn: (tx: Queryable) => Promise<T>): Promise<T> {
+      const c = await pool.connect()
+      try {
+        await c.query('BEGIN')
+        const tx: Queryable = {
+          async query<R>(sql: string, params?: readonly unknown[]) {
+            const res = await c.query(sql, params as unknown[] | undefined)
+            return { rows: res.rows as R[] }
+          },
+        }
+        const out = await fn(tx)
+        await c.query('COMMIT')
+        return out
+      } catch (e) {
+        await c.query('ROLLBACK').catch(() => undefined)
+        throw e
+      } finally {
+        c.release()
+      }
+    },
+    close: () => pool.end(),
+  }
+}

@@ -1,0 +1,26 @@
+/** PGlite (embedded PostgreSQL in WASM) behind the Db interface; the default, no server needed. */
+import { PGlite } from '@electric-sql/pglite'
+import type { Db, Queryable } from './db.ts'
+
+/**
+ * Opens PGlite on a data directory (created if missing) or in memory when dataDir is undefined.
+ * Writes go through to the data directory before a query resolves, so an acknowledged write
+ * survives the process being killed.
+ */
+export async function openPglite(dataDir?: string): Promise<Db> {
+  const pg = dataDir ? new PGlite(dataDir) : new PGlite()
+  await pg.waitReady
+  const wrap = (q: { query: PGlite['query'] }): Queryable => ({
+    async query<T>(sql: string, params?: readonly unknown[]) {
+      const res = await q.query<T>(sql, params as unknown[] | undefined)
+      return { rows: res.rows }
+    },
+  })
+  const self = wrap(pg)
+  return {
+    dialect: 'pglite',
+    query: self.query,
+    transaction: (fn) => pg.transaction((tx) => fn(wrap(tx))),
+    close: () => pg.close(),
+  }
+}
