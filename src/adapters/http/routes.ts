@@ -1,0 +1,13 @@
+/**
+ * Every area's route plugin, registered under /api by server.ts. Add one line per area.
+ * A plugin file is `<noun>.routes.ts` with `export default async function (app, { deps })`.
+ */
+import type { FastifyPluginAsync } from 'fastify'
+import type { AppDeps } from '../../app/deps.ts'
+
+export type RoutePlugin = FastifyPluginAsync<{ deps: AppDeps }>
+
+/** Lazily imported so one broken area does not hide the others' type errors. */
+export const routePlugins: readonly (() => Promise<{ default: RoutePlugin }>)[] = [
+  // () => import('./auth.routes.ts'),
+]
