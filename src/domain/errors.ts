@@ -17,6 +17,11 @@ export const catalogue = {
   DUBAN_ERR_VALIDATION: { en: 'the request is not valid', zh: '请求参数不合法' },
   DUBAN_ERR_NOT_FOUND: { en: 'no such record', zh: '记录不存在' },
   DUBAN_ERR_CONFLICT: { en: 'the record was changed or already exists', zh: '记录已变更或已存在' },
+  // ── calendar (工作日 / 调休) ─────────────────────────────────────────────
+  DUBAN_ERR_CALENDAR_INVALID: { en: 'the working-day calendar data is not valid', zh: '工作日历数据不合法' },
+  DUBAN_ERR_CALENDAR_DATE: { en: 'not a valid date or time (YYYY-MM-DD, ISO 8601)', zh: '日期或时间格式不正确（应为 YYYY-MM-DD 或 ISO 8601）' },
+  DUBAN_ERR_CALENDAR_RANGE: { en: 'a calendar argument is out of range', zh: '日历计算参数超出范围' },
+  DUBAN_ERR_CALENDAR_DEADLINE_UNRESOLVED: { en: 'the deadline lacks the year or month needed to fix a date', zh: '完成时限缺少年份或月份，无法确定具体日期' },
 } as const satisfies Record<string, { en: string; zh: string }>
 
 /** A code from the catalogue. */
