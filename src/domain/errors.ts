@@ -17,6 +17,13 @@ export const catalogue = {
   DUBAN_ERR_VALIDATION: { en: 'the request is not valid', zh: '请求参数不合法' },
   DUBAN_ERR_NOT_FOUND: { en: 'no such record', zh: '记录不存在' },
   DUBAN_ERR_CONFLICT: { en: 'the record was changed or already exists', zh: '记录已变更或已存在' },
+  DUBAN_ERR_BODY_TOO_LARGE: { en: 'the request body is larger than the limit', zh: '请求内容超过大小限制' },
+  // ── platform: auth, users, units, audit ─────────────────────────────
+  DUBAN_ERR_UNAUTHENTICATED: { en: 'not signed in or the session has expired', zh: '未登录或登录已过期' },
+  DUBAN_ERR_FORBIDDEN: { en: 'the signed-in user may not do this', zh: '当前用户无权执行此操作' },
+  DUBAN_ERR_LOGIN_FAILED: { en: 'unknown user name or wrong password', zh: '用户名或密码错误' },
+  DUBAN_ERR_UNIT_IMPORT: { en: 'the unit file has errors; nothing was imported', zh: '单位文件有错误，未导入任何数据' },
+  DUBAN_ERR_AUDIT_CHAIN_BROKEN: { en: 'the audit log hash chain is broken', zh: '审计日志哈希链校验失败' },
   // ── calendar (工作日 / 调休) ─────────────────────────────────────────────
   DUBAN_ERR_CALENDAR_INVALID: { en: 'the working-day calendar data is not valid', zh: '工作日历数据不合法' },
   DUBAN_ERR_CALENDAR_DATE: { en: 'not a valid date or time (YYYY-MM-DD, ISO 8601)', zh: '日期或时间格式不正确（应为 YYYY-MM-DD 或 ISO 8601）' },
