@@ -1,0 +1,61 @@
+/**
+ * Office documents (Word .docx/.doc, PDF) to plain text, one paragraph per line. Each reader
+ * turns its library's failure into DUBAN_ERR_INPUT_FORMAT so a damaged or mislabelled file is
+ * one clear error, not a stack trace.
+ */
+import JSZip from 'jszip'
+import mammoth from 'mammoth'
+import { PDFParse } from 'pdf-parse'
+import WordExtractor from 'word-extractor'
+import { DubanError } from '../../domain/errors.ts'
+
+/** The text of a .docx (Office Open XML) file; refuses a zip that holds no Word document. */
+export async function docxToText(bytes: Buffer): Promise<string> {
+  let zip: JSZip
+  try {
+    zip = await JSZip.loadAsync(bytes)
+  } catch (e) {
+    throw new DubanError('DUBAN_ERR_INPUT_FORMAT', `not a readable zip archive (${reason(e)})`)
+  }
+  if (!zip.file('word/document.xml')) {
+    const names = Object.keys(zip.files).slice(0, 3).join(', ')
+    const kind = zip.file('xl/workbook.xml') ? 'an Excel workbook' : zip.file('ppt/presentation.xml') ? 'a PowerPoint file' : `a zip of ${names || 'nothing'}`
+    throw new DubanError('DUBAN_ERR_INPUT_FORMAT', `a zip archive without word/document.xml (${kind}), not a Word document`)
+  }
+  try {
+    const { value } = await mammoth.extractRawText({ buffer: bytes })
+    // mammoth ends every paragraph with a blank line; one paragraph per line reads like the
+    // plain-text plans, and empty paragraphs stay as blank lines.
+    return value.replace(/\n\n/g, '\n').trimEnd()
+  } catch (e) {
+    throw new DubanError('DUBAN_ERR_INPUT_FORMAT', `the Word document cannot be read (${reason(e)})`)
+  }
+}
+
+/** The body text of a legacy .doc (OLE compound) file. */
+export async function docToText(bytes: Buffer): Promise<string> {
+  try {
+    const doc = await new WordExtractor().extract(bytes)
+    return doc.getBody().replace(/\r\n?/g, '\n').trimEnd()
+  } catch (e) {
+    throw new DubanError('DUBAN_ERR_INPUT_FORMAT', `not a readable Word 97–2003 document (${reason(e)})`)
+  }
+}
+
+/** The text of a PDF's text layer, pages joined by line breaks; a scanned PDF has none. */
+export async function pdfToText(bytes: Buffer): Promise<string> {
+  const parser = new PDFParse({ data: new Uint8Array(bytes), verbosity: 0 })
+  try {
+    const result = await parser.getText({ pageJoiner: '' })
+    return result.text.replace(/\r\n?/g, '\n').trimEnd()
+  } catch (e) {
+    throw new DubanError('DUBAN_ERR_INPUT_FORMAT', `the PDF cannot be read (${reason(e)})`)
+  } finally {
+    await parser.destroy().catch(() => undefined)
+  }
+}
+
+function reason(e: unknown): string {
+  const msg = e instanceof Error ? e.message : String(e)
+  return msg.split('\n')[0]!.slice(0, 160)
+}

@@ -1,0 +1,158 @@
+/**
+ * Reading an input document (读取输入): a file path or `-` for stdin to decoded text, whatever
+ * the container (plain text, saved web page, Word, PDF). Size is checked before reading, so a
+ * file over the limit is refused without loading it.
+ */
+import { open, stat } from 'node:fs/promises'
+import { basename } from 'node:path'
+import type { Readable } from 'node:stream'
+import { DubanError } from '../../domain/errors.ts'
+import { decodeText } from './decode-text.ts'
+import { declaredCharset, htmlToText } from './html-text.ts'
+import { docToText, docxToText, pdfToText } from './office-text.ts'
+import { claimedFormat, sniff, type InputFormat } from './sniff-format.ts'
+
+export type { InputFormat } from './sniff-format.ts'
+
+/** A document read from disk or stdin, ready for extractPlan. */
+export interface InputText {
+  /** Base name of the file (`stdin` for `-`), as ExtractionResult.file and gold `file` want it. */
+  readonly file: string
+  readonly text: string
+  /** How the bytes were decoded: utf-8, gb18030, utf-16le/be, or the container (docx, pdf…). */
+  readonly encoding: string
+  readonly format: InputFormat
+  /** Size of the input in bytes. */
+  readonly bytes: number
+}
+
+/** Default size limit: 20 MB. */
+export const DEFAULT_MAX_SIZE = 20 * 1024 * 1024
+
+/** Reads `source` (a path, or `-` for stdin); throws DubanError for every unreadable input. */
+export async function readInput(
+  source: string,
+  opts: { maxSize?: number; stdin?: Readable } = {},
+): Promise<InputText> {
+  const maxSize = opts.maxSize ?? DEFAULT_MAX_SIZE
+  const isStdin = source === '-'
+  const bytes = isStdin ? await readStream(opts.stdin ?? process.stdin, maxSize) : await readFileLimited(source, maxSize)
+  const file = isStdin ? 'stdin' : basename(source)
+  return fromBytes(bytes, file, isStdin ? null : claimedFormat(source))
+}
+
+/** Decodes bytes already in memory (used by readInput and by HTTP uploads). */
+export async function fromBytes(bytes: Buffer, file: string, claimed: InputFormat | null = claimedFormat(file)): Promise<InputText> {
+  if (bytes.length === 0) throw new DubanError('DUBAN_ERR_INPUT_EMPTY')
+  const sniffed = sniff(bytes)
+  const base = { file, bytes: bytes.length }
+  let result: InputText
+  switch (sniffed) {
+    case 'zip':
+      result = { ...base, text: await docxToText(bytes), encoding: 'docx', format: 'docx' }
+      break
+    case 'ole':
+      result = { ...base, text: await docToText(bytes), encoding: 'doc', format: 'doc' }
+      break
+    case 'pdf':
+      result = { ...base, text: await pdfToText(bytes), encoding: 'pdf', format: 'pdf' }
+      break
+    case 'html': {
+      const { text, encoding } = decodeText(bytes, declaredCharset(bytes))
+      result = { ...base, text: htmlToText(text), encoding, format: 'html' }
+      break
+    }
+    case 'text': {
+      if (claimed === 'docx' || claimed === 'doc' || claimed === 'pdf') {
+        const sig = claimed === 'pdf' ? '%PDF' : claimed === 'docx' ? 'zip (PK)' : 'OLE (D0 CF 11 E0)'
+        throw new DubanError('DUBAN_ERR_INPUT_FORMAT', `named .${claimed} but has no ${sig} signature`)
+      }
+      const { text, encoding } = decodeText(bytes)
+      // A page saved with an odd start (a BOM, a comment) but named .html is still a page.
+      const html = claimed === 'html' && /<(p|div|br|body)[\s>/]/i.test(text.slice(0, 65536))
+      result = { ...base, text: html ? htmlToText(text) : text, encoding, format: html ? 'html' : 'text' }
+      break
+    }
+  }
+  if (result.text.trim() === '') {
+    throw new DubanError('DUBAN_ERR_INPUT_EMPTY', result.format === 'text' ? 'only white space' : `no text in the ${result.format} document`)
+  }
+  return result
+}
+
+async function readFileLimited(path: string, maxSize: number): Promise<Buffer> {
+  let size: number
+  try {
+    const st = await stat(path)
+    if (st.isDirectory()) throw new DubanError('DUBAN_ERR_INPUT_NOT_FOUND', 'is a directory')
+    size = st.size
+  } catch (e) {
+    throw asNotFound(e)
+  }
+  if (size > maxSize) throw tooLarge(size, maxSize)
+  // Read through a handle and stop at the limit: the file may grow between stat and read.
+  let handle
+  try {
+    handle = await open(path, 'r')
+  } catch (e) {
+    throw asNotFound(e)
+  }
+  try {
+    const chunks: Buffer[] = []
+    let total = 0
+    for (;;) {
+      const chunk = Buffer.allocUnsafe(Math.min(1024 * 1024, maxSize + 1 - total))
+      const { bytesRead } = await handle.read(chunk, 0, chunk.length, null)
+      if (bytesRead === 0) break
+      total += bytesRead
+      chunks.push(chunk.subarray(0, bytesRead))
+      if (total > maxSize) throw tooLarge(total, maxSize)
+    }
+    return Buffer.concat(chunks, total)
+  } finally {
+    await handle.close()
+  }
+}
+
+async function readStream(stream: Readable, maxSize: number): Promise<Buffer> {
+  const chunks: Buffer[] = []
+  let total = 0
+  for await (const chunk of stream) {
+    const buf = typeof chunk === 'string' ? Buffer.from(chunk) : (chunk as Buffer)
+    total += buf.length
+    if (total > maxSize) {
+      stream.destroy()
+      throw tooLarge(total, maxSize, true)
+    }
+    chunks.push(buf)
+  }
+  return Buffer.concat(chunks, total)
+}
+
+function tooLarge(size: number, maxSize: number, atLeast = false): DubanError {
+  return new DubanError('DUBAN_ERR_INPUT_TOO_LARGE', `${atLeast ? 'more than ' : ''}${formatBytes(size)} > limit ${formatBytes(maxSize)}`, {
+    details: { size, maxSize },
+  })
+}
+
+function asNotFound(e: unknown): DubanError {
+  if (e instanceof DubanError) return e
+  const code = (e as NodeJS.ErrnoException).code
+  const why = code === 'ENOENT' ? 'no such file' : code === 'EACCES' ? 'permission denied' : code ?? String(e)
+  return new DubanError('DUBAN_ERR_INPUT_NOT_FOUND', why)
+}
+
+/** `20971520` → `20.0 MB`. */
+export function formatBytes(n: number): string {
+  if (n >= 1024 * 1024) return `${(n / 1024 / 1024).toFixed(1)} MB`
+  if (n >= 1024) return `${(n / 1024).toFixed(1)} KB`
+  return `${n} B`
+}
+
+/** Parses a size such as `20MB`, `500k`, `1048576`; null when it is not one. */
+export function parseSize(s: string): number | null {
+  const m = /^\s*(\d+(?:\.\d+)?)\s*([kmg]?)i?b?\s*$/i.exec(s)
+  if (!m) return null
+  const mult = { '': 1, k: 1024, m: 1024 ** 2, g: 1024 ** 3 }[m[2]!.toLowerCase() as '' | 'k' | 'm' | 'g']
+  return Math.floor(Number(m[1]) * mult)
+}
