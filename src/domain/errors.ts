@@ -29,6 +29,16 @@ export const catalogue = {
   DUBAN_ERR_CALENDAR_DATE: { en: 'not a valid date or time (YYYY-MM-DD, ISO 8601)', zh: '日期或时间格式不正确（应为 YYYY-MM-DD 或 ISO 8601）' },
   DUBAN_ERR_CALENDAR_RANGE: { en: 'a calendar argument is out of range', zh: '日历计算参数超出范围' },
   DUBAN_ERR_CALENDAR_DEADLINE_UNRESOLVED: { en: 'the deadline lacks the year or month needed to fix a date', zh: '完成时限缺少年份或月份，无法确定具体日期' },
+  // ── workflow engine (流转) ─────────────────────────────────────────────
+  DUBAN_ERR_TRANSITION_NOT_ALLOWED: { en: 'the event is not declared for the item\'s current state', zh: '当前状态下不能执行该操作' },
+  DUBAN_ERR_ROLE_NOT_ALLOWED: { en: 'none of the actor\'s roles may take this event', zh: '您的角色无权执行该操作' },
+  DUBAN_ERR_NOT_ASSIGNEE: { en: 'the actor does not stand in the required relation to the item (unit or creator)', zh: '该事项不由您或您所在单位办理' },
+  DUBAN_ERR_FIELD_REQUIRED: { en: 'a required field is missing', zh: '缺少必填项' },
+  DUBAN_ERR_FIELD_INVALID: { en: 'a field has the wrong type or format', zh: '填写内容格式不正确' },
+  DUBAN_ERR_GUARD_FAILED: { en: 'a condition of this event is not met', zh: '不满足办理条件' },
+  DUBAN_ERR_KIND_VERSION_MISMATCH: { en: 'the item was started under another kind or kind version', zh: '事项类型或版本不一致' },
+  DUBAN_ERR_KIND_INVALID: { en: 'the kind definition is invalid', zh: '事项类型定义有误' },
+  DUBAN_ERR_KIND_UNKNOWN: { en: 'no such kind or kind version is registered', zh: '未知的事项类型或版本' },
 } as const satisfies Record<string, { en: string; zh: string }>
 
 /** A code from the catalogue. */
