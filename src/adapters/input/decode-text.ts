@@ -32,7 +32,7 @@ export function decodeText(bytes: Uint8Array, charsetHint?: string | null): Deco
   // Valid UTF-8 with multi-byte text is UTF-8 whatever a page declares: browsers save pages
   // as UTF-8 and often leave the old <meta charset="gb2312"> in place.
   const utf8 = strictUtf8(buf)
-  if (utf8 !== null) return finish(buf, 'utf-8', utf8)
+  if (utf8 !== null && !isGbkInDisguise(utf8, buf)) return finish(buf, 'utf-8', utf8)
   const hint = charsetHint ? normaliseCharset(charsetHint) : null
   if (hint === 'other') {
     throw new DubanError('DUBAN_ERR_INPUT_ENCODING', `the page declares charset ${charsetHint}`)
@@ -43,7 +43,7 @@ export function decodeText(bytes: Uint8Array, charsetHint?: string | null): Deco
   }
 
   const sample = buf.subarray(0, SAMPLE)
-  const verdict = bestGuess(sample)
+  const verdict = utf8 !== null ? 'gb18030' : bestGuess(sample)
   if (verdict === 'utf-8') {
     // Mostly UTF-8 with a few broken sequences (a truncated scrape): keep it, with U+FFFD.
     const text = new TextDecoder('utf-8').decode(buf)
@@ -140,20 +140,17 @@ function gb2312Share(sample: Buffer): number {
 function refuseBinary(buf: Buffer): void {
   const sample = buf.subarray(0, SAMPLE)
   let nul = 0
-  let nulEven = 0
   let control = 0
   for (let i = 0; i < sample.length; i++) {
     const b = sample[i]!
     if (b === 0) {
       nul++
-      if (i % 2 === 0) nulEven++
     } else if (b < 0x20 && b !== 0x09 && b !== 0x0a && b !== 0x0d && b !== 0x0c && b !== 0x0b && b !== 0x1b && b !== 0x1a) {
       control++
     }
   }
   if (nul > 0) {
-    const skew = Math.max(nulEven, nul - nulEven) / nul
-    if (nul >= sample.length / 20 && skew >= 0.9 && control <= sample.length / 100) {
+    if (looksLikeUtf16(sample)) {
       throw new DubanError('DUBAN_ERR_INPUT_ENCODING', 'looks like UTF-16 without a byte-order mark')
     }
     throw new DubanError('DUBAN_ERR_INPUT_BINARY', `${nul} NUL bytes in the first ${sample.length} bytes`)
@@ -161,6 +158,40 @@ function refuseBinary(buf: Buffer): void {
   if (control > Math.max(8, sample.length / 100)) {
     throw new DubanError('DUBAN_ERR_INPUT_BINARY', `${control} control bytes in the first ${sample.length} bytes`)
   }
+}
+
+/** True when the bytes read as UTF-16 (either order) give printable Chinese or ASCII text. */
+function looksLikeUtf16(sample: Buffer): boolean {
+  const even = sample.subarray(0, sample.length - (sample.length % 2))
+  return (['utf16le', 'utf16be'] as const).some((enc) => {
+    const text = enc === 'utf16le' ? even.toString('utf16le') : Buffer.from(even).swap16().toString('utf16le')
+    let printable = 0
+    for (const ch of text) {
+      const c = ch.codePointAt(0)!
+      if (
+        (c >= 0x20 && c < 0x7f) || c === 0x0a || c === 0x0d || c === 0x09 ||
+        (c >= 0x4e00 && c <= 0x9fff) || (c >= 0x3000 && c <= 0x303f) || (c >= 0xff00 && c <= 0xffef)
+      ) printable++
+    }
+    return text.length > 0 && printable / text.length >= 0.95
+  })
+}
+
+/**
+ * True when bytes that are valid UTF-8 are really short GBK text: GBK pairs such as `通知`
+ * (CD A8 D6 AA) happen to be valid two-byte UTF-8 sequences, decoding to combining marks and
+ * Hebrew or Cyrillic letters. Real UTF-8 Chinese has three-byte characters; a Western text
+ * would have Latin letters with accents.
+ */
+function isGbkInDisguise(utf8: string, buf: Buffer): boolean {
+  let nonAscii = 0
+  for (let i = 0; i < utf8.length; i++) {
+    const c = utf8.charCodeAt(i)
+    if (c < 0x80) continue
+    if (c >= 0x800 || (c >= 0xa0 && c <= 0x24f)) return false
+    nonAscii++
+  }
+  return nonAscii > 0 && gb2312Share(buf.subarray(0, SAMPLE)) >= 0.9 && cleanDecode(buf, 'gb18030') !== null
 }
 
 function hasControlChars(text: string): boolean {
