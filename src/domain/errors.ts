@@ -13,6 +13,7 @@ export const catalogue = {
   DUBAN_ERR_INPUT_ENCODING: { en: 'the file is neither UTF-8 nor GBK/GB18030 text', zh: '文件编码既不是 UTF-8 也不是 GBK/GB18030' },
   DUBAN_ERR_INPUT_FORMAT: { en: 'the file is not a readable document of its stated type', zh: '文件内容与其类型不符，无法读取' },
   DUBAN_ERR_INPUT_NOT_FOUND: { en: 'the file does not exist or cannot be read', zh: '文件不存在或无法读取' },
+  DUBAN_ERR_OUTPUT_WRITE: { en: 'the output file could not be written', zh: '无法写入输出文件' },
   // ── generic request validation ───────────────────────────────────────
   DUBAN_ERR_VALIDATION: { en: 'the request is not valid', zh: '请求参数不合法' },
   DUBAN_ERR_NOT_FOUND: { en: 'no such record', zh: '记录不存在' },
