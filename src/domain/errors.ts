@@ -25,6 +25,7 @@ export const catalogue = {
   DUBAN_ERR_LOGIN_FAILED: { en: 'unknown user name or wrong password', zh: '用户名或密码错误' },
   DUBAN_ERR_UNIT_IMPORT: { en: 'the unit file has errors; nothing was imported', zh: '单位文件有错误，未导入任何数据' },
   DUBAN_ERR_AUDIT_CHAIN_BROKEN: { en: 'the audit log hash chain is broken', zh: '审计日志哈希链校验失败' },
+  DUBAN_ERR_INTERNAL: { en: 'internal error', zh: '服务器内部错误' },
   // ── calendar (工作日 / 调休) ─────────────────────────────────────────────
   DUBAN_ERR_CALENDAR_INVALID: { en: 'the working-day calendar data is not valid', zh: '工作日历数据不合法' },
   DUBAN_ERR_CALENDAR_DATE: { en: 'not a valid date or time (YYYY-MM-DD, ISO 8601)', zh: '日期或时间格式不正确（应为 YYYY-MM-DD 或 ISO 8601）' },
