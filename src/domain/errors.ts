@@ -41,6 +41,13 @@ export const catalogue = {
   DUBAN_ERR_KIND_VERSION_MISMATCH: { en: 'the item was started under another kind or kind version', zh: '事项类型或版本不一致' },
   DUBAN_ERR_KIND_INVALID: { en: 'the kind definition is invalid', zh: '事项类型定义有误' },
   DUBAN_ERR_KIND_UNKNOWN: { en: 'no such kind or kind version is registered', zh: '未知的事项类型或版本' },
+  // ── plans and items (工作要点导入 / 台账) ───────────────────────────────
+  DUBAN_ERR_PLAN_STATUS_CONFLICT: { en: 'the plan is no longer a draft', zh: '该计划已确认或已废弃，不能再修改' },
+  DUBAN_ERR_PLAN_INCOMPLETE: { en: 'an included item lacks a unit or has a unit not yet mapped', zh: '有拟立项任务缺少责任单位或单位尚未匹配' },
+  DUBAN_ERR_PLAN_EMPTY: { en: 'no item is included for the ledger', zh: '没有选入台账的任务' },
+  DUBAN_ERR_ITEM_VERSION_CONFLICT: { en: 'the item was changed by someone else; reload and try again', zh: '事项已被他人修改，请刷新后重试' },
+  DUBAN_ERR_DUE_NOT_WORKING_DAY: { en: 'the due date falls on a non-working day', zh: '完成时间不能设在节假日或休息日' },
+  DUBAN_ERR_ATTACHMENT_TOO_LARGE: { en: 'an attachment is larger than the limit', zh: '附件超过大小限制' },
 } as const satisfies Record<string, { en: string; zh: string }>
 
 /** A code from the catalogue. */
