@@ -1,13 +1,35 @@
 /**
- * The plan reader's entry point: raw decoded text in, documents and items out. Pure.
- * PLACEHOLDER until the structure and item steps land.
+ * The plan reader's entry point (读取计划): raw decoded text in, documents and items out. Pure.
+ * Cleans the text, cuts it into paragraphs, splits documents, builds each outline and extracts
+ * the items with their units, due dates and targets.
  */
 import { clean } from './clean/index.ts'
-import type { ExtractionResult } from './extraction.types.ts'
+import type { ExtractedDocument, ExtractionResult } from './extraction.types.ts'
+import { extractItems } from './items/items.ts'
 import { fromRaw } from './mapped-text.ts'
+import { splitDocuments } from './structure/documents.ts'
+import { readMetadata, titleYear } from './structure/metadata.ts'
+import { buildOutline } from './structure/outline.ts'
+import { toParagraphs } from './structure/paragraphs.ts'
 
 /** Reads one decoded file: cleans it, splits documents, parses the outline and extracts items. */
 export function extractPlan(raw: string, opts: { file: string; encoding: string }): ExtractionResult {
-  const { report } = clean(fromRaw(raw))
-  return { file: opts.file, encoding: opts.encoding, documents: [], cleaning: report }
+  const { text, report } = clean(fromRaw(raw))
+  const ps = toParagraphs(text)
+  const documents: ExtractedDocument[] = []
+  for (const span of splitDocuments(ps)) {
+    if (span.end <= span.start) continue
+    const outline = buildOutline(ps, span.bodyStart, span.end)
+    const items = extractItems(ps, span.bodyStart, span.end, outline)
+    const meta = readMetadata(ps, span.start, span.end)
+    documents.push({
+      title: span.title,
+      ...meta,
+      year: titleYear(span.title),
+      firstLine: ps[span.start]!.line,
+      lastLine: ps[span.end - 1]!.lastLine,
+      items,
+    })
+  }
+  return { file: opts.file, encoding: opts.encoding, documents, cleaning: report }
 }

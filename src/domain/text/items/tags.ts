@@ -1,0 +1,165 @@
+/**
+ * Responsibility tags (责任分工): `(牵头单位:…;配合单位:…。完成时间:…)`, `[牵头单位:…]`,
+ * `(牵头处室:…,协同处室:…)`, a `责任单位:…` line, and untitled tags such as
+ * `(新区民政局等有关部门落实)` or `(市发改委牵头,市财政局配合)`.
+ */
+import type { UnitRole } from '../extraction.types.ts'
+import { squeeze } from '../structure/normalize.ts'
+import { splitUnits, stripFillers, UNIT_END } from './units.ts'
+
+/** What one or more tags say. */
+export interface TagContent {
+  readonly lead: string[]
+  readonly responsible: string[]
+  readonly cooperating: string[]
+  /** Texts of `完成时间:` segments, read loosely as due dates. */
+  readonly due: string[]
+}
+
+const LEAD_T = ['牵头单位', '牵头部门', '牵头处室', '牵头科室', '牵头股室', '牵头责任单位', '主办单位', '牽頭單位', '牽頭部門', '牽頭處室', '牵头']
+const RESP_T = ['责任单位', '责任科室', '责任部门', '责任处室', '责任股室', '负责单位', '负责部门', '实施单位', '責任單位', '責任科室', '責任部門', '負責單位']
+const COOP_T = ['配合单位', '配合部门', '配合处室', '配合科室', '协同处室', '协同单位', '协同部门', '协办单位', '参与单位', '参加单位', '配合單位', '協同處室', '協辦單位', '參與單位']
+const TIME_T = ['完成时间', '完成时限', '完成期限', '时间节点', '时限要求', '时间要求', '完成時間', '時間節點']
+
+const roleOf = new Map<string, UnitRole | 'due'>()
+for (const t of LEAD_T) roleOf.set(t, 'lead')
+for (const t of RESP_T) roleOf.set(t, 'responsible')
+for (const t of COOP_T) roleOf.set(t, 'cooperating')
+for (const t of TIME_T) roleOf.set(t, 'due')
+const ALL_T = [...roleOf.keys()].sort((a, b) => b.length - a.length)
+const TITLE_SRC = `(${ALL_T.join('|')})\\s*:`
+/** A role title followed by a colon. */
+export const TITLE_RE = new RegExp(TITLE_SRC)
+/** A paragraph that is a tag on its own (`责任单位:办公室`, `(牵头处室:…)`). */
+export const TAG_LINE_RE = new RegExp(`^[(\\[]?\\s*${TITLE_SRC}`)
+
+/** An empty tag content. */
+export function emptyTag(): TagContent {
+  return { lead: [], responsible: [], cooperating: [], due: [] }
+}
+
+function add(into: string[], units: readonly string[]): void {
+  for (const u of units) if (!into.includes(u)) into.push(u)
+}
+
+/** Reads `titled` content: `牵头单位:A;配合单位:B、C。完成时间:…`. */
+function readTitled(content: string, into: TagContent): void {
+  const re = new RegExp(TITLE_SRC, 'g')
+  const hits: { title: string; start: number; end: number }[] = []
+  for (let m = re.exec(content); m; m = re.exec(content)) hits.push({ title: m[1]!, start: m.index, end: m.index + m[0].length })
+  const before = content.slice(0, hits[0]?.start ?? content.length).replace(/[;,。.\s]+$/, '')
+  if (before.length > 0) readUntitled(before, into)
+  for (let k = 0; k < hits.length; k++) {
+    const h = hits[k]!
+    const seg = content.slice(h.end, k + 1 < hits.length ? hits[k + 1]!.start : content.length).replace(/[;,。.\s]+$/, '')
+    const role = roleOf.get(h.title)!
+    if (role === 'due') into.due.push(seg)
+    else add(into[role], splitUnits(seg))
+  }
+}
+
+const VERB_ROLE: readonly [RegExp, UnitRole][] = [
+  [/牵头$/, 'lead'],
+  [/(配合|协助|协同|参与)$/, 'cooperating'],
+  [/(负责|落实|实施|承办|分别落实|按职责分工分别落实)$/, 'responsible'],
+]
+
+/** Reads an untitled tag: `A、B等有关部门落实`, `A牵头,B配合`. */
+function readUntitled(content: string, into: TagContent): void {
+  const clauses = content.split(/[;,]/)
+  const hasRoleVerbs = clauses.some((c) => /牵头$|配合$/.test(c.trim()))
+  if (!hasRoleVerbs) {
+    add(into.responsible, splitUnits(content))
+    return
+  }
+  let pending: string[] = []
+  for (const c of clauses) {
+    const clause = c.trim()
+    pending.push(clause)
+    const hit = VERB_ROLE.find(([re]) => re.test(clause))
+    if (hit) {
+      add(into[hit[1]], splitUnits(pending.join('、').replace(/(牵头|配合|协助|协同|参与)$/, '')))
+      pending = []
+    }
+  }
+  if (pending.length > 0) add(into.responsible, splitUnits(pending.join('、')))
+}
+
+/** True when bracket content reads as a list of units, optionally followed by a verb. */
+export function looksLikeUnitList(content: string): boolean {
+  const c = squeeze(content)
+  if (c.length < 2 || c.length > 200 || /\d|[《》"“”]/.test(c)) return false
+  const withVerb = /(落实|负责|牵头|配合|实施|承办)$/.test(c)
+  const units = splitUnits(c.replace(/牵头|配合/g, '、'))
+  if (units.length === 0 || units.some((u) => u.length > 30)) return false
+  const unitLike = units.filter((u) => UNIT_END.test(u) || /^各/.test(u)).length
+  return withVerb ? unitLike >= 1 : unitLike === units.length
+}
+
+/** Top-level bracket groups of a paragraph: [start, end) including the brackets. */
+function bracketGroups(p: string): { start: number; end: number }[] {
+  const out: { start: number; end: number }[] = []
+  let depth = 0
+  let start = -1
+  for (let i = 0; i < p.length; i++) {
+    const ch = p[i]
+    if (ch === '(' || ch === '[') {
+      if (depth === 0) start = i
+      depth++
+    } else if ((ch === ')' || ch === ']') && depth > 0) {
+      depth--
+      if (depth === 0) out.push({ start, end: i + 1 })
+    }
+  }
+  return out
+}
+
+/**
+ * Finds the tags in a normalised paragraph. Returns their content and the paragraph with the
+ * tags cut out (for titles, deadlines and targets of the text itself), or null when none.
+ */
+export function readTags(paragraph: string): { tag: TagContent; rest: string } | null {
+  const p = squeeze(paragraph)
+  const tag = emptyTag()
+  let found = false
+  let rest = p
+  const groups = bracketGroups(p)
+  for (let g = groups.length - 1; g >= 0; g--) {
+    const { start, end } = groups[g]!
+    const content = p.slice(start + 1, end - 1)
+    const atEnd = /^[\s。.;,]*$/.test(p.slice(end))
+    if (TITLE_RE.test(content)) readTitled(content, tag)
+    else if (atEnd && start > 0 && looksLikeUnitList(content)) readUntitled(content, tag)
+    else continue
+    found = true
+    rest = rest.slice(0, start) + rest.slice(end)
+  }
+  // An unbracketed tag at the start of the paragraph or after a sentence: `责任单位:办公室`.
+  const m = new RegExp(`(^|[。;.\\s])${TITLE_SRC}`).exec(rest)
+  if (m && !insideBrackets(rest, m.index)) {
+    readTitled(rest.slice(m.index + m[1]!.length), tag)
+    rest = rest.slice(0, m.index + m[1]!.length)
+    found = true
+  }
+  return found ? { tag, rest } : null
+}
+
+function insideBrackets(s: string, at: number): boolean {
+  let depth = 0
+  for (let i = 0; i < at; i++) {
+    const ch = s[i]
+    if (ch === '(' || ch === '[') depth++
+    else if ((ch === ')' || ch === ']') && depth > 0) depth--
+  }
+  return depth > 0
+}
+
+/** Merges tag contents into the first. */
+export function mergeTag(into: TagContent, from: TagContent): void {
+  add(into.lead, from.lead)
+  add(into.responsible, from.responsible)
+  add(into.cooperating, from.cooperating)
+  into.due.push(...from.due)
+}
+
+export { stripFillers }

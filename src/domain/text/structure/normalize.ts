@@ -1,0 +1,37 @@
+/**
+ * Working-text normalisation (规范化) for the structure and item steps: maps full-width
+ * punctuation, digits and letters to ASCII one character for one character, so offsets into the
+ * normalised text stay offsets into the cleaned text (and its source-line map). Keeps `、` and `。`,
+ * which carry meaning, and circled numbers (`①`), which are outline markers.
+ */
+
+const EXTRA: Record<string, string> = {
+  '〔': '[', '〕': ']', '【': '[', '】': ']', '［': '[', '］': ']', '﹝': '[', '﹞': ']',
+  '．': '.', '—': '-', '－': '-', '–': '-', '～': '~', '“': '"', '”': '"', '‘': "'", '’': "'",
+  '\u3000': ' ', '\u00a0': ' ', '﹙': '(', '﹚': ')', '∶': ':', '︰': ':',
+}
+
+/** Normalises one character (a single UTF-16 code unit in, one out). */
+export function normChar(ch: string): string {
+  const c = ch.charCodeAt(0)
+  if (c >= 0xff01 && c <= 0xff5e) return String.fromCharCode(c - 0xfee0)
+  return EXTRA[ch] ?? ch
+}
+
+/** Normalises a string character by character; the result has the same length as the input. */
+export function normText(s: string): string {
+  let out = ''
+  let changed = false
+  for (let i = 0; i < s.length; i++) {
+    const ch = s[i]!
+    const n = normChar(ch)
+    if (n !== ch) changed = true
+    out += n
+  }
+  return changed ? out : s
+}
+
+/** Removes every kind of whitespace (used for unit names and comparisons). */
+export function squeeze(s: string): string {
+  return s.replace(/[\s\u3000\u00a0]+/g, '')
+}
