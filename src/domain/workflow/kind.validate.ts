@@ -1,0 +1,147 @@
+/**
+ * Kind validation (事项类型校验), run at start for every registered kind: a kind that names a missing
+ * state, guard, effect, clock or step, or that can get stuck, is refused before any item uses it.
+ */
+import { DubanError } from '../errors.ts'
+import { FIELD_TYPES, ROLES, type KindDef } from './kind.types.ts'
+import { parseEffect, type WorkflowRegistry } from './registry.ts'
+import { START_EVENT } from './transition.ts'
+
+/** One problem in a kind (定义问题), located by a path such as `transitions[3].to`. */
+export interface KindProblem {
+  readonly path: string
+  readonly message: string
+}
+
+/** Every problem of a kind against a registry (校验事项类型); empty when the kind is sound. */
+export function validateKind(kind: KindDef, registry: WorkflowRegistry): readonly KindProblem[] {
+  const problems: KindProblem[] = []
+  const add = (path: string, message: string): void => {
+    problems.push({ path, message })
+  }
+  const states = kind.states
+  const hasState = (s: string): boolean => Object.hasOwn(states, s)
+  const hasEvent = (e: string): boolean => Object.hasOwn(kind.events, e)
+
+  if (!kind.id) add('id', 'kind has no id')
+  if (!kind.version) add('version', 'kind has no version')
+  if (Object.keys(states).length === 0) add('states', 'kind has no states')
+  if (!hasState(kind.initial)) add('initial', `initial state '${kind.initial}' is not declared`)
+  else if (states[kind.initial]?.type === 'closed') add('initial', `initial state '${kind.initial}' is closed`)
+
+  kind.transitions.forEach((t, i) => {
+    const at = `transitions[${i}]`
+    if (!hasEvent(t.event)) add(`${at}.event`, `event '${t.event}' is not declared in events`)
+    if (t.from.length === 0) add(`${at}.from`, 'transition has no source state')
+    t.from.forEach((s, j) => {
+      if (!hasState(s)) add(`${at}.from[${j}]`, `state '${s}' is not declared`)
+    })
+    if (t.to !== undefined && !hasState(t.to)) add(`${at}.to`, `target state '${t.to}' is not declared`)
+    t.roles.forEach((r, j) => {
+      if (!ROLES.includes(r)) add(`${at}.roles[${j}]`, `unknown role '${r}'`)
+      if (r === 'leader') add(`${at}.roles[${j}]`, 'leaders read only; they take no events')
+    })
+    for (const [field, type] of Object.entries({ ...t.requires, ...t.optional })) {
+      if (!FIELD_TYPES.includes(type)) add(`${at}.requires.${field}`, `unknown field type '${type}'`)
+    }
+    ;(t.guards ?? []).forEach((g, j) => {
+      if (!Object.hasOwn(registry.guards, g)) add(`${at}.guards[${j}]`, `guard '${g}' is not registered`)
+    })
+    ;(t.effects ?? []).forEach((ref, j) => {
+      const { name, arg } = parseEffect(ref)
+      const impl = registry.effects[name]
+      if (!impl || !Object.hasOwn(registry.effects, name)) add(`${at}.effects[${j}]`, `effect '${name}' is not registered`)
+      else {
+        const bad = impl.checkArg?.(arg, kind)
+        if (bad) add(`${at}.effects[${j}]`, `effect '${ref}': ${bad}`)
+      }
+    })
+  })
+
+  for (const e of Object.keys(kind.events)) {
+    if (!kind.transitions.some((t) => t.event === e)) add(`events.${e}`, `event '${e}' has no transition`)
+  }
+
+  // Ambiguity: with first-match semantics, an earlier transition without guards shadows a later one for
+  // the roles they share, so the later one could never run for those actors.
+  kind.transitions.forEach((b, j) => {
+    kind.transitions.slice(0, j).forEach((a, i) => {
+      if (a.event !== b.event || (a.guards ?? []).length > 0 || a.actorMustBe !== undefined) return
+      const state = a.from.find((s) => b.from.includes(s))
+      const role = a.roles.find((r) => b.roles.includes(r))
+      if (state !== undefined && role !== undefined) {
+        add(`transitions[${j}]`, `('${state}', '${b.event}') is ambiguous with transitions[${i}] for role '${role}'; add a guard to the earlier one`)
+      }
+    })
+  })
+
+  // Every state that is not closed needs a way out; every state should be reachable from initial.
+  for (const [name, def] of Object.entries(states)) {
+    if (def.type === 'closed') continue
+    const exits = kind.transitions.some((t) => t.from.includes(name) && t.to !== undefined && t.to !== name && t.roles.length > 0)
+    if (!exits) add(`states.${name}`, `${def.type} state '${name}' has no way out`)
+  }
+  if (hasState(kind.initial)) {
+    const reached = new Set([kind.initial])
+    const queue = [kind.initial]
+    while (queue.length > 0) {
+      const s = queue.pop() as string
+      for (const t of kind.transitions) {
+        if (t.from.includes(s) && t.to !== undefined && hasState(t.to) && !reached.has(t.to)) {
+          reached.add(t.to)
+          queue.push(t.to)
+        }
+      }
+    }
+    for (const name of Object.keys(states)) if (!reached.has(name)) add(`states.${name}`, `state '${name}' cannot be reached from '${kind.initial}'`)
+  }
+
+  const clockNames = new Set<string>()
+  kind.clocks.forEach((c, i) => {
+    const at = `clocks[${i}]`
+    if (clockNames.has(c.name)) add(`${at}.name`, `clock '${c.name}' is declared twice`)
+    clockNames.add(c.name)
+    c.startsOn.forEach((e, j) => {
+      if (e !== START_EVENT && !hasEvent(e)) add(`${at}.startsOn[${j}]`, `event '${e}' is not declared`)
+    })
+    c.stopsOn.forEach((e, j) => {
+      if (!hasEvent(e)) add(`${at}.stopsOn[${j}]`, `event '${e}' is not declared`)
+    })
+    if (c.startsOn.length === 0) add(`${at}.startsOn`, `clock '${c.name}' never starts`)
+    const limit = c.limit
+    if (typeof limit === 'number') {
+      if (c.unit === 'due_date') add(`${at}.limit`, 'a due_date clock takes its limit from a field')
+      if (!(limit >= 0)) add(`${at}.limit`, 'limit must be a non-negative number')
+    } else if ('field' in limit) {
+      if (c.unit !== 'due_date') add(`${at}.unit`, "a limit from a field needs unit 'due_date'")
+      if (!Object.hasOwn(kind.fields, limit.field)) add(`${at}.limit.field`, `field '${limit.field}' is not declared in fields`)
+    } else {
+      if (!Object.hasOwn(kind.fields, limit.byField)) add(`${at}.limit.byField`, `field '${limit.byField}' is not declared in fields`)
+      for (const [k, v] of Object.entries(limit.cases)) if (!(v.amount >= 0)) add(`${at}.limit.cases.${k}`, 'amount must be non-negative')
+    }
+    if (c.onExpiry?.emit !== undefined && !hasEvent(c.onExpiry.emit)) add(`${at}.onExpiry.emit`, `event '${c.onExpiry.emit}' is not declared`)
+    ;(c.onExpiry?.escalate ?? []).forEach((s, j) => {
+      if (!kind.escalation.some((step) => step.name === s)) add(`${at}.onExpiry.escalate[${j}]`, `escalation step '${s}' is not declared`)
+    })
+  })
+
+  kind.escalation.forEach((s, i) => {
+    if (!(s.afterDueWorkingDays >= 0)) add(`escalation[${i}].afterDueWorkingDays`, 'offset must be non-negative')
+    const prev = kind.escalation[i - 1]
+    if (prev && s.afterDueWorkingDays < prev.afterDueWorkingDays) add(`escalation[${i}].afterDueWorkingDays`, 'steps must not come earlier than the step before')
+    if (s.emit !== undefined && !hasEvent(s.emit)) add(`escalation[${i}].emit`, `event '${s.emit}' is not declared`)
+  })
+
+  return problems
+}
+
+/** Throw DUBAN_ERR_KIND_INVALID listing every problem (启动校验), for use at start. */
+export function assertKindValid(kind: KindDef, registry: WorkflowRegistry): void {
+  const problems = validateKind(kind, registry)
+  if (problems.length > 0) {
+    throw new DubanError('DUBAN_ERR_KIND_INVALID', `${kind.id}@${kind.version}: ${problems.map((p) => `${p.path}: ${p.message}`).join('; ')}`, {
+      where: problems[0]?.path,
+      details: { problems },
+    })
+  }
+}
