@@ -1,0 +1,81 @@
+/** Plans (工作要点) in the database: the imported document and its draft ledger. */
+import type { PlanDraft } from '../../app/plans/plan-draft.types.ts'
+import type { Queryable } from './db.ts'
+
+/** A plan row as use-cases see it. */
+export interface PlanRow {
+  readonly id: string
+  readonly title: string
+  readonly fileName: string
+  readonly year: number | null
+  readonly issuer: string | null
+  readonly docNumber: string | null
+  readonly status: 'draft' | 'confirmed' | 'discarded'
+  readonly draft: PlanDraft
+  readonly createdBy: string | null
+  readonly createdAt: string
+  readonly confirmedAt: string | null
+}
+
+/** An instant column (Date from pg, Date or string from PGlite) as ISO text. */
+export function isoInstant(v: unknown): string | null {
+  if (v === null || v === undefined) return null
+  return v instanceof Date ? v.toISOString() : new Date(String(v)).toISOString()
+}
+
+const COLS = `id, title, file_name, year, issuer, doc_number, status, draft, created_by, created_at, confirmed_at`
+
+function toPlan(r: Record<string, unknown>): PlanRow {
+  return {
+    id: String(r.id),
+    title: String(r.title),
+    fileName: String(r.file_name),
+    year: r.year === null ? null : Number(r.year),
+    issuer: (r.issuer as string | null) ?? null,
+    docNumber: (r.doc_number as string | null) ?? null,
+    status: r.status as PlanRow['status'],
+    draft: (typeof r.draft === 'string' ? JSON.parse(r.draft) : r.draft) as PlanDraft,
+    createdBy: (r.created_by as string | null) ?? null,
+    createdAt: isoInstant(r.created_at) ?? '',
+    confirmedAt: isoInstant(r.confirmed_at),
+  }
+}
+
+/** Inserts a draft plan. */
+export async function insertPlan(
+  q: Queryable,
+  p: { id: string; title: string; fileName: string; year: number | null; issuer: string | null; docNumber: string | null; draft: PlanDraft; createdBy: string | null; at: string },
+): Promise<void> {
+  await q.query(
+    `INSERT INTO plan (id, title, file_name, year, issuer, doc_number, status, draft, created_by, created_at)
+     VALUES ($1,$2,$3,$4,$5,$6,'draft',$7::jsonb,$8,$9)`,
+    [p.id, p.title, p.fileName, p.year, p.issuer, p.docNumber, JSON.stringify(p.draft), p.createdBy, p.at],
+  )
+}
+
+/** One plan, or null; `lock` takes a row lock for the rest of the transaction. */
+export async function findPlan(q: Queryable, id: string, lock = false): Promise<PlanRow | null> {
+  const { rows } = await q.query(`SELECT ${COLS} FROM plan WHERE id = $1${lock ? ' FOR UPDATE' : ''}`, [id])
+  return rows[0] ? toPlan(rows[0]) : null
+}
+
+/** Plans newest first, without their drafts' items (a list does not need them). */
+export async function listPlans(q: Queryable, opts: { limit: number; offset: number }): Promise<{ rows: Omit<PlanRow, 'draft'>[]; total: number }> {
+  const { rows } = await q.query(
+    `SELECT ${COLS.replace('draft', `jsonb_build_object('documents', draft->'documents', 'items', '[]'::jsonb) AS draft`)}, count(*) OVER () AS total
+       FROM plan ORDER BY created_at DESC, id LIMIT $1 OFFSET $2`,
+    [opts.limit, opts.offset],
+  )
+  const total = rows[0] ? Number(rows[0].total) : 0
+  return { rows: rows.map((r) => { const { draft: _d, ...rest } = toPlan(r); return rest }), total }
+}
+
+/** Replaces the draft of a plan. */
+export async function updatePlanDraft(q: Queryable, id: string, draft: PlanDraft): Promise<void> {
+  await q.query(`UPDATE plan SET draft = $2::jsonb WHERE id = $1`, [id, JSON.stringify(draft)])
+}
+
+/** Marks a plan confirmed (or discarded). */
+export async function setPlanStatus(q: Queryable, id: string, status: 'confirmed' | 'discarded', at: string): Promise<void> {
+  await q.query(`UPDATE plan SET status = $2, confirmed_at = CASE WHEN $2 = 'confirmed' THEN $3::timestamptz ELSE confirmed_at END WHERE id = $1`, [id, status, at])
+}

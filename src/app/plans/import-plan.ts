@@ -1,0 +1,84 @@
+/**
+ * Import a plan (导入工作要点): decoded text in, a draft plan out. Reads the document with the plan
+ * reader, resolves unit strings to units where a mapping is known, resolves due dates and reporting
+ * cadences, and stores the draft for review. Nothing enters the ledger until the plan is confirmed.
+ */
+import { insertPlan } from '../../adapters/db/plans.repo.ts'
+import { applyDuePolicy } from '../../domain/calendar/due-date.rules.ts'
+import { DubanError } from '../../domain/errors.ts'
+import { extractPlan } from '../../domain/text/extract.ts'
+import type { Actor, AppDeps } from '../deps.ts'
+import { audit } from '../items/audit.port.ts'
+import { calendarFor, chinaDate } from '../items/item-engine.ts'
+import { buildDraft, unitStrings } from './plan-draft.build.ts'
+import { planView, type PlanView } from './plan.view.ts'
+import { resolveUnitStrings } from './unit-lookup.ts'
+
+/** A document already decoded by the input adapter. */
+export interface ImportSource {
+  readonly file: string
+  readonly text: string
+  readonly encoding: string
+  readonly format: string
+}
+
+/** Import options: which documents of a compilation to take (all by default). */
+export interface ImportOptions {
+  readonly documents?: readonly number[] | undefined
+}
+
+/** Imports a document as a draft plan and returns the draft for review. */
+export async function importPlan(deps: AppDeps, actor: Actor, source: ImportSource, opts: ImportOptions = {}): Promise<PlanView> {
+  const result = extractPlan(source.text, { file: source.file, encoding: source.encoding })
+  const count = result.documents.length
+  if (count === 0 || result.documents.every((d) => d.items.length === 0)) {
+    throw new DubanError('DUBAN_ERR_PLAN_EMPTY', `no work items were found in ${source.file}`, { where: source.file })
+  }
+  const bad = (opts.documents ?? []).find((i) => !Number.isInteger(i) || i < 0 || i >= count)
+  if (bad !== undefined) {
+    throw new DubanError('DUBAN_ERR_VALIDATION', `documents: ${bad} is not a document index (0–${count - 1})`, { where: 'documents' })
+  }
+  if (opts.documents && opts.documents.length === 0) {
+    throw new DubanError('DUBAN_ERR_VALIDATION', 'documents: choose at least one document', { where: 'documents' })
+  }
+  const now = deps.clock.now()
+  const lines = source.text.split(/\r\n|\r|\n/)
+  return deps.db.transaction(async (tx) => {
+    const resolved = await resolveUnitStrings(tx, unitStrings(result))
+    const { calendar } = await calendarFor(tx)
+    const draft = buildDraft(result, {
+      format: source.format,
+      importYear: Number(chinaDate(now).slice(0, 4)),
+      documents: opts.documents,
+      resolveUnit: (raw) => resolved.get(raw) ?? null,
+      documentText: (i) => {
+        const d = result.documents[i]
+        return d ? lines.slice(d.firstLine - 1, d.lastLine).join('\n') : ''
+      },
+      workingDue: (date) => applyDuePolicy(calendar, date, 'previous-working-day').date,
+    })
+    const chosen = draft.documents.filter((d) => d.chosen)
+    const first = chosen[0]
+    const title = chosen.length === 1 && first ? first.title : `${first?.title ?? source.file} 等${chosen.length}篇`
+    const id = deps.newId()
+    const plan = {
+      id,
+      title,
+      fileName: source.file,
+      year: chosen.length === 1 && first ? first.year : null,
+      issuer: chosen.length === 1 && first ? first.issuer : null,
+      docNumber: chosen.length === 1 && first ? first.docNumber : null,
+      draft,
+      createdBy: actor.userId,
+      at: now.toISOString(),
+    }
+    await insertPlan(tx, plan)
+    await audit(tx, actor, now, {
+      action: 'plan.import',
+      entity: 'plan',
+      entityId: id,
+      after: { title, fileName: source.file, documents: chosen.length, items: draft.items.length },
+    })
+    return planView({ ...plan, status: 'draft', createdAt: plan.at, confirmedAt: null })
+  })
+}

@@ -1,0 +1,81 @@
+/**
+ * The draft ledger (台账草稿) an import proposes and a person reviews before confirming: stored in
+ * `plan.draft` (jsonb). Everything here is plain JSON.
+ */
+import type { Target, UnitRole } from '../../domain/text/extraction.types.ts'
+import type { ReportingCadence } from '../../domain/workflow/kind.types.ts'
+
+/** A unit named in the text and, when known, the unit it resolves to (单位匹配). */
+export interface DraftUnit {
+  /** The words as extracted, e.g. `市市场监管局`. */
+  readonly raw: string
+  /** The unit id, or null while nobody has mapped it. */
+  readonly unitId: string | null
+}
+
+/** Why a proposed value needs a second look. */
+export type DraftFlag =
+  | 'year-assumed' // 20xx or no year: the import year was used
+  | 'several-deadlines' // the latest of several dates was taken
+  | 'no-due' // nothing read as a date
+  | 'due-shifted' // the written date is not a working day; the previous working day was taken
+  | 'cadence-from-document' // the cadence came from the document, not the item
+  | 'cadence-day-assumed' // 每月上报 without a day
+
+/** One document of the uploaded file (a compilation holds several, 汇编). */
+export interface DraftDocument {
+  /** 0-based position in the file. */
+  readonly index: number
+  readonly title: string
+  readonly issuer: string | null
+  readonly docNumber: string | null
+  /** The year read from the document; null when written 20xx or absent. */
+  readonly year: number | null
+  readonly firstLine: number
+  readonly lastLine: number
+  /** Chosen for the ledger (all by default). */
+  readonly chosen: boolean
+  readonly itemCount: number
+}
+
+/** One proposed task (拟立项任务). `n` is its stable 1-based number within the plan. */
+export interface DraftItem {
+  readonly n: number
+  readonly document: number
+  readonly line: number
+  readonly marker: string
+  readonly path: readonly string[]
+  readonly title: string
+  readonly text: string
+  /** Becomes a task on confirm (items with a unit tag or a due date are proposed included). */
+  readonly included: boolean
+  readonly units: Readonly<Record<UnitRole, readonly DraftUnit[]>>
+  /** Due date `YYYY-MM-DD` (完成时间), or null. */
+  readonly due: string | null
+  /** The words the due date came from. */
+  readonly dueText: string | null
+  readonly targets: readonly Target[]
+  /** Reporting cadence (报送频次) or null for the kind's default. */
+  readonly cadence: ReportingCadence | null
+  readonly cadenceText: string | null
+  readonly flags: readonly DraftFlag[]
+  /** Set on confirm: the task this item became. */
+  readonly itemId?: string
+  readonly number?: string
+}
+
+/** The whole draft. */
+export interface PlanDraft {
+  readonly file: string
+  readonly encoding: string
+  readonly format: string
+  /** Year used where the text gives none (the import year). */
+  readonly importYear: number
+  readonly documents: readonly DraftDocument[]
+  readonly items: readonly DraftItem[]
+  /** Lines the cleaner could not repair, for the reviewer. */
+  readonly unrepaired: readonly { readonly line: number; readonly text: string }[]
+}
+
+/** Every role, in the order a form shows them. */
+export const UNIT_ROLES: readonly UnitRole[] = ['lead', 'responsible', 'cooperating']
