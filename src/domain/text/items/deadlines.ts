@@ -61,7 +61,7 @@ function read(text: string, re: RegExp, loose: boolean): Deadline[] {
     if (/每[年月季周]?$|截[至止]$|自$|从$/.test(before)) continue
     if (m[0] === '年内' && /[\d一二三四五六七八九十两几半]$/.test(before)) continue
     if (/^[-~至到]\d|^[-~至到](?:19|20)/.test(after) && !/前$/.test(m[0])) continue
-    if (/[-~至到]$/.test(before) && !/前$/.test(m[0]) && !loose) continue
+    if (/[-~至]$/.test(before) && !/前$/.test(m[0]) && !loose) continue
     const g = m.slice(1)
     let d: Omit<Deadline, 'text'> | null = null
     if (loose) {

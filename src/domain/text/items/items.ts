@@ -82,8 +82,9 @@ export function extractItems(ps: readonly Paragraph[], start: number, end: numbe
       last = drafts.length - 1
       continue
     }
-    // Body text belongs to the numbered item it stands under, until a tag has closed that item.
-    if (current >= 0 && !drafts[current]!.tagged) {
+    // Body text belongs to the numbered item it stands under, until a tag or a tagged
+    // paragraph has closed that item.
+    if (current >= 0 && last === current && !drafts[current]!.tagged) {
       drafts[current]!.texts.push(p.text)
       drafts[current]!.plain.push(p.text)
     }
@@ -96,7 +97,8 @@ function toItem(d: Draft): ExtractedItem {
   const plain = d.plain.join('\n')
   const deadlines: Deadline[] = distinctDeadlines([...d.tag.due.flatMap(readDueSegment), ...readDeadlines(plain)])
   const body = d.texts[0]!.slice(d.numbered ? markerLength(d.texts[0]!, d.marker) : 0).trim()
-  const stop = body.search(/[。;]/)
+  // A heading that shares its line with the first paragraph ends at the sentence or at a gap.
+  const stop = body.search(/[。;]|(?<=.{6})\s+/)
   const title = (stop >= 0 && stop <= 80 ? body.slice(0, stop) : body.slice(0, 80)).trim()
   const assigned = d.tag.lead.length + d.tag.responsible.length + d.tag.cooperating.length > 0 || deadlines.length > 0
   return {

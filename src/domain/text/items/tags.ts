@@ -4,7 +4,7 @@
  * `(新区民政局等有关部门落实)` or `(市发改委牵头,市财政局配合)`.
  */
 import type { UnitRole } from '../extraction.types.ts'
-import { squeeze } from '../structure/normalize.ts'
+import { normText, squeeze } from '../structure/normalize.ts'
 import { splitUnits, stripFillers, UNIT_END } from './units.ts'
 
 /** What one or more tags say. */
@@ -119,7 +119,7 @@ function bracketGroups(p: string): { start: number; end: number }[] {
  * tags cut out (for titles, deadlines and targets of the text itself), or null when none.
  */
 export function readTags(paragraph: string): { tag: TagContent; rest: string } | null {
-  const p = squeeze(paragraph)
+  const p = squeeze(normText(paragraph))
   const tag = emptyTag()
   let found = false
   let rest = p

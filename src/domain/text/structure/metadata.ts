@@ -11,7 +11,8 @@ const ISSUER = /^[\u4e00-\u9fa5()]{2,30}(局|委|办|厅|部|院|会|中心|政�
 
 /** The year in a title (`2018年…工作要点` → 2018; `20xx年…` → null). */
 export function titleYear(title: string): number | null {
-  const m = /((?:19|20)[\dxX]{2})\s*年/.exec(title)
+  // A span such as `(20xx-2025年)` names no single year.
+  const m = /(?<![-~至到]\s*)((?:19|20)[\dxX]{2})\s*年(?!\s*[-~至到])/.exec(title)
   return m && /^\d{4}$/.test(m[1]!) ? Number(m[1]) : null
 }
 
