@@ -10,8 +10,14 @@ import type { Db, Queryable } from './db.ts'
 export async function openPglite(dataDir?: string): Promise<Db> {
   const pg = dataDir ? new PGlite(dataDir) : new PGlite()
   await pg.waitReady
-  const wrap = (q: { query: PGlite['query'] }): Queryable => ({
+  const wrap = (q: { query: PGlite['query']; exec: PGlite['exec'] }): Queryable => ({
     async query<T>(sql: string, params?: readonly unknown[]) {
+      // Without parameters use the simple protocol, which (like pg) accepts a script of several
+      // statements (migrations); the extended protocol refuses them. Rows are the last statement's.
+      if (params === undefined) {
+        const results = await q.exec(sql)
+        return { rows: (results.at(-1)?.rows ?? []) as T[] }
+      }
       const res = await q.query<T>(sql, params as unknown[] | undefined)
       return { rows: res.rows }
     },
