@@ -1,0 +1,99 @@
+/**
+ * Rejoining (断行合并): scraped and PDF-converted text breaks sentences and even words across
+ * lines and blank lines (`**新` ⏎⏎ `区将严格…`). A line is joined onto the previous text line
+ * unless it opens a new block (outline marker, responsibility tag, document separator), the
+ * previous line ends a sentence, is a short title, or was cut by the scraper, or the line itself
+ * is a short unpunctuated title. Output: one paragraph per line, no blank lines, lines trimmed.
+ */
+import type { MappedText } from '../mapped-text.ts'
+import { CUT } from './cleaning-draft.ts'
+import { MappedBuilder, forEachLine } from './mapped-builder.ts'
+
+const NUM = '[一二三四五六七八九十百零〇]+'
+/** Outline markers, `一是`, tags and document separators that always start a new line. */
+const OPENS_BLOCK = new RegExp(
+  [
+    `^${NUM}[、.]`,
+    `^\\(${NUM}\\)`,
+    `^\\d{1,3}(?:[、]|\\.(?!\\d))`,
+    `^\\(\\d{1,3}\\)`,
+    '^[①-⑳⑴-⒇⒈-⒛]',
+    `^[一二三四五六七八九十]是`,
+    `^第(?:${NUM}|\\d+)[篇章节部分条]`,
+    '^篇\\s*\\d+',
+    '^[(\\[【]?(?:牵头|责任|配合|协同|协办|参与|负责|主办|承办|主责|完成时限|完成时间|时间节点)[^:\\n]{0,6}:',
+    '^(?:附件|附:|附表)',
+  ].join('|'),
+)
+const FINAL = '。!?;:…'
+const CLOSERS = '”’」』)]】'
+const PUNCT = /[,，。;；:：、!?！？]/
+const TITLE_MAX = 30
+
+function endsSentence(s: string): boolean {
+  const last = s[s.length - 1] ?? ''
+  if (FINAL.includes(last)) return true
+  if (last === ')' || last === ']' || last === '】') return true
+  return CLOSERS.includes(last) && FINAL.includes(s[s.length - 2] ?? '')
+}
+
+function isShortTitle(s: string): boolean {
+  return s.length <= TITLE_MAX && !/[,，。]/.test(s)
+}
+
+function isAsciiWord(c: string): boolean {
+  return /[A-Za-z0-9]/.test(c)
+}
+
+interface Piece {
+  readonly start: number
+  readonly end: number
+  readonly text: string
+  readonly cut: boolean
+}
+
+/** Joins broken lines into paragraphs, one per output line. */
+export function rejoinLines(t: MappedText): MappedText {
+  const pieces: Piece[] = []
+  forEachLine(t.text, (start, end) => {
+    let s = start
+    let e = end
+    while (s < e && /[\s\u3000\u00a0]/.test(t.text[s]!)) s++
+    let cut = false
+    while (e > s && (/[\s\u3000\u00a0]/.test(t.text[e - 1]!) || t.text[e - 1] === CUT)) {
+      if (t.text[e - 1] === CUT) cut = true
+      e--
+    }
+    if (e > s) pieces.push({ start: s, end: e, text: t.text.slice(s, e), cut })
+  })
+  const b = new MappedBuilder(t.text.length)
+  let prev: Piece | null = null
+  for (const p of pieces) {
+    if (prev !== null) {
+      const join =
+        !prev.cut &&
+        !endsSentence(prev.text) &&
+        !isShortTitle(prev.text) &&
+        !OPENS_BLOCK.test(p.text) &&
+        !(p.text.length <= TITLE_MAX && !PUNCT.test(p.text))
+      const prevLine = t.lines[prev.end - 1] ?? 1
+      if (!join) b.pushText('\n', prevLine)
+      else if (isAsciiWord(prev.text[prev.text.length - 1]!) && isAsciiWord(p.text[0]!)) b.pushText(' ', prevLine)
+    }
+    pushWithoutCuts(b, t, p.start, p.end)
+    prev = p
+  }
+  if (prev !== null) b.pushText('\n', t.lines[prev.end - 1] ?? 1)
+  return b.build()
+}
+
+/** Copies a range, leaving out replacement characters still inside it. */
+function pushWithoutCuts(b: MappedBuilder, t: MappedText, start: number, end: number): void {
+  let from = start
+  for (let i = t.text.indexOf(CUT, start); i !== -1 && i < end; i = t.text.indexOf(CUT, i + 1)) {
+    b.pushRange(t, from, i)
+    from = i + 1
+  }
+  b.pushRange(t, from, end)
+}
+
