@@ -1,0 +1,189 @@
+/** Supervision tables (督办): configuration, the action ledger, notifications, 督办单 and the webhook outbox. */
+import type { SupervisionConfig } from '../../app/supervision/supervision-config.ts'
+import type { Queryable } from './db.ts'
+
+const json = <T>(v: unknown): T => (typeof v === 'string' ? (JSON.parse(v) as T) : (v as T))
+const iso = (v: unknown): string | null => (v === null || v === undefined ? null : new Date(v as string).toISOString())
+const day = (v: unknown): string | null => {
+  if (v === null || v === undefined) return null
+  if (typeof v === 'string') return v.slice(0, 10)
+  // PGlite and pg give a `date` as a Date at local midnight; take the local parts, not UTC.
+  const d = v as Date
+  return `${d.getFullYear()}-${String(d.getMonth() + 1).padStart(2, '0')}-${String(d.getDate()).padStart(2, '0')}`
+}
+export { day as dateColumn }
+
+// ── configuration ───────────────────────────────────────────────────
+/** Stored configurations by kind. */
+export async function listSupervisionConfigs(db: Queryable): Promise<Map<string, SupervisionConfig>> {
+  const { rows } = await db.query<{ kind: string; warn_before: number; reporting: unknown; ladder: unknown }>(
+    'SELECT kind, warn_before, reporting, ladder FROM supervision_config',
+  )
+  const out = new Map<string, SupervisionConfig>()
+  for (const r of rows) {
+    const l = json<{ steps: SupervisionConfig['ladder']; noticeReplyWorkingDays: number }>(r.ladder)
+    out.set(r.kind, { kind: r.kind, warnBefore: r.warn_before, reporting: json(r.reporting), ladder: l.steps, noticeReplyWorkingDays: l.noticeReplyWorkingDays })
+  }
+  return out
+}
+
+/** Stores a kind's configuration. */
+export async function upsertSupervisionConfig(db: Queryable, c: SupervisionConfig, by: string | null, at: Date): Promise<void> {
+  await db.query(
+    `INSERT INTO supervision_config (kind, warn_before, reporting, ladder, updated_by, updated_at) VALUES ($1,$2,$3,$4,$5,$6)
+     ON CONFLICT (kind) DO UPDATE SET warn_before = EXCLUDED.warn_before, reporting = EXCLUDED.reporting,
+       ladder = EXCLUDED.ladder, updated_by = EXCLUDED.updated_by, updated_at = EXCLUDED.updated_at`,
+    [c.kind, c.warnBefore, JSON.stringify(c.reporting), JSON.stringify({ steps: c.ladder, noticeReplyWorkingDays: c.noticeReplyWorkingDays }), by, at.toISOString()],
+  )
+}
+
+// ── items under supervision ─────────────────────────────────────────
+/** An open item as the scheduler sees it. */
+export interface SupervisedItem {
+  readonly id: string
+  readonly number: string
+  readonly kind: string
+  readonly title: string
+  readonly dueDate: string | null
+  readonly createdAt: string
+  readonly data: Record<string, unknown>
+  readonly snapshot: { readonly clocks?: Readonly<Record<string, { startedAt: string; dueAt: string | null; stoppedAt: string | null }>> }
+  readonly lead: readonly string[]
+  readonly responsible: readonly string[]
+}
+
+/** Open (not closed) items with their lead and responsible units. */
+export async function listOpenItems(db: Queryable): Promise<SupervisedItem[]> {
+  const { rows } = await db.query<{ id: string; number: string; kind: string; title: string; due_date: unknown; created_at: unknown; data: unknown; snapshot: unknown; units: unknown }>(
+    `SELECT i.id, i.number, i.kind, i.title, i.due_date::text AS due_date, i.created_at, i.data, i.snapshot,
+            COALESCE((SELECT json_agg(json_build_object('unit', u.unit_id, 'role', u.role) ORDER BY u.unit_id)
+                        FROM item_unit u WHERE u.item_id = i.id), '[]'::json) AS units
+       FROM item i WHERE i.state_type <> 'closed' ORDER BY i.number`,
+  )
+  return rows.map((r) => {
+    const units = json<{ unit: string; role: string }[]>(r.units)
+    return {
+      id: r.id,
+      number: r.number,
+      kind: r.kind,
+      title: r.title,
+      dueDate: day(r.due_date),
+      createdAt: iso(r.created_at)!,
+      data: json<Record<string, unknown>>(r.data) ?? {},
+      snapshot: json<SupervisedItem['snapshot']>(r.snapshot) ?? {},
+      lead: units.filter((u) => u.role === 'lead').map((u) => u.unit),
+      responsible: units.filter((u) => u.role === 'responsible').map((u) => u.unit),
+    }
+  })
+}
+
+/** One item's summary, for notices. */
+export async function getItemSummary(db: Queryable, id: string): Promise<SupervisedItem | null> {
+  const { rows } = await db.query<{ id: string; number: string; kind: string; title: string; due_date: unknown; created_at: unknown; data: unknown; snapshot: unknown; units: unknown }>(
+    `SELECT i.id, i.number, i.kind, i.title, i.due_date::text AS due_date, i.created_at, i.data, i.snapshot,
+            COALESCE((SELECT json_agg(json_build_object('unit', u.unit_id, 'role', u.role) ORDER BY u.unit_id)
+                        FROM item_unit u WHERE u.item_id = i.id), '[]'::json) AS units
+       FROM item i WHERE i.id = $1`,
+    [id],
+  )
+  const r = rows[0]
+  if (!r) return null
+  const units = json<{ unit: string; role: string }[]>(r.units)
+  return {
+    id: r.id,
+    number: r.number,
+    kind: r.kind,
+    title: r.title,
+    dueDate: day(r.due_date),
+    createdAt: iso(r.created_at)!,
+    data: json<Record<string, unknown>>(r.data) ?? {},
+    snapshot: json<SupervisedItem['snapshot']>(r.snapshot) ?? {},
+    lead: units.filter((u) => u.role === 'lead').map((u) => u.unit),
+    responsible: units.filter((u) => u.role === 'responsible').map((u) => u.unit),
+  }
+}
+
+/** When the item's progress reports were made (ISO instants), oldest first. */
+export async function reportTimes(db: Queryable, itemId: string): Promise<string[]> {
+  const { rows } = await db.query<{ reported_at: unknown }>('SELECT reported_at FROM progress_report WHERE item_id = $1 ORDER BY reported_at', [itemId])
+  return rows.map((r) => iso(r.reported_at)!)
+}
+
+// ── the action ledger ───────────────────────────────────────────────
+/** A scheduler action to record once. */
+export interface SupervisionAction {
+  readonly key: string
+  readonly itemId: string
+  readonly action: 'warn' | 'overdue' | 'report_missing' | 'escalate'
+  readonly step: string | null
+  readonly ref: string
+  readonly dueAt: string | null
+  readonly at: Date
+}
+
+/** Records an action; false when it was recorded before (the tick then does nothing for it). */
+export async function claimAction(db: Queryable, a: SupervisionAction): Promise<boolean> {
+  const { rows } = await db.query(
+    `INSERT INTO supervision_action (key, item_id, action, step, ref, due_at, at) VALUES ($1,$2,$3,$4,$5,$6,$7)
+     ON CONFLICT (key) DO NOTHING RETURNING key`,
+    [a.key, a.itemId, a.action, a.step, a.ref, a.dueAt, a.at.toISOString()],
+  )
+  return rows.length > 0
+}
+
+/** Recorded escalation steps of an item, oldest first. */
+export async function listActions(db: Queryable, itemId?: string): Promise<{ key: string; itemId: string; action: string; step: string | null; ref: string; at: string }[]> {
+  const { rows } = await db.query<{ key: string; item_id: string; action: string; step: string | null; ref: string; at: unknown }>(
+    `SELECT key, item_id, action, step, ref, at FROM supervision_action ${itemId ? 'WHERE item_id = $1' : ''} ORDER BY at, key`,
+    itemId ? [itemId] : [],
+  )
+  return rows.map((r) => ({ key: r.key, itemId: r.item_id, action: r.action, step: r.step, ref: r.ref, at: iso(r.at)! }))
+}
+
+// ── notifications ───────────────────────────────────────────────────
+/** A notification to write; exactly one of user, unit or role addresses it. */
+export interface NewNotification {
+  readonly id: string
+  readonly dedupeKey: string
+  readonly userId?: string | null
+  readonly unitId?: string | null
+  readonly role?: string | null
+  readonly itemId: string | null
+  readonly type: string
+  readonly title: string
+  readonly body: string
+  readonly at: Date
+}
+
+/** Writes a notification unless one with the same dedupe key exists. */
+export async function insertNotification(db: Queryable, n: NewNotification): Promise<boolean> {
+  const { rows } = await db.query(
+    `INSERT INTO notification (id, dedupe_key, user_id, unit_id, role, item_id, type, title, body, created_at)
+     VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10) ON CONFLICT (dedupe_key) DO NOTHING RETURNING id`,
+    [n.id, n.dedupeKey, n.userId ?? null, n.unitId ?? null, n.role ?? null, n.itemId, n.type, n.title, n.body, n.at.toISOString()],
+  )
+  return rows.length > 0
+}
+
+/** A notification as listed. */
+export interface NotificationRow {
+  readonly id: string
+  readonly type: string
+  readonly title: string
+  readonly body: string
+  readonly itemId: string | null
+  readonly unitId: string | null
+  readonly createdAt: string
+  readonly readAt: string | null
+}
+
+/** Notifications addressed to the user, to the user's unit, or to the user's role; newest first. */
+export async function listNotificationsFor(db: Queryable, who: { userId: string | null; unitId: string | null; role: string }, limit: number): Promise<NotificationRow[]> {
+  const { rows } = await db.query<{ id: string; type: string; title: string; body: string; item_id: string | null; unit_id: string | null; created_at: unknown; read_at: unknown }>(
+    `SELECT id, type, title, body, item_id, unit_id, created_at, read_at FROM notification
+      WHERE ($1::text IS NOT NULL AND user_id = $1) OR ($2::text IS NOT NULL AND unit_id = $2) OR role = $3
+      ORDER BY created_at DESC, id LIMIT $4`,
+    [who.userId, who.unitId, who.role, limit],
+  )
+  return rows.map((r) => ({ id: r.id, type: r.type, title: r.title, body: r.body, itemId: r.item_id, unitId: r.unit_id, createdAt: iso(r.created_at)!, readAt: iso(r.read_at) }))
+}

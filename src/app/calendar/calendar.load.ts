@@ -1,0 +1,33 @@
+/**
+ * Loads the working-day calendar (工作日历) use-cases compute with: the built-in official years with
+ * the admin's stored years laid over them, plus the engine's WorkingCalendar port over it.
+ */
+import { listCalendarYears } from '../../adapters/db/calendar.repo.ts'
+import type { Queryable } from '../../adapters/db/db.ts'
+import { buildCalendar, mergeCalendarYears, type Calendar } from '../../domain/calendar/calendar.model.ts'
+import { OFFICIAL_CALENDAR_YEARS } from '../../domain/calendar/china-holidays.data.ts'
+import type { WorkingCalendar } from '../../domain/workflow/clock.ts'
+
+/** The calendar of official plus admin-supplied years, read fresh so an admin's change applies at once. */
+export async function loadCalendar(db: Queryable): Promise<Calendar> {
+  const stored = await listCalendarYears(db)
+  return buildCalendar(mergeCalendarYears(OFFICIAL_CALENDAR_YEARS, stored.map((s) => s.data)))
+}
+
+/**
+ * The engine's calendar port over a Calendar. The engine reads `addWorkingDays(d, 0)` as "d if it is a
+ * working day, else the next one"; the calendar returns d itself, so 0 is translated here.
+ * Working hours are counted as whole working days of 8 office hours (09:00–17:00 is not modelled by
+ * supervision, which only uses date clocks).
+ */
+export function workingCalendarOf(cal: Calendar): WorkingCalendar {
+  return {
+    isWorkingDay: (d) => cal.isWorkingDay(d),
+    addWorkingDays: (d, n) => (n === 0 ? (cal.isWorkingDay(d) ? d : cal.nextWorkingDay(d)) : cal.addWorkingDays(d, n)),
+    addWorkingHours(instant, h) {
+      const days = Math.ceil(h / 8)
+      const date = new Date(Date.parse(instant) + 8 * 3_600_000).toISOString().slice(0, 10)
+      return `${cal.addWorkingDays(date, days)}T${new Date(Date.parse(instant) + 8 * 3_600_000).toISOString().slice(11, 19)}+08:00`
+    },
+  }
+}

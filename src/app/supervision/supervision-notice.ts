@@ -1,0 +1,115 @@
+/**
+ * 督办单 (supervision notices): issued by a supervisor or by the escalation ladder, numbered
+ * 督办〔2026〕12号, addressed to units with a reply deadline in working days, replied to once.
+ */
+import type { Queryable } from '../../adapters/db/db.ts'
+import { getItemSummary } from '../../adapters/db/supervision.repo.ts'
+import { getNotice, insertNotice, listNotices, nextNoticeSeq, replyToNotice, type NoticeRow } from '../../adapters/db/supervision-notice.repo.ts'
+import { chinaDateOf } from '../../domain/calendar/china-time.value.ts'
+import { DubanError } from '../../domain/errors.ts'
+import { loadCalendar } from '../calendar/calendar.load.ts'
+import type { Actor, AppDeps } from '../deps.ts'
+import { recordAudit } from './audit.port.ts'
+import { emitSupervisionEvent } from './supervision-event.emit.ts'
+
+/** A notice as the API shows it, with whether the reply is (or was) late. */
+export interface NoticeView extends NoticeRow {
+  readonly overdue: boolean
+}
+
+/** The document number of a notice (文号). */
+export function noticeNumber(year: number, seq: number): string {
+  return `督办〔${year}〕${seq}号`
+}
+
+function view(n: NoticeRow, today: string): NoticeView {
+  const replyDay = n.repliedAt ? chinaDateOf(n.repliedAt) : today
+  return { ...n, overdue: replyDay > n.replyDue }
+}
+
+/** What issuing needs. */
+export interface IssueNoticeInput {
+  readonly itemId: string
+  readonly reason: string
+  readonly replyWorkingDays: number
+  /** Defaults to the item's lead and responsible units. */
+  readonly unitIds?: readonly string[]
+}
+
+/** Issues a notice inside `tx` (used by the API and by the ladder); returns the stored notice. */
+export async function issueNoticeIn(tx: Queryable, deps: AppDeps, actor: Actor | null, input: IssueNoticeInput, origin: 'manual' | 'ladder'): Promise<NoticeRow> {
+  const item = await getItemSummary(tx, input.itemId)
+  if (!item) throw new DubanError('DUBAN_ERR_NOT_FOUND', `no item ${input.itemId}`, { where: 'itemId' })
+  const unitIds = input.unitIds && input.unitIds.length > 0 ? [...new Set(input.unitIds)] : [...new Set([...item.lead, ...item.responsible])]
+  if (unitIds.length === 0) throw new DubanError('DUBAN_ERR_VALIDATION', 'the item has no lead or responsible unit; name unitIds', { where: 'unitIds' })
+  if (!Number.isInteger(input.replyWorkingDays) || input.replyWorkingDays < 1 || input.replyWorkingDays > 60) {
+    throw new DubanError('DUBAN_ERR_VALIDATION', 'replyWorkingDays must be 1–60', { where: 'replyWorkingDays' })
+  }
+  if (input.reason.trim() === '') throw new DubanError('DUBAN_ERR_VALIDATION', 'reason must not be empty', { where: 'reason' })
+  const known = await tx.query<{ id: string }>('SELECT id FROM unit WHERE id = ANY($1::text[])', [unitIds])
+  const missing = unitIds.filter((u) => !known.rows.some((r) => r.id === u))
+  if (missing.length > 0) throw new DubanError('DUBAN_ERR_VALIDATION', `unknown unit ${missing.join(', ')}`, { where: 'unitIds' })
+
+  const now = deps.clock.now()
+  const today = chinaDateOf(now.getTime())
+  const year = Number(today.slice(0, 4))
+  const cal = await loadCalendar(tx)
+  const seq = await nextNoticeSeq(tx, year)
+  const id = deps.newId()
+  const number = noticeNumber(year, seq)
+  const replyDue = cal.addWorkingDays(today, input.replyWorkingDays)
+  await insertNotice(tx, { id, year, seq, number, itemId: item.id, unitIds, reason: input.reason, replyWorkingDays: input.replyWorkingDays, replyDue, origin, issuedBy: actor?.userId ?? null, issuedAt: now })
+  const notice = (await getNotice(tx, id))!
+  await recordAudit(tx, deps, actor, { action: 'supervision.notice.issue', entity: 'supervision_notice', entityId: id, after: notice })
+  await emitSupervisionEvent(tx, deps, {
+    id: `notice.issued:${id}`,
+    type: 'notice.issued',
+    itemId: item.id,
+    title: `${number}：${item.title}`,
+    body: `${input.reason}。请于${replyDue}前书面回复。`,
+    to: { units: unitIds, roles: ['supervisor'] },
+    data: { notice: { id, number, unitIds, replyDue, reason: input.reason }, item: { id: item.id, number: item.number, title: item.title, due: item.dueDate } },
+  })
+  return notice
+}
+
+/** POST /supervision/notices: a supervisor or admin issues a 督办单 by hand. */
+export async function issueNotice(deps: AppDeps, actor: Actor, input: IssueNoticeInput): Promise<NoticeView> {
+  const n = await deps.db.transaction((tx) => issueNoticeIn(tx, deps, actor, input, 'manual'))
+  return view(n, chinaDateOf(deps.clock.now().getTime()))
+}
+
+/** A unit answers a notice (回复); only a unit it is addressed to (or an admin), and only once. */
+export async function replyNotice(deps: AppDeps, actor: Actor, id: string, text: string): Promise<NoticeView> {
+  if (text.trim() === '') throw new DubanError('DUBAN_ERR_VALIDATION', 'reply text must not be empty', { where: 'text' })
+  const n = await deps.db.transaction(async (tx) => {
+    const before = await getNotice(tx, id)
+    if (!before) throw new DubanError('DUBAN_ERR_NOT_FOUND', `no supervision notice ${id}`, { where: 'id' })
+    const ownUnit = actor.unitId !== null && before.unitIds.includes(actor.unitId)
+    if (actor.role !== 'admin' && !ownUnit) throw new DubanError('DUBAN_ERR_NOTICE_FORBIDDEN', before.number, { where: 'id' })
+    if (before.status === 'replied') throw new DubanError('DUBAN_ERR_NOTICE_REPLY_CONFLICT', before.number, { where: 'id' })
+    const ok = await replyToNotice(tx, id, { text, by: actor.userId, unitId: ownUnit ? actor.unitId : null, at: deps.clock.now() })
+    if (!ok) throw new DubanError('DUBAN_ERR_NOTICE_REPLY_CONFLICT', before.number, { where: 'id' })
+    const after = (await getNotice(tx, id))!
+    await recordAudit(tx, deps, actor, { action: 'supervision.notice.reply', entity: 'supervision_notice', entityId: id, before, after })
+    await emitSupervisionEvent(tx, deps, {
+      id: `notice.replied:${id}`,
+      type: 'notice.replied',
+      itemId: after.itemId,
+      title: `${after.number} 已回复`,
+      body: text,
+      to: { roles: ['supervisor'], ...(after.issuedBy ? { users: [after.issuedBy] } : {}) },
+      data: { notice: { id, number: after.number, repliedUnitId: after.repliedUnitId } },
+    })
+    return after
+  })
+  return view(n, chinaDateOf(deps.clock.now().getTime()))
+}
+
+/** Lists notices; a unit liaison sees only those addressed to units in its scope. */
+export async function listSupervisionNotices(deps: AppDeps, actor: Actor, f: { itemId?: string; status?: 'issued' | 'replied'; limit?: number }): Promise<NoticeView[]> {
+  const scope = actor.role === 'unit_liaison' || actor.role === 'operator' ? (actor.scopeUnitIds ?? (actor.unitId ? [actor.unitId] : [])) : null
+  const rows = await listNotices(deps.db, { ...f, unitIds: scope, limit: f.limit ?? 200 })
+  const today = chinaDateOf(deps.clock.now().getTime())
+  return rows.map((r) => view(r, today))
+}
