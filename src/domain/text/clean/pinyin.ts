@@ -13,14 +13,17 @@ const LETTER = `[a-z${TONED}üê]`
 const SYLLABLES = `${LETTER}{1,7}(?: ${LETTER}{1,7}){0,3}`
 const HAS_TONE = new RegExp(`[${TONED}]`)
 /** Neutral-tone syllables written without a tone mark. */
-const NEUTRAL = new Set(['de', 'le', 'me', 'men', 'ne', 'ma', 'ba', 'zi', 'zhe', 'guo', 'tou', 'li', 'shang', 'xia', 'lai', 'qu', 'ya', 'a'])
+const NEUTRAL = new Set(['de', 'le', 'me', 'men', 'ne', 'ma', 'ba', 'zi', 'zhe', 'guo', 'tou', 'li', 'shang', 'xia', 'lai', 'qu', 'ya'])
 
 /** `(yùn)` after a Han character; `(?:…)` wide parentheses too, before punctuation is normalised. */
 const GROUP = new RegExp(`(?<=[${HAN}])[(（](${SYLLABLES})[)）]`, 'g')
 /** A group cut by the end of a truncated line: `萬(w` + end of line (maybe with a broken byte). */
 const CUT_GROUP = new RegExp(`(?<=[${HAN}])[(（](?:${LETTER}{1,6}\\ufffd?|\\ufffd)(?=\\n|$)`, 'g')
-/** A toned group after a non-Han, non-Latin character (inside mojibake: `€(gè)`, `;a(chǎn)` is left). */
-const TONED_GROUP = new RegExp(`(?<=[^\\sA-Za-z0-9(（)）${HAN}])[(（](${SYLLABLES})[)）]`, 'g')
+/**
+ * A toned group inside mojibake, after a non-Latin character or a lone stray Latin byte
+ * (`€(gè)`, `荚u(píng)`, `J(rèn)`); after a Latin word (`Peking(běijīng)`) it is left.
+ */
+const TONED_GROUP = new RegExp(`(?<=[^\\sA-Za-z0-9(（)）]|[^\\sA-Za-z0-9][A-Za-z])[(（](${SYLLABLES})[)）]`, 'g')
 /** A group whose `(` was swallowed by mojibake: `?cè)`, `?duì)` (tone mark required). */
 const ORPHAN = new RegExp(`(?<=\\?)(${LETTER}{1,7})\\)`, 'g')
 

@@ -1,0 +1,214 @@
+import { existsSync, readFileSync } from 'node:fs'
+import { fileURLToPath } from 'node:url'
+import fc from 'fast-check'
+import { describe, expect, it } from 'vitest'
+import { fromRaw, type MappedText } from '../mapped-text.ts'
+import { clean } from './index.ts'
+
+const seeds = fileURLToPath(new URL('../../../../../shared/corpus/seeds/', import.meta.url))
+const hasCorpus = existsSync(seeds)
+if (!hasCorpus) console.log(`corpus tests skipped: ${seeds} not found (a fresh clone has no ../shared)`)
+
+const cleanRaw = (raw: string) => clean(fromRaw(raw))
+const seed = (name: string) => readFileSync(seeds + name, 'utf8')
+
+/** Source line of the first character of `phrase` in cleaned text. */
+function lineOf(t: MappedText, phrase: string): number {
+  const i = t.text.indexOf(phrase)
+  if (i === -1) throw new Error(`phrase not found: ${phrase}`)
+  return t.lines[i]!
+}
+
+const PINYIN_GROUP = /\([a-zāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜü]{1,7}\)/
+
+describe('clean: inline cases', () => {
+  it('removes pinyin after Han characters and keeps every other parenthesis', () => {
+    const { text, report } = cleanRaw('運(yùn)動(dòng)會(huì)方案\n(一)治理PM2.5(PM2.5)(试行)(牵头单位:市环保局)。\n')
+    expect(text.text).toContain('运动会方案')
+    expect(text.text).toContain('(一)治理PM2.5(PM2.5)(试行)(牵头单位:市环保局)。')
+    expect(report.pinyinRemoved).toBe(3)
+    expect(report.traditionalConverted).toBe(true)
+  })
+
+  it('keeps a Latin list marker and toneless non-pinyin groups', () => {
+    const { text } = cleanRaw('方案(a)说明(abc)完毕。\n')
+    expect(text.text).toBe('方案(a)说明(abc)完毕。\n')
+  })
+
+  it('removes a dashed page number inside a word and rejoins it', () => {
+    const { text, report } = cleanRaw('工程建设项目招标投— 2 — 标等领域。\n')
+    expect(text.text).toBe('工程建设项目招标投标等领域。\n')
+    expect(report.pageNumbersRemoved).toBe(1)
+  })
+
+  it('keeps numeric ranges that look like dashes', () => {
+    const { text } = cleanRaw('计划出让2—3宗土地,2018-2020年完成。\n')
+    expect(text.text).toBe('计划出让2—3宗土地,2018-2020年完成。\n')
+  })
+
+  it('joins a word broken across a page-number line and blank lines', () => {
+    const raw = '全面实施“双随机、一公开”监督检查,加强事中事\n\n- 3 -\n\n后监管,多渠道公开信息。\n'
+    const { text } = cleanRaw(raw)
+    expect(text.text).toBe('全面实施“双随机、一公开”监督检查,加强事中事后监管,多渠道公开信息。\n')
+    expect(lineOf(text, '后监管')).toBe(5)
+    expect(lineOf(text, '事中事')).toBe(1)
+  })
+
+  it('never joins onto outline markers, tags, sentence ends or short titles', () => {
+    const raw = ['一、总体目标', '完成年度任务。', '(一)加强领导', '1.明确分工', '责任单位:市住建局', '各部门要落实责任', '二是加强督查。'].join('\n')
+    const { text } = cleanRaw(raw)
+    expect(text.text.split('\n').filter(Boolean)).toEqual(['一、总体目标', '完成年度任务。', '(一)加强领导', '1.明确分工', '责任单位:市住建局', '各部门要落实责任', '二是加强督查。'])
+  })
+
+  it('removes HTML residue, including tags whose `<` was lost', () => {
+    const { text } = cleanRaw('第一条规定。?br>第二条&nbsp;规定。<br/>\n<p>第三条。</p>\n')
+    expect(text.text).toBe('第一条规定。第二条规定。\n第三条。\n')
+  })
+
+  it('normalises full-width punctuation to the ASCII canonical form, keeping 、 and 。', () => {
+    const { text } = cleanRaw('（一）加强领导；明确分工：牵头单位，市政府、各区。１．完成\n')
+    expect(text.text).toBe('(一)加强领导;明确分工:牵头单位,市政府、各区。1.完成\n')
+  })
+
+  it('drops spaces between Han characters', () => {
+    expect(cleanRaw('积极支 持发展投资。\n').text.text).toBe('积极支持发展投资。\n')
+  })
+
+  it('removes site furniture lines', () => {
+    const raw = [
+      '首页 > 精品范文库 > 3号文库',
+      '编辑:某某 识别码:12-395573 发布时间: 2023-04-12 17:32:35 来源:网络',
+      '时间:2023-10-12 17:34:27',
+      '真人一对一直播,chinese极品人妻videos,青草社区,亚洲影院',
+      '本文章共2页',
+      '分享到:',
+      '主站蜘蛛池模板: 建昌县| 孝义市|',
+      '一、加强组织领导。',
+    ].join('\n')
+    const { text, report } = cleanRaw(raw)
+    expect(text.text).toBe('一、加强组织领导。\n')
+    expect(text.lines[0]).toBe(8)
+    expect(report.furnitureLinesRemoved).toBe(7)
+  })
+
+  it('keeps a phase-time line, which is content, not a date stamp', () => {
+    expect(cleanRaw('时间:2021年3月至6月。\n').text.text).toBe('时间:2021年3月至6月。\n')
+  })
+
+  it('repairs a GBK byte-slip span and reports one it cannot read', () => {
+    // Context: the document's own vocabulary decides which reading is right.
+    const context = '陳京念表示公司發展。'.repeat(5)
+    const raw = `${context}\n企業配合、公眾參與?!标惥┠畋硎?,一網。\n無法辨認?瞏?的文字。\n`
+    const { text, report } = cleanRaw(raw)
+    expect(report.mojibakeRepaired).toBe(1)
+    expect(text.text).toContain('陈京念表')
+    expect(lineOf(text, '陈京念表,')).toBe(2)
+    expect(report.unrepaired).toContainEqual({ line: 3, text: '?瞏?' })
+  })
+
+  it('does not treat a question mark in ASCII text as mojibake', () => {
+    const { report } = cleanRaw('What is PM2.5? It is dust.\n')
+    expect(report.unrepaired).toEqual([])
+  })
+
+  it('leaves Simplified text unconverted', () => {
+    expect(cleanRaw('加强组织领导,落实工作责任。\n').report.traditionalConverted).toBe(false)
+  })
+
+  it('maps every output character to a source line within range, in order (property)', () => {
+    const alphabet = ['运', '(yùn)', '動', '— 2 —', '\n', '\n\n', '。', '一、', '(一)', ' ', '?', '首页 > 文库\n', '&nbsp;', '<br>', '3', '责任单位:', 'a', ',', '：']
+    fc.assert(
+      fc.property(fc.array(fc.constantFrom(...alphabet), { maxLength: 60 }), (pieces) => {
+        const raw = pieces.join('')
+        const sourceLines = raw.split('\n').length
+        const { text } = cleanRaw(raw)
+        expect(text.lines.length).toBe(text.text.length)
+        for (let i = 0; i < text.lines.length; i++) {
+          expect(text.lines[i]).toBeGreaterThanOrEqual(1)
+          expect(text.lines[i]).toBeLessThanOrEqual(sourceLines)
+          if (i > 0) expect(text.lines[i]).toBeGreaterThanOrEqual(text.lines[i - 1]!)
+        }
+      }),
+    )
+  })
+})
+
+describe.skipIf(!hasCorpus)('clean: corpus seeds', () => {
+  it('leaves no pinyin group in 001 and keeps real parentheses', () => {
+    const raw = seed('001_023999389d3f2522.txt')
+    const { text, report } = cleanRaw(raw)
+    expect(text.text).not.toMatch(PINYIN_GROUP)
+    expect(report.pinyinRemoved).toBeGreaterThan(1000)
+    expect(report.traditionalConverted).toBe(true)
+    expect(text.text).toContain('(一)')
+    expect(text.text).toContain('(北京)')
+  })
+
+  it('keeps (PM2.5) and (试行) style groups in the other seeds', () => {
+    for (const name of ['000_27848f10c241bed3.txt', '003_0da8fc8906176886.txt']) {
+      const raw = seed(name)
+      const kept = raw.match(/\((?:PM2\.5|试行|[一二三四五六七八九十]+)\)/g) ?? []
+      const { text } = cleanRaw(raw)
+      for (const g of new Set(kept)) expect(text.text).toContain(g)
+    }
+  })
+
+  it('removes every dashed page number from 000 and rejoins the words', () => {
+    const raw = seed('000_27848f10c241bed3.txt')
+    expect(raw).toMatch(/— \d+ —/)
+    const { text, report } = cleanRaw(raw)
+    expect(text.text).not.toMatch(/[—-]\s*\d{1,3}\s*[—-]\s/)
+    expect(text.text).toContain('招标投标')
+    expect(text.text).toContain('软硬件')
+    expect(text.text).toContain('媒体例行政策吹风会')
+    expect(report.pageNumbersRemoved).toBeGreaterThanOrEqual(6)
+  })
+
+  it('joins a word broken across blank lines in 000 and keeps each half on its source line', () => {
+    const raw = seed('000_27848f10c241bed3.txt')
+    const { text } = cleanRaw(raw)
+    const i = text.text.indexOf('**新区将严格按照')
+    expect(i).toBeGreaterThan(-1)
+    const rawLines = raw.split('\n')
+    const lineNew = rawLines.findIndex((l) => l.endsWith('**新')) + 1
+    expect(text.lines[i + 2]).toBe(lineNew)
+    expect(text.lines[i + 3]).toBe(rawLines.findIndex((l) => l.startsWith('区将严格按照')) + 1)
+  })
+
+  it('maps a known phrase to its source line', () => {
+    const raw = seed('000_27848f10c241bed3.txt')
+    const { text } = cleanRaw(raw)
+    const expected = raw.split('\n').findIndex((l) => l.startsWith('(九)提升实体政务大厅服务能力')) + 1
+    expect(lineOf(text, '(九)提升实体政务大厅服务能力')).toBe(expected)
+    const tagLine = raw.split('\n').findIndex((l) => l.includes('新区人力资源和社会保障局、城乡建设局')) + 1
+    expect(lineOf(text, '新区人力资源和社会保障局、城乡建设局')).toBe(tagLine)
+  })
+
+  it('removes the spam lines of 004', () => {
+    const raw = seed('004_eeb7a7c624feaf99.txt')
+    const { text } = cleanRaw(raw)
+    for (const spam of ['人妻', 'videos', '无码', '蜘蛛池', '建昌县|']) expect(text.text).not.toContain(spam)
+    expect(text.text).toContain('城市管理业务工作计划')
+  })
+
+  it('repairs some GBK mojibake in 001 and reports the rest with their lines', () => {
+    const raw = seed('001_023999389d3f2522.txt')
+    const rawLines = raw.split('\n')
+    const { report } = cleanRaw(raw)
+    expect(report.mojibakeRepaired).toBeGreaterThan(0)
+    expect(report.unrepaired.length).toBeGreaterThan(0)
+    for (const u of report.unrepaired) {
+      expect(u.line).toBeGreaterThanOrEqual(1)
+      expect(u.line).toBeLessThanOrEqual(rawLines.length)
+      expect(rawLines[u.line - 1]).toContain('?')
+    }
+  })
+
+  it('reports the unreadable replacement-character spans of 004', () => {
+    const raw = seed('004_eeb7a7c624feaf99.txt')
+    const { report } = cleanRaw(raw)
+    const lines = raw.split('\n')
+    expect(report.unrepaired.length).toBeGreaterThan(0)
+    for (const u of report.unrepaired) expect(lines[u.line - 1]).toMatch(/[\ue000-\uf8ff\ufffd?]/)
+  })
+})
