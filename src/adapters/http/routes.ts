@@ -9,5 +9,9 @@ export type RoutePlugin = FastifyPluginAsync<{ deps: AppDeps }>
 
 /** Lazily imported so one broken area does not hide the others' type errors. */
 export const routePlugins: readonly (() => Promise<{ default: RoutePlugin }>)[] = [
-  // () => import('./auth.routes.ts'),
+  () => import('./auth.routes.ts'),
+  () => import('./users.routes.ts'),
+  () => import('./units.routes.ts'),
+  () => import('./plans.routes.ts'),
+  () => import('./items.routes.ts'),
 ]

@@ -1,0 +1,45 @@
+/**
+ * Authentication (认证) for every request: a bearer token (`Authorization: Bearer …`) or the
+ * `duban_session` cookie is looked up as a session and sets `request.actor` (null when absent,
+ * unknown or expired; routes decide with requireActor/requireRole whether that is a 401).
+ */
+import type { FastifyPluginAsync, FastifyRequest } from 'fastify'
+import fp from 'fastify-plugin'
+import type { AppDeps } from '../../app/deps.ts'
+import { sessionFor } from '../../app/auth/session.ts'
+import './auth.ts'
+
+/** The cookie that carries the session token for the web app. */
+export const SESSION_COOKIE = 'duban_session'
+
+/** The token a request carries, bearer header first, then cookie. */
+export function tokenOf(request: FastifyRequest): string | null {
+  const h = request.headers.authorization
+  if (typeof h === 'string') {
+    const m = /^Bearer\s+(\S+)\s*$/i.exec(h)
+    if (m?.[1]) return m[1]
+  }
+  const c = request.cookies?.[SESSION_COOKIE]
+  return c ? c : null
+}
+
+const plugin: FastifyPluginAsync<{ deps: AppDeps; sessionTtlMs?: number | undefined }> = async (app, { deps, sessionTtlMs }) => {
+  app.decorateRequest('actor', null)
+  app.decorate('sessionTtlMs', sessionTtlMs)
+  app.addHook('onRequest', async (request) => {
+    request.actor = null
+    const token = tokenOf(request)
+    if (!token) return
+    const found = await sessionFor(deps, token)
+    if (found) request.actor = found.actor
+  })
+}
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    /** Session lifetime configured at start (undefined = the default). */
+    sessionTtlMs: number | undefined
+  }
+}
+
+export default fp(plugin, { name: 'duban-auth', dependencies: ['@fastify/cookie'] })
