@@ -10,6 +10,7 @@ import type { Paragraph } from '../structure/paragraphs.ts'
 import { distinctDeadlines, readDeadlines, readDueSegment } from './deadlines.ts'
 import { emptyTag, mergeTag, readTags, TAG_LINE_RE, type TagContent } from './tags.ts'
 import { readTargets } from './targets.ts'
+import { splitUnits } from './units.ts'
 
 interface Draft {
   readonly line: number
@@ -42,8 +43,36 @@ export function extractItems(ps: readonly Paragraph[], start: number, end: numbe
   outline.forEach((n, k) => nodeAt.set(n.index, k))
   let current = -1 // current numbered draft
   let last = -1 // last draft of any kind
+  let table: TableHeader | null = null
   for (let i = start; i < end; i++) {
     const p = ps[i]!
+    // A table flattened into `|` lines: a header naming roles, then one item per row.
+    if (p.text.includes('|')) {
+      const cells = p.text.replace(/^\||\|$/g, '').split('|').map((c) => c.trim())
+      const header = readHeader(cells)
+      if (header) {
+        table = header
+        continue
+      }
+      if (table && cells.length >= 2) {
+        const serial = table.serial >= 0 ? (cells[table.serial] ?? '') : ''
+        const marker = /^\d{1,3}$/.test(serial) ? serial : ''
+        const tag = emptyTag()
+        cells.forEach((c, col) => {
+          const role = table!.roles.get(col)
+          if (role === 'due') tag.due.push(c)
+          else if (role) mergeTag(tag, { ...emptyTag(), [role]: splitUnits(c) })
+        })
+        const plain = cells.filter((_, col) => !table!.roles.has(col) && col !== table!.serial).join(' ')
+        const ctx = current >= 0 ? drafts[current]!.path : []
+        drafts.push({
+          line: p.line, marker, path: marker ? [...ctx, marker] : ctx, parent: current, numbered: false,
+          texts: [p.text], plain: [plain], tag: tidy(tag), tagged: true,
+        })
+        last = drafts.length - 1
+        continue
+      }
+    } else table = null
     const k = nodeAt.get(i)
     if (k !== undefined) {
       const node = outline[k]!
@@ -90,6 +119,26 @@ export function extractItems(ps: readonly Paragraph[], start: number, end: numbe
     }
   }
   return drafts.map(toItem)
+}
+
+interface TableHeader {
+  readonly roles: Map<number, 'lead' | 'responsible' | 'cooperating' | 'due'>
+  readonly serial: number
+}
+
+/** Reads a table header row (`序号 | 工作任务 | 牵头单位 | 配合单位 | 完成时间`), or null. */
+function readHeader(cells: readonly string[]): TableHeader | null {
+  const roles = new Map<number, 'lead' | 'responsible' | 'cooperating' | 'due'>()
+  let serial = -1
+  cells.forEach((c, col) => {
+    const t = c.replace(/\s+/g, '')
+    if (/^(序号|编号|序)$/.test(t)) serial = col
+    else if (/^牵头(单位|部门|处室|科室)?$/.test(t)) roles.set(col, 'lead')
+    else if (/^(责任(单位|部门|科室|处室|主体)|负责单位)$/.test(t)) roles.set(col, 'responsible')
+    else if (/^(配合|协同|协办|参与)(单位|部门|处室|科室)?$/.test(t)) roles.set(col, 'cooperating')
+    else if (/^(完成(时间|时限|期限)|时间(节点|安排|要求)?|时限)$/.test(t)) roles.set(col, 'due')
+  })
+  return [...roles.values()].some((r) => r !== 'due') ? { roles, serial } : null
 }
 
 function toItem(d: Draft): ExtractedItem {

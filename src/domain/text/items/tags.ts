@@ -30,6 +30,8 @@ const ALL_T = [...roleOf.keys()].sort((a, b) => b.length - a.length)
 const TITLE_SRC = `(${ALL_T.join('|')})\\s*:`
 /** A role title followed by a colon. */
 export const TITLE_RE = new RegExp(TITLE_SRC)
+const TITLE_G = new RegExp(TITLE_SRC, 'g')
+const TITLE_AFTER_BREAK = new RegExp(`(^|[。;.\\s])${TITLE_SRC}`)
 /** A paragraph that is a tag on its own (`责任单位:办公室`, `(牵头处室:…)`). */
 export const TAG_LINE_RE = new RegExp(`^[(\\[]?\\s*${TITLE_SRC}`)
 
@@ -44,7 +46,8 @@ function add(into: string[], units: readonly string[]): void {
 
 /** Reads `titled` content: `牵头单位:A;配合单位:B、C。完成时间:…`. */
 function readTitled(content: string, into: TagContent): void {
-  const re = new RegExp(TITLE_SRC, 'g')
+  const re = TITLE_G
+  re.lastIndex = 0
   const hits: { title: string; start: number; end: number }[] = []
   for (let m = re.exec(content); m; m = re.exec(content)) hits.push({ title: m[1]!, start: m.index, end: m.index + m[0].length })
   const before = content.slice(0, hits[0]?.start ?? content.length).replace(/[;,。.\s]+$/, '')
@@ -135,7 +138,7 @@ export function readTags(paragraph: string): { tag: TagContent; rest: string } |
     rest = rest.slice(0, start) + rest.slice(end)
   }
   // An unbracketed tag at the start of the paragraph or after a sentence: `责任单位:办公室`.
-  const m = new RegExp(`(^|[。;.\\s])${TITLE_SRC}`).exec(rest)
+  const m = TITLE_AFTER_BREAK.exec(rest)
   if (m && !insideBrackets(rest, m.index)) {
     readTitled(rest.slice(m.index + m[1]!.length), tag)
     rest = rest.slice(0, m.index + m[1]!.length)

@@ -13,7 +13,9 @@ const FILLER_TAIL =
 export function stripFillers(s: string): string {
   let cur = s.trim().replace(/[。.,;、\s]+$/, '')
   for (let k = 0; k < 6; k++) {
-    const next = cur.replace(FILLER_TAIL, '').replace(/[。.,;、\s]+$/, '')
+    // Fillers are short: only the tail needs the (costly, end-anchored) pattern.
+    const cut = Math.max(0, cur.length - 14)
+    const next = (cur.slice(0, cut) + cur.slice(cut).replace(FILLER_TAIL, '')).replace(/[。.,;、\s]+$/, '')
     if (next === cur) break
     cur = next
   }

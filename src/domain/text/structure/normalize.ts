@@ -20,16 +20,13 @@ export function normChar(ch: string): string {
 
 /** Normalises a string character by character; the result has the same length as the input. */
 export function normText(s: string): string {
-  let out = ''
-  let changed = false
-  for (let i = 0; i < s.length; i++) {
-    const ch = s[i]!
-    const n = normChar(ch)
-    if (n !== ch) changed = true
-    out += n
-  }
-  return changed ? out : s
+  NEEDS.lastIndex = 0
+  return NEEDS.test(s) ? s.replace(NEEDS_G, normChar) : s
 }
+
+const CLASS = `[\\uff01-\\uff5e${Object.keys(EXTRA).join('')}]`
+const NEEDS = new RegExp(CLASS)
+const NEEDS_G = new RegExp(CLASS, 'g')
 
 /** Removes every kind of whitespace (used for unit names and comparisons). */
 export function squeeze(s: string): string {

@@ -1,0 +1,18 @@
+import { describe, expect, it } from 'vitest'
+import { fromRaw } from '../mapped-text.ts'
+import { buildOutline } from '../structure/outline.ts'
+import { toParagraphs } from '../structure/paragraphs.ts'
+import { extractItems } from './items.ts'
+
+describe('tables flattened into | lines', () => {
+  it('makes one item per row with units from the role columns', () => {
+    const raw = ['甲市2020年工作要点', '一、重点任务', '序号 | 工作任务 | 牵头单位 | 配合单位 | 完成时间', '1 | 建设平台 | 市大数据局 | 市财政局、市发改委 | 2020年6月底前', '2 | 完善制度 | 市政府办 | 各县区人民政府 | 长期坚持'].join('\n')
+    // Straight from paragraphs: the table rows as written, without cleaning.
+    const ps = toParagraphs(fromRaw(raw))
+    const items = extractItems(ps, 1, ps.length, buildOutline(ps, 1, ps.length))
+    expect(items.find((i) => i.line === 4)).toMatchObject({
+      marker: '1', path: ['一、', '1'], lead: ['市大数据局'], cooperating: ['市财政局', '市发改委'], deadlines: [{ year: 2020, month: 6, day: null }],
+    })
+    expect(items.find((i) => i.line === 5)).toMatchObject({ lead: ['市政府办'], cooperating: ['各县区人民政府'], deadlines: [] })
+  })
+})
