@@ -26,6 +26,8 @@ const PAGE_FURNITURE = /^[-\s]*\d{1,3}[-\s]*$/
 function continues(prev: string, prevMarker: Marker | null, next: string, nextMarker: Marker | null): boolean {
   if (nextMarker) return false
   if (TERMINAL.test(prev)) return false
+  // Rows of a table flattened into `|` lines stand on their own.
+  if (prev.includes('|') || next.includes('|')) return false
   if (/^[(\[]?(牵头|责任|配合|协同|协办|参与|负责|完成时间|主办|承办)/.test(next)) return false
   // Headings are short and end without punctuation; sentences broken by the page are long.
   const limit = prevMarker ? 60 : 34
