@@ -1,0 +1,100 @@
+/**
+ * Extraction throughput (抽取吞吐量): how fast the plan reader turns decoded text into items.
+ * Files are read and decoded once; then extractPlan runs over all of them, once to warm up and
+ * `runs` times timed, in this process. Input: the corpus seeds (../shared/corpus/seeds/*.txt),
+ * or the repository's demo plans when the corpus is absent.
+ */
+import { existsSync } from 'node:fs'
+import { readdir } from 'node:fs/promises'
+import { join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { performance } from 'node:perf_hooks'
+import { readInput, type InputText } from '../src/adapters/input/read-input.ts'
+import { extractPlan } from '../src/domain/text/extract.ts'
+import { median, type Benchmark } from './bench.types.ts'
+
+const repo = fileURLToPath(new URL('..', import.meta.url))
+
+/** Where the inputs come from: the corpus seeds, else the demo plans. */
+async function findInputs(): Promise<{ source: string; paths: string[] } | null> {
+  const seeds = join(repo, '../shared/corpus/seeds')
+  if (existsSync(seeds)) {
+    const names = (await readdir(seeds)).filter((n) => n.endsWith('.txt')).sort()
+    if (names.length) return { source: '../shared/corpus/seeds/*.txt', paths: names.map((n) => join(seeds, n)) }
+  }
+  const demo = join(repo, 'demo')
+  if (existsSync(demo)) {
+    const names = (await readdir(demo, { recursive: true })).filter((n) => /\.(txt|docx|html?|pdf)$/i.test(n) && /plan|要点|方案|计划/i.test(n)).sort()
+    if (names.length) return { source: 'demo/ plan files (../shared/corpus is missing)', paths: names.map((n) => join(demo, n)) }
+  }
+  return null
+}
+
+/** The `extract` benchmark. */
+export const benchmark: Benchmark = {
+  name: 'extract',
+  description: 'plan reader throughput (MB/s) over the corpus, in process',
+  async run({ runs, log }) {
+    const found = await findInputs()
+    if (!found) throw new Error('no input: ../shared/corpus/seeds is missing and demo/ has no plan files')
+    if (!found.source.startsWith('../shared/corpus')) log(`extract: the corpus is missing; measuring ${found.source}`)
+    const inputs: InputText[] = []
+    for (const p of found.paths) inputs.push(await readInput(p))
+    // Throughput counts the UTF-8 size of the decoded text: what extractPlan is given.
+    const sizes = inputs.map((i) => Buffer.byteLength(i.text, 'utf8'))
+    const totalBytes = sizes.reduce((a, b) => a + b, 0)
+
+    type Pass = { total: number; perFile: number[]; items: number }
+    const once = (): Pass => {
+      const perFile: number[] = []
+      let items = 0
+      const t0 = performance.now()
+      for (const input of inputs) {
+        const t = performance.now()
+        const result = extractPlan(input.text, { file: input.file, encoding: input.encoding })
+        perFile.push(performance.now() - t)
+        for (const d of result.documents) items += d.items.length
+      }
+      return { total: performance.now() - t0, perFile, items }
+    }
+
+    // Warm-up: let the JIT settle (three passes, or one second, whichever is longer).
+    const warmStart = performance.now()
+    let warm = once()
+    for (let n = 1; n < 3 || performance.now() - warmStart < 1000; n++) warm = once()
+    log(`extract: warm-up done, last pass ${warm.total.toFixed(1)} ms, ${warm.items} items from ${inputs.length} files (${(totalBytes / 1e6).toFixed(3)} MB)`)
+    const timed: Pass[] = []
+    for (let r = 0; r < runs; r++) {
+      const t = once()
+      timed.push(t)
+      log(`extract: run ${r + 1}/${runs} ${t.total.toFixed(1)} ms`)
+    }
+    const totals = timed.map((t) => t.total)
+    const med = median(totals)
+    const mbPerS = totalBytes / 1e6 / (med / 1000)
+    return {
+      summary: `${mbPerS.toFixed(2)} MB/s — median ${med.toFixed(1)} ms per pass over ${inputs.length} files, ${(totalBytes / 1e6).toFixed(3)} MB, ${warm.items} items (${runs} runs after warm-up)`,
+      data: {
+        input: found.source,
+        files: inputs.map((input, i) => ({
+          file: input.file,
+          bytes: sizes[i],
+          medianMs: round(median(timed.map((t) => t.perFile[i]!))),
+        })),
+        totalBytes,
+        items: warm.items,
+        warmupLastPassMs: round(warm.total),
+        runsMs: totals.map(round),
+        medianMs: round(med),
+        minMs: round(Math.min(...totals)),
+        maxMs: round(Math.max(...totals)),
+        mbPerSecond: round(mbPerS),
+        unit: 'MB = 10^6 bytes of UTF-8 text handed to extractPlan',
+      },
+    }
+  },
+}
+
+function round(x: number): number {
+  return Math.round(x * 100) / 100
+}
