@@ -11,6 +11,7 @@ const commands: Record<string, { summary: string; load: () => Promise<Command> }
   import: { summary: 'import a plan document into the ledger', load: () => import('./import.command.ts') },
   units: { summary: 'list, import and map units', load: () => import('./units.command.ts') },
   calendar: { summary: 'show and extend the working-day calendar', load: () => import('./calendar.command.ts') },
+  supervise: { summary: 'run one supervision tick (reminders, escalation, 督办单)', load: () => import('./supervise.command.ts') },
   audit: { summary: 'verify the audit log hash chain', load: () => import('./audit.command.ts') },
   bench: { summary: 'run the benchmarks and write BENCHMARKS numbers', load: () => import('./bench.command.ts') },
 }

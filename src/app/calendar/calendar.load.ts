@@ -4,7 +4,7 @@
  */
 import { listCalendarYears } from '../../adapters/db/calendar.repo.ts'
 import type { Queryable } from '../../adapters/db/db.ts'
-import { buildCalendar, mergeCalendarYears, type Calendar } from '../../domain/calendar/calendar.model.ts'
+import { buildCalendar, mergeCalendarYears, type Calendar, type DayInfo } from '../../domain/calendar/calendar.model.ts'
 import { OFFICIAL_CALENDAR_YEARS } from '../../domain/calendar/china-holidays.data.ts'
 import type { WorkingCalendar } from '../../domain/workflow/clock.ts'
 
@@ -30,4 +30,10 @@ export function workingCalendarOf(cal: Calendar): WorkingCalendar {
       return `${cal.addWorkingDays(date, days)}T${new Date(Date.parse(instant) + 8 * 3_600_000).toISOString().slice(11, 19)}+08:00`
     },
   }
+}
+
+/** What a date is under the calendar in effect (工作日查询), and the next working day after it. */
+export async function checkCalendarDate(deps: { db: Queryable }, date: string): Promise<DayInfo & { nextWorkingDay: string }> {
+  const cal = await loadCalendar(deps.db)
+  return { ...cal.dayInfo(date), nextWorkingDay: cal.nextWorkingDay(date) }
 }
