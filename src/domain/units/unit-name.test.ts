@@ -1,0 +1,116 @@
+import { describe, expect, it } from 'vitest'
+import { buildUnitDirectory, matchUnitName, RESOLVED_CONFIDENCE, type DirectoryUnit } from './unit-name.match.ts'
+import { canonicalCore, parseUnitName } from './unit-name.normalise.ts'
+
+const u = (id: string, name: string, parentId: string | null, level: string, fn: string | null = null, aliases: string[] = []): DirectoryUnit => ({
+  id,
+  name,
+  parentId,
+  level,
+  function: fn,
+  aliases,
+})
+
+const units: DirectoryUnit[] = [
+  u('qc', '青川市', null, 'city', null, ['青川']),
+  u('qc-sjj', '青川市市场监督管理局', 'qc', 'department', '市场监管'),
+  u('qc-wjw', '青川市卫生健康委员会', 'qc', 'department', '卫生健康'),
+  u('qc-fgw', '青川市发展和改革委员会', 'qc', 'department', '发展改革'),
+  u('qc-jt', '青川市交通运输局', 'qc', 'department', '交通运输'),
+  u('qc-sthj', '青川市生态环境局', 'qc', 'department', '生态环境'),
+  u('dh', '东湖区', 'qc', 'district'),
+  u('dh-sjj', '东湖区市场监督管理局', 'dh', 'department', '市场监管'),
+  u('dh-fgj', '东湖区发展和改革局', 'dh', 'department', '发展改革'),
+  u('dh-jb', '江滨街道', 'dh', 'township', null, ['江滨街道办事处']),
+  u('xs', '西山县', 'qc', 'district'),
+  u('xs-sjj', '西山县市场监督管理局', 'xs', 'department', '市场监管'),
+]
+const dir = buildUnitDirectory(units, new Map([['市食安办', 'qc-sjj']]))
+
+describe('canonicalCore', () => {
+  it.each([
+    ['市场局', '市场监督管理局'],
+    ['市场监管局', '市场监督管理局'],
+    ['卫健委', '卫生健康委员会'],
+    ['发改局', '发展和改革委员会'],
+    ['发展和改革局', '发展和改革委员会'],
+    ['住建局', '住房和城乡建设局'],
+    ['财政局', '财政局'],
+    ['某某中心', '某某中心'],
+  ])('maps %s to %s', (raw, canonical) => {
+    expect(canonicalCore(raw)).toBe(canonical)
+  })
+})
+
+describe('parseUnitName', () => {
+  const places = ['青川市', '东湖区', '西山县', '江滨街道']
+  it.each([
+    ['区市场局', [], 'district', '市场监督管理局'],
+    ['市市场监管局', [], 'city', '市场监督管理局'],
+    ['省市场监管局', [], 'province', '市场监督管理局'],
+    ['市场监督管理局', [], null, '市场监督管理局'],
+    ['市场局', [], null, '市场监督管理局'],
+    ['东湖区发改局', ['东湖区'], null, '发展和改革委员会'],
+    ['青川市东湖区市场局', ['青川市', '东湖区'], null, '市场监督管理局'],
+    ['县卫健委', [], 'district', '卫生健康委员会'],
+    ['街道办事处', [], null, '街道办事处'],
+    [' 市卫健委、', [], 'city', '卫生健康委员会'],
+  ] as const)('reads %s as places %j, level %s, core %s', (raw, expectPlaces, level, core) => {
+    const p = parseUnitName(raw, places)
+    expect(p.places).toEqual(expectPlaces)
+    expect(p.levelPrefix).toBe(level)
+    expect(p.core).toBe(core)
+  })
+})
+
+describe('matchUnitName', () => {
+  it.each([
+    // raw, context, expected unit (null = a person must choose), method
+    ['青川市市场监督管理局', undefined, 'qc-sjj', 'exact'],
+    ['青川', undefined, 'qc', 'exact'],
+    ['市食安办', undefined, 'qc-sjj', 'mapping'],
+    ['市场监督管理局', undefined, 'qc-sjj', 'normalised'],
+    ['市市场监管局', undefined, 'qc-sjj', 'normalised'],
+    ['市卫健委', undefined, 'qc-wjw', 'normalised'],
+    ['市发改委', undefined, 'qc-fgw', 'normalised'],
+    ['东湖区市场局', undefined, 'dh-sjj', 'normalised'],
+    ['东湖区发改局', undefined, 'dh-fgj', 'normalised'],
+    ['区市场局', 'dh', 'dh-sjj', 'normalised'],
+    ['区市场局', 'dh-jb', 'dh-sjj', 'normalised'],
+    ['市场局', 'xs', 'xs-sjj', 'normalised'],
+    ['江滨街道办事处', undefined, 'dh-jb', 'exact'],
+    ['东湖区人民政府', undefined, 'dh', 'normalised'],
+    ['市交通局', undefined, 'qc-jt', 'normalised'],
+    ['市环保局', undefined, 'qc-sthj', 'normalised'],
+  ] as const)('resolves %s (context %s) to %s by %s', (raw, ctx, unitId, method) => {
+    const m = matchUnitName(dir, raw, ctx ? { contextUnitId: ctx } : {})
+    expect(m.unitId).toBe(unitId)
+    expect(m.method).toBe(method)
+    expect(m.confidence).toBeGreaterThanOrEqual(RESOLVED_CONFIDENCE)
+  })
+
+  it('asks a person when 区市场局 has no district context, listing every district bureau', () => {
+    const m = matchUnitName(dir, '区市场局')
+    expect(m.unitId).toBeNull()
+    expect(m.candidates.map((c) => c.unitId).sort()).toEqual(['dh-sjj', 'xs-sjj'])
+  })
+
+  it('does not take a provincial bureau for the city one', () => {
+    const m = matchUnitName(dir, '省市场监管局')
+    expect(m.unitId).toBeNull()
+    expect(m.confidence).toBeLessThan(RESOLVED_CONFIDENCE)
+    expect(m.note).toMatch(/above this jurisdiction/)
+  })
+
+  it('offers units of the same function for a fragment, without taking one', () => {
+    const m = matchUnitName(dir, '市食品安全委员会')
+    expect(m.unitId).toBeNull()
+    expect(m.method).toBe('function')
+    expect(m.candidates.map((c) => c.unitId)).toEqual(['qc-sjj'])
+  })
+
+  it('returns nothing for an unknown body', () => {
+    const m = matchUnitName(dir, '市气象局')
+    expect(m).toMatchObject({ unitId: null, method: 'none', candidates: [] })
+  })
+})
