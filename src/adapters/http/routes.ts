@@ -14,4 +14,6 @@ export const routePlugins: readonly (() => Promise<{ default: RoutePlugin }>)[] 
   () => import('./units.routes.ts'),
   () => import('./plans.routes.ts'),
   () => import('./items.routes.ts'),
+  () => import('./calendar.routes.ts'),
+  () => import('./supervision.routes.ts'),
 ]
