@@ -177,8 +177,9 @@ async function startProgress(files: string[]): Promise<{ bars: cliProgress.Multi
 
 // ── table format ─────────────────────────────────────────────────────────
 
+/** The terminal's width, or $COLUMNS, or 160 when printing to a file or pipe. */
 function tableWidth(): number {
-  const cols = process.stdout.isTTY ? process.stdout.columns : 0
+  const cols = process.stdout.isTTY ? process.stdout.columns : Number(process.env.COLUMNS)
   return Math.max(100, Math.min(cols || 160, 220))
 }
 
@@ -190,7 +191,7 @@ export function renderTable(result: ExtractionResult, width = 160): string {
   out.push(`${result.file} (${result.encoding}): ${docs.length} document(s), ${items} item(s)`)
   const fixed = { line: 5, path: 14, deadlines: 16 }
   const flexible = Math.max(60, width - fixed.line - fixed.path - fixed.deadlines - 5 * 2)
-  const w = { ...fixed, title: Math.floor(flexible * 0.38), units: Math.floor(flexible * 0.37), targets: 0 }
+  const w = { ...fixed, title: Math.floor(flexible * 0.36), units: Math.floor(flexible * 0.4), targets: 0 }
   w.targets = flexible - w.title - w.units
   const row = (cells: string[]): string =>
     [pad(cells[0]!, w.line, 'right'), pad(cells[1]!, w.path), pad(cells[2]!, w.title), pad(cells[3]!, w.units), pad(cells[4]!, w.deadlines), fit(cells[5]!, w.targets)]
@@ -201,7 +202,7 @@ export function renderTable(result: ExtractionResult, width = 160): string {
     out.push('')
     out.push(`■ ${doc.title || '(untitled)'}  lines ${doc.firstLine}–${doc.lastLine}, ${doc.items.length} item(s), ${assigned} assigned`)
     if (doc.items.length === 0) continue
-    out.push(row(['line', 'path', 'item', 'lead / responsible / cooperating', 'deadlines', 'targets']))
+    out.push(row(['line', 'path', 'item', 'units: 牵头 lead, 责任 responsible, 配合 coop.', 'deadlines', 'targets']))
     out.push(row(['─'.repeat(w.line), '─'.repeat(w.path), '─'.repeat(w.title), '─'.repeat(w.units), '─'.repeat(w.deadlines), '─'.repeat(Math.min(w.targets, 20))]))
     for (const item of doc.items) {
       out.push(
