@@ -202,7 +202,7 @@ export function renderTable(result: ExtractionResult, width = 160): string {
     out.push('')
     out.push(`■ ${doc.title || '(untitled)'}  lines ${doc.firstLine}–${doc.lastLine}, ${doc.items.length} item(s), ${assigned} assigned`)
     if (doc.items.length === 0) continue
-    out.push(row(['line', 'path', 'item', 'units (牵头 lead / 责任 resp. / 配合 coop.)', 'deadlines', 'targets']))
+    out.push(row(['line', 'path', 'item', 'units (牵头 lead / 责任 resp. / 配合 coop)', 'deadlines', 'targets']))
     out.push(row(['─'.repeat(w.line), '─'.repeat(w.path), '─'.repeat(w.title), '─'.repeat(w.units), '─'.repeat(w.deadlines), '─'.repeat(Math.min(w.targets, 20))]))
     for (const item of doc.items) {
       out.push(
