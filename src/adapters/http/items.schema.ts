@@ -1,0 +1,137 @@
+/** Request and response schemas of the item routes (事项 / 台账). */
+import { errorBodySchema } from './errors.ts'
+
+const errors = { 400: errorBodySchema, 401: errorBodySchema, 403: errorBodySchema, 404: errorBodySchema, 409: errorBodySchema, 413: errorBodySchema } as const
+const free = { type: 'object', additionalProperties: true } as const
+const date = { type: 'string', pattern: '^\\d{4}-\\d{2}-\\d{2}$' } as const
+const idParams = { type: 'object', properties: { id: { type: 'string', minLength: 1, maxLength: 100 } }, required: ['id'] } as const
+const expectedVersion = { type: 'integer', minimum: 1 } as const
+const text = { type: 'string', minLength: 1, maxLength: 20000 } as const
+const reason = { type: 'string', minLength: 1, maxLength: 2000 } as const
+/** Reported numbers against targets: metric → value. */
+const measures = { type: 'object', additionalProperties: { type: 'number' } } as const
+/** Attachment ids already uploaded, or files as base64. */
+const attachments = {
+  type: 'array',
+  maxItems: 20,
+  items: {
+    anyOf: [
+      { type: 'string', minLength: 1 },
+      {
+        type: 'object',
+        properties: { name: { type: 'string', minLength: 1, maxLength: 255 }, mime: { type: 'string', maxLength: 100 }, contentBase64: { type: 'string' } },
+        required: ['name', 'contentBase64'],
+        additionalProperties: false,
+      },
+    ],
+  },
+} as const
+
+const unitRef = { type: 'object', properties: { unitId: { type: 'string' }, unitName: { type: 'string' }, role: { type: 'string' } } } as const
+
+const ledgerItemProps = {
+  id: { type: 'string' },
+  number: { type: 'string' },
+  kind: { type: 'string' },
+  state: { type: 'string' },
+  stateLabel: { type: 'string' },
+  stateType: { type: 'string' },
+  title: { type: 'string' },
+  planId: { type: ['string', 'null'] },
+  dueDate: { type: ['string', 'null'] },
+  overdue: { type: 'boolean' },
+  units: { type: 'array', items: unitRef },
+  version: { type: 'integer' },
+  updatedAt: { type: 'string' },
+} as const
+
+/** One item in full. */
+export const itemDetailSchema = {
+  type: 'object',
+  properties: {
+    ...ledgerItemProps,
+    body: { type: 'string' },
+    path: { type: 'array', items: { type: 'string' } },
+    sourceLine: { type: ['integer', 'null'] },
+    data: free,
+    snapshot: free,
+    createdAt: { type: 'string' },
+    closedAt: { type: ['string', 'null'] },
+    events: { type: 'array', items: free },
+    reports: { type: 'array', items: free },
+    extensionRequests: { type: 'array', items: free },
+    attachments: { type: 'array', items: { type: 'object', properties: { id: { type: 'string' }, name: { type: 'string' }, size: { type: 'integer' }, mime: { type: 'string' } } } },
+    availableEvents: { type: 'array', items: free },
+  },
+} as const
+
+export const listItemsSchema = {
+  tags: ['items'],
+  summary: 'The ledger (台账): filter by kind, state, unit, plan, overdue, text; paged',
+  security: [{ bearer: [] }],
+  querystring: {
+    type: 'object',
+    properties: {
+      kind: { type: 'string', maxLength: 50 },
+      state: { type: 'string', maxLength: 50 },
+      unit: { type: 'string', maxLength: 100 },
+      plan: { type: 'string', maxLength: 100 },
+      q: { type: 'string', maxLength: 200 },
+      overdue: { type: 'boolean' },
+      limit: { type: 'integer', minimum: 1, maximum: 500, default: 50 },
+      offset: { type: 'integer', minimum: 0, default: 0 },
+    },
+    additionalProperties: false,
+  },
+  response: {
+    200: {
+      type: 'object',
+      properties: { items: { type: 'array', items: { type: 'object', properties: ledgerItemProps } }, total: { type: 'integer' }, limit: { type: 'integer' }, offset: { type: 'integer' } },
+    },
+    ...errors,
+  },
+} as const
+
+export const getItemSchema = {
+  tags: ['items'],
+  summary: 'One item with units, history, reports, extension requests and the events you may take',
+  security: [{ bearer: [] }],
+  params: idParams,
+  response: { 200: itemDetailSchema, ...errors },
+} as const
+
+const write = (summary: string, body: Record<string, unknown>, required: readonly string[] = []) =>
+  ({
+    tags: ['items'],
+    summary,
+    security: [{ bearer: [] }],
+    params: idParams,
+    body: { type: 'object', properties: { ...body, expectedVersion }, required, additionalProperties: false },
+    response: { 200: itemDetailSchema, ...errors },
+  }) as const
+
+export const eventSchema = write(
+  'Take any event the item kind declares (accept, report_progress, request_extension, …)',
+  { event: { type: 'string', pattern: '^[a-z_]{1,50}$' }, payload: { type: 'object', additionalProperties: true } },
+  ['event'],
+)
+export const acceptSchema = write('Accept the item (签收)', {})
+export const reportSchema = write('Report progress (报送进展): text, numbers against targets, attachments', { text, measures, attachments }, ['text'])
+export const extensionSchema = write('Ask for more time (申请延期)', { reason, newDue: date }, ['reason', 'newDue'])
+export const decisionSchema = (summary: string) => write(summary, { approve: { type: 'boolean' }, reason }, ['approve'])
+export const completionSchema = write('Report completion (报办结)', { text, measures, attachments }, ['text'])
+
+export const uploadSchema = {
+  tags: ['items'],
+  summary: 'Upload one attachment (multipart field `file`) for a later report to cite by id',
+  security: [{ bearer: [] }],
+  params: idParams,
+  response: { 201: { type: 'object', properties: { id: { type: 'string' }, name: { type: 'string' }, size: { type: 'integer' }, mime: { type: 'string' } } }, ...errors },
+} as const
+
+export const downloadSchema = {
+  tags: ['items'],
+  summary: 'Download an attachment',
+  security: [{ bearer: [] }],
+  params: { type: 'object', properties: { id: idParams.properties.id, attachmentId: { type: 'string', minLength: 1, maxLength: 100 } }, required: ['id', 'attachmentId'] },
+} as const

@@ -1,0 +1,155 @@
+/**
+ * Reading the ledger (台账): the filtered list and one item with its units, history, reports,
+ * extension requests and the events the actor may take. Data scope: a unit liaison sees only items
+ * where its unit or a sub-unit holds a role; anything else is "not found", so existence does not leak.
+ */
+import {
+  attachmentsOf,
+  eventsOf,
+  extensionsOf,
+  findAttachment,
+  findItem,
+  listItems,
+  reportsOf,
+  unitsOf,
+  type ItemRow,
+  type LedgerRow,
+} from '../../adapters/db/items.repo.ts'
+import type { Queryable } from '../../adapters/db/db.ts'
+import { DubanError } from '../../domain/errors.ts'
+import { availableEvents, type AvailableEvent, type Snapshot } from '../../domain/workflow/index.ts'
+import type { Actor, AppDeps } from '../deps.ts'
+import { chinaDate, engineActor, kindOf } from './item-engine.ts'
+
+/** Ledger filters as the API takes them. */
+export interface LedgerQuery {
+  readonly kind?: string | undefined
+  readonly state?: string | undefined
+  readonly unit?: string | undefined
+  readonly plan?: string | undefined
+  readonly q?: string | undefined
+  readonly overdue?: boolean | undefined
+  readonly limit?: number | undefined
+  readonly offset?: number | undefined
+}
+
+/** A ledger row as the API shows it. */
+export interface LedgerItem {
+  readonly id: string
+  readonly number: string
+  readonly kind: string
+  readonly state: string
+  readonly stateLabel: string
+  readonly stateType: string
+  readonly title: string
+  readonly planId: string | null
+  readonly dueDate: string | null
+  readonly overdue: boolean
+  readonly units: LedgerRow['units']
+  readonly version: number
+  readonly updatedAt: string
+}
+
+function stateLabel(item: ItemRow): string {
+  try {
+    return kindOf(item.kind, String(item.snapshot['kindVersion'] ?? item.kindVersion)).states[item.state]?.label ?? item.state
+  } catch {
+    return item.state
+  }
+}
+
+function ledgerItem(r: ItemRow & { units: LedgerRow['units'] }, today: string): LedgerItem {
+  return {
+    id: r.id,
+    number: r.number,
+    kind: r.kind,
+    state: r.state,
+    stateLabel: stateLabel(r),
+    stateType: r.stateType,
+    title: r.title,
+    planId: r.planId,
+    dueDate: r.dueDate,
+    overdue: r.stateType !== 'closed' && r.dueDate !== null && r.dueDate < today,
+    units: r.units,
+    version: r.version,
+    updatedAt: r.updatedAt,
+  }
+}
+
+/** The ledger page the actor may see (GET /api/items). */
+export async function listLedger(deps: AppDeps, actor: Actor, query: LedgerQuery): Promise<{ items: LedgerItem[]; total: number; limit: number; offset: number }> {
+  const today = chinaDate(deps.clock.now())
+  const limit = Math.min(Math.max(query.limit ?? 50, 1), 500)
+  const offset = Math.max(query.offset ?? 0, 0)
+  const { rows, total } = await listItems(deps.db, {
+    kind: query.kind,
+    state: query.state,
+    unit: query.unit,
+    plan: query.plan,
+    q: query.q,
+    overdueOn: query.overdue ? today : undefined,
+    scope: actor.scopeUnitIds,
+    limit,
+    offset,
+  })
+  return { items: rows.map((r) => ledgerItem(r, today)), total, limit, offset }
+}
+
+/** One item in full, as the API shows it. */
+export interface ItemDetail extends LedgerItem {
+  readonly body: string
+  readonly path: readonly string[]
+  readonly sourceLine: number | null
+  readonly data: Record<string, unknown>
+  readonly snapshot: Record<string, unknown>
+  readonly createdAt: string
+  readonly closedAt: string | null
+  readonly events: Record<string, unknown>[]
+  readonly reports: Record<string, unknown>[]
+  readonly extensionRequests: Record<string, unknown>[]
+  readonly attachments: { id: string; name: string; size: number; mime: string }[]
+  readonly availableEvents: readonly AvailableEvent[]
+}
+
+/** The item if the actor's scope holds it, else DUBAN_ERR_NOT_FOUND. */
+export async function visibleItem(q: Queryable, actor: Actor, id: string, lock = false): Promise<ItemRow> {
+  const item = await findItem(q, id, actor.scopeUnitIds, lock)
+  if (!item) throw new DubanError('DUBAN_ERR_NOT_FOUND', `item ${id}`, { where: 'id' })
+  return item
+}
+
+/** Everything about one item (GET /api/items/:id). */
+export async function itemDetail(q: Queryable, actor: Actor, id: string, today: string): Promise<ItemDetail> {
+  const item = await visibleItem(q, actor, id)
+  const units = (await unitsOf(q, [id])).get(id) ?? []
+  const kind = kindOf(item.kind, String(item.snapshot['kindVersion'] ?? item.kindVersion))
+  const available = actor.role === 'leader' ? [] : availableEvents(kind, item.snapshot as unknown as Snapshot, engineActor(actor))
+  return {
+    ...ledgerItem({ ...item, units }, today),
+    body: item.body,
+    path: item.path,
+    sourceLine: item.sourceLine,
+    data: item.data,
+    snapshot: item.snapshot,
+    createdAt: item.createdAt,
+    closedAt: item.closedAt,
+    events: await eventsOf(q, id),
+    reports: await reportsOf(q, id),
+    extensionRequests: await extensionsOf(q, id),
+    attachments: await attachmentsOf(q, id),
+    availableEvents: available,
+  }
+}
+
+/** One item for the API (GET /api/items/:id). */
+export function getItem(deps: AppDeps, actor: Actor, id: string): Promise<ItemDetail> {
+  return itemDetail(deps.db, actor, id, chinaDate(deps.clock.now()))
+}
+
+/** An attachment's bytes (GET /api/items/:id/attachments/:aid), within the actor's scope. */
+export async function getAttachment(deps: AppDeps, actor: Actor, itemId: string, attachmentId: string): Promise<{ name: string; mime: string; content: Buffer }> {
+  await visibleItem(deps.db, actor, itemId)
+  const a = await findAttachment(deps.db, itemId, attachmentId)
+  if (!a) throw new DubanError('DUBAN_ERR_NOT_FOUND', `attachment ${attachmentId}`, { where: 'attachmentId' })
+  return a
+}

@@ -1,0 +1,268 @@
+/**
+ * Take an event on an item (办理): accept, report progress, ask for an extension, decide it, report
+ * completion, approve or return it. Loads the item in the actor's scope under a row lock, lets the
+ * engine decide, then writes the item, its history, the side records (report, extension request,
+ * attachments, units) and the audit entry in one transaction.
+ */
+import {
+  decideExtension,
+  insertAttachment,
+  insertExtensionRequest,
+  insertItemEvent,
+  insertProgressReport,
+  pendingExtension,
+  replaceItemUnits,
+  updateItemState,
+  type ItemRow,
+  type ItemUnitRole,
+} from '../../adapters/db/items.repo.ts'
+import type { Queryable } from '../../adapters/db/db.ts'
+import { checkDueDate } from '../../domain/calendar/due-date.rules.ts'
+import { DubanError } from '../../domain/errors.ts'
+import { isIsoDate, transition, type ReportingCadence, type Snapshot } from '../../domain/workflow/index.ts'
+import type { Actor, AppDeps } from '../deps.ts'
+import { audit } from './audit.port.ts'
+import { calendarFor, chinaDate, engineActor, kindOf } from './item-engine.ts'
+import { itemDetail, visibleItem, type ItemDetail } from './item-queries.ts'
+
+/** Largest attachment accepted (附件大小上限). */
+export const MAX_ATTACHMENT_BYTES = 5 * 1024 * 1024
+
+/** An event as the API takes it. */
+export interface EventInput {
+  readonly event: string
+  readonly payload?: Readonly<Record<string, unknown>>
+  /** The item version the client saw; a different current version is refused (409). */
+  readonly expectedVersion?: number | undefined
+}
+
+/** A file to attach, already read from a multipart upload or decoded from base64. */
+export interface NewAttachment {
+  readonly name: string
+  readonly mime: string
+  readonly content: Buffer
+}
+
+const BASE64 = /^[A-Za-z0-9+/\r\n]*={0,2}$/
+
+/** Decodes `{name, mime, contentBase64}` attachments, checking format and size; ids of stored ones pass through. */
+function readAttachments(value: unknown): { stored: string[]; fresh: NewAttachment[] } | null {
+  if (value === undefined) return null
+  if (!Array.isArray(value)) throw new DubanError('DUBAN_ERR_FIELD_INVALID', `'attachments' must be a list`, { where: 'payload.attachments' })
+  const stored: string[] = []
+  const fresh: NewAttachment[] = []
+  value.forEach((a: unknown, i) => {
+    const where = `payload.attachments[${i}]`
+    if (typeof a === 'string' && a !== '') return void stored.push(a)
+    if (typeof a !== 'object' || a === null) throw new DubanError('DUBAN_ERR_FIELD_INVALID', `${where} must be an attachment id or {name, mime, contentBase64}`, { where })
+    const r = a as Record<string, unknown>
+    const extra = Object.keys(r).filter((k) => !['name', 'mime', 'contentBase64'].includes(k))
+    if (extra.length) throw new DubanError('DUBAN_ERR_VALIDATION', `${where}/${extra[0]}: unknown field`, { where: `${where}.${extra[0]}` })
+    if (typeof r.name !== 'string' || r.name.trim() === '') throw new DubanError('DUBAN_ERR_FIELD_INVALID', `${where}.name must be a file name`, { where: `${where}.name` })
+    if (typeof r.contentBase64 !== 'string' || !BASE64.test(r.contentBase64)) {
+      throw new DubanError('DUBAN_ERR_FIELD_INVALID', `${where}.contentBase64 must be base64`, { where: `${where}.contentBase64` })
+    }
+    const content = Buffer.from(r.contentBase64, 'base64')
+    if (content.length > MAX_ATTACHMENT_BYTES) {
+      throw new DubanError('DUBAN_ERR_ATTACHMENT_TOO_LARGE', `${where} is ${content.length} bytes, limit ${MAX_ATTACHMENT_BYTES}`, { where })
+    }
+    fresh.push({ name: r.name.trim(), mime: typeof r.mime === 'string' && r.mime ? r.mime : 'application/octet-stream', content })
+  })
+  return { stored, fresh }
+}
+
+/** Checks a date field against the calendar: the task kind forbids due dates on non-working days. */
+async function requireWorkingDay(tx: Queryable, value: unknown, where: string): Promise<void> {
+  if (!isIsoDate(value)) return // the engine names a malformed date
+  const { calendar } = await calendarFor(tx)
+  const check = checkDueDate(calendar, value)
+  if (!check.ok) {
+    throw new DubanError('DUBAN_ERR_DUE_NOT_WORKING_DAY', `${where}: ${value} is a ${check.holiday ?? check.reason}; try ${check.suggestion}`, {
+      where,
+      details: { reason: check.reason, holiday: check.holiday, suggestion: check.suggestion },
+    })
+  }
+}
+
+/** The report period (报送期) of a date under a cadence: `2026-05`, `2026-Q2` or `2026-W19`-like week start. */
+function periodOf(cadence: ReportingCadence | undefined, today: string): { period: string; dueBy: string | null } {
+  const y = Number(today.slice(0, 4))
+  const m = Number(today.slice(5, 7))
+  const last = (mm: number): number => new Date(Date.UTC(y, mm, 0)).getUTCDate()
+  const pad = (n: number): string => String(n).padStart(2, '0')
+  if (!cadence || cadence.every === 'month') {
+    const day = cadence?.every === 'month' ? cadence.day : 25
+    return { period: today.slice(0, 7), dueBy: `${today.slice(0, 7)}-${pad(Math.min(day, last(m)))}` }
+  }
+  if (cadence.every === 'quarter') {
+    const q = Math.ceil(m / 3)
+    return { period: `${y}-Q${q}`, dueBy: `${y}-${pad(q * 3)}-${pad(Math.min(cadence.day, last(q * 3)))}` }
+  }
+  if (cadence.every === 'week') return { period: today, dueBy: null }
+  return { period: today.slice(0, 7), dueBy: null }
+}
+
+/** Takes one event on an item and returns the item as it now is. */
+export async function takeEvent(deps: AppDeps, actor: Actor, itemId: string, input: EventInput, upload: readonly NewAttachment[] = []): Promise<ItemDetail> {
+  const now = deps.clock.now()
+  const at = now.toISOString()
+  const today = chinaDate(now)
+  return deps.db.transaction(async (tx) => {
+    const item = await visibleItem(tx, actor, itemId, true)
+    if (input.expectedVersion !== undefined && input.expectedVersion !== item.version) {
+      throw new DubanError('DUBAN_ERR_ITEM_VERSION_CONFLICT', `item ${item.number} is at version ${item.version}, not ${input.expectedVersion}`, {
+        where: 'expectedVersion',
+        details: { current: item.version, expected: input.expectedVersion },
+      })
+    }
+    const kind = kindOf(item.kind, String(item.snapshot['kindVersion'] ?? item.kindVersion))
+    const payload: Record<string, unknown> = { ...input.payload }
+    const files = readAttachments(payload['attachments'])
+    const fresh = [...(files?.fresh ?? []), ...upload]
+    const freshMeta = fresh.map((f) => ({ id: deps.newId(), name: f.name, size: f.content.length, mime: f.mime }))
+    if (files || upload.length) {
+      const storedMeta = await storedAttachments(tx, item.id, files?.stored ?? [])
+      payload['attachments'] = [...storedMeta, ...freshMeta]
+    }
+    if (input.event === 'request_extension') await requireWorkingDay(tx, payload['newDue'], 'payload.newDue')
+    if (input.event === 'reassign' || input.event === 'dispatch') await unitsMustExist(tx, payload)
+
+    const { working } = await calendarFor(tx)
+    const snapshot = item.snapshot as unknown as Snapshot
+    const res = transition(kind, snapshot, { type: input.event, payload }, { actor: engineActor(actor), now: at, calendar: working })
+    if (!res.ok) throw res.error
+    const next = res.snapshot
+    const due = typeof next.data['due'] === 'string' && isIsoDate(next.data['due']) ? next.data['due'] : item.dueDate
+    const stateType = kind.states[next.state]?.type ?? 'open'
+
+    for (const [i, f] of fresh.entries()) {
+      const meta = freshMeta[i]
+      if (meta) await insertAttachment(tx, { id: meta.id, itemId: item.id, name: f.name, mime: f.mime, content: f.content, createdBy: actor.userId, at })
+    }
+    await sideRecords(tx, deps, actor, item, input.event, payload, next, today, at)
+
+    const updated = await updateItemState(tx, { id: item.id, fromVersion: item.version, state: next.state, stateType, snapshot: next, data: item.data, dueDate: due, at, closed: stateType === 'closed' })
+    if (!updated) throw new DubanError('DUBAN_ERR_ITEM_VERSION_CONFLICT', `item ${item.number} changed meanwhile`, { where: 'expectedVersion' })
+    await insertItemEvent(tx, { itemId: item.id, event: input.event, from: item.state, to: next.state, actorId: actor.userId, actorRole: actor.role, unitId: actor.unitId, payload, at })
+    await audit(tx, actor, now, {
+      action: 'item.transition',
+      entity: 'item',
+      entityId: item.id,
+      before: { state: item.state, version: item.version, due: item.dueDate },
+      after: { event: input.event, state: next.state, version: item.version + 1, due },
+    })
+    return itemDetail(tx, actor, item.id, today)
+  })
+}
+
+/** Descriptions of attachments already stored on the item; an unknown id is refused, naming it. */
+async function storedAttachments(tx: Queryable, itemId: string, ids: readonly string[]): Promise<{ id: string; name: string; size: number; mime: string }[]> {
+  if (ids.length === 0) return []
+  const { rows } = await tx.query<{ id: string; name: string; size: number; mime: string }>(
+    `SELECT id, name, size, mime FROM attachment WHERE item_id = $1 AND id = ANY($2::text[])`,
+    [itemId, [...ids]],
+  )
+  const byId = new Map(rows.map((r) => [r.id, { id: r.id, name: r.name, size: Number(r.size), mime: r.mime }]))
+  return ids.map((id, i) => {
+    const a = byId.get(id)
+    if (!a) throw new DubanError('DUBAN_ERR_FIELD_INVALID', `payload.attachments[${i}]: no attachment '${id}' on this item`, { where: `payload.attachments[${i}]` })
+    return a
+  })
+}
+
+/** Unit ids named by a reassignment must exist. */
+async function unitsMustExist(tx: Queryable, payload: Record<string, unknown>): Promise<void> {
+  for (const field of ['lead', 'responsible', 'cooperating']) {
+    const v = payload[field]
+    const ids = typeof v === 'string' ? [v] : Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : []
+    if (ids.length === 0) continue
+    const { rows } = await tx.query<{ id: string }>(`SELECT id FROM unit WHERE id = ANY($1::text[]) AND active`, [ids])
+    const known = new Set(rows.map((r) => r.id))
+    const missing = ids.find((id) => !known.has(id))
+    if (missing) throw new DubanError('DUBAN_ERR_FIELD_INVALID', `payload.${field}: no unit '${missing}'`, { where: `payload.${field}` })
+  }
+}
+
+/** Writes what an event leaves besides the item row: a report, an extension request or its decision, new units. */
+async function sideRecords(
+  tx: Queryable,
+  deps: AppDeps,
+  actor: Actor,
+  item: ItemRow,
+  event: string,
+  payload: Record<string, unknown>,
+  next: Snapshot,
+  today: string,
+  at: string,
+): Promise<void> {
+  const lead = typeof next.data['lead'] === 'string' ? next.data['lead'] : null
+  switch (event) {
+    case 'report_progress':
+    case 'submit_completion': {
+      const cadence = (item.data['cadence'] as ReportingCadence | undefined) ?? undefined
+      const { period, dueBy } = periodOf(cadence, today)
+      await insertProgressReport(tx, {
+        id: deps.newId(),
+        itemId: item.id,
+        unitId: actor.unitId ?? lead ?? '',
+        period: event === 'submit_completion' ? 'completion' : period,
+        body: String(payload['text'] ?? ''),
+        targetValues: Object.entries((payload['measures'] as Record<string, number> | undefined) ?? {}).map(([metric, value]) => ({ metric, value })),
+        attachments: payload['attachments'] ?? [],
+        onTime: dueBy === null || today <= dueBy,
+        reportedBy: actor.userId,
+        at,
+      })
+      return
+    }
+    case 'request_extension':
+      await insertExtensionRequest(tx, {
+        id: deps.newId(),
+        itemId: item.id,
+        unitId: actor.unitId ?? lead ?? '',
+        reason: String(payload['reason'] ?? ''),
+        currentDue: item.dueDate,
+        requestedDue: String(payload['newDue']),
+        at,
+      })
+      return
+    case 'approve_extension':
+    case 'refuse_extension': {
+      const pending = await pendingExtension(tx, item.id)
+      if (pending) {
+        await decideExtension(tx, {
+          id: pending.id,
+          status: event === 'approve_extension' ? 'approved' : 'refused',
+          decidedBy: actor.userId,
+          reason: typeof payload['reason'] === 'string' ? payload['reason'] : null,
+          at,
+        })
+      }
+      return
+    }
+    case 'reassign': {
+      const ids = (v: unknown): string[] => (Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : [])
+      const rows: { unitId: string; role: ItemUnitRole }[] = []
+      if (lead) rows.push({ unitId: lead, role: 'lead' })
+      for (const u of ids(next.data['responsible'])) if (u !== lead) rows.push({ unitId: u, role: 'responsible' })
+      for (const u of ids(next.data['cooperating'])) rows.push({ unitId: u, role: 'cooperating' })
+      await replaceItemUnits(tx, item.id, rows)
+      return
+    }
+  }
+}
+
+/** Stores an uploaded file on an item (POST /api/items/:id/attachments) for a later report to cite. */
+export async function addAttachment(deps: AppDeps, actor: Actor, itemId: string, file: NewAttachment): Promise<{ id: string; name: string; size: number; mime: string }> {
+  if (file.content.length > MAX_ATTACHMENT_BYTES) {
+    throw new DubanError('DUBAN_ERR_ATTACHMENT_TOO_LARGE', `${file.name} is ${file.content.length} bytes, limit ${MAX_ATTACHMENT_BYTES}`, { where: 'file' })
+  }
+  if (file.content.length === 0) throw new DubanError('DUBAN_ERR_VALIDATION', `file: ${file.name} is empty`, { where: 'file' })
+  const now = deps.clock.now()
+  return deps.db.transaction(async (tx) => {
+    const item = await visibleItem(tx, actor, itemId, true)
+    const meta = await insertAttachment(tx, { id: deps.newId(), itemId: item.id, name: file.name, mime: file.mime, content: file.content, createdBy: actor.userId, at: now.toISOString() })
+    await audit(tx, actor, now, { action: 'item.attach', entity: 'item', entityId: item.id, after: meta })
+    return meta
+  })
+}
