@@ -40,7 +40,7 @@ export function httpStatusOf(code: ErrorCode): number {
 
 /** The error body every route returns. */
 export interface ErrorBody {
-  error: { code: string; message: string; messageZh: string; where: string | null }
+  error: { code: string; message: string; messageZh: string; where: string | null; details?: Record<string, unknown> }
 }
 
 /** JSON schema of ErrorBody, for routes' response declarations. */
@@ -49,13 +49,21 @@ export const errorBodySchema = {
   properties: {
     error: {
       type: 'object',
-      properties: { code: { type: 'string' }, message: { type: 'string' }, messageZh: { type: 'string' }, where: { type: ['string', 'null'] } },
+      properties: {
+        code: { type: 'string' },
+        message: { type: 'string' },
+        messageZh: { type: 'string' },
+        where: { type: ['string', 'null'] },
+        details: { type: 'object', additionalProperties: true },
+      },
     },
   },
 } as const
 
 function bodyOf(e: DubanError): ErrorBody {
-  return { error: { code: e.code, message: e.message, messageZh: e.userMessage, where: e.where ?? null } }
+  const error: ErrorBody['error'] = { code: e.code, message: e.message, messageZh: e.userMessage, where: e.where ?? null }
+  if (e.details) error.details = { ...e.details }
+  return { error }
 }
 
 /** Turns a Fastify schema-validation failure into a DubanError naming the field: `body/due: must be string`. */

@@ -1,11 +1,28 @@
 /** Units (单位): list, tree, create, import, resolve extracted names, remember mappings. */
 import type { RoutePlugin } from './routes.ts'
+import { importUnits } from '../../app/units/import-units.ts'
 import { allUnits, saveUnit, unitTree, type UnitInput } from '../../app/units/manage-units.ts'
+import { allUnitMappings, rememberUnitMapping, resolveUnitNames } from '../../app/units/resolve-units.ts'
 import { requireActor, requireRole } from './auth.ts'
-import { listUnitsSchema, saveUnitSchema, unitNodeSchema, unitTreeSchema } from './units.schema.ts'
+import {
+  importUnitsSchema,
+  listMappingsSchema,
+  listUnitsSchema,
+  resolveUnitsSchema,
+  saveMappingSchema,
+  saveUnitSchema,
+  unitNodeSchema,
+  unitTreeSchema,
+} from './units.schema.ts'
+
+const XLSX_MIME = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet'
 
 const plugin: RoutePlugin = async (app, { deps }) => {
   app.addSchema(unitNodeSchema)
+  // Unit files arrive as the raw body; these parsers exist only inside this plugin.
+  for (const type of ['text/csv', XLSX_MIME, 'application/octet-stream']) {
+    app.addContentTypeParser(type, { parseAs: 'buffer' }, (_req, body, done) => done(null, body))
+  }
 
   app.get('/units', { schema: listUnitsSchema }, async (request) => {
     requireActor(request)
@@ -20,6 +37,31 @@ const plugin: RoutePlugin = async (app, { deps }) => {
   app.post<{ Body: UnitInput }>('/units', { schema: saveUnitSchema }, async (request, reply) => {
     const actor = requireRole(request, 'admin')
     return reply.status(201).send(await saveUnit(deps, actor, request.body))
+  })
+
+  app.post<{ Querystring: { name?: string } }>('/units/import', { schema: importUnitsSchema }, async (request) => {
+    const actor = requireRole(request, 'admin')
+    const body = request.body
+    const bytes = Buffer.isBuffer(body) ? body : Buffer.from(typeof body === 'string' ? body : '')
+    const type = request.headers['content-type'] ?? ''
+    const name = request.query.name ?? (type.startsWith(XLSX_MIME) ? 'units.xlsx' : 'units.csv')
+    return importUnits(deps, actor, { name, bytes })
+  })
+
+  app.post<{ Body: { names: string[]; contextUnitId?: string } }>('/units/resolve', { schema: resolveUnitsSchema }, async (request) => {
+    requireActor(request)
+    const { names, contextUnitId } = request.body
+    return resolveUnitNames(deps, names, contextUnitId ? { contextUnitId } : {})
+  })
+
+  app.get('/unit-mappings', { schema: listMappingsSchema }, async (request) => {
+    requireActor(request)
+    return allUnitMappings(deps)
+  })
+
+  app.post<{ Body: { raw: string; unitId: string } }>('/unit-mappings', { schema: saveMappingSchema }, async (request, reply) => {
+    const actor = requireRole(request, 'admin', 'supervisor')
+    return reply.status(201).send({ ...(await rememberUnitMapping(deps, actor, request.body)), createdBy: actor.userId })
   })
 }
 

@@ -60,3 +60,74 @@ export const saveUnitSchema = {
   },
   response: { 200: unitSchema, 201: unitSchema, ...errors },
 } as const
+
+export const importUnitsSchema = {
+  tags: ['units'],
+  summary: 'Import units from a .csv (id,name,parent_id,level,function,aliases) or .xlsx body; all or nothing (admin)',
+  description: 'Send the file as the raw body with Content-Type text/csv or application/vnd.openxmlformats-officedocument.spreadsheetml.sheet; ?name= gives the file name for messages.',
+  security: [{ bearer: [] }],
+  querystring: { type: 'object', properties: { name: { type: 'string', maxLength: 200 } } },
+  response: {
+    200: { type: 'object', properties: { created: { type: 'integer' }, updated: { type: 'integer' } }, required: ['created', 'updated'] },
+    ...errors,
+    413: errorBodySchema,
+  },
+} as const
+
+const matchSchema = {
+  type: 'object',
+  properties: {
+    raw: { type: 'string' },
+    unitId: { type: ['string', 'null'] },
+    confidence: { type: 'number' },
+    method: { type: 'string', enum: ['exact', 'mapping', 'normalised', 'function', 'none'] },
+    candidates: {
+      type: 'array',
+      items: { type: 'object', properties: { unitId: { type: 'string' }, name: { type: 'string' }, confidence: { type: 'number' } } },
+    },
+    note: { type: 'string' },
+  },
+  required: ['raw', 'unitId', 'confidence', 'method', 'candidates'],
+} as const
+
+export const resolveUnitsSchema = {
+  tags: ['units'],
+  summary: 'Resolve extracted unit strings to units; unresolved ones come back with candidates for a person to map',
+  security: [{ bearer: [] }],
+  body: {
+    type: 'object',
+    properties: {
+      names: { type: 'array', items: { type: 'string', minLength: 1, maxLength: 200 }, minItems: 1, maxItems: 1000 },
+      contextUnitId: { type: 'string', minLength: 1 },
+    },
+    required: ['names'],
+    additionalProperties: false,
+  },
+  response: { 200: { type: 'array', items: matchSchema }, ...errors },
+} as const
+
+const mappingSchema = {
+  type: 'object',
+  properties: { raw: { type: 'string' }, unitId: { type: 'string' }, createdBy: { type: ['string', 'null'] } },
+  required: ['raw', 'unitId'],
+} as const
+
+export const listMappingsSchema = {
+  tags: ['units'],
+  summary: 'Remembered unit mappings',
+  security: [{ bearer: [] }],
+  response: { 200: { type: 'array', items: mappingSchema }, ...errors },
+} as const
+
+export const saveMappingSchema = {
+  tags: ['units'],
+  summary: 'Remember that an extracted unit string means a unit (admin, supervisor)',
+  security: [{ bearer: [] }],
+  body: {
+    type: 'object',
+    properties: { raw: { type: 'string', minLength: 1, maxLength: 200 }, unitId: { type: 'string', minLength: 1 } },
+    required: ['raw', 'unitId'],
+    additionalProperties: false,
+  },
+  response: { 201: mappingSchema, ...errors },
+} as const

@@ -1,0 +1,84 @@
+/**
+ * `duban serve`: opens the database (DATABASE_URL, else PGlite in --data), migrates it, serves the
+ * API (and /docs) until SIGINT/SIGTERM, then closes the server and the database cleanly.
+ */
+import { randomUUID } from 'node:crypto'
+import { parseArgs } from 'node:util'
+import { buildServer } from '../http/server.ts'
+import { seedDemo } from '../../app/demo/seed-demo.ts'
+import type { AppDeps } from '../../app/deps.ts'
+import { DEFAULT_DATA_DIR, openCliDb } from './cli-db.ts'
+
+const USAGE = `usage: duban serve [--port N] [--host H] [--data DIR] [--demo]
+
+Serves the duban API under /api and its documentation at /docs.
+With DATABASE_URL set the data lives in that PostgreSQL database; otherwise in an embedded
+PGlite database in DIR (default ${DEFAULT_DATA_DIR}). Migrations run at start.
+
+options:
+  -p, --port N     port to listen on (default 3000; 0 picks a free one)
+      --host H     address to bind (default 127.0.0.1; 0.0.0.0 for every interface)
+      --data DIR   PGlite data directory (ignored with DATABASE_URL)
+      --demo       seed the demo city 云州市, its users and sample data when missing
+  -h, --help       show this help`
+
+/** Runs `duban serve`; resolves with the exit code after a signal stops it. */
+export async function run(args: string[]): Promise<number> {
+  let values
+  try {
+    values = parseArgs({
+      args,
+      options: {
+        port: { type: 'string', short: 'p', default: process.env.PORT ?? '3000' },
+        host: { type: 'string', default: process.env.HOST ?? '127.0.0.1' },
+        data: { type: 'string', default: process.env.DUBAN_DATA ?? DEFAULT_DATA_DIR },
+        demo: { type: 'boolean', default: false },
+        help: { type: 'boolean', short: 'h', default: false },
+      },
+      strict: true,
+    }).values
+  } catch (e) {
+    process.stderr.write(`duban serve: ${(e as Error).message}\n${USAGE}\n`)
+    return 2
+  }
+  if (values.help) {
+    process.stdout.write(USAGE + '\n')
+    return 0
+  }
+  const port = Number(values.port)
+  if (!Number.isInteger(port) || port < 0 || port > 65535) {
+    process.stderr.write(`duban serve: --port must be 0–65535, not '${values.port}'\n`)
+    return 2
+  }
+
+  const db = await openCliDb(values.data as string)
+  const deps: AppDeps = { db, clock: { now: () => new Date() }, newId: randomUUID }
+  if (values.demo) for (const line of await seedDemo(deps)) process.stdout.write(line + '\n')
+
+  const app = await buildServer(deps, { logger: { level: process.env.LOG_LEVEL ?? 'warn' } })
+  await app.listen({ port, host: values.host as string })
+  const addr = app.server.address()
+  const boundPort = typeof addr === 'object' && addr ? addr.port : port
+  const shownHost = values.host === '0.0.0.0' || values.host === '::' ? 'localhost' : (values.host as string)
+  const where = process.env.DATABASE_URL ? 'PostgreSQL (DATABASE_URL)' : `PGlite in ${values.data}`
+  process.stdout.write(`duban: serving on http://${shownHost}:${boundPort} (API /api, docs /docs; data: ${where})\n`)
+
+  return new Promise<number>((resolve) => {
+    let stopping = false
+    const stop = (signal: string) => {
+      if (stopping) return
+      stopping = true
+      process.stdout.write(`duban: ${signal}, shutting down\n`)
+      app
+        .close()
+        .then(() => db.close())
+        .then(() => resolve(0))
+        .catch((e: unknown) => {
+          process.stderr.write(`duban: shutdown failed: ${(e as Error).message}\n`)
+          resolve(1)
+        })
+    }
+    process.once('SIGINT', () => stop('SIGINT'))
+    process.once('SIGTERM', () => stop('SIGTERM'))
+  })
+}

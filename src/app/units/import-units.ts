@@ -1,0 +1,87 @@
+/**
+ * Importing units (单位导入) from .csv or .xlsx: everything or nothing, in one transaction, with a
+ * line-and-field message for every problem.
+ */
+import ExcelJS from 'exceljs'
+import { listUnits } from '../../adapters/db/units.repo.ts'
+import { DubanError } from '../../domain/errors.ts'
+import { parseCsv, readUnitRows, type UnitFileProblem } from '../../domain/units/unit-file.parse.ts'
+import { appendAudit } from '../audit/append-audit.ts'
+import type { Actor, AppDeps } from '../deps.ts'
+import { saveUnit } from './manage-units.ts'
+
+/** Decodes CSV bytes: UTF-8 (with or without BOM), else GB18030, which Excel in China writes. */
+export function decodeCsv(bytes: Uint8Array): string {
+  try {
+    return new TextDecoder('utf-8', { fatal: true }).decode(bytes)
+  } catch {
+    return new TextDecoder('gb18030').decode(bytes)
+  }
+}
+
+/** The rows of the first worksheet of an .xlsx file, as text. */
+export async function readXlsxRows(bytes: Uint8Array): Promise<string[][]> {
+  const wb = new ExcelJS.Workbook()
+  try {
+    await wb.xlsx.load(Buffer.from(bytes) as unknown as ExcelJS.Buffer)
+  } catch (e) {
+    throw new DubanError('DUBAN_ERR_INPUT_FORMAT', `not a readable .xlsx file (${(e as Error).message})`)
+  }
+  const sheet = wb.worksheets[0]
+  if (!sheet) return []
+  const rows: string[][] = []
+  for (let r = 1; r <= sheet.rowCount; r++) {
+    const row = sheet.getRow(r)
+    const cells: string[] = []
+    for (let c = 1; c <= Math.max(row.cellCount, 6); c++) cells.push(row.getCell(c).text ?? '')
+    rows.push(cells)
+  }
+  return rows
+}
+
+/** Which reader a file needs. */
+export type UnitFileFormat = 'csv' | 'xlsx'
+
+/** Guesses the format from the name, then from the bytes (an .xlsx is a zip: PK\x03\x04). */
+export function unitFileFormat(fileName: string | undefined, bytes: Uint8Array): UnitFileFormat {
+  if (fileName?.toLowerCase().endsWith('.xlsx')) return 'xlsx'
+  if (fileName?.toLowerCase().endsWith('.csv')) return 'csv'
+  return bytes[0] === 0x50 && bytes[1] === 0x4b && bytes[2] === 0x03 && bytes[3] === 0x04 ? 'xlsx' : 'csv'
+}
+
+/** The summary of an import. */
+export interface UnitImportResult {
+  readonly created: number
+  readonly updated: number
+}
+
+function describe(problems: readonly UnitFileProblem[]): string {
+  const shown = problems.slice(0, 10).map((p) => `line ${p.line}, ${p.field}: ${p.message}`)
+  return shown.join('; ') + (problems.length > 10 ? `; … ${problems.length - 10} more` : '')
+}
+
+/** Imports a unit file; throws DUBAN_ERR_UNIT_IMPORT (with every problem in details.problems) and writes nothing when it is not clean. */
+export async function importUnits(deps: AppDeps, actor: Actor | null, file: { name?: string; bytes: Uint8Array }): Promise<UnitImportResult> {
+  if (file.bytes.length === 0) throw new DubanError('DUBAN_ERR_INPUT_EMPTY', file.name)
+  const format = unitFileFormat(file.name, file.bytes)
+  const rows = format === 'xlsx' ? await readXlsxRows(file.bytes) : parseCsv(decodeCsv(file.bytes))
+  return deps.db.transaction(async (tx) => {
+    const existing = new Set((await listUnits(tx, { includeInactive: true })).map((u) => u.id))
+    const { records, problems } = readUnitRows(rows, existing)
+    if (problems.length > 0) {
+      const first = problems[0] as UnitFileProblem
+      throw new DubanError('DUBAN_ERR_UNIT_IMPORT', describe(problems), {
+        where: `${file.name ?? 'file'}:${first.line}/${first.field}`,
+        details: { problems },
+      })
+    }
+    let created = 0
+    for (const r of records) {
+      if (!existing.has(r.id)) created++
+      await saveUnit(deps, actor, r, tx)
+    }
+    const result = { created, updated: records.length - created }
+    await appendAudit(tx, { actorId: actor?.userId ?? null, action: 'unit.import', entity: 'unit', entityId: null, after: { file: file.name ?? null, ...result }, at: deps.clock.now() })
+    return result
+  })
+}
