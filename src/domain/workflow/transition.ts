@@ -141,9 +141,10 @@ export function transition(kind: KindDef, snapshot: Snapshot, event: WorkflowEve
   }
   const registry = ctx.registry ?? builtinRegistry
   const input: GuardInput = { kind, snapshot, event, actor: ctx.actor, now: ctx.now }
-  let best: { rank: number; error: DubanError } | null = null
+  // Refusals ranked by how far the candidate got; the furthest explains best why the event was refused.
+  const refusals: { rank: number; error: DubanError }[] = []
   const refuse = (rank: number, error: DubanError): void => {
-    if (!best || rank > best.rank) best = { rank, error }
+    refusals.push({ rank, error })
   }
   for (const t of list) {
     if (!roleAllows(t, ctx.actor)) {
@@ -166,7 +167,8 @@ export function transition(kind: KindDef, snapshot: Snapshot, event: WorkflowEve
     }
     return { ok: true, ...apply(kind, snapshot, t, input, ctx, registry), transition: t }
   }
-  return fail((best as { error: DubanError } | null)?.error ?? new DubanError('DUBAN_ERR_TRANSITION_NOT_ALLOWED', `'${event.type}' in state '${state}'`))
+  const furthest = refusals.reduce((a, b) => (b.rank > a.rank ? b : a))
+  return fail(furthest.error)
 }
 
 function apply(
