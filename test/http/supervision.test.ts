@@ -1,0 +1,202 @@
+import { createHmac } from 'node:crypto'
+import { createServer, type IncomingHttpHeaders, type Server } from 'node:http'
+import type { AddressInfo } from 'node:net'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { listActions } from '../../src/adapters/db/supervision.repo.ts'
+import { superviseTick } from '../../src/app/supervision/supervise-tick.ts'
+import { deliverWebhooks } from '../../src/app/supervision/webhook-deliver.ts'
+import { startTestApp, type TestApp } from '../support/test-app.ts'
+import { testDialects } from '../support/test-db.ts'
+import { insertItem, insertReport } from './supervision-fixture.ts'
+
+const at = (s: string): Date => new Date(`${s}+08:00`)
+const none = { warned: 0, overdue: 0, reportsMissing: 0, escalated: 0, notices: 0 }
+
+const ladder = {
+  warnBefore: 1,
+  reporting: { every: 'none' },
+  noticeReplyWorkingDays: 5,
+  ladder: [
+    { name: 'remind', label: '提醒', afterDueWorkingDays: 0, action: 'notify' },
+    { name: 'notice', label: '督办单', afterDueWorkingDays: 1, action: 'notice' },
+    { name: 'interview', label: '约谈', afterDueWorkingDays: 2, action: 'notify' },
+    { name: 'bulletin', label: '通报', afterDueWorkingDays: 3, action: 'notify' },
+    { name: 'accountability', label: '问责', afterDueWorkingDays: 6, action: 'notify' },
+  ],
+}
+
+for (const dialect of testDialects()) {
+  describe(`supervision (${dialect})`, () => {
+    let t: TestApp
+    let tokens: Record<string, string>
+    const auth = (who: string) => ({ authorization: `Bearer ${tokens[who]}` })
+
+    beforeAll(async () => {
+      t = await startTestApp(dialect)
+      await t.seedUsers()
+      tokens = {}
+      for (const u of ['admin', 'supervisor', 'leader', 'liaison-sjj', 'liaison-dh']) tokens[u] = await t.login(u)
+    })
+    afterAll(async () => t.close())
+
+    it('shows the task kind’s own ladder until an admin stores one, and names a wrong step', async () => {
+      const def = await t.app.inject({ method: 'GET', url: '/api/supervision/ladder?kind=task', headers: auth('supervisor') })
+      expect(def.json()).toMatchObject({ isDefault: true, reporting: { every: 'month', day: 25 } })
+      expect(def.json().ladder.map((s: { label: string }) => s.label)).toEqual(['提醒', '督办单', '约谈', '通报', '问责'])
+      const bad = { ...ladder, ladder: [ladder.ladder[0], { ...ladder.ladder[1], afterDueWorkingDays: -1 }] }
+      const res = await t.app.inject({ method: 'PUT', url: '/api/supervision/ladder?kind=task', headers: auth('admin'), payload: bad })
+      expect(res.statusCode).toBe(400)
+      expect(res.json().error).toMatchObject({ code: 'DUBAN_ERR_SUPERVISION_CONFIG_INVALID', where: 'ladder[1].afterDueWorkingDays' })
+      expect((await t.app.inject({ method: 'PUT', url: '/api/supervision/ladder?kind=task', headers: auth('supervisor'), payload: ladder })).statusCode).toBe(403)
+      const ok = await t.app.inject({ method: 'PUT', url: '/api/supervision/ladder?kind=task', headers: auth('admin'), payload: ladder })
+      expect(ok.statusCode).toBe(200)
+      expect(ok.json()).toMatchObject({ isDefault: false, warnBefore: 1 })
+    })
+
+    it('warns first on the 调休 Saturday before a due date after the Spring Festival', async () => {
+      await insertItem(t.db, { id: 'warn1', title: '春节后到期任务', due: '2026-02-24', lead: 'sjj', createdAt: '2026-01-05T09:00:00+08:00' })
+      // Friday 02-13: the next working day is Saturday 02-14 (调休), not yet the due date.
+      expect(await superviseTick(t.deps, at('2026-02-13T09:00:00'))).toMatchObject({ warned: 0 })
+      // Saturday 02-14 is a working day and the last one before 02-24: one working day left.
+      expect(await superviseTick(t.deps, at('2026-02-14T09:00:00'))).toMatchObject({ warned: 1 })
+      expect(await superviseTick(t.deps, at('2026-02-14T09:00:00'))).toEqual(none)
+      expect(await superviseTick(t.deps, at('2026-02-20T09:00:00'))).toMatchObject({ warned: 0 })
+      t.clock.set('2026-02-14T10:00:00+08:00')
+      const mine = await t.app.inject({ method: 'GET', url: '/api/notifications', headers: auth('liaison-sjj') })
+      expect(mine.json().map((n: { type: string; body: string }) => [n.type, n.body])).toContainEqual(['item.due_soon', expect.stringContaining('还剩1个工作日')])
+      const other = await t.app.inject({ method: 'GET', url: '/api/notifications', headers: auth('liaison-dh') })
+      expect(other.json()).toEqual([])
+      await t.db.query("UPDATE item SET state_type = 'closed', closed_at = now() WHERE id = 'warn1'")
+    })
+
+    it('walks the ladder one step at a time on the right working day, 调休 counted, each step once', async () => {
+      await insertItem(t.db, { id: 'late1', title: '节前到期任务', due: '2026-02-13', lead: 'sjj', responsible: ['dh'] })
+      const raised: Record<string, string[]> = {}
+      for (let day = new Date('2026-02-13T09:00:00+08:00'); day <= new Date('2026-03-03T09:00:00+08:00'); day = new Date(day.getTime() + 86_400_000)) {
+        const label = new Date(day.getTime() + 8 * 3_600_000).toISOString().slice(0, 10)
+        t.clock.set(day)
+        const first = await superviseTick(t.deps, day)
+        expect(await superviseTick(t.deps, day)).toEqual(none)
+        if (first.escalated > 0) raised[label] = (await listActions(t.db, 'late1')).filter((a) => a.action === 'escalate' && a.at === day.toISOString()).map((a) => a.step!)
+      }
+      expect(raised).toEqual({
+        '2026-02-14': ['remind'], // the due day ended
+        '2026-02-15': ['notice'], // one working day after due is Saturday 02-14 (调休), not 02-24
+        '2026-02-25': ['interview'], // 2 working days: 02-14, 02-24
+        '2026-02-26': ['bulletin'],
+        '2026-03-01': ['accountability'], // the 6th working day is Saturday 02-28 (调休)
+      })
+      t.clock.set('2026-03-02T10:00:00+08:00') // back inside the sessions' lifetime
+      const notices = await t.app.inject({ method: 'GET', url: '/api/supervision/notices?itemId=late1', headers: auth('supervisor') })
+      expect(notices.json()).toHaveLength(1)
+      expect(notices.json()[0]).toMatchObject({
+        number: '督办〔2026〕1号',
+        origin: 'ladder',
+        unitIds: ['sjj', 'dh'],
+        // issued Sunday 02-15: five working days are 02-24 … 02-27 and the 调休 Saturday 02-28
+        replyDue: '2026-02-28',
+      })
+      const audit = await t.db.query<{ n: number }>("SELECT count(*)::int AS n FROM audit_log WHERE action = 'supervision.escalate' AND entity_id = 'late1'")
+      expect(audit.rows[0]!.n).toBe(5)
+      await t.db.query("UPDATE item SET state_type = 'closed', closed_at = now() WHERE id = 'late1'")
+    })
+
+    it('stops supervising once completion is submitted', async () => {
+      await insertItem(t.db, { id: 'sub1', title: '已报办结', due: '2026-02-13', lead: 'sjj', submittedAt: '2026-02-12T10:00:00+08:00' })
+      expect(await superviseTick(t.deps, at('2026-03-10T09:00:00'))).toEqual(none)
+      await t.db.query("UPDATE item SET state_type = 'closed', closed_at = now() WHERE id = 'sub1'")
+    })
+
+    it('reminds a unit that missed the monthly report by the 25th, once, and not one that reported', async () => {
+      t.clock.set('2026-03-02T10:00:00+08:00')
+      const put = await t.app.inject({ method: 'PUT', url: '/api/supervision/ladder?kind=task', headers: auth('admin'), payload: { ...ladder, reporting: { every: 'month', day: 25 } } })
+      expect(put.statusCode, put.body).toBe(200)
+      await insertItem(t.db, { id: 'rep1', title: '未报进展', due: '2026-12-31', lead: 'sjj', createdAt: '2026-03-02T09:00:00+08:00' })
+      await insertItem(t.db, { id: 'rep2', title: '已报进展', due: '2026-12-31', lead: 'wjw', createdAt: '2026-03-02T09:00:00+08:00' })
+      await insertReport(t.db, { id: 'r1', itemId: 'rep2', unitId: 'wjw', at: '2026-03-24T16:00:00+08:00', period: '2026-03' })
+      expect(await superviseTick(t.deps, at('2026-03-25T20:00:00'))).toMatchObject({ reportsMissing: 0 })
+      expect(await superviseTick(t.deps, at('2026-03-26T08:00:00'))).toMatchObject({ reportsMissing: 1 })
+      expect(await superviseTick(t.deps, at('2026-03-27T08:00:00'))).toMatchObject({ reportsMissing: 0 })
+      const actions = await listActions(t.db, 'rep1')
+      expect(actions.map((a) => [a.action, a.ref])).toEqual([['report_missing', '2026-03-25']])
+      expect(await listActions(t.db, 'rep2')).toEqual([])
+      await t.db.query("UPDATE item SET state_type = 'closed', closed_at = now() WHERE id IN ('rep1','rep2')")
+    })
+
+    it('issues, lists and takes one reply to a 督办单, only from an addressed unit', async () => {
+      await insertItem(t.db, { id: 'n1', title: '营商环境专项', due: '2026-06-30', lead: 'sjj' })
+      t.clock.set('2026-02-14T10:00:00+08:00') // a 调休 Saturday
+      const res = await t.app.inject({ method: 'POST', url: '/api/supervision/notices', headers: auth('supervisor'), payload: { itemId: 'n1', reason: '进度滞后', replyWorkingDays: 1 } })
+      expect(res.statusCode).toBe(201)
+      const notice = res.json()
+      // the next working day after Saturday 02-14 is 02-24, after the Spring Festival
+      expect(notice).toMatchObject({ number: '督办〔2026〕2号', unitIds: ['sjj'], replyDue: '2026-02-24', status: 'issued', origin: 'manual' })
+      expect((await t.app.inject({ method: 'POST', url: '/api/supervision/notices', headers: auth('liaison-sjj'), payload: { itemId: 'n1', reason: 'x', replyWorkingDays: 1 } })).statusCode).toBe(403)
+      const seen = await t.app.inject({ method: 'GET', url: '/api/supervision/notices', headers: auth('liaison-dh') })
+      expect(seen.json().map((n: { number: string }) => n.number)).not.toContain('督办〔2026〕2号')
+      const wrong = await t.app.inject({ method: 'POST', url: `/api/supervision/notices/${notice.id}/reply`, headers: auth('liaison-dh'), payload: { text: '不是我们的' } })
+      expect(wrong.statusCode).toBe(403)
+      t.clock.set('2026-02-25T10:00:00+08:00')
+      const reply = await t.app.inject({ method: 'POST', url: `/api/supervision/notices/${notice.id}/reply`, headers: auth('liaison-sjj'), payload: { text: '已制定整改方案，3月底前完成' } })
+      expect(reply.statusCode).toBe(200)
+      expect(reply.json()).toMatchObject({ status: 'replied', repliedUnitId: 'sjj', overdue: true })
+      const again = await t.app.inject({ method: 'POST', url: `/api/supervision/notices/${notice.id}/reply`, headers: auth('liaison-sjj'), payload: { text: '再次回复' } })
+      expect(again.statusCode).toBe(409)
+      expect(again.json().error.code).toBe('DUBAN_ERR_NOTICE_REPLY_CONFLICT')
+      const sup = await t.app.inject({ method: 'GET', url: '/api/notifications', headers: auth('supervisor') })
+      expect(sup.json().map((n: { type: string }) => n.type)).toContain('notice.replied')
+    })
+
+    describe('webhooks', () => {
+      let server: Server
+      let url: string
+      const received: { headers: IncomingHttpHeaders; body: string }[] = []
+      let failNext = 1
+
+      beforeAll(async () => {
+        server = createServer((req, res) => {
+          let body = ''
+          req.on('data', (c: Buffer) => (body += c.toString('utf8')))
+          req.on('end', () => {
+            received.push({ headers: req.headers, body })
+            res.statusCode = failNext-- > 0 ? 500 : 200
+            res.end()
+          })
+        })
+        await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve))
+        url = `http://127.0.0.1:${(server.address() as AddressInfo).port}/hook`
+      })
+      afterAll(async () => new Promise<void>((resolve) => server.close(() => resolve())))
+
+      it('delivers a signed event, retries after a 500 on the backoff, and records the delivery', async () => {
+        const secret = 'a-shared-secret-of-some-length'
+        const create = await t.app.inject({ method: 'POST', url: '/api/webhooks', headers: auth('admin'), payload: { url, eventTypes: ['notice.issued'], secret } })
+        expect(create.statusCode).toBe(201)
+        const sub = create.json()
+        expect((await t.app.inject({ method: 'GET', url: '/api/webhooks', headers: auth('admin') })).json()[0]).not.toHaveProperty('secret')
+        expect((await t.app.inject({ method: 'GET', url: '/api/webhooks', headers: auth('supervisor') })).statusCode).toBe(403)
+        const badUrl = await t.app.inject({ method: 'POST', url: '/api/webhooks', headers: auth('admin'), payload: { url: 'ftp://x', eventTypes: ['notice.issued'] } })
+        expect(badUrl.json().error).toMatchObject({ code: 'DUBAN_ERR_WEBHOOK_INVALID', where: 'url' })
+
+        t.clock.set('2026-03-02T09:00:00+08:00')
+        await t.app.inject({ method: 'POST', url: '/api/supervision/notices', headers: auth('supervisor'), payload: { itemId: 'n1', reason: '再次督办', replyWorkingDays: 3 } })
+        expect(await deliverWebhooks(t.deps)).toEqual({ delivered: 0, retried: 1, failed: 0 })
+        expect(await deliverWebhooks(t.deps)).toEqual({ delivered: 0, retried: 0, failed: 0 })
+        t.clock.advance(60_000)
+        expect(await deliverWebhooks(t.deps)).toEqual({ delivered: 1, retried: 0, failed: 0 })
+        expect(received).toHaveLength(2)
+        const last = received[1]!
+        const ts = String(last.headers['x-duban-timestamp'])
+        const expected = `sha256=${createHmac('sha256', secret).update(`${ts}.${last.body}`).digest('hex')}`
+        expect(last.headers['x-duban-signature']).toBe(expected)
+        expect(last.headers['x-duban-event']).toBe('notice.issued')
+        expect(JSON.parse(last.body)).toMatchObject({ type: 'notice.issued', notice: { number: '督办〔2026〕3号' } })
+        expect(received[0]!.body).toBe(last.body)
+        const shown = await t.app.inject({ method: 'GET', url: `/api/webhooks/${sub.id}`, headers: auth('admin') })
+        expect(shown.json().deliveries).toMatchObject([{ status: 'delivered', attempts: 2, last_status: 200 }])
+        const del = await t.app.inject({ method: 'DELETE', url: `/api/webhooks/${sub.id}`, headers: auth('admin') })
+        expect(del.statusCode).toBe(204)
+      })
+    })
+  })
+}
