@@ -2,28 +2,27 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { startTestApp, type TestApp } from '../support/test-app.ts'
 import { testDialects } from '../support/test-db.ts'
-import { call, confirmSample, multipartBody, rowCounts, seedPlanUnits } from './plans.fixture.ts'
+import { call, confirmSample, loginDemo, multipartBody, rowCounts, seedDemoCity } from './plans.fixture.ts'
 
 for (const dialect of testDialects()) {
   describe(`items over HTTP (${dialect})`, () => {
     let t: TestApp
     let supervisor: string
     let leader: string
-    let sjj: string
-    let dh: string
-    let jb: string
-    let food: string // 保障食品药品安全: lead 市市场监管局 (sjj)
-    let housing: string // 推进老旧小区改造: 东湖区 cooperates
+    let sjj: string // 市市场监管局 (yz-sjj)
+    let dh: string // 青龙区 (ql)
+    let jb: string // 河滨街道 (ql-hb), a township of 青龙区
+    let food: string // 保障食品药品安全: lead 市市场监管局
+    let housing: string // 推进老旧小区改造: 青龙区 cooperates
 
     beforeAll(async () => {
       t = await startTestApp(dialect)
-      await t.seedUsers()
-      await seedPlanUnits(t)
-      supervisor = await t.login('supervisor')
-      leader = await t.login('leader')
-      sjj = await t.login('liaison-sjj')
-      dh = await t.login('liaison-dh')
-      jb = await t.login('liaison-jb')
+      await seedDemoCity(t)
+      supervisor = await loginDemo(t, 'supervisor')
+      leader = await loginDemo(t, 'leader')
+      sjj = await loginDemo(t, 'sjj')
+      dh = await loginDemo(t, 'qinglong')
+      jb = await loginDemo(t, 'hebin')
       await confirmSample(t, supervisor)
       const find = async (q: string) => (await call(t, supervisor, 'GET', `/api/items?q=${encodeURIComponent(q)}`)).json().items[0].id as string
       food = await find('保障食品药品安全')
@@ -38,7 +37,7 @@ for (const dialect of testDialects()) {
       expect(all.total).toBe(15)
       expect(all.items[0]).toMatchObject({ kind: 'task', state: 'dispatched', stateLabel: '已交办', overdue: false })
       expect(all.items[0].units.length).toBeGreaterThan(0)
-      expect((await call(t, supervisor, 'GET', '/api/items?unit=sjj')).json().total).toBe(2)
+      expect((await call(t, supervisor, 'GET', '/api/items?unit=yz-sjj')).json().total).toBe(2)
       expect((await call(t, supervisor, 'GET', '/api/items?q=粮食')).json().total).toBe(1)
       expect((await call(t, supervisor, 'GET', '/api/items?state=dispatched&kind=task')).json().total).toBe(15)
       expect((await call(t, supervisor, 'GET', '/api/items?kind=ticket')).json().total).toBe(0)
@@ -53,7 +52,7 @@ for (const dialect of testDialects()) {
       t.clock.set('2026-09-15T09:00:00+08:00')
       try {
         // Sessions expire after hours, so sign in again at the later instant.
-        const token = await t.login('supervisor')
+        const token = await loginDemo(t, 'supervisor')
         const overdue = (await call(t, token, 'GET', '/api/items?overdue=true')).json()
         expect(overdue.total).toBeGreaterThan(0)
         expect(overdue.items.every((i: any) => i.overdue && i.dueDate < '2026-09-15')).toBe(true)
@@ -63,10 +62,12 @@ for (const dialect of testDialects()) {
     })
 
     it('shows a unit liaison only items its unit or a sub-unit holds, and hides the rest as not found', async () => {
+      // 青龙区 sees items where it or its township 河滨街道 holds a role; the township sees only its own.
       const mine = (await call(t, dh, 'GET', '/api/items')).json()
       expect(mine.total).toBe(5)
-      expect(mine.items.every((i: any) => i.units.some((u: any) => u.unitId === 'dh'))).toBe(true)
-      expect((await call(t, jb, 'GET', '/api/items')).json().total).toBe(0)
+      expect(mine.items.every((i: any) => i.units.some((u: any) => u.unitId === 'ql' || u.unitId === 'ql-hb'))).toBe(true)
+      const township = (await call(t, jb, 'GET', '/api/items')).json()
+      expect(township.items.map((i: any) => i.title)).toEqual(['推进垃圾分类'])
       expect((await call(t, sjj, 'GET', '/api/items')).json().total).toBe(2)
       const hidden = await call(t, sjj, 'GET', `/api/items/${housing}`)
       expect(hidden.statusCode).toBe(404)
@@ -110,7 +111,7 @@ for (const dialect of testDialects()) {
       expect(report.statusCode, report.body).toBe(200)
       d = report.json()
       expect(d.reports).toHaveLength(1)
-      expect(d.reports[0]).toMatchObject({ unitId: 'sjj', period: '2026-03', onTime: true, targetValues: [{ metric: '抽检合格率', value: 98.6 }] })
+      expect(d.reports[0]).toMatchObject({ unitId: 'yz-sjj', period: '2026-03', onTime: true, targetValues: [{ metric: '抽检合格率', value: 98.6 }] })
       expect(d.attachments).toHaveLength(1)
       const file = await t.app.inject({ method: 'GET', url: `/api/items/${food}/attachments/${d.attachments[0].id}`, headers: { authorization: `Bearer ${sjj}` } })
       expect(file.statusCode).toBe(200)

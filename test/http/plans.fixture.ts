@@ -1,50 +1,24 @@
 /**
- * Shared set-up for plan and item HTTP tests: the units the demo plan names (added to the test tree),
- * the demo plan's bytes, and helpers to import and confirm it through the API.
+ * Shared set-up for plan and item HTTP tests: the demo city and its users, the demo plan's bytes, and helpers to import and confirm it through the API.
  */
 import { readFileSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
 import { expect } from 'vitest'
-import { saveUnit } from '../../src/app/units/manage-units.ts'
+import { DEMO_PASSWORD, seedDemoUnits, seedDemoUsers } from '../../src/app/demo/seed-demo.ts'
 import type { TestApp } from '../support/test-app.ts'
 
 /** The demo plan the repository ships. */
 export const SAMPLE_PLAN = readFileSync(fileURLToPath(new URL('../../demo/plans/sample-plan.txt', import.meta.url)))
 
-/** City departments the demo plan names, added under 'city' (test-app seeds sjj and wjw already). */
-export const PLAN_DEPARTMENTS: readonly (readonly [string, string])[] = [
-  ['fgw', '市发展改革委'],
-  ['czj', '市财政局'],
-  ['zrj', '市自然资源局'],
-  ['swj', '市商务局'],
-  ['wlj', '市文化旅游局'],
-  ['zwj', '市政务服务管理局'],
-  ['sfj', '市司法局'],
-  ['zjj', '市住房城乡建设局'],
-  ['cgj', '市城市管理局'],
-  ['jtj', '市交通运输局'],
-  ['gaj', '市公安局'],
-  ['hbj', '市生态环境局'],
-  ['gxj', '市工业和信息化局'],
-  ['rsj', '市人力资源社会保障局'],
-  ['jyj', '市教育局'],
-  ['ybj', '市医疗保障局'],
-  ['mzj', '市民政局'],
-  ['nyj', '市农业农村局'],
-]
+/** Seeds the demo city 云州市 (demo/units.csv) and its users, as `npm start` does. */
+export async function seedDemoCity(t: TestApp): Promise<void> {
+  await seedDemoUnits(t.deps)
+  await seedDemoUsers(t.deps)
+}
 
-/** Unit strings of the demo plan that need a person's mapping in the test tree. */
-export const PLAN_MAPPINGS = [
-  { raw: '东湖区人民政府', unitId: 'dh' },
-  { raw: '西山县人民政府', unitId: 'xs' },
-  { raw: '市卫生健康委', unitId: 'wjw' },
-] as const
-
-/** Adds the departments the demo plan names. */
-export async function seedPlanUnits(t: TestApp): Promise<void> {
-  for (const [id, name] of PLAN_DEPARTMENTS) {
-    await saveUnit(t.deps, null, { id, name, parentId: 'city', level: 'department' })
-  }
+/** Signs in a demo user. */
+export function loginDemo(t: TestApp, username: string): Promise<string> {
+  return t.login(username, DEMO_PASSWORD)
 }
 
 /** Sends a request with a bearer token. */
@@ -59,11 +33,9 @@ export async function importSample(t: TestApp, token: string): Promise<Record<st
   return res.json()
 }
 
-/** Imports, maps the remaining unit strings and confirms the demo plan; returns the tasks. */
+/** Imports and confirms the demo plan (its units all resolve in the demo city); returns the tasks. */
 export async function confirmSample(t: TestApp, token: string): Promise<{ planId: string; tasks: { n: number; id: string; number: string }[] }> {
   const plan = await importSample(t, token)
-  const mapped = await call(t, token, 'PATCH', `/api/plans/${plan.id}`, { mappings: PLAN_MAPPINGS })
-  expect(mapped.statusCode, mapped.body).toBe(200)
   const res = await call(t, token, 'POST', `/api/plans/${plan.id}/confirm`)
   expect(res.statusCode, res.body).toBe(200)
   return { planId: plan.id, tasks: res.json().tasks }

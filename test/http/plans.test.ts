@@ -4,7 +4,7 @@ import { fileURLToPath } from 'node:url'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { startTestApp, type TestApp } from '../support/test-app.ts'
 import { testDialects } from '../support/test-db.ts'
-import { call, importSample, multipartBody, PLAN_MAPPINGS, rowCounts, SAMPLE_PLAN, seedPlanUnits } from './plans.fixture.ts'
+import { call, importSample, loginDemo, multipartBody, rowCounts, SAMPLE_PLAN, seedDemoCity } from './plans.fixture.ts'
 
 const corpusFile = fileURLToPath(new URL('../../../shared/corpus/seeds/003_0da8fc8906176886.txt', import.meta.url))
 const hasCorpus = existsSync(corpusFile)
@@ -20,12 +20,11 @@ for (const dialect of testDialects()) {
 
     beforeAll(async () => {
       t = await startTestApp(dialect)
-      await t.seedUsers()
-      await seedPlanUnits(t)
-      admin = await t.login('admin')
-      supervisor = await t.login('supervisor')
-      leader = await t.login('leader')
-      liaison = await t.login('liaison-sjj')
+      await seedDemoCity(t)
+      admin = await loginDemo(t, 'admin')
+      supervisor = await loginDemo(t, 'supervisor')
+      leader = await loginDemo(t, 'leader')
+      liaison = await loginDemo(t, 'sjj')
     })
     afterAll(async () => t?.close())
 
@@ -33,13 +32,13 @@ for (const dialect of testDialects()) {
       const plan = await importSample(t, admin)
       expect(plan.status).toBe('draft')
       expect(plan.documents).toHaveLength(1)
-      expect(plan.title).toBe('青川市2026年重点工作要点')
+      expect(plan.title).toBe('云州市2026年重点工作要点')
       expect(plan.year).toBe(2026)
       const included = plan.items.filter((i: any) => i.included)
       expect(included).toHaveLength(15)
       const first = included[0]
       expect(first.title).toBe('扩大有效投资')
-      expect(first.units.lead).toEqual([{ raw: '市发展改革委', unitId: 'fgw' }])
+      expect(first.units.lead).toEqual([{ raw: '市发改委', unitId: 'yz-fgw' }])
       expect(first.due).toBe('2026-12-31')
       expect(first.targets.length).toBeGreaterThan(0)
       // The document asks every lead unit to report by the 25th; the health item asks quarterly.
@@ -51,29 +50,41 @@ for (const dialect of testDialects()) {
       const housing = included.find((i: any) => i.title === '推进老旧小区改造')
       expect(housing.due).toBe('2026-10-30')
       expect(housing.flags).toContain('due-shifted')
-      // 市市场监管局 is an alias of sjj; the district governments are not known by these names yet.
+      // Short names, aliases and 区人民政府 all resolve against the demo city's units.
       const food = included.find((i: any) => i.title === '保障食品药品安全')
-      expect(food.units.lead[0].unitId).toBe('sjj')
-      expect(plan.summary.unresolvedUnits).toEqual(expect.arrayContaining(['东湖区人民政府', '西山县人民政府', '市卫生健康委']))
+      expect(food.units.lead[0].unitId).toBe('yz-sjj')
+      const litter = included.find((i: any) => i.title === '推进垃圾分类')
+      expect(litter.units.cooperating.map((u: any) => u.unitId)).toEqual(['ql', 'ql-hb'])
+      expect(plan.summary.unresolvedUnits).toEqual([])
+      expect(plan.summary.problems).toEqual([])
     })
 
     it('refuses to confirm while an included item has an unmapped unit, naming the item and field, and changes nothing', async () => {
-      const plan = await importSample(t, admin)
+      const text = ['云州市智慧停车工作要点', '一、建设任务', '（一）建设智慧停车平台。（牵头单位：市公安局；配合单位：市交通局、市停车管理中心。完成时间：2026年6月底前）'].join('\n')
+      const imported = await call(t, admin, 'POST', '/api/plans', { fileName: 'parking.txt', contentBase64: Buffer.from(text).toString('base64') })
+      expect(imported.statusCode, imported.body).toBe(201)
+      const plan = imported.json()
+      expect(plan.summary.unresolvedUnits).toEqual(['市停车管理中心'])
+      const n = plan.items.find((i: any) => i.included).n
       const before = await rowCounts(t)
       const res = await call(t, supervisor, 'POST', `/api/plans/${plan.id}/confirm`)
       expect(res.statusCode).toBe(400)
       const err = res.json().error
       expect(err.code).toBe('DUBAN_ERR_PLAN_INCOMPLETE')
-      // Item 3 is (二): headings such as 一、 are numbered too, so numbers follow the document.
-      expect(err.where).toBe('items[3].units.cooperating[1]')
-      expect(err.message).toContain('东湖区人民政府')
+      expect(err.where).toBe(`items[${n}].units.cooperating[1]`)
+      expect(err.message).toContain('市停车管理中心')
       expect(await rowCounts(t)).toEqual(before)
       expect((await call(t, admin, 'GET', `/api/plans/${plan.id}`)).json().status).toBe('draft')
+      // A person maps it once; the mapping is remembered, so the next import resolves it by itself.
+      const mapped = await call(t, admin, 'PATCH', `/api/plans/${plan.id}`, { mappings: [{ raw: '市停车管理中心', unitId: 'yz-cgj', remember: true }] })
+      expect(mapped.json().summary.problems).toEqual([])
+      expect((await call(t, supervisor, 'POST', `/api/plans/${plan.id}/confirm`)).statusCode).toBe(200)
+      const again = await call(t, admin, 'POST', '/api/plans', { fileName: 'parking.txt', contentBase64: Buffer.from(text).toString('base64') })
+      expect(again.json().summary.unresolvedUnits).toEqual([])
     })
 
     it('refuses to confirm an item without a lead or responsible unit', async () => {
       const plan = await importSample(t, admin)
-      await call(t, admin, 'PATCH', `/api/plans/${plan.id}`, { mappings: PLAN_MAPPINGS })
       const edit = await call(t, admin, 'PATCH', `/api/plans/${plan.id}/items/2`, { units: { lead: [] } })
       expect(edit.statusCode, edit.body).toBe(200)
       const res = await call(t, supervisor, 'POST', `/api/plans/${plan.id}/confirm`)
@@ -91,7 +102,7 @@ for (const dialect of testDialects()) {
         [{ due: 20261231 }, 400, 'DUBAN_ERR_VALIDATION', 'body/due'],
         [{ due: '2026-02-30' }, 400, 'DUBAN_ERR_VALIDATION', 'due'],
         [{ due: '2026-10-01' }, 400, 'DUBAN_ERR_DUE_NOT_WORKING_DAY', 'due'],
-        [{ units: { lead: ['no-such-unit'] } }, 400, 'DUBAN_ERR_VALIDATION', 'units.lead[0]'],
+        [{ units: { lead: ['yz-fgw', 'no-such-unit'] } }, 400, 'DUBAN_ERR_VALIDATION', 'units.lead[1]'],
         [{ title: '   ' }, 400, 'DUBAN_ERR_VALIDATION', 'title'],
         [{ cadence: { every: 'month' } }, 400, 'DUBAN_ERR_VALIDATION', 'body/cadence/'],
         [{}, 400, 'DUBAN_ERR_VALIDATION', 'body'],
@@ -114,7 +125,7 @@ for (const dialect of testDialects()) {
       const plan = await importSample(t, admin)
       const res = await call(t, admin, 'PATCH', `/api/plans/${plan.id}/items/2`, {
         title: '扩大有效投资（调整）',
-        units: { lead: ['fgw'], cooperating: ['czj'] },
+        units: { lead: ['yz-fgw'], cooperating: ['yz-czj'] },
         due: '2026-12-30',
         targets: [{ metric: '重点项目', comparison: '>=', value: 100, unit: '个', text: '重点项目100个以上' }],
         cadence: { every: 'week', weekday: 5 },
@@ -125,7 +136,7 @@ for (const dialect of testDialects()) {
         title: '扩大有效投资（调整）',
         due: '2026-12-30',
         cadence: { every: 'week', weekday: 5 },
-        units: { lead: [{ raw: '市发展改革委', unitId: 'fgw' }], cooperating: [{ raw: '市财政局', unitId: 'czj' }] },
+        units: { lead: [{ raw: '云州市发展和改革委员会', unitId: 'yz-fgw' }], cooperating: [{ raw: '云州市财政局', unitId: 'yz-czj' }] },
       })
       expect(item.targets).toHaveLength(1)
       const excluded = await call(t, admin, 'PATCH', `/api/plans/${plan.id}/items/2`, { included: false })
@@ -134,7 +145,6 @@ for (const dialect of testDialects()) {
 
     it('confirms into dispatched tasks numbered DB-YYYY-NNNN with units, events and audit entries, in one go', async () => {
       const plan = await importSample(t, admin)
-      await call(t, admin, 'PATCH', `/api/plans/${plan.id}`, { mappings: PLAN_MAPPINGS })
       await call(t, admin, 'PATCH', `/api/plans/${plan.id}/items/3`, { included: false })
       const before = await rowCounts(t)
       const res = await call(t, supervisor, 'POST', `/api/plans/${plan.id}/confirm`)
@@ -153,9 +163,9 @@ for (const dialect of testDialects()) {
       expect(rows).toEqual([{ state: 'dispatched', n: 14 }])
       const units = await t.db.query(`SELECT unit_id, role FROM item_unit WHERE item_id = $1 ORDER BY role, unit_id`, [tasks[0].id])
       expect(units.rows).toEqual([
-        { unit_id: 'czj', role: 'cooperating' },
-        { unit_id: 'zrj', role: 'cooperating' },
-        { unit_id: 'fgw', role: 'lead' },
+        { unit_id: 'yz-czj', role: 'cooperating' },
+        { unit_id: 'yz-zrzy', role: 'cooperating' },
+        { unit_id: 'yz-fgw', role: 'lead' },
       ])
       const again = await call(t, supervisor, 'POST', `/api/plans/${plan.id}/confirm`)
       expect(again.statusCode).toBe(409)

@@ -50,7 +50,7 @@ export async function importPlan(deps: AppDeps, actor: Actor, source: ImportSour
       format: source.format,
       importYear: Number(chinaDate(now).slice(0, 4)),
       documents: opts.documents,
-      resolveUnit: (raw) => resolved.get(raw) ?? null,
+      resolveUnit: (raw) => resolved.get(raw) ?? { unitId: null, candidates: [] },
       documentText: (i) => {
         const d = result.documents[i]
         return d ? lines.slice(d.firstLine - 1, d.lastLine).join('\n') : ''

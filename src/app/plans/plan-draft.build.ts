@@ -13,8 +13,8 @@ export interface DraftOptions {
   readonly importYear: number
   /** Indexes of the documents to take; all when absent. */
   readonly documents?: readonly number[] | undefined
-  /** The unit id a unit string resolves to, or null. */
-  readonly resolveUnit: (raw: string) => string | null
+  /** The unit id a unit string resolves to (or null and candidates). */
+  readonly resolveUnit: (raw: string) => { readonly unitId: string | null; readonly candidates: readonly { readonly unitId: string; readonly name: string }[] }
   /** The full document text per document index, to read a document-wide cadence (保障措施: 每月25日前报送). */
   readonly documentText?: (index: number) => string
   /** Moves a due date off a non-working day (the task kind forbids those); identity when absent. */
@@ -28,8 +28,12 @@ export function unitStrings(result: ExtractionResult): string[] {
   return [...seen]
 }
 
-function draftUnits(item: ExtractedItem, resolve: (raw: string) => string | null): Record<UnitRole, DraftUnit[]> {
-  const one = (xs: readonly string[]): DraftUnit[] => xs.map((raw) => ({ raw, unitId: resolve(raw) }))
+function draftUnits(item: ExtractedItem, resolve: DraftOptions['resolveUnit']): Record<UnitRole, DraftUnit[]> {
+  const one = (xs: readonly string[]): DraftUnit[] =>
+    xs.map((raw) => {
+      const r = resolve(raw)
+      return r.unitId ? { raw, unitId: r.unitId } : { raw, unitId: null, candidates: r.candidates }
+    })
   return { lead: one(item.lead), responsible: one(item.responsible), cooperating: one(item.cooperating) }
 }
 

@@ -11,6 +11,8 @@ export interface DraftUnit {
   readonly raw: string
   /** The unit id, or null while nobody has mapped it. */
   readonly unitId: string | null
+  /** Likely units when unresolved, best first, for the reviewer to pick from. */
+  readonly candidates?: readonly { readonly unitId: string; readonly name: string }[]
 }
 
 /** Why a proposed value needs a second look. */
