@@ -151,7 +151,12 @@ export function matchUnitName(dir: UnitDirectory, raw: string, opts: { contextUn
 
   const sameCore = [...dir.units.keys()].filter((id) => dir.coresOf.get(id)?.has(parsed.core))
   const inPlace = sameCore.filter((id) => placeSet.has(dir.placeOf.get(id) ?? ''))
-  if (inPlace.length > 0) return decide(dir, raw, inPlace, inPlace.length === 1 ? 0.9 : 0.5, 'normalised', inPlace.length > 1 ? 'several places fit' : undefined)
+  // 区市场局 with several districts in view is a guess even when only one district's bureau is registered.
+  const placeUnclear = parsed.levelPrefix !== null && places.length > 1
+  if (inPlace.length > 0) {
+    const conf = inPlace.length === 1 && !placeUnclear ? 0.9 : 0.5
+    return decide(dir, raw, inPlace, conf, 'normalised', conf < RESOLVED_CONFIDENCE ? 'several places fit' : undefined)
+  }
 
   if (parsed.levelPrefix === 'province' && places.length === 0) {
     return { raw, unitId: null, confidence: 0.3, method: 'none', candidates: sameCore.map((id) => candidate(dir, id, 0.3)), note: 'a unit above this jurisdiction' }

@@ -114,3 +114,12 @@ describe('matchUnitName', () => {
     expect(m).toMatchObject({ unitId: null, method: 'none', candidates: [] })
   })
 })
+
+describe('matchUnitName with a generic level and several places', () => {
+  it('does not guess 区卫健委 although only one district registered that bureau', () => {
+    const d = buildUnitDirectory([...units, u('xs-wjj', '西山县卫生健康局', 'xs', 'department', '卫生健康')])
+    const m = matchUnitName(d, '区卫健委')
+    expect(m.unitId).toBeNull()
+    expect(m.candidates.map((c) => c.unitId)).toEqual(['xs-wjj'])
+  })
+})
