@@ -72,8 +72,12 @@ export async function run(args: string[]): Promise<number> {
 
   const progress = await startProgress(files)
   const report = (line: string): void => {
-    if (progress) progress.bars.log(line + '\n')
-    else process.stderr.write(line + '\n')
+    if (progress) {
+      // MultiBar prints logged lines on its next redraw and drops those still pending at stop():
+      // redraw now so the line is never lost.
+      progress.bars.log(line + '\n')
+      progress.bars.update()
+    } else process.stderr.write(line + '\n')
   }
   const names = new OutputNames()
   const printed: string[] = []
@@ -168,7 +172,7 @@ async function startProgress(files: string[]): Promise<{ bars: cliProgress.Multi
   for (const f of files) total += f === '-' ? 0 : await stat(f).then((s) => s.size, () => 0)
   if (files.length < 2 && total < 1024 * 1024) return null
   const bars = new cliProgress.MultiBar(
-    { stream: process.stderr, clearOnComplete: true, hideCursor: true, format: 'extract [{bar}] {value}/{total} {file}' },
+    { stream: process.stderr, clearOnComplete: true, hideCursor: true, linewrap: true, format: 'extract [{bar}] {value}/{total} {file}' },
     cliProgress.Presets.shades_classic,
   )
   const bar = bars.create(files.length, 0, { file: `(${formatBytes(total)})` })
