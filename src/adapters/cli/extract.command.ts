@@ -171,6 +171,7 @@ async function startProgress(files: string[]): Promise<{ bars: cliProgress.Multi
   let total = 0
   for (const f of files) total += f === '-' ? 0 : await stat(f).then((s) => s.size, () => 0)
   if (files.length < 2 && total < 1024 * 1024) return null
+  // linewrap: true keeps the terminal's wrapping on, so a long error line is wrapped, not cut.
   const bars = new cliProgress.MultiBar(
     { stream: process.stderr, clearOnComplete: true, hideCursor: true, linewrap: true, format: 'extract [{bar}] {value}/{total} {file}' },
     cliProgress.Presets.shades_classic,
