@@ -1,0 +1,93 @@
+/** The audit log (审计日志) is tamper-evident: an edited or deleted row is named by `duban audit verify`. */
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import type { Db } from '../../src/adapters/db/db.ts'
+import { openDatabase } from '../../src/adapters/db/open.ts'
+import { appendAudit } from '../../src/app/audit/append-audit.ts'
+import { verifyAudit } from '../../src/app/audit/verify-audit.ts'
+import { freshDb, testDialects } from '../support/test-db.ts'
+import { runDuban } from './serve-process.ts'
+
+async function writeEntries(db: Db, n: number): Promise<void> {
+  for (let i = 1; i <= n; i++) {
+    await db.transaction((tx) =>
+      appendAudit(tx, {
+        actorId: 'u1',
+        action: 'unit.update',
+        entity: 'unit',
+        entityId: `u${i}`,
+        before: { name: `旧名${i}`, nested: { b: 2, a: 1 } },
+        after: { name: `新名${i}`, aliases: ['甲', '乙'] },
+        at: new Date(Date.UTC(2026, 2, 2, 1, 0, i)),
+      }),
+    )
+  }
+}
+
+for (const dialect of testDialects()) {
+  describe(`audit chain on ${dialect}`, () => {
+    let db: Db
+    beforeAll(async () => {
+      db = await freshDb(dialect)
+      await writeEntries(db, 6)
+    })
+    afterAll(async () => {
+      await db?.close()
+    })
+
+    it('verifies an untouched chain', async () => {
+      expect(await verifyAudit(db, 4)).toMatchObject({ ok: true, rows: 6 })
+    })
+
+    it('stays linear when appends race', async () => {
+      await Promise.all(Array.from({ length: 10 }, (_, i) => db.transaction((tx) => appendAudit(tx, { actorId: null, action: 'test.race', entity: 'x', entityId: String(i), at: new Date() }))))
+      expect(await verifyAudit(db)).toMatchObject({ ok: true, rows: 16 })
+    })
+
+    it('names an edited row', async () => {
+      await db.query(`UPDATE audit_log SET after = '{"name":"篡改"}'::jsonb WHERE seq = 3`)
+      expect(await verifyAudit(db)).toMatchObject({ ok: false, badSeq: 3 })
+    })
+  })
+}
+
+describe('duban audit verify', () => {
+  const dirs: string[] = []
+  afterAll(() => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })))
+  const env = { ...process.env, DATABASE_URL: '' }
+
+  async function dataDirWithChain(): Promise<string> {
+    const dir = mkdtempSync(join(tmpdir(), 'duban-audit-'))
+    dirs.push(dir)
+    const db = await openDatabase({ dataDir: dir })
+    await writeEntries(db, 5)
+    await db.close()
+    return dir
+  }
+
+  async function tamper(dir: string, sql: string): Promise<void> {
+    const db = await openDatabase({ dataDir: dir })
+    await db.query(sql)
+    await db.close()
+  }
+
+  it('exits 0 on an intact chain, and 1 naming the first bad seq after an edit', async () => {
+    const dir = await dataDirWithChain()
+    const ok = await runDuban(['audit', 'verify', '--data', dir], env)
+    expect([ok.code, ok.stdout]).toEqual([0, expect.stringContaining('5 rows')])
+    await tamper(dir, `UPDATE audit_log SET actor_id = 'someone-else' WHERE seq = 2`)
+    const bad = await runDuban(['audit', 'verify', '--data', dir], env)
+    expect(bad.code).toBe(1)
+    expect(bad.stdout).toMatch(/BROKEN at seq 2: row 2 was changed/)
+  })
+
+  it('names a deleted row', async () => {
+    const dir = await dataDirWithChain()
+    await tamper(dir, `DELETE FROM audit_log WHERE seq = 4`)
+    const bad = await runDuban(['audit', 'verify', '--data', dir], env)
+    expect(bad.code).toBe(1)
+    expect(bad.stdout).toMatch(/BROKEN at seq 4: row 4 is missing/)
+  })
+})
