@@ -1,8 +1,10 @@
+import { Readable } from 'node:stream'
+import { Document, Packer, Paragraph, TextRun } from 'docx'
 import iconv from 'iconv-lite'
 import { describe, expect, it } from 'vitest'
 import { DubanError } from '../../domain/errors.ts'
 import { decodeEntities, htmlToText } from './html-text.ts'
-import { fromBytes, parseSize } from './read-input.ts'
+import { fromBytes, parseSize, readInput } from './read-input.ts'
 
 const TEXT = '关于印发2018年工作要点的通知\n一、加强组织领导（牵头单位：市政府办公室）\n'
 
@@ -58,6 +60,32 @@ describe('web pages', () => {
   it('refuses a page that declares an encoding duban does not read', async () => {
     const page = Buffer.concat([Buffer.from('<html><head><meta charset="shift_jis"></head><body>'), iconv.encode('日本語の計画です', 'shift_jis')])
     expect(await codeOf(fromBytes(page, 'p.html'))).toBe('DUBAN_ERR_INPUT_ENCODING')
+  })
+})
+
+describe('office documents', () => {
+  it('reads a .docx one paragraph per line', async () => {
+    const lines = ['某市工作要点', '一、加强领导', '二、推进改革']
+    const doc = new Document({ sections: [{ children: lines.map((t) => new Paragraph({ children: [new TextRun(t)] })) }] })
+    const r = await fromBytes(await Packer.toBuffer(doc), 'plan.docx')
+    expect(r).toMatchObject({ text: lines.join('\n'), format: 'docx' })
+  })
+
+  it('refuses an OLE file that is not a Word document', async () => {
+    const ole = Buffer.concat([Buffer.from([0xd0, 0xcf, 0x11, 0xe0, 0xa1, 0xb1, 0x1a, 0xe1]), Buffer.alloc(1024, 0x41)])
+    expect(await codeOf(fromBytes(ole, 'old.doc'))).toBe('DUBAN_ERR_INPUT_FORMAT')
+  })
+})
+
+describe('standard input', () => {
+  it('reads stdin as the file named stdin', async () => {
+    const r = await readInput('-', { stdin: Readable.from([Buffer.from('一、'), Buffer.from('加强领导')]) })
+    expect(r).toMatchObject({ file: 'stdin', text: '一、加强领导' })
+  })
+
+  it('stops reading stdin past the size limit', async () => {
+    const chunks = Array.from({ length: 100 }, () => Buffer.alloc(1024, 0x41))
+    expect(await codeOf(readInput('-', { stdin: Readable.from(chunks), maxSize: 10 * 1024 }))).toBe('DUBAN_ERR_INPUT_TOO_LARGE')
   })
 })
 
