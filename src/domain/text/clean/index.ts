@@ -10,7 +10,9 @@
  *                     would turn full-width marks into ASCII `?` and blur the markers.
  *  4. traditional   — T→S with OpenCC when the text is (even partly) Traditional.
  *  5. furniture     — breadcrumbs, author/date/source lines, widgets, spam, footers.
- *  6. page-numbers  — `— 2 —` inside words, page-number-only lines; before rejoin.
+ *  6. page-numbers  — `— 2 —` inside words, page-number-only lines, and the running header or
+ *                     footer line repeated next to them; before rejoin.
+ *  6b. tables       — tab-separated rows become `|` rows; before punctuation folds the tabs.
  *  7. punctuation   — canonical form: ASCII `()` `:` `;` `,` `.` `?` `!` `[]` and digits/Latin
  *                     (U+FF01–FF5E folded); `、` `。` `“”` `《》` `〔〕` `【】` kept; no spaces between
  *                     Han characters.
@@ -27,6 +29,7 @@ import { removePageNumbers } from './page-numbers.ts'
 import { removePinyin } from './pinyin.ts'
 import { normalisePunctuation } from './punctuation.ts'
 import { rejoinLines } from './rejoin.ts'
+import { tabsToCells } from './tables.ts'
 import { toSimplifiedIfTraditional } from './traditional.ts'
 
 /** Cleans a document; returns the cleaned mapped text and a report of what was done. */
@@ -39,6 +42,7 @@ export function clean(input: MappedText): { text: MappedText; report: CleaningRe
   t = toSimplifiedIfTraditional(t, draft)
   t = removeFurniture(t, draft)
   t = removePageNumbers(t, draft)
+  t = tabsToCells(t)
   t = normalisePunctuation(t)
   t = rejoinLines(t)
   return { text: t, report: { ...draft, unrepaired: draft.unrepaired.slice() } }

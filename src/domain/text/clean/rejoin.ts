@@ -3,7 +3,9 @@
  * lines and blank lines (`**新` ⏎⏎ `区将严格…`). A line is joined onto the previous text line
  * unless it opens a new block (outline marker, responsibility tag, document separator), the
  * previous line ends a sentence, is a short title, or was cut by the scraper, or the line itself
- * is a short unpunctuated title. Output: one paragraph per line, no blank lines, lines trimmed.
+ * is a short unpunctuated title. In hard-wrapped text (most lines cut at one width) a full-width
+ * line runs on into the next unindented one whatever its last character. Rows of a `|` table are
+ * never joined. Output: one paragraph per line, no blank lines, lines trimmed.
  */
 import type { MappedText } from '../mapped-text.ts'
 import { CUT } from './cleaning-draft.ts'
@@ -29,6 +31,28 @@ const FINAL = '。!?;:…'
 const CLOSERS = '”’」』)]】'
 const PUNCT = /[,，。;；:：、!?！？]/
 const TITLE_MAX = 30
+/** What ends a paragraph even in hard-wrapped text. */
+const HARD_END = /[。!?;…]$|[。!?][”’」』)]$/
+
+/**
+ * The width a hard-wrapped text was cut at (PDF conversion, e-mail): the most common line length,
+ * when at least five lines and three in ten of the long lines have it (±1). 0 for running text.
+ */
+function wrapWidth(pieces: readonly { lineStart: number; end: number }[]): number {
+  const count = new Map<number, number>()
+  let long = 0
+  for (const p of pieces) {
+    const n = p.end - p.lineStart
+    if (n < 16) continue
+    long++
+    count.set(n, (count.get(n) ?? 0) + 1)
+  }
+  let best = 0
+  let bestN = 0
+  for (const [n, c] of count) if (c > bestN || (c === bestN && n > best)) [best, bestN] = [n, c]
+  const near = bestN + (count.get(best - 1) ?? 0)
+  return bestN >= 5 && near >= long * 0.3 ? best : 0
+}
 
 function endsSentence(s: string): boolean {
   const last = s[s.length - 1] ?? ''
@@ -46,6 +70,8 @@ function isAsciiWord(c: string): boolean {
 }
 
 interface Piece {
+  /** Start of the line (before indentation) and of its text. */
+  readonly lineStart: number
   readonly start: number
   readonly end: number
   readonly text: string
@@ -64,18 +90,23 @@ export function rejoinLines(t: MappedText): MappedText {
       if (t.text[e - 1] === CUT) cut = true
       e--
     }
-    if (e > s) pieces.push({ start: s, end: e, text: t.text.slice(s, e), cut })
+    if (e > s) pieces.push({ lineStart: start, start: s, end: e, text: t.text.slice(s, e), cut })
   })
+  const width = wrapWidth(pieces)
   const b = new MappedBuilder(t.text.length)
   let prev: Piece | null = null
   for (const p of pieces) {
     if (prev !== null) {
+      const table = prev.text.includes('|') || p.text.includes('|')
+      const opens = OPENS_BLOCK.test(p.text)
+      const wrapped =
+        width > 0 && prev.end - prev.lineStart >= width - 1 && p.start === p.lineStart && !HARD_END.test(prev.text)
       const join =
         !prev.cut &&
-        !endsSentence(prev.text) &&
-        !isShortTitle(prev.text) &&
-        !OPENS_BLOCK.test(p.text) &&
-        !(p.text.length <= TITLE_MAX && !PUNCT.test(p.text))
+        !table &&
+        !opens &&
+        (wrapped ||
+          (!endsSentence(prev.text) && !isShortTitle(prev.text) && !(p.text.length <= TITLE_MAX && !PUNCT.test(p.text))))
       const prevLine = t.lines[prev.end - 1] ?? 1
       if (!join) b.pushText('\n', prevLine)
       else if (isAsciiWord(prev.text[prev.text.length - 1]!) && isAsciiWord(p.text[0]!)) b.pushText(' ', prevLine)

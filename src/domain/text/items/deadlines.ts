@@ -1,6 +1,7 @@
 /**
  * Due dates (完成时限) as written: `20xx年8月底前` → {year:null, month:8, day:null},
- * `2018年底前` → {2018, 12, null}, `11月5日前` → {null, 11, 5}, `年内` → {null, 12, null}.
+ * `2018年底前` → {2018, 12, null}, `11月5日前` → {null, 11, 5}, `年内` → {null, 12, null},
+ * `2025年第三季度末前` → {2025, 9, null}, `2025年上半年` → {2025, 6, null}.
  * Frequencies (`每月`, `每年1月31日前`), durations (`7日内`) and ranges are not due dates.
  * Month-only dates keep `year: null` even where the document's year is known (the gold
  * format's choice); `assumeYear` records the document year for callers who need a date.
@@ -8,19 +9,25 @@
 import type { Deadline } from '../extraction.types.ts'
 import { normText } from '../structure/normalize.ts'
 
-const Y = '((?:19|20)\\d{2}|20[xX×]{2}|[xX]{4})'
+const Y = '(?:(?:19|20)\\d{2}|20[xX×]{2}|[xX]{4})'
 const BEFORE = '(?:前|之前|以前)'
+/** A quarter: `第三季度末`, `三季度`, `4季度底`. */
+const Q = '第?[一二三四1-4]季度(?:末|底)?'
+const MONTH_TAIL = '(?:份)?(?:底|末|中旬|下旬|上旬|初)?'
 /** Full forms, tried at each position in this order. */
 const STRICT = new RegExp(
   [
-    `${Y}年(\\d{1,2})月(\\d{1,2})[日号]${BEFORE}`, // 1-3
-    `${Y}年(\\d{1,2})月(?:份)?(?:底|末|中旬|下旬|上旬|初)?${BEFORE}`, // 4-5
-    `${Y}年(?:底|末)${BEFORE}?`, // 6
-    `(?<![\\d年])(\\d{1,2})月(\\d{1,2})[日号]${BEFORE}`, // 7-8
-    `(?<![\\d年])(\\d{1,2})月(?:份)?(?:底|末|中旬|下旬|上旬|初)?${BEFORE}`, // 9
-    `(?:今年|本年|年)(?:底|末)${BEFORE}`, // none
+    `${Y}年\\d{1,2}月\\d{1,2}[日号]${BEFORE}`,
+    `${Y}年\\d{1,2}月${MONTH_TAIL}${BEFORE}`,
+    `${Y}年${Q}${BEFORE}`,
+    `${Y}年[上下]半年(?=完成|前|内|底)`,
+    `${Y}年(?:底|末)${BEFORE}?`,
+    `(?<![\\d年])\\d{1,2}月\\d{1,2}[日号]${BEFORE}`,
+    `(?<![\\d年])\\d{1,2}月${MONTH_TAIL}${BEFORE}`,
+    `(?<![年每])${Q}${BEFORE}`,
+    `(?:今年|本年|年)(?:底|末)${BEFORE}`,
     `年内`,
-    `上半年(?=完成|前|内)`,
+    `[上下]半年(?=完成|前|内)`,
   ]
     .map((s) => `(?:${s})`)
     .join('|'),
@@ -29,25 +36,37 @@ const STRICT = new RegExp(
 /** Inside a `完成时间:` segment the date needs no `前`. */
 const LOOSE = new RegExp(
   [
-    `${Y}年(\\d{1,2})月(\\d{1,2})[日号]`,
-    `${Y}年(\\d{1,2})月`,
+    `${Y}年\\d{1,2}月(?:\\d{1,2}[日号])?`,
+    `${Y}年${Q}`,
+    `${Y}年[上下]半年`,
     `${Y}年(?:底|末)?`,
-    `(?<![\\d年])(\\d{1,2})月(\\d{1,2})[日号]`,
-    `(?<![\\d年])(\\d{1,2})月`,
+    `(?<![\\d年])\\d{1,2}月(?:\\d{1,2}[日号])?`,
+    `(?<![年每])${Q}`,
     `(?:今年|本年|年)(?:底|末)`,
     `年内`,
-    `上半年`,
+    `[上下]半年`,
   ]
     .map((s) => `(?:${s})`)
     .join('|'),
   'g',
 )
 
-function year(s: string | undefined): number | null {
-  return s && /^\d{4}$/.test(s) ? Number(s) : null
-}
-function num(s: string | undefined): number | null {
-  return s === undefined ? null : Number(s)
+const YEAR_IN = /((?:19|20)\d{2}|20[xX×]{2}|[xX]{4})年/
+const MONTH_IN = /(?<!\d)(\d{1,2})月(?:份)?(?:(\d{1,2})[日号])?/
+const QUARTER_IN = /([一二三四1-4])季度/
+const QUARTER: Readonly<Record<string, number>> = { 一: 3, 二: 6, 三: 9, 四: 12, '1': 3, '2': 6, '3': 9, '4': 12 }
+
+/** The (year, month, day) a matched due date says. */
+function decode(s: string): Omit<Deadline, 'text'> {
+  const y = YEAR_IN.exec(s)
+  const year = y && /^\d{4}$/.test(y[1]!) ? Number(y[1]) : null
+  const md = MONTH_IN.exec(s)
+  if (md) return { year, month: Number(md[1]), day: md[2] === undefined ? null : Number(md[2]) }
+  const q = QUARTER_IN.exec(s)
+  if (q) return { year, month: QUARTER[q[1]!]!, day: null }
+  if (s.includes('上半年')) return { year, month: 6, day: null }
+  if (s.includes('下半年') || /年(?:底|末)|年内/.test(s)) return { year, month: 12, day: null }
+  return { year, month: null, day: null }
 }
 
 function read(text: string, re: RegExp, loose: boolean): Deadline[] {
@@ -62,30 +81,10 @@ function read(text: string, re: RegExp, loose: boolean): Deadline[] {
     if (m[0] === '年内' && /[\d一二三四五六七八九十两几半]$/.test(before)) continue
     if (/^[-~至到]\d|^[-~至到](?:19|20)/.test(after) && !/前$/.test(m[0])) continue
     if (/[-~至]$/.test(before) && !/前$/.test(m[0]) && !loose) continue
-    const g = m.slice(1)
-    let d: Omit<Deadline, 'text'> | null = null
-    if (loose) {
-      if (g[0] !== undefined) d = { year: year(g[0]), month: num(g[1]), day: num(g[2]) }
-      else if (g[3] !== undefined) d = { year: year(g[3]), month: num(g[4]), day: null }
-      else if (g[5] !== undefined) d = { year: year(g[5]), month: /[底末]$/.test(m[0]) ? 12 : null, day: null }
-      else if (g[6] !== undefined) d = { year: null, month: num(g[6]), day: num(g[7]) }
-      else if (g[8] !== undefined) d = { year: null, month: num(g[8]), day: null }
-      else if (/上半年/.test(m[0])) d = { year: null, month: 6, day: null }
-      else d = { year: null, month: 12, day: null }
-      if (d.month === null && d.year === null) d = null
-    } else {
-      if (g[0] !== undefined) d = { year: year(g[0]), month: num(g[1]), day: num(g[2]) }
-      else if (g[3] !== undefined) d = { year: year(g[3]), month: num(g[4]), day: null }
-      else if (g[5] !== undefined) {
-        // `2018年底` counts with `前` or after `到/于/在`.
-        if (!/前$/.test(m[0]) && !/[到于在]$/.test(before)) continue
-        d = { year: year(g[5]), month: 12, day: null }
-      } else if (g[6] !== undefined) d = { year: null, month: num(g[6]), day: num(g[7]) }
-      else if (g[8] !== undefined) d = { year: null, month: num(g[8]), day: null }
-      else if (/上半年/.test(m[0])) d = { year: null, month: 6, day: null }
-      else d = { year: null, month: 12, day: null }
-    }
-    if (!d) continue
+    // `2018年底` in running text counts with `前` or after `到/于/在`.
+    if (!loose && /^\S{4}年(?:底|末)$/.test(m[0]) && !/[到于在]$/.test(before)) continue
+    const d = decode(m[0])
+    if (d.month === null && (d.year === null || !loose)) continue
     if (d.month !== null && (d.month < 1 || d.month > 12)) continue
     if (d.day !== null && (d.day < 1 || d.day > 31)) continue
     out.push({ ...d, text: m[0] })

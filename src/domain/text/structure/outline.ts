@@ -1,8 +1,7 @@
 /**
- * Outline (提纲): nests the numbered paragraphs of one document. A marker type's level is the
- * order in which the type first appears in the document (`一、` then `(一)` then `1.` in one plan,
- * `(一)` then `1.` in another); a type met again closes every deeper open level, which also handles
- * numbering that restarts (a review and a plan that both begin at `(一)`).
+ * Outline (提纲): nests the numbered paragraphs of one document. A type met again closes every
+ * deeper open level, which also handles numbering that restarts (a review and a plan that both
+ * begin at `(一)`); a type not open nests under the marker before it.
  */
 import type { MarkerType } from './markers.ts'
 import type { Paragraph } from './paragraphs.ts'
@@ -19,23 +18,24 @@ export interface OutlineNode {
   readonly path: readonly string[]
 }
 
-/** Builds the outline of paragraphs [start, end). */
+/**
+ * Builds the outline of paragraphs [start, end). A marker of a type that is open on the path
+ * closes that level and every deeper one and takes its place (a sibling, or a restart); a type not
+ * open nests under the marker before it. So a document that numbers `1.` straight under `一、` in
+ * one part and puts `(一)` between them in another nests both right, and an unusual order
+ * (`(一)` above `一、`) is followed as written.
+ */
 export function buildOutline(ps: readonly Paragraph[], start: number, end: number): OutlineNode[] {
-  const rank = new Map<MarkerType, number>()
   const nodes: OutlineNode[] = []
   const stack: number[] = [] // node indices
   for (let i = start; i < end; i++) {
     const m = ps[i]!.marker
     if (!m) continue
-    let level = rank.get(m.type)
-    if (level === undefined) {
-      level = rank.size
-      rank.set(m.type, level)
-    }
-    while (stack.length > 0 && nodes[stack[stack.length - 1]!]!.level >= level) stack.pop()
+    const open = stack.findIndex((k) => nodes[k]!.type === m.type)
+    if (open >= 0) stack.length = open
     const parent = stack.length > 0 ? stack[stack.length - 1]! : -1
     const path = parent >= 0 ? [...nodes[parent]!.path, m.text] : [m.text]
-    nodes.push({ index: i, marker: m.text, type: m.type, level, parent, path })
+    nodes.push({ index: i, marker: m.text, type: m.type, level: stack.length, parent, path })
     stack.push(nodes.length - 1)
   }
   return nodes
