@@ -41,10 +41,12 @@ export async function confirmSample(t: TestApp, token: string): Promise<{ planId
   return { planId: plan.id, tasks: res.json().tasks }
 }
 
+const TABLES = ['plan', 'item', 'item_unit', 'item_event', 'progress_report', 'attachment', 'extension_request', 'audit_log', 'unit_mapping'] as const
+
 /** Row counts of every table plans and items write, to show a refused request changed nothing. */
-export async function rowCounts(t: TestApp): Promise<Record<string, number>> {
-  const out: Record<string, number> = {}
-  for (const table of ['plan', 'item', 'item_unit', 'item_event', 'progress_report', 'attachment', 'extension_request', 'audit_log', 'unit_mapping']) {
+export async function rowCounts(t: TestApp): Promise<Record<(typeof TABLES)[number], number>> {
+  const out = {} as Record<(typeof TABLES)[number], number>
+  for (const table of TABLES) {
     const { rows } = await t.db.query<{ n: number }>(`SELECT count(*)::int AS n FROM ${table}`)
     out[table] = Number(rows[0]?.n)
   }

@@ -10,6 +10,7 @@ import { findUserForLogin } from '../../adapters/db/users.repo.ts'
 import type { AppDeps } from '../deps.ts'
 import { importUnits } from '../units/import-units.ts'
 import { createUser, type UserRole } from '../users/manage-users.ts'
+import { seedSamplePlan } from '../plans/seed-sample-plan.ts'
 
 /** Where the demo files live (the repository's demo/ directory). */
 export const DEMO_DIR = join(dirname(fileURLToPath(import.meta.url)), '../../../demo')
@@ -53,7 +54,7 @@ export const seedDemoUsers: DemoStep = async (deps) => {
 }
 
 /** The steps, in order; append yours (units and users come first so later steps can use them). */
-export const DEMO_STEPS: DemoStep[] = [seedDemoUnits, seedDemoUsers]
+export const DEMO_STEPS: DemoStep[] = [seedDemoUnits, seedDemoUsers, (deps) => seedSamplePlan(deps, DEMO_DIR)]
 
 /** Runs every demo step; returns the lines to print. */
 export async function seedDemo(deps: AppDeps): Promise<string[]> {
