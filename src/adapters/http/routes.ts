@@ -16,4 +16,6 @@ export const routePlugins: readonly (() => Promise<{ default: RoutePlugin }>)[] 
   () => import('./items.routes.ts'),
   () => import('./calendar.routes.ts'),
   () => import('./supervision.routes.ts'),
+  () => import('./assessment.routes.ts'),
+  () => import('./exports.routes.ts'),
 ]

@@ -8,7 +8,7 @@ import { claimAction, listOpenItems, listSupervisionConfigs, reportTimes, type S
 import { chinaDateOf } from '../../domain/calendar/china-time.value.ts'
 import { countOnTimeReports, expectedReportDates } from '../../domain/workflow/cadence.ts'
 import { clockStatus, escalationAt, type WorkingCalendar } from '../../domain/workflow/clock.ts'
-import type { KindDef } from '../../domain/workflow/kind.types.ts'
+import type { KindDef, ReportingCadence } from '../../domain/workflow/kind.types.ts'
 import { addCalendarDays, endOfDay, instantMs, localDate } from '../../domain/workflow/time.ts'
 import { kindCatalog } from '../../domain/kinds/index.ts'
 import { loadCalendar, workingCalendarOf } from '../calendar/calendar.load.ts'
@@ -50,6 +50,15 @@ function dueClockIdle(item: SupervisedItem): boolean {
   if (!known || !known.clocks.some((c) => c.name === 'due')) return false
   const clock = item.snapshot.clocks?.['due']
   return !clock || clock.stoppedAt !== null
+}
+
+/** True for a usable ReportingCadence stored in item data. */
+export function isCadence(v: unknown): v is ReportingCadence {
+  if (typeof v !== 'object' || v === null) return false
+  const c = v as Record<string, unknown>
+  if (c.every === 'none') return true
+  if (c.every === 'month' || c.every === 'quarter') return typeof c.day === 'number' && c.day >= 1 && c.day <= 31
+  return c.every === 'week' && typeof c.weekday === 'number' && c.weekday >= 1 && c.weekday <= 7
 }
 
 /** Runs one tick at `now`; see the module comment. */
@@ -108,9 +117,11 @@ export async function superviseTick(deps: AppDeps, now: Date): Promise<TickResul
       }
     }
 
-    if (cfg.reporting.every !== 'none' && !dueClockIdle(item)) {
+    // The item's own cadence (from its plan: 每月上报…) wins over the kind's configured one.
+    const cadence = isCadence(item.data['cadence']) ? item.data['cadence'] : cfg.reporting
+    if (cadence.every !== 'none' && !dueClockIdle(item)) {
       const startedOn = localDate(item.snapshot.clocks?.['due']?.startedAt ?? item.createdAt)
-      const expected = expectedReportDates(cfg.reporting, addCalendarDays(startedOn, 1), addCalendarDays(today, -1))
+      const expected = expectedReportDates(cadence, addCalendarDays(startedOn, 1), addCalendarDays(today, -1))
       const last = expected[expected.length - 1]
       if (last) {
         const prev = expected[expected.length - 2] ?? ''

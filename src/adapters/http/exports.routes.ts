@@ -1,0 +1,29 @@
+/** Exports (导出): the period's bulletin (通报) as .docx and the ledger (台账) as .xlsx. */
+import { buildBulletinDocx } from '../../app/exports/bulletin.docx.ts'
+import { buildLedgerXlsx } from '../../app/exports/ledger.xlsx.ts'
+import { parseAssessmentPeriod } from '../../app/assessment/assessment-period.ts'
+import { requireRole } from './auth.ts'
+import { bulletinSchema, ledgerSchema } from './assessment.schema.ts'
+import type { RoutePlugin } from './routes.ts'
+
+const DOCX = 'application/vnd.openxmlformats-officedocument.wordprocessingml.document'
+const XLSX = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet'
+/** RFC 5987 filename so Chinese names survive every browser. */
+const disposition = (name: string, ascii: string): string => `attachment; filename="${ascii}"; filename*=UTF-8''${encodeURIComponent(name)}`
+
+const plugin: RoutePlugin = async (app, { deps }) => {
+  app.get<{ Querystring: { period: string; kind: string } }>('/exports/bulletin.docx', { schema: bulletinSchema }, async (request, reply) => {
+    requireRole(request, 'admin', 'supervisor', 'leader')
+    const p = parseAssessmentPeriod(request.query.period)
+    const buf = await buildBulletinDocx(deps, p.key, request.query.kind)
+    return reply.header('content-type', DOCX).header('content-disposition', disposition(`督办情况通报-${p.key}.docx`, `bulletin-${p.key}.docx`)).send(buf)
+  })
+
+  app.get<{ Querystring: { kind: string } }>('/exports/ledger.xlsx', { schema: ledgerSchema }, async (request, reply) => {
+    requireRole(request, 'admin', 'supervisor', 'leader')
+    const buf = await buildLedgerXlsx(deps, request.query.kind)
+    return reply.header('content-type', XLSX).header('content-disposition', disposition('督办台账.xlsx', 'ledger.xlsx')).send(buf)
+  })
+}
+
+export default plugin

@@ -1,0 +1,170 @@
+/**
+ * Assessment (考核) of units for a period: gathers item facts and hands them to the KPI formulas
+ * (src/domain/kpi): on-time rate, overdue count, targets met, reporting punctuality, composite score with
+ * configurable weights, competition ranking. Each item counts for its lead unit (牵头单位), which answers for it.
+ */
+import { getWeights, listAssessedItems, putWeights, unitNames, type AssessedItemRow } from '../../adapters/db/assessment.repo.ts'
+import { listSupervisionConfigs } from '../../adapters/db/supervision.repo.ts'
+import { DubanError } from '../../domain/errors.ts'
+import { compositeScore, rankUnits, unitKpis, onTimeRate, overdueCount, type ItemFact, type MetricName, type Rate, type ScoreWeights } from '../../domain/kpi/index.ts'
+import { countOnTimeReports, expectedReportDates } from '../../domain/workflow/cadence.ts'
+import { addCalendarDays, endOfDay, instantMs, localDate } from '../../domain/workflow/time.ts'
+import type { Actor, AppDeps } from '../deps.ts'
+import { recordAudit } from '../supervision/audit.port.ts'
+import { isCadence } from '../supervision/supervise-tick.ts'
+import { defaultSupervisionConfig } from '../supervision/supervision-config.ts'
+import { parseAssessmentPeriod, type AssessmentPeriod } from './assessment-period.ts'
+
+/** Weights duban ships: 按时办结 50, 目标完成 30, 按时报送 20; 2 points off per overdue item. */
+export const DEFAULT_WEIGHTS: ScoreWeights = { weights: { onTime: 50, targetsMet: 30, reporting: 20 }, overduePenalty: 2 }
+
+/** One unit's row of the ranking table. */
+export interface AssessmentRow {
+  readonly rank: number | null
+  readonly unitId: string
+  readonly unitName: string
+  readonly items: number
+  readonly onTime: Rate
+  readonly overdue: number
+  readonly targetsMet: Rate
+  readonly reporting: Rate
+  readonly score: number | null
+}
+
+/** The whole assessment: the period, the weights used, totals and ranked rows. */
+export interface Assessment {
+  readonly period: AssessmentPeriod
+  readonly kind: string
+  readonly asOf: string
+  readonly weights: ScoreWeights
+  readonly summary: { readonly items: number; readonly dueInPeriod: number; readonly finishedInPeriod: number; readonly onTime: Rate; readonly overdue: number }
+  readonly rows: readonly AssessmentRow[]
+}
+
+const METRICS: readonly MetricName[] = ['onTime', 'targetsMet', 'reporting', 'response', 'satisfaction', 'resolution']
+
+/** Validates weights; throws DUBAN_ERR_VALIDATION naming the field. */
+export function parseWeights(input: unknown): ScoreWeights {
+  const o = (typeof input === 'object' && input !== null ? input : {}) as Record<string, unknown>
+  const w = (typeof o.weights === 'object' && o.weights !== null ? o.weights : null) as Record<string, unknown> | null
+  if (!w) throw new DubanError('DUBAN_ERR_VALIDATION', 'weights must be an object of metric → number', { where: 'weights' })
+  const weights: Partial<Record<MetricName, number>> = {}
+  for (const [k, v] of Object.entries(w)) {
+    if (!(METRICS as readonly string[]).includes(k)) throw new DubanError('DUBAN_ERR_VALIDATION', `unknown metric '${k}'; known: ${METRICS.join(', ')}`, { where: `weights.${k}` })
+    if (typeof v !== 'number' || !(v >= 0 && v <= 100)) throw new DubanError('DUBAN_ERR_VALIDATION', `weight must be a number 0–100`, { where: `weights.${k}` })
+    weights[k as MetricName] = v
+  }
+  if (!Object.values(weights).some((v) => v > 0)) throw new DubanError('DUBAN_ERR_VALIDATION', 'at least one weight must be above 0', { where: 'weights' })
+  const p = o.overduePenalty ?? 0
+  if (typeof p !== 'number' || !(p >= 0 && p <= 100)) throw new DubanError('DUBAN_ERR_VALIDATION', 'overduePenalty must be 0–100', { where: 'overduePenalty' })
+  return { weights, overduePenalty: p }
+}
+
+/** The weights in effect for a kind. */
+export async function weightsFor(deps: AppDeps, kind: string): Promise<ScoreWeights> {
+  const stored = await getWeights(deps.db, kind)
+  return stored ? parseWeights(stored) : DEFAULT_WEIGHTS
+}
+
+/** Stores a kind's weights (admin). */
+export async function saveWeights(deps: AppDeps, actor: Actor, kind: string, input: unknown): Promise<ScoreWeights> {
+  const w = parseWeights(input)
+  await deps.db.transaction(async (tx) => {
+    const before = await getWeights(tx, kind)
+    await putWeights(tx, kind, w, actor.userId, deps.clock.now())
+    await recordAudit(tx, deps, actor, { action: 'assessment.weights.save', entity: 'assessment_weights', entityId: kind, before, after: w })
+  })
+  return w
+}
+
+/** Whether a reported measure meets a target (目标达成). */
+function targetMet(t: Record<string, unknown>, measures: Record<string, unknown>): boolean {
+  if (typeof t.met === 'boolean') return t.met
+  const v = measures[String(t.metric)]
+  if (typeof v !== 'number' || typeof t.value !== 'number') return false
+  switch (t.comparison) {
+    case '>=': return v >= t.value
+    case '>': return v > t.value
+    case '<=': return v <= t.value
+    case '<': return v < t.value
+    case '=': return v === t.value
+    case 'range': return v >= t.value && v <= (typeof t.valueTo === 'number' ? t.valueTo : t.value)
+    default: return v >= t.value
+  }
+}
+
+/** The KPI facts of one item for a period, as of an instant. */
+export function itemFact(it: AssessedItemRow, unitId: string, period: AssessmentPeriod, asOf: string, fallbackCadence: ReturnType<typeof defaultSupervisionConfig>['reporting']): ItemFact {
+  const cancelled = it.state === 'cancelled'
+  const clock = it.snapshot.clocks?.['due']
+  const finishedAt = cancelled ? null : (clock?.stoppedAt ?? (it.stateType === 'closed' ? it.closedAt : null))
+  const targets = Array.isArray(it.data['targets']) ? (it.data['targets'] as Record<string, unknown>[]) : []
+  const measures = { ...((it.data['measures'] as Record<string, unknown>) ?? {}), ...((it.snapshot.data?.['measures'] as Record<string, unknown>) ?? {}) }
+  const cadence = isCadence(it.data['cadence']) ? it.data['cadence'] : fallbackCadence
+  const startedOn = localDate(clock?.startedAt ?? it.createdAt)
+  const lastCounted = [period.lastDate, addCalendarDays(localDate(asOf), -1), ...(finishedAt ? [localDate(finishedAt)] : [])].sort()[0]!
+  const from = [period.firstDate, addCalendarDays(startedOn, 1)].sort()[1]!
+  const expected = cancelled ? [] : expectedReportDates(cadence, from, lastCounted)
+  return {
+    unitId,
+    kind: it.kind,
+    stateType: it.stateType,
+    cancelled,
+    dueAt: it.dueDate ? endOfDay(it.dueDate) : null,
+    finishedAt,
+    targetsTotal: targets.length,
+    targetsMet: targets.filter((t) => targetMet(t, measures)).length,
+    reportsExpected: expected.length,
+    reportsOnTime: expected.length === 0 ? 0 : countOnTimeReports(expected, it.reportTimes),
+  }
+}
+
+/** GET /assessment: the ranked table for a kind and period, as of min(now, period end). */
+export async function assessUnits(deps: AppDeps, periodKey: string, kind = 'task'): Promise<Assessment> {
+  const period = parseAssessmentPeriod(periodKey)
+  const now = deps.clock.now().toISOString()
+  const asOf = instantMs(now) < instantMs(period.to) ? now : new Date(instantMs(period.to)).toISOString()
+  const weights = await weightsFor(deps, kind)
+  const cadence = ((await listSupervisionConfigs(deps.db)).get(kind) ?? defaultSupervisionConfig(kind)).reporting
+  const names = await unitNames(deps.db)
+  const items = (await listAssessedItems(deps.db, kind)).filter((it) => instantMs(it.createdAt) < instantMs(period.to))
+  const facts: ItemFact[] = []
+  for (const it of items) {
+    const lead = it.units.find((u) => u.role === 'lead')
+    if (lead) facts.push(itemFact(it, lead.unitId, period, asOf, cadence))
+  }
+  const kpis = unitKpis(facts, period, asOf)
+  const scores = kpis.map((k) => ({ unitId: k.unitId, score: compositeScore(k, weights) }))
+  const ranked = rankUnits(scores)
+  const byUnit = new Map(kpis.map((k) => [k.unitId, k]))
+  const rows: AssessmentRow[] = ranked.map((r) => {
+    const k = byUnit.get(r.unitId)!
+    return {
+      rank: r.rank,
+      unitId: r.unitId,
+      unitName: names.get(r.unitId) ?? r.unitId,
+      items: facts.filter((f) => f.unitId === r.unitId && !f.cancelled).length,
+      onTime: k.rates.onTime,
+      overdue: k.overdue,
+      targetsMet: k.rates.targetsMet,
+      reporting: k.rates.reporting,
+      score: r.score === null ? null : Math.round(r.score * 100) / 100,
+    }
+  })
+  const live = facts.filter((f) => !f.cancelled)
+  const inPeriod = (i: string | null): boolean => !!i && instantMs(i) >= instantMs(period.from) && instantMs(i) < instantMs(period.to)
+  return {
+    period,
+    kind,
+    asOf,
+    weights,
+    summary: {
+      items: live.length,
+      dueInPeriod: live.filter((f) => inPeriod(f.dueAt)).length,
+      finishedInPeriod: live.filter((f) => inPeriod(f.finishedAt)).length,
+      onTime: onTimeRate(facts, period, asOf),
+      overdue: overdueCount(facts, asOf),
+    },
+    rows,
+  }
+}
