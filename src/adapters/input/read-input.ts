@@ -41,7 +41,7 @@ export async function readInput(
   return fromBytes(bytes, file, isStdin ? null : claimedFormat(source))
 }
 
-/** Decodes bytes already in memory (used by readInput and by HTTP uploads). */
+/** Decodes bytes already in memory (readInput uses it; so can an upload handler). */
 export async function fromBytes(bytes: Buffer, file: string, claimed: InputFormat | null = claimedFormat(file)): Promise<InputText> {
   if (bytes.length === 0) throw new DubanError('DUBAN_ERR_INPUT_EMPTY')
   const sniffed = sniff(bytes)
