@@ -19,13 +19,16 @@ export interface TagContent {
 const LEAD_T = ['牵头单位', '牵头部门', '牵头处室', '牵头科室', '牵头股室', '牵头责任单位', '主办单位', '牽頭單位', '牽頭部門', '牽頭處室', '牵头']
 const RESP_T = ['责任单位', '责任科室', '责任部门', '责任处室', '责任股室', '负责单位', '负责部门', '实施单位', '責任單位', '責任科室', '責任部門', '負責單位']
 const COOP_T = ['配合单位', '配合部门', '配合处室', '配合科室', '协同处室', '协同单位', '协同部门', '协办单位', '参与单位', '参加单位', '配合單位', '協同處室', '協辦單位', '參與單位']
+/** People, not units: `责任领导:王某某` is read and dropped. */
+const PERSON_T = ['责任领导', '分管领导', '牵头领导', '联系领导', '督办领导', '包保领导', '分管市领导', '分管区领导', '分管县领导', '责任市领导', '责任区领导', '牵头市领导', '责任人', '联系人', '責任領導', '分管領導']
 const TIME_T = ['完成时间', '完成时限', '完成期限', '时间节点', '时限要求', '时间要求', '完成時間', '時間節點']
 
-const roleOf = new Map<string, UnitRole | 'due'>()
+const roleOf = new Map<string, UnitRole | 'due' | 'person'>()
 for (const t of LEAD_T) roleOf.set(t, 'lead')
 for (const t of RESP_T) roleOf.set(t, 'responsible')
 for (const t of COOP_T) roleOf.set(t, 'cooperating')
 for (const t of TIME_T) roleOf.set(t, 'due')
+for (const t of PERSON_T) roleOf.set(t, 'person')
 const ALL_T = [...roleOf.keys()].sort((a, b) => b.length - a.length)
 const TITLE_SRC = `(${ALL_T.join('|')})\\s*:`
 /** A role title followed by a colon. */
@@ -57,7 +60,7 @@ function readTitled(content: string, into: TagContent): void {
     const seg = content.slice(h.end, k + 1 < hits.length ? hits[k + 1]!.start : content.length).replace(/[;,。.\s]+$/, '')
     const role = roleOf.get(h.title)!
     if (role === 'due') into.due.push(seg)
-    else add(into[role], splitUnits(seg))
+    else if (role !== 'person') add(into[role], splitUnits(seg))
   }
 }
 
@@ -144,7 +147,45 @@ export function readTags(paragraph: string): { tag: TagContent; rest: string } |
     rest = rest.slice(0, m.index + m[1]!.length)
     found = true
   }
+  // A tag that named only people (`联系人:张三`) assigns nothing.
+  if (found && tag.lead.length + tag.responsible.length + tag.cooperating.length + tag.due.length === 0) found = false
+  if (!found) {
+    const said = readRunningText(rest, tag)
+    if (said !== null) return { tag, rest: said }
+  }
   return found ? { tag, rest } : null
+}
+
+const CLAUSE_LEAD = /^(?:由|请)?(.{2,60}?)牵头$/
+const CLAUSE_COOP = /^(.{2,80}?)(?:配合|参与|协助|协同配合|共同参与)$/
+
+/** True when every piece of a unit list reads as a unit (`市发改委`, `各县(市、区)政府`). */
+function allUnits(list: string): boolean {
+  const units = splitUnits(list)
+  return units.length > 0 && units.every((u) => u.length <= 30 && (UNIT_END.test(u) || /^各/.test(u)))
+}
+
+/**
+ * Roles said in running text without a bracket: `市发改委牵头,市财政局、市商务局配合` (also
+ * `由市发改委牵头`). The clause must be a unit list ending in 牵头; a following clause ending in
+ * 配合 / 参与 / 协助 names the cooperating units. Returns the text without those clauses, or null.
+ */
+function readRunningText(p: string, into: TagContent): string | null {
+  if (!p.includes('牵头')) return null
+  const parts = p.split(/([,;。])/)
+  for (let k = 0; k < parts.length; k += 2) {
+    const lead = CLAUSE_LEAD.exec(parts[k]!)
+    if (!lead || !allUnits(lead[1]!)) continue
+    add(into.lead, splitUnits(lead[1]!))
+    let last = k
+    const coop = k + 2 < parts.length ? CLAUSE_COOP.exec(parts[k + 2]!) : null
+    if (coop && allUnits(coop[1]!)) {
+      add(into.cooperating, splitUnits(coop[1]!))
+      last = k + 2
+    }
+    return [...parts.slice(0, k), ...parts.slice(last + 1)].join('')
+  }
+  return null
 }
 
 function insideBrackets(s: string, at: number): boolean {

@@ -44,7 +44,7 @@ const CN = '[一二三四五六七八九十百零〇两]'
 const RE_CN_DUN = new RegExp(`^\\s*(${CN}{1,4})\\s*([、.])`)
 const RE_CN_PAREN = new RegExp(`^\\s*\\(\\s*(${CN}{1,4})\\s*\\)`)
 const RE_NUM_PAREN = /^\s*\(\s*(\d{1,2})\s*\)/
-const RE_NUM_DOT = /^\s*(\d{1,2})\s*\.(?!\d)/
+const RE_NUM_DOT = /^\s*(\d{1,2})\s*\.(?:(?!\d)|(?=(?:19|20)\d{2}年))/
 const RE_NUM_DUN = /^\s*(\d{1,2})\s*、/
 const RE_CIRCLED = /^\s*([\u2460-\u2473\u2776-\u277f])/
 const RE_CN_SHI = new RegExp(`^\\s*(${CN}{1,3})是(?![否的])`)
