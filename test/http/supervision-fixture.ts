@@ -21,6 +21,8 @@ export interface FixtureItem {
   readonly submittedAt?: string
   readonly targets?: readonly { metric: string; value: number; met?: boolean }[]
   readonly progress?: string
+  /** Closed without being done (撤销) at this instant. */
+  readonly cancelledAt?: string
 }
 
 let seq = 0
@@ -28,9 +30,9 @@ let seq = 0
 /** Inserts an item with its units; returns its id. */
 export async function insertItem(db: Queryable, it: FixtureItem): Promise<string> {
   const createdAt = it.createdAt ?? '2026-01-05T09:00:00+08:00'
-  const state = it.closedAt ? 'closed' : it.submittedAt ? 'completion_submitted' : 'accepted'
-  const stateType = it.closedAt ? 'closed' : it.submittedAt ? 'waiting' : 'open'
-  const stoppedAt = it.submittedAt ?? it.closedAt ?? null
+  const state = it.cancelledAt ? 'cancelled' : it.closedAt ? 'closed' : it.submittedAt ? 'completion_submitted' : 'accepted'
+  const stateType = it.cancelledAt || it.closedAt ? 'closed' : it.submittedAt ? 'waiting' : 'open'
+  const stoppedAt = it.submittedAt ?? it.cancelledAt ?? it.closedAt ?? null
   const snapshot = {
     kind: it.kind ?? 'task',
     kindVersion: '1',
@@ -44,7 +46,7 @@ export async function insertItem(db: Queryable, it: FixtureItem): Promise<string
   await db.query(
     `INSERT INTO item (id, number, kind, kind_version, state, state_type, title, due_date, snapshot, data, created_at, updated_at, closed_at)
      VALUES ($1,$2,$3,1,$4,$5,$6,$7,$8,$9,$10,$10,$11)`,
-    [it.id, `DB-2026-${String(seq).padStart(4, '0')}-${it.id}`, it.kind ?? 'task', state, stateType, it.title, it.due, JSON.stringify(snapshot), JSON.stringify(data), createdAt, it.closedAt ?? null],
+    [it.id, `DB-2026-${String(seq).padStart(4, '0')}-${it.id}`, it.kind ?? 'task', state, stateType, it.title, it.due, JSON.stringify(snapshot), JSON.stringify(data), createdAt, it.closedAt ?? it.cancelledAt ?? null],
   )
   const units: [string, string][] = [[it.lead, 'lead'], ...(it.responsible ?? []).map((u): [string, string] => [u, 'responsible']), ...(it.cooperating ?? []).map((u): [string, string] => [u, 'cooperating'])]
   for (const [u, role] of units) await db.query('INSERT INTO item_unit (item_id, unit_id, role) VALUES ($1,$2,$3)', [it.id, u, role])

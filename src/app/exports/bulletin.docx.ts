@@ -7,7 +7,6 @@ import { AlignmentType, Document, HeadingLevel, Packer, Paragraph, Table, TableC
 import { listAssessedItems } from '../../adapters/db/assessment.repo.ts'
 import { localDate } from '../../domain/workflow/time.ts'
 import { assessUnits, type Assessment } from '../assessment/assess-units.ts'
-import { loadCalendar } from '../calendar/calendar.load.ts'
 import type { AppDeps } from '../deps.ts'
 import { isOverdue } from './ledger.xlsx.ts'
 
@@ -38,15 +37,15 @@ export interface BulletinContent {
   readonly summary: string
   readonly red: readonly string[]
   readonly black: readonly string[]
-  readonly overdue: readonly { number: string; title: string; lead: string; due: string; workingDaysLate: number }[]
+  readonly overdue: readonly { number: string; title: string; lead: string; due: string; daysLate: number }[]
   readonly assessment: Assessment
 }
 
 /** Gathers the bulletin's content for a period. */
 export async function bulletinContent(deps: AppDeps, periodKey: string, kind = 'task'): Promise<BulletinContent> {
   const a = await assessUnits(deps, periodKey, kind)
-  const asOfDate = localDate(a.asOf)
-  const cal = await loadCalendar(deps.db)
+  // As of the end of the last day counted: a period that ended at midnight is reported as of its last date.
+  const asOfDate = localDate(new Date(Date.parse(a.asOf) - 1).toISOString())
   const asOf = new Date(a.asOf)
   const overdue = (await listAssessedItems(deps.db, kind))
     .filter((it) => it.dueDate && it.stateType !== 'closed' && it.state !== 'cancelled' && !it.snapshot.clocks?.['due']?.stoppedAt && isOverdue(it, asOf))
@@ -55,9 +54,9 @@ export async function bulletinContent(deps: AppDeps, periodKey: string, kind = '
       title: it.title,
       lead: it.units.filter((u) => u.role === 'lead').map((u) => u.name).join('、'),
       due: it.dueDate!,
-      workingDaysLate: Math.max(0, cal.workingDaysBetween(it.dueDate!, asOfDate)),
+      daysLate: Math.max(0, (Date.parse(asOfDate) - Date.parse(it.dueDate!)) / 86_400_000),
     }))
-    .sort((x, y) => y.workingDaysLate - x.workingDaysLate || x.number.localeCompare(y.number))
+    .sort((x, y) => y.daysLate - x.daysLate || x.number.localeCompare(y.number))
   const ranked = a.rows.filter((r) => r.rank !== null)
   const red = ranked.filter((r) => r.overdue === 0 && r.rank! <= 3).map((r) => r.unitName)
   const black = a.rows.filter((r) => r.overdue > 0).sort((x, y) => y.overdue - x.overdue).map((r) => `${r.unitName}（逾期${r.overdue}项）`)
@@ -93,7 +92,7 @@ export async function buildBulletinDocx(deps: AppDeps, periodKey: string, kind =
           para(`黑榜（存在逾期未办结事项）：${c.black.length > 0 ? c.black.join('、') : '无'}。`),
           heading('四、逾期事项清单'),
           c.overdue.length > 0
-            ? table(['序号', '编号', '任务', '牵头单位', '完成时限', '逾期工作日'], c.overdue.map((o, i) => [String(i + 1), o.number, o.title, o.lead, o.due, String(o.workingDaysLate)]))
+            ? table(['序号', '编号', '任务', '牵头单位', '完成时限', '逾期天数'], c.overdue.map((o, i) => [String(i + 1), o.number, o.title, o.lead, o.due, String(o.daysLate)]))
             : para('本期无逾期未办结事项。'),
           heading('五、下步要求'),
           para('请上榜逾期单位对照督办单要求，于5个工作日内书面报送整改情况。对逾期未整改的，将依次采取约谈提醒、通报批评等措施；情节严重的，按规定启动问责程序。考核结果纳入年度综合考评，与评先树优挂钩。'),
