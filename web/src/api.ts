@@ -1,0 +1,173 @@
+/**
+ * The API client (接口): typed fetch under /api with the bearer token kept in localStorage, and one
+ * way to show an API error: its Chinese message (`error.messageZh`) and the field it names (`where`).
+ */
+import { ElMessage } from 'element-plus'
+import { reactive } from 'vue'
+import type { Unit, User } from './types.ts'
+
+const TOKEN_KEY = 'duban.token'
+
+/** An error the API answered with: `{ error: { code, message, messageZh, where } }`. */
+export class ApiError extends Error {
+  constructor(
+    readonly status: number,
+    readonly code: string,
+    readonly messageZh: string,
+    readonly where: string | null,
+    message: string,
+  ) {
+    super(message)
+  }
+}
+
+/** Who is signed in; null before login. Screens read it to show the right menus. */
+export const session = reactive<{ user: User | null; scopeUnitIds: readonly string[] | null }>({ user: null, scopeUnitIds: null })
+
+export function token(): string | null {
+  return localStorage.getItem(TOKEN_KEY)
+}
+
+export function setToken(t: string | null): void {
+  if (t) localStorage.setItem(TOKEN_KEY, t)
+  else localStorage.removeItem(TOKEN_KEY)
+}
+
+/** Called when the API says the session is gone (401); the router sends the user to 登录. */
+let onUnauthenticated: () => void = () => undefined
+export function whenUnauthenticated(f: () => void): void {
+  onUnauthenticated = f
+}
+
+type Query = Record<string, string | number | boolean | undefined | null>
+
+/** `path?query` with empty values left out. */
+export function withQuery(path: string, query: Query = {}): string {
+  const q = new URLSearchParams()
+  for (const [k, v] of Object.entries(query)) if (v !== undefined && v !== null && v !== '') q.set(k, String(v))
+  const s = q.toString()
+  return s ? `${path}?${s}` : path
+}
+
+/** Calls `/api{path}`; JSON in, JSON out (FormData is sent as multipart). Throws ApiError on an error answer. */
+export async function api<T>(method: 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE', path: string, body?: unknown): Promise<T> {
+  const headers: Record<string, string> = { accept: 'application/json' }
+  const t = token()
+  if (t) headers.authorization = `Bearer ${t}`
+  let payload: BodyInit | undefined
+  if (body instanceof FormData) payload = body
+  else if (body !== undefined) {
+    headers['content-type'] = 'application/json'
+    payload = JSON.stringify(body)
+  }
+  let res: Response
+  try {
+    res = await fetch(`/api${path}`, { method, headers, body: payload, credentials: 'same-origin' })
+  } catch (e) {
+    throw new ApiError(0, 'NETWORK', '无法连接服务器，请检查网络或服务是否已启动', null, (e as Error).message)
+  }
+  if (res.status === 204) return undefined as T
+  const text = await res.text()
+  let json: unknown = null
+  try {
+    json = text ? JSON.parse(text) : null
+  } catch {
+    json = null
+  }
+  if (!res.ok) {
+    const err = (json as { error?: { code?: string; message?: string; messageZh?: string; where?: string | null } } | null)?.error
+    if (res.status === 401 && path !== '/auth/login') {
+      setToken(null)
+      session.user = null
+      onUnauthenticated()
+    }
+    throw new ApiError(res.status, err?.code ?? `HTTP_${res.status}`, err?.messageZh ?? `请求失败（${res.status}）`, err?.where ?? null, err?.message ?? text)
+  }
+  return json as T
+}
+
+/** The Chinese text of an error, with the field it names: `日期格式不正确（位置：payload.newDue）`. */
+export function errorText(e: unknown): string {
+  if (e instanceof ApiError) return e.where ? `${e.messageZh}（位置：${e.where}）` : e.messageZh
+  return e instanceof Error ? e.message : String(e)
+}
+
+/** Shows an error as a message box at the top of the page. */
+export function showError(e: unknown): void {
+  ElMessage({ type: 'error', message: errorText(e), showClose: true, duration: 6000 })
+}
+
+/** Signs in; keeps the token and the user. */
+export async function login(username: string, password: string): Promise<User> {
+  const r = await api<{ token: string; user: User }>('POST', '/auth/login', { username, password })
+  setToken(r.token)
+  session.user = r.user
+  await loadMe()
+  return r.user
+}
+
+/** Reads who is signed in (GET /api/me); false when no valid session. */
+export async function loadMe(): Promise<boolean> {
+  if (!token()) return false
+  try {
+    const me = await api<{ user: User; scopeUnitIds: string[] | null }>('GET', '/me')
+    session.user = me.user
+    session.scopeUnitIds = me.scopeUnitIds
+    return true
+  } catch {
+    return false
+  }
+}
+
+export async function logout(): Promise<void> {
+  try {
+    await api('POST', '/auth/logout')
+  } finally {
+    setToken(null)
+    session.user = null
+  }
+}
+
+/** Reads a browser File as base64 (for attachments and plan uploads sent as JSON). */
+export function fileToBase64(file: File): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const r = new FileReader()
+    r.onload = () => resolve(String(r.result).replace(/^data:[^,]*,/, ''))
+    r.onerror = () => reject(r.error)
+    r.readAsDataURL(file)
+  })
+}
+
+let unitList: Promise<Unit[]> | null = null
+/** All active units (单位), fetched once per page load for pickers and names. */
+export function allUnits(): Promise<Unit[]> {
+  unitList ??= api<Unit[]>('GET', '/units').catch((e: unknown) => {
+    unitList = null
+    throw e
+  })
+  return unitList
+}
+
+/**
+ * Downloads a file the API builds (通报 .docx, 台账 .xlsx) with the bearer token, so it works without
+ * the session cookie too; the file name comes from the answer's content-disposition.
+ */
+export async function download(path: string, fallbackName: string): Promise<void> {
+  const t = token()
+  const res = await fetch(`/api${path}`, { headers: t ? { authorization: `Bearer ${t}` } : {}, credentials: 'same-origin' })
+  if (!res.ok) {
+    const err = ((await res.json().catch(() => null)) as { error?: { code?: string; message?: string; messageZh?: string; where?: string | null } } | null)?.error
+    throw new ApiError(res.status, err?.code ?? `HTTP_${res.status}`, err?.messageZh ?? `下载失败（${res.status}）`, err?.where ?? null, err?.message ?? '')
+  }
+  const cd = res.headers.get('content-disposition') ?? ''
+  const star = /filename\*=UTF-8''([^;]+)/i.exec(cd)?.[1]
+  const name = star ? decodeURIComponent(star) : fallbackName
+  const url = URL.createObjectURL(await res.blob())
+  const a = document.createElement('a')
+  a.href = url
+  a.download = name
+  document.body.appendChild(a)
+  a.click()
+  a.remove()
+  setTimeout(() => URL.revokeObjectURL(url), 10_000)
+}

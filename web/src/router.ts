@@ -1,0 +1,29 @@
+/** Routes of the web app; every screen but 登录 needs a session. */
+import { createRouter, createWebHistory } from 'vue-router'
+import { loadMe, session, whenUnauthenticated } from './api.ts'
+
+export const router = createRouter({
+  history: createWebHistory(),
+  routes: [
+    { path: '/', redirect: '/ledger' },
+    { path: '/login', component: () => import('./views/LoginView.vue'), meta: { public: true } },
+    { path: '/ledger', component: () => import('./views/LedgerView.vue') },
+    { path: '/items/:id', component: () => import('./views/ItemView.vue'), props: true },
+    { path: '/plans/import', component: () => import('./views/PlanImportView.vue') },
+    { path: '/plans/:id', component: () => import('./views/PlanImportView.vue'), props: true },
+    { path: '/supervision', component: () => import('./views/SupervisionView.vue') },
+    { path: '/assessment', component: () => import('./views/AssessmentView.vue') },
+    { path: '/:rest(.*)*', redirect: '/ledger' },
+  ],
+})
+
+router.beforeEach(async (to) => {
+  if (to.meta.public) return true
+  if (!session.user && !(await loadMe())) return { path: '/login', query: { next: to.fullPath } }
+  return true
+})
+
+whenUnauthenticated(() => {
+  const here = router.currentRoute.value
+  if (!here.meta.public) void router.push({ path: '/login', query: { next: here.fullPath } })
+})
