@@ -11,6 +11,7 @@ import type { AppDeps } from '../../app/deps.ts'
 import authPlugin from './auth.plugin.ts'
 import { installErrorHandlers } from './errors.ts'
 import { routePlugins } from './routes.ts'
+import webPlugin from './web.plugin.ts'
 
 /** Options of buildServer; every field has a production default. */
 export interface ServerOptions {
@@ -72,6 +73,7 @@ export async function buildServer(deps: AppDeps, opts: ServerOptions = {}): Prom
     },
     { prefix: '/api' },
   )
+  await app.register(webPlugin)
   return app
 }
 
