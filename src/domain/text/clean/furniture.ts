@@ -23,7 +23,11 @@ const TEMPLATE = /整理/
 const TEMPLATE_TOO = /范文|範文|小编|小編|供您参考|供您參考|供你借鉴|供你借鑒|欢迎阅读|歡迎閱讀|为您整理|為您整理/
 const SPAM = /直播|人妻|无码|無碼|少妇|少婦|影院|成人|色情|三级片|videos?|porn|草社区|草社區|彩票|博彩|娱乐城|娛樂城|赌场|賭場|棋牌|一对一|一對一|极品|極品|中文字幕|日韩|日韓|欧美|歐美|偷拍|自拍|av\b/gi
 
+const SPAM_ANY = new RegExp(SPAM.source, 'i')
+const META_ANY = new RegExp(META_KEY.source)
+
 function countDistinct(re: RegExp, s: string): number {
+  if (!(re === SPAM ? SPAM_ANY : META_ANY).test(s)) return 0
   const seen = new Set<string>()
   for (const m of s.matchAll(re)) seen.add(m[0].toLowerCase())
   return seen.size

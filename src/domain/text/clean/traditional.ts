@@ -24,6 +24,8 @@ const MIN_CHANGED = 3
 const TELLTALES = /[們這個為國會來說時發業與對經過學實後間動還從頭長開關當點應體現種機進]/
 
 let table: Uint16Array | null = null
+/** Decodes the converted units in one go (lone surrogates pass through unchanged). */
+const UTF16 = new TextDecoder('utf-16le')
 
 /** `table[c]` is the Simplified form of BMP unit `c` (itself when unchanged or not one unit). */
 function simplifiedTable(): Uint16Array {
@@ -60,13 +62,7 @@ export function toSimplifiedIfTraditional(t: MappedText, draft: CleaningDraft): 
   }
   if (changed < MIN_CHANGED || changed < han * TRADITIONAL_SHARE) return t
   draft.traditionalConverted = true
-  const parts: string[] = []
-  const CHUNK = 8192
-  for (let i = 0; i < text.length; i += CHUNK) {
-    const end = Math.min(text.length, i + CHUNK)
-    const units = new Uint16Array(end - i)
-    for (let j = i; j < end; j++) units[j - i] = map[text.charCodeAt(j)]!
-    parts.push(String.fromCharCode(...units))
-  }
-  return { text: parts.join(''), lines: t.lines }
+  const units = new Uint16Array(text.length)
+  for (let i = 0; i < text.length; i++) units[i] = map[text.charCodeAt(i)]!
+  return { text: UTF16.decode(units), lines: t.lines }
 }

@@ -125,6 +125,8 @@ function bracketGroups(p: string): { start: number; end: number }[] {
  * tags cut out (for titles, deadlines and targets of the text itself), or null when none.
  */
 export function readTags(paragraph: string): { tag: TagContent; rest: string } | null {
+  // Every tag has a bracket, a colon or 牵头; most body paragraphs have none of them.
+  if (!MAY_TAG.test(paragraph)) return null
   const p = squeeze(normText(paragraph))
   const tag = emptyTag()
   let found = false
@@ -141,7 +143,7 @@ export function readTags(paragraph: string): { tag: TagContent; rest: string } |
     rest = rest.slice(0, start) + rest.slice(end)
   }
   // An unbracketed tag at the start of the paragraph or after a sentence: `责任单位:办公室`.
-  const m = TITLE_AFTER_BREAK.exec(rest)
+  const m = rest.includes(':') ? TITLE_AFTER_BREAK.exec(rest) : null
   if (m && !insideBrackets(rest, m.index)) {
     readTitled(rest.slice(m.index + m[1]!.length), tag)
     rest = rest.slice(0, m.index + m[1]!.length)
@@ -156,6 +158,7 @@ export function readTags(paragraph: string): { tag: TagContent; rest: string } |
   return found ? { tag, rest } : null
 }
 
+const MAY_TAG = /[(\[（［〔【:：]|牵头|牽頭/
 const CLAUSE_LEAD = /^(?:由|请)?(.{2,60}?)牵头$/
 const CLAUSE_COOP = /^(.{2,80}?)(?:配合|参与|协助|协同配合|共同参与)$/
 

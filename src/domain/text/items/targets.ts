@@ -25,8 +25,9 @@ function comparison(cue: string | undefined, tail: string | undefined): Target['
 
 /** Reads the measurable goals of a text. */
 export function readTargets(text: string): Target[] {
-  const t = normText(text)
   const out: Target[] = []
+  if (!/\d/.test(text)) return out
+  const t = normText(text)
   RE.lastIndex = 0
   for (let m = RE.exec(t); m; m = RE.exec(t)) {
     const [whole, cue, a, b, mag, baseUnit, tail] = m
