@@ -212,3 +212,31 @@ describe.skipIf(!hasCorpus)('clean: corpus seeds', () => {
     for (const u of report.unrepaired) expect(lines[u.line - 1]).toMatch(/[\ue000-\uf8ff\ufffd?]/)
   })
 })
+
+describe('clean: layouts of held-out documents', () => {
+  it('never joins the rows of a | table', () => {
+    const { text } = cleanRaw('序号|工作任务|牵头单位\n1|推进改革|县发改局\n2|优化服务|县政务服务中心\n')
+    expect(text.text.split('\n').filter(Boolean)).toHaveLength(3)
+  })
+
+  it('turns tab-separated rows into | rows, keeping each row on its line', () => {
+    const { text } = cleanRaw('序号\t工作事项\t责任单位\n1\t出台办法\t县发改局\n')
+    expect(text.text).toBe('序号|工作事项|责任单位\n1|出台办法|县发改局\n')
+    expect(lineOf(text, '1|出台')).toBe(2)
+  })
+
+  it('drops a running header repeated next to page numbers and rejoins the hard-wrapped sentence', () => {
+    const wrap = '　　1．严格落实产能置换要求，新改扩建项目严格执行国家和省有关规定要求，'
+    const body = [wrap.slice(0, 20), wrap.slice(20), '', '— 1 —', '', 'XX市工作方案', '执行国家和省有关规定。'].join('\n')
+    const raw = ['XX市工作方案', ...Array(6).fill('　　'.padEnd(20, '甲')), body, '', '— 2 —', '', 'XX市工作方案', '完成。'].join('\n')
+    const { text } = cleanRaw(raw)
+    expect(text.text.split('\n')[0]).toBe('XX市工作方案')
+    expect(text.text.match(/XX市工作方案/g)).toHaveLength(1)
+  })
+
+  it('moves a number that slipped past a word break back to its line', () => {
+    const { text } = cleanRaw('18、加快建设。\n\n打造亮点工程。抓好服务区建\n\n19、设。全年实施项目20项。\n')
+    expect(text.text).toContain('19、打造亮点工程。抓好服务区建设。全年实施项目20项。')
+    expect(lineOf(text, '19、打造')).toBe(3)
+  })
+})

@@ -76,6 +76,24 @@ interface Piece {
   readonly end: number
   readonly text: string
   readonly cut: boolean
+  /** A marker moved here from the start of the next line (`19、设。` under `…建`), and a forced join. */
+  moved?: string
+  glue?: boolean
+}
+
+/** A number that slipped past a word break: `19、设。…` after a line ending `…服务区建`. */
+const SLIPPED = /^(\d{1,3}、)(?=[\u4e00-\u9fff]{1,2}[。,;])/
+
+/** Moves slipped markers back to the start of the line whose word they cut. */
+function unslip(pieces: Piece[]): void {
+  for (let k = 1; k < pieces.length; k++) {
+    const p = pieces[k]!
+    const prev = pieces[k - 1]!
+    const m = SLIPPED.exec(p.text)
+    if (!m || prev.cut || endsSentence(prev.text) || OPENS_BLOCK.test(prev.text) || !/[\u4e00-\u9fff]$/.test(prev.text)) continue
+    prev.moved = m[1]!
+    pieces[k] = { ...p, start: p.start + m[1]!.length, lineStart: p.start + m[1]!.length, text: p.text.slice(m[1]!.length), glue: true }
+  }
 }
 
 /** Joins broken lines into paragraphs, one per output line. */
@@ -92,6 +110,7 @@ export function rejoinLines(t: MappedText): MappedText {
     }
     if (e > s) pieces.push({ lineStart: start, start: s, end: e, text: t.text.slice(s, e), cut })
   })
+  unslip(pieces)
   const width = wrapWidth(pieces)
   const b = new MappedBuilder(t.text.length)
   let prev: Piece | null = null
@@ -102,15 +121,17 @@ export function rejoinLines(t: MappedText): MappedText {
       const wrapped =
         width > 0 && prev.end - prev.lineStart >= width - 1 && p.start === p.lineStart && !HARD_END.test(prev.text)
       const join =
-        !prev.cut &&
+        p.glue === true ||
+        (!prev.cut &&
         !table &&
         !opens &&
         (wrapped ||
-          (!endsSentence(prev.text) && !isShortTitle(prev.text) && !(p.text.length <= TITLE_MAX && !PUNCT.test(p.text))))
+          (!endsSentence(prev.text) && !isShortTitle(prev.text) && !(p.text.length <= TITLE_MAX && !PUNCT.test(p.text)))))
       const prevLine = t.lines[prev.end - 1] ?? 1
       if (!join) b.pushText('\n', prevLine)
       else if (isAsciiWord(prev.text[prev.text.length - 1]!) && isAsciiWord(p.text[0]!)) b.pushText(' ', prevLine)
     }
+    if (p.moved !== undefined) b.pushText(p.moved, t.lines[p.start] ?? 1)
     pushWithoutCuts(b, t, p.start, p.end)
     prev = p
   }
