@@ -86,6 +86,6 @@ for (const dialect of testDialects()) {
       const verify = await runDuban(['audit', 'verify', '--data', dataDir], env)
       expect(verify.stdout).toMatch(/intact/)
       expect(verify.code).toBe(0)
-    })
+    }, 300_000) // three process starts of PGlite (WASM) under a loaded CI machine; not a timing test
   })
 }
