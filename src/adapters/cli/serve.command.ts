@@ -5,6 +5,7 @@
 import { randomUUID } from 'node:crypto'
 import { parseArgs } from 'node:util'
 import { buildServer } from '../http/server.ts'
+import { startScheduler } from '../../app/supervision/scheduler.ts'
 import { seedDemo } from '../../app/demo/seed-demo.ts'
 import type { AppDeps } from '../../app/deps.ts'
 import { DEFAULT_DATA_DIR, openCliDb } from './cli-db.ts'
@@ -57,6 +58,8 @@ export async function run(args: string[]): Promise<number> {
 
   const app = await buildServer(deps, { logger: { level: process.env.LOG_LEVEL ?? 'warn' } })
   await app.listen({ port, host: values.host as string })
+  // Supervision (督办巡查) and webhook delivery once a minute, while the server runs.
+  const scheduler = startScheduler(deps)
   const addr = app.server.address()
   const boundPort = typeof addr === 'object' && addr ? addr.port : port
   const shownHost = values.host === '0.0.0.0' || values.host === '::' ? 'localhost' : (values.host as string)
@@ -71,6 +74,7 @@ export async function run(args: string[]): Promise<number> {
       process.stdout.write(`duban: ${signal}, shutting down\n`)
       app
         .close()
+        .then(() => scheduler.stop())
         .then(() => db.close())
         .then(() => resolve(0))
         .catch((e: unknown) => {
