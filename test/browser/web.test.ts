@@ -1,0 +1,233 @@
+/**
+ * The web app end to end (网页端): the real `duban serve --demo` in a child process, a headless Chromium
+ * driven by playwright-core. The supervisor signs in and reads the ledger, opens an item; a unit liaison
+ * accepts an item and reports progress; the supervisor reads the ranking with its chart. Screenshots are
+ * written to $DUBAN_SHOTS (default: a temp folder) for a person to look at.
+ */
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process'
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { dirname, join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { chromium, type BrowserContext, type Page } from 'playwright-core'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+
+const CHROMIUM = '/usr/bin/chromium'
+const hasChromium = existsSync(CHROMIUM)
+if (!hasChromium) console.log(`test/browser/web.test.ts: skipped, ${CHROMIUM} is missing (apt-get install -y chromium)`)
+
+const ROOT = join(dirname(fileURLToPath(import.meta.url)), '../..')
+const PASSWORD = 'duban-demo-2026'
+const SHOTS = process.env.DUBAN_SHOTS ?? join(tmpdir(), 'duban-web-shots')
+
+/** Starts `duban serve --demo` on a free port; resolves with its URL once it says where it listens. */
+function serve(dataDir: string): Promise<{ child: ChildProcess; url: string }> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, ['bin/duban.js', 'serve', '--demo', '--data', dataDir, '--port', '0'], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] })
+    let out = ''
+    const fail = (why: string) => reject(new Error(`duban serve ${why}\n${out}`))
+    child.stdout?.on('data', (b: Buffer) => {
+      out += b.toString()
+      const m = /serving on (http:\/\/\S+)/.exec(out)
+      if (m?.[1]) resolve({ child, url: m[1] })
+    })
+    child.stderr?.on('data', (b: Buffer) => (out += b.toString()))
+    child.once('exit', (code) => fail(`exited with ${code}`))
+    child.once('error', (e) => fail(e.message))
+  })
+}
+
+/** Logs in through the API (not the page) to look things up for the test. */
+async function apiAs(url: string, username: string): Promise<<T>(path: string) => Promise<T>> {
+  const r = await fetch(`${url}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username, password: PASSWORD }) })
+  expect(r.status).toBe(200)
+  const { token } = (await r.json()) as { token: string }
+  return async <T>(path: string) => {
+    const res = await fetch(`${url}/api${path}`, { headers: { authorization: `Bearer ${token}` } })
+    expect(res.status, path).toBe(200)
+    return (await res.json()) as T
+  }
+}
+
+/** Signs in through the login screen. */
+async function signIn(page: Page, url: string, username: string): Promise<void> {
+  await page.goto(`${url}/login`)
+  await page.locator('input[name=username]').fill(username)
+  await page.locator('input[name=password]').fill(PASSWORD)
+  await page.locator('[data-test=login]').click()
+  await page.waitForURL(/\/ledger/)
+}
+
+describe.skipIf(!hasChromium)('web app in a browser', () => {
+  let server: { child: ChildProcess; url: string }
+  let browser: BrowserContext
+  let dataDir: string
+  let profileDir: string
+  const pageErrors: string[] = []
+
+  beforeAll(async () => {
+    // A fresh clone has no web/dist: build it (or rebuild a stale one) before the server starts.
+    execFileSync(process.execPath, [join(ROOT, 'web/build-if-stale.mjs')], { cwd: ROOT, stdio: 'inherit', timeout: 600_000 })
+    dataDir = mkdtempSync(join(tmpdir(), 'duban-web-data-'))
+    profileDir = mkdtempSync(join(tmpdir(), 'duban-web-profile-'))
+    mkdirSync(SHOTS, { recursive: true })
+    server = await serve(dataDir)
+    // A persistent context is how playwright takes a fresh --user-data-dir of our own.
+    browser = await chromium.launchPersistentContext(profileDir, {
+      executablePath: CHROMIUM,
+      args: ['--no-sandbox', '--headless', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run'],
+      viewport: { width: 1440, height: 900 },
+      locale: 'zh-CN',
+    })
+  }, 900_000)
+
+  afterAll(async () => {
+    await browser?.close()
+    if (server?.child.exitCode === null) {
+      const exited = new Promise((r) => server.child.once('exit', r))
+      server.child.kill('SIGTERM')
+      await exited
+    }
+    if (dataDir) rmSync(dataDir, { recursive: true, force: true })
+    if (profileDir) rmSync(profileDir, { recursive: true, force: true })
+    console.log(`test/browser/web.test.ts: screenshots in ${SHOTS}`)
+  }, 60_000)
+
+  /** A page with no session: the one profile is shared, so cookies and the stored token are cleared first. */
+  async function newPage(): Promise<Page> {
+    for (const p of browser.pages()) await p.close()
+    await browser.clearCookies()
+    const page = await browser.newPage()
+    page.on('pageerror', (e) => pageErrors.push(e.message))
+    await page.goto(`${server.url}/login`)
+    await page.evaluate(() => localStorage.clear())
+    return page
+  }
+
+  it('sends a visitor without a session to 登录, and a wrong password shows the API message', async () => {
+    const page = await newPage()
+    await page.goto(`${server.url}/ledger`)
+    await page.waitForURL(/\/login/)
+    await page.locator('input[name=username]').fill('supervisor')
+    await page.locator('input[name=password]').fill('not-the-password')
+    await page.locator('[data-test=login]').click()
+    await expect.poll(() => page.locator('.el-alert--error').textContent()).toMatch(/[\u4e00-\u9fff]/)
+    await page.close()
+  })
+
+  it('shows the supervisor the demo ledger with due dates and lead units, and opens an item', async () => {
+    const page = await newPage()
+    await signIn(page, server.url, 'supervisor')
+    const rows = page.locator('[data-test=ledger] .el-table__body tr')
+    await rows.first().waitFor()
+    expect(await rows.count()).toBeGreaterThan(3)
+    const first = await rows.first().innerText()
+    expect(first).toMatch(/DB-\d{4}-\d{4}/)
+    expect(first).toMatch(/\d{4}-\d{2}-\d{2}/)
+    expect(first).toContain('已交办')
+    await page.screenshot({ path: join(SHOTS, '1-ledger-supervisor.png'), fullPage: false })
+
+    await rows.first().locator('a').click()
+    await page.waitForURL(/\/items\//)
+    await page.locator('[data-test=item-title]').waitFor()
+    expect(await page.locator('.el-descriptions').innerText()).toContain('牵头单位')
+    // The supervisor may press a dispatched item (催办); the button comes from the API's availableEvents.
+    expect(await page.locator('[data-test=actions]').innerText()).toContain('催办')
+    await page.screenshot({ path: join(SHOTS, '2-item-supervisor.png'), fullPage: true })
+    await page.close()
+  })
+
+  it('imports a plan: an unmatched unit name is highlighted, mapped, and the tasks are confirmed (确认下发)', async () => {
+    const file = join(dataDir, '第四季度重点工作.txt')
+    writeFileSync(
+      file,
+      [
+        '云州市2026年第四季度重点工作安排',
+        '一、重点任务',
+        '（一）推进智慧停车建设。新增公共停车泊位500个以上。（牵头单位：市停车办；配合单位：市城管局。完成时间：2026年12月底前）',
+        '（二）做好冬季供暖保障。（牵头单位：市住建局。完成时间：2026年12月底前）',
+        '',
+      ].join('\n'),
+    )
+    const page = await newPage()
+    await signIn(page, server.url, 'supervisor')
+    await page.goto(`${server.url}/plans/import`)
+    await page.locator('[data-test=plan-upload] input[type=file]').setInputFiles(file)
+    await page.waitForURL(/\/plans\/[^/]+$/)
+    const table = page.locator('[data-test=plan-items]')
+    await table.locator('.unresolved', { hasText: '市停车办' }).waitFor()
+    expect(await page.locator('[data-test=plan-confirm]').isDisabled()).toBe(true)
+    await page.screenshot({ path: join(SHOTS, '5-plan-review.png'), fullPage: true })
+
+    await table.locator('.map').first().click()
+    await page.locator('.el-select-dropdown__item:visible', { hasText: '云州市城市管理局' }).first().click()
+    await expect.poll(() => table.locator('.unresolved').count()).toBe(0)
+    await expect.poll(() => page.locator('[data-test=plan-confirm]').isDisabled()).toBe(false)
+    await page.locator('[data-test=plan-confirm]').click()
+    await page.locator('.el-message-box button', { hasText: '确认下发' }).click()
+    await page.waitForURL(/\/ledger\?plan=/)
+    const rows = page.locator('[data-test=ledger] .el-table__body tr')
+    await expect.poll(() => rows.count()).toBe(2)
+    expect(await rows.first().innerText()).toContain('推进智慧停车建设')
+    await page.close()
+  })
+
+  it('lets a unit liaison accept an item (签收) and report progress (报送进展)', async () => {
+    // Find a liaison who leads a dispatched item.
+    let pick: { username: string; itemId: string } | null = null
+    for (const username of ['sjj', 'wjw', 'qinglong', 'hebin']) {
+      const get = await apiAs(server.url, username)
+      const { items } = await get<{ items: { id: string }[] }>('/items?state=dispatched&limit=50')
+      for (const it of items) {
+        const d = await get<{ availableEvents: { event: string }[] }>(`/items/${it.id}`)
+        if (d.availableEvents.some((e) => e.event === 'accept')) {
+          pick = { username, itemId: it.id }
+          break
+        }
+      }
+      if (pick) break
+    }
+    expect(pick, 'some demo liaison leads a dispatched item').not.toBeNull()
+    if (!pick) return
+
+    const page = await newPage()
+    await signIn(page, server.url, pick.username)
+    // A deep link: the server answers index.html and the app's router shows the item.
+    await page.goto(`${server.url}/items/${pick.itemId}`)
+    await page.locator('[data-test=item-state]').waitFor()
+    expect(await page.locator('[data-test=item-state]').innerText()).toBe('已交办')
+
+    await page.locator('[data-test=actions] button', { hasText: '签收' }).click()
+    await page.locator('[data-test=event-submit]').click()
+    await expect.poll(() => page.locator('[data-test=item-state]').innerText()).toBe('办理中')
+
+    await page.locator('[data-test=actions] button', { hasText: '报送进展' }).click()
+    await page.locator('[data-test=event-form] textarea[name=text]').fill('已召开专题会议部署，完成方案制定，正在组织实施。')
+    await page.locator('[data-test=event-submit]').click()
+    await page.locator('.el-tabs__item', { hasText: '进展报送（1）' }).click()
+    await expect.poll(() => page.locator('[data-test=reports]').innerText()).toContain('已召开专题会议部署')
+    await page.screenshot({ path: join(SHOTS, '3-item-liaison-reported.png'), fullPage: true })
+
+    // A field the form leaves empty is refused before it reaches the API.
+    await page.locator('[data-test=actions] button', { hasText: '申请延期' }).click()
+    await page.locator('[data-test=event-submit]').click()
+    expect(await page.locator('[data-test=event-error]').innerText()).toContain('请填写')
+    await page.close()
+  })
+
+  it('shows the ranking with a bar chart of unit scores', async () => {
+    const page = await newPage()
+    await signIn(page, server.url, 'supervisor')
+    await page.goto(`${server.url}/assessment`)
+    await page.locator('[data-test=ranking] .el-table__body tr').first().waitFor()
+    await page.locator('[data-test=score-chart] canvas').waitFor()
+    const box = await page.locator('[data-test=score-chart] canvas').boundingBox()
+    expect(box?.width ?? 0).toBeGreaterThan(200)
+    await page.screenshot({ path: join(SHOTS, '4-assessment.png'), fullPage: true })
+    await page.close()
+  })
+
+  it('raised no script errors in any page', () => {
+    expect(pageErrors).toEqual([])
+  })
+})
