@@ -29,6 +29,6 @@ for (const dialect of testDialects()) {
       const report = await t.app.inject({ method: 'POST', url: `/api/items/${mine.id}/reports`, headers: auth, payload: { text: '3月完成抽检300批次。', measures: { 抽检合格率: 98.9 } } })
       expect(report.statusCode, report.body).toBe(200)
       expect(report.json()).toMatchObject({ state: 'accepted', reports: [{ targetValues: [{ metric: '抽检合格率', value: 98.9 }] }] })
-    })
+    }, 180_000)
   })
 }

@@ -27,7 +27,7 @@ for (const dialect of testDialects()) {
       const find = async (q: string) => (await call(t, supervisor, 'GET', `/api/items?q=${encodeURIComponent(q)}`)).json().items[0].id as string
       food = await find('保障食品药品安全')
       housing = await find('推进老旧小区改造')
-    })
+    }, 180_000) // seeding hashes eight demo passwords; slow when the whole suite shares the CPU
     afterAll(async () => t?.close())
 
     const item = async (token: string, id: string) => (await call(t, token, 'GET', `/api/items/${id}`)).json()

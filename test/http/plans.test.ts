@@ -25,7 +25,7 @@ for (const dialect of testDialects()) {
       supervisor = await loginDemo(t, 'supervisor')
       leader = await loginDemo(t, 'leader')
       liaison = await loginDemo(t, 'sjj')
-    })
+    }, 180_000) // seeding hashes eight demo passwords; slow when the whole suite shares the CPU
     afterAll(async () => t?.close())
 
     it('imports the demo plan as a draft with units, due dates, targets and cadence read from the text', async () => {
