@@ -63,6 +63,7 @@ export function readUnitRows(rows: readonly (readonly string[])[], existingIds: 
 
   const records: UnitRecord[] = []
   const lineOf = new Map<string, number>()
+  const parentRefs: { line: number; parent: string }[] = []
   rows.slice(1).forEach((row, i) => {
     const line = i + 2
     if (row.every((c) => c.trim() === '')) return
@@ -80,6 +81,7 @@ export function readUnitRows(rows: readonly (readonly string[])[], existingIds: 
     if (!level) problems.push({ line, field: 'level', message: `level '${levelRaw}' is not one of ${UNIT_FILE_LEVELS.join(', ')}` })
     if (parent && parent === id) problems.push({ line, field: 'parent_id', message: 'a unit cannot be its own parent' })
     if (id && !lineOf.has(id)) lineOf.set(id, line)
+    if (parent && parent !== id) parentRefs.push({ line, parent })
     if (problems.length > before || !level) return
     const aliases = at(row, 'aliases')
       .split(/[;；]/)
@@ -89,9 +91,9 @@ export function readUnitRows(rows: readonly (readonly string[])[], existingIds: 
   })
 
   const inFile = new Map(records.map((r) => [r.id, r]))
-  for (const r of records) {
-    if (r.parentId && !inFile.has(r.parentId) && !existingIds.has(r.parentId) && !lineOf.has(r.parentId)) {
-      problems.push({ line: r.line, field: 'parent_id', message: `parent '${r.parentId}' is neither in the file nor an existing unit` })
+  for (const { line, parent } of parentRefs) {
+    if (!existingIds.has(parent) && !lineOf.has(parent)) {
+      problems.push({ line, field: 'parent_id', message: `parent '${parent}' is neither in the file nor an existing unit` })
     }
   }
   // Parents first; a cycle inside the file leaves units that never become ready.
