@@ -16,6 +16,9 @@ const statusOf: Partial<Record<ErrorCode, number>> = {
   DUBAN_ERR_UNAUTHENTICATED: 401,
   DUBAN_ERR_LOGIN_FAILED: 401,
   DUBAN_ERR_FORBIDDEN: 403,
+  // The engine's refusals of who acts: the actor is known but may not do this.
+  DUBAN_ERR_ROLE_NOT_ALLOWED: 403,
+  DUBAN_ERR_NOT_ASSIGNEE: 403,
   DUBAN_ERR_UNIT_IMPORT: 400,
   DUBAN_ERR_AUDIT_CHAIN_BROKEN: 500,
   DUBAN_ERR_INTERNAL: 500,
