@@ -49,6 +49,19 @@ async function apiAs(url: string, username: string): Promise<<T>(path: string) =
   }
 }
 
+/** A demo liaison and an item its unit leads on which it may take `event` now; null when none. */
+async function liaisonItem(url: string, event: string): Promise<{ username: string; itemId: string; number: string } | null> {
+  for (const username of ['sjj', 'wjw', 'qinglong', 'hebin']) {
+    const get = await apiAs(url, username)
+    const { items } = await get<{ items: { id: string; number: string }[] }>('/items?limit=100')
+    for (const it of items) {
+      const d = await get<{ availableEvents: { event: string }[] }>(`/items/${it.id}`)
+      if (d.availableEvents.some((e) => e.event === event)) return { username, itemId: it.id, number: it.number }
+    }
+  }
+  return null
+}
+
 /** Signs in through the login screen. */
 async function signIn(page: Page, url: string, username: string): Promise<void> {
   await page.goto(`${url}/login`)
@@ -173,20 +186,7 @@ describe.skipIf(!hasChromium)('web app in a browser', () => {
   })
 
   it('lets a unit liaison accept an item (签收) and report progress (报送进展)', async () => {
-    // Find a liaison who leads a dispatched item.
-    let pick: { username: string; itemId: string } | null = null
-    for (const username of ['sjj', 'wjw', 'qinglong', 'hebin']) {
-      const get = await apiAs(server.url, username)
-      const { items } = await get<{ items: { id: string }[] }>('/items?state=dispatched&limit=50')
-      for (const it of items) {
-        const d = await get<{ availableEvents: { event: string }[] }>(`/items/${it.id}`)
-        if (d.availableEvents.some((e) => e.event === 'accept')) {
-          pick = { username, itemId: it.id }
-          break
-        }
-      }
-      if (pick) break
-    }
+    const pick = await liaisonItem(server.url, 'accept')
     expect(pick, 'some demo liaison leads a dispatched item').not.toBeNull()
     if (!pick) return
 
@@ -213,6 +213,36 @@ describe.skipIf(!hasChromium)('web app in a browser', () => {
     await page.locator('[data-test=event-submit]').click()
     expect(await page.locator('[data-test=event-error]').innerText()).toContain('请填写')
     await page.close()
+  })
+
+  it('lets the supervisor issue a 督办单 and the unit liaison reply to it', async () => {
+    const pick = await liaisonItem(server.url, 'report_progress')
+    expect(pick, 'some demo liaison works on an accepted item').not.toBeNull()
+    if (!pick) return
+    const page = await newPage()
+    await signIn(page, server.url, 'supervisor')
+    await page.goto(`${server.url}/supervision`)
+    await page.locator('button', { hasText: '下发督办单' }).click()
+    const dialog = page.locator('.el-dialog', { hasText: '督办事由' })
+    await dialog.locator('.el-select').click()
+    await page.keyboard.type(pick.number)
+    await page.locator('.el-select-dropdown__item:visible', { hasText: pick.number }).click()
+    await dialog.locator('textarea').fill('进度滞后，请于3个工作日内说明原因并提出整改措施。')
+    await dialog.locator('button', { hasText: '下发' }).click()
+    const notices = page.locator('[data-test=notices] .el-table__body')
+    await expect.poll(() => notices.innerText()).toMatch(/督办〔\d{4}〕\d+号/)
+    await page.close()
+
+    const liaison = await newPage()
+    await signIn(liaison, server.url, pick.username)
+    await liaison.goto(`${server.url}/supervision`)
+    await liaison.locator('[data-test=notices] button', { hasText: '回复' }).first().click()
+    await liaison.locator('.el-dialog textarea').fill('已召开专题会议，制定整改清单，本月底前完成。')
+    await liaison.locator('.el-dialog button', { hasText: '提交回复' }).click()
+    await expect.poll(() => liaison.locator('[data-test=notices] .el-table__body').innerText()).toContain('已回复')
+    await liaison.locator('.el-tabs__item', { hasText: '我的通知' }).click()
+    await liaison.screenshot({ path: join(SHOTS, '6-supervision-liaison.png'), fullPage: true })
+    await liaison.close()
   })
 
   it('shows the ranking with a bar chart of unit scores', async () => {
