@@ -18,7 +18,10 @@ export interface Target {
   readonly comparison: '>=' | '>' | '<=' | '<' | '=' | 'range'
   readonly value: number
   readonly valueTo?: number
+  /** Magnitude kept as written: `2.5万人` → value 2.5, unit `万人` (see items/targets.ts). */
   readonly unit: string
+  /** Set when the value is an amount of change (`下降15%`, `新增…个`), not a level to reach. */
+  readonly change?: 'increase' | 'decrease'
   readonly text: string
 }
 

@@ -36,6 +36,27 @@ describe('readTags', () => {
     expect(TAG_LINE_RE.test('责任单位:办公室')).toBe(true)
     expect(TAG_LINE_RE.test('(牵头处室:信息中心)')).toBe(true)
   })
+  it('reads roles in running form inside brackets with the due date inside', () => {
+    expect(roles('1.推进改革。（市发改委牵头，市财政局配合，2026年11月底前完成）')).toEqual({
+      lead: ['市发改委'], responsible: [], cooperating: ['市财政局'], due: ['2026年11月底前完成'],
+    })
+    expect(roles('推进改革。(市发改委、市财政局负责;20xx年底前)')).toMatchObject({ responsible: ['市发改委', '市财政局'], due: ['20xx年底前'] })
+    expect(roles('推进改革。(市发改委负责,持续推进)')).toMatchObject({ responsible: ['市发改委'], due: [] })
+    expect(readTags('推进改革(2020年)')).toBeNull()
+  })
+  it('reads A负责, A牵头负责 and A、B按职责分工负责', () => {
+    expect(roles('推进改革。（市财政局负责）')).toMatchObject({ lead: [], responsible: ['市财政局'] })
+    expect(roles('推进改革。（市财政局牵头负责）')).toMatchObject({ lead: ['市财政局'], responsible: [] })
+    expect(roles('推进改革。（市财政局、市商务局按职责分工负责）')).toMatchObject({ responsible: ['市财政局', '市商务局'] })
+    expect(roles('推进改革。（市财政局牵头，各县区政府负责）')).toMatchObject({ lead: ['市财政局'], responsible: ['各县区政府'] })
+  })
+  it('drops people and reads more role titles', () => {
+    expect(roles('推进改革。（牵头领导：张三；牵头单位：市财政局）')).toEqual({ lead: ['市财政局'], responsible: [], cooperating: [], due: [] })
+    expect(roles('推进改革。（责任单位：市财政局；完成时限：2026年6月）')).toMatchObject({ responsible: ['市财政局'], due: ['2026年6月'] })
+    expect(roles('推进改革。（主办单位：市财政局；协办单位：市商务局）')).toMatchObject({ lead: ['市财政局'], cooperating: ['市商务局'] })
+    expect(roles('推进改革。（主责单位：市财政局）')).toMatchObject({ responsible: ['市财政局'] })
+    expect(roles('推进改革。（责任主体：各县区政府）')).toMatchObject({ responsible: ['各县区政府'] })
+  })
   it('ignores brackets that are not tags', () => {
     expect(readTags('按照《通知》(国发〔2016〕55号)要求,推进工作。')).toBeNull()
     expect(readTags('修订《管理办法(试行)》。')).toBeNull()

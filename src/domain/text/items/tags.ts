@@ -17,8 +17,8 @@ export interface TagContent {
 }
 
 const LEAD_T = ['牵头单位', '牵头部门', '牵头处室', '牵头科室', '牵头股室', '牵头责任单位', '主办单位', '牽頭單位', '牽頭部門', '牽頭處室', '牵头']
-const RESP_T = ['责任单位', '责任科室', '责任部门', '责任处室', '责任股室', '负责单位', '负责部门', '实施单位', '責任單位', '責任科室', '責任部門', '負責單位']
-const COOP_T = ['配合单位', '配合部门', '配合处室', '配合科室', '协同处室', '协同单位', '协同部门', '协办单位', '参与单位', '参加单位', '配合單位', '協同處室', '協辦單位', '參與單位']
+const RESP_T = ['责任单位', '主责单位', '主责部门', '责任主体', '实施主体', '承办单位', '主體責任', '主責單位', '责任科室', '责任部门', '责任处室', '责任股室', '负责单位', '负责部门', '实施单位', '責任單位', '責任科室', '責任部門', '負責單位']
+const COOP_T = ['配合单位', '协助单位', '协作单位', '参与部门', '协办部门', '配合部门', '配合处室', '配合科室', '协同处室', '协同单位', '协同部门', '协办单位', '参与单位', '参加单位', '配合單位', '協同處室', '協辦單位', '參與單位']
 /** People, not units: `责任领导:王某某` is read and dropped. */
 const PERSON_T = ['责任领导', '分管领导', '牵头领导', '联系领导', '督办领导', '包保领导', '分管市领导', '分管区领导', '分管县领导', '责任市领导', '责任区领导', '牵头市领导', '责任人', '联系人', '責任領導', '分管領導']
 const TIME_T = ['完成时间', '完成时限', '完成期限', '时间节点', '时限要求', '时间要求', '完成時間', '時間節點']
@@ -65,7 +65,7 @@ function readTitled(content: string, into: TagContent): void {
 }
 
 const VERB_ROLE: readonly [RegExp, UnitRole][] = [
-  [/牵头$/, 'lead'],
+  [/牵头(?:负责|落实|实施|推进)?$/, 'lead'],
   [/(配合|协助|协同|参与)$/, 'cooperating'],
   [/(负责|落实|实施|承办|分别落实|按职责分工分别落实)$/, 'responsible'],
 ]
@@ -73,7 +73,7 @@ const VERB_ROLE: readonly [RegExp, UnitRole][] = [
 /** Reads an untitled tag: `A、B等有关部门落实`, `A牵头,B配合`. */
 function readUntitled(content: string, into: TagContent): void {
   const clauses = content.split(/[;,]/)
-  const hasRoleVerbs = clauses.some((c) => /牵头$|配合$/.test(c.trim()))
+  const hasRoleVerbs = clauses.some((c) => /牵头(?:负责|落实|实施|推进)?$|配合$/.test(c.trim()))
   if (!hasRoleVerbs) {
     add(into.responsible, splitUnits(content))
     return
@@ -84,7 +84,7 @@ function readUntitled(content: string, into: TagContent): void {
     pending.push(clause)
     const hit = VERB_ROLE.find(([re]) => re.test(clause))
     if (hit) {
-      add(into[hit[1]], splitUnits(pending.join('、').replace(/(牵头|配合|协助|协同|参与)$/, '')))
+      add(into[hit[1]], splitUnits(pending.join('、').replace(/(牵头(?:负责|落实|实施|推进)?|配合|协助|协同|参与)$/, '')))
       pending = []
     }
   }
@@ -100,6 +100,28 @@ export function looksLikeUnitList(content: string): boolean {
   if (units.length === 0 || units.some((u) => u.length > 30)) return false
   const unitLike = units.filter((u) => UNIT_END.test(u) || /^各/.test(u)).length
   return withVerb ? unitLike >= 1 : unitLike === units.length
+}
+
+const DUE_WORDS = /(?:完成时间|完成时限|时限|时间)|:|(?:之|以)?前|完成|底|末|内|份|全部|任务|基本|年|月|日|号|上旬|中旬|下旬|季度|第|[上下]半|[一二三四]/g
+const ONGOING = /^(?:持续推进|长期坚持|长期推进|持续开展|常态化推进|长期|持续|常态化)$/
+
+/**
+ * Splits the clauses of an untitled tag into the unit part and its due dates:
+ * `A牵头,B配合,2026年11月底前完成` → units `A牵头,B配合`, due [`2026年11月底前完成`].
+ * A clause is a due date when, without its date words, nothing of it is left.
+ */
+function splitDueClauses(content: string): { units: string; due: string[] } {
+  if (!/\d|年|持续|长期|常态/.test(content)) return { units: content, due: [] }
+  const keep: string[] = []
+  const due: string[] = []
+  for (const clause of content.split(/[,;。]/)) {
+    const c = clause.trim()
+    if (c === '') continue
+    if (ONGOING.test(c)) continue
+    if (/\d|年/.test(c) && c.replace(/\d+|[xX]{2,4}/g, '').replace(DUE_WORDS, '').trim() === '') due.push(c)
+    else keep.push(c)
+  }
+  return { units: keep.join(','), due }
 }
 
 /** Top-level bracket groups of a paragraph: [start, end) including the brackets. */
@@ -137,8 +159,13 @@ export function readTags(paragraph: string): { tag: TagContent; rest: string } |
     const content = p.slice(start + 1, end - 1)
     const atEnd = /^[\s。.;,]*$/.test(p.slice(end))
     if (TITLE_RE.test(content)) readTitled(content, tag)
-    else if (atEnd && start > 0 && looksLikeUnitList(content)) readUntitled(content, tag)
-    else continue
+    else if (atEnd && start > 0) {
+      // `(A牵头,B配合,2026年11月底前完成)`: roles in running form with the due date inside.
+      const { units, due } = splitDueClauses(content)
+      if (!looksLikeUnitList(units)) continue
+      readUntitled(units, tag)
+      tag.due.push(...due)
+    } else continue
     found = true
     rest = rest.slice(0, start) + rest.slice(end)
   }
