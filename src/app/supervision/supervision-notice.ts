@@ -86,7 +86,8 @@ export async function replyNotice(deps: AppDeps, actor: Actor, id: string, text:
     const before = await getNotice(tx, id)
     if (!before) throw new DubanError('DUBAN_ERR_NOT_FOUND', `no supervision notice ${id}`, { where: 'id' })
     const ownUnit = actor.unitId !== null && before.unitIds.includes(actor.unitId)
-    if (actor.role !== 'admin' && !ownUnit) throw new DubanError('DUBAN_ERR_NOTICE_FORBIDDEN', before.number, { where: 'id' })
+    // Name only the id the caller sent: the number (文号) is the notice's own field, not for other units.
+    if (actor.role !== 'admin' && !ownUnit) throw new DubanError('DUBAN_ERR_NOTICE_FORBIDDEN', `supervision notice ${id}`, { where: 'id' })
     if (before.status === 'replied') throw new DubanError('DUBAN_ERR_NOTICE_REPLY_CONFLICT', before.number, { where: 'id' })
     const ok = await replyToNotice(tx, id, { text, by: actor.userId, unitId: ownUnit ? actor.unitId : null, at: deps.clock.now() })
     if (!ok) throw new DubanError('DUBAN_ERR_NOTICE_REPLY_CONFLICT', before.number, { where: 'id' })
