@@ -77,6 +77,9 @@ describe.skipIf(!hasChromium)('web app in a browser', () => {
   let dataDir: string
   let profileDir: string
   const pageErrors: string[] = []
+  const apiFailures: string[] = []
+  /** API refusals a test provokes on purpose. */
+  const expectedFailures: RegExp[] = [/\/api\/auth\/login$/]
 
   beforeAll(async () => {
     // A fresh clone has no web/dist: build it (or rebuild a stale one) before the server starts.
@@ -112,6 +115,9 @@ describe.skipIf(!hasChromium)('web app in a browser', () => {
     await browser.clearCookies()
     const page = await browser.newPage()
     page.on('pageerror', (e) => pageErrors.push(e.message))
+    page.on('response', (r) => {
+      if (r.url().includes('/api/') && r.status() >= 400 && !expectedFailures.some((x) => x.test(r.url()))) apiFailures.push(`${r.status()} ${r.request().method()} ${r.url()}`)
+    })
     await page.goto(`${server.url}/login`)
     await page.evaluate(() => localStorage.clear())
     return page
@@ -212,6 +218,16 @@ describe.skipIf(!hasChromium)('web app in a browser', () => {
     await page.locator('[data-test=actions] button', { hasText: '申请延期' }).click()
     await page.locator('[data-test=event-submit]').click()
     expect(await page.locator('[data-test=event-error]').innerText()).toContain('请填写')
+    // A refusal from the API shows its Chinese message and the field it names.
+    await page.locator('[data-test=event-form] textarea[name=reason]').fill('需协调省级部门审批')
+    await page.locator('[data-test=event-form] input[name=newDue]').fill('2026-01-05')
+    await page.locator('[data-test=event-form] input[name=newDue]').press('Enter')
+    expectedFailures.push(new RegExp(`/api/items/${pick.itemId}/events$`))
+    await page.locator('[data-test=event-submit]').click()
+    await expect.poll(() => page.locator('[data-test=event-error]').innerText()).not.toContain('请填写')
+    const refusal = await page.locator('[data-test=event-error]').innerText()
+    expect(refusal).toContain('申请的完成时间须晚于现完成时间')
+    await page.screenshot({ path: join(SHOTS, '3b-extension-refused.png') })
     await page.close()
   })
 
@@ -257,7 +273,8 @@ describe.skipIf(!hasChromium)('web app in a browser', () => {
     await page.close()
   })
 
-  it('raised no script errors in any page', () => {
+  it('raised no script errors and met no refused API call in any page', () => {
     expect(pageErrors).toEqual([])
+    expect(apiFailures).toEqual([])
   })
 })

@@ -16,6 +16,7 @@ export class ApiError extends Error {
     readonly messageZh: string,
     readonly where: string | null,
     message: string,
+    readonly details: Record<string, unknown> = {},
   ) {
     super(message)
   }
@@ -75,21 +76,36 @@ export async function api<T>(method: 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE'
     json = null
   }
   if (!res.ok) {
-    const err = (json as { error?: { code?: string; message?: string; messageZh?: string; where?: string | null } } | null)?.error
+    const err = (json as { error?: { code?: string; message?: string; messageZh?: string; where?: string | null; details?: Record<string, unknown> } } | null)?.error
     if (res.status === 401 && path !== '/auth/login') {
       setToken(null)
       session.user = null
       onUnauthenticated()
     }
-    throw new ApiError(res.status, err?.code ?? `HTTP_${res.status}`, err?.messageZh ?? `请求失败（${res.status}）`, err?.where ?? null, err?.message ?? text)
+    throw new ApiError(res.status, err?.code ?? `HTTP_${res.status}`, err?.messageZh ?? `请求失败（${res.status}）`, err?.where ?? null, err?.message ?? text, err?.details ?? {})
   }
   return json as T
 }
 
 /** The Chinese text of an error, with the field it names: `日期格式不正确（位置：payload.newDue）`. */
 export function errorText(e: unknown): string {
-  if (e instanceof ApiError) return e.where ? `${e.messageZh}（位置：${e.where}）` : e.messageZh
+  if (e instanceof ApiError) {
+    // A refused condition (DUBAN_ERR_GUARD_FAILED) names its guard in details; say which condition in words.
+    const guard = typeof e.details.guard === 'string' ? guardText[e.details.guard] : undefined
+    const text = guard ? `${e.messageZh}：${guard}` : e.messageZh
+    return e.where ? `${text}（位置：${e.where}）` : text
+  }
   return e instanceof Error ? e.message : String(e)
+}
+
+/** The workflow's guards (办理条件) in words, for refusals that name one. */
+const guardText: Record<string, string> = {
+  newDueIsLater: '申请的完成时间须晚于现完成时间',
+  hasDue: '须先确定完成时间',
+  leadChanges: '改派须选择与现牵头单位不同的单位',
+  validRating: '满意度须为满意、基本满意或不满意',
+  ratingUnsatisfied: '仅不满意的诉求可重办',
+  reopenAllowed: '重办次数已达上限',
 }
 
 /** Shows an error as a message box at the top of the page. */
