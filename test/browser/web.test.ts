@@ -209,9 +209,15 @@ describe.skipIf(!hasChromium)('web app in a browser', () => {
 
     await page.locator('[data-test=actions] button', { hasText: '报送进展' }).click()
     await page.locator('[data-test=event-form] textarea[name=text]').fill('已召开专题会议部署，完成方案制定，正在组织实施。')
+    // Figures against the item's targets (指标完成值), one box per target.
+    const measure = page.locator('[data-test=event-form] .measure input')
+    const hasTargets = (await measure.count()) > 0
+    if (hasTargets) await measure.first().fill('61')
+    await page.screenshot({ path: join(SHOTS, '3a-report-form.png') })
     await page.locator('[data-test=event-submit]').click()
     await page.locator('.el-tabs__item', { hasText: '进展报送（1）' }).click()
     await expect.poll(() => page.locator('[data-test=reports]').innerText()).toContain('已召开专题会议部署')
+    if (hasTargets) expect(await page.locator('[data-test=reports]').innerText()).toMatch(/ 61(?!\d)/)
     await page.screenshot({ path: join(SHOTS, '3-item-liaison-reported.png'), fullPage: true })
 
     // A field the form leaves empty is refused before it reaches the API.
