@@ -22,6 +22,20 @@ function lineOf(t: MappedText, phrase: string): number {
 const PINYIN_GROUP = /\([a-zāáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜü]{1,7}\)/
 
 describe('clean: inline cases', () => {
+  it('removes a related-articles list with its heading, up to the next part or the end', () => {
+    const raw = '一、加强管理。推进整治工作。\n热门标签\n运动美 运动治疗 运动控制培训\n相关文章\n1传统射箭运动的传承与发展\n\n2高校大学生运动鞋消费行为探讨\n第2篇\n一、目标。\n猜你喜欢:\n城市管理工作计划\n'
+    const { text } = cleanRaw(raw)
+    expect(text.text).not.toMatch(/热门标签|运动美|相关文章|射箭|运动鞋|猜你喜欢|城市管理工作计划/)
+    expect(text.text).toContain('第2篇')
+    expect(text.text).toContain('一、目标。')
+  })
+
+  it('ends a link list at the first sentence', () => {
+    const { text } = cleanRaw('相关推荐\n甲工作方案\n二、推进改革,落实责任。\n')
+    expect(text.text).not.toContain('甲工作方案')
+    expect(text.text).toContain('二、推进改革,落实责任。')
+  })
+
   it('removes pinyin after Han characters and keeps every other parenthesis', () => {
     const { text, report } = cleanRaw('運(yùn)動(dòng)會(huì)方案\n(一)治理PM2.5(PM2.5)(试行)(牵头单位:市环保局)。\n')
     expect(text.text).toContain('运动会方案')

@@ -53,13 +53,32 @@ export function isFurniture(line: string): boolean {
   return false
 }
 
-/** Blanks furniture lines; counts them. */
+/** A heading over a list of links to other pages. */
+const LIST_HEAD = /^(?:相关文章|相關文章|相关推荐|相關推薦|猜你喜欢|猜你喜歡|推荐阅读|推薦閱讀|延伸阅读|延伸閱讀|相关阅读|相關閱讀|热门文章|熱門文章|热门推荐|熱門推薦|最新文章|热门标签|熱門標籤|熱門標簽|相关标签|相關標籤)\s*[:：]?$/
+/** A document separator (`第3篇` `篇3`) ends a link list: the next part starts there. */
+const PART_SEPARATOR = /^(?:第\s*[一二三四五六七八九十百\d]+\s*篇|篇\s*\d+)/
+/** A line of a link list: a short title (or a row of keywords), not a sentence. */
+function isListLine(line: string): boolean {
+  if (PART_SEPARATOR.test(line) || /[。，,；;：:]/.test(line)) return false
+  return line.length <= 50 || (line.length <= 300 && line.split(/\s+/).every((w) => w.length <= 16))
+}
+
+/**
+ * Blanks furniture lines; counts them. A link-list heading (`相关文章`, `猜你喜欢`, `热门标签` …)
+ * takes the run of short title lines after it with it, up to a sentence, the next document
+ * separator or the end.
+ */
 export function removeFurniture(t: MappedText, draft: CleaningDraft): MappedText {
   const b = new MappedBuilder(t.text.length)
   let last = 0
   let removed = 0
+  let inList = false
   forEachLine(t.text, (start, end) => {
-    if (!isFurniture(t.text.slice(start, end).trim())) return
+    const line = t.text.slice(start, end).trim()
+    if (inList && line.length > 0 && !isListLine(line)) inList = false
+    if (!inList && LIST_HEAD.test(line)) inList = true
+    if (!inList && !isFurniture(line)) return
+    if (line.length === 0) return
     b.pushRange(t, last, start)
     last = end
     removed++

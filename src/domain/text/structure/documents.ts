@@ -20,6 +20,39 @@ const PLAN_WORD =
   /(要点|方案|计划|規劃|规划|报告|總結|总结|意见|办法|细则|安排|纲要|规定|通知|計劃|方案|要點|報告|意見)(\s*\([^()]{1,20}\))?$/
 const SENTENCE_PUNCT = /[。,;:!?《》]/
 
+/** A heading has no sentence punctuation (`各位代表:` and `…讲几点意见:` are not titles). */
+const HEADING_PUNCT = /[。,;:!?]/
+const GLUED_TITLE = new RegExp(`^([^。,;:!?()"]{4,40}?${'(?:要点|方案|计划|规划|报告|总结|意见|安排|纲要|细则|办法)'})(?:范文|范本|模板)?(?=[^\\s,。;:!?、的和与及])`)
+const SITE_WORDS = /(?:范文|范本|模板|大全|精选|汇编|合集|(?:\(?\d+篇\)?))+$/
+
+function stripSiteWords(t: string): string {
+  return t.replace(SITE_WORDS, '').trim()
+}
+
+/** A speech that reports the government's work to the congress is a 政府工作报告. */
+function reportTitle(ps: readonly Paragraph[], sepIndex: number): string | null {
+  for (let k = sepIndex + 1; k < ps.length && k <= sepIndex + 3; k++) if (/向大会报告(?:政府)?工作/.test(ps[k]!.text)) return '政府工作报告'
+  return null
+}
+
+/**
+ * A title for a part that has none: the compilation's title (the first heading-like line before
+ * the first separator, without `范文` and the like) with the part's label, e.g.
+ * `城市管理业务工作计划(第2篇)`; the label alone when the file has no title.
+ */
+function partTitle(ps: readonly Paragraph[], sepIndex: number, label: string): string {
+  let base = ''
+  for (let k = 0; k < sepIndex && k < 40; k++) {
+    const p = ps[k]!
+    if (SEPARATOR.test(p.text)) break
+    if (!p.marker && p.text.length >= 4 && p.text.length <= 60 && !HEADING_PUNCT.test(p.text)) {
+      base = stripSiteWords(p.text)
+      break
+    }
+  }
+  return base ? `${base}(${label.trim()})` : label.trim()
+}
+
 /** True when a paragraph reads like the title of a plan. */
 export function looksLikeTitle(p: Paragraph): boolean {
   return p.marker === null && p.text.length >= 6 && p.text.length <= 60 && !SENTENCE_PUNCT.test(p.text) && PLAN_WORD.test(p.text)
@@ -73,9 +106,14 @@ export function splitDocuments(ps: readonly Paragraph[]): DocumentSpan[] {
       let bodyStart = i + 1
       if (!title) {
         const next = ps[i + 1]
-        if (next && !next.marker && next.text.length <= 60 && !/[。]/.test(next.text)) {
+        if (next && !next.marker && next.text.length <= 60 && !HEADING_PUNCT.test(next.text)) {
           title = next.text
           bodyStart = i + 2
+        } else {
+          // `关于…工作总结范文经过全校师生的共同努力,…`: the title run into the first paragraph;
+          // else the compilation's own title with the part's label.
+          const glued = next && !next.marker ? GLUED_TITLE.exec(next.text) : null
+          title = glued && !/^(按照|根据|为了|为|在)/.test(glued[1]!) ? stripSiteWords(glued[1]!) : reportTitle(ps, i) ?? partTitle(ps, i, p.text)
         }
       } else if (ps[i + 1] && ps[i + 1]!.text === title) bodyStart = i + 2
       starts.push({ index: i, title, bodyStart })

@@ -60,6 +60,15 @@ describe('splitDocuments', () => {
     expect(titles('第一篇:甲工作要点\n一、甲\n第二篇:乙工作要点\n一、乙')).toEqual(['甲工作要点', '乙工作要点'])
     expect(titles('篇1\n丙工作计划\n一、丙\n篇2\n丁工作计划\n一、丁')).toEqual(['丙工作计划', '丁工作计划'])
   })
+  it('names a part that has no title of its own', () => {
+    const long = '以十七届三中全会精神为指导,紧紧围绕县委的工作思路,切实按照工作要求,扎实推进城市管理各项工作。'
+    expect(titles(`城市管理业务工作计划范文\n第1篇\n${long}\n一、目标\n第2篇\n关于学校创卫工作总结范文经过全校师生的共同努力,创卫工作已初见成效。\n一、领导重视\n第3篇\n按照会议安排,下面我讲几点意见:\n一、甲`)).toEqual([
+      '城市管理业务工作计划(第1篇)',
+      '关于学校创卫工作总结',
+      '城市管理业务工作计划(第3篇)',
+    ])
+    expect(titles(`篇1\n各位代表:\n现在,我代表市人民政府向大会报告工作,请予审议。\n一、回顾`)).toEqual(['政府工作报告'])
+  })
   it('splits at a title line followed by a new outline', () => {
     expect(titles('甲局2020年政务公开工作方案\n一、目标\n二、任务\n甲局\n2020年1月8日\n乙局2020年政务公开工作方案\n前言。\n一、目标')).toEqual([
       '甲局2020年政务公开工作方案',
