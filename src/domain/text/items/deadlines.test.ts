@@ -29,6 +29,7 @@ describe('readDeadlines (running text)', () => {
     ['上半年以来,工作有序推进'],
     ['五年内基本建成'],
     ['20xx年1月11日'],
+    ['年初有实施计划、年内有安排部署、年中有阶段小结'],
   ])('finds no due date in %s', (text) => {
     expect(readDeadlines(text)).toEqual([])
   })

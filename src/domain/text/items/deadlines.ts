@@ -79,6 +79,8 @@ function read(text: string, re: RegExp, loose: boolean): Deadline[] {
     // Frequencies, ranges and look-backs are not due dates.
     if (/每[年月季周]?$|截[至止]$|自$|从$/.test(before)) continue
     if (m[0] === '年内' && /[\d一二三四五六七八九十两几半]$/.test(before)) continue
+    // `年初有计划、年内有部署、年中有小结`: a cycle of the year, not a due date.
+    if (m[0] === '年内' && (/^有/.test(after) || /年[初中]有/.test(t.slice(Math.max(0, m.index - 12), m.index + 14)))) continue
     if (/^[-~至到]\d|^[-~至到](?:19|20)/.test(after) && !/前$/.test(m[0])) continue
     if (/[-~至]$/.test(before) && !/前$/.test(m[0]) && !loose) continue
     // `2018年底` in running text counts with `前` or after `到/于/在`.

@@ -57,6 +57,13 @@ describe('readTags', () => {
     expect(roles('推进改革。（主责单位：市财政局）')).toMatchObject({ responsible: ['市财政局'] })
     expect(roles('推进改革。（责任主体：各县区政府）')).toMatchObject({ responsible: ['各县区政府'] })
   })
+  it('ignores notes in brackets and running text that only mentions a lead', () => {
+    expect(readTags('全面贯彻新发展理念(以下简称综合示范区)')).toBeNull()
+    expect(readTags('国务院国资委--章贡区(含赣州经济技术开发区)')).toBeNull()
+    expect(readTags('(一)赣州市18个县(市、区)。')).toBeNull()
+    expect(readTags('特别是由我局牵头,联合区文明办开展活动。')).toBeNull()
+    expect(roles('由市发改委牵头,各县(市、区)政府配合。')).toMatchObject({ lead: ['市发改委'], cooperating: ['各县(市、区)政府'] })
+  })
   it('ignores brackets that are not tags', () => {
     expect(readTags('按照《通知》(国发〔2016〕55号)要求,推进工作。')).toBeNull()
     expect(readTags('修订《管理办法(试行)》。')).toBeNull()

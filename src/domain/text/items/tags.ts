@@ -91,13 +91,18 @@ function readUntitled(content: string, into: TagContent): void {
   if (pending.length > 0) add(into.responsible, splitUnits(pending.join('、')))
 }
 
+const NOTE_HEAD = /^(?:以下简称|以下称|简称|下称|含|包含|包括|不含|不包括|除|即|如|例如|下同|详见|见|其中)/
+
 /** True when bracket content reads as a list of units, optionally followed by a verb. */
 export function looksLikeUnitList(content: string): boolean {
   const c = squeeze(content)
   if (c.length < 2 || c.length > 200 || /\d|[《》"“”]/.test(c)) return false
+  // `(以下简称综合示范区)`, `(含经济技术开发区)`: a note, not a tag.
+  if (NOTE_HEAD.test(c)) return false
   const withVerb = /(落实|负责|牵头|配合|实施|承办)$/.test(c)
   const units = splitUnits(c.replace(/牵头|配合/g, '、'))
-  if (units.length === 0 || units.some((u) => u.length > 30)) return false
+  // `县(市、区)`: bare level names are no units.
+  if (units.length === 0 || units.some((u) => u.length > 30 || u.length < 2)) return false
   const unitLike = units.filter((u) => UNIT_END.test(u) || /^各/.test(u)).length
   return withVerb ? unitLike >= 1 : unitLike === units.length
 }
@@ -186,13 +191,15 @@ export function readTags(paragraph: string): { tag: TagContent; rest: string } |
 }
 
 const MAY_TAG = /[(\[（［〔【:：]|牵头|牽頭/
+/** Words of running text that never stand in a unit's name (`特别是由我局`). */
+const NOT_A_UNIT = /特别是|尤其是|其中|同时|并且|以及|由|通过|已经|目前|积极|主动/
 const CLAUSE_LEAD = /^(?:由|请)?(.{2,60}?)牵头$/
 const CLAUSE_COOP = /^(.{2,80}?)(?:配合|参与|协助|协同配合|共同参与)$/
 
 /** True when every piece of a unit list reads as a unit (`市发改委`, `各县(市、区)政府`). */
 function allUnits(list: string): boolean {
   const units = splitUnits(list)
-  return units.length > 0 && units.every((u) => u.length <= 30 && (UNIT_END.test(u) || /^各/.test(u)))
+  return units.length > 0 && units.every((u) => u.length >= 2 && u.length <= 30 && !NOT_A_UNIT.test(u) && (UNIT_END.test(u) || /^各/.test(u)))
 }
 
 /**
