@@ -46,6 +46,13 @@ describe('readTargets', () => {
     expect(readTargets('销售收入增加到208.7亿元,增长16.9%')[1]).toMatchObject({ metric: '销售收入', value: 16.9, unit: '%', change: 'increase' })
   })
 
+  it('finds the metric of a change in the figure before it, and never reaches past the previous target', () => {
+    expect(readTargets('全年实现地区生产总值280亿元,增长10%')[0]).toMatchObject({ metric: '地区生产总值', value: 10, change: 'increase' })
+    expect(readTargets('二级指导员数量突破200人一级指导员数量突破100人')[1]).toMatchObject({ metric: '一级指导员数量', comparison: '>', value: 100 })
+    expect(readTargets('日检测量达到150万人份以上')[0]).toMatchObject({ metric: '日检测量', value: 150, unit: '万人份' })
+    expect(readTargets('年内开展慢性病宣传活动不少于3次')[0]).toMatchObject({ metric: '开展慢性病宣传活动' })
+  })
+
   it('ignores numbers without a comparison, and statements of fact', () => {
     expect(readTargets('全年实施港口、物流项目15项')).toEqual([])
     expect(readTargets('市场占有率已达到79.5%')).toEqual([])

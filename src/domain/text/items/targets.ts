@@ -20,7 +20,7 @@
 import type { Target } from '../extraction.types.ts'
 import { normText } from '../structure/normalize.ts'
 
-const UNIT = '(%|‰|个百分点|个工作日|人次|元|人|吨标煤|吨|亩|平方公里|平方米|公里|千米|米|立方米|小时|分钟|天|日|家|个|次|项|所|座|户|套|辆|件|篇|场|批|条|类|倍|份|处|名|张|期|台|盏|棵|株|床|张|公顷|千瓦|兆瓦|度|千克|公斤|标箱|艘|架|分)'
+const UNIT = '(%|‰|个百分点|个工作日|万人份|人份|人次|元|人|吨标煤|吨|亩|平方公里|平方米|公里|千米|米|立方米|小时|分钟|天|日|家|个|次|项|所|座|户|套|辆|件|篇|场|批|条|类|倍|份|处|名|张|期|台|盏|棵|株|床|张|公顷|千瓦|兆瓦|度|千克|公斤|标箱|艘|架|分)'
 const NUM = '(\\d+(?:\\.\\d+)?)'
 const MAG = '(万亿|亿|万)?'
 /** Level cues, longest first so `提高到` wins over `提高`. */
@@ -41,8 +41,8 @@ const ADVERB_TAIL = /(均|都|要|应|需|必须|全部|力争|确保|继续|分
 /** Words after which the metric's noun phrase starts (verbs, prepositions, time words). */
 const BREAKER = /^.*(?:使(?!用)|将|把|让|对(?!外)|在(?![校线岗建职册])|实现|确保|力争|推动|促进|推进|加快|努力|争取|做到|以及|并且|同时|其中|(?:\d{4}|[*xX]{2,4})年(?:底|末)?|全年|今年|明年|年底|年末|到年底|的|占|和|与|及|或)/
 /** The base of a change (`比上年`, `较去年同期`): not part of the metric. */
-const BASE_TAIL = /(?:比|较|同比)(?:上年|去年|前年|上一年|(?:\d{4}|[*xX]{1,4})年|年初)?(?:同期|底|末)?$/
-const SCOPE_HEAD = /^(每年|每月|每季度|每半年|每周|全市|全区|全县|全省|全国|全镇|全乡|全州|全盟|全旗|全面|全部|其中|确保|力争|实现)+/
+const BASE_TAIL = /(?:(?:比|较|同比)(?:上年|去年|前年|上一年|(?:\d{4}|[*xX]{1,4})年|年初)?(?:同期|底|末)?|^.*基础上)$/
+const SCOPE_HEAD = /^(年内|全年|今年|当年|年底前|每年|每月|每季度|每半年|每周|全市|全区|全县|全省|全国|全镇|全乡|全州|全盟|全旗|全面|全部|其中|确保|力争|实现)+/
 /** A verb standing where a metric should be: the noun comes after the figure. */
 const BARE_VERB = /^(推进|实施|新增|培育|新培育|引进|选树|制定|建设|建成|新建|改造|完成|开展|打造|创建|组织|举办|培训|扶持|创成|认定|招引|开工|竣工|发展|建立|增加|新开|开通|投用|新改建|改扩建|整治|整改|治理|修订|出台|评选|命名)$/
 const ADDED = /新增([\u4e00-\u9fa5A-Za-z]{1,14})$/
@@ -67,8 +67,8 @@ function comparisonOf(cue: string | undefined, tail: string | undefined, change:
 }
 
 /** The clause before `at` (back to the last clause break, at most 40 characters). */
-function clauseBefore(t: string, at: number): string {
-  const from = Math.max(0, at - 40)
+function clauseBefore(t: string, at: number, floor = 0): string {
+  const from = Math.max(0, floor, at - 40)
   let k = at
   while (k > from && !CLAUSE_BREAK.test(t[k - 1]!)) k--
   return t.slice(k, at)
@@ -87,6 +87,17 @@ function metricOf(clause: string): string {
   return s.length > 24 ? s.slice(-24) : s
 }
 
+const FIGURE_TAIL = new RegExp(`\\d+(?:\\.\\d+)?\\s*(?:万亿|亿|万)?\\s*${UNIT}?\\s*$`)
+
+/** The metric of a bare figure that ends the clause before `at` (`…总值280亿元,` → `总值`). */
+function metricOfFigureBefore(t: string, at: number): string {
+  const k = at - 1
+  if (k < 1 || t[k] !== ',') return ''
+  const prev = clauseBefore(t, k)
+  const fig = FIGURE_TAIL.exec(prev)
+  return fig && fig.index > 0 ? metricOf(prev.slice(0, fig.index)) : ''
+}
+
 /** Reads the measurable goals of a text. */
 export function readTargets(text: string): Target[] {
   const out: Target[] = []
@@ -100,7 +111,7 @@ export function readTargets(text: string): Target[] {
     const range = b !== undefined
     // `2020年` or `3.5` inside a longer number is no figure.
     if (m.index > 0 && /[\d.]/.test(t[m.index - 1]!)) continue
-    const clause = clauseBefore(t, m.index)
+    const clause = clauseBefore(t, m.index, prevEnd)
     // `新增城镇就业2.5万人`: 新增 stands before the metric, the figure after it.
     const added = cue === undefined ? ADDED.exec(clause) : null
     const isChange = added !== null || (cue !== undefined && CHANGE_CUES.includes(cue))
@@ -130,6 +141,8 @@ export function readTargets(text: string): Target[] {
     }
     // `增加到208.7亿元,增长16.9%`: a figure right after another one speaks of the same metric.
     if (metric === '' && joined) metric = prev!.metric
+    // `实现地区生产总值280亿元,增长10%`: the change speaks of the figure in the clause before.
+    if (metric === '' && isChange) metric = metricOfFigureBefore(t, m.index)
     if (/^\d/.test(metric)) continue
     out.push({
       metric,
