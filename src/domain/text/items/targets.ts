@@ -32,8 +32,10 @@ const LEVEL_CUES = [
 ]
 const CHANGE_CUES = ['增长', '提高', '提升', '增加', '上升', '增幅', '下降', '降低', '减少', '压减', '削减', '缩减', '降幅', '新增']
 const CUES = [...LEVEL_CUES, ...CHANGE_CUES].sort((a, b) => b.length - a.length).map((c) => c.replace(/[<>]/g, (x) => `\\${x}`))
-const CUE = `(${CUES.join('|')})?`
-const RE = new RegExp(`${CUE}\\s*(?:约)?\\s*${NUM}\\s*${MAG}\\s*(?:${UNIT}?\\s*[-~至到]\\s*${NUM}\\s*${MAG}\\s*)?${UNIT}(以上|以下|以内|左右)?`, 'g')
+/** The cue that ends right before a figure (looked up only where a figure stands). */
+const CUE_END = new RegExp(`(${CUES.join('|')})\\s*(?:约)?\\s*$`)
+/** A figure: the scan stops only at digits (a number's first digit). */
+const RE = new RegExp(`(?<![\\d.])${NUM}\\s*${MAG}\\s*(?:${UNIT}?\\s*[-~至到]\\s*${NUM}\\s*${MAG}\\s*)?${UNIT}(以上|以下|以内|左右)?`, 'g')
 const DECREASE = /^(下降|降低|减少|压减|削减|缩减|降幅)$/
 
 /** Adverbs and fillers between the metric and the verb. */
@@ -106,12 +108,14 @@ export function readTargets(text: string): Target[] {
   RE.lastIndex = 0
   let prevEnd = -1
   for (let m = RE.exec(t); m; m = RE.exec(t)) {
-    const [whole, cue, a, magA, unitA, b, magB, baseUnit, tail] = m
-    const end = m.index + whole.length
+    const [figure, a, magA, unitA, b, magB, baseUnit, tail] = m
+    const end = m.index + figure.length
     const range = b !== undefined
-    // `2020年` or `3.5` inside a longer number is no figure.
-    if (m.index > 0 && /[\d.]/.test(t[m.index - 1]!)) continue
-    const clause = clauseBefore(t, m.index, prevEnd)
+    const cueAt = CUE_END.exec(t.slice(Math.max(0, prevEnd, m.index - 8), m.index))
+    const cue = cueAt?.[1]
+    const start = m.index - (cueAt ? cueAt[0].length : 0)
+    const whole = t.slice(start, end)
+    const clause = clauseBefore(t, start, prevEnd)
     // `新增城镇就业2.5万人`: 新增 stands before the metric, the figure after it.
     const added = cue === undefined ? ADDED.exec(clause) : null
     const isChange = added !== null || (cue !== undefined && CHANGE_CUES.includes(cue))
@@ -122,7 +126,7 @@ export function readTargets(text: string): Target[] {
     let metric: string
     let change: Target['change'] = isChange ? (DECREASE.test(cue!) ? 'decrease' : 'increase') : undefined
     const prev = out[out.length - 1]
-    const joined = prev !== undefined && prevEnd >= 0 && /^\s*(和|或|、|,|及)\s*$/.test(t.slice(prevEnd, m.index))
+    const joined = prev !== undefined && prevEnd >= 0 && /^\s*(和|或|、|,|及)\s*$/.test(t.slice(prevEnd, start))
     if (joined && !cue) {
       // `分别增长6%左右和8%以上`: the second figure shares the first one's metric.
       metric = prev.metric
@@ -142,7 +146,7 @@ export function readTargets(text: string): Target[] {
     // `增加到208.7亿元,增长16.9%`: a figure right after another one speaks of the same metric.
     if (metric === '' && joined) metric = prev!.metric
     // `实现地区生产总值280亿元,增长10%`: the change speaks of the figure in the clause before.
-    if (metric === '' && isChange) metric = metricOfFigureBefore(t, m.index)
+    if (metric === '' && isChange) metric = metricOfFigureBefore(t, start)
     if (/^\d/.test(metric)) continue
     out.push({
       metric,
