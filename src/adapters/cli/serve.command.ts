@@ -7,6 +7,7 @@ import { parseArgs } from 'node:util'
 import { buildServer } from '../http/server.ts'
 import { startScheduler } from '../../app/supervision/scheduler.ts'
 import { seedDemo } from '../../app/demo/seed-demo.ts'
+import { seedCorpusDrafts } from './seed-corpus.ts'
 import type { AppDeps } from '../../app/deps.ts'
 import { DEFAULT_DATA_DIR, openCliDb } from './cli-db.ts'
 
@@ -54,7 +55,10 @@ export async function run(args: string[]): Promise<number> {
 
   const db = await openCliDb(values.data as string)
   const deps: AppDeps = { db, clock: { now: () => new Date() }, newId: randomUUID }
-  if (values.demo) for (const line of await seedDemo(deps)) process.stdout.write(line + '\n')
+  if (values.demo) {
+    for (const line of await seedDemo(deps)) process.stdout.write(line + '\n')
+    for (const line of await seedCorpusDrafts(deps)) process.stdout.write(line + '\n')
+  }
 
   const app = await buildServer(deps, { logger: { level: process.env.LOG_LEVEL ?? 'warn' } })
   await app.listen({ port, host: values.host as string })

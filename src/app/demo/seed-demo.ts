@@ -11,6 +11,7 @@ import type { AppDeps } from '../deps.ts'
 import { importUnits } from '../units/import-units.ts'
 import { createUser, type UserRole } from '../users/manage-users.ts'
 import { seedSamplePlan } from '../plans/seed-sample-plan.ts'
+import { seedDemoActivity } from './seed-activity.ts'
 
 /** Where the demo files live (the repository's demo/ directory). */
 export const DEMO_DIR = join(dirname(fileURLToPath(import.meta.url)), '../../../demo')
@@ -27,6 +28,9 @@ export const DEMO_USERS: readonly { username: string; displayName: string; role:
   { username: 'wjw', displayName: '市卫健委 联络员', role: 'unit_liaison', unitId: 'yz-wjw' },
   { username: 'qinglong', displayName: '青龙区 联络员', role: 'unit_liaison', unitId: 'ql' },
   { username: 'hebin', displayName: '河滨街道 联络员', role: 'unit_liaison', unitId: 'ql-hb' },
+  { username: 'fgw', displayName: '市发改委 联络员', role: 'unit_liaison', unitId: 'yz-fgw' },
+  { username: 'zjj', displayName: '市住建局 联络员', role: 'unit_liaison', unitId: 'yz-zjj' },
+  { username: 'cgj', displayName: '市城管局 联络员', role: 'unit_liaison', unitId: 'yz-cgj' },
   { username: 'hotline', displayName: '12345 话务员', role: 'operator', unitId: 'yz-zsj' },
 ]
 
@@ -54,7 +58,7 @@ export const seedDemoUsers: DemoStep = async (deps) => {
 }
 
 /** The steps, in order; append yours (units and users come first so later steps can use them). */
-export const DEMO_STEPS: DemoStep[] = [seedDemoUnits, seedDemoUsers, (deps) => seedSamplePlan(deps, DEMO_DIR)]
+export const DEMO_STEPS: DemoStep[] = [seedDemoUnits, seedDemoUsers, (deps) => seedSamplePlan(deps, DEMO_DIR), seedDemoActivity]
 
 /** Runs every demo step; returns the lines to print. */
 export async function seedDemo(deps: AppDeps): Promise<string[]> {
