@@ -66,7 +66,8 @@ export async function issueNoticeIn(tx: Queryable, deps: AppDeps, actor: Actor |
     type: 'notice.issued',
     itemId: item.id,
     title: `${number}：${item.title}`,
-    body: `${input.reason}。请于${replyDue}前书面回复。`,
+    // The reason usually ends a sentence already; add 。 only when it does not.
+    body: `${input.reason.replace(/[。.!！?？;；]+$/u, '')}。请于${replyDue}前书面回复。`,
     to: { units: unitIds, roles: ['supervisor'] },
     data: { notice: { id, number, unitIds, replyDue, reason: input.reason }, item: { id: item.id, number: item.number, title: item.title, due: item.dueDate } },
   })
