@@ -16,8 +16,18 @@ for (const dialect of testDialects()) {
       const lines = await seedDemo(t.deps)
       expect(lines.some((l) => /confirmed into 15 tasks/.test(l))).toBe(true)
       expect((await seedDemo(t.deps)).some((l) => /sample plan|confirmed into/.test(l))).toBe(false)
-      const { rows } = await t.db.query<{ n: number }>(`SELECT count(*)::int AS n FROM item WHERE kind = 'task' AND state = 'dispatched'`)
-      expect(Number(rows[0]?.n)).toBe(15)
+      expect(lines.some((l) => /liaison actions on the sample plan/.test(l))).toBe(true)
+      // The demo's liaisons (fgw, wjw, cgj, zjj) worked the tasks their units lead; the rest wait in 已交办.
+      const { rows } = await t.db.query<{ state: string; lead: string; n: number }>(
+        `SELECT i.state, u.unit_id AS lead, count(*)::int AS n FROM item i JOIN item_unit u ON u.item_id = i.id AND u.role = 'lead'
+          WHERE i.kind = 'task' GROUP BY i.state, u.unit_id`,
+      )
+      const states = (lead: string) => rows.filter((r) => r.lead === lead).map((r) => r.state)
+      expect(rows.reduce((a, r) => a + Number(r.n), 0)).toBe(15)
+      expect(new Set(states('yz-fgw'))).toEqual(new Set(['closed']))
+      expect(new Set(states('yz-wjw'))).toEqual(new Set(['accepted']))
+      expect(new Set(states('yz-cgj'))).toEqual(new Set(['extension_requested']))
+      expect(new Set(states('yz-sjj'))).toEqual(new Set(['dispatched']))
 
       const token = await t.login('sjj', DEMO_PASSWORD)
       const auth = { authorization: `Bearer ${token}` }
@@ -28,7 +38,7 @@ for (const dialect of testDialects()) {
       expect(accepted.statusCode, accepted.body).toBe(200)
       const report = await t.app.inject({ method: 'POST', url: `/api/items/${mine.id}/reports`, headers: auth, payload: { text: '3月完成抽检300批次。', measures: { 抽检合格率: 98.9 } } })
       expect(report.statusCode, report.body).toBe(200)
-      expect(report.json()).toMatchObject({ state: 'accepted', reports: [{ targetValues: [{ metric: '抽检合格率', value: 98.9 }] }] })
+      expect(report.json()).toMatchObject({ state: 'accepted', event: { event: 'report_progress' }, report: { targetValues: [{ metric: '抽检合格率', value: 98.9 }] } })
     }, 180_000)
   })
 }
