@@ -7,7 +7,8 @@
  *
  * Path parameters are real ids of unit A's records; bodies are the smallest bodies the route schemas
  * accept (with a few overrides where the schema is open), so requests reach authorization. Asserted:
- * anonymous gets 401 everywhere but the public routes; leader never writes (403); liaison B and the
+ * anonymous gets 401 everywhere but the public routes, whatever it sends (sign-in is checked before
+ * parsing and validation: an invalid body, query or path is still a 401); leader never writes (403); liaison B and the
  * operator never read or write anything of unit A (403/404, and no response body carries a field of
  * unit A's records); every refused request leaves the database as it was; no route answers 500; the
  * roles the policy allows get through authorization (not 401/403/404).
@@ -320,6 +321,50 @@ for (const dialect of testDialects()) {
       }
       expect(failures).toEqual([])
     }, 300_000)
+
+    it('answers 401 to anonymous on every non-public route whatever the body, query or path holds', async () => {
+      // Sign-in is checked before parsing and validation: a body or parameter the schema refuses, malformed
+      // JSON, a content type the route does not take or a missing required query must not turn the 401 into a 400/415.
+      const variants: { name: string; url: (url: string) => string; payload?: unknown; headers?: Record<string, string> }[] = [
+        { name: 'no body', url: (u) => u },
+        { name: 'empty object', url: (u) => u, payload: {} },
+        { name: 'unknown field', url: (u) => u, payload: { notAField: 1 } },
+        { name: 'wrong types', url: (u) => u, payload: { text: 1, event: 2, username: [], approve: 'yes', names: 'x' } },
+        { name: 'malformed JSON', url: (u) => u, payload: '{"x":', headers: { 'content-type': 'application/json' } },
+        { name: 'unsupported content type', url: (u) => u, payload: '<x/>', headers: { 'content-type': 'application/xml' } },
+        { name: 'no query, odd path values', url: (u) => u.split('?')[0]!.replace(/\/(2026-05-15|2026)(?=\/|$)/g, '/not-a-value') },
+      ]
+      const failures: string[] = []
+      let checked = 0
+      for (const { method, path } of routes) {
+        const key = `${method} ${path}`
+        if (PUBLIC.has(key)) continue
+        for (const v of variants) {
+          const res = await t.app.inject({
+            method: method as 'GET',
+            url: v.url(urlOf(method, path)),
+            headers: v.headers ?? {},
+            ...(v.payload === undefined || method === 'GET' ? {} : { payload: v.payload as object }),
+          })
+          checked++
+          if (res.statusCode !== 401 || res.json().error?.code !== 'DUBAN_ERR_UNAUTHENTICATED') failures.push(`${key} (${v.name}) → ${res.statusCode} ${res.body.slice(0, 160)}`)
+        }
+      }
+      expect(checked).toBeGreaterThan(40 * variants.length)
+      expect(failures).toEqual([])
+      // A stale or made-up token is no sign-in either.
+      const stale = await t.app.inject({ method: 'POST', url: '/api/users', headers: { authorization: 'Bearer not-a-session' }, payload: {} })
+      expect(stale.statusCode, stale.body).toBe(401)
+      // The public routes still validate for everyone: a bad sign-in body is a 400.
+      const badLogin = await t.app.inject({ method: 'POST', url: '/api/auth/login', payload: {} })
+      expect(badLogin.statusCode, badLogin.body).toBe(400)
+    })
+
+    it('still lets signed-in roles reach validation before the role check, as before', async () => {
+      // A leader's invalid write is a 400 (validation runs before the handler's role check); a valid one is 403.
+      expect((await inject('leader', 'POST', '/api/users', { payload: {} })).statusCode).toBe(400)
+      expect((await inject('leader', 'POST', '/api/users', { payload: { username: 'x1', displayName: 'x', password: 'pw-123456789', role: 'admin' } })).statusCode).toBe(403)
+    })
 
     it('leaves the database unchanged for every refused request', async () => {
       const failures: string[] = []

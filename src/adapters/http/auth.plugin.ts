@@ -1,12 +1,16 @@
 /**
  * Authentication (认证) for every request: a bearer token (`Authorization: Bearer …`) or the
  * `duban_session` cookie is looked up as a session and sets `request.actor` (null when absent,
- * unknown or expired; routes decide with requireActor/requireRole whether that is a 401).
+ * unknown or expired). `requireSignIn` is the gate server.ts puts on every /api route: it answers 401
+ * in `onRequest`, before the body is parsed or validated, so an anonymous caller learns nothing about
+ * the API's shapes. Routes anyone may call say so with `config: { public: true }` (sign in, sign out);
+ * roles and data scope are still checked by the routes (requireRole) after validation.
  */
 import type { FastifyPluginAsync, FastifyRequest } from 'fastify'
 import fp from 'fastify-plugin'
 import type { AppDeps } from '../../app/deps.ts'
 import { sessionFor } from '../../app/auth/session.ts'
+import { DubanError } from '../../domain/errors.ts'
 import './auth.ts'
 
 /** The cookie that carries the session token for the web app. */
@@ -35,7 +39,21 @@ const plugin: FastifyPluginAsync<{ deps: AppDeps; sessionTtlMs?: number | undefi
   })
 }
 
+/** True for a route declared `config: { public: true }`. */
+export function isPublicRoute(request: FastifyRequest): boolean {
+  return (request.routeOptions.config as { public?: unknown } | undefined)?.public === true
+}
+
+/** onRequest hook: a 401 for a request without a valid session, unless the route is public. */
+export async function requireSignIn(request: FastifyRequest): Promise<void> {
+  if (!request.actor && !isPublicRoute(request)) throw new DubanError('DUBAN_ERR_UNAUTHENTICATED')
+}
+
 declare module 'fastify' {
+  interface FastifyContextConfig {
+    /** Callable without signing in (checked by requireSignIn). */
+    public?: boolean
+  }
   interface FastifyInstance {
     /** Session lifetime configured at start (undefined = the default). */
     sessionTtlMs: number | undefined

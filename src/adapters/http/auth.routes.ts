@@ -6,7 +6,7 @@ import { SESSION_COOKIE, tokenOf } from './auth.plugin.ts'
 import { loginSchema, logoutSchema, meSchema } from './auth.schema.ts'
 
 const plugin: RoutePlugin = async (app, { deps }) => {
-  app.post<{ Body: { username: string; password: string } }>('/auth/login', { schema: loginSchema }, async (request, reply) => {
+  app.post<{ Body: { username: string; password: string } }>('/auth/login', { schema: loginSchema, config: { public: true } }, async (request, reply) => {
     const { token, user, expiresAt } = await login(deps, request.body, app.sessionTtlMs)
     reply.setCookie(SESSION_COOKIE, token, {
       path: '/',
@@ -18,7 +18,7 @@ const plugin: RoutePlugin = async (app, { deps }) => {
     return { token, user, expiresAt: expiresAt.toISOString() }
   })
 
-  app.post('/auth/logout', { schema: logoutSchema }, async (request, reply) => {
+  app.post('/auth/logout', { schema: logoutSchema, config: { public: true } }, async (request, reply) => {
     const token = tokenOf(request)
     if (token) await logout(deps, token, request.actor?.userId ?? null)
     reply.clearCookie(SESSION_COOKIE, { path: '/' })

@@ -8,7 +8,7 @@ import swaggerUi from '@fastify/swagger-ui'
 import { AjvCompiler } from '@fastify/ajv-compiler'
 import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify'
 import type { AppDeps } from '../../app/deps.ts'
-import authPlugin from './auth.plugin.ts'
+import authPlugin, { requireSignIn } from './auth.plugin.ts'
 import { installErrorHandlers } from './errors.ts'
 import { routePlugins } from './routes.ts'
 import webPlugin from './web.plugin.ts'
@@ -66,6 +66,8 @@ export async function buildServer(deps: AppDeps, opts: ServerOptions = {}): Prom
 
   await app.register(
     async (api) => {
+      // Sign-in is checked before parsing and validation: anonymous callers get 401 whatever they send.
+      api.addHook('onRequest', requireSignIn)
       for (const load of routePlugins) {
         const mod = await load()
         await api.register(mod.default, { deps })
