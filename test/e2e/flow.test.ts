@@ -210,6 +210,8 @@ for (const dialect of testDialects()) {
         expect(doc, upload.documents.map((d: any) => d.title).join(' | ')).toBeDefined()
         let plan = await ok('supervisor', 'PATCH', `/api/plans/${upload.id}`, { documents: [doc.index] })
         expect(plan.documents.filter((d: any) => d.chosen).map((d: any) => d.index)).toEqual([doc.index])
+        // The plan takes the chosen document's title, year and issuer (not '… 等N篇' of the whole file).
+        expect(plan).toMatchObject({ title: doc.title, year: doc.year, issuer: doc.issuer })
         const mine = (p: any) => p.items.filter((i: any) => i.document === doc.index)
         const byTitle = new Map<string, any>(mine(plan).map((i: any) => [i.title, i]))
         const pickN = {} as Record<Key, number>
@@ -288,7 +290,7 @@ for (const dialect of testDialects()) {
         // 7. Progress with figures against the targets.
         at('2026-03-20T10:00:00')
         const p1 = await ok(liaison('P1'), 'POST', `/api/items/${id('P1')}/reports`, { text: '3月进展：已核发许可证，覆盖率接近目标。', measures: measuresOf(targets.P1!, false) })
-        expect(p1.reports[0]).toMatchObject({ period: '2026-03', onTime: true, targetValues: targets.P1!.map((x) => ({ metric: x.metric, value: figure(x, false) })) })
+        expect(p1.report).toMatchObject({ period: '2026-03', onTime: true, targetValues: targets.P1!.map((x) => ({ metric: x.metric, value: figure(x, false) })) })
         await ok(liaison('P2'), 'POST', `/api/items/${id('P2')}/reports`, { text: '3月进展：项目推进中。', measures: measuresOf(targets.P2!, false) })
 
         // 8. Unit C asks for more time; the supervisor approves.
@@ -297,7 +299,7 @@ for (const dialect of testDialects()) {
         expect(asked.state).toBe('extension_requested')
         const approved = await ok('supervisor', 'POST', `/api/items/${id('P4')}/extensions/decision`, { approve: true })
         expect(approved).toMatchObject({ state: 'accepted', dueDate: '2026-05-15' })
-        expect(approved.extensionRequests[0]).toMatchObject({ status: 'approved' })
+        expect(approved.extensionRequest).toMatchObject({ status: 'approved' })
 
         // 9. Completions: P1 approved; P2 returned for missing its target.
         at('2026-04-08T10:00:00')

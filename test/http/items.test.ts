@@ -109,11 +109,16 @@ for (const dialect of testDialects()) {
         attachments: [{ name: '抽检报告.txt', mime: 'text/plain', contentBase64: Buffer.from('抽检明细').toString('base64') }],
       })
       expect(report.statusCode, report.body).toBe(200)
-      d = report.json()
+      const r = report.json()
+      expect(r.report).toMatchObject({ unitId: 'yz-sjj', period: '2026-03', onTime: true, targetValues: [{ metric: '抽检合格率', value: 98.6 }] })
+      expect(r.event).toMatchObject({ event: 'report_progress', fromState: 'accepted', toState: 'accepted' })
+      expect(r.report.attachments).toHaveLength(1)
+      d = await item(sjj, food)
       expect(d.reports).toHaveLength(1)
-      expect(d.reports[0]).toMatchObject({ unitId: 'yz-sjj', period: '2026-03', onTime: true, targetValues: [{ metric: '抽检合格率', value: 98.6 }] })
+      expect(d.reports[0]).toEqual(r.report)
+      expect(d.events.at(-1)).toEqual(r.event)
       expect(d.attachments).toHaveLength(1)
-      const file = await t.app.inject({ method: 'GET', url: `/api/items/${food}/attachments/${d.attachments[0].id}`, headers: { authorization: `Bearer ${sjj}` } })
+      const file = await t.app.inject({ method: 'GET', url: `/api/items/${food}/attachments/${r.report.attachments[0].id}`, headers: { authorization: `Bearer ${sjj}` } })
       expect(file.statusCode).toBe(200)
       expect(file.body).toBe('抽检明细')
 
@@ -123,7 +128,7 @@ for (const dialect of testDialects()) {
       expect(up.statusCode, up.body).toBe(201)
       const cited = await call(t, sjj, 'POST', `/api/items/${food}/reports`, { text: '现场照片', attachments: [up.json().id] })
       expect(cited.statusCode, cited.body).toBe(200)
-      expect(cited.json().reports[1].attachments[0]).toMatchObject({ id: up.json().id, name: 'photo.png', size: 4 })
+      expect(cited.json().report.attachments[0]).toMatchObject({ id: up.json().id, name: 'photo.png', size: 4 })
 
       // An extension to a Saturday is refused naming the field; a working day is accepted, then decided.
       const counts = await rowCounts(t)
@@ -134,14 +139,15 @@ for (const dialect of testDialects()) {
       const asked = await call(t, sjj, 'POST', `/api/items/${food}/extensions`, { reason: '抽检任务量增加', newDue: '2027-01-29' })
       expect(asked.statusCode, asked.body).toBe(200)
       expect(asked.json().state).toBe('extension_requested')
-      expect(asked.json().extensionRequests[0]).toMatchObject({ status: 'pending', currentDue: '2026-12-31', requestedDue: '2027-01-29' })
+      expect(asked.json().extensionRequest).toMatchObject({ status: 'pending', currentDue: '2026-12-31', requestedDue: '2027-01-29' })
       const noReason = await call(t, supervisor, 'POST', `/api/items/${food}/extensions/decision`, { approve: false })
       expect(noReason.statusCode).toBe(400)
       expect(noReason.json().error).toMatchObject({ code: 'DUBAN_ERR_FIELD_REQUIRED', where: 'reason' })
       const approved = await call(t, supervisor, 'POST', `/api/items/${food}/extensions/decision`, { approve: true, reason: '理由充分' })
       expect(approved.statusCode, approved.body).toBe(200)
       expect(approved.json()).toMatchObject({ state: 'accepted', dueDate: '2027-01-29' })
-      expect(approved.json().extensionRequests[0]).toMatchObject({ status: 'approved', decisionReason: '理由充分' })
+      expect(approved.json().extensionRequest).toMatchObject({ status: 'approved', decisionReason: '理由充分' })
+      expect((await item(sjj, food)).extensionRequests).toEqual([approved.json().extensionRequest])
 
       // Completion, a return, completion again, acceptance.
       const done = await call(t, sjj, 'POST', `/api/items/${food}/completion`, { text: '全年抽检任务完成。', measures: { 抽检合格率: 98.8 } })
@@ -153,7 +159,7 @@ for (const dialect of testDialects()) {
       expect(closed.statusCode, closed.body).toBe(200)
       expect(closed.json()).toMatchObject({ state: 'closed', stateType: 'closed' })
       expect(closed.json().closedAt).not.toBeNull()
-      expect(closed.json().events.map((e: any) => e.event)).toEqual([
+      expect((await item(supervisor, food)).events.map((e: any) => e.event)).toEqual([
         'confirm', 'dispatch', 'accept', 'report_progress', 'report_progress', 'request_extension', 'approve_extension',
         'submit_completion', 'return_completion', 'submit_completion', 'approve_completion',
       ])
@@ -203,6 +209,37 @@ for (const dialect of testDialects()) {
       expect(notLead.json().error.code).toBe('DUBAN_ERR_NOT_ASSIGNEE')
       expect(await rowCounts(t)).toEqual(before)
       expect(await item(supervisor, housing)).toEqual(snapshot)
+    })
+
+    it('answers an event with the compact item and what was recorded, not the whole history, so answers do not grow', async () => {
+      // 推进老旧小区改造 is led by 市住建局; its liaison accepts and reports many times.
+      const lead = (await item(supervisor, housing)).units.find((u: any) => u.role === 'lead').unitId as string
+      expect(lead).toBe('yz-zjj')
+      const zjj = await loginDemo(t, 'zjj')
+      const accepted = await call(t, zjj, 'POST', `/api/items/${housing}/accept`, {})
+      expect(accepted.statusCode, accepted.body).toBe(200)
+      const sizes: number[] = []
+      let last: any
+      for (let n = 1; n <= 12; n++) {
+        const res = await call(t, zjj, 'POST', `/api/items/${housing}/reports`, { text: `第${n}次报送：本月推进情况正常。`, measures: { 改造小区: n } })
+        expect(res.statusCode, res.body).toBe(200)
+        sizes.push(Buffer.byteLength(res.body))
+        last = res.json()
+      }
+      // Same length of text each time (n < 10 and n ≥ 10 differ by one digit in text, measure and ids).
+      expect(Math.max(...sizes) - Math.min(...sizes)).toBeLessThan(40)
+      expect(Object.keys(last).sort()).toEqual(
+        ['availableEvents', 'closedAt', 'data', 'dueDate', 'event', 'id', 'kind', 'number', 'overdue', 'planId', 'report', 'state', 'stateLabel', 'stateType', 'title', 'units', 'updatedAt', 'version'].sort(),
+      )
+      expect(last.event).toMatchObject({ event: 'report_progress', fromState: 'accepted', toState: 'accepted', unitId: lead, payload: { text: '第12次报送：本月推进情况正常。' } })
+      expect(last.report).toMatchObject({ body: '第12次报送：本月推进情况正常。', targetValues: [{ metric: '改造小区', value: 12 }] })
+      expect(last.availableEvents.map((e: any) => e.event)).toContain('report_progress')
+      // The full history stays on GET, and the answer's event and report are its last entries.
+      const full = await item(zjj, housing)
+      expect(full.reports).toHaveLength(12)
+      expect(full.reports.at(-1)).toEqual(last.report)
+      expect(full.events.at(-1)).toEqual(last.event)
+      expect(full.version).toBe(last.version)
     })
   })
 }

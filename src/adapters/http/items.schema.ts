@@ -45,6 +45,75 @@ const ledgerItemProps = {
   updatedAt: { type: 'string' },
 } as const
 
+const attachmentMeta = { type: 'object', properties: { id: { type: 'string' }, name: { type: 'string' }, size: { type: 'integer' }, mime: { type: 'string' } } } as const
+
+/** One history entry (办理记录). */
+const itemEvent = {
+  type: 'object',
+  properties: {
+    seq: { type: 'integer' },
+    event: { type: 'string' },
+    fromState: { type: ['string', 'null'] },
+    toState: { type: 'string' },
+    actorId: { type: ['string', 'null'] },
+    actorRole: { type: ['string', 'null'] },
+    unitId: { type: ['string', 'null'] },
+    payload: free,
+    at: { type: 'string' },
+  },
+} as const
+
+/** One progress or completion report (进展报送). */
+const progressReport = {
+  type: 'object',
+  properties: {
+    id: { type: 'string' },
+    unitId: { type: 'string' },
+    period: { type: ['string', 'null'] },
+    body: { type: 'string' },
+    targetValues: { type: 'array', items: { type: 'object', properties: { metric: { type: 'string' }, value: { type: 'number' } } } },
+    attachments: { type: 'array', items: attachmentMeta },
+    onTime: { type: 'boolean' },
+    reportedBy: { type: ['string', 'null'] },
+    reportedAt: { type: 'string' },
+  },
+} as const
+
+/** One extension request (延期申请) and its decision. */
+const extensionRequest = {
+  type: 'object',
+  properties: {
+    id: { type: 'string' },
+    unitId: { type: 'string' },
+    reason: { type: 'string' },
+    currentDue: { type: ['string', 'null'] },
+    requestedDue: { type: 'string' },
+    status: { type: 'string' },
+    decidedBy: { type: ['string', 'null'] },
+    decisionReason: { type: ['string', 'null'] },
+    createdAt: { type: ['string', 'null'] },
+    decidedAt: { type: ['string', 'null'] },
+  },
+} as const
+
+/**
+ * The answer to an event: the item without its history (fields, state, version, units, due date, the
+ * events one may take next) and what the event recorded. Its size does not grow with the item's history.
+ */
+export const itemEventResultSchema = {
+  type: 'object',
+  properties: {
+    ...ledgerItemProps,
+    data: free,
+    closedAt: { type: ['string', 'null'] },
+    availableEvents: { type: 'array', items: free },
+    event: itemEvent,
+    report: progressReport,
+    extensionRequest,
+  },
+  required: ['id', 'state', 'version', 'event'],
+} as const
+
 /** One item in full. */
 export const itemDetailSchema = {
   type: 'object',
@@ -57,10 +126,10 @@ export const itemDetailSchema = {
     snapshot: free,
     createdAt: { type: 'string' },
     closedAt: { type: ['string', 'null'] },
-    events: { type: 'array', items: free },
-    reports: { type: 'array', items: free },
-    extensionRequests: { type: 'array', items: free },
-    attachments: { type: 'array', items: { type: 'object', properties: { id: { type: 'string' }, name: { type: 'string' }, size: { type: 'integer' }, mime: { type: 'string' } } } },
+    events: { type: 'array', items: itemEvent },
+    reports: { type: 'array', items: progressReport },
+    extensionRequests: { type: 'array', items: extensionRequest },
+    attachments: { type: 'array', items: attachmentMeta },
     availableEvents: { type: 'array', items: free },
   },
 } as const
@@ -107,7 +176,7 @@ const write = (summary: string, body: Record<string, unknown>, required: readonl
     security: [{ bearer: [] }],
     params: idParams,
     body: { type: 'object', properties: { ...body, expectedVersion }, required, additionalProperties: false },
-    response: { 200: itemDetailSchema, ...errors },
+    response: { 200: itemEventResultSchema, ...errors },
   }) as const
 
 export const eventSchema = write(
@@ -126,7 +195,7 @@ export const uploadSchema = {
   summary: 'Upload one attachment (multipart field `file`) for a later report to cite by id',
   security: [{ bearer: [] }],
   params: idParams,
-  response: { 201: { type: 'object', properties: { id: { type: 'string' }, name: { type: 'string' }, size: { type: 'integer' }, mime: { type: 'string' } } }, ...errors },
+  response: { 201: attachmentMeta, ...errors },
 } as const
 
 export const downloadSchema = {

@@ -111,6 +111,23 @@ export interface ItemDetail extends LedgerItem {
   readonly availableEvents: readonly AvailableEvent[]
 }
 
+/**
+ * The answer to an event (办理结果): the item's fields, state, version, units, due date and the events the
+ * actor may take next, plus what the event just recorded (the event, and the report or extension request
+ * it wrote). It does not grow with the item's history; GET /api/items/:id has the whole of that.
+ */
+export interface ItemEventResult extends LedgerItem {
+  readonly data: Record<string, unknown>
+  readonly closedAt: string | null
+  readonly availableEvents: readonly AvailableEvent[]
+  /** The history entry just written (as in ItemDetail.events). */
+  readonly event: Record<string, unknown>
+  /** The progress or completion report the event wrote (as in ItemDetail.reports). */
+  readonly report?: Record<string, unknown>
+  /** The extension request the event made or decided (as in ItemDetail.extensionRequests). */
+  readonly extensionRequest?: Record<string, unknown>
+}
+
 /** The item if the actor's scope holds it, else DUBAN_ERR_NOT_FOUND. */
 export async function visibleItem(q: Queryable, actor: Actor, id: string, lock = false): Promise<ItemRow> {
   const item = await findItem(q, id, actor.scopeUnitIds, lock)
@@ -118,14 +135,40 @@ export async function visibleItem(q: Queryable, actor: Actor, id: string, lock =
   return item
 }
 
-/** Everything about one item (GET /api/items/:id). */
-export async function itemDetail(q: Queryable, actor: Actor, id: string, today: string): Promise<ItemDetail> {
+/** The item row, its ledger view and the events the actor may take next. */
+async function itemState(q: Queryable, actor: Actor, id: string, today: string): Promise<{ item: ItemRow; ledger: LedgerItem; available: readonly AvailableEvent[] }> {
   const item = await visibleItem(q, actor, id)
   const units = (await unitsOf(q, [id])).get(id) ?? []
   const kind = kindOf(item.kind, String(item.snapshot['kindVersion'] ?? item.kindVersion))
   const available = actor.role === 'leader' ? [] : availableEvents(kind, item.snapshot as unknown as Snapshot, engineActor(actor))
+  return { item, ledger: ledgerItem({ ...item, units }, today), available }
+}
+
+/** The compact answer to an event: the item as it now is, without its history, plus what was recorded. */
+export async function itemAfterEvent(
+  q: Queryable,
+  actor: Actor,
+  id: string,
+  today: string,
+  recorded: { event: Record<string, unknown>; report?: Record<string, unknown> | undefined; extensionRequest?: Record<string, unknown> | undefined },
+): Promise<ItemEventResult> {
+  const { item, ledger, available } = await itemState(q, actor, id, today)
   return {
-    ...ledgerItem({ ...item, units }, today),
+    ...ledger,
+    data: item.data,
+    closedAt: item.closedAt,
+    availableEvents: available,
+    event: recorded.event,
+    ...(recorded.report ? { report: recorded.report } : {}),
+    ...(recorded.extensionRequest ? { extensionRequest: recorded.extensionRequest } : {}),
+  }
+}
+
+/** Everything about one item (GET /api/items/:id). */
+export async function itemDetail(q: Queryable, actor: Actor, id: string, today: string): Promise<ItemDetail> {
+  const { item, ledger, available } = await itemState(q, actor, id, today)
+  return {
+    ...ledger,
     body: item.body,
     path: item.path,
     sourceLine: item.sourceLine,

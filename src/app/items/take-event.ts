@@ -6,6 +6,7 @@
  */
 import {
   decideExtension,
+  extensionsOf,
   insertAttachment,
   insertExtensionRequest,
   insertItemEvent,
@@ -23,7 +24,7 @@ import { isIsoDate, transition, type ReportingCadence, type Snapshot } from '../
 import type { Actor, AppDeps } from '../deps.ts'
 import { audit } from './audit.port.ts'
 import { calendarFor, chinaDate, engineActor, kindOf } from './item-engine.ts'
-import { itemDetail, visibleItem, type ItemDetail } from './item-queries.ts'
+import { itemAfterEvent, visibleItem, type ItemEventResult } from './item-queries.ts'
 
 /** Largest attachment accepted (附件大小上限). */
 export const MAX_ATTACHMENT_BYTES = 5 * 1024 * 1024
@@ -102,8 +103,11 @@ function periodOf(cadence: ReportingCadence | undefined, today: string): { perio
   return { period: today.slice(0, 7), dueBy: null }
 }
 
-/** Takes one event on an item and returns the item as it now is. */
-export async function takeEvent(deps: AppDeps, actor: Actor, itemId: string, input: EventInput, upload: readonly NewAttachment[] = []): Promise<ItemDetail> {
+/**
+ * Takes one event on an item and returns the item as it now is, compactly (no history: an answer must
+ * not grow with every report), with the event, report and extension request just recorded.
+ */
+export async function takeEvent(deps: AppDeps, actor: Actor, itemId: string, input: EventInput, upload: readonly NewAttachment[] = []): Promise<ItemEventResult> {
   const now = deps.clock.now()
   const at = now.toISOString()
   const today = chinaDate(now)
@@ -139,11 +143,11 @@ export async function takeEvent(deps: AppDeps, actor: Actor, itemId: string, inp
       const meta = freshMeta[i]
       if (meta) await insertAttachment(tx, { id: meta.id, itemId: item.id, name: f.name, mime: f.mime, content: f.content, createdBy: actor.userId, at })
     }
-    await sideRecords(tx, deps, actor, item, input.event, payload, next, today, at)
+    const side = await sideRecords(tx, deps, actor, item, input.event, payload, next, today, at)
 
     const updated = await updateItemState(tx, { id: item.id, fromVersion: item.version, state: next.state, stateType, snapshot: next, data: item.data, dueDate: due, at, closed: stateType === 'closed' })
     if (!updated) throw new DubanError('DUBAN_ERR_ITEM_VERSION_CONFLICT', `item ${item.number} changed meanwhile`, { where: 'expectedVersion' })
-    await insertItemEvent(tx, { itemId: item.id, event: input.event, from: item.state, to: next.state, actorId: actor.userId, actorRole: actor.role, unitId: actor.unitId, payload, at })
+    const seq = await insertItemEvent(tx, { itemId: item.id, event: input.event, from: item.state, to: next.state, actorId: actor.userId, actorRole: actor.role, unitId: actor.unitId, payload, at })
     await audit(tx, actor, now, {
       action: 'item.transition',
       entity: 'item',
@@ -151,7 +155,9 @@ export async function takeEvent(deps: AppDeps, actor: Actor, itemId: string, inp
       before: { state: item.state, version: item.version, due: item.dueDate },
       after: { event: input.event, state: next.state, version: item.version + 1, due },
     })
-    return itemDetail(tx, actor, item.id, today)
+    // The history entry as eventsOf shows it (payload through JSON, as it is stored).
+    const event = { seq, event: input.event, fromState: item.state, toState: next.state, actorId: actor.userId, actorRole: actor.role, unitId: actor.unitId, payload: JSON.parse(JSON.stringify(payload)) as unknown, at }
+    return itemAfterEvent(tx, actor, item.id, today, { event, ...side })
   })
 }
 
@@ -183,6 +189,12 @@ async function unitsMustExist(tx: Queryable, payload: Record<string, unknown>): 
   }
 }
 
+/** What sideRecords wrote that the answer shows: the report, or the extension request made or decided. */
+interface SideRecords {
+  readonly report?: Record<string, unknown>
+  readonly extensionRequest?: Record<string, unknown>
+}
+
 /** Writes what an event leaves besides the item row: a report, an extension request or its decision, new units. */
 async function sideRecords(
   tx: Queryable,
@@ -194,14 +206,14 @@ async function sideRecords(
   next: Snapshot,
   today: string,
   at: string,
-): Promise<void> {
+): Promise<SideRecords> {
   const lead = typeof next.data['lead'] === 'string' ? next.data['lead'] : null
   switch (event) {
     case 'report_progress':
     case 'submit_completion': {
       const cadence = (item.data['cadence'] as ReportingCadence | undefined) ?? undefined
       const { period, dueBy } = periodOf(cadence, today)
-      await insertProgressReport(tx, {
+      const report = {
         id: deps.newId(),
         itemId: item.id,
         unitId: actor.unitId ?? lead ?? '',
@@ -212,12 +224,16 @@ async function sideRecords(
         onTime: dueBy === null || today <= dueBy,
         reportedBy: actor.userId,
         at,
-      })
-      return
+      }
+      await insertProgressReport(tx, report)
+      // As reportsOf shows it.
+      const { itemId: _i, at: reportedAt, ...shown } = report
+      return { report: { ...shown, reportedAt } }
     }
-    case 'request_extension':
+    case 'request_extension': {
+      const id = deps.newId()
       await insertExtensionRequest(tx, {
-        id: deps.newId(),
+        id,
         itemId: item.id,
         unitId: actor.unitId ?? lead ?? '',
         reason: String(payload['reason'] ?? ''),
@@ -225,7 +241,8 @@ async function sideRecords(
         requestedDue: String(payload['newDue']),
         at,
       })
-      return
+      return { extensionRequest: (await extensionsOf(tx, item.id)).find((e) => e.id === id) ?? { id } }
+    }
     case 'approve_extension':
     case 'refuse_extension': {
       const pending = await pendingExtension(tx, item.id)
@@ -237,8 +254,9 @@ async function sideRecords(
           reason: typeof payload['reason'] === 'string' ? payload['reason'] : null,
           at,
         })
+        return { extensionRequest: (await extensionsOf(tx, item.id)).find((e) => e.id === pending.id) ?? { id: pending.id } }
       }
-      return
+      return {}
     }
     case 'reassign': {
       const ids = (v: unknown): string[] => (Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : [])
@@ -247,9 +265,10 @@ async function sideRecords(
       for (const u of ids(next.data['responsible'])) if (u !== lead) rows.push({ unitId: u, role: 'responsible' })
       for (const u of ids(next.data['cooperating'])) rows.push({ unitId: u, role: 'cooperating' })
       await replaceItemUnits(tx, item.id, rows)
-      return
+      return {}
     }
   }
+  return {}
 }
 
 /** Stores an uploaded file on an item (POST /api/items/:id/attachments) for a later report to cite. */
