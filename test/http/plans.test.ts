@@ -217,6 +217,82 @@ for (const dialect of testDialects()) {
       expect((await call(t, leader, 'GET', `/api/plans/nope`)).statusCode).toBe(404)
     })
 
+    it('gives the plan the title, year and issuer of the documents chosen, on import and on every later choice', async () => {
+      const TWO = [
+        '青川市2026年食品安全工作要点',
+        '一、重点任务',
+        '（一）加强食品抽检。全年抽检1000批次以上。（牵头单位：市市场监管局。完成时间：2026年6月30日前）',
+        '（二）开展校园食品安全守护行动。（牵头单位：市市场监管局。完成时间：2026年9月30日前）',
+        '',
+        '东湖区2025年卫生健康工作方案',
+        '一、主要任务',
+        '（一）提升基层医疗服务能力。（牵头单位：市卫健委。完成时间：2025年12月31日前）',
+        '（二）推进家庭医生签约。（牵头单位：市卫健委。完成时间：2025年11月30日前）',
+        '',
+      ].join('\n')
+      const res = await call(t, admin, 'POST', '/api/plans', { fileName: 'two.txt', contentBase64: Buffer.from(TWO).toString('base64') })
+      expect(res.statusCode, res.body).toBe(201)
+      const plan = res.json()
+      expect(plan.documents.map((d: any) => [d.title, d.year])).toEqual([
+        ['青川市2026年食品安全工作要点', 2026],
+        ['东湖区2025年卫生健康工作方案', 2025],
+      ])
+      // Both chosen: the first title 等2篇, and no year since they differ.
+      expect(plan).toMatchObject({ title: '青川市2026年食品安全工作要点 等2篇', year: null })
+      const heading = async () => {
+        const p = (await call(t, admin, 'GET', `/api/plans/${plan.id}`)).json()
+        const listed = (await call(t, admin, 'GET', '/api/plans?limit=100')).json().plans.find((x: any) => x.id === plan.id)
+        expect(listed).toMatchObject({ title: p.title, year: p.year, issuer: p.issuer })
+        return { title: p.title, year: p.year, issuer: p.issuer }
+      }
+      const second = await call(t, admin, 'PATCH', `/api/plans/${plan.id}`, { documents: [1] })
+      expect(second.statusCode, second.body).toBe(200)
+      expect(second.json()).toMatchObject({ title: '东湖区2025年卫生健康工作方案', year: 2025, issuer: null })
+      expect(await heading()).toEqual({ title: '东湖区2025年卫生健康工作方案', year: 2025, issuer: null })
+      await call(t, admin, 'PATCH', `/api/plans/${plan.id}`, { documents: [0] })
+      expect(await heading()).toEqual({ title: '青川市2026年食品安全工作要点', year: 2026, issuer: null })
+      await call(t, admin, 'PATCH', `/api/plans/${plan.id}`, { documents: [0, 1] })
+      expect(await heading()).toEqual({ title: '青川市2026年食品安全工作要点 等2篇', year: null, issuer: null })
+      // Mapping units alone leaves the heading as it is.
+      await call(t, admin, 'PATCH', `/api/plans/${plan.id}`, { documents: [1] })
+      const mapped = await call(t, admin, 'PATCH', `/api/plans/${plan.id}`, { mappings: [{ raw: '市卫健委', unitId: 'yz-wjw' }] })
+      expect(mapped.statusCode, mapped.body).toBe(200)
+      expect(await heading()).toEqual({ title: '东湖区2025年卫生健康工作方案', year: 2025, issuer: null })
+    })
+
+    it('reads 市…/区… unit names as the document\'s own city or district + the rest', async () => {
+      for (const u of [
+        { id: 'yz-ntz', name: '云州市农业技术推广中心', parentId: 'yz', level: 'department' },
+        { id: 'ql-zwzx', name: '青龙区政务服务中心', parentId: 'ql', level: 'department' },
+        { id: 'bh-zwzx', name: '白虎区政务服务中心', parentId: 'bh', level: 'department' },
+      ]) expect((await call(t, admin, 'POST', '/api/units', u)).statusCode).toBe(201)
+      const TEXT = [
+        '云州市2026年农业工作要点',
+        '一、重点任务',
+        '（一）推广绿色高产技术。（牵头单位：市农业技术推广中心。完成时间：2026年6月30日前）',
+        '（二）推进政务服务下沉。（牵头单位：区政务服务中心。完成时间：2026年9月30日前）',
+        '（三）加强市场监管。（牵头单位：省市场监管局。完成时间：2026年9月30日前）',
+        '',
+        '青龙区2026年政务服务工作方案',
+        '一、主要任务',
+        '（一）推进一网通办。（牵头单位：区政务服务中心。完成时间：2026年11月30日前）',
+        '',
+      ].join('\n')
+      const res = await call(t, admin, 'POST', '/api/plans', { fileName: 'levels.txt', contentBase64: Buffer.from(TEXT).toString('base64') })
+      expect(res.statusCode, res.body).toBe(201)
+      const plan = res.json()
+      expect(plan.documents.map((d: any) => d.title)).toEqual(['云州市2026年农业工作要点', '青龙区2026年政务服务工作方案'])
+      const lead = (doc: number, title: string) => plan.items.find((i: any) => i.document === doc && i.title.startsWith(title)).units.lead[0]
+      expect(lead(0, '推广绿色高产技术')).toEqual({ raw: '市农业技术推广中心', unitId: 'yz-ntz' })
+      // The city's plan: 区 could be any of its districts, so a person chooses.
+      expect(lead(0, '推进政务服务下沉')).toMatchObject({ raw: '区政务服务中心', unitId: null })
+      expect(lead(0, '推进政务服务下沉').candidates.map((c: any) => c.unitId)).toContain('ql-zwzx')
+      // Never the city's bureau for the province's.
+      expect(lead(0, '加强市场监管')).toMatchObject({ raw: '省市场监管局', unitId: null })
+      // 青龙区's own plan: 区 is 青龙区.
+      expect(lead(1, '推进一网通办')).toEqual({ raw: '区政务服务中心', unitId: 'ql-zwzx' })
+    })
+
     describe.skipIf(!hasCorpus)('a real compilation from the corpus', () => {
       it('imports 003 (22 工作方案 with 20xx years) and lets the reviewer choose documents', async () => {
         const content = readFileSync(corpusFile)
@@ -236,6 +312,9 @@ for (const dialect of testDialects()) {
         const included = chosen.json().items.filter((i: any) => i.included && i.document === tagged)
         expect(chosen.json().summary.included).toBe(included.length)
         expect(chosen.json().documents.filter((d: any) => d.chosen)).toHaveLength(1)
+        // The plan is now titled after the one document taken, not '…方案 等N篇'.
+        expect(plan.title).toMatch(/ 等\d+篇$/)
+        expect(chosen.json()).toMatchObject({ title: plan.documents[tagged].title, year: plan.documents[tagged].year, issuer: plan.documents[tagged].issuer })
       })
     })
   })

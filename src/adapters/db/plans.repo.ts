@@ -75,6 +75,11 @@ export async function updatePlanDraft(q: Queryable, id: string, draft: PlanDraft
   await q.query(`UPDATE plan SET draft = $2::jsonb WHERE id = $1`, [id, JSON.stringify(draft)])
 }
 
+/** Sets the title, year, issuer and document number of a plan (they follow its chosen documents). */
+export async function updatePlanHeading(q: Queryable, id: string, h: { title: string; year: number | null; issuer: string | null; docNumber: string | null }): Promise<void> {
+  await q.query(`UPDATE plan SET title = $2, year = $3, issuer = $4, doc_number = $5 WHERE id = $1`, [id, h.title, h.year, h.issuer, h.docNumber])
+}
+
 /** Marks a plan confirmed (or discarded). */
 export async function setPlanStatus(q: Queryable, id: string, status: 'confirmed' | 'discarded', at: string): Promise<void> {
   await q.query(`UPDATE plan SET status = $2, confirmed_at = CASE WHEN $2 = 'confirmed' THEN $3::timestamptz ELSE confirmed_at END WHERE id = $1`, [id, status, at])

@@ -10,9 +10,9 @@ import { extractPlan } from '../../domain/text/extract.ts'
 import type { Actor, AppDeps } from '../deps.ts'
 import { audit } from '../items/audit.port.ts'
 import { calendarFor, chinaDate } from '../items/item-engine.ts'
-import { buildDraft, unitStrings } from './plan-draft.build.ts'
+import { buildDraft, documentUnitStrings, planHeading } from './plan-draft.build.ts'
 import { planView, type PlanView } from './plan.view.ts'
-import { resolveUnitStrings } from './unit-lookup.ts'
+import { resolveDocumentUnits } from './unit-lookup.ts'
 
 /** A document already decoded by the input adapter. */
 export interface ImportSource {
@@ -44,13 +44,17 @@ export async function importPlan(deps: AppDeps, actor: Actor, source: ImportSour
   const now = deps.clock.now()
   const lines = source.text.split(/\r\n|\r|\n/)
   return deps.db.transaction(async (tx) => {
-    const resolved = await resolveUnitStrings(tx, unitStrings(result))
+    // Each document's unit strings are read within the place it speaks for (its issuer or title).
+    const resolved = await resolveDocumentUnits(
+      tx,
+      result.documents.map((d, i) => ({ title: d.title, issuer: d.issuer, raws: documentUnitStrings(result, i) })),
+    )
     const { calendar } = await calendarFor(tx)
     const draft = buildDraft(result, {
       format: source.format,
       importYear: Number(chinaDate(now).slice(0, 4)),
       documents: opts.documents,
-      resolveUnit: (raw) => resolved.get(raw) ?? { unitId: null, candidates: [] },
+      resolveUnit: (raw, document) => resolved[document]?.get(raw) ?? { unitId: null, candidates: [] },
       documentText: (i) => {
         const d = result.documents[i]
         return d ? lines.slice(d.firstLine - 1, d.lastLine).join('\n') : ''
@@ -58,16 +62,15 @@ export async function importPlan(deps: AppDeps, actor: Actor, source: ImportSour
       workingDue: (date) => applyDuePolicy(calendar, date, 'previous-working-day').date,
     })
     const chosen = draft.documents.filter((d) => d.chosen)
-    const first = chosen[0]
-    const title = chosen.length === 1 && first ? first.title : `${first?.title ?? source.file} 等${chosen.length}篇`
+    const { title, year, issuer, docNumber } = planHeading(draft.documents, source.file)
     const id = deps.newId()
     const plan = {
       id,
       title,
       fileName: source.file,
-      year: chosen.length === 1 && first ? first.year : null,
-      issuer: chosen.length === 1 && first ? first.issuer : null,
-      docNumber: chosen.length === 1 && first ? first.docNumber : null,
+      year,
+      issuer,
+      docNumber,
       draft,
       createdBy: actor.userId,
       at: now.toISOString(),

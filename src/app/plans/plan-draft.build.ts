@@ -3,7 +3,7 @@
  * with units resolved where a mapping is known, concrete due dates and reporting cadences. Pure.
  */
 import type { ExtractionResult, ExtractedItem, UnitRole } from '../../domain/text/extraction.types.ts'
-import type { DraftFlag, DraftItem, DraftUnit, PlanDraft } from './plan-draft.types.ts'
+import type { DraftDocument, DraftFlag, DraftItem, DraftUnit, PlanDraft } from './plan-draft.types.ts'
 import { readCadence, resolveDue } from './plan-text.read.ts'
 
 /** What the builder needs besides the extraction. */
@@ -13,8 +13,8 @@ export interface DraftOptions {
   readonly importYear: number
   /** Indexes of the documents to take; all when absent. */
   readonly documents?: readonly number[] | undefined
-  /** The unit id a unit string resolves to (or null and candidates). */
-  readonly resolveUnit: (raw: string) => { readonly unitId: string | null; readonly candidates: readonly { readonly unitId: string; readonly name: string }[] }
+  /** The unit id a unit string of the document (by index) resolves to (or null and candidates). */
+  readonly resolveUnit: (raw: string, document: number) => { readonly unitId: string | null; readonly candidates: readonly { readonly unitId: string; readonly name: string }[] }
   /** The full document text per document index, to read a document-wide cadence (保障措施: 每月25日前报送). */
   readonly documentText?: (index: number) => string
   /** Moves a due date off a non-working day (the task kind forbids those); identity when absent. */
@@ -23,15 +23,20 @@ export interface DraftOptions {
 
 /** Every distinct unit string of an extraction, for resolving them in one go. */
 export function unitStrings(result: ExtractionResult): string[] {
+  return [...new Set(result.documents.flatMap((_d, i) => documentUnitStrings(result, i)))]
+}
+
+/** Every distinct unit string of one document of an extraction. */
+export function documentUnitStrings(result: ExtractionResult, index: number): string[] {
   const seen = new Set<string>()
-  for (const doc of result.documents) for (const it of doc.items) for (const u of [...it.lead, ...it.responsible, ...it.cooperating]) seen.add(u)
+  for (const it of result.documents[index]?.items ?? []) for (const u of [...it.lead, ...it.responsible, ...it.cooperating]) seen.add(u)
   return [...seen]
 }
 
-function draftUnits(item: ExtractedItem, resolve: DraftOptions['resolveUnit']): Record<UnitRole, DraftUnit[]> {
+function draftUnits(item: ExtractedItem, document: number, resolve: DraftOptions['resolveUnit']): Record<UnitRole, DraftUnit[]> {
   const one = (xs: readonly string[]): DraftUnit[] =>
     xs.map((raw) => {
-      const r = resolve(raw)
+      const r = resolve(raw, document)
       return r.unitId ? { raw, unitId: r.unitId } : { raw, unitId: null, candidates: r.candidates }
     })
   return { lead: one(item.lead), responsible: one(item.responsible), cooperating: one(item.cooperating) }
@@ -61,7 +66,7 @@ export function buildDraft(result: ExtractionResult, opts: DraftOptions): PlanDr
         title: it.title,
         text: it.text,
         included: it.assigned,
-        units: draftUnits(it, opts.resolveUnit),
+        units: draftUnits(it, index, opts.resolveUnit),
         due: dueDate,
         dueText: due.text,
         targets: it.targets,
@@ -90,4 +95,26 @@ export function buildDraft(result: ExtractionResult, opts: DraftOptions): PlanDr
     items,
     unrepaired: result.cleaning.unrepaired,
   }
+}
+
+/** The plan's own title, year, issuer and document number (计划标题), which follow the chosen documents. */
+export interface PlanHeading {
+  readonly title: string
+  readonly year: number | null
+  readonly issuer: string | null
+  readonly docNumber: string | null
+}
+
+/**
+ * The heading of a plan from its chosen documents: one document gives its own title, year, issuer and
+ * number; several give the first title + 等N篇, and a year or issuer only when all of them share it.
+ * `fileName` titles a plan with no chosen document (not reachable through the API, which refuses that).
+ */
+export function planHeading(documents: readonly DraftDocument[], fileName: string): PlanHeading {
+  const chosen = documents.filter((d) => d.chosen)
+  const first = chosen[0]
+  if (!first) return { title: fileName, year: null, issuer: null, docNumber: null }
+  if (chosen.length === 1) return { title: first.title, year: first.year, issuer: first.issuer, docNumber: first.docNumber }
+  const shared = <T>(pick: (d: DraftDocument) => T): T | null => (chosen.every((d) => pick(d) === pick(first)) ? pick(first) : null)
+  return { title: `${first.title} 等${chosen.length}篇`, year: shared((d) => d.year), issuer: shared((d) => d.issuer), docNumber: null }
 }

@@ -3,7 +3,7 @@
  * Every edit is checked field by field and names the field it refuses.
  */
 import type { Queryable } from '../../adapters/db/db.ts'
-import { findPlan, listPlans, updatePlanDraft, type PlanRow } from '../../adapters/db/plans.repo.ts'
+import { findPlan, listPlans, updatePlanDraft, updatePlanHeading, type PlanRow } from '../../adapters/db/plans.repo.ts'
 import { checkDueDate } from '../../domain/calendar/due-date.rules.ts'
 import { DubanError } from '../../domain/errors.ts'
 import type { Target, UnitRole } from '../../domain/text/extraction.types.ts'
@@ -14,6 +14,7 @@ import { audit } from '../items/audit.port.ts'
 import { calendarFor } from '../items/item-engine.ts'
 import type { DraftItem, DraftUnit, PlanDraft } from './plan-draft.types.ts'
 import { UNIT_ROLES } from './plan-draft.types.ts'
+import { planHeading } from './plan-draft.build.ts'
 import { planView, type PlanView } from './plan.view.ts'
 
 /** An edit of one proposed item; absent fields stay as they are. Units are unit ids per role. */
@@ -166,7 +167,19 @@ export async function patchPlan(deps: AppDeps, actor: Actor, planId: string, pat
       }
     }
     await updatePlanDraft(tx, planId, draft)
-    await audit(tx, actor, now, { action: 'plan.edit', entity: 'plan', entityId: planId, after: patch })
-    return planView({ ...row, draft })
+    // The plan's title, year and issuer follow the documents chosen.
+    let heading = { title: row.title, year: row.year, issuer: row.issuer, docNumber: row.docNumber }
+    if (patch.documents) {
+      heading = planHeading(draft.documents, row.fileName)
+      await updatePlanHeading(tx, planId, heading)
+    }
+    await audit(tx, actor, now, {
+      action: 'plan.edit',
+      entity: 'plan',
+      entityId: planId,
+      ...(patch.documents ? { before: { title: row.title, year: row.year, issuer: row.issuer } } : {}),
+      after: patch.documents ? { ...patch, title: heading.title, year: heading.year, issuer: heading.issuer } : patch,
+    })
+    return planView({ ...row, ...heading, draft })
   })
 }

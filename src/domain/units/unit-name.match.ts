@@ -158,6 +158,13 @@ export function matchUnitName(dir: UnitDirectory, raw: string, opts: { contextUn
     return decide(dir, raw, inPlace, conf, 'normalised', conf < RESOLVED_CONFIDENCE ? 'several places fit' : undefined)
   }
 
+  // 市农业技术推广中心 in 枣阳市's plan: the level word stands for the jurisdiction's own name.
+  const named = levelWordAsJurisdiction(dir, clean, opts.contextUnitId)
+  if (named && named.ids.length > 0) {
+    const conf = named.ids.length === 1 && named.places === 1 ? 0.9 : 0.5
+    return decide(dir, raw, named.ids, conf, 'normalised', conf < RESOLVED_CONFIDENCE ? 'several places fit' : undefined)
+  }
+
   if (parsed.levelPrefix === 'province' && places.length === 0) {
     return { raw, unitId: null, confidence: 0.3, method: 'none', candidates: sameCore.map((id) => candidate(dir, id, 0.3)), note: 'a unit above this jurisdiction' }
   }
@@ -171,7 +178,78 @@ export function matchUnitName(dir: UnitDirectory, raw: string, opts: { contextUn
   return { raw, unitId: null, confidence: 0, method: 'none', candidates: [], note: 'no unit with this name' }
 }
 
+/** The level words a plan uses for its own jurisdiction (市 for 枣阳市, 县 for 西山县, 区 for 东湖区); never 省. */
+const JURISDICTION_WORDS: ReadonlyMap<string, LevelPrefix> = new Map([
+  ['市', 'city'],
+  ['县', 'district'],
+  ['区', 'district'],
+])
+
+/** The jurisdictions a leading level word may stand for, as place unit ids. */
+function jurisdictionsOf(dir: UnitDirectory, word: string, level: LevelPrefix, contextUnitId: string | undefined): string[] {
+  const isPlace = (id: string): boolean => dir.placeOf.get(id) === id
+  const endsWith = (id: string): boolean => (dir.units.get(id)?.name ?? '').endsWith(word)
+  const contextPlace = contextUnitId ? (dir.placeOf.get(contextUnitId) ?? null) : null
+  if (contextPlace) {
+    // The context or its nearest ancestor so named: a township's plan says 区 for its district, 市 for its city.
+    for (let cur = dir.units.get(contextPlace), hops = 0; cur && hops < 50; cur = cur.parentId ? dir.units.get(cur.parentId) : undefined, hops++) {
+      if (isPlace(cur.id) && endsWith(cur.id)) return [cur.id]
+    }
+  } else {
+    // The root of the tree when it is so named (枣阳市 at the top of 枣阳's directory).
+    const roots = [...dir.units.values()].filter((u) => (u.parentId === null || !dir.units.has(u.parentId)) && isPlace(u.id) && endsWith(u.id)).map((u) => u.id)
+    if (roots.length > 0) return roots
+  }
+  // Else every place of that level in view: several districts make 区… a question for a person.
+  return targetPlaces(dir, [], level, contextUnitId)
+}
+
+/**
+ * A name that starts with a bare level word (市/县/区) and is not otherwise known, read as the
+ * jurisdiction's name + the rest: 市农业技术推广中心 → 枣阳市农业技术推广中心, when a unit has exactly
+ * that name or alias. `places` says how many jurisdictions were in view (more than one is a guess).
+ */
+function levelWordAsJurisdiction(dir: UnitDirectory, clean: string, contextUnitId: string | undefined): { ids: string[]; places: number } | null {
+  const word = clean.charAt(0)
+  const level = JURISDICTION_WORDS.get(word)
+  const rest = clean.slice(1)
+  if (!level || rest.length < 2) return null
+  const places = jurisdictionsOf(dir, word, level, contextUnitId)
+  const ids = new Set<string>()
+  for (const p of places) {
+    const u = dir.units.get(p)
+    if (!u) continue
+    for (const n of [u.name, ...u.aliases].map(cleanUnitName)) {
+      // 枣阳市 + 农业技术推广中心; an alias without the level word (枣阳) gets it back (枣阳 + 市 + …).
+      const full = n.endsWith(word) ? n + rest : n + clean
+      for (const id of dir.byName.get(full) ?? []) if (id !== p) ids.add(id)
+    }
+  }
+  return { ids: [...ids], places: places.length }
+}
+
 function decide(dir: UnitDirectory, raw: string, ids: readonly string[], confidence: number, method: MatchMethod, note?: string): UnitMatch {
   const unitId = ids.length === 1 && confidence >= RESOLVED_CONFIDENCE ? (ids[0] as string) : null
   return { raw, unitId, confidence, method, candidates: ids.map((id) => candidate(dir, id, confidence)), ...(note ? { note } : {}) }
+}
+
+/**
+ * The place a document speaks for (文件所属地方): the place unit named first in its issuer or title,
+ * e.g. 枣阳市 for 枣阳市创建省级生态文明建设示范市工作实施方案; undefined when none or several fit.
+ */
+export function jurisdictionOf(dir: UnitDirectory, texts: readonly (string | null | undefined)[]): string | undefined {
+  const names = [...dir.placeNames].filter((n) => n.length >= 2).sort((a, b) => b.length - a.length)
+  for (const text of texts) {
+    if (!text) continue
+    const clean = cleanUnitName(text)
+    let best: { at: number; ids: string[] } | null = null
+    for (const n of names) {
+      const at = clean.indexOf(n)
+      if (at < 0 || (best && at >= best.at)) continue
+      const ids = [...new Set((dir.byName.get(n) ?? []).filter((id) => dir.placeOf.get(id) === id))]
+      if (ids.length > 0) best = { at, ids }
+    }
+    if (best) return best.ids.length === 1 ? best.ids[0] : undefined
+  }
+  return undefined
 }

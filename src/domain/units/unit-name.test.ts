@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { buildUnitDirectory, matchUnitName, RESOLVED_CONFIDENCE, type DirectoryUnit } from './unit-name.match.ts'
+import { buildUnitDirectory, jurisdictionOf, matchUnitName, RESOLVED_CONFIDENCE, type DirectoryUnit } from './unit-name.match.ts'
 import { canonicalCore, parseUnitName } from './unit-name.normalise.ts'
 
 const u = (id: string, name: string, parentId: string | null, level: string, fn: string | null = null, aliases: string[] = []): DirectoryUnit => ({
@@ -121,5 +121,82 @@ describe('matchUnitName with a generic level and several places', () => {
     const m = matchUnitName(d, '区卫健委')
     expect(m.unitId).toBeNull()
     expect(m.candidates.map((c) => c.unitId)).toEqual(['xs-wjj'])
+  })
+})
+
+describe('matchUnitName: a bare level word standing for the jurisdiction (市农业技术推广中心 → 枣阳市农业技术推广中心)', () => {
+  // 枣阳's own directory: the county-level city at the root, a township below it.
+  const zaoyang = buildUnitDirectory([
+    u('zy', '枣阳市', null, 'city', null, ['枣阳']),
+    u('zy-nyj', '枣阳市农业农村局', 'zy', 'department', '农业农村'),
+    u('zy-ntz', '枣阳市农业技术推广中心', 'zy', 'department', '农业农村'),
+    u('zy-sjj', '枣阳市市场监督管理局', 'zy', 'department', '市场监管'),
+    u('zy-bc', '北城街道', 'zy', 'township', null, ['北城街道办事处']),
+    u('zy-bc-zx', '北城街道便民服务中心', 'zy-bc', 'department'),
+  ])
+  // The city of the other tests, with units named after a place + a name no synonym table knows.
+  const city = buildUnitDirectory([
+    ...units,
+    u('qc-ntz', '青川市农业技术推广中心', 'qc', 'department', '农业农村'),
+    u('dh-zwzx', '东湖区政务服务中心', 'dh', 'department', '数据管理'),
+    u('xs-zwzx', '西山县政务服务中心', 'xs', 'department', '数据管理'),
+  ])
+  // A tree with the province at its root: 市 alone no longer names one city.
+  const province = buildUnitDirectory([
+    u('hb', '湖北省', null, 'province'),
+    u('xy', '襄阳市', 'hb', 'city'),
+    u('xy-ntz', '襄阳市农业技术推广中心', 'xy', 'department'),
+    u('zy', '枣阳市', 'xy', 'city'),
+    u('zy-ntz', '枣阳市农业技术推广中心', 'zy', 'department'),
+  ])
+  const dirs = { zaoyang, city, province } as const
+
+  it.each([
+    // directory, raw, context, expected unit (null: a person chooses), candidates offered
+    ['zaoyang', '市农业技术推广中心', undefined, 'zy-ntz', ['zy-ntz']],
+    ['zaoyang', '市农业技术推广中心', 'zy', 'zy-ntz', ['zy-ntz']],
+    ['zaoyang', '市农业技术推广中心', 'zy-bc', 'zy-ntz', ['zy-ntz']], // a township's plan: 市 is its city
+    ['zaoyang', '街道便民服务中心', 'zy-bc', null, []], // 街道 is no jurisdiction word here
+    ['zaoyang', '市农业农村局', undefined, 'zy-nyj', ['zy-nyj']], // still by the synonym table
+    ['zaoyang', '市气象服务中心', undefined, null, []], // no such unit: nothing is made up
+    ['zaoyang', '省农业技术推广中心', undefined, null, ['zy-ntz', 'zy-nyj']], // 省 never stands for the city: offered by function only
+    ['zaoyang', '省市场监管局', undefined, null, ['zy-sjj']], // offered as "same name elsewhere", never taken
+    ['city', '市农业技术推广中心', undefined, 'qc-ntz', ['qc-ntz']],
+    ['city', '区政务服务中心', 'dh', 'dh-zwzx', ['dh-zwzx']],
+    ['city', '区政务服务中心', 'dh-jb', 'dh-zwzx', ['dh-zwzx']],
+    ['city', '县政务服务中心', 'xs', 'xs-zwzx', ['xs-zwzx']],
+    ['city', '区政务服务中心', undefined, null, ['dh-zwzx']], // two districts in view: a guess, so a person decides
+    ['city', '区政务服务中心', 'qc', null, ['dh-zwzx']], // the city's own plan: which district?
+    ['city', '县政务服务中心', 'dh', null, ['dh-zwzx']], // 东湖区 is no 县: offered by function only
+    ['province', '市农业技术推广中心', undefined, null, ['xy-ntz', 'zy-ntz']], // two cities under the province
+    ['province', '市农业技术推广中心', 'zy', 'zy-ntz', ['zy-ntz']],
+    ['province', '市农业技术推广中心', 'xy', 'xy-ntz', ['xy-ntz']],
+  ] as const)('%s: %s (context %s) → %s', (d, raw, ctx, unitId, offered) => {
+    const m = matchUnitName(dirs[d], raw, ctx ? { contextUnitId: ctx } : {})
+    expect(m.unitId).toBe(unitId)
+    if (unitId) expect(m.confidence).toBeGreaterThanOrEqual(RESOLVED_CONFIDENCE)
+    else expect(m.confidence).toBeLessThan(RESOLVED_CONFIDENCE)
+    expect(m.candidates.map((c) => c.unitId).sort()).toEqual([...offered].sort())
+  })
+
+  it('keeps a provincial bureau from resolving to the city bureau, and 区市场局 ambiguous without a district', () => {
+    expect(matchUnitName(city, '省市场监管局')).toMatchObject({ unitId: null, note: 'a unit above this jurisdiction' })
+    expect(matchUnitName(zaoyang, '省市场监管局').unitId).toBeNull()
+    expect(matchUnitName(city, '区市场局').unitId).toBeNull()
+  })
+})
+
+describe('jurisdictionOf', () => {
+  const d = buildUnitDirectory(units)
+  it.each([
+    [['青川市2026年重点工作要点'], 'qc'],
+    [[null, '东湖区2025年卫生健康工作方案'], 'dh'],
+    [['东湖区人民政府办公室', '青川市2026年重点工作要点'], 'dh'], // the issuer first
+    [['关于印发青川市东湖区2026年工作要点的通知'], 'qc'], // the first place named
+    [['江滨街道2026年工作要点'], 'dh-jb'],
+    [['枣阳市创建省级生态文明建设示范市工作实施方案'], undefined], // not in this directory
+    [[null, null], undefined],
+  ] as const)('reads %j as %s', (texts, id) => {
+    expect(jurisdictionOf(d, texts)).toBe(id)
   })
 })
