@@ -23,6 +23,8 @@
  *   D: on time 0/1, targets — (none), reports 1/1                  → 100·20/70             = 28.57 (50 when P5 has targets, all met)
  *   C: on time —, targets —, reports 0/1                           → 0
  * Totals: 6 tasks, 4 due in April (P4 moved to May), 3 finished, on time 2/4 = 50.0%, 1 overdue (P3, 2 days by 04-30).
+ * Unchanged by carried-over overdue (逾期结转) and the first-report grace: no task fell due before April and stayed
+ * open, and dispatch on 03-02 plus 5 working days (03-09) still leaves 03-25 as the first report expected.
  */
 import { existsSync, readFileSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
@@ -337,7 +339,7 @@ for (const dialect of testDialects()) {
         expect(await ok('supervisor', 'GET', '/api/supervision/notices')).toEqual([])
         await superviseTick(t.deps, new Date('2026-05-07T10:00:00+08:00'))
         const again = await superviseTick(t.deps, new Date('2026-05-07T10:00:00+08:00'))
-        expect(again).toEqual({ warned: 0, overdue: 0, reportsMissing: 0, escalated: 0, notices: 0 })
+        expect(again).toEqual({ warned: 0, overdue: 0, expired: 0, reportsMissing: 0, escalated: 0, notices: 0 })
         at('2026-05-07T10:00:00')
         const notices = await ok('supervisor', 'GET', '/api/supervision/notices')
         expect(notices).toHaveLength(1)

@@ -4,8 +4,9 @@
  *   sjj: A1 on time, A2 late, A3 open past due → on-time 1/3, overdue 1, targets 2/3, reports 1/1
  *        score 50·⅓ + 30·⅔ + 20·1 − 2·1 = 54.67
  *   wjw: B1 on time, B2 due in June without its May report → on-time 1/1, overdue 0, targets 1/1, reports 0/1 → 80
- *   dh:  C1 cancelled (left out), C2 due in April still open, May report late → on-time none, overdue 1,
- *        reports 0/1 → 20·0/20 − 2 → floored at 0
+ *   dh:  C1 cancelled (left out), C2 due in April still open (逾期结转: it counts against dh in May too),
+ *        May report late → on-time 0/1, overdue 1, reports 0/1 → (50·0 + 20·0)/70 − 2 → floored at 0
+ *   all: on time 2/5 (A1, B1 / A1, A2, B1 finished + A3, C2 open past due), overdue 2
  */
 import type { Queryable } from '../../src/adapters/db/db.ts'
 import { insertItem, insertReport } from './supervision-fixture.ts'

@@ -26,11 +26,12 @@ for (const dialect of testDialects()) {
       expect(res.statusCode).toBe(200)
       const body = res.json()
       expect(body.asOf).toBe('2026-05-31T16:00:00.000Z')
-      expect(body.summary).toEqual({ items: 6, dueInPeriod: 4, finishedInPeriod: 3, onTime: r(2, 4), overdue: 2 })
+      // on time 2/5: A1 and B1 of the 3 finished, plus A3 (due 05-29) and C2 (due in April, carried over) still open past due.
+      expect(body.summary).toEqual({ items: 6, dueInPeriod: 4, finishedInPeriod: 3, onTime: r(2, 5), overdue: 2 })
       expect(body.rows).toEqual([
         { rank: 1, unitId: 'wjw', unitName: '青川市卫生健康委员会', items: 2, onTime: r(1, 1), overdue: 0, targetsMet: r(1, 1), reporting: r(0, 1), score: 80 },
         { rank: 2, unitId: 'sjj', unitName: '青川市市场监督管理局', items: 3, onTime: r(1, 3), overdue: 1, targetsMet: r(2, 3), reporting: r(1, 1), score: 54.67 },
-        { rank: 3, unitId: 'dh', unitName: '东湖区', items: 1, onTime: r(0, 0), overdue: 1, targetsMet: r(0, 0), reporting: r(0, 1), score: 0 },
+        { rank: 3, unitId: 'dh', unitName: '东湖区', items: 1, onTime: r(0, 1), overdue: 1, targetsMet: r(0, 0), reporting: r(0, 1), score: 0 },
       ])
     })
 
@@ -45,7 +46,8 @@ for (const dialect of testDialects()) {
       expect(res.json().rows.map((x: { unitId: string; score: number | null; rank: number | null }) => [x.unitId, x.score, x.rank])).toEqual([
         ['wjw', 100, 1],
         ['sjj', 33.33, 2],
-        ['dh', null, null],
+        // C2, due in April and still open, counts against dh in May: on time 0/1 → 0, ranked (no longer '—').
+        ['dh', 0, 3],
       ])
       await t.db.query('DELETE FROM assessment_weights')
     })

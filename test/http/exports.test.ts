@@ -40,7 +40,7 @@ for (const dialect of testDialects()) {
       const text = await docxText(res.rawPayload)
       const lines = text.split('\n')
       expect(lines[0]).toBe('关于5月份重点工作督办情况的通报')
-      expect(text).toContain('截至2026年5月31日，纳入督办的重点工作共6项，2026年5月应办结4项，已办结3项，按时办结率50.0%，逾期未办结2项。')
+      expect(text).toContain('截至2026年5月31日，纳入督办的重点工作共6项，2026年5月应办结4项，已办结3项，按时办结率40.0%，逾期未办结2项。')
       // ranking table rows, cell by cell
       const rank1 = lines.indexOf('青川市卫生健康委员会')
       expect(lines.slice(rank1 - 1, rank1 + 7)).toEqual(['1', '青川市卫生健康委员会', '2', '100.0%', '0', '100.0%', '0.0%', '80.00'])

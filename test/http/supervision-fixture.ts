@@ -23,6 +23,10 @@ export interface FixtureItem {
   readonly progress?: string
   /** Closed without being done (撤销) at this instant. */
   readonly cancelledAt?: string
+  /** The workflow state, when not the one the dates imply (e.g. `dispatched`, not yet accepted). */
+  readonly state?: string
+  /** A running accept clock (签收时限) as dispatch starts it. */
+  readonly acceptClock?: { readonly startedAt: string; readonly dueAt: string }
 }
 
 let seq = 0
@@ -30,8 +34,8 @@ let seq = 0
 /** Inserts an item with its units; returns its id. */
 export async function insertItem(db: Queryable, it: FixtureItem): Promise<string> {
   const createdAt = it.createdAt ?? '2026-01-05T09:00:00+08:00'
-  const state = it.cancelledAt ? 'cancelled' : it.closedAt ? 'closed' : it.submittedAt ? 'completion_submitted' : 'accepted'
-  const stateType = it.cancelledAt || it.closedAt ? 'closed' : it.submittedAt ? 'waiting' : 'open'
+  const state = it.state ?? (it.cancelledAt ? 'cancelled' : it.closedAt ? 'closed' : it.submittedAt ? 'completion_submitted' : 'accepted')
+  const stateType = it.cancelledAt || it.closedAt ? 'closed' : it.submittedAt || ['dispatched', 'returned_by_unit', 'extension_requested'].includes(state) ? 'waiting' : 'open'
   const stoppedAt = it.submittedAt ?? it.cancelledAt ?? it.closedAt ?? null
   const snapshot = {
     kind: it.kind ?? 'task',
@@ -39,7 +43,10 @@ export async function insertItem(db: Queryable, it: FixtureItem): Promise<string
     state,
     counters: {},
     data: { due: it.due, lead: it.lead, responsible: it.responsible ?? [] },
-    clocks: { due: { startedAt: createdAt, dueAt: it.due ? `${it.due}T23:59:59+08:00` : null, stoppedAt } },
+    clocks: {
+      due: { startedAt: createdAt, dueAt: it.due ? `${it.due}T23:59:59+08:00` : null, stoppedAt },
+      ...(it.acceptClock ? { accept: { ...it.acceptClock, stoppedAt: null } } : {}),
+    },
   }
   const data = { targets: it.targets ?? [], ...(it.progress ? { progress: it.progress } : {}) }
   seq++

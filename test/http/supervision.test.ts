@@ -10,7 +10,7 @@ import { testDialects } from '../support/test-db.ts'
 import { insertItem, insertReport } from './supervision-fixture.ts'
 
 const at = (s: string): Date => new Date(`${s}+08:00`)
-const none = { warned: 0, overdue: 0, reportsMissing: 0, escalated: 0, notices: 0 }
+const none = { warned: 0, overdue: 0, expired: 0, reportsMissing: 0, escalated: 0, notices: 0 }
 
 const ladder = {
   warnBefore: 1,
@@ -194,8 +194,86 @@ for (const dialect of testDialects()) {
         expect(received[0]!.body).toBe(last.body)
         const shown = await t.app.inject({ method: 'GET', url: `/api/webhooks/${sub.id}`, headers: auth('admin') })
         expect(shown.json().deliveries).toMatchObject([{ status: 'delivered', attempts: 2, last_status: 200 }])
+        // Delivered: nothing is scheduled any more (not the lease of the attempt that succeeded).
+        expect(shown.json().deliveries[0].next_attempt_at).toBeNull()
         const del = await t.app.inject({ method: 'DELETE', url: `/api/webhooks/${sub.id}`, headers: auth('admin') })
         expect(del.statusCode).toBe(204)
+      })
+    })
+
+    describe('every clock the kind declares, on the kind’s own configuration', () => {
+      beforeAll(async () => {
+        await t.db.query('DELETE FROM supervision_config')
+        await t.db.query("UPDATE item SET state_type = 'closed', closed_at = now() WHERE state_type <> 'closed'")
+      })
+      const close = (ids: string[]) => t.db.query("UPDATE item SET state_type = 'closed', closed_at = now() WHERE id = ANY($1::text[])", [ids])
+      const events = async (id: string) =>
+        (await t.db.query<{ event: string; actor_role: string }>('SELECT event, actor_role FROM item_event WHERE item_id = $1 ORDER BY seq', [id])).rows.map((r) => [r.event, r.actor_role])
+
+      it('fires the task kind’s 催办 when the 2-working-day accept clock runs out, once, and skips it quietly where the state refuses it', async () => {
+        // Dispatched Monday 03-02 09:00: 签收时限 is the end of Wednesday 03-04.
+        const dispatched = '2026-03-02T09:00:00+08:00'
+        const accept = { startedAt: dispatched, dueAt: '2026-03-04T23:59:59+08:00' }
+        await insertItem(t.db, { id: 'acc1', title: '未签收任务', due: '2026-12-31', lead: 'sjj', state: 'dispatched', createdAt: dispatched, acceptClock: accept })
+        // Returned to the centre with its accept clock (artificially) still running: 催办 is not allowed there.
+        await insertItem(t.db, { id: 'acc2', title: '已退单任务', due: '2026-12-31', lead: 'dh', state: 'returned_by_unit', createdAt: dispatched, acceptClock: accept })
+        expect(await superviseTick(t.deps, at('2026-03-04T20:00:00'))).toEqual(none)
+        expect(await superviseTick(t.deps, at('2026-03-05T09:00:00'))).toEqual({ ...none, expired: 2 })
+        expect(await superviseTick(t.deps, at('2026-03-05T09:00:00'))).toEqual(none)
+        expect(await superviseTick(t.deps, at('2026-03-06T09:00:00'))).toEqual(none)
+        expect(await events('acc1')).toEqual([['remind', 'system']])
+        expect(await events('acc2')).toEqual([])
+        const snap = await t.db.query<{ snapshot: unknown; state: string }>("SELECT snapshot, state FROM item WHERE id = 'acc1'")
+        const snapshot = (typeof snap.rows[0]!.snapshot === 'string' ? JSON.parse(snap.rows[0]!.snapshot) : snap.rows[0]!.snapshot) as { counters: Record<string, number> }
+        expect(snap.rows[0]!.state).toBe('dispatched')
+        expect(snapshot.counters['reminders']).toBe(1)
+        const notes = await t.db.query<{ item_id: string; type: string; unit_id: string | null; body: string }>(
+          "SELECT item_id, type, unit_id, body FROM notification WHERE item_id IN ('acc1','acc2') ORDER BY item_id",
+        )
+        expect(notes.rows.map((n) => [n.item_id, n.type, n.unit_id])).toEqual([['acc1', 'clock.expired', 'sjj'], ['acc2', 'clock.expired', 'dh']])
+        expect(notes.rows[0]!.body).toContain('签收时限（2026-03-04 23:59）')
+        expect((await listActions(t.db, 'acc1')).map((a) => [a.action, a.ref])).toEqual([['overdue', '2026-03-04T23:59:59+08:00']])
+        await close(['acc1', 'acc2'])
+      })
+
+      it('counts an item dispatched already past its due date as late from dispatch: 提醒 now, 督办单 3 working days later', async () => {
+        // Due Monday 03-02, dispatched Tuesday 03-10 10:00.
+        await insertItem(t.db, { id: 'pd1', title: '交办时已过期', due: '2026-03-02', lead: 'wjw', createdAt: '2026-03-10T10:00:00+08:00' })
+        expect(await superviseTick(t.deps, at('2026-03-10T11:00:00'))).toEqual({ ...none, overdue: 1, escalated: 1 })
+        // The end of the 3rd working day after 03-10 is Friday 03-13 (against the due date it was 03-05).
+        expect(await superviseTick(t.deps, at('2026-03-13T23:00:00'))).toEqual(none)
+        expect(await superviseTick(t.deps, at('2026-03-14T00:30:00'))).toEqual({ ...none, escalated: 1, notices: 1 })
+        expect((await listActions(t.db, 'pd1')).filter((a) => a.action === 'escalate').map((a) => [a.step, a.at])).toEqual([
+          ['remind', '2026-03-10T03:00:00.000Z'],
+          ['supervision_notice', '2026-03-13T16:30:00.000Z'],
+        ])
+        await close(['pd1'])
+      })
+
+      it('expects the first progress report on the first cadence date 5 working days after dispatch, a grace an admin can change', async () => {
+        const def = await t.db.query("SELECT 1 FROM supervision_config")
+        expect(def.rows).toEqual([])
+        // Dispatched Monday 11-23: 11-25 is two days later, so the first report is due 12-25.
+        await insertItem(t.db, { id: 'g1', title: '新交办任务', due: '2026-12-31', lead: 'sjj', createdAt: '2026-11-23T10:00:00+08:00' })
+        expect(await superviseTick(t.deps, at('2026-11-26T09:00:00'))).toEqual(none)
+        expect(await superviseTick(t.deps, at('2026-12-26T09:00:00'))).toMatchObject({ reportsMissing: 1 })
+        expect((await listActions(t.db, 'g1')).map((a) => [a.action, a.ref])).toEqual([['report_missing', '2026-12-25']])
+        await close(['g1'])
+
+        t.clock.set('2026-11-26T09:00:00+08:00')
+        tokens['admin'] = await t.login('admin')
+        const shown = await t.app.inject({ method: 'GET', url: '/api/supervision/ladder?kind=task', headers: auth('admin') })
+        const { isDefault, kind: _kind, ...current } = shown.json() as Record<string, unknown>
+        expect({ isDefault, ...current }).toMatchObject({ isDefault: true, reportGraceWorkingDays: 5 })
+        const bad = await t.app.inject({ method: 'PUT', url: '/api/supervision/ladder?kind=task', headers: auth('admin'), payload: { ...current, reportGraceWorkingDays: -1 } })
+        expect(bad.json().error).toMatchObject({ code: 'DUBAN_ERR_SUPERVISION_CONFIG_INVALID', where: 'reportGraceWorkingDays' })
+        const put = await t.app.inject({ method: 'PUT', url: '/api/supervision/ladder?kind=task', headers: auth('admin'), payload: { ...ladder, reporting: { every: 'month', day: 25 }, reportGraceWorkingDays: 1 } })
+        expect(put.json()).toMatchObject({ reportGraceWorkingDays: 1 })
+        // With one working day of grace, 11-25 (from 11-24 on) is expected of an item dispatched 11-23.
+        await insertItem(t.db, { id: 'g2', title: '新交办任务（宽限1日）', due: '2026-12-31', lead: 'sjj', createdAt: '2026-11-23T10:00:00+08:00' })
+        expect(await superviseTick(t.deps, at('2026-11-26T09:00:00'))).toMatchObject({ reportsMissing: 1 })
+        expect((await listActions(t.db, 'g2')).map((a) => [a.action, a.ref])).toEqual([['report_missing', '2026-11-25']])
+        await close(['g2'])
       })
     })
   })

@@ -109,7 +109,7 @@ export async function claimDueDeliveries(db: Queryable, now: Date, leaseUntil: D
   }))
 }
 
-/** Records one attempt's outcome. */
+/** Records one attempt's outcome; a delivered or given-up delivery has no next attempt. */
 export async function recordAttempt(
   db: Queryable,
   id: string,
@@ -119,7 +119,7 @@ export async function recordAttempt(
   await db.query(
     `UPDATE webhook_delivery SET attempts = attempts + 1, status = $2, last_status = $3, last_error = $4,
        delivered_at = CASE WHEN $2 = 'delivered' THEN $5::timestamptz ELSE NULL END,
-       next_attempt_at = COALESCE($6::timestamptz, next_attempt_at) WHERE id = $1`,
+       next_attempt_at = CASE WHEN $2 = 'pending' THEN $6::timestamptz ELSE NULL END WHERE id = $1`,
     [id, status, o.status, o.error, o.at.toISOString(), o.nextAttemptAt?.toISOString() ?? null],
   )
 }

@@ -21,8 +21,9 @@ export async function listSupervisionConfigs(db: Queryable): Promise<Map<string,
   )
   const out = new Map<string, SupervisionConfig>()
   for (const r of rows) {
-    const l = json<{ steps: SupervisionConfig['ladder']; noticeReplyWorkingDays: number }>(r.ladder)
-    out.set(r.kind, { kind: r.kind, warnBefore: r.warn_before, reporting: json(r.reporting), ladder: l.steps, noticeReplyWorkingDays: l.noticeReplyWorkingDays })
+    const l = json<{ steps: SupervisionConfig['ladder']; noticeReplyWorkingDays: number; reportGraceWorkingDays?: number }>(r.ladder)
+    // Configurations stored before the first-report grace existed get the default (5 working days).
+    out.set(r.kind, { kind: r.kind, warnBefore: r.warn_before, reporting: json(r.reporting), ladder: l.steps, noticeReplyWorkingDays: l.noticeReplyWorkingDays, reportGraceWorkingDays: l.reportGraceWorkingDays ?? 5 })
   }
   return out
 }
@@ -33,7 +34,7 @@ export async function upsertSupervisionConfig(db: Queryable, c: SupervisionConfi
     `INSERT INTO supervision_config (kind, warn_before, reporting, ladder, updated_by, updated_at) VALUES ($1,$2,$3,$4,$5,$6)
      ON CONFLICT (kind) DO UPDATE SET warn_before = EXCLUDED.warn_before, reporting = EXCLUDED.reporting,
        ladder = EXCLUDED.ladder, updated_by = EXCLUDED.updated_by, updated_at = EXCLUDED.updated_at`,
-    [c.kind, c.warnBefore, JSON.stringify(c.reporting), JSON.stringify({ steps: c.ladder, noticeReplyWorkingDays: c.noticeReplyWorkingDays }), by, at.toISOString()],
+    [c.kind, c.warnBefore, JSON.stringify(c.reporting), JSON.stringify({ steps: c.ladder, noticeReplyWorkingDays: c.noticeReplyWorkingDays, reportGraceWorkingDays: c.reportGraceWorkingDays }), by, at.toISOString()],
   )
 }
 

@@ -106,6 +106,7 @@ const config = {
     reporting: { type: 'object', additionalProperties: true },
     ladder: { type: 'array', items: ladderStep },
     noticeReplyWorkingDays: { type: 'integer' },
+    reportGraceWorkingDays: { type: 'integer' },
     isDefault: { type: 'boolean' },
   },
 } as const

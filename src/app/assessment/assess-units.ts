@@ -5,14 +5,16 @@
  */
 import { getWeights, listAssessedItems, putWeights, unitNames, type AssessedItemRow } from '../../adapters/db/assessment.repo.ts'
 import { listSupervisionConfigs } from '../../adapters/db/supervision.repo.ts'
+import type { Calendar } from '../../domain/calendar/calendar.model.ts'
 import { DubanError } from '../../domain/errors.ts'
 import { compositeScore, rankUnits, unitKpis, onTimeRate, overdueCount, type ItemFact, type MetricName, type Rate, type ScoreWeights } from '../../domain/kpi/index.ts'
 import { countOnTimeReports, expectedReportDates } from '../../domain/workflow/cadence.ts'
 import { addCalendarDays, endOfDay, instantMs, localDate } from '../../domain/workflow/time.ts'
 import type { Actor, AppDeps } from '../deps.ts'
 import { recordAudit } from '../supervision/audit.port.ts'
-import { isCadence } from '../supervision/supervise-tick.ts'
-import { defaultSupervisionConfig } from '../supervision/supervision-config.ts'
+import { loadCalendar } from '../calendar/calendar.load.ts'
+import { firstReportFrom, isCadence } from '../supervision/supervise-tick.ts'
+import { defaultSupervisionConfig, type SupervisionConfig } from '../supervision/supervision-config.ts'
 import { parseAssessmentPeriod, type AssessmentPeriod } from './assessment-period.ts'
 
 /** Weights duban ships: 按时办结 50, 目标完成 30, 按时报送 20; 2 points off per overdue item. */
@@ -94,7 +96,14 @@ function targetMet(t: Record<string, unknown>, measures: Record<string, unknown>
 }
 
 /** The KPI facts of one item for a period, as of an instant. */
-export function itemFact(it: AssessedItemRow, unitId: string, period: AssessmentPeriod, asOf: string, fallbackCadence: ReturnType<typeof defaultSupervisionConfig>['reporting']): ItemFact {
+export function itemFact(
+  it: AssessedItemRow,
+  unitId: string,
+  period: AssessmentPeriod,
+  asOf: string,
+  fallbackCadence: SupervisionConfig['reporting'],
+  reporting: { readonly graceWorkingDays: number; readonly calendar: Pick<Calendar, 'addWorkingDays'> } = { graceWorkingDays: 0, calendar: { addWorkingDays: (d) => d } },
+): ItemFact {
   const cancelled = it.state === 'cancelled'
   const clock = it.snapshot.clocks?.['due']
   const finishedAt = cancelled ? null : (clock?.stoppedAt ?? (it.stateType === 'closed' ? it.closedAt : null))
@@ -103,7 +112,8 @@ export function itemFact(it: AssessedItemRow, unitId: string, period: Assessment
   const cadence = isCadence(it.data['cadence']) ? it.data['cadence'] : fallbackCadence
   const startedOn = localDate(clock?.startedAt ?? it.createdAt)
   const lastCounted = [period.lastDate, addCalendarDays(localDate(asOf), -1), ...(finishedAt ? [localDate(finishedAt)] : [])].sort()[0]!
-  const from = [period.firstDate, addCalendarDays(startedOn, 1)].sort()[1]!
+  // Reports are expected from the first cadence date the first-report grace allows (as the tick does).
+  const from = [period.firstDate, firstReportFrom(startedOn, reporting.graceWorkingDays, reporting.calendar)].sort()[1]!
   const expected = cancelled ? [] : expectedReportDates(cadence, from, lastCounted)
   return {
     unitId,
@@ -125,13 +135,15 @@ export async function assessUnits(deps: AppDeps, periodKey: string, kind = 'task
   const now = deps.clock.now().toISOString()
   const asOf = instantMs(now) < instantMs(period.to) ? now : new Date(instantMs(period.to)).toISOString()
   const weights = await weightsFor(deps, kind)
-  const cadence = ((await listSupervisionConfigs(deps.db)).get(kind) ?? defaultSupervisionConfig(kind)).reporting
+  const cfg = (await listSupervisionConfigs(deps.db)).get(kind) ?? defaultSupervisionConfig(kind)
+  const cadence = cfg.reporting
+  const reporting = { graceWorkingDays: cfg.reportGraceWorkingDays, calendar: await loadCalendar(deps.db) }
   const names = await unitNames(deps.db)
   const items = (await listAssessedItems(deps.db, kind)).filter((it) => instantMs(it.createdAt) < instantMs(period.to))
   const facts: ItemFact[] = []
   for (const it of items) {
     const lead = it.units.find((u) => u.role === 'lead')
-    if (lead) facts.push(itemFact(it, lead.unitId, period, asOf, cadence))
+    if (lead) facts.push(itemFact(it, lead.unitId, period, asOf, cadence, reporting))
   }
   const kpis = unitKpis(facts, period, asOf)
   const scores = kpis.map((k) => ({ unitId: k.unitId, score: compositeScore(k, weights) }))

@@ -1,56 +1,45 @@
 /**
- * The scheduler's tick (督办巡查): finds items near due (临期) and past due (逾期), progress reports
- * missing on the item's cadence (未按期报送进展), and walks the escalation ladder (提醒 → 督办单 → 约谈 →
- * 通报 → 问责). Every action is claimed once in `supervision_action` before it happens, so running the
- * tick twice at the same `now`, or on two servers at once, does nothing new.
+ * The scheduler's tick (督办巡查): drives every clock an item's kind declares through the engine's own
+ * clockSignals (临期 warning, expiry with the kind's declared event, escalation ladder 提醒 → 督办单 → 约谈 →
+ * 通报 → 问责), and flags progress reports missing on the item's cadence (未按期报送进展). Every action is
+ * claimed once in `supervision_action` before it happens, in the same transaction as what it does, so
+ * running the tick twice at the same `now`, or on two servers at once, does nothing new.
  */
+import type { Queryable } from '../../adapters/db/db.ts'
 import { claimAction, listOpenItems, listSupervisionConfigs, reportTimes, type SupervisedItem } from '../../adapters/db/supervision.repo.ts'
+import type { Calendar } from '../../domain/calendar/calendar.model.ts'
 import { chinaDateOf } from '../../domain/calendar/china-time.value.ts'
-import { countOnTimeReports, expectedReportDates } from '../../domain/workflow/cadence.ts'
-import { clockStatus, escalationAt, type WorkingCalendar } from '../../domain/workflow/clock.ts'
-import type { KindDef, ReportingCadence } from '../../domain/workflow/kind.types.ts'
-import { addCalendarDays, endOfDay, instantMs, localDate } from '../../domain/workflow/time.ts'
+import { DubanError } from '../../domain/errors.ts'
 import { kindCatalog } from '../../domain/kinds/index.ts'
+import { countOnTimeReports, expectedReportDates } from '../../domain/workflow/cadence.ts'
+import { clockSignals, computeDueAt, type ClockSignal, type WorkingCalendar } from '../../domain/workflow/clock.ts'
+import type { ClockDef, ClockState, EscalationStep, KindDef, ReportingCadence, Snapshot } from '../../domain/workflow/kind.types.ts'
+import { addCalendarDays, endOfDay, localDate } from '../../domain/workflow/time.ts'
 import { loadCalendar, workingCalendarOf } from '../calendar/calendar.load.ts'
-import type { AppDeps } from '../deps.ts'
+import type { Actor, AppDeps } from '../deps.ts'
+import { takeEvent } from '../items/take-event.ts'
 import { recordAudit } from './audit.port.ts'
-import { defaultSupervisionConfig, type LadderStep, type SupervisionConfig } from './supervision-config.ts'
+import { defaultSupervisionConfig, supervisedClockOf, type LadderStep, type SupervisionConfig } from './supervision-config.ts'
 import { emitSupervisionEvent } from './supervision-event.emit.ts'
 import { issueNoticeIn } from './supervision-notice.ts'
 
 /** What one tick did (new actions only). */
 export interface TickResult {
   readonly warned: number
+  /** The supervised (completion) clock passed its due instant: 逾期. */
   readonly overdue: number
+  /** Another clock of the kind passed its limit (e.g. 签收时限): its declared event or a reminder to the lead unit. */
+  readonly expired: number
   readonly reportsMissing: number
   readonly escalated: number
   readonly notices: number
 }
 
-/** The due-date clock as the engine models it, with the configured warning window. */
-function dueClockKind(cfg: SupervisionConfig): KindDef {
-  return {
-    id: cfg.kind,
-    version: 'supervision',
-    label: cfg.kind,
-    states: {},
-    initial: '',
-    events: {},
-    transitions: [],
-    clocks: [{ name: 'due', label: '完成时限', unit: 'due_date', limit: { field: 'due' }, warnBefore: cfg.warnBefore, startsOn: [], stopsOn: [] }],
-    escalation: [],
-    reporting: cfg.reporting,
-    fields: {},
-  }
-}
+/** The scheduler acts as `system` (系统) when it fires a kind's declared event. */
+const SYSTEM: Actor = { userId: null, role: 'system', unitId: null, scopeUnitIds: null }
 
-/** True when the item's kind runs a `due` clock and it has not started (not dispatched) or has stopped (completion submitted). */
-function dueClockIdle(item: SupervisedItem): boolean {
-  const known = kindCatalog.all.find((k) => k.id === item.kind)
-  if (!known || !known.clocks.some((c) => c.name === 'due')) return false
-  const clock = item.snapshot.clocks?.['due']
-  return !clock || clock.stoppedAt !== null
-}
+/** Before any clock starts: clockSignals over (EPOCH, now] yields every signal due by now; the ledger drops those already acted on. */
+const EPOCH = '1970-01-01T00:00:00.000Z'
 
 /** True for a usable ReportingCadence stored in item data. */
 export function isCadence(v: unknown): v is ReportingCadence {
@@ -61,6 +50,74 @@ export function isCadence(v: unknown): v is ReportingCadence {
   return c.every === 'week' && typeof c.weekday === 'number' && c.weekday >= 1 && c.weekday <= 7
 }
 
+/**
+ * The first date a progress report can be expected (首次应报日期) for an item whose due clock started on
+ * `startedOn` (dispatch): a unit gets `graceWorkingDays` working days before its first report, so the first
+ * expected report is the first cadence date on or after that day (never the start day itself).
+ */
+export function firstReportFrom(startedOn: string, graceWorkingDays: number, cal: Pick<Calendar, 'addWorkingDays'>): string {
+  const afterGrace = graceWorkingDays > 0 ? cal.addWorkingDays(startedOn, graceWorkingDays) : startedOn
+  const nextDay = addCalendarDays(startedOn, 1)
+  return afterGrace > nextDay ? afterGrace : nextDay
+}
+
+/** The kind an item runs under, or null for kinds the catalogue does not know. */
+function kindDefOf(item: SupervisedItem, snapshot: Partial<Snapshot>): KindDef | null {
+  const all = kindCatalog.all.filter((k) => k.id === item.kind)
+  return all.find((k) => k.version === String(snapshot.kindVersion)) ?? all[all.length - 1] ?? null
+}
+
+/**
+ * The kind as the tick runs it: the stored supervision configuration replaces the kind's escalation ladder
+ * (step events kept by name) and the warning window of its supervised clock, which escalates through every
+ * configured step; other clocks keep their own limits and raise the configured steps they name.
+ * A kind the catalogue does not know gets one `due` clock on its `due` field.
+ */
+function supervisedKind(def: KindDef | null, cfg: SupervisionConfig): { kind: KindDef; supervised: string | null } {
+  const base: KindDef = def ?? {
+    id: cfg.kind, version: 'supervision', label: cfg.kind, states: {}, initial: '', events: {}, transitions: [],
+    clocks: [{ name: 'due', label: '完成时限', unit: 'due_date', limit: { field: 'due' }, startsOn: [], stopsOn: [] }],
+    escalation: [], reporting: cfg.reporting, fields: {},
+  }
+  const supervised = supervisedClockOf(base)
+  const declared = new Map(base.escalation.map((s) => [s.name, s]))
+  const escalation: EscalationStep[] = cfg.ladder.map((s) => {
+    const emit = declared.get(s.name)?.emit
+    return { name: s.name, label: s.label, afterDueWorkingDays: s.afterDueWorkingDays, ...(emit ? { emit } : {}) }
+  })
+  const names = new Set(escalation.map((s) => s.name))
+  const clocks: ClockDef[] = base.clocks.map((c) => {
+    if (c === supervised) return { ...c, warnBefore: cfg.warnBefore, onExpiry: { ...c.onExpiry, escalate: [...names] } }
+    if (!c.onExpiry?.escalate) return c
+    return { ...c, onExpiry: { ...c.onExpiry, escalate: c.onExpiry.escalate.filter((n) => names.has(n)) } }
+  })
+  return { kind: { ...base, clocks, escalation }, supervised: supervised?.name ?? null }
+}
+
+/**
+ * The item's snapshot as the engine reads it, its clocks' due instants computed afresh for limits taken
+ * from a field (the `due` column is the truth after an extension). A kind the catalogue does not know
+ * runs its `due` clock from the item's creation.
+ */
+function snapshotOf(item: SupervisedItem, kind: KindDef, known: boolean, wcal: WorkingCalendar): Snapshot {
+  const raw = item.snapshot as Partial<Snapshot>
+  const data: Record<string, unknown> = { ...(raw.data ?? {}), ...(item.dueDate ? { due: item.dueDate } : {}) }
+  const stored: Record<string, ClockState> = { ...(raw.clocks ?? {}) }
+  if (!known && !stored['due']) stored['due'] = { startedAt: item.createdAt, dueAt: null, stoppedAt: null }
+  const clocks: Record<string, ClockState> = {}
+  for (const [name, state] of Object.entries(stored)) {
+    const def = kind.clocks.find((c) => c.name === name)
+    const fromField = def && typeof def.limit === 'object' && 'field' in def.limit
+    clocks[name] = fromField ? { ...state, dueAt: computeDueAt(def, state.startedAt, data, wcal) } : state
+  }
+  return { kind: item.kind, kindVersion: String(raw.kindVersion ?? ''), state: String(raw.state ?? ''), counters: raw.counters ?? {}, data, clocks }
+}
+
+type Once = (
+  a: { key: string; item: SupervisedItem; action: 'warn' | 'overdue' | 'report_missing' | 'escalate'; step?: string; ref: string; dueAt: string | null },
+  act: (tx: Queryable) => Promise<void>,
+) => Promise<boolean>
+
 /** Runs one tick at `now`; see the module comment. */
 export async function superviseTick(deps: AppDeps, now: Date): Promise<TickResult> {
   const d: AppDeps = { ...deps, clock: { now: () => now } }
@@ -70,10 +127,10 @@ export async function superviseTick(deps: AppDeps, now: Date): Promise<TickResul
   const configOf = (kind: string): SupervisionConfig => stored.get(kind) ?? defaultSupervisionConfig(kind)
   const nowIso = now.toISOString()
   const today = chinaDateOf(now.getTime())
-  const counts = { warned: 0, overdue: 0, reportsMissing: 0, escalated: 0, notices: 0 }
+  const counts = { warned: 0, overdue: 0, expired: 0, reportsMissing: 0, escalated: 0, notices: 0 }
 
   /** Claims an action and, when new, runs `act` in the same transaction. */
-  const once = async (a: { key: string; item: SupervisedItem; action: 'warn' | 'overdue' | 'report_missing' | 'escalate'; step?: string; ref: string; dueAt: string | null }, act: (tx: Parameters<Parameters<AppDeps['db']['transaction']>[0]>[0]) => Promise<void>): Promise<boolean> =>
+  const once: Once = async (a, act) =>
     deps.db.transaction(async (tx) => {
       const fresh = await claimAction(tx, { key: a.key, itemId: a.item.id, action: a.action, step: a.step ?? null, ref: a.ref, dueAt: a.dueAt, at: now })
       if (fresh) await act(tx)
@@ -82,46 +139,63 @@ export async function superviseTick(deps: AppDeps, now: Date): Promise<TickResul
 
   for (const item of await listOpenItems(deps.db)) {
     const cfg = configOf(item.kind)
+    const def = kindDefOf(item, item.snapshot as Partial<Snapshot>)
+    const { kind, supervised } = supervisedKind(def, cfg)
+    const snapshot = snapshotOf(item, kind, def !== null, wcal)
     const ref = { id: item.id, number: item.number, title: item.title, due: item.dueDate, lead: item.lead, responsible: item.responsible }
     const units = [...new Set([...item.lead, ...item.responsible])]
+    const leadUnits = item.lead.length > 0 ? item.lead : units
 
-    if (item.dueDate && !dueClockIdle(item)) {
-      const due = item.dueDate
-      const dueAt = endOfDay(due)
-      const startedAt = item.snapshot.clocks?.['due']?.startedAt ?? item.createdAt
-      const snapshot = { kind: item.kind, kindVersion: 'supervision', state: '', counters: {}, data: { due }, clocks: { due: { startedAt, dueAt, stoppedAt: null } } }
-      const status = clockStatus(dueClockKind(cfg), snapshot, nowIso, wcal)[0]?.status
-      if (status === 'warning') {
-        const left = cal.workingDaysBetween(today, due)
-        if (await once({ key: `warn:${item.id}:${due}`, item, action: 'warn', ref: due, dueAt }, (tx) =>
+    for (const s of clockSignals(kind, snapshot, EPOCH, nowIso, wcal)) {
+      const clock = kind.clocks.find((c) => c.name === s.clock)!
+      const dueAt = snapshot.clocks[s.clock]!.dueAt!
+      // The supervised clock keeps the ledger keys it always had (one per due date); others name the clock and its due instant.
+      const main = s.clock === supervised
+      const due = main ? (item.dueDate ?? localDate(dueAt)) : dueAt
+      const tag = main ? due : `${s.clock}:${dueAt}`
+      if (s.type === 'warn') {
+        const left = cal.workingDaysBetween(today, localDate(dueAt))
+        if (await once({ key: `warn:${item.id}:${tag}`, item, action: 'warn', ref: due, dueAt }, (tx) =>
           emitSupervisionEvent(tx, d, {
-            id: `item.due_soon:${item.id}:${due}`, type: 'item.due_soon', itemId: item.id,
-            title: `临期提醒：${item.title}`, body: `${item.number} 将于${due}到期（还剩${left}个工作日）。`,
-            to: { units: item.lead.length > 0 ? item.lead : units }, data: { item: ref, workingDaysLeft: left },
+            id: `item.due_soon:${item.id}:${tag}`, type: 'item.due_soon', itemId: item.id,
+            title: `临期提醒：${item.title}`,
+            body: main ? `${item.number} 将于${due}到期（还剩${left}个工作日）。` : `${item.number} 的${clock.label}将于${fmt(dueAt)}届满。`,
+            to: { units: leadUnits }, data: { item: ref, clock: s.clock, dueAt, workingDaysLeft: left },
           }))) counts.warned++
-      }
-      if (status === 'overdue') {
-        if (await once({ key: `overdue:${item.id}:${due}`, item, action: 'overdue', ref: due, dueAt }, (tx) =>
-          emitSupervisionEvent(tx, d, {
-            id: `item.overdue:${item.id}:${due}`, type: 'item.overdue', itemId: item.id,
-            title: `逾期：${item.title}`, body: `${item.number} 已超过完成时限${due}。`,
-            to: { units, roles: ['supervisor'] }, data: { item: ref },
-          }))) counts.overdue++
-        for (const step of cfg.ladder) {
-          const at = escalationAt(dueAt, step.afterDueWorkingDays, wcal)
-          if (instantMs(nowIso) <= instantMs(at)) break
-          const r = await escalate(d, wcal, cfg, item, step, due, at, units, ref, once)
-          counts.escalated += r.raised ? 1 : 0
-          counts.notices += r.notice ? 1 : 0
-        }
+      } else if (s.type === 'expire') {
+        if (main) {
+          if (await once({ key: `overdue:${item.id}:${tag}`, item, action: 'overdue', ref: due, dueAt }, async (tx) => {
+            await fire(tx, d, item, s.event)
+            await emitSupervisionEvent(tx, d, {
+              id: `item.overdue:${item.id}:${tag}`, type: 'item.overdue', itemId: item.id,
+              title: `逾期：${item.title}`, body: `${item.number} 已超过完成时限${due}。`,
+              to: { units, roles: ['supervisor'] }, data: { item: ref },
+            })
+          })) counts.overdue++
+        } else if (await once({ key: `expire:${item.id}:${tag}`, item, action: 'overdue', ref: dueAt, dueAt }, async (tx) => {
+          const fired = await fire(tx, d, item, s.event)
+          await emitSupervisionEvent(tx, d, {
+            id: `clock.expired:${item.id}:${tag}`, type: 'clock.expired', itemId: item.id,
+            title: `催办：${item.title}`, body: `${item.number} 已超过${clock.label}（${fmt(dueAt)}），请抓紧办理。`,
+            to: { units: leadUnits }, data: { item: ref, clock: s.clock, label: clock.label, dueAt, event: fired },
+          })
+        })) counts.expired++
+      } else {
+        const step = cfg.ladder.find((l) => l.name === s.step)!
+        const what = main ? `完成时限${due}` : `${clock.label}${fmt(dueAt)}`
+        const r = await escalate(d, cfg, item, step, s, tag, what, units, ref, once)
+        counts.escalated += r.raised ? 1 : 0
+        counts.notices += r.notice ? 1 : 0
       }
     }
 
     // The item's own cadence (from its plan: 每月上报…) wins over the kind's configured one.
+    const dueClock = snapshot.clocks['due']
+    const running = dueClock ? dueClock.stoppedAt === null : def === null
     const cadence = isCadence(item.data['cadence']) ? item.data['cadence'] : cfg.reporting
-    if (cadence.every !== 'none' && !dueClockIdle(item)) {
-      const startedOn = localDate(item.snapshot.clocks?.['due']?.startedAt ?? item.createdAt)
-      const expected = expectedReportDates(cadence, addCalendarDays(startedOn, 1), addCalendarDays(today, -1))
+    if (cadence.every !== 'none' && running) {
+      const startedOn = localDate(dueClock?.startedAt ?? item.createdAt)
+      const expected = expectedReportDates(cadence, firstReportFrom(startedOn, cfg.reportGraceWorkingDays, cal), addCalendarDays(today, -1))
       const last = expected[expected.length - 1]
       if (last) {
         const prev = expected[expected.length - 2] ?? ''
@@ -131,7 +205,7 @@ export async function superviseTick(deps: AppDeps, now: Date): Promise<TickResul
             emitSupervisionEvent(tx, d, {
               id: `report.missing:${item.id}:${last}`, type: 'report.missing', itemId: item.id,
               title: `未按期报送进展：${item.title}`, body: `${item.number} 应于${last}前报送工作进展，至今未报。`,
-              to: { units: item.lead.length > 0 ? item.lead : units, roles: ['supervisor'] }, data: { item: ref, expectedBy: last },
+              to: { units: leadUnits, roles: ['supervisor'] }, data: { item: ref, expectedBy: last },
             }))) counts.reportsMissing++
         }
       }
@@ -140,29 +214,53 @@ export async function superviseTick(deps: AppDeps, now: Date): Promise<TickResul
   return counts
 }
 
-/** Raises one ladder step once: audit, notify, and for a notice step issue the 督办单. */
+/** An instant as China-local `YYYY-MM-DD HH:mm`. */
+function fmt(instant: string): string {
+  return new Date(Date.parse(instant) + 8 * 3_600_000).toISOString().slice(0, 16).replace('T', ' ')
+}
+
+/**
+ * Fires a kind's declared event on the item as `system`, inside the tick's transaction (so the claim and
+ * the event commit together). An event the item's current state does not allow is skipped quietly.
+ * Returns the event fired, or null.
+ */
+async function fire(tx: Queryable, d: AppDeps, item: SupervisedItem, event: string | undefined): Promise<string | null> {
+  if (!event) return null
+  const inTx: AppDeps = { ...d, db: { dialect: d.db.dialect, query: (sql, params) => tx.query(sql, params), transaction: (fn) => fn(tx), close: async () => undefined } }
+  try {
+    await takeEvent(inTx, SYSTEM, item.id, { event, payload: {} })
+    return event
+  } catch (e) {
+    if (e instanceof DubanError && e.code === 'DUBAN_ERR_TRANSITION_NOT_ALLOWED') return null
+    throw e
+  }
+}
+
+/** Raises one ladder step once: the step's declared event, audit, notify, and for a notice step the 督办单. */
 async function escalate(
   d: AppDeps,
-  _wcal: WorkingCalendar,
   cfg: SupervisionConfig,
   item: SupervisedItem,
   step: LadderStep,
+  s: Extract<ClockSignal, { type: 'escalate' }>,
   due: string,
-  at: string,
+  what: string,
   units: readonly string[],
   ref: Record<string, unknown>,
-  once: (a: { key: string; item: SupervisedItem; action: 'escalate'; step: string; ref: string; dueAt: string }, act: (tx: import('../../adapters/db/db.ts').Queryable) => Promise<void>) => Promise<boolean>,
+  once: Once,
 ): Promise<{ raised: boolean; notice: boolean }> {
   let notice = false
+  const at = s.at
   const raised = await once({ key: `escalate:${item.id}:${due}:${step.name}`, item, action: 'escalate', step: step.name, ref: due, dueAt: at }, async (tx) => {
+    await fire(tx, d, item, s.event)
     await recordAudit(tx, d, null, { action: 'supervision.escalate', entity: 'item', entityId: item.id, after: { step: step.name, label: step.label, due, at } })
     await emitSupervisionEvent(tx, d, {
       id: `escalation.raised:${item.id}:${due}:${step.name}`, type: 'escalation.raised', itemId: item.id,
-      title: `${step.label}：${item.title}`, body: `${item.number} 逾期（完成时限${due}），升级至「${step.label}」。`,
+      title: `${step.label}：${item.title}`, body: `${item.number} 逾期（${what}），升级至「${step.label}」。`,
       to: { units, roles: ['supervisor', 'leader'] }, data: { item: ref, step: { name: step.name, label: step.label, afterDueWorkingDays: step.afterDueWorkingDays, at } },
     })
     if (step.action === 'notice' && units.length > 0) {
-      await issueNoticeIn(tx, d, null, { itemId: item.id, reason: `逾期未办结（完成时限${due}），按督办规定发出督办单`, replyWorkingDays: cfg.noticeReplyWorkingDays, unitIds: units }, 'ladder')
+      await issueNoticeIn(tx, d, null, { itemId: item.id, reason: `逾期未办结（${what}），按督办规定发出督办单`, replyWorkingDays: cfg.noticeReplyWorkingDays, unitIds: units }, 'ladder')
       notice = true
     }
   })

@@ -4,7 +4,7 @@
  */
 import { DubanError } from '../../domain/errors.ts'
 import { kindCatalog } from '../../domain/kinds/index.ts'
-import type { KindDef, ReportingCadence } from '../../domain/workflow/kind.types.ts'
+import type { ClockDef, KindDef, ReportingCadence } from '../../domain/workflow/kind.types.ts'
 
 /** What the scheduler does when a step is raised: notify only, or also issue a 督办单. */
 export type LadderAction = 'notify' | 'notice'
@@ -26,7 +26,15 @@ export interface SupervisionConfig {
   readonly ladder: readonly LadderStep[]
   /** Working days a unit has to reply to a 督办单 the ladder issues. */
   readonly noticeReplyWorkingDays: number
+  /**
+   * Working days after dispatch before the first progress report is expected (首报宽限): the first expected
+   * report is the first cadence date on or after the day this many working days after the dispatch day.
+   */
+  readonly reportGraceWorkingDays: number
 }
+
+/** The first-report grace duban ships: 5 working days after dispatch. */
+export const DEFAULT_REPORT_GRACE_WORKING_DAYS = 5
 
 /** The ladder duban ships (逐级升级), offsets in working days after due. */
 export const DEFAULT_LADDER: readonly LadderStep[] = [
@@ -36,6 +44,14 @@ export const DEFAULT_LADDER: readonly LadderStep[] = [
   { name: 'bulletin', label: '通报', afterDueWorkingDays: 10, action: 'notify' },
   { name: 'accountability', label: '问责', afterDueWorkingDays: 20, action: 'notify' },
 ]
+
+/**
+ * The clock the supervision configuration governs (督办时限) in a kind: the one whose limit is a due date,
+ * else the one named `due`. Its warning window and escalation ladder are the configured ones.
+ */
+export function supervisedClockOf(def: KindDef): ClockDef | undefined {
+  return def.clocks.find((c) => c.unit === 'due_date') ?? def.clocks.find((c) => c.name === 'due')
+}
 
 /** The registered kind of an id, or null for kinds the catalogue does not know. */
 function kindOf(kind: string): KindDef | null {
@@ -49,8 +65,8 @@ function kindOf(kind: string): KindDef | null {
  */
 export function defaultSupervisionConfig(kind: string): SupervisionConfig {
   const def = kindOf(kind)
-  if (!def) return { kind, warnBefore: 3, reporting: { every: 'none' }, ladder: DEFAULT_LADDER, noticeReplyWorkingDays: 5 }
-  const dueClock = def.clocks.find((c) => c.unit === 'due_date') ?? def.clocks.find((c) => c.name === 'due')
+  if (!def) return { kind, warnBefore: 3, reporting: { every: 'none' }, ladder: DEFAULT_LADDER, noticeReplyWorkingDays: 5, reportGraceWorkingDays: DEFAULT_REPORT_GRACE_WORKING_DAYS }
+  const dueClock = supervisedClockOf(def)
   const ladder: LadderStep[] = def.escalation.map((s) => ({
     name: s.name,
     label: s.label,
@@ -63,6 +79,7 @@ export function defaultSupervisionConfig(kind: string): SupervisionConfig {
     reporting: def.reporting,
     ladder: ladder.length > 0 ? ladder : DEFAULT_LADDER,
     noticeReplyWorkingDays: 5,
+    reportGraceWorkingDays: DEFAULT_REPORT_GRACE_WORKING_DAYS,
   }
 }
 
@@ -114,6 +131,8 @@ export function parseSupervisionConfig(kind: string, input: unknown): Supervisio
   if (!isInt(warnBefore, 0, 60)) issues.push({ path: 'warnBefore', message: 'warnBefore must be an integer 0–60 (working days)' })
   const reply = o.noticeReplyWorkingDays ?? base.noticeReplyWorkingDays
   if (!isInt(reply, 1, 60)) issues.push({ path: 'noticeReplyWorkingDays', message: 'noticeReplyWorkingDays must be an integer 1–60' })
+  const grace = o.reportGraceWorkingDays ?? base.reportGraceWorkingDays
+  if (!isInt(grace, 0, 60)) issues.push({ path: 'reportGraceWorkingDays', message: 'reportGraceWorkingDays must be an integer 0–60 (working days after dispatch)' })
   const reporting = o.reporting === undefined ? base.reporting : checkCadence(o.reporting, issues)
   const ladder: LadderStep[] = []
   if (!Array.isArray(o.ladder) || o.ladder.length === 0) {
@@ -139,7 +158,7 @@ export function parseSupervisionConfig(kind: string, input: unknown): Supervisio
     })
   }
   for (const key of Object.keys(o)) {
-    if (!['kind', 'warnBefore', 'reporting', 'ladder', 'noticeReplyWorkingDays'].includes(key)) issues.push({ path: key, message: `unknown field '${key}'` })
+    if (!['kind', 'warnBefore', 'reporting', 'ladder', 'noticeReplyWorkingDays', 'reportGraceWorkingDays'].includes(key)) issues.push({ path: key, message: `unknown field '${key}'` })
   }
   if (issues.length > 0 || reporting === null) {
     throw new DubanError('DUBAN_ERR_SUPERVISION_CONFIG_INVALID', issues.map((i) => `${i.path}: ${i.message}`).join('; '), {
@@ -147,5 +166,5 @@ export function parseSupervisionConfig(kind: string, input: unknown): Supervisio
       details: { issues },
     })
   }
-  return { kind, warnBefore: warnBefore as number, reporting, ladder, noticeReplyWorkingDays: reply as number }
+  return { kind, warnBefore: warnBefore as number, reporting, ladder, noticeReplyWorkingDays: reply as number, reportGraceWorkingDays: grace as number }
 }

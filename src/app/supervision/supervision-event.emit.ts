@@ -12,6 +12,7 @@ import type { AppDeps } from '../deps.ts'
 export const SUPERVISION_EVENT_TYPES = [
   'item.due_soon',
   'item.overdue',
+  'clock.expired',
   'report.missing',
   'escalation.raised',
   'notice.issued',

@@ -25,7 +25,10 @@ describe('按时办结率 (on-time rate)', () => {
     ['no due date is on time', [done('2025-08-01T10:00:00+08:00', null)], 1, 1],
     ['unfinished and overdue within the period counts against', [done('2025-08-01T10:00:00+08:00', '2025-08-31T23:59:59+08:00'), fact({ dueAt: '2025-09-15T23:59:59+08:00' })], 1, 2],
     ['unfinished and not yet due is left out', [fact({ dueAt: '2025-12-31T23:59:59+08:00' })], 0, 0],
-    ['unfinished, overdue from an earlier period, is left out', [fact({ dueAt: '2025-06-15T23:59:59+08:00' })], 0, 0],
+    // 逾期结转: still open at the end of Q3, due in Q2 — it counts against the unit in Q3 too.
+    ['unfinished, overdue from an earlier period, still counts against', [fact({ dueAt: '2025-06-15T23:59:59+08:00' })], 0, 1],
+    ['finished only after the period, overdue during it, counts against', [done('2025-10-20T10:00:00+08:00', '2025-09-15T23:59:59+08:00')], 0, 1],
+    ['finished late in the period after falling due in an earlier one counts once, as finished late', [done('2025-07-10T10:00:00+08:00', '2025-06-15T23:59:59+08:00')], 0, 1],
     ['finished outside the period is left out', [done('2025-10-02T10:00:00+08:00', '2025-12-31T23:59:59+08:00')], 0, 0],
     ['cancelled items are left out', [done('2025-08-01T10:00:00+08:00', '2025-07-01T23:59:59+08:00', { cancelled: true })], 0, 0],
   ])('%s', (_name, facts, numerator, denominator) => {
@@ -44,6 +47,7 @@ describe('按时办结率 (on-time rate)', () => {
 describe('other unit KPIs', () => {
   it.each<[string, () => number | null, number | null]>([
     ['超期数 counts unfinished items past due', () => overdueCount([fact({ dueAt: '2025-09-01T00:00:00+08:00' }), fact({ dueAt: '2025-12-01T00:00:00+08:00' }), done('2025-09-20T00:00:00+08:00', '2025-09-01T00:00:00+08:00')], END), 1],
+    ['超期数 counts an item past due from an earlier period, and one finished only after asOf', () => overdueCount([fact({ dueAt: '2025-03-01T00:00:00+08:00' }), done('2025-10-20T00:00:00+08:00', '2025-09-01T00:00:00+08:00')], END), 2],
     ['目标完成率 sums targets over items finished in the period', () => targetsMetRate([done('2025-08-01T00:00:00+08:00', null, { targetsTotal: 3, targetsMet: 2 }), done('2025-09-01T00:00:00+08:00', null, { targetsTotal: 1, targetsMet: 1 }), fact({ targetsTotal: 5, targetsMet: 0 })], Q3).value, 0.75],
     ['按时报送率 is reports on time over reports expected', () => reportingPunctuality([fact({ reportsExpected: 3, reportsOnTime: 2 }), fact({ reportsExpected: 3, reportsOnTime: 3 })]).value, 5 / 6],
     ['按时报送率 is null when no report was expected', () => reportingPunctuality([fact({})]).value, null],
@@ -80,6 +84,14 @@ describe('综合得分 and 排名 (composite score and ranking)', () => {
     expect(compositeScore(edu!, weights)).toBeCloseTo(50)
     // health: on time 1/2 (one unfinished overdue), no reports expected → 50, minus 2 for one overdue item.
     expect(compositeScore(health!, weights)).toBeCloseTo(48)
+  })
+
+  it('scores and ranks a unit whose only item fell due in an earlier period and is still open', () => {
+    const [late] = unitKpis([fact({ unitId: 'late', dueAt: '2025-05-31T23:59:59+08:00' })], Q3, END)
+    expect(late!.rates.onTime).toEqual({ numerator: 0, denominator: 1, value: 0 })
+    expect(late!.overdue).toBe(1)
+    expect(compositeScore(late!, weights)).toBe(0)
+    expect(rankUnits([{ unitId: 'late', score: compositeScore(late!, weights) }])[0]!.rank).toBe(1)
   })
 
   it('gives no score to a unit with nothing to count', () => {

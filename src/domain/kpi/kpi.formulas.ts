@@ -58,22 +58,26 @@ const before = (a: string, b: string): boolean => instantMs(a) < instantMs(b)
 const live = (facts: readonly ItemFact[]): readonly ItemFact[] => facts.filter((f) => !f.cancelled)
 const finishedIn = (facts: readonly ItemFact[], p: Period): readonly ItemFact[] => live(facts).filter((f) => within(f.finishedAt, p))
 
+/** True when the item was not finished at `asOf` (still open, or finished only later). */
+const unfinishedAt = (f: ItemFact, asOf: string): boolean => (f.finishedAt === null ? f.stateType !== 'closed' : !before(f.finishedAt, asOf))
+
 /**
  * 按时办结率 (on-time rate) = items finished in the period by their due instant
- *   / (items finished in the period + items still unfinished at `asOf` whose due instant fell in the period before `asOf`).
- * Counting unfinished overdue items stops a unit from raising its rate by leaving late items unfinished;
- * each is counted once, in the period its due instant falls in. Items without a due instant are on time.
+ *   / (items finished in the period + items unfinished at `asOf` whose due instant passed before `asOf`).
+ * An item still open and overdue counts against its unit in every period until it is done (逾期结转, as the
+ * monthly 督办 rankings do), whichever period its due instant fell in: a unit cannot drop out of a ranking by
+ * leaving late items unfinished. Items without a due instant are on time.
  */
 export function onTimeRate(facts: readonly ItemFact[], period: Period, asOf: string): Rate {
   const finished = finishedIn(facts, period)
   const onTime = finished.filter((f) => !f.dueAt || !before(f.dueAt, f.finishedAt as string)).length
-  const lateOpen = live(facts).filter((f) => f.finishedAt === null && f.dueAt && within(f.dueAt, period) && before(f.dueAt, asOf)).length
+  const lateOpen = live(facts).filter((f) => !within(f.finishedAt, period) && unfinishedAt(f, asOf) && f.dueAt && before(f.dueAt, asOf)).length
   return rate(onTime, finished.length + lateOpen)
 }
 
-/** 超期数 (overdue count) = items not finished and not closed at `asOf` whose due instant has passed. */
+/** 超期数 (overdue count) = items unfinished at `asOf` whose due instant passed before `asOf`, whichever period it fell in. */
 export function overdueCount(facts: readonly ItemFact[], asOf: string): number {
-  return live(facts).filter((f) => f.finishedAt === null && f.stateType !== 'closed' && f.dueAt && before(f.dueAt, asOf)).length
+  return live(facts).filter((f) => unfinishedAt(f, asOf) && f.dueAt && before(f.dueAt, asOf)).length
 }
 
 /** 目标完成率 (targets met rate) = targets met / targets assessed, over items finished in the period. */

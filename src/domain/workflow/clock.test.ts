@@ -86,6 +86,21 @@ describe('clock signals for the scheduler (到期信号)', () => {
     expect(later.map((x) => x.type === 'escalate' && [x.step, x.at])).toEqual([['supervision_notice', '2025-10-11T23:59:59+08:00']])
   })
 
+  it('counts the expiry and the ladder of a clock started already past due from its start, not from the due date', () => {
+    // Dispatched Thursday 25 Sep, due 19 Sep: the unit is not held late for the week before it had the task.
+    const late: Snapshot = { ...base, clocks: { due: { startedAt: '2025-09-25T10:00:00+08:00', dueAt: '2025-09-19T23:59:59+08:00', stoppedAt: null } }, data: { due: '2025-09-19' } }
+    const first = clockSignals(taskKind, late, '1970-01-01T00:00:00Z', '2025-09-25T10:05:00+08:00', calendar)
+    expect(first).toEqual([
+      { type: 'expire', clock: 'due', at: '2025-09-25T10:00:00+08:00', event: undefined },
+      { type: 'escalate', clock: 'due', step: 'remind', label: '提醒', at: '2025-09-25T10:00:00+08:00', event: 'remind' },
+    ])
+    // 督办单 at the end of the 3rd working day after the dispatch day: 26, 28 (调休 Sunday), 29 Sep.
+    const later = clockSignals(taskKind, late, '2025-09-25T10:05:00+08:00', '2025-10-12T08:00:00+08:00', calendar)
+    expect(later.map((x) => x.type === 'escalate' && [x.step, x.at])).toEqual([['supervision_notice', '2025-09-29T23:59:59+08:00']])
+    // Against the due date it would have been 24 Sep, before the unit even had the task.
+    expect(escalationAt('2025-09-19T23:59:59+08:00', 3, calendar)).toBe('2025-09-24T23:59:59+08:00')
+  })
+
   it('raises nothing for a stopped clock', () => {
     const s = { ...base, clocks: { due: { ...base.clocks['due']!, stoppedAt: '2025-09-29T10:00:00+08:00' } } }
     expect(clockSignals(taskKind, s, '2025-09-01T00:00:00+08:00', '2026-09-01T00:00:00+08:00', calendar)).toEqual([])

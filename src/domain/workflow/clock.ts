@@ -108,8 +108,18 @@ export function escalationAt(dueAt: string, afterDueWorkingDays: number, calenda
 }
 
 /**
+ * Where a clock's expiry and escalation ladder are counted from (逾期起算): its due instant, or the instant it
+ * started when that was later. A unit is not held late for time before the item was given to it: an item
+ * dispatched already past its due date expires when dispatched, and its ladder steps follow from then.
+ */
+export function expiryAnchor(startedAt: string, dueAt: string): string {
+  return instantMs(startedAt) > instantMs(dueAt) ? startedAt : dueAt
+}
+
+/**
  * What the scheduler must raise (到期信号) for instants in (since, now]: a warning when a clock enters its
- * warning window, its expiry (with the event to fire, if any), and each escalation step whose time passed.
+ * warning window, its expiry (with the event to fire, if any), and each escalation step whose time passed,
+ * both counted from expiryAnchor() (the due instant, or the start when the clock started past due).
  * Stopped clocks raise nothing. Run it every few minutes with `since` = the previous run.
  */
 export function clockSignals(kind: KindDef, snapshot: Snapshot, since: string, now: string, calendar: WorkingCalendar): readonly ClockSignal[] {
@@ -126,11 +136,12 @@ export function clockSignals(kind: KindDef, snapshot: Snapshot, since: string, n
     const before = statusAt(clock, state, since, snapshot.data, calendar)
     const after = statusAt(clock, state, now, snapshot.data, calendar)
     if (after === 'warning' && before !== 'warning') signals.push({ type: 'warn', clock: clock.name, at: now })
-    if (crossed(state.dueAt, state)) signals.push({ type: 'expire', clock: clock.name, at: state.dueAt, event: clock.onExpiry?.emit })
+    const anchor = expiryAnchor(state.startedAt, state.dueAt)
+    if (crossed(anchor, state)) signals.push({ type: 'expire', clock: clock.name, at: anchor, event: clock.onExpiry?.emit })
     for (const stepName of clock.onExpiry?.escalate ?? []) {
       const step = kind.escalation.find((s) => s.name === stepName)
       if (!step) continue
-      const at = escalationAt(state.dueAt, step.afterDueWorkingDays, calendar)
+      const at = escalationAt(anchor, step.afterDueWorkingDays, calendar)
       if (crossed(at, state)) signals.push({ type: 'escalate', clock: clock.name, step: step.name, label: step.label, at, event: step.emit })
     }
   }
