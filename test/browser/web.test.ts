@@ -23,7 +23,11 @@ const SHOTS = process.env.DUBAN_SHOTS ?? join(tmpdir(), 'duban-web-shots')
 /** Starts `duban serve --demo` on a free port; resolves with its URL once it says where it listens. */
 function serve(dataDir: string): Promise<{ child: ChildProcess; url: string }> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ['bin/duban.js', 'serve', '--demo', '--data', dataDir, '--port', '0'], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] })
+    // The server gets its own PGlite directory: an inherited DATABASE_URL would point it at a shared
+    // database holding an earlier run's demo, plans and unit mappings.
+    const env = { ...process.env }
+    delete env.DATABASE_URL
+    const child = spawn(process.execPath, ['bin/duban.js', 'serve', '--demo', '--data', dataDir, '--port', '0'], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] })
     let out = ''
     const fail = (why: string) => reject(new Error(`duban serve ${why}\n${out}`))
     child.stdout?.on('data', (b: Buffer) => {

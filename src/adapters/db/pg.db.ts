@@ -9,6 +9,12 @@ pg.types.setTypeParser(1700, (v) => Number(v)) // numeric
 /** Opens a pool on a connection string. */
 export async function openPg(connectionString: string): Promise<Db> {
   const pool = new pg.Pool({ connectionString, max: 10 })
+  // An idle client can be cut off by the server (restart, admin termination). pg emits that on the
+  // pool; without a listener it would crash the process. The pool drops the client and makes a new
+  // one on the next query, so there is nothing else to do.
+  pool.on('error', (e: Error & { code?: string }) => {
+    if (e.code !== '57P01') process.emitWarning(`PostgreSQL idle client error: ${e.message}`)
+  })
   // Fail fast with a clear message when the server does not answer.
   const client = await pool.connect()
   client.release()
