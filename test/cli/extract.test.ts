@@ -201,6 +201,16 @@ describe('duban extract: encodings and containers', () => {
     expectPlanItems(result)
   })
 
+  it('reads a Word 97 .doc (fixture made once by LibreOffice from a text plan)', async () => {
+    const result = await extractOne('plan.doc', await readFile(join(repo, 'test/fixtures/input/word97-plan.doc')))
+    expect(result.encoding).toBe('doc')
+    const found = items(result)
+    const pesticide = found.find((i) => i.title === '开展农药残留专项整治')
+    expect(pesticide?.lead).toEqual(['市农业农村局'])
+    expect(pesticide?.cooperating).toEqual(['市市场监管局'])
+    expect(found.find((i) => i.title === '加强校园食品安全管理')?.responsible).toEqual(['市教育局', '市市场监管局'])
+  })
+
   it('reads the text layer of a PDF', async () => {
     const result = await extractOne('plan.pdf', handMadePdf(PLAN))
     expect(result.encoding).toBe('pdf')
