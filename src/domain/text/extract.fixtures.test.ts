@@ -1,7 +1,9 @@
 /**
  * Held-out fixtures (test/fixtures/plans): documents written for the reader in layouts and dirt
  * the corpus lacks (full-width 分工方案 tags, tags on the next line, `|` and tab tables, hard wraps
- * with page furniture, roles in running text, a GBK page), annotated by hand in gold format. Each
+ * with page furniture, roles in running text, a GBK page, 第N章/第N节 with `1）` and `⑴`, `一是…；二是…`
+ * paragraphs, a Word table saved one cell per line, an HTML `<table>` page with trailing spaces),
+ * annotated by hand in gold format. Each
  * is read with extractPlan + toGold and scored like ../shared/eval/score.mjs does: a port of its
  * matching lives here so the test runs in a fresh clone; when the shared scorer is present it is
  * run too and must agree.

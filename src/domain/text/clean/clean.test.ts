@@ -239,6 +239,19 @@ describe('clean: layouts of held-out documents', () => {
     expect(lineOf(text, '1|出台')).toBe(2)
   })
 
+  it('reads an HTML table row as a | row', () => {
+    const { text } = cleanRaw('<table>\n<tr><td>1</td><td>开展燃气整治</td><td>县住建局</td></tr>\n</table>\n')
+    expect(text.text.trim()).toBe('1|开展燃气整治|县住建局')
+  })
+
+  it('joins a Word table saved one cell per line into | rows on the line of each serial', () => {
+    const raw = ['序号', '工作任务', '牵头单位', '完成时限', '一、稳定增长', '1', '新开工项目100个', '市发改委', '年底前', '2', '实施消费提振', '行动', '市商务局', '6月底前', '', '各单位每月报送进展。'].join('\n')
+    const { text } = cleanRaw(raw)
+    expect(text.text).toContain('序号|工作任务|牵头单位|完成时限\n一、稳定增长\n1|新开工项目100个|市发改委|年底前\n')
+    expect(text.text).toContain('2|实施消费提振行动|市商务局|6月底前')
+    expect(lineOf(text, '2|实施')).toBe(10)
+  })
+
   it('drops a running header repeated next to page numbers and rejoins the hard-wrapped sentence', () => {
     const wrap = '　　1．严格落实产能置换要求，新改扩建项目严格执行国家和省有关规定要求，'
     const body = [wrap.slice(0, 20), wrap.slice(20), '', '— 1 —', '', 'XX市工作方案', '执行国家和省有关规定。'].join('\n')

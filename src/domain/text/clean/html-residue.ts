@@ -2,6 +2,8 @@
  * HTML residue (网页残留): tags and entities left in scraped text, including tags whose `<` was
  * lost to mojibake (`?br>`, `?/p>`). Tags become nothing (a `<br>` inside a line becomes a
  * newline-free join: the line map keeps the surrounding characters on their own lines anyway).
+ * The gap between two cells of one table row (`</td><td>`) becomes a tab, so the row reads as a
+ * tab-separated row (see tables.ts) instead of its cells running into one another.
  */
 import type { MappedText } from '../mapped-text.ts'
 import { rewrite } from './mapped-builder.ts'
@@ -25,8 +27,12 @@ function decodeEntity(e: string): string {
   return NAMED[name.toLowerCase()] ?? ''
 }
 
+/** The boundary between two cells of a row on one line. */
+const CELL_GAP = /<\/t[dh]>[ \t]*<t[dh](?:\s[^<>\n]*)?>/gi
+
 /** Removes tags and decodes entities. */
 export function removeHtmlResidue(t: MappedText): MappedText {
-  const noTags = rewrite(t, TAG, () => '')
+  const cells = t.text.includes('</t') ? rewrite(t, CELL_GAP, () => '\t') : t
+  const noTags = rewrite(cells, TAG, () => '')
   return rewrite(noTags, ENTITY, (m) => decodeEntity(m[0]))
 }

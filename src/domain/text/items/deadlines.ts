@@ -2,7 +2,9 @@
  * Due dates (完成时限) as written: `20xx年8月底前` → {year:null, month:8, day:null},
  * `2018年底前` → {2018, 12, null}, `11月5日前` → {null, 11, 5}, `年内` → {null, 12, null},
  * `2025年第三季度末前` → {2025, 9, null}, `2025年上半年` → {2025, 6, null}.
- * Frequencies (`每月`, `每年1月31日前`), durations (`7日内`) and ranges are not due dates.
+ * Frequencies (`每月`, `每年1月31日前`) and durations (`7日内`) are not due dates; of a range
+ * (`2025年3月至6月`) only its end is, and only in a `完成时间:` segment or with `前`; the end takes
+ * the year of the start when it says none.
  * Month-only dates keep `year: null` even where the document's year is known (the gold
  * format's choice); `assumeYear` records the document year for callers who need a date.
  */
@@ -73,6 +75,7 @@ function read(text: string, re: RegExp, loose: boolean): Deadline[] {
   const t = normText(text)
   const out: Deadline[] = []
   re.lastIndex = 0
+  let rangeYear: number | null = null // year of a range start just skipped
   for (let m = re.exec(t); m; m = re.exec(t)) {
     const before = t.slice(Math.max(0, m.index - 3), m.index)
     const after = t.slice(m.index + m[0].length, m.index + m[0].length + 2)
@@ -81,7 +84,12 @@ function read(text: string, re: RegExp, loose: boolean): Deadline[] {
     if (m[0] === '年内' && /[\d一二三四五六七八九十两几半]$/.test(before)) continue
     // `年初有计划、年内有部署、年中有小结`: a cycle of the year, not a due date.
     if (m[0] === '年内' && (/^有/.test(after) || /年[初中]有/.test(t.slice(Math.max(0, m.index - 12), m.index + 14)))) continue
-    if (/^[-~至到]\d|^[-~至到](?:19|20)/.test(after) && !/前$/.test(m[0])) continue
+    if (/^[-~至到]\d|^[-~至到](?:19|20)/.test(after) && !/前$/.test(m[0])) {
+      rangeYear = decode(m[0]).year
+      continue
+    }
+    const inherited = /[-~至到]$/.test(before) && !YEAR_IN.test(m[0]) ? rangeYear : null
+    rangeYear = null
     if (/[-~至]$/.test(before) && !/前$/.test(m[0]) && !loose) continue
     // `2018年底` in running text counts with `前` or after `到/于/在`.
     if (!loose && /^\S{4}年(?:底|末)$/.test(m[0]) && !/[到于在]$/.test(before)) continue
@@ -89,7 +97,7 @@ function read(text: string, re: RegExp, loose: boolean): Deadline[] {
     if (d.month === null && (d.year === null || !loose)) continue
     if (d.month !== null && (d.month < 1 || d.month > 12)) continue
     if (d.day !== null && (d.day < 1 || d.day > 31)) continue
-    out.push({ ...d, text: m[0] })
+    out.push({ ...d, year: d.year ?? inherited, text: m[0] })
   }
   return out
 }

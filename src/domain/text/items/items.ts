@@ -72,7 +72,7 @@ export function extractItems(ps: readonly Paragraph[], start: number, end: numbe
         last = drafts.length - 1
         continue
       }
-    } else table = null
+    } else if (!(p.marker && p.text.length <= 40 && !/[。;]/.test(p.text))) table = null // a section row (`一、…`) keeps the table open
     const k = nodeAt.get(i)
     if (k !== undefined) {
       const node = outline[k]!

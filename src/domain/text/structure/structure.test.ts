@@ -17,10 +17,15 @@ describe('readMarker', () => {
     ['(2)不动产智治舟山场景', 'num-paren', '(2)', 2],
     ['④智能准入场景', 'circled', '④', 4],
     ['二是开展专题调研。', 'cn-shi', '二是', 2],
+    ['第二章 重点任务', 'chapter', '第二章', 2],
+    ['第三节 强化数据共享开放', 'section', '第三节', 3],
+    ['第十二条本办法自印发之日起施行。', 'article', '第十二条', 12],
+    ['2）建设全市统一的视频共享平台', 'num-rparen', '2)', 2],
+    ['⑵推进电子证照共享互认。', 'num-paren', '(2)', 2],
   ])('reads %s', (text, type, marker, ordinal) => {
     expect(readMarker(text.replace(/（/g, '(').replace(/）/g, ')').replace(/．/g, '.'))).toMatchObject({ type, text: marker, ordinal })
   })
-  it.each(['2013年工作回顾', '1.5万吨', '(试行)', '一是否', '第一篇:要点'])('finds no marker in %s', (text) => {
+  it.each(['2013年工作回顾', '1.5万吨', '(试行)', '一是否', '第一篇:要点', '第一次全体会议', '2)'])('finds no marker in %s', (text) => {
     expect(readMarker(text)).toBeNull()
   })
 })
