@@ -14,6 +14,8 @@ describe('readDeadlines (running text)', () => {
     ['上半年完成清理', [[null, 6, null]]],
     ['力争到2020年底基本建成', [[2020, 12, null]]],
     ['２０１８年１２月底前', [[2018, 12, null]]],
+    ['于2025年6月底完成一期工程', [[2025, 6, null]]],
+    ['到9月末全面完成整改', [[null, 9, null]]],
   ])('reads %s', (text, expected) => {
     expect(ymd(readDeadlines(text))).toEqual(expected)
   })
@@ -29,6 +31,8 @@ describe('readDeadlines (running text)', () => {
     ['上半年以来,工作有序推进'],
     ['五年内基本建成'],
     ['20xx年1月11日'],
+    ['6月底召开推进会'],
+    ['2012年6月底,全区共有'],
     ['年初有实施计划、年内有安排部署、年中有阶段小结'],
   ])('finds no due date in %s', (text) => {
     expect(readDeadlines(text)).toEqual([])
