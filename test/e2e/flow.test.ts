@@ -28,11 +28,11 @@
  */
 import { existsSync, readFileSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
-import JSZip from 'jszip'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { superviseTick } from '../../src/app/supervision/supervise-tick.ts'
 import { startTestApp, type TestApp } from '../support/test-app.ts'
 import { testDialects } from '../support/test-db.ts'
+import { docxText } from '../support/docx-text.ts'
 
 const repo = (p: string) => fileURLToPath(new URL(`../../${p}`, import.meta.url))
 const CORPUS_DOC = repo('../shared/corpus/seeds/003_0da8fc8906176886.txt')
@@ -139,17 +139,6 @@ function figure(t: Target, meet: boolean): number {
   return below ? t.value + 1 : t.value - 1
 }
 const measuresOf = (targets: readonly Target[], meet: boolean): Record<string, number> => Object.fromEntries(targets.map((t) => [t.metric, figure(t, meet)]))
-
-/** The visible text of a .docx: every w:t run, paragraphs joined by newlines. */
-async function docxText(buf: Buffer): Promise<string> {
-  const zip = await JSZip.loadAsync(buf)
-  const xml = await zip.file('word/document.xml')!.async('string')
-  return xml
-    .split(/<\/w:p>/)
-    .map((p) => [...p.matchAll(/<w:t(?: [^>]*)?>([^<]*)<\/w:t>/g)].map((m) => m[1]).join(''))
-    .filter((s) => s !== '')
-    .join('\n')
-}
 
 for (const dialect of testDialects()) {
   for (const sc of SCENARIOS) {

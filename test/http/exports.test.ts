@@ -1,21 +1,10 @@
 import ExcelJS from 'exceljs'
-import JSZip from 'jszip'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { LEDGER_COLUMNS } from '../../src/app/exports/ledger.xlsx.ts'
 import { startTestApp, type TestApp } from '../support/test-app.ts'
 import { testDialects } from '../support/test-db.ts'
 import { insertMayTable } from './assessment-fixture.ts'
-
-/** The visible text of a .docx: every w:t run, paragraphs joined by newlines. */
-async function docxText(buf: Buffer): Promise<string> {
-  const zip = await JSZip.loadAsync(buf)
-  const xml = await zip.file('word/document.xml')!.async('string')
-  return xml
-    .split(/<\/w:p>/)
-    .map((p) => [...p.matchAll(/<w:t(?: [^>]*)?>([^<]*)<\/w:t>/g)].map((m) => m[1]).join(''))
-    .filter((s) => s !== '')
-    .join('\n')
-}
+import { docxText } from '../support/docx-text.ts'
 
 for (const dialect of testDialects()) {
   describe(`exports (${dialect})`, () => {

@@ -53,42 +53,15 @@ export interface SupervisedItem {
   readonly responsible: readonly string[]
 }
 
-/** Open (not closed) items with their lead and responsible units. */
-export async function listOpenItems(db: Queryable): Promise<SupervisedItem[]> {
-  const { rows } = await db.query<{ id: string; number: string; kind: string; title: string; due_date: unknown; created_at: unknown; data: unknown; snapshot: unknown; units: unknown }>(
-    `SELECT i.id, i.number, i.kind, i.title, i.due_date::text AS due_date, i.created_at, i.data, i.snapshot,
-            COALESCE((SELECT json_agg(json_build_object('unit', u.unit_id, 'role', u.role) ORDER BY u.unit_id)
-                        FROM item_unit u WHERE u.item_id = i.id), '[]'::json) AS units
-       FROM item i WHERE i.state_type <> 'closed' ORDER BY i.number`,
-  )
-  return rows.map((r) => {
-    const units = json<{ unit: string; role: string }[]>(r.units)
-    return {
-      id: r.id,
-      number: r.number,
-      kind: r.kind,
-      title: r.title,
-      dueDate: day(r.due_date),
-      createdAt: iso(r.created_at)!,
-      data: json<Record<string, unknown>>(r.data) ?? {},
-      snapshot: json<SupervisedItem['snapshot']>(r.snapshot) ?? {},
-      lead: units.filter((u) => u.role === 'lead').map((u) => u.unit),
-      responsible: units.filter((u) => u.role === 'responsible').map((u) => u.unit),
-    }
-  })
-}
+type SupervisedRow = { id: string; number: string; kind: string; title: string; due_date: unknown; created_at: unknown; data: unknown; snapshot: unknown; units: unknown }
 
-/** One item's summary, for notices. */
-export async function getItemSummary(db: Queryable, id: string): Promise<SupervisedItem | null> {
-  const { rows } = await db.query<{ id: string; number: string; kind: string; title: string; due_date: unknown; created_at: unknown; data: unknown; snapshot: unknown; units: unknown }>(
-    `SELECT i.id, i.number, i.kind, i.title, i.due_date::text AS due_date, i.created_at, i.data, i.snapshot,
+/** The columns of an item under supervision, with its units as one JSON list; callers add WHERE/ORDER. */
+const SUPERVISED_SELECT = `SELECT i.id, i.number, i.kind, i.title, i.due_date::text AS due_date, i.created_at, i.data, i.snapshot,
             COALESCE((SELECT json_agg(json_build_object('unit', u.unit_id, 'role', u.role) ORDER BY u.unit_id)
                         FROM item_unit u WHERE u.item_id = i.id), '[]'::json) AS units
-       FROM item i WHERE i.id = $1`,
-    [id],
-  )
-  const r = rows[0]
-  if (!r) return null
+       FROM item i`
+
+function toSupervised(r: SupervisedRow): SupervisedItem {
   const units = json<{ unit: string; role: string }[]>(r.units)
   return {
     id: r.id,
@@ -102,6 +75,18 @@ export async function getItemSummary(db: Queryable, id: string): Promise<Supervi
     lead: units.filter((u) => u.role === 'lead').map((u) => u.unit),
     responsible: units.filter((u) => u.role === 'responsible').map((u) => u.unit),
   }
+}
+
+/** Open (not closed) items with their lead and responsible units. */
+export async function listOpenItems(db: Queryable): Promise<SupervisedItem[]> {
+  const { rows } = await db.query<SupervisedRow>(`${SUPERVISED_SELECT} WHERE i.state_type <> 'closed' ORDER BY i.number`)
+  return rows.map(toSupervised)
+}
+
+/** One item's summary, for notices. */
+export async function getItemSummary(db: Queryable, id: string): Promise<SupervisedItem | null> {
+  const { rows } = await db.query<SupervisedRow>(`${SUPERVISED_SELECT} WHERE i.id = $1`, [id])
+  return rows[0] ? toSupervised(rows[0]) : null
 }
 
 /** When the item's progress reports were made (ISO instants), oldest first. */
