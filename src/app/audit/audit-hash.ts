@@ -1,5 +1,6 @@
 /** The audit chain's hash (审计日志哈希): sha256 over the previous hash and the canonical JSON of a row. */
 import { createHash } from 'node:crypto'
+import type { AuditRow } from '../../adapters/db/audit.repo.ts'
 
 /** The hash before the first row. */
 export const GENESIS_HASH = '0'.repeat(64)
@@ -15,16 +16,7 @@ export function canonicalJson(value: unknown): string {
 }
 
 /** The hashed content of a row: everything but the hashes themselves. */
-export interface HashedAuditFields {
-  readonly seq: number
-  readonly at: Date
-  readonly actorId: string | null
-  readonly action: string
-  readonly entity: string
-  readonly entityId: string | null
-  readonly before: unknown
-  readonly after: unknown
-}
+export type HashedAuditFields = Omit<AuditRow, 'prevHash' | 'hash'>
 
 /** hash = sha256(prevHash + canonical JSON of the row's fields). */
 export function auditHash(prevHash: string, f: HashedAuditFields): string {
