@@ -20,7 +20,7 @@ export interface WorkingCalendar {
 }
 
 /** A clock's condition at an instant (时限状态). `late` marks a clock stopped after its due instant. */
-export type ClockStatus = 'not_started' | 'running' | 'warning' | 'overdue' | 'stopped'
+export type ClockStatus = 'not_started' | 'running' | 'warning' | 'overdue' | 'stopped' | 'paused'
 
 /** What clockStatus() reports for one clock. */
 export interface ClockReport {
@@ -45,8 +45,34 @@ export function resolveLimit(clock: ClockDef, data: Readonly<Record<string, unkn
     const due = dueInstant(data[limit.field])
     return due ? { due } : null
   }
+  if ('fromData' in limit) {
+    const v = dataAt(data, limit.fromData)
+    return isTimeLimit(v) ? { unit: v.unit, amount: v.amount } : limit.otherwise
+  }
   const key = data[limit.byField]
   return (typeof key === 'string' && limit.cases[key]) || limit.otherwise
+}
+
+/** The value at a dotted path (`limits.handle`) of an item's data, or undefined. */
+export function dataAt(data: Readonly<Record<string, unknown>>, path: string): unknown {
+  let v: unknown = data
+  for (const part of path.split('.')) {
+    if (typeof v !== 'object' || v === null || Array.isArray(v) || !Object.hasOwn(v, part)) return undefined
+    v = (v as Record<string, unknown>)[part]
+  }
+  return v
+}
+
+/** True for a usable TimeLimit value (`{unit, amount}` with a known unit and a non-negative amount). */
+export function isTimeLimit(v: unknown): v is TimeLimit {
+  if (typeof v !== 'object' || v === null) return false
+  const r = v as Record<string, unknown>
+  return (
+    (r.unit === 'working_days' || r.unit === 'working_hours' || r.unit === 'calendar_days') &&
+    typeof r.amount === 'number' &&
+    Number.isFinite(r.amount) &&
+    r.amount >= 0
+  )
 }
 
 /** The due instant (截止时刻) of a clock started at `startedAt` for an item's data, or null when it has no limit yet. */
@@ -71,6 +97,68 @@ export function startClock(clock: ClockDef, now: string, data: Readonly<Record<s
 
 type Data = Readonly<Record<string, unknown>>
 
+/** The clock's state paused at `now` (暂停计时); a clock not running, or already paused, is returned as it is. */
+export function pauseClock(state: ClockState, now: string): ClockState {
+  if (state.stoppedAt !== null || state.pausedAt) return state
+  return { ...state, pausedAt: now }
+}
+
+/**
+ * Working hours between two instants (a ≤ b) as the calendar counts them: the largest h, to a minute, with
+ * addWorkingHours(a, h) ≤ b. Found by bisection, so it needs nothing from the calendar port but
+ * addWorkingHours, which is monotone in h.
+ */
+export function workingHoursBetween(a: string, b: string, calendar: WorkingCalendar): number {
+  const end = instantMs(b)
+  if (end <= instantMs(a)) return 0
+  // Whole minutes: the largest m with addWorkingHours(a, m / 60) ≤ b; working time never exceeds wall time.
+  const fits = (m: number): boolean => instantMs(calendar.addWorkingHours(a, m / 60)) <= end
+  let hi = Math.max(1, Math.ceil((end - instantMs(a)) / 60_000))
+  if (fits(hi)) return hi / 60
+  let lo = 0
+  while (hi - lo > 1) {
+    const mid = Math.floor((lo + hi) / 2)
+    if (fits(mid)) lo = mid
+    else hi = mid
+  }
+  return lo / 60
+}
+
+/** Working days in (date a, date b]: the days a pause that began on a and ended on b took from a day clock. */
+export function workingDaysBetween(a: string, b: string, calendar: WorkingCalendar): number {
+  let n = 0
+  for (let d = addCalendarDays(a, 1); d <= b; d = addCalendarDays(d, 1)) if (calendar.isWorkingDay(d)) n++
+  return n
+}
+
+/**
+ * The clock's state resumed at `now` (恢复计时): the due moves later by the time it was paused, counted in the
+ * unit of the clock's limit (working hours, working days or calendar days); a due taken from a date field does
+ * not move. A clock that is not paused is returned as it is.
+ */
+export function resumeClock(clock: ClockDef, state: ClockState, now: string, data: Data, calendar: WorkingCalendar): ClockState {
+  const pausedAt = state.pausedAt
+  if (!pausedAt) return state
+  const resumed: ClockState = { startedAt: state.startedAt, dueAt: state.dueAt, stoppedAt: state.stoppedAt }
+  if (!state.dueAt || instantMs(now) <= instantMs(pausedAt)) return resumed
+  const limit = resolveLimit(clock, data)
+  if (!limit || 'due' in limit) return resumed
+  switch (limit.unit) {
+    case 'working_hours': {
+      const h = workingHoursBetween(pausedAt, now, calendar)
+      return { ...resumed, dueAt: h > 0 ? calendar.addWorkingHours(state.dueAt, h) : state.dueAt }
+    }
+    case 'working_days': {
+      const n = workingDaysBetween(localDate(pausedAt), localDate(now), calendar)
+      return { ...resumed, dueAt: n > 0 ? endOfDay(calendar.addWorkingDays(localDate(state.dueAt), n)) : state.dueAt }
+    }
+    case 'calendar_days': {
+      const n = Math.round((Date.parse(`${localDate(now)}T00:00:00Z`) - Date.parse(`${localDate(pausedAt)}T00:00:00Z`)) / 86_400_000)
+      return { ...resumed, dueAt: n > 0 ? endOfDay(addCalendarDays(localDate(state.dueAt), n)) : state.dueAt }
+    }
+  }
+}
+
 function isWarning(clock: ClockDef, state: ClockState, now: string, data: Data, calendar: WorkingCalendar): boolean {
   const warn = clock.warnBefore ?? 0
   if (warn <= 0 || !state.dueAt) return false
@@ -86,6 +174,7 @@ function isWarning(clock: ClockDef, state: ClockState, now: string, data: Data, 
 function statusAt(clock: ClockDef, state: ClockState | undefined, now: string, data: Data, calendar: WorkingCalendar): ClockStatus {
   if (!state || instantMs(state.startedAt) > instantMs(now)) return 'not_started'
   if (state.stoppedAt && instantMs(state.stoppedAt) <= instantMs(now)) return 'stopped'
+  if (state.pausedAt && instantMs(state.pausedAt) <= instantMs(now)) return 'paused'
   if (state.dueAt && instantMs(now) > instantMs(state.dueAt)) return 'overdue'
   return isWarning(clock, state, now, data, calendar) ? 'warning' : 'running'
 }
@@ -120,7 +209,7 @@ export function expiryAnchor(startedAt: string, dueAt: string): string {
  * What the scheduler must raise (到期信号) for instants in (since, now]: a warning when a clock enters its
  * warning window, its expiry (with the event to fire, if any), and each escalation step whose time passed,
  * both counted from expiryAnchor() (the due instant, or the start when the clock started past due).
- * Stopped clocks raise nothing. Run it every few minutes with `since` = the previous run.
+ * Stopped and paused clocks raise nothing. Run it every few minutes with `since` = the previous run.
  */
 export function clockSignals(kind: KindDef, snapshot: Snapshot, since: string, now: string, calendar: WorkingCalendar): readonly ClockSignal[] {
   const signals: ClockSignal[] = []
@@ -132,7 +221,8 @@ export function clockSignals(kind: KindDef, snapshot: Snapshot, since: string, n
   }
   for (const clock of kind.clocks) {
     const state = snapshot.clocks[clock.name]
-    if (!state || state.stoppedAt || !state.dueAt) continue
+    // A paused clock raises nothing: its due moves when it resumes.
+    if (!state || state.stoppedAt || state.pausedAt || !state.dueAt) continue
     const before = statusAt(clock, state, since, snapshot.data, calendar)
     const after = statusAt(clock, state, now, snapshot.data, calendar)
     if (after === 'warning' && before !== 'warning') signals.push({ type: 'warn', clock: clock.name, at: now })

@@ -28,8 +28,11 @@ export type FieldType = 'text' | 'reason' | 'number' | 'flag' | 'date' | 'unit' 
 /** Every field type, for validation. */
 export const FIELD_TYPES: readonly FieldType[] = ['text', 'reason', 'number', 'flag', 'date', 'unit', 'units', 'attachments', 'measures']
 
-/** Relationship guard (关系约束): the actor's unit must be the item's lead, any assignee, or the actor created the item. */
-export type ActorRelation = 'assignee_lead' | 'assignee_any' | 'creator'
+/**
+ * Relationship guard (关系约束): the actor's unit must be the item's lead, any assignee, or the actor created
+ * the item, or (`requester`) the actor is the person the item is for (`data.requester`, e.g. a ticket's caller).
+ */
+export type ActorRelation = 'assignee_lead' | 'assignee_any' | 'creator' | 'requester'
 
 /** One event (事件) a kind declares, with the zh label a UI shows on its button. */
 export interface EventDef {
@@ -63,11 +66,16 @@ export interface TimeLimit {
   readonly amount: number
 }
 
-/** Where a clock's limit comes from: a number in the clock's unit, a date field, or a table keyed by a field (e.g. urgency). */
+/**
+ * Where a clock's limit comes from: a number in the clock's unit, a date field, a table keyed by a field (e.g.
+ * urgency), or (`fromData`) a TimeLimit stored in the item's own data at a dotted path such as `limits.handle`
+ * (a ticket keeps the limits it was received with), `otherwise` when the data has none.
+ */
 export type ClockLimit =
   | number
   | { readonly field: string }
   | { readonly byField: string; readonly cases: Readonly<Record<string, TimeLimit>>; readonly otherwise: TimeLimit }
+  | { readonly fromData: string; readonly otherwise: TimeLimit }
 
 /** What happens when a clock passes its due instant. */
 export interface ClockExpiry {
@@ -110,7 +118,7 @@ export type ReportingCadence =
 
 /** A field of the item itself (事项字段), e.g. `due`, `targets`, `urgency`. */
 export interface ItemFieldDef {
-  readonly type: FieldType | 'targets' | 'choice'
+  readonly type: FieldType | 'targets' | 'choice' | 'limits'
   readonly label: string
   readonly choices?: readonly string[]
 }
@@ -152,6 +160,8 @@ export interface ClockState {
   /** Null when the limit cannot be computed yet (e.g. a task without a due date). */
   readonly dueAt: string | null
   readonly stoppedAt: string | null
+  /** Set while the clock is paused (暂停计时): the instant it was paused. Absent or null: not paused. */
+  readonly pausedAt?: string | null
 }
 
 /** The persisted state of one item (事项快照): what transition() reads and returns. */

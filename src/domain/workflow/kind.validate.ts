@@ -107,6 +107,12 @@ export function validateKind(kind: KindDef, registry: WorkflowRegistry): readonl
     c.stopsOn.forEach((e, j) => {
       if (!hasEvent(e)) add(`${at}.stopsOn[${j}]`, `event '${e}' is not declared`)
     })
+    for (const key of ['pausesOn', 'resumesOn'] as const) {
+      ;(c[key] ?? []).forEach((e, j) => {
+        if (!hasEvent(e)) add(`${at}.${key}[${j}]`, `event '${e}' is not declared`)
+      })
+    }
+    if ((c.pausesOn?.length ?? 0) > 0 && (c.resumesOn?.length ?? 0) === 0) add(`${at}.resumesOn`, `clock '${c.name}' pauses but never resumes`)
     if (c.startsOn.length === 0) add(`${at}.startsOn`, `clock '${c.name}' never starts`)
     const limit = c.limit
     if (typeof limit === 'number') {
@@ -115,6 +121,11 @@ export function validateKind(kind: KindDef, registry: WorkflowRegistry): readonl
     } else if ('field' in limit) {
       if (c.unit !== 'due_date') add(`${at}.unit`, "a limit from a field needs unit 'due_date'")
       if (!Object.hasOwn(kind.fields, limit.field)) add(`${at}.limit.field`, `field '${limit.field}' is not declared in fields`)
+    } else if ('fromData' in limit) {
+      if (c.unit === 'due_date') add(`${at}.unit`, "a limit from the item's data is a time limit, not a due date")
+      const top = limit.fromData.split('.')[0] ?? ''
+      if (!Object.hasOwn(kind.fields, top)) add(`${at}.limit.fromData`, `field '${top}' is not declared in fields`)
+      if (!(limit.otherwise.amount >= 0)) add(`${at}.limit.otherwise`, 'amount must be non-negative')
     } else {
       if (!Object.hasOwn(kind.fields, limit.byField)) add(`${at}.limit.byField`, `field '${limit.byField}' is not declared in fields`)
       for (const [k, v] of Object.entries(limit.cases)) if (!(v.amount >= 0)) add(`${at}.limit.cases.${k}`, 'amount must be non-negative')

@@ -22,7 +22,7 @@ export type Guard = (input: GuardInput) => boolean
 export interface EffectDraft {
   data: Record<string, unknown>
   counters: Record<string, number>
-  clocks: Record<string, { startedAt: string; dueAt: string | null; stoppedAt: string | null }>
+  clocks: Record<string, { startedAt: string; dueAt: string | null; stoppedAt: string | null; pausedAt?: string | null }>
 }
 
 /**
@@ -52,7 +52,7 @@ const needsArg = (what: string) => (arg: string | undefined): string | null => (
 const clockArg = (arg: string | undefined, kind: KindDef): string | null =>
   !arg ? 'needs a clock name after \':\'' : kind.clocks.some((c) => c.name === arg) ? null : `no clock named '${arg}'`
 
-const NOTIFY_TARGETS = ['lead', 'assignees', 'supervisor', 'creator', 'citizen', 'operator', 'leader']
+const NOTIFY_TARGETS = ['lead', 'previous_lead', 'assignees', 'cooperating', 'supervisor', 'creator', 'citizen', 'operator', 'leader']
 
 /** Guards every kind may use (内置守卫). */
 export const builtinGuards: Readonly<Record<string, Guard>> = {
@@ -70,6 +70,12 @@ export const builtinGuards: Readonly<Record<string, Guard>> = {
   validRating: ({ event }) => ['satisfied', 'basically_satisfied', 'unsatisfied'].includes(event.payload?.['rating'] as string),
   /** The last follow-up found the requester unsatisfied (回访不满意). */
   ratingUnsatisfied: ({ snapshot }) => snapshot.data['rating'] === 'unsatisfied',
+  /** The requested new due date is later than the running handling clock's due (延期须晚于当前办理时限). */
+  newDueAfterHandlingDue: ({ snapshot, event }) => {
+    const next = dueInstant(event.payload?.['newDue'])
+    const current = snapshot.clocks['handle']?.dueAt ?? null
+    return next !== null && (current === null || instantMs(next) > instantMs(current))
+  },
   /** The item has been reopened fewer than twice (重办不超过两次). */
   reopenAllowed: ({ snapshot }) => (snapshot.counters['reopens'] ?? 0) < 2,
 }
@@ -105,7 +111,11 @@ export const builtinEffects: Readonly<Record<string, EffectImpl>> = {
       if (due) {
         d.data['due'] = d.data['requestedDue']
         const clock = arg ? d.clocks[arg] : undefined
-        if (clock) clock.dueAt = due
+        // The approved date is the due outright: a pause (e.g. while the request waited) ends without moving it further.
+        if (clock) {
+          clock.dueAt = due
+          delete clock.pausedAt
+        }
         d.counters['extensions'] = (d.counters['extensions'] ?? 0) + 1
       }
       delete d.data['requestedDue']

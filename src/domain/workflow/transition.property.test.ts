@@ -76,7 +76,8 @@ const eventOf = (kind: KindDef): fc.Arbitrary<WorkflowEvent> =>
 
 const initial = (kind: KindDef, limitClass: string): Snapshot =>
   createSnapshot(kind, {
-    data: { due: '2025-12-31', limitClass },
+    // `requester`: the ticket's caller is the generator's 'creator' too (withdraw needs actorMustBe 'requester').
+    data: { due: '2025-12-31', limitClass, requester: 'creator' },
     actor: { userId: 'creator', roles: ['citizen'] },
     now: new Date(START).toISOString(),
     calendar,

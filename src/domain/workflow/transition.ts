@@ -4,7 +4,7 @@
  * use-case must run, which it saves in one transaction with the snapshot.
  */
 import { DubanError } from '../errors.ts'
-import { startClock, type WorkingCalendar } from './clock.ts'
+import { pauseClock, resumeClock, startClock, type WorkingCalendar } from './clock.ts'
 import type { Actor, Effect, FieldType, KindDef, Snapshot, TransitionDef, WorkflowEvent } from './kind.types.ts'
 import { builtinRegistry, parseEffect, type EffectDraft, type GuardInput, type WorkflowRegistry } from './registry.ts'
 import { isIsoDate } from './time.ts'
@@ -62,6 +62,8 @@ export function relationHolds(t: TransitionDef, snapshot: Snapshot, actor: Actor
       return true
     case 'creator':
       return snapshot.data['createdBy'] === actor.userId
+    case 'requester':
+      return typeof snapshot.data['requester'] === 'string' && snapshot.data['requester'] === actor.userId
     case 'assignee_lead':
       return actor.unitId !== undefined && snapshot.data['lead'] === actor.unitId
     case 'assignee_any': {
@@ -191,15 +193,29 @@ function apply(
     if (impl?.apply) impl.apply(draft, arg, input)
     effects.push({ name, arg, applied: !!impl?.apply })
   }
+  // Per clock, in this order: resume (due moves by the paused time), pause, stop, (re)start.
   for (const clock of kind.clocks) {
-    const running = draft.clocks[clock.name]
-    if (running && running.stoppedAt === null && clock.stopsOn.includes(t.event)) running.stoppedAt = ctx.now
+    const current = draft.clocks[clock.name]
+    if (current && current.stoppedAt === null) {
+      let next: EffectDraft['clocks'][string] = current
+      if (clock.resumesOn?.includes(t.event)) next = { pausedAt: null, ...resumeClock(clock, next, ctx.now, draft.data, ctx.calendar) }
+      if (clock.pausesOn?.includes(t.event)) next = { pausedAt: null, ...pauseClock(next, ctx.now) }
+      if (clock.stopsOn.includes(t.event)) next = { ...next, stoppedAt: ctx.now }
+      draft.clocks[clock.name] = dropNullPause(next)
+    }
     if (clock.startsOn.includes(t.event)) draft.clocks[clock.name] = startClock(clock, ctx.now, draft.data, ctx.calendar)
   }
   return {
     snapshot: { ...snapshot, state: t.to ?? snapshot.state, data: draft.data, counters: draft.counters, clocks: draft.clocks },
     effects,
   }
+}
+
+/** A clock state without `pausedAt: null`, so snapshots of clocks never paused keep their old shape. */
+function dropNullPause(c: EffectDraft['clocks'][string]): EffectDraft['clocks'][string] {
+  if (c.pausedAt) return c
+  const { pausedAt: _p, ...rest } = c
+  return rest
 }
 
 /** The events an actor may take on an item now (可办操作), ignoring payload and guards; leaders get none. */
