@@ -46,6 +46,37 @@ export interface ExtractedItem {
   readonly targets: readonly Target[]
   /** True when the item carries a unit tag or an explicit due date (a gold "assigned item"). */
   readonly assigned: boolean
+  /** Set for a row of a task table (任务分解表). */
+  readonly table?: TableItem
+}
+
+/** Where a table item came from: the table (sheet name, `表1`, or `text`), its rows and the cell of each field. */
+export interface ItemSource {
+  readonly table: string
+  /** Spreadsheet/Word row numbers (1-based), or the text lines for a table flattened into text. */
+  readonly rows: readonly number[]
+  /** Field (number, task, measures, lead, responsible, cooperating, due, people, notes, or a header) → cell reference. */
+  readonly cells: Readonly<Record<string, string>>
+}
+
+/** A further row of a task spread over several rows (one task, several measures). */
+export interface SubItem {
+  readonly line: number
+  readonly text: string
+  readonly source: ItemSource
+}
+
+/** What a table row adds to an item. */
+export interface TableItem {
+  /** The 序号 cell as written. */
+  readonly number: string
+  /** Names from a people column (分管领导, 责任人 …): never units. */
+  readonly people: readonly string[]
+  readonly notes: string
+  /** Columns the reader does not know, by header. */
+  readonly fields: Readonly<Record<string, string>>
+  readonly source: ItemSource
+  readonly subItems: readonly SubItem[]
 }
 
 /** One document of a (possibly compiled) file. */
@@ -59,6 +90,8 @@ export interface ExtractedDocument {
   readonly firstLine: number
   readonly lastLine: number
   readonly items: readonly ExtractedItem[]
+  /** Notes on what the reader could not place (a table column it does not know). */
+  readonly warnings?: readonly string[]
 }
 
 /** What cleaning did and what it could not repair. */

@@ -4,12 +4,13 @@
  * line of its own belongs to the item just above it, unless that item is the last of two or more
  * sibling sub-items none of which has a tag: then it belongs to their parent.
  */
-import type { Deadline, ExtractedItem } from '../extraction.types.ts'
+import type { Deadline, ExtractedItem, SubItem } from '../extraction.types.ts'
 import type { OutlineNode } from '../structure/outline.ts'
 import type { Paragraph } from '../structure/paragraphs.ts'
 import { distinctDeadlines, readDeadlines, readDueSegment } from './deadlines.ts'
 import { emptyTag, mergeTag, readTags, TAG_LINE_RE, type TagContent } from './tags.ts'
 import { readTargets } from './targets.ts'
+import { joinColumns, readColumns, rowFields, sameHeader, serialMarker, type TableColumns } from './table.ts'
 import { splitUnits } from './units.ts'
 
 interface Draft {
@@ -24,6 +25,50 @@ interface Draft {
   plain: string[]
   tag: TagContent
   tagged: boolean
+  /** Set for a row of a task table. */
+  row?: TableRow
+}
+
+interface TableState {
+  cols: TableColumns
+  headerAt: number
+  headerOnly: boolean
+  last: number
+}
+
+interface TableRow {
+  readonly number: string
+  readonly task: string
+  readonly people: string[]
+  readonly notes: string
+  readonly fields: Record<string, string>
+  readonly table: string
+  readonly rows: number[]
+  readonly cells: Record<string, string>
+  readonly sub: SubItem[]
+}
+
+/** Where a table row came from, as the input adapter knows it (sheet, row, cell references). */
+export interface RowSource {
+  readonly table: string
+  readonly row: number
+  /** Reference of each column's cell (`B7`, `表1!R3C2`). */
+  readonly refs: readonly string[]
+}
+
+/** Options of extractItems. */
+export interface ItemOptions {
+  /** The document's year: applied to table rows' due dates that give none. */
+  readonly year?: number | null
+  /** Rows of structured tables by the line they were written on. */
+  readonly rows?: ReadonlyMap<number, RowSource>
+  /** Receives notes on table columns the reader could not place. */
+  readonly warnings?: string[]
+}
+
+/** Names in a people column: `张三、李四` → two names. */
+function splitPeople(s: string): string[] {
+  return s.split(/[、,，;；/\s]+/).map((x) => x.trim()).filter(Boolean)
 }
 
 const DATEISH = /\d{1,2}月|年底|年内|年末|20\d\d年|20xx年/i
@@ -36,43 +81,77 @@ function tidy(tag: TagContent): TagContent {
 }
 
 /** Extracts the items of paragraphs [start, end) given their outline. */
-export function extractItems(ps: readonly Paragraph[], start: number, end: number, outline: readonly OutlineNode[]): ExtractedItem[] {
+export function extractItems(
+  ps: readonly Paragraph[],
+  start: number,
+  end: number,
+  outline: readonly OutlineNode[],
+  opts: ItemOptions = {},
+): ExtractedItem[] {
   const drafts: Draft[] = []
   const draftOfNode = new Map<number, number>() // outline node index → draft index
   const nodeAt = new Map<number, number>() // paragraph index → outline node index
   outline.forEach((n, k) => nodeAt.set(n.index, k))
   let current = -1 // current numbered draft
   let last = -1 // last draft of any kind
-  let table: TableHeader | null = null
+  let table: TableState | null = null
   for (let i = start; i < end; i++) {
     const p = ps[i]!
     // A table flattened into `|` lines: a header naming roles, then one item per row.
     if (p.text.includes('|')) {
       const cells = p.text.replace(/^\||\|$/g, '').split('|').map((c) => c.trim())
-      const header = readHeader(cells)
+      const header = readColumns(cells)
       if (header) {
-        table = header
+        if (table && sameHeader(table.cols, cells)) continue // the header repeated on a new page
+        const open = table as TableState | null
+        if (open && open.headerOnly && i === open.headerAt + 1) {
+          open.cols = joinColumns(open.cols, header)
+          open.headerAt = i
+        } else table = { cols: header, headerAt: i, headerOnly: true, last: -1 }
+        if (opts.warnings) for (const u of header.unplaced) opts.warnings.push(`line ${p.line}: column ${u.column + 1} 「${u.header}」 is not a column the reader knows; kept as a field`)
         continue
       }
       if (table && cells.length >= 2) {
-        const serial = table.serial >= 0 ? (cells[table.serial] ?? '') : ''
-        const marker = /^\d{1,3}$/.test(serial) ? serial : ''
+        table.headerOnly = false
+        const f = rowFields(table.cols, cells)
+        const source = opts.rows?.get(p.line)
+        const refOf = (col: number | undefined) => (col === undefined ? '' : (source?.refs[col] ?? `L${p.line}C${col + 1}`))
+        const cellRefs: Record<string, string> = {}
+        for (const [k, col] of Object.entries(f.columnOf)) cellRefs[k] = refOf(col)
+        const prev = table.last >= 0 ? drafts[table.last] : undefined
+        // A task spread over several rows: no number and no task of its own, or the same
+        // number and task carried down by a merged cell: a sub-item of the row above.
+        if (prev && prev.row && ((!f.number && (!f.task || f.task === prev.row.task)) || (f.number && f.number === prev.row.number && f.task === prev.row.task))) {
+          const tag = emptyTag()
+          mergeTag(tag, { ...emptyTag(), lead: f.lead.flatMap(splitUnits), responsible: f.responsible.flatMap(splitUnits), cooperating: f.cooperating.flatMap(splitUnits), due: f.due })
+          mergeTag(prev.tag, tidy(tag))
+          const sub = [f.measures, f.task !== prev.row.task ? f.task : ''].filter(Boolean).join(' ')
+          if (sub) {
+            prev.texts.push(sub)
+            prev.plain.push(sub)
+          }
+          prev.row.sub.push({ line: p.line, text: sub, source: source ? { table: source.table, rows: [source.row], cells: cellRefs } : { table: 'text', rows: [p.line], cells: cellRefs } })
+          prev.row.rows.push(source ? source.row : p.line)
+          continue
+        }
+        const marker = serialMarker(f.number)
         const tag = emptyTag()
-        cells.forEach((c, col) => {
-          const role = table!.roles.get(col)
-          if (role === 'due') tag.due.push(c)
-          else if (role) mergeTag(tag, { ...emptyTag(), [role]: splitUnits(c) })
-        })
-        const plain = cells.filter((_, col) => !table!.roles.has(col) && col !== table!.serial).join(' ')
+        mergeTag(tag, { ...emptyTag(), lead: f.lead.flatMap(splitUnits), responsible: f.responsible.flatMap(splitUnits), cooperating: f.cooperating.flatMap(splitUnits), due: f.due })
+        const body = [f.task, f.measures].filter(Boolean).join('\n')
         const ctx = current >= 0 ? drafts[current]!.path : []
         drafts.push({
           line: p.line, marker, path: marker ? [...ctx, marker] : ctx, parent: current, numbered: false,
-          texts: [p.text], plain: [plain], tag: tidy(tag), tagged: true,
+          texts: [body || p.text], plain: [body], tag: tidy(tag), tagged: true,
+          row: {
+            number: f.number, task: f.task, people: f.people.flatMap(splitPeople), notes: f.notes, fields: f.fields,
+            table: source?.table ?? 'text', rows: [source ? source.row : p.line], cells: cellRefs, sub: [],
+          },
         })
-        last = drafts.length - 1
+        table.last = last = drafts.length - 1
         continue
       }
     } else if (!(p.marker && p.text.length <= 40 && !/[。;]/.test(p.text))) table = null // a section row (`一、…`) keeps the table open
+    else if (table) table.last = -1
     const k = nodeAt.get(i)
     if (k !== undefined) {
       const node = outline[k]!
@@ -118,33 +197,28 @@ export function extractItems(ps: readonly Paragraph[], start: number, end: numbe
       drafts[current]!.plain.push(p.text)
     }
   }
-  return drafts.map(toItem)
+  return drafts.map((d) => toItem(d, opts.year ?? null))
 }
 
-interface TableHeader {
-  readonly roles: Map<number, 'lead' | 'responsible' | 'cooperating' | 'due'>
-  readonly serial: number
-}
-
-/** Reads a table header row (`序号 | 工作任务 | 牵头单位 | 配合单位 | 完成时间`), or null. */
-function readHeader(cells: readonly string[]): TableHeader | null {
-  const roles = new Map<number, 'lead' | 'responsible' | 'cooperating' | 'due'>()
-  let serial = -1
-  cells.forEach((c, col) => {
-    const t = c.replace(/\s+/g, '')
-    if (/^(序号|编号|序)$/.test(t)) serial = col
-    else if (/^牵头(单位|部门|处室|科室)?$/.test(t)) roles.set(col, 'lead')
-    else if (/^(责任(单位|部门|科室|处室|主体)|负责单位)$/.test(t)) roles.set(col, 'responsible')
-    else if (/^(配合|协同|协办|参与)(单位|部门|处室|科室)?$/.test(t)) roles.set(col, 'cooperating')
-    else if (/^(完成(时间|时限|期限)|时间(节点|安排|要求)?|时限)$/.test(t)) roles.set(col, 'due')
-  })
-  return [...roles.values()].some((r) => r !== 'due') ? { roles, serial } : null
-}
-
-function toItem(d: Draft): ExtractedItem {
+function toItem(d: Draft, year: number | null): ExtractedItem {
   const text = d.texts.join('\n')
   const plain = d.plain.join('\n')
-  const deadlines: Deadline[] = distinctDeadlines([...d.tag.due.flatMap(readDueSegment), ...readDeadlines(plain)])
+  let deadlines: Deadline[] = distinctDeadlines([...d.tag.due.flatMap(readDueSegment), ...readDeadlines(plain)])
+  // In a table the document's year applies to `年底前`, `6月底前` (../shared/corpus/README.md).
+  if (d.row && year !== null) deadlines = distinctDeadlines(deadlines.map((x) => (x.year === null && x.month !== null && !/[xX×]{2}/.test(x.text) ? { ...x, year } : x)))
+  if (d.row) {
+    const r = d.row
+    const title = cut(r.task || d.texts[0]!)
+    return {
+      line: d.line, marker: d.marker, path: d.path, title, text, lead: d.tag.lead, responsible: d.tag.responsible, cooperating: d.tag.cooperating,
+      deadlines, targets: readTargets(plain), assigned: d.tag.lead.length + d.tag.responsible.length + d.tag.cooperating.length > 0 || deadlines.length > 0,
+      table: {
+        number: r.number, people: r.people, notes: r.notes, fields: r.fields,
+        source: { table: r.table, rows: r.rows, cells: r.cells },
+        subItems: r.sub,
+      },
+    }
+  }
   const body = d.texts[0]!.slice(d.numbered ? markerLength(d.texts[0]!, d.marker) : 0).trim()
   // A heading that shares its line with the first paragraph ends at the sentence or at a gap.
   const stop = body.search(/[。;]|(?<=.{6})\s+/)
@@ -163,6 +237,12 @@ function toItem(d: Draft): ExtractedItem {
     targets: readTargets(plain),
     assigned,
   }
+}
+
+/** A title from a task cell: up to the first sentence end, at most 80 characters. */
+function cut(s: string): string {
+  const stop = s.search(/[。;]/)
+  return (stop >= 0 && stop <= 80 ? s.slice(0, stop) : s.slice(0, 80)).trim()
 }
 
 function markerLength(p: string, marker: string): number {

@@ -11,7 +11,7 @@ describe('tables flattened into | lines', () => {
     const ps = toParagraphs(fromRaw(raw))
     const items = extractItems(ps, 1, ps.length, buildOutline(ps, 1, ps.length))
     expect(items.find((i) => i.line === 4)).toMatchObject({
-      marker: '1', path: ['一、', '1'], lead: ['市大数据局'], cooperating: ['市财政局', '市发改委'], deadlines: [{ year: 2020, month: 6, day: null }],
+      marker: '1.', path: ['一、', '1.'], lead: ['市大数据局'], cooperating: ['市财政局', '市发改委'], deadlines: [{ year: 2020, month: 6, day: null }],
     })
     expect(items.find((i) => i.line === 5)).toMatchObject({ lead: ['市政府办'], cooperating: ['各县区人民政府'], deadlines: [] })
   })
