@@ -97,6 +97,10 @@ export interface ClockDef {
   /** Warn this many units (working days for date clocks) before due; 0 or absent: no warning. */
   readonly warnBefore?: number
   readonly onExpiry?: ClockExpiry
+  /** Events that pause the running clock (计时暂停, e.g. 补充材料); it does not run out while paused. */
+  readonly pausesOn?: readonly string[]
+  /** Events that resume a paused clock; its due moves later by the working time it was paused. */
+  readonly resumesOn?: readonly string[]
 }
 
 /** One step of the escalation ladder (督办升级): 提醒 remind → 督办单 supervision notice → 约谈 interview → 通报 bulletin → 问责 accountability. */
