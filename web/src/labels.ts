@@ -23,6 +23,12 @@ export const fieldLabel: Record<string, string> = {
   cooperating: '配合单位',
   measures: '指标完成值',
   attachments: '附件',
+  rating: '满意度',
+  resolved: '是否解决',
+  mergedInto: '并入工单',
+  answer: '答复内容',
+  contactedAt: '联系时间',
+  material: '所需材料',
 }
 
 /** Fallback label by field type when a kind names a field this list does not know. */
@@ -100,4 +106,89 @@ export function unitsIn(units: readonly { unitName: string; role: string }[], ro
     .filter((u) => u.role === role)
     .map((u) => u.unitName)
     .join('、')
+}
+
+// ---- 12345 工单 ----
+
+/** 诉求类型, in the desk's order, with the key that picks each (Alt+key on the desk). */
+export const requestTypes: readonly { value: import('./types.ts').RequestType; label: string; key: string }[] = [
+  { value: 'consultation', label: '咨询', key: '1' },
+  { value: 'help', label: '求助', key: '2' },
+  { value: 'complaint', label: '投诉', key: '3' },
+  { value: 'report', label: '举报', key: '4' },
+  { value: 'suggestion', label: '建议', key: '5' },
+  { value: 'praise', label: '表扬', key: '6' },
+]
+export const requestTypeLabel: Record<string, string> = Object.fromEntries(requestTypes.map((t) => [t.value, t.label]))
+
+/** 紧急程度 */
+export const urgencies: readonly { value: import('./types.ts').Urgency; label: string }[] = [
+  { value: 'urgent', label: '紧急' },
+  { value: 'pressing', label: '较急' },
+  { value: 'normal', label: '一般' },
+]
+export const urgencyLabel: Record<string, string> = Object.fromEntries(urgencies.map((t) => [t.value, t.label]))
+
+/** 满意度 */
+export const ratings: readonly { value: import('./types.ts').RatingValue; label: string }[] = [
+  { value: 'satisfied', label: '满意' },
+  { value: 'basically_satisfied', label: '基本满意' },
+  { value: 'unsatisfied', label: '不满意' },
+]
+export const ratingLabel: Record<string, string> = Object.fromEntries(ratings.map((t) => [t.value, t.label]))
+
+/** 受理渠道 */
+export const channelLabel: Record<string, string> = { phone: '电话', web: '网上', api: '接口', open311: 'Open311' }
+
+/** 时限档次 */
+export const tierLabel: Record<string, string> = { urgent: '紧急', pressing: '较急', normal: '一般', consultation: '咨询' }
+
+/** A time limit in words: 7个工作日, 2个工作小时. */
+export function limitText(l: { unit: string; amount: number } | null | undefined): string {
+  if (!l) return '—'
+  const unit: Record<string, string> = { working_days: '个工作日', working_hours: '个工作小时', days: '天', hours: '小时' }
+  return `${l.amount}${unit[l.unit] ?? l.unit}`
+}
+
+/** States of the ticket kind (工单) for the list's state filter. */
+export const ticketStates: readonly { value: string; label: string }[] = [
+  { value: 'received', label: '已受理' },
+  { value: 'dispatched', label: '已派单' },
+  { value: 'accepted', label: '办理中' },
+  { value: 'return_requested', label: '退单审核中' },
+  { value: 'extension_requested', label: '延期审核中' },
+  { value: 'material_requested', label: '补充材料中' },
+  { value: 'replied', label: '已答复' },
+  { value: 'followed_up', label: '已回访' },
+  { value: 'closed', label: '已办结' },
+  { value: 'withdrawn', label: '已撤单' },
+  { value: 'merged', label: '已并单' },
+]
+
+/** History labels of the ticket kind's events (the detail shows the API's label when it has one). */
+export const ticketEventLabel: Record<string, string> = {
+  $start: '受理',
+  receive: '受理',
+  dispatch: '派单',
+  reassign: '改派',
+  accept: '签收',
+  contact: '联系诉求人',
+  reply: '答复',
+  return: '退单',
+  refuse_return: '驳回退单',
+  request_extension: '申请延期',
+  approve_extension: '同意延期',
+  refuse_extension: '不予延期',
+  request_material: '补充材料',
+  material_received: '材料已补充',
+  cooperate: '协办',
+  supervise: '督办',
+  follow_up: '回访',
+  reopen: '重办',
+  close: '办结',
+  answer_directly: '直接办结',
+  withdraw: '撤单',
+  merge: '并单',
+  remind: '催办',
+  rate: '评价',
 }

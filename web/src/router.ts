@@ -5,8 +5,15 @@ import { loadMe, session, whenUnauthenticated } from './api.ts'
 export const router = createRouter({
   history: createWebHistory(),
   routes: [
-    { path: '/', redirect: '/ledger' },
+    // The landing screen by role: the hotline operator (话务员) starts on the desk, everyone else on the ledger.
+    { path: '/', component: () => import('./views/LedgerView.vue'), beforeEnter: () => (session.user?.role === 'operator' ? '/desk' : '/ledger') },
     { path: '/login', component: () => import('./views/LoginView.vue'), meta: { public: true } },
+    { path: '/public', component: () => import('./views/PublicView.vue'), meta: { public: true } },
+    { path: '/desk', component: () => import('./views/DeskView.vue') },
+    { path: '/tickets', component: () => import('./views/TicketsView.vue') },
+    { path: '/tickets/:id', component: () => import('./views/TicketView.vue'), props: true },
+    { path: '/hotline', component: () => import('./views/HotlineView.vue') },
+    { path: '/admin/catalogue', component: () => import('./views/CatalogueView.vue') },
     { path: '/ledger', component: () => import('./views/LedgerView.vue') },
     { path: '/items/:id', component: () => import('./views/ItemView.vue'), props: true },
     { path: '/plans/import', component: () => import('./views/PlanImportView.vue') },

@@ -175,3 +175,137 @@ export interface Assessment {
   readonly summary: { readonly items: number; readonly onTime: Rate; readonly overdue: number }
   readonly rows: readonly AssessmentRow[]
 }
+
+// ---- 12345 工单 (tickets): shapes from docs/tickets.md ----
+
+export type RequestType = 'consultation' | 'help' | 'complaint' | 'report' | 'suggestion' | 'praise'
+export type Urgency = 'urgent' | 'pressing' | 'normal'
+export type RatingValue = 'satisfied' | 'basically_satisfied' | 'unsatisfied'
+
+/** A time limit (时限): `{unit: 'working_days', amount: 5}`. */
+export interface TimeLimit {
+  readonly unit: string
+  readonly amount: number
+}
+
+/** One ticket (工单) as the API shows it; the requester's name and phone are masked. */
+export interface TicketView {
+  readonly id: string
+  readonly number: string
+  readonly kind: 'ticket'
+  readonly state: string
+  readonly stateLabel: string
+  readonly stateType: string
+  readonly version: number
+  readonly channel: string
+  readonly requestType: RequestType
+  readonly categoryCode: string
+  readonly categoryPath: readonly string[]
+  readonly urgency: Urgency
+  readonly anonymous: boolean
+  readonly requesterName: string | null
+  readonly requesterPhone: string | null
+  readonly address: string
+  readonly lat: number | null
+  readonly lng: number | null
+  readonly placeUnitId: string | null
+  readonly placeUnitName: string | null
+  readonly content: string
+  readonly lead: { readonly id: string; readonly name: string } | null
+  readonly cooperating: readonly { readonly id: string; readonly name: string }[]
+  readonly receivedAt: string
+  readonly dueAt: string | null
+  readonly acceptDueAt: string | null
+  readonly overdue: boolean
+  readonly limits: Readonly<Record<string, TimeLimit>>
+  readonly reply: { readonly text: string; readonly at: string } | null
+  readonly followUp: { readonly rating: RatingValue | null; readonly resolved: boolean | null; readonly at: string } | null
+  readonly citizenRating: { readonly rating: RatingValue; readonly comment?: string | null; readonly at: string } | null
+  readonly counters: Readonly<Record<string, number>>
+  readonly flags: { readonly problem: boolean; readonly reason?: string }
+  readonly availableEvents: readonly AvailableEvent[]
+}
+
+/** A ticket in full (工单详情). */
+export interface TicketDetail extends TicketView {
+  readonly history: readonly Record<string, unknown>[]
+  readonly attachments: readonly { id: string; name: string; size: number; mime: string }[]
+  readonly notices: readonly Record<string, unknown>[]
+}
+
+/** One node of the service catalogue (服务目录). */
+export interface CategoryNode {
+  readonly code: string
+  readonly name: string
+  readonly level: number
+  readonly timeLimits: Readonly<Record<string, TimeLimit>> | null
+  readonly function: string | null
+  readonly townshipDuty: boolean
+  readonly version: number
+  readonly description?: string
+  readonly active?: boolean
+  readonly createdAt?: string
+  readonly createdBy?: string | null
+  readonly parentCode?: string | null
+  readonly children?: readonly CategoryNode[]
+}
+
+/** A dispatch rule (派单规则). */
+export interface DispatchRule {
+  readonly id: string
+  readonly version: number
+  readonly categoryCode: string
+  readonly placeUnitId: string | null
+  readonly unitId: string | null
+  readonly byFunction: string | null
+  readonly priority: number
+  readonly basis: string
+  readonly active?: boolean
+}
+
+/** What the public lookup shows (查询). */
+export interface PublicLookup {
+  readonly number: string
+  readonly stateLabel: string
+  readonly status: 'open' | 'closed'
+  readonly receivedAt: string
+  readonly categoryName: string
+  readonly reply: { readonly text: string; readonly at: string } | null
+  readonly rating: { readonly rating: RatingValue; readonly comment: string | null; readonly at: string } | null
+  readonly canRate: boolean
+  readonly canWithdraw: boolean
+}
+
+/** A rate with numerator and denominator; value null when nothing counts. */
+export interface KpiRate {
+  readonly value: number | null
+  readonly numerator: number
+  readonly denominator: number
+}
+
+/** The hotline KPIs of one unit, or the totals. */
+export interface HotlineKpiRow {
+  readonly unitId?: string
+  readonly unitName?: string
+  readonly volume: number
+  readonly onTimeAcceptance: KpiRate
+  readonly responseRate: KpiRate
+  readonly onTimeCompletion: KpiRate
+  readonly resolutionRate: KpiRate
+  readonly satisfactionRate: KpiRate
+  readonly reopenRate: KpiRate
+  readonly returnRate: KpiRate
+}
+
+/** The answer of GET /api/hotline/kpis (read defensively: fields may be missing). */
+export interface HotlineKpis {
+  readonly from?: string
+  readonly to?: string
+  readonly totals: HotlineKpiRow
+  readonly units: readonly HotlineKpiRow[]
+  readonly trend?: readonly { readonly period: string; readonly volume: number; readonly [k: string]: unknown }[]
+  readonly categories?: readonly { readonly code?: string; readonly name: string; readonly volume?: number; readonly count?: number }[]
+  readonly places?: readonly { readonly unitId?: string; readonly name: string; readonly volume?: number; readonly count?: number }[]
+  readonly hotTopics?: readonly { readonly word?: string; readonly topic?: string; readonly name?: string; readonly count: number }[]
+  readonly problemTickets?: readonly { readonly id: string; readonly number: string; readonly reason?: string; readonly stateLabel?: string; readonly categoryPath?: readonly string[]; readonly lead?: { name: string } | null; readonly counters?: Readonly<Record<string, number>> }[]
+}
