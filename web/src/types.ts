@@ -238,7 +238,10 @@ export interface CategoryNode {
   readonly code: string
   readonly name: string
   readonly level: number
+  /** Limits by tier after inheritance from the parents. */
   readonly timeLimits: Readonly<Record<string, TimeLimit>> | null
+  /** The category's own limits (null: all inherited); absent from a version row. */
+  readonly ownTimeLimits?: Readonly<Record<string, TimeLimit>> | null
   readonly function: string | null
   readonly townshipDuty: boolean
   readonly version: number

@@ -1,0 +1,338 @@
+/**
+ * The 12345 screens end to end (接诉即办网页端): the real `duban serve --demo` in a child process, headless
+ * Chromium driven by playwright-core, at a desktop (1280×800) and a phone (390×844) size. The operator takes
+ * a call on the desk (受理台) and dispatches it; the unit liaison signs in, 签收 and 答复; a citizen submits on
+ * the public page, looks the request up with number + phone and withdraws it, and rates the answered one;
+ * the leader opens the hotline dashboard (热线看板) and sees its charts; the admin sees the catalogue.
+ * Every page's console errors and script errors are collected and must be none. Screenshots (PNG) of each
+ * screen at both sizes go to $DUBAN_SHOTS (default /tmp/duban-ticket-shots).
+ */
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process'
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { dirname, join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { chromium, type Browser, type Page } from 'playwright-core'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+
+const CHROMIUM = '/usr/bin/chromium'
+const hasChromium = existsSync(CHROMIUM)
+if (!hasChromium) console.log(`test/browser/tickets.test.ts: skipped, ${CHROMIUM} is missing (apt-get install -y chromium)`)
+
+const ROOT = join(dirname(fileURLToPath(import.meta.url)), '../..')
+const PASSWORD = 'duban-demo-2026'
+const SHOTS = process.env.DUBAN_SHOTS ?? '/tmp/duban-ticket-shots'
+const DESKTOP = { width: 1280, height: 800 }
+const PHONE = { width: 390, height: 844 }
+const LEAD_UNIT = '云州市城市管理局'
+const LEAD_LIAISON = 'cgj'
+const CALLER_PHONE = '13812345678'
+
+/** Starts `duban serve --demo` on a free port with its own PGlite directory. */
+function serve(dataDir: string): Promise<{ child: ChildProcess; url: string }> {
+  return new Promise((resolve, reject) => {
+    const env = { ...process.env }
+    delete env.DATABASE_URL
+    const child = spawn(process.execPath, ['bin/duban.js', 'serve', '--demo', '--data', dataDir, '--port', '0'], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] })
+    let out = ''
+    const fail = (why: string) => reject(new Error(`duban serve ${why}\n${out}`))
+    child.stdout?.on('data', (b: Buffer) => {
+      out += b.toString()
+      const m = /serving on (http:\/\/\S+)/.exec(out)
+      if (m?.[1]) resolve({ child, url: m[1] })
+    })
+    child.stderr?.on('data', (b: Buffer) => (out += b.toString()))
+    child.once('exit', (code) => fail(`exited with ${code}`))
+    child.once('error', (e) => fail(e.message))
+  })
+}
+
+type Call = <T>(method: string, path: string, body?: unknown) => Promise<{ status: number; body: T }>
+
+/** Signs in through the API (not the page) to seed or look things up. */
+async function apiAs(url: string, username: string): Promise<Call> {
+  const r = await fetch(`${url}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username, password: PASSWORD }) })
+  expect(r.status).toBe(200)
+  const { token } = (await r.json()) as { token: string }
+  return async <T>(method: string, path: string, body?: unknown) => {
+    const res = await fetch(`${url}/api${path}`, {
+      method,
+      headers: { authorization: `Bearer ${token}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    })
+    const text = await res.text()
+    return { status: res.status, body: (text ? JSON.parse(text) : null) as T }
+  }
+}
+
+interface Node {
+  code: string
+  name: string
+  level: number
+  children: Node[]
+}
+
+/** A level-3 category of the current catalogue; seeds a small one (and a dispatch rule) when the demo has none. */
+async function leafCategory(url: string): Promise<Node> {
+  const admin = await apiAs(url, 'admin')
+  const leaves = (ns: Node[]): Node[] => ns.flatMap((n) => (n.level === 3 ? [n] : leaves(n.children ?? [])))
+  let tree = (await admin<Node[]>('GET', '/catalogue')).body
+  if (!leaves(tree).length) {
+    for (const c of [
+      { code: 'T1', name: '城乡建设' },
+      { code: 'T1.01', name: '市容环境' },
+      { code: 'T1.01.01', name: '占道经营', function: '城市管理', timeLimits: { normal: { unit: 'working_days', amount: 5 } } },
+    ]) {
+      const r = await admin('POST', '/catalogue', c)
+      expect(r.status, JSON.stringify(r.body)).toBe(201)
+    }
+    const rule = await admin('POST', '/dispatch-rules', { categoryCode: 'T1.01', unitId: 'yz-cgj', basis: '测试：市容环境归城管' })
+    expect(rule.status, JSON.stringify(rule.body)).toBe(201)
+    tree = (await admin<Node[]>('GET', '/catalogue')).body
+  }
+  const all = leaves(tree)
+  // Prefer a category the city's 城管局 handles, so its liaison can take the ticket.
+  return all.find((c) => /占道|市容|垃圾|噪声/.test(c.name)) ?? all[0]!
+}
+
+/** Signs in through the login screen and waits to leave it. */
+async function signIn(page: Page, url: string, username: string): Promise<void> {
+  await page.goto(`${url}/login`)
+  await page.locator('input[name=username]').fill(username)
+  await page.locator('input[name=password]').fill(PASSWORD)
+  await page.locator('[data-test=login]').click()
+  await page.waitForURL((u) => !u.pathname.startsWith('/login'))
+}
+
+describe.skipIf(!hasChromium)('12345 screens in a browser', () => {
+  let server: { child: ChildProcess; url: string }
+  let browser: Browser
+  let dataDir: string
+  const problems: string[] = []
+  let category: Node
+  /** The ticket the operator takes on the desk. */
+  let desk: { number: string; id: string } | null = null
+
+  beforeAll(async () => {
+    execFileSync(process.execPath, [join(ROOT, 'web/build-if-stale.mjs')], { cwd: ROOT, stdio: 'inherit', timeout: 600_000 })
+    dataDir = mkdtempSync(join(tmpdir(), 'duban-ticket-data-'))
+    mkdirSync(SHOTS, { recursive: true })
+    server = await serve(dataDir)
+    browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run'],
+    })
+    category = await leafCategory(server.url)
+  }, 900_000)
+
+  afterAll(async () => {
+    await browser?.close()
+    if (server?.child.exitCode === null) {
+      const exited = new Promise((r) => server.child.once('exit', r))
+      server.child.kill('SIGTERM')
+      await exited
+    }
+    if (dataDir) rmSync(dataDir, { recursive: true, force: true })
+    console.log(`test/browser/tickets.test.ts: screenshots in ${SHOTS}`)
+  }, 60_000)
+
+  /** A fresh context (no session) at a size; console errors and script errors are collected. */
+  async function newPage(size = DESKTOP): Promise<Page> {
+    const context = await browser.newContext({ viewport: size, locale: 'zh-CN', deviceScaleFactor: 1 })
+    const page = await context.newPage()
+    page.on('console', (m) => {
+      if (m.type() === 'error') problems.push(`console: ${m.text()} (${page.url()})`)
+    })
+    page.on('pageerror', (e) => problems.push(`pageerror: ${e.message} (${page.url()})`))
+    return page
+  }
+
+  async function shot(page: Page, name: string, fullPage = true): Promise<void> {
+    await page.waitForTimeout(300) // let charts and transitions settle
+    await page.screenshot({ path: join(SHOTS, `${name}.png`), fullPage })
+  }
+
+  async function done(page: Page): Promise<void> {
+    await page.context().close()
+  }
+
+  it('lands the hotline operator on the desk; a call is taken by keyboard and dispatched', async () => {
+    const page = await newPage()
+    await signIn(page, server.url, 'hotline')
+    await page.waitForURL(/\/desk$/)
+    // The caller's name has the focus: the operator just types.
+    await page.locator('input[name=requesterName]').waitFor()
+    await expect.poll(() => page.evaluate(() => (document.activeElement as HTMLInputElement | null)?.name)).toBe('requesterName')
+    await page.keyboard.type('张三')
+    await page.keyboard.press('Tab')
+    await page.keyboard.type(CALLER_PHONE)
+    await page.keyboard.press('Alt+3') // 投诉
+    expect(await page.locator('[data-test=desk-type] .is-active').innerText()).toContain('投诉')
+
+    // Category: the cascader is filterable; type part of the name and take the match.
+    await page.locator('[data-test=desk-category] input').click()
+    await page.locator('[data-test=desk-category] input').fill(category.name)
+    await page.locator('.el-cascader__suggestion-item:visible', { hasText: category.name }).first().click()
+    await page.locator('textarea[name=content]').fill('人民路菜市场门口每天早上有商贩占道经营，堵塞交通，请尽快处理。')
+    await page.locator('input[name=address]').fill('白虎区人民路88号菜市场门口')
+    await page.keyboard.press('Alt+8') // 较急
+    expect(await page.locator('[data-test=desk-urgency] .is-active').innerText()).toContain('较急')
+
+    // The dispatch catalogue's suggestion is shown and preselected; the test works with 市城管局's liaison.
+    await expect.poll(() => page.locator('[data-test=desk-suggest]').innerText()).toMatch(/派单目录/)
+    const lead = page.locator('[data-test=desk-lead]')
+    if (!(await lead.innerText()).includes(LEAD_UNIT)) {
+      await lead.click()
+      await page.locator('.el-select-dropdown__item:visible', { hasText: LEAD_UNIT }).first().click()
+    }
+    await shot(page, 'desk-1280-filled', false)
+    await page.keyboard.press('Control+Enter')
+    const number = page.locator('[data-test=desk-number]')
+    await expect.poll(() => number.innerText(), { timeout: 15_000 }).toMatch(/^GD-\d{4}-\d{6}$/)
+    const href = await number.getAttribute('href')
+    desk = { number: await number.innerText(), id: href!.split('/').pop()! }
+    // The form is cleared for the next call, the focus back on the name; the ticket heads the recent list.
+    expect(await page.locator('textarea[name=content]').inputValue()).toBe('')
+    await expect.poll(() => page.locator('[data-test=desk-recent]').innerText()).toContain(desk.number)
+    await shot(page, 'desk-1280-created', false)
+
+    await page.setViewportSize(PHONE)
+    await shot(page, 'desk-390')
+    await done(page)
+  })
+
+  it('lets the unit liaison find the ticket, 签收 and 答复', async () => {
+    expect(desk).not.toBeNull()
+    const page = await newPage()
+    await signIn(page, server.url, LEAD_LIAISON)
+    await page.goto(`${server.url}/tickets`)
+    const list = page.locator('[data-test=tickets]')
+    await expect.poll(() => list.innerText()).toContain(desk!.number)
+    await shot(page, 'tickets-1280', false)
+    await list.locator('a', { hasText: desk!.number }).click()
+    await page.waitForURL(/\/tickets\/.+/)
+    await page.locator('[data-test=ticket-state]').waitFor()
+    // The requester is masked for the liaison.
+    expect(await page.locator('[data-test=requester]').innerText()).not.toContain(CALLER_PHONE)
+
+    await page.locator('[data-test=ticket-actions] button', { hasText: '签收' }).click()
+    await page.locator('[data-test=event-submit]').click()
+    await expect.poll(() => page.locator('[data-test=ticket-state]').innerText()).toBe('办理中')
+
+    await page.locator('[data-test=ticket-actions] button', { hasText: '答复' }).click()
+    await page.locator('[data-test=event-form] textarea[name=text]').fill('已安排执法队员现场劝离商贩，并设置早市临时疏导点，后续每日巡查。')
+    await shot(page, 'ticket-reply-form-1280', false)
+    await page.locator('[data-test=event-submit]').click()
+    await expect.poll(() => page.locator('[data-test=ticket-state]').innerText()).toBe('已答复')
+    expect(await page.locator('[data-test=ticket-reply]').innerText()).toContain('执法队员')
+    await shot(page, 'ticket-1280')
+
+    await page.setViewportSize(PHONE)
+    await shot(page, 'ticket-390')
+    await page.goto(`${server.url}/tickets`)
+    await expect.poll(() => page.locator('[data-test=tickets]').innerText()).toContain(desk!.number)
+    await shot(page, 'tickets-390')
+    await done(page)
+  })
+
+  it('lets the operator reveal the requester with a reason', async () => {
+    const page = await newPage()
+    await signIn(page, server.url, 'hotline')
+    await page.goto(`${server.url}/tickets/${desk!.id}`)
+    await page.locator('[data-test=reveal]').click()
+    await page.locator('[data-test=reveal-reason] textarea').fill('回访前核实联系电话')
+    await page.locator('[data-test=reveal-submit]').click()
+    await expect.poll(() => page.locator('[data-test=requester]').innerText()).toContain(CALLER_PHONE)
+    await done(page)
+  })
+
+  it('lets a citizen submit on the public page, look it up with number + phone and withdraw it', async () => {
+    const page = await newPage(PHONE)
+    await page.goto(`${server.url}/login`)
+    await page.locator('[data-test=to-public]').click()
+    await page.waitForURL(/\/public$/)
+    await page.locator('[data-test=public-category] input').click()
+    await page.locator('[data-test=public-category] input').fill(category.name)
+    await page.locator('.el-cascader__suggestion-item:visible', { hasText: category.name }).first().click()
+    await page.locator('textarea[name=content]').fill('小区门口路灯坏了一个多月，晚上出行不安全，希望尽快修复。')
+    await page.locator('input[name=requesterName]').fill('李四')
+    await page.locator('input[name=requesterPhone]').fill('13900001111')
+    await shot(page, 'public-390-form')
+    await page.locator('[data-test=public-submit]').click()
+    const number = page.locator('[data-test=public-number]')
+    await expect.poll(() => number.innerText(), { timeout: 15_000 }).toMatch(/^GD-\d{4}-\d{6}$/)
+    await shot(page, 'public-390-done')
+
+    await page.locator('[data-test=public-done] button', { hasText: '查询办理情况' }).click()
+    await page.locator('[data-test=lookup-result]').waitFor()
+    expect(await page.locator('[data-test=lookup-state]').innerText()).toMatch(/[\u4e00-\u9fff]/)
+    // Nothing else of the ticket: no content, no name, no unit.
+    const shown = await page.locator('[data-test=lookup-result]').innerText()
+    expect(shown).not.toContain('路灯坏了')
+    expect(shown).not.toContain('李四')
+    await page.locator('[data-test=withdraw]').click()
+    await page.locator('[data-test=withdraw-confirm]').click()
+    await expect.poll(() => page.locator('[data-test=lookup-state]').innerText()).toMatch(/撤/)
+    await shot(page, 'public-390-withdrawn')
+    await done(page)
+  })
+
+  it('shows the citizen the unit reply and takes one 评价', async () => {
+    const page = await newPage(DESKTOP)
+    await page.goto(`${server.url}/public`)
+    await page.locator('[data-test=tab-lookup]').click()
+    await page.locator('input[name=number]').fill(desk!.number)
+    await page.locator('input[name=phone]').fill(CALLER_PHONE)
+    await page.locator('[data-test=lookup-submit]').click()
+    await expect.poll(() => page.locator('[data-test=lookup-reply]').innerText()).toContain('执法队员')
+    await page.locator('[data-test=rate-form] label', { hasText: /^满意$/ }).click()
+    await page.locator('[data-test=rate-form] textarea').fill('处理很快，谢谢！')
+    await page.locator('[data-test=rate-submit]').click()
+    await expect.poll(() => page.locator('[data-test=lookup-rating]').innerText()).toContain('满意')
+    expect(await page.locator('[data-test=rate-form]').count()).toBe(0) // once
+    await shot(page, 'public-1280-rated')
+    await done(page)
+  })
+
+  it('shows the leader the hotline dashboard with its charts at both sizes', async () => {
+    for (const [size, name] of [
+      [DESKTOP, 'hotline-1280'],
+      [PHONE, 'hotline-390'],
+    ] as const) {
+      const page = await newPage(size)
+      await signIn(page, server.url, 'leader')
+      await page.goto(`${server.url}/hotline`)
+      await expect.poll(() => page.locator('[data-test=kpi-cards]').innerText()).toContain('按时签收率')
+      await page.locator('[data-test=trend-chart] canvas').waitFor()
+      await page.locator('[data-test=category-chart] canvas').waitFor()
+      const box = await page.locator('[data-test=trend-chart] canvas').boundingBox()
+      expect(box?.width ?? 0).toBeGreaterThan(size.width / 2)
+      expect(await page.locator('[data-test=kpi-cards]').innerText()).toMatch(/满意率[\s\S]*\d/)
+      await shot(page, name)
+      await done(page)
+    }
+  })
+
+  it('shows the admin the service catalogue with time limits and a category version history', async () => {
+    for (const [size, name] of [
+      [DESKTOP, 'catalogue-1280'],
+      [PHONE, 'catalogue-390'],
+    ] as const) {
+      const page = await newPage(size)
+      await signIn(page, server.url, 'admin')
+      if (size === PHONE) {
+        // The menus collapse into one drop-down on a phone.
+        await page.locator('[data-test=nav-toggle]').click()
+        await page.locator('.el-dropdown-menu__item:visible', { hasText: '服务目录' }).click()
+      } else await page.goto(`${server.url}/admin/catalogue`)
+      await page.waitForURL(/\/admin\/catalogue$/)
+      await expect.poll(() => page.locator('[data-test=catalogue]').innerText()).toContain(category.name)
+      await shot(page, name)
+      await done(page)
+    }
+  })
+
+  it('raised no console errors and no script errors in any page', () => {
+    expect(problems).toEqual([])
+  })
+})
