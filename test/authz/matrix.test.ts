@@ -14,6 +14,8 @@
  * roles the policy allows get through authorization (not 401/403/404).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { saveCategory } from '../../src/app/tickets/catalogue.ts'
+import { saveRule } from '../../src/app/tickets/dispatch-rules.ts'
 import { createUser } from '../../src/app/users/manage-users.ts'
 import { startTestApp, TEST_PASSWORD, type TestApp } from '../support/test-app.ts'
 import { testDialects } from '../support/test-db.ts'
@@ -31,7 +33,7 @@ const USERNAME: Record<Exclude<Role, 'anonymous'>, string> = {
 }
 
 /** Routes anyone may call without signing in. */
-const PUBLIC = new Set(['POST /api/auth/login', 'POST /api/auth/logout'])
+const PUBLIC = new Set(['POST /api/auth/login', 'POST /api/auth/logout', 'GET /api/public/catalogue', 'GET /api/public/places'])
 /** POST routes that only read (a leader may call them; they must not write). */
 const READ_ONLY_POSTS = new Set(['POST /api/units/resolve'])
 
@@ -93,6 +95,16 @@ const POLICY: Readonly<Record<string, readonly Role[]>> = {
   'PUT /api/assessment/weights': ['admin'],
   'GET /api/exports/bulletin.docx': STAFF_READ,
   'GET /api/exports/ledger.xlsx': STAFF_READ,
+  'GET /api/catalogue': SIGNED,
+  'POST /api/catalogue': ['admin'],
+  'PUT /api/catalogue/:code': ['admin'],
+  'DELETE /api/catalogue/:code': ['admin'],
+  'GET /api/catalogue/:code/versions': ['admin'],
+  'GET /api/dispatch-rules': ['admin', 'operator'],
+  'POST /api/dispatch-rules': ['admin'],
+  'PUT /api/dispatch-rules/:id': ['admin'],
+  'DELETE /api/dispatch-rules/:id': ['admin'],
+  'GET /api/tickets/suggest-dispatch': ['admin', 'operator'],
 }
 
 /** Every route (method and path) registered under /api, read from the server's route tree. */
@@ -225,6 +237,10 @@ for (const dialect of testDialects()) {
       ids.webhook = hook.id
       ids.plan = (await must('supervisor', 'POST', '/api/plans', { fileName: 'draft.txt', contentBase64: Buffer.from(PLAN_TEXT).toString('base64') }, 201)).id
 
+      // A service category and a dispatch rule for the catalogue routes' paths.
+      await saveCategory(t.deps, null, { code: 'M1', name: '矩阵类别' })
+      await saveRule(t.deps, null, { id: 'm-rule', categoryCode: 'M1', unitId: 'sjj' })
+
       routes = apiRoutes(t.app.printRoutes({ commonPrefix: false }))
       openapi = t.app.swagger()
     }, 120_000)
@@ -238,6 +254,8 @@ for (const dialect of testDialects()) {
         .replace(/^\/api\/users\/:id/, `/api/users/${ids.user}`)
         .replace(/^\/api\/supervision\/notices\/:id/, `/api/supervision/notices/${ids.notice}`)
         .replace(/^\/api\/webhooks\/:id/, `/api/webhooks/${ids.webhook}`)
+        .replace(/^\/api\/catalogue\/:code/, '/api/catalogue/M1')
+        .replace(/^\/api\/dispatch-rules\/:id/, '/api/dispatch-rules/m-rule')
         .replace(':attachmentId', ids.attachment)
         .replace(':n', '1')
         .replace(':year', '2026')
@@ -265,6 +283,9 @@ for (const dialect of testDialects()) {
           return { payload: { fileName: 'matrix.txt', contentBase64: Buffer.from(PLAN_TEXT).toString('base64') } }
         case 'POST /api/units':
           return { payload: { id: 'matrix-unit', name: '矩阵单位', parentId: 'city', level: 'department' } }
+        case 'POST /api/dispatch-rules':
+        case 'PUT /api/dispatch-rules/:id':
+          return { payload: { categoryCode: 'M1', unitId: 'wjw' } }
         case 'POST /api/auth/login':
           return { payload: { username: 'nobody', password: 'wrong' } }
       }

@@ -18,4 +18,6 @@ export const routePlugins: readonly (() => Promise<{ default: RoutePlugin }>)[] 
   () => import('./supervision.routes.ts'),
   () => import('./assessment.routes.ts'),
   () => import('./exports.routes.ts'),
+  () => import('./hotline-kpi.routes.ts'),
+  () => import('./catalogue.routes.ts'),
 ]
