@@ -5,12 +5,16 @@
 import type { Queryable } from '../../adapters/db/db.ts'
 import { DubanError } from '../../domain/errors.ts'
 import { taskKind } from '../../domain/kinds/task.kind.ts'
+import { ticketKind } from '../../domain/kinds/ticket.kind.ts'
 import type { Actor as EngineActor, KindDef, WorkingCalendar } from '../../domain/workflow/index.ts'
 import type { Calendar } from '../../domain/calendar/calendar.model.ts'
 import { loadCalendar, workingCalendarOf } from '../calendar/calendar.load.ts'
 import type { Actor } from '../deps.ts'
 
-const KINDS: Readonly<Record<string, KindDef>> = { [`${taskKind.id}@${taskKind.version}`]: taskKind }
+const KINDS: Readonly<Record<string, KindDef>> = {
+  [`${taskKind.id}@${taskKind.version}`]: taskKind,
+  [`${ticketKind.id}@${ticketKind.version}`]: ticketKind,
+}
 
 /** The kind an item started with (items keep their kind version). */
 export function kindOf(id: string, version: string | number): KindDef {
@@ -22,6 +26,11 @@ export function kindOf(id: string, version: string | number): KindDef {
 /** The current plan task kind (督办任务). */
 export function currentTaskKind(): KindDef {
   return taskKind
+}
+
+/** The current 12345 ticket kind (12345 工单). */
+export function currentTicketKind(): KindDef {
+  return ticketKind
 }
 
 /** The engine's view of an authenticated actor. */

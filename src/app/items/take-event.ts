@@ -20,9 +20,10 @@ import {
 import type { Queryable } from '../../adapters/db/db.ts'
 import { checkDueDate } from '../../domain/calendar/due-date.rules.ts'
 import { DubanError } from '../../domain/errors.ts'
-import { isIsoDate, transition, type ReportingCadence, type Snapshot } from '../../domain/workflow/index.ts'
+import { isIsoDate, localDate, transition, type ReportingCadence, type Snapshot } from '../../domain/workflow/index.ts'
 import type { Actor, AppDeps } from '../deps.ts'
 import { audit } from './audit.port.ts'
+import { carryOutEffects } from './carry-out-effects.ts'
 import { calendarFor, chinaDate, engineActor, kindOf } from './item-engine.ts'
 import { itemAfterEvent, visibleItem, type ItemEventResult } from './item-queries.ts'
 
@@ -129,14 +130,14 @@ export async function takeEvent(deps: AppDeps, actor: Actor, itemId: string, inp
       payload['attachments'] = [...storedMeta, ...freshMeta]
     }
     if (input.event === 'request_extension') await requireWorkingDay(tx, payload['newDue'], 'payload.newDue')
-    if (input.event === 'reassign' || input.event === 'dispatch') await unitsMustExist(tx, payload)
+    if (input.event === 'reassign' || input.event === 'dispatch' || input.event === 'cooperate') await unitsMustExist(tx, payload)
 
     const { working } = await calendarFor(tx)
     const snapshot = item.snapshot as unknown as Snapshot
     const res = transition(kind, snapshot, { type: input.event, payload }, { actor: engineActor(actor), now: at, calendar: working })
     if (!res.ok) throw res.error
     const next = res.snapshot
-    const due = typeof next.data['due'] === 'string' && isIsoDate(next.data['due']) ? next.data['due'] : item.dueDate
+    const due = dueDateOf(next, item.dueDate)
     const stateType = kind.states[next.state]?.type ?? 'open'
 
     for (const [i, f] of fresh.entries()) {
@@ -155,10 +156,21 @@ export async function takeEvent(deps: AppDeps, actor: Actor, itemId: string, inp
       before: { state: item.state, version: item.version, due: item.dueDate },
       after: { event: input.event, state: next.state, version: item.version + 1, due },
     })
+    await carryOutEffects({ tx, deps, actor, kind, item, before: snapshot, after: next, event: input.event, payload, version: item.version + 1 }, res.effects)
     // The history entry as eventsOf shows it (payload through JSON, as it is stored).
     const event = { seq, event: input.event, fromState: item.state, toState: next.state, actorId: actor.userId, actorRole: actor.role, unitId: actor.unitId, payload: JSON.parse(JSON.stringify(payload)) as unknown, at }
     return itemAfterEvent(tx, actor, item.id, today, { event, ...side })
   })
+}
+
+/**
+ * The item's due date column after an event: a ticket's is its handling clock's due (it moves with pauses,
+ * extensions, reassignment and reopening); a task's is its `due` field.
+ */
+export function dueDateOf(next: Snapshot, current: string | null): string | null {
+  const handle = next.clocks['handle']
+  if (next.kind === 'ticket') return handle?.dueAt ? localDate(handle.dueAt) : current
+  return typeof next.data['due'] === 'string' && isIsoDate(next.data['due']) ? next.data['due'] : current
 }
 
 /** Descriptions of attachments already stored on the item; an unknown id is refused, naming it. */
@@ -258,7 +270,9 @@ async function sideRecords(
       }
       return {}
     }
-    case 'reassign': {
+    case 'dispatch':
+    case 'reassign':
+    case 'cooperate': {
       const ids = (v: unknown): string[] => (Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : [])
       const rows: { unitId: string; role: ItemUnitRole }[] = []
       if (lead) rows.push({ unitId: lead, role: 'lead' })
