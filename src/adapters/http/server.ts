@@ -75,6 +75,8 @@ export async function buildServer(deps: AppDeps, opts: ServerOptions = {}): Prom
     },
     { prefix: '/api' },
   )
+  // Open311 GeoReport v2, public and outside /api (src/adapters/http/open311/).
+  await app.register((await import('./open311/open311.plugin.ts')).default, { deps, prefix: '/open311/v2' })
   await app.register(webPlugin)
   return app
 }

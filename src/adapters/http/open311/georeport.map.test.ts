@@ -272,3 +272,11 @@ describe('xml', () => {
     )
   })
 })
+
+describe('xml lists under plural names', () => {
+  it('names entries of a plain array by the singular of its element', () => {
+    const doc = toXml('discovery', { endpoints: [{ formats: ['text/xml', 'application/json'] }], categories: [] })
+    expect(doc).toContain('<endpoints>\n    <endpoint>\n      <formats>\n        <format>text/xml</format>')
+    expect(doc).toContain('<categories/>')
+  })
+})

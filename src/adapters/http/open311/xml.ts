@@ -10,7 +10,7 @@
  */
 
 /** A value the writer can serialise. */
-export type XmlValue = string | number | boolean | null | undefined | XmlList | XmlObject
+export type XmlValue = string | number | boolean | null | undefined | XmlList | XmlObject | readonly XmlValue[]
 export interface XmlObject {
   readonly [key: string]: XmlValue
 }
@@ -36,6 +36,11 @@ export function escapeXml(text: string): string {
 
 const NAME = /^[A-Za-z_][\w.-]*$/
 
+/** The element name of one entry of a plural-named list: endpoints → endpoint. */
+export function singular(name: string): string {
+  return name.endsWith('ies') ? `${name.slice(0, -3)}y` : name.endsWith('s') && name.length > 1 ? name.slice(0, -1) : `${name}_item`
+}
+
 function isList(v: XmlValue): v is XmlList {
   return typeof v === 'object' && v !== null && 'itemName' in v && 'items' in v && Array.isArray((v as XmlList).items)
 }
@@ -51,7 +56,11 @@ function element(name: string, value: XmlValue, indent: string, out: string[]): 
     out.push(`${indent}<${name}>${escapeXml(text)}</${name}>`)
     return
   }
-  const children: [string, XmlValue][] = isList(value) ? value.items.map((v) => [value.itemName, v]) : Object.entries(value)
+  const children: [string, XmlValue][] = isList(value)
+    ? value.items.map((v) => [value.itemName, v])
+    : Array.isArray(value)
+      ? (value as readonly XmlValue[]).map((v) => [singular(name), v])
+      : Object.entries(value as XmlObject)
   if (children.length === 0) {
     out.push(`${indent}<${name}/>`)
     return

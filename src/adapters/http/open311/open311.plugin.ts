@@ -1,0 +1,264 @@
+/**
+ * Open311 GeoReport v2 (http://wiki.open311.org/GeoReport_v2) under /open311/v2, outside /api: no
+ * sign-in, one jurisdiction (jurisdiction_id accepted and ignored), no API key.
+ *
+ *   GET  discovery.{json,xml}              Service Discovery
+ *   GET  services.{json,xml}               level-3 categories of the service catalogue
+ *   GET  services/{service_code}.{json,xml} service definition (request_type, optional)
+ *   GET  requests.{json,xml}               service_request_id | service_code, start_date, end_date, status
+ *   POST requests.{json,xml}               form-encoded or JSON; creates a ticket with channel 'open311'
+ *   GET  requests/{service_request_id}.{json,xml}
+ *
+ * XML is text/xml, JSON application/json, both UTF-8. Errors are the spec's list `[{code, description}]`
+ * (`<errors><error>…`) with 404 for what does not exist and 400 for anything else the caller can fix.
+ * Bodies: UTF-8 unless the content type names another charset (GBK, GB18030 and GB2312 are read);
+ * bytes that are not valid in the charset are refused, never stored as replacement characters.
+ */
+import type { FastifyError, FastifyInstance, FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify'
+import iconv from 'iconv-lite'
+import type { AppDeps } from '../../../app/deps.ts'
+import { findCategory, currentCategories, type CategoryNode } from '../../../app/tickets/catalogue.ts'
+import { keepOpen311Media, open311Changeset, open311Ticket, open311Tickets } from '../../../app/tickets/open311.ts'
+import { catalogue, DubanError } from '../../../domain/errors.ts'
+import { checkIntake } from '../../../domain/tickets/intake.rules.ts'
+import {
+  changesetOf,
+  discoveryOf,
+  fromGeoReportPost,
+  open311FieldOf,
+  requestFilterOf,
+  serviceDefinitionOf,
+  serviceNoticeOf,
+  toGeoReportRequest,
+  toGeoReportServices,
+  type CatalogueEntry,
+  type PostFields,
+} from './georeport.map.ts'
+import { list, toXml, type XmlValue } from './xml.ts'
+
+type Format = 'json' | 'xml'
+const FORMATS: readonly Format[] = ['json', 'xml']
+
+/** The format a URL asks for by its extension; JSON when it names none. */
+function formatOfUrl(url: string): Format {
+  return /\.xml$/i.test(url.split('?')[0] ?? '') ? 'xml' : 'json'
+}
+
+/** `GD-2026-000001.xml` → ['GD-2026-000001', 'xml']; null when the extension is not json or xml. */
+function splitFile(file: string): [string, Format] | null {
+  const m = /^(.+)\.(json|xml)$/i.exec(file)
+  return m ? [m[1] as string, (m[2] as string).toLowerCase() as Format] : null
+}
+
+/** Sends a GeoReport answer: JSON as is, XML under `root` with list items named `item` (when a list). */
+function send(reply: FastifyReply, format: Format, status: number, json: unknown, root: string, item?: string): FastifyReply {
+  if (format === 'xml') {
+    const value = (Array.isArray(json) && item ? list(item, json as XmlValue[]) : json) as XmlValue
+    return reply.status(status).type('text/xml; charset=utf-8').send(toXml(root, value))
+  }
+  return reply.status(status).type('application/json; charset=utf-8').send(JSON.stringify(json))
+}
+
+/** The spec's error list for one failure. */
+function sendError(reply: FastifyReply, format: Format, status: number, description: string): FastifyReply {
+  return send(reply, format, status, [{ code: status, description }], 'errors', 'error')
+}
+
+/** A DubanError's specifics in GeoReport words: `phone: is not a mainland mobile …`. */
+function describe(e: DubanError): string {
+  const base = catalogue[e.code].en
+  let detail = e.message.startsWith(`${base}: `) ? e.message.slice(base.length + 2) : e.message
+  const field = open311FieldOf(e.where)
+  if (e.where && field) {
+    const bare = e.where.replace(/^body\//, '')
+    for (const prefix of [`${e.where}: `, `${bare}: `]) if (detail.startsWith(prefix)) detail = detail.slice(prefix.length)
+    return `${field}: ${detail}`
+  }
+  return detail
+}
+
+// ── bodies ──────────────────────────────────────────────────────────────────────────────────────
+
+const GB = /^(gbk|gb2312|gb18030|cp936|x-gbk|euc-cn)$/i
+
+/** Decodes body bytes in the content type's charset; refuses bytes that are not valid there. */
+export function decodeBody(body: Buffer, contentType: string | undefined): string {
+  const charset = /;\s*charset\s*=\s*"?([\w-]+)"?/i.exec(contentType ?? '')?.[1]?.toLowerCase() ?? 'utf-8'
+  if (charset === 'utf-8' || charset === 'utf8' || charset === 'us-ascii') {
+    try {
+      return new TextDecoder('utf-8', { fatal: true, ignoreBOM: false }).decode(body)
+    } catch {
+      throw new DubanError('DUBAN_ERR_INPUT_ENCODING', 'body: not valid UTF-8; send UTF-8, or name the charset in the content type (charset=gbk)', { where: 'body' })
+    }
+  }
+  if (GB.test(charset)) {
+    const text = iconv.decode(body, 'gb18030')
+    if (text.includes('\uFFFD') && !iconv.encode(text, 'gb18030').equals(body)) {
+      throw new DubanError('DUBAN_ERR_INPUT_ENCODING', `body: not valid ${charset.toUpperCase()}`, { where: 'body' })
+    }
+    return text
+  }
+  throw new DubanError('DUBAN_ERR_INPUT_ENCODING', `body: charset ${charset} is not accepted (UTF-8, GBK, GB18030)`, { where: 'body' })
+}
+
+/** Percent-decodes one form component to bytes (`+` is a space). */
+function formBytes(s: string): Buffer {
+  const out: number[] = []
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i)
+    if (c === 0x2b) out.push(0x20)
+    else if (c === 0x25 && /^[0-9A-Fa-f]{2}$/.test(s.slice(i + 1, i + 3))) {
+      out.push(parseInt(s.slice(i + 1, i + 3), 16))
+      i += 2
+    } else if (c < 0x80) out.push(c)
+    else for (const b of Buffer.from(s[i] as string, 'utf8')) out.push(b)
+  }
+  return Buffer.from(out)
+}
+
+/** Parses application/x-www-form-urlencoded bytes; a repeated name gives an array. */
+export function parseForm(body: Buffer, contentType: string | undefined): Record<string, string | string[]> {
+  const ascii = body.toString('latin1')
+  const fields: Record<string, string | string[]> = Object.create(null) as Record<string, string | string[]>
+  for (const pair of ascii.split('&')) {
+    if (!pair) continue
+    const eq = pair.indexOf('=')
+    const [k, v] = eq < 0 ? [pair, ''] : [pair.slice(0, eq), pair.slice(eq + 1)]
+    const name = decodeBody(formBytes(k), contentType)
+    const value = decodeBody(formBytes(v), contentType)
+    const prev = fields[name]
+    fields[name] = prev === undefined ? value : Array.isArray(prev) ? [...prev, value] : [prev, value]
+  }
+  return { ...fields }
+}
+
+// ── the plugin ─────────────────────────────────────────────────────────────────────────────────
+
+function flatten(tree: readonly CategoryNode[]): CatalogueEntry[] {
+  const out: CatalogueEntry[] = []
+  const walk = (nodes: readonly CategoryNode[]) => {
+    for (const n of nodes) {
+      out.push({ code: n.code, parentCode: n.parentCode, level: n.level, name: n.name, description: n.description })
+      walk(n.children)
+    }
+  }
+  walk(tree)
+  return out
+}
+
+/** The core's intake use-case (src/app/tickets/receive-ticket.ts); loaded when first needed. */
+type ReceiveTicket = (deps: AppDeps, actor: null, input: unknown, channel: 'open311') => Promise<{ number: string; limits?: unknown }>
+const RECEIVE_MODULE = '../../../app/tickets/receive-ticket.ts'
+async function loadReceiveTicket(): Promise<ReceiveTicket> {
+  const mod = (await import(RECEIVE_MODULE)) as { receiveTicket: ReceiveTicket }
+  return mod.receiveTicket
+}
+
+const notFound = (what: string) => new DubanError('DUBAN_ERR_NOT_FOUND', what, { where: 'url' })
+
+const plugin: FastifyPluginAsync<{ deps: AppDeps }> = async (app: FastifyInstance, { deps }) => {
+  // Bodies of this prefix only: form-encoded (the spec's) and JSON, each in its declared charset.
+  app.removeContentTypeParser(['application/json'])
+  app.addContentTypeParser(['application/json', 'application/x-www-form-urlencoded'], { parseAs: 'buffer' }, (request, body, done) => {
+    try {
+      const type = request.headers['content-type']
+      const buf = body as Buffer
+      if (/^application\/x-www-form-urlencoded/i.test(type ?? '')) return done(null, parseForm(buf, type))
+      const text = decodeBody(buf, type)
+      if (text.trim() === '') return done(null, {})
+      try {
+        return done(null, JSON.parse(text))
+      } catch (e) {
+        return done(new DubanError('DUBAN_ERR_VALIDATION', `body: malformed JSON (${(e as Error).message})`, { where: 'body' }), undefined)
+      }
+    } catch (e) {
+      return done(e as Error, undefined)
+    }
+  })
+
+  app.setErrorHandler((err: FastifyError | DubanError, request: FastifyRequest, reply: FastifyReply) => {
+    const format = formatOfUrl(request.url)
+    if (err instanceof DubanError) {
+      const status = err.code.endsWith('_NOT_FOUND') ? 404 : err.code === 'DUBAN_ERR_INTERNAL' ? 500 : 400
+      if (status === 500) request.log.error({ err }, err.message)
+      return sendError(reply, format, status, describe(err))
+    }
+    if (typeof err.statusCode === 'number' && err.statusCode >= 400 && err.statusCode < 500) {
+      return sendError(reply, format, err.statusCode === 404 ? 404 : 400, err.message)
+    }
+    request.log.error({ err }, 'unhandled error')
+    if (!request.log.level || request.log.level === 'silent') process.stderr.write(`duban: unhandled error on ${request.method} ${request.url}: ${err.stack ?? err.message}\n`)
+    return sendError(reply, format, 500, 'internal error')
+  })
+
+  const hide = { schema: { hide: true } }
+
+  for (const format of FORMATS) {
+    app.get(`/discovery.${format}`, hide, async (request, reply) => {
+      const changed = await open311Changeset(deps)
+      const url = `${request.protocol}://${request.host}/open311/v2`
+      return send(reply, format, 200, discoveryOf(url, changesetOf(changed ?? deps.clock.now())), 'discovery')
+    })
+
+    app.get(`/services.${format}`, hide, async (_request, reply) => {
+      const services = toGeoReportServices(flatten(await currentCategories(deps.db)))
+      return send(reply, format, 200, services, 'services', 'service')
+    })
+
+    app.get(`/requests.${format}`, hide, async (request, reply) => {
+      const filter = requestFilterOf(request.query as Record<string, unknown>, deps.clock.now().getTime())
+      const tickets = await open311Tickets(deps, {
+        numbers: filter.ids,
+        categoryCodes: filter.serviceCodes,
+        statuses: filter.statuses,
+        from: Number.isFinite(filter.from) ? new Date(filter.from) : null,
+        to: Number.isFinite(filter.to) ? new Date(filter.to) : null,
+        limit: filter.limit,
+      })
+      return send(reply, format, 200, tickets.map(toGeoReportRequest), 'service_requests', 'request')
+    })
+
+    app.post(`/requests.${format}`, hide, async (request, reply) => {
+      const body = request.body
+      if (!body || typeof body !== 'object' || Array.isArray(body)) {
+        throw new DubanError('DUBAN_ERR_VALIDATION', 'body: send the request as form fields (application/x-www-form-urlencoded) or a JSON object', { where: 'body' })
+      }
+      const { intake, mediaUrl } = fromGeoReportPost(body as PostFields)
+      const category = await findCategory(deps.db, intake.categoryCode)
+      if (!category || category.level !== 3) throw notFound(`service_code ${intake.categoryCode} was not found`)
+      // The intake rules first, so a refusal names the GeoReport field before anything is written.
+      checkIntake(intake, { channel: 'open311' })
+      const receiveTicket = await loadReceiveTicket()
+      const view = await receiveTicket(deps, null, intake, 'open311')
+      if (mediaUrl) await keepOpen311Media(deps, view.number, mediaUrl)
+      const limits = (view as { limits?: { handle?: { unit: string; amount: number } } }).limits
+      const answer = [{ service_request_id: view.number, service_notice: serviceNoticeOf(limits?.handle), account_id: null }]
+      return send(reply, format, 201, answer, 'service_requests', 'request')
+    })
+  }
+
+  app.get('/services/:file', hide, async (request, reply) => {
+    const file = splitFile((request.params as { file: string }).file)
+    if (!file) throw notFound('use services/{service_code}.json or .xml')
+    const [code, format] = file
+    const category = await findCategory(deps.db, code)
+    if (!category || category.level !== 3) throw notFound(`service_code ${code} was not found`)
+    return send(reply, format, 200, serviceDefinitionOf(code), 'service_definition')
+  })
+
+  app.get('/requests/:file', hide, async (request, reply) => {
+    const file = splitFile((request.params as { file: string }).file)
+    if (!file) throw notFound('use requests/{service_request_id}.json or .xml')
+    const [number, format] = file
+    const ticket = await open311Ticket(deps, number)
+    if (!ticket) throw notFound(`service_request_id ${number} was not found`)
+    return send(reply, format, 200, [toGeoReportRequest(ticket)], 'service_requests', 'request')
+  })
+
+  // Anything else under the prefix answers in the GeoReport error format, not the web app's page.
+  app.all('/*', hide, async (request) => {
+    throw notFound(`no GeoReport v2 resource ${request.method} ${request.url}`)
+  })
+}
+
+export default plugin
