@@ -18,6 +18,7 @@ import { addCalendarDays, endOfDay, localDate } from '../../domain/workflow/time
 import { loadCalendar, workingCalendarOf } from '../calendar/calendar.load.ts'
 import type { Actor, AppDeps } from '../deps.ts'
 import { takeEvent } from '../items/take-event.ts'
+import { raiseProblemTickets } from '../tickets/hotline-kpis.ts'
 import { recordAudit } from './audit.port.ts'
 import { defaultSupervisionConfig, supervisedClockOf, type LadderStep, type SupervisionConfig } from './supervision-config.ts'
 import { emitSupervisionEvent } from './supervision-event.emit.ts'
@@ -211,6 +212,8 @@ export async function superviseTick(deps: AppDeps, now: Date): Promise<TickResul
       }
     }
   }
+  // 12345 problem tickets (问题工单) are raised to supervision (提级督办) once each.
+  await raiseProblemTickets(d)
   return counts
 }
 

@@ -1,0 +1,488 @@
+/**
+ * 12345 KPIs (接诉即办考核) for a period, computed set-based in PostgreSQL (PGlite too) over `hotline_event`
+ * (one row per ticket event with the lead unit and the clocks just after it; migration 051) and `ticket`:
+ * per unit and totals, a trend by day / week / month, counts by level-1/2 category and by district /
+ * township, hot topics against the previous equal period, and problem tickets. Every query is bounded by
+ * the period through an index; no query loads all tickets into Node. The definitions are the pure ones in
+ * src/domain/kpi/hotline.formulas.ts (docs/tickets.md, "12345 KPIs"); the e2e test checks both agree.
+ *
+ * Also `raiseProblemTickets`: problem tickets (问题工单) raised to supervision (提级督办) once each, with a
+ * notification to the supervisor role; the supervision tick calls it.
+ */
+import type { Queryable } from '../../adapters/db/db.ts'
+import { insertNotification } from '../../adapters/db/supervision.repo.ts'
+import { DubanError } from '../../domain/errors.ts'
+import { ticketKind } from '../../domain/kinds/ticket.kind.ts'
+import {
+  DISPATCH_EVENTS,
+  PROBLEM_REASSIGNMENTS,
+  PROBLEM_REOPENS,
+  hotTopics,
+  previousPeriod,
+  rateOf,
+  totalKpis,
+  type ClockEvents,
+  type HotTopic,
+  type HotlineClocks,
+  type HotlineEvent,
+  type HotlinePeriod,
+  type HotlineUnitKpis,
+  type TicketFacts,
+} from '../../domain/kpi/hotline.formulas.ts'
+import { instantMs, isInstant, isIsoDate } from '../../domain/workflow/time.ts'
+import type { Actor, AppDeps } from '../deps.ts'
+
+/** Stops that are the unit doing what a clock asks: 签收 (accept), 联系 / 答复 (respond), 答复 (handle). */
+const GOOD_STOPS = ['accept', 'contact', 'reply']
+
+/** The clocks' start and stop events as the ticket kind declares them. */
+export function kindClocks(): HotlineClocks {
+  const of = (name: string, fallback: ClockEvents): ClockEvents => {
+    const c = ticketKind.clocks.find((x) => x.name === name)
+    if (!c) return fallback
+    return { starts: [...c.startsOn], stops: [...c.stopsOn], good: c.stopsOn.filter((e) => GOOD_STOPS.includes(e) && (name !== 'handle' || e === 'reply')) }
+  }
+  return {
+    accept: of('accept', { starts: ['dispatch', 'reassign', 'refuse_return'], stops: ['accept', 'return', 'withdraw'], good: ['accept'] }),
+    respond: of('respond', { starts: ['dispatch', 'reassign'], stops: ['contact', 'reply', 'withdraw'], good: ['contact', 'reply'] }),
+    handle: of('handle', { starts: ['dispatch', 'reassign', 'reopen'], stops: ['reply', 'withdraw'], good: ['reply'] }),
+  }
+}
+
+export type GroupBy = 'day' | 'week' | 'month'
+
+/** What GET /api/hotline/kpis takes. */
+export interface KpiQuery {
+  readonly from?: string | undefined
+  readonly to?: string | undefined
+  readonly groupBy?: string | undefined
+}
+
+export type UnitRow = HotlineUnitKpis & { readonly unitName: string }
+
+export interface TrendRow {
+  readonly bucket: string
+  readonly received: number
+  readonly dispatched: number
+  readonly replied: number
+  readonly repliedOnTime: number
+  readonly followUps: number
+  readonly satisfied: number
+  readonly reopens: number
+  readonly returns: number
+}
+
+export interface CountRow {
+  readonly code: string
+  readonly name: string
+  readonly level: number
+  readonly count: number
+  readonly previous: number
+}
+
+export interface PlaceRow {
+  readonly unitId: string
+  readonly name: string
+  readonly level: 'district' | 'township'
+  readonly count: number
+  readonly previous: number
+}
+
+export interface ProblemRow {
+  readonly itemId: string
+  readonly number: string
+  readonly state: string
+  readonly stateType: string
+  readonly categoryCode: string | null
+  readonly reason: 'reopened' | 'passed_around'
+  readonly reopens: number
+  readonly reassignments: number
+  readonly unitId: string | null
+  readonly unitName: string | null
+  readonly raisedAt: string | null
+}
+
+export interface HotlineKpis {
+  readonly period: { readonly from: string; readonly to: string }
+  readonly previous: { readonly from: string; readonly to: string }
+  readonly asOf: string
+  readonly groupBy: GroupBy
+  readonly totals: Omit<HotlineUnitKpis, 'unitId'> & { readonly received: number }
+  readonly units: readonly UnitRow[]
+  readonly trend: readonly TrendRow[]
+  readonly categories: readonly CountRow[]
+  readonly places: readonly PlaceRow[]
+  readonly hotTopics: { readonly categories: readonly (HotTopic & { name: string; path: string[] })[]; readonly places: readonly (HotTopic & { name: string })[] }
+  readonly problemTickets: readonly ProblemRow[]
+}
+
+const MAX_DAYS = 732
+const DAY = 86_400_000
+
+/** `2026-11-01` (China midnight) or an ISO instant. */
+function instantOf(v: string, where: string): string {
+  if (isIsoDate(v)) return new Date(`${v}T00:00:00+08:00`).toISOString()
+  if (isInstant(v)) return new Date(instantMs(v)).toISOString()
+  throw new DubanError('DUBAN_ERR_VALIDATION', `${where} must be a date (2026-11-01) or an ISO instant`, { where })
+}
+
+/** The period asked for; the current China month by default. */
+export function parseKpiQuery(q: KpiQuery, now: Date): { period: HotlinePeriod; groupBy: GroupBy } {
+  const china = new Date(now.getTime() + 8 * 3_600_000)
+  const y = china.getUTCFullYear()
+  const m = china.getUTCMonth()
+  const pad = (n: number): string => String(n).padStart(2, '0')
+  const monthStart = `${y}-${pad(m + 1)}-01`
+  const next = m === 11 ? `${y + 1}-01-01` : `${y}-${pad(m + 2)}-01`
+  const from = instantOf(q.from ?? monthStart, 'from')
+  const to = instantOf(q.to ?? (q.from ? new Date(instantMs(from) + 30 * DAY).toISOString() : next), 'to')
+  if (!(instantMs(from) < instantMs(to))) throw new DubanError('DUBAN_ERR_VALIDATION', 'from must be before to', { where: 'to' })
+  if (instantMs(to) - instantMs(from) > MAX_DAYS * DAY) throw new DubanError('DUBAN_ERR_VALIDATION', `a period is at most ${MAX_DAYS} days`, { where: 'to' })
+  const groupBy = (q.groupBy ?? 'day') as GroupBy
+  if (!['day', 'week', 'month'].includes(groupBy)) throw new DubanError('DUBAN_ERR_VALIDATION', 'groupBy must be day, week or month', { where: 'groupBy' })
+  return { period: { from, to }, groupBy }
+}
+
+const num = (v: unknown): number => Number(v ?? 0)
+const iso = (v: unknown): string | null => (v === null || v === undefined ? null : new Date(v as string).toISOString())
+
+/**
+ * Per-unit counts for the period, as of asOf: one statement. $1 from, $2 to, $3 asOf, $4 dispatch events,
+ * $5/$6/$7 accept starts / ends (starts ∪ stops) / good stops, $8/$9/$10 the same for respond, $11 handle good stops.
+ */
+const UNIT_SQL = `
+WITH ev AS (
+  SELECT h.* FROM hotline_event h WHERE h.at >= $1 AND h.at < $2 AND h.at < $3 AND h.unit_id IS NOT NULL
+),
+acc AS (
+  SELECT ev.unit_id, ev.accept_due AS due, nx.event AS end_event, nx.at AS end_at
+  FROM ev LEFT JOIN LATERAL (
+    SELECT n.event, n.at FROM hotline_event n
+    WHERE n.item_id = ev.item_id AND n.seq > ev.seq AND n.at < $3 AND n.event = ANY($6::text[])
+    ORDER BY n.seq LIMIT 1
+  ) nx ON true
+  WHERE ev.event = ANY($5::text[])
+),
+res AS (
+  SELECT ev.unit_id, ev.respond_due AS due, nx.event AS end_event, nx.at AS end_at
+  FROM ev LEFT JOIN LATERAL (
+    SELECT n.event, n.at FROM hotline_event n
+    WHERE n.item_id = ev.item_id AND n.seq > ev.seq AND n.at < $3 AND n.event = ANY($9::text[])
+    ORDER BY n.seq LIMIT 1
+  ) nx ON true
+  WHERE ev.event = ANY($8::text[])
+),
+a AS (
+  SELECT unit_id,
+    count(*) FILTER (WHERE end_event = ANY($7::text[]) OR (end_event IS NOT NULL AND due IS NOT NULL AND end_at > due) OR (end_event IS NULL AND due IS NOT NULL AND due < $3)) AS d,
+    count(*) FILTER (WHERE end_event = ANY($7::text[]) AND (due IS NULL OR end_at <= due)) AS n
+  FROM acc GROUP BY unit_id
+),
+r AS (
+  SELECT unit_id,
+    count(*) FILTER (WHERE end_event = ANY($10::text[]) OR (end_event IS NOT NULL AND due IS NOT NULL AND end_at > due) OR (end_event IS NULL AND due IS NOT NULL AND due < $3)) AS d,
+    count(*) FILTER (WHERE end_event = ANY($10::text[]) AND (due IS NULL OR end_at <= due)) AS n
+  FROM res GROUP BY unit_id
+),
+late AS (
+  SELECT c.unit_id, count(*) AS n FROM hotline_event c
+  WHERE c.handle_running AND c.handle_due >= $1 AND c.handle_due < $2 AND c.handle_due < $3 AND c.at < $3 AND c.unit_id IS NOT NULL
+    AND NOT EXISTS (SELECT 1 FROM hotline_event l WHERE l.item_id = c.item_id AND l.seq > c.seq AND l.at < $3)
+  GROUP BY c.unit_id
+),
+u AS (
+  SELECT unit_id,
+    count(DISTINCT item_id) FILTER (WHERE event = ANY($4::text[])) AS volume,
+    count(*) FILTER (WHERE event = ANY($4::text[])) AS dispatches,
+    count(*) FILTER (WHERE event = 'return') AS returns,
+    count(*) FILTER (WHERE event = 'reopen') AS reopens,
+    count(*) FILTER (WHERE event = ANY($11::text[])) AS replies,
+    count(*) FILTER (WHERE event = ANY($11::text[]) AND (handle_due IS NULL OR at <= handle_due)) AS replies_on_time,
+    count(*) FILTER (WHERE event = 'follow_up') AS follow_ups,
+    count(*) FILTER (WHERE event = 'follow_up' AND rating IS NOT NULL) AS rated,
+    count(*) FILTER (WHERE event = 'follow_up' AND rating IN ('satisfied', 'basically_satisfied')) AS satisfied,
+    count(*) FILTER (WHERE event = 'follow_up' AND resolved IS NOT NULL) AS asked,
+    count(*) FILTER (WHERE event = 'follow_up' AND resolved) AS solved
+  FROM ev GROUP BY unit_id
+),
+ids AS (SELECT unit_id FROM u UNION SELECT unit_id FROM a UNION SELECT unit_id FROM r UNION SELECT unit_id FROM late)
+SELECT ids.unit_id, un.name AS unit_name,
+  u.volume, u.dispatches, u.returns, u.reopens, u.replies, u.replies_on_time, u.follow_ups, u.rated, u.satisfied, u.asked, u.solved,
+  a.n AS accept_n, a.d AS accept_d, r.n AS respond_n, r.d AS respond_d, late.n AS late_open
+FROM ids LEFT JOIN u USING (unit_id) LEFT JOIN a USING (unit_id) LEFT JOIN r USING (unit_id) LEFT JOIN late USING (unit_id)
+LEFT JOIN unit un ON un.id = ids.unit_id
+`
+
+/** Per-unit KPIs for a period (the SQL twin of hotlineUnitKpis). */
+export async function unitKpisSql(db: Queryable, period: HotlinePeriod, asOf: string, clocks: HotlineClocks = kindClocks()): Promise<UnitRow[]> {
+  const ends = (c: ClockEvents): string[] => [...new Set([...c.starts, ...c.stops])]
+  const { rows } = await db.query<Record<string, unknown>>(UNIT_SQL, [
+    period.from, period.to, asOf, [...DISPATCH_EVENTS],
+    clocks.accept.starts, ends(clocks.accept), clocks.accept.good,
+    clocks.respond.starts, ends(clocks.respond), clocks.respond.good,
+    clocks.handle.good,
+  ])
+  return rows.map((x) => {
+    const replies = num(x.replies)
+    const late = num(x.late_open)
+    const followUps = num(x.follow_ups)
+    const dispatches = num(x.dispatches)
+    return {
+      unitId: x.unit_id as string,
+      unitName: (x.unit_name as string | null) ?? (x.unit_id as string),
+      volume: num(x.volume),
+      dispatches,
+      returns: num(x.returns),
+      replies,
+      followUps,
+      reopens: num(x.reopens),
+      onTimeAcceptance: rateOf(num(x.accept_n), num(x.accept_d)),
+      response: rateOf(num(x.respond_n), num(x.respond_d)),
+      onTimeCompletion: rateOf(num(x.replies_on_time), replies + late),
+      resolution: rateOf(num(x.solved), num(x.asked)),
+      satisfaction: rateOf(num(x.satisfied), num(x.rated)),
+      reopenRate: rateOf(num(x.reopens), followUps),
+      returnRate: rateOf(num(x.returns), dispatches),
+    }
+  })
+}
+
+/** The per-ticket facts of every ticket with an event before the period's end (for cross-checks on small data; not used by the API). */
+export async function ticketFactsOf(db: Queryable, period: HotlinePeriod): Promise<TicketFacts[]> {
+  const { rows } = await db.query<Record<string, unknown>>(
+    `SELECT h.*, t.category_code, t.place_unit_id, t.received_at FROM hotline_event h LEFT JOIN ticket t ON t.item_id = h.item_id
+     WHERE h.item_id IN (SELECT DISTINCT item_id FROM hotline_event WHERE at < $1) ORDER BY h.item_id, h.seq`,
+    [period.to],
+  )
+  const byItem = new Map<string, { head: Record<string, unknown>; events: HotlineEvent[] }>()
+  for (const x of rows) {
+    const id = x.item_id as string
+    let t = byItem.get(id)
+    if (!t) byItem.set(id, (t = { head: x, events: [] }))
+    t.events.push({
+      seq: num(x.seq), event: x.event as string, at: iso(x.at)!, unitId: (x.unit_id as string | null) ?? null,
+      acceptDueAt: iso(x.accept_due), respondDueAt: iso(x.respond_due), handleDueAt: iso(x.handle_due), handleRunning: x.handle_running === true,
+      rating: (x.rating as string | null) ?? null, resolved: (x.resolved as boolean | null) ?? null,
+    })
+  }
+  return [...byItem].map(([itemId, { head, events }]) => ({
+    itemId, categoryCode: (head.category_code as string | null) ?? '', placeUnitId: (head.place_unit_id as string | null) ?? null,
+    receivedAt: iso(head.received_at) ?? events[0]!.at, events,
+  }))
+}
+
+/** GET /api/hotline/kpis: everything the dashboard shows for a period. */
+export async function hotlineKpis(deps: AppDeps, actor: Actor, q: KpiQuery): Promise<HotlineKpis> {
+  const now = deps.clock.now()
+  const { period, groupBy } = parseKpiQuery(q, now)
+  const asOf = instantMs(now.toISOString()) < instantMs(period.to) ? now.toISOString() : period.to
+  const prev = previousPeriod(period)
+  const db = deps.db
+  const clocks = kindClocks()
+
+  let units = await unitKpisSql(db, period, asOf, clocks)
+  if (actor.scopeUnitIds) {
+    const scope = new Set(actor.scopeUnitIds)
+    units = units.filter((u) => scope.has(u.unitId))
+  }
+  units.sort((a, b) => b.volume - a.volume || a.unitName.localeCompare(b.unitName, 'zh'))
+
+  const [vol] = (
+    await db.query<{ volume: unknown; received: unknown }>(
+      `SELECT (SELECT count(DISTINCT item_id) FROM hotline_event WHERE at >= $1 AND at < $2 AND at < $3 AND unit_id IS NOT NULL AND event = ANY($4::text[])) AS volume,
+              (SELECT count(*) FROM ticket WHERE received_at >= $1 AND received_at < $2 AND received_at < $3) AS received`,
+      [period.from, period.to, asOf, [...DISPATCH_EVENTS]],
+    )
+  ).rows
+  const totals = { ...totalKpis(units, num(vol?.volume)), received: num(vol?.received) }
+
+  const trend = await trendOf(db, period, asOf, groupBy, clocks)
+  const { categories, hotCategories } = await categoriesOf(db, period, prev, asOf)
+  const { places, hotPlaces } = await placesOf(db, period, prev, asOf)
+  const problemTickets = await problemTicketsOf(db, period, asOf)
+  return { period, previous: prev, asOf, groupBy, totals, units, trend, categories, places, hotTopics: { categories: hotCategories, places: hotPlaces }, problemTickets }
+}
+
+/** Counts per bucket (China-time day, ISO week from Monday, month). */
+async function trendOf(db: Queryable, period: HotlinePeriod, asOf: string, groupBy: GroupBy, clocks: HotlineClocks): Promise<TrendRow[]> {
+  const bucket = (col: string): string => `to_char(date_trunc($4::text, ${col} AT TIME ZONE 'Asia/Shanghai'), 'YYYY-MM-DD')`
+  const { rows: ev } = await db.query<Record<string, unknown>>(
+    `SELECT ${bucket('at')} AS bucket,
+       count(*) FILTER (WHERE event = ANY($5::text[])) AS dispatched,
+       count(*) FILTER (WHERE event = ANY($6::text[])) AS replied,
+       count(*) FILTER (WHERE event = ANY($6::text[]) AND (handle_due IS NULL OR at <= handle_due)) AS replied_on_time,
+       count(*) FILTER (WHERE event = 'follow_up') AS follow_ups,
+       count(*) FILTER (WHERE event = 'follow_up' AND rating IN ('satisfied', 'basically_satisfied')) AS satisfied,
+       count(*) FILTER (WHERE event = 'reopen') AS reopens,
+       count(*) FILTER (WHERE event = 'return') AS returns
+     FROM hotline_event WHERE at >= $1 AND at < $2 AND at < $3 AND unit_id IS NOT NULL GROUP BY 1`,
+    [period.from, period.to, asOf, groupBy, [...DISPATCH_EVENTS], clocks.handle.good],
+  )
+  const { rows: rec } = await db.query<Record<string, unknown>>(
+    `SELECT ${bucket('received_at')} AS bucket, count(*) AS received FROM ticket WHERE received_at >= $1 AND received_at < $2 AND received_at < $3 GROUP BY 1`,
+    [period.from, period.to, asOf, groupBy],
+  )
+  const out = new Map<string, TrendRow>()
+  const blank = (b: string): TrendRow => ({ bucket: b, received: 0, dispatched: 0, replied: 0, repliedOnTime: 0, followUps: 0, satisfied: 0, reopens: 0, returns: 0 })
+  for (const x of ev) {
+    const b = x.bucket as string
+    out.set(b, { ...blank(b), dispatched: num(x.dispatched), replied: num(x.replied), repliedOnTime: num(x.replied_on_time), followUps: num(x.follow_ups), satisfied: num(x.satisfied), reopens: num(x.reopens), returns: num(x.returns) })
+  }
+  for (const x of rec) {
+    const b = x.bucket as string
+    out.set(b, { ...(out.get(b) ?? blank(b)), received: num(x.received) })
+  }
+  return [...out.values()].sort((a, b) => (a.bucket < b.bucket ? -1 : 1))
+}
+
+/** Tickets received per category code in the period and the previous one; rolled up to levels 1 and 2. */
+async function categoriesOf(db: Queryable, period: HotlinePeriod, prev: HotlinePeriod, asOf: string): Promise<{ categories: CountRow[]; hotCategories: (HotTopic & { name: string; path: string[] })[] }> {
+  const { rows } = await db.query<{ code: string; cur: unknown; prev: unknown }>(
+    `SELECT category_code AS code, count(*) FILTER (WHERE received_at >= $2) AS cur, count(*) FILTER (WHERE received_at < $2) AS prev
+     FROM ticket WHERE received_at >= $1 AND received_at < $3 AND received_at < $4 GROUP BY category_code`,
+    [prev.from, period.from, period.to, asOf],
+  )
+  const { rows: cats } = await db.query<{ code: string; parent_code: string | null; level: number; name: string }>(
+    `SELECT DISTINCT ON (code) code, parent_code, level, name FROM service_category ORDER BY code, active DESC, version DESC`,
+  )
+  const byCode = new Map(cats.map((c) => [c.code, c]))
+  const chain = (code: string): { code: string; name: string; level: number }[] => {
+    const out: { code: string; name: string; level: number }[] = []
+    let c = byCode.get(code)
+    for (let guard = 0; c && guard < 5; guard++) {
+      out.unshift({ code: c.code, name: c.name, level: Number(c.level) })
+      c = c.parent_code ? byCode.get(c.parent_code) : undefined
+    }
+    return out.length ? out : [{ code, name: code, level: 3 }]
+  }
+  const roll = new Map<string, { code: string; name: string; level: number; count: number; previous: number }>()
+  const cur = new Map<string, number>()
+  const before = new Map<string, number>()
+  for (const r of rows) {
+    cur.set(r.code, num(r.cur))
+    before.set(r.code, num(r.prev))
+    for (const c of chain(r.code).filter((x) => x.level <= 2)) {
+      const e = roll.get(c.code) ?? { ...c, count: 0, previous: 0 }
+      e.count += num(r.cur)
+      e.previous += num(r.prev)
+      roll.set(c.code, e)
+    }
+  }
+  const categories = [...roll.values()].filter((c) => c.count > 0 || c.previous > 0).sort((a, b) => a.level - b.level || b.count - a.count || (a.code < b.code ? -1 : 1))
+  const hotCategories = hotTopics(cur, before).map((h) => {
+    const path = chain(h.key)
+    return { ...h, name: path.at(-1)!.name, path: path.map((p) => p.name) }
+  })
+  return { categories, hotCategories }
+}
+
+/** Tickets received per place, rolled up to district and township (the unit tree); hot topics by township. */
+async function placesOf(db: Queryable, period: HotlinePeriod, prev: HotlinePeriod, asOf: string): Promise<{ places: PlaceRow[]; hotPlaces: (HotTopic & { name: string })[] }> {
+  const { rows } = await db.query<{ place: string | null; cur: unknown; prev: unknown }>(
+    `SELECT place_unit_id AS place, count(*) FILTER (WHERE received_at >= $2) AS cur, count(*) FILTER (WHERE received_at < $2) AS prev
+     FROM ticket WHERE received_at >= $1 AND received_at < $3 AND received_at < $4 AND place_unit_id IS NOT NULL GROUP BY place_unit_id`,
+    [prev.from, period.from, period.to, asOf],
+  )
+  const { rows: units } = await db.query<{ id: string; parent_id: string | null; level: string; name: string }>(`SELECT id, parent_id, level, name FROM unit`)
+  const byId = new Map(units.map((u) => [u.id, u]))
+  const up = (id: string, level: string): { id: string; name: string } | null => {
+    let u = byId.get(id)
+    for (let guard = 0; u && guard < 10; guard++) {
+      if (u.level === level) return { id: u.id, name: u.name }
+      u = u.parent_id ? byId.get(u.parent_id) : undefined
+    }
+    return null
+  }
+  const roll = new Map<string, PlaceRow & { count: number; previous: number }>()
+  const cur = new Map<string, number>()
+  const before = new Map<string, number>()
+  for (const r of rows) {
+    if (!r.place) continue
+    for (const level of ['district', 'township'] as const) {
+      const p = up(r.place, level)
+      if (!p) continue
+      const e = roll.get(p.id) ?? { unitId: p.id, name: p.name, level, count: 0, previous: 0 }
+      roll.set(p.id, { ...e, count: e.count + num(r.cur), previous: e.previous + num(r.prev) })
+    }
+    const key = up(r.place, 'township')?.id ?? r.place
+    cur.set(key, (cur.get(key) ?? 0) + num(r.cur))
+    before.set(key, (before.get(key) ?? 0) + num(r.prev))
+  }
+  const places = [...roll.values()].filter((p) => p.count > 0 || p.previous > 0).sort((a, b) => (a.level === b.level ? 0 : a.level === 'district' ? -1 : 1) || b.count - a.count || (a.unitId < b.unitId ? -1 : 1))
+  const hotPlaces = hotTopics(cur, before).map((h) => ({ ...h, name: byId.get(h.key)?.name ?? h.key }))
+  return { places, hotPlaces }
+}
+
+/** Problem tickets with a reopen or reassignment in the period, as of asOf (most reopens + reassignments first, 20 at most). */
+async function problemTicketsOf(db: Queryable, period: HotlinePeriod, asOf: string, limit = 20): Promise<ProblemRow[]> {
+  const { rows } = await db.query<Record<string, unknown>>(
+    `WITH touched AS (
+       SELECT DISTINCT item_id FROM hotline_event WHERE at >= $1 AND at < $2 AND at < $3 AND event IN ('reopen', 'reassign')
+     ), c AS (
+       SELECT h.item_id, count(*) FILTER (WHERE h.event = 'reopen') AS reopens, count(*) FILTER (WHERE h.event = 'reassign') AS reassignments,
+              bool_or(h.event = 'accept') AS accepted, (array_agg(h.unit_id ORDER BY h.seq DESC))[1] AS unit_id
+       FROM hotline_event h JOIN touched USING (item_id) WHERE h.at < $3 GROUP BY h.item_id
+     )
+     SELECT c.*, i.number, i.state, i.state_type, t.category_code, un.name AS unit_name, p.raised_at
+     FROM c JOIN item i ON i.id = c.item_id LEFT JOIN ticket t ON t.item_id = c.item_id LEFT JOIN unit un ON un.id = c.unit_id
+     LEFT JOIN hotline_problem p ON p.item_id = c.item_id
+     WHERE c.reopens >= $4 OR (c.reassignments >= $5 AND NOT c.accepted)
+     ORDER BY c.reopens + c.reassignments DESC, i.number LIMIT $6`,
+    [period.from, period.to, asOf, PROBLEM_REOPENS, PROBLEM_REASSIGNMENTS, limit],
+  )
+  return rows.map((x) => ({
+    itemId: x.item_id as string,
+    number: x.number as string,
+    state: x.state as string,
+    stateType: x.state_type as string,
+    categoryCode: (x.category_code as string | null) ?? null,
+    reason: num(x.reopens) >= PROBLEM_REOPENS ? 'reopened' : 'passed_around',
+    reopens: num(x.reopens),
+    reassignments: num(x.reassignments),
+    unitId: (x.unit_id as string | null) ?? null,
+    unitName: (x.unit_name as string | null) ?? null,
+    raisedAt: iso(x.raised_at),
+  }))
+}
+
+/**
+ * 提级督办: every open ticket that is a problem ticket and not yet raised is recorded in hotline_problem and
+ * the supervisor role is notified (dedupe key per ticket), once. Returns how many were raised now.
+ */
+export async function raiseProblemTickets(deps: AppDeps): Promise<number> {
+  const { rows } = await deps.db.query<{ id: string; number: string; title: string; reopens: unknown; reassignments: unknown; accepted: boolean }>(
+    `SELECT i.id, i.number, i.title, c.reopens, c.reassignments, c.accepted
+     FROM item i CROSS JOIN LATERAL (
+       SELECT count(*) FILTER (WHERE h.event = 'reopen') AS reopens, count(*) FILTER (WHERE h.event = 'reassign') AS reassignments,
+              COALESCE(bool_or(h.event = 'accept'), false) AS accepted
+       FROM hotline_event h WHERE h.item_id = i.id
+     ) c
+     WHERE i.kind = 'ticket' AND i.state_type <> 'closed' AND NOT EXISTS (SELECT 1 FROM hotline_problem p WHERE p.item_id = i.id)
+       -- the snapshot's counters narrow the open tickets cheaply; the history decides
+       AND (COALESCE((i.snapshot->'counters'->>'reopens')::int, 0) >= $1 OR COALESCE((i.snapshot->'counters'->>'reassignments')::int, 0) >= $2)
+       AND (c.reopens >= $1 OR (c.reassignments >= $2 AND NOT c.accepted))`,
+    [PROBLEM_REOPENS, PROBLEM_REASSIGNMENTS],
+  )
+  const now = deps.clock.now()
+  let raised = 0
+  for (const r of rows) {
+    const reopens = num(r.reopens)
+    const reassignments = num(r.reassignments)
+    const reason = reopens >= PROBLEM_REOPENS ? 'reopened' : 'passed_around'
+    const fresh = await deps.db.transaction(async (tx) => {
+      const ins = await tx.query(
+        `INSERT INTO hotline_problem (item_id, reason, reopens, reassignments, raised_at) VALUES ($1,$2,$3,$4,$5) ON CONFLICT (item_id) DO NOTHING RETURNING item_id`,
+        [r.id, reason, reopens, reassignments, now.toISOString()],
+      )
+      if (ins.rows.length === 0) return false
+      const why = reason === 'reopened' ? `已重办${reopens}次` : `已改派${reassignments}次仍无单位签收`
+      await insertNotification(tx, {
+        id: deps.newId(), dedupeKey: `ticket.problem:${r.id}@role:supervisor`, role: 'supervisor', itemId: r.id, type: 'ticket.problem',
+        title: `问题工单提级督办：${r.number}`, body: `${r.number}（${r.title}）${why}，已列为问题工单，请提级督办。`, at: now,
+      })
+      return true
+    })
+    if (fresh) raised++
+  }
+  return raised
+}
