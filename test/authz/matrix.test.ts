@@ -95,6 +95,7 @@ const POLICY: Readonly<Record<string, readonly Role[]>> = {
   'PUT /api/assessment/weights': ['admin'],
   'GET /api/exports/bulletin.docx': STAFF_READ,
   'GET /api/exports/ledger.xlsx': STAFF_READ,
+  'GET /api/hotline/kpis': [...STAFF_READ, 'operator'],
   'GET /api/catalogue': SIGNED,
   'POST /api/catalogue': ['admin'],
   'PUT /api/catalogue/:code': ['admin'],
