@@ -5,9 +5,9 @@
  */
 import { DOMParser } from '@xmldom/xmldom'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { saveCategory } from '../../src/app/tickets/catalogue.ts'
 import { startTestApp, type TestApp } from '../support/test-app.ts'
 import { testDialects } from '../support/test-db.ts'
+import { seedCatalogue } from './tickets.fixture.ts'
 
 const FORM = { 'content-type': 'application/x-www-form-urlencoded; charset=utf-8' }
 
@@ -26,14 +26,6 @@ function xmlRecords(xml: string, tag: string): Record<string, string>[] {
     out.push(rec)
   }
   return out
-}
-
-export async function seedCatalogue(t: TestApp): Promise<void> {
-  const limits = { urgent: { unit: 'working_hours', amount: 2 }, pressing: { unit: 'working_hours', amount: 24 }, normal: { unit: 'working_days', amount: 7 }, consultation: { unit: 'working_days', amount: 1 } }
-  await saveCategory(t.deps, null, { code: '03', name: '城乡建设', timeLimits: limits })
-  await saveCategory(t.deps, null, { code: '03.02', name: '市容环境' })
-  await saveCategory(t.deps, null, { code: '03.02.05', name: '占道经营', description: '占用道路、广场经营' })
-  await saveCategory(t.deps, null, { code: '03.02.01', name: '垃圾清运' })
 }
 
 for (const dialect of testDialects()) {

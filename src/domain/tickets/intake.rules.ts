@@ -8,7 +8,8 @@
  *   do not ask for it and get 'normal').
  * - content: 1..5,000 characters (code points) after trimming.
  * - every string anywhere in the input (also fields this module does not know, e.g. attachment names):
- *   no NUL, no other C0/C1 control character except \n and \t, no lone surrogate. \r\n and a lone \r are
+ *   no NUL, no other C0/C1 control character except \n and \t, no lone surrogate, no U+FFFD (the mark a
+ *   decoder leaves where bytes were not UTF-8, e.g. a GBK body read as UTF-8). \r\n and a lone \r are
  *   read as \n first (form posts from a <textarea> send \r\n). Emoji and any other text are kept as they
  *   are; markup such as `<script>` is stored as plain text — views escape it.
  * - requesterPhone: a mainland mobile `1[3-9]\d{9}` or a landline `0\d{2,3}-?\d{7,8}`; spaces, dashes,
@@ -99,6 +100,8 @@ export function checkText(s: string, where: string): void {
   }
   const l = LONE_SURROGATE.exec(s)
   if (l) throw fieldInvalid(where, `holds a lone surrogate at ${l.index} (not well-formed Unicode)`)
+  const r = s.indexOf('\uFFFD')
+  if (r >= 0) throw fieldInvalid(where, `holds U+FFFD at ${r}: the text was sent in another encoding than UTF-8 (e.g. GBK) and could not be read`)
 }
 
 /** Length in characters (code points: an emoji counts once). */
