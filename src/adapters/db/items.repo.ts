@@ -57,8 +57,8 @@ function toItem(r: Record<string, unknown>): ItemRow {
   }
 }
 
-/** Reserves `count` consecutive numbers `PREFIX-YEAR-NNNN` under a row lock; returns them in order. */
-export async function reserveItemNumbers(q: Queryable, prefix: string, year: number, count: number): Promise<string[]> {
+/** Reserves `count` consecutive numbers `PREFIX-YEAR-NNNN` (`width` digits, 4 by default) under a row lock; returns them in order. */
+export async function reserveItemNumbers(q: Queryable, prefix: string, year: number, count: number, width = 4): Promise<string[]> {
   if (count <= 0) return []
   const { rows } = await q.query<{ last: number }>(
     `INSERT INTO item_counter (prefix, year, last) VALUES ($1, $2, $3)
@@ -67,7 +67,7 @@ export async function reserveItemNumbers(q: Queryable, prefix: string, year: num
     [prefix, year, count],
   )
   const last = Number(rows[0]?.last)
-  return Array.from({ length: count }, (_, i) => `${prefix}-${year}-${String(last - count + 1 + i).padStart(4, '0')}`)
+  return Array.from({ length: count }, (_, i) => `${prefix}-${year}-${String(last - count + 1 + i).padStart(width, '0')}`)
 }
 
 /** A new item row. */

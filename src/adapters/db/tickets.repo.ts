@@ -1,0 +1,209 @@
+/** 12345 tickets (工单) in the database: the intake facts beside the item row, read joined with it. */
+import type { Queryable } from './db.ts'
+import { isoInstant } from './plans.repo.ts'
+
+/** The intake facts of one ticket (the `ticket` row). */
+export interface NewTicket {
+  readonly itemId: string
+  readonly channel: 'phone' | 'web' | 'api' | 'open311'
+  readonly requestType: string
+  readonly categoryCode: string
+  readonly categoryVersion: number
+  readonly urgency: string
+  readonly anonymous: boolean
+  readonly requesterName: string | null
+  readonly requesterPhone: string | null
+  readonly address: string
+  readonly lat: number | null
+  readonly lng: number | null
+  readonly placeUnitId: string | null
+  readonly content: string
+  readonly receivedAt: string
+  readonly receivedBy: string | null
+}
+
+/** Stores the intake facts of a ticket whose item row exists. */
+export async function insertTicket(q: Queryable, t: NewTicket): Promise<void> {
+  await q.query(
+    `INSERT INTO ticket (item_id, channel, request_type, category_code, category_version, urgency, anonymous, requester_name, requester_phone,
+                         address, lat, lng, place_unit_id, content, received_at, received_by)
+     VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13,$14,$15,$16)`,
+    [t.itemId, t.channel, t.requestType, t.categoryCode, t.categoryVersion, t.urgency, t.anonymous, t.requesterName, t.requesterPhone,
+      t.address, t.lat, t.lng, t.placeUnitId, t.content, t.receivedAt, t.receivedBy],
+  )
+}
+
+/** A ticket as use-cases read it: the item's ledger fields and the intake facts. */
+export interface TicketRow {
+  readonly id: string
+  readonly number: string
+  readonly state: string
+  readonly stateType: 'open' | 'waiting' | 'closed'
+  readonly kindVersion: number
+  readonly version: number
+  readonly snapshot: Record<string, unknown>
+  readonly dueDate: string | null
+  readonly createdAt: string
+  readonly closedAt: string | null
+  readonly channel: string
+  readonly requestType: string
+  readonly categoryCode: string
+  readonly categoryVersion: number
+  readonly categoryName: string | null
+  readonly urgency: string
+  readonly anonymous: boolean
+  readonly requesterName: string | null
+  readonly requesterPhone: string | null
+  readonly address: string
+  readonly lat: number | null
+  readonly lng: number | null
+  readonly placeUnitId: string | null
+  readonly placeUnitName: string | null
+  readonly content: string
+  readonly receivedAt: string
+  readonly receivedBy: string | null
+  readonly citizenRating: string | null
+  readonly citizenComment: string | null
+  readonly ratedAt: string | null
+  readonly problemReason: string | null
+}
+
+const SELECT = `SELECT i.id, i.number, i.state, i.state_type, i.kind_version, i.version, i.snapshot, i.due_date::text AS due_date, i.created_at, i.closed_at,
+         t.channel, t.request_type, t.category_code, t.category_version, c.name AS category_name, t.urgency, t.anonymous,
+         t.requester_name, t.requester_phone, t.address, t.lat, t.lng, t.place_unit_id, pu.name AS place_unit_name, t.content,
+         t.received_at, t.received_by, t.citizen_rating, t.citizen_comment, t.rated_at, hp.reason AS problem_reason
+    FROM item i
+    JOIN ticket t ON t.item_id = i.id
+    LEFT JOIN service_category c ON c.code = t.category_code AND c.version = t.category_version
+    LEFT JOIN unit pu ON pu.id = t.place_unit_id
+    LEFT JOIN hotline_problem hp ON hp.item_id = i.id`
+
+const num = (v: unknown): number | null => (v === null || v === undefined ? null : Number(v))
+
+function toRow(r: Record<string, unknown>): TicketRow {
+  return {
+    id: String(r.id),
+    number: String(r.number),
+    state: String(r.state),
+    stateType: r.state_type as TicketRow['stateType'],
+    kindVersion: Number(r.kind_version),
+    version: Number(r.version),
+    snapshot: (typeof r.snapshot === 'string' ? JSON.parse(r.snapshot) : r.snapshot) as Record<string, unknown>,
+    dueDate: (r.due_date as string | null) ?? null,
+    createdAt: isoInstant(r.created_at) ?? '',
+    closedAt: isoInstant(r.closed_at),
+    channel: String(r.channel),
+    requestType: String(r.request_type),
+    categoryCode: String(r.category_code),
+    categoryVersion: Number(r.category_version),
+    categoryName: (r.category_name as string | null) ?? null,
+    urgency: String(r.urgency),
+    anonymous: r.anonymous === true,
+    requesterName: (r.requester_name as string | null) ?? null,
+    requesterPhone: (r.requester_phone as string | null) ?? null,
+    address: String(r.address ?? ''),
+    lat: num(r.lat),
+    lng: num(r.lng),
+    placeUnitId: (r.place_unit_id as string | null) ?? null,
+    placeUnitName: (r.place_unit_name as string | null) ?? null,
+    content: String(r.content),
+    receivedAt: isoInstant(r.received_at) ?? '',
+    receivedBy: (r.received_by as string | null) ?? null,
+    citizenRating: (r.citizen_rating as string | null) ?? null,
+    citizenComment: (r.citizen_comment as string | null) ?? null,
+    ratedAt: isoInstant(r.rated_at),
+    problemReason: (r.problem_reason as string | null) ?? null,
+  }
+}
+
+/** The scope condition: one of the item's units is in `$n`. */
+const scopeSql = (param: number): string => `EXISTS (SELECT 1 FROM item_unit s WHERE s.item_id = i.id AND s.unit_id = ANY($${param}::text[]))`
+
+/** One ticket within a scope (null = every ticket), or null. */
+export async function findTicket(q: Queryable, id: string, scope: readonly string[] | null): Promise<TicketRow | null> {
+  const params: unknown[] = [id]
+  let where = `i.id = $1 AND i.kind = 'ticket'`
+  if (scope) where += ` AND ${scopeSql(params.push([...scope]))}`
+  const { rows } = await q.query(`${SELECT} WHERE ${where}`, params)
+  return rows[0] ? toRow(rows[0]) : null
+}
+
+/** The ticket with this number and requester phone (digits), or null: how the public finds its own ticket. */
+export async function findTicketByNumberPhone(q: Queryable, number: string, phone: string): Promise<TicketRow | null> {
+  const { rows } = await q.query(`${SELECT} WHERE i.number = $1 AND i.kind = 'ticket' AND t.requester_phone = $2`, [number, phone])
+  return rows[0] ? toRow(rows[0]) : null
+}
+
+/** List filters (工单筛选). */
+export interface TicketFilter {
+  readonly state?: string | undefined
+  readonly stateType?: string | undefined
+  readonly categoryCode?: string | undefined
+  readonly placeUnitId?: string | undefined
+  readonly unitId?: string | undefined
+  readonly requestType?: string | undefined
+  readonly q?: string | undefined
+  /** Received at or after this instant / date. */
+  readonly from?: string | undefined
+  /** Received before this instant / date. */
+  readonly to?: string | undefined
+  readonly scope: readonly string[] | null
+  readonly limit: number
+  readonly offset: number
+}
+
+/** Tickets, newest first, with the total matching. */
+export async function listTicketRows(q: Queryable, f: TicketFilter): Promise<{ rows: TicketRow[]; total: number }> {
+  const where: string[] = [`i.kind = 'ticket'`]
+  const params: unknown[] = []
+  const p = (v: unknown): string => `$${params.push(v)}`
+  if (f.state) where.push(`i.state = ${p(f.state)}`)
+  if (f.stateType) where.push(`i.state_type = ${p(f.stateType)}`)
+  if (f.categoryCode) where.push(`(t.category_code = ${p(f.categoryCode)} OR t.category_code LIKE ${p(`${f.categoryCode.replace(/[\\%_]/g, (c) => `\\${c}`)}.%`)})`)
+  if (f.placeUnitId) where.push(`t.place_unit_id = ${p(f.placeUnitId)}`)
+  if (f.unitId) where.push(`EXISTS (SELECT 1 FROM item_unit u WHERE u.item_id = i.id AND u.unit_id = ${p(f.unitId)})`)
+  if (f.requestType) where.push(`t.request_type = ${p(f.requestType)}`)
+  if (f.q) {
+    const like = p(`%${f.q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`)
+    where.push(`(i.number ILIKE ${like} OR t.content ILIKE ${like} OR t.address ILIKE ${like})`)
+  }
+  if (f.from) where.push(`t.received_at >= ${p(f.from)}::timestamptz`)
+  if (f.to) where.push(`t.received_at < ${p(f.to)}::timestamptz`)
+  if (f.scope) where.push(scopeSql(params.push([...f.scope])))
+  const { rows } = await q.query(
+    `${SELECT.replace('SELECT ', 'SELECT count(*) OVER () AS total, ')} WHERE ${where.join(' AND ')} ORDER BY t.received_at DESC, i.number DESC LIMIT ${p(f.limit)} OFFSET ${p(f.offset)}`,
+    params,
+  )
+  return { rows: rows.map(toRow), total: rows[0] ? Number(rows[0].total) : 0 }
+}
+
+/** The latest reply (答复 or 直接办结) and follow-up (回访) of each ticket, from its history. */
+export async function repliesOf(
+  q: Queryable,
+  ids: readonly string[],
+): Promise<Map<string, { reply: { text: string; at: string } | null; followUp: { rating: string; resolved: boolean | null; at: string } | null }>> {
+  const out = new Map<string, { reply: { text: string; at: string } | null; followUp: { rating: string; resolved: boolean | null; at: string } | null }>()
+  if (ids.length === 0) return out
+  const { rows } = await q.query<{ item_id: string; event: string; payload: unknown; at: unknown }>(
+    `SELECT item_id, event, payload, at FROM item_event WHERE item_id = ANY($1::text[]) AND event IN ('reply', 'answer_directly', 'follow_up', 'reopen') ORDER BY seq`,
+    [[...ids]],
+  )
+  for (const r of rows) {
+    const payload = (typeof r.payload === 'string' ? JSON.parse(r.payload) : r.payload) as Record<string, unknown>
+    const cur = out.get(r.item_id) ?? { reply: null, followUp: null }
+    const at = isoInstant(r.at) ?? ''
+    if (r.event === 'reply' || r.event === 'answer_directly') cur.reply = { text: String(payload['text'] ?? ''), at }
+    else if (r.event === 'follow_up') cur.followUp = { rating: String(payload['rating'] ?? ''), resolved: typeof payload['resolved'] === 'boolean' ? payload['resolved'] : null, at }
+    out.set(r.item_id, cur)
+  }
+  return out
+}
+
+/** Records the requester's own rating once; false when one was already recorded. */
+export async function setCitizenRating(q: Queryable, itemId: string, rating: string, comment: string | null, at: string): Promise<boolean> {
+  const { rows } = await q.query(
+    `UPDATE ticket SET citizen_rating = $2, citizen_comment = $3, rated_at = $4 WHERE item_id = $1 AND citizen_rating IS NULL RETURNING item_id`,
+    [itemId, rating, comment, at],
+  )
+  return rows.length === 1
+}

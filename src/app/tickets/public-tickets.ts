@@ -1,0 +1,101 @@
+/**
+ * The public page's use-cases (在线诉求): a requester finds their ticket by number and phone and sees only
+ * what the contract lists (state, dates, category name, the reply, their own rating), rates it once after
+ * the reply, and withdraws it (撤回) while no unit has accepted it, acting as role citizen through the engine.
+ * A wrong number or phone is "not found" either way, so a number alone reveals nothing.
+ */
+import { findTicketByNumberPhone, repliesOf, setCitizenRating, type TicketRow } from '../../adapters/db/tickets.repo.ts'
+import type { Queryable } from '../../adapters/db/db.ts'
+import { DubanError } from '../../domain/errors.ts'
+import { normalisePhone } from '../../domain/tickets/intake.rules.ts'
+import type { Actor, AppDeps } from '../deps.ts'
+import { audit } from '../items/audit.port.ts'
+import { kindOf } from '../items/item-engine.ts'
+import { takeEvent } from '../items/take-event.ts'
+import { citizenActor } from './receive-ticket.ts'
+
+/** What the public lookup shows (and nothing else). */
+export interface PublicTicketView {
+  readonly number: string
+  readonly stateLabel: string
+  readonly status: 'open' | 'closed'
+  readonly receivedAt: string
+  readonly categoryName: string | null
+  readonly reply: { text: string; at: string } | null
+  readonly rating: { rating: string; comment: string | null; at: string | null } | null
+  readonly canRate: boolean
+  readonly canWithdraw: boolean
+}
+
+const RATINGS = ['satisfied', 'basically_satisfied', 'unsatisfied'] as const
+/** States before any unit accepted the ticket: the requester may still withdraw it. */
+const WITHDRAWABLE = new Set(['received', 'dispatched'])
+
+function notFound(): DubanError {
+  return new DubanError('DUBAN_ERR_NOT_FOUND', 'no ticket with this number and phone', { where: 'number' })
+}
+
+/** The ticket of a number and phone, or "not found" naming `number`. */
+async function ownTicket(q: Queryable, number: string, phone: string): Promise<{ row: TicketRow; phone: string }> {
+  const digits = normalisePhone(phone)
+  if (!digits) throw new DubanError('DUBAN_ERR_FIELD_INVALID', 'phone: not a mainland mobile or landline number', { where: 'phone' })
+  const row = await findTicketByNumberPhone(q, number.trim(), digits)
+  if (!row) throw notFound()
+  return { row, phone: digits }
+}
+
+async function publicView(q: Queryable, row: TicketRow): Promise<PublicTicketView> {
+  const kind = kindOf('ticket', String(row.snapshot['kindVersion'] ?? row.kindVersion))
+  const reply = (await repliesOf(q, [row.id])).get(row.id)?.reply ?? null
+  return {
+    number: row.number,
+    stateLabel: kind.states[row.state]?.label ?? row.state,
+    status: row.stateType === 'closed' ? 'closed' : 'open',
+    receivedAt: row.receivedAt,
+    categoryName: row.categoryName,
+    reply,
+    rating: row.citizenRating ? { rating: row.citizenRating, comment: row.citizenComment, at: row.ratedAt } : null,
+    canRate: reply !== null && row.citizenRating === null && row.state !== 'withdrawn',
+    canWithdraw: WITHDRAWABLE.has(row.state),
+  }
+}
+
+/** GET /api/public/tickets/lookup. */
+export async function lookupTicket(deps: AppDeps, number: string, phone: string): Promise<PublicTicketView> {
+  const { row } = await ownTicket(deps.db, number, phone)
+  return publicView(deps.db, row)
+}
+
+/** POST /api/public/tickets/rating: once, after the reply; a second rating is a 409. */
+export async function rateTicket(deps: AppDeps, input: { number: string; phone: string; rating: string; comment?: string | undefined }): Promise<PublicTicketView> {
+  if (!(RATINGS as readonly string[]).includes(input.rating)) {
+    throw new DubanError('DUBAN_ERR_FIELD_INVALID', `rating: one of ${RATINGS.join(', ')}`, { where: 'rating' })
+  }
+  const now = deps.clock.now()
+  return deps.db.transaction(async (tx) => {
+    const { row, phone } = await ownTicket(tx, input.number, input.phone)
+    const view = await publicView(tx, row)
+    if (row.citizenRating !== null) throw new DubanError('DUBAN_ERR_CONFLICT', `ticket ${row.number} is already rated`, { where: 'rating' })
+    if (!view.canRate) throw new DubanError('DUBAN_ERR_CONFLICT', `ticket ${row.number} has no reply to rate yet`, { where: 'number' })
+    const comment = input.comment?.trim() ? input.comment.trim() : null
+    if (!(await setCitizenRating(tx, row.id, input.rating, comment, now.toISOString()))) {
+      throw new DubanError('DUBAN_ERR_CONFLICT', `ticket ${row.number} is already rated`, { where: 'rating' })
+    }
+    const actor: Actor = citizenActor(phone)
+    await audit(tx, actor, now, { action: 'ticket.rate', entity: 'item', entityId: row.id, after: { rating: input.rating, comment } })
+    return publicView(tx, { ...row, citizenRating: input.rating, citizenComment: comment, ratedAt: now.toISOString() })
+  })
+}
+
+/** POST /api/public/tickets/withdraw: the requester withdraws (撤回) before a unit accepts. */
+export async function withdrawTicket(deps: AppDeps, input: { number: string; phone: string; reason?: string | undefined }): Promise<PublicTicketView> {
+  const { row, phone } = await ownTicket(deps.db, input.number, input.phone)
+  if (!WITHDRAWABLE.has(row.state)) {
+    throw new DubanError('DUBAN_ERR_TRANSITION_NOT_ALLOWED', `ticket ${row.number} is ${row.state}; it can be withdrawn only before a unit accepts it`, { where: 'number' })
+  }
+  const reason = input.reason?.trim()
+  await takeEvent(deps, citizenActor(phone), row.id, { event: 'withdraw', payload: reason ? { reason } : {} })
+  const again = await findTicketByNumberPhone(deps.db, row.number, phone)
+  if (!again) throw notFound()
+  return publicView(deps.db, again)
+}

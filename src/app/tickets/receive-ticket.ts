@@ -1,0 +1,170 @@
+/**
+ * Receiving a ticket (受理): from the desk (an operator), the public page or an Open311 client. Checks the
+ * intake (checkIntake), resolves the category and its time limits for the ticket's tier, numbers it
+ * GD-YYYY-NNNNNN, and writes the item, the ticket row, its snapshot, history and audit in one transaction;
+ * with `dispatch` it goes on at once through the engine's dispatch (派单), allowed by the dispatch rules.
+ */
+import { createHash } from 'node:crypto'
+import type { Queryable } from '../../adapters/db/db.ts'
+import { insertAttachment, insertItem, insertItemEvent, reserveItemNumbers, type ItemUnitRole } from '../../adapters/db/items.repo.ts'
+import { insertTicket } from '../../adapters/db/tickets.repo.ts'
+import { DubanError } from '../../domain/errors.ts'
+import { checkIntake, type IntakeChannel, type TicketIntakeFields } from '../../domain/tickets/intake.rules.ts'
+import { limitsFor, tierOf } from '../../domain/tickets/time-limits.ts'
+import { createSnapshot, localDate, transition, type Snapshot } from '../../domain/workflow/index.ts'
+import type { Actor, AppDeps } from '../deps.ts'
+import { audit } from '../items/audit.port.ts'
+import { carryOutEffects } from '../items/carry-out-effects.ts'
+import { calendarFor, chinaDate, currentTicketKind, engineActor } from '../items/item-engine.ts'
+import { MAX_ATTACHMENT_BYTES } from '../items/take-event.ts'
+import { currentCategory } from './catalogue.ts'
+import { checkDispatchAllowed } from './dispatch-rules.ts'
+import { ticketDetailIn, type TicketDetail } from './ticket-queries.ts'
+
+/** The prefix of ticket numbers (工单编号): GD-2026-000123. */
+export const TICKET_NUMBER_PREFIX = 'GD'
+/** Digits of the yearly sequence in a ticket number. */
+export const TICKET_NUMBER_DIGITS = 6
+
+/** A ticket as intake takes it (docs/tickets.md, POST /api/tickets). */
+export interface TicketIntake extends TicketIntakeFields {
+  readonly channel?: IntakeChannel | undefined
+  readonly attachments?: readonly { name: string; mime?: string | undefined; contentBase64: string }[] | undefined
+  /** Dispatch at once (派单) to a lead unit and cooperating units. */
+  readonly dispatch?: { readonly lead: string; readonly cooperating?: readonly string[] | undefined } | undefined
+}
+
+/**
+ * The requester's key (诉求人标识) kept in the snapshot for the engine's `requester` relation: a hash of the
+ * phone, so the snapshot (shown to staff) never holds the number itself. The public page acts as this key.
+ */
+export function requesterKey(phone: string): string {
+  return `citizen:${createHash('sha256').update(`duban-requester:${phone}`).digest('hex').slice(0, 24)}`
+}
+
+/** The public page's actor for a requester (诉求人): role citizen, no unit, scope of nothing but the engine's check. */
+export function citizenActor(phone: string): Actor {
+  return { userId: requesterKey(phone), role: 'citizen', unitId: null, scopeUnitIds: null }
+}
+
+const BASE64 = /^[A-Za-z0-9+/\r\n]*={0,2}$/
+
+async function unitMustExist(q: Queryable, id: string, where: string): Promise<void> {
+  const { rows } = await q.query(`SELECT 1 FROM unit WHERE id = $1 AND active`, [id])
+  if (rows.length === 0) throw new DubanError('DUBAN_ERR_FIELD_INVALID', `${where}: no unit '${id}'`, { where })
+}
+
+/** Receives a ticket and answers with it as the actor sees it (the system's view for public intake). */
+export async function receiveTicket(deps: AppDeps, actor: Actor | null, input: TicketIntake, channel: IntakeChannel): Promise<TicketDetail> {
+  const checked = checkIntake(input, { channel })
+  const files = (input.attachments ?? []).map((a, i) => {
+    const where = `attachments[${i}]`
+    if (typeof a.contentBase64 !== 'string' || !BASE64.test(a.contentBase64)) throw new DubanError('DUBAN_ERR_FIELD_INVALID', `${where}.contentBase64 must be base64`, { where: `${where}.contentBase64` })
+    const content = Buffer.from(a.contentBase64, 'base64')
+    if (content.length > MAX_ATTACHMENT_BYTES) throw new DubanError('DUBAN_ERR_ATTACHMENT_TOO_LARGE', `${where} is ${content.length} bytes, limit ${MAX_ATTACHMENT_BYTES}`, { where })
+    return { name: a.name.trim() || 'attachment', mime: a.mime || 'application/octet-stream', content }
+  })
+  const now = deps.clock.now()
+  const at = now.toISOString()
+  const kind = currentTicketKind()
+  const who = actor ?? { userId: null, role: 'system' as const, unitId: null, scopeUnitIds: null }
+  return deps.db.transaction(async (tx) => {
+    const category = await currentCategory(tx, checked.categoryCode)
+    if (checked.placeUnitId) await unitMustExist(tx, checked.placeUnitId, 'placeUnitId')
+    const tier = tierOf(checked.requestType, checked.urgency)
+    const limits = limitsFor({ timeLimits: category.timeLimits }, tier)
+    const dispatch = input.dispatch
+    if (dispatch) {
+      await unitMustExist(tx, dispatch.lead, 'dispatch.lead')
+      await checkDispatchAllowed(tx, { categoryCode: category.code, unitId: dispatch.lead }, 'dispatch.lead')
+      for (const [i, u] of (dispatch.cooperating ?? []).entries()) {
+        await unitMustExist(tx, u, `dispatch.cooperating[${i}]`)
+        await checkDispatchAllowed(tx, { categoryCode: category.code, unitId: u }, `dispatch.cooperating[${i}]`)
+      }
+    }
+    const { working } = await calendarFor(tx)
+    const data: Record<string, unknown> = {
+      channel,
+      categoryCode: category.code,
+      requestType: checked.requestType,
+      urgency: checked.urgency,
+      tier,
+      limits,
+      ...(checked.requesterPhone ? { requester: requesterKey(checked.requesterPhone) } : {}),
+    }
+    const engineWho = actor ? engineActor(actor) : undefined
+    let snapshot: Snapshot = createSnapshot(kind, { data, ...(engineWho ? { actor: engineWho } : {}), now: at, calendar: working })
+    const history: { event: string; from: string; to: string; payload: Record<string, unknown> }[] = [{ event: 'receive', from: '', to: snapshot.state, payload: { channel } }]
+    let effects: Parameters<typeof carryOutEffects>[1] = []
+    const before = snapshot
+    if (dispatch) {
+      const payload = { lead: dispatch.lead, ...(dispatch.cooperating?.length ? { cooperating: [...dispatch.cooperating] } : {}) }
+      const res = transition(kind, snapshot, { type: 'dispatch', payload }, { actor: engineWho ?? { userId: 'system', roles: ['system'] }, now: at, calendar: working })
+      if (!res.ok) throw new DubanError(res.error.code, `dispatch: ${res.error.message}`, { where: res.error.where ? `dispatch.${res.error.where}` : 'dispatch', ...(res.error.details ? { details: { ...res.error.details } } : {}) })
+      history.push({ event: 'dispatch', from: snapshot.state, to: res.snapshot.state, payload })
+      snapshot = res.snapshot
+      effects = res.effects
+    }
+    const [number = ''] = await reserveItemNumbers(tx, TICKET_NUMBER_PREFIX, Number(chinaDate(now).slice(0, 4)), 1, TICKET_NUMBER_DIGITS)
+    const id = deps.newId()
+    const units: { unitId: string; role: ItemUnitRole }[] = dispatch
+      ? [{ unitId: dispatch.lead, role: 'lead' }, ...(dispatch.cooperating ?? []).map((unitId) => ({ unitId, role: 'cooperating' as const }))]
+      : []
+    const excerpt = [...checked.content.replace(/\s+/g, ' ')].slice(0, 30).join('')
+    const handleDue = snapshot.clocks['handle']?.dueAt
+    await insertItem(
+      tx,
+      {
+        id,
+        number,
+        kind: kind.id,
+        kindVersion: Number(kind.version),
+        state: snapshot.state,
+        stateType: kind.states[snapshot.state]?.type ?? 'open',
+        title: `${category.name}：${excerpt}`,
+        body: checked.content,
+        planId: null,
+        sourceLine: null,
+        path: category.path,
+        dueDate: handleDue ? localDate(handleDue) : null,
+        snapshot,
+        data: { channel, categoryCode: category.code, requestType: checked.requestType, urgency: checked.urgency },
+        at,
+      },
+      units,
+    )
+    await insertTicket(tx, {
+      itemId: id,
+      channel,
+      requestType: checked.requestType,
+      categoryCode: category.code,
+      categoryVersion: category.version,
+      urgency: checked.urgency,
+      anonymous: checked.anonymous,
+      requesterName: checked.requesterName,
+      requesterPhone: checked.requesterPhone,
+      address: checked.address,
+      lat: checked.lat,
+      lng: checked.lng,
+      placeUnitId: checked.placeUnitId,
+      content: checked.content,
+      receivedAt: at,
+      receivedBy: actor?.userId ?? null,
+    })
+    for (const f of files) await insertAttachment(tx, { id: deps.newId(), itemId: id, name: f.name, mime: f.mime, content: f.content, createdBy: actor?.userId ?? null, at })
+    for (const h of history) {
+      await insertItemEvent(tx, { itemId: id, event: h.event, from: h.from, to: h.to, actorId: who.userId, actorRole: who.role, unitId: who.unitId, payload: h.payload, at })
+    }
+    await audit(tx, who, now, {
+      action: 'ticket.receive',
+      entity: 'item',
+      entityId: id,
+      after: { number, channel, categoryCode: category.code, categoryVersion: category.version, tier, limits, state: snapshot.state, lead: dispatch?.lead ?? null },
+    })
+    if (effects.length > 0) {
+      const item = { id, number, kind: kind.id, kindVersion: Number(kind.version), state: snapshot.state, stateType: 'waiting' as const, title: `${category.name}：${excerpt}`, body: checked.content, planId: null, sourceLine: null, path: category.path, dueDate: null, snapshot: snapshot as unknown as Record<string, unknown>, data: {}, createdAt: at, updatedAt: at, closedAt: null, version: 1 }
+      await carryOutEffects({ tx, deps, actor: who, kind, item, before, after: snapshot, event: 'dispatch', payload: history[1]?.payload ?? {}, version: 1 }, effects)
+    }
+    return ticketDetailIn(tx, who, now, id)
+  })
+}

@@ -1,0 +1,212 @@
+/**
+ * Reading tickets (工单查询): the list and one ticket as TicketView (docs/tickets.md). Data scope as for items:
+ * a unit liaison sees only tickets where its unit or a sub-unit holds a role; the hotline (operator) and the
+ * centre's roles see every ticket. The requester's name and phone are always masked here (张** / 138****5678);
+ * revealRequester gives them in full, audited.
+ */
+import { attachmentsOf, eventsOf, unitsOf } from '../../adapters/db/items.repo.ts'
+import type { Queryable } from '../../adapters/db/db.ts'
+import { listNotices, type NoticeRow } from '../../adapters/db/supervision-notice.repo.ts'
+import { findTicket, listTicketRows, repliesOf, type TicketRow } from '../../adapters/db/tickets.repo.ts'
+import { DubanError } from '../../domain/errors.ts'
+import { availableEvents, type AvailableEvent, type Snapshot } from '../../domain/workflow/index.ts'
+import { instantMs } from '../../domain/workflow/time.ts'
+import type { Actor, AppDeps } from '../deps.ts'
+import { engineActor, kindOf } from '../items/item-engine.ts'
+import { findCategory } from './catalogue.ts'
+
+/** A ticket as the API shows it (TicketView). */
+export interface TicketView {
+  readonly id: string
+  readonly number: string
+  readonly kind: 'ticket'
+  readonly state: string
+  readonly stateLabel: string
+  readonly stateType: string
+  readonly version: number
+  readonly channel: string
+  readonly requestType: string
+  readonly categoryCode: string
+  readonly categoryPath: readonly string[]
+  readonly urgency: string
+  readonly anonymous: boolean
+  readonly requesterName: string | null
+  readonly requesterPhone: string | null
+  readonly address: string
+  readonly lat: number | null
+  readonly lng: number | null
+  readonly placeUnitId: string | null
+  readonly placeUnitName: string | null
+  readonly content: string
+  readonly lead: { id: string; name: string } | null
+  readonly cooperating: { id: string; name: string }[]
+  readonly receivedAt: string
+  readonly dueAt: string | null
+  readonly acceptDueAt: string | null
+  readonly overdue: boolean
+  readonly limits: Record<string, unknown>
+  readonly reply: { text: string; at: string } | null
+  readonly followUp: { rating: string; resolved: boolean | null; at: string } | null
+  readonly citizenRating: { rating: string; comment: string | null; at: string | null } | null
+  readonly counters: { returns: number; reassignments: number; reopens: number; supervisions: number }
+  readonly flags: { problem: boolean; reason?: string }
+  readonly availableEvents: readonly { event: string; label: string; requires: Record<string, string>; optional: Record<string, string> }[]
+}
+
+/** One ticket in full (GET /api/tickets/:id). */
+export interface TicketDetail extends TicketView {
+  readonly history: Record<string, unknown>[]
+  readonly attachments: { id: string; name: string; size: number; mime: string }[]
+  readonly notices: NoticeRow[]
+}
+
+/** List filters as the API takes them. */
+export interface TicketQuery {
+  readonly state?: string | undefined
+  readonly stateType?: string | undefined
+  readonly categoryCode?: string | undefined
+  readonly placeUnitId?: string | undefined
+  readonly unitId?: string | undefined
+  readonly requestType?: string | undefined
+  readonly q?: string | undefined
+  readonly from?: string | undefined
+  readonly to?: string | undefined
+  readonly limit?: number | undefined
+  readonly offset?: number | undefined
+}
+
+/** A name masked to its first character (张三丰 → 张**). */
+export function maskName(name: string | null): string | null {
+  if (!name) return null
+  const chars = [...name]
+  return `${chars[0] ?? ''}**`
+}
+
+/** A phone masked to its first three and last four digits (13812345678 → 138****5678). */
+export function maskPhone(phone: string | null): string | null {
+  if (!phone) return null
+  return phone.length >= 8 ? `${phone.slice(0, 3)}****${phone.slice(-4)}` : '****'
+}
+
+/** The units whose tickets the actor sees: null = all (the hotline, the centre's roles), else the actor's scope. */
+export function ticketScope(actor: Actor): readonly string[] | null {
+  switch (actor.role) {
+    case 'unit_liaison':
+      return actor.scopeUnitIds ?? (actor.unitId ? [actor.unitId] : [])
+    case 'citizen':
+      return []
+    default:
+      return null
+  }
+}
+
+/** The actor as the engine and item use-cases see it for tickets: the hotline acts on every ticket. */
+export function ticketActor(actor: Actor): Actor {
+  return actor.role === 'operator' ? { ...actor, scopeUnitIds: null } : actor
+}
+
+/** What a view needs besides the row: units, the category path, reply and follow-up. */
+interface ViewParts {
+  readonly units: readonly { unitId: string; unitName: string; role: string }[]
+  readonly categoryPath: readonly string[]
+  readonly replies: { reply: TicketView['reply']; followUp: TicketView['followUp'] } | undefined
+}
+
+const n = (v: unknown): number => (typeof v === 'number' ? v : 0)
+
+/** The TicketView of a row (masking the requester) for an actor at `now`. */
+export function ticketView(row: TicketRow, actor: Actor, now: Date, parts: ViewParts): TicketView {
+  const kind = kindOf('ticket', String(row.snapshot['kindVersion'] ?? row.kindVersion))
+  const snapshot = row.snapshot as unknown as Snapshot
+  const handle = snapshot.clocks?.['handle']
+  const nowMs = now.getTime()
+  const overdue =
+    !!handle?.dueAt &&
+    (handle.stoppedAt ? instantMs(handle.stoppedAt) > instantMs(handle.dueAt) : !handle.pausedAt && nowMs > instantMs(handle.dueAt))
+  const lead = parts.units.find((u) => u.role === 'lead')
+  const counters = snapshot.counters ?? {}
+  const available: readonly AvailableEvent[] = actor.role === 'leader' ? [] : availableEvents(kind, snapshot, engineActor(actor))
+  return {
+    id: row.id,
+    number: row.number,
+    kind: 'ticket',
+    state: row.state,
+    stateLabel: kind.states[row.state]?.label ?? row.state,
+    stateType: row.stateType,
+    version: row.version,
+    channel: row.channel,
+    requestType: row.requestType,
+    categoryCode: row.categoryCode,
+    categoryPath: parts.categoryPath,
+    urgency: row.urgency,
+    anonymous: row.anonymous,
+    requesterName: maskName(row.requesterName),
+    requesterPhone: maskPhone(row.requesterPhone),
+    address: row.address,
+    lat: row.lat,
+    lng: row.lng,
+    placeUnitId: row.placeUnitId,
+    placeUnitName: row.placeUnitName,
+    content: row.content,
+    lead: lead ? { id: lead.unitId, name: lead.unitName } : null,
+    cooperating: parts.units.filter((u) => u.role === 'cooperating').map((u) => ({ id: u.unitId, name: u.unitName })),
+    receivedAt: row.receivedAt,
+    dueAt: handle?.dueAt ?? null,
+    acceptDueAt: snapshot.clocks?.['accept']?.dueAt ?? null,
+    overdue,
+    limits: (snapshot.data?.['limits'] as Record<string, unknown> | undefined) ?? {},
+    reply: parts.replies?.reply ?? null,
+    followUp: parts.replies?.followUp ?? null,
+    citizenRating: row.citizenRating ? { rating: row.citizenRating, comment: row.citizenComment, at: row.ratedAt } : null,
+    counters: { returns: n(counters['returns']), reassignments: n(counters['reassignments']), reopens: n(counters['reopens']), supervisions: n(counters['supervisions']) },
+    flags: row.problemReason ? { problem: true, reason: row.problemReason } : { problem: false },
+    availableEvents: available.map((e) => ({ event: e.event, label: e.label, requires: { ...e.requires }, optional: { ...e.optional } })),
+  }
+}
+
+/** Views of several rows, reading units, category paths and replies in a few queries. */
+export async function ticketViews(q: Queryable, actor: Actor, now: Date, rows: readonly TicketRow[]): Promise<TicketView[]> {
+  const ids = rows.map((r) => r.id)
+  const units = await unitsOf(q, ids)
+  const replies = await repliesOf(q, ids)
+  const paths = new Map<string, readonly string[]>()
+  for (const code of new Set(rows.map((r) => r.categoryCode))) {
+    const c = await findCategory(q, code)
+    paths.set(code, c ? c.path : [])
+  }
+  return rows.map((r) =>
+    ticketView(r, actor, now, { units: units.get(r.id) ?? [], categoryPath: paths.get(r.categoryCode) ?? [], replies: replies.get(r.id) }),
+  )
+}
+
+/** The ticket if the actor's scope holds it, else DUBAN_ERR_NOT_FOUND (existence does not leak). */
+export async function visibleTicket(q: Queryable, actor: Actor, id: string): Promise<TicketRow> {
+  const row = await findTicket(q, id, ticketScope(actor))
+  if (!row) throw new DubanError('DUBAN_ERR_NOT_FOUND', `ticket ${id}`, { where: 'id' })
+  return row
+}
+
+/** The tickets page the actor may see (GET /api/tickets). */
+export async function listTickets(deps: AppDeps, actor: Actor, query: TicketQuery): Promise<{ tickets: TicketView[]; total: number; limit: number; offset: number }> {
+  const limit = Math.min(Math.max(query.limit ?? 50, 1), 500)
+  const offset = Math.max(query.offset ?? 0, 0)
+  const { rows, total } = await listTicketRows(deps.db, { ...query, scope: ticketScope(actor), limit, offset })
+  return { tickets: await ticketViews(deps.db, actor, deps.clock.now(), rows), total, limit, offset }
+}
+
+/** One ticket with history, attachments and 督办单 (GET /api/tickets/:id). */
+export async function getTicket(deps: AppDeps, actor: Actor, id: string): Promise<TicketDetail> {
+  return ticketDetailIn(deps.db, actor, deps.clock.now(), id)
+}
+
+/** getTicket inside a transaction (intake answers with the ticket it just wrote). */
+export async function ticketDetailIn(q: Queryable, actor: Actor, now: Date, id: string): Promise<TicketDetail> {
+  const row = await visibleTicket(q, actor, id)
+  const [view] = await ticketViews(q, actor, now, [row])
+  return {
+    ...(view as TicketView),
+    history: await eventsOf(q, id),
+    attachments: await attachmentsOf(q, id),
+    notices: await listNotices(q, { itemId: id, limit: 100 }),
+  }
+}
