@@ -85,7 +85,7 @@ export async function run(args: string[]): Promise<number> {
   for (const source of files) {
     try {
       const input = await readInput(source, { maxSize })
-      const result = extractPlan(input.text, { file: input.file, encoding: input.encoding })
+      const result = extractPlan(input.text, { file: input.file, encoding: input.encoding, ...(input.rows ? { rows: input.rows } : {}) })
       const rendered = await render(result, format)
       if (outDir === undefined) {
         printed.push(rendered)

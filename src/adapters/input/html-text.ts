@@ -2,8 +2,9 @@
  * Saved web pages (网页) to plain text: drops scripts, styles and comments, turns block elements
  * into line breaks so outline items stay on their own lines, decodes character references.
  * A small hand-written pass rather than a DOM: pages of government sites are simple, and duban
- * only needs their text in reading order.
+ * only needs their text in reading order. Tables are written as `|` rows (table-input.ts).
  */
+import { renderBlocks, type SourceTable } from './table-input.ts'
 
 /** The charset a page declares in `<meta charset>` or `<meta http-equiv content="…charset=…">`. */
 export function declaredCharset(bytes: Uint8Array): string | null {
@@ -31,6 +32,18 @@ export function htmlToText(html: string): string {
       const title = /<title[^>]*>([\s\S]*?)<\/title\s*>/i.exec(head)?.[1]
       return title ? `\n${title}\n` : '\n'
     })
+  // Tables, innermost first, become `|` rows with rowspan/colspan carried; a layout table around
+  // another table keeps its contents as blocks.
+  const tables: string[] = []
+  for (let k = 0; k < 50; k++) {
+    const before = s
+    s = s.replace(/<table\b[^>]*>((?:(?!<table\b)[\s\S])*?)<\/table\s*>/gi, (_m, body: string) => {
+      if (body.includes('\u0001T')) return `\n${body}\n`
+      tables.push(renderBlocks([htmlTable(body, `表${tables.length + 1}`)]).text)
+      return `\n\u0001T${tables.length - 1}\u0001\n`
+    })
+    if (s === before) break
+  }
   // Inside <pre> line breaks are text; elsewhere they are layout.
   const pres: string[] = []
   s = s.replace(/<pre\b[^>]*>([\s\S]*?)<\/pre\s*>/gi, (_m, body: string) => {
@@ -46,7 +59,38 @@ export function htmlToText(html: string): string {
     .map((line) => line.replace(/[ \t\u00a0]+/g, ' ').trim())
     .join('\n')
     .replace(/\n{3,}/g, '\n\n')
+    .replace(/\u0001T(\d+)\u0001/g, (_m, i: string) => `\n${tables[Number(i)] ?? ''}\n`)
     .trim()
+}
+
+/** One HTML table's rows with `rowspan` / `colspan` expanded: every covered slot gets the cell's text. */
+export function htmlTable(body: string, name: string): SourceTable {
+  const grid: string[][] = []
+  const rows = body.split(/<tr\b[^>]*>/i).slice(1)
+  rows.forEach((tr, r) => {
+    grid[r] ??= []
+    let c = 0
+    const cellRe = /<(td|th)\b([^>]*)>([\s\S]*?)(?=<\/?(?:td|th|tr|tbody|thead|tfoot)\b|$)/gi
+    for (let m = cellRe.exec(tr); m; m = cellRe.exec(tr)) {
+      const attrs = m[2] ?? ''
+      const text = decodeEntities(
+        m[3]!.replace(/\s+/g, ' ').replace(/<br\s*\/?>|<\/(?:p|div|li)>/gi, '\n').replace(/<[^>]*>/g, ''),
+      ).replace(/[ \t\u00a0]+/g, ' ').trim()
+      const num = (a: string) => Math.max(1, Math.min(200, Number(new RegExp(`${a}\\s*=\\s*["']?(\\d+)`, 'i').exec(attrs)?.[1] ?? 1) || 1))
+      const rs = num('rowspan')
+      const cs = num('colspan')
+      while (grid[r]![c] !== undefined) c++
+      for (let dr = 0; dr < rs && r + dr < rows.length; dr++) {
+        grid[r + dr] ??= []
+        for (let dc = 0; dc < cs; dc++) grid[r + dr]![c + dc] = text
+      }
+      c += cs
+    }
+  })
+  return {
+    name,
+    rows: grid.map((cells, ri) => ({ row: ri + 1, cells: Array.from(cells, (t, ci) => ({ ref: `${name} R${ri + 1}C${ci + 1}`, text: t ?? '' })) })),
+  }
 }
 
 const NAMED: Record<string, string> = {

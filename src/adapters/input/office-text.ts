@@ -32,6 +32,18 @@ export async function docxToText(bytes: Buffer): Promise<string> {
   }
 }
 
+/** The word/document.xml of a .docx (the archive was checked by zip-guard first). */
+export async function documentXml(bytes: Buffer): Promise<string> {
+  try {
+    const zip = await JSZip.loadAsync(bytes)
+    const xml = await zip.file('word/document.xml')?.async('string')
+    if (xml === undefined) throw new Error('no word/document.xml')
+    return xml
+  } catch (e) {
+    throw new DubanError('DUBAN_ERR_INPUT_FORMAT', `the Word document cannot be read (${reason(e)})`)
+  }
+}
+
 /** The body text of a legacy .doc (OLE compound) file. */
 export async function docToText(bytes: Buffer): Promise<string> {
   try {

@@ -9,10 +9,15 @@ import type { Readable } from 'node:stream'
 import { DubanError } from '../../domain/errors.ts'
 import { decodeText } from './decode-text.ts'
 import { declaredCharset, htmlToText } from './html-text.ts'
-import { docToText, docxToText, pdfToText } from './office-text.ts'
+import type { RowSource } from '../../domain/text/items/items.ts'
+import { docxBlocks, hasTables } from './docx-tables.ts'
+import { docToText, documentXml, docxToText, pdfToText } from './office-text.ts'
+import { csvTable, renderBlocks, workbookTables, type SourceTable } from './table-input.ts'
+import { checkZip } from './zip-guard.ts'
 import { claimedFormat, sniff, type InputFormat } from './sniff-format.ts'
 
 export type { InputFormat } from './sniff-format.ts'
+export type { SourceTable } from './table-input.ts'
 
 /** A document read from disk or stdin, ready for extractPlan. */
 export interface InputText {
@@ -24,6 +29,10 @@ export interface InputText {
   readonly format: InputFormat
   /** Size of the input in bytes. */
   readonly bytes: number
+  /** For tables read from their structure (spreadsheet, CSV, Word): the row behind each `|` line of `text`. */
+  readonly rows?: ReadonlyMap<number, RowSource>
+  /** Those tables as read (for plan review: the original rows beside the items). */
+  readonly tables?: readonly SourceTable[]
 }
 
 /** Default size limit: 20 MB. */
@@ -48,12 +57,31 @@ export async function fromBytes(bytes: Buffer, file: string, claimed: InputForma
   const base = { file, bytes: bytes.length }
   let result: InputText
   switch (sniffed) {
-    case 'zip':
-      result = { ...base, text: await docxToText(bytes), encoding: 'docx', format: 'docx' }
+    case 'zip': {
+      // Every entry's expanded size is checked before any library opens the archive.
+      const names = checkZip(bytes, file)
+      if (names.includes('xl/workbook.xml') || names.includes('xl/workbook.bin') || (names.includes('content.xml') && names.includes('mimetype') && claimed !== 'docx')) {
+        result = { ...base, ...tablesText(workbookTables(bytes, file)), encoding: 'xlsx', format: 'xlsx' }
+      } else if (names.includes('word/document.xml')) {
+        const xml = await documentXml(bytes)
+        result = hasTables(xml)
+          ? { ...base, ...tablesText(docxBlocks(xml)), encoding: 'docx', format: 'docx' }
+          : { ...base, text: await docxToText(bytes), encoding: 'docx', format: 'docx' }
+      } else {
+        const kind = names.includes('ppt/presentation.xml') ? 'a PowerPoint file' : `a zip of ${names.slice(0, 3).join(', ') || 'nothing'}`
+        throw new DubanError('DUBAN_ERR_INPUT_FORMAT', `${file}: ${kind}, neither a Word document nor a workbook`)
+      }
       break
-    case 'ole':
-      result = { ...base, text: await docToText(bytes), encoding: 'doc', format: 'doc' }
+    }
+    case 'ole': {
+      const stream = oleKind(bytes)
+      if (stream === 'encrypted') {
+        throw new DubanError('DUBAN_ERR_INPUT_FORMAT', `${file}: a password-protected (encrypted) Office file; save it without a password and try again`)
+      }
+      if (stream === 'workbook') result = { ...base, ...tablesText(workbookTables(bytes, file)), encoding: 'xls', format: 'xls' }
+      else result = { ...base, text: await docToText(bytes), encoding: 'doc', format: 'doc' }
       break
+    }
     case 'pdf':
       result = { ...base, text: await pdfToText(bytes), encoding: 'pdf', format: 'pdf' }
       break
@@ -63,8 +91,13 @@ export async function fromBytes(bytes: Buffer, file: string, claimed: InputForma
       break
     }
     case 'text': {
-      if (claimed === 'docx' || claimed === 'doc' || claimed === 'pdf') {
-        const sig = claimed === 'pdf' ? '%PDF' : claimed === 'docx' ? 'zip (PK)' : 'OLE (D0 CF 11 E0)'
+      if (claimed === 'csv') {
+        const { table, encoding } = csvTable(bytes, file)
+        result = { ...base, ...tablesText([table]), encoding, format: 'csv' }
+        break
+      }
+      if (claimed === 'docx' || claimed === 'doc' || claimed === 'pdf' || claimed === 'xlsx' || claimed === 'xls') {
+        const sig = claimed === 'pdf' ? '%PDF' : claimed === 'docx' || claimed === 'xlsx' ? 'zip (PK)' : 'OLE (D0 CF 11 E0)'
         throw new DubanError('DUBAN_ERR_INPUT_FORMAT', `named .${claimed} but has no ${sig} signature`)
       }
       const { text, encoding } = decodeText(bytes)
@@ -78,6 +111,21 @@ export async function fromBytes(bytes: Buffer, file: string, claimed: InputForma
     throw new DubanError('DUBAN_ERR_INPUT_EMPTY', result.format === 'text' ? 'only white space' : `no text in the ${result.format} document`)
   }
   return result
+}
+
+/** Text blocks and tables as `|` lines, with the row of each line. */
+function tablesText(blocks: readonly (string | SourceTable)[]): { text: string; rows: ReadonlyMap<number, RowSource>; tables: readonly SourceTable[] } {
+  const { text, rows, tables } = renderBlocks(blocks)
+  return { text: text.trimEnd(), rows, tables }
+}
+
+/** What an OLE compound file holds, by its stream names (stored as UTF-16LE in the directory). */
+function oleKind(bytes: Buffer): 'encrypted' | 'workbook' | 'word' {
+  const has = (name: string) => bytes.includes(Buffer.from(name, 'utf16le'))
+  if (has('EncryptedPackage')) return 'encrypted'
+  if (has('WordDocument')) return 'word'
+  if (has('Workbook') || has('Book')) return 'workbook'
+  return 'word'
 }
 
 async function readFileLimited(path: string, maxSize: number): Promise<Buffer> {

@@ -6,7 +6,7 @@
 import { extname } from 'node:path'
 
 /** The kinds of file `duban extract` reads. */
-export type InputFormat = 'text' | 'html' | 'docx' | 'doc' | 'pdf'
+export type InputFormat = 'text' | 'html' | 'docx' | 'doc' | 'pdf' | 'xlsx' | 'xls' | 'csv'
 
 /** What the first bytes say: a container signature, HTML, or plain text (still to be decoded). */
 export type Sniffed = 'zip' | 'ole' | 'pdf' | 'html' | 'text'
@@ -54,6 +54,15 @@ export function claimedFormat(name: string): InputFormat | null {
     case '.htm':
     case '.xhtml':
       return 'html'
+    case '.xlsx':
+    case '.xlsm':
+    case '.ods':
+      return 'xlsx'
+    case '.xls':
+    case '.et':
+      return 'xls'
+    case '.csv':
+      return 'csv'
     case '.txt':
     case '.text':
     case '.md':

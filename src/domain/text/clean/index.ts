@@ -9,8 +9,10 @@
  *  3. mojibake      — GBK byte-slip spans `?…?` repaired or reported; before punctuation, which
  *                     would turn full-width marks into ASCII `?` and blur the markers.
  *  4. traditional   — T→S with OpenCC when the text is (even partly) Traditional.
- *  4b. tables      — a Word table saved with one cell per line becomes `|` rows; before
- *                     furniture and page-numbers, which would take its lone serial lines.
+ *  4b. tables      — the flat shapes of a web or Word table become `|` rows: cells with a `|`
+ *                     line between them, cells ending in ` |`, a one-line header over cells
+ *                     one per line (blank lines between or not); before furniture and
+ *                     page-numbers, which would take their lone serial lines.
  *  5. furniture     — breadcrumbs, author/date/source lines, widgets, spam, footers.
  *  6. page-numbers  — `— 2 —` inside words, page-number-only lines, and the running header or
  *                     footer line repeated next to them; before rejoin.
@@ -31,7 +33,7 @@ import { removePageNumbers } from './page-numbers.ts'
 import { removePinyin } from './pinyin.ts'
 import { normalisePunctuation } from './punctuation.ts'
 import { rejoinLines } from './rejoin.ts'
-import { cellLinesToRows, tabsToCells } from './tables.ts'
+import { barEndsToCells, barLinesToRows, cellLinesToRows, splitHeaderLine, tabsToCells } from './tables.ts'
 import { toSimplifiedIfTraditional } from './traditional.ts'
 
 /** Cleans a document; returns the cleaned mapped text and a report of what was done. */
@@ -42,6 +44,9 @@ export function clean(input: MappedText): { text: MappedText; report: CleaningRe
   t = removePinyin(t, draft)
   t = repairMojibake(t, draft)
   t = toSimplifiedIfTraditional(t, draft)
+  t = barLinesToRows(t)
+  t = barEndsToCells(t)
+  t = splitHeaderLine(t)
   t = cellLinesToRows(t)
   t = removeFurniture(t, draft)
   t = removePageNumbers(t, draft)

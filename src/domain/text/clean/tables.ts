@@ -5,10 +5,11 @@
  * a `|` row here (`1|出台考核办法|县营商办|2025年4月底前`), the form the item reader knows.
  */
 import type { MappedText } from '../mapped-text.ts'
+import { roleOfHeader } from '../items/table.ts'
 import { MappedBuilder } from './mapped-builder.ts'
 
-/** A tab gap between two cells: tabs with any spaces around them. */
-const GAP = /[ \u3000]*\t[\t \u3000]*/g
+/** A tab between two cells, with any spaces around it; two tabs hold an empty cell. */
+const GAP = /[ \u3000]*\t[ \u3000]*/g
 
 /** Rewrites tab-separated rows (≥ 3 cells) as `|` rows; other lines stay as they are. */
 export function tabsToCells(t: MappedText): MappedText {
@@ -51,9 +52,8 @@ export function tabsToCells(t: MappedText): MappedText {
 }
 
 /** A header cell of a task table, alone on its line (`序号`, `工作任务`, `牵头单位` …). */
-const HEADER_CELL =
-  /^(?:序号|编号|(?:重点|主要|工作|具体|整治|改革)?(?:任务|事项|内容|措施)(?:内容|名称|事项)?|(?:牵头|责任|配合|协同|协办|参与|负责|主责)(?:单位|部门|处室|科室)?|完成(?:时限|时间|期限)|时间(?:节点|安排|要求)?|时限|备注|进度安排|工作目标|目标要求)$/
-const ROLE_CELL = /^(?:牵头|责任|配合|协同|协办|参与|负责|主责)(?:单位|部门|处室|科室)?$/
+const isHeaderCell = (c: string): boolean => roleOfHeader(c) !== null && roleOfHeader(c) !== 'field'
+const isRoleCell = (c: string): boolean => ['lead', 'responsible', 'cooperating'].includes(roleOfHeader(c) ?? '')
 const SERIAL_LINE = /^[0-9０-９]{1,3}$/
 /** A section row between table rows: `一、稳定经济增长`, `(一)…`. */
 const SECTION_LINE = /^(?:[一二三四五六七八九十]{1,3}[、.．]|[(（][一二三四五六七八九十]{1,3}[)）])/
@@ -88,14 +88,14 @@ export function cellLinesToRows(t: MappedText): MappedText {
       continue
     }
     let n = 1
-    while (i + n < full.length && HEADER_CELL.test(full[i + n]!.cell) && n < 10) n++
+    while (i + n < full.length && isHeaderCell(full[i + n]!.cell) && n < 12) n++
     const header = full.slice(i, i + n).map((l) => l.cell)
-    if (n < 3 || !header.some((c) => ROLE_CELL.test(c))) {
+    if (n < 3 || !header.some(isRoleCell)) {
       i++
       continue
     }
     joins.push(Array.from({ length: n }, (_, k) => i + k))
-    const task = header.findIndex((c, k) => k > 0 && !ROLE_CELL.test(c) && !/时|备注/.test(c))
+    const task = header.findIndex((c) => roleOfHeader(c) === 'task')
     let k = i + n
     let expect = 1
     for (;;) {
@@ -137,6 +137,100 @@ export function cellLinesToRows(t: MappedText): MappedText {
       b.pushRange(t, last, prev.end)
       if (!extra.has(g[q]!)) b.pushText('|', t.lines[prev.end] ?? t.lines[prev.end - 1] ?? 1)
       last = cur.start
+    }
+  }
+  b.pushRange(t, last, text.length)
+  return b.build()
+}
+
+/** Lines of a text with their offsets (end excludes the newline). */
+function lineSpans(text: string): { start: number; end: number; s: string }[] {
+  const out: { start: number; end: number; s: string }[] = []
+  for (let a = 0; a <= text.length; ) {
+    let e = text.indexOf('\n', a)
+    if (e === -1) e = text.length
+    out.push({ start: a, end: e, s: text.slice(a, e).trim() })
+    a = e + 1
+  }
+  return out
+}
+
+/**
+ * A web table flattened with each cell on its own line and a line holding only `|` between
+ * cells (`序号` / `|` / `工作任务` / `|` / …): each run becomes one `|` row on the line of its
+ * first cell. Needs three such bar lines and a header word next to one of them.
+ */
+export function barLinesToRows(t: MappedText): MappedText {
+  const text = t.text
+  if (!/\n[ \t\u3000]*\|[ \t\u3000]*\n/.test(text)) return t
+  const ls = lineSpans(text).filter((l) => l.s !== '')
+  const joins: { from: number; to: number; line: number }[] = []
+  let header = false
+  for (let k = 1; k + 1 < ls.length; k++) {
+    if (ls[k]!.s !== '|' || ls[k - 1]!.s === '|' || ls[k + 1]!.s === '|') continue
+    if (isHeaderCell(ls[k - 1]!.s.replace(/\s+/g, ''))) header = true
+    joins.push({ from: ls[k - 1]!.end, to: ls[k + 1]!.start, line: t.lines[ls[k - 1]!.start] ?? 1 })
+  }
+  if (joins.length < 3 || !header) return t
+  const b = new MappedBuilder(text.length)
+  let last = 0
+  for (const j of joins) {
+    b.pushRange(t, last, j.from)
+    b.pushText('|', j.line)
+    last = j.to
+  }
+  b.pushRange(t, last, text.length)
+  return b.build()
+}
+
+/**
+ * A table flattened with every cell on its own line ending in ` |` (`序号 |`, `工作任务 |` …):
+ * the bars are dropped, leaving one cell per line for cellLinesToRows. Only when a header cell
+ * (`序号 |`) is among three or more such lines.
+ */
+export function barEndsToCells(t: MappedText): MappedText {
+  const text = t.text
+  if (!/[^|\n]\s*\|[ \t\u3000]*(?:\n|$)/.test(text)) return t
+  const ls = lineSpans(text)
+  const ends = ls.filter((l) => /^[^|]+\|$/.test(l.s))
+  if (ends.length < 3 || !ends.some((l) => /^(?:序号|编号)$/.test(l.s.slice(0, -1).trim()))) return t
+  const b = new MappedBuilder(text.length)
+  let last = 0
+  for (const l of ends) {
+    const bar = text.lastIndexOf('|', l.end)
+    b.pushRange(t, last, bar)
+    last = bar + 1
+  }
+  b.pushRange(t, last, text.length)
+  return b.build()
+}
+
+/**
+ * A header of column names on one line (`序号 工作任务 牵头单位 配合单位 完成时间`) above
+ * cells on lines of their own: the header is cut into one name per line, so cellLinesToRows
+ * reads it like a header saved one cell per line.
+ */
+export function splitHeaderLine(t: MappedText): MappedText {
+  const text = t.text
+  if (!text.includes('序号') && !text.includes('编号')) return t
+  const ls = lineSpans(text)
+  const hits = ls.filter((l) => {
+    const cells = l.s.split(/[ \u3000]+/)
+    return cells.length >= 3 && /^(?:序号|编号)$/.test(cells[0]!) && cells.every(isHeaderCell) && cells.slice(1).some(isRoleCell)
+  })
+  if (hits.length === 0) return t
+  const b = new MappedBuilder(text.length)
+  let last = 0
+  for (const l of hits) {
+    const line = text.slice(l.start, l.end)
+    const re = /[ \u3000]+/g
+    const lead = line.length - line.trimStart().length
+    const inner = line.trim()
+    for (let m = re.exec(inner); m; m = re.exec(inner)) {
+      const at = l.start + lead + m.index
+      b.pushRange(t, last, at)
+      b.pushText('\n', t.lines[at] ?? 1)
+      last = at + m[0].length
     }
   }
   b.pushRange(t, last, text.length)

@@ -95,6 +95,7 @@ export function extractItems(
   let current = -1 // current numbered draft
   let last = -1 // last draft of any kind
   let table: TableState | null = null
+  let lastTable: string | null = null
   for (let i = start; i < end; i++) {
     const p = ps[i]!
     // A table flattened into `|` lines: a header naming roles, then one item per row.
@@ -103,6 +104,10 @@ export function extractItems(
       const header = readColumns(cells)
       if (header) {
         if (table && sameHeader(table.cols, cells)) continue // the header repeated on a new page
+        // A table of another sheet or Word table starts outside the sections of the one before.
+        const from = opts.rows?.get(p.line)?.table
+        if (from !== undefined && lastTable !== null && from !== lastTable) current = -1
+        if (from !== undefined) lastTable = from
         const open = table as TableState | null
         if (open && open.headerOnly && i === open.headerAt + 1) {
           open.cols = joinColumns(open.cols, header)
