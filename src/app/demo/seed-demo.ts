@@ -12,6 +12,7 @@ import { importUnits } from '../units/import-units.ts'
 import { createUser, type UserRole } from '../users/manage-users.ts'
 import { seedSamplePlan } from '../plans/seed-sample-plan.ts'
 import { seedDemoActivity } from './seed-activity.ts'
+import { seedHotline } from './seed-hotline.ts'
 
 /** Where the demo files live (the repository's demo/ directory). */
 export const DEMO_DIR = join(dirname(fileURLToPath(import.meta.url)), '../../../demo')
@@ -31,7 +32,7 @@ export const DEMO_USERS: readonly { username: string; displayName: string; role:
   { username: 'fgw', displayName: '市发改委 联络员', role: 'unit_liaison', unitId: 'yz-fgw' },
   { username: 'zjj', displayName: '市住建局 联络员', role: 'unit_liaison', unitId: 'yz-zjj' },
   { username: 'cgj', displayName: '市城管局 联络员', role: 'unit_liaison', unitId: 'yz-cgj' },
-  { username: 'hotline', displayName: '12345 话务员', role: 'operator', unitId: 'yz-zsj' },
+  { username: 'hotline', displayName: '12345 话务员', role: 'operator', unitId: 'yz-rxzx' },
 ]
 
 /** One step of demo seeding; returns a line to print (or null). */
@@ -58,7 +59,13 @@ export const seedDemoUsers: DemoStep = async (deps) => {
 }
 
 /** The steps, in order; append yours (units and users come first so later steps can use them). */
-export const DEMO_STEPS: DemoStep[] = [seedDemoUnits, seedDemoUsers, (deps) => seedSamplePlan(deps, DEMO_DIR), seedDemoActivity]
+export const DEMO_STEPS: DemoStep[] = [
+  seedDemoUnits,
+  seedDemoUsers,
+  (deps) => seedSamplePlan(deps, DEMO_DIR),
+  seedDemoActivity,
+  (deps) => seedHotline(deps, DEMO_DIR, DEMO_PASSWORD),
+]
 
 /** Runs every demo step; returns the lines to print. */
 export async function seedDemo(deps: AppDeps): Promise<string[]> {

@@ -16,7 +16,7 @@ import {
   type CategoryRow,
 } from '../../adapters/db/catalogue.repo.ts'
 import { DubanError } from '../../domain/errors.ts'
-import { parseTimeLimits, resolveTimeLimits, type TimeLimitsByTier } from '../../domain/tickets/time-limits.ts'
+import { parseTimeLimits, resolveTimeLimits, TIERS, type TimeLimitsByTier } from '../../domain/tickets/time-limits.ts'
 import { isTicketFunction, TICKET_FUNCTIONS } from '../../domain/tickets/unit-functions.ts'
 import { appendAudit } from '../audit/append-audit.ts'
 import type { Actor, AppDeps } from '../deps.ts'
@@ -163,13 +163,18 @@ export async function categoryVersions(q: Queryable, code: string): Promise<Cate
   return rows
 }
 
+/** Time limits in a fixed tier order (jsonb does not keep the order of keys). */
+function limitsKey(limits: TimeLimitsByTier | null): string {
+  return limits === null ? 'null' : JSON.stringify(TIERS.map((t) => (limits[t] ? [limits[t].unit, limits[t].amount] : null)))
+}
+
 function sameContent(a: CategoryRow, b: Omit<CategoryRow, 'version' | 'active' | 'createdBy' | 'createdAt'>): boolean {
   return (
     a.name === b.name &&
     a.description === b.description &&
     a.function === b.function &&
     a.townshipDuty === b.townshipDuty &&
-    JSON.stringify(a.timeLimits ?? null) === JSON.stringify(b.timeLimits ?? null)
+    limitsKey(a.timeLimits) === limitsKey(b.timeLimits)
   )
 }
 
