@@ -55,3 +55,14 @@ describe('readDueSegment (完成时间:…)', () => {
     expect(ymd(readDueSegment(text))).toEqual(expected)
   })
 })
+
+describe('a due date in brackets after a goal heading', () => {
+  it('counts without 前 (近期目标(20xx年12月底))', () => {
+    expect(readDeadlines('(一)近期目标(20xx年12月底):迭代深化平台')).toMatchObject([{ year: null, month: 12, day: null }])
+    expect(readDeadlines('远期目标（2025年12月底）：建成体系')).toMatchObject([{ year: 2025, month: 12, day: null }])
+    expect(readDeadlines('中期目标(20xx年6月)')).toMatchObject([{ year: null, month: 6, day: null }])
+  })
+  it('but not a bracketed date elsewhere', () => {
+    expect(readDeadlines('召开会议(2025年12月底)')).toEqual([])
+  })
+})

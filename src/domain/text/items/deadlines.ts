@@ -25,6 +25,8 @@ const STRICT = new RegExp(
     `${Y}年${Q}${BEFORE}`,
     `${Y}年[上下]半年(?=完成|前|内|底)`,
     `${Y}年(?:底|末)${BEFORE}?`,
+    // A date in brackets right after a goal heading counts without 前: `近期目标(20xx年12月底)`.
+    `(?<=目标\\()(?:${Y}年)?\\d{1,2}月${MONTH_TAIL}(?=\\))`,
     `(?<![\\d年])\\d{1,2}月\\d{1,2}[日号]${BEFORE}`,
     `(?<![\\d年])\\d{1,2}月${MONTH_TAIL}${BEFORE}`,
     `(?<![\\d年])\\d{1,2}月(?:底|末)`,
@@ -94,7 +96,8 @@ function read(text: string, re: RegExp, loose: boolean): Deadline[] {
     rangeYear = null
     if (/[-~至]$/.test(before) && !/前$/.test(m[0]) && !loose) continue
     // `6月底` in running text counts with `前`, after `到/于/在`, or before `完成`.
-    if (!loose && /月(?:底|末)$/.test(m[0]) && !/[到于在]$/.test(before) && !/^(?:全面|基本|全部)?完成/.test(t.slice(m.index + m[0].length, m.index + m[0].length + 4))) continue
+    const goal = /目标\($/.test(before)
+    if (!loose && !goal && /月(?:底|末)$/.test(m[0]) && !/[到于在]$/.test(before) && !/^(?:全面|基本|全部)?完成/.test(t.slice(m.index + m[0].length, m.index + m[0].length + 4))) continue
     // `2018年底` in running text counts with `前` or after `到/于/在`.
     if (!loose && /^\S{4}年(?:底|末)$/.test(m[0]) && !/[到于在]$/.test(before)) continue
     const d = decode(m[0])
