@@ -150,7 +150,7 @@ const iso = (v: unknown): string | null => (v === null || v === undefined ? null
  * Per-unit counts for the period, as of asOf: one statement. $1 from, $2 to, $3 asOf, $4 dispatch events,
  * $5/$6/$7 accept starts / ends (starts ∪ stops) / good stops, $8/$9/$10 the same for respond, $11 handle good stops.
  */
-const UNIT_SQL = `
+export const UNIT_SQL = `
 WITH ev AS (
   SELECT h.* FROM hotline_event h WHERE h.at >= $1 AND h.at < $2 AND h.at < $3 AND h.unit_id IS NOT NULL
 ),
@@ -185,14 +185,20 @@ r AS (
   FROM res GROUP BY unit_id
 ),
 late AS (
-  SELECT c.unit_id, count(*) AS n FROM hotline_event c
-  WHERE c.handle_running AND c.handle_due >= $1 AND c.handle_due < $2 AND c.handle_due < $3 AND c.at < $3 AND c.unit_id IS NOT NULL
-    AND NOT EXISTS (SELECT 1 FROM hotline_event l WHERE l.item_id = c.item_id AND l.seq > c.seq AND l.at < $3)
+  SELECT c.unit_id, count(*) AS n FROM (
+    SELECT DISTINCT ON (item_id) item_id, seq, unit_id FROM hotline_event
+    WHERE handle_running AND handle_due >= $1 AND handle_due < $2 AND handle_due < $3 AND at < $3
+    ORDER BY item_id, seq DESC
+  ) c
+  LEFT JOIN LATERAL (SELECT 1 AS later FROM hotline_event l WHERE l.item_id = c.item_id AND l.seq > c.seq AND l.at < $3 LIMIT 1) l ON true
+  WHERE c.unit_id IS NOT NULL AND l.later IS NULL
   GROUP BY c.unit_id
+),
+vol AS (
+  SELECT unit_id, count(*) AS volume FROM (SELECT DISTINCT unit_id, item_id FROM ev WHERE event = ANY($4::text[])) d GROUP BY unit_id
 ),
 u AS (
   SELECT unit_id,
-    count(DISTINCT item_id) FILTER (WHERE event = ANY($4::text[])) AS volume,
     count(*) FILTER (WHERE event = ANY($4::text[])) AS dispatches,
     count(*) FILTER (WHERE event = 'return') AS returns,
     count(*) FILTER (WHERE event = 'reopen') AS reopens,
@@ -207,21 +213,26 @@ u AS (
 ),
 ids AS (SELECT unit_id FROM u UNION SELECT unit_id FROM a UNION SELECT unit_id FROM r UNION SELECT unit_id FROM late)
 SELECT ids.unit_id, un.name AS unit_name,
-  u.volume, u.dispatches, u.returns, u.reopens, u.replies, u.replies_on_time, u.follow_ups, u.rated, u.satisfied, u.asked, u.solved,
+  vol.volume, u.dispatches, u.returns, u.reopens, u.replies, u.replies_on_time, u.follow_ups, u.rated, u.satisfied, u.asked, u.solved,
   a.n AS accept_n, a.d AS accept_d, r.n AS respond_n, r.d AS respond_d, late.n AS late_open
-FROM ids LEFT JOIN u USING (unit_id) LEFT JOIN a USING (unit_id) LEFT JOIN r USING (unit_id) LEFT JOIN late USING (unit_id)
+FROM ids LEFT JOIN u USING (unit_id) LEFT JOIN vol USING (unit_id) LEFT JOIN a USING (unit_id) LEFT JOIN r USING (unit_id) LEFT JOIN late USING (unit_id)
 LEFT JOIN unit un ON un.id = ids.unit_id
 `
 
-/** Per-unit KPIs for a period (the SQL twin of hotlineUnitKpis). */
-export async function unitKpisSql(db: Queryable, period: HotlinePeriod, asOf: string, clocks: HotlineClocks = kindClocks()): Promise<UnitRow[]> {
+/** The parameters of UNIT_SQL. */
+export function unitSqlParams(period: HotlinePeriod, asOf: string, clocks: HotlineClocks = kindClocks()): unknown[] {
   const ends = (c: ClockEvents): string[] => [...new Set([...c.starts, ...c.stops])]
-  const { rows } = await db.query<Record<string, unknown>>(UNIT_SQL, [
+  return [
     period.from, period.to, asOf, [...DISPATCH_EVENTS],
     clocks.accept.starts, ends(clocks.accept), clocks.accept.good,
     clocks.respond.starts, ends(clocks.respond), clocks.respond.good,
     clocks.handle.good,
-  ])
+  ]
+}
+
+/** Per-unit KPIs for a period (the SQL twin of hotlineUnitKpis). */
+export async function unitKpisSql(db: Queryable, period: HotlinePeriod, asOf: string, clocks: HotlineClocks = kindClocks()): Promise<UnitRow[]> {
+  const { rows } = await db.query<Record<string, unknown>>(UNIT_SQL, unitSqlParams(period, asOf, clocks))
   return rows.map((x) => {
     const replies = num(x.replies)
     const late = num(x.late_open)

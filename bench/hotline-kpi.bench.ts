@@ -1,0 +1,207 @@
+/**
+ * 12345 KPI query (接诉即办考核查询) on a generated table of 1,000,000 tickets on PostgreSQL: the time of
+ * `hotlineKpis` (per unit, trend, categories, places, hot topics, problem tickets) for a month (2026-11) and
+ * for a year (2026), median of `runs` timed calls after one warm-up call each.
+ *
+ * Data, generated in SQL with `INSERT … SELECT generate_series` (no rows pass through Node): 71 units (a city,
+ * 5 districts, 30 townships, 40 departments), 125 categories in three levels, 1M `item` + `ticket` rows received
+ * evenly from 2026-01-01 to 2026-12-01 (China time), and their events, written both to `item_event` and to
+ * `hotline_event` (the capture trigger is disabled during the load and the rows are generated directly: same
+ * content, without 6M trigger calls). Per ticket, by r = (g · 7919) mod 100: dispatch to one of 40 departments,
+ * accept (late for r < 10), contact (late for 10 ≤ r < 15), reply (late for 15 ≤ r < 22), follow-up (70 %
+ * satisfied, 20 % basically, 10 % unsatisfied; resolved for 80 %), close; r < 3 stay open after acceptance;
+ * 90 ≤ r < 95 are returned and reassigned first; r ≥ 95 are reopened after an unsatisfied follow-up and replied
+ * again. About 6.4 events per ticket.
+ *
+ * The database `duban_bench_hotline` (on DATABASE_URL's server, else the local one) is kept between runs
+ * and reused when it holds the same generation (table bench_meta); DUBAN_BENCH_REGENERATE=1 rebuilds it,
+ * DUBAN_BENCH_TICKETS=N generates N tickets instead of 1M. The run also prints EXPLAIN ANALYZE of the per-unit
+ * statement for the month.
+ */
+import { performance } from 'node:perf_hooks'
+import pg from 'pg'
+import { migrate } from '../src/adapters/db/migrate.ts'
+import { openPg } from '../src/adapters/db/pg.db.ts'
+import type { AppDeps } from '../src/app/deps.ts'
+import { UNIT_SQL, hotlineKpis, unitSqlParams } from '../src/app/tickets/hotline-kpis.ts'
+import { median, type Benchmark } from './bench.types.ts'
+
+const LOCAL_PG = 'postgres://postgres@127.0.0.1:5432/postgres'
+const DB_NAME = 'duban_bench_hotline'
+const GENERATION = 'v1'
+const round2 = (x: number): number => Math.round(x * 100) / 100
+
+/** The generator, for n tickets. */
+function generationSql(n: number): string[] {
+  return [
+    `INSERT INTO unit (id, name, parent_id, level) VALUES ('bcity', '基准市', NULL, 'city')`,
+    `INSERT INTO unit (id, name, parent_id, level) SELECT 'bd' || d, '第' || d || '区', 'bcity', 'district' FROM generate_series(1, 5) d`,
+    `INSERT INTO unit (id, name, parent_id, level) SELECT 'bt' || d || '-' || t, '第' || d || '区第' || t || '街道', 'bd' || d, 'township' FROM generate_series(1, 5) d, generate_series(1, 6) t`,
+    `INSERT INTO unit (id, name, parent_id, level, function) SELECT 'bu' || u, '部门' || u, 'bcity', 'department', '职能' || u FROM generate_series(0, 39) u`,
+    `INSERT INTO service_category (code, version, parent_code, level, name, time_limits)
+       SELECT lpad(a::text, 2, '0'), 1, NULL, 1, '大类' || a, '{"normal": {"unit": "working_days", "amount": 7}}'::jsonb FROM generate_series(1, 5) a`,
+    `INSERT INTO service_category (code, version, parent_code, level, name)
+       SELECT lpad(a::text, 2, '0') || '.' || lpad(b::text, 2, '0'), 1, lpad(a::text, 2, '0'), 2, '中类' || a || '-' || b FROM generate_series(1, 5) a, generate_series(1, 4) b`,
+    `INSERT INTO service_category (code, version, parent_code, level, name, function)
+       SELECT lpad(a::text, 2, '0') || '.' || lpad(b::text, 2, '0') || '.' || lpad(c::text, 2, '0'), 1, lpad(a::text, 2, '0') || '.' || lpad(b::text, 2, '0'), 3,
+              '小类' || a || '-' || b || '-' || c, '职能' || ((a * 20 + b * 5 + c) % 40)
+       FROM generate_series(1, 5) a, generate_series(1, 4) b, generate_series(1, 5) c`,
+    `CREATE TEMP TABLE bench_g AS
+       SELECT g, TIMESTAMPTZ '2026-01-01 00:00:00+08' + (g - 1) * (interval '334 days' / ${n}) AS rec, (g * 7919) % 100 AS r,
+              'bu' || (g % 40) AS u1, 'bu' || ((g + 1) % 40) AS u2
+       FROM generate_series(1, ${n}) g`,
+    `INSERT INTO item (id, number, kind, kind_version, state, state_type, title, snapshot, created_at, updated_at, closed_at)
+       SELECT 'bt' || g, 'GD-B-' || lpad(g::text, 8, '0'), 'ticket', 1,
+              CASE WHEN r < 3 THEN 'accepted' ELSE 'closed' END, CASE WHEN r < 3 THEN 'open' ELSE 'closed' END,
+              '工单' || g, '{}'::jsonb, rec, rec, CASE WHEN r < 3 THEN NULL ELSE rec + interval '8 days' END
+       FROM bench_g`,
+    `INSERT INTO ticket (item_id, channel, request_type, category_code, category_version, urgency, requester_phone, address, place_unit_id, content, received_at)
+       SELECT 'bt' || g, 'phone', 'complaint',
+              lpad((1 + g % 5)::text, 2, '0') || '.' || lpad((1 + (g / 5) % 4)::text, 2, '0') || '.' || lpad((1 + (g / 20) % 5)::text, 2, '0'), 1,
+              'normal', '138' || lpad((g % 100000000)::text, 8, '0'), '某路' || (g % 500) || '号', 'bt' || (1 + g % 5) || '-' || (1 + (g / 7) % 6), '诉求内容', rec
+       FROM bench_g`,
+    `ALTER TABLE item_event DISABLE TRIGGER hotline_event_capture`,
+    // k: order within the ticket; ao: the accept/respond clocks' origin (dispatch or reassign); ho: the handling clock's origin.
+    `INSERT INTO hotline_event (seq, item_id, event, at, unit_id, accept_due, respond_due, handle_due, handle_running, rating, resolved)
+       SELECT b.g::bigint * 16 + v.k, 'bt' || b.g, v.event, b.rec + v.off, CASE WHEN v.u = 2 THEN b.u2 ELSE b.u1 END,
+              b.rec + v.ao + interval '2 hours', b.rec + v.ao + interval '1 day', b.rec + v.ho + interval '7 days', v.running, v.rating, v.resolved
+       FROM bench_g b, LATERAL (
+         SELECT b.r BETWEEN 90 AND 94 AS passed, b.r >= 95 AS reopened,
+                CASE WHEN b.r BETWEEN 90 AND 94 THEN interval '2 hours' ELSE interval '10 minutes' END AS lo
+       ) c, LATERAL (VALUES
+         (1, 'dispatch', interval '10 minutes', 1, interval '10 minutes', interval '10 minutes', true, NULL::text, NULL::boolean, true),
+         (2, 'return', interval '40 minutes', 1, interval '10 minutes', interval '10 minutes', true, NULL, NULL, c.passed),
+         (3, 'reassign', interval '2 hours', 2, interval '2 hours', interval '2 hours', true, NULL, NULL, c.passed),
+         (4, 'accept', c.lo + CASE WHEN b.r < 10 THEN interval '2 hours 50 minutes' ELSE interval '50 minutes' END, CASE WHEN c.passed THEN 2 ELSE 1 END, c.lo, c.lo, true, NULL, NULL, true),
+         (5, 'contact', c.lo + CASE WHEN b.r BETWEEN 10 AND 14 THEN interval '30 hours' ELSE interval '5 hours' END, CASE WHEN c.passed THEN 2 ELSE 1 END, c.lo, c.lo, true, NULL, NULL, b.r >= 3),
+         (6, 'reply', c.lo + CASE WHEN b.r BETWEEN 15 AND 21 THEN interval '9 days' ELSE interval '3 days' END, CASE WHEN c.passed THEN 2 ELSE 1 END, c.lo, c.lo, false, NULL, NULL, b.r >= 3),
+         (7, 'follow_up', c.lo + interval '4 days', CASE WHEN c.passed THEN 2 ELSE 1 END, c.lo, c.lo, false,
+             CASE WHEN c.reopened OR b.g % 10 = 9 THEN 'unsatisfied' WHEN b.g % 10 < 7 THEN 'satisfied' ELSE 'basically_satisfied' END, b.g % 10 < 8 AND NOT c.reopened, b.r >= 3),
+         (8, 'reopen', c.lo + interval '4 days 1 hour', 1, c.lo, c.lo + interval '4 days 1 hour', true, NULL, NULL, c.reopened),
+         (9, 'reply', c.lo + interval '6 days', 1, c.lo, c.lo + interval '4 days 1 hour', false, NULL, NULL, c.reopened),
+         (10, 'follow_up', c.lo + interval '7 days', 1, c.lo, c.lo + interval '4 days 1 hour', false, 'satisfied', true, c.reopened),
+         (11, 'close', c.lo + interval '8 days', CASE WHEN c.passed THEN 2 ELSE 1 END, c.lo, CASE WHEN c.reopened THEN c.lo + interval '4 days 1 hour' ELSE c.lo END, false, NULL, NULL, b.r >= 3)
+       ) v(k, event, off, u, ao, ho, running, rating, resolved, ok)
+       WHERE v.ok`,
+    `INSERT INTO item_event (seq, item_id, event, from_state, to_state, actor_role, payload, at)
+       SELECT seq, item_id, event, '', event, 'bench',
+              CASE WHEN event = 'follow_up' THEN jsonb_build_object('rating', rating, 'resolved', resolved) ELSE '{}'::jsonb END, at
+       FROM hotline_event`,
+    `ALTER TABLE item_event ENABLE TRIGGER hotline_event_capture`,
+    `SELECT setval(pg_get_serial_sequence('item_event', 'seq'), (SELECT max(seq) FROM item_event))`,
+    `CREATE TABLE bench_meta (generation text, tickets int, events bigint, generated_at timestamptz DEFAULT now())`,
+    `INSERT INTO bench_meta (generation, tickets, events) SELECT '${GENERATION}', ${n}, (SELECT count(*) FROM hotline_event)`,
+    `ANALYZE`,
+  ]
+}
+
+async function serverUrl(): Promise<string> {
+  const url = process.env.DATABASE_URL ?? LOCAL_PG
+  const c = new pg.Client({ connectionString: url, connectionTimeoutMillis: 2000 })
+  await c.connect()
+  await c.end()
+  return url
+}
+
+/** The bench database, generated unless it already holds this generation of n tickets. */
+async function prepare(admin: string, n: number, log: (line: string) => void): Promise<{ url: string; generatedMs: number | null; events: number }> {
+  const c = new pg.Client({ connectionString: admin })
+  await c.connect()
+  const u = new URL(admin)
+  u.pathname = `/${DB_NAME}`
+  const url = u.toString()
+  try {
+    const exists = (await c.query(`SELECT 1 FROM pg_database WHERE datname = $1`, [DB_NAME])).rows.length > 0
+    if (exists && process.env.DUBAN_BENCH_REGENERATE !== '1') {
+      const d = new pg.Client({ connectionString: url })
+      await d.connect()
+      try {
+        const meta = await d.query(`SELECT generation, tickets, events FROM bench_meta`).catch(() => ({ rows: [] as Record<string, unknown>[] }))
+        const m = meta.rows[0]
+        if (m && m.generation === GENERATION && Number(m.tickets) === n) {
+          log(`hotline-kpi: reusing ${DB_NAME} (${n} tickets, ${m.events} events, generation ${GENERATION}); DUBAN_BENCH_REGENERATE=1 rebuilds it`)
+          return { url, generatedMs: null, events: Number(m.events) }
+        }
+      } finally {
+        await d.end()
+      }
+    }
+    if (exists) await c.query(`DROP DATABASE ${DB_NAME} WITH (FORCE)`)
+    await c.query(`CREATE DATABASE ${DB_NAME}`)
+  } finally {
+    await c.end()
+  }
+  const db = await openPg(url)
+  try {
+    await migrate(db)
+    const t0 = performance.now()
+    await db.transaction(async (tx) => {
+      for (const sql of generationSql(n)) {
+        const s = performance.now()
+        await tx.query(sql)
+        log(`hotline-kpi: generate: ${sql.replace(/\s+/g, ' ').slice(0, 70)}… ${((performance.now() - s) / 1000).toFixed(1)} s`)
+      }
+    })
+    const generatedMs = performance.now() - t0
+    const events = Number((await db.query<{ n: unknown }>(`SELECT count(*) AS n FROM hotline_event`)).rows[0]?.n)
+    log(`hotline-kpi: generated ${n} tickets and ${events} events in ${(generatedMs / 1000).toFixed(1)} s`)
+    return { url, generatedMs, events }
+  } finally {
+    await db.close()
+  }
+}
+
+/** The `hotline-kpi` benchmark. */
+export const benchmark: Benchmark = {
+  name: 'hotline-kpi',
+  description: 'GET /api/hotline/kpis computation (hotlineKpis) for a month and a year over 1M generated tickets on PostgreSQL',
+  async run({ runs, log }) {
+    const n = Number(process.env.DUBAN_BENCH_TICKETS ?? 1_000_000)
+    const admin = await serverUrl()
+    const { url, generatedMs, events } = await prepare(admin, n, log)
+    const db = await openPg(url)
+    try {
+      await migrate(db) // indexes added by later migrations
+      const deps: AppDeps = { db, clock: { now: () => new Date('2026-12-01T08:00:00+08:00') }, newId: () => 'x' }
+      const actor = { userId: null, role: 'admin' as const, unitId: null, scopeUnitIds: null }
+      const periods = [
+        { name: 'month', from: '2026-11-01', to: '2026-12-01', groupBy: 'day' },
+        { name: 'year', from: '2026-01-01', to: '2027-01-01', groupBy: 'month' },
+      ]
+      const results: Record<string, unknown> = {}
+      for (const p of periods) {
+        const warm = performance.now()
+        const first = await hotlineKpis(deps, actor, p)
+        log(`hotline-kpi[${p.name}]: warm-up ${(performance.now() - warm).toFixed(0)} ms; ${first.units.length} units, volume ${first.totals.volume}, received ${first.totals.received}, ` +
+          `on-time completion ${first.totals.onTimeCompletion.numerator}/${first.totals.onTimeCompletion.denominator}, satisfaction ${first.totals.satisfaction.numerator}/${first.totals.satisfaction.denominator}`)
+        const times: number[] = []
+        for (let r = 0; r < runs; r++) {
+          const s = performance.now()
+          await hotlineKpis(deps, actor, p)
+          times.push(performance.now() - s)
+          log(`hotline-kpi[${p.name}]: run ${r + 1}/${runs} ${times.at(-1)!.toFixed(0)} ms`)
+        }
+        results[p.name] = {
+          period: `[${p.from}, ${p.to}) groupBy ${p.groupBy}`,
+          medianMs: round2(median(times)),
+          minMs: round2(Math.min(...times)),
+          maxMs: round2(Math.max(...times)),
+          runsMs: times.map(round2),
+          totals: { volume: first.totals.volume, received: first.totals.received, units: first.units.length, trendBuckets: first.trend.length },
+        }
+      }
+      const month = { from: new Date('2026-11-01T00:00:00+08:00').toISOString(), to: new Date('2026-12-01T00:00:00+08:00').toISOString() }
+      const plan = await db.query<{ 'QUERY PLAN': string }>(`EXPLAIN (ANALYZE, COSTS OFF, TIMING OFF) ${UNIT_SQL}`, unitSqlParams(month, month.to))
+      const explain = plan.rows.map((r) => r['QUERY PLAN'])
+      for (const line of explain) log(`hotline-kpi: explain: ${line}`)
+      const m = results['month'] as { medianMs: number }
+      const y = results['year'] as { medianMs: number }
+      return {
+        summary: `month ${m.medianMs} ms, year ${y.medianMs} ms (median of ${runs}) — hotlineKpis over ${n} tickets, ${events} events, PostgreSQL`,
+        data: { tickets: n, events, database: `${new URL(url).host}/${DB_NAME}`, generatedMs: generatedMs === null ? 'reused' : round2(generatedMs), results, explainMonthUnitSql: explain },
+      }
+    } finally {
+      await db.close()
+    }
+  },
+}
