@@ -69,14 +69,14 @@ export async function fromBytes(bytes: Buffer, file: string, claimed: InputForma
           : { ...base, text: await docxToText(bytes), encoding: 'docx', format: 'docx' }
       } else {
         const kind = names.includes('ppt/presentation.xml') ? 'a PowerPoint file' : `a zip of ${names.slice(0, 3).join(', ') || 'nothing'}`
-        throw new DubanError('DUBAN_ERR_INPUT_FORMAT', `${file}: ${kind}, neither a Word document nor a workbook`)
+        throw new DubanError('DUBAN_ERR_INPUT_FORMAT', `${file}: ${kind}, neither a Word document nor a workbook`, { where: file })
       }
       break
     }
     case 'ole': {
       const stream = oleKind(bytes)
       if (stream === 'encrypted') {
-        throw new DubanError('DUBAN_ERR_INPUT_FORMAT', `${file}: a password-protected (encrypted) Office file; save it without a password and try again`)
+        throw new DubanError('DUBAN_ERR_INPUT_FORMAT', `${file}: a password-protected (encrypted) Office file; save it without a password and try again`, { where: file })
       }
       if (stream === 'workbook') result = { ...base, ...tablesText(workbookTables(bytes, file)), encoding: 'xls', format: 'xls' }
       else result = { ...base, text: await docToText(bytes), encoding: 'doc', format: 'doc' }

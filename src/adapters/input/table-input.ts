@@ -93,8 +93,8 @@ export function workbookTables(bytes: Buffer, file: string): SourceTable[] {
     wb = XLSX.read(bytes, { type: 'buffer', dense: true, cellFormula: false, cellHTML: false, cellStyles: false, sheetRows: MAX_ROWS + 1 })
   } catch (e) {
     const msg = e instanceof Error ? e.message : String(e)
-    if (/password|encrypt/i.test(msg)) throw new DubanError('DUBAN_ERR_INPUT_FORMAT', `${file}: a password-protected workbook; save it without a password and try again`)
-    throw new DubanError('DUBAN_ERR_INPUT_FORMAT', `${file}: not a readable workbook (${msg.split('\n')[0]!.slice(0, 120)})`)
+    if (/password|encrypt/i.test(msg)) throw new DubanError('DUBAN_ERR_INPUT_FORMAT', `${file}: a password-protected workbook; save it without a password and try again`, { where: file })
+    throw new DubanError('DUBAN_ERR_INPUT_FORMAT', `${file}: not a readable workbook (${msg.split('\n')[0]!.slice(0, 120)})`, { where: file })
   }
   const tables: SourceTable[] = []
   for (const name of wb.SheetNames) {
@@ -102,7 +102,7 @@ export function workbookTables(bytes: Buffer, file: string): SourceTable[] {
     if (!ws || !ws['!ref']) continue
     const full = XLSX.utils.decode_range(ws['!fullref'] ?? ws['!ref'])
     if (full.e.r + 1 > MAX_ROWS) {
-      throw new DubanError('DUBAN_ERR_INPUT_TOO_LARGE', `${file}: sheet 「${name}」 has ${full.e.r + 1} rows; at most ${MAX_ROWS} are read (row ${MAX_ROWS + 1} is over the limit)`)
+      throw new DubanError('DUBAN_ERR_INPUT_TOO_LARGE', `${file}: sheet 「${name}」 has ${full.e.r + 1} rows; at most ${MAX_ROWS} are read (row ${MAX_ROWS + 1} is over the limit)`, { where: file })
     }
     const range = XLSX.utils.decode_range(ws['!ref'])
     const data = (ws['!data'] ?? []) as (XLSX.CellObject | undefined)[][]
@@ -114,7 +114,7 @@ export function workbookTables(bytes: Buffer, file: string): SourceTable[] {
         const cell = src[c]
         const v = cell === undefined ? '' : cell.w ?? (cell.v === undefined || cell.v === null ? '' : String(cell.v))
         if (v.length > MAX_CELL) {
-          throw new DubanError('DUBAN_ERR_INPUT_TOO_LARGE', `${file}: sheet 「${name}」 cell ${colName(c)}${r + 1} holds ${v.length} characters (a cell holds at most ${MAX_CELL})`)
+          throw new DubanError('DUBAN_ERR_INPUT_TOO_LARGE', `${file}: sheet 「${name}」 cell ${colName(c)}${r + 1} holds ${v.length} characters (a cell holds at most ${MAX_CELL})`, { where: file })
         }
         row.push(v)
       }
@@ -141,10 +141,10 @@ export function workbookTables(bytes: Buffer, file: string): SourceTable[] {
 export function csvTable(bytes: Buffer, file: string): { table: SourceTable; encoding: string } {
   const { text, encoding } = decodeText(bytes)
   const rows = parseCsv(text)
-  if (rows.length > MAX_ROWS) throw new DubanError('DUBAN_ERR_INPUT_TOO_LARGE', `${file}: ${rows.length} rows; at most ${MAX_ROWS} are read (row ${MAX_ROWS + 1} is over the limit)`)
+  if (rows.length > MAX_ROWS) throw new DubanError('DUBAN_ERR_INPUT_TOO_LARGE', `${file}: ${rows.length} rows; at most ${MAX_ROWS} are read (row ${MAX_ROWS + 1} is over the limit)`, { where: file })
   rows.forEach((r, k) =>
     r.forEach((v, c) => {
-      if (v.length > MAX_CELL) throw new DubanError('DUBAN_ERR_INPUT_TOO_LARGE', `${file}: row ${k + 1} column ${c + 1} holds ${v.length} characters (at most ${MAX_CELL})`)
+      if (v.length > MAX_CELL) throw new DubanError('DUBAN_ERR_INPUT_TOO_LARGE', `${file}: row ${k + 1} column ${c + 1} holds ${v.length} characters (at most ${MAX_CELL})`, { where: file })
     }),
   )
   const table: SourceTable = {

@@ -17,15 +17,15 @@ export const MAX_ENTRIES = 10_000
 /** Throws DubanError when the zip in `bytes` would expand beyond the limits; returns the entry names. */
 export function checkZip(bytes: Buffer, file: string): string[] {
   const eocd = findEocd(bytes)
-  if (eocd < 0) throw new DubanError('DUBAN_ERR_INPUT_FORMAT', `${file}: not a readable zip archive (no end of central directory)`)
+  if (eocd < 0) throw new DubanError('DUBAN_ERR_INPUT_FORMAT', `${file}: not a readable zip archive (no end of central directory)`, { where: file })
   const count = bytes.readUInt16LE(eocd + 10)
   let at = bytes.readUInt32LE(eocd + 16)
-  if (count > MAX_ENTRIES) throw new DubanError('DUBAN_ERR_INPUT_FORMAT', `${file}: a zip of ${count} entries (limit ${MAX_ENTRIES})`)
+  if (count > MAX_ENTRIES) throw new DubanError('DUBAN_ERR_INPUT_FORMAT', `${file}: a zip of ${count} entries (limit ${MAX_ENTRIES})`, { where: file })
   const names: string[] = []
   let total = 0
   for (let k = 0; k < count; k++) {
     if (at + 46 > bytes.length || bytes.readUInt32LE(at) !== 0x02014b50) {
-      throw new DubanError('DUBAN_ERR_INPUT_FORMAT', `${file}: a damaged zip archive (central directory entry ${k + 1})`)
+      throw new DubanError('DUBAN_ERR_INPUT_FORMAT', `${file}: a damaged zip archive (central directory entry ${k + 1})`, { where: file })
     }
     const method = bytes.readUInt16LE(at + 10)
     const compressed = bytes.readUInt32LE(at + 20)
@@ -37,7 +37,7 @@ export function checkZip(bytes: Buffer, file: string): string[] {
     const name = bytes.toString('utf8', at + 46, at + 46 + nameLen)
     names.push(name)
     at += 46 + nameLen + extraLen + commentLen
-    const refuse = (why: string) => new DubanError('DUBAN_ERR_INPUT_FORMAT', `${file}: refused before expanding: ${name} ${why}`)
+    const refuse = (why: string) => new DubanError('DUBAN_ERR_INPUT_FORMAT', `${file}: refused before expanding: ${name} ${why}`, { where: file })
     if (declared > MAX_EXPANDED || total + declared > MAX_EXPANDED) throw refuse(`would expand to more than ${MAX_EXPANDED / 1024 / 1024} MB in all`)
     if (declared > 1024 * 1024 && declared > MAX_RATIO * Math.max(1, compressed)) throw refuse(`expands ${Math.round(declared / Math.max(1, compressed))}:1 (limit ${MAX_RATIO}:1)`)
     // The sizes above are what the archive claims; inflate with a cap to hold it to them.
