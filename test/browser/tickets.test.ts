@@ -147,9 +147,20 @@ describe.skipIf(!hasChromium)('12345 screens in a browser', () => {
     return page
   }
 
-  async function shot(page: Page, name: string, fullPage = true): Promise<void> {
-    await page.waitForTimeout(300) // let charts and transitions settle
-    await page.screenshot({ path: join(SHOTS, `${name}.png`), fullPage })
+  /**
+   * A PNG of the page; `full` grows the viewport to the content's height first (the layout scrolls inside
+   * el-main, which a full-page screenshot does not follow) and puts it back after.
+   */
+  async function shot(page: Page, name: string, full = true): Promise<void> {
+    await page.waitForTimeout(400) // let charts and transitions settle
+    const size = page.viewportSize()!
+    const tall = full ? await page.evaluate(() => Math.max(document.body.scrollHeight, (document.querySelector('.el-main')?.scrollHeight ?? 0) + 56)) : 0
+    if (tall > size.height) {
+      await page.setViewportSize({ width: size.width, height: Math.min(tall, 6000) })
+      await page.waitForTimeout(400)
+    }
+    await page.screenshot({ path: join(SHOTS, `${name}.png`) })
+    if (tall > size.height) await page.setViewportSize(size)
   }
 
   async function done(page: Page): Promise<void> {
@@ -326,6 +337,9 @@ describe.skipIf(!hasChromium)('12345 screens in a browser', () => {
         await page.locator('.el-dropdown-menu__item:visible', { hasText: '服务目录' }).click()
       } else await page.goto(`${server.url}/admin/catalogue`)
       await page.waitForURL(/\/admin\/catalogue$/)
+      await page.locator('[data-test=catalogue] .el-table__body tr').first().waitFor()
+      await shot(page, `${name}-tree`)
+      await page.locator('[data-test=catalogue-search] input').fill(category.name)
       await expect.poll(() => page.locator('[data-test=catalogue]').innerText()).toContain(category.name)
       await shot(page, name)
       await done(page)
