@@ -4,6 +4,7 @@
  * spec's filters, and errors as the spec's list. Both dialects.
  */
 import { DOMParser } from '@xmldom/xmldom'
+import iconv from 'iconv-lite'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { startTestApp, type TestApp } from '../support/test-app.ts'
 import { testDialects } from '../support/test-db.ts'
@@ -97,6 +98,129 @@ for (const dialect of testDialects()) {
       const e = await t.app.inject({ method: 'GET', url: '/open311/v2/requests.json?start_date=2026-01-01T00:00:00Z&end_date=2026-06-01T00:00:00Z' })
       expect(e.statusCode).toBe(400)
       expect(e.json()[0].description).toMatch(/^end_date: .*90 days/)
+    })
+
+    it('creates a ticket from a form-encoded POST and reads it back by id in JSON and XML', async () => {
+      const form = new URLSearchParams({
+        jurisdiction_id: 'qingchuan.gov.cn',
+        api_key: 'ignored',
+        service_code: '03.02.05',
+        lat: '30.5',
+        long: '120.1',
+        address_string: '江滨路 1 号 <b>',
+        description: '夜市占道经营 <script>alert(1)</script>\r\n影响通行，电话13812345678',
+        first_name: '三',
+        last_name: '张',
+        phone: '+86 138-1234-5678',
+        email: 'zhang@example.com',
+        media_url: 'https://img.example/stall.jpg',
+        'attribute[request_type]': 'complaint',
+      })
+      const res = await t.app.inject({ method: 'POST', url: '/open311/v2/requests.json', headers: FORM, payload: form.toString() })
+      expect(res.statusCode, res.body).toBe(201)
+      const created = res.json()
+      expect(created).toEqual([{ service_request_id: expect.stringMatching(/^GD-2026-\d{6}$/), service_notice: '按规定7个工作日内办理', account_id: null }])
+      const id = created[0].service_request_id as string
+      const { rows } = await t.db.query<{ channel: string; requester_phone: string; requester_name: string; content: string }>(
+        'SELECT t.channel, t.requester_phone, t.requester_name, t.content FROM ticket t JOIN item i ON i.id = t.item_id WHERE i.number = $1',
+        [id],
+      )
+      expect(rows[0]).toEqual({ channel: 'open311', requester_phone: '13812345678', requester_name: '张三', content: '夜市占道经营 <script>alert(1)</script>\n影响通行，电话13812345678' })
+
+      const j = await t.app.inject({ method: 'GET', url: `/open311/v2/requests/${id}.json` })
+      expect(j.statusCode).toBe(200)
+      expect(j.json()).toEqual([
+        {
+          service_request_id: id,
+          status: 'open',
+          status_notes: '已受理',
+          service_name: '占道经营',
+          service_code: '03.02.05',
+          description: '夜市占道经营 <script>alert(1)</script>\n影响通行，电话138****5678',
+          agency_responsible: null,
+          service_notice: '按规定7个工作日内办理',
+          requested_datetime: '2026-03-02T09:00:00+08:00',
+          updated_datetime: '2026-03-02T09:00:00+08:00',
+          expected_datetime: null,
+          address: '江滨路 1 号 <b>',
+          address_id: null,
+          zipcode: null,
+          lat: 30.5,
+          long: 120.1,
+          media_url: 'https://img.example/stall.jpg',
+        },
+      ])
+      for (const leak of ['张三', '13812345678', 'zhang@example.com', 'first_name', 'phone']) expect(j.body).not.toContain(leak)
+
+      const x = await t.app.inject({ method: 'GET', url: `/open311/v2/requests/${id}.xml` })
+      expect(x.statusCode).toBe(200)
+      expect(x.headers['content-type']).toBe('text/xml; charset=utf-8')
+      expect(x.body).toContain('<description>夜市占道经营 &lt;script&gt;alert(1)&lt;/script&gt;\n影响通行，电话138****5678</description>')
+      expect(x.body).not.toContain('<script>')
+      const [rec] = xmlRecords(x.body, 'request')
+      expect(rec).toMatchObject({ service_request_id: id, status: 'open', service_code: '03.02.05', address: '江滨路 1 号 <b>', lat: '30.5', long: '120.1', expected_datetime: '' })
+      for (const leak of ['张三', '13812345678', 'zhang@example.com']) expect(x.body).not.toContain(leak)
+    })
+
+    it('creates a ticket from a JSON POST (XML answer), with address_id as the place and a request type attribute', async () => {
+      const res = await t.app.inject({
+        method: 'POST',
+        url: '/open311/v2/requests.xml',
+        payload: { service_code: '03.02.01', address_id: 'dh-jb', description: '垃圾三天没人清运 😡', attribute: { request_type: 'help' } },
+      })
+      expect(res.statusCode, res.body).toBe(201)
+      const [created] = xmlRecords(res.body, 'request')
+      expect(created).toMatchObject({ service_request_id: expect.stringMatching(/^GD-2026-\d{6}$/), account_id: '' })
+      const id = created!.service_request_id!
+      const { rows } = await t.db.query<{ request_type: string; place_unit_id: string; requester_phone: string | null; content: string }>(
+        'SELECT t.request_type, t.place_unit_id, t.requester_phone, t.content FROM ticket t JOIN item i ON i.id = t.item_id WHERE i.number = $1',
+        [id],
+      )
+      expect(rows[0]).toEqual({ request_type: 'help', place_unit_id: 'dh-jb', requester_phone: null, content: '垃圾三天没人清运 😡' })
+      const j = (await t.app.inject({ method: 'GET', url: `/open311/v2/requests/${id}.json` })).json()
+      expect(j[0]).toMatchObject({ service_code: '03.02.01', service_name: '垃圾清运', address_id: 'dh-jb', lat: null, long: null, description: '垃圾三天没人清运 😡' })
+    })
+
+    it('reads a form body in a declared GBK charset cleanly and refuses undeclared GBK bytes', async () => {
+      const enc = (s: string) => [...iconv.encode(s, 'gbk')].map((b) => `%${b.toString(16).toUpperCase().padStart(2, '0')}`).join('')
+      const body = `service_code=03.02.05&address_string=${enc('江滨路')}&description=${enc('小区门口占道经营')}`
+      const ok = await t.app.inject({ method: 'POST', url: '/open311/v2/requests.json', headers: { 'content-type': 'application/x-www-form-urlencoded; charset=gbk' }, payload: body })
+      expect(ok.statusCode, ok.body).toBe(201)
+      const got = (await t.app.inject({ method: 'GET', url: `/open311/v2/requests/${ok.json()[0].service_request_id}.json` })).json()
+      expect(got[0]).toMatchObject({ description: '小区门口占道经营', address: '江滨路' })
+      const before = (await t.db.query<{ n: string }>('SELECT count(*) AS n FROM ticket')).rows[0]?.n
+      const bad = await t.app.inject({ method: 'POST', url: '/open311/v2/requests.json', headers: FORM, payload: body })
+      expect(bad.statusCode).toBe(400)
+      expect(bad.json()[0].description).toMatch(/^body: not valid UTF-8/)
+      const badJson = await t.app.inject({ method: 'POST', url: '/open311/v2/requests.json', headers: { 'content-type': 'application/json' }, payload: iconv.encode(JSON.stringify({ service_code: '03.02.05', address_string: '江滨路', description: '占道' }), 'gbk') })
+      expect(badJson.statusCode).toBe(400)
+      expect((await t.db.query<{ n: string }>('SELECT count(*) AS n FROM ticket')).rows[0]?.n).toBe(before)
+    })
+
+    it('lists requests with the spec filters: ids, service_code, status, dates, default 90 days', async () => {
+      const all = (await t.app.inject({ method: 'GET', url: '/open311/v2/requests.json' })).json() as { service_request_id: string; service_code: string; status: string }[]
+      expect(all.length).toBeGreaterThanOrEqual(3)
+      expect(all.every((r) => r.status === 'open')).toBe(true)
+      const ids = all.map((r) => r.service_request_id)
+      expect([...ids].sort().reverse()).toEqual(ids)
+      const two = (await t.app.inject({ method: 'GET', url: `/open311/v2/requests.json?service_request_id=${ids[0]},${ids[2]}&status=closed` })).json()
+      expect(two.map((r: { service_request_id: string }) => r.service_request_id).sort()).toEqual([ids[0], ids[2]].sort())
+      const rubbish = (await t.app.inject({ method: 'GET', url: '/open311/v2/requests.json?service_code=03.02.01' })).json()
+      expect(rubbish.length).toBe(1)
+      expect(rubbish[0].service_code).toBe('03.02.01')
+      const both = (await t.app.inject({ method: 'GET', url: '/open311/v2/requests.json?service_code=03.02.01,03.02.05' })).json()
+      expect(both.length).toBe(all.length)
+      expect((await t.app.inject({ method: 'GET', url: '/open311/v2/requests.json?status=closed' })).json()).toEqual([])
+      expect((await t.app.inject({ method: 'GET', url: '/open311/v2/requests.json?status=open,closed' })).json().length).toBe(all.length)
+      const inRange = await t.app.inject({ method: 'GET', url: '/open311/v2/requests.json?start_date=2026-03-02T08:59:00%2B08:00&end_date=2026-03-02T09:01:00%2B08:00' })
+      expect(inRange.json().length).toBe(all.length)
+      expect((await t.app.inject({ method: 'GET', url: '/open311/v2/requests.json?start_date=2026-03-03T00:00:00Z' })).json()).toEqual([])
+      // 91 days later the default window no longer holds them.
+      t.clock.advance(91 * 86_400_000)
+      expect((await t.app.inject({ method: 'GET', url: '/open311/v2/requests.json' })).json()).toEqual([])
+      t.clock.advance(-91 * 86_400_000)
+      const x = await t.app.inject({ method: 'GET', url: '/open311/v2/requests.xml?service_code=03.02.01' })
+      expect(xmlRecords(x.body, 'request').map((r) => r.service_code)).toEqual(['03.02.01'])
     })
 
     it('refuses a POST that lacks what the spec requires, naming the field, writing nothing', async () => {

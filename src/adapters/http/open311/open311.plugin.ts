@@ -19,6 +19,7 @@ import iconv from 'iconv-lite'
 import type { AppDeps } from '../../../app/deps.ts'
 import { findCategory, currentCategories, type CategoryNode } from '../../../app/tickets/catalogue.ts'
 import { keepOpen311Media, open311Changeset, open311Ticket, open311Tickets } from '../../../app/tickets/open311.ts'
+import { receiveTicket } from '../../../app/tickets/receive-ticket.ts'
 import { catalogue, DubanError } from '../../../domain/errors.ts'
 import { checkIntake } from '../../../domain/tickets/intake.rules.ts'
 import {
@@ -146,14 +147,6 @@ function flatten(tree: readonly CategoryNode[]): CatalogueEntry[] {
   return out
 }
 
-/** The core's intake use-case (src/app/tickets/receive-ticket.ts); loaded when first needed. */
-type ReceiveTicket = (deps: AppDeps, actor: null, input: unknown, channel: 'open311') => Promise<{ number: string; limits?: unknown }>
-const RECEIVE_MODULE = '../../../app/tickets/receive-ticket.ts'
-async function loadReceiveTicket(): Promise<ReceiveTicket> {
-  const mod = (await import(RECEIVE_MODULE)) as { receiveTicket: ReceiveTicket }
-  return mod.receiveTicket
-}
-
 const notFound = (what: string) => new DubanError('DUBAN_ERR_NOT_FOUND', what, { where: 'url' })
 
 const plugin: FastifyPluginAsync<{ deps: AppDeps }> = async (app: FastifyInstance, { deps }) => {
@@ -228,11 +221,9 @@ const plugin: FastifyPluginAsync<{ deps: AppDeps }> = async (app: FastifyInstanc
       if (!category || category.level !== 3) throw notFound(`service_code ${intake.categoryCode} was not found`)
       // The intake rules first, so a refusal names the GeoReport field before anything is written.
       checkIntake(intake, { channel: 'open311' })
-      const receiveTicket = await loadReceiveTicket()
       const view = await receiveTicket(deps, null, intake, 'open311')
       if (mediaUrl) await keepOpen311Media(deps, view.number, mediaUrl)
-      const limits = (view as { limits?: { handle?: { unit: string; amount: number } } }).limits
-      const answer = [{ service_request_id: view.number, service_notice: serviceNoticeOf(limits?.handle), account_id: null }]
+      const answer = [{ service_request_id: view.number, service_notice: serviceNoticeOf(view.limits?.['handle'] as { unit: string; amount: number } | undefined), account_id: null }]
       return send(reply, format, 201, answer, 'service_requests', 'request')
     })
   }
