@@ -24,6 +24,7 @@ import { isIsoDate, localDate, transition, type ReportingCadence, type Snapshot 
 import type { Actor, AppDeps } from '../deps.ts'
 import { audit } from './audit.port.ts'
 import { carryOutEffects } from './carry-out-effects.ts'
+import { checkEventPayload } from './payload-rules.ts'
 import { calendarFor, chinaDate, engineActor, kindOf } from './item-engine.ts'
 import { itemAfterEvent, visibleItem, type ItemEventResult } from './item-queries.ts'
 
@@ -121,6 +122,7 @@ export async function takeEvent(deps: AppDeps, actor: Actor, itemId: string, inp
       })
     }
     const kind = kindOf(item.kind, String(item.snapshot['kindVersion'] ?? item.kindVersion))
+    checkEventPayload(kind, input.event, input.payload)
     const payload: Record<string, unknown> = { ...input.payload }
     const files = readAttachments(payload['attachments'])
     const fresh = [...(files?.fresh ?? []), ...upload]
