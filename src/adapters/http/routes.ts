@@ -20,4 +20,6 @@ export const routePlugins: readonly (() => Promise<{ default: RoutePlugin }>)[] 
   () => import('./exports.routes.ts'),
   () => import('./hotline-kpi.routes.ts'),
   () => import('./catalogue.routes.ts'),
+  () => import('./tickets.routes.ts'),
+  () => import('./public-tickets.routes.ts'),
 ]

@@ -1,0 +1,246 @@
+/** Request and response schemas of the ticket routes (12345 工单), authenticated and public (docs/tickets.md). */
+import { errorBodySchema } from './errors.ts'
+
+const errors = { 400: errorBodySchema, 401: errorBodySchema, 403: errorBodySchema, 404: errorBodySchema, 409: errorBodySchema, 413: errorBodySchema, 429: errorBodySchema } as const
+const free = { type: 'object', additionalProperties: true } as const
+const str = { type: 'string' } as const
+const strOrNull = { type: ['string', 'null'] } as const
+const numOrNull = { type: ['number', 'null'] } as const
+const idParams = { type: 'object', properties: { id: { type: 'string', minLength: 1, maxLength: 100 } }, required: ['id'] } as const
+
+/** Field bounds shared with src/domain/tickets/intake.rules.ts (which checks them again, naming the field). */
+export const REQUEST_TYPE = { type: 'string', enum: ['consultation', 'help', 'complaint', 'report', 'suggestion', 'praise'] } as const
+export const URGENCY = { type: 'string', enum: ['urgent', 'pressing', 'normal'] } as const
+export const CONTENT = { type: 'string', minLength: 1, maxLength: 5000 } as const
+export const NAME = { type: 'string', maxLength: 50 } as const
+/** Digits with the usual separators (+86, spaces, dashes, dots, brackets; full-width digits too). */
+export const PHONE = { type: 'string', minLength: 3, maxLength: 40, pattern: '^[+0-9０-９()（）\\-\\s.]+$' } as const
+export const CATEGORY_CODE = { type: 'string', minLength: 1, maxLength: 64 } as const
+export const UNIT_ID = { type: 'string', minLength: 1, maxLength: 100 } as const
+export const TICKET_NUMBER = { type: 'string', minLength: 1, maxLength: 40 } as const
+const address = { type: 'string', maxLength: 200 } as const
+const lat = { type: 'number', minimum: -90, maximum: 90 } as const
+const lng = { type: 'number', minimum: -180, maximum: 180 } as const
+const reason = { type: 'string', minLength: 1, maxLength: 2000 } as const
+const rating = { type: 'string', enum: ['satisfied', 'basically_satisfied', 'unsatisfied'] } as const
+
+const attachments = {
+  type: 'array',
+  maxItems: 10,
+  items: {
+    type: 'object',
+    properties: { name: { type: 'string', minLength: 1, maxLength: 255 }, mime: { type: 'string', maxLength: 100 }, contentBase64: { type: 'string' } },
+    required: ['name', 'contentBase64'],
+    additionalProperties: false,
+  },
+} as const
+
+const unitRef = { type: 'object', properties: { id: str, name: str } } as const
+const timeLimit = { type: 'object', properties: { unit: str, amount: { type: 'number' } } } as const
+
+/** TicketView (docs/tickets.md). */
+const ticketViewProps = {
+  id: str,
+  number: str,
+  kind: str,
+  state: str,
+  stateLabel: str,
+  stateType: str,
+  version: { type: 'integer' },
+  channel: str,
+  requestType: str,
+  categoryCode: str,
+  categoryPath: { type: 'array', items: str },
+  urgency: str,
+  anonymous: { type: 'boolean' },
+  requesterName: strOrNull,
+  requesterPhone: strOrNull,
+  address: str,
+  lat: numOrNull,
+  lng: numOrNull,
+  placeUnitId: strOrNull,
+  placeUnitName: strOrNull,
+  content: str,
+  lead: { anyOf: [unitRef, { type: 'null' }] },
+  cooperating: { type: 'array', items: unitRef },
+  receivedAt: str,
+  dueAt: strOrNull,
+  acceptDueAt: strOrNull,
+  overdue: { type: 'boolean' },
+  limits: { type: 'object', properties: { handle: timeLimit, accept: timeLimit, respond: timeLimit } },
+  reply: { anyOf: [{ type: 'object', properties: { text: str, at: str } }, { type: 'null' }] },
+  followUp: { anyOf: [{ type: 'object', properties: { rating: str, resolved: { type: ['boolean', 'null'] }, at: str } }, { type: 'null' }] },
+  citizenRating: { anyOf: [{ type: 'object', properties: { rating: str, comment: strOrNull, at: strOrNull } }, { type: 'null' }] },
+  counters: { type: 'object', properties: { returns: { type: 'integer' }, reassignments: { type: 'integer' }, reopens: { type: 'integer' }, supervisions: { type: 'integer' } } },
+  flags: { type: 'object', properties: { problem: { type: 'boolean' }, reason: str } },
+  availableEvents: { type: 'array', items: { type: 'object', properties: { event: str, label: str, requires: free, optional: free } } },
+} as const
+
+export const ticketViewSchema = { type: 'object', properties: ticketViewProps } as const
+
+const historyEntry = {
+  type: 'object',
+  properties: { seq: { type: 'integer' }, event: str, fromState: strOrNull, toState: str, actorId: strOrNull, actorRole: strOrNull, unitId: strOrNull, payload: free, at: str },
+} as const
+
+const noticeSchema = {
+  type: 'object',
+  properties: {
+    id: str, number: str, unitIds: { type: 'array', items: str }, reason: str, replyDue: str, status: str, origin: str,
+    issuedBy: strOrNull, issuedAt: str, replyText: strOrNull, repliedAt: strOrNull, repliedUnitId: strOrNull,
+  },
+} as const
+
+export const ticketDetailSchema = {
+  type: 'object',
+  properties: {
+    ...ticketViewProps,
+    history: { type: 'array', items: historyEntry },
+    attachments: { type: 'array', items: { type: 'object', properties: { id: str, name: str, size: { type: 'integer' }, mime: str } } },
+    notices: { type: 'array', items: noticeSchema },
+  },
+} as const
+
+const intakeFields = {
+  requestType: REQUEST_TYPE,
+  categoryCode: CATEGORY_CODE,
+  anonymous: { type: 'boolean' },
+  requesterName: NAME,
+  requesterPhone: PHONE,
+  address,
+  lat,
+  lng,
+  placeUnitId: UNIT_ID,
+  content: CONTENT,
+} as const
+
+export const receiveTicketSchema = {
+  tags: ['tickets'],
+  summary: 'Receive a ticket at the desk (受理), optionally dispatching it at once (派单)',
+  security: [{ bearer: [] }],
+  body: {
+    type: 'object',
+    properties: {
+      channel: { type: 'string', enum: ['phone'] },
+      ...intakeFields,
+      urgency: URGENCY,
+      attachments,
+      dispatch: {
+        type: 'object',
+        properties: { lead: UNIT_ID, cooperating: { type: 'array', maxItems: 20, items: UNIT_ID } },
+        required: ['lead'],
+        additionalProperties: false,
+      },
+    },
+    required: ['requestType', 'categoryCode', 'urgency', 'content'],
+    additionalProperties: false,
+  },
+  response: { 201: ticketDetailSchema, ...errors },
+} as const
+
+export const listTicketsSchema = {
+  tags: ['tickets'],
+  summary: 'Tickets in your scope, newest first: filter by state, state type, category, place, unit, request type, text, received from/to',
+  security: [{ bearer: [] }],
+  querystring: {
+    type: 'object',
+    properties: {
+      state: { type: 'string', maxLength: 50 },
+      stateType: { type: 'string', enum: ['open', 'waiting', 'closed'] },
+      categoryCode: CATEGORY_CODE,
+      placeUnitId: UNIT_ID,
+      unitId: UNIT_ID,
+      requestType: REQUEST_TYPE,
+      q: { type: 'string', maxLength: 200 },
+      from: { type: 'string', maxLength: 40, pattern: '^\\d{4}-\\d{2}-\\d{2}' },
+      to: { type: 'string', maxLength: 40, pattern: '^\\d{4}-\\d{2}-\\d{2}' },
+      limit: { type: 'integer', minimum: 1, maximum: 500, default: 50 },
+      offset: { type: 'integer', minimum: 0, default: 0 },
+    },
+    additionalProperties: false,
+  },
+  response: {
+    200: { type: 'object', properties: { tickets: { type: 'array', items: ticketViewSchema }, total: { type: 'integer' }, limit: { type: 'integer' }, offset: { type: 'integer' } } },
+    ...errors,
+  },
+} as const
+
+export const getTicketSchema = {
+  tags: ['tickets'],
+  summary: 'One ticket with history, attachments, 督办单 and the events you may take',
+  security: [{ bearer: [] }],
+  params: idParams,
+  response: { 200: ticketDetailSchema, ...errors },
+} as const
+
+export const ticketEventSchema = {
+  tags: ['tickets'],
+  summary: 'Take an event of the ticket kind (accept, contact, reply, return, reassign, follow_up, …); answers the ticket and the history entry written',
+  security: [{ bearer: [] }],
+  params: idParams,
+  body: {
+    type: 'object',
+    properties: {
+      event: { type: 'string', pattern: '^[a-z_]{1,50}$' },
+      payload: { type: 'object', additionalProperties: true },
+      expectedVersion: { type: 'integer', minimum: 1 },
+    },
+    required: ['event'],
+    additionalProperties: false,
+  },
+  response: { 200: { type: 'object', properties: { ...ticketViewProps, event: historyEntry } }, ...errors },
+} as const
+
+export const revealSchema = {
+  tags: ['tickets'],
+  summary: "Reveal the requester's name and phone (audited as ticket.reveal)",
+  security: [{ bearer: [] }],
+  params: idParams,
+  body: { type: 'object', properties: { reason }, required: ['reason'], additionalProperties: false },
+  response: { 200: { type: 'object', properties: { requesterName: strOrNull, requesterPhone: strOrNull } }, ...errors },
+} as const
+
+// ── public (/api/public, no sign-in) ────────────────────────────────
+
+const publicView = {
+  type: 'object',
+  properties: {
+    number: str,
+    stateLabel: str,
+    status: str,
+    receivedAt: str,
+    categoryName: strOrNull,
+    reply: { anyOf: [{ type: 'object', properties: { text: str, at: str } }, { type: 'null' }] },
+    rating: { anyOf: [{ type: 'object', properties: { rating: str, comment: strOrNull, at: strOrNull } }, { type: 'null' }] },
+    canRate: { type: 'boolean' },
+    canWithdraw: { type: 'boolean' },
+  },
+} as const
+
+export const publicSubmitSchema = {
+  tags: ['public'],
+  summary: 'Submit a request from the public page (channel web); answers the ticket number',
+  body: { type: 'object', properties: { ...intakeFields }, required: ['requestType', 'categoryCode', 'content', 'requesterPhone'], additionalProperties: false },
+  response: { 201: { type: 'object', properties: { number: str } }, ...errors },
+} as const
+
+export const publicLookupSchema = {
+  tags: ['public'],
+  summary: 'Look a ticket up by number and phone: state, reply and rating only',
+  querystring: { type: 'object', properties: { number: TICKET_NUMBER, phone: PHONE }, required: ['number', 'phone'], additionalProperties: false },
+  response: { 200: publicView, ...errors },
+} as const
+
+export const publicRateSchema = {
+  tags: ['public'],
+  summary: 'Rate the reply once (满意 / 基本满意 / 不满意); 409 the second time',
+  body: { type: 'object', properties: { number: TICKET_NUMBER, phone: PHONE, rating, comment: { type: 'string', maxLength: 500 } }, required: ['number', 'phone', 'rating'], additionalProperties: false },
+  response: { 200: publicView, ...errors },
+} as const
+
+export const publicWithdrawSchema = {
+  tags: ['public'],
+  summary: 'Withdraw (撤回) a ticket no unit has accepted yet',
+  body: { type: 'object', properties: { number: TICKET_NUMBER, phone: PHONE, reason: { type: 'string', maxLength: 500 } }, required: ['number', 'phone'], additionalProperties: false },
+  response: { 200: publicView, ...errors },
+} as const
