@@ -248,5 +248,17 @@ for (const dialect of testDialects()) {
       expect(xmlRecords(bad.body, 'error')[0]?.description).toMatch(/malformed JSON/)
       expect(await count()).toBe(before)
     })
+
+    it('slows a flood of POSTs from one address with 429 in the spec error format (last: it uses up the window)', async () => {
+      let limited: { statusCode: number; body: string; headers: Record<string, unknown> } | undefined
+      for (let i = 0; i < 70 && !limited; i++) {
+        const res = await t.app.inject({ method: 'POST', url: '/open311/v2/requests.xml', headers: FORM, payload: 'description=x' })
+        if (res.statusCode === 429) limited = res
+        else expect(res.statusCode).toBe(400)
+      }
+      expect(limited?.statusCode).toBe(429)
+      expect(limited?.headers['retry-after']).toMatch(/^\d+$/)
+      expect(xmlRecords(limited!.body, 'error')).toEqual([{ code: '429', description: expect.stringContaining('requests a minute') }])
+    })
   })
 }

@@ -13,6 +13,7 @@
  * (`<errors><error>…`) with 404 for what does not exist and 400 for anything else the caller can fix.
  * Bodies: UTF-8 unless the content type names another charset (GBK, GB18030 and GB2312 are read);
  * bytes that are not valid in the charset are refused, never stored as replacement characters.
+ * POST is limited to OPEN311_POST_LIMIT a minute per client address (429 in the same error format).
  */
 import type { FastifyError, FastifyInstance, FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify'
 import iconv from 'iconv-lite'
@@ -147,6 +148,10 @@ function flatten(tree: readonly CategoryNode[]): CatalogueEntry[] {
   return out
 }
 
+/** POST requests a client address may make per minute (a fixed window in memory, per server process). */
+export const OPEN311_POST_LIMIT = 60
+const WINDOW_MS = 60_000
+
 const notFound = (what: string) => new DubanError('DUBAN_ERR_NOT_FOUND', what, { where: 'url' })
 
 const plugin: FastifyPluginAsync<{ deps: AppDeps }> = async (app: FastifyInstance, { deps }) => {
@@ -186,6 +191,21 @@ const plugin: FastifyPluginAsync<{ deps: AppDeps }> = async (app: FastifyInstanc
 
   const hide = { schema: { hide: true } }
 
+  // No sign-in and no API key: creating requests is slowed per client address, as on the public page.
+  const windows = new Map<string, { start: number; count: number }>()
+  const limit = async (request: FastifyRequest, reply: FastifyReply): Promise<FastifyReply | undefined> => {
+    const now = Date.now()
+    const w = windows.get(request.ip)
+    if (!w || now - w.start >= WINDOW_MS) {
+      if (windows.size > 10_000) windows.clear()
+      windows.set(request.ip, { start: now, count: 1 })
+      return undefined
+    }
+    if (++w.count <= OPEN311_POST_LIMIT) return undefined
+    reply.header('retry-after', String(Math.ceil((w.start + WINDOW_MS - now) / 1000)))
+    return sendError(reply, formatOfUrl(request.url), 429, `more than ${OPEN311_POST_LIMIT} requests a minute from this address; try again later`)
+  }
+
   for (const format of FORMATS) {
     app.get(`/discovery.${format}`, hide, async (request, reply) => {
       const changed = await open311Changeset(deps)
@@ -211,7 +231,7 @@ const plugin: FastifyPluginAsync<{ deps: AppDeps }> = async (app: FastifyInstanc
       return send(reply, format, 200, tickets.map(toGeoReportRequest), 'service_requests', 'request')
     })
 
-    app.post(`/requests.${format}`, hide, async (request, reply) => {
+    app.post(`/requests.${format}`, { ...hide, onRequest: limit }, async (request, reply) => {
       const body = request.body
       if (!body || typeof body !== 'object' || Array.isArray(body)) {
         throw new DubanError('DUBAN_ERR_VALIDATION', 'body: send the request as form fields (application/x-www-form-urlencoded) or a JSON object', { where: 'body' })
