@@ -13,6 +13,7 @@ import { createUser, type UserRole } from '../users/manage-users.ts'
 import { seedSamplePlan } from '../plans/seed-sample-plan.ts'
 import { seedDemoActivity } from './seed-activity.ts'
 import { seedHotline } from './seed-hotline.ts'
+import { seedHotlineTickets } from './seed-hotline-tickets.ts'
 
 /** Where the demo files live (the repository's demo/ directory). */
 export const DEMO_DIR = join(dirname(fileURLToPath(import.meta.url)), '../../../demo')
@@ -65,6 +66,7 @@ export const DEMO_STEPS: DemoStep[] = [
   (deps) => seedSamplePlan(deps, DEMO_DIR),
   seedDemoActivity,
   (deps) => seedHotline(deps, DEMO_DIR, DEMO_PASSWORD),
+  (deps) => seedHotlineTickets(deps, DEMO_DIR),
 ]
 
 /** Runs every demo step; returns the lines to print. */
