@@ -13,7 +13,7 @@
  * (`<errors><error>…`) with 404 for what does not exist and 400 for anything else the caller can fix.
  * Bodies: UTF-8 unless the content type names another charset (GBK, GB18030 and GB2312 are read);
  * bytes that are not valid in the charset are refused, never stored as replacement characters.
- * POST is limited to OPEN311_POST_LIMIT a minute per client address (429 in the same error format).
+ * POST is limited to OPEN311_POST_LIMIT (60) a minute per client address (429 in the same error format).
  */
 import type { FastifyError, FastifyInstance, FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify'
 import iconv from 'iconv-lite'
