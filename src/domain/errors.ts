@@ -26,6 +26,12 @@ export const catalogue = {
   DUBAN_ERR_UNIT_IMPORT: { en: 'the unit file has errors; nothing was imported', zh: '单位文件有错误，未导入任何数据' },
   DUBAN_ERR_AUDIT_CHAIN_BROKEN: { en: 'the audit log hash chain is broken', zh: '审计日志哈希链校验失败' },
   DUBAN_ERR_INTERNAL: { en: 'internal error', zh: '服务器内部错误' },
+  // ── hardening (issue 11): media types, login lock-out, CSRF, overload ──
+  DUBAN_ERR_UNSUPPORTED_MEDIA_TYPE: { en: 'the request body has a content type this route does not take', zh: '请求内容类型不受支持' },
+  DUBAN_ERR_LOGIN_LOCKED: { en: 'too many failed sign-ins; try again later', zh: '登录失败次数过多，请稍后再试' },
+  DUBAN_ERR_CSRF_FORBIDDEN: { en: 'a cookie-authenticated change must come from this site (Origin and X-Duban-Request headers)', zh: '跨站请求被拒绝' },
+  DUBAN_ERR_OVERLOADED: { en: 'the server is busy; try again shortly', zh: '服务器繁忙，请稍后再试' },
+  DUBAN_ERR_INPUT_BOMB: { en: 'the archive expands far beyond its size (a zip bomb) or takes too long to read', zh: '文件解压后过大或解析超时，已拒绝' },
   // ── calendar (工作日 / 调休) ─────────────────────────────────────────────
   DUBAN_ERR_CALENDAR_INVALID: { en: 'the working-day calendar data is not valid', zh: '工作日历数据不合法' },
   DUBAN_ERR_CALENDAR_DATE: { en: 'not a valid date or time (YYYY-MM-DD, ISO 8601)', zh: '日期或时间格式不正确（应为 YYYY-MM-DD 或 ISO 8601）' },
@@ -56,6 +62,7 @@ export const catalogue = {
   DUBAN_ERR_ASSESSMENT_PERIOD: { en: 'not a valid assessment period (YYYY-MM, YYYY-Qn or YYYY)', zh: '考核周期格式不正确（应为 YYYY-MM、YYYY-Qn 或 YYYY）' },
   // ── 12345 tickets (工单 / 服务目录 / 派单目录) ─────────────────────────────
   DUBAN_ERR_DISPATCH_REFUSED: { en: 'the dispatch breaks a dispatch rule', zh: '派单不符合派单规则' },
+  DUBAN_ERR_RATE_LIMITED: { en: 'too many requests from this address; try again in a minute', zh: '请求过于频繁，请一分钟后再试' },
 } as const satisfies Record<string, { en: string; zh: string }>
 
 /** A code from the catalogue. */

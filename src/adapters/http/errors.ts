@@ -22,6 +22,11 @@ const statusOf: Partial<Record<ErrorCode, number>> = {
   DUBAN_ERR_UNIT_IMPORT: 400,
   DUBAN_ERR_AUDIT_CHAIN_BROKEN: 500,
   DUBAN_ERR_INTERNAL: 500,
+  DUBAN_ERR_UNSUPPORTED_MEDIA_TYPE: 415,
+  DUBAN_ERR_LOGIN_LOCKED: 429,
+  DUBAN_ERR_RATE_LIMITED: 429,
+  DUBAN_ERR_OVERLOADED: 503,
+  DUBAN_ERR_INPUT_BOMB: 413,
 }
 
 /** Codes other areas add later follow their name: the catalogue's naming habit is the rule. */
@@ -91,10 +96,24 @@ function fromFastify(err: FastifyError): DubanError | null {
   if (err.code === 'FST_ERR_CTP_INVALID_JSON_BODY' || err.code === 'FST_ERR_CTP_EMPTY_JSON_BODY' || err instanceof SyntaxError) {
     return new DubanError('DUBAN_ERR_VALIDATION', `body: malformed JSON (${err.message})`, { where: 'body' })
   }
+  if (err.code === 'FST_ERR_CTP_INVALID_MEDIA_TYPE' || err.statusCode === 415) {
+    return new DubanError('DUBAN_ERR_UNSUPPORTED_MEDIA_TYPE', err.message, { where: 'content-type' })
+  }
+  if (typeof err.code === 'string' && /^FST_(PARTS|FILES|FIELDS)_LIMIT|^FST_REQ_FILE_TOO_LARGE/.test(err.code)) {
+    return new DubanError('DUBAN_ERR_BODY_TOO_LARGE', `multipart: ${err.message}`, { where: 'body/file' })
+  }
   if (typeof err.statusCode === 'number' && err.statusCode >= 400 && err.statusCode < 500) {
     return new DubanError('DUBAN_ERR_VALIDATION', err.message, { where: 'request' })
   }
   return null
+}
+
+/** A busboy/multipart parse failure (no status of its own) is the caller's malformed body, not a bug. */
+function fromMultipart(err: FastifyError, request: FastifyRequest): DubanError | null {
+  const type = String(request.headers['content-type'] ?? '')
+  if (!/^multipart\//i.test(type) || (typeof err.statusCode === 'number' && err.statusCode >= 500)) return null
+  if (!/multipart|boundary|malformed|unexpected end|part|field|header/i.test(err.message)) return null
+  return new DubanError('DUBAN_ERR_VALIDATION', `body: malformed multipart data (${err.message})`, { where: 'body' })
 }
 
 /** Installs the error and not-found handlers on the root instance (they apply to every plugin). */
@@ -102,10 +121,12 @@ export function installErrorHandlers(app: FastifyInstance): void {
   app.setErrorHandler((err: FastifyError | DubanError, request: FastifyRequest, reply: FastifyReply) => {
     if (err instanceof DubanError) {
       const status = httpStatusOf(err.code)
+      const retry = err.details?.['retryAfterSeconds']
+      if (typeof retry === 'number') void reply.header('retry-after', String(Math.max(1, Math.ceil(retry))))
       if (status >= 500) request.log.error({ err }, err.message)
       return reply.status(status).send(bodyOf(err))
     }
-    const mapped = fromFastify(err)
+    const mapped = fromFastify(err) ?? fromMultipart(err, request)
     if (mapped) {
       // Keep Fastify's own 4xx status (415 unsupported media type, 413 …) when it is more precise.
       const status = err.statusCode && err.statusCode >= 400 && err.statusCode < 500 ? err.statusCode : httpStatusOf(mapped.code)

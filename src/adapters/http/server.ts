@@ -10,6 +10,7 @@ import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastif
 import type { AppDeps } from '../../app/deps.ts'
 import authPlugin, { requireSignIn } from './auth.plugin.ts'
 import { installErrorHandlers } from './errors.ts'
+import inputGuard from './input-guard.plugin.ts'
 import { routePlugins } from './routes.ts'
 import webPlugin from './web.plugin.ts'
 
@@ -54,6 +55,7 @@ export async function buildServer(deps: AppDeps, opts: ServerOptions = {}): Prom
   })
 
   installErrorHandlers(app)
+  await app.register(inputGuard)
   await app.register(cookie)
   await app.register(swagger, {
     openapi: {

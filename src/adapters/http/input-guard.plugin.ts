@@ -1,0 +1,72 @@
+/**
+ * The input guard (输入关口): one place every request passes before schema validation and any handler.
+ * - NUL (U+0000) and lone UTF-16 surrogates are refused anywhere in a JSON body, the query string and the
+ *   path params, keys and values alike, with a 400 naming the field path (`body/payload/text`): PostgreSQL
+ *   cannot store them and parsers choke on them.
+ * - JSON nesting is bounded (MAX_DEPTH levels); the engine and the database never see deeper documents.
+ * - `text/plain` bodies are not parsed at all (Fastify's default text parser is removed), so a body with a
+ *   content type a route does not take is a 415, never a string handed to a handler expecting an object.
+ *   (This also closes the "simple request" CSRF vector: a cross-site form cannot send JSON.)
+ */
+import type { FastifyPluginAsync, FastifyRequest } from 'fastify'
+import fp from 'fastify-plugin'
+import { DubanError } from '../../domain/errors.ts'
+
+/** Deepest JSON nesting accepted in any body (objects and arrays). */
+export const MAX_DEPTH = 32
+
+/** Most keys + elements visited in one body before it is refused as too complex. */
+export const MAX_NODES = 200_000
+
+// A NUL, or a high surrogate not followed by a low one, or a low surrogate not preceded by a high one.
+const BAD_TEXT = /\u0000|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/
+
+/** What is wrong with a string, or null. */
+export function badText(s: string): string | null {
+  const m = BAD_TEXT.exec(s)
+  if (!m) return null
+  return m[0] === '\u0000' ? 'contains a NUL character (U+0000)' : 'contains a lone UTF-16 surrogate (not valid Unicode)'
+}
+
+/** Throws a 400 naming the first bad string or the nesting that is too deep, under `root` (body, query, params). */
+export function checkValue(value: unknown, root: string): void {
+  let nodes = 0
+  const walk = (v: unknown, path: string, depth: number): void => {
+    if (typeof v === 'string') {
+      const problem = badText(v)
+      if (problem) throw new DubanError('DUBAN_ERR_VALIDATION', `${path}: ${problem}`, { where: path })
+      return
+    }
+    if (v === null || typeof v !== 'object' || Buffer.isBuffer(v)) return
+    if (depth >= MAX_DEPTH) throw new DubanError('DUBAN_ERR_VALIDATION', `${path}: nested deeper than ${MAX_DEPTH} levels`, { where: path })
+    if (Array.isArray(v)) {
+      for (let i = 0; i < v.length; i++) {
+        if (++nodes > MAX_NODES) throw new DubanError('DUBAN_ERR_VALIDATION', `${root}: more than ${MAX_NODES} values`, { where: root })
+        walk(v[i], `${path}/${i}`, depth + 1)
+      }
+      return
+    }
+    for (const [k, x] of Object.entries(v as Record<string, unknown>)) {
+      if (++nodes > MAX_NODES) throw new DubanError('DUBAN_ERR_VALIDATION', `${root}: more than ${MAX_NODES} values`, { where: root })
+      const keyProblem = badText(k)
+      if (keyProblem) throw new DubanError('DUBAN_ERR_VALIDATION', `${path}: a field name ${keyProblem}`, { where: path })
+      walk(x, `${path}/${k}`, depth + 1)
+    }
+  }
+  walk(value, root, 0)
+}
+
+/** preValidation: query, params and the parsed body of every request. */
+export async function guardRequest(request: FastifyRequest): Promise<void> {
+  checkValue(request.params, 'params')
+  checkValue(request.query, 'query')
+  if (request.body !== undefined) checkValue(request.body, 'body')
+}
+
+const plugin: FastifyPluginAsync = async (app) => {
+  // Bodies are JSON (or multipart, or a route's own parser); a text/plain body is a 415 everywhere.
+  app.removeContentTypeParser('text/plain')
+  app.addHook('preValidation', guardRequest)
+}
+
+export default fp(plugin, { name: 'duban-input-guard' })
