@@ -56,7 +56,7 @@ const plugin: RoutePlugin = async (app, { deps }) => {
     }
     if (upload.bytes.length > DEFAULT_MAX_SIZE) throw new DubanError('DUBAN_ERR_INPUT_TOO_LARGE', `${upload.bytes.length} bytes`, { where: 'body/file' })
     const input = await fromBytes(upload.bytes, upload.name)
-    const plan = await importPlan(deps, actor, { file: input.file, text: input.text, encoding: input.encoding, format: input.format }, { documents: upload.documents })
+    const plan = await importPlan(deps, actor, input, { documents: upload.documents })
     return reply.status(201).send(plan)
   })
 

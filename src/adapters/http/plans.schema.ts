@@ -46,6 +46,7 @@ const planSchema = {
     documents: { type: 'array', items: free },
     items: { type: 'array', items: free },
     unrepaired: { type: 'array', items: free },
+    tables: { type: 'array', items: free },
     summary: free,
   },
 } as const

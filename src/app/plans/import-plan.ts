@@ -7,10 +7,12 @@ import { insertPlan } from '../../adapters/db/plans.repo.ts'
 import { applyDuePolicy } from '../../domain/calendar/due-date.rules.ts'
 import { DubanError } from '../../domain/errors.ts'
 import { extractPlan } from '../../domain/text/extract.ts'
+import type { RowSource } from '../../domain/text/items/items.ts'
 import type { Actor, AppDeps } from '../deps.ts'
 import { audit } from '../items/audit.port.ts'
 import { calendarFor, chinaDate } from '../items/item-engine.ts'
 import { buildDraft, documentUnitStrings, planHeading } from './plan-draft.build.ts'
+import type { DraftTable } from './plan-draft.types.ts'
 import { planView, type PlanView } from './plan.view.ts'
 import { resolveDocumentUnits } from './unit-lookup.ts'
 
@@ -20,6 +22,10 @@ export interface ImportSource {
   readonly text: string
   readonly encoding: string
   readonly format: string
+  /** For a spreadsheet, CSV or Word table: the row behind each `|` line of text (provenance). */
+  readonly rows?: ReadonlyMap<number, RowSource>
+  /** Those tables as read, kept in the draft for review. */
+  readonly tables?: readonly DraftTable[]
 }
 
 /** Import options: which documents of a compilation to take (all by default). */
@@ -29,7 +35,7 @@ export interface ImportOptions {
 
 /** Imports a document as a draft plan and returns the draft for review. */
 export async function importPlan(deps: AppDeps, actor: Actor, source: ImportSource, opts: ImportOptions = {}): Promise<PlanView> {
-  const result = extractPlan(source.text, { file: source.file, encoding: source.encoding })
+  const result = extractPlan(source.text, { file: source.file, encoding: source.encoding, ...(source.rows ? { rows: source.rows } : {}) })
   const count = result.documents.length
   if (count === 0 || result.documents.every((d) => d.items.length === 0)) {
     throw new DubanError('DUBAN_ERR_PLAN_EMPTY', `no work items were found in ${source.file}`, { where: source.file })
@@ -60,6 +66,7 @@ export async function importPlan(deps: AppDeps, actor: Actor, source: ImportSour
         return d ? lines.slice(d.firstLine - 1, d.lastLine).join('\n') : ''
       },
       workingDue: (date) => applyDuePolicy(calendar, date, 'previous-working-day').date,
+      ...(source.tables ? { tables: source.tables } : {}),
     })
     const chosen = draft.documents.filter((d) => d.chosen)
     const { title, year, issuer, docNumber } = planHeading(draft.documents, source.file)

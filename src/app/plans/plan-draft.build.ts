@@ -3,7 +3,7 @@
  * with units resolved where a mapping is known, concrete due dates and reporting cadences. Pure.
  */
 import type { ExtractionResult, ExtractedItem, UnitRole } from '../../domain/text/extraction.types.ts'
-import type { DraftDocument, DraftFlag, DraftItem, DraftUnit, PlanDraft } from './plan-draft.types.ts'
+import type { DraftDocument, DraftFlag, DraftItem, DraftTable, DraftUnit, PlanDraft } from './plan-draft.types.ts'
 import { readCadence, resolveDue } from './plan-text.read.ts'
 
 /** What the builder needs besides the extraction. */
@@ -19,6 +19,8 @@ export interface DraftOptions {
   readonly documentText?: (index: number) => string
   /** Moves a due date off a non-working day (the task kind forbids those); identity when absent. */
   readonly workingDue?: (date: string) => string
+  /** The tables of a structured input (spreadsheet, CSV, Word), to show beside the items in review. */
+  readonly tables?: readonly DraftTable[]
 }
 
 /** Every distinct unit string of an extraction, for resolving them in one go. */
@@ -73,6 +75,7 @@ export function buildDraft(result: ExtractionResult, opts: DraftOptions): PlanDr
         cadence: cad?.cadence ?? null,
         cadenceText: cad?.text ?? null,
         flags,
+        ...(it.table ? { table: it.table } : {}),
       })
     }
   })
@@ -94,7 +97,26 @@ export function buildDraft(result: ExtractionResult, opts: DraftOptions): PlanDr
     })),
     items,
     unrepaired: result.cleaning.unrepaired,
+    ...(opts.tables && opts.tables.length > 0 ? { tables: draftTables(opts.tables) } : {}),
   }
+}
+
+/** Rows kept in a draft for review, in all tables, and characters per cell. */
+export const DRAFT_TABLE_ROWS = 2000
+const DRAFT_CELL_CHARS = 500
+
+/** The source tables, capped: the draft is stored as JSON and sent to the browser. */
+export function draftTables(tables: readonly DraftTable[]): DraftTable[] {
+  let left = DRAFT_TABLE_ROWS
+  return tables.map((t) => {
+    const rows = t.rows.slice(0, Math.max(0, left))
+    left -= rows.length
+    return {
+      name: t.name,
+      rows: rows.map((r) => ({ row: r.row, cells: r.cells.map((c) => ({ ref: c.ref, text: c.text.length > DRAFT_CELL_CHARS ? `${c.text.slice(0, DRAFT_CELL_CHARS)}…` : c.text })) })),
+      ...(rows.length < t.rows.length ? { truncated: true } : {}),
+    }
+  })
 }
 
 /** The plan's own title, year, issuer and document number (计划标题), which follow the chosen documents. */

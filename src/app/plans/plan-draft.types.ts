@@ -2,7 +2,7 @@
  * The draft ledger (台账草稿) an import proposes and a person reviews before confirming: stored in
  * `plan.draft` (jsonb). Everything here is plain JSON.
  */
-import type { Target, UnitRole } from '../../domain/text/extraction.types.ts'
+import type { TableItem, Target, UnitRole } from '../../domain/text/extraction.types.ts'
 import type { ReportingCadence } from '../../domain/workflow/kind.types.ts'
 
 /** A unit named in the text and, when known, the unit it resolves to (单位匹配). */
@@ -61,6 +61,8 @@ export interface DraftItem {
   readonly cadence: ReportingCadence | null
   readonly cadenceText: string | null
   readonly flags: readonly DraftFlag[]
+  /** For a row of a task table: 序号, people, notes, unknown columns, and the sheet/row/cells each field came from. */
+  readonly table?: TableItem
   /** Set on confirm: the task this item became. */
   readonly itemId?: string
   readonly number?: string
@@ -77,6 +79,17 @@ export interface PlanDraft {
   readonly items: readonly DraftItem[]
   /** Lines the cleaner could not repair, for the reviewer. */
   readonly unrepaired: readonly { readonly line: number; readonly text: string }[]
+  /** The tables of a spreadsheet, CSV or Word file as read, so review can show the rows beside the items. */
+  readonly tables?: readonly DraftTable[]
+}
+
+/** One table of the uploaded file as read (merged cells carried), capped for storage. */
+export interface DraftTable {
+  /** Sheet name, the CSV file, or `表1` … */
+  readonly name: string
+  readonly rows: readonly { readonly row: number; readonly cells: readonly { readonly ref: string; readonly text: string }[] }[]
+  /** True when rows past the cap were left out. */
+  readonly truncated?: boolean
 }
 
 /** Every role, in the order a form shows them. */

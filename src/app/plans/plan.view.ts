@@ -15,6 +15,8 @@ export interface PlanView extends Omit<PlanRow, 'draft'> {
   readonly documents: PlanDraft['documents']
   readonly items: PlanDraft['items']
   readonly unrepaired: PlanDraft['unrepaired']
+  /** The tables of a spreadsheet/CSV/Word upload as read, for showing rows beside items; [] otherwise. */
+  readonly tables: NonNullable<PlanDraft['tables']>
   readonly summary: {
     readonly items: number
     readonly included: number
@@ -59,6 +61,7 @@ export function planView(row: PlanRow): PlanView {
     documents: draft.documents,
     items: draft.items,
     unrepaired: draft.unrepaired,
+    tables: draft.tables ?? [],
     summary: { items: draft.items.length, included: included.length, unresolvedUnits: [...unresolved], problems: rest.status === 'draft' ? planProblems(draft) : [] },
   }
 }
