@@ -6,9 +6,15 @@
 import { DOMParser } from '@xmldom/xmldom'
 import iconv from 'iconv-lite'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { startTestApp, type TestApp } from '../support/test-app.ts'
+import { ticketKind } from '../../src/domain/kinds/ticket.kind.ts'
+import { takeEvent } from '../../src/app/items/take-event.ts'
+import { createUser } from '../../src/app/users/manage-users.ts'
+import { startTestApp, TEST_PASSWORD, type TestApp } from '../support/test-app.ts'
 import { testDialects } from '../support/test-db.ts'
 import { seedCatalogue } from './tickets.fixture.ts'
+
+/** The ticket kind's label of a state, as status_notes shows it. */
+const LABEL = (state: string) => ticketKind.states[state]?.label ?? state
 
 const FORM = { 'content-type': 'application/x-www-form-urlencoded; charset=utf-8' }
 
@@ -133,7 +139,7 @@ for (const dialect of testDialects()) {
         {
           service_request_id: id,
           status: 'open',
-          status_notes: '已受理',
+          status_notes: LABEL('received'),
           service_name: '占道经营',
           service_code: '03.02.05',
           description: '夜市占道经营 <script>alert(1)</script>\n影响通行，电话138****5678',
@@ -247,6 +253,33 @@ for (const dialect of testDialects()) {
       expect(bad.statusCode).toBe(400)
       expect(xmlRecords(bad.body, 'error')[0]?.description).toMatch(/malformed JSON/)
       expect(await count()).toBe(before)
+    })
+
+    it('shows the lead unit and the handling due once dispatched, and closed with the reply once answered', async () => {
+      const opId = (await createUser(t.deps, null, { username: 'op311', displayName: '话务员', password: TEST_PASSWORD, role: 'operator', unitId: 'city' })).id
+      const operator = { userId: opId, role: 'operator' as const, unitId: 'city', scopeUnitIds: null }
+      const post = async (description: string) => {
+        const res = await t.app.inject({ method: 'POST', url: '/open311/v2/requests.json', payload: { service_code: '03.02.05', address_string: '江滨路', description } })
+        expect(res.statusCode, res.body).toBe(201)
+        const number = res.json()[0].service_request_id as string
+        const { rows } = await t.db.query<{ id: string }>('SELECT id FROM item WHERE number = $1', [number])
+        return { number, id: rows[0]!.id }
+      }
+      const a = await post('夜市占道，请派单')
+      await takeEvent(t.deps, operator, a.id, { event: 'dispatch', payload: { lead: 'sjj' } })
+      const [dispatched] = (await t.app.inject({ method: 'GET', url: `/open311/v2/requests/${a.number}.json` })).json()
+      expect(dispatched).toMatchObject({ status: 'open', status_notes: LABEL('dispatched'), agency_responsible: '青川市市场监督管理局' })
+      expect(dispatched.expected_datetime).toMatch(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}(\.\d{3})?\+08:00$/)
+
+      const b = await post('请问夜市开放时间？')
+      await takeEvent(t.deps, operator, b.id, { event: 'answer_directly', payload: { text: '每日18时至22时，咨询电话0571-87654321' } })
+      const [closed] = (await t.app.inject({ method: 'GET', url: `/open311/v2/requests/${b.number}.json` })).json()
+      expect(closed).toMatchObject({ status: 'closed', status_notes: `${LABEL('closed')}：每日18时至22时，咨询电话0571-****4321`, expected_datetime: null })
+      const closedOnly = (await t.app.inject({ method: 'GET', url: '/open311/v2/requests.json?status=closed' })).json()
+      expect(closedOnly.map((r: { service_request_id: string }) => r.service_request_id)).toEqual([b.number])
+      const openOnes = (await t.app.inject({ method: 'GET', url: '/open311/v2/requests.json?status=open' })).json()
+      expect(openOnes.map((r: { service_request_id: string }) => r.service_request_id)).toContain(a.number)
+      expect(openOnes.map((r: { service_request_id: string }) => r.service_request_id)).not.toContain(b.number)
     })
 
     it('slows a flood of POSTs from one address with 429 in the spec error format (last: it uses up the window)', async () => {

@@ -23,9 +23,9 @@ export async function seedCatalogue(t: TestApp): Promise<void> {
   await saveCategory(t.deps, null, { code: CATEGORY.rubbish, name: '垃圾清运' })
 }
 
-/** Creates the user `operator` (role operator, no unit) and signs in; returns the token. */
+/** Creates the user `operator` (role operator, unit city) and signs in; returns the token. */
 export async function operatorToken(t: TestApp): Promise<string> {
-  await createUser(t.deps, null, { username: 'operator', displayName: '话务员', password: TEST_PASSWORD, role: 'operator', unitId: null })
+  await createUser(t.deps, null, { username: 'operator', displayName: '话务员', password: TEST_PASSWORD, role: 'operator', unitId: 'city' })
   return t.login('operator')
 }
 
