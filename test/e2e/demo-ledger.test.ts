@@ -39,6 +39,32 @@ for (const dialect of testDialects()) {
       const report = await t.app.inject({ method: 'POST', url: `/api/items/${mine.id}/reports`, headers: auth, payload: { text: '3月完成抽检300批次。', measures: { 抽检合格率: 98.9 } } })
       expect(report.statusCode, report.body).toBe(200)
       expect(report.json()).toMatchObject({ state: 'accepted', event: { event: 'report_progress' }, report: { targetValues: [{ metric: '抽检合格率', value: 98.9 }] } })
-    }, 180_000)
+    }, 300_000)
+
+    it('seeds the 12345 hotline: catalogue, dispatch rules and tickets in every state, once', async () => {
+      const count = async (sql: string) => (await t.db.query<{ n: number }>(sql)).rows[0]?.n ?? 0
+      expect(await count(`SELECT count(*)::int AS n FROM service_category WHERE active AND level = 3`)).toBeGreaterThanOrEqual(40)
+      expect(await count(`SELECT count(*)::int AS n FROM dispatch_rule WHERE active`)).toBeGreaterThanOrEqual(30)
+      const { rows } = await t.db.query<{ state: string; n: number }>(`SELECT state, count(*)::int AS n FROM item WHERE kind = 'ticket' GROUP BY state`)
+      const states = Object.fromEntries(rows.map((r) => [r.state, r.n]))
+      expect(Object.values(states).reduce((a, n) => a + n, 0)).toBe(300)
+      for (const s of ['received', 'dispatched', 'accepted', 'return_requested', 'extension_requested', 'replied', 'followed_up', 'closed', 'withdrawn']) {
+        expect(states[s], `tickets in ${s}`).toBeGreaterThan(0)
+      }
+      const events = await t.db.query<{ event: string }>(`SELECT DISTINCT e.event FROM item_event e JOIN item i ON i.id = e.item_id WHERE i.kind = 'ticket'`)
+      expect(events.rows.map((r) => r.event)).toEqual(expect.arrayContaining(['answer_directly', 'reopen', 'reassign', 'refuse_return', 'approve_extension', 'supervise', 'withdraw']))
+      // A second start adds nothing.
+      const again = await seedDemo(t.deps)
+      expect(again.some((l) => /12345 tickets/.test(l))).toBe(false)
+      expect(await count(`SELECT count(*)::int AS n FROM item WHERE kind = 'ticket'`)).toBe(300)
+      // The hotline operator sees them; the catalogue suggests the district's 城管 for 占道经营 in 河滨街道.
+      const token = await t.login('hotline', DEMO_PASSWORD)
+      const auth = { authorization: `Bearer ${token}` }
+      const list = await t.app.inject({ method: 'GET', url: '/api/tickets?limit=5', headers: auth })
+      expect(list.statusCode, list.body).toBe(200)
+      expect(list.json().total).toBe(300)
+      const s = await t.app.inject({ method: 'GET', url: '/api/tickets/suggest-dispatch?categoryCode=01.01.01&placeUnitId=ql-hb', headers: auth })
+      expect(s.json()).toMatchObject({ unit: { id: 'ql-cgj' }, rule: { id: 'yz-d-0101' } })
+    }, 120_000)
   })
 }
