@@ -52,8 +52,9 @@ type Call = <T>(method: string, path: string, body?: unknown) => Promise<{ statu
 /** Signs in through the API (not the page) to seed or look things up. */
 async function apiAs(url: string, username: string): Promise<Call> {
   const r = await fetch(`${url}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username, password: PASSWORD }) })
-  expect(r.status).toBe(200)
-  const { token } = (await r.json()) as { token: string }
+  const text = await r.text()
+  expect(r.status, `login ${username}: ${text}`).toBe(200)
+  const { token } = JSON.parse(text) as { token: string }
   return async <T>(method: string, path: string, body?: unknown) => {
     const res = await fetch(`${url}/api${path}`, {
       method,

@@ -29,6 +29,9 @@ export const fieldLabel: Record<string, string> = {
   answer: '答复内容',
   contactedAt: '联系时间',
   material: '所需材料',
+  channel: '受理渠道',
+  comment: '意见',
+  knowledgeEntry: '知识库条目',
 }
 
 /** Fallback label by field type when a kind names a field this list does not know. */

@@ -291,24 +291,64 @@ export interface HotlineKpiRow {
   readonly unitId?: string
   readonly unitName?: string
   readonly volume: number
+  readonly dispatches: number
+  readonly returns: number
+  readonly replies: number
+  readonly followUps: number
+  readonly reopens: number
   readonly onTimeAcceptance: KpiRate
-  readonly responseRate: KpiRate
+  readonly response: KpiRate
   readonly onTimeCompletion: KpiRate
-  readonly resolutionRate: KpiRate
-  readonly satisfactionRate: KpiRate
+  readonly resolution: KpiRate
+  readonly satisfaction: KpiRate
   readonly reopenRate: KpiRate
   readonly returnRate: KpiRate
 }
 
-/** The answer of GET /api/hotline/kpis (read defensively: fields may be missing). */
+/** A hot topic (热点): a category or a place whose count rose against the previous period. */
+export interface HotTopic {
+  readonly key: string
+  readonly name: string
+  readonly count: number
+  readonly previous: number
+  readonly rise: number
+  readonly riseRate: number | null
+  readonly path?: readonly string[]
+}
+
+/** The answer of GET /api/hotline/kpis (src/adapters/http/hotline-kpi.schema.ts). */
 export interface HotlineKpis {
-  readonly from?: string
-  readonly to?: string
-  readonly totals: HotlineKpiRow
+  readonly period: { readonly from: string; readonly to: string }
+  readonly previous?: { readonly from: string; readonly to: string }
+  readonly asOf: string
+  readonly groupBy: string
+  readonly totals: HotlineKpiRow & { readonly received: number }
   readonly units: readonly HotlineKpiRow[]
-  readonly trend?: readonly { readonly period: string; readonly volume: number; readonly [k: string]: unknown }[]
-  readonly categories?: readonly { readonly code?: string; readonly name: string; readonly volume?: number; readonly count?: number }[]
-  readonly places?: readonly { readonly unitId?: string; readonly name: string; readonly volume?: number; readonly count?: number }[]
-  readonly hotTopics?: readonly { readonly word?: string; readonly topic?: string; readonly name?: string; readonly count: number }[]
-  readonly problemTickets?: readonly { readonly id: string; readonly number: string; readonly reason?: string; readonly stateLabel?: string; readonly categoryPath?: readonly string[]; readonly lead?: { name: string } | null; readonly counters?: Readonly<Record<string, number>> }[]
+  readonly trend: readonly {
+    readonly bucket: string
+    readonly received: number
+    readonly dispatched: number
+    readonly replied: number
+    readonly repliedOnTime: number
+    readonly followUps: number
+    readonly satisfied: number
+    readonly reopens: number
+    readonly returns: number
+  }[]
+  readonly categories: readonly { readonly code: string; readonly name: string; readonly level: number; readonly count: number; readonly previous: number }[]
+  readonly places: readonly { readonly unitId: string; readonly name: string; readonly level: string; readonly count: number; readonly previous: number }[]
+  readonly hotTopics: { readonly categories: readonly HotTopic[]; readonly places: readonly HotTopic[] }
+  readonly problemTickets: readonly {
+    readonly itemId: string
+    readonly number: string
+    readonly state: string
+    readonly stateType: string
+    readonly categoryCode: string | null
+    readonly reason: 'reopened' | 'passed_around'
+    readonly reopens: number
+    readonly reassignments: number
+    readonly unitId: string | null
+    readonly unitName: string | null
+    readonly raisedAt: string | null
+  }[]
 }
