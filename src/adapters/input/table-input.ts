@@ -39,6 +39,7 @@ export const MAX_CELL = 32_767
 
 /** Text of a cell for a `|` line: bars escaped, line breaks between short pieces as `、`. */
 export function cellText(raw: string): string {
+  if (!/[\r\n|\t\u00a0\u3000]| {2}/.test(raw)) return raw.trim()
   const s = raw.replace(/\r\n?/g, '\n').replace(/\|/g, '/').replace(/[ \t\u00a0\u3000]+/g, ' ')
   const parts = s.split('\n').map((x) => x.trim()).filter(Boolean)
   if (parts.length <= 1) return parts[0] ?? ''

@@ -54,6 +54,8 @@ const UNIT_ROLES = new Set<ColumnRole>(['lead', 'responsible', 'cooperating'])
  * task column next to a number or due column, and no cell that reads like data.
  */
 export function readColumns(cells: readonly string[]): TableColumns | null {
+  // Cheap refusal first: a data row has a long cell or a number (most rows of a big table).
+  if (cells.some((c) => c.length > 40 || /^\s*\d+\s*$/.test(c))) return null
   const names = cells.map(clean)
   const roles: ColumnRole[] = []
   const unplaced: { column: number; header: string }[] = []
