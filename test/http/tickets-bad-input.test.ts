@@ -89,6 +89,30 @@ for (const dialect of testDialects()) {
       })
     }
 
+    it('normalises a written phone to digits and lets the desk take a fully anonymous ticket', async () => {
+      const res = await post('/api/tickets', { ...desk, requesterPhone: '+86 138-1234-5678' })
+      expect(res.statusCode, res.body.slice(0, 300)).toBe(201)
+      const anon = await post('/api/tickets', { ...desk, anonymous: true, requesterName: undefined, requesterPhone: undefined })
+      expect(anon.statusCode, anon.body.slice(0, 300)).toBe(201)
+      const { rows } = await t.db.query<{ item_id: string; requester_phone: string | null; requester_name: string | null; anonymous: boolean }>(
+        'SELECT item_id, requester_phone, requester_name, anonymous FROM ticket WHERE item_id = ANY($1::text[]) ORDER BY item_id',
+        [[res.json().id, anon.json().id]],
+      )
+      expect(rows.map((r) => [r.requester_phone, r.requester_name, r.anonymous])).toEqual([
+        ['13812345678', '张三', false],
+        [null, null, true],
+      ])
+    })
+
+    it('refuses 100 KB of text on the public page too, writing nothing', async () => {
+      const before = await rowCounts(t.db)
+      const res = await post('/api/public/tickets', { ...pub, content: 'x'.repeat(100 * 1024) })
+      expect(res.statusCode).toBeGreaterThanOrEqual(400)
+      expect(res.statusCode).toBeLessThan(500)
+      expect(String(res.json().error?.where ?? '')).toContain('content')
+      expect(await rowCounts(t.db)).toEqual(before)
+    })
+
     it('stores emoji as sent and returns them unchanged', async () => {
       const content = '路灯坏了 😡👍🏽 👨‍👩‍👧 请修'
       const res = await post('/api/tickets', { ...desk, content })
