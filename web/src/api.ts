@@ -1,5 +1,5 @@
 /**
- * The API client (接口): typed fetch under /api with the bearer token kept in localStorage, and one
+ * The API client (接口): typed fetch under /api on the HttpOnly session cookie (no token in script), and one
  * way to show an API error: its Chinese message (`error.messageZh`) and the field it names (`where`).
  */
 import { ElMessage } from 'element-plus'
@@ -25,14 +25,21 @@ export class ApiError extends Error {
 /** Who is signed in; null before login. Screens read it to show the right menus. */
 export const session = reactive<{ user: User | null; scopeUnitIds: readonly string[] | null }>({ user: null, scopeUnitIds: null })
 
+/**
+ * The web app keeps no token: the session is the HttpOnly `duban_session` cookie the server sets at sign-in,
+ * which script cannot read (an injected script cannot steal it). Always null, so no bearer header is sent.
+ */
 export function token(): string | null {
-  return localStorage.getItem(TOKEN_KEY)
+  return null
 }
 
-export function setToken(t: string | null): void {
-  if (t) localStorage.setItem(TOKEN_KEY, t)
-  else localStorage.removeItem(TOKEN_KEY)
+/** Forgets any token an older version kept in localStorage; the cookie is the session. */
+export function setToken(_t: string | null): void {
+  localStorage.removeItem(TOKEN_KEY)
 }
+
+/** Sent on every request: with a same-site Origin it lets the server accept cookie-authenticated changes (CSRF defence). */
+const CSRF_HEADERS: Record<string, string> = { 'x-duban-request': '1' }
 
 /** Called when the API says the session is gone (401); the router sends the user to 登录. */
 let onUnauthenticated: () => void = () => undefined
@@ -52,7 +59,7 @@ export function withQuery(path: string, query: Query = {}): string {
 
 /** Calls `/api{path}`; JSON in, JSON out (FormData is sent as multipart). Throws ApiError on an error answer. */
 export async function api<T>(method: 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE', path: string, body?: unknown): Promise<T> {
-  const headers: Record<string, string> = { accept: 'application/json' }
+  const headers: Record<string, string> = { accept: 'application/json', ...CSRF_HEADERS }
   const t = token()
   if (t) headers.authorization = `Bearer ${t}`
   let payload: BodyInit | undefined
@@ -124,7 +131,6 @@ export async function login(username: string, password: string): Promise<User> {
 
 /** Reads who is signed in (GET /api/me); false when no valid session. */
 export async function loadMe(): Promise<boolean> {
-  if (!token()) return false
   try {
     const me = await api<{ user: User; scopeUnitIds: string[] | null }>('GET', '/me')
     session.user = me.user
@@ -170,7 +176,7 @@ export function allUnits(): Promise<Unit[]> {
  */
 export async function download(path: string, fallbackName: string): Promise<void> {
   const t = token()
-  const res = await fetch(`/api${path}`, { headers: t ? { authorization: `Bearer ${t}` } : {}, credentials: 'same-origin' })
+  const res = await fetch(`/api${path}`, { headers: t ? { authorization: `Bearer ${t}`, ...CSRF_HEADERS } : CSRF_HEADERS, credentials: 'same-origin' })
   if (!res.ok) {
     const err = ((await res.json().catch(() => null)) as { error?: { code?: string; message?: string; messageZh?: string; where?: string | null } } | null)?.error
     throw new ApiError(res.status, err?.code ?? `HTTP_${res.status}`, err?.messageZh ?? `下载失败（${res.status}）`, err?.where ?? null, err?.message ?? '')

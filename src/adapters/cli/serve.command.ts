@@ -22,6 +22,10 @@ options:
       --host H     address to bind (default 127.0.0.1; 0.0.0.0 for every interface)
       --data DIR   PGlite data directory (ignored with DATABASE_URL)
       --demo       seed the demo city 云州市, its users and sample data when missing
+      --trust-proxy V  trust X-Forwarded-For/-Proto/-Host from a reverse proxy: 'true', or its
+                   addresses/CIDRs comma-separated (env DUBAN_TRUST_PROXY; default off)
+      --secure-cookie M  Secure on the session cookie: auto (when the request is HTTPS), always,
+                   never (env DUBAN_SECURE_COOKIE; default auto)
   -h, --help       show this help`
 
 /** Runs `duban serve`; resolves with the exit code after a signal stops it. */
@@ -35,6 +39,8 @@ export async function run(args: string[]): Promise<number> {
         host: { type: 'string', default: process.env.HOST ?? '127.0.0.1' },
         data: { type: 'string', default: process.env.DUBAN_DATA ?? DEFAULT_DATA_DIR },
         demo: { type: 'boolean', default: false },
+        'trust-proxy': { type: 'string', default: process.env.DUBAN_TRUST_PROXY ?? '' },
+        'secure-cookie': { type: 'string', default: process.env.DUBAN_SECURE_COOKIE ?? 'auto' },
         help: { type: 'boolean', short: 'h', default: false },
       },
       strict: true,
@@ -53,6 +59,14 @@ export async function run(args: string[]): Promise<number> {
     return 2
   }
 
+  const secure = values['secure-cookie'] as string
+  if (!['auto', 'always', 'never'].includes(secure)) {
+    process.stderr.write(`duban serve: --secure-cookie must be auto, always or never, not '${secure}'\n`)
+    return 2
+  }
+  const trust = (values['trust-proxy'] as string).trim()
+  const trustProxy = trust === '' || trust === 'false' ? false : trust === 'true' ? true : trust
+
   const db = await openCliDb(values.data as string)
   const deps: AppDeps = { db, clock: { now: () => new Date() }, newId: randomUUID }
   if (values.demo) {
@@ -60,7 +74,11 @@ export async function run(args: string[]): Promise<number> {
     for (const line of await seedCorpusDrafts(deps)) process.stdout.write(line + '\n')
   }
 
-  const app = await buildServer(deps, { logger: { level: process.env.LOG_LEVEL ?? 'warn' } })
+  const app = await buildServer(deps, {
+    logger: { level: process.env.LOG_LEVEL ?? 'warn' },
+    trustProxy,
+    security: { cookieSecure: secure === 'auto' ? 'auto' : secure === 'always' },
+  })
   await app.listen({ port, host: values.host as string })
   // Supervision (督办巡查) and webhook delivery once a minute, while the server runs.
   const scheduler = startScheduler(deps)

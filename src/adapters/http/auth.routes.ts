@@ -1,21 +1,43 @@
 /** Sign in, sign out, who am I (登录 / 退出 / 当前用户). */
 import type { RoutePlugin } from './routes.ts'
 import { login, logout, sessionFor } from '../../app/auth/session.ts'
-import { requireActor } from './auth.ts'
+import { requireActor, requireRole } from './auth.ts'
 import { SESSION_COOKIE, tokenOf } from './auth.plugin.ts'
-import { loginSchema, logoutSchema, meSchema } from './auth.schema.ts'
+import { loginSchema, logoutSchema, meSchema, unlockSchema } from './auth.schema.ts'
+import { DubanError } from '../../domain/errors.ts'
+import { appendAudit } from '../../app/audit/append-audit.ts'
 
 const plugin: RoutePlugin = async (app, { deps }) => {
   app.post<{ Body: { username: string; password: string } }>('/auth/login', { schema: loginSchema, config: { public: true } }, async (request, reply) => {
-    const { token, user, expiresAt } = await login(deps, request.body, app.sessionTtlMs)
+    // Locked accounts and addresses are refused before the password is looked at (429 with Retry-After).
+    const now = deps.clock.now().getTime()
+    app.loginThrottle.check(request.body.username, request.ip, now)
+    let session: Awaited<ReturnType<typeof login>>
+    try {
+      session = await login(deps, request.body, app.sessionTtlMs)
+    } catch (e) {
+      if (e instanceof DubanError && e.code === 'DUBAN_ERR_LOGIN_FAILED') app.loginThrottle.fail(request.body.username, request.ip, now)
+      throw e
+    }
+    app.loginThrottle.succeed(request.body.username)
+    const { token, user, expiresAt } = session
     reply.setCookie(SESSION_COOKIE, token, {
       path: '/',
       httpOnly: true,
       sameSite: 'lax',
-      secure: request.protocol === 'https',
+      // 'auto': Secure when the request came over HTTPS (behind a proxy only with --trust-proxy).
+      secure: app.cookieSecure === 'auto' ? request.protocol === 'https' : app.cookieSecure,
       expires: expiresAt,
     })
     return { token, user, expiresAt: expiresAt.toISOString() }
+  })
+
+  app.post<{ Body: { username?: string; address?: string } }>('/auth/unlock', { schema: unlockSchema }, async (request) => {
+    const admin = requireRole(request, 'admin')
+    const at = deps.clock.now()
+    const result = app.loginThrottle.unlock(request.body, at.getTime())
+    await deps.db.transaction((tx) => appendAudit(tx, { actorId: admin.userId, action: 'user.unlock', entity: 'user', entityId: request.body.username ?? request.body.address ?? null, at }))
+    return result
   })
 
   app.post('/auth/logout', { schema: logoutSchema, config: { public: true } }, async (request, reply) => {

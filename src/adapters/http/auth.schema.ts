@@ -31,6 +31,7 @@ export const loginSchema = {
       required: ['token', 'expiresAt', 'user'],
     },
     401: errorBodySchema,
+    429: errorBodySchema,
   },
 } as const
 
@@ -54,5 +55,21 @@ export const meSchema = {
       required: ['user', 'scopeUnitIds'],
     },
     401: errorBodySchema,
+  },
+} as const
+
+export const unlockSchema = {
+  tags: ['auth'],
+  summary: 'Lift a sign-in lock-out (admin): an account, a client address, or both',
+  body: {
+    type: 'object',
+    properties: { username: { type: 'string', minLength: 1, maxLength: 100 }, address: { type: 'string', minLength: 1, maxLength: 100 } },
+    additionalProperties: false,
+    minProperties: 1,
+  },
+  response: {
+    200: { type: 'object', properties: { account: { type: 'boolean' }, address: { type: 'boolean' } }, required: ['account', 'address'] },
+    400: errorBodySchema,
+    403: errorBodySchema,
   },
 } as const

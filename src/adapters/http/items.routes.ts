@@ -18,6 +18,7 @@ import {
   uploadSchema,
 } from './items.schema.ts'
 import type { RoutePlugin } from './routes.ts'
+import { sniffContentType } from './sniff.ts'
 
 /** Everyone who may act on items; a leader (领导) reads only. */
 const ACTORS: readonly Actor['role'][] = ['admin', 'supervisor', 'unit_liaison', 'operator']
@@ -95,9 +96,12 @@ const plugin: RoutePlugin = async (app, { deps }) => {
 
   app.get<{ Params: Params & { attachmentId: string } }>('/items/:id/attachments/:attachmentId', { schema: downloadSchema }, async (request, reply) => {
     const a = await getAttachment(deps, requireActor(request), request.params.id, request.params.attachmentId)
+    // Always a download, typed from the bytes (an uploaded .html is text/plain), never rendered in our origin.
     return reply
-      .header('content-type', a.mime)
+      .header('content-type', sniffContentType(a.content, a.name))
       .header('content-disposition', `attachment; filename*=UTF-8''${encodeURIComponent(a.name)}`)
+      .header('x-content-type-options', 'nosniff')
+      .header('content-security-policy', "default-src 'none'; sandbox")
       .send(a.content)
   })
 }

@@ -12,6 +12,7 @@ import authPlugin, { requireSignIn } from './auth.plugin.ts'
 import { installErrorHandlers } from './errors.ts'
 import inputGuard from './input-guard.plugin.ts'
 import { routePlugins } from './routes.ts'
+import securityPlugin, { type SecurityOptions } from './security.plugin.ts'
 import webPlugin from './web.plugin.ts'
 
 /** Options of buildServer; every field has a production default. */
@@ -22,6 +23,10 @@ export interface ServerOptions {
   readonly logger?: FastifyServerOptions['logger']
   /** How long a login session lasts, in milliseconds; 12 hours by default. */
   readonly sessionTtlMs?: number
+  /** Trust X-Forwarded-* from a reverse proxy (Fastify's trustProxy: true, a hop count, or addresses/CIDRs); off by default. */
+  readonly trustProxy?: boolean | string
+  /** Concurrency, rate limits, login lock-out and the cookie's Secure flag (security.plugin.ts). */
+  readonly security?: SecurityOptions
 }
 
 export const DEFAULT_BODY_LIMIT = 1024 * 1024
@@ -45,6 +50,7 @@ export async function buildServer(deps: AppDeps, opts: ServerOptions = {}): Prom
   const app = Fastify({
     logger: opts.logger ?? false,
     bodyLimit: opts.bodyLimit ?? DEFAULT_BODY_LIMIT,
+    trustProxy: opts.trustProxy ?? false,
     schemaController: { compilersFactory: { buildValidator } } as unknown as FastifyServerOptions['schemaController'],
   }) as unknown as FastifyInstance
 
@@ -57,6 +63,7 @@ export async function buildServer(deps: AppDeps, opts: ServerOptions = {}): Prom
   installErrorHandlers(app)
   await app.register(inputGuard)
   await app.register(cookie)
+  await app.register(securityPlugin, opts.security ?? {})
   await app.register(swagger, {
     openapi: {
       info: { title: 'duban API', description: '督办: owned, timed, supervised and assessed items', version: '0.1.0' },

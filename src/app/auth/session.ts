@@ -1,6 +1,6 @@
 /** Login sessions (登录会话): a random bearer token, stored only as its sha256, valid until it expires. */
 import { createHash, randomBytes } from 'node:crypto'
-import { verify } from '@node-rs/argon2'
+import { hash, verify } from '@node-rs/argon2'
 import { findSessionUser, findUserForLogin, insertSession, deleteSession, type UserRow } from '../../adapters/db/users.repo.ts'
 import { DubanError } from '../../domain/errors.ts'
 import { appendAudit } from '../audit/append-audit.ts'
@@ -14,14 +14,24 @@ export function hashToken(token: string): string {
   return createHash('sha256').update(token).digest('hex')
 }
 
-/** Checks the password and opens a session; the same error for unknown user and wrong password. */
+let dummy: Promise<string> | null = null
+/** An argon2 hash of a random password, made once with the parameters real users' hashes have. */
+function dummyHash(): Promise<string> {
+  dummy ??= hash(randomBytes(16).toString('hex'), { algorithm: 2 })
+  return dummy
+}
+
+/** Checks the password and opens a session; the same error, in the same time, for unknown user and wrong password. */
 export async function login(
   deps: AppDeps,
   input: { username: string; password: string },
   ttlMs: number = DEFAULT_SESSION_TTL_MS,
 ): Promise<{ token: string; user: UserRow; expiresAt: Date }> {
   const found = await findUserForLogin(deps.db, input.username)
-  const ok = found !== null && found.active && (await verify(found.passwordHash, input.password).catch(() => false))
+  // An unknown or inactive user is verified against a dummy hash with the same parameters, so the answer
+  // takes as long as for a wrong password: the timing does not tell which user names exist.
+  const verified = await verify(found?.active ? found.passwordHash : await dummyHash(), input.password).catch(() => false)
+  const ok = found !== null && found.active && verified
   if (!found || !ok) throw new DubanError('DUBAN_ERR_LOGIN_FAILED')
   const { passwordHash: _omit, ...user } = found
   const token = randomBytes(32).toString('base64url')

@@ -3,6 +3,7 @@
  * with growing pauses, and gives up after the last one. Receivers check
  * `X-Duban-Signature: sha256=hex(HMAC(secret, timestamp + "." + body))` and `X-Duban-Timestamp`.
  */
+import { deliveryProblem } from './webhook-target.ts'
 import { createHmac } from 'node:crypto'
 import { claimDueDeliveries, recordAttempt } from '../../adapters/db/supervision-webhook.repo.ts'
 import type { AppDeps } from '../deps.ts'
@@ -37,6 +38,8 @@ export async function deliverWebhooks(deps: AppDeps, opts: { limit?: number; tim
     let status: number | null = null
     let error: string | null = null
     try {
+      const refused = opts.fetchImpl ? null : await deliveryProblem(d.url)
+      if (refused) throw new Error(`refused: ${refused}`)
       const res = await doFetch(d.url, {
         method: 'POST',
         headers: {

@@ -5,6 +5,7 @@ import { DubanError } from '../../domain/errors.ts'
 import type { Actor, AppDeps } from '../deps.ts'
 import { recordAudit } from './audit.port.ts'
 import { SUPERVISION_EVENT_TYPES } from './supervision-event.emit.ts'
+import { checkWebhookUrl } from './webhook-target.ts'
 
 /** A subscription as listed: the secret is never shown again after creation. */
 export type SubscriptionView = Omit<WebhookSubscription, 'secret'>
@@ -32,6 +33,7 @@ function check(input: SubscriptionInput, requireAll: boolean): void {
       bad('url', 'url must be an absolute http(s) URL')
     }
     if (u && u.protocol !== 'http:' && u.protocol !== 'https:') bad('url', 'url must use http or https')
+    if (u) checkWebhookUrl(u)
   }
   if (input.eventTypes !== undefined || requireAll) {
     const types = input.eventTypes ?? []
