@@ -92,6 +92,11 @@ describe('toGeoReportRequest', () => {
     expect(r.status_notes).toBe('已派单')
   })
 
+  it('writes times to the second, as the spec examples do', () => {
+    const r = toGeoReportRequest({ ...ticket, receivedAt: '2026-12-01T06:51:20.788Z', updatedAt: '2026-12-01T06:51:20.999Z' })
+    expect([r.requested_datetime, r.updated_datetime]).toEqual(['2026-12-01T14:51:20+08:00', '2026-12-01T14:51:20+08:00'])
+  })
+
   it('takes a missing update time as the receipt time; an unknown limit unit gives no notice', () => {
     const r = toGeoReportRequest({ ...ticket, updatedAt: null, limits: { handle: { unit: 'fortnights', amount: 1 } }, lead: null, address: '' })
     expect(r.updated_datetime).toBe(r.requested_datetime)

@@ -102,9 +102,10 @@ export function serviceNoticeOf(limit: { unit: string; amount: number } | undefi
   return unit ? `按规定${limit.amount}${unit}内办理` : null
 }
 
-/** The China-time ISO 8601 form of an instant (`2026-03-02T09:00:00+08:00`). */
+/** The China-time w3 form of an instant, to the second (`2026-03-02T09:00:00+08:00`), as the spec's examples. */
 export function georeportTime(instant: string | number | Date): string {
-  return formatChinaInstant(instant instanceof Date ? instant.getTime() : instant)
+  const ms = instant instanceof Date ? instant.getTime() : toEpochMs(instant)
+  return formatChinaInstant(Math.floor(ms / 1000) * 1000)
 }
 
 /** The description shown for a 举报 (report) ticket: a whistle-blower's report is not published. */

@@ -152,7 +152,7 @@ function flatten(tree: readonly CategoryNode[]): CatalogueEntry[] {
 export const OPEN311_POST_LIMIT = 60
 const WINDOW_MS = 60_000
 
-const notFound = (what: string) => new DubanError('DUBAN_ERR_NOT_FOUND', what, { where: 'url' })
+const notFound = (what: string) => new DubanError('DUBAN_ERR_NOT_FOUND', what)
 
 const plugin: FastifyPluginAsync<{ deps: AppDeps }> = async (app: FastifyInstance, { deps }) => {
   // Bodies of this prefix only: form-encoded (the spec's) and JSON, each in its declared charset.
