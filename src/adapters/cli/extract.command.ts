@@ -19,7 +19,8 @@ const USAGE = `usage: duban extract FILE… [--format json|gold|table] [--out DI
 
 Reads plan documents (工作要点 / 工作方案 / 政府工作报告) and prints what was found in them.
 FILE is a path, or - for standard input. Plain text (UTF-8, GBK/GB18030, UTF-16 with BOM),
-saved web pages, .docx, .doc and .pdf are read; the kind is told from the content.
+saved web pages, .docx, .doc and .pdf are read, and task tables (任务分解表) in .xlsx, .xls, .et,
+.csv (UTF-8 or GBK), Word and HTML tables; the kind is told from the content.
 
 options:
   -f, --format F     json  (default) the full extraction result

@@ -13,7 +13,7 @@ import { openCliDb, takeDataDir } from './cli-db.ts'
 
 const USAGE = `usage: duban import FILE [--documents 0,2] [--confirm] [--data DIR]
 
-Reads FILE (txt in UTF-8 or GBK, html, docx, doc, pdf; - for stdin), proposes a draft ledger and prints
+Reads FILE (txt in UTF-8 or GBK, html, docx, doc, pdf, xlsx, xls, csv; - for stdin), proposes a draft ledger and prints
 its documents, items, unmapped units and what blocks confirming. The draft is reviewed in the web app or
 through PATCH /api/plans/:id. --documents takes only those documents of a compilation (0-based, as
 printed). --confirm confirms at once when nothing blocks (acting with the supervisor role; the audit log
