@@ -5,7 +5,8 @@ import { DubanError } from '../../domain/errors.ts'
 import { confirmPlan } from '../../app/plans/confirm-plan.ts'
 import { importPlan } from '../../app/plans/import-plan.ts'
 import { getPlan, listPlanSummaries, patchPlan, patchPlanItem, type ItemPatch, type PlanPatch } from '../../app/plans/review-plan.ts'
-import { DEFAULT_MAX_SIZE, fromBytes } from '../input/read-input.ts'
+import { DEFAULT_MAX_SIZE } from '../input/read-input.ts'
+import { parseDocument } from '../workers/parse-pool.ts'
 import { requireRole } from './auth.ts'
 import { confirmPlanSchema, getPlanSchema, importPlanSchema, listPlansSchema, patchPlanItemSchema, patchPlanSchema } from './plans.schema.ts'
 import type { RoutePlugin } from './routes.ts'
@@ -55,7 +56,8 @@ const plugin: RoutePlugin = async (app, { deps }) => {
       upload = { name: b.fileName, bytes: Buffer.from(b.contentBase64, 'base64'), documents: b.documents }
     }
     if (upload.bytes.length > DEFAULT_MAX_SIZE) throw new DubanError('DUBAN_ERR_INPUT_TOO_LARGE', `${upload.bytes.length} bytes`, { where: 'body/file' })
-    const input = await fromBytes(upload.bytes, upload.name)
+    // Parsed in a bounded worker thread: a bomb costs this request an error, nobody else a delay.
+    const input = await parseDocument(upload.bytes, upload.name)
     const plan = await importPlan(deps, actor, input, { documents: upload.documents })
     return reply.status(201).send(plan)
   })

@@ -17,6 +17,7 @@ import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify'
 import fp from 'fastify-plugin'
 import { LoginThrottle, type ThrottleOptions } from '../../app/auth/login-throttle.ts'
 import { DubanError } from '../../domain/errors.ts'
+import { closeParsePool } from '../workers/parse-pool.ts'
 
 /** The header the web app sends on every request; a cross-site HTML form cannot set it. */
 export const CSRF_HEADER = 'x-duban-request'
@@ -193,6 +194,8 @@ const plugin: FastifyPluginAsync<SecurityOptions> = async (app, opts) => {
     checkCsrf(request)
   })
   app.addHook('onResponse', async (request) => release(request))
+  // The document workers end with the server (they start again on the next upload).
+  app.addHook('onClose', async () => closeParsePool())
   app.addHook('onRequestAbort', async (request) => release(request))
 
   app.get('/api/health', { schema: { tags: ['platform'], summary: 'Liveness: answers at once, without the database', response: { 200: { type: 'object', properties: { ok: { type: 'boolean' }, uptimeSeconds: { type: 'number' } }, required: ['ok', 'uptimeSeconds'] } } }, config: { public: true } }, async () => ({

@@ -1,6 +1,7 @@
 /** Units (单位): list, tree, create, import, resolve extracted names, remember mappings. */
 import type { RoutePlugin } from './routes.ts'
 import { importUnits } from '../../app/units/import-units.ts'
+import { parseUnitWorkbook } from '../workers/parse-pool.ts'
 import { allUnits, saveUnit, unitTree, type UnitInput } from '../../app/units/manage-units.ts'
 import { allUnitMappings, rememberUnitMapping, resolveUnitNames } from '../../app/units/resolve-units.ts'
 import { requireActor, requireRole } from './auth.ts'
@@ -45,7 +46,7 @@ const plugin: RoutePlugin = async (app, { deps }) => {
     const bytes = Buffer.isBuffer(body) ? body : Buffer.from(typeof body === 'string' ? body : '')
     const type = request.headers['content-type'] ?? ''
     const name = request.query.name ?? (type.startsWith(XLSX_MIME) ? 'units.xlsx' : 'units.csv')
-    return importUnits(deps, actor, { name, bytes })
+    return importUnits(deps, actor, { name, bytes }, (b) => parseUnitWorkbook(b, name))
   })
 
   app.post<{ Body: { names: string[]; contextUnitId?: string } }>('/units/resolve', { schema: resolveUnitsSchema }, async (request) => {

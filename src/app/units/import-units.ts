@@ -5,6 +5,7 @@
 import ExcelJS from 'exceljs'
 import { listUnits } from '../../adapters/db/units.repo.ts'
 import { DubanError } from '../../domain/errors.ts'
+import { checkZip } from '../../adapters/input/zip-guard.ts'
 import { parseCsv, readUnitRows, type UnitFileProblem } from '../../domain/units/unit-file.parse.ts'
 import { appendAudit } from '../audit/append-audit.ts'
 import type { Actor, AppDeps } from '../deps.ts'
@@ -22,6 +23,8 @@ export function decodeCsv(bytes: Uint8Array): string {
 /** The rows of the first worksheet of an .xlsx file, as text. */
 export async function readXlsxRows(bytes: Uint8Array): Promise<string[][]> {
   const wb = new ExcelJS.Workbook()
+  // An .xlsx is a zip: its entries' expanded sizes are checked before ExcelJS inflates anything.
+  checkZip(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength), 'units.xlsx')
   try {
     await wb.xlsx.load(Buffer.from(bytes) as unknown as ExcelJS.Buffer)
   } catch (e) {
@@ -61,10 +64,16 @@ function describe(problems: readonly UnitFileProblem[]): string {
 }
 
 /** Imports a unit file; throws DUBAN_ERR_UNIT_IMPORT (with every problem in details.problems) and writes nothing when it is not clean. */
-export async function importUnits(deps: AppDeps, actor: Actor | null, file: { name?: string; bytes: Uint8Array }): Promise<UnitImportResult> {
+export async function importUnits(
+  deps: AppDeps,
+  actor: Actor | null,
+  file: { name?: string; bytes: Uint8Array },
+  /** How a workbook is read; the HTTP route passes a bounded worker (parse-pool.ts). */
+  readXlsx: (bytes: Uint8Array) => Promise<string[][]> = readXlsxRows,
+): Promise<UnitImportResult> {
   if (file.bytes.length === 0) throw new DubanError('DUBAN_ERR_INPUT_EMPTY', file.name)
   const format = unitFileFormat(file.name, file.bytes)
-  const rows = format === 'xlsx' ? await readXlsxRows(file.bytes) : parseCsv(decodeCsv(file.bytes))
+  const rows = format === 'xlsx' ? await readXlsx(file.bytes) : parseCsv(decodeCsv(file.bytes))
   return deps.db.transaction(async (tx) => {
     const existing = new Set((await listUnits(tx, { includeInactive: true })).map((u) => u.id))
     const { records, problems } = readUnitRows(rows, existing)
