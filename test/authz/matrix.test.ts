@@ -16,6 +16,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { saveCategory } from '../../src/app/tickets/catalogue.ts'
 import { saveRule } from '../../src/app/tickets/dispatch-rules.ts'
+import { receiveTicket } from '../../src/app/tickets/receive-ticket.ts'
 import { createUser } from '../../src/app/users/manage-users.ts'
 import { startTestApp, TEST_PASSWORD, type TestApp } from '../support/test-app.ts'
 import { testDialects } from '../support/test-db.ts'
@@ -33,7 +34,16 @@ const USERNAME: Record<Exclude<Role, 'anonymous'>, string> = {
 }
 
 /** Routes anyone may call without signing in. */
-const PUBLIC = new Set(['POST /api/auth/login', 'POST /api/auth/logout', 'GET /api/public/catalogue', 'GET /api/public/places'])
+const PUBLIC = new Set([
+  'POST /api/auth/login',
+  'POST /api/auth/logout',
+  'GET /api/public/catalogue',
+  'GET /api/public/places',
+  'POST /api/public/tickets',
+  'GET /api/public/tickets/lookup',
+  'POST /api/public/tickets/rating',
+  'POST /api/public/tickets/withdraw',
+])
 /** POST routes that only read (a leader may call them; they must not write). */
 const READ_ONLY_POSTS = new Set(['POST /api/units/resolve'])
 
@@ -106,6 +116,13 @@ const POLICY: Readonly<Record<string, readonly Role[]>> = {
   'PUT /api/dispatch-rules/:id': ['admin'],
   'DELETE /api/dispatch-rules/:id': ['admin'],
   'GET /api/tickets/suggest-dispatch': ['admin', 'operator'],
+  // 12345 tickets: the hotline (operator) receives, dispatches and follows up every ticket, whatever its own
+  // unit; a liaison sees only tickets its unit holds; revealing the requester is for the hotline and the lead unit.
+  'POST /api/tickets': ['admin', 'operator'],
+  'GET /api/tickets': SIGNED,
+  'GET /api/tickets/:id': [...A_READ, 'operator'],
+  'POST /api/tickets/:id/events': ['admin', 'supervisor', 'liaisonA', 'operator'],
+  'POST /api/tickets/:id/reveal': ['admin', 'liaisonA', 'operator'],
 }
 
 /** Every route (method and path) registered under /api, read from the server's route tree. */
@@ -178,7 +195,7 @@ for (const dialect of testDialects()) {
   describe(`authorization matrix (${dialect})`, () => {
     let t: TestApp
     const token = {} as Record<Exclude<Role, 'anonymous'>, string>
-    const ids = { item: '', itemNumber: '', plan: '', user: '', notice: '', noticeNumber: '', webhook: '', attachment: '' }
+    const ids = { item: '', itemNumber: '', plan: '', user: '', notice: '', noticeNumber: '', webhook: '', attachment: '', ticket: '' }
     let routes: { method: string; path: string }[] = []
     let openapi: any
 
@@ -241,6 +258,12 @@ for (const dialect of testDialects()) {
       // A service category and a dispatch rule for the catalogue routes' paths.
       await saveCategory(t.deps, null, { code: 'M1', name: '矩阵类别' })
       await saveRule(t.deps, null, { id: 'm-rule', categoryCode: 'M1', unitId: 'sjj' })
+      // A ticket dispatched to unit A, for the ticket routes' paths.
+      await saveCategory(t.deps, null, { code: 'M1.1', name: '矩阵二级' })
+      await saveCategory(t.deps, null, { code: 'M1.1.1', name: '矩阵三级' })
+      const hotline = { userId: 'matrix-operator', role: 'operator' as const, unitId: null, scopeUnitIds: null }
+      const ticket = await receiveTicket(t.deps, hotline, { requestType: 'complaint', categoryCode: 'M1.1.1', urgency: 'normal', content: 'A单位工单', requesterPhone: '13812345678', dispatch: { lead: 'sjj' } }, 'phone')
+      ids.ticket = ticket.id
 
       routes = apiRoutes(t.app.printRoutes({ commonPrefix: false }))
       openapi = t.app.swagger()
@@ -251,6 +274,7 @@ for (const dialect of testDialects()) {
     function urlOf(method: string, path: string): string {
       const filled = path
         .replace(/^\/api\/items\/:id/, `/api/items/${ids.item}`)
+        .replace(/^\/api\/tickets\/:id/, `/api/tickets/${ids.ticket}`)
         .replace(/^\/api\/plans\/:id/, `/api/plans/${ids.plan}`)
         .replace(/^\/api\/users\/:id/, `/api/users/${ids.user}`)
         .replace(/^\/api\/supervision\/notices\/:id/, `/api/supervision/notices/${ids.notice}`)

@@ -1,19 +1,13 @@
 /**
  * 12345 tickets for the public (在线诉求), no sign-in (`config: { public: true }`): submit, look up by number and
- * phone, rate once, withdraw before acceptance. Rate limited per client address (a fixed window in memory, per
- * server process): guessing numbers and phones, or flooding the centre, is slowed to a trickle.
+ * phone, rate once, withdraw before acceptance. Rate limited per client address by the security plugin
+ * (security.plugin.ts: every /api/public route, 120 a minute by default, 429 with Retry-After).
  */
-import type { FastifyRequest } from 'fastify'
 import { lookupTicket, rateTicket, withdrawTicket } from '../../app/tickets/public-tickets.ts'
 import { receiveTicket } from '../../app/tickets/receive-ticket.ts'
-import { DubanError } from '../../domain/errors.ts'
 import type { RequestType } from '../../domain/tickets/intake.rules.ts'
 import type { RoutePlugin } from './routes.ts'
 import { publicLookupSchema, publicRateSchema, publicSubmitSchema, publicWithdrawSchema } from './tickets.schema.ts'
-
-/** Requests a client address may make to these routes per window. */
-export const PUBLIC_RATE_LIMIT = 120
-const WINDOW_MS = 60_000
 
 type SubmitBody = {
   requestType: RequestType
@@ -29,35 +23,22 @@ type SubmitBody = {
 }
 
 const plugin: RoutePlugin = async (app, { deps }) => {
-  const windows = new Map<string, { start: number; count: number }>()
-  const limit = async (request: FastifyRequest): Promise<void> => {
-    const now = Date.now()
-    const key = request.ip
-    const w = windows.get(key)
-    if (!w || now - w.start >= WINDOW_MS) {
-      if (windows.size > 10_000) windows.clear()
-      windows.set(key, { start: now, count: 1 })
-      return
-    }
-    w.count++
-    if (w.count > PUBLIC_RATE_LIMIT) throw new DubanError('DUBAN_ERR_RATE_LIMITED', `more than ${PUBLIC_RATE_LIMIT} requests a minute from ${key}`, { where: 'request' })
-  }
   const config = { public: true } as const
 
-  app.post<{ Body: SubmitBody }>('/public/tickets', { schema: publicSubmitSchema, config, preHandler: limit }, async (request, reply) => {
+  app.post<{ Body: SubmitBody }>('/public/tickets', { schema: publicSubmitSchema, config }, async (request, reply) => {
     const view = await receiveTicket(deps, null, request.body, 'web')
     return reply.status(201).send({ number: view.number })
   })
 
-  app.get<{ Querystring: { number: string; phone: string } }>('/public/tickets/lookup', { schema: publicLookupSchema, config, preHandler: limit }, async (request) =>
+  app.get<{ Querystring: { number: string; phone: string } }>('/public/tickets/lookup', { schema: publicLookupSchema, config }, async (request) =>
     lookupTicket(deps, request.query.number, request.query.phone),
   )
 
-  app.post<{ Body: { number: string; phone: string; rating: string; comment?: string } }>('/public/tickets/rating', { schema: publicRateSchema, config, preHandler: limit }, async (request) =>
+  app.post<{ Body: { number: string; phone: string; rating: string; comment?: string } }>('/public/tickets/rating', { schema: publicRateSchema, config }, async (request) =>
     rateTicket(deps, request.body),
   )
 
-  app.post<{ Body: { number: string; phone: string; reason?: string } }>('/public/tickets/withdraw', { schema: publicWithdrawSchema, config, preHandler: limit }, async (request) =>
+  app.post<{ Body: { number: string; phone: string; reason?: string } }>('/public/tickets/withdraw', { schema: publicWithdrawSchema, config }, async (request) =>
     withdrawTicket(deps, request.body),
   )
 }
