@@ -147,52 +147,42 @@ const num = (v: unknown): number => Number(v ?? 0)
 const iso = (v: unknown): string | null => (v === null || v === undefined ? null : new Date(v as string).toISOString())
 
 /**
- * Per-unit counts for the period, as of asOf: one statement. $1 from, $2 to, $3 asOf, $4 dispatch events,
- * $5/$6/$7 accept starts / ends (starts ∪ stops) / good stops, $8/$9/$10 the same for respond, $11 handle good stops.
+ * Per-unit counts for the period, as of asOf: one statement, a range scan of hotline_event by instant plus one by
+ * handling due. $1 from, $2 to, $3 asOf, $4 dispatch events, $5/$6 accept starts / good stops, $7/$8 the same for
+ * respond, $9 handle good stops. A run's end is on its start row (the first later event that stops or restarts
+ * the clock, kept by the capture trigger, migration 052); an end at or after asOf is no end yet.
  */
 export const UNIT_SQL = `
 WITH ev AS (
   SELECT h.* FROM hotline_event h WHERE h.at >= $1 AND h.at < $2 AND h.at < $3 AND h.unit_id IS NOT NULL
 ),
 acc AS (
-  SELECT ev.unit_id, ev.accept_due AS due, nx.event AS end_event, nx.at AS end_at
-  FROM ev LEFT JOIN LATERAL (
-    SELECT n.event, n.at FROM hotline_event n
-    WHERE n.item_id = ev.item_id AND n.seq > ev.seq AND n.at < $3 AND n.event = ANY($6::text[])
-    ORDER BY n.seq LIMIT 1
-  ) nx ON true
-  WHERE ev.event = ANY($5::text[])
+  SELECT unit_id, accept_due AS due,
+    CASE WHEN accept_end_at < $3 THEN accept_end_event END AS end_event, CASE WHEN accept_end_at < $3 THEN accept_end_at END AS end_at
+  FROM ev WHERE event = ANY($5::text[])
 ),
 res AS (
-  SELECT ev.unit_id, ev.respond_due AS due, nx.event AS end_event, nx.at AS end_at
-  FROM ev LEFT JOIN LATERAL (
-    SELECT n.event, n.at FROM hotline_event n
-    WHERE n.item_id = ev.item_id AND n.seq > ev.seq AND n.at < $3 AND n.event = ANY($9::text[])
-    ORDER BY n.seq LIMIT 1
-  ) nx ON true
-  WHERE ev.event = ANY($8::text[])
+  SELECT unit_id, respond_due AS due,
+    CASE WHEN respond_end_at < $3 THEN respond_end_event END AS end_event, CASE WHEN respond_end_at < $3 THEN respond_end_at END AS end_at
+  FROM ev WHERE event = ANY($7::text[])
 ),
 a AS (
   SELECT unit_id,
-    count(*) FILTER (WHERE end_event = ANY($7::text[]) OR (end_event IS NOT NULL AND due IS NOT NULL AND end_at > due) OR (end_event IS NULL AND due IS NOT NULL AND due < $3)) AS d,
-    count(*) FILTER (WHERE end_event = ANY($7::text[]) AND (due IS NULL OR end_at <= due)) AS n
+    count(*) FILTER (WHERE end_event = ANY($6::text[]) OR (end_event IS NOT NULL AND due IS NOT NULL AND end_at > due) OR (end_event IS NULL AND due IS NOT NULL AND due < $3)) AS d,
+    count(*) FILTER (WHERE end_event = ANY($6::text[]) AND (due IS NULL OR end_at <= due)) AS n
   FROM acc GROUP BY unit_id
 ),
 r AS (
   SELECT unit_id,
-    count(*) FILTER (WHERE end_event = ANY($10::text[]) OR (end_event IS NOT NULL AND due IS NOT NULL AND end_at > due) OR (end_event IS NULL AND due IS NOT NULL AND due < $3)) AS d,
-    count(*) FILTER (WHERE end_event = ANY($10::text[]) AND (due IS NULL OR end_at <= due)) AS n
+    count(*) FILTER (WHERE end_event = ANY($8::text[]) OR (end_event IS NOT NULL AND due IS NOT NULL AND end_at > due) OR (end_event IS NULL AND due IS NOT NULL AND due < $3)) AS d,
+    count(*) FILTER (WHERE end_event = ANY($8::text[]) AND (due IS NULL OR end_at <= due)) AS n
   FROM res GROUP BY unit_id
 ),
 late AS (
-  SELECT c.unit_id, count(*) AS n FROM (
-    SELECT DISTINCT ON (item_id) item_id, seq, unit_id FROM hotline_event
-    WHERE handle_running AND handle_due >= $1 AND handle_due < $2 AND handle_due < $3 AND at < $3
-    ORDER BY item_id, seq DESC
-  ) c
-  LEFT JOIN LATERAL (SELECT 1 AS later FROM hotline_event l WHERE l.item_id = c.item_id AND l.seq > c.seq AND l.at < $3 LIMIT 1) l ON true
-  WHERE c.unit_id IS NOT NULL AND l.later IS NULL
-  GROUP BY c.unit_id
+  SELECT unit_id, count(*) AS n FROM hotline_event
+  WHERE handle_running AND handle_due >= $1 AND handle_due < $2 AND handle_due < $3 AND at < $3 AND (next_at IS NULL OR next_at >= $3)
+    AND unit_id IS NOT NULL
+  GROUP BY unit_id
 ),
 vol AS (
   SELECT unit_id, count(*) AS volume FROM (SELECT DISTINCT unit_id, item_id FROM ev WHERE event = ANY($4::text[])) d GROUP BY unit_id
@@ -202,8 +192,8 @@ u AS (
     count(*) FILTER (WHERE event = ANY($4::text[])) AS dispatches,
     count(*) FILTER (WHERE event = 'return') AS returns,
     count(*) FILTER (WHERE event = 'reopen') AS reopens,
-    count(*) FILTER (WHERE event = ANY($11::text[])) AS replies,
-    count(*) FILTER (WHERE event = ANY($11::text[]) AND (handle_due IS NULL OR at <= handle_due)) AS replies_on_time,
+    count(*) FILTER (WHERE event = ANY($9::text[])) AS replies,
+    count(*) FILTER (WHERE event = ANY($9::text[]) AND (handle_due IS NULL OR at <= handle_due)) AS replies_on_time,
     count(*) FILTER (WHERE event = 'follow_up') AS follow_ups,
     count(*) FILTER (WHERE event = 'follow_up' AND rating IS NOT NULL) AS rated,
     count(*) FILTER (WHERE event = 'follow_up' AND rating IN ('satisfied', 'basically_satisfied')) AS satisfied,
@@ -221,13 +211,7 @@ LEFT JOIN unit un ON un.id = ids.unit_id
 
 /** The parameters of UNIT_SQL. */
 export function unitSqlParams(period: HotlinePeriod, asOf: string, clocks: HotlineClocks = kindClocks()): unknown[] {
-  const ends = (c: ClockEvents): string[] => [...new Set([...c.starts, ...c.stops])]
-  return [
-    period.from, period.to, asOf, [...DISPATCH_EVENTS],
-    clocks.accept.starts, ends(clocks.accept), clocks.accept.good,
-    clocks.respond.starts, ends(clocks.respond), clocks.respond.good,
-    clocks.handle.good,
-  ]
+  return [period.from, period.to, asOf, [...DISPATCH_EVENTS], clocks.accept.starts, clocks.accept.good, clocks.respond.starts, clocks.respond.good, clocks.handle.good]
 }
 
 /** Per-unit KPIs for a period (the SQL twin of hotlineUnitKpis). */

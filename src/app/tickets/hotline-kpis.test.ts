@@ -1,0 +1,32 @@
+import { readFileSync } from 'node:fs'
+import { describe, expect, it } from 'vitest'
+import { TICKET_CLOCKS } from '../../domain/kpi/hotline.formulas.ts'
+import { kindClocks, parseKpiQuery } from './hotline-kpis.ts'
+
+describe('hotline KPI clocks', () => {
+  it('are the ticket kind\'s clocks (the capture trigger of migration 052 lists the same events)', () => {
+    expect(kindClocks()).toEqual(TICKET_CLOCKS)
+    const sql = readFileSync(new URL('../../adapters/db/migrations/052_hotline_kpi_runs.sql', import.meta.url), 'utf8')
+    const list = (xs: readonly string[]) => `(${xs.map((x) => `'${x}'`).join(', ')})`
+    const { accept, respond } = TICKET_CLOCKS
+    expect(sql).toContain(`NEW.event IN ${list([...accept.starts, ...accept.stops])}`)
+    expect(sql).toContain(`event IN ${list(accept.starts)};`)
+    expect(sql).toContain(`NEW.event IN ${list([...respond.starts, ...respond.stops])}`)
+    expect(sql).toContain(`event IN ${list(respond.starts)};`)
+  })
+})
+
+describe('parseKpiQuery', () => {
+  const now = new Date('2026-12-15T10:00:00+08:00')
+  it('defaults to the current China month, by day', () => {
+    expect(parseKpiQuery({}, now)).toEqual({ period: { from: '2026-11-30T16:00:00.000Z', to: '2026-12-31T16:00:00.000Z' }, groupBy: 'day' })
+  })
+  it.each([
+    [{ from: '2026-12-01', to: '2026-11-01' }, 'to'],
+    [{ from: 'yesterday' }, 'from'],
+    [{ from: '2024-01-01', to: '2026-12-01' }, 'to'],
+    [{ groupBy: 'hour' }, 'groupBy'],
+  ])('refuses %j naming %s', (q, where) => {
+    expect(() => parseKpiQuery(q, now)).toThrow(expect.objectContaining({ code: 'DUBAN_ERR_VALIDATION', where }))
+  })
+})
