@@ -51,6 +51,8 @@ export async function buildServer(deps: AppDeps, opts: ServerOptions = {}): Prom
     logger: opts.logger ?? false,
     bodyLimit: opts.bodyLimit ?? DEFAULT_BODY_LIMIT,
     trustProxy: opts.trustProxy ?? false,
+    // Route plugins are imported lazily; on a loaded machine that takes longer than Fastify's 10 s default.
+    pluginTimeout: 120_000,
     schemaController: { compilersFactory: { buildValidator } } as unknown as FastifyServerOptions['schemaController'],
   }) as unknown as FastifyInstance
 
