@@ -43,6 +43,7 @@ const PUBLIC = new Set([
   'GET /api/public/tickets/lookup',
   'POST /api/public/tickets/rating',
   'POST /api/public/tickets/withdraw',
+  'GET /api/health',
 ])
 /** POST routes that only read (a leader may call them; they must not write). */
 const READ_ONLY_POSTS = new Set(['POST /api/units/resolve'])
@@ -60,6 +61,7 @@ const POLICY: Readonly<Record<string, readonly Role[]>> = {
   'GET /api/me': SIGNED,
   'GET /api/users': ['admin'],
   'POST /api/users': ['admin'],
+  'POST /api/auth/unlock': ['admin'],
   'GET /api/users/:id': ['admin'],
   'PATCH /api/users/:id': ['admin'],
   'GET /api/units': SIGNED,
@@ -313,6 +315,8 @@ for (const dialect of testDialects()) {
           return { payload: { categoryCode: 'M1', unitId: 'wjw' } }
         case 'POST /api/auth/login':
           return { payload: { username: 'nobody', password: 'wrong' } }
+        case 'POST /api/auth/unlock':
+          return { payload: { username: 'nobody' } }
       }
       if (method === 'GET' || method === 'DELETE') return undefined
       const op = openapi.paths[path.replace(/:(\w+)/g, '{$1}')]?.[method.toLowerCase()]
