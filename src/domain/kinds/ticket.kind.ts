@@ -87,7 +87,14 @@ const transitions: readonly TransitionDef[] = [
     guards: ['newDueAfterHandlingDue'],
     effects: ['holdExtension', 'notify:operator'],
   },
-  { from: ['extension_requested'], event: 'approve_extension', to: 'accepted', roles: ['operator', 'supervisor'], effects: ['recordExtension:handle', 'notify:lead'] },
+  {
+    from: ['extension_requested'],
+    event: 'approve_extension',
+    to: 'accepted',
+    roles: ['operator', 'supervisor'],
+    optional: { reason: 'reason' },
+    effects: ['recordExtension:handle', 'notify:lead'],
+  },
   {
     from: ['extension_requested'],
     event: 'refuse_extension',
