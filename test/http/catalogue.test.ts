@@ -92,6 +92,14 @@ for (const dialect of testDialects()) {
       expect(rows.map((r) => r.action)).toEqual(['catalogue.create', 'catalogue.update'])
     })
 
+    it('writes no new version for the same limits in another key order (jsonb reorders keys)', async () => {
+      const limits = { consultation: { unit: 'working_days', amount: 1 }, urgent: H2, normal: D7, pressing: { unit: 'working_hours', amount: 24 } }
+      expect((await put('/api/catalogue/03', admin, { name: '城乡建设', timeLimits: limits })).json().version).toBe(2)
+      const reordered = { urgent: H2, pressing: { amount: 24, unit: 'working_hours' }, normal: D7, consultation: { unit: 'working_days', amount: 1 } }
+      expect((await put('/api/catalogue/03', admin, { name: '城乡建设', timeLimits: reordered })).json().version).toBe(2)
+      expect((await get('/api/catalogue/03/versions', admin)).json()).toHaveLength(2)
+    })
+
     it('answers bad input with 4xx naming the field', async () => {
       const cases: [string, 'POST' | 'PUT', unknown, number, string][] = [
         ['/api/catalogue', 'POST', { code: '03.09', name: '', }, 400, 'body/name'],
