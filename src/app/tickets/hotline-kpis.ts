@@ -284,7 +284,7 @@ export async function hotlineKpis(deps: AppDeps, actor: Actor, q: KpiQuery): Pro
 
   const [vol] = (
     await db.query<{ volume: unknown; received: unknown }>(
-      `SELECT (SELECT count(DISTINCT item_id) FROM hotline_event WHERE at >= $1 AND at < $2 AND at < $3 AND unit_id IS NOT NULL AND event = ANY($4::text[])) AS volume,
+      `SELECT (SELECT count(*) FROM (SELECT DISTINCT item_id FROM hotline_event WHERE at >= $1 AND at < $2 AND at < $3 AND unit_id IS NOT NULL AND event = ANY($4::text[])) d) AS volume,
               (SELECT count(*) FROM ticket WHERE received_at >= $1 AND received_at < $2 AND received_at < $3) AS received`,
       [period.from, period.to, asOf, [...DISPATCH_EVENTS]],
     )
@@ -300,9 +300,10 @@ export async function hotlineKpis(deps: AppDeps, actor: Actor, q: KpiQuery): Pro
 
 /** Counts per bucket (China-time day, ISO week from Monday, month). */
 async function trendOf(db: Queryable, period: HotlinePeriod, asOf: string, groupBy: GroupBy, clocks: HotlineClocks): Promise<TrendRow[]> {
-  const bucket = (col: string): string => `to_char(date_trunc($4::text, ${col} AT TIME ZONE 'Asia/Shanghai'), 'YYYY-MM-DD')`
+  // Grouped on the truncated China-time timestamp; formatted once per bucket, not once per row.
+  const bucket = (col: string): string => `date_trunc($4::text, ${col} AT TIME ZONE 'Asia/Shanghai')`
   const { rows: ev } = await db.query<Record<string, unknown>>(
-    `SELECT ${bucket('at')} AS bucket,
+    `SELECT to_char(g.b, 'YYYY-MM-DD') AS bucket, g.* FROM (SELECT ${bucket('at')} AS b,
        count(*) FILTER (WHERE event = ANY($5::text[])) AS dispatched,
        count(*) FILTER (WHERE event = ANY($6::text[])) AS replied,
        count(*) FILTER (WHERE event = ANY($6::text[]) AND (handle_due IS NULL OR at <= handle_due)) AS replied_on_time,
@@ -310,11 +311,12 @@ async function trendOf(db: Queryable, period: HotlinePeriod, asOf: string, group
        count(*) FILTER (WHERE event = 'follow_up' AND rating IN ('satisfied', 'basically_satisfied')) AS satisfied,
        count(*) FILTER (WHERE event = 'reopen') AS reopens,
        count(*) FILTER (WHERE event = 'return') AS returns
-     FROM hotline_event WHERE at >= $1 AND at < $2 AND at < $3 AND unit_id IS NOT NULL GROUP BY 1`,
+     FROM hotline_event WHERE at >= $1 AND at < $2 AND at < $3 AND unit_id IS NOT NULL GROUP BY 1) g`,
     [period.from, period.to, asOf, groupBy, [...DISPATCH_EVENTS], clocks.handle.good],
   )
   const { rows: rec } = await db.query<Record<string, unknown>>(
-    `SELECT ${bucket('received_at')} AS bucket, count(*) AS received FROM ticket WHERE received_at >= $1 AND received_at < $2 AND received_at < $3 GROUP BY 1`,
+    `SELECT to_char(g.b, 'YYYY-MM-DD') AS bucket, g.received FROM (
+       SELECT ${bucket('received_at')} AS b, count(*) AS received FROM ticket WHERE received_at >= $1 AND received_at < $2 AND received_at < $3 GROUP BY 1) g`,
     [period.from, period.to, asOf, groupBy],
   )
   const out = new Map<string, TrendRow>()
