@@ -208,6 +208,21 @@ describe.skipIf(!hasChromium)('12345 screens in a browser', () => {
     await expect.poll(() => page.locator('[data-test=desk-recent]').innerText()).toContain(desk.number)
     await shot(page, 'desk-1280-created', false)
 
+    // A 咨询 answered on the call: 直接办结 with the answer, no unit needed.
+    await page.keyboard.type('王五')
+    await page.keyboard.press('Tab')
+    await page.keyboard.type('13700001234')
+    await page.keyboard.press('Alt+1') // 咨询
+    await page.locator('[data-test=desk-category] input').click()
+    await page.locator('[data-test=desk-category] input').fill(category.name)
+    await page.locator('.el-cascader__suggestion-item:visible', { hasText: category.name }).first().click()
+    await page.locator('textarea[name=content]').fill('咨询早市临时疏导点的开放时间。')
+    await page.locator('textarea[name=answer]').fill('早市疏导点每天6:00—8:30开放，超时请勿摆摊。')
+    await page.locator('[data-test=desk-answer]').click()
+    await expect.poll(() => page.locator('[data-test=desk-created]').innerText(), { timeout: 15_000 }).toContain('已直接办结')
+    const answered = await number.innerText()
+    expect(answered).not.toBe(desk.number)
+
     await page.setViewportSize(PHONE)
     await shot(page, 'desk-390')
     await done(page)
