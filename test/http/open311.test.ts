@@ -252,6 +252,9 @@ for (const dialect of testDialects()) {
       const bad = await t.app.inject({ method: 'POST', url: '/open311/v2/requests.xml', headers: { 'content-type': 'application/json' }, payload: '{"service_code": ' })
       expect(bad.statusCode).toBe(400)
       expect(xmlRecords(bad.body, 'error')[0]?.description).toMatch(/malformed JSON/)
+      const huge = await t.app.inject({ method: 'POST', url: '/open311/v2/requests.json', headers: FORM, payload: `service_code=03.02.05&description=${'x'.repeat(1100 * 1024)}` })
+      expect(huge.statusCode).toBe(413)
+      expect(huge.json()).toEqual([{ code: 413, description: expect.any(String) }])
       expect(await count()).toBe(before)
     })
 

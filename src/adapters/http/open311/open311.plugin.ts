@@ -22,6 +22,7 @@ import { findCategory, currentCategories, type CategoryNode } from '../../../app
 import { keepOpen311Media, open311Changeset, open311Ticket, open311Tickets } from '../../../app/tickets/open311.ts'
 import { receiveTicket } from '../../../app/tickets/receive-ticket.ts'
 import { catalogue, DubanError } from '../../../domain/errors.ts'
+import { httpStatusOf } from '../errors.ts'
 import { checkIntake } from '../../../domain/tickets/intake.rules.ts'
 import {
   changesetOf,
@@ -64,6 +65,15 @@ function send(reply: FastifyReply, format: Format, status: number, json: unknown
 /** The spec's error list for one failure. */
 function sendError(reply: FastifyReply, format: Format, status: number, description: string): FastifyReply {
   return send(reply, format, status, [{ code: status, description }], 'errors', 'error')
+}
+
+/**
+ * The status of a GeoReport error: the spec has 404 for what does not exist and 400 for anything else the
+ * caller can fix; limits keep their own status (413 too large, 415 media type, 429 rate, 503 overload) so
+ * clients can back off, and a server fault stays 500.
+ */
+function open311Status(status: number): number {
+  return [404, 413, 415, 429, 500, 503].includes(status) ? status : status >= 500 ? 500 : 400
 }
 
 /** A DubanError's specifics in GeoReport words: `phone: is not a mainland mobile …`. */
@@ -177,12 +187,14 @@ const plugin: FastifyPluginAsync<{ deps: AppDeps }> = async (app: FastifyInstanc
   app.setErrorHandler((err: FastifyError | DubanError, request: FastifyRequest, reply: FastifyReply) => {
     const format = formatOfUrl(request.url)
     if (err instanceof DubanError) {
-      const status = err.code.endsWith('_NOT_FOUND') ? 404 : err.code === 'DUBAN_ERR_INTERNAL' ? 500 : 400
+      const status = open311Status(httpStatusOf(err.code))
       if (status === 500) request.log.error({ err }, err.message)
+      const retry = err.details?.['retryAfterSeconds']
+      if (typeof retry === 'number' && !reply.hasHeader('retry-after')) reply.header('retry-after', String(retry))
       return sendError(reply, format, status, describe(err))
     }
     if (typeof err.statusCode === 'number' && err.statusCode >= 400 && err.statusCode < 500) {
-      return sendError(reply, format, err.statusCode === 404 ? 404 : 400, err.message)
+      return sendError(reply, format, open311Status(err.statusCode), err.message)
     }
     request.log.error({ err }, 'unhandled error')
     if (!request.log.level || request.log.level === 'silent') process.stderr.write(`duban: unhandled error on ${request.method} ${request.url}: ${err.stack ?? err.message}\n`)
