@@ -190,7 +190,9 @@ export async function visibleTicket(q: Queryable, actor: Actor, id: string): Pro
 export async function listTickets(deps: AppDeps, actor: Actor, query: TicketQuery): Promise<{ tickets: TicketView[]; total: number; limit: number; offset: number }> {
   const limit = Math.min(Math.max(query.limit ?? 50, 1), 500)
   const offset = Math.max(query.offset ?? 0, 0)
-  const { rows, total } = await listTicketRows(deps.db, { ...query, scope: ticketScope(actor), limit, offset })
+  // A bare date means China midnight (as the KPIs read it), not the database server's.
+  const instant = (v: string | undefined): string | undefined => (v && /^\d{4}-\d{2}-\d{2}$/.test(v) ? `${v}T00:00:00+08:00` : v)
+  const { rows, total } = await listTicketRows(deps.db, { ...query, from: instant(query.from), to: instant(query.to), scope: ticketScope(actor), limit, offset })
   return { tickets: await ticketViews(deps.db, actor, deps.clock.now(), rows), total, limit, offset }
 }
 
