@@ -33,9 +33,16 @@ export function token(): string | null {
   return null
 }
 
-/** Forgets any token an older version kept in localStorage; the cookie is the session. */
-export function setToken(_t: string | null): void {
+/** Forgets any token an older version kept in localStorage; the cookie is the session. Null also drops the sign-in hint. */
+export function setToken(t: string | null): void {
   localStorage.removeItem(TOKEN_KEY)
+  if (t === null) document.cookie = `${SIGNED_IN_COOKIE}=; Max-Age=0; path=/`
+}
+
+/** A readable, non-secret cookie the server sets beside the session: whether asking GET /api/me is worth it. */
+const SIGNED_IN_COOKIE = 'duban_signed_in'
+function signedIn(): boolean {
+  return document.cookie.split(/;\s*/).includes(`${SIGNED_IN_COOKIE}=1`)
 }
 
 /** Sent on every request: with a same-site Origin it lets the server accept cookie-authenticated changes (CSRF defence). */
@@ -131,6 +138,7 @@ export async function login(username: string, password: string): Promise<User> {
 
 /** Reads who is signed in (GET /api/me); false when no valid session. */
 export async function loadMe(): Promise<boolean> {
+  if (!signedIn()) return false
   try {
     const me = await api<{ user: User; scopeUnitIds: string[] | null }>('GET', '/me')
     session.user = me.user

@@ -7,6 +7,9 @@ import { loginSchema, logoutSchema, meSchema, unlockSchema } from './auth.schema
 import { DubanError } from '../../domain/errors.ts'
 import { appendAudit } from '../../app/audit/append-audit.ts'
 
+/** The readable companion of the session cookie (no secret in it). */
+const SIGNED_IN_COOKIE = 'duban_signed_in'
+
 const plugin: RoutePlugin = async (app, { deps }) => {
   app.post<{ Body: { username: string; password: string } }>('/auth/login', { schema: loginSchema, config: { public: true } }, async (request, reply) => {
     // Locked accounts and addresses are refused before the password is looked at (429 with Retry-After).
@@ -21,14 +24,11 @@ const plugin: RoutePlugin = async (app, { deps }) => {
     }
     app.loginThrottle.succeed(request.body.username)
     const { token, user, expiresAt } = session
-    reply.setCookie(SESSION_COOKIE, token, {
-      path: '/',
-      httpOnly: true,
-      sameSite: 'lax',
-      // 'auto': Secure when the request came over HTTPS (behind a proxy only with --trust-proxy).
-      secure: app.cookieSecure === 'auto' ? request.protocol === 'https' : app.cookieSecure,
-      expires: expiresAt,
-    })
+    // 'auto': Secure when the request came over HTTPS (behind a proxy only with --trust-proxy).
+    const secure = app.cookieSecure === 'auto' ? request.protocol === 'https' : app.cookieSecure
+    reply.setCookie(SESSION_COOKIE, token, { path: '/', httpOnly: true, sameSite: 'lax', secure, expires: expiresAt })
+    // Not a secret: tells the web app a session cookie exists (it cannot read the HttpOnly one).
+    reply.setCookie(SIGNED_IN_COOKIE, '1', { path: '/', httpOnly: false, sameSite: 'lax', secure, expires: expiresAt })
     return { token, user, expiresAt: expiresAt.toISOString() }
   })
 
@@ -44,6 +44,7 @@ const plugin: RoutePlugin = async (app, { deps }) => {
     const token = tokenOf(request)
     if (token) await logout(deps, token, request.actor?.userId ?? null)
     reply.clearCookie(SESSION_COOKIE, { path: '/' })
+    reply.clearCookie(SIGNED_IN_COOKIE, { path: '/' })
     return reply.status(204).send()
   })
 
