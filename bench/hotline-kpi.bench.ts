@@ -50,7 +50,7 @@ function generationSql(n: number): string[] {
        FROM generate_series(1, 5) a, generate_series(1, 4) b, generate_series(1, 5) c`,
     `SET LOCAL session_replication_role = replica`,
     `CREATE TEMP TABLE bench_g AS
-       SELECT g, TIMESTAMPTZ '2026-01-01 00:00:00+08' + (g - 1) * (interval '334 days' / ${n}) AS rec, (g * 7919) % 100 AS r,
+       SELECT g, TIMESTAMPTZ '2026-01-01 00:00:00+08' + (g - 1) * (interval '334 days' / ${n}) AS rec, (g::bigint * 7919) % 100 AS r,
               'bu' || (g % 40) AS u1, 'bu' || ((g + 1) % 40) AS u2
        FROM generate_series(1, ${n}) g`,
     `INSERT INTO item (id, number, kind, kind_version, state, state_type, title, snapshot, created_at, updated_at, closed_at)
