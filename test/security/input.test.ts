@@ -45,6 +45,12 @@ for (const dialect of testDialects()) {
       expect(await rowCounts(t)).toEqual(before)
     })
 
+    it('refuses what the fuzzer found: integers beyond int4 in a query, POST /api/plans without a body', async () => {
+      expectRefused(await call(t, supervisor, 'GET', '/api/plans?limit=50&offset=1.5671707993534315e%2B217'), 400, 'querystring/offset')
+      expectRefused(await call(t, supervisor, 'GET', '/api/items?offset=99999999999'), 400, 'querystring/offset')
+      expectRefused(await t.app.inject({ method: 'POST', url: '/api/plans', headers: { authorization: `Bearer ${supervisor}` } }), 400, 'body')
+    })
+
     it('bounds JSON nesting (an events payload 5,000 levels deep is a 400)', async () => {
       const deep = `{"event":"report_progress","payload":{"text":"a","measures":${'['.repeat(5000)}${']'.repeat(5000)}}}`
       const res = await t.app.inject({ method: 'POST', url: `/api/items/${food}/events`, payload: deep, headers: { authorization: `Bearer ${sjj}`, 'content-type': 'application/json' } })

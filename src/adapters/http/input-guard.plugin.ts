@@ -63,7 +63,27 @@ export async function guardRequest(request: FastifyRequest): Promise<void> {
   if (request.body !== undefined) checkValue(request.body, 'body')
 }
 
+/** Largest integer a request may carry where its schema states no maximum: PostgreSQL's int4. */
+export const MAX_INT = 2_147_483_647
+
+/** Gives every integer in a request schema without bounds the int4 range, so 1e300 never reaches SQL. */
+export function boundIntegers(schema: unknown): void {
+  if (!schema || typeof schema !== 'object') return
+  if (Array.isArray(schema)) return schema.forEach(boundIntegers)
+  const s = schema as Record<string, unknown>
+  const types = Array.isArray(s.type) ? s.type : [s.type]
+  if (types.includes('integer')) {
+    if (!('maximum' in s) && !('exclusiveMaximum' in s)) s.maximum = MAX_INT
+    if (!('minimum' in s) && !('exclusiveMinimum' in s)) s.minimum = -MAX_INT - 1
+  }
+  for (const v of Object.values(s)) if (v && typeof v === 'object') boundIntegers(v)
+}
+
 const plugin: FastifyPluginAsync = async (app) => {
+  app.addHook('onRoute', (route) => {
+    const schema = route.schema as Record<string, unknown> | undefined
+    if (schema) for (const part of ['querystring', 'params', 'body']) boundIntegers(schema[part])
+  })
   // Bodies are JSON (or multipart, or a route's own parser); a text/plain body is a 415 everywhere.
   app.removeContentTypeParser('text/plain')
   app.addHook('preValidation', guardRequest)

@@ -50,6 +50,9 @@ const plugin: RoutePlugin = async (app, { deps }) => {
       upload = await readMultipart(request)
     } else {
       const b = request.body
+      if (!b || typeof b !== 'object') {
+        throw new DubanError('DUBAN_ERR_VALIDATION', "body: send JSON {fileName, contentBase64} or multipart/form-data with the field 'file'", { where: 'body' })
+      }
       if (!/^[A-Za-z0-9+/\r\n]*={0,2}$/.test(b.contentBase64)) {
         throw new DubanError('DUBAN_ERR_VALIDATION', 'body/contentBase64: not base64', { where: 'body/contentBase64' })
       }
