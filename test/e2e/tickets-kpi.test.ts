@@ -37,7 +37,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Db } from '../../src/adapters/db/db.ts'
-import { raiseProblemTickets, ticketFactsOf, unitKpisSql } from '../../src/app/tickets/hotline-kpis.ts'
+import { problemFlagsOf, raiseProblemTickets, ticketFactsOf, unitKpisSql } from '../../src/app/tickets/hotline-kpis.ts'
 import type { AppDeps } from '../../src/app/deps.ts'
 import { hotlineUnitKpis, type TicketFacts } from '../../src/domain/kpi/hotline.formulas.ts'
 import { AS_OF, FIXTURE, NOV, t } from '../../src/domain/kpi/hotline.fixture.ts'
@@ -128,6 +128,7 @@ for (const dialect of testDialects()) {
       expect(rows).toEqual([{ item_id: 'T11', reason: 'passed_around', reassignments: 2 }])
       const notes = await db.query<{ role: string; item_id: string; type: string }>(`SELECT role, item_id, type FROM notification WHERE type = 'ticket.problem'`)
       expect(notes.rows).toEqual([{ role: 'supervisor', item_id: 'T11', type: 'ticket.problem' }])
+      expect([...(await problemFlagsOf(db, ['T3', 'T11']))]).toEqual([['T11', { reason: 'passed_around', raisedAt: new Date(t('11-26 09:00')).toISOString() }]])
     })
   })
 }

@@ -483,3 +483,13 @@ export async function raiseProblemTickets(deps: AppDeps): Promise<number> {
   }
   return raised
 }
+
+/** The raised problem tickets among `itemIds` (for TicketView's `flags.problem`): item id → reason and when raised. */
+export async function problemFlagsOf(q: Queryable, itemIds: readonly string[]): Promise<Map<string, { reason: 'reopened' | 'passed_around'; raisedAt: string }>> {
+  if (itemIds.length === 0) return new Map()
+  const { rows } = await q.query<{ item_id: string; reason: 'reopened' | 'passed_around'; raised_at: unknown }>(
+    `SELECT item_id, reason, raised_at FROM hotline_problem WHERE item_id = ANY($1::text[])`,
+    [[...itemIds]],
+  )
+  return new Map(rows.map((r) => [r.item_id, { reason: r.reason, raisedAt: iso(r.raised_at)! }]))
+}
