@@ -56,10 +56,26 @@ export async function docToText(bytes: Buffer): Promise<string> {
 
 /** The text of a PDF's text layer, pages joined by line breaks; a scanned PDF has none. */
 export async function pdfToText(bytes: Buffer): Promise<string> {
+  return (await pdfContent(bytes)).text
+}
+
+/**
+ * A PDF's text layer and the tables pdf-parse finds on its pages (from the ruled lines and the
+ * positions of the text), each as rows of cells; a cell's line breaks are layout and are removed.
+ */
+export async function pdfContent(bytes: Buffer): Promise<{ text: string; tables: string[][][] }> {
   const parser = new PDFParse({ data: new Uint8Array(bytes), verbosity: 0 })
   try {
     const result = await parser.getText({ pageJoiner: '' })
-    return result.text.replace(/\r\n?/g, '\n').trimEnd()
+    const text = result.text.replace(/\r\n?/g, '\n').trimEnd()
+    let tables: string[][][] = []
+    try {
+      const found = await parser.getTable()
+      tables = found.pages.flatMap((p) => p.tables.map((t) => t.map((row) => row.map((c) => String(c ?? '').replace(/\s+/g, '')))))
+    } catch {
+      tables = [] // a PDF whose tables cannot be told is still read as text
+    }
+    return { text, tables }
   } catch (e) {
     throw new DubanError('DUBAN_ERR_INPUT_FORMAT', `the PDF cannot be read (${reason(e)})`)
   } finally {

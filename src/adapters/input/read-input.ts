@@ -11,9 +11,10 @@ import { decodeText } from './decode-text.ts'
 import { declaredCharset, htmlToText } from './html-text.ts'
 import type { RowSource } from '../../domain/text/items/items.ts'
 import { docxBlocks, hasTables } from './docx-tables.ts'
-import { docToText, documentXml, docxToText, pdfToText } from './office-text.ts'
+import { docToText, documentXml, docxToText, pdfContent } from './office-text.ts'
 import { csvTable, renderBlocks, workbookTables, type SourceTable } from './table-input.ts'
 import { checkZip } from './zip-guard.ts'
+import { readColumns } from '../../domain/text/items/table.ts'
 import { claimedFormat, sniff, type InputFormat } from './sniff-format.ts'
 
 export type { InputFormat } from './sniff-format.ts'
@@ -82,9 +83,12 @@ export async function fromBytes(bytes: Buffer, file: string, claimed: InputForma
       else result = { ...base, text: await docToText(bytes), encoding: 'doc', format: 'doc' }
       break
     }
-    case 'pdf':
-      result = { ...base, text: await pdfToText(bytes), encoding: 'pdf', format: 'pdf' }
+    case 'pdf': {
+      const { text, tables } = await pdfContent(bytes)
+      const blocks = pdfBlocks(text, tables)
+      result = blocks ? { ...base, ...tablesText(blocks), encoding: 'pdf', format: 'pdf' } : { ...base, text, encoding: 'pdf', format: 'pdf' }
       break
+    }
     case 'html': {
       const { text, encoding } = decodeText(bytes, declaredCharset(bytes))
       result = { ...base, text: htmlToText(text), encoding, format: 'html' }
@@ -117,6 +121,29 @@ export async function fromBytes(bytes: Buffer, file: string, claimed: InputForma
 function tablesText(blocks: readonly (string | SourceTable)[]): { text: string; rows: ReadonlyMap<number, RowSource>; tables: readonly SourceTable[] } {
   const { text, rows, tables } = renderBlocks(blocks)
   return { text: text.trimEnd(), rows, tables }
+}
+
+/**
+ * A PDF with task tables: the text before the first table's header, the tables (task tables
+ * only: a header the reader knows), then the text lines that are not pieces of a table row.
+ * Null when no task table was found (the text is read as it is).
+ */
+export function pdfBlocks(text: string, tables: readonly string[][][]): (string | SourceTable)[] | null {
+  const squeeze = (s: string) => s.replace(/\s+/g, '')
+  const task = tables.filter((t) => t.slice(0, 3).some((r) => readColumns(r) !== null))
+  if (task.length === 0) return null
+  const lines = text.split('\n')
+  const head = squeeze(task[0]!.find((r) => readColumns(r) !== null)!.join(''))
+  const at = lines.findIndex((l) => squeeze(l) !== '' && head.startsWith(squeeze(l)) && squeeze(l).length >= Math.min(6, head.length))
+  if (at < 0) return null
+  const rowsText = task.flatMap((t) => t.map((r) => r.join('')))
+  const inTable = (l: string) => squeeze(l) === '' || rowsText.some((r) => r.includes(squeeze(l))) || head.includes(squeeze(l))
+  const after = lines.slice(at + 1).filter((l) => !inTable(l))
+  return [
+    lines.slice(0, at).join('\n'),
+    ...task.map((t, k) => ({ name: `表${k + 1}`, rows: t.map((cells, r) => ({ row: r + 1, cells: cells.map((c, ci) => ({ ref: `表${k + 1} R${r + 1}C${ci + 1}`, text: c })) })) })),
+    after.join('\n'),
+  ]
 }
 
 /** What an OLE compound file holds, by its stream names (stored as UTF-16LE in the directory). */

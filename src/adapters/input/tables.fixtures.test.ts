@@ -1,7 +1,7 @@
 /**
  * Held-out task tables (test/fixtures/tables): one fixture per input form — .xlsx (merged
  * section rows, two sheets; a two-row header repeated mid-sheet), .xls, GBK .csv, .docx (vMerge
- * lead, 分管领导 names), .doc, HTML (rowspan/colspan) and the four flat text shapes — with gold
+ * lead, 分管领导 names), .doc, HTML (rowspan/colspan), a ruled PDF table and the four flat text shapes — with gold
  * written by hand before the reader ran. Read through fromBytes + extractPlan, as `duban
  * extract` does. Items are matched by path (../shared/corpus/README.md: "for .xlsx/.docx, whose
  * lines are not the gold's, items are compared by path"); where the gold gives a line (text
@@ -88,10 +88,10 @@ async function predict(g: GoldFile): Promise<GoldFile> {
 }
 
 describe('task tables in every input form (held-out, hand gold)', () => {
-  it('has at least ten fixtures covering xlsx, xls, csv, docx, doc, html and text', () => {
+  it('has at least ten fixtures covering xlsx, xls, csv, docx, doc, html, pdf and text', () => {
     expect(goldFiles.length).toBeGreaterThanOrEqual(10)
     const exts = new Set(goldFiles.map((g) => g.file.split('.').pop()))
-    for (const e of ['xlsx', 'xls', 'csv', 'docx', 'doc', 'html', 'txt']) expect(exts).toContain(e)
+    for (const e of ['xlsx', 'xls', 'csv', 'docx', 'doc', 'html', 'txt', 'pdf']) expect(exts).toContain(e)
   })
 
   it('reads every task row with its units by role and due dates', async () => {
