@@ -147,47 +147,13 @@ const num = (v: unknown): number => Number(v ?? 0)
 const iso = (v: unknown): string | null => (v === null || v === undefined ? null : new Date(v as string).toISOString())
 
 /**
- * Per-unit counts for the period, as of asOf: one statement, a range scan of hotline_event by instant plus one by
- * handling due. $1 from, $2 to, $3 asOf, $4 dispatch events, $5/$6 accept starts / good stops, $7/$8 the same for
+ * Per-unit counts for the period, as of asOf: one statement, one aggregation pass over hotline_event's rows in the
+ * period (by instant), one over dispatches for the distinct volume, and a range scan by handling due. $1 from, $2 to, $3 asOf, $4 dispatch events, $5/$6 accept starts / good stops, $7/$8 the same for
  * respond, $9 handle good stops. A run's end is on its start row (the first later event that stops or restarts
  * the clock, kept by the capture trigger, migration 052); an end at or after asOf is no end yet.
  */
 export const UNIT_SQL = `
-WITH ev AS (
-  SELECT h.* FROM hotline_event h WHERE h.at >= $1 AND h.at < $2 AND h.at < $3 AND h.unit_id IS NOT NULL
-),
-acc AS (
-  SELECT unit_id, accept_due AS due,
-    CASE WHEN accept_end_at < $3 THEN accept_end_event END AS end_event, CASE WHEN accept_end_at < $3 THEN accept_end_at END AS end_at
-  FROM ev WHERE event = ANY($5::text[])
-),
-res AS (
-  SELECT unit_id, respond_due AS due,
-    CASE WHEN respond_end_at < $3 THEN respond_end_event END AS end_event, CASE WHEN respond_end_at < $3 THEN respond_end_at END AS end_at
-  FROM ev WHERE event = ANY($7::text[])
-),
-a AS (
-  SELECT unit_id,
-    count(*) FILTER (WHERE end_event = ANY($6::text[]) OR (end_event IS NOT NULL AND due IS NOT NULL AND end_at > due) OR (end_event IS NULL AND due IS NOT NULL AND due < $3)) AS d,
-    count(*) FILTER (WHERE end_event = ANY($6::text[]) AND (due IS NULL OR end_at <= due)) AS n
-  FROM acc GROUP BY unit_id
-),
-r AS (
-  SELECT unit_id,
-    count(*) FILTER (WHERE end_event = ANY($8::text[]) OR (end_event IS NOT NULL AND due IS NOT NULL AND end_at > due) OR (end_event IS NULL AND due IS NOT NULL AND due < $3)) AS d,
-    count(*) FILTER (WHERE end_event = ANY($8::text[]) AND (due IS NULL OR end_at <= due)) AS n
-  FROM res GROUP BY unit_id
-),
-late AS (
-  SELECT unit_id, count(*) AS n FROM hotline_event
-  WHERE handle_running AND handle_due >= $1 AND handle_due < $2 AND handle_due < $3 AND at < $3 AND (next_at IS NULL OR next_at >= $3)
-    AND unit_id IS NOT NULL
-  GROUP BY unit_id
-),
-vol AS (
-  SELECT unit_id, count(*) AS volume FROM (SELECT DISTINCT unit_id, item_id FROM ev WHERE event = ANY($4::text[])) d GROUP BY unit_id
-),
-u AS (
+WITH u AS (
   SELECT unit_id,
     count(*) FILTER (WHERE event = ANY($4::text[])) AS dispatches,
     count(*) FILTER (WHERE event = 'return') AS returns,
@@ -198,14 +164,39 @@ u AS (
     count(*) FILTER (WHERE event = 'follow_up' AND rating IS NOT NULL) AS rated,
     count(*) FILTER (WHERE event = 'follow_up' AND rating IN ('satisfied', 'basically_satisfied')) AS satisfied,
     count(*) FILTER (WHERE event = 'follow_up' AND resolved IS NOT NULL) AS asked,
-    count(*) FILTER (WHERE event = 'follow_up' AND resolved) AS solved
-  FROM ev GROUP BY unit_id
+    count(*) FILTER (WHERE event = 'follow_up' AND resolved) AS solved,
+    count(*) FILTER (WHERE event = ANY($5::text[]) AND (
+      (accept_end_at < $3 AND accept_end_event = ANY($6::text[]))
+      OR (accept_end_at < $3 AND accept_due IS NOT NULL AND accept_end_at > accept_due)
+      OR ((accept_end_at IS NULL OR accept_end_at >= $3) AND accept_due IS NOT NULL AND accept_due < $3))) AS accept_d,
+    count(*) FILTER (WHERE event = ANY($5::text[]) AND accept_end_at < $3 AND accept_end_event = ANY($6::text[])
+      AND (accept_due IS NULL OR accept_end_at <= accept_due)) AS accept_n,
+    count(*) FILTER (WHERE event = ANY($7::text[]) AND (
+      (respond_end_at < $3 AND respond_end_event = ANY($8::text[]))
+      OR (respond_end_at < $3 AND respond_due IS NOT NULL AND respond_end_at > respond_due)
+      OR ((respond_end_at IS NULL OR respond_end_at >= $3) AND respond_due IS NOT NULL AND respond_due < $3))) AS respond_d,
+    count(*) FILTER (WHERE event = ANY($7::text[]) AND respond_end_at < $3 AND respond_end_event = ANY($8::text[])
+      AND (respond_due IS NULL OR respond_end_at <= respond_due)) AS respond_n
+  FROM hotline_event WHERE at >= $1 AND at < $2 AND at < $3 AND unit_id IS NOT NULL
+  GROUP BY unit_id
 ),
-ids AS (SELECT unit_id FROM u UNION SELECT unit_id FROM a UNION SELECT unit_id FROM r UNION SELECT unit_id FROM late)
+vol AS (
+  SELECT unit_id, count(*) AS volume FROM (
+    SELECT DISTINCT unit_id, item_id FROM hotline_event
+    WHERE at >= $1 AND at < $2 AND at < $3 AND unit_id IS NOT NULL AND event = ANY($4::text[])
+  ) d GROUP BY unit_id
+),
+late AS (
+  SELECT unit_id, count(*) AS n FROM hotline_event
+  WHERE handle_running AND handle_due >= $1 AND handle_due < $2 AND handle_due < $3 AND at < $3 AND (next_at IS NULL OR next_at >= $3)
+    AND unit_id IS NOT NULL
+  GROUP BY unit_id
+),
+ids AS (SELECT unit_id FROM u UNION SELECT unit_id FROM late)
 SELECT ids.unit_id, un.name AS unit_name,
   vol.volume, u.dispatches, u.returns, u.reopens, u.replies, u.replies_on_time, u.follow_ups, u.rated, u.satisfied, u.asked, u.solved,
-  a.n AS accept_n, a.d AS accept_d, r.n AS respond_n, r.d AS respond_d, late.n AS late_open
-FROM ids LEFT JOIN u USING (unit_id) LEFT JOIN vol USING (unit_id) LEFT JOIN a USING (unit_id) LEFT JOIN r USING (unit_id) LEFT JOIN late USING (unit_id)
+  u.accept_n, u.accept_d, u.respond_n, u.respond_d, late.n AS late_open
+FROM ids LEFT JOIN u USING (unit_id) LEFT JOIN vol USING (unit_id) LEFT JOIN late USING (unit_id)
 LEFT JOIN unit un ON un.id = ids.unit_id
 `
 
