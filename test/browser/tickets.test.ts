@@ -321,6 +321,24 @@ describe.skipIf(!hasChromium)('12345 screens in a browser', () => {
     await done(page)
   })
 
+  it('lets the operator follow up (回访) the answered ticket and close it (办结)', async () => {
+    const page = await newPage(PHONE)
+    await signIn(page, server.url, 'hotline')
+    await page.goto(`${server.url}/tickets/${desk!.id}`)
+    await page.locator('[data-test=ticket-actions] button', { hasText: '回访' }).click()
+    await page.locator('[data-test=rating] label', { hasText: /^满意$/ }).click()
+    await page.locator('[data-test=event-form] .el-switch').click() // 是否解决: 是
+    await shot(page, 'ticket-390-follow-up', false)
+    await page.locator('[data-test=event-submit]').click()
+    await expect.poll(() => page.locator('[data-test=ticket-state]').innerText()).toBe('已回访')
+    await page.locator('[data-test=ticket-actions] button', { hasText: '办结' }).click()
+    await page.locator('[data-test=event-submit]').click()
+    await expect.poll(() => page.locator('[data-test=ticket-state]').innerText()).toBe('已办结')
+    expect(await page.locator('[data-test=ticket-facts]').innerText()).toMatch(/回访\s+满意，已解决/)
+    await shot(page, 'ticket-390-closed')
+    await done(page)
+  })
+
   it('shows the leader the hotline dashboard with its charts at both sizes', async () => {
     for (const [size, name] of [
       [DESKTOP, 'hotline-1280'],
@@ -358,6 +376,20 @@ describe.skipIf(!hasChromium)('12345 screens in a browser', () => {
       await page.locator('input[data-test=catalogue-search]').fill(category.name)
       await expect.poll(() => page.locator('[data-test=catalogue]').innerText()).toContain(category.name)
       await shot(page, name)
+      if (size === DESKTOP) {
+        // An edit writes a new version; 版本 lists both.
+        const row = page.locator('[data-test=catalogue] .el-table__body tr', { hasText: category.name }).last()
+        await row.locator('button', { hasText: '编辑' }).click()
+        const form = page.locator('[data-test=category-form]')
+        await form.locator('textarea').first().fill('浏览器测试：说明改动生成新版本')
+        await shot(page, 'catalogue-1280-edit', false)
+        await page.locator('[data-test=category-save]').click()
+        await page.locator('.el-message--success').waitFor()
+        await row.locator('button', { hasText: '版本' }).click()
+        await expect.poll(() => page.locator('[data-test=versions] .el-table__body tr').count()).toBeGreaterThanOrEqual(2)
+        expect(await page.locator('[data-test=versions]').innerText()).toContain('现行')
+        await shot(page, 'catalogue-1280-versions', false)
+      }
       await done(page)
     }
   })
