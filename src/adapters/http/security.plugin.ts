@@ -101,8 +101,16 @@ class Gate {
   }
 }
 
+const prepared = new Map<string, DubanError>()
+/** The refusal of a class at capacity; made once per class and reason (shedding must be cheap). */
 function overloaded(cls: RouteClass, why: string): DubanError {
-  return new DubanError('DUBAN_ERR_OVERLOADED', `${cls} requests are at capacity (${why})`, { where: 'request', details: { routeClass: cls, retryAfterSeconds: 1 } })
+  const key = `${cls}|${why}`
+  let e = prepared.get(key)
+  if (!e) {
+    e = new DubanError('DUBAN_ERR_OVERLOADED', `${cls} requests are at capacity (${why})`, { where: 'request', details: { routeClass: cls, retryAfterSeconds: 1 } })
+    prepared.set(key, e)
+  }
+  return e
 }
 
 /** Throws DUBAN_ERR_CSRF_FORBIDDEN when a cookie-authenticated unsafe request is not from this site. */
@@ -184,11 +192,18 @@ const plugin: FastifyPluginAsync<SecurityOptions> = async (app, opts) => {
       g.leave()
     }
   }
-  app.addHook('onRequest', async (request: FastifyRequest, _reply: FastifyReply) => {
+  // Shedding must cost little: the refusal is a prepared body sent straight away, not a thrown error.
+  const shedBody = (e: DubanError): string => JSON.stringify({ error: { code: e.code, message: e.message, messageZh: e.userMessage, where: e.where ?? null, details: e.details } })
+  app.addHook('onRequest', async (request: FastifyRequest, reply: FastifyReply) => {
     const cls = routeClassOf(request)
     if (cls) {
       const gate = gates.get(cls) as Gate
-      await gate.enter(cls)
+      try {
+        await gate.enter(cls)
+      } catch (e) {
+        if (!(e instanceof DubanError)) throw e
+        return reply.code(503).header('retry-after', '1').type('application/json; charset=utf-8').send(shedBody(e))
+      }
       ;(request as unknown as Record<symbol, Gate | undefined>)[gatePassed] = gate
     }
     checkCsrf(request)

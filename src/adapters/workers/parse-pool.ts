@@ -19,12 +19,12 @@ export interface ParsePoolOptions {
   readonly queue?: number
   /** Heap of one worker in MB (384). */
   readonly heapMb?: number
-  /** Longest parse in ms (20 s). */
+  /** Longest parse in ms, a worker's start-up included (60 s). */
   readonly timeoutMs?: number
 }
 
 let pool: Piscina | null = null
-let settings: Required<ParsePoolOptions> = { threads: 2, queue: 8, heapMb: 384, timeoutMs: 20_000 }
+let settings: Required<ParsePoolOptions> = { threads: 2, queue: 8, heapMb: 384, timeoutMs: 60_000 }
 
 /** Sets the pool's limits (before the first task, or after closeParsePool). */
 export function configureParsePool(opts: ParsePoolOptions): void {
@@ -78,8 +78,21 @@ function check(a: ParseAnswer): Extract<ParseAnswer, { ok: true }> {
   throw e
 }
 
-/** Reads an uploaded plan document in a worker (fromBytes of read-input.ts). */
+/** True for containers whose reading inflates or walks structures (zip: docx/xlsx/ods; OLE: doc/xls/et; PDF). */
+export function needsWorker(bytes: Uint8Array): boolean {
+  const at = (i: number): number => bytes[i] ?? -1
+  const zip = at(0) === 0x50 && at(1) === 0x4b && (at(2) === 0x03 || at(2) === 0x05)
+  const ole = at(0) === 0xd0 && at(1) === 0xcf && at(2) === 0x11 && at(3) === 0xe0
+  const pdf = at(0) === 0x25 && at(1) === 0x50 && at(2) === 0x44 && at(3) === 0x46
+  return zip || ole || pdf
+}
+
+/**
+ * Reads an uploaded plan document (fromBytes of read-input.ts): containers in a worker; plain text, CSV and
+ * HTML, whose decoding is linear in their (size-limited) bytes, on the calling thread without a worker's start-up.
+ */
 export async function parseDocument(bytes: Buffer, name: string): Promise<InputText> {
+  if (!needsWorker(bytes)) return (await import('../input/read-input.ts')).fromBytes(bytes, name)
   return check(await run({ op: 'document', bytes, name })).document as InputText
 }
 
