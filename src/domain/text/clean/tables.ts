@@ -164,19 +164,24 @@ export function barLinesToRows(t: MappedText): MappedText {
   const text = t.text
   if (!/\n[ \t\u3000]*\|[ \t\u3000]*\n/.test(text)) return t
   const ls = lineSpans(text).filter((l) => l.s !== '')
-  const joins: { from: number; to: number; line: number }[] = []
+  const joins: { from: number; to: number; line: number; bars: number }[] = []
   let header = false
   for (let k = 1; k + 1 < ls.length; k++) {
-    if (ls[k]!.s !== '|' || ls[k - 1]!.s === '|' || ls[k + 1]!.s === '|') continue
+    if (ls[k]!.s !== '|' || ls[k - 1]!.s === '|') continue
+    // A run of m bar lines holds m - 1 empty cells.
+    let m = 1
+    while (k + m < ls.length && ls[k + m]!.s === '|') m++
+    if (k + m >= ls.length) break
     if (isHeaderCell(ls[k - 1]!.s.replace(/\s+/g, ''))) header = true
-    joins.push({ from: ls[k - 1]!.end, to: ls[k + 1]!.start, line: t.lines[ls[k - 1]!.start] ?? 1 })
+    joins.push({ from: ls[k - 1]!.end, to: ls[k + m]!.start, line: t.lines[ls[k - 1]!.start] ?? 1, bars: m })
+    k += m - 1
   }
   if (joins.length < 3 || !header) return t
   const b = new MappedBuilder(text.length)
   let last = 0
   for (const j of joins) {
     b.pushRange(t, last, j.from)
-    b.pushText('|', j.line)
+    b.pushText('|'.repeat(j.bars), j.line)
     last = j.to
   }
   b.pushRange(t, last, text.length)

@@ -16,3 +16,15 @@ describe('tables flattened into | lines', () => {
     expect(items.find((i) => i.line === 5)).toMatchObject({ lead: ['市政府办'], cooperating: ['各县区人民政府'], deadlines: [] })
   })
 })
+
+describe('flat table shapes', () => {
+  it('reads cells with a | line between them, an empty cell as two bar lines', async () => {
+    const { extractPlan } = await import('../extract.ts')
+    const raw = ['甲县2026年重点任务表', '序号', '|', '工作任务', '|', '牵头单位', '|', '配合单位', '|', '完成时限', '1', '|', '建设平台', '|', '县大数据局', '|', '|', '年底前', '2', '|', '完善制度', '|', '县政府办', '|', '各乡镇', '|', '2026年6月底前'].join('\n')
+    const items = extractPlan(raw, { file: 'x.txt', encoding: 'utf-8' }).documents.flatMap((d) => d.items)
+    expect(items.map((i) => [i.line, i.marker, i.lead, i.cooperating, i.deadlines.map((d) => [d.year, d.month])])).toEqual([
+      [11, '1.', ['县大数据局'], [], [[2026, 12]]],
+      [19, '2.', ['县政府办'], ['各乡镇'], [[2026, 6]]],
+    ])
+  })
+})
