@@ -28,3 +28,26 @@ describe('flat table shapes', () => {
     ])
   })
 })
+
+describe('columns by meaning', () => {
+  it('maps headers to roles, people never units, and reports what it cannot place', async () => {
+    const { readColumns, roleOfHeader } = await import('./table.ts')
+    expect(['序号', '重点工作任务', '具体举措', '牵头责任单位', '主要责任单位', '协同配合单位', '时限要求', '分管领导', '责任人', '备注'].map(roleOfHeader)).toEqual([
+      'number', 'task', 'measures', 'lead', 'responsible', 'cooperating', 'due', 'people', 'people', 'notes',
+    ])
+    expect(roleOfHeader('牵头单位（部门）')).toBe('lead')
+    const cols = readColumns(['序号', '目标任务', '主办单位', '考核分值', '完成时间'])!
+    expect(cols.roles).toEqual(['number', 'task', 'lead', 'field', 'due'])
+    expect(cols.unplaced).toEqual([{ column: 3, header: '考核分值' }])
+    expect(readColumns(['1', '建设平台', '市大数据局', '2026年6月底前'])).toBeNull()
+  })
+
+  it('keeps an unknown column on the item and says so in the document', async () => {
+    const { extractPlan } = await import('../extract.ts')
+    const raw = ['乙市2026年重点任务表', '序号|目标任务|主办单位|考核分值|完成时间', '1|建设平台|市大数据局|10分|年底前'].join('\n')
+    const doc = extractPlan(raw, { file: 'y.txt', encoding: 'utf-8' }).documents[0]!
+    expect(doc.items[0]!.table).toMatchObject({ number: '1', fields: { 考核分值: '10分' } })
+    expect(doc.items[0]!.deadlines).toMatchObject([{ year: 2026, month: 12 }])
+    expect(doc.warnings).toEqual(['line 2: column 4 「考核分值」 is not a column the reader knows; kept as a field'])
+  })
+})
