@@ -4,6 +4,7 @@
  * ones keep a bounded p99 (printed beside the unloaded p99), and the server recovers at once. Public routes are rate limited
  * (429 + Retry-After). Both dialects.
  */
+import { Worker } from 'node:worker_threads'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { startTestApp, type TestApp } from '../support/test-app.ts'
 import { testDialects } from '../support/test-db.ts'
@@ -64,6 +65,42 @@ for (const dialect of testDialects()) {
       expect(p99(admitted)).toBeLessThanOrEqual(1_000 + 2 * p99(unloaded))
       expect(recovered.status).toBe(200)
     })
+
+    it('sheds over real HTTP from another thread when the event loop lags (PGlite queues in the kernel)', async () => {
+      const lagged = await startTestApp(dialect, { security: { maxEventLoopLagMs: 50 } })
+      await lagged.seedUsers()
+      const token = await lagged.login('admin')
+      const url = await lagged.app.listen({ port: 0, host: '127.0.0.1' })
+      const load = (concurrency: number, total: number): Promise<{ status: number; ms: number; retryAfter: string | null }[]> =>
+        new Promise((resolve, reject) => {
+          const w = new Worker(
+            `const { parentPort, workerData } = require('node:worker_threads')
+            const http = require('node:http')
+            const { url, token, concurrency, total } = workerData
+            const one = () => new Promise((resolve, reject) => { const t0 = performance.now(); http.get(url + '/api/units', { agent: false, headers: { authorization: 'Bearer ' + token } }, (r) => { r.resume(); r.on('end', () => resolve({ status: r.statusCode, ms: performance.now() - t0, retryAfter: r.headers['retry-after'] ?? null })) }).on('error', reject) })
+            ;(async () => { const out = []; for (let done = 0; done < total; done += concurrency) out.push(...await Promise.all(Array.from({ length: Math.min(concurrency, total - done) }, one))); parentPort.postMessage(out) })()`,
+            { eval: true, workerData: { url, token, concurrency, total } },
+          )
+          w.once('message', (m) => {
+            resolve(m)
+            void w.terminate()
+          })
+          w.once('error', reject)
+        })
+      await load(1, 10)
+      const unloaded = (await load(1, 60)).map((a) => a.ms)
+      const answers = await load(200, 600)
+      const admitted = answers.filter((a) => a.status === 200).map((a) => a.ms)
+      const shed = answers.filter((a) => a.status === 503)
+      const [after] = await load(1, 1)
+      process.stdout.write(
+        `[security] overload over HTTP (${dialect}): 3 waves × 200 concurrent connections from another thread, lag limit 50 ms → admitted ${admitted.length}, shed ${shed.length} (503, Retry-After on ${shed.filter((a) => Number(a.retryAfter) >= 1).length}); unloaded p99 ${p99(unloaded).toFixed(1)} ms, admitted p99 ${p99(admitted).toFixed(1)} ms; after: ${after?.status} in ${after?.ms.toFixed(1)} ms\n`,
+      )
+      expect(answers.every((a) => a.status === 200 || a.status === 503)).toBe(true)
+      expect(shed.every((a) => Number(a.retryAfter) >= 1)).toBe(true)
+      expect(after?.status).toBe(200)
+      await lagged.close()
+    }, 120_000)
 
     it('rate-limits public routes and sign-in per address with 429 and Retry-After', async () => {
       const statuses: number[] = []

@@ -40,6 +40,12 @@ export interface SecurityOptions {
   readonly rateLimit?: { readonly publicPerMinute?: number; readonly loginPerMinute?: number; readonly windowMs?: number }
   /** Login lock-out limits. */
   readonly loginThrottle?: ThrottleOptions
+  /**
+   * Shed limited requests while the event loop lags more than this (ms): PGlite runs its queries on the event
+   * loop, so requests queue in the kernel where no in-process counter sees them. Off unless set (`duban serve`
+   * sets 2,000; tests that block the loop while seeding would otherwise see their next request shed).
+   */
+  readonly maxEventLoopLagMs?: number
   /** `Secure` on the session cookie: 'auto' (when the request is HTTPS, as the proxy says with trust-proxy), or always/never. */
   readonly cookieSecure?: boolean | 'auto'
 }
@@ -194,9 +200,28 @@ const plugin: FastifyPluginAsync<SecurityOptions> = async (app, opts) => {
   }
   // Shedding must cost little: the refusal is a prepared body sent straight away, not a thrown error.
   const shedBody = (e: DubanError): string => JSON.stringify({ error: { code: e.code, message: e.message, messageZh: e.userMessage, where: e.where ?? null, details: e.details } })
+  // Event-loop lag: how late the 20 ms tick is, or has been since it last ran (a loop stuck in I/O counts at once).
+  const TICK = 20
+  const maxLag = opts.maxEventLoopLagMs ?? Number.POSITIVE_INFINITY
+  let lastTick = performance.now()
+  let lastLag = 0
+  const ticker = setInterval(() => {
+    if (maxLag === Number.POSITIVE_INFINITY) return
+    const now = performance.now()
+    lastLag = Math.max(0, now - lastTick - TICK)
+    lastTick = now
+  }, TICK)
+  ticker.unref()
+  app.addHook('onClose', async () => clearInterval(ticker))
+  const lagNow = (): number => Math.max(lastLag, performance.now() - lastTick - TICK)
+
   app.addHook('onRequest', async (request: FastifyRequest, reply: FastifyReply) => {
     const cls = routeClassOf(request)
     if (cls) {
+      const lag = lagNow()
+      if (lag > maxLag) {
+        return reply.code(503).header('retry-after', '1').type('application/json; charset=utf-8').send(shedBody(overloaded(cls, `event loop ${Math.round(lag / 100) * 100} ms behind`)))
+      }
       const gate = gates.get(cls) as Gate
       try {
         await gate.enter(cls)
