@@ -407,9 +407,11 @@ async function problemTicketsOf(db: Queryable, period: HotlinePeriod, asOf: stri
     `WITH touched AS (
        SELECT DISTINCT item_id FROM hotline_event WHERE at >= $1 AND at < $2 AND at < $3 AND event IN ('reopen', 'reassign')
      ), c AS (
-       SELECT h.item_id, count(*) FILTER (WHERE h.event = 'reopen') AS reopens, count(*) FILTER (WHERE h.event = 'reassign') AS reassignments,
-              bool_or(h.event = 'accept') AS accepted, (array_agg(h.unit_id ORDER BY h.seq DESC))[1] AS unit_id
-       FROM hotline_event h JOIN touched USING (item_id) WHERE h.at < $3 GROUP BY h.item_id
+       SELECT t.item_id, x.* FROM touched t CROSS JOIN LATERAL (
+         SELECT count(*) FILTER (WHERE h.event = 'reopen') AS reopens, count(*) FILTER (WHERE h.event = 'reassign') AS reassignments,
+                COALESCE(bool_or(h.event = 'accept'), false) AS accepted, (array_agg(h.unit_id ORDER BY h.seq DESC))[1] AS unit_id
+         FROM hotline_event h WHERE h.item_id = t.item_id AND h.at < $3
+       ) x
      )
      SELECT c.*, i.number, i.state, i.state_type, t.category_code, un.name AS unit_name, p.raised_at
      FROM c JOIN item i ON i.id = c.item_id LEFT JOIN ticket t ON t.item_id = c.item_id LEFT JOIN unit un ON un.id = c.unit_id
