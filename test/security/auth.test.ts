@@ -100,6 +100,11 @@ for (const dialect of testDialects()) {
       expect(app.statusCode, app.body).toBe(200)
       const viaBearer = await t.app.inject({ method: 'POST', url, payload: { text: 'bearer' }, headers: { ...bearer(login.json().token), origin: 'https://elsewhere.example' } })
       expect(viaBearer.statusCode).toBe(200)
+      // Public intake never acts on the session: a signed-in browser may still use the citizen page's plain fetch.
+      const pub = await t.app.inject({ method: 'POST', url: '/api/public/tickets', payload: {}, cookies: { duban_session: cookie } })
+      expect(pub.statusCode).toBe(400)
+      const foreignLogin = await t.app.inject({ method: 'POST', url: '/api/auth/login', payload: { username: 'leader', password: TEST_PASSWORD }, cookies: { duban_session: cookie }, headers: { origin: 'https://evil.example' } })
+      expect(foreignLogin.statusCode).toBe(403)
       // Reads need no header.
       expect((await t.app.inject({ method: 'GET', url: '/api/me', cookies: { duban_session: cookie } })).statusCode).toBe(200)
     })

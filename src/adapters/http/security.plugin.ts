@@ -124,6 +124,11 @@ export function checkCsrf(request: FastifyRequest): void {
   if (!UNSAFE.has(request.method)) return
   if (/^Bearer\s+\S+/i.test(String(request.headers.authorization ?? ''))) return
   if (!request.cookies?.['duban_session']) return
+  // Public routes (citizen intake, Open311) never act on the session, so the cookie grants nothing there;
+  // sign-in stays checked (login CSRF).
+  const url = request.routeOptions.url ?? ''
+  const isPublic = (request.routeOptions.config as { public?: unknown } | undefined)?.public === true || url.startsWith('/open311/')
+  if (isPublic && url !== '/api/auth/login') return
   const source = request.headers.origin ?? request.headers.referer
   let sameSite = false
   if (typeof source === 'string' && source !== 'null') {
