@@ -120,9 +120,6 @@ for (const dialect of testDialects()) {
         if (res.statusCode === 429) logins429++
       }
       expect(logins429).toBeGreaterThanOrEqual(2)
-      const open311 = []
-      for (let i = 0; i < 22; i++) open311.push((await t.app.inject({ method: 'GET', url: '/open311/v2/services.json', remoteAddress: '10.7.7.10' })).statusCode)
-      expect(open311.filter((s) => s === 429).length).toBe(2)
       // Health is never limited.
       for (let i = 0; i < 30; i++) expect((await t.app.inject({ method: 'GET', url: '/api/health', remoteAddress: '10.7.7.7' })).statusCode).toBe(200)
     })

@@ -8,7 +8,8 @@
  *   requests are exempt (a browser never attaches them on its own). See docs/api.md "CSRF".
  * - overload answered, not queued: a concurrency limit and a bounded queue per route class (public intake,
  *   authenticated reads, writes, exports); beyond them 503 with Retry-After, at once;
- * - @fastify/rate-limit on every public route (/api/public/*, /open311/*, sign-in): 429 with Retry-After;
+ * - @fastify/rate-limit on every public route under /api (/api/public/*, sign-in): 429 with Retry-After
+ *   (Open311 has its own limiter answering in the GeoReport format);
  * - `GET /api/health`, public, outside every limit, answering without touching the database.
  */
 import helmet from '@fastify/helmet'
@@ -178,7 +179,9 @@ const plugin: FastifyPluginAsync<SecurityOptions> = async (app, opts) => {
     const url = route.url ?? route.path
     if (url === '/api/health' || !(url.startsWith('/api/') || url.startsWith('/open311/'))) return
     const config = (route.config ?? {}) as { public?: unknown; rateLimit?: unknown }
-    const isPublic = url.startsWith('/open311/') || url.startsWith('/api/public/') || config.public === true
+    // Open311 limits its own routes and answers in the GeoReport error format (open311.plugin.ts).
+    if (url.startsWith('/open311/')) return
+    const isPublic = url.startsWith('/api/public/') || config.public === true
     if (!isPublic || config.rateLimit !== undefined) return
     // Sign-out is public only so an expired session can end; it is not an attack surface worth a limit.
     if (url === '/api/auth/logout') return
