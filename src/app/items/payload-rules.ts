@@ -32,6 +32,8 @@ export function declaredFields(kind: KindDef, event: string): Map<string, FieldT
   for (const t of kind.transitions) {
     if (t.event !== event) continue
     found = true
+    // A decision may always carry a short comment (the API's approve/return `reason`), bounded like a reason.
+    fields.set('reason', 'reason')
     for (const [f, type] of [...Object.entries(t.requires ?? {}), ...Object.entries(t.optional ?? {})]) fields.set(f, type)
   }
   return found ? fields : null
