@@ -77,7 +77,7 @@ export async function run(args: string[]): Promise<number> {
   const app = await buildServer(deps, {
     logger: { level: process.env.LOG_LEVEL ?? 'warn' },
     trustProxy,
-    security: { cookieSecure: secure === 'auto' ? 'auto' : secure === 'always', maxEventLoopLagMs: Number(process.env.DUBAN_MAX_LAG_MS ?? 2_000) },
+    security: { cookieSecure: secure === 'auto' ? 'auto' : secure === 'always', ...(process.env.DUBAN_MAX_LAG_MS ? { maxEventLoopLagMs: Number(process.env.DUBAN_MAX_LAG_MS) } : {}) },
   })
   await app.listen({ port, host: values.host as string })
   // Supervision (督办巡查) and webhook delivery once a minute, while the server runs.

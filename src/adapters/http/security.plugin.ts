@@ -44,7 +44,8 @@ export interface SecurityOptions {
   /**
    * Shed limited requests while the event loop lags more than this (ms): PGlite runs its queries on the event
    * loop, so requests queue in the kernel where no in-process counter sees them. Off unless set (`duban serve`
-   * sets 2,000; tests that block the loop while seeding would otherwise see their next request shed).
+   * reads DUBAN_MAX_LAG_MS): the first requests after a start or a long synchronous step are shed too, so
+   * clients must retry on 503 + Retry-After.
    */
   readonly maxEventLoopLagMs?: number
   /** `Secure` on the session cookie: 'auto' (when the request is HTTPS, as the proxy says with trust-proxy), or always/never. */
