@@ -159,6 +159,16 @@ for (const dialect of testDialects()) {
       expect(res.json().error).toMatchObject({ code: 'DUBAN_ERR_DISPATCH_REFUSED', where: 'dispatch.lead' })
     })
 
+    it('refuses the same push-down when the centre dispatches or reassigns later through an event, and changes nothing', async () => {
+      const v = await intake(complaint())
+      const before = await get(v.id)
+      const res = await t.app.inject({ method: 'POST', url: `/api/tickets/${v.id}/events`, headers: auth('operator'), payload: { event: 'dispatch', payload: { lead: 'dh-jb' } } })
+      expect(res.statusCode).toBe(400)
+      expect(res.json().error).toMatchObject({ code: 'DUBAN_ERR_DISPATCH_REFUSED', where: 'payload.lead' })
+      const after = await get(v.id)
+      expect({ state: after.state, version: after.version }).toEqual({ state: before.state, version: before.version })
+    })
+
     it('returns (退单) and reassigns (改派): the centre, the new unit and the returning unit are told', async () => {
       await setClock('2026-03-02T09:00:00+08:00')
       const v = await intake(complaint({ categoryCode: '03.02.05', content: '江滨路夜市占道经营', dispatch: { lead: 'dh-jb' } }))

@@ -23,6 +23,7 @@ import { DubanError } from '../../domain/errors.ts'
 import { isIsoDate, localDate, transition, type ReportingCadence, type Snapshot } from '../../domain/workflow/index.ts'
 import type { Actor, AppDeps } from '../deps.ts'
 import { audit } from './audit.port.ts'
+import { guardTicketDispatch } from '../tickets/dispatch-guard.ts'
 import { carryOutEffects } from './carry-out-effects.ts'
 import { checkEventPayload } from './payload-rules.ts'
 import { calendarFor, chinaDate, engineActor, kindOf } from './item-engine.ts'
@@ -133,6 +134,7 @@ export async function takeEvent(deps: AppDeps, actor: Actor, itemId: string, inp
     }
     if (input.event === 'request_extension') await requireWorkingDay(tx, payload['newDue'], 'payload.newDue')
     if (input.event === 'reassign' || input.event === 'dispatch' || input.event === 'cooperate') await unitsMustExist(tx, payload)
+    await guardTicketDispatch(tx, item, input.event, payload)
 
     const { working } = await calendarFor(tx)
     const snapshot = item.snapshot as unknown as Snapshot
