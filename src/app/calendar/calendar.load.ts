@@ -7,6 +7,7 @@ import type { Queryable } from '../../adapters/db/db.ts'
 import { buildCalendar, mergeCalendarYears, type Calendar, type DayInfo } from '../../domain/calendar/calendar.model.ts'
 import { OFFICIAL_CALENDAR_YEARS } from '../../domain/calendar/china-holidays.data.ts'
 import type { WorkingCalendar } from '../../domain/workflow/clock.ts'
+import { addWorkingHours } from '../../domain/calendar/working-hours.rules.ts'
 
 /** The calendar of official plus admin-supplied years, read fresh so an admin's change applies at once. */
 export async function loadCalendar(db: Queryable): Promise<Calendar> {
@@ -17,18 +18,14 @@ export async function loadCalendar(db: Queryable): Promise<Calendar> {
 /**
  * The engine's calendar port over a Calendar. The engine reads `addWorkingDays(d, 0)` as "d if it is a
  * working day, else the next one"; the calendar returns d itself, so 0 is translated here.
- * Working hours are counted as whole working days of 8 office hours (09:00–17:00 is not modelled by
- * supervision, which only uses date clocks).
+ * Working hours count office periods of working days (09:00–12:00, 13:30–17:30 by default), so a ticket's
+ * "2 个工作小时" limit runs through lunch, nights, weekends and holidays as the statutory calendar says.
  */
 export function workingCalendarOf(cal: Calendar): WorkingCalendar {
   return {
     isWorkingDay: (d) => cal.isWorkingDay(d),
     addWorkingDays: (d, n) => (n === 0 ? (cal.isWorkingDay(d) ? d : cal.nextWorkingDay(d)) : cal.addWorkingDays(d, n)),
-    addWorkingHours(instant, h) {
-      const days = Math.ceil(h / 8)
-      const date = new Date(Date.parse(instant) + 8 * 3_600_000).toISOString().slice(0, 10)
-      return `${cal.addWorkingDays(date, days)}T${new Date(Date.parse(instant) + 8 * 3_600_000).toISOString().slice(11, 19)}+08:00`
-    },
+    addWorkingHours: (instant, h) => addWorkingHours(cal, instant, h),
   }
 }
 
