@@ -10,23 +10,24 @@
  *    sjj) and 卫健委 (B, wjw) act on them (`POST /api/tickets/:id/events`) as the test clock moves, and
  *    `GET /api/hotline/kpis?from=2026-03-01&to=2026-04-01` asked on 04-02 (asOf = 04-01 00:00) must show the
  *    figures worked out by hand below. Limits (normal tier): accept 2 working hours, respond 24 working hours,
- *    handle 5 working days (the category's own). The clocks count working hours in whole working days of 8
- *    (calendar.load.ts): 2 h is due the next working day at the same time, 24 h three working days later; a
- *    working-day limit is due at the end of its last day. Every event is put well to one side of its due.
+ *    handle 5 working days (the category's own). Working hours are office periods of working days (09:00–12:00,
+ *    13:30–17:30: 7 h a day, calendar.load.ts → working-hours.rules.ts): 2 h from 09:00 is due 11:00, 24 h from
+ *    09:00 three working days later at 12:00; a working-day limit is due at the end of its last day. Every event
+ *    is put well to one side of its due.
  *    (Dues below are as the snapshots recorded them.)
  *
- *   K1 A  03-02 09:00 dispatched; accepted 09:30 ✓ (due 03-03 09:00); contact 10:00 ✓ (due 03-05 09:00); reply 03-04 ✓
+ *   K1 A  03-02 09:00 dispatched; accepted 09:30 ✓ (due 03-02 11:00); contact 10:00 ✓ (due 03-05 12:00); reply 03-04 ✓
  *         (due 03-09 end); follow-up satisfied, solved; closed
- *   K2 A  03-03 09:00; accepted 03-04 14:00 ✗ (due 03-04 09:00); reply 03-04 15:00 answers the respond clock ✓ (due 03-06
- *         09:00), on time (due 03-10 end); follow-up 03-05 unsatisfied, not solved → reopened 11:00 (due 03-12 end);
+ *   K2 A  03-03 09:00; accepted 03-04 14:00 ✗ (due 03-03 11:00); reply 03-04 15:00 answers the respond clock ✓ (due 03-06
+ *         12:00), on time (due 03-10 end); follow-up 03-05 unsatisfied, not solved → reopened 11:00 (due 03-12 end);
  *         reply 03-20 ✗; follow-up 03-23 basically satisfied, solved
  *   K3 A→B 03-09 09:00 to A; A returns 09:30 (inside its limits: not counted); reassigned to B 10:00; B accepts 10:30 ✓,
  *         contacts 11:00 ✓, never replies (due 03-16 end): open and overdue at asOf ✗ for B
- *   K4 B  03-16 09:00; never accepted: accept ✗ (due 03-17 09:00), respond ✗ (03-19), handling ✗ (03-23 end)
- *   K5 B  03-30 16:00; accepted 03-31 09:00 ✓ (due 03-31 16:00); respond (04-02) and handling (04-07) due in April: not counted
+ *   K4 B  03-16 09:00; never accepted: accept ✗ (due 03-16 11:00), respond ✗ (03-19 12:00), handling ✗ (03-23 end)
+ *   K5 B  03-30 16:00; accepted 03-31 09:00 ✓ (due 03-31 09:30); respond (04-03) and handling (04-07) due in April: not counted
  *   K6 —  03-31 10:00 a 咨询 answered on the call (answer_directly): received, never dispatched
  *   K7 A→B→A 03-24 09:00 to A; A returns 09:15; to B 09:30; B returns 09:45; back to A 10:00 and nothing more: A's last
- *         accept run ✗ (due 03-25 10:00), respond run ✗ (03-27 10:00), handling ✗ (03-31 end, one second before asOf);
+ *         accept run ✗ (due 03-24 12:00), respond run ✗ (03-27 14:30), handling ✗ (03-31 end, one second before asOf);
  *         a problem ticket (2 reassignments, no accept)
  *
  *   A: dispatches 5 (K1 K2 K3 K7 K7), volume 4; returns 2 → 回退率 2/5; 按时签收 K1✓ K2✗ K7✗ = 1/3; 响应 K1✓ K2✓ K7✗ = 2/3;
