@@ -4,55 +4,33 @@
  * supervisor uploads an .xlsx 任务分解表 on 导入计划; review shows the original sheet rows beside the
  * proposed items, and choosing an item marks its row and the cells its fields came from.
  */
-import { execFileSync, spawn, type ChildProcess } from 'node:child_process'
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs'
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
-import { dirname, join } from 'node:path'
-import { fileURLToPath } from 'node:url'
+import { join } from 'node:path'
 import { chromium, type BrowserContext } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { buildWebIfStale, CHROMIUM, CHROMIUM_ARGS, DEMO_PASSWORD, hasChromium, ROOT, sayIfNoChromium, serveDemo, stopServer, type DemoServer } from '../support/browser.ts'
 
-const CHROMIUM = '/usr/bin/chromium'
-const hasChromium = existsSync(CHROMIUM)
-if (!hasChromium) console.log(`test/browser/plan-tables.test.ts: skipped, ${CHROMIUM} is missing (apt-get install -y chromium)`)
+sayIfNoChromium('test/browser/plan-tables.test.ts')
 
-const ROOT = join(dirname(fileURLToPath(import.meta.url)), '../..')
-const PASSWORD = 'duban-demo-2026'
+const PASSWORD = DEMO_PASSWORD
 const SHOTS = process.env.DUBAN_SHOTS ?? join(tmpdir(), 'duban-web-shots')
 
-function serve(dataDir: string): Promise<{ child: ChildProcess; url: string }> {
-  return new Promise((resolve, reject) => {
-    const env = { ...process.env }
-    delete env.DATABASE_URL
-    const child = spawn(process.execPath, ['bin/duban.js', 'serve', '--demo', '--data', dataDir, '--port', '0'], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] })
-    let out = ''
-    const fail = (why: string) => reject(new Error(`duban serve ${why}\n${out}`))
-    child.stdout?.on('data', (b: Buffer) => {
-      out += b.toString()
-      const m = /serving on (http:\/\/\S+)/.exec(out)
-      if (m?.[1]) resolve({ child, url: m[1] })
-    })
-    child.stderr?.on('data', (b: Buffer) => (out += b.toString()))
-    child.once('exit', (code) => fail(`exited with ${code}`))
-    child.once('error', (e) => fail(e.message))
-  })
-}
-
 describe.skipIf(!hasChromium)('task-table import in the browser', () => {
-  let server: { child: ChildProcess; url: string }
+  let server: DemoServer
   let browser: BrowserContext
   let dataDir: string
   let profileDir: string
 
   beforeAll(async () => {
-    execFileSync(process.execPath, [join(ROOT, 'web/build-if-stale.mjs')], { cwd: ROOT, stdio: 'inherit', timeout: 600_000 })
+    buildWebIfStale()
     dataDir = mkdtempSync(join(tmpdir(), 'duban-tables-data-'))
     profileDir = mkdtempSync(join(tmpdir(), 'duban-tables-profile-'))
     mkdirSync(SHOTS, { recursive: true })
-    server = await serve(dataDir)
+    server = await serveDemo(dataDir)
     browser = await chromium.launchPersistentContext(profileDir, {
       executablePath: CHROMIUM,
-      args: ['--no-sandbox', '--headless', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run'],
+      args: [...CHROMIUM_ARGS],
       viewport: { width: 1600, height: 900 },
       locale: 'zh-CN',
     })
@@ -60,11 +38,7 @@ describe.skipIf(!hasChromium)('task-table import in the browser', () => {
 
   afterAll(async () => {
     await browser?.close()
-    if (server?.child.exitCode === null) {
-      const exited = new Promise((r) => server.child.once('exit', r))
-      server.child.kill('SIGTERM')
-      await exited
-    }
+    await stopServer(server)
     if (dataDir) rmSync(dataDir, { recursive: true, force: true })
     if (profileDir) rmSync(profileDir, { recursive: true, force: true })
   }, 60_000)

@@ -7,45 +7,22 @@
  * Every page's console errors and script errors are collected and must be none. Screenshots (PNG) of each
  * screen at both sizes go to $DUBAN_SHOTS (default /tmp/duban-ticket-shots).
  */
-import { execFileSync, spawn, type ChildProcess } from 'node:child_process'
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs'
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
-import { dirname, join } from 'node:path'
-import { fileURLToPath } from 'node:url'
+import { join } from 'node:path'
 import { chromium, type Browser, type Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { buildWebIfStale, CHROMIUM, CHROMIUM_ARGS, DEMO_PASSWORD, hasChromium, sayIfNoChromium, serveDemo, stopServer, type DemoServer } from '../support/browser.ts'
 
-const CHROMIUM = '/usr/bin/chromium'
-const hasChromium = existsSync(CHROMIUM)
-if (!hasChromium) console.log(`test/browser/tickets.test.ts: skipped, ${CHROMIUM} is missing (apt-get install -y chromium)`)
+sayIfNoChromium('test/browser/tickets.test.ts')
 
-const ROOT = join(dirname(fileURLToPath(import.meta.url)), '../..')
-const PASSWORD = 'duban-demo-2026'
+const PASSWORD = DEMO_PASSWORD
 const SHOTS = process.env.DUBAN_SHOTS ?? '/tmp/duban-ticket-shots'
 const DESKTOP = { width: 1280, height: 800 }
 const PHONE = { width: 390, height: 844 }
 const LEAD_UNIT = '云州市城市管理局'
 const LEAD_LIAISON = 'cgj'
 const CALLER_PHONE = '13812345678'
-
-/** Starts `duban serve --demo` on a free port with its own PGlite directory. */
-function serve(dataDir: string): Promise<{ child: ChildProcess; url: string }> {
-  return new Promise((resolve, reject) => {
-    const env = { ...process.env }
-    delete env.DATABASE_URL
-    const child = spawn(process.execPath, ['bin/duban.js', 'serve', '--demo', '--data', dataDir, '--port', '0'], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] })
-    let out = ''
-    const fail = (why: string) => reject(new Error(`duban serve ${why}\n${out}`))
-    child.stdout?.on('data', (b: Buffer) => {
-      out += b.toString()
-      const m = /serving on (http:\/\/\S+)/.exec(out)
-      if (m?.[1]) resolve({ child, url: m[1] })
-    })
-    child.stderr?.on('data', (b: Buffer) => (out += b.toString()))
-    child.once('exit', (code) => fail(`exited with ${code}`))
-    child.once('error', (e) => fail(e.message))
-  })
-}
 
 type Call = <T>(method: string, path: string, body?: unknown) => Promise<{ status: number; body: T }>
 
@@ -106,7 +83,7 @@ async function signIn(page: Page, url: string, username: string): Promise<void> 
 }
 
 describe.skipIf(!hasChromium)('12345 screens in a browser', () => {
-  let server: { child: ChildProcess; url: string }
+  let server: DemoServer
   let browser: Browser
   let dataDir: string
   const problems: string[] = []
@@ -115,24 +92,20 @@ describe.skipIf(!hasChromium)('12345 screens in a browser', () => {
   let desk: { number: string; id: string } | null = null
 
   beforeAll(async () => {
-    execFileSync(process.execPath, [join(ROOT, 'web/build-if-stale.mjs')], { cwd: ROOT, stdio: 'inherit', timeout: 600_000 })
+    buildWebIfStale()
     dataDir = mkdtempSync(join(tmpdir(), 'duban-ticket-data-'))
     mkdirSync(SHOTS, { recursive: true })
-    server = await serve(dataDir)
+    server = await serveDemo(dataDir)
     browser = await chromium.launch({
       executablePath: CHROMIUM,
-      args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run'],
+      args: [...CHROMIUM_ARGS],
     })
     category = await leafCategory(server.url)
   }, 900_000)
 
   afterAll(async () => {
     await browser?.close()
-    if (server?.child.exitCode === null) {
-      const exited = new Promise((r) => server.child.once('exit', r))
-      server.child.kill('SIGTERM')
-      await exited
-    }
+    await stopServer(server)
     if (dataDir) rmSync(dataDir, { recursive: true, force: true })
     console.log(`test/browser/tickets.test.ts: screenshots in ${SHOTS}`)
   }, 60_000)

@@ -4,42 +4,17 @@
  * accepts an item and reports progress; the supervisor reads the ranking with its chart. Screenshots are
  * written to $DUBAN_SHOTS (default: a temp folder) for a person to look at.
  */
-import { execFileSync, spawn, type ChildProcess } from 'node:child_process'
-import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
-import { dirname, join } from 'node:path'
-import { fileURLToPath } from 'node:url'
+import { join } from 'node:path'
 import { chromium, type BrowserContext, type Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { buildWebIfStale, CHROMIUM, CHROMIUM_ARGS, DEMO_PASSWORD, hasChromium, sayIfNoChromium, serveDemo, stopServer, type DemoServer } from '../support/browser.ts'
 
-const CHROMIUM = '/usr/bin/chromium'
-const hasChromium = existsSync(CHROMIUM)
-if (!hasChromium) console.log(`test/browser/web.test.ts: skipped, ${CHROMIUM} is missing (apt-get install -y chromium)`)
+sayIfNoChromium('test/browser/web.test.ts')
 
-const ROOT = join(dirname(fileURLToPath(import.meta.url)), '../..')
-const PASSWORD = 'duban-demo-2026'
+const PASSWORD = DEMO_PASSWORD
 const SHOTS = process.env.DUBAN_SHOTS ?? join(tmpdir(), 'duban-web-shots')
-
-/** Starts `duban serve --demo` on a free port; resolves with its URL once it says where it listens. */
-function serve(dataDir: string): Promise<{ child: ChildProcess; url: string }> {
-  return new Promise((resolve, reject) => {
-    // The server gets its own PGlite directory: an inherited DATABASE_URL would point it at a shared
-    // database holding an earlier run's demo, plans and unit mappings.
-    const env = { ...process.env }
-    delete env.DATABASE_URL
-    const child = spawn(process.execPath, ['bin/duban.js', 'serve', '--demo', '--data', dataDir, '--port', '0'], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] })
-    let out = ''
-    const fail = (why: string) => reject(new Error(`duban serve ${why}\n${out}`))
-    child.stdout?.on('data', (b: Buffer) => {
-      out += b.toString()
-      const m = /serving on (http:\/\/\S+)/.exec(out)
-      if (m?.[1]) resolve({ child, url: m[1] })
-    })
-    child.stderr?.on('data', (b: Buffer) => (out += b.toString()))
-    child.once('exit', (code) => fail(`exited with ${code}`))
-    child.once('error', (e) => fail(e.message))
-  })
-}
 
 /** Logs in through the API (not the page) to look things up for the test. */
 async function apiAs(url: string, username: string): Promise<<T>(path: string) => Promise<T>> {
@@ -76,7 +51,7 @@ async function signIn(page: Page, url: string, username: string): Promise<void> 
 }
 
 describe.skipIf(!hasChromium)('web app in a browser', () => {
-  let server: { child: ChildProcess; url: string }
+  let server: DemoServer
   let browser: BrowserContext
   let dataDir: string
   let profileDir: string
@@ -87,15 +62,15 @@ describe.skipIf(!hasChromium)('web app in a browser', () => {
 
   beforeAll(async () => {
     // A fresh clone has no web/dist: build it (or rebuild a stale one) before the server starts.
-    execFileSync(process.execPath, [join(ROOT, 'web/build-if-stale.mjs')], { cwd: ROOT, stdio: 'inherit', timeout: 600_000 })
+    buildWebIfStale()
     dataDir = mkdtempSync(join(tmpdir(), 'duban-web-data-'))
     profileDir = mkdtempSync(join(tmpdir(), 'duban-web-profile-'))
     mkdirSync(SHOTS, { recursive: true })
-    server = await serve(dataDir)
+    server = await serveDemo(dataDir)
     // A persistent context is how playwright takes a fresh --user-data-dir of our own.
     browser = await chromium.launchPersistentContext(profileDir, {
       executablePath: CHROMIUM,
-      args: ['--no-sandbox', '--headless', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run'],
+      args: [...CHROMIUM_ARGS],
       viewport: { width: 1440, height: 900 },
       locale: 'zh-CN',
     })
@@ -103,11 +78,7 @@ describe.skipIf(!hasChromium)('web app in a browser', () => {
 
   afterAll(async () => {
     await browser?.close()
-    if (server?.child.exitCode === null) {
-      const exited = new Promise((r) => server.child.once('exit', r))
-      server.child.kill('SIGTERM')
-      await exited
-    }
+    await stopServer(server)
     if (dataDir) rmSync(dataDir, { recursive: true, force: true })
     if (profileDir) rmSync(profileDir, { recursive: true, force: true })
     console.log(`test/browser/web.test.ts: screenshots in ${SHOTS}`)

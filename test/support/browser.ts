@@ -1,0 +1,65 @@
+/**
+ * What every browser test shares (浏览器测试公用): Debian's Chromium and the flags this closed machine needs,
+ * and the real `duban serve --demo` in a child process on its own PGlite directory. An inherited
+ * DATABASE_URL would point the server at a shared database holding an earlier run's demo, so it is dropped.
+ */
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process'
+import { existsSync } from 'node:fs'
+import { dirname, join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+
+/** Debian's Chromium; browser tests skip, saying so, when it is missing. */
+export const CHROMIUM = '/usr/bin/chromium'
+export const hasChromium = existsSync(CHROMIUM)
+
+/** Flags for a headless Chromium that makes no outbound connections of its own. */
+export const CHROMIUM_ARGS = ['--no-sandbox', '--headless', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--no-first-run'] as const
+
+/** The repository root. */
+export const ROOT = join(dirname(fileURLToPath(import.meta.url)), '../..')
+
+/** The demo users' password (README). */
+export const DEMO_PASSWORD = 'duban-demo-2026'
+
+/** A running `duban serve`. */
+export interface DemoServer {
+  readonly child: ChildProcess
+  readonly url: string
+}
+
+/** Logs the skip of a browser test file when Chromium is missing. */
+export function sayIfNoChromium(file: string): void {
+  if (!hasChromium) console.log(`${file}: skipped, ${CHROMIUM} is missing (apt-get install -y chromium)`)
+}
+
+/** Builds web/dist when it is missing or stale (a fresh clone has none). */
+export function buildWebIfStale(): void {
+  execFileSync(process.execPath, [join(ROOT, 'web/build-if-stale.mjs')], { cwd: ROOT, stdio: 'inherit', timeout: 600_000 })
+}
+
+/** Starts `duban serve --demo` on a free port with its own PGlite directory; resolves once it says where it listens. */
+export function serveDemo(dataDir: string): Promise<DemoServer> {
+  return new Promise((resolve, reject) => {
+    const env = { ...process.env }
+    delete env.DATABASE_URL
+    const child = spawn(process.execPath, ['bin/duban.js', 'serve', '--demo', '--data', dataDir, '--port', '0'], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] })
+    let out = ''
+    const fail = (why: string) => reject(new Error(`duban serve ${why}\n${out}`))
+    child.stdout?.on('data', (b: Buffer) => {
+      out += b.toString()
+      const m = /serving on (http:\/\/\S+)/.exec(out)
+      if (m?.[1]) resolve({ child, url: m[1] })
+    })
+    child.stderr?.on('data', (b: Buffer) => (out += b.toString()))
+    child.once('exit', (code) => fail(`exited with ${code}`))
+    child.once('error', (e) => fail(e.message))
+  })
+}
+
+/** Stops a server started by serveDemo and waits for it to exit. */
+export async function stopServer(server: DemoServer | undefined): Promise<void> {
+  if (!server || server.child.exitCode !== null) return
+  const exited = new Promise((r) => server.child.once('exit', r))
+  server.child.kill('SIGTERM')
+  await exited
+}
