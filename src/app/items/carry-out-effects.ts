@@ -4,7 +4,8 @@
  * they report. One handler per effect name:
  *   notify:<target>     → `notification` rows at once (not for the scheduler's events, which the tick announces): lead / previous_lead / assignees / cooperating units
  *                         (every user of the unit sees it), the operator / supervisor / leader role, or the
- *                         creating user; `citizen` has no in-app inbox (the public page shows the reply).
+ *                         creating user. No kind declares `citizen`: a requester has no in-app inbox (the public
+ *                         page shows the reply).
  *   issueNotice:<step>  → a 督办单 through the supervision-notice code, to the item's lead unit(s).
  * An effect with no handler here is left alone (the engine's registry only declares these two unapplied).
  */

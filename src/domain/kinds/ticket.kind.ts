@@ -160,7 +160,9 @@ const transitions: readonly TransitionDef[] = [
     actorMustBe: 'assignee_lead',
     requires: { text: 'text' },
     optional: { attachments: 'attachments' },
-    effects: ['assign:text', 'notify:operator', 'notify:citizen'],
+    // The requester has no in-app inbox: the reply reaches them through the public lookup and the centre's 回访,
+    // so no `notify:citizen` is declared (an effect nothing carries out would be a stub).
+    effects: ['assign:text', 'notify:operator'],
   },
   {
     from: ['replied'],
