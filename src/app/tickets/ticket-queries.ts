@@ -7,7 +7,7 @@
 import { attachmentsOf, eventsOf, unitsOf } from '../../adapters/db/items.repo.ts'
 import type { Queryable } from '../../adapters/db/db.ts'
 import { listNotices, type NoticeRow } from '../../adapters/db/supervision-notice.repo.ts'
-import { findTicket, listTicketRows, repliesOf, type TicketRow } from '../../adapters/db/tickets.repo.ts'
+import { findTicket, listTicketRows, repliesOf, type TicketFilter, type TicketRow } from '../../adapters/db/tickets.repo.ts'
 import { DubanError } from '../../domain/errors.ts'
 import { availableEvents, type AvailableEvent, type Snapshot } from '../../domain/workflow/index.ts'
 import { instantMs } from '../../domain/workflow/time.ts'
@@ -60,20 +60,8 @@ export interface TicketDetail extends TicketView {
   readonly notices: NoticeRow[]
 }
 
-/** List filters as the API takes them. */
-export interface TicketQuery {
-  readonly state?: string | undefined
-  readonly stateType?: string | undefined
-  readonly categoryCode?: string | undefined
-  readonly placeUnitId?: string | undefined
-  readonly unitId?: string | undefined
-  readonly requestType?: string | undefined
-  readonly q?: string | undefined
-  readonly from?: string | undefined
-  readonly to?: string | undefined
-  readonly limit?: number | undefined
-  readonly offset?: number | undefined
-}
+/** List filters as the API takes them: the repository's filters, less the scope the actor brings, paging optional. */
+export type TicketQuery = Omit<TicketFilter, 'scope' | 'limit' | 'offset'> & { readonly limit?: number | undefined; readonly offset?: number | undefined }
 
 /** A name masked to its first character (张三丰 → 张**). */
 export function maskName(name: string | null): string | null {
