@@ -77,12 +77,26 @@ describe('workingDaysBetween', () => {
 })
 
 describe('years without data', () => {
-  it('falls back to weekends only and reports the year as not covered', () => {
+  it('falls back to weekends plus the statute\'s solar-date holidays, and reports the year as not covered', () => {
     expect(cal.covers(2027)).toBe(false)
-    // 2027-10-01 is a Friday: without a notice the calendar cannot know it is National Day.
-    expect(cal.dayInfo('2027-10-01')).toEqual({ date: '2027-10-01', kind: 'workday', working: true, holiday: null, covered: false })
+    // 2027-10-01 is a Friday: the statute fixes 国庆节 10-01..03 even before the notice; still unverified.
+    expect(cal.dayInfo('2027-10-01')).toEqual({ date: '2027-10-01', kind: 'holiday', working: false, holiday: '国庆节', covered: false })
     expect(cal.isWorkingDay('2027-10-02')).toBe(false)
-    expect(cal.addWorkingDays('2026-12-31', 1)).toBe('2027-01-01')
+    // 2027-01-01 is a Friday and 元旦: it is never silently a working day.
+    expect(cal.isWorkingDay('2027-01-01')).toBe(false)
+    expect(cal.addWorkingDays('2026-12-31', 1)).toBe('2027-01-04')
+    // 劳动节 is two days from 2025 (国务院令第798号): 2027-05-03 (Monday) is a plain workday without the notice.
+    expect(cal.dayInfo('2027-05-01').holiday).toBe('劳动节')
+    expect(cal.isWorkingDay('2027-05-03')).toBe(true)
+    // A lunar holiday cannot be known without the notice: 2027-06-09 (端午, Wednesday) stays a workday, unverified.
+    expect(cal.dayInfo('2027-06-09')).toMatchObject({ working: true, covered: false })
+  })
+
+  it('never applies the statute over a year the calendar holds (the notice decides)', () => {
+    // 2020-10-01..08 from the notice; the statute alone would say only 10-01..03.
+    expect(cal.isWorkingDay('2020-10-08')).toBe(false)
+    // 2019 is not held: 2019-01-01 (Tuesday) is a statutory holiday.
+    expect(cal.dayInfo('2019-01-01')).toMatchObject({ holiday: '元旦', covered: false })
   })
 
   it('lists the missing years of a span', () => {

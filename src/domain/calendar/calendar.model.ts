@@ -1,12 +1,14 @@
 /**
  * The working-day calendar (工作日历): weekends, statutory holidays and 调休 working days, built from
- * CalendarYear data. A year without data falls back to "Monday–Friday work" and is reported as not
- * covered, so a UI can warn that a due date may move once the State Council publishes that year.
+ * CalendarYear data. A year without data falls back to "Monday–Friday work plus the holidays the law
+ * fixes on solar dates (元旦, 劳动节, 国庆节)" and is reported as not covered, so a UI can warn that a due
+ * date may move once the State Council publishes that year.
  */
 import { DubanError } from '../errors.ts'
 import { fromDayNumber, toDayNumber, type IsoDate } from './calendar-date.value.ts'
 import { calendarInvalid, validateCalendarYear, type CalendarIssue, type CalendarYear } from './calendar-year.parse.ts'
 import { OFFICIAL_CALENDAR_YEARS } from './china-holidays.data.ts'
+import { statutorySolarHolidays } from './statutory-holidays.rules.ts'
 
 /** What a day is: a plain workday, a weekend, a holiday (节假日) or a weekend made a working day (调休上班). */
 export type DayKind = 'workday' | 'weekend' | 'holiday' | 'adjusted-workday'
@@ -80,9 +82,15 @@ export function buildCalendar(years: readonly CalendarYear[]): Calendar {
   const covered = new Set(data.map((y) => y.year))
 
   const yearOfDay = (n: number): number => Number(fromDayNumber(n).slice(0, 4))
+  // A year with no notice still has the statute's solar-date holidays (unverified: covered stays false).
+  const statutoryHoliday = (n: number): string | null => {
+    const date = fromDayNumber(n)
+    const year = Number(date.slice(0, 4))
+    return covered.has(year) ? null : (statutorySolarHolidays(year).get(date.slice(5)) ?? null)
+  }
   const isWorkingDayNumber = (n: number): boolean => {
     if (adjusted.has(n)) return true
-    if (holidayOf.has(n)) return false
+    if (holidayOf.has(n) || statutoryHoliday(n) !== null) return false
     const w = (((n + 4) % 7) + 7) % 7
     return w !== 0 && w !== 6
   }
@@ -106,7 +114,7 @@ export function buildCalendar(years: readonly CalendarYear[]): Calendar {
     dayInfo(date) {
       const n = toDayNumber(date)
       const isCovered = covered.has(yearOfDay(n))
-      const holiday = holidayOf.get(n) ?? null
+      const holiday = holidayOf.get(n) ?? statutoryHoliday(n)
       const w = (((n + 4) % 7) + 7) % 7
       const weekend = w === 0 || w === 6
       const kind: DayKind = adjusted.has(n) ? 'adjusted-workday' : holiday !== null ? 'holiday' : weekend ? 'weekend' : 'workday'

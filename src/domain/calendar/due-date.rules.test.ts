@@ -29,8 +29,8 @@ describe('dueInWorkingDays (N 个工作日)', () => {
     expect(dueInWorkingDays(cal, Date.UTC(2025, 8, 30, 2), 1).date).toBe('2025-10-09')
   })
 
-  it('reports covered: false when the due date runs into a year without data', () => {
-    expect(dueInWorkingDays(cal, '2026-12-30', 3)).toEqual({ date: '2027-01-04', covered: false })
+  it('reports covered: false when the due date runs into a year without data (元旦 2027-01-01 off by statute)', () => {
+    expect(dueInWorkingDays(cal, '2026-12-30', 3)).toEqual({ date: '2027-01-05', covered: false })
   })
 
   it('ends a due date at 23:59:59.999 China time', () => {
