@@ -7,12 +7,16 @@
  *                         creating user. No kind declares `citizen`: a requester has no in-app inbox (the public
  *                         page shows the reply).
  *   issueNotice:<step>  → a 督办单 through the supervision-notice code, to the item's lead unit(s).
- * An effect with no handler here is left alone (the engine's registry only declares these two unapplied).
+ * Every kind is checked against this table when the module loads (at start): a kind naming an effect, or a
+ * notify target, that no handler here carries out is refused with DUBAN_ERR_KIND_INVALID, and
+ * carryOutEffects() throws (DUBAN_ERR_INTERNAL, a bug) rather than skip one.
  */
 import type { Queryable } from '../../adapters/db/db.ts'
 import type { ItemRow } from '../../adapters/db/items.repo.ts'
 import { insertNotification, listSupervisionConfigs } from '../../adapters/db/supervision.repo.ts'
-import type { Effect, KindDef, Snapshot } from '../../domain/workflow/index.ts'
+import { DubanError } from '../../domain/errors.ts'
+import { kindCatalog } from '../../domain/kinds/index.ts'
+import { assertKindValid, builtinRegistry, type Effect, type KindDef, type Snapshot, type WorkflowRegistry } from '../../domain/workflow/index.ts'
 import type { Actor, AppDeps } from '../deps.ts'
 import { defaultSupervisionConfig } from '../supervision/supervision-config.ts'
 import { issueNoticeIn } from '../supervision/supervision-notice.ts'
@@ -37,29 +41,18 @@ export type EffectHandler = (ctx: EffectContext, arg: string | undefined) => Pro
 
 const ids = (v: unknown): string[] => (Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string' && x !== '') : typeof v === 'string' && v ? [v] : [])
 
-/** Who a notify target means for this item: units, roles or users. */
-function recipients(ctx: EffectContext, target: string | undefined): { units?: string[]; roles?: string[]; users?: string[] } {
-  const d = ctx.after.data
-  switch (target) {
-    case 'lead':
-      return { units: ids(d['lead']) }
-    case 'previous_lead': {
-      const prev = ids(ctx.before.data['lead'])
-      return { units: prev.filter((u) => !ids(d['lead']).includes(u)) }
-    }
-    case 'assignees':
-      return { units: [...ids(d['lead']), ...ids(d['responsible']), ...ids(d['cooperating'])] }
-    case 'cooperating':
-      return { units: ids(d['cooperating']) }
-    case 'supervisor':
-    case 'operator':
-    case 'leader':
-      return { roles: [target] }
-    case 'creator':
-      return { users: ids(d['createdBy']) }
-    default:
-      return {}
-  }
+type Recipients = { units?: string[]; roles?: string[]; users?: string[] }
+
+/** Who each notify target means for an item (通知对象): units (every user of the unit sees it), roles or users. */
+const notifyTargets: Readonly<Record<string, (ctx: EffectContext) => Recipients>> = {
+  lead: (ctx) => ({ units: ids(ctx.after.data['lead']) }),
+  previous_lead: (ctx) => ({ units: ids(ctx.before.data['lead']).filter((u) => !ids(ctx.after.data['lead']).includes(u)) }),
+  assignees: (ctx) => ({ units: [...ids(ctx.after.data['lead']), ...ids(ctx.after.data['responsible']), ...ids(ctx.after.data['cooperating'])] }),
+  cooperating: (ctx) => ({ units: ids(ctx.after.data['cooperating']) }),
+  supervisor: () => ({ roles: ['supervisor'] }),
+  operator: () => ({ roles: ['operator'] }),
+  leader: () => ({ roles: ['leader'] }),
+  creator: (ctx) => ({ users: ids(ctx.after.data['createdBy']) }),
 }
 
 /** A short body for a notification: the reason, text or new due the event carried. */
@@ -77,7 +70,9 @@ const notify: EffectHandler = async (ctx, target) => {
   // The scheduler's own events (催办 on an expired clock) are announced by the tick itself (clock.expired,
   // escalation.raised); a second notification of the same happening would only be noise.
   if (ctx.actor.role === 'system') return
-  const to = recipients(ctx, target)
+  const who = target === undefined ? undefined : notifyTargets[target]
+  if (!who) throw unhandled(`notify:${target ?? ''}`)
+  const to = who(ctx)
   const label = ctx.kind.events[ctx.event]?.label ?? ctx.event
   const title = `${label}：${ctx.item.number}${ctx.item.title ? ` ${ctx.item.title}` : ''}`
   const base = { itemId: ctx.item.id, type: `item.${ctx.event}`, title, body: bodyOf(ctx), at: ctx.deps.clock.now() }
@@ -122,11 +117,29 @@ const issueNotice: EffectHandler = async (ctx) => {
 /** The handlers by effect name (副作用处理表). */
 export const effectHandlers: Readonly<Record<string, EffectHandler>> = { notify, issueNotice }
 
-/** Carries out, in order, every effect the engine did not apply itself. */
+/**
+ * The effects the handlers carry out, as validateKind() takes them: `issueNotice` for any step, and
+ * `notify:<target>` only for the targets notifyTargets resolves (so `notify:citizen` is refused).
+ */
+export const handledEffects: readonly string[] = ['issueNotice', ...Object.keys(notifyTargets).map((t) => `notify:${t}`)]
+
+const unhandled = (ref: string): DubanError =>
+  new DubanError('DUBAN_ERR_INTERNAL', `effect '${ref}' has no handler`, { where: ref })
+
+/** Refuses (DUBAN_ERR_KIND_INVALID) any kind that names an effect nothing here carries out. */
+export function assertEffectsCarriedOut(kinds: readonly KindDef[], handled: readonly string[] = handledEffects, registry: WorkflowRegistry = builtinRegistry): void {
+  for (const kind of kinds) assertKindValid(kind, registry, { effects: handled })
+}
+
+// At start: every registered kind, before any event can run under it.
+assertEffectsCarriedOut(kindCatalog.all)
+
+/** Carries out, in order, every effect the engine did not apply itself; one with no handler throws. */
 export async function carryOutEffects(ctx: EffectContext, effects: readonly Effect[], handlers: Readonly<Record<string, EffectHandler>> = effectHandlers): Promise<void> {
   for (const e of effects) {
     if (e.applied) continue
     const handler = handlers[e.name]
-    if (handler) await handler(ctx, e.arg)
+    if (!handler) throw unhandled(e.arg === undefined ? e.name : `${e.name}:${e.arg}`)
+    await handler(ctx, e.arg)
   }
 }

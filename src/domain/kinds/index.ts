@@ -4,7 +4,7 @@
  * version here as long as items started under it are open.
  */
 import { DubanError } from '../errors.ts'
-import { assertKindValid } from '../workflow/kind.validate.ts'
+import { assertKindValid, type HandledEffects } from '../workflow/kind.validate.ts'
 import type { KindDef } from '../workflow/kind.types.ts'
 import { builtinRegistry, type WorkflowRegistry } from '../workflow/registry.ts'
 import { taskKind } from './task.kind.ts'
@@ -25,12 +25,15 @@ export interface KindCatalog {
   readonly all: readonly KindDef[]
 }
 
-/** Build a catalogue (建立类型目录), validating every kind; throws DUBAN_ERR_KIND_INVALID or on a duplicate id@version. */
-export function createKindCatalog(kinds: readonly KindDef[], registry: WorkflowRegistry = builtinRegistry): KindCatalog {
+/**
+ * Build a catalogue (建立类型目录), validating every kind; throws DUBAN_ERR_KIND_INVALID or on a duplicate id@version.
+ * `handled` names the effects the use-cases carry out (the app passes its handlers' names; see validateKind).
+ */
+export function createKindCatalog(kinds: readonly KindDef[], registry: WorkflowRegistry = builtinRegistry, handled?: HandledEffects): KindCatalog {
   const byKey = new Map<string, KindDef>()
   const latest = new Map<string, KindDef>()
   for (const kind of kinds) {
-    assertKindValid(kind, registry)
+    assertKindValid(kind, registry, handled)
     const key = `${kind.id}@${kind.version}`
     if (byKey.has(key)) throw new DubanError('DUBAN_ERR_KIND_INVALID', `${key} is registered twice`, { where: key })
     byKey.set(key, kind)

@@ -13,8 +13,19 @@ export interface KindProblem {
   readonly message: string
 }
 
-/** Every problem of a kind against a registry (校验事项类型); empty when the kind is sound. */
-export function validateKind(kind: KindDef, registry: WorkflowRegistry): readonly KindProblem[] {
+/**
+ * What the use-cases carry out (副作用处理): the effects the engine leaves to them, each `name` (every argument)
+ * or `name:arg` (that argument only). The domain cannot see the app's handlers, so the app passes their names.
+ */
+export interface HandledEffects {
+  readonly effects: readonly string[]
+}
+
+/**
+ * Every problem of a kind against a registry (校验事项类型); empty when the kind is sound. With `handled`,
+ * an effect the engine does not apply itself must be one the use-cases carry out, or the kind is refused.
+ */
+export function validateKind(kind: KindDef, registry: WorkflowRegistry, handled?: HandledEffects): readonly KindProblem[] {
   const problems: KindProblem[] = []
   const add = (path: string, message: string): void => {
     problems.push({ path, message })
@@ -54,6 +65,9 @@ export function validateKind(kind: KindDef, registry: WorkflowRegistry): readonl
       else {
         const bad = impl.checkArg?.(arg, kind)
         if (bad) add(`${at}.effects[${j}]`, `effect '${ref}': ${bad}`)
+        else if (handled && !impl.apply && !handled.effects.includes(name) && !handled.effects.includes(ref)) {
+          add(`${at}.effects[${j}]`, `effect '${ref}' has no handler: nothing would carry it out`)
+        }
       }
     })
   })
@@ -147,8 +161,8 @@ export function validateKind(kind: KindDef, registry: WorkflowRegistry): readonl
 }
 
 /** Throw DUBAN_ERR_KIND_INVALID listing every problem (启动校验), for use at start. */
-export function assertKindValid(kind: KindDef, registry: WorkflowRegistry): void {
-  const problems = validateKind(kind, registry)
+export function assertKindValid(kind: KindDef, registry: WorkflowRegistry, handled?: HandledEffects): void {
+  const problems = validateKind(kind, registry, handled)
   if (problems.length > 0) {
     throw new DubanError('DUBAN_ERR_KIND_INVALID', `${kind.id}@${kind.version}: ${problems.map((p) => `${p.path}: ${p.message}`).join('; ')}`, {
       where: problems[0]?.path,
