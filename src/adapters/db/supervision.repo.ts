@@ -55,6 +55,13 @@ export interface SupervisedItem {
 
 type SupervisedRow = { id: string; number: string; kind: string; title: string; due_date: unknown; created_at: unknown; data: unknown; snapshot: unknown; units: unknown }
 
+/** An item the tick takes up, with what it needs to write its next-fire time back only when the item did not move. */
+export interface FiringItem extends SupervisedItem {
+  readonly version: number
+  /** The item's next-fire time as text ('-infinity' when not computed), the page key with the id. */
+  readonly fireKey: string
+}
+
 /** The columns of an item under supervision, with its units as one JSON list; callers add WHERE/ORDER. */
 const SUPERVISED_SELECT = `SELECT i.id, i.number, i.kind, i.title, i.due_date::text AS due_date, i.created_at, i.data, i.snapshot,
             COALESCE((SELECT json_agg(json_build_object('unit', u.unit_id, 'role', u.role) ORDER BY u.unit_id)
@@ -77,22 +84,90 @@ function toSupervised(r: SupervisedRow): SupervisedItem {
   }
 }
 
-/** Open (not closed) items with their lead and responsible units. */
-export async function listOpenItems(db: Queryable): Promise<SupervisedItem[]> {
-  const { rows } = await db.query<SupervisedRow>(`${SUPERVISED_SELECT} WHERE i.state_type <> 'closed' ORDER BY i.number`)
-  return rows.map(toSupervised)
+/** Where the last page ended: the next-fire time (as text) and id of its last item. */
+export interface FiringCursor {
+  readonly fireKey: string
+  readonly id: string
+}
+
+const FIRING_SELECT = SUPERVISED_SELECT.replace('SELECT i.id,', 'SELECT i.version, i.next_fire_at::text AS fire_key, i.id,')
+
+function toFiring(r: SupervisedRow & { version: unknown; fire_key: string | null }): FiringItem {
+  return { ...toSupervised(r), version: Number(r.version), fireKey: r.fire_key ?? '' }
+}
+
+/**
+ * One page of open items whose next-fire time has come (≤ now, '-infinity' first), after `cursor` in
+ * (next_fire_at, id) order: a range scan of item_next_fire_idx, so the tick's cost follows what fires, not
+ * how many items are open.
+ */
+export async function listFiringItems(db: Queryable, now: Date, cursor: FiringCursor | null, limit: number): Promise<FiringItem[]> {
+  const { rows } = await db.query<SupervisedRow & { version: unknown; fire_key: string | null }>(
+    `${FIRING_SELECT} WHERE i.state_type <> 'closed' AND i.next_fire_at <= $1
+        AND (i.next_fire_at, i.id) > ($2::timestamptz, $3::text)
+      ORDER BY i.next_fire_at, i.id LIMIT $4`,
+    [now.toISOString(), cursor?.fireKey ?? '-infinity', cursor?.id ?? '', limit],
+  )
+  return rows.map(toFiring)
+}
+
+/** One page of every open item after `afterId` in id order: the full pass (backfill, or a changed configuration). */
+export async function listOpenItemsPage(db: Queryable, afterId: string, limit: number): Promise<FiringItem[]> {
+  const { rows } = await db.query<SupervisedRow & { version: unknown; fire_key: string | null }>(
+    `${FIRING_SELECT} WHERE i.state_type <> 'closed' AND i.id > $1 ORDER BY i.id LIMIT $2`,
+    [afterId, limit],
+  )
+  return rows.map(toFiring)
+}
+
+/**
+ * Writes the items' next-fire times (null: never, until the item changes). An item whose version moved since
+ * it was read (an event the tick fired, or a user's write meanwhile) is left as its writer's trigger left it
+ * ('-infinity'), so the next tick looks at it afresh.
+ */
+export async function setNextFire(db: Queryable, entries: readonly { id: string; version: number; at: string | null }[]): Promise<void> {
+  if (entries.length === 0) return
+  await db.query(
+    `UPDATE item SET next_fire_at = v.at FROM unnest($1::text[], $2::int[], $3::timestamptz[]) AS v(id, version, at)
+      WHERE item.id = v.id AND item.version = v.version`,
+    [entries.map((e) => e.id), entries.map((e) => e.version), entries.map((e) => e.at)],
+  )
+}
+
+/** When each item's progress reports were made (ISO instants, oldest first), for a page of items at once. */
+export async function reportTimesOf(db: Queryable, itemIds: readonly string[]): Promise<Map<string, string[]>> {
+  const out = new Map<string, string[]>()
+  if (itemIds.length === 0) return out
+  const { rows } = await db.query<{ item_id: string; reported_at: unknown }>(
+    'SELECT item_id, reported_at FROM progress_report WHERE item_id = ANY($1::text[]) ORDER BY item_id, reported_at',
+    [[...itemIds]],
+  )
+  for (const r of rows) {
+    const list = out.get(r.item_id) ?? []
+    list.push(iso(r.reported_at)!)
+    out.set(r.item_id, list)
+  }
+  return out
+}
+
+/** A value the tick keeps between runs (e.g. the fingerprint its next-fire times were computed under), or null. */
+export async function getTickState(db: Queryable, key: string): Promise<string | null> {
+  const { rows } = await db.query<{ value: string }>('SELECT value FROM supervision_tick_state WHERE key = $1', [key])
+  return rows[0]?.value ?? null
+}
+
+/** Stores a value the tick keeps between runs. */
+export async function setTickState(db: Queryable, key: string, value: string, at: Date): Promise<void> {
+  await db.query(
+    `INSERT INTO supervision_tick_state (key, value, at) VALUES ($1,$2,$3) ON CONFLICT (key) DO UPDATE SET value = EXCLUDED.value, at = EXCLUDED.at`,
+    [key, value, at.toISOString()],
+  )
 }
 
 /** One item's summary, for notices. */
 export async function getItemSummary(db: Queryable, id: string): Promise<SupervisedItem | null> {
   const { rows } = await db.query<SupervisedRow>(`${SUPERVISED_SELECT} WHERE i.id = $1`, [id])
   return rows[0] ? toSupervised(rows[0]) : null
-}
-
-/** When the item's progress reports were made (ISO instants), oldest first. */
-export async function reportTimes(db: Queryable, itemId: string): Promise<string[]> {
-  const { rows } = await db.query<{ reported_at: unknown }>('SELECT reported_at FROM progress_report WHERE item_id = $1 ORDER BY reported_at', [itemId])
-  return rows.map((r) => iso(r.reported_at)!)
 }
 
 // ── the action ledger ───────────────────────────────────────────────

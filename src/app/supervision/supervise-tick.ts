@@ -5,9 +5,15 @@
  * claimed once in `supervision_action` before it happens, in the same transaction as what it does, so
  * running the tick twice at the same `now`, or on two servers at once, does nothing new.
  */
+import { createHash } from 'node:crypto'
 import type { Queryable } from '../../adapters/db/db.ts'
-import { claimAction, listOpenItems, listSupervisionConfigs, reportTimes, type SupervisedItem } from '../../adapters/db/supervision.repo.ts'
+import { listCalendarYears } from '../../adapters/db/calendar.repo.ts'
+import {
+  claimAction, getTickState, listFiringItems, listOpenItemsPage, listSupervisionConfigs, reportTimesOf, setNextFire, setTickState,
+  type FiringCursor, type FiringItem, type SupervisedItem,
+} from '../../adapters/db/supervision.repo.ts'
 import type { Calendar } from '../../domain/calendar/calendar.model.ts'
+import { OFFICIAL_CALENDAR_YEARS } from '../../domain/calendar/china-holidays.data.ts'
 import { chinaDateOf } from '../../domain/calendar/china-time.value.ts'
 import { DubanError } from '../../domain/errors.ts'
 import { kindCatalog } from '../../domain/kinds/index.ts'
@@ -21,6 +27,7 @@ import { takeEvent } from '../items/take-event.ts'
 import { raiseProblemTickets } from '../tickets/hotline-kpis.ts'
 import { recordAudit } from './audit.port.ts'
 import { defaultSupervisionConfig, supervisedClockOf, type LadderStep, type SupervisionConfig } from './supervision-config.ts'
+import { nextFireAt, type ReportRule } from './next-fire.ts'
 import { emitSupervisionEvent } from './supervision-event.emit.ts'
 import { issueNoticeIn } from './supervision-notice.ts'
 
@@ -119,102 +126,160 @@ type Once = (
   act: (tx: Queryable) => Promise<void>,
 ) => Promise<boolean>
 
-/** Runs one tick at `now`; see the module comment. */
-export async function superviseTick(deps: AppDeps, now: Date): Promise<TickResult> {
+/** Items per page, and so per transaction: bounded, so a tick never holds locks long whatever fires. */
+export const TICK_PAGE_SIZE = 200
+
+/** Bump when the next-fire rule changes in code: the next tick then recomputes every open item. */
+const NEXT_FIRE_RULE = 'next-fire/1'
+
+/**
+ * What every next-fire time depends on besides the item: the stored configurations, the calendar (built-in
+ * and admin years), the kinds and their default configurations. A change makes the next tick a full pass.
+ */
+async function fingerprintOf(db: Queryable, stored: ReadonlyMap<string, SupervisionConfig>): Promise<string> {
+  const years = await listCalendarYears(db)
+  const defaults = kindCatalog.all.map((k) => defaultSupervisionConfig(k.id))
+  const h = createHash('sha256')
+  h.update(JSON.stringify([NEXT_FIRE_RULE, [...stored.entries()].sort(([a], [b]) => a.localeCompare(b)), years, OFFICIAL_CALENDAR_YEARS, kindCatalog.all, defaults]))
+  return h.digest('hex')
+}
+
+/**
+ * Runs one tick at `now`; see the module comment. It takes up, page by page, only the open items whose
+ * next-fire time has come (all open items on a full pass: after the migration, or when the configuration,
+ * calendar or kinds changed), acts on each page in one transaction, and writes each item's next-fire time back.
+ */
+export async function superviseTick(deps: AppDeps, now: Date, opts: { pageSize?: number } = {}): Promise<TickResult> {
   const d: AppDeps = { ...deps, clock: { now: () => now } }
   const cal = await loadCalendar(deps.db)
   const wcal = workingCalendarOf(cal)
   const stored = await listSupervisionConfigs(deps.db)
   const configOf = (kind: string): SupervisionConfig => stored.get(kind) ?? defaultSupervisionConfig(kind)
-  const nowIso = now.toISOString()
-  const today = chinaDateOf(now.getTime())
   const counts = { warned: 0, overdue: 0, expired: 0, reportsMissing: 0, escalated: 0, notices: 0 }
+  const pageSize = opts.pageSize ?? TICK_PAGE_SIZE
+  const fingerprint = await fingerprintOf(deps.db, stored)
+  const full = (await getTickState(deps.db, 'fingerprint')) !== fingerprint
+  const ctx: ItemContext = { d, cal, wcal, configOf, now, counts }
 
-  /** Claims an action and, when new, runs `act` in the same transaction. */
-  const once: Once = async (a, act) =>
-    deps.db.transaction(async (tx) => {
-      const fresh = await claimAction(tx, { key: a.key, itemId: a.item.id, action: a.action, step: a.step ?? null, ref: a.ref, dueAt: a.dueAt, at: now })
-      if (fresh) await act(tx)
-      return fresh
+  let cursor: FiringCursor | null = null
+  let afterId = ''
+  for (;;) {
+    const page: FiringItem[] = full ? await listOpenItemsPage(deps.db, afterId, pageSize) : await listFiringItems(deps.db, now, cursor, pageSize)
+    if (page.length === 0) break
+    const reports = await reportTimesOf(deps.db, page.map((i) => i.id))
+    await deps.db.transaction(async (tx) => {
+      /** Claims an action and, when new, runs `act` in the page's transaction. */
+      const once: Once = async (a, act) => {
+        const fresh = await claimAction(tx, { key: a.key, itemId: a.item.id, action: a.action, step: a.step ?? null, ref: a.ref, dueAt: a.dueAt, at: now })
+        if (fresh) await act(tx)
+        return fresh
+      }
+      const fires: { id: string; version: number; at: string | null }[] = []
+      for (const item of page) fires.push({ id: item.id, version: item.version, at: await superviseItem(ctx, item, reports.get(item.id) ?? [], once) })
+      await setNextFire(tx, fires)
     })
-
-  for (const item of await listOpenItems(deps.db)) {
-    const cfg = configOf(item.kind)
-    const def = kindDefOf(item, item.snapshot as Partial<Snapshot>)
-    const { kind, supervised } = supervisedKind(def, cfg)
-    const snapshot = snapshotOf(item, kind, def !== null, wcal)
-    const ref = { id: item.id, number: item.number, title: item.title, due: item.dueDate, lead: item.lead, responsible: item.responsible }
-    const units = [...new Set([...item.lead, ...item.responsible])]
-    const leadUnits = item.lead.length > 0 ? item.lead : units
-
-    for (const s of clockSignals(kind, snapshot, EPOCH, nowIso, wcal)) {
-      const clock = kind.clocks.find((c) => c.name === s.clock)!
-      const dueAt = snapshot.clocks[s.clock]!.dueAt!
-      // The supervised clock keeps the ledger keys it always had (one per due date); others name the clock and its due instant.
-      const main = s.clock === supervised
-      const due = main ? (item.dueDate ?? localDate(dueAt)) : dueAt
-      const tag = main ? due : `${s.clock}:${dueAt}`
-      if (s.type === 'warn') {
-        const left = cal.workingDaysBetween(today, localDate(dueAt))
-        if (await once({ key: `warn:${item.id}:${tag}`, item, action: 'warn', ref: due, dueAt }, (tx) =>
-          emitSupervisionEvent(tx, d, {
-            id: `item.due_soon:${item.id}:${tag}`, type: 'item.due_soon', itemId: item.id,
-            title: `临期提醒：${item.title}`,
-            body: main ? `${item.number} 将于${due}到期（还剩${left}个工作日）。` : `${item.number} 的${clock.label}将于${fmt(dueAt)}届满。`,
-            to: { units: leadUnits }, data: { item: ref, clock: s.clock, dueAt, workingDaysLeft: left },
-          }))) counts.warned++
-      } else if (s.type === 'expire') {
-        if (main) {
-          if (await once({ key: `overdue:${item.id}:${tag}`, item, action: 'overdue', ref: due, dueAt }, async (tx) => {
-            await fire(tx, d, item, s.event)
-            await emitSupervisionEvent(tx, d, {
-              id: `item.overdue:${item.id}:${tag}`, type: 'item.overdue', itemId: item.id,
-              title: `逾期：${item.title}`, body: `${item.number} 已超过完成时限${due}。`,
-              to: { units, roles: ['supervisor'] }, data: { item: ref },
-            })
-          })) counts.overdue++
-        } else if (await once({ key: `expire:${item.id}:${tag}`, item, action: 'overdue', ref: dueAt, dueAt }, async (tx) => {
-          const fired = await fire(tx, d, item, s.event)
-          await emitSupervisionEvent(tx, d, {
-            id: `clock.expired:${item.id}:${tag}`, type: 'clock.expired', itemId: item.id,
-            title: `催办：${item.title}`, body: `${item.number} 已超过${clock.label}（${fmt(dueAt)}），请抓紧办理。`,
-            to: { units: leadUnits }, data: { item: ref, clock: s.clock, label: clock.label, dueAt, event: fired },
-          })
-        })) counts.expired++
-      } else {
-        const step = cfg.ladder.find((l) => l.name === s.step)!
-        const what = main ? `完成时限${due}` : `${clock.label}${fmt(dueAt)}`
-        const r = await escalate(d, cfg, item, step, s, tag, what, units, ref, once)
-        counts.escalated += r.raised ? 1 : 0
-        counts.notices += r.notice ? 1 : 0
-      }
-    }
-
-    // The item's own cadence (from its plan: 每月上报…) wins over the kind's configured one.
-    const dueClock = snapshot.clocks['due']
-    const running = dueClock ? dueClock.stoppedAt === null : def === null
-    const cadence = isCadence(item.data['cadence']) ? item.data['cadence'] : cfg.reporting
-    if (cadence.every !== 'none' && running) {
-      const startedOn = localDate(dueClock?.startedAt ?? item.createdAt)
-      const expected = expectedReportDates(cadence, firstReportFrom(startedOn, cfg.reportGraceWorkingDays, cal), addCalendarDays(today, -1))
-      const last = expected[expected.length - 1]
-      if (last) {
-        const prev = expected[expected.length - 2] ?? ''
-        const times = (await reportTimes(deps.db, item.id)).filter((t) => localDate(t) > prev)
-        if (countOnTimeReports([last], times) === 0) {
-          if (await once({ key: `report:${item.id}:${last}`, item, action: 'report_missing', ref: last, dueAt: endOfDay(last) }, (tx) =>
-            emitSupervisionEvent(tx, d, {
-              id: `report.missing:${item.id}:${last}`, type: 'report.missing', itemId: item.id,
-              title: `未按期报送进展：${item.title}`, body: `${item.number} 应于${last}前报送工作进展，至今未报。`,
-              to: { units: leadUnits, roles: ['supervisor'] }, data: { item: ref, expectedBy: last },
-            }))) counts.reportsMissing++
-        }
-      }
-    }
+    const last = page[page.length - 1]!
+    cursor = { fireKey: last.fireKey, id: last.id }
+    afterId = last.id
+    if (page.length < pageSize) break
   }
+  if (full) await setTickState(deps.db, 'fingerprint', fingerprint, now)
   // 12345 problem tickets (问题工单) are raised to supervision (提级督办) once each.
   await raiseProblemTickets(d)
   return counts
+}
+
+/** What one tick shares across the items it supervises. */
+interface ItemContext {
+  readonly d: AppDeps
+  readonly cal: Calendar
+  readonly wcal: WorkingCalendar
+  readonly configOf: (kind: string) => SupervisionConfig
+  readonly now: Date
+  readonly counts: { warned: number; overdue: number; expired: number; reportsMissing: number; escalated: number; notices: number }
+}
+
+/** Supervises one item at the tick's now (every clock signal due by now, the reporting cadence); returns its next-fire time. */
+async function superviseItem(ctx: ItemContext, item: SupervisedItem, reported: readonly string[], once: Once): Promise<string | null> {
+  const { d, cal, wcal, now, counts } = ctx
+  const nowIso = now.toISOString()
+  const today = chinaDateOf(now.getTime())
+  const cfg = ctx.configOf(item.kind)
+  const def = kindDefOf(item, item.snapshot as Partial<Snapshot>)
+  const { kind, supervised } = supervisedKind(def, cfg)
+  const snapshot = snapshotOf(item, kind, def !== null, wcal)
+  const ref = { id: item.id, number: item.number, title: item.title, due: item.dueDate, lead: item.lead, responsible: item.responsible }
+  const units = [...new Set([...item.lead, ...item.responsible])]
+  const leadUnits = item.lead.length > 0 ? item.lead : units
+
+  for (const s of clockSignals(kind, snapshot, EPOCH, nowIso, wcal)) {
+    const clock = kind.clocks.find((c) => c.name === s.clock)!
+    const dueAt = snapshot.clocks[s.clock]!.dueAt!
+    // The supervised clock keeps the ledger keys it always had (one per due date); others name the clock and its due instant.
+    const main = s.clock === supervised
+    const due = main ? (item.dueDate ?? localDate(dueAt)) : dueAt
+    const tag = main ? due : `${s.clock}:${dueAt}`
+    if (s.type === 'warn') {
+      const left = cal.workingDaysBetween(today, localDate(dueAt))
+      if (await once({ key: `warn:${item.id}:${tag}`, item, action: 'warn', ref: due, dueAt }, (tx) =>
+        emitSupervisionEvent(tx, d, {
+          id: `item.due_soon:${item.id}:${tag}`, type: 'item.due_soon', itemId: item.id,
+          title: `临期提醒：${item.title}`,
+          body: main ? `${item.number} 将于${due}到期（还剩${left}个工作日）。` : `${item.number} 的${clock.label}将于${fmt(dueAt)}届满。`,
+          to: { units: leadUnits }, data: { item: ref, clock: s.clock, dueAt, workingDaysLeft: left },
+        }))) counts.warned++
+    } else if (s.type === 'expire') {
+      if (main) {
+        if (await once({ key: `overdue:${item.id}:${tag}`, item, action: 'overdue', ref: due, dueAt }, async (tx) => {
+          await fire(tx, d, item, s.event)
+          await emitSupervisionEvent(tx, d, {
+            id: `item.overdue:${item.id}:${tag}`, type: 'item.overdue', itemId: item.id,
+            title: `逾期：${item.title}`, body: `${item.number} 已超过完成时限${due}。`,
+            to: { units, roles: ['supervisor'] }, data: { item: ref },
+          })
+        })) counts.overdue++
+      } else if (await once({ key: `expire:${item.id}:${tag}`, item, action: 'overdue', ref: dueAt, dueAt }, async (tx) => {
+        const fired = await fire(tx, d, item, s.event)
+        await emitSupervisionEvent(tx, d, {
+          id: `clock.expired:${item.id}:${tag}`, type: 'clock.expired', itemId: item.id,
+          title: `催办：${item.title}`, body: `${item.number} 已超过${clock.label}（${fmt(dueAt)}），请抓紧办理。`,
+          to: { units: leadUnits }, data: { item: ref, clock: s.clock, label: clock.label, dueAt, event: fired },
+        })
+      })) counts.expired++
+    } else {
+      const step = cfg.ladder.find((l) => l.name === s.step)!
+      const what = main ? `完成时限${due}` : `${clock.label}${fmt(dueAt)}`
+      const r = await escalate(d, cfg, item, step, s, tag, what, units, ref, once)
+      counts.escalated += r.raised ? 1 : 0
+      counts.notices += r.notice ? 1 : 0
+    }
+  }
+
+  // The item's own cadence (from its plan: 每月上报…) wins over the kind's configured one.
+  const dueClock = snapshot.clocks['due']
+  const running = dueClock ? dueClock.stoppedAt === null : def === null
+  const cadence = isCadence(item.data['cadence']) ? item.data['cadence'] : cfg.reporting
+  let report: ReportRule | null = null
+  if (cadence.every !== 'none' && running) {
+    const startedOn = localDate(dueClock?.startedAt ?? item.createdAt)
+    const firstReport = firstReportFrom(startedOn, cfg.reportGraceWorkingDays, cal)
+    report = { cadence, firstReport }
+    const expected = expectedReportDates(cadence, firstReport, addCalendarDays(today, -1))
+    const last = expected[expected.length - 1]
+    if (last) {
+      const prev = expected[expected.length - 2] ?? ''
+      const times = reported.filter((t) => localDate(t) > prev)
+      if (countOnTimeReports([last], times) === 0) {
+        if (await once({ key: `report:${item.id}:${last}`, item, action: 'report_missing', ref: last, dueAt: endOfDay(last) }, (tx) =>
+          emitSupervisionEvent(tx, d, {
+            id: `report.missing:${item.id}:${last}`, type: 'report.missing', itemId: item.id,
+            title: `未按期报送进展：${item.title}`, body: `${item.number} 应于${last}前报送工作进展，至今未报。`,
+            to: { units: leadUnits, roles: ['supervisor'] }, data: { item: ref, expectedBy: last },
+          }))) counts.reportsMissing++
+      }
+    }
+  }
+  return nextFireAt(kind, snapshot, now, wcal, report)
 }
 
 /** An instant as China-local `YYYY-MM-DD HH:mm`. */
