@@ -32,3 +32,12 @@ export function median(xs: readonly number[]): number {
   const mid = s.length >> 1
   return s.length % 2 ? s[mid]! : (s[mid - 1]! + s[mid]!) / 2
 }
+
+/**
+ * The p-th percentile (0–100) of an ascending list by the nearest-rank method: the smallest value with at
+ * least p % of the list at or below it; NaN for an empty list.
+ */
+export function percentile(sorted: readonly number[], p: number): number {
+  if (sorted.length === 0) return NaN
+  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))]!
+}

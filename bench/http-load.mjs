@@ -1,0 +1,90 @@
+#!/usr/bin/env node
+/**
+ * An HTTP load generator in its own process (for bench/peer.bench.ts), driving autocannon (pinned in
+ * package.json). Reads one JSON job as the first line of stdin:
+ *   {base, connections, durationS, amount?, requests: [{method, path, token?, body?}]}
+ * Each connection keeps one request in flight; every request takes the next entry of `requests` in turn
+ * (round robin over all connections), and a body's `{n}` becomes a counter, so bodies can differ. With
+ * `amount` it sends at most that many requests (then each entry is used at most once when amount ≤ the
+ * list's length), and still stops after durationS. A line `stop` on stdin ends the run early.
+ * Prints `started <epoch ms>` when the load starts, then `result <json>` with every request as
+ * [startedAt epoch ms, ms, status] and autocannon's own totals.
+ */
+import autocannon from 'autocannon'
+import { createInterface } from 'node:readline'
+
+const lines = createInterface({ input: process.stdin })
+let instance = null
+let job = null
+lines.on('line', (line) => {
+  if (!job) {
+    job = JSON.parse(line)
+    start(job)
+  } else if (line.trim() === 'stop' && instance) {
+    instance.stop()
+  }
+})
+
+function start(job) {
+  const list = job.requests.map((r) => ({
+    method: r.method,
+    path: r.path,
+    headers: { ...(r.body !== undefined ? { 'content-type': 'application/json' } : {}), ...(r.token ? { authorization: `Bearer ${r.token}` } : {}) },
+    body: r.body === undefined ? undefined : typeof r.body === 'string' ? r.body : JSON.stringify(r.body),
+  }))
+  let next = 0
+  const samples = []
+  const opts = {
+    url: job.base,
+    connections: job.connections,
+    pipelining: 1,
+    timeout: 30,
+    duration: job.durationS,
+    ...(job.amount ? { amount: job.amount } : {}),
+    requests: [
+      {
+        setupRequest(req) {
+          const n = next++
+          const r = list[n % list.length]
+          req.method = r.method
+          req.path = r.path
+          req.headers = { ...r.headers }
+          if (r.body !== undefined) req.body = r.body.includes('{n}') ? r.body.replaceAll('{n}', String(n)) : r.body
+          else delete req.body
+          return req
+        },
+      },
+    ],
+  }
+  instance = autocannon(opts, (err, result) => {
+    if (err) {
+      process.stderr.write(`http-load: ${err.message}\n`)
+      process.exit(1)
+    }
+    const out = {
+      startedAt,
+      endedAt: Date.now(),
+      samples,
+      autocannon: {
+        total: result.requests.total,
+        sent: result.requests.sent,
+        averagePerSecond: result.requests.average,
+        durationS: result.duration,
+        non2xx: result.non2xx,
+        errors: result.errors,
+        timeouts: result.timeouts,
+        latencyMs: { p50: result.latency.p50, p99: result.latency.p99, max: result.latency.max },
+        statusCodeStats: result.statusCodeStats,
+      },
+    }
+    process.stdout.write(`result ${JSON.stringify(out)}\n`, () => process.exit(0))
+  })
+  instance.on('response', (_client, statusCode, _bytes, responseTime) => {
+    const end = Date.now()
+    samples.push([Math.round((end - responseTime) * 100) / 100, Math.round(responseTime * 100) / 100, statusCode])
+  })
+  // With `amount`, autocannon ignores the duration: stop it ourselves when the time is up.
+  if (job.amount) setTimeout(() => instance.stop(), job.durationS * 1000).unref()
+  const startedAt = Date.now()
+  process.stdout.write(`started ${startedAt}\n`)
+}

@@ -1,0 +1,614 @@
+/**
+ * The peer beside us (对标基准, issue 7 point 6): pgbench and duban's routes in the same run, each route printed
+ * as req/s, p50/p99 and a percentage of what PostgreSQL itself does for the same kind of write.
+ *
+ * 1. pgbench, in a scratch database created for the run: the "report + audit pair" (one progress_report row
+ *    and one audit_log row per transaction, tables shaped as duban's) and the one-row insert, 16 clients,
+ *    2 threads, -T BENCH_SECONDS; the pair again at the end, to show how far the machine drifted.
+ * 2. Per database (PostgreSQL through DATABASE_URL to a fresh database; PGlite in a fresh data directory):
+ *    `duban serve --demo --port 0` as a child process (the demo city and its users come from the existing
+ *    seed code), everything else through the HTTP API: a 40-task plan imported, confirmed and accepted by
+ *    the demo liaisons. Load from bench/http-load.mjs (autocannon) in its own process, 16 connections:
+ *    ticket intake POST /api/tickets, POST /api/items/:id/reports, POST /api/items/:id/events 催办 (remind),
+ *    GET /api/items (ledger page 1), then the scenario "confirm a 1,000-task plan while reports stream", then
+ *    签收 (accept) of those 1,000 tasks through POST /api/items/:id/events.
+ * 3. CPU per request: the server child's utime+stime from /proc/<pid>/stat (every thread of the process, so
+ *    PGlite's work is inside it), and PostgreSQL's as the sum of utime+stime of the backends connected to the
+ *    run's database (pg_stat_activity pids, /proc/<pid>/stat polled every 250 ms). pg_stat_statements is not
+ *    preloaded on this server, so it is not used.
+ *
+ * Environment: BENCH_SECONDS (default 5) per timed load, BENCH_WARMUP_SECONDS (1), BENCH_PLAN_TASKS (1000),
+ * BENCH_DATABASES (postgresql,pglite), DATABASE_URL (the PostgreSQL server to create databases on; default
+ * postgres://postgres@127.0.0.1:5432/postgres).
+ */
+import { spawn, type ChildProcess } from 'node:child_process'
+import { randomBytes } from 'node:crypto'
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
+import { loadavg, tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import pg from 'pg'
+import { DEMO_PASSWORD } from '../src/app/demo/seed-demo.ts'
+import type { Benchmark } from './bench.types.ts'
+import { makePlanText } from './peer.plan.ts'
+import {
+  cpuMsPerRequest,
+  formatPercent,
+  formatRatio,
+  parsePgbench,
+  parseProcStat,
+  percentOf,
+  round2,
+  routeLine,
+  startedWithin,
+  summarizeLatency,
+  type PgbenchFigures,
+  type Sample,
+} from './peer.stats.ts'
+
+const SECONDS = positive('BENCH_SECONDS', 5)
+const WARMUP_SECONDS = positive('BENCH_WARMUP_SECONDS', 1)
+const PLAN_TASKS = positive('BENCH_PLAN_TASKS', 1000)
+const DATABASES = (process.env.BENCH_DATABASES ?? 'postgresql,pglite').split(',').map((s) => s.trim()).filter(Boolean)
+const CONNECTIONS = 16
+const PGBENCH_THREADS = 2
+const SETUP_TASKS = 40
+const LOCAL_PG = 'postgres://postgres@127.0.0.1:5432/postgres'
+const HZ = 100 // getconf CLK_TCK on Linux x86-64
+const LOAD_GEN = fileURLToPath(new URL('./http-load.mjs', import.meta.url))
+const DUBAN = fileURLToPath(new URL('../bin/duban.js', import.meta.url))
+/** Demo liaisons (seed-demo.ts) of five departments, by unit id; plan tasks are led by these in turn. */
+const LIAISONS: Readonly<Record<string, { user: string; name: string }>> = {
+  'yz-sjj': { user: 'sjj', name: '市市场监管局' },
+  'yz-wjw': { user: 'wjw', name: '市卫健委' },
+  'yz-fgw': { user: 'fgw', name: '市发改委' },
+  'yz-zjj': { user: 'zjj', name: '市住建局' },
+  'yz-cgj': { user: 'cgj', name: '市城管局' },
+}
+
+function positive(name: string, fallback: number): number {
+  const v = Number(process.env[name] ?? fallback)
+  if (!(v > 0)) throw new Error(`${name} must be a positive number`)
+  return v
+}
+const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms))
+const load = (): number[] => loadavg().map((x) => round2(x))
+
+// ---------------------------------------------------------------- CPU from /proc
+
+async function ticksOf(pid: number): Promise<number | null> {
+  try {
+    const { utime, stime } = parseProcStat(await readFile(`/proc/${pid}/stat`, 'utf8'))
+    return utime + stime
+  } catch {
+    return null
+  }
+}
+
+/**
+ * Polls the CPU ticks of one Node process and of the PostgreSQL backends of one database. A backend seen
+ * at the start counts from its value then; one that appears later from zero (it started inside the window);
+ * one that exits counts up to its last poll (at most 250 ms lost).
+ */
+class CpuSampler {
+  private readonly base = new Map<number, number>()
+  private readonly last = new Map<number, number>()
+  private nodeBase = 0
+  private nodeLast = 0
+  private timer: NodeJS.Timeout | null = null
+  private polling: Promise<void> = Promise.resolve()
+
+  constructor(
+    private readonly admin: pg.Client | null,
+    private readonly database: string | null,
+    private readonly nodePid: number | null,
+  ) {}
+
+  private async poll(initial: boolean): Promise<void> {
+    if (this.nodePid) {
+      const t = await ticksOf(this.nodePid)
+      if (t !== null) {
+        if (initial) this.nodeBase = t
+        this.nodeLast = t
+      }
+    }
+    if (this.admin && this.database) {
+      const { rows } = await this.admin.query<{ pid: number }>(`SELECT pid FROM pg_stat_activity WHERE datname = $1 AND backend_type = 'client backend'`, [this.database])
+      for (const { pid } of rows) {
+        const t = await ticksOf(pid)
+        if (t === null) continue
+        if (!this.base.has(pid)) this.base.set(pid, initial ? t : 0)
+        this.last.set(pid, t)
+      }
+    }
+  }
+
+  async start(): Promise<void> {
+    await this.poll(true)
+    this.timer = setInterval(() => {
+      this.polling = this.polling.then(() => this.poll(false)).catch(() => {})
+    }, 250)
+  }
+
+  async stop(): Promise<{ nodeTicks: number | null; pgTicks: number | null; pgBackends: number }> {
+    if (this.timer) clearInterval(this.timer)
+    await this.polling
+    await this.poll(false)
+    let pgTicks = 0
+    for (const [pid, b] of this.base) pgTicks += (this.last.get(pid) ?? b) - b
+    return { nodeTicks: this.nodePid ? this.nodeLast - this.nodeBase : null, pgTicks: this.admin ? pgTicks : null, pgBackends: this.base.size }
+  }
+}
+
+// ---------------------------------------------------------------- PostgreSQL
+
+async function adminClient(url: string): Promise<pg.Client> {
+  const c = new pg.Client({ connectionString: url, connectionTimeoutMillis: 3000 })
+  await c.connect()
+  return c
+}
+
+function urlFor(admin: string, database: string): string {
+  const u = new URL(admin)
+  u.pathname = `/${database}`
+  return u.toString()
+}
+
+async function dropDatabase(admin: pg.Client, name: string): Promise<void> {
+  for (let i = 0; i < 50; i++) {
+    const { rows } = await admin.query<{ n: number }>(`SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = $1`, [name])
+    if (Number(rows[0]?.n) === 0) break
+    await sleep(100)
+  }
+  await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`)
+}
+
+/** Tables shaped as duban's progress_report and audit_log (no hash chain), 10,000 items for the foreign key. */
+const PGBENCH_SCHEMA = `
+CREATE TABLE item (id text PRIMARY KEY, title text NOT NULL);
+INSERT INTO item SELECT 'item-' || g, '基准事项' || g FROM generate_series(1, 10000) g;
+CREATE TABLE progress_report (
+  id text PRIMARY KEY, item_id text NOT NULL REFERENCES item(id), unit_id text NOT NULL, period text, body text NOT NULL,
+  target_values jsonb NOT NULL DEFAULT '[]', attachments jsonb NOT NULL DEFAULT '[]', on_time boolean NOT NULL DEFAULT true,
+  reported_by text, reported_at timestamptz NOT NULL);
+CREATE INDEX progress_report_item_idx ON progress_report(item_id);
+CREATE TABLE audit_log (
+  id bigserial PRIMARY KEY, at timestamptz NOT NULL, actor_id text, action text NOT NULL, entity text NOT NULL, entity_id text,
+  before jsonb, after jsonb);
+CREATE TABLE one_row (id bigserial PRIMARY KEY, at timestamptz NOT NULL, v integer NOT NULL, note text);
+`
+
+/** One progress report and one audit row per transaction. */
+export const PAIR_SCRIPT = `\\set item random(1, 10000)
+BEGIN;
+INSERT INTO progress_report (id, item_id, unit_id, period, body, target_values, reported_by, reported_at) VALUES (gen_random_uuid()::text, 'item-' || :item, 'unit-' || (:item % 40), '2026-12', '本月推进情况正常，已完成阶段目标。', '[{"metric": "完成率", "value": 50}]', 'bench-liaison', now());
+INSERT INTO audit_log (at, actor_id, action, entity, entity_id, after) VALUES (now(), 'bench-liaison', 'item.report', 'item', 'item-' || :item, '{"event": "report_progress", "text": "本月推进情况正常"}');
+END;
+`
+export const ONE_ROW_SCRIPT = `\\set v random(1, 1000000)
+INSERT INTO one_row (at, v, note) VALUES (now(), :v, '一行');
+`
+
+interface PgbenchRun extends PgbenchFigures {
+  readonly script: string
+  readonly pgCpuMsPerTransaction: number
+}
+
+async function pgbench(admin: pg.Client, adminUrl: string, database: string, name: string, script: string, dir: string): Promise<PgbenchRun> {
+  const file = join(dir, `${name}.sql`)
+  await writeFile(file, script)
+  const u = new URL(adminUrl)
+  const args = ['-n', '-f', file, '-c', String(CONNECTIONS), '-j', String(PGBENCH_THREADS), '-T', String(Math.max(1, Math.round(SECONDS))), '-h', u.hostname, '-p', u.port || '5432', '-U', decodeURIComponent(u.username || 'postgres'), database]
+  const sampler = new CpuSampler(admin, database, null)
+  // Backends connect when pgbench starts: sample from the start so every one counts from zero.
+  await sampler.start()
+  const out = await new Promise<string>((resolve, reject) => {
+    const child = spawn('pgbench', args, { env: { ...process.env, ...(u.password ? { PGPASSWORD: decodeURIComponent(u.password) } : {}) } })
+    let text = ''
+    child.stdout.on('data', (d: Buffer) => (text += d.toString()))
+    child.stderr.on('data', (d: Buffer) => (text += d.toString()))
+    child.on('error', reject)
+    child.on('close', (code) => (code === 0 ? resolve(text) : reject(new Error(`pgbench exited with ${code}: ${text.trim().split('\n').slice(-3).join(' | ')}`))))
+  })
+  const cpu = await sampler.stop()
+  const figures = parsePgbench(out)
+  return { ...figures, script: name, pgCpuMsPerTransaction: cpuMsPerRequest(cpu.pgTicks ?? NaN, HZ, figures.transactions) }
+}
+
+// ---------------------------------------------------------------- duban serve as a child
+
+interface Server {
+  readonly child: ChildProcess
+  readonly base: string
+  readonly pid: number
+  stop(): Promise<void>
+}
+
+async function startServer(env: NodeJS.ProcessEnv, dataDir: string): Promise<Server> {
+  const child = spawn(process.execPath, [DUBAN, 'serve', '--port', '0', '--demo', '--data', dataDir], { env, stdio: ['ignore', 'pipe', 'pipe'] })
+  let err = ''
+  child.stderr!.on('data', (d: Buffer) => (err = (err + d.toString()).slice(-4000)))
+  const base = await new Promise<string>((resolve, reject) => {
+    let out = ''
+    const timer = setTimeout(() => reject(new Error(`duban serve did not start in 300 s: ${err.slice(-500)}`)), 300_000)
+    child.stdout!.on('data', (d: Buffer) => {
+      out += d.toString()
+      const m = /serving on (http:\/\/[^\s]+) /.exec(out)
+      if (m) {
+        clearTimeout(timer)
+        resolve(m[1]!)
+      }
+    })
+    child.on('exit', (code) => {
+      clearTimeout(timer)
+      reject(new Error(`duban serve exited with ${code}: ${err.slice(-500)}`))
+    })
+  })
+  return {
+    child,
+    base,
+    pid: child.pid!,
+    async stop() {
+      if (child.exitCode !== null) return
+      const exited = new Promise<void>((r) => child.once('exit', () => r()))
+      child.kill('SIGTERM')
+      const t = setTimeout(() => child.kill('SIGKILL'), 20_000)
+      await exited
+      clearTimeout(t)
+    },
+  }
+}
+
+async function call<T>(base: string, method: string, path: string, token: string | null, body?: unknown): Promise<{ status: number; json: T; ms: number }> {
+  const t0 = performance.now()
+  const res = await fetch(`${base}${path}`, {
+    method,
+    headers: { ...(body !== undefined ? { 'content-type': 'application/json' } : {}), ...(token ? { authorization: `Bearer ${token}` } : {}) },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  })
+  const text = await res.text()
+  const ms = performance.now() - t0
+  let json: T
+  try {
+    json = JSON.parse(text) as T
+  } catch {
+    json = text as unknown as T
+  }
+  return { status: res.status, json, ms }
+}
+
+async function must<T>(what: string, p: Promise<{ status: number; json: T; ms: number }>, ok = [200, 201]): Promise<{ json: T; ms: number }> {
+  const r = await p
+  if (!ok.includes(r.status)) throw new Error(`${what}: ${r.status} ${JSON.stringify(r.json).slice(0, 300)}`)
+  return r
+}
+
+async function login(base: string, username: string): Promise<string> {
+  const r = await must<{ token: string }>(`login ${username}`, call(base, 'POST', '/api/auth/login', null, { username, password: DEMO_PASSWORD }))
+  return r.json.token
+}
+
+interface Task {
+  readonly id: string
+  readonly lead: string
+}
+
+/** Imports a generated plan as the supervisor; returns its id and how long the import took. */
+async function importPlan(base: string, token: string, title: string, count: number): Promise<{ id: string; ms: number }> {
+  const text = makePlanText({ title, count, leads: Object.values(LIAISONS).map((l) => l.name), due: '2027年6月底前' })
+  const r = await must<{ id: string }>('import plan', call(base, 'POST', '/api/plans', token, { fileName: `${title}.txt`, contentBase64: Buffer.from(text).toString('base64') }))
+  return { id: r.json.id, ms: r.ms }
+}
+
+/** The tasks of a confirmed plan with their lead unit, from the ledger (GET /api/items?plan=…). */
+async function planTasks(base: string, token: string, planId: string): Promise<Task[]> {
+  const tasks: Task[] = []
+  for (let offset = 0; ; offset += 500) {
+    const r = await must<{ items: { id: string; units: { unitId: string; role: string }[] }[] }>('plan tasks', call(base, 'GET', `/api/items?plan=${encodeURIComponent(planId)}&limit=500&offset=${offset}`, token))
+    for (const it of r.json.items) tasks.push({ id: it.id, lead: it.units.find((u) => u.role === 'lead')?.unitId ?? '' })
+    if (r.json.items.length < 500) return tasks
+  }
+}
+
+// ---------------------------------------------------------------- the load generator child
+
+interface LoadJob {
+  readonly base: string
+  readonly connections: number
+  readonly durationS: number
+  readonly amount?: number
+  readonly requests: readonly { method: string; path: string; token?: string; body?: unknown }[]
+}
+
+interface LoadResult {
+  readonly startedAt: number
+  readonly endedAt: number
+  readonly samples: Sample[]
+  readonly autocannon: Record<string, unknown>
+}
+
+/** Runs one load; `during` (if given) runs once the load has started and stops the load when it settles. */
+function runLoad(job: LoadJob, during?: () => Promise<void>): Promise<LoadResult> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [LOAD_GEN], { stdio: ['pipe', 'pipe', 'inherit'] })
+    let out = ''
+    let started = false
+    child.stdout.on('data', (d: Buffer) => {
+      out += d.toString()
+      if (!started && /^started \d+/m.test(out)) {
+        started = true
+        if (during) {
+          during()
+            .catch((e: unknown) => reject(e as Error))
+            .finally(() => child.stdin.write('stop\n'))
+        }
+      }
+    })
+    child.on('error', reject)
+    child.on('close', (code) => {
+      const line = out.split('\n').find((l) => l.startsWith('result '))
+      if (code !== 0 || !line) return reject(new Error(`http-load exited with ${code}`))
+      resolve(JSON.parse(line.slice('result '.length)) as LoadResult)
+    })
+    child.stdin.write(JSON.stringify(job) + '\n')
+  })
+}
+
+interface RouteFigures {
+  readonly route: string
+  readonly requests: number
+  readonly ok: number
+  readonly failed: number
+  readonly statuses: Record<string, number>
+  readonly seconds: number
+  readonly rps: number
+  readonly latencyMs: ReturnType<typeof summarizeLatency>
+  readonly nodeCpuMsPerRequest: number
+  readonly pgCpuMsPerRequest: number
+  readonly pgBackends: number
+  readonly percentOfPair: number
+  readonly autocannon: Record<string, unknown>
+}
+
+function figuresOf(route: string, res: LoadResult, cpu: { nodeTicks: number | null; pgTicks: number | null; pgBackends: number }, pairTps: number, okStatus: number): RouteFigures {
+  const statuses: Record<string, number> = {}
+  for (const [, , s] of res.samples) statuses[s] = (statuses[s] ?? 0) + 1
+  const ok = statuses[okStatus] ?? 0
+  const seconds = (res.endedAt - res.startedAt) / 1000
+  const rps = round2(ok / seconds)
+  return {
+    route,
+    requests: res.samples.length,
+    ok,
+    failed: res.samples.length - ok,
+    statuses,
+    seconds: round2(seconds),
+    rps,
+    latencyMs: summarizeLatency(res.samples.map(([, ms]) => ms)),
+    nodeCpuMsPerRequest: cpuMsPerRequest(cpu.nodeTicks ?? NaN, HZ, res.samples.length),
+    pgCpuMsPerRequest: cpuMsPerRequest(cpu.pgTicks ?? NaN, HZ, res.samples.length),
+    pgBackends: cpu.pgBackends,
+    percentOfPair: percentOf(rps, pairTps),
+    autocannon: res.autocannon,
+  }
+}
+
+// ---------------------------------------------------------------- one database
+
+interface Target {
+  readonly name: 'postgresql' | 'pglite'
+  readonly database: string | null
+  readonly env: NodeJS.ProcessEnv
+  readonly dataDir: string
+}
+
+async function measure(target: Target, admin: pg.Client | null, pairTps: number, log: (line: string) => void): Promise<Record<string, unknown>> {
+  const t0 = performance.now()
+  const server = await startServer(target.env, target.dataDir)
+  const tag = `peer[${target.name}]`
+  try {
+    log(`${tag}: duban serve --demo pid ${server.pid} at ${server.base}, started and seeded in ${((performance.now() - t0) / 1000).toFixed(1)} s`)
+    const base = server.base
+    const supervisor = await login(base, 'supervisor')
+    const operator = await login(base, 'hotline')
+    const liaison: Record<string, string> = {}
+    for (const [unit, l] of Object.entries(LIAISONS)) liaison[unit] = await login(base, l.user)
+
+    // The tasks that reports and reminders go to: a small plan, confirmed and accepted.
+    const setup = await importPlan(base, supervisor, '基准任务（报送）', SETUP_TASKS)
+    await must('confirm setup plan', call(base, 'POST', `/api/plans/${setup.id}/confirm`, supervisor, {}))
+    const targets = await planTasks(base, supervisor, setup.id)
+    if (targets.length !== SETUP_TASKS) throw new Error(`the setup plan gave ${targets.length} tasks, ${SETUP_TASKS} expected`)
+    for (const t of targets) {
+      const token = liaison[t.lead]
+      if (!token) throw new Error(`task ${t.id} is led by ${t.lead}, which has no demo liaison`)
+      await must('accept setup task', call(base, 'POST', `/api/items/${t.id}/accept`, token, {}))
+    }
+    log(`${tag}: ${targets.length} tasks confirmed and accepted for the report and reminder loads`)
+
+    const reportJob = (durationS: number): LoadJob => ({
+      base,
+      connections: CONNECTIONS,
+      durationS,
+      requests: targets.map((t) => ({ method: 'POST', path: `/api/items/${t.id}/reports`, token: liaison[t.lead]!, body: { text: '第{n}次报送：本月推进情况正常，已完成阶段目标。', measures: { 完成率: 50 } } })),
+    })
+    const jobs: { key: string; label: string; ok: number; job: (durationS: number) => LoadJob }[] = [
+      {
+        key: 'intake',
+        label: 'POST /api/tickets (受理, dispatch)',
+        ok: 201,
+        job: (durationS) => ({
+          base,
+          connections: CONNECTIONS,
+          durationS,
+          requests: [
+            {
+              method: 'POST',
+              path: '/api/tickets',
+              token: operator,
+              body: {
+                requestType: 'complaint', urgency: 'normal', categoryCode: '01.01.01', requesterName: '张三', requesterPhone: '13812345678',
+                address: '河滨路1号', placeUnitId: 'ql-hb', content: '路口傍晚有流动摊贩占道经营，影响通行（基准第{n}件）', dispatch: { lead: 'yz-cgj' },
+              },
+            },
+          ],
+        }),
+      },
+      { key: 'reports', label: 'POST /api/items/:id/reports (报送进展)', ok: 200, job: reportJob },
+      {
+        key: 'remind',
+        label: 'POST /api/items/:id/events remind (催办)',
+        ok: 200,
+        job: (durationS) => ({ base, connections: CONNECTIONS, durationS, requests: targets.map((t) => ({ method: 'POST', path: `/api/items/${t.id}/events`, token: supervisor, body: { event: 'remind', payload: { text: '请加快进度（第{n}次）' } } })) }),
+      },
+      { key: 'ledger', label: 'GET /api/items?limit=50 (台账 page 1)', ok: 200, job: (durationS) => ({ base, connections: CONNECTIONS, durationS, requests: [{ method: 'GET', path: '/api/items?limit=50', token: supervisor }] }) },
+    ]
+
+    const routes: Record<string, RouteFigures> = {}
+    const timed = async (key: string, label: string, ok: number, job: LoadJob): Promise<RouteFigures> => {
+      const sampler = new CpuSampler(admin, target.database, server.pid)
+      await sampler.start()
+      const res = await runLoad(job)
+      const cpu = await sampler.stop()
+      const f = figuresOf(label, res, cpu, pairTps, ok)
+      routes[key] = f
+      const bad = f.failed ? ` — ${f.failed} of ${f.requests} not ${ok}: ${JSON.stringify(f.statuses)}` : ''
+      log(`${tag} ${routeLine(label, { rps: f.rps, p50: f.latencyMs.p50, p99: f.latencyMs.p99, nodeCpuMs: f.nodeCpuMsPerRequest, pgCpuMs: f.pgCpuMsPerRequest }, pairTps)}${bad}`)
+      return f
+    }
+    for (const j of jobs) {
+      await runLoad(j.job(WARMUP_SECONDS))
+      await timed(j.key, j.label, j.ok, j.job(SECONDS))
+    }
+
+    // Scenario: confirm a PLAN_TASKS-task plan while reports stream in.
+    const plan = await importPlan(base, supervisor, `基准任务（${PLAN_TASKS}项）`, PLAN_TASKS)
+    log(`${tag}: imported a ${PLAN_TASKS}-task plan in ${plan.ms.toFixed(0)} ms (no other load)`)
+    const baseline = await runLoad(reportJob(SECONDS))
+    const baselineLat = summarizeLatency(baseline.samples.map(([, ms]) => ms))
+    let confirmFrom = 0
+    let confirmTo = 0
+    let confirmStatus = 0
+    const withConfirm = await runLoad(reportJob(Math.max(SECONDS, 120)), async () => {
+      await sleep(1000)
+      confirmFrom = Date.now()
+      const r = await call(base, 'POST', `/api/plans/${plan.id}/confirm`, supervisor, {})
+      confirmTo = Date.now()
+      confirmStatus = r.status
+      await sleep(500)
+    })
+    const inWindow = startedWithin(withConfirm.samples, confirmFrom, confirmTo)
+    const windowLat = summarizeLatency(inWindow.map(([, ms]) => ms))
+    const wholeLat = summarizeLatency(withConfirm.samples.map(([, ms]) => ms))
+    const scenario = {
+      planTasks: PLAN_TASKS,
+      importMs: round2(plan.ms),
+      confirmMs: confirmTo - confirmFrom,
+      confirmStatus,
+      reportsWithout: { requests: baseline.samples.length, rps: round2(baseline.samples.length / ((baseline.endedAt - baseline.startedAt) / 1000)), latencyMs: baselineLat },
+      reportsDuringConfirm: { requests: inWindow.length, rps: round2(inWindow.length / Math.max(0.001, (confirmTo - confirmFrom) / 1000)), latencyMs: windowLat },
+      reportsWholeRunWithConfirm: { requests: withConfirm.samples.length, seconds: round2((withConfirm.endedAt - withConfirm.startedAt) / 1000), latencyMs: wholeLat },
+      p99Ratio: round2(windowLat.p99 / baselineLat.p99),
+    }
+    log(
+      `${tag} scenario: confirm of a ${PLAN_TASKS}-task plan took ${scenario.confirmMs} ms (HTTP ${confirmStatus}) while reports streamed; reports p99 ${baselineLat.p99} ms without it, ` +
+        `${windowLat.p99} ms during it (${inWindow.length} reports, ${scenario.reportsDuringConfirm.rps} req/s) = ${formatRatio(scenario.p99Ratio)} (acceptance: ≤ 2×); p99 over the whole run with the confirm ${wholeLat.p99} ms`,
+    )
+    if (confirmStatus !== 200) throw new Error(`confirm of the ${PLAN_TASKS}-task plan answered ${confirmStatus}`)
+
+    // 签收: each task of that plan accepted once by its lead's liaison.
+    const planned = await planTasks(base, supervisor, plan.id)
+    const acceptJob: LoadJob = {
+      base,
+      connections: CONNECTIONS,
+      durationS: SECONDS,
+      amount: planned.length,
+      requests: planned.map((t) => ({ method: 'POST', path: `/api/items/${t.id}/events`, token: liaison[t.lead]!, body: { event: 'accept' } })),
+    }
+    const accept = await timed('accept', 'POST /api/items/:id/events accept (签收)', 200, acceptJob)
+    if (accept.requests >= planned.length) log(`${tag}: note: all ${planned.length} tasks were accepted before ${SECONDS} s; the accept figure covers ${accept.seconds} s`)
+
+    return { database: target.name === 'postgresql' ? `PostgreSQL, fresh database ${target.database}` : 'PGlite, fresh data directory', serverPid: server.pid, routes, scenario }
+  } finally {
+    await server.stop()
+  }
+}
+
+// ---------------------------------------------------------------- the benchmark
+
+export const benchmark: Benchmark = {
+  name: 'peer',
+  description: `pgbench (report + audit pair, one-row insert; ${CONNECTIONS} clients) and duban serve's routes over HTTP from autocannon in its own process, ${CONNECTIONS} connections, ${SECONDS} s each, PostgreSQL and PGlite`,
+  async run({ log }) {
+    const loadBefore = load()
+    log(`peer: load average ${loadBefore.join(' ')} before the run; ${SECONDS} s per timed load (BENCH_SECONDS), warm-up ${WARMUP_SECONDS} s`)
+    const adminUrl = process.env.DATABASE_URL ?? LOCAL_PG
+    const admin = await adminClient(adminUrl)
+    const work = await mkdtemp(join(tmpdir(), 'duban-bench-peer-'))
+    const scratch = `duban_bench_pgbench_${process.pid}_${randomBytes(3).toString('hex')}`
+    const made: string[] = []
+    try {
+      await admin.query(`CREATE DATABASE ${scratch}`)
+      made.push(scratch)
+      const s = await adminClient(urlFor(adminUrl, scratch))
+      await s.query(PGBENCH_SCHEMA)
+      await s.end()
+      const pgbenchLine = (r: PgbenchRun, what: string): string =>
+        `peer pgbench ${what}: ${r.tps.toFixed(0)} tps, latency average ${r.latencyAvgMs} ms, ${r.transactions} transactions (${r.failed} failed), ${r.clients} clients, ${r.threads} threads, ${r.durationS} s; PostgreSQL CPU ${r.pgCpuMsPerTransaction.toFixed(3)} ms/transaction`
+      const pair = await pgbench(admin, adminUrl, scratch, 'pair', PAIR_SCRIPT, work)
+      log(pgbenchLine(pair, 'report + audit pair'))
+      const oneRow = await pgbench(admin, adminUrl, scratch, 'one-row', ONE_ROW_SCRIPT, work)
+      log(pgbenchLine(oneRow, 'one-row insert'))
+
+      const results: Record<string, unknown> = {}
+      for (const name of DATABASES) {
+        if (name !== 'postgresql' && name !== 'pglite') throw new Error(`BENCH_DATABASES: unknown database ${name}`)
+        const env: NodeJS.ProcessEnv = { ...process.env, LOG_LEVEL: 'warn' }
+        delete env.DUBAN_MAX_LAG_MS
+        delete env.DATABASE_URL
+        let database: string | null = null
+        if (name === 'postgresql') {
+          database = `duban_bench_peer_${process.pid}_${randomBytes(3).toString('hex')}`
+          await admin.query(`CREATE DATABASE ${database}`)
+          made.push(database)
+          env.DATABASE_URL = urlFor(adminUrl, database)
+        }
+        const dataDir = join(work, `pglite-${name}`)
+        results[name] = await measure({ name, database, env, dataDir }, name === 'postgresql' ? admin : null, pair.tps, log)
+      }
+
+      const pairAfter = await pgbench(admin, adminUrl, scratch, 'pair', PAIR_SCRIPT, work)
+      log(pgbenchLine(pairAfter, 'report + audit pair, again at the end'))
+      const loadAfter = load()
+      log(`peer: load average ${loadAfter.join(' ')} after the run (${loadBefore.join(' ')} before)`)
+
+      // The summary: every route of every database against the pair measured at the start.
+      log(`peer: summary — percentages of the pgbench pair at the start (${pair.tps.toFixed(0)} tps; ${pairAfter.tps.toFixed(0)} tps at the end)`)
+      const parts: string[] = []
+      for (const name of DATABASES) {
+        const r = results[name] as { routes: Record<string, RouteFigures>; scenario: { p99Ratio: number } }
+        for (const [key, f] of Object.entries(r.routes)) {
+          log(`peer:   ${name.padEnd(10)} ${key.padEnd(8)} ${f.rps.toFixed(1).padStart(8)} req/s ${formatPercent(f.percentOfPair).padStart(6)}  p50 ${f.latencyMs.p50.toFixed(2)} ms  p99 ${f.latencyMs.p99.toFixed(2)} ms`)
+        }
+        parts.push(`${name} reports ${r.routes['reports']?.rps} req/s (${formatPercent(r.routes['reports']?.percentOfPair ?? NaN)}), intake ${r.routes['intake']?.rps} (${formatPercent(r.routes['intake']?.percentOfPair ?? NaN)}), confirm p99 ${formatRatio(r.scenario.p99Ratio)}`)
+      }
+      return {
+        summary: `pgbench pair ${pair.tps.toFixed(0)} tps (${pairAfter.tps.toFixed(0)} at the end), one-row ${oneRow.tps.toFixed(0)} tps; ${parts.join('; ')}`,
+        data: {
+          seconds: SECONDS,
+          warmupSeconds: WARMUP_SECONDS,
+          connections: CONNECTIONS,
+          loadGenerator: 'bench/http-load.mjs (autocannon 9.0.0, own process)',
+          cpu: 'Node: utime+stime of the duban serve child from /proc/<pid>/stat; PostgreSQL: utime+stime of the client backends of the run database (pg_stat_activity pids, /proc/<pid>/stat every 250 ms); pg_stat_statements not preloaded, not used',
+          loadavg: { before: loadBefore, after: loadAfter },
+          pgbench: { pair, oneRow, pairAfter, pairScript: PAIR_SCRIPT, oneRowScript: ONE_ROW_SCRIPT },
+          results,
+        },
+      }
+    } finally {
+      for (const d of made) await dropDatabase(admin, d).catch(() => {})
+      await admin.end().catch(() => {})
+      await rm(work, { recursive: true, force: true })
+    }
+  },
+}

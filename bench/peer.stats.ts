@@ -1,0 +1,112 @@
+/**
+ * The pure parts of the `peer` benchmark (对标基准): reading pgbench's printout, latency percentiles, CPU
+ * ticks from /proc/<pid>/stat, and a route's figures as a percentage of the pgbench pair. No I/O here, so
+ * test/bench/peer.stats.test.ts checks them directly.
+ */
+import { percentile } from './bench.types.ts'
+
+/** What one pgbench run printed. */
+export interface PgbenchFigures {
+  readonly tps: number
+  readonly transactions: number
+  readonly failed: number
+  readonly latencyAvgMs: number
+  readonly clients: number
+  readonly threads: number
+  readonly durationS: number
+}
+
+/**
+ * Reads pgbench's summary (PostgreSQL 15: `number of transactions actually processed: N`, `latency average =
+ * X ms`, `tps = X (without initial connection time)`); throws when a figure is missing, so a failed run is
+ * never read as zero.
+ */
+export function parsePgbench(out: string): PgbenchFigures {
+  const num = (re: RegExp, what: string, optional = false): number => {
+    const m = re.exec(out)
+    if (!m) {
+      if (optional) return 0
+      throw new Error(`pgbench printed no ${what}`)
+    }
+    return Number(m[1])
+  }
+  return {
+    tps: num(/^tps = ([\d.]+) \(without initial connection time\)/m, 'tps'),
+    transactions: num(/^number of transactions actually processed: (\d+)/m, 'transaction count'),
+    failed: num(/^number of failed transactions: (\d+)/m, 'failed count', true),
+    latencyAvgMs: num(/^latency average = ([\d.]+) ms/m, 'average latency'),
+    clients: num(/^number of clients: (\d+)/m, 'client count'),
+    threads: num(/^number of threads: (\d+)/m, 'thread count'),
+    durationS: num(/^duration: (\d+) s/m, 'duration'),
+  }
+}
+
+/** Latency figures in ms, two decimals, over a list of request times (any order). */
+export interface LatencySummary {
+  readonly count: number
+  readonly p50: number
+  readonly p90: number
+  readonly p99: number
+  readonly max: number
+}
+
+export const round2 = (x: number): number => Math.round(x * 100) / 100
+
+export function summarizeLatency(ms: readonly number[]): LatencySummary {
+  const s = [...ms].sort((a, b) => a - b)
+  return { count: s.length, p50: round2(percentile(s, 50)), p90: round2(percentile(s, 90)), p99: round2(percentile(s, 99)), max: round2(s[s.length - 1] ?? NaN) }
+}
+
+/** `part` as a percentage of `whole`, one decimal; NaN when the whole is not positive. */
+export function percentOf(part: number, whole: number): number {
+  if (!(whole > 0)) return NaN
+  return Math.round((part / whole) * 1000) / 10
+}
+
+/** A percentage for people: `5.1%`, or `n/a`. */
+export function formatPercent(p: number): string {
+  return Number.isFinite(p) ? `${p.toFixed(1)}%` : 'n/a'
+}
+
+/** A ratio for people: `1.84×`, or `n/a`. */
+export function formatRatio(x: number): string {
+  return Number.isFinite(x) ? `${x.toFixed(2)}×` : 'n/a'
+}
+
+/**
+ * User and system CPU ticks of a process from the text of /proc/<pid>/stat (fields 14 and 15). The command
+ * name (field 2, in parentheses) may hold spaces and parentheses, so the fields are counted after its last `)`.
+ */
+export function parseProcStat(text: string): { utime: number; stime: number } {
+  const close = text.lastIndexOf(')')
+  if (close < 0) throw new Error('not a /proc/<pid>/stat line')
+  // After ") " come field 3 (state) onwards: utime is field 14, so index 11 here.
+  const rest = text.slice(close + 2).trim().split(/\s+/)
+  const utime = Number(rest[11])
+  const stime = Number(rest[12])
+  if (!Number.isFinite(utime) || !Number.isFinite(stime)) throw new Error('no utime/stime in /proc/<pid>/stat')
+  return { utime, stime }
+}
+
+/** CPU milliseconds per request from clock ticks (`hz` ticks a second, usually 100); NaN without requests. */
+export function cpuMsPerRequest(ticks: number, hz: number, requests: number): number {
+  if (!(requests > 0)) return NaN
+  return Math.round((ticks * 1000 * 1000) / hz / requests) / 1000
+}
+
+/** One request as the load generator saw it: when it started (epoch ms), how long it took (ms), its status. */
+export type Sample = readonly [startedAt: number, ms: number, status: number]
+
+/** The samples that started within [from, to] (epoch ms). */
+export function startedWithin(samples: readonly Sample[], from: number, to: number): Sample[] {
+  return samples.filter(([t]) => t >= from && t <= to)
+}
+
+/** A route's figures compared with the pgbench pair, as one printed line. */
+export function routeLine(label: string, r: { rps: number; p50: number; p99: number; nodeCpuMs: number; pgCpuMs: number }, pairTps: number): string {
+  const cpu = (x: number): string => (Number.isFinite(x) ? `${x.toFixed(3)} ms` : 'n/a')
+  return (
+    `${label}: ${r.rps.toFixed(1)} req/s = ${formatPercent(percentOf(r.rps, pairTps))} of the pgbench pair; ` +
+    `p50 ${r.p50.toFixed(2)} ms, p99 ${r.p99.toFixed(2)} ms; CPU/request Node ${cpu(r.nodeCpuMs)}, PostgreSQL ${cpu(r.pgCpuMs)}`
+  )
+}
