@@ -1,30 +1,52 @@
-/** The in-process scheduler (定时巡查) `duban serve` starts: one supervision tick and one webhook round a minute. */
+/**
+ * The in-process scheduler (定时巡查) `duban serve` starts: one supervision tick and one webhook round a minute,
+ * in the leader process only when several processes share one database (see leadership.ts).
+ */
 import type { AppDeps } from '../deps.ts'
-import { superviseTick } from './supervise-tick.ts'
-import { deliverWebhooks } from './webhook-deliver.ts'
+import { soleLeader, type Leadership } from './leadership.ts'
+import { superviseTick, type TickResult } from './supervise-tick.ts'
+import { deliverWebhooks, type DeliveryRound } from './webhook-deliver.ts'
 
 /** A running scheduler; stop() waits for a round in progress. */
 export interface Scheduler {
   stop(): Promise<void>
 }
 
-/** Starts ticking every `everyMs` (60 s); a round never overlaps the previous one; errors go to `onError`. */
-export function startScheduler(deps: AppDeps, opts: { everyMs?: number; onError?: (e: unknown) => void } = {}): Scheduler {
+/** What one round did in the leader (null for a part that failed). */
+export interface SchedulerRound {
+  readonly tick: TickResult | null
+  readonly webhooks: DeliveryRound | null
+}
+
+/**
+ * Starts ticking every `everyMs` (60 s); a round never overlaps the previous one and runs only while `leader`
+ * says this process leads (default: always); errors go to `onError`, each finished round to `onRound`.
+ */
+export function startScheduler(
+  deps: AppDeps,
+  opts: { everyMs?: number; leader?: Leadership; onError?: (e: unknown) => void; onRound?: (r: SchedulerRound) => void } = {},
+): Scheduler {
   const onError = opts.onError ?? ((e: unknown) => process.stderr.write(`duban: scheduler: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`))
+  const leader = opts.leader ?? soleLeader
   let running: Promise<void> | null = null
+  let stopped = false
   const round = (): void => {
-    if (running) return
+    if (running || stopped) return
     running = (async () => {
+      if (!(await leader.isLeader())) return
+      let tick: TickResult | null = null
+      let webhooks: DeliveryRound | null = null
       try {
-        await superviseTick(deps, deps.clock.now())
+        tick = await superviseTick(deps, deps.clock.now())
       } catch (e) {
         onError(e)
       }
       try {
-        await deliverWebhooks(deps)
+        webhooks = await deliverWebhooks(deps)
       } catch (e) {
         onError(e)
       }
+      opts.onRound?.({ tick, webhooks })
     })().finally(() => {
       running = null
     })
@@ -34,6 +56,7 @@ export function startScheduler(deps: AppDeps, opts: { everyMs?: number; onError?
   round()
   return {
     async stop() {
+      stopped = true
       clearInterval(timer)
       await running
     },
