@@ -13,6 +13,7 @@ const commands: Record<string, { summary: string; load: () => Promise<Command> }
   calendar: { summary: 'show and extend the working-day calendar', load: () => import('./calendar.command.ts') },
   supervise: { summary: 'run one supervision tick (reminders, escalation, 督办单)', load: () => import('./supervise.command.ts') },
   audit: { summary: 'verify the audit log hash chain', load: () => import('./audit.command.ts') },
+  dispatch: { summary: 'suggest handling units for requests; evaluate by function', load: () => import('./dispatch.command.ts') },
   bench: { summary: 'run the benchmarks and write BENCHMARKS numbers', load: () => import('./bench.command.ts') },
 }
 

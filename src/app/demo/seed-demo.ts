@@ -14,6 +14,7 @@ import { seedSamplePlan } from '../plans/seed-sample-plan.ts'
 import { seedDemoActivity } from './seed-activity.ts'
 import { seedHotline } from './seed-hotline.ts'
 import { seedHotlineTickets } from './seed-hotline-tickets.ts'
+import { seedDemoDuties } from '../dispatch/seed-duties.ts'
 
 /** Where the demo files live (the repository's demo/ directory). */
 export const DEMO_DIR = join(dirname(fileURLToPath(import.meta.url)), '../../../demo')
@@ -66,6 +67,7 @@ export const DEMO_STEPS: DemoStep[] = [
   (deps) => seedSamplePlan(deps, DEMO_DIR),
   seedDemoActivity,
   (deps) => seedHotline(deps, DEMO_DIR, DEMO_PASSWORD),
+  (deps) => seedDemoDuties(deps, DEMO_DIR),
   (deps) => seedHotlineTickets(deps, DEMO_DIR),
 ]
 

@@ -1,0 +1,143 @@
+/**
+ * `duban dispatch suggest | evaluate`: dispatch suggestions (智能派单) from the command line — one JSON line
+ * out per JSON line in, and top-1/top-3 accuracy by function on a labelled file.
+ */
+import { randomUUID } from 'node:crypto'
+import { readFile } from 'node:fs/promises'
+import { createInterface } from 'node:readline'
+import { performance } from 'node:perf_hooks'
+import type { AppDeps } from '../../app/deps.ts'
+import { DEMO_DIR } from '../../app/demo/seed-demo.ts'
+import { coldStartModel, loadDemoInputs } from '../../app/dispatch/dispatch-inputs.ts'
+import { createDispatchSuggester } from '../../app/dispatch/dispatch-suggester.ts'
+import { evaluateOn, parseLabelledLines, trainOn } from '../../app/dispatch/evaluate-dispatch.ts'
+import { suggest, type DispatchQuery, type DispatchSuggestion } from '../../domain/dispatch/dispatch.model.ts'
+import { accuracyByFunction, type Accuracy } from '../../domain/dispatch/evaluate.ts'
+import { DubanError } from '../../domain/errors.ts'
+import { jiebaTokenize } from '../text/jieba.tokenize.ts'
+import { openCliDb, takeDataDir } from './cli-db.ts'
+
+const USAGE = `usage: duban dispatch suggest [--data DIR | --demo]
+       duban dispatch evaluate FILE.jsonl [--train FILE.jsonl]… [--data DIR | --demo] [--json]
+
+suggest   reads JSON lines {"text", "address"?} on stdin and writes one line
+          {"suggestions": [{"unit": {"id", "name", "function"}, "confidence"}]} per input (best first, at most 3)
+evaluate  prints top-1 and top-3 accuracy by function for lines {"text", "function", "address"?}
+          (a suggested unit counts by its function); --train teaches the model other labelled lines first
+
+The model is the database's (DATABASE_URL, else PGlite in --data DIR, default ./.duban-data): units with their
+duties, the service and dispatch catalogues, and every closed ticket. --demo builds it from the demo city's
+files instead (demo/units.csv, demo/hotline/duties.json, catalogue.json, dispatch-rules.json), with no database.`
+
+type Suggest = (q: DispatchQuery) => Promise<DispatchSuggestion[]>
+
+/** The suggest function and a way to let it go, from the database or from the demo files. */
+async function openModel(args: { demo: boolean; dataDir: string }): Promise<{ suggest: Suggest; model?: ReturnType<typeof coldStartModel>; close: () => Promise<void> }> {
+  if (args.demo) {
+    const model = coldStartModel(await loadDemoInputs(DEMO_DIR), jiebaTokenize)
+    return { model, suggest: async (q) => suggest(model, q), close: async () => {} }
+  }
+  const db = await openCliDb(args.dataDir)
+  const deps: AppDeps = { db, clock: { now: () => new Date() }, newId: randomUUID }
+  const suggester = createDispatchSuggester(deps, jiebaTokenize, { refreshMs: Number.POSITIVE_INFINITY })
+  return { suggest: (q) => suggester.suggest(q), close: () => db.close() }
+}
+
+async function runSuggest(open: { demo: boolean; dataDir: string }): Promise<number> {
+  const m = await openModel(open)
+  try {
+    let n = 0
+    for await (const line of createInterface({ input: process.stdin, crlfDelay: Infinity })) {
+      n++
+      if (!line.trim()) continue
+      let q: Partial<DispatchQuery>
+      try {
+        q = JSON.parse(line) as Partial<DispatchQuery>
+      } catch {
+        process.stdout.write(JSON.stringify({ error: `line ${n}: not JSON` }) + '\n')
+        continue
+      }
+      if (typeof q.text !== 'string') {
+        process.stdout.write(JSON.stringify({ error: `line ${n}: "text" must be a string` }) + '\n')
+        continue
+      }
+      const suggestions = await m.suggest({ text: q.text, address: typeof q.address === 'string' ? q.address : undefined })
+      process.stdout.write(JSON.stringify({ suggestions }) + '\n')
+    }
+    return 0
+  } finally {
+    await m.close()
+  }
+}
+
+const pct = (x: number): string => `${(x * 100).toFixed(1)}%`
+// The function name comes last: Chinese names are two columns a character and would break the alignment.
+const row = (name: string, a: Accuracy): string => `${pct(a.top1).padStart(6)}  ${pct(a.top3).padStart(6)}  ${String(a.n).padStart(4)}  ${name}`
+
+async function runEvaluate(file: string, trainFiles: readonly string[], open: { demo: boolean; dataDir: string }, json: boolean): Promise<number> {
+  const read = async (f: string): Promise<string> =>
+    readFile(f, 'utf8').catch(() => {
+      throw new DubanError('DUBAN_ERR_INPUT_NOT_FOUND', f)
+    })
+  const lines = parseLabelledLines(await read(file), file)
+  const train = (await Promise.all(trainFiles.map(async (f) => parseLabelledLines(await read(f), f)))).flat()
+  if (train.length > 0 && !open.demo) throw new DubanError('DUBAN_ERR_FIELD_INVALID', '--train works with --demo (the database model learns from closed tickets)', { where: 'train' })
+  const m = await openModel(open)
+  try {
+    let report
+    const t0 = performance.now()
+    if (m.model) {
+      trainOn(m.model, train)
+      report = evaluateOn(m.model, lines)
+    } else {
+      const cases = []
+      for (const l of lines) cases.push({ function: l.function, suggested: (await m.suggest({ text: l.text, address: l.address })).map((s) => s.unit.function) })
+      report = accuracyByFunction(cases)
+    }
+    const ms = (performance.now() - t0) / Math.max(1, lines.length)
+    if (json) {
+      process.stdout.write(JSON.stringify({ file, trained: train.length, ...report }) + '\n')
+      return 0
+    }
+    process.stdout.write(`${file}: ${lines.length} requests${train.length ? `, model taught ${train.length} lines first` : ''}\n`)
+    process.stdout.write(`${'top-1'.padStart(6)}  ${'top-3'.padStart(6)}  ${'n'.padStart(4)}  function\n`)
+    for (const [fn, a] of Object.entries(report.byFunction)) process.stdout.write(row(fn, a) + '\n')
+    process.stdout.write(row('overall', report.overall) + '\n')
+    process.stdout.write(`top-1 ${report.overall.top1.toFixed(3)}  top-3 ${report.overall.top3.toFixed(3)}  (${ms.toFixed(2)} ms per suggestion)\n`)
+    return 0
+  } finally {
+    await m.close()
+  }
+}
+
+/** Runs `duban dispatch`; returns the exit code. */
+export async function run(args: string[]): Promise<number> {
+  const { dataDir, rest } = takeDataDir(args)
+  const positional: string[] = []
+  const trainFiles: string[] = []
+  let demo = false
+  let json = false
+  for (let i = 0; i < rest.length; i++) {
+    const a = rest[i]!
+    if (a === '--demo') demo = true
+    else if (a === '--json') json = true
+    else if (a === '--train') trainFiles.push(rest[++i] ?? '')
+    else if (a.startsWith('--train=')) trainFiles.push(a.slice(8))
+    else positional.push(a)
+  }
+  const [sub, ...params] = positional
+  if (!sub || sub === '-h' || sub === '--help') {
+    process.stdout.write(USAGE + '\n')
+    return sub ? 0 : 2
+  }
+  try {
+    if (sub === 'suggest' && params.length === 0) return await runSuggest({ demo, dataDir })
+    if (sub === 'evaluate' && params.length === 1 && !trainFiles.includes('')) return await runEvaluate(params[0]!, trainFiles, { demo, dataDir }, json)
+    process.stderr.write(`duban dispatch: bad arguments\n${USAGE}\n`)
+    return 2
+  } catch (e) {
+    if (!(e instanceof DubanError)) throw e
+    process.stderr.write(`duban dispatch: ${e.message}\n`)
+    return 1
+  }
+}

@@ -1,0 +1,106 @@
+import { describe, expect, it } from 'vitest'
+import { coldStartExamples } from './cold-start.ts'
+import type { DispatchUnit } from './dispatch-unit.types.ts'
+import { learnOutcome, newDispatchModel, suggest, teach, type DispatchModel } from './dispatch.model.ts'
+import { accuracyByFunction } from './evaluate.ts'
+import { resolvePlace, unitDirectory, withoutPlaces } from './place.resolve.ts'
+
+/** Words separated by spaces: enough to test the model without the native segmenter. */
+const spaces = (text: string): string[] => text.split(/[\s，。]+/).filter(Boolean)
+
+const u = (id: string, name: string, parentId: string | null, level: string, fn: string | null, duties = '', aliases: string[] = []): DispatchUnit => ({
+  id,
+  name,
+  parentId,
+  level,
+  function: fn,
+  aliases,
+  duties,
+})
+
+const UNITS: DispatchUnit[] = [
+  u('c', '云州市', null, 'city', null),
+  u('c-cg', '云州市城市管理局', 'c', 'department', '城市管理', '占道经营 流动摊贩 违法建设 路灯'),
+  u('c-rq', '云州市燃气公司', 'c', 'office', '燃气', '燃气 泄漏 燃气费'),
+  u('c-yd', '中国移动云州分公司', 'c', 'office', '通信', '信号 宽带'),
+  u('c-dx', '中国电信云州分公司', 'c', 'office', '通信', '信号 宽带'),
+  u('c-ban', '云州市政府办', 'c', 'department', '综合协调', '督查 督办'),
+  u('q', '青龙区', 'c', 'district', '其他', '统筹 全区 燃气 占道经营'),
+  u('q-cg', '青龙区城市管理局', 'q', 'department', '城市管理', '占道经营 流动摊贩'),
+  u('q-hb', '河滨街道', 'q', 'township', '街道乡镇', '邻里纠纷 调解 环境卫生'),
+  u('q-hb-hx', '河西社区', 'q-hb', 'community', '街道乡镇', ''),
+]
+
+function model(): DispatchModel {
+  const m = newDispatchModel(UNITS, spaces)
+  for (const ex of coldStartExamples(UNITS, [], [])) teach(m, ex)
+  return m
+}
+
+describe('dispatch suggestions', () => {
+  it('sends a request to the unit whose duties speak of it, on a cold start', () => {
+    const [first] = suggest(model(), { text: '楼道 燃气 泄漏' })
+    expect(first?.unit).toEqual({ id: 'c-rq', name: '云州市燃气公司', function: '燃气' })
+  })
+
+  it("lets the place pick the level: the district's unit of the function, else the city's", () => {
+    expect(suggest(model(), { text: '流动摊贩 占道经营', address: '青龙区 新市大道66号' })[0]?.unit.id).toBe('q-cg')
+    expect(suggest(model(), { text: '流动摊贩 占道经营' })[0]?.unit.id).toBe('c-cg')
+  })
+
+  it("sends 乡镇(街道)履职事项 to the place's township, and never without a place", () => {
+    expect(suggest(model(), { text: '邻里纠纷 调解', address: '河西社区 5栋' })[0]?.unit.id).toBe('q-hb')
+    expect(suggest(model(), { text: '邻里纠纷 调解' }).map((s) => s.unit.function)).not.toContain('街道乡镇')
+  })
+
+  it('gives at most three suggestions, best first, and never a unit that takes no tickets', () => {
+    const s = suggest(model(), { text: '燃气 泄漏 占道经营 信号 督办' })
+    expect(s.length).toBeLessThanOrEqual(3)
+    expect([...s].sort((a, b) => b.confidence - a.confidence)).toEqual(s)
+    expect(s.map((x) => x.unit.id)).not.toContain('c-ban')
+  })
+
+  it('prefers the carrier the caller names among units sharing a function', () => {
+    expect(suggest(model(), { text: '电信 宽带 断线' })[0]?.unit.id).toBe('c-dx')
+    expect(suggest(model(), { text: '移动 宽带 断线' })[0]?.unit.id).toBe('c-yd')
+  })
+
+  it('learns from closed tickets: a word no duty names comes to mean the unit that handled it', () => {
+    const m = model()
+    expect(suggest(m, { text: '井盖 丢失' })[0]?.unit.function).not.toBe('燃气')
+    for (let i = 0; i < 3; i++) learnOutcome(m, '井盖 丢失', 'c-rq')
+    expect(suggest(m, { text: '井盖 丢失' })[0]?.unit.id).toBe('c-rq')
+  })
+
+  it("counts a closed ticket handled by a community as the township function's", () => {
+    const m = model()
+    expect(learnOutcome(m, '广场舞 噪声', 'q-hb-hx')).toBe(true)
+    expect(suggest(m, { text: '广场舞 噪声', address: '河西社区' })[0]?.unit.id).toBe('q-hb')
+  })
+})
+
+describe('places', () => {
+  const dir = unitDirectory(UNITS)
+  it('finds the deepest place named, by full or short name', () => {
+    expect(resolvePlace(dir, '青龙区河西社区幸福里')).toBe('q-hb-hx')
+    expect(resolvePlace(dir, '河滨路128号')).toBe('q-hb')
+    expect(resolvePlace(dir, '幸福里5栋')).toBeNull()
+  })
+  it('cuts the address and place names from the text the model reads', () => {
+    expect(withoutPlaces(dir, '河西社区汽车站旁有人占道', '青龙区河西社区汽车站旁').replace(/\s+/g, '')).toBe('有人占道')
+  })
+})
+
+describe('accuracy by function', () => {
+  it.each([
+    [[{ function: 'A', suggested: ['A', 'B'] }], 1, 1],
+    [[{ function: 'A', suggested: ['B', 'C', 'A'] }], 0, 1],
+    [[{ function: 'A', suggested: ['B', 'C', 'D', 'A'] }], 0, 0],
+    [[{ function: 'A', suggested: [] }, { function: 'B', suggested: ['B'] }], 0.5, 0.5],
+  ])('scores %j as top-1 %d, top-3 %d', (cases, top1, top3) => {
+    const r = accuracyByFunction(cases)
+    expect(r.overall.top1).toBe(top1)
+    expect(r.overall.top3).toBe(top3)
+    expect(Object.values(r.byFunction).reduce((a, x) => a + x.n, 0)).toBe(cases.length)
+  })
+})

@@ -1,0 +1,124 @@
+/**
+ * The dispatch suggester (智能派单): for a request's text and place, the units most likely to handle it, with
+ * a confidence. Two steps: a naive Bayes model over the text picks the function (职能: 城市管理, 燃气, …),
+ * then the place picks the level (the township for 街道乡镇, else the district's unit of that function, else the
+ * city's); where several units share a function at one level (three carriers for 通信), a second model
+ * learned per unit, and a unit named in the text, order them. Learning on functions rather than units lets
+ * what one district's tickets teach serve every district, and lets accuracy be compared across cities.
+ *
+ * Pure: the segmenter is passed in; the counts live in the returned model and grow as tickets close.
+ */
+import { isTicketFunction, TOWNSHIP_FUNCTION } from '../tickets/unit-functions.ts'
+import type { DispatchUnit } from './dispatch-unit.types.ts'
+import { featuresOf, type Tokenize } from './features.ts'
+import { learn, newNaiveBayes, rank, type NaiveBayes } from './naive-bayes.ts'
+import { isTownshipLevel, resolvePlace, unitDirectory, unitsForFunction, withoutPlaces, type UnitDirectory } from './place.resolve.ts'
+
+/** The suggester's state: the unit tree and the two models. */
+export interface DispatchModel {
+  readonly tokenize: Tokenize
+  readonly dir: UnitDirectory
+  /** text → function */
+  readonly functions: NaiveBayes
+  /** text → unit, used only to order units that share a function at one level */
+  readonly units: NaiveBayes
+}
+
+/** One suggestion: a unit and how sure the model is (0–1). */
+export interface DispatchSuggestion {
+  readonly unit: { readonly id: string; readonly name: string; readonly function: string }
+  readonly confidence: number
+}
+
+/** What a suggestion is asked for. */
+export interface DispatchQuery {
+  readonly text: string
+  readonly address?: string | undefined
+}
+
+/** A labelled text to learn from: a function, a unit, or both. */
+export interface DispatchExample {
+  readonly text: string
+  readonly function?: string | null | undefined
+  readonly unitId?: string | null | undefined
+  readonly address?: string | undefined
+  readonly weight?: number | undefined
+}
+
+/** The words the models count for a text. */
+function featuresFor(model: DispatchModel, text: string, address?: string): string[] {
+  return featuresOf(model.tokenize, withoutPlaces(model.dir, text, address))
+}
+
+/** An empty model over these units. */
+export function newDispatchModel(units: readonly DispatchUnit[], tokenize: Tokenize): DispatchModel {
+  return { tokenize, dir: unitDirectory(units), functions: newNaiveBayes(), units: newNaiveBayes() }
+}
+
+/** The function an example teaches: its own, else its unit's (街道乡镇 for anything at township level). */
+function functionOf(model: DispatchModel, ex: DispatchExample): string | null {
+  if (ex.function) return ex.function
+  if (!ex.unitId) return null
+  if (isTownshipLevel(model.dir, ex.unitId)) return TOWNSHIP_FUNCTION
+  return model.dir.byId.get(ex.unitId)?.function ?? null
+}
+
+/** Learns one example; returns false when it names no known ticket function. */
+export function teach(model: DispatchModel, ex: DispatchExample): boolean {
+  const fn = functionOf(model, ex)
+  if (!fn || !isTicketFunction(fn)) return false
+  const feats = featuresFor(model, ex.text, ex.address)
+  if (feats.length === 0) return false
+  const weight = ex.weight ?? 1
+  learn(model.functions, feats, fn, weight)
+  if (ex.unitId && model.dir.byId.has(ex.unitId) && !isTownshipLevel(model.dir, ex.unitId)) learn(model.units, feats, ex.unitId, weight)
+  return true
+}
+
+/**
+ * Learns from a ticket that closed with this handling unit (the operator's final choice). When the model
+ * would have put another function first, the example counts twice: the operator corrected it, and one
+ * example among the cold-start text would otherwise be too faint to change the next answer.
+ */
+export function learnOutcome(model: DispatchModel, text: string, unitId: string, address?: string): boolean {
+  const fn = functionOf(model, { text, unitId })
+  if (!fn) return false
+  const top = rank(model.functions, featuresFor(model, text, address))[0]
+  return teach(model, { text, unitId, address, weight: top && top.label !== fn ? 2 : 1 })
+}
+
+/** How many functions are tried before giving up on filling three suggestions. */
+const FUNCTIONS_TRIED = 8
+
+/** Up to `limit` units for the request, best first. */
+export function suggest(model: DispatchModel, query: DispatchQuery, limit = 3): DispatchSuggestion[] {
+  const feats = featuresFor(model, query.text, query.address)
+  const place = resolvePlace(model.dir, `${query.address ?? ''} ${query.text}`)
+  const out: DispatchSuggestion[] = []
+  for (const f of rank(model.functions, feats).slice(0, FUNCTIONS_TRIED)) {
+    const candidates = unitsForFunction(model.dir, f.label, place)
+    if (candidates.length === 0) continue
+    for (const u of orderUnits(model, feats, query.text, candidates)) {
+      out.push({ unit: { id: u.id, name: u.name, function: f.label }, confidence: Math.round(f.probability * u.share * 1000) / 1000 })
+    }
+  }
+  return out.sort((a, b) => b.confidence - a.confidence).slice(0, limit)
+}
+
+/** Units of one function at one level, each with its share of the function's confidence. */
+function orderUnits(model: DispatchModel, feats: readonly string[], text: string, candidates: readonly DispatchUnit[]): { id: string; name: string; share: number }[] {
+  if (candidates.length === 1) return [{ id: candidates[0]!.id, name: candidates[0]!.name, share: 1 }]
+  // A unit the caller names (电信, 联通) is meant; otherwise what the units' own tickets and duties say.
+  const named = candidates.find((u) => [u.name, ...u.aliases, shortName(u.name)].some((n) => n.length >= 2 && text.includes(n)))
+  if (named) return [{ id: named.id, name: named.name, share: 1 }]
+  return rank(model.units, feats, candidates.map((u) => u.id)).map((r) => {
+    const u = model.dir.byId.get(r.label)!
+    return { id: u.id, name: u.name, share: r.probability }
+  })
+}
+
+/** 中国电信云州分公司 → 电信: the brand a caller says. */
+function shortName(name: string): string {
+  const m = /^中国(移动|电信|联通|铁塔)/.exec(name)
+  return m ? m[1]! : name
+}

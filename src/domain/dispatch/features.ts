@@ -1,0 +1,36 @@
+/**
+ * From a segmenter's words to the features the dispatch classifier counts. The segmenter (jieba) runs in an
+ * adapter and is passed in as a function, so this stays pure.
+ */
+
+/** Splits text into words; jieba in production (src/adapters/text), anything in tests. */
+export type Tokenize = (text: string) => readonly string[]
+
+/** Words that say nothing about who must handle a request (派单无关词). */
+const STOP = new Set([
+  '的', '了', '是', '在', '有', '和', '与', '及', '我', '我们', '你', '他', '她', '它', '这', '那', '这个', '那个', '都', '也', '就', '还', '又',
+  '很', '太', '非常', '一个', '一些', '没有', '没', '不', '被', '把', '让', '给', '对', '从', '到', '向', '为', '已经', '希望', '请', '请求',
+  '要求', '反映', '市民', '来电', '诉求', '问题', '情况', '处理', '解决', '相关', '部门', '尽快', '一下', '现在', '目前', '每天', '已', '能',
+  '可以', '是否', '怎么', '如何', '什么', '哪里', '吗', '呢', '吧', '啊', '等', '人', '里', '上', '下', '后', '前', '中', '时', '年', '月', '日',
+])
+
+const CJK_OR_WORD = /[\p{Script=Han}A-Za-z]/u
+
+/**
+ * The features of a text: its words (segmented, lower-cased, without stop words, digits and punctuation),
+ * and the two-character pieces inside longer words (垃圾桶 → 垃圾, 圾桶). With a paragraph of 职责 per unit to
+ * start from, a caller's word is often not the duty's word (学校划片 / 学区划分, 欠薪 / 工资拖欠); the pieces
+ * let them meet.
+ */
+export function featuresOf(tokenize: Tokenize, text: string): string[] {
+  const out: string[] = []
+  for (const raw of tokenize(text)) {
+    const w = raw.trim().toLowerCase()
+    if (!w || !CJK_OR_WORD.test(w) || STOP.has(w)) continue
+    out.push(w)
+  }
+  for (const run of text.match(/\p{Script=Han}+/gu) ?? []) for (let i = 0; i + 2 <= run.length; i++) out.push(`~${run.slice(i, i + 2)}`)
+  return out
+}
+
+const HAN = /^\p{Script=Han}+$/u
