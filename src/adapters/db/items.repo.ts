@@ -158,7 +158,10 @@ export async function insertItemEvent(
 /** Ledger filters (台账筛选). */
 export interface ItemFilter {
   readonly kind?: string | undefined
+  /** A state name (`accepted`) … */
   readonly state?: string | undefined
+  /** … or an engine state type (`open`, `waiting`, `closed`): each has its own index. */
+  readonly stateType?: string | undefined
   readonly unit?: string | undefined
   readonly plan?: string | undefined
   readonly q?: string | undefined
@@ -166,7 +169,12 @@ export interface ItemFilter {
   readonly overdueOn?: string | undefined
   readonly scope: readonly string[] | null
   readonly limit: number
+  /** Rows to skip (old clients); ignored when `afterNumber` is given. */
   readonly offset: number
+  /** Keyset: only items numbered after this (the last number of the previous page). */
+  readonly afterNumber?: string | undefined
+  /** Count matching items up to this many; the total is then a lower bound. */
+  readonly countCap: number
 }
 
 /** A ledger row: the item and its units. */
@@ -174,8 +182,17 @@ export interface LedgerRow extends ItemRow {
   readonly units: readonly { unitId: string; unitName: string; role: ItemUnitRole }[]
 }
 
-/** The ledger (台账): filtered, paged, ordered by number. */
-export async function listItems(q: Queryable, f: ItemFilter): Promise<{ rows: LedgerRow[]; total: number }> {
+/**
+ * What ledger text search (台账检索) matches: title, number and body in one expression, so one trigram index
+ * (migration 070) serves `ILIKE '%…%'`. The separator is a newline, which a single-line search cannot span.
+ */
+export const LEDGER_TEXT = `(i.title || E'\\n' || i.number || E'\\n' || i.body)`
+
+/**
+ * The ledger (台账): filtered, ordered by number, one page by keyset (`afterNumber`) or offset. `total` counts
+ * at most `countCap` matching rows (a bounded count: past it `more` is true), `hasNext` says a further page exists.
+ */
+export async function listItems(q: Queryable, f: ItemFilter): Promise<{ rows: LedgerRow[]; total: number; more: boolean; hasNext: boolean }> {
   const where: string[] = []
   const params: unknown[] = []
   const p = (v: unknown): string => {
@@ -183,24 +200,26 @@ export async function listItems(q: Queryable, f: ItemFilter): Promise<{ rows: Le
     return `$${params.length}`
   }
   if (f.kind) where.push(`i.kind = ${p(f.kind)}`)
-  if (f.state) where.push(`(i.state = ${p(f.state)} OR i.state_type = $${params.length})`)
+  if (f.state) where.push(`i.state = ${p(f.state)}`)
+  if (f.stateType) where.push(`i.state_type = ${p(f.stateType)}`)
   if (f.plan) where.push(`i.plan_id = ${p(f.plan)}`)
   if (f.unit) where.push(`EXISTS (SELECT 1 FROM item_unit u WHERE u.item_id = i.id AND u.unit_id = ${p(f.unit)})`)
-  if (f.q) where.push(`(i.title ILIKE ${p(`%${f.q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`)} OR i.number ILIKE $${params.length} OR i.body ILIKE $${params.length})`)
+  if (f.q) where.push(`${LEDGER_TEXT} ILIKE ${p(`%${f.q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`)}`)
   if (f.overdueOn) where.push(`i.state_type <> 'closed' AND i.due_date < ${p(f.overdueOn)}::date`)
-  if (f.scope) {
-    params.push([...f.scope])
-    where.push(scopeSql(params.length))
-  }
+  if (f.scope) where.push(scopeSql(params.push([...f.scope])))
+  const filterParams = [...params]
   const cond = where.length ? `WHERE ${where.join(' AND ')}` : ''
-  const { rows } = await q.query(
-    `SELECT ${COLS}, count(*) OVER () AS total FROM item i ${cond} ORDER BY i.number LIMIT ${p(f.limit)} OFFSET ${p(f.offset)}`,
-    params,
-  )
-  const items = rows.map(toItem)
-  const total = rows[0] ? Number(rows[0].total) : 0
+  const page = f.afterNumber === undefined ? '' : `${where.length ? ' AND' : 'WHERE'} i.number > ${p(f.afterNumber)}`
+  const skip = f.afterNumber === undefined && f.offset > 0 ? ` OFFSET ${p(f.offset)}` : ''
+  // One row past the page says whether a next page exists.
+  const { rows } = await q.query(`SELECT ${COLS} FROM item i ${cond}${page} ORDER BY i.number LIMIT ${p(f.limit + 1)}${skip}`, params)
+  const hasNext = rows.length > f.limit
+  const items = rows.slice(0, f.limit).map(toItem)
+  // Bounded count: never more than countCap + 1 rows are read to count, however large the ledger.
+  const counted = await q.query<{ n: number }>(`SELECT count(*)::int AS n FROM (SELECT 1 FROM item i ${cond} LIMIT ${f.countCap + 1}) c`, filterParams)
+  const n = Number(counted.rows[0]?.n ?? 0)
   const units = await unitsOf(q, items.map((i) => i.id))
-  return { rows: items.map((i) => ({ ...i, units: units.get(i.id) ?? [] })), total }
+  return { rows: items.map((i) => ({ ...i, units: units.get(i.id) ?? [] })), total: Math.min(n, f.countCap), more: n > f.countCap, hasNext }
 }
 
 /** Units of several items, keyed by item id. */

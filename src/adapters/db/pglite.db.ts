@@ -1,5 +1,6 @@
 /** PGlite (embedded PostgreSQL in WASM) behind the Db interface; the default, no server needed. */
 import { PGlite } from '@electric-sql/pglite'
+import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm'
 import type { Db, Queryable } from './db.ts'
 
 /**
@@ -8,7 +9,9 @@ import type { Db, Queryable } from './db.ts'
  * survives the process being killed.
  */
 export async function openPglite(dataDir?: string): Promise<Db> {
-  const pg = dataDir ? new PGlite(dataDir) : new PGlite()
+  // pg_trgm: the trigram index of ledger text search (migration 070), as on a server.
+  const extensions = { pg_trgm }
+  const pg = dataDir ? new PGlite(dataDir, { extensions }) : new PGlite({ extensions })
   await pg.waitReady
   const wrap = (q: { query: PGlite['query']; exec: PGlite['exec'] }): Queryable => ({
     async query<T>(sql: string, params?: readonly unknown[]) {

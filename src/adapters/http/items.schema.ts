@@ -136,7 +136,7 @@ export const itemDetailSchema = {
 
 export const listItemsSchema = {
   tags: ['items'],
-  summary: 'The ledger (台账): filter by kind, state, unit, plan, overdue, text; paged',
+  summary: 'The ledger (台账): filter by kind, state, unit, plan, overdue, text; paged by cursor (after/next) or offset; total bounded at 1,000',
   security: [{ bearer: [] }],
   querystring: {
     type: 'object',
@@ -148,14 +148,23 @@ export const listItemsSchema = {
       q: { type: 'string', maxLength: 200 },
       overdue: { type: 'boolean' },
       limit: { type: 'integer', minimum: 1, maximum: 500, default: 50 },
-      offset: { type: 'integer', minimum: 0, default: 0 },
+      offset: { type: 'integer', minimum: 0, default: 0, description: 'rows to skip (slow when deep; prefer after)' },
+      after: { type: 'string', minLength: 1, maxLength: 200, description: 'the next cursor of the previous page: the page after it, by keyset' },
     },
     additionalProperties: false,
   },
   response: {
     200: {
       type: 'object',
-      properties: { items: { type: 'array', items: { type: 'object', properties: ledgerItemProps } }, total: { type: 'integer' }, limit: { type: 'integer' }, offset: { type: 'integer' } },
+      properties: {
+        items: { type: 'array', items: { type: 'object', properties: ledgerItemProps } },
+        total: { type: 'integer', description: 'matching items, counted up to 1,000' },
+        totalCapped: { type: 'boolean', description: 'more than total match ("1,000+")' },
+        limit: { type: 'integer' },
+        offset: { type: 'integer' },
+        next: { type: ['string', 'null'], description: 'cursor of the next page (pass as after), null on the last page' },
+      },
+      required: ['items', 'total', 'totalCapped', 'limit', 'offset', 'next'],
     },
     ...errors,
   },

@@ -31,6 +31,47 @@ export interface LedgerQuery {
   readonly overdue?: boolean | undefined
   readonly limit?: number | undefined
   readonly offset?: number | undefined
+  /** The opaque cursor a previous page answered as `next`: the page after it (keyset, fast at any depth). */
+  readonly after?: string | undefined
+}
+
+/**
+ * The ledger counts matching items up to this many; past it the total shows as "1,000+" (`totalCapped`). Why not
+ * 10,000: on 1M generated items a count to 10,001 of a common search word rechecks 10,001 rows (1.1 s under load),
+ * to 1,001 it reads about 11,000 rows in order (0.12 s under the same load); a unit filter 1.9 s against 49 ms.
+ */
+export const LEDGER_COUNT_CAP = 1_000
+
+/** Engine state types: `state=open|waiting|closed` filters by type (every shipped kind names its `closed` state `closed`). */
+const STATE_TYPES: readonly string[] = ['open', 'waiting', 'closed']
+
+/** One ledger page (台账分页). */
+export interface LedgerPage {
+  readonly items: LedgerItem[]
+  /** Matching items, counted up to LEDGER_COUNT_CAP. */
+  readonly total: number
+  /** True when more than `total` items match (show "1,000+"). */
+  readonly totalCapped: boolean
+  readonly limit: number
+  readonly offset: number
+  /** Cursor of the next page (pass as `after`), null on the last page. */
+  readonly next: string | null
+}
+
+/** The opaque cursor after an item number. */
+export function ledgerCursor(number: string): string {
+  return Buffer.from(JSON.stringify({ n: number })).toString('base64url')
+}
+
+/** The item number a cursor stands after; DUBAN_ERR_VALIDATION when it is not one of ours. */
+function cursorNumber(after: string): string {
+  try {
+    const n = (JSON.parse(Buffer.from(after, 'base64url').toString('utf8')) as { n?: unknown }).n
+    if (typeof n === 'string' && n.length > 0) return n
+  } catch {
+    // falls through to the error below
+  }
+  throw new DubanError('DUBAN_ERR_VALIDATION', 'after must be the next cursor of a previous page', { where: 'after' })
 }
 
 /** A ledger row as the API shows it. */
@@ -76,14 +117,16 @@ function ledgerItem(r: ItemRow & { units: LedgerRow['units'] }, today: string): 
   }
 }
 
-/** The ledger page the actor may see (GET /api/items). */
-export async function listLedger(deps: AppDeps, actor: Actor, query: LedgerQuery): Promise<{ items: LedgerItem[]; total: number; limit: number; offset: number }> {
+/** The ledger page the actor may see (GET /api/items): by keyset after `after`, else by offset; a bounded total. */
+export async function listLedger(deps: AppDeps, actor: Actor, query: LedgerQuery): Promise<LedgerPage> {
   const today = chinaDate(deps.clock.now())
   const limit = Math.min(Math.max(query.limit ?? 50, 1), 500)
-  const offset = Math.max(query.offset ?? 0, 0)
-  const { rows, total } = await listItems(deps.db, {
+  const offset = query.after === undefined ? Math.max(query.offset ?? 0, 0) : 0
+  const byType = query.state !== undefined && STATE_TYPES.includes(query.state)
+  const { rows, total, more, hasNext } = await listItems(deps.db, {
     kind: query.kind,
-    state: query.state,
+    state: byType ? undefined : query.state,
+    stateType: byType ? query.state : undefined,
     unit: query.unit,
     plan: query.plan,
     q: query.q,
@@ -91,8 +134,11 @@ export async function listLedger(deps: AppDeps, actor: Actor, query: LedgerQuery
     scope: actor.scopeUnitIds,
     limit,
     offset,
+    afterNumber: query.after === undefined ? undefined : cursorNumber(query.after),
+    countCap: LEDGER_COUNT_CAP,
   })
-  return { items: rows.map((r) => ledgerItem(r, today)), total, limit, offset }
+  const last = rows.at(-1)
+  return { items: rows.map((r) => ledgerItem(r, today)), total, totalCapped: more, limit, offset, next: hasNext && last ? ledgerCursor(last.number) : null }
 }
 
 /** One item in full, as the API shows it. */

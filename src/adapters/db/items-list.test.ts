@@ -1,0 +1,78 @@
+/** The ledger query (台账): keyset pages, bounded count, state and text filters, on every test dialect. */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { freshDb, testDialects } from '../../../test/support/test-db.ts'
+import type { Db } from './db.ts'
+import { listItems, type ItemFilter } from './items.repo.ts'
+
+const base: ItemFilter = { scope: null, limit: 50, offset: 0, countCap: 10_000 }
+
+for (const dialect of testDialects()) {
+  describe(`ledger query (${dialect})`, () => {
+    let db: Db
+    beforeAll(async () => {
+      db = await freshDb(dialect)
+      await db.query(`INSERT INTO unit (id, name) VALUES ('a', '甲局'), ('b', '乙局')`)
+      // 23 items: every third waiting (dispatched), every fifth closed; item 7 mentions 粮食安全 in its body only.
+      await db.query(
+        `INSERT INTO item (id, number, kind, kind_version, state, state_type, title, body, snapshot)
+         SELECT 'it' || g, 'T-' || lpad(g::text, 3, '0'), CASE WHEN g % 2 = 0 THEN 'task' ELSE 'ticket' END, 1,
+                CASE WHEN g % 5 = 0 THEN 'closed' WHEN g % 3 = 0 THEN 'dispatched' ELSE 'accepted' END,
+                CASE WHEN g % 5 = 0 THEN 'closed' WHEN g % 3 = 0 THEN 'waiting' ELSE 'open' END,
+                '事项' || g, CASE WHEN g = 7 THEN '群众反映粮食安全问题' ELSE '' END, '{}'
+           FROM generate_series(1, 23) g`,
+      )
+      await db.query(`INSERT INTO item_unit (item_id, unit_id, role) SELECT 'it' || g, CASE WHEN g <= 10 THEN 'a' ELSE 'b' END, 'lead' FROM generate_series(1, 23) g`)
+    })
+    afterAll(async () => db?.close())
+
+    it('walks every item once, in number order, page after page by keyset', async () => {
+      const seen: string[] = []
+      let after: string | undefined
+      for (let pages = 0; pages < 10; pages++) {
+        const page = await listItems(db, { ...base, limit: 5, afterNumber: after })
+        seen.push(...page.rows.map((r) => r.number))
+        expect(page.total).toBe(23)
+        if (!page.hasNext) break
+        after = page.rows.at(-1)!.number
+      }
+      expect(seen).toEqual(Array.from({ length: 23 }, (_, i) => `T-${String(i + 1).padStart(3, '0')}`))
+    })
+
+    it('gives the same page by offset as by keyset', async () => {
+      const byOffset = await listItems(db, { ...base, limit: 4, offset: 8 })
+      const byKeyset = await listItems(db, { ...base, limit: 4, afterNumber: 'T-008' })
+      expect(byOffset.rows.map((r) => r.id)).toEqual(byKeyset.rows.map((r) => r.id))
+      expect(byOffset.rows.map((r) => r.number)).toEqual(['T-009', 'T-010', 'T-011', 'T-012'])
+    })
+
+    it('says there is no next page on the last one, even when it is exactly full', async () => {
+      expect((await listItems(db, { ...base, limit: 3, afterNumber: 'T-020' })).hasNext).toBe(false)
+      expect((await listItems(db, { ...base, limit: 3, afterNumber: 'T-019' })).hasNext).toBe(true)
+    })
+
+    it('counts only up to the cap and then says there are more', async () => {
+      const capped = await listItems(db, { ...base, limit: 2, countCap: 10 })
+      expect([capped.total, capped.more]).toEqual([10, true])
+      const exact = await listItems(db, { ...base, countCap: 23 })
+      expect([exact.total, exact.more]).toEqual([23, false])
+    })
+
+    it('filters by state name, by state type, by unit and by text in title, number or body', async () => {
+      const total = async (f: Partial<ItemFilter>) => (await listItems(db, { ...base, ...f })).total
+      expect(await total({ state: 'dispatched' })).toBe(6) // 3 6 9 12 18 21
+      expect(await total({ stateType: 'closed' })).toBe(4) // 5 10 15 20
+      expect(await total({ stateType: 'waiting', kind: 'task' })).toBe(3) // 6 12 18
+      expect(await total({ unit: 'a' })).toBe(10)
+      expect((await listItems(db, { ...base, q: '粮食安全' })).rows.map((r) => r.id)).toEqual(['it7'])
+      expect((await listItems(db, { ...base, q: '事项1' })).total).toBe(11) // 1, 10–19
+      expect((await listItems(db, { ...base, q: 'T-02' })).total).toBe(4) // 20–23
+      expect(await total({ q: '100%_' })).toBe(0)
+    })
+
+    it('keeps the data scope on every page', async () => {
+      const page = await listItems(db, { ...base, scope: ['b'], limit: 5, afterNumber: 'T-012' })
+      expect(page.rows.map((r) => r.number)).toEqual(['T-013', 'T-014', 'T-015', 'T-016', 'T-017'])
+      expect(page.total).toBe(13)
+    })
+  })
+}
