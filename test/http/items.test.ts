@@ -90,6 +90,7 @@ for (const dialect of testDialects()) {
       expect(d.state).toBe('dispatched')
       expect(d.availableEvents.map((e: any) => e.event)).toContain('accept')
       expect(d.events.map((e: any) => e.event)).toEqual(['confirm', 'dispatch'])
+      expect(d.calendarNotice).toBeNull() // due 2026-12-31: the calendar holds 2026
 
       // A stale version is refused and changes nothing.
       const before = await rowCounts(t)
@@ -148,6 +149,16 @@ for (const dialect of testDialects()) {
       expect(approved.json()).toMatchObject({ state: 'accepted', dueDate: '2027-01-29' })
       expect(approved.json().extensionRequest).toMatchObject({ status: 'approved', decisionReason: '理由充分' })
       expect((await item(sjj, food)).extensionRequests).toEqual([approved.json().extensionRequest])
+
+      // 2027 has no State Council notice in the calendar: the item says its due date is unverified, and the admin
+      // is told which year open items fall due in (issue 8 point 7). A covered due date carries no notice.
+      expect((await item(sjj, food)).calendarNotice).toMatchObject({ missingYears: [2027], message: expect.stringContaining('2027 年') })
+      const admin = await loginDemo(t, 'admin')
+      const coverage = await call(t, admin, 'GET', '/api/calendar/coverage')
+      expect(coverage.statusCode, coverage.body).toBe(200)
+      expect(coverage.json().uncoveredInUse).toContainEqual({ year: 2027, items: 1 })
+      expect(coverage.json().message).toContain('2027 年（1 个未办结事项在该年到期）')
+      expect((await call(t, sjj, 'GET', '/api/calendar/coverage')).statusCode).toBe(403)
 
       // Completion, a return, completion again, acceptance.
       const done = await call(t, sjj, 'POST', `/api/items/${food}/completion`, { text: '全年抽检任务完成。', measures: { 抽检合格率: 98.8 } })

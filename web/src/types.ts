@@ -79,6 +79,8 @@ export interface ItemDetail extends LedgerItem {
   readonly extensionRequests: readonly Record<string, unknown>[]
   readonly attachments: readonly { id: string; name: string; size: number; mime: string }[]
   readonly availableEvents: readonly AvailableEvent[]
+  /** Set when the due date falls in a year the calendar does not hold (unverified). */
+  readonly calendarNotice?: { readonly missingYears: readonly number[]; readonly message: string } | null
 }
 
 /** A unit named in a plan and what it maps to. */

@@ -51,7 +51,7 @@ export async function run(args: string[]): Promise<number> {
     } else {
       const d = await checkCalendarDate(deps, arg)
       const why = d.kind === 'holiday' ? `holiday ${d.holiday}` : d.kind === 'adjusted-workday' ? '调休 working day' : d.kind
-      process.stdout.write(`${d.date} ${d.working ? 'working day' : 'day off'} (${why})${d.covered ? '' : ' [year not covered: weekends only]'}; next working day ${d.nextWorkingDay}\n`)
+      process.stdout.write(`${d.date} ${d.working ? 'working day' : 'day off'} (${why})${d.covered ? '' : ' [year not covered: weekends and the statute’s 元旦/劳动节/国庆节 only, unverified]'}; next working day ${d.nextWorkingDay}\n`)
     }
     return 0
   } catch (e) {

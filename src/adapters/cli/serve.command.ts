@@ -6,6 +6,8 @@ import { randomUUID } from 'node:crypto'
 import { parseArgs } from 'node:util'
 import { buildServer } from '../http/server.ts'
 import { startScheduler } from '../../app/supervision/scheduler.ts'
+import { calendarCoverage } from '../../app/calendar/calendar-coverage.ts'
+import { startSealer } from '../../app/audit/seal-audit.ts'
 import { seedDemo } from '../../app/demo/seed-demo.ts'
 import { seedCorpusDrafts } from './seed-corpus.ts'
 import type { AppDeps } from '../../app/deps.ts'
@@ -82,11 +84,16 @@ export async function run(args: string[]): Promise<number> {
   await app.listen({ port, host: values.host as string })
   // Supervision (督办巡查) and webhook delivery once a minute, while the server runs.
   const scheduler = startScheduler(deps)
+  // The audit sealer (docs/audit.md): links new audit rows into the hash chain every second.
+  const sealer = startSealer(db, { onError: (e) => process.emitWarning(`audit sealer: ${(e as Error).message}`) })
   const addr = app.server.address()
   const boundPort = typeof addr === 'object' && addr ? addr.port : port
   const shownHost = values.host === '0.0.0.0' || values.host === '::' ? 'localhost' : (values.host as string)
   const where = process.env.DATABASE_URL ? 'PostgreSQL (DATABASE_URL)' : `PGlite in ${values.data}`
   process.stdout.write(`duban: serving on http://${shownHost}:${boundPort} (API /api, docs /docs; data: ${where})\n`)
+  // Due dates in a year with no State Council notice are unverified: say so where the admin looks first.
+  const coverage = await calendarCoverage(deps)
+  if (coverage.message) process.stderr.write(`duban: warning: ${coverage.message}\n`)
 
   return new Promise<number>((resolve) => {
     let stopping = false
@@ -97,6 +104,7 @@ export async function run(args: string[]): Promise<number> {
       app
         .close()
         .then(() => scheduler.stop())
+        .then(() => sealer.stop())
         .then(() => db.close())
         .then(() => resolve(0))
         .catch((e: unknown) => {

@@ -2,10 +2,16 @@
 import { showCalendarYear, saveCalendarYear } from '../../app/calendar/calendar-year.save.ts'
 import { checkCalendarDate } from '../../app/calendar/calendar.load.ts'
 import { requireActor, requireRole } from './auth.ts'
-import { checkDateSchema, getCalendarYearSchema, putCalendarYearSchema } from './calendar.schema.ts'
+import { calendarCoverage } from '../../app/calendar/calendar-coverage.ts'
+import { calendarCoverageSchema, checkDateSchema, getCalendarYearSchema, putCalendarYearSchema } from './calendar.schema.ts'
 import type { RoutePlugin } from './routes.ts'
 
 const plugin: RoutePlugin = async (app, { deps }) => {
+  app.get('/calendar/coverage', { schema: calendarCoverageSchema }, async (request) => {
+    requireRole(request, 'admin')
+    return calendarCoverage(deps)
+  })
+
   app.get<{ Params: { year: number } }>('/calendar/:year', { schema: getCalendarYearSchema }, async (request) => {
     requireRole(request, 'admin')
     return showCalendarYear(deps, request.params.year)

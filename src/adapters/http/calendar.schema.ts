@@ -19,7 +19,7 @@ const yearView = {
 
 export const getCalendarYearSchema = {
   tags: ['calendar'],
-  summary: 'A calendar year in effect: admin-supplied, official (built in) or none (weekends only)',
+  summary: 'A calendar year in effect: admin-supplied, official (built in) or none (weekends and statutory solar-date holidays, unverified)',
   security: [{ bearer: [] }],
   params: yearParams,
   response: { 200: yearView, ...errors },
@@ -51,6 +51,27 @@ export const checkDateSchema = {
         covered: { type: 'boolean' },
         nextWorkingDay: { type: 'string' },
       },
+    },
+    ...errors,
+  },
+} as const
+
+export const calendarCoverageSchema = {
+  tags: ['calendar'],
+  summary: 'Years the calendar holds, and years open items are due in that it does not hold (their dates are unverified)',
+  security: [{ bearer: [] }],
+  response: {
+    200: {
+      type: 'object',
+      properties: {
+        years: { type: 'array', items: { type: 'integer' } },
+        uncoveredInUse: {
+          type: 'array',
+          items: { type: 'object', properties: { year: { type: 'integer' }, items: { type: 'integer' } }, required: ['year', 'items'] },
+        },
+        message: { type: ['string', 'null'] },
+      },
+      required: ['years', 'uncoveredInUse', 'message'],
     },
     ...errors,
   },

@@ -131,6 +131,11 @@ export const itemDetailSchema = {
     extensionRequests: { type: 'array', items: extensionRequest },
     attachments: { type: 'array', items: attachmentMeta },
     availableEvents: { type: 'array', items: free },
+    calendarNotice: {
+      type: ['object', 'null'],
+      description: 'Set when the due date falls in a year the working-day calendar does not hold (computed, unverified)',
+      properties: { missingYears: { type: 'array', items: { type: 'integer' } }, message: { type: 'string' } },
+    },
   },
 } as const
 

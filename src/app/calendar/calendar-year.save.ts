@@ -6,7 +6,7 @@ import { DubanError } from '../../domain/errors.ts'
 import type { Actor, AppDeps } from '../deps.ts'
 import { recordAudit } from '../supervision/audit.port.ts'
 
-/** Where a year's data comes from: an admin's table row, the built-in notices, or nowhere (weekends only). */
+/** Where a year's data comes from: an admin's table row, the built-in notices, or nowhere (weekends and the statute’s solar-date holidays). */
 export type CalendarYearOrigin = 'admin' | 'official' | 'none'
 
 /** A year as shown to an admin. */

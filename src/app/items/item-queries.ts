@@ -19,7 +19,8 @@ import type { Queryable } from '../../adapters/db/db.ts'
 import { DubanError } from '../../domain/errors.ts'
 import { availableEvents, type AvailableEvent, type Snapshot } from '../../domain/workflow/index.ts'
 import type { Actor, AppDeps } from '../deps.ts'
-import { chinaDate, engineActor, kindOf } from './item-engine.ts'
+import { calendarFor, chinaDate, engineActor, kindOf } from './item-engine.ts'
+import { calendarNoticeFor, type CalendarNotice } from '../calendar/calendar-coverage.ts'
 
 /** Ledger filters as the API takes them. */
 export interface LedgerQuery {
@@ -155,6 +156,8 @@ export interface ItemDetail extends LedgerItem {
   readonly extensionRequests: Record<string, unknown>[]
   readonly attachments: { id: string; name: string; size: number; mime: string }[]
   readonly availableEvents: readonly AvailableEvent[]
+  /** Set when the due date falls in a year the calendar does not hold (computed, but unverified). */
+  readonly calendarNotice: CalendarNotice | null
 }
 
 /**
@@ -190,15 +193,19 @@ async function itemState(q: Queryable, actor: Actor, id: string, today: string):
   return { item, ledger: ledgerItem({ ...item, units }, today), available }
 }
 
-/** The compact answer to an event: the item as it now is, without its history, plus what was recorded. */
-export async function itemAfterEvent(
-  q: Queryable,
+/**
+ * The compact answer to an event: the item as it now is, without its history, plus what was recorded. Built
+ * from the row the event wrote (`item`, with its units) rather than read back: an event reads its item once.
+ */
+export function itemAfterEvent(
   actor: Actor,
-  id: string,
+  item: ItemRow & { units: LedgerRow['units'] },
   today: string,
   recorded: { event: Record<string, unknown>; report?: Record<string, unknown> | undefined; extensionRequest?: Record<string, unknown> | undefined },
-): Promise<ItemEventResult> {
-  const { item, ledger, available } = await itemState(q, actor, id, today)
+): ItemEventResult {
+  const kind = kindOf(item.kind, String(item.snapshot['kindVersion'] ?? item.kindVersion))
+  const available = actor.role === 'leader' ? [] : availableEvents(kind, item.snapshot as unknown as Snapshot, engineActor(actor))
+  const ledger = ledgerItem(item, today)
   return {
     ...ledger,
     data: item.data,
@@ -227,6 +234,7 @@ export async function itemDetail(q: Queryable, actor: Actor, id: string, today: 
     extensionRequests: await extensionsOf(q, id),
     attachments: await attachmentsOf(q, id),
     availableEvents: available,
+    calendarNotice: calendarNoticeFor((await calendarFor(q)).calendar, [ledger.dueDate]),
   }
 }
 

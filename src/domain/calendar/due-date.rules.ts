@@ -13,7 +13,7 @@ import { chinaDateOf, type Instant } from './china-time.value.ts'
 /** A due date (完成时间) with what the UI must know: is it in a year with data, was it moved. */
 export interface DueDate {
   readonly date: IsoDate
-  /** False when any year from start to due has no holiday data (weekends only were applied). */
+  /** False when any year from start to due has no holiday data (weekends and the statute's solar-date holidays only: unverified). */
   readonly covered: boolean
   /** The date before a due-date policy moved it, when it did. */
   readonly shiftedFrom?: IsoDate
