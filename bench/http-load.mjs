@@ -8,7 +8,7 @@
  * `amount` it sends at most that many requests (then each entry is used at most once when amount ≤ the
  * list's length), and still stops after durationS. A line `stop` on stdin ends the run early.
  * Prints `started <epoch ms>` when the load starts, then `result <json>` with every request as
- * [startedAt epoch ms, ms, status] and autocannon's own totals.
+ * [startedAt epoch ms, ms, status], the first three non-2xx answers, and autocannon's own totals.
  */
 import autocannon from 'autocannon'
 import { createInterface } from 'node:readline'
@@ -34,6 +34,7 @@ function start(job) {
   }))
   let next = 0
   const samples = []
+  const errors = []
   const opts = {
     url: job.base,
     connections: job.connections,
@@ -53,6 +54,10 @@ function start(job) {
           else delete req.body
           return req
         },
+        // The first few answers that are not 2xx, so a failing route says why.
+        onResponse(status, body) {
+          if ((status < 200 || status > 299) && errors.length < 3) errors.push({ status, body: String(body).slice(0, 300) })
+        },
       },
     ],
   }
@@ -65,6 +70,7 @@ function start(job) {
       startedAt,
       endedAt: Date.now(),
       samples,
+      errors,
       autocannon: {
         total: result.requests.total,
         sent: result.requests.sent,

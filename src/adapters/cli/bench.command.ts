@@ -16,7 +16,9 @@ const benchDir = fileURLToPath(new URL('../../../bench/', import.meta.url))
 const USAGE = `usage: duban bench [NAME…|all] [--runs N]
 
 Runs benchmarks from bench/<name>.bench.ts (all of them by default) and writes
-bench/results/<name>.json. Each reports the median of N timed runs after a warm-up.
+bench/results/<name>.json with the date, Node version, machine and the load average
+before and after. Each reports the median of N timed runs after a warm-up; the load
+benchmarks (peer) run for BENCH_SECONDS per load instead (default 5).
 
 options:
   --runs N     timed runs per benchmark (default 7, at least 5)
@@ -59,7 +61,7 @@ export async function run(args: string[]): Promise<number> {
     }
     process.stdout.write(`== ${bench.name}: ${bench.description}\n`)
     // The load before the run says how far other work on the machine may have skewed it.
-    const loadBefore = loadavg()[0]!
+    const loadBefore = loadavg()
     try {
       const report = await bench.run({ runs, log: (line) => process.stdout.write(line + '\n') })
       const record = {
@@ -67,7 +69,16 @@ export async function run(args: string[]): Promise<number> {
         date: new Date().toISOString(),
         command: `npm run bench -- ${bench.name}`,
         node: process.version,
-        machine: { cores: cpus().length, cpu: cpus()[0]?.model ?? 'unknown', platform: platform(), arch: arch(), loadAverage1mBefore: Math.round(loadBefore * 100) / 100 },
+        machine: {
+          cores: cpus().length,
+          cpu: cpus()[0]?.model ?? 'unknown',
+          platform: platform(),
+          arch: arch(),
+          loadAverage1mBefore: round2(loadBefore[0]!),
+          // 1, 5 and 15 minutes, before and after: other work on the machine shows in all three.
+          loadAverageBefore: loadBefore.map(round2),
+          loadAverageAfter: loadavg().map(round2),
+        },
         runs,
         summary: report.summary,
         ...report.data,
@@ -88,6 +99,8 @@ async function discover(): Promise<Map<string, string>> {
   const names = (await readdir(benchDir)).filter((f) => f.endsWith('.bench.ts')).sort()
   return new Map(names.map((f) => [f.slice(0, -'.bench.ts'.length), join(benchDir, f)]))
 }
+
+const round2 = (x: number): number => Math.round(x * 100) / 100
 
 async function writeAtomic(path: string, content: string): Promise<void> {
   await mkdir(join(path, '..'), { recursive: true })
