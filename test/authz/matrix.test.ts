@@ -118,6 +118,7 @@ const POLICY: Readonly<Record<string, readonly Role[]>> = {
   'PUT /api/dispatch-rules/:id': ['admin'],
   'DELETE /api/dispatch-rules/:id': ['admin'],
   'GET /api/tickets/suggest-dispatch': ['admin', 'operator'],
+  'POST /api/dispatch/suggestions': ['admin', 'operator'],
   // 12345 tickets: the hotline (operator) receives, dispatches and follows up every ticket, whatever its own
   // unit; a liaison sees only tickets its unit holds; revealing the requester is for the hotline and the lead unit.
   'POST /api/tickets': ['admin', 'operator'],
