@@ -22,4 +22,5 @@ export const routePlugins: readonly (() => Promise<{ default: RoutePlugin }>)[] 
   () => import('./catalogue.routes.ts'),
   () => import('./tickets.routes.ts'),
   () => import('./public-tickets.routes.ts'),
+  () => import('./dispatch.routes.ts'),
 ]
