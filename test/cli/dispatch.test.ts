@@ -1,0 +1,71 @@
+/**
+ * `duban dispatch` end to end, in a child process on the demo city's files (no database): `evaluate` prints
+ * top-1 and top-3 by function on the held-out evaluation sets of test/fixtures/dispatch (see its README), above
+ * floors a little under what the model reaches today; `suggest` writes one JSON line per input line.
+ */
+import { execFile } from 'node:child_process'
+import { join } from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { describe, expect, it } from 'vitest'
+
+const repo = fileURLToPath(new URL('../..', import.meta.url))
+const bin = join(repo, 'bin/duban.js')
+const sets = 'test/fixtures/dispatch'
+
+function duban(args: string[], input?: string): Promise<{ code: number; stdout: string; stderr: string }> {
+  return new Promise((resolve) => {
+    const child = execFile(process.execPath, [bin, ...args], { cwd: repo, encoding: 'utf8' }, (err, stdout, stderr) => {
+      resolve({ code: err ? (typeof err.code === 'number' ? err.code : 1) : 0, stdout, stderr })
+    })
+    child.stdin?.end(input ?? '')
+  })
+}
+
+/** The overall figures from the printed summary line `top-1 0.583  top-3 0.708  (…)`. */
+function overall(stdout: string): { top1: number; top3: number } {
+  const m = /^top-1 ([\d.]+)\s+top-3 ([\d.]+)/m.exec(stdout)
+  if (!m) throw new Error(`no summary line in:\n${stdout}`)
+  return { top1: Number(m[1]), top3: Number(m[2]) }
+}
+
+describe('duban dispatch', () => {
+  it('evaluates the held-out demo requests by function after training on the other half', async () => {
+    const r = await duban(['dispatch', 'evaluate', `${sets}/demo-heldout.jsonl`, '--train', `${sets}/demo-train.jsonl`, '--demo'])
+    expect(r.stderr).toBe('')
+    expect(r.code).toBe(0)
+    // One row per function in the set, with n, top-1 and top-3.
+    expect(r.stdout).toMatch(/^\s*[\d.]+%\s+[\d.]+%\s+\d+\s+城市管理$/m)
+    expect(r.stdout).toMatch(/^\s*[\d.]+%\s+[\d.]+%\s+\d+\s+街道乡镇$/m)
+    const o = overall(r.stdout)
+    expect(o.top1).toBeGreaterThanOrEqual(0.5)
+    expect(o.top3).toBeGreaterThanOrEqual(0.65)
+  }, 60_000)
+
+  it('evaluates real plan items from another source (corpus lead units) by function', async () => {
+    const r = await duban(['dispatch', 'evaluate', `${sets}/corpus-plans.jsonl`, '--train', `${sets}/demo-train.jsonl`, '--demo', '--json'])
+    expect(r.code).toBe(0)
+    const report = JSON.parse(r.stdout) as { overall: { n: number; top1: number; top3: number }; byFunction: Record<string, { n: number }> }
+    expect(report.overall.n).toBe(Object.values(report.byFunction).reduce((a, f) => a + f.n, 0))
+    expect(report.byFunction['生态环境']?.n).toBeGreaterThan(0)
+    expect(report.overall.top1).toBeGreaterThanOrEqual(0.5)
+    expect(report.overall.top3).toBeGreaterThanOrEqual(0.75)
+  }, 60_000)
+
+  it('writes one JSON line per input line, an error line for a bad one', async () => {
+    const input = ['{"text":"楼道里闻到很浓的燃气味","address":"青龙区河滨路128号"}', 'not json', '{"text":"路口流动摊贩占道经营","address":"白虎区东城大道218号"}', ''].join('\n')
+    const r = await duban(['dispatch', 'suggest', '--demo'], input)
+    expect(r.code).toBe(0)
+    const lines = r.stdout.trim().split('\n').map((l) => JSON.parse(l) as { suggestions?: { unit: { id: string; function: string }; confidence: number }[]; error?: string })
+    expect(lines).toHaveLength(3)
+    expect(lines[0]?.suggestions?.[0]?.unit).toMatchObject({ id: 'yz-rq', function: '燃气' })
+    expect(lines[1]?.error).toMatch(/line 2/)
+    expect(lines[2]?.suggestions?.[0]?.unit).toMatchObject({ id: 'bh-cgj', function: '城市管理' })
+    expect(lines[2]?.suggestions?.length).toBeLessThanOrEqual(3)
+  }, 60_000)
+
+  it('names a missing file', async () => {
+    const r = await duban(['dispatch', 'evaluate', `${sets}/no-such.jsonl`, '--demo'])
+    expect(r.code).toBe(1)
+    expect(r.stderr).toContain('no-such.jsonl')
+  }, 60_000)
+})
