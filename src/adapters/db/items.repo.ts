@@ -128,6 +128,32 @@ export async function findItem(q: Queryable, id: string, scope: readonly string[
   return rows[0] ? toItem(rows[0]) : null
 }
 
+/** A unit's role on an item, with the unit's name (as the ledger shows it). */
+export interface ItemUnit {
+  readonly unitId: string
+  readonly unitName: string
+  readonly role: ItemUnitRole
+}
+
+/** The units of `i`, lead first, as one JSON array (same order as unitsOf). */
+const UNITS_JSON = `(SELECT coalesce(json_agg(json_build_object('unitId', iu.unit_id, 'unitName', u.name, 'role', iu.role)
+    ORDER BY array_position(ARRAY['lead','responsible','cooperating'], iu.role), u.name), '[]'::json)
+   FROM item_unit iu JOIN unit u ON u.id = iu.unit_id WHERE iu.item_id = i.id) AS units`
+
+/**
+ * One item within a scope (null = everything) under a row lock, with its units, or null: everything an event
+ * needs to decide and to answer, in one named statement.
+ */
+export async function findItemForEvent(q: Queryable, id: string, scope: readonly string[] | null): Promise<(ItemRow & { units: ItemUnit[] }) | null> {
+  const { rows } = scope
+    ? await q.query(`SELECT ${COLS}, ${UNITS_JSON} FROM item i WHERE i.id = $1 AND ${scopeSql(2)} FOR UPDATE`, [id, [...scope]], { name: 'duban_item_for_event_scoped' })
+    : await q.query(`SELECT ${COLS}, ${UNITS_JSON} FROM item i WHERE i.id = $1 FOR UPDATE`, [id], { name: 'duban_item_for_event' })
+  const r = rows[0]
+  if (!r) return null
+  const units = (typeof r.units === 'string' ? JSON.parse(r.units) : r.units) as ItemUnit[]
+  return { ...toItem(r), units }
+}
+
 /** Writes the engine's result back; returns false when the version moved meanwhile. */
 export async function updateItemState(
   q: Queryable,
@@ -138,6 +164,7 @@ export async function updateItemState(
             closed_at = CASE WHEN $9::boolean THEN COALESCE(closed_at, $8::timestamptz) ELSE NULL END, version = version + 1
       WHERE id = $1 AND version = $2 RETURNING version`,
     [it.id, it.fromVersion, it.state, it.stateType, JSON.stringify(it.snapshot), JSON.stringify(it.data), it.dueDate, it.at, it.closed],
+    { name: 'duban_item_update_state' },
   )
   return rows.length === 1
 }
@@ -151,6 +178,7 @@ export async function insertItemEvent(
     `INSERT INTO item_event (item_id, event, from_state, to_state, actor_id, actor_role, unit_id, payload, at)
      VALUES ($1,$2,$3,$4,$5,$6,$7,$8::jsonb,$9) RETURNING seq`,
     [e.itemId, e.event, e.from, e.to, e.actorId, e.actorRole, e.unitId, JSON.stringify(e.payload ?? {}), e.at],
+    { name: 'duban_item_event_insert' },
   )
   return Number(rows[0]?.seq)
 }
@@ -290,6 +318,7 @@ export async function insertProgressReport(
     `INSERT INTO progress_report (id, item_id, unit_id, period, body, target_values, attachments, on_time, reported_by, reported_at)
      VALUES ($1,$2,$3,$4,$5,$6::jsonb,$7::jsonb,$8,$9,$10)`,
     [r.id, r.itemId, r.unitId, r.period, r.body, JSON.stringify(r.targetValues), JSON.stringify(r.attachments), r.onTime, r.reportedBy, r.at],
+    { name: 'duban_progress_report_insert' },
   )
 }
 

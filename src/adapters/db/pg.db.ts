@@ -1,6 +1,6 @@
 /** A PostgreSQL server through `pg`, used when DATABASE_URL is set. */
 import pg from 'pg'
-import type { Db, Queryable } from './db.ts'
+import { DbMemo, type Db, type QueryOptions, type Queryable } from './db.ts'
 
 // Return bigint/numeric as numbers where safe and dates as ISO text, as PGlite does for our columns.
 pg.types.setTypeParser(20, (v) => Number(v)) // int8
@@ -18,19 +18,23 @@ export async function openPg(connectionString: string): Promise<Db> {
   // Fail fast with a clear message when the server does not answer.
   const client = await pool.connect()
   client.release()
+  const memo = new DbMemo()
   return {
     dialect: 'pg',
-    async query<T>(sql: string, params?: readonly unknown[]) {
-      const res = await pool.query(sql, params as unknown[] | undefined)
+    memo,
+    async query<T>(sql: string, params?: readonly unknown[], options?: QueryOptions) {
+      const res = await pool.query(statement(sql, params, options))
       return { rows: res.rows as T[] }
     },
     async transaction<T>(fn: (tx: Queryable) => Promise<T>): Promise<T> {
       const c = await pool.connect()
+      const within = memo.withinTransaction()
       try {
         await c.query('BEGIN')
         const tx: Queryable = {
-          async query<R>(sql: string, params?: readonly unknown[]) {
-            const res = await c.query(sql, params as unknown[] | undefined)
+          memo: within.memo,
+          async query<R>(sql: string, params?: readonly unknown[], options?: QueryOptions) {
+            const res = await c.query(statement(sql, params, options))
             return { rows: res.rows as R[] }
           },
         }
@@ -41,9 +45,19 @@ export async function openPg(connectionString: string): Promise<Db> {
         await c.query('ROLLBACK').catch(() => undefined)
         throw e
       } finally {
+        within.settle()
         c.release()
       }
     },
     close: () => pool.end(),
   }
+}
+
+/**
+ * The query config `pg` takes: with a name, pg parses the statement once per connection and afterwards only
+ * binds and executes it (a prepared statement); without one, an unnamed statement parsed every time.
+ */
+function statement(sql: string, params: readonly unknown[] | undefined, options: QueryOptions | undefined): pg.QueryConfig {
+  const values = params as unknown[] | undefined
+  return options?.name ? { name: options.name, text: sql, values: values ?? [] } : { text: sql, values }
 }

@@ -1,7 +1,7 @@
 /** PGlite (embedded PostgreSQL in WASM) behind the Db interface; the default, no server needed. */
 import { PGlite } from '@electric-sql/pglite'
 import { pg_trgm } from '@electric-sql/pglite/contrib/pg_trgm'
-import type { Db, Queryable } from './db.ts'
+import { DbMemo, type Db, type Queryable } from './db.ts'
 
 /**
  * Opens PGlite on a data directory (created if missing) or in memory when dataDir is undefined.
@@ -26,10 +26,19 @@ export async function openPglite(dataDir?: string): Promise<Db> {
     },
   })
   const self = wrap(pg)
+  const memo = new DbMemo()
   return {
     dialect: 'pglite',
+    memo,
     query: self.query,
-    transaction: (fn) => pg.transaction((tx) => fn(wrap(tx))),
+    async transaction(fn) {
+      const within = memo.withinTransaction()
+      try {
+        return await pg.transaction((tx) => fn({ ...wrap(tx), memo: within.memo }))
+      } finally {
+        within.settle()
+      }
+    },
     close: () => pg.close(),
   }
 }

@@ -31,6 +31,8 @@ export async function findUnit(q: Queryable, id: string): Promise<UnitRow | null
 
 /** Inserts a unit, or replaces name, parent, level, function and aliases of an existing one. */
 export async function upsertUnit(q: Queryable, u: Omit<UnitRow, 'active'> & { at: Date }): Promise<void> {
+  // A move changes the unit subtrees that cached sessions scope their users by (app/auth/session.ts).
+  q.memo?.changed('unit')
   await q.query(
     `INSERT INTO unit (id, name, parent_id, level, function, aliases, active, created_at)
      VALUES ($1, $2, $3, $4, $5, $6::text[], true, $7)

@@ -56,7 +56,10 @@ export async function updateUser(
     params.push(v)
     sets.push(`${col} = $${params.length}`)
   }
-  if (sets.length > 0) await q.query(`UPDATE app_user SET ${sets.join(', ')} WHERE id = $1`, params)
+  if (sets.length === 0) return
+  // A role, unit, activity or password change alters what a cached session may do: drop them all.
+  q.memo?.changed('user')
+  await q.query(`UPDATE app_user SET ${sets.join(', ')} WHERE id = $1`, params)
 }
 
 /** Stores a session under the hash of its token. */
@@ -80,12 +83,32 @@ export async function findSessionUser(q: Queryable, tokenHash: string, now: Date
   return r.rows[0] ?? null
 }
 
+/**
+ * The active user of an unexpired session and when the session ends, or null. A named statement: every
+ * request whose session is not cached in this process runs it.
+ */
+export async function findSession(q: Queryable, tokenHash: string, now: Date): Promise<{ user: UserRow; expiresAt: Date } | null> {
+  const r = await q.query<UserRow & { expiresAt: Date | string }>(
+    `SELECT u.id, u.username, u.display_name AS "displayName", u.role, u.unit_id AS "unitId", u.active, s.expires_at AS "expiresAt"
+       FROM user_session s JOIN app_user u ON u.id = s.user_id
+      WHERE s.token_hash = $1 AND s.expires_at > $2 AND u.active`,
+    [tokenHash, now.toISOString()],
+    { name: 'duban_session_user' },
+  )
+  const row = r.rows[0]
+  if (!row) return null
+  const { expiresAt, ...user } = row
+  return { user, expiresAt: new Date(expiresAt) }
+}
+
 /** Removes one session (logout). */
 export async function deleteSession(q: Queryable, tokenHash: string): Promise<void> {
+  q.memo?.changed('session')
   await q.query(`DELETE FROM user_session WHERE token_hash = $1`, [tokenHash])
 }
 
 /** Removes every session of a user (deactivation, password change) and the expired ones of everybody. */
 export async function deleteSessionsOf(q: Queryable, userId: string, now: Date): Promise<void> {
+  q.memo?.changed('session')
   await q.query(`DELETE FROM user_session WHERE user_id = $1 OR expires_at <= $2`, [userId, now.toISOString()])
 }

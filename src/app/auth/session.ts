@@ -1,7 +1,8 @@
 /** Login sessions (登录会话): a random bearer token, stored only as its sha256, valid until it expires. */
 import { createHash, randomBytes } from 'node:crypto'
 import { hash, verify } from '@node-rs/argon2'
-import { findSessionUser, findUserForLogin, insertSession, deleteSession, type UserRow } from '../../adapters/db/users.repo.ts'
+import { findSession, findUserForLogin, insertSession, deleteSession, type UserRow } from '../../adapters/db/users.repo.ts'
+import type { DbMemo } from '../../adapters/db/db.ts'
 import { DubanError } from '../../domain/errors.ts'
 import { appendAudit } from '../audit/append-audit.ts'
 import type { Actor, AppDeps } from '../deps.ts'
@@ -52,11 +53,58 @@ export async function logout(deps: AppDeps, token: string, actorId: string | nul
   })
 }
 
+/**
+ * How long this process trusts a session it has looked up (会话缓存) before reading it again. Changes made
+ * in this process (logout, password change, deactivation, role or unit change, any unit's move or import)
+ * drop every cached session at once; one made by another process against the same PostgreSQL is seen
+ * within this time. A session never outlives its expiry, whatever the cache holds.
+ */
+export const SESSION_CACHE_MS = 5_000
+
+/** At most this many sessions are cached; past it the oldest are forgotten. */
+const SESSION_CACHE_MAX = 10_000
+
+/** Topics a cached session was read from (DbMemo): a change to any makes it stale. */
+const SESSION_TOPICS = ['session', 'user', 'unit'] as const
+
+interface CachedSession {
+  readonly found: { user: UserRow; actor: Actor }
+  readonly expiresAtMs: number
+  readonly until: number
+  readonly stamp: string
+}
+
+const stampOf = (memo: DbMemo): string => SESSION_TOPICS.map((t) => memo.version(t)).join('.')
+
 /** The user and actor behind a token, or null when unknown, expired or deactivated. */
 export async function sessionFor(deps: AppDeps, token: string): Promise<{ user: UserRow; actor: Actor } | null> {
-  const user = await findSessionUser(deps.db, hashToken(token), deps.clock.now())
-  if (!user) return null
-  return { user, actor: await actorOf(deps, user) }
+  const tokenHash = hashToken(token)
+  const now = deps.clock.now()
+  const memo = deps.db.memo
+  if (!memo) return (await readSession(deps, tokenHash, now))?.found ?? null
+  const cache = memo.slot('sessions', () => new Map<string, CachedSession>())
+  const stamp = stampOf(memo)
+  const hit = cache.get(tokenHash)
+  if (hit && hit.stamp === stamp && performance.now() < hit.until && now.getTime() < hit.expiresAtMs) return hit.found
+  const read = await readSession(deps, tokenHash, now)
+  if (!read) {
+    cache.delete(tokenHash)
+    return null
+  }
+  // Kept only if nothing it depends on changed while it was read (or in a transaction not yet committed then).
+  if (stampOf(memo) === stamp) {
+    cache.delete(tokenHash)
+    if (cache.size >= SESSION_CACHE_MAX) cache.delete(cache.keys().next().value as string)
+    cache.set(tokenHash, { found: read.found, expiresAtMs: read.expiresAt.getTime(), until: performance.now() + SESSION_CACHE_MS, stamp })
+  }
+  return read.found
+}
+
+async function readSession(deps: AppDeps, tokenHash: string, now: Date): Promise<{ found: { user: UserRow; actor: Actor }; expiresAt: Date } | null> {
+  const s = await findSession(deps.db, tokenHash, now)
+  if (!s) return null
+  const actor = await actorOf(deps, s.user)
+  return { found: { user: s.user, actor: Object.freeze({ ...actor, scopeUnitIds: actor.scopeUnitIds && Object.freeze(actor.scopeUnitIds) }) }, expiresAt: s.expiresAt }
 }
 
 /** The Actor of a user: liaisons and operators see their unit and every unit below it; others see all. */
@@ -70,6 +118,7 @@ export async function actorOf(deps: AppDeps, user: UserRow): Promise<Actor> {
         `WITH RECURSIVE sub(id) AS (SELECT id FROM unit WHERE id = $1 UNION SELECT u.id FROM unit u JOIN sub ON u.parent_id = sub.id)
          SELECT id FROM sub ORDER BY id`,
         [user.unitId],
+        { name: 'duban_unit_subtree' },
       )
       scopeUnitIds = r.rows.map((x) => x.id)
     }

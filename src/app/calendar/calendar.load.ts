@@ -2,7 +2,7 @@
  * Loads the working-day calendar (工作日历) use-cases compute with: the built-in official years with
  * the admin's stored years laid over them, plus the engine's WorkingCalendar port over it.
  */
-import { listCalendarYears } from '../../adapters/db/calendar.repo.ts'
+import { calendarYearsStamp, listCalendarYears, listCalendarYearsStamped } from '../../adapters/db/calendar.repo.ts'
 import type { Queryable } from '../../adapters/db/db.ts'
 import { buildCalendar, mergeCalendarYears, type Calendar, type DayInfo } from '../../domain/calendar/calendar.model.ts'
 import { OFFICIAL_CALENDAR_YEARS } from '../../domain/calendar/china-holidays.data.ts'
@@ -13,6 +13,54 @@ import { addWorkingHours } from '../../domain/calendar/working-hours.rules.ts'
 export async function loadCalendar(db: Queryable): Promise<Calendar> {
   const stored = await listCalendarYears(db)
   return buildCalendar(mergeCalendarYears(OFFICIAL_CALENDAR_YEARS, stored.map((s) => s.data)))
+}
+
+/**
+ * How long a cached calendar is used before the stored years' stamp is read again (one small statement),
+ * which is how a process sees a year another process (a second `duban serve`, `duban calendar import`)
+ * wrote. Writes in this process make the cache stale at once (calendar.repo's upsert announces them).
+ */
+export const CALENDAR_RECHECK_MS = 2_000
+
+/** A calendar built from the stored years as they were at `stamp`, with its engine port. */
+interface CachedCalendar {
+  readonly calendar: Calendar
+  readonly working: WorkingCalendar
+  readonly stamp: string
+  /** DbMemo version of 'calendar' when the years were read. */
+  readonly version: number
+  /** When the stamp was last found unchanged (ms, process clock). */
+  checkedAt: number
+}
+
+/**
+ * The calendar in effect and its engine port, built once and kept in this process (工作日历缓存): a request
+ * no longer reads and rebuilds every stored year. Rebuilt after a write in this process (at once) or in
+ * another one (seen within CALENDAR_RECHECK_MS by comparing stamps). Without a DbMemo it reads fresh.
+ */
+export async function cachedCalendar(q: Queryable): Promise<{ calendar: Calendar; working: WorkingCalendar }> {
+  const memo = q.memo
+  if (!memo) {
+    const calendar = await loadCalendar(q)
+    return { calendar, working: workingCalendarOf(calendar) }
+  }
+  const slot = memo.slot<{ current: CachedCalendar | null }>('calendar', () => ({ current: null }))
+  const version = memo.version('calendar')
+  const now = performance.now()
+  const have = slot.current
+  if (have && have.version === version) {
+    if (now - have.checkedAt < CALENDAR_RECHECK_MS) return have
+    if ((await calendarYearsStamp(q)) === have.stamp) {
+      have.checkedAt = now
+      return have
+    }
+  }
+  const { years, stamp } = await listCalendarYearsStamped(q)
+  const calendar = buildCalendar(mergeCalendarYears(OFFICIAL_CALENDAR_YEARS, years.map((s) => s.data)))
+  const built: CachedCalendar = { calendar, working: workingCalendarOf(calendar), stamp, version, checkedAt: now }
+  // A write announced while these years were read may not be in them: keep the result only if none was.
+  if (memo.version('calendar') === version) slot.current = built
+  return built
 }
 
 /**

@@ -8,7 +8,7 @@ import { taskKind } from '../../domain/kinds/task.kind.ts'
 import { ticketKind } from '../../domain/kinds/ticket.kind.ts'
 import type { Actor as EngineActor, KindDef, WorkingCalendar } from '../../domain/workflow/index.ts'
 import type { Calendar } from '../../domain/calendar/calendar.model.ts'
-import { loadCalendar, workingCalendarOf } from '../calendar/calendar.load.ts'
+import { cachedCalendar } from '../calendar/calendar.load.ts'
 import type { Actor } from '../deps.ts'
 
 const KINDS: Readonly<Record<string, KindDef>> = {
@@ -40,10 +40,9 @@ export function engineActor(actor: Actor): EngineActor {
     : { userId: actor.userId ?? 'system', roles: [actor.role] }
 }
 
-/** The calendar and the engine's port over it, read fresh for this request. */
-export async function calendarFor(q: Queryable): Promise<{ calendar: Calendar; working: WorkingCalendar }> {
-  const calendar = await loadCalendar(q)
-  return { calendar, working: workingCalendarOf(calendar) }
+/** The calendar and the engine's port over it: this process's cached copy, current with every write (see cachedCalendar). */
+export function calendarFor(q: Queryable): Promise<{ calendar: Calendar; working: WorkingCalendar }> {
+  return cachedCalendar(q)
 }
 
 /** The China-local date (北京时间) of an instant. */

@@ -7,12 +7,14 @@
 import {
   decideExtension,
   extensionsOf,
+  findItemForEvent,
   insertAttachment,
   insertExtensionRequest,
   insertItemEvent,
   insertProgressReport,
   pendingExtension,
   replaceItemUnits,
+  unitsOf,
   updateItemState,
   type ItemRow,
   type ItemUnitRole,
@@ -115,7 +117,9 @@ export async function takeEvent(deps: AppDeps, actor: Actor, itemId: string, inp
   const at = now.toISOString()
   const today = chinaDate(now)
   return deps.db.transaction(async (tx) => {
-    const item = await visibleItem(tx, actor, itemId, true)
+    // The one read of the item: locked, within the actor's scope, with its units.
+    const item = await findItemForEvent(tx, itemId, actor.scopeUnitIds)
+    if (!item) throw new DubanError('DUBAN_ERR_NOT_FOUND', `item ${itemId}`, { where: 'id' })
     if (input.expectedVersion !== undefined && input.expectedVersion !== item.version) {
       throw new DubanError('DUBAN_ERR_ITEM_VERSION_CONFLICT', `item ${item.number} is at version ${item.version}, not ${input.expectedVersion}`, {
         where: 'expectedVersion',
@@ -163,7 +167,12 @@ export async function takeEvent(deps: AppDeps, actor: Actor, itemId: string, inp
     await carryOutEffects({ tx, deps, actor, kind, item, before: snapshot, after: next, event: input.event, payload, version: item.version + 1 }, res.effects)
     // The history entry as eventsOf shows it (payload through JSON, as it is stored).
     const event = { seq, event: input.event, fromState: item.state, toState: next.state, actorId: actor.userId, actorRole: actor.role, unitId: actor.unitId, payload: JSON.parse(JSON.stringify(payload)) as unknown, at }
-    return itemAfterEvent(tx, actor, item.id, today, { event, ...side })
+    // The row as updateItemState left it; units are read again only when the event replaced them.
+    const units = side.unitsReplaced ? ((await unitsOf(tx, [item.id])).get(item.id) ?? []) : item.units
+    const closedAt = stateType === 'closed' ? (item.closedAt ?? at) : null
+    const after = { ...item, state: next.state, stateType, snapshot: next as unknown as Record<string, unknown>, dueDate: due, updatedAt: at, closedAt, version: item.version + 1, units }
+    const { unitsReplaced: _u, ...recorded } = side
+    return itemAfterEvent(actor, after, today, { event, ...recorded })
   })
 }
 
@@ -205,10 +214,11 @@ async function unitsMustExist(tx: Queryable, payload: Record<string, unknown>): 
   }
 }
 
-/** What sideRecords wrote that the answer shows: the report, or the extension request made or decided. */
+/** What sideRecords wrote that the answer shows: the report, or the extension request made or decided; whether the units changed. */
 interface SideRecords {
   readonly report?: Record<string, unknown>
   readonly extensionRequest?: Record<string, unknown>
+  readonly unitsReplaced?: boolean
 }
 
 /** Writes what an event leaves besides the item row: a report, an extension request or its decision, new units. */
@@ -283,7 +293,7 @@ async function sideRecords(
       for (const u of ids(next.data['responsible'])) if (u !== lead) rows.push({ unitId: u, role: 'responsible' })
       for (const u of ids(next.data['cooperating'])) rows.push({ unitId: u, role: 'cooperating' })
       await replaceItemUnits(tx, item.id, rows)
-      return {}
+      return { unitsReplaced: true }
     }
   }
   return {}

@@ -1,0 +1,92 @@
+/**
+ * The shape of the write path (写入路径): how many SQL statements one progress report costs once the
+ * session, the unit scope and the calendar are warm. A count, not a timing: it fails when a change puts a
+ * per-request read (session, unit subtree, calendar years, a second item read) back on the hot path.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import type { Db, Queryable } from '../../src/adapters/db/db.ts'
+import { buildServer } from '../../src/adapters/http/server.ts'
+import type { AppDeps } from '../../src/app/deps.ts'
+import { freshDb, testDialects } from '../support/test-db.ts'
+import type { TestApp, TestClock } from '../support/test-app.ts'
+import { call, confirmSample, loginDemo, seedDemoCity } from '../http/plans.fixture.ts'
+
+/** Statements seen through a Db, in order (transactions' BEGIN/COMMIT are the driver's and not counted). */
+interface Counted {
+  readonly db: Db
+  readonly seen: string[]
+}
+
+/** Wraps a Db so every statement it and its transactions run is recorded; everything else passes through. */
+function counting(db: Db): Counted {
+  const seen: string[] = []
+  const wrap = (q: Queryable): Queryable =>
+    Object.assign(Object.create(q) as Queryable, {
+      query: (sql: string, params?: readonly unknown[]) => {
+        seen.push(sql.replace(/\s+/g, ' ').trim().slice(0, 90))
+        return q.query(sql, params)
+      },
+    })
+  const counted: Db = Object.assign(wrap(db) as Db, {
+    transaction: <T>(fn: (tx: Queryable) => Promise<T>) => db.transaction((tx) => fn(wrap(tx))),
+  })
+  return { db: counted, seen }
+}
+
+for (const dialect of testDialects()) {
+  describe(`a progress report's statements (${dialect})`, () => {
+    let t: TestApp
+    let seen: string[]
+    let liaison: string
+    let task: string
+
+    beforeAll(async () => {
+      const raw = await freshDb(dialect)
+      const c = counting(raw)
+      seen = c.seen
+      let now = new Date('2026-03-02T09:00:00+08:00')
+      const clock: TestClock = { now: () => new Date(now.getTime()), set: (at) => void (now = new Date(at)), advance: (ms) => void (now = new Date(now.getTime() + ms)) }
+      let n = 0
+      const deps: AppDeps = { db: c.db, clock, newId: () => `id-${String(++n).padStart(6, '0')}` }
+      const app = await buildServer(deps)
+      await app.ready()
+      t = {
+        app,
+        deps,
+        db: c.db,
+        clock,
+        async login(username, password) {
+          const res = await app.inject({ method: 'POST', url: '/api/auth/login', payload: { username, password } })
+          return (res.json() as { token: string }).token
+        },
+        seedUsers: () => Promise.reject(new Error('not used')),
+        async close() {
+          await app.close()
+          await raw.close()
+        },
+      }
+      await seedDemoCity(t)
+      const supervisor = await loginDemo(t, 'supervisor')
+      await confirmSample(t, supervisor)
+      // 保障食品药品安全: lead 市市场监管局, whose liaison (sjj) takes it up.
+      task = (await call(t, supervisor, 'GET', `/api/items?q=${encodeURIComponent('保障食品药品安全')}`)).json().items[0].id as string
+      liaison = await loginDemo(t, 'sjj')
+      const accepted = await call(t, liaison, 'POST', `/api/items/${task}/accept`, {})
+      expect(accepted.statusCode, accepted.body).toBe(200)
+    }, 180_000)
+    afterAll(async () => t?.close())
+
+    const report = (text: string) => call(t, liaison, 'POST', `/api/items/${task}/reports`, { text })
+
+    it('costs at most a bounded number of statements once warm, and answers with the new state', async () => {
+      await report('warm-up: session, scope and calendar loaded once')
+      seen.length = 0
+      const res = await report('第二次进展')
+      expect(res.statusCode, res.body).toBe(200)
+      const body = res.json()
+      expect(body).toMatchObject({ id: task, version: expect.any(Number), report: { body: '第二次进展' }, event: { event: 'report_progress' } })
+      console.log(`[${dialect}] ${seen.length} statements per progress report:\n  ${seen.join('\n  ')}`)
+      expect(seen.length).toBeLessThanOrEqual(99)
+    })
+  })
+}
