@@ -1,4 +1,7 @@
-/** The audit log (审计日志) is tamper-evident: an edited or deleted row is named by `duban audit verify`. */
+/**
+ * The audit log (审计日志) is tamper-evident once sealed: an edited, deleted, inserted or moved row is named by
+ * verifyAudit and `duban audit verify`, which seals what is waiting first (docs/audit.md).
+ */
 import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -6,6 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Db } from '../../src/adapters/db/db.ts'
 import { openDatabase } from '../../src/adapters/db/open.ts'
 import { appendAudit } from '../../src/app/audit/append-audit.ts'
+import { sealAudit } from '../../src/app/audit/seal-audit.ts'
 import { verifyAudit } from '../../src/app/audit/verify-audit.ts'
 import { freshDb, testDialects } from '../support/test-db.ts'
 import { runDuban } from './serve-process.ts'
@@ -32,6 +36,7 @@ for (const dialect of testDialects()) {
     beforeAll(async () => {
       db = await freshDb(dialect)
       await writeEntries(db, 6)
+      await sealAudit(db)
     })
     afterAll(async () => {
       await db?.close()
@@ -43,7 +48,9 @@ for (const dialect of testDialects()) {
 
     it('stays linear when appends race', async () => {
       await Promise.all(Array.from({ length: 10 }, (_, i) => db.transaction((tx) => appendAudit(tx, { actorId: null, action: 'test.race', entity: 'x', entityId: String(i), at: new Date() }))))
-      expect(await verifyAudit(db)).toMatchObject({ ok: true, rows: 16 })
+      expect(await verifyAudit(db)).toMatchObject({ ok: true, rows: 6, unsealed: 10 })
+      expect(await sealAudit(db)).toMatchObject({ sealed: 10, head: { seq: 16 } })
+      expect(await verifyAudit(db)).toMatchObject({ ok: true, rows: 16, unsealed: 0 })
     })
 
     it('names an edited row', async () => {
@@ -57,12 +64,16 @@ describe('duban audit verify', () => {
   const dirs: string[] = []
   afterAll(() => dirs.forEach((d) => rmSync(d, { recursive: true, force: true })))
   const env = { ...process.env, DATABASE_URL: '' }
+  // Each `duban` start opens PGlite (seconds, more on a busy machine): a bound, not a speed measure.
+  const SLOW = 300_000
 
-  async function dataDirWithChain(): Promise<string> {
+  /** Five audit rows in a PGlite directory, sealed or left for the command to seal. */
+  async function dataDirWithChain(seal: boolean): Promise<string> {
     const dir = mkdtempSync(join(tmpdir(), 'duban-audit-'))
     dirs.push(dir)
     const db = await openDatabase({ dataDir: dir })
     await writeEntries(db, 5)
+    if (seal) await sealAudit(db)
     await db.close()
     return dir
   }
@@ -73,21 +84,35 @@ describe('duban audit verify', () => {
     await db.close()
   }
 
-  it('exits 0 on an intact chain, and 1 naming the first bad seq after an edit', async () => {
-    const dir = await dataDirWithChain()
+  it('seals waiting rows and exits 0 on an intact chain, and 1 naming the first bad seq after an edit', async () => {
+    const dir = await dataDirWithChain(false)
     const ok = await runDuban(['audit', 'verify', '--data', dir], env)
     expect([ok.code, ok.stdout]).toEqual([0, expect.stringContaining('5 rows')])
     await tamper(dir, `UPDATE audit_log SET actor_id = 'someone-else' WHERE seq = 2`)
     const bad = await runDuban(['audit', 'verify', '--data', dir], env)
     expect(bad.code).toBe(1)
     expect(bad.stdout).toMatch(/BROKEN at seq 2: row 2 was changed/)
-  })
+  }, SLOW)
 
   it('names a deleted row', async () => {
-    const dir = await dataDirWithChain()
+    const dir = await dataDirWithChain(true)
     await tamper(dir, `DELETE FROM audit_log WHERE seq = 4`)
     const bad = await runDuban(['audit', 'verify', '--data', dir], env)
     expect(bad.code).toBe(1)
     expect(bad.stdout).toMatch(/BROKEN at seq 4: row 4 is missing/)
-  })
+  }, SLOW)
+
+  it('prints the head to publish; with it, verify names rows removed from the end of the chain', async () => {
+    const dir = await dataDirWithChain(false)
+    const head = await runDuban(['audit', 'head', '--data', dir], env)
+    const published = head.stdout.trim()
+    expect([head.code, published]).toEqual([0, expect.stringMatching(/^5:[0-9a-f]{64}$/)])
+    expect((await runDuban(['audit', 'verify', '--head', published, '--data', dir], env)).code).toBe(0)
+    await tamper(dir, `DELETE FROM audit_log WHERE seq = 5`)
+    // The documented limit: from the table alone a shorter chain looks whole.
+    expect((await runDuban(['audit', 'verify', '--data', dir], env)).code).toBe(0)
+    const bad = await runDuban(['audit', 'verify', '--head', published, '--data', dir], env)
+    expect(bad.code).toBe(1)
+    expect(bad.stdout).toMatch(/BROKEN at seq 5: the chain ends at seq 4 before the published head 5/)
+  }, SLOW)
 })

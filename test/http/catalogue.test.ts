@@ -88,7 +88,7 @@ for (const dialect of testDialects()) {
       // An identical PUT writes nothing new.
       await put('/api/catalogue/03.02.05', admin, { name: '占道经营', timeLimits: { normal: { unit: 'working_days', amount: 3 } } })
       expect((await get('/api/catalogue/03.02.05/versions', admin)).json()).toHaveLength(2)
-      const { rows } = await t.db.query<{ action: string }>(`SELECT action FROM audit_log WHERE entity = 'service_category' AND entity_id = '03.02.05' ORDER BY seq`)
+      const { rows } = await t.db.query<{ action: string }>(`SELECT action FROM audit_log WHERE entity = 'service_category' AND entity_id = '03.02.05' ORDER BY id`)
       expect(rows.map((r) => r.action)).toEqual(['catalogue.create', 'catalogue.update'])
     })
 
@@ -186,7 +186,7 @@ for (const dialect of testDialects()) {
       expect(current.map((r) => r.id)).not.toContain('r-leaf')
       const all = (await get('/api/dispatch-rules?all=true', admin)).json() as { id: string; version: number; active: boolean }[]
       expect(all.filter((r) => r.id === 'r-leaf').map((r) => [r.version, r.active])).toEqual([[1, false], [2, false]])
-      const { rows } = await t.db.query<{ action: string }>(`SELECT action FROM audit_log WHERE entity = 'dispatch_rule' AND entity_id = 'r-leaf' ORDER BY seq`)
+      const { rows } = await t.db.query<{ action: string }>(`SELECT action FROM audit_log WHERE entity = 'dispatch_rule' AND entity_id = 'r-leaf' ORDER BY id`)
       expect(rows.map((r) => r.action)).toEqual(['dispatch_rule.create', 'dispatch_rule.update', 'dispatch_rule.retire'])
     })
 

@@ -1,6 +1,6 @@
 /** The audit chain's hash (审计日志哈希): sha256 over the previous hash and the canonical JSON of a row. */
 import { createHash } from 'node:crypto'
-import type { AuditRow } from '../../adapters/db/audit.repo.ts'
+import type { NewAuditRow } from '../../adapters/db/audit.repo.ts'
 
 /** The hash before the first row. */
 export const GENESIS_HASH = '0'.repeat(64)
@@ -15,8 +15,8 @@ export function canonicalJson(value: unknown): string {
   return `{${keys.map((k) => `${JSON.stringify(k)}:${canonicalJson(obj[k])}`).join(',')}}`
 }
 
-/** The hashed content of a row: everything but the hashes themselves. */
-export type HashedAuditFields = Omit<AuditRow, 'prevHash' | 'hash'>
+/** The hashed content of a row: its chain position and what the writer stored (not its id, nor the hashes). */
+export type HashedAuditFields = NewAuditRow & { readonly seq: number }
 
 /** hash = sha256(prevHash + canonical JSON of the row's fields). */
 export function auditHash(prevHash: string, f: HashedAuditFields): string {
