@@ -6,7 +6,6 @@ import { randomUUID } from 'node:crypto'
 import { parseArgs } from 'node:util'
 import { buildServer } from '../http/server.ts'
 import { startScheduler } from '../../app/supervision/scheduler.ts'
-import { startSealer } from '../../app/audit/seal-audit.ts'
 import { calendarCoverage } from '../../app/calendar/calendar-coverage.ts'
 import { startSealer } from '../../app/audit/seal-audit.ts'
 import { seedDemo } from '../../app/demo/seed-demo.ts'
@@ -87,8 +86,6 @@ export async function run(args: string[]): Promise<number> {
   const scheduler = startScheduler(deps)
   // The audit sealer (docs/audit.md): links new audit rows into the hash chain every second.
   const sealer = startSealer(db, { onError: (e) => process.emitWarning(`audit sealer: ${(e as Error).message}`) })
-  // The audit sealer (docs/audit.md): links new audit rows into the hash chain every second.
-  const sealer = startSealer(db, { onError: (e) => process.emitWarning(`audit sealer: ${(e as Error).message}`) })
   const addr = app.server.address()
   const boundPort = typeof addr === 'object' && addr ? addr.port : port
   const shownHost = values.host === '0.0.0.0' || values.host === '::' ? 'localhost' : (values.host as string)
@@ -107,7 +104,6 @@ export async function run(args: string[]): Promise<number> {
       app
         .close()
         .then(() => scheduler.stop())
-        .then(() => sealer.stop())
         .then(() => sealer.stop())
         .then(() => db.close())
         .then(() => resolve(0))
