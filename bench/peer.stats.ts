@@ -110,3 +110,39 @@ export function routeLine(label: string, r: { rps: number; p50: number; p99: num
     `p50 ${r.p50.toFixed(2)} ms, p99 ${r.p99.toFixed(2)} ms; CPU/request Node ${cpu(r.nodeCpuMs)}, PostgreSQL ${cpu(r.pgCpuMs)}`
   )
 }
+
+/** The figures of one database's run that issue 7's acceptance speaks of. */
+export interface AcceptanceInput {
+  readonly database: 'postgresql' | 'pglite'
+  readonly pairTps: number
+  readonly routes: Readonly<Record<string, { readonly rps: number; readonly latencyMs: { readonly p99: number } } | undefined>>
+  readonly confirmP99Ratio: number
+}
+
+/**
+ * Issue 7's acceptance, checked against what this run measured, one line each: intake on PostgreSQL ≥ 50 % of
+ * the pgbench pair with p99 ≤ 50 ms; reports and events (催办, 签收) ≥ 30 %; PGlite ≥ 1,000 reports/s; reports'
+ * p99 during a plan confirm ≤ 2× its value without it.
+ */
+export function acceptanceLines(run: AcceptanceInput): string[] {
+  const verdict = (ok: boolean): string => (ok ? 'met' : 'NOT met')
+  const lines: string[] = []
+  const r = run.routes
+  const pct = (key: string): number => percentOf(r[key]?.rps ?? NaN, run.pairTps)
+  if (run.database === 'postgresql') {
+    const intake = r['intake']
+    if (intake) {
+      const p = pct('intake')
+      lines.push(`intake ${formatPercent(p)} of the pair (wants ≥ 50%), p99 ${intake.latencyMs.p99.toFixed(2)} ms (wants ≤ 50 ms): ${verdict(p >= 50 && intake.latencyMs.p99 <= 50)}`)
+    }
+    for (const key of ['reports', 'remind', 'accept']) {
+      if (!r[key]) continue
+      const p = pct(key)
+      lines.push(`${key} ${formatPercent(p)} of the pair (wants ≥ 30%): ${verdict(p >= 30)}`)
+    }
+  } else if (r['reports']) {
+    lines.push(`reports ${r['reports'].rps.toFixed(1)} req/s (wants ≥ 1,000 on PGlite): ${verdict(r['reports'].rps >= 1000)}`)
+  }
+  lines.push(`reports' p99 during the plan confirm ${formatRatio(run.confirmP99Ratio)} its value without it (wants ≤ 2×): ${verdict(run.confirmP99Ratio <= 2)}`)
+  return lines.map((l) => `${run.database} ${l}`)
+}

@@ -6,6 +6,7 @@ import { describe, expect, it } from 'vitest'
 import { median, percentile } from '../../bench/bench.types.ts'
 import { makePlanText } from '../../bench/peer.plan.ts'
 import {
+  acceptanceLines,
   cpuMsPerRequest,
   formatPercent,
   formatRatio,
@@ -110,5 +111,28 @@ describe('the generated plan', () => {
     expect(tasks[1]).toContain('牵头单位：市住建局')
     expect(tasks[119]).toMatch(/^120\. .*完成时间：2027年6月底前）$/)
     expect(text.split('\n').filter((l) => /^[一二三四五六七八九十]+、/.test(l))).toEqual(['一、第1组重点工作', '二、第2组重点工作', '三、第3组重点工作'])
+  })
+})
+
+describe('acceptance lines', () => {
+  it('checks intake against 50% and 50 ms, reports and events against 30%, the confirm against 2×', () => {
+    const lines = acceptanceLines({
+      database: 'postgresql',
+      pairTps: 1000,
+      routes: { intake: { rps: 600, latencyMs: { p99: 49 } }, reports: { rps: 290, latencyMs: { p99: 10 } }, remind: { rps: 300, latencyMs: { p99: 10 } } },
+      confirmP99Ratio: 2.5,
+    })
+    expect(lines).toEqual([
+      'postgresql intake 60.0% of the pair (wants ≥ 50%), p99 49.00 ms (wants ≤ 50 ms): met',
+      'postgresql reports 29.0% of the pair (wants ≥ 30%): NOT met',
+      'postgresql remind 30.0% of the pair (wants ≥ 30%): met',
+      "postgresql reports' p99 during the plan confirm 2.50× its value without it (wants ≤ 2×): NOT met",
+    ])
+  })
+
+  it('holds PGlite to 1,000 reports/s whatever the pair did', () => {
+    const lines = acceptanceLines({ database: 'pglite', pairTps: 9000, routes: { reports: { rps: 1000, latencyMs: { p99: 5 } } }, confirmP99Ratio: 1.2 })
+    expect(lines[0]).toBe('pglite reports 1000.0 req/s (wants ≥ 1,000 on PGlite): met')
+    expect(lines[1]).toMatch(/1\.20× .*: met$/)
   })
 })
