@@ -6,6 +6,9 @@ import { randomUUID } from 'node:crypto'
 import { parseArgs } from 'node:util'
 import { buildServer } from '../http/server.ts'
 import { startScheduler } from '../../app/supervision/scheduler.ts'
+import { soleLeader } from '../../app/supervision/leadership.ts'
+import { pgLeadership } from '../db/supervision-leader.repo.ts'
+import { startNatsEvents } from '../nats/nats-events.start.ts'
 import { calendarCoverage } from '../../app/calendar/calendar-coverage.ts'
 import { startSealer } from '../../app/audit/seal-audit.ts'
 import { seedDemo } from '../../app/demo/seed-demo.ts'
@@ -83,7 +86,11 @@ export async function run(args: string[]): Promise<number> {
   })
   await app.listen({ port, host: values.host as string })
   // Supervision (督办巡查) and webhook delivery once a minute, while the server runs.
-  const scheduler = startScheduler(deps)
+  // Several processes on one PostgreSQL (docs/scaling.md): scheduled jobs run in the one holding the leader lock.
+  const leader = process.env.DATABASE_URL ? pgLeadership(process.env.DATABASE_URL) : soleLeader
+  const scheduler = startScheduler(deps, { leader })
+  // Every item change to NATS JetStream (全量数据推送) when DUBAN_NATS_URL is set.
+  const nats = process.env.DUBAN_NATS_URL ? await startNatsEvents(deps, process.env.DUBAN_NATS_URL, leader) : null
   // The audit sealer (docs/audit.md): links new audit rows into the hash chain every second.
   const sealer = startSealer(db, { onError: (e) => process.emitWarning(`audit sealer: ${(e as Error).message}`) })
   const addr = app.server.address()
@@ -104,7 +111,9 @@ export async function run(args: string[]): Promise<number> {
       app
         .close()
         .then(() => scheduler.stop())
+        .then(() => nats?.stop())
         .then(() => sealer.stop())
+        .then(() => leader.release())
         .then(() => db.close())
         .then(() => resolve(0))
         .catch((e: unknown) => {
