@@ -18,6 +18,7 @@ export const routePlugins: readonly (() => Promise<{ default: RoutePlugin }>)[] 
   () => import('./supervision.routes.ts'),
   () => import('./assessment.routes.ts'),
   () => import('./exports.routes.ts'),
+  () => import('./documents.routes.ts'),
   () => import('./hotline-kpi.routes.ts'),
   () => import('./catalogue.routes.ts'),
   () => import('./tickets.routes.ts'),
