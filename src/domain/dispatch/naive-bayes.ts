@@ -60,12 +60,17 @@ export function rank(nb: NaiveBayes, features: readonly string[], labels?: reado
   let allDocs = 0
   for (const c of classes) allDocs += nb.docs.get(c) ?? 0
   const damp = Math.sqrt(Math.max(1, known.length))
+  const logAlpha = Math.log(nb.alpha)
   const scores = classes.map((label) => {
     const counts = nb.words.get(label)
     const total = nb.totals.get(label) ?? 0
     const denom = Math.log(total + nb.alpha * v)
-    let ll = 0
-    for (const w of known) ll += Math.log((counts?.get(w) ?? 0) + nb.alpha) - denom
+    // Every known word costs log(α) − denom; only the words the class has seen add more (one log each).
+    let ll = known.length * (logAlpha - denom)
+    if (counts) for (const w of known) {
+      const c = counts.get(w)
+      if (c) ll += Math.log(c + nb.alpha) - logAlpha
+    }
     // A flattened prior: frequent classes should not win on thin evidence only because they are frequent.
     const prior = Math.log(((nb.docs.get(label) ?? 0) + 1) / (allDocs + classes.length)) * 0.5
     return { label, score: (ll + prior) / damp }
