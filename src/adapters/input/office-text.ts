@@ -4,10 +4,24 @@
  * one clear error, not a stack trace.
  */
 import JSZip from 'jszip'
-import mammoth from 'mammoth'
-import { PDFParse } from 'pdf-parse'
-import WordExtractor from 'word-extractor'
 import { DubanError } from '../../domain/errors.ts'
+
+// The readers are loaded on first use, not with this module: the server imports it (through read-input) at
+// start, and pdf-parse's pdf.js alone replaces dozens of globals (Array.prototype.push among them, measured
+// 5× slower) for the whole process. A server that never reads a PDF now never pays for one; the parse
+// workers load them in their own isolates.
+const mammothLib = once(async () => (await import('mammoth')).default)
+const pdfParseLib = once(async () => (await import('pdf-parse')).PDFParse)
+const wordExtractorLib = once(async () => (await import('word-extractor')).default)
+
+/** A loader that runs once; a failed load is tried again next time. */
+function once<T>(load: () => Promise<T>): () => Promise<T> {
+  let p: Promise<T> | null = null
+  return () => (p ??= load().catch((e: unknown) => {
+    p = null
+    throw e
+  }))
+}
 
 /** The text of a .docx (Office Open XML) file; refuses a zip that holds no Word document. */
 export async function docxToText(bytes: Buffer): Promise<string> {
@@ -23,6 +37,7 @@ export async function docxToText(bytes: Buffer): Promise<string> {
     throw new DubanError('DUBAN_ERR_INPUT_FORMAT', `a zip archive without word/document.xml (${kind}), not a Word document`)
   }
   try {
+    const mammoth = await mammothLib()
     const { value } = await mammoth.extractRawText({ buffer: bytes })
     // mammoth ends every paragraph with a blank line; one paragraph per line reads like the
     // plain-text plans, and empty paragraphs stay as blank lines.
@@ -47,6 +62,7 @@ export async function documentXml(bytes: Buffer): Promise<string> {
 /** The body text of a legacy .doc (OLE compound) file. */
 export async function docToText(bytes: Buffer): Promise<string> {
   try {
+    const WordExtractor = await wordExtractorLib()
     const doc = await new WordExtractor().extract(bytes)
     return doc.getBody().replace(/\r\n?/g, '\n').trimEnd()
   } catch (e) {
@@ -64,6 +80,7 @@ export async function pdfToText(bytes: Buffer): Promise<string> {
  * positions of the text), each as rows of cells; a cell's line breaks are layout and are removed.
  */
 export async function pdfContent(bytes: Buffer): Promise<{ text: string; tables: string[][][] }> {
+  const PDFParse = await pdfParseLib()
   const parser = new PDFParse({ data: new Uint8Array(bytes), verbosity: 0 })
   try {
     const result = await parser.getText({ pageJoiner: '' })
