@@ -36,9 +36,9 @@ interface CachedCalendar {
 /**
  * The calendar in effect and its engine port, built once and kept in this process (工作日历缓存): a request
  * no longer reads and rebuilds every stored year. Rebuilt after a write in this process (at once) or in
- * another one (seen within CALENDAR_RECHECK_MS by comparing stamps). Without a DbMemo it reads fresh.
+ * another one (seen within `recheckMs` by comparing stamps). Without a DbMemo it reads fresh.
  */
-export async function cachedCalendar(q: Queryable): Promise<{ calendar: Calendar; working: WorkingCalendar }> {
+export async function cachedCalendar(q: Queryable, recheckMs: number = CALENDAR_RECHECK_MS): Promise<{ calendar: Calendar; working: WorkingCalendar }> {
   const memo = q.memo
   if (!memo) {
     const calendar = await loadCalendar(q)
@@ -49,7 +49,7 @@ export async function cachedCalendar(q: Queryable): Promise<{ calendar: Calendar
   const now = performance.now()
   const have = slot.current
   if (have && have.version === version) {
-    if (now - have.checkedAt < CALENDAR_RECHECK_MS) return have
+    if (now - have.checkedAt < recheckMs) return have
     if ((await calendarYearsStamp(q)) === have.stamp) {
       have.checkedAt = now
       return have
