@@ -14,6 +14,7 @@ export const router = createRouter({
     { path: '/tickets/:id', component: () => import('./views/TicketView.vue'), props: true },
     { path: '/hotline', component: () => import('./views/HotlineView.vue') },
     { path: '/admin/catalogue', component: () => import('./views/CatalogueView.vue') },
+    { path: '/admin/audit', component: () => import('./views/AuditView.vue') },
     { path: '/ledger', component: () => import('./views/LedgerView.vue') },
     { path: '/items/:id', component: () => import('./views/ItemView.vue'), props: true },
     { path: '/plans/import', component: () => import('./views/PlanImportView.vue') },

@@ -17,7 +17,7 @@ const plugin: RoutePlugin = async (app, { deps }) => {
     app.loginThrottle.check(request.body.username, request.ip, now)
     let session: Awaited<ReturnType<typeof login>>
     try {
-      session = await login(deps, request.body, app.sessionTtlMs)
+      session = await login(deps, { ...request.body, address: request.ip }, app.sessionTtlMs)
     } catch (e) {
       if (e instanceof DubanError && e.code === 'DUBAN_ERR_LOGIN_FAILED') app.loginThrottle.fail(request.body.username, request.ip, now)
       throw e

@@ -25,7 +25,7 @@ function dummyHash(): Promise<string> {
 /** Checks the password and opens a session; the same error, in the same time, for unknown user and wrong password. */
 export async function login(
   deps: AppDeps,
-  input: { username: string; password: string },
+  input: { username: string; password: string; address?: string },
   ttlMs: number = DEFAULT_SESSION_TTL_MS,
 ): Promise<{ token: string; user: UserRow; expiresAt: Date }> {
   const found = await findUserForLogin(deps.db, input.username)
@@ -33,7 +33,14 @@ export async function login(
   // takes as long as for a wrong password: the timing does not tell which user names exist.
   const verified = await verify(found?.active ? found.passwordHash : await dummyHash(), input.password).catch(() => false)
   const ok = found !== null && found.active && verified
-  if (!found || !ok) throw new DubanError('DUBAN_ERR_LOGIN_FAILED')
+  if (!found || !ok) {
+    // A failed sign-in is evidence (who tried which name from where), recorded whether or not the name exists;
+    // the name is cut short so a hostile client cannot grow the log, and the throttle bounds how often this runs.
+    const at = deps.clock.now()
+    const attempt = { username: [...input.username].slice(0, 64).join(''), ...(input.address ? { address: input.address.slice(0, 64) } : {}) }
+    await deps.db.transaction((tx) => appendAudit(tx, { actorId: null, action: 'user.login.failed', entity: 'user', entityId: found?.id ?? null, after: attempt, at }))
+    throw new DubanError('DUBAN_ERR_LOGIN_FAILED')
+  }
   const { passwordHash: _omit, ...user } = found
   const token = randomBytes(32).toString('base64url')
   const at = deps.clock.now()
