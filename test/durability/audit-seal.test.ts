@@ -6,8 +6,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Db, Queryable } from '../../src/adapters/db/db.ts'
 import { lockSealer, readAuditPage } from '../../src/adapters/db/audit.repo.ts'
-import { migrate } from '../../src/adapters/db/migrate.ts'
+import { listMigrations, migrate } from '../../src/adapters/db/migrate.ts'
 import { openPg } from '../../src/adapters/db/pg.db.ts'
+import { openPglite } from '../../src/adapters/db/pglite.db.ts'
 import { appendAudit, type AuditEntry } from '../../src/app/audit/append-audit.ts'
 import { auditHash, GENESIS_HASH } from '../../src/app/audit/audit-hash.ts'
 import { sealAudit, startSealer } from '../../src/app/audit/seal-audit.ts'
@@ -283,6 +284,54 @@ for (const dialect of testDialects()) {
       await write(db, 3, 'stop')
       await sealer.stop()
       expect(await verifyAudit(db)).toMatchObject({ ok: true, unsealed: 0 })
+    })
+  })
+}
+
+for (const dialect of testDialects()) {
+  describe(`migration 060 on ${dialect}`, () => {
+    let db: Db
+    let dropServerDb: (() => Promise<void>) | undefined
+    beforeAll(async () => {
+      if (dialect === 'pglite') db = await openPglite()
+      else {
+        const server = await createServerDatabase()
+        dropServerDb = server.drop
+        db = await openPg(server.url)
+      }
+    })
+    afterAll(async () => {
+      await db?.close()
+      await dropServerDb?.()
+    })
+
+    it('keeps rows sealed under the old scheme, and continues the chain and the ids after them', async () => {
+      await db.query('CREATE TABLE schema_migrations (id text PRIMARY KEY, applied_at timestamptz NOT NULL DEFAULT now())')
+      for (const m of listMigrations().filter((x) => x.id < '060')) {
+        await db.transaction(async (tx) => {
+          await tx.query(m.sql)
+          await tx.query('INSERT INTO schema_migrations (id) VALUES ($1)', [m.id])
+        })
+      }
+      // As the old appendAudit wrote them: explicit seq, hashed at once.
+      let prev = GENESIS_HASH
+      for (let seq = 1; seq <= 3; seq++) {
+        const row = { ...entry(`old${seq}`), seq, before: { n: seq }, after: null }
+        const hash = auditHash(prev, row)
+        await db.query(
+          `INSERT INTO audit_log (seq, at, actor_id, action, entity, entity_id, before, after, prev_hash, hash)
+           VALUES ($1, $2, $3, $4, $5, $6, $7::text::jsonb, NULL, $8, $9)`,
+          [seq, row.at.toISOString(), row.actorId, row.action, row.entity, row.entityId, JSON.stringify(row.before), prev, hash],
+        )
+        prev = hash
+      }
+      await migrate(db)
+      expect(await verifyAudit(db)).toEqual({ ok: true, rows: 3, headSeq: 3, headHash: prev, unsealed: 0 })
+      await write(db, 2, 'new')
+      expect(await sealAudit(db)).toMatchObject({ sealed: 2, head: { seq: 5 } })
+      expect(await verifyAudit(db)).toMatchObject({ ok: true, rows: 5 })
+      const { rows } = await db.query<{ id: number; seq: number }>('SELECT id::int AS id, seq::int AS seq FROM audit_log ORDER BY id')
+      expect(rows).toEqual([1, 2, 3, 4, 5].map((n) => ({ id: n, seq: n })))
     })
   })
 }
