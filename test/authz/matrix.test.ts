@@ -46,7 +46,12 @@ const PUBLIC = new Set([
   'GET /api/health',
 ])
 /** POST routes that only read (a leader may call them; they must not write). */
-const READ_ONLY_POSTS = new Set(['POST /api/units/resolve'])
+const READ_ONLY_POSTS = new Set([
+  'POST /api/units/resolve',
+  // Marking read changes only the caller's own read state (notification_read), not a record: a leader may too.
+  'POST /api/notifications/:id/read',
+  'POST /api/notifications/read-all',
+])
 
 const SIGNED: readonly Role[] = ['admin', 'supervisor', 'leader', 'liaisonA', 'liaisonB', 'operator']
 const STAFF_READ: readonly Role[] = ['admin', 'supervisor', 'leader']
@@ -92,6 +97,13 @@ const POLICY: Readonly<Record<string, readonly Role[]>> = {
   'PUT /api/calendar/:year': ['admin'],
   'GET /api/calendar/days/:date': SIGNED,
   'GET /api/notifications': SIGNED,
+  'GET /api/notifications/unread-count': SIGNED,
+  'POST /api/notifications/:id/read': ['liaisonA'],
+  'POST /api/notifications/read-all': SIGNED,
+  'GET /api/notifications/channels': ['admin'],
+  'GET /api/notifications/contacts': ['admin'],
+  'PUT /api/users/:id/contact': ['admin'],
+  'GET /api/deliveries': ['admin'],
   'POST /api/supervision/notices': ['admin', 'supervisor'],
   'GET /api/supervision/notices': SIGNED,
   'POST /api/supervision/notices/:id/reply': ['admin', 'liaisonA'],
@@ -198,7 +210,7 @@ for (const dialect of testDialects()) {
   describe(`authorization matrix (${dialect})`, () => {
     let t: TestApp
     const token = {} as Record<Exclude<Role, 'anonymous'>, string>
-    const ids = { item: '', itemNumber: '', plan: '', user: '', notice: '', noticeNumber: '', webhook: '', attachment: '', ticket: '' }
+    const ids = { item: '', itemNumber: '', plan: '', user: '', notice: '', noticeNumber: '', webhook: '', attachment: '', ticket: '', notification: '' }
     let routes: { method: string; path: string }[] = []
     let openapi: any
 
@@ -244,6 +256,8 @@ for (const dialect of testDialects()) {
       expect(ledger.items.map((i: any) => i.title)).toEqual([SECRET.title])
       ids.item = ledger.items[0].id
       ids.itemNumber = ledger.items[0].number
+      // The 交办 notification to unit A, which only unit A's people see.
+      ids.notification = (await must('liaisonA', 'GET', '/api/notifications', undefined, 200))[0].id
       await must('liaisonA', 'POST', `/api/items/${ids.item}/accept`, {}, 200)
       await must('liaisonA', 'POST', `/api/items/${ids.item}/reports`, { text: SECRET.report, measures: { 抽检批次: 300 } }, 200)
       const up = multipart(SECRET.file, 'A单位附件内容')
@@ -282,6 +296,7 @@ for (const dialect of testDialects()) {
         .replace(/^\/api\/users\/:id/, `/api/users/${ids.user}`)
         .replace(/^\/api\/supervision\/notices\/:id/, `/api/supervision/notices/${ids.notice}`)
         .replace(/^\/api\/webhooks\/:id/, `/api/webhooks/${ids.webhook}`)
+        .replace(/^\/api\/notifications\/:id/, `/api/notifications/${ids.notification}`)
         .replace(/^\/api\/catalogue\/:code/, '/api/catalogue/M1')
         .replace(/^\/api\/dispatch-rules\/:id/, '/api/dispatch-rules/m-rule')
         .replace(':attachmentId', ids.attachment)
@@ -318,6 +333,8 @@ for (const dialect of testDialects()) {
           return { payload: { username: 'nobody', password: 'wrong' } }
         case 'POST /api/auth/unlock':
           return { payload: { username: 'nobody' } }
+        case 'PUT /api/users/:id/contact':
+          return { payload: { email: 'liaison-a@example.cn', phone: null } }
       }
       if (method === 'GET' || method === 'DELETE') return undefined
       const op = openapi.paths[path.replace(/:(\w+)/g, '{$1}')]?.[method.toLowerCase()]

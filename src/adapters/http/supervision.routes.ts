@@ -1,5 +1,4 @@
-/** Supervision (督办): my notifications, 督办单, the escalation ladder, webhook subscriptions. */
-import { listMyNotifications } from '../../app/supervision/notifications.ts'
+/** Supervision (督办): 督办单, the escalation ladder, webhook subscriptions. (My notifications: notifications.routes.ts.) */
 import { issueNotice, listSupervisionNotices, replyNotice, type IssueNoticeInput } from '../../app/supervision/supervision-notice.ts'
 import { getSupervisionConfig, putSupervisionConfig } from '../../app/supervision/supervision-ladder.ts'
 import {
@@ -18,7 +17,6 @@ import {
   getLadderSchema,
   issueNoticeSchema,
   listNoticesSchema,
-  listNotificationsSchema,
   listSubscriptionsSchema,
   putLadderSchema,
   replyNoticeSchema,
@@ -27,10 +25,6 @@ import {
 } from './supervision.schema.ts'
 
 const plugin: RoutePlugin = async (app, { deps }) => {
-  app.get<{ Querystring: { limit?: number } }>('/notifications', { schema: listNotificationsSchema }, async (request) => {
-    return listMyNotifications(deps, requireActor(request), request.query.limit)
-  })
-
   app.post<{ Body: IssueNoticeInput }>('/supervision/notices', { schema: issueNoticeSchema }, async (request, reply) => {
     const actor = requireRole(request, 'supervisor', 'admin')
     return reply.status(201).send(await issueNotice(deps, actor, request.body))

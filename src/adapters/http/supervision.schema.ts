@@ -5,28 +5,6 @@ const errors = { 400: errorBodySchema, 401: errorBodySchema, 403: errorBodySchem
 const sec = [{ bearer: [] }]
 const idParams = { type: 'object', properties: { id: { type: 'string' } }, required: ['id'] } as const
 
-const notification = {
-  type: 'object',
-  properties: {
-    id: { type: 'string' },
-    type: { type: 'string' },
-    title: { type: 'string' },
-    body: { type: 'string' },
-    itemId: { type: ['string', 'null'] },
-    unitId: { type: ['string', 'null'] },
-    createdAt: { type: 'string' },
-    readAt: { type: ['string', 'null'] },
-  },
-} as const
-
-export const listNotificationsSchema = {
-  tags: ['supervision'],
-  summary: 'My notifications: to me, my unit or my role, newest first',
-  security: sec,
-  querystring: { type: 'object', properties: { limit: { type: 'integer', minimum: 1, maximum: 500 } } },
-  response: { 200: { type: 'array', items: notification }, ...errors },
-} as const
-
 const notice = {
   type: 'object',
   properties: {

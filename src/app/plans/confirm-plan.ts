@@ -3,13 +3,14 @@
  * DB-YYYY-NNNN, with its units, targets, cadence and due date, taken through the engine's `confirm`
  * and `dispatch`; all in one transaction with its audit entries, or nothing at all.
  */
-import { insertItem, insertItemEvent, reserveItemNumbers, type ItemUnitRole } from '../../adapters/db/items.repo.ts'
+import { findItem, insertItem, insertItemEvent, reserveItemNumbers, type ItemUnitRole } from '../../adapters/db/items.repo.ts'
 import { setPlanStatus, updatePlanDraft, findPlan } from '../../adapters/db/plans.repo.ts'
 import { checkDueDate } from '../../domain/calendar/due-date.rules.ts'
 import { DubanError } from '../../domain/errors.ts'
 import { createSnapshot, transition, type Snapshot } from '../../domain/workflow/index.ts'
 import type { Actor, AppDeps } from '../deps.ts'
 import { audit } from '../items/audit.port.ts'
+import { carryOutEffects } from '../items/carry-out-effects.ts'
 import { calendarFor, chinaDate, currentTaskKind, engineActor } from '../items/item-engine.ts'
 import type { DraftItem, PlanDraft } from './plan-draft.types.ts'
 import { includedItems, planProblems, planView, type PlanView } from './plan.view.ts'
@@ -61,6 +62,7 @@ export async function confirmPlan(deps: AppDeps, actor: Actor, planId: string): 
       const units = assignees(it)
       let snapshot: Snapshot = createSnapshot(kind, { data: { targets: it.targets, cadence: it.cadence }, actor: who, now: at, calendar: working })
       const history: { event: string; from: string; to: string; payload: Record<string, unknown> }[] = []
+      const effects: { event: string; payload: Record<string, unknown>; before: Snapshot; after: Snapshot; effects: Parameters<typeof carryOutEffects>[1] }[] = []
       const steps: { type: string; payload: Record<string, unknown> }[] = [
         { type: 'confirm', payload: { due: it.due } },
         { type: 'dispatch', payload: { lead: units.lead, responsible: units.responsible, cooperating: units.cooperating, due: it.due } },
@@ -69,6 +71,7 @@ export async function confirmPlan(deps: AppDeps, actor: Actor, planId: string): 
         const res = transition(kind, snapshot, ev, { actor: who, now: at, calendar: working })
         if (!res.ok) throw new DubanError(res.error.code, `item ${it.n} (${res.error.message})`, { where: `items[${it.n}]`, details: { ...res.error.details } })
         history.push({ event: ev.type, from: snapshot.state, to: res.snapshot.state, payload: ev.payload })
+        effects.push({ event: ev.type, payload: ev.payload, before: snapshot, after: res.snapshot, effects: res.effects })
         snapshot = res.snapshot
       }
       await insertItem(
@@ -95,6 +98,9 @@ export async function confirmPlan(deps: AppDeps, actor: Actor, planId: string): 
       for (const h of history) {
         await insertItemEvent(tx, { itemId: id, event: h.event, from: h.from, to: h.to, actorId: actor.userId, actorRole: actor.role, unitId: actor.unitId, payload: h.payload, at })
       }
+      // The steps' effects (交办 notifies the assignees) are carried out in this transaction, like any event's.
+      const item = await findItem(tx, id, null)
+      if (item) for (const e of effects) await carryOutEffects({ tx, deps, actor, kind, item, before: e.before, after: e.after, event: e.event, payload: e.payload, version: 1 }, e.effects)
       await audit(tx, actor, now, { action: 'item.create', entity: 'item', entityId: id, after: { number, planId, n: it.n, state: snapshot.state, due: it.due, lead: units.lead } })
       tasks.push({ n: it.n, id, number })
     }

@@ -1,0 +1,70 @@
+/**
+ * The in-app inbox (站内消息): the notifications a person sees — addressed to them, to their unit or to their
+ * role — with read state kept per person (notification_read), so one unit-wide notice is read by each on their own.
+ */
+import type { Queryable } from './db.ts'
+
+/** Who is reading: the signed-in person, their unit and role. */
+export interface Reader {
+  readonly userId: string
+  readonly unitId: string | null
+  readonly role: string
+}
+
+/** A notification as the inbox lists it; readAt is this reader's. */
+export interface InboxRow {
+  readonly id: string
+  readonly type: string
+  readonly title: string
+  readonly body: string
+  readonly itemId: string | null
+  readonly unitId: string | null
+  readonly createdAt: string
+  readonly readAt: string | null
+}
+
+const iso = (v: unknown): string | null => (v === null || v === undefined ? null : new Date(v as string).toISOString())
+
+/** The notifications a reader sees ($1 user, $2 unit, $3 role), as an SQL condition on alias n. */
+const VISIBLE = `(n.user_id = $1 OR ($2::text IS NOT NULL AND n.unit_id = $2) OR n.role = $3)`
+
+/** Newest first; with `unread` only those this reader has not read. */
+export async function listInbox(db: Queryable, r: Reader, opts: { unread: boolean; limit: number }): Promise<InboxRow[]> {
+  const { rows } = await db.query<{ id: string; type: string; title: string; body: string; item_id: string | null; unit_id: string | null; created_at: unknown; read_at: unknown }>(
+    `SELECT n.id, n.type, n.title, n.body, n.item_id, n.unit_id, n.created_at, nr.read_at
+       FROM notification n LEFT JOIN notification_read nr ON nr.notification_id = n.id AND nr.user_id = $1
+      WHERE ${VISIBLE} ${opts.unread ? 'AND nr.read_at IS NULL' : ''}
+      ORDER BY n.created_at DESC, n.id DESC LIMIT $4`,
+    [r.userId, r.unitId, r.role, opts.limit],
+  )
+  return rows.map((x) => ({ id: x.id, type: x.type, title: x.title, body: x.body, itemId: x.item_id, unitId: x.unit_id, createdAt: iso(x.created_at)!, readAt: iso(x.read_at) }))
+}
+
+/** How many notifications the reader has not read. */
+export async function countUnread(db: Queryable, r: Reader): Promise<number> {
+  const { rows } = await db.query<{ n: unknown }>(
+    `SELECT count(*) AS n FROM notification n
+      WHERE ${VISIBLE} AND NOT EXISTS (SELECT 1 FROM notification_read nr WHERE nr.notification_id = n.id AND nr.user_id = $1)`,
+    [r.userId, r.unitId, r.role],
+  )
+  return Number(rows[0]?.n ?? 0)
+}
+
+/** Marks one notification read for the reader; false when the reader cannot see it (or it does not exist). */
+export async function markRead(db: Queryable, r: Reader, id: string, at: Date): Promise<boolean> {
+  const { rows } = await db.query(`SELECT 1 FROM notification n WHERE n.id = $4 AND ${VISIBLE}`, [r.userId, r.unitId, r.role, id])
+  if (rows.length === 0) return false
+  await db.query(`INSERT INTO notification_read (notification_id, user_id, read_at) VALUES ($1,$2,$3) ON CONFLICT DO NOTHING`, [id, r.userId, at.toISOString()])
+  return true
+}
+
+/** Marks every notification the reader sees read; returns how many were unread. */
+export async function markAllRead(db: Queryable, r: Reader, at: Date): Promise<number> {
+  const { rows } = await db.query(
+    `INSERT INTO notification_read (notification_id, user_id, read_at)
+     SELECT n.id, $1::text, $4::timestamptz FROM notification n WHERE ${VISIBLE}
+     ON CONFLICT DO NOTHING RETURNING notification_id`,
+    [r.userId, r.unitId, r.role, at.toISOString()],
+  )
+  return rows.length
+}

@@ -1,0 +1,228 @@
+/**
+ * Notifications reach the unit at once and over the channels (issue 8.1), end to end over HTTP on every test
+ * dialect: a task is dispatched to 市场监管局 and 催办'd; its liaison's unread count goes up and marking read
+ * brings it down; the channel round sends the same by SMTP to a local server and to a fake SMS gateway, both on
+ * loopback; a failing gateway is retried and the delivery record shows the attempts and the error.
+ */
+import { createServer, type Server } from 'node:http'
+import type { AddressInfo } from 'node:net'
+import { SMTPServer } from 'smtp-server'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { smsGatewaySender } from '../../src/adapters/channels/sms-gateway.sender.ts'
+import { smtpSender } from '../../src/adapters/channels/smtp.sender.ts'
+import { deliverChannels, type ChannelSenders } from '../../src/app/notifications/deliver-channels.ts'
+import { startTestApp, type TestApp } from '../support/test-app.ts'
+import { testDialects } from '../support/test-db.ts'
+
+const PLAN = `青川市2026年重点工作要点
+一、重点任务
+（一）开展食品安全抽检。全年抽检1000批次以上。（牵头单位：青川市市场监督管理局。完成时间：2026年6月30日前）
+`
+
+/** A received e-mail, decoded: RFC 2047 subject, base64 or quoted-printable UTF-8 body. */
+interface Mail {
+  readonly to: string[]
+  readonly subject: string
+  readonly text: string
+}
+
+function decodeWords(s: string): string {
+  return s.replace(/=\?utf-8\?([bq])\?([^?]*)\?=\s*(?==\?)|=\?utf-8\?([bq])\?([^?]*)\?=/gi, (_m, e1: string, t1: string, e2: string, t2: string) => {
+    const enc = (e1 ?? e2).toLowerCase()
+    const text = t1 ?? t2
+    return enc === 'b' ? Buffer.from(text, 'base64').toString('utf8') : qp(text.replace(/_/g, ' '))
+  })
+}
+function qp(s: string): string {
+  const bytes: number[] = []
+  const src = s.replace(/=\r?\n/g, '')
+  for (let i = 0; i < src.length; i++) {
+    if (src[i] === '=' && /^[0-9A-F]{2}$/i.test(src.slice(i + 1, i + 3))) {
+      bytes.push(parseInt(src.slice(i + 1, i + 3), 16))
+      i += 2
+    } else bytes.push(...Buffer.from(src[i]!, 'utf8'))
+  }
+  return Buffer.from(bytes).toString('utf8')
+}
+function parseMail(raw: string, to: string[]): Mail {
+  const split = raw.indexOf('\r\n\r\n')
+  const head = raw.slice(0, split).replace(/\r\n[ \t]+/g, ' ')
+  const body = raw.slice(split + 4)
+  const header = (name: string): string => new RegExp(`^${name}:\\s*(.*)$`, 'im').exec(head)?.[1]?.trim() ?? ''
+  const cte = header('Content-Transfer-Encoding').toLowerCase()
+  const text = cte === 'base64' ? Buffer.from(body.replace(/\s+/g, ''), 'base64').toString('utf8') : cte === 'quoted-printable' ? qp(body) : body
+  return { to, subject: decodeWords(header('Subject')), text: text.replace(/\r\n/g, '\n') }
+}
+
+for (const dialect of testDialects()) {
+  describe(`notifications in the app, by e-mail and by SMS (${dialect})`, () => {
+    let t: TestApp
+    let users: Awaited<ReturnType<TestApp['seedUsers']>>
+    const token: Record<string, string> = {}
+    let smtp: SMTPServer
+    let smtpPort = 0
+    const mails: Mail[] = []
+    let gateway: Server
+    let gatewayUrl = ''
+    /** What the fake gateway answers next: ok, an HTTP 500, or a 200 whose JSON says it refused. */
+    let gatewayMode: 'ok' | 'http500' | 'refuse' = 'ok'
+    const sms: { body: Record<string, unknown>; auth: string | undefined; answered: string }[] = []
+    let senders: ChannelSenders
+    let itemId = ''
+
+    const call = async (who: string, method: 'GET' | 'POST' | 'PUT', url: string, payload?: unknown) => {
+      const res = await t.app.inject({ method, url, headers: { authorization: `Bearer ${token[who]}` }, ...(payload === undefined ? {} : { payload: payload as object }) })
+      expect(res.statusCode, `${who} ${method} ${url}: ${res.body}`).toBeLessThan(300)
+      return res.json()
+    }
+    const unread = async (who: string): Promise<number> => (await call(who, 'GET', '/api/notifications/unread-count')).unread
+
+    beforeAll(async () => {
+      smtp = new SMTPServer({
+        authOptional: true,
+        disabledCommands: ['STARTTLS', 'AUTH'],
+        logger: false,
+        onData(stream, session, done) {
+          const chunks: Buffer[] = []
+          stream.on('data', (c: Buffer) => chunks.push(c))
+          stream.on('end', () => {
+            mails.push(parseMail(Buffer.concat(chunks).toString('utf8'), session.envelope.rcptTo.map((r) => r.address)))
+            done()
+          })
+        },
+      })
+      await new Promise<void>((resolve) => smtp.listen(0, '127.0.0.1', resolve))
+      smtpPort = (smtp.server.address() as AddressInfo).port
+
+      gateway = createServer((req, res) => {
+        let data = ''
+        req.on('data', (c: Buffer) => (data += c.toString('utf8')))
+        req.on('end', () => {
+          const answer = gatewayMode === 'ok' ? { code: 0, msgId: `m${sms.length + 1}` } : { code: 1, message: '余额不足' }
+          const text = JSON.stringify(answer)
+          sms.push({ body: JSON.parse(data) as Record<string, unknown>, auth: req.headers['x-api-key'] as string | undefined, answered: gatewayMode })
+          res.writeHead(gatewayMode === 'http500' ? 500 : 200, { 'content-type': 'application/json' }).end(text)
+        })
+      })
+      await new Promise<void>((resolve) => gateway.listen(0, '127.0.0.1', resolve))
+      gatewayUrl = `http://127.0.0.1:${(gateway.address() as AddressInfo).port}/sms/send`
+
+      senders = {
+        email: smtpSender({ url: `smtp://127.0.0.1:${smtpPort}`, from: '督查室 <duban@qingchuan.example>' }),
+        sms: smsGatewaySender({
+          url: gatewayUrl,
+          template: { mobile: '{{phone}}', content: '{{text}}', sign: '青川督办' },
+          headers: { 'x-api-key': 'k-123' },
+          successRule: 'code=0',
+        }),
+      }
+
+      t = await startTestApp(dialect)
+      users = await t.seedUsers()
+      for (const who of ['admin', 'supervisor', 'liaison-sjj', 'liaison-dh']) token[who] = await t.login(who)
+    }, 120_000)
+
+    afterAll(async () => {
+      ;(senders?.email as { close?: () => void } | undefined)?.close?.()
+      await t?.close()
+      await new Promise<void>((resolve) => smtp?.close(() => resolve()))
+      await new Promise<void>((resolve) => gateway?.close(() => resolve()))
+    })
+
+    it("an admin records the liaison's e-mail and mobile", async () => {
+      const saved = await call('admin', 'PUT', `/api/users/${users['liaison-sjj']}/contact`, { email: 'sjj@qingchuan.example', phone: '138 0013 8000' })
+      expect(saved).toMatchObject({ userId: users['liaison-sjj'], email: 'sjj@qingchuan.example', phone: '13800138000' })
+      const bad = await t.app.inject({ method: 'PUT', url: `/api/users/${users['liaison-dh']}/contact`, headers: { authorization: `Bearer ${token.admin}` }, payload: { email: 'not-an-address', phone: null } })
+      expect(bad.statusCode).toBe(400)
+      const refused = await t.app.inject({ method: 'PUT', url: `/api/users/${users['liaison-sjj']}/contact`, headers: { authorization: `Bearer ${token.supervisor}` }, payload: { email: null, phone: null } })
+      expect(refused.statusCode).toBe(403)
+      const contacts = await call('admin', 'GET', '/api/notifications/contacts')
+      expect(contacts.find((c: { username: string }) => c.username === 'liaison-sjj')).toMatchObject({ email: 'sjj@qingchuan.example', phone: '13800138000' })
+    })
+
+    it('dispatch and 催办 reach the liaison in the app at once; reading brings the count down', async () => {
+      expect(await unread('liaison-sjj')).toBe(0)
+      const plan = await call('supervisor', 'POST', '/api/plans', { fileName: 'plan.txt', contentBase64: Buffer.from(PLAN).toString('base64') })
+      await call('supervisor', 'POST', `/api/plans/${plan.id}/confirm`)
+      const ledger = await call('liaison-sjj', 'GET', '/api/items')
+      itemId = ledger.items[0].id
+      expect(await unread('liaison-sjj')).toBe(1)
+
+      t.clock.advance(3_600_000)
+      await call('supervisor', 'POST', `/api/items/${itemId}/events`, { event: 'remind', payload: { text: '请于本周内签收并报送进展' } })
+      expect(await unread('liaison-sjj')).toBe(2)
+      expect(await unread('liaison-dh')).toBe(0)
+
+      const list = await call('liaison-sjj', 'GET', '/api/notifications?unread=true')
+      expect(list.map((n: { title: string }) => n.title.split('：')[0])).toEqual(['催办', '交办'])
+      expect(list[0]).toMatchObject({ itemId, readAt: null, body: '请于本周内签收并报送进展' })
+
+      expect(await call('liaison-sjj', 'POST', `/api/notifications/${list[0].id}/read`)).toEqual({ unread: 1 })
+      const after = await call('liaison-sjj', 'GET', '/api/notifications')
+      expect(after.find((n: { id: string }) => n.id === list[0].id).readAt).not.toBeNull()
+      expect((await call('liaison-sjj', 'GET', '/api/notifications?unread=true')).map((n: { id: string }) => n.id)).toEqual([list[1].id])
+
+      // Someone else cannot mark it (it is not theirs to see), and read-all clears the rest.
+      const other = await t.app.inject({ method: 'POST', url: `/api/notifications/${list[1].id}/read`, headers: { authorization: `Bearer ${token['liaison-dh']}` } })
+      expect(other.statusCode).toBe(404)
+      expect(await call('liaison-sjj', 'POST', '/api/notifications/read-all')).toEqual({ marked: 1, unread: 0 })
+      expect(await unread('liaison-sjj')).toBe(0)
+    })
+
+    it('the channel round sends both by SMTP to the local server and to the SMS gateway', async () => {
+      const round = await deliverChannels(t.deps, senders)
+      // Two notifications to unit sjj (交办, 催办) × e-mail and SMS for its one liaison; the supervisor has no contact.
+      expect(round).toEqual({ queued: 4, delivered: 4, retried: 0, failed: 0 })
+
+      const remind = mails.find((m) => m.subject.startsWith('【督办】催办：'))
+      expect(remind, JSON.stringify(mails)).toBeDefined()
+      expect(remind!.to).toEqual(['sjj@qingchuan.example'])
+      expect(remind!.subject).toMatch(/^【督办】催办：DB-\d{4}-\d+ 开展食品安全抽检/)
+      expect(remind!.text).toContain('请于本周内签收并报送进展')
+      expect(remind!.text).toContain('请登录督办平台查看和办理')
+      expect(mails.map((m) => m.subject.split('：')[0]).sort()).toEqual(['【督办】交办', '【督办】催办'].sort())
+
+      expect(sms).toHaveLength(2)
+      expect(sms.every((s) => s.body.mobile === '13800138000' && s.body.sign === '青川督办' && s.auth === 'k-123')).toBe(true)
+      expect(sms.map((s) => s.body.content as string).find((c) => c.startsWith('【督办】催办：'))).toContain('请于本周内签收并报送进展')
+
+      // Nothing is sent twice.
+      expect(await deliverChannels(t.deps, senders)).toEqual({ queued: 0, delivered: 0, retried: 0, failed: 0 })
+      const deliveries = await call('admin', 'GET', '/api/deliveries')
+      expect(deliveries.filter((d: { status: string }) => d.status === 'delivered')).toHaveLength(4)
+      expect(new Set(deliveries.map((d: { channel: string }) => d.channel))).toEqual(new Set(['email', 'sms']))
+    })
+
+    it('a failing gateway is retried with backoff and the delivery shows its attempts and error', async () => {
+      gatewayMode = 'http500'
+      await call('supervisor', 'POST', `/api/items/${itemId}/events`, { event: 'remind', payload: { text: '第二次催办' } })
+      const first = await deliverChannels(t.deps, senders)
+      expect(first).toEqual({ queued: 2, delivered: 1, retried: 1, failed: 0 })
+      const failing = (await call('admin', 'GET', '/api/deliveries?channel=sms&status=pending'))[0]
+      expect(failing).toMatchObject({ channel: 'sms', recipient: '13800138000', status: 'pending', attempts: 1 })
+      expect(failing.lastError).toContain('HTTP 500')
+      expect(new Date(failing.nextAttemptAt).getTime()).toBe(t.clock.now().getTime() + 60_000)
+
+      // Not due yet: nothing is sent. A minute later the gateway answers 200 but refuses (code 1): still an error.
+      expect(await deliverChannels(t.deps, senders)).toEqual({ queued: 0, delivered: 0, retried: 0, failed: 0 })
+      gatewayMode = 'refuse'
+      t.clock.advance(60_000)
+      expect(await deliverChannels(t.deps, senders)).toEqual({ queued: 0, delivered: 0, retried: 1, failed: 0 })
+      const again = (await call('admin', 'GET', '/api/deliveries?channel=sms&status=pending'))[0]
+      expect(again).toMatchObject({ id: failing.id, attempts: 2 })
+      expect(again.lastError).toContain('余额不足')
+      expect(new Date(again.nextAttemptAt).getTime()).toBe(t.clock.now().getTime() + 5 * 60_000)
+
+      gatewayMode = 'ok'
+      t.clock.advance(5 * 60_000)
+      expect(await deliverChannels(t.deps, senders)).toEqual({ queued: 0, delivered: 1, retried: 0, failed: 0 })
+      const done = (await call('admin', 'GET', '/api/deliveries?channel=sms')).find((d: { id: string }) => d.id === failing.id)
+      expect(done).toMatchObject({ status: 'delivered', attempts: 3, nextAttemptAt: null })
+      expect(sms.filter((s) => (s.body.content as string).includes('第二次催办')).map((s) => s.answered)).toEqual(['http500', 'refuse', 'ok'])
+
+      // Only the admin lists deliveries.
+      const refused = await t.app.inject({ method: 'GET', url: '/api/deliveries', headers: { authorization: `Bearer ${token.supervisor}` } })
+      expect(refused.statusCode).toBe(403)
+    })
+  })
+}
