@@ -4,6 +4,8 @@
  * floors a little under what the model reaches today; `suggest` writes one JSON line per input line.
  */
 import { execFile } from 'node:child_process'
+import { mkdtemp, rm } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { describe, expect, it } from 'vitest'
@@ -14,7 +16,9 @@ const sets = 'test/fixtures/dispatch'
 
 function duban(args: string[], input?: string): Promise<{ code: number; stdout: string; stderr: string }> {
   return new Promise((resolve) => {
-    const child = execFile(process.execPath, [bin, ...args], { cwd: repo, encoding: 'utf8' }, (err, stdout, stderr) => {
+    // Always PGlite in --data: a DATABASE_URL in the test's environment must not receive the demo units.
+    const { DATABASE_URL: _ignored, ...env } = process.env
+    const child = execFile(process.execPath, [bin, ...args], { cwd: repo, encoding: 'utf8', env }, (err, stdout, stderr) => {
       resolve({ code: err ? (typeof err.code === 'number' ? err.code : 1) : 0, stdout, stderr })
     })
     child.stdin?.end(input ?? '')
@@ -62,6 +66,22 @@ describe('duban dispatch', () => {
     expect(lines[2]?.suggestions?.[0]?.unit).toMatchObject({ id: 'bh-cgj', function: '城市管理' })
     expect(lines[2]?.suggestions?.length).toBeLessThanOrEqual(3)
   }, 60_000)
+
+  it('suggests from a database whose units got their duties from a file', async () => {
+    const data = await mkdtemp(join(tmpdir(), 'duban-dispatch-'))
+    try {
+      const env = ['--data', data]
+      expect((await duban(['units', 'import', 'demo/units.csv', ...env])).code).toBe(0)
+      const duties = await duban(['dispatch', 'duties', 'demo/hotline/duties.json', ...env])
+      expect(duties.stdout).toContain('duties written for 60 units')
+      const r = await duban(['dispatch', 'suggest', ...env], '{"text":"小区燃气管道漏气，闻到燃气味","address":"白虎区东城街道"}\n')
+      expect(r.code).toBe(0)
+      const first = (JSON.parse(r.stdout) as { suggestions: { unit: { id: string } }[] }).suggestions[0]
+      expect(first?.unit.id).toBe('yz-rq')
+    } finally {
+      await rm(data, { recursive: true, force: true })
+    }
+  }, 240_000)
 
   it('names a missing file', async () => {
     const r = await duban(['dispatch', 'evaluate', `${sets}/no-such.jsonl`, '--demo'])

@@ -11,6 +11,7 @@ import { DEMO_DIR } from '../../app/demo/seed-demo.ts'
 import { coldStartModel, loadDemoInputs } from '../../app/dispatch/dispatch-inputs.ts'
 import { createDispatchSuggester } from '../../app/dispatch/dispatch-suggester.ts'
 import { evaluateOn, parseLabelledLines, trainOn } from '../../app/dispatch/evaluate-dispatch.ts'
+import { writeUnitDuties } from '../../app/dispatch/seed-duties.ts'
 import { suggest, type DispatchQuery, type DispatchSuggestion } from '../../domain/dispatch/dispatch.model.ts'
 import { accuracyByFunction, type Accuracy } from '../../domain/dispatch/evaluate.ts'
 import { DubanError } from '../../domain/errors.ts'
@@ -19,11 +20,14 @@ import { openCliDb, takeDataDir } from './cli-db.ts'
 
 const USAGE = `usage: duban dispatch suggest [--data DIR | --demo]
        duban dispatch evaluate FILE.jsonl [--train FILE.jsonl]… [--data DIR | --demo] [--json]
+       duban dispatch duties FILE.json [--data DIR]
 
 suggest   reads JSON lines {"text", "address"?} on stdin and writes one line
           {"suggestions": [{"unit": {"id", "name", "function"}, "confidence"}]} per input (best first, at most 3)
 evaluate  prints top-1 and top-3 accuracy by function for lines {"text", "function", "address"?}
           (a suggested unit counts by its function); --train teaches the model other labelled lines first
+duties    writes units' responsibilities (职责) from {"duties": {"<unit id>": "…"}} (as demo/hotline/duties.json),
+          replacing what is written; the suggester learns them at its next refresh
 
 The model is the database's (DATABASE_URL, else PGlite in --data DIR, default ./.duban-data): units with their
 duties, the service and dispatch catalogues, and every closed ticket. --demo builds it from the demo city's
@@ -110,6 +114,29 @@ async function runEvaluate(file: string, trainFiles: readonly string[], open: { 
   }
 }
 
+async function runDuties(file: string, dataDir: string): Promise<number> {
+  const text = await readFile(file, 'utf8').catch(() => {
+    throw new DubanError('DUBAN_ERR_INPUT_NOT_FOUND', file)
+  })
+  let duties: unknown
+  try {
+    duties = (JSON.parse(text) as { duties?: unknown }).duties
+  } catch {
+    throw new DubanError('DUBAN_ERR_FIELD_INVALID', `${file}: not JSON`, { where: 'duties' })
+  }
+  if (!duties || typeof duties !== 'object' || Object.values(duties).some((v) => typeof v !== 'string')) {
+    throw new DubanError('DUBAN_ERR_FIELD_INVALID', `${file}: expected {"duties": {"<unit id>": "text"}}`, { where: 'duties' })
+  }
+  const db = await openCliDb(dataDir)
+  try {
+    const r = await writeUnitDuties({ db, clock: { now: () => new Date() }, newId: randomUUID }, duties as Record<string, string>)
+    process.stdout.write(`duties written for ${r.written} units${r.unknown.length ? `; no such unit: ${r.unknown.join(', ')}` : ''}\n`)
+    return r.unknown.length ? 1 : 0
+  } finally {
+    await db.close()
+  }
+}
+
 /** Runs `duban dispatch`; returns the exit code. */
 export async function run(args: string[]): Promise<number> {
   const { dataDir, rest } = takeDataDir(args)
@@ -132,6 +159,7 @@ export async function run(args: string[]): Promise<number> {
   }
   try {
     if (sub === 'suggest' && params.length === 0) return await runSuggest({ demo, dataDir })
+    if (sub === 'duties' && params.length === 1 && !demo) return await runDuties(params[0]!, dataDir)
     if (sub === 'evaluate' && params.length === 1 && !trainFiles.includes('')) return await runEvaluate(params[0]!, trainFiles, { demo, dataDir }, json)
     process.stderr.write(`duban dispatch: bad arguments\n${USAGE}\n`)
     return 2

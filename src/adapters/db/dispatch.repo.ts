@@ -16,6 +16,15 @@ export async function fillUnitDuties(q: Queryable, unitId: string, duties: strin
   return r.rows.length > 0
 }
 
+/** Replaces a unit's duties; returns what they were, or null when there is no such unit. */
+export async function setUnitDuties(q: Queryable, unitId: string, duties: string): Promise<string | null> {
+  const before = await q.query<{ duties: string }>(`SELECT duties FROM unit WHERE id = $1 FOR UPDATE`, [unitId])
+  const row = before.rows[0]
+  if (!row) return null
+  await q.query(`UPDATE unit SET duties = $2 WHERE id = $1`, [unitId, duties])
+  return row.duties
+}
+
 /** A closed ticket's text and the unit that handled it (its lead at closing). */
 export interface ClosedTicketOutcome {
   readonly itemId: string
