@@ -11,7 +11,7 @@ import { openDatabase } from '../../src/adapters/db/open.ts'
 import { appendAudit } from '../../src/app/audit/append-audit.ts'
 import { sealAudit } from '../../src/app/audit/seal-audit.ts'
 import { verifyAudit } from '../../src/app/audit/verify-audit.ts'
-import { freshDb, testDialects } from '../support/test-db.ts'
+import { createServerDatabase, freshDb, testDialects } from '../support/test-db.ts'
 import { runDuban } from './serve-process.ts'
 
 async function writeEntries(db: Db, n: number): Promise<void> {
@@ -115,4 +115,27 @@ describe('duban audit verify', () => {
     expect(bad.code).toBe(1)
     expect(bad.stdout).toMatch(/BROKEN at seq 5: the chain ends at seq 4 before the published head 5/)
   }, SLOW)
+})
+
+describe.runIf(Boolean(process.env.DATABASE_URL))('two duban processes sealing one PostgreSQL at once', () => {
+  it('never fork the chain: every row sealed once, both verify it intact', async () => {
+    const server = await createServerDatabase()
+    try {
+      const db = await openDatabase({ url: server.url })
+      await writeEntries(db, 3)
+      await sealAudit(db)
+      // 2,500 waiting rows: three batches of at most 1,000, which the two processes share.
+      await db.query(`INSERT INTO audit_log (at, action, entity, entity_id) SELECT now(), 'test.bulk', 'x', g::text FROM generate_series(1, 2500) g`)
+      await db.close()
+      const env = { ...process.env, DATABASE_URL: server.url }
+      const [a, b] = await Promise.all([runDuban(['audit', 'verify'], env), runDuban(['audit', 'verify'], env)])
+      expect([a.code, a.stdout, b.code, b.stdout]).toEqual([0, expect.stringContaining('2503 rows'), 0, expect.stringContaining('2503 rows')])
+      const check = await openDatabase({ url: server.url })
+      const { rows } = await check.query<{ n: number; seqs: number; max: number }>('SELECT count(*)::int AS n, count(DISTINCT seq)::int AS seqs, max(seq)::int AS max FROM audit_log')
+      await check.close()
+      expect(rows[0]).toEqual({ n: 2503, seqs: 2503, max: 2503 })
+    } finally {
+      await server.drop()
+    }
+  }, 600_000)
 })
