@@ -8,10 +8,14 @@
  * `amount` it sends at most that many requests (then each entry is used at most once when amount ≤ the
  * list's length), and still stops after durationS. A line `stop` on stdin ends the run early.
  * Prints `started <epoch ms>` when the load starts, then `result <json>` with every request as
- * [startedAt epoch ms, ms, status], the first three non-2xx answers, and autocannon's own totals.
+ * [startedAt epoch ms, ms, status] (status 0: timed out after 30 s; -1: still unanswered when the run
+ * stopped, with the time it had waited), the first three non-2xx answers, and autocannon's own totals.
  */
 import autocannon from 'autocannon'
 import { createInterface } from 'node:readline'
+
+/** A request unanswered this long counts as timed out (status 0); its connection is opened again. */
+const TIMEOUT_S = 30
 
 const lines = createInterface({ input: process.stdin })
 let instance = null
@@ -35,11 +39,22 @@ function start(job) {
   let next = 0
   const samples = []
   const errors = []
+  const inFlight = new Map()
   const opts = {
     url: job.base,
     connections: job.connections,
     pipelining: 1,
-    timeout: 30,
+    timeout: TIMEOUT_S,
+    // Each connection's request in flight, so a timeout, or a request still unanswered when the run stops,
+    // is recorded too (status 0 and -1, with the time it had waited) instead of vanishing from the figures.
+    setupClient(client) {
+      client.on('request', () => inFlight.set(client, Date.now()))
+      client.on('timeout', () => {
+        const t = inFlight.get(client)
+        if (t !== undefined) samples.push([t, Date.now() - t, 0])
+        inFlight.delete(client)
+      })
+    },
     duration: job.durationS,
     ...(job.amount ? { amount: job.amount } : {}),
     requests: [
@@ -66,9 +81,11 @@ function start(job) {
       process.stderr.write(`http-load: ${err.message}\n`)
       process.exit(1)
     }
+    const endedAt = Date.now()
+    for (const t of inFlight.values()) samples.push([t, endedAt - t, -1])
     const out = {
       startedAt,
-      endedAt: Date.now(),
+      endedAt,
       samples,
       errors,
       autocannon: {
@@ -85,7 +102,8 @@ function start(job) {
     }
     process.stdout.write(`result ${JSON.stringify(out)}\n`, () => process.exit(0))
   })
-  instance.on('response', (_client, statusCode, _bytes, responseTime) => {
+  instance.on('response', (client, statusCode, _bytes, responseTime) => {
+    inFlight.delete(client)
     const end = Date.now()
     samples.push([Math.round((end - responseTime) * 100) / 100, Math.round(responseTime * 100) / 100, statusCode])
   })
