@@ -5,6 +5,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createDispatchSuggester } from '../../src/app/dispatch/dispatch-suggester.ts'
+import { writeUnitDuties } from '../../src/app/dispatch/seed-duties.ts'
 import { jiebaTokenize } from '../../src/adapters/text/jieba.tokenize.ts'
 import { saveCategory } from '../../src/app/tickets/catalogue.ts'
 import { saveUnit } from '../../src/app/units/manage-units.ts'
@@ -102,6 +103,16 @@ for (const dialect of testDialects()) {
       const after = await suggester.suggest({ text: '小区门口窨井盖松动响声很大' })
       expect(after[0]?.unit.id).toBe('rq')
       expect(await suggester.refresh()).toBe(0)
+    })
+
+    it("rebuilds from new duties: a unit's 职责 written later is learnt at the next refresh, and audited", async () => {
+      const suggester = createDispatchSuggester(t.deps, jiebaTokenize, { refreshMs: 0 })
+      expect((await suggester.suggest({ text: '犬只狂犬疫苗接种点在哪里' }))[0]?.unit.id).toBe('wjw')
+      const r = await writeUnitDuties(t.deps, { rq: '燃气异味、燃气泄漏抢险、燃气开通缴费、犬只狂犬疫苗接种点', 'no-such-unit': '…' })
+      expect(r).toEqual({ written: 1, unknown: ['no-such-unit'] })
+      expect((await suggester.suggest({ text: '犬只狂犬疫苗接种点在哪里' }))[0]?.unit.id).toBe('rq')
+      const audit = await t.db.query<{ n: string | number }>(`SELECT count(*) AS n FROM audit_log WHERE action = 'unit.duties' AND entity_id = 'rq'`)
+      expect(Number(audit.rows[0]?.n)).toBe(1)
     })
   })
 }
