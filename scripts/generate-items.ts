@@ -1,8 +1,8 @@
 /**
  * Generated items (事项) for measuring reads at scale: inserts N items set-based with generate_series, in
  * chunks of 100,000 rows per statement, with their lead (and some responsible) units and a progress report
- * for one item in ten. Half are tasks, half tickets, created over 2024-01 … 2026-11; about 85% closed, the
- * rest open or waiting, 3% cancelled. Titles and bodies are Chinese phrases combined by the row number, so
+ * for one item in ten. Half are tasks, half tickets, created over 2024-01 … 2026-11; about 85% of recent items closed and
+ * 99% of those older than ~120 days, the rest open or waiting, 3% cancelled. Titles and bodies are Chinese phrases combined by the row number, so
  * text search has words that are common, rare and absent. Numbers are GEN-<seq>, after every real number.
  *
  *   npx tsx scripts/generate-items.ts --url postgres://postgres@127.0.0.1:5432/duban_gen --count 1000000
@@ -55,7 +55,9 @@ while (done < count) {
                 CASE WHEN g % 2 = 0 THEN 'task' ELSE 'ticket' END AS kind,
                 timestamptz '2024-01-01 00:00+08' + (r1 * interval '1065 days') AS created,
                 (10 + floor(r2 * 50))::int AS days,
-                CASE WHEN r3 < 0.03 THEN 'cancelled' WHEN r3 < 0.85 THEN 'closed' WHEN r3 < 0.90 THEN 'accepted' WHEN r3 < 0.95 THEN 'dispatched' ELSE 'extension_requested' END AS state,
+                -- Open work is recent: of items older than ~120 days (r1 < 0.887) only 1% is still open (carried-over overdue).
+                CASE WHEN r3 < 0.03 THEN 'cancelled' WHEN r3 < 0.85 OR (r1 < 0.887 AND r3 < 0.99) THEN 'closed'
+                     WHEN r3 < 0.90 OR r3 >= 0.99 THEN 'accepted' WHEN r3 < 0.95 THEN 'dispatched' ELSE 'extension_requested' END AS state,
                 'gen-u' || lpad((1 + floor(r4 * 60))::int::text, 2, '0') AS lead
            FROM g
        ), i AS (

@@ -22,18 +22,14 @@ export interface AssessedItemRow {
 const json = <T>(v: unknown): T => (typeof v === 'string' ? (JSON.parse(v) as T) : (v as T))
 const iso = (v: unknown): string | null => (v === null || v === undefined ? null : new Date(v as string).toISOString())
 
-/** Every item of a kind (or all kinds), ordered by number, with units, report times and the latest report text. */
-export async function listAssessedItems(db: Queryable, kind: string | null): Promise<AssessedItemRow[]> {
-  const { rows } = await db.query<Record<string, unknown>>(
-    `SELECT i.id, i.number, i.title, i.kind, i.state, i.state_type, i.due_date::text AS due_date, i.created_at, i.closed_at, i.data, i.snapshot,
+const ASSESSED_COLS = `i.id, i.number, i.title, i.kind, i.state, i.state_type, i.due_date::text AS due_date, i.created_at, i.closed_at, i.data, i.snapshot,
        COALESCE((SELECT json_agg(json_build_object('unitId', u.unit_id, 'role', u.role, 'name', n.name) ORDER BY u.role, u.unit_id)
                    FROM item_unit u JOIN unit n ON n.id = u.unit_id WHERE u.item_id = i.id), '[]'::json) AS units,
-       COALESCE((SELECT json_agg(r.reported_at ORDER BY r.reported_at) FROM progress_report r WHERE r.item_id = i.id), '[]'::json) AS report_times,
-       (SELECT r.body FROM progress_report r WHERE r.item_id = i.id ORDER BY r.reported_at DESC LIMIT 1) AS last_report
-     FROM item i WHERE ($1::text IS NULL OR i.kind = $1) ORDER BY i.number`,
-    [kind],
-  )
-  return rows.map((r) => ({
+       COALESCE((SELECT json_agg(r.reported_at ORDER BY r.reported_at) FROM progress_report r WHERE r.item_id = i.id), '[]'::json) AS report_times`
+const LAST_REPORT = `(SELECT r.body FROM progress_report r WHERE r.item_id = i.id ORDER BY r.reported_at DESC LIMIT 1) AS last_report`
+
+function toAssessed(r: Record<string, unknown>): AssessedItemRow {
+  return {
     id: r.id as string,
     number: r.number as string,
     title: r.title as string,
@@ -48,7 +44,90 @@ export async function listAssessedItems(db: Queryable, kind: string | null): Pro
     units: json<AssessedItemRow['units']>(r.units),
     reportTimes: json<string[]>(r.report_times).map((t) => iso(t)!),
     lastReport: (r.last_report as string | null) ?? null,
-  }))
+  }
+}
+
+/** Every item of a kind (or all kinds), ordered by number, with units, report times and the latest report text. */
+export async function listAssessedItems(db: Queryable, kind: string | null): Promise<AssessedItemRow[]> {
+  const { rows } = await db.query<Record<string, unknown>>(
+    `SELECT ${ASSESSED_COLS}, ${LAST_REPORT} FROM item i WHERE ($1::text IS NULL OR i.kind = $1) ORDER BY i.number`,
+    [kind],
+  )
+  return rows.map(toAssessed)
+}
+
+/**
+ * One page of a kind's items in number order after `afterNumber` (null: from the start), as listAssessedItems
+ * gives them: the 台账 export reads the ledger page by page (keyset) so memory stays bounded.
+ */
+export async function pageAssessedItems(db: Queryable, kind: string, afterNumber: string | null, limit: number): Promise<AssessedItemRow[]> {
+  const { rows } = await db.query<Record<string, unknown>>(
+    `SELECT ${ASSESSED_COLS}, ${LAST_REPORT} FROM item i
+      WHERE i.kind = $1 AND ($2::text IS NULL OR i.number > $2) ORDER BY i.number LIMIT $3`,
+    [kind, afterNumber, limit],
+  )
+  return rows.map(toAssessed)
+}
+
+/**
+ * The items of a kind that can count in a period (考核期内的事项): created before `createdBefore`, not cancelled,
+ * with a lead unit, and not closed before `activeFrom` (still open or waiting, or closed at or after it; a clock
+ * stops at or before its item closes, so an item closed before `activeFrom` also finished before it). Such an
+ * item adds nothing to any formula but its unit's item count, which assessmentUnitTotals gives. Ordered by
+ * number; found through item_kind_closed_idx and item_kind_state_idx (migration 071).
+ */
+export async function listPeriodItems(db: Queryable, kind: string, createdBefore: string, activeFrom: string): Promise<AssessedItemRow[]> {
+  const { rows } = await db.query<Record<string, unknown>>(
+    `SELECT ${ASSESSED_COLS} FROM item i
+      WHERE i.kind = $1 AND i.created_at < $2 AND i.state <> 'cancelled'
+        AND (i.state_type IN ('open', 'waiting') OR i.closed_at IS NULL OR i.closed_at >= $3)
+        AND EXISTS (SELECT 1 FROM item_unit l WHERE l.item_id = i.id AND l.role = 'lead')
+      ORDER BY i.number`,
+    [kind, createdBefore, activeFrom],
+  )
+  return rows.map(toAssessed)
+}
+
+/**
+ * A kind's items not closed whose due date is on or before `dueBy` (a China date), by number: the candidates for a
+ * bulletin's overdue list, through the partial index item_due_idx rather than every item of the kind.
+ */
+export async function listOpenDueBy(db: Queryable, kind: string, dueBy: string): Promise<AssessedItemRow[]> {
+  const { rows } = await db.query<Record<string, unknown>>(
+    `SELECT ${ASSESSED_COLS}, ${LAST_REPORT} FROM item i
+      WHERE i.kind = $1 AND i.state_type <> 'closed' AND i.due_date <= $2::date ORDER BY i.number`,
+    [kind, dueBy],
+  )
+  return rows.map(toAssessed)
+}
+
+/** A lead unit's totals over every item of a kind created before a period's end (分单位事项数). */
+export interface UnitTotals {
+  readonly unitId: string
+  /** Items not cancelled. */
+  readonly items: number
+  /** Items not cancelled whose due date falls in the period. */
+  readonly dueInPeriod: number
+}
+
+/**
+ * Per lead unit (the first lead by unit id, as listAssessedItems orders them), counted in SQL over every item of
+ * the kind created before `createdBefore`, cancelled ones included in the order: units come in the order of their
+ * first item's number, the order a scan of every item by number meets them.
+ */
+export async function assessmentUnitTotals(db: Queryable, kind: string, createdBefore: string, firstDate: string, lastDate: string): Promise<UnitTotals[]> {
+  const { rows } = await db.query<{ unit_id: string; items: number; due_in_period: number }>(
+    `SELECT l.unit_id,
+            count(*) FILTER (WHERE i.state <> 'cancelled')::int AS items,
+            count(*) FILTER (WHERE i.state <> 'cancelled' AND i.due_date BETWEEN $3::date AND $4::date)::int AS due_in_period
+       FROM item i
+       JOIN (SELECT item_id, min(unit_id) AS unit_id FROM item_unit WHERE role = 'lead' GROUP BY item_id) l ON l.item_id = i.id
+      WHERE i.kind = $1 AND i.created_at < $2
+      GROUP BY l.unit_id
+      ORDER BY min(i.number)`,
+    [kind, createdBefore, firstDate, lastDate],
+  )
+  return rows.map((r) => ({ unitId: r.unit_id, items: Number(r.items), dueInPeriod: Number(r.due_in_period) }))
 }
 
 /** Stored weights of a kind, or null. */

@@ -22,7 +22,7 @@ for (const dialect of testDialects()) {
            FROM generate_series(1, 23) g`,
       )
       await db.query(`INSERT INTO item_unit (item_id, unit_id, role) SELECT 'it' || g, CASE WHEN g <= 10 THEN 'a' ELSE 'b' END, 'lead' FROM generate_series(1, 23) g`)
-    })
+    }, 180_000) // PGlite starts slowly when the machine is shared
     afterAll(async () => db?.close())
 
     it('walks every item once, in number order, page after page by keyset', async () => {

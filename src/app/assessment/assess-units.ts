@@ -3,7 +3,7 @@
  * (src/domain/kpi): on-time rate, overdue count, targets met, reporting punctuality, composite score with
  * configurable weights, competition ranking. Each item counts for its lead unit (牵头单位), which answers for it.
  */
-import { getWeights, listAssessedItems, putWeights, unitNames, type AssessedItemRow } from '../../adapters/db/assessment.repo.ts'
+import { assessmentUnitTotals, getWeights, listPeriodItems, putWeights, unitNames, type AssessedItemRow } from '../../adapters/db/assessment.repo.ts'
 import { listSupervisionConfigs } from '../../adapters/db/supervision.repo.ts'
 import type { Calendar } from '../../domain/calendar/calendar.model.ts'
 import { DubanError } from '../../domain/errors.ts'
@@ -129,18 +129,28 @@ export function itemFact(
   }
 }
 
-/** GET /assessment: the ranked table for a kind and period, as of min(now, period end). */
+/**
+ * GET /assessment: the ranked table for a kind and period, as of min(now, period end). Bounded by the period, not
+ * by history: per-unit item counts come from SQL over every item (assessmentUnitTotals), and only the items that
+ * can count in the period (open, or closed since the period began) come into Node for their facts. An item closed
+ * before then adds nothing to any formula (finished outside the period, not unfinished, no report expected), so
+ * each unit enters the formulas with a placeholder that no formula counts, to keep its place in the ranking.
+ */
 export async function assessUnits(deps: AppDeps, periodKey: string, kind = 'task'): Promise<Assessment> {
   const period = parseAssessmentPeriod(periodKey)
   const now = deps.clock.now().toISOString()
   const asOf = instantMs(now) < instantMs(period.to) ? now : new Date(instantMs(period.to)).toISOString()
+  const activeFrom = new Date(Math.min(instantMs(period.from), instantMs(asOf))).toISOString()
   const weights = await weightsFor(deps, kind)
   const cfg = (await listSupervisionConfigs(deps.db)).get(kind) ?? defaultSupervisionConfig(kind)
   const cadence = cfg.reporting
   const reporting = { graceWorkingDays: cfg.reportGraceWorkingDays, calendar: await loadCalendar(deps.db) }
   const names = await unitNames(deps.db)
-  const items = (await listAssessedItems(deps.db, kind)).filter((it) => instantMs(it.createdAt) < instantMs(period.to))
-  const facts: ItemFact[] = []
+  const toIso = new Date(instantMs(period.to)).toISOString()
+  const totals = await assessmentUnitTotals(deps.db, kind, toIso, period.firstDate, period.lastDate)
+  const items = await listPeriodItems(deps.db, kind, toIso, activeFrom)
+  // Placeholders first: units rank in the order their first item's number gives, as before.
+  const facts: ItemFact[] = totals.map((t) => ({ unitId: t.unitId, kind, stateType: 'closed', cancelled: true, dueAt: null, finishedAt: null }))
   for (const it of items) {
     const lead = it.units.find((u) => u.role === 'lead')
     if (lead) facts.push(itemFact(it, lead.unitId, period, asOf, cadence, reporting))
@@ -149,13 +159,14 @@ export async function assessUnits(deps: AppDeps, periodKey: string, kind = 'task
   const scores = kpis.map((k) => ({ unitId: k.unitId, score: compositeScore(k, weights) }))
   const ranked = rankUnits(scores)
   const byUnit = new Map(kpis.map((k) => [k.unitId, k]))
+  const counted = new Map(totals.map((t) => [t.unitId, t.items]))
   const rows: AssessmentRow[] = ranked.map((r) => {
     const k = byUnit.get(r.unitId)!
     return {
       rank: r.rank,
       unitId: r.unitId,
       unitName: names.get(r.unitId) ?? r.unitId,
-      items: facts.filter((f) => f.unitId === r.unitId && !f.cancelled).length,
+      items: counted.get(r.unitId) ?? facts.filter((f) => f.unitId === r.unitId && !f.cancelled).length,
       onTime: k.rates.onTime,
       overdue: k.overdue,
       targetsMet: k.rates.targetsMet,
@@ -171,8 +182,8 @@ export async function assessUnits(deps: AppDeps, periodKey: string, kind = 'task
     asOf,
     weights,
     summary: {
-      items: live.length,
-      dueInPeriod: live.filter((f) => inPeriod(f.dueAt)).length,
+      items: totals.reduce((n, t) => n + t.items, 0),
+      dueInPeriod: totals.reduce((n, t) => n + t.dueInPeriod, 0),
       finishedInPeriod: live.filter((f) => inPeriod(f.finishedAt)).length,
       onTime: onTimeRate(facts, period, asOf),
       overdue: overdueCount(facts, asOf),
