@@ -7,13 +7,19 @@
  *   the header `X-Duban-Request: 1`, which the web app sends and a cross-site form cannot; bearer-token
  *   requests are exempt (a browser never attaches them on its own). See docs/api.md "CSRF".
  * - overload answered, not queued: a concurrency limit and a bounded queue per route class (public intake,
- *   authenticated reads, writes, exports); beyond them 503 with Retry-After, at once;
+ *   authenticated reads, writes, exports), sized to what the database serves at once; beyond them 503 with
+ *   Retry-After, at once. Admission happens on the raw HTTP request, before Fastify builds its request, routes,
+ *   runs a hook or reads the body, and the refusal is a prepared buffer: shedding costs a few microseconds, so
+ *   the admitted requests keep the server. A queue that overflows means overload, not a burst: then the
+ *   newest waiter is served first and the queue holds no one longer than a few milliseconds, so an admitted
+ *   request never waits behind a crowd (see Gate);
  * - @fastify/rate-limit on every public route under /api (/api/public/*, sign-in): 429 with Retry-After
  *   (Open311 has its own limiter answering in the GeoReport format);
  * - `GET /api/health`, public, outside every limit, answering without touching the database.
  */
 import helmet from '@fastify/helmet'
 import rateLimit from '@fastify/rate-limit'
+import type { IncomingMessage, Server, ServerResponse } from 'node:http'
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify'
 import fp from 'fastify-plugin'
 import { LoginThrottle, type ThrottleOptions } from '../../app/auth/login-throttle.ts'
@@ -35,7 +41,9 @@ export interface ClassLimit {
 
 /** Options of the security plugin; every field has a production default. */
 export interface SecurityOptions {
-  /** Per route class; missing classes take the defaults. */
+  /** The database the limits are sized for (DEFAULT_CONCURRENCY); 'pglite' unless told. */
+  readonly dialect?: 'pglite' | 'pg'
+  /** Per route class; missing classes take the defaults of the dialect. */
   readonly concurrency?: Partial<Record<RouteClass, Partial<ClassLimit>>>
   /** Requests a client address may make per minute to public routes (120) and to sign-in (60). */
   readonly rateLimit?: { readonly publicPerMinute?: number; readonly loginPerMinute?: number; readonly windowMs?: number }
@@ -52,60 +60,134 @@ export interface SecurityOptions {
   readonly cookieSecure?: boolean | 'auto'
 }
 
-export const DEFAULT_CONCURRENCY: Readonly<Record<RouteClass, ClassLimit>> = {
-  public: { concurrent: 16, queue: 32, maxWaitMs: 2_000 },
-  read: { concurrent: 32, queue: 64, maxWaitMs: 2_000 },
-  write: { concurrent: 16, queue: 32, maxWaitMs: 2_000 },
-  export: { concurrent: 2, queue: 4, maxWaitMs: 5_000 },
+/**
+ * Per dialect, because the limit is what the database serves at once: PGlite runs one statement at a time on
+ * the event loop (a second concurrent request only interleaves with the first and doubles its time), `pg`
+ * has a pool of 10 connections in another process. The queues take a burst (a browser opening a page, a dozen
+ * writes racing) in order; a queue that overflows or stands means overload, and then it stops being a queue
+ * for old requests (see Gate).
+ */
+export const DEFAULT_CONCURRENCY: Readonly<Record<'pglite' | 'pg', Readonly<Record<RouteClass, ClassLimit>>>> = {
+  pglite: {
+    public: { concurrent: 1, queue: 31, maxWaitMs: 2_000 },
+    read: { concurrent: 1, queue: 31, maxWaitMs: 2_000 },
+    write: { concurrent: 1, queue: 31, maxWaitMs: 2_000 },
+    export: { concurrent: 1, queue: 3, maxWaitMs: 5_000 },
+  },
+  pg: {
+    public: { concurrent: 2, queue: 30, maxWaitMs: 2_000 },
+    read: { concurrent: 2, queue: 30, maxWaitMs: 2_000 },
+    write: { concurrent: 2, queue: 30, maxWaitMs: 2_000 },
+    export: { concurrent: 1, queue: 3, maxWaitMs: 5_000 },
+  },
 }
+
+/**
+ * Overload, as opposed to a burst (after Facebook's adaptive LIFO and CoDel's short target wait): a request
+ * found the queue full. For OVERLOAD_HOLD_MS after that, the newest waiter is admitted first, a waiter older
+ * than OVERLOAD_WAIT_MS is refused (503) and a full queue makes room by refusing its oldest: an admitted
+ * request then never carries a wait behind a crowd, and the refused ones learn it within milliseconds. A
+ * queue that stands without overflowing (a few closed-loop writers) is served in order, as a burst is.
+ */
+export const OVERLOAD_HOLD_MS = 1_000
+export const OVERLOAD_WAIT_MS = 5
 
 const UNSAFE = new Set(['POST', 'PUT', 'PATCH', 'DELETE'])
 
-/** The class of a request, or null for what no limit applies to (health, the web app's files, /docs). */
-export function routeClassOf(request: FastifyRequest): RouteClass | null {
-  const url = request.routeOptions.url ?? request.url
-  if (url === '/api/health') return null
-  const isApi = url.startsWith('/api/') || url.startsWith('/open311/')
-  if (!isApi) return null
-  const config = request.routeOptions.config as { public?: unknown } | undefined
-  if (url.startsWith('/open311/') || url.startsWith('/api/public/') || config?.public === true) return 'public'
-  if (url.startsWith('/api/exports/')) return 'export'
-  return UNSAFE.has(request.method) ? 'write' : 'read'
+/** Public routes outside /api/public and /open311 (checked against `config.public` at start, see onRoute). */
+const PUBLIC_PATHS = new Set(['/api/auth/login', '/api/auth/logout'])
+
+/**
+ * The class of a request from its method and path alone (the raw request, before routing), or null for what
+ * no limit applies to (health, the web app's files, /docs).
+ */
+export function routeClassOfPath(method: string, url: string): RouteClass | null {
+  const q = url.indexOf('?')
+  const path = q < 0 ? url : url.slice(0, q)
+  if (path.startsWith('/open311/') || path.startsWith('/api/public/') || PUBLIC_PATHS.has(path)) return 'public'
+  if (!path.startsWith('/api/') || path === '/api/health') return null
+  if (path.startsWith('/api/exports/')) return 'export'
+  return UNSAFE.has(method) ? 'write' : 'read'
 }
 
-/** A counting gate with a bounded FIFO queue. */
-class Gate {
+/** The class of a request, or null for what no limit applies to (health, the web app's files, /docs). */
+export function routeClassOf(request: FastifyRequest): RouteClass | null {
+  return routeClassOfPath(request.method, request.url)
+}
+
+interface Waiter {
+  readonly at: number
+  readonly admit: () => void
+  readonly refuse: (why: string) => void
+}
+
+/** A counting gate with a bounded queue: in order for a burst, newest first and no old waiters under overload. */
+export class Gate {
   active = 0
-  private readonly waiting: { resolve: () => void; timer: NodeJS.Timeout }[] = []
+  private readonly waiting: Waiter[] = []
+  /** Overloaded until then. */
+  private overloadUntil = 0
+  private timer: NodeJS.Timeout | null = null
   constructor(readonly limit: ClassLimit) {}
 
-  /** Resolves when admitted; rejects at once when the queue is full, or after maxWaitMs in it. */
-  enter(cls: RouteClass): Promise<void> {
-    if (this.active < this.limit.concurrent) {
-      this.active++
-      return Promise.resolve()
-    }
-    if (this.waiting.length >= this.limit.queue) return Promise.reject(overloaded(cls, 'queue full'))
-    return new Promise((resolve, reject) => {
-      const entry = {
-        resolve: () => {
-          clearTimeout(entry.timer)
-          resolve()
-        },
-        timer: setTimeout(() => {
-          const i = this.waiting.indexOf(entry)
-          if (i >= 0) this.waiting.splice(i, 1)
-          reject(overloaded(cls, `waited ${this.limit.maxWaitMs} ms`))
-        }, this.limit.maxWaitMs),
-      }
-      this.waiting.push(entry)
-    })
+  /** True while overloaded: the queue overflowed within the last OVERLOAD_HOLD_MS. */
+  overloaded(now = performance.now()): boolean {
+    return now < this.overloadUntil
   }
 
+  /**
+   * Admits at once (true), queues ('queued': admit or refuse is called later, exactly once), or refuses at
+   * once (false).
+   */
+  enter(admit: () => void, refuse: (why: string) => void): boolean | 'queued' {
+    if (this.active < this.limit.concurrent) {
+      this.active++
+      return true
+    }
+    if (this.limit.queue <= 0) return false
+    const now = performance.now()
+    if (this.overloaded(now)) this.dropOld(now)
+    if (this.waiting.length >= this.limit.queue) {
+      this.overloadUntil = now + OVERLOAD_HOLD_MS
+      this.dropOld(now)
+      // Still full: the oldest waiter makes room (the newest is the one served first now).
+      if (this.waiting.length >= this.limit.queue) (this.waiting.shift() as Waiter).refuse('overloaded')
+    }
+    this.waiting.push({ at: now, admit, refuse })
+    this.arm()
+    return 'queued'
+  }
+
+  /** A slot is free: hand it to a waiter (newest when overloaded, else oldest) or give it back. */
   leave(): void {
-    const next = this.waiting.shift()
-    if (next) next.resolve() // the slot passes straight to the next in line
+    const now = performance.now()
+    const over = this.overloaded(now)
+    if (over) this.dropOld(now)
+    const next = over ? this.waiting.pop() : this.waiting.shift()
+    if (next) next.admit() // the slot passes straight on
     else this.active--
+  }
+
+  private dropOld(now: number): void {
+    while (this.waiting.length > 0 && now - (this.waiting[0] as Waiter).at > OVERLOAD_WAIT_MS) (this.waiting.shift() as Waiter).refuse('overloaded')
+  }
+
+  /** One timer for the queue: refuses waiters past maxWaitMs (slots held by slow requests). */
+  private arm(): void {
+    if (this.timer || this.waiting.length === 0) return
+    const oldest = (this.waiting[0] as Waiter).at
+    this.timer = setTimeout(() => {
+      this.timer = null
+      const now = performance.now()
+      while (this.waiting.length > 0 && now - (this.waiting[0] as Waiter).at >= this.limit.maxWaitMs) (this.waiting.shift() as Waiter).refuse(`waited ${this.limit.maxWaitMs} ms`)
+      this.arm()
+    }, Math.max(1, this.limit.maxWaitMs - (performance.now() - oldest)))
+    this.timer.unref()
+  }
+
+  close(): void {
+    if (this.timer) clearTimeout(this.timer)
+    this.timer = null
   }
 }
 
@@ -145,6 +227,8 @@ export function checkCsrf(request: FastifyRequest): void {
 }
 
 const gatePassed = Symbol('duban.gate')
+/** Set on a raw request the server-level admission let through (the onRequest hook then does not count it again). */
+const rawAdmitted = Symbol('duban.admitted')
 
 const plugin: FastifyPluginAsync<SecurityOptions> = async (app, opts) => {
   app.decorate('loginThrottle', new LoginThrottle(opts.loginThrottle))
@@ -180,6 +264,8 @@ const plugin: FastifyPluginAsync<SecurityOptions> = async (app, opts) => {
     const url = route.url ?? route.path
     if (url === '/api/health' || !(url.startsWith('/api/') || url.startsWith('/open311/'))) return
     const config = (route.config ?? {}) as { public?: unknown; rateLimit?: unknown }
+    // Admission classifies raw requests by path alone: a public route it would count as 'read'/'write' is a bug.
+    if (config.public === true && routeClassOfPath('GET', url) !== 'public') throw new Error(`security.plugin: public route ${url} is not in PUBLIC_PATHS (routeClassOfPath)`)
     // Open311 limits its own routes and answers in the GeoReport error format (open311.plugin.ts).
     if (url.startsWith('/open311/')) return
     const isPublic = url.startsWith('/api/public/') || config.public === true
@@ -198,17 +284,31 @@ const plugin: FastifyPluginAsync<SecurityOptions> = async (app, opts) => {
   })
 
   // Concurrency per route class, then CSRF, both before the session is looked up.
+  const dialect = opts.dialect ?? 'pglite'
   const gates = new Map<RouteClass, Gate>()
-  for (const cls of Object.keys(DEFAULT_CONCURRENCY) as RouteClass[]) gates.set(cls, new Gate({ ...DEFAULT_CONCURRENCY[cls], ...(opts.concurrency?.[cls] ?? {}) }))
-  const release = (request: FastifyRequest): void => {
-    const g = (request as unknown as Record<symbol, Gate | undefined>)[gatePassed]
-    if (g) {
-      ;(request as unknown as Record<symbol, Gate | undefined>)[gatePassed] = undefined
-      g.leave()
+  for (const cls of Object.keys(DEFAULT_CONCURRENCY[dialect]) as RouteClass[]) gates.set(cls, new Gate({ ...DEFAULT_CONCURRENCY[dialect][cls], ...(opts.concurrency?.[cls] ?? {}) }))
+  app.addHook('onClose', async () => gates.forEach((g) => g.close()))
+
+  // Shedding must cost little: the refusal is a prepared buffer per class and reason, written straight to the
+  // raw response (no Fastify request, no hooks, no serialiser).
+  const shedBuffers = new Map<string, Buffer>()
+  const shedBody = (cls: RouteClass, why: string): Buffer => {
+    const key = `${cls}|${why}`
+    let b = shedBuffers.get(key)
+    if (!b) {
+      const e = overloaded(cls, why)
+      b = Buffer.from(JSON.stringify({ error: { code: e.code, message: e.message, messageZh: e.userMessage, where: e.where ?? null, details: e.details } }))
+      shedBuffers.set(key, b)
     }
+    return b
   }
-  // Shedding must cost little: the refusal is a prepared body sent straight away, not a thrown error.
-  const shedBody = (e: DubanError): string => JSON.stringify({ error: { code: e.code, message: e.message, messageZh: e.userMessage, where: e.where ?? null, details: e.details } })
+  const shedRaw = (res: ServerResponse, cls: RouteClass, why: string): void => {
+    if (res.headersSent || res.destroyed) return
+    const body = shedBody(cls, why)
+    res.writeHead(503, { 'content-type': 'application/json; charset=utf-8', 'content-length': body.length, 'retry-after': '1', 'cache-control': 'no-store', 'x-content-type-options': 'nosniff' })
+    res.end(body)
+  }
+
   // Event-loop lag: how late the 20 ms tick is, or has been since it last ran (a loop stuck in I/O counts at once).
   const TICK = 20
   const maxLag = opts.maxEventLoopLagMs ?? Number.POSITIVE_INFINITY
@@ -222,22 +322,62 @@ const plugin: FastifyPluginAsync<SecurityOptions> = async (app, opts) => {
   }, TICK)
   ticker.unref()
   app.addHook('onClose', async () => clearInterval(ticker))
-  const lagNow = (): number => Math.max(lastLag, performance.now() - lastTick - TICK)
+  const lagNow = (): number => (maxLag === Number.POSITIVE_INFINITY ? 0 : Math.max(lastLag, performance.now() - lastTick - TICK))
+  const lagReason = (lag: number): string | null => (lag > maxLag ? `event loop ${Math.round(lag / 100) * 100} ms behind` : null)
 
-  app.addHook('onRequest', async (request: FastifyRequest, reply: FastifyReply) => {
-    const cls = routeClassOf(request)
-    if (cls) {
-      const lag = lagNow()
-      if (lag > maxLag) {
-        return reply.code(503).header('retry-after', '1').type('application/json; charset=utf-8').send(shedBody(overloaded(cls, `event loop ${Math.round(lag / 100) * 100} ms behind`)))
+  // Admission on the raw request: Fastify's handler is the listener of the server's 'request' event (set when
+  // the instance was made); it is wrapped so that a refused request never reaches it. Requests made with
+  // `inject()` do not pass the server; the onRequest hook below admits those through the same gates.
+  const server = app.server as Server | undefined
+  const handlers = (server?.listeners('request') ?? []) as ((req: IncomingMessage, res: ServerResponse) => void)[]
+  if (server && handlers.length > 0) {
+    server.removeAllListeners('request')
+    server.on('request', (req: IncomingMessage, res: ServerResponse) => {
+      const cls = routeClassOfPath(req.method ?? 'GET', req.url ?? '/')
+      const pass = (): void => {
+        for (const h of handlers) h.call(server, req, res)
       }
+      if (!cls) return pass()
+      const lagged = lagReason(lagNow())
+      if (lagged) return shedRaw(res, cls, lagged)
       const gate = gates.get(cls) as Gate
-      try {
-        await gate.enter(cls)
-      } catch (e) {
-        if (!(e instanceof DubanError)) throw e
-        return reply.code(503).header('retry-after', '1').type('application/json; charset=utf-8').send(shedBody(e))
+      const admit = (): void => {
+        if (res.destroyed || req.destroyed) return gate.leave() // the client left while waiting
+        ;(req as unknown as Record<symbol, boolean>)[rawAdmitted] = true
+        let left = false
+        res.once('close', () => {
+          if (!left) gate.leave()
+          left = true
+        })
+        // Run it after this round of socket reads: PGlite answers a request within one callback (its queries
+        // resolve without real I/O), so run at once it would hold back the reading of the other sockets, whose
+        // requests would then wait unseen in the kernel instead of meeting the gate.
+        setImmediate(pass)
       }
+      const entered = gate.enter(admit, (why) => shedRaw(res, cls, why))
+      if (entered === true) admit()
+      else if (entered === false) shedRaw(res, cls, 'queue full')
+    })
+  }
+
+  const release = (request: FastifyRequest): void => {
+    const g = (request as unknown as Record<symbol, Gate | undefined>)[gatePassed]
+    if (g) {
+      ;(request as unknown as Record<symbol, Gate | undefined>)[gatePassed] = undefined
+      g.leave()
+    }
+  }
+  app.addHook('onRequest', async (request: FastifyRequest, reply: FastifyReply) => {
+    const cls = (request.raw as unknown as Record<symbol, boolean>)[rawAdmitted] ? null : routeClassOf(request)
+    if (cls) {
+      const lagged = lagReason(lagNow())
+      const gate = gates.get(cls) as Gate
+      const why = lagged ?? (await new Promise<string | null>((resolve) => {
+        const entered = gate.enter(() => resolve(null), resolve)
+        if (entered === true) resolve(null)
+        else if (entered === false) resolve('queue full')
+      }))
+      if (why) return reply.code(503).header('retry-after', '1').header('cache-control', 'no-store').type('application/json; charset=utf-8').send(shedBody(cls, why))
       ;(request as unknown as Record<symbol, Gate | undefined>)[gatePassed] = gate
     }
     checkCsrf(request)
