@@ -1,5 +1,6 @@
 import ExcelJS from 'exceljs'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { sealAudit } from '../../src/app/audit/seal-audit.ts'
 import { verifyAudit } from '../../src/app/audit/verify-audit.ts'
 import { statusTable } from '../../src/adapters/http/errors.ts'
 import { startTestApp, TEST_PASSWORD, type TestApp } from '../support/test-app.ts'
@@ -242,6 +243,7 @@ for (const dialect of testDialects()) {
         )
         const actions = (await t.db.query<{ action: string }>(`SELECT action FROM audit_log WHERE entity_id LIKE 'race-%'`)).rows
         expect(actions).toHaveLength(12)
+        await sealAudit(t.db)
         const v = await verifyAudit(t.db)
         expect(v.ok).toBe(true)
       })
