@@ -120,7 +120,7 @@ for (const dialect of testDialects()) {
       t = await startTestApp(dialect)
       users = await t.seedUsers()
       for (const who of ['admin', 'supervisor', 'liaison-sjj', 'liaison-dh']) token[who] = await t.login(who)
-    }, 120_000)
+    }, 300_000)
 
     afterAll(async () => {
       ;(senders?.email as { close?: () => void } | undefined)?.close?.()
