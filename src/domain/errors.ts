@@ -57,6 +57,7 @@ export const catalogue = {
   // ── supervision, assessment, exports (督办 / 考核 / 导出) ──────────────────
   DUBAN_ERR_SUPERVISION_CONFIG_INVALID: { en: 'the supervision configuration (ladder, cadence) is not valid', zh: '督办配置（升级梯度、报送频次）不合法' },
   DUBAN_ERR_NOTICE_REPLY_CONFLICT: { en: 'the supervision notice has already been replied to', zh: '该督办单已回复' },
+  DUBAN_ERR_NOTICE_WITHDRAWN: { en: 'the supervision notice has been withdrawn', zh: '该督办单已撤回' },
   DUBAN_ERR_NOTICE_FORBIDDEN: { en: 'the supervision notice is not addressed to the actor\'s unit', zh: '该督办单不是发给您所在单位的' },
   DUBAN_ERR_WEBHOOK_INVALID: { en: 'the webhook subscription is not valid', zh: '推送订阅配置不合法' },
   DUBAN_ERR_ASSESSMENT_PERIOD: { en: 'not a valid assessment period (YYYY-MM, YYYY-Qn or YYYY)', zh: '考核周期格式不正确（应为 YYYY-MM、YYYY-Qn 或 YYYY）' },

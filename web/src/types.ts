@@ -131,11 +131,12 @@ export interface Notice {
   readonly unitIds: readonly string[]
   readonly reason: string
   readonly replyDue: string
-  readonly status: 'issued' | 'replied'
+  readonly status: 'issued' | 'replied' | 'withdrawn'
   readonly origin: 'manual' | 'ladder'
   readonly issuedAt: string
   readonly replyText: string | null
   readonly repliedAt: string | null
+  readonly withdrawReason?: string | null
   readonly overdue: boolean
 }
 

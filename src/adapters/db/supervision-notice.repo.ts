@@ -14,7 +14,7 @@ export interface NoticeRow {
   readonly reason: string
   readonly replyWorkingDays: number
   readonly replyDue: string
-  readonly status: 'issued' | 'replied'
+  readonly status: 'issued' | 'replied' | 'withdrawn'
   readonly origin: 'manual' | 'ladder'
   readonly issuedBy: string | null
   readonly issuedAt: string
@@ -22,6 +22,9 @@ export interface NoticeRow {
   readonly repliedBy: string | null
   readonly repliedUnitId: string | null
   readonly repliedAt: string | null
+  readonly withdrawReason: string | null
+  readonly withdrawnBy: string | null
+  readonly withdrawnAt: string | null
 }
 
 const iso = (v: unknown): string | null => (v === null || v === undefined ? null : new Date(v as string).toISOString())
@@ -40,7 +43,7 @@ const toRow = (r: Raw): NoticeRow => ({
   reason: r.reason as string,
   replyWorkingDays: Number(r.reply_working_days),
   replyDue: r.reply_due as string,
-  status: r.status as 'issued' | 'replied',
+  status: r.status as NoticeRow['status'],
   origin: r.origin as 'manual' | 'ladder',
   issuedBy: (r.issued_by as string | null) ?? null,
   issuedAt: iso(r.issued_at)!,
@@ -48,11 +51,14 @@ const toRow = (r: Raw): NoticeRow => ({
   repliedBy: (r.replied_by as string | null) ?? null,
   repliedUnitId: (r.replied_unit_id as string | null) ?? null,
   repliedAt: iso(r.replied_at),
+  withdrawReason: (r.withdraw_reason as string | null) ?? null,
+  withdrawnBy: (r.withdrawn_by as string | null) ?? null,
+  withdrawnAt: iso(r.withdrawn_at),
 })
 
 const SELECT = `SELECT n.id, n.number, n.year, n.seq, n.item_id, i.number AS item_number, i.title AS item_title, n.unit_ids,
   n.reason, n.reply_working_days, n.reply_due::text AS reply_due, n.status, n.origin, n.issued_by, n.issued_at,
-  n.reply_text, n.replied_by, n.replied_unit_id, n.replied_at
+  n.reply_text, n.replied_by, n.replied_unit_id, n.replied_at, n.withdraw_reason, n.withdrawn_by, n.withdrawn_at
   FROM supervision_notice n JOIN item i ON i.id = n.item_id`
 
 /** The next sequence number of a year; the row lock serialises concurrent issuers. */
@@ -89,6 +95,16 @@ export async function replyToNotice(db: Queryable, id: string, r: { text: string
     `UPDATE supervision_notice SET status = 'replied', reply_text = $2, replied_by = $3, replied_unit_id = $4, replied_at = $5
       WHERE id = $1 AND status = 'issued' RETURNING id`,
     [id, r.text, r.by, r.unitId, r.at.toISOString()],
+  )
+  return rows.length > 0
+}
+
+/** Withdraws a notice that is still waiting for its reply; false when it was replied to or withdrawn first. */
+export async function withdrawNoticeRow(db: Queryable, id: string, w: { reason: string; by: string | null; at: Date }): Promise<boolean> {
+  const { rows } = await db.query(
+    `UPDATE supervision_notice SET status = 'withdrawn', withdraw_reason = $2, withdrawn_by = $3, withdrawn_at = $4
+      WHERE id = $1 AND status = 'issued' RETURNING id`,
+    [id, w.reason, w.by, w.at.toISOString()],
   )
   return rows.length > 0
 }

@@ -1,5 +1,5 @@
 /** Supervision (督办): 督办单, the escalation ladder, webhook subscriptions. (My notifications: notifications.routes.ts.) */
-import { issueNotice, listSupervisionNotices, replyNotice, type IssueNoticeInput } from '../../app/supervision/supervision-notice.ts'
+import { issueNotice, listSupervisionNotices, replyNotice, withdrawNotice, type IssueNoticeInput } from '../../app/supervision/supervision-notice.ts'
 import { getSupervisionConfig, putSupervisionConfig } from '../../app/supervision/supervision-ladder.ts'
 import {
   createSubscription,
@@ -20,6 +20,7 @@ import {
   listSubscriptionsSchema,
   putLadderSchema,
   replyNoticeSchema,
+  withdrawNoticeSchema,
   showSubscriptionSchema,
   updateSubscriptionSchema,
 } from './supervision.schema.ts'
@@ -30,12 +31,16 @@ const plugin: RoutePlugin = async (app, { deps }) => {
     return reply.status(201).send(await issueNotice(deps, actor, request.body))
   })
 
+  app.post<{ Params: { id: string }; Body: { reason: string } }>('/supervision/notices/:id/withdraw', { schema: withdrawNoticeSchema }, async (request) => {
+    return withdrawNotice(deps, requireRole(request, 'supervisor', 'admin'), request.params.id, request.body.reason)
+  })
+
   app.post<{ Params: { id: string }; Body: { text: string } }>('/supervision/notices/:id/reply', { schema: replyNoticeSchema }, async (request) => {
     const actor = requireRole(request, 'unit_liaison', 'admin')
     return replyNotice(deps, actor, request.params.id, request.body.text)
   })
 
-  app.get<{ Querystring: { itemId?: string; status?: 'issued' | 'replied'; limit?: number } }>(
+  app.get<{ Querystring: { itemId?: string; status?: 'issued' | 'replied' | 'withdrawn'; limit?: number } }>(
     '/supervision/notices',
     { schema: listNoticesSchema },
     async (request) => listSupervisionNotices(deps, requireActor(request), request.query),

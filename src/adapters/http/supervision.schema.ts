@@ -17,7 +17,7 @@ const notice = {
     reason: { type: 'string' },
     replyWorkingDays: { type: 'integer' },
     replyDue: { type: 'string' },
-    status: { type: 'string', enum: ['issued', 'replied'] },
+    status: { type: 'string', enum: ['issued', 'replied', 'withdrawn'] },
     origin: { type: 'string', enum: ['manual', 'ladder'] },
     issuedBy: { type: ['string', 'null'] },
     issuedAt: { type: 'string' },
@@ -25,6 +25,9 @@ const notice = {
     repliedBy: { type: ['string', 'null'] },
     repliedUnitId: { type: ['string', 'null'] },
     repliedAt: { type: ['string', 'null'] },
+    withdrawReason: { type: ['string', 'null'] },
+    withdrawnBy: { type: ['string', 'null'] },
+    withdrawnAt: { type: ['string', 'null'] },
     overdue: { type: 'boolean' },
   },
 } as const
@@ -55,13 +58,22 @@ export const replyNoticeSchema = {
   response: { 200: notice, ...errors },
 } as const
 
+export const withdrawNoticeSchema = {
+  tags: ['supervision'],
+  summary: '撤回 a 督办单 still waiting for its reply, with a reason (supervisor, admin); kept on record, units told',
+  security: sec,
+  params: idParams,
+  body: { type: 'object', properties: { reason: { type: 'string', minLength: 1, maxLength: 2000 } }, required: ['reason'], additionalProperties: false },
+  response: { 200: notice, ...errors },
+} as const
+
 export const listNoticesSchema = {
   tags: ['supervision'],
   summary: 'Supervision notices, newest first; unit liaisons see their units’ only',
   security: sec,
   querystring: {
     type: 'object',
-    properties: { itemId: { type: 'string' }, status: { type: 'string', enum: ['issued', 'replied'] }, limit: { type: 'integer', minimum: 1, maximum: 500 } },
+    properties: { itemId: { type: 'string' }, status: { type: 'string', enum: ['issued', 'replied', 'withdrawn'] }, limit: { type: 'integer', minimum: 1, maximum: 500 } },
   },
   response: { 200: { type: 'array', items: notice }, ...errors },
 } as const

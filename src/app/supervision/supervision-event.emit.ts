@@ -17,6 +17,7 @@ export const SUPERVISION_EVENT_TYPES = [
   'escalation.raised',
   'notice.issued',
   'notice.replied',
+  'notice.withdrawn',
 ] as const
 
 /** One of SUPERVISION_EVENT_TYPES. */

@@ -4,7 +4,7 @@
  */
 import type { Queryable } from '../../adapters/db/db.ts'
 import { getItemSummary } from '../../adapters/db/supervision.repo.ts'
-import { getNotice, insertNotice, listNotices, nextNoticeSeq, replyToNotice, type NoticeRow } from '../../adapters/db/supervision-notice.repo.ts'
+import { getNotice, insertNotice, listNotices, nextNoticeSeq, replyToNotice, withdrawNoticeRow, type NoticeRow } from '../../adapters/db/supervision-notice.repo.ts'
 import { chinaDateOf } from '../../domain/calendar/china-time.value.ts'
 import { DubanError } from '../../domain/errors.ts'
 import { loadCalendar } from '../calendar/calendar.load.ts'
@@ -23,6 +23,7 @@ export function noticeNumber(year: number, seq: number): string {
 }
 
 function view(n: NoticeRow, today: string): NoticeView {
+  if (n.status === 'withdrawn') return { ...n, overdue: false } // a withdrawn notice asks nothing of anyone
   const replyDay = n.repliedAt ? chinaDateOf(n.repliedAt) : today
   return { ...n, overdue: replyDay > n.replyDue }
 }
@@ -90,6 +91,7 @@ export async function replyNotice(deps: AppDeps, actor: Actor, id: string, text:
     // Name only the id the caller sent: the number (文号) is the notice's own field, not for other units.
     if (actor.role !== 'admin' && !ownUnit) throw new DubanError('DUBAN_ERR_NOTICE_FORBIDDEN', `supervision notice ${id}`, { where: 'id' })
     if (before.status === 'replied') throw new DubanError('DUBAN_ERR_NOTICE_REPLY_CONFLICT', before.number, { where: 'id' })
+    if (before.status === 'withdrawn') throw new DubanError('DUBAN_ERR_NOTICE_WITHDRAWN', before.number, { where: 'id' })
     const ok = await replyToNotice(tx, id, { text, by: actor.userId, unitId: ownUnit ? actor.unitId : null, at: deps.clock.now() })
     if (!ok) throw new DubanError('DUBAN_ERR_NOTICE_REPLY_CONFLICT', before.number, { where: 'id' })
     const after = (await getNotice(tx, id))!
@@ -108,8 +110,38 @@ export async function replyNotice(deps: AppDeps, actor: Actor, id: string, text:
   return view(n, chinaDateOf(deps.clock.now().getTime()))
 }
 
+/**
+ * 撤回: the issuer's office takes back a notice sent by mistake, with a reason, while it still waits for its
+ * reply. The notice stays on record (status withdrawn, who, when, why), the units are told, and it no longer
+ * counts as unanswered. A replied notice cannot be withdrawn: the unit's answer is part of the record.
+ */
+export async function withdrawNotice(deps: AppDeps, actor: Actor, id: string, reason: string): Promise<NoticeView> {
+  if (reason.trim() === '') throw new DubanError('DUBAN_ERR_FIELD_REQUIRED', 'a withdrawal needs a reason', { where: 'reason' })
+  const n = await deps.db.transaction(async (tx) => {
+    const before = await getNotice(tx, id)
+    if (!before) throw new DubanError('DUBAN_ERR_NOT_FOUND', `no supervision notice ${id}`, { where: 'id' })
+    if (before.status === 'replied') throw new DubanError('DUBAN_ERR_NOTICE_REPLY_CONFLICT', `${before.number} has been replied to and cannot be withdrawn`, { where: 'id' })
+    if (before.status === 'withdrawn') throw new DubanError('DUBAN_ERR_NOTICE_WITHDRAWN', before.number, { where: 'id' })
+    const ok = await withdrawNoticeRow(tx, id, { reason: reason.trim(), by: actor.userId, at: deps.clock.now() })
+    if (!ok) throw new DubanError('DUBAN_ERR_NOTICE_REPLY_CONFLICT', before.number, { where: 'id' })
+    const after = (await getNotice(tx, id))!
+    await recordAudit(tx, deps, actor, { action: 'supervision.notice.withdraw', entity: 'supervision_notice', entityId: id, before, after })
+    await emitSupervisionEvent(tx, deps, {
+      id: `notice.withdrawn:${id}`,
+      type: 'notice.withdrawn',
+      itemId: after.itemId,
+      title: `${after.number} 已撤回`,
+      body: `撤回原因：${reason.trim()}。该督办单无需回复。`,
+      to: { units: [...after.unitIds], roles: ['supervisor'] },
+      data: { notice: { id, number: after.number, reason: reason.trim() } },
+    })
+    return after
+  })
+  return view(n, chinaDateOf(deps.clock.now().getTime()))
+}
+
 /** Lists notices; a unit liaison sees only those addressed to units in its scope. */
-export async function listSupervisionNotices(deps: AppDeps, actor: Actor, f: { itemId?: string; status?: 'issued' | 'replied'; limit?: number }): Promise<NoticeView[]> {
+export async function listSupervisionNotices(deps: AppDeps, actor: Actor, f: { itemId?: string; status?: NoticeRow['status']; limit?: number }): Promise<NoticeView[]> {
   const scope = actor.role === 'unit_liaison' || actor.role === 'operator' ? (actor.scopeUnitIds ?? (actor.unitId ? [actor.unitId] : [])) : null
   const rows = await listNotices(deps.db, { ...f, unitIds: scope, limit: f.limit ?? 200 })
   const today = chinaDateOf(deps.clock.now().getTime())
