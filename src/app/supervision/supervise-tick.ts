@@ -136,7 +136,7 @@ const NEXT_FIRE_RULE = 'next-fire/1'
  * What every next-fire time depends on besides the item: the stored configurations, the calendar (built-in
  * and admin years), the kinds and their default configurations. A change makes the next tick a full pass.
  */
-async function fingerprintOf(db: Queryable, stored: ReadonlyMap<string, SupervisionConfig>): Promise<string> {
+export async function fingerprintOf(db: Queryable, stored: ReadonlyMap<string, SupervisionConfig>): Promise<string> {
   const years = await listCalendarYears(db)
   const defaults = kindCatalog.all.map((k) => defaultSupervisionConfig(k.id))
   const h = createHash('sha256')
