@@ -8,7 +8,7 @@
  * `amount` it sends at most that many requests (then each entry is used at most once when amount ≤ the
  * list's length), and still stops after durationS. A line `stop` on stdin ends the run early.
  * Prints `started <epoch ms>` when the load starts, then `result <json>` with every request as
- * [startedAt epoch ms, ms, status] (status 0: timed out after 30 s; -1: still unanswered when the run
+ * [startedAt epoch ms, ms, status] (status 0: abandoned — timed out after 30 s or its connection failed; -1: still unanswered when the run
  * stopped, with the time it had waited), the first three non-2xx answers, and autocannon's own totals.
  */
 import autocannon from 'autocannon'
@@ -47,12 +47,14 @@ function start(job) {
     timeout: TIMEOUT_S,
     // Each connection's request in flight, so a timeout, or a request still unanswered when the run stops,
     // is recorded too (status 0 and -1, with the time it had waited) instead of vanishing from the figures.
+    // autocannon reconnects after a timeout or a connection error and sends the next request before it emits
+    // 'timeout', so a new request on a connection whose last one got no answer is how an abandoned one shows.
     setupClient(client) {
-      client.on('request', () => inFlight.set(client, Date.now()))
-      client.on('timeout', () => {
+      client.on('request', () => {
+        const now = Date.now()
         const t = inFlight.get(client)
-        if (t !== undefined) samples.push([t, Date.now() - t, 0])
-        inFlight.delete(client)
+        if (t !== undefined) samples.push([t, now - t, 0])
+        inFlight.set(client, now)
       })
     },
     duration: job.durationS,
