@@ -55,6 +55,16 @@ describe('duban dispatch', () => {
     expect(report.overall.top3).toBeGreaterThanOrEqual(0.75)
   }, 60_000)
 
+  it('cross-validates a file: every line is scored once, by a model that was not taught it', async () => {
+    const r = await duban(['dispatch', 'evaluate', `${sets}/demo-train.jsonl`, '--folds', '4', '--demo', '--json'])
+    expect(r.code).toBe(0)
+    const report = JSON.parse(r.stdout) as { folds: number; overall: { n: number; top1: number; top3: number } }
+    expect(report.folds).toBe(4)
+    expect(report.overall.n).toBe(59)
+    expect(report.overall.top3).toBeGreaterThanOrEqual(report.overall.top1)
+    expect(report.overall.top3).toBeGreaterThan(0.5)
+  }, 60_000)
+
   it('writes one JSON line per input line, an error line for a bad one', async () => {
     const input = ['{"text":"楼道里闻到很浓的燃气味","address":"青龙区河滨路128号"}', 'not json', '{"text":"路口流动摊贩占道经营","address":"白虎区东城大道218号"}', ''].join('\n')
     const r = await duban(['dispatch', 'suggest', '--demo'], input)

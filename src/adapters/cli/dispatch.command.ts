@@ -10,7 +10,7 @@ import type { AppDeps } from '../../app/deps.ts'
 import { DEMO_DIR } from '../../app/demo/seed-demo.ts'
 import { coldStartModel, loadDemoInputs } from '../../app/dispatch/dispatch-inputs.ts'
 import { createDispatchSuggester } from '../../app/dispatch/dispatch-suggester.ts'
-import { evaluateOn, parseLabelledLines, trainOn } from '../../app/dispatch/evaluate-dispatch.ts'
+import { crossValidate, evaluateOn, parseLabelledLines, trainOn } from '../../app/dispatch/evaluate-dispatch.ts'
 import { writeUnitDuties } from '../../app/dispatch/seed-duties.ts'
 import { suggest, type DispatchQuery, type DispatchSuggestion } from '../../domain/dispatch/dispatch.model.ts'
 import { accuracyByFunction, type Accuracy } from '../../domain/dispatch/evaluate.ts'
@@ -19,13 +19,14 @@ import { jiebaTokenize } from '../text/jieba.tokenize.ts'
 import { openCliDb, takeDataDir } from './cli-db.ts'
 
 const USAGE = `usage: duban dispatch suggest [--data DIR | --demo]
-       duban dispatch evaluate FILE.jsonl [--train FILE.jsonl]… [--data DIR | --demo] [--json]
+       duban dispatch evaluate FILE.jsonl [--train FILE.jsonl]… [--folds K] [--data DIR | --demo] [--json]
        duban dispatch duties FILE.json [--data DIR]
 
 suggest   reads JSON lines {"text", "address"?} on stdin and writes one line
           {"suggestions": [{"unit": {"id", "name", "function"}, "confidence"}]} per input (best first, at most 3)
 evaluate  prints top-1 and top-3 accuracy by function for lines {"text", "function", "address"?}
-          (a suggested unit counts by its function); --train teaches the model other labelled lines first
+          (a suggested unit counts by its function); --train teaches the model other labelled lines first;
+          --folds K (with --demo) cross-validates on FILE: line i held out in fold i mod K, the rest taught
 duties    writes units' responsibilities (职责) from {"duties": {"<unit id>": "…"}} (as demo/hotline/duties.json),
           replacing what is written; the suggester learns them at its next refresh
 
@@ -78,19 +79,23 @@ const pct = (x: number): string => `${(x * 100).toFixed(1)}%`
 // The function name comes last: Chinese names are two columns a character and would break the alignment.
 const row = (name: string, a: Accuracy): string => `${pct(a.top1).padStart(6)}  ${pct(a.top3).padStart(6)}  ${String(a.n).padStart(4)}  ${name}`
 
-async function runEvaluate(file: string, trainFiles: readonly string[], open: { demo: boolean; dataDir: string }, json: boolean): Promise<number> {
+async function runEvaluate(file: string, trainFiles: readonly string[], open: { demo: boolean; dataDir: string }, json: boolean, folds: number): Promise<number> {
   const read = async (f: string): Promise<string> =>
     readFile(f, 'utf8').catch(() => {
       throw new DubanError('DUBAN_ERR_INPUT_NOT_FOUND', f)
     })
   const lines = parseLabelledLines(await read(file), file)
   const train = (await Promise.all(trainFiles.map(async (f) => parseLabelledLines(await read(f), f)))).flat()
+  if (folds > 0 && (!open.demo || folds < 2 || folds > lines.length)) throw new DubanError('DUBAN_ERR_FIELD_INVALID', `--folds needs --demo and 2 to ${lines.length}`, { where: 'folds' })
   if (train.length > 0 && !open.demo) throw new DubanError('DUBAN_ERR_FIELD_INVALID', '--train works with --demo (the database model learns from closed tickets)', { where: 'train' })
   const m = await openModel(open)
   try {
     let report
     const t0 = performance.now()
-    if (m.model) {
+    if (folds > 0) {
+      const inputs = await loadDemoInputs(DEMO_DIR)
+      report = crossValidate(() => coldStartModel(inputs, jiebaTokenize), lines, folds, train)
+    } else if (m.model) {
       trainOn(m.model, train)
       report = evaluateOn(m.model, lines)
     } else {
@@ -100,14 +105,16 @@ async function runEvaluate(file: string, trainFiles: readonly string[], open: { 
     }
     const ms = (performance.now() - t0) / Math.max(1, lines.length)
     if (json) {
-      process.stdout.write(JSON.stringify({ file, trained: train.length, ...report }) + '\n')
+      process.stdout.write(JSON.stringify({ file, trained: train.length, folds, ...report }) + '\n')
       return 0
     }
-    process.stdout.write(`${file}: ${lines.length} requests${train.length ? `, model taught ${train.length} lines first` : ''}\n`)
+    const how = [folds > 0 ? `${folds}-fold cross-validation` : '', train.length ? `model taught ${train.length} lines first` : ''].filter(Boolean).join(', ')
+    process.stdout.write(`${file}: ${lines.length} requests${how ? `, ${how}` : ''}\n`)
     process.stdout.write(`${'top-1'.padStart(6)}  ${'top-3'.padStart(6)}  ${'n'.padStart(4)}  function\n`)
     for (const [fn, a] of Object.entries(report.byFunction)) process.stdout.write(row(fn, a) + '\n')
     process.stdout.write(row('overall', report.overall) + '\n')
-    process.stdout.write(`top-1 ${report.overall.top1.toFixed(3)}  top-3 ${report.overall.top3.toFixed(3)}  (${ms.toFixed(2)} ms per suggestion)\n`)
+    // Under --folds the time includes building K models: not a suggestion's time.
+    process.stdout.write(`top-1 ${report.overall.top1.toFixed(3)}  top-3 ${report.overall.top3.toFixed(3)}${folds > 0 ? '' : `  (${ms.toFixed(2)} ms per suggestion)`}\n`)
     return 0
   } finally {
     await m.close()
@@ -144,11 +151,13 @@ export async function run(args: string[]): Promise<number> {
   const trainFiles: string[] = []
   let demo = false
   let json = false
+  let folds = 0
   for (let i = 0; i < rest.length; i++) {
     const a = rest[i]!
     if (a === '--demo') demo = true
     else if (a === '--json') json = true
     else if (a === '--train') trainFiles.push(rest[++i] ?? '')
+    else if (a === '--folds') folds = Number(rest[++i] ?? 'NaN')
     else if (a.startsWith('--train=')) trainFiles.push(a.slice(8))
     else positional.push(a)
   }
@@ -160,7 +169,7 @@ export async function run(args: string[]): Promise<number> {
   try {
     if (sub === 'suggest' && params.length === 0) return await runSuggest({ demo, dataDir })
     if (sub === 'duties' && params.length === 1 && !demo) return await runDuties(params[0]!, dataDir)
-    if (sub === 'evaluate' && params.length === 1 && !trainFiles.includes('')) return await runEvaluate(params[0]!, trainFiles, { demo, dataDir }, json)
+    if (sub === 'evaluate' && params.length === 1 && !trainFiles.includes('') && Number.isInteger(folds)) return await runEvaluate(params[0]!, trainFiles, { demo, dataDir }, json, folds)
     process.stderr.write(`duban dispatch: bad arguments\n${USAGE}\n`)
     return 2
   } catch (e) {

@@ -5,7 +5,7 @@
  */
 import { DubanError } from '../../domain/errors.ts'
 import { suggest, teach, type DispatchModel } from '../../domain/dispatch/dispatch.model.ts'
-import { accuracyByFunction, type AccuracyReport } from '../../domain/dispatch/evaluate.ts'
+import { accuracyByFunction, type AccuracyReport, type ScoredCase } from '../../domain/dispatch/evaluate.ts'
 
 /** One labelled line. */
 export interface LabelledRequest {
@@ -40,7 +40,25 @@ export function trainOn(model: DispatchModel, lines: readonly LabelledRequest[])
   return n
 }
 
+function scored(model: DispatchModel, lines: readonly LabelledRequest[]): ScoredCase[] {
+  return lines.map((l) => ({ function: l.function, suggested: suggest(model, { text: l.text, address: l.address }).map((s) => s.unit.function) }))
+}
+
 /** Top-1 and top-3 accuracy by function of the model's suggestions for the lines. */
 export function evaluateOn(model: DispatchModel, lines: readonly LabelledRequest[]): AccuracyReport {
-  return accuracyByFunction(lines.map((l) => ({ function: l.function, suggested: suggest(model, { text: l.text, address: l.address }).map((s) => s.unit.function) })))
+  return accuracyByFunction(scored(model, lines))
+}
+
+/**
+ * k-fold cross-validation: line i is held out in fold i mod k; each fold's model (from `fresh`) is taught the
+ * other folds' lines (and `extra`) before its own lines are scored. All folds' cases make one report.
+ */
+export function crossValidate(fresh: () => DispatchModel, lines: readonly LabelledRequest[], k: number, extra: readonly LabelledRequest[] = []): AccuracyReport {
+  const cases: ScoredCase[] = []
+  for (let fold = 0; fold < k; fold++) {
+    const model = fresh()
+    trainOn(model, [...extra, ...lines.filter((_, i) => i % k !== fold)])
+    cases.push(...scored(model, lines.filter((_, i) => i % k === fold)))
+  }
+  return accuracyByFunction(cases)
 }
