@@ -36,6 +36,9 @@ export interface JetStreamBus extends EventBus {
 
 const codec = JSONCodec<ItemChangeEvent>()
 
+/** Messages in flight at once at most. */
+const WINDOW = 256
+
 /** Connects to `url`, creates the stream when missing, and returns the bus. */
 export async function openJetStreamBus(url: string, names: StreamNames = DEFAULT_STREAM): Promise<JetStreamBus> {
   const nc: NatsConnection = await connect({ servers: url, name: 'duban', timeout: 3_000 })
@@ -50,11 +53,22 @@ export async function openJetStreamBus(url: string, names: StreamNames = DEFAULT
   return {
     names,
     async publish(messages: readonly BusMessage[]) {
-      // One at a time, each acknowledged before the next: should one fail, none after it is stored, so the
-      // retry keeps every item's events in order (pipelining would be faster and could store a later one first).
+      // Pipelined in windows in which no subject (unit + item) repeats, each window acknowledged before the next:
+      // should a message fail, no later message of its item has been sent, so the retry keeps every item's
+      // events in order for every unit; messages of different items may be stored in either order.
+      let window: Promise<unknown>[] = []
+      let subjects = new Set<string>()
       for (const m of messages) {
-        await js.publish(`${names.prefix}.${subjectToken(m.unitId)}.${subjectToken(m.itemId)}`, codec.encode(m.body), { msgID: m.msgId })
+        const subject = `${names.prefix}.${subjectToken(m.unitId)}.${subjectToken(m.itemId)}`
+        if (subjects.has(subject) || window.length >= WINDOW) {
+          await Promise.all(window)
+          window = []
+          subjects = new Set()
+        }
+        subjects.add(subject)
+        window.push(js.publish(subject, codec.encode(m.body), { msgID: m.msgId }))
       }
+      await Promise.all(window)
     },
     async ensureUnitConsumer(unitId: string) {
       const durable = durableOf(unitId)
