@@ -21,6 +21,7 @@ export const routePlugins: readonly (() => Promise<{ default: RoutePlugin }>)[] 
   () => import('./exports.routes.ts'),
   () => import('./documents.routes.ts'),
   () => import('./audit.routes.ts'),
+  () => import('./supervision-record.routes.ts'),
   () => import('./hotline-kpi.routes.ts'),
   () => import('./catalogue.routes.ts'),
   () => import('./tickets.routes.ts'),
