@@ -1,6 +1,7 @@
 /** Exports (导出): the period's bulletin (通报) as .docx and the ledger (台账) as .xlsx. */
 import { buildBulletinDocx } from '../../app/exports/bulletin.docx.ts'
-import { buildLedgerXlsx } from '../../app/exports/ledger.xlsx.ts'
+import { PassThrough } from 'node:stream'
+import { writeLedgerXlsx } from '../../app/exports/ledger.xlsx.ts'
 import { parseAssessmentPeriod } from '../../app/assessment/assessment-period.ts'
 import { requireRole } from './auth.ts'
 import { bulletinSchema, ledgerSchema } from './assessment.schema.ts'
@@ -21,8 +22,13 @@ const plugin: RoutePlugin = async (app, { deps }) => {
 
   app.get<{ Querystring: { kind: string } }>('/exports/ledger.xlsx', { schema: ledgerSchema }, async (request, reply) => {
     requireRole(request, 'admin', 'supervisor', 'leader')
-    const buf = await buildLedgerXlsx(deps, request.query.kind)
-    return reply.header('content-type', XLSX).header('content-disposition', disposition('督办台账.xlsx', 'ledger.xlsx')).send(buf)
+    // Streamed as it is written (bounded memory at any ledger size); a failure midway cuts the download short.
+    const body = new PassThrough()
+    writeLedgerXlsx(deps, body, request.query.kind).catch((err: unknown) => {
+      request.log.error({ err }, 'ledger export failed')
+      body.destroy(err instanceof Error ? err : new Error(String(err)))
+    })
+    return reply.header('content-type', XLSX).header('content-disposition', disposition('督办台账.xlsx', 'ledger.xlsx')).send(body)
   })
 }
 

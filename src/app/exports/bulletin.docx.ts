@@ -4,7 +4,7 @@
  * order such bulletins are printed (日检查、旬通报、月评比 → 整改通知 → 通报批评 …).
  */
 import { AlignmentType, Document, HeadingLevel, Packer, Paragraph, Table, TableCell, TableRow, TextRun, WidthType } from 'docx'
-import { listAssessedItems } from '../../adapters/db/assessment.repo.ts'
+import { listOpenDueBy } from '../../adapters/db/assessment.repo.ts'
 import { localDate } from '../../domain/workflow/time.ts'
 import { assessUnits, type Assessment } from '../assessment/assess-units.ts'
 import type { AppDeps } from '../deps.ts'
@@ -47,7 +47,8 @@ export async function bulletinContent(deps: AppDeps, periodKey: string, kind = '
   // As of the end of the last day counted: a period that ended at midnight is reported as of its last date.
   const asOfDate = localDate(new Date(Date.parse(a.asOf) - 1).toISOString())
   const asOf = new Date(a.asOf)
-  const overdue = (await listAssessedItems(deps.db, kind))
+  // Only open items due by the as-of date can be overdue: read those, not the whole ledger.
+  const overdue = (await listOpenDueBy(deps.db, kind, localDate(a.asOf)))
     .filter((it) => it.dueDate && it.stateType !== 'closed' && it.state !== 'cancelled' && !it.snapshot.clocks?.['due']?.stoppedAt && isOverdue(it, asOf))
     .map((it) => ({
       number: it.number,

@@ -1,9 +1,13 @@
 /**
  * The ledger (台账) as an .xlsx workbook: one row per item with owners, deadline, targets, latest progress,
- * status and whether it is overdue; frozen header, fixed column widths, ready to print.
+ * status and whether it is overdue; frozen header, fixed column widths, ready to print. Streamed: items are read
+ * a page at a time by number (keyset) and each row is committed to exceljs's streaming WorkbookWriter, which
+ * zips it out at once, so memory stays bounded however long the ledger is (issue 7.3).
  */
+import { once } from 'node:events'
+import type { Writable } from 'node:stream'
 import ExcelJS from 'exceljs'
-import { listAssessedItems, type AssessedItemRow } from '../../adapters/db/assessment.repo.ts'
+import { pageAssessedItems, type AssessedItemRow } from '../../adapters/db/assessment.repo.ts'
 import { kindCatalog } from '../../domain/kinds/index.ts'
 import { endOfDay, instantMs } from '../../domain/workflow/time.ts'
 import type { AppDeps } from '../deps.ts'
@@ -43,15 +47,21 @@ function targetsText(it: AssessedItemRow): string {
 
 const names = (it: AssessedItemRow, role: string): string => it.units.filter((u) => u.role === role).map((u) => u.name).join('、')
 
-/** Builds the ledger workbook of a kind's items (all states) as of the clock's now. */
-export async function buildLedgerXlsx(deps: AppDeps, kind = 'task'): Promise<Buffer> {
+/** Items read per page while streaming the ledger. */
+export const LEDGER_EXPORT_PAGE = 1000
+
+/**
+ * Writes the ledger workbook of a kind's items (all states, as of the clock's now) to `out`, page by page, and
+ * ends it. Waits for `out` to drain between pages, so a slow reader holds back the database reads, not memory.
+ */
+export async function writeLedgerXlsx(deps: AppDeps, out: Writable, kind = 'task', pageSize = LEDGER_EXPORT_PAGE): Promise<void> {
   const now = deps.clock.now()
-  const items = await listAssessedItems(deps.db, kind)
-  const wb = new ExcelJS.Workbook()
+  const wb = new ExcelJS.stream.xlsx.WorkbookWriter({ stream: out, useStyles: true, useSharedStrings: false })
   wb.creator = 'duban'
   wb.created = now
   const ws = wb.addWorksheet('台账', { views: [{ state: 'frozen', ySplit: 1 }], pageSetup: { orientation: 'landscape', fitToPage: true, fitToWidth: 1, fitToHeight: 0 } })
   ws.columns = LEDGER_COLUMNS.map((c) => ({ header: c.header, width: c.width }))
+  ws.autoFilter = { from: { row: 1, column: 1 }, to: { row: 1, column: LEDGER_COLUMNS.length } }
   const header = ws.getRow(1)
   header.font = { bold: true }
   header.alignment = { vertical: 'middle', horizontal: 'center' }
@@ -59,23 +69,33 @@ export async function buildLedgerXlsx(deps: AppDeps, kind = 'task'): Promise<Buf
     cell.fill = { type: 'pattern', pattern: 'solid', fgColor: { argb: 'FFD9E1F2' } }
     cell.border = { bottom: { style: 'thin' } }
   })
-  items.forEach((it, i) => {
-    const overdue = isOverdue(it, now)
-    const row = ws.addRow([
-      i + 1,
-      it.title,
-      names(it, 'lead'),
-      names(it, 'responsible'),
-      names(it, 'cooperating'),
-      it.dueDate ?? '',
-      targetsText(it),
-      it.lastReport ?? (typeof it.data['progress'] === 'string' ? it.data['progress'] : ''),
-      stateLabel(it.kind, it.state),
-      overdue ? '是' : '否',
-    ])
-    row.alignment = { vertical: 'top', wrapText: true }
-    if (overdue) row.getCell(10).font = { color: { argb: 'FFC00000' }, bold: true }
-  })
-  ws.autoFilter = { from: { row: 1, column: 1 }, to: { row: 1, column: LEDGER_COLUMNS.length } }
-  return Buffer.from(await wb.xlsx.writeBuffer())
+  header.commit()
+  let n = 0
+  let after: string | null = null
+  for (;;) {
+    const items = await pageAssessedItems(deps.db, kind, after, pageSize)
+    for (const it of items) {
+      const overdue = isOverdue(it, now)
+      const row = ws.addRow([
+        ++n,
+        it.title,
+        names(it, 'lead'),
+        names(it, 'responsible'),
+        names(it, 'cooperating'),
+        it.dueDate ?? '',
+        targetsText(it),
+        it.lastReport ?? (typeof it.data['progress'] === 'string' ? it.data['progress'] : ''),
+        stateLabel(it.kind, it.state),
+        overdue ? '是' : '否',
+      ])
+      row.alignment = { vertical: 'top', wrapText: true }
+      if (overdue) row.getCell(10).font = { color: { argb: 'FFC00000' }, bold: true }
+      row.commit()
+    }
+    if (items.length < pageSize) break
+    after = items.at(-1)!.number
+    if (out.writableNeedDrain) await once(out, 'drain')
+  }
+  ws.commit()
+  await wb.commit()
 }
