@@ -18,7 +18,7 @@ for (const dialect of testDialects()) {
       await insertMayTable(t.db)
       t.clock.set('2026-06-03T09:00:00+08:00')
       for (const u of ['admin', 'leader', 'liaison-sjj']) tokens[u] = await t.login(u)
-    })
+    }, 120_000)
     afterAll(async () => t.close())
 
     it('computes each unit’s figures for May from the hand-built table and ranks them', async () => {
@@ -59,6 +59,24 @@ for (const dialect of testDialects()) {
       const bad = await t.app.inject({ method: 'GET', url: '/api/assessment?period=2026-13', headers: auth('admin') })
       expect(bad.statusCode).toBe(400)
       expect(bad.json().error.code).toBe('DUBAN_ERR_ASSESSMENT_PERIOD')
+    })
+
+    it('counts a 旬 and an ISO week (日检查、旬通报、月评比)', async () => {
+      // 2026-05-X1 is 1–10 May: B1 (due 05-10, finished 05-08) is wjw's on-time work; C2 (due in April, still
+      // open) carries over against dh; sjj has nothing due in it.
+      const x1 = await t.app.inject({ method: 'GET', url: '/api/assessment?period=2026-05-X1', headers: auth('admin') })
+      expect(x1.statusCode, x1.body).toBe(200)
+      expect(x1.json().period).toMatchObject({ key: '2026-05-X1', type: 'xun', label: '2026年5月上旬' })
+      const unit = (body: any, id: string) => body.rows.find((x: { unitId: string }) => x.unitId === id)
+      expect(unit(x1.json(), 'wjw').onTime).toEqual(r(1, 1))
+      expect(unit(x1.json(), 'dh').onTime).toEqual(r(0, 1))
+      expect(unit(x1.json(), 'sjj')?.onTime ?? r(0, 0)).toEqual(r(0, 0))
+      // 2026-W20 is Monday 11 May to Sunday 17 May: A1 (due 05-15, finished 05-14) on time for sjj.
+      const w = await t.app.inject({ method: 'GET', url: '/api/assessment?period=2026-W20', headers: auth('admin') })
+      expect(w.json().period).toMatchObject({ key: '2026-W20', type: 'week', label: '2026年第20周' })
+      expect(unit(w.json(), 'sjj').onTime).toEqual(r(1, 1))
+      const bad = await t.app.inject({ method: 'GET', url: '/api/assessment?period=2026-05-X4', headers: auth('admin') })
+      expect(bad.json().error).toMatchObject({ code: 'DUBAN_ERR_ASSESSMENT_PERIOD', where: 'period' })
     })
 
     it('is read by leaders and supervisors, not by unit liaisons', async () => {

@@ -12,7 +12,7 @@ const kindQuery = { kind: { type: 'string', minLength: 1, maxLength: 40, default
 
 export const assessmentSchema = {
   tags: ['assessment'],
-  summary: 'Units ranked for a period (2026-05, 2026-Q2, 2026): on-time rate, overdue, targets met, reporting punctuality, composite score',
+  summary: 'Units ranked for a period (2026-05 month, 2026-Q2 quarter, 2026 year, 2026-05-X1…X3 旬, 2026-W19 ISO week): on-time rate, overdue, targets met, reporting punctuality, composite score',
   security: sec,
   querystring: { type: 'object', properties: { period: { type: 'string' }, ...kindQuery }, required: ['period'] },
   response: {
