@@ -96,6 +96,15 @@ const POLICY: Readonly<Record<string, readonly Role[]>> = {
   'GET /api/calendar/:year': ['admin'],
   'PUT /api/calendar/:year': ['admin'],
   'GET /api/calendar/days/:date': SIGNED,
+  // Which years open items fall due in that the calendar does not hold: the admin's warning.
+  'GET /api/calendar/coverage': ['admin'],
+  // The issuing office (落款) printed on documents: everyone reads it, the admin sets it.
+  'GET /api/office': SIGNED,
+  'PUT /api/office': ['admin'],
+  'GET /api/audit': ['admin'],
+  // 约谈 / 问责 records: read with the item, written by the supervising office.
+  'GET /api/items/:id/records': A_READ,
+  'POST /api/items/:id/records': ['admin', 'supervisor'],
   'GET /api/notifications': SIGNED,
   'GET /api/notifications/unread-count': SIGNED,
   'POST /api/notifications/:id/read': ['liaisonA'],
@@ -107,6 +116,8 @@ const POLICY: Readonly<Record<string, readonly Role[]>> = {
   'POST /api/supervision/notices': ['admin', 'supervisor'],
   'GET /api/supervision/notices': SIGNED,
   'POST /api/supervision/notices/:id/reply': ['admin', 'liaisonA'],
+  'POST /api/supervision/notices/:id/withdraw': ['admin', 'supervisor'],
+  'GET /api/supervision/notices/:id/document': A_READ,
   'GET /api/supervision/ladder': STAFF_READ,
   'PUT /api/supervision/ladder': ['admin'],
   'GET /api/webhooks': ['admin'],
