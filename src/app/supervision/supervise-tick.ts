@@ -129,6 +129,9 @@ type Once = (
 /** Items per page, and so per transaction: bounded, so a tick never holds locks long whatever fires. */
 export const TICK_PAGE_SIZE = 200
 
+/** How long an item the tick failed on waits before the tick tries it again. */
+const RETRY_FAILED_MS = 3_600_000
+
 /** Bump when the next-fire rule changes in code: the next tick then recomputes every open item. */
 const NEXT_FIRE_RULE = 'next-fire/1'
 
@@ -149,7 +152,13 @@ export async function fingerprintOf(db: Queryable, stored: ReadonlyMap<string, S
  * next-fire time has come (all open items on a full pass: after the migration, or when the configuration,
  * calendar or kinds changed), acts on each page in one transaction, and writes each item's next-fire time back.
  */
-export async function superviseTick(deps: AppDeps, now: Date, opts: { pageSize?: number } = {}): Promise<TickResult> {
+export async function superviseTick(
+  deps: AppDeps,
+  now: Date,
+  opts: { pageSize?: number; onItemError?: (itemId: string, e: unknown) => void } = {},
+): Promise<TickResult> {
+  const onItemError =
+    opts.onItemError ?? ((id: string, e: unknown) => process.stderr.write(`duban: supervision tick: item ${id}: ${e instanceof Error ? e.message : String(e)}\n`))
   const d: AppDeps = { ...deps, clock: { now: () => now } }
   const cal = await loadCalendar(deps.db)
   const wcal = workingCalendarOf(cal)
@@ -167,17 +176,35 @@ export async function superviseTick(deps: AppDeps, now: Date, opts: { pageSize?:
     const page: FiringItem[] = full ? await listOpenItemsPage(deps.db, afterId, pageSize) : await listFiringItems(deps.db, now, cursor, pageSize)
     if (page.length === 0) break
     const reports = await reportTimesOf(deps.db, page.map((i) => i.id))
-    await deps.db.transaction(async (tx) => {
-      /** Claims an action and, when new, runs `act` in the page's transaction. */
-      const once: Once = async (a, act) => {
-        const fresh = await claimAction(tx, { key: a.key, itemId: a.item.id, action: a.action, step: a.step ?? null, ref: a.ref, dueAt: a.dueAt, at: now })
-        if (fresh) await act(tx)
-        return fresh
+    /** Supervises `items` in one transaction: their actions, claims and next-fire times commit together. */
+    const inOneTransaction = (items: readonly FiringItem[]): Promise<void> =>
+      deps.db.transaction(async (tx) => {
+        /** Claims an action and, when new, runs `act` in this transaction. */
+        const once: Once = async (a, act) => {
+          const fresh = await claimAction(tx, { key: a.key, itemId: a.item.id, action: a.action, step: a.step ?? null, ref: a.ref, dueAt: a.dueAt, at: now })
+          if (fresh) await act(tx)
+          return fresh
+        }
+        const fires: { id: string; version: number; at: string | null }[] = []
+        for (const item of items) fires.push({ id: item.id, version: item.version, at: await superviseItem(ctx, item, reports.get(item.id) ?? [], once) })
+        await setNextFire(tx, fires)
+      })
+    const before = { ...counts }
+    try {
+      await inOneTransaction(page)
+    } catch {
+      // One item that cannot be supervised (bad data, a kind that refuses) must not hold back the others, which
+      // would otherwise wait behind it every minute: redo the page item by item and put a failing item off an hour.
+      Object.assign(counts, before)
+      for (const item of page) {
+        try {
+          await inOneTransaction([item])
+        } catch (e) {
+          onItemError(item.id, e)
+          await setNextFire(deps.db, [{ id: item.id, version: item.version, at: new Date(now.getTime() + RETRY_FAILED_MS).toISOString() }])
+        }
       }
-      const fires: { id: string; version: number; at: string | null }[] = []
-      for (const item of page) fires.push({ id: item.id, version: item.version, at: await superviseItem(ctx, item, reports.get(item.id) ?? [], once) })
-      await setNextFire(tx, fires)
-    })
+    }
     const last = page[page.length - 1]!
     cursor = { fireKey: last.fireKey, id: last.id }
     afterId = last.id
