@@ -23,7 +23,7 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process'
 import { randomBytes, randomUUID } from 'node:crypto'
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
+import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises'
 import { loadavg, tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -42,6 +42,7 @@ import {
   formatPercent,
   formatRatio,
   parsePgbench,
+  parsePgbenchLog,
   parseProcStat,
   percentOf,
   round2,
@@ -198,6 +199,7 @@ INSERT INTO one_row (at, v, note) VALUES (now(), :v, '一行');
 
 interface PgbenchRun extends PgbenchFigures {
   readonly script: string
+  readonly latencyMs: ReturnType<typeof summarizeLatency>
   readonly pgCpuMsPerTransaction: number
 }
 
@@ -205,7 +207,9 @@ async function pgbench(admin: pg.Client, adminUrl: string, database: string, nam
   const file = join(dir, `${name}.sql`)
   await writeFile(file, script)
   const u = new URL(adminUrl)
-  const args = ['-n', '-f', file, '-c', String(CONNECTIONS), '-j', String(PGBENCH_THREADS), '-T', String(Math.max(1, Math.round(SECONDS))), '-h', u.hostname, '-p', u.port || '5432', '-U', decodeURIComponent(u.username || 'postgres'), database]
+  // -l: one log line per transaction (files <prefix>.<pid>[.<thread>]), read for p50/p99.
+  const prefix = join(dir, `log-${name}-${randomBytes(3).toString('hex')}`)
+  const args = ['-n', '-l', `--log-prefix=${prefix}`, '-f', file, '-c', String(CONNECTIONS), '-j', String(PGBENCH_THREADS), '-T', String(Math.max(1, Math.round(SECONDS))), '-h', u.hostname, '-p', u.port || '5432', '-U', decodeURIComponent(u.username || 'postgres'), database]
   const sampler = new CpuSampler(admin, database, null)
   // Backends connect when pgbench starts: sample from the start so every one counts from zero.
   await sampler.start()
@@ -219,7 +223,10 @@ async function pgbench(admin: pg.Client, adminUrl: string, database: string, nam
   })
   const cpu = await sampler.stop()
   const figures = parsePgbench(out)
-  return { ...figures, script: name, pgCpuMsPerTransaction: cpuMsPerRequest(cpu.pgTicks ?? NaN, HZ, figures.transactions) }
+  const latencies: number[] = []
+  const base = prefix.slice(dir.length + 1)
+  for (const f of await readdir(dir)) if (f.startsWith(`${base}.`)) latencies.push(...parsePgbenchLog(await readFile(join(dir, f), 'utf8')))
+  return { ...figures, script: name, latencyMs: summarizeLatency(latencies), pgCpuMsPerTransaction: cpuMsPerRequest(cpu.pgTicks ?? NaN, HZ, figures.transactions) }
 }
 
 // ---------------------------------------------------------------- duban serve as a child
@@ -612,7 +619,7 @@ export const benchmark: Benchmark = {
       await s.query(PGBENCH_SCHEMA)
       await s.end()
       const pgbenchLine = (r: PgbenchRun, what: string): string =>
-        `peer pgbench ${what}: ${r.tps.toFixed(0)} tps, latency average ${r.latencyAvgMs} ms, ${r.transactions} transactions (${r.failed} failed), ${r.clients} clients, ${r.threads} threads, ${r.durationS} s; PostgreSQL CPU ${r.pgCpuMsPerTransaction.toFixed(3)} ms/transaction`
+        `peer pgbench ${what}: ${r.tps.toFixed(0)} tps, latency average ${r.latencyAvgMs} ms, p50 ${r.latencyMs.p50.toFixed(2)} ms, p99 ${r.latencyMs.p99.toFixed(2)} ms, ${r.transactions} transactions (${r.failed} failed), ${r.clients} clients, ${r.threads} threads, ${r.durationS} s; PostgreSQL CPU ${r.pgCpuMsPerTransaction.toFixed(3)} ms/transaction`
       const pair = await pgbench(admin, adminUrl, scratch, 'pair', PAIR_SCRIPT, work)
       log(pgbenchLine(pair, 'report + audit pair'))
       const oneRow = await pgbench(admin, adminUrl, scratch, 'one-row', ONE_ROW_SCRIPT, work)

@@ -146,3 +146,19 @@ export function acceptanceLines(run: AcceptanceInput): string[] {
   lines.push(`reports' p99 during the plan confirm ${formatRatio(run.confirmP99Ratio)} its value without it (wants ≤ 2×): ${verdict(run.confirmP99Ratio <= 2)}`)
   return lines.map((l) => `${run.database} ${l}`)
 }
+
+/**
+ * Transaction latencies (ms) from pgbench's per-transaction log (`-l`): each line is `client_id transaction_no
+ * time script_no time_epoch time_us`, `time` in microseconds; lines whose time is not a number (`skipped`,
+ * `failed`) are left out.
+ */
+export function parsePgbenchLog(text: string): number[] {
+  const out: number[] = []
+  for (const line of text.split('\n')) {
+    const f = line.trim().split(/\s+/)
+    if (f.length < 6) continue
+    const us = Number(f[2])
+    if (Number.isFinite(us) && /^\d+$/.test(f[2]!)) out.push(us / 1000)
+  }
+  return out
+}

@@ -11,6 +11,7 @@ import {
   formatPercent,
   formatRatio,
   parsePgbench,
+  parsePgbenchLog,
   parseProcStat,
   percentOf,
   routeLine,
@@ -46,6 +47,13 @@ describe('parsePgbench', () => {
 
   it('takes a missing failed-transactions line (older pgbench) as none failed', () => {
     expect(parsePgbench(PGBENCH_15.replace(/^number of failed transactions.*\n/m, '')).failed).toBe(0)
+  })
+})
+
+describe('parsePgbenchLog', () => {
+  it('reads each transaction time in microseconds as milliseconds and skips failed or skipped ones', () => {
+    const log = ['0 1 8778 0 1796124229 990149', '0 2 243 0 1796124230 847', '1 1 failed 0 1796124230 1000', '1 2 skipped 0 1796124230 2000', ''].join('\n')
+    expect(parsePgbenchLog(log)).toEqual([8.778, 0.243])
   })
 })
 
