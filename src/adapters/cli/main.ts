@@ -12,7 +12,7 @@ const commands: Record<string, { summary: string; load: () => Promise<Command> }
   units: { summary: 'list, import and map units', load: () => import('./units.command.ts') },
   calendar: { summary: 'show and extend the working-day calendar', load: () => import('./calendar.command.ts') },
   supervise: { summary: 'run one supervision tick (reminders, escalation, 督办单)', load: () => import('./supervise.command.ts') },
-  audit: { summary: 'verify the audit log hash chain', load: () => import('./audit.command.ts') },
+  audit: { summary: 'seal and verify the audit log hash chain; print its head to publish', load: () => import('./audit.command.ts') },
   dispatch: { summary: 'suggest handling units for requests; evaluate by function', load: () => import('./dispatch.command.ts') },
   bench: { summary: 'run the benchmarks and write BENCHMARKS numbers', load: () => import('./bench.command.ts') },
 }
