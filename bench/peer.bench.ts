@@ -7,9 +7,9 @@
  *    2 threads, -T BENCH_SECONDS; the pair again at the end, to show how far the machine drifted.
  * 2. Per database (PostgreSQL through DATABASE_URL to a fresh database; PGlite in a fresh data directory):
  *    migrated and seeded with the demo city's units, users and 12345 catalogues (the existing demo seed steps),
- *    then `duban serve --port 0` as a child process and everything else through the HTTP API: a 40-task plan imported, confirmed and accepted by
- *    the demo liaisons. Load from bench/http-load.mjs (autocannon) in its own process, 16 connections:
- *    ticket intake POST /api/tickets, POST /api/items/:id/reports, POST /api/items/:id/events 催办 (remind),
+ *    then `duban serve --port 0` as a child process and everything else through the HTTP API: a 40-task plan
+ *    imported, confirmed and accepted by the demo liaisons. Load from bench/http-load.mjs (autocannon) in its
+ *    own process, 16 connections: ticket intake POST /api/tickets, POST /api/items/:id/reports, POST /api/items/:id/events 催办 (remind),
  *    GET /api/items (ledger page 1), then the scenario "confirm a 1,000-task plan while reports stream", then
  *    签收 (accept) of those 1,000 tasks through POST /api/items/:id/events.
  * 3. CPU per request: the server child's utime+stime from /proc/<pid>/stat (every thread of the process, so
@@ -18,8 +18,9 @@
  *    preloaded on this server, so it is not used.
  *
  * Environment: BENCH_SECONDS (default 5) per timed load, BENCH_WARMUP_SECONDS (1), BENCH_PLAN_TASKS (1000),
- * BENCH_DATABASES (postgresql,pglite), BENCH_CONNECTIONS (16, for pgbench and the HTTP loads), DATABASE_URL (the PostgreSQL server to create databases on; default
- * postgres://postgres@127.0.0.1:5432/postgres).
+ * BENCH_DATABASES (postgresql,pglite), BENCH_CONNECTIONS (16, for pgbench and the HTTP loads), DATABASE_URL (the
+ * PostgreSQL server to create databases on; default postgres://postgres@127.0.0.1:5432/postgres).
+ * pgbench's p50/p99 come from its per-transaction log (-l).
  */
 import { spawn, type ChildProcess } from 'node:child_process'
 import { randomBytes, randomUUID } from 'node:crypto'
