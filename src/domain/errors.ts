@@ -64,6 +64,10 @@ export const catalogue = {
   // ── 12345 tickets (工单 / 服务目录 / 派单目录) ─────────────────────────────
   DUBAN_ERR_DISPATCH_REFUSED: { en: 'the dispatch breaks a dispatch rule', zh: '派单不符合派单规则' },
   DUBAN_ERR_RATE_LIMITED: { en: 'too many requests from this address; try again in a minute', zh: '请求过于频繁，请一分钟后再试' },
+  DUBAN_ERR_KNOWLEDGE_NOT_FOUND: { en: 'no such knowledge base entry', zh: '知识库条目不存在' },
+  DUBAN_ERR_KNOWLEDGE_STATE_CONFLICT: { en: 'the knowledge base entry is not in a state that allows this', zh: '知识库条目当前状态不允许此操作' },
+  DUBAN_ERR_KNOWLEDGE_SELF_REVIEW_FORBIDDEN: { en: 'an entry is reviewed by someone other than its writer', zh: '知识库条目须由编写人以外的人员审核' },
+  DUBAN_ERR_KNOWLEDGE_INVALID: { en: 'the knowledge base entry is not valid', zh: '知识库条目内容不合法' },
 } as const satisfies Record<string, { en: string; zh: string }>
 
 /** A code from the catalogue. */

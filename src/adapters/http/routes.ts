@@ -27,4 +27,5 @@ export const routePlugins: readonly (() => Promise<{ default: RoutePlugin }>)[] 
   () => import('./tickets.routes.ts'),
   () => import('./public-tickets.routes.ts'),
   () => import('./dispatch.routes.ts'),
+  () => import('./knowledge.routes.ts'),
 ]
