@@ -64,7 +64,7 @@ describe.skipIf(!probe)('item changes on NATS JetStream', () => {
       made.set(id, [1])
     }
     for (const u of ['u1', 'u2', 'u3']) await bus.ensureUnitConsumer(u)
-  })
+  }, 180_000)
 
   afterAll(async () => {
     const nc = await connect({ servers: NATS_URL }).catch(() => null)
