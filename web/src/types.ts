@@ -119,6 +119,8 @@ export interface Plan {
     readonly unresolvedUnits: readonly string[]
     readonly problems: readonly { n: number; field: string; message: string }[]
   }
+  /** Other plans imported from the same document (import and GET answers only). */
+  readonly sameContent?: readonly { id: string; title: string; fileName: string; status: string; createdAt: string }[]
 }
 
 /** 督办单 */

@@ -44,13 +44,33 @@ function toPlan(r: Record<string, unknown>): PlanRow {
 /** Inserts a draft plan. */
 export async function insertPlan(
   q: Queryable,
-  p: { id: string; title: string; fileName: string; year: number | null; issuer: string | null; docNumber: string | null; draft: PlanDraft; createdBy: string | null; at: string },
+  p: { id: string; title: string; fileName: string; year: number | null; issuer: string | null; docNumber: string | null; draft: PlanDraft; createdBy: string | null; at: string; contentHash?: string | null },
 ): Promise<void> {
   await q.query(
-    `INSERT INTO plan (id, title, file_name, year, issuer, doc_number, status, draft, created_by, created_at)
-     VALUES ($1,$2,$3,$4,$5,$6,'draft',$7::jsonb,$8,$9)`,
-    [p.id, p.title, p.fileName, p.year, p.issuer, p.docNumber, JSON.stringify(p.draft), p.createdBy, p.at],
+    `INSERT INTO plan (id, title, file_name, year, issuer, doc_number, status, draft, created_by, created_at, content_hash)
+     VALUES ($1,$2,$3,$4,$5,$6,'draft',$7::jsonb,$8,$9,$10)`,
+    [p.id, p.title, p.fileName, p.year, p.issuer, p.docNumber, JSON.stringify(p.draft), p.createdBy, p.at, p.contentHash ?? null],
   )
+}
+
+/** Another plan imported from the same document (same content hash), as the review screen warns of it. */
+export interface SameContentPlan {
+  readonly id: string
+  readonly title: string
+  readonly fileName: string
+  readonly status: PlanRow['status']
+  readonly createdAt: string
+}
+
+/** Plans other than `exceptId` with the same content (the one being reviewed's own hash), discarded ones left out. */
+export async function plansWithSameContent(q: Queryable, exceptId: string): Promise<SameContentPlan[]> {
+  const { rows } = await q.query<Record<string, unknown>>(
+    `SELECT o.id, o.title, o.file_name, o.status, o.created_at
+       FROM plan p JOIN plan o ON o.content_hash = p.content_hash AND o.id <> p.id AND o.status <> 'discarded'
+      WHERE p.id = $1 ORDER BY o.created_at LIMIT 20`,
+    [exceptId],
+  )
+  return rows.map((r) => ({ id: r.id as string, title: r.title as string, fileName: r.file_name as string, status: r.status as PlanRow['status'], createdAt: isoInstant(r.created_at)! }))
 }
 
 /** One plan, or null; `lock` takes a row lock for the rest of the transaction. */

@@ -48,6 +48,11 @@ const planSchema = {
     unrepaired: { type: 'array', items: free },
     tables: { type: 'array', items: free },
     summary: free,
+    sameContent: {
+      type: 'array',
+      description: 'other plans imported from the same document (same text, whitespace aside): 重复导入 warning',
+      items: { type: 'object', properties: { id: { type: 'string' }, title: { type: 'string' }, fileName: { type: 'string' }, status: { type: 'string' }, createdAt: { type: 'string' } } },
+    },
   },
 } as const
 

@@ -3,7 +3,8 @@
  * reader, resolves unit strings to units where a mapping is known, resolves due dates and reporting
  * cadences, and stores the draft for review. Nothing enters the ledger until the plan is confirmed.
  */
-import { insertPlan } from '../../adapters/db/plans.repo.ts'
+import { createHash } from 'node:crypto'
+import { insertPlan, plansWithSameContent } from '../../adapters/db/plans.repo.ts'
 import { applyDuePolicy } from '../../domain/calendar/due-date.rules.ts'
 import { DubanError } from '../../domain/errors.ts'
 import { extractPlan } from '../../domain/text/extract.ts'
@@ -81,6 +82,7 @@ export async function importPlan(deps: AppDeps, actor: Actor, source: ImportSour
       draft,
       createdBy: actor.userId,
       at: now.toISOString(),
+      contentHash: contentHash(source.text),
     }
     await insertPlan(tx, plan)
     await audit(tx, actor, now, {
@@ -89,6 +91,14 @@ export async function importPlan(deps: AppDeps, actor: Actor, source: ImportSour
       entityId: id,
       after: { title, fileName: source.file, documents: chosen.length, items: draft.items.length },
     })
-    return planView({ ...plan, status: 'draft', createdAt: plan.at, confirmedAt: null })
+    return { ...planView({ ...plan, status: 'draft', createdAt: plan.at, confirmedAt: null }), sameContent: await plansWithSameContent(tx, id) }
   })
+}
+
+/**
+ * The document's fingerprint: sha256 of its text with every whitespace removed, so the same 工作要点 saved
+ * again, re-scraped with other line breaks or renamed, is recognised as imported before.
+ */
+export function contentHash(text: string): string {
+  return createHash('sha256').update(text.replace(/\s+/gu, ''), 'utf8').digest('hex')
 }

@@ -1,5 +1,5 @@
 /** What the API shows of a plan under review (计划审核视图): the draft plus what still blocks confirming. */
-import type { PlanRow } from '../../adapters/db/plans.repo.ts'
+import type { PlanRow, SameContentPlan } from '../../adapters/db/plans.repo.ts'
 import type { DraftItem, PlanDraft } from './plan-draft.types.ts'
 import { UNIT_ROLES } from './plan-draft.types.ts'
 
@@ -24,6 +24,8 @@ export interface PlanView extends Omit<PlanRow, 'draft'> {
     readonly unresolvedUnits: readonly string[]
     readonly problems: readonly PlanProblem[]
   }
+  /** Other plans imported from the same document (by content), shown as a warning on import and review. */
+  readonly sameContent?: readonly SameContentPlan[]
 }
 
 /** The items that become tasks: included ones of chosen documents. */

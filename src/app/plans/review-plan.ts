@@ -3,7 +3,7 @@
  * Every edit is checked field by field and names the field it refuses.
  */
 import type { Queryable } from '../../adapters/db/db.ts'
-import { findPlan, listPlans, updatePlanDraft, updatePlanHeading, type PlanRow } from '../../adapters/db/plans.repo.ts'
+import { findPlan, listPlans, plansWithSameContent, updatePlanDraft, updatePlanHeading, type PlanRow } from '../../adapters/db/plans.repo.ts'
 import { checkDueDate } from '../../domain/calendar/due-date.rules.ts'
 import { DubanError } from '../../domain/errors.ts'
 import type { Target, UnitRole } from '../../domain/text/extraction.types.ts'
@@ -37,7 +37,7 @@ export interface PlanPatch {
 export async function getPlan(deps: AppDeps, id: string): Promise<PlanView> {
   const row = await findPlan(deps.db, id)
   if (!row) throw new DubanError('DUBAN_ERR_NOT_FOUND', `plan ${id}`, { where: 'id' })
-  return planView(row)
+  return { ...planView(row), sameContent: await plansWithSameContent(deps.db, id) }
 }
 
 /** Plans, newest first. */
