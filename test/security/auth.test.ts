@@ -24,7 +24,7 @@ for (const dialect of testDialects()) {
       await t.seedUsers()
       admin = await t.login('admin')
       await insertItem(t.db, { id: 'att1', title: '附件测试', due: '2026-06-30', lead: 'sjj' })
-    }, 120_000)
+    }, 600_000)
     afterAll(async () => t?.close())
 
     const attempt = (username: string, password: string, ip = '10.1.1.1') =>

@@ -76,7 +76,7 @@ for (const dialect of testDialects()) {
       t = await startTestApp(dialect)
       await t.seedUsers()
       admin = await t.login('admin')
-    }, 120_000)
+    }, 600_000)
     afterAll(async () => t?.close())
 
     it('refuses every bomb with a 4xx while /api/health answers within 200 ms and RSS stays below 1.5 GB', async () => {

@@ -83,7 +83,7 @@ for (const dialect of testDialects()) {
       await createUser(t.deps, null, { username: 'operator', displayName: 'operator', password: TEST_PASSWORD, role: 'operator', unitId: 'city' })
       for (const u of ['admin', 'supervisor', 'leader', 'liaison-dh', 'operator']) tokens[u] = await t.login(u)
       await insertItem(t.db, { id: 'fz1', title: '模糊测试事项', due: '2026-06-30', lead: 'dh' })
-    }, 180_000)
+    }, 600_000)
     afterAll(async () => t?.close())
 
     it(`answers ${RUNS} generated requests with no 5xx and no hang, audit chain intact`, async () => {

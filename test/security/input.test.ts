@@ -24,7 +24,7 @@ for (const dialect of testDialects()) {
       await confirmSample(t, supervisor)
       food = (await call(t, supervisor, 'GET', `/api/items?q=${encodeURIComponent('保障食品药品安全')}`)).json().items[0].id
       expect((await call(t, sjj, 'POST', `/api/items/${food}/accept`, {})).statusCode).toBe(200)
-    }, 180_000)
+    }, 600_000)
     afterAll(async () => t?.close())
 
     const expectRefused = (res: { statusCode: number; json: () => any; body: string }, status: number, where?: string) => {

@@ -57,7 +57,7 @@ for (const dialect of testDialects()) {
       })
       await t.seedUsers()
       admin = await t.login('admin')
-    }, 120_000)
+    }, 600_000)
     afterAll(async () => t?.close())
 
     const read = async (): Promise<{ status: number; ms: number; retryAfter: string | undefined }> => {
@@ -139,7 +139,7 @@ for (const dialect of testDialects()) {
       } finally {
         await served.close()
       }
-    }, 180_000)
+    }, 600_000)
 
     it('rate-limits public routes and sign-in per address with 429 and Retry-After', async () => {
       const statuses: number[] = []
