@@ -31,7 +31,11 @@ options:
                    addresses/CIDRs comma-separated (env DUBAN_TRUST_PROXY; default off)
       --secure-cookie M  Secure on the session cookie: auto (when the request is HTTPS), always,
                    never (env DUBAN_SECURE_COOKIE; default auto)
-  -h, --help       show this help`
+  -h, --help       show this help
+
+Several processes may serve one PostgreSQL: the supervision tick, webhook delivery and the NATS publisher
+run in the one holding the leader lock (docs/scaling.md). DUBAN_NATS_URL (e.g. nats://127.0.0.1:4222)
+publishes every item change to NATS JetStream; DUBAN_NATS_UNITS (unit ids, or *) creates their consumers.`
 
 /** Runs `duban serve`; resolves with the exit code after a signal stops it. */
 export async function run(args: string[]): Promise<number> {
