@@ -1,0 +1,165 @@
+/**
+ * 消息 in a browser (通知), at 1280×800 and 390×844, on the real `duban serve --demo`: the 督查室 催办s a task of
+ * 城管局; its liaison sees the bell's badge go up, opens the drawer, marks all read and the badge goes; the 消息
+ * screen lists them; the admin opens 通知渠道 (deliveries, contacts). Nothing is off-screen at phone width and
+ * no page logs an error. Screenshots go to $DUBAN_SHOTS (default /tmp/duban-notification-shots).
+ */
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { chromium, type Browser, type Page } from 'playwright-core'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { buildWebIfStale, CHROMIUM, CHROMIUM_ARGS, DEMO_PASSWORD, hasChromium, sayIfNoChromium, serveDemo, stopServer, type DemoServer } from '../support/browser.ts'
+
+sayIfNoChromium('test/browser/notifications.test.ts')
+
+const SHOTS = process.env.DUBAN_SHOTS ?? '/tmp/duban-notification-shots'
+const SIZES = { desktop: { width: 1280, height: 800 }, phone: { width: 390, height: 844 } } as const
+/** Demo liaisons, in the order tried for one with an open task to 催办. */
+const LIAISONS = ['sjj', 'cgj', 'wjw', 'zjj', 'fgw', 'qinglong', 'hebin']
+
+async function apiAs(url: string, username: string) {
+  const r = await fetch(`${url}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username, password: DEMO_PASSWORD }) })
+  expect(r.status).toBe(200)
+  const { token } = (await r.json()) as { token: string }
+  return async <T>(method: string, path: string, body?: unknown): Promise<T> => {
+    const res = await fetch(`${url}/api${path}`, {
+      method,
+      headers: { authorization: `Bearer ${token}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    })
+    const text = await res.text()
+    expect(res.status, `${method} ${path}: ${text}`).toBeLessThan(300)
+    return (text ? JSON.parse(text) : null) as T
+  }
+}
+
+/** Elements wider than the viewport or sticking out of it (ignoring hidden ones and scroll containers' insides). */
+async function offScreen(page: Page): Promise<string[]> {
+  return page.evaluate(() => {
+    const w = window.innerWidth
+    const out: string[] = []
+    if (document.documentElement.scrollWidth > w + 1) out.push(`page scrolls sideways: ${document.documentElement.scrollWidth} > ${w}`)
+    for (const el of Array.from(document.querySelectorAll<HTMLElement>('button, a, input, .el-tag, .el-badge, .el-drawer, .el-card'))) {
+      const r = el.getBoundingClientRect()
+      if (r.width === 0 || r.height === 0) continue
+      if (el.closest('.el-table__body-wrapper, .el-scrollbar__wrap, .el-table__header-wrapper')) continue
+      if (r.left < -1 || r.right > w + 1) out.push(`${el.tagName.toLowerCase()}.${el.className} "${(el.textContent ?? '').trim().slice(0, 20)}" at ${Math.round(r.left)}–${Math.round(r.right)}`)
+    }
+    return out
+  })
+}
+
+describe.skipIf(!hasChromium)('notifications in a browser', () => {
+  let server: DemoServer
+  let browser: Browser
+  let dataDir: string
+  const problems: string[] = []
+
+  beforeAll(async () => {
+    buildWebIfStale()
+    dataDir = mkdtempSync(join(tmpdir(), 'duban-notification-data-'))
+    mkdirSync(SHOTS, { recursive: true })
+    server = await serveDemo(dataDir)
+    browser = await chromium.launch({ executablePath: CHROMIUM, args: [...CHROMIUM_ARGS] })
+  }, 900_000)
+
+  afterAll(async () => {
+    await browser?.close()
+    await stopServer(server)
+    if (dataDir) rmSync(dataDir, { recursive: true, force: true })
+  }, 60_000)
+
+  async function signedIn(username: string, size: { width: number; height: number }): Promise<Page> {
+    const context = await browser.newContext({ viewport: size, locale: 'zh-CN', deviceScaleFactor: 1 })
+    const page = await context.newPage()
+    page.on('console', (m) => {
+      if (m.type() === 'error') problems.push(`console: ${m.text()} (${page.url()})`)
+    })
+    page.on('pageerror', (e) => problems.push(`pageerror: ${e.message} (${page.url()})`))
+    await page.goto(`${server.url}/login`)
+    await page.locator('input[name=username]').fill(username)
+    await page.locator('input[name=password]').fill(DEMO_PASSWORD)
+    await page.locator('[data-test=login]').click()
+    await page.waitForURL((u) => !u.pathname.startsWith('/login'))
+    return page
+  }
+
+  const badge = (page: Page) => page.locator('[data-test=bell-badge] sup')
+
+  for (const [name, size] of Object.entries(SIZES)) {
+    it(`a 催办 raises the liaison's badge; reading clears it (${name})`, async () => {
+      let LIAISON = ''
+      let open: { id: string } | undefined
+      for (const who of LIAISONS) {
+        const as = await apiAs(server.url, who)
+        const me = (await as<{ user: { unitId: string } }>('GET', '/me')).user.unitId
+        const { items } = await as<{ items: { id: string; kind: string; state: string; units: { unitId: string; role: string }[] }[] }>('GET', '/items?kind=task&limit=200')
+        // 催办 goes to the lead unit: take a task this liaison's own unit leads.
+        open = items.find((i) => i.kind === 'task' && ['dispatched', 'accepted'].includes(i.state) && i.units.some((u) => u.role === 'lead' && u.unitId === me))
+        if (open) {
+          LIAISON = who
+          break
+        }
+      }
+      expect(open, 'the demo has an open task for one of its liaisons').toBeDefined()
+      const liaison = await apiAs(server.url, LIAISON)
+      const supervisor = await apiAs(server.url, 'supervisor')
+      await liaison('POST', '/notifications/read-all')
+      await supervisor('POST', `/items/${open!.id}/events`, { event: 'remind', payload: { text: `浏览器测试催办（${name}）` } })
+
+      const page = await signedIn(LIAISON, size)
+      await expect.poll(async () => (await badge(page).isVisible()) && (await badge(page).textContent())?.trim(), { timeout: 15_000 }).toBe('1')
+      expect(await offScreen(page)).toEqual([])
+      await page.locator('[data-test=bell]').click()
+      const drawer = page.locator('.el-drawer').filter({ hasText: '消息' })
+      await expect.poll(() => drawer.locator('[data-test=bell-note]').count(), { timeout: 15_000 }).toBeGreaterThan(0)
+      await expect.poll(() => drawer.locator('[data-test=bell-note]').first().textContent()).toContain(`浏览器测试催办（${name}）`)
+      await page.waitForTimeout(400)
+      const box = await drawer.boundingBox()
+      expect(box!.x).toBeGreaterThanOrEqual(-1)
+      expect(box!.x + box!.width).toBeLessThanOrEqual(size.width + 1)
+      await page.screenshot({ path: join(SHOTS, `bell-drawer-${name}.png`) })
+      await drawer.locator('[data-test=read-all]').click()
+      await expect.poll(() => badge(page).isVisible(), { timeout: 10_000 }).toBe(false)
+      expect((await liaison<{ unread: number }>('GET', '/notifications/unread-count')).unread).toBe(0)
+
+      // 消息 opens on 未读, empty now; 全部 lists the read ones.
+      await page.goto(`${server.url}/notifications`)
+      await page.getByText('没有未读消息').waitFor()
+      await page.getByText('全部', { exact: true }).click()
+      await page.locator('[data-test=note]').first().waitFor()
+      await expect.poll(() => page.locator('[data-test=note]').first().textContent()).toContain(`浏览器测试催办（${name}）`)
+      expect(await offScreen(page)).toEqual([])
+      await page.screenshot({ path: join(SHOTS, `notifications-${name}.png`) })
+      await page.context().close()
+    }, 120_000)
+
+    it(`the admin sees the channels, the deliveries and the contacts (${name})`, async () => {
+      const page = await signedIn('admin', size)
+      await page.goto(`${server.url}/admin/deliveries`)
+      await page.locator('[data-test=channels]').waitFor()
+      expect(await page.locator('[data-test=channels]').textContent()).toContain('邮件')
+      expect(await offScreen(page)).toEqual([])
+      await page.getByText('联系方式', { exact: true }).click()
+      await page.locator('[data-test=contact]').first().waitFor()
+      const cgj = page.locator('[data-test=contact]').filter({ hasText: 'cgj' })
+      await cgj.locator('[data-test=edit-contact]').click()
+      // Element Plus puts the attribute on the <input> itself.
+      await page.locator('input[data-test=contact-email], [data-test=contact-email] input').fill('cgj@yunzhou.example')
+      await page.locator('input[data-test=contact-phone], [data-test=contact-phone] input').fill('13900139000')
+      const save = page.locator('[data-test=contact-save]')
+      const sb = await save.boundingBox()
+      expect(sb!.x + sb!.width).toBeLessThanOrEqual(size.width + 1)
+      await save.click()
+      await expect.poll(() => cgj.textContent(), { timeout: 10_000 }).toContain('cgj@yunzhou.example')
+      expect(await offScreen(page)).toEqual([])
+      await page.screenshot({ path: join(SHOTS, `deliveries-${name}.png`) })
+      await page.context().close()
+    }, 120_000)
+  }
+
+  it('no page logged an error', () => {
+    expect(problems).toEqual([])
+  })
+})
