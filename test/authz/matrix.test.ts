@@ -14,6 +14,8 @@
  * roles the policy allows get through authorization (not 401/403/404).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { jiebaSearchTokenize } from '../../src/adapters/text/jieba.tokenize.ts'
+import { createKnowledgeEntry } from '../../src/app/knowledge/knowledge-base.ts'
 import { saveCategory } from '../../src/app/tickets/catalogue.ts'
 import { saveRule } from '../../src/app/tickets/dispatch-rules.ts'
 import { receiveTicket } from '../../src/app/tickets/receive-ticket.ts'
@@ -43,6 +45,7 @@ const PUBLIC = new Set([
   'GET /api/public/tickets/lookup',
   'POST /api/public/tickets/rating',
   'POST /api/public/tickets/withdraw',
+  'GET /api/public/knowledge',
   'GET /api/health',
 ])
 /** POST routes that only read (a leader may call them; they must not write). */
@@ -149,6 +152,16 @@ const POLICY: Readonly<Record<string, readonly Role[]>> = {
   'GET /api/tickets/:id': [...A_READ, 'operator'],
   'POST /api/tickets/:id/events': ['admin', 'supervisor', 'liaisonA', 'operator'],
   'POST /api/tickets/:id/reveal': ['admin', 'liaisonA', 'operator'],
+  // 知识库: the hotline and the supervising office write and read entries; an admin or supervisor reviews them.
+  'GET /api/knowledge': ['admin', 'supervisor', 'operator'],
+  'GET /api/knowledge/offer': ['admin', 'supervisor', 'operator'],
+  'POST /api/knowledge': ['admin', 'supervisor', 'operator'],
+  'GET /api/knowledge/:id': ['admin', 'supervisor', 'operator'],
+  'PUT /api/knowledge/:id': ['admin', 'supervisor', 'operator'],
+  'GET /api/knowledge/:id/diff': ['admin', 'supervisor', 'operator'],
+  'POST /api/knowledge/:id/submit': ['admin', 'supervisor', 'operator'],
+  'POST /api/knowledge/:id/approve': ['admin', 'supervisor'],
+  'POST /api/knowledge/:id/return': ['admin', 'supervisor'],
 }
 
 /** Every route (method and path) registered under /api, read from the server's route tree. */
@@ -221,7 +234,7 @@ for (const dialect of testDialects()) {
   describe(`authorization matrix (${dialect})`, () => {
     let t: TestApp
     const token = {} as Record<Exclude<Role, 'anonymous'>, string>
-    const ids = { item: '', itemNumber: '', plan: '', user: '', notice: '', noticeNumber: '', webhook: '', attachment: '', ticket: '', notification: '' }
+    const ids = { item: '', itemNumber: '', plan: '', user: '', notice: '', noticeNumber: '', webhook: '', attachment: '', ticket: '', notification: '', knowledge: '' }
     let routes: { method: string; path: string }[] = []
     let openapi: any
 
@@ -292,6 +305,8 @@ for (const dialect of testDialects()) {
       const hotline = { userId: 'matrix-operator', role: 'operator' as const, unitId: null, scopeUnitIds: null }
       const ticket = await receiveTicket(t.deps, hotline, { requestType: 'complaint', categoryCode: 'M1.1.1', urgency: 'normal', content: 'A单位工单', requesterPhone: '13812345678', dispatch: { lead: 'sjj' } }, 'phone')
       ids.ticket = ticket.id
+      // A knowledge base entry written by someone else, for the knowledge routes' paths.
+      ids.knowledge = (await createKnowledgeEntry(t.deps, hotline, jiebaSearchTokenize, { title: '矩阵知识', body: '矩阵知识正文' })).id
 
       routes = apiRoutes(t.app.printRoutes({ commonPrefix: false }))
       openapi = t.app.swagger()
@@ -310,6 +325,7 @@ for (const dialect of testDialects()) {
         .replace(/^\/api\/notifications\/:id/, `/api/notifications/${ids.notification}`)
         .replace(/^\/api\/catalogue\/:code/, '/api/catalogue/M1')
         .replace(/^\/api\/dispatch-rules\/:id/, '/api/dispatch-rules/m-rule')
+        .replace(/^\/api\/knowledge\/:id/, `/api/knowledge/${ids.knowledge}`)
         .replace(':attachmentId', ids.attachment)
         .replace(':n', '1')
         .replace(':year', '2026')

@@ -13,6 +13,7 @@ export const router = createRouter({
     { path: '/tickets', component: () => import('./views/TicketsView.vue') },
     { path: '/tickets/:id', component: () => import('./views/TicketView.vue'), props: true },
     { path: '/hotline', component: () => import('./views/HotlineView.vue') },
+    { path: '/knowledge', component: () => import('./views/KnowledgeView.vue') },
     { path: '/admin/catalogue', component: () => import('./views/CatalogueView.vue') },
     { path: '/admin/audit', component: () => import('./views/AuditView.vue') },
     { path: '/admin/deliveries', component: () => import('./views/DeliveriesView.vue') },
