@@ -5,6 +5,8 @@
  * the entry's id on the event; every write is audited.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { DEMO_DIR } from '../../src/app/demo/seed-demo.ts'
+import { seedDemoKnowledge } from '../../src/app/knowledge/seed-knowledge.ts'
 import { createUser } from '../../src/app/users/manage-users.ts'
 import { startTestApp, TEST_PASSWORD, type TestApp } from '../support/test-app.ts'
 import { testDialects } from '../support/test-db.ts'
@@ -165,6 +167,15 @@ for (const dialect of testDialects()) {
       const ev = await t.db.query<{ payload: unknown }>(`SELECT payload FROM item_event WHERE item_id = $1 AND event = 'answer_directly'`, [ticket.id])
       const payload = typeof ev.rows[0]?.payload === 'string' ? JSON.parse(ev.rows[0].payload as string) : ev.rows[0]?.payload
       expect(payload).toMatchObject({ text: '江滨夜市每日18时至22时营业。', knowledgeEntry: e.id })
+    })
+
+    it('seeds the demo entries as published once, offered to the desk and, when public, to the public', async () => {
+      expect(await seedDemoKnowledge(t.deps, DEMO_DIR)).toMatch(/^demo: \d+ knowledge base/)
+      expect(await seedDemoKnowledge(t.deps, DEMO_DIR)).toBeNull()
+      const offer = await ok<{ entries: Entry[] }>(operator, 'GET', `/api/knowledge/offer?q=${encodeURIComponent('新房燃气怎么开户')}`)
+      expect(offer.entries[0]?.title).toBe('燃气开户与开通办理')
+      const pub = (await req(null, 'GET', `/api/public/knowledge?q=${encodeURIComponent('停水停电')}`)).json() as { entries: Entry[] }
+      expect(pub.entries.map((x) => x.title)).not.toContain('停水停电信息查询（内部口径）')
     })
   })
 }

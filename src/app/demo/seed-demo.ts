@@ -15,6 +15,7 @@ import { seedDemoActivity } from './seed-activity.ts'
 import { seedHotline } from './seed-hotline.ts'
 import { seedHotlineTickets } from './seed-hotline-tickets.ts'
 import { seedDemoDuties } from '../dispatch/seed-duties.ts'
+import { seedDemoKnowledge } from '../knowledge/seed-knowledge.ts'
 
 /** Where the demo files live (the repository's demo/ directory). */
 export const DEMO_DIR = join(dirname(fileURLToPath(import.meta.url)), '../../../demo')
@@ -69,6 +70,7 @@ export const DEMO_STEPS: DemoStep[] = [
   (deps) => seedHotline(deps, DEMO_DIR, DEMO_PASSWORD),
   (deps) => seedDemoDuties(deps, DEMO_DIR),
   (deps) => seedHotlineTickets(deps, DEMO_DIR),
+  (deps) => seedDemoKnowledge(deps, DEMO_DIR),
 ]
 
 /** Runs every demo step; returns the lines to print. */
