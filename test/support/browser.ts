@@ -63,3 +63,21 @@ export async function stopServer(server: DemoServer | undefined): Promise<void> 
   server.child.kill('SIGTERM')
   await exited
 }
+
+/**
+ * Elements wider than the viewport or sticking out of it at the page's current size (hidden ones and the
+ * insides of scrolling tables and tab bars skipped): what a phone user could not reach. A script text for
+ * `page.evaluate`, so no compiled helper leaks into the page.
+ */
+export const OFF_SCREEN_SCRIPT = `(() => {
+  const w = window.innerWidth
+  const out = []
+  if (document.documentElement.scrollWidth > w + 1) out.push('page scrolls sideways: ' + document.documentElement.scrollWidth + ' > ' + w)
+  for (const el of Array.from(document.querySelectorAll('button, a, input, textarea, .el-tag, .el-badge, .el-drawer, .el-card, .el-dialog, .el-message-box'))) {
+    const r = el.getBoundingClientRect()
+    if (r.width === 0 || r.height === 0) continue
+    if (el.closest('.el-table__body-wrapper, .el-scrollbar__wrap, .el-table__header-wrapper, .el-tabs__nav-wrap')) continue
+    if (r.left < -1 || r.right > w + 1) out.push(el.tagName.toLowerCase() + '.' + el.className + ' "' + (el.textContent || '').trim().slice(0, 20) + '" at ' + Math.round(r.left) + '–' + Math.round(r.right))
+  }
+  return out
+})()`
