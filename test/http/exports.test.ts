@@ -28,7 +28,11 @@ for (const dialect of testDialects()) {
       expect(res.headers['content-disposition']).toContain("filename*=UTF-8''")
       const text = await docxText(res.rawPayload)
       const lines = text.split('\n')
-      expect(lines[0]).toBe('关于5月份重点工作督办情况的通报')
+      // 文号 first (the prefix derived from the top unit 青川市 until an admin sets one), then the title.
+      expect(lines[0]).toBe('青督通〔2026〕1号')
+      expect(lines[1]).toBe('关于5月份重点工作督办情况的通报')
+      // 落款 and the date of issue, last.
+      expect(lines.slice(-2)).toEqual(['青川市人民政府督查室', '2026年6月3日'])
       expect(text).toContain('截至2026年5月31日，纳入督办的重点工作共6项，2026年5月应办结4项，已办结3项，按时办结率40.0%，逾期未办结2项。')
       // ranking table rows, cell by cell
       const rank1 = lines.indexOf('青川市卫生健康委员会')
@@ -37,12 +41,27 @@ for (const dialect of testDialects()) {
       expect(lines.slice(rank2 - 1, rank2 + 7)).toEqual(['2', '青川市市场监督管理局', '3', '33.3%', '1', '66.7%', '100.0%', '54.67'])
       expect(text).toContain('红榜（按时办结、无逾期）：青川市卫生健康委员会。')
       expect(text).toContain('黑榜（存在逾期未办结事项）：青川市市场监督管理局（逾期1项）、东湖区（逾期1项）。')
+      // The lists agree with the table: every 红榜 unit's row shows 100.0% on time and 0 overdue; no unit is on both.
+      const red = /红榜（按时办结、无逾期）：(.*)。/.exec(text)![1]!.split('、')
+      for (const unit of red) {
+        const at = lines.indexOf(unit)
+        expect(lines[at + 2], unit).toBe('100.0%')
+        expect(lines[at + 3], unit).toBe('0')
+        expect(text).not.toContain(`${unit}（逾期`)
+      }
       // overdue items, longest first, with lead units
       const c2 = lines.indexOf('老旧小区改造')
       expect(lines.slice(c2 - 2, c2 + 4)).toEqual(['1', expect.stringContaining('C2'), '老旧小区改造', '东湖区', '2026-04-30', '31'])
       const a3 = lines.indexOf('市场主体培育')
       expect(lines.slice(a3 - 2, a3 + 4)).toEqual(['2', expect.stringContaining('A3'), '市场主体培育', '青川市市场监督管理局', '2026-05-29', '2'])
       expect(text).not.toContain('已撤销任务')
+    })
+
+    it('keeps a period’s 通报 number once issued, and numbers the next period’s after it', async () => {
+      const again = await docxText((await t.app.inject({ method: 'GET', url: '/api/exports/bulletin.docx?period=2026-05', headers: auth('supervisor') })).rawPayload)
+      expect(again.split('\n')[0]).toBe('青督通〔2026〕1号')
+      const april = await docxText((await t.app.inject({ method: 'GET', url: '/api/exports/bulletin.docx?period=2026-04', headers: auth('supervisor') })).rawPayload)
+      expect(april.split('\n')[0]).toBe('青督通〔2026〕2号')
     })
 
     it('writes the ledger as an .xlsx with the agreed columns, frozen header and widths', async () => {

@@ -39,3 +39,32 @@ export async function nextBulletinSeq(db: Queryable, year: number): Promise<numb
   )
   return Number(rows[0]!.last)
 }
+
+/** A period's 通报 number, as first issued. */
+export interface BulletinIssue {
+  readonly number: string
+  readonly issuedOn: string
+}
+
+/**
+ * The 通报 number of a period and kind: the stored one, or a new one (next seq of the year, formatted by
+ * `format`) stored now. Concurrent first issues agree: the loser of the insert reads the winner's row.
+ */
+export async function issueBulletinNumber(
+  db: Queryable,
+  p: { periodKey: string; kind: string; year: number; issuedOn: string; at: Date; format: (seq: number) => string },
+): Promise<BulletinIssue> {
+  const read = async (): Promise<BulletinIssue | null> => {
+    const r = await db.query<{ number: string; issued_on: string }>('SELECT number, issued_on::text AS issued_on FROM bulletin_issue WHERE period_key = $1 AND kind = $2', [p.periodKey, p.kind])
+    return r.rows[0] ? { number: r.rows[0].number, issuedOn: r.rows[0].issued_on } : null
+  }
+  const found = await read()
+  if (found) return found
+  const seq = await nextBulletinSeq(db, p.year)
+  await db.query(
+    `INSERT INTO bulletin_issue (period_key, kind, year, seq, number, issued_on, issued_at) VALUES ($1,$2,$3,$4,$5,$6,$7)
+     ON CONFLICT (period_key, kind) DO NOTHING`,
+    [p.periodKey, p.kind, p.year, seq, p.format(seq), p.issuedOn, p.at.toISOString()],
+  )
+  return (await read())!
+}

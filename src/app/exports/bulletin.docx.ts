@@ -9,6 +9,10 @@ import { localDate } from '../../domain/workflow/time.ts'
 import { assessUnits, type Assessment } from '../assessment/assess-units.ts'
 import type { AppDeps } from '../deps.ts'
 import { isOverdue } from './ledger.xlsx.ts'
+import { chineseDate } from './notice.docx.ts'
+import { issueBulletinNumber } from '../../adapters/db/office.repo.ts'
+import { chinaDateOf } from '../../domain/calendar/china-time.value.ts'
+import { officeProfile } from '../office/office-profile.ts'
 
 const FONT = '仿宋_GB2312'
 const pct = (v: number | null): string => (v === null ? '—' : `${(Math.round(v * 1000) / 10).toFixed(1)}%`)
@@ -58,8 +62,10 @@ export async function bulletinContent(deps: AppDeps, periodKey: string, kind = '
       daysLate: Math.max(0, (Date.parse(asOfDate) - Date.parse(it.dueDate!)) / 86_400_000),
     }))
     .sort((x, y) => y.daysLate - x.daysLate || x.number.localeCompare(y.number))
+  // 红榜 says "按时办结、无逾期": only a unit of the top three whose counted work was all on time and that has
+  // nothing overdue may stand on it, so the list never contradicts the table above it.
   const ranked = a.rows.filter((r) => r.rank !== null)
-  const red = ranked.filter((r) => r.overdue === 0 && r.rank! <= 3).map((r) => r.unitName)
+  const red = ranked.filter((r) => r.rank! <= 3 && r.overdue === 0 && r.onTime.value === 1).map((r) => r.unitName)
   const black = a.rows.filter((r) => r.overdue > 0).sort((x, y) => y.overdue - x.overdue).map((r) => `${r.unitName}（逾期${r.overdue}项）`)
   const s = a.summary
   const summary =
@@ -68,9 +74,28 @@ export async function bulletinContent(deps: AppDeps, periodKey: string, kind = '
   return { title: `关于${a.period.titleLabel}重点工作督办情况的通报`, summary, red, black, overdue, assessment: a }
 }
 
+/** What the 通报 is signed and numbered with: 文号, 落款 and the date it was first issued. */
+export interface BulletinHeading {
+  readonly number: string
+  readonly issuingOffice: string
+  readonly issuedOn: string
+}
+
+/** The 通报's number (given once per period and kind, then kept), the office's 落款 and the issue date. */
+export async function bulletinHeading(deps: AppDeps, periodKey: string, kind = 'task'): Promise<BulletinHeading> {
+  const office = await officeProfile(deps)
+  const today = chinaDateOf(deps.clock.now().getTime())
+  const year = Number(today.slice(0, 4))
+  const issue = await deps.db.transaction((tx) =>
+    issueBulletinNumber(tx, { periodKey, kind, year, issuedOn: today, at: deps.clock.now(), format: (seq) => `${office.bulletinPrefix}〔${year}〕${seq}号` }),
+  )
+  return { number: issue.number, issuingOffice: office.issuingOffice, issuedOn: issue.issuedOn }
+}
+
 /** Builds the bulletin .docx for a period. */
 export async function buildBulletinDocx(deps: AppDeps, periodKey: string, kind = 'task'): Promise<Buffer> {
   const c = await bulletinContent(deps, periodKey, kind)
+  const h = await bulletinHeading(deps, periodKey, kind)
   const a = c.assessment
   const doc = new Document({
     creator: 'duban',
@@ -78,6 +103,7 @@ export async function buildBulletinDocx(deps: AppDeps, periodKey: string, kind =
     sections: [
       {
         children: [
+          para(h.number, { center: true, indent: false }),
           para(c.title, { center: true, size: 44, font: '方正小标宋简体', indent: false }),
           para('各有关单位：', { indent: false }),
           para(`现将${a.period.label}重点工作督办情况通报如下。`),
@@ -97,6 +123,9 @@ export async function buildBulletinDocx(deps: AppDeps, periodKey: string, kind =
             : para('本期无逾期未办结事项。'),
           heading('五、下步要求'),
           para('请上榜逾期单位对照督办单要求，于5个工作日内书面报送整改情况。对逾期未整改的，将依次采取约谈提醒、通报批评等措施；情节严重的，按规定启动问责程序。考核结果纳入年度综合考评，与评先树优挂钩。'),
+          para(''),
+          new Paragraph({ children: [text(h.issuingOffice)], alignment: AlignmentType.RIGHT, spacing: { line: 560 } }),
+          new Paragraph({ children: [text(chineseDate(h.issuedOn))], alignment: AlignmentType.RIGHT, spacing: { line: 560 } }),
         ],
       },
     ],
