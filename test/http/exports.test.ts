@@ -71,11 +71,14 @@ for (const dialect of testDialects()) {
       const wb = new ExcelJS.Workbook()
       await wb.xlsx.load(res.rawPayload as unknown as ArrayBuffer)
       const ws = wb.getWorksheet('台账')!
-      expect(ws.getRow(1).values).toEqual([undefined, '序号', '任务', '牵头单位', '责任单位', '配合单位', '完成时限', '目标', '进展', '状态', '是否逾期'])
+      expect(ws.getRow(1).values).toEqual([undefined, '序号', '编号', '任务', '牵头单位', '责任单位', '配合单位', '完成时限', '目标', '进展', '状态', '是否逾期'])
       expect(ws.views[0]).toMatchObject({ state: 'frozen', ySplit: 1 })
       expect(ws.columns.map((c) => c.width)).toEqual(LEDGER_COLUMNS.map((c) => c.width))
       const rows = ws.getRows(2, ws.rowCount - 1)!.map((row) => (row.values as unknown[]).slice(1))
-      expect(rows.map((v) => [v[0], v[1], v[2], v[5], v[8], v[9]])).toEqual([
+      // 编号 is each task's number as the screen shows it (the fixture's items are numbered by their ids).
+      const numbers = (await t.db.query<{ number: string }>("SELECT number FROM item WHERE kind = 'task' ORDER BY number")).rows.map((r) => r.number)
+      expect(rows.map((v) => v[1])).toEqual(numbers)
+      expect(rows.map((v) => [v[0], v[2], v[3], v[6], v[9], v[10]])).toEqual([
         [1, '优化营商环境', '青川市市场监督管理局', '2026-05-15', '已报办结', '否'],
         [2, '食品安全抽检', '青川市市场监督管理局', '2026-05-20', '已报办结', '是'],
         [3, '市场主体培育', '青川市市场监督管理局', '2026-05-29', '办理中', '是'],
@@ -84,9 +87,9 @@ for (const dialect of testDialects()) {
         [6, '已撤销任务', '东湖区', '2026-05-31', '已撤销', '否'],
         [7, '老旧小区改造', '东湖区', '2026-04-30', '办理中', '是'],
       ])
-      expect(rows[0]!.slice(3, 5)).toEqual(['东湖区', '青川市卫生健康委员会'])
-      expect(rows[0]![6]).toBe('办理时限压缩 ≥ 50；网办率 ≥ 90')
-      expect(rows[2]![7]).toBe('本月推进情况')
+      expect(rows[0]!.slice(4, 6)).toEqual(['东湖区', '青川市卫生健康委员会'])
+      expect(rows[0]![7]).toBe('办理时限压缩 ≥ 50；网办率 ≥ 90')
+      expect(rows[2]![8]).toBe('本月推进情况')
     })
 
     it('is refused to unit liaisons and to a malformed period', async () => {

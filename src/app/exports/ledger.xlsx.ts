@@ -15,6 +15,7 @@ import type { AppDeps } from '../deps.ts'
 /** The columns of the ledger, in order, with their widths (characters). */
 export const LEDGER_COLUMNS: readonly { header: string; width: number }[] = [
   { header: '序号', width: 6 },
+  { header: '编号', width: 14 },
   { header: '任务', width: 48 },
   { header: '牵头单位', width: 20 },
   { header: '责任单位', width: 24 },
@@ -78,6 +79,7 @@ export async function writeLedgerXlsx(deps: AppDeps, out: Writable, kind = 'task
       const overdue = isOverdue(it, now)
       const row = ws.addRow([
         ++n,
+        it.number,
         it.title,
         names(it, 'lead'),
         names(it, 'responsible'),
@@ -89,7 +91,7 @@ export async function writeLedgerXlsx(deps: AppDeps, out: Writable, kind = 'task
         overdue ? '是' : '否',
       ])
       row.alignment = { vertical: 'top', wrapText: true }
-      if (overdue) row.getCell(10).font = { color: { argb: 'FFC00000' }, bold: true }
+      if (overdue) row.getCell(LEDGER_COLUMNS.length).font = { color: { argb: 'FFC00000' }, bold: true }
       row.commit()
     }
     if (items.length < pageSize) break
