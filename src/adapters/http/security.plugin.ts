@@ -65,7 +65,7 @@ export interface SecurityOptions {
  * the event loop (a second concurrent request only interleaves with the first and doubles its time), `pg`
  * has a pool of 10 connections in another process, yet one request at a time kept the admitted p99 within 2× the
  * unloaded one (1.57×) where two did not (2.92×): the event loop, not the pool, is the bottleneck. The queues take a burst (a browser opening a page, a dozen
- * writes racing) in order; a queue that overflows or stands means overload, and then it stops being a queue
+ * writes racing) in order; a queue that overflows means overload, and then it stops being a queue
  * for old requests (see Gate).
  */
 export const DEFAULT_CONCURRENCY: Readonly<Record<'pglite' | 'pg', Readonly<Record<RouteClass, ClassLimit>>>> = {
