@@ -359,7 +359,11 @@ for (const dialect of testDialects()) {
         expect(res.headers['content-type']).toContain('wordprocessingml')
         const text = await docxText(res.rawPayload)
         const lines = text.split('\n')
-        expect(lines[0]).toBe('关于4月份重点工作督办情况的通报')
+        // 文号 first (given once to the period), then the title; the office's 落款 and the date close it.
+        expect(lines[0]).toMatch(/^.督通〔2026〕1号$/)
+        expect(lines[1]).toBe('关于4月份重点工作督办情况的通报')
+        expect(lines.at(-2)).toMatch(/人民政府督查室$/)
+        expect(lines.at(-1)).toMatch(/^2026年\d+月\d+日$/)
         expect(text).toContain('截至2026年4月30日，纳入督办的重点工作共6项，2026年4月应办结4项，已办结3项，按时办结率50.0%，逾期未办结1项。')
         const rowOf = (unitId: string) => {
           const i = lines.indexOf(name(unitId))
@@ -371,7 +375,9 @@ for (const dialect of testDialects()) {
         expect(rowOf(u.D)).toEqual(['4', name(u.D), '1', '0.0%', '0', tD ? '100.0%' : '—', '100.0%', tD ? '50.00' : '28.57'])
         expect(rowOf(u.C)).toEqual(['5', name(u.C), '1', '—', '0', '—', '0.0%', '0.00'])
         expect(lines.indexOf(name(u.E))).toBeLessThan(lines.indexOf(name(u.A)))
-        expect(text).toContain(`红榜（按时办结、无逾期）：${name(u.E)}、${name(u.A)}。`)
+        // E ranks first on reporting alone, with nothing due (按时办结率 —): it cannot stand on a list that says
+        // 按时办结; A finished all its due work on time and has nothing overdue.
+        expect(text).toContain(`红榜（按时办结、无逾期）：${name(u.A)}。`)
         expect(text).toContain(`黑榜（存在逾期未办结事项）：${name(u.B)}（逾期1项）。`)
         const p3 = lines.indexOf(task.P3!.number)
         expect(lines.slice(p3 - 1, p3 + 5)).toEqual(['1', task.P3!.number, sc.picks.P3, name(u.B), '2026-04-28', '2'])
