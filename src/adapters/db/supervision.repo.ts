@@ -225,26 +225,3 @@ export async function insertNotification(db: Queryable, n: NewNotification): Pro
   )
   return rows.length > 0
 }
-
-/** A notification as listed. */
-export interface NotificationRow {
-  readonly id: string
-  readonly type: string
-  readonly title: string
-  readonly body: string
-  readonly itemId: string | null
-  readonly unitId: string | null
-  readonly createdAt: string
-  readonly readAt: string | null
-}
-
-/** Notifications addressed to the user, to the user's unit, or to the user's role; newest first. */
-export async function listNotificationsFor(db: Queryable, who: { userId: string | null; unitId: string | null; role: string }, limit: number): Promise<NotificationRow[]> {
-  const { rows } = await db.query<{ id: string; type: string; title: string; body: string; item_id: string | null; unit_id: string | null; created_at: unknown; read_at: unknown }>(
-    `SELECT id, type, title, body, item_id, unit_id, created_at, read_at FROM notification
-      WHERE ($1::text IS NOT NULL AND user_id = $1) OR ($2::text IS NOT NULL AND unit_id = $2) OR role = $3
-      ORDER BY created_at DESC, id LIMIT $4`,
-    [who.userId, who.unitId, who.role, limit],
-  )
-  return rows.map((r) => ({ id: r.id, type: r.type, title: r.title, body: r.body, itemId: r.item_id, unitId: r.unit_id, createdAt: iso(r.created_at)!, readAt: iso(r.read_at) }))
-}
