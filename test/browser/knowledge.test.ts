@@ -11,7 +11,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { chromium, type Browser, type Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { buildWebIfStale, CHROMIUM, CHROMIUM_ARGS, DEMO_PASSWORD, hasChromium, OFF_SCREEN_SCRIPT, sayIfNoChromium, serveDemo, stopServer, type DemoServer } from '../support/browser.ts'
+import { buildWebIfStale, CHROMIUM, CHROMIUM_ARGS, DEMO_PASSWORD, hasChromium, OFF_SCREEN_SCRIPT, sayIfNoChromium, serveDemo, stopServer, type DemoServer, apiAs } from '../support/browser.ts'
 
 sayIfNoChromium('test/browser/knowledge.test.ts')
 
@@ -22,23 +22,6 @@ const TITLE = '社保卡丢失补办流程'
 const BODY = '社保卡丢失后先拨打挂失电话或在云州人社App挂失，再携带身份证到任一社保卡服务网点补办，补办当场制卡。'
 const EXPIRED = '社保卡补办旧流程（已过期）'
 
-type Call = <T>(method: string, path: string, body?: unknown) => Promise<{ status: number; body: T }>
-
-async function apiAs(url: string, username: string): Promise<Call> {
-  const r = await fetch(`${url}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username, password: DEMO_PASSWORD }) })
-  const text = await r.text()
-  expect(r.status, `login ${username}: ${text}`).toBe(200)
-  const { token } = JSON.parse(text) as { token: string }
-  return async <T>(method: string, path: string, body?: unknown) => {
-    const res = await fetch(`${url}/api${path}`, {
-      method,
-      headers: { authorization: `Bearer ${token}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    })
-    const t = await res.text()
-    return { status: res.status, body: (t ? JSON.parse(t) : null) as T }
-  }
-}
 
 async function signIn(page: Page, url: string, username: string): Promise<void> {
   await page.goto(`${url}/login`)

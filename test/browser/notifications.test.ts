@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { chromium, type Browser, type Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { buildWebIfStale, CHROMIUM, CHROMIUM_ARGS, DEMO_PASSWORD, hasChromium, sayIfNoChromium, serveDemo, stopServer, type DemoServer } from '../support/browser.ts'
+import { buildWebIfStale, CHROMIUM, CHROMIUM_ARGS, DEMO_PASSWORD, hasChromium, sayIfNoChromium, serveDemo, stopServer, type DemoServer, apiOkAs, OFF_SCREEN_SCRIPT } from '../support/browser.ts'
 
 sayIfNoChromium('test/browser/notifications.test.ts')
 
@@ -18,37 +18,8 @@ const SIZES = { desktop: { width: 1280, height: 800 }, phone: { width: 390, heig
 /** Demo liaisons, in the order tried for one with an open task to 催办. */
 const LIAISONS = ['sjj', 'cgj', 'wjw', 'zjj', 'fgw', 'qinglong', 'hebin']
 
-async function apiAs(url: string, username: string) {
-  const r = await fetch(`${url}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username, password: DEMO_PASSWORD }) })
-  expect(r.status).toBe(200)
-  const { token } = (await r.json()) as { token: string }
-  return async <T>(method: string, path: string, body?: unknown): Promise<T> => {
-    const res = await fetch(`${url}/api${path}`, {
-      method,
-      headers: { authorization: `Bearer ${token}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    })
-    const text = await res.text()
-    expect(res.status, `${method} ${path}: ${text}`).toBeLessThan(300)
-    return (text ? JSON.parse(text) : null) as T
-  }
-}
 
-/** Elements wider than the viewport or sticking out of it (ignoring hidden ones and scroll containers' insides). */
-async function offScreen(page: Page): Promise<string[]> {
-  return page.evaluate(() => {
-    const w = window.innerWidth
-    const out: string[] = []
-    if (document.documentElement.scrollWidth > w + 1) out.push(`page scrolls sideways: ${document.documentElement.scrollWidth} > ${w}`)
-    for (const el of Array.from(document.querySelectorAll<HTMLElement>('button, a, input, .el-tag, .el-badge, .el-drawer, .el-card'))) {
-      const r = el.getBoundingClientRect()
-      if (r.width === 0 || r.height === 0) continue
-      if (el.closest('.el-table__body-wrapper, .el-scrollbar__wrap, .el-table__header-wrapper')) continue
-      if (r.left < -1 || r.right > w + 1) out.push(`${el.tagName.toLowerCase()}.${el.className} "${(el.textContent ?? '').trim().slice(0, 20)}" at ${Math.round(r.left)}–${Math.round(r.right)}`)
-    }
-    return out
-  })
-}
+const offScreen = (page: Page): Promise<string[]> => page.evaluate(OFF_SCREEN_SCRIPT) as Promise<string[]>
 
 describe.skipIf(!hasChromium)('notifications in a browser', () => {
   let server: DemoServer
@@ -92,7 +63,7 @@ describe.skipIf(!hasChromium)('notifications in a browser', () => {
       let LIAISON = ''
       let open: { id: string } | undefined
       for (const who of LIAISONS) {
-        const as = await apiAs(server.url, who)
+        const as = await apiOkAs(server.url, who)
         const me = (await as<{ user: { unitId: string } }>('GET', '/me')).user.unitId
         const { items } = await as<{ items: { id: string; kind: string; state: string; units: { unitId: string; role: string }[] }[] }>('GET', '/items?kind=task&limit=200')
         // 催办 goes to the lead unit: take a task this liaison's own unit leads.
@@ -103,8 +74,8 @@ describe.skipIf(!hasChromium)('notifications in a browser', () => {
         }
       }
       expect(open, 'the demo has an open task for one of its liaisons').toBeDefined()
-      const liaison = await apiAs(server.url, LIAISON)
-      const supervisor = await apiAs(server.url, 'supervisor')
+      const liaison = await apiOkAs(server.url, LIAISON)
+      const supervisor = await apiOkAs(server.url, 'supervisor')
       await liaison('POST', '/notifications/read-all')
       await supervisor('POST', `/items/${open!.id}/events`, { event: 'remind', payload: { text: `浏览器测试催办（${name}）` } })
 

@@ -11,27 +11,12 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { chromium, type Browser, type Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { buildWebIfStale, CHROMIUM, CHROMIUM_ARGS, DEMO_PASSWORD, hasChromium, OFF_SCREEN_SCRIPT, sayIfNoChromium, serveDemo, stopServer, type DemoServer } from '../support/browser.ts'
+import { buildWebIfStale, CHROMIUM, CHROMIUM_ARGS, DEMO_PASSWORD, hasChromium, OFF_SCREEN_SCRIPT, sayIfNoChromium, serveDemo, stopServer, type DemoServer, apiOkAs } from '../support/browser.ts'
 
 sayIfNoChromium('test/browser/office-screens.test.ts')
 
 const SIZES = { desktop: { width: 1280, height: 800 }, phone: { width: 390, height: 844 } } as const
 
-async function apiAs(url: string, username: string) {
-  const r = await fetch(`${url}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username, password: DEMO_PASSWORD }) })
-  expect(r.status).toBe(200)
-  const { token } = (await r.json()) as { token: string }
-  return async <T>(method: string, path: string, body?: unknown): Promise<T> => {
-    const res = await fetch(`${url}/api${path}`, {
-      method,
-      headers: { authorization: `Bearer ${token}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    })
-    const text = await res.text()
-    expect(res.status, `${method} ${path}: ${text}`).toBeLessThan(300)
-    return (text ? JSON.parse(text) : null) as T
-  }
-}
 
 const offScreen = (page: Page): Promise<string[]> => page.evaluate(OFF_SCREEN_SCRIPT) as Promise<string[]>
 
@@ -82,7 +67,7 @@ describe.skipIf(!hasChromium)('the office screens in a browser', () => {
 
   for (const [name, size] of Object.entries(SIZES)) {
     it(`台账, 事项详情 and the liaison's event dialog fit (${name})`, async () => {
-      const sjj = await apiAs(server.url, 'sjj')
+      const sjj = await apiOkAs(server.url, 'sjj')
       const { items } = await sjj<{ items: { id: string; state: string }[] }>('GET', '/items?kind=task&limit=100')
       // A task on which the liaison has a button now (its unit leads it and it is not finished).
       let open: { id: string } | undefined
@@ -112,7 +97,7 @@ describe.skipIf(!hasChromium)('the office screens in a browser', () => {
     }, 180_000)
 
     it(`the supervisor records a 约谈, then issues and withdraws a 督办单 (${name})`, async () => {
-      const sup = await apiAs(server.url, 'supervisor')
+      const sup = await apiOkAs(server.url, 'supervisor')
       const { items } = await sup<{ items: { id: string; number: string; stateType: string }[] }>('GET', '/items?kind=task&limit=100')
       const item = items.find((i) => i.stateType !== 'closed')!
       const page = await signedIn('supervisor', size)

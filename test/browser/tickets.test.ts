@@ -12,7 +12,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { chromium, type Browser, type Page } from 'playwright-core'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { buildWebIfStale, CHROMIUM, CHROMIUM_ARGS, DEMO_PASSWORD, hasChromium, sayIfNoChromium, serveDemo, stopServer, type DemoServer } from '../support/browser.ts'
+import { buildWebIfStale, CHROMIUM, CHROMIUM_ARGS, DEMO_PASSWORD, hasChromium, sayIfNoChromium, serveDemo, stopServer, type DemoServer, apiAs } from '../support/browser.ts'
 
 sayIfNoChromium('test/browser/tickets.test.ts')
 
@@ -24,24 +24,6 @@ const LEAD_UNIT = '云州市城市管理局'
 const LEAD_LIAISON = 'cgj'
 const CALLER_PHONE = '13812345678'
 
-type Call = <T>(method: string, path: string, body?: unknown) => Promise<{ status: number; body: T }>
-
-/** Signs in through the API (not the page) to seed or look things up. */
-async function apiAs(url: string, username: string): Promise<Call> {
-  const r = await fetch(`${url}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username, password: PASSWORD }) })
-  const text = await r.text()
-  expect(r.status, `login ${username}: ${text}`).toBe(200)
-  const { token } = JSON.parse(text) as { token: string }
-  return async <T>(method: string, path: string, body?: unknown) => {
-    const res = await fetch(`${url}/api${path}`, {
-      method,
-      headers: { authorization: `Bearer ${token}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    })
-    const text = await res.text()
-    return { status: res.status, body: (text ? JSON.parse(text) : null) as T }
-  }
-}
 
 interface Node {
   code: string

@@ -81,3 +81,33 @@ export const OFF_SCREEN_SCRIPT = `(() => {
   }
   return out
 })()`
+
+/** A signed-in API caller: the answer's status and parsed body. */
+export type ApiCall = <T>(method: string, path: string, body?: unknown) => Promise<{ status: number; body: T }>
+
+/** Signs in through the API (not the page) as a demo user, to seed or look things up beside the screens. */
+export async function apiAs(url: string, username: string): Promise<ApiCall> {
+  const r = await fetch(`${url}/api/auth/login`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ username, password: DEMO_PASSWORD }) })
+  const text = await r.text()
+  if (r.status !== 200) throw new Error(`login ${username}: ${r.status} ${text}`)
+  const { token } = JSON.parse(text) as { token: string }
+  return async <T>(method: string, path: string, body?: unknown) => {
+    const res = await fetch(`${url}/api${path}`, {
+      method,
+      headers: { authorization: `Bearer ${token}`, ...(body === undefined ? {} : { 'content-type': 'application/json' }) },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    })
+    const t = await res.text()
+    return { status: res.status, body: (t ? JSON.parse(t) : null) as T }
+  }
+}
+
+/** As apiAs, for calls that must succeed: the body of a 2xx answer, else an error naming the call. */
+export async function apiOkAs(url: string, username: string): Promise<<T>(method: string, path: string, body?: unknown) => Promise<T>> {
+  const call = await apiAs(url, username)
+  return async <T>(method: string, path: string, body?: unknown) => {
+    const res = await call<T>(method, path, body)
+    if (res.status >= 300) throw new Error(`${method} ${path}: ${res.status} ${JSON.stringify(res.body)}`)
+    return res.body
+  }
+}
