@@ -9,6 +9,7 @@
  * (`fetch`, keep-alive, one request in flight per worker), so rows do not queue on one item lock. A warm-up
  * of 200 requests, then `runs` rounds that together make 2,000 requests; a round stops early after 60 s.
  */
+import { jiebaSearchTokenize } from '../src/adapters/text/jieba.tokenize.ts'
 import { randomBytes, randomUUID } from 'node:crypto'
 import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
@@ -16,10 +17,10 @@ import { join } from 'node:path'
 import { performance } from 'node:perf_hooks'
 import type { FastifyInstance } from 'fastify'
 import pg from 'pg'
-import type { Db } from '../src/adapters/db/db.ts'
-import { migrate } from '../src/adapters/db/migrate.ts'
-import { openPg } from '../src/adapters/db/pg.db.ts'
-import { openPglite } from '../src/adapters/db/pglite.db.ts'
+import type { Db } from '../src/persistence/db.ts'
+import { migrate } from '../src/persistence/migrate.ts'
+import { openPg } from '../src/persistence/pg.db.ts'
+import { openPglite } from '../src/persistence/pglite.db.ts'
 import { buildServer } from '../src/adapters/http/server.ts'
 import { seedDemo } from '../src/app/demo/seed-demo.ts'
 import type { AppDeps } from '../src/app/deps.ts'
@@ -125,7 +126,7 @@ async function measure(target: Target, runs: number, log: (line: string) => void
   try {
     await migrate(db)
     const deps: AppDeps = { db, clock: { now: () => new Date() }, newId: randomUUID }
-    await seedDemo(deps)
+    await seedDemo(deps, { searchTokenize: jiebaSearchTokenize })
     server = await buildServer(deps, { logger: false })
     await server.listen({ host: '127.0.0.1', port: 0 })
     const address = server.server.address()

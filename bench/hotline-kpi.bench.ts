@@ -22,8 +22,8 @@
  */
 import { performance } from 'node:perf_hooks'
 import pg from 'pg'
-import { migrate } from '../src/adapters/db/migrate.ts'
-import { openPg } from '../src/adapters/db/pg.db.ts'
+import { migrate } from '../src/persistence/migrate.ts'
+import { openPg } from '../src/persistence/pg.db.ts'
 import type { AppDeps } from '../src/app/deps.ts'
 import { UNIT_SQL, hotlineKpis, unitSqlParams } from '../src/app/tickets/hotline-kpis.ts'
 import { median, type Benchmark } from './bench.types.ts'

@@ -11,7 +11,7 @@
  * It migrates the database first, creates 60 units `gen-u01`…`gen-u60` (under `gen-root`) when missing, and
  * appends after the generated items already there (run it twice for 2N). Then ANALYZE.
  */
-import { openDatabase } from '../src/adapters/db/open.ts'
+import { openDatabase } from '../src/persistence/open.ts'
 
 const arg = (name: string): string | undefined => {
   const i = process.argv.indexOf(`--${name}`)

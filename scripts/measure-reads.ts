@@ -6,7 +6,7 @@
  */
 import { loadavg } from 'node:os'
 import { Writable } from 'node:stream'
-import { openDatabase } from '../src/adapters/db/open.ts'
+import { openDatabase } from '../src/persistence/open.ts'
 import { assessUnits } from '../src/app/assessment/assess-units.ts'
 import type { Actor, AppDeps } from '../src/app/deps.ts'
 import { writeLedgerXlsx } from '../src/app/exports/ledger.xlsx.ts'

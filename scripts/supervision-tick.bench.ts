@@ -10,8 +10,8 @@
  * Prints the tick's wall time, its result, and the database's open/firing counts.
  */
 import { randomUUID } from 'node:crypto'
-import { openDatabase } from '../src/adapters/db/open.ts'
-import { listSupervisionConfigs, setTickState } from '../src/adapters/db/supervision.repo.ts'
+import { openDatabase } from '../src/persistence/open.ts'
+import { listSupervisionConfigs, setTickState } from '../src/persistence/supervision.repo.ts'
 import type { AppDeps } from '../src/app/deps.ts'
 import { fingerprintOf, superviseTick } from '../src/app/supervision/supervise-tick.ts'
 

@@ -2,7 +2,7 @@
  * What use-cases receive: the database, the clock and id source (injected so tests can stand on a
  * 调休 Saturday), and configuration. Adapters build one AppDeps at start and pass it down.
  */
-import type { Db } from '../adapters/db/db.ts'
+import type { Db } from '../persistence/db.ts'
 
 /** The current instant; tests replace it. */
 export interface Clock {

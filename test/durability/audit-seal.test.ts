@@ -4,11 +4,11 @@
  * sealed exactly once; two sealers at once never fork the chain. PGlite always, PostgreSQL with DATABASE_URL.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import type { Db, Queryable } from '../../src/adapters/db/db.ts'
-import { lockSealer, readAuditPage } from '../../src/adapters/db/audit.repo.ts'
-import { listMigrations, migrate } from '../../src/adapters/db/migrate.ts'
-import { openPg } from '../../src/adapters/db/pg.db.ts'
-import { openPglite } from '../../src/adapters/db/pglite.db.ts'
+import type { Db, Queryable } from '../../src/persistence/db.ts'
+import { lockSealer, readAuditPage } from '../../src/persistence/audit.repo.ts'
+import { listMigrations, migrate } from '../../src/persistence/migrate.ts'
+import { openPg } from '../../src/persistence/pg.db.ts'
+import { openPglite } from '../../src/persistence/pglite.db.ts'
 import { appendAudit, type AuditEntry } from '../../src/app/audit/append-audit.ts'
 import { auditHash, GENESIS_HASH } from '../../src/app/audit/audit-hash.ts'
 import { sealAudit, startSealer } from '../../src/app/audit/seal-audit.ts'

@@ -1,4 +1,5 @@
 /** End to end: `npm start`'s demo seeding gives a ledger that unit liaisons can work, on every dialect. */
+import { jiebaSearchTokenize } from '../../src/adapters/text/jieba.tokenize.ts'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { DEMO_PASSWORD, seedDemo } from '../../src/app/demo/seed-demo.ts'
 import { startTestApp, type TestApp } from '../support/test-app.ts'
@@ -13,9 +14,9 @@ for (const dialect of testDialects()) {
     afterAll(async () => t?.close())
 
     it('seeds the sample plan as confirmed tasks once, and a liaison accepts and reports on one', async () => {
-      const lines = await seedDemo(t.deps)
+      const lines = await seedDemo(t.deps, { searchTokenize: jiebaSearchTokenize })
       expect(lines.some((l) => /confirmed into 15 tasks/.test(l))).toBe(true)
-      expect((await seedDemo(t.deps)).some((l) => /sample plan|confirmed into/.test(l))).toBe(false)
+      expect((await seedDemo(t.deps, { searchTokenize: jiebaSearchTokenize })).some((l) => /sample plan|confirmed into/.test(l))).toBe(false)
       expect(lines.some((l) => /liaison actions on the sample plan/.test(l))).toBe(true)
       // The demo's liaisons (fgw, wjw, cgj, zjj) worked the tasks their units lead; the rest wait in 已交办.
       const { rows } = await t.db.query<{ state: string; lead: string; n: number }>(
@@ -54,7 +55,7 @@ for (const dialect of testDialects()) {
       const events = await t.db.query<{ event: string }>(`SELECT DISTINCT e.event FROM item_event e JOIN item i ON i.id = e.item_id WHERE i.kind = 'ticket'`)
       expect(events.rows.map((r) => r.event)).toEqual(expect.arrayContaining(['answer_directly', 'reopen', 'reassign', 'refuse_return', 'approve_extension', 'supervise', 'withdraw']))
       // A second start adds nothing.
-      const again = await seedDemo(t.deps)
+      const again = await seedDemo(t.deps, { searchTokenize: jiebaSearchTokenize })
       expect(again.some((l) => /12345 tickets/.test(l))).toBe(false)
       expect(await count(`SELECT count(*)::int AS n FROM item WHERE kind = 'ticket'`)).toBe(300)
       // The hotline operator sees them; the catalogue suggests the district's 城管 for 占道经营 in 河滨街道.

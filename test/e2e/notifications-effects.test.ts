@@ -41,7 +41,7 @@ describe('effects a kind declares (副作用)', () => {
       const kindCatalog = real.createKindCatalog([broken, real.ticketKind])
       return { ...real, builtinKinds: [broken, real.ticketKind], kindCatalog }
     })
-    const { openPglite } = await import('../../src/adapters/db/pglite.db.ts')
+    const { openPglite } = await import('../../src/persistence/pglite.db.ts')
     const { buildServer } = await import('../../src/adapters/http/server.ts')
     const db = await openPglite()
     try {

@@ -37,7 +37,7 @@
  *   totals: received 7, volume 6 (K1–K5, K7); 按时签收 3/6, 按时办结 2/6
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import type { Db } from '../../src/adapters/db/db.ts'
+import type { Db } from '../../src/persistence/db.ts'
 import { problemFlagsOf, raiseProblemTickets, ticketFactsOf, unitKpisSql } from '../../src/app/tickets/hotline-kpis.ts'
 import type { AppDeps } from '../../src/app/deps.ts'
 import { hotlineUnitKpis, type TicketFacts } from '../../src/domain/kpi/hotline.formulas.ts'

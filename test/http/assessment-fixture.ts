@@ -8,7 +8,7 @@
  *        May report late → on-time 0/1, overdue 1, reports 0/1 → (50·0 + 20·0)/70 − 2 → floored at 0
  *   all: on time 2/5 (A1, B1 / A1, A2, B1 finished + A3, C2 open past due), overdue 2
  */
-import type { Queryable } from '../../src/adapters/db/db.ts'
+import type { Queryable } from '../../src/persistence/db.ts'
 import { insertItem, insertReport } from './supervision-fixture.ts'
 
 const created = '2026-04-01T09:00:00+08:00'

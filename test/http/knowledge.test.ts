@@ -4,6 +4,7 @@
  * shown to the public only when public; versions are kept with a line diff; a 咨询 answered from an entry keeps
  * the entry's id on the event; every write is audited.
  */
+import { jiebaSearchTokenize } from '../../src/adapters/text/jieba.tokenize.ts'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { DEMO_DIR } from '../../src/app/demo/seed-demo.ts'
 import { seedDemoKnowledge } from '../../src/app/knowledge/seed-knowledge.ts'
@@ -170,8 +171,8 @@ for (const dialect of testDialects()) {
     })
 
     it('seeds the demo entries as published once, offered to the desk and, when public, to the public', async () => {
-      expect(await seedDemoKnowledge(t.deps, DEMO_DIR)).toMatch(/^demo: \d+ knowledge base/)
-      expect(await seedDemoKnowledge(t.deps, DEMO_DIR)).toBeNull()
+      expect(await seedDemoKnowledge(t.deps, DEMO_DIR, jiebaSearchTokenize)).toMatch(/^demo: \d+ knowledge base/)
+      expect(await seedDemoKnowledge(t.deps, DEMO_DIR, jiebaSearchTokenize)).toBeNull()
       const offer = await ok<{ entries: Entry[] }>(operator, 'GET', `/api/knowledge/offer?q=${encodeURIComponent('新房燃气怎么开户')}`)
       expect(offer.entries[0]?.title).toBe('燃气开户与开通办理')
       const pub = (await req(null, 'GET', `/api/public/knowledge?q=${encodeURIComponent('停水停电')}`)).json() as { entries: Entry[] }

@@ -2,7 +2,7 @@
  * Hand-built items for the supervision, assessment and export tests: inserted straight into the tables
  * so each test states exactly the due dates, units, closing times and reports it expects figures from.
  */
-import type { Queryable } from '../../src/adapters/db/db.ts'
+import type { Queryable } from '../../src/persistence/db.ts'
 
 /** An item as a test describes it. */
 export interface FixtureItem {

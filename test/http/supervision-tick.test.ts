@@ -4,7 +4,7 @@
  */
 import { randomUUID } from 'node:crypto'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import type { Db } from '../../src/adapters/db/db.ts'
+import type { Db } from '../../src/persistence/db.ts'
 import type { AppDeps } from '../../src/app/deps.ts'
 import { superviseTick } from '../../src/app/supervision/supervise-tick.ts'
 import { insertItem } from './supervision-fixture.ts'

@@ -2,7 +2,7 @@
  * Ticket test data shared by the Open311 and bad-input suites: a small service catalogue (城乡建设 › 市容环境 ›
  * 占道经营 / 垃圾清运), an operator user, and the row counts that must not move when an intake is refused.
  */
-import type { Queryable } from '../../src/adapters/db/db.ts'
+import type { Queryable } from '../../src/persistence/db.ts'
 import { saveCategory } from '../../src/app/tickets/catalogue.ts'
 import { createUser } from '../../src/app/users/manage-users.ts'
 import { TEST_PASSWORD, type TestApp } from '../support/test-app.ts'

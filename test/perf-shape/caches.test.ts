@@ -3,7 +3,7 @@
  * the calendar are read once and reused, and every change that matters is seen by the next request.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { DbMemo } from '../../src/adapters/db/db.ts'
+import { DbMemo } from '../../src/persistence/db.ts'
 import { sessionFor } from '../../src/app/auth/session.ts'
 import { saveCalendarYear } from '../../src/app/calendar/calendar-year.save.ts'
 import { cachedCalendar } from '../../src/app/calendar/calendar.load.ts'

@@ -4,7 +4,7 @@
  * per-request read (session, unit subtree, calendar years, a second item read) back on the hot path.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import type { Db, Queryable } from '../../src/adapters/db/db.ts'
+import type { Db, Queryable } from '../../src/persistence/db.ts'
 import { buildServer } from '../../src/adapters/http/server.ts'
 import type { AppDeps } from '../../src/app/deps.ts'
 import { freshDb, testDialects } from '../support/test-db.ts'

@@ -3,7 +3,7 @@
  * one transaction, each in its own savepoint, and a ticket refused inside the transaction takes no neighbour with it.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import type { Queryable } from '../../src/adapters/db/db.ts'
+import type { Queryable } from '../../src/persistence/db.ts'
 import { sessionFor } from '../../src/app/auth/session.ts'
 import type { Actor } from '../../src/app/deps.ts'
 import { receiveTicket, type TicketIntake } from '../../src/app/tickets/receive-ticket.ts'

@@ -4,7 +4,7 @@
  * The clock is settable (`t.clock.set(...)`) and ids are sequential, so tests can name what they expect.
  */
 import type { FastifyInstance } from 'fastify'
-import type { Db } from '../../src/adapters/db/db.ts'
+import type { Db } from '../../src/persistence/db.ts'
 import { buildServer, type ServerOptions } from '../../src/adapters/http/server.ts'
 import type { AppDeps, Clock } from '../../src/app/deps.ts'
 import { saveUnit } from '../../src/app/units/manage-units.ts'

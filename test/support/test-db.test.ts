@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import type { Db } from '../../src/adapters/db/db.ts'
-import { migrate } from '../../src/adapters/db/migrate.ts'
+import type { Db } from '../../src/persistence/db.ts'
+import { migrate } from '../../src/persistence/migrate.ts'
 import { freshDb, testDialects } from './test-db.ts'
 
 for (const dialect of testDialects()) {

@@ -5,10 +5,10 @@
  */
 import { randomBytes } from 'node:crypto'
 import pg from 'pg'
-import type { Db } from '../../src/adapters/db/db.ts'
-import { migrate } from '../../src/adapters/db/migrate.ts'
-import { openPg } from '../../src/adapters/db/pg.db.ts'
-import { openPglite } from '../../src/adapters/db/pglite.db.ts'
+import type { Db } from '../../src/persistence/db.ts'
+import { migrate } from '../../src/persistence/migrate.ts'
+import { openPg } from '../../src/persistence/pg.db.ts'
+import { openPglite } from '../../src/persistence/pglite.db.ts'
 
 export type Dialect = 'pglite' | 'pg'
 

@@ -1,6 +1,6 @@
 /** Opening the database for the calendar and supervise commands: DATABASE_URL, else PGlite in --data (./.duban-data). */
-import { openDatabase } from '../db/open.ts'
-import type { Db } from '../db/db.ts'
+import { openDatabase } from '../../persistence/open.ts'
+import type { Db } from '../../persistence/db.ts'
 
 /** The default PGlite data directory, as README says. */
 export const DEFAULT_DATA_DIR = './.duban-data'

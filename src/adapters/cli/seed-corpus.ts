@@ -6,7 +6,7 @@
 import { existsSync } from 'node:fs'
 import { readdir } from 'node:fs/promises'
 import { join } from 'node:path'
-import { findUserForLogin } from '../db/users.repo.ts'
+import { findUserForLogin } from '../../persistence/users.repo.ts'
 import { actorOf } from '../../app/auth/session.ts'
 import type { AppDeps } from '../../app/deps.ts'
 import { DEMO_DIR } from '../../app/demo/seed-demo.ts'

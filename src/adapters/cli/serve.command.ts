@@ -2,12 +2,13 @@
  * `duban serve`: opens the database (DATABASE_URL, else PGlite in --data), migrates it, serves the
  * API (and /docs) until SIGINT/SIGTERM, then closes the server and the database cleanly.
  */
+import { jiebaSearchTokenize } from '../text/jieba.tokenize.ts'
 import { randomUUID } from 'node:crypto'
 import { parseArgs } from 'node:util'
 import { buildServer } from '../http/server.ts'
 import { startScheduler } from '../../app/supervision/scheduler.ts'
-import { soleLeader } from '../../app/supervision/leadership.ts'
-import { pgLeadership } from '../db/supervision-leader.repo.ts'
+import { soleLeader } from '../../persistence/leadership.ts'
+import { pgLeadership } from '../../persistence/supervision-leader.repo.ts'
 import { startNatsEvents } from '../nats/nats-events.start.ts'
 import { calendarCoverage } from '../../app/calendar/calendar-coverage.ts'
 import { startSealer } from '../../app/audit/seal-audit.ts'
@@ -79,7 +80,7 @@ export async function run(args: string[]): Promise<number> {
   const db = await openCliDb(values.data as string)
   const deps: AppDeps = { db, clock: { now: () => new Date() }, newId: randomUUID }
   if (values.demo) {
-    for (const line of await seedDemo(deps)) process.stdout.write(line + '\n')
+    for (const line of await seedDemo(deps, { searchTokenize: jiebaSearchTokenize })) process.stdout.write(line + '\n')
     for (const line of await seedCorpusDrafts(deps)) process.stdout.write(line + '\n')
   }
 

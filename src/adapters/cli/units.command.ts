@@ -1,9 +1,10 @@
 /** `duban units import FILE | list | map RAW UNIT_ID`: the unit tree (单位) from the command line. */
 import { readFile } from 'node:fs/promises'
 import { basename } from 'node:path'
-import { listUnits } from '../db/units.repo.ts'
+import { listUnits } from '../../persistence/units.repo.ts'
 import { randomUUID } from 'node:crypto'
 import { importUnits } from '../../app/units/import-units.ts'
+import { readXlsxRows } from '../input/unit-workbook.read.ts'
 import { rememberUnitMapping } from '../../app/units/resolve-units.ts'
 import { unitTree, type UnitNode } from '../../app/units/manage-units.ts'
 import type { Actor, AppDeps } from '../../app/deps.ts'
@@ -52,7 +53,7 @@ export async function run(args: string[]): Promise<number> {
       const bytes = await readFile(file).catch(() => {
         throw new DubanError('DUBAN_ERR_INPUT_NOT_FOUND', file)
       })
-      const r = await importUnits(deps, SYSTEM, { name: basename(file), bytes })
+      const r = await importUnits(deps, SYSTEM, { name: basename(file), bytes }, readXlsxRows)
       process.stdout.write(`imported ${file}: ${r.created} created, ${r.updated} updated\n`)
     } else {
       const m = await rememberUnitMapping(deps, SYSTEM, { raw: params[0] as string, unitId: params[1] as string })

@@ -5,8 +5,8 @@
 import type { RoutePlugin } from './routes.ts'
 import { categoryVersions, currentCategories, retireCategory, saveCategory, type CategoryInput, type CategoryNode } from '../../app/tickets/catalogue.ts'
 import { dispatchTarget, listRules, retireRule, saveRule, type RuleInput } from '../../app/tickets/dispatch-rules.ts'
-import { findCurrentRule } from '../db/catalogue.repo.ts'
-import { findUnit, listUnits } from '../db/units.repo.ts'
+import { findCurrentRule } from '../../persistence/catalogue.repo.ts'
+import { findUnit, listUnits } from '../../persistence/units.repo.ts'
 import { requireActor, requireRole } from './auth.ts'
 import {
   categoryNodeSchema,

@@ -15,7 +15,7 @@ import {
   submitKnowledgeEntry,
   type KnowledgeInput,
 } from '../../app/knowledge/knowledge-base.ts'
-import type { KnowledgeStatus } from '../db/knowledge.repo.ts'
+import type { KnowledgeStatus } from '../../persistence/knowledge.repo.ts'
 import { jiebaSearchTokenize as jiebaTokenize } from '../text/jieba.tokenize.ts'
 import { requireActor } from './auth.ts'
 import { errorBodySchema } from './errors.ts'

@@ -5,8 +5,8 @@
  */
 import type { AppDeps } from '../../app/deps.ts'
 import { startEventPublisher } from '../../app/events/event-publisher.ts'
-import type { Leadership } from '../../app/supervision/leadership.ts'
-import { setEventStream } from '../db/supervision-outbox.repo.ts'
+import type { Leadership } from '../../persistence/leadership.ts'
+import { setEventStream } from '../../persistence/supervision-outbox.repo.ts'
 import { openJetStreamBus } from './jetstream.bus.ts'
 
 /** Running NATS publishing; stop() ends the publisher and drains the connection. */

@@ -4,7 +4,7 @@
  * a class does not survive the thread boundary.
  */
 import { fromBytes, type InputText } from '../input/read-input.ts'
-import { readXlsxRows } from '../../app/units/import-units.ts'
+import { readXlsxRows } from '../input/unit-workbook.read.ts'
 import { DubanError } from '../../domain/errors.ts'
 
 export type ParseTask = { readonly op: 'document'; readonly bytes: Uint8Array; readonly name: string } | { readonly op: 'unit-xlsx'; readonly bytes: Uint8Array; readonly name: string }

@@ -5,14 +5,14 @@
  * reports — over months, quarters and years, as of their end and as of a time inside or before them.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { listAssessedItems } from '../../adapters/db/assessment.repo.ts'
-import { listSupervisionConfigs } from '../../adapters/db/supervision.repo.ts'
+import { listAssessedItems } from '../../persistence/assessment.repo.ts'
+import { listSupervisionConfigs } from '../../persistence/supervision.repo.ts'
 import { compositeScore, onTimeRate, overdueCount, rankUnits, unitKpis, type ItemFact } from '../../domain/kpi/index.ts'
 import { instantMs } from '../../domain/workflow/time.ts'
 import { startTestApp, type TestApp } from '../../../test/support/test-app.ts'
 import { testDialects } from '../../../test/support/test-db.ts'
 import { loadCalendar } from '../calendar/calendar.load.ts'
-import { defaultSupervisionConfig } from '../supervision/supervision-config.ts'
+import { defaultSupervisionConfig } from '../../domain/supervision/supervision-config.ts'
 import { parseAssessmentPeriod } from './assessment-period.ts'
 import { assessUnits, itemFact, weightsFor } from './assess-units.ts'
 import type { AppDeps } from '../deps.ts'

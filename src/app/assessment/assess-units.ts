@@ -3,8 +3,8 @@
  * (src/domain/kpi): on-time rate, overdue count, targets met, reporting punctuality, composite score with
  * configurable weights, competition ranking. Each item counts for its lead unit (牵头单位), which answers for it.
  */
-import { assessmentUnitTotals, getWeights, listPeriodItems, putWeights, unitNames, type AssessedItemRow } from '../../adapters/db/assessment.repo.ts'
-import { listSupervisionConfigs } from '../../adapters/db/supervision.repo.ts'
+import { assessmentUnitTotals, getWeights, listPeriodItems, putWeights, unitNames, type AssessedItemRow } from '../../persistence/assessment.repo.ts'
+import { listSupervisionConfigs } from '../../persistence/supervision.repo.ts'
 import type { Calendar } from '../../domain/calendar/calendar.model.ts'
 import { DubanError } from '../../domain/errors.ts'
 import { compositeScore, rankUnits, unitKpis, onTimeRate, overdueCount, type ItemFact, type MetricName, type Rate, type ScoreWeights } from '../../domain/kpi/index.ts'
@@ -14,7 +14,7 @@ import type { Actor, AppDeps } from '../deps.ts'
 import { recordAudit } from '../supervision/audit.port.ts'
 import { loadCalendar } from '../calendar/calendar.load.ts'
 import { firstReportFrom, isCadence } from '../supervision/supervise-tick.ts'
-import { defaultSupervisionConfig, type SupervisionConfig } from '../supervision/supervision-config.ts'
+import { defaultSupervisionConfig, type SupervisionConfig } from '../../domain/supervision/supervision-config.ts'
 import { parseAssessmentPeriod, type AssessmentPeriod } from './assessment-period.ts'
 
 /** Weights duban ships: 按时办结 50, 目标完成 30, 按时报送 20; 2 points off per overdue item. */

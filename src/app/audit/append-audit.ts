@@ -2,8 +2,8 @@
  * appendAudit: every write use-case records what it did in the audit log (审计日志), inside its own
  * transaction, so the record and the change commit or vanish together.
  */
-import type { Queryable } from '../../adapters/db/db.ts'
-import { insertUnsealedAuditRow } from '../../adapters/db/audit.repo.ts'
+import type { Queryable } from '../../persistence/db.ts'
+import { insertUnsealedAuditRow } from '../../persistence/audit.repo.ts'
 
 /** What happened, by whom, to what; before/after are JSON snapshots (omit secrets). */
 export interface AuditEntry {

@@ -1,6 +1,6 @@
 /** The audit chain's hash (审计日志哈希): sha256 over the previous hash and the canonical JSON of a row. */
 import { createHash } from 'node:crypto'
-import type { NewAuditRow } from '../../adapters/db/audit.repo.ts'
+import type { NewAuditRow } from '../../persistence/audit.repo.ts'
 
 /** The hash before the first row. */
 export const GENESIS_HASH = '0'.repeat(64)

@@ -1,6 +1,6 @@
 /** The audit log's head (审计日志链头) to publish: seq and hash of the newest sealed row, after sealing what waits. */
-import type { Db } from '../../adapters/db/db.ts'
-import { readChainHead } from '../../adapters/db/audit.repo.ts'
+import type { Db } from '../../persistence/db.ts'
+import { readChainHead } from '../../persistence/audit.repo.ts'
 import { sealAudit, type ChainHead } from './seal-audit.ts'
 
 /**

@@ -3,7 +3,7 @@
  * (user name), item (id or number), action (a verb or a prefix such as 'item.') and China dates, newest first,
  * a page at a time. Failed sign-ins are in it (user.login.failed, with the name tried and the address).
  */
-import { searchAudit, type AuditListRow } from '../../adapters/db/audit-search.repo.ts'
+import { searchAudit, type AuditListRow } from '../../persistence/audit-search.repo.ts'
 import { isIsoDate } from '../../domain/calendar/calendar-date.value.ts'
 import { chinaInstantMs } from '../../domain/calendar/china-time.value.ts'
 import { DubanError } from '../../domain/errors.ts'

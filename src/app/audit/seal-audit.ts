@@ -2,8 +2,8 @@
  * The sealer (审计日志封存): links committed, unsealed audit rows into the hash chain. Writers never wait for
  * it and it never waits for them; exactly one sealing batch runs at a time across every process (docs/audit.md).
  */
-import type { Db } from '../../adapters/db/db.ts'
-import { lockSealer, readChainHead, readUnsealed, writeSeals, type SealOfRow } from '../../adapters/db/audit.repo.ts'
+import type { Db } from '../../persistence/db.ts'
+import { lockSealer, readChainHead, readUnsealed, writeSeals, type SealOfRow } from '../../persistence/audit.repo.ts'
 import { DubanError } from '../../domain/errors.ts'
 import { auditHash, GENESIS_HASH } from './audit-hash.ts'
 

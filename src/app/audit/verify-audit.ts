@@ -1,6 +1,6 @@
 /** Recomputes the audit chain (审计日志校验) and names the first row that does not fit. */
-import type { Queryable } from '../../adapters/db/db.ts'
-import { countUnsealed, readAuditPage } from '../../adapters/db/audit.repo.ts'
+import type { Queryable } from '../../persistence/db.ts'
+import { countUnsealed, readAuditPage } from '../../persistence/audit.repo.ts'
 import { auditHash, GENESIS_HASH } from './audit-hash.ts'
 import type { ChainHead } from './seal-audit.ts'
 

@@ -1,8 +1,8 @@
 /** Login sessions (登录会话): a random bearer token, stored only as its sha256, valid until it expires. */
 import { createHash, randomBytes } from 'node:crypto'
 import { hash, verify } from '@node-rs/argon2'
-import { findSession, findUserForLogin, insertSession, deleteSession, type UserRow } from '../../adapters/db/users.repo.ts'
-import type { DbMemo } from '../../adapters/db/db.ts'
+import { findSession, findUserForLogin, insertSession, deleteSession, type UserRow } from '../../persistence/users.repo.ts'
+import type { DbMemo } from '../../persistence/db.ts'
 import { DubanError } from '../../domain/errors.ts'
 import { appendAudit } from '../audit/append-audit.ts'
 import type { Actor, AppDeps } from '../deps.ts'

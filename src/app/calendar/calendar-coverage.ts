@@ -3,7 +3,7 @@
  * added is computed with weekends and the statute's solar-date holidays only, so its due dates may move
  * once the notice is out. The item says so; the admin is told which years are in use and by how many items.
  */
-import type { Queryable } from '../../adapters/db/db.ts'
+import type { Queryable } from '../../persistence/db.ts'
 import type { Calendar } from '../../domain/calendar/calendar.model.ts'
 import { loadCalendar } from './calendar.load.ts'
 

@@ -1,5 +1,5 @@
 /** Admin use-cases on calendar years (工作日历): show one year, store a validated year. */
-import { getCalendarYear, upsertCalendarYear } from '../../adapters/db/calendar.repo.ts'
+import { getCalendarYear, upsertCalendarYear } from '../../persistence/calendar.repo.ts'
 import { OFFICIAL_CALENDAR_YEARS } from '../../domain/calendar/china-holidays.data.ts'
 import { CALENDAR_YEAR_MAX, CALENDAR_YEAR_MIN, calendarInvalid, parseCalendarYear, type CalendarYear } from '../../domain/calendar/calendar-year.parse.ts'
 import { DubanError } from '../../domain/errors.ts'

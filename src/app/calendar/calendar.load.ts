@@ -2,8 +2,8 @@
  * Loads the working-day calendar (工作日历) use-cases compute with: the built-in official years with
  * the admin's stored years laid over them, plus the engine's WorkingCalendar port over it.
  */
-import { calendarYearsStamp, listCalendarYears, listCalendarYearsStamped } from '../../adapters/db/calendar.repo.ts'
-import type { Queryable } from '../../adapters/db/db.ts'
+import { calendarYearsStamp, listCalendarYears, listCalendarYearsStamped } from '../../persistence/calendar.repo.ts'
+import type { Queryable } from '../../persistence/db.ts'
 import { buildCalendar, mergeCalendarYears, type Calendar, type DayInfo } from '../../domain/calendar/calendar.model.ts'
 import { OFFICIAL_CALENDAR_YEARS } from '../../domain/calendar/china-holidays.data.ts'
 import type { WorkingCalendar } from '../../domain/workflow/clock.ts'

@@ -4,7 +4,7 @@
  * tasks, report progress and finish; one asks for more time; others stay silent and fall overdue.
  * Runs once: it is skipped when any task has left the dispatched state.
  */
-import { findUserForLogin } from '../../adapters/db/users.repo.ts'
+import { findUserForLogin } from '../../persistence/users.repo.ts'
 import { actorOf as actorOfUser } from '../auth/session.ts'
 import type { Actor, AppDeps } from '../deps.ts'
 import { takeEvent } from '../items/take-event.ts'

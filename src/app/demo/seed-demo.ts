@@ -6,8 +6,9 @@
 import { readFile } from 'node:fs/promises'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { findUserForLogin } from '../../adapters/db/users.repo.ts'
+import { findUserForLogin } from '../../persistence/users.repo.ts'
 import type { AppDeps } from '../deps.ts'
+import type { Tokenize } from '../../domain/dispatch/features.ts'
 import { importUnits } from '../units/import-units.ts'
 import { createUser, type UserRole } from '../users/manage-users.ts'
 import { seedSamplePlan } from '../plans/seed-sample-plan.ts'
@@ -39,10 +40,15 @@ export const DEMO_USERS: readonly { username: string; displayName: string; role:
 ]
 
 /** One step of demo seeding; returns a line to print (or null). */
-export type DemoStep = (deps: AppDeps) => Promise<string | null>
+/** What the demo needs from adapters: jieba's search segmentation for the 知识库 index. */
+export interface DemoTools {
+  readonly searchTokenize: Tokenize
+}
+
+export type DemoStep = (deps: AppDeps, tools: DemoTools) => Promise<string | null>
 
 /** Seeds the unit tree when the database has no units. */
-export const seedDemoUnits: DemoStep = async (deps) => {
+export const seedDemoUnits = async (deps: AppDeps): Promise<string | null> => {
   const { rows } = await deps.db.query<{ n: number }>('SELECT count(*)::int AS n FROM unit')
   if ((rows[0]?.n ?? 0) > 0) return null
   const bytes = await readFile(join(DEMO_DIR, 'units.csv'))
@@ -51,7 +57,7 @@ export const seedDemoUnits: DemoStep = async (deps) => {
 }
 
 /** Creates the demo users that do not exist yet. */
-export const seedDemoUsers: DemoStep = async (deps) => {
+export const seedDemoUsers = async (deps: AppDeps): Promise<string | null> => {
   const made: string[] = []
   for (const u of DEMO_USERS) {
     if (await findUserForLogin(deps.db, u.username)) continue
@@ -70,14 +76,14 @@ export const DEMO_STEPS: DemoStep[] = [
   (deps) => seedHotline(deps, DEMO_DIR, DEMO_PASSWORD),
   (deps) => seedDemoDuties(deps, DEMO_DIR),
   (deps) => seedHotlineTickets(deps, DEMO_DIR),
-  (deps) => seedDemoKnowledge(deps, DEMO_DIR),
+  (deps, tools) => seedDemoKnowledge(deps, DEMO_DIR, tools.searchTokenize),
 ]
 
 /** Runs every demo step; returns the lines to print. */
-export async function seedDemo(deps: AppDeps): Promise<string[]> {
+export async function seedDemo(deps: AppDeps, tools: DemoTools): Promise<string[]> {
   const lines: string[] = []
   for (const step of DEMO_STEPS) {
-    const line = await step(deps)
+    const line = await step(deps, tools)
     if (line) lines.push(line)
   }
   return lines

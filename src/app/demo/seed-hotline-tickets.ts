@@ -10,7 +10,7 @@
  */
 import { readFile } from 'node:fs/promises'
 import { join } from 'node:path'
-import { findUserForLogin, type UserRow } from '../../adapters/db/users.repo.ts'
+import { findUserForLogin, type UserRow } from '../../persistence/users.repo.ts'
 import { addWorkingHours, type Calendar } from '../../domain/calendar/index.ts'
 import { actorOf } from '../auth/session.ts'
 import type { Actor, AppDeps } from '../deps.ts'

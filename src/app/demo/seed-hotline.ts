@@ -6,7 +6,7 @@
  */
 import { readFile } from 'node:fs/promises'
 import { join } from 'node:path'
-import { findUserForLogin } from '../../adapters/db/users.repo.ts'
+import { findUserForLogin } from '../../persistence/users.repo.ts'
 import type { AppDeps } from '../deps.ts'
 import { saveCategory, type CategoryInput } from '../tickets/catalogue.ts'
 import { saveRule, type RuleInput } from '../tickets/dispatch-rules.ts'

@@ -5,8 +5,8 @@
  */
 import { readFile } from 'node:fs/promises'
 import { join } from 'node:path'
-import { listCategoryTexts, listDispatchUnits, listRuleTexts } from '../../adapters/db/dispatch.repo.ts'
-import type { Queryable } from '../../adapters/db/db.ts'
+import { listCategoryTexts, listDispatchUnits, listRuleTexts } from '../../persistence/dispatch.repo.ts'
+import type { Queryable } from '../../persistence/db.ts'
 import { coldStartExamples, type CatalogueCategory, type CatalogueRule } from '../../domain/dispatch/cold-start.ts'
 import type { DispatchUnit } from '../../domain/dispatch/dispatch-unit.types.ts'
 import { newDispatchModel, teach, type DispatchModel } from '../../domain/dispatch/dispatch.model.ts'

@@ -4,7 +4,7 @@
  * one read) at most every `refreshMs`, so a suggestion costs no query most of the time. A change to the
  * unit list (count, ids, functions, duties) rebuilds the model from scratch.
  */
-import { listClosedTicketOutcomes, type OutcomeMark } from '../../adapters/db/dispatch.repo.ts'
+import { listClosedTicketOutcomes, type OutcomeMark } from '../../persistence/dispatch.repo.ts'
 import { learnOutcome, suggest, type DispatchModel, type DispatchQuery, type DispatchSuggestion } from '../../domain/dispatch/dispatch.model.ts'
 import type { Tokenize } from '../../domain/dispatch/features.ts'
 import type { AppDeps } from '../deps.ts'

@@ -1,5 +1,5 @@
 /** Units' responsibilities (职责): the demo step that fills them, and writing them from a file (`duban dispatch duties`). */
-import { fillUnitDuties, setUnitDuties } from '../../adapters/db/dispatch.repo.ts'
+import { fillUnitDuties, setUnitDuties } from '../../persistence/dispatch.repo.ts'
 import { appendAudit } from '../audit/append-audit.ts'
 import type { AppDeps } from '../deps.ts'
 import { readDemoDuties } from './dispatch-inputs.ts'

@@ -4,9 +4,9 @@
  * durable consumer receives its items' changes in order. Runs in the leader process only. A crash between
  * sending and deleting sends the rows again; the bus drops them by their message id (`<seq>@<unit>`).
  */
-import { deleteOutbox, listOutbox, type OutboxEvent } from '../../adapters/db/supervision-outbox.repo.ts'
+import { deleteOutbox, listOutbox, type OutboxEvent } from '../../persistence/supervision-outbox.repo.ts'
 import type { AppDeps } from '../deps.ts'
-import { soleLeader, type Leadership } from '../supervision/leadership.ts'
+import { soleLeader, type Leadership } from '../../persistence/leadership.ts'
 
 /** The bus the publisher sends to (an adapter: NATS JetStream). */
 export interface EventBus {

@@ -4,13 +4,13 @@
  * order such bulletins are printed (日检查、旬通报、月评比 → 整改通知 → 通报批评 …).
  */
 import { AlignmentType, Document, HeadingLevel, Packer, Paragraph, Table, TableCell, TableRow, TextRun, WidthType } from 'docx'
-import { listOpenDueBy } from '../../adapters/db/assessment.repo.ts'
+import { listOpenDueBy } from '../../persistence/assessment.repo.ts'
 import { localDate } from '../../domain/workflow/time.ts'
 import { assessUnits, type Assessment } from '../assessment/assess-units.ts'
 import type { AppDeps } from '../deps.ts'
 import { isOverdue } from './ledger.xlsx.ts'
 import { chineseDate } from './notice.docx.ts'
-import { issueBulletinNumber } from '../../adapters/db/office.repo.ts'
+import { issueBulletinNumber } from '../../persistence/office.repo.ts'
 import { chinaDateOf } from '../../domain/calendar/china-time.value.ts'
 import { officeProfile } from '../office/office-profile.ts'
 

@@ -7,7 +7,7 @@
 import { once } from 'node:events'
 import type { Writable } from 'node:stream'
 import ExcelJS from 'exceljs'
-import { pageAssessedItems, type AssessedItemRow } from '../../adapters/db/assessment.repo.ts'
+import { pageAssessedItems, type AssessedItemRow } from '../../persistence/assessment.repo.ts'
 import { kindCatalog } from '../../domain/kinds/index.ts'
 import { endOfDay, instantMs } from '../../domain/workflow/time.ts'
 import type { AppDeps } from '../deps.ts'

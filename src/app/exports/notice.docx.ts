@@ -4,9 +4,9 @@
  * prints, stamps and sends. Who may read it is who may see the notice (listSupervisionNotices' scope).
  */
 import { AlignmentType, Document, Packer, Paragraph, Table, TableCell, TableRow, TextRun, WidthType } from 'docx'
-import { getNotice, type NoticeRow } from '../../adapters/db/supervision-notice.repo.ts'
-import { getItemSummary } from '../../adapters/db/supervision.repo.ts'
-import { findUnit } from '../../adapters/db/units.repo.ts'
+import { getNotice, type NoticeRow } from '../../persistence/supervision-notice.repo.ts'
+import { getItemSummary } from '../../persistence/supervision.repo.ts'
+import { findUnit } from '../../persistence/units.repo.ts'
 import { chinaDateOf } from '../../domain/calendar/china-time.value.ts'
 import { DubanError } from '../../domain/errors.ts'
 import type { Actor, AppDeps } from '../deps.ts'

@@ -11,14 +11,14 @@
  * notify target, that no handler here carries out is refused with DUBAN_ERR_KIND_INVALID, and
  * carryOutEffects() throws (DUBAN_ERR_INTERNAL, a bug) rather than skip one.
  */
-import type { Queryable } from '../../adapters/db/db.ts'
-import type { ItemRow } from '../../adapters/db/items.repo.ts'
-import { insertNotification, listSupervisionConfigs } from '../../adapters/db/supervision.repo.ts'
+import type { Queryable } from '../../persistence/db.ts'
+import type { ItemRow } from '../../persistence/items.repo.ts'
+import { insertNotification, listSupervisionConfigs } from '../../persistence/supervision.repo.ts'
 import { DubanError } from '../../domain/errors.ts'
 import { kindCatalog } from '../../domain/kinds/index.ts'
 import { assertKindValid, builtinRegistry, type Effect, type KindDef, type Snapshot, type WorkflowRegistry } from '../../domain/workflow/index.ts'
 import type { Actor, AppDeps } from '../deps.ts'
-import { defaultSupervisionConfig } from '../supervision/supervision-config.ts'
+import { defaultSupervisionConfig } from '../../domain/supervision/supervision-config.ts'
 import { issueNoticeIn } from '../supervision/supervision-notice.ts'
 
 /** What a handler sees: the event's transaction, who acted, the item before and its snapshot before and after. */

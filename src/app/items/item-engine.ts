@@ -2,7 +2,7 @@
  * What plan and item use-cases share around the engine (流转引擎): the kind of an item, the engine's
  * view of an actor, the calendar port and the instant now.
  */
-import type { Queryable } from '../../adapters/db/db.ts'
+import type { Queryable } from '../../persistence/db.ts'
 import { DubanError } from '../../domain/errors.ts'
 import { taskKind } from '../../domain/kinds/task.kind.ts'
 import { ticketKind } from '../../domain/kinds/ticket.kind.ts'

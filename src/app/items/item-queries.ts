@@ -14,8 +14,8 @@ import {
   unitsOf,
   type ItemRow,
   type LedgerRow,
-} from '../../adapters/db/items.repo.ts'
-import type { Queryable } from '../../adapters/db/db.ts'
+} from '../../persistence/items.repo.ts'
+import type { Queryable } from '../../persistence/db.ts'
 import { DubanError } from '../../domain/errors.ts'
 import { availableEvents, type AvailableEvent, type Snapshot } from '../../domain/workflow/index.ts'
 import type { Actor, AppDeps } from '../deps.ts'

@@ -18,8 +18,8 @@ import {
   updateItemState,
   type ItemRow,
   type ItemUnitRole,
-} from '../../adapters/db/items.repo.ts'
-import type { Queryable } from '../../adapters/db/db.ts'
+} from '../../persistence/items.repo.ts'
+import type { Queryable } from '../../persistence/db.ts'
 import { checkDueDate } from '../../domain/calendar/due-date.rules.ts'
 import { DubanError } from '../../domain/errors.ts'
 import { isIsoDate, localDate, transition, type ReportingCadence, type Snapshot } from '../../domain/workflow/index.ts'

@@ -15,8 +15,8 @@ import {
   type KnowledgeStatus,
   type KnowledgeVersionRow,
   type KnowledgeWrite,
-} from '../../adapters/db/knowledge.repo.ts'
-import type { Queryable } from '../../adapters/db/db.ts'
+} from '../../persistence/knowledge.repo.ts'
+import type { Queryable } from '../../persistence/db.ts'
 import { isIsoDate } from '../../domain/calendar/calendar-date.value.ts'
 import { chinaDateOf } from '../../domain/calendar/china-time.value.ts'
 import type { Tokenize } from '../../domain/dispatch/features.ts'

@@ -4,8 +4,8 @@
  */
 import { readFile } from 'node:fs/promises'
 import { join } from 'node:path'
-import { insertKnowledgeEntry, setKnowledgeStatus } from '../../adapters/db/knowledge.repo.ts'
-import { jiebaSearchTokenize } from '../../adapters/text/jieba.tokenize.ts'
+import { insertKnowledgeEntry, setKnowledgeStatus } from '../../persistence/knowledge.repo.ts'
+import type { Tokenize } from '../../domain/dispatch/features.ts'
 import { chinaDateOf } from '../../domain/calendar/china-time.value.ts'
 import { appendAudit } from '../audit/append-audit.ts'
 import type { AppDeps } from '../deps.ts'
@@ -22,7 +22,7 @@ interface DemoEntry {
 }
 
 /** Seeds the demo entries that are missing; returns the `demo:` line, or null when there was nothing to add. */
-export async function seedDemoKnowledge(deps: AppDeps, demoDir: string): Promise<string | null> {
+export async function seedDemoKnowledge(deps: AppDeps, demoDir: string, searchTokenize: Tokenize): Promise<string | null> {
   const { entries } = JSON.parse(await readFile(join(demoDir, 'hotline', 'knowledge.json'), 'utf8')) as { entries: DemoEntry[] }
   let n = 0
   await deps.db.transaction(async (tx) => {
@@ -44,7 +44,7 @@ export async function seedDemoKnowledge(deps: AppDeps, demoDir: string): Promise
         public: e.public === true,
         status: 'draft' as const,
         version: 1,
-        searchTokens: indexWords(jiebaSearchTokenize, e.title, e.body),
+        searchTokens: indexWords(searchTokenize, e.title, e.body),
         editorId: null,
         at,
       }

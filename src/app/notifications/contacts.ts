@@ -1,5 +1,5 @@
 /** Contact details (联系方式) the channels send to: an admin sets a person's e-mail and mobile; audited. */
-import { listAllDeliveries, listContacts, saveContact, type DeliveryRow, type UserContact } from '../../adapters/db/channel-delivery.repo.ts'
+import { listAllDeliveries, listContacts, saveContact, type DeliveryRow, type UserContact } from '../../persistence/channel-delivery.repo.ts'
 import { DubanError } from '../../domain/errors.ts'
 import { appendAudit } from '../audit/append-audit.ts'
 import type { Actor, AppDeps } from '../deps.ts'

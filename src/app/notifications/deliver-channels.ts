@@ -16,7 +16,7 @@ import {
   recordChannelAttempt,
   type ChannelName,
   type UserContact,
-} from '../../adapters/db/channel-delivery.repo.ts'
+} from '../../persistence/channel-delivery.repo.ts'
 import type { AppDeps } from '../deps.ts'
 import { RETRY_BACKOFF_MS } from '../supervision/webhook-deliver.ts'
 

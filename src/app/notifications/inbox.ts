@@ -2,7 +2,7 @@
  * The in-app inbox (站内消息) of the signed-in person: what is addressed to them, their unit or their role,
  * an unread count, and marking read — each person's own read state.
  */
-import { countUnread, listInbox, markAllRead, markRead, type InboxRow, type Reader } from '../../adapters/db/notification-inbox.repo.ts'
+import { countUnread, listInbox, markAllRead, markRead, type InboxRow, type Reader } from '../../persistence/notification-inbox.repo.ts'
 import { DubanError } from '../../domain/errors.ts'
 import type { Actor, AppDeps } from '../deps.ts'
 

@@ -3,7 +3,7 @@
  * the prefix of 通报 numbers. One per installation; until an admin sets it, the 落款 is derived from the top
  * of the unit tree (云州市 → 云州市人民政府督查室) so a document is never sent unsigned.
  */
-import { getOfficeProfile, rootUnitName, saveOfficeProfile } from '../../adapters/db/office.repo.ts'
+import { getOfficeProfile, rootUnitName, saveOfficeProfile } from '../../persistence/office.repo.ts'
 import { DubanError } from '../../domain/errors.ts'
 import type { Actor, AppDeps } from '../deps.ts'
 import { audit } from '../items/audit.port.ts'

@@ -3,8 +3,8 @@
  * DB-YYYY-NNNN, with its units, targets, cadence and due date, taken through the engine's `confirm`
  * and `dispatch`; all in one transaction with its audit entries, or nothing at all.
  */
-import { findItem, insertItem, insertItemEvent, reserveItemNumbers, type ItemUnitRole } from '../../adapters/db/items.repo.ts'
-import { setPlanStatus, updatePlanDraft, findPlan } from '../../adapters/db/plans.repo.ts'
+import { findItem, insertItem, insertItemEvent, reserveItemNumbers, type ItemUnitRole } from '../../persistence/items.repo.ts'
+import { setPlanStatus, updatePlanDraft, findPlan } from '../../persistence/plans.repo.ts'
 import { checkDueDate } from '../../domain/calendar/due-date.rules.ts'
 import { DubanError } from '../../domain/errors.ts'
 import { createSnapshot, transition, type Snapshot } from '../../domain/workflow/index.ts'
@@ -12,7 +12,7 @@ import type { Actor, AppDeps } from '../deps.ts'
 import { audit } from '../items/audit.port.ts'
 import { carryOutEffects } from '../items/carry-out-effects.ts'
 import { calendarFor, chinaDate, currentTaskKind, engineActor } from '../items/item-engine.ts'
-import type { DraftItem, PlanDraft } from './plan-draft.types.ts'
+import type { DraftItem, PlanDraft } from '../../domain/plans/plan-draft.types.ts'
 import { includedItems, planProblems, planView, type PlanView } from './plan.view.ts'
 
 /** The prefix of task numbers (督办编号). */

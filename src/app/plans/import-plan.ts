@@ -4,7 +4,7 @@
  * cadences, and stores the draft for review. Nothing enters the ledger until the plan is confirmed.
  */
 import { createHash } from 'node:crypto'
-import { insertPlan, plansWithSameContent } from '../../adapters/db/plans.repo.ts'
+import { insertPlan, plansWithSameContent } from '../../persistence/plans.repo.ts'
 import { applyDuePolicy } from '../../domain/calendar/due-date.rules.ts'
 import { DubanError } from '../../domain/errors.ts'
 import { extractPlan } from '../../domain/text/extract.ts'
@@ -13,7 +13,7 @@ import type { Actor, AppDeps } from '../deps.ts'
 import { audit } from '../items/audit.port.ts'
 import { calendarFor, chinaDate } from '../items/item-engine.ts'
 import { buildDraft, documentUnitStrings, planHeading } from './plan-draft.build.ts'
-import type { DraftTable } from './plan-draft.types.ts'
+import type { DraftTable } from '../../domain/plans/plan-draft.types.ts'
 import { planView, type PlanView } from './plan.view.ts'
 import { resolveDocumentUnits } from './unit-lookup.ts'
 

@@ -3,7 +3,7 @@
  * with units resolved where a mapping is known, concrete due dates and reporting cadences. Pure.
  */
 import type { ExtractionResult, ExtractedItem, UnitRole } from '../../domain/text/extraction.types.ts'
-import type { DraftDocument, DraftFlag, DraftItem, DraftTable, DraftUnit, PlanDraft } from './plan-draft.types.ts'
+import type { DraftDocument, DraftFlag, DraftItem, DraftTable, DraftUnit, PlanDraft } from '../../domain/plans/plan-draft.types.ts'
 import { readCadence, resolveDue } from './plan-text.read.ts'
 
 /** What the builder needs besides the extraction. */

@@ -5,7 +5,7 @@
  */
 import type { Deadline } from '../../domain/text/extraction.types.ts'
 import type { ReportingCadence } from '../../domain/workflow/kind.types.ts'
-import type { DraftFlag } from './plan-draft.types.ts'
+import type { DraftFlag } from '../../domain/plans/plan-draft.types.ts'
 
 /** A resolved due date with the words it came from and what was assumed. */
 export interface ResolvedDue {

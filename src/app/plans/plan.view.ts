@@ -1,7 +1,7 @@
 /** What the API shows of a plan under review (计划审核视图): the draft plus what still blocks confirming. */
-import type { PlanRow, SameContentPlan } from '../../adapters/db/plans.repo.ts'
-import type { DraftItem, PlanDraft } from './plan-draft.types.ts'
-import { UNIT_ROLES } from './plan-draft.types.ts'
+import type { PlanRow, SameContentPlan } from '../../persistence/plans.repo.ts'
+import type { DraftItem, PlanDraft } from '../../domain/plans/plan-draft.types.ts'
+import { UNIT_ROLES } from '../../domain/plans/plan-draft.types.ts'
 
 /** A problem that blocks confirming, naming the item and the field (`items[3].units.lead`). */
 export interface PlanProblem {

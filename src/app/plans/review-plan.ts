@@ -2,8 +2,8 @@
  * Review a draft plan (审核): read it, choose documents, map unit strings, edit one proposed item.
  * Every edit is checked field by field and names the field it refuses.
  */
-import type { Queryable } from '../../adapters/db/db.ts'
-import { findPlan, listPlans, plansWithSameContent, updatePlanDraft, updatePlanHeading, type PlanRow } from '../../adapters/db/plans.repo.ts'
+import type { Queryable } from '../../persistence/db.ts'
+import { findPlan, listPlans, plansWithSameContent, updatePlanDraft, updatePlanHeading, type PlanRow } from '../../persistence/plans.repo.ts'
 import { checkDueDate } from '../../domain/calendar/due-date.rules.ts'
 import { DubanError } from '../../domain/errors.ts'
 import type { Target, UnitRole } from '../../domain/text/extraction.types.ts'
@@ -12,8 +12,8 @@ import { isIsoDate } from '../../domain/workflow/index.ts'
 import type { Actor, AppDeps } from '../deps.ts'
 import { audit } from '../items/audit.port.ts'
 import { calendarFor } from '../items/item-engine.ts'
-import type { DraftItem, DraftUnit, PlanDraft } from './plan-draft.types.ts'
-import { UNIT_ROLES } from './plan-draft.types.ts'
+import type { DraftItem, DraftUnit, PlanDraft } from '../../domain/plans/plan-draft.types.ts'
+import { UNIT_ROLES } from '../../domain/plans/plan-draft.types.ts'
 import { planHeading } from './plan-draft.build.ts'
 import { planView, type PlanView } from './plan.view.ts'
 

@@ -4,7 +4,7 @@
  */
 import { readFile } from 'node:fs/promises'
 import { join } from 'node:path'
-import { findUserForLogin } from '../../adapters/db/users.repo.ts'
+import { findUserForLogin } from '../../persistence/users.repo.ts'
 import type { Actor, AppDeps } from '../deps.ts'
 import { confirmPlan } from './confirm-plan.ts'
 import { importPlan } from './import-plan.ts'

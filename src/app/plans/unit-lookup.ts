@@ -3,7 +3,7 @@
  * aliases, remembered mappings, normalised forms); an unconfident match stays unresolved with its
  * candidates for the reviewer.
  */
-import type { Queryable } from '../../adapters/db/db.ts'
+import type { Queryable } from '../../persistence/db.ts'
 import { jurisdictionOf, matchUnitName } from '../../domain/units/unit-name.match.ts'
 import { loadUnitDirectory } from '../units/resolve-units.ts'
 

@@ -2,7 +2,7 @@
  * The one place calendar, supervision and assessment write the audit log (审计日志) from, so the
  * platform's appendAudit signature is adapted here only.
  */
-import type { Queryable } from '../../adapters/db/db.ts'
+import type { Queryable } from '../../persistence/db.ts'
 import { appendAudit } from '../audit/append-audit.ts'
 import type { Actor, AppDeps } from '../deps.ts'
 

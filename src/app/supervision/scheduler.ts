@@ -3,7 +3,7 @@
  * in the leader process only when several processes share one database (see leadership.ts).
  */
 import type { AppDeps } from '../deps.ts'
-import { soleLeader, type Leadership } from './leadership.ts'
+import { soleLeader, type Leadership } from '../../persistence/leadership.ts'
 import { superviseTick, type TickResult } from './supervise-tick.ts'
 import { deliverWebhooks, type DeliveryRound } from './webhook-deliver.ts'
 

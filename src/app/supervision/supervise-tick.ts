@@ -6,12 +6,12 @@
  * running the tick twice at the same `now`, or on two servers at once, does nothing new.
  */
 import { createHash } from 'node:crypto'
-import type { Queryable } from '../../adapters/db/db.ts'
-import { listCalendarYears } from '../../adapters/db/calendar.repo.ts'
+import type { Queryable } from '../../persistence/db.ts'
+import { listCalendarYears } from '../../persistence/calendar.repo.ts'
 import {
   claimAction, getTickState, listFiringItems, listOpenItemsPage, listSupervisionConfigs, reportTimesOf, setNextFire, setTickState,
   type FiringCursor, type FiringItem, type SupervisedItem,
-} from '../../adapters/db/supervision.repo.ts'
+} from '../../persistence/supervision.repo.ts'
 import type { Calendar } from '../../domain/calendar/calendar.model.ts'
 import { OFFICIAL_CALENDAR_YEARS } from '../../domain/calendar/china-holidays.data.ts'
 import { chinaDateOf } from '../../domain/calendar/china-time.value.ts'
@@ -26,7 +26,7 @@ import type { Actor, AppDeps } from '../deps.ts'
 import { takeEvent } from '../items/take-event.ts'
 import { raiseProblemTickets } from '../tickets/hotline-kpis.ts'
 import { recordAudit } from './audit.port.ts'
-import { defaultSupervisionConfig, supervisedClockOf, type LadderStep, type SupervisionConfig } from './supervision-config.ts'
+import { defaultSupervisionConfig, supervisedClockOf, type LadderStep, type SupervisionConfig } from '../../domain/supervision/supervision-config.ts'
 import { nextFireAt, type ReportRule } from './next-fire.ts'
 import { emitSupervisionEvent } from './supervision-event.emit.ts'
 import { issueNoticeIn } from './supervision-notice.ts'

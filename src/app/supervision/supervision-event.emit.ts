@@ -3,9 +3,9 @@
  * delivery per matching subscription, all inside the caller's transaction (the outbox pattern:
  * the delivery row commits with the change it reports, a worker sends it later).
  */
-import type { Queryable } from '../../adapters/db/db.ts'
-import { insertNotification } from '../../adapters/db/supervision.repo.ts'
-import { enqueueEvent } from '../../adapters/db/supervision-webhook.repo.ts'
+import type { Queryable } from '../../persistence/db.ts'
+import { insertNotification } from '../../persistence/supervision.repo.ts'
+import { enqueueEvent } from '../../persistence/supervision-webhook.repo.ts'
 import type { AppDeps } from '../deps.ts'
 
 /** Event types a webhook may subscribe to. */

@@ -1,8 +1,8 @@
 /** Reading and storing a kind's supervision configuration (督办升级梯度, 报送频次). */
-import { listSupervisionConfigs, upsertSupervisionConfig } from '../../adapters/db/supervision.repo.ts'
+import { listSupervisionConfigs, upsertSupervisionConfig } from '../../persistence/supervision.repo.ts'
 import type { Actor, AppDeps } from '../deps.ts'
 import { recordAudit } from './audit.port.ts'
-import { defaultSupervisionConfig, parseSupervisionConfig, type SupervisionConfig } from './supervision-config.ts'
+import { defaultSupervisionConfig, parseSupervisionConfig, type SupervisionConfig } from '../../domain/supervision/supervision-config.ts'
 
 /** The configuration in effect for a kind, and whether it is the built-in default. */
 export async function getSupervisionConfig(deps: AppDeps, kind: string): Promise<SupervisionConfig & { isDefault: boolean }> {

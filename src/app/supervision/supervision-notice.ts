@@ -2,9 +2,9 @@
  * 督办单 (supervision notices): issued by a supervisor or by the escalation ladder, numbered
  * 督办〔2026〕12号, addressed to units with a reply deadline in working days, replied to once.
  */
-import type { Queryable } from '../../adapters/db/db.ts'
-import { getItemSummary } from '../../adapters/db/supervision.repo.ts'
-import { getNotice, insertNotice, listNotices, nextNoticeSeq, replyToNotice, withdrawNoticeRow, type NoticeRow } from '../../adapters/db/supervision-notice.repo.ts'
+import type { Queryable } from '../../persistence/db.ts'
+import { getItemSummary } from '../../persistence/supervision.repo.ts'
+import { getNotice, insertNotice, listNotices, nextNoticeSeq, replyToNotice, withdrawNoticeRow, type NoticeRow } from '../../persistence/supervision-notice.repo.ts'
 import { chinaDateOf } from '../../domain/calendar/china-time.value.ts'
 import { DubanError } from '../../domain/errors.ts'
 import { loadCalendar } from '../calendar/calendar.load.ts'

@@ -4,8 +4,8 @@
  * attachments, uploaded as for a report). Units named must be the item's; anyone who can see the item reads
  * its records; only the supervising office writes them. Audited.
  */
-import { insertSupervisionRecord, listSupervisionRecords, type SupervisionRecordKind, type SupervisionRecordRow } from '../../adapters/db/supervision-record.repo.ts'
-import { unitsOf } from '../../adapters/db/items.repo.ts'
+import { insertSupervisionRecord, listSupervisionRecords, type SupervisionRecordKind, type SupervisionRecordRow } from '../../persistence/supervision-record.repo.ts'
+import { unitsOf } from '../../persistence/items.repo.ts'
 import { isIsoDate } from '../../domain/calendar/calendar-date.value.ts'
 import { chinaDateOf } from '../../domain/calendar/china-time.value.ts'
 import { DubanError } from '../../domain/errors.ts'

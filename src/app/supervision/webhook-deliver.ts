@@ -5,7 +5,7 @@
  */
 import { deliveryProblem } from './webhook-target.ts'
 import { createHmac } from 'node:crypto'
-import { claimDueDeliveries, recordAttempt } from '../../adapters/db/supervision-webhook.repo.ts'
+import { claimDueDeliveries, recordAttempt } from '../../persistence/supervision-webhook.repo.ts'
 import type { AppDeps } from '../deps.ts'
 
 /** Pauses after the 1st, 2nd … failed attempt; after the last the delivery is marked failed. */

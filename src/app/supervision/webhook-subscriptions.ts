@@ -1,6 +1,6 @@
 /** Admin use-cases on webhook subscriptions (推送订阅): create, list, update, delete. */
 import { randomBytes } from 'node:crypto'
-import { deleteSubscription, getSubscription, listDeliveries, listSubscriptions, saveSubscription, type WebhookSubscription } from '../../adapters/db/supervision-webhook.repo.ts'
+import { deleteSubscription, getSubscription, listDeliveries, listSubscriptions, saveSubscription, type WebhookSubscription } from '../../persistence/supervision-webhook.repo.ts'
 import { DubanError } from '../../domain/errors.ts'
 import type { Actor, AppDeps } from '../deps.ts'
 import { recordAudit } from './audit.port.ts'

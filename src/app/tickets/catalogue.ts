@@ -5,7 +5,7 @@
  * row and retires the old one, both kept, so a ticket can always name the version it started with.
  * Every change is audited.
  */
-import type { Queryable } from '../../adapters/db/db.ts'
+import type { Queryable } from '../../persistence/db.ts'
 import {
   deactivateCategory,
   findCurrentCategory,
@@ -14,7 +14,7 @@ import {
   listCategoryVersions,
   listCurrentCategories,
   type CategoryRow,
-} from '../../adapters/db/catalogue.repo.ts'
+} from '../../persistence/catalogue.repo.ts'
 import { DubanError } from '../../domain/errors.ts'
 import { parseTimeLimits, resolveTimeLimits, TIERS, type TimeLimitsByTier } from '../../domain/tickets/time-limits.ts'
 import { isTicketFunction, TICKET_FUNCTIONS } from '../../domain/tickets/unit-functions.ts'

@@ -3,7 +3,7 @@
  * dispatches or reassigns a ticket later through its events, the new lead is checked against the ticket's
  * category as at intake, so a department's work cannot be pushed down to a 乡镇(街道) by the back door.
  */
-import type { Queryable } from '../../adapters/db/db.ts'
+import type { Queryable } from '../../persistence/db.ts'
 import { checkDispatchAllowed } from './dispatch-rules.ts'
 
 /** Events that name a new lead unit for a ticket. */

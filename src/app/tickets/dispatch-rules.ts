@@ -7,7 +7,7 @@
  * The one hard rule (国办函〔2025〕66号): a department's work may not be pushed down to a 乡镇(街道);
  * only 乡镇(街道)履职事项 (township_duty) go to a township or community.
  */
-import type { Queryable } from '../../adapters/db/db.ts'
+import type { Queryable } from '../../persistence/db.ts'
 import {
   deactivateRule,
   findCurrentRule,
@@ -15,8 +15,8 @@ import {
   lastRuleVersion,
   listDispatchRules,
   type DispatchRuleRow,
-} from '../../adapters/db/catalogue.repo.ts'
-import { findUnit, listUnits, type UnitRow } from '../../adapters/db/units.repo.ts'
+} from '../../persistence/catalogue.repo.ts'
+import { findUnit, listUnits, type UnitRow } from '../../persistence/units.repo.ts'
 import { DubanError } from '../../domain/errors.ts'
 import { isTicketFunction, TICKET_FUNCTIONS, TOWNSHIP_FUNCTION } from '../../domain/tickets/unit-functions.ts'
 import { appendAudit } from '../audit/append-audit.ts'

@@ -6,7 +6,7 @@ import { kindClocks, parseKpiQuery } from './hotline-kpis.ts'
 describe('hotline KPI clocks', () => {
   it('are the ticket kind\'s clocks (the capture trigger of migration 052 lists the same events)', () => {
     expect(kindClocks()).toEqual(TICKET_CLOCKS)
-    const sql = readFileSync(new URL('../../adapters/db/migrations/052_hotline_kpi_runs.sql', import.meta.url), 'utf8')
+    const sql = readFileSync(new URL('../../persistence/migrations/052_hotline_kpi_runs.sql', import.meta.url), 'utf8')
     const list = (xs: readonly string[]) => `(${xs.map((x) => `'${x}'`).join(', ')})`
     const { accept, respond } = TICKET_CLOCKS
     expect(sql).toContain(`NEW.event IN ${list([...accept.starts, ...accept.stops])}`)

@@ -9,8 +9,8 @@
  * Also `raiseProblemTickets`: problem tickets (问题工单) raised to supervision (提级督办) once each, with a
  * notification to the supervisor role; the supervision tick calls it.
  */
-import type { Queryable } from '../../adapters/db/db.ts'
-import { insertNotification } from '../../adapters/db/supervision.repo.ts'
+import type { Queryable } from '../../persistence/db.ts'
+import { insertNotification } from '../../persistence/supervision.repo.ts'
 import { DubanError } from '../../domain/errors.ts'
 import { ticketKind } from '../../domain/kinds/ticket.kind.ts'
 import {

@@ -3,7 +3,7 @@
  * requester data, the lead unit's name, the state's label and type, the handling clock's due, the last
  * reply, and the media URL a GeoReport client sent. The HTTP adapter maps these to GeoReport fields.
  */
-import { catalogueChangedAt, findOpen311Ticket, insertOpen311Media, listOpen311Tickets, type Open311TicketRow } from '../../adapters/db/open311.repo.ts'
+import { catalogueChangedAt, findOpen311Ticket, insertOpen311Media, listOpen311Tickets, type Open311TicketRow } from '../../persistence/open311.repo.ts'
 import type { AppDeps } from '../deps.ts'
 import { kindOf } from '../items/item-engine.ts'
 import { currentCategories, type CategoryNode } from './catalogue.ts'

@@ -4,8 +4,8 @@
  * the reply, and withdraws it (撤回) while no unit has accepted it, acting as role citizen through the engine.
  * A wrong number or phone is "not found" either way, so a number alone reveals nothing.
  */
-import { findTicketByNumberPhone, repliesOf, setCitizenRating, type TicketRow } from '../../adapters/db/tickets.repo.ts'
-import type { Queryable } from '../../adapters/db/db.ts'
+import { findTicketByNumberPhone, repliesOf, setCitizenRating, type TicketRow } from '../../persistence/tickets.repo.ts'
+import type { Queryable } from '../../persistence/db.ts'
 import { DubanError } from '../../domain/errors.ts'
 import { normalisePhone } from '../../domain/tickets/intake.rules.ts'
 import type { Actor, AppDeps } from '../deps.ts'

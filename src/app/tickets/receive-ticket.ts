@@ -5,9 +5,9 @@
  * with `dispatch` it goes on at once through the engine's dispatch (派单), allowed by the dispatch rules.
  */
 import { createHash } from 'node:crypto'
-import type { Db, Queryable } from '../../adapters/db/db.ts'
-import { insertAttachment, insertItem, insertItemEvent, reserveItemNumbers, type ItemUnitRole } from '../../adapters/db/items.repo.ts'
-import { insertTicket } from '../../adapters/db/tickets.repo.ts'
+import type { Db, Queryable } from '../../persistence/db.ts'
+import { insertAttachment, insertItem, insertItemEvent, reserveItemNumbers, type ItemUnitRole } from '../../persistence/items.repo.ts'
+import { insertTicket } from '../../persistence/tickets.repo.ts'
 import { DubanError } from '../../domain/errors.ts'
 import { checkIntake, type IntakeChannel, type TicketIntakeFields } from '../../domain/tickets/intake.rules.ts'
 import { limitsFor, tierOf } from '../../domain/tickets/time-limits.ts'

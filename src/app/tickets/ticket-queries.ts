@@ -4,10 +4,10 @@
  * centre's roles see every ticket. The requester's name and phone are always masked here (张** / 138****5678);
  * revealRequester gives them in full, audited.
  */
-import { attachmentsOf, eventsOf, unitsOf } from '../../adapters/db/items.repo.ts'
-import type { Queryable } from '../../adapters/db/db.ts'
-import { listNotices, type NoticeRow } from '../../adapters/db/supervision-notice.repo.ts'
-import { findTicket, listTicketRows, repliesOf, type TicketFilter, type TicketRow } from '../../adapters/db/tickets.repo.ts'
+import { attachmentsOf, eventsOf, unitsOf } from '../../persistence/items.repo.ts'
+import type { Queryable } from '../../persistence/db.ts'
+import { listNotices, type NoticeRow } from '../../persistence/supervision-notice.repo.ts'
+import { findTicket, listTicketRows, repliesOf, type TicketFilter, type TicketRow } from '../../persistence/tickets.repo.ts'
 import { DubanError } from '../../domain/errors.ts'
 import { availableEvents, type AvailableEvent, type Snapshot } from '../../domain/workflow/index.ts'
 import { instantMs } from '../../domain/workflow/time.ts'

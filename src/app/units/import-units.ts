@@ -2,10 +2,8 @@
  * Importing units (单位导入) from .csv or .xlsx: everything or nothing, in one transaction, with a
  * line-and-field message for every problem.
  */
-import ExcelJS from 'exceljs'
-import { listUnits } from '../../adapters/db/units.repo.ts'
+import { listUnits } from '../../persistence/units.repo.ts'
 import { DubanError } from '../../domain/errors.ts'
-import { checkZip } from '../../adapters/input/zip-guard.ts'
 import { parseCsv, readUnitRows, type UnitFileProblem } from '../../domain/units/unit-file.parse.ts'
 import { appendAudit } from '../audit/append-audit.ts'
 import type { Actor, AppDeps } from '../deps.ts'
@@ -20,26 +18,9 @@ export function decodeCsv(bytes: Uint8Array): string {
   }
 }
 
-/** The rows of the first worksheet of an .xlsx file, as text. */
-export async function readXlsxRows(bytes: Uint8Array): Promise<string[][]> {
-  const wb = new ExcelJS.Workbook()
-  // An .xlsx is a zip: its entries' expanded sizes are checked before ExcelJS inflates anything.
-  checkZip(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength), 'units.xlsx')
-  try {
-    await wb.xlsx.load(Buffer.from(bytes) as unknown as ExcelJS.Buffer)
-  } catch (e) {
-    throw new DubanError('DUBAN_ERR_INPUT_FORMAT', `not a readable .xlsx file (${(e as Error).message})`)
-  }
-  const sheet = wb.worksheets[0]
-  if (!sheet) return []
-  const rows: string[][] = []
-  for (let r = 1; r <= sheet.rowCount; r++) {
-    const row = sheet.getRow(r)
-    const cells: string[] = []
-    for (let c = 1; c <= Math.max(row.cellCount, 6); c++) cells.push(row.getCell(c).text ?? '')
-    rows.push(cells)
-  }
-  return rows
+/** The reader of callers that only ever pass .csv (the demo seeds). */
+async function refuseXlsx(): Promise<string[][]> {
+  throw new DubanError('DUBAN_ERR_INPUT_FORMAT', 'no .xlsx reader was given to this unit import')
 }
 
 /** Which reader a file needs. */
@@ -68,8 +49,8 @@ export async function importUnits(
   deps: AppDeps,
   actor: Actor | null,
   file: { name?: string; bytes: Uint8Array },
-  /** How a workbook is read; the HTTP route passes a bounded worker (parse-pool.ts). */
-  readXlsx: (bytes: Uint8Array) => Promise<string[][]> = readXlsxRows,
+  /** How a workbook is read (an input adapter): the HTTP route passes a bounded worker (parse-pool.ts). */
+  readXlsx: (bytes: Uint8Array) => Promise<string[][]> = refuseXlsx,
 ): Promise<UnitImportResult> {
   if (file.bytes.length === 0) throw new DubanError('DUBAN_ERR_INPUT_EMPTY', file.name)
   const format = unitFileFormat(file.name, file.bytes)

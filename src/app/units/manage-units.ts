@@ -1,6 +1,6 @@
 /** Units (单位): create or change one, read the list and the tree; every change is audited. */
-import type { Queryable } from '../../adapters/db/db.ts'
-import { findUnit, listUnits, upsertUnit, type UnitLevel, type UnitRow } from '../../adapters/db/units.repo.ts'
+import type { Queryable } from '../../persistence/db.ts'
+import { findUnit, listUnits, upsertUnit, type UnitLevel, type UnitRow } from '../../persistence/units.repo.ts'
 import { DubanError } from '../../domain/errors.ts'
 import { appendAudit } from '../audit/append-audit.ts'
 import type { Actor, AppDeps } from '../deps.ts'

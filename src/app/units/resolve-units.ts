@@ -2,8 +2,8 @@
  * Resolving extracted unit strings (单位匹配) against the unit tree and remembered mappings, and
  * remembering a person's choice for the next import.
  */
-import type { Queryable } from '../../adapters/db/db.ts'
-import { findUnit, listUnitMappings, listUnits, upsertUnitMapping } from '../../adapters/db/units.repo.ts'
+import type { Queryable } from '../../persistence/db.ts'
+import { findUnit, listUnitMappings, listUnits, upsertUnitMapping } from '../../persistence/units.repo.ts'
 import { DubanError } from '../../domain/errors.ts'
 import { buildUnitDirectory, matchUnitName, type UnitDirectory, type UnitMatch } from '../../domain/units/unit-name.match.ts'
 import { cleanUnitName } from '../../domain/units/unit-name.normalise.ts'

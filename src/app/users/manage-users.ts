@@ -1,7 +1,7 @@
 /** Users (用户) managed by an administrator: create, change, deactivate; every change is audited. */
 import { hash } from '@node-rs/argon2'
-import type { Queryable } from '../../adapters/db/db.ts'
-import { deleteSessionsOf, findUser, insertUser, listUsers, updateUser, type UserRow } from '../../adapters/db/users.repo.ts'
+import type { Queryable } from '../../persistence/db.ts'
+import { deleteSessionsOf, findUser, insertUser, listUsers, updateUser, type UserRow } from '../../persistence/users.repo.ts'
 import { DubanError } from '../../domain/errors.ts'
 import { appendAudit } from '../audit/append-audit.ts'
 import type { Actor, AppDeps } from '../deps.ts'

@@ -2,9 +2,9 @@
  * Supervision configuration per item kind (督办配置): warning window, reporting cadence (报送频次) and the
  * escalation ladder (督办升级: 提醒 → 督办单 → 约谈 → 通报 → 问责), with the defaults and the validator.
  */
-import { DubanError } from '../../domain/errors.ts'
-import { kindCatalog } from '../../domain/kinds/index.ts'
-import type { ClockDef, KindDef, ReportingCadence } from '../../domain/workflow/kind.types.ts'
+import { DubanError } from '../errors.ts'
+import { kindCatalog } from '../kinds/index.ts'
+import type { ClockDef, KindDef, ReportingCadence } from '../workflow/kind.types.ts'
 
 /** What the scheduler does when a step is raised: notify only, or also issue a 督办单. */
 export type LadderAction = 'notify' | 'notice'

@@ -7,7 +7,7 @@
  * deliveries are leased with FOR UPDATE SKIP LOCKED, NATS messages carry a dedupe id.
  */
 import pg from 'pg'
-import type { Leadership } from '../../app/supervision/leadership.ts'
+import type { Leadership } from './leadership.ts'
 
 /** The advisory lock key of the scheduler's leadership ('duban' jobs: tick, webhooks, publisher). */
 export const SCHEDULER_LOCK_KEY = 4_242_075

@@ -1,6 +1,6 @@
 /** The ledger query (台账): keyset pages, bounded count, state and text filters, on every test dialect. */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { freshDb, testDialects } from '../../../test/support/test-db.ts'
+import { freshDb, testDialects } from '../../test/support/test-db.ts'
 import type { Db } from './db.ts'
 import { listItems, type ItemFilter } from './items.repo.ts'
 

@@ -1,5 +1,5 @@
 /** What the dispatch suggester (智能派单) reads: units with their duties, and closed tickets with their handling unit. */
-import type { DispatchUnit } from '../../domain/dispatch/dispatch-unit.types.ts'
+import type { DispatchUnit } from '../domain/dispatch/dispatch-unit.types.ts'
 import type { Queryable } from './db.ts'
 
 /** Active units with their responsibilities (职责). */

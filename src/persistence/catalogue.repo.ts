@@ -2,7 +2,7 @@
  * The service catalogue (服务目录, service_category) and the dispatch catalogue (派单目录, dispatch_rule):
  * versioned rows, the current version of a code (or rule id) being its one active row.
  */
-import type { TimeLimitsByTier } from '../../domain/tickets/time-limits.ts'
+import type { TimeLimitsByTier } from '../domain/tickets/time-limits.ts'
 import type { Queryable } from './db.ts'
 
 /** One version of a category as stored. */

@@ -1,5 +1,5 @@
 /** Admin-supplied calendar years (工作日历) in the `calendar_year` table. */
-import type { CalendarYear } from '../../domain/calendar/calendar-year.parse.ts'
+import type { CalendarYear } from '../domain/calendar/calendar-year.parse.ts'
 import type { Queryable } from './db.ts'
 
 /** A stored year with who changed it last. */

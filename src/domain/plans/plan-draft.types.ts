@@ -2,8 +2,8 @@
  * The draft ledger (台账草稿) an import proposes and a person reviews before confirming: stored in
  * `plan.draft` (jsonb). Everything here is plain JSON.
  */
-import type { TableItem, Target, UnitRole } from '../../domain/text/extraction.types.ts'
-import type { ReportingCadence } from '../../domain/workflow/kind.types.ts'
+import type { TableItem, Target, UnitRole } from '../text/extraction.types.ts'
+import type { ReportingCadence } from '../workflow/kind.types.ts'
 
 /** A unit named in the text and, when known, the unit it resolves to (单位匹配). */
 export interface DraftUnit {

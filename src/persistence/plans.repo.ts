@@ -1,5 +1,5 @@
 /** Plans (工作要点) in the database: the imported document and its draft ledger. */
-import type { PlanDraft } from '../../app/plans/plan-draft.types.ts'
+import type { PlanDraft } from '../domain/plans/plan-draft.types.ts'
 import type { Queryable } from './db.ts'
 
 /** A plan row as use-cases see it. */

@@ -1,5 +1,5 @@
 /** Supervision tables (督办): configuration, the action ledger, notifications, 督办单 and the webhook outbox. */
-import type { SupervisionConfig } from '../../app/supervision/supervision-config.ts'
+import type { SupervisionConfig } from '../domain/supervision/supervision-config.ts'
 import type { Queryable } from './db.ts'
 
 const json = <T>(v: unknown): T => (typeof v === 'string' ? (JSON.parse(v) as T) : (v as T))

@@ -1,0 +1,63 @@
+/**
+ * The folders are the architecture, and the import graph must say the same (README "Layout"):
+ * domain ← persistence ← app ← adapters. Each arrow points down only; domain does no I/O.
+ */
+import { readdirSync, readFileSync } from 'node:fs'
+import { dirname, join, relative, resolve, sep } from 'node:path'
+import { describe, expect, it } from 'vitest'
+
+const SRC = resolve(import.meta.dirname, '../src')
+
+function sourceFiles(dir: string): string[] {
+  return readdirSync(dir, { withFileTypes: true }).flatMap((e) =>
+    e.isDirectory() ? sourceFiles(join(dir, e.name)) : e.name.endsWith('.ts') && !e.name.endsWith('.test.ts') ? [join(dir, e.name)] : [],
+  )
+}
+
+/** domain, persistence, app, or adapters/<name>. */
+function layerOf(file: string): string {
+  const [top, sub] = relative(SRC, file).split(sep)
+  return top === 'adapters' ? `adapters/${sub}` : top!
+}
+
+interface Edge { from: string; spec: string; to: string }
+
+function edges(): Edge[] {
+  const out: Edge[] = []
+  for (const file of sourceFiles(SRC)) {
+    // Static, dynamic and type imports alike: a type import is an arrow too.
+    for (const [, spec] of readFileSync(file, 'utf8').matchAll(/(?:from|import)\s*\(?\s*['"]([^'"$]+)['"]/g)) {
+      const to = spec!.startsWith('.') ? layerOf(resolve(dirname(file), spec!)) : spec!.startsWith('node:') ? 'node' : 'package'
+      out.push({ from: relative(SRC, file), spec: spec!, to })
+    }
+  }
+  return out
+}
+
+const all = edges()
+const offending = (from: (l: string) => boolean, allowed: readonly string[]) =>
+  all.filter((e) => from(layerOf(join(SRC, e.from))) && !allowed.includes(e.to)).map((e) => `${e.from} → ${e.spec}`)
+
+describe('the import graph tells the folders’ story', () => {
+  it('reads a real graph (a broken scan would pass every rule)', () => {
+    expect(all.filter((e) => e.to === 'persistence' && e.from.startsWith('app')).length).toBeGreaterThan(20)
+    expect(all.filter((e) => e.to === 'domain').length).toBeGreaterThan(100)
+  })
+
+  it('domain imports only domain and pure packages: no node:*, no persistence, app or adapters', () => {
+    expect(offending((l) => l === 'domain', ['domain', 'package'])).toEqual([])
+  })
+
+  it('persistence (the database layer) imports only domain and itself, never app or adapters', () => {
+    expect(offending((l) => l === 'persistence', ['domain', 'persistence', 'node', 'package'])).toEqual([])
+  })
+
+  it('app (use-cases) imports domain and persistence, never an adapter', () => {
+    expect(offending((l) => l === 'app', ['domain', 'persistence', 'app', 'node', 'package'])).toEqual([])
+  })
+
+  it('no lower layer imports HTTP or the CLI, and HTTP does not import the CLI', () => {
+    expect(offending((l) => l !== 'adapters/cli', ['domain', 'persistence', 'app', 'node', 'package', 'adapters/http', 'adapters/input', 'adapters/text', 'adapters/workers', 'adapters/channels', 'adapters/nats'])).toEqual([])
+    expect(offending((l) => l !== 'adapters/cli' && l !== 'adapters/http', ['domain', 'persistence', 'app', 'node', 'package', 'adapters/input', 'adapters/text', 'adapters/workers', 'adapters/channels', 'adapters/nats'])).toEqual([])
+  })
+})
