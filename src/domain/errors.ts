@@ -26,6 +26,7 @@ export const catalogue = {
   DUBAN_ERR_UNIT_IMPORT: { en: 'the unit file has errors; nothing was imported', zh: '单位文件有错误，未导入任何数据' },
   DUBAN_ERR_AUDIT_CHAIN_BROKEN: { en: 'the audit log hash chain is broken', zh: '审计日志哈希链校验失败' },
   DUBAN_ERR_INTERNAL: { en: 'internal error', zh: '服务器内部错误' },
+  DUBAN_ERR_DATA_SCOPE_INVALID: { en: 'the data scope is not valid (mode, units, or the person has no unit)', zh: '数据范围设置不合法' },
   // ── hardening (issue 11): media types, login lock-out, CSRF, overload ──
   DUBAN_ERR_UNSUPPORTED_MEDIA_TYPE: { en: 'the request body has a content type this route does not take', zh: '请求内容类型不受支持' },
   DUBAN_ERR_LOGIN_LOCKED: { en: 'too many failed sign-ins; try again later', zh: '登录失败次数过多，请稍后再试' },
