@@ -69,6 +69,8 @@ export const catalogue = {
   DUBAN_ERR_KNOWLEDGE_STATE_CONFLICT: { en: 'the knowledge base entry is not in a state that allows this', zh: '知识库条目当前状态不允许此操作' },
   DUBAN_ERR_KNOWLEDGE_SELF_REVIEW_FORBIDDEN: { en: 'an entry is reviewed by someone other than its writer', zh: '知识库条目须由编写人以外的人员审核' },
   DUBAN_ERR_KNOWLEDGE_INVALID: { en: 'the knowledge base entry is not valid', zh: '知识库条目内容不合法' },
+  DUBAN_ERR_DUPLICATE_DECIDED_CONFLICT: { en: 'the proposed merge was already merged or dismissed', zh: '该并单建议已处理（已并单或已忽略）' },
+  DUBAN_ERR_DUPLICATE_NOT_MERGEABLE_CONFLICT: { en: 'the ticket can no longer be merged: it was dispatched or closed, or its primary was merged or withdrawn', zh: '该工单已派单或已结束，或主工单已并单、已撤回，不能并单' },
 } as const satisfies Record<string, { en: string; zh: string }>
 
 /** A code from the catalogue. */
