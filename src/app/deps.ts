@@ -14,7 +14,10 @@ export interface Actor {
   readonly userId: string | null
   readonly role: 'admin' | 'supervisor' | 'unit_liaison' | 'leader' | 'operator' | 'system' | 'citizen'
   readonly unitId: string | null
-  /** Units whose items the actor may see: its unit and every descendant; null = all (admin, supervisor, leader, system). */
+  /**
+   * Units whose items, notices and figures the actor may see (数据范围: the person's scope set by an admin, else the
+   * role's default — a liaison or operator: its unit and every descendant); null = all. See app/auth/session.ts.
+   */
   readonly scopeUnitIds: readonly string[] | null
 }
 

@@ -1,6 +1,7 @@
 /** Sign in, sign out, who am I (登录 / 退出 / 当前用户). */
 import type { RoutePlugin } from './routes.ts'
-import { login, logout, sessionFor } from '../../app/auth/session.ts'
+import { dataScopeOf, login, logout, sessionFor } from '../../app/auth/session.ts'
+import { DATA_SCOPE_LABELS } from '../../domain/users/data-scope.ts'
 import { requireActor, requireRole } from './auth.ts'
 import { SESSION_COOKIE, tokenOf } from './auth.plugin.ts'
 import { loginSchema, logoutSchema, meSchema, unlockSchema } from './auth.schema.ts'
@@ -51,7 +52,8 @@ const plugin: RoutePlugin = async (app, { deps }) => {
   app.get('/me', { schema: meSchema }, async (request) => {
     const actor = requireActor(request)
     const found = await sessionFor(deps, tokenOf(request) as string)
-    return { user: found?.user, scopeUnitIds: actor.scopeUnitIds }
+    const scope = found ? await dataScopeOf(deps.db, found.user) : null
+    return { user: found?.user, scopeUnitIds: actor.scopeUnitIds, ...(scope ? { dataScope: { ...scope, label: DATA_SCOPE_LABELS[scope.mode] } } : {}) }
   })
 }
 

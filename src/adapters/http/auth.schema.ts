@@ -51,6 +51,8 @@ export const meSchema = {
       properties: {
         user: userSchema,
         scopeUnitIds: { type: ['array', 'null'], items: { type: 'string' } },
+        // 数据范围 in effect: the mode (all, unit, subtree, custom, charge), its label and the units listed.
+        dataScope: { type: 'object', properties: { mode: { type: 'string' }, label: { type: 'string' }, unitIds: { type: 'array', items: { type: 'string' } } } },
       },
       required: ['user', 'scopeUnitIds'],
     },

@@ -2,7 +2,9 @@
 import { createHash, randomBytes } from 'node:crypto'
 import { hash, verify } from '@node-rs/argon2'
 import { findSession, findUserForLogin, insertSession, deleteSession, type UserRow } from '../../persistence/users.repo.ts'
-import type { DbMemo } from '../../persistence/db.ts'
+import type { DbMemo, Queryable } from '../../persistence/db.ts'
+import { findDataScope, SCOPE_TOPIC, unitsCovered } from '../../persistence/user-scope.repo.ts'
+import { dataScopeRoots, effectiveDataScope, type DataScope } from '../../domain/users/data-scope.ts'
 import { DubanError } from '../../domain/errors.ts'
 import { appendAudit } from '../audit/append-audit.ts'
 import type { Actor, AppDeps } from '../deps.ts'
@@ -62,7 +64,7 @@ export async function logout(deps: AppDeps, token: string, actorId: string | nul
 
 /**
  * How long this process trusts a session it has looked up (会话缓存) before reading it again. Changes made
- * in this process (logout, password change, deactivation, role or unit change, any unit's move or import)
+ * in this process (logout, password change, deactivation, role, unit or data scope change, any unit's move or import)
  * drop every cached session at once; one made by another process against the same PostgreSQL is seen
  * within this time. A session never outlives its expiry, whatever the cache holds.
  */
@@ -71,8 +73,8 @@ export const SESSION_CACHE_MS = 5_000
 /** At most this many sessions are cached; past it the oldest are forgotten. */
 const SESSION_CACHE_MAX = 10_000
 
-/** Topics a cached session was read from (DbMemo): a change to any makes it stale. */
-const SESSION_TOPICS = ['session', 'user', 'unit'] as const
+/** Topics a cached session was read from (DbMemo): a change to any makes it stale (a scope set or a unit moved included). */
+const SESSION_TOPICS = ['session', 'user', 'unit', SCOPE_TOPIC] as const
 
 interface CachedSession {
   readonly found: { user: UserRow; actor: Actor }
@@ -114,21 +116,22 @@ async function readSession(deps: AppDeps, tokenHash: string, now: Date): Promise
   return { found: { user: s.user, actor: Object.freeze({ ...actor, scopeUnitIds: actor.scopeUnitIds && Object.freeze(actor.scopeUnitIds) }) }, expiresAt: s.expiresAt }
 }
 
-/** The Actor of a user: liaisons and operators see their unit and every unit below it; others see all. */
+/**
+ * The Actor of a user, with the units its data scope (数据范围) covers: the scope an admin set for the person,
+ * else the role's default (liaisons and operators: their unit and every unit below it; others: all). See
+ * src/domain/users/data-scope.ts for the modes.
+ */
 export async function actorOf(deps: AppDeps, user: UserRow): Promise<Actor> {
-  const scoped = user.role === 'unit_liaison' || user.role === 'operator'
-  let scopeUnitIds: string[] | null = null
-  if (scoped) {
-    scopeUnitIds = []
-    if (user.unitId) {
-      const r = await deps.db.query<{ id: string }>(
-        `WITH RECURSIVE sub(id) AS (SELECT id FROM unit WHERE id = $1 UNION SELECT u.id FROM unit u JOIN sub ON u.parent_id = sub.id)
-         SELECT id FROM sub ORDER BY id`,
-        [user.unitId],
-        { name: 'duban_unit_subtree' },
-      )
-      scopeUnitIds = r.rows.map((x) => x.id)
-    }
-  }
-  return { userId: user.id, role: user.role, unitId: user.unitId, scopeUnitIds }
+  return { userId: user.id, role: user.role, unitId: user.unitId, scopeUnitIds: await scopeUnitsOf(deps.db, user) }
+}
+
+/** The effective data scope of a user: its mode and listed units (stored, else the role's default). */
+export async function dataScopeOf(q: Queryable, user: Pick<UserRow, 'id' | 'role'>): Promise<DataScope> {
+  return effectiveDataScope(user.role, user.role === 'admin' ? null : await findDataScope(q, user.id))
+}
+
+/** The ids of the units a user's data scope covers, sorted; null = all units. */
+export async function scopeUnitsOf(q: Queryable, user: Pick<UserRow, 'id' | 'role' | 'unitId'>): Promise<string[] | null> {
+  const roots = dataScopeRoots(await dataScopeOf(q, user), user.unitId)
+  return roots ? unitsCovered(q, roots) : null
 }
