@@ -11,6 +11,7 @@ export type RoutePlugin = FastifyPluginAsync<{ deps: AppDeps }>
 export const routePlugins: readonly (() => Promise<{ default: RoutePlugin }>)[] = [
   () => import('./auth.routes.ts'),
   () => import('./users.routes.ts'),
+  () => import('./user-scope.routes.ts'),
   () => import('./units.routes.ts'),
   () => import('./plans.routes.ts'),
   () => import('./items.routes.ts'),
