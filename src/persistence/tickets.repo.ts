@@ -1,6 +1,7 @@
 /** 12345 tickets (工单) in the database: the intake facts beside the item row, read joined with it. */
 import type { Queryable } from './db.ts'
 import { isoInstant } from './plans.repo.ts'
+import { ticketWordSearchSql } from './ticket-search.repo.ts'
 
 /** The intake facts of one ticket (the `ticket` row). */
 export interface NewTicket {
@@ -143,6 +144,11 @@ export interface TicketFilter {
   readonly unitId?: string | undefined
   readonly requestType?: string | undefined
   readonly q?: string | undefined
+  /**
+   * The words of `q` as jieba segments them (工单检索): when given, `q` matches tickets holding any of them (or a
+   * number containing `q`), ranked by how many and how often, instead of a substring of content and address.
+   */
+  readonly words?: readonly string[] | undefined
   /** Received at or after this instant / date. */
   readonly from?: string | undefined
   /** Received before this instant / date. */
@@ -163,7 +169,14 @@ export async function listTicketRows(q: Queryable, f: TicketFilter): Promise<{ r
   if (f.placeUnitId) where.push(`t.place_unit_id = ${p(f.placeUnitId)}`)
   if (f.unitId) where.push(`EXISTS (SELECT 1 FROM item_unit u WHERE u.item_id = i.id AND u.unit_id = ${p(f.unitId)})`)
   if (f.requestType) where.push(`t.request_type = ${p(f.requestType)}`)
-  if (f.q) {
+  let rank = ''
+  if (f.q && f.words?.length) {
+    const search = ticketWordSearchSql(f.words, p)
+    // A query that looks like a ticket number (letters, digits, dashes, with a digit) also finds the number.
+    const numberLike = /^[A-Za-z0-9-]*\d[A-Za-z0-9-]*$/.test(f.q)
+    where.push(numberLike ? `(${search.where} OR i.number ILIKE ${p(`%${f.q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`)})` : search.where)
+    rank = `${search.rank} DESC, `
+  } else if (f.q) {
     const like = p(`%${f.q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`)
     where.push(`(i.number ILIKE ${like} OR t.content ILIKE ${like} OR t.address ILIKE ${like})`)
   }
@@ -171,7 +184,7 @@ export async function listTicketRows(q: Queryable, f: TicketFilter): Promise<{ r
   if (f.to) where.push(`t.received_at < ${p(f.to)}::timestamptz`)
   if (f.scope) where.push(scopeSql(params.push([...f.scope])))
   const { rows } = await q.query(
-    `${SELECT.replace('SELECT ', 'SELECT count(*) OVER () AS total, ')} WHERE ${where.join(' AND ')} ORDER BY t.received_at DESC, i.number DESC LIMIT ${p(f.limit)} OFFSET ${p(f.offset)}`,
+    `${SELECT.replace('SELECT ', 'SELECT count(*) OVER () AS total, ')} WHERE ${where.join(' AND ')} ORDER BY ${rank}t.received_at DESC, i.number DESC LIMIT ${p(f.limit)} OFFSET ${p(f.offset)}`,
     params,
   )
   return { rows: rows.map(toRow), total: rows[0] ? Number(rows[0].total) : 0 }

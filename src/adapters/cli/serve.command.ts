@@ -7,6 +7,7 @@ import { randomUUID } from 'node:crypto'
 import { parseArgs } from 'node:util'
 import { buildServer } from '../http/server.ts'
 import { startScheduler } from '../../app/supervision/scheduler.ts'
+import { indexPendingTickets, START_INDEX_TICKETS } from '../../app/tickets/ticket-search.ts'
 import { soleLeader } from '../../persistence/leadership.ts'
 import { pgLeadership } from '../../persistence/supervision-leader.repo.ts'
 import { startNatsEvents } from '../nats/nats-events.start.ts'
@@ -106,6 +107,12 @@ export async function run(args: string[]): Promise<number> {
   // Due dates in a year with no State Council notice are unverified: say so where the admin looks first.
   const coverage = await calendarCoverage(deps)
   if (coverage.message) process.stderr.write(`duban: warning: ${coverage.message}\n`)
+  // Chinese ticket search (工单检索): tickets received before migration 103, or by another process, get their words
+  // in the background, bounded; a search also indexes a bounded batch of what is left before it runs.
+  let backfillStopped = false
+  const backfill = indexPendingTickets(db, jiebaSearchTokenize, START_INDEX_TICKETS, () => backfillStopped)
+    .then((n) => (n ? process.stdout.write(`duban: indexed ${n} tickets for search\n`) : undefined))
+    .catch((e: unknown) => process.emitWarning(`ticket search index: ${(e as Error).message}`))
 
   return new Promise<number>((resolve) => {
     let stopping = false
@@ -119,6 +126,7 @@ export async function run(args: string[]): Promise<number> {
         .then(() => nats?.stop())
         .then(() => sealer.stop())
         .then(() => leader.release())
+        .then(() => ((backfillStopped = true), backfill))
         .then(() => db.close())
         .then(() => resolve(0))
         .catch((e: unknown) => {

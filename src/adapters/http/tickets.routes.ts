@@ -6,6 +6,7 @@ import { revealRequester } from '../../app/tickets/reveal-requester.ts'
 import { getTicket, listTickets, ticketActor, ticketViews, visibleTicket, type TicketQuery } from '../../app/tickets/ticket-queries.ts'
 import { requireActor, requireRole } from './auth.ts'
 import type { RoutePlugin } from './routes.ts'
+import { jiebaSearchTokenize } from '../text/jieba.tokenize.ts'
 import { getTicketSchema, listTicketsSchema, receiveTicketSchema, revealSchema, ticketEventSchema } from './tickets.schema.ts'
 
 /** Everyone who may take ticket events; a leader (领导) reads only; the kind decides the rest. */
@@ -23,7 +24,9 @@ const plugin: RoutePlugin = async (app, { deps }) => {
     return reply.status(201).send(view)
   })
 
-  app.get<{ Querystring: TicketQuery }>('/tickets', { schema: listTicketsSchema }, async (request) => listTickets(deps, requireActor(request), request.query))
+  app.get<{ Querystring: TicketQuery }>('/tickets', { schema: listTicketsSchema }, async (request) =>
+    listTickets(deps, requireActor(request), request.query, jiebaSearchTokenize),
+  )
 
   app.get<{ Params: Params }>('/tickets/:id', { schema: getTicketSchema }, async (request) => getTicket(deps, requireActor(request), request.params.id))
 

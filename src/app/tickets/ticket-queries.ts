@@ -14,6 +14,8 @@ import { instantMs } from '../../domain/workflow/time.ts'
 import type { Actor, AppDeps } from '../deps.ts'
 import { engineActor, kindOf } from '../items/item-engine.ts'
 import { findCategory } from './catalogue.ts'
+import { INDEX_BEFORE_SEARCH, indexPendingTickets, ticketQueryWords } from './ticket-search.ts'
+import type { Tokenize } from '../../domain/dispatch/features.ts'
 
 /** A ticket as the API shows it (TicketView). */
 export interface TicketView {
@@ -61,7 +63,7 @@ export interface TicketDetail extends TicketView {
 }
 
 /** List filters as the API takes them: the repository's filters, less the scope the actor brings, paging optional. */
-export type TicketQuery = Omit<TicketFilter, 'scope' | 'limit' | 'offset'> & { readonly limit?: number | undefined; readonly offset?: number | undefined }
+export type TicketQuery = Omit<TicketFilter, 'scope' | 'limit' | 'offset' | 'words'> & { readonly limit?: number | undefined; readonly offset?: number | undefined }
 
 /** A name masked to its first character (张三丰 → 张**). */
 export function maskName(name: string | null): string | null {
@@ -175,12 +177,23 @@ export async function visibleTicket(q: Queryable, actor: Actor, id: string): Pro
 }
 
 /** The tickets page the actor may see (GET /api/tickets). */
-export async function listTickets(deps: AppDeps, actor: Actor, query: TicketQuery): Promise<{ tickets: TicketView[]; total: number; limit: number; offset: number }> {
+export async function listTickets(
+  deps: AppDeps,
+  actor: Actor,
+  query: TicketQuery,
+  tokenize?: Tokenize,
+): Promise<{ tickets: TicketView[]; total: number; limit: number; offset: number }> {
   const limit = Math.min(Math.max(query.limit ?? 50, 1), 500)
+  // With a segmenter, `q` is a Chinese word search (工单检索, ticket-search.ts), ranked; without one, a substring.
+  let words: string[] | undefined
+  if (query.q && tokenize) {
+    await indexPendingTickets(deps.db, tokenize, INDEX_BEFORE_SEARCH)
+    words = ticketQueryWords(tokenize, query.q)
+  }
   const offset = Math.max(query.offset ?? 0, 0)
   // A bare date means China midnight (as the KPIs read it), not the database server's.
   const instant = (v: string | undefined): string | undefined => (v && /^\d{4}-\d{2}-\d{2}$/.test(v) ? `${v}T00:00:00+08:00` : v)
-  const { rows, total } = await listTicketRows(deps.db, { ...query, from: instant(query.from), to: instant(query.to), scope: ticketScope(actor), limit, offset })
+  const { rows, total } = await listTicketRows(deps.db, { ...query, words, from: instant(query.from), to: instant(query.to), scope: ticketScope(actor), limit, offset })
   return { tickets: await ticketViews(deps.db, actor, deps.clock.now(), rows), total, limit, offset }
 }
 

@@ -1,0 +1,43 @@
+/**
+ * Chinese ticket search (工单检索): a ticket's title, content and address are segmented by jieba (search mode, as the
+ * knowledge base does: search-words.ts) and stored as its search vector (migration 103); the list's `q` is segmented
+ * the same way and matches tickets holding any of its words, ranked. Segmentation happens in Node, after intake:
+ * tickets not yet indexed are indexed in bounded batches before a search, at start and by `duban tickets reindex`.
+ */
+import type { Tokenize } from '../../domain/dispatch/features.ts'
+import { pendingTicketTexts, setTicketSearchWords } from '../../persistence/ticket-search.repo.ts'
+import type { Queryable } from '../../persistence/db.ts'
+import { indexWords, queryWords } from '../knowledge/search-words.ts'
+
+/** Tickets indexed per statement. */
+export const TICKET_INDEX_BATCH = 500
+
+/** Before a search: at most this many tickets are indexed, so that a search never waits on a large backlog. */
+export const INDEX_BEFORE_SEARCH = 2_000
+
+/** At start (`duban serve`): at most this many tickets are indexed in the background. */
+export const START_INDEX_TICKETS = 1_000_000
+
+/** The words a ticket is indexed by, space-joined. */
+export function ticketIndexWords(tokenize: Tokenize, t: { title: string; content: string; address: string }): string {
+  // The item title of a ticket repeats the start of its content; its words count once more, which does no harm.
+  return indexWords(tokenize, t.title, t.content, t.address)
+}
+
+/** The words of a list query (question and function words left out). */
+export function ticketQueryWords(tokenize: Tokenize, q: string): string[] {
+  return queryWords(tokenize, q)
+}
+
+/** Indexes up to `max` tickets without search words, oldest first, until `stopped()`; returns how many it indexed. */
+export async function indexPendingTickets(db: Queryable, tokenize: Tokenize, max: number, stopped: () => boolean = () => false): Promise<number> {
+  let done = 0
+  while (done < max && !stopped()) {
+    const batch = await pendingTicketTexts(db, Math.min(TICKET_INDEX_BATCH, max - done))
+    if (batch.length === 0) break
+    await setTicketSearchWords(db, batch.map((t) => ({ id: t.id, words: ticketIndexWords(tokenize, t) })))
+    done += batch.length
+    if (batch.length < TICKET_INDEX_BATCH) break
+  }
+  return done
+}

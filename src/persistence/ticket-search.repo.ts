@@ -1,0 +1,52 @@
+/**
+ * Chinese ticket search (工单检索) in the database: the tsvector of each ticket's words (migration 103), written
+ * after intake for tickets not yet indexed, and the condition and rank a list search uses.
+ */
+import type { Queryable } from './db.ts'
+
+/** A ticket not yet indexed: the texts its words come from. */
+export interface PendingTicketText {
+  readonly id: string
+  readonly title: string
+  readonly content: string
+  readonly address: string
+}
+
+/** Up to `limit` tickets without search words, oldest first (the partial index ticket_search_pending_idx). */
+export async function pendingTicketTexts(db: Queryable, limit: number): Promise<PendingTicketText[]> {
+  const { rows } = await db.query<{ id: string; title: string | null; content: string; address: string | null }>(
+    `SELECT t.item_id AS id, i.title, t.content, t.address
+       FROM ticket t JOIN item i ON i.id = t.item_id
+      WHERE t.search_vector IS NULL
+      ORDER BY t.received_at LIMIT $1`,
+    [limit],
+  )
+  return rows.map((r) => ({ id: r.id, title: r.title ?? '', content: r.content, address: r.address ?? '' }))
+}
+
+/** Stores each ticket's words (space-joined) as its search vector, in one statement. */
+export async function setTicketSearchWords(db: Queryable, words: readonly { id: string; words: string }[]): Promise<void> {
+  if (words.length === 0) return
+  await db.query(
+    `UPDATE ticket t SET search_vector = to_tsvector('simple', w.words)
+       FROM unnest($1::text[], $2::text[]) AS w(id, words)
+      WHERE t.item_id = w.id`,
+    [words.map((w) => w.id), words.map((w) => w.words)],
+  )
+}
+
+/** How many tickets still wait for their search words. */
+export async function countPendingTicketTexts(db: Queryable): Promise<number> {
+  const { rows } = await db.query<{ n: unknown }>(`SELECT count(*) AS n FROM ticket WHERE search_vector IS NULL`)
+  return Number(rows[0]?.n ?? 0)
+}
+
+/**
+ * The SQL of a word search over the ticket alias `t`: `where` matches a ticket holding any of the words (ORed, so a
+ * ticket sharing more of them ranks higher, not only tickets holding all), `rank` is ts_rank over the stored vector.
+ * `param` adds the query text to the statement's parameters and returns its placeholder.
+ */
+export function ticketWordSearchSql(words: readonly string[], param: (v: unknown) => string): { where: string; rank: string } {
+  const q = `to_tsquery('simple', ${param(words.join(' | '))})`
+  return { where: `t.search_vector @@ ${q}`, rank: `ts_rank(t.search_vector, ${q})` }
+}

@@ -1,0 +1,87 @@
+/**
+ * Chinese ticket search (工单检索) over HTTP on every test dialect: GET /api/tickets?q= segments the query with jieba
+ * and finds a word inside a longer phrase of a ticket's content or address, ranks tickets sharing more of the
+ * query's words first, finds a ticket by its category's name (in its title), finds nothing for words no ticket holds, keeps the data scope, and still finds a number.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { startTestApp, type TestApp } from '../support/test-app.ts'
+import { testDialects } from '../support/test-db.ts'
+import { CATEGORY, operatorToken, seedCatalogue } from './tickets.fixture.ts'
+
+interface ListAnswer {
+  tickets: { id: string; number: string; content: string }[]
+  total: number
+}
+
+for (const dialect of testDialects()) {
+  describe(`ticket search in Chinese (${dialect})`, () => {
+    let t: TestApp
+    let operator: string
+    const ids: Record<string, { id: string; number: string }> = {}
+    const search = async (token: string, q: string): Promise<ListAnswer> => {
+      const res = await t.app.inject({ method: 'GET', url: `/api/tickets?q=${encodeURIComponent(q)}`, headers: { authorization: `Bearer ${token}` } })
+      expect(res.statusCode, res.body).toBe(200)
+      return res.json() as ListAnswer
+    }
+    const receive = async (key: string, content: string, address: string, lead?: string, categoryCode: string = CATEGORY.rubbish): Promise<void> => {
+      const res = await t.app.inject({
+        method: 'POST',
+        url: '/api/tickets',
+        headers: { authorization: `Bearer ${operator}` },
+        payload: { requestType: 'complaint', categoryCode, urgency: 'normal', requesterPhone: '13812345678', address, content, ...(lead ? { dispatch: { lead } } : {}) },
+      })
+      expect(res.statusCode, res.body).toBe(201)
+      ids[key] = res.json() as { id: string; number: string }
+    }
+
+    beforeAll(async () => {
+      t = await startTestApp(dialect)
+      await t.seedUsers()
+      await seedCatalogue(t)
+      operator = await operatorToken(t)
+      await receive('bins', '幸福小区门口的垃圾桶已经满了三天没人清理，臭味很大', '东湖区幸福小区北门', 'sjj')
+      await receive('binsOnly', '菜市场旁边的垃圾桶坏了', '江滨路菜市场')
+      await receive('noise', '夜间施工噪音扰民，影响休息', '西山县建设路工地', undefined, CATEGORY.stalls)
+    }, 300_000)
+    afterAll(async () => {
+      await t?.close()
+    })
+
+    it('finds a query word inside a longer Chinese phrase of the content and of the address', async () => {
+      // 垃圾 is written only inside 垃圾桶 and 垃圾清运 (the category, in the ticket's title); 北门 only inside 幸福小区北门.
+      const rubbish = await search(operator, '垃圾')
+      expect(rubbish.tickets.map((x) => x.id).sort()).toEqual([ids.bins!.id, ids.binsOnly!.id].sort())
+      expect(rubbish.total).toBe(2)
+      const gate = await search(operator, '北门')
+      expect(gate.tickets.map((x) => x.id)).toEqual([ids.bins!.id])
+    })
+
+    it('ranks the ticket sharing more of the question\'s words first', async () => {
+      const res = await search(operator, '请问小区垃圾桶满了有人清理吗')
+      expect(res.tickets.map((x) => x.id)).toEqual([ids.bins!.id, ids.binsOnly!.id])
+    })
+
+    it('finds tickets by the category name their title starts with', async () => {
+      expect((await search(operator, '占道经营')).tickets.map((x) => x.id)).toEqual([ids.noise!.id])
+    })
+
+    it('finds nothing for words no ticket holds, and question words alone match nothing', async () => {
+      expect(await search(operator, '燃气泄漏')).toEqual({ tickets: [], total: 0, limit: 50, offset: 0 })
+      expect((await search(operator, '请问怎么')).total).toBe(0)
+    })
+
+    it('keeps the data scope: a unit liaison finds only its own unit\'s tickets', async () => {
+      const sjj = await t.login('liaison-sjj')
+      expect((await search(sjj, '垃圾桶')).tickets.map((x) => x.id)).toEqual([ids.bins!.id])
+      const jb = await t.login('liaison-jb')
+      expect((await search(jb, '垃圾桶')).total).toBe(0)
+    })
+
+    it('still finds a ticket by its number, and indexes every ticket received', async () => {
+      const byNumber = await search(operator, ids.noise!.number)
+      expect(byNumber.tickets.map((x) => x.id)).toEqual([ids.noise!.id])
+      const { rows } = await t.db.query<{ n: unknown }>(`SELECT count(*) AS n FROM ticket WHERE search_vector IS NULL`)
+      expect(Number(rows[0]!.n)).toBe(0)
+    })
+  })
+}
