@@ -24,6 +24,7 @@ import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify'
 import fp from 'fastify-plugin'
 import { LoginThrottle, type ThrottleOptions } from '../../app/auth/login-throttle.ts'
 import { DubanError } from '../../domain/errors.ts'
+import type { Queryable } from '../../persistence/db.ts'
 import { closeParsePool } from '../workers/parse-pool.ts'
 
 /** The header the web app sends on every request; a cross-site HTML form cannot set it. */
@@ -41,6 +42,8 @@ export interface ClassLimit {
 
 /** Options of the security plugin; every field has a production default. */
 export interface SecurityOptions {
+  /** The database the login lock-outs are kept in (server.ts passes the app's); required. */
+  readonly db?: Queryable
   /** The database the limits are sized for (DEFAULT_CONCURRENCY); 'pglite' unless told. */
   readonly dialect?: 'pglite' | 'pg'
   /** Per route class; missing classes take the defaults of the dialect. */
@@ -232,7 +235,8 @@ const gatePassed = Symbol('duban.gate')
 const rawAdmitted = Symbol('duban.admitted')
 
 const plugin: FastifyPluginAsync<SecurityOptions> = async (app, opts) => {
-  app.decorate('loginThrottle', new LoginThrottle(opts.loginThrottle))
+  if (!opts.db) throw new Error('security.plugin: the db option is required (login lock-outs live in the database)')
+  app.decorate('loginThrottle', new LoginThrottle(opts.db, opts.loginThrottle))
   app.decorate('cookieSecure', { getter: () => opts.cookieSecure ?? 'auto' })
 
   await app.register(helmet, {
@@ -396,7 +400,7 @@ const plugin: FastifyPluginAsync<SecurityOptions> = async (app, opts) => {
 
 declare module 'fastify' {
   interface FastifyInstance {
-    /** Failed sign-ins per account and address (auth.routes.ts). */
+    /** Failed sign-ins per account and address, kept in the database (auth.routes.ts). */
     loginThrottle: LoginThrottle
     /** `Secure` on the session cookie. */
     cookieSecure: boolean | 'auto'

@@ -65,7 +65,7 @@ export async function buildServer(deps: AppDeps, opts: ServerOptions = {}): Prom
   installErrorHandlers(app)
   await app.register(inputGuard)
   await app.register(cookie)
-  await app.register(securityPlugin, { dialect: deps.db.dialect, ...(opts.security ?? {}) })
+  await app.register(securityPlugin, { dialect: deps.db.dialect, db: deps.db, ...(opts.security ?? {}) })
   await app.register(swagger, {
     openapi: {
       info: { title: 'duban API', description: '督办: owned, timed, supervised and assessed items', version: '0.1.0' },

@@ -2,10 +2,17 @@
  * Login throttling (登录限制): failed sign-ins are counted per account and per client address within a
  * window; past the limit the account (or address) is locked until a stated instant, and even the right
  * password is refused until then, with a message that says when to retry. A success clears the account's
- * count. An admin can unlock an account or an address at once. The counts live in the server's memory:
- * a restart forgives everyone, which is acceptable for a throttle (the audit log keeps every attempt).
+ * count. An admin can unlock an account or an address at once.
+ *
+ * The counts and locks live in the database (login_throttle, src/persistence/login-throttle.repo.ts), so every
+ * `duban serve` process on one database sees the same locks (an attacker cannot spread guesses over
+ * processes), an admin's unlock through any process holds for all, and a restart forgets nothing. Rows expire
+ * (window or lock over) and are purged at most once a minute per process: the table is bounded by the
+ * addresses that failed in the last window, each of which locks itself after `perAddress` failures.
  */
 import { DubanError } from '../../domain/errors.ts'
+import type { Queryable } from '../../persistence/db.ts'
+import { clearThrottle, findThrottleLocks, purgeThrottle, recordThrottleFailure } from '../../persistence/login-throttle.repo.ts'
 
 /** Limits of the throttle; every field has a default. */
 export interface ThrottleOptions {
@@ -19,87 +26,75 @@ export interface ThrottleOptions {
   readonly lockMs?: number
 }
 
-interface Counter {
-  failures: number[]
-  lockedUntil: number
-}
+/** How often one process deletes expired rows (ms). */
+const PURGE_EVERY_MS = 60_000
+/** Account names are cut to this length in keys (the sign-in schema bounds them already). */
+const MAX_NAME = 200
 
-/** Most keys kept; the oldest are dropped beyond it so a flood of names cannot grow memory without bound. */
-const MAX_KEYS = 50_000
+type Scope = 'account' | 'address'
 
 export class LoginThrottle {
   readonly perAccount: number
   readonly perAddress: number
   readonly windowMs: number
   readonly lockMs: number
-  private readonly counters = new Map<string, Counter>()
+  private lastPurge = Number.NEGATIVE_INFINITY
 
-  constructor(opts: ThrottleOptions = {}) {
+  constructor(
+    private readonly db: Queryable,
+    opts: ThrottleOptions = {},
+  ) {
     this.perAccount = opts.perAccount ?? 5
     this.perAddress = opts.perAddress ?? 20
     this.windowMs = opts.windowMs ?? 15 * 60_000
     this.lockMs = opts.lockMs ?? 15 * 60_000
   }
 
-  private key(kind: 'account' | 'address', v: string): string {
-    return `${kind}:${kind === 'account' ? v.trim().toLowerCase() : v}`
+  /** The row key of an account (case-insensitive) or an address. */
+  static key(scope: Scope, v: string): string {
+    return scope === 'account' ? `account:${v.trim().toLowerCase().slice(0, MAX_NAME)}` : `address:${v}`
   }
 
   /** Throws DUBAN_ERR_LOGIN_LOCKED (429, Retry-After) when the account or the address is locked at `now`. */
-  check(username: string, address: string, now: number): void {
-    for (const [kind, v] of [['account', username], ['address', address]] as const) {
-      const c = this.counters.get(this.key(kind, v))
-      if (c && c.lockedUntil > now) {
-        const seconds = Math.ceil((c.lockedUntil - now) / 1000)
-        const until = new Date(c.lockedUntil).toISOString()
-        const who = kind === 'account' ? `the account '${v}'` : `the address ${v}`
-        throw new DubanError('DUBAN_ERR_LOGIN_LOCKED', `${who} is locked after too many failed sign-ins; try again after ${until} (in ${seconds} s) or ask an administrator to unlock it`, {
-          where: kind === 'account' ? 'body/username' : 'request',
-          details: { lockedUntil: until, retryAfterSeconds: seconds, scope: kind },
-        })
-      }
-    }
+  async check(username: string, address: string, now: number): Promise<void> {
+    const accountKey = LoginThrottle.key('account', username)
+    const locks = await findThrottleLocks(this.db, [accountKey, LoginThrottle.key('address', address)], new Date(now))
+    // The account's lock is named first when both are locked.
+    const lock = locks.find((l) => l.key === accountKey) ?? locks[0]
+    if (!lock) return
+    const scope: Scope = lock.key === accountKey ? 'account' : 'address'
+    const seconds = Math.max(1, Math.ceil((lock.lockedUntil.getTime() - now) / 1000))
+    const until = lock.lockedUntil.toISOString()
+    const who = scope === 'account' ? `the account '${username}'` : `the address ${address}`
+    throw new DubanError('DUBAN_ERR_LOGIN_LOCKED', `${who} is locked after too many failed sign-ins; try again after ${until} (in ${seconds} s) or ask an administrator to unlock it`, {
+      where: scope === 'account' ? 'body/username' : 'request',
+      details: { lockedUntil: until, retryAfterSeconds: seconds, scope },
+    })
   }
 
   /** Counts a failed sign-in against the account and the address; locks either past its limit. */
-  fail(username: string, address: string, now: number): void {
-    for (const [kind, v, limit] of [['account', username, this.perAccount], ['address', address, this.perAddress]] as const) {
-      const k = this.key(kind, v)
-      const c = this.counters.get(k) ?? { failures: [], lockedUntil: 0 }
-      c.failures = c.failures.filter((t) => t > now - this.windowMs)
-      c.failures.push(now)
-      if (c.failures.length >= limit) {
-        c.lockedUntil = now + this.lockMs
-        c.failures = []
-      }
-      this.counters.delete(k)
-      this.counters.set(k, c)
-    }
-    while (this.counters.size > MAX_KEYS) {
-      const oldest = this.counters.keys().next().value
-      if (oldest === undefined) break
-      this.counters.delete(oldest)
+  async fail(username: string, address: string, now: number): Promise<void> {
+    const at = new Date(now)
+    const window = { windowMs: this.windowMs, lockMs: this.lockMs }
+    await recordThrottleFailure(this.db, LoginThrottle.key('account', username), at, { ...window, limit: this.perAccount })
+    await recordThrottleFailure(this.db, LoginThrottle.key('address', address), at, { ...window, limit: this.perAddress })
+    if (now - this.lastPurge >= PURGE_EVERY_MS) {
+      this.lastPurge = now
+      await purgeThrottle(this.db, at)
     }
   }
 
   /** A successful sign-in clears the account's failures (the address keeps its count). */
-  succeed(username: string): void {
-    this.counters.delete(this.key('account', username))
+  async succeed(username: string): Promise<void> {
+    await clearThrottle(this.db, [LoginThrottle.key('account', username)], new Date(0))
   }
 
-  /** Lifts the lock and count of an account and/or an address; returns what was locked. */
-  unlock(target: { username?: string | undefined; address?: string | undefined }, now: number): { account: boolean; address: boolean } {
-    const out = { account: false, address: false }
-    if (target.username !== undefined) {
-      const k = this.key('account', target.username)
-      out.account = (this.counters.get(k)?.lockedUntil ?? 0) > now
-      this.counters.delete(k)
-    }
-    if (target.address !== undefined) {
-      const k = this.key('address', target.address)
-      out.address = (this.counters.get(k)?.lockedUntil ?? 0) > now
-      this.counters.delete(k)
-    }
-    return out
+  /** Lifts the lock and count of an account and/or an address, for every process; returns what was locked. */
+  async unlock(target: { username?: string | undefined; address?: string | undefined }, now: number): Promise<{ account: boolean; address: boolean }> {
+    const keys: string[] = []
+    if (target.username !== undefined) keys.push(LoginThrottle.key('account', target.username))
+    if (target.address !== undefined) keys.push(LoginThrottle.key('address', target.address))
+    const lifted = keys.length > 0 ? await clearThrottle(this.db, keys, new Date(now)) : []
+    return { account: lifted.some((l) => l.key.startsWith('account:')), address: lifted.some((l) => l.key.startsWith('address:')) }
   }
 }
