@@ -15,15 +15,15 @@ const plugin: RoutePlugin = async (app, { deps }) => {
   app.post<{ Body: { username: string; password: string } }>('/auth/login', { schema: loginSchema, config: { public: true } }, async (request, reply) => {
     // Locked accounts and addresses are refused before the password is looked at (429 with Retry-After).
     const now = deps.clock.now().getTime()
-    app.loginThrottle.check(request.body.username, request.ip, now)
+    await app.loginThrottle.check(request.body.username, request.ip, now)
     let session: Awaited<ReturnType<typeof login>>
     try {
       session = await login(deps, { ...request.body, address: request.ip }, app.sessionTtlMs)
     } catch (e) {
-      if (e instanceof DubanError && e.code === 'DUBAN_ERR_LOGIN_FAILED') app.loginThrottle.fail(request.body.username, request.ip, now)
+      if (e instanceof DubanError && e.code === 'DUBAN_ERR_LOGIN_FAILED') await app.loginThrottle.fail(request.body.username, request.ip, now)
       throw e
     }
-    app.loginThrottle.succeed(request.body.username)
+    await app.loginThrottle.succeed(request.body.username)
     const { token, user, expiresAt } = session
     // 'auto': Secure when the request came over HTTPS (behind a proxy only with --trust-proxy).
     const secure = app.cookieSecure === 'auto' ? request.protocol === 'https' : app.cookieSecure
@@ -36,7 +36,7 @@ const plugin: RoutePlugin = async (app, { deps }) => {
   app.post<{ Body: { username?: string; address?: string } }>('/auth/unlock', { schema: unlockSchema }, async (request) => {
     const admin = requireRole(request, 'admin')
     const at = deps.clock.now()
-    const result = app.loginThrottle.unlock(request.body, at.getTime())
+    const result = await app.loginThrottle.unlock(request.body, at.getTime())
     await deps.db.transaction((tx) => appendAudit(tx, { actorId: admin.userId, action: 'user.unlock', entity: 'user', entityId: request.body.username ?? request.body.address ?? null, at }))
     return result
   })
