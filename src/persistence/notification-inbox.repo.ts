@@ -9,6 +9,11 @@ export interface Reader {
   readonly userId: string
   readonly unitId: string | null
   readonly role: string
+  /**
+   * The reader's data scope (scopeUnitIds; null or absent = all): a notification addressed to the role and about
+   * an item is seen only when the item has a unit in it — a district 督查室 is not told of another district's items.
+   */
+  readonly scope?: readonly string[] | null
 }
 
 /** A notification as the inbox lists it; readAt is this reader's. */
@@ -25,17 +30,19 @@ export interface InboxRow {
 
 const iso = (v: unknown): string | null => (v === null || v === undefined ? null : new Date(v as string).toISOString())
 
-/** The notifications a reader sees ($1 user, $2 unit, $3 role), as an SQL condition on alias n. */
-const VISIBLE = `(n.user_id = $1 OR ($2::text IS NOT NULL AND n.unit_id = $2) OR n.role = $3)`
+/** The notifications a reader sees ($1 user, $2 unit, $3 role, $<scope> the data scope or null), as an SQL condition on alias n. */
+const visible = (scope: number): string =>
+  `(n.user_id = $1 OR ($2::text IS NOT NULL AND n.unit_id = $2) OR (n.role = $3 AND ($${scope}::text[] IS NULL OR n.item_id IS NULL OR EXISTS (SELECT 1 FROM item_unit s WHERE s.item_id = n.item_id AND s.unit_id = ANY($${scope}::text[])))))`
+const scopeOf = (r: Reader): string[] | null => (r.scope ? [...r.scope] : null)
 
 /** Newest first; with `unread` only those this reader has not read. */
 export async function listInbox(db: Queryable, r: Reader, opts: { unread: boolean; limit: number }): Promise<InboxRow[]> {
   const { rows } = await db.query<{ id: string; type: string; title: string; body: string; item_id: string | null; unit_id: string | null; created_at: unknown; read_at: unknown }>(
     `SELECT n.id, n.type, n.title, n.body, n.item_id, n.unit_id, n.created_at, nr.read_at
        FROM notification n LEFT JOIN notification_read nr ON nr.notification_id = n.id AND nr.user_id = $1
-      WHERE ${VISIBLE} ${opts.unread ? 'AND nr.read_at IS NULL' : ''}
+      WHERE ${visible(5)} ${opts.unread ? 'AND nr.read_at IS NULL' : ''}
       ORDER BY n.created_at DESC, n.id DESC LIMIT $4`,
-    [r.userId, r.unitId, r.role, opts.limit],
+    [r.userId, r.unitId, r.role, opts.limit, scopeOf(r)],
   )
   return rows.map((x) => ({ id: x.id, type: x.type, title: x.title, body: x.body, itemId: x.item_id, unitId: x.unit_id, createdAt: iso(x.created_at)!, readAt: iso(x.read_at) }))
 }
@@ -44,15 +51,15 @@ export async function listInbox(db: Queryable, r: Reader, opts: { unread: boolea
 export async function countUnread(db: Queryable, r: Reader): Promise<number> {
   const { rows } = await db.query<{ n: unknown }>(
     `SELECT count(*) AS n FROM notification n
-      WHERE ${VISIBLE} AND NOT EXISTS (SELECT 1 FROM notification_read nr WHERE nr.notification_id = n.id AND nr.user_id = $1)`,
-    [r.userId, r.unitId, r.role],
+      WHERE ${visible(4)} AND NOT EXISTS (SELECT 1 FROM notification_read nr WHERE nr.notification_id = n.id AND nr.user_id = $1)`,
+    [r.userId, r.unitId, r.role, scopeOf(r)],
   )
   return Number(rows[0]?.n ?? 0)
 }
 
 /** Marks one notification read for the reader; false when the reader cannot see it (or it does not exist). */
 export async function markRead(db: Queryable, r: Reader, id: string, at: Date): Promise<boolean> {
-  const { rows } = await db.query(`SELECT 1 FROM notification n WHERE n.id = $4 AND ${VISIBLE}`, [r.userId, r.unitId, r.role, id])
+  const { rows } = await db.query(`SELECT 1 FROM notification n WHERE n.id = $4 AND ${visible(5)}`, [r.userId, r.unitId, r.role, id, scopeOf(r)])
   if (rows.length === 0) return false
   await db.query(`INSERT INTO notification_read (notification_id, user_id, read_at) VALUES ($1,$2,$3) ON CONFLICT DO NOTHING`, [id, r.userId, at.toISOString()])
   return true
@@ -62,9 +69,9 @@ export async function markRead(db: Queryable, r: Reader, id: string, at: Date): 
 export async function markAllRead(db: Queryable, r: Reader, at: Date): Promise<number> {
   const { rows } = await db.query(
     `INSERT INTO notification_read (notification_id, user_id, read_at)
-     SELECT n.id, $1::text, $4::timestamptz FROM notification n WHERE ${VISIBLE}
+     SELECT n.id, $1::text, $4::timestamptz FROM notification n WHERE ${visible(5)}
      ON CONFLICT DO NOTHING RETURNING notification_id`,
-    [r.userId, r.unitId, r.role, at.toISOString()],
+    [r.userId, r.unitId, r.role, at.toISOString(), scopeOf(r)],
   )
   return rows.length
 }

@@ -6,8 +6,8 @@ import type { RoutePlugin } from './routes.ts'
 
 const plugin: RoutePlugin = async (app, { deps }) => {
   app.get<{ Querystring: { period: string; kind: string } }>('/assessment', { schema: assessmentSchema }, async (request) => {
-    requireRole(request, 'admin', 'supervisor', 'leader')
-    return assessUnits(deps, request.query.period, request.query.kind)
+    const actor = requireRole(request, 'admin', 'supervisor', 'leader')
+    return assessUnits(deps, request.query.period, request.query.kind, actor.scopeUnitIds)
   })
 
   app.get<{ Querystring: { kind: string } }>('/assessment/weights', { schema: getWeightsSchema }, async (request) => {

@@ -14,17 +14,17 @@ const disposition = (name: string, ascii: string): string => `attachment; filena
 
 const plugin: RoutePlugin = async (app, { deps }) => {
   app.get<{ Querystring: { period: string; kind: string } }>('/exports/bulletin.docx', { schema: bulletinSchema }, async (request, reply) => {
-    requireRole(request, 'admin', 'supervisor', 'leader')
+    const actor = requireRole(request, 'admin', 'supervisor', 'leader')
     const p = parseAssessmentPeriod(request.query.period)
-    const buf = await buildBulletinDocx(deps, p.key, request.query.kind)
+    const buf = await buildBulletinDocx(deps, p.key, request.query.kind, actor.scopeUnitIds)
     return reply.header('content-type', DOCX).header('content-disposition', disposition(`督办情况通报-${p.key}.docx`, `bulletin-${p.key}.docx`)).send(buf)
   })
 
   app.get<{ Querystring: { kind: string } }>('/exports/ledger.xlsx', { schema: ledgerSchema }, async (request, reply) => {
-    requireRole(request, 'admin', 'supervisor', 'leader')
+    const actor = requireRole(request, 'admin', 'supervisor', 'leader')
     // Streamed as it is written (bounded memory at any ledger size); a failure midway cuts the download short.
     const body = new PassThrough()
-    writeLedgerXlsx(deps, body, request.query.kind).catch((err: unknown) => {
+    writeLedgerXlsx(deps, body, request.query.kind, undefined, actor.scopeUnitIds).catch((err: unknown) => {
       request.log.error({ err }, 'ledger export failed')
       body.destroy(err instanceof Error ? err : new Error(String(err)))
     })

@@ -135,8 +135,9 @@ export function itemFact(
  * can count in the period (open, or closed since the period began) come into Node for their facts. An item closed
  * before then adds nothing to any formula (finished outside the period, not unfinished, no report expected), so
  * each unit enters the formulas with a placeholder that no formula counts, to keep its place in the ranking.
+ * With `scope` (the reader's scopeUnitIds) only the units it holds are assessed and ranked.
  */
-export async function assessUnits(deps: AppDeps, periodKey: string, kind = 'task'): Promise<Assessment> {
+export async function assessUnits(deps: AppDeps, periodKey: string, kind = 'task', scope: readonly string[] | null = null): Promise<Assessment> {
   const period = parseAssessmentPeriod(periodKey)
   const now = deps.clock.now().toISOString()
   const asOf = instantMs(now) < instantMs(period.to) ? now : new Date(instantMs(period.to)).toISOString()
@@ -147,7 +148,10 @@ export async function assessUnits(deps: AppDeps, periodKey: string, kind = 'task
   const reporting = { graceWorkingDays: cfg.reportGraceWorkingDays, calendar: await loadCalendar(deps.db) }
   const names = await unitNames(deps.db)
   const toIso = new Date(instantMs(period.to)).toISOString()
-  const totals = await assessmentUnitTotals(deps.db, kind, toIso, period.firstDate, period.lastDate)
+  // 数据范围: a scoped reader (a district 督查室, a leader's 分管 units) is assessed over the units in scope only,
+  // ranked among themselves; totals and rates count those units' items alone.
+  const inScope = scope === null ? () => true : ((held) => (unitId: string) => held.has(unitId))(new Set(scope))
+  const totals = (await assessmentUnitTotals(deps.db, kind, toIso, period.firstDate, period.lastDate)).filter((t) => inScope(t.unitId))
   const items = await listPeriodItems(deps.db, kind, toIso, activeFrom)
   // Placeholders first: units rank in the order their first item's number gives, as before.
   const facts: ItemFact[] = totals.map((t) => ({ unitId: t.unitId, kind, stateType: 'closed', cancelled: true, dueAt: null, finishedAt: null }))
@@ -155,6 +159,7 @@ export async function assessUnits(deps: AppDeps, periodKey: string, kind = 'task
     const lead = it.units.find((u) => u.role === 'lead')
     if (lead) facts.push(itemFact(it, lead.unitId, period, asOf, cadence, reporting))
   }
+  if (scope !== null) facts.splice(0, facts.length, ...facts.filter((f) => inScope(f.unitId)))
   const kpis = unitKpis(facts, period, asOf)
   const scores = kpis.map((k) => ({ unitId: k.unitId, score: compositeScore(k, weights) }))
   const ranked = rankUnits(scores)

@@ -8,6 +8,7 @@ import { listOpenDueBy } from '../../persistence/assessment.repo.ts'
 import { localDate } from '../../domain/workflow/time.ts'
 import { assessUnits, type Assessment } from '../assessment/assess-units.ts'
 import type { AppDeps } from '../deps.ts'
+import { scopeHoldsAny } from '../../domain/users/data-scope.ts'
 import { isOverdue } from './ledger.xlsx.ts'
 import { chineseDate } from './notice.docx.ts'
 import { issueBulletinNumber } from '../../persistence/office.repo.ts'
@@ -45,14 +46,15 @@ export interface BulletinContent {
   readonly assessment: Assessment
 }
 
-/** Gathers the bulletin's content for a period. */
-export async function bulletinContent(deps: AppDeps, periodKey: string, kind = 'task'): Promise<BulletinContent> {
-  const a = await assessUnits(deps, periodKey, kind)
+/** Gathers the bulletin's content for a period; with `scope` (the reader's scopeUnitIds) only the units and items in it. */
+export async function bulletinContent(deps: AppDeps, periodKey: string, kind = 'task', scope: readonly string[] | null = null): Promise<BulletinContent> {
+  const a = await assessUnits(deps, periodKey, kind, scope)
   // As of the end of the last day counted: a period that ended at midnight is reported as of its last date.
   const asOfDate = localDate(new Date(Date.parse(a.asOf) - 1).toISOString())
   const asOf = new Date(a.asOf)
   // Only open items due by the as-of date can be overdue: read those, not the whole ledger.
   const overdue = (await listOpenDueBy(deps.db, kind, localDate(a.asOf)))
+    .filter((it) => scopeHoldsAny(scope, it.units.map((u) => u.unitId)))
     .filter((it) => it.dueDate && it.stateType !== 'closed' && it.state !== 'cancelled' && !it.snapshot.clocks?.['due']?.stoppedAt && isOverdue(it, asOf))
     .map((it) => ({
       number: it.number,
@@ -92,9 +94,9 @@ export async function bulletinHeading(deps: AppDeps, periodKey: string, kind = '
   return { number: issue.number, issuingOffice: office.issuingOffice, issuedOn: issue.issuedOn }
 }
 
-/** Builds the bulletin .docx for a period. */
-export async function buildBulletinDocx(deps: AppDeps, periodKey: string, kind = 'task'): Promise<Buffer> {
-  const c = await bulletinContent(deps, periodKey, kind)
+/** Builds the bulletin .docx for a period (within `scope`, the reader's scopeUnitIds; null = all units). */
+export async function buildBulletinDocx(deps: AppDeps, periodKey: string, kind = 'task', scope: readonly string[] | null = null): Promise<Buffer> {
+  const c = await bulletinContent(deps, periodKey, kind, scope)
   const h = await bulletinHeading(deps, periodKey, kind)
   const a = c.assessment
   const doc = new Document({

@@ -11,6 +11,7 @@ import { pageAssessedItems, type AssessedItemRow } from '../../persistence/asses
 import { kindCatalog } from '../../domain/kinds/index.ts'
 import { endOfDay, instantMs } from '../../domain/workflow/time.ts'
 import type { AppDeps } from '../deps.ts'
+import { scopeHoldsAny } from '../../domain/users/data-scope.ts'
 
 /** The columns of the ledger, in order, with their widths (characters). */
 export const LEDGER_COLUMNS: readonly { header: string; width: number }[] = [
@@ -54,8 +55,9 @@ export const LEDGER_EXPORT_PAGE = 1000
 /**
  * Writes the ledger workbook of a kind's items (all states, as of the clock's now) to `out`, page by page, and
  * ends it. Waits for `out` to drain between pages, so a slow reader holds back the database reads, not memory.
+ * With `scope` (the reader's scopeUnitIds; null = all) only the items the reader sees on the ledger screen.
  */
-export async function writeLedgerXlsx(deps: AppDeps, out: Writable, kind = 'task', pageSize = LEDGER_EXPORT_PAGE): Promise<void> {
+export async function writeLedgerXlsx(deps: AppDeps, out: Writable, kind = 'task', pageSize = LEDGER_EXPORT_PAGE, scope: readonly string[] | null = null): Promise<void> {
   const now = deps.clock.now()
   const wb = new ExcelJS.stream.xlsx.WorkbookWriter({ stream: out, useStyles: true, useSharedStrings: false })
   wb.creator = 'duban'
@@ -76,6 +78,7 @@ export async function writeLedgerXlsx(deps: AppDeps, out: Writable, kind = 'task
   for (;;) {
     const items = await pageAssessedItems(deps.db, kind, after, pageSize)
     for (const it of items) {
+      if (!scopeHoldsAny(scope, it.units.map((u) => u.unitId))) continue
       const overdue = isOverdue(it, now)
       const row = ws.addRow([
         ++n,

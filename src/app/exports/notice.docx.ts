@@ -3,6 +3,7 @@
  * date, the reason, the reply deadline, and the issuing office's 落款 with the date of issue — what a 督查室
  * prints, stamps and sends. Who may read it is who may see the notice (listSupervisionNotices' scope).
  */
+import { scopeHoldsAny } from '../../domain/users/data-scope.ts'
 import { AlignmentType, Document, Packer, Paragraph, Table, TableCell, TableRow, TextRun, WidthType } from 'docx'
 import { getNotice, type NoticeRow } from '../../persistence/supervision-notice.repo.ts'
 import { getItemSummary } from '../../persistence/supervision.repo.ts'
@@ -36,9 +37,8 @@ export interface NoticeDocument {
 
 async function visibleNotice(deps: AppDeps, actor: Actor, id: string): Promise<NoticeRow> {
   const n = await getNotice(deps.db, id)
-  const scope = actor.role === 'unit_liaison' || actor.role === 'operator' ? (actor.scopeUnitIds ?? (actor.unitId ? [actor.unitId] : [])) : null
-  // Outside the actor's units the notice does not exist for them (404, as items are).
-  if (!n || (scope !== null && !n.unitIds.some((u) => scope.includes(u)))) throw new DubanError('DUBAN_ERR_NOT_FOUND', `no supervision notice ${id}`, { where: 'id' })
+  // Outside the actor's data scope (a liaison's units, a district 督查室's district) the notice does not exist for them (404, as items are).
+  if (!n || !scopeHoldsAny(actor.scopeUnitIds, n.unitIds)) throw new DubanError('DUBAN_ERR_NOT_FOUND', `no supervision notice ${id}`, { where: 'id' })
   return n
 }
 

@@ -8,7 +8,7 @@ import type { Actor, AppDeps } from '../deps.ts'
 
 const readerOf = (actor: Actor): Reader => {
   if (!actor.userId) throw new DubanError('DUBAN_ERR_FORBIDDEN', 'only a signed-in person has an inbox')
-  return { userId: actor.userId, unitId: actor.unitId, role: actor.role }
+  return { userId: actor.userId, unitId: actor.unitId, role: actor.role, scope: actor.scopeUnitIds }
 }
 
 /** The newest notifications (at most `limit`, 1–500, default 100); only the unread ones with `unread`. */

@@ -10,6 +10,8 @@ import { DubanError } from '../../domain/errors.ts'
 import { loadCalendar } from '../calendar/calendar.load.ts'
 import type { Actor, AppDeps } from '../deps.ts'
 import { recordAudit } from './audit.port.ts'
+import { visibleItem } from '../items/item-queries.ts'
+import { scopeHoldsAny, unitsInScope } from '../../domain/users/data-scope.ts'
 import { emitSupervisionEvent } from './supervision-event.emit.ts'
 
 /** A notice as the API shows it, with whether the reply is (or was) late. */
@@ -75,9 +77,25 @@ export async function issueNoticeIn(tx: Queryable, deps: AppDeps, actor: Actor |
   return notice
 }
 
-/** POST /supervision/notices: a supervisor or admin issues a 督办单 by hand. */
+/**
+ * 数据范围: a person supervises only inside their scope. The item must be one they see (else 404, as for any
+ * foreign item); the units named must be in the scope (a foreign unit is not found); unnamed, the item's lead and
+ * responsible units in the scope are addressed.
+ */
+async function withinScope(tx: Queryable, actor: Actor, input: IssueNoticeInput): Promise<IssueNoticeInput> {
+  if (actor.scopeUnitIds === null) return input
+  await visibleItem(tx, actor, input.itemId)
+  const named = input.unitIds ?? []
+  const foreign = named.findIndex((u) => !scopeHoldsAny(actor.scopeUnitIds, [u]))
+  if (foreign >= 0) throw new DubanError('DUBAN_ERR_NOT_FOUND', `unit ${named[foreign]} is outside your data scope`, { where: `unitIds[${foreign}]` })
+  if (named.length > 0) return input
+  const item = await getItemSummary(tx, input.itemId)
+  return { ...input, unitIds: unitsInScope(actor.scopeUnitIds, [...new Set([...(item?.lead ?? []), ...(item?.responsible ?? [])])]) }
+}
+
+/** POST /supervision/notices: a supervisor or admin issues a 督办单 by hand, inside their data scope. */
 export async function issueNotice(deps: AppDeps, actor: Actor, input: IssueNoticeInput): Promise<NoticeView> {
-  const n = await deps.db.transaction((tx) => issueNoticeIn(tx, deps, actor, input, 'manual'))
+  const n = await deps.db.transaction(async (tx) => issueNoticeIn(tx, deps, actor, await withinScope(tx, actor, input), 'manual'))
   return view(n, chinaDateOf(deps.clock.now().getTime()))
 }
 
@@ -119,7 +137,8 @@ export async function withdrawNotice(deps: AppDeps, actor: Actor, id: string, re
   if (reason.trim() === '') throw new DubanError('DUBAN_ERR_FIELD_REQUIRED', 'a withdrawal needs a reason', { where: 'reason' })
   const n = await deps.db.transaction(async (tx) => {
     const before = await getNotice(tx, id)
-    if (!before) throw new DubanError('DUBAN_ERR_NOT_FOUND', `no supervision notice ${id}`, { where: 'id' })
+    // Outside the actor's data scope the notice does not exist for them (404).
+    if (!before || !scopeHoldsAny(actor.scopeUnitIds, before.unitIds)) throw new DubanError('DUBAN_ERR_NOT_FOUND', `no supervision notice ${id}`, { where: 'id' })
     if (before.status === 'replied') throw new DubanError('DUBAN_ERR_NOTICE_REPLY_CONFLICT', `${before.number} has been replied to and cannot be withdrawn`, { where: 'id' })
     if (before.status === 'withdrawn') throw new DubanError('DUBAN_ERR_NOTICE_WITHDRAWN', before.number, { where: 'id' })
     const ok = await withdrawNoticeRow(tx, id, { reason: reason.trim(), by: actor.userId, at: deps.clock.now() })
@@ -140,10 +159,9 @@ export async function withdrawNotice(deps: AppDeps, actor: Actor, id: string, re
   return view(n, chinaDateOf(deps.clock.now().getTime()))
 }
 
-/** Lists notices; a unit liaison sees only those addressed to units in its scope. */
+/** Lists notices; whoever has a data scope (a liaison, a district 督查室) sees only those addressed to units in it. */
 export async function listSupervisionNotices(deps: AppDeps, actor: Actor, f: { itemId?: string; status?: NoticeRow['status']; limit?: number }): Promise<NoticeView[]> {
-  const scope = actor.role === 'unit_liaison' || actor.role === 'operator' ? (actor.scopeUnitIds ?? (actor.unitId ? [actor.unitId] : [])) : null
-  const rows = await listNotices(deps.db, { ...f, unitIds: scope, limit: f.limit ?? 200 })
+  const rows = await listNotices(deps.db, { ...f, unitIds: actor.scopeUnitIds, limit: f.limit ?? 200 })
   const today = chinaDateOf(deps.clock.now().getTime())
   return rows.map((r) => view(r, today))
 }

@@ -21,5 +21,8 @@ describe('ticket views: masking and scope', () => {
     expect(ticketScope({ userId: null, role: 'citizen', unitId: null, scopeUnitIds: null })).toEqual([])
     expect(ticketActor(operator).scopeUnitIds).toBeNull()
     expect(ticketActor(liaison)).toBe(liaison)
+    const district = { userId: 's', role: 'supervisor' as const, unitId: 'dh', scopeUnitIds: ['dh', 'dh-jb'] }
+    expect(ticketScope(district)).toEqual(['dh', 'dh-jb'])
+    expect(ticketScope({ ...district, scopeUnitIds: null })).toBeNull()
   })
 })

@@ -78,15 +78,16 @@ export function maskPhone(phone: string | null): string | null {
   return phone.length >= 8 ? `${phone.slice(0, 3)}****${phone.slice(-4)}` : '****'
 }
 
-/** The units whose tickets the actor sees: null = all (the hotline, the centre's roles), else the actor's scope. */
+/** The units whose tickets the actor sees: null = all (the hotline), else the actor's data scope (null = 全部). */
 export function ticketScope(actor: Actor): readonly string[] | null {
   switch (actor.role) {
-    case 'unit_liaison':
-      return actor.scopeUnitIds ?? (actor.unitId ? [actor.unitId] : [])
+    case 'operator':
+      return null
     case 'citizen':
       return []
     default:
-      return null
+      // A liaison's units, a district 督查室's district, a leader's 分管 units; an unscoped person sees all.
+      return actor.scopeUnitIds
   }
 }
 

@@ -89,3 +89,13 @@ export function dataScopeRoots(scope: DataScope, unitId: string | null): { reado
       return { exact: [], subtrees: scope.unitIds }
   }
 }
+
+/** Whether a scope (the actor's scopeUnitIds; null = all) holds any of the given units. */
+export function scopeHoldsAny(scope: readonly string[] | null, unitIds: readonly string[]): boolean {
+  return scope === null || unitIds.some((u) => scope.includes(u))
+}
+
+/** The given units a scope (null = all) holds, in their order. */
+export function unitsInScope(scope: readonly string[] | null, unitIds: readonly string[]): string[] {
+  return scope === null ? [...unitIds] : unitIds.filter((u) => scope.includes(u))
+}
