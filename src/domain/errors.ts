@@ -55,6 +55,12 @@ export const catalogue = {
   DUBAN_ERR_ITEM_VERSION_CONFLICT: { en: 'the item was changed by someone else; reload and try again', zh: '事项已被他人修改，请刷新后重试' },
   DUBAN_ERR_DUE_NOT_WORKING_DAY: { en: 'the due date falls on a non-working day', zh: '完成时间不能设在节假日或休息日' },
   DUBAN_ERR_ATTACHMENT_TOO_LARGE: { en: 'an attachment is larger than the limit', zh: '附件超过大小限制' },
+  DUBAN_ERR_REPORT_NOT_FOUND: { en: 'no such progress report on this item', zh: '该事项没有这条进展报告' },
+  DUBAN_ERR_REPORT_CORRECT_FORBIDDEN: { en: 'only the reporting unit or the supervising office may correct a progress report', zh: '只有报送单位或督查室可以更正进展报告' },
+  DUBAN_ERR_REPORT_CORRECTION_CONFLICT: { en: 'the item is closed; only the supervising office may still correct its reports', zh: '事项已办结，进展报告只能由督查室更正' },
+  DUBAN_ERR_REPORT_CORRECTION_UNCHANGED: { en: 'the correction changes neither the text nor the figures', zh: '更正内容与现有报告相同' },
+  DUBAN_ERR_PLAN_CANCEL_STATUS_CONFLICT: { en: 'only a confirmed plan\'s tasks can be cancelled', zh: '只有已下发的计划才能撤销下发' },
+  DUBAN_ERR_DISPATCH_CANCEL_CONFLICT: { en: 'a unit has already acted on a task, so it cannot be cancelled', zh: '有单位已签收、报送或办理，不能撤销下发' },
   // ── supervision, assessment, exports (督办 / 考核 / 导出) ──────────────────
   DUBAN_ERR_SUPERVISION_CONFIG_INVALID: { en: 'the supervision configuration (ladder, cadence) is not valid', zh: '督办配置（升级梯度、报送频次）不合法' },
   DUBAN_ERR_NOTICE_REPLY_CONFLICT: { en: 'the supervision notice has already been replied to', zh: '该督办单已回复' },

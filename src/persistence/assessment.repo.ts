@@ -26,7 +26,7 @@ const ASSESSED_COLS = `i.id, i.number, i.title, i.kind, i.state, i.state_type, i
        COALESCE((SELECT json_agg(json_build_object('unitId', u.unit_id, 'role', u.role, 'name', n.name) ORDER BY u.role, u.unit_id)
                    FROM item_unit u JOIN unit n ON n.id = u.unit_id WHERE u.item_id = i.id), '[]'::json) AS units,
        COALESCE((SELECT json_agg(r.reported_at ORDER BY r.reported_at) FROM progress_report r WHERE r.item_id = i.id), '[]'::json) AS report_times`
-const LAST_REPORT = `(SELECT r.body FROM progress_report r WHERE r.item_id = i.id ORDER BY r.reported_at DESC LIMIT 1) AS last_report`
+const LAST_REPORT = `(SELECT COALESCE(r.corrected_body, r.body) FROM progress_report r WHERE r.item_id = i.id ORDER BY r.reported_at DESC LIMIT 1) AS last_report`
 
 function toAssessed(r: Record<string, unknown>): AssessedItemRow {
   return {

@@ -325,7 +325,9 @@ export async function insertProgressReport(
 /** The item's progress reports, oldest first. */
 export async function reportsOf(q: Queryable, itemId: string): Promise<Record<string, unknown>[]> {
   const { rows } = await q.query(
-    `SELECT id, unit_id, period, body, target_values, attachments, on_time, reported_by, reported_at FROM progress_report WHERE item_id = $1 ORDER BY reported_at, id`,
+    `SELECT id, unit_id, period, body, target_values, attachments, on_time, reported_by, reported_at,
+            corrected_body, corrected_target_values, correction_reason, corrected_by, corrected_at, corrections
+       FROM progress_report WHERE item_id = $1 ORDER BY reported_at, id`,
     [itemId],
   )
   return rows.map((r) => ({
@@ -338,6 +340,11 @@ export async function reportsOf(q: Queryable, itemId: string): Promise<Record<st
     onTime: r.on_time,
     reportedBy: r.reported_by,
     reportedAt: isoInstant(r.reported_at),
+    // 已更正: the correction in force beside the original (body, targetValues stay as first reported).
+    correction:
+      r.corrected_at === null || r.corrected_at === undefined
+        ? null
+        : { body: r.corrected_body, targetValues: json(r.corrected_target_values), reason: r.correction_reason, by: r.corrected_by, at: isoInstant(r.corrected_at), count: Number(r.corrections) },
   }))
 }
 

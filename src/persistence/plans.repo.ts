@@ -10,7 +10,7 @@ export interface PlanRow {
   readonly year: number | null
   readonly issuer: string | null
   readonly docNumber: string | null
-  readonly status: 'draft' | 'confirmed' | 'discarded'
+  readonly status: 'draft' | 'confirmed' | 'discarded' | 'cancelled'
   readonly draft: PlanDraft
   readonly createdBy: string | null
   readonly createdAt: string

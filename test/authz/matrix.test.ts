@@ -85,11 +85,15 @@ const POLICY: Readonly<Record<string, readonly Role[]>> = {
   'PATCH /api/plans/:id': ['admin', 'supervisor'],
   'PATCH /api/plans/:id/items/:n': ['admin', 'supervisor'],
   'POST /api/plans/:id/confirm': ['supervisor'],
+  // 撤销下发: the supervising office takes back a confirmed plan's tasks.
+  'POST /api/plans/:id/cancel': ['admin', 'supervisor'],
   'GET /api/items': SIGNED,
   'GET /api/items/:id': A_READ,
   'POST /api/items/:id/events': ['liaisonA'],
   'POST /api/items/:id/accept': ['liaisonA'],
   'POST /api/items/:id/reports': ['liaisonA'],
+  // 更正进展: the reporting unit or the supervising office.
+  'POST /api/items/:id/reports/:reportId/correction': ['admin', 'supervisor', 'liaisonA'],
   'POST /api/items/:id/extensions': ['liaisonA'],
   'POST /api/items/:id/extensions/decision': ['supervisor'],
   'POST /api/items/:id/completion': ['liaisonA'],
@@ -234,7 +238,7 @@ for (const dialect of testDialects()) {
   describe(`authorization matrix (${dialect})`, () => {
     let t: TestApp
     const token = {} as Record<Exclude<Role, 'anonymous'>, string>
-    const ids = { item: '', itemNumber: '', plan: '', user: '', notice: '', noticeNumber: '', webhook: '', attachment: '', ticket: '', notification: '', knowledge: '' }
+    const ids = { item: '', itemNumber: '', plan: '', user: '', notice: '', noticeNumber: '', webhook: '', attachment: '', report: '', ticket: '', notification: '', knowledge: '' }
     let routes: { method: string; path: string }[] = []
     let openapi: any
 
@@ -283,7 +287,7 @@ for (const dialect of testDialects()) {
       // The 交办 notification to unit A, which only unit A's people see.
       ids.notification = (await must('liaisonA', 'GET', '/api/notifications', undefined, 200))[0].id
       await must('liaisonA', 'POST', `/api/items/${ids.item}/accept`, {}, 200)
-      await must('liaisonA', 'POST', `/api/items/${ids.item}/reports`, { text: SECRET.report, measures: { 抽检批次: 300 } }, 200)
+      ids.report = (await must('liaisonA', 'POST', `/api/items/${ids.item}/reports`, { text: SECRET.report, measures: { 抽检批次: 300 } }, 200)).report.id
       const up = multipart(SECRET.file, 'A单位附件内容')
       const att = await inject('liaisonA', 'POST', `/api/items/${ids.item}/attachments`, up)
       expect(att.statusCode, att.body).toBe(201)
@@ -327,6 +331,7 @@ for (const dialect of testDialects()) {
         .replace(/^\/api\/dispatch-rules\/:id/, '/api/dispatch-rules/m-rule')
         .replace(/^\/api\/knowledge\/:id/, `/api/knowledge/${ids.knowledge}`)
         .replace(':attachmentId', ids.attachment)
+        .replace(':reportId', ids.report)
         .replace(':n', '1')
         .replace(':year', '2026')
         .replace(':date', '2026-05-15')

@@ -65,6 +65,7 @@ export const eventLabel: Record<string, string> = {
   refuse_return: '驳回退单',
   remind: '催办',
   cancel: '撤销',
+  withdraw_dispatch: '撤销下发',
 }
 
 /** 延期申请 status. */

@@ -76,6 +76,18 @@ const progressReport = {
     onTime: { type: 'boolean' },
     reportedBy: { type: ['string', 'null'] },
     reportedAt: { type: 'string' },
+    /** 已更正: the correction in force (body and figures), why, by whom, when, how many times; null when never corrected. */
+    correction: {
+      type: ['object', 'null'],
+      properties: {
+        body: { type: 'string' },
+        targetValues: { type: 'array', items: { type: 'object', properties: { metric: { type: 'string' }, value: { type: 'number' } } } },
+        reason: { type: 'string' },
+        by: { type: ['string', 'null'] },
+        at: { type: 'string' },
+        count: { type: 'integer' },
+      },
+    },
   },
 } as const
 

@@ -29,4 +29,5 @@ export const routePlugins: readonly (() => Promise<{ default: RoutePlugin }>)[] 
   () => import('./public-tickets.routes.ts'),
   () => import('./dispatch.routes.ts'),
   () => import('./knowledge.routes.ts'),
+  () => import('./undo.routes.ts'),
 ]

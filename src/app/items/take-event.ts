@@ -26,6 +26,7 @@ import { isIsoDate, localDate, transition, type ReportingCadence, type Snapshot 
 import type { Actor, AppDeps } from '../deps.ts'
 import { audit } from './audit.port.ts'
 import { guardTicketDispatch } from '../tickets/dispatch-guard.ts'
+import { assertNoUnitActed } from '../plans/cancel-plan.guard.ts'
 import { carryOutEffects } from './carry-out-effects.ts'
 import { checkEventPayload } from './payload-rules.ts'
 import { calendarFor, chinaDate, engineActor, kindOf } from './item-engine.ts'
@@ -139,6 +140,7 @@ export async function takeEvent(deps: AppDeps, actor: Actor, itemId: string, inp
     if (input.event === 'request_extension') await requireWorkingDay(tx, payload['newDue'], 'payload.newDue')
     if (input.event === 'reassign' || input.event === 'dispatch' || input.event === 'cooperate') await unitsMustExist(tx, payload)
     await guardTicketDispatch(tx, item, input.event, payload)
+    if (input.event === 'withdraw_dispatch') await assertNoUnitActed(tx, [item.id]) // 撤销下发 only before any unit acted
 
     const { working } = await calendarFor(tx)
     const snapshot = item.snapshot as unknown as Snapshot

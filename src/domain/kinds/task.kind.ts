@@ -102,6 +102,16 @@ const transitions: readonly TransitionDef[] = [
     effects: ['count:reminders', 'notify:lead'],
   },
   { from: OPEN_STATES, event: 'cancel', to: 'cancelled', roles: ['admin'], requires: { reason: 'reason' }, effects: ['assign:reason'] },
+  // 撤销下发: the office takes back a task it confirmed or dispatched by mistake, before any unit acted on it (the
+  // use-case refuses when one did: src/app/plans/cancel-plan.guard.ts); the units it was sent to are told.
+  {
+    from: ['confirmed', 'dispatched'],
+    event: 'withdraw_dispatch',
+    to: 'cancelled',
+    roles: ['supervisor', 'admin'],
+    requires: { reason: 'reason' },
+    effects: ['assign:reason', 'notify:assignees'],
+  },
 ]
 
 /** The plan task kind (督办任务), version 1. */
@@ -137,6 +147,7 @@ export const taskKind: KindDef = {
     refuse_return: { label: '驳回退单' },
     remind: { label: '催办' },
     cancel: { label: '撤销' },
+    withdraw_dispatch: { label: '撤销下发' },
   },
   transitions,
   clocks: [
@@ -146,7 +157,7 @@ export const taskKind: KindDef = {
       unit: 'working_days',
       limit: 2,
       startsOn: ['dispatch', 'reassign', 'refuse_return'],
-      stopsOn: ['accept', 'return_to_centre', 'cancel'],
+      stopsOn: ['accept', 'return_to_centre', 'cancel', 'withdraw_dispatch'],
       onExpiry: { emit: 'remind' },
     },
     {
@@ -157,7 +168,7 @@ export const taskKind: KindDef = {
       warnBefore: 3,
       // A returned completion resumes the clock against the same due date.
       startsOn: ['dispatch', 'return_completion'],
-      stopsOn: ['submit_completion', 'cancel'],
+      stopsOn: ['submit_completion', 'cancel', 'withdraw_dispatch'],
       onExpiry: { escalate: ['remind', 'supervision_notice', 'interview', 'bulletin', 'accountability'] },
     },
   ],
