@@ -143,6 +143,8 @@ export interface TicketFilter {
   readonly placeUnitId?: string | undefined
   readonly unitId?: string | undefined
   readonly requestType?: string | undefined
+  /** Only tickets flagged 多次重复诉求 (ticket_repeat, migration 101). */
+  readonly repeated?: boolean | undefined
   readonly q?: string | undefined
   /**
    * The words of `q` as jieba segments them (工单检索): when given, `q` matches tickets holding any of them (or a
@@ -169,6 +171,7 @@ export async function listTicketRows(q: Queryable, f: TicketFilter): Promise<{ r
   if (f.placeUnitId) where.push(`t.place_unit_id = ${p(f.placeUnitId)}`)
   if (f.unitId) where.push(`EXISTS (SELECT 1 FROM item_unit u WHERE u.item_id = i.id AND u.unit_id = ${p(f.unitId)})`)
   if (f.requestType) where.push(`t.request_type = ${p(f.requestType)}`)
+  if (f.repeated) where.push(`EXISTS (SELECT 1 FROM ticket_repeat r WHERE r.item_id = i.id)`)
   let rank = ''
   if (f.q && f.words?.length) {
     const search = ticketWordSearchSql(f.words, p)

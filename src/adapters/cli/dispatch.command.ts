@@ -21,12 +21,15 @@ import { openCliDb, takeDataDir } from './cli-db.ts'
 const USAGE = `usage: duban dispatch suggest [--data DIR | --demo]
        duban dispatch evaluate FILE.jsonl [--train FILE.jsonl]… [--folds K] [--data DIR | --demo] [--json]
        duban dispatch duties FILE.json [--data DIR]
+       duban dispatch duplicates-evaluate FILE.jsonl [--threshold X] [--json]
 
 suggest   reads JSON lines {"text", "address"?} on stdin and writes one line
           {"suggestions": [{"unit": {"id", "name", "function"}, "confidence"}]} per input (best first, at most 3)
 evaluate  prints top-1 and top-3 accuracy by function for lines {"text", "function", "address"?}
           (a suggested unit counts by its function); --train teaches the model other labelled lines first;
           --folds K (with --demo) cross-validates on FILE: line i held out in fold i mod K, the rest taught
+duplicates-evaluate  precision and recall of duplicate detection (重复诉求) on labelled pairs
+          {"a", "b", "address"?, "duplicate"}, at the platform's threshold unless --threshold
 duties    writes units' responsibilities (职责) from {"duties": {"<unit id>": "…"}} (as demo/hotline/duties.json),
           replacing what is written; the suggester learns them at its next refresh
 
@@ -146,6 +149,8 @@ async function runDuties(file: string, dataDir: string): Promise<number> {
 
 /** Runs `duban dispatch`; returns the exit code. */
 export async function run(args: string[]): Promise<number> {
+  // 重复诉求识别评测 lives beside the ticket duplicates (duplicates.command.ts).
+  if (args[0] === 'duplicates-evaluate') return (await import('./duplicates.command.ts')).run(args.slice(1))
   const { dataDir, rest } = takeDataDir(args)
   const positional: string[] = []
   const trainFiles: string[] = []

@@ -45,7 +45,7 @@ export const hotlineKpisSchema = {
         previous: span,
         asOf: str,
         groupBy: str,
-        totals: { type: 'object', properties: { ...kpis, received: int } },
+        totals: { type: 'object', properties: { ...kpis, received: int, merged: int, handlings: int } },
         units: { type: 'array', items: { type: 'object', properties: { unitId: str, unitName: str, ...kpis } } },
         trend: {
           type: 'array',

@@ -29,5 +29,6 @@ export const routePlugins: readonly (() => Promise<{ default: RoutePlugin }>)[] 
   () => import('./public-tickets.routes.ts'),
   () => import('./dispatch.routes.ts'),
   () => import('./knowledge.routes.ts'),
+  () => import('./duplicates.routes.ts'),
   () => import('./undo.routes.ts'),
 ]

@@ -6,6 +6,8 @@ import { revealRequester } from '../../app/tickets/reveal-requester.ts'
 import { getTicket, listTickets, ticketActor, ticketViews, visibleTicket, type TicketQuery } from '../../app/tickets/ticket-queries.ts'
 import { requireActor, requireRole } from './auth.ts'
 import type { RoutePlugin } from './routes.ts'
+import { jiebaTokenize } from '../text/jieba.tokenize.ts'
+import { duplicateWindowDays } from './duplicates.routes.ts'
 import { jiebaSearchTokenize } from '../text/jieba.tokenize.ts'
 import { getTicketSchema, listTicketsSchema, receiveTicketSchema, revealSchema, ticketEventSchema } from './tickets.schema.ts'
 
@@ -20,7 +22,7 @@ type Params = { id: string }
 const plugin: RoutePlugin = async (app, { deps }) => {
   app.post<{ Body: TicketIntake }>('/tickets', { schema: receiveTicketSchema, bodyLimit: WRITE_BODY_LIMIT }, async (request, reply) => {
     const actor = requireRole(request, 'operator', 'admin')
-    const view = await receiveTicket(deps, ticketActor(actor), request.body, 'phone')
+    const view = await receiveTicket(deps, ticketActor(actor), request.body, 'phone', { tokenize: jiebaTokenize, windowDays: duplicateWindowDays })
     return reply.status(201).send(view)
   })
 

@@ -73,6 +73,17 @@ const ticketViewProps = {
   citizenRating: { anyOf: [{ type: 'object', properties: { rating: str, comment: strOrNull, at: strOrNull } }, { type: 'null' }] },
   counters: { type: 'object', properties: { returns: { type: 'integer' }, reassignments: { type: 'integer' }, reopens: { type: 'integer' }, supervisions: { type: 'integer' } } },
   flags: { type: 'object', properties: { problem: { type: 'boolean' }, reason: str } },
+  // 重复诉求 / 并单 (src/app/tickets/duplicates.ts)
+  duplicates: {
+    type: 'object',
+    properties: {
+      mergedInto: { anyOf: [{ type: 'object', properties: { id: str, number: str } }, { type: 'null' }] },
+      mergedFrom: { type: 'array', items: { type: 'object', properties: { id: str, number: str } } },
+      proposed: { type: 'integer' },
+      repeated: { anyOf: [{ type: 'object', properties: { asks: { type: 'integer' } } }, { type: 'null' }] },
+      requesterNotice: strOrNull,
+    },
+  },
   availableEvents: { type: 'array', items: { type: 'object', properties: { event: str, label: str, requires: free, optional: free } } },
 } as const
 
@@ -151,6 +162,7 @@ export const listTicketsSchema = {
       placeUnitId: UNIT_ID,
       unitId: UNIT_ID,
       requestType: REQUEST_TYPE,
+      repeated: { type: 'boolean', description: 'only tickets flagged 多次重复诉求' },
       q: { type: 'string', maxLength: 200 },
       from: { type: 'string', maxLength: 40, pattern: '^\\d{4}-\\d{2}-\\d{2}' },
       to: { type: 'string', maxLength: 40, pattern: '^\\d{4}-\\d{2}-\\d{2}' },
@@ -214,6 +226,7 @@ const publicView = {
     rating: { anyOf: [{ type: 'object', properties: { rating: str, comment: strOrNull, at: strOrNull } }, { type: 'null' }] },
     canRate: { type: 'boolean' },
     canWithdraw: { type: 'boolean' },
+    merged: { anyOf: [{ type: 'object', properties: { intoNumber: str, notice: strOrNull } }, { type: 'null' }] },
   },
 } as const
 

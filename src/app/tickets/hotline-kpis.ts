@@ -11,6 +11,7 @@
  */
 import type { Queryable } from '../../persistence/db.ts'
 import { insertNotification } from '../../persistence/supervision.repo.ts'
+import { mergedReceivedIn } from '../../persistence/duplicates.repo.ts'
 import { DubanError } from '../../domain/errors.ts'
 import { ticketKind } from '../../domain/kinds/ticket.kind.ts'
 import {
@@ -107,7 +108,12 @@ export interface HotlineKpis {
   readonly previous: { readonly from: string; readonly to: string }
   readonly asOf: string
   readonly groupBy: GroupBy
-  readonly totals: Omit<HotlineUnitKpis, 'unitId'> & { readonly received: number }
+  /**
+   * `received` counts every request (each merged ticket too); `merged` those of them merged into another ticket
+   * (并单), whose handling is their primary's; `handlings` = received − merged, each handling once. Unit figures
+   * count handlings only: a merged ticket is never dispatched, so it adds no volume, reply or follow-up.
+   */
+  readonly totals: Omit<HotlineUnitKpis, 'unitId'> & { readonly received: number; readonly merged: number; readonly handlings: number }
   readonly units: readonly UnitRow[]
   readonly trend: readonly TrendRow[]
   readonly categories: readonly CountRow[]
@@ -280,7 +286,8 @@ export async function hotlineKpis(deps: AppDeps, actor: Actor, q: KpiQuery): Pro
       [period.from, period.to, asOf, [...DISPATCH_EVENTS]],
     )
   ).rows
-  const totals = { ...totalKpis(units, num(vol?.volume)), received: num(vol?.received) }
+  const merged = await mergedReceivedIn(db, period.from, asOf)
+  const totals = { ...totalKpis(units, num(vol?.volume)), received: num(vol?.received), merged, handlings: num(vol?.received) - merged }
 
   const trend = await trendOf(db, period, asOf, groupBy, clocks)
   const { categories, hotCategories } = await categoriesOf(db, period, prev, asOf)

@@ -13,6 +13,8 @@ import { audit } from '../items/audit.port.ts'
 import { kindOf } from '../items/item-engine.ts'
 import { takeEvent } from '../items/take-event.ts'
 import { citizenActor } from './receive-ticket.ts'
+import { duplicateFactsOf } from '../../persistence/duplicates.repo.ts'
+import { sharedRepliesOf } from './duplicates.ts'
 
 /** What the public lookup shows (and nothing else). */
 export interface PublicTicketView {
@@ -25,6 +27,8 @@ export interface PublicTicketView {
   readonly rating: { rating: string; comment: string | null; at: string | null } | null
   readonly canRate: boolean
   readonly canWithdraw: boolean
+  /** 已并单: the ticket it was merged into and what the requester is told; the reply is that ticket's. */
+  readonly merged: { intoNumber: string; notice: string | null } | null
 }
 
 const RATINGS = ['satisfied', 'basically_satisfied', 'unsatisfied'] as const
@@ -46,7 +50,9 @@ async function ownTicket(q: Queryable, number: string, phone: string): Promise<{
 
 async function publicView(q: Queryable, row: TicketRow): Promise<PublicTicketView> {
   const kind = kindOf('ticket', String(row.snapshot['kindVersion'] ?? row.kindVersion))
-  const reply = (await repliesOf(q, [row.id])).get(row.id)?.reply ?? null
+  const shared = row.state === 'merged' ? (await sharedRepliesOf(q, [row.id])).get(row.id) : undefined
+  const reply = (await repliesOf(q, [row.id])).get(row.id)?.reply ?? (shared ? { text: shared.text, at: shared.at } : null)
+  const facts = row.state === 'merged' ? (await duplicateFactsOf(q, [row.id])).get(row.id) : undefined
   return {
     number: row.number,
     stateLabel: kind.states[row.state]?.label ?? row.state,
@@ -57,6 +63,7 @@ async function publicView(q: Queryable, row: TicketRow): Promise<PublicTicketVie
     rating: row.citizenRating ? { rating: row.citizenRating, comment: row.citizenComment, at: row.ratedAt } : null,
     canRate: reply !== null && row.citizenRating === null && row.state !== 'withdrawn',
     canWithdraw: WITHDRAWABLE.has(row.state),
+    merged: facts?.mergedInto ? { intoNumber: facts.mergedInto.number, notice: facts.requesterNotice } : null,
   }
 }
 

@@ -20,6 +20,8 @@ import { MAX_ATTACHMENT_BYTES } from '../items/take-event.ts'
 import { currentCategory } from './catalogue.ts'
 import { checkDispatchAllowed } from './dispatch-rules.ts'
 import { ticketDetailIn, type TicketDetail } from './ticket-queries.ts'
+import { detectDuplicates } from './duplicates.ts'
+import type { Tokenize } from '../../domain/dispatch/features.ts'
 
 /** The prefix of ticket numbers (工单编号): GD-2026-000123. */
 export const TICKET_NUMBER_PREFIX = 'GD'
@@ -55,7 +57,14 @@ async function unitMustExist(q: Queryable, id: string, where: string): Promise<v
 }
 
 /** Receives a ticket and answers with it as the actor sees it (the system's view for public intake). */
-export async function receiveTicket(deps: AppDeps, actor: Actor | null, input: TicketIntake, channel: IntakeChannel): Promise<TicketDetail> {
+export async function receiveTicket(
+  deps: AppDeps,
+  actor: Actor | null,
+  input: TicketIntake,
+  channel: IntakeChannel,
+  /** Look for duplicates (重复诉求) once the ticket is stored: proposals and the 多次重复诉求 flag (duplicates.ts). */
+  duplicates?: { readonly tokenize: Tokenize; readonly windowDays?: number | undefined },
+): Promise<TicketDetail> {
   const checked = checkIntake(input, { channel })
   const files = (input.attachments ?? []).map((a, i) => {
     const where = `attachments[${i}]`
@@ -68,7 +77,7 @@ export async function receiveTicket(deps: AppDeps, actor: Actor | null, input: T
   const at = now.toISOString()
   const kind = currentTicketKind()
   const who = actor ?? { userId: null, role: 'system' as const, unitId: null, scopeUnitIds: null }
-  return intakeInGroup(deps.db, async (tx) => {
+  const detail = await intakeInGroup(deps.db, async (tx) => {
     const category = await currentCategory(tx, checked.categoryCode)
     if (checked.placeUnitId) await unitMustExist(tx, checked.placeUnitId, 'placeUnitId')
     const tier = tierOf(checked.requestType, checked.urgency)
@@ -167,6 +176,10 @@ export async function receiveTicket(deps: AppDeps, actor: Actor | null, input: T
     }
     return ticketDetailIn(tx, who, now, id)
   })
+  if (!duplicates) return detail
+  // The ticket is stored whatever happens here: a failed search for duplicates leaves it unflagged (查重 on demand finds them).
+  const found = await detectDuplicates(deps, actor, duplicates.tokenize, detail.id, { settings: { windowDays: duplicates.windowDays } }).then(() => true, () => false)
+  return found ? ticketDetailIn(deps.db, who, deps.clock.now(), detail.id) : detail
 }
 
 /** Most tickets one group transaction takes. */

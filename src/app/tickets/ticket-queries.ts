@@ -14,6 +14,8 @@ import { instantMs } from '../../domain/workflow/time.ts'
 import type { Actor, AppDeps } from '../deps.ts'
 import { engineActor, kindOf } from '../items/item-engine.ts'
 import { findCategory } from './catalogue.ts'
+import { duplicateFactsOf, type DuplicateFacts } from '../../persistence/duplicates.repo.ts'
+import { sharedRepliesOf } from './duplicates.ts'
 import { INDEX_BEFORE_SEARCH, indexPendingTickets, ticketQueryWords } from './ticket-search.ts'
 import type { Tokenize } from '../../domain/dispatch/features.ts'
 
@@ -52,6 +54,8 @@ export interface TicketView {
   readonly citizenRating: { rating: string; comment: string | null; at: string | null } | null
   readonly counters: { returns: number; reassignments: number; reopens: number; supervisions: number }
   readonly flags: { problem: boolean; reason?: string }
+  /** 重复诉求 / 并单: merged into / from, proposals waiting, 多次重复诉求 (duplicates.ts). */
+  readonly duplicates: DuplicateFacts
   readonly availableEvents: readonly { event: string; label: string; requires: Record<string, string>; optional: Record<string, string> }[]
 }
 
@@ -101,6 +105,9 @@ interface ViewParts {
   readonly units: readonly { unitId: string; unitName: string; role: string }[]
   readonly categoryPath: readonly string[]
   readonly replies: { reply: TicketView['reply']; followUp: TicketView['followUp'] } | undefined
+  readonly duplicates?: DuplicateFacts | undefined
+  /** A merged ticket's reply: its primary's (并单). */
+  readonly sharedReply?: { text: string; at: string } | undefined
 }
 
 const n = (v: unknown): number => (typeof v === 'number' ? v : 0)
@@ -146,11 +153,12 @@ export function ticketView(row: TicketRow, actor: Actor, now: Date, parts: ViewP
     acceptDueAt: snapshot.clocks?.['accept']?.dueAt ?? null,
     overdue,
     limits: (snapshot.data?.['limits'] as Record<string, unknown> | undefined) ?? {},
-    reply: parts.replies?.reply ?? null,
+    reply: parts.replies?.reply ?? (parts.sharedReply ? { text: parts.sharedReply.text, at: parts.sharedReply.at } : null),
     followUp: parts.replies?.followUp ?? null,
     citizenRating: row.citizenRating ? { rating: row.citizenRating, comment: row.citizenComment, at: row.ratedAt } : null,
     counters: { returns: n(counters['returns']), reassignments: n(counters['reassignments']), reopens: n(counters['reopens']), supervisions: n(counters['supervisions']) },
     flags: row.problemReason ? { problem: true, reason: row.problemReason } : { problem: false },
+    duplicates: parts.duplicates ?? { mergedInto: null, mergedFrom: [], proposed: 0, repeated: null, requesterNotice: null },
     availableEvents: available.map((e) => ({ event: e.event, label: e.label, requires: { ...e.requires }, optional: { ...e.optional } })),
   }
 }
@@ -160,13 +168,15 @@ export async function ticketViews(q: Queryable, actor: Actor, now: Date, rows: r
   const ids = rows.map((r) => r.id)
   const units = await unitsOf(q, ids)
   const replies = await repliesOf(q, ids)
+  const duplicates = await duplicateFactsOf(q, ids)
+  const shared = await sharedRepliesOf(q, rows.filter((r) => r.state === 'merged').map((r) => r.id))
   const paths = new Map<string, readonly string[]>()
   for (const code of new Set(rows.map((r) => r.categoryCode))) {
     const c = await findCategory(q, code)
     paths.set(code, c ? c.path : [])
   }
   return rows.map((r) =>
-    ticketView(r, actor, now, { units: units.get(r.id) ?? [], categoryPath: paths.get(r.categoryCode) ?? [], replies: replies.get(r.id) }),
+    ticketView(r, actor, now, { units: units.get(r.id) ?? [], categoryPath: paths.get(r.categoryCode) ?? [], replies: replies.get(r.id), duplicates: duplicates.get(r.id), sharedReply: shared.get(r.id) }),
   )
 }
 

@@ -1,0 +1,197 @@
+/**
+ * Duplicate requests (重复诉求 / 并单), the use-cases: detection on intake and on demand, the operator's merge or
+ * dismissal, the reply a merged ticket shares with its primary, and the 多次重复诉求 flag. The segmenter (jieba in
+ * production) is passed in; the scoring is src/domain/tickets/duplicates.ts; the rows src/persistence/duplicates.repo.ts.
+ *
+ * Merging: the later ticket (still 已受理, never dispatched) takes the ticket kind's `merge` event into 已并单 with
+ * `mergedInto` = the primary's number, so it is never dispatched and its handling is the primary's; its requester is
+ * told (the notice is recorded on the proposal and shown on the ticket and on the public lookup — no SMS channel to
+ * requesters exists yet), and the primary's reply is shown as its reply once given.
+ */
+import type { Queryable } from '../../persistence/db.ts'
+import {
+  decideProposal,
+  dismissOthersOf,
+  duplicateCandidates,
+  duplicateSubject,
+  findProposal,
+  insertProposals,
+  primariesOf,
+  proposalsOf,
+  upsertRepeat,
+  type DuplicateSubjectRow,
+  type ProposalView,
+} from '../../persistence/duplicates.repo.ts'
+import { repliesOf } from '../../persistence/tickets.repo.ts'
+import type { Tokenize } from '../../domain/dispatch/features.ts'
+import { DubanError } from '../../domain/errors.ts'
+import {
+  DUPLICATE_DEFAULTS,
+  MAX_WINDOW_DAYS,
+  findDuplicates,
+  repeatedAsks,
+  textFeatures,
+  type DuplicateCandidate,
+  type DuplicateSettings,
+} from '../../domain/tickets/duplicates.ts'
+import type { Actor, AppDeps } from '../deps.ts'
+import { audit } from '../items/audit.port.ts'
+import { takeEvent } from '../items/take-event.ts'
+
+const DAY_MS = 86_400_000
+
+/** Settings with `over` applied; a window that is not a whole number of days in 1..366 is refused. */
+export function duplicateSettings(over: Partial<DuplicateSettings> = {}, where = 'windowDays'): DuplicateSettings {
+  const s = { ...DUPLICATE_DEFAULTS, ...Object.fromEntries(Object.entries(over).filter(([, v]) => v !== undefined)) }
+  if (!Number.isInteger(s.windowDays) || s.windowDays < 1 || s.windowDays > MAX_WINDOW_DAYS) {
+    throw new DubanError('DUBAN_ERR_FIELD_INVALID', `${where}: a whole number of days from 1 to ${MAX_WINDOW_DAYS}`, { where })
+  }
+  return s
+}
+
+/** The window's days from the environment's DUBAN_DUPLICATE_WINDOW_DAYS text (unset or blank: the default). */
+export function windowDaysFrom(text: string | undefined): number {
+  if (text === undefined || text.trim() === '') return DUPLICATE_DEFAULTS.windowDays
+  return duplicateSettings({ windowDays: Number(text) }, 'DUBAN_DUPLICATE_WINDOW_DAYS').windowDays
+}
+
+function candidateOf(tokenize: Tokenize, r: DuplicateSubjectRow): DuplicateCandidate {
+  return {
+    id: r.id,
+    receivedAt: r.receivedAt,
+    phone: r.phone,
+    addressKey: r.addressKey,
+    lat: r.lat,
+    lng: r.lng,
+    features: textFeatures(r.content, tokenize(r.content), r.address, r.address ? tokenize(r.address) : []),
+  }
+}
+
+/** States a ticket may be merged from (the kind's `merge` transition) and states a primary may not be in. */
+const MERGEABLE = 'received'
+const NO_PRIMARY = new Set(['merged', 'withdrawn'])
+
+/**
+ * Looks for duplicates of a ticket and stores what it finds: proposals (the later ticket of each pair into the
+ * earlier; only where the later one can still be merged) and the 多次重复诉求 flag. On intake only earlier tickets
+ * count; on demand (`after`) later ones inside the window too. Answers every proposal the ticket takes part in.
+ */
+export async function detectDuplicates(
+  deps: AppDeps,
+  actor: Actor | null,
+  tokenize: Tokenize,
+  ticketId: string,
+  opts: { settings?: Partial<DuplicateSettings> | undefined; after?: boolean | undefined } = {},
+): Promise<ProposalView[]> {
+  const settings = duplicateSettings(opts.settings)
+  const subject = await duplicateSubject(deps.db, ticketId)
+  if (!subject) throw new DubanError('DUBAN_ERR_NOT_FOUND', `ticket ${ticketId}`, { where: 'id' })
+  const at = Date.parse(subject.receivedAt)
+  const from = new Date(at - settings.windowDays * DAY_MS).toISOString()
+  const to = opts.after ? new Date(at + settings.windowDays * DAY_MS).toISOString() : subject.receivedAt
+  const rows = await duplicateCandidates(deps.db, subject, from, to, settings.limit)
+  const state = new Map([[subject.id, subject.state], ...rows.map((r) => [r.id, r.state] as const)])
+  const me = candidateOf(tokenize, subject)
+  const others = rows.map((r) => candidateOf(tokenize, r))
+  const matches = findDuplicates(me, others, settings, opts.after === true).filter(
+    (m) => state.get(m.ticketId) === MERGEABLE && !NO_PRIMARY.has(state.get(m.primaryId) ?? ''),
+  )
+  const repeat = repeatedAsks(me, others, settings)
+  const now = deps.clock.now()
+  const who: Actor = actor ?? { userId: null, role: 'system', unitId: null, scopeUnitIds: null }
+  await deps.db.transaction(async (tx) => {
+    const fresh = await insertProposals(
+      tx,
+      matches.map((m) => ({ id: deps.newId(), ticketId: m.ticketId, primaryId: m.primaryId, reasons: m.reasons, similarity: m.similarity, at: now.toISOString(), by: actor?.userId ?? null })),
+    )
+    if (repeat) await upsertRepeat(tx, { itemId: subject.id, asks: repeat.asks, earlier: repeat.earlier, windowDays: settings.windowDays, at: now.toISOString() })
+    if (fresh > 0 || repeat) {
+      await audit(tx, who, now, {
+        action: 'ticket.duplicates.detect',
+        entity: 'item',
+        entityId: subject.id,
+        after: { proposed: fresh, windowDays: settings.windowDays, threshold: settings.threshold, repeatedAsks: repeat?.asks ?? null },
+      })
+    }
+  })
+  return proposalsOf(deps.db, subject.id)
+}
+
+/** The proposals a ticket takes part in (GET /api/tickets/:id/duplicates). */
+export async function listDuplicates(deps: AppDeps, ticketId: string): Promise<ProposalView[]> {
+  return proposalsOf(deps.db, ticketId)
+}
+
+async function openProposal(q: Queryable, id: string): Promise<ProposalView> {
+  const p = await findProposal(q, id)
+  if (!p) throw new DubanError('DUBAN_ERR_NOT_FOUND', `proposed merge ${id}`, { where: 'id' })
+  if (p.status !== 'proposed') throw new DubanError('DUBAN_ERR_DUPLICATE_DECIDED_CONFLICT', `proposed merge ${id} is already ${p.status}`, { where: 'id' })
+  return p
+}
+
+/** What the later ticket's requester is told when it is merged. */
+export function mergeNotice(ticketNumber: string, primaryNumber: string): string {
+  return `您反映的诉求（工单${ticketNumber}）与工单${primaryNumber}为同一诉求，已并单办理，办理结果将一并答复您。`
+}
+
+/**
+ * 并单: the later ticket goes to 已并单 through the engine (`merge`, mergedInto = the primary's number), the proposal
+ * is recorded as merged with the requester's notice, and the ticket's other open proposals (either side) are closed.
+ */
+export async function mergeDuplicate(deps: AppDeps, actor: Actor, id: string, note?: string | undefined): Promise<ProposalView> {
+  const p = await openProposal(deps.db, id)
+  if (p.ticket.state !== MERGEABLE) {
+    throw new DubanError('DUBAN_ERR_DUPLICATE_NOT_MERGEABLE_CONFLICT', `ticket ${p.ticket.number} is ${p.ticket.state}; only a ticket not yet dispatched can be merged`, { where: 'id' })
+  }
+  if (NO_PRIMARY.has(p.primary.state)) {
+    throw new DubanError('DUBAN_ERR_DUPLICATE_NOT_MERGEABLE_CONFLICT', `ticket ${p.primary.number} is ${p.primary.state} and cannot carry another's handling`, { where: 'id' })
+  }
+  await takeEvent(deps, actor, p.ticketId, { event: 'merge', payload: { mergedInto: p.primary.number } })
+  const now = deps.clock.now()
+  const at = now.toISOString()
+  await deps.db.transaction(async (tx) => {
+    const notice = mergeNotice(p.ticket.number, p.primary.number)
+    if (!(await decideProposal(tx, { id, status: 'merged', by: actor.userId, at, note: note?.trim() || null, notice }))) {
+      throw new DubanError('DUBAN_ERR_DUPLICATE_DECIDED_CONFLICT', `proposed merge ${id} was decided meanwhile`, { where: 'id' })
+    }
+    await dismissOthersOf(tx, p.ticketId, id, actor.userId, at, `${p.ticket.number}已并入${p.primary.number}`)
+    await audit(tx, actor, now, { action: 'ticket.duplicate.merge', entity: 'item', entityId: p.ticketId, after: { proposal: id, primary: p.primaryId, primaryNumber: p.primary.number, requesterNotice: notice } })
+  })
+  return (await findProposal(deps.db, id))!
+}
+
+/** The operator decides two tickets are not one request (不并单); the pair is not proposed again. */
+export async function dismissDuplicate(deps: AppDeps, actor: Actor, id: string, note?: string | undefined): Promise<ProposalView> {
+  await openProposal(deps.db, id)
+  const now = deps.clock.now()
+  await deps.db.transaction(async (tx) => {
+    if (!(await decideProposal(tx, { id, status: 'dismissed', by: actor.userId, at: now.toISOString(), note: note?.trim() || null, notice: null }))) {
+      throw new DubanError('DUBAN_ERR_DUPLICATE_DECIDED_CONFLICT', `proposed merge ${id} was decided meanwhile`, { where: 'id' })
+    }
+    await audit(tx, actor, now, { action: 'ticket.duplicate.dismiss', entity: 'ticket_duplicate', entityId: id, after: { note: note?.trim() || null } })
+  })
+  return (await findProposal(deps.db, id))!
+}
+
+/**
+ * The reply each merged ticket among `ids` shares: its primary's (followed up to 5 merges deep), with the primary's
+ * id. Tickets not merged, or whose primary has no reply yet, are absent.
+ */
+export async function sharedRepliesOf(q: Queryable, ids: readonly string[]): Promise<Map<string, { text: string; at: string; fromTicket: string }>> {
+  const root = new Map<string, string>()
+  let frontier = await primariesOf(q, ids)
+  for (const [id, p] of frontier) root.set(id, p)
+  for (let hop = 0; hop < 5 && frontier.size > 0; hop++) {
+    const next = await primariesOf(q, [...new Set(frontier.values())])
+    if (next.size === 0) break
+    for (const [id, p] of root) if (next.has(p)) root.set(id, next.get(p)!)
+    frontier = next
+  }
+  const replies = await repliesOf(q, [...new Set(root.values())])
+  const out = new Map<string, { text: string; at: string; fromTicket: string }>()
+  for (const [id, p] of root) {
+    const r = replies.get(p)?.reply
+    if (r) out.set(id, { ...r, fromTicket: p })
+  }
+  return out
+}

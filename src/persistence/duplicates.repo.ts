@@ -1,0 +1,265 @@
+/**
+ * Duplicate requests (重复诉求 / 并单) in the database (migration 101): candidates read through indexes only (same
+ * phone, same normalised address, coordinates in a small box; each within a window and LIMITed), proposals
+ * (ticket_duplicate), and the 多次重复诉求 flag (ticket_repeat).
+ */
+import type { Queryable } from './db.ts'
+import { isoInstant } from './plans.repo.ts'
+
+/** A ticket as detection reads it. */
+export interface DuplicateSubjectRow {
+  readonly id: string
+  readonly number: string
+  readonly state: string
+  readonly receivedAt: string
+  readonly phone: string | null
+  readonly address: string
+  readonly addressKey: string
+  readonly lat: number | null
+  readonly lng: number | null
+  readonly content: string
+}
+
+const COLS = `t.item_id, i.number, i.state, t.received_at, t.requester_phone, t.address, t.address_key, t.lat, t.lng, t.content`
+const FROM = `FROM ticket t JOIN item i ON i.id = t.item_id`
+
+const num = (v: unknown): number | null => (v === null || v === undefined ? null : Number(v))
+
+function toSubject(r: Record<string, unknown>): DuplicateSubjectRow {
+  return {
+    id: String(r.item_id),
+    number: String(r.number),
+    state: String(r.state),
+    receivedAt: isoInstant(r.received_at) ?? '',
+    phone: (r.requester_phone as string | null) ?? null,
+    address: String(r.address ?? ''),
+    addressKey: String(r.address_key ?? ''),
+    lat: num(r.lat),
+    lng: num(r.lng),
+    content: String(r.content),
+  }
+}
+
+/** One ticket for detection, or null. */
+export async function duplicateSubject(q: Queryable, id: string): Promise<DuplicateSubjectRow | null> {
+  const { rows } = await q.query(`SELECT ${COLS} ${FROM} WHERE t.item_id = $1`, [id])
+  return rows[0] ? toSubject(rows[0]) : null
+}
+
+/** Degrees of latitude in 150 m, the box the coordinate query reads (the exact distance is checked in the domain). */
+const LAT_BOX = 0.00136
+
+/**
+ * Tickets that may duplicate `s`: received in [from, to], not `s` itself, sharing its
+ * phone, its normalised address, or lying in a box of about 150 m round it; at most `limit` of each, newest first.
+ * Merged and withdrawn tickets are read too (they are asks of the requester); they are never made primaries.
+ */
+export async function duplicateCandidates(q: Queryable, s: DuplicateSubjectRow, from: string, to: string, limit: number): Promise<DuplicateSubjectRow[]> {
+  const base = `t.received_at >= $1 AND t.received_at <= $2 AND t.item_id <> $3 AND i.kind = 'ticket'`
+  const out = new Map<string, DuplicateSubjectRow>()
+  const run = async (cond: string, extra: unknown[]): Promise<void> => {
+    const { rows } = await q.query(`SELECT ${COLS} ${FROM} WHERE ${base} AND ${cond} ORDER BY t.received_at DESC LIMIT $4`, [from, to, s.id, limit, ...extra])
+    for (const r of rows) out.set(String(r.item_id), toSubject(r))
+  }
+  if (s.phone) await run(`t.requester_phone = $5`, [s.phone])
+  if (s.addressKey) await run(`t.address_key = $5`, [s.addressKey])
+  if (s.lat !== null && s.lng !== null) {
+    const lngBox = LAT_BOX / Math.max(Math.cos((s.lat * Math.PI) / 180), 0.01)
+    await run(`t.lat BETWEEN $5 AND $6 AND t.lng BETWEEN $7 AND $8`, [s.lat - LAT_BOX, s.lat + LAT_BOX, s.lng - lngBox, s.lng + lngBox])
+  }
+  return [...out.values()]
+}
+
+export type ProposalStatus = 'proposed' | 'merged' | 'dismissed'
+
+/** A proposed merge as stored. */
+export interface ProposalRow {
+  readonly id: string
+  readonly ticketId: string
+  readonly primaryId: string
+  readonly reasons: string[]
+  readonly similarity: number
+  readonly status: ProposalStatus
+  readonly proposedAt: string
+  readonly proposedBy: string | null
+  readonly decidedAt: string | null
+  readonly decidedBy: string | null
+  readonly decisionNote: string | null
+  readonly requesterNotice: string | null
+}
+
+/** A proposal with both tickets' number, state and text, as the desk shows it. */
+export interface ProposalView extends ProposalRow {
+  readonly ticket: { id: string; number: string; state: string; content: string; receivedAt: string; address: string }
+  readonly primary: { id: string; number: string; state: string; content: string; receivedAt: string; address: string }
+}
+
+const toProposal = (r: Record<string, unknown>): ProposalRow => ({
+  id: String(r.id),
+  ticketId: String(r.ticket_id),
+  primaryId: String(r.primary_id),
+  reasons: (typeof r.reasons === 'string' ? String(r.reasons).replace(/[{}]/g, '').split(',').filter(Boolean) : (r.reasons as string[])) ?? [],
+  similarity: Number(r.similarity),
+  status: r.status as ProposalStatus,
+  proposedAt: isoInstant(r.proposed_at) ?? '',
+  proposedBy: (r.proposed_by as string | null) ?? null,
+  decidedAt: isoInstant(r.decided_at),
+  decidedBy: (r.decided_by as string | null) ?? null,
+  decisionNote: (r.decision_note as string | null) ?? null,
+  requesterNotice: (r.requester_notice as string | null) ?? null,
+})
+
+/** Stores proposals; a pair already proposed (whatever its status) is left as it is. Returns how many are new. */
+export async function insertProposals(
+  q: Queryable,
+  rows: readonly { id: string; ticketId: string; primaryId: string; reasons: readonly string[]; similarity: number; at: string; by: string | null }[],
+): Promise<number> {
+  let n = 0
+  for (const r of rows) {
+    const res = await q.query(
+      `INSERT INTO ticket_duplicate (id, ticket_id, primary_id, reasons, similarity, proposed_at, proposed_by) VALUES ($1,$2,$3,$4::text[],$5,$6,$7)
+       ON CONFLICT (ticket_id, primary_id) DO NOTHING RETURNING id`,
+      [r.id, r.ticketId, r.primaryId, [...r.reasons], r.similarity, r.at, r.by],
+    )
+    n += res.rows.length
+  }
+  return n
+}
+
+const VIEW_SELECT = `SELECT d.*,
+    a.number AS t_number, a.state AS t_state, ta.content AS t_content, ta.received_at AS t_received, ta.address AS t_address,
+    b.number AS p_number, b.state AS p_state, tb.content AS p_content, tb.received_at AS p_received, tb.address AS p_address
+  FROM ticket_duplicate d
+  JOIN item a ON a.id = d.ticket_id JOIN ticket ta ON ta.item_id = d.ticket_id
+  JOIN item b ON b.id = d.primary_id JOIN ticket tb ON tb.item_id = d.primary_id`
+
+const toView = (r: Record<string, unknown>): ProposalView => ({
+  ...toProposal(r),
+  ticket: { id: String(r.ticket_id), number: String(r.t_number), state: String(r.t_state), content: String(r.t_content), receivedAt: isoInstant(r.t_received) ?? '', address: String(r.t_address ?? '') },
+  primary: { id: String(r.primary_id), number: String(r.p_number), state: String(r.p_state), content: String(r.p_content), receivedAt: isoInstant(r.p_received) ?? '', address: String(r.p_address ?? '') },
+})
+
+/** Every proposal a ticket takes part in (as the later ticket or as the primary), proposed first, most similar first. */
+export async function proposalsOf(q: Queryable, ticketId: string): Promise<ProposalView[]> {
+  const { rows } = await q.query(
+    `${VIEW_SELECT} WHERE d.ticket_id = $1 OR d.primary_id = $1
+     ORDER BY (d.status = 'proposed') DESC, d.similarity DESC, d.proposed_at DESC, d.id LIMIT 100`,
+    [ticketId],
+  )
+  return rows.map(toView)
+}
+
+/** One proposal, locked for a decision when `lock`, or null. */
+export async function findProposal(q: Queryable, id: string, lock = false): Promise<ProposalView | null> {
+  const { rows } = await q.query(`${VIEW_SELECT} WHERE d.id = $1${lock ? ' FOR UPDATE OF d' : ''}`, [id])
+  return rows[0] ? toView(rows[0]) : null
+}
+
+/** Records a decision on a proposal still proposed; false when it was decided meanwhile. */
+export async function decideProposal(
+  q: Queryable,
+  d: { id: string; status: 'merged' | 'dismissed'; by: string | null; at: string; note: string | null; notice: string | null },
+): Promise<boolean> {
+  const { rows } = await q.query(
+    `UPDATE ticket_duplicate SET status = $2, decided_by = $3, decided_at = $4, decision_note = $5, requester_notice = $6
+     WHERE id = $1 AND status = 'proposed' RETURNING id`,
+    [d.id, d.status, d.by, d.at, d.note, d.notice],
+  )
+  return rows.length === 1
+}
+
+/**
+ * Closes the other open proposals of a ticket merged elsewhere, whichever side it is on (it can neither be merged
+ * again nor carry another's handling), with a note.
+ */
+export async function dismissOthersOf(q: Queryable, ticketId: string, exceptId: string, by: string | null, at: string, note: string): Promise<number> {
+  const { rows } = await q.query(
+    `UPDATE ticket_duplicate SET status = 'dismissed', decided_by = $3, decided_at = $4, decision_note = $5
+     WHERE (ticket_id = $1 OR primary_id = $1) AND id <> $2 AND status = 'proposed' RETURNING id`,
+    [ticketId, exceptId, by, at, note],
+  )
+  return rows.length
+}
+
+/** Sets (or refreshes) the 多次重复诉求 flag of a ticket. */
+export async function upsertRepeat(q: Queryable, r: { itemId: string; asks: number; earlier: readonly string[]; windowDays: number; at: string }): Promise<void> {
+  await q.query(
+    `INSERT INTO ticket_repeat (item_id, asks, earlier, window_days, flagged_at) VALUES ($1,$2,$3::text[],$4,$5)
+     ON CONFLICT (item_id) DO UPDATE SET asks = GREATEST(ticket_repeat.asks, EXCLUDED.asks), earlier = EXCLUDED.earlier, window_days = EXCLUDED.window_days`,
+    [r.itemId, r.asks, [...r.earlier], r.windowDays, r.at],
+  )
+}
+
+/** What a ticket's view shows about duplicates. */
+export interface DuplicateFacts {
+  /** The primary this ticket was merged into (已并单). */
+  readonly mergedInto: { id: string; number: string } | null
+  /** Tickets merged into this one: their requesters share its handling and reply. */
+  readonly mergedFrom: { id: string; number: string }[]
+  /** Proposals waiting for the operator's decision, either side. */
+  readonly proposed: number
+  /** 多次重复诉求: asks by this requester inside the window, this one included. */
+  readonly repeated: { asks: number } | null
+  /** What the requester was told on merge. */
+  readonly requesterNotice: string | null
+}
+
+/** The duplicate facts of several tickets, in three queries. */
+export async function duplicateFactsOf(q: Queryable, ids: readonly string[]): Promise<Map<string, DuplicateFacts>> {
+  const out = new Map<string, DuplicateFacts>()
+  if (ids.length === 0) return out
+  const blank = (): { mergedInto: DuplicateFacts['mergedInto']; mergedFrom: { id: string; number: string }[]; proposed: number; repeated: DuplicateFacts['repeated']; requesterNotice: string | null } => ({
+    mergedInto: null, mergedFrom: [], proposed: 0, repeated: null, requesterNotice: null,
+  })
+  const facts = new Map(ids.map((id) => [id, blank()]))
+  const { rows } = await q.query<Record<string, unknown>>(
+    `SELECT d.ticket_id, d.primary_id, d.status, d.requester_notice, a.number AS t_number, b.number AS p_number
+     FROM ticket_duplicate d JOIN item a ON a.id = d.ticket_id JOIN item b ON b.id = d.primary_id
+     WHERE (d.ticket_id = ANY($1::text[]) OR d.primary_id = ANY($1::text[])) AND d.status IN ('proposed', 'merged')`,
+    [[...ids]],
+  )
+  for (const r of rows) {
+    const t = facts.get(String(r.ticket_id))
+    const p = facts.get(String(r.primary_id))
+    if (r.status === 'proposed') {
+      if (t) t.proposed++
+      if (p) p.proposed++
+      continue
+    }
+    if (t) {
+      t.mergedInto = { id: String(r.primary_id), number: String(r.p_number) }
+      t.requesterNotice = (r.requester_notice as string | null) ?? null
+    }
+    if (p) p.mergedFrom.push({ id: String(r.ticket_id), number: String(r.t_number) })
+  }
+  const { rows: rep } = await q.query<{ item_id: string; asks: unknown }>(`SELECT item_id, asks FROM ticket_repeat WHERE item_id = ANY($1::text[])`, [[...ids]])
+  for (const r of rep) {
+    const f = facts.get(r.item_id)
+    if (f) f.repeated = { asks: Number(r.asks) }
+  }
+  for (const [id, f] of facts) out.set(id, f)
+  return out
+}
+
+/** The primary each merged ticket among `ids` was merged into (item id → primary id). */
+export async function primariesOf(q: Queryable, ids: readonly string[]): Promise<Map<string, string>> {
+  if (ids.length === 0) return new Map()
+  const { rows } = await q.query<{ ticket_id: string; primary_id: string }>(
+    `SELECT ticket_id, primary_id FROM ticket_duplicate WHERE ticket_id = ANY($1::text[]) AND status = 'merged'`,
+    [[...ids]],
+  )
+  return new Map(rows.map((r) => [r.ticket_id, r.primary_id]))
+}
+
+/**
+ * Requests received in a period (China-time bounds as instants) that were merged into another ticket: they are
+ * counted as requests (the KPIs' `received`) but their handling is their primary's, counted once.
+ */
+export async function mergedReceivedIn(q: Queryable, from: string, to: string): Promise<number> {
+  const { rows } = await q.query<{ n: unknown }>(
+    `SELECT count(*) AS n FROM ticket t WHERE t.received_at >= $1 AND t.received_at < $2
+       AND EXISTS (SELECT 1 FROM ticket_duplicate d WHERE d.ticket_id = t.item_id AND d.status = 'merged')`,
+    [from, to],
+  )
+  return Number(rows[0]?.n ?? 0)
+}

@@ -1,0 +1,201 @@
+/**
+ * Duplicate requests (重复诉求 / 并单) through the HTTP API, on both databases: proposals found on intake (same
+ * requester, same place — the address written with a full-width digit too — similar text) and none for an unrelated
+ * request on the same street or a similar one elsewhere; the operator's merge (the later ticket 已并单, linked both
+ * ways, its requester's notice recorded) and dismissal; refusals of bad input that change nothing; the merged
+ * ticket's requester gets the primary's reply (desk and public lookup); 多次重复诉求 on the third similar ask, in
+ * the list filter; and the 12345 KPIs counting the handling once and the requests each.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { createUser } from '../../src/app/users/manage-users.ts'
+import { startTestApp, TEST_PASSWORD, type TestApp } from '../support/test-app.ts'
+import { testDialects } from '../support/test-db.ts'
+import { CATEGORY, seedCatalogue } from './tickets.fixture.ts'
+
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+type View = any
+
+const PHONE = '13800001111'
+const desk = (extra: Record<string, unknown>) => ({ requestType: 'complaint', categoryCode: CATEGORY.rubbish, urgency: 'normal', requesterName: '李四', requesterPhone: PHONE, address: '东湖区江滨路1号', ...extra })
+
+for (const dialect of testDialects()) {
+  describe(`duplicates over HTTP (${dialect})`, () => {
+    let t: TestApp
+    const tokens: Record<string, string> = {}
+    const auth = (who: string) => ({ authorization: `Bearer ${tokens[who]}` })
+    const ids: Record<string, View> = {}
+
+    beforeAll(async () => {
+      t = await startTestApp(dialect)
+      await t.seedUsers()
+      await seedCatalogue(t)
+      await createUser(t.deps, null, { username: 'operator', displayName: '话务员', password: TEST_PASSWORD, role: 'operator', unitId: 'city' })
+    }, 300_000)
+    afterAll(async () => {
+      await t?.close()
+    })
+
+    /** Moves the test clock and signs everyone in again (sessions last 12 hours). */
+    const setClock = async (at: string): Promise<void> => {
+      t.clock.set(at)
+      for (const u of ['operator', 'admin', 'supervisor', 'liaison-sjj']) tokens[u] = await t.login(u)
+    }
+    const call = async (method: 'GET' | 'POST', url: string, who: string, payload?: unknown): Promise<{ status: number; body: View }> => {
+      const res = await t.app.inject({ method, url, headers: auth(who), ...(payload !== undefined ? { payload: payload as Record<string, unknown> } : {}) })
+      return { status: res.statusCode, body: res.json() }
+    }
+    const intake = async (name: string, body: Record<string, unknown>): Promise<View> => {
+      const r = await call('POST', '/api/tickets', 'operator', body)
+      expect(r.status, JSON.stringify(r.body)).toBe(201)
+      ids[name] = r.body
+      return r.body
+    }
+    const proposals = async (id: string): Promise<View[]> => {
+      const r = await call('GET', `/api/tickets/${id}/duplicates`, 'operator')
+      expect(r.status, JSON.stringify(r.body)).toBe(200)
+      return r.body.duplicates
+    }
+    const bIntoA = async (): Promise<View> => (await proposals(ids.b.id)).find((x: View) => x.ticketId === ids.b.id && x.primaryId === ids.a.id)
+    const decisions = async () => (await t.db.query<{ status: string; n: number }>(`SELECT status, count(*)::int AS n FROM ticket_duplicate GROUP BY status ORDER BY status`)).rows
+
+    it('proposes on intake: the same requester and place with similar text, not an unrelated ask on the street nor a similar one elsewhere', async () => {
+      await setClock('2026-03-02T09:00:00+08:00')
+      const a = await intake('a', desk({ content: '江滨路1号门口的垃圾桶三天没人清运，臭气熏天，苍蝇很多。' }))
+      expect(a.duplicates).toEqual({ mergedInto: null, mergedFrom: [], proposed: 0, repeated: null, requesterNotice: null })
+      await setClock('2026-03-03T10:00:00+08:00')
+      const b = await intake('b', desk({ content: '江滨路1号附近垃圾堆了好几天没有清理，味道很难闻，招了很多苍蝇。' }))
+      expect(b.duplicates.proposed).toBe(1)
+      const [p] = await proposals(b.id)
+      expect(p).toMatchObject({ ticketId: b.id, primaryId: a.id, status: 'proposed', reasons: ['same_requester', 'same_place'], ticket: { number: b.number }, primary: { number: a.number } })
+      expect(p.similarity).toBeGreaterThan(0.11)
+      expect(p.similarity).toBeLessThanOrEqual(1)
+
+      // Another requester at the same address, written with a full-width digit and spaces: the same place.
+      const c = await intake('c', desk({ requesterPhone: '13900002222', address: '东湖区 江滨路１号', content: '江滨路1号垃圾没人清运好几天了，很臭，苍蝇乱飞。' }))
+      const cps = await proposals(c.id)
+      expect(cps.map((x: View) => [x.primary.number, x.reasons])).toEqual(expect.arrayContaining([[a.number, ['same_place']], [b.number, ['same_place']]]))
+      expect(cps).toHaveLength(2)
+
+      const d = await intake('d', desk({ requesterPhone: '13900003333', content: '江滨路1号楼下饭店的油烟直接排进居民家里，窗户都不敢开。' }))
+      expect(await proposals(d.id)).toEqual([])
+      const e = await intake('e', desk({ requesterPhone: '13900004444', address: '西山县人民路8号', content: '人民路8号的垃圾桶三天没人清运，臭气熏天，苍蝇很多。' }))
+      expect(await proposals(e.id)).toEqual([])
+    })
+
+    it('refuses bad input and other roles, changing nothing', async () => {
+      const before = await decisions()
+      const p = await bIntoA()
+      const cases: [string, string, string, unknown, number, string?][] = [
+        ['POST', `/api/tickets/${ids.a.id}/duplicates/detect`, 'operator', { windowDays: 0 }, 400],
+        ['POST', `/api/tickets/${ids.a.id}/duplicates/detect`, 'operator', { windowDays: '30' }, 400],
+        ['POST', `/api/tickets/${ids.a.id}/duplicates/detect`, 'operator', { window: 30 }, 400],
+        ['POST', `/api/tickets/nope/duplicates/detect`, 'operator', {}, 404, 'DUBAN_ERR_NOT_FOUND'],
+        ['GET', `/api/tickets/nope/duplicates`, 'operator', undefined, 404, 'DUBAN_ERR_NOT_FOUND'],
+        ['POST', `/api/duplicates/nope/merge`, 'operator', {}, 404, 'DUBAN_ERR_NOT_FOUND'],
+        ['POST', `/api/duplicates/${p.id}/merge`, 'operator', { note: 'x'.repeat(501) }, 400],
+        ['POST', `/api/duplicates/${p.id}/merge`, 'liaison-sjj', {}, 403],
+        ['POST', `/api/duplicates/${p.id}/dismiss`, 'supervisor', {}, 403],
+        ['GET', `/api/tickets/${ids.b.id}/duplicates`, 'liaison-sjj', undefined, 403],
+      ]
+      for (const [method, url, who, body, status, code] of cases) {
+        const r = await call(method as 'GET' | 'POST', url, who, body)
+        expect([url, who, r.status]).toEqual([url, who, status])
+        if (code) expect(r.body.error.code).toBe(code)
+      }
+      expect(await decisions()).toEqual(before)
+    })
+
+    it('merges the later ticket into its primary (已并单, linked both ways, requester told) and refuses a second decision', async () => {
+      const p = await bIntoA()
+      const m = await call('POST', `/api/duplicates/${p.id}/merge`, 'operator', { note: '同一来电人重复来电' })
+      expect(m.status, JSON.stringify(m.body)).toBe(200)
+      expect(m.body).toMatchObject({ status: 'merged', decisionNote: '同一来电人重复来电' })
+      expect(m.body.requesterNotice).toContain(ids.a.number)
+      const b = (await call('GET', `/api/tickets/${ids.b.id}`, 'operator')).body
+      expect(b).toMatchObject({ state: 'merged', stateLabel: '已并单', stateType: 'closed', duplicates: { mergedInto: { id: ids.a.id, number: ids.a.number }, proposed: 0 } })
+      expect(b.history.at(-1)).toMatchObject({ event: 'merge', payload: { mergedInto: ids.a.number } })
+      const a = (await call('GET', `/api/tickets/${ids.a.id}`, 'operator')).body
+      expect(a.duplicates.mergedFrom).toEqual([{ id: ids.b.id, number: ids.b.number }])
+
+      const again = await call('POST', `/api/duplicates/${p.id}/merge`, 'operator', {})
+      expect([again.status, again.body.error.code]).toEqual([409, 'DUBAN_ERR_DUPLICATE_DECIDED_CONFLICT'])
+      // c's proposal into b (now merged) can no longer be carried out: closed with a note naming a.
+      const intoB = (await proposals(ids.c.id)).find((x: View) => x.primaryId === ids.b.id)
+      expect(intoB).toMatchObject({ status: 'dismissed', decisionNote: `${ids.b.number}已并入${ids.a.number}` })
+      const refused = await call('POST', `/api/duplicates/${intoB.id}/merge`, 'operator', {})
+      expect([refused.status, refused.body.error.code]).toEqual([409, 'DUBAN_ERR_DUPLICATE_DECIDED_CONFLICT'])
+      const d = (await proposals(ids.c.id)).find((x: View) => x.primaryId === ids.a.id)
+      // The operator dismisses one by hand; a second decision is refused.
+      const e = await call('POST', '/api/tickets', 'operator', desk({ requesterPhone: '13900006666', content: '江滨路1号的垃圾桶没人清运，很臭，苍蝇很多。' }))
+      const eIntoC = (await proposals(e.body.id)).find((x: View) => x.primaryId === ids.c.id)
+      const dismissed = await call('POST', `/api/duplicates/${eIntoC.id}/dismiss`, 'operator', { note: '不同诉求' })
+      expect(dismissed.body).toMatchObject({ status: 'dismissed', decisionNote: '不同诉求' })
+      const twice = await call('POST', `/api/duplicates/${eIntoC.id}/dismiss`, 'operator', {})
+      expect([twice.status, twice.body.error.code]).toEqual([409, 'DUBAN_ERR_DUPLICATE_DECIDED_CONFLICT'])
+      expect(d.status).toBe('proposed')
+      // A dismissed pair is not proposed again on demand.
+      await call('POST', `/api/tickets/${e.body.id}/duplicates/detect`, 'operator', {})
+      expect((await proposals(e.body.id)).find((x: View) => x.primaryId === ids.c.id)?.status).toBe('dismissed')
+    })
+
+    it('refuses to merge a ticket already dispatched', async () => {
+      const c = ids.c
+      const dispatched = await call('POST', `/api/tickets/${c.id}/events`, 'operator', { event: 'dispatch', payload: { lead: 'sjj' } })
+      expect(dispatched.status, JSON.stringify(dispatched.body)).toBe(200)
+      const intoA = (await proposals(c.id)).find((x: View) => x.primaryId === ids.a.id)
+      const r = await call('POST', `/api/duplicates/${intoA.id}/merge`, 'operator', {})
+      expect([r.status, r.body.error.code]).toEqual([409, 'DUBAN_ERR_DUPLICATE_NOT_MERGEABLE_CONFLICT'])
+      expect((await call('GET', `/api/tickets/${c.id}`, 'operator')).body.state).toBe('dispatched')
+    })
+
+    it('gives the merged ticket’s requester the primary’s reply, on the desk and on the public lookup', async () => {
+      const a = ids.a
+      expect((await call('POST', `/api/tickets/${a.id}/events`, 'operator', { event: 'dispatch', payload: { lead: 'sjj' } })).status).toBe(200)
+      expect((await call('POST', `/api/tickets/${a.id}/events`, 'liaison-sjj', { event: 'accept' })).status).toBe(200)
+      const before = (await call('GET', `/api/tickets/${ids.b.id}`, 'operator')).body
+      expect(before.reply).toBeNull()
+      const replied = await call('POST', `/api/tickets/${a.id}/events`, 'liaison-sjj', { event: 'reply', payload: { text: '已安排环卫车辆清运并加密清运频次。' } })
+      expect(replied.status, JSON.stringify(replied.body)).toBe(200)
+      const b = (await call('GET', `/api/tickets/${ids.b.id}`, 'operator')).body
+      expect(b.reply).toMatchObject({ text: '已安排环卫车辆清运并加密清运频次。' })
+      const pub = await t.app.inject({ method: 'GET', url: `/api/public/tickets/lookup?number=${ids.b.number}&phone=${PHONE}` })
+      expect(pub.statusCode, pub.body).toBe(200)
+      expect(pub.json()).toMatchObject({ stateLabel: '已并单', reply: { text: '已安排环卫车辆清运并加密清运频次。' }, merged: { intoNumber: ids.a.number } })
+      expect(pub.json().merged.notice).toContain(ids.a.number)
+    })
+
+    it('flags 多次重复诉求 on the third similar ask of one requester, and the list filters by it', async () => {
+      await setClock('2026-03-10T09:00:00+08:00')
+      const f = await intake('f', desk({ content: '江滨路1号的垃圾还是没人清运，苍蝇很多，臭气熏天。' }))
+      expect(f.duplicates.repeated).toEqual({ asks: 3 })
+      const list = await call('GET', '/api/tickets?repeated=true', 'operator')
+      expect(list.status).toBe(200)
+      expect(list.body.tickets.map((x: View) => x.number)).toEqual([f.number])
+      const bad = await call('GET', '/api/tickets?repeated=maybe', 'operator')
+      expect(bad.status).toBe(400)
+    })
+
+    it('counts the requests each and the handling once in the 12345 KPIs', async () => {
+      await setClock('2026-04-10T09:00:00+08:00')
+      const r = await call('GET', '/api/hotline/kpis?from=2026-03-01&to=2026-04-01', 'supervisor')
+      expect(r.status, JSON.stringify(r.body)).toBe(200)
+      // March: a, b, c, d, e, the second 13900006666 and f received (7 requests); b merged into a; a and c dispatched to sjj.
+      expect(r.body.totals).toMatchObject({ received: 7, merged: 1, handlings: 6, volume: 2 })
+      const sjj = r.body.units.find((u: View) => u.unitId === 'sjj')
+      expect(sjj).toMatchObject({ volume: 2, dispatches: 2, replies: 1 })
+    })
+    it('finds duplicates on demand, later tickets too, within the window asked for', async () => {
+      // Outside the window (41 days after a): not proposed on intake.
+      await setClock('2026-04-12T10:00:00+08:00')
+      const late = await intake('late', desk({ requesterPhone: '13900005555', content: '江滨路1号门口的垃圾桶好多天没人清运，臭气熏天。' }))
+      expect(await proposals(late.id)).toEqual([])
+      const onA = await call('POST', `/api/tickets/${ids.a.id}/duplicates/detect`, 'operator', {})
+      expect(onA.status, JSON.stringify(onA.body)).toBe(200)
+      expect(onA.body.duplicates.map((x: View) => x.ticket.number)).toEqual(expect.arrayContaining([ids.b.number, ids.c.number]))
+      expect(onA.body.duplicates.map((x: View) => x.ticket.number)).not.toContain(late.number)
+      const wide = await call('POST', `/api/tickets/${ids.late.id}/duplicates/detect`, 'operator', { windowDays: 45 })
+      expect(wide.status, JSON.stringify(wide.body)).toBe(200)
+      expect(wide.body.duplicates.map((x: View) => x.primary.number)).toContain(ids.a.number)
+    })
+  })
+}
