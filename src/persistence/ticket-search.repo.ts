@@ -42,11 +42,12 @@ export async function countPendingTicketTexts(db: Queryable): Promise<number> {
 }
 
 /**
- * The SQL of a word search over the ticket alias `t`: `where` matches a ticket holding any of the words (ORed, so a
- * ticket sharing more of them ranks higher, not only tickets holding all), `rank` is ts_rank over the stored vector.
+ * The SQL of a word search over the ticket alias `t`: `where` matches a ticket holding all the words (ANDed: on 1M
+ * tickets a caller's sentence then matches hundreds, not a fifth of the table; see BENCHMARKS.md) or, with 'any',
+ * any of them (ORed, so a ticket sharing more of them ranks higher); `rank` is ts_rank over the stored vector.
  * `param` adds the query text to the statement's parameters and returns its placeholder.
  */
-export function ticketWordSearchSql(words: readonly string[], param: (v: unknown) => string): { where: string; rank: string } {
-  const q = `to_tsquery('simple', ${param(words.join(' | '))})`
+export function ticketWordSearchSql(words: readonly string[], param: (v: unknown) => string, mode: 'all' | 'any' = 'all'): { where: string; rank: string } {
+  const q = `to_tsquery('simple', ${param(words.join(mode === 'all' ? ' & ' : ' | '))})`
   return { where: `t.search_vector @@ ${q}`, rank: `ts_rank(t.search_vector, ${q})` }
 }

@@ -147,10 +147,11 @@ export interface TicketFilter {
   readonly repeated?: boolean | undefined
   readonly q?: string | undefined
   /**
-   * The words of `q` as jieba segments them (工单检索): when given, `q` matches tickets holding any of them (or a
-   * number containing `q`), ranked by how many and how often, instead of a substring of content and address.
+   * The words of `q` as jieba segments them (工单检索): when given, `q` matches tickets holding all of them, or any
+   * with `wordsMode: 'any'` (or a number containing `q`), ranked by how many and how often, instead of a substring.
    */
   readonly words?: readonly string[] | undefined
+  readonly wordsMode?: 'all' | 'any' | undefined
   /** Received at or after this instant / date. */
   readonly from?: string | undefined
   /** Received before this instant / date. */
@@ -174,7 +175,7 @@ export async function listTicketRows(q: Queryable, f: TicketFilter): Promise<{ r
   if (f.repeated) where.push(`EXISTS (SELECT 1 FROM ticket_repeat r WHERE r.item_id = i.id)`)
   let rank = ''
   if (f.q && f.words?.length) {
-    const search = ticketWordSearchSql(f.words, p)
+    const search = ticketWordSearchSql(f.words, p, f.wordsMode ?? 'all')
     // A query that looks like a ticket number (letters, digits, dashes, with a digit) also finds the number.
     const numberLike = /^[A-Za-z0-9-]*\d[A-Za-z0-9-]*$/.test(f.q)
     where.push(numberLike ? `(${search.where} OR i.number ILIKE ${p(`%${f.q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`)})` : search.where)

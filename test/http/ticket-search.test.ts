@@ -1,7 +1,7 @@
 /**
  * Chinese ticket search (工单检索) over HTTP on every test dialect: GET /api/tickets?q= segments the query with jieba
- * and finds a word inside a longer phrase of a ticket's content or address, ranks tickets sharing more of the
- * query's words first, finds a ticket by its category's name (in its title), finds nothing for words no ticket holds, keeps the data scope, and still finds a number.
+ * and finds a word inside a longer phrase of a ticket's content or address, finds the tickets holding all the
+ * query's words, else ranks tickets sharing more of them first, finds a ticket by its category's name (in its title), finds nothing for words no ticket holds, keeps the data scope, and still finds a number.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { startTestApp, type TestApp } from '../support/test-app.ts'
@@ -56,7 +56,13 @@ for (const dialect of testDialects()) {
       expect(gate.tickets.map((x) => x.id)).toEqual([ids.bins!.id])
     })
 
-    it('ranks the ticket sharing more of the question\'s words first', async () => {
+    it('finds the tickets holding every word of the query', async () => {
+      // Both hold 垃圾桶; only one also 臭味.
+      expect((await search(operator, '垃圾桶臭味')).tickets.map((x) => x.id)).toEqual([ids.bins!.id])
+    })
+
+    it('when no ticket holds every word, ranks the ticket sharing more of the question\'s words first', async () => {
+      // 有人 is in no ticket (one says 没人): tickets holding any of the words, the one sharing more first.
       const res = await search(operator, '请问小区垃圾桶满了有人清理吗')
       expect(res.tickets.map((x) => x.id)).toEqual([ids.bins!.id, ids.binsOnly!.id])
     })

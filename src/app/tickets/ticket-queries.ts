@@ -67,7 +67,7 @@ export interface TicketDetail extends TicketView {
 }
 
 /** List filters as the API takes them: the repository's filters, less the scope the actor brings, paging optional. */
-export type TicketQuery = Omit<TicketFilter, 'scope' | 'limit' | 'offset' | 'words'> & { readonly limit?: number | undefined; readonly offset?: number | undefined }
+export type TicketQuery = Omit<TicketFilter, 'scope' | 'limit' | 'offset' | 'words' | 'wordsMode'> & { readonly limit?: number | undefined; readonly offset?: number | undefined }
 
 /** A name masked to its first character (张三丰 → 张**). */
 export function maskName(name: string | null): string | null {
@@ -204,7 +204,10 @@ export async function listTickets(
   const offset = Math.max(query.offset ?? 0, 0)
   // A bare date means China midnight (as the KPIs read it), not the database server's.
   const instant = (v: string | undefined): string | undefined => (v && /^\d{4}-\d{2}-\d{2}$/.test(v) ? `${v}T00:00:00+08:00` : v)
-  const { rows, total } = await listTicketRows(deps.db, { ...query, words, from: instant(query.from), to: instant(query.to), scope: ticketScope(actor), limit, offset })
+  const filter = { ...query, words, from: instant(query.from), to: instant(query.to), scope: ticketScope(actor), limit, offset }
+  let { rows, total } = await listTicketRows(deps.db, filter)
+  // Tickets holding every word first; when none does, those holding any, the ones sharing more words first.
+  if (total === 0 && words && words.length > 1) ({ rows, total } = await listTicketRows(deps.db, { ...filter, wordsMode: 'any' }))
   return { tickets: await ticketViews(deps.db, actor, deps.clock.now(), rows), total, limit, offset }
 }
 

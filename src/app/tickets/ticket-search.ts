@@ -1,7 +1,7 @@
 /**
  * Chinese ticket search (工单检索): a ticket's title, content and address are segmented by jieba (search mode, as the
  * knowledge base does: search-words.ts) and stored as its search vector (migration 103); the list's `q` is segmented
- * the same way and matches tickets holding any of its words, ranked. Segmentation happens in Node, after intake:
+ * the same way and matches tickets holding all its words, or when none does, any of them; ranked by ts_rank. Segmentation happens in Node, after intake:
  * tickets not yet indexed are indexed in bounded batches before a search, at start and by `duban tickets reindex`.
  */
 import type { Tokenize } from '../../domain/dispatch/features.ts'
@@ -24,9 +24,15 @@ export function ticketIndexWords(tokenize: Tokenize, t: { title: string; content
   return indexWords(tokenize, t.title, t.content, t.address)
 }
 
-/** The words of a list query (question and function words left out). */
+/**
+ * Words a caller or operator says about any request (反映, 投诉, 尽快处理 …): left out of a query, since tickets are
+ * searched with all of a query's words and these would only drop the tickets that happen not to repeat them.
+ */
+const TICKET_STOP = new Set('怎么办 怎么回事 反映 投诉 举报 希望 尽快 处理 解决 问题 情况 谢谢 你好 您好 麻烦 帮忙 市民 来电 诉求 相关 部门 有关'.split(' '))
+
+/** The words of a list query (question and function words, and TICKET_STOP, left out). */
 export function ticketQueryWords(tokenize: Tokenize, q: string): string[] {
-  return queryWords(tokenize, q)
+  return queryWords(tokenize, q).filter((w) => !TICKET_STOP.has(w))
 }
 
 /** Indexes up to `max` tickets without search words, oldest first, until `stopped()`; returns how many it indexed. */
