@@ -12,7 +12,9 @@
  *   runs a hook or reads the body, and the refusal is a prepared buffer: shedding costs a few microseconds, so
  *   the admitted requests keep the server. A queue that overflows means overload, not a burst: then the
  *   newest waiter is served first and the queue holds no one longer than a few milliseconds, so an admitted
- *   request never waits behind a crowd (see Gate);
+ *   request never waits behind a crowd (see Gate). A client that sends again on a connection before the
+ *   Retry-After of its refusal is up is refused again only when it is up (see hold): resending at once then
+ *   costs the server one refusal per second per connection, not thousands;
  * - @fastify/rate-limit on every public route under /api (/api/public/*, sign-in): 429 with Retry-After
  *   (Open311 has its own limiter answering in the GeoReport format);
  * - `GET /api/health`, public, outside every limit, answering without touching the database.
@@ -20,6 +22,7 @@
 import helmet from '@fastify/helmet'
 import rateLimit from '@fastify/rate-limit'
 import type { IncomingMessage, Server, ServerResponse } from 'node:http'
+import type { Socket } from 'node:net'
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify'
 import fp from 'fastify-plugin'
 import { LoginThrottle, type ThrottleOptions } from '../../app/auth/login-throttle.ts'
@@ -95,6 +98,15 @@ export const DEFAULT_CONCURRENCY: Readonly<Record<'pglite' | 'pg', Readonly<Reco
  */
 export const OVERLOAD_HOLD_MS = 1_000
 export const OVERLOAD_WAIT_MS = 5
+
+/** The Retry-After of a refusal (ms; sent in seconds). */
+export const RETRY_AFTER_MS = 1_000
+/**
+ * A connection's next request counts as sent too early if it comes before its refusal + RETRY_AFTER_MS − this
+ * (the client's timer starts when it has read the refusal, after the server wrote it; the slack keeps a client
+ * that waited from being taken for one that did not).
+ */
+export const RETRY_AFTER_SLACK_MS = 50
 
 const UNSAFE = new Set(['POST', 'PUT', 'PATCH', 'DELETE'])
 
@@ -307,11 +319,25 @@ const plugin: FastifyPluginAsync<SecurityOptions> = async (app, opts) => {
     }
     return b
   }
+  // Each refusal on a connection opens its Retry-After window (see RETRY_AFTER_MS, heldUntil).
+  const heldUntil = new WeakMap<Socket, number>()
   const shedRaw = (res: ServerResponse, cls: RouteClass, why: string): void => {
     if (res.headersSent || res.destroyed) return
     const body = shedBody(cls, why)
-    res.writeHead(503, { 'content-type': 'application/json; charset=utf-8', 'content-length': body.length, 'retry-after': '1', 'cache-control': 'no-store', 'x-content-type-options': 'nosniff' })
+    res.writeHead(503, { 'content-type': 'application/json; charset=utf-8', 'content-length': body.length, 'retry-after': String(RETRY_AFTER_MS / 1000), 'cache-control': 'no-store', 'x-content-type-options': 'nosniff' })
     res.end(body)
+    if (res.socket) heldUntil.set(res.socket, performance.now() + RETRY_AFTER_MS - RETRY_AFTER_SLACK_MS)
+  }
+  /**
+   * A request that came on a connection before the Retry-After of its last refusal was up: the client did not
+   * wait. It is refused again, but only when that time is up, so a client resending at once costs the server
+   * one parse and one refusal per Retry-After instead of thousands a second (the admitted requests would
+   * otherwise wait behind that work, 7–22× their unloaded p99). Nothing is counted against a gate meanwhile; a
+   * client that leaves takes its timer with it.
+   */
+  const hold = (res: ServerResponse, cls: RouteClass, waitMs: number): void => {
+    const timer = setTimeout(() => shedRaw(res, cls, 'sent again before Retry-After'), waitMs)
+    res.once('close', () => clearTimeout(timer))
   }
 
   // Event-loop lag: how late the 20 ms tick is, or has been since it last ran (a loop stuck in I/O counts at once).
@@ -343,6 +369,12 @@ const plugin: FastifyPluginAsync<SecurityOptions> = async (app, opts) => {
         for (const h of handlers) h.call(server, req, res)
       }
       if (!cls) return pass()
+      const until = heldUntil.get(req.socket)
+      if (until !== undefined) {
+        const wait = until - performance.now()
+        if (wait > 0) return hold(res, cls, wait)
+        heldUntil.delete(req.socket)
+      }
       const lagged = lagReason(lagNow())
       if (lagged) return shedRaw(res, cls, lagged)
       const gate = gates.get(cls) as Gate
