@@ -72,6 +72,10 @@ const POLICY: Readonly<Record<string, readonly Role[]>> = {
   'POST /api/auth/unlock': ['admin'],
   'GET /api/users/:id': ['admin'],
   'PATCH /api/users/:id': ['admin'],
+  // 数据范围: the admin reads and sets each person's scope (test/authz/data-scope.test.ts holds it on every route).
+  'GET /api/user-scopes': ['admin'],
+  'GET /api/users/:id/scope': ['admin'],
+  'PUT /api/users/:id/scope': ['admin'],
   'GET /api/units': SIGNED,
   'GET /api/units/tree': SIGNED,
   'POST /api/units': ['admin'],
@@ -365,6 +369,9 @@ for (const dialect of testDialects()) {
           return { payload: { username: 'nobody', password: 'wrong' } }
         case 'POST /api/auth/unlock':
           return { payload: { username: 'nobody' } }
+        case 'PUT /api/users/:id/scope':
+          // Liaison A's own default (本部门及以下), so the rest of the matrix runs with the scopes it started with.
+          return { payload: { mode: 'subtree' } }
         case 'PUT /api/users/:id/contact':
           return { payload: { email: 'liaison-a@example.cn', phone: null } }
       }
