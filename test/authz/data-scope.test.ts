@@ -152,7 +152,7 @@ for (const dialect of testDialects()) {
 
     it('assesses and ranks only the units in scope, with the same figures as the city-wide table', async () => {
       const city = await ok('leader', 'GET', '/api/assessment?period=2026-05&kind=task')
-      const byUnit = new Map((city.rows as { unitId: string }[]).map((r) => [r.unitId, r]))
+      const byUnit = new Map((city.rows as { unitId: string; rank: number }[]).map((r) => [r.unitId, r]))
       const strip = ({ rank: _rank, ...rest }: Record<string, unknown>) => rest
       for (const [who, units] of [['district', ['dh', 'dh-jb']], ['fenguan', ['wjw', 'xs']]] as const) {
         const a = await ok(who, 'GET', '/api/assessment?period=2026-05&kind=task')
@@ -165,7 +165,7 @@ for (const dialect of testDialects()) {
         expect(a.summary.overdue).toBe(rows.reduce((n, r) => n + r.overdue, 0))
       }
       // 东湖区 ranks below the city's departments city-wide, first in its own district.
-      expect((byUnit.get('dh') as { rank: number }).rank).toBeGreaterThan(1)
+      expect(byUnit.get('dh')!.rank).toBeGreaterThan(1)
       expect(((await ok('district', 'GET', '/api/assessment?period=2026-05&kind=task')).rows as { unitId: string; rank: number }[]).find((r) => r.unitId === 'dh')!.rank).toBe(1)
     })
 
