@@ -30,6 +30,7 @@ import { defaultSupervisionConfig, supervisedClockOf, type LadderStep, type Supe
 import { nextFireAt, type ReportRule } from './next-fire.ts'
 import { emitSupervisionEvent } from './supervision-event.emit.ts'
 import { issueNoticeIn } from './supervision-notice.ts'
+import { climbUnansweredNotices } from './notice-overdue.ts'
 
 /** What one tick did (new actions only). */
 export interface TickResult {
@@ -211,6 +212,10 @@ export async function superviseTick(
     if (page.length < pageSize) break
   }
   if (full) await setTickState(deps.db, 'fingerprint', fingerprint, now)
+  // A 督办单 unanswered past its reply deadline climbs the ladder, once per notice (notice-overdue.ts).
+  const climbed = await climbUnansweredNotices(d, now, configOf, (id, e) => onItemError(`notice ${id}`, e))
+  counts.escalated += climbed.escalated
+  counts.notices += climbed.notices
   // 12345 problem tickets (问题工单) are raised to supervision (提级督办) once each.
   await raiseProblemTickets(d)
   return counts
