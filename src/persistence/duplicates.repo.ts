@@ -46,6 +46,15 @@ export async function duplicateSubject(q: Queryable, id: string): Promise<Duplic
   return rows[0] ? toSubject(rows[0]) : null
 }
 
+/**
+ * The address as ticket.address_key holds it (the generated column of migration 101, the same expression), for a
+ * request not yet stored.
+ */
+export async function addressKeyOf(q: Queryable, address: string): Promise<string> {
+  const { rows } = await q.query<{ k: string }>(`SELECT regexp_replace(translate(lower($1::text), '０１２３４５６７８９', '0123456789'), '[^0-9a-z一-鿿]', '', 'g') AS k`, [address])
+  return rows[0]?.k ?? ''
+}
+
 /** Degrees of latitude in 150 m, the box the coordinate query reads (the exact distance is checked in the domain). */
 const LAT_BOX = 0.00136
 

@@ -197,5 +197,41 @@ for (const dialect of testDialects()) {
       expect(wide.status, JSON.stringify(wide.body)).toBe(200)
       expect(wide.body.duplicates.map((x: View) => x.primary.number)).toContain(ids.a.number)
     })
+
+    it('shows the desk the earlier tickets a request being typed may repeat, storing nothing', async () => {
+      await setClock('2026-03-12T09:00:00+08:00')
+      const before = await decisions()
+      const r = await call('POST', '/api/duplicates/check', 'operator', { content: '江滨路1号垃圾桶没人清运，苍蝇很多，很臭。', requesterPhone: '138 0000 1111', address: '东湖区江滨路1号' })
+      expect(r.status, JSON.stringify(r.body)).toBe(200)
+      const byNumber = new Map(r.body.matches.map((m: View) => [m.number, m]))
+      expect(byNumber.get(ids.a.number)).toMatchObject({ reasons: ['same_requester', 'same_place'], canBePrimary: true })
+      expect(byNumber.get(ids.b.number)).toMatchObject({ state: 'merged', canBePrimary: false })
+      expect(r.body.matches.length).toBeLessThanOrEqual(5)
+      const none = await call('POST', '/api/duplicates/check', 'operator', { content: '社保卡补办需要什么材料？', requesterPhone: '13700000000' })
+      expect(none.body.matches).toEqual([])
+      for (const [body, where] of [[{ content: '' }, null], [{ content: 'x', requesterPhone: '123' }, 'requesterPhone'], [{ content: 'x', lat: 30 }, 'lng'], [{ content: 'x', extra: 1 }, null]] as const) {
+        const bad = await call('POST', '/api/duplicates/check', 'operator', body)
+        expect([JSON.stringify(body), bad.status]).toEqual([JSON.stringify(body), 400])
+        if (where) expect(bad.body.error.where).toBe(where)
+      }
+      expect((await call('POST', '/api/duplicates/check', 'liaison-sjj', { content: 'x' })).status).toBe(403)
+      expect(await decisions()).toEqual(before)
+    })
+
+    it('merges a ticket into another by the operator’s judgement, refusing itself, an unknown ticket and a dispatched one', async () => {
+      const g = await intake('g', desk({ requesterPhone: '13900007777', address: '西山县人民路9号', content: '我上周反映的江滨路垃圾问题，补充一下：清运车从来不来。' }))
+      expect(g.duplicates.proposed).toBe(0)
+      const self = await call('POST', `/api/tickets/${g.id}/merge`, 'operator', { into: g.id })
+      expect([self.status, self.body.error.where]).toEqual([400, 'into'])
+      const unknown = await call('POST', `/api/tickets/${g.id}/merge`, 'operator', { into: 'nope' })
+      expect([unknown.status, unknown.body.error.where]).toEqual([404, 'into'])
+      const dispatched = await call('POST', `/api/tickets/${ids.c.id}/merge`, 'operator', { into: ids.a.id })
+      expect([dispatched.status, dispatched.body.error.code]).toEqual([409, 'DUBAN_ERR_DUPLICATE_NOT_MERGEABLE_CONFLICT'])
+      const ok = await call('POST', `/api/tickets/${g.id}/merge`, 'operator', { into: ids.a.id, note: '来电人说明为补充' })
+      expect(ok.status, JSON.stringify(ok.body)).toBe(200)
+      expect(ok.body).toMatchObject({ ticketId: g.id, primaryId: ids.a.id, status: 'merged', reasons: [], proposedBy: expect.any(String) })
+      const after = (await call('GET', `/api/tickets/${g.id}`, 'operator')).body
+      expect(after).toMatchObject({ state: 'merged', duplicates: { mergedInto: { number: ids.a.number } }, reply: { text: '已安排环卫车辆清运并加密清运频次。' } })
+    })
   })
 }

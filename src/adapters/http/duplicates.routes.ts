@@ -4,7 +4,7 @@
  * /api/tickets and POST /api/public/tickets (receive-ticket.ts). The window is DUBAN_DUPLICATE_WINDOW_DAYS (default
  * 30 days), or `windowDays` on demand.
  */
-import { detectDuplicates, dismissDuplicate, listDuplicates, mergeDuplicate, windowDaysFrom } from '../../app/tickets/duplicates.ts'
+import { checkDraft, detectDuplicates, dismissDuplicate, listDuplicates, mergeDuplicate, mergeInto, windowDaysFrom, type DuplicateDraft } from '../../app/tickets/duplicates.ts'
 import { ticketActor, visibleTicket } from '../../app/tickets/ticket-queries.ts'
 import { MAX_WINDOW_DAYS } from '../../domain/tickets/duplicates.ts'
 import { jiebaTokenize } from '../text/jieba.tokenize.ts'
@@ -50,7 +50,62 @@ const READERS = ['operator', 'admin', 'supervisor', 'leader'] as const
 /** Who detects, merges and dismisses: the hotline. */
 const DECIDERS = ['operator', 'admin'] as const
 
+const draftMatch = {
+  type: 'object',
+  properties: {
+    id: str, number: str, state: str, content: str, address: str, receivedAt: str,
+    reasons: { type: 'array', items: str }, similarity: { type: 'number' }, canBePrimary: { type: 'boolean' },
+  },
+} as const
+
 const plugin: RoutePlugin = async (app, { deps }) => {
+  app.post<{ Body: DuplicateDraft }>(
+    '/duplicates/check',
+    {
+      schema: {
+        tags: ['tickets'],
+        summary: 'Earlier tickets a request being typed may repeat (same requester or place, similar text, within the window); nothing stored',
+        security: [{ bearer: [] }],
+        body: {
+          type: 'object',
+          properties: {
+            content: { type: 'string', minLength: 1, maxLength: 5000 },
+            requesterPhone: { type: 'string', maxLength: 40 },
+            address: { type: 'string', maxLength: 200 },
+            lat: { type: 'number', minimum: -90, maximum: 90 },
+            lng: { type: 'number', minimum: -180, maximum: 180 },
+          },
+          required: ['content'],
+          additionalProperties: false,
+        },
+        response: { 200: { type: 'object', properties: { matches: { type: 'array', items: draftMatch } } }, ...errors },
+      },
+    },
+    async (request) => {
+      requireRole(request, ...DECIDERS)
+      return { matches: await checkDraft(deps, jiebaTokenize, request.body, duplicateWindowDays) }
+    },
+  )
+
+  app.post<{ Params: { id: string }; Body: { into: string; note?: string } }>(
+    '/tickets/:id/merge',
+    {
+      schema: {
+        tags: ['tickets'],
+        summary: 'Merge a ticket into another by the operator’s judgement (并单), whether or not detection proposed it',
+        security: [{ bearer: [] }],
+        params: idParams,
+        body: { type: 'object', properties: { into: { type: 'string', minLength: 1, maxLength: 100 }, note: { type: 'string', maxLength: 500 } }, required: ['into'], additionalProperties: false },
+        response: { 200: proposalSchema, ...errors },
+      },
+    },
+    async (request) => {
+      const actor = ticketActor(requireRole(request, ...DECIDERS))
+      await visibleTicket(deps.db, actor, request.params.id)
+      return mergeInto(deps, actor, jiebaTokenize, request.params.id, request.body.into, request.body.note)
+    },
+  )
+
   app.get<{ Params: { id: string } }>(
     '/tickets/:id/duplicates',
     { schema: { tags: ['tickets'], summary: 'Proposed and decided merges a ticket takes part in (重复诉求), proposed first', security: [{ bearer: [] }], params: idParams, response: { 200: listSchema, ...errors } } },

@@ -10,6 +10,7 @@
  */
 import type { Queryable } from '../../persistence/db.ts'
 import {
+  addressKeyOf,
   decideProposal,
   dismissOthersOf,
   duplicateCandidates,
@@ -29,11 +30,15 @@ import {
   DUPLICATE_DEFAULTS,
   MAX_WINDOW_DAYS,
   findDuplicates,
+  reasonsFor,
   repeatedAsks,
+  similarity,
   textFeatures,
   type DuplicateCandidate,
+  type DuplicateReason,
   type DuplicateSettings,
 } from '../../domain/tickets/duplicates.ts'
+import { normalisePhone } from '../../domain/tickets/intake.rules.ts'
 import type { Actor, AppDeps } from '../deps.ts'
 import { audit } from '../items/audit.port.ts'
 import { takeEvent } from '../items/take-event.ts'
@@ -115,6 +120,74 @@ export async function detectDuplicates(
     }
   })
   return proposalsOf(deps.db, subject.id)
+}
+
+/** A request being taken at the desk, not yet stored. */
+export interface DuplicateDraft {
+  readonly content: string
+  readonly requesterPhone?: string | undefined
+  readonly address?: string | undefined
+  readonly lat?: number | undefined
+  readonly lng?: number | undefined
+}
+
+/** An earlier ticket a draft may repeat, as the desk shows it while the operator types. */
+export interface DraftMatch {
+  readonly id: string
+  readonly number: string
+  readonly state: string
+  readonly content: string
+  readonly address: string
+  readonly receivedAt: string
+  readonly reasons: DuplicateReason[]
+  readonly similarity: number
+  /** Whether the new ticket could be merged into it (it is not merged or withdrawn itself). */
+  readonly canBePrimary: boolean
+}
+
+/**
+ * Earlier tickets a request being typed may repeat (POST /api/duplicates/check): the same bounded candidates and
+ * scoring as on intake, nothing stored. At most 5, most similar first.
+ */
+export async function checkDraft(deps: AppDeps, tokenize: Tokenize, draft: DuplicateDraft, windowDays?: number): Promise<DraftMatch[]> {
+  const settings = duplicateSettings({ windowDays })
+  const content = draft.content.trim()
+  if (!content) throw new DubanError('DUBAN_ERR_FIELD_REQUIRED', 'content: the request text is needed', { where: 'content' })
+  const phone = draft.requesterPhone?.trim() ? normalisePhone(draft.requesterPhone) : null
+  if (draft.requesterPhone?.trim() && !phone) throw new DubanError('DUBAN_ERR_FIELD_INVALID', 'requesterPhone: not a mainland mobile or landline number', { where: 'requesterPhone' })
+  if ((draft.lat === undefined) !== (draft.lng === undefined)) throw new DubanError('DUBAN_ERR_FIELD_INVALID', 'lat and lng come together', { where: draft.lat === undefined ? 'lat' : 'lng' })
+  const address = draft.address?.trim() ?? ''
+  const now = deps.clock.now().toISOString()
+  const subject: DuplicateSubjectRow = {
+    id: '', number: '', state: 'received', receivedAt: now, phone, address, addressKey: address ? await addressKeyOf(deps.db, address) : '',
+    lat: draft.lat ?? null, lng: draft.lng ?? null, content,
+  }
+  const rows = await duplicateCandidates(deps.db, subject, new Date(Date.parse(now) - settings.windowDays * DAY_MS).toISOString(), now, settings.limit)
+  const byId = new Map(rows.map((r) => [r.id, r]))
+  const matches = findDuplicates({ ...candidateOf(tokenize, subject), id: '\uffff' }, rows.map((r) => candidateOf(tokenize, r)), settings)
+  return matches.slice(0, 5).map((m) => {
+    const r = byId.get(m.primaryId)!
+    return { id: r.id, number: r.number, state: r.state, content: r.content, address: r.address, receivedAt: r.receivedAt, reasons: m.reasons, similarity: m.similarity, canBePrimary: !NO_PRIMARY.has(r.state) }
+  })
+}
+
+/**
+ * The operator merges a ticket into another by judgement (POST /api/tickets/:id/merge), found or not by detection:
+ * the pair is recorded as a proposal (reasons and similarity as detection scores them, proposed by the operator)
+ * and merged as any proposal is; the same refusals apply (a decided pair, a dispatched ticket, a merged primary).
+ */
+export async function mergeInto(deps: AppDeps, actor: Actor, tokenize: Tokenize, ticketId: string, primaryId: string, note?: string | undefined): Promise<ProposalView> {
+  if (ticketId === primaryId) throw new DubanError('DUBAN_ERR_FIELD_INVALID', 'into: a ticket cannot be merged into itself', { where: 'into' })
+  const t = await duplicateSubject(deps.db, ticketId)
+  if (!t) throw new DubanError('DUBAN_ERR_NOT_FOUND', `ticket ${ticketId}`, { where: 'id' })
+  const p = await duplicateSubject(deps.db, primaryId)
+  if (!p) throw new DubanError('DUBAN_ERR_NOT_FOUND', `ticket ${primaryId}`, { where: 'into' })
+  const a = candidateOf(tokenize, t)
+  const b = candidateOf(tokenize, p)
+  const now = deps.clock.now()
+  await insertProposals(deps.db, [{ id: deps.newId(), ticketId, primaryId, reasons: reasonsFor(a, b), similarity: similarity(a.features, b.features), at: now.toISOString(), by: actor.userId }])
+  const open = (await proposalsOf(deps.db, ticketId)).find((x) => x.ticketId === ticketId && x.primaryId === primaryId)!
+  return mergeDuplicate(deps, actor, open.id, note)
 }
 
 /** The proposals a ticket takes part in (GET /api/tickets/:id/duplicates). */
