@@ -61,6 +61,9 @@ export const catalogue = {
   DUBAN_ERR_REPORT_CORRECTION_UNCHANGED: { en: 'the correction changes neither the text nor the figures', zh: '更正内容与现有报告相同' },
   DUBAN_ERR_PLAN_CANCEL_STATUS_CONFLICT: { en: 'only a confirmed plan\'s tasks can be cancelled', zh: '只有已下发的计划才能撤销下发' },
   DUBAN_ERR_DISPATCH_CANCEL_CONFLICT: { en: 'a unit has already acted on a task, so it cannot be cancelled', zh: '有单位已签收、报送或办理，不能撤销下发' },
+  DUBAN_ERR_COLLECTIVE_UNKNOWN: { en: 'the name is not a collective name (各街道, 市直各部门 …); name the units to expand into', zh: '该名称不是集合名称（如各街道、市直各部门），请指定要分解的单位' },
+  DUBAN_ERR_COLLECTIVE_EMPTY: { en: 'the collective name has no units under the document\'s place in the unit tree', zh: '单位树中该集合名称下没有单位，请先添加单位或改为匹配单个单位' },
+  DUBAN_ERR_SHARE_CONFLICT: { en: 'the actor\'s unit has already taken this step for its share of the item', zh: '本单位已完成该事项本单位部分的此项操作' },
   // ── supervision, assessment, exports (督办 / 考核 / 导出) ──────────────────
   DUBAN_ERR_SUPERVISION_CONFIG_INVALID: { en: 'the supervision configuration (ladder, cadence) is not valid', zh: '督办配置（升级梯度、报送频次）不合法' },
   DUBAN_ERR_NOTICE_REPLY_CONFLICT: { en: 'the supervision notice has already been replied to', zh: '该督办单已回复' },

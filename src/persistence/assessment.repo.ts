@@ -151,3 +151,18 @@ export async function unitNames(db: Queryable): Promise<Map<string, string>> {
   const { rows } = await db.query<{ id: string; name: string }>('SELECT id, name FROM unit')
   return new Map(rows.map((r) => [r.id, r.name]))
 }
+
+/**
+ * Items of a kind created before `createdBefore` (not cancelled) per lead unit, counting every lead of an item with
+ * several (shared work: each answers for it) and each copy of a split task (分解落实) for its own unit.
+ */
+export async function leadUnitTotals(db: Queryable, kind: string, createdBefore: string): Promise<{ unitId: string; items: number }[]> {
+  const { rows } = await db.query<{ unit_id: string; items: number }>(
+    `SELECT l.unit_id, count(*)::int AS items
+       FROM item i JOIN item_unit l ON l.item_id = i.id AND l.role = 'lead'
+      WHERE i.kind = $1 AND i.created_at < $2 AND i.state <> 'cancelled'
+      GROUP BY l.unit_id`,
+    [kind, createdBefore],
+  )
+  return rows.map((r) => ({ unitId: r.unit_id, items: Number(r.items) }))
+}

@@ -89,6 +89,9 @@ const POLICY: Readonly<Record<string, readonly Role[]>> = {
   'PATCH /api/plans/:id': ['admin', 'supervisor'],
   'PATCH /api/plans/:id/items/:n': ['admin', 'supervisor'],
   'POST /api/plans/:id/confirm': ['supervisor'],
+  // Collective names of a draft (各街道 …) and the clerk's choice to expand one (分解落实).
+  'GET /api/plans/:id/collectives': STAFF_READ,
+  'PUT /api/plans/:id/collectives': ['admin', 'supervisor'],
   // 撤销下发: the supervising office takes back a confirmed plan's tasks.
   'POST /api/plans/:id/cancel': ['admin', 'supervisor'],
   'GET /api/items': SIGNED,

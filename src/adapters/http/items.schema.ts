@@ -148,6 +148,9 @@ export const itemDetailSchema = {
       description: 'Set when the due date falls in a year the working-day calendar does not hold (computed, unverified)',
       properties: { missingYears: { type: 'array', items: { type: 'integer' } }, message: { type: 'string' } },
     },
+    shares: { type: 'array', description: 'every unit with its share: accepted, reported, finished (共同办理)', items: free },
+    children: { type: ['object', 'null'], description: 'the copies a collective name was split into (分解落实): total, done, items', additionalProperties: true },
+    parent: { type: ['object', 'null'], description: 'the item this copy was split from', properties: { id: { type: 'string' }, number: { type: 'string' }, title: { type: 'string' } } },
   },
 } as const
 

@@ -171,7 +171,18 @@ export const confirmPlanSchema = {
       type: 'object',
       properties: {
         plan: planSchema,
-        tasks: { type: 'array', items: { type: 'object', properties: { n: { type: 'integer' }, id: { type: 'string' }, number: { type: 'string' } } } },
+        tasks: {
+          type: 'array',
+          items: {
+            type: 'object',
+            properties: {
+              n: { type: 'integer' },
+              id: { type: 'string' },
+              number: { type: 'string' },
+              children: { type: 'array', description: 'copies made for each unit of an expanded collective name (分解落实)', items: free },
+            },
+          },
+        },
       },
     },
     ...errors,

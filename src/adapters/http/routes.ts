@@ -15,6 +15,7 @@ export const routePlugins: readonly (() => Promise<{ default: RoutePlugin }>)[] 
   () => import('./units.routes.ts'),
   () => import('./plans.routes.ts'),
   () => import('./items.routes.ts'),
+  () => import('./shared-work.routes.ts'),
   () => import('./calendar.routes.ts'),
   () => import('./supervision.routes.ts'),
   () => import('./notifications.routes.ts'),

@@ -3,7 +3,7 @@
  * (src/domain/kpi): on-time rate, overdue count, targets met, reporting punctuality, composite score with
  * configurable weights, competition ranking. Each item counts for its lead unit (牵头单位), which answers for it.
  */
-import { assessmentUnitTotals, getWeights, listPeriodItems, putWeights, unitNames, type AssessedItemRow } from '../../persistence/assessment.repo.ts'
+import { assessmentUnitTotals, leadUnitTotals, getWeights, listPeriodItems, putWeights, unitNames, type AssessedItemRow } from '../../persistence/assessment.repo.ts'
 import { listSupervisionConfigs } from '../../persistence/supervision.repo.ts'
 import type { Calendar } from '../../domain/calendar/calendar.model.ts'
 import { DubanError } from '../../domain/errors.ts'
@@ -16,6 +16,7 @@ import { loadCalendar } from '../calendar/calendar.load.ts'
 import { firstReportFrom, isCadence } from '../supervision/supervise-tick.ts'
 import { defaultSupervisionConfig, type SupervisionConfig } from '../../domain/supervision/supervision-config.ts'
 import { parseAssessmentPeriod, type AssessmentPeriod } from './assessment-period.ts'
+import { isShareFact, ownedFacts, reportTimesByUnit } from './owned-work.ts'
 
 /** Weights duban ships: 按时办结 50, 目标完成 30, 按时报送 20; 2 points off per overdue item. */
 export const DEFAULT_WEIGHTS: ScoreWeights = { weights: { onTime: 50, targetsMet: 30, reporting: 20 }, overduePenalty: 2 }
@@ -153,25 +154,26 @@ export async function assessUnits(deps: AppDeps, periodKey: string, kind = 'task
   const inScope = scope === null ? () => true : ((held) => (unitId: string) => held.has(unitId))(new Set(scope))
   const totals = (await assessmentUnitTotals(deps.db, kind, toIso, period.firstDate, period.lastDate)).filter((t) => inScope(t.unitId))
   const items = await listPeriodItems(deps.db, kind, toIso, activeFrom)
+  const byUnitReports = await reportTimesByUnit(deps.db, items.map((i) => i.id))
   // Placeholders first: units rank in the order their first item's number gives, as before.
   const facts: ItemFact[] = totals.map((t) => ({ unitId: t.unitId, kind, stateType: 'closed', cancelled: true, dueAt: null, finishedAt: null }))
   for (const it of items) {
-    const lead = it.units.find((u) => u.role === 'lead')
-    if (lead) facts.push(itemFact(it, lead.unitId, period, asOf, cadence, reporting))
+    // Every unit for the work it owns: each lead in full, each responsible unit for its reports (owned-work.ts).
+    facts.push(...ownedFacts(it, byUnitReports.get(it.id), (row, unitId) => itemFact(row, unitId, period, asOf, cadence, reporting)))
   }
   if (scope !== null) facts.splice(0, facts.length, ...facts.filter((f) => inScope(f.unitId)))
   const kpis = unitKpis(facts, period, asOf)
   const scores = kpis.map((k) => ({ unitId: k.unitId, score: compositeScore(k, weights) }))
   const ranked = rankUnits(scores)
   const byUnit = new Map(kpis.map((k) => [k.unitId, k]))
-  const counted = new Map(totals.map((t) => [t.unitId, t.items]))
+  const counted = new Map((await leadUnitTotals(deps.db, kind, toIso)).map((t) => [t.unitId, t.items]))
   const rows: AssessmentRow[] = ranked.map((r) => {
     const k = byUnit.get(r.unitId)!
     return {
       rank: r.rank,
       unitId: r.unitId,
       unitName: names.get(r.unitId) ?? r.unitId,
-      items: counted.get(r.unitId) ?? facts.filter((f) => f.unitId === r.unitId && !f.cancelled).length,
+      items: counted.get(r.unitId) ?? facts.filter((f) => f.unitId === r.unitId && !f.cancelled && !(isShareFact(f) && !f.dueAt)).length,
       onTime: k.rates.onTime,
       overdue: k.overdue,
       targetsMet: k.rates.targetsMet,
@@ -179,7 +181,9 @@ export async function assessUnits(deps: AppDeps, periodKey: string, kind = 'task
       score: r.score === null ? null : Math.round(r.score * 100) / 100,
     }
   })
-  const live = facts.filter((f) => !f.cancelled)
+  // The summary counts each item once, for its first lead.
+  const itemFacts = facts.filter((f) => !isShareFact(f))
+  const live = itemFacts.filter((f) => !f.cancelled)
   const inPeriod = (i: string | null): boolean => !!i && instantMs(i) >= instantMs(period.from) && instantMs(i) < instantMs(period.to)
   return {
     period,
@@ -190,8 +194,8 @@ export async function assessUnits(deps: AppDeps, periodKey: string, kind = 'task
       items: totals.reduce((n, t) => n + t.items, 0),
       dueInPeriod: totals.reduce((n, t) => n + t.dueInPeriod, 0),
       finishedInPeriod: live.filter((f) => inPeriod(f.finishedAt)).length,
-      onTime: onTimeRate(facts, period, asOf),
-      overdue: overdueCount(facts, asOf),
+      onTime: onTimeRate(itemFacts, period, asOf),
+      overdue: overdueCount(itemFacts, asOf),
     },
     rows,
   }

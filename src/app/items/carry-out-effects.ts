@@ -41,13 +41,16 @@ export type EffectHandler = (ctx: EffectContext, arg: string | undefined) => Pro
 
 const ids = (v: unknown): string[] => (Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string' && x !== '') : typeof v === 'string' && v ? [v] : [])
 
+/** Every lead unit of a snapshot: `lead`, and `leads` when the item has several (shared work, each a full owner). */
+const leadsOf = (s: Snapshot): string[] => [...new Set([...ids(s.data['lead']), ...ids(s.data['leads'])])]
+
 type Recipients = { units?: string[]; roles?: string[]; users?: string[] }
 
 /** Who each notify target means for an item (通知对象): units (every user of the unit sees it), roles or users. */
 const notifyTargets: Readonly<Record<string, (ctx: EffectContext) => Recipients>> = {
-  lead: (ctx) => ({ units: ids(ctx.after.data['lead']) }),
-  previous_lead: (ctx) => ({ units: ids(ctx.before.data['lead']).filter((u) => !ids(ctx.after.data['lead']).includes(u)) }),
-  assignees: (ctx) => ({ units: [...ids(ctx.after.data['lead']), ...ids(ctx.after.data['responsible']), ...ids(ctx.after.data['cooperating'])] }),
+  lead: (ctx) => ({ units: leadsOf(ctx.after) }),
+  previous_lead: (ctx) => ({ units: leadsOf(ctx.before).filter((u) => !leadsOf(ctx.after).includes(u)) }),
+  assignees: (ctx) => ({ units: [...leadsOf(ctx.after), ...ids(ctx.after.data['responsible']), ...ids(ctx.after.data['cooperating'])] }),
   cooperating: (ctx) => ({ units: ids(ctx.after.data['cooperating']) }),
   supervisor: () => ({ roles: ['supervisor'] }),
   operator: () => ({ roles: ['operator'] }),
@@ -104,7 +107,7 @@ const issueNotice: EffectHandler = async (ctx) => {
   const text = typeof ctx.payload['text'] === 'string' && ctx.payload['text'].trim() !== '' ? ctx.payload['text'].trim() : null
   const label = ctx.kind.events[ctx.event]?.label ?? ctx.event
   const reason = text ?? `${ctx.item.number}${ctx.actor.role === 'system' ? '超过办理时限' : ''}，${label}`
-  const units = ids(ctx.after.data['lead'])
+  const units = leadsOf(ctx.after)
   await issueNoticeIn(
     ctx.tx,
     ctx.deps,

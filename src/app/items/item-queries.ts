@@ -21,6 +21,7 @@ import { availableEvents, type AvailableEvent, type Snapshot } from '../../domai
 import type { Actor, AppDeps } from '../deps.ts'
 import { calendarFor, chinaDate, engineActor, kindOf } from './item-engine.ts'
 import { calendarNoticeFor, type CalendarNotice } from '../calendar/calendar-coverage.ts'
+import { childrenOf, parentOf, sharesOf, type ItemChildren, type ItemShare } from './item-shares.ts'
 
 /** Ledger filters as the API takes them. */
 export interface LedgerQuery {
@@ -158,6 +159,12 @@ export interface ItemDetail extends LedgerItem {
   readonly availableEvents: readonly AvailableEvent[]
   /** Set when the due date falls in a year the calendar does not hold (computed, but unverified). */
   readonly calendarNotice: CalendarNotice | null
+  /** Every unit's share: who has accepted, reported and finished, and who has not (shared work). */
+  readonly shares: readonly ItemShare[]
+  /** The copies this item was split into (分解落实) and their progress, or null. */
+  readonly children: ItemChildren | null
+  /** The item this copy was split from, or null. */
+  readonly parent: { id: string; number: string; title: string } | null
 }
 
 /**
@@ -235,6 +242,9 @@ export async function itemDetail(q: Queryable, actor: Actor, id: string, today: 
     attachments: await attachmentsOf(q, id),
     availableEvents: available,
     calendarNotice: calendarNoticeFor((await calendarFor(q)).calendar, [ledger.dueDate]),
+    shares: await sharesOf(q, item),
+    children: await childrenOf(q, item.id),
+    parent: await parentOf(q, item.id),
   }
 }
 

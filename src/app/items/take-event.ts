@@ -31,6 +31,7 @@ import { carryOutEffects } from './carry-out-effects.ts'
 import { checkEventPayload } from './payload-rules.ts'
 import { calendarFor, chinaDate, engineActor, kindOf } from './item-engine.ts'
 import { itemAfterEvent, visibleItem, type ItemEventResult } from './item-queries.ts'
+import { afterEventShares, snapshotAfterShare, takeShareStep } from './item-shares.ts'
 
 /** Largest attachment accepted (附件大小上限). */
 export const MAX_ATTACHMENT_BYTES = 5 * 1024 * 1024
@@ -146,7 +147,10 @@ export async function takeEvent(deps: AppDeps, actor: Actor, itemId: string, inp
     const snapshot = item.snapshot as unknown as Snapshot
     const res = transition(kind, snapshot, { type: input.event, payload }, { actor: engineActor(actor), now: at, calendar: working })
     if (!res.ok) throw res.error
-    const next = res.snapshot
+    // Several leads (shared work): each takes 签收 / 报办结 for itself; the item moves on with the last (item-shares.ts).
+    const share = await takeShareStep(tx, item, actor, input.event, at)
+    if (share.step === 'partial') payload['share'] = { unitId: actor.unitId, waitingFor: share.remaining }
+    const next = snapshotAfterShare(snapshot, res.snapshot, share.step, input.event)
     const due = dueDateOf(next, item.dueDate)
     const stateType = kind.states[next.state]?.type ?? 'open'
 
@@ -155,6 +159,7 @@ export async function takeEvent(deps: AppDeps, actor: Actor, itemId: string, inp
       if (meta) await insertAttachment(tx, { id: meta.id, itemId: item.id, name: f.name, mime: f.mime, content: f.content, createdBy: actor.userId, at })
     }
     const side = await sideRecords(tx, deps, actor, item, input.event, payload, next, today, at)
+    await afterEventShares(tx, item.id, input.event)
 
     const updated = await updateItemState(tx, { id: item.id, fromVersion: item.version, state: next.state, stateType, snapshot: next, data: item.data, dueDate: due, at, closed: stateType === 'closed' })
     if (!updated) throw new DubanError('DUBAN_ERR_ITEM_VERSION_CONFLICT', `item ${item.number} changed meanwhile`, { where: 'expectedVersion' })

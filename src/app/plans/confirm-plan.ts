@@ -14,6 +14,8 @@ import { carryOutEffects } from '../items/carry-out-effects.ts'
 import { calendarFor, chinaDate, currentTaskKind, engineActor } from '../items/item-engine.ts'
 import type { DraftItem, PlanDraft } from '../../domain/plans/plan-draft.types.ts'
 import { includedItems, planProblems, planView, type PlanView } from './plan.view.ts'
+import { expandedUnitsOf, insertChildCopies } from './expand-collective.ts'
+import { insertLeadShares } from '../items/item-shares.ts'
 
 /** The prefix of task numbers (督办编号). */
 export const TASK_NUMBER_PREFIX = 'DB'
@@ -21,7 +23,7 @@ export const TASK_NUMBER_PREFIX = 'DB'
 /** What confirming produced: the plan and the tasks, by draft item number. */
 export interface ConfirmResult {
   readonly plan: PlanView
-  readonly tasks: readonly { readonly n: number; readonly id: string; readonly number: string }[]
+  readonly tasks: readonly { readonly n: number; readonly id: string; readonly number: string; readonly children?: readonly { id: string; number: string; unitId: string }[] }[]
 }
 
 /** Confirms a draft plan into tasks (POST /api/plans/:id/confirm). */
@@ -55,12 +57,15 @@ export async function confirmPlan(deps: AppDeps, actor: Actor, planId: string): 
     }
     const numbers = await reserveItemNumbers(tx, TASK_NUMBER_PREFIX, Number(chinaDate(now).slice(0, 4)), items.length)
     const who = engineActor(actor)
-    const tasks: { n: number; id: string; number: string }[] = []
+    const tasks: ConfirmResult['tasks'][number][] = []
     for (const [i, it] of items.entries()) {
       const id = deps.newId()
       const number = numbers[i] ?? ''
       const units = assignees(it)
-      let snapshot: Snapshot = createSnapshot(kind, { data: { targets: it.targets, cadence: it.cadence }, actor: who, now: at, calendar: working })
+      // Several 牵头单位 each own the item in full (`leads`, shared work: item-shares.ts).
+      const leads = units.rows.filter((u) => u.role === 'lead').map((u) => u.unitId)
+      const shared = leads.length > 1 ? { leads } : {}
+      let snapshot: Snapshot = createSnapshot(kind, { data: { targets: it.targets, cadence: it.cadence, ...shared }, actor: who, now: at, calendar: working })
       const history: { event: string; from: string; to: string; payload: Record<string, unknown> }[] = []
       const effects: { event: string; payload: Record<string, unknown>; before: Snapshot; after: Snapshot; effects: Parameters<typeof carryOutEffects>[1] }[] = []
       const steps: { type: string; payload: Record<string, unknown> }[] = [
@@ -102,7 +107,15 @@ export async function confirmPlan(deps: AppDeps, actor: Actor, planId: string): 
       const item = await findItem(tx, id, null)
       if (item) for (const e of effects) await carryOutEffects({ tx, deps, actor, kind, item, before: e.before, after: e.after, event: e.event, payload: e.payload, version: 1 }, e.effects)
       await audit(tx, actor, now, { action: 'item.create', entity: 'item', entityId: id, after: { number, planId, n: it.n, state: snapshot.state, due: it.due, lead: units.lead } })
-      tasks.push({ n: it.n, id, number })
+      // Leads' shares, and the copies of a collective name the clerk chose to expand (分解落实), set-based.
+      await insertLeadShares(tx, [id], leads)
+      const expanded = expandedUnitsOf(it).units
+      const children = await insertChildCopies(
+        tx, deps, actor,
+        { id, number, kind: kind.id, kindVersion: Number(kind.version), state: snapshot.state, stateType: kind.states[snapshot.state]?.type ?? 'open', title: it.title, body: it.text, planId, sourceLine: it.line, path: it.path, dueDate: it.due, snapshot, data: { targets: it.targets, cadence: it.cadence ?? kind.reporting, planItem: it.n, document: it.document, marker: it.marker }, history },
+        expanded, at, kind.events['dispatch']?.label ?? 'dispatch',
+      )
+      tasks.push({ n: it.n, id, number, ...(children.length ? { children } : {}) })
     }
     const byN = new Map(tasks.map((t) => [t.n, t]))
     const draft: PlanDraft = {
@@ -125,7 +138,8 @@ function assignees(it: DraftItem): { lead: string; responsible: string[]; cooper
   const leads = ids(it.units.lead)
   const responsible = ids(it.units.responsible)
   const cooperating = ids(it.units.cooperating)
-  const lead = leads[0] ?? responsible[0] ?? ''
+  // With only a collective name expanded (各街道负责), the place it was expanded under owns the parent task.
+  const lead = leads[0] ?? responsible[0] ?? expandedUnitsOf(it).under?.unitId ?? ''
   const rows: { unitId: string; role: ItemUnitRole }[] = [
     ...(leads.length ? leads : [lead]).map((unitId) => ({ unitId, role: 'lead' as const })),
     ...responsible.filter((u) => leads.length || u !== lead).map((unitId) => ({ unitId, role: 'responsible' as const })),

@@ -44,7 +44,8 @@ export function planProblems(draft: PlanDraft): PlanProblem[] {
     }
     for (const role of UNIT_ROLES) {
       it.units[role].forEach((u, i) => {
-        if (!u.unitId) out.push({ n: it.n, field: `units.${role}[${i}]`, message: `'${u.raw}' is not mapped to a unit` })
+        // A collective name the clerk chose to expand (分解落实) is settled without one unit.
+        if (!u.unitId && !u.expand?.units.length) out.push({ n: it.n, field: `units.${role}[${i}]`, message: `'${u.raw}' is not mapped to a unit` })
       })
     }
     if (!it.due) out.push({ n: it.n, field: 'due', message: 'no due date (完成时间)' })
@@ -57,7 +58,7 @@ export function planView(row: PlanRow): PlanView {
   const { draft, ...rest } = row
   const included = includedItems(draft)
   const unresolved = new Set<string>()
-  for (const it of included) for (const role of UNIT_ROLES) for (const u of it.units[role]) if (!u.unitId) unresolved.add(u.raw)
+  for (const it of included) for (const role of UNIT_ROLES) for (const u of it.units[role]) if (!u.unitId && !u.expand?.units.length) unresolved.add(u.raw)
   return {
     ...rest,
     documents: draft.documents,

@@ -13,6 +13,14 @@ export interface DraftUnit {
   readonly unitId: string | null
   /** Likely units when unresolved, best first, for the reviewer to pick from. */
   readonly candidates?: readonly { readonly unitId: string; readonly name: string }[]
+  /**
+   * Set when the clerk chose to expand a collective name (各街道, 市直各部门 …) into the units under a place: on
+   * confirm each gets its own copy of the task, linked to it (分解落实). unitId is null then.
+   */
+  readonly expand?: {
+    readonly under: { readonly unitId: string; readonly name: string } | null
+    readonly units: readonly { readonly unitId: string; readonly name: string }[]
+  }
 }
 
 /** Why a proposed value needs a second look. */

@@ -65,10 +65,11 @@ export function relationHolds(t: TransitionDef, snapshot: Snapshot, actor: Actor
     case 'requester':
       return typeof snapshot.data['requester'] === 'string' && snapshot.data['requester'] === actor.userId
     case 'assignee_lead':
-      return actor.unitId !== undefined && snapshot.data['lead'] === actor.unitId
+      // `leads`: every 牵头单位 of an item with several, each a full owner (shared work).
+      return actor.unitId !== undefined && (snapshot.data['lead'] === actor.unitId || asArray(snapshot.data['leads']).includes(actor.unitId))
     case 'assignee_any': {
       if (actor.unitId === undefined) return false
-      const units = [snapshot.data['lead'], ...asArray(snapshot.data['responsible']), ...asArray(snapshot.data['cooperating'])]
+      const units = [snapshot.data['lead'], ...asArray(snapshot.data['leads']), ...asArray(snapshot.data['responsible']), ...asArray(snapshot.data['cooperating'])]
       return units.includes(actor.unitId)
     }
   }
