@@ -24,6 +24,7 @@ export const catalogue = {
   DUBAN_ERR_FORBIDDEN: { en: 'the signed-in user may not do this', zh: '当前用户无权执行此操作' },
   DUBAN_ERR_LOGIN_FAILED: { en: 'unknown user name or wrong password', zh: '用户名或密码错误' },
   DUBAN_ERR_UNIT_IMPORT: { en: 'the unit file has errors; nothing was imported', zh: '单位文件有错误，未导入任何数据' },
+  DUBAN_ERR_UNIT_OUTSIDE_JURISDICTION: { en: 'the unit lies outside the jurisdiction the mapping is for', zh: '所选单位不在该辖区内' },
   DUBAN_ERR_AUDIT_CHAIN_BROKEN: { en: 'the audit log hash chain is broken', zh: '审计日志哈希链校验失败' },
   DUBAN_ERR_INTERNAL: { en: 'internal error', zh: '服务器内部错误' },
   DUBAN_ERR_DATA_SCOPE_INVALID: { en: 'the data scope is not valid (mode, units, or the person has no unit)', zh: '数据范围设置不合法' },

@@ -51,15 +51,15 @@ export interface UnitMappingRow {
 
 /** Every remembered mapping. */
 export async function listUnitMappings(q: Queryable): Promise<UnitMappingRow[]> {
-  return (await q.query<UnitMappingRow>(`SELECT raw, unit_id AS "unitId", created_by AS "createdBy" FROM unit_mapping ORDER BY raw`)).rows
+  return (await q.query<UnitMappingRow>(`SELECT raw, unit_id AS "unitId", created_by AS "createdBy" FROM unit_mapping WHERE scope = '' ORDER BY raw`)).rows
 }
 
 /** Remembers (or re-points) a mapping; returns the previous unit id, if any. */
 export async function upsertUnitMapping(q: Queryable, m: UnitMappingRow & { at: Date }): Promise<string | null> {
-  const prev = await q.query<{ unitId: string }>(`SELECT unit_id AS "unitId" FROM unit_mapping WHERE raw = $1`, [m.raw])
+  const prev = await q.query<{ unitId: string }>(`SELECT unit_id AS "unitId" FROM unit_mapping WHERE raw = $1 AND scope = ''`, [m.raw])
   await q.query(
     `INSERT INTO unit_mapping (raw, unit_id, created_by, created_at) VALUES ($1, $2, $3, $4)
-     ON CONFLICT (raw) DO UPDATE SET unit_id = EXCLUDED.unit_id, created_by = EXCLUDED.created_by, created_at = EXCLUDED.created_at`,
+     ON CONFLICT (raw, scope) DO UPDATE SET unit_id = EXCLUDED.unit_id, created_by = EXCLUDED.created_by, created_at = EXCLUDED.created_at`,
     [m.raw, m.unitId, m.createdBy, m.at.toISOString()],
   )
   return prev.rows[0]?.unitId ?? null

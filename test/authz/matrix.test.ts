@@ -83,6 +83,7 @@ const POLICY: Readonly<Record<string, readonly Role[]>> = {
   'POST /api/units/resolve': SIGNED,
   'GET /api/unit-mappings': SIGNED,
   'POST /api/unit-mappings': ['admin', 'supervisor'],
+  'DELETE /api/unit-mappings': ['admin', 'supervisor'],
   'POST /api/plans': ['admin', 'supervisor'],
   'GET /api/plans': STAFF_READ,
   'GET /api/plans/:id': STAFF_READ,

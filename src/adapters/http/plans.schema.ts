@@ -113,7 +113,7 @@ export const getPlanSchema = {
 
 export const patchPlanSchema = {
   tags: ['plans'],
-  summary: 'Choose documents and map unit strings to units for the whole draft',
+  summary: 'Choose documents, map unit strings to units everywhere they occur (this plan only or remembered), give every undated item a due date',
   security: [{ bearer: [] }],
   params: idParams,
   body: {
@@ -124,10 +124,17 @@ export const patchPlanSchema = {
         type: 'array',
         items: {
           type: 'object',
-          properties: { raw: { type: 'string', minLength: 1 }, unitId: { type: 'string', minLength: 1 }, remember: { type: 'boolean' } },
+          properties: {
+            raw: { type: 'string', minLength: 1 },
+            unitId: { type: 'string', minLength: 1 },
+            memberIds: { type: 'array', items: { type: 'string', minLength: 1 }, maxItems: 500, description: 'for a collective name (各街道): the units it stands for' },
+            remember: { type: 'boolean', description: 'keep for later plans of the same jurisdiction; false: this plan only' },
+          },
           required: ['raw', 'unitId'],
+          additionalProperties: false,
         },
       },
+      dueForUndated: { type: 'string', minLength: 1, maxLength: 10, description: '年底 or YYYY-MM-DD: the due date of every included item without one' },
     },
     minProperties: 1,
   },

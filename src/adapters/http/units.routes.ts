@@ -3,10 +3,12 @@ import type { RoutePlugin } from './routes.ts'
 import { importUnits } from '../../app/units/import-units.ts'
 import { parseUnitWorkbook } from '../workers/parse-pool.ts'
 import { allUnits, saveUnit, unitTree, type UnitInput } from '../../app/units/manage-units.ts'
-import { allUnitMappings, rememberUnitMapping, resolveUnitNames } from '../../app/units/resolve-units.ts'
+import { resolveUnitNames } from '../../app/units/resolve-units.ts'
+import { forgetMapping, listMappings, saveMapping, type MappingInput } from '../../app/units/unit-mappings.ts'
 import { requireActor, requireRole } from './auth.ts'
 import {
   importUnitsSchema,
+  deleteMappingSchema,
   listMappingsSchema,
   listUnitsSchema,
   resolveUnitsSchema,
@@ -57,12 +59,18 @@ const plugin: RoutePlugin = async (app, { deps }) => {
 
   app.get('/unit-mappings', { schema: listMappingsSchema }, async (request) => {
     requireActor(request)
-    return allUnitMappings(deps)
+    return listMappings(deps)
   })
 
-  app.post<{ Body: { raw: string; unitId: string } }>('/unit-mappings', { schema: saveMappingSchema }, async (request, reply) => {
+  app.post<{ Body: MappingInput }>('/unit-mappings', { schema: saveMappingSchema }, async (request, reply) => {
     const actor = requireRole(request, 'admin', 'supervisor')
-    return reply.status(201).send({ ...(await rememberUnitMapping(deps, actor, request.body)), createdBy: actor.userId })
+    return reply.status(201).send(await saveMapping(deps, actor, request.body))
+  })
+
+  app.delete<{ Querystring: { raw: string; scopeUnitId?: string } }>('/unit-mappings', { schema: deleteMappingSchema }, async (request, reply) => {
+    const actor = requireRole(request, 'admin', 'supervisor')
+    await forgetMapping(deps, actor, request.query.raw, request.query.scopeUnitId ?? null)
+    return reply.status(204).send()
   })
 }
 

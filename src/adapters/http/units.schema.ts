@@ -108,26 +108,53 @@ export const resolveUnitsSchema = {
 
 const mappingSchema = {
   type: 'object',
-  properties: { raw: { type: 'string' }, unitId: { type: 'string' }, createdBy: { type: ['string', 'null'] } },
+  properties: {
+    raw: { type: 'string' },
+    scopeUnitId: { type: ['string', 'null'], description: 'the jurisdiction (place unit) it applies in; null: every document' },
+    scopeName: { type: ['string', 'null'] },
+    unitId: { type: 'string' },
+    unitName: { type: ['string', 'null'] },
+    memberIds: { type: 'array', items: { type: 'string' }, description: 'for a collective name (各街道): the units it stands for' },
+    createdBy: { type: ['string', 'null'] },
+    createdAt: { type: 'string' },
+  },
   required: ['raw', 'unitId'],
 } as const
 
 export const listMappingsSchema = {
   tags: ['units'],
-  summary: 'Remembered unit mappings',
+  summary: 'Remembered unit mappings, with their jurisdiction and, for collective names, their members',
   security: [{ bearer: [] }],
   response: { 200: { type: 'array', items: mappingSchema }, ...errors },
 } as const
 
 export const saveMappingSchema = {
   tags: ['units'],
-  summary: 'Remember that an extracted unit string means a unit (admin, supervisor)',
+  summary: 'Remember (or change) that an extracted unit string means a unit, in one jurisdiction or everywhere (admin, supervisor)',
   security: [{ bearer: [] }],
   body: {
     type: 'object',
-    properties: { raw: { type: 'string', minLength: 1, maxLength: 200 }, unitId: { type: 'string', minLength: 1 } },
+    properties: {
+      raw: { type: 'string', minLength: 1, maxLength: 200 },
+      scopeUnitId: { type: ['string', 'null'], minLength: 1 },
+      unitId: { type: 'string', minLength: 1 },
+      memberIds: { type: 'array', items: { type: 'string', minLength: 1 }, maxItems: 500 },
+    },
     required: ['raw', 'unitId'],
     additionalProperties: false,
   },
   response: { 201: mappingSchema, ...errors },
+} as const
+
+export const deleteMappingSchema = {
+  tags: ['units'],
+  summary: 'Forget a remembered unit mapping (admin, supervisor)',
+  security: [{ bearer: [] }],
+  querystring: {
+    type: 'object',
+    properties: { raw: { type: 'string', minLength: 1, maxLength: 200 }, scopeUnitId: { type: 'string', minLength: 1 } },
+    required: ['raw'],
+    additionalProperties: false,
+  },
+  response: { 204: { type: 'null' }, ...errors },
 } as const

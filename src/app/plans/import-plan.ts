@@ -61,7 +61,8 @@ export async function importPlan(deps: AppDeps, actor: Actor, source: ImportSour
       format: source.format,
       importYear: Number(chinaDate(now).slice(0, 4)),
       documents: opts.documents,
-      resolveUnit: (raw, document) => resolved[document]?.get(raw) ?? { unitId: null, candidates: [] },
+      resolveUnit: (raw, document) => resolved[document]?.units.get(raw) ?? { unitId: null, candidates: [] },
+      jurisdiction: (i) => resolved[i]?.jurisdiction ?? null,
       documentText: (i) => {
         const d = result.documents[i]
         return d ? lines.slice(d.firstLine - 1, d.lastLine).join('\n') : ''

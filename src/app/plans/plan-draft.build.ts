@@ -14,7 +14,9 @@ export interface DraftOptions {
   /** Indexes of the documents to take; all when absent. */
   readonly documents?: readonly number[] | undefined
   /** The unit id a unit string of the document (by index) resolves to (or null and candidates). */
-  readonly resolveUnit: (raw: string, document: number) => { readonly unitId: string | null; readonly candidates: readonly { readonly unitId: string; readonly name: string }[] }
+  readonly resolveUnit: (raw: string, document: number) => Omit<DraftUnit, 'raw'> & { readonly candidates: NonNullable<DraftUnit['candidates']> }
+  /** The place each document speaks for (辖区), shown in review. */
+  readonly jurisdiction?: (index: number) => DraftDocument['jurisdiction']
   /** The full document text per document index, to read a document-wide cadence (保障措施: 每月25日前报送). */
   readonly documentText?: (index: number) => string
   /** Moves a due date off a non-working day (the task kind forbids those); identity when absent. */
@@ -38,8 +40,8 @@ export function documentUnitStrings(result: ExtractionResult, index: number): st
 function draftUnits(item: ExtractedItem, document: number, resolve: DraftOptions['resolveUnit']): Record<UnitRole, DraftUnit[]> {
   const one = (xs: readonly string[]): DraftUnit[] =>
     xs.map((raw) => {
-      const r = resolve(raw, document)
-      return r.unitId ? { raw, unitId: r.unitId } : { raw, unitId: null, candidates: r.candidates }
+      const { candidates, ...r } = resolve(raw, document)
+      return r.unitId ? { raw, ...r } : { raw, ...r, unitId: null, candidates }
     })
   return { lead: one(item.lead), responsible: one(item.responsible), cooperating: one(item.cooperating) }
 }
@@ -94,6 +96,7 @@ export function buildDraft(result: ExtractionResult, opts: DraftOptions): PlanDr
       lastLine: d.lastLine,
       chosen: chosen(index),
       itemCount: d.items.length,
+      ...(opts.jurisdiction ? { jurisdiction: opts.jurisdiction(index) } : {}),
     })),
     items,
     unrepaired: result.cleaning.unrepaired,

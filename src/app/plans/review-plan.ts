@@ -4,7 +4,9 @@
  */
 import type { Queryable } from '../../persistence/db.ts'
 import { findPlan, listPlans, plansWithSameContent, updatePlanDraft, updatePlanHeading, type PlanRow } from '../../persistence/plans.repo.ts'
-import { checkDueDate } from '../../domain/calendar/due-date.rules.ts'
+import { applyDuePolicy, checkDueDate } from '../../domain/calendar/due-date.rules.ts'
+import { cleanUnitName } from '../../domain/units/unit-name.normalise.ts'
+import { upsertScopedMapping } from '../../persistence/unit-mapping.repo.ts'
 import { DubanError } from '../../domain/errors.ts'
 import type { Target, UnitRole } from '../../domain/text/extraction.types.ts'
 import type { ReportingCadence } from '../../domain/workflow/index.ts'
@@ -27,10 +29,23 @@ export interface ItemPatch {
   readonly cadence?: ReportingCadence | null
 }
 
-/** A plan-wide edit: which documents to take, and unit strings mapped to units. */
+/**
+ * A mapping made in review: the words map to a unit (or, for a collective name, to the set memberIds under
+ * unitId) everywhere they occur in this plan; remember keeps it for later plans of the same jurisdiction.
+ */
+export interface PlanMapping {
+  readonly raw: string
+  readonly unitId: string
+  readonly memberIds?: readonly string[]
+  readonly remember?: boolean
+}
+
+/** A plan-wide edit: which documents to take, unit strings mapped to units, a due date for every item without one. */
 export interface PlanPatch {
   readonly documents?: readonly number[]
-  readonly mappings?: readonly { readonly raw: string; readonly unitId: string; readonly remember?: boolean }[]
+  readonly mappings?: readonly PlanMapping[]
+  /** 年底 (the last working day of the plan's year) or a YYYY-MM-DD working day, for every included item with no due date. */
+  readonly dueForUndated?: string
 }
 
 /** One plan for review, or 404. */
@@ -118,11 +133,38 @@ function pick(item: DraftItem, patch: ItemPatch): Record<string, unknown> {
   return out
 }
 
-function remap(units: readonly DraftUnit[], map: ReadonlyMap<string, string>): DraftUnit[] {
+function remap(units: readonly DraftUnit[], map: ReadonlyMap<string, PlanMapping>): DraftUnit[] {
   return units.map((u) => {
-    const id = map.get(u.raw)
-    return id ? { raw: u.raw, unitId: id } : u
+    const m = map.get(u.raw)
+    if (!m) return u
+    const members = m.memberIds && m.memberIds.length > 0 ? { members: [...m.memberIds] } : {}
+    return { raw: u.raw, unitId: m.unitId, confidence: 1, method: 'person', ...members, note: m.remember ? 'remembered' : 'this plan only' }
   })
+}
+
+/** The jurisdiction a mapping of these words is remembered for: that of the first chosen document that uses them. */
+function mappingScope(draft: PlanDraft, raw: string): string | null {
+  const docs = new Set(draft.items.filter((it) => UNIT_ROLES.some((r) => it.units[r].some((u) => u.raw === raw))).map((it) => it.document))
+  const doc = draft.documents.find((d) => docs.has(d.index) && d.chosen) ?? draft.documents.find((d) => docs.has(d.index))
+  return doc?.jurisdiction?.unitId ?? null
+}
+
+/** The date 年底 or a given date stands for, checked as a working day. */
+async function bulkDue(tx: Queryable, row: PlanRow, value: string): Promise<string> {
+  const { calendar } = await calendarFor(tx)
+  if (value === '年底') {
+    const year = row.year ?? row.draft.importYear
+    return applyDuePolicy(calendar, `${year}-12-31`, 'previous-working-day').date
+  }
+  if (!isIsoDate(value)) throw new DubanError('DUBAN_ERR_VALIDATION', `dueForUndated: '${value}' is neither 年底 nor a YYYY-MM-DD date`, { where: 'dueForUndated' })
+  const check = checkDueDate(calendar, value)
+  if (!check.ok) {
+    throw new DubanError('DUBAN_ERR_DUE_NOT_WORKING_DAY', `dueForUndated: ${value} is a ${check.holiday ?? check.reason}; try ${check.suggestion}`, {
+      where: 'dueForUndated',
+      details: { reason: check.reason, holiday: check.holiday, suggestion: check.suggestion },
+    })
+  }
+  return value
 }
 
 /** Chooses documents and maps unit strings for the whole plan (PATCH /api/plans/:id). */
@@ -144,7 +186,8 @@ export async function patchPlan(deps: AppDeps, actor: Actor, planId: string, pat
     }
     if (patch.mappings && patch.mappings.length > 0) {
       await unitNames(tx, patch.mappings.map((m) => m.unitId), 'mappings')
-      const map = new Map(patch.mappings.map((m) => [m.raw, m.unitId]))
+      for (const [i, m] of patch.mappings.entries()) if (m.memberIds?.length) await unitNames(tx, m.memberIds, `mappings[${i}].memberIds`)
+      const map = new Map(patch.mappings.map((m) => [m.raw, m]))
       draft = {
         ...draft,
         items: draft.items.map((it) => ({
@@ -158,13 +201,17 @@ export async function patchPlan(deps: AppDeps, actor: Actor, planId: string, pat
       }
       for (const m of patch.mappings) {
         if (!m.remember) continue
-        // Remembered for later imports (unit_mapping is the platform's table of person-made mappings).
-        await tx.query(
-          `INSERT INTO unit_mapping (raw, unit_id, created_by, created_at) VALUES ($1,$2,$3,$4)
-           ON CONFLICT (raw) DO UPDATE SET unit_id = EXCLUDED.unit_id, created_by = EXCLUDED.created_by, created_at = EXCLUDED.created_at`,
-          [m.raw, m.unitId, actor.userId, now.toISOString()],
-        )
+        // Remembered for later plans of the same jurisdiction (unit_mapping.scope); listed and editable under 单位管理.
+        await upsertScopedMapping(tx, { raw: cleanUnitName(m.raw), scopeUnitId: mappingScope(draft, m.raw), unitId: m.unitId, memberIds: m.memberIds ?? [], createdBy: actor.userId, at: now })
       }
+    }
+    let dated: number[] = []
+    if (patch.dueForUndated !== undefined) {
+      const due = await bulkDue(tx, row, patch.dueForUndated)
+      const chosen = new Set(draft.documents.filter((d) => d.chosen).map((d) => d.index))
+      dated = draft.items.filter((it) => it.included && chosen.has(it.document) && !it.due).map((it) => it.n)
+      const set = new Set(dated)
+      draft = { ...draft, items: draft.items.map((it) => (set.has(it.n) ? { ...it, due, flags: it.flags.filter((f) => f !== 'no-due') } : it)) }
     }
     await updatePlanDraft(tx, planId, draft)
     // The plan's title, year and issuer follow the documents chosen.
@@ -178,7 +225,11 @@ export async function patchPlan(deps: AppDeps, actor: Actor, planId: string, pat
       entity: 'plan',
       entityId: planId,
       ...(patch.documents ? { before: { title: row.title, year: row.year, issuer: row.issuer } } : {}),
-      after: patch.documents ? { ...patch, title: heading.title, year: heading.year, issuer: heading.issuer } : patch,
+      after: {
+        ...patch,
+        ...(patch.documents ? { title: heading.title, year: heading.year, issuer: heading.issuer } : {}),
+        ...(patch.dueForUndated !== undefined ? { dated } : {}),
+      },
     })
     return planView({ ...row, ...heading, draft })
   })

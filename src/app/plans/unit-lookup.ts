@@ -1,22 +1,31 @@
 /**
- * Resolves unit strings found in a plan (单位匹配) through the platform's unit directory (names,
- * aliases, remembered mappings, normalised forms); an unconfident match stays unresolved with its
- * candidates for the reviewer.
+ * Resolves unit strings found in a plan (单位匹配) inside the document's own jurisdiction (辖区): the
+ * place read from its issuer and title (金普新区 → the 金普新区 subtree of the unit tree). Remembered
+ * mappings for that jurisdiction come first, collective names (各街道) become the set of units under
+ * it, and nothing outside it is ever taken or suggested. Each answer carries its confidence; an
+ * unconfident one stays unresolved with its candidates for the reviewer.
  */
 import type { Queryable } from '../../persistence/db.ts'
-import { jurisdictionOf, matchUnitName } from '../../domain/units/unit-name.match.ts'
+import { listScopedMappings } from '../../persistence/unit-mapping.repo.ts'
+import { documentJurisdiction, matchInJurisdiction, type Jurisdiction, type RememberedMapping } from '../../domain/units/unit-match.ts'
+import type { UnitDirectory } from '../../domain/units/unit-name.match.ts'
+import type { DraftDocument } from '../../domain/plans/plan-draft.types.ts'
 import { loadUnitDirectory } from '../units/resolve-units.ts'
 
-/** A resolution: the unit id when confident, else the best candidates. */
+/** A resolution: the unit id when confident, else the best candidates; with its confidence. */
 export interface UnitLookup {
   readonly unitId: string | null
-  readonly candidates: readonly { readonly unitId: string; readonly name: string }[]
+  readonly candidates: readonly { readonly unitId: string; readonly name: string; readonly confidence: number }[]
+  readonly confidence: number
+  readonly method: string
+  readonly members?: readonly string[]
+  readonly note?: string
 }
 
 /** raw → resolution, for every raw string given; contextUnitId is the place the document speaks for. */
 export async function resolveUnitStrings(q: Queryable, raws: readonly string[], opts: { contextUnitId?: string | undefined } = {}): Promise<Map<string, UnitLookup>> {
   const [out] = await resolveDocumentUnits(q, [{ title: null, issuer: null, raws, contextUnitId: opts.contextUnitId }])
-  return out ?? new Map()
+  return out?.units ?? new Map()
 }
 
 /** A document's unit strings and what tells its jurisdiction (its title and issuer, or a unit given). */
@@ -27,21 +36,46 @@ export interface DocumentUnits {
   readonly contextUnitId?: string | undefined
 }
 
-/**
- * raw → resolution per document, each within the place the document speaks for: 枣阳市's plan makes
- * 市农业技术推广中心 枣阳市农业技术推广中心. The place is read from the issuer or title; without one the
- * matcher takes the root of the unit tree.
- */
-export async function resolveDocumentUnits(q: Queryable, docs: readonly DocumentUnits[]): Promise<Map<string, UnitLookup>[]> {
-  if (docs.every((d) => d.raws.length === 0)) return docs.map(() => new Map())
-  const dir = await loadUnitDirectory(q)
+/** What a document's names resolved to, and the jurisdiction they were resolved in. */
+export interface DocumentLookup {
+  readonly jurisdiction: DraftDocument['jurisdiction']
+  readonly units: Map<string, UnitLookup>
+}
+
+/** The jurisdiction as the draft shows it. */
+export function jurisdictionView(j: Jurisdiction): DraftDocument['jurisdiction'] {
+  return j.kind === 'unit' ? { unitId: j.unitId, name: j.name } : j.kind === 'unknown-place' ? { unitId: null, name: j.name } : null
+}
+
+/** The jurisdiction a document's title and issuer name, or the unit given. */
+export function jurisdictionFor(dir: UnitDirectory, d: { title: string | null; issuer: string | null; contextUnitId?: string | undefined }): Jurisdiction {
+  const given = d.contextUnitId ? dir.units.get(d.contextUnitId) : undefined
+  return given ? { kind: 'unit', unitId: given.id, name: given.name } : documentJurisdiction(dir, [d.issuer, d.title])
+}
+
+/** Every remembered mapping, for matching. */
+export async function rememberedMappings(q: Queryable): Promise<RememberedMapping[]> {
+  return (await listScopedMappings(q)).map((m) => ({ raw: m.raw, scopeUnitId: m.scopeUnitId, unitId: m.unitId, memberIds: m.memberIds }))
+}
+
+/** raw → resolution per document, each within the place the document speaks for. */
+export async function resolveDocumentUnits(q: Queryable, docs: readonly DocumentUnits[]): Promise<DocumentLookup[]> {
+  if (docs.every((d) => d.raws.length === 0)) return docs.map(() => ({ jurisdiction: null, units: new Map() }))
+  const [dir, remembered] = await Promise.all([loadUnitDirectory(q), rememberedMappings(q)])
   return docs.map((d) => {
-    const out = new Map<string, UnitLookup>()
-    const contextUnitId = d.contextUnitId ?? jurisdictionOf(dir, [d.issuer, d.title])
+    const units = new Map<string, UnitLookup>()
+    const j = jurisdictionFor(dir, d)
     for (const raw of new Set(d.raws)) {
-      const m = matchUnitName(dir, raw, contextUnitId ? { contextUnitId } : {})
-      out.set(raw, { unitId: m.unitId, candidates: m.unitId ? [] : m.candidates.slice(0, 3).map((c) => ({ unitId: c.unitId, name: c.name })) })
+      const m = matchInJurisdiction(dir, raw, j, remembered)
+      units.set(raw, {
+        unitId: m.unitId,
+        candidates: m.unitId ? [] : m.candidates.slice(0, 3).map((c) => ({ unitId: c.unitId, name: c.name, confidence: c.confidence })),
+        confidence: m.confidence,
+        method: m.method,
+        ...(m.members ? { members: m.members } : {}),
+        ...(m.note ? { note: m.note } : {}),
+      })
     }
-    return out
+    return { jurisdiction: jurisdictionView(j), units }
   })
 }

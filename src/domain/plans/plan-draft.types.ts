@@ -12,7 +12,18 @@ export interface DraftUnit {
   /** The unit id, or null while nobody has mapped it. */
   readonly unitId: string | null
   /** Likely units when unresolved, best first, for the reviewer to pick from. */
-  readonly candidates?: readonly { readonly unitId: string; readonly name: string }[]
+  readonly candidates?: readonly { readonly unitId: string; readonly name: string; readonly confidence?: number }[]
+  /** How sure the match is (0–1), shown to the reviewer; 1 for a person's choice. */
+  readonly confidence?: number
+  /** How it was found: exact, mapping, normalised, function, collective, similar, none, person. */
+  readonly method?: string
+  /**
+   * For a collective name (各街道, 管委会各部门) matched inside the jurisdiction: the units it stands for, while
+   * unitId is the jurisdiction itself (which owns the task unless the clerk expands it, see `expand`).
+   */
+  readonly members?: readonly string[]
+  /** Why it is unresolved or how it was resolved, for the reviewer. */
+  readonly note?: string
   /**
    * Set when the clerk chose to expand a collective name (各街道, 市直各部门 …) into the units under a place: on
    * confirm each gets its own copy of the task, linked to it (分解落实). unitId is null then.
@@ -46,6 +57,8 @@ export interface DraftDocument {
   /** Chosen for the ledger (all by default). */
   readonly chosen: boolean
   readonly itemCount: number
+  /** The place the document speaks for (辖区), read from its issuer and title; units resolve only inside it. */
+  readonly jurisdiction?: { readonly unitId: string | null; readonly name: string } | null
 }
 
 /** One proposed task (拟立项任务). `n` is its stable 1-based number within the plan. */
