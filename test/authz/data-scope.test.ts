@@ -185,13 +185,22 @@ for (const dialect of testDialects()) {
       expect((ws.getRows(2, ws.rowCount - 1)!.map((row) => (row.values as unknown[])[1]))).toEqual([1, 2, 3, 4])
     })
 
-    it('lists and opens only the tickets in scope', async () => {
+    it('lists and opens only the tickets in scope, and counts only its units in the hotline KPIs', async () => {
       const list = async (who: string) => ((await ok(who, 'GET', '/api/tickets?limit=100')).tickets as { id: string }[]).map((x) => x.id)
       expect(await list('district')).toEqual([tickets['jb']])
       expect(await list('fenguan')).toEqual([])
       expect((await list('supervisor')).sort()).toEqual([tickets['jb'], tickets['sjj']].sort())
       expect((await call('district', 'GET', `/api/tickets/${tickets['sjj']}`)).statusCode).toBe(404)
       expect((await call('district', 'GET', `/api/tickets/${tickets['jb']}`)).statusCode).toBe(200)
+      // The hotline KPIs: per-unit rows and problem tickets of the units in scope only.
+      t.clock.advance(3_600_000) // the KPIs count what happened before now; the tickets came in at the clock's instant
+      const kpis = async (who: string) => ok(who, 'GET', '/api/hotline/kpis?from=2026-06-01&to=2026-07-01')
+      const city = await kpis('supervisor')
+      expect((city.units as { unitId: string }[]).map((u) => u.unitId).sort()).toEqual(['dh', 'sjj'])
+      const district = await kpis('district')
+      expect((district.units as { unitId: string }[]).map((u) => u.unitId)).toEqual(['dh'])
+      for (const p of district.problemTickets as { unitId: string | null }[]) expect(['dh', 'dh-jb']).toContain(p.unitId)
+      expect(((await kpis('fenguan')).units as unknown[]).length).toBe(0)
     })
 
     it('applies a changed scope or a moved unit at once, though the sessions are cached', async () => {

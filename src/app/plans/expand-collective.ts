@@ -43,6 +43,12 @@ export interface CollectiveChoice {
   readonly unitIds?: readonly string[] | undefined
 }
 
+/**
+ * A draft unit as the import may leave it: the unit-mapping side marks a collective name it read inside the
+ * document's place with `members` (the units it stands for) and how it was found (`method`, 'person' for a clerk's).
+ */
+type ReadUnit = DraftUnit & { readonly members?: readonly string[]; readonly method?: string }
+
 async function directory(q: Queryable): Promise<{ units: DirectoryUnit[]; placeOfDoc: (draft: PlanDraft, doc: number) => string | null }> {
   const units = (await listUnits(q)).map((u) => ({ id: u.id, name: u.name, parentId: u.parentId, level: u.level, function: u.function, aliases: u.aliases }))
   const dir = buildUnitDirectory(units)
@@ -60,10 +66,10 @@ export async function listCollectives(deps: AppDeps, planId: string): Promise<Co
   const row = await findPlan(deps.db, planId)
   if (!row) throw new DubanError('DUBAN_ERR_NOT_FOUND', `plan ${planId}`, { where: 'id' })
   const { units, placeOfDoc } = await directory(deps.db)
-  const out = new Map<string, { raw: string; roles: Set<UnitRole>; items: number[]; first: DraftItem; units: DraftUnit[] }>()
+  const out = new Map<string, { raw: string; roles: Set<UnitRole>; items: number[]; first: DraftItem; units: ReadUnit[] }>()
   for (const it of includedItems(row.draft)) {
     for (const role of UNIT_ROLES) {
-      for (const u of it.units[role]) {
+      for (const u of it.units[role] as readonly ReadUnit[]) {
         if (!u.expand && !u.members?.length && !isCollectiveName(u.raw)) continue
         const e = out.get(u.raw) ?? { raw: u.raw, roles: new Set<UnitRole>(), items: [], first: it, units: [] }
         e.roles.add(role)
@@ -94,7 +100,7 @@ export async function listCollectives(deps: AppDeps, planId: string): Promise<Co
  * What a collective name would expand into: the members the import (or the clerk, in mapping) gave it inside the
  * document's place when it has them, else the tree's units by the collective-name rules.
  */
-function proposalFor(units: readonly DirectoryUnit[], names: ReadonlyMap<string, string>, raw: string, u: DraftUnit | undefined, placeId: string | null): CollectiveExpansion {
+function proposalFor(units: readonly DirectoryUnit[], names: ReadonlyMap<string, string>, raw: string, u: ReadUnit | undefined, placeId: string | null): CollectiveExpansion {
   const byRule = expandCollective(units, raw, placeId)
   if (u?.members?.length) {
     const place = u.unitId ?? placeId
@@ -129,7 +135,7 @@ export async function chooseCollective(deps: AppDeps, actor: Actor, planId: stri
       given = [...new Map(given.map((g) => [g.unitId, g])).values()]
       if (given.length === 0) throw new DubanError('DUBAN_ERR_VALIDATION', 'unitIds: name at least one unit', { where: 'unitIds' })
     }
-    const known = row.draft.items.some((it) => UNIT_ROLES.some((r) => it.units[r].some((u) => u.raw === choice.raw && (u.members?.length || u.expand))))
+    const known = row.draft.items.some((it) => UNIT_ROLES.some((r) => (it.units[r] as readonly ReadUnit[]).some((u) => u.raw === choice.raw && (u.members?.length || u.expand))))
     if (choice.expand && !given && !known && !isCollectiveName(choice.raw)) {
       throw new DubanError('DUBAN_ERR_COLLECTIVE_UNKNOWN', `raw: '${choice.raw}' is not a collective name (各街道, 市直各部门 …); name the units in unitIds`, { where: 'raw' })
     }
@@ -139,7 +145,7 @@ export async function chooseCollective(deps: AppDeps, actor: Actor, planId: stri
       const next: Record<UnitRole, readonly DraftUnit[]> = { ...it.units }
       let changed = false
       for (const role of UNIT_ROLES) {
-        next[role] = it.units[role].map((u) => {
+        next[role] = (it.units[role] as readonly ReadUnit[]).map((u) => {
           if (u.raw !== choice.raw) return u
           changed = true
           if (!choice.expand) {
