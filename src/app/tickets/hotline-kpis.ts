@@ -13,6 +13,7 @@ import type { Queryable } from '../../persistence/db.ts'
 import { insertNotification } from '../../persistence/supervision.repo.ts'
 import { mergedReceivedIn } from '../../persistence/duplicates.repo.ts'
 import { DubanError } from '../../domain/errors.ts'
+import { scopeHoldsAny } from '../../domain/users/data-scope.ts'
 import { ticketKind } from '../../domain/kinds/ticket.kind.ts'
 import {
   DISPATCH_EVENTS,
@@ -292,7 +293,9 @@ export async function hotlineKpis(deps: AppDeps, actor: Actor, q: KpiQuery): Pro
   const trend = await trendOf(db, period, asOf, groupBy, clocks)
   const { categories, hotCategories } = await categoriesOf(db, period, prev, asOf)
   const { places, hotPlaces } = await placesOf(db, period, prev, asOf)
-  const problemTickets = await problemTicketsOf(db, period, asOf)
+  // 数据范围: a district 督查室 or a 分管 leader sees the problem tickets its units hold; the hotline sees them all.
+  const problemScope = actor.role === 'operator' ? null : actor.scopeUnitIds
+  const problemTickets = (await problemTicketsOf(db, period, asOf)).filter((p) => scopeHoldsAny(problemScope, p.unitId ? [p.unitId] : []))
   return { period, previous: prev, asOf, groupBy, totals, units, trend, categories, places, hotTopics: { categories: hotCategories, places: hotPlaces }, problemTickets }
 }
 
