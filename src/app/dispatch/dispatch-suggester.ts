@@ -5,7 +5,7 @@
  * unit list (count, ids, functions, duties) rebuilds the model from scratch.
  */
 import { listClosedTicketOutcomes, type OutcomeMark } from '../../persistence/dispatch.repo.ts'
-import { learnOutcome, suggest, type DispatchModel, type DispatchQuery, type DispatchSuggestion } from '../../domain/dispatch/dispatch.model.ts'
+import { learnOutcome, rankFunctions, suggest, type DispatchModel, type DispatchQuery, type DispatchSuggestion } from '../../domain/dispatch/dispatch.model.ts'
 import type { Tokenize } from '../../domain/dispatch/features.ts'
 import type { AppDeps } from '../deps.ts'
 import { coldStartModel, loadDbInputs } from './dispatch-inputs.ts'
@@ -13,6 +13,8 @@ import { coldStartModel, loadDbInputs } from './dispatch-inputs.ts'
 /** A suggester bound to one database. */
 export interface DispatchSuggester {
   suggest(query: DispatchQuery): Promise<DispatchSuggestion[]>
+  /** The functions the request is likeliest for (what evaluation scores; see rankFunctions). */
+  rankFunctions(query: DispatchQuery): Promise<{ function: string; probability: number }[]>
   /** Reads newly closed tickets now; returns how many were learnt. */
   refresh(): Promise<number>
 }
@@ -53,13 +55,20 @@ export function createDispatchSuggester(deps: AppDeps, tokenize: Tokenize, opts:
     return pending
   }
 
+  const current = async (): Promise<DispatchModel> => {
+    if (!model || deps.clock.now().getTime() - lastRefresh >= refreshMs) await refresh()
+    const m: DispatchModel | null = model
+    if (!m) throw new Error('dispatch model failed to load')
+    return m
+  }
+
   return {
     refresh,
     async suggest(query) {
-      if (!model || deps.clock.now().getTime() - lastRefresh >= refreshMs) await refresh()
-      const m: DispatchModel | null = model
-      if (!m) throw new Error('dispatch model failed to load')
-      return suggest(m, query)
+      return suggest(await current(), query)
+    },
+    async rankFunctions(query) {
+      return rankFunctions(await current(), query)
     },
   }
 }

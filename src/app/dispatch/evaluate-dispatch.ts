@@ -1,11 +1,13 @@
 /**
  * Evaluating dispatch suggestions (派单建议评测) on labelled lines `{"text", "function", "address"?}`: the
- * model is taught the training lines (if any), then each evaluation line is suggested for and scored by the
- * functions of the units suggested.
+ * model is taught the training lines (if any), then each evaluation line is scored twice — by the functions the
+ * model ranks (rankFunctions: each one served at the request's place, 街道乡镇 counting where the place is not in
+ * this city), which is the accuracy by function the report leads with, and by the functions of the units
+ * suggest() names, which needs the place to be in this city for a 街道乡镇 unit.
  */
 import { DubanError } from '../../domain/errors.ts'
-import { suggest, teach, type DispatchModel } from '../../domain/dispatch/dispatch.model.ts'
-import { accuracyByFunction, type AccuracyReport, type ScoredCase } from '../../domain/dispatch/evaluate.ts'
+import { rankFunctions, suggest, teach, type DispatchModel } from '../../domain/dispatch/dispatch.model.ts'
+import { accuracyByFunction, type Accuracy, type AccuracyReport, type ScoredCase } from '../../domain/dispatch/evaluate.ts'
 
 /** One labelled line. */
 export interface LabelledRequest {
@@ -40,25 +42,48 @@ export function trainOn(model: DispatchModel, lines: readonly LabelledRequest[])
   return n
 }
 
-function scored(model: DispatchModel, lines: readonly LabelledRequest[]): ScoredCase[] {
-  return lines.map((l) => ({ function: l.function, suggested: suggest(model, { text: l.text, address: l.address }).map((s) => s.unit.function) }))
+/** Accuracy by function, with the same figure counted on the units suggested. */
+export interface EvaluationReport extends AccuracyReport {
+  /** Top-1/top-3 of the functions of the units suggest() names (no 街道乡镇 unit without a place in this city). */
+  readonly units: Accuracy
+}
+
+/** One line's two scorings: the functions ranked, and the functions of the units suggested. */
+export interface ScoredLine {
+  readonly byFunction: ScoredCase
+  readonly byUnit: ScoredCase
+}
+
+function scored(model: DispatchModel, lines: readonly LabelledRequest[]): ScoredLine[] {
+  return lines.map((l) => {
+    const q = { text: l.text, address: l.address }
+    return {
+      byFunction: { function: l.function, suggested: rankFunctions(model, q).map((f) => f.function) },
+      byUnit: { function: l.function, suggested: suggest(model, q).map((s) => s.unit.function) },
+    }
+  })
+}
+
+/** The report of scored lines. */
+export function reportOf(lines: readonly ScoredLine[]): EvaluationReport {
+  return { ...accuracyByFunction(lines.map((l) => l.byFunction)), units: accuracyByFunction(lines.map((l) => l.byUnit)).overall }
 }
 
 /** Top-1 and top-3 accuracy by function of the model's suggestions for the lines. */
-export function evaluateOn(model: DispatchModel, lines: readonly LabelledRequest[]): AccuracyReport {
-  return accuracyByFunction(scored(model, lines))
+export function evaluateOn(model: DispatchModel, lines: readonly LabelledRequest[]): EvaluationReport {
+  return reportOf(scored(model, lines))
 }
 
 /**
  * k-fold cross-validation: line i is held out in fold i mod k; each fold's model (from `fresh`) is taught the
  * other folds' lines (and `extra`) before its own lines are scored. All folds' cases make one report.
  */
-export function crossValidate(fresh: () => DispatchModel, lines: readonly LabelledRequest[], k: number, extra: readonly LabelledRequest[] = []): AccuracyReport {
-  const cases: ScoredCase[] = []
+export function crossValidate(fresh: () => DispatchModel, lines: readonly LabelledRequest[], k: number, extra: readonly LabelledRequest[] = []): EvaluationReport {
+  const cases: ScoredLine[] = []
   for (let fold = 0; fold < k; fold++) {
     const model = fresh()
     trainOn(model, [...extra, ...lines.filter((_, i) => i % k !== fold)])
     cases.push(...scored(model, lines.filter((_, i) => i % k === fold)))
   }
-  return accuracyByFunction(cases)
+  return reportOf(cases)
 }

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { coldStartExamples } from './cold-start.ts'
 import type { DispatchUnit } from './dispatch-unit.types.ts'
-import { learnOutcome, newDispatchModel, suggest, teach, type DispatchModel } from './dispatch.model.ts'
+import { learnOutcome, newDispatchModel, rankFunctions, suggest, teach, type DispatchModel } from './dispatch.model.ts'
 import { accuracyByFunction } from './evaluate.ts'
 import { resolvePlace, unitDirectory, withoutPlaces } from './place.resolve.ts'
 
@@ -51,6 +51,15 @@ describe('dispatch suggestions', () => {
   it("sends 乡镇(街道)履职事项 to the place's township, and never without a place", () => {
     expect(suggest(model(), { text: '邻里纠纷 调解', address: '河西社区 5栋' })[0]?.unit.id).toBe('q-hb')
     expect(suggest(model(), { text: '邻里纠纷 调解' }).map((s) => s.unit.function)).not.toContain('街道乡镇')
+  })
+
+  it('ranks 街道乡镇 among the functions where the place is unknown, and only functions some unit serves', () => {
+    const m = model()
+    expect(rankFunctions(m, { text: '邻里纠纷 调解' })[0]?.function).toBe('街道乡镇')
+    expect(rankFunctions(m, { text: '邻里纠纷 调解', address: '河西社区 5栋' })[0]?.function).toBe('街道乡镇')
+    const fns = rankFunctions(m, { text: '燃气 泄漏 占道经营 信号 督办' }, 10).map((f) => f.function)
+    expect(fns).not.toContain('综合协调')
+    expect(new Set(fns).size).toBe(fns.length)
   })
 
   it('gives at most three suggestions, best first, and never a unit that takes no tickets', () => {

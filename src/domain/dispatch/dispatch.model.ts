@@ -105,6 +105,27 @@ export function suggest(model: DispatchModel, query: DispatchQuery, limit = 3): 
   return out.sort((a, b) => b.confidence - a.confidence).slice(0, limit)
 }
 
+/**
+ * The functions the request is most likely for, best first, at most `limit`: each one a function some unit of
+ * this city handles at the request's place. Where the place is unknown (no address yet, or a request from
+ * another city) 街道乡镇 still counts when the city has townships — the address, once given, picks which one;
+ * suggest() cannot name that unit without it. Accuracy by function is measured on this list, so that cities
+ * with different unit trees compare, and a request from elsewhere is not a miss only because its place is not
+ * in this city.
+ */
+export function rankFunctions(model: DispatchModel, query: DispatchQuery, limit = 3): { function: string; probability: number }[] {
+  const feats = featuresFor(model, query.text, query.address)
+  const place = resolvePlace(model.dir, `${query.address ?? ''} ${query.text}`)
+  const hasTownship = [...model.dir.byId.values()].some((u) => u.level === 'township')
+  const out: { function: string; probability: number }[] = []
+  for (const f of rank(model.functions, feats)) {
+    if (out.length >= limit) break
+    const servable = f.label === TOWNSHIP_FUNCTION && !place ? hasTownship : unitsForFunction(model.dir, f.label, place).length > 0
+    if (servable) out.push({ function: f.label, probability: Math.round(f.probability * 1000) / 1000 })
+  }
+  return out
+}
+
 /** Units of one function at one level, each with its share of the function's confidence. */
 function orderUnits(model: DispatchModel, feats: readonly string[], text: string, candidates: readonly DispatchUnit[]): { id: string; name: string; share: number }[] {
   if (candidates.length === 1) return [{ id: candidates[0]!.id, name: candidates[0]!.name, share: 1 }]
