@@ -185,3 +185,14 @@ export async function searchKnowledge(db: Queryable, f: KnowledgeFilter): Promis
   const { rows } = await db.query<Record<string, unknown>>(sql, params)
   return rows.map((r) => ({ ...toRow(r), score: Number(r.score) }))
 }
+
+/** Published entries with an owner unit whose validity ends within [from, to] (dates): the 知识库 expiry reminders' candidates. */
+export async function expiringKnowledge(db: Queryable, from: string, to: string): Promise<{ id: string; title: string; ownerUnitId: string; validTo: string }[]> {
+  const { rows } = await db.query<{ id: string; title: string; owner_unit_id: string; valid_to: string }>(
+    `SELECT id, title, owner_unit_id, valid_to::text AS valid_to FROM knowledge_entry
+      WHERE status = 'published' AND owner_unit_id IS NOT NULL AND valid_to BETWEEN $1::date AND $2::date
+      ORDER BY valid_to, id`,
+    [from, to],
+  )
+  return rows.map((r) => ({ id: r.id, title: r.title, ownerUnitId: r.owner_unit_id, validTo: r.valid_to }))
+}

@@ -30,6 +30,7 @@ export const routePlugins: readonly (() => Promise<{ default: RoutePlugin }>)[] 
   () => import('./public-tickets.routes.ts'),
   () => import('./dispatch.routes.ts'),
   () => import('./knowledge.routes.ts'),
+  () => import('./hot-spots.routes.ts'),
   () => import('./duplicates.routes.ts'),
   () => import('./undo.routes.ts'),
 ]

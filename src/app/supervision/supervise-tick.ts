@@ -25,6 +25,8 @@ import { loadCalendar, workingCalendarOf } from '../calendar/calendar.load.ts'
 import type { Actor, AppDeps } from '../deps.ts'
 import { takeEvent } from '../items/take-event.ts'
 import { raiseProblemTickets } from '../tickets/hotline-kpis.ts'
+import { hotSpotsTick } from '../tickets/hot-spots.ts'
+import { remindExpiringKnowledge } from '../knowledge/knowledge-expiry.ts'
 import { recordAudit } from './audit.port.ts'
 import { defaultSupervisionConfig, supervisedClockOf, type LadderStep, type SupervisionConfig } from '../../domain/supervision/supervision-config.ts'
 import { nextFireAt, type ReportRule } from './next-fire.ts'
@@ -218,6 +220,14 @@ export async function superviseTick(
   counts.notices += climbed.notices
   // 12345 problem tickets (问题工单) are raised to supervision (提级督办) once each.
   await raiseProblemTickets(d)
+  // 未诉先办 hot spots (hourly) and 知识库 expiry reminders; a failure is reported and does not undo the tick.
+  for (const [name, job] of [['hot spots', () => hotSpotsTick(d, now)], ['knowledge expiry', () => remindExpiringKnowledge(d, now)]] as const) {
+    try {
+      await job()
+    } catch (e) {
+      process.stderr.write(`duban: supervision tick: ${name}: ${e instanceof Error ? e.message : String(e)}\n`)
+    }
+  }
   return counts
 }
 
