@@ -228,6 +228,14 @@ export interface TicketView {
   readonly citizenRating: { readonly rating: RatingValue; readonly comment?: string | null; readonly at: string } | null
   readonly counters: Readonly<Record<string, number>>
   readonly flags: { readonly problem: boolean; readonly reason?: string }
+  /** 重复诉求 / 并单: merged into / from, proposals waiting, 多次重复诉求. */
+  readonly duplicates?: {
+    readonly mergedInto: { readonly id: string; readonly number: string } | null
+    readonly mergedFrom: readonly { readonly id: string; readonly number: string }[]
+    readonly proposed: number
+    readonly repeated: { readonly asks: number } | null
+    readonly requesterNotice: string | null
+  }
   readonly availableEvents: readonly AvailableEvent[]
 }
 
