@@ -52,8 +52,8 @@ for (const dialect of testDialects()) {
       expect(await tick('2026-03-06T09:00:00')).toMatchObject({ escalated: 0 })
       expect(await tick('2026-03-09T09:00:00')).toMatchObject({ escalated: 0 })
       // The ladder's own ledger has the step, under the key the time-based ladder would use.
-      const keys = await t.db.query<{ key: string }>(`SELECT key FROM supervision_action WHERE item_id = 'ov1' AND action = 'escalate' ORDER BY key`)
-      expect(keys.rows.map((r) => r.key)).toEqual(['escalate:ov1:2026-12-31:interview', `notice-overdue:${first.id}`])
+      const keys = await t.db.query<{ key: string; action: string }>(`SELECT key, action FROM supervision_action WHERE item_id = 'ov1' AND action IN ('escalate', 'overdue') ORDER BY key`)
+      expect(keys.rows).toEqual([{ key: 'escalate:ov1:2026-12-31:interview', action: 'escalate' }, { key: `notice-overdue:${first.id}`, action: 'overdue' }])
 
       const second = await issue('2026-03-09T10:00:00', 1)
       expect(second.replyDue).toBe('2026-03-10')

@@ -4,7 +4,8 @@
  * notice, the next step of the item's kind's ladder after the 督办单 step that has not been raised for the item
  * yet (约谈, then 通报 for the next unanswered notice …): audited, and announced to the units, the office and
  * the leaders as `escalation.raised`; a step whose action is `notice` issues a further 督办单. The step is also
- * entered in the ladder's own ledger under the key the time-based ladder uses, so the tick never raises it twice.
+ * entered in the ladder's own ledger under the key the time-based ladder uses, so the tick never raises it twice;
+ * the notice itself is marked dealt with as an `overdue` action (its reply deadline passed), whatever it raised.
  * A reply or a 撤回 before the tick comes stops it; so does the item being closed (then nothing is raised).
  * Runs inside superviseTick, which runs in the leader process only.
  */
@@ -77,7 +78,7 @@ export async function climbUnansweredNotices(
         const cfg = item ? configOf(item.kind) : null
         const { rows } = await tx.query<{ step: string }>(`SELECT DISTINCT step FROM supervision_action WHERE item_id = $1 AND action = 'escalate' AND step IS NOT NULL`, [n.itemId])
         const step = waiting && cfg ? nextStepAfterNotice(cfg.ladder, new Set(rows.map((x) => x.step))) : null
-        const fresh = await claimAction(tx, { key: noticeOverdueKey(n.id), itemId: n.itemId, action: 'escalate', step: step?.name ?? null, ref: n.number, dueAt: endOfDay(n.replyDue), at: now })
+        const fresh = await claimAction(tx, { key: noticeOverdueKey(n.id), itemId: n.itemId, action: 'overdue', step: step?.name ?? null, ref: n.number, dueAt: endOfDay(n.replyDue), at: now })
         if (!fresh || !step || !item || !cfg) return { escalated: 0, notices: 0 }
         // The time-based ladder's key for this step: it will not raise the step again for the same due date.
         await claimAction(tx, { key: `escalate:${item.id}:${item.dueDate ?? 'notice'}:${step.name}`, itemId: item.id, action: 'escalate', step: step.name, ref: item.dueDate ?? n.number, dueAt: endOfDay(n.replyDue), at: now })
