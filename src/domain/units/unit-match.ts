@@ -118,7 +118,8 @@ const COLLECTIVES: readonly (readonly [RegExp, CollectiveKind, number])[] = [
   [/^各(?:区直|市直|县直)窗口单位$/u, 'department', 0.6],
 ]
 
-const ZONE_WORDS = /(功能区|开发区|园区|度假区|保税区|加工区|港区|高新区|新城)/u
+/** A zone's own body: its name ends with the zone word (or its 管委会), not a bureau named after a zone. */
+const ZONE_WORDS = /(功能区|开发区|园区|度假区|保税区|加工区|港区|高新区|新城)(管委会|管理委员会)?$/u
 
 /** The members of a collective kind inside the jurisdiction. */
 function membersOf(dir: UnitDirectory, jurisdictionId: string, kind: CollectiveKind): string[] {
