@@ -42,12 +42,23 @@ export async function countPendingTicketTexts(db: Queryable): Promise<number> {
 }
 
 /**
- * The SQL of a word search over the ticket alias `t`: `where` matches a ticket holding all the words (ANDed: on 1M
- * tickets a caller's sentence then matches hundreds, not a fifth of the table; see BENCHMARKS.md) or, with 'any',
- * any of them (ORed, so a ticket sharing more of them ranks higher); `rank` is ts_rank over the stored vector.
- * `param` adds the query text to the statement's parameters and returns its placeholder.
+ * The SQL of a word search over the ticket alias `t`. `where` matches a ticket holding all the words (ANDed: on 1M
+ * tickets a caller's sentence then matches hundreds, not a fifth of the table; see BENCHMARKS.md), all but one
+ * ('allButOne': an OR of the ANDs that each leave one word out, for a sentence one of whose words no ticket
+ * shares), or any ('any'). `rank` is ts_rank against any of the words, so a ticket holding more of them, or more
+ * often, ranks higher. `param` adds a value to the statement's parameters and returns its placeholder.
  */
-export function ticketWordSearchSql(words: readonly string[], param: (v: unknown) => string, mode: 'all' | 'any' = 'all'): { where: string; rank: string } {
-  const q = `to_tsquery('simple', ${param(words.join(mode === 'all' ? ' & ' : ' | '))})`
-  return { where: `t.search_vector @@ ${q}`, rank: `ts_rank(t.search_vector, ${q})` }
+export function ticketWordSearchSql(
+  words: readonly string[],
+  param: (v: unknown) => string,
+  mode: 'all' | 'allButOne' | 'any' = 'all',
+): { where: string; rank: string } {
+  const any = `to_tsquery('simple', ${param(words.join(' | '))})`
+  const match =
+    mode === 'any'
+      ? any
+      : mode === 'all'
+        ? `to_tsquery('simple', ${param(words.join(' & '))})`
+        : `to_tsquery('simple', ${param(words.map((_, i) => `(${words.filter((__, j) => j !== i).join(' & ')})`).join(' | '))})`
+  return { where: `t.search_vector @@ ${match}`, rank: `ts_rank(t.search_vector, ${any})` }
 }

@@ -147,11 +147,11 @@ export interface TicketFilter {
   readonly repeated?: boolean | undefined
   readonly q?: string | undefined
   /**
-   * The words of `q` as jieba segments them (工单检索): when given, `q` matches tickets holding all of them, or any
-   * with `wordsMode: 'any'` (or a number containing `q`), ranked by how many and how often, instead of a substring.
+   * The words of `q` as jieba segments them (工单检索): when given, `q` matches tickets holding all of them, all but one
+   * (`wordsMode: 'allButOne'`) or any (`'any'`), or a number containing `q`, ranked by how many and how often.
    */
   readonly words?: readonly string[] | undefined
-  readonly wordsMode?: 'all' | 'any' | undefined
+  readonly wordsMode?: 'all' | 'allButOne' | 'any' | undefined
   /** Received at or after this instant / date. */
   readonly from?: string | undefined
   /** Received before this instant / date. */

@@ -206,7 +206,8 @@ export async function listTickets(
   const instant = (v: string | undefined): string | undefined => (v && /^\d{4}-\d{2}-\d{2}$/.test(v) ? `${v}T00:00:00+08:00` : v)
   const filter = { ...query, words, from: instant(query.from), to: instant(query.to), scope: ticketScope(actor), limit, offset }
   let { rows, total } = await listTicketRows(deps.db, filter)
-  // Tickets holding every word first; when none does, those holding any, the ones sharing more words first.
+  // Tickets holding every word; when none does, those holding all but one (of three or more), then any; ranked.
+  if (total === 0 && words && words.length > 2) ({ rows, total } = await listTicketRows(deps.db, { ...filter, wordsMode: 'allButOne' }))
   if (total === 0 && words && words.length > 1) ({ rows, total } = await listTicketRows(deps.db, { ...filter, wordsMode: 'any' }))
   return { tickets: await ticketViews(deps.db, actor, deps.clock.now(), rows), total, limit, offset }
 }
