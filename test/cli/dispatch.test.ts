@@ -100,6 +100,13 @@ describe('duban dispatch', () => {
       expect(r.code).toBe(0)
       const first = (JSON.parse(r.stdout) as { suggestions: { unit: { id: string } }[] }).suggestions[0]
       expect(first?.unit.id).toBe('yz-rq')
+      // The database's model evaluates too: functions ranked, then the units suggested.
+      const e = await duban(['dispatch', 'evaluate', `${sets}/public-letters-test.jsonl`, ...env, '--json'])
+      expect(e.code).toBe(0)
+      const report = JSON.parse(e.stdout) as { overall: { n: number; top1: number; top3: number }; units: { n: number; top3: number } }
+      expect(report.overall.n).toBe(42)
+      expect(report.units.n).toBe(42)
+      expect(report.overall.top3).toBeGreaterThan(report.units.top3)
     } finally {
       await rm(data, { recursive: true, force: true })
     }
