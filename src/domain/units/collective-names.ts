@@ -41,7 +41,8 @@ const RULES: readonly { readonly test: RegExp; readonly rule: CollectiveRule }[]
 
 /** The rule of a collective name, or null when the words name one unit. */
 export function collectiveRule(raw: string): CollectiveRule | null {
-  const clean = cleanUnitName(raw)
+  // Brackets go first (cleanUnitName trims a trailing one before it drops bracketed words: 各乡镇（街道）).
+  const clean = cleanUnitName(raw.normalize('NFKC').replace(/\([^)]*\)/g, ''))
   return RULES.find((r) => r.test.test(clean))?.rule ?? null
 }
 
