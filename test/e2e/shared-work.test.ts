@@ -165,6 +165,9 @@ for (const dialect of testDialects()) {
       expect(first.state).toBe('dispatched')
       expect(first.event.payload.share).toEqual({ unitId: 'sjj', waitingFor: ['wjw'] })
       expect(await refused('liaison-sjj', 'POST', `/api/items/${parentId}/events`, { event: 'accept', payload: {} })).toEqual({ status: 409, code: 'DUBAN_ERR_SHARE_CONFLICT' })
+      // 签收 is no longer offered to the lead that took it, still to the other.
+      expect((await call('liaison-sjj', 'GET', `/api/items/${parentId}`)).availableEvents.map((e: { event: string }) => e.event)).not.toContain('accept')
+      expect((await call('liaison-wjw', 'GET', `/api/items/${parentId}`)).availableEvents.map((e: { event: string }) => e.event)).toContain('accept')
       // The responsible unit is not an owner: it cannot accept.
       expect(await refused('liaison-dh', 'POST', `/api/items/${parentId}/events`, { event: 'accept', payload: {} })).toEqual({ status: 403, code: 'DUBAN_ERR_NOT_ASSIGNEE' })
       const second = await take('liaison-wjw', parentId, parentNumber, 'accept')

@@ -15,9 +15,10 @@ import { loadCalendar } from '../calendar/calendar.load.ts'
 import { defaultSupervisionConfig } from '../../domain/supervision/supervision-config.ts'
 import { parseAssessmentPeriod } from './assessment-period.ts'
 import { assessUnits, itemFact, weightsFor } from './assess-units.ts'
+import { isResponsibleShare, isShareFact, ownedFacts, reportTimesByUnit } from './owned-work.ts'
 import type { AppDeps } from '../deps.ts'
 
-/** The whole-history computation as it was before issue 7 (the oracle). */
+/** The whole-history computation as it was before issue 7 (the oracle), with issue 8's rule of who owns what (owned-work.ts). */
 async function assessAllInNode(deps: AppDeps, periodKey: string, kind: string) {
   const period = parseAssessmentPeriod(periodKey)
   const now = deps.clock.now().toISOString()
@@ -27,29 +28,28 @@ async function assessAllInNode(deps: AppDeps, periodKey: string, kind: string) {
   const reporting = { graceWorkingDays: cfg.reportGraceWorkingDays, calendar: await loadCalendar(deps.db) }
   const items = (await listAssessedItems(deps.db, kind)).filter((it) => instantMs(it.createdAt) < instantMs(period.to))
   const facts: ItemFact[] = []
-  for (const it of items) {
-    const lead = it.units.find((u) => u.role === 'lead')
-    if (lead) facts.push(itemFact(it, lead.unitId, period, asOf, cfg.reporting, reporting))
-  }
+  const reports = await reportTimesByUnit(deps.db, items.map((i) => i.id))
+  for (const it of items) facts.push(...ownedFacts(it, reports.get(it.id), (row, unitId) => itemFact(row, unitId, period, asOf, cfg.reporting, reporting)))
+  const itemFacts = facts.filter((f) => !isShareFact(f))
   const kpis = unitKpis(facts, period, asOf)
   const ranked = rankUnits(kpis.map((k) => ({ unitId: k.unitId, score: compositeScore(k, weights) })))
   const byUnit = new Map(kpis.map((k) => [k.unitId, k]))
-  const live = facts.filter((f) => !f.cancelled)
+  const live = itemFacts.filter((f) => !f.cancelled)
   const inPeriod = (i: string | null): boolean => !!i && instantMs(i) >= instantMs(period.from) && instantMs(i) < instantMs(period.to)
   return {
     summary: {
       items: live.length,
       dueInPeriod: live.filter((f) => inPeriod(f.dueAt)).length,
       finishedInPeriod: live.filter((f) => inPeriod(f.finishedAt)).length,
-      onTime: onTimeRate(facts, period, asOf),
-      overdue: overdueCount(facts, asOf),
+      onTime: onTimeRate(itemFacts, period, asOf),
+      overdue: overdueCount(itemFacts, asOf),
     },
     rows: ranked.map((r) => {
       const k = byUnit.get(r.unitId)!
       return {
         rank: r.rank,
         unitId: r.unitId,
-        items: facts.filter((f) => f.unitId === r.unitId && !f.cancelled).length,
+        items: facts.filter((f) => f.unitId === r.unitId && !f.cancelled && !isResponsibleShare(f)).length,
         onTime: k.rates.onTime,
         overdue: k.overdue,
         targetsMet: k.rates.targetsMet,

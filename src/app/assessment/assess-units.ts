@@ -16,7 +16,7 @@ import { loadCalendar } from '../calendar/calendar.load.ts'
 import { firstReportFrom, isCadence } from '../supervision/supervise-tick.ts'
 import { defaultSupervisionConfig, type SupervisionConfig } from '../../domain/supervision/supervision-config.ts'
 import { parseAssessmentPeriod, type AssessmentPeriod } from './assessment-period.ts'
-import { isShareFact, ownedFacts, reportTimesByUnit } from './owned-work.ts'
+import { isResponsibleShare, isShareFact, ownedFacts, reportTimesByUnit } from './owned-work.ts'
 
 /** Weights duban ships: 按时办结 50, 目标完成 30, 按时报送 20; 2 points off per overdue item. */
 export const DEFAULT_WEIGHTS: ScoreWeights = { weights: { onTime: 50, targetsMet: 30, reporting: 20 }, overduePenalty: 2 }
@@ -173,7 +173,7 @@ export async function assessUnits(deps: AppDeps, periodKey: string, kind = 'task
       rank: r.rank,
       unitId: r.unitId,
       unitName: names.get(r.unitId) ?? r.unitId,
-      items: counted.get(r.unitId) ?? facts.filter((f) => f.unitId === r.unitId && !f.cancelled && !(isShareFact(f) && !f.dueAt)).length,
+      items: counted.get(r.unitId) ?? facts.filter((f) => f.unitId === r.unitId && !f.cancelled && !isResponsibleShare(f)).length,
       onTime: k.rates.onTime,
       overdue: k.overdue,
       targetsMet: k.rates.targetsMet,

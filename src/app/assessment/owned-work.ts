@@ -15,12 +15,19 @@ import type { Queryable } from '../../persistence/db.ts'
 import type { AssessedItemRow } from '../../persistence/assessment.repo.ts'
 import type { ItemFact } from '../../domain/kpi/index.ts'
 
-/** Facts that are a unit's share beyond the item's first lead: left out of the summary, which counts items once. */
-const extraFacts = new WeakSet<ItemFact>()
+/** Facts of a second (third …) lead: left out of the summary, which counts items once. */
+const coLeadFacts = new WeakSet<ItemFact>()
+/** Facts of a responsible unit's share (reporting only): neither in the summary nor in a unit's item count. */
+const responsibleFacts = new WeakSet<ItemFact>()
 
 /** Whether a fact is a second lead's or a responsible unit's share (not the item's own, for the summary). */
 export function isShareFact(f: ItemFact): boolean {
-  return extraFacts.has(f)
+  return coLeadFacts.has(f) || responsibleFacts.has(f)
+}
+
+/** Whether a fact is a responsible unit's share, which counts for reporting only. */
+export function isResponsibleShare(f: ItemFact): boolean {
+  return responsibleFacts.has(f)
 }
 
 /** Report instants by unit for some items: item id → unit id → instants, oldest first. One statement. */
@@ -49,7 +56,7 @@ export function ownedFacts(it: AssessedItemRow, reports: ReadonlyMap<string, rea
   const leads = it.units.filter((u) => u.role === 'lead')
   leads.forEach((l, i) => {
     const f = fact(own(l.unitId), l.unitId)
-    if (i > 0) extraFacts.add(f)
+    if (i > 0) coLeadFacts.add(f)
     out.push(f)
   })
   for (const r of it.units.filter((u) => u.role === 'responsible' && !leads.some((l) => l.unitId === u.unitId))) {
@@ -66,7 +73,7 @@ export function ownedFacts(it: AssessedItemRow, reports: ReadonlyMap<string, rea
       reportsExpected: full.reportsExpected ?? 0,
       reportsOnTime: full.reportsOnTime ?? 0,
     }
-    extraFacts.add(share)
+    responsibleFacts.add(share)
     out.push(share)
   }
   return out

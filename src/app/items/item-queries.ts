@@ -21,7 +21,7 @@ import { availableEvents, type AvailableEvent, type Snapshot } from '../../domai
 import type { Actor, AppDeps } from '../deps.ts'
 import { calendarFor, chinaDate, engineActor, kindOf } from './item-engine.ts'
 import { calendarNoticeFor, type CalendarNotice } from '../calendar/calendar-coverage.ts'
-import { childrenOf, parentOf, sharesOf, type ItemChildren, type ItemShare } from './item-shares.ts'
+import { childrenOf, parentOf, sharesOf, withoutTakenShareSteps, type ItemChildren, type ItemShare } from './item-shares.ts'
 
 /** Ledger filters as the API takes them. */
 export interface LedgerQuery {
@@ -240,7 +240,7 @@ export async function itemDetail(q: Queryable, actor: Actor, id: string, today: 
     reports: await reportsOf(q, id),
     extensionRequests: await extensionsOf(q, id),
     attachments: await attachmentsOf(q, id),
-    availableEvents: available,
+    availableEvents: await withoutTakenShareSteps(q, item.id, actor.unitId, available),
     calendarNotice: calendarNoticeFor((await calendarFor(q)).calendar, [ledger.dueDate]),
     shares: await sharesOf(q, item),
     children: await childrenOf(q, item.id),

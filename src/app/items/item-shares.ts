@@ -157,3 +157,15 @@ export async function parentOf(q: Queryable, itemId: string): Promise<{ id: stri
   )
   return rows[0] ?? null
 }
+
+/** The events a lead may take minus the share steps its unit has already taken (签收 / 报办结 of a shared item). */
+export async function withoutTakenShareSteps<E extends { readonly event: string }>(q: Queryable, itemId: string, unitId: string | null, events: readonly E[]): Promise<readonly E[]> {
+  if (!unitId || !events.some((e) => e.event in SHARE_STEPS)) return events
+  const { rows } = await q.query<{ accepted: boolean; finished: boolean }>(
+    `SELECT accepted_at IS NOT NULL AS accepted, finished_at IS NOT NULL AS finished FROM item_share WHERE item_id = $1 AND unit_id = $2`,
+    [itemId, unitId],
+  )
+  const r = rows[0]
+  if (!r) return events
+  return events.filter((e) => !(e.event === 'accept' && r.accepted) && !(e.event === 'submit_completion' && r.finished))
+}
