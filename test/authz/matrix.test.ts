@@ -164,6 +164,13 @@ const POLICY: Readonly<Record<string, readonly Role[]>> = {
   'GET /api/tickets/:id': [...A_READ, 'operator'],
   'POST /api/tickets/:id/events': ['admin', 'supervisor', 'liaisonA', 'operator'],
   'POST /api/tickets/:id/reveal': ['admin', 'liaisonA', 'operator'],
+  // 重复诉求 / 并单: the hotline detects, merges and dismisses; the centre reads the proposals too.
+  'POST /api/duplicates/check': ['admin', 'operator'],
+  'GET /api/tickets/:id/duplicates': ['admin', 'supervisor', 'leader', 'operator'],
+  'POST /api/tickets/:id/duplicates/detect': ['admin', 'operator'],
+  'POST /api/tickets/:id/merge': ['admin', 'operator'],
+  'POST /api/duplicates/:id/merge': ['admin', 'operator'],
+  'POST /api/duplicates/:id/dismiss': ['admin', 'operator'],
   // 知识库: the hotline and the supervising office write and read entries; an admin or supervisor reviews them.
   'GET /api/knowledge': ['admin', 'supervisor', 'operator'],
   'GET /api/knowledge/offer': ['admin', 'supervisor', 'operator'],
@@ -317,12 +324,15 @@ for (const dialect of testDialects()) {
       const hotline = { userId: 'matrix-operator', role: 'operator' as const, unitId: null, scopeUnitIds: null }
       const ticket = await receiveTicket(t.deps, hotline, { requestType: 'complaint', categoryCode: 'M1.1.1', urgency: 'normal', content: 'A单位工单', requesterPhone: '13812345678', dispatch: { lead: 'sjj' } }, 'phone')
       ids.ticket = ticket.id
+      // A proposed merge (重复诉求) of a later ticket into unit A's, for the /api/duplicates/:id paths.
+      const later = await receiveTicket(t.deps, hotline, { requestType: 'complaint', categoryCode: 'M1.1.1', urgency: 'normal', content: 'A单位工单', requesterPhone: '13812345678' }, 'phone')
+      await t.db.query(`INSERT INTO ticket_duplicate (id, ticket_id, primary_id, reasons, similarity, proposed_at) VALUES ('matrix-dup', $1, $2, '{same_requester}', 1, now())`, [later.id, ticket.id])
       // A knowledge base entry written by someone else, for the knowledge routes' paths.
       ids.knowledge = (await createKnowledgeEntry(t.deps, hotline, jiebaSearchTokenize, { title: '矩阵知识', body: '矩阵知识正文' })).id
 
       routes = apiRoutes(t.app.printRoutes({ commonPrefix: false }))
       openapi = t.app.swagger()
-    }, 120_000)
+    }, 300_000)
     afterAll(async () => t?.close())
 
     /** The URL of a route with unit A's ids in its path (and the query a route requires). */
@@ -338,6 +348,7 @@ for (const dialect of testDialects()) {
         .replace(/^\/api\/catalogue\/:code/, '/api/catalogue/M1')
         .replace(/^\/api\/dispatch-rules\/:id/, '/api/dispatch-rules/m-rule')
         .replace(/^\/api\/knowledge\/:id/, `/api/knowledge/${ids.knowledge}`)
+        .replace(/^\/api\/duplicates\/:id/, '/api/duplicates/matrix-dup')
         .replace(':attachmentId', ids.attachment)
         .replace(':reportId', ids.report)
         .replace(':n', '1')
@@ -376,6 +387,9 @@ for (const dialect of testDialects()) {
         case 'PUT /api/users/:id/scope':
           // Liaison A's own default (本部门及以下), so the rest of the matrix runs with the scopes it started with.
           return { payload: { mode: 'subtree' } }
+        case 'POST /api/tickets/:id/merge':
+          // Into itself: refused as bad input (400) once authorization lets the caller through.
+          return { payload: { into: ids.ticket } }
         case 'PUT /api/users/:id/contact':
           return { payload: { email: 'liaison-a@example.cn', phone: null } }
       }
