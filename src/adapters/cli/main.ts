@@ -14,6 +14,7 @@ const commands: Record<string, { summary: string; load: () => Promise<Command> }
   supervise: { summary: 'run one supervision tick (reminders, escalation, 督办单)', load: () => import('./supervise.command.ts') },
   audit: { summary: 'seal and verify the audit log hash chain; print its head to publish', load: () => import('./audit.command.ts') },
   dispatch: { summary: 'suggest handling units for requests; evaluate by function', load: () => import('./dispatch.command.ts') },
+  tickets: { summary: '12345 tickets: 未诉先办 hot spots; index tickets for Chinese search', load: () => import('./tickets.command.ts') },
   bench: { summary: 'run the benchmarks and write BENCHMARKS numbers', load: () => import('./bench.command.ts') },
 }
 
