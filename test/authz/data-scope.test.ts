@@ -225,5 +225,22 @@ for (const dialect of testDialects()) {
       expect((await call('district', 'GET', '/api/items/X1')).statusCode).toBe(200)
       expect(await ledgerIds('fenguan')).toEqual(CHARGE)
     })
+
+    it('confirms a plan only when every unit it dispatches to is in the district', async () => {
+      const plan = async (lead: string) => {
+        const text = `青川市2026年重点工作要点\n一、重点任务\n（一）范围测试任务。全年完成10项。（牵头单位：${lead}。完成时间：2026年9月30日前）\n`
+        return ok('district', 'POST', '/api/plans', { fileName: 'scope.txt', contentBase64: Buffer.from(text).toString('base64') }, 201)
+      }
+      const before = (await t.db.query<{ n: string }>(`SELECT count(*)::text AS n FROM item`)).rows[0]!.n
+      const foreign = await plan('青川市卫生健康委员会')
+      const res = await call('district', 'POST', `/api/plans/${foreign.id}/confirm`)
+      expect(res.statusCode, res.body).toBe(403)
+      expect(res.json().error.code).toBe('DUBAN_ERR_FORBIDDEN')
+      expect(res.json().error.where).toMatch(/^items\[\d+\]\.units\.lead$/)
+      expect(res.json().error.message).toContain('wjw')
+      expect((await t.db.query<{ n: string }>(`SELECT count(*)::text AS n FROM item`)).rows[0]!.n).toBe(before)
+      // The city office confirms the same plan.
+      expect((await ok('supervisor', 'POST', `/api/plans/${foreign.id}/confirm`)).tasks).toHaveLength(1)
+    })
   })
 }

@@ -7,6 +7,7 @@ import { findItem, insertItem, insertItemEvent, reserveItemNumbers, type ItemUni
 import { setPlanStatus, updatePlanDraft, findPlan } from '../../persistence/plans.repo.ts'
 import { checkDueDate } from '../../domain/calendar/due-date.rules.ts'
 import { DubanError } from '../../domain/errors.ts'
+import { assertPlanInScope } from '../../domain/users/data-scope-plan.ts'
 import { createSnapshot, transition, type Snapshot } from '../../domain/workflow/index.ts'
 import type { Actor, AppDeps } from '../deps.ts'
 import { audit } from '../items/audit.port.ts'
@@ -36,6 +37,7 @@ export async function confirmPlan(deps: AppDeps, actor: Actor, planId: string): 
     if (!row) throw new DubanError('DUBAN_ERR_NOT_FOUND', `plan ${planId}`, { where: 'id' })
     if (row.status !== 'draft') throw new DubanError('DUBAN_ERR_PLAN_STATUS_CONFLICT', `plan ${planId} is ${row.status}`, { where: 'status' })
     const items = includedItems(row.draft)
+    assertPlanInScope(actor.scopeUnitIds, items) // 数据范围: a district 督查室 dispatches inside its district only
     if (items.length === 0) throw new DubanError('DUBAN_ERR_PLAN_EMPTY', 'include at least one item before confirming', { where: 'items' })
     const problems = planProblems(row.draft)
     const first = problems[0]
