@@ -71,7 +71,11 @@ export async function api<T>(method: 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE'
   if (t) headers.authorization = `Bearer ${t}`
   let payload: BodyInit | undefined
   if (body instanceof FormData) payload = body
-  else if (body !== undefined) {
+  else if (body instanceof Blob) {
+    // A file sent as the raw body (a unit list: text/csv or .xlsx).
+    headers['content-type'] = body.type || 'application/octet-stream'
+    payload = body
+  } else if (body !== undefined) {
     headers['content-type'] = 'application/json'
     payload = JSON.stringify(body)
   }

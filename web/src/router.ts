@@ -16,6 +16,7 @@ export const router = createRouter({
     { path: '/knowledge', component: () => import('./views/KnowledgeView.vue') },
     { path: '/admin/catalogue', component: () => import('./views/CatalogueView.vue') },
     { path: '/admin/audit', component: () => import('./views/AuditView.vue') },
+    { path: '/admin/units', component: () => import('./views/UnitsView.vue') },
     { path: '/admin/deliveries', component: () => import('./views/DeliveriesView.vue') },
     { path: '/admin/users', component: () => import('./views/UsersView.vue') },
     { path: '/notifications', component: () => import('./views/NotificationsView.vue') },

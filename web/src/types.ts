@@ -87,7 +87,14 @@ export interface ItemDetail extends LedgerItem {
 export interface DraftUnit {
   readonly raw: string
   readonly unitId: string | null
-  readonly candidates?: readonly { readonly unitId: string; readonly name: string }[]
+  readonly candidates?: readonly { readonly unitId: string; readonly name: string; readonly confidence?: number }[]
+  /** How sure the match is (0–1); 1 for a person's choice. */
+  readonly confidence?: number
+  /** exact, mapping, normalised, function, collective, similar, none, person. */
+  readonly method?: string
+  /** A collective name (各街道): the units it stands for. */
+  readonly members?: readonly string[]
+  readonly note?: string
 }
 
 /** One proposed task of a plan under review (拟立项任务). */
@@ -119,6 +126,8 @@ export interface Plan {
     readonly unresolvedUnits: readonly string[]
     readonly problems: readonly { n: number; field: string; message: string }[]
   }
+  /** The documents of the file, each with the place it speaks for (辖区): units resolve only inside it. */
+  readonly documents?: readonly { readonly index: number; readonly title: string; readonly chosen: boolean; readonly jurisdiction?: { readonly unitId: string | null; readonly name: string } | null }[]
   /** Other plans imported from the same document (import and GET answers only). */
   readonly sameContent?: readonly { id: string; title: string; fileName: string; status: string; createdAt: string }[]
 }
