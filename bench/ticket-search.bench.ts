@@ -1,0 +1,280 @@
+/**
+ * Chinese ticket search (工单检索) on 1,000,000 generated tickets on PostgreSQL: the time of the ticket list's
+ * keyword search as GET /api/tickets?q= runs it (`listTickets` with jieba: the query segmented, the pending-index
+ * check, the ranked GIN search with the total, the first page of 20 built into views), p50 and p95 over 200 queries
+ * after 20 warm-up queries, as the hotline (operator) sees every ticket; and of the search statements alone
+ * (listTicketRows: all words, then all but one, then any, until one finds tickets), which the index decides.
+ *
+ * Data, generated in SQL with `INSERT … SELECT generate_series` (no rows pass through Node): 5 districts, 30 streets,
+ * 20 level-3 categories, and 1M `item` + `ticket` rows received evenly over 2026-01-01 … 2026-12-01, each a sentence
+ * made of a street, a place (60 小区/路/市场 …), a thing (60: 垃圾桶, 路灯, 井盖 …) and a problem (40: 满了没人清理,
+ * 坏了不亮 …). Things and problems are drawn skewed (index ⌊n·u²⌋ for u uniform), so the commonest thing is in about
+ * 1 ticket in 8 and the rarest in fewer than 1 in 1,000, as common complaints dominate a real hotline. Each ticket's
+ * search vector is the jieba search-mode words of its title, content and address, as the application writes them
+ * (ticket-search.ts): each vocabulary entry is segmented once in Node and the words joined in SQL.
+ * Queries are a thing and a problem of a random ticket written as a caller would (`小区垃圾桶满了没人清理`), half
+ * of them with the street's name, so they follow the same skew.
+ *
+ * The database `duban_bench_ticket_search` (on DATABASE_URL's server, else the local one) is kept between runs and
+ * reused when it holds the same generation (table bench_meta); DUBAN_BENCH_REGENERATE=1 rebuilds it,
+ * DUBAN_BENCH_TICKETS=N generates N tickets instead of 1M. The run also prints EXPLAIN ANALYZE of one search.
+ */
+import { performance } from 'node:perf_hooks'
+import pg from 'pg'
+import { jiebaSearchTokenize } from '../src/adapters/text/jieba.tokenize.ts'
+import type { Actor, AppDeps } from '../src/app/deps.ts'
+import { ticketIndexWords, ticketQueryWords } from '../src/app/tickets/ticket-search.ts'
+import { listTickets } from '../src/app/tickets/ticket-queries.ts'
+import { migrate } from '../src/persistence/migrate.ts'
+import { openPg } from '../src/persistence/pg.db.ts'
+import { listTicketRows } from '../src/persistence/tickets.repo.ts'
+import { median, percentile, type Benchmark } from './bench.types.ts'
+
+const LOCAL_PG = 'postgres://postgres@127.0.0.1:5432/postgres'
+const DB_NAME = 'duban_bench_ticket_search'
+const GENERATION = 'v1'
+const QUERIES = 200
+const WARM_UP = 20
+const PAGE = 20
+const round2 = (x: number): number => Math.round(x * 100) / 100
+
+const DISTRICTS = ['青龙区', '白虎区', '朱雀区', '玄武区', '麒麟区']
+const STREETS = ['人民路', '解放路', '建设路', '中山路', '和平路', '胜利路']
+const PLACES = (
+  '幸福小区 阳光花园 锦绣家园 金色华庭 翠湖苑 碧水湾 东方明珠小区 世纪新城 枫林晚小区 桂花园 丽景名都 新华小区 ' +
+  '实验小学门口 第一中学旁 人民医院对面 农贸市场 菜市场 汽车站 火车站广场 中心公园 体育馆 图书馆 文化广场 步行街 ' +
+  '夜市 批发市场 工业园区 开发区 老街 城中村 公交站台 地铁口 加油站 商业广场 购物中心 物流园 幼儿园 养老院 卫生院 ' +
+  '派出所旁 社区服务中心 停车场 菜鸟驿站 快递点 垃圾中转站 河道 桥下 隧道口 高架桥下 十字路口 天桥 地下通道 ' +
+  '城东小区 城西小区 南湖小区 北苑小区 滨江花园 江景小区 山水小区'
+).split(' ')
+const THINGS = (
+  '垃圾桶 路灯 井盖 下水道 红绿灯 电梯 自来水 燃气管道 暖气 化粪池 绿化带 人行道 盲道 公交车 出租车 共享单车 电动车 ' +
+  '充电桩 停车位 围墙 广告牌 空调外机 油烟 噪音 施工 渣土车 大货车 流浪狗 蚊虫 污水 积水 排水管 消防通道 楼道 ' +
+  '外墙 屋顶 窗户 门禁 监控 路面 坑洼 护栏 树木 草坪 健身器材 路牌 公厕 垃圾 杂物 摊贩 广场舞 装修 物业 商铺 ' +
+  '餐馆 网吧 工地 烧烤'
+).split(' ')
+const PROBLEMS = (
+  '满了没人清理 坏了不亮 丢失了很危险 堵塞冒水 不亮了 停运 停水三天 漏气有味道 不热 满溢发臭 无人修剪 破损严重 ' +
+  '被占用 乱停乱放 乱收费 噪音扰民 深夜扰民 污染严重 长期积水 乱堆乱放 倒塌隐患 脱落伤人 长期损坏 无人管理 收费不合理 ' +
+  '影响通行 影响休息 存在安全隐患 拖欠工资 服务态度差 价格欺诈 缺斤少两 油烟扰民 占道经营 违章搭建 私拉电线 ' +
+  '无证经营 夜间施工 臭味难闻 蚊虫滋生'
+).split(' ')
+
+/** Each entry's search words (jieba search mode), space-joined: what ticket-search.ts stores for it. */
+const wordsOf = (xs: readonly string[]): string[] => xs.map((x) => ticketIndexWords(jiebaSearchTokenize, { title: '', content: x, address: '' }))
+
+/** The generator, for n tickets: content and search words built from the vocabulary arrays ($1…$8). */
+function generationSql(n: number): { sql: string; params?: unknown[] }[] {
+  const skew = (seed: number, size: number) => `floor(${size} * power(((g::bigint * ${seed}) % 10007) / 10007.0, 2))::int + 1`
+  return [
+    { sql: `INSERT INTO unit (id, name, parent_id, level) VALUES ('scity', '基准市', NULL, 'city')` },
+    { sql: `INSERT INTO unit (id, name, parent_id, level) SELECT 'sd' || d, ($1::text[])[d], 'scity', 'district' FROM generate_series(1, 5) d`, params: [DISTRICTS] },
+    {
+      sql: `INSERT INTO unit (id, name, parent_id, level) SELECT 'ss' || d || '-' || s, ($1::text[])[d] || ($2::text[])[s] || '街道', 'sd' || d, 'township'
+              FROM generate_series(1, 5) d, generate_series(1, 6) s`,
+      params: [DISTRICTS, STREETS],
+    },
+    { sql: `INSERT INTO service_category (code, version, parent_code, level, name, time_limits) VALUES ('03', 1, NULL, 1, '城乡建设', '{"normal": {"unit": "working_days", "amount": 7}}'::jsonb)` },
+    { sql: `INSERT INTO service_category (code, version, parent_code, level, name) VALUES ('03.02', 1, '03', 2, '市容环境')` },
+    {
+      sql: `INSERT INTO service_category (code, version, parent_code, level, name, function)
+              SELECT '03.02.' || lpad(c::text, 2, '0'), 1, '03.02', 3, ($1::text[])[c], '城市管理' FROM generate_series(1, 20) c`,
+      params: [['垃圾清运', '占道经营', '噪声污染', '路灯维修', '井盖缺失', '排水防涝', '违章建筑', '绿化养护', '油烟污染', '渣土运输', '共享单车', '停车管理', '物业管理', '供水问题', '燃气问题', '供暖问题', '市场秩序', '动物管理', '公厕管理', '施工扰民']],
+    },
+    { sql: `SET LOCAL session_replication_role = replica` },
+    {
+      sql: `CREATE TEMP TABLE bench_g AS
+              SELECT g, TIMESTAMPTZ '2026-01-01 00:00:00+08' + (g - 1) * (interval '334 days' / ${n}) AS rec,
+                     1 + g % 5 AS d, 1 + (g / 5) % 6 AS s, 1 + (g::bigint * 7919) % ${PLACES.length} AS pl,
+                     ${skew(7561, THINGS.length)} AS th, ${skew(3571, PROBLEMS.length)} AS pr, 1 + (g / 30) % 20 AS c
+              FROM generate_series(1, ${n}) g`,
+    },
+    {
+      sql: `INSERT INTO item (id, number, kind, kind_version, state, state_type, title, snapshot, created_at, updated_at, closed_at)
+              SELECT 'st' || g, 'GD-S-' || lpad(g::text, 8, '0'), 'ticket', 1, 'closed', 'closed',
+                     ($2::text[])[c] || '：' || ($1::text[])[pl] || ($3::text[])[th] || ($4::text[])[pr], '{}'::jsonb, rec, rec, rec + interval '5 days'
+              FROM bench_g`,
+      params: [PLACES, ['垃圾清运', '占道经营', '噪声污染', '路灯维修', '井盖缺失', '排水防涝', '违章建筑', '绿化养护', '油烟污染', '渣土运输', '共享单车', '停车管理', '物业管理', '供水问题', '燃气问题', '供暖问题', '市场秩序', '动物管理', '公厕管理', '施工扰民'], THINGS, PROBLEMS],
+    },
+    {
+      sql: `INSERT INTO ticket (item_id, channel, request_type, category_code, category_version, urgency, requester_phone, address, place_unit_id, content, received_at, search_vector)
+              SELECT 'st' || g, 'phone', 'complaint', '03.02.' || lpad(c::text, 2, '0'), 1, 'normal', '138' || lpad((g % 100000000)::text, 8, '0'),
+                     ($1::text[])[d] || ($2::text[])[s] || (g % 300) || '号' || ($3::text[])[pl],
+                     'ss' || d || '-' || s,
+                     ($3::text[])[pl] || '的' || ($4::text[])[th] || ($5::text[])[pr] || '，请尽快处理',
+                     rec,
+                     to_tsvector('simple', concat_ws(' ', ($11::text[])[c], ($6::text[])[d], ($7::text[])[s], ($8::text[])[pl], ($9::text[])[th], ($10::text[])[pr], '尽快 处理'))
+              FROM bench_g`,
+      params: [DISTRICTS, STREETS, PLACES, THINGS, PROBLEMS, wordsOf(DISTRICTS), wordsOf(STREETS), wordsOf(PLACES), wordsOf(THINGS), wordsOf(PROBLEMS),
+        wordsOf(['垃圾清运', '占道经营', '噪声污染', '路灯维修', '井盖缺失', '排水防涝', '违章建筑', '绿化养护', '油烟污染', '渣土运输', '共享单车', '停车管理', '物业管理', '供水问题', '燃气问题', '供暖问题', '市场秩序', '动物管理', '公厕管理', '施工扰民'])],
+    },
+    { sql: `SET LOCAL session_replication_role = DEFAULT` },
+    { sql: `CREATE TABLE bench_meta (generation text, tickets int, generated_at timestamptz DEFAULT now())` },
+    { sql: `INSERT INTO bench_meta (generation, tickets) VALUES ('${GENERATION}', ${n})` },
+  ]
+}
+
+async function serverUrl(): Promise<string> {
+  const url = process.env.DATABASE_URL ?? LOCAL_PG
+  const c = new pg.Client({ connectionString: url, connectionTimeoutMillis: 2000 })
+  await c.connect()
+  await c.end()
+  return url
+}
+
+/** The bench database, generated unless it already holds this generation of n tickets. */
+async function prepare(admin: string, n: number, log: (line: string) => void): Promise<{ url: string; generatedMs: number | null }> {
+  const c = new pg.Client({ connectionString: admin })
+  await c.connect()
+  const u = new URL(admin)
+  u.pathname = `/${DB_NAME}`
+  const url = u.toString()
+  try {
+    const exists = (await c.query(`SELECT 1 FROM pg_database WHERE datname = $1`, [DB_NAME])).rows.length > 0
+    if (exists && process.env.DUBAN_BENCH_REGENERATE !== '1') {
+      const d = new pg.Client({ connectionString: url })
+      await d.connect()
+      try {
+        const meta = await d.query(`SELECT generation, tickets FROM bench_meta`).catch(() => ({ rows: [] as Record<string, unknown>[] }))
+        const m = meta.rows[0]
+        if (m && m.generation === GENERATION && Number(m.tickets) === n) {
+          log(`ticket-search: reusing ${DB_NAME} (${n} tickets, generation ${GENERATION}); DUBAN_BENCH_REGENERATE=1 rebuilds it`)
+          return { url, generatedMs: null }
+        }
+      } finally {
+        await d.end()
+      }
+    }
+    if (exists) await c.query(`DROP DATABASE ${DB_NAME} WITH (FORCE)`)
+    await c.query(`CREATE DATABASE ${DB_NAME}`)
+  } finally {
+    await c.end()
+  }
+  const db = await openPg(url)
+  try {
+    await migrate(db)
+    const t0 = performance.now()
+    await db.transaction(async (tx) => {
+      // The GIN index is built once after the load (as migration 103 defines it), not row by row.
+      await tx.query(`DROP INDEX ticket_search_idx`)
+      for (const s of generationSql(n)) {
+        const t = performance.now()
+        await tx.query(s.sql, s.params ?? [])
+        log(`ticket-search: generate: ${s.sql.replace(/\s+/g, ' ').slice(0, 70)}… ${((performance.now() - t) / 1000).toFixed(1)} s`)
+      }
+      const t = performance.now()
+      await tx.query(`SET LOCAL maintenance_work_mem = '256MB'`)
+      await tx.query(`CREATE INDEX ticket_search_idx ON ticket USING gin (search_vector)`)
+      log(`ticket-search: generate: GIN index ${((performance.now() - t) / 1000).toFixed(1)} s`)
+    })
+    await db.query(`VACUUM ANALYZE ticket`)
+    await db.query(`ANALYZE item`)
+    const generatedMs = performance.now() - t0
+    log(`ticket-search: generated ${n} tickets in ${(generatedMs / 1000).toFixed(1)} s`)
+    return { url, generatedMs }
+  } finally {
+    await db.close()
+  }
+}
+
+/** Queries as callers write them: a ticket's place kind, thing and problem, half with the street (deterministic). */
+function queries(count: number): string[] {
+  const out: string[] = []
+  let x = 12345
+  const next = (): number => (x = (x * 1103515245 + 12345) % 2147483648) / 2147483648
+  for (let i = 0; i < count; i++) {
+    const th = THINGS[Math.floor(THINGS.length * next() ** 2)]!
+    const pr = PROBLEMS[Math.floor(PROBLEMS.length * next() ** 2)]!
+    const st = STREETS[Math.floor(STREETS.length * next())]!
+    out.push(i % 2 ? `${st}${th}${pr}` : `请问${th}${pr}怎么办`)
+  }
+  return out
+}
+
+/** The `ticket-search` benchmark. */
+export const benchmark: Benchmark = {
+  name: 'ticket-search',
+  description: 'GET /api/tickets?q= Chinese keyword search (listTickets with jieba, ranked, first page of 20) over 1M generated tickets on PostgreSQL, p50/p95',
+  async run({ log }) {
+    const n = Number(process.env.DUBAN_BENCH_TICKETS ?? 1_000_000)
+    const admin = await serverUrl()
+    const { url, generatedMs } = await prepare(admin, n, log)
+    const db = await openPg(url)
+    try {
+      await migrate(db)
+      const deps: AppDeps = { db, clock: { now: () => new Date('2026-12-01T08:00:00+08:00') }, newId: () => 'x' }
+      const actor: Actor = { userId: null, role: 'operator', unitId: null, scopeUnitIds: null }
+      const qs = queries(WARM_UP + QUERIES)
+      const matched: number[] = []
+      for (const q of qs.slice(0, WARM_UP)) await listTickets(deps, actor, { q, limit: PAGE }, jiebaSearchTokenize)
+      const times: number[] = []
+      const sqlTimes: number[] = []
+      const tiers = { all: 0, allButOne: 0, any: 0, none: 0 }
+      for (const q of qs.slice(WARM_UP)) {
+        const s = performance.now()
+        const res = await listTickets(deps, actor, { q, limit: PAGE }, jiebaSearchTokenize)
+        times.push(performance.now() - s)
+        matched.push(res.total)
+        // The search statement(s) alone, as listTickets sends them (all words, then all but one, then any).
+        const words = ticketQueryWords(jiebaSearchTokenize, q)
+        const t = performance.now()
+        let tier: keyof typeof tiers = 'none'
+        for (const mode of ['all', 'allButOne', 'any'] as const) {
+          if ((mode === 'allButOne' && words.length < 3) || (mode === 'any' && words.length < 2)) continue
+          if ((await listTicketRows(db, { q, words, wordsMode: mode, scope: null, limit: PAGE, offset: 0 })).total > 0) {
+            tier = mode
+            break
+          }
+        }
+        sqlTimes.push(performance.now() - t)
+        tiers[tier]++
+      }
+      const sorted = [...times].sort((a, b) => a - b)
+      const sqlSorted = [...sqlTimes].sort((a, b) => a - b)
+      const p50 = percentile(sorted, 50)
+      const p95 = percentile(sorted, 95)
+      const sqlP50 = percentile(sqlSorted, 50)
+      const sqlP95 = percentile(sqlSorted, 95)
+      log(`ticket-search: ${QUERIES} queries: p50 ${p50.toFixed(1)} ms, p95 ${p95.toFixed(1)} ms, max ${sorted.at(-1)!.toFixed(1)} ms; matches per query median ${median(matched)}, max ${Math.max(...matched)}`)
+      log(`ticket-search: the search statements alone: p50 ${sqlP50.toFixed(1)} ms, p95 ${sqlP95.toFixed(1)} ms; answered by all words ${tiers.all}, all but one ${tiers.allButOne}, any ${tiers.any}, none ${tiers.none}`)
+      // The plan of one search (the median query by matches), as listTicketRows sends it.
+      const q = qs[WARM_UP + matched.indexOf([...matched].sort((a, b) => a - b)[matched.length >> 1]!)]!
+      const words = ticketQueryWords(jiebaSearchTokenize, q)
+      const explain: string[] = []
+      const spy = {
+        query: async <T>(sql: string, params?: readonly unknown[]) => {
+          const r = await db.query<{ 'QUERY PLAN': string }>(`EXPLAIN (ANALYZE, COSTS OFF, TIMING OFF) ${sql}`, params)
+          explain.push(...r.rows.map((x) => x['QUERY PLAN']))
+          return { rows: [] as T[] }
+        },
+      }
+      await listTicketRows(spy, { q, words, scope: null, limit: PAGE, offset: 0 })
+      log(`ticket-search: explain for ${q} → words ${words.join(' ')}`)
+      for (const line of explain) log(`ticket-search: explain: ${line}`)
+      return {
+        summary: `p95 ${p95.toFixed(1)} ms, p50 ${p50.toFixed(1)} ms; search statements alone p95 ${sqlP95.toFixed(1)} ms, p50 ${sqlP50.toFixed(1)} ms (${QUERIES} queries, first page of ${PAGE}, median ${median(matched)} matches a query) — Chinese keyword search over ${n} tickets, PostgreSQL`,
+        data: {
+          tickets: n,
+          database: `${new URL(url).host}/${DB_NAME}`,
+          generatedMs: generatedMs === null ? 'reused' : round2(generatedMs),
+          queries: QUERIES,
+          p50Ms: round2(p50),
+          p95Ms: round2(p95),
+          maxMs: round2(sorted.at(-1)!),
+          sqlP50Ms: round2(sqlP50),
+          sqlP95Ms: round2(sqlP95),
+          sqlMaxMs: round2(sqlSorted.at(-1)!),
+          answeredBy: tiers,
+          matchesMedian: median(matched),
+          matchesMax: Math.max(...matched),
+          sampleQueries: qs.slice(WARM_UP, WARM_UP + 4),
+          explainQuery: q,
+          explainWords: words,
+          explain,
+        },
+      }
+    } finally {
+      await db.close()
+    }
+  },
+}
