@@ -76,10 +76,8 @@ function measuresAfter(current: Record<string, unknown>, reports: readonly Repor
 
 /** POST /api/items/:id/reports/:reportId/correction: corrects one report; returns the report as now shown. */
 export async function correctReport(deps: AppDeps, actor: Actor, itemId: string, reportId: string, input: CorrectReportInput): Promise<Record<string, unknown>> {
-  checkInput(input)
   const now = deps.clock.now()
   const at = now.toISOString()
-  const reason = input.reason.trim()
   return deps.db.transaction(async (tx) => {
     const item = await visibleItem(tx, actor, itemId, true)
     const reports = (await reportsOf(tx, item.id)) as ReportView[]
@@ -90,6 +88,9 @@ export async function correctReport(deps: AppDeps, actor: Actor, itemId: string,
       throw new DubanError('DUBAN_ERR_REPORT_CORRECT_FORBIDDEN', `report ${reportId} was made by another unit`, { where: 'reportId' })
     }
     if (!office && item.stateType === 'closed') throw new DubanError('DUBAN_ERR_REPORT_CORRECTION_CONFLICT', `item ${item.number} is ${item.state}`, { where: 'id' })
+    // The content is checked once the caller is known to see the report and may correct it: another unit learns nothing.
+    checkInput(input)
+    const reason = input.reason.trim()
 
     const before = inForce(report)
     const body = input.text !== undefined ? input.text.trim() : before.body
