@@ -46,6 +46,11 @@ export async function duplicateSubject(q: Queryable, id: string): Promise<Duplic
   return rows[0] ? toSubject(rows[0]) : null
 }
 
+/** One ticket by its id or its number (工单编号), or null. */
+export async function duplicateSubjectByRef(q: Queryable, ref: string): Promise<DuplicateSubjectRow | null> {
+  return (await duplicateSubject(q, ref)) ?? (await q.query(`SELECT ${COLS} ${FROM} WHERE i.number = $1 AND i.kind = 'ticket'`, [ref])).rows.map(toSubject)[0] ?? null
+}
+
 /**
  * The address as ticket.address_key holds it (the generated column of migration 101, the same expression), for a
  * request not yet stored.

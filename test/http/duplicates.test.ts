@@ -227,7 +227,8 @@ for (const dialect of testDialects()) {
       expect([unknown.status, unknown.body.error.where]).toEqual([404, 'into'])
       const dispatched = await call('POST', `/api/tickets/${ids.c.id}/merge`, 'operator', { into: ids.a.id })
       expect([dispatched.status, dispatched.body.error.code]).toEqual([409, 'DUBAN_ERR_DUPLICATE_NOT_MERGEABLE_CONFLICT'])
-      const ok = await call('POST', `/api/tickets/${g.id}/merge`, 'operator', { into: ids.a.id, note: '来电人说明为补充' })
+      // `into` takes the primary's number as the operator reads it off the screen.
+      const ok = await call('POST', `/api/tickets/${g.id}/merge`, 'operator', { into: ids.a.number, note: '来电人说明为补充' })
       expect(ok.status, JSON.stringify(ok.body)).toBe(200)
       expect(ok.body).toMatchObject({ ticketId: g.id, primaryId: ids.a.id, status: 'merged', reasons: [], proposedBy: expect.any(String) })
       const after = (await call('GET', `/api/tickets/${g.id}`, 'operator')).body

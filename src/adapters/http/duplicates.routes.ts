@@ -95,7 +95,7 @@ const plugin: RoutePlugin = async (app, { deps }) => {
         summary: 'Merge a ticket into another by the operator’s judgement (并单), whether or not detection proposed it',
         security: [{ bearer: [] }],
         params: idParams,
-        body: { type: 'object', properties: { into: { type: 'string', minLength: 1, maxLength: 100 }, note: { type: 'string', maxLength: 500 } }, required: ['into'], additionalProperties: false },
+        body: { type: 'object', properties: { into: { type: 'string', minLength: 1, maxLength: 100, description: 'the primary: its id or its number (GD-…)' }, note: { type: 'string', maxLength: 500 } }, required: ['into'], additionalProperties: false },
         response: { 200: proposalSchema, ...errors },
       },
     },

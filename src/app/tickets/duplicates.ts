@@ -15,6 +15,7 @@ import {
   dismissOthersOf,
   duplicateCandidates,
   duplicateSubject,
+  duplicateSubjectByRef,
   findProposal,
   insertProposals,
   primariesOf,
@@ -172,21 +173,22 @@ export async function checkDraft(deps: AppDeps, tokenize: Tokenize, draft: Dupli
 }
 
 /**
- * The operator merges a ticket into another by judgement (POST /api/tickets/:id/merge), found or not by detection:
+ * The operator merges a ticket into another (`into`: its id or number) by judgement (POST /api/tickets/:id/merge),
+ * found or not by detection:
  * the pair is recorded as a proposal (reasons and similarity as detection scores them, proposed by the operator)
  * and merged as any proposal is; the same refusals apply (a decided pair, a dispatched ticket, a merged primary).
  */
-export async function mergeInto(deps: AppDeps, actor: Actor, tokenize: Tokenize, ticketId: string, primaryId: string, note?: string | undefined): Promise<ProposalView> {
-  if (ticketId === primaryId) throw new DubanError('DUBAN_ERR_FIELD_INVALID', 'into: a ticket cannot be merged into itself', { where: 'into' })
+export async function mergeInto(deps: AppDeps, actor: Actor, tokenize: Tokenize, ticketId: string, primaryRef: string, note?: string | undefined): Promise<ProposalView> {
   const t = await duplicateSubject(deps.db, ticketId)
   if (!t) throw new DubanError('DUBAN_ERR_NOT_FOUND', `ticket ${ticketId}`, { where: 'id' })
-  const p = await duplicateSubject(deps.db, primaryId)
-  if (!p) throw new DubanError('DUBAN_ERR_NOT_FOUND', `ticket ${primaryId}`, { where: 'into' })
+  const p = await duplicateSubjectByRef(deps.db, primaryRef.trim())
+  if (!p) throw new DubanError('DUBAN_ERR_NOT_FOUND', `ticket ${primaryRef}`, { where: 'into' })
+  if (p.id === t.id) throw new DubanError('DUBAN_ERR_FIELD_INVALID', 'into: a ticket cannot be merged into itself', { where: 'into' })
   const a = candidateOf(tokenize, t)
   const b = candidateOf(tokenize, p)
   const now = deps.clock.now()
-  await insertProposals(deps.db, [{ id: deps.newId(), ticketId, primaryId, reasons: reasonsFor(a, b), similarity: similarity(a.features, b.features), at: now.toISOString(), by: actor.userId }])
-  const open = (await proposalsOf(deps.db, ticketId)).find((x) => x.ticketId === ticketId && x.primaryId === primaryId)!
+  await insertProposals(deps.db, [{ id: deps.newId(), ticketId, primaryId: p.id, reasons: reasonsFor(a, b), similarity: similarity(a.features, b.features), at: now.toISOString(), by: actor.userId }])
+  const open = (await proposalsOf(deps.db, ticketId)).find((x) => x.ticketId === ticketId && x.primaryId === p.id)!
   return mergeDuplicate(deps, actor, open.id, note)
 }
 
