@@ -144,17 +144,17 @@ for (const dialect of testDialects()) {
       }
     }, 600_000)
 
-    it('holds a request sent again before Retry-After until that time is up, and refuses it then; another connection is answered meanwhile', async () => {
+    it('holds a request sent again before Retry-After until that time is up, and refuses it then; another connection, or another client behind a proxy, is answered meanwhile', async () => {
       // Reads refused always (no slot, no queue): every read is a 503.
       const served = await startTestApp(dialect, { security: { dialect, concurrency: { read: { concurrent: 0, queue: 0 } } } })
       const url = new URL(await served.app.listen({ port: 0, host: '127.0.0.1' }))
-      const head = `GET /api/units HTTP/1.1\r\nHost: ${url.host}\r\n\r\n`
+      const head = (extra = ''): string => `GET /api/units HTTP/1.1\r\nHost: ${url.host}\r\n${extra}\r\n`
       const open = (): Promise<Socket> => new Promise((resolve, reject) => {
         const s = connect({ host: url.hostname, port: Number(url.port) }, () => resolve(s))
         s.once('error', reject)
       })
       /** Sends one request on s; resolves with its status and Retry-After when the whole answer is read. */
-      const ask = (s: Socket): Promise<{ status: number; retryAfter: number; sent: number; at: number }> => new Promise((resolve) => {
+      const ask = (s: Socket, extra = ''): Promise<{ status: number; retryAfter: number; sent: number; at: number }> => new Promise((resolve) => {
         let buf = ''
         const sent = performance.now()
         const onData = (d: Buffer): void => {
@@ -166,7 +166,7 @@ for (const dialect of testDialects()) {
           resolve({ status: Number(buf.slice(9, 12)), retryAfter: Number(/\r\nretry-after:\s*(\d+)/i.exec(buf)?.[1] ?? 0), sent, at: performance.now() })
         }
         s.on('data', onData)
-        s.write(head)
+        s.write(head(extra))
       })
       const a = await open()
       const b = await open()
@@ -183,6 +183,18 @@ for (const dialect of testDialects()) {
         // A timer never fires early: the held refusal came no sooner than Retry-After less the slack after the
         // first refusal was written, which was after the first request was sent.
         expect(held.at - first.sent).toBeGreaterThanOrEqual(RETRY_AFTER_MS - RETRY_AFTER_SLACK_MS - 2)
+        // Through a proxy's pooled connection: the client named by X-Forwarded-For is held, the next client on
+        // that connection is not (its refusal comes before the held one on another connection, sent earlier).
+        const p1 = await open()
+        const p2 = await open()
+        const from = (client: string): string => `X-Forwarded-For: ${client}\r\n`
+        expect((await ask(p1, from('10.9.0.1'))).status).toBe(503)
+        expect((await ask(p2, from('10.9.0.2'))).status).toBe(503)
+        const heldX = ask(p1, from('10.9.0.1')) // resent at once by the same client: held
+        const nextClient = await ask(p2, from('10.9.0.3')) // another client on the proxy's connection p2
+        expect(nextClient.at).toBeLessThan((await heldX).at)
+        p1.destroy()
+        p2.destroy()
         // Health is never held, even on a connection in its Retry-After window.
         const c = await open()
         await ask(c)

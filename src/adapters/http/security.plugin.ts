@@ -319,14 +319,24 @@ const plugin: FastifyPluginAsync<SecurityOptions> = async (app, opts) => {
     }
     return b
   }
-  // Each refusal on a connection opens its Retry-After window (see RETRY_AFTER_MS, heldUntil).
-  const heldUntil = new WeakMap<Socket, number>()
+  // Each refusal opens a Retry-After window for its connection and client (see RETRY_AFTER_MS, hold). The client
+  // is the X-Forwarded-For a proxy sent, if any: a proxy's pooled connection carries several clients' requests
+  // in turn, and one client's refusal must not hold the next one's request. (A client that varies the header
+  // itself only escapes the hold, back to one refusal per request.)
+  const windows = new WeakMap<Socket, Map<string, number>>()
+  const clientOf = (req: IncomingMessage): string => String(req.headers['x-forwarded-for'] ?? '')
   const shedRaw = (res: ServerResponse, cls: RouteClass, why: string): void => {
     if (res.headersSent || res.destroyed) return
     const body = shedBody(cls, why)
     res.writeHead(503, { 'content-type': 'application/json; charset=utf-8', 'content-length': body.length, 'retry-after': String(RETRY_AFTER_MS / 1000), 'cache-control': 'no-store', 'x-content-type-options': 'nosniff' })
     res.end(body)
-    if (res.socket) heldUntil.set(res.socket, performance.now() + RETRY_AFTER_MS - RETRY_AFTER_SLACK_MS)
+    const socket = res.req.socket
+    if (!socket) return
+    const now = performance.now()
+    let w = windows.get(socket)
+    if (!w) windows.set(socket, (w = new Map()))
+    if (w.size >= 16) for (const [k, until] of w) if (until <= now) w.delete(k)
+    if (w.size < 256) w.set(clientOf(res.req), now + RETRY_AFTER_MS - RETRY_AFTER_SLACK_MS)
   }
   /**
    * A request that came on a connection before the Retry-After of its last refusal was up: the client did not
@@ -369,11 +379,12 @@ const plugin: FastifyPluginAsync<SecurityOptions> = async (app, opts) => {
         for (const h of handlers) h.call(server, req, res)
       }
       if (!cls) return pass()
-      const until = heldUntil.get(req.socket)
+      const w = windows.get(req.socket)
+      const until = w?.get(clientOf(req))
       if (until !== undefined) {
         const wait = until - performance.now()
         if (wait > 0) return hold(res, cls, wait)
-        heldUntil.delete(req.socket)
+        w?.delete(clientOf(req))
       }
       const lagged = lagReason(lagNow())
       if (lagged) return shedRaw(res, cls, lagged)
