@@ -62,14 +62,16 @@ export async function saveMapping(deps: AppDeps, actor: Actor, input: MappingInp
   })
 }
 
-/** Forgets a mapping (DELETE /api/unit-mappings); 404 when there is none. */
-export async function forgetMapping(deps: AppDeps, actor: Actor, raw: string, scopeUnitId: string | null): Promise<void> {
+/**
+ * Forgets a mapping (DELETE /api/unit-mappings). Idempotent: forgetting one that is not remembered changes
+ * nothing and records nothing; returns whether there was one.
+ */
+export async function forgetMapping(deps: AppDeps, actor: Actor, raw: string, scopeUnitId: string | null): Promise<boolean> {
   const clean = cleanUnitName(raw)
-  await deps.db.transaction(async (tx) => {
+  return deps.db.transaction(async (tx) => {
     const before = await findScopedMapping(tx, clean, scopeUnitId)
-    if (!before || !(await deleteScopedMapping(tx, clean, scopeUnitId))) {
-      throw new DubanError('DUBAN_ERR_NOT_FOUND', `no remembered mapping of '${clean}'${scopeUnitId ? ` for ${scopeUnitId}` : ''}`, { where: 'raw' })
-    }
+    if (!before || !(await deleteScopedMapping(tx, clean, scopeUnitId))) return false
     await appendAudit(tx, { actorId: actor.userId, action: 'unit.unmap', entity: 'unit_mapping', entityId: scopeUnitId ? `${scopeUnitId}:${clean}` : clean, before, after: null, at: deps.clock.now() })
+    return true
   })
 }
