@@ -300,7 +300,7 @@ for (const dialect of testDialects()) {
       const lookup = async (phone = '13900001111') => t.app.inject({ method: 'GET', url: `/api/public/tickets/lookup?number=${number}&phone=${encodeURIComponent(phone)}` })
       const first = await lookup()
       expect(first.statusCode, first.body).toBe(200)
-      expect(Object.keys(first.json()).sort()).toEqual(['canRate', 'canWithdraw', 'categoryName', 'number', 'rating', 'receivedAt', 'reply', 'stateLabel', 'status'])
+      expect(Object.keys(first.json()).sort()).toEqual(['canRate', 'canWithdraw', 'categoryName', 'merged', 'number', 'rating', 'receivedAt', 'reply', 'stateLabel', 'status'])
       expect(first.json()).toMatchObject({ number, status: 'open', categoryName: '餐饮卫生', reply: null, canRate: false, canWithdraw: true })
       expect((await lookup('13900002222')).statusCode).toBe(404)
 
