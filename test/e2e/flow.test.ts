@@ -177,7 +177,7 @@ for (const dialect of testDialects()) {
         // Only the first admin is made outside the API, as `duban serve` does on an empty database.
         const { createUser } = await import('../../src/app/users/manage-users.ts')
         await createUser(t.deps, null, { username: 'admin', displayName: '系统管理员', password: PASSWORD, role: 'admin', unitId: null })
-      }, 60_000)
+      }, 300_000)
       afterAll(async () => t?.close())
 
       it('runs the plan from import to the April bulletin', async () => {
