@@ -8,7 +8,9 @@ import type { Actor, AppDeps } from '../deps.ts'
 
 const readerOf = (actor: Actor): Reader => {
   if (!actor.userId) throw new DubanError('DUBAN_ERR_FORBIDDEN', 'only a signed-in person has an inbox')
-  return { userId: actor.userId, unitId: actor.unitId, role: actor.role, scope: actor.scopeUnitIds }
+  // The hotline (operator) acts on every ticket (ticketScope), so what is addressed to its role about any
+  // ticket is its own; everyone else reads role-addressed notifications within their data scope.
+  return { userId: actor.userId, unitId: actor.unitId, role: actor.role, scope: actor.role === 'operator' ? null : actor.scopeUnitIds }
 }
 
 /** The newest notifications (at most `limit`, 1–500, default 100); only the unread ones with `unread`. */
