@@ -161,6 +161,8 @@ const POLICY: Readonly<Record<string, readonly Role[]>> = {
   // unit; a liaison sees only tickets its unit holds; revealing the requester is for the hotline and the lead unit.
   'POST /api/tickets': ['admin', 'operator'],
   'GET /api/tickets': SIGNED,
+  // 未诉先办: every signed-in person; a liaison sees the hot spots of its own places or tickets.
+  'GET /api/hotspots': SIGNED,
   'GET /api/tickets/:id': [...A_READ, 'operator'],
   'POST /api/tickets/:id/events': ['admin', 'supervisor', 'liaisonA', 'operator'],
   'POST /api/tickets/:id/reveal': ['admin', 'liaisonA', 'operator'],
