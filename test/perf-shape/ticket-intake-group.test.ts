@@ -70,7 +70,10 @@ for (const dialect of testDialects()) {
 
     it('writes a lone ticket at once in its own transaction', async () => {
       transactions = 0
-      const res = await t.app.inject({ method: 'POST', url: '/api/tickets', headers: { authorization: `Bearer ${operator}` }, payload: desk })
+      // Another caller, place and ask: nothing to propose as a duplicate (重复诉求), whose proposals take a
+      // transaction of their own after the intake's commit.
+      const lone = { ...desk, requesterName: '李四', requesterPhone: '13900001111', address: '河滨公园东门', content: '公园东门路灯不亮，晚上很黑' }
+      const res = await t.app.inject({ method: 'POST', url: '/api/tickets', headers: { authorization: `Bearer ${operator}` }, payload: lone })
       expect(res.statusCode, res.body).toBe(201)
       expect(transactions).toBe(1)
       expect(res.json().number).toMatch(/^GD-2026-\d{6}$/)

@@ -261,7 +261,7 @@ async function sideRecords(
       await insertProgressReport(tx, report)
       // As reportsOf shows it.
       const { itemId: _i, at: reportedAt, ...shown } = report
-      return { report: { ...shown, reportedAt } }
+      return { report: { ...shown, reportedAt, correction: null } } // a new report has no 更正 yet
     }
     case 'request_extension': {
       const id = deps.newId()

@@ -105,7 +105,8 @@ export async function detectDuplicates(
   const repeat = repeatedAsks(me, others, settings)
   const now = deps.clock.now()
   const who: Actor = actor ?? { userId: null, role: 'system', unitId: null, scopeUnitIds: null }
-  await deps.db.transaction(async (tx) => {
+  // Most intakes repeat nothing: no transaction then, so intake stays one transaction of its own.
+  if (matches.length > 0 || repeat) await deps.db.transaction(async (tx) => {
     const fresh = await insertProposals(
       tx,
       matches.map((m) => ({ id: deps.newId(), ticketId: m.ticketId, primaryId: m.primaryId, reasons: m.reasons, similarity: m.similarity, at: now.toISOString(), by: actor?.userId ?? null })),
