@@ -26,7 +26,7 @@ import { isIsoDate, localDate, transition, type ReportingCadence, type Snapshot 
 import type { Actor, AppDeps } from '../deps.ts'
 import { audit } from './audit.port.ts'
 import { guardTicketDispatch } from '../tickets/dispatch-guard.ts'
-import { assertNoUnitActed } from '../plans/cancel-plan.guard.ts'
+import { assertNoUnitActed, openCopiesOf } from '../plans/cancel-plan.guard.ts'
 import { carryOutEffects } from './carry-out-effects.ts'
 import { checkEventPayload } from './payload-rules.ts'
 import { calendarFor, chinaDate, engineActor, kindOf } from './item-engine.ts'
@@ -141,7 +141,9 @@ export async function takeEvent(deps: AppDeps, actor: Actor, itemId: string, inp
     if (input.event === 'request_extension') await requireWorkingDay(tx, payload['newDue'], 'payload.newDue')
     if (input.event === 'reassign' || input.event === 'dispatch' || input.event === 'cooperate') await unitsMustExist(tx, payload)
     await guardTicketDispatch(tx, item, input.event, payload)
-    if (input.event === 'withdraw_dispatch') await assertNoUnitActed(tx, [item.id]) // 撤销下发 only before any unit acted
+    // 撤销下发 only before any unit acted, on the task or on any copy of it (分解落实), which go with it.
+    const copies = input.event === 'withdraw_dispatch' ? await openCopiesOf(tx, [item.id]) : []
+    if (input.event === 'withdraw_dispatch') await assertNoUnitActed(tx, [item.id, ...copies.map((c) => c.id)])
 
     const { working } = await calendarFor(tx)
     const snapshot = item.snapshot as unknown as Snapshot
@@ -172,6 +174,11 @@ export async function takeEvent(deps: AppDeps, actor: Actor, itemId: string, inp
       after: { event: input.event, state: next.state, version: item.version + 1, due },
     })
     await carryOutEffects({ tx, deps, actor, kind, item, before: snapshot, after: next, event: input.event, payload, version: item.version + 1 }, res.effects)
+    // The copies go with their task (same reason, same transaction; each copy's own copies follow it).
+    if (copies.length > 0) {
+      const inTx: AppDeps = { ...deps, db: { dialect: deps.db.dialect, query: (sql, params) => tx.query(sql, params), transaction: (fn) => fn(tx), close: async () => undefined } }
+      for (const c of copies.filter((x) => x.parentId === item.id)) await takeEvent(inTx, actor, c.id, { event: 'withdraw_dispatch', payload: { reason: payload['reason'] } })
+    }
     // The history entry as eventsOf shows it (payload through JSON, as it is stored).
     const event = { seq, event: input.event, fromState: item.state, toState: next.state, actorId: actor.userId, actorRole: actor.role, unitId: actor.unitId, payload: JSON.parse(JSON.stringify(payload)) as unknown, at }
     // The row as updateItemState left it; units are read again only when the event replaced them.

@@ -37,3 +37,27 @@ export async function assertNoUnitActed(tx: Queryable, itemIds: readonly string[
   const named = acted.map((a) => `${a.number}（${a.did.join('、')}）`).join('；')
   throw new DubanError('DUBAN_ERR_DISPATCH_CANCEL_CONFLICT', `a unit has acted on ${named}`, { where: 'itemIds', details: { acted } })
 }
+
+/** A copy (分解落实) still open under one of the items, at any depth. */
+export interface OpenCopy {
+  readonly id: string
+  readonly number: string
+  readonly parentId: string
+  readonly state: string
+}
+
+/**
+ * The open copies of the items (their child copies, the copies' copies …), in number order: 撤销下发 of a task
+ * takes its copies with it, and a unit that acted on a copy stops it as it would on the task itself.
+ */
+export async function openCopiesOf(tx: Queryable, itemIds: readonly string[]): Promise<OpenCopy[]> {
+  if (itemIds.length === 0) return []
+  const { rows } = await tx.query<{ id: string; number: string; parent_id: string; state: string }>(
+    `WITH RECURSIVE copies(id) AS (SELECT id FROM item WHERE parent_id = ANY($1::text[])
+                                  UNION SELECT c.id FROM item c JOIN copies ON c.parent_id = copies.id)
+     SELECT i.id, i.number, i.parent_id, i.state FROM item i JOIN copies ON copies.id = i.id
+      WHERE i.state_type <> 'closed' ORDER BY i.number`,
+    [[...itemIds]],
+  )
+  return rows.map((r) => ({ id: r.id, number: r.number, parentId: r.parent_id, state: r.state }))
+}
