@@ -62,3 +62,19 @@ export function ticketWordSearchSql(
         : `to_tsquery('simple', ${param(words.map((_, i) => `(${words.filter((__, j) => j !== i).join(' & ')})`).join(' | '))})`
   return { where: `t.search_vector @@ ${match}`, rank: `ts_rank(t.search_vector, ${any})` }
 }
+
+/** How far a word search looks (tickets.repo.ts searchTicketRows). */
+export interface SearchBounds {
+  /**
+   * At most this many tickets are ranked: the newest that match (past it the total says "1000+"). Ranking every match
+   * cost seconds on 1M tickets when the words were common (BENCHMARKS.md); an older ticket that matches better is
+   * found by adding a word or a date range.
+   */
+  readonly candidates: number
+  /** The matches are first looked for among this many newest tickets… */
+  readonly recentScan: number
+  /** …then, when those held some but too few, among at most this many newest tickets, before the GIN index. */
+  readonly maxRecentScan: number
+}
+
+export const SEARCH_BOUNDS: SearchBounds = { candidates: 1_000, recentScan: 10_000, maxRecentScan: 60_000 }

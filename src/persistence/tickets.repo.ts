@@ -1,7 +1,7 @@
 /** 12345 tickets (工单) in the database: the intake facts beside the item row, read joined with it. */
 import type { Queryable } from './db.ts'
 import { isoInstant } from './plans.repo.ts'
-import { ticketWordSearchSql } from './ticket-search.repo.ts'
+import { SEARCH_BOUNDS, ticketWordSearchSql, type SearchBounds } from './ticket-search.repo.ts'
 
 /** The intake facts of one ticket (the `ticket` row). */
 export interface NewTicket {
@@ -152,6 +152,8 @@ export interface TicketFilter {
    */
   readonly words?: readonly string[] | undefined
   readonly wordsMode?: 'all' | 'allButOne' | 'any' | undefined
+  /** The bounds of a word search (default SEARCH_BOUNDS, ticket-search.repo.ts); smaller ones let a test cross them. */
+  readonly searchBounds?: SearchBounds | undefined
   /** Received at or after this instant / date. */
   readonly from?: string | undefined
   /** Received before this instant / date. */
@@ -161,11 +163,9 @@ export interface TicketFilter {
   readonly offset: number
 }
 
-/** Tickets, newest first, with the total matching. */
-export async function listTicketRows(q: Queryable, f: TicketFilter): Promise<{ rows: TicketRow[]; total: number }> {
+/** The conditions of every filter but `q`, over the aliases `i` (item) and `t` (ticket). */
+function filterSql(f: TicketFilter, p: (v: unknown) => string): string[] {
   const where: string[] = [`i.kind = 'ticket'`]
-  const params: unknown[] = []
-  const p = (v: unknown): string => `$${params.push(v)}`
   if (f.state) where.push(`i.state = ${p(f.state)}`)
   if (f.stateType) where.push(`i.state_type = ${p(f.stateType)}`)
   if (f.categoryCode) where.push(`(t.category_code = ${p(f.categoryCode)} OR t.category_code LIKE ${p(`${f.categoryCode.replace(/[\\%_]/g, (c) => `\\${c}`)}.%`)})`)
@@ -173,25 +173,90 @@ export async function listTicketRows(q: Queryable, f: TicketFilter): Promise<{ r
   if (f.unitId) where.push(`EXISTS (SELECT 1 FROM item_unit u WHERE u.item_id = i.id AND u.unit_id = ${p(f.unitId)})`)
   if (f.requestType) where.push(`t.request_type = ${p(f.requestType)}`)
   if (f.repeated) where.push(`EXISTS (SELECT 1 FROM ticket_repeat r WHERE r.item_id = i.id)`)
-  let rank = ''
-  if (f.q && f.words?.length) {
-    const search = ticketWordSearchSql(f.words, p, f.wordsMode ?? 'all')
-    // A query that looks like a ticket number (letters, digits, dashes, with a digit) also finds the number.
-    const numberLike = /^[A-Za-z0-9-]*\d[A-Za-z0-9-]*$/.test(f.q)
-    where.push(numberLike ? `(${search.where} OR i.number ILIKE ${p(`%${f.q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`)})` : search.where)
-    rank = `${search.rank} DESC, `
-  } else if (f.q) {
+  if (f.from) where.push(`t.received_at >= ${p(f.from)}::timestamptz`)
+  if (f.to) where.push(`t.received_at < ${p(f.to)}::timestamptz`)
+  if (f.scope) where.push(`EXISTS (SELECT 1 FROM item_unit s WHERE s.item_id = i.id AND s.unit_id = ANY(${p([...f.scope])}::text[]))`)
+  return where
+}
+
+/**
+ * Tickets, newest first, with the total matching. With `words` (工单检索) the answer is searchTicketRows': ranked,
+ * among the newest SEARCH_CANDIDATES matches, the total capped there (`totalCapped`).
+ */
+export async function listTicketRows(q: Queryable, f: TicketFilter): Promise<{ rows: TicketRow[]; total: number; totalCapped: boolean }> {
+  if (f.q && f.words?.length) return searchTicketRows(q, f, f.words)
+  const params: unknown[] = []
+  const p = (v: unknown): string => `$${params.push(v)}`
+  const where = filterSql(f, p)
+  if (f.q) {
     const like = p(`%${f.q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`)
     where.push(`(i.number ILIKE ${like} OR t.content ILIKE ${like} OR t.address ILIKE ${like})`)
   }
-  if (f.from) where.push(`t.received_at >= ${p(f.from)}::timestamptz`)
-  if (f.to) where.push(`t.received_at < ${p(f.to)}::timestamptz`)
-  if (f.scope) where.push(scopeSql(params.push([...f.scope])))
   const { rows } = await q.query(
-    `${SELECT.replace('SELECT ', 'SELECT count(*) OVER () AS total, ')} WHERE ${where.join(' AND ')} ORDER BY ${rank}t.received_at DESC, i.number DESC LIMIT ${p(f.limit)} OFFSET ${p(f.offset)}`,
+    `${SELECT.replace('SELECT ', 'SELECT count(*) OVER () AS total, ')} WHERE ${where.join(' AND ')} ORDER BY t.received_at DESC, i.number DESC LIMIT ${p(f.limit)} OFFSET ${p(f.offset)}`,
     params,
   )
-  return { rows: rows.map(toRow), total: rows[0] ? Number(rows[0].total) : 0 }
+  return { rows: rows.map(toRow), total: rows[0] ? Number(rows[0].total) : 0, totalCapped: false }
+}
+
+/**
+ * A word search, bounded (工单检索; SEARCH_BOUNDS in ticket-search.repo.ts): the newest `candidates` tickets matching
+ * the words (and the other filters) are found, ranked by ts_rank (then newest first) and paged; the total counts them
+ * up to `candidates`, `totalCapped` when more match. Finding them reads a bounded number of rows whatever the words:
+ * first the newest `recentScan` tickets (backwards along ticket_received_idx; a common word fills the candidates
+ * there), then, when those held some matches but too few, as many newest tickets as that rate says are needed (at
+ * most `maxRecentScan`), else the GIN index's matches over all tickets, which are then few since the words are rare.
+ */
+async function searchTicketRows(q: Queryable, f: TicketFilter, words: readonly string[]): Promise<{ rows: TicketRow[]; total: number; totalCapped: boolean }> {
+  const { candidates, recentScan, maxRecentScan } = f.searchBounds ?? SEARCH_BOUNDS
+  const numberLike = /^[A-Za-z0-9-]*\d[A-Za-z0-9-]*$/.test(f.q ?? '')
+  interface Candidate { id: string; number: string; received_at: unknown; rank: unknown }
+  // One step: the newest candidates + 1 matches among `newest` tickets (null: among all, through the index).
+  const step = async (newest: number | null): Promise<Candidate[]> => {
+    const params: unknown[] = []
+    const p = (v: unknown): string => `$${params.push(v)}`
+    const search = ticketWordSearchSql(words, p, f.wordsMode ?? 'all')
+    // A query that looks like a ticket number (letters, digits, dashes, with a digit) also finds the number.
+    const match = numberLike ? `(${search.where} OR i.number ILIKE ${p(`%${f.q!.replace(/[\\%_]/g, (c) => `\\${c}`)}%`)})` : search.where
+    const source =
+      newest !== null
+        ? `(SELECT * FROM ticket ORDER BY received_at DESC LIMIT ${p(newest)}) t`
+        : numberLike
+          ? 'ticket t'
+          : // OFFSET 0 keeps the planner from walking the whole received_at index (it guesses many matches when
+            // words go together, as 满了 + 没人 + 清理 do): the GIN index finds the (here rare) matches, they are
+            // sorted newest first, and their items are read only until enough pass the filters.
+            `(SELECT item_id, received_at, search_vector, category_code, place_unit_id, request_type
+                FROM ticket t WHERE ${search.where} ORDER BY received_at DESC OFFSET 0) t`
+    const { rows } = await q.query<Candidate>(
+      `SELECT c.id, c.number, c.received_at, ${search.rank.replace(/\bt\.search_vector\b/g, 'c.search_vector')} AS rank
+         FROM (SELECT i.id, i.number, t.received_at, t.search_vector
+                 FROM ${source} JOIN item i ON i.id = t.item_id
+                WHERE ${[...filterSql(f, p), match].join(' AND ')}
+                ORDER BY t.received_at DESC LIMIT ${p(candidates + 1)}) c`,
+      params,
+    )
+    return rows
+  }
+  let found = await step(recentScan)
+  if (found.length <= candidates && found.length > 0) {
+    const needed = Math.ceil(((candidates + 1) * recentScan * 1.25) / found.length)
+    if (needed <= maxRecentScan) found = await step(needed)
+  }
+  if (found.length <= candidates) found = await step(null)
+  const time = (c: Candidate): number => new Date(isoInstant(c.received_at) ?? 0).getTime()
+  const ranked = found
+    .slice(0, candidates)
+    .sort((a, b) => Number(b.rank) - Number(a.rank) || time(b) - time(a) || (a.number < b.number ? 1 : a.number > b.number ? -1 : 0))
+  const page = ranked.slice(f.offset, f.offset + f.limit)
+  if (page.length === 0) return { rows: [], total: ranked.length, totalCapped: found.length > candidates }
+  const { rows } = await q.query(`${SELECT} WHERE i.id = ANY($1::text[])`, [page.map((c) => c.id)])
+  const byId = new Map(rows.map((r) => [String(r.id), toRow(r)]))
+  return {
+    rows: page.flatMap((c) => byId.get(c.id) ?? []),
+    total: ranked.length,
+    totalCapped: found.length > candidates,
+  }
 }
 
 /** The latest reply (答复 or 直接办结) and follow-up (回访) of each ticket, from its history. */

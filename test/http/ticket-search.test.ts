@@ -76,7 +76,7 @@ for (const dialect of testDialects()) {
     })
 
     it('finds nothing for words no ticket holds, and question words alone match nothing', async () => {
-      expect(await search(operator, '燃气泄漏')).toEqual({ tickets: [], total: 0, limit: 50, offset: 0 })
+      expect(await search(operator, '燃气泄漏')).toEqual({ tickets: [], total: 0, totalCapped: false, limit: 50, offset: 0 })
       expect((await search(operator, '请问怎么')).total).toBe(0)
     })
 

@@ -193,7 +193,7 @@ export async function listTickets(
   actor: Actor,
   query: TicketQuery,
   tokenize?: Tokenize,
-): Promise<{ tickets: TicketView[]; total: number; limit: number; offset: number }> {
+): Promise<{ tickets: TicketView[]; total: number; totalCapped: boolean; limit: number; offset: number }> {
   const limit = Math.min(Math.max(query.limit ?? 50, 1), 500)
   // With a segmenter, `q` is a Chinese word search (工单检索, ticket-search.ts), ranked; without one, a substring.
   let words: string[] | undefined
@@ -205,11 +205,12 @@ export async function listTickets(
   // A bare date means China midnight (as the KPIs read it), not the database server's.
   const instant = (v: string | undefined): string | undefined => (v && /^\d{4}-\d{2}-\d{2}$/.test(v) ? `${v}T00:00:00+08:00` : v)
   const filter = { ...query, words, from: instant(query.from), to: instant(query.to), scope: ticketScope(actor), limit, offset }
-  let { rows, total } = await listTicketRows(deps.db, filter)
-  // Tickets holding every word; when none does, those holding all but one (of three or more), then any; ranked.
-  if (total === 0 && words && words.length > 2) ({ rows, total } = await listTicketRows(deps.db, { ...filter, wordsMode: 'allButOne' }))
-  if (total === 0 && words && words.length > 1) ({ rows, total } = await listTicketRows(deps.db, { ...filter, wordsMode: 'any' }))
-  return { tickets: await ticketViews(deps.db, actor, deps.clock.now(), rows), total, limit, offset }
+  let { rows, total, totalCapped } = await listTicketRows(deps.db, filter)
+  // Tickets holding every word; when none does, those holding all but one (of three or more), then any; ranked,
+  // each among the newest 1,000 that match (SEARCH_BOUNDS), the total then capped ("1000+": totalCapped).
+  if (total === 0 && words && words.length > 2) ({ rows, total, totalCapped } = await listTicketRows(deps.db, { ...filter, wordsMode: 'allButOne' }))
+  if (total === 0 && words && words.length > 1) ({ rows, total, totalCapped } = await listTicketRows(deps.db, { ...filter, wordsMode: 'any' }))
+  return { tickets: await ticketViews(deps.db, actor, deps.clock.now(), rows), total, totalCapped, limit, offset }
 }
 
 /** One ticket with history, attachments and 督办单 (GET /api/tickets/:id). */
