@@ -2,7 +2,7 @@
  * Carrying out a transition's effects (执行副作用): the engine applies what changes the snapshot and returns
  * the rest by name; this module does those inside the event's transaction, so they commit with the change
  * they report. One handler per effect name:
- *   notify:<target>     → `notification` rows at once (not for the scheduler's events, which the tick announces): lead / previous_lead / assignees / cooperating units
+ *   notify:<target>     → `notification` rows at once (for the scheduler's events, all but the lead units, which the tick announces to): lead / previous_lead / assignees / cooperating units
  *                         (every user of the unit sees it), the operator / supervisor / leader role, or the
  *                         creating user. No kind declares `citizen`: a requester has no in-app inbox (the public
  *                         page shows the reply).
@@ -70,12 +70,16 @@ function bodyOf(ctx: EffectContext): string {
 }
 
 const notify: EffectHandler = async (ctx, target) => {
-  // The scheduler's own events (催办 on an expired clock) are announced by the tick itself (clock.expired,
-  // escalation.raised); a second notification of the same happening would only be noise.
-  if (ctx.actor.role === 'system') return
   const who = target === undefined ? undefined : notifyTargets[target]
   if (!who) throw unhandled(`notify:${target ?? ''}`)
-  const to = who(ctx)
+  let to = who(ctx)
+  // The scheduler's own events (催办 on an expired clock, a ladder step) are announced to the item's lead unit(s) by
+  // the tick itself, in the same transaction (clock.expired, item.overdue, escalation.raised): a second notification
+  // of the same happening to them would only be noise. Every other recipient the kind names is told here.
+  if (ctx.actor.role === 'system') {
+    const told = new Set(leadsOf(ctx.before))
+    to = { ...to, units: (to.units ?? []).filter((u) => !told.has(u)) }
+  }
   const label = ctx.kind.events[ctx.event]?.label ?? ctx.event
   const title = `${label}：${ctx.item.number}${ctx.item.title ? ` ${ctx.item.title}` : ''}`
   const base = { itemId: ctx.item.id, type: `item.${ctx.event}`, title, body: bodyOf(ctx), at: ctx.deps.clock.now() }
