@@ -172,7 +172,7 @@ export const listTicketsSchema = {
     additionalProperties: false,
   },
   response: {
-    200: { type: 'object', properties: { tickets: { type: 'array', items: ticketViewSchema }, total: { type: 'integer' }, totalCapped: { type: 'boolean', description: 'a word search (q) found more than total, which is capped at the 1,000 newest matches it ranks: "1000+"' }, limit: { type: 'integer' }, offset: { type: 'integer' } } },
+    200: { type: 'object', properties: { tickets: { type: 'array', items: ticketViewSchema }, total: { type: 'integer' }, totalCapped: { type: 'boolean', description: 'a word search (q) found more than total, which is capped at the 300 newest matches it ranks: "300+"' }, limit: { type: 'integer' }, offset: { type: 'integer' } } },
     ...errors,
   },
 } as const

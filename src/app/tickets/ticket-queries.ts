@@ -207,7 +207,7 @@ export async function listTickets(
   const filter = { ...query, words, from: instant(query.from), to: instant(query.to), scope: ticketScope(actor), limit, offset }
   let { rows, total, totalCapped } = await listTicketRows(deps.db, filter)
   // Tickets holding every word; when none does, those holding all but one (of three or more), then any; ranked,
-  // each among the newest 1,000 that match (SEARCH_BOUNDS), the total then capped ("1000+": totalCapped).
+  // each among the newest 300 that match (SEARCH_BOUNDS), the total then capped ("300+": totalCapped).
   if (total === 0 && words && words.length > 2) ({ rows, total, totalCapped } = await listTicketRows(deps.db, { ...filter, wordsMode: 'allButOne' }))
   if (total === 0 && words && words.length > 1) ({ rows, total, totalCapped } = await listTicketRows(deps.db, { ...filter, wordsMode: 'any' }))
   return { tickets: await ticketViews(deps.db, actor, deps.clock.now(), rows), total, totalCapped, limit, offset }
