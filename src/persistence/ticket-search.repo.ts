@@ -68,8 +68,8 @@ export interface SearchBounds {
   /**
    * At most this many tickets are ranked: the newest that match (past it the total says "300+"). Ranking every match
    * cost seconds on 1M tickets when the words were common (BENCHMARKS.md), and finding the newest N costs about N
-   * divided by the share of tickets that match (300 kept the p95 near 60 ms where 1,000 gave 146 ms); an older
-   * ticket that matches better is found by adding a word or a date range.
+   * divided by the share of tickets that match (the bench's statements p95: 57 ms with 300, 181 ms with 1,000); an
+   * older ticket that matches better is found by adding a word or a date range.
    */
   readonly candidates: number
   /** The matches are first looked for among this many newest tickets… */
