@@ -1,7 +1,8 @@
 /**
  * Chinese ticket search (工单检索) over HTTP on every test dialect: GET /api/tickets?q= segments the query with jieba
  * and finds a word inside a longer phrase of a ticket's content or address, finds the tickets holding all the
- * query's words, else all but one, else any, ranked by how many and how often, finds a ticket by its category's name (in its title), finds nothing for words no ticket holds, keeps the data scope, and still finds a number.
+ * query's words, else all but one, else any, ranked by how many and how often, finds a ticket by its category's name (in its title), finds nothing for words no ticket holds, keeps the data scope, still finds a number,
+ * and ranks only the newest 300 matches, the total capped.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { startTestApp, type TestApp } from '../support/test-app.ts'
@@ -11,6 +12,7 @@ import { CATEGORY, operatorToken, seedCatalogue } from './tickets.fixture.ts'
 interface ListAnswer {
   tickets: { id: string; number: string; content: string }[]
   total: number
+  totalCapped: boolean
 }
 
 for (const dialect of testDialects()) {
@@ -92,6 +94,27 @@ for (const dialect of testDialects()) {
       expect(byNumber.tickets.map((x) => x.id)).toEqual([ids.noise!.id])
       const { rows } = await t.db.query<{ n: unknown }>(`SELECT count(*) AS n FROM ticket WHERE search_vector IS NULL`)
       expect(Number(rows[0]!.n)).toBe(0)
+    })
+
+    it('ranks only the newest 300 matches: the total stops at 300 and says more match', async () => {
+      // 301 tickets written straight to the database with their words (301 intakes would take minutes here).
+      const { rows } = await t.db.query<{ v: unknown }>(`SELECT max(version) AS v FROM service_category WHERE code = $1`, [CATEGORY.rubbish])
+      await t.db.query(
+        `INSERT INTO item (id, number, kind, kind_version, state, state_type, title, body, snapshot)
+         SELECT 'cap' || g, 'CAP-' || lpad(g::text, 3, '0'), 'ticket', 1, 'closed', 'closed', '井盖丢失', '', '{}' FROM generate_series(1, 301) g`,
+      )
+      await t.db.query(
+        `INSERT INTO ticket (item_id, channel, request_type, category_code, category_version, urgency, content, received_at, search_vector)
+         SELECT 'cap' || g, 'phone', 'complaint', $1, $2, 'normal', '井盖丢失', TIMESTAMPTZ '2026-01-01 08:00:00+08' + g * interval '1 minute',
+                to_tsvector('simple', '井盖 丢失')
+           FROM generate_series(1, 301) g`,
+        [CATEGORY.rubbish, Number(rows[0]!.v)],
+      )
+      const page = await search(operator, '井盖')
+      expect([page.total, page.totalCapped, page.tickets.length]).toEqual([300, true, 50])
+      expect(page.tickets.slice(0, 2).map((x) => x.number)).toEqual(['CAP-301', 'CAP-300'])
+      const beyond = await search(operator, '井盖丢失')
+      expect([beyond.total, beyond.totalCapped]).toEqual([300, true])
     })
   })
 }
