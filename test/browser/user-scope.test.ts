@@ -72,6 +72,8 @@ describe.skipIf(!hasChromium)('the data scope editor in a browser', () => {
       await page.keyboard.type('卫生健康')
       await page.locator('.el-select-dropdown__item:visible').filter({ hasText: '云州市卫生健康委员会' }).first().click()
       await dialog.locator('.el-dialog__title').click()
+      // Under load the pick can land after the click returns: save only once the editor shows the unit chosen.
+      await expect.poll(() => dialog.locator('[data-test=scope-units]').textContent(), { timeout: 10_000 }).toContain('云州市卫生健康委员会')
       const box = await dialog.boundingBox()
       expect(box!.x).toBeGreaterThanOrEqual(-1)
       expect(box!.x + box!.width).toBeLessThanOrEqual(size.width + 1)

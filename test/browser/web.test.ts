@@ -154,7 +154,10 @@ describe.skipIf(!hasChromium)('web app in a browser', () => {
     expect(await page.locator('[data-test=plan-confirm]').isDisabled()).toBe(true)
     await page.screenshot({ path: join(SHOTS, '5-plan-review.png'), fullPage: true })
 
-    await table.locator('.map').first().click()
+    // The full unit list opens only for the name being mapped (选择单位… / 其他单位…); its dropdown opens at once.
+    await table.locator('[data-test="pick-市停车办"]').first().click()
+    await table.locator('[data-test="map-市停车办"]').click()
+    await page.keyboard.type('城市管理')
     await page.locator('.el-select-dropdown__item:visible', { hasText: '云州市城市管理局' }).first().click()
     await expect.poll(() => table.locator('.unresolved').count()).toBe(0)
     await expect.poll(() => page.locator('[data-test=plan-confirm]').isDisabled()).toBe(false)
