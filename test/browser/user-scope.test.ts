@@ -70,7 +70,10 @@ describe.skipIf(!hasChromium)('the data scope editor in a browser', () => {
       await dialog.locator('[data-test=mode-charge]').click()
       await dialog.locator('[data-test=scope-units]').click()
       await page.keyboard.type('卫生健康')
-      await page.locator('.el-select-dropdown__item:visible').filter({ hasText: '云州市卫生健康委员会' }).first().click()
+      // Click only once the filter has run over the loaded units: a click while the list re-renders is lost.
+      const options = page.locator('.el-select-dropdown__item:visible')
+      await expect.poll(async () => { const t = await options.allTextContents(); return t.length > 0 && t.every((x) => x.includes('卫生健康')) }, { timeout: 15_000 }).toBe(true)
+      await options.filter({ hasText: '云州市卫生健康委员会' }).first().click()
       await dialog.locator('.el-dialog__title').click()
       // Under load the pick can land after the click returns: save only once the editor shows the unit chosen.
       await expect.poll(() => dialog.locator('[data-test=scope-units]').textContent(), { timeout: 10_000 }).toContain('云州市卫生健康委员会')
