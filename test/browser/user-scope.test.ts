@@ -68,7 +68,14 @@ describe.skipIf(!hasChromium)('the data scope editor in a browser', () => {
       await dialog.waitFor()
       await expect.poll(() => dialog.locator('[data-test=scope-covered]').textContent()).toContain('全部单位')
       await dialog.locator('[data-test=mode-charge]').click()
-      await dialog.locator('[data-test=scope-units]').click()
+      // The unit picker appears with the mode; a click during the dialog's re-layout may not open its list: open it
+      // until the list shows, then type.
+      const picker = dialog.locator('[data-test=scope-units]')
+      await picker.waitFor()
+      for (let i = 0; i < 5; i++) {
+        await picker.click()
+        if (await page.locator('.el-select-dropdown__item:visible').first().waitFor({ timeout: 3_000 }).then(() => true, () => false)) break
+      }
       await page.keyboard.type('卫生健康')
       // Click only once the filter has run over the loaded units: a click while the list re-renders is lost.
       const options = page.locator('.el-select-dropdown__item:visible')

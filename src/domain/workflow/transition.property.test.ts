@@ -114,7 +114,9 @@ describe.each(builtinKinds.map((k) => [k.id, k] as const))('random event sequenc
           reached.add(s.state)
         }
       }),
-      { numRuns: 400 },
+      // More runs since the task kind gained 撤销下发 (a state reached only from the first two); a fixed seed so that
+      // the coverage check below cannot pass or fail by chance (change the seed to explore other sequences).
+      { numRuns: 1500, seed: 20261201 },
     )
     // The generator must reach every state, or the property says little about the deep ones.
     expect([...reached].sort()).toEqual(Object.keys(kind.states).filter((n) => n !== kind.initial).sort())
