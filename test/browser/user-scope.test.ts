@@ -80,7 +80,8 @@ describe.skipIf(!hasChromium)('the data scope editor in a browser', () => {
       // Click only once the filter has run over the loaded units: a click while the list re-renders is lost.
       const options = page.locator('.el-select-dropdown__item:visible')
       await expect.poll(async () => { const t = await options.allTextContents(); return t.length > 0 && t.every((x) => x.includes('卫生健康')) }, { timeout: 15_000 }).toBe(true)
-      await options.filter({ hasText: '云州市卫生健康委员会' }).first().click()
+      // A click event on the option itself: a pointer click could land on the dialog re-laid out over the list.
+      await options.filter({ hasText: '云州市卫生健康委员会' }).first().dispatchEvent('click')
       await dialog.locator('.el-dialog__title').click()
       // Under load the pick can land after the click returns: save only once the editor shows the unit chosen.
       await expect.poll(() => dialog.locator('[data-test=scope-units]').textContent(), { timeout: 10_000 }).toContain('云州市卫生健康委员会')
