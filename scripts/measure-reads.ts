@@ -1,51 +1,157 @@
 /**
- * Times the read paths of issue 7.3 against a database filled by scripts/generate-items.ts: a ledger page (first,
- * deep by cursor, text, state, unit), the assessment of a month, and the 台账 .xlsx export streamed to nowhere
- * (rows, bytes, peak RSS). Prints one line each, with the load average.
- *   npx tsx scripts/measure-reads.ts --url postgres://postgres@127.0.0.1:5432/duban_gen [--export task] [--period 2026-05]
+ * Times the read paths of issue 7.3 against a database filled by scripts/generate-items.ts: every filter of the
+ * ledger (GET /api/items: kind, state name and state type, unit, plan, text q, overdue, a liaison's data scope) alone
+ * and in combinations, at page 1 and deep by cursor, as p50/p95 over repeated runs of the use-case (`listLedger`:
+ * the page, its bounded count and its units); the assessment of a month; and the 台账 .xlsx export streamed to
+ * nowhere (rows, bytes, peak RSS). One line per case with the load average; cases whose p95 is over 50 ms are
+ * marked SLOW and, with --explain, followed by EXPLAIN (ANALYZE, BUFFERS) of each statement of one run.
+ *
+ *   npx tsx scripts/measure-reads.ts --url postgres://postgres@127.0.0.1:5432/duban_gen10m [--runs 20] [--explain]
+ *       [--only ledger|assessment] [--match TEXT] [--export task] [--period 2026-05]
  */
 import { loadavg } from 'node:os'
 import { Writable } from 'node:stream'
 import { openDatabase } from '../src/persistence/open.ts'
+import type { Queryable } from '../src/persistence/db.ts'
 import { assessUnits } from '../src/app/assessment/assess-units.ts'
 import type { Actor, AppDeps } from '../src/app/deps.ts'
 import { writeLedgerXlsx } from '../src/app/exports/ledger.xlsx.ts'
-import { listLedger, ledgerCursor } from '../src/app/items/item-queries.ts'
+import { listLedger, ledgerCursor, type LedgerQuery } from '../src/app/items/item-queries.ts'
 
 const arg = (name: string): string | undefined => {
   const i = process.argv.indexOf(`--${name}`)
   return i >= 0 ? process.argv[i + 1] : undefined
 }
+const flag = (name: string): boolean => process.argv.includes(`--${name}`)
+const RUNS = Number(arg('runs') ?? 20)
+const GOAL_MS = 50
 const db = await openDatabase({ url: arg('url') ?? process.env.DATABASE_URL, dataDir: arg('data-dir') })
-let n = 0
-const deps = { db, clock: { now: () => new Date('2026-11-20T10:00:00+08:00') }, newId: () => `m-${++n}` } as unknown as AppDeps
-const actor = { userId: 'measure', role: 'supervisor', scopeUnitIds: null } as unknown as Actor
-const load = (): string => loadavg().map((x) => x.toFixed(1)).join(' ')
 
-async function time<T>(label: string, fn: () => Promise<T>, show: (r: T) => string): Promise<T> {
-  const best: number[] = []
-  let r!: T
-  for (let i = 0; i < 3; i++) {
-    const t0 = performance.now()
-    r = await fn()
-    best.push(performance.now() - t0)
-  }
-  console.log(`${label.padEnd(34)} ${best.map((x) => x.toFixed(1)).join(' / ')} ms  ${show(r)}  (load ${load()})`)
-  return r
+/** The statements of the last call, to EXPLAIN the slow ones. */
+let recorded: { sql: string; params: readonly unknown[] }[] = []
+const recording: Queryable = {
+  query: (sql, params, options) => {
+    recorded.push({ sql, params: params ?? [] })
+    return db.query(sql, params, options)
+  },
+}
+let n = 0
+const clock = { now: () => new Date('2026-11-20T10:00:00+08:00') }
+const deps = { db, clock, newId: () => `m-${++n}` } as unknown as AppDeps
+const ledgerDeps = { db: recording, clock, newId: () => `m-${++n}` } as unknown as AppDeps
+const supervisor = { userId: 'measure', role: 'supervisor', scopeUnitIds: null } as unknown as Actor
+const liaison = (unit: string): Actor => ({ userId: 'measure-liaison', role: 'liaison', unitId: unit, scopeUnitIds: [unit] }) as unknown as Actor
+const load = (): string => loadavg().map((x) => x.toFixed(1)).join(' ')
+const pct = (xs: number[], p: number): number => {
+  const s = [...xs].sort((a, b) => a - b)
+  return s[Math.min(s.length - 1, Math.ceil((p / 100) * s.length) - 1)]!
 }
 
-const page = (r: { items: unknown[]; total: number; totalCapped: boolean }): string => `${r.items.length} rows, total ${r.total}${r.totalCapped ? '+' : ''}`
-const { rows } = await db.query<{ number: string }>(`SELECT number FROM item ORDER BY number OFFSET (SELECT count(*) / 2 FROM item) LIMIT 1`)
-const middle = rows[0]?.number ?? ''
-await time('ledger page 1', () => listLedger(deps, actor, { limit: 50 }), page)
-await time(`ledger deep page (after ${middle})`, () => listLedger(deps, actor, { limit: 50, after: ledgerCursor(middle) }), page)
-await time('ledger text 粮食安全', () => listLedger(deps, actor, { limit: 50, q: '粮食安全' }), page)
-await time('ledger text rare (md5 part)', () => listLedger(deps, actor, { limit: 50, q: 'c4ca4238a0b9' }), page)
-await time('ledger state dispatched', () => listLedger(deps, actor, { limit: 50, state: 'dispatched' }), page)
-await time('ledger unit gen-u07', () => listLedger(deps, actor, { limit: 50, unit: 'gen-u07' }), page)
-await time('ledger overdue', () => listLedger(deps, actor, { limit: 50, overdue: true }), page)
-const period = arg('period') ?? '2026-05'
-await time(`assessment ${period} task`, () => assessUnits(deps, period, 'task'), (a) => `${a.rows.length} units, ${a.summary.items} items`)
+const quote = (x: unknown): string => `'${String(x).replace(/'/g, "''")}'`
+const literal = (p: unknown): string => (Array.isArray(p) ? `ARRAY[${p.map(quote).join(',')}]::text[]` : p === null ? 'NULL' : quote(p))
+
+async function explain(): Promise<void> {
+  for (const s of recorded) {
+    // Statement parameters inlined as literals by PostgreSQL's own EXPLAIN of a prepared statement.
+    const name = `m_explain_${++n}`
+    await db.transaction(async (tx) => {
+      await tx.query(`PREPARE ${name} AS ${s.sql}`)
+      const { rows } = await tx.query<{ 'QUERY PLAN': string }>(
+        `EXPLAIN (ANALYZE, BUFFERS) EXECUTE ${name}${s.params.length ? `(${s.params.map(literal).join(',')})` : ''}`,
+      )
+      console.log(`    ${s.sql.replace(/\s+/g, ' ').slice(0, 200)}`)
+      for (const r of rows) console.log(`      ${r['QUERY PLAN']}`)
+      await tx.query(`DEALLOCATE ${name}`)
+    })
+  }
+}
+
+let slow = 0
+let cases = 0
+async function ledger(label: string, query: LedgerQuery, actor: Actor = supervisor): Promise<void> {
+  const match = arg('match')
+  if (match && !label.includes(match)) return
+  cases++
+  const ms: number[] = []
+  let last: Awaited<ReturnType<typeof listLedger>> | null = null
+  await listLedger(ledgerDeps, actor, query) // warm-up (plan cache, buffers), not counted
+  for (let i = 0; i < RUNS; i++) {
+    recorded = []
+    const t0 = performance.now()
+    last = await listLedger(ledgerDeps, actor, query)
+    ms.push(performance.now() - t0)
+  }
+  const p95 = pct(ms, 95)
+  const over = p95 > GOAL_MS
+  if (over) slow++
+  console.log(
+    `${over ? 'SLOW ' : 'ok   '}${label.padEnd(52)} p50 ${pct(ms, 50).toFixed(1).padStart(7)} ms  p95 ${p95.toFixed(1).padStart(7)} ms  ${last!.items.length} rows, total ${last!.total}${last!.totalCapped ? '+' : ''}${last!.next ? '' : ', last page'}  (load ${load()})`,
+  )
+  if (over && flag('explain')) await explain()
+}
+
+const only = arg('only')
+if (!only || only === 'ledger') {
+  const { rows } = await db.query<{ lo: string; hi: string; n: string }>(`SELECT min(number) AS lo, max(number) AS hi, count(*)::text AS n FROM item WHERE number LIKE 'GEN-%'`)
+  const gen = Number(rows[0]?.n ?? 0)
+  const at = (share: number): string => ledgerCursor(`GEN-${String(Math.max(1, Math.floor(gen * share))).padStart(10, '0')}`)
+  const { rows: md5 } = await db.query<{ part: string }>(`SELECT substr(md5('${Math.floor(gen * 0.37)}'), 1, 12) AS part`)
+  const rare = md5[0]?.part ?? 'c4ca4238a0b9'
+  const { rows: plans } = await db.query<{ plan_id: string; n: string }>(`SELECT plan_id, count(*)::text AS n FROM item WHERE plan_id IS NOT NULL GROUP BY plan_id ORDER BY 2 DESC LIMIT 1`)
+  const plan = plans[0]?.plan_id ?? 'no-such-plan'
+  console.log(`ledger: ${gen.toLocaleString('en')} generated items; ${RUNS} runs per case after one warm-up; goal p95 ≤ ${GOAL_MS} ms (load ${load()})`)
+  const deep = { mid: at(0.5), late: at(0.9), end: at(0.99999) }
+  const page1AndDeep = async (label: string, q: LedgerQuery, actor?: Actor): Promise<void> => {
+    await ledger(`${label}, page 1`, { limit: 50, ...q }, actor)
+    await ledger(`${label}, deep (after 50%)`, { limit: 50, ...q, after: deep.mid }, actor)
+  }
+  await page1AndDeep('all', {})
+  await ledger('all, deep (after 90%)', { limit: 50, after: deep.late })
+  await ledger('all, last page', { limit: 50, after: deep.end })
+  await ledger('all, offset 10,000 (old clients)', { limit: 50, offset: 10_000 })
+  await ledger('all, limit 500', { limit: 500 })
+  for (const kind of ['task', 'ticket']) await page1AndDeep(`kind=${kind}`, { kind })
+  for (const state of ['open', 'waiting', 'closed', 'accepted', 'dispatched', 'extension_requested', 'cancelled']) await page1AndDeep(`state=${state}`, { state })
+  await page1AndDeep('unit=gen-u07', { unit: 'gen-u07' })
+  await page1AndDeep(`plan=${plan}`, { plan })
+  await page1AndDeep('overdue', { overdue: true })
+  await page1AndDeep('q=粮食安全 (common, 4 chars)', { q: '粮食安全' })
+  await page1AndDeep('q=安全 (common, 2 chars)', { q: '安全' })
+  await page1AndDeep('q=城关镇粮食安全问题 (1 in 240)', { q: '城关镇粮食安全问题' })
+  await page1AndDeep(`q=${rare} (rare: one item)`, { q: rare })
+  await page1AndDeep('q=不存在的词 (absent)', { q: '不存在的词' })
+  await page1AndDeep('q=安全问 (absent, common trigrams)', { q: '安全问' })
+  await page1AndDeep('q=GEN-0001234567 (a number)', { q: 'GEN-0001234567' })
+  await page1AndDeep('kind=task&state=open', { kind: 'task', state: 'open' })
+  await page1AndDeep('kind=ticket&state=dispatched', { kind: 'ticket', state: 'dispatched' })
+  await page1AndDeep('kind=task&overdue', { kind: 'task', overdue: true })
+  await page1AndDeep('unit=gen-u07&state=open', { unit: 'gen-u07', state: 'open' })
+  await page1AndDeep('unit=gen-u07&kind=task&state=extension_requested', { unit: 'gen-u07', kind: 'task', state: 'extension_requested' })
+  await page1AndDeep('unit=gen-u07&overdue', { unit: 'gen-u07', overdue: true })
+  await page1AndDeep('unit=gen-u07&q=粮食安全', { unit: 'gen-u07', q: '粮食安全' })
+  await page1AndDeep('state=open&q=粮食安全', { state: 'open', q: '粮食安全' })
+  await page1AndDeep('state=dispatched&q=城关镇粮食安全问题', { state: 'dispatched', q: '城关镇粮食安全问题' })
+  await page1AndDeep('overdue&q=安全', { overdue: true, q: '安全' })
+  await page1AndDeep('kind=task&q=不存在的词', { kind: 'task', q: '不存在的词' })
+  await page1AndDeep('liaison of gen-u07 (data scope)', {}, liaison('gen-u07'))
+  await page1AndDeep('liaison of gen-u07, state=open', { state: 'open' }, liaison('gen-u07'))
+  await page1AndDeep('liaison of gen-u07, q=粮食安全', { q: '粮食安全' }, liaison('gen-u07'))
+  await page1AndDeep('liaison of gen-u07, kind=task&overdue', { kind: 'task', overdue: true }, liaison('gen-u07'))
+  console.log(`ledger: ${cases - slow} of ${cases} cases with p95 ≤ ${GOAL_MS} ms${slow ? `; ${slow} SLOW` : ''} (load ${load()})`)
+}
+
+if (!only || only === 'assessment') {
+  const period = arg('period') ?? '2026-05'
+  const ms: number[] = []
+  let summary = ''
+  for (let i = 0; i < 3; i++) {
+    const t0 = performance.now()
+    const a = await assessUnits(deps, period, 'task')
+    ms.push(performance.now() - t0)
+    summary = `${a.rows.length} units, ${a.summary.items} items`
+  }
+  console.log(`assessment ${period} task: ${ms.map((x) => x.toFixed(1)).join(' / ')} ms  ${summary}  (load ${load()})`)
+}
 
 const exportKind = arg('export')
 if (exportKind) {
