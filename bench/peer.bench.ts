@@ -34,6 +34,7 @@ import { openPg } from '../src/persistence/pg.db.ts'
 import { openPglite } from '../src/persistence/pglite.db.ts'
 import { DEMO_DIR, DEMO_PASSWORD, seedDemoUnits, seedDemoUsers } from '../src/app/demo/seed-demo.ts'
 import { seedHotline } from '../src/app/demo/seed-hotline.ts'
+import { importUnits } from '../src/app/units/import-units.ts'
 import type { AppDeps } from '../src/app/deps.ts'
 import type { Benchmark } from './bench.types.ts'
 import { makePlanText } from './peer.plan.ts'
@@ -249,6 +250,10 @@ async function seedDatabase(target: Target): Promise<string[]> {
   try {
     await migrate(db)
     const deps: AppDeps = { db, clock: { now: () => new Date() }, newId: randomUUID }
+    // An existing database (generated items) has units but not the demo city's, which the demo users need.
+    if (target.existing && (await db.query(`SELECT 1 FROM unit WHERE id = 'yz-sjj'`)).rows.length === 0) {
+      await importUnits(deps, null, { name: 'demo/units.csv', bytes: await readFile(join(DEMO_DIR, 'units.csv')) })
+    }
     const lines = [await seedDemoUnits(deps), await seedDemoUsers(deps), await seedHotline(deps, DEMO_DIR, DEMO_PASSWORD)]
     return lines.filter((l): l is string => l !== null)
   } finally {
@@ -443,14 +448,19 @@ function figuresOf(route: string, all: LoadResult, cpu: { nodeTicks: number | nu
 interface Target {
   readonly name: 'postgresql' | 'pglite'
   readonly database: string | null
+  /** An existing database (`postgresql:<name>`), kept after the run. */
+  readonly existing?: boolean
   readonly env: NodeJS.ProcessEnv
   readonly dataDir: string
 }
 
 async function measure(target: Target, admin: pg.Client | null, pairTps: number, log: (line: string) => void): Promise<Record<string, unknown>> {
-  const tag = `peer[${target.name}]`
+  const tag = `peer[${target.name}${target.existing ? `:${target.database}` : ''}]`
   const t0 = performance.now()
   const seeded = await seedDatabase(target)
+  // On an existing database the bench holds the leader lock, so the server's tick stays out (see the header).
+  const leaderLock = target.existing && target.env.DATABASE_URL ? await adminClient(target.env.DATABASE_URL) : null
+  if (leaderLock && !(await leaderLock.query<{ ok: boolean }>('SELECT pg_try_advisory_lock(4242075) AS ok')).rows[0]?.ok) log(`${tag}: note: another process holds the leader lock`)
   log(`${tag}: migrated and seeded in ${((performance.now() - t0) / 1000).toFixed(1)} s (${seeded.length} demo steps: units, users, 12345 catalogues)`)
   const t1 = performance.now()
   const server = await startServer(target.env, target.dataDir)
@@ -597,6 +607,7 @@ async function measure(target: Target, admin: pg.Client | null, pairTps: number,
     return { database: target.name === 'postgresql' ? `PostgreSQL, fresh database ${target.database}` : 'PGlite, fresh data directory', serverPid: server.pid, routes, scenario }
   } finally {
     await server.stop()
+    await leaderLock?.end()
   }
 }
 
@@ -628,19 +639,29 @@ export const benchmark: Benchmark = {
 
       const results: Record<string, unknown> = {}
       for (const name of DATABASES) {
-        if (name !== 'postgresql' && name !== 'pglite') throw new Error(`BENCH_DATABASES: unknown database ${name}`)
+        // BENCH_DATABASES may also name an existing PostgreSQL database as `postgresql:<name>`, e.g.
+        // `postgresql,postgresql:duban_gen10m` with BENCH_ROUTES=reports: the same routes on an empty database and on
+        // 10M generated items, same run, same build; the summary prints their ratio ("flat"). It is used as it is and
+        // kept: migrated, the demo units, users and catalogues added when missing, the setup plan's 40 tasks added;
+        // while its server runs the bench holds the supervision leader lock (docs/scaling.md), so the tick does not
+        // act on the generated backlog (scripts/supervision-tick.bench.ts measures the tick).
+        const existing = name.startsWith('postgresql:') ? name.slice('postgresql:'.length) : null
+        if (name !== 'postgresql' && name !== 'pglite' && !existing) throw new Error(`BENCH_DATABASES: unknown database ${name}`)
         const env: NodeJS.ProcessEnv = { ...process.env, LOG_LEVEL: 'warn' }
         delete env.DUBAN_MAX_LAG_MS
         delete env.DATABASE_URL
         let database: string | null = null
-        if (name === 'postgresql') {
+        if (existing) {
+          database = existing
+          env.DATABASE_URL = urlFor(adminUrl, existing)
+        } else if (name === 'postgresql') {
           database = `duban_bench_peer_${process.pid}_${randomBytes(3).toString('hex')}`
           await admin.query(`CREATE DATABASE ${database}`)
           made.push(database)
           env.DATABASE_URL = urlFor(adminUrl, database)
         }
         const dataDir = join(work, `pglite-${name}`)
-        results[name] = await measure({ name, database, env, dataDir }, name === 'postgresql' ? admin : null, pair.tps, log)
+        results[name] = await measure({ name: existing ? 'postgresql' : (name as 'postgresql' | 'pglite'), database, env, dataDir, existing: existing !== null }, name === 'pglite' ? null : admin, pair.tps, log)
       }
 
       const pairAfter = await pgbench(admin, adminUrl, scratch, 'pair', PAIR_SCRIPT, work)
@@ -656,10 +677,18 @@ export const benchmark: Benchmark = {
         for (const [key, f] of Object.entries(r.routes)) {
           log(`peer:   ${name.padEnd(10)} ${key.padEnd(8)} ${f.rps.toFixed(1).padStart(8)} req/s ${formatPercent(f.percentOfPair).padStart(6)}  p50 ${f.latencyMs.p50.toFixed(2)} ms  p99 ${f.latencyMs.p99.toFixed(2)} ms  ${f.failed} of ${f.requests} not OK`)
         }
-        for (const line of acceptanceLines({ database: name as 'postgresql' | 'pglite', pairTps: pair.tps, routes: r.routes, confirmP99Ratio: r.scenario.p99Ratio })) {
+        for (const line of acceptanceLines({ database: name.startsWith('postgresql') ? 'postgresql' : 'pglite', pairTps: pair.tps, routes: r.routes, confirmP99Ratio: r.scenario.p99Ratio })) {
           log(`peer: acceptance: ${line}`)
         }
         parts.push(`${name} reports ${r.routes['reports']?.rps} req/s (${formatPercent(r.routes['reports']?.percentOfPair ?? NaN)}), intake ${r.routes['intake']?.rps} (${formatPercent(r.routes['intake']?.percentOfPair ?? NaN)}), confirm p99 ${formatRatio(r.scenario.p99Ratio)}`)
+      }
+      // Flat throughput (issue 7): each route on an existing database against the fresh one of the same run.
+      const fresh = results['postgresql'] as { routes: Record<string, RouteFigures> } | undefined
+      for (const name of DATABASES.filter((d) => d.startsWith('postgresql:'))) {
+        for (const [key, f] of Object.entries((results[name] as { routes: Record<string, RouteFigures> }).routes)) {
+          const empty = fresh?.routes[key]
+          if (empty) log(`peer: flat: ${key} ${f.rps.toFixed(1)} req/s on ${name.slice('postgresql:'.length)} vs ${empty.rps.toFixed(1)} on a fresh database = ${((100 * f.rps) / empty.rps).toFixed(1)}% (wants 90–110%); p99 ${f.latencyMs.p99.toFixed(2)} vs ${empty.latencyMs.p99.toFixed(2)} ms`)
+        }
       }
       return {
         summary: `pgbench pair ${pair.tps.toFixed(0)} tps (${pairAfter.tps.toFixed(0)} at the end), one-row ${oneRow.tps.toFixed(0)} tps; ${parts.join('; ')}`,
