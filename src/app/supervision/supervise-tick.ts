@@ -9,7 +9,7 @@ import { createHash } from 'node:crypto'
 import type { Queryable } from '../../persistence/db.ts'
 import { listCalendarYears } from '../../persistence/calendar.repo.ts'
 import {
-  claimAction, getTickState, listFiringItems, listOpenItemsPage, listSupervisionConfigs, reportTimesOf, setNextFire, setTickState,
+  getTickState, listFiringItems, listOpenItemsPage, listSupervisionConfigs, reportTimesOf, setNextFire, setTickState,
   type FiringCursor, type FiringItem, type SupervisedItem,
 } from '../../persistence/supervision.repo.ts'
 import type { Calendar } from '../../domain/calendar/calendar.model.ts'
@@ -27,11 +27,10 @@ import { takeEvent } from '../items/take-event.ts'
 import { raiseProblemTickets } from '../tickets/hotline-kpis.ts'
 import { hotSpotsTick } from '../tickets/hot-spots.ts'
 import { remindExpiringKnowledge } from '../knowledge/knowledge-expiry.ts'
-import { recordAudit } from './audit.port.ts'
 import { defaultSupervisionConfig, supervisedClockOf, type LadderStep, type SupervisionConfig } from '../../domain/supervision/supervision-config.ts'
 import { nextFireAt, type ReportRule } from './next-fire.ts'
-import { emitSupervisionEvent } from './supervision-event.emit.ts'
-import { issueNoticeIn } from './supervision-notice.ts'
+import { claimActions } from '../../persistence/supervision-batch.repo.ts'
+import { loadSubscriptions, TickBatch } from './tick-batch.ts'
 import { climbUnansweredNotices } from './notice-overdue.ts'
 
 /** What one tick did (new actions only). */
@@ -124,10 +123,17 @@ function snapshotOf(item: SupervisedItem, kind: KindDef, known: boolean, wcal: W
   return { kind: item.kind, kindVersion: String(raw.kindVersion ?? ''), state: String(raw.state ?? ''), counters: raw.counters ?? {}, data, clocks }
 }
 
-type Once = (
-  a: { key: string; item: SupervisedItem; action: 'warn' | 'overdue' | 'report_missing' | 'escalate'; step?: string; ref: string; dueAt: string | null },
-  act: (tx: Queryable) => Promise<void>,
-) => Promise<boolean>
+/** An action the tick owes an item, keyed in the claims ledger. */
+type Claim = { key: string; item: SupervisedItem; action: 'warn' | 'overdue' | 'report_missing' | 'escalate'; step?: string; ref: string; dueAt: string | null }
+
+/** What an action does once claimed: fire the kind's event in `tx` (one by one), and gather its notifications, audit rows and 督办单 in `b`. */
+type Act = (tx: Queryable, b: TickBatch) => Promise<void> | void
+
+/**
+ * Plans an action: the page claims every planned action in one statement, then runs the acts of those it
+ * claimed (in the order planned) and counts them with `counted`.
+ */
+type Once = (a: Claim, act: Act, counted: () => void) => void
 
 /** Items per page, and so per transaction: bounded, so a tick never holds locks long whatever fires. */
 export const TICK_PAGE_SIZE = 200
@@ -182,14 +188,20 @@ export async function superviseTick(
     /** Supervises `items` in one transaction: their actions, claims and next-fire times commit together. */
     const inOneTransaction = (items: readonly FiringItem[]): Promise<void> =>
       deps.db.transaction(async (tx) => {
-        /** Claims an action and, when new, runs `act` in this transaction. */
-        const once: Once = async (a, act) => {
-          const fresh = await claimAction(tx, { key: a.key, itemId: a.item.id, action: a.action, step: a.step ?? null, ref: a.ref, dueAt: a.dueAt, at: now })
-          if (fresh) await act(tx)
-          return fresh
-        }
+        // Every action the page's items are owed, computed in Node; claimed in one statement; those claimed now
+        // carried out in the planned order (events fired one by one, the rest gathered and written set-based).
+        const planned: { a: Claim; act: Act; counted: () => void }[] = []
+        const once: Once = (a, act, counted) => void planned.push({ a, act, counted })
         const fires: { id: string; version: number; at: string | null }[] = []
-        for (const item of items) fires.push({ id: item.id, version: item.version, at: await superviseItem(ctx, item, reports.get(item.id) ?? [], once) })
+        for (const item of items) fires.push({ id: item.id, version: item.version, at: superviseItem(ctx, item, reports.get(item.id) ?? [], once) })
+        const fresh = await claimActions(tx, planned.map(({ a }) => ({ key: a.key, itemId: a.item.id, action: a.action, step: a.step ?? null, ref: a.ref, dueAt: a.dueAt, at: now })))
+        const batch = new TickBatch(now, d.newId, cal, await loadSubscriptions(tx))
+        for (const p of planned) {
+          if (!fresh.delete(p.a.key)) continue // claimed before (or planned twice in this page: once only)
+          await p.act(tx, batch)
+          p.counted()
+        }
+        await batch.flush(tx)
         await setNextFire(tx, fires)
       })
     const before = { ...counts }
@@ -242,7 +254,7 @@ interface ItemContext {
 }
 
 /** Supervises one item at the tick's now (every clock signal due by now, the reporting cadence); returns its next-fire time. */
-async function superviseItem(ctx: ItemContext, item: SupervisedItem, reported: readonly string[], once: Once): Promise<string | null> {
+function superviseItem(ctx: ItemContext, item: SupervisedItem, reported: readonly string[], once: Once): string | null {
   const { d, cal, wcal, now, counts } = ctx
   const nowIso = now.toISOString()
   const today = chinaDateOf(now.getTime())
@@ -263,37 +275,37 @@ async function superviseItem(ctx: ItemContext, item: SupervisedItem, reported: r
     const tag = main ? due : `${s.clock}:${dueAt}`
     if (s.type === 'warn') {
       const left = cal.workingDaysBetween(today, localDate(dueAt))
-      if (await once({ key: `warn:${item.id}:${tag}`, item, action: 'warn', ref: due, dueAt }, (tx) =>
-        emitSupervisionEvent(tx, d, {
+      once({ key: `warn:${item.id}:${tag}`, item, action: 'warn', ref: due, dueAt }, (_tx, b) =>
+        b.emit({
           id: `item.due_soon:${item.id}:${tag}`, type: 'item.due_soon', itemId: item.id,
           title: `临期提醒：${item.title}`,
           body: main ? `${item.number} 将于${due}到期（还剩${left}个工作日）。` : `${item.number} 的${clock.label}将于${fmt(dueAt)}届满。`,
           to: { units: leadUnits }, data: { item: ref, clock: s.clock, dueAt, workingDaysLeft: left },
-        }))) counts.warned++
+        }), () => counts.warned++)
     } else if (s.type === 'expire') {
       if (main) {
-        if (await once({ key: `overdue:${item.id}:${tag}`, item, action: 'overdue', ref: due, dueAt }, async (tx) => {
+        once({ key: `overdue:${item.id}:${tag}`, item, action: 'overdue', ref: due, dueAt }, async (tx, b) => {
           await fire(tx, d, item, s.event)
-          await emitSupervisionEvent(tx, d, {
+          b.emit({
             id: `item.overdue:${item.id}:${tag}`, type: 'item.overdue', itemId: item.id,
             title: `逾期：${item.title}`, body: `${item.number} 已超过完成时限${due}。`,
             to: { units, roles: ['supervisor'] }, data: { item: ref },
           })
-        })) counts.overdue++
-      } else if (await once({ key: `expire:${item.id}:${tag}`, item, action: 'overdue', ref: dueAt, dueAt }, async (tx) => {
-        const fired = await fire(tx, d, item, s.event)
-        await emitSupervisionEvent(tx, d, {
-          id: `clock.expired:${item.id}:${tag}`, type: 'clock.expired', itemId: item.id,
-          title: `催办：${item.title}`, body: `${item.number} 已超过${clock.label}（${fmt(dueAt)}），请抓紧办理。`,
-          to: { units: leadUnits }, data: { item: ref, clock: s.clock, label: clock.label, dueAt, event: fired },
-        })
-      })) counts.expired++
+        }, () => counts.overdue++)
+      } else {
+        once({ key: `expire:${item.id}:${tag}`, item, action: 'overdue', ref: dueAt, dueAt }, async (tx, b) => {
+          const fired = await fire(tx, d, item, s.event)
+          b.emit({
+            id: `clock.expired:${item.id}:${tag}`, type: 'clock.expired', itemId: item.id,
+            title: `催办：${item.title}`, body: `${item.number} 已超过${clock.label}（${fmt(dueAt)}），请抓紧办理。`,
+            to: { units: leadUnits }, data: { item: ref, clock: s.clock, label: clock.label, dueAt, event: fired },
+          })
+        }, () => counts.expired++)
+      }
     } else {
       const step = cfg.ladder.find((l) => l.name === s.step)!
       const what = main ? `完成时限${due}` : `${clock.label}${fmt(dueAt)}`
-      const r = await escalate(d, cfg, item, step, s, tag, what, units, ref, once)
-      counts.escalated += r.raised ? 1 : 0
-      counts.notices += r.notice ? 1 : 0
+      escalate(d, cfg, item, step, s, tag, what, units, ref, once, counts)
     }
   }
 
@@ -312,12 +324,12 @@ async function superviseItem(ctx: ItemContext, item: SupervisedItem, reported: r
       const prev = expected[expected.length - 2] ?? ''
       const times = reported.filter((t) => localDate(t) > prev)
       if (countOnTimeReports([last], times) === 0) {
-        if (await once({ key: `report:${item.id}:${last}`, item, action: 'report_missing', ref: last, dueAt: endOfDay(last) }, (tx) =>
-          emitSupervisionEvent(tx, d, {
+        once({ key: `report:${item.id}:${last}`, item, action: 'report_missing', ref: last, dueAt: endOfDay(last) }, (_tx, b) =>
+          b.emit({
             id: `report.missing:${item.id}:${last}`, type: 'report.missing', itemId: item.id,
             title: `未按期报送进展：${item.title}`, body: `${item.number} 应于${last}前报送工作进展，至今未报。`,
             to: { units: leadUnits, roles: ['supervisor'] }, data: { item: ref, expectedBy: last },
-          }))) counts.reportsMissing++
+          }), () => counts.reportsMissing++)
       }
     }
   }
@@ -347,7 +359,7 @@ async function fire(tx: Queryable, d: AppDeps, item: SupervisedItem, event: stri
 }
 
 /** Raises one ladder step once: the step's declared event, audit, notify, and for a notice step the 督办单. */
-async function escalate(
+function escalate(
   d: AppDeps,
   cfg: SupervisionConfig,
   item: SupervisedItem,
@@ -358,21 +370,20 @@ async function escalate(
   units: readonly string[],
   ref: Record<string, unknown>,
   once: Once,
-): Promise<{ raised: boolean; notice: boolean }> {
-  let notice = false
+  counts: ItemContext['counts'],
+): void {
   const at = s.at
-  const raised = await once({ key: `escalate:${item.id}:${due}:${step.name}`, item, action: 'escalate', step: step.name, ref: due, dueAt: at }, async (tx) => {
+  once({ key: `escalate:${item.id}:${due}:${step.name}`, item, action: 'escalate', step: step.name, ref: due, dueAt: at }, async (tx, b) => {
     await fire(tx, d, item, s.event)
-    await recordAudit(tx, d, null, { action: 'supervision.escalate', entity: 'item', entityId: item.id, after: { step: step.name, label: step.label, due, at } })
-    await emitSupervisionEvent(tx, d, {
+    b.audit({ action: 'supervision.escalate', entity: 'item', entityId: item.id, after: { step: step.name, label: step.label, due, at } })
+    b.emit({
       id: `escalation.raised:${item.id}:${due}:${step.name}`, type: 'escalation.raised', itemId: item.id,
       title: `${step.label}：${item.title}`, body: `${item.number} 逾期（${what}），升级至「${step.label}」。`,
       to: { units, roles: ['supervisor', 'leader'] }, data: { item: ref, step: { name: step.name, label: step.label, afterDueWorkingDays: step.afterDueWorkingDays, at } },
     })
     if (step.action === 'notice' && units.length > 0) {
-      await issueNoticeIn(tx, d, null, { itemId: item.id, reason: `逾期未办结（${what}），按督办规定发出督办单`, replyWorkingDays: cfg.noticeReplyWorkingDays, unitIds: units }, 'ladder')
-      notice = true
+      b.notice({ item: { id: item.id, number: item.number, title: item.title, dueDate: item.dueDate }, reason: `逾期未办结（${what}），按督办规定发出督办单`, replyWorkingDays: cfg.noticeReplyWorkingDays, unitIds: units })
+      counts.notices++
     }
-  })
-  return { raised, notice }
+  }, () => counts.escalated++)
 }
