@@ -166,3 +166,10 @@ export async function leadUnitTotals(db: Queryable, kind: string, createdBefore:
   )
   return rows.map((r) => ({ unitId: r.unit_id, items: Number(r.items) }))
 }
+
+/** Some items by id (any kind), as listAssessedItems gives them but without the latest report text. */
+export async function assessedItemsByIds(db: Queryable, ids: readonly string[]): Promise<AssessedItemRow[]> {
+  if (ids.length === 0) return []
+  const { rows } = await db.query<Record<string, unknown>>(`SELECT ${ASSESSED_COLS} FROM item i WHERE i.id = ANY($1::text[])`, [[...ids]])
+  return rows.map(toAssessed)
+}

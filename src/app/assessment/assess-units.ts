@@ -17,6 +17,7 @@ import { firstReportFrom, isCadence } from '../supervision/supervise-tick.ts'
 import { defaultSupervisionConfig, type SupervisionConfig } from '../../domain/supervision/supervision-config.ts'
 import { parseAssessmentPeriod, type AssessmentPeriod } from './assessment-period.ts'
 import { isResponsibleShare, isShareFact, ownedFacts, reportTimesByUnit } from './owned-work.ts'
+import { assessFromAggregates } from './assessment-aggregates.ts'
 
 /** Weights duban ships: 按时办结 50, 目标完成 30, 按时报送 20; 2 points off per overdue item. */
 export const DEFAULT_WEIGHTS: ScoreWeights = { weights: { onTime: 50, targetsMet: 30, reporting: 20 }, overduePenalty: 2 }
@@ -96,6 +97,18 @@ function targetMet(t: Record<string, unknown>, measures: Record<string, unknown>
   }
 }
 
+/** When an item was finished (报办结: its due clock stopped), or closed; null while not finished. */
+export function finishedAtOf(it: AssessedItemRow): string | null {
+  return it.snapshot.clocks?.['due']?.stoppedAt ?? (it.stateType === 'closed' ? it.closedAt : null)
+}
+
+/** An item's targets (目标) and how many its last reported measures meet. */
+export function targetsOf(it: AssessedItemRow): { total: number; met: number } {
+  const targets = Array.isArray(it.data['targets']) ? (it.data['targets'] as Record<string, unknown>[]) : []
+  const measures = { ...((it.data['measures'] as Record<string, unknown>) ?? {}), ...((it.snapshot.data?.['measures'] as Record<string, unknown>) ?? {}) }
+  return { total: targets.length, met: targets.filter((t) => targetMet(t, measures)).length }
+}
+
 /** The KPI facts of one item for a period, as of an instant. */
 export function itemFact(
   it: AssessedItemRow,
@@ -107,9 +120,8 @@ export function itemFact(
 ): ItemFact {
   const cancelled = it.state === 'cancelled'
   const clock = it.snapshot.clocks?.['due']
-  const finishedAt = cancelled ? null : (clock?.stoppedAt ?? (it.stateType === 'closed' ? it.closedAt : null))
-  const targets = Array.isArray(it.data['targets']) ? (it.data['targets'] as Record<string, unknown>[]) : []
-  const measures = { ...((it.data['measures'] as Record<string, unknown>) ?? {}), ...((it.snapshot.data?.['measures'] as Record<string, unknown>) ?? {}) }
+  const finishedAt = cancelled ? null : finishedAtOf(it)
+  const targets = targetsOf(it)
   const cadence = isCadence(it.data['cadence']) ? it.data['cadence'] : fallbackCadence
   const startedOn = localDate(clock?.startedAt ?? it.createdAt)
   const lastCounted = [period.lastDate, addCalendarDays(localDate(asOf), -1), ...(finishedAt ? [localDate(finishedAt)] : [])].sort()[0]!
@@ -123,22 +135,32 @@ export function itemFact(
     cancelled,
     dueAt: it.dueDate ? endOfDay(it.dueDate) : null,
     finishedAt,
-    targetsTotal: targets.length,
-    targetsMet: targets.filter((t) => targetMet(t, measures)).length,
+    targetsTotal: targets.total,
+    targetsMet: targets.met,
     reportsExpected: expected.length,
     reportsOnTime: expected.length === 0 ? 0 : countOnTimeReports(expected, it.reportTimes),
   }
 }
 
 /**
- * GET /assessment: the ranked table for a kind and period, as of min(now, period end). Bounded by the period, not
+ * GET /assessment: the ranked table for a kind and period, as of min(now, period end), from the maintained counters
+ * (assessment-aggregates.ts, migration 116): sums over days and months per unit, not a read of items.
+ * With `scope` (the reader's scopeUnitIds) only the units it holds are assessed and ranked.
+ */
+export async function assessUnits(deps: AppDeps, periodKey: string, kind = 'task', scope: readonly string[] | null = null): Promise<Assessment> {
+  parseAssessmentPeriod(periodKey)
+  return assessFromAggregates(deps, periodKey, kind, await weightsFor(deps, kind), await unitNames(deps.db), scope)
+}
+
+/**
+ * The same assessment computed item by item: the definition the counters are checked against, and how it was
+ * computed before migration 116. Bounded by the period, not
  * by history: per-unit item counts come from SQL over every item (assessmentUnitTotals), and only the items that
  * can count in the period (open, or closed since the period began) come into Node for their facts. An item closed
  * before then adds nothing to any formula (finished outside the period, not unfinished, no report expected), so
  * each unit enters the formulas with a placeholder that no formula counts, to keep its place in the ranking.
- * With `scope` (the reader's scopeUnitIds) only the units it holds are assessed and ranked.
  */
-export async function assessUnits(deps: AppDeps, periodKey: string, kind = 'task', scope: readonly string[] | null = null): Promise<Assessment> {
+export async function assessUnitsFromItems(deps: AppDeps, periodKey: string, kind = 'task', scope: readonly string[] | null = null): Promise<Assessment> {
   const period = parseAssessmentPeriod(periodKey)
   const now = deps.clock.now().toISOString()
   const asOf = instantMs(now) < instantMs(period.to) ? now : new Date(instantMs(period.to)).toISOString()

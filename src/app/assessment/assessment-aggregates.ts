@@ -1,0 +1,289 @@
+/**
+ * The assessment (考核) from maintained counters (issue 7.3): `drainAssessmentLog` brings assessment_agg up to date
+ * with the items the write path marked (migration 116), `assessFromAggregates` answers GET /assessment from sums over
+ * days and months, bounded by the number of units and days, not by items. What each item adds is in
+ * assessment-contrib.ts; the answer equals assessUnitsFromItems (the item-by-item computation), which the property
+ * test checks after random sequences of changes on both databases.
+ */
+import { assessedItemsByIds } from '../../persistence/assessment.repo.ts'
+import {
+  applyDeltas,
+  factsOfItems,
+  firstAliveShares,
+  firstLeadNumbers,
+  getBasis,
+  lateCreatedDue,
+  lockDrain,
+  markKindDirty,
+  putBasis,
+  replaceFacts,
+  sharesAround,
+  sumRanges,
+  takeDirty,
+  type AggDelta,
+  type AggRange,
+  type FactRow,
+} from '../../persistence/assessment-agg.repo.ts'
+import { calendarYearsStamp } from '../../persistence/calendar.repo.ts'
+import type { Queryable } from '../../persistence/db.ts'
+import { listSupervisionConfigs } from '../../persistence/supervision.repo.ts'
+import { compositeScore, rankUnits, type MetricName, type Rate, type UnitKpis } from '../../domain/kpi/index.ts'
+import { expectedReportDates } from '../../domain/workflow/cadence.ts'
+import { addCalendarDays, endOfDay, instantMs, localDate } from '../../domain/workflow/time.ts'
+import { defaultSupervisionConfig } from '../../domain/supervision/supervision-config.ts'
+import { loadCalendar } from '../calendar/calendar.load.ts'
+import { reportTimesByUnit } from './owned-work.ts'
+import { cadenceKey, cadenceOfKey, shareFactsOf, type ContribSettings } from './assessment-contrib.ts'
+import { parseAssessmentPeriod } from './assessment-period.ts'
+import type { Assessment, AssessmentRow } from './assess-units.ts'
+import type { ScoreWeights } from '../../domain/kpi/index.ts'
+
+interface Settings {
+  readonly basis: string
+  readonly contrib: ContribSettings
+}
+
+/** The settings a kind's contributions are computed with, and their fingerprint (cadence, grace, calendar). */
+async function settingsOf(db: Queryable, kind: string): Promise<Settings> {
+  const cfg = (await listSupervisionConfigs(db)).get(kind) ?? defaultSupervisionConfig(kind)
+  const stamp = await calendarYearsStamp(db)
+  return {
+    basis: JSON.stringify({ c: cadenceKey(cfg.reporting), g: cfg.reportGraceWorkingDays, cal: stamp }),
+    contrib: { fallbackCadence: cfg.reporting, graceWorkingDays: cfg.reportGraceWorkingDays, calendar: await loadCalendar(db) },
+  }
+}
+
+/**
+ * Brings the counters up to date: takes the marked items off the log in batches (each batch one transaction, drains
+ * serialised by an advisory lock), recomputes their shares and applies new minus old contributions. A kind whose
+ * settings changed since its counters were computed is marked whole first. Returns how many items were recomputed.
+ */
+export async function drainAssessmentLog(deps: { readonly db: Queryable & { transaction<T>(fn: (tx: Queryable) => Promise<T>): Promise<T> } }, opts: { batch?: number; kinds?: readonly string[] } = {}): Promise<number> {
+  const batch = opts.batch ?? 5_000
+  const settings = new Map<string, Settings>()
+  const settingsFor = async (tx: Queryable, kind: string): Promise<Settings> => {
+    let s = settings.get(kind)
+    if (!s) {
+      s = await settingsOf(tx, kind)
+      const stored = await getBasis(tx, kind)
+      if (stored !== s.basis) {
+        // Computed under other settings (or never): every item of the kind again.
+        if (stored !== null) await markKindDirty(tx, kind)
+        await putBasis(tx, kind, s.basis)
+      }
+      settings.set(kind, s)
+    }
+    return s
+  }
+  for (const kind of opts.kinds ?? []) await deps.db.transaction(async (tx) => {
+    await lockDrain(tx)
+    await settingsFor(tx, kind)
+  })
+  let done = 0
+  for (;;) {
+    const n = await deps.db.transaction(async (tx) => {
+      await lockDrain(tx)
+      const ids = await takeDirty(tx, batch)
+      if (ids.length === 0) return 0
+      const items = await assessedItemsByIds(tx, ids)
+      const reports = await reportTimesByUnit(tx, ids)
+      const old = await factsOfItems(tx, ids)
+      const facts: FactRow[] = []
+      const deltas: AggDelta[] = []
+      for (const f of old) for (const c of f.contrib) deltas.push({ kind: f.kind, unitId: f.unitId, metric: c.metric, ckey: c.ckey, day: c.day, n: -c.n })
+      for (const it of items) {
+        const s = await settingsFor(tx, it.kind)
+        for (const f of shareFactsOf(it, reports.get(it.id), s.contrib)) {
+          facts.push(f)
+          for (const c of f.contrib) deltas.push({ kind: f.kind, unitId: f.unitId, metric: c.metric, ckey: c.ckey, day: c.day, n: c.n })
+        }
+      }
+      await applyDeltas(tx, deltas)
+      await replaceFacts(tx, ids, facts)
+      return ids.length
+    })
+    if (n === 0) return done
+    done += n
+  }
+}
+
+const rate = (numerator: number, denominator: number): Rate => ({ numerator, denominator, value: denominator === 0 ? null : numerator / denominator })
+const NONE = rate(0, 0)
+
+/**
+ * GET /assessment from the counters (after draining the log): the same answer as the item-by-item computation. The
+ * counters give every condition as of midnight; for a running (or future) period, assessed as of now, the shares
+ * created, finished or closed on the current day are read one by one and their difference added.
+ */
+export async function assessFromAggregates(
+  deps: { readonly db: Queryable & { transaction<T>(fn: (tx: Queryable) => Promise<T>): Promise<T> }; readonly clock: { now(): Date } },
+  periodKey: string,
+  kind: string,
+  weights: ScoreWeights,
+  names: ReadonlyMap<string, string>,
+  scope: readonly string[] | null,
+): Promise<Assessment> {
+  const period = parseAssessmentPeriod(periodKey)
+  await drainAssessmentLog(deps, { kinds: [kind] })
+  const db = deps.db
+  const now = deps.clock.now().toISOString()
+  const T = new Date(instantMs(period.to)).toISOString()
+  const asOf = instantMs(now) < instantMs(period.to) ? now : T
+  const fromIso = new Date(instantMs(period.from)).toISOString()
+  const activeFrom = instantMs(period.from) <= instantMs(asOf) ? fromIso : asOf
+  const F = period.firstDate
+  const tDay = addCalendarDays(period.lastDate, 1)
+  const x = localDate(asOf)
+  const afDay = localDate(activeFrom)
+  const lp = [period.lastDate, addCalendarDays(x, -1)].sort()[0]!
+  const FIRST = '0001-01-01'
+  const ranges: AggRange[] = [
+    ...['L.created', 'F.created', 'lead1.any', 'alive.in'].map((m) => ({ label: m, metric: m, lo: FIRST, hi: tDay })),
+    { label: 'alive.out', metric: 'alive.out', lo: FIRST, hi: afDay },
+    ...['L.fin', 'L.fin_ok', 'L.tgt', 'L.tgt_met', 'F.fin', 'F.fin_ok', 'F.due'].map((m) => ({ label: m, metric: m, lo: F, hi: tDay })),
+    ...['L.od', 'F.od'].map((m) => ({ label: m, metric: m, lo: FIRST, hi: addCalendarDays(x, 1) })),
+  ]
+  if (lp >= F) {
+    const hi = addCalendarDays(lp, 1)
+    ranges.push(
+      { label: 'rep.exp', metric: 'rep.exp', lo: F, hi },
+      { label: 'rep.ok', metric: 'rep.ok', lo: F, hi },
+      { label: 'rep.open.before', metric: 'rep.open', lo: FIRST, hi: F },
+      { label: 'rep.open.in', metric: 'rep.open', lo: F, hi, byDay: true },
+      { label: 'rep.diff', metric: 'rep.diff', lo: F, hi, byDay: true },
+      { label: 'rep.tail.before', metric: 'rep.tail', lo: FIRST, hi: F },
+      { label: 'rep.tail.in', metric: 'rep.tail', lo: F, hi, byDay: true },
+    )
+  }
+  const sums = await sumRanges(db, kind, ranges)
+  const per = new Map<string, Map<string, number>>()
+  const get = (unitId: string, label: string): number => per.get(unitId)?.get(label) ?? 0
+  const bump = (unitId: string, label: string, n: number): void => {
+    const m = per.get(unitId) ?? new Map<string, number>()
+    m.set(label, (m.get(label) ?? 0) + n)
+    per.set(unitId, m)
+  }
+  // Reporting: expected reports of unfinished shares by their cadence, and each cadence's first date in the period.
+  const counts = new Map<string, number>()
+  const cnt = (ckey: string, lo: string): number => {
+    const k = `${ckey}|${lo}`
+    let v = counts.get(k)
+    if (v === undefined) counts.set(k, (v = expectedReportDates(cadenceOfKey(ckey), lo, lp).length))
+    return v
+  }
+  const firstDate = new Map<string, string | null>()
+  const e1 = (ckey: string): string | null => {
+    if (!firstDate.has(ckey)) firstDate.set(ckey, expectedReportDates(cadenceOfKey(ckey), F, lp)[0] ?? null)
+    return firstDate.get(ckey)!
+  }
+  for (const s of sums) {
+    switch (s.label) {
+      case 'rep.open.before': bump(s.unitId, 'rep.exp', s.n * cnt(s.ckey, F)); break
+      case 'rep.open.in': bump(s.unitId, 'rep.exp', s.n * cnt(s.ckey, s.day!)); break
+      case 'rep.diff': if (s.day === e1(s.ckey)) bump(s.unitId, 'rep.ok', s.n); break
+      case 'rep.tail.before': if (e1(s.ckey) !== null) bump(s.unitId, 'rep.ok', s.n); break
+      case 'rep.tail.in': { const e = e1(s.ckey); if (e !== null && s.day! <= e) bump(s.unitId, 'rep.ok', s.n); break }
+      default: bump(s.unitId, s.label, s.n)
+    }
+  }
+  // Late open = overdue as of midnight; as of an instant inside a day, the shares of that day are counted exactly.
+  for (const u of per.keys()) {
+    bump(u, 'L.late', get(u, 'L.od'))
+    bump(u, 'F.late', get(u, 'F.od'))
+    bump(u, 'alive', get(u, 'alive.in') - get(u, 'alive.out'))
+  }
+  if (asOf !== T) {
+    const lastSecond = instantMs(asOf) > instantMs(endOfDay(x))
+    const around = await sharesAround(db, kind, x, activeFrom === fromIso ? null : afDay, lastSecond ? x : null)
+    for (const s of around) correct(s, { asOf, T, tDay, x, activeFrom, afDay, from: fromIso }, bump)
+  }
+  const inScope = scope === null ? () => true : ((held) => (u: string) => held.has(u))(new Set(scope))
+  const units = [...per.keys()].filter((u) => inScope(u) && (get(u, 'lead1.any') > 0 || get(u, 'alive') > 0))
+  // The order the item-by-item computation meets units in: first leads by their first item's number, then the rest
+  // by the first item they own work on (leads before responsible units, then by id).
+  const leaders = units.filter((u) => get(u, 'lead1.any') > 0)
+  const others = units.filter((u) => get(u, 'lead1.any') <= 0)
+  const leadNo = await firstLeadNumbers(db, kind, leaders, T)
+  const otherNo = others.length ? await firstAliveShares(db, kind, others, T, activeFrom) : new Map<string, { number: string; share: string }>()
+  leaders.sort((a, b) => cmp(leadNo.get(a) ?? '', leadNo.get(b) ?? ''))
+  others.sort((a, b) => {
+    const p = otherNo.get(a)
+    const q = otherNo.get(b)
+    return cmp(p?.number ?? '', q?.number ?? '') || (p?.share === 'resp' ? 1 : 0) - (q?.share === 'resp' ? 1 : 0) || cmp(a, b)
+  })
+  const ordered = [...leaders, ...others]
+  const kpis: UnitKpis[] = ordered.map((u) => ({
+    unitId: u,
+    overdue: get(u, 'L.od'),
+    rates: {
+      onTime: rate(get(u, 'L.fin_ok'), get(u, 'L.fin') + get(u, 'L.late')),
+      targetsMet: rate(get(u, 'L.tgt_met'), get(u, 'L.tgt')),
+      reporting: rate(get(u, 'rep.ok'), get(u, 'rep.exp')),
+      response: NONE,
+      satisfaction: NONE,
+      resolution: NONE,
+    } satisfies Record<MetricName, Rate>,
+  }))
+  const byUnit = new Map(kpis.map((k) => [k.unitId, k]))
+  const ranked = rankUnits(kpis.map((k) => ({ unitId: k.unitId, score: compositeScore(k, weights) })))
+  const rows: AssessmentRow[] = ranked.map((r) => {
+    const k = byUnit.get(r.unitId)!
+    return {
+      rank: r.rank,
+      unitId: r.unitId,
+      unitName: names.get(r.unitId) ?? r.unitId,
+      items: get(r.unitId, 'L.created'),
+      onTime: k.rates.onTime,
+      overdue: k.overdue,
+      targetsMet: k.rates.targetsMet,
+      reporting: k.rates.reporting,
+      score: r.score === null ? null : Math.round(r.score * 100) / 100,
+    }
+  })
+  const total = (label: string): number => ordered.reduce((n, u) => n + get(u, label), 0)
+  const lateDue = await lateCreatedDue(db, kind, F, period.lastDate)
+  return {
+    period,
+    kind,
+    asOf,
+    weights,
+    summary: {
+      items: total('F.created'),
+      dueInPeriod: total('F.due') + ordered.reduce((n, u) => n + (lateDue.get(u) ?? 0), 0),
+      finishedInPeriod: total('F.fin'),
+      onTime: rate(total('F.fin_ok'), total('F.fin') + total('F.late')),
+      overdue: total('F.od'),
+    },
+    rows,
+  }
+}
+
+const cmp = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0)
+
+interface Instants {
+  readonly asOf: string
+  readonly T: string
+  readonly tDay: string
+  readonly x: string
+  readonly activeFrom: string
+  readonly afDay: string
+  readonly from: string
+}
+
+/** Adds to a share's unit the difference between its standing as of the instant and as the midnight counters have it. */
+function correct(s: FactRow, t: Instants, bump: (unitId: string, label: string, n: number) => void): void {
+  if (!s.live) return
+  const ms = instantMs
+  const aliveApprox = s.createdDay < t.tDay && !(s.closed && s.closeDay !== null && (s.closeDay > s.createdDay ? s.closeDay : s.createdDay) < t.afDay)
+  const aliveExact = ms(s.createdAt) < ms(t.T) && !(s.closed && s.closedAt !== null && ms(s.closedAt) < ms(t.activeFrom))
+  bump(s.unitId, 'alive', Number(aliveExact) - Number(aliveApprox))
+  if (s.share === 'resp' || !s.dueDate) return
+  const on = [addCalendarDays(s.dueDate, 1), addCalendarDays(s.createdDay, 1)].sort()[1]!
+  const odApprox = on <= t.x && (s.finDay ? t.x < addCalendarDays(s.finDay, 1) : !s.closed)
+  const odExact = ms(s.createdAt) < ms(t.T) && ms(endOfDay(s.dueDate)) < ms(t.asOf) && (s.finAt ? ms(s.finAt) >= ms(t.asOf) : !s.closed)
+  const lateExact = odExact && !(s.finAt && ms(s.finAt) >= ms(t.from) && ms(s.finAt) < ms(t.T))
+  for (const p of s.share === 'lead1' ? ['L', 'F'] : ['L']) {
+    bump(s.unitId, `${p}.od`, Number(odExact) - Number(odApprox))
+    bump(s.unitId, `${p}.late`, Number(lateExact) - Number(odApprox))
+  }
+}

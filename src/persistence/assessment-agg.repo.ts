@@ -1,0 +1,246 @@
+/**
+ * The assessment's maintained counters (migration 116): the dirty-item log the write path appends to, the per-share
+ * facts with their contributions, the per-day and per-month counters, and the reads a period's ranking sums.
+ */
+import type { Queryable } from './db.ts'
+
+/** A contribution as stored in assessment_fact.contrib and summed into assessment_agg. */
+export interface AggDelta {
+  readonly kind: string
+  readonly unitId: string
+  readonly metric: string
+  readonly ckey: string
+  readonly day: string
+  readonly n: number
+}
+
+/** A share's row in assessment_fact. */
+export interface FactRow {
+  readonly itemId: string
+  readonly unitId: string
+  readonly kind: string
+  readonly share: 'lead1' | 'lead' | 'resp'
+  readonly number: string
+  readonly live: boolean
+  readonly closed: boolean
+  readonly createdAt: string
+  readonly createdDay: string
+  readonly dueDate: string | null
+  readonly finAt: string | null
+  readonly finDay: string | null
+  readonly closedAt: string | null
+  readonly closeDay: string | null
+  readonly contrib: readonly { metric: string; ckey: string; day: string; n: number }[]
+}
+
+const iso = (v: unknown): string | null => (v === null || v === undefined ? null : new Date(v as string).toISOString())
+const dateText = (v: unknown): string | null => (v === null || v === undefined ? null : typeof v === 'string' ? v.slice(0, 10) : (v as Date).toISOString().slice(0, 10))
+const json = <T>(v: unknown): T => (typeof v === 'string' ? (JSON.parse(v) as T) : (v as T))
+
+/** Serialises drains across connections and processes (a drain subtracts what the facts say the item added). */
+export async function lockDrain(tx: Queryable): Promise<void> {
+  await tx.query(`SELECT pg_advisory_xact_lock(7116)`)
+}
+
+/** Takes up to `limit` entries off the log (exactly those read; later ones stay): the distinct item ids. */
+export async function takeDirty(tx: Queryable, limit: number): Promise<string[]> {
+  const { rows } = await tx.query<{ item_id: string }>(
+    `DELETE FROM assessment_dirty WHERE seq IN (SELECT seq FROM assessment_dirty ORDER BY seq LIMIT $1) RETURNING item_id`,
+    [limit],
+  )
+  return [...new Set(rows.map((r) => r.item_id))]
+}
+
+/** Whether the log has entries (one index probe). */
+export async function hasDirty(db: Queryable): Promise<boolean> {
+  const { rows } = await db.query<{ x: number }>(`SELECT 1 AS x FROM assessment_dirty LIMIT 1`)
+  return rows.length > 0
+}
+
+/** Marks every item of a kind dirty (its basis changed). */
+export async function markKindDirty(db: Queryable, kind: string): Promise<void> {
+  await db.query(`INSERT INTO assessment_dirty (item_id) SELECT id FROM item WHERE kind = $1`, [kind])
+}
+
+export async function getBasis(db: Queryable, kind: string): Promise<string | null> {
+  const { rows } = await db.query<{ basis: string }>(`SELECT basis FROM assessment_basis WHERE kind = $1`, [kind])
+  return rows[0]?.basis ?? null
+}
+
+export async function putBasis(db: Queryable, kind: string, basis: string): Promise<void> {
+  await db.query(`INSERT INTO assessment_basis (kind, basis) VALUES ($1, $2) ON CONFLICT (kind) DO UPDATE SET basis = EXCLUDED.basis`, [kind, basis])
+}
+
+/** The kinds that have a stored basis. */
+export async function basisKinds(db: Queryable): Promise<Map<string, string>> {
+  const { rows } = await db.query<{ kind: string; basis: string }>(`SELECT kind, basis FROM assessment_basis`)
+  return new Map(rows.map((r) => [r.kind, r.basis]))
+}
+
+function toFact(r: Record<string, unknown>): FactRow {
+  return {
+    itemId: r.item_id as string,
+    unitId: r.unit_id as string,
+    kind: r.kind as string,
+    share: r.share as FactRow['share'],
+    number: r.number as string,
+    live: r.live === true,
+    closed: r.closed === true,
+    createdAt: iso(r.created_at)!,
+    createdDay: dateText(r.created_day)!,
+    dueDate: dateText(r.due_date),
+    finAt: iso(r.fin_at),
+    finDay: dateText(r.fin_day),
+    closedAt: iso(r.closed_at),
+    closeDay: dateText(r.close_day),
+    contrib: json<FactRow['contrib']>(r.contrib ?? '[]'),
+  }
+}
+
+const FACT_COLS = `item_id, unit_id, kind, share, number, live, closed, created_at, created_day::text AS created_day, due_date::text AS due_date,
+  fin_at, fin_day::text AS fin_day, closed_at, close_day::text AS close_day`
+
+/** The stored facts (with contributions) of some items. */
+export async function factsOfItems(tx: Queryable, itemIds: readonly string[]): Promise<FactRow[]> {
+  const { rows } = await tx.query<Record<string, unknown>>(`SELECT ${FACT_COLS}, contrib FROM assessment_fact WHERE item_id = ANY($1::text[])`, [[...itemIds]])
+  return rows.map(toFact)
+}
+
+/** Replaces the facts of some items (those with no share now are removed). */
+export async function replaceFacts(tx: Queryable, itemIds: readonly string[], facts: readonly FactRow[]): Promise<void> {
+  await tx.query(`DELETE FROM assessment_fact WHERE item_id = ANY($1::text[])`, [[...itemIds]])
+  if (facts.length === 0) return
+  const col = <T>(f: (x: FactRow) => T): T[] => facts.map(f)
+  await tx.query(
+    `INSERT INTO assessment_fact (item_id, unit_id, kind, share, number, live, closed, created_at, created_day, due_date, fin_at, fin_day, closed_at, close_day, contrib)
+     SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::text[], $5::text[], $6::boolean[], $7::boolean[], $8::timestamptz[], $9::date[],
+                          $10::date[], $11::timestamptz[], $12::date[], $13::timestamptz[], $14::date[], $15::jsonb[])`,
+    [
+      col((f) => f.itemId), col((f) => f.unitId), col((f) => f.kind), col((f) => f.share), col((f) => f.number), col((f) => f.live), col((f) => f.closed),
+      col((f) => f.createdAt), col((f) => f.createdDay), col((f) => f.dueDate), col((f) => f.finAt), col((f) => f.finDay), col((f) => f.closedAt),
+      col((f) => f.closeDay), col((f) => JSON.stringify(f.contrib)),
+    ],
+  )
+}
+
+/** Adds deltas to the day and month counters: one statement, rows in key order (drains are serialised anyway). */
+export async function applyDeltas(tx: Queryable, deltas: readonly AggDelta[]): Promise<void> {
+  const sum = new Map<string, { d: AggDelta; grain: string; day: string; n: number }>()
+  for (const d of deltas) {
+    for (const [grain, day] of [['d', d.day], ['m', `${d.day.slice(0, 7)}-01`]] as const) {
+      const key = `${d.kind}\u0000${d.metric}\u0000${grain}\u0000${day}\u0000${d.unitId}\u0000${d.ckey}`
+      const e = sum.get(key)
+      if (e) e.n += d.n
+      else sum.set(key, { d, grain, day, n: d.n })
+    }
+  }
+  const rows = [...sum.entries()].filter(([, e]) => e.n !== 0).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, e]) => e)
+  if (rows.length === 0) return
+  await tx.query(
+    `INSERT INTO assessment_agg AS a (kind, metric, grain, day, unit_id, ckey, n)
+     SELECT * FROM unnest($1::text[], $2::text[], $3::text[], $4::date[], $5::text[], $6::text[], $7::bigint[])
+     ON CONFLICT (kind, metric, grain, day, unit_id, ckey) DO UPDATE SET n = a.n + EXCLUDED.n`,
+    [rows.map((r) => r.d.kind), rows.map((r) => r.d.metric), rows.map((r) => r.grain), rows.map((r) => r.day), rows.map((r) => r.d.unitId), rows.map((r) => r.d.ckey), rows.map((r) => r.n)],
+  )
+}
+
+/** One range of one metric to sum: [lo, hi) in days, or `byDay` to get each day's row. */
+export interface AggRange {
+  readonly label: string
+  readonly metric: string
+  readonly lo: string
+  readonly hi: string
+  readonly byDay?: boolean
+}
+
+const FIRST = '0001-01-01'
+const monthOf = (d: string): string => `${d.slice(0, 7)}-01`
+const nextMonth = (m: string): string => {
+  const y = Number(m.slice(0, 4))
+  const mo = Number(m.slice(5, 7))
+  return mo === 12 ? `${y + 1}-01-01` : `${y}-${String(mo + 1).padStart(2, '0')}-01`
+}
+
+/** A day range as month pieces (whole months inside it) and day pieces (the edges). */
+export function rangePieces(lo: string, hi: string): { grain: 'd' | 'm'; lo: string; hi: string }[] {
+  if (!(lo < hi)) return []
+  if (lo === FIRST || lo < '1900-01-01') {
+    const m = monthOf(hi)
+    return [{ grain: 'm', lo: FIRST, hi: m }, ...(m < hi ? [{ grain: 'd' as const, lo: m, hi }] : [])]
+  }
+  const m0 = lo === monthOf(lo) ? lo : nextMonth(monthOf(lo))
+  const m1 = monthOf(hi)
+  if (m0 >= m1) return [{ grain: 'd', lo, hi }]
+  const out: { grain: 'd' | 'm'; lo: string; hi: string }[] = []
+  if (lo < m0) out.push({ grain: 'd', lo, hi: m0 })
+  out.push({ grain: 'm', lo: m0, hi: m1 })
+  if (m1 < hi) out.push({ grain: 'd', lo: m1, hi })
+  return out
+}
+
+/** The sums of some ranges per unit and cadence key (and per day for `byDay` ranges), in one statement. */
+export async function sumRanges(db: Queryable, kind: string, ranges: readonly AggRange[]): Promise<{ label: string; unitId: string; ckey: string; day: string | null; n: number }[]> {
+  const q: { label: string; metric: string; grain: string; lo: string; hi: string; byDay: boolean }[] = []
+  for (const r of ranges) {
+    if (r.byDay) {
+      if (r.lo < r.hi) q.push({ label: r.label, metric: r.metric, grain: 'd', lo: r.lo, hi: r.hi, byDay: true })
+    } else for (const p of rangePieces(r.lo, r.hi)) q.push({ label: r.label, metric: r.metric, grain: p.grain, lo: p.lo, hi: p.hi, byDay: false })
+  }
+  if (q.length === 0) return []
+  const { rows } = await db.query<{ label: string; unit_id: string; ckey: string; day: string | null; n: unknown }>(
+    `SELECT q.label, a.unit_id, a.ckey, CASE WHEN q.by_day THEN a.day::text END AS day, sum(a.n) AS n
+       FROM unnest($2::text[], $3::text[], $4::text[], $5::date[], $6::date[], $7::boolean[]) AS q(label, metric, grain, lo, hi, by_day)
+       JOIN assessment_agg a ON a.kind = $1 AND a.metric = q.metric AND a.grain = q.grain AND a.day >= q.lo AND a.day < q.hi
+      GROUP BY 1, 2, 3, 4`,
+    [kind, q.map((x) => x.label), q.map((x) => x.metric), q.map((x) => x.grain), q.map((x) => x.lo), q.map((x) => x.hi), q.map((x) => x.byDay)],
+  )
+  return rows.map((r) => ({ label: r.label, unitId: r.unit_id, ckey: r.ckey, day: r.day, n: Number(r.n) }))
+}
+
+/**
+ * The shares whose standing as of an instant inside day `day` may differ from the midnight counters: created or
+ * finished that day or later, closed that day (when the period's active-from is that instant), due that day (when
+ * the instant is in the day's last second).
+ */
+export async function sharesAround(db: Queryable, kind: string, day: string, closeDay: string | null, dueDay: string | null): Promise<FactRow[]> {
+  const { rows } = await db.query<Record<string, unknown>>(
+    `SELECT ${FACT_COLS} FROM assessment_fact
+      WHERE kind = $1 AND (created_day >= $2::date OR fin_day >= $2::date OR close_day = $3::date OR due_date = $4::date)`,
+    [kind, day, closeDay, dueDay],
+  )
+  return rows.map(toFact)
+}
+
+/** First-lead live shares created after their due date, due in [firstDate, lastDate] and created by lastDate, per unit. */
+export async function lateCreatedDue(db: Queryable, kind: string, firstDate: string, lastDate: string): Promise<Map<string, number>> {
+  const { rows } = await db.query<{ unit_id: string; n: unknown }>(
+    `SELECT unit_id, count(*) AS n FROM assessment_fact
+      WHERE kind = $1 AND share = 'lead1' AND created_day > due_date AND due_date BETWEEN $2::date AND $3::date AND created_day <= $3::date AND live
+      GROUP BY unit_id`,
+    [kind, firstDate, lastDate],
+  )
+  return new Map(rows.map((r) => [r.unit_id, Number(r.n)]))
+}
+
+/** The first item number per unit among its first-lead shares created before `createdBefore` (cancelled included). */
+export async function firstLeadNumbers(db: Queryable, kind: string, unitIds: readonly string[], createdBefore: string): Promise<Map<string, string>> {
+  const { rows } = await db.query<{ unit_id: string; number: string | null }>(
+    `SELECT u.unit_id, (SELECT f.number FROM assessment_fact f WHERE f.kind = $1 AND f.unit_id = u.unit_id AND f.share = 'lead1' AND f.created_at < $3
+                          ORDER BY f.number LIMIT 1) AS number
+       FROM unnest($2::text[]) AS u(unit_id)`,
+    [kind, [...unitIds], createdBefore],
+  )
+  return new Map(rows.filter((r) => r.number !== null).map((r) => [r.unit_id, r.number!]))
+}
+
+/** The first alive share per unit (item number, share), for units that lead no item: where they first appear. */
+export async function firstAliveShares(db: Queryable, kind: string, unitIds: readonly string[], createdBefore: string, activeFrom: string): Promise<Map<string, { number: string; share: string }>> {
+  const { rows } = await db.query<{ unit_id: string; number: string | null; share: string | null }>(
+    `SELECT u.unit_id, x.number, x.share FROM unnest($2::text[]) AS u(unit_id) LEFT JOIN LATERAL (
+       SELECT f.number, f.share FROM assessment_fact f
+        WHERE f.kind = $1 AND f.unit_id = u.unit_id AND f.live AND f.created_at < $3 AND NOT (f.closed AND f.closed_at IS NOT NULL AND f.closed_at < $4)
+        ORDER BY f.number LIMIT 1) x ON true`,
+    [kind, [...unitIds], createdBefore, activeFrom],
+  )
+  return new Map(rows.filter((r) => r.number !== null).map((r) => [r.unit_id, { number: r.number!, share: r.share! }]))
+}
