@@ -69,6 +69,28 @@ for (const dialect of testDialects()) {
       expect(await total({ q: '100%_' })).toBe(0)
     })
 
+    it('reads a term no trigram serves within a window of items, and goes on after each window to the last', async () => {
+      const f = { ...base, q: '粮食', limit: 2, scanWindow: 5 }
+      const first = await listItems(db, f)
+      // T-001…T-005 hold no match: an empty page that still leads on, a count of the first window marked capped.
+      expect([first.rows.length, first.hasNext, first.nextAfter, first.total, first.more]).toEqual([0, true, 'T-005', 0, true])
+      const found: string[] = []
+      const afters: string[] = []
+      let after: string | undefined
+      for (let pages = 0; pages < 10; pages++) {
+        const page = await listItems(db, { ...f, afterNumber: after })
+        found.push(...page.rows.map((r) => r.id))
+        if (!page.hasNext) break
+        after = page.nextAfter!
+        afters.push(after)
+      }
+      expect(found).toEqual(['it7'])
+      expect(afters).toEqual(['T-005', 'T-010', 'T-015', 'T-020'])
+      // A window holding the whole ledger counts exactly; a term of three characters is not windowed.
+      expect(await listItems(db, { ...base, q: '粮食' })).toMatchObject({ total: 1, more: false, hasNext: false })
+      expect(await listItems(db, { ...base, q: '粮食安', scanWindow: 5 })).toMatchObject({ total: 1, more: false, hasNext: false })
+    })
+
     it('keeps the data scope on every page', async () => {
       const page = await listItems(db, { ...base, scope: ['b'], limit: 5, afterNumber: 'T-012' })
       expect(page.rows.map((r) => r.number)).toEqual(['T-013', 'T-014', 'T-015', 'T-016', 'T-017'])

@@ -203,6 +203,21 @@ export interface ItemFilter {
   readonly afterNumber?: string | undefined
   /** Count matching items up to this many; the total is then a lower bound. */
   readonly countCap: number
+  /** Rows a search term no trigram index serves reads at most, per page and for the count (LEDGER_SCAN_WINDOW). */
+  readonly scanWindow?: number | undefined
+}
+
+/**
+ * How many items, in number order, a search term of fewer than three characters reads per page (and counts in):
+ * pg_trgm makes no trigram of it, so without a bound a rare two-character word reads every item (10M). A page then
+ * holds the matches among the next LEDGER_SCAN_WINDOW items and, when it found fewer than asked, still gives a
+ * cursor to go on from the window's end; the count covers the first window and is capped past it.
+ */
+export const LEDGER_SCAN_WINDOW = 20_000
+
+/** Whether pg_trgm can serve `ILIKE '%q%'` from its index: it needs a run of three characters within a word. */
+export function trigramSearchable(q: string): boolean {
+  return /[\p{L}\p{N}]{3}/u.test(q)
 }
 
 /** A ledger row: the item and its units. */
@@ -218,9 +233,13 @@ export const LEDGER_TEXT = `(i.title || E'\\n' || i.number || E'\\n' || i.body)`
 
 /**
  * The ledger (台账): filtered, ordered by number, one page by keyset (`afterNumber`) or offset. `total` counts
- * at most `countCap` matching rows (a bounded count: past it `more` is true), `hasNext` says a further page exists.
+ * at most `countCap` matching rows (a bounded count: past it `more` is true), `hasNext` says a further page exists
+ * and `nextAfter` the number it starts after (the page's last, or for a windowed search the window's end).
  */
-export async function listItems(q: Queryable, f: ItemFilter): Promise<{ rows: LedgerRow[]; total: number; more: boolean; hasNext: boolean }> {
+export async function listItems(
+  q: Queryable,
+  f: ItemFilter,
+): Promise<{ rows: LedgerRow[]; total: number; more: boolean; hasNext: boolean; nextAfter: string | null }> {
   const where: string[] = []
   const params: unknown[] = []
   const p = (v: unknown): string => {
@@ -232,22 +251,49 @@ export async function listItems(q: Queryable, f: ItemFilter): Promise<{ rows: Le
   if (f.stateType) where.push(`i.state_type = ${p(f.stateType)}`)
   if (f.plan) where.push(`i.plan_id = ${p(f.plan)}`)
   if (f.unit) where.push(`EXISTS (SELECT 1 FROM item_unit u WHERE u.item_id = i.id AND u.unit_id = ${p(f.unit)})`)
-  if (f.q) where.push(`${LEDGER_TEXT} ILIKE ${p(`%${f.q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`)}`)
   if (f.overdueOn) where.push(`i.state_type <> 'closed' AND i.due_date < ${p(f.overdueOn)}::date`)
   if (f.scope) where.push(scopeSql(params.push([...f.scope])))
+  const like = f.q ? `%${f.q.replace(/[\\%_]/g, (c) => `\\${c}`)}%` : null
+  // A term no trigram index serves is read within a window of items (LEDGER_SCAN_WINDOW), not over the whole ledger.
+  const windowed = f.q !== undefined && like !== null && !trigramSearchable(f.q)
+  if (like !== null && !windowed) where.push(`${LEDGER_TEXT} ILIKE ${p(like)}`)
   const filterParams = [...params]
   const cond = where.length ? `WHERE ${where.join(' AND ')}` : ''
   const page = f.afterNumber === undefined ? '' : `${where.length ? ' AND' : 'WHERE'} i.number > ${p(f.afterNumber)}`
+  const rangeParams = [...params]
+  const scanWindow = f.scanWindow ?? LEDGER_SCAN_WINDOW
+  // What is read: the ledger, or for a windowed term the next scanWindow items (number order) of the other filters.
+  const source = windowed ? `(SELECT * FROM item i ${cond}${page} ORDER BY i.number LIMIT ${scanWindow}) i WHERE ${LEDGER_TEXT} ILIKE ${p(like)}` : `item i ${cond}${page}`
+  const limit = p(f.limit + 1)
   const skip = f.afterNumber === undefined && f.offset > 0 ? ` OFFSET ${p(f.offset)}` : ''
   // One row past the page says whether a next page exists.
-  const { rows } = await q.query(`SELECT ${COLS} FROM item i ${cond}${page} ORDER BY i.number LIMIT ${p(f.limit + 1)}${skip}`, params)
-  const hasNext = rows.length > f.limit
+  const { rows } = await q.query(`SELECT ${COLS} FROM ${source} ORDER BY i.number LIMIT ${limit}${skip}`, params)
+  let hasNext = rows.length > f.limit
   const items = rows.slice(0, f.limit).map(toItem)
-  // Bounded count: never more than countCap + 1 rows are read to count, however large the ledger.
-  const counted = await q.query<{ n: number }>(`SELECT count(*)::int AS n FROM (SELECT 1 FROM item i ${cond} LIMIT ${f.countCap + 1}) c`, filterParams)
+  let nextAfter = items.at(-1)?.number ?? null
+  if (windowed && !hasNext) {
+    // Fewer matches than asked within this window: go on after its end when the ledger goes on past it.
+    const end = await q.query<{ number: string }>(`SELECT i.number FROM item i ${cond}${page} ORDER BY i.number OFFSET ${scanWindow - 1} LIMIT 1`, rangeParams)
+    if (end.rows[0]) [hasNext, nextAfter] = [true, end.rows[0].number]
+  }
+  // Bounded count: never more than countCap + 1 rows are read to count; a windowed term counts in the first window.
+  const counted = windowed
+    ? await q.query<{ n: number; scanned: number }>(
+        `SELECT count(*) FILTER (WHERE ${LEDGER_TEXT} ILIKE $${filterParams.length + 1})::int AS n, count(*)::int AS scanned
+           FROM (SELECT * FROM item i ${cond} ORDER BY i.number LIMIT ${scanWindow}) i`,
+        [...filterParams, like],
+      )
+    : await q.query<{ n: number; scanned: number }>(`SELECT count(*)::int AS n, 0 AS scanned FROM (SELECT 1 FROM item i ${cond} LIMIT ${f.countCap + 1}) c`, filterParams)
   const n = Number(counted.rows[0]?.n ?? 0)
+  const windowFull = Number(counted.rows[0]?.scanned ?? 0) >= scanWindow
   const units = await unitsOf(q, items.map((i) => i.id))
-  return { rows: items.map((i) => ({ ...i, units: units.get(i.id) ?? [] })), total: Math.min(n, f.countCap), more: n > f.countCap, hasNext }
+  return {
+    rows: items.map((i) => ({ ...i, units: units.get(i.id) ?? [] })),
+    total: Math.min(n, f.countCap),
+    more: n > f.countCap || windowFull,
+    hasNext,
+    nextAfter: hasNext ? nextAfter : null,
+  }
 }
 
 /** Units of several items, keyed by item id. */

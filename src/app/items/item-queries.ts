@@ -125,7 +125,7 @@ export async function listLedger(deps: AppDeps, actor: Actor, query: LedgerQuery
   const limit = Math.min(Math.max(query.limit ?? 50, 1), 500)
   const offset = query.after === undefined ? Math.max(query.offset ?? 0, 0) : 0
   const byType = query.state !== undefined && STATE_TYPES.includes(query.state)
-  const { rows, total, more, hasNext } = await listItems(deps.db, {
+  const { rows, total, more, hasNext, nextAfter } = await listItems(deps.db, {
     kind: query.kind,
     state: byType ? undefined : query.state,
     stateType: byType ? query.state : undefined,
@@ -139,8 +139,7 @@ export async function listLedger(deps: AppDeps, actor: Actor, query: LedgerQuery
     afterNumber: query.after === undefined ? undefined : cursorNumber(query.after),
     countCap: LEDGER_COUNT_CAP,
   })
-  const last = rows.at(-1)
-  return { items: rows.map((r) => ledgerItem(r, today)), total, totalCapped: more, limit, offset, next: hasNext && last ? ledgerCursor(last.number) : null }
+  return { items: rows.map((r) => ledgerItem(r, today)), total, totalCapped: more, limit, offset, next: hasNext && nextAfter ? ledgerCursor(nextAfter) : null }
 }
 
 /** One item in full, as the API shows it. */
