@@ -13,17 +13,18 @@ const SIGNED_IN_COOKIE = 'duban_signed_in'
 
 const plugin: RoutePlugin = async (app, { deps }) => {
   app.post<{ Body: { username: string; password: string } }>('/auth/login', { schema: loginSchema, config: { public: true } }, async (request, reply) => {
-    // Locked accounts and addresses are refused before the password is looked at (429 with Retry-After).
+    // Each attempt is counted before the password is looked at; locked accounts and addresses are refused
+    // (429 with Retry-After), so parallel guesses get at most the limit verified.
     const now = deps.clock.now().getTime()
-    await app.loginThrottle.check(request.body.username, request.ip, now)
+    const admission = await app.loginThrottle.admit(request.body.username, request.ip, now)
     let session: Awaited<ReturnType<typeof login>>
     try {
       session = await login(deps, { ...request.body, address: request.ip }, app.sessionTtlMs)
     } catch (e) {
-      if (e instanceof DubanError && e.code === 'DUBAN_ERR_LOGIN_FAILED') await app.loginThrottle.fail(request.body.username, request.ip, now)
+      if (e instanceof DubanError && e.code === 'DUBAN_ERR_LOGIN_FAILED') await app.loginThrottle.fail(now)
       throw e
     }
-    await app.loginThrottle.succeed(request.body.username)
+    await app.loginThrottle.succeed(request.body.username, admission)
     const { token, user, expiresAt } = session
     // 'auto': Secure when the request came over HTTPS (behind a proxy only with --trust-proxy).
     const secure = app.cookieSecure === 'auto' ? request.protocol === 'https' : app.cookieSecure

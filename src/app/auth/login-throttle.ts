@@ -1,8 +1,13 @@
 /**
- * Login throttling (登录限制): failed sign-ins are counted per account and per client address within a
+ * Login throttling (登录限制): sign-in attempts are counted per account and per client address within a
  * window; past the limit the account (or address) is locked until a stated instant, and even the right
  * password is refused until then, with a message that says when to retry. A success clears the account's
- * count. An admin can unlock an account or an address at once.
+ * count and gives the address back its attempt. An admin can unlock an account or an address at once.
+ *
+ * Each attempt is counted before its password is verified (admit), in one statement per key, and the attempt
+ * that reaches the limit sets the lock: guesses sent in parallel are admitted at most `limit` at a time, the
+ * rest refused before any of them is verified (counting after verifying let every guess that passed the check
+ * before the first failure was counted have its try).
  *
  * The counts and locks live in the database (login_throttle, src/persistence/login-throttle.repo.ts), so every
  * `duban serve` process on one database sees the same locks (an attacker cannot spread guesses over
@@ -12,7 +17,7 @@
  */
 import { DubanError } from '../../domain/errors.ts'
 import type { Queryable } from '../../persistence/db.ts'
-import { clearThrottle, findThrottleLocks, purgeThrottle, recordThrottleFailure } from '../../persistence/login-throttle.repo.ts'
+import { admitThrottleAttempt, clearThrottle, findThrottleLocks, purgeThrottle, refundThrottleAttempt } from '../../persistence/login-throttle.repo.ts'
 
 /** Limits of the throttle; every field has a default. */
 export interface ThrottleOptions {
@@ -32,6 +37,17 @@ const PURGE_EVERY_MS = 60_000
 const MAX_NAME = 200
 
 type Scope = 'account' | 'address'
+
+/** An attempt admitted to verification: what to give back if it is not a failure. */
+export interface Admission {
+  readonly username: string
+  readonly address: string
+  /** The lock this attempt set on the address (its limit-th attempt), lifted if it succeeds. */
+  readonly addressLockSet: Date | null
+}
+
+/** How often admit re-reads when a key refused it but its lock is gone by the time it is read (an unlock). */
+const ADMIT_TRIES = 3
 
 export class LoginThrottle {
   readonly perAccount: number
@@ -55,11 +71,35 @@ export class LoginThrottle {
     return scope === 'account' ? `account:${v.trim().toLowerCase().slice(0, MAX_NAME)}` : `address:${v}`
   }
 
-  /** Throws DUBAN_ERR_LOGIN_LOCKED (429, Retry-After) when the account or the address is locked at `now`. */
-  async check(username: string, address: string, now: number): Promise<void> {
+  /**
+   * Counts an attempt against the account and the address before its password is verified. Throws
+   * DUBAN_ERR_LOGIN_LOCKED (429, Retry-After) when either is locked at `now`; the account's attempt is given
+   * back when the address refuses, so a refused attempt counts against nothing.
+   */
+  async admit(username: string, address: string, now: number): Promise<Admission> {
+    const at = new Date(now)
     const accountKey = LoginThrottle.key('account', username)
-    const locks = await findThrottleLocks(this.db, [accountKey, LoginThrottle.key('address', address)], new Date(now))
-    // The account's lock is named first when both are locked.
+    const addressKey = LoginThrottle.key('address', address)
+    const window = { windowMs: this.windowMs, lockMs: this.lockMs }
+    for (let i = 0; i < ADMIT_TRIES; i++) {
+      const account = await admitThrottleAttempt(this.db, accountKey, at, { ...window, limit: this.perAccount })
+      if (!account.admitted) {
+        await this.refuse(username, address, [accountKey, addressKey], now)
+        continue
+      }
+      const addr = await admitThrottleAttempt(this.db, addressKey, at, { ...window, limit: this.perAddress })
+      if (addr.admitted) return { username, address, addressLockSet: addr.lockSet }
+      await refundThrottleAttempt(this.db, accountKey, account.lockSet)
+      await this.refuse(username, address, [addressKey], now)
+    }
+    // Refused each time yet never found locked: only a lock lifted and set again in between does this.
+    throw new DubanError('DUBAN_ERR_LOGIN_LOCKED', 'too many sign-in attempts at once; try again in a moment', { where: 'request', details: { retryAfterSeconds: 1, scope: 'address' } })
+  }
+
+  /** Throws DUBAN_ERR_LOGIN_LOCKED naming the lock in force among `keys` (the account's first); returns if none is. */
+  private async refuse(username: string, address: string, keys: string[], now: number): Promise<void> {
+    const accountKey = LoginThrottle.key('account', username)
+    const locks = await findThrottleLocks(this.db, keys, new Date(now))
     const lock = locks.find((l) => l.key === accountKey) ?? locks[0]
     if (!lock) return
     const scope: Scope = lock.key === accountKey ? 'account' : 'address'
@@ -72,21 +112,17 @@ export class LoginThrottle {
     })
   }
 
-  /** Counts a failed sign-in against the account and the address; locks either past its limit. */
-  async fail(username: string, address: string, now: number): Promise<void> {
-    const at = new Date(now)
-    const window = { windowMs: this.windowMs, lockMs: this.lockMs }
-    await recordThrottleFailure(this.db, LoginThrottle.key('account', username), at, { ...window, limit: this.perAccount })
-    await recordThrottleFailure(this.db, LoginThrottle.key('address', address), at, { ...window, limit: this.perAddress })
-    if (now - this.lastPurge >= PURGE_EVERY_MS) {
-      this.lastPurge = now
-      await purgeThrottle(this.db, at)
-    }
+  /** A failed sign-in stays counted (admit counted it); expired rows are purged at most once a minute. */
+  async fail(now: number): Promise<void> {
+    if (now - this.lastPurge < PURGE_EVERY_MS) return
+    this.lastPurge = now
+    await purgeThrottle(this.db, new Date(now))
   }
 
-  /** A successful sign-in clears the account's failures (the address keeps its count). */
-  async succeed(username: string): Promise<void> {
+  /** A successful sign-in clears the account's count and gives the address back the attempt admitted. */
+  async succeed(username: string, admission?: Admission): Promise<void> {
     await clearThrottle(this.db, [LoginThrottle.key('account', username)], new Date(0))
+    if (admission) await refundThrottleAttempt(this.db, LoginThrottle.key('address', admission.address), admission.addressLockSet)
   }
 
   /** Lifts the lock and count of an account and/or an address, for every process; returns what was locked. */
