@@ -67,6 +67,25 @@ describe('duban dispatch', () => {
     expect(report.units.top3).toBeLessThan(report.overall.top3)
   }, 60_000)
 
+  it('evaluates requests from cities it was never taught (letters split by city) and reports the calibration', async () => {
+    const r = await duban(['dispatch', 'evaluate', `${sets}/cities-test.jsonl`, '--demo', '--train', `${sets}/cities-train.jsonl`, '--json'])
+    expect(r.code).toBe(0)
+    const report = JSON.parse(r.stdout) as {
+      trained: number
+      overall: { n: number; top1: number; top3: number }
+      calibration: { bands: { n: number }[]; expectedError: number }
+    }
+    expect(report.trained).toBe(87)
+    expect(report.overall.n).toBe(98)
+    // Floors a little under today's 0.633 / 0.806 (one letter is about 0.01).
+    expect(report.overall.top1).toBeGreaterThanOrEqual(0.58)
+    expect(report.overall.top3).toBeGreaterThanOrEqual(0.75)
+    expect(report.calibration.bands.reduce((a, b) => a + b.n, 0)).toBe(98)
+    expect(report.calibration.expectedError).toBeLessThan(0.3)
+    const text = await duban(['dispatch', 'evaluate', `${sets}/cities-test.jsonl`, '--demo'])
+    expect(text.stdout).toMatch(/^confidence of the first function: .*calibration error [\d.]+\)$/m)
+  }, 60_000)
+
   it('cross-validates a file: every line is scored once, by a model that was not taught it', async () => {
     const r = await duban(['dispatch', 'evaluate', `${sets}/demo-train.jsonl`, '--folds', '4', '--demo', '--json'])
     expect(r.code).toBe(0)

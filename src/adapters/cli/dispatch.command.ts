@@ -27,7 +27,8 @@ suggest   reads JSON lines {"text", "address"?} on stdin and writes one line
           {"suggestions": [{"unit": {"id", "name", "function"}, "confidence"}]} per input (best first, at most 3)
 evaluate  prints top-1 and top-3 accuracy by function for lines {"text", "function", "address"?}: the
           functions the model ranks, each served at the request's place (街道乡镇 counts where the place is
-          not in this city: the address picks the township); then the same figure on the units suggest names;
+          not in this city: the address picks the township); then the same figure on the units suggest names,
+          and the first function's confidence against how often it was right (calibration);
           --train teaches the model other labelled lines first;
           --folds K (with --demo) cross-validates on FILE: line i held out in fold i mod K, the rest taught
 duplicates-evaluate  precision and recall of duplicate detection (重复诉求) on labelled pairs
@@ -110,8 +111,9 @@ async function runEvaluate(file: string, trainFiles: readonly string[], open: { 
       const cases = []
       for (const l of lines) {
         const q = { text: l.text, address: l.address }
+        const ranked = await m.rankFunctions(q)
         cases.push({
-          byFunction: { function: l.function, suggested: (await m.rankFunctions(q)).map((f) => f.function) },
+          byFunction: { function: l.function, suggested: ranked.map((f) => f.function), confidence: ranked[0]?.probability },
           byUnit: { function: l.function, suggested: (await m.suggest(q)).map((s) => s.unit.function) },
         })
       }
@@ -130,6 +132,8 @@ async function runEvaluate(file: string, trainFiles: readonly string[], open: { 
     // Under --folds the time includes building K models: not a suggestion's time.
     process.stdout.write(`top-1 ${report.overall.top1.toFixed(3)}  top-3 ${report.overall.top3.toFixed(3)}${folds > 0 ? '' : `  (${ms.toFixed(2)} ms per request, ranked and suggested)`}\n`)
     process.stdout.write(`units suggested: top-1 ${report.units.top1.toFixed(3)}  top-3 ${report.units.top3.toFixed(3)}  (no 街道乡镇 unit where the place is not in this city)\n`)
+    const bands = report.calibration.bands.filter((b) => b.n > 0).map((b) => `${b.from.toFixed(1)}–${b.to.toFixed(1)}: ${b.n} said ${b.meanConfidence.toFixed(2)}, right ${b.top1.toFixed(2)}`)
+    process.stdout.write(`confidence of the first function: ${bands.join('; ')}  (calibration error ${report.calibration.expectedError.toFixed(3)})\n`)
     return 0
   } finally {
     await m.close()

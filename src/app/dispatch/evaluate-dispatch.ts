@@ -7,7 +7,7 @@
  */
 import { DubanError } from '../../domain/errors.ts'
 import { rankFunctions, suggest, teach, type DispatchModel } from '../../domain/dispatch/dispatch.model.ts'
-import { accuracyByFunction, type Accuracy, type AccuracyReport, type ScoredCase } from '../../domain/dispatch/evaluate.ts'
+import { accuracyByFunction, calibrationOf, type Accuracy, type AccuracyReport, type CalibrationBand, type ScoredCase } from '../../domain/dispatch/evaluate.ts'
 
 /** One labelled line. */
 export interface LabelledRequest {
@@ -46,6 +46,8 @@ export function trainOn(model: DispatchModel, lines: readonly LabelledRequest[])
 export interface EvaluationReport extends AccuracyReport {
   /** Top-1/top-3 of the functions of the units suggest() names (no 街道乡镇 unit without a place in this city). */
   readonly units: Accuracy
+  /** How well the first function's confidence matches how often it is right (see calibrationOf). */
+  readonly calibration: { readonly bands: readonly CalibrationBand[]; readonly expectedError: number }
 }
 
 /** One line's two scorings: the functions ranked, and the functions of the units suggested. */
@@ -57,8 +59,9 @@ export interface ScoredLine {
 function scored(model: DispatchModel, lines: readonly LabelledRequest[]): ScoredLine[] {
   return lines.map((l) => {
     const q = { text: l.text, address: l.address }
+    const ranked = rankFunctions(model, q)
     return {
-      byFunction: { function: l.function, suggested: rankFunctions(model, q).map((f) => f.function) },
+      byFunction: { function: l.function, suggested: ranked.map((f) => f.function), confidence: ranked[0]?.probability },
       byUnit: { function: l.function, suggested: suggest(model, q).map((s) => s.unit.function) },
     }
   })
@@ -66,7 +69,7 @@ function scored(model: DispatchModel, lines: readonly LabelledRequest[]): Scored
 
 /** The report of scored lines. */
 export function reportOf(lines: readonly ScoredLine[]): EvaluationReport {
-  return { ...accuracyByFunction(lines.map((l) => l.byFunction)), units: accuracyByFunction(lines.map((l) => l.byUnit)).overall }
+  return { ...accuracyByFunction(lines.map((l) => l.byFunction)), units: accuracyByFunction(lines.map((l) => l.byUnit)).overall, calibration: calibrationOf(lines.map((l) => l.byFunction)) }
 }
 
 /** Top-1 and top-3 accuracy by function of the model's suggestions for the lines. */

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest'
 import { coldStartExamples } from './cold-start.ts'
 import type { DispatchUnit } from './dispatch-unit.types.ts'
 import { learnOutcome, newDispatchModel, rankFunctions, suggest, teach, type DispatchModel } from './dispatch.model.ts'
-import { accuracyByFunction } from './evaluate.ts'
+import { accuracyByFunction, calibrationOf } from './evaluate.ts'
 import { resolvePlace, unitDirectory, withoutPlaces } from './place.resolve.ts'
 
 /** Words separated by spaces: enough to test the model without the native segmenter. */
@@ -111,5 +111,22 @@ describe('accuracy by function', () => {
     expect(r.overall.top1).toBe(top1)
     expect(r.overall.top3).toBe(top3)
     expect(Object.values(r.byFunction).reduce((a, x) => a + x.n, 0)).toBe(cases.length)
+  })
+})
+
+describe('calibration of the first suggestion', () => {
+  it('puts each case in its confidence band and measures the gap between said and right', () => {
+    const cases = [
+      { function: 'A', suggested: ['A'], confidence: 0.9 },
+      { function: 'A', suggested: ['B'], confidence: 0.9 },
+      { function: 'A', suggested: ['A'], confidence: 0.1 },
+      { function: 'A', suggested: ['A'] },
+    ]
+    const { bands, expectedError } = calibrationOf(cases)
+    expect(bands.map((b) => b.n)).toEqual([1, 0, 0, 0, 2])
+    expect(bands[4]).toMatchObject({ from: 0.8, to: 1, meanConfidence: 0.9, top1: 0.5 })
+    expect(bands[0]).toMatchObject({ meanConfidence: 0.1, top1: 1 })
+    // (|0.9 − 0.5| × 2 + |0.1 − 1| × 1) / 3
+    expect(expectedError).toBeCloseTo((0.4 * 2 + 0.9) / 3, 10)
   })
 })
