@@ -167,9 +167,16 @@ export async function leadUnitTotals(db: Queryable, kind: string, createdBefore:
   return rows.map((r) => ({ unitId: r.unit_id, items: Number(r.items) }))
 }
 
-/** Some items by id (any kind), as listAssessedItems gives them but without the latest report text. */
+/** Some items by id (any kind), as listAssessedItems gives them but without report times, unit names and the latest report. */
 export async function assessedItemsByIds(db: Queryable, ids: readonly string[]): Promise<AssessedItemRow[]> {
   if (ids.length === 0) return []
-  const { rows } = await db.query<Record<string, unknown>>(`SELECT ${ASSESSED_COLS} FROM item i WHERE i.id = ANY($1::text[])`, [[...ids]])
+  // Without report_times: the caller reads each unit's reports (reportTimesByUnit) in one statement for the batch.
+  const { rows } = await db.query<Record<string, unknown>>(
+    `SELECT i.id, i.number, i.title, i.kind, i.state, i.state_type, i.due_date::text AS due_date, i.created_at, i.closed_at, i.data, i.snapshot,
+            COALESCE((SELECT json_agg(json_build_object('unitId', u.unit_id, 'role', u.role, 'name', '') ORDER BY u.role, u.unit_id)
+                        FROM item_unit u WHERE u.item_id = i.id), '[]'::json) AS units, '[]'::json AS report_times
+       FROM item i WHERE i.id = ANY($1::text[])`,
+    [[...ids]],
+  )
   return rows.map(toAssessed)
 }

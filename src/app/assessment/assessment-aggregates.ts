@@ -59,7 +59,7 @@ async function settingsOf(db: Queryable, kind: string): Promise<Settings> {
  * settings changed since its counters were computed is marked whole first. Returns how many items were recomputed.
  */
 export async function drainAssessmentLog(deps: { readonly db: Queryable & { transaction<T>(fn: (tx: Queryable) => Promise<T>): Promise<T> } }, opts: { batch?: number; kinds?: readonly string[] } = {}): Promise<number> {
-  const batch = opts.batch ?? 5_000
+  const batch = opts.batch ?? 10_000
   const settings = new Map<string, Settings>()
   const settingsFor = async (tx: Queryable, kind: string): Promise<Settings> => {
     let s = settings.get(kind)

@@ -59,6 +59,16 @@ export interface ContribSettings {
   readonly calendar: Pick<Calendar, 'addWorkingDays'>
 }
 
+/** firstReportFrom per start day, kept per settings object (a drain meets the same few hundred days many times). */
+const firstFromMemo = new WeakMap<ContribSettings, Map<string, string>>()
+function firstReportFromMemo(startedOn: string, s: ContribSettings): string {
+  let m = firstFromMemo.get(s)
+  if (!m) firstFromMemo.set(s, (m = new Map()))
+  let v = m.get(startedOn)
+  if (v === undefined) m.set(startedOn, (v = firstReportFrom(startedOn, s.graceWorkingDays, s.calendar)))
+  return v
+}
+
 /** A cadence as a stable key (month:25, quarter:25, week:5, none). */
 export function cadenceKey(c: ReportingCadence): string {
   return c.every === 'week' ? `week:${c.weekday}` : c.every === 'none' ? 'none' : `${c.every}:${c.day}`
@@ -90,7 +100,7 @@ export function shareFactsOf(it: AssessedItemRow, reports: ReadonlyMap<string, r
   const targets = targetsOf(it)
   const cadence = isCadence(it.data['cadence']) ? it.data['cadence'] : s.fallbackCadence
   const clock = it.snapshot.clocks?.['due']
-  const from = firstReportFrom(localDate(clock?.startedAt ?? it.createdAt), s.graceWorkingDays, s.calendar)
+  const from = firstReportFromMemo(localDate(clock?.startedAt ?? it.createdAt), s)
   return owners.map(({ unitId, share }) => {
     const out: Contribution[] = []
     const add = (metric: string, day: string, n = 1, ckey = ''): void => {
@@ -134,6 +144,18 @@ export function shareFactsOf(it: AssessedItemRow, reports: ReadonlyMap<string, r
   })
 }
 
+/** expectedReportDates, remembered (bounded): a drain asks for the same cadence and days many times. */
+const datesMemo = new Map<string, readonly string[]>()
+function expectedDates(cadence: ReportingCadence, ckey: string, from: string, to: string): readonly string[] {
+  const k = `${ckey}|${from}|${to}`
+  let v = datesMemo.get(k)
+  if (v === undefined) {
+    if (datesMemo.size > 200_000) datesMemo.clear()
+    datesMemo.set(k, (v = expectedReportDates(cadence, from, to)))
+  }
+  return v
+}
+
 /** A unit's report days (China dates), oldest first: its own reports (owned-work.ts). */
 function reportDays(it: AssessedItemRow, reports: ReadonlyMap<string, readonly string[]> | undefined, unitId: string): string[] {
   const times = reports ? (reports.get(unitId) ?? []) : it.reportTimes
@@ -152,7 +174,7 @@ function reportingContrib(cadence: ReportingCadence, from: string, finDay: strin
     return days.some((d) => d > prev && d <= e)
   }
   if (finDay !== null) {
-    const dates = expectedReportDates(cadence, from, finDay)
+    const dates = expectedDates(cadence, ckey, from, finDay)
     dates.forEach((e, k) => {
       add('rep.exp', e)
       const ok = okAt(k, dates)
@@ -165,7 +187,7 @@ function reportingContrib(cadence: ReportingCadence, from: string, finDay: strin
   if (first === undefined || last === undefined) return
   // Past the last report (and the first-report day) every further date is a rep.diff: one rep.tail stands for them.
   const bound = later(last, from)
-  const dates = expectedReportDates(cadence, from, addCalendarDays(bound, 200))
+  const dates = expectedDates(cadence, ckey, from, addCalendarDays(bound, 200))
   for (let k = 0; k < dates.length; k++) {
     const e = dates[k]!
     if (k > 0 && dates[k - 1]! >= bound) {

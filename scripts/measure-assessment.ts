@@ -1,0 +1,86 @@
+/**
+ * Times the assessment (GET /api/assessment: assessUnits) from the maintained counters of migration 116 against a
+ * database filled by scripts/generate-items.ts, and, with --items, the item-by-item computation beside it in the same
+ * run. First drains the dirty-item log (after the migration that is every item: the backfill), timed. Prints one line
+ * per period with p50/p95 over --runs calls, the statements per call, and the load average; --explain adds
+ * EXPLAIN (ANALYZE, BUFFERS) of the counters' sum statement.
+ *
+ *   npx tsx scripts/measure-assessment.ts --url postgres://postgres@127.0.0.1:5432/duban_gen10m [--runs 20] [--items]
+ *       [--periods 2026-11,2026-Q4,2026,2025-03,2026-11-X2,2026-W47] [--now 2026-11-20T10:00:00+08:00] [--explain]
+ */
+import { loadavg } from 'node:os'
+import { openDatabase } from '../src/persistence/open.ts'
+import type { Queryable } from '../src/persistence/db.ts'
+import { assessUnits, assessUnitsFromItems } from '../src/app/assessment/assess-units.ts'
+import { drainAssessmentLog } from '../src/app/assessment/assessment-aggregates.ts'
+import type { AppDeps } from '../src/app/deps.ts'
+
+const arg = (name: string): string | undefined => {
+  const i = process.argv.indexOf(`--${name}`)
+  return i >= 0 ? process.argv[i + 1] : undefined
+}
+const flag = (name: string): boolean => process.argv.includes(`--${name}`)
+const RUNS = Number(arg('runs') ?? 20)
+const periods = (arg('periods') ?? '2026-11,2026-Q4,2026,2025-03,2026-11-X2,2026-W47').split(',')
+const db = await openDatabase({ url: arg('url') ?? process.env.DATABASE_URL, dataDir: arg('data-dir') })
+const load = (): string => loadavg().map((x) => x.toFixed(1)).join(' ')
+const pct = (xs: number[], p: number): number => {
+  const s = [...xs].sort((a, b) => a - b)
+  return s[Math.min(s.length - 1, Math.ceil((p / 100) * s.length) - 1)]!
+}
+let statements = 0
+let last: { sql: string; params: readonly unknown[] } | null = null
+const counting = {
+  ...db,
+  query: (sql: string, params?: readonly unknown[], options?: unknown) => {
+    statements++
+    if (sql.includes('FROM unnest($2::text[], $3::text[]')) last = { sql, params: params ?? [] }
+    return db.query(sql, params, options as never)
+  },
+  transaction: db.transaction.bind(db),
+  close: db.close.bind(db),
+  memo: db.memo,
+}
+let n = 0
+const now = new Date(arg('now') ?? '2026-11-20T10:00:00+08:00')
+const deps = { db: counting, clock: { now: () => now }, newId: () => `m-${++n}` } as unknown as AppDeps
+
+const t0 = performance.now()
+const drained = await drainAssessmentLog(deps, { kinds: ['task'] })
+console.log(`drain: ${drained} items recomputed in ${((performance.now() - t0) / 1000).toFixed(1)} s (load ${load()})`)
+const { rows: size } = await db.query<{ facts: string; agg: string }>(`SELECT (SELECT count(*) FROM assessment_fact)::text AS facts, (SELECT count(*) FROM assessment_agg)::text AS agg`)
+console.log(`assessment_fact ${size[0]?.facts} rows, assessment_agg ${size[0]?.agg} rows`)
+
+for (const period of periods) {
+  const times: number[] = []
+  let perCall = 0
+  let units = 0
+  for (let i = 0; i < RUNS; i++) {
+    statements = 0
+    const s = performance.now()
+    const a = await assessUnits(deps, period, 'task')
+    times.push(performance.now() - s)
+    perCall = statements
+    units = a.rows.length
+  }
+  console.log(`assessment ${period} counters: p50 ${pct(times, 50).toFixed(1)} ms p95 ${pct(times, 95).toFixed(1)} ms, ${perCall} statements, ${units} units (load ${load()})`)
+  if (flag('explain') && last) {
+    const l = last as { sql: string; params: readonly unknown[] }
+    const name = `m_explain_${++n}`
+    await db.transaction(async (tx: Queryable) => {
+      await tx.query(`PREPARE ${name} AS ${l.sql}`)
+      const lit = (p: unknown): string => (Array.isArray(p) ? `ARRAY[${p.map((x) => `'${String(x)}'`).join(',')}]` : `'${String(p)}'`)
+      const { rows } = await tx.query<{ 'QUERY PLAN': string }>(`EXPLAIN (ANALYZE, BUFFERS) EXECUTE ${name}(${l.params.map(lit).join(',')})`)
+      for (const r of rows) console.log(`    ${r['QUERY PLAN']}`)
+    })
+  }
+  if (flag('items')) {
+    const s = performance.now()
+    const b = await assessUnitsFromItems(deps, period, 'task')
+    const ms = performance.now() - s
+    const a = await assessUnits(deps, period, 'task')
+    const same = JSON.stringify({ s: a.summary, r: a.rows }) === JSON.stringify({ s: b.summary, r: b.rows })
+    console.log(`assessment ${period} item by item: ${ms.toFixed(0)} ms (one call), equal to the counters: ${same} (load ${load()})`)
+  }
+}
+await db.close()
