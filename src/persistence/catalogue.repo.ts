@@ -49,6 +49,13 @@ export async function findCurrentCategory(q: Queryable, code: string, lock = fal
   return rows[0] ? category(rows[0]) : null
 }
 
+/** The current versions of several codes in one statement (unknown or retired codes are absent). */
+export async function findCurrentCategoriesIn(q: Queryable, codes: readonly string[]): Promise<CategoryRow[]> {
+  if (codes.length === 0) return []
+  const { rows } = await q.query<RawDates<CategoryRow>>(`SELECT ${CATEGORY_COLS} FROM service_category WHERE code = ANY($1::text[]) AND active`, [[...codes]])
+  return rows.map(category)
+}
+
 /** Every version of a code, oldest first. */
 export async function listCategoryVersions(q: Queryable, code: string): Promise<CategoryRow[]> {
   const { rows } = await q.query<RawDates<CategoryRow>>(`SELECT ${CATEGORY_COLS} FROM service_category WHERE code = $1 ORDER BY version`, [code])

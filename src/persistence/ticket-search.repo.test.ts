@@ -1,15 +1,15 @@
 /**
  * The bounded word search (工单检索, tickets.repo.ts searchTicketRows) on every test dialect, with small bounds so
- * that each way of finding the candidates is taken: whatever the path (the newest tickets read backwards, a longer
- * read at the rate they showed, or the GIN index), the candidates are the newest matches, ranked, the total capped.
+ * that each way of finding the candidates is taken: whatever the path (the matches of the newest days, of a wider
+ * window at the rate they showed, or of all days), the candidates are the newest matches, ranked, the total capped.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { freshDb, testDialects } from '../../test/support/test-db.ts'
 import type { Db } from './db.ts'
 import { listTicketRows, type TicketFilter } from './tickets.repo.ts'
 
-// 5 candidates; the newest 20 tickets read first, then at most 60.
-const bounds = { candidates: 5, recentScan: 20, maxRecentScan: 60 }
+// 5 candidates; the newest 2 days first, then at most 6 days, then all.
+const bounds = { candidates: 5, firstDays: 2, maxWindowDays: 6 }
 const search = (db: Db, word: string, more: Partial<TicketFilter> = {}) =>
   listTicketRows(db, { q: word, words: [word], scope: null, limit: 50, offset: 0, searchBounds: bounds, ...more })
 const numbers = (r: { rows: { number: string }[] }): number[] => r.rows.map((x) => Number(x.number.slice(2)))
@@ -21,8 +21,10 @@ for (const dialect of testDialects()) {
       db = await freshDb(dialect)
       await db.query(`INSERT INTO unit (id, name) VALUES ('a', '甲局')`)
       await db.query(`INSERT INTO service_category (code, version, parent_code, level, name) VALUES ('01', 1, NULL, 1, '城乡建设')`)
-      // 200 tickets, ticket g received g minutes after the first. Every one says 全部; every fifth 五分之一 (185 and
-      // 175 twice); every tenth 十分之一; tickets 3 and 57 稀有. Tickets 1…100 are held by unit a.
+      // 200 tickets, ticket g received 2g hours after 2026-11-01 00:00 UTC: 12 a day, ticket 200 on 11-17 at 16:00,
+      // so the newest 2 days hold tickets 180…200, 3 days 168…200, 5 days 144…200. Every one says 全部; every fifth
+      // 五分之一 (185 and 175 twice); every tenth 十分之一; every fiftieth 五十分之一; tickets 3 and 57 稀有.
+      // Tickets 1…100 are held by unit a.
       await db.query(
         `INSERT INTO item (id, number, kind, kind_version, state, state_type, title, body, snapshot)
          SELECT 'tk' || g, 'N-' || lpad(g::text, 3, '0'), 'ticket', 1, 'received', 'open', '工单' || g, '', '{}'
@@ -30,32 +32,43 @@ for (const dialect of testDialects()) {
       )
       await db.query(
         `INSERT INTO ticket (item_id, channel, request_type, category_code, category_version, urgency, content, received_at, search_vector)
-         SELECT 'tk' || g, 'phone', 'complaint', '01', 1, 'normal', '内容' || g, TIMESTAMPTZ '2026-11-01 08:00:00+08' + g * interval '1 minute',
+         SELECT 'tk' || g, 'phone', 'complaint', '01', 1, 'normal', '内容' || g, TIMESTAMPTZ '2026-11-01 00:00:00+00' + g * interval '2 hours',
                 to_tsvector('simple', concat_ws(' ', '全部',
                   CASE WHEN g % 5 = 0 THEN '五分之一' END, CASE WHEN g IN (175, 185) THEN '五分之一' END,
-                  CASE WHEN g % 10 = 0 THEN '十分之一' END, CASE WHEN g IN (3, 57) THEN '稀有' END))
+                  CASE WHEN g % 10 = 0 THEN '十分之一' END, CASE WHEN g % 50 = 0 THEN '五十分之一' END, CASE WHEN g IN (3, 57) THEN '稀有' END))
            FROM generate_series(1, 200) g`,
       )
       await db.query(`INSERT INTO item_unit (item_id, unit_id, role) SELECT 'tk' || g, 'a', 'lead' FROM generate_series(1, 100) g`)
     }, 300_000)
     afterAll(async () => db?.close())
 
-    it('a word every ticket holds: the newest 5 among the newest 20, the total capped', async () => {
+    it('a word every ticket holds: the newest 5 of the newest 2 days, the total capped', async () => {
       const r = await search(db, '全部')
       expect(numbers(r)).toEqual([200, 199, 198, 197, 196])
       expect([r.total, r.totalCapped]).toEqual([5, true])
     })
 
-    it('a word in one ticket of five: read further at that rate, the newest 5 ranked (185 holds it twice)', async () => {
+    it('a word in one ticket of five: 5 in 2 days, so 3 days at that rate, the newest 5 ranked (185 holds it twice)', async () => {
       const r = await search(db, '五分之一')
       expect(numbers(r)).toEqual([185, 200, 195, 190, 180])
       expect([r.total, r.totalCapped]).toEqual([5, true])
     })
 
-    it('a word in one ticket of ten: past the longest read, the index gives the newest 5', async () => {
+    it('a word in one ticket of ten: 3 in 2 days, so 5 days at that rate, the newest 5', async () => {
       const r = await search(db, '十分之一')
       expect(numbers(r)).toEqual([200, 190, 180, 170, 160])
       expect([r.total, r.totalCapped]).toEqual([5, true])
+    })
+
+    it('a word in one ticket of fifty: 1 in 2 days, past the widest window, so all days: every match', async () => {
+      const r = await search(db, '五十分之一')
+      expect(numbers(r)).toEqual([200, 150, 100, 50])
+      expect([r.total, r.totalCapped]).toEqual([4, false])
+    })
+
+    it('all words, a word inside another left out of the AND: 五分之一 with 分之 finds the same tickets', async () => {
+      const r = await listTicketRows(db, { q: '五分之一', words: ['分之', '五分之一'], scope: null, limit: 50, offset: 0, searchBounds: bounds })
+      expect(numbers(r)).toEqual(numbers(await search(db, '五分之一')))
     })
 
     it('a rare word: every match, counted exactly, not capped', async () => {

@@ -4,40 +4,59 @@
  */
 import type { Queryable } from './db.ts'
 
-/** A ticket not yet indexed: the texts its words come from. */
+/** A ticket to index (not yet indexed, or stale): the texts its words come from. */
 export interface PendingTicketText {
   readonly id: string
   readonly title: string
   readonly content: string
   readonly address: string
+  /** The latest reply (答复 / 直接办结) of its handling: its own, else its primary's when it was merged (并单); '' for none. */
+  readonly reply: string
 }
 
-/** Up to `limit` tickets without search words, oldest first (the partial index ticket_search_pending_idx). */
+/**
+ * Up to `limit` tickets to index, oldest first: stale ones first (a reply or merge changed their text: migration
+ * 140, ticket_search_stale_idx), then those never indexed (ticket_search_pending_idx).
+ */
 export async function pendingTicketTexts(db: Queryable, limit: number): Promise<PendingTicketText[]> {
-  const { rows } = await db.query<{ id: string; title: string | null; content: string; address: string | null }>(
-    `SELECT t.item_id AS id, i.title, t.content, t.address
-       FROM ticket t JOIN item i ON i.id = t.item_id
-      WHERE t.search_vector IS NULL
-      ORDER BY t.received_at LIMIT $1`,
-    [limit],
-  )
-  return rows.map((r) => ({ id: r.id, title: r.title ?? '', content: r.content, address: r.address ?? '' }))
+  const texts = async (where: string, n: number): Promise<PendingTicketText[]> => {
+    const { rows } = await db.query<{ id: string; title: string | null; content: string; address: string | null; reply: string | null }>(
+      `SELECT t.item_id AS id, i.title, t.content, t.address,
+              (SELECT e.payload->>'text' FROM item_event e
+                WHERE e.item_id = COALESCE((SELECT d.primary_id FROM ticket_duplicate d WHERE d.ticket_id = t.item_id AND d.status = 'merged' LIMIT 1), t.item_id)
+                  AND e.event IN ('reply', 'answer_directly') ORDER BY e.seq DESC LIMIT 1) AS reply
+         FROM (SELECT item_id, content, address FROM ticket WHERE ${where} ORDER BY received_at LIMIT $1) t JOIN item i ON i.id = t.item_id`,
+      [n],
+    )
+    return rows.map((r) => ({ id: r.id, title: r.title ?? '', content: r.content, address: r.address ?? '', reply: r.reply ?? '' }))
+  }
+  const stale = await texts('search_stale', limit)
+  return stale.length < limit ? [...stale, ...(await texts('search_vector IS NULL', limit - stale.length))] : stale
 }
 
-/** Stores each ticket's words (space-joined) as its search vector, in one statement. */
+/** Stores each ticket's words (space-joined) as its search vector, in one statement; they are then fresh. */
 export async function setTicketSearchWords(db: Queryable, words: readonly { id: string; words: string }[]): Promise<void> {
   if (words.length === 0) return
   await db.query(
-    `UPDATE ticket t SET search_vector = to_tsvector('simple', w.words)
+    `UPDATE ticket t SET search_vector = to_tsvector('simple', w.words), search_stale = false
        FROM unnest($1::text[], $2::text[]) AS w(id, words)
       WHERE t.item_id = w.id`,
     [words.map((w) => w.id), words.map((w) => w.words)],
   )
 }
 
-/** How many tickets still wait for their search words. */
+/**
+ * Marks tickets' words stale, in the caller's transaction (a reply or merge changed what they are searched by):
+ * their old words stay searchable until they are indexed again, first of all, before the next search.
+ */
+export async function markTicketSearchStale(db: Queryable, ids: readonly string[]): Promise<void> {
+  if (ids.length === 0) return
+  await db.query(`UPDATE ticket SET search_stale = true WHERE item_id = ANY($1::text[]) AND search_vector IS NOT NULL AND NOT search_stale`, [[...ids]])
+}
+
+/** How many tickets still wait for their search words (never indexed, or stale). */
 export async function countPendingTicketTexts(db: Queryable): Promise<number> {
-  const { rows } = await db.query<{ n: unknown }>(`SELECT count(*) AS n FROM ticket WHERE search_vector IS NULL`)
+  const { rows } = await db.query<{ n: unknown }>(`SELECT (SELECT count(*) FROM ticket WHERE search_vector IS NULL) + (SELECT count(*) FROM ticket WHERE search_stale) AS n`)
   return Number(rows[0]?.n ?? 0)
 }
 
@@ -45,37 +64,48 @@ export async function countPendingTicketTexts(db: Queryable): Promise<number> {
  * The SQL of a word search over the ticket alias `t`. `where` matches a ticket holding all the words (ANDed: on 1M
  * tickets a caller's sentence then matches hundreds, not a fifth of the table; see BENCHMARKS.md), all but one
  * ('allButOne': an OR of the ANDs that each leave one word out, for a sentence one of whose words no ticket
- * shares), or any ('any'). `rank` is ts_rank against any of the words, so a ticket holding more of them, or more
- * often, ranks higher. `param` adds a value to the statement's parameters and returns its placeholder.
+ * shares), or any ('any'); with `days` (UTC day numbers), only tickets received on one of them. It is written over
+ * ticket_search_terms (migration 142) so that the GIN index answers it, days included. `rank` is ts_rank against any
+ * of the words, so a ticket holding more of them, or more often, ranks higher. `param` adds a value to the
+ * statement's parameters and returns its placeholder.
  */
 export function ticketWordSearchSql(
   words: readonly string[],
   param: (v: unknown) => string,
   mode: 'all' | 'allButOne' | 'any' = 'all',
+  days: readonly number[] | null = null,
 ): { where: string; rank: string } {
   const any = `to_tsquery('simple', ${param(words.join(' | '))})`
-  const match =
-    mode === 'any'
-      ? any
+  // A word inside another of the query (垃圾 in 垃圾桶, 下水 in 下水道) adds nothing to an AND: a ticket is indexed in
+  // search mode, so one holding the longer word holds the shorter; leaving it out spares the index its long list.
+  const w = mode === 'any' ? words : withoutContained(words)
+  const query =
+    mode === 'any' || (mode === 'allButOne' && w.length <= 2)
+      ? w.join(' | ')
       : mode === 'all'
-        ? `to_tsquery('simple', ${param(words.join(' & '))})`
-        : `to_tsquery('simple', ${param(words.map((_, i) => `(${words.filter((__, j) => j !== i).join(' & ')})`).join(' | '))})`
-  return { where: `t.search_vector @@ ${match}`, rank: `ts_rank(t.search_vector, ${any})` }
+        ? w.join(' & ')
+        : w.map((_, i) => `(${w.filter((__, j) => j !== i).join(' & ')})`).join(' | ')
+  const inDays = days ? ` && ${param(days.map((d) => `'~d${d}'`).join(' | '))}::tsquery` : ''
+  return { where: `ticket_search_terms(t.search_vector, t.received_at) @@ (to_tsquery('simple', ${param(query)})${inDays})`, rank: `ts_rank(t.search_vector, ${any})` }
+}
+
+/** The words that are not part of another, longer word of the list. */
+export function withoutContained(words: readonly string[]): string[] {
+  return words.filter((x) => !words.some((y) => y !== x && y.length > x.length && y.includes(x)))
 }
 
 /** How far a word search looks (tickets.repo.ts searchTicketRows). */
 export interface SearchBounds {
   /**
    * At most this many tickets are ranked: the newest that match (past it the total says "300+"). Ranking every match
-   * cost seconds on 1M tickets when the words were common (BENCHMARKS.md), and finding the newest N costs about N
-   * divided by the share of tickets that match (the bench's statements p95: 57 ms with 300, 181 ms with 1,000); an
-   * older ticket that matches better is found by adding a word or a date range.
+   * cost seconds on 1M tickets when the words were common (BENCHMARKS.md); an older ticket that matches better is
+   * found by adding a word or a date range.
    */
   readonly candidates: number
-  /** The matches are first looked for among this many newest tickets… */
-  readonly recentScan: number
-  /** …then, when those held some but too few, among at most this many newest tickets, before the GIN index. */
-  readonly maxRecentScan: number
+  /** The matches are first looked for among the tickets of the newest this many days (UTC days)… */
+  readonly firstDays: number
+  /** …then, when those held some but too few, of as many days as their rate says, at most this many, before all. */
+  readonly maxWindowDays: number
 }
 
-export const SEARCH_BOUNDS: SearchBounds = { candidates: 300, recentScan: 10_000, maxRecentScan: 80_000 }
+export const SEARCH_BOUNDS: SearchBounds = { candidates: 300, firstDays: 2, maxWindowDays: 192 }

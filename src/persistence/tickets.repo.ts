@@ -163,19 +163,22 @@ export interface TicketFilter {
   readonly offset: number
 }
 
-/** The conditions of every filter but `q`, over the aliases `i` (item) and `t` (ticket). */
-function filterSql(f: TicketFilter, p: (v: unknown) => string): string[] {
+/**
+ * The conditions of every filter but `q`, over the aliases `i` (item) and `t` (ticket), the kind's first; `itemId` is
+ * how the item's id is named (`t.item_id` lets the search leave the item row out unless a state filter needs it).
+ */
+function filterSql(f: TicketFilter, p: (v: unknown) => string, itemId = 'i.id'): string[] {
   const where: string[] = [`i.kind = 'ticket'`]
   if (f.state) where.push(`i.state = ${p(f.state)}`)
   if (f.stateType) where.push(`i.state_type = ${p(f.stateType)}`)
   if (f.categoryCode) where.push(`(t.category_code = ${p(f.categoryCode)} OR t.category_code LIKE ${p(`${f.categoryCode.replace(/[\\%_]/g, (c) => `\\${c}`)}.%`)})`)
   if (f.placeUnitId) where.push(`t.place_unit_id = ${p(f.placeUnitId)}`)
-  if (f.unitId) where.push(`EXISTS (SELECT 1 FROM item_unit u WHERE u.item_id = i.id AND u.unit_id = ${p(f.unitId)})`)
+  if (f.unitId) where.push(`EXISTS (SELECT 1 FROM item_unit u WHERE u.item_id = ${itemId} AND u.unit_id = ${p(f.unitId)})`)
   if (f.requestType) where.push(`t.request_type = ${p(f.requestType)}`)
-  if (f.repeated) where.push(`EXISTS (SELECT 1 FROM ticket_repeat r WHERE r.item_id = i.id)`)
+  if (f.repeated) where.push(`EXISTS (SELECT 1 FROM ticket_repeat r WHERE r.item_id = ${itemId})`)
   if (f.from) where.push(`t.received_at >= ${p(f.from)}::timestamptz`)
   if (f.to) where.push(`t.received_at < ${p(f.to)}::timestamptz`)
-  if (f.scope) where.push(`EXISTS (SELECT 1 FROM item_unit s WHERE s.item_id = i.id AND s.unit_id = ANY(${p([...f.scope])}::text[]))`)
+  if (f.scope) where.push(`EXISTS (SELECT 1 FROM item_unit s WHERE s.item_id = ${itemId} AND s.unit_id = ANY(${p([...f.scope])}::text[]))`)
   return where
 }
 
@@ -200,54 +203,58 @@ export async function listTicketRows(q: Queryable, f: TicketFilter): Promise<{ r
 }
 
 /**
- * A word search, bounded (工单检索; SEARCH_BOUNDS in ticket-search.repo.ts): the newest `candidates` tickets matching
- * the words (and the other filters) are found, ranked by ts_rank (then newest first) and paged; the total counts them
- * up to `candidates`, `totalCapped` when more match. Finding them reads a bounded number of rows whatever the words:
- * first the newest `recentScan` tickets (backwards along ticket_received_idx; a common word fills the candidates
- * there), then, when those held some matches but too few, as many newest tickets as that rate says are needed (at
- * most `maxRecentScan`), else the GIN index's matches over all tickets, which are then few since the words are rare.
+ * A word search, bounded (工单检索; SEARCH_BOUNDS and migration 142 in ticket-search.repo.ts): the newest `candidates`
+ * tickets matching the words (and the other filters) are found, ranked by ts_rank (then newest first) and paged; the
+ * total counts them up to `candidates`, `totalCapped` when more match. Finding them reads from the table only the
+ * matches of a window of days, whatever the words: the GIN index (words and day terms) gives the matches of the
+ * newest `firstDays` days; when fewer than enough, of as many days as that rate says are needed (at most
+ * `maxWindowDays`); then of all days, whose matches are then few since the words are rare.
  */
 async function searchTicketRows(q: Queryable, f: TicketFilter, words: readonly string[]): Promise<{ rows: TicketRow[]; total: number; totalCapped: boolean }> {
-  const { candidates, recentScan, maxRecentScan } = f.searchBounds ?? SEARCH_BOUNDS
+  const { candidates, firstDays, maxWindowDays } = f.searchBounds ?? SEARCH_BOUNDS
   const numberLike = /^[A-Za-z0-9-]*\d[A-Za-z0-9-]*$/.test(f.q ?? '')
-  interface Candidate { id: string; number: string; received_at: unknown; rank: unknown }
-  // One step: the newest candidates + 1 matches among `newest` tickets (null: among all, through the index).
-  const step = async (newest: number | null): Promise<Candidate[]> => {
+  // Only the state filters need the item row; the others name the ticket's item id.
+  const needsItem = !!(f.state || f.stateType)
+  interface Candidate { id: string; received_at: unknown; rank: unknown }
+  // One step: the newest candidates + 1 matches received on the `days` (UTC day numbers; null: any day).
+  const step = async (days: readonly number[] | null): Promise<Candidate[]> => {
     const params: unknown[] = []
     const p = (v: unknown): string => `$${params.push(v)}`
-    const search = ticketWordSearchSql(words, p, f.wordsMode ?? 'all')
+    const search = ticketWordSearchSql(words, p, f.wordsMode ?? 'all', days)
     // A query that looks like a ticket number (letters, digits, dashes, with a digit) also finds the number.
-    const match = numberLike ? `(${search.where} OR i.number ILIKE ${p(`%${f.q!.replace(/[\\%_]/g, (c) => `\\${c}`)}%`)})` : search.where
-    const source =
-      newest !== null
-        ? `(SELECT * FROM ticket ORDER BY received_at DESC LIMIT ${p(newest)}) t`
-        : numberLike
-          ? 'ticket t'
-          : // OFFSET 0 keeps the planner from walking the whole received_at index (it guesses many matches when
-            // words go together, as 满了 + 没人 + 清理 do): the GIN index finds the (here rare) matches, they are
-            // sorted newest first, and their items are read only until enough pass the filters.
-            `(SELECT item_id, received_at, search_vector, category_code, place_unit_id, request_type
-                FROM ticket t WHERE ${search.where} ORDER BY received_at DESC OFFSET 0) t`
+    const match = numberLike ? `(${search.where} OR EXISTS (SELECT 1 FROM item n WHERE n.id = t.item_id AND n.number ILIKE ${p(`%${f.q!.replace(/[\\%_]/g, (c) => `\\${c}`)}%`)}))` : search.where
+    const where = [...filterSql(f, p, 't.item_id').slice(1), ...(numberLike ? [match] : [])]
+    // OFFSET 0 keeps the planner from walking the whole received_at index (it guesses many matches when words go
+    // together): the GIN index finds the matches of the days, they are sorted newest first, the newest kept.
     const { rows } = await q.query<Candidate>(
-      `SELECT c.id, c.number, c.received_at, ${search.rank.replace(/\bt\.search_vector\b/g, 'c.search_vector')} AS rank
-         FROM (SELECT i.id, i.number, t.received_at, t.search_vector
-                 FROM ${source} JOIN item i ON i.id = t.item_id
-                WHERE ${[...filterSql(f, p), match].join(' AND ')}
+      `SELECT c.item_id AS id, c.received_at, ${search.rank.replace(/\bt\.search_vector\b/g, 'c.search_vector')} AS rank
+         FROM (SELECT t.item_id, t.received_at, t.search_vector
+                 FROM (SELECT * FROM ticket t WHERE ${numberLike ? 'true' : search.where} OFFSET 0) t${needsItem ? ' JOIN item i ON i.id = t.item_id' : ''}
+                WHERE ${where.length > 0 ? where.join(' AND ') : 'true'}
                 ORDER BY t.received_at DESC LIMIT ${p(candidates + 1)}) c`,
       params,
     )
     return rows
   }
-  let found = await step(recentScan)
-  if (found.length <= candidates && found.length > 0) {
-    const needed = Math.ceil(((candidates + 1) * recentScan * 1.25) / found.length)
-    if (needed <= maxRecentScan) found = await step(needed)
+  let found: Candidate[] = []
+  const newestMs = numberLike ? null : await newestReceived(q, f.to)
+  if (newestMs !== null) {
+    const newest = Math.floor(newestMs / DAY_MS)
+    found = await step(dayRange(newest, firstDays))
+    if (found.length <= candidates && found.length > 0) {
+      // The days the first window covered up to the newest ticket (its last day only in part), and as many back from
+      // the newest ticket as the rate of matches there says hold a quarter more than needed.
+      const covered = newestMs / DAY_MS - (newest - firstDays + 1)
+      const back = (((candidates + 1) * 1.25) / found.length) * covered
+      const needed = Math.max(firstDays + 1, Math.ceil(back - (newestMs / DAY_MS - newest)) + 1)
+      found = needed <= maxWindowDays ? await step(dayRange(newest, needed)) : []
+    }
   }
   if (found.length <= candidates) found = await step(null)
   const time = (c: Candidate): number => new Date(isoInstant(c.received_at) ?? 0).getTime()
   const ranked = found
     .slice(0, candidates)
-    .sort((a, b) => Number(b.rank) - Number(a.rank) || time(b) - time(a) || (a.number < b.number ? 1 : a.number > b.number ? -1 : 0))
+    .sort((a, b) => Number(b.rank) - Number(a.rank) || time(b) - time(a) || (a.id < b.id ? 1 : a.id > b.id ? -1 : 0))
   const page = ranked.slice(f.offset, f.offset + f.limit)
   if (page.length === 0) return { rows: [], total: ranked.length, totalCapped: found.length > candidates }
   const { rows } = await q.query(`${SELECT} WHERE i.id = ANY($1::text[])`, [page.map((c) => c.id)])
@@ -258,6 +265,21 @@ async function searchTicketRows(q: Queryable, f: TicketFilter, words: readonly s
     totalCapped: found.length > candidates,
   }
 }
+
+const DAY_MS = 86_400_000
+
+/** When the newest ticket received before `to` (any, without) was received (ms since 1970), or null. */
+async function newestReceived(q: Queryable, to: string | undefined): Promise<number | null> {
+  const { rows } = await q.query<{ at: unknown }>(
+    to ? `SELECT received_at AS at FROM ticket WHERE received_at < $1::timestamptz ORDER BY received_at DESC LIMIT 1` : `SELECT received_at AS at FROM ticket ORDER BY received_at DESC LIMIT 1`,
+    to ? [to] : [],
+  )
+  const at = rows[0] ? isoInstant(rows[0].at) : null
+  return at ? Date.parse(at) : null
+}
+
+/** The `n` UTC day numbers (days since 1970-01-01, as ticket_search_terms names them) ending with `last`. */
+const dayRange = (last: number, n: number): number[] => Array.from({ length: n }, (_, i) => last - i)
 
 /** The latest reply (答复 or 直接办结) and follow-up (回访) of each ticket, from its history. */
 export async function repliesOf(

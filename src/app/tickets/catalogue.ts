@@ -9,6 +9,7 @@ import type { Queryable } from '../../persistence/db.ts'
 import {
   deactivateCategory,
   findCurrentCategory,
+  findCurrentCategoriesIn,
   insertCategory,
   lastCategoryVersion,
   listCategoryVersions,
@@ -110,6 +111,22 @@ function resolvedOf(chain: readonly CategoryRow[]): CurrentCategory {
 export async function findCategory(q: Queryable, code: string): Promise<CurrentCategory | null> {
   const chain = await chainOf(q, code)
   return chain ? resolvedOf(chain) : null
+}
+
+/**
+ * Current categories of several codes, each resolved as findCategory does, reading every code of their chains in
+ * one statement (a ticket list's page shows up to 20 categories: not three statements each).
+ */
+export async function findCategories(q: Queryable, codes: readonly string[]): Promise<Map<string, CurrentCategory>> {
+  const all = new Set<string>()
+  for (const code of codes) for (let c: string | null = code; c; c = parentCodeOf(c)) all.add(c)
+  const byCode = new Map((await findCurrentCategoriesIn(q, [...all])).map((r) => [r.code, r]))
+  const out = new Map<string, CurrentCategory>()
+  for (const code of new Set(codes)) {
+    const chain = await chainOf(q, code, byCode)
+    if (chain) out.set(code, resolvedOf(chain))
+  }
+  return out
 }
 
 /**

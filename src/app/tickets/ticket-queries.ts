@@ -13,7 +13,7 @@ import { availableEvents, type AvailableEvent, type Snapshot } from '../../domai
 import { instantMs } from '../../domain/workflow/time.ts'
 import type { Actor, AppDeps } from '../deps.ts'
 import { engineActor, kindOf } from '../items/item-engine.ts'
-import { findCategory } from './catalogue.ts'
+import { findCategories } from './catalogue.ts'
 import { duplicateFactsOf, type DuplicateFacts } from '../../persistence/duplicates.repo.ts'
 import { sharedRepliesOf } from './duplicates.ts'
 import { INDEX_BEFORE_SEARCH, indexPendingTickets, ticketQueryWords } from './ticket-search.ts'
@@ -170,11 +170,8 @@ export async function ticketViews(q: Queryable, actor: Actor, now: Date, rows: r
   const replies = await repliesOf(q, ids)
   const duplicates = await duplicateFactsOf(q, ids)
   const shared = await sharedRepliesOf(q, rows.filter((r) => r.state === 'merged').map((r) => r.id))
-  const paths = new Map<string, readonly string[]>()
-  for (const code of new Set(rows.map((r) => r.categoryCode))) {
-    const c = await findCategory(q, code)
-    paths.set(code, c ? c.path : [])
-  }
+  const categories = await findCategories(q, rows.map((r) => r.categoryCode))
+  const paths = new Map([...categories].map(([code, c]) => [code, c.path]))
   return rows.map((r) =>
     ticketView(r, actor, now, { units: units.get(r.id) ?? [], categoryPath: paths.get(r.categoryCode) ?? [], replies: replies.get(r.id), duplicates: duplicates.get(r.id), sharedReply: shared.get(r.id) }),
   )

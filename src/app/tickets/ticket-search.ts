@@ -1,8 +1,10 @@
 /**
- * Chinese ticket search (工单检索): a ticket's title, content and address are segmented by jieba (search mode, as the
- * knowledge base does: search-words.ts) and stored as its search vector (migration 103); the list's `q` is segmented
- * the same way and matches tickets holding all its words, or when none does, any of them; ranked by ts_rank. Segmentation happens in Node, after intake:
- * tickets not yet indexed are indexed in bounded batches before a search, at start and by `duban tickets reindex`.
+ * Chinese ticket search (工单检索): a ticket's title, content, address and its handling's latest reply are segmented
+ * by jieba (search mode, as the knowledge base does: search-words.ts) and stored as its search vector (migration
+ * 103); the list's `q` is segmented the same way and matches tickets holding all its words, or when none does, any of
+ * them; ranked by ts_rank. Segmentation happens in Node, after the write: tickets not yet indexed, and tickets a reply
+ * or merge made stale in its own transaction (migration 140, markTicketSearchStale), are indexed in bounded batches
+ * before a search (stale ones first), at start and by `duban tickets reindex`.
  */
 import type { Tokenize } from '../../domain/dispatch/features.ts'
 import { pendingTicketTexts, setTicketSearchWords } from '../../persistence/ticket-search.repo.ts'
@@ -19,9 +21,9 @@ export const INDEX_BEFORE_SEARCH = 2_000
 export const START_INDEX_TICKETS = 1_000_000
 
 /** The words a ticket is indexed by, space-joined. */
-export function ticketIndexWords(tokenize: Tokenize, t: { title: string; content: string; address: string }): string {
+export function ticketIndexWords(tokenize: Tokenize, t: { title: string; content: string; address: string; reply?: string }): string {
   // The item title of a ticket repeats the start of its content; its words count once more, which does no harm.
-  return indexWords(tokenize, t.title, t.content, t.address)
+  return indexWords(tokenize, t.title, t.content, t.address, t.reply ?? '')
 }
 
 /**
