@@ -7,6 +7,7 @@
  *                         creating user. No kind declares `citizen`: a requester has no in-app inbox (the public
  *                         page shows the reply).
  *   issueNotice:<step>  → a 督办单 through the supervision-notice code, to the item's lead unit(s).
+ *   shareReply          → the reply by SMS to every requester of the handling (并单), search words refreshed.
  * Every kind is checked against this table when the module loads (at start): a kind naming an effect, or a
  * notify target, that no handler here carries out is refused with DUBAN_ERR_KIND_INVALID, and
  * carryOutEffects() throws (DUBAN_ERR_INTERNAL, a bug) rather than skip one.
@@ -20,6 +21,7 @@ import { assertKindValid, builtinRegistry, type Effect, type KindDef, type Snaps
 import type { Actor, AppDeps } from '../deps.ts'
 import { defaultSupervisionConfig } from '../../domain/supervision/supervision-config.ts'
 import { issueNoticeIn } from '../supervision/supervision-notice.ts'
+import { shareReplyIn } from '../tickets/requester-messages.ts'
 
 /** What a handler sees: the event's transaction, who acted, the item before and its snapshot before and after. */
 export interface EffectContext {
@@ -121,14 +123,21 @@ const issueNotice: EffectHandler = async (ctx) => {
   )
 }
 
+/** The reply reaches every requester of the handling (并单 included) and their tickets' search words (requester-messages.ts). */
+const shareReply: EffectHandler = async (ctx) => {
+  const text = ctx.payload['text']
+  if (typeof text !== 'string' || text.trim() === '') return
+  await shareReplyIn(ctx.tx, ctx.deps, ctx.item.id, text, `${ctx.item.id}:v${ctx.version}:${ctx.event}`)
+}
+
 /** The handlers by effect name (副作用处理表). */
-export const effectHandlers: Readonly<Record<string, EffectHandler>> = { notify, issueNotice }
+export const effectHandlers: Readonly<Record<string, EffectHandler>> = { notify, issueNotice, shareReply }
 
 /**
  * The effects the handlers carry out, as validateKind() takes them: `issueNotice` for any step, and
  * `notify:<target>` only for the targets notifyTargets resolves (so `notify:citizen` is refused).
  */
-export const handledEffects: readonly string[] = ['issueNotice', ...Object.keys(notifyTargets).map((t) => `notify:${t}`)]
+export const handledEffects: readonly string[] = ['issueNotice', 'shareReply', ...Object.keys(notifyTargets).map((t) => `notify:${t}`)]
 
 const unhandled = (ref: string): DubanError =>
   new DubanError('DUBAN_ERR_INTERNAL', `effect '${ref}' has no handler`, { where: ref })

@@ -1,5 +1,6 @@
 /**
- * Notifications sent on over the channels an admin configures (渠道推送): e-mail and SMS. A round first turns
+ * Notifications sent on over the channels an admin configures (渠道推送): e-mail and SMS; and messages to ticket
+ * requesters (并单 notices and replies: requester-messages.ts), by SMS to their phone. A round first turns
  * every notification not yet queued into one delivery per channel and person who has that contact (the
  * user it names, every active user of its unit, every holder of its role), then sends what is due; a failure
  * is retried with the webhooks' growing pauses and given up after the last. Every delivery is a row in
@@ -17,6 +18,7 @@ import {
   type ChannelName,
   type UserContact,
 } from '../../persistence/channel-delivery.repo.ts'
+import { claimUnqueuedRequesterMessages, enqueueRequesterDelivery, markRequesterMessageQueued } from '../../persistence/requester-message.repo.ts'
 import type { AppDeps } from '../deps.ts'
 import { RETRY_BACKOFF_MS } from '../supervision/webhook-deliver.ts'
 
@@ -48,6 +50,13 @@ export function messageOf(channel: ChannelName, n: { title: string; body: string
   return { subject, text: `${n.title}\n${n.body ? `\n${n.body}\n` : ''}\n请登录督办平台查看和办理。\n` }
 }
 
+/** The SMS of a message to a requester: signed as the hotline, not as the supervision platform. */
+export function requesterSms(text: string): { subject: string; text: string } {
+  const subject = '【12345】'
+  const full = `${subject}${text}`
+  return { subject, text: full.length > 300 ? `${full.slice(0, 299)}…` : full }
+}
+
 /** Turns notifications not yet queued into deliveries on every configured channel; returns how many deliveries. */
 export async function queueChannelDeliveries(deps: AppDeps, channels: readonly ChannelName[], limit = 200): Promise<number> {
   return deps.db.transaction(async (tx) => {
@@ -64,6 +73,14 @@ export async function queueChannelDeliveries(deps: AppDeps, channels: readonly C
         }
       }
       await markQueued(tx, n.id, now)
+    }
+    // Messages to requesters (并单 notices, replies: requester-messages.ts) go to their phone by SMS only.
+    for (const m of await claimUnqueuedRequesterMessages(tx, limit)) {
+      if (channels.includes('sms')) {
+        const { subject, text } = requesterSms(m.text)
+        if (await enqueueRequesterDelivery(tx, { id: deps.newId(), messageId: m.id, recipient: m.phone, subject, body: text, at: now })) queued++
+      }
+      await markRequesterMessageQueued(tx, m.id, now)
     }
     return queued
   })

@@ -5,8 +5,8 @@
  *
  * Merging: the later ticket (still 已受理, never dispatched) takes the ticket kind's `merge` event into 已并单 with
  * `mergedInto` = the primary's number, so it is never dispatched and its handling is the primary's; its requester is
- * told (the notice is recorded on the proposal and shown on the ticket and on the public lookup — no SMS channel to
- * requesters exists yet), and the primary's reply is shown as its reply once given.
+ * told (the notice is recorded on the proposal, shown on the ticket and on the public lookup, and sent by SMS:
+ * requester-messages.ts), and the primary's reply is shown as its reply and sent to every requester once given.
  */
 import type { Queryable } from '../../persistence/db.ts'
 import {
@@ -43,6 +43,7 @@ import { normalisePhone } from '../../domain/tickets/intake.rules.ts'
 import type { Actor, AppDeps } from '../deps.ts'
 import { audit } from '../items/audit.port.ts'
 import { takeEvent } from '../items/take-event.ts'
+import { tellMergedIn } from './requester-messages.ts'
 
 const DAY_MS = 86_400_000
 
@@ -231,6 +232,8 @@ export async function mergeDuplicate(deps: AppDeps, actor: Actor, id: string, no
       throw new DubanError('DUBAN_ERR_DUPLICATE_DECIDED_CONFLICT', `proposed merge ${id} was decided meanwhile`, { where: 'id' })
     }
     await dismissOthersOf(tx, p.ticketId, id, actor.userId, at, `${p.ticket.number}已并入${p.primary.number}`)
+    // Its requester is told by SMS, and sent the reply too when the primary was already answered.
+    await tellMergedIn(tx, deps, { id: p.ticketId, proposalId: id }, notice, (await repliesOf(tx, [p.primaryId])).get(p.primaryId)?.reply ?? null)
     await audit(tx, actor, now, { action: 'ticket.duplicate.merge', entity: 'item', entityId: p.ticketId, after: { proposal: id, primary: p.primaryId, primaryNumber: p.primary.number, requesterNotice: notice } })
   })
   return (await findProposal(deps.db, id))!

@@ -34,7 +34,8 @@ const transitions: readonly TransitionDef[] = [
     roles: ['operator'],
     requires: { text: 'text' },
     optional: { knowledgeEntry: 'text' },
-    effects: ['assign:text', 'assign:knowledgeEntry'],
+    // The answer is sent to the requester (and to those of tickets merged into this one) by SMS.
+    effects: ['assign:text', 'assign:knowledgeEntry', 'shareReply'],
   },
   { from: ['received'], event: 'merge', to: 'merged', roles: ['operator'], requires: { mergedInto: 'text' }, effects: ['assign:mergedInto'] },
   // The requester withdraws (撤回) while no unit has accepted the ticket; the public page acts as role citizen.
@@ -160,9 +161,9 @@ const transitions: readonly TransitionDef[] = [
     actorMustBe: 'assignee_lead',
     requires: { text: 'text' },
     optional: { attachments: 'attachments' },
-    // The requester has no in-app inbox: the reply reaches them through the public lookup and the centre's 回访,
-    // so no `notify:citizen` is declared (an effect nothing carries out would be a stub).
-    effects: ['assign:text', 'notify:operator'],
+    // The requester has no in-app inbox: the reply reaches them by SMS (`shareReply`: theirs and every requester of a
+    // ticket merged into this one, 并单), through the public lookup and the centre's 回访; no `notify:citizen`.
+    effects: ['assign:text', 'notify:operator', 'shareReply'],
   },
   {
     from: ['replied'],

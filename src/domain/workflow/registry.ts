@@ -144,6 +144,11 @@ export const builtinEffects: Readonly<Record<string, EffectImpl>> = {
   notify: {
     checkArg: (arg) => (arg && NOTIFY_TARGETS.includes(arg) ? null : `notify target must be one of ${NOTIFY_TARGETS.join(', ')}`),
   },
+  /**
+   * `shareReply` asks the use-case to send the event's reply text to every requester of the handling (the item's and
+   * each item merged into it: 并单) and to refresh what those items are searched by; not applied by the engine.
+   */
+  shareReply: {},
   /** `issueNotice:step` asks the use-case to issue an escalation document (督办单、通报 …); not applied by the engine. */
   issueNotice: {
     checkArg: (arg, kind) => (arg && kind.escalation.some((s) => s.name === arg) ? null : `no escalation step named '${arg ?? ''}'`),
