@@ -1,10 +1,15 @@
 /**
  * Confirm a plan (确认立项): every included item of the chosen documents becomes a task, numbered
  * DB-YYYY-NNNN, with its units, targets, cadence and due date, taken through the engine's `confirm`
- * and `dispatch`; all in one transaction with its audit entries, or nothing at all.
+ * and `dispatch`, with its audit entries; all or nothing for the user, written in chunks of short transactions so
+ * other requests (on PGlite: every other request) interleave with a large plan's confirm.
  */
-import { findItem, insertItem, insertItemEvent, reserveItemNumbers, type ItemUnitRole } from '../../persistence/items.repo.ts'
-import { setPlanStatus, updatePlanDraft, findPlan } from '../../persistence/plans.repo.ts'
+import { reserveItemNumbers, type ItemRow, type ItemUnitRole } from '../../persistence/items.repo.ts'
+import { insertItemEvents, insertItems } from '../../persistence/items-bulk.repo.ts'
+import { insertNotifications, insertUnsealedAuditRows } from '../../persistence/supervision-batch.repo.ts'
+import { updatePlanDraft, findPlan } from '../../persistence/plans.repo.ts'
+import { confirmHold, finishConfirming, renewConfirming, startConfirming, undoConfirming } from '../../persistence/plan-confirm.repo.ts'
+import type { Queryable } from '../../persistence/db.ts'
 import { checkDueDate } from '../../domain/calendar/due-date.rules.ts'
 import { DubanError } from '../../domain/errors.ts'
 import { assertPlanInScope } from '../../domain/users/data-scope-plan.ts'
@@ -17,6 +22,7 @@ import type { DraftItem, PlanDraft } from '../../domain/plans/plan-draft.types.t
 import { includedItems, planProblems, planView, type PlanView } from './plan.view.ts'
 import { expandedUnitsOf, insertChildCopies } from './expand-collective.ts'
 import { insertLeadShares } from '../items/item-shares.ts'
+import { effectsRecorder, UnrecordedEffect } from './effects-recorder.ts'
 
 /** The prefix of task numbers (督办编号). */
 export const TASK_NUMBER_PREFIX = 'DB'
@@ -27,111 +33,242 @@ export interface ConfirmResult {
   readonly tasks: readonly { readonly n: number; readonly id: string; readonly number: string; readonly children?: readonly { id: string; number: string; unitId: string }[] }[]
 }
 
-/** Confirms a draft plan into tasks (POST /api/plans/:id/confirm). */
-export async function confirmPlan(deps: AppDeps, actor: Actor, planId: string): Promise<ConfirmResult> {
+/** Items whose next-state computation runs between two yields to the event loop (PGlite shares this thread). */
+const COMPUTE_SLICE = 25
+
+/** Tasks written per transaction: each chunk holds PGlite's one connection (and the plan's row lock) briefly. */
+export const CONFIRM_CHUNK = 50
+
+/** A 'confirming' plan whose hold was not renewed for this long is taken to be abandoned (its process died). */
+export const CONFIRM_LEASE_MS = 120_000
+
+/** The draft changed between the unlocked read and the transaction: compute again (at most MAX_ATTEMPTS times). */
+class DraftMoved extends Error {}
+const MAX_ATTEMPTS = 3
+
+/** For tests: the chunk size, and a hook run after each chunk commits (a throw there is a failure mid-way). */
+export interface ConfirmOptions {
+  readonly chunkSize?: number
+  readonly afterChunk?: (chunk: number) => Promise<void> | void
+}
+
+/**
+ * Confirms a draft plan into tasks (POST /api/plans/:id/confirm), all or nothing for the user, without holding the
+ * database for the whole plan (docs/write-path.md, "Confirming a plan"):
+ *  1. the checks and every task's confirm and dispatch through the engine run first, on an unlocked read of the
+ *     plan, yielding to other requests as they go;
+ *  2. a short transaction locks the plan, checks it is still the same draft (else 1 again), reserves the numbers
+ *     and puts the plan into 'confirming' under this confirm's token;
+ *  3. the tasks are written CONFIRM_CHUNK at a time, one short transaction each (items, units, events,
+ *     notifications, audit rows in a few set-based statements), each renewing the hold;
+ *  4. a last short transaction stores the task numbers in the draft and marks the plan confirmed.
+ * When 3 or 4 fails, what was written is deleted and the plan is a draft again (audited as plan.confirm.undone);
+ * a plan left 'confirming' by a process that died is undone the same way by the next confirm once its lease ran out.
+ */
+export async function confirmPlan(deps: AppDeps, actor: Actor, planId: string, opts: ConfirmOptions = {}): Promise<ConfirmResult> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await confirmOnce(deps, actor, planId, opts)
+    } catch (e) {
+      if (!(e instanceof DraftMoved) || attempt >= MAX_ATTEMPTS) throw e instanceof DraftMoved ? new DubanError('DUBAN_ERR_PLAN_STATUS_CONFLICT', `plan ${planId} kept changing while it was confirmed; try again`, { where: 'status' }) : e
+    }
+  }
+}
+
+/** One task as computed before the transaction. */
+interface Prepared {
+  readonly it: DraftItem
+  readonly id: string
+  readonly units: ReturnType<typeof assignees>
+  readonly leads: string[]
+  readonly snapshot: Snapshot
+  readonly history: { event: string; from: string; to: string; payload: Record<string, unknown> }[]
+  readonly effects: { event: string; payload: Record<string, unknown>; before: Snapshot; after: Snapshot; effects: Parameters<typeof carryOutEffects>[1] }[]
+  readonly data: Record<string, unknown>
+}
+
+/** Undoes a confirm that cannot finish (its own, or an abandoned one), audited; the plan is a draft again. */
+async function undoConfirm(deps: AppDeps, actor: Actor, planId: string, why: string): Promise<void> {
+  await deps.db.transaction(async (tx) => {
+    const removed = await undoConfirming(tx, planId)
+    await audit(tx, actor, deps.clock.now(), { action: 'plan.confirm.undone', entity: 'plan', entityId: planId, after: { removedTasks: removed, reason: why } })
+  })
+}
+
+async function confirmOnce(deps: AppDeps, actor: Actor, planId: string, opts: ConfirmOptions): Promise<ConfirmResult> {
   const now = deps.clock.now()
   const at = now.toISOString()
   const kind = currentTaskKind()
-  return deps.db.transaction(async (tx) => {
-    const row = await findPlan(tx, planId, true)
+  let row = await findPlan(deps.db, planId)
+  if (!row) throw new DubanError('DUBAN_ERR_NOT_FOUND', `plan ${planId}`, { where: 'id' })
+  if ((row.status as string) === 'confirming') {
+    const hold = await confirmHold(deps.db, planId)
+    if (hold && now.getTime() - Date.parse(hold.at) < CONFIRM_LEASE_MS) {
+      throw new DubanError('DUBAN_ERR_PLAN_STATUS_CONFLICT', `plan ${planId} is being confirmed`, { where: 'status' })
+    }
+    await undoConfirm(deps, actor, planId, 'abandoned: its confirm stopped before it finished')
+    row = await findPlan(deps.db, planId)
     if (!row) throw new DubanError('DUBAN_ERR_NOT_FOUND', `plan ${planId}`, { where: 'id' })
-    if (row.status !== 'draft') throw new DubanError('DUBAN_ERR_PLAN_STATUS_CONFLICT', `plan ${planId} is ${row.status}`, { where: 'status' })
-    const items = includedItems(row.draft)
-    assertPlanInScope(actor.scopeUnitIds, items) // 数据范围: a district 督查室 dispatches inside its district only
-    if (items.length === 0) throw new DubanError('DUBAN_ERR_PLAN_EMPTY', 'include at least one item before confirming', { where: 'items' })
-    const problems = planProblems(row.draft)
-    const first = problems[0]
-    if (first) {
-      throw new DubanError('DUBAN_ERR_PLAN_INCOMPLETE', `item ${first.n} ${first.field}: ${first.message}${problems.length > 1 ? ` (and ${problems.length - 1} more)` : ''}`, {
-        where: `items[${first.n}].${first.field}`,
-        details: { problems },
+  }
+  if (row.status !== 'draft') throw new DubanError('DUBAN_ERR_PLAN_STATUS_CONFLICT', `plan ${planId} is ${row.status}`, { where: 'status' })
+  const items = includedItems(row.draft)
+  assertPlanInScope(actor.scopeUnitIds, items) // 数据范围: a district 督查室 dispatches inside its district only
+  if (items.length === 0) throw new DubanError('DUBAN_ERR_PLAN_EMPTY', 'include at least one item before confirming', { where: 'items' })
+  const problems = planProblems(row.draft)
+  const first = problems[0]
+  if (first) {
+    throw new DubanError('DUBAN_ERR_PLAN_INCOMPLETE', `item ${first.n} ${first.field}: ${first.message}${problems.length > 1 ? ` (and ${problems.length - 1} more)` : ''}`, {
+      where: `items[${first.n}].${first.field}`,
+      details: { problems },
+    })
+  }
+  const { calendar, working } = await calendarFor(deps.db)
+  for (const it of items) {
+    const check = it.due ? checkDueDate(calendar, it.due) : null
+    if (check && !check.ok) {
+      throw new DubanError('DUBAN_ERR_DUE_NOT_WORKING_DAY', `item ${it.n} due: ${it.due} is a ${check.holiday ?? check.reason}; try ${check.suggestion}`, {
+        where: `items[${it.n}].due`,
+        details: { suggestion: check.suggestion },
       })
     }
-    const { calendar, working } = await calendarFor(tx)
-    for (const it of items) {
-      const check = it.due ? checkDueDate(calendar, it.due) : null
-      if (check && !check.ok) {
-        throw new DubanError('DUBAN_ERR_DUE_NOT_WORKING_DAY', `item ${it.n} due: ${it.due} is a ${check.holiday ?? check.reason}; try ${check.suggestion}`, {
-          where: `items[${it.n}].due`,
-          details: { suggestion: check.suggestion },
-        })
-      }
+  }
+  const who = engineActor(actor)
+  const prepared: Prepared[] = []
+  for (const [i, it] of items.entries()) {
+    if (i > 0 && i % COMPUTE_SLICE === 0) await new Promise((r) => setImmediate(r))
+    const units = assignees(it)
+    // Several 牵头单位 each own the item in full (`leads`, shared work: item-shares.ts).
+    const leads = units.rows.filter((u) => u.role === 'lead').map((u) => u.unitId)
+    const shared = leads.length > 1 ? { leads } : {}
+    let snapshot: Snapshot = createSnapshot(kind, { data: { targets: it.targets, cadence: it.cadence, ...shared }, actor: who, now: at, calendar: working })
+    const history: Prepared['history'] = []
+    const effects: Prepared['effects'] = []
+    const steps: { type: string; payload: Record<string, unknown> }[] = [
+      { type: 'confirm', payload: { due: it.due } },
+      { type: 'dispatch', payload: { lead: units.lead, responsible: units.responsible, cooperating: units.cooperating, due: it.due } },
+    ]
+    for (const ev of steps) {
+      const res = transition(kind, snapshot, ev, { actor: who, now: at, calendar: working })
+      if (!res.ok) throw new DubanError(res.error.code, `item ${it.n} (${res.error.message})`, { where: `items[${it.n}]`, details: { ...res.error.details } })
+      history.push({ event: ev.type, from: snapshot.state, to: res.snapshot.state, payload: ev.payload })
+      effects.push({ event: ev.type, payload: ev.payload, before: snapshot, after: res.snapshot, effects: res.effects })
+      snapshot = res.snapshot
     }
-    const numbers = await reserveItemNumbers(tx, TASK_NUMBER_PREFIX, Number(chinaDate(now).slice(0, 4)), items.length)
-    const who = engineActor(actor)
-    const tasks: ConfirmResult['tasks'][number][] = []
-    for (const [i, it] of items.entries()) {
-      const id = deps.newId()
-      const number = numbers[i] ?? ''
-      const units = assignees(it)
-      // Several 牵头单位 each own the item in full (`leads`, shared work: item-shares.ts).
-      const leads = units.rows.filter((u) => u.role === 'lead').map((u) => u.unitId)
-      const shared = leads.length > 1 ? { leads } : {}
-      let snapshot: Snapshot = createSnapshot(kind, { data: { targets: it.targets, cadence: it.cadence, ...shared }, actor: who, now: at, calendar: working })
-      const history: { event: string; from: string; to: string; payload: Record<string, unknown> }[] = []
-      const effects: { event: string; payload: Record<string, unknown>; before: Snapshot; after: Snapshot; effects: Parameters<typeof carryOutEffects>[1] }[] = []
-      const steps: { type: string; payload: Record<string, unknown> }[] = [
-        { type: 'confirm', payload: { due: it.due } },
-        { type: 'dispatch', payload: { lead: units.lead, responsible: units.responsible, cooperating: units.cooperating, due: it.due } },
-      ]
-      for (const ev of steps) {
-        const res = transition(kind, snapshot, ev, { actor: who, now: at, calendar: working })
-        if (!res.ok) throw new DubanError(res.error.code, `item ${it.n} (${res.error.message})`, { where: `items[${it.n}]`, details: { ...res.error.details } })
-        history.push({ event: ev.type, from: snapshot.state, to: res.snapshot.state, payload: ev.payload })
-        effects.push({ event: ev.type, payload: ev.payload, before: snapshot, after: res.snapshot, effects: res.effects })
-        snapshot = res.snapshot
-      }
-      await insertItem(
-        tx,
-        {
-          id,
-          number,
-          kind: kind.id,
-          kindVersion: Number(kind.version),
-          state: snapshot.state,
-          stateType: kind.states[snapshot.state]?.type ?? 'open',
-          title: it.title,
-          body: it.text,
-          planId,
-          sourceLine: it.line,
-          path: it.path,
-          dueDate: it.due,
-          snapshot,
-          data: { targets: it.targets, cadence: it.cadence ?? kind.reporting, planItem: it.n, document: it.document, marker: it.marker },
-          at,
-        },
-        units.rows,
-      )
-      for (const h of history) {
-        await insertItemEvent(tx, { itemId: id, event: h.event, from: h.from, to: h.to, actorId: actor.userId, actorRole: actor.role, unitId: actor.unitId, payload: h.payload, at })
-      }
-      // The steps' effects (交办 notifies the assignees) are carried out in this transaction, like any event's.
-      const item = await findItem(tx, id, null)
-      if (item) for (const e of effects) await carryOutEffects({ tx, deps, actor, kind, item, before: e.before, after: e.after, event: e.event, payload: e.payload, version: 1 }, e.effects)
-      await audit(tx, actor, now, { action: 'item.create', entity: 'item', entityId: id, after: { number, planId, n: it.n, state: snapshot.state, due: it.due, lead: units.lead } })
-      // Leads' shares, and the copies of a collective name the clerk chose to expand (分解落实), set-based.
-      await insertLeadShares(tx, [id], leads)
-      const expanded = expandedUnitsOf(it).units
-      const children = await insertChildCopies(
-        tx, deps, actor,
-        { id, number, kind: kind.id, kindVersion: Number(kind.version), state: snapshot.state, stateType: kind.states[snapshot.state]?.type ?? 'open', title: it.title, body: it.text, planId, sourceLine: it.line, path: it.path, dueDate: it.due, snapshot, data: { targets: it.targets, cadence: it.cadence ?? kind.reporting, planItem: it.n, document: it.document, marker: it.marker }, history },
-        expanded, at, kind.events['dispatch']?.label ?? 'dispatch',
-      )
-      tasks.push({ n: it.n, id, number, ...(children.length ? { children } : {}) })
-    }
-    const byN = new Map(tasks.map((t) => [t.n, t]))
-    const draft: PlanDraft = {
-      ...row.draft,
-      items: row.draft.items.map((it) => {
-        const t = byN.get(it.n)
-        return t ? { ...it, itemId: t.id, number: t.number } : it
-      }),
-    }
-    await updatePlanDraft(tx, planId, draft)
-    await setPlanStatus(tx, planId, 'confirmed', at)
-    await audit(tx, actor, now, { action: 'plan.confirm', entity: 'plan', entityId: planId, after: { tasks: tasks.length, first: tasks[0]?.number ?? null, last: tasks.at(-1)?.number ?? null } })
-    return { plan: planView({ ...row, draft, status: 'confirmed', confirmedAt: at }), tasks }
+    const data = { targets: it.targets, cadence: it.cadence ?? kind.reporting, planItem: it.n, document: it.document, marker: it.marker }
+    prepared.push({ it, id: deps.newId(), units, leads, snapshot, history, effects, data })
+  }
+  const drafted = JSON.stringify(row.draft)
+
+  // 2. The plan taken into 'confirming' under this confirm's token, its numbers reserved.
+  const token = deps.newId()
+  const numbers = await deps.db.transaction(async (tx) => {
+    const locked = await findPlan(tx, planId, true)
+    if (!locked) throw new DubanError('DUBAN_ERR_NOT_FOUND', `plan ${planId}`, { where: 'id' })
+    if (locked.status !== 'draft') throw new DubanError('DUBAN_ERR_PLAN_STATUS_CONFLICT', `plan ${planId} is ${locked.status}`, { where: 'status' })
+    if (JSON.stringify(locked.draft) !== drafted) throw new DraftMoved()
+    await startConfirming(tx, planId, token, deps.clock.now())
+    return reserveItemNumbers(tx, TASK_NUMBER_PREFIX, Number(chinaDate(now).slice(0, 4)), prepared.length)
   })
+  const held = async (tx: Queryable): Promise<void> => {
+    if (!(await renewConfirming(tx, planId, token, deps.clock.now()))) throw new DubanError('DUBAN_ERR_PLAN_STATUS_CONFLICT', `plan ${planId}: its confirm was taken over`, { where: 'status' })
+  }
+  try {
+    // 3. The tasks, a chunk per transaction.
+    const size = Math.max(1, opts.chunkSize ?? CONFIRM_CHUNK)
+    const tasks: ConfirmResult['tasks'][number][] = []
+    for (let from = 0, chunk = 0; from < prepared.length; from += size, chunk++) {
+      if (from > 0) await new Promise((r) => setImmediate(r)) // let waiting requests take the connection first
+      const part = prepared.slice(from, from + size)
+      tasks.push(...(await deps.db.transaction(async (tx) => {
+        await held(tx)
+        return writeTasks(tx, deps, actor, planId, kind, part, numbers.slice(from, from + size), now)
+      })))
+      await opts.afterChunk?.(chunk)
+    }
+    // 4. The plan confirmed, its draft pointing at its tasks.
+    return await deps.db.transaction(async (tx) => {
+      await held(tx)
+      const locked = (await findPlan(tx, planId))!
+      const byN = new Map(tasks.map((t) => [t.n, t]))
+      const draft: PlanDraft = {
+        ...locked.draft,
+        items: locked.draft.items.map((it) => {
+          const t = byN.get(it.n)
+          return t ? { ...it, itemId: t.id, number: t.number } : it
+        }),
+      }
+      await updatePlanDraft(tx, planId, draft)
+      await finishConfirming(tx, planId, at)
+      await audit(tx, actor, now, { action: 'plan.confirm', entity: 'plan', entityId: planId, after: { tasks: tasks.length, first: tasks[0]?.number ?? null, last: tasks.at(-1)?.number ?? null } })
+      return { plan: planView({ ...locked, draft, status: 'confirmed', confirmedAt: at }), tasks }
+    })
+  } catch (e) {
+    // Only the holder undoes: a confirm that lost its hold leaves the plan to the one that took it.
+    const hold = await confirmHold(deps.db, planId).catch(() => null)
+    if (hold?.token === token) await undoConfirm(deps, actor, planId, e instanceof Error ? e.message : String(e))
+    throw e
+  }
+}
+
+/** Writes a chunk of computed tasks in a few set-based statements; returns them as the answer lists them. */
+async function writeTasks(
+  tx: Queryable, deps: AppDeps, actor: Actor, planId: string, kind: ReturnType<typeof currentTaskKind>, prepared: readonly Prepared[], numbers: readonly string[], now: Date,
+): Promise<ConfirmResult['tasks'][number][]> {
+  const at = now.toISOString()
+  const state = (p: Prepared): string => kind.states[p.snapshot.state]?.type ?? 'open'
+  const rows = prepared.map((p, i) => ({
+    item: {
+      id: p.id, number: numbers[i] ?? '', kind: kind.id, kindVersion: Number(kind.version), state: p.snapshot.state, stateType: state(p),
+      title: p.it.title, body: p.it.text, planId, sourceLine: p.it.line, path: p.it.path, dueDate: p.it.due, snapshot: p.snapshot, data: p.data, at,
+    },
+    units: p.units.rows,
+  }))
+  await insertItems(tx, rows)
+  await insertItemEvents(tx, prepared.flatMap((p) => p.history.map((h) => ({ itemId: p.id, event: h.event, from: h.from, to: h.to, actorId: actor.userId, actorRole: actor.role, unitId: actor.unitId, payload: h.payload, at }))))
+  // The steps' effects (交办 notifies the assignees), carried out as for any event, their notifications written at once.
+  const unitIds = [...new Set(prepared.flatMap((p) => p.units.rows.map((u) => u.unitId)))]
+  const known = await tx.query<{ id: string }>('SELECT id FROM unit WHERE id = ANY($1::text[])', [unitIds])
+  const recorder = effectsRecorder(new Set(known.rows.map((r) => r.id)), new Set(actor.userId ? [actor.userId] : []))
+  for (const [i, p] of prepared.entries()) {
+    const r = rows[i]!.item
+    const item: ItemRow = { ...r, stateType: r.stateType as ItemRow['stateType'], snapshot: p.snapshot as unknown as Record<string, unknown>, data: p.data, createdAt: at, updatedAt: at, closedAt: null, version: 1 }
+    for (const e of p.effects) {
+      const ctx = { deps, actor, kind, item, before: e.before, after: e.after, event: e.event, payload: e.payload, version: 1 }
+      try {
+        await carryOutEffects({ ...ctx, tx: recorder.q }, e.effects)
+      } catch (err) {
+        if (!(err instanceof UnrecordedEffect)) throw err
+        await carryOutEffects({ ...ctx, tx }, e.effects) // an effect the recorder does not know: written as usual
+      }
+    }
+  }
+  await insertNotifications(tx, recorder.notifications)
+  await insertUnsealedAuditRows(tx, prepared.map((p, i) => ({
+    at: now, actorId: actor.userId, action: 'item.create', entity: 'item', entityId: p.id,
+    before: null, after: { number: numbers[i] ?? '', planId, n: p.it.n, state: p.snapshot.state, due: p.it.due, lead: p.units.lead },
+  })))
+  // Leads' shares (one statement per set of leads), and the copies of a collective name the clerk chose to expand (分解落实).
+  const byLeads = new Map<string, { leads: string[]; ids: string[] }>()
+  for (const p of prepared) {
+    if (p.leads.length < 2) continue
+    const key = JSON.stringify(p.leads)
+    const g = byLeads.get(key) ?? { leads: p.leads, ids: [] }
+    g.ids.push(p.id)
+    byLeads.set(key, g)
+  }
+  for (const g of byLeads.values()) await insertLeadShares(tx, g.ids, g.leads)
+  const tasks: ConfirmResult['tasks'][number][] = []
+  for (const [i, p] of prepared.entries()) {
+    const number = numbers[i] ?? ''
+    const expanded = expandedUnitsOf(p.it).units
+    const children = expanded.length === 0 ? [] : await insertChildCopies(
+      tx, deps, actor,
+      { id: p.id, number, kind: kind.id, kindVersion: Number(kind.version), state: p.snapshot.state, stateType: state(p), title: p.it.title, body: p.it.text, planId, sourceLine: p.it.line, path: p.it.path, dueDate: p.it.due, snapshot: p.snapshot, data: p.data, history: p.history },
+      expanded, at, kind.events['dispatch']?.label ?? 'dispatch',
+    )
+    tasks.push({ n: p.it.n, id: p.id, number, ...(children.length ? { children } : {}) })
+  }
+  return tasks
 }
 
 /** The engine's lead (the first lead unit, else the first responsible one) and every unit row. */
