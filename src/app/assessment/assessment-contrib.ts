@@ -59,6 +59,28 @@ export interface ContribSettings {
   readonly calendar: Pick<Calendar, 'addWorkingDays'>
 }
 
+/** addCalendarDays remembered: the same few thousand dates recur across a drain. */
+const addMemo = new Map<string, string>()
+function addDays(date: string, n: number): string {
+  const k = `${date}|${n}`
+  let v = addMemo.get(k)
+  if (v === undefined) {
+    if (addMemo.size > 100_000) addMemo.clear()
+    addMemo.set(k, (v = addCalendarDays(date, n)))
+  }
+  return v
+}
+
+/** localDate without a Date for a UTC instant (…Z): China is UTC+8 all year, so 16:00Z and later is the next day. */
+function chinaDay(instant: string): string {
+  if (instant.length >= 20 && instant.endsWith('Z') && instant[10] === 'T') {
+    const hour = Number(instant.slice(11, 13))
+    const d = instant.slice(0, 10)
+    return hour >= 16 ? addDays(d, 1) : d
+  }
+  return localDate(instant)
+}
+
 /** firstReportFrom per start day, kept per settings object (a drain meets the same few hundred days many times). */
 const firstFromMemo = new WeakMap<ContribSettings, Map<string, string>>()
 function firstReportFromMemo(startedOn: string, s: ContribSettings): string {
@@ -89,9 +111,9 @@ export function shareFactsOf(it: AssessedItemRow, reports: ReadonlyMap<string, r
   const live = it.state !== 'cancelled'
   const closed = it.stateType === 'closed'
   const finAt = finishedAtOf(it)
-  const finDay = finAt ? localDate(finAt) : null
-  const createdDay = localDate(it.createdAt)
-  const closeDay = it.closedAt ? localDate(it.closedAt) : null
+  const finDay = finAt ? chinaDay(finAt) : null
+  const createdDay = chinaDay(it.createdAt)
+  const closeDay = it.closedAt ? chinaDay(it.closedAt) : null
   const leads = it.units.filter((u) => u.role === 'lead')
   const owners: { unitId: string; share: Share }[] = [
     ...leads.map((l, i) => ({ unitId: l.unitId, share: (i === 0 ? 'lead1' : 'lead') as Share })),
@@ -100,7 +122,7 @@ export function shareFactsOf(it: AssessedItemRow, reports: ReadonlyMap<string, r
   const targets = targetsOf(it)
   const cadence = isCadence(it.data['cadence']) ? it.data['cadence'] : s.fallbackCadence
   const clock = it.snapshot.clocks?.['due']
-  const from = firstReportFromMemo(localDate(clock?.startedAt ?? it.createdAt), s)
+  const from = firstReportFromMemo(chinaDay(clock?.startedAt ?? it.createdAt), s)
   return owners.map(({ unitId, share }) => {
     const out: Contribution[] = []
     const add = (metric: string, day: string, n = 1, ckey = ''): void => {
@@ -124,8 +146,8 @@ export function shareFactsOf(it: AssessedItemRow, reports: ReadonlyMap<string, r
           }
           // Overdue at midnight of day D (A = D): due before D, created before D, not finished before D.
           if (it.dueDate) {
-            const on = later(addCalendarDays(it.dueDate, 1), addCalendarDays(createdDay, 1))
-            const off = finDay ? addCalendarDays(finDay, 1) : closed ? null : 'never'
+            const on = later(addDays(it.dueDate, 1), addDays(createdDay, 1))
+            const off = finDay ? addDays(finDay, 1) : closed ? null : 'never'
             if (off === 'never') add(`${p}.od`, on)
             else if (off !== null && on < off) {
               add(`${p}.od`, on)
@@ -159,7 +181,7 @@ function expectedDates(cadence: ReportingCadence, ckey: string, from: string, to
 /** A unit's report days (China dates), oldest first: its own reports (owned-work.ts). */
 function reportDays(it: AssessedItemRow, reports: ReadonlyMap<string, readonly string[]> | undefined, unitId: string): string[] {
   const times = reports ? (reports.get(unitId) ?? []) : it.reportTimes
-  return times.map(localDate).sort()
+  return times.map(chinaDay).sort()
 }
 
 /** The reporting counters of one share (see the header): the chain of on-time reports and what a period start changes. */
@@ -187,7 +209,7 @@ function reportingContrib(cadence: ReportingCadence, from: string, finDay: strin
   if (first === undefined || last === undefined) return
   // Past the last report (and the first-report day) every further date is a rep.diff: one rep.tail stands for them.
   const bound = later(last, from)
-  const dates = expectedDates(cadence, ckey, from, addCalendarDays(bound, 200))
+  const dates = expectedDates(cadence, ckey, from, addDays(bound, 200))
   for (let k = 0; k < dates.length; k++) {
     const e = dates[k]!
     if (k > 0 && dates[k - 1]! >= bound) {
