@@ -48,6 +48,8 @@ export async function insertUnsealedAuditRow(tx: Queryable, row: NewAuditRow): P
     `INSERT INTO audit_log (at, actor_id, action, entity, entity_id, before, after)
      VALUES ($1, $2, $3, $4, $5, $6::text::jsonb, $7::text::jsonb) RETURNING id`,
     [row.at.toISOString(), row.actorId, row.action, row.entity, row.entityId, json(row.before), json(row.after)],
+    // Every write appends one: prepared once per connection (pg) or database (PGlite).
+    { name: 'duban_audit_insert' },
   )
   return Number(r.rows[0]?.id)
 }
