@@ -18,7 +18,8 @@
  *    preloaded on this server, so it is not used.
  *
  * Environment: BENCH_SECONDS (default 5) per timed load, BENCH_WARMUP_SECONDS (1), BENCH_PLAN_TASKS (1000),
- * BENCH_DATABASES (postgresql,pglite), BENCH_CONNECTIONS (16, for pgbench and the HTTP loads), DATABASE_URL (the
+ * BENCH_DATABASES (postgresql,pglite), BENCH_ROUTES (intake,reports,remind,ledger,confirm,accept: the loads to run;
+ * confirm is the plan scenario, which accept needs and runs with), BENCH_CONNECTIONS (16, for pgbench and the HTTP loads), DATABASE_URL (the
  * PostgreSQL server to create databases on; default postgres://postgres@127.0.0.1:5432/postgres).
  * pgbench's p50/p99 come from its per-transaction log (-l).
  */
@@ -58,6 +59,8 @@ import {
 const SECONDS = positive('BENCH_SECONDS', 5)
 const WARMUP_SECONDS = positive('BENCH_WARMUP_SECONDS', 1)
 const PLAN_TASKS = positive('BENCH_PLAN_TASKS', 1000)
+/** The loads to run (intake, reports, remind, ledger, confirm, accept); all unless told. `confirm` is the scenario. */
+const ROUTES = new Set((process.env.BENCH_ROUTES ?? 'intake,reports,remind,ledger,confirm,accept').split(',').map((s) => s.trim()).filter(Boolean))
 const DATABASES = (process.env.BENCH_DATABASES ?? 'postgresql,pglite').split(',').map((s) => s.trim()).filter(Boolean)
 /** Connections of every load (pgbench's clients and autocannon's); the issue's figures are at 16. */
 const CONNECTIONS = positive('BENCH_CONNECTIONS', 16)
@@ -262,7 +265,9 @@ async function seedDatabase(target: Target): Promise<string[]> {
 }
 
 async function startServer(env: NodeJS.ProcessEnv, dataDir: string): Promise<Server> {
-  const child = spawn(process.execPath, [DUBAN, 'serve', '--port', '0', '--data', dataDir], { env, stdio: ['ignore', 'pipe', 'pipe'] })
+  // BENCH_SERVER_NODE_ARGS: Node flags of the server alone, e.g. `--cpu-prof --cpu-prof-dir=DIR` to profile it.
+  const nodeArgs = (process.env.BENCH_SERVER_NODE_ARGS ?? '').split(' ').filter(Boolean)
+  const child = spawn(process.execPath, [...nodeArgs, DUBAN, 'serve', '--port', '0', '--data', dataDir], { env, stdio: ['ignore', 'pipe', 'pipe'] })
   let err = ''
   child.stderr!.on('data', (d: Buffer) => (err = (err + d.toString()).slice(-4000)))
   const base = await new Promise<string>((resolve, reject) => {
@@ -536,10 +541,12 @@ async function measure(target: Target, admin: pg.Client | null, pairTps: number,
       return f
     }
     for (const j of jobs) {
+      if (!ROUTES.has(j.key)) continue
       await runLoad(j.job(WARMUP_SECONDS))
       await timed(j.key, j.label, j.ok, j.job(SECONDS))
     }
 
+    if (!ROUTES.has('confirm') && !ROUTES.has('accept')) return { database: target.name === 'postgresql' ? `PostgreSQL, fresh database ${target.database}` : 'PGlite, fresh data directory', serverPid: server.pid, routes, scenario: { p99Ratio: NaN, skipped: true } }
     // Scenario: confirm a PLAN_TASKS-task plan while reports stream in.
     const plan = await importPlan(base, supervisor, `基准任务（${PLAN_TASKS}项）`, PLAN_TASKS)
     log(`${tag}: imported a ${PLAN_TASKS}-task plan in ${plan.ms.toFixed(0)} ms (no other load)`)

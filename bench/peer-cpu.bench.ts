@@ -1,0 +1,162 @@
+/**
+ * CPU per write in one process (写入路径 CPU), for issue 7's PGlite goal (≥ 1,000 reports/s means ≤ 1 ms of
+ * Node CPU per report, since PGlite runs on the event loop). On a machine shared by others wall-clock rates
+ * move with the load; CPU time of this process per request moves much less, and an A/B within one process,
+ * in alternating blocks, sees the same machine on both sides.
+ *
+ * The server (buildServer) runs in this process on an in-memory PGlite (or a fresh PostgreSQL database when
+ * BENCH_CPU_DATABASE=pg, then only Node's CPU is counted), with the demo city's units and users and a
+ * 40-task plan confirmed and accepted; requests go through `app.inject` (its own cost is in both sides).
+ * Variants, in alternating blocks of BENCH_CPU_BLOCK requests (default 200), BENCH_CPU_ROUNDS rounds (5):
+ *   named   — the database as the server opens it (hot statements named: prepared once, pglite-prepared.ts)
+ *   unnamed — the same database with every statement's name dropped (how PGlite ran before named statements)
+ * for POST /api/items/:id/reports and 催办 (remind). Prints CPU ms per request (user+system, process.cpuUsage),
+ * statements per request, and the share of wall time spent inside database calls, with the load average.
+ *
+ * Run: `npm run bench -- peer-cpu` (BENCH_CPU_DATABASE=pg DATABASE_URL=… for PostgreSQL).
+ */
+import { randomUUID } from 'node:crypto'
+import { loadavg } from 'node:os'
+import pg from 'pg'
+import { buildServer } from '../src/adapters/http/server.ts'
+import type { AppDeps } from '../src/app/deps.ts'
+import { DEMO_PASSWORD, seedDemoUnits, seedDemoUsers } from '../src/app/demo/seed-demo.ts'
+import type { Db, Queryable } from '../src/persistence/db.ts'
+import { migrate } from '../src/persistence/migrate.ts'
+import { openPg } from '../src/persistence/pg.db.ts'
+import { openPglite } from '../src/persistence/pglite.db.ts'
+import type { Benchmark } from './bench.types.ts'
+import { makePlanText } from './peer.plan.ts'
+
+const BLOCK = Number(process.env.BENCH_CPU_BLOCK ?? 200)
+const ROUNDS = Number(process.env.BENCH_CPU_ROUNDS ?? 5)
+const DATABASE = process.env.BENCH_CPU_DATABASE === 'pg' ? 'pg' : 'pglite'
+const LEADS: Readonly<Record<string, { user: string; name: string }>> = {
+  'yz-sjj': { user: 'sjj', name: '市市场监管局' },
+  'yz-wjw': { user: 'wjw', name: '市卫健委' },
+  'yz-fgw': { user: 'fgw', name: '市发改委' },
+  'yz-zjj': { user: 'zjj', name: '市住建局' },
+  'yz-cgj': { user: 'cgj', name: '市城管局' },
+}
+
+/** The database as the server sees it, switchable between named and unnamed statements, counting statements and time inside them. */
+function instrumented(db: Db): { db: Db; stats: { statements: number; dbMs: number }; setNamed: (on: boolean) => void } {
+  const stats = { statements: 0, dbMs: 0 }
+  let named = true
+  const wrap = (q: Queryable): Queryable => ({
+    ...(q.memo ? { memo: q.memo } : {}),
+    async query(sql, params, options) {
+      stats.statements++
+      const t0 = performance.now()
+      try {
+        return await q.query(sql, params, named ? options : undefined)
+      } finally {
+        stats.dbMs += performance.now() - t0
+      }
+    },
+  })
+  const out: Db = {
+    ...wrap(db),
+    dialect: db.dialect,
+    transaction: (fn) => db.transaction((tx) => fn(wrap(tx))),
+    close: () => db.close(),
+  }
+  return { db: out, stats, setNamed: (on) => void (named = on) }
+}
+
+export const benchmark: Benchmark = {
+  name: 'peer-cpu',
+  description: `CPU per report and 催办 in one process on ${DATABASE}, named vs unnamed statements in alternating blocks of ${BLOCK} (${ROUNDS} rounds)`,
+  async run({ log }) {
+    const load0 = loadavg().map((x) => x.toFixed(2))
+    let scratch: { admin: pg.Client; name: string } | null = null
+    let raw: Db
+    if (DATABASE === 'pg') {
+      const url = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres'
+      const admin = new pg.Client({ connectionString: url })
+      await admin.connect()
+      const name = `duban_bench_cpu_${process.pid}`
+      await admin.query(`CREATE DATABASE ${name}`)
+      scratch = { admin, name }
+      const u = new URL(url)
+      u.pathname = `/${name}`
+      raw = await openPg(u.toString())
+    } else raw = await openPglite()
+    const inst = instrumented(raw)
+    try {
+      await migrate(inst.db)
+      const deps: AppDeps = { db: inst.db, clock: { now: () => new Date() }, newId: randomUUID }
+      await seedDemoUnits(deps)
+      await seedDemoUsers(deps)
+      const app = await buildServer(deps)
+      await app.ready()
+      const send = async (token: string, method: 'GET' | 'POST', url: string, payload?: unknown): Promise<any> => {
+        const res = await app.inject({ method, url, headers: { authorization: `Bearer ${token}` }, ...(payload === undefined ? {} : { payload: payload as object }) })
+        if (res.statusCode >= 300) throw new Error(`${method} ${url}: ${res.statusCode} ${res.body.slice(0, 300)}`)
+        return res.json()
+      }
+      const login = async (username: string): Promise<string> => (await app.inject({ method: 'POST', url: '/api/auth/login', payload: { username, password: DEMO_PASSWORD } })).json().token as string
+      const supervisor = await login('supervisor')
+      const tokens: Record<string, string> = {}
+      for (const [unit, l] of Object.entries(LEADS)) tokens[unit] = await login(l.user)
+      const text = makePlanText({ title: '基准任务（CPU）', count: 40, leads: Object.values(LEADS).map((l) => l.name), due: '2027年6月底前' })
+      const plan = await send(supervisor, 'POST', '/api/plans', { fileName: 'cpu.txt', contentBase64: Buffer.from(text).toString('base64') })
+      await send(supervisor, 'POST', `/api/plans/${plan.id}/confirm`, {})
+      const items = (await send(supervisor, 'GET', `/api/items?plan=${encodeURIComponent(plan.id)}&limit=100`)).items as { id: string; units: { unitId: string; role: string }[] }[]
+      const tasks = items.map((it) => ({ id: it.id, token: tokens[it.units.find((u) => u.role === 'lead')?.unitId ?? ''] as string }))
+      for (const t of tasks) await send(t.token, 'POST', `/api/items/${t.id}/accept`, {})
+      let n = 0
+      const routes = {
+        reports: (i: number) => {
+          const t = tasks[i % tasks.length]!
+          return send(t.token, 'POST', `/api/items/${t.id}/reports`, { text: `第${++n}次报送：本月推进情况正常，已完成阶段目标。`, measures: { 完成率: 50 } })
+        },
+        remind: (i: number) => send(supervisor, 'POST', `/api/items/${tasks[i % tasks.length]!.id}/events`, { event: 'remind', payload: { text: `请加快进度（第${++n}次）` } }),
+      }
+      const totals: Record<string, { cpuMs: number; wallMs: number; dbMs: number; statements: number; requests: number }> = {}
+      for (const [route, run] of Object.entries(routes)) {
+        for (const v of ['named', 'unnamed']) {
+          inst.setNamed(v === 'named')
+          for (let i = 0; i < 50; i++) await run(i) // warm-up: sessions, calendar, prepared statements, JIT
+        }
+        for (let r = 0; r < ROUNDS; r++) {
+          for (const v of r % 2 === 0 ? ['named', 'unnamed'] : ['unnamed', 'named']) {
+            inst.setNamed(v === 'named')
+            const key = `${route} ${v}`
+            const s0 = { ...inst.stats }
+            const c0 = process.cpuUsage()
+            const w0 = performance.now()
+            for (let i = 0; i < BLOCK; i++) await run(i)
+            const c = process.cpuUsage(c0)
+            const tot = (totals[key] ??= { cpuMs: 0, wallMs: 0, dbMs: 0, statements: 0, requests: 0 })
+            tot.cpuMs += (c.user + c.system) / 1000
+            tot.wallMs += performance.now() - w0
+            tot.dbMs += inst.stats.dbMs - s0.dbMs
+            tot.statements += inst.stats.statements - s0.statements
+            tot.requests += BLOCK
+          }
+        }
+      }
+      await app.close()
+      const load1 = loadavg().map((x) => x.toFixed(2))
+      const figures: Record<string, unknown> = {}
+      log(`peer-cpu (${DATABASE}, in process, app.inject): load average ${load0.join(' ')} before, ${load1.join(' ')} after; ${ROUNDS} rounds × ${BLOCK} requests per variant`)
+      for (const [key, t] of Object.entries(totals)) {
+        const f = { cpuMsPerRequest: +(t.cpuMs / t.requests).toFixed(3), wallMsPerRequest: +(t.wallMs / t.requests).toFixed(3), statementsPerRequest: +(t.statements / t.requests).toFixed(2), dbShareOfWall: +(t.dbMs / t.wallMs).toFixed(3), requests: t.requests }
+        figures[key] = f
+        log(`peer-cpu   ${key.padEnd(16)} CPU ${f.cpuMsPerRequest.toFixed(3)} ms/request (wall ${f.wallMsPerRequest.toFixed(3)} ms), ${f.statementsPerRequest} statements/request (+ BEGIN/COMMIT), ${(f.dbShareOfWall * 100).toFixed(0)}% of wall inside database calls`)
+      }
+      const ratio = (route: string): number => (figures[`${route} named`] as { cpuMsPerRequest: number }).cpuMsPerRequest / (figures[`${route} unnamed`] as { cpuMsPerRequest: number }).cpuMsPerRequest
+      return {
+        summary: `${DATABASE}: reports ${(figures['reports named'] as { cpuMsPerRequest: number }).cpuMsPerRequest} ms CPU/request named vs ${(figures['reports unnamed'] as { cpuMsPerRequest: number }).cpuMsPerRequest} unnamed (${ratio('reports').toFixed(2)}×); remind ${ratio('remind').toFixed(2)}×; load ${load0.join(' ')} → ${load1.join(' ')}`,
+        data: { database: DATABASE, block: BLOCK, rounds: ROUNDS, loadavg: { before: load0, after: load1 }, figures },
+      }
+    } finally {
+      await raw.close()
+      if (scratch) {
+        await scratch.admin.query(`DROP DATABASE IF EXISTS ${scratch.name} WITH (FORCE)`)
+        await scratch.admin.end()
+      }
+    }
+  },
+}
