@@ -7,7 +7,6 @@ import { lookupTicket, rateTicket, withdrawTicket } from '../../app/tickets/publ
 import { receiveTicket } from '../../app/tickets/receive-ticket.ts'
 import type { RequestType } from '../../domain/tickets/intake.rules.ts'
 import type { RoutePlugin } from './routes.ts'
-import { jiebaTokenize } from '../text/jieba.tokenize.ts'
 import { duplicateWindowDays } from './duplicates.routes.ts'
 import { publicLookupSchema, publicRateSchema, publicSubmitSchema, publicWithdrawSchema } from './tickets.schema.ts'
 
@@ -28,7 +27,7 @@ const plugin: RoutePlugin = async (app, { deps }) => {
   const config = { public: true } as const
 
   app.post<{ Body: SubmitBody }>('/public/tickets', { schema: publicSubmitSchema, config }, async (request, reply) => {
-    const view = await receiveTicket(deps, null, request.body, 'web', { tokenize: jiebaTokenize, windowDays: duplicateWindowDays })
+    const view = await receiveTicket(deps, null, request.body, 'web', { windowDays: duplicateWindowDays })
     return reply.status(201).send({ number: view.number })
   })
 

@@ -2,6 +2,7 @@
 import type { Actor } from '../../app/deps.ts'
 import { MAX_ATTACHMENT_BYTES, takeEvent } from '../../app/items/take-event.ts'
 import { receiveTicket, type TicketIntake } from '../../app/tickets/receive-ticket.ts'
+import { startIntakeJobWorker } from '../../app/tickets/intake-followups.ts'
 import { revealRequester } from '../../app/tickets/reveal-requester.ts'
 import { getTicket, listTickets, ticketActor, ticketViews, visibleTicket, type TicketQuery } from '../../app/tickets/ticket-queries.ts'
 import { requireActor, requireRole } from './auth.ts'
@@ -20,9 +21,13 @@ const WRITE_BODY_LIMIT = Math.ceil(MAX_ATTACHMENT_BYTES * 1.4 * 4)
 type Params = { id: string }
 
 const plugin: RoutePlugin = async (app, { deps }) => {
+  // Duplicate detection after intake (desk, public page, Open311): this process's worker for the intake jobs.
+  const intakeJobs = startIntakeJobWorker(deps, jiebaTokenize, { onError: (e) => app.log.warn({ err: e }, 'ticket intake jobs') })
+  app.addHook('onClose', async () => intakeJobs.stop())
+
   app.post<{ Body: TicketIntake }>('/tickets', { schema: receiveTicketSchema, bodyLimit: WRITE_BODY_LIMIT }, async (request, reply) => {
     const actor = requireRole(request, 'operator', 'admin')
-    const view = await receiveTicket(deps, ticketActor(actor), request.body, 'phone', { tokenize: jiebaTokenize, windowDays: duplicateWindowDays })
+    const view = await receiveTicket(deps, ticketActor(actor), request.body, 'phone', { windowDays: duplicateWindowDays })
     return reply.status(201).send(view)
   })
 

@@ -38,6 +38,7 @@ import {
   type DuplicateCandidate,
   type DuplicateReason,
   type DuplicateSettings,
+  type TextFeatures,
 } from '../../domain/tickets/duplicates.ts'
 import { normalisePhone } from '../../domain/tickets/intake.rules.ts'
 import type { Actor, AppDeps } from '../deps.ts'
@@ -62,16 +63,21 @@ export function windowDaysFrom(text: string | undefined): number {
   return duplicateSettings({ windowDays: Number(text) }, 'DUBAN_DUPLICATE_WINDOW_DAYS').windowDays
 }
 
+/** Features by ticket id and content (a ticket's text does not change), so a ticket is segmented once, not on every detection it is a candidate in. */
+const FEATURE_CACHE_MAX = 5_000
+const featureCache = new Map<string, TextFeatures>()
+
 function candidateOf(tokenize: Tokenize, r: DuplicateSubjectRow): DuplicateCandidate {
-  return {
-    id: r.id,
-    receivedAt: r.receivedAt,
-    phone: r.phone,
-    addressKey: r.addressKey,
-    lat: r.lat,
-    lng: r.lng,
-    features: textFeatures(r.content, tokenize(r.content), r.address, r.address ? tokenize(r.address) : []),
+  const key = r.id ? `${r.id}\u0000${r.content}\u0000${r.address}` : ''
+  let features = key ? featureCache.get(key) : undefined
+  if (!features) {
+    features = textFeatures(r.content, tokenize(r.content), r.address, r.address ? tokenize(r.address) : [])
+    if (key) {
+      if (featureCache.size >= FEATURE_CACHE_MAX) featureCache.delete(featureCache.keys().next().value!)
+      featureCache.set(key, features)
+    }
   }
+  return { id: r.id, receivedAt: r.receivedAt, phone: r.phone, addressKey: r.addressKey, lat: r.lat, lng: r.lng, features }
 }
 
 /** States a ticket may be merged from (the kind's `merge` transition) and states a primary may not be in. */
@@ -90,39 +96,62 @@ export async function detectDuplicates(
   ticketId: string,
   opts: { settings?: Partial<DuplicateSettings> | undefined; after?: boolean | undefined } = {},
 ): Promise<ProposalView[]> {
+  const found = await findDuplicatesOf(deps.db, tokenize, ticketId, opts)
+  // Nothing to propose (most tickets): no transaction.
+  if (found.matches.length > 0 || found.repeat) await deps.db.transaction((tx) => storeDuplicates(tx, deps, actor, found))
+  return proposalsOf(deps.db, ticketId)
+}
+
+/** What detection found for one ticket, before it is stored. */
+export interface DuplicatesFound {
+  readonly subjectId: string
+  readonly settings: DuplicateSettings
+  readonly matches: ReturnType<typeof findDuplicates>
+  readonly repeat: ReturnType<typeof repeatedAsks>
+}
+
+/** Detection's reads and scoring for one ticket (nothing stored); DUBAN_ERR_NOT_FOUND when there is no such ticket. */
+export async function findDuplicatesOf(
+  q: Queryable,
+  tokenize: Tokenize,
+  ticketId: string,
+  opts: { settings?: Partial<DuplicateSettings> | undefined; after?: boolean | undefined } = {},
+): Promise<DuplicatesFound> {
   const settings = duplicateSettings(opts.settings)
-  const subject = await duplicateSubject(deps.db, ticketId)
+  const subject = await duplicateSubject(q, ticketId)
   if (!subject) throw new DubanError('DUBAN_ERR_NOT_FOUND', `ticket ${ticketId}`, { where: 'id' })
   const at = Date.parse(subject.receivedAt)
   const from = new Date(at - settings.windowDays * DAY_MS).toISOString()
   const to = opts.after ? new Date(at + settings.windowDays * DAY_MS).toISOString() : subject.receivedAt
-  const rows = await duplicateCandidates(deps.db, subject, from, to, settings.limit)
+  const rows = await duplicateCandidates(q, subject, from, to, settings.limit)
   const state = new Map([[subject.id, subject.state], ...rows.map((r) => [r.id, r.state] as const)])
   const me = candidateOf(tokenize, subject)
   const others = rows.map((r) => candidateOf(tokenize, r))
   const matches = findDuplicates(me, others, settings, opts.after === true).filter(
     (m) => state.get(m.ticketId) === MERGEABLE && !NO_PRIMARY.has(state.get(m.primaryId) ?? ''),
   )
-  const repeat = repeatedAsks(me, others, settings)
+  return { subjectId: subject.id, settings, matches, repeat: repeatedAsks(me, others, settings) }
+}
+
+/** Stores what detection found (proposals, the flag, one audit row when anything is new) through `q`. */
+export async function storeDuplicates(q: Queryable, deps: AppDeps, actor: Actor | null, found: DuplicatesFound): Promise<void> {
+  const { matches, repeat, settings } = found
+  if (matches.length === 0 && !repeat) return
   const now = deps.clock.now()
   const who: Actor = actor ?? { userId: null, role: 'system', unitId: null, scopeUnitIds: null }
-  // Most intakes repeat nothing: no transaction then, so intake stays one transaction of its own.
-  if (matches.length > 0 || repeat) await deps.db.transaction(async (tx) => {
-    const fresh = await insertProposals(
-      tx,
-      matches.map((m) => ({ id: deps.newId(), ticketId: m.ticketId, primaryId: m.primaryId, reasons: m.reasons, similarity: m.similarity, at: now.toISOString(), by: actor?.userId ?? null })),
-    )
-    if (repeat) await upsertRepeat(tx, { itemId: subject.id, asks: repeat.asks, earlier: repeat.earlier, windowDays: settings.windowDays, at: now.toISOString() })
-    if (fresh > 0 || repeat) {
-      await audit(tx, who, now, {
-        action: 'ticket.duplicates.detect',
-        entity: 'item',
-        entityId: subject.id,
-        after: { proposed: fresh, windowDays: settings.windowDays, threshold: settings.threshold, repeatedAsks: repeat?.asks ?? null },
-      })
-    }
-  })
-  return proposalsOf(deps.db, subject.id)
+  const fresh = await insertProposals(
+    q,
+    matches.map((m) => ({ id: deps.newId(), ticketId: m.ticketId, primaryId: m.primaryId, reasons: m.reasons, similarity: m.similarity, at: now.toISOString(), by: actor?.userId ?? null })),
+  )
+  if (repeat) await upsertRepeat(q, { itemId: found.subjectId, asks: repeat.asks, earlier: repeat.earlier, windowDays: settings.windowDays, at: now.toISOString() })
+  if (fresh > 0 || repeat) {
+    await audit(q, who, now, {
+      action: 'ticket.duplicates.detect',
+      entity: 'item',
+      entityId: found.subjectId,
+      after: { proposed: fresh, windowDays: settings.windowDays, threshold: settings.threshold, repeatedAsks: repeat?.asks ?? null },
+    })
+  }
 }
 
 /** A request being taken at the desk, not yet stored. */

@@ -20,8 +20,9 @@ import { MAX_ATTACHMENT_BYTES } from '../items/take-event.ts'
 import { currentCategory } from './catalogue.ts'
 import { checkDispatchAllowed } from './dispatch-rules.ts'
 import { ticketDetailIn, type TicketDetail } from './ticket-queries.ts'
-import { detectDuplicates } from './duplicates.ts'
-import type { Tokenize } from '../../domain/dispatch/features.ts'
+import { duplicateSettings } from './duplicates.ts'
+import { kickIntakeJobs } from './intake-followups.ts'
+import { enqueueIntakeJob } from '../../persistence/intake-jobs.repo.ts'
 
 /** The prefix of ticket numbers (工单编号): GD-2026-000123. */
 export const TICKET_NUMBER_PREFIX = 'GD'
@@ -62,10 +63,14 @@ export async function receiveTicket(
   actor: Actor | null,
   input: TicketIntake,
   channel: IntakeChannel,
-  /** Look for duplicates (重复诉求) once the ticket is stored: proposals and the 多次重复诉求 flag (duplicates.ts). */
-  duplicates?: { readonly tokenize: Tokenize; readonly windowDays?: number | undefined },
+  /**
+   * Look for duplicates (重复诉求: proposals and the 多次重复诉求 flag, duplicates.ts) after the ticket is stored: a job
+   * written in the intake's transaction and done by the intake worker (intake-followups.ts) within about a second.
+   */
+  duplicates?: { readonly windowDays?: number | undefined },
 ): Promise<TicketDetail> {
   const checked = checkIntake(input, { channel })
+  const duplicateWindow = duplicates ? duplicateSettings({ windowDays: duplicates.windowDays }).windowDays : null
   const files = (input.attachments ?? []).map((a, i) => {
     const where = `attachments[${i}]`
     if (typeof a.contentBase64 !== 'string' || !BASE64.test(a.contentBase64)) throw new DubanError('DUBAN_ERR_FIELD_INVALID', `${where}.contentBase64 must be base64`, { where: `${where}.contentBase64` })
@@ -160,6 +165,7 @@ export async function receiveTicket(
       receivedAt: at,
       receivedBy: actor?.userId ?? null,
     })
+    if (duplicateWindow !== null) await enqueueIntakeJob(tx, { itemId: id, windowDays: duplicateWindow, at })
     for (const f of files) await insertAttachment(tx, { id: deps.newId(), itemId: id, name: f.name, mime: f.mime, content: f.content, createdBy: actor?.userId ?? null, at })
     for (const h of history) {
       await insertItemEvent(tx, { itemId: id, event: h.event, from: h.from, to: h.to, actorId: who.userId, actorRole: who.role, unitId: who.unitId, payload: h.payload, at })
@@ -176,10 +182,8 @@ export async function receiveTicket(
     }
     return ticketDetailIn(tx, who, now, id)
   })
-  if (!duplicates) return detail
-  // The ticket is stored whatever happens here: a failed search for duplicates leaves it unflagged (查重 on demand finds them).
-  const found = await detectDuplicates(deps, actor, duplicates.tokenize, detail.id, { settings: { windowDays: duplicates.windowDays } }).then(() => true, () => false)
-  return found ? ticketDetailIn(deps.db, who, deps.clock.now(), detail.id) : detail
+  if (duplicateWindow !== null) kickIntakeJobs(deps.db)
+  return detail
 }
 
 /** Most tickets one group transaction takes. */

@@ -21,6 +21,7 @@ import type { AppDeps } from '../../../app/deps.ts'
 import { findCategory, currentCategories, type CategoryNode } from '../../../app/tickets/catalogue.ts'
 import { keepOpen311Media, open311Changeset, open311Ticket, open311Tickets } from '../../../app/tickets/open311.ts'
 import { receiveTicket } from '../../../app/tickets/receive-ticket.ts'
+import { duplicateWindowDays } from '../duplicates.routes.ts'
 import { catalogue, DubanError } from '../../../domain/errors.ts'
 import { httpStatusOf } from '../errors.ts'
 import { checkIntake } from '../../../domain/tickets/intake.rules.ts'
@@ -253,7 +254,7 @@ const plugin: FastifyPluginAsync<{ deps: AppDeps }> = async (app: FastifyInstanc
       if (!category || category.level !== 3) throw notFound(`service_code ${intake.categoryCode} was not found`)
       // The intake rules first, so a refusal names the GeoReport field before anything is written.
       checkIntake(intake, { channel: 'open311' })
-      const view = await receiveTicket(deps, null, intake, 'open311')
+      const view = await receiveTicket(deps, null, intake, 'open311', { windowDays: duplicateWindowDays })
       if (mediaUrl) await keepOpen311Media(deps, view.number, mediaUrl)
       const answer = [{ service_request_id: view.number, service_notice: serviceNoticeOf(view.limits?.['handle'] as { unit: string; amount: number } | undefined), account_id: null }]
       return send(reply, format, 201, answer, 'service_requests', 'request')

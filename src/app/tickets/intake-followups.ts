@@ -1,0 +1,142 @@
+/**
+ * What follows a ticket's intake, off its request (issue 7, lean intake): duplicate detection (重复诉求 proposals and
+ * the 多次重复诉求 flag, duplicates.ts). Intake writes a job row in its own transaction (migration 134), so nothing
+ * acknowledged is lost, across kill -9 too; this worker drains the jobs in batches, each batch one transaction that
+ * stores what detection found and deletes the jobs, every job in its own SAVEPOINT so a failing one is put off alone
+ * (and tried again after a pause that grows with its attempts). It runs in every `duban serve` (HTTP server) process:
+ * kicked in-process right after an intake commits, and on a timer for jobs another process or a crash left behind.
+ * Several processes share the table through FOR UPDATE SKIP LOCKED.
+ */
+import type { Db } from '../../persistence/db.ts'
+import { countIntakeJobs, finishIntakeJobs, postponeIntakeJob, takeIntakeJobs } from '../../persistence/intake-jobs.repo.ts'
+import type { Tokenize } from '../../domain/dispatch/features.ts'
+import type { AppDeps } from '../deps.ts'
+import { findDuplicatesOf, storeDuplicates } from './duplicates.ts'
+
+/** Jobs taken per transaction. */
+export const INTAKE_JOB_BATCH = 100
+/** How often the worker looks for jobs it was not kicked for (another process's, or left by a crash). */
+export const INTAKE_JOB_POLL_MS = 1_000
+/** The longest pause before a failed job is tried again. */
+const MAX_RETRY_MS = 3_600_000
+
+const retryDelayMs = (attempts: number): number => Math.min(MAX_RETRY_MS, 1_000 * 2 ** Math.min(attempts, 12))
+
+/**
+ * Drains due jobs, at most `max`; answers how many were done (failed ones not counted). Safe to run in several
+ * processes at once.
+ */
+export async function drainIntakeJobs(deps: AppDeps, tokenize: Tokenize, max = Number.MAX_SAFE_INTEGER): Promise<number> {
+  let done = 0
+  while (done < max) {
+    const now = deps.clock.now()
+    const taken = await deps.db.transaction(async (tx) => {
+      const jobs = await takeIntakeJobs(tx, now.toISOString(), Math.min(INTAKE_JOB_BATCH, max - done))
+      const finished: string[] = []
+      for (const job of jobs) {
+        await tx.query('SAVEPOINT duban_intake_job')
+        try {
+          const found = await findDuplicatesOf(tx, tokenize, job.itemId, { settings: { windowDays: job.windowDays } })
+          await storeDuplicates(tx, deps, null, found)
+          await tx.query('RELEASE SAVEPOINT duban_intake_job')
+          finished.push(job.itemId)
+        } catch (error) {
+          await tx.query('ROLLBACK TO SAVEPOINT duban_intake_job')
+          // A ticket that no longer exists has nothing to detect: the job is done.
+          if ((error as { code?: string }).code === 'DUBAN_ERR_NOT_FOUND') finished.push(job.itemId)
+          else await postponeIntakeJob(tx, job.itemId, new Date(now.getTime() + retryDelayMs(job.attempts)).toISOString(), String((error as Error).message ?? error))
+        }
+      }
+      await finishIntakeJobs(tx, finished)
+      return { jobs: jobs.length, finished: finished.length }
+    })
+    done += taken.finished
+    if (taken.jobs < INTAKE_JOB_BATCH || taken.jobs === 0) break
+  }
+  return done
+}
+
+/** The worker of one process. */
+export interface IntakeJobWorker {
+  /** Drain soon (an intake just committed a job). */
+  kick(): void
+  /** Drains until no job is due, waiting for a drain already running. */
+  drainNow(): Promise<number>
+  /** Stops the timer and waits for the drain in flight. */
+  stop(): Promise<void>
+}
+
+interface WorkerSlot {
+  worker: IntakeJobWorker | null
+}
+
+/** The worker registered for a database in this process (receiveTicket kicks it after a commit). */
+function slotOf(db: Db): WorkerSlot | null {
+  return db.memo ? db.memo.slot<WorkerSlot>('ticket-intake-jobs', () => ({ worker: null })) : null
+}
+
+/** Kicks this process's worker for the database, if one runs (none: the jobs wait for one that does). */
+export function kickIntakeJobs(db: Db): void {
+  slotOf(db)?.worker?.kick()
+}
+
+/** Starts the worker for this process: drains on a kick and every `pollMs`. */
+export function startIntakeJobWorker(deps: AppDeps, tokenize: Tokenize, opts: { pollMs?: number; onError?: (e: unknown) => void } = {}): IntakeJobWorker {
+  let running: Promise<number> | null = null
+  let again = false
+  let stopped = false
+  const report = (e: unknown): void => opts.onError?.(e)
+  const run = (): Promise<number> => {
+    if (running) {
+      again = true
+      return running
+    }
+    running = (async () => {
+      let n = 0
+      do {
+        again = false
+        n += await drainIntakeJobs(deps, tokenize)
+      } while (again && !stopped)
+      return n
+    })()
+      .catch((e: unknown) => (report(e), 0))
+      .finally(() => (running = null))
+    return running
+  }
+  let scheduled = false
+  const kick = (): void => {
+    if (stopped || scheduled) return
+    scheduled = true
+    // After the current turn: the tickets of one group commit are drained together.
+    setImmediate(() => {
+      scheduled = false
+      if (!stopped) void run()
+    })
+  }
+  const timer = setInterval(() => {
+    if (!running) void run()
+  }, opts.pollMs ?? INTAKE_JOB_POLL_MS)
+  timer.unref?.()
+  const worker: IntakeJobWorker = {
+    kick,
+    async drainNow() {
+      if (running) await running
+      return run()
+    },
+    async stop() {
+      stopped = true
+      clearInterval(timer)
+      if (running) await running
+      const slot = slotOf(deps.db)
+      if (slot?.worker === worker) slot.worker = null
+    },
+  }
+  const slot = slotOf(deps.db)
+  if (slot) slot.worker = worker
+  return worker
+}
+
+/** Jobs waiting (for `duban tickets` and the tests). */
+export function pendingIntakeJobs(db: Db): Promise<number> {
+  return countIntakeJobs(db)
+}
