@@ -74,13 +74,13 @@ for (const period of periods) {
       for (const r of rows) console.log(`    ${r['QUERY PLAN']}`)
     })
   }
-  if (flag('items')) {
-    const s = performance.now()
-    const b = await assessUnitsFromItems(deps, period, 'task')
-    const ms = performance.now() - s
-    const a = await assessUnits(deps, period, 'task')
-    const same = JSON.stringify({ s: a.summary, r: a.rows }) === JSON.stringify({ s: b.summary, r: b.rows })
-    console.log(`assessment ${period} item by item: ${ms.toFixed(0)} ms (one call), equal to the counters: ${same} (load ${load()})`)
-  }
+}
+for (const period of flag('items') ? periods : []) {
+  const s = performance.now()
+  const b = await assessUnitsFromItems(deps, period, 'task')
+  const ms = performance.now() - s
+  const a = await assessUnits(deps, period, 'task')
+  const same = JSON.stringify({ s: a.summary, r: a.rows }) === JSON.stringify({ s: b.summary, r: b.rows })
+  console.log(`assessment ${period} item by item: ${ms.toFixed(0)} ms (one call), equal to the counters: ${same} (load ${load()})`)
 }
 await db.close()
