@@ -344,7 +344,8 @@ export interface HotlineKpis {
   readonly previous?: { readonly from: string; readonly to: string }
   readonly asOf: string
   readonly groupBy: string
-  readonly totals: HotlineKpiRow & { readonly received: number }
+  /** `received` every request; `merged` those merged into another ticket (并单); `handlings` = received − merged. */
+  readonly totals: HotlineKpiRow & { readonly received: number; readonly merged?: number; readonly handlings?: number }
   readonly units: readonly HotlineKpiRow[]
   readonly trend: readonly {
     readonly bucket: string
