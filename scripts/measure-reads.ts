@@ -29,12 +29,13 @@ const db = await openDatabase({ url: arg('url') ?? process.env.DATABASE_URL, dat
 
 /** The statements of the last call, to EXPLAIN the slow ones. */
 let recorded: { sql: string; params: readonly unknown[] }[] = []
-const recording: Queryable = {
+const recordingOf = (q: Queryable): Queryable => ({
   query: (sql, params, options) => {
     recorded.push({ sql, params: params ?? [] })
-    return db.query(sql, params, options)
+    return q.query(sql, params, options)
   },
-}
+})
+const recording = { ...recordingOf(db), dialect: db.dialect, transaction: <T>(fn: (tx: Queryable) => Promise<T>) => db.transaction((tx) => fn(recordingOf(tx))), close: () => db.close() }
 let n = 0
 const clock = { now: () => new Date('2026-11-20T10:00:00+08:00') }
 const deps = { db, clock, newId: () => `m-${++n}` } as unknown as AppDeps
@@ -50,20 +51,36 @@ const pct = (xs: number[], p: number): number => {
 const quote = (x: unknown): string => `'${String(x).replace(/'/g, "''")}'`
 const literal = (p: unknown): string => (Array.isArray(p) ? `ARRAY[${p.map(quote).join(',')}]::text[]` : p === null ? 'NULL' : quote(p))
 
-async function explain(): Promise<void> {
+/**
+ * EXPLAIN (ANALYZE, BUFFERS) of each statement of the last call: PostgreSQL's execution time and the pages it touched
+ * (shared hit + read of each statement's top node), summed — figures a loaded machine inflates less than wall time
+ * (pages not at all); with `print` every plan too.
+ */
+async function explain(print: boolean): Promise<{ execMs: number; pages: number }> {
+  let execMs = 0
+  let pages = 0
   for (const s of recorded) {
     // Statement parameters inlined as literals by PostgreSQL's own EXPLAIN of a prepared statement.
     const name = `m_explain_${++n}`
     await db.transaction(async (tx) => {
+      // As the ledger runs its statements (items.repo.ts listLedgerItems): no JIT, no parallel workers.
+      if (!flag('planner-defaults')) await tx.query(`SELECT set_config('jit', 'off', true), set_config('max_parallel_workers_per_gather', '0', true)`)
       await tx.query(`PREPARE ${name} AS ${s.sql}`)
       const { rows } = await tx.query<{ 'QUERY PLAN': string }>(
         `EXPLAIN (ANALYZE, BUFFERS) EXECUTE ${name}${s.params.length ? `(${s.params.map(literal).join(',')})` : ''}`,
       )
-      console.log(`    ${s.sql.replace(/\s+/g, ' ').slice(0, 200)}`)
-      for (const r of rows) console.log(`      ${r['QUERY PLAN']}`)
+      const lines = rows.map((r) => r['QUERY PLAN'])
+      execMs += Number(/Execution Time: ([\d.]+)/.exec(lines.find((l) => l.includes('Execution Time')) ?? '')?.[1] ?? 0)
+      const top = lines.find((l) => /^\s*Buffers:/.test(l)) ?? ''
+      pages += Number(/hit=(\d+)/.exec(top)?.[1] ?? 0) + Number(/read=(\d+)/.exec(top)?.[1] ?? 0)
+      if (print) {
+        console.log(`    ${s.sql.replace(/\s+/g, ' ').slice(0, 200)}`)
+        for (const l of lines) console.log(`      ${l}`)
+      }
       await tx.query(`DEALLOCATE ${name}`)
     })
   }
+  return { execMs, pages }
 }
 
 let slow = 0
@@ -84,10 +101,13 @@ async function ledger(label: string, query: LedgerQuery, actor: Actor = supervis
   const p95 = pct(ms, 95)
   const over = p95 > GOAL_MS
   if (over) slow++
+  const statements = recorded.length
+  const db1 = await explain(false)
   console.log(
-    `${over ? 'SLOW ' : 'ok   '}${label.padEnd(52)} p50 ${pct(ms, 50).toFixed(1).padStart(7)} ms  p95 ${p95.toFixed(1).padStart(7)} ms  ${last!.items.length} rows, total ${last!.total}${last!.totalCapped ? '+' : ''}${last!.next ? '' : ', last page'}  (load ${load()})`,
+    `${over ? 'SLOW ' : 'ok   '}${label.padEnd(52)} p50 ${pct(ms, 50).toFixed(1).padStart(7)} ms  p95 ${p95.toFixed(1).padStart(7)} ms | PostgreSQL ${db1.execMs.toFixed(1).padStart(7)} ms, ${String(db1.pages).padStart(6)} pages, ${statements} statements | ${last!.items.length} rows, total ${last!.total}${last!.totalCapped ? '+' : ''}${last!.next ? '' : ', last page'}  (load ${load()})`,
   )
-  if (over && flag('explain')) await explain()
+  // Plans of the cases whose statements themselves are slow (not just the machine): over 20 ms or 2,000 pages.
+  if (flag('explain') && (db1.execMs > 20 || db1.pages > 2000)) await explain(true)
 }
 
 const only = arg('only')

@@ -1,5 +1,5 @@
 /** Items (事项) in the database: the ledger row, its units, events, reports, attachments and extension requests. */
-import type { Queryable } from './db.ts'
+import type { Db, Queryable } from './db.ts'
 import { isoInstant } from './plans.repo.ts'
 
 /** Roles a unit holds on an item. */
@@ -183,6 +183,66 @@ export async function insertItemEvent(
   return Number(rows[0]?.seq)
 }
 
+/** A progress report written with its event (writeEventRows). */
+export interface NewProgressReport {
+  readonly id: string
+  readonly unitId: string
+  readonly period: string | null
+  readonly body: string
+  readonly targetValues: unknown
+  readonly attachments: unknown
+  readonly onTime: boolean
+}
+
+const EVENT_ROWS = (report: boolean): string => `WITH u AS (
+  UPDATE item SET state = $3, state_type = $4, snapshot = $5::jsonb, data = $6::jsonb, due_date = $7::date, updated_at = $8,
+         closed_at = CASE WHEN $9::boolean THEN COALESCE(closed_at, $8::timestamptz) ELSE NULL END, version = version + 1
+   WHERE id = $1 AND version = $2 RETURNING id),
+e AS (
+  INSERT INTO item_event (item_id, event, from_state, to_state, actor_id, actor_role, unit_id, payload, at)
+  SELECT u.id, $10, $11, $3, $12, $13, $14, $15::jsonb, $8 FROM u RETURNING seq),
+a AS (
+  INSERT INTO audit_log (at, actor_id, action, entity, entity_id, before, after)
+  SELECT $8::timestamptz, $12, 'item.transition', 'item', u.id, $16::text::jsonb, $17::text::jsonb FROM u RETURNING id)${
+    report
+      ? `,
+r AS (
+  INSERT INTO progress_report (id, item_id, unit_id, period, body, target_values, attachments, on_time, reported_by, reported_at)
+  SELECT $18, u.id, $19, $20, $21, $22::jsonb, $23::jsonb, $24, $12, $8 FROM u RETURNING id)`
+      : ''
+  }
+SELECT (SELECT seq FROM e) AS seq, (SELECT id FROM a) AS audit_id`
+const EVENT_ROWS_SQL = EVENT_ROWS(false)
+const EVENT_ROWS_REPORT_SQL = EVENT_ROWS(true)
+
+/**
+ * What one event writes, in ONE statement: the item row (only at `fromVersion`), its history entry, the audit
+ * row (unsealed, the row appendAudit / insertUnsealedAuditRow writes: action `item.transition`) and, for a
+ * progress or completion report, the report. One round trip instead of four: on PGlite every statement is CPU
+ * on the event loop, on PostgreSQL a round trip and a statement start each. Returns the event's seq, or null
+ * when the item's version moved (nothing is written then).
+ */
+export async function writeEventRows(
+  q: Queryable,
+  w: {
+    item: { id: string; fromVersion: number; state: string; stateType: string; snapshot: unknown; data: unknown; dueDate: string | null; at: string; closed: boolean }
+    event: { event: string; from: string; actorId: string | null; actorRole: string; unitId: string | null; payload: unknown }
+    audit: { before: unknown; after: unknown }
+    report?: NewProgressReport | undefined
+  },
+): Promise<number | null> {
+  const { item: it, event: e, report: r } = w
+  const params: unknown[] = [
+    it.id, it.fromVersion, it.state, it.stateType, JSON.stringify(it.snapshot), JSON.stringify(it.data), it.dueDate, it.at, it.closed,
+    e.event, e.from, e.actorId, e.actorRole, e.unitId, JSON.stringify(e.payload ?? {}),
+    w.audit.before == null ? null : JSON.stringify(w.audit.before), w.audit.after == null ? null : JSON.stringify(w.audit.after),
+  ]
+  if (r) params.push(r.id, r.unitId, r.period, r.body, JSON.stringify(r.targetValues), JSON.stringify(r.attachments), r.onTime)
+  const { rows } = await q.query<{ seq: number | null }>(r ? EVENT_ROWS_REPORT_SQL : EVENT_ROWS_SQL, params, { name: r ? 'duban_event_rows_report' : 'duban_event_rows' })
+  const seq = rows[0]?.seq
+  return seq === null || seq === undefined ? null : Number(seq)
+}
+
 /** Ledger filters (台账筛选). */
 export interface ItemFilter {
   readonly kind?: string | undefined
@@ -294,6 +354,20 @@ export async function listItems(
     hasNext,
     nextAfter: hasNext ? nextAfter : null,
   }
+}
+
+/**
+ * The ledger page (listItems) with neither JIT compilation nor parallel workers, in one transaction. A page or a
+ * capped count reads a few thousand rows at most, but the planner costs the whole index range it might walk, which on
+ * 10M items crosses jit_above_cost and the parallel thresholds: measured on duban_gen10m (load ~33), the capped count of
+ * a common word spent 1.3 s compiling JIT code for 0.4 s of scan, and a unit filter's page 240 ms waiting for two
+ * workers against 22 ms in the backend alone (BENCHMARKS.md "Ledger at 10M items"). Settings local to the transaction.
+ */
+export function listLedgerItems(db: Db, f: ItemFilter): ReturnType<typeof listItems> {
+  return db.transaction(async (tx) => {
+    await tx.query(`SELECT set_config('jit', 'off', true), set_config('max_parallel_workers_per_gather', '0', true)`)
+    return listItems(tx, f)
+  })
 }
 
 /** Units of several items, keyed by item id. */

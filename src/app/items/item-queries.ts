@@ -9,7 +9,7 @@ import {
   extensionsOf,
   findAttachment,
   findItem,
-  listItems,
+  listLedgerItems,
   reportsOf,
   unitsOf,
   type ItemRow,
@@ -125,7 +125,7 @@ export async function listLedger(deps: AppDeps, actor: Actor, query: LedgerQuery
   const limit = Math.min(Math.max(query.limit ?? 50, 1), 500)
   const offset = query.after === undefined ? Math.max(query.offset ?? 0, 0) : 0
   const byType = query.state !== undefined && STATE_TYPES.includes(query.state)
-  const { rows, total, more, hasNext, nextAfter } = await listItems(deps.db, {
+  const { rows, total, more, hasNext, nextAfter } = await listLedgerItems(deps.db, {
     kind: query.kind,
     state: byType ? undefined : query.state,
     stateType: byType ? query.state : undefined,
