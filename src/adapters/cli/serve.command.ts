@@ -10,11 +10,8 @@ import { startScheduler } from '../../app/supervision/scheduler.ts'
 import { indexPendingTickets, START_INDEX_TICKETS } from '../../app/tickets/ticket-search.ts'
 import { soleLeader } from '../../persistence/leadership.ts'
 import { pgLeadership } from '../../persistence/supervision-leader.repo.ts'
-import { startNatsEvents } from '../nats/nats-events.start.ts'
 import { calendarCoverage } from '../../app/calendar/calendar-coverage.ts'
 import { startSealer } from '../../app/audit/seal-audit.ts'
-import { seedDemo } from '../../app/demo/seed-demo.ts'
-import { seedCorpusDrafts } from './seed-corpus.ts'
 import type { AppDeps } from '../../app/deps.ts'
 import { DEFAULT_DATA_DIR, openCliDb } from './cli-db.ts'
 
@@ -81,6 +78,9 @@ export async function run(args: string[]): Promise<number> {
   const db = await openCliDb(values.data as string)
   const deps: AppDeps = { db, clock: { now: () => new Date() }, newId: randomUUID }
   if (values.demo) {
+    // Loaded only with --demo: the corpus drafts read documents (jszip, xlsx) that a plain server never needs at start.
+    const { seedDemo } = await import('../../app/demo/seed-demo.ts')
+    const { seedCorpusDrafts } = await import('./seed-corpus.ts')
     for (const line of await seedDemo(deps, { searchTokenize: jiebaSearchTokenize })) process.stdout.write(line + '\n')
     for (const line of await seedCorpusDrafts(deps)) process.stdout.write(line + '\n')
   }
@@ -96,7 +96,7 @@ export async function run(args: string[]): Promise<number> {
   const leader = process.env.DATABASE_URL ? pgLeadership(process.env.DATABASE_URL) : soleLeader
   const scheduler = startScheduler(deps, { leader })
   // Every item change to NATS JetStream (全量数据推送) when DUBAN_NATS_URL is set.
-  const nats = process.env.DUBAN_NATS_URL ? await startNatsEvents(deps, process.env.DUBAN_NATS_URL, leader) : null
+  const nats = process.env.DUBAN_NATS_URL ? await (await import('../nats/nats-events.start.ts')).startNatsEvents(deps, process.env.DUBAN_NATS_URL, leader) : null
   // The audit sealer (docs/audit.md): links new audit rows into the hash chain every second.
   const sealer = startSealer(db, { onError: (e) => process.emitWarning(`audit sealer: ${(e as Error).message}`) })
   const addr = app.server.address()

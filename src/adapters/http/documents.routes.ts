@@ -1,5 +1,6 @@
 /** Documents an office sends: the printable 督办通知单, and the 落款 they are signed with. */
-import { buildNoticeDocx } from '../../app/exports/notice.docx.ts'
+// docx is loaded on the first notice, not at start (docs/scaling.md, idle memory).
+const noticeDocx = () => import('../../app/exports/notice.docx.ts')
 import { officeProfile, setOfficeProfile } from '../../app/office/office-profile.ts'
 import { requireActor, requireRole } from './auth.ts'
 import { getOfficeSchema, noticeDocumentSchema, putOfficeSchema } from './documents.schema.ts'
@@ -12,6 +13,7 @@ const disposition = (name: string, ascii: string): string => `attachment; filena
 const plugin: RoutePlugin = async (app, { deps }) => {
   app.get<{ Params: { id: string } }>('/supervision/notices/:id/document', { schema: noticeDocumentSchema }, async (request, reply) => {
     const actor = requireActor(request)
+    const { buildNoticeDocx } = await noticeDocx()
     const doc = await buildNoticeDocx(deps, actor, request.params.id)
     return reply.header('content-type', DOCX).header('content-disposition', disposition(doc.fileName, 'notice.docx')).send(doc.content)
   })

@@ -1,7 +1,5 @@
 /** Exports (导出): the period's bulletin (通报) as .docx and the ledger (台账) as .xlsx. */
-import { buildBulletinDocx } from '../../app/exports/bulletin.docx.ts'
 import { PassThrough } from 'node:stream'
-import { writeLedgerXlsx } from '../../app/exports/ledger.xlsx.ts'
 import { parseAssessmentPeriod } from '../../app/assessment/assessment-period.ts'
 import { requireRole } from './auth.ts'
 import { bulletinSchema, ledgerSchema } from './assessment.schema.ts'
@@ -12,10 +10,15 @@ const XLSX = 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet'
 /** RFC 5987 filename so Chinese names survive every browser. */
 const disposition = (name: string, ascii: string): string => `attachment; filename="${ascii}"; filename*=UTF-8''${encodeURIComponent(name)}`
 
+// docx and exceljs are loaded on the first export, not at start: they cost the idle server ~30 MB and seconds of start.
+const bulletinDocx = () => import('../../app/exports/bulletin.docx.ts')
+const ledgerXlsx = () => import('../../app/exports/ledger.xlsx.ts')
+
 const plugin: RoutePlugin = async (app, { deps }) => {
   app.get<{ Querystring: { period: string; kind: string } }>('/exports/bulletin.docx', { schema: bulletinSchema }, async (request, reply) => {
     const actor = requireRole(request, 'admin', 'supervisor', 'leader')
     const p = parseAssessmentPeriod(request.query.period)
+    const { buildBulletinDocx } = await bulletinDocx()
     const buf = await buildBulletinDocx(deps, p.key, request.query.kind, actor.scopeUnitIds)
     return reply.header('content-type', DOCX).header('content-disposition', disposition(`督办情况通报-${p.key}.docx`, `bulletin-${p.key}.docx`)).send(buf)
   })
@@ -23,6 +26,7 @@ const plugin: RoutePlugin = async (app, { deps }) => {
   app.get<{ Querystring: { kind: string } }>('/exports/ledger.xlsx', { schema: ledgerSchema }, async (request, reply) => {
     const actor = requireRole(request, 'admin', 'supervisor', 'leader')
     // Streamed as it is written (bounded memory at any ledger size); a failure midway cuts the download short.
+    const { writeLedgerXlsx } = await ledgerXlsx()
     const body = new PassThrough()
     writeLedgerXlsx(deps, body, request.query.kind, undefined, actor.scopeUnitIds).catch((err: unknown) => {
       request.log.error({ err }, 'ledger export failed')

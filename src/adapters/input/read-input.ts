@@ -36,8 +36,8 @@ export interface InputText {
   readonly tables?: readonly SourceTable[]
 }
 
-/** Default size limit: 20 MB. */
-export const DEFAULT_MAX_SIZE = 20 * 1024 * 1024
+import { DEFAULT_MAX_SIZE } from './input-limits.ts'
+export { DEFAULT_MAX_SIZE }
 
 /** Reads `source` (a path, or `-` for stdin); throws DubanError for every unreadable input. */
 export async function readInput(
