@@ -159,8 +159,8 @@ async function prepare(admin: string, n: number, log: (line: string) => void): P
     await migrate(db)
     const t0 = performance.now()
     await db.transaction(async (tx) => {
-      // The GIN index is built once after the load (as migration 142 defines it), not row by row.
-      await tx.query(`DROP INDEX ticket_search_days_idx`)
+      // The GIN index is built once after the load (as migration 143 defines it), not row by row.
+      await tx.query(`DROP INDEX ticket_search_spans_idx`)
       for (const s of generationSql(n)) {
         const t = performance.now()
         await tx.query(s.sql, s.params ?? [])
@@ -168,7 +168,7 @@ async function prepare(admin: string, n: number, log: (line: string) => void): P
       }
       const t = performance.now()
       await tx.query(`SET LOCAL maintenance_work_mem = '256MB'`)
-      await tx.query(`CREATE INDEX ticket_search_days_idx ON ticket USING gin (ticket_search_terms(search_vector, received_at))`)
+      await tx.query(`CREATE INDEX ticket_search_spans_idx ON ticket USING gin (ticket_search_spans(search_vector, received_at))`)
       log(`ticket-search: generate: GIN index ${((performance.now() - t) / 1000).toFixed(1)} s`)
     })
     await db.query(`VACUUM ANALYZE ticket`)
@@ -206,7 +206,7 @@ export const benchmark: Benchmark = {
     const db = await openPg(url)
     try {
       await migrate(db)
-      // A reused database may just have had migration 142 build the expression index: its statistics for the planner.
+      // A reused database may just have had migration 143 build the expression index: its statistics for the planner.
       await db.query(`ANALYZE ticket`)
       const deps: AppDeps = { db, clock: { now: () => new Date('2026-12-01T08:00:00+08:00') }, newId: () => 'x' }
       const actor: Actor = { userId: null, role: 'operator', unitId: null, scopeUnitIds: null }

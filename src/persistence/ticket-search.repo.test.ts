@@ -9,7 +9,7 @@ import type { Db } from './db.ts'
 import { listTicketRows, type TicketFilter } from './tickets.repo.ts'
 
 // 5 candidates; the newest 2 days first, then at most 6 days, then all.
-const bounds = { candidates: 5, firstDays: 2, maxWindowDays: 6 }
+const bounds = { candidates: 5, firstDays: 2, maxWindowDays: 6, windowPerMatch: 20 }
 const search = (db: Db, word: string, more: Partial<TicketFilter> = {}) =>
   listTicketRows(db, { q: word, words: [word], scope: null, limit: 50, offset: 0, searchBounds: bounds, ...more })
 const numbers = (r: { rows: { number: string }[] }): number[] => r.rows.map((x) => Number(x.number.slice(2)))
@@ -58,6 +58,13 @@ for (const dialect of testDialects()) {
       const r = await search(db, '十分之一')
       expect(numbers(r)).toEqual([200, 190, 180, 170, 160])
       expect([r.total, r.totalCapped]).toEqual([5, true])
+    })
+
+    it('a widened window asked as the 32-day span holding it (11-11 … 12-12: tickets 120…200) finds the same', async () => {
+      const r = await search(db, '五分之一', { searchBounds: { ...bounds, windowPerMatch: 0 } })
+      expect(numbers(r)).toEqual([185, 200, 195, 190, 180])
+      const tenth = await search(db, '十分之一', { searchBounds: { ...bounds, windowPerMatch: 0 } })
+      expect(numbers(tenth)).toEqual([200, 190, 180, 170, 160])
     })
 
     it('a word in one ticket of fifty: 1 in 2 days, past the widest window, so all days: every match', async () => {

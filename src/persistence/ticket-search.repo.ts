@@ -19,19 +19,20 @@ export interface PendingTicketText {
  * 140, ticket_search_stale_idx), then those never indexed (ticket_search_pending_idx).
  */
 export async function pendingTicketTexts(db: Queryable, limit: number): Promise<PendingTicketText[]> {
-  const texts = async (where: string, n: number): Promise<PendingTicketText[]> => {
-    const { rows } = await db.query<{ id: string; title: string | null; content: string; address: string | null; reply: string | null }>(
-      `SELECT t.item_id AS id, i.title, t.content, t.address,
-              (SELECT e.payload->>'text' FROM item_event e
-                WHERE e.item_id = COALESCE((SELECT d.primary_id FROM ticket_duplicate d WHERE d.ticket_id = t.item_id AND d.status = 'merged' LIMIT 1), t.item_id)
-                  AND e.event IN ('reply', 'answer_directly') ORDER BY e.seq DESC LIMIT 1) AS reply
-         FROM (SELECT item_id, content, address FROM ticket WHERE ${where} ORDER BY received_at LIMIT $1) t JOIN item i ON i.id = t.item_id`,
-      [n],
-    )
-    return rows.map((r) => ({ id: r.id, title: r.title ?? '', content: r.content, address: r.address ?? '', reply: r.reply ?? '' }))
-  }
-  const stale = await texts('search_stale', limit)
-  return stale.length < limit ? [...stale, ...(await texts('search_vector IS NULL', limit - stale.length))] : stale
+  // One statement (a search sends it every time): the two partial indexes each give their oldest `limit`.
+  const { rows } = await db.query<{ id: string; title: string | null; content: string; address: string | null; reply: string | null }>(
+    `SELECT t.item_id AS id, i.title, t.content, t.address,
+            (SELECT e.payload->>'text' FROM item_event e
+              WHERE e.item_id = COALESCE((SELECT d.primary_id FROM ticket_duplicate d WHERE d.ticket_id = t.item_id AND d.status = 'merged' LIMIT 1), t.item_id)
+                AND e.event IN ('reply', 'answer_directly') ORDER BY e.seq DESC LIMIT 1) AS reply
+       FROM ((SELECT 0 AS pass, item_id, content, address, received_at FROM ticket WHERE search_stale ORDER BY received_at LIMIT $1)
+             UNION ALL
+             (SELECT 1, item_id, content, address, received_at FROM ticket WHERE search_vector IS NULL ORDER BY received_at LIMIT $1)) t
+       JOIN item i ON i.id = t.item_id
+      ORDER BY t.pass, t.received_at LIMIT $1`,
+    [limit],
+  )
+  return rows.map((r) => ({ id: r.id, title: r.title ?? '', content: r.content, address: r.address ?? '', reply: r.reply ?? '' }))
 }
 
 /** Stores each ticket's words (space-joined) as its search vector, in one statement; they are then fresh. */
@@ -64,8 +65,8 @@ export async function countPendingTicketTexts(db: Queryable): Promise<number> {
  * The SQL of a word search over the ticket alias `t`. `where` matches a ticket holding all the words (ANDed: on 1M
  * tickets a caller's sentence then matches hundreds, not a fifth of the table; see BENCHMARKS.md), all but one
  * ('allButOne': an OR of the ANDs that each leave one word out, for a sentence one of whose words no ticket
- * shares), or any ('any'); with `days` (UTC day numbers), only tickets received on one of them. It is written over
- * ticket_search_terms (migration 142) so that the GIN index answers it, days included. `rank` is ts_rank against any
+ * shares), or any ('any'); with a `window`, only tickets received on one of its days or spans. It is written over
+ * ticket_search_spans (migrations 142–143) so that the GIN index answers it, the window included. `rank` is ts_rank against any
  * of the words, so a ticket holding more of them, or more often, ranks higher. `param` adds a value to the
  * statement's parameters and returns its placeholder.
  */
@@ -73,7 +74,7 @@ export function ticketWordSearchSql(
   words: readonly string[],
   param: (v: unknown) => string,
   mode: 'all' | 'allButOne' | 'any' = 'all',
-  days: readonly number[] | null = null,
+  window: SearchWindow | null = null,
 ): { where: string; rank: string } {
   const any = `to_tsquery('simple', ${param(words.join(' | '))})`
   // A word inside another of the query (垃圾 in 垃圾桶, 下水 in 下水道) adds nothing to an AND: a ticket is indexed in
@@ -85,9 +86,19 @@ export function ticketWordSearchSql(
       : mode === 'all'
         ? w.join(' & ')
         : w.map((_, i) => `(${w.filter((__, j) => j !== i).join(' & ')})`).join(' | ')
-  const inDays = days ? ` && ${param(days.map((d) => `'~d${d}'`).join(' | '))}::tsquery` : ''
-  return { where: `ticket_search_terms(t.search_vector, t.received_at) @@ (to_tsquery('simple', ${param(query)})${inDays})`, rank: `ts_rank(t.search_vector, ${any})` }
+  const terms = window ? [...window.days.map((d) => `'~d${d}'`), ...window.spans.map((m) => `'~m${m}'`)] : []
+  const inWindow = terms.length > 0 ? ` && ${param(terms.join(' | '))}::tsquery` : ''
+  return { where: `ticket_search_spans(t.search_vector, t.received_at) @@ (to_tsquery('simple', ${param(query)})${inWindow})`, rank: `ts_rank(t.search_vector, ${any})` }
 }
+
+/** Days a search is narrowed to: UTC day numbers (days since 1970-01-01) and 32-day spans (day numbers ÷ 32), any of them. */
+export interface SearchWindow {
+  readonly days: readonly number[]
+  readonly spans: readonly number[]
+}
+
+/** Days in one span term (migration 143). */
+export const SPAN_DAYS = 32
 
 /** The words that are not part of another, longer word of the list. */
 export function withoutContained(words: readonly string[]): string[] {
@@ -106,6 +117,13 @@ export interface SearchBounds {
   readonly firstDays: number
   /** …then, when those held some but too few, of as many days as their rate says, at most this many, before all. */
   readonly maxWindowDays: number
+  /**
+   * A table row read costs about this many index entries walked: a widened window is asked as day terms while its
+   * tickets are fewer than this many times the matches all days would read beyond it, else as 32-day spans
+   * (tickets.repo.ts searchTicketRows). 20: on the bench's 1M tickets a 30-day window of day terms (90,000 tickets
+   * walked, 524 pages) and all days (4,685 pages, 4,000 matches) took about as long (BENCHMARKS.md).
+   */
+  readonly windowPerMatch: number
 }
 
-export const SEARCH_BOUNDS: SearchBounds = { candidates: 300, firstDays: 2, maxWindowDays: 192 }
+export const SEARCH_BOUNDS: SearchBounds = { candidates: 300, firstDays: 2, maxWindowDays: 192, windowPerMatch: 20 }

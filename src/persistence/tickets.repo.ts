@@ -1,7 +1,7 @@
 /** 12345 tickets (工单) in the database: the intake facts beside the item row, read joined with it. */
 import type { Queryable } from './db.ts'
 import { isoInstant } from './plans.repo.ts'
-import { SEARCH_BOUNDS, ticketWordSearchSql, type SearchBounds } from './ticket-search.repo.ts'
+import { SEARCH_BOUNDS, SPAN_DAYS, ticketWordSearchSql, type SearchBounds, type SearchWindow } from './ticket-search.repo.ts'
 
 /** The intake facts of one ticket (the `ticket` row). */
 export interface NewTicket {
@@ -203,24 +203,25 @@ export async function listTicketRows(q: Queryable, f: TicketFilter): Promise<{ r
 }
 
 /**
- * A word search, bounded (工单检索; SEARCH_BOUNDS and migration 142 in ticket-search.repo.ts): the newest `candidates`
+ * A word search, bounded (工单检索; SEARCH_BOUNDS in ticket-search.repo.ts): the newest `candidates`
  * tickets matching the words (and the other filters) are found, ranked by ts_rank (then newest first) and paged; the
  * total counts them up to `candidates`, `totalCapped` when more match. Finding them reads from the table only the
- * matches of a window of days, whatever the words: the GIN index (words and day terms) gives the matches of the
- * newest `firstDays` days; when fewer than enough, of as many days as that rate says are needed (at most
- * `maxWindowDays`); then of all days, whose matches are then few since the words are rare.
+ * matches of a window of days, whatever the words: the GIN index (words, day and 32-day span terms: migrations
+ * 142–143) gives the matches of the newest `firstDays` days; when fewer than enough, of as many days as that rate
+ * says are needed (at most `maxWindowDays`; as day terms or as the spans covering them, whichever costs less); then
+ * of all days, whose matches are then few since the words are rare.
  */
 async function searchTicketRows(q: Queryable, f: TicketFilter, words: readonly string[]): Promise<{ rows: TicketRow[]; total: number; totalCapped: boolean }> {
-  const { candidates, firstDays, maxWindowDays } = f.searchBounds ?? SEARCH_BOUNDS
+  const { candidates, firstDays, maxWindowDays, windowPerMatch } = f.searchBounds ?? SEARCH_BOUNDS
   const numberLike = /^[A-Za-z0-9-]*\d[A-Za-z0-9-]*$/.test(f.q ?? '')
   // Only the state filters need the item row; the others name the ticket's item id.
   const needsItem = !!(f.state || f.stateType)
   interface Candidate { id: string; received_at: unknown; rank: unknown }
-  // One step: the newest candidates + 1 matches received on the `days` (UTC day numbers; null: any day).
-  const step = async (days: readonly number[] | null): Promise<Candidate[]> => {
+  // One step: the newest candidates + 1 matches received in the window (null: any day).
+  const step = async (window: SearchWindow | null): Promise<Candidate[]> => {
     const params: unknown[] = []
     const p = (v: unknown): string => `$${params.push(v)}`
-    const search = ticketWordSearchSql(words, p, f.wordsMode ?? 'all', days)
+    const search = ticketWordSearchSql(words, p, f.wordsMode ?? 'all', window)
     // A query that looks like a ticket number (letters, digits, dashes, with a digit) also finds the number.
     const match = numberLike ? `(${search.where} OR EXISTS (SELECT 1 FROM item n WHERE n.id = t.item_id AND n.number ILIKE ${p(`%${f.q!.replace(/[\\%_]/g, (c) => `\\${c}`)}%`)}))` : search.where
     const where = [...filterSql(f, p, 't.item_id').slice(1), ...(numberLike ? [match] : [])]
@@ -237,17 +238,28 @@ async function searchTicketRows(q: Queryable, f: TicketFilter, words: readonly s
     return rows
   }
   let found: Candidate[] = []
-  const newestMs = numberLike ? null : await newestReceived(q, f.to)
-  if (newestMs !== null) {
-    const newest = Math.floor(newestMs / DAY_MS)
-    found = await step(dayRange(newest, firstDays))
+  const span = numberLike ? null : await ticketSpan(q, f.to)
+  if (span) {
+    const newest = Math.floor(span.newestMs / DAY_MS)
+    found = await step({ days: dayRange(newest, firstDays), spans: [] })
     if (found.length <= candidates && found.length > 0) {
       // The days the first window covered up to the newest ticket (its last day only in part), and as many back from
       // the newest ticket as the rate of matches there says hold a quarter more than needed.
-      const covered = newestMs / DAY_MS - (newest - firstDays + 1)
-      const back = (((candidates + 1) * 1.25) / found.length) * covered
-      const needed = Math.max(firstDays + 1, Math.ceil(back - (newestMs / DAY_MS - newest)) + 1)
-      found = needed <= maxWindowDays ? await step(dayRange(newest, needed)) : []
+      const covered = span.newestMs / DAY_MS - (newest - firstDays + 1)
+      const perDay = found.length / covered
+      const needed = Math.max(firstDays + 1, Math.ceil(((candidates + 1) * 1.25) / perDay - (span.newestMs / DAY_MS - newest)) + 1)
+      // Asked as day terms, a window costs the index a look at every ticket of its days (day terms are the rarest
+      // entries, so the index walks them): taken while those tickets are fewer than `windowPerMatch` times the
+      // matches all days would read beyond the window's (the rate over the span). Else the 32-day spans covering the
+      // window: the index walks the query's rarest word as for all days, and the table reads the spans' matches.
+      const windowTickets = needed * span.ticketsPerDay
+      const allMatches = perDay * span.days
+      const days = dayRange(newest, needed)
+      const window: SearchWindow =
+        windowTickets < windowPerMatch * (allMatches - candidates)
+          ? { days, spans: [] }
+          : { days: [], spans: [...new Set(days.map((d) => Math.floor(d / SPAN_DAYS)))] }
+      found = needed <= maxWindowDays ? await step(window) : []
     }
   }
   if (found.length <= candidates) found = await step(null)
@@ -268,14 +280,24 @@ async function searchTicketRows(q: Queryable, f: TicketFilter, words: readonly s
 
 const DAY_MS = 86_400_000
 
-/** When the newest ticket received before `to` (any, without) was received (ms since 1970), or null. */
-async function newestReceived(q: Queryable, to: string | undefined): Promise<number | null> {
-  const { rows } = await q.query<{ at: unknown }>(
-    to ? `SELECT received_at AS at FROM ticket WHERE received_at < $1::timestamptz ORDER BY received_at DESC LIMIT 1` : `SELECT received_at AS at FROM ticket ORDER BY received_at DESC LIMIT 1`,
+/**
+ * The tickets' span as a search sees it: when the newest ticket received before `to` (any, without) came in (ms since
+ * 1970), the days from the oldest to it, and tickets a day (the planner's row estimate over those days); or null.
+ */
+async function ticketSpan(q: Queryable, to: string | undefined): Promise<{ newestMs: number; days: number; ticketsPerDay: number } | null> {
+  const before = to ? 'WHERE received_at < $1::timestamptz ' : ''
+  const { rows } = await q.query<{ newest: unknown; oldest: unknown; n: unknown }>(
+    `SELECT (SELECT received_at FROM ticket ${before}ORDER BY received_at DESC LIMIT 1) AS newest,
+            (SELECT received_at FROM ticket ORDER BY received_at LIMIT 1) AS oldest,
+            (SELECT reltuples FROM pg_class WHERE oid = 'ticket'::regclass) AS n`,
     to ? [to] : [],
   )
-  const at = rows[0] ? isoInstant(rows[0].at) : null
-  return at ? Date.parse(at) : null
+  const newest = rows[0] ? isoInstant(rows[0].newest) : null
+  const oldest = rows[0] ? isoInstant(rows[0].oldest) : null
+  if (!newest || !oldest) return null
+  const newestMs = Date.parse(newest)
+  const days = Math.max(1, (newestMs - Date.parse(oldest)) / DAY_MS)
+  return { newestMs, days, ticketsPerDay: Math.max(1, Number(rows[0]!.n)) / days }
 }
 
 /** The `n` UTC day numbers (days since 1970-01-01, as ticket_search_terms names them) ending with `last`. */
