@@ -76,11 +76,14 @@ export async function lastCategoryVersion(q: Queryable, code: string): Promise<n
 
 /** Marks every version of a code inactive (retire, or before a new version is inserted). */
 export async function deactivateCategory(q: Queryable, code: string): Promise<void> {
+  // Ticket intake keeps current categories in this process (app/tickets/intake-lookups.ts).
+  q.memo?.changed('catalogue')
   await q.query(`UPDATE service_category SET active = false WHERE code = $1 AND active`, [code])
 }
 
 /** Inserts a version row. */
 export async function insertCategory(q: Queryable, r: Omit<CategoryRow, 'createdAt'> & { createdAt: Date }): Promise<void> {
+  q.memo?.changed('catalogue')
   await q.query(
     `INSERT INTO service_category (code, version, parent_code, level, name, description, time_limits, function, township_duty, active, created_by, created_at)
      VALUES ($1,$2,$3,$4,$5,$6,$7::jsonb,$8,$9,$10,$11,$12)`,

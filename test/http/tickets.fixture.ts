@@ -29,8 +29,16 @@ export async function operatorToken(t: TestApp): Promise<string> {
   return t.login('operator')
 }
 
-/** Rows of the tables an intake writes to. */
+/**
+ * Rows of the tables an intake writes to, once the server's worker has done the intake jobs of earlier tickets
+ * (duplicate detection writes its audit row after the intake: app/tickets/intake-followups.ts).
+ */
 export async function rowCounts(q: Queryable): Promise<Record<string, number>> {
+  for (let i = 0; i < 500; i++) {
+    const { rows } = await q.query<{ n: string | number }>(`SELECT count(*) AS n FROM ticket_intake_job`)
+    if (Number(rows[0]?.n) === 0) break
+    await new Promise((r) => setTimeout(r, 20))
+  }
   const out: Record<string, number> = {}
   for (const table of ['item', 'ticket', 'item_event', 'audit_log']) {
     const { rows } = await q.query<{ n: string | number }>(`SELECT count(*) AS n FROM ${table}`)

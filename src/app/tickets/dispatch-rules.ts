@@ -96,9 +96,18 @@ function refusal(categoryCode: string, categoryName: string, unit: UnitRow, wher
 export async function checkDispatchAllowed(q: Queryable, input: { categoryCode: string; unitId: string }, where = 'lead'): Promise<void> {
   const category = await findCategory(q, input.categoryCode)
   if (!category) throw new DubanError('DUBAN_ERR_FIELD_INVALID', `categoryCode: no current category ${input.categoryCode}`, { where: 'categoryCode' })
-  const units = await unitMap(q)
-  const unit = units.get(input.unitId)
-  if (!unit) throw fieldInvalid(where, `no active unit ${input.unitId}`)
+  dispatchAllowedAmong(await unitMap(q), category, input.unitId, where)
+}
+
+/** checkDispatchAllowed over units and a category the caller already holds (ticket intake keeps them cached). */
+export function dispatchAllowedAmong(
+  units: ReadonlyMap<string, UnitRow>,
+  category: { readonly code: string; readonly name: string; readonly townshipDuty: boolean },
+  unitId: string,
+  where = 'lead',
+): void {
+  const unit = units.get(unitId)
+  if (!unit) throw fieldInvalid(where, `no active unit ${unitId}`)
   if (!category.townshipDuty && isTownshipLevel(units, unit.id)) throw refusal(category.code, category.name, unit, where)
 }
 

@@ -6,8 +6,9 @@
  */
 import { createHash } from 'node:crypto'
 import type { Db, Queryable } from '../../persistence/db.ts'
-import { insertAttachment, insertItem, insertItemEvent, reserveItemNumbers, type ItemUnitRole } from '../../persistence/items.repo.ts'
-import { insertTicket } from '../../persistence/tickets.repo.ts'
+import { insertAttachment, type ItemUnitRole } from '../../persistence/items.repo.ts'
+import { insertIntakeEvents, insertReceivedTicket } from '../../persistence/ticket-intake.repo.ts'
+import type { TicketRow } from '../../persistence/tickets.repo.ts'
 import { DubanError } from '../../domain/errors.ts'
 import { checkIntake, type IntakeChannel, type TicketIntakeFields } from '../../domain/tickets/intake.rules.ts'
 import { limitsFor, tierOf } from '../../domain/tickets/time-limits.ts'
@@ -17,12 +18,11 @@ import { audit } from '../items/audit.port.ts'
 import { carryOutEffects } from '../items/carry-out-effects.ts'
 import { calendarFor, chinaDate, currentTicketKind, engineActor } from '../items/item-engine.ts'
 import { MAX_ATTACHMENT_BYTES } from '../items/take-event.ts'
-import { currentCategory } from './catalogue.ts'
-import { checkDispatchAllowed } from './dispatch-rules.ts'
-import { ticketDetailIn, type TicketDetail } from './ticket-queries.ts'
+import { dispatchAllowedAmong } from './dispatch-rules.ts'
+import { activeUnits, intakeCategory } from './intake-lookups.ts'
+import { ticketView, type TicketDetail } from './ticket-queries.ts'
 import { duplicateSettings } from './duplicates.ts'
 import { kickIntakeJobs } from './intake-followups.ts'
-import { enqueueIntakeJob } from '../../persistence/intake-jobs.repo.ts'
 
 /** The prefix of ticket numbers (工单编号): GD-2026-000123. */
 export const TICKET_NUMBER_PREFIX = 'GD'
@@ -52,11 +52,6 @@ export function citizenActor(phone: string): Actor {
 
 const BASE64 = /^[A-Za-z0-9+/\r\n]*={0,2}$/
 
-async function unitMustExist(q: Queryable, id: string, where: string): Promise<void> {
-  const { rows } = await q.query(`SELECT 1 FROM unit WHERE id = $1 AND active`, [id])
-  if (rows.length === 0) throw new DubanError('DUBAN_ERR_FIELD_INVALID', `${where}: no unit '${id}'`, { where })
-}
-
 /** Receives a ticket and answers with it as the actor sees it (the system's view for public intake). */
 export async function receiveTicket(
   deps: AppDeps,
@@ -82,94 +77,100 @@ export async function receiveTicket(
   const at = now.toISOString()
   const kind = currentTicketKind()
   const who = actor ?? { userId: null, role: 'system' as const, unitId: null, scopeUnitIds: null }
-  const detail = await intakeInGroup(deps.db, async (tx) => {
-    const category = await currentCategory(tx, checked.categoryCode)
-    if (checked.placeUnitId) await unitMustExist(tx, checked.placeUnitId, 'placeUnitId')
-    const tier = tierOf(checked.requestType, checked.urgency)
-    const limits = limitsFor({ timeLimits: category.timeLimits }, tier)
-    const dispatch = input.dispatch
-    if (dispatch) {
-      await unitMustExist(tx, dispatch.lead, 'dispatch.lead')
-      await checkDispatchAllowed(tx, { categoryCode: category.code, unitId: dispatch.lead }, 'dispatch.lead')
-      for (const [i, u] of (dispatch.cooperating ?? []).entries()) {
-        await unitMustExist(tx, u, `dispatch.cooperating[${i}]`)
-        await checkDispatchAllowed(tx, { categoryCode: category.code, unitId: u }, `dispatch.cooperating[${i}]`)
-      }
+  // Everything that needs no lock is done before the transaction: the lookups (kept in this process:
+  // intake-lookups.ts), the refusals, the engine's snapshot and dispatch. The transaction writes only.
+  const category = await intakeCategory(deps.db, checked.categoryCode)
+  const units = await activeUnits(deps.db)
+  const unitMustExist = (unitId: string, where: string): void => {
+    if (!units.has(unitId)) throw new DubanError('DUBAN_ERR_FIELD_INVALID', `${where}: no unit '${unitId}'`, { where })
+  }
+  if (checked.placeUnitId) unitMustExist(checked.placeUnitId, 'placeUnitId')
+  const tier = tierOf(checked.requestType, checked.urgency)
+  const limits = limitsFor({ timeLimits: category.timeLimits }, tier)
+  const dispatch = input.dispatch
+  if (dispatch) {
+    unitMustExist(dispatch.lead, 'dispatch.lead')
+    dispatchAllowedAmong(units, category, dispatch.lead, 'dispatch.lead')
+    for (const [i, u] of (dispatch.cooperating ?? []).entries()) {
+      unitMustExist(u, `dispatch.cooperating[${i}]`)
+      dispatchAllowedAmong(units, category, u, `dispatch.cooperating[${i}]`)
     }
-    const { working } = await calendarFor(tx)
-    const data: Record<string, unknown> = {
-      channel,
-      categoryCode: category.code,
-      requestType: checked.requestType,
-      urgency: checked.urgency,
-      tier,
-      limits,
-      ...(checked.requesterPhone ? { requester: requesterKey(checked.requesterPhone) } : {}),
-    }
-    const engineWho = actor ? engineActor(actor) : undefined
-    let snapshot: Snapshot = createSnapshot(kind, { data, ...(engineWho ? { actor: engineWho } : {}), now: at, calendar: working })
-    const history: { event: string; from: string; to: string; payload: Record<string, unknown> }[] = [{ event: 'receive', from: '', to: snapshot.state, payload: { channel } }]
-    let effects: Parameters<typeof carryOutEffects>[1] = []
-    const before = snapshot
-    if (dispatch) {
-      const payload = { lead: dispatch.lead, ...(dispatch.cooperating?.length ? { cooperating: [...dispatch.cooperating] } : {}) }
-      const res = transition(kind, snapshot, { type: 'dispatch', payload }, { actor: engineWho ?? { userId: 'system', roles: ['system'] }, now: at, calendar: working })
-      if (!res.ok) throw new DubanError(res.error.code, `dispatch: ${res.error.message}`, { where: res.error.where ? `dispatch.${res.error.where}` : 'dispatch', ...(res.error.details ? { details: { ...res.error.details } } : {}) })
-      history.push({ event: 'dispatch', from: snapshot.state, to: res.snapshot.state, payload })
-      snapshot = res.snapshot
-      effects = res.effects
-    }
-    const [number = ''] = await reserveItemNumbers(tx, TICKET_NUMBER_PREFIX, Number(chinaDate(now).slice(0, 4)), 1, TICKET_NUMBER_DIGITS)
-    const id = deps.newId()
-    const units: { unitId: string; role: ItemUnitRole }[] = dispatch
-      ? [{ unitId: dispatch.lead, role: 'lead' }, ...(dispatch.cooperating ?? []).map((unitId) => ({ unitId, role: 'cooperating' as const }))]
-      : []
-    const excerpt = [...checked.content.replace(/\s+/g, ' ')].slice(0, 30).join('')
-    const handleDue = snapshot.clocks['handle']?.dueAt
-    await insertItem(
-      tx,
-      {
+  }
+  const { working } = await calendarFor(deps.db)
+  const data: Record<string, unknown> = {
+    channel,
+    categoryCode: category.code,
+    requestType: checked.requestType,
+    urgency: checked.urgency,
+    tier,
+    limits,
+    ...(checked.requesterPhone ? { requester: requesterKey(checked.requesterPhone) } : {}),
+  }
+  const engineWho = actor ? engineActor(actor) : undefined
+  let snapshot: Snapshot = createSnapshot(kind, { data, ...(engineWho ? { actor: engineWho } : {}), now: at, calendar: working })
+  const history: { event: string; from: string; to: string; payload: Record<string, unknown> }[] = [{ event: 'receive', from: '', to: snapshot.state, payload: { channel } }]
+  let effects: Parameters<typeof carryOutEffects>[1] = []
+  const before = snapshot
+  if (dispatch) {
+    const payload = { lead: dispatch.lead, ...(dispatch.cooperating?.length ? { cooperating: [...dispatch.cooperating] } : {}) }
+    const res = transition(kind, snapshot, { type: 'dispatch', payload }, { actor: engineWho ?? { userId: 'system', roles: ['system'] }, now: at, calendar: working })
+    if (!res.ok) throw new DubanError(res.error.code, `dispatch: ${res.error.message}`, { where: res.error.where ? `dispatch.${res.error.where}` : 'dispatch', ...(res.error.details ? { details: { ...res.error.details } } : {}) })
+    history.push({ event: 'dispatch', from: snapshot.state, to: res.snapshot.state, payload })
+    snapshot = res.snapshot
+    effects = res.effects
+  }
+  const id = deps.newId()
+  const seen = new Set<string>()
+  const itemUnits: { unitId: string; role: ItemUnitRole }[] = (
+    dispatch ? [{ unitId: dispatch.lead, role: 'lead' as const }, ...(dispatch.cooperating ?? []).map((unitId) => ({ unitId, role: 'cooperating' as const }))] : []
+  ).filter((u) => !seen.has(`${u.unitId}/${u.role}`) && !!seen.add(`${u.unitId}/${u.role}`))
+  const excerpt = [...checked.content.replace(/\s+/g, ' ')].slice(0, 30).join('')
+  const title = `${category.name}：${excerpt}`
+  const handleDue = snapshot.clocks['handle']?.dueAt
+  const dueDate = handleDue ? localDate(handleDue) : null
+  const stateType = kind.states[snapshot.state]?.type ?? 'open'
+  const ticket = {
+    channel,
+    requestType: checked.requestType,
+    categoryCode: category.code,
+    categoryVersion: category.version,
+    urgency: checked.urgency,
+    anonymous: checked.anonymous,
+    requesterName: checked.requesterName,
+    requesterPhone: checked.requesterPhone,
+    address: checked.address,
+    lat: checked.lat,
+    lng: checked.lng,
+    placeUnitId: checked.placeUnitId,
+    content: checked.content,
+    receivedBy: actor?.userId ?? null,
+  }
+  const attachments = files.map((f) => ({ ...f, id: deps.newId() }))
+  const written = await intakeInGroup(deps.db, async (tx) => {
+    const number = await insertReceivedTicket(tx, {
+      prefix: TICKET_NUMBER_PREFIX,
+      year: Number(chinaDate(now).slice(0, 4)),
+      digits: TICKET_NUMBER_DIGITS,
+      item: {
         id,
-        number,
         kind: kind.id,
         kindVersion: Number(kind.version),
         state: snapshot.state,
-        stateType: kind.states[snapshot.state]?.type ?? 'open',
-        title: `${category.name}：${excerpt}`,
+        stateType,
+        title,
         body: checked.content,
-        planId: null,
-        sourceLine: null,
         path: category.path,
-        dueDate: handleDue ? localDate(handleDue) : null,
+        dueDate,
         snapshot,
         data: { channel, categoryCode: category.code, requestType: checked.requestType, urgency: checked.urgency },
-        at,
       },
-      units,
-    )
-    await insertTicket(tx, {
-      itemId: id,
-      channel,
-      requestType: checked.requestType,
-      categoryCode: category.code,
-      categoryVersion: category.version,
-      urgency: checked.urgency,
-      anonymous: checked.anonymous,
-      requesterName: checked.requesterName,
-      requesterPhone: checked.requesterPhone,
-      address: checked.address,
-      lat: checked.lat,
-      lng: checked.lng,
-      placeUnitId: checked.placeUnitId,
-      content: checked.content,
-      receivedAt: at,
-      receivedBy: actor?.userId ?? null,
+      units: itemUnits,
+      ticket,
+      jobWindowDays: duplicateWindow,
+      at,
     })
-    if (duplicateWindow !== null) await enqueueIntakeJob(tx, { itemId: id, windowDays: duplicateWindow, at })
-    for (const f of files) await insertAttachment(tx, { id: deps.newId(), itemId: id, name: f.name, mime: f.mime, content: f.content, createdBy: actor?.userId ?? null, at })
-    for (const h of history) {
-      await insertItemEvent(tx, { itemId: id, event: h.event, from: h.from, to: h.to, actorId: who.userId, actorRole: who.role, unitId: who.unitId, payload: h.payload, at })
-    }
+    for (const f of attachments) await insertAttachment(tx, { id: f.id, itemId: id, name: f.name, mime: f.mime, content: f.content, createdBy: actor?.userId ?? null, at })
+    const seqs = await insertIntakeEvents(tx, id, { actorId: who.userId, actorRole: who.role, unitId: who.unitId }, history, at)
     await audit(tx, who, now, {
       action: 'ticket.receive',
       entity: 'item',
@@ -177,11 +178,52 @@ export async function receiveTicket(
       after: { number, channel, categoryCode: category.code, categoryVersion: category.version, tier, limits, state: snapshot.state, lead: dispatch?.lead ?? null },
     })
     if (effects.length > 0) {
-      const item = { id, number, kind: kind.id, kindVersion: Number(kind.version), state: snapshot.state, stateType: 'waiting' as const, title: `${category.name}：${excerpt}`, body: checked.content, planId: null, sourceLine: null, path: category.path, dueDate: null, snapshot: snapshot as unknown as Record<string, unknown>, data: {}, createdAt: at, updatedAt: at, closedAt: null, version: 1 }
+      const item = { id, number, kind: kind.id, kindVersion: Number(kind.version), state: snapshot.state, stateType: 'waiting' as const, title, body: checked.content, planId: null, sourceLine: null, path: category.path, dueDate: null, snapshot: snapshot as unknown as Record<string, unknown>, data: {}, createdAt: at, updatedAt: at, closedAt: null, version: 1 }
       await carryOutEffects({ tx, deps, actor: who, kind, item, before, after: snapshot, event: 'dispatch', payload: history[1]?.payload ?? {}, version: 1 }, effects)
     }
-    return ticketDetailIn(tx, who, now, id)
+    return { number, seqs }
   })
+  // The answer is built from what was written (as GET /api/tickets/:id reads it back), not read again.
+  const row: TicketRow = {
+    id,
+    number: written.number,
+    state: snapshot.state,
+    stateType,
+    kindVersion: Number(kind.version),
+    version: 1,
+    snapshot: JSON.parse(JSON.stringify(snapshot)) as Record<string, unknown>,
+    dueDate,
+    createdAt: at,
+    closedAt: null,
+    ...ticket,
+    categoryName: category.name,
+    placeUnitName: checked.placeUnitId ? (units.get(checked.placeUnitId)?.name ?? null) : null,
+    receivedAt: at,
+    citizenRating: null,
+    citizenComment: null,
+    ratedAt: null,
+    problemReason: null,
+  }
+  const ROLE_ORDER = ['lead', 'responsible', 'cooperating']
+  const viewUnits = itemUnits
+    .map((u) => ({ unitId: u.unitId, unitName: units.get(u.unitId)?.name ?? u.unitId, role: u.role }))
+    .sort((a, b) => ROLE_ORDER.indexOf(a.role) - ROLE_ORDER.indexOf(b.role) || (a.unitName < b.unitName ? -1 : a.unitName > b.unitName ? 1 : 0))
+  const detail: TicketDetail = {
+    ...ticketView(row, who, now, { units: viewUnits, categoryPath: category.path, replies: undefined }),
+    history: history.map((h, i) => ({
+      seq: written.seqs[i],
+      event: h.event,
+      fromState: h.from,
+      toState: h.to,
+      actorId: who.userId,
+      actorRole: who.role,
+      unitId: who.unitId,
+      payload: JSON.parse(JSON.stringify(h.payload)) as unknown,
+      at,
+    })),
+    attachments: attachments.map((f) => ({ id: f.id, name: f.name, size: f.content.length, mime: f.mime })).sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0)),
+    notices: [],
+  }
   if (duplicateWindow !== null) kickIntakeJobs(deps.db)
   return detail
 }
@@ -189,11 +231,17 @@ export async function receiveTicket(
 /** Most tickets one group transaction takes. */
 export const INTAKE_GROUP_MAX = 64
 
-type IntakeWork = (tx: Queryable) => Promise<TicketDetail>
+type IntakeWork = (tx: Queryable) => Promise<Written>
+
+/** What the transaction answers: the ticket's number and its history rows' seq. */
+interface Written {
+  readonly number: string
+  readonly seqs: readonly number[]
+}
 
 interface IntakeJob {
   readonly work: IntakeWork
-  readonly resolve: (v: TicketDetail) => void
+  readonly resolve: (v: Written) => void
   readonly reject: (e: unknown) => void
 }
 
@@ -213,10 +261,10 @@ interface IntakeQueue {
  * group transaction itself fails (its COMMIT or a savepoint statement), nothing of it was stored and each of
  * its tickets is written again on its own. Without a DbMemo (a wrapper), each ticket has its own transaction.
  */
-function intakeInGroup(db: Db, work: IntakeWork): Promise<TicketDetail> {
+function intakeInGroup(db: Db, work: IntakeWork): Promise<Written> {
   if (!db.memo) return db.transaction(work)
   const queue = db.memo.slot<IntakeQueue>('ticket-intake', () => ({ jobs: [], busy: false }))
-  return new Promise<TicketDetail>((resolve, reject) => {
+  return new Promise<Written>((resolve, reject) => {
     queue.jobs.push({ work, resolve, reject })
     if (!queue.busy) void writeGroups(db, queue)
   })
@@ -232,7 +280,7 @@ async function writeGroups(db: Db, queue: IntakeQueue): Promise<void> {
         await db.transaction(job.work).then(job.resolve, job.reject)
         continue
       }
-      const outcomes: ({ ok: true; value: TicketDetail } | { ok: false; error: unknown })[] = []
+      const outcomes: ({ ok: true; value: Written } | { ok: false; error: unknown })[] = []
       try {
         await db.transaction(async (tx) => {
           for (const job of group) {
