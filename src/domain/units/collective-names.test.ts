@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { collectiveRule, expandCollective, isCollectiveName } from './collective-names.ts'
+import { collectiveForm, expandCollective, isCollectiveName } from './collective-names.ts'
 import type { DirectoryUnit } from './unit-name.match.ts'
 
 const u = (id: string, name: string, parentId: string | null, level: string): DirectoryUnit => ({ id, name, parentId, level, function: null, aliases: [] })
@@ -46,6 +46,17 @@ describe('collective names (集合名称)', () => {
   it('without a place the root of the tree is the place; a name of one unit expands to nothing', () => {
     expect(ids('各街道', null)).toEqual(['bh-dc', 'ql-xs', 'ql-hb'])
     expect(expandCollective(TREE, '市发改委', 'yz')).toBeNull()
-    expect(collectiveRule('各县（市、区）')).not.toBeNull()
+    expect(collectiveForm('各县（市、区）')).not.toBeNull()
+  })
+
+  it('reads a qualified collective (各有关部门, 各区直窗口单位) as a suggestion only: it does not expand', () => {
+    expect(collectiveForm('各有关部门')).toMatchObject({ kind: 'department', whole: false })
+    expect(collectiveForm('各区直窗口单位')).toMatchObject({ kind: 'department', whole: false })
+    expect(expandCollective(TREE, '各有关部门', 'yz')).toBeNull()
+  })
+
+  it('reads a name led by a place of the directory as its collective (新区管委会各部门) only when given the place names', () => {
+    expect(collectiveForm('青龙区各街道')).toBeNull()
+    expect(collectiveForm('青龙区各街道', ['青龙区'])).toMatchObject({ kind: 'street', whole: true })
   })
 })

@@ -82,6 +82,17 @@ describe('matchCollective', () => {
     expect(matchCollective(dir, '各社区', 'jp')).toMatchObject({ unitId: null, members: [] })
     expect(matchCollective(dir, '经济发展局', 'jp')).toBeNull()
   })
+  it('reads the forms collective-names.ts reads: brackets and all, and a zone\'s 管委会 is not a department', () => {
+    expect(matchCollective(dir, '各乡镇（街道）', 'jp')?.members).toEqual(['jp-jd-yz', 'jp-jd-yy'])
+    expect(matchCollective(dir, '各县（市、区）', 'dl')).toMatchObject({ unitId: 'dl', members: ['jp'] })
+    expect(matchCollective(dir, '区直各部门', 'jp')?.members).not.toContain('jp-gnq')
+  })
+  it('takes nothing for a collective counted from a place above the jurisdiction (市直各部门 in a district\'s plan)', () => {
+    const m = matchCollective(dir, '市直各部门', 'jp')
+    expect(m).toMatchObject({ unitId: null, confidence: 0, members: [] })
+    expect(m?.note).toContain('大连市')
+    expect(matchCollective(dir, '市直各部门', 'yz')).toMatchObject({ unitId: 'yz', members: ['yz-sthj', 'yz-mzj', 'yz-sjj'] })
+  })
 })
 
 describe('similarity', () => {

@@ -6,8 +6,8 @@
  * tree has under the jurisdiction. Suggestions come from the abbreviation table, the unit's function
  * and name similarity, each with a confidence. Pure.
  */
-import { FUNCTION_KEYWORDS } from './unit-abbreviations.ts'
-import { matchUnitName, RESOLVED_CONFIDENCE, type UnitDirectory, type MatchMethod } from './unit-name.match.ts'
+import { collectiveForm, collectiveMembers } from './collective-names.ts'
+import { firstPlaceNamed, functionOf, matchUnitName, PLACE_LEVELS, RESOLVED_CONFIDENCE, subtreeOf, type UnitDirectory, type MatchMethod } from './unit-name.match.ts'
 import { cleanUnitName, parseUnitName } from './unit-name.normalise.ts'
 
 /** Where a document belongs: a place unit of the tree, a place the tree does not hold, or nothing said. */
@@ -47,42 +47,21 @@ export interface RememberedMapping {
   readonly memberIds: readonly string[]
 }
 
-const PLACE_LEVELS = new Set(['province', 'city', 'district', 'township', 'community'])
 /** A place word a title starts with: 金普新区, 枣阳市, 西山县, 江滨街道 … */
 const LEADING_PLACE = /^[\u4e00-\u9fa5]{2,4}?(?:自治州|自治县|新区|省|市|县|区|旗)(?=[\u4e00-\u9fa50-9])/u
 const NOT_A_PLACE = /^(关于|全|本|我|各|城市|市区|城区|县区|区县|社区|园区|景区|街区|小区|开发区|功能区)/u
 
-/** The subtree of a unit (itself and every descendant). */
-export function subtreeOf(dir: UnitDirectory, rootId: string): Set<string> {
-  const children = new Map<string, string[]>()
-  for (const u of dir.units.values()) if (u.parentId) children.set(u.parentId, [...(children.get(u.parentId) ?? []), u.id])
-  const out = new Set<string>()
-  const stack = [rootId]
-  while (stack.length > 0) {
-    const id = stack.pop() as string
-    if (out.has(id)) continue
-    out.add(id)
-    stack.push(...(children.get(id) ?? []))
-  }
-  return out
-}
+export { subtreeOf }
 
 /**
  * The jurisdiction of a document from its issuer and title: the first place of the tree named in them,
  * else a leading place word the tree does not hold (then nothing is matched automatically), else none.
  */
 export function documentJurisdiction(dir: UnitDirectory, texts: readonly (string | null | undefined)[]): Jurisdiction {
-  const names = [...dir.placeNames].filter((n) => n.length >= 2).sort((a, b) => b.length - a.length)
   for (const text of texts) {
     if (!text) continue
     const clean = cleanUnitName(text)
-    let best: { at: number; ids: string[] } | null = null
-    for (const n of names) {
-      const at = clean.indexOf(n)
-      if (at < 0 || (best && at >= best.at)) continue
-      const ids = [...new Set((dir.byName.get(n) ?? []).filter((id) => PLACE_LEVELS.has(dir.units.get(id)?.level ?? '')))]
-      if (ids.length > 0) best = { at, ids }
-    }
+    const best = firstPlaceNamed(dir, clean, (id) => PLACE_LEVELS.has(dir.units.get(id)?.level ?? ''))
     // A place named at the very start, or before any other place word, decides.
     const leading = LEADING_PLACE.exec(clean)?.[0]
     if (best && (best.at === 0 || !leading)) {
@@ -101,76 +80,31 @@ export function documentJurisdiction(dir: UnitDirectory, texts: readonly (string
   return { kind: 'none' }
 }
 
-/** What a collective name stands for. */
-type CollectiveKind = 'township' | 'department' | 'district' | 'zone' | 'community'
-
-const COLLECTIVES: readonly (readonly [RegExp, CollectiveKind, number])[] = [
-  [/^各(?:乡镇街道|镇街道|乡镇|镇街|街道办事处|街道|镇|街镇)$/u, 'township', 0.9],
-  [/^各(?:社区|村社区|村)$/u, 'community', 0.9],
-  [/^各(?:县市区|县区|区县|县|区|县市)(?:人民政府|政府)?$/u, 'district', 0.9],
-  [/^各(?:功能区|园区|开发区|功能园区)(?:管委会)?$/u, 'zone', 0.9],
-  [/^(?:管委会|政府|区直|市直|县直)?各(?:部门|单位|委办局)$/u, 'department', 0.9],
-  [/^(?:各区直|各市直|各县直)(?:部门|单位|各部门)$/u, 'department', 0.9],
-  [/^(?:区直|市直|县直)各(?:部门|单位)$/u, 'department', 0.9],
-  // A qualifier (有关, 相关, 窗口) says only some of them: a suggestion, never taken without a person.
-  [/^(?:各|管委会各|区直各|市直各)?(?:有关|相关)(?:部门|单位)$/u, 'department', 0.6],
-  [/^各(?:区直|市直|县直)?(?:窗口|有关|相关)(?:部门|单位)$/u, 'department', 0.6],
-  [/^各(?:区直|市直|县直)窗口单位$/u, 'department', 0.6],
-]
-
-/** A zone's own body: its name ends with the zone word (or its 管委会), not a bureau named after a zone. */
-const ZONE_WORDS = /(功能区|开发区|园区|度假区|保税区|加工区|港区|高新区|新城)(管委会|管理委员会)?$/u
-
-/** The members of a collective kind inside the jurisdiction. */
-function membersOf(dir: UnitDirectory, jurisdictionId: string, kind: CollectiveKind): string[] {
-  const inside = subtreeOf(dir, jurisdictionId)
-  inside.delete(jurisdictionId)
-  // In the directory's order (the order of the unit file), not the walk's.
-  const units = [...dir.units.values()].filter((u) => inside.has(u.id))
-  switch (kind) {
-    case 'township':
-      return units.filter((u) => u.level === 'township').map((u) => u.id)
-    case 'community':
-      return units.filter((u) => u.level === 'community').map((u) => u.id)
-    case 'district':
-      return units.filter((u) => u.level === 'district').map((u) => u.id)
-    case 'zone':
-      return units.filter((u) => u.function === '功能区' || (!PLACE_LEVELS.has(u.level) && ZONE_WORDS.test(u.name))).map((u) => u.id)
-    case 'department':
-      // The jurisdiction's own departments (its direct children that are not places or zones).
-      return units.filter((u) => u.parentId === jurisdictionId && u.level === 'department' && u.function !== '功能区').map((u) => u.id)
-  }
-}
-
-/** Takes the jurisdiction's own name (金普新区, 新区) off the front of a name. */
-function withoutPlace(dir: UnitDirectory, clean: string): string {
-  const parsed = parseUnitName(clean, dir.placeNames)
-  if (parsed.places.length === 0) return clean
-  let rest = clean
-  for (const p of parsed.places) rest = rest.startsWith(p) ? rest.slice(p.length) : rest
-  return rest
-}
-
-/** A collective name (各街道 …) as the set of units under the jurisdiction, or null when it is not one. */
+/**
+ * A collective name (各街道 …) as the set of units under the jurisdiction, or null when it is not one. The forms and
+ * their members are collective-names.ts's; a qualified one (各有关部门) is only suggested. One counted from a place
+ * above the jurisdiction (市直各部门 in a district's document) is outside it, so nothing is taken.
+ */
 export function matchCollective(dir: UnitDirectory, raw: string, jurisdictionId: string): ScopedMatch | null {
-  const clean = withoutPlace(dir, cleanUnitName(raw))
-  for (const [re, kind, confidence] of COLLECTIVES) {
-    if (!re.test(clean)) continue
-    const members = membersOf(dir, jurisdictionId, kind)
-    if (members.length === 0) return { raw, unitId: null, confidence: 0, method: 'collective', candidates: [], members: [], note: 'the directory has no such units under this jurisdiction' }
-    const name = dir.units.get(jurisdictionId)?.name ?? jurisdictionId
-    const taken = confidence >= RESOLVED_CONFIDENCE
-    return {
-      raw,
-      unitId: taken ? jurisdictionId : null,
-      confidence,
-      method: 'collective',
-      candidates: [{ unitId: jurisdictionId, name, confidence }],
-      members,
-      note: `${members.length} units under ${name}`,
-    }
+  const form = collectiveForm(raw, dir.placeNames)
+  if (!form) return null
+  const { place, members } = collectiveMembers([...dir.units.values()], form, jurisdictionId)
+  const name = dir.units.get(jurisdictionId)?.name ?? jurisdictionId
+  if (place && place.id !== jurisdictionId) {
+    return { raw, unitId: null, confidence: 0, method: 'collective', candidates: [], members: [], note: `the units of ${place.name}, outside this document's jurisdiction ${name}` }
   }
-  return null
+  if (members.length === 0) return { raw, unitId: null, confidence: 0, method: 'collective', candidates: [], members: [], note: 'the directory has no such units under this jurisdiction' }
+  const confidence = form.whole ? 0.9 : 0.6
+  const taken = confidence >= RESOLVED_CONFIDENCE
+  return {
+    raw,
+    unitId: taken ? jurisdictionId : null,
+    confidence,
+    method: 'collective',
+    candidates: [{ unitId: jurisdictionId, name, confidence }],
+    members: members.map((u) => u.id),
+    note: `${members.length} units under ${name}`,
+  }
 }
 
 /** Character bigrams of a string (a single character stands for itself). */
@@ -193,11 +127,6 @@ export function nameSimilarity(a: string, b: string): number {
     if (i >= 0) (common++, pool.splice(i, 1))
   }
   return (2 * common) / (x.length + y.length)
-}
-
-function functionOf(core: string): string | null {
-  for (const [fn, words] of FUNCTION_KEYWORDS) if (words.some((w) => core.includes(w))) return fn
-  return null
 }
 
 /**

@@ -40,7 +40,8 @@ export interface UnitMatch {
 /** At or above this confidence a match is taken without asking. */
 export const RESOLVED_CONFIDENCE = 0.8
 
-const PLACE_LEVELS = new Set(['province', 'city', 'district', 'township', 'community'])
+/** Unit levels that are places (地方), not bodies. */
+export const PLACE_LEVELS: ReadonlySet<string> = new Set(['province', 'city', 'district', 'township', 'community'])
 const GOVERNMENT_CORES = new Set(['', '人民政府', '政府', '党委', '党委政府', '党工委', '管委会'])
 
 /** A prepared directory: built once per request, used for many raw strings. */
@@ -92,11 +93,17 @@ function candidate(dir: UnitDirectory, id: string, confidence: number): UnitCand
   return { unitId: id, name: dir.units.get(id)?.name ?? id, confidence }
 }
 
-function descendantsOrSelf(dir: UnitDirectory, rootId: string): Set<string> {
-  const out = new Set<string>([rootId])
-  for (let grew = true; grew; ) {
-    grew = false
-    for (const u of dir.units.values()) if (u.parentId && out.has(u.parentId) && !out.has(u.id)) (out.add(u.id), (grew = true))
+/** The subtree of a unit (itself and every descendant). */
+export function subtreeOf(dir: UnitDirectory, rootId: string): Set<string> {
+  const children = new Map<string, string[]>()
+  for (const u of dir.units.values()) if (u.parentId) children.set(u.parentId, [...(children.get(u.parentId) ?? []), u.id])
+  const out = new Set<string>()
+  const stack = [rootId]
+  while (stack.length > 0) {
+    const id = stack.pop() as string
+    if (out.has(id)) continue
+    out.add(id)
+    stack.push(...(children.get(id) ?? []))
   }
   return out
 }
@@ -113,7 +120,7 @@ function targetPlaces(dir: UnitDirectory, places: readonly string[], level: Leve
     for (let cur = dir.units.get(contextPlace), hops = 0; cur && hops < 50; cur = cur.parentId ? dir.units.get(cur.parentId) : undefined, hops++) {
       if (cur.level === level) return [cur.id]
     }
-    const below = descendantsOrSelf(dir, contextPlace)
+    const below = subtreeOf(dir, contextPlace)
     const narrowed = ofLevel.filter((id) => below.has(id))
     return narrowed.length > 0 ? narrowed : ofLevel
   }
@@ -121,7 +128,8 @@ function targetPlaces(dir: UnitDirectory, places: readonly string[], level: Leve
   return [...dir.units.values()].filter((u) => u.parentId === null || !dir.units.has(u.parentId)).map((u) => dir.placeOf.get(u.id) ?? u.id)
 }
 
-function functionOf(core: string): string | null {
+/** The function (职能) a name's core speaks of by its keywords (环保 → 生态环境), or null. */
+export function functionOf(core: string): string | null {
   for (const [fn, words] of FUNCTION_KEYWORDS) if (words.some((w) => core.includes(w))) return fn
   return null
 }
@@ -238,18 +246,26 @@ function decide(dir: UnitDirectory, raw: string, ids: readonly string[], confide
  * e.g. 枣阳市 for 枣阳市创建省级生态文明建设示范市工作实施方案; undefined when none or several fit.
  */
 export function jurisdictionOf(dir: UnitDirectory, texts: readonly (string | null | undefined)[]): string | undefined {
-  const names = [...dir.placeNames].filter((n) => n.length >= 2).sort((a, b) => b.length - a.length)
   for (const text of texts) {
     if (!text) continue
-    const clean = cleanUnitName(text)
-    let best: { at: number; ids: string[] } | null = null
-    for (const n of names) {
-      const at = clean.indexOf(n)
-      if (at < 0 || (best && at >= best.at)) continue
-      const ids = [...new Set((dir.byName.get(n) ?? []).filter((id) => dir.placeOf.get(id) === id))]
-      if (ids.length > 0) best = { at, ids }
-    }
+    const best = firstPlaceNamed(dir, cleanUnitName(text), (id) => dir.placeOf.get(id) === id)
     if (best) return best.ids.length === 1 ? best.ids[0] : undefined
   }
   return undefined
+}
+
+/**
+ * The place of the directory named first in a cleaned text (the longest name where several start at one point):
+ * where it starts and the units of that name `isPlace` accepts; null when none is named.
+ */
+export function firstPlaceNamed(dir: UnitDirectory, clean: string, isPlace: (id: string) => boolean): { at: number; ids: string[] } | null {
+  const names = [...dir.placeNames].filter((n) => n.length >= 2).sort((a, b) => b.length - a.length)
+  let best: { at: number; ids: string[] } | null = null
+  for (const n of names) {
+    const at = clean.indexOf(n)
+    if (at < 0 || (best && at >= best.at)) continue
+    const ids = [...new Set((dir.byName.get(n) ?? []).filter(isPlace))]
+    if (ids.length > 0) best = { at, ids }
+  }
+  return best
 }
