@@ -10,13 +10,12 @@ import {
   findItemForEvent,
   insertAttachment,
   insertExtensionRequest,
-  insertItemEvent,
-  insertProgressReport,
   pendingExtension,
   replaceItemUnits,
   unitsOf,
-  updateItemState,
+  writeEventRows,
   type ItemRow,
+  type NewProgressReport,
   type ItemUnitRole,
 } from '../../persistence/items.repo.ts'
 import type { Queryable } from '../../persistence/db.ts'
@@ -163,16 +162,14 @@ export async function takeEvent(deps: AppDeps, actor: Actor, itemId: string, inp
     const side = await sideRecords(tx, deps, actor, item, input.event, payload, next, today, at)
     await afterEventShares(tx, item.id, input.event)
 
-    const updated = await updateItemState(tx, { id: item.id, fromVersion: item.version, state: next.state, stateType, snapshot: next, data: item.data, dueDate: due, at, closed: stateType === 'closed' })
-    if (!updated) throw new DubanError('DUBAN_ERR_ITEM_VERSION_CONFLICT', `item ${item.number} changed meanwhile`, { where: 'expectedVersion' })
-    const seq = await insertItemEvent(tx, { itemId: item.id, event: input.event, from: item.state, to: next.state, actorId: actor.userId, actorRole: actor.role, unitId: actor.unitId, payload, at })
-    await audit(tx, actor, now, {
-      action: 'item.transition',
-      entity: 'item',
-      entityId: item.id,
-      before: { state: item.state, version: item.version, due: item.dueDate },
-      after: { event: input.event, state: next.state, version: item.version + 1, due },
+    // The item, its history entry, the audit row (item.transition) and a report in one statement (writeEventRows).
+    const seq = await writeEventRows(tx, {
+      item: { id: item.id, fromVersion: item.version, state: next.state, stateType, snapshot: next, data: item.data, dueDate: due, at, closed: stateType === 'closed' },
+      event: { event: input.event, from: item.state, actorId: actor.userId, actorRole: actor.role, unitId: actor.unitId, payload },
+      audit: { before: { state: item.state, version: item.version, due: item.dueDate }, after: { event: input.event, state: next.state, version: item.version + 1, due } },
+      report: side.newReport,
     })
+    if (seq === null) throw new DubanError('DUBAN_ERR_ITEM_VERSION_CONFLICT', `item ${item.number} changed meanwhile`, { where: 'expectedVersion' })
     await carryOutEffects({ tx, deps, actor, kind, item, before: snapshot, after: next, event: input.event, payload, version: item.version + 1 }, res.effects)
     // The copies go with their task (same reason, same transaction; each copy's own copies follow it).
     if (copies.length > 0) {
@@ -185,7 +182,7 @@ export async function takeEvent(deps: AppDeps, actor: Actor, itemId: string, inp
     const units = side.unitsReplaced ? ((await unitsOf(tx, [item.id])).get(item.id) ?? []) : item.units
     const closedAt = stateType === 'closed' ? (item.closedAt ?? at) : null
     const after = { ...item, state: next.state, stateType, snapshot: next as unknown as Record<string, unknown>, dueDate: due, updatedAt: at, closedAt, version: item.version + 1, units }
-    const { unitsReplaced: _u, ...recorded } = side
+    const { unitsReplaced: _u, newReport: _r, ...recorded } = side
     return itemAfterEvent(actor, after, today, { event, ...recorded })
   })
 }
@@ -233,6 +230,8 @@ interface SideRecords {
   readonly report?: Record<string, unknown>
   readonly extensionRequest?: Record<string, unknown>
   readonly unitsReplaced?: boolean
+  /** A report to write with the event's rows (writeEventRows), not yet written. */
+  readonly newReport?: NewProgressReport
 }
 
 /** Writes what an event leaves besides the item row: a report, an extension request or its decision, new units. */
@@ -265,10 +264,9 @@ async function sideRecords(
         reportedBy: actor.userId,
         at,
       }
-      await insertProgressReport(tx, report)
-      // As reportsOf shows it.
+      // Written with the item and its event in one statement (writeEventRows).
       const { itemId: _i, at: reportedAt, ...shown } = report
-      return { report: { ...shown, reportedAt, correction: null } } // a new report has no 更正 yet
+      return { report: { ...shown, reportedAt, correction: null }, newReport: report } // as reportsOf shows it; a new report has no 更正 yet
     }
     case 'request_extension': {
       const id = deps.newId()
