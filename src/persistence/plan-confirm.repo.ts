@@ -51,3 +51,21 @@ export async function undoConfirming(q: Queryable, planId: string): Promise<numb
   await q.query(`UPDATE plan SET status = 'draft', confirming_token = NULL, confirming_at = NULL WHERE id = $1 AND status = 'confirming'`, [planId])
   return ids.length
 }
+
+/** An MD5 of the plan's draft as stored (to tell whether it changed without reading it again), and its status; `lock` takes the row lock. */
+export async function draftStamp(q: Queryable, planId: string, lock = false): Promise<{ status: string; hash: string } | null> {
+  const { rows } = await q.query<{ status: string; hash: string }>(`SELECT status, md5(draft::text) AS hash FROM plan WHERE id = $1${lock ? ' FOR UPDATE' : ''}`, [planId])
+  return rows[0] ?? null
+}
+
+/** Points the draft's items at their tasks (itemId, number by item n), in the database: the draft does not travel. */
+export async function setDraftTasks(q: Queryable, planId: string, tasks: readonly { n: number; id: string; number: string }[]): Promise<void> {
+  await q.query(
+    `UPDATE plan SET draft = jsonb_set(draft, '{items}', (
+       SELECT coalesce(jsonb_agg(CASE WHEN t.n IS NULL THEN e.it ELSE e.it || jsonb_build_object('itemId', t.id, 'number', t.number) END ORDER BY e.ord), '[]'::jsonb)
+         FROM jsonb_array_elements(draft->'items') WITH ORDINALITY AS e(it, ord)
+         LEFT JOIN jsonb_to_recordset($2::text::jsonb) AS t(n int, id text, number text) ON t.n = (e.it->>'n')::int))
+     WHERE id = $1`,
+    [planId, JSON.stringify(tasks)],
+  )
+}

@@ -7,8 +7,8 @@
 import { reserveItemNumbers, type ItemRow, type ItemUnitRole } from '../../persistence/items.repo.ts'
 import { insertItemEvents, insertItems } from '../../persistence/items-bulk.repo.ts'
 import { insertNotifications, insertUnsealedAuditRows } from '../../persistence/supervision-batch.repo.ts'
-import { updatePlanDraft, findPlan } from '../../persistence/plans.repo.ts'
-import { confirmHold, finishConfirming, renewConfirming, startConfirming, undoConfirming } from '../../persistence/plan-confirm.repo.ts'
+import { findPlan } from '../../persistence/plans.repo.ts'
+import { confirmHold, draftStamp, finishConfirming, renewConfirming, setDraftTasks, startConfirming, undoConfirming } from '../../persistence/plan-confirm.repo.ts'
 import type { Queryable } from '../../persistence/db.ts'
 import { checkDueDate } from '../../domain/calendar/due-date.rules.ts'
 import { DubanError } from '../../domain/errors.ts'
@@ -37,7 +37,7 @@ export interface ConfirmResult {
 const COMPUTE_SLICE = 25
 
 /** Tasks written per transaction: each chunk holds PGlite's one connection (and the plan's row lock) briefly. */
-export const CONFIRM_CHUNK = 50
+export const CONFIRM_CHUNK = 20
 
 /** A 'confirming' plan whose hold was not renewed for this long is taken to be abandoned (its process died). */
 export const CONFIRM_LEASE_MS = 120_000
@@ -99,7 +99,8 @@ async function confirmOnce(deps: AppDeps, actor: Actor, planId: string, opts: Co
   const now = deps.clock.now()
   const at = now.toISOString()
   const kind = currentTaskKind()
-  let row = await findPlan(deps.db, planId)
+  const stampBefore = await draftStamp(deps.db, planId)
+  const row = await findPlan(deps.db, planId)
   if (!row) throw new DubanError('DUBAN_ERR_NOT_FOUND', `plan ${planId}`, { where: 'id' })
   if ((row.status as string) === 'confirming') {
     const hold = await confirmHold(deps.db, planId)
@@ -107,8 +108,7 @@ async function confirmOnce(deps: AppDeps, actor: Actor, planId: string, opts: Co
       throw new DubanError('DUBAN_ERR_PLAN_STATUS_CONFLICT', `plan ${planId} is being confirmed`, { where: 'status' })
     }
     await undoConfirm(deps, actor, planId, 'abandoned: its confirm stopped before it finished')
-    row = await findPlan(deps.db, planId)
-    if (!row) throw new DubanError('DUBAN_ERR_NOT_FOUND', `plan ${planId}`, { where: 'id' })
+    throw new DraftMoved() // read it again, now a draft
   }
   if (row.status !== 'draft') throw new DubanError('DUBAN_ERR_PLAN_STATUS_CONFLICT', `plan ${planId} is ${row.status}`, { where: 'status' })
   const items = includedItems(row.draft)
@@ -157,15 +157,17 @@ async function confirmOnce(deps: AppDeps, actor: Actor, planId: string, opts: Co
     const data = { targets: it.targets, cadence: it.cadence ?? kind.reporting, planItem: it.n, document: it.document, marker: it.marker }
     prepared.push({ it, id: deps.newId(), units, leads, snapshot, history, effects, data })
   }
-  const drafted = JSON.stringify(row.draft)
+  // The draft read is the one stamped before and after it (the transaction below compares the stamp, not the draft).
+  const stamp = await draftStamp(deps.db, planId)
+  if (!stamp || stamp.hash !== stampBefore?.hash) throw new DraftMoved()
 
   // 2. The plan taken into 'confirming' under this confirm's token, its numbers reserved.
   const token = deps.newId()
   const numbers = await deps.db.transaction(async (tx) => {
-    const locked = await findPlan(tx, planId, true)
+    const locked = await draftStamp(tx, planId, true)
     if (!locked) throw new DubanError('DUBAN_ERR_NOT_FOUND', `plan ${planId}`, { where: 'id' })
     if (locked.status !== 'draft') throw new DubanError('DUBAN_ERR_PLAN_STATUS_CONFLICT', `plan ${planId} is ${locked.status}`, { where: 'status' })
-    if (JSON.stringify(locked.draft) !== drafted) throw new DraftMoved()
+    if (locked.hash !== stamp.hash) throw new DraftMoved()
     await startConfirming(tx, planId, token, deps.clock.now())
     return reserveItemNumbers(tx, TASK_NUMBER_PREFIX, Number(chinaDate(now).slice(0, 4)), prepared.length)
   })
@@ -188,19 +190,19 @@ async function confirmOnce(deps: AppDeps, actor: Actor, planId: string, opts: Co
     // 4. The plan confirmed, its draft pointing at its tasks.
     return await deps.db.transaction(async (tx) => {
       await held(tx)
-      const locked = (await findPlan(tx, planId))!
+      // The draft is the one read and stamped before (a 'confirming' plan cannot be edited): the answer is built from it.
       const byN = new Map(tasks.map((t) => [t.n, t]))
       const draft: PlanDraft = {
-        ...locked.draft,
-        items: locked.draft.items.map((it) => {
+        ...row.draft,
+        items: row.draft.items.map((it) => {
           const t = byN.get(it.n)
           return t ? { ...it, itemId: t.id, number: t.number } : it
         }),
       }
-      await updatePlanDraft(tx, planId, draft)
+      await setDraftTasks(tx, planId, tasks.map((t) => ({ n: t.n, id: t.id, number: t.number })))
       await finishConfirming(tx, planId, at)
       await audit(tx, actor, now, { action: 'plan.confirm', entity: 'plan', entityId: planId, after: { tasks: tasks.length, first: tasks[0]?.number ?? null, last: tasks.at(-1)?.number ?? null } })
-      return { plan: planView({ ...locked, draft, status: 'confirmed', confirmedAt: at }), tasks }
+      return { plan: planView({ ...row, draft, status: 'confirmed', confirmedAt: at }), tasks }
     })
   } catch (e) {
     // Only the holder undoes: a confirm that lost its hold leaves the plan to the one that took it.
