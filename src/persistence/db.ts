@@ -8,7 +8,7 @@ export interface QueryOptions {
   /**
    * A name for a hot statement (热点语句): on `pg` it is prepared once per connection and then only bound and
    * executed, saving the server's parse and plan. Use it only with fixed SQL text (one name, one text).
-   * PGlite has no named statements and ignores it.
+   * PGlite prepares it once per database and then runs it in one protocol call (pglite-prepared.ts).
    */
   readonly name?: string
 }
