@@ -67,19 +67,21 @@ export interface SecurityOptions {
 }
 
 /**
- * Per dialect, because the limit is what the database serves at once. PGlite runs one statement at a time on
- * the event loop: a second concurrent request only interleaves with the first and doubles its time, so 1.
- * On `pg` the statements run in PostgreSQL, another process on the other core, while Node waits: with one
- * request at a time every write ran one after another and both cores were half idle (reports capped near 400
- * req/s whatever the route, issue 7). Two in flight per class let one request's Node work (parse, engine,
- * answer: ~1.3 ms of CPU) run while the other's statements (~0.9 ms of PostgreSQL CPU plus round trips) run in
- * PostgreSQL, which is what keeps both busy; more would only queue on the event loop, the one resource no
- * admitted request can skip, and stretch each one's latency by another request's Node time. So an admitted
- * request shares the loop with at most one other of its class: its latency stays within ~2× the unloaded one
- * (issue 11's bound; test/security/overload.test.ts prints the ratio, RELIABILITY.md quotes it). Every class
- * together (2 + 2 + 1 + 1 = 6) stays below the pool's 10 connections (pg.db.ts), so no admitted request waits
- * for a connection. The queues take a burst (a browser opening a page, a dozen writes racing) in order; a queue
- * that overflows means overload, and then it stops being a queue for old requests (see Gate).
+ * Per dialect and class, because the limit is what the database serves at once. PGlite runs one statement at a
+ * time on the event loop: a second concurrent request only interleaves with the first and doubles its time, so
+ * 1 everywhere. On `pg` it depends on how much of a request is waiting for PostgreSQL rather than Node's CPU:
+ * - reads (GET /api/units, the overload test's route) are nearly all Node work (cached session, serialising
+ *   the answer): a second one in flight only queues on the event loop. Measured on a quiet machine, 2 at a
+ *   time gave 2.92× the unloaded p99 at 200 connections where 1 gave 1.57× (RELIABILITY.md): 1.
+ * - writes wait on PostgreSQL for most of their time (the item locked and read, the event's rows, and COMMIT's
+ *   WAL flush, each a round trip to another process on the other core). One at a time, every write ran after
+ *   the previous one and both cores were half idle (reports capped near 400 req/s whatever the route, issue
+ *   7). Two in flight let one write's Node work (parse, engine, answer) run while the other waits on
+ *   PostgreSQL, and an admitted write shares the loop with at most one other write. More would only queue on
+ *   the event loop and stretch each one's latency by another request's Node time.
+ * Every class together (1 + 1 + 2 + 1 = 5) stays below the pool's 10 connections (pg.db.ts), so no admitted
+ * request waits for a connection. The queues take a burst (a browser opening a page, a dozen writes racing)
+ * in order; a queue that overflows means overload, and then it stops being a queue for old requests (see Gate).
  */
 export const DEFAULT_CONCURRENCY: Readonly<Record<'pglite' | 'pg', Readonly<Record<RouteClass, ClassLimit>>>> = {
   pglite: {
@@ -90,7 +92,7 @@ export const DEFAULT_CONCURRENCY: Readonly<Record<'pglite' | 'pg', Readonly<Reco
   },
   pg: {
     public: { concurrent: 1, queue: 31, maxWaitMs: 2_000 },
-    read: { concurrent: 2, queue: 31, maxWaitMs: 2_000 },
+    read: { concurrent: 1, queue: 31, maxWaitMs: 2_000 },
     write: { concurrent: 2, queue: 31, maxWaitMs: 2_000 },
     export: { concurrent: 1, queue: 3, maxWaitMs: 5_000 },
   },
