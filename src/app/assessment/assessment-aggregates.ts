@@ -102,7 +102,11 @@ export async function drainAssessmentLog(deps: { readonly db: Queryable & { tran
       await replaceFacts(tx, ids, facts)
       return ids.length
     })
-    if (n === 0) return done
+    if (n === 0) {
+      // After a large drain (the backfill) the planner needs the new row counts to walk the order index.
+      if (done >= 100_000) await deps.db.query(`ANALYZE assessment_fact; ANALYZE assessment_agg`)
+      return done
+    }
     done += n
   }
 }
@@ -122,9 +126,11 @@ export async function assessFromAggregates(
   weights: ScoreWeights,
   names: ReadonlyMap<string, string>,
   scope: readonly string[] | null,
+  opts: { readonly drain?: boolean } = {},
 ): Promise<Assessment> {
   const period = parseAssessmentPeriod(periodKey)
-  await drainAssessmentLog(deps, { kinds: [kind] })
+  // Without the drain (measurements only): the counters as they stand.
+  if (opts.drain !== false) await drainAssessmentLog(deps, { kinds: [kind] })
   const db = deps.db
   const now = deps.clock.now().toISOString()
   const T = new Date(instantMs(period.to)).toISOString()
