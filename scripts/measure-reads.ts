@@ -7,11 +7,12 @@
  * marked SLOW and, with --explain, followed by EXPLAIN (ANALYZE, BUFFERS) of each statement of one run.
  *
  *   npx tsx scripts/measure-reads.ts --url postgres://postgres@127.0.0.1:5432/duban_gen10m [--runs 20] [--explain]
- *       [--only ledger|assessment] [--match TEXT] [--export task] [--period 2026-05]
+ *       [--only ledger|assessment] [--match TEXT] [--skip TEXT] [--export task] [--period 2026-05] [--no-migrate]
  */
 import { loadavg } from 'node:os'
 import { Writable } from 'node:stream'
 import { openDatabase } from '../src/persistence/open.ts'
+import { openPg } from '../src/persistence/pg.db.ts'
 import type { Queryable } from '../src/persistence/db.ts'
 import { assessUnits } from '../src/app/assessment/assess-units.ts'
 import type { Actor, AppDeps } from '../src/app/deps.ts'
@@ -25,7 +26,9 @@ const arg = (name: string): string | undefined => {
 const flag = (name: string): boolean => process.argv.includes(`--${name}`)
 const RUNS = Number(arg('runs') ?? 20)
 const GOAL_MS = 50
-const db = await openDatabase({ url: arg('url') ?? process.env.DATABASE_URL, dataDir: arg('data-dir') })
+const url = arg('url') ?? process.env.DATABASE_URL
+// --no-migrate: read a database another session is migrating (a long index build) without queueing behind it.
+const db = flag('no-migrate') && url ? await openPg(url) : await openDatabase({ url, dataDir: arg('data-dir') })
 
 /** The statements of the last call, to EXPLAIN the slow ones. */
 let recorded: { sql: string; params: readonly unknown[] }[] = []
@@ -88,6 +91,8 @@ let cases = 0
 async function ledger(label: string, query: LedgerQuery, actor: Actor = supervisor): Promise<void> {
   const match = arg('match')
   if (match && !label.includes(match)) return
+  const skip = arg('skip')
+  if (skip && label.includes(skip)) return
   cases++
   const ms: number[] = []
   let last: Awaited<ReturnType<typeof listLedger>> | null = null

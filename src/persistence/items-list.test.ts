@@ -66,6 +66,9 @@ for (const dialect of testDialects()) {
       expect((await listItems(db, { ...base, q: '粮食安全' })).rows.map((r) => r.id)).toEqual(['it7'])
       expect((await listItems(db, { ...base, q: '事项1' })).total).toBe(11) // 1, 10–19
       expect((await listItems(db, { ...base, q: 'T-02' })).total).toBe(4) // 20–23
+      // Letters with case still match either case (ILIKE); a term without any is matched by LIKE, to the same rows.
+      expect((await listItems(db, { ...base, q: 't-02' })).total).toBe(4)
+      expect((await listItems(db, { ...base, q: '反映粮食' })).rows.map((r) => r.id)).toEqual(['it7'])
       expect(await total({ q: '100%_' })).toBe(0)
     })
 
