@@ -1,0 +1,58 @@
+/**
+ * The intake job (migration 134, app/tickets/intake-followups.ts): a ticket acknowledged by a process that dies
+ * before its worker runs keeps its job, and a worker that was never kicked for it (another process's, or this one
+ * after a restart) finds it by polling and does it within seconds; a job for a ticket that does not exist is dropped.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import type { Db } from '../../src/persistence/db.ts'
+import type { Actor } from '../../src/app/deps.ts'
+import { sessionFor } from '../../src/app/auth/session.ts'
+import { receiveTicket } from '../../src/app/tickets/receive-ticket.ts'
+import { pendingIntakeJobs } from '../../src/app/tickets/intake-followups.ts'
+import { startTestApp, type TestApp } from '../support/test-app.ts'
+import { testDialects } from '../support/test-db.ts'
+import { CATEGORY, operatorToken, seedCatalogue } from './tickets.fixture.ts'
+
+const desk = { requestType: 'complaint', categoryCode: CATEGORY.rubbish, urgency: 'normal', requesterName: '赵六', requesterPhone: '13600004444', address: '东湖区南湖路6号' } as const
+
+async function until(what: string, check: () => Promise<boolean>, ms = 10_000): Promise<void> {
+  for (const end = Date.now() + ms; Date.now() < end; ) {
+    if (await check()) return
+    await new Promise((r) => setTimeout(r, 50))
+  }
+  throw new Error(`not within ${ms} ms: ${what}`)
+}
+
+for (const dialect of testDialects()) {
+  describe(`ticket intake jobs (${dialect})`, () => {
+    let t: TestApp
+    let actor: Actor
+
+    beforeAll(async () => {
+      t = await startTestApp(dialect)
+      await t.seedUsers()
+      await seedCatalogue(t)
+      actor = (await sessionFor(t.deps, await operatorToken(t)))!.actor
+    }, 300_000)
+    afterAll(async () => t?.close())
+
+    it('does the job of a ticket no worker was told about, by polling', async () => {
+      const first = await receiveTicket(t.deps, actor, { ...desk, content: '南湖路6号的垃圾堆了一周没人清运。' }, 'phone', { windowDays: 30 })
+      // The same database without this process's memory: no worker is kicked, as when the process that took the
+      // ticket died right after its commit.
+      const bare: Db = { dialect: t.db.dialect, query: t.db.query.bind(t.db), transaction: t.db.transaction.bind(t.db), close: async () => {} }
+      const second = await receiveTicket({ ...t.deps, db: bare }, actor, { ...desk, content: '南湖路6号垃圾一周没人清运了，很臭。' }, 'phone', { windowDays: 30 })
+      expect(second.duplicates.proposed).toBe(0)
+      const proposed = async () =>
+        (await t.db.query<{ primary_id: string }>(`SELECT primary_id FROM ticket_duplicate WHERE ticket_id = $1`, [second.id])).rows.map((r) => r.primary_id)
+      await until('the proposal', async () => (await proposed()).length > 0)
+      expect(await proposed()).toEqual([first.id])
+      expect(await pendingIntakeJobs(t.db)).toBe(0)
+    })
+
+    it('drops the job of a ticket that does not exist', async () => {
+      await t.db.query(`INSERT INTO ticket_intake_job (item_id, window_days, enqueued_at) VALUES ('no-such-ticket', 30, now())`)
+      await until('the job gone', async () => (await pendingIntakeJobs(t.db)) === 0)
+    })
+  })
+}
