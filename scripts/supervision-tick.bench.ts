@@ -7,6 +7,8 @@
  *           database that has been ticking for a while looks (the generated items' years-old backlog of
  *           overdue actions is skipped, not acted on); without it the tick starts with the full pass (backfill).
  * --due N   then makes N open items due now ('-infinity'), so the tick acts on N items.
+ * --seed S  chooses those N items by md5(id || S) (default ''), so runs with different seeds act on different items.
+ * --stats   counts the tick's statements and the time spent waiting on them, by statement text.
  * Prints the tick's wall time, its result, and the database's open/firing counts.
  */
 import { randomUUID } from 'node:crypto'
@@ -24,21 +26,47 @@ const now = new Date(arg('now') ?? '2026-12-01T09:00:00+08:00')
 const db = await openDatabase({ url, dataDir: arg('data-dir') ?? ':memory:' })
 if (process.argv.includes('--settle')) {
   const t = performance.now()
-  await db.query(`UPDATE item SET next_fire_at = $1 WHERE state_type <> 'closed'`, [new Date(now.getTime() + 3_600_000).toISOString()])
+  // In batches of 1,000: the assessment's AFTER UPDATE trigger joins its transition tables, which grows with the square of the rows of one statement.
+  const at = new Date(now.getTime() + 3_600_000).toISOString()
+  while ((await db.query(`UPDATE item SET next_fire_at = $1 WHERE id IN (SELECT id FROM item WHERE state_type <> 'closed' AND next_fire_at IS DISTINCT FROM $1::timestamptz LIMIT 1000) RETURNING id`, [at])).rows.length > 0);
   await setTickState(db, 'fingerprint', await fingerprintOf(db, await listSupervisionConfigs(db)), now)
   console.log(`settled in ${((performance.now() - t) / 1000).toFixed(1)} s`)
 }
 const due = Number(arg('due') ?? 0)
 if (due > 0) {
-  await db.query(`UPDATE item SET next_fire_at = '-infinity' WHERE id IN (SELECT id FROM item WHERE state_type <> 'closed' ORDER BY md5(id) LIMIT $1)`, [due])
+  await db.query(`UPDATE item SET next_fire_at = '-infinity' WHERE id IN (SELECT id FROM item WHERE state_type <> 'closed' ORDER BY md5(id || $2) LIMIT $1)`, [due, arg('seed') ?? ''])
 }
 const counts = await db.query<{ open: string; firing: string }>(
   `SELECT count(*)::text AS open, count(*) FILTER (WHERE next_fire_at <= $1)::text AS firing FROM item WHERE state_type <> 'closed'`,
   [now.toISOString()],
 )
 console.log(`open items ${counts.rows[0]?.open}, firing at ${now.toISOString()}: ${counts.rows[0]?.firing}`)
-const deps: AppDeps = { db, clock: { now: () => now }, newId: randomUUID }
+// --stats: count the tick's statements and their time by the start of their text (printed after the tick).
+const stats = new Map<string, [number, number]>()
+const counted = <Q extends { query: (...a: any[]) => Promise<any> }>(q: Q): Q => ({
+  ...q,
+  memo: (q as { memo?: unknown }).memo,
+  query: async (sql: string, params?: unknown[], options?: unknown) => {
+    const t = performance.now()
+    try {
+      return await q.query(sql, params, options)
+    } finally {
+      const k = sql.trim().replace(/\s+/g, ' ').slice(0, 60)
+      const v = stats.get(k) ?? [0, 0]
+      stats.set(k, [v[0] + 1, v[1] + performance.now() - t])
+    }
+  },
+})
+const tickDb = process.argv.includes('--stats')
+  ? { ...counted(db), dialect: db.dialect, close: () => db.close(), transaction: <T>(fn: (tx: any) => Promise<T>) => db.transaction((tx) => fn(counted(tx))) }
+  : db
+const deps: AppDeps = { db: tickDb, clock: { now: () => now }, newId: randomUUID }
 const t0 = performance.now()
 const result = await superviseTick(deps, now)
 console.log(`tick ${(performance.now() - t0).toFixed(0)} ms`, JSON.stringify(result))
+if (stats.size > 0) {
+  const all = [...stats.values()].reduce((a, [n, ms]) => [a[0] + n, a[1] + ms], [0, 0])
+  console.log(`${all[0]} statements, ${all[1].toFixed(0)} ms waiting on them; by text:`)
+  for (const [k, [n, ms]] of [...stats].sort((a, b) => b[1][1] - a[1][1]).slice(0, 15)) console.log(`  ${String(n).padStart(6)}× ${ms.toFixed(0).padStart(7)} ms  ${k}`)
+}
 await db.close()

@@ -36,11 +36,14 @@ export function startScheduler(
       if (!(await leader.isLeader())) return
       let tick: TickResult | null = null
       let webhooks: DeliveryRound | null = null
+      const from = Date.now()
       try {
         tick = await superviseTick(deps, deps.clock.now())
       } catch (e) {
         onError(e)
       }
+      // DUBAN_TICK_LOG=1: one line per tick with its start and end (epoch ms), for the supervision-tick benchmark.
+      if (process.env.DUBAN_TICK_LOG) process.stderr.write(`duban: tick ${from} ${Date.now()} ${JSON.stringify(tick)}\n`)
       try {
         webhooks = await deliverWebhooks(deps)
       } catch (e) {

@@ -138,6 +138,9 @@ type Once = (a: Claim, act: Act, counted: () => void) => void
 /** Items per page, and so per transaction: bounded, so a tick never holds locks long whatever fires. */
 export const TICK_PAGE_SIZE = 200
 
+/** Items whose actions are computed between two yields to the event loop (the tick shares it with the API). */
+const YIELD_EVERY = 20
+
 /** How long an item the tick failed on waits before the tick tries it again. */
 const RETRY_FAILED_MS = 3_600_000
 
@@ -193,7 +196,11 @@ export async function superviseTick(
         const planned: { a: Claim; act: Act; counted: () => void }[] = []
         const once: Once = (a, act, counted) => void planned.push({ a, act, counted })
         const fires: { id: string; version: number; at: string | null }[] = []
-        for (const item of items) fires.push({ id: item.id, version: item.version, at: superviseItem(ctx, item, reports.get(item.id) ?? [], once) })
+        for (const [i, item] of items.entries()) {
+          // The tick runs inside `duban serve`: every few items let the requests waiting on the event loop run.
+          if (i > 0 && i % YIELD_EVERY === 0) await new Promise((r) => setImmediate(r))
+          fires.push({ id: item.id, version: item.version, at: superviseItem(ctx, item, reports.get(item.id) ?? [], once) })
+        }
         const fresh = await claimActions(tx, planned.map(({ a }) => ({ key: a.key, itemId: a.item.id, action: a.action, step: a.step ?? null, ref: a.ref, dueAt: a.dueAt, at: now })))
         const batch = new TickBatch(now, d.newId, cal, await loadSubscriptions(tx))
         for (const p of planned) {
