@@ -11,12 +11,14 @@
  * to one of the departments: one transaction that checks intake, numbers the ticket (row lock on the yearly
  * counter), writes item, ticket, two item_event rows (and, by trigger, two hotline_event rows), audit and the
  * dispatch's notifications. 8 requests in flight; a warm-up of 100, then `runs` rounds together 1,500 tickets
- * (DUBAN_BENCH_INTAKE=N for another total); a round stops sending new requests after 25 s.
+ * (DUBAN_BENCH_INTAKE=N for another total); a round stops sending new requests after 25 s. Also printed: Node CPU
+ * per ticket (the server is in this process; its intake jobs, i.e. duplicate detection, included) and how long
+ * after the load the last intake job was done. Run: `npm run bench -- tickets-intake`.
  */
 import { spawn } from 'node:child_process'
 import { randomBytes, randomUUID } from 'node:crypto'
 import { mkdtemp, rm } from 'node:fs/promises'
-import { tmpdir } from 'node:os'
+import { loadavg, tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import type { FastifyInstance } from 'fastify'
@@ -171,6 +173,8 @@ async function measure(target: Target, runs: number, log: (line: string) => void
     if (warmBad) throw new Error(`${warmBad} of ${warm.samples.length} warm-up requests failed`)
     log(`tickets-intake[${target.name}]: ${where}; warm-up ${warm.samples.length} tickets in ${warm.wallMs.toFixed(0)} ms`)
 
+    // The server runs in this process (the load generator in its own): Node CPU per ticket, its intake jobs included.
+    const cpu0 = process.cpuUsage()
     const perRound = Math.ceil(TOTAL / runs)
     const rounds: { tickets: number; wallMs: number; perSecond: number }[] = []
     const all: [number, number][] = []
@@ -182,6 +186,16 @@ async function measure(target: Target, runs: number, log: (line: string) => void
       rounds.push({ tickets: res.samples.length, wallMs: round2(res.wallMs), perSecond: round2(perSecond), ...(capped ? { capped } : {}) })
       log(`tickets-intake[${target.name}]: round ${r + 1}/${runs} ${res.samples.length} tickets in ${res.wallMs.toFixed(0)} ms, ${perSecond.toFixed(1)} tickets/s${capped ? ` (stopped sending at the ${ROUND_CAP_MS / 1000} s cap)` : ''}`)
     }
+    // Duplicate detection is an after-commit job (intake-followups.ts): how long until the last one is done.
+    const drainStart = performance.now()
+    let jobsLeft = Number((await db.query<{ n: unknown }>(`SELECT count(*) AS n FROM ticket_intake_job`)).rows[0]?.n)
+    const jobsAtEnd = jobsLeft
+    while (jobsLeft > 0 && performance.now() - drainStart < 60_000) {
+      await new Promise((r) => setTimeout(r, 50))
+      jobsLeft = Number((await db.query<{ n: unknown }>(`SELECT count(*) AS n FROM ticket_intake_job`)).rows[0]?.n)
+    }
+    const drainMs = performance.now() - drainStart
+    const cpu = process.cpuUsage(cpu0)
     const failed = all.filter(([, s]) => s !== 201).length
     const lat = all.map(([ms]) => ms).sort((x, y) => x - y)
     const totalMs = rounds.reduce((n, r) => n + r.wallMs, 0)
@@ -198,10 +212,14 @@ async function measure(target: Target, runs: number, log: (line: string) => void
       overallPerSecond: round2(all.length / (totalMs / 1000)),
       latencyMs: { p50: round2(percentile(lat, 50)), p90: round2(percentile(lat, 90)), p99: round2(percentile(lat, 99)), max: round2(lat[lat.length - 1] ?? NaN) },
       stored: { tickets: stored, distinctNumbers: numbers },
+      nodeCpuMsPerTicket: round2((cpu.user + cpu.system) / 1000 / Math.max(1, all.length)),
+      intakeJobs: { leftWhenLoadEnded: jobsAtEnd, drainedInMs: round2(drainMs), leftAfter: jobsLeft },
+      loadAverage: loadavg().map(round2),
     }
     log(
       `tickets-intake[${target.name}]: ${figures.medianRoundPerSecond} tickets/s (median round), ${figures.overallPerSecond} overall; latency p50 ${figures.latencyMs.p50} ms, p99 ${figures.latencyMs.p99} ms; ` +
-        `${all.length} tickets, ${failed} failed; ${stored} stored with ${numbers} distinct numbers`,
+        `${all.length} tickets, ${failed} failed; ${stored} stored with ${numbers} distinct numbers; Node CPU ${figures.nodeCpuMsPerTicket} ms/ticket; ` +
+        `intake jobs left ${jobsAtEnd}, done ${round2(drainMs)} ms later; load average ${figures.loadAverage.join(' ')}`,
     )
     if (failed) throw new Error(`${failed} of ${all.length} requests failed`)
     if (numbers !== stored) throw new Error(`${stored} tickets but ${numbers} distinct numbers`)
