@@ -282,14 +282,16 @@ const DAY_MS = 86_400_000
 
 /**
  * The tickets' span as a search sees it: when the newest ticket received before `to` (any, without) came in (ms since
- * 1970), the days from the oldest to it, and tickets a day (the planner's row estimate over those days); or null.
+ * 1970), the days from the oldest to it, and tickets a day (the planner's row estimate over those days, its
+ * partitions' when the table is partitioned); or null.
  */
 async function ticketSpan(q: Queryable, to: string | undefined): Promise<{ newestMs: number; days: number; ticketsPerDay: number } | null> {
   const before = to ? 'WHERE received_at < $1::timestamptz ' : ''
   const { rows } = await q.query<{ newest: unknown; oldest: unknown; n: unknown }>(
     `SELECT (SELECT received_at FROM ticket ${before}ORDER BY received_at DESC LIMIT 1) AS newest,
             (SELECT received_at FROM ticket ORDER BY received_at LIMIT 1) AS oldest,
-            (SELECT reltuples FROM pg_class WHERE oid = 'ticket'::regclass) AS n`,
+            (SELECT sum(greatest(reltuples, 0)) FROM pg_class
+              WHERE oid = 'ticket'::regclass OR oid IN (SELECT inhrelid FROM pg_inherits WHERE inhparent = 'ticket'::regclass)) AS n`,
     to ? [to] : [],
   )
   const newest = rows[0] ? isoInstant(rows[0].newest) : null
