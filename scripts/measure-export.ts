@@ -5,7 +5,7 @@
  * from /proc/<pid>/status every 100 ms (VmRSS), and its kernel-kept peak (VmHWM) read at the end. Prints the rows
  * exported (items of the kind), bytes, seconds, peak RSS and the load average.
  *
- *   npx tsx scripts/measure-export.ts --url postgres://postgres@127.0.0.1:5432/duban_gen10m [--kind task]
+ *   npx tsx scripts/measure-export.ts --url postgres://postgres@127.0.0.1:5432/duban_gen10m [--kind task] [--seconds N] [--every S]
  *
  * It creates the user `gen-supervisor` when missing (its only write besides the server's sessions and audit), and
  * holds the supervision leader lock (docs/scaling.md) on its own connection while the server runs, so the server's
@@ -71,12 +71,19 @@ try {
   const res = await fetch(`${base}/api/exports/ledger.xlsx?kind=${encodeURIComponent(kind)}`, { headers: { authorization: `Bearer ${token}` } })
   if (res.status !== 200) throw new Error(`export answered ${res.status}: ${await res.text()}`)
   let bytes = 0
-  let nextNote = 60_000
+  const every = Number(arg('every') ?? 60) * 1000
+  let nextNote = every
+  // --seconds N: stop reading after N seconds (the peak so far is still printed; the export is then cut short).
+  const limitMs = Number(arg('seconds') ?? Infinity) * 1000
   for await (const chunk of res.body as unknown as AsyncIterable<Uint8Array>) {
     bytes += chunk.length
+    if (performance.now() - t0 > limitMs) {
+      console.log(`stopped after ${arg('seconds')} s (--seconds)`)
+      break
+    }
     if (performance.now() - t0 > nextNote) {
       console.log(`  … ${(bytes / 1e6).toFixed(1)} MB after ${((performance.now() - t0) / 1000).toFixed(0)} s, RSS now ${((await status('VmRSS')) / 1e6).toFixed(0)} MB, peak ${(peak / 1e6).toFixed(0)} MB (load ${load()})`)
-      nextNote += 60_000
+      nextNote += every
     }
   }
   clearInterval(sampler)
