@@ -4,17 +4,15 @@
  * screen lists them; the admin opens 通知渠道 (deliveries, contacts). Nothing is off-screen at phone width and
  * no page logs an error. Screenshots go to $DUBAN_SHOTS (default /tmp/duban-notification-shots).
  */
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs'
-import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { chromium, type Browser, type Page } from 'playwright-core'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { buildWebIfStale, CHROMIUM, CHROMIUM_ARGS, DEMO_PASSWORD, hasChromium, sayIfNoChromium, serveDemo, stopServer, type DemoServer, apiOkAs, OFF_SCREEN_SCRIPT } from '../support/browser.ts'
+import type { Page } from 'playwright-core'
+import { describe, expect, it } from 'vitest'
+import { apiOkAs, browserSuite, DESKTOP, hasChromium, OFF_SCREEN_SCRIPT, PHONE, sayIfNoChromium } from '../support/browser.ts'
 
 sayIfNoChromium('test/browser/notifications.test.ts')
 
 const SHOTS = process.env.DUBAN_SHOTS ?? '/tmp/duban-notification-shots'
-const SIZES = { desktop: { width: 1280, height: 800 }, phone: { width: 390, height: 844 } } as const
+const SIZES = { desktop: DESKTOP, phone: PHONE } as const
 /** Demo liaisons, in the order tried for one with an open task to 催办. */
 const LIAISONS = ['sjj', 'cgj', 'wjw', 'zjj', 'fgw', 'qinglong', 'hebin']
 
@@ -22,39 +20,8 @@ const LIAISONS = ['sjj', 'cgj', 'wjw', 'zjj', 'fgw', 'qinglong', 'hebin']
 const offScreen = (page: Page): Promise<string[]> => page.evaluate(OFF_SCREEN_SCRIPT) as Promise<string[]>
 
 describe.skipIf(!hasChromium)('notifications in a browser', () => {
-  let server: DemoServer
-  let browser: Browser
-  let dataDir: string
-  const problems: string[] = []
-
-  beforeAll(async () => {
-    buildWebIfStale()
-    dataDir = mkdtempSync(join(tmpdir(), 'duban-notification-data-'))
-    mkdirSync(SHOTS, { recursive: true })
-    server = await serveDemo(dataDir)
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: [...CHROMIUM_ARGS] })
-  }, 900_000)
-
-  afterAll(async () => {
-    await browser?.close()
-    await stopServer(server)
-    if (dataDir) rmSync(dataDir, { recursive: true, force: true })
-  }, 60_000)
-
-  async function signedIn(username: string, size: { width: number; height: number }): Promise<Page> {
-    const context = await browser.newContext({ viewport: size, locale: 'zh-CN', deviceScaleFactor: 1 })
-    const page = await context.newPage()
-    page.on('console', (m) => {
-      if (m.type() === 'error') problems.push(`console: ${m.text()} (${page.url()})`)
-    })
-    page.on('pageerror', (e) => problems.push(`pageerror: ${e.message} (${page.url()})`))
-    await page.goto(`${server.url}/login`)
-    await page.locator('input[name=username]').fill(username)
-    await page.locator('input[name=password]').fill(DEMO_PASSWORD)
-    await page.locator('[data-test=login]').click()
-    await page.waitForURL((u) => !u.pathname.startsWith('/login'))
-    return page
-  }
+  const suite = browserSuite({ file: 'test/browser/notifications.test.ts', data: 'duban-notification-data-', shots: SHOTS })
+  const { problems, signedIn } = suite
 
   const badge = (page: Page) => page.locator('[data-test=bell-badge] sup')
 
@@ -63,7 +30,7 @@ describe.skipIf(!hasChromium)('notifications in a browser', () => {
       let LIAISON = ''
       let open: { id: string } | undefined
       for (const who of LIAISONS) {
-        const as = await apiOkAs(server.url, who)
+        const as = await apiOkAs(suite.url, who)
         const me = (await as<{ user: { unitId: string } }>('GET', '/me')).user.unitId
         const { items } = await as<{ items: { id: string; kind: string; state: string; units: { unitId: string; role: string }[] }[] }>('GET', '/items?kind=task&limit=200')
         // 催办 goes to the lead unit: take a task this liaison's own unit leads.
@@ -74,8 +41,8 @@ describe.skipIf(!hasChromium)('notifications in a browser', () => {
         }
       }
       expect(open, 'the demo has an open task for one of its liaisons').toBeDefined()
-      const liaison = await apiOkAs(server.url, LIAISON)
-      const supervisor = await apiOkAs(server.url, 'supervisor')
+      const liaison = await apiOkAs(suite.url, LIAISON)
+      const supervisor = await apiOkAs(suite.url, 'supervisor')
       await liaison('POST', '/notifications/read-all')
       await supervisor('POST', `/items/${open!.id}/events`, { event: 'remind', payload: { text: `浏览器测试催办（${name}）` } })
 
@@ -96,7 +63,7 @@ describe.skipIf(!hasChromium)('notifications in a browser', () => {
       expect((await liaison<{ unread: number }>('GET', '/notifications/unread-count')).unread).toBe(0)
 
       // 消息 opens on 未读, empty now; 全部 lists the read ones.
-      await page.goto(`${server.url}/notifications`)
+      await page.goto(`${suite.url}/notifications`)
       await page.getByText('没有未读消息').waitFor()
       await page.getByText('全部', { exact: true }).click()
       await page.locator('[data-test=note]').first().waitFor()
@@ -108,7 +75,7 @@ describe.skipIf(!hasChromium)('notifications in a browser', () => {
 
     it(`the admin sees the channels, the deliveries and the contacts (${name})`, async () => {
       const page = await signedIn('admin', size)
-      await page.goto(`${server.url}/admin/deliveries`)
+      await page.goto(`${suite.url}/admin/deliveries`)
       await page.locator('[data-test=channels]').waitFor()
       expect(await page.locator('[data-test=channels]').textContent()).toContain('邮件')
       expect(await offScreen(page)).toEqual([])

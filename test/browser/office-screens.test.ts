@@ -6,16 +6,15 @@
  * - the admin reads 审计日志 and finds the supervisor's withdrawal.
  * Nothing sticks out of the viewport on any of them, and no page logs an error.
  */
-import { mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { chromium, type Browser, type Page } from 'playwright-core'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { buildWebIfStale, CHROMIUM, CHROMIUM_ARGS, DEMO_PASSWORD, hasChromium, OFF_SCREEN_SCRIPT, sayIfNoChromium, serveDemo, stopServer, type DemoServer, apiOkAs } from '../support/browser.ts'
+import type { Page } from 'playwright-core'
+import { describe, expect, it } from 'vitest'
+import { apiOkAs, browserSuite, DESKTOP, hasChromium, OFF_SCREEN_SCRIPT, PHONE, sayIfNoChromium } from '../support/browser.ts'
 
 sayIfNoChromium('test/browser/office-screens.test.ts')
 
-const SIZES = { desktop: { width: 1280, height: 800 }, phone: { width: 390, height: 844 } } as const
+const SIZES = { desktop: DESKTOP, phone: PHONE } as const
 
 
 const offScreen = (page: Page): Promise<string[]> => page.evaluate(OFF_SCREEN_SCRIPT) as Promise<string[]>
@@ -29,45 +28,12 @@ async function onScreen(page: Page, selector: string, width: number): Promise<vo
 }
 
 describe.skipIf(!hasChromium)('the office screens in a browser', () => {
-  let server: DemoServer
-  let browser: Browser
-  let dataDir: string
-  const problems: string[] = []
-
-  beforeAll(async () => {
-    buildWebIfStale()
-    dataDir = mkdtempSync(join(tmpdir(), 'duban-office-screens-'))
-    server = await serveDemo(dataDir)
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: [...CHROMIUM_ARGS] })
-  }, 900_000)
-
-  afterAll(async () => {
-    await browser?.close()
-    await stopServer(server)
-    if (dataDir) rmSync(dataDir, { recursive: true, force: true })
-  }, 60_000)
-
-  async function signedIn(username: string, size: { width: number; height: number }): Promise<Page> {
-    const context = await browser.newContext({ viewport: size, locale: 'zh-CN', deviceScaleFactor: 1 })
-    const page = await context.newPage()
-    page.on('console', (m) => {
-      if (m.type() === 'error') problems.push(`console: ${m.text()} (${page.url()})`)
-    })
-    page.on('pageerror', (e) => problems.push(`pageerror: ${e.message} (${page.url()})`))
-    page.on('response', (r) => {
-      if (r.status() === 404) problems.push(`404: ${r.request().method()} ${r.url()}`)
-    })
-    await page.goto(`${server.url}/login`)
-    await page.locator('input[name=username]').fill(username)
-    await page.locator('input[name=password]').fill(DEMO_PASSWORD)
-    await page.locator('[data-test=login]').click()
-    await page.waitForURL((u) => !u.pathname.startsWith('/login'))
-    return page
-  }
+  const suite = browserSuite({ file: 'test/browser/office-screens.test.ts', data: 'duban-office-screens-', count404: true })
+  const { problems, signedIn } = suite
 
   for (const [name, size] of Object.entries(SIZES)) {
     it(`台账, 事项详情 and the liaison's event dialog fit (${name})`, async () => {
-      const sjj = await apiOkAs(server.url, 'sjj')
+      const sjj = await apiOkAs(suite.url, 'sjj')
       const { items } = await sjj<{ items: { id: string; state: string }[] }>('GET', '/items?kind=task&limit=100')
       // A task on which the liaison has a button now (its unit leads it and it is not finished).
       let open: { id: string } | undefined
@@ -79,13 +45,13 @@ describe.skipIf(!hasChromium)('the office screens in a browser', () => {
       }
       expect(open, 'the demo has an open task 市市场监管局 can act on').toBeDefined()
       const page = await signedIn('sjj', size)
-      await page.goto(`${server.url}/ledger`)
+      await page.goto(`${suite.url}/ledger`)
       await page.locator('[data-test=ledger]').waitFor()
       expect(await offScreen(page)).toEqual([])
       // The way out is on screen whatever the width (the menus fold into one drop-down on a phone).
       await onScreen(page, 'button:has-text("退出")', size.width)
 
-      await page.goto(`${server.url}/items/${open!.id}`)
+      await page.goto(`${suite.url}/items/${open!.id}`)
       await page.locator('[data-test=item-title]').waitFor()
       expect(await offScreen(page)).toEqual([])
       await page.locator('[data-test=actions] button').first().click()
@@ -97,11 +63,11 @@ describe.skipIf(!hasChromium)('the office screens in a browser', () => {
     }, 180_000)
 
     it(`the supervisor records a 约谈, then issues and withdraws a 督办单 (${name})`, async () => {
-      const sup = await apiOkAs(server.url, 'supervisor')
+      const sup = await apiOkAs(suite.url, 'supervisor')
       const { items } = await sup<{ items: { id: string; number: string; stateType: string }[] }>('GET', '/items?kind=task&limit=100')
       const item = items.find((i) => i.stateType !== 'closed')!
       const page = await signedIn('supervisor', size)
-      await page.goto(`${server.url}/items/${item.id}`)
+      await page.goto(`${suite.url}/items/${item.id}`)
       await page.locator('[data-test=item-title]').waitFor()
       await page.locator('.el-tabs__item', { hasText: '约谈问责' }).click()
       await page.locator('[data-test=record-add]').click()
@@ -118,7 +84,7 @@ describe.skipIf(!hasChromium)('the office screens in a browser', () => {
       await expect.poll(() => page.locator('[data-test=supervision-records] .el-card').filter({ hasText: `限期整改，每周报送进度（${name}）` }).count(), { timeout: 15_000 }).toBe(1)
 
       const notice = await sup<{ id: string; number: string }>('POST', '/supervision/notices', { itemId: item.id, reason: `浏览器测试督办（${name}）`, replyWorkingDays: 3 })
-      await page.goto(`${server.url}/supervision`)
+      await page.goto(`${suite.url}/supervision`)
       const row = page.locator('[data-test=notices] .el-table__row', { hasText: notice.number })
       await row.waitFor()
       expect(await offScreen(page)).toEqual([])
@@ -136,7 +102,7 @@ describe.skipIf(!hasChromium)('the office screens in a browser', () => {
 
     it(`the admin finds the withdrawal in 审计日志 (${name})`, async () => {
       const page = await signedIn('admin', size)
-      await page.goto(`${server.url}/admin/audit`)
+      await page.goto(`${suite.url}/admin/audit`)
       await page.locator('[data-test=audit-search]').waitFor()
       await page.screenshot({ path: join(tmpdir(), `duban-audit-${name}.png`) })
       await page.locator('[data-test=audit-user] input, input[data-test=audit-user]').first().fill('supervisor')

@@ -7,16 +7,13 @@
  * - 督办 and 通知 open for the liaison.
  * Nothing sticks out of the viewport on any of them, and no page logs an error.
  */
-import { mkdtempSync, rmSync } from 'node:fs'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
-import { chromium, type Browser, type Page } from 'playwright-core'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { apiOkAs, buildWebIfStale, CHROMIUM, CHROMIUM_ARGS, DEMO_PASSWORD, hasChromium, OFF_SCREEN_SCRIPT, sayIfNoChromium, serveDemo, stopServer, type DemoServer } from '../support/browser.ts'
+import type { Page } from 'playwright-core'
+import { describe, expect, it } from 'vitest'
+import { apiOkAs, browserSuite, DESKTOP, hasChromium, OFF_SCREEN_SCRIPT, PHONE, sayIfNoChromium } from '../support/browser.ts'
 
 sayIfNoChromium('test/browser/undo-screens.test.ts')
 
-const SIZES = { desktop: { width: 1280, height: 800 }, phone: { width: 390, height: 844 } } as const
+const SIZES = { desktop: DESKTOP, phone: PHONE } as const
 
 const offScreen = (page: Page): Promise<string[]> => page.evaluate(OFF_SCREEN_SCRIPT) as Promise<string[]>
 
@@ -31,45 +28,12 @@ async function onScreen(page: Page, selector: string, width: number): Promise<vo
 type Ledger = { items: { id: string; number: string; title: string; state: string; stateType: string; planId: string | null; units: { unitId: string; role: string }[] }[] }
 
 describe.skipIf(!hasChromium)('undo with a trace in a browser', () => {
-  let server: DemoServer
-  let browser: Browser
-  let dataDir: string
-  const problems: string[] = []
-
-  beforeAll(async () => {
-    buildWebIfStale()
-    dataDir = mkdtempSync(join(tmpdir(), 'duban-undo-screens-'))
-    server = await serveDemo(dataDir)
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: [...CHROMIUM_ARGS] })
-  }, 900_000)
-
-  afterAll(async () => {
-    await browser?.close()
-    await stopServer(server)
-    if (dataDir) rmSync(dataDir, { recursive: true, force: true })
-  }, 60_000)
-
-  async function signedIn(username: string, size: { width: number; height: number }): Promise<Page> {
-    const context = await browser.newContext({ viewport: size, locale: 'zh-CN', deviceScaleFactor: 1 })
-    const page = await context.newPage()
-    page.on('console', (m) => {
-      if (m.type() === 'error' && !/409 \(Conflict\)/.test(m.text())) problems.push(`console: ${m.text()} (${page.url()})`)
-    })
-    page.on('pageerror', (e) => problems.push(`pageerror: ${e.message} (${page.url()})`))
-    page.on('response', (r) => {
-      if (r.status() === 404) problems.push(`404: ${r.request().method()} ${r.url()}`)
-    })
-    await page.goto(`${server.url}/login`)
-    await page.locator('input[name=username]').fill(username)
-    await page.locator('input[name=password]').fill(DEMO_PASSWORD)
-    await page.locator('[data-test=login]').click()
-    await page.waitForURL((u) => !u.pathname.startsWith('/login'))
-    return page
-  }
+  const suite = browserSuite({ file: 'test/browser/undo-screens.test.ts', data: 'duban-undo-screens-', expectedConsole: /409 \(Conflict\)/, count404: true })
+  const { problems, signedIn } = suite
 
   for (const [name, size] of Object.entries(SIZES)) {
     it(`the liaison corrects a progress report on 事项详情 (${name})`, async () => {
-      const sjj = await apiOkAs(server.url, 'sjj')
+      const sjj = await apiOkAs(suite.url, 'sjj')
       const { items } = await sjj<Ledger>('GET', '/items?kind=task&limit=100')
       // A task 市市场监管局 leads and can report on: accept it first when it is still only dispatched.
       let target: { id: string } | undefined
@@ -86,7 +50,7 @@ describe.skipIf(!hasChromium)('undo with a trace in a browser', () => {
       await sjj('POST', `/items/${target!.id}/reports`, { text: `本月推进情况（${name}）` })
 
       const page = await signedIn('sjj', size)
-      await page.goto(`${server.url}/items/${target!.id}`)
+      await page.goto(`${suite.url}/items/${target!.id}`)
       await page.locator('[data-test=item-title]').waitFor()
       await page.locator('.el-tabs__item', { hasText: '进展报送' }).click()
       const row = page.locator('[data-test=reports] .el-table__row', { hasText: `本月推进情况（${name}）` })
@@ -107,7 +71,7 @@ describe.skipIf(!hasChromium)('undo with a trace in a browser', () => {
 
       // 督办 and 通知 as the liaison sees them.
       for (const path of ['/supervision', '/notifications']) {
-        await page.goto(`${server.url}${path}`)
+        await page.goto(`${suite.url}${path}`)
         await page.waitForLoadState('networkidle')
         expect(await offScreen(page), path).toEqual([])
       }
@@ -115,7 +79,7 @@ describe.skipIf(!hasChromium)('undo with a trace in a browser', () => {
     }, 240_000)
 
     it(`the supervisor opens 下发督办单 and cancels a task on 台账, and is told which tasks a unit acted on (${name})`, async () => {
-      const sup = await apiOkAs(server.url, 'supervisor')
+      const sup = await apiOkAs(suite.url, 'supervisor')
       const { items } = await sup<Ledger>('GET', '/items?kind=task&limit=100')
       const planId = items.find((i) => i.planId)!.planId!
       // Tasks of the plan no unit acted on yet: still dispatched, not led by 市市场监管局 (the other test acts there).
@@ -124,7 +88,7 @@ describe.skipIf(!hasChromium)('undo with a trace in a browser', () => {
       expect(task, 'the demo plan has dispatched tasks').toBeDefined()
 
       const page = await signedIn('supervisor', size)
-      await page.goto(`${server.url}/items/${task.id}`)
+      await page.goto(`${suite.url}/items/${task.id}`)
       await page.locator('[data-test=item-title]').waitFor()
       await page.locator('[data-test=actions] button', { hasText: '下发督办单' }).click()
       await page.locator('.el-dialog', { hasText: '督办事由' }).waitFor()
@@ -133,7 +97,7 @@ describe.skipIf(!hasChromium)('undo with a trace in a browser', () => {
       await onScreen(page, '.el-dialog button:has-text("下发")', size.width)
       await page.keyboard.press('Escape')
 
-      await page.goto(`${server.url}/ledger?plan=${planId}`)
+      await page.goto(`${suite.url}/ledger?plan=${planId}`)
       await page.locator('[data-test=ledger]').waitFor()
       await page.locator('[data-test=cancel-plan]').waitFor()
       expect(await offScreen(page)).toEqual([])
@@ -154,7 +118,7 @@ describe.skipIf(!hasChromium)('undo with a trace in a browser', () => {
       // One chosen task: cancelled.
       const row = page.locator('[data-test=ledger] .el-table__body-wrapper .el-table__row', { hasText: task.number })
       if (!(await row.count())) {
-        await page.goto(`${server.url}/ledger?plan=${planId}&q=${encodeURIComponent(task.number)}`)
+        await page.goto(`${suite.url}/ledger?plan=${planId}&q=${encodeURIComponent(task.number)}`)
         await row.waitFor()
       }
       await row.locator('.el-checkbox').click()

@@ -4,61 +4,28 @@
  * assessment hold only that unit's work at once; then the admin puts the default back. Nothing is off-screen at
  * phone width and no page logs an error. Screenshots go to $DUBAN_SHOTS (default /tmp/duban-scope-shots).
  */
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs'
-import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { chromium, type Browser, type Page } from 'playwright-core'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { apiOkAs, buildWebIfStale, CHROMIUM, CHROMIUM_ARGS, DEMO_PASSWORD, hasChromium, OFF_SCREEN_SCRIPT, sayIfNoChromium, serveDemo, stopServer, type DemoServer } from '../support/browser.ts'
+import type { Page } from 'playwright-core'
+import { describe, expect, it } from 'vitest'
+import { apiOkAs, browserSuite, DESKTOP, hasChromium, OFF_SCREEN_SCRIPT, PHONE, sayIfNoChromium } from '../support/browser.ts'
 
 sayIfNoChromium('test/browser/user-scope.test.ts')
 
 const SHOTS = process.env.DUBAN_SHOTS ?? '/tmp/duban-scope-shots'
-const SIZES = { desktop: { width: 1280, height: 800 }, phone: { width: 390, height: 844 } } as const
+const SIZES = { desktop: DESKTOP, phone: PHONE } as const
 const offScreen = (page: Page): Promise<string[]> => page.evaluate(OFF_SCREEN_SCRIPT) as Promise<string[]>
 
 describe.skipIf(!hasChromium)('the data scope editor in a browser', () => {
-  let server: DemoServer
-  let browser: Browser
-  let dataDir: string
-  const problems: string[] = []
-
-  beforeAll(async () => {
-    buildWebIfStale()
-    dataDir = mkdtempSync(join(tmpdir(), 'duban-scope-data-'))
-    mkdirSync(SHOTS, { recursive: true })
-    server = await serveDemo(dataDir)
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: [...CHROMIUM_ARGS] })
-  }, 900_000)
-
-  afterAll(async () => {
-    await browser?.close()
-    await stopServer(server)
-    if (dataDir) rmSync(dataDir, { recursive: true, force: true })
-  }, 60_000)
-
-  async function signedIn(username: string, size: { width: number; height: number }): Promise<Page> {
-    const context = await browser.newContext({ viewport: size, locale: 'zh-CN', deviceScaleFactor: 1 })
-    const page = await context.newPage()
-    page.on('console', (m) => {
-      if (m.type() === 'error') problems.push(`console: ${m.text()} (${page.url()})`)
-    })
-    page.on('pageerror', (e) => problems.push(`pageerror: ${e.message} (${page.url()})`))
-    await page.goto(`${server.url}/login`)
-    await page.locator('input[name=username]').fill(username)
-    await page.locator('input[name=password]').fill(DEMO_PASSWORD)
-    await page.locator('[data-test=login]').click()
-    await page.waitForURL((u) => !u.pathname.startsWith('/login'))
-    return page
-  }
+  const suite = browserSuite({ file: 'test/browser/user-scope.test.ts', data: 'duban-scope-data-', shots: SHOTS })
+  const { problems, signedIn } = suite
 
   for (const [name, size] of Object.entries(SIZES)) {
     it(`the admin sets a leader's 分管 units and the leader sees only them at once (${name})`, async () => {
-      const leader = await apiOkAs(server.url, 'leader')
+      const leader = await apiOkAs(suite.url, 'leader')
       const before = (await leader<{ items: unknown[] }>('GET', '/items?kind=task&limit=500')).items.length
 
       const page = await signedIn('admin', size)
-      await page.goto(`${server.url}/admin/users`)
+      await page.goto(`${suite.url}/admin/users`)
       const card = page.locator('[data-test=user]').filter({ hasText: '分管副市长 李领导' })
       await card.waitFor()
       await expect.poll(() => card.locator('[data-test=scope]').textContent()).toContain('全部（默认）')

@@ -4,9 +4,12 @@
  * DATABASE_URL would point the server at a shared database holding an earlier run's demo, so it is dropped.
  */
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process'
-import { existsSync } from 'node:fs'
+import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core'
+import { afterAll, beforeAll } from 'vitest'
 
 /** Debian's Chromium; browser tests skip, saying so, when it is missing. */
 export const CHROMIUM = '/usr/bin/chromium'
@@ -109,5 +112,129 @@ export async function apiOkAs(url: string, username: string): Promise<<T>(method
     const res = await call<T>(method, path, body)
     if (res.status >= 300) throw new Error(`${method} ${path}: ${res.status} ${JSON.stringify(res.body)}`)
     return res.body
+  }
+}
+
+/** The two sizes every screen is checked at: a desktop and a phone. */
+export const DESKTOP = { width: 1280, height: 800 } as const
+export const PHONE = { width: 390, height: 844 } as const
+export type ScreenSize = { readonly width: number; readonly height: number }
+
+/** Signs in through the login screen as a demo user and waits to leave it. */
+export async function signIn(page: Page, url: string, username: string): Promise<void> {
+  await page.goto(`${url}/login`)
+  await page.locator('input[name=username]').fill(username)
+  await page.locator('input[name=password]').fill(DEMO_PASSWORD)
+  await page.locator('[data-test=login]').click()
+  await page.waitForURL((u) => !u.pathname.startsWith('/login'))
+}
+
+/** How a browser suite is set up. */
+export interface BrowserSuiteOptions {
+  /** The test file (test/browser/x.test.ts), for the log line naming the screenshots. */
+  readonly file: string
+  /** The start of the demo server's PGlite directory's name under the OS temp folder (duban-x-data-). */
+  readonly data: string
+  /** Where screenshots go: made before the server starts, named in the log at the end. */
+  readonly shots?: string
+  /** Console errors matching this are expected (a refusal the test provokes) and not counted as problems. */
+  readonly expectedConsole?: RegExp
+  /** Also count every 404 answer a page gets as a problem. */
+  readonly count404?: boolean
+  /**
+   * A persistent context at this viewport (a fresh --user-data-dir of its own, how playwright takes one) instead
+   * of a browser: `context` is then set, `browser` is not, and newPage opens its pages in it.
+   */
+  readonly persistent?: { readonly profile: string; readonly viewport: ScreenSize }
+}
+
+/** What a browser suite gives its tests; server, url, browser and context are set once its beforeAll has run. */
+export interface BrowserSuite {
+  readonly server: DemoServer
+  readonly url: string
+  readonly browser: Browser
+  readonly context: BrowserContext
+  /** Console and script errors (and 404s with count404) of every page opened by newPage or signedIn. */
+  readonly problems: string[]
+  /** A fresh context (no session) at a size, zh-CN, its errors collected (persistent: a page of the one context). */
+  newPage(size?: ScreenSize): Promise<Page>
+  /** newPage, signed in through the login screen as a demo user. */
+  signedIn(username: string, size?: ScreenSize): Promise<Page>
+}
+
+/**
+ * The set-up every browser test file shares, as beforeAll / afterAll hooks of the describe it is called in: builds
+ * web/dist when stale, starts `duban serve --demo` on a PGlite directory of its own, launches Chromium; after,
+ * closes the browser, stops the server and removes the directory. A file's own beforeAll (seeding through the API)
+ * runs after this one, its afterAll before.
+ */
+export function browserSuite(opts: BrowserSuiteOptions): BrowserSuite {
+  let server: DemoServer | undefined
+  let browser: Browser | undefined
+  let context: BrowserContext | undefined
+  let dataDir: string | undefined
+  let profileDir: string | undefined
+  const problems: string[] = []
+  const ready = <T>(v: T | undefined, what: string): T => {
+    if (v === undefined) throw new Error(`browserSuite: ${what} is not set (outside a test, or ${opts.persistent ? 'not persistent' : 'persistent'})`)
+    return v
+  }
+
+  beforeAll(async () => {
+    buildWebIfStale()
+    dataDir = mkdtempSync(join(tmpdir(), opts.data))
+    if (opts.shots) mkdirSync(opts.shots, { recursive: true })
+    server = await serveDemo(dataDir)
+    if (opts.persistent) {
+      profileDir = mkdtempSync(join(tmpdir(), opts.persistent.profile))
+      context = await chromium.launchPersistentContext(profileDir, { executablePath: CHROMIUM, args: [...CHROMIUM_ARGS], viewport: opts.persistent.viewport, locale: 'zh-CN' })
+    } else {
+      browser = await chromium.launch({ executablePath: CHROMIUM, args: [...CHROMIUM_ARGS] })
+    }
+  }, 900_000)
+
+  afterAll(async () => {
+    await browser?.close()
+    await context?.close()
+    await stopServer(server)
+    if (dataDir) rmSync(dataDir, { recursive: true, force: true })
+    if (profileDir) rmSync(profileDir, { recursive: true, force: true })
+    if (opts.shots) console.log(`${opts.file}: screenshots in ${opts.shots}`)
+  }, 60_000)
+
+  const newPage = async (size: ScreenSize = DESKTOP): Promise<Page> => {
+    const page = opts.persistent ? await ready(context, 'context').newPage() : await (await ready(browser, 'browser').newContext({ viewport: size, locale: 'zh-CN', deviceScaleFactor: 1 })).newPage()
+    page.on('console', (m) => {
+      if (m.type() === 'error' && !opts.expectedConsole?.test(m.text())) problems.push(`console: ${m.text()} (${page.url()})`)
+    })
+    page.on('pageerror', (e) => problems.push(`pageerror: ${e.message} (${page.url()})`))
+    if (opts.count404) {
+      page.on('response', (r) => {
+        if (r.status() === 404) problems.push(`404: ${r.request().method()} ${r.url()}`)
+      })
+    }
+    return page
+  }
+
+  return {
+    get server() {
+      return ready(server, 'server')
+    },
+    get url() {
+      return ready(server, 'server').url
+    },
+    get browser() {
+      return ready(browser, 'browser')
+    },
+    get context() {
+      return ready(context, 'context')
+    },
+    problems,
+    newPage,
+    async signedIn(username: string, size?: ScreenSize) {
+      const page = await newPage(size)
+      await signIn(page, ready(server, 'server').url, username)
+      return page
+    },
   }
 }
