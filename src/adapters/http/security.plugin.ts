@@ -34,7 +34,7 @@ import { closeParsePool } from '../workers/parse-pool.ts'
 export const CSRF_HEADER = 'x-duban-request'
 
 /** A route class with its own concurrency limit and queue. */
-export type RouteClass = 'public' | 'read' | 'write' | 'export'
+export type RouteClass = 'public' | 'read' | 'write' | 'export' | 'bulk'
 
 /** Concurrency limit, queue bound and longest wait in the queue of a route class. */
 export interface ClassLimit {
@@ -89,12 +89,16 @@ export const DEFAULT_CONCURRENCY: Readonly<Record<'pglite' | 'pg', Readonly<Reco
     read: { concurrent: 1, queue: 31, maxWaitMs: 2_000 },
     write: { concurrent: 1, queue: 31, maxWaitMs: 2_000 },
     export: { concurrent: 1, queue: 3, maxWaitMs: 5_000 },
+    // Bulk work that commits in chunks (a plan's confirm, confirm-plan.ts) has its own slot, so the one write slot
+    // stays free for the reports its chunks interleave with.
+    bulk: { concurrent: 1, queue: 3, maxWaitMs: 5_000 },
   },
   pg: {
     public: { concurrent: 1, queue: 31, maxWaitMs: 2_000 },
     read: { concurrent: 1, queue: 31, maxWaitMs: 2_000 },
     write: { concurrent: 2, queue: 31, maxWaitMs: 2_000 },
     export: { concurrent: 1, queue: 3, maxWaitMs: 5_000 },
+    bulk: { concurrent: 1, queue: 3, maxWaitMs: 5_000 },
   },
 }
 
@@ -119,6 +123,9 @@ export const RETRY_AFTER_SLACK_MS = 50
 
 const UNSAFE = new Set(['POST', 'PUT', 'PATCH', 'DELETE'])
 
+/** Writes that commit in chunks of short transactions (class 'bulk'): a plan's confirm. */
+const BULK_PATH = /^\/api\/plans\/[^/]+\/confirm$/
+
 /** Public routes outside /api/public and /open311 (checked against `config.public` at start, see onRoute). */
 const PUBLIC_PATHS = new Set(['/api/auth/login', '/api/auth/logout'])
 
@@ -132,6 +139,7 @@ export function routeClassOfPath(method: string, url: string): RouteClass | null
   if (path.startsWith('/open311/') || path.startsWith('/api/public/') || PUBLIC_PATHS.has(path)) return 'public'
   if (!path.startsWith('/api/') || path === '/api/health') return null
   if (path.startsWith('/api/exports/')) return 'export'
+  if (method === 'POST' && BULK_PATH.test(path)) return 'bulk'
   return UNSAFE.has(method) ? 'write' : 'read'
 }
 
