@@ -4,6 +4,8 @@
  */
 import { jiebaSearchTokenize } from '../text/jieba.tokenize.ts'
 import { randomUUID } from 'node:crypto'
+import { existsSync } from 'node:fs'
+import { join } from 'node:path'
 import { parseArgs } from 'node:util'
 import { buildServer } from '../http/server.ts'
 import { startScheduler } from '../../app/supervision/scheduler.ts'
@@ -14,6 +16,7 @@ import { calendarCoverage } from '../../app/calendar/calendar-coverage.ts'
 import { startSealer } from '../../app/audit/seal-audit.ts'
 import type { AppDeps } from '../../app/deps.ts'
 import { DEFAULT_DATA_DIR, openCliDb } from './cli-db.ts'
+import { collectStartGarbage } from './start-gc.ts'
 
 const USAGE = `usage: duban serve [--port N] [--host H] [--data DIR] [--demo]
 
@@ -75,8 +78,14 @@ export async function run(args: string[]): Promise<number> {
   const trust = (values['trust-proxy'] as string).trim()
   const trustProxy = trust === '' || trust === 'false' ? false : trust === 'true' ? true : trust
 
-  const db = await openCliDb(values.data as string)
-  const deps: AppDeps = { db, clock: { now: () => new Date() }, newId: randomUUID }
+  const dataDir = values.data as string
+  // (An in-memory PGlite, ':memory:', would lose its data on a reopen.)
+  const onPglite = !process.env.DATABASE_URL && dataDir !== ':memory:'
+  // A fresh PGlite directory runs initdb and every migration; --demo seeds data: both grow PGlite's wasm heap,
+  // which never shrinks. Reopening the database afterwards starts serving from a heap of a restart's size.
+  const heavyStart = onPglite && (values.demo || !existsSync(join(dataDir, 'PG_VERSION')))
+  let db = await openCliDb(dataDir)
+  let deps: AppDeps = { db, clock: { now: () => new Date() }, newId: randomUUID }
   if (values.demo) {
     // Loaded only with --demo: the corpus drafts read documents (jszip, xlsx) that a plain server never needs at start.
     const { seedDemo } = await import('../../app/demo/seed-demo.ts')
@@ -85,6 +94,14 @@ export async function run(args: string[]): Promise<number> {
     for (const line of await seedCorpusDrafts(deps)) process.stdout.write(line + '\n')
   }
 
+  if (heavyStart) {
+    await db.close()
+    db = await openCliDb(dataDir)
+    deps = { ...deps, db }
+  }
+  // Start-up leaves hundreds of MB of garbage (PGlite's initdb and bundles, the closed instance, the demo seed):
+  // freed before serving (docs/scaling.md, idle memory).
+  collectStartGarbage()
   const app = await buildServer(deps, {
     logger: { level: process.env.LOG_LEVEL ?? 'warn' },
     trustProxy,

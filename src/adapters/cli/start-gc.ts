@@ -1,0 +1,23 @@
+/**
+ * One full garbage collection once `duban serve` has opened its database, before it starts serving. A fresh
+ * PGlite data directory is made by initdb in a wasm instance of its own, and PGlite reads its wasm and file
+ * bundles into ArrayBuffers: about 500 MB that is garbage once the database is open but stays resident until a
+ * major GC, which an idle server may not run for hours (measured: 650 MB of external memory after a fresh start,
+ * 140 MB after one GC). V8 exposes gc() only behind --expose-gc; the flag set at run time takes effect for a new
+ * context, from which the function is taken. Nothing depends on it: when unavailable this does nothing.
+ */
+import { setFlagsFromString } from 'node:v8'
+import { runInNewContext } from 'node:vm'
+
+/** Runs a full GC if the runtime allows it; returns whether it ran. */
+export function collectStartGarbage(): boolean {
+  try {
+    setFlagsFromString('--expose-gc')
+    const gc = runInNewContext('gc') as unknown
+    if (typeof gc !== 'function') return false
+    ;(gc as () => void)()
+    return true
+  } catch {
+    return false
+  }
+}
