@@ -684,7 +684,9 @@ export const benchmark: Benchmark = {
         for (const [key, f] of Object.entries(r.routes)) {
           log(`peer:   ${name.padEnd(10)} ${key.padEnd(8)} ${f.rps.toFixed(1).padStart(8)} req/s ${formatPercent(f.percentOfPair).padStart(6)}  p50 ${f.latencyMs.p50.toFixed(2)} ms  p99 ${f.latencyMs.p99.toFixed(2)} ms  ${f.failed} of ${f.requests} not OK`)
         }
-        for (const line of acceptanceLines({ database: name.startsWith('postgresql') ? 'postgresql' : 'pglite', pairTps: pair.tps, routes: r.routes, confirmP99Ratio: r.scenario.p99Ratio })) {
+        // Without the confirm scenario (BENCH_ROUTES) its line would only say n/a.
+        const skipped = (r.scenario as { skipped?: boolean }).skipped === true
+        for (const line of acceptanceLines({ database: name.startsWith('postgresql') ? 'postgresql' : 'pglite', pairTps: pair.tps, routes: r.routes, confirmP99Ratio: r.scenario.p99Ratio }).filter((l) => !(skipped && /plan confirm/.test(l)))) {
           log(`peer: acceptance: ${line}`)
         }
         parts.push(`${name} reports ${r.routes['reports']?.rps} req/s (${formatPercent(r.routes['reports']?.percentOfPair ?? NaN)}), intake ${r.routes['intake']?.rps} (${formatPercent(r.routes['intake']?.percentOfPair ?? NaN)}), confirm p99 ${formatRatio(r.scenario.p99Ratio)}`)
