@@ -221,7 +221,11 @@ async function measure(target: Target, runs: number, log: (line: string) => void
         `${all.length} tickets, ${failed} failed; ${stored} stored with ${numbers} distinct numbers; Node CPU ${figures.nodeCpuMsPerTicket} ms/ticket; ` +
         `intake jobs left ${jobsAtEnd}, done ${round2(drainMs)} ms later; load average ${figures.loadAverage.join(' ')}`,
     )
-    if (failed) throw new Error(`${failed} of ${all.length} requests failed`)
+    if (failed) {
+      const byStatus = new Map<number, number>()
+      for (const [, st] of all) if (st !== 201) byStatus.set(st, (byStatus.get(st) ?? 0) + 1)
+      throw new Error(`${failed} of ${all.length} requests failed (by status: ${[...byStatus].map(([st, n]) => `${st}×${n}`).join(', ')})`)
+    }
     if (numbers !== stored) throw new Error(`${stored} tickets but ${numbers} distinct numbers`)
     return figures
   } finally {
