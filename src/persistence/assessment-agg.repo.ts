@@ -178,7 +178,11 @@ export function rangePieces(lo: string, hi: string): { grain: 'd' | 'm'; lo: str
   return out
 }
 
-/** The sums of some ranges per unit and cadence key (and per day for `byDay` ranges), in one statement. */
+/**
+ * The sums of some ranges per unit and cadence key (and per day for `byDay` ranges), in one statement: one index range
+ * scan per range piece (grain is char(1) so that it is part of the index condition; as text it was a filter, 0.7 s). OFFSET 0 keeps
+ * the ranges a nested loop: joined by hash, the planner read the whole table in parallel (0.8 s at 1M items).
+ */
 export async function sumRanges(db: Queryable, kind: string, ranges: readonly AggRange[]): Promise<{ label: string; unitId: string; ckey: string; day: string | null; n: number }[]> {
   const q: { label: string; metric: string; grain: string; lo: string; hi: string; byDay: boolean }[] = []
   for (const r of ranges) {
@@ -189,8 +193,9 @@ export async function sumRanges(db: Queryable, kind: string, ranges: readonly Ag
   if (q.length === 0) return []
   const { rows } = await db.query<{ label: string; unit_id: string; ckey: string; day: string | null; n: unknown }>(
     `SELECT q.label, a.unit_id, a.ckey, CASE WHEN q.by_day THEN a.day::text END AS day, sum(a.n) AS n
-       FROM unnest($2::text[], $3::text[], $4::text[], $5::date[], $6::date[], $7::boolean[]) AS q(label, metric, grain, lo, hi, by_day)
-       JOIN assessment_agg a ON a.kind = $1 AND a.metric = q.metric AND a.grain = q.grain AND a.day >= q.lo AND a.day < q.hi
+       FROM unnest($2::text[], $3::text[], $4::char(1)[], $5::date[], $6::date[], $7::boolean[]) AS q(label, metric, grain, lo, hi, by_day)
+      CROSS JOIN LATERAL (SELECT a.unit_id, a.ckey, a.day, a.n FROM assessment_agg a
+                           WHERE a.kind = $1 AND a.metric = q.metric AND a.grain = q.grain AND a.day >= q.lo AND a.day < q.hi OFFSET 0) a
       GROUP BY 1, 2, 3, 4`,
     [kind, q.map((x) => x.label), q.map((x) => x.metric), q.map((x) => x.grain), q.map((x) => x.lo), q.map((x) => x.hi), q.map((x) => x.byDay)],
   )
@@ -204,8 +209,11 @@ export async function sumRanges(db: Queryable, kind: string, ranges: readonly Ag
  */
 export async function sharesAround(db: Queryable, kind: string, day: string, closeDay: string | null, dueDay: string | null): Promise<FactRow[]> {
   const { rows } = await db.query<Record<string, unknown>>(
-    `SELECT ${FACT_COLS} FROM assessment_fact
-      WHERE kind = $1 AND (created_day >= $2::date OR fin_day >= $2::date OR close_day = $3::date OR due_date = $4::date)`,
+    // One index scan per condition (as one OR the planner read the whole table: 0.9 s at 1M items); UNION drops repeats.
+    `SELECT ${FACT_COLS} FROM assessment_fact WHERE kind = $1 AND created_day >= $2::date
+     UNION SELECT ${FACT_COLS} FROM assessment_fact WHERE kind = $1 AND fin_day >= $2::date
+     UNION SELECT ${FACT_COLS} FROM assessment_fact WHERE kind = $1 AND close_day = $3::date
+     UNION SELECT ${FACT_COLS} FROM assessment_fact WHERE kind = $1 AND due_date = $4::date`,
     [kind, day, closeDay, dueDay],
   )
   return rows.map(toFact)

@@ -104,7 +104,11 @@ export async function drainAssessmentLog(deps: { readonly db: Queryable & { tran
     })
     if (n === 0) {
       // After a large drain (the backfill) the planner needs the new row counts to walk the order index.
-      if (done >= 100_000) await deps.db.query(`ANALYZE assessment_fact; ANALYZE assessment_agg`)
+      // The counters' rows were updated once per batch: vacuum their dead versions, which range scans would step over.
+      if (done >= 100_000) {
+        await deps.db.query(`VACUUM (ANALYZE) assessment_agg`)
+        await deps.db.query(`ANALYZE assessment_fact`)
+      }
       return done
     }
     done += n
