@@ -364,7 +364,7 @@ export async function listItems(
  * capped count reads a few thousand rows at most, but the planner costs the whole index range it might walk, which on
  * 10M items crosses jit_above_cost and the parallel thresholds: measured on duban_gen10m (load ~33), the capped count of
  * a common word spent 1.3 s compiling JIT code for 0.4 s of scan, and a unit filter's page 240 ms waiting for two
- * workers against 22 ms in the backend alone (BENCHMARKS.md "Ledger at 10M items"). Settings local to the transaction.
+ * workers against 22 ms in the backend alone (BENCHMARKS.md "Reads at 10M generated items"). Settings local to the transaction.
  */
 export function listLedgerItems(db: Db, f: ItemFilter): ReturnType<typeof listItems> {
   return db.transaction(async (tx) => {
