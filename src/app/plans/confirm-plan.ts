@@ -39,6 +39,9 @@ const COMPUTE_SLICE = 25
 /** Tasks written per transaction: each chunk holds PGlite's one connection (and the plan's row lock) briefly. */
 export const CONFIRM_CHUNK = 20
 
+/** The longest pause between two chunks (a chunk slowed by a loaded machine does not stretch the confirm without bound). */
+const PAUSE_MAX_MS = 200
+
 /** A 'confirming' plan whose hold was not renewed for this long is taken to be abandoned (its process died). */
 export const CONFIRM_LEASE_MS = 120_000
 
@@ -60,7 +63,8 @@ export interface ConfirmOptions {
  *  2. a short transaction locks the plan, checks it is still the same draft (else 1 again), reserves the numbers
  *     and puts the plan into 'confirming' under this confirm's token;
  *  3. the tasks are written CONFIRM_CHUNK at a time, one short transaction each (items, units, events,
- *     notifications, audit rows in a few set-based statements), each renewing the hold;
+ *     notifications, audit rows in a few set-based statements), each renewing the hold, with a pause as long as
+ *     the chunk took (at most PAUSE_MAX_MS) before the next, so other requests get at least half of the database;
  *  4. a last short transaction stores the task numbers in the draft and marks the plan confirmed.
  * When 3 or 4 fails, what was written is deleted and the plan is a draft again (audited as plan.confirm.undone);
  * a plan left 'confirming' by a process that died is undone the same way by the next confirm once its lease ran out.
@@ -178,13 +182,18 @@ async function confirmOnce(deps: AppDeps, actor: Actor, planId: string, opts: Co
     // 3. The tasks, a chunk per transaction.
     const size = Math.max(1, opts.chunkSize ?? CONFIRM_CHUNK)
     const tasks: ConfirmResult['tasks'][number][] = []
+    let lastChunkMs = 0
     for (let from = 0, chunk = 0; from < prepared.length; from += size, chunk++) {
-      if (from > 0) await new Promise((r) => setImmediate(r)) // let waiting requests take the connection first
+      // Off the hot path: after each chunk the confirm waits as long as the chunk took, so the requests waiting for
+      // the database (on PGlite: for the one connection and the event loop) get at least half of it meanwhile.
+      if (from > 0) await new Promise((r) => setTimeout(r, Math.min(PAUSE_MAX_MS, Math.max(1, lastChunkMs))))
       const part = prepared.slice(from, from + size)
+      const t0 = performance.now()
       tasks.push(...(await deps.db.transaction(async (tx) => {
         await held(tx)
         return writeTasks(tx, deps, actor, planId, kind, part, numbers.slice(from, from + size), now)
       })))
+      lastChunkMs = performance.now() - t0
       await opts.afterChunk?.(chunk)
     }
     // 4. The plan confirmed, its draft pointing at its tasks.
