@@ -42,7 +42,7 @@ function toSubject(r: Record<string, unknown>): DuplicateSubjectRow {
 
 /** One ticket for detection, or null. */
 export async function duplicateSubject(q: Queryable, id: string): Promise<DuplicateSubjectRow | null> {
-  const { rows } = await q.query(`SELECT ${COLS} ${FROM} WHERE t.item_id = $1`, [id])
+  const { rows } = await q.query(`SELECT ${COLS} ${FROM} WHERE t.item_id = $1`, [id], { name: 'duban_duplicates_subject' })
   return rows[0] ? toSubject(rows[0]) : null
 }
 
@@ -71,15 +71,16 @@ const LAT_BOX = 0.00136
 export async function duplicateCandidates(q: Queryable, s: DuplicateSubjectRow, from: string, to: string, limit: number): Promise<DuplicateSubjectRow[]> {
   const base = `t.received_at >= $1 AND t.received_at <= $2 AND t.item_id <> $3 AND i.kind = 'ticket'`
   const out = new Map<string, DuplicateSubjectRow>()
-  const run = async (cond: string, extra: unknown[]): Promise<void> => {
-    const { rows } = await q.query(`SELECT ${COLS} ${FROM} WHERE ${base} AND ${cond} ORDER BY t.received_at DESC LIMIT $4`, [from, to, s.id, limit, ...extra])
+  // Named (prepared once per connection on pg): each reason's text is fixed, and planning cost more than running.
+  const run = async (cond: string, extra: unknown[], name: string): Promise<void> => {
+    const { rows } = await q.query(`SELECT ${COLS} ${FROM} WHERE ${base} AND ${cond} ORDER BY t.received_at DESC LIMIT $4`, [from, to, s.id, limit, ...extra], { name })
     for (const r of rows) out.set(String(r.item_id), toSubject(r))
   }
-  if (s.phone) await run(`t.requester_phone = $5`, [s.phone])
-  if (s.addressKey) await run(`t.address_key = $5`, [s.addressKey])
+  if (s.phone) await run(`t.requester_phone = $5`, [s.phone], 'duban_duplicates_by_phone')
+  if (s.addressKey) await run(`t.address_key = $5`, [s.addressKey], 'duban_duplicates_by_address')
   if (s.lat !== null && s.lng !== null) {
     const lngBox = LAT_BOX / Math.max(Math.cos((s.lat * Math.PI) / 180), 0.01)
-    await run(`t.lat BETWEEN $5 AND $6 AND t.lng BETWEEN $7 AND $8`, [s.lat - LAT_BOX, s.lat + LAT_BOX, s.lng - lngBox, s.lng + lngBox])
+    await run(`t.lat BETWEEN $5 AND $6 AND t.lng BETWEEN $7 AND $8`, [s.lat - LAT_BOX, s.lat + LAT_BOX, s.lng - lngBox, s.lng + lngBox], 'duban_duplicates_by_place')
   }
   return [...out.values()]
 }
