@@ -79,7 +79,7 @@ export interface SecurityOptions {
  *   7). Two in flight let one write's Node work (parse, engine, answer) run while the other waits on
  *   PostgreSQL, and an admitted write shares the loop with at most one other write. More would only queue on
  *   the event loop and stretch each one's latency by another request's Node time.
- * Every class together (1 + 1 + 2 + 1 = 5) stays below the pool's 10 connections (pg.db.ts), so no admitted
+ * Every class together (1 + 1 + 2 + 1 + 1 = 6 with bulk) stays below the pool's 10 connections (pg.db.ts), so no admitted
  * request waits for a connection. The queues take a burst (a browser opening a page, a dozen writes racing)
  * in order; a queue that overflows means overload, and then it stops being a queue for old requests (see Gate).
  */
