@@ -7,53 +7,33 @@
  * by the list's filter at phone size. Nothing off screen at 390 px; no console or script error. Screenshots go to
  * $DUBAN_SHOTS (default /tmp/duban-duplicates-shots).
  */
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs'
-import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { chromium, type Browser, type Page } from 'playwright-core'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { apiAs, buildWebIfStale, CHROMIUM, CHROMIUM_ARGS, DEMO_PASSWORD, hasChromium, OFF_SCREEN_SCRIPT, sayIfNoChromium, serveDemo, stopServer, type DemoServer } from '../support/browser.ts'
+import { beforeAll, describe, expect, it } from 'vitest'
+import { apiAs, browserSuite, hasChromium, OFF_SCREEN_SCRIPT, PHONE, sayIfNoChromium, signIn } from '../support/browser.ts'
 
 sayIfNoChromium('test/browser/duplicates.test.ts')
 
 const SHOTS = process.env.DUBAN_SHOTS ?? '/tmp/duban-duplicates-shots'
-const DESKTOP = { width: 1280, height: 800 }
-const PHONE = { width: 390, height: 844 }
 const CALLER = '13700004321'
 const ADDRESS = '青龙区建设路88号'
 /** 环境卫生 in the demo catalogue. */
 const CATEGORY = '01.01.04'
 
-async function signIn(page: Page, url: string, username: string): Promise<void> {
-  await page.goto(`${url}/login`)
-  await page.locator('input[name=username]').fill(username)
-  await page.locator('input[name=password]').fill(DEMO_PASSWORD)
-  await page.locator('[data-test=login]').click()
-  await page.waitForURL((u) => !u.pathname.startsWith('/login'))
-}
-
 describe.skipIf(!hasChromium)('重复诉求 in a browser', () => {
-  let server: DemoServer
-  let browser: Browser
-  let dataDir: string
-  const problems: string[] = []
+  const suite = browserSuite({ file: 'test/browser/duplicates.test.ts', data: 'duban-duplicates-data-', shots: SHOTS })
+  const { problems, newPage } = suite
   let first = { id: '', number: '' }
   let second = { id: '', number: '' }
 
   beforeAll(async () => {
-    buildWebIfStale()
-    dataDir = mkdtempSync(join(tmpdir(), 'duban-duplicates-data-'))
-    mkdirSync(SHOTS, { recursive: true })
-    server = await serveDemo(dataDir)
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: [...CHROMIUM_ARGS] })
-    const hotline = await apiAs(server.url, 'hotline')
+    const hotline = await apiAs(suite.url, 'hotline')
     const a = await hotline<{ id: string; number: string }>('POST', '/tickets', {
       requestType: 'complaint', categoryCode: CATEGORY, urgency: 'normal', requesterName: '王五', requesterPhone: CALLER, address: ADDRESS,
       content: '建设路88号小区门口的垃圾桶三天没人清运，臭气熏天，苍蝇很多。',
     })
     expect(a.status, JSON.stringify(a.body)).toBe(201)
     first = a.body
-    const res = await fetch(`${server.url}/api/public/tickets`, {
+    const res = await fetch(`${suite.url}/api/public/tickets`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify({ requestType: 'complaint', categoryCode: CATEGORY, requesterPhone: CALLER, address: ADDRESS, content: '建设路88号门口垃圾堆了好几天没有清理，味道很难闻，招了很多苍蝇。' }),
@@ -65,27 +45,10 @@ describe.skipIf(!hasChromium)('重复诉求 in a browser', () => {
     expect(second).toBeTruthy()
   }, 900_000)
 
-  afterAll(async () => {
-    await browser?.close()
-    await stopServer(server)
-    if (dataDir) rmSync(dataDir, { recursive: true, force: true })
-    console.log(`test/browser/duplicates.test.ts: screenshots in ${SHOTS}`)
-  }, 60_000)
-
-  async function newPage(size = DESKTOP): Promise<Page> {
-    const context = await browser.newContext({ viewport: size, locale: 'zh-CN', deviceScaleFactor: 1 })
-    const page = await context.newPage()
-    page.on('console', (m) => {
-      if (m.type() === 'error') problems.push(`console: ${m.text()} (${page.url()})`)
-    })
-    page.on('pageerror', (e) => problems.push(`pageerror: ${e.message} (${page.url()})`))
-    return page
-  }
-
   it('shows the proposal on the later ticket and merges it on 并单 (已并单, linked to its primary)', async () => {
     const page = await newPage()
-    await signIn(page, server.url, 'hotline')
-    await page.goto(`${server.url}/tickets/${second.id}`)
+    await signIn(page, suite.url, 'hotline')
+    await page.goto(`${suite.url}/tickets/${second.id}`)
     await page.locator('.el-tabs__item', { hasText: '重复诉求' }).click()
     const row = page.locator('[data-test=duplicate-proposal]', { hasText: first.number })
     await expect.poll(() => row.count(), { timeout: 15_000 }).toBe(1)
@@ -102,7 +65,7 @@ describe.skipIf(!hasChromium)('重复诉求 in a browser', () => {
 
   it('offers the earlier ticket on the desk while the third ask is typed, and 并入此单 merges the call into it', async () => {
     const page = await newPage()
-    await signIn(page, server.url, 'hotline')
+    await signIn(page, suite.url, 'hotline')
     await page.waitForURL(/\/desk$/)
     await page.locator('input[name=requesterName]').fill('王五')
     await page.locator('input[name=requesterPhone]').fill(CALLER)
@@ -120,7 +83,7 @@ describe.skipIf(!hasChromium)('重复诉求 in a browser', () => {
     await page.locator('[data-test=desk-merge]').click()
     await expect.poll(() => page.locator('[data-test=desk-created]').innerText(), { timeout: 15_000 }).toContain(`已并入 ${first.number}`)
     const href = await page.locator('[data-test=desk-number]').getAttribute('href')
-    const hotline = await apiAs(server.url, 'hotline')
+    const hotline = await apiAs(suite.url, 'hotline')
     // 多次重复诉求 is flagged by the intake job, within about a second of the intake (intake-followups.ts).
     const read = async () => (await hotline<{ state: string; duplicates: { mergedInto: { number: string } | null; repeated: { asks: number } | null } }>('GET', `/tickets/${href!.split('/').pop()}`)).body
     await expect.poll(read, { timeout: 15_000 }).toMatchObject({ state: 'merged', duplicates: { mergedInto: { number: first.number }, repeated: { asks: 3 } } })
@@ -129,8 +92,8 @@ describe.skipIf(!hasChromium)('重复诉求 in a browser', () => {
 
   it('finds the 多次重复诉求 ticket by the list filter at phone size, flagged on the ticket, nothing off screen, and no page had an error', async () => {
     const page = await newPage(PHONE)
-    await signIn(page, server.url, 'hotline')
-    await page.goto(`${server.url}/tickets?repeated=true`)
+    await signIn(page, suite.url, 'hotline')
+    await page.goto(`${suite.url}/tickets?repeated=true`)
     const cards = page.locator('[data-test=tickets] .tcard')
     await expect.poll(() => cards.count(), { timeout: 15_000 }).toBe(1)
     expect(await cards.first().innerText()).toContain('重复3次')

@@ -152,6 +152,8 @@ export interface BrowserSuiteOptions {
 export interface BrowserSuite {
   readonly server: DemoServer
   readonly url: string
+  /** The server's PGlite directory (removed after): room for files a test uploads. */
+  readonly dataDir: string
   readonly browser: Browser
   readonly context: BrowserContext
   /** Console and script errors (and 404s with count404) of every page opened by newPage or signedIn. */
@@ -222,6 +224,9 @@ export function browserSuite(opts: BrowserSuiteOptions): BrowserSuite {
     },
     get url() {
       return ready(server, 'server').url
+    },
+    get dataDir() {
+      return ready(dataDir, 'dataDir')
     },
     get browser() {
       return ready(browser, 'browser')
