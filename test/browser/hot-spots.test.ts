@@ -4,44 +4,24 @@
  * hot spot with its tickets at both sizes; the ticket list's search box finds them by a word inside their text.
  * Nothing off screen at 390 px; no console or script error.
  */
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs'
-import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { chromium, type Browser, type Page } from 'playwright-core'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { apiAs, buildWebIfStale, CHROMIUM, CHROMIUM_ARGS, DEMO_PASSWORD, hasChromium, OFF_SCREEN_SCRIPT, sayIfNoChromium, serveDemo, stopServer, type DemoServer } from '../support/browser.ts'
+import { beforeAll, describe, expect, it } from 'vitest'
+import { apiAs, browserSuite, DESKTOP, hasChromium, OFF_SCREEN_SCRIPT, PHONE, sayIfNoChromium, signIn } from '../support/browser.ts'
 
 sayIfNoChromium('test/browser/hot-spots.test.ts')
 
 const SHOTS = process.env.DUBAN_SHOTS ?? '/tmp/duban-hot-spots-shots'
-const DESKTOP = { width: 1280, height: 800 }
-const PHONE = { width: 390, height: 844 }
 /** 环境卫生 in the demo catalogue; 河滨街道 of 青龙区. */
 const CATEGORY = '01.01.04'
 const PLACE = 'ql-hb'
 
-async function signIn(page: Page, url: string, username: string): Promise<void> {
-  await page.goto(`${url}/login`)
-  await page.locator('input[name=username]').fill(username)
-  await page.locator('input[name=password]').fill(DEMO_PASSWORD)
-  await page.locator('[data-test=login]').click()
-  await page.waitForURL((u) => !u.pathname.startsWith('/login'))
-}
-
 describe.skipIf(!hasChromium)('未诉先办 and ticket search in a browser', () => {
-  let server: DemoServer
-  let browser: Browser
-  let dataDir: string
-  const problems: string[] = []
+  const suite = browserSuite({ file: 'test/browser/hot-spots.test.ts', data: 'duban-hot-spots-data-', shots: SHOTS })
+  const { problems, newPage } = suite
   const numbers: string[] = []
 
   beforeAll(async () => {
-    buildWebIfStale()
-    dataDir = mkdtempSync(join(tmpdir(), 'duban-hot-spots-data-'))
-    mkdirSync(SHOTS, { recursive: true })
-    server = await serveDemo(dataDir)
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: [...CHROMIUM_ARGS] })
-    const hotline = await apiAs(server.url, 'hotline')
+    const hotline = await apiAs(suite.url, 'hotline')
     const streets = ['滨河路', '幸福路', '解放路', '人民路', '建设路']
     for (const [i, street] of streets.entries()) {
       const r = await hotline<{ number: string }>('POST', '/tickets', {
@@ -53,28 +33,11 @@ describe.skipIf(!hasChromium)('未诉先办 and ticket search in a browser', () 
     }
   }, 900_000)
 
-  afterAll(async () => {
-    await browser?.close()
-    await stopServer(server)
-    if (dataDir) rmSync(dataDir, { recursive: true, force: true })
-    console.log(`test/browser/hot-spots.test.ts: screenshots in ${SHOTS}`)
-  }, 60_000)
-
-  async function newPage(size = DESKTOP): Promise<Page> {
-    const context = await browser.newContext({ viewport: size, locale: 'zh-CN', deviceScaleFactor: 1 })
-    const page = await context.newPage()
-    page.on('console', (m) => {
-      if (m.type() === 'error') problems.push(`console: ${m.text()} (${page.url()})`)
-    })
-    page.on('pageerror', (e) => problems.push(`pageerror: ${e.message} (${page.url()})`))
-    return page
-  }
-
   for (const [name, size] of [['1280', DESKTOP], ['390', PHONE]] as const) {
     it(`shows the hot spot with its tickets on the 热线看板 at ${name} px`, async () => {
       const page = await newPage(size)
-      await signIn(page, server.url, 'hotline')
-      await page.goto(`${server.url}/hotline`)
+      await signIn(page, suite.url, 'hotline')
+      await page.goto(`${suite.url}/hotline`)
       const spot = page.locator('[data-test=hot-spot]', { hasText: '河滨街道 · 环境卫生' })
       await expect.poll(() => spot.count(), { timeout: 30_000 }).toBe(1)
       const text = await spot.innerText()
@@ -91,8 +54,8 @@ describe.skipIf(!hasChromium)('未诉先办 and ticket search in a browser', () 
 
   it('finds the tickets by a word inside their text in the ticket list\'s search box, and no page had an error', async () => {
     const page = await newPage()
-    await signIn(page, server.url, 'hotline')
-    await page.goto(`${server.url}/tickets`)
+    await signIn(page, suite.url, 'hotline')
+    await page.goto(`${suite.url}/tickets`)
     // 化粪 appears only inside 化粪池.
     await page.locator('input[data-test=tickets-q]').fill('化粪 污水')
     await page.locator('input[data-test=tickets-q]').press('Enter')

@@ -6,30 +6,17 @@
  * the public page's 办事指南 finds it at phone size. No console or script errors. Screenshots go to $DUBAN_SHOTS
  * (default /tmp/duban-knowledge-shots).
  */
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs'
-import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { chromium, type Browser, type Page } from 'playwright-core'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { buildWebIfStale, CHROMIUM, CHROMIUM_ARGS, DEMO_PASSWORD, hasChromium, OFF_SCREEN_SCRIPT, sayIfNoChromium, serveDemo, stopServer, type DemoServer, apiAs } from '../support/browser.ts'
+import { beforeAll, describe, expect, it } from 'vitest'
+import { apiAs, browserSuite, hasChromium, OFF_SCREEN_SCRIPT, PHONE, sayIfNoChromium, signIn } from '../support/browser.ts'
 
 sayIfNoChromium('test/browser/knowledge.test.ts')
 
 const SHOTS = process.env.DUBAN_SHOTS ?? '/tmp/duban-knowledge-shots'
-const DESKTOP = { width: 1280, height: 800 }
-const PHONE = { width: 390, height: 844 }
 const TITLE = '社保卡丢失补办流程'
 const BODY = '社保卡丢失后先拨打挂失电话或在云州人社App挂失，再携带身份证到任一社保卡服务网点补办，补办当场制卡。'
 const EXPIRED = '社保卡补办旧流程（已过期）'
 
-
-async function signIn(page: Page, url: string, username: string): Promise<void> {
-  await page.goto(`${url}/login`)
-  await page.locator('input[name=username]').fill(username)
-  await page.locator('input[name=password]').fill(DEMO_PASSWORD)
-  await page.locator('[data-test=login]').click()
-  await page.waitForURL((u) => !u.pathname.startsWith('/login'))
-}
 
 /** Yesterday's date in China time. */
 function chinaYesterday(): string {
@@ -37,48 +24,24 @@ function chinaYesterday(): string {
 }
 
 describe.skipIf(!hasChromium)('知识库 in a browser', () => {
-  let server: DemoServer
-  let browser: Browser
-  let dataDir: string
-  const problems: string[] = []
+  const suite = browserSuite({ file: 'test/browser/knowledge.test.ts', data: 'duban-knowledge-data-', shots: SHOTS })
+  const { problems, newPage } = suite
   let entryId = ''
 
   beforeAll(async () => {
-    buildWebIfStale()
-    dataDir = mkdtempSync(join(tmpdir(), 'duban-knowledge-data-'))
-    mkdirSync(SHOTS, { recursive: true })
-    server = await serveDemo(dataDir)
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: [...CHROMIUM_ARGS] })
     // An entry that was valid until yesterday, approved: it must not be offered.
-    const admin = await apiAs(server.url, 'admin')
-    const supervisor = await apiAs(server.url, 'supervisor')
+    const admin = await apiAs(suite.url, 'admin')
+    const supervisor = await apiAs(suite.url, 'supervisor')
     const old = await admin<{ id: string }>('POST', '/knowledge', { title: EXPIRED, body: '社保卡丢失补办请到市民中心三楼窗口。', validFrom: '2026-01-01', validTo: chinaYesterday(), public: true })
     expect(old.status, JSON.stringify(old.body)).toBe(201)
     expect((await admin('POST', `/knowledge/${old.body.id}/submit`, {})).status).toBe(200)
     expect((await supervisor('POST', `/knowledge/${old.body.id}/approve`, {})).status).toBe(200)
   }, 900_000)
 
-  afterAll(async () => {
-    await browser?.close()
-    await stopServer(server)
-    if (dataDir) rmSync(dataDir, { recursive: true, force: true })
-    console.log(`test/browser/knowledge.test.ts: screenshots in ${SHOTS}`)
-  }, 60_000)
-
-  async function newPage(size = DESKTOP): Promise<Page> {
-    const context = await browser.newContext({ viewport: size, locale: 'zh-CN', deviceScaleFactor: 1 })
-    const page = await context.newPage()
-    page.on('console', (m) => {
-      if (m.type() === 'error') problems.push(`console: ${m.text()} (${page.url()})`)
-    })
-    page.on('pageerror', (e) => problems.push(`pageerror: ${e.message} (${page.url()})`))
-    return page
-  }
-
   it('is written and submitted by the 督查室, not approvable by its writer, and approved by the admin', async () => {
     const page = await newPage()
-    await signIn(page, server.url, 'supervisor')
-    await page.goto(`${server.url}/knowledge`)
+    await signIn(page, suite.url, 'supervisor')
+    await page.goto(`${suite.url}/knowledge`)
     await page.locator('[data-test=kb-new]').click()
     await page.locator('input[name=kb-title]').fill(TITLE)
     await page.locator('textarea[name=kb-body]').fill(BODY)
@@ -93,14 +56,14 @@ describe.skipIf(!hasChromium)('知识库 in a browser', () => {
     await page.context().close()
 
     const adminPage = await newPage()
-    await signIn(adminPage, server.url, 'admin')
-    await adminPage.goto(`${server.url}/knowledge`)
+    await signIn(adminPage, suite.url, 'admin')
+    await adminPage.goto(`${suite.url}/knowledge`)
     const adminRow = adminPage.locator('[data-test=kb-table] .el-table__row', { hasText: TITLE })
     await adminRow.locator('[data-test=kb-approve]').click()
     await expect.poll(() => adminRow.innerText(), { timeout: 15_000 }).toContain('已发布')
     await adminPage.screenshot({ path: join(SHOTS, 'knowledge-1280-published.png') })
     await adminPage.context().close()
-    const admin = await apiAs(server.url, 'admin')
+    const admin = await apiAs(suite.url, 'admin')
     const list = await admin<{ entries: { id: string; title: string; status: string }[] }>('GET', `/knowledge?q=${encodeURIComponent(TITLE)}`)
     entryId = list.body.entries.find((e) => e.title === TITLE)!.id
     expect(entryId).toBeTruthy()
@@ -108,7 +71,7 @@ describe.skipIf(!hasChromium)('知识库 in a browser', () => {
 
   it('is offered on the desk while the request is typed (the expired one is not) and closes a 咨询 with its id', async () => {
     const page = await newPage()
-    await signIn(page, server.url, 'hotline')
+    await signIn(page, suite.url, 'hotline')
     await page.waitForURL(/\/desk$/)
     await page.locator('input[name=requesterName]').fill('李四')
     await page.locator('input[name=requesterPhone]').fill('13700005678')
@@ -126,7 +89,7 @@ describe.skipIf(!hasChromium)('知识库 in a browser', () => {
     await page.locator('[data-test=desk-answer]').click()
     await expect.poll(() => page.locator('[data-test=desk-created]').innerText(), { timeout: 15_000 }).toContain('已直接办结')
     const href = await page.locator('[data-test=desk-number]').getAttribute('href')
-    const hotline = await apiAs(server.url, 'hotline')
+    const hotline = await apiAs(suite.url, 'hotline')
     const ticket = await hotline<{ state: string; history: { event: string; payload: Record<string, unknown> }[] }>('GET', `/tickets/${href!.split('/').pop()}`)
     expect(ticket.body.state).toBe('closed')
     expect(ticket.body.history.find((h) => h.event === 'answer_directly')?.payload).toMatchObject({ knowledgeEntry: entryId, text: BODY })
@@ -135,7 +98,7 @@ describe.skipIf(!hasChromium)('知识库 in a browser', () => {
 
   it('is shown on the public page at phone size, the expired one not, nothing off screen', async () => {
     const page = await newPage(PHONE)
-    await page.goto(`${server.url}/public`)
+    await page.goto(`${suite.url}/public`)
     await page.locator('[data-test=tab-knowledge]').click()
     await page.locator('input[name=kb-q]').fill('社保卡怎么补办')
     await page.locator('[data-test=public-kb-search]').click()
@@ -151,8 +114,8 @@ describe.skipIf(!hasChromium)('知识库 in a browser', () => {
 
   it('shows the 知识库 screen at phone size without anything off screen, and no page had a console or script error', async () => {
     const page = await newPage(PHONE)
-    await signIn(page, server.url, 'hotline')
-    await page.goto(`${server.url}/knowledge`)
+    await signIn(page, suite.url, 'hotline')
+    await page.goto(`${suite.url}/knowledge`)
     await page.locator('[data-test=kb-table] .el-table__row').first().waitFor()
     expect(await page.evaluate(OFF_SCREEN_SCRIPT)).toEqual([])
     await page.screenshot({ path: join(SHOTS, 'knowledge-390.png') })

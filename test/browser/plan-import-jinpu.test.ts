@@ -6,18 +6,14 @@
  * that chooses something (a unit for a name, the bulk due date, 确认下发 and its confirmation) is counted. The API
  * then shows no unit matched outside 金普新区. The review screen is checked at 1280×800 and at 390×844.
  */
-import { mkdtempSync, rmSync } from 'node:fs'
-import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { chromium, type Browser, type Page } from 'playwright-core'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { apiOkAs, buildWebIfStale, CHROMIUM, CHROMIUM_ARGS, DEMO_PASSWORD, hasChromium, OFF_SCREEN_SCRIPT, sayIfNoChromium, serveDemo, stopServer, type DemoServer } from '../support/browser.ts'
+import type { Page } from 'playwright-core'
+import { describe, expect, it } from 'vitest'
+import { apiOkAs, browserSuite, DESKTOP, hasChromium, OFF_SCREEN_SCRIPT, PHONE, sayIfNoChromium, signIn } from '../support/browser.ts'
 import { JINPU_UNITS_CSV, jinpuPlanDocx } from '../support/jinpu-plan.ts'
 
 sayIfNoChromium('test/browser/plan-import-jinpu.test.ts')
 
-const DESKTOP = { width: 1280, height: 800 }
-const PHONE = { width: 390, height: 844 }
 const ROLES = ['lead', 'responsible', 'cooperating'] as const
 
 interface Unit { id: string; name: string; parentId: string | null }
@@ -27,43 +23,20 @@ interface Plan { id: string; status: string; documents: { jurisdiction?: { unitI
 /** An el-input by its data-test (Element Plus puts the attribute on the <input> itself). */
 const input = (scope: Page | ReturnType<Page['locator']>, name: string) => scope.locator(`input[data-test=${name}], [data-test=${name}] input`).first()
 
-async function signIn(page: Page, url: string, username: string): Promise<void> {
-  await page.goto(`${url}/login`)
-  await page.locator('input[name=username]').fill(username)
-  await page.locator('input[name=password]').fill(DEMO_PASSWORD)
-  await page.locator('[data-test=login]').click()
-  await page.waitForURL((u) => !u.pathname.startsWith('/login'))
-}
-
 /** Every unit id a plan's items point at (matched units and a collective name's members). */
 function unitIdsOf(plan: Plan): string[] {
   return plan.items.flatMap((it) => ROLES.flatMap((r) => it.units[r].flatMap((u) => [...(u.unitId ? [u.unitId] : []), ...(u.members ?? []), ...(u.candidates ?? []).map((c) => c.unitId)])))
 }
 
 describe.skipIf(!hasChromium)('importing the 金普新区2018 plan in the browser', () => {
-  let server: DemoServer
-  let browser: Browser
-  let dataDir: string
+  const suite = browserSuite({ file: 'test/browser/plan-import-jinpu.test.ts', data: 'duban-jinpu-data-' })
   const errors: string[] = []
 
-  beforeAll(async () => {
-    buildWebIfStale()
-    dataDir = mkdtempSync(join(tmpdir(), 'duban-jinpu-data-'))
-    server = await serveDemo(dataDir)
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: [...CHROMIUM_ARGS] })
-  }, 900_000)
-
-  afterAll(async () => {
-    await browser?.close()
-    await stopServer(server)
-    if (dataDir) rmSync(dataDir, { recursive: true, force: true })
-  }, 60_000)
-
   it('单位管理: the admin imports 金普新区\'s units, adds one and moves it', async () => {
-    const page = await (await browser.newContext({ viewport: DESKTOP, locale: 'zh-CN' })).newPage()
+    const page = await (await suite.browser.newContext({ viewport: DESKTOP, locale: 'zh-CN' })).newPage()
     page.on('pageerror', (e) => errors.push(e.message))
-    await signIn(page, server.url, 'admin')
-    await page.goto(`${server.url}/admin/units`)
+    await signIn(page, suite.url, 'admin')
+    await page.goto(`${suite.url}/admin/units`)
     await page.locator('[data-test=unit-tree]').waitFor()
     await page.locator('[data-test=unit-import] input[type=file]').setInputFiles(JINPU_UNITS_CSV)
     await page.locator('.el-message--success', { hasText: '已导入 units.csv' }).waitFor()
@@ -80,7 +53,7 @@ describe.skipIf(!hasChromium)('importing the 金普新区2018 plan in the browse
     await input(dialog, 'unit-function').fill('统计')
     await dialog.locator('[data-test=unit-save]').click()
     await page.locator('.el-message--success', { hasText: '已保存“金普新区统计局”' }).waitFor()
-    const api = await apiOkAs(server.url, 'admin')
+    const api = await apiOkAs(suite.url, 'admin')
     expect((await api<Unit[]>('GET', '/units')).find((u) => u.id === 'jp-tjj')?.parentId).toBe('yz')
 
     await input(page, 'unit-search').fill('统计局')
@@ -96,19 +69,19 @@ describe.skipIf(!hasChromium)('importing the 金普新区2018 plan in the browse
   it('the supervisor finishes review of the 金普新区 plan with at most 5 decisions, nothing matched outside 金普新区', async () => {
     const { bytes, source } = await jinpuPlanDocx()
     if (source === 'fixture') console.log('plan-import-jinpu: ../shared/corpus is missing; using the same lines from test/fixtures/plans/jinpu-2018.txt')
-    const docx = join(dataDir, '金普新区2018年政务公开工作要点.docx')
+    const docx = join(suite.dataDir, '金普新区2018年政务公开工作要点.docx')
     await import('node:fs').then((fs) => fs.writeFileSync(docx, bytes))
 
-    const context = await browser.newContext({ viewport: DESKTOP, locale: 'zh-CN' })
+    const context = await suite.browser.newContext({ viewport: DESKTOP, locale: 'zh-CN' })
     const page = await context.newPage()
     page.on('pageerror', (e) => errors.push(e.message))
-    await signIn(page, server.url, 'supervisor')
-    await page.goto(`${server.url}/plans/import`)
+    await signIn(page, suite.url, 'supervisor')
+    await page.goto(`${suite.url}/plans/import`)
     await page.locator('[data-test=plan-upload] input[type=file]').setInputFiles(docx)
     await page.waitForURL(/\/plans\/[^/]+$/)
     await page.locator('[data-test=plan-items]').waitFor()
     const planId = new URL(page.url()).pathname.split('/').pop() as string
-    const api = await apiOkAs(server.url, 'supervisor')
+    const api = await apiOkAs(suite.url, 'supervisor')
     const units = await api<Unit[]>('GET', '/units')
     const below = new Set(['jp'])
     for (let grew = true; grew; ) {
@@ -131,7 +104,7 @@ describe.skipIf(!hasChromium)('importing the 金普新区2018 plan in the browse
     await page.setViewportSize(PHONE)
     await page.locator('[data-test=plan-items]').waitFor()
     expect(await page.evaluate(OFF_SCREEN_SCRIPT)).toEqual([])
-    await page.screenshot({ path: join(dataDir, 'jinpu-review-phone.png'), fullPage: true })
+    await page.screenshot({ path: join(suite.dataDir, 'jinpu-review-phone.png'), fullPage: true })
     await page.setViewportSize(DESKTOP)
 
     let decisions = 0

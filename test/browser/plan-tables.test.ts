@@ -4,12 +4,10 @@
  * supervisor uploads an .xlsx 任务分解表 on 导入计划; review shows the original sheet rows beside the
  * proposed items, and choosing an item marks its row and the cells its fields came from.
  */
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { chromium, type BrowserContext } from 'playwright-core'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { buildWebIfStale, CHROMIUM, CHROMIUM_ARGS, DEMO_PASSWORD, hasChromium, ROOT, sayIfNoChromium, serveDemo, stopServer, type DemoServer } from '../support/browser.ts'
+import { describe, expect, it } from 'vitest'
+import { browserSuite, DEMO_PASSWORD, hasChromium, ROOT, sayIfNoChromium } from '../support/browser.ts'
 
 sayIfNoChromium('test/browser/plan-tables.test.ts')
 
@@ -17,42 +15,18 @@ const PASSWORD = DEMO_PASSWORD
 const SHOTS = process.env.DUBAN_SHOTS ?? join(tmpdir(), 'duban-web-shots')
 
 describe.skipIf(!hasChromium)('task-table import in the browser', () => {
-  let server: DemoServer
-  let browser: BrowserContext
-  let dataDir: string
-  let profileDir: string
-
-  beforeAll(async () => {
-    buildWebIfStale()
-    dataDir = mkdtempSync(join(tmpdir(), 'duban-tables-data-'))
-    profileDir = mkdtempSync(join(tmpdir(), 'duban-tables-profile-'))
-    mkdirSync(SHOTS, { recursive: true })
-    server = await serveDemo(dataDir)
-    browser = await chromium.launchPersistentContext(profileDir, {
-      executablePath: CHROMIUM,
-      args: [...CHROMIUM_ARGS],
-      viewport: { width: 1600, height: 900 },
-      locale: 'zh-CN',
-    })
-  }, 900_000)
-
-  afterAll(async () => {
-    await browser?.close()
-    await stopServer(server)
-    if (dataDir) rmSync(dataDir, { recursive: true, force: true })
-    if (profileDir) rmSync(profileDir, { recursive: true, force: true })
-  }, 60_000)
+  const suite = browserSuite({ file: 'test/browser/plan-tables.test.ts', data: 'duban-tables-data-', shots: SHOTS, persistent: { profile: 'duban-tables-profile-', viewport: { width: 1600, height: 900 } } })
 
   it('shows the sheet rows beside the items and marks the cells an item came from', async () => {
-    const page = await browser.newPage()
+    const page = await suite.context.newPage()
     const errors: string[] = []
     page.on('pageerror', (e) => errors.push(e.message))
-    await page.goto(`${server.url}/login`)
+    await page.goto(`${suite.url}/login`)
     await page.locator('input[name=username]').fill('supervisor')
     await page.locator('input[name=password]').fill(PASSWORD)
     await page.locator('[data-test=login]').click()
     await page.waitForURL(/\/ledger/)
-    await page.goto(`${server.url}/plans/import`)
+    await page.goto(`${suite.url}/plans/import`)
     await page.locator('[data-test=plan-upload] input[type=file]').setInputFiles(join(ROOT, 'test/fixtures/tables/t01_xlsx_merged.xlsx'))
     await page.waitForURL(/\/plans\/[^/]+$/)
 

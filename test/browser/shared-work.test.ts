@@ -5,16 +5,13 @@
  * 各单位办理情况 (who has and has not reported) and 分解落实 0/n with each copy, and a copy links to its parent.
  * Nothing sticks out of the viewport, and no page logs an error.
  */
-import { mkdtempSync, rmSync } from 'node:fs'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
-import { chromium, type Browser, type Page } from 'playwright-core'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { apiOkAs, buildWebIfStale, CHROMIUM, CHROMIUM_ARGS, DEMO_PASSWORD, hasChromium, OFF_SCREEN_SCRIPT, sayIfNoChromium, serveDemo, stopServer, type DemoServer } from '../support/browser.ts'
+import type { Page } from 'playwright-core'
+import { describe, expect, it } from 'vitest'
+import { apiOkAs, browserSuite, DESKTOP, hasChromium, OFF_SCREEN_SCRIPT, PHONE, sayIfNoChromium } from '../support/browser.ts'
 
 sayIfNoChromium('test/browser/shared-work.test.ts')
 
-const SIZES = { desktop: { width: 1280, height: 800 }, phone: { width: 390, height: 844 } } as const
+const SIZES = { desktop: DESKTOP, phone: PHONE } as const
 
 const plan = (n: number) => `云州市2026年共同办理事项（${n}）
 一、重点任务
@@ -24,46 +21,16 @@ const plan = (n: number) => `云州市2026年共同办理事项（${n}）
 const offScreen = (page: Page): Promise<string[]> => page.evaluate(OFF_SCREEN_SCRIPT) as Promise<string[]>
 
 describe.skipIf(!hasChromium)('shared work in a browser', () => {
-  let server: DemoServer
-  let browser: Browser
-  let dataDir: string
-  const problems: string[] = []
-
-  beforeAll(async () => {
-    buildWebIfStale()
-    dataDir = mkdtempSync(join(tmpdir(), 'duban-shared-work-'))
-    server = await serveDemo(dataDir)
-    browser = await chromium.launch({ executablePath: CHROMIUM, args: [...CHROMIUM_ARGS] })
-  }, 900_000)
-
-  afterAll(async () => {
-    await browser?.close()
-    await stopServer(server)
-    if (dataDir) rmSync(dataDir, { recursive: true, force: true })
-  }, 60_000)
-
-  async function signedIn(username: string, size: { width: number; height: number }): Promise<Page> {
-    const context = await browser.newContext({ viewport: size, locale: 'zh-CN', deviceScaleFactor: 1 })
-    const page = await context.newPage()
-    page.on('console', (m) => {
-      if (m.type() === 'error') problems.push(`console: ${m.text()} (${page.url()})`)
-    })
-    page.on('pageerror', (e) => problems.push(`pageerror: ${e.message} (${page.url()})`))
-    await page.goto(`${server.url}/login`)
-    await page.locator('input[name=username]').fill(username)
-    await page.locator('input[name=password]').fill(DEMO_PASSWORD)
-    await page.locator('[data-test=login]').click()
-    await page.waitForURL((u) => !u.pathname.startsWith('/login'))
-    return page
-  }
+  const suite = browserSuite({ file: 'test/browser/shared-work.test.ts', data: 'duban-shared-work-' })
+  const { problems, signedIn } = suite
 
   let n = 0
   for (const [name, size] of Object.entries(SIZES)) {
     it(`the clerk chooses 分解落实 on the review screen, and 事项详情 shows the shares and the copies (${name})`, async () => {
-      const supervisor = await apiOkAs(server.url, 'supervisor')
+      const supervisor = await apiOkAs(suite.url, 'supervisor')
       const draft = await supervisor<{ id: string }>('POST', '/plans', { fileName: `shared-${name}.txt`, contentBase64: Buffer.from(plan(++n)).toString('base64') })
       const page = await signedIn('supervisor', size)
-      await page.goto(`${server.url}/plans/${draft.id}`)
+      await page.goto(`${suite.url}/plans/${draft.id}`)
       const card = page.locator('[data-test=plan-collectives]')
       await card.waitFor()
       const box = card.locator('[data-test="collective-各街道"]')
@@ -77,14 +44,14 @@ describe.skipIf(!hasChromium)('shared work in a browser', () => {
 
       const confirmed = await supervisor<{ tasks: { id: string; children?: { id: string }[] }[] }>('POST', `/plans/${draft.id}/confirm`)
       const task = confirmed.tasks.find((t) => t.children?.length)!
-      await page.goto(`${server.url}/items/${task.id}`)
+      await page.goto(`${suite.url}/items/${task.id}`)
       await page.locator('[data-test=item-children]').waitFor()
       await expect(page.locator('[data-test=children-progress]').textContent()).resolves.toBe(`0/${task.children!.length}`)
       await expect(page.locator('[data-test=item-shares] [data-test=share-not-reported]').count()).resolves.toBe(2)
       expect(await offScreen(page), `item ${name}`).toEqual([])
 
       // The copy links back to its parent.
-      await page.goto(`${server.url}/items/${task.children![0]!.id}`)
+      await page.goto(`${suite.url}/items/${task.children![0]!.id}`)
       await page.locator('[data-test=item-parent]').waitFor()
       expect(await offScreen(page), `copy ${name}`).toEqual([])
       expect(problems).toEqual([])
