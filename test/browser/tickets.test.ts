@@ -7,19 +7,14 @@
  * Every page's console errors and script errors are collected and must be none. Screenshots (PNG) of each
  * screen at both sizes go to $DUBAN_SHOTS (default /tmp/duban-ticket-shots).
  */
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs'
-import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { chromium, type Browser, type Page } from 'playwright-core'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { buildWebIfStale, CHROMIUM, CHROMIUM_ARGS, DEMO_PASSWORD, hasChromium, sayIfNoChromium, serveDemo, stopServer, type DemoServer, apiAs } from '../support/browser.ts'
+import type { Page } from 'playwright-core'
+import { beforeAll, describe, expect, it } from 'vitest'
+import { apiAs, browserSuite, DESKTOP, hasChromium, PHONE, sayIfNoChromium, signIn } from '../support/browser.ts'
 
 sayIfNoChromium('test/browser/tickets.test.ts')
 
-const PASSWORD = DEMO_PASSWORD
 const SHOTS = process.env.DUBAN_SHOTS ?? '/tmp/duban-ticket-shots'
-const DESKTOP = { width: 1280, height: 800 }
-const PHONE = { width: 390, height: 844 }
 const LEAD_UNIT = '云州市城市管理局'
 const LEAD_LIAISON = 'cgj'
 const CALLER_PHONE = '13812345678'
@@ -55,53 +50,16 @@ async function leafCategory(url: string): Promise<Node> {
   return all.find((c) => /占道|市容|垃圾|噪声/.test(c.name)) ?? all[0]!
 }
 
-/** Signs in through the login screen and waits to leave it. */
-async function signIn(page: Page, url: string, username: string): Promise<void> {
-  await page.goto(`${url}/login`)
-  await page.locator('input[name=username]').fill(username)
-  await page.locator('input[name=password]').fill(PASSWORD)
-  await page.locator('[data-test=login]').click()
-  await page.waitForURL((u) => !u.pathname.startsWith('/login'))
-}
-
 describe.skipIf(!hasChromium)('12345 screens in a browser', () => {
-  let server: DemoServer
-  let browser: Browser
-  let dataDir: string
-  const problems: string[] = []
+  const suite = browserSuite({ file: 'test/browser/tickets.test.ts', data: 'duban-ticket-data-', shots: SHOTS })
+  const { problems, newPage } = suite
   let category: Node
   /** The ticket the operator takes on the desk. */
   let desk: { number: string; id: string } | null = null
 
   beforeAll(async () => {
-    buildWebIfStale()
-    dataDir = mkdtempSync(join(tmpdir(), 'duban-ticket-data-'))
-    mkdirSync(SHOTS, { recursive: true })
-    server = await serveDemo(dataDir)
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: [...CHROMIUM_ARGS],
-    })
-    category = await leafCategory(server.url)
+    category = await leafCategory(suite.url)
   }, 900_000)
-
-  afterAll(async () => {
-    await browser?.close()
-    await stopServer(server)
-    if (dataDir) rmSync(dataDir, { recursive: true, force: true })
-    console.log(`test/browser/tickets.test.ts: screenshots in ${SHOTS}`)
-  }, 60_000)
-
-  /** A fresh context (no session) at a size; console errors and script errors are collected. */
-  async function newPage(size = DESKTOP): Promise<Page> {
-    const context = await browser.newContext({ viewport: size, locale: 'zh-CN', deviceScaleFactor: 1 })
-    const page = await context.newPage()
-    page.on('console', (m) => {
-      if (m.type() === 'error') problems.push(`console: ${m.text()} (${page.url()})`)
-    })
-    page.on('pageerror', (e) => problems.push(`pageerror: ${e.message} (${page.url()})`))
-    return page
-  }
 
   /**
    * A PNG of the page; `full` grows the viewport to the content's height first (the layout scrolls inside
@@ -125,7 +83,7 @@ describe.skipIf(!hasChromium)('12345 screens in a browser', () => {
 
   it('lands the hotline operator on the desk; a call is taken by keyboard and dispatched', async () => {
     const page = await newPage()
-    await signIn(page, server.url, 'hotline')
+    await signIn(page, suite.url, 'hotline')
     await page.waitForURL(/\/desk$/)
     // The caller's name has the focus: the operator just types.
     await page.locator('input[name=requesterName]').waitFor()
@@ -186,8 +144,8 @@ describe.skipIf(!hasChromium)('12345 screens in a browser', () => {
   it('lets the unit liaison find the ticket, 签收 and 答复', async () => {
     expect(desk).not.toBeNull()
     const page = await newPage()
-    await signIn(page, server.url, LEAD_LIAISON)
-    await page.goto(`${server.url}/tickets`)
+    await signIn(page, suite.url, LEAD_LIAISON)
+    await page.goto(`${suite.url}/tickets`)
     const list = page.locator('[data-test=tickets]')
     await expect.poll(() => list.innerText()).toContain(desk!.number)
     await shot(page, 'tickets-1280', false)
@@ -211,7 +169,7 @@ describe.skipIf(!hasChromium)('12345 screens in a browser', () => {
 
     await page.setViewportSize(PHONE)
     await shot(page, 'ticket-390')
-    await page.goto(`${server.url}/tickets`)
+    await page.goto(`${suite.url}/tickets`)
     await expect.poll(() => page.locator('[data-test=tickets]').innerText()).toContain(desk!.number)
     await shot(page, 'tickets-390')
     await done(page)
@@ -219,8 +177,8 @@ describe.skipIf(!hasChromium)('12345 screens in a browser', () => {
 
   it('lets the operator reveal the requester with a reason', async () => {
     const page = await newPage()
-    await signIn(page, server.url, 'hotline')
-    await page.goto(`${server.url}/tickets/${desk!.id}`)
+    await signIn(page, suite.url, 'hotline')
+    await page.goto(`${suite.url}/tickets/${desk!.id}`)
     await page.locator('[data-test=reveal]').click()
     await page.locator('textarea[data-test=reveal-reason]').fill('回访前核实联系电话')
     await page.locator('[data-test=reveal-submit]').click()
@@ -230,7 +188,7 @@ describe.skipIf(!hasChromium)('12345 screens in a browser', () => {
 
   it('lets a citizen submit on the public page, look it up with number + phone and withdraw it', async () => {
     const page = await newPage(PHONE)
-    await page.goto(`${server.url}/login`)
+    await page.goto(`${suite.url}/login`)
     await page.locator('[data-test=to-public]').click()
     await page.waitForURL(/\/public$/)
     await page.locator('[data-test=public-category] input').click()
@@ -261,7 +219,7 @@ describe.skipIf(!hasChromium)('12345 screens in a browser', () => {
 
   it('shows the citizen the unit reply and takes one 评价', async () => {
     const page = await newPage(DESKTOP)
-    await page.goto(`${server.url}/public`)
+    await page.goto(`${suite.url}/public`)
     await page.locator('[data-test=tab-lookup]').click()
     await page.locator('input[name=number]').fill(desk!.number)
     await page.locator('input[name=phone]').fill(CALLER_PHONE)
@@ -278,8 +236,8 @@ describe.skipIf(!hasChromium)('12345 screens in a browser', () => {
 
   it('lets the operator follow up (回访) the answered ticket and close it (办结)', async () => {
     const page = await newPage(PHONE)
-    await signIn(page, server.url, 'hotline')
-    await page.goto(`${server.url}/tickets/${desk!.id}`)
+    await signIn(page, suite.url, 'hotline')
+    await page.goto(`${suite.url}/tickets/${desk!.id}`)
     await page.locator('[data-test=ticket-actions] button', { hasText: '回访' }).click()
     await page.locator('[data-test=rating] label', { hasText: /^满意$/ }).click()
     await page.locator('[data-test=event-form] .el-switch').click() // 是否解决: 是
@@ -300,8 +258,8 @@ describe.skipIf(!hasChromium)('12345 screens in a browser', () => {
       [PHONE, 'hotline-390'],
     ] as const) {
       const page = await newPage(size)
-      await signIn(page, server.url, 'leader')
-      await page.goto(`${server.url}/hotline`)
+      await signIn(page, suite.url, 'leader')
+      await page.goto(`${suite.url}/hotline`)
       await expect.poll(() => page.locator('[data-test=kpi-cards]').innerText()).toContain('按时签收率')
       await page.locator('[data-test=trend-chart] canvas').waitFor()
       await page.locator('[data-test=category-chart] canvas').waitFor()
@@ -319,12 +277,12 @@ describe.skipIf(!hasChromium)('12345 screens in a browser', () => {
       [PHONE, 'catalogue-390'],
     ] as const) {
       const page = await newPage(size)
-      await signIn(page, server.url, 'admin')
+      await signIn(page, suite.url, 'admin')
       if (size === PHONE) {
         // The menus collapse into one drop-down on a phone.
         await page.locator('[data-test=nav-toggle]').click()
         await page.locator('.el-dropdown-menu__item:visible', { hasText: '服务目录' }).click()
-      } else await page.goto(`${server.url}/admin/catalogue`)
+      } else await page.goto(`${suite.url}/admin/catalogue`)
       await page.waitForURL(/\/admin\/catalogue$/)
       await page.locator('[data-test=catalogue] .el-table__body tr').first().waitFor()
       await shot(page, `${name}-tree`)

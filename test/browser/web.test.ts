@@ -4,12 +4,12 @@
  * accepts an item and reports progress; the supervisor reads the ranking with its chart. Screenshots are
  * written to $DUBAN_SHOTS (default: a temp folder) for a person to look at.
  */
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { chromium, type BrowserContext, type Page } from 'playwright-core'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { buildWebIfStale, CHROMIUM, CHROMIUM_ARGS, DEMO_PASSWORD, hasChromium, sayIfNoChromium, serveDemo, stopServer, type DemoServer } from '../support/browser.ts'
+import type { Page } from 'playwright-core'
+import { describe, expect, it } from 'vitest'
+import { browserSuite, DEMO_PASSWORD, hasChromium, sayIfNoChromium } from '../support/browser.ts'
 
 sayIfNoChromium('test/browser/web.test.ts')
 
@@ -51,56 +51,29 @@ async function signIn(page: Page, url: string, username: string): Promise<void> 
 }
 
 describe.skipIf(!hasChromium)('web app in a browser', () => {
-  let server: DemoServer
-  let browser: BrowserContext
-  let dataDir: string
-  let profileDir: string
+  const suite = browserSuite({ file: 'test/browser/web.test.ts', data: 'duban-web-data-', shots: SHOTS, persistent: { profile: 'duban-web-profile-', viewport: { width: 1440, height: 900 } } })
   const pageErrors: string[] = []
   const apiFailures: string[] = []
   /** API refusals a test provokes on purpose. */
   const expectedFailures: RegExp[] = [/\/api\/auth\/login$/]
 
-  beforeAll(async () => {
-    // A fresh clone has no web/dist: build it (or rebuild a stale one) before the server starts.
-    buildWebIfStale()
-    dataDir = mkdtempSync(join(tmpdir(), 'duban-web-data-'))
-    profileDir = mkdtempSync(join(tmpdir(), 'duban-web-profile-'))
-    mkdirSync(SHOTS, { recursive: true })
-    server = await serveDemo(dataDir)
-    // A persistent context is how playwright takes a fresh --user-data-dir of our own.
-    browser = await chromium.launchPersistentContext(profileDir, {
-      executablePath: CHROMIUM,
-      args: [...CHROMIUM_ARGS],
-      viewport: { width: 1440, height: 900 },
-      locale: 'zh-CN',
-    })
-  }, 900_000)
-
-  afterAll(async () => {
-    await browser?.close()
-    await stopServer(server)
-    if (dataDir) rmSync(dataDir, { recursive: true, force: true })
-    if (profileDir) rmSync(profileDir, { recursive: true, force: true })
-    console.log(`test/browser/web.test.ts: screenshots in ${SHOTS}`)
-  }, 60_000)
-
   /** A page with no session: the one profile is shared, so cookies and the stored token are cleared first. */
   async function newPage(): Promise<Page> {
-    for (const p of browser.pages()) await p.close()
-    await browser.clearCookies()
-    const page = await browser.newPage()
+    for (const p of suite.context.pages()) await p.close()
+    await suite.context.clearCookies()
+    const page = await suite.context.newPage()
     page.on('pageerror', (e) => pageErrors.push(e.message))
     page.on('response', (r) => {
       if (r.url().includes('/api/') && r.status() >= 400 && !expectedFailures.some((x) => x.test(r.url()))) apiFailures.push(`${r.status()} ${r.request().method()} ${r.url()}`)
     })
-    await page.goto(`${server.url}/login`)
+    await page.goto(`${suite.url}/login`)
     await page.evaluate(() => localStorage.clear())
     return page
   }
 
   it('sends a visitor without a session to 登录, and a wrong password shows the API message', async () => {
     const page = await newPage()
-    await page.goto(`${server.url}/ledger`)
+    await page.goto(`${suite.url}/ledger`)
     await page.waitForURL(/\/login/)
     await page.locator('input[name=username]').fill('supervisor')
     await page.locator('input[name=password]').fill('not-the-password')
@@ -111,7 +84,7 @@ describe.skipIf(!hasChromium)('web app in a browser', () => {
 
   it('shows the supervisor the demo ledger with due dates and lead units, and opens an item', async () => {
     const page = await newPage()
-    await signIn(page, server.url, 'supervisor')
+    await signIn(page, suite.url, 'supervisor')
     const rows = page.locator('[data-test=ledger] .el-table__body tr')
     await rows.first().waitFor()
     expect(await rows.count()).toBeGreaterThan(3)
@@ -133,7 +106,7 @@ describe.skipIf(!hasChromium)('web app in a browser', () => {
   })
 
   it('imports a plan: an unmatched unit name is highlighted, mapped, and the tasks are confirmed (确认下发)', async () => {
-    const file = join(dataDir, '第四季度重点工作.txt')
+    const file = join(suite.dataDir, '第四季度重点工作.txt')
     writeFileSync(
       file,
       [
@@ -145,8 +118,8 @@ describe.skipIf(!hasChromium)('web app in a browser', () => {
       ].join('\n'),
     )
     const page = await newPage()
-    await signIn(page, server.url, 'supervisor')
-    await page.goto(`${server.url}/plans/import`)
+    await signIn(page, suite.url, 'supervisor')
+    await page.goto(`${suite.url}/plans/import`)
     await page.locator('[data-test=plan-upload] input[type=file]').setInputFiles(file)
     await page.waitForURL(/\/plans\/[^/]+$/)
     const table = page.locator('[data-test=plan-items]')
@@ -171,14 +144,14 @@ describe.skipIf(!hasChromium)('web app in a browser', () => {
   })
 
   it('lets a unit liaison accept an item (签收) and report progress (报送进展)', async () => {
-    const pick = await liaisonItem(server.url, 'accept')
+    const pick = await liaisonItem(suite.url, 'accept')
     expect(pick, 'some demo liaison leads a dispatched item').not.toBeNull()
     if (!pick) return
 
     const page = await newPage()
-    await signIn(page, server.url, pick.username)
+    await signIn(page, suite.url, pick.username)
     // A deep link: the server answers index.html and the app's router shows the item.
-    await page.goto(`${server.url}/items/${pick.itemId}`)
+    await page.goto(`${suite.url}/items/${pick.itemId}`)
     await page.locator('[data-test=item-state]').waitFor()
     expect(await page.locator('[data-test=item-state]').innerText()).toBe('已交办')
 
@@ -217,12 +190,12 @@ describe.skipIf(!hasChromium)('web app in a browser', () => {
   })
 
   it('lets the supervisor issue a 督办单 and the unit liaison reply to it', async () => {
-    const pick = await liaisonItem(server.url, 'report_progress')
+    const pick = await liaisonItem(suite.url, 'report_progress')
     expect(pick, 'some demo liaison works on an accepted item').not.toBeNull()
     if (!pick) return
     const page = await newPage()
-    await signIn(page, server.url, 'supervisor')
-    await page.goto(`${server.url}/supervision`)
+    await signIn(page, suite.url, 'supervisor')
+    await page.goto(`${suite.url}/supervision`)
     await page.locator('button', { hasText: '下发督办单' }).click()
     const dialog = page.locator('.el-dialog', { hasText: '督办事由' })
     await dialog.locator('.el-select').click()
@@ -235,8 +208,8 @@ describe.skipIf(!hasChromium)('web app in a browser', () => {
     await page.close()
 
     const liaison = await newPage()
-    await signIn(liaison, server.url, pick.username)
-    await liaison.goto(`${server.url}/supervision`)
+    await signIn(liaison, suite.url, pick.username)
+    await liaison.goto(`${suite.url}/supervision`)
     await liaison.locator('[data-test=notices] button', { hasText: '回复' }).first().click()
     await liaison.locator('.el-dialog textarea').fill('已召开专题会议，制定整改清单，本月底前完成。')
     await liaison.locator('.el-dialog button', { hasText: '提交回复' }).click()
@@ -248,8 +221,8 @@ describe.skipIf(!hasChromium)('web app in a browser', () => {
 
   it('shows the ranking with a bar chart of unit scores', async () => {
     const page = await newPage()
-    await signIn(page, server.url, 'supervisor')
-    await page.goto(`${server.url}/assessment`)
+    await signIn(page, suite.url, 'supervisor')
+    await page.goto(`${suite.url}/assessment`)
     await page.locator('[data-test=ranking] .el-table__body tr').first().waitFor()
     await page.locator('[data-test=score-chart] canvas').waitFor()
     const box = await page.locator('[data-test=score-chart] canvas').boundingBox()
