@@ -5,6 +5,7 @@
  */
 import type { Queryable } from './db.ts'
 import type { ItemUnitRole } from './items.repo.ts'
+import type { NewTicket } from './tickets.repo.ts'
 
 /** A received ticket as intake writes it (the number is taken from the counter by the statement itself). */
 export interface ReceivedTicket {
@@ -25,22 +26,8 @@ export interface ReceivedTicket {
     readonly data: unknown
   }
   readonly units: readonly { readonly unitId: string; readonly role: ItemUnitRole }[]
-  readonly ticket: {
-    readonly channel: string
-    readonly requestType: string
-    readonly categoryCode: string
-    readonly categoryVersion: number
-    readonly urgency: string
-    readonly anonymous: boolean
-    readonly requesterName: string | null
-    readonly requesterPhone: string | null
-    readonly address: string
-    readonly lat: number | null
-    readonly lng: number | null
-    readonly placeUnitId: string | null
-    readonly content: string
-    readonly receivedBy: string | null
-  }
+  /** The `ticket` row's intake facts (tickets.repo NewTicket); its item id and receipt instant come from the item. */
+  readonly ticket: Omit<NewTicket, 'itemId' | 'receivedAt'>
   /** The intake job's window (migration 134), or null for none. */
   readonly jobWindowDays: number | null
   readonly at: string
