@@ -127,3 +127,27 @@ export interface SearchBounds {
 }
 
 export const SEARCH_BOUNDS: SearchBounds = { candidates: 300, firstDays: 2, maxWindowDays: 192, windowPerMatch: 20 }
+
+/** The end of the range of strings that start with `prefix` (its last character's next one): ASCII terms only. */
+export function prefixEnd(prefix: string): string {
+  return prefix.slice(0, -1) + String.fromCharCode(prefix.charCodeAt(prefix.length - 1) + 1)
+}
+
+/**
+ * The SQL of the ids of tickets whose number (工单编号) starts or ends with one of `terms` (ticketNumberTerms in
+ * src/app/tickets/ticket-search.ts: upper-case ASCII letters, digits and dashes): for each term, a range of the
+ * number index and one of the reversed-number index (migration 158), each read in index order up to `limit` and
+ * holding `where` (the other filters, over the aliases `i` item and `t` ticket; the kind's among them), highest first:
+ * a short start (GD-2026) stops after the year's newest `limit`, not all of them; an end (000123) gives the latest
+ * year's first.
+ */
+export function ticketNumberSql(terms: readonly string[], param: (v: unknown) => string, where: readonly string[], limit: number): string {
+  const also = where.filter((w) => w !== `i.kind = 'ticket'`).map((w) => ` AND ${w}`).join('')
+  const lim = param(limit)
+  const branch = (expr: string, from: string): string =>
+    `(SELECT i.id FROM item i JOIN ticket t ON t.item_id = i.id
+       WHERE i.kind = 'ticket' AND ${expr} >= ${param(from)} AND ${expr} < ${param(prefixEnd(from))}${also}
+       ORDER BY ${expr} DESC LIMIT ${lim})`
+  const reversed = (s: string): string => [...s].reverse().join('')
+  return terms.flatMap((term) => [branch(`(i.number COLLATE "C")`, term), branch(`(reverse(i.number) COLLATE "C")`, reversed(term))]).join('\n     UNION ')
+}

@@ -1,7 +1,7 @@
 /** 12345 tickets (工单) in the database: the intake facts beside the item row, read joined with it. */
 import type { Queryable } from './db.ts'
 import { isoInstant } from './plans.repo.ts'
-import { SEARCH_BOUNDS, SPAN_DAYS, ticketWordSearchSql, type SearchBounds, type SearchWindow } from './ticket-search.repo.ts'
+import { SEARCH_BOUNDS, SPAN_DAYS, ticketNumberSql, ticketWordSearchSql, type SearchBounds, type SearchWindow } from './ticket-search.repo.ts'
 
 /** The intake facts of one ticket (the `ticket` row). */
 export interface NewTicket {
@@ -148,9 +148,15 @@ export interface TicketFilter {
   readonly q?: string | undefined
   /**
    * The words of `q` as jieba segments them (工单检索): when given, `q` matches tickets holding all of them, all but one
-   * (`wordsMode: 'allButOne'`) or any (`'any'`), or a number containing `q`, ranked by how many and how often.
+   * (`wordsMode: 'allButOne'`) or any (`'any'`), ranked by how many and how often.
    */
   readonly words?: readonly string[] | undefined
+  /**
+   * The parts of `q` that look like a ticket number (ticketNumberTerms, src/app/tickets/ticket-search.ts): tickets
+   * whose number starts or ends with one come first (the exact number before the others), through the number
+   * indexes (migration 158); the word search's matches follow.
+   */
+  readonly numbers?: readonly string[] | undefined
   readonly wordsMode?: 'all' | 'allButOne' | 'any' | undefined
   /** The bounds of a word search (default SEARCH_BOUNDS, ticket-search.repo.ts); smaller ones let a test cross them. */
   readonly searchBounds?: SearchBounds | undefined
@@ -182,12 +188,21 @@ function filterSql(f: TicketFilter, p: (v: unknown) => string, itemId = 'i.id'):
   return where
 }
 
+/** A page of tickets, the total matching (capped for a word search: `totalCapped`). */
+export interface TicketPage {
+  readonly rows: TicketRow[]
+  readonly total: number
+  readonly totalCapped: boolean
+  /** Of the total, the tickets the words matched (a word search's number matches aside): 0 asks for fewer words. */
+  readonly wordMatches?: number
+}
+
 /**
  * Tickets, newest first, with the total matching. With `words` (工单检索) the answer is searchTicketRows': ranked,
  * among the newest SEARCH_CANDIDATES matches, the total capped there (`totalCapped`).
  */
-export async function listTicketRows(q: Queryable, f: TicketFilter): Promise<{ rows: TicketRow[]; total: number; totalCapped: boolean }> {
-  if (f.q && f.words?.length) return searchTicketRows(q, f, f.words)
+export async function listTicketRows(q: Queryable, f: TicketFilter): Promise<TicketPage> {
+  if (f.q && (f.words?.length || f.numbers?.length)) return searchTicketRows(q, f, f.words ?? [])
   const params: unknown[] = []
   const p = (v: unknown): string => `$${params.push(v)}`
   const where = filterSql(f, p)
@@ -209,11 +224,12 @@ export async function listTicketRows(q: Queryable, f: TicketFilter): Promise<{ r
  * matches of a window of days, whatever the words: the GIN index (words, day and 32-day span terms: migrations
  * 142–143) gives the matches of the newest `firstDays` days; when fewer than enough, of as many days as that rate
  * says are needed (at most `maxWindowDays`; as day terms or as the spans covering them, whichever costs less); then
- * of all days, whose matches are then few since the words are rare.
+ * of all days, whose matches are then few since the words are rare. With `numbers`, the tickets whose number starts or
+ * ends with one of them (at most `candidates` + 1 a term and end, through the number indexes) come first: the exact
+ * number, then by rank against the words, then newest; the word search's matches follow, the total counting both.
  */
-async function searchTicketRows(q: Queryable, f: TicketFilter, words: readonly string[]): Promise<{ rows: TicketRow[]; total: number; totalCapped: boolean }> {
+async function searchTicketRows(q: Queryable, f: TicketFilter, words: readonly string[]): Promise<TicketPage> {
   const { candidates, firstDays, maxWindowDays, windowPerMatch } = f.searchBounds ?? SEARCH_BOUNDS
-  const numberLike = /^[A-Za-z0-9-]*\d[A-Za-z0-9-]*$/.test(f.q ?? '')
   // Only the state filters need the item row; the others name the ticket's item id.
   const needsItem = !!(f.state || f.stateType)
   interface Candidate { id: string; received_at: unknown; rank: unknown }
@@ -222,23 +238,36 @@ async function searchTicketRows(q: Queryable, f: TicketFilter, words: readonly s
     const params: unknown[] = []
     const p = (v: unknown): string => `$${params.push(v)}`
     const search = ticketWordSearchSql(words, p, f.wordsMode ?? 'all', window)
-    // A query that looks like a ticket number (letters, digits, dashes, with a digit) also finds the number.
-    const match = numberLike ? `(${search.where} OR EXISTS (SELECT 1 FROM item n WHERE n.id = t.item_id AND n.number ILIKE ${p(`%${f.q!.replace(/[\\%_]/g, (c) => `\\${c}`)}%`)}))` : search.where
-    const where = [...filterSql(f, p, 't.item_id').slice(1), ...(numberLike ? [match] : [])]
+    const where = filterSql(f, p, 't.item_id').slice(1)
     // OFFSET 0 keeps the planner from walking the whole received_at index (it guesses many matches when words go
     // together): the GIN index finds the matches of the days, they are sorted newest first, the newest kept.
     const { rows } = await q.query<Candidate>(
       `SELECT c.item_id AS id, c.received_at, ${search.rank.replace(/\bt\.search_vector\b/g, 'c.search_vector')} AS rank
          FROM (SELECT t.item_id, t.received_at, t.search_vector
-                 FROM (SELECT * FROM ticket t WHERE ${numberLike ? 'true' : search.where} OFFSET 0) t${needsItem ? ' JOIN item i ON i.id = t.item_id' : ''}
+                 FROM (SELECT * FROM ticket t WHERE ${search.where} OFFSET 0) t${needsItem ? ' JOIN item i ON i.id = t.item_id' : ''}
                 WHERE ${where.length > 0 ? where.join(' AND ') : 'true'}
                 ORDER BY t.received_at DESC LIMIT ${p(candidates + 1)}) c`,
       params,
     )
     return rows
   }
+  // The tickets a number-like part of the query names (few: each range stops at candidates + 1).
+  const numbers = f.numbers ?? []
+  let byNumber: (Candidate & { exact: boolean })[] = []
+  if (numbers.length > 0) {
+    const params: unknown[] = []
+    const p = (v: unknown): string => `$${params.push(v)}`
+    const ids = ticketNumberSql(numbers, p, filterSql(f, p), candidates + 1)
+    const rank = words.length > 0 ? `coalesce(ts_rank(t.search_vector, to_tsquery('simple', ${p(words.join(' | '))})), 0)` : '0'
+    const { rows } = await q.query<Candidate & { number: string }>(
+      `SELECT t.item_id AS id, t.received_at, i.number, ${rank} AS rank
+         FROM (${ids}) n JOIN item i ON i.id = n.id JOIN ticket t ON t.item_id = n.id`,
+      params,
+    )
+    byNumber = rows.map((r) => ({ id: r.id, received_at: r.received_at, rank: r.rank, exact: numbers.includes(r.number) }))
+  }
   let found: Candidate[] = []
-  const span = numberLike ? null : await ticketSpan(q, f.to)
+  const span = words.length > 0 ? await ticketSpan(q, f.to) : null
   if (span) {
     const newest = Math.floor(span.newestMs / DAY_MS)
     found = await step({ days: dayRange(newest, firstDays), spans: [] })
@@ -262,19 +291,25 @@ async function searchTicketRows(q: Queryable, f: TicketFilter, words: readonly s
       found = needed <= maxWindowDays ? await step(window) : []
     }
   }
-  if (found.length <= candidates) found = await step(null)
+  if (words.length > 0 && found.length <= candidates) found = await step(null)
   const time = (c: Candidate): number => new Date(isoInstant(c.received_at) ?? 0).getTime()
-  const ranked = found
-    .slice(0, candidates)
-    .sort((a, b) => Number(b.rank) - Number(a.rank) || time(b) - time(a) || (a.id < b.id ? 1 : a.id > b.id ? -1 : 0))
+  const order = (a: Candidate, b: Candidate): number => Number(b.rank) - Number(a.rank) || time(b) - time(a) || (a.id < b.id ? 1 : a.id > b.id ? -1 : 0)
+  const named = new Set(byNumber.map((c) => c.id))
+  const all = [
+    ...byNumber.sort((a, b) => Number(b.exact) - Number(a.exact) || order(a, b)),
+    ...found.slice(0, candidates).filter((c) => !named.has(c.id)).sort(order),
+  ]
+  const ranked = all.slice(0, candidates)
+  const totalCapped = found.length > candidates || all.length > candidates
   const page = ranked.slice(f.offset, f.offset + f.limit)
-  if (page.length === 0) return { rows: [], total: ranked.length, totalCapped: found.length > candidates }
+  if (page.length === 0) return { rows: [], total: ranked.length, totalCapped, wordMatches: found.length }
   const { rows } = await q.query(`${SELECT} WHERE i.id = ANY($1::text[])`, [page.map((c) => c.id)])
   const byId = new Map(rows.map((r) => [String(r.id), toRow(r)]))
   return {
     rows: page.flatMap((c) => byId.get(c.id) ?? []),
     total: ranked.length,
-    totalCapped: found.length > candidates,
+    totalCapped,
+    wordMatches: found.length,
   }
 }
 

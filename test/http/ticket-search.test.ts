@@ -1,8 +1,8 @@
 /**
  * Chinese ticket search (工单检索) over HTTP on every test dialect: GET /api/tickets?q= segments the query with jieba
  * and finds a word inside a longer phrase of a ticket's content or address, finds the tickets holding all the
- * query's words, else all but one, else any, ranked by how many and how often, finds a ticket by its category's name (in its title), finds nothing for words no ticket holds, keeps the data scope, still finds a number,
- * and ranks only the newest 300 matches, the total capped.
+ * query's words, else all but one, else any, ranked by how many and how often, finds a ticket by its category's name (in its title), finds nothing for words no ticket holds, keeps the data scope, finds a number, the start or the end of
+ * one (before the word matches), and ranks only the newest 300 matches, the total capped.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { startTestApp, type TestApp } from '../support/test-app.ts'
@@ -94,6 +94,19 @@ for (const dialect of testDialects()) {
       expect(byNumber.tickets.map((x) => x.id)).toEqual([ids.noise!.id])
       const { rows } = await t.db.query<{ n: unknown }>(`SELECT count(*) AS n FROM ticket WHERE search_vector IS NULL`)
       expect(Number(rows[0]!.n)).toBe(0)
+    })
+
+    it('finds a ticket by the end or the start of its number, in lower case too, and puts it before the word matches', async () => {
+      const number = ids.noise!.number
+      const seq = number.slice(number.lastIndexOf('-') + 1)
+      expect((await search(operator, seq)).tickets.map((x) => x.id)).toEqual([ids.noise!.id])
+      expect((await search(operator, number.toLowerCase())).tickets.map((x) => x.id)).toEqual([ids.noise!.id])
+      const start = await search(operator, number.slice(0, number.lastIndexOf('-')))
+      expect(start.tickets.map((x) => x.id).sort()).toEqual(Object.values(ids).map((x) => x.id).sort())
+      // A number and words: the numbered ticket first (it does not hold 垃圾桶), then the tickets holding the words.
+      const both = await search(operator, `${seq} 垃圾桶`)
+      expect(both.tickets[0]!.id).toBe(ids.noise!.id)
+      expect(both.tickets.slice(1).map((x) => x.id).sort()).toEqual([ids.bins!.id, ids.binsOnly!.id].sort())
     })
 
     it('ranks only the newest 300 matches: the total stops at 300 and says more match', async () => {

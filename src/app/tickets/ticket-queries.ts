@@ -16,7 +16,7 @@ import { engineActor, kindOf } from '../items/item-engine.ts'
 import { findCategories } from './catalogue.ts'
 import { duplicateFactsOf, type DuplicateFacts } from '../../persistence/duplicates.repo.ts'
 import { sharedRepliesOf } from './duplicates.ts'
-import { INDEX_BEFORE_SEARCH, indexPendingTickets, ticketQueryWords } from './ticket-search.ts'
+import { INDEX_BEFORE_SEARCH, indexPendingTickets, ticketNumberTerms, ticketQueryWords } from './ticket-search.ts'
 import type { Tokenize } from '../../domain/dispatch/features.ts'
 
 /** A ticket as the API shows it (TicketView). */
@@ -67,7 +67,7 @@ export interface TicketDetail extends TicketView {
 }
 
 /** List filters as the API takes them: the repository's filters, less the scope the actor brings, paging optional. */
-export type TicketQuery = Omit<TicketFilter, 'scope' | 'limit' | 'offset' | 'words' | 'wordsMode'> & { readonly limit?: number | undefined; readonly offset?: number | undefined }
+export type TicketQuery = Omit<TicketFilter, 'scope' | 'limit' | 'offset' | 'words' | 'wordsMode' | 'numbers'> & { readonly limit?: number | undefined; readonly offset?: number | undefined }
 
 /** A name masked to its first character (张三丰 → 张**). */
 export function maskName(name: string | null): string | null {
@@ -192,21 +192,27 @@ export async function listTickets(
   tokenize?: Tokenize,
 ): Promise<{ tickets: TicketView[]; total: number; totalCapped: boolean; limit: number; offset: number }> {
   const limit = Math.min(Math.max(query.limit ?? 50, 1), 500)
-  // With a segmenter, `q` is a Chinese word search (工单检索, ticket-search.ts), ranked; without one, a substring.
+  // With a segmenter, `q` is a Chinese word search (工单检索, ticket-search.ts), ranked, its number-like parts looked
+  // up as ticket numbers (first); without one, a substring.
   let words: string[] | undefined
+  let numbers: string[] | undefined
   if (query.q && tokenize) {
     await indexPendingTickets(deps.db, tokenize, INDEX_BEFORE_SEARCH)
     words = ticketQueryWords(tokenize, query.q)
+    numbers = ticketNumberTerms(query.q)
   }
   const offset = Math.max(query.offset ?? 0, 0)
   // A bare date means China midnight (as the KPIs read it), not the database server's.
   const instant = (v: string | undefined): string | undefined => (v && /^\d{4}-\d{2}-\d{2}$/.test(v) ? `${v}T00:00:00+08:00` : v)
-  const filter = { ...query, words, from: instant(query.from), to: instant(query.to), scope: ticketScope(actor), limit, offset }
-  let { rows, total, totalCapped } = await listTicketRows(deps.db, filter)
+  const filter = { ...query, words, numbers, from: instant(query.from), to: instant(query.to), scope: ticketScope(actor), limit, offset }
+  let page = await listTicketRows(deps.db, filter)
   // Tickets holding every word; when none does, those holding all but one (of three or more), then any; ranked,
-  // each among the newest 300 that match (SEARCH_BOUNDS), the total then capped ("300+": totalCapped).
-  if (total === 0 && words && words.length > 2) ({ rows, total, totalCapped } = await listTicketRows(deps.db, { ...filter, wordsMode: 'allButOne' }))
-  if (total === 0 && words && words.length > 1) ({ rows, total, totalCapped } = await listTicketRows(deps.db, { ...filter, wordsMode: 'any' }))
+  // each among the newest 300 that match (SEARCH_BOUNDS), the total then capped ("300+": totalCapped). Tickets a
+  // number-like part names come before them, whichever words' tier answers.
+  const noWordMatch = (): boolean => (page.wordMatches ?? page.total) === 0
+  if (noWordMatch() && words && words.length > 2) page = await listTicketRows(deps.db, { ...filter, wordsMode: 'allButOne' })
+  if (noWordMatch() && words && words.length > 1) page = await listTicketRows(deps.db, { ...filter, wordsMode: 'any' })
+  const { rows, total, totalCapped } = page
   return { tickets: await ticketViews(deps.db, actor, deps.clock.now(), rows), total, totalCapped, limit, offset }
 }
 
