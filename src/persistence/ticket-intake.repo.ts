@@ -1,17 +1,16 @@
 /**
- * Ticket intake's writes in as few statements as the data allows (issue 7, lean intake): the yearly number, the item,
- * its units, the ticket row and its intake job in one statement (data-modifying CTEs; the foreign keys are checked
- * at its end, when the item row is there), and every history row in one more.
+ * Ticket intake's writes in one statement per group of tickets (issue 7, lean intake and group commit): the yearly
+ * numbers (one counter update for the whole group), the items, their units, the ticket rows, their intake jobs, their
+ * history rows, their audit rows and the dispatch's notifications, as data-modifying CTEs over one JSON array (the
+ * foreign keys and triggers are checked at the statement's end, when every row of it is there). Run on its own it
+ * commits by itself: one round trip stores a group.
  */
 import type { Queryable } from './db.ts'
 import type { ItemUnitRole } from './items.repo.ts'
 import type { NewTicket } from './tickets.repo.ts'
 
-/** A received ticket as intake writes it (the number is taken from the counter by the statement itself). */
+/** One received ticket as intake writes it (its number is taken from the counter by the statement itself). */
 export interface ReceivedTicket {
-  readonly prefix: string
-  readonly year: number
-  readonly digits: number
   readonly item: {
     readonly id: string
     readonly kind: string
@@ -31,64 +30,116 @@ export interface ReceivedTicket {
   /** The intake job's window (migration 134), or null for none. */
   readonly jobWindowDays: number | null
   readonly at: string
+  /** The history rows (item_event), in order, all by one actor. */
+  readonly events: readonly { readonly event: string; readonly from: string; readonly to: string; readonly payload: unknown }[]
+  readonly actor: { readonly id: string | null; readonly role: string; readonly unitId: string | null }
+  /** The audit row (unsealed, as appendAudit writes it); `after` gets the ticket's `number` added by the statement. */
+  readonly audit: { readonly action: string; readonly entity: string; readonly after: Readonly<Record<string, unknown>> }
+  /**
+   * Notifications (as insertNotification writes them, ON CONFLICT (dedupe_key) DO NOTHING); the title is
+   * `titleHead` + the ticket's number + `titleTail`.
+   */
+  readonly notifications: readonly {
+    readonly id: string
+    readonly dedupeKey: string
+    readonly userId: string | null
+    readonly unitId: string | null
+    readonly role: string | null
+    readonly type: string
+    readonly titleHead: string
+    readonly titleTail: string
+    readonly body: string
+    readonly at: string
+  }[]
 }
 
+/** The yearly counter the numbers come from: PREFIX-YEAR-NNNNNN. */
+export interface TicketCounter {
+  readonly prefix: string
+  readonly year: number
+  readonly digits: number
+}
+
+/** What the statement answers per ticket, in the order given: its number (工单编号) and its history rows' seq. */
+export interface ReceivedWritten {
+  readonly number: string
+  readonly seqs: readonly number[]
+}
+
+// $1 prefix, $2 year, $3 digits, $4 how many, $5 the tickets (a JSON array, in the order their numbers are given).
+// Rows are produced in the array's order (ORDER BY) wherever a sequence (item_event.seq) or the numbers depend on it.
 const INSERT_RECEIVED = `
-WITH n AS (
-  INSERT INTO item_counter (prefix, year, last) VALUES ($1, $2, 1)
-  ON CONFLICT (prefix, year) DO UPDATE SET last = item_counter.last + 1
-  RETURNING $1 || '-' || $2::text || '-' || CASE WHEN length(last::text) >= $3::int THEN last::text ELSE lpad(last::text, $3::int, '0') END AS number
+WITH src AS (
+  SELECT x.ord, x.r FROM jsonb_array_elements($5::jsonb) WITH ORDINALITY AS x(r, ord)
+), n AS (
+  INSERT INTO item_counter (prefix, year, last) VALUES ($1, $2, $4::int)
+  ON CONFLICT (prefix, year) DO UPDATE SET last = item_counter.last + $4::int
+  RETURNING last
+), s AS (
+  SELECT src.ord, src.r, src.r->>'id' AS id, (src.r->>'at')::timestamptz AS at,
+         $1 || '-' || $2::text || '-' || CASE WHEN length(k.v) >= $3::int THEN k.v ELSE lpad(k.v, $3::int, '0') END AS number
+    FROM src, n, LATERAL (SELECT (n.last - $4::int + src.ord)::text AS v) k
 ), i AS (
   INSERT INTO item (id, number, kind, kind_version, state, state_type, title, body, plan_id, source_line, path, due_date, snapshot, data, created_at, updated_at)
-  SELECT $4, n.number, $5, $6, $7, $8, $9, $10, NULL, NULL, $11::text[], $12::date, $13::jsonb, $14::jsonb, $15, $15 FROM n
-  RETURNING number
+  SELECT s.id, s.number, s.r->>'kind', (s.r->>'kindVersion')::int, s.r->>'state', s.r->>'stateType', s.r->>'title', s.r->>'body', NULL, NULL,
+         ARRAY(SELECT jsonb_array_elements_text(s.r->'path')), (s.r->>'dueDate')::date, s.r->'snapshot', s.r->'data', s.at, s.at
+    FROM s ORDER BY s.ord
+  RETURNING id
 ), u AS (
-  INSERT INTO item_unit (item_id, unit_id, role) SELECT $4, x.unit_id, x.role FROM unnest($16::text[], $17::text[]) AS x(unit_id, role)
+  INSERT INTO item_unit (item_id, unit_id, role)
+  SELECT s.id, x->>'unitId', x->>'role' FROM s, jsonb_array_elements(s.r->'units') AS x
 ), t AS (
   INSERT INTO ticket (item_id, channel, request_type, category_code, category_version, urgency, anonymous, requester_name, requester_phone,
                       address, lat, lng, place_unit_id, content, received_at, received_by)
-  VALUES ($4, $18, $19, $20, $21, $22, $23, $24, $25, $26, $27, $28, $29, $30, $15, $31)
+  SELECT s.id, x->>'channel', x->>'requestType', x->>'categoryCode', (x->>'categoryVersion')::int, x->>'urgency', (x->>'anonymous')::boolean,
+         x->>'requesterName', x->>'requesterPhone', x->>'address', (x->>'lat')::float8, (x->>'lng')::float8, x->>'placeUnitId', x->>'content', s.at, x->>'receivedBy'
+    FROM s, LATERAL (SELECT s.r->'ticket' AS x) tk ORDER BY s.ord
 ), j AS (
-  INSERT INTO ticket_intake_job (item_id, window_days, enqueued_at) SELECT $4, $32::int, $15 WHERE $32::int IS NOT NULL
+  INSERT INTO ticket_intake_job (item_id, window_days, enqueued_at)
+  SELECT s.id, (s.r->>'jobWindowDays')::int, s.at FROM s WHERE s.r->>'jobWindowDays' IS NOT NULL
+), e AS (
+  INSERT INTO item_event (item_id, event, from_state, to_state, actor_id, actor_role, unit_id, payload, at)
+  SELECT s.id, x.v->>'event', x.v->>'from', x.v->>'to', s.r->'actor'->>'id', s.r->'actor'->>'role', s.r->'actor'->>'unitId', COALESCE(x.v->'payload', '{}'::jsonb), s.at
+    FROM s, jsonb_array_elements(s.r->'events') WITH ORDINALITY AS x(v, k)
+   ORDER BY s.ord, x.k
+  RETURNING item_id, seq
+), a AS (
+  INSERT INTO audit_log (at, actor_id, action, entity, entity_id, before, after)
+  SELECT s.at, s.r->'actor'->>'id', s.r->'audit'->>'action', s.r->'audit'->>'entity', s.id, NULL, jsonb_build_object('number', s.number) || (s.r->'audit'->'after')
+    FROM s ORDER BY s.ord
+), m AS (
+  INSERT INTO notification (id, dedupe_key, user_id, unit_id, role, item_id, type, title, body, created_at)
+  SELECT x->>'id', x->>'dedupeKey', x->>'userId', x->>'unitId', x->>'role', s.id, x->>'type', (x->>'titleHead') || s.number || (x->>'titleTail'), x->>'body', (x->>'at')::timestamptz
+    FROM s, jsonb_array_elements(s.r->'notifications') AS x
+  ON CONFLICT (dedupe_key) DO NOTHING
 )
-SELECT number FROM i`
+SELECT s.ord, s.number, (SELECT string_agg(e.seq::text, ',' ORDER BY e.seq) FROM e WHERE e.item_id = s.id) AS seqs FROM s ORDER BY s.ord`
 
-/** Writes a received ticket; answers its number (工单编号). */
-export async function insertReceivedTicket(q: Queryable, r: ReceivedTicket): Promise<string> {
-  const { item: it, ticket: t } = r
-  const { rows } = await q.query<{ number: string }>(
+/**
+ * Writes received tickets, all under one counter, in one statement; answers each one's number and history seqs in
+ * the order given. Numbers follow that order without a gap (the counter row is locked until the statement's
+ * transaction ends). On its own (not in a transaction) the statement is its own transaction: all or none.
+ */
+export async function insertReceivedTickets(q: Queryable, counter: TicketCounter, tickets: readonly ReceivedTicket[]): Promise<ReceivedWritten[]> {
+  if (tickets.length === 0) return []
+  const { rows } = await q.query<{ ord: unknown; number: string; seqs: string | null }>(
     INSERT_RECEIVED,
-    [
-      r.prefix, r.year, r.digits,
-      it.id, it.kind, it.kindVersion, it.state, it.stateType, it.title, it.body, [...it.path], it.dueDate, JSON.stringify(it.snapshot), JSON.stringify(it.data), r.at,
-      r.units.map((u) => u.unitId), r.units.map((u) => u.role),
-      t.channel, t.requestType, t.categoryCode, t.categoryVersion, t.urgency, t.anonymous, t.requesterName, t.requesterPhone,
-      t.address, t.lat, t.lng, t.placeUnitId, t.content, t.receivedBy,
-      r.jobWindowDays,
-    ],
-    { name: 'duban_ticket_intake_insert' },
+    [counter.prefix, counter.year, counter.digits, tickets.length, JSON.stringify(tickets.map(asJson))],
+    { name: 'duban_ticket_intake_group' },
   )
-  const number = rows[0]?.number
-  if (!number) throw new Error('ticket intake: the insert returned no number')
-  return number
+  if (rows.length !== tickets.length) throw new Error(`ticket intake: ${tickets.length} tickets written, ${rows.length} answered`)
+  // seq comes from a sequence taken in the SELECT's order, so each ticket's seqs sorted are its events in order.
+  return rows.map((r) => ({ number: r.number, seqs: (r.seqs ?? '').split(',').filter(Boolean).map(Number) }))
 }
 
-/** History rows of one item, in order, in one statement; answers their seq in the same order. */
-export async function insertIntakeEvents(
-  q: Queryable,
-  itemId: string,
-  who: { actorId: string | null; actorRole: string; unitId: string | null },
-  events: readonly { event: string; from: string; to: string; payload: unknown }[],
-  at: string,
-): Promise<number[]> {
-  const { rows } = await q.query<{ seq: unknown; ord: unknown }>(
-    `INSERT INTO item_event (item_id, event, from_state, to_state, actor_id, actor_role, unit_id, payload, at)
-     SELECT $1, x.event, x.from_state, x.to_state, $2, $3, $4, x.payload::jsonb, $5
-       FROM unnest($6::text[], $7::text[], $8::text[], $9::text[]) WITH ORDINALITY AS x(event, from_state, to_state, payload, ord)
-      ORDER BY x.ord
-     RETURNING seq`,
-    [itemId, who.actorId, who.actorRole, who.unitId, at, events.map((e) => e.event), events.map((e) => e.from), events.map((e) => e.to), events.map((e) => JSON.stringify(e.payload ?? {}))],
-  )
-  // seq comes from a sequence taken in the SELECT's order, so the returned values sorted are the rows in order.
-  return rows.map((r) => Number(r.seq)).sort((a, b) => a - b)
-}
+const asJson = (t: ReceivedTicket): Record<string, unknown> => ({
+  ...t.item,
+  at: t.at,
+  units: t.units,
+  ticket: t.ticket,
+  jobWindowDays: t.jobWindowDays,
+  events: t.events.map((e) => ({ event: e.event, from: e.from, to: e.to, payload: e.payload ?? {} })),
+  actor: t.actor,
+  audit: t.audit,
+  notifications: t.notifications,
+})

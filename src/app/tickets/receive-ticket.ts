@@ -5,17 +5,17 @@
  * with `dispatch` it goes on at once through the engine's dispatch (派单), allowed by the dispatch rules.
  */
 import { createHash } from 'node:crypto'
-import type { Db, Queryable } from '../../persistence/db.ts'
+import type { Db, Queryable, QueryOptions } from '../../persistence/db.ts'
 import { insertAttachment, type ItemUnitRole } from '../../persistence/items.repo.ts'
-import { insertIntakeEvents, insertReceivedTicket } from '../../persistence/ticket-intake.repo.ts'
+import { insertReceivedTickets, type ReceivedTicket, type ReceivedWritten, type TicketCounter } from '../../persistence/ticket-intake.repo.ts'
 import type { TicketRow } from '../../persistence/tickets.repo.ts'
 import { DubanError } from '../../domain/errors.ts'
 import { checkIntake, type IntakeChannel, type TicketIntakeFields } from '../../domain/tickets/intake.rules.ts'
 import { limitsFor, tierOf } from '../../domain/tickets/time-limits.ts'
 import { createSnapshot, localDate, transition, type Snapshot } from '../../domain/workflow/index.ts'
 import type { Actor, AppDeps } from '../deps.ts'
-import { audit } from '../items/audit.port.ts'
-import { carryOutEffects } from '../items/carry-out-effects.ts'
+import { carryOutEffects, type EffectContext } from '../items/carry-out-effects.ts'
+import { effectsRecorder, UnrecordedEffect } from '../plans/effects-recorder.ts'
 import { calendarFor, chinaDate, currentTicketKind, engineActor } from '../items/item-engine.ts'
 import { MAX_ATTACHMENT_BYTES } from '../items/take-event.ts'
 import { dispatchAllowedAmong } from './dispatch-rules.ts'
@@ -146,11 +146,14 @@ export async function receiveTicket(
     receivedBy: actor?.userId ?? null,
   }
   const attachments = files.map((f) => ({ ...f, id: deps.newId() }))
-  const written = await intakeInGroup(deps.db, async (tx) => {
-    const number = await insertReceivedTicket(tx, {
-      prefix: TICKET_NUMBER_PREFIX,
-      year: Number(chinaDate(now).slice(0, 4)),
-      digits: TICKET_NUMBER_DIGITS,
+  const item = { id, number: NUMBER_MARK, kind: kind.id, kindVersion: Number(kind.version), state: snapshot.state, stateType: 'waiting' as const, title, body: checked.content, planId: null, sourceLine: null, path: category.path, dueDate: null, snapshot: snapshot as unknown as Record<string, unknown>, data: {}, createdAt: at, updatedAt: at, closedAt: null, version: 1 }
+  const effectsContext = (tx: Queryable, number: string): EffectContext => ({ tx, deps, actor: who, kind, item: { ...item, number }, before, after: snapshot, event: 'dispatch', payload: history[1]?.payload ?? {}, version: 1 })
+  // The dispatch's notifications are worked out here and written by the group's statement (the number goes in there);
+  // an effect that needs the transaction itself is carried out in it (writeAlone).
+  const recorded = effects.length > 0 ? await recordEffects(effectsContext, units, effects) : []
+  const written = await intakeInGroup(deps.db, {
+    counter: { prefix: TICKET_NUMBER_PREFIX, year: Number(chinaDate(now).slice(0, 4)), digits: TICKET_NUMBER_DIGITS },
+    row: {
       item: {
         id,
         kind: kind.id,
@@ -168,20 +171,22 @@ export async function receiveTicket(
       ticket,
       jobWindowDays: duplicateWindow,
       at,
-    })
-    for (const f of attachments) await insertAttachment(tx, { id: f.id, itemId: id, name: f.name, mime: f.mime, content: f.content, createdBy: actor?.userId ?? null, at })
-    const seqs = await insertIntakeEvents(tx, id, { actorId: who.userId, actorRole: who.role, unitId: who.unitId }, history, at)
-    await audit(tx, who, now, {
-      action: 'ticket.receive',
-      entity: 'item',
-      entityId: id,
-      after: { number, channel, categoryCode: category.code, categoryVersion: category.version, tier, limits, state: snapshot.state, lead: dispatch?.lead ?? null },
-    })
-    if (effects.length > 0) {
-      const item = { id, number, kind: kind.id, kindVersion: Number(kind.version), state: snapshot.state, stateType: 'waiting' as const, title, body: checked.content, planId: null, sourceLine: null, path: category.path, dueDate: null, snapshot: snapshot as unknown as Record<string, unknown>, data: {}, createdAt: at, updatedAt: at, closedAt: null, version: 1 }
-      await carryOutEffects({ tx, deps, actor: who, kind, item, before, after: snapshot, event: 'dispatch', payload: history[1]?.payload ?? {}, version: 1 }, effects)
-    }
-    return { number, seqs }
+      events: history,
+      actor: { id: who.userId, role: who.role, unitId: who.unitId },
+      audit: {
+        action: 'ticket.receive',
+        entity: 'item',
+        after: { channel, categoryCode: category.code, categoryVersion: category.version, tier, limits, state: snapshot.state, lead: dispatch?.lead ?? null },
+      },
+      notifications: recorded ?? [],
+    },
+    inTransaction:
+      attachments.length > 0 || recorded === null
+        ? async (tx, number) => {
+            for (const f of attachments) await insertAttachment(tx, { id: f.id, itemId: id, name: f.name, mime: f.mime, content: f.content, createdBy: actor?.userId ?? null, at })
+            if (recorded === null) await carryOutEffects(effectsContext(tx, number), effects)
+          }
+        : null,
   })
   // The answer is built from what was written (as GET /api/tickets/:id reads it back), not read again.
   const row: TicketRow = {
@@ -223,25 +228,68 @@ export async function receiveTicket(
     })),
     attachments: attachments.map((f) => ({ id: f.id, name: f.name, size: f.content.length, mime: f.mime })).sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0)),
     notices: [],
+    // A ticket just received has told its requester nothing yet (requester-messages.ts).
+    requesterMessages: [],
   }
   if (duplicateWindow !== null) kickIntakeJobs(deps.db)
   return detail
 }
 
-/** Most tickets one group transaction takes. */
+/** Most tickets one group statement takes. */
 export const INTAKE_GROUP_MAX = 64
 
-type IntakeWork = (tx: Queryable) => Promise<Written>
+/**
+ * Stands in the ticket's title of notifications for its number, which the statement takes from the counter: the
+ * statement writes each title as the part before it, the number, the part after it. checkIntake refuses control
+ * characters in every field, so the mark cannot come from a request (and a title holding it other than once is
+ * carried out in the transaction instead).
+ */
+const NUMBER_MARK = '\u0001number\u0001'
 
-/** What the transaction answers: the ticket's number and its history rows' seq. */
-interface Written {
-  readonly number: string
-  readonly seqs: readonly number[]
+type Notification = ReceivedTicket['notifications'][number]
+
+/**
+ * The effects of the dispatch (its notifications) as rows for the intake statement: carryOutEffects run against a
+ * recorder (effects-recorder.ts) that answers the handler's unit read from the active units this process keeps. Null
+ * when an effect does more than notify units (a user read, a 督办单): then it is carried out in the transaction.
+ */
+async function recordEffects(
+  context: (tx: Queryable, number: string) => EffectContext,
+  units: ReadonlyMap<string, unknown>,
+  effects: Parameters<typeof carryOutEffects>[1],
+): Promise<Notification[] | null> {
+  const recorder = effectsRecorder(new Set(units.keys()), new Set())
+  const q: Queryable = {
+    async query<T>(sql: string, params?: readonly unknown[], options?: QueryOptions): Promise<{ rows: T[] }> {
+      if (/FROM app_user/.test(sql)) throw new UnrecordedEffect('user read')
+      return recorder.q.query<T>(sql, params, options)
+    },
+  }
+  try {
+    await carryOutEffects(context(q, NUMBER_MARK), effects)
+  } catch (e) {
+    if (e instanceof UnrecordedEffect) return null
+    throw e
+  }
+  const out: Notification[] = []
+  for (const n of recorder.notifications) {
+    const parts = n.title.split(NUMBER_MARK)
+    if (parts.length !== 2 || n.body.includes(NUMBER_MARK)) return null
+    out.push({ id: n.id, dedupeKey: n.dedupeKey, userId: n.userId ?? null, unitId: n.unitId ?? null, role: n.role ?? null, type: n.type, titleHead: parts[0]!, titleTail: parts[1]!, body: n.body, at: n.at.toISOString() })
+  }
+  return out
+}
+
+/** One ticket to write: its rows, and what must run in a transaction with them (attachments, unrecorded effects). */
+interface IntakeWrite {
+  readonly counter: TicketCounter
+  readonly row: ReceivedTicket
+  readonly inTransaction: ((tx: Queryable, number: string) => Promise<void>) | null
 }
 
 interface IntakeJob {
-  readonly work: IntakeWork
-  readonly resolve: (v: Written) => void
+  readonly write: IntakeWrite
+  readonly resolve: (v: ReceivedWritten) => void
   readonly reject: (e: unknown) => void
 }
 
@@ -254,19 +302,31 @@ interface IntakeQueue {
 /**
  * Group commit (成组提交) for ticket intake. Every intake takes the same counter row lock (the ticket number)
  * and pays one COMMIT (a WAL flush); under load those, not the work, set the pace. So while one group is
- * being written, the tickets that arrive wait and are then written together in one transaction, each in its
- * own SAVEPOINT: a ticket that fails (an unknown unit, a refused dispatch) is rolled back to its savepoint
- * and refused alone, its neighbours are kept. Each ticket is answered only after the COMMIT that stores it.
- * A lone ticket waits for nothing (no timer window: the batch forms only while the database is busy). If the
- * group transaction itself fails (its COMMIT or a savepoint statement), nothing of it was stored and each of
- * its tickets is written again on its own. Without a DbMemo (a wrapper), each ticket has its own transaction.
+ * being written, the tickets that arrive wait and are then written together by one statement (insertReceivedTickets:
+ * every row of every ticket, one counter update), which on its own is its own transaction: one round trip. Each
+ * ticket is answered only after the COMMIT that stores it. A lone ticket waits for nothing (no timer window: the
+ * batch forms only while the database is busy). If the group's statement fails (a unit or category removed meanwhile
+ * by another process, which the checks before could not see), nothing of it was stored and each of its tickets is
+ * written again on its own, so one ticket's refusal takes no neighbour with it. Without a DbMemo (a wrapper), each
+ * ticket is written on its own.
  */
-function intakeInGroup(db: Db, work: IntakeWork): Promise<Written> {
-  if (!db.memo) return db.transaction(work)
+function intakeInGroup(db: Db, write: IntakeWrite): Promise<ReceivedWritten> {
+  if (!db.memo) return writeAlone(db, write)
   const queue = db.memo.slot<IntakeQueue>('ticket-intake', () => ({ jobs: [], busy: false }))
-  return new Promise<Written>((resolve, reject) => {
-    queue.jobs.push({ work, resolve, reject })
+  return new Promise<ReceivedWritten>((resolve, reject) => {
+    queue.jobs.push({ write, resolve, reject })
     if (!queue.busy) void writeGroups(db, queue)
+  })
+}
+
+/** One ticket's statement, in a transaction with its attachments and unrecorded effects when it has any. */
+async function writeAlone(db: Db, write: IntakeWrite): Promise<ReceivedWritten> {
+  const extra = write.inTransaction
+  if (!extra) return (await insertReceivedTickets(db, write.counter, [write.row]))[0]!
+  return db.transaction(async (tx) => {
+    const [w] = await insertReceivedTickets(tx, write.counter, [write.row])
+    await extra(tx, w!.number)
+    return w!
   })
 }
 
@@ -274,38 +334,37 @@ async function writeGroups(db: Db, queue: IntakeQueue): Promise<void> {
   queue.busy = true
   try {
     while (queue.jobs.length > 0) {
-      const group = queue.jobs.splice(0, INTAKE_GROUP_MAX)
+      // One counter per statement: a group ends where the year (or prefix) changes.
+      const first = queue.jobs[0]!.write.counter
+      let n = 1
+      while (n < queue.jobs.length && n < INTAKE_GROUP_MAX && sameCounter(queue.jobs[n]!.write.counter, first)) n++
+      const group = queue.jobs.splice(0, n)
       if (group.length === 1) {
         const [job] = group as [IntakeJob]
-        await db.transaction(job.work).then(job.resolve, job.reject)
+        await writeAlone(db, job.write).then(job.resolve, job.reject)
         continue
       }
-      const outcomes: ({ ok: true; value: Written } | { ok: false; error: unknown })[] = []
+      let written: ReceivedWritten[]
       try {
-        await db.transaction(async (tx) => {
-          for (const job of group) {
-            await tx.query('SAVEPOINT duban_intake')
-            try {
-              outcomes.push({ ok: true, value: await job.work(tx) })
-              await tx.query('RELEASE SAVEPOINT duban_intake')
-            } catch (error) {
-              await tx.query('ROLLBACK TO SAVEPOINT duban_intake')
-              outcomes.push({ ok: false, error })
-            }
-          }
-        })
+        const rows = group.map((j) => j.write.row)
+        const extras = group.filter((j) => j.write.inTransaction)
+        written = extras.length === 0
+          ? await insertReceivedTickets(db, first, rows)
+          : await db.transaction(async (tx) => {
+              const w = await insertReceivedTickets(tx, first, rows)
+              for (const [i, j] of group.entries()) if (j.write.inTransaction) await j.write.inTransaction(tx, w[i]!.number)
+              return w
+            })
       } catch {
         // Nothing of the group was stored: each ticket on its own, so one cannot fail another.
-        for (const job of group) await db.transaction(job.work).then(job.resolve, job.reject)
+        for (const job of group) await writeAlone(db, job.write).then(job.resolve, job.reject)
         continue
       }
-      group.forEach((job, i) => {
-        const o = outcomes[i]!
-        if (o.ok) job.resolve(o.value)
-        else job.reject(o.error)
-      })
+      group.forEach((job, i) => job.resolve(written[i]!))
     }
   } finally {
     queue.busy = false
   }
 }
+
+const sameCounter = (a: TicketCounter, b: TicketCounter): boolean => a.prefix === b.prefix && a.year === b.year && a.digits === b.digits
