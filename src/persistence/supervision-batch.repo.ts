@@ -8,6 +8,8 @@ import type { Queryable } from './db.ts'
 import type { SupervisionAction } from './supervision.repo.ts'
 import type { NewNotification } from './supervision.repo.ts'
 import type { NewAuditRow } from './audit.repo.ts'
+import type { ItemRow } from './items.repo.ts'
+import { isoInstant } from './plans.repo.ts'
 
 /** `ROWS FROM (jsonb_to_recordset($1) …) WITH ORDINALITY AS x(…, ord)`: the rows of a JSON array in its order, typed. */
 function recordset(cols: readonly (readonly [string, string])[]): string {
@@ -126,4 +128,75 @@ export async function knownUnits(db: Queryable, ids: readonly string[]): Promise
   if (ids.length === 0) return new Set()
   const { rows } = await db.query<{ id: string }>('SELECT id FROM unit WHERE id = ANY($1::text[])', [[...ids]])
   return new Set(rows.map((r) => r.id))
+}
+
+
+const parse = (v: unknown): Record<string, unknown> => (typeof v === 'string' ? JSON.parse(v) : v) as Record<string, unknown>
+
+/**
+ * The items a page's events fire on, each under a row lock (in id order, so two lockers never wait on each other
+ * crosswise): the rows take-event's findItemForEvent reads one at a time, in one statement.
+ */
+export async function lockItemsForEvents(tx: Queryable, ids: readonly string[]): Promise<Map<string, ItemRow>> {
+  const out = new Map<string, ItemRow>()
+  if (ids.length === 0) return out
+  const { rows } = await tx.query<Record<string, unknown>>(
+    `SELECT i.id, i.number, i.kind, i.kind_version, i.state, i.state_type, i.title, i.body, i.plan_id, i.source_line, i.path,
+            i.due_date::text AS due_date, i.snapshot, i.data, i.created_at, i.updated_at, i.closed_at, i.version
+       FROM item i WHERE i.id = ANY($1::text[]) ORDER BY i.id FOR UPDATE`,
+    [[...new Set(ids)]],
+  )
+  for (const r of rows) {
+    out.set(String(r.id), {
+      id: String(r.id), number: String(r.number), kind: String(r.kind), kindVersion: Number(r.kind_version), state: String(r.state),
+      stateType: r.state_type as ItemRow['stateType'], title: String(r.title), body: String(r.body), planId: (r.plan_id as string | null) ?? null,
+      sourceLine: r.source_line === null ? null : Number(r.source_line), path: (r.path as string[]) ?? [], dueDate: (r.due_date as string | null) ?? null,
+      snapshot: parse(r.snapshot), data: parse(r.data), createdAt: isoInstant(r.created_at) ?? '', updatedAt: isoInstant(r.updated_at) ?? '',
+      closedAt: isoInstant(r.closed_at), version: Number(r.version),
+    })
+  }
+  return out
+}
+
+/** One event the tick fired: the item row after it (written only at `fromVersion`) and its history entry. */
+export interface FiredEventRow {
+  readonly id: string
+  readonly fromVersion: number
+  readonly state: string
+  readonly stateType: string
+  readonly snapshot: unknown
+  readonly dueDate: string | null
+  readonly at: string
+  readonly closed: boolean
+  readonly event: string
+  readonly from: string
+  readonly actorRole: string
+  readonly payload: unknown
+}
+
+/**
+ * Writes events fired by the scheduler on distinct items in ONE statement: each item row (only at its
+ * `fromVersion`, as writeEventRows does) and its history entry, in the order given. The scheduler has no user and no
+ * unit. Returns how many items were updated (fewer than given: a version moved; the caller rolls back).
+ */
+export async function writeFiredEvents(tx: Queryable, evs: readonly FiredEventRow[]): Promise<number> {
+  if (evs.length === 0) return 0
+  const rows = evs.map((e) => ({
+    id: e.id, from_version: e.fromVersion, state: e.state, state_type: e.stateType, snapshot: e.snapshot, due_date: e.dueDate, at: e.at,
+    closed: e.closed, event: e.event, from_state: e.from, actor_role: e.actorRole, payload: e.payload ?? {},
+  }))
+  const { rows: got } = await tx.query<{ n: number | string }>(
+    `WITH x AS (
+       SELECT * FROM ${recordset([['id', 'text'], ['from_version', 'int'], ['state', 'text'], ['state_type', 'text'], ['snapshot', 'jsonb'], ['due_date', 'date'], ['at', 'timestamptz'], ['closed', 'boolean'], ['event', 'text'], ['from_state', 'text'], ['actor_role', 'text'], ['payload', 'jsonb']])}),
+     u AS (
+       UPDATE item SET state = x.state, state_type = x.state_type, snapshot = x.snapshot, data = item.data, due_date = x.due_date, updated_at = x.at,
+              closed_at = CASE WHEN x.closed THEN COALESCE(item.closed_at, x.at) ELSE NULL END, version = item.version + 1
+         FROM x WHERE item.id = x.id AND item.version = x.from_version RETURNING item.id),
+     e AS (
+       INSERT INTO item_event (item_id, event, from_state, to_state, actor_id, actor_role, unit_id, payload, at)
+       SELECT x.id, x.event, x.from_state, x.state, NULL, x.actor_role, NULL, x.payload, x.at FROM x JOIN u ON u.id = x.id ORDER BY x.ord RETURNING seq)
+     SELECT (SELECT count(*) FROM u) AS n, (SELECT count(*) FROM e) AS events`,
+    [JSON.stringify(rows)],
+  )
+  return Number(got[0]?.n ?? 0)
 }

@@ -24,7 +24,7 @@ import { addCalendarDays, endOfDay, localDate } from '../../domain/workflow/time
 import { loadCalendar, workingCalendarOf } from '../calendar/calendar.load.ts'
 import type { Actor, AppDeps } from '../deps.ts'
 import { takeEvent } from '../items/take-event.ts'
-import { raiseProblemTickets } from '../tickets/hotline-kpis.ts'
+import { maintainHotlineKpiCounters, raiseProblemTickets } from '../tickets/hotline-kpis.ts'
 import { hotSpotsTick } from '../tickets/hot-spots.ts'
 import { remindExpiringKnowledge } from '../knowledge/knowledge-expiry.ts'
 import { defaultSupervisionConfig, supervisedClockOf, type LadderStep, type SupervisionConfig } from '../../domain/supervision/supervision-config.ts'
@@ -32,6 +32,8 @@ import { nextFireAt, type ReportRule } from './next-fire.ts'
 import { claimActions } from '../../persistence/supervision-batch.repo.ts'
 import { loadSubscriptions, TickBatch } from './tick-batch.ts'
 import { climbUnansweredNotices } from './notice-overdue.ts'
+import { TickEvents } from './tick-events.ts'
+import { calendarFor } from '../items/item-engine.ts'
 
 /** What one tick did (new actions only). */
 export interface TickResult {
@@ -126,8 +128,11 @@ function snapshotOf(item: SupervisedItem, kind: KindDef, known: boolean, wcal: W
 /** An action the tick owes an item, keyed in the claims ledger. */
 type Claim = { key: string; item: SupervisedItem; action: 'warn' | 'overdue' | 'report_missing' | 'escalate'; step?: string; ref: string; dueAt: string | null }
 
-/** What an action does once claimed: fire the kind's event in `tx` (one by one), and gather its notifications, audit rows and 督办单 in `b`. */
-type Act = (tx: Queryable, b: TickBatch) => Promise<void> | void
+/** Fires a kind's event on an item as the scheduler; the event fired, or null when the item's state does not allow it. */
+type Fire = (item: SupervisedItem, event: string | undefined) => Promise<string | null>
+
+/** What an action does once claimed: fire the kind's event with `fire`, and gather its notifications, audit rows and 督办单 in `b`. */
+type Act = (fire: Fire, b: TickBatch) => Promise<void> | void
 
 /**
  * Plans an action: the page claims every planned action in one statement, then runs the acts of those it
@@ -167,7 +172,12 @@ export async function fingerprintOf(db: Queryable, stored: ReadonlyMap<string, S
 export async function superviseTick(
   deps: AppDeps,
   now: Date,
-  opts: { pageSize?: number; onItemError?: (itemId: string, e: unknown) => void } = {},
+  opts: {
+    pageSize?: number
+    onItemError?: (itemId: string, e: unknown) => void
+    /** Fire events one by one through take-event (a statement sequence each), as before batching: for comparison only. */
+    oneByOne?: boolean
+  } = {},
 ): Promise<TickResult> {
   const onItemError =
     opts.onItemError ?? ((id: string, e: unknown) => process.stderr.write(`duban: supervision tick: item ${id}: ${e instanceof Error ? e.message : String(e)}\n`))
@@ -203,11 +213,23 @@ export async function superviseTick(
         }
         const fresh = await claimActions(tx, planned.map(({ a }) => ({ key: a.key, itemId: a.item.id, action: a.action, step: a.step ?? null, ref: a.ref, dueAt: a.dueAt, at: now })))
         const batch = new TickBatch(now, d.newId, cal, await loadSubscriptions(tx))
-        for (const p of planned) {
-          if (!fresh.delete(p.a.key)) continue // claimed before (or planned twice in this page: once only)
-          await p.act(tx, batch)
+        const run = planned.filter((p) => fresh.delete(p.a.key)) // not claimed before (nor planned twice in this page: once only)
+        let fireIt: Fire
+        let events: TickEvents | null = null
+        if (opts.oneByOne) {
+          fireIt = (item, event) => fire(tx, d, item, event)
+        } else {
+          // The page's events computed in Node on its items read once under lock, written set-based (tick-events.ts).
+          const ev = new TickEvents(d, SYSTEM, (await calendarFor(tx)).working, configOf, batch)
+          await ev.lock(tx, run.filter((p) => p.a.action === 'overdue' || p.a.action === 'escalate').map((p) => p.a.item.id))
+          fireIt = (item, event) => ev.fire(tx, item.id, item, event)
+          events = ev
+        }
+        for (const p of run) {
+          await p.act(fireIt, batch)
           p.counted()
         }
+        await events?.flush(tx)
         await batch.flush(tx)
         await setNextFire(tx, fires)
       })
@@ -239,8 +261,9 @@ export async function superviseTick(
   counts.notices += climbed.notices
   // 12345 problem tickets (问题工单) are raised to supervision (提级督办) once each.
   await raiseProblemTickets(d)
-  // 未诉先办 hot spots (hourly) and 知识库 expiry reminders; a failure is reported and does not undo the tick.
-  for (const [name, job] of [['hot spots', () => hotSpotsTick(d, now)], ['knowledge expiry', () => remindExpiringKnowledge(d, now)]] as const) {
+  // 未诉先办 hot spots (hourly), 知识库 expiry reminders, and the 12345 KPI counters' backfill and fold (bounded per
+  // tick, migrations 152–153); a failure is reported and does not undo the tick.
+  for (const [name, job] of [['hot spots', () => hotSpotsTick(d, now)], ['knowledge expiry', () => remindExpiringKnowledge(d, now)], ['12345 KPI counters', () => maintainHotlineKpiCounters(d)]] as const) {
     try {
       await job()
     } catch (e) {
@@ -282,7 +305,7 @@ function superviseItem(ctx: ItemContext, item: SupervisedItem, reported: readonl
     const tag = main ? due : `${s.clock}:${dueAt}`
     if (s.type === 'warn') {
       const left = cal.workingDaysBetween(today, localDate(dueAt))
-      once({ key: `warn:${item.id}:${tag}`, item, action: 'warn', ref: due, dueAt }, (_tx, b) =>
+      once({ key: `warn:${item.id}:${tag}`, item, action: 'warn', ref: due, dueAt }, (_fire, b) =>
         b.emit({
           id: `item.due_soon:${item.id}:${tag}`, type: 'item.due_soon', itemId: item.id,
           title: `临期提醒：${item.title}`,
@@ -291,8 +314,8 @@ function superviseItem(ctx: ItemContext, item: SupervisedItem, reported: readonl
         }), () => counts.warned++)
     } else if (s.type === 'expire') {
       if (main) {
-        once({ key: `overdue:${item.id}:${tag}`, item, action: 'overdue', ref: due, dueAt }, async (tx, b) => {
-          await fire(tx, d, item, s.event)
+        once({ key: `overdue:${item.id}:${tag}`, item, action: 'overdue', ref: due, dueAt }, async (fire, b) => {
+          await fire(item, s.event)
           b.emit({
             id: `item.overdue:${item.id}:${tag}`, type: 'item.overdue', itemId: item.id,
             title: `逾期：${item.title}`, body: `${item.number} 已超过完成时限${due}。`,
@@ -300,8 +323,8 @@ function superviseItem(ctx: ItemContext, item: SupervisedItem, reported: readonl
           })
         }, () => counts.overdue++)
       } else {
-        once({ key: `expire:${item.id}:${tag}`, item, action: 'overdue', ref: dueAt, dueAt }, async (tx, b) => {
-          const fired = await fire(tx, d, item, s.event)
+        once({ key: `expire:${item.id}:${tag}`, item, action: 'overdue', ref: dueAt, dueAt }, async (fire, b) => {
+          const fired = await fire(item, s.event)
           b.emit({
             id: `clock.expired:${item.id}:${tag}`, type: 'clock.expired', itemId: item.id,
             title: `催办：${item.title}`, body: `${item.number} 已超过${clock.label}（${fmt(dueAt)}），请抓紧办理。`,
@@ -331,7 +354,7 @@ function superviseItem(ctx: ItemContext, item: SupervisedItem, reported: readonl
       const prev = expected[expected.length - 2] ?? ''
       const times = reported.filter((t) => localDate(t) > prev)
       if (countOnTimeReports([last], times) === 0) {
-        once({ key: `report:${item.id}:${last}`, item, action: 'report_missing', ref: last, dueAt: endOfDay(last) }, (_tx, b) =>
+        once({ key: `report:${item.id}:${last}`, item, action: 'report_missing', ref: last, dueAt: endOfDay(last) }, (_fire, b) =>
           b.emit({
             id: `report.missing:${item.id}:${last}`, type: 'report.missing', itemId: item.id,
             title: `未按期报送进展：${item.title}`, body: `${item.number} 应于${last}前报送工作进展，至今未报。`,
@@ -380,8 +403,8 @@ function escalate(
   counts: ItemContext['counts'],
 ): void {
   const at = s.at
-  once({ key: `escalate:${item.id}:${due}:${step.name}`, item, action: 'escalate', step: step.name, ref: due, dueAt: at }, async (tx, b) => {
-    await fire(tx, d, item, s.event)
+  once({ key: `escalate:${item.id}:${due}:${step.name}`, item, action: 'escalate', step: step.name, ref: due, dueAt: at }, async (fire, b) => {
+    await fire(item, s.event)
     b.audit({ action: 'supervision.escalate', entity: 'item', entityId: item.id, after: { step: step.name, label: step.label, due, at } })
     b.emit({
       id: `escalation.raised:${item.id}:${due}:${step.name}`, type: 'escalation.raised', itemId: item.id,

@@ -35,6 +35,13 @@ export class TickBatch {
   /** Audit rows in the order the actions happened; a notice's row is completed when its number is known. */
   private readonly audits: { row: NewAuditRow }[] = []
   private readonly notices: { n: LadderNotice; audit: { row: NewAuditRow } }[] = []
+  /**
+   * What the page's fired events wrote before anything else when they went one by one through take-event: their
+   * audit rows (item.transition, and the 督办单 an event's issueNotice effect issued) and those notices, which so
+   * keep the lower numbers and ids, in the order fired.
+   */
+  private readonly firedAudits: { row: NewAuditRow }[] = []
+  private readonly firedNotices: { n: LadderNotice; audit: { row: NewAuditRow } }[] = []
 
   constructor(
     private readonly at: Date,
@@ -70,25 +77,39 @@ export class TickBatch {
     this.notices.push({ n, audit })
   }
 
+  /** The audit row of an event the tick fired (take-event's `item.transition` row), ahead of the page's other rows. */
+  firedAudit(row: NewAuditRow): void {
+    this.firedAudits.push({ row })
+  }
+
+  /** A 督办单 an event the tick fired issues (its issueNotice effect, as issueNoticeIn would), numbered before the ladder's. */
+  firedNotice(n: LadderNotice): void {
+    if (n.unitIds.length === 0) throw new DubanError('DUBAN_ERR_VALIDATION', 'the item has no lead or responsible unit; name unitIds', { where: 'unitIds' })
+    const audit = { row: { at: this.at, actorId: null, action: 'supervision.notice.issue', entity: 'supervision_notice', entityId: null, before: null, after: null } as NewAuditRow }
+    this.firedAudits.push(audit)
+    this.firedNotices.push({ n, audit })
+  }
+
   /** Writes everything gathered: notices first (they add audit rows and events), then one statement per table. */
   async flush(tx: Queryable): Promise<void> {
-    if (this.notices.length > 0) await this.issueNotices(tx)
-    await insertUnsealedAuditRows(tx, this.audits.map((a) => a.row))
+    if (this.firedNotices.length + this.notices.length > 0) await this.issueNotices(tx)
+    await insertUnsealedAuditRows(tx, [...this.firedAudits, ...this.audits].map((a) => a.row))
     await insertNotifications(tx, this.notifications)
     await insertDeliveries(tx, this.deliveries)
   }
 
   private async issueNotices(tx: Queryable): Promise<void> {
-    const known = await knownUnits(tx, [...new Set(this.notices.flatMap((x) => x.n.unitIds))])
-    for (const { n } of this.notices) {
+    const all = [...this.firedNotices, ...this.notices]
+    const known = await knownUnits(tx, [...new Set(all.flatMap((x) => x.n.unitIds))])
+    for (const { n } of all) {
       const missing = n.unitIds.filter((u) => !known.has(u))
       if (missing.length > 0) throw new DubanError('DUBAN_ERR_VALIDATION', `unknown unit ${missing.join(', ')}`, { where: 'unitIds' })
     }
     const today = chinaDateOf(this.at.getTime())
     const year = Number(today.slice(0, 4))
-    const first = await reserveNoticeSeqs(tx, year, this.notices.length)
+    const first = await reserveNoticeSeqs(tx, year, all.length)
     const rows: NewNotice[] = []
-    this.notices.forEach(({ n, audit }, i) => {
+    all.forEach(({ n, audit }, i) => {
       const seq = first + i
       const id = this.newId()
       const number = noticeNumber(year, seq)
