@@ -24,9 +24,19 @@ export interface CatalogueRule {
   readonly basis: string
 }
 
-/** The examples a city's own texts give. */
-export function coldStartExamples(units: readonly DispatchUnit[], categories: readonly CatalogueCategory[], rules: readonly CatalogueRule[]): DispatchExample[] {
+/**
+ * The examples a city's own texts give, and (when passed) the generic responsibilities of each function
+ * (FUNCTION_DUTIES, function-duties.ts): one example per line, so that a city whose duties are thin or missing
+ * still knows what 人社 or 公安 handle.
+ */
+export function coldStartExamples(
+  units: readonly DispatchUnit[],
+  categories: readonly CatalogueCategory[],
+  rules: readonly CatalogueRule[],
+  functionDuties: Readonly<Record<string, string | undefined>> = {},
+): DispatchExample[] {
   const out: DispatchExample[] = []
+  for (const [fn, text] of Object.entries(functionDuties)) for (const line of (text ?? '').split('\n')) if (line.trim()) out.push({ text: line, function: fn })
   for (const u of units) {
     // A district's or the city's own duties speak of everything in it; they would teach 其他 every word.
     if (AREA_LEVELS.has(u.level)) continue

@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest'
 import { coldStartExamples } from './cold-start.ts'
 import type { DispatchUnit } from './dispatch-unit.types.ts'
+import { FUNCTION_DUTIES } from './function-duties.ts'
+import { TICKET_FUNCTIONS } from '../tickets/unit-functions.ts'
 import { learnOutcome, newDispatchModel, rankFunctions, suggest, teach, type DispatchModel } from './dispatch.model.ts'
 import { accuracyByFunction, calibrationOf } from './evaluate.ts'
 import { resolvePlace, unitDirectory, withoutPlaces } from './place.resolve.ts'
@@ -85,6 +87,24 @@ describe('dispatch suggestions', () => {
     const m = model()
     expect(learnOutcome(m, '广场舞 噪声', 'q-hb-hx')).toBe(true)
     expect(suggest(m, { text: '广场舞 噪声', address: '河西社区' })[0]?.unit.id).toBe('q-hb')
+  })
+})
+
+describe("every function's generic responsibilities (FUNCTION_DUTIES)", () => {
+  it('are written for every ticket function but 其他, and for nothing off the list', () => {
+    expect(Object.keys(FUNCTION_DUTIES).sort()).toEqual(TICKET_FUNCTIONS.filter((f) => f !== '其他').sort())
+    expect(Object.values(FUNCTION_DUTIES).filter((t) => !t || t.length < 80)).toEqual([])
+  })
+
+  it('teach a city whose units have no duties what a function handles, one example per line', () => {
+    const bare = UNITS.map((x) => ({ ...x, duties: '' }))
+    const rs = u('c-rs', '云州市人力资源和社会保障局', 'c', 'department', '人力资源社会保障')
+    const examples = coldStartExamples([...bare, rs], [], [], FUNCTION_DUTIES)
+    expect(examples.filter((e) => e.function === '燃气' && !e.unitId)).toHaveLength(FUNCTION_DUTIES.燃气!.split('\n').length)
+    const m = newDispatchModel([...bare, rs], spaces)
+    expect(suggest(m, { text: '老板 拖欠工资' })).toEqual([])
+    for (const ex of examples) teach(m, ex)
+    expect(suggest(m, { text: '老板 拖欠工资 三个月' })[0]?.unit.id).toBe('c-rs')
   })
 })
 
