@@ -11,6 +11,7 @@
  */
 import type { Queryable } from '../../persistence/db.ts'
 import { insertNotification } from '../../persistence/supervision.repo.ts'
+import { AGG_CLOCKS, aggState, backfillStep, backfillTicketsStep, chinaDayStart, foldStep, receivedCountsOf, receivedTrendOf, requeue, trendCountsOf, unitCountsOf, usable, type TxDb } from '../../persistence/hotline-kpi-agg.repo.ts'
 import { mergedReceivedIn } from '../../persistence/duplicates.repo.ts'
 import { DubanError } from '../../domain/errors.ts'
 import { scopeHoldsAny } from '../../domain/users/data-scope.ts'
@@ -215,29 +216,90 @@ export function unitSqlParams(period: HotlinePeriod, asOf: string, clocks: Hotli
 /** Per-unit KPIs for a period (the SQL twin of hotlineUnitKpis). */
 export async function unitKpisSql(db: Queryable, period: HotlinePeriod, asOf: string, clocks: HotlineClocks = kindClocks()): Promise<UnitRow[]> {
   const { rows } = await db.query<Record<string, unknown>>(UNIT_SQL, unitSqlParams(period, asOf, clocks))
-  return rows.map((x) => {
-    const replies = num(x.replies)
-    const late = num(x.late_open)
-    const followUps = num(x.follow_ups)
-    const dispatches = num(x.dispatches)
-    return {
-      unitId: x.unit_id as string,
-      unitName: (x.unit_name as string | null) ?? (x.unit_id as string),
-      volume: num(x.volume),
-      dispatches,
-      returns: num(x.returns),
-      replies,
-      followUps,
-      reopens: num(x.reopens),
-      onTimeAcceptance: rateOf(num(x.accept_n), num(x.accept_d)),
-      response: rateOf(num(x.respond_n), num(x.respond_d)),
-      onTimeCompletion: rateOf(num(x.replies_on_time), replies + late),
-      resolution: rateOf(num(x.solved), num(x.asked)),
-      satisfaction: rateOf(num(x.satisfied), num(x.rated)),
-      reopenRate: rateOf(num(x.reopens), followUps),
-      returnRate: rateOf(num(x.returns), dispatches),
-    }
-  })
+  return rows.map(unitRowOf)
+}
+
+/** A unit's row from its counts (UNIT_SQL's columns or the counters' sums). */
+function unitRowOf(x: Record<string, unknown>): UnitRow {
+  const replies = num(x.replies)
+  const late = num(x.late_open)
+  const followUps = num(x.follow_ups)
+  const dispatches = num(x.dispatches)
+  return {
+    unitId: x.unit_id as string,
+    unitName: (x.unit_name as string | null) ?? (x.unit_id as string),
+    volume: num(x.volume),
+    dispatches,
+    returns: num(x.returns),
+    replies,
+    followUps,
+    reopens: num(x.reopens),
+    onTimeAcceptance: rateOf(num(x.accept_n), num(x.accept_d)),
+    response: rateOf(num(x.respond_n), num(x.respond_d)),
+    onTimeCompletion: rateOf(num(x.replies_on_time), replies + late),
+    resolution: rateOf(num(x.solved), num(x.asked)),
+    satisfaction: rateOf(num(x.satisfied), num(x.rated)),
+    reopenRate: rateOf(num(x.reopens), followUps),
+    returnRate: rateOf(num(x.returns), dispatches),
+  }
+}
+
+/** Whether the kind's clocks are the lists migration 152's counters were written for. */
+export function clocksMatchCounters(clocks: HotlineClocks): boolean {
+  const same = (a: readonly string[], b: readonly string[]): boolean => a.length === b.length && a.every((x) => b.includes(x))
+  return same(clocks.accept.starts, AGG_CLOCKS.accept.starts) && same(clocks.accept.good, AGG_CLOCKS.accept.good)
+    && same(clocks.respond.starts, AGG_CLOCKS.respond.starts) && same(clocks.respond.good, AGG_CLOCKS.respond.good)
+    && same(clocks.handle.good, AGG_CLOCKS.handle.good) && same(DISPATCH_EVENTS, AGG_CLOCKS.dispatch)
+}
+
+/**
+ * Per-unit KPIs and the centre's distinct volume from the maintained counters (migration 152), or null when they
+ * cannot answer this period exactly (still being backfilled, a period not on China midnights, …): then the caller
+ * reads rows. O(units × days of the period), not O(events).
+ */
+export async function unitKpisFromCounters(db: Queryable, period: HotlinePeriod, asOf: string, clocks: HotlineClocks = kindClocks()): Promise<{ units: UnitRow[]; volume: number } | null> {
+  if (!clocksMatchCounters(clocks)) return null
+  if (!usable(await aggState(db), period.from, period.to, asOf)) return null
+  const counts = await unitCountsOf(db, { from: period.from, to: period.to, asOf })
+  const centre = counts.find((c) => c.unitId === '')
+  const shown = counts.filter((c) => c.unitId !== '' && (c.events > 0 || c.late_open > 0))
+  const names = new Map(
+    (await db.query<{ id: string; name: string }>(`SELECT id, name FROM unit WHERE id = ANY($1::text[])`, [shown.map((c) => c.unitId)])).rows.map((r) => [r.id, r.name]),
+  )
+  const units = shown.map((c) => unitRowOf({ ...Object.fromEntries(Object.entries(c)), unit_id: c.unitId, unit_name: names.get(c.unitId) ?? null }))
+  return { units, volume: centre?.volume ?? 0 }
+}
+
+/**
+ * The counters' upkeep, run by the supervision tick: rebuilds them after a delete (never happens today), counts up to
+ * `budget` rows of the backfill the migration queued, and folds the deltas settled before today (China time) into
+ * days. Bounded per call; returns what it did.
+ */
+export async function maintainHotlineKpiCounters(deps: Pick<AppDeps, 'db' | 'clock'>, budget = 50_000): Promise<{ backfilled: number; folded: number; complete: boolean }> {
+  const db = deps.db as unknown as TxDb
+  let state = await aggState(db)
+  if (!state) return { backfilled: 0, folded: 0, complete: false }
+  if (state.stale) await requeue(db)
+  let backfilled = 0
+  while (backfilled < budget) {
+    const n = await backfillStep(db, Math.min(20_000, budget - backfilled))
+    if (n === 0) break
+    backfilled += n
+  }
+  while (backfilled < budget) {
+    const n = await backfillTicketsStep(db, Math.min(20_000, budget - backfilled))
+    if (n === 0) break
+    backfilled += n
+  }
+  let folded = 0
+  const cutoff = chinaDayStart(deps.clock.now().toISOString())
+  while (folded < budget) {
+    const n = await foldStep(db, cutoff, Math.min(50_000, budget - folded))
+    folded += n
+    if (n === 0) break
+  }
+  state = await aggState(db)
+  return { backfilled, folded, complete: state?.complete === true }
 }
 
 /** The per-ticket facts of every ticket with an event before the period's end (for cross-checks on small data; not used by the API). */
@@ -273,26 +335,32 @@ export async function hotlineKpis(deps: AppDeps, actor: Actor, q: KpiQuery): Pro
   const db = deps.db
   const clocks = kindClocks()
 
-  let units = await unitKpisSql(db, period, asOf, clocks)
+  // From the maintained counters when they can answer this period exactly; else from hotline_event's rows.
+  const counted = await unitKpisFromCounters(db, period, asOf, clocks)
+  let units = counted ? counted.units : await unitKpisSql(db, period, asOf, clocks)
   if (actor.scopeUnitIds) {
     const scope = new Set(actor.scopeUnitIds)
     units = units.filter((u) => scope.has(u.unitId))
   }
   units.sort((a, b) => b.volume - a.volume || a.unitName.localeCompare(b.unitName, 'zh'))
 
-  const [vol] = (
-    await db.query<{ volume: unknown; received: unknown }>(
-      `SELECT (SELECT count(*) FROM (SELECT DISTINCT item_id FROM hotline_event WHERE at >= $1 AND at < $2 AND at < $3 AND unit_id IS NOT NULL AND event = ANY($4::text[])) d) AS volume,
-              (SELECT count(*) FROM ticket WHERE received_at >= $1 AND received_at < $2 AND received_at < $3) AS received`,
-      [period.from, period.to, asOf, [...DISPATCH_EVENTS]],
-    )
-  ).rows
+  const received = counted ? await receivedCountsOf(db, { from: period.from, to: period.to, asOf, prevFrom: prev.from }) : null
+  const [vol] = counted && received
+    ? [{ volume: counted.volume, received: received.filter((r) => r.dim === 'c').reduce((n, r) => n + r.cur, 0) }]
+    : (
+        await db.query<{ volume: unknown; received: unknown }>(
+          `SELECT (SELECT count(*) FROM (SELECT DISTINCT item_id FROM hotline_event WHERE at >= $1 AND at < $2 AND at < $3 AND unit_id IS NOT NULL AND event = ANY($4::text[])) d) AS volume,
+                  (SELECT count(*) FROM ticket WHERE received_at >= $1 AND received_at < $2 AND received_at < $3) AS received`,
+          [period.from, period.to, asOf, [...DISPATCH_EVENTS]],
+        )
+      ).rows
   const merged = await mergedReceivedIn(db, period.from, asOf)
   const totals = { ...totalKpis(units, num(vol?.volume)), received: num(vol?.received), merged, handlings: num(vol?.received) - merged }
 
-  const trend = await trendOf(db, period, asOf, groupBy, clocks)
-  const { categories, hotCategories } = await categoriesOf(db, period, prev, asOf)
-  const { places, hotPlaces } = await placesOf(db, period, prev, asOf)
+  const trend = await trendOf(db, period, asOf, groupBy, clocks, counted !== null)
+  const perCode = (dim: 'c' | 'p') => received?.filter((r) => r.dim === dim).map((r) => ({ code: r.code, place: r.code, cur: r.cur, prev: r.prev }))
+  const { categories, hotCategories } = await categoriesOf(db, period, prev, asOf, perCode('c'))
+  const { places, hotPlaces } = await placesOf(db, period, prev, asOf, perCode('p'))
   // 数据范围: a district 督查室 or a 分管 leader sees the problem tickets its units hold; the hotline sees them all.
   const problemScope = actor.role === 'operator' ? null : actor.scopeUnitIds
   const problemTickets = (await problemTicketsOf(db, period, asOf)).filter((p) => scopeHoldsAny(problemScope, p.unitId ? [p.unitId] : []))
@@ -300,10 +368,12 @@ export async function hotlineKpis(deps: AppDeps, actor: Actor, q: KpiQuery): Pro
 }
 
 /** Counts per bucket (China-time day, ISO week from Monday, month). */
-async function trendOf(db: Queryable, period: HotlinePeriod, asOf: string, groupBy: GroupBy, clocks: HotlineClocks): Promise<TrendRow[]> {
+async function trendOf(db: Queryable, period: HotlinePeriod, asOf: string, groupBy: GroupBy, clocks: HotlineClocks, fromCounters = false): Promise<TrendRow[]> {
   // Grouped on the truncated China-time timestamp; formatted once per bucket, not once per row.
   const bucket = (col: string): string => `date_trunc($4::text, ${col} AT TIME ZONE 'Asia/Shanghai')`
-  const { rows: ev } = await db.query<Record<string, unknown>>(
+  const { rows: ev } = fromCounters
+    ? { rows: (await trendCountsOf(db, { from: period.from, to: period.to, asOf }, groupBy)).map((x) => ({ ...x, dispatched: x.dispatches, replied: x.replies, replied_on_time: x.replies_on_time })) as Record<string, unknown>[] }
+    : await db.query<Record<string, unknown>>(
     `SELECT to_char(g.b, 'YYYY-MM-DD') AS bucket, g.* FROM (SELECT ${bucket('at')} AS b,
        count(*) FILTER (WHERE event = ANY($5::text[])) AS dispatched,
        count(*) FILTER (WHERE event = ANY($6::text[])) AS replied,
@@ -315,7 +385,9 @@ async function trendOf(db: Queryable, period: HotlinePeriod, asOf: string, group
      FROM hotline_event WHERE at >= $1 AND at < $2 AND at < $3 AND unit_id IS NOT NULL GROUP BY 1) g`,
     [period.from, period.to, asOf, groupBy, [...DISPATCH_EVENTS], clocks.handle.good],
   )
-  const { rows: rec } = await db.query<Record<string, unknown>>(
+  const { rows: rec } = fromCounters
+    ? { rows: (await receivedTrendOf(db, { from: period.from, to: period.to, asOf }, groupBy)) as unknown as Record<string, unknown>[] }
+    : await db.query<Record<string, unknown>>(
     `SELECT to_char(g.b, 'YYYY-MM-DD') AS bucket, g.received FROM (
        SELECT ${bucket('received_at')} AS b, count(*) AS received FROM ticket WHERE received_at >= $1 AND received_at < $2 AND received_at < $3 GROUP BY 1) g`,
     [period.from, period.to, asOf, groupBy],
@@ -334,8 +406,8 @@ async function trendOf(db: Queryable, period: HotlinePeriod, asOf: string, group
 }
 
 /** Tickets received per category code in the period and the previous one; rolled up to levels 1 and 2. */
-async function categoriesOf(db: Queryable, period: HotlinePeriod, prev: HotlinePeriod, asOf: string): Promise<{ categories: CountRow[]; hotCategories: (HotTopic & { name: string; path: string[] })[] }> {
-  const { rows } = await db.query<{ code: string; cur: unknown; prev: unknown }>(
+async function categoriesOf(db: Queryable, period: HotlinePeriod, prev: HotlinePeriod, asOf: string, counted?: { code: string; cur: unknown; prev: unknown }[]): Promise<{ categories: CountRow[]; hotCategories: (HotTopic & { name: string; path: string[] })[] }> {
+  const { rows } = counted ? { rows: counted } : await db.query<{ code: string; cur: unknown; prev: unknown }>(
     `SELECT category_code AS code, count(*) FILTER (WHERE received_at >= $2) AS cur, count(*) FILTER (WHERE received_at < $2) AS prev
      FROM ticket WHERE received_at >= $1 AND received_at < $3 AND received_at < $4 GROUP BY category_code`,
     [prev.from, period.from, period.to, asOf],
@@ -375,8 +447,8 @@ async function categoriesOf(db: Queryable, period: HotlinePeriod, prev: HotlineP
 }
 
 /** Tickets received per place, rolled up to district and township (the unit tree); hot topics by township. */
-async function placesOf(db: Queryable, period: HotlinePeriod, prev: HotlinePeriod, asOf: string): Promise<{ places: PlaceRow[]; hotPlaces: (HotTopic & { name: string })[] }> {
-  const { rows } = await db.query<{ place: string | null; cur: unknown; prev: unknown }>(
+async function placesOf(db: Queryable, period: HotlinePeriod, prev: HotlinePeriod, asOf: string, counted?: { place: string | null; cur: unknown; prev: unknown }[]): Promise<{ places: PlaceRow[]; hotPlaces: (HotTopic & { name: string })[] }> {
+  const { rows } = counted ? { rows: counted } : await db.query<{ place: string | null; cur: unknown; prev: unknown }>(
     `SELECT place_unit_id AS place, count(*) FILTER (WHERE received_at >= $2) AS cur, count(*) FILTER (WHERE received_at < $2) AS prev
      FROM ticket WHERE received_at >= $1 AND received_at < $3 AND received_at < $4 AND place_unit_id IS NOT NULL GROUP BY place_unit_id`,
     [prev.from, period.from, period.to, asOf],

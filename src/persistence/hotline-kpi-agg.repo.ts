@@ -1,0 +1,252 @@
+/**
+ * The 12345 KPIs' maintained counters (migration 152): the deltas every hotline_event change leaves in its own
+ * transaction, folded by day; the backfill of the rows that existed when the migration queued it; and the reads the
+ * dashboard sums (units × days of the period instead of every event). What a delta means: the migration's header.
+ *
+ * Exactness: a period's figures from the counters equal the row-based ones (UNIT_SQL) when the period starts and
+ * ends at China midnights and asOf is either a China midnight or on/after the fold's watermark day (what `usable`
+ * checks); otherwise the caller reads rows.
+ */
+import type { Queryable } from './db.ts'
+
+/** A db that can run a transaction (Db and PGlite's wrapper). */
+export interface TxDb extends Queryable {
+  transaction<T>(fn: (tx: Queryable) => Promise<T>): Promise<T>
+}
+
+/** The clock lists migration 152's emit function is written for (ticket.kind.ts's clocks; a test compares them). */
+export const AGG_CLOCKS = {
+  accept: { starts: ['dispatch', 'reassign', 'refuse_return'], good: ['accept'] },
+  respond: { starts: ['dispatch', 'reassign'], good: ['contact', 'reply'] },
+  handle: { good: ['reply'] },
+  dispatch: ['dispatch', 'reassign'],
+} as const
+
+export const COUNT_COLUMNS = [
+  'events', 'dispatches', 'returns', 'reopens', 'replies', 'replies_on_time', 'follow_ups', 'rated', 'satisfied', 'asked', 'solved',
+  'accept_n', 'accept_d', 'respond_n', 'respond_d', 'late_open', 'volume',
+] as const
+export type CountColumn = (typeof COUNT_COLUMNS)[number]
+export type UnitCounts = { readonly unitId: string } & Readonly<Record<CountColumn, number>>
+
+export interface AggState {
+  readonly complete: boolean
+  readonly stale: boolean
+  readonly pending: number
+  readonly foldedThrough: string | null
+}
+
+const DAY = 86_400_000
+const CHINA = 8 * 3_600_000
+const num = (v: unknown): number => Number(v ?? 0)
+const iso = (v: unknown): string | null => (v === null || v === undefined ? null : new Date(v as string).toISOString())
+
+/** The China-time date (YYYY-MM-DD) of an instant. */
+export const chinaDay = (instant: string): string => new Date(Date.parse(instant) + CHINA).toISOString().slice(0, 10)
+/** Whether an instant is a China midnight. */
+export const isChinaMidnight = (instant: string): boolean => (Date.parse(instant) + CHINA) % DAY === 0
+/** The China midnight starting the day of an instant. */
+export const chinaDayStart = (instant: string): string => new Date(Math.floor((Date.parse(instant) + CHINA) / DAY) * DAY - CHINA).toISOString()
+
+export async function aggState(q: Queryable): Promise<AggState | null> {
+  const { rows } = await q.query<Record<string, unknown>>(`SELECT complete AND tk_complete AS complete, stale, ev_max - ev_next + 1 AS pending, folded_through FROM hotline_kpi_state WHERE id = 1`)
+  const r = rows[0]
+  if (!r) return null
+  return { complete: r.complete === true, stale: r.stale === true, pending: Math.max(0, num(r.pending)), foldedThrough: iso(r.folded_through) }
+}
+
+/** Whether the counters answer [from, to) as of asOf exactly (see the header). */
+export function usable(state: AggState | null, from: string, to: string, asOf: string): boolean {
+  if (!state || !state.complete || state.stale) return false
+  if (!isChinaMidnight(from) || !isChinaMidnight(to)) return false
+  return isChinaMidnight(asOf) || state.foldedThrough === null || Date.parse(state.foldedThrough) <= Date.parse(chinaDayStart(asOf))
+}
+
+/**
+ * One backfill step: counts the next `batch` hotline_event rows that existed when the migration queued them. The
+ * rows are read FOR SHARE, so an update racing with the step either waits for it (and is then counted by the
+ * trigger, which sees the moved cursor) or is seen by it. Returns the rows counted (0 when complete).
+ */
+export async function backfillStep(db: TxDb, batch = 20_000): Promise<number> {
+  return db.transaction(async (tx) => {
+    const { rows } = await tx.query<{ ev_next: unknown; ev_max: unknown; complete: boolean }>(`SELECT ev_next, ev_max, complete FROM hotline_kpi_state WHERE id = 1 FOR UPDATE`)
+    const s = rows[0]
+    if (!s || s.complete) return 0
+    const next = num(s.ev_next)
+    const max = num(s.ev_max)
+    const { rows: bound } = await tx.query<{ seq: unknown }>(
+      `SELECT seq FROM hotline_event WHERE seq >= $1 AND seq <= $2 ORDER BY seq OFFSET $3 LIMIT 1`,
+      [next, max, batch],
+    )
+    const until = bound[0] ? num(bound[0].seq) : max + 1
+    const { rows: n } = await tx.query<{ n: unknown }>(
+      `WITH r AS (SELECT h FROM hotline_event h WHERE h.seq >= $1 AND h.seq < $2 ORDER BY h.seq FOR SHARE)
+       SELECT hotline_kpi_emit(ARRAY(SELECT h FROM r), 1, true) AS done, (SELECT count(*) FROM r) AS n`,
+      [next, until],
+    )
+    await tx.query(`UPDATE hotline_kpi_state SET ev_next = $1, complete = $1 > ev_max WHERE id = 1`, [until])
+    return num(n[0]?.n)
+  })
+}
+
+/**
+ * One backfill step of the tickets' side (migration 153): counts the next `batch` tickets after the cursor, in
+ * item_id order, read FOR SHARE (see backfillStep), except those the triggers counted since the queue. Returns the
+ * tickets passed (0 when complete).
+ */
+export async function backfillTicketsStep(db: TxDb, batch = 20_000): Promise<number> {
+  return db.transaction(async (tx) => {
+    const { rows } = await tx.query<{ tk_done: string; tk_complete: boolean }>(`SELECT tk_done, tk_complete FROM hotline_kpi_state WHERE id = 1 FOR UPDATE`)
+    const s = rows[0]
+    if (!s || s.tk_complete) return 0
+    const { rows: n } = await tx.query<{ n: unknown; last: string | null }>(
+      `WITH r AS (SELECT t FROM ticket t WHERE t.item_id > $1 ORDER BY t.item_id LIMIT $2 FOR SHARE)
+       SELECT hotline_recv_emit(ARRAY(SELECT r.t FROM r WHERE NOT EXISTS (SELECT 1 FROM hotline_recv_seen x WHERE x.item_id = (r.t).item_id)), 1) AS done,
+              (SELECT count(*) FROM r) AS n, (SELECT max((r.t).item_id) FROM r) AS last`,
+      [s.tk_done, batch],
+    )
+    const passed = num(n[0]?.n)
+    if (passed === 0) {
+      await tx.query(`UPDATE hotline_kpi_state SET tk_complete = true WHERE id = 1`)
+      await tx.query(`DELETE FROM hotline_recv_seen`)
+    } else {
+      await tx.query(`UPDATE hotline_kpi_state SET tk_done = $1 WHERE id = 1`, [n[0]!.last])
+    }
+    return passed
+  })
+}
+
+/**
+ * One fold step: moves up to `batch` deltas settled before `cutoff` (a China midnight: the job's today) into the
+ * per-day rows, and raises the watermark to it. Returns the deltas folded.
+ */
+export async function foldStep(db: TxDb, cutoff: string, batch = 50_000): Promise<number> {
+  const sums = COUNT_COLUMNS.map((c) => `sum(${c}) AS ${c}`).join(', ')
+  const cols = COUNT_COLUMNS.join(', ')
+  const set = COUNT_COLUMNS.map((c) => `${c} = d.${c} + EXCLUDED.${c}`).join(', ')
+  return db.transaction(async (tx) => {
+    await tx.query(`UPDATE hotline_kpi_state SET folded_through = greatest(folded_through, $1::timestamptz) WHERE id = 1`, [cutoff])
+    const { rows } = await tx.query<{ n: unknown }>(
+      `WITH m AS (
+         DELETE FROM hotline_kpi_delta WHERE id IN (SELECT id FROM hotline_kpi_delta WHERE step_at < $1 ORDER BY step_at LIMIT $2) RETURNING *
+       ), f AS (
+         INSERT INTO hotline_kpi_day AS d (key_day, unit_id, step_day, since_day, ${cols})
+         SELECT (key_at AT TIME ZONE 'Asia/Shanghai')::date, unit_id, (step_at AT TIME ZONE 'Asia/Shanghai')::date,
+                COALESCE((since_at AT TIME ZONE 'Asia/Shanghai')::date, '-infinity'::date), ${sums}
+         FROM m GROUP BY 1, 2, 3, 4
+         ON CONFLICT (key_day, unit_id, step_day, since_day) DO UPDATE SET ${set}
+         RETURNING 1
+       )
+       SELECT (SELECT count(*) FROM m) AS n, (SELECT count(*) FROM f) AS groups`,
+      [cutoff, batch],
+    )
+    const { rows: recv } = await tx.query<{ n: unknown }>(
+      `WITH m AS (
+         DELETE FROM hotline_recv_delta WHERE id IN (SELECT id FROM hotline_recv_delta WHERE received_at < $1 ORDER BY received_at LIMIT $2) RETURNING *
+       ), f AS (
+         INSERT INTO hotline_recv_day AS d (day, dim, code, n)
+         SELECT (received_at AT TIME ZONE 'Asia/Shanghai')::date, dim, code, sum(n) FROM m GROUP BY 1, 2, 3
+         ON CONFLICT (day, dim, code) DO UPDATE SET n = d.n + EXCLUDED.n
+         RETURNING 1
+       )
+       SELECT (SELECT count(*) FROM m) AS n, (SELECT count(*) FROM f) AS groups`,
+      [cutoff, batch],
+    )
+    return num(rows[0]?.n) + num(recv[0]?.n)
+  })
+}
+
+/**
+ * After a delete from hotline_event or a change of an event's identity (neither happens in duban today): empties
+ * the counters and queues every row again, with writers held off for the moment it takes.
+ */
+export async function requeue(db: TxDb): Promise<void> {
+  await db.transaction(async (tx) => {
+    await tx.query(`LOCK TABLE hotline_event, ticket IN SHARE MODE`)
+    for (const t of ['hotline_kpi_delta', 'hotline_kpi_day', 'hotline_recv_delta', 'hotline_recv_day', 'hotline_recv_seen']) await tx.query(`DELETE FROM ${t}`)
+    await tx.query(
+      `UPDATE hotline_kpi_state SET ev_next = 0, ev_max = COALESCE((SELECT max(seq) FROM hotline_event), -1), stale = false, folded_through = NULL,
+         complete = NOT EXISTS (SELECT 1 FROM hotline_event), tk_done = '', tk_complete = NOT EXISTS (SELECT 1 FROM ticket) WHERE id = 1`,
+    )
+  })
+}
+
+/** The bounds of a read: the period's instants and China days, and asOf. */
+export interface AggBounds {
+  readonly from: string
+  readonly to: string
+  readonly asOf: string
+}
+
+const boundsParams = (b: AggBounds): unknown[] => [b.from, b.to, b.asOf, chinaDay(b.from), chinaDay(b.to), chinaDay(b.asOf)]
+
+/**
+ * Per-unit sums for [from, to) as of asOf (unit '' = the centre's distinct volume): the folded days (key in the
+ * period, settled before asOf's day) plus the deltas not yet folded (settled before asOf).
+ */
+export async function unitCountsOf(q: Queryable, b: AggBounds): Promise<UnitCounts[]> {
+  const plain = COUNT_COLUMNS.filter((c) => c !== 'volume')
+  const { rows } = await q.query<Record<string, unknown>>(
+    `SELECT unit_id, ${COUNT_COLUMNS.map((c) => `sum(${c}) AS ${c}`).join(', ')} FROM (
+       SELECT unit_id, ${plain.join(', ')}, CASE WHEN since_day < $4::date THEN volume ELSE 0 END AS volume
+       FROM hotline_kpi_day WHERE key_day >= $4::date AND key_day < $5::date AND step_day < $6::date
+       UNION ALL
+       SELECT unit_id, ${plain.join(', ')}, CASE WHEN since_at IS NULL OR since_at < $1 THEN volume ELSE 0 END
+       FROM hotline_kpi_delta WHERE step_at < $3 AND key_at >= $1 AND key_at < $2
+     ) x GROUP BY unit_id`,
+    boundsParams(b),
+  )
+  return rows.map((r) => {
+    const out: Record<string, unknown> = { unitId: r.unit_id as string }
+    for (const c of COUNT_COLUMNS) out[c] = num(r[c])
+    return out as UnitCounts
+  })
+}
+
+/** Event counts per trend bucket (China day, ISO week, month) for [from, to) as of asOf; buckets with events only. */
+export async function trendCountsOf(q: Queryable, b: AggBounds, groupBy: 'day' | 'week' | 'month'): Promise<Record<string, number | string>[]> {
+  const cols = ['events', 'dispatches', 'replies', 'replies_on_time', 'follow_ups', 'satisfied', 'reopens', 'returns']
+  const { rows } = await q.query<Record<string, unknown>>(
+    `SELECT to_char(date_trunc($7::text, d), 'YYYY-MM-DD') AS bucket, ${cols.map((c) => `sum(${c}) AS ${c}`).join(', ')} FROM (
+       SELECT key_day::timestamp AS d, ${cols.join(', ')} FROM hotline_kpi_day
+       WHERE key_day >= $4::date AND key_day < $5::date AND step_day < $6::date AND unit_id <> ''
+       UNION ALL
+       SELECT key_at AT TIME ZONE 'Asia/Shanghai', ${cols.join(', ')} FROM hotline_kpi_delta
+       WHERE step_at < $3 AND key_at >= $1 AND key_at < $2 AND unit_id <> ''
+     ) x GROUP BY 1 HAVING sum(events) > 0`,
+    [...boundsParams(b), groupBy],
+  )
+  return rows.map((r) => {
+    const out: Record<string, number | string> = { bucket: r.bucket as string }
+    for (const c of cols) out[c] = num(r[c])
+    return out
+  })
+}
+
+/** Tickets received per category code (dim 'c') and place unit (dim 'p') in [from, to) and in [prevFrom, from), before asOf. */
+export async function receivedCountsOf(q: Queryable, b: AggBounds & { readonly prevFrom: string }): Promise<{ dim: 'c' | 'p'; code: string; cur: number; prev: number }[]> {
+  const { rows } = await q.query<Record<string, unknown>>(
+    `SELECT dim, code, sum(cur) AS cur, sum(prev) AS prev FROM (
+       SELECT dim, code, CASE WHEN day >= $4::date THEN n ELSE 0 END AS cur, CASE WHEN day < $4::date THEN n ELSE 0 END AS prev
+       FROM hotline_recv_day WHERE day >= $7::date AND day < $5::date AND day < $6::date
+       UNION ALL
+       SELECT dim, code, CASE WHEN received_at >= $1 THEN n ELSE 0 END, CASE WHEN received_at < $1 THEN n ELSE 0 END
+       FROM hotline_recv_delta WHERE received_at >= $8 AND received_at < $2 AND received_at < $3
+     ) x GROUP BY dim, code HAVING sum(cur) <> 0 OR sum(prev) <> 0`,
+    [...boundsParams(b), chinaDay(b.prevFrom), b.prevFrom],
+  )
+  return rows.map((r) => ({ dim: r.dim as 'c' | 'p', code: r.code as string, cur: num(r.cur), prev: num(r.prev) }))
+}
+
+/** Tickets received per trend bucket in [from, to) before asOf. */
+export async function receivedTrendOf(q: Queryable, b: AggBounds, groupBy: 'day' | 'week' | 'month'): Promise<{ bucket: string; received: number }[]> {
+  const { rows } = await q.query<Record<string, unknown>>(
+    `SELECT to_char(date_trunc($7::text, d), 'YYYY-MM-DD') AS bucket, sum(n) AS received FROM (
+       SELECT day::timestamp AS d, n FROM hotline_recv_day WHERE dim = 'c' AND day >= $4::date AND day < $5::date AND day < $6::date
+       UNION ALL
+       SELECT received_at AT TIME ZONE 'Asia/Shanghai', n FROM hotline_recv_delta WHERE dim = 'c' AND received_at >= $1 AND received_at < $2 AND received_at < $3
+     ) x GROUP BY 1 HAVING sum(n) <> 0`,
+    [...boundsParams(b), groupBy],
+  )
+  return rows.map((r) => ({ bucket: r.bucket as string, received: num(r.received) }))
+}
