@@ -265,6 +265,8 @@ export interface ItemFilter {
   readonly countCap: number
   /** Rows a search term no trigram index serves reads at most, per page and for the count (LEDGER_SCAN_WINDOW). */
   readonly scanWindow?: number | undefined
+  /** Rows a page or a count walks in number order before it asks for the matching set instead (LEDGER_WALK_WINDOW). */
+  readonly walkWindow?: number | undefined
 }
 
 /**
@@ -274,6 +276,18 @@ export interface ItemFilter {
  * cursor to go on from the window's end; the count covers the first window and is capped past it.
  */
 export const LEDGER_SCAN_WINDOW = 20_000
+
+/**
+ * How many items a searchable term walks in number order (over the whole ledger or one kind, with the unit or scope
+ * checked on the way) before it asks for its trigram set instead. A common word (one item in ten) fills a page within
+ * a few hundred items and its capped count within ten thousand, where the trigram bitmap of a million items costs
+ * seconds at 10M; a rare word finds nothing in the first LEDGER_WALK_FIRST items and takes its set, which is small
+ * exactly then. Same rows in the same order either way.
+ */
+export const LEDGER_WALK_WINDOW = 20_000
+
+/** The first, short walk: a term it finds nowhere takes the set at once; else its rate says whether to walk on. */
+export const LEDGER_WALK_FIRST = 2_000
 
 /** Whether pg_trgm can serve `ILIKE '%q%'` from its index: it needs a run of three characters within a word. */
 export function trigramSearchable(q: string): boolean {
@@ -291,14 +305,157 @@ export interface LedgerRow extends ItemRow {
  */
 export const LEDGER_TEXT = `(i.title || E'\\n' || i.number || E'\\n' || i.body)`
 
+/** One statement's parameters: `p(v)` appends v and answers its placeholder. */
+function statementParams(): { params: unknown[]; p: (v: unknown) => string } {
+  const params: unknown[] = []
+  return { params, p: (v) => (params.push(v), `$${params.length}`) }
+}
+
+const whereOf = (conds: readonly string[]): string => (conds.length ? `WHERE ${conds.join(' AND ')}` : '')
+
 /**
  * The ledger (台账): filtered, ordered by number, one page by keyset (`afterNumber`) or offset. `total` counts
  * at most `countCap` matching rows (a bounded count: past it `more` is true), `hasNext` says a further page exists
  * and `nextAfter` the number it starts after (the page's last, or for a windowed search the window's end).
+ *
+ * Filters an index keeps in number order (kind, state, state type, overdue, plan) are an index range, the unit and
+ * the data scope a probe of item_unit per item or, for counts, a merge of two id-ordered indexes (migration 144). A
+ * searchable term over the whole ledger or one kind is walked (LEDGER_WALK_WINDOW) before its trigram set is taken.
  */
 export async function listItems(
   q: Queryable,
   f: ItemFilter,
+): Promise<{ rows: LedgerRow[]; total: number; more: boolean; hasNext: boolean; nextAfter: string | null }> {
+  const like = f.q ? `%${f.q.replace(/[\\%_]/g, (c) => `\\${c}`)}%` : null
+  // A term no trigram index serves is read within a window of items (LEDGER_SCAN_WINDOW), not over the whole ledger.
+  const windowed = f.q !== undefined && like !== null && !trigramSearchable(f.q)
+  // ILIKE case-folds every row's whole text (about 10 µs a row on 10M items); a term without cased letters (most
+  // Chinese) matches the same rows case-sensitively, and LIKE skips the folding. The trigram index serves both.
+  const op = f.q !== undefined && f.q.toLowerCase() === f.q.toUpperCase() ? 'LIKE' : 'ILIKE'
+  type P = (v: unknown) => string
+  /** Conditions an index serves in number order. */
+  const ordered = (p: P): string[] => {
+    const w: string[] = []
+    if (f.kind) w.push(`i.kind = ${p(f.kind)}`)
+    if (f.state) w.push(`i.state = ${p(f.state)}`)
+    if (f.stateType) w.push(`i.state_type = ${p(f.stateType)}`)
+    if (f.plan) w.push(`i.plan_id = ${p(f.plan)}`)
+    if (f.overdueOn) w.push(`i.state_type <> 'closed' AND i.due_date < ${p(f.overdueOn)}::date`)
+    return w
+  }
+  /** Conditions checked row by row: unit and scope (a probe of item_unit), and a searchable term. */
+  const residual = (p: P): string[] => {
+    const w: string[] = []
+    if (f.unit) w.push(`EXISTS (SELECT 1 FROM item_unit u WHERE u.item_id = i.id AND u.unit_id = ${p(f.unit)})`)
+    if (f.scope) w.push(`EXISTS (SELECT 1 FROM item_unit s WHERE s.item_id = i.id AND s.unit_id = ANY(${p([...f.scope])}::text[]))`)
+    if (like !== null && !windowed) w.push(`${LEDGER_TEXT} ${op} ${p(like)}`)
+    return w
+  }
+  const after = (p: P): string[] => (f.afterNumber === undefined ? [] : [`i.number > ${p(f.afterNumber)}`])
+  const skip = (p: P): string => (f.afterNumber === undefined && f.offset > 0 ? ` OFFSET ${p(f.offset)}` : '')
+  /** The number of the `n`th item of the ordered range after `from` (from its start when undefined), or null when it holds fewer. */
+  const nth = async (n: number, from: string | undefined): Promise<string | null> => {
+    const s = statementParams()
+    const start = from === undefined ? [] : [`i.number > ${s.p(from)}`]
+    const { rows } = await q.query<{ number: string }>(`SELECT i.number FROM item i ${whereOf([...ordered(s.p), ...start])} ORDER BY i.number OFFSET ${n - 1} LIMIT 1`, s.params)
+    return rows[0]?.number ?? null
+  }
+
+  if (windowed) return listWindowed(q, f, like, op)
+
+  const walk = f.walkWindow ?? LEDGER_WALK_WINDOW
+  const first = Math.min(LEDGER_WALK_FIRST, Math.ceil(walk / 10))
+  const cap = f.countCap + 1
+  // The walk serves a searchable term over a dense range — the whole ledger or one kind, whose items lie on the heap
+  // in number order, a few heap pages per hundred rows. A state, overdue or plan range is sparse (a heap page per
+  // row walked), and an offset (old clients) cannot resume a walk: those take the planner's plan, which for a unit or
+  // scope there is a merge of two id-ordered indexes (migration 144).
+  const walks = like !== null && !f.state && !f.stateType && !f.overdueOn && !f.plan && (f.afterNumber !== undefined || f.offset === 0)
+  /** The matches among the next `window` items of the range after `from`, at most `n`. */
+  const walkRows = async (from: string | undefined, window: number, n: number): Promise<Record<string, unknown>[]> => {
+    const s = statementParams()
+    const start = from === undefined ? [] : [`i.number > ${s.p(from)}`]
+    return (await q.query(`SELECT ${COLS} FROM (SELECT * FROM item i ${whereOf([...ordered(s.p), ...start])} ORDER BY i.number LIMIT ${window}) i ${whereOf(residual(s.p))} ORDER BY i.number LIMIT ${n}`, s.params)).rows
+  }
+  /** How many of the next `window` items of the range after `from` match, counting at most `n`. */
+  const walkCount = async (from: string | undefined, window: number, n: number): Promise<number> => {
+    const s = statementParams()
+    const start = from === undefined ? [] : [`i.number > ${s.p(from)}`]
+    const { rows } = await q.query<{ n: number }>(
+      `SELECT count(*)::int AS n FROM (SELECT 1 FROM (SELECT * FROM item i ${whereOf([...ordered(s.p), ...start])} ORDER BY i.number LIMIT ${window}) i ${whereOf(residual(s.p))} LIMIT ${n}) c`,
+      s.params,
+    )
+    return Number(rows[0]?.n ?? 0)
+  }
+  /** Whether a second walk (to `walk` items in all) is likely to find the `short` rows the first one did not. */
+  const worthWalking = (found: number, short: number): boolean => found > 0 && (short * first) / found <= walk - first
+
+  // One row past the page says whether a next page exists.
+  let rows: Record<string, unknown>[] | null = null
+  if (walks) {
+    const want = f.limit + 1
+    const r1 = await walkRows(f.afterNumber, first, want)
+    const end1 = r1.length < want ? await nth(first, f.afterNumber) : null
+    if (r1.length === want || end1 === null) rows = r1
+    else if (worthWalking(r1.length, want - r1.length)) {
+      const r2 = await walkRows(end1, walk - first, want - r1.length)
+      if (r1.length + r2.length === want || (await nth(walk - first, end1)) === null) rows = [...r1, ...r2]
+    }
+  }
+  if (rows === null) {
+    // No walk, or one that found too few: the matching set, sorted (for a term, its trigram bitmap).
+    const s = statementParams()
+    rows = (
+      await q.query(
+        walks
+          ? `WITH m AS MATERIALIZED (SELECT i.id, i.number FROM item i ${whereOf([...ordered(s.p), ...residual(s.p), ...after(s.p)])})
+             SELECT ${COLS} FROM (SELECT id, number FROM m ORDER BY number LIMIT ${s.p(f.limit + 1)}) p JOIN item i ON i.id = p.id ORDER BY p.number`
+          : `SELECT ${COLS} FROM item i ${whereOf([...ordered(s.p), ...residual(s.p), ...after(s.p)])} ORDER BY i.number LIMIT ${s.p(f.limit + 1)}${skip(s.p)}`,
+        s.params,
+      )
+    ).rows
+  }
+  const hasNext = rows.length > f.limit
+  const items = rows.slice(0, f.limit).map(toItem)
+  const nextAfter = items.at(-1)?.number ?? null
+
+  // Bounded count: at most countCap + 1 matches are read; a walk counts along the same walk first.
+  let n: number | null = null
+  let lowerBound = false
+  if (walks) {
+    const c1 = await walkCount(undefined, first, cap)
+    const end1 = c1 < cap ? await nth(first, undefined) : null
+    if (c1 === cap || end1 === null) n = c1
+    else if (worthWalking(c1, cap - c1)) {
+      const c2 = await walkCount(end1, walk - first, cap - c1)
+      if (c1 + c2 === cap || (await nth(walk - first, end1)) === null) n = c1 + c2
+      // A unit or scope with a term the walk finds (so a common one): their set is a unit's items against a
+      // trigram bitmap of millions (seconds at 10M); the count is then what the walk found, a lower bound.
+      else if (f.unit || f.scope) [n, lowerBound] = [c1 + c2, true]
+    } else if (c1 > 0 && (f.unit || f.scope)) [n, lowerBound] = [c1, true]
+  }
+  if (n === null) {
+    const s = statementParams()
+    const set = `SELECT 1 FROM item i ${whereOf([...ordered(s.p), ...residual(s.p)])}`
+    const sql = walks ? `WITH m AS MATERIALIZED (${set}) SELECT count(*)::int AS n FROM (SELECT 1 FROM m LIMIT ${cap}) c` : `SELECT count(*)::int AS n FROM (${set} LIMIT ${cap}) c`
+    n = Number((await q.query<{ n: number }>(sql, s.params)).rows[0]?.n ?? 0)
+  }
+  const units = await unitsOf(q, items.map((i) => i.id))
+  return {
+    rows: items.map((i) => ({ ...i, units: units.get(i.id) ?? [] })),
+    total: Math.min(n, f.countCap),
+    more: n > f.countCap || lowerBound,
+    hasNext,
+    nextAfter: hasNext ? nextAfter : null,
+  }
+}
+
+/** The ledger for a term no trigram serves: matches within LEDGER_SCAN_WINDOW items (see there). */
+async function listWindowed(
+  q: Queryable,
+  f: ItemFilter,
+  like: string,
+  op: string,
 ): Promise<{ rows: LedgerRow[]; total: number; more: boolean; hasNext: boolean; nextAfter: string | null }> {
   const where: string[] = []
   const params: unknown[] = []
@@ -313,20 +470,13 @@ export async function listItems(
   if (f.unit) where.push(`EXISTS (SELECT 1 FROM item_unit u WHERE u.item_id = i.id AND u.unit_id = ${p(f.unit)})`)
   if (f.overdueOn) where.push(`i.state_type <> 'closed' AND i.due_date < ${p(f.overdueOn)}::date`)
   if (f.scope) where.push(scopeSql(params.push([...f.scope])))
-  const like = f.q ? `%${f.q.replace(/[\\%_]/g, (c) => `\\${c}`)}%` : null
-  // A term no trigram index serves is read within a window of items (LEDGER_SCAN_WINDOW), not over the whole ledger.
-  const windowed = f.q !== undefined && like !== null && !trigramSearchable(f.q)
-  // ILIKE case-folds every row's whole text (about 10 µs a row on 10M items); a term without cased letters (most
-  // Chinese) matches the same rows case-sensitively, and LIKE skips the folding. The trigram index serves both.
-  const op = f.q !== undefined && f.q.toLowerCase() === f.q.toUpperCase() ? 'LIKE' : 'ILIKE'
-  if (like !== null && !windowed) where.push(`${LEDGER_TEXT} ${op} ${p(like)}`)
   const filterParams = [...params]
   const cond = where.length ? `WHERE ${where.join(' AND ')}` : ''
   const page = f.afterNumber === undefined ? '' : `${where.length ? ' AND' : 'WHERE'} i.number > ${p(f.afterNumber)}`
   const rangeParams = [...params]
   const scanWindow = f.scanWindow ?? LEDGER_SCAN_WINDOW
-  // What is read: the ledger, or for a windowed term the next scanWindow items (number order) of the other filters.
-  const source = windowed ? `(SELECT * FROM item i ${cond}${page} ORDER BY i.number LIMIT ${scanWindow}) i WHERE ${LEDGER_TEXT} ${op} ${p(like)}` : `item i ${cond}${page}`
+  // What is read: the next scanWindow items (number order) of the other filters.
+  const source = `(SELECT * FROM item i ${cond}${page} ORDER BY i.number LIMIT ${scanWindow}) i WHERE ${LEDGER_TEXT} ${op} ${p(like)}`
   const limit = p(f.limit + 1)
   const skip = f.afterNumber === undefined && f.offset > 0 ? ` OFFSET ${p(f.offset)}` : ''
   // One row past the page says whether a next page exists.
@@ -334,21 +484,20 @@ export async function listItems(
   let hasNext = rows.length > f.limit
   const items = rows.slice(0, f.limit).map(toItem)
   let nextAfter = items.at(-1)?.number ?? null
-  if (windowed && !hasNext) {
+  if (!hasNext) {
     // Fewer matches than asked within this window: go on after its end when the ledger goes on past it.
     const end = await q.query<{ number: string }>(`SELECT i.number FROM item i ${cond}${page} ORDER BY i.number OFFSET ${scanWindow - 1} LIMIT 1`, rangeParams)
     if (end.rows[0]) [hasNext, nextAfter] = [true, end.rows[0].number]
   }
-  // Bounded count: never more than countCap + 1 rows are read to count; a windowed term counts in the first window.
-  const counted = windowed
-    ? await q.query<{ n: number; scanned: number }>(
-        `SELECT count(*) FILTER (WHERE ${LEDGER_TEXT} ${op} $${filterParams.length + 1})::int AS n, count(*)::int AS scanned
-           FROM (SELECT * FROM item i ${cond} ORDER BY i.number LIMIT ${scanWindow}) i`,
-        [...filterParams, like],
-      )
-    : await q.query<{ n: number; scanned: number }>(`SELECT count(*)::int AS n, 0 AS scanned FROM (SELECT 1 FROM item i ${cond} LIMIT ${f.countCap + 1}) c`, filterParams)
+  // Bounded count, in the first window: its matches up to countCap + 1 (read until then, not the whole window),
+  // and whether the window is full (then the total is a lower bound), from the index alone.
+  const counted = await q.query<{ n: number }>(
+    `SELECT count(*)::int AS n FROM (SELECT 1 FROM (SELECT * FROM item i ${cond} ORDER BY i.number LIMIT ${scanWindow}) i
+      WHERE ${LEDGER_TEXT} ${op} $${filterParams.length + 1} LIMIT ${f.countCap + 1}) c`,
+    [...filterParams, like],
+  )
   const n = Number(counted.rows[0]?.n ?? 0)
-  const windowFull = Number(counted.rows[0]?.scanned ?? 0) >= scanWindow
+  const windowFull = n <= f.countCap && (await q.query(`SELECT 1 FROM item i ${cond} ORDER BY i.number OFFSET ${scanWindow - 1} LIMIT 1`, filterParams)).rows.length > 0
   const units = await unitsOf(q, items.map((i) => i.id))
   return {
     rows: items.map((i) => ({ ...i, units: units.get(i.id) ?? [] })),
@@ -360,20 +509,12 @@ export async function listItems(
 }
 
 /**
- * The ledger page (listItems) with neither JIT compilation nor parallel workers, in one transaction. A page or a
- * capped count reads a few thousand rows at most, but the planner costs the whole index range it might walk, which on
- * 10M items crosses jit_above_cost and the parallel thresholds: measured on duban_gen10m (load ~33), the capped count of
- * a common word spent 1.3 s compiling JIT code for 0.4 s of scan, and a unit filter's page 240 ms waiting for two
- * workers against 22 ms in the backend alone (BENCHMARKS.md "Reads at 10M generated items"). Settings local to the transaction.
+ * The ledger page (listItems). JIT is off on every PostgreSQL connection (pg.db.ts): a page or a capped count reads
+ * a few thousand rows, but the planner costs the whole index range it might walk, which on 10M items crosses
+ * jit_above_cost (measured: 1.3 s compiling for 0.4 s of scan). No transaction around it: one cost 409 → 230 req/s.
  */
 export function listLedgerItems(db: Db, f: ItemFilter): ReturnType<typeof listItems> {
-  // PGlite has neither JIT nor parallel workers, and a transaction there takes its one connection's lock: the plain
-  // page (measured 18:22 UTC on a quiet machine: the wrapped page cost 6.8 ms of CPU per request against 4.7 before it).
-  if (db.dialect === 'pglite') return listItems(db, f)
-  return db.transaction(async (tx) => {
-    await tx.query(`SELECT set_config('jit', 'off', true), set_config('max_parallel_workers_per_gather', '0', true)`)
-    return listItems(tx, f)
-  })
+  return listItems(db, f)
 }
 
 /** Units of several items, keyed by item id. */
