@@ -66,8 +66,7 @@ async function explain(print: boolean): Promise<{ execMs: number; pages: number 
     // Statement parameters inlined as literals by PostgreSQL's own EXPLAIN of a prepared statement.
     const name = `m_explain_${++n}`
     await db.transaction(async (tx) => {
-      // As the ledger runs its statements (items.repo.ts listLedgerItems): no JIT, no parallel workers.
-      if (!flag('planner-defaults')) await tx.query(`SELECT set_config('jit', 'off', true), set_config('max_parallel_workers_per_gather', '0', true)`)
+      // As the ledger runs its statements: on a connection of pg.db.ts (JIT off), planner defaults otherwise.
       await tx.query(`PREPARE ${name} AS ${s.sql}`)
       const { rows } = await tx.query<{ 'QUERY PLAN': string }>(
         `EXPLAIN (ANALYZE, BUFFERS) EXECUTE ${name}${s.params.length ? `(${s.params.map(literal).join(',')})` : ''}`,

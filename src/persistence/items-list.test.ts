@@ -94,6 +94,41 @@ for (const dialect of testDialects()) {
       expect(await listItems(db, { ...base, q: '粮食安', scanWindow: 5 })).toMatchObject({ total: 1, more: false, hasNext: false })
     })
 
+    it('gives the same pages and counts whether a walk finds them or the matching set does', async () => {
+      // walkWindow 3: every unit, scope or text filter below finds too few in its walk and takes the set instead.
+      const cases: Partial<ItemFilter>[] = [
+        { unit: 'a' },
+        { unit: 'b', stateType: 'open' },
+        { unit: 'a', kind: 'task', state: 'accepted' },
+        { scope: ['b'], stateType: 'waiting' },
+        { q: '事项1' },
+        { q: '事项2', unit: 'b' },
+        { q: '粮食安全', kind: 'ticket' },
+        { unit: 'b', overdueOn: '2100-01-01' },
+      ]
+      for (const c of cases) {
+        for (const paging of [{ limit: 2 }, { limit: 2, afterNumber: 'T-011' }, { limit: 3, offset: 2 }]) {
+          const f = { ...base, countCap: 5, ...c, ...paging }
+          const walked = await listItems(db, f)
+          const set = await listItems(db, { ...f, walkWindow: 3 })
+          expect([set.rows.map((r) => r.number), set.total, set.more, set.hasNext]).toEqual([walked.rows.map((r) => r.number), walked.total, walked.more, walked.hasNext])
+        }
+      }
+      // And they are the right rows: unit b's open items (11 13 14 16 17 19 22 23) two at a time after T-011.
+      const page = await listItems(db, { ...base, unit: 'b', stateType: 'open', limit: 2, afterNumber: 'T-011', walkWindow: 3 })
+      expect([page.rows.map((r) => r.number), page.total, page.hasNext]).toEqual([['T-013', 'T-014'], 8, true])
+    })
+
+    it('counts a unit with a term its walk finds as far as the walk went, and says the total is a lower bound', async () => {
+      // walkWindow 10 walks one item first (T-001: unit a, 事项1), too few to reach the cap: the count stops there.
+      const page = await listItems(db, { ...base, unit: 'a', q: '事项1', countCap: 100, walkWindow: 10 })
+      expect([page.total, page.more]).toEqual([1, true])
+      // The page itself is whole: unit a's items with 事项1 are 1 and 10.
+      expect(page.rows.map((r) => r.number)).toEqual(['T-001', 'T-010'])
+      // Without a unit the same term's set is counted exactly (1, 10–19).
+      expect(await listItems(db, { ...base, q: '事项1', countCap: 100, walkWindow: 10 })).toMatchObject({ total: 11, more: false })
+    })
+
     it('keeps the data scope on every page', async () => {
       const page = await listItems(db, { ...base, scope: ['b'], limit: 5, afterNumber: 'T-012' })
       expect(page.rows.map((r) => r.number)).toEqual(['T-013', 'T-014', 'T-015', 'T-016', 'T-017'])

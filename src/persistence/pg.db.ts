@@ -8,7 +8,15 @@ pg.types.setTypeParser(1700, (v) => Number(v)) // numeric
 
 /** Opens a pool on a connection string. */
 export async function openPg(connectionString: string): Promise<Db> {
-  const pool = new pg.Pool({ connectionString, max: 10 })
+  // JIT and parallel workers off on every connection, set once at its start (startup options, no statement).
+  // duban's statements are short, but on 10M items the planner costs the index ranges a bounded page or count might
+  // walk far above jit_above_cost and the parallel thresholds: compiling took 1.3 s for a 0.4 s scan, and a unit's
+  // ledger page 240 ms in a Gather Merge waiting for two workers against 22 ms alone (BENCHMARKS.md "Reads at 10M");
+  // on 1M at load ~40, unit and open 1.8 s with one worker. Setting them per ledger page in a transaction instead
+  // cost a round trip and a held connection (peer: ledger 409 → 230 req/s). Reports that scan (the assessment of a
+  // past period item by item) run on one core then; on this machine's two cores shared by every request, that is
+  // the fair share anyway.
+  const pool = new pg.Pool({ connectionString, max: 10, options: '-c jit=off -c max_parallel_workers_per_gather=0' })
   // An idle client can be cut off by the server (restart, admin termination). pg emits that on the
   // pool; without a listener it would crash the process. The pool drops the client and makes a new
   // one on the next query, so there is nothing else to do.
