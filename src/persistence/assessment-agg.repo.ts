@@ -42,6 +42,26 @@ export async function lockDrain(tx: Queryable): Promise<void> {
   await tx.query(`SELECT pg_advisory_xact_lock(7116)`)
 }
 
+/** Takes the drain lock if no one holds it (false: another drain runs now; a read then answers without draining). */
+export async function tryLockDrain(tx: Queryable): Promise<boolean> {
+  const { rows } = await tx.query<{ ok: boolean }>(`SELECT pg_try_advisory_xact_lock(7116) AS ok`)
+  return rows[0]?.ok === true
+}
+
+/**
+ * What the log still holds, counted up to `cap` entries (a bounded count: `pending` is then `cap` and more is true),
+ * and when its oldest entry was queued: the counters hold every change queued before that instant.
+ */
+export async function dirtyBacklog(db: Queryable, cap: number): Promise<{ pending: number; more: boolean; oldestAt: string | null }> {
+  const { rows } = await db.query<{ n: number | string; oldest: unknown }>(
+    `SELECT (SELECT count(*) FROM (SELECT 1 FROM assessment_dirty LIMIT $1) x) AS n,
+            (SELECT at FROM assessment_dirty ORDER BY seq LIMIT 1) AS oldest`,
+    [cap + 1],
+  )
+  const n = Number(rows[0]?.n ?? 0)
+  return { pending: Math.min(n, cap), more: n > cap, oldestAt: iso(rows[0]?.oldest) }
+}
+
 /** Takes up to `limit` entries off the log (exactly those read; later ones stay): the distinct item ids. */
 export async function takeDirty(tx: Queryable, limit: number): Promise<string[]> {
   const { rows } = await tx.query<{ item_id: string }>(

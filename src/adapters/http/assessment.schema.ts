@@ -22,6 +22,8 @@ export const assessmentSchema = {
         period: { type: 'object', properties: { key: { type: 'string' }, type: { type: 'string' }, label: { type: 'string' }, from: { type: 'string' }, to: { type: 'string' } } },
         kind: { type: 'string' },
         asOf: { type: 'string' },
+        // How current the counters were: changes still queued for the scheduler's drain, and since when (null: none).
+        counters: { type: 'object', properties: { pending: { type: 'integer' }, more: { type: 'boolean' }, pendingSince: { type: ['string', 'null'] } } },
         weights,
         summary: {
           type: 'object',

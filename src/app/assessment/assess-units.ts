@@ -17,7 +17,7 @@ import { firstReportFrom, isCadence } from '../supervision/supervise-tick.ts'
 import { defaultSupervisionConfig, type SupervisionConfig } from '../../domain/supervision/supervision-config.ts'
 import { parseAssessmentPeriod, type AssessmentPeriod } from './assessment-period.ts'
 import { isResponsibleShare, isShareFact, ownedFacts, reportTimesByUnit } from './owned-work.ts'
-import { assessFromAggregates } from './assessment-aggregates.ts'
+import { assessFromAggregates, type CountersState } from './assessment-aggregates.ts'
 
 /** Weights duban ships: 按时办结 50, 目标完成 30, 按时报送 20; 2 points off per overdue item. */
 export const DEFAULT_WEIGHTS: ScoreWeights = { weights: { onTime: 50, targetsMet: 30, reporting: 20 }, overduePenalty: 2 }
@@ -40,6 +40,8 @@ export interface Assessment {
   readonly period: AssessmentPeriod
   readonly kind: string
   readonly asOf: string
+  /** From the counters: the changes they do not hold yet (drained by the scheduler), and since when; see assessment-aggregates.ts. */
+  readonly counters?: CountersState
   readonly weights: ScoreWeights
   readonly summary: { readonly items: number; readonly dueInPeriod: number; readonly finishedInPeriod: number; readonly onTime: Rate; readonly overdue: number }
   readonly rows: readonly AssessmentRow[]

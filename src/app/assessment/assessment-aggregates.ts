@@ -8,6 +8,7 @@
 import { assessedItemsByIds } from '../../persistence/assessment.repo.ts'
 import {
   applyDeltas,
+  dirtyBacklog,
   factsOfItems,
   firstAliveShares,
   firstLeadNumbers,
@@ -20,6 +21,7 @@ import {
   sharesAround,
   sumRanges,
   takeDirty,
+  tryLockDrain,
   type AggDelta,
   type AggRange,
   type FactRow,
@@ -53,13 +55,36 @@ async function settingsOf(db: Queryable, kind: string): Promise<Settings> {
   }
 }
 
+/** How a drain is bounded. */
+export interface DrainOptions {
+  /** Log entries per transaction. */
+  readonly batch?: number
+  /** Kinds whose settings are checked first (a change marks the kind's every item again). */
+  readonly kinds?: readonly string[]
+  /** Start no further batch after this many milliseconds (the scheduler's budget per round). */
+  readonly budgetMs?: number
+  /** Start no further batch after this many items. */
+  readonly maxItems?: number
+  /**
+   * A read's drain: skipped while another drain holds the lock (the scheduler's), and never the one to mark a kind
+   * whose settings changed (that is a whole kind again: the scheduler's job); it stops there instead.
+   */
+  readonly read?: boolean
+}
+
+/** A read's drain met a kind whose settings changed: left to the scheduler. */
+class SettingsChanged extends Error {}
+
 /**
  * Brings the counters up to date: takes the marked items off the log in batches (each batch one transaction, drains
  * serialised by an advisory lock), recomputes their shares and applies new minus old contributions. A kind whose
- * settings changed since its counters were computed is marked whole first. Returns how many items were recomputed.
+ * settings changed since its counters were computed is marked whole first. Bounded by `budgetMs` and `maxItems`
+ * (the log keeps the rest, oldest first, for the next drain); between batches the event loop serves others.
+ * Returns how many items were recomputed.
  */
-export async function drainAssessmentLog(deps: { readonly db: Queryable & { transaction<T>(fn: (tx: Queryable) => Promise<T>): Promise<T> } }, opts: { batch?: number; kinds?: readonly string[] } = {}): Promise<number> {
+export async function drainAssessmentLog(deps: { readonly db: Queryable & { transaction<T>(fn: (tx: Queryable) => Promise<T>): Promise<T> } }, opts: DrainOptions = {}): Promise<number> {
   const batch = opts.batch ?? 10_000
+  const started = performance.now()
   const settings = new Map<string, Settings>()
   const settingsFor = async (tx: Queryable, kind: string): Promise<Settings> => {
     let s = settings.get(kind)
@@ -67,6 +92,7 @@ export async function drainAssessmentLog(deps: { readonly db: Queryable & { tran
       s = await settingsOf(tx, kind)
       const stored = await getBasis(tx, kind)
       if (stored !== s.basis) {
+        if (opts.read && stored !== null) throw new SettingsChanged(kind)
         // Computed under other settings (or never): every item of the kind again.
         if (stored !== null) await markKindDirty(tx, kind)
         await putBasis(tx, kind, s.basis)
@@ -75,44 +101,89 @@ export async function drainAssessmentLog(deps: { readonly db: Queryable & { tran
     }
     return s
   }
-  for (const kind of opts.kinds ?? []) await deps.db.transaction(async (tx) => {
+  const lock = async (tx: Queryable): Promise<boolean> => {
+    if (opts.read) return tryLockDrain(tx)
     await lockDrain(tx)
-    await settingsFor(tx, kind)
-  })
+    return true
+  }
+  try {
+    for (const kind of opts.kinds ?? []) await deps.db.transaction(async (tx) => {
+      if (await lock(tx)) await settingsFor(tx, kind)
+    })
+  } catch (e) {
+    if (e instanceof SettingsChanged) return 0
+    throw e
+  }
   let done = 0
   for (;;) {
-    const n = await deps.db.transaction(async (tx) => {
-      await lockDrain(tx)
-      const ids = await takeDirty(tx, batch)
-      if (ids.length === 0) return 0
-      const items = await assessedItemsByIds(tx, ids)
-      const reports = await reportTimesByUnit(tx, ids)
-      const old = await factsOfItems(tx, ids)
-      const facts: FactRow[] = []
-      const deltas: AggDelta[] = []
-      for (const f of old) for (const c of f.contrib) deltas.push({ kind: f.kind, unitId: f.unitId, metric: c.metric, ckey: c.ckey, day: c.day, n: -c.n })
-      for (const it of items) {
-        const s = await settingsFor(tx, it.kind)
-        for (const f of shareFactsOf(it, reports.get(it.id), s.contrib)) {
-          facts.push(f)
-          for (const c of f.contrib) deltas.push({ kind: f.kind, unitId: f.unitId, metric: c.metric, ckey: c.ckey, day: c.day, n: c.n })
-        }
+    const within = (opts.budgetMs === undefined || performance.now() - started < opts.budgetMs) && (opts.maxItems === undefined || done < opts.maxItems)
+    let n = 0
+    if (within) {
+      try {
+        n = await deps.db.transaction(async (tx) => {
+          if (!(await lock(tx))) return 0
+          const ids = await takeDirty(tx, opts.maxItems === undefined ? batch : Math.min(batch, opts.maxItems - done))
+          if (ids.length === 0) return 0
+          const items = await assessedItemsByIds(tx, ids)
+          const reports = await reportTimesByUnit(tx, ids)
+          const old = await factsOfItems(tx, ids)
+          const facts: FactRow[] = []
+          const deltas: AggDelta[] = []
+          for (const f of old) for (const c of f.contrib) deltas.push({ kind: f.kind, unitId: f.unitId, metric: c.metric, ckey: c.ckey, day: c.day, n: -c.n })
+          for (const it of items) {
+            const s = await settingsFor(tx, it.kind)
+            for (const f of shareFactsOf(it, reports.get(it.id), s.contrib)) {
+              facts.push(f)
+              for (const c of f.contrib) deltas.push({ kind: f.kind, unitId: f.unitId, metric: c.metric, ckey: c.ckey, day: c.day, n: c.n })
+            }
+          }
+          await applyDeltas(tx, deltas)
+          await replaceFacts(tx, ids, facts)
+          return ids.length
+        })
+      } catch (e) {
+        if (!(e instanceof SettingsChanged)) throw e
       }
-      await applyDeltas(tx, deltas)
-      await replaceFacts(tx, ids, facts)
-      return ids.length
-    })
+    }
     if (n === 0) {
       // After a large drain (the backfill) the planner needs the new row counts to walk the order index.
       // The counters' rows were updated once per batch: vacuum their dead versions, which range scans would step over.
-      if (done >= 100_000) {
+      if (done >= 100_000 && within) {
         await deps.db.query(`VACUUM (ANALYZE) assessment_agg`)
         await deps.db.query(`ANALYZE assessment_fact`)
       }
       return done
     }
     done += n
+    // The drain shares the event loop with the API (it runs inside duban serve): let waiting requests run.
+    await new Promise((r) => setImmediate(r))
   }
+}
+
+/** Log entries a read drains itself when that is all there is (a minute's changes on a busy day); more are left to the scheduler. */
+export const READ_DRAIN_ITEMS = 500
+
+/** How current the counters an answer was read from are: the changes still queued, and the oldest one's instant. */
+export interface CountersState {
+  /** Changed items still queued (at most READ_DRAIN_ITEMS + 1 counted: past that `more` is true). */
+  readonly pending: number
+  readonly more: boolean
+  /** When the oldest change the counters do not hold yet was queued; null when they hold every change. */
+  readonly pendingSince: string | null
+}
+
+/**
+ * A read's drain: when what is queued is a small remainder (≤ READ_DRAIN_ITEMS), it is drained so the answer is
+ * exact; a larger backlog (a busy minute, the first backfill) is left to the scheduler's budgeted drain and the
+ * answer says how stale it is. Never waits for the scheduler's drain.
+ */
+export async function drainForRead(deps: { readonly db: Queryable & { transaction<T>(fn: (tx: Queryable) => Promise<T>): Promise<T> } }, kind: string): Promise<CountersState> {
+  const before = await dirtyBacklog(deps.db, READ_DRAIN_ITEMS)
+  if (before.pending === 0) return { pending: 0, more: false, pendingSince: null }
+  if (before.more) return { pending: before.pending, more: true, pendingSince: before.oldestAt }
+  await drainAssessmentLog(deps, { kinds: [kind], read: true, maxItems: READ_DRAIN_ITEMS, batch: READ_DRAIN_ITEMS })
+  const after = await dirtyBacklog(deps.db, READ_DRAIN_ITEMS)
+  return { pending: after.pending, more: after.more, pendingSince: after.oldestAt }
 }
 
 const rate = (numerator: number, denominator: number): Rate => ({ numerator, denominator, value: denominator === 0 ? null : numerator / denominator })
@@ -133,8 +204,9 @@ export async function assessFromAggregates(
   opts: { readonly drain?: boolean } = {},
 ): Promise<Assessment> {
   const period = parseAssessmentPeriod(periodKey)
-  // Without the drain (measurements only): the counters as they stand.
-  if (opts.drain !== false) await drainAssessmentLog(deps, { kinds: [kind] })
+  // A small remainder drained here; more is the scheduler's (drainAssessmentLog with a budget): the counters as they stand.
+  // Without the drain (measurements only): the counters as they stand, and how stale.
+  const counters = opts.drain !== false ? await drainForRead(deps, kind) : await backlogState(deps.db)
   const db = deps.db
   const now = deps.clock.now().toISOString()
   const T = new Date(instantMs(period.to)).toISOString()
@@ -256,6 +328,7 @@ export async function assessFromAggregates(
     period,
     kind,
     asOf,
+    counters,
     weights,
     summary: {
       items: total('F.created'),
@@ -266,6 +339,12 @@ export async function assessFromAggregates(
     },
     rows,
   }
+}
+
+/** The log as it stands, without draining. */
+async function backlogState(db: Queryable): Promise<CountersState> {
+  const b = await dirtyBacklog(db, READ_DRAIN_ITEMS)
+  return { pending: b.pending, more: b.more, pendingSince: b.oldestAt }
 }
 
 const cmp = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0)

@@ -1,11 +1,22 @@
 /**
- * The in-process scheduler (定时巡查) `duban serve` starts: one supervision tick and one webhook round a minute,
- * in the leader process only when several processes share one database (see leadership.ts).
+ * The in-process scheduler (定时巡查) `duban serve` starts: one supervision tick, one webhook round and one budgeted
+ * drain of the assessment log (the counters GET /assessment reads) a minute, in the leader process only when
+ * several processes share one database (see leadership.ts).
  */
 import type { AppDeps } from '../deps.ts'
 import { soleLeader, type Leadership } from '../../persistence/leadership.ts'
 import { superviseTick, type TickResult } from './supervise-tick.ts'
 import { deliverWebhooks, type DeliveryRound } from './webhook-deliver.ts'
+import { drainAssessmentLog } from '../assessment/assessment-aggregates.ts'
+import { kindCatalog } from '../../domain/kinds/index.ts'
+
+/**
+ * How long a round drains the assessment log (changed items' counters) at most: a busy day's changes are drained
+ * within the minute they were made, and a first backfill (every item after migration 116) goes on round after round
+ * without holding the API or the next tick (items per batch below, the event loop free between batches).
+ */
+export const ASSESSMENT_DRAIN_BUDGET_MS = 10_000
+const ASSESSMENT_DRAIN_BATCH = 1_000
 
 /** A running scheduler; stop() waits for a round in progress. */
 export interface Scheduler {
@@ -16,6 +27,8 @@ export interface Scheduler {
 export interface SchedulerRound {
   readonly tick: TickResult | null
   readonly webhooks: DeliveryRound | null
+  /** Items whose assessment counters the round recomputed. */
+  readonly assessment: number | null
 }
 
 /**
@@ -24,7 +37,7 @@ export interface SchedulerRound {
  */
 export function startScheduler(
   deps: AppDeps,
-  opts: { everyMs?: number; leader?: Leadership; onError?: (e: unknown) => void; onRound?: (r: SchedulerRound) => void } = {},
+  opts: { everyMs?: number; leader?: Leadership; onError?: (e: unknown) => void; onRound?: (r: SchedulerRound) => void; assessmentBudgetMs?: number } = {},
 ): Scheduler {
   const onError = opts.onError ?? ((e: unknown) => process.stderr.write(`duban: scheduler: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`))
   const leader = opts.leader ?? soleLeader
@@ -49,7 +62,17 @@ export function startScheduler(
       } catch (e) {
         onError(e)
       }
-      opts.onRound?.({ tick, webhooks })
+      let assessment: number | null = null
+      const drainFrom = Date.now()
+      try {
+        assessment = await drainAssessmentLog(deps, {
+          kinds: [...new Set(kindCatalog.all.map((k) => k.id))], budgetMs: opts.assessmentBudgetMs ?? ASSESSMENT_DRAIN_BUDGET_MS, batch: ASSESSMENT_DRAIN_BATCH,
+        })
+      } catch (e) {
+        onError(e)
+      }
+      if (process.env.DUBAN_TICK_LOG) process.stderr.write(`duban: assessment drain ${drainFrom} ${Date.now()} ${assessment}\n`)
+      opts.onRound?.({ tick, webhooks, assessment })
     })().finally(() => {
       running = null
     })
