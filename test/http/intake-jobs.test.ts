@@ -50,6 +50,35 @@ for (const dialect of testDialects()) {
       expect(await pendingIntakeJobs(t.db)).toBe(0)
     })
 
+    it('puts off a job that fails, alone, and does the others of its batch', async () => {
+      // The database refuses the proposals of one ticket (a trigger standing in for any failure of a job's statements).
+      const bare: Db = { dialect: t.db.dialect, query: t.db.query.bind(t.db), transaction: t.db.transaction.bind(t.db), close: async () => {} }
+      const ask = { ...desk, requesterPhone: '13600005555', address: '东湖区北湖路9号' }
+      const first = await receiveTicket(t.deps, actor, { ...ask, content: '北湖路9号门口的垃圾桶满了，一直没人清运。' }, 'phone', { windowDays: 30 })
+      await until('the first job done', async () => (await pendingIntakeJobs(t.db)) === 0)
+      await t.db.query(`CREATE FUNCTION duban_test_refuse_job() RETURNS trigger LANGUAGE plpgsql AS $$
+        BEGIN
+          IF EXISTS (SELECT 1 FROM ticket WHERE item_id = NEW.ticket_id AND content LIKE '%很臭%') THEN RAISE EXCEPTION 'refused by the test trigger'; END IF;
+          RETURN NEW;
+        END $$`)
+      await t.db.query('CREATE TRIGGER duban_test_refuse_job BEFORE INSERT ON ticket_duplicate FOR EACH ROW EXECUTE FUNCTION duban_test_refuse_job()')
+      const failing = await receiveTicket({ ...t.deps, db: bare }, actor, { ...ask, content: '北湖路9号的垃圾桶满了没人清运，很臭。' }, 'phone', { windowDays: 30 })
+      try {
+        const other = await receiveTicket({ ...t.deps, db: bare }, actor, { ...ask, content: '北湖路9号垃圾桶又满了，还是没人清运。' }, 'phone', { windowDays: 30 })
+        const proposed = async (id: string) => (await t.db.query(`SELECT 1 FROM ticket_duplicate WHERE ticket_id = $1`, [id])).rows.length
+        await until('the other ticket’s proposal', async () => (await proposed(other.id)) > 0)
+        const job = async () => (await t.db.query<{ attempts: unknown; last_error: string | null }>(`SELECT attempts, last_error FROM ticket_intake_job WHERE item_id = $1`, [failing.id])).rows[0]
+        await until('the failing job put off', async () => Number((await job())?.attempts ?? 0) >= 1)
+        expect((await job())?.last_error).toMatch(/refused by the test trigger/)
+        expect(await proposed(failing.id)).toBe(0)
+        expect(await pendingIntakeJobs(t.db)).toBe(1)
+      } finally {
+        await t.db.query('DROP TRIGGER duban_test_refuse_job ON ticket_duplicate')
+        await t.db.query('DROP FUNCTION duban_test_refuse_job()')
+        await t.db.query(`DELETE FROM ticket_intake_job WHERE item_id = $1`, [failing.id])
+      }
+    })
+
     it('drops the job of a ticket that does not exist', async () => {
       await t.db.query(`INSERT INTO ticket_intake_job (item_id, window_days, enqueued_at) VALUES ('no-such-ticket', 30, now())`)
       await until('the job gone', async () => (await pendingIntakeJobs(t.db)) === 0)
