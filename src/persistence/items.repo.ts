@@ -319,7 +319,8 @@ const whereOf = (conds: readonly string[]): string => (conds.length ? `WHERE ${c
  * and `nextAfter` the number it starts after (the page's last, or for a windowed search the window's end).
  *
  * Filters an index keeps in number order (kind, state, state type, overdue, plan) are an index range, the unit and
- * the data scope a probe of item_unit per item or, for counts, a merge of two id-ordered indexes (migration 144). A
+ * the data scope a probe of item_unit per item or, for counts and within a state or overdue range, a merge of two
+ * id-ordered indexes (migration 144). A
  * searchable term over the whole ledger or one kind is walked (LEDGER_WALK_WINDOW) before its trigram set is taken.
  */
 export async function listItems(
@@ -371,6 +372,10 @@ export async function listItems(
   // row walked), and an offset (old clients) cannot resume a walk: those take the planner's plan, which for a unit or
   // scope there is a merge of two id-ordered indexes (migration 144).
   const walks = like !== null && !f.state && !f.stateType && !f.overdueOn && !f.plan && (f.afterNumber !== undefined || f.offset === 0)
+  // A unit or scope within a state, state type or overdue range: walking that range in number order reads a heap page
+  // per item (20,000 for a page of a rare combination at 10M); the matching (id, number) pairs of the two id-ordered
+  // indexes (migration 144), sorted, read neither heap nor more than the two index ranges.
+  const sparseUnit = like === null && !f.plan && Boolean(f.unit || f.scope) && Boolean(f.state || f.stateType || f.overdueOn)
   /** The matches among the next `window` items of the range after `from`, at most `n`. */
   const walkRows = async (from: string | undefined, window: number, n: number): Promise<Record<string, unknown>[]> => {
     const s = statementParams()
@@ -410,7 +415,10 @@ export async function listItems(
         walks
           ? `WITH m AS MATERIALIZED (SELECT i.id, i.number FROM item i ${whereOf([...ordered(s.p), ...residual(s.p), ...after(s.p)])})
              SELECT ${COLS} FROM (SELECT id, number FROM m ORDER BY number LIMIT ${s.p(f.limit + 1)}) p JOIN item i ON i.id = p.id ORDER BY p.number`
-          : `SELECT ${COLS} FROM item i ${whereOf([...ordered(s.p), ...residual(s.p), ...after(s.p)])} ORDER BY i.number LIMIT ${s.p(f.limit + 1)}${skip(s.p)}`,
+          : sparseUnit
+            ? `WITH m AS MATERIALIZED (SELECT i.id, i.number FROM item i ${whereOf([...ordered(s.p), ...residual(s.p), ...after(s.p)])})
+               SELECT ${COLS} FROM (SELECT id, number FROM m ORDER BY number LIMIT ${s.p(f.limit + 1)}${skip(s.p)}) p JOIN item i ON i.id = p.id ORDER BY p.number`
+            : `SELECT ${COLS} FROM item i ${whereOf([...ordered(s.p), ...residual(s.p), ...after(s.p)])} ORDER BY i.number LIMIT ${s.p(f.limit + 1)}${skip(s.p)}`,
         s.params,
       )
     ).rows
