@@ -9,6 +9,7 @@
  * --due N   then makes N open items due now ('-infinity'), so the tick acts on N items.
  * --seed S  chooses those N items by md5(id || S) (default ''), so runs with different seeds act on different items.
  * --stats   counts the tick's statements and the time spent waiting on them, by statement text.
+ * --one-by-one  fires the tick's events through take-event one at a time (the way before tick-events.ts), to compare.
  * Prints the tick's wall time, its result, and the database's open/firing counts.
  */
 import { randomUUID } from 'node:crypto'
@@ -62,7 +63,8 @@ const tickDb = process.argv.includes('--stats')
   : db
 const deps: AppDeps = { db: tickDb, clock: { now: () => now }, newId: randomUUID }
 const t0 = performance.now()
-const result = await superviseTick(deps, now)
+// --one-by-one: the events fired through take-event one at a time, as before the batched events (tick-events.ts).
+const result = await superviseTick(deps, now, { oneByOne: process.argv.includes('--one-by-one') })
 console.log(`tick ${(performance.now() - t0).toFixed(0)} ms`, JSON.stringify(result))
 if (stats.size > 0) {
   const all = [...stats.values()].reduce((a, [n, ms]) => [a[0] + n, a[1] + ms], [0, 0])
