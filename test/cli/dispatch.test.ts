@@ -77,9 +77,10 @@ describe('duban dispatch', () => {
     }
     expect(report.trained).toBe(87)
     expect(report.overall.n).toBe(98)
-    // Floors a little under today's 0.633 / 0.806 (one letter is about 0.01).
-    expect(report.overall.top1).toBeGreaterThanOrEqual(0.58)
-    expect(report.overall.top3).toBeGreaterThanOrEqual(0.75)
+    // Floors a little under today's 0.653 / 0.837 (one letter is about 0.01; before the generic function
+    // responsibilities 0.633 / 0.806).
+    expect(report.overall.top1).toBeGreaterThanOrEqual(0.6)
+    expect(report.overall.top3).toBeGreaterThanOrEqual(0.78)
     expect(report.calibration.bands.reduce((a, b) => a + b.n, 0)).toBe(98)
     expect(report.calibration.expectedError).toBeLessThan(0.3)
     const text = await duban(['dispatch', 'evaluate', `${sets}/cities-test.jsonl`, '--demo'])
