@@ -26,10 +26,14 @@ export interface NewRequesterMessage {
 export interface RequesterMessageRow {
   readonly id: string
   readonly itemId: string
+  /** The number of the ticket whose requester is told. */
+  readonly number: string
   readonly phone: string
   readonly purpose: RequesterMessagePurpose
   readonly text: string
   readonly createdAt: string
+  /** When the channel worker took it (null: not yet); with no SMS channel configured it is then not sent. */
+  readonly queuedAt: string | null
   /** The SMS delivery's status once queued (pending, delivered, failed); null before, or with no SMS channel. */
   readonly delivery: string | null
 }
@@ -105,18 +109,20 @@ export async function enqueueRequesterDelivery(q: Queryable, d: { id: string; me
 export async function requesterMessagesOf(q: Queryable, ids: readonly string[]): Promise<RequesterMessageRow[]> {
   if (ids.length === 0) return []
   const { rows } = await q.query<Record<string, unknown>>(
-    `SELECT m.id, m.item_id, m.phone, m.purpose, m.text, m.created_at, c.status
-       FROM requester_message m LEFT JOIN channel_delivery c ON c.requester_message_id = m.id
+    `SELECT m.id, m.item_id, i.number, m.phone, m.purpose, m.text, m.created_at, m.queued_at, c.status
+       FROM requester_message m JOIN item i ON i.id = m.item_id LEFT JOIN channel_delivery c ON c.requester_message_id = m.id
       WHERE m.item_id = ANY($1::text[]) ORDER BY m.created_at, m.id`,
     [[...ids]],
   )
   return rows.map((r) => ({
     id: String(r.id),
     itemId: String(r.item_id),
+    number: String(r.number),
     phone: String(r.phone),
     purpose: r.purpose as RequesterMessagePurpose,
     text: String(r.text),
     createdAt: isoInstant(r.created_at) ?? '',
+    queuedAt: r.queued_at ? isoInstant(r.queued_at) : null,
     delivery: (r.status as string | null) ?? null,
   }))
 }

@@ -253,6 +253,19 @@ export interface TicketDetail extends TicketView {
   readonly history: readonly Record<string, unknown>[]
   readonly attachments: readonly { id: string; name: string; size: number; mime: string }[]
   readonly notices: readonly Record<string, unknown>[]
+  /** SMS to the requesters of its handling (并单告知, 答复): its own and those of tickets merged into it. */
+  readonly requesterMessages?: readonly RequesterMessage[]
+}
+
+/** A message to a requester (诉求人短信) as the ticket page shows it. */
+export interface RequesterMessage {
+  readonly id: string
+  readonly ticket: { readonly id: string; readonly number: string }
+  readonly purpose: 'merge_notice' | 'reply'
+  readonly text: string
+  readonly phone: string | null
+  readonly at: string
+  readonly delivery: 'waiting' | 'unsent' | 'pending' | 'delivered' | 'failed'
 }
 
 /** One node of the service catalogue (服务目录). */

@@ -109,6 +109,22 @@ export const ticketDetailSchema = {
     history: { type: 'array', items: historyEntry },
     attachments: { type: 'array', items: { type: 'object', properties: { id: str, name: str, size: { type: 'integer' }, mime: str } } },
     notices: { type: 'array', items: noticeSchema },
+    requesterMessages: {
+      type: 'array',
+      description: 'SMS to the requesters of its handling (并单 notice, reply): its own and those of tickets merged into it, oldest first',
+      items: {
+        type: 'object',
+        properties: {
+          id: str,
+          ticket: { type: 'object', properties: { id: str, number: str } },
+          purpose: { type: 'string', enum: ['merge_notice', 'reply'] },
+          text: str,
+          phone: { type: ['string', 'null'], description: 'masked (138****5678)' },
+          at: str,
+          delivery: { type: 'string', enum: ['waiting', 'unsent', 'pending', 'delivered', 'failed'] },
+        },
+      },
+    },
   },
 } as const
 

@@ -16,6 +16,7 @@ import { engineActor, kindOf } from '../items/item-engine.ts'
 import { findCategories } from './catalogue.ts'
 import { duplicateFactsOf, type DuplicateFacts } from '../../persistence/duplicates.repo.ts'
 import { sharedRepliesOf } from './duplicates.ts'
+import { handlingTickets, requesterMessagesOf, type RequesterMessagePurpose } from '../../persistence/requester-message.repo.ts'
 import { INDEX_BEFORE_SEARCH, indexPendingTickets, ticketNumberTerms, ticketQueryWords } from './ticket-search.ts'
 import type { Tokenize } from '../../domain/dispatch/features.ts'
 
@@ -64,6 +65,41 @@ export interface TicketDetail extends TicketView {
   readonly history: Record<string, unknown>[]
   readonly attachments: { id: string; name: string; size: number; mime: string }[]
   readonly notices: NoticeRow[]
+  /** What the centre told the requesters of its handling by SMS, oldest first (requesterMessagesView). */
+  readonly requesterMessages: RequesterMessageView[]
+}
+
+/**
+ * A message to a requester (诉求人短信, requester-messages.ts): the 并单 notice or the reply, to the ticket's own
+ * requester or to that of a ticket merged into it (`ticket` says which), the phone masked, with where its SMS is.
+ */
+export interface RequesterMessageView {
+  readonly id: string
+  readonly ticket: { readonly id: string; readonly number: string }
+  readonly purpose: RequesterMessagePurpose
+  readonly text: string
+  readonly phone: string | null
+  readonly at: string
+  /**
+   * waiting: the channel worker has not taken it yet (it does every 15 s); unsent: taken with no SMS channel
+   * configured, so not sent; pending: its SMS is being sent or retried; delivered; failed: the retries ran out.
+   */
+  readonly delivery: 'waiting' | 'unsent' | 'pending' | 'delivered' | 'failed'
+}
+
+/** The messages to the requesters of the handling of `id`: its own and those of every ticket merged into it. */
+export async function requesterMessagesView(q: Queryable, id: string): Promise<RequesterMessageView[]> {
+  const tickets = await handlingTickets(q, id)
+  const rows = await requesterMessagesOf(q, tickets.map((t) => t.id))
+  return rows.map((m) => ({
+    id: m.id,
+    ticket: { id: m.itemId, number: m.number },
+    purpose: m.purpose,
+    text: m.text,
+    phone: maskPhone(m.phone),
+    at: m.createdAt,
+    delivery: !m.queuedAt ? 'waiting' : m.delivery === 'pending' || m.delivery === 'delivered' || m.delivery === 'failed' ? m.delivery : 'unsent',
+  }))
 }
 
 /** List filters as the API takes them: the repository's filters, less the scope the actor brings, paging optional. */
@@ -230,5 +266,6 @@ export async function ticketDetailIn(q: Queryable, actor: Actor, now: Date, id: 
     history: await eventsOf(q, id),
     attachments: await attachmentsOf(q, id),
     notices: await listNotices(q, { itemId: id, limit: 100 }),
+    requesterMessages: await requesterMessagesView(q, id),
   }
 }
