@@ -17,6 +17,7 @@ import { startSealer } from '../../app/audit/seal-audit.ts'
 import type { AppDeps } from '../../app/deps.ts'
 import { DEFAULT_DATA_DIR, openCliDb } from './cli-db.ts'
 import { collectStartGarbage } from './start-gc.ts'
+import { isPrepareOnly, prepareInChild } from './prepare-child.ts'
 
 const USAGE = `usage: duban serve [--port N] [--host H] [--data DIR] [--demo]
 
@@ -82,11 +83,23 @@ export async function run(args: string[]): Promise<number> {
   // (An in-memory PGlite, ':memory:', would lose its data on a reopen.)
   const onPglite = !process.env.DATABASE_URL && dataDir !== ':memory:'
   // A fresh PGlite directory runs initdb and every migration; --demo seeds data: both grow PGlite's wasm heap,
-  // which never shrinks. Reopening the database afterwards starts serving from a heap of a restart's size.
+  // which never shrinks.
   const heavyStart = onPglite && (values.demo || !existsSync(join(dataDir, 'PG_VERSION')))
-  let db = await openCliDb(dataDir)
-  let deps: AppDeps = { db, clock: { now: () => new Date() }, newId: randomUUID }
-  if (values.demo) {
+  // So that heap and what the seed loads stay out of the server, they happen in a child `duban serve` that prepares
+  // the directory and exits (prepare-child.ts); this process then opens it as a restart does.
+  const prepareOnly = isPrepareOnly()
+  const inChild = heavyStart && !prepareOnly
+  if (inChild) {
+    try {
+      await prepareInChild(args)
+    } catch (e) {
+      process.stderr.write(`duban serve: ${(e as Error).message}\n`)
+      return 1
+    }
+  }
+  const db = await openCliDb(dataDir)
+  const deps: AppDeps = { db, clock: { now: () => new Date() }, newId: randomUUID }
+  if (values.demo && !inChild) {
     // Loaded only with --demo: the corpus drafts read documents (jszip, xlsx) that a plain server never needs at start.
     const { seedDemo } = await import('../../app/demo/seed-demo.ts')
     const { seedCorpusDrafts } = await import('./seed-corpus.ts')
@@ -94,10 +107,9 @@ export async function run(args: string[]): Promise<number> {
     for (const line of await seedCorpusDrafts(deps)) process.stdout.write(line + '\n')
   }
 
-  if (heavyStart) {
+  if (prepareOnly) {
     await db.close()
-    db = await openCliDb(dataDir)
-    deps = { ...deps, db }
+    return 0
   }
   // Start-up leaves hundreds of MB of garbage (PGlite's initdb and bundles, the closed instance, the demo seed):
   // freed before serving (docs/scaling.md, idle memory).
