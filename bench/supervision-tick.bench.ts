@@ -47,22 +47,28 @@ type Sample = [startedAt: number, ms: number, status: number]
 interface LoadRun {
   child: ChildProcess
   result: Promise<{ samples: Sample[] }>
+  /** When the generator's first request went out (its `started` line). */
+  started: Promise<number>
   stop(): void
 }
 
 function startLoad(job: unknown): LoadRun {
   const child = spawn(process.execPath, [LOAD_GEN], { stdio: ['pipe', 'pipe', 'inherit'] })
   let out = ''
+  let onStart: (t: number) => void = () => undefined
+  const started = new Promise<number>((r) => (onStart = r))
   const result = new Promise<{ samples: Sample[] }>((resolve, reject) => {
     child.stdout!.on('data', (d: Buffer) => {
       out += d.toString()
+      const start = out.split('\n').find((l) => l.startsWith('started '))
+      if (start) onStart(Number(start.slice('started '.length)))
       const line = out.split('\n').find((l) => l.startsWith('result '))
       if (line) resolve(JSON.parse(line.slice('result '.length)) as { samples: Sample[] })
     })
     child.on('exit', (code) => (code ? reject(new Error(`load generator exited with ${code}`)) : undefined))
   })
   child.stdin!.write(JSON.stringify(job) + '\n')
-  return { child, result, stop: () => child.stdin!.write('stop\n') }
+  return { child, result, started, stop: () => child.stdin!.write('stop\n') }
 }
 
 async function call(base: string, method: string, path: string, token: string | null, body?: unknown): Promise<{ status: number; json: any }> {
@@ -173,7 +179,9 @@ export const benchmark: Benchmark = {
           requests: targets.map((id) => ({ method: 'POST', path: `/api/items/${id}/reports`, token: liaison, body: { text: '第{n}次报送：本月推进情况正常。', measures: { 完成率: 50 } } })),
         }),
       }
-      await new Promise((r) => setTimeout(r, 2000)) // warm-up
+      // Warm-up: 2 s after both generators sent their first request (on a loaded machine they take seconds to start).
+      await Promise.all(Object.values(loads).map((l) => l.started))
+      await new Promise((r) => setTimeout(r, 2000))
       const idleFrom = Date.now()
       await new Promise((r) => setTimeout(r, IDLE_S * 1000))
       const idleTo = Date.now()

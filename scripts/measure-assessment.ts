@@ -6,7 +6,9 @@
  * EXPLAIN (ANALYZE, BUFFERS) of the counters' sum statement.
  *
  *   npx tsx scripts/measure-assessment.ts --url postgres://postgres@127.0.0.1:5432/duban_gen10m [--runs 20] [--items]
- *       [--periods 2026-11,2026-Q4,2026,2025-03,2026-11-X2,2026-W47] [--now 2026-11-20T10:00:00+08:00] [--explain]
+ *       [--periods 2026-11,2026-Q4,2026,2025-03,2026-11-X2,2026-W47] [--now 2026-11-20T10:00:00+08:00] [--explain] [--stale]
+ *
+ * --stale: before the drain, times the reads with the backlog as it stands (see drainForRead).
  */
 import { loadavg } from 'node:os'
 import { openDatabase } from '../src/persistence/open.ts'
@@ -45,6 +47,18 @@ let n = 0
 const now = new Date(arg('now') ?? '2026-11-20T10:00:00+08:00')
 const deps = { db: counting, clock: { now: () => now }, newId: () => `m-${++n}` } as unknown as AppDeps
 
+// --stale: first the reads as GET /api/assessment makes them before the backlog is drained (they drain a remainder of
+// at most READ_DRAIN_ITEMS themselves, else answer from the counters as they stand, saying how much is queued).
+for (const period of flag('stale') ? periods : []) {
+  const times: number[] = []
+  let a: Awaited<ReturnType<typeof assessUnits>> | null = null
+  for (let i = 0; i < RUNS; i++) {
+    const s = performance.now()
+    a = await assessUnits(deps, period, 'task')
+    times.push(performance.now() - s)
+  }
+  console.log(`assessment ${period} before the drain: p50 ${pct(times, 50).toFixed(1)} ms p95 ${pct(times, 95).toFixed(1)} ms, counters ${JSON.stringify(a?.counters)} (load ${load()})`)
+}
 const t0 = performance.now()
 const drained = await drainAssessmentLog(deps, { kinds: ['task'] })
 console.log(`drain: ${drained} items recomputed in ${((performance.now() - t0) / 1000).toFixed(1)} s (load ${load()})`)
