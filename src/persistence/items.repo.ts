@@ -141,17 +141,26 @@ const UNITS_JSON = `(SELECT coalesce(json_agg(json_build_object('unitId', iu.uni
    FROM item_unit iu JOIN unit u ON u.id = iu.unit_id WHERE iu.item_id = i.id) AS units`
 
 /**
- * One item within a scope (null = everything) under a row lock, with its units, or null: everything an event
- * needs to decide and to answer, in one named statement.
+ * One item within a scope (null = everything), with its units, or null: everything an event needs to decide and
+ * to answer, in one named statement. Under a row lock unless `lock` is false (take-event reads it unlocked and
+ * writes it only at the version read: writeEventRows, lockItemAtVersion).
  */
-export async function findItemForEvent(q: Queryable, id: string, scope: readonly string[] | null): Promise<(ItemRow & { units: ItemUnit[] }) | null> {
+export async function findItemForEvent(q: Queryable, id: string, scope: readonly string[] | null, lock = true): Promise<(ItemRow & { units: ItemUnit[] }) | null> {
+  const forUpdate = lock ? ' FOR UPDATE' : ''
+  const named = lock ? '' : '_read'
   const { rows } = scope
-    ? await q.query(`SELECT ${COLS}, ${UNITS_JSON} FROM item i WHERE i.id = $1 AND ${scopeSql(2)} FOR UPDATE`, [id, [...scope]], { name: 'duban_item_for_event_scoped' })
-    : await q.query(`SELECT ${COLS}, ${UNITS_JSON} FROM item i WHERE i.id = $1 FOR UPDATE`, [id], { name: 'duban_item_for_event' })
+    ? await q.query(`SELECT ${COLS}, ${UNITS_JSON} FROM item i WHERE i.id = $1 AND ${scopeSql(2)}${forUpdate}`, [id, [...scope]], { name: `duban_item_for_event_scoped${named}` })
+    : await q.query(`SELECT ${COLS}, ${UNITS_JSON} FROM item i WHERE i.id = $1${forUpdate}`, [id], { name: `duban_item_for_event${named}` })
   const r = rows[0]
   if (!r) return null
   const units = (typeof r.units === 'string' ? JSON.parse(r.units) : r.units) as ItemUnit[]
   return { ...toItem(r), units }
+}
+
+/** Locks an item's row if it is still at `version`; false when its version moved (or it is gone). */
+export async function lockItemAtVersion(q: Queryable, id: string, version: number): Promise<boolean> {
+  const { rows } = await q.query(`SELECT 1 FROM item WHERE id = $1 AND version = $2 FOR UPDATE`, [id, version], { name: 'duban_item_lock_at_version' })
+  return rows.length === 1
 }
 
 /** Writes the engine's result back; returns false when the version moved meanwhile. */

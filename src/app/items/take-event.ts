@@ -1,8 +1,8 @@
 /**
  * Take an event on an item (办理): accept, report progress, ask for an extension, decide it, report
- * completion, approve or return it. Loads the item in the actor's scope under a row lock, lets the
- * engine decide, then writes the item, its history, the side records (report, extension request,
- * attachments, units) and the audit entry in one transaction.
+ * completion, approve or return it. Reads the item in the actor's scope, lets the engine decide, then
+ * writes the item (at the version read), its history, the side records (report, extension request,
+ * attachments, units) and the audit entry in one transaction (or one statement when that is all).
  */
 import {
   decideExtension,
@@ -10,11 +10,13 @@ import {
   findItemForEvent,
   insertAttachment,
   insertExtensionRequest,
+  lockItemAtVersion,
   pendingExtension,
   replaceItemUnits,
   unitsOf,
   writeEventRows,
   type ItemRow,
+  type ItemUnit,
   type NewProgressReport,
   type ItemUnitRole,
 } from '../../persistence/items.repo.ts'
@@ -31,6 +33,7 @@ import { checkEventPayload } from './payload-rules.ts'
 import { calendarFor, chinaDate, engineActor, kindOf } from './item-engine.ts'
 import { itemAfterEvent, visibleItem, type ItemEventResult } from './item-queries.ts'
 import { afterEventShares, snapshotAfterShare, takeShareStep } from './item-shares.ts'
+import { LazyTransaction } from './lazy-transaction.ts'
 
 /** Largest attachment accepted (附件大小上限). */
 export const MAX_ATTACHMENT_BYTES = 5 * 1024 * 1024
@@ -109,82 +112,132 @@ function periodOf(cadence: ReportingCadence | undefined, today: string): { perio
   return { period: today.slice(0, 7), dueBy: null }
 }
 
+/** Tries of an event whose item moved between its read and its write (another event on it) before 409. */
+const EVENT_ATTEMPTS = 5
+
+/** The item's version moved between the event's read and its write: nothing was written; the event is taken again. */
+class VersionMoved extends Error {
+  constructor(readonly number: string) {
+    super(`item ${number} changed meanwhile`)
+  }
+}
+
 /**
  * Takes one event on an item and returns the item as it now is, compactly (no history: an answer must
  * not grow with every report), with the event, report and extension request just recorded.
+ *
+ * The item is read without a lock and written only at the version read (optimistic): when another event moved
+ * it meanwhile nothing is written and the event is taken again from a fresh read (a client's expectedVersion is
+ * then checked against the new version: 409). The transaction begins at the first write, with the item's row
+ * lock first; an event that writes only its own rows (a progress report) is one statement and no transaction
+ * (LazyTransaction).
  */
 export async function takeEvent(deps: AppDeps, actor: Actor, itemId: string, input: EventInput, upload: readonly NewAttachment[] = []): Promise<ItemEventResult> {
+  for (let attempt = 1; ; attempt++) {
+    try {
+      return await attemptEvent(deps, actor, itemId, input, upload)
+    } catch (e) {
+      if (!(e instanceof VersionMoved)) throw e
+      if (attempt >= EVENT_ATTEMPTS) throw new DubanError('DUBAN_ERR_ITEM_VERSION_CONFLICT', e.message, { where: 'expectedVersion' })
+    }
+  }
+}
+
+async function attemptEvent(deps: AppDeps, actor: Actor, itemId: string, input: EventInput, upload: readonly NewAttachment[]): Promise<ItemEventResult> {
   const now = deps.clock.now()
   const at = now.toISOString()
   const today = chinaDate(now)
-  return deps.db.transaction(async (tx) => {
-    // The one read of the item: locked, within the actor's scope, with its units.
-    const item = await findItemForEvent(tx, itemId, actor.scopeUnitIds)
-    if (!item) throw new DubanError('DUBAN_ERR_NOT_FOUND', `item ${itemId}`, { where: 'id' })
-    if (input.expectedVersion !== undefined && input.expectedVersion !== item.version) {
-      throw new DubanError('DUBAN_ERR_ITEM_VERSION_CONFLICT', `item ${item.number} is at version ${item.version}, not ${input.expectedVersion}`, {
-        where: 'expectedVersion',
-        details: { current: item.version, expected: input.expectedVersion },
-      })
-    }
-    const kind = kindOf(item.kind, String(item.snapshot['kindVersion'] ?? item.kindVersion))
-    checkEventPayload(kind, input.event, input.payload)
-    const payload: Record<string, unknown> = { ...input.payload }
-    const files = readAttachments(payload['attachments'])
-    const fresh = [...(files?.fresh ?? []), ...upload]
-    const freshMeta = fresh.map((f) => ({ id: deps.newId(), name: f.name, size: f.content.length, mime: f.mime }))
-    if (files || upload.length) {
-      const storedMeta = await storedAttachments(tx, item.id, files?.stored ?? [])
-      payload['attachments'] = [...storedMeta, ...freshMeta]
-    }
-    if (input.event === 'request_extension') await requireWorkingDay(tx, payload['newDue'], 'payload.newDue')
-    if (input.event === 'reassign' || input.event === 'dispatch' || input.event === 'cooperate') await unitsMustExist(tx, payload)
-    await guardTicketDispatch(tx, item, input.event, payload)
-    // 撤销下发 only before any unit acted, on the task or on any copy of it (分解落实), which go with it.
-    const copies = input.event === 'withdraw_dispatch' ? await openCopiesOf(tx, [item.id]) : []
-    if (input.event === 'withdraw_dispatch') await assertNoUnitActed(tx, [item.id, ...copies.map((c) => c.id)])
-
-    const { working } = await calendarFor(tx)
-    const snapshot = item.snapshot as unknown as Snapshot
-    const res = transition(kind, snapshot, { type: input.event, payload }, { actor: engineActor(actor), now: at, calendar: working })
-    if (!res.ok) throw res.error
-    // Several leads (shared work): each takes 签收 / 报办结 for itself; the item moves on with the last (item-shares.ts).
-    const share = await takeShareStep(tx, item, actor, input.event, at)
-    if (share.step === 'partial') payload['share'] = { unitId: actor.unitId, waitingFor: share.remaining }
-    const next = snapshotAfterShare(snapshot, res.snapshot, share.step, input.event)
-    const due = dueDateOf(next, item.dueDate)
-    const stateType = kind.states[next.state]?.type ?? 'open'
-
-    for (const [i, f] of fresh.entries()) {
-      const meta = freshMeta[i]
-      if (meta) await insertAttachment(tx, { id: meta.id, itemId: item.id, name: f.name, mime: f.mime, content: f.content, createdBy: actor.userId, at })
-    }
-    const side = await sideRecords(tx, deps, actor, item, input.event, payload, next, today, at)
-    await afterEventShares(tx, item.id, input.event)
-
-    // The item, its history entry, the audit row (item.transition) and a report in one statement (writeEventRows).
-    const seq = await writeEventRows(tx, {
-      item: { id: item.id, fromVersion: item.version, state: next.state, stateType, snapshot: next, data: item.data, dueDate: due, at, closed: stateType === 'closed' },
-      event: { event: input.event, from: item.state, actorId: actor.userId, actorRole: actor.role, unitId: actor.unitId, payload },
-      audit: { before: { state: item.state, version: item.version, due: item.dueDate }, after: { event: input.event, state: next.state, version: item.version + 1, due } },
-      report: side.newReport,
+  // The one read of the item: within the actor's scope, with its units, no lock (the write checks the version).
+  const item = await findItemForEvent(deps.db, itemId, actor.scopeUnitIds, false)
+  if (!item) throw new DubanError('DUBAN_ERR_NOT_FOUND', `item ${itemId}`, { where: 'id' })
+  if (input.expectedVersion !== undefined && input.expectedVersion !== item.version) {
+    throw new DubanError('DUBAN_ERR_ITEM_VERSION_CONFLICT', `item ${item.number} is at version ${item.version}, not ${input.expectedVersion}`, {
+      where: 'expectedVersion',
+      details: { current: item.version, expected: input.expectedVersion },
     })
-    if (seq === null) throw new DubanError('DUBAN_ERR_ITEM_VERSION_CONFLICT', `item ${item.number} changed meanwhile`, { where: 'expectedVersion' })
-    await carryOutEffects({ tx, deps, actor, kind, item, before: snapshot, after: next, event: input.event, payload, version: item.version + 1 }, res.effects)
-    // The copies go with their task (same reason, same transaction; each copy's own copies follow it).
-    if (copies.length > 0) {
-      const inTx: AppDeps = { ...deps, db: { dialect: deps.db.dialect, query: (sql, params) => tx.query(sql, params), transaction: (fn) => fn(tx), close: async () => undefined } }
-      for (const c of copies.filter((x) => x.parentId === item.id)) await takeEvent(inTx, actor, c.id, { event: 'withdraw_dispatch', payload: { reason: payload['reason'] } })
-    }
-    // The history entry as eventsOf shows it (payload through JSON, as it is stored).
-    const event = { seq, event: input.event, fromState: item.state, toState: next.state, actorId: actor.userId, actorRole: actor.role, unitId: actor.unitId, payload: JSON.parse(JSON.stringify(payload)) as unknown, at }
-    // The row as updateItemState left it; units are read again only when the event replaced them.
-    const units = side.unitsReplaced ? ((await unitsOf(tx, [item.id])).get(item.id) ?? []) : item.units
-    const closedAt = stateType === 'closed' ? (item.closedAt ?? at) : null
-    const after = { ...item, state: next.state, stateType, snapshot: next as unknown as Record<string, unknown>, dueDate: due, updatedAt: at, closedAt, version: item.version + 1, units }
-    const { unitsReplaced: _u, newReport: _r, ...recorded } = side
-    return itemAfterEvent(actor, after, today, { event, ...recorded })
+  }
+  const tx = new LazyTransaction(deps.db, async (q) => {
+    if (!(await lockItemAtVersion(q, item.id, item.version))) throw new VersionMoved(item.number)
   })
+  try {
+    const out = await eventOn(tx, deps, actor, item, input, upload, { now, at, today })
+    await tx.commit()
+    return out
+  } catch (e) {
+    await tx.rollback()
+    throw e
+  }
+}
+
+async function eventOn(
+  tx: LazyTransaction,
+  deps: AppDeps,
+  actor: Actor,
+  item: ItemRow & { units: ItemUnit[] },
+  input: EventInput,
+  upload: readonly NewAttachment[],
+  { at, today }: { now: Date; at: string; today: string },
+): Promise<ItemEventResult> {
+  const kind = kindOf(item.kind, String(item.snapshot['kindVersion'] ?? item.kindVersion))
+  checkEventPayload(kind, input.event, input.payload)
+  const payload: Record<string, unknown> = { ...input.payload }
+  const files = readAttachments(payload['attachments'])
+  const fresh = [...(files?.fresh ?? []), ...upload]
+  const freshMeta = fresh.map((f) => ({ id: deps.newId(), name: f.name, size: f.content.length, mime: f.mime }))
+  if (files || upload.length) {
+    const storedMeta = await storedAttachments(tx, item.id, files?.stored ?? [])
+    payload['attachments'] = [...storedMeta, ...freshMeta]
+  }
+  if (input.event === 'request_extension') await requireWorkingDay(tx, payload['newDue'], 'payload.newDue')
+  if (input.event === 'reassign' || input.event === 'dispatch' || input.event === 'cooperate') await unitsMustExist(tx, payload)
+  await guardTicketDispatch(tx, item, input.event, payload)
+  // 撤销下发 only before any unit acted, on the task or on any copy of it (分解落实), which go with it.
+  const copies = input.event === 'withdraw_dispatch' ? await openCopiesOf(tx, [item.id]) : []
+  if (input.event === 'withdraw_dispatch') await assertNoUnitActed(tx, [item.id, ...copies.map((c) => c.id)])
+
+  const { working } = await calendarFor(tx)
+  const snapshot = item.snapshot as unknown as Snapshot
+  const res = transition(kind, snapshot, { type: input.event, payload }, { actor: engineActor(actor), now: at, calendar: working })
+  if (!res.ok) throw res.error
+  // Several leads (shared work): each takes 签收 / 报办结 for itself; the item moves on with the last (item-shares.ts).
+  const share = await takeShareStep(tx, item, actor, input.event, at)
+  if (share.step === 'partial') payload['share'] = { unitId: actor.unitId, waitingFor: share.remaining }
+  const next = snapshotAfterShare(snapshot, res.snapshot, share.step, input.event)
+  const due = dueDateOf(next, item.dueDate)
+  const stateType = kind.states[next.state]?.type ?? 'open'
+
+  for (const [i, f] of fresh.entries()) {
+    const meta = freshMeta[i]
+    if (meta) await insertAttachment(tx, { id: meta.id, itemId: item.id, name: f.name, mime: f.mime, content: f.content, createdBy: actor.userId, at })
+  }
+  const side = await sideRecords(tx, deps, actor, item, input.event, payload, next, today, at)
+  await afterEventShares(tx, item.id, input.event)
+
+  // The item, its history entry, the audit row (item.transition) and a report in one statement (writeEventRows):
+  // with nothing written before it and nothing to write after it, that statement alone, with no transaction.
+  const alone = !tx.opened && copies.length === 0 && res.effects.every((e) => e.applied)
+  const seq = await writeEventRows(alone ? deps.db : await tx.begin(false), {
+    item: { id: item.id, fromVersion: item.version, state: next.state, stateType, snapshot: next, data: item.data, dueDate: due, at, closed: stateType === 'closed' },
+    event: { event: input.event, from: item.state, actorId: actor.userId, actorRole: actor.role, unitId: actor.unitId, payload },
+    audit: { before: { state: item.state, version: item.version, due: item.dueDate }, after: { event: input.event, state: next.state, version: item.version + 1, due } },
+    report: side.newReport,
+  })
+  if (seq === null) throw new VersionMoved(item.number)
+  await carryOutEffects({ tx, deps, actor, kind, item, before: snapshot, after: next, event: input.event, payload, version: item.version + 1 }, res.effects)
+  // The copies go with their task (same reason, same transaction; each copy's own copies follow it).
+  if (copies.length > 0) {
+    const inner = await tx.begin()
+    const inTx: AppDeps = { ...deps, db: { dialect: deps.db.dialect, query: (sql, params) => inner.query(sql, params), transaction: (fn) => fn(inner), close: async () => undefined } }
+    for (const c of copies.filter((x) => x.parentId === item.id)) await takeEvent(inTx, actor, c.id, { event: 'withdraw_dispatch', payload: { reason: payload['reason'] } })
+  }
+  // The history entry as eventsOf shows it (payload through JSON, as it is stored).
+  const event = { seq, event: input.event, fromState: item.state, toState: next.state, actorId: actor.userId, actorRole: actor.role, unitId: actor.unitId, payload: JSON.parse(JSON.stringify(payload)) as unknown, at }
+  // The row as updateItemState left it; units are read again only when the event replaced them.
+  const units = side.unitsReplaced ? ((await unitsOf(tx, [item.id])).get(item.id) ?? []) : item.units
+  const closedAt = stateType === 'closed' ? (item.closedAt ?? at) : null
+  const after = { ...item, state: next.state, stateType, snapshot: next as unknown as Record<string, unknown>, dueDate: due, updatedAt: at, closedAt, version: item.version + 1, units }
+  const { unitsReplaced: _u, newReport: _r, ...recorded } = side
+  return itemAfterEvent(actor, after, today, { event, ...recorded })
 }
 
 /**
