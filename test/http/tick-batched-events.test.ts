@@ -47,7 +47,7 @@ async function seed(db: Db): Promise<void> {
 type Row = Record<string, unknown>
 
 /** Everything the ticks wrote, with generated notice ids replaced by the notice number. */
-async function written(db: Db): Promise<Record<string, Row[]>> {
+async function written(db: Db) {
   const q = async (sql: string): Promise<Row[]> => (await db.query<Row>(sql)).rows
   const notices = await q(`SELECT id, number FROM supervision_notice`)
   const names = new Map(notices.map((n) => [String(n['id']), String(n['number'])]))
@@ -108,7 +108,7 @@ for (const dialect of testDialects()) {
       expect(a.notices.filter((r) => r['reason'] !== null && String(r['reason']).includes('超过办理时限')).length).toBe(3)
       expect(a.notices.length).toBeGreaterThan(3)
       expect(a.outbox.length).toBeGreaterThan(0)
-      for (const table of Object.keys(b)) expect({ table, rows: a[table] }).toEqual({ table, rows: b[table] })
+      for (const table of Object.keys(b) as (keyof typeof b)[]) expect({ table, rows: a[table] }).toEqual({ table, rows: b[table] })
     })
   })
 }
