@@ -163,7 +163,7 @@ export async function foldStep(db: TxDb, cutoff: string, batch = 50_000): Promis
 export async function requeue(db: TxDb): Promise<void> {
   await db.transaction(async (tx) => {
     await tx.query(`LOCK TABLE hotline_event, ticket IN SHARE MODE`)
-    for (const t of ['hotline_kpi_delta', 'hotline_kpi_day', 'hotline_recv_delta', 'hotline_recv_day', 'hotline_recv_seen']) await tx.query(`DELETE FROM ${t}`)
+    for (const t of ['hotline_kpi_delta', 'hotline_kpi_day', 'hotline_rework', 'hotline_recv_delta', 'hotline_recv_day', 'hotline_recv_seen']) await tx.query(`DELETE FROM ${t}`)
     await tx.query(
       `UPDATE hotline_kpi_state SET ev_next = 0, ev_max = COALESCE((SELECT max(seq) FROM hotline_event), -1), stale = false, folded_through = NULL,
          complete = NOT EXISTS (SELECT 1 FROM hotline_event), tk_done = '', tk_complete = NOT EXISTS (SELECT 1 FROM ticket) WHERE id = 1`,

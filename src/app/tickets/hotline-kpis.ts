@@ -363,7 +363,7 @@ export async function hotlineKpis(deps: AppDeps, actor: Actor, q: KpiQuery): Pro
   const { places, hotPlaces } = await placesOf(db, period, prev, asOf, perCode('p'))
   // 数据范围: a district 督查室 or a 分管 leader sees the problem tickets its units hold; the hotline sees them all.
   const problemScope = actor.role === 'operator' ? null : actor.scopeUnitIds
-  const problemTickets = (await problemTicketsOf(db, period, asOf)).filter((p) => scopeHoldsAny(problemScope, p.unitId ? [p.unitId] : []))
+  const problemTickets = (await problemTicketsOf(db, period, asOf, 20, counted !== null)).filter((p) => scopeHoldsAny(problemScope, p.unitId ? [p.unitId] : []))
   return { period, previous: prev, asOf, groupBy, totals, units, trend, categories, places, hotTopics: { categories: hotCategories, places: hotPlaces }, problemTickets }
 }
 
@@ -484,10 +484,17 @@ async function placesOf(db: Queryable, period: HotlinePeriod, prev: HotlinePerio
 }
 
 /** Problem tickets with a reopen or reassignment in the period, as of asOf (most reopens + reassignments first, 20 at most). */
-async function problemTicketsOf(db: Queryable, period: HotlinePeriod, asOf: string, limit = 20): Promise<ProblemRow[]> {
+async function problemTicketsOf(db: Queryable, period: HotlinePeriod, asOf: string, limit = 20, fromCounters = false): Promise<ProblemRow[]> {
+  // With the counters complete, the candidates are the tickets whose reopens or reassignments (all time, migration
+  // 152's hotline_rework) reach a threshold and whose rework spans the period; the history below decides as of asOf.
+  const touched = fromCounters
+    ? `SELECT w.item_id FROM hotline_rework w
+       WHERE (w.reopens >= ${PROBLEM_REOPENS} OR w.reassigns >= ${PROBLEM_REASSIGNMENTS}) AND w.last_at >= $1 AND w.first_at < $2
+         AND EXISTS (SELECT 1 FROM hotline_event h WHERE h.item_id = w.item_id AND h.at >= $1 AND h.at < $2 AND h.at < $3 AND h.event IN ('reopen', 'reassign'))`
+    : `SELECT DISTINCT item_id FROM hotline_event WHERE at >= $1 AND at < $2 AND at < $3 AND event IN ('reopen', 'reassign')`
   const { rows } = await db.query<Record<string, unknown>>(
     `WITH touched AS (
-       SELECT DISTINCT item_id FROM hotline_event WHERE at >= $1 AND at < $2 AND at < $3 AND event IN ('reopen', 'reassign')
+       ${touched}
      ), c AS (
        SELECT t.item_id, x.* FROM touched t CROSS JOIN LATERAL (
          SELECT count(*) FILTER (WHERE h.event = 'reopen') AS reopens, count(*) FILTER (WHERE h.event = 'reassign') AS reassignments,

@@ -28,11 +28,16 @@ ALTER TABLE hotline_kpi_state ADD COLUMN tk_done text NOT NULL DEFAULT '', ADD C
 UPDATE hotline_kpi_state SET tk_complete = NOT EXISTS (SELECT 1 FROM ticket);
 CREATE TABLE hotline_recv_seen (item_id text PRIMARY KEY);
 
-CREATE FUNCTION hotline_recv_emit(rs ticket[], sg int) RETURNS void LANGUAGE sql AS $$
+CREATE FUNCTION hotline_recv_emit(rs ticket[], sg int) RETURNS void LANGUAGE plpgsql AS $$
+BEGIN
+  IF cardinality(rs) = 0 THEN
+    RETURN;
+  END IF;
   INSERT INTO hotline_recv_delta (received_at, dim, code, n)
   SELECT r.received_at, 'c', r.category_code, sg FROM unnest(rs) r
   UNION ALL
-  SELECT r.received_at, 'p', r.place_unit_id, sg FROM unnest(rs) r WHERE r.place_unit_id IS NOT NULL
+  SELECT r.received_at, 'p', r.place_unit_id, sg FROM unnest(rs) r WHERE r.place_unit_id IS NOT NULL;
+END
 $$;
 
 -- Whether the triggers count this ticket (the backfill has passed it, or it was written since the queue).
