@@ -296,7 +296,10 @@ export const LEDGER_SCAN_WINDOW = 20_000
 export const LEDGER_WALK_WINDOW = 20_000
 
 /** The first, short walk: a term it finds nowhere takes the set at once; else its rate says whether to walk on. */
-export const LEDGER_WALK_FIRST = 2_000
+export const LEDGER_WALK_FIRST = 1_000
+
+/** How many items of a state, state type or overdue range a unit or scope walks for its page before taking its set. */
+export const LEDGER_WALK_UNIT = 2_000
 
 /** Whether pg_trgm can serve `ILIKE '%q%'` from its index: it needs a run of three characters within a word. */
 export function trigramSearchable(q: string): boolean {
@@ -382,8 +385,9 @@ export async function listItems(
   // scope there is a merge of two id-ordered indexes (migration 144).
   const walks = like !== null && !f.state && !f.stateType && !f.overdueOn && !f.plan && (f.afterNumber !== undefined || f.offset === 0)
   // A unit or scope within a state, state type or overdue range: walking that range in number order reads a heap page
-  // per item (20,000 for a page of a rare combination at 10M); the matching (id, number) pairs of the two id-ordered
-  // indexes (migration 144), sorted, read neither heap nor more than the two index ranges.
+  // per item, fine for a page of a common combination (LEDGER_WALK_UNIT items at most), 20,000 pages for a rare one
+  // at 10M; that one takes the matching (id, number) pairs of the two id-ordered indexes (migration 144), sorted,
+  // which read no heap but all of both index ranges.
   const sparseUnit = like === null && !f.plan && Boolean(f.unit || f.scope) && Boolean(f.state || f.stateType || f.overdueOn)
   /** The matches among the next `window` items of the range after `from`, at most `n`. */
   const walkRows = async (from: string | undefined, window: number, n: number): Promise<Record<string, unknown>[]> => {
@@ -416,6 +420,12 @@ export async function listItems(
       if (r1.length + r2.length === want || (await nth(walk - first, end1)) === null) rows = [...r1, ...r2]
     }
   }
+  if (sparseUnit && (f.afterNumber !== undefined || f.offset === 0)) {
+    // A unit holding one item in thirty fills a page within 1,500 items of a state; a rarer combination takes the set.
+    const want = f.limit + 1
+    const r1 = await walkRows(f.afterNumber, Math.min(LEDGER_WALK_UNIT, walk), want)
+    if (r1.length === want || (await nth(Math.min(LEDGER_WALK_UNIT, walk), f.afterNumber)) === null) rows = r1
+  }
   if (rows === null) {
     // No walk, or one that found too few: the matching set, sorted (for a term, its trigram bitmap).
     const s = statementParams()
@@ -443,13 +453,14 @@ export async function listItems(
     const c1 = await walkCount(undefined, first, cap)
     const end1 = c1 < cap ? await nth(first, undefined) : null
     if (c1 === cap || end1 === null) n = c1
-    else if (worthWalking(c1, cap - c1)) {
+    // With a unit or scope the whole walk counts (its result may be the lower bound below, so make it the walk's).
+    else if (worthWalking(c1, cap - c1) || (c1 > 0 && (f.unit || f.scope))) {
       const c2 = await walkCount(end1, walk - first, cap - c1)
       if (c1 + c2 === cap || (await nth(walk - first, end1)) === null) n = c1 + c2
       // A unit or scope with a term the walk finds (so a common one): their set is a unit's items against a
       // trigram bitmap of millions (seconds at 10M); the count is then what the walk found, a lower bound.
       else if (f.unit || f.scope) [n, lowerBound] = [c1 + c2, true]
-    } else if (c1 > 0 && (f.unit || f.scope)) [n, lowerBound] = [c1, true]
+    }
   }
   if (n === null) {
     const s = statementParams()
