@@ -120,9 +120,10 @@ for (const dialect of testDialects()) {
     })
 
     it('counts a unit with a term its walk finds as far as the walk went, and says the total is a lower bound', async () => {
-      // walkWindow 10 walks one item first (T-001: unit a, 事项1), too few to reach the cap: the count stops there.
+      // walkWindow 10: the walk's ten items (T-001…T-010) hold unit a's 事项1 twice, far from the cap; the ledger goes
+      // on past them, so the count is those two, marked as more.
       const page = await listItems(db, { ...base, unit: 'a', q: '事项1', countCap: 100, walkWindow: 10 })
-      expect([page.total, page.more]).toEqual([1, true])
+      expect([page.total, page.more]).toEqual([2, true])
       // The page itself is whole: unit a's items with 事项1 are 1 and 10.
       expect(page.rows.map((r) => r.number)).toEqual(['T-001', 'T-010'])
       // Without a unit the same term's set is counted exactly (1, 10–19).
