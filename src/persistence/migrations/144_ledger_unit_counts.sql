@@ -9,8 +9,10 @@
 -- (liaison, task and overdue on 1M: 27,516 pages walking the overdue items in number order → 3,492). The INCLUDE
 -- columns let the other filters (kind, overdue's due date, the cursor's number) be checked within the index.
 --
--- On a large existing table build them by hand first, `CREATE INDEX CONCURRENTLY IF NOT EXISTS …` with the same
--- definitions (duban_gen10m got them so: see BENCHMARKS.md "Reads at 10M"); this migration then finds them there.
+-- Built on 1M generated items in 12–17 s each (the partial one 3 s) at load ~30. On a large existing table build them
+-- by hand first, `CREATE INDEX CONCURRENTLY IF NOT EXISTS …` with the same definitions; this migration then finds
+-- them there. duban_gen10m did NOT get them in the session that wrote this (it was being regenerated): the command
+-- is in BENCHMARKS.md "The ledger's slow cases redesigned".
 CREATE INDEX IF NOT EXISTS item_state_type_id_idx ON item (state_type, id) INCLUDE (number, kind, due_date);
 CREATE INDEX IF NOT EXISTS item_state_id_idx ON item (state, id) INCLUDE (number, kind, due_date);
 CREATE INDEX IF NOT EXISTS item_unclosed_id_idx ON item (id) INCLUDE (number, kind, due_date) WHERE state_type <> 'closed';
