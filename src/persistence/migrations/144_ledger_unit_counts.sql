@@ -5,8 +5,9 @@
 -- generated items 0.4–0.9 s and 120k–300k pages). With the item side in id order too, and index-only, the count is a
 -- merge of two index ranges that stops at the cap, reading no heap page (on 1M generated items: unit and open 30,734
 -- pages → 2,130; unit, task and extension_requested 10,512 → 748; scope, task and overdue 48,482 → 3,279).
--- The page too: the matching (id, number) pairs come from the two indexes alone and only the page's rows are read
--- (liaison, task and overdue on 1M: 27,516 pages walking the overdue items in number order → 3,492). The INCLUDE
+-- The page too, when a walk of 2,000 of the range's items finds too few: the matching (id, number) pairs come from the
+-- two indexes alone and only the page's rows are read (the set alone, liaison, task and overdue on 1M: 27,516 → 3,492
+-- pages; with the walk first 19,600). The INCLUDE
 -- columns let the other filters (kind, overdue's due date, the cursor's number) be checked within the index.
 --
 -- Built on 1M generated items in 12–17 s each (the partial one 3 s) at load ~30. On a large existing table build them
