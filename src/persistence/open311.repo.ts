@@ -133,3 +133,47 @@ export async function catalogueChangedAt(q: Queryable): Promise<string | null> {
   const { rows } = await q.query<{ at: string | Date | null }>(`SELECT max(created_at) AS at FROM service_category`)
   return rows[0]?.at ? isoInstant(rows[0].at) : null
 }
+
+/** What the duplicate detection found for a ticket, as a public record may show it (open311.ts open311Duplicates). */
+export interface Open311DuplicateRow {
+  /** The ticket whose proposals these are (the later one of each pair). */
+  readonly itemId: string
+  readonly status: 'proposed' | 'merged'
+  readonly reasons: readonly string[]
+  readonly similarity: number
+  /** The earlier ticket (the pair's primary): its number, state type, request type and receipt. */
+  readonly primaryNumber: string
+  readonly primaryStateType: string
+  readonly primaryRequestType: string
+  readonly primaryReceivedAt: string
+}
+
+/**
+ * For the tickets `ids`: those whose duplicate detection has not run yet (their intake job is still waiting,
+ * migration 134), and the proposals (waiting) and merges of each into an earlier ticket (ticket_duplicate), best
+ * first. Dismissed proposals are left out.
+ */
+export async function open311DuplicateFacts(q: Queryable, ids: readonly string[]): Promise<{ pending: Set<string>; pairs: Open311DuplicateRow[] }> {
+  if (ids.length === 0) return { pending: new Set(), pairs: [] }
+  const jobs = await q.query<{ item_id: string }>(`SELECT item_id FROM ticket_intake_job WHERE item_id = ANY($1::text[])`, [[...ids]])
+  const { rows } = await q.query<Record<string, unknown>>(
+    `SELECT d.ticket_id, d.status, d.reasons, d.similarity, p.number, p.state_type, pt.request_type, pt.received_at
+       FROM ticket_duplicate d JOIN item p ON p.id = d.primary_id JOIN ticket pt ON pt.item_id = d.primary_id
+      WHERE d.ticket_id = ANY($1::text[]) AND d.status IN ('proposed', 'merged')
+      ORDER BY d.ticket_id, d.status DESC, d.similarity DESC, p.number`,
+    [[...ids]],
+  )
+  return {
+    pending: new Set(jobs.rows.map((r) => r.item_id)),
+    pairs: rows.map((r) => ({
+      itemId: String(r.ticket_id),
+      status: r.status as 'proposed' | 'merged',
+      reasons: (typeof r.reasons === 'string' ? String(r.reasons).replace(/^\{|\}$/g, '').split(',').filter(Boolean) : (r.reasons as string[])) ?? [],
+      similarity: Number(r.similarity),
+      primaryNumber: String(r.number),
+      primaryStateType: String(r.state_type),
+      primaryRequestType: String(r.request_type),
+      primaryReceivedAt: isoInstant(r.received_at) as string,
+    })),
+  }
+}

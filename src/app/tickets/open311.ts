@@ -1,9 +1,18 @@
 /**
  * Tickets as Open311 GeoReport v2 reads them (src/adapters/http/open311/): public records without any
  * requester data, the lead unit's name, the state's label and type, the handling clock's due, the last
- * reply, and the media URL a GeoReport client sent. The HTTP adapter maps these to GeoReport fields.
+ * reply, and the media URL a GeoReport client sent. The HTTP adapter maps these to GeoReport fields. With
+ * `extensions`, also what the duplicate detection found (open311Duplicates), for `extended_attributes`.
  */
-import { catalogueChangedAt, findOpen311Ticket, insertOpen311Media, listOpen311Tickets, type Open311TicketRow } from '../../persistence/open311.repo.ts'
+import {
+  catalogueChangedAt,
+  findOpen311Ticket,
+  insertOpen311Media,
+  listOpen311Tickets,
+  open311DuplicateFacts,
+  type Open311DuplicateRow,
+  type Open311TicketRow,
+} from '../../persistence/open311.repo.ts'
 import type { AppDeps } from '../deps.ts'
 import { kindOf } from '../items/item-engine.ts'
 import { currentCategories, type CategoryNode } from './catalogue.ts'
@@ -28,6 +37,45 @@ export interface Open311Ticket {
   readonly limits: { readonly handle?: { readonly unit: string; readonly amount: number } } | null
   readonly reply: { readonly text: string; readonly at: string } | null
   readonly mediaUrl: string | null
+  /** Asked for with `extensions`: what the duplicate detection found. */
+  readonly duplicates?: Open311Duplicates | undefined
+}
+
+/**
+ * Duplicates (重复诉求 / 并单) as a GeoReport client may see them, in a public record that anyone can read: whether the
+ * detection has run (it runs after the intake's answer, within about a second: docs/write-path.md), the ticket this
+ * one was merged into by an operator, and the earlier tickets it may repeat (proposals an operator has not decided).
+ * Only proposals made for the same place are shown — a proposal for the same requester would tell anyone that two
+ * requests came from one caller — and nothing of a 举报 (report), whose record shows no place either.
+ */
+export interface Open311Duplicates {
+  readonly check: 'pending' | 'done'
+  readonly mergedInto: string | null
+  readonly possible: readonly { readonly number: string; readonly stateType: string; readonly receivedAt: string; readonly similarity: number }[]
+}
+
+/** The public duplicate facts of one ticket (pure): see Open311Duplicates. */
+export function open311DuplicatesOf(requestType: string, pending: boolean, pairs: readonly Open311DuplicateRow[]): Open311Duplicates {
+  const check = pending ? 'pending' : 'done'
+  if (requestType === 'report') return { check, mergedInto: null, possible: [] }
+  const shown = pairs.filter((p) => p.primaryRequestType !== 'report')
+  return {
+    check,
+    mergedInto: shown.find((p) => p.status === 'merged')?.primaryNumber ?? null,
+    possible: shown
+      .filter((p) => p.status === 'proposed' && p.reasons.includes('same_place'))
+      .sort((a, b) => b.similarity - a.similarity || (a.primaryNumber < b.primaryNumber ? -1 : 1))
+      .map((p) => ({ number: p.primaryNumber, stateType: p.primaryStateType, receivedAt: p.primaryReceivedAt, similarity: p.similarity })),
+  }
+}
+
+/** The tickets with their duplicate facts (two statements for all of them). */
+async function withDuplicates(deps: AppDeps, rows: readonly Open311TicketRow[], tickets: Open311Ticket[]): Promise<Open311Ticket[]> {
+  const { pending, pairs } = await open311DuplicateFacts(deps.db, rows.map((r) => r.itemId))
+  return tickets.map((t, i) => {
+    const r = rows[i]!
+    return { ...t, duplicates: open311DuplicatesOf(r.requestType, pending.has(r.itemId), pairs.filter((p) => p.itemId === r.itemId)) }
+  })
 }
 
 /** What GET requests asks for; `numbers` set: only those (every other filter ignored). */
@@ -110,8 +158,8 @@ function toTicket(r: Open311TicketRow, names: ReadonlyMap<string, string>): Open
   }
 }
 
-/** Tickets for GET requests, newest first. */
-export async function open311Tickets(deps: AppDeps, query: Open311Query): Promise<Open311Ticket[]> {
+/** Tickets for GET requests, newest first; with `extensions`, their duplicate facts. */
+export async function open311Tickets(deps: AppDeps, query: Open311Query, opts: { extensions?: boolean } = {}): Promise<Open311Ticket[]> {
   const rows = await listOpen311Tickets(deps.db, {
     numbers: query.numbers,
     categoryCodes: query.categoryCodes,
@@ -121,14 +169,16 @@ export async function open311Tickets(deps: AppDeps, query: Open311Query): Promis
     limit: query.limit,
   })
   const names = namesOf(await currentCategories(deps.db))
-  return rows.map((r) => toTicket(r, names))
+  const tickets = rows.map((r) => toTicket(r, names))
+  return opts.extensions ? withDuplicates(deps, rows, tickets) : tickets
 }
 
-/** One ticket by number, or null. */
-export async function open311Ticket(deps: AppDeps, number: string): Promise<Open311Ticket | null> {
+/** One ticket by number, or null; with `extensions`, its duplicate facts. */
+export async function open311Ticket(deps: AppDeps, number: string, opts: { extensions?: boolean } = {}): Promise<Open311Ticket | null> {
   const row = await findOpen311Ticket(deps.db, number)
   if (!row) return null
-  return toTicket(row, namesOf(await currentCategories(deps.db)))
+  const ticket = toTicket(row, namesOf(await currentCategories(deps.db)))
+  return opts.extensions ? ((await withDuplicates(deps, [row], [ticket]))[0] ?? null) : ticket
 }
 
 /** Keeps the media URL sent with a GeoReport POST beside the ticket it created. */

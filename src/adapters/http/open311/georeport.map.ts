@@ -61,6 +61,25 @@ export interface GeoReportSource {
   /** When the ticket last changed (item.updated_at); receivedAt when absent. */
   readonly updatedAt?: string | null
   readonly mediaUrl?: string | null
+  /** With `extensions=true` (open311.ts Open311Duplicates): mapped to `extended_attributes`. */
+  readonly duplicates?: {
+    readonly check: 'pending' | 'done'
+    readonly mergedInto: string | null
+    readonly possible: readonly { readonly number: string; readonly stateType: string; readonly receivedAt: string; readonly similarity: number }[]
+  }
+}
+
+/**
+ * The extension a client asks for with `extensions=true` (as Chicago's endpoint names it: non-standard details in
+ * `extended_attributes`): the duplicate detection's findings, which the POST answer cannot hold (docs/tickets.md).
+ */
+export interface GeoReportExtended {
+  /** pending: not run yet (it runs within about a second of the POST); done: what follows is what it found. */
+  duplicate_check: 'pending' | 'done'
+  /** The service_request_id this request was merged into (并单) by an operator: it shares that one's handling. */
+  duplicate_of: string | null
+  /** Earlier requests at the same place this one may repeat, not yet decided by an operator, most similar first. */
+  possible_duplicates: { service_request_id: string; status: 'open' | 'closed'; requested_datetime: string; similarity: number }[]
 }
 
 /** A GeoReport v2 service request, fields in the spec's order. */
@@ -82,6 +101,7 @@ export interface GeoReportRequest {
   lat: number | null
   long: number | null
   media_url: string | null
+  extended_attributes?: GeoReportExtended
 }
 
 /**
@@ -134,7 +154,30 @@ export function toGeoReportRequest(t: GeoReportSource): GeoReportRequest {
     lat: confidential ? null : t.lat,
     long: confidential ? null : t.lng,
     media_url: t.mediaUrl ?? null,
+    ...(t.duplicates ? { extended_attributes: toGeoReportExtended(t.duplicates) } : {}),
   }
+}
+
+/** The duplicate facts of a record as its `extended_attributes`. */
+export function toGeoReportExtended(d: NonNullable<GeoReportSource['duplicates']>): GeoReportExtended {
+  return {
+    duplicate_check: d.check,
+    duplicate_of: d.mergedInto,
+    possible_duplicates: d.possible.map((p) => ({
+      service_request_id: p.number,
+      status: p.stateType === 'closed' ? 'closed' : 'open',
+      requested_datetime: georeportTime(p.receivedAt),
+      similarity: Math.round(p.similarity * 100) / 100,
+    })),
+  }
+}
+
+/** Whether a query asks for the extension (`extensions=true`); anything else but absent or false is refused. */
+export function extensionsOf(query: Readonly<Record<string, unknown>>): boolean {
+  const v = query['extensions']
+  if (v === undefined || v === 'false') return false
+  if (v === 'true') return true
+  throw bad('extensions', 'must be true or false')
 }
 
 // ── catalogue → services ───────────────────────────────────────────────────────────────────────

@@ -14,6 +14,8 @@
  * Bodies: UTF-8 unless the content type names another charset (GBK, GB18030 and GB2312 are read);
  * bytes that are not valid in the charset are refused, never stored as replacement characters.
  * POST is limited to OPEN311_POST_LIMIT (60) a minute per client address (429 in the same error format).
+ * `extensions=true` on any requests call adds `extended_attributes` to each record (and to the POST answer): the
+ * duplicate detection's findings, which run after the POST's answer (georeport.map.ts GeoReportExtended).
  */
 import type { FastifyError, FastifyInstance, FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify'
 import iconv from 'iconv-lite'
@@ -28,11 +30,13 @@ import { checkIntake } from '../../../domain/tickets/intake.rules.ts'
 import {
   changesetOf,
   discoveryOf,
+  extensionsOf,
   fromGeoReportPost,
   open311FieldOf,
   requestFilterOf,
   serviceDefinitionOf,
   serviceNoticeOf,
+  toGeoReportExtended,
   toGeoReportRequest,
   toGeoReportServices,
   type CatalogueEntry,
@@ -232,7 +236,9 @@ const plugin: FastifyPluginAsync<{ deps: AppDeps }> = async (app: FastifyInstanc
     })
 
     app.get(`/requests.${format}`, hide, async (request, reply) => {
-      const filter = requestFilterOf(request.query as Record<string, unknown>, deps.clock.now().getTime())
+      const query = request.query as Record<string, unknown>
+      const filter = requestFilterOf(query, deps.clock.now().getTime())
+      const extensions = extensionsOf(query)
       const tickets = await open311Tickets(deps, {
         numbers: filter.ids,
         categoryCodes: filter.serviceCodes,
@@ -240,7 +246,7 @@ const plugin: FastifyPluginAsync<{ deps: AppDeps }> = async (app: FastifyInstanc
         from: Number.isFinite(filter.from) ? new Date(filter.from) : null,
         to: Number.isFinite(filter.to) ? new Date(filter.to) : null,
         limit: filter.limit,
-      })
+      }, { extensions })
       return send(reply, format, 200, tickets.map(toGeoReportRequest), 'service_requests', 'request')
     })
 
@@ -249,6 +255,7 @@ const plugin: FastifyPluginAsync<{ deps: AppDeps }> = async (app: FastifyInstanc
       if (!body || typeof body !== 'object' || Array.isArray(body)) {
         throw new DubanError('DUBAN_ERR_VALIDATION', 'body: send the request as form fields (application/x-www-form-urlencoded) or a JSON object', { where: 'body' })
       }
+      const extensions = extensionsOf(request.query as Record<string, unknown>)
       const { intake, mediaUrl } = fromGeoReportPost(body as PostFields)
       const category = await findCategory(deps.db, intake.categoryCode)
       if (!category || category.level !== 3) throw notFound(`service_code ${intake.categoryCode} was not found`)
@@ -256,7 +263,10 @@ const plugin: FastifyPluginAsync<{ deps: AppDeps }> = async (app: FastifyInstanc
       checkIntake(intake, { channel: 'open311' })
       const view = await receiveTicket(deps, null, intake, 'open311', { windowDays: duplicateWindowDays })
       if (mediaUrl) await keepOpen311Media(deps, view.number, mediaUrl)
-      const answer = [{ service_request_id: view.number, service_notice: serviceNoticeOf(view.limits?.['handle'] as { unit: string; amount: number } | undefined), account_id: null }]
+      const answer: Record<string, unknown>[] = [{ service_request_id: view.number, service_notice: serviceNoticeOf(view.limits?.['handle'] as { unit: string; amount: number } | undefined), account_id: null }]
+      // Detection runs after this answer: the extension says so (pending), and GET requests/{id} tells the rest.
+      const duplicates = extensions ? (await open311Ticket(deps, view.number, { extensions }))?.duplicates : undefined
+      if (duplicates) answer[0]!['extended_attributes'] = toGeoReportExtended(duplicates)
       return send(reply, format, 201, answer, 'service_requests', 'request')
     })
   }
@@ -274,7 +284,7 @@ const plugin: FastifyPluginAsync<{ deps: AppDeps }> = async (app: FastifyInstanc
     const file = splitFile((request.params as { file: string }).file)
     if (!file) throw notFound('use requests/{service_request_id}.json or .xml')
     const [number, format] = file
-    const ticket = await open311Ticket(deps, number)
+    const ticket = await open311Ticket(deps, number, { extensions: extensionsOf(request.query as Record<string, unknown>) })
     if (!ticket) throw notFound(`service_request_id ${number} was not found`)
     return send(reply, format, 200, [toGeoReportRequest(ticket)], 'service_requests', 'request')
   })
