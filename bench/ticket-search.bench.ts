@@ -21,12 +21,17 @@
  * reused when it holds the same generation (table bench_meta); DUBAN_BENCH_REGENERATE=1 rebuilds it,
  * DUBAN_BENCH_TICKETS=N generates N tickets instead of 1M. The run also prints EXPLAIN ANALYZE of each statement of
  * one search (the median query by matches).
+ *
+ * The number case (工单编号): 200 queries (after 20 warm-up) naming a ticket by its number as an operator types it —
+ * in turn the whole number (GD-S-00012345), its end (012345), its start (GD-S-000123, 100 tickets) and words with the
+ * end (`垃圾桶满了没人清理 012345`) — p50 and p95 of listTickets, the pages (buffers) its statements touch, and the
+ * EXPLAIN (ANALYZE, BUFFERS) of the number lookup of one whole number (migration 158's two indexes).
  */
 import { performance } from 'node:perf_hooks'
 import pg from 'pg'
 import { jiebaSearchTokenize } from '../src/adapters/text/jieba.tokenize.ts'
 import type { Actor, AppDeps } from '../src/app/deps.ts'
-import { ticketIndexWords, ticketQueryWords } from '../src/app/tickets/ticket-search.ts'
+import { ticketIndexWords, ticketNumberTerms, ticketQueryWords } from '../src/app/tickets/ticket-search.ts'
 import { listTickets } from '../src/app/tickets/ticket-queries.ts'
 import { migrate } from '../src/persistence/migrate.ts'
 import { openPg } from '../src/persistence/pg.db.ts'
@@ -195,6 +200,20 @@ function queries(count: number): string[] {
   return out
 }
 
+/** Number queries as operators type them, for tickets 1…n (the generator numbers ticket g GD-S-<g, 8 digits>). */
+function numberQueries(count: number, n: number): string[] {
+  const out: string[] = []
+  let x = 54321
+  const next = (): number => (x = (x * 1103515245 + 12345) % 2147483648) / 2147483648
+  for (let i = 0; i < count; i++) {
+    const digits = String(1 + Math.floor(n * next())).padStart(8, '0')
+    const th = THINGS[Math.floor(THINGS.length * next() ** 2)]!
+    const pr = PROBLEMS[Math.floor(PROBLEMS.length * next() ** 2)]!
+    out.push([`GD-S-${digits}`, digits.slice(-6), `GD-S-${digits.slice(0, 6)}`, `${th}${pr} ${digits.slice(-6)}`][i % 4]!)
+  }
+  return out
+}
+
 /** The `ticket-search` benchmark. */
 export const benchmark: Benchmark = {
   name: 'ticket-search',
@@ -287,8 +306,74 @@ export const benchmark: Benchmark = {
       await listTicketRows(spy, { q, words, scope: null, limit: PAGE, offset: 0 })
       log(`ticket-search: explain for ${q} → words ${words.join(' ')}`)
       for (const line of explain) log(`ticket-search: explain: ${line}`)
+      // The number case: listTickets as GET /api/tickets?q= runs it, then the pages its statements touch.
+      const nqs = numberQueries(WARM_UP + QUERIES, n)
+      for (const nq of nqs.slice(0, WARM_UP)) await listTickets(deps, actor, { q: nq, limit: PAGE }, jiebaSearchTokenize)
+      const numberTimes: number[] = []
+      const numberMatched: number[] = []
+      let numberFirst = 0
+      for (const nq of nqs.slice(WARM_UP)) {
+        const s = performance.now()
+        const res = await listTickets(deps, actor, { q: nq, limit: PAGE }, jiebaSearchTokenize)
+        numberTimes.push(performance.now() - s)
+        numberMatched.push(res.total)
+        // The ticket the query names (its number ends with the query's digits) is on top.
+        const digits = /(\d{6})$/.exec(ticketNumberTerms(nq)[0] ?? '')?.[1]
+        if (digits && res.tickets[0]?.number.endsWith(digits)) numberFirst++
+      }
+      // The search statements alone (listTicketRows, all words: the number lookup and the word search).
+      const numberSqlTimes: number[] = []
+      for (const nq of nqs.slice(WARM_UP)) {
+        const s = performance.now()
+        await listTicketRows(db, { q: nq, words: ticketQueryWords(jiebaSearchTokenize, nq), numbers: ticketNumberTerms(nq), scope: null, limit: PAGE, offset: 0 })
+        numberSqlTimes.push(performance.now() - s)
+      }
+      const numberPages: number[] = []
+      for (const nq of nqs.slice(WARM_UP)) {
+        let touched = 0
+        const counter = {
+          query: async <T>(sql: string, params?: readonly unknown[]) => {
+            const r = await db.query<{ 'QUERY PLAN': unknown }>(`EXPLAIN (ANALYZE, BUFFERS, FORMAT JSON) ${sql}`, params)
+            const raw = r.rows[0]?.['QUERY PLAN']
+            const plan = ((typeof raw === 'string' ? JSON.parse(raw) : raw) as { Plan: Record<string, number> }[])[0]!.Plan
+            touched += (plan['Shared Hit Blocks'] ?? 0) + (plan['Shared Read Blocks'] ?? 0)
+            return db.query<T>(sql, params)
+          },
+        }
+        await listTicketRows(counter, { q: nq, words: ticketQueryWords(jiebaSearchTokenize, nq), numbers: ticketNumberTerms(nq), scope: null, limit: PAGE, offset: 0 })
+        numberPages.push(touched)
+      }
+      const nSorted = [...numberTimes].sort((a, b) => a - b)
+      const npSorted = [...numberPages].sort((a, b) => a - b)
+      const nP50 = percentile(nSorted, 50)
+      const nP95 = percentile(nSorted, 95)
+      // Whole numbers alone (every fourth query): the statements of one, explained with their buffers.
+      const wholeQuery = nqs[WARM_UP]!
+      const numberExplain: string[] = []
+      const numberSpy = {
+        query: async <T>(sql: string, params?: readonly unknown[]) => {
+          const r = await db.query<{ 'QUERY PLAN': string }>(`EXPLAIN (ANALYZE, BUFFERS, COSTS OFF) ${sql}`, params)
+          numberExplain.push(...r.rows.map((x) => x['QUERY PLAN']))
+          return db.query<T>(sql, params)
+        },
+      }
+      await listTicketRows(numberSpy, { q: wholeQuery, words: ticketQueryWords(jiebaSearchTokenize, wholeQuery), numbers: ticketNumberTerms(wholeQuery), scope: null, limit: PAGE, offset: 0 })
+      // By kind of query (every fourth is of one kind): the p50 time and pages of each.
+      const KINDS = ['whole', 'end', 'start', 'words + end'] as const
+      const byKind = Object.fromEntries(
+        KINDS.map((k, i) => {
+          const t = numberTimes.filter((_, j) => j % 4 === i).sort((a, b) => a - b)
+          const st = numberSqlTimes.filter((_, j) => j % 4 === i).sort((a, b) => a - b)
+          const pg = numberPages.filter((_, j) => j % 4 === i).sort((a, b) => a - b)
+          return [k, { p50Ms: round2(percentile(t, 50)), p95Ms: round2(percentile(t, 95)), sqlP50Ms: round2(percentile(st, 50)), sqlP95Ms: round2(percentile(st, 95)), pagesP50: percentile(pg, 50), pagesP95: percentile(pg, 95) }]
+        }),
+      )
+      log(`ticket-search: number queries by kind: ${KINDS.map((k) => `${k} p50 ${byKind[k]!.p50Ms} ms, p95 ${byKind[k]!.p95Ms} ms (statements p50 ${byKind[k]!.sqlP50Ms}, p95 ${byKind[k]!.sqlP95Ms}), pages p50 ${byKind[k]!.pagesP50}, p95 ${byKind[k]!.pagesP95}`).join('; ')}`)
+      log(`ticket-search: number queries (${QUERIES}: whole, end, start, words + end): p50 ${nP50.toFixed(1)} ms, p95 ${nP95.toFixed(1)} ms, max ${nSorted.at(-1)!.toFixed(1)} ms; pages per search p50 ${percentile(npSorted, 50)}, p95 ${percentile(npSorted, 95)}, max ${npSorted.at(-1)}; matches median ${median(numberMatched)}; the named ticket first in ${numberFirst} of ${QUERIES - QUERIES / 4} (whole, end, words + end)`)
+      log(`ticket-search: explain for ${wholeQuery}`)
+      for (const line of numberExplain) log(`ticket-search: explain: ${line}`)
       return {
-        summary: `p95 ${p95.toFixed(1)} ms, p50 ${p50.toFixed(1)} ms; search statements alone p95 ${sqlP95.toFixed(1)} ms, p50 ${sqlP50.toFixed(1)} ms, pages p95 ${percentile(pagesSorted, 95)} (${QUERIES} queries, first page of ${PAGE}, median ${median(matched)} matches a query, ${capped} capped at ${SEARCH_BOUNDS.candidates}) — Chinese keyword search over ${n} tickets, PostgreSQL`,
+        summary: `p95 ${p95.toFixed(1)} ms, p50 ${p50.toFixed(1)} ms; number queries p95 ${nP95.toFixed(1)} ms, pages p95 ${percentile(npSorted, 95)}; search statements alone p95 ${sqlP95.toFixed(1)} ms, p50 ${sqlP50.toFixed(1)} ms, pages p95 ${percentile(pagesSorted, 95)} (${QUERIES} queries, first page of ${PAGE}, median ${median(matched)} matches a query, ${capped} capped at ${SEARCH_BOUNDS.candidates}) — Chinese keyword search over ${n} tickets, PostgreSQL`,
         data: {
           tickets: n,
           database: `${new URL(url).host}/${DB_NAME}`,
@@ -312,6 +397,19 @@ export const benchmark: Benchmark = {
           explainQuery: q,
           explainWords: words,
           explain,
+          numberQueries: QUERIES,
+          numberP50Ms: round2(nP50),
+          numberP95Ms: round2(nP95),
+          numberMaxMs: round2(nSorted.at(-1)!),
+          numberPagesP50: percentile(npSorted, 50),
+          numberPagesP95: percentile(npSorted, 95),
+          numberPagesMax: npSorted.at(-1)!,
+          numberMatchesMedian: median(numberMatched),
+          numberByKind: byKind,
+          numberNamedFirst: numberFirst,
+          numberSampleQueries: nqs.slice(WARM_UP, WARM_UP + 4),
+          numberExplainQuery: wholeQuery,
+          numberExplain,
         },
       }
     } finally {

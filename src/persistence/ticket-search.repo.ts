@@ -134,7 +134,7 @@ export function prefixEnd(prefix: string): string {
 }
 
 /**
- * The SQL of the ids of tickets whose number (工单编号) starts or ends with one of `terms` (ticketNumberTerms in
+ * The SQL of the ids and numbers of tickets whose number (工单编号) starts or ends with one of `terms` (ticketNumberTerms in
  * src/app/tickets/ticket-search.ts: upper-case ASCII letters, digits and dashes): for each term, a range of the
  * number index and one of the reversed-number index (migration 158), each read in index order up to `limit` and
  * holding `where` (the other filters, over the aliases `i` item and `t` ticket; the kind's among them), highest first:
@@ -143,9 +143,11 @@ export function prefixEnd(prefix: string): string {
  */
 export function ticketNumberSql(terms: readonly string[], param: (v: unknown) => string, where: readonly string[], limit: number): string {
   const also = where.filter((w) => w !== `i.kind = 'ticket'`).map((w) => ` AND ${w}`).join('')
+  // The ticket row only when a filter reads it (every ticket item has one).
+  const join = /\bt\./.test(also) ? ' JOIN ticket t ON t.item_id = i.id' : ''
   const lim = param(limit)
   const branch = (expr: string, from: string): string =>
-    `(SELECT i.id FROM item i JOIN ticket t ON t.item_id = i.id
+    `(SELECT i.id, i.number FROM item i${join}
        WHERE i.kind = 'ticket' AND ${expr} >= ${param(from)} AND ${expr} < ${param(prefixEnd(from))}${also}
        ORDER BY ${expr} DESC LIMIT ${lim})`
   const reversed = (s: string): string => [...s].reverse().join('')

@@ -260,8 +260,7 @@ async function searchTicketRows(q: Queryable, f: TicketFilter, words: readonly s
     const ids = ticketNumberSql(numbers, p, filterSql(f, p), candidates + 1)
     const rank = words.length > 0 ? `coalesce(ts_rank(t.search_vector, to_tsquery('simple', ${p(words.join(' | '))})), 0)` : '0'
     const { rows } = await q.query<Candidate & { number: string }>(
-      `SELECT t.item_id AS id, t.received_at, i.number, ${rank} AS rank
-         FROM (${ids}) n JOIN item i ON i.id = n.id JOIN ticket t ON t.item_id = n.id`,
+      `SELECT t.item_id AS id, t.received_at, n.number, ${rank} AS rank FROM (${ids}) n JOIN ticket t ON t.item_id = n.id`,
       params,
     )
     byNumber = rows.map((r) => ({ id: r.id, received_at: r.received_at, rank: r.rank, exact: numbers.includes(r.number) }))
