@@ -49,7 +49,10 @@ export const isChinaMidnight = (instant: string): boolean => (Date.parse(instant
 export const chinaDayStart = (instant: string): string => new Date(Math.floor((Date.parse(instant) + CHINA) / DAY) * DAY - CHINA).toISOString()
 
 export async function aggState(q: Queryable): Promise<AggState | null> {
-  const { rows } = await q.query<Record<string, unknown>>(`SELECT complete AND tk_complete AS complete, stale, ev_max - ev_next + 1 AS pending, folded_through FROM hotline_kpi_state WHERE id = 1`)
+  // A database that applied migration 152 before hotline_rework was added to it (2026-12-01, 20:33–20:50 UTC) reads rows.
+  const { rows } = await q.query<Record<string, unknown>>(
+    `SELECT complete AND tk_complete AND to_regclass('hotline_rework') IS NOT NULL AS complete, stale, ev_max - ev_next + 1 AS pending, folded_through FROM hotline_kpi_state WHERE id = 1`,
+  )
   const r = rows[0]
   if (!r) return null
   return { complete: r.complete === true, stale: r.stale === true, pending: Math.max(0, num(r.pending)), foldedThrough: iso(r.folded_through) }
