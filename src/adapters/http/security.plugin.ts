@@ -34,7 +34,7 @@ import { closeParsePool } from '../workers/parse-pool.ts'
 export const CSRF_HEADER = 'x-duban-request'
 
 /** A route class with its own concurrency limit and queue. */
-export type RouteClass = 'public' | 'read' | 'write' | 'export' | 'bulk' | 'intake'
+export type RouteClass = 'public' | 'read' | 'write' | 'export' | 'bulk'
 
 /** Concurrency limit, queue bound and longest wait in the queue of a route class. */
 export interface ClassLimit {
@@ -92,7 +92,6 @@ export const DEFAULT_CONCURRENCY: Readonly<Record<'pglite' | 'pg', Readonly<Reco
     // Bulk work that commits in chunks (a plan's confirm, confirm-plan.ts) has its own slot, so the one write slot
     // stays free for the reports its chunks interleave with.
     bulk: { concurrent: 1, queue: 3, maxWaitMs: 5_000 },
-    intake: { concurrent: 1, queue: 31, maxWaitMs: 2_000 },
   },
   pg: {
     public: { concurrent: 1, queue: 31, maxWaitMs: 2_000 },
@@ -100,10 +99,6 @@ export const DEFAULT_CONCURRENCY: Readonly<Record<'pglite' | 'pg', Readonly<Reco
     write: { concurrent: 2, queue: 31, maxWaitMs: 2_000 },
     export: { concurrent: 1, queue: 3, maxWaitMs: 5_000 },
     bulk: { concurrent: 1, queue: 3, maxWaitMs: 5_000 },
-    // Desk intake (POST /api/tickets) is written in groups, one statement and one connection per group
-    // (receive-ticket.ts): more in flight make larger groups, not more connections. Measured (BENCHMARKS.md, intake
-    // "One statement per group"): 8 against 2 gave 3.4x the tickets/s and half the CPU per ticket, no refusals.
-    intake: { concurrent: 8, queue: 31, maxWaitMs: 2_000 },
   },
 }
 
@@ -131,9 +126,6 @@ const UNSAFE = new Set(['POST', 'PUT', 'PATCH', 'DELETE'])
 /** Writes that commit in chunks of short transactions (class 'bulk'): a plan's confirm. */
 const BULK_PATH = /^\/api\/plans\/[^/]+\/confirm$/
 
-/** Desk intake, written in groups (class 'intake'). */
-const INTAKE_PATH = '/api/tickets'
-
 /** Public routes outside /api/public and /open311 (checked against `config.public` at start, see onRoute). */
 const PUBLIC_PATHS = new Set(['/api/auth/login', '/api/auth/logout'])
 
@@ -148,7 +140,6 @@ export function routeClassOfPath(method: string, url: string): RouteClass | null
   if (!path.startsWith('/api/') || path === '/api/health') return null
   if (path.startsWith('/api/exports/')) return 'export'
   if (method === 'POST' && BULK_PATH.test(path)) return 'bulk'
-  if (method === 'POST' && path === INTAKE_PATH) return 'intake'
   return UNSAFE.has(method) ? 'write' : 'read'
 }
 
