@@ -94,19 +94,16 @@ INSERT INTO hotline_kpi_state (id, ev_next, ev_max, complete) SELECT 1, 0, COALE
 
 -- What the rows add (sg = 1) or take back (sg = -1). with_volume: an update never changes an event's identity (item,
 -- event, instant, unit), so it leaves the volume alone (its since_at would be looked up again for nothing).
--- PL/pgSQL so that its statement is planned once per session, not at every trigger call; the previous dispatch is
--- found by a backward probe of hotline_event(item_id, seq) per dispatch row.
-CREATE FUNCTION hotline_kpi_emit(rs hotline_event[], sg int, with_volume boolean) RETURNS void LANGUAGE plpgsql AS $$
+-- What the rows contribute (one row per contribution). PL/pgSQL so that its statement is planned once per session,
+-- not at every trigger call; the previous dispatch is found by a backward probe of hotline_event(item_id, seq).
+CREATE FUNCTION hotline_kpi_contrib(rs hotline_event[], with_volume boolean)
+RETURNS TABLE (unit_id text, key_at timestamptz, step_at timestamptz, since_at timestamptz, events int, dispatches int, returns int,
+               reopens int, replies int, replies_on_time int, follow_ups int, rated int, satisfied int, asked int, solved int,
+               accept_n int, accept_d int, respond_n int, respond_d int, late_open int, volume int)
+LANGUAGE plpgsql AS $$
+#variable_conflict use_column
 BEGIN
-  IF cardinality(rs) = 0 THEN
-    RETURN;
-  END IF;
-  INSERT INTO hotline_kpi_delta (unit_id, key_at, step_at, since_at, events, dispatches, returns, reopens, replies, replies_on_time,
-                                 follow_ups, rated, satisfied, asked, solved, accept_n, accept_d, respond_n, respond_d, late_open, volume)
-  SELECT c.unit_id, c.key_at, c.step_at, c.since_at, sg * c.events, sg * c.dispatches, sg * c.returns, sg * c.reopens, sg * c.replies,
-         sg * c.replies_on_time, sg * c.follow_ups, sg * c.rated, sg * c.satisfied, sg * c.asked, sg * c.solved, sg * c.accept_n,
-         sg * c.accept_d, sg * c.respond_n, sg * c.respond_d, sg * c.late_open, sg * c.volume
-  FROM (
+  RETURN QUERY
     -- the event's own counts
     SELECT r.unit_id, r.at AS key_at, r.at AS step_at, NULL::timestamptz AS since_at, 1 AS events,
            (r.event IN ('dispatch', 'reassign'))::int AS dispatches, (r.event = 'return')::int AS returns, (r.event = 'reopen')::int AS reopens,
@@ -148,7 +145,21 @@ BEGIN
               AND p.unit_id IS NOT NULL ORDER BY p.seq DESC LIMIT 1))
     ) v(unit_id, since)
     WHERE with_volume AND r.unit_id IS NOT NULL AND r.event IN ('dispatch', 'reassign')
-  ) c;
+;
+END
+$$;
+
+-- Appends what the rows add (sg = 1) or take back (sg = -1); with_volume: see hotline_kpi_contrib.
+CREATE FUNCTION hotline_kpi_emit(rs hotline_event[], sg int, with_volume boolean) RETURNS void LANGUAGE plpgsql AS $$
+BEGIN
+  IF cardinality(rs) = 0 THEN
+    RETURN;
+  END IF;
+  INSERT INTO hotline_kpi_delta (unit_id, key_at, step_at, since_at, events, dispatches, returns, reopens, replies, replies_on_time, follow_ups, rated, satisfied, asked, solved, accept_n, accept_d, respond_n, respond_d, late_open, volume)
+  SELECT c.unit_id, c.key_at, c.step_at, c.since_at, sg * c.events, sg * c.dispatches, sg * c.returns, sg * c.reopens, sg * c.replies,
+         sg * c.replies_on_time, sg * c.follow_ups, sg * c.rated, sg * c.satisfied, sg * c.asked, sg * c.solved, sg * c.accept_n,
+         sg * c.accept_d, sg * c.respond_n, sg * c.respond_d, sg * c.late_open, sg * c.volume
+  FROM hotline_kpi_contrib(rs, with_volume) c;
   IF with_volume AND sg = 1 THEN
     INSERT INTO hotline_rework AS w (item_id, reopens, reassigns, first_at, last_at)
     SELECT r.item_id, count(*) FILTER (WHERE r.event = 'reopen'), count(*) FILTER (WHERE r.event = 'reassign'), min(r.at), max(r.at)
@@ -173,6 +184,8 @@ $$;
 CREATE FUNCTION hotline_kpi_on_update() RETURNS trigger LANGUAGE plpgsql AS $$
 DECLARE
   s hotline_kpi_state;
+  olds hotline_event[];
+  news hotline_event[];
 BEGIN
   IF NOT EXISTS (SELECT 1 FROM new_rows) THEN
     RETURN NULL;
@@ -182,8 +195,18 @@ BEGIN
     UPDATE hotline_kpi_state SET stale = true WHERE id = 1 AND NOT stale;
   END IF;
   SELECT * INTO s FROM hotline_kpi_state WHERE id = 1;
-  PERFORM hotline_kpi_emit(ARRAY(SELECT o::hotline_event FROM old_rows o WHERE s.id IS NULL OR o.seq > s.ev_max OR o.seq < s.ev_next), -1, false);
-  PERFORM hotline_kpi_emit(ARRAY(SELECT n::hotline_event FROM new_rows n WHERE s.id IS NULL OR n.seq > s.ev_max OR n.seq < s.ev_next), 1, false);
+  olds := ARRAY(SELECT o::hotline_event FROM old_rows o WHERE s.id IS NULL OR o.seq > s.ev_max OR o.seq < s.ev_next);
+  news := ARRAY(SELECT n::hotline_event FROM new_rows n WHERE s.id IS NULL OR n.seq > s.ev_max OR n.seq < s.ev_next);
+  IF cardinality(news) = 0 AND cardinality(olds) = 0 THEN
+    RETURN NULL;
+  END IF;
+  -- Only what changed: an update of next_at or of a run's end changes one or two contributions, not all of them.
+  INSERT INTO hotline_kpi_delta (unit_id, key_at, step_at, since_at, events, dispatches, returns, reopens, replies, replies_on_time, follow_ups, rated, satisfied, asked, solved, accept_n, accept_d, respond_n, respond_d, late_open, volume)
+  SELECT a.* FROM (SELECT * FROM hotline_kpi_contrib(news, false) EXCEPT ALL SELECT * FROM hotline_kpi_contrib(olds, false)) a
+  UNION ALL
+  SELECT b.unit_id, b.key_at, b.step_at, b.since_at, -b.events, -b.dispatches, -b.returns, -b.reopens, -b.replies, -b.replies_on_time,
+         -b.follow_ups, -b.rated, -b.satisfied, -b.asked, -b.solved, -b.accept_n, -b.accept_d, -b.respond_n, -b.respond_d, -b.late_open, -b.volume
+  FROM (SELECT * FROM hotline_kpi_contrib(olds, false) EXCEPT ALL SELECT * FROM hotline_kpi_contrib(news, false)) b;
   RETURN NULL;
 END
 $$;
