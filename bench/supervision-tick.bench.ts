@@ -60,9 +60,11 @@ function startLoad(job: unknown): LoadRun {
   const result = new Promise<{ samples: Sample[] }>((resolve, reject) => {
     child.stdout!.on('data', (d: Buffer) => {
       out += d.toString()
-      const start = out.split('\n').find((l) => l.startsWith('started '))
+      // Only whole lines: the result line (every sample) arrives in several chunks.
+      const lines = out.split('\n').slice(0, -1)
+      const start = lines.find((l) => l.startsWith('started '))
       if (start) onStart(Number(start.slice('started '.length)))
-      const line = out.split('\n').find((l) => l.startsWith('result '))
+      const line = lines.find((l) => l.startsWith('result '))
       if (line) resolve(JSON.parse(line.slice('result '.length)) as { samples: Sample[] })
     })
     child.on('exit', (code) => (code ? reject(new Error(`load generator exited with ${code}`)) : undefined))
