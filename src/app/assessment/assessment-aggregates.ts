@@ -18,7 +18,7 @@ import {
   markKindDirty,
   putBasis,
   replaceFacts,
-  sharesAround,
+  correctionsAround,
   sumRanges,
   takeDirty,
   tryLockDrain,
@@ -276,8 +276,14 @@ export async function assessFromAggregates(
   }
   if (asOf !== T) {
     const lastSecond = instantMs(asOf) > instantMs(endOfDay(x))
-    const around = await sharesAround(db, kind, x, activeFrom === fromIso ? null : afDay, lastSecond ? x : null)
-    for (const s of around) correct(s, { asOf, T, tDay, x, activeFrom, afDay, from: fromIso }, bump)
+    const corrections = await correctionsAround(db, kind, { asOf, x, T, tDay, from: fromIso, activeFrom, afDay, closeDay: activeFrom === fromIso ? null : afDay, lastSecond })
+    for (const c of corrections) {
+      bump(c.unitId, 'alive', c.alive)
+      bump(c.unitId, 'L.od', c.lOd)
+      bump(c.unitId, 'L.late', c.lLate)
+      bump(c.unitId, 'F.od', c.fOd)
+      bump(c.unitId, 'F.late', c.fLate)
+    }
   }
   const inScope = scope === null ? () => true : ((held) => (u: string) => held.has(u))(new Set(scope))
   const units = [...per.keys()].filter((u) => inScope(u) && (get(u, 'lead1.any') > 0 || get(u, 'alive') > 0))
@@ -348,31 +354,3 @@ async function backlogState(db: Queryable): Promise<CountersState> {
 }
 
 const cmp = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0)
-
-interface Instants {
-  readonly asOf: string
-  readonly T: string
-  readonly tDay: string
-  readonly x: string
-  readonly activeFrom: string
-  readonly afDay: string
-  readonly from: string
-}
-
-/** Adds to a share's unit the difference between its standing as of the instant and as the midnight counters have it. */
-function correct(s: FactRow, t: Instants, bump: (unitId: string, label: string, n: number) => void): void {
-  if (!s.live) return
-  const ms = instantMs
-  const aliveApprox = s.createdDay < t.tDay && !(s.closed && s.closeDay !== null && (s.closeDay > s.createdDay ? s.closeDay : s.createdDay) < t.afDay)
-  const aliveExact = ms(s.createdAt) < ms(t.T) && !(s.closed && s.closedAt !== null && ms(s.closedAt) < ms(t.activeFrom))
-  bump(s.unitId, 'alive', Number(aliveExact) - Number(aliveApprox))
-  if (s.share === 'resp' || !s.dueDate) return
-  const on = [addCalendarDays(s.dueDate, 1), addCalendarDays(s.createdDay, 1)].sort()[1]!
-  const odApprox = on <= t.x && (s.finDay ? t.x < addCalendarDays(s.finDay, 1) : !s.closed)
-  const odExact = ms(s.createdAt) < ms(t.T) && ms(endOfDay(s.dueDate)) < ms(t.asOf) && (s.finAt ? ms(s.finAt) >= ms(t.asOf) : !s.closed)
-  const lateExact = odExact && !(s.finAt && ms(s.finAt) >= ms(t.from) && ms(s.finAt) < ms(t.T))
-  for (const p of s.share === 'lead1' ? ['L', 'F'] : ['L']) {
-    bump(s.unitId, `${p}.od`, Number(odExact) - Number(odApprox))
-    bump(s.unitId, `${p}.late`, Number(lateExact) - Number(odApprox))
-  }
-}
