@@ -25,7 +25,8 @@ const USAGE = `usage: duban dispatch suggest [--data DIR | --demo]
 
 suggest   reads JSON lines {"text", "address"?} on stdin and writes one line
           {"suggestions": [{"unit": {"id", "name", "function"}, "confidence"}]} per input (best first, at most 3)
-evaluate  prints top-1 and top-3 accuracy by function for lines {"text", "function", "address"?}: the
+evaluate  prints top-1 (recall) and top-3 accuracy and the precision of the first suggestion by function,
+          for lines {"text", "function", "address"?}: the
           functions the model ranks, each served at the request's place (街道乡镇 counts where the place is
           not in this city: the address picks the township); then the same figure on the units suggest names,
           and the first function's confidence against how often it was right (calibration);
@@ -84,7 +85,9 @@ async function runSuggest(open: { demo: boolean; dataDir: string }): Promise<num
 
 const pct = (x: number): string => `${(x * 100).toFixed(1)}%`
 // The function name comes last: Chinese names are two columns a character and would break the alignment.
-const row = (name: string, a: Accuracy): string => `${pct(a.top1).padStart(6)}  ${pct(a.top3).padStart(6)}  ${String(a.n).padStart(4)}  ${name}`
+// top-1 is the function's recall; precision is of the requests it was first for (— when never first).
+const row = (name: string, a: Accuracy): string =>
+  `${(a.n ? pct(a.top1) : '—').padStart(6)}  ${(a.n ? pct(a.top3) : '—').padStart(6)}  ${(a.first ? pct(a.precision) : '—').padStart(9)}  ${String(a.first).padStart(5)}  ${String(a.n).padStart(4)}  ${name}`
 
 async function runEvaluate(file: string, trainFiles: readonly string[], open: { demo: boolean; dataDir: string }, json: boolean, folds: number): Promise<number> {
   const read = async (f: string): Promise<string> =>
@@ -126,7 +129,7 @@ async function runEvaluate(file: string, trainFiles: readonly string[], open: { 
     }
     const how = [folds > 0 ? `${folds}-fold cross-validation` : '', train.length ? `model taught ${train.length} lines first` : ''].filter(Boolean).join(', ')
     process.stdout.write(`${file}: ${lines.length} requests${how ? `, ${how}` : ''}\n`)
-    process.stdout.write(`${'top-1'.padStart(6)}  ${'top-3'.padStart(6)}  ${'n'.padStart(4)}  function\n`)
+    process.stdout.write(`${'top-1'.padStart(6)}  ${'top-3'.padStart(6)}  ${'precision'.padStart(9)}  ${'first'.padStart(5)}  ${'n'.padStart(4)}  function  (top-1 = recall; precision of the first suggestion, first = times suggested first)\n`)
     for (const [fn, a] of Object.entries(report.byFunction)) process.stdout.write(row(fn, a) + '\n')
     process.stdout.write(row('overall', report.overall) + '\n')
     // Under --folds the time includes building K models: not a suggestion's time.

@@ -64,6 +64,22 @@ describe('dispatch suggestions', () => {
     expect(new Set(fns).size).toBe(fns.length)
   })
 
+  it('keeps the township (属地) among the three, third when the model ranks it lower, and only where it serves', () => {
+    const m = model()
+    // Duties of the city's departments only: the township would not otherwise be among the three.
+    const fns = rankFunctions(m, { text: '燃气 泄漏 占道经营 信号' }).map((f) => f.function)
+    expect(fns).toHaveLength(3)
+    expect(fns[2]).toBe('街道乡镇')
+    expect(fns.slice(0, 2)).not.toContain('街道乡镇')
+    const s = suggest(m, { text: '燃气 泄漏 占道经营 信号', address: '河西社区 5栋' })
+    expect(s.map((x) => x.unit.id)[2]).toBe('q-hb')
+    expect([...s].sort((a, b) => b.confidence - a.confidence)).toEqual(s)
+    // A place with no township (or none given): no township unit to name.
+    expect(suggest(m, { text: '燃气 泄漏 占道经营 信号' }).map((x) => x.unit.function)).not.toContain('街道乡镇')
+    // Where the model already ranks it first, it stays first.
+    expect(rankFunctions(m, { text: '邻里纠纷 调解' }).map((f) => f.function).filter((f) => f === '街道乡镇')).toHaveLength(1)
+  })
+
   it('gives at most three suggestions, best first, and never a unit that takes no tickets', () => {
     const s = suggest(model(), { text: '燃气 泄漏 占道经营 信号 督办' })
     expect(s.length).toBeLessThanOrEqual(3)
@@ -131,6 +147,19 @@ describe('accuracy by function', () => {
     expect(r.overall.top1).toBe(top1)
     expect(r.overall.top3).toBe(top3)
     expect(Object.values(r.byFunction).reduce((a, x) => a + x.n, 0)).toBe(cases.length)
+  })
+
+  it("gives each function its precision of being first beside its recall (top-1), and a row to one never a label", () => {
+    const r = accuracyByFunction([
+      { function: 'A', suggested: ['A'] },
+      { function: 'A', suggested: ['B', 'A'] },
+      { function: 'B', suggested: ['B'] },
+      { function: 'B', suggested: ['C'] },
+    ])
+    expect(r.byFunction['A']).toEqual({ n: 2, top1: 0.5, top3: 1, first: 1, precision: 1 })
+    expect(r.byFunction['B']).toEqual({ n: 2, top1: 0.5, top3: 0.5, first: 2, precision: 0.5 })
+    expect(r.byFunction['C']).toEqual({ n: 0, top1: 0, top3: 0, first: 1, precision: 0 })
+    expect(r.overall).toMatchObject({ n: 4, first: 4, precision: 0.5 })
   })
 })
 

@@ -8,11 +8,18 @@ export interface ScoredCase {
   readonly confidence?: number | undefined
 }
 
-/** Counts and rates for one function or for all. */
+/**
+ * Counts and rates for one function or for all. For one function, top1 is its recall (of the requests that were
+ * its, the share it was first for) and precision the share right of the requests it was first for.
+ */
 export interface Accuracy {
   readonly n: number
   readonly top1: number
   readonly top3: number
+  /** How many requests had this function first (for all: every request with a first suggestion). */
+  readonly first: number
+  /** Of those, the share whose label it was (0 when never first). */
+  readonly precision: number
 }
 
 /** Overall and per-function accuracy. */
@@ -21,13 +28,22 @@ export interface AccuracyReport {
   readonly byFunction: Readonly<Record<string, Accuracy>>
 }
 
-/** Top-1: the first suggestion's function is the label; top-3: one of the first three is. */
+/**
+ * Top-1: the first suggestion's function is the label; top-3: one of the first three is. Per function also the
+ * precision of being first; a function suggested first but never a label gets a row with n 0.
+ */
 export function accuracyByFunction(cases: readonly ScoredCase[]): AccuracyReport {
-  const tally = new Map<string, { n: number; hit1: number; hit3: number }>()
-  const all = { n: 0, hit1: 0, hit3: 0 }
+  type Tally = { n: number; hit1: number; hit3: number; first: number; firstRight: number }
+  const empty = (): Tally => ({ n: 0, hit1: 0, hit3: 0, first: 0, firstRight: 0 })
+  const tally = new Map<string, Tally>()
+  const all = empty()
+  const of = (fn: string): Tally => {
+    let t = tally.get(fn)
+    if (!t) tally.set(fn, (t = empty()))
+    return t
+  }
   for (const c of cases) {
-    const t = tally.get(c.function) ?? { n: 0, hit1: 0, hit3: 0 }
-    tally.set(c.function, t)
+    const t = of(c.function)
     const hit1 = c.suggested[0] === c.function ? 1 : 0
     const hit3 = c.suggested.slice(0, 3).includes(c.function) ? 1 : 0
     for (const x of [t, all]) {
@@ -35,10 +51,23 @@ export function accuracyByFunction(cases: readonly ScoredCase[]): AccuracyReport
       x.hit1 += hit1
       x.hit3 += hit3
     }
+    const firstFn = c.suggested[0]
+    if (firstFn !== undefined) {
+      for (const x of [of(firstFn), all]) {
+        x.first++
+        x.firstRight += hit1
+      }
+    }
   }
-  const rate = (x: { n: number; hit1: number; hit3: number }): Accuracy => ({ n: x.n, top1: x.n ? x.hit1 / x.n : 0, top3: x.n ? x.hit3 / x.n : 0 })
+  const rate = (x: Tally): Accuracy => ({
+    n: x.n,
+    top1: x.n ? x.hit1 / x.n : 0,
+    top3: x.n ? x.hit3 / x.n : 0,
+    first: x.first,
+    precision: x.first ? x.firstRight / x.first : 0,
+  })
   const byFunction: Record<string, Accuracy> = {}
-  for (const [fn, t] of [...tally].sort((a, b) => b[1].n - a[1].n || a[0].localeCompare(b[0]))) byFunction[fn] = rate(t)
+  for (const [fn, t] of [...tally].sort((a, b) => b[1].n - a[1].n || b[1].first - a[1].first || a[0].localeCompare(b[0]))) byFunction[fn] = rate(t)
   return { overall: rate(all), byFunction }
 }
 
