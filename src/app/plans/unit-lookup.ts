@@ -61,7 +61,9 @@ export async function rememberedMappings(q: Queryable): Promise<RememberedMappin
 /** raw → resolution per document, each within the place the document speaks for. */
 export async function resolveDocumentUnits(q: Queryable, docs: readonly DocumentUnits[]): Promise<DocumentLookup[]> {
   if (docs.every((d) => d.raws.length === 0)) return docs.map(() => ({ jurisdiction: null, units: new Map() }))
-  const [dir, remembered] = await Promise.all([loadUnitDirectory(q), rememberedMappings(q)])
+  // One read after another: the import passes its transaction, one connection (loadUnitDirectory).
+  const dir = await loadUnitDirectory(q)
+  const remembered = await rememberedMappings(q)
   return docs.map((d) => {
     const units = new Map<string, UnitLookup>()
     const j = jurisdictionFor(dir, d)

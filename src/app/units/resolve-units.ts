@@ -10,9 +10,14 @@ import { cleanUnitName } from '../../domain/units/unit-name.normalise.ts'
 import { appendAudit } from '../audit/append-audit.ts'
 import type { Actor, AppDeps } from '../deps.ts'
 
-/** Loads units and mappings into a directory; build one per import, match many names against it. */
+/**
+ * Loads units and mappings into a directory; build one per import, match many names against it. The two reads run
+ * one after the other: q may be a transaction's one connection, which takes one query at a time (`pg` queues the
+ * rest and warns that it will stop doing so).
+ */
 export async function loadUnitDirectory(q: Queryable): Promise<UnitDirectory> {
-  const [units, mappings] = await Promise.all([listUnits(q), listUnitMappings(q)])
+  const units = await listUnits(q)
+  const mappings = await listUnitMappings(q)
   return buildUnitDirectory(units, new Map(mappings.map((m) => [m.raw, m.unitId])))
 }
 
