@@ -7,55 +7,37 @@
  * the list filter; and the 12345 KPIs counting the handling once and the requests each.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { createUser } from '../../src/app/users/manage-users.ts'
-import { drainIntakeJobs, pendingIntakeJobs } from '../../src/app/tickets/intake-followups.ts'
-import { jiebaTokenize } from '../../src/adapters/text/jieba.tokenize.ts'
-import { startTestApp, TEST_PASSWORD, type TestApp } from '../support/test-app.ts'
+import type { TestApp } from '../support/test-app.ts'
 import { testDialects } from '../support/test-db.ts'
-import { CATEGORY, seedCatalogue } from './tickets.fixture.ts'
+import { startTicketDesk, type TicketDesk } from './ticket-desk.fixture.ts'
+import { CATEGORY } from './tickets.fixture.ts'
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 type View = any
 
 const PHONE = '13800001111'
-const desk = (extra: Record<string, unknown>) => ({ requestType: 'complaint', categoryCode: CATEGORY.rubbish, urgency: 'normal', requesterName: '李四', requesterPhone: PHONE, address: '东湖区江滨路1号', ...extra })
+const asked = (extra: Record<string, unknown>) => ({ requestType: 'complaint', categoryCode: CATEGORY.rubbish, urgency: 'normal', requesterName: '李四', requesterPhone: PHONE, address: '东湖区江滨路1号', ...extra })
 
 for (const dialect of testDialects()) {
   describe(`duplicates over HTTP (${dialect})`, () => {
+    let desk: TicketDesk
     let t: TestApp
-    const tokens: Record<string, string> = {}
-    const auth = (who: string) => ({ authorization: `Bearer ${tokens[who]}` })
     const ids: Record<string, View> = {}
 
     beforeAll(async () => {
-      t = await startTestApp(dialect)
-      await t.seedUsers()
-      await seedCatalogue(t)
-      await createUser(t.deps, null, { username: 'operator', displayName: '话务员', password: TEST_PASSWORD, role: 'operator', unitId: 'city' })
+      desk = await startTicketDesk(dialect)
+      t = desk.t
     }, 300_000)
-    afterAll(async () => {
-      await t?.close()
-    })
+    afterAll(() => desk?.close())
 
     /** Moves the test clock and signs everyone in again (sessions last 12 hours). */
     const setClock = async (at: string): Promise<void> => {
       t.clock.set(at)
-      for (const u of ['operator', 'admin', 'supervisor', 'liaison-sjj']) tokens[u] = await t.login(u)
+      await desk.signIn(['operator', 'admin', 'supervisor', 'liaison-sjj'])
     }
-    const call = async (method: 'GET' | 'POST', url: string, who: string, payload?: unknown): Promise<{ status: number; body: View }> => {
-      const res = await t.app.inject({ method, url, headers: auth(who), ...(payload !== undefined ? { payload: payload as Record<string, unknown> } : {}) })
-      return { status: res.statusCode, body: res.json() }
-    }
+    const call = (method: 'GET' | 'POST', url: string, who: string, payload?: unknown): Promise<{ status: number; body: View }> => desk.call(method, url, who, payload)
     /** Detection runs after intake (the intake job, intake-followups.ts): done here at once, as the worker would within a second. */
-    const settle = async (): Promise<void> => {
-      // A job the server's own worker holds is skipped here (SKIP LOCKED): wait for it to finish.
-      for (let i = 0; i < 250; i++) {
-        await drainIntakeJobs(t.deps, jiebaTokenize)
-        if ((await pendingIntakeJobs(t.db)) === 0) return
-        await new Promise((r) => setTimeout(r, 20))
-      }
-      expect(await pendingIntakeJobs(t.db)).toBe(0)
-    }
+    const settle = (): Promise<void> => desk.settle()
     /** A ticket taken at the desk, as the desk reads it once its duplicates were looked for. */
     const intake = async (name: string, body: Record<string, unknown>): Promise<View> => {
       const r = await call('POST', '/api/tickets', 'operator', body)
@@ -75,10 +57,10 @@ for (const dialect of testDialects()) {
 
     it('proposes on intake: the same requester and place with similar text, not an unrelated ask on the street nor a similar one elsewhere', async () => {
       await setClock('2026-03-02T09:00:00+08:00')
-      const a = await intake('a', desk({ content: '江滨路1号门口的垃圾桶三天没人清运，臭气熏天，苍蝇很多。' }))
+      const a = await intake('a', asked({ content: '江滨路1号门口的垃圾桶三天没人清运，臭气熏天，苍蝇很多。' }))
       expect(a.duplicates).toEqual({ mergedInto: null, mergedFrom: [], proposed: 0, repeated: null, requesterNotice: null })
       await setClock('2026-03-03T10:00:00+08:00')
-      const b = await intake('b', desk({ content: '江滨路1号附近垃圾堆了好几天没有清理，味道很难闻，招了很多苍蝇。' }))
+      const b = await intake('b', asked({ content: '江滨路1号附近垃圾堆了好几天没有清理，味道很难闻，招了很多苍蝇。' }))
       expect(b.duplicates.proposed).toBe(1)
       const [p] = await proposals(b.id)
       expect(p).toMatchObject({ ticketId: b.id, primaryId: a.id, status: 'proposed', reasons: ['same_requester', 'same_place'], ticket: { number: b.number }, primary: { number: a.number } })
@@ -86,14 +68,14 @@ for (const dialect of testDialects()) {
       expect(p.similarity).toBeLessThanOrEqual(1)
 
       // Another requester at the same address, written with a full-width digit and spaces: the same place.
-      const c = await intake('c', desk({ requesterPhone: '13900002222', address: '东湖区 江滨路１号', content: '江滨路1号垃圾没人清运好几天了，很臭，苍蝇乱飞。' }))
+      const c = await intake('c', asked({ requesterPhone: '13900002222', address: '东湖区 江滨路１号', content: '江滨路1号垃圾没人清运好几天了，很臭，苍蝇乱飞。' }))
       const cps = await proposals(c.id)
       expect(cps.map((x: View) => [x.primary.number, x.reasons])).toEqual(expect.arrayContaining([[a.number, ['same_place']], [b.number, ['same_place']]]))
       expect(cps).toHaveLength(2)
 
-      const d = await intake('d', desk({ requesterPhone: '13900003333', content: '江滨路1号楼下饭店的油烟直接排进居民家里，窗户都不敢开。' }))
+      const d = await intake('d', asked({ requesterPhone: '13900003333', content: '江滨路1号楼下饭店的油烟直接排进居民家里，窗户都不敢开。' }))
       expect(await proposals(d.id)).toEqual([])
-      const e = await intake('e', desk({ requesterPhone: '13900004444', address: '西山县人民路8号', content: '人民路8号的垃圾桶三天没人清运，臭气熏天，苍蝇很多。' }))
+      const e = await intake('e', asked({ requesterPhone: '13900004444', address: '西山县人民路8号', content: '人民路8号的垃圾桶三天没人清运，臭气熏天，苍蝇很多。' }))
       expect(await proposals(e.id)).toEqual([])
     })
 
@@ -141,7 +123,7 @@ for (const dialect of testDialects()) {
       expect([refused.status, refused.body.error.code]).toEqual([409, 'DUBAN_ERR_DUPLICATE_DECIDED_CONFLICT'])
       const d = (await proposals(ids.c.id)).find((x: View) => x.primaryId === ids.a.id)
       // The operator dismisses one by hand; a second decision is refused.
-      const e = await call('POST', '/api/tickets', 'operator', desk({ requesterPhone: '13900006666', content: '江滨路1号的垃圾桶没人清运，很臭，苍蝇很多。' }))
+      const e = await call('POST', '/api/tickets', 'operator', asked({ requesterPhone: '13900006666', content: '江滨路1号的垃圾桶没人清运，很臭，苍蝇很多。' }))
       await settle()
       const eIntoC = (await proposals(e.body.id)).find((x: View) => x.primaryId === ids.c.id)
       const dismissed = await call('POST', `/api/duplicates/${eIntoC.id}/dismiss`, 'operator', { note: '不同诉求' })
@@ -182,7 +164,7 @@ for (const dialect of testDialects()) {
 
     it('flags 多次重复诉求 on the third similar ask of one requester, and the list filters by it', async () => {
       await setClock('2026-03-10T09:00:00+08:00')
-      const f = await intake('f', desk({ content: '江滨路1号的垃圾还是没人清运，苍蝇很多，臭气熏天。' }))
+      const f = await intake('f', asked({ content: '江滨路1号的垃圾还是没人清运，苍蝇很多，臭气熏天。' }))
       expect(f.duplicates.repeated).toEqual({ asks: 3 })
       const list = await call('GET', '/api/tickets?repeated=true', 'operator')
       expect(list.status).toBe(200)
@@ -203,7 +185,7 @@ for (const dialect of testDialects()) {
     it('finds duplicates on demand, later tickets too, within the window asked for', async () => {
       // Outside the window (41 days after a): not proposed on intake.
       await setClock('2026-04-12T10:00:00+08:00')
-      const late = await intake('late', desk({ requesterPhone: '13900005555', content: '江滨路1号门口的垃圾桶好多天没人清运，臭气熏天。' }))
+      const late = await intake('late', asked({ requesterPhone: '13900005555', content: '江滨路1号门口的垃圾桶好多天没人清运，臭气熏天。' }))
       expect(await proposals(late.id)).toEqual([])
       const onA = await call('POST', `/api/tickets/${ids.a.id}/duplicates/detect`, 'operator', {})
       expect(onA.status, JSON.stringify(onA.body)).toBe(200)
@@ -235,7 +217,7 @@ for (const dialect of testDialects()) {
     })
 
     it('merges a ticket into another by the operator’s judgement, refusing itself, an unknown ticket and a dispatched one', async () => {
-      const g = await intake('g', desk({ requesterPhone: '13900007777', address: '西山县人民路9号', content: '我上周反映的江滨路垃圾问题，补充一下：清运车从来不来。' }))
+      const g = await intake('g', asked({ requesterPhone: '13900007777', address: '西山县人民路9号', content: '我上周反映的江滨路垃圾问题，补充一下：清运车从来不来。' }))
       expect(g.duplicates.proposed).toBe(0)
       const self = await call('POST', `/api/tickets/${g.id}/merge`, 'operator', { into: g.id })
       expect([self.status, self.body.error.where]).toEqual([400, 'into'])
@@ -253,8 +235,8 @@ for (const dialect of testDialects()) {
 
     it('answers intake before detection, which its job (stored with the ticket) does afterwards', async () => {
       await setClock('2026-03-20T09:00:00+08:00')
-      const h = await intake('h', desk({ requesterPhone: '13900008888', address: '东湖区湖滨路3号', content: '湖滨路3号的下水道堵了，污水漫到路上。' }))
-      const r = await call('POST', '/api/tickets', 'operator', desk({ requesterPhone: '13900008888', address: '东湖区湖滨路3号', content: '湖滨路3号下水道堵塞，污水漫到路面上了。' }))
+      const h = await intake('h', asked({ requesterPhone: '13900008888', address: '东湖区湖滨路3号', content: '湖滨路3号的下水道堵了，污水漫到路上。' }))
+      const r = await call('POST', '/api/tickets', 'operator', asked({ requesterPhone: '13900008888', address: '东湖区湖滨路3号', content: '湖滨路3号下水道堵塞，污水漫到路面上了。' }))
       expect(r.status, JSON.stringify(r.body)).toBe(201)
       expect(r.body.duplicates.proposed).toBe(0)
       // The job was committed with the ticket (the background worker may already be at it: then it is gone, done).
@@ -267,7 +249,7 @@ for (const dialect of testDialects()) {
 
     it('looks for duplicates of a request received over Open311 as for one taken at the desk', async () => {
       await setClock('2026-03-21T09:00:00+08:00')
-      const first = await intake('o1', desk({ requesterPhone: '13900009999', address: '东湖区北门街5号', content: '北门街5号路灯坏了，晚上一片漆黑。' }))
+      const first = await intake('o1', asked({ requesterPhone: '13900009999', address: '东湖区北门街5号', content: '北门街5号路灯坏了，晚上一片漆黑。' }))
       const form = new URLSearchParams({ service_code: CATEGORY.rubbish, address_string: '东湖区北门街5号', description: '北门街5号的路灯坏了好几天，晚上漆黑一片。', phone: '13900009999', 'attribute[request_type]': 'complaint' })
       const res = await t.app.inject({ method: 'POST', url: '/open311/v2/requests.json', headers: { 'content-type': 'application/x-www-form-urlencoded; charset=utf-8' }, payload: form.toString() })
       expect(res.statusCode, res.body).toBe(201)

@@ -8,46 +8,39 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { deliverChannels } from '../../src/app/notifications/deliver-channels.ts'
-import { createUser } from '../../src/app/users/manage-users.ts'
-import { startChannelFakes, type ChannelFakes } from '../support/channel-fakes.ts'
-import { startTestApp, TEST_PASSWORD, type TestApp } from '../support/test-app.ts'
+import type { ChannelFakes } from '../support/channel-fakes.ts'
+import type { TestApp } from '../support/test-app.ts'
 import { testDialects } from '../support/test-db.ts'
-import { CATEGORY, seedCatalogue } from './tickets.fixture.ts'
+import { startTicketDesk, type TicketDeskWithChannels } from './ticket-desk.fixture.ts'
+import { CATEGORY } from './tickets.fixture.ts'
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 type View = any
 
 const PHONES = { a: '13800001111', b: '13900002222', c: '13700003333', late: '13600004444' } as const
 const REPLY = '已安排环卫车辆清运并在江滨路加设分类垃圾桶。'
-const desk = (phone: string, content: string) => ({ requestType: 'complaint', categoryCode: CATEGORY.rubbish, urgency: 'normal', requesterName: '李四', requesterPhone: phone, address: '东湖区江滨路1号', content })
+const asked = (phone: string, content: string) => ({ requestType: 'complaint', categoryCode: CATEGORY.rubbish, urgency: 'normal', requesterName: '李四', requesterPhone: phone, address: '东湖区江滨路1号', content })
 
 for (const dialect of testDialects()) {
   describe(`并单 notices and the shared reply by SMS (${dialect})`, () => {
+    let desk: TicketDeskWithChannels
     let t: TestApp
     let fakes: ChannelFakes
-    const tokens: Record<string, string> = {}
     const ids: Record<string, View> = {}
 
     beforeAll(async () => {
-      t = await startTestApp(dialect)
-      await t.seedUsers()
-      await seedCatalogue(t)
-      await createUser(t.deps, null, { username: 'operator', displayName: '话务员', password: TEST_PASSWORD, role: 'operator', unitId: 'city' })
-      fakes = await startChannelFakes()
-      t.clock.set('2026-03-02T09:00:00+08:00')
-      for (const u of ['operator', 'supervisor', 'liaison-sjj']) tokens[u] = await t.login(u)
+      desk = await startTicketDesk(dialect, { channels: true, signIn: ['operator', 'supervisor', 'liaison-sjj'] })
+      t = desk.t
+      fakes = desk.fakes
     }, 300_000)
-    afterAll(async () => {
-      await fakes?.close()
-      await t?.close()
-    })
+    afterAll(() => desk?.close())
 
     const call = async (method: 'GET' | 'POST', url: string, who: string, payload?: unknown): Promise<View> => {
-      const res = await t.app.inject({ method, url, headers: { authorization: `Bearer ${tokens[who]}` }, ...(payload !== undefined ? { payload: payload as Record<string, unknown> } : {}) })
-      expect(res.statusCode, `${method} ${url}: ${res.body}`).toBeLessThan(300)
-      return res.json()
+      const r = await desk.call(method, url, who, payload)
+      expect(r.status, `${method} ${url}: ${JSON.stringify(r.body)}`).toBeLessThan(300)
+      return r.body
     }
-    const intake = async (name: keyof typeof PHONES, content: string): Promise<View> => (ids[name] = await call('POST', '/api/tickets', 'operator', desk(PHONES[name], content)))
+    const intake = async (name: keyof typeof PHONES, content: string): Promise<View> => (ids[name] = await call('POST', '/api/tickets', 'operator', asked(PHONES[name], content)))
     const merge = async (name: string, into: string): Promise<View> => call('POST', `/api/tickets/${ids[name].id}/merge`, 'operator', { into: ids[into].number })
     /** One channel round; the SMS the gateway received in it, as [phone, text]. */
     const smsRound = async (): Promise<[string, string][]> => {
@@ -116,7 +109,7 @@ for (const dialect of testDialects()) {
 
     it('counts the requests each and the handling once in the 12345 KPIs', async () => {
       t.clock.set('2026-04-10T09:00:00+08:00')
-      tokens.supervisor = await t.login('supervisor')
+      await desk.signIn(['supervisor'])
       const r = await call('GET', '/api/hotline/kpis?from=2026-03-01&to=2026-04-01', 'supervisor')
       expect(r.totals).toMatchObject({ received: 4, merged: 3, handlings: 1, volume: 1 })
       expect(r.units.find((u: View) => u.unitId === 'sjj')).toMatchObject({ volume: 1, dispatches: 1, replies: 1 })

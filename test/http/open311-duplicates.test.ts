@@ -8,12 +8,10 @@
  */
 import { DOMParser } from '@xmldom/xmldom'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { jiebaTokenize } from '../../src/adapters/text/jieba.tokenize.ts'
-import { drainIntakeJobs, pendingIntakeJobs } from '../../src/app/tickets/intake-followups.ts'
-import { createUser } from '../../src/app/users/manage-users.ts'
-import { startTestApp, TEST_PASSWORD, type TestApp } from '../support/test-app.ts'
+import type { TestApp } from '../support/test-app.ts'
 import { testDialects } from '../support/test-db.ts'
-import { CATEGORY, seedCatalogue } from './tickets.fixture.ts'
+import { startTicketDesk, type TicketDesk } from './ticket-desk.fixture.ts'
+import { CATEGORY } from './tickets.fixture.ts'
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 type View = any
@@ -22,31 +20,18 @@ const FORM = { 'content-type': 'application/x-www-form-urlencoded; charset=utf-8
 
 for (const dialect of testDialects()) {
   describe(`Open311 duplicate proposals (${dialect})`, () => {
+    let desk: TicketDesk
     let t: TestApp
-    let operator: string
     const numbers: Record<string, string> = {}
 
     beforeAll(async () => {
-      t = await startTestApp(dialect)
-      await t.seedUsers()
-      await seedCatalogue(t)
-      await createUser(t.deps, null, { username: 'operator', displayName: '话务员', password: TEST_PASSWORD, role: 'operator', unitId: 'city' })
-      t.clock.set('2026-03-02T09:00:00+08:00')
-      operator = await t.login('operator')
+      desk = await startTicketDesk(dialect, { signIn: ['operator'] })
+      t = desk.t
     }, 300_000)
-    afterAll(async () => {
-      await t?.close()
-    })
+    afterAll(() => desk?.close())
 
     /** Detection, as the server's worker does it within a second (a job the worker holds is waited for). */
-    const settle = async (): Promise<void> => {
-      for (let i = 0; i < 250; i++) {
-        await drainIntakeJobs(t.deps, jiebaTokenize)
-        if ((await pendingIntakeJobs(t.db)) === 0) return
-        await new Promise((r) => setTimeout(r, 20))
-      }
-      expect(await pendingIntakeJobs(t.db)).toBe(0)
-    }
+    const settle = (): Promise<void> => desk.settle()
     const post = async (name: string, fields: Record<string, string>, query = ''): Promise<View> => {
       const form = new URLSearchParams({ service_code: CATEGORY.rubbish, 'attribute[request_type]': 'complaint', ...fields })
       const res = await t.app.inject({ method: 'POST', url: `/open311/v2/requests.json${query}`, headers: FORM, payload: form.toString() })
@@ -108,8 +93,8 @@ for (const dialect of testDialects()) {
       t.clock.set('2026-03-02T11:00:00+08:00')
       await post('samePhone', { address_string: '西山县建设路9号', description: '下水道堵了，污水漫到路上。', phone: '13900001111' })
       await settle()
-      const proposals = await t.app.inject({ method: 'GET', url: `/api/tickets/${await idOf('samePhone')}/duplicates`, headers: { authorization: `Bearer ${operator}` } })
-      const seen = (proposals.json().duplicates as View[]).filter((p) => p.status === 'proposed').map((p) => p.reasons)
+      const proposals = await desk.call('GET', `/api/tickets/${await idOf('samePhone')}/duplicates`, 'operator')
+      const seen = (proposals.body.duplicates as View[]).filter((p) => p.status === 'proposed').map((p) => p.reasons)
       expect(seen).toEqual([['same_requester']])
       expect((await get('samePhone')).extended_attributes).toEqual({ duplicate_check: 'done', duplicate_of: null, possible_duplicates: [] })
     })
@@ -133,8 +118,8 @@ for (const dialect of testDialects()) {
       await t.db.query(`INSERT INTO ticket_intake_job (item_id, window_days, enqueued_at, not_before) VALUES ($1, 30, now(), now() + interval '1 hour')`, [secondId])
       expect((await get('second')).extended_attributes.duplicate_check).toBe('pending')
       await t.db.query(`DELETE FROM ticket_intake_job WHERE item_id = $1`, [secondId])
-      const merged = await t.app.inject({ method: 'POST', url: `/api/tickets/${secondId}/merge`, headers: { authorization: `Bearer ${operator}` }, payload: { into: numbers.first } })
-      expect(merged.statusCode, merged.body).toBe(200)
+      const merged = await desk.call('POST', `/api/tickets/${secondId}/merge`, 'operator', { into: numbers.first })
+      expect(merged.status, JSON.stringify(merged.body)).toBe(200)
       const second = await get('second')
       expect(second.extended_attributes).toEqual({ duplicate_check: 'done', duplicate_of: numbers.first, possible_duplicates: [] })
       expect(second.status_notes).toMatch(/并单/)

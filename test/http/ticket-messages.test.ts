@@ -7,53 +7,42 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { deliverChannels } from '../../src/app/notifications/deliver-channels.ts'
-import { createUser } from '../../src/app/users/manage-users.ts'
-import { startChannelFakes, type ChannelFakes } from '../support/channel-fakes.ts'
-import { startTestApp, TEST_PASSWORD, type TestApp } from '../support/test-app.ts'
+import type { ChannelFakes } from '../support/channel-fakes.ts'
+import type { TestApp } from '../support/test-app.ts'
 import { testDialects } from '../support/test-db.ts'
-import { CATEGORY, seedCatalogue } from './tickets.fixture.ts'
+import { startTicketDesk, type TicketDeskWithChannels } from './ticket-desk.fixture.ts'
+import { CATEGORY } from './tickets.fixture.ts'
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 type View = any
 
 const REPLY = '垃圾清运时间为每天早上七点，已通知环卫加派车辆。'
-const desk = (phone: string, content: string) => ({ requestType: 'complaint', categoryCode: CATEGORY.rubbish, urgency: 'normal', requesterPhone: phone, address: '东湖区江滨路9号', content })
+const asked = (phone: string, content: string) => ({ requestType: 'complaint', categoryCode: CATEGORY.rubbish, urgency: 'normal', requesterPhone: phone, address: '东湖区江滨路9号', content })
 
 for (const dialect of testDialects()) {
   describe(`requester messages on the ticket (${dialect})`, () => {
+    let desk: TicketDeskWithChannels
     let t: TestApp
     let fakes: ChannelFakes
-    let operator: string
     const ids: Record<string, View> = {}
 
     beforeAll(async () => {
-      t = await startTestApp(dialect)
-      await t.seedUsers()
-      await seedCatalogue(t)
-      await createUser(t.deps, null, { username: 'operator', displayName: '话务员', password: TEST_PASSWORD, role: 'operator', unitId: 'city' })
-      fakes = await startChannelFakes()
-      t.clock.set('2026-03-02T09:00:00+08:00')
-      operator = await t.login('operator')
+      desk = await startTicketDesk(dialect, { channels: true, signIn: ['operator'] })
+      t = desk.t
+      fakes = desk.fakes
     }, 300_000)
-    afterAll(async () => {
-      await fakes?.close()
-      await t?.close()
-    })
+    afterAll(() => desk?.close())
 
-    const call = async (method: 'GET' | 'POST', url: string, payload?: unknown, token = operator): Promise<{ status: number; body: View }> => {
-      const res = await t.app.inject({ method, url, headers: { authorization: `Bearer ${token}` }, ...(payload !== undefined ? { payload: payload as Record<string, unknown> } : {}) })
-      return { status: res.statusCode, body: res.json() }
-    }
     const ok = async (method: 'GET' | 'POST', url: string, payload?: unknown): Promise<View> => {
-      const r = await call(method, url, payload)
+      const r = await desk.call(method, url, 'operator', payload)
       expect(r.status, `${method} ${url}: ${JSON.stringify(r.body)}`).toBeLessThan(300)
       return r.body
     }
     const messages = async (id: string): Promise<View[]> => (await ok('GET', `/api/tickets/${id}`)).requesterMessages
 
     it('lists none on a fresh ticket, in the intake answer and in GET alike', async () => {
-      ids.a = await ok('POST', '/api/tickets', desk('13800005555', '江滨路9号垃圾桶满了三天没人清运，很臭。'))
-      ids.b = await ok('POST', '/api/tickets', desk('13900006666', '江滨路9号门口垃圾没人清运，臭味很大。'))
+      ids.a = await ok('POST', '/api/tickets', asked('13800005555', '江滨路9号垃圾桶满了三天没人清运，很臭。'))
+      ids.b = await ok('POST', '/api/tickets', asked('13900006666', '江滨路9号门口垃圾没人清运，臭味很大。'))
       expect(ids.a.requesterMessages).toEqual([])
       expect(await messages(ids.a.id)).toEqual([])
     })
@@ -88,7 +77,7 @@ for (const dialect of testDialects()) {
     it('says where each SMS is: unsent with no SMS channel, delivered through a gateway', async () => {
       await deliverChannels(t.deps, {})
       expect((await messages(ids.a.id)).map((m: View) => m.delivery)).toEqual(['unsent', 'unsent', 'unsent'])
-      ids.c = await ok('POST', '/api/tickets', desk('13700007777', '江滨路9号垃圾桶坏了。'))
+      ids.c = await ok('POST', '/api/tickets', asked('13700007777', '江滨路9号垃圾桶坏了。'))
       await ok('POST', `/api/tickets/${ids.c.id}/merge`, { into: ids.a.number })
       await deliverChannels(t.deps, fakes.senders)
       const onC = await messages(ids.c.id)
@@ -100,8 +89,8 @@ for (const dialect of testDialects()) {
     })
 
     it('refuses the ticket, messages and all, to a unit liaison who does not hold it', async () => {
-      const liaison = await t.login('liaison-sjj')
-      const r = await call('GET', `/api/tickets/${ids.a.id}`, undefined, liaison)
+      await desk.signIn(['liaison-sjj'])
+      const r = await desk.call('GET', `/api/tickets/${ids.a.id}`, 'liaison-sjj')
       expect(r.status).toBe(404)
     })
   })
