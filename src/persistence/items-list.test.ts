@@ -2,7 +2,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { freshDb, testDialects } from '../../test/support/test-db.ts'
 import type { Db } from './db.ts'
-import { listItems, type ItemFilter } from './items.repo.ts'
+import { listItems, tilingTrigrams, wordTrigrams, type ItemFilter } from './items.repo.ts'
 
 const base: ItemFilter = { scope: null, limit: 50, offset: 0, countCap: 10_000 }
 
@@ -128,6 +128,38 @@ for (const dialect of testDialects()) {
       expect(page.rows.map((r) => r.number)).toEqual(['T-001', 'T-010'])
       // Without a unit the same term's set is counted exactly (1, 10–19).
       expect(await listItems(db, { ...base, q: '事项1', countCap: 100, walkWindow: 10 })).toMatchObject({ total: 11, more: false })
+    })
+
+    it('finds a term by its rare trigrams alone and checks the whole term on each row: the same rows and counts', async () => {
+      // 事项1 is in eleven of the 23 titles, 项17 in one: the set asks the index for 项17 only (walkWindow 3: the set).
+      for (const c of [{ q: '事项17' }, { q: '事项17', kind: 'ticket' }, { q: '事项21', stateType: 'open' }, { q: '事项17', unit: 'b' }, { q: '事项17', unit: 'a' }]) {
+        for (const paging of [{ limit: 2 }, { limit: 2, afterNumber: 'T-011' }, { limit: 2, afterNumber: 'T-017' }]) {
+          const f = { ...base, countCap: 5, ...c, ...paging }
+          const walked = await listItems(db, f)
+          const set = await listItems(db, { ...f, walkWindow: 3 })
+          expect([set.rows.map((r) => r.number), set.total, set.more, set.hasNext]).toEqual([walked.rows.map((r) => r.number), walked.total, walked.more, walked.hasNext])
+        }
+      }
+      const statements: string[] = []
+      const recording = { query: ((sql: string, params?: unknown[]) => (statements.push(sql), db.query(sql, params))) as Db['query'] }
+      expect((await listItems(recording, { ...base, q: '事项17', walkWindow: 3 })).rows.map((r) => r.number)).toEqual(['T-017'])
+      // The index was given 项17 alone and the whole term checked on the row (where the index cannot serve it).
+      expect(statements.filter((sql) => sql.includes(`|| '') LIKE`)).length).toBe(1)
+      expect(await listItems(db, { ...base, q: '事项17', unit: 'a', walkWindow: 3 })).toMatchObject({ rows: [], total: 0, more: false, hasNext: false })
+      // A term absent although each of its trigrams is somewhere: none; one whose trigrams are all as common, by its tiles.
+      expect(await listItems(db, { ...base, q: '事项99', walkWindow: 3 })).toMatchObject({ rows: [], total: 0, hasNext: false })
+      expect((await listItems(db, { ...base, q: '群众反映粮食安全', walkWindow: 3 })).rows.map((r) => r.number)).toEqual(['T-007'])
+      expect((await listItems(db, { ...base, q: '群众反映粮食安全', state: 'accepted' })).rows.map((r) => r.number)).toEqual(['T-007'])
+    })
+
+    it('cuts a term into the trigrams of its runs of letters and digits, lower-cased', () => {
+      expect(wordTrigrams('GEN-0001234')).toEqual(['gen', '000', '001', '012', '123', '234'])
+      expect(wordTrigrams('城关镇 粮食')).toEqual(['城关镇'])
+      expect(wordTrigrams('T-02')).toEqual([])
+      // Every character covered, neighbours that overlap left out.
+      expect(tilingTrigrams('粮食安全生产')).toEqual(['粮食安', '全生产'])
+      expect(tilingTrigrams('粮食安全生')).toEqual(['粮食安', '安全生'])
+      expect(tilingTrigrams('GEN-0001234')).toEqual(['gen', '000', '123', '234'])
     })
 
     it('keeps the data scope on every page', async () => {

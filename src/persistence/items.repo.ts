@@ -325,6 +325,77 @@ function statementParams(): { params: unknown[]; p: (v: unknown) => string } {
 
 const whereOf = (conds: readonly string[]): string => (conds.length ? `WHERE ${conds.join(' AND ')}` : '')
 
+/** The trigrams pg_trgm makes of `q` inside its runs of letters and digits (lower-cased, each once). */
+export function wordTrigrams(q: string): string[] {
+  const out = new Set<string>()
+  for (const run of q.toLowerCase().match(/[\p{L}\p{N}]+/gu) ?? []) {
+    const cs = [...run]
+    for (let k = 0; k + 3 <= cs.length; k++) out.add(cs.slice(k, k + 3).join(''))
+  }
+  return [...out]
+}
+
+/** Items (the first, in number order) whose text is searched for each trigram's share (ledgerTrigramShares). */
+export const LEDGER_TRIGRAM_SAMPLE = 1_000
+/** How long a trigram's share is kept (per database handle) before it is sampled again. */
+const TRIGRAM_SHARE_TTL_MS = 10 * 60_000
+const trigramShares = new WeakMap<object, Map<string, { share: number; at: number }>>()
+
+/**
+ * The share of items holding each trigram, from the first LEDGER_TRIGRAM_SAMPLE items in number order (cached per
+ * database handle for ten minutes). A trigram in most items (a number's `GEN-000…` prefix, boilerplate like 群众反映)
+ * makes the trigram index read a posting list of every item for nothing: its set is all but the same without it.
+ */
+async function ledgerTrigramShares(q: Queryable, trigrams: readonly string[], op: string): Promise<Map<string, number>> {
+  let cache = trigramShares.get(q)
+  if (!cache) trigramShares.set(q, (cache = new Map()))
+  const now = Date.now()
+  const missing = trigrams.filter((t) => !((cache.get(t)?.at ?? -Infinity) > now - TRIGRAM_SHARE_TTL_MS))
+  if (missing.length) {
+    const { rows } = await q.query<Record<string, number>>(
+      `SELECT count(*)::int AS n, ${missing.map((_, k) => `count(*) FILTER (WHERE s.t ${op} $${k + 1})::int AS t${k}`).join(', ')}
+         FROM (SELECT ${LEDGER_TEXT} AS t FROM item i ORDER BY i.number LIMIT ${LEDGER_TRIGRAM_SAMPLE}) s`,
+      missing.map((t) => `%${t}%`),
+    )
+    const r = rows[0] ?? {}
+    const n = Math.max(1, Number(r.n ?? 0))
+    missing.forEach((t, k) => cache.set(t, { share: Number(r[`t${k}`] ?? 0) / n, at: now }))
+    if (cache.size > 10_000) cache.clear()
+  }
+  return new Map(trigrams.map((t) => [t, cache.get(t)?.share ?? 0]))
+}
+
+/**
+ * The trigrams of a term worth giving the trigram index: its rarest and those at most ten times as common (or in at
+ * most 1% of items). Every other trigram of the term is checked on the row anyway (the whole term is), and an entry
+ * in a million items costs the index a million postings to read: `GEN-0001234567` read `gen`, `000` and `001` of
+ * every item, and 城关镇粮食安全问题 (one item in 240) the lists of 粮食安 and 安全问 (one in ten). When they are all
+ * about as common, the trigrams that tile the term (every third, and the last): neighbours overlap by two characters
+ * and say little more than one of them (粮食安全生产: 粮食安 and 全生产, not 食安全 and 安全生 too). Null: all of them.
+ */
+async function selectiveTrigrams(q: Queryable, term: string, op: string): Promise<string[] | null> {
+  const all = wordTrigrams(term)
+  if (all.length < 2) return null
+  const shares = await ledgerTrigramShares(q, all, op)
+  const least = Math.min(...all.map((t) => shares.get(t) ?? 0))
+  const keep = all.filter((t) => (shares.get(t) ?? 0) <= Math.max(10 * least, 0.01))
+  if (keep.length < all.length) return keep
+  const tiles = tilingTrigrams(term)
+  return tiles.length < all.length ? tiles : null
+}
+
+/** Trigrams that cover every character of each run of letters and digits of `q`: every third, and the run's last. */
+export function tilingTrigrams(q: string): string[] {
+  const out = new Set<string>()
+  for (const run of q.toLowerCase().match(/[\p{L}\p{N}]+/gu) ?? []) {
+    const cs = [...run]
+    if (cs.length < 3) continue
+    for (let k = 0; k + 3 <= cs.length; k += 3) out.add(cs.slice(k, k + 3).join(''))
+    out.add(cs.slice(cs.length - 3).join(''))
+  }
+  return [...out]
+}
+
 /**
  * The ledger (台账): filtered, ordered by number, one page by keyset (`afterNumber`) or offset. `total` counts
  * at most `countCap` matching rows (a bounded count: past it `more` is true), `hasNext` says a further page exists
@@ -334,6 +405,8 @@ const whereOf = (conds: readonly string[]): string => (conds.length ? `WHERE ${c
  * the data scope a probe of item_unit per item or, for counts and within a state or overdue range, a merge of two
  * id-ordered indexes (migration 144). A
  * searchable term over the whole ledger or one kind is walked (LEDGER_WALK_WINDOW) before its trigram set is taken.
+ * A page taken from the matching set (materialized whole to be sorted) counts from that same set, in the same
+ * statement, rather than finding it again; a term's set asks the trigram index for its selective trigrams only.
  */
 export async function listItems(
   q: Queryable,
@@ -356,13 +429,25 @@ export async function listItems(
     if (f.overdueOn) w.push(`i.state_type <> 'closed' AND i.due_date < ${p(f.overdueOn)}::date`)
     return w
   }
+  /** The trigrams a set statement gives the index (null: the whole term's), chosen once, when a set is first needed. */
+  let indexTrigrams: string[] | null | undefined
   /** Conditions checked row by row: unit and scope (a probe of item_unit), and a searchable term. */
   const residual = (p: P): string[] => {
     const w: string[] = []
     if (f.unit) w.push(`EXISTS (SELECT 1 FROM item_unit u WHERE u.item_id = i.id AND u.unit_id = ${p(f.unit)})`)
     if (f.scope) w.push(`EXISTS (SELECT 1 FROM item_unit s WHERE s.item_id = i.id AND s.unit_id = ANY(${p([...f.scope])}::text[]))`)
-    if (like !== null && !windowed) w.push(`${LEDGER_TEXT} ${op} ${p(like)}`)
+    if (like !== null && !windowed) {
+      if (indexTrigrams) {
+        // The index is asked for the selective trigrams; the whole term is checked on the row, in a form it cannot serve.
+        for (const t of indexTrigrams) w.push(`${LEDGER_TEXT} ${op} ${p(`%${t}%`)}`)
+        w.push(`(${LEDGER_TEXT} || '') ${op} ${p(like)}`)
+      } else w.push(`${LEDGER_TEXT} ${op} ${p(like)}`)
+    }
     return w
+  }
+  /** Before a statement that takes the term's set from the trigram index: which trigrams to give it. */
+  const prepareSet = async (): Promise<void> => {
+    if (indexTrigrams === undefined) indexTrigrams = like !== null && !windowed && f.q !== undefined ? await selectiveTrigrams(q, f.q, op) : null
   }
   const after = (p: P): string[] => (f.afterNumber === undefined ? [] : [`i.number > ${p(f.afterNumber)}`])
   const skip = (p: P): string => (f.afterNumber === undefined && f.offset > 0 ? ` OFFSET ${p(f.offset)}` : '')
@@ -410,10 +495,13 @@ export async function listItems(
 
   // One row past the page says whether a next page exists.
   let rows: Record<string, unknown>[] | null = null
+  /** On page 1, what the page's first walk found: the count's first walk would read the same items. */
+  let firstWalk: { found: number; end: string | null } | null = null
   if (walks) {
     const want = f.limit + 1
     const r1 = await walkRows(f.afterNumber, first, want)
     const end1 = r1.length < want ? await nth(first, f.afterNumber) : null
+    if (f.afterNumber === undefined && r1.length < want) firstWalk = { found: r1.length, end: end1 }
     if (r1.length === want || end1 === null) rows = r1
     else if (worthWalking(r1.length, want - r1.length)) {
       const r2 = await walkRows(end1, walk - first, want - r1.length)
@@ -424,34 +512,20 @@ export async function listItems(
     // A unit holding one item in thirty fills a page within 1,500 items of a state; a rarer combination takes the set.
     const want = f.limit + 1
     const r1 = await walkRows(f.afterNumber, Math.min(LEDGER_WALK_UNIT, walk), want)
-    if (r1.length === want || (await nth(Math.min(LEDGER_WALK_UNIT, walk), f.afterNumber)) === null) rows = r1
+    const whole = r1.length < want && (await nth(Math.min(LEDGER_WALK_UNIT, walk), f.afterNumber)) === null
+    if (r1.length === want || whole) rows = r1
+    // Page 1 of a range the walk read to its end: its matches are all there are.
+    if (whole && f.afterNumber === undefined) firstWalk = { found: r1.length, end: null }
   }
-  if (rows === null) {
-    // No walk, or one that found too few: the matching set, sorted (for a term, its trigram bitmap).
-    const s = statementParams()
-    rows = (
-      await q.query(
-        walks
-          ? `WITH m AS MATERIALIZED (SELECT i.id, i.number FROM item i ${whereOf([...ordered(s.p), ...residual(s.p), ...after(s.p)])})
-             SELECT ${COLS} FROM (SELECT id, number FROM m ORDER BY number LIMIT ${s.p(f.limit + 1)}) p JOIN item i ON i.id = p.id ORDER BY p.number`
-          : sparseUnit
-            ? `WITH m AS MATERIALIZED (SELECT i.id, i.number FROM item i ${whereOf([...ordered(s.p), ...residual(s.p), ...after(s.p)])})
-               SELECT ${COLS} FROM (SELECT id, number FROM m ORDER BY number LIMIT ${s.p(f.limit + 1)}${skip(s.p)}) p JOIN item i ON i.id = p.id ORDER BY p.number`
-            : `SELECT ${COLS} FROM item i ${whereOf([...ordered(s.p), ...residual(s.p), ...after(s.p)])} ORDER BY i.number LIMIT ${s.p(f.limit + 1)}${skip(s.p)}`,
-        s.params,
-      )
-    ).rows
-  }
-  const hasNext = rows.length > f.limit
-  const items = rows.slice(0, f.limit).map(toItem)
-  const nextAfter = items.at(-1)?.number ?? null
 
   // Bounded count: at most countCap + 1 matches are read; a walk counts along the same walk first.
   let n: number | null = null
   let lowerBound = false
+  if (sparseUnit && firstWalk) n = Math.min(firstWalk.found, cap)
   if (walks) {
-    const c1 = await walkCount(undefined, first, cap)
-    const end1 = c1 < cap ? await nth(first, undefined) : null
+    // The walk of page 1 found every match of the first items when it found fewer than a page: the count's are those.
+    const c1 = firstWalk ? Math.min(firstWalk.found, cap) : await walkCount(undefined, first, cap)
+    const end1 = c1 < cap ? (firstWalk ? firstWalk.end : await nth(first, undefined)) : null
     if (c1 === cap || end1 === null) n = c1
     // With a unit or scope the whole walk counts (its result may be the lower bound below, so make it the walk's).
     else if (worthWalking(c1, cap - c1) || (c1 > 0 && (f.unit || f.scope))) {
@@ -462,7 +536,40 @@ export async function listItems(
       else if (f.unit || f.scope) [n, lowerBound] = [c1 + c2, true]
     }
   }
+
+  if (rows === null && (walks || sparseUnit)) {
+    // The matching set, sorted (for a term, its trigram bitmap): every match is read to sort them, so when the count
+    // still needs the set it is counted there too, in the same statement (the page's cursor applied after the set).
+    await prepareSet()
+    const s = statementParams()
+    const counts = n === null
+    const set = `SELECT i.id, i.number FROM item i ${whereOf([...ordered(s.p), ...residual(s.p), ...(counts ? [] : after(s.p))])}`
+    const page = `SELECT m.id, m.number FROM m ${counts && f.afterNumber !== undefined ? `WHERE m.number > ${s.p(f.afterNumber)} ` : ''}ORDER BY m.number LIMIT ${s.p(f.limit + 1)}${skip(s.p)}`
+    const result = (
+      await q.query(
+        counts
+          ? `WITH m AS MATERIALIZED (${set}), p AS (${page})
+             SELECT c.n AS ledger_total, ${COLS} FROM (SELECT count(*)::int AS n FROM (SELECT 1 FROM m LIMIT ${cap}) x) c
+               LEFT JOIN (p JOIN item i ON i.id = p.id) ON true ORDER BY p.number`
+          : `WITH m AS MATERIALIZED (${set}) SELECT ${COLS} FROM (${page}) p JOIN item i ON i.id = p.id ORDER BY p.number`,
+        s.params,
+      )
+    ).rows
+    if (counts) n = Number(result[0]?.ledger_total ?? 0)
+    rows = counts ? result.filter((r) => r.id !== null && r.id !== undefined) : result
+  }
+  if (rows === null) {
+    // The planner's plan: an index range in number order, the unit or scope probed per row; a term's bitmap.
+    await prepareSet()
+    const s = statementParams()
+    rows = (await q.query(`SELECT ${COLS} FROM item i ${whereOf([...ordered(s.p), ...residual(s.p), ...after(s.p)])} ORDER BY i.number LIMIT ${s.p(f.limit + 1)}${skip(s.p)}`, s.params)).rows
+  }
+  const hasNext = rows.length > f.limit
+  const items = rows.slice(0, f.limit).map(toItem)
+  const nextAfter = items.at(-1)?.number ?? null
+
   if (n === null) {
+    await prepareSet()
     const s = statementParams()
     const set = `SELECT 1 FROM item i ${whereOf([...ordered(s.p), ...residual(s.p)])}`
     const sql = walks ? `WITH m AS MATERIALIZED (${set}) SELECT count(*)::int AS n FROM (SELECT 1 FROM m LIMIT ${cap}) c` : `SELECT count(*)::int AS n FROM (${set} LIMIT ${cap}) c`
