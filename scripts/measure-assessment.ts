@@ -3,10 +3,12 @@
  * database filled by scripts/generate-items.ts, and, with --items, the item-by-item computation beside it in the same
  * run. First drains the dirty-item log (after the migration that is every item: the backfill), timed. Prints one line
  * per period with p50/p95 over --runs calls, the statements per call, and the load average; --explain adds
- * EXPLAIN (ANALYZE, BUFFERS) of the counters' sum statement.
+ * EXPLAIN (ANALYZE, BUFFERS) of the counters' sum statement and of the as-of-now correction; --breakdown the p50
+ * milliseconds of each statement.
  *
  *   npx tsx scripts/measure-assessment.ts --url postgres://postgres@127.0.0.1:5432/duban_gen10m [--runs 20] [--items]
  *       [--periods 2026-11,2026-Q4,2026,2025-03,2026-11-X2,2026-W47] [--now 2026-11-20T10:00:00+08:00] [--explain] [--stale]
+ *       [--breakdown]
  *
  * --stale: before the drain, times the reads with the backlog as it stands (see drainForRead).
  */
@@ -31,13 +33,27 @@ const pct = (xs: number[], p: number): number => {
   return s[Math.min(s.length - 1, Math.ceil((p / 100) * s.length) - 1)]!
 }
 let statements = 0
-let last: { sql: string; params: readonly unknown[] } | null = null
+// The statements --explain shows: the counters' range sums and the as-of-now correction (correctionsAround).
+const EXPLAINED = [(sql: string) => sql.includes('FROM unnest($2::text[], $3::text[]'), (sql: string) => sql.includes('UNION ALL SELECT') && sql.includes('assessment_fact')]
+const lastOf: ({ sql: string; params: readonly unknown[] } | null)[] = EXPLAINED.map(() => null)
+// --breakdown: milliseconds per statement (by its first words), summed over a period's calls.
+const spent = new Map<string, number[]>()
 const counting = {
   ...db,
-  query: (sql: string, params?: readonly unknown[], options?: unknown) => {
+  query: async (sql: string, params?: readonly unknown[], options?: unknown) => {
     statements++
-    if (sql.includes('FROM unnest($2::text[], $3::text[]')) last = { sql, params: params ?? [] }
-    return db.query(sql, params, options as never)
+    EXPLAINED.forEach((m, i) => {
+      if (m(sql)) lastOf[i] = { sql, params: params ?? [] }
+    })
+    const s = performance.now()
+    try {
+      return await db.query(sql, params, options as never)
+    } finally {
+      const key = sql.replace(/\s+/g, ' ').trim().slice(0, 70)
+      const xs = spent.get(key) ?? []
+      xs.push(performance.now() - s)
+      spent.set(key, xs)
+    }
   },
   transaction: db.transaction.bind(db),
   close: db.close.bind(db),
@@ -69,6 +85,7 @@ for (const period of periods) {
   const times: number[] = []
   let perCall = 0
   let units = 0
+  spent.clear()
   for (let i = 0; i < RUNS; i++) {
     statements = 0
     const s = performance.now()
@@ -78,12 +95,19 @@ for (const period of periods) {
     units = a.rows.length
   }
   console.log(`assessment ${period} counters: p50 ${pct(times, 50).toFixed(1)} ms p95 ${pct(times, 95).toFixed(1)} ms, ${perCall} statements, ${units} units (load ${load()})`)
-  if (flag('explain') && last) {
-    const l = last as { sql: string; params: readonly unknown[] }
+  if (flag('breakdown')) {
+    for (const [key, xs] of [...spent.entries()].sort((a, b) => pct(b[1], 50) - pct(a[1], 50))) {
+      console.log(`    ${pct(xs, 50).toFixed(1)} ms p50 ×${(xs.length / RUNS).toFixed(1)}/call  ${key}`)
+    }
+  }
+  for (const l of flag('explain') ? lastOf : []) {
+    if (!l) continue
+    lastOf[lastOf.indexOf(l)] = null
     const name = `m_explain_${++n}`
     await db.transaction(async (tx: Queryable) => {
       await tx.query(`PREPARE ${name} AS ${l.sql}`)
-      const lit = (p: unknown): string => (Array.isArray(p) ? `ARRAY[${p.map((x) => `'${String(x)}'`).join(',')}]` : `'${String(p)}'`)
+      // Arrays as '{…}' literals of unknown type, so that they take the statement's element type (date[], boolean[]).
+      const lit = (p: unknown): string => (p === null ? 'NULL' : Array.isArray(p) ? `'{${p.map((x) => `"${String(x)}"`).join(',')}}'` : `'${String(p)}'`)
       const { rows } = await tx.query<{ 'QUERY PLAN': string }>(`EXPLAIN (ANALYZE, BUFFERS) EXECUTE ${name}(${l.params.map(lit).join(',')})`)
       for (const r of rows) console.log(`    ${r['QUERY PLAN']}`)
     })
