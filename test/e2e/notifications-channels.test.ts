@@ -11,6 +11,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { smsGatewaySender } from '../../src/adapters/channels/sms-gateway.sender.ts'
 import { smtpSender } from '../../src/adapters/channels/smtp.sender.ts'
 import { deliverChannels, type ChannelSenders } from '../../src/app/notifications/deliver-channels.ts'
+import { parseMail, type Mail } from '../support/channel-fakes.ts'
 import { startTestApp, type TestApp } from '../support/test-app.ts'
 import { testDialects } from '../support/test-db.ts'
 
@@ -18,41 +19,6 @@ const PLAN = `青川市2026年重点工作要点
 一、重点任务
 （一）开展食品安全抽检。全年抽检1000批次以上。（牵头单位：青川市市场监督管理局。完成时间：2026年6月30日前）
 `
-
-/** A received e-mail, decoded: RFC 2047 subject, base64 or quoted-printable UTF-8 body. */
-interface Mail {
-  readonly to: string[]
-  readonly subject: string
-  readonly text: string
-}
-
-function decodeWords(s: string): string {
-  return s.replace(/=\?utf-8\?([bq])\?([^?]*)\?=\s*(?==\?)|=\?utf-8\?([bq])\?([^?]*)\?=/gi, (_m, e1: string, t1: string, e2: string, t2: string) => {
-    const enc = (e1 ?? e2).toLowerCase()
-    const text = t1 ?? t2
-    return enc === 'b' ? Buffer.from(text, 'base64').toString('utf8') : qp(text.replace(/_/g, ' '))
-  })
-}
-function qp(s: string): string {
-  const bytes: number[] = []
-  const src = s.replace(/=\r?\n/g, '')
-  for (let i = 0; i < src.length; i++) {
-    if (src[i] === '=' && /^[0-9A-F]{2}$/i.test(src.slice(i + 1, i + 3))) {
-      bytes.push(parseInt(src.slice(i + 1, i + 3), 16))
-      i += 2
-    } else bytes.push(...Buffer.from(src[i]!, 'utf8'))
-  }
-  return Buffer.from(bytes).toString('utf8')
-}
-function parseMail(raw: string, to: string[]): Mail {
-  const split = raw.indexOf('\r\n\r\n')
-  const head = raw.slice(0, split).replace(/\r\n[ \t]+/g, ' ')
-  const body = raw.slice(split + 4)
-  const header = (name: string): string => new RegExp(`^${name}:\\s*(.*)$`, 'im').exec(head)?.[1]?.trim() ?? ''
-  const cte = header('Content-Transfer-Encoding').toLowerCase()
-  const text = cte === 'base64' ? Buffer.from(body.replace(/\s+/g, ''), 'base64').toString('utf8') : cte === 'quoted-printable' ? qp(body) : body
-  return { to, subject: decodeWords(header('Subject')), text: text.replace(/\r\n/g, '\n') }
-}
 
 for (const dialect of testDialects()) {
   describe(`notifications in the app, by e-mail and by SMS (${dialect})`, () => {
