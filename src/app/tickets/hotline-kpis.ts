@@ -537,8 +537,8 @@ export async function raiseProblemTickets(deps: AppDeps): Promise<number> {
        FROM hotline_event h WHERE h.item_id = i.id
      ) c
      WHERE i.kind = 'ticket' AND i.state_type <> 'closed' AND NOT EXISTS (SELECT 1 FROM hotline_problem p WHERE p.item_id = i.id)
-       -- the snapshot's counters narrow the open tickets cheaply; the history decides
-       AND (COALESCE((i.snapshot->'counters'->>'reopens')::int, 0) >= $1 OR COALESCE((i.snapshot->'counters'->>'reassignments')::int, 0) >= $2)
+       -- the snapshot's counters narrow the open tickets cheaply (rework: item_problem_candidates_idx, migration 160); the history decides
+       AND i.rework AND (COALESCE((i.snapshot->'counters'->>'reopens')::int, 0) >= $1 OR COALESCE((i.snapshot->'counters'->>'reassignments')::int, 0) >= $2)
        AND (c.reopens >= $1 OR (c.reassignments >= $2 AND NOT c.accepted))`,
     [PROBLEM_REOPENS, PROBLEM_REASSIGNMENTS],
   )
