@@ -85,6 +85,68 @@ export async function duplicateCandidates(q: Queryable, s: DuplicateSubjectRow, 
   return [...out.values()]
 }
 
+/** Several tickets for detection at once (the intake jobs' batch), by id; an id with no ticket is left out. */
+export async function duplicateSubjects(q: Queryable, ids: readonly string[]): Promise<Map<string, DuplicateSubjectRow>> {
+  if (ids.length === 0) return new Map()
+  const { rows } = await q.query(`SELECT ${COLS} ${FROM} WHERE t.item_id = ANY($1::text[])`, [[...ids]], { name: 'duban_duplicates_subjects' })
+  return new Map(rows.map((r) => [String(r.item_id), toSubject(r)]))
+}
+
+// $1 the subjects' ids, $2 from, $3 to, $4 phones ('' = none), $5 address keys ('' = none), $6–$9 the coordinate
+// boxes (NULL = none), all in the same order; $10 the limit per reason. The three reads of duplicateCandidates per
+// subject, in one statement for a batch: each reason's rows tagged 1 (phone), 2 (address), 3 (place).
+const CANDIDATES_MANY = `
+SELECT x.k, c.*
+  FROM unnest($1::text[], $2::timestamptz[], $3::timestamptz[], $4::text[], $5::text[], $6::float8[], $7::float8[], $8::float8[], $9::float8[])
+       WITH ORDINALITY AS x(id, f, tt, phone, akey, lat0, lat1, lng0, lng1, k)
+  CROSS JOIN LATERAL (
+    (SELECT 1 AS why, ${COLS} ${FROM}
+      WHERE x.phone <> '' AND t.received_at >= x.f AND t.received_at <= x.tt AND t.item_id <> x.id AND i.kind = 'ticket' AND t.requester_phone = x.phone
+      ORDER BY t.received_at DESC LIMIT $10)
+    UNION ALL
+    (SELECT 2, ${COLS} ${FROM}
+      WHERE x.akey <> '' AND t.received_at >= x.f AND t.received_at <= x.tt AND t.item_id <> x.id AND i.kind = 'ticket' AND t.address_key = x.akey
+      ORDER BY t.received_at DESC LIMIT $10)
+    UNION ALL
+    (SELECT 3, ${COLS} ${FROM}
+      WHERE x.lat0 IS NOT NULL AND t.received_at >= x.f AND t.received_at <= x.tt AND t.item_id <> x.id AND i.kind = 'ticket'
+        AND t.lat BETWEEN x.lat0 AND x.lat1 AND t.lng BETWEEN x.lng0 AND x.lng1
+      ORDER BY t.received_at DESC LIMIT $10)
+  ) c
+ ORDER BY x.k, c.why, c.received_at DESC`
+
+/**
+ * duplicateCandidates for several subjects in one statement (the intake jobs' batch): per subject, the same rows in
+ * the same order (phone's, then address's, then place's, each newest first, a ticket kept where it first appears).
+ */
+export async function duplicateCandidatesMany(
+  q: Queryable,
+  subjects: readonly { readonly s: DuplicateSubjectRow; readonly from: string; readonly to: string }[],
+  limit: number,
+): Promise<DuplicateSubjectRow[][]> {
+  if (subjects.length === 0) return []
+  const box = subjects.map(({ s }) => (s.lat !== null && s.lng !== null ? { lat: s.lat, lngBox: LAT_BOX / Math.max(Math.cos((s.lat * Math.PI) / 180), 0.01), lng: s.lng } : null))
+  const { rows } = await q.query(
+    CANDIDATES_MANY,
+    [
+      subjects.map(({ s }) => s.id),
+      subjects.map((x) => x.from),
+      subjects.map((x) => x.to),
+      subjects.map(({ s }) => s.phone ?? ''),
+      subjects.map(({ s }) => s.addressKey),
+      box.map((b) => (b ? b.lat - LAT_BOX : null)),
+      box.map((b) => (b ? b.lat + LAT_BOX : null)),
+      box.map((b) => (b ? b.lng - b.lngBox : null)),
+      box.map((b) => (b ? b.lng + b.lngBox : null)),
+      limit,
+    ],
+    { name: 'duban_duplicates_candidates_many' },
+  )
+  const out = subjects.map(() => new Map<string, DuplicateSubjectRow>())
+  for (const r of rows) out[Number(r.k) - 1]!.set(String(r.item_id), toSubject(r))
+  return out.map((m) => [...m.values()])
+}
+
 export type ProposalStatus = 'proposed' | 'merged' | 'dismissed'
 
 /** A proposed merge as stored. */

@@ -14,8 +14,10 @@ import {
   decideProposal,
   dismissOthersOf,
   duplicateCandidates,
+  duplicateCandidatesMany,
   duplicateSubject,
   duplicateSubjectByRef,
+  duplicateSubjects,
   findProposal,
   insertProposals,
   primariesOf,
@@ -131,6 +133,43 @@ export async function findDuplicatesOf(
     (m) => state.get(m.ticketId) === MERGEABLE && !NO_PRIMARY.has(state.get(m.primaryId) ?? ''),
   )
   return { subjectId: subject.id, settings, matches, repeat: repeatedAsks(me, others, settings) }
+}
+
+/**
+ * findDuplicatesOf (intake's detection: earlier tickets only) for a batch of tickets with two statements in all (the
+ * subjects, then every subject's candidates) instead of two to four each. Detection stores nothing a later one reads
+ * (proposals and flags, never a ticket's state), so reading the batch first finds what one by one would. By ticket
+ * id; a ticket that no longer exists is left out.
+ */
+export async function findDuplicatesOfMany(
+  q: Queryable,
+  tokenize: Tokenize,
+  jobs: readonly { readonly itemId: string; readonly windowDays: number }[],
+): Promise<Map<string, DuplicatesFound>> {
+  const subjects = await duplicateSubjects(q, jobs.map((j) => j.itemId))
+  const asked = jobs.flatMap((j) => {
+    const s = subjects.get(j.itemId)
+    if (!s) return []
+    const settings = duplicateSettings({ windowDays: j.windowDays })
+    return [{ s, settings, from: new Date(Date.parse(s.receivedAt) - settings.windowDays * DAY_MS).toISOString(), to: s.receivedAt }]
+  })
+  const out = new Map<string, DuplicatesFound>()
+  // One statement per limit (the same for every job today).
+  for (const limit of new Set(asked.map((a) => a.settings.limit))) {
+    const group = asked.filter((a) => a.settings.limit === limit)
+    const candidates = await duplicateCandidatesMany(q, group, limit)
+    group.forEach(({ s, settings }, k) => {
+      const rows = candidates[k]!
+      const state = new Map([[s.id, s.state], ...rows.map((r) => [r.id, r.state] as const)])
+      const me = candidateOf(tokenize, s)
+      const others = rows.map((r) => candidateOf(tokenize, r))
+      const matches = findDuplicates(me, others, settings, false).filter(
+        (m) => state.get(m.ticketId) === MERGEABLE && !NO_PRIMARY.has(state.get(m.primaryId) ?? ''),
+      )
+      out.set(s.id, { subjectId: s.id, settings, matches, repeat: repeatedAsks(me, others, settings) })
+    })
+  }
+  return out
 }
 
 /** Stores what detection found (proposals, the flag, one audit row when anything is new) through `q`. */

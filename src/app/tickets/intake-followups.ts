@@ -11,7 +11,7 @@ import type { Db, Queryable } from '../../persistence/db.ts'
 import { countIntakeJobs, finishIntakeJobs, postponeIntakeJob, takeIntakeJobs } from '../../persistence/intake-jobs.repo.ts'
 import type { Tokenize } from '../../domain/dispatch/features.ts'
 import type { AppDeps } from '../deps.ts'
-import { findDuplicatesOf, storeDuplicates } from './duplicates.ts'
+import { findDuplicatesOf, findDuplicatesOfMany, storeDuplicates } from './duplicates.ts'
 
 /** Jobs taken per transaction. */
 export const INTAKE_JOB_BATCH = 100
@@ -54,16 +54,14 @@ type Batch = { jobs: number; finished: number }
 /** A ticket that no longer exists has nothing to detect: its job is done (thrown before any statement fails). */
 const gone = (error: unknown): boolean => (error as { code?: string }).code === 'DUBAN_ERR_NOT_FOUND'
 
-/** One batch, every job in the batch's transaction as it is; any failure but a ticket gone fails the batch. */
+/** One batch, every job in the batch's transaction as it is, its reads for all jobs at once; any failure fails the batch. */
 async function drainBatch(tx: Queryable, deps: AppDeps, tokenize: Tokenize, now: Date, limit: number): Promise<Batch> {
   const jobs = await takeIntakeJobs(tx, now.toISOString(), limit)
+  // The batch's reads in two statements; a ticket gone has nothing to detect (its job is done).
+  const found = await findDuplicatesOfMany(tx, tokenize, jobs)
   for (const job of jobs) {
-    try {
-      const found = await findDuplicatesOf(tx, tokenize, job.itemId, { settings: { windowDays: job.windowDays } })
-      await storeDuplicates(tx, deps, null, found)
-    } catch (error) {
-      if (!gone(error)) throw error
-    }
+    const f = found.get(job.itemId)
+    if (f) await storeDuplicates(tx, deps, null, f)
   }
   await finishIntakeJobs(tx, jobs.map((j) => j.itemId))
   return { jobs: jobs.length, finished: jobs.length }
