@@ -166,6 +166,9 @@ for (const dialect of testDialects()) {
       const page = await listItems(db, { ...base, scope: ['b'], limit: 5, afterNumber: 'T-012' })
       expect(page.rows.map((r) => r.number)).toEqual(['T-013', 'T-014', 'T-015', 'T-016', 'T-017'])
       expect(page.total).toBe(13)
+      // A scope of one unit is written as an equality, of several as an array: the same items either way.
+      expect((await listItems(db, { ...base, scope: ['a', 'b'] })).total).toBe(23)
+      expect((await listItems(db, { ...base, scope: ['b', 'no-such-unit'], limit: 5, afterNumber: 'T-012' })).rows.map((r) => r.number)).toEqual(page.rows.map((r) => r.number))
     })
   })
 }

@@ -435,7 +435,14 @@ export async function listItems(
   const residual = (p: P): string[] => {
     const w: string[] = []
     if (f.unit) w.push(`EXISTS (SELECT 1 FROM item_unit u WHERE u.item_id = i.id AND u.unit_id = ${p(f.unit)})`)
-    if (f.scope) w.push(`EXISTS (SELECT 1 FROM item_unit s WHERE s.item_id = i.id AND s.unit_id = ANY(${p([...f.scope])}::text[]))`)
+    // A scope of one unit (a liaison of a unit without sub-units) as the unit filter is: an equality lets the planner
+    // merge item_unit's (unit_id, item_id) range in item id order, where `= ANY(array)` is probed item by item.
+    if (f.scope)
+      w.push(
+        f.scope.length === 1
+          ? `EXISTS (SELECT 1 FROM item_unit s WHERE s.item_id = i.id AND s.unit_id = ${p(f.scope[0])})`
+          : `EXISTS (SELECT 1 FROM item_unit s WHERE s.item_id = i.id AND s.unit_id = ANY(${p([...f.scope])}::text[]))`,
+      )
     if (like !== null && !windowed) {
       if (indexTrigrams) {
         // The index is asked for the selective trigrams; the whole term is checked on the row, in a form it cannot serve.
