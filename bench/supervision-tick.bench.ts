@@ -18,7 +18,9 @@
  * idle; then N items are made due now, the lock is released, and the server's scheduler takes it at its next
  * round and runs the tick (DUBAN_TICK_LOG=1 prints its start and end); the load runs until the tick has ended.
  * Reported: the tick's wall time and result (what it did), and the p99 of requests that started during the tick
- * against the idle p99, per route, with the load average.
+ * against the idle p99, per route, with the load average; and the server's line on the tick's pace (share, page
+ * size, time rested) and its event loop's delay before and during the tick. DUBAN_TICK_SHARE=1 runs the tick flat
+ * out (unpaced, pages of 200) to compare with the default pace (tick-pace.ts) in alternating runs.
  */
 import { spawn, type ChildProcess } from 'node:child_process'
 import { randomUUID } from 'node:crypto'
@@ -83,13 +85,16 @@ async function call(base: string, method: string, path: string, token: string | 
   return { status: res.status, json: text ? JSON.parse(text) : null }
 }
 
-async function startServer(): Promise<{ child: ChildProcess; base: string; ticks: { from: number; to: number; result: unknown }[]; stop(): Promise<void> }> {
+async function startServer(): Promise<{ child: ChildProcess; base: string; ticks: { from: number; to: number; result: unknown }[]; paces: string[]; stop(): Promise<void> }> {
   const child = spawn(process.execPath, [DUBAN, 'serve', '--port', '0'], { env: { ...process.env, DATABASE_URL: URL_, DUBAN_TICK_LOG: '1' }, stdio: ['ignore', 'pipe', 'pipe'] })
   const ticks: { from: number; to: number; result: unknown }[] = []
+  const paces: string[] = []
   let err = ''
   child.stderr!.on('data', (d: Buffer) => {
     err = (err + d.toString()).slice(-20000)
     for (const m of d.toString().matchAll(/duban: tick (\d+) (\d+) (.*)/g)) ticks.push({ from: Number(m[1]), to: Number(m[2]), result: JSON.parse(m[3]!) })
+    // The pacing and event-loop delay line that follows each tick (scheduler.ts; absent on a tree before pacing).
+    for (const m of d.toString().matchAll(/duban: tick pace (.*)/g)) paces.push(m[1]!)
   })
   const base = await new Promise<string>((resolve, reject) => {
     let out = ''
@@ -105,7 +110,7 @@ async function startServer(): Promise<{ child: ChildProcess; base: string; ticks
     child.on('exit', (code) => reject(new Error(`duban serve exited with ${code}: ${err.slice(-500)}`)))
   })
   return {
-    child, base, ticks,
+    child, base, ticks, paces,
     async stop() {
       if (child.exitCode !== null) return
       const exited = new Promise<void>((r) => child.once('exit', () => r()))
@@ -137,7 +142,22 @@ export const benchmark: Benchmark = {
       const gen = await db.query<{ n: string }>(`SELECT count(*)::text AS n FROM item WHERE state_type <> 'closed' AND number LIKE 'GEN-%'`)
       const open = Number(gen.rows[0]?.n ?? 0)
       if (open < DUE + 100) throw new Error(`${URL_} holds ${open} open generated items: run scripts/generate-items.ts on it first`)
-      await db.query(`UPDATE item SET snapshot = snapshot || jsonb_build_object('kind', kind, 'kindVersion', kind_version::text) WHERE state_type <> 'closed' AND NOT snapshot ? 'kind'`)
+      // (Older generators only; today's writes them.) In keyset batches: one UPDATE of every open item of 10M would
+      // run the assessment's statement trigger over all of them at once.
+      const kindless = `state_type <> 'closed' AND NOT snapshot ? 'kind'`
+      if ((await db.query(`SELECT 1 FROM item WHERE ${kindless} LIMIT 1`)).rows.length > 0) {
+        for (let after = ''; ;) {
+          const { rows: b } = await db.query<{ last: string | null }>(
+            `WITH page AS (SELECT id FROM item WHERE state_type <> 'closed' AND id > $1 ORDER BY id LIMIT 2000),
+                  upd AS (UPDATE item SET snapshot = snapshot || jsonb_build_object('kind', kind, 'kindVersion', kind_version::text)
+                            FROM page WHERE item.id = page.id AND NOT item.snapshot ? 'kind' RETURNING 1)
+             SELECT (SELECT max(id) FROM page) AS last, (SELECT count(*) FROM upd) AS n`,
+            [after],
+          )
+          if (!b[0]?.last) break
+          after = b[0].last
+        }
+      }
       for (const u of [{ username: 'bench-sup', role: 'supervisor' as const }, { username: 'bench-liaison', role: 'unit_liaison' as const, unitId: 'gen-u01' }]) {
         const had = await db.query('SELECT 1 FROM app_user WHERE username = $1', [u.username])
         if (had.rows.length === 0) await createUser(deps, null, { ...u, displayName: u.username, password: PASSWORD })
@@ -211,9 +231,12 @@ export const benchmark: Benchmark = {
         parts.push(`${key} p99 ${idle.p99} → ${during.p99} ms (${ratio}×, ${during.count} during)`)
       }
       const tickMs = tick.to - tick.from
-      const summary = `tick ${(tickMs / 1000).toFixed(1)} s for ${DUE} due items ${JSON.stringify(tick.result)}; ${parts.join('; ')}; load average ${la2[0]!.toFixed(2)}`
+      // The pace line arrives right after the tick's line.
+      for (let i = 0; i < 20 && server.paces.length === 0; i++) await new Promise((r) => setTimeout(r, 100))
+      const pace = `${process.env.DUBAN_TICK_SHARE ? `DUBAN_TICK_SHARE=${process.env.DUBAN_TICK_SHARE}` : 'default pace'}${server.paces[0] ? `: ${server.paces[0]}` : ''}`
+      const summary = `tick ${(tickMs / 1000).toFixed(1)} s (${pace}) for ${DUE} due items ${JSON.stringify(tick.result)}; ${parts.join('; ')}; load average ${la2[0]!.toFixed(2)}`
       log(`supervision-tick: ${summary}`)
-      return { summary, data: { url: URL_.replace(/\/\/[^@]*@/, '//'), openItems: open, due: DUE, tickMs, tick: tick.result, routes, loadAverageBefore: la1, loadAverageAfter: la2 } }
+      return { summary, data: { url: URL_.replace(/\/\/[^@]*@/, '//'), openItems: open, due: DUE, tickMs, tick: tick.result, pace, routes, loadAverageBefore: la1, loadAverageAfter: la2 } }
     } finally {
       await server?.stop()
       await leader.end().catch(() => undefined)

@@ -9,6 +9,20 @@ import { superviseTick, type TickResult } from './supervise-tick.ts'
 import { deliverWebhooks, type DeliveryRound } from './webhook-deliver.ts'
 import { drainAssessmentLog } from '../assessment/assessment-aggregates.ts'
 import { kindCatalog } from '../../domain/kinds/index.ts'
+import { monitorEventLoopDelay, type IntervalHistogram } from 'node:perf_hooks'
+import { Pacer, SERVE_TICK_PACE, UNPACED, type TickPace } from './tick-pace.ts'
+
+/**
+ * The tick's pace in a server: SERVE_TICK_PACE, or the busy share DUBAN_TICK_SHARE names (0 < share ≤ 1; 1 runs the
+ * tick flat out in pages of 200 as before pacing, e.g. to compare in the supervision-tick benchmark).
+ */
+export function tickPaceFromEnv(env: Record<string, string | undefined> = process.env): TickPace {
+  const raw = env['DUBAN_TICK_SHARE']
+  if (raw === undefined || raw === '') return SERVE_TICK_PACE
+  const share = Number(raw)
+  if (!(share > 0 && share <= 1)) throw new RangeError(`DUBAN_TICK_SHARE must be a number in (0, 1], got ${raw}`)
+  return share === 1 ? UNPACED : { ...SERVE_TICK_PACE, share }
+}
 
 /**
  * How long a round drains the assessment log (changed items' counters) at most: a busy day's changes are drained
@@ -37,12 +51,20 @@ export interface SchedulerRound {
  */
 export function startScheduler(
   deps: AppDeps,
-  opts: { everyMs?: number; leader?: Leadership; onError?: (e: unknown) => void; onRound?: (r: SchedulerRound) => void; assessmentBudgetMs?: number } = {},
+  opts: {
+    everyMs?: number; leader?: Leadership; onError?: (e: unknown) => void; onRound?: (r: SchedulerRound) => void; assessmentBudgetMs?: number
+    /** How the tick shares the process with the API (default SERVE_TICK_PACE, or DUBAN_TICK_SHARE). */
+    tickPace?: TickPace
+  } = {},
 ): Scheduler {
   const onError = opts.onError ?? ((e: unknown) => process.stderr.write(`duban: scheduler: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`))
   const leader = opts.leader ?? soleLeader
   let running: Promise<void> | null = null
   let stopped = false
+  // DUBAN_TICK_LOG: the event loop's delay (how long a ready callback waited) between ticks and during each tick.
+  const loopDelay = process.env.DUBAN_TICK_LOG ? monitorEventLoopDelay({ resolution: 10 }) : null
+  loopDelay?.enable()
+  const delayOf = (h: IntervalHistogram): string => `p99 ${(h.percentile(99) / 1e6).toFixed(1)} max ${(h.max / 1e6).toFixed(1)} ms`
   const round = (): void => {
     if (running || stopped) return
     running = (async () => {
@@ -50,13 +72,24 @@ export function startScheduler(
       let tick: TickResult | null = null
       let webhooks: DeliveryRound | null = null
       const from = Date.now()
+      const before = loopDelay ? delayOf(loopDelay) : ''
+      loopDelay?.reset()
+      let pacer: Pacer | null = null
       try {
-        tick = await superviseTick(deps, deps.clock.now())
+        pacer = new Pacer(opts.tickPace ?? tickPaceFromEnv())
+        tick = await superviseTick(deps, deps.clock.now(), { pacer })
       } catch (e) {
         onError(e)
       }
-      // DUBAN_TICK_LOG=1: one line per tick with its start and end (epoch ms), for the supervision-tick benchmark.
-      if (process.env.DUBAN_TICK_LOG) process.stderr.write(`duban: tick ${from} ${Date.now()} ${JSON.stringify(tick)}\n`)
+      // DUBAN_TICK_LOG=1: one line per tick with its start and end (epoch ms), for the supervision-tick benchmark;
+      // then how it was paced and what the event loop's delay was before and during it.
+      if (process.env.DUBAN_TICK_LOG) {
+        const to = Date.now()
+        process.stderr.write(`duban: tick ${from} ${to} ${JSON.stringify(tick)}\n`)
+        const pace = pacer ? `share ${pacer.pace.share}, pages of ${pacer.pace.pageSize ?? 'default'}, rested ${Math.round(pacer.rested)} of ${to - from} ms` : ''
+        process.stderr.write(`duban: tick pace ${pace}; event-loop delay before ${before}, during ${loopDelay ? delayOf(loopDelay) : ''}\n`)
+        loopDelay?.reset()
+      }
       try {
         webhooks = await deliverWebhooks(deps)
       } catch (e) {
@@ -85,6 +118,7 @@ export function startScheduler(
       stopped = true
       clearInterval(timer)
       await running
+      loopDelay?.disable()
     },
   }
 }

@@ -34,6 +34,7 @@ import { loadSubscriptions, TickBatch } from './tick-batch.ts'
 import { climbUnansweredNotices } from './notice-overdue.ts'
 import { TickEvents } from './tick-events.ts'
 import { calendarFor } from '../items/item-engine.ts'
+import { Pacer, UNPACED, type TickPace } from './tick-pace.ts'
 
 /** What one tick did (new actions only). */
 export interface TickResult {
@@ -140,11 +141,18 @@ type Act = (fire: Fire, b: TickBatch) => Promise<void> | void
  */
 type Once = (a: Claim, act: Act, counted: () => void) => void
 
+/** An action planned for an item, with what it does and how it is counted. */
+type Planned = { a: Claim; act: Act; counted: () => void }
+
+/** What one item of a page is owed (or why it could not be supervised), computed before the page's transaction. */
+type ItemPlan = { planned: Planned[]; at: string | null; error: unknown }
+
 /** Items per page, and so per transaction: bounded, so a tick never holds locks long whatever fires. */
 export const TICK_PAGE_SIZE = 200
 
-/** Items whose actions are computed between two yields to the event loop (the tick shares it with the API). */
-const YIELD_EVERY = 20
+/** Rows of the 12345 KPI counters' backfill and fold a tick takes at most (maintainHotlineKpiCounters' budget), and per paced step. */
+const KPI_BUDGET = 50_000
+const KPI_STEP = 5_000
 
 /** How long an item the tick failed on waits before the tick tries it again. */
 const RETRY_FAILED_MS = 3_600_000
@@ -177,6 +185,10 @@ export async function superviseTick(
     onItemError?: (itemId: string, e: unknown) => void
     /** Fire events one by one through take-event (a statement sequence each), as before batching: for comparison only. */
     oneByOne?: boolean
+    /** How the tick shares the process and the database with the API (tick-pace.ts); default flat out. */
+    pace?: TickPace
+    /** Or a pacer to pace it with (its pace and what it rested readable afterwards). */
+    pacer?: Pacer
   } = {},
 ): Promise<TickResult> {
   const onItemError =
@@ -187,7 +199,8 @@ export async function superviseTick(
   const stored = await listSupervisionConfigs(deps.db)
   const configOf = (kind: string): SupervisionConfig => stored.get(kind) ?? defaultSupervisionConfig(kind)
   const counts = { warned: 0, overdue: 0, expired: 0, reportsMissing: 0, escalated: 0, notices: 0 }
-  const pageSize = opts.pageSize ?? TICK_PAGE_SIZE
+  const pacer = opts.pacer ?? new Pacer(opts.pace ?? UNPACED)
+  const pageSize = opts.pageSize ?? pacer.pace.pageSize ?? TICK_PAGE_SIZE
   const fingerprint = await fingerprintOf(deps.db, stored)
   const full = (await getTickState(deps.db, 'fingerprint')) !== fingerprint
   const ctx: ItemContext = { d, cal, wcal, configOf, now, counts }
@@ -198,18 +211,31 @@ export async function superviseTick(
     const page: FiringItem[] = full ? await listOpenItemsPage(deps.db, afterId, pageSize) : await listFiringItems(deps.db, now, cursor, pageSize)
     if (page.length === 0) break
     const reports = await reportTimesOf(deps.db, page.map((i) => i.id))
+    // Every action the page's items are owed and their next-fire times, computed in Node before the transaction
+    // opens (no lock or connection held meanwhile), in slices between which the API's requests run.
+    const plans = new Map<string, ItemPlan>()
+    for (const item of page) {
+      await pacer.slice()
+      const planned: Planned[] = []
+      try {
+        const at = superviseItem(ctx, item, reports.get(item.id) ?? [], (a, act, counted) => void planned.push({ a, act, counted }))
+        plans.set(item.id, { planned, at, error: null })
+      } catch (e) {
+        plans.set(item.id, { planned: [], at: null, error: e })
+      }
+    }
     /** Supervises `items` in one transaction: their actions, claims and next-fire times commit together. */
     const inOneTransaction = (items: readonly FiringItem[]): Promise<void> =>
       deps.db.transaction(async (tx) => {
-        // Every action the page's items are owed, computed in Node; claimed in one statement; those claimed now
-        // carried out in the planned order (events fired one by one, the rest gathered and written set-based).
-        const planned: { a: Claim; act: Act; counted: () => void }[] = []
-        const once: Once = (a, act, counted) => void planned.push({ a, act, counted })
+        // The page's planned actions claimed in one statement; those claimed now carried out in the planned order
+        // (events fired through the engine, the rest gathered and written set-based).
+        const planned: Planned[] = []
         const fires: { id: string; version: number; at: string | null }[] = []
-        for (const [i, item] of items.entries()) {
-          // The tick runs inside `duban serve`: every few items let the requests waiting on the event loop run.
-          if (i > 0 && i % YIELD_EVERY === 0) await new Promise((r) => setImmediate(r))
-          fires.push({ id: item.id, version: item.version, at: superviseItem(ctx, item, reports.get(item.id) ?? [], once) })
+        for (const item of items) {
+          const plan = plans.get(item.id)!
+          if (plan.error !== null) throw plan.error
+          planned.push(...plan.planned)
+          fires.push({ id: item.id, version: item.version, at: plan.at })
         }
         const fresh = await claimActions(tx, planned.map(({ a }) => ({ key: a.key, itemId: a.item.id, action: a.action, step: a.step ?? null, ref: a.ref, dueAt: a.dueAt, at: now })))
         const batch = new TickBatch(now, d.newId, cal, await loadSubscriptions(tx))
@@ -226,6 +252,7 @@ export async function superviseTick(
           events = ev
         }
         for (const p of run) {
+          await pacer.yieldIfDue()
           await p.act(fireIt, batch)
           p.counted()
         }
@@ -253,22 +280,36 @@ export async function superviseTick(
     cursor = { fireKey: last.fireKey, id: last.id }
     afterId = last.id
     if (page.length < pageSize) break
+    await pacer.rest()
   }
   if (full) await setTickState(deps.db, 'fingerprint', fingerprint, now)
+  await pacer.rest()
   // A 督办单 unanswered past its reply deadline climbs the ladder, once per notice (notice-overdue.ts).
   const climbed = await climbUnansweredNotices(d, now, configOf, (id, e) => onItemError(`notice ${id}`, e))
   counts.escalated += climbed.escalated
   counts.notices += climbed.notices
+  await pacer.rest()
   // 12345 problem tickets (问题工单) are raised to supervision (提级督办) once each.
   await raiseProblemTickets(d)
+  await pacer.rest()
   // 未诉先办 hot spots (hourly), 知识库 expiry reminders, and the 12345 KPI counters' backfill and fold (bounded per
   // tick, migrations 152–153); a failure is reported and does not undo the tick.
-  for (const [name, job] of [['hot spots', () => hotSpotsTick(d, now)], ['knowledge expiry', () => remindExpiringKnowledge(d, now)], ['12345 KPI counters', () => maintainHotlineKpiCounters(d)]] as const) {
+  // Paced, the KPI counters go in steps of KPI_STEP rows (the same KPI_BUDGET a tick) with a rest after each.
+  const kpiCounters = async (): Promise<void> => {
+    if (pacer.pace.share >= 1) return void (await maintainHotlineKpiCounters(d, KPI_BUDGET))
+    for (let done = 0; done < KPI_BUDGET; done += KPI_STEP) {
+      const r = await maintainHotlineKpiCounters(d, KPI_STEP)
+      await pacer.rest()
+      if (r.backfilled + r.folded === 0) break
+    }
+  }
+  for (const [name, job] of [['hot spots', () => hotSpotsTick(d, now)], ['knowledge expiry', () => remindExpiringKnowledge(d, now)], ['12345 KPI counters', kpiCounters]] as const) {
     try {
       await job()
     } catch (e) {
       process.stderr.write(`duban: supervision tick: ${name}: ${e instanceof Error ? e.message : String(e)}\n`)
     }
+    await pacer.rest()
   }
   return counts
 }
