@@ -1,5 +1,5 @@
 // PostgreSQL backend CPU (utime+stime from /proc, 10 ms ticks) of one statement inserting 2 history rows (receive,
-// dispatch) for each of up to 64 copies of existing tickets, fired triggers included; each round rolled back.
+// dispatch) for each of up to N copies of existing tickets, fired triggers included; each round rolled back.
 // Usage: node scripts/measure-intake-capture.mjs DB ROUNDS TICKETS_PER_STATEMENT (a database with tickets; nothing kept)
 import { readFileSync } from 'node:fs'
 import pg from 'pg'
