@@ -3,7 +3,7 @@ import { coldStartExamples } from './cold-start.ts'
 import type { DispatchUnit } from './dispatch-unit.types.ts'
 import { FUNCTION_DUTIES } from './function-duties.ts'
 import { TICKET_FUNCTIONS } from '../tickets/unit-functions.ts'
-import { learnOutcome, newDispatchModel, rankFunctions, suggest, teach, type DispatchModel } from './dispatch.model.ts'
+import { calibrated, learnOutcome, newDispatchModel, rankFunctions, suggest, teach, type DispatchModel } from './dispatch.model.ts'
 import { accuracyByFunction, calibrationOf } from './evaluate.ts'
 import { resolvePlace, unitDirectory, withoutPlaces } from './place.resolve.ts'
 
@@ -160,6 +160,22 @@ describe('accuracy by function', () => {
     expect(r.byFunction['B']).toEqual({ n: 2, top1: 0.5, top3: 0.5, first: 2, precision: 0.5 })
     expect(r.byFunction['C']).toEqual({ n: 0, top1: 0, top3: 0, first: 1, precision: 0 })
     expect(r.overall).toMatchObject({ n: 4, first: 4, precision: 0.5 })
+  })
+})
+
+describe('the calibrated confidence (Platt scaling of the first function)', () => {
+  const r = (...ps: [string, number][]) => ps.map(([label, probability]) => ({ label, probability }))
+  it('raises a low first confidence, keeps the order, and leaves the confidences summing to 1', () => {
+    for (const ranked of [r(['D', 0.6], ['A', 0.2], ['B', 0.15], ['C', 0.05]), r(['C', 0.5], ['A', 0.25], ['B', 0.25]), r(['A', 0.3], ['B', 0.3], ['C', 0.2], ['D', 0.2])]) {
+      const c = calibrated(ranked)
+      expect(c.map((x) => x.label)).toEqual(ranked.map((x) => x.label))
+      expect(c.reduce((a, x) => a + x.probability, 0)).toBeCloseTo(1, 9)
+      for (let i = 1; i < c.length; i++) expect(c[i]!.probability).toBeLessThanOrEqual(c[i - 1]!.probability)
+      expect(c[0]!.probability).toBeGreaterThan(ranked[0]!.probability)
+    }
+    // Near certainty stays near certainty.
+    expect(calibrated(r(['A', 0.999], ['B', 0.001]))[0]!.probability).toBeGreaterThan(0.99)
+    expect(calibrated([])).toEqual([])
   })
 })
 

@@ -1,0 +1,101 @@
+/**
+ * Fits the calibration of the dispatch model's first-function confidence (CALIBRATION in
+ * src/domain/dispatch/dispatch.model.ts): Platt scaling σ(a·logit(p) + b) by log-loss on out-of-fold first choices —
+ * the TRAINING cities (test/fixtures/dispatch/cities-train.jsonl, 5 folds by city as scripts/dispatch-city-cv.ts,
+ * the other folds' letters taught at weight W, default 0.5) and the demo requests (5-fold). cities-test*.jsonl are
+ * never read. Prints the fit on each set alone applied to the other (expected calibration error, 5 bands, and
+ * log-loss before → after) and the fit on both, which is what the model uses.
+ *
+ *   npx tsx scripts/dispatch-calibrate.ts
+ */
+import { readFileSync } from 'node:fs'
+import { fileURLToPath } from 'node:url'
+import { jiebaTokenize } from '../src/adapters/text/jieba.tokenize.ts'
+import { DEMO_DIR } from '../src/app/demo/seed-demo.ts'
+import { coldStartModel, loadDemoInputs } from '../src/app/dispatch/dispatch-inputs.ts'
+import { parseLabelledLines, type LabelledRequest } from '../src/app/dispatch/evaluate-dispatch.ts'
+import { CALIBRATION, rankFunctions, teach } from '../src/domain/dispatch/dispatch.model.ts'
+import { featuresOf } from '../src/domain/dispatch/features.ts'
+import { rank } from '../src/domain/dispatch/naive-bayes.ts'
+import { withoutPlaces } from '../src/domain/dispatch/place.resolve.ts'
+
+const SETS = fileURLToPath(new URL('../test/fixtures/dispatch/', import.meta.url))
+const weight = Number(process.env.W ?? 0.5)
+
+function fnv1a(s: string): number {
+  let h = 0x811c9dc5
+  for (const b of new TextEncoder().encode(s)) h = Math.imul(h ^ b, 0x01000193) >>> 0
+  return h
+}
+const read = (f: string): LabelledRequest[] => parseLabelledLines(readFileSync(SETS + f, 'utf8'), f)
+const trainText = readFileSync(SETS + 'cities-train.jsonl', 'utf8')
+const letters = parseLabelledLines(trainText, 'cities-train.jsonl')
+const cities = trainText.split('\n').filter((l) => l.trim()).map((l) => (JSON.parse(l) as { city: string }).city)
+const demo = [...read('demo-train.jsonl'), ...read('demo-heldout.jsonl')]
+const inputs = await loadDemoInputs(DEMO_DIR)
+
+type Point = { p: number; y: number }
+/** Out-of-fold first choices with the model's raw (uncalibrated) probability. */
+function outOfFold(lines: readonly LabelledRequest[], foldOf: (i: number) => number, w: number): Point[] {
+  const out: Point[] = []
+  for (let fold = 0; fold < 5; fold++) {
+    const m = coldStartModel(inputs, jiebaTokenize)
+    lines.forEach((l, i) => {
+      if (foldOf(i) !== fold && w > 0) teach(m, { text: l.text, function: l.function, address: l.address, weight: w })
+    })
+    lines.forEach((l, i) => {
+      if (foldOf(i) !== fold) return
+      const first = rankFunctions(m, { text: l.text, address: l.address }, 1)[0]
+      if (!first) return
+      const raw = rank(m.functions, featuresOf(jiebaTokenize, withoutPlaces(m.dir, l.text, l.address))).find((r) => r.label === first.function)
+      out.push({ p: Math.min(0.999, Math.max(0.001, raw?.probability ?? 0)), y: first.function === l.function ? 1 : 0 })
+    })
+  }
+  return out
+}
+const logit = (p: number): number => Math.log(p / (1 - p))
+const sig = (x: number): number => 1 / (1 + Math.exp(-x))
+function fit(points: readonly Point[]): { a: number; b: number } {
+  let a = 1
+  let b = 0
+  for (let it = 0; it < 5000; it++) {
+    let ga = 0
+    let gb = 0
+    for (const { p, y } of points) {
+      const q = sig(a * logit(p) + b)
+      ga += (q - y) * logit(p)
+      gb += q - y
+    }
+    a -= (0.05 * ga) / points.length
+    b -= (0.05 * gb) / points.length
+  }
+  return { a, b }
+}
+function ece(points: readonly Point[], f: (p: number) => number): number {
+  const bins = Array.from({ length: 5 }, () => ({ said: 0, right: 0 }))
+  for (const { p, y } of points) {
+    const q = f(p)
+    const bin = bins[Math.min(4, Math.floor(q * 5))]!
+    bin.said += q
+    bin.right += y
+  }
+  return bins.reduce((acc, x) => acc + Math.abs(x.said - x.right), 0) / points.length
+}
+const logLoss = (points: readonly Point[], f: (p: number) => number): number => -points.reduce((acc, { p, y }) => acc + Math.log(y ? f(p) : 1 - f(p)), 0) / points.length
+const platt = (c: { a: number; b: number }) => (p: number): number => sig(c.a * logit(p) + c.b)
+const id = (p: number): number => p
+
+const sets: Record<string, Point[]> = {
+  'training cities': outOfFold(letters, (i) => (fnv1a(cities[i]!) >>> 3) % 5, weight),
+  'demo requests': outOfFold(demo, (i) => i % 5, 1),
+}
+const show = (name: string, pts: readonly Point[], f: (p: number) => number): string =>
+  `${name}: calibration error ${ece(pts, id).toFixed(3)} → ${ece(pts, f).toFixed(3)}, log-loss ${logLoss(pts, id).toFixed(3)} → ${logLoss(pts, f).toFixed(3)}`
+for (const [fitOn, applyTo] of [['training cities', 'demo requests'], ['demo requests', 'training cities']] as const) {
+  const c = fit(sets[fitOn]!)
+  console.log(`fit on the ${fitOn} (a ${c.a.toFixed(3)}, b ${c.b.toFixed(3)}) → ${show(applyTo, sets[applyTo]!, platt(c))}`)
+}
+const both = [...sets['training cities']!, ...sets['demo requests']!]
+const c = fit(both)
+console.log(`fit on both (${both.length} first choices): a ${c.a.toFixed(3)}, b ${c.b.toFixed(3)}; in the model: a ${CALIBRATION.a}, b ${CALIBRATION.b}`)
+console.log(show('both, in-sample', both, platt(CALIBRATION)))
