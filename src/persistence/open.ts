@@ -2,11 +2,24 @@
 import type { Db } from './db.ts'
 import { migrate } from './migrate.ts'
 import { openPg } from './pg.db.ts'
-import { openPglite } from './pglite.db.ts'
+import { openPglite, pgliteStartParams } from './pglite.db.ts'
+import { openPgliteThread } from './pglite-thread.ts'
 
-/** DATABASE_URL → PostgreSQL server; else PGlite in dataDir (or memory when dataDir is ':memory:'). */
-export async function openDatabase(opts: { url?: string | undefined; dataDir?: string | undefined }): Promise<Db> {
-  const db = opts.url ? await openPg(opts.url) : await openPglite(opts.dataDir === ':memory:' ? undefined : opts.dataDir)
+/**
+ * DATABASE_URL → PostgreSQL server; else PGlite in dataDir (or memory when dataDir is ':memory:').
+ * `pgliteThread`: where PGlite's backend runs — `main` (the default: pglite.db.ts, on the event loop) or `worker`
+ * (pglite-thread.ts: a worker thread, which `duban serve` asks for). DUBAN_PGLITE_THREAD=main|worker overrides it.
+ */
+export async function openDatabase(opts: { url?: string | undefined; dataDir?: string | undefined; pgliteThread?: 'worker' | 'main' }): Promise<Db> {
+  const dataDir = opts.dataDir === ':memory:' ? undefined : opts.dataDir
+  const db = opts.url ? await openPg(opts.url) : pgliteThread(opts.pgliteThread) === 'worker' ? await openPgliteThread(dataDir, pgliteStartParams()) : await openPglite(dataDir)
   await migrate(db)
   return db
+}
+
+/** Where PGlite's backend runs: DUBAN_PGLITE_THREAD (worker or main) when set, else `asked`, else main. */
+export function pgliteThread(asked?: 'worker' | 'main'): 'worker' | 'main' {
+  const v = process.env.DUBAN_PGLITE_THREAD?.trim() || asked || 'main'
+  if (v !== 'worker' && v !== 'main') throw new Error(`DUBAN_PGLITE_THREAD must be worker or main, not '${v}'`)
+  return v
 }

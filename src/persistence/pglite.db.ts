@@ -13,7 +13,8 @@ import { PgliteStatements } from './pglite-prepared.ts'
  */
 export const PGLITE_SHARED_BUFFERS = '16MB'
 
-function pgliteStartParams(): string[] {
+/** PGlite's start parameters: its own, then the buffer pool (the worker thread gets the same, pglite-thread.ts). */
+export function pgliteStartParams(): string[] {
   const buffers = process.env.DUBAN_PGLITE_SHARED_BUFFERS?.trim() || PGLITE_SHARED_BUFFERS
   if (!/^\d+(kB|MB|GB)?$/.test(buffers)) throw new Error(`DUBAN_PGLITE_SHARED_BUFFERS must be a size such as 64MB, not '${buffers}'`)
   // The option replaces PGlite's own parameters rather than adding to them, so they come first.

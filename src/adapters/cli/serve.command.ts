@@ -97,7 +97,8 @@ export async function run(args: string[]): Promise<number> {
       return 1
     }
   }
-  const db = await openCliDb(dataDir)
+  // PGlite's backend in a worker thread: a server's requests use both cores (pglite-thread.ts).
+  const db = await openCliDb(dataDir, { pgliteThread: 'worker' })
   const deps: AppDeps = { db, clock: { now: () => new Date() }, newId: randomUUID }
   if (values.demo && !inChild) {
     // Loaded only with --demo: the corpus drafts read documents (jszip, xlsx) that a plain server never needs at start.

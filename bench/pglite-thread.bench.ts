@@ -1,0 +1,149 @@
+/**
+ * PGlite's backend in the main thread or in a worker thread (pglite-thread.ts), issue 7's PGlite goal: CPU per
+ * progress report by thread, in one process, alternating. On a machine shared by others wall-clock rates move with
+ * the load; what decides the rate on two cores is the busiest thread's CPU per report (the main thread's, when PGlite
+ * runs in it), and that is read per thread from /proc/self/task/<tid>/stat.
+ *
+ * Two servers (buildServer) in this process, each on its own PGlite data directory (as `duban serve` opens it): one
+ * with PGlite in the main thread (pglite.db.ts), one with it in a worker (pglite-thread.ts); the demo city's units
+ * and users and a 40-task plan confirmed and accepted on each. Then BENCH_THREAD_ROUNDS rounds (default 4) of
+ * BENCH_THREAD_BLOCK reports (default 500) per variant, alternating which goes first, BENCH_THREAD_CONCURRENCY (8)
+ * in flight through `app.inject`. Prints, per variant, CPU ms per report of the main thread, of the other threads
+ * (the worker's backend, GC helpers) and in all, with the load average.
+ *
+ * Run: `npm run bench -- pglite-thread`.
+ */
+import { randomUUID } from 'node:crypto'
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs'
+import { loadavg, tmpdir } from 'node:os'
+import { join } from 'node:path'
+import { buildServer } from '../src/adapters/http/server.ts'
+import type { AppDeps } from '../src/app/deps.ts'
+import { DEMO_PASSWORD, seedDemoUnits, seedDemoUsers } from '../src/app/demo/seed-demo.ts'
+import { openDatabase } from '../src/persistence/open.ts'
+import type { Benchmark } from './bench.types.ts'
+import { makePlanText } from './peer.plan.ts'
+
+const BLOCK = Number(process.env.BENCH_THREAD_BLOCK ?? 500)
+const ROUNDS = Number(process.env.BENCH_THREAD_ROUNDS ?? 4)
+const CONCURRENCY = Number(process.env.BENCH_THREAD_CONCURRENCY ?? 8)
+const LEADS: Readonly<Record<string, { user: string; name: string }>> = {
+  'yz-sjj': { user: 'sjj', name: '市市场监管局' },
+  'yz-wjw': { user: 'wjw', name: '市卫健委' },
+  'yz-fgw': { user: 'fgw', name: '市发改委' },
+  'yz-zjj': { user: 'zjj', name: '市住建局' },
+  'yz-cgj': { user: 'cgj', name: '市城管局' },
+}
+
+/** CPU ticks (utime + stime) per thread of this process. */
+function threadTicks(): Map<string, number> {
+  const out = new Map<string, number>()
+  for (const tid of readdirSync('/proc/self/task')) {
+    try {
+      const s = readFileSync(`/proc/self/task/${tid}/stat`, 'utf8')
+      const f = s.slice(s.lastIndexOf(')') + 2).split(' ')
+      out.set(tid, Number(f[11]) + Number(f[12]))
+    } catch {
+      // the thread ended meanwhile
+    }
+  }
+  return out
+}
+
+type Variant = 'main' | 'worker'
+
+async function setUp(thread: Variant, dir: string): Promise<{ report: (i: number) => Promise<void>; close: () => Promise<void> }> {
+  const db = await openDatabase({ dataDir: join(dir, thread), pgliteThread: thread })
+  const deps: AppDeps = { db, clock: { now: () => new Date() }, newId: randomUUID }
+  await seedDemoUnits(deps)
+  await seedDemoUsers(deps)
+  const app = await buildServer(deps)
+  await app.ready()
+  const send = async (token: string, method: 'GET' | 'POST', url: string, payload?: unknown): Promise<any> => {
+    const res = await app.inject({ method, url, headers: { authorization: `Bearer ${token}` }, ...(payload === undefined ? {} : { payload: payload as object }) })
+    if (res.statusCode >= 300) throw new Error(`${method} ${url}: ${res.statusCode} ${res.body.slice(0, 300)}`)
+    return res.json()
+  }
+  const login = async (username: string): Promise<string> => (await app.inject({ method: 'POST', url: '/api/auth/login', payload: { username, password: DEMO_PASSWORD } })).json().token as string
+  const supervisor = await login('supervisor')
+  const tokens: Record<string, string> = {}
+  for (const [unit, l] of Object.entries(LEADS)) tokens[unit] = await login(l.user)
+  const text = makePlanText({ title: '基准任务（线程）', count: 40, leads: Object.values(LEADS).map((l) => l.name), due: '2027年6月底前' })
+  const plan = await send(supervisor, 'POST', '/api/plans', { fileName: 'thread.txt', contentBase64: Buffer.from(text).toString('base64') })
+  await send(supervisor, 'POST', `/api/plans/${plan.id}/confirm`, {})
+  const items = (await send(supervisor, 'GET', `/api/items?plan=${encodeURIComponent(plan.id)}&limit=100`)).items as { id: string; units: { unitId: string; role: string }[] }[]
+  const tasks = items.map((it) => ({ id: it.id, token: tokens[it.units.find((u) => u.role === 'lead')?.unitId ?? ''] as string }))
+  for (const t of tasks) await send(t.token, 'POST', `/api/items/${t.id}/accept`, {})
+  let n = 0
+  return {
+    report: async (i) => {
+      const t = tasks[i % tasks.length]!
+      await send(t.token, 'POST', `/api/items/${t.id}/reports`, { text: `第${++n}次报送：本月推进情况正常，已完成阶段目标。`, measures: { 完成率: 50 } })
+    },
+    close: async () => {
+      await app.close()
+      await db.close()
+    },
+  }
+}
+
+export const benchmark: Benchmark = {
+  name: 'pglite-thread',
+  description: `CPU per progress report by thread, PGlite in the main thread vs in a worker thread, alternating blocks of ${BLOCK} (${ROUNDS} rounds, ${CONCURRENCY} in flight)`,
+  async run({ log }) {
+    const load0 = loadavg().map((x) => x.toFixed(2))
+    const dir = mkdtempSync(join(tmpdir(), 'duban-pglite-thread-'))
+    const servers: Partial<Record<Variant, Awaited<ReturnType<typeof setUp>>>> = {}
+    try {
+      for (const v of ['main', 'worker'] as const) servers[v] = await setUp(v, dir)
+      const block = async (v: Variant, count: number): Promise<void> => {
+        let i = 0
+        const report = servers[v]!.report
+        await Promise.all(Array.from({ length: CONCURRENCY }, async () => {
+          while (i < count) await report(i++)
+        }))
+      }
+      for (const v of ['main', 'worker'] as const) await block(v, 200) // warm-up: sessions, calendar, prepared statements, JIT
+      const hz = 100
+      const totals: Record<Variant, { main: number; others: number; wallMs: number; reports: number }> = {
+        main: { main: 0, others: 0, wallMs: 0, reports: 0 },
+        worker: { main: 0, others: 0, wallMs: 0, reports: 0 },
+      }
+      for (let r = 0; r < ROUNDS; r++) {
+        for (const v of r % 2 === 0 ? (['main', 'worker'] as const) : (['worker', 'main'] as const)) {
+          const t0 = threadTicks()
+          const w0 = performance.now()
+          await block(v, BLOCK)
+          const wall = performance.now() - w0
+          const t1 = threadTicks()
+          const tot = totals[v]
+          for (const [tid, ticks] of t1) {
+            const d = ((ticks - (t0.get(tid) ?? 0)) * 1000) / hz
+            if (tid === String(process.pid)) tot.main += d
+            else tot.others += d
+          }
+          tot.wallMs += wall
+          tot.reports += BLOCK
+        }
+      }
+      const load1 = loadavg().map((x) => x.toFixed(2))
+      log(`pglite-thread (in process, app.inject, data directories): load average ${load0.join(' ')} before, ${load1.join(' ')} after; ${ROUNDS} rounds × ${BLOCK} reports per variant, ${CONCURRENCY} in flight`)
+      const figures: Record<string, unknown> = {}
+      for (const v of ['main', 'worker'] as const) {
+        const t = totals[v]
+        const f = { mainThreadCpuMs: +(t.main / t.reports).toFixed(3), otherThreadsCpuMs: +(t.others / t.reports).toFixed(3), totalCpuMs: +((t.main + t.others) / t.reports).toFixed(3), wallMsPerReport: +(t.wallMs / t.reports).toFixed(3), reports: t.reports }
+        figures[v] = f
+        log(`pglite-thread   PGlite in ${v.padEnd(6)} CPU/report: main thread ${f.mainThreadCpuMs.toFixed(3)} ms, other threads ${f.otherThreadsCpuMs.toFixed(3)} ms, all ${f.totalCpuMs.toFixed(3)} ms (wall ${f.wallMsPerReport.toFixed(3)} ms/report)`)
+      }
+      const m = figures.main as { mainThreadCpuMs: number; totalCpuMs: number }
+      const w = figures.worker as { mainThreadCpuMs: number; totalCpuMs: number }
+      return {
+        summary: `main thread CPU per report ${m.mainThreadCpuMs} ms (PGlite in it) vs ${w.mainThreadCpuMs} ms (PGlite in a worker); all threads ${m.totalCpuMs} vs ${w.totalCpuMs} ms; load ${load0.join(' ')} → ${load1.join(' ')}`,
+        data: { block: BLOCK, rounds: ROUNDS, concurrency: CONCURRENCY, loadavg: { before: load0, after: load1 }, figures },
+      }
+    } finally {
+      for (const s of Object.values(servers)) await s?.close()
+      rmSync(dir, { recursive: true, force: true })
+    }
+  },
+}
