@@ -1,5 +1,5 @@
 /**
- * PGlite with its backend in a worker thread (PGlite 线程): the Db the server opens on PGlite (open.ts).
+ * PGlite with its backend in a worker thread (PGlite 线程): what open.ts opens with DUBAN_PGLITE_THREAD=worker.
  *
  * Why: PGlite runs PostgreSQL compiled to WASM inside the process. In the main thread every statement ran on the
  * event loop, so a progress report's HTTP work and its backend work took turns on one core while the machine's

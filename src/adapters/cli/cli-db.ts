@@ -18,7 +18,7 @@ export function takeDataDir(args: readonly string[]): { dataDir: string; rest: s
   return { dataDir, rest }
 }
 
-/** Opens and migrates the database; `pgliteThread`: where PGlite's backend runs (open.ts). */
-export function openCliDb(dataDir: string, opts: { pgliteThread?: 'worker' | 'main' } = {}): Promise<Db> {
-  return openDatabase({ url: process.env.DATABASE_URL, dataDir, ...opts })
+/** Opens and migrates the database. */
+export function openCliDb(dataDir: string): Promise<Db> {
+  return openDatabase({ url: process.env.DATABASE_URL, dataDir })
 }

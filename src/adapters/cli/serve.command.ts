@@ -97,8 +97,7 @@ export async function run(args: string[]): Promise<number> {
       return 1
     }
   }
-  // PGlite's backend in a worker thread: a server's requests use both cores (pglite-thread.ts).
-  const db = await openCliDb(dataDir, { pgliteThread: 'worker' })
+  const db = await openCliDb(dataDir)
   const deps: AppDeps = { db, clock: { now: () => new Date() }, newId: randomUUID }
   if (values.demo && !inChild) {
     // Loaded only with --demo: the corpus drafts read documents (jszip, xlsx) that a plain server never needs at start.
