@@ -8,7 +8,7 @@ import { existsSync } from 'node:fs'
 import { join } from 'node:path'
 import { parseArgs } from 'node:util'
 import { buildServer } from '../http/server.ts'
-import { startScheduler } from '../../app/supervision/scheduler.ts'
+import { startScheduler, tickPaceFromEnv } from '../../app/supervision/scheduler.ts'
 import { indexPendingTickets, START_INDEX_TICKETS } from '../../app/tickets/ticket-search.ts'
 import { soleLeader } from '../../persistence/leadership.ts'
 import { pgLeadership } from '../../persistence/supervision-leader.repo.ts'
@@ -76,6 +76,13 @@ export async function run(args: string[]): Promise<number> {
     process.stderr.write(`duban serve: --secure-cookie must be auto, always or never, not '${secure}'\n`)
     return 2
   }
+  let tickPace
+  try {
+    tickPace = tickPaceFromEnv()
+  } catch (e) {
+    process.stderr.write(`duban serve: ${(e as Error).message}\n`)
+    return 2
+  }
   const trust = (values['trust-proxy'] as string).trim()
   const trustProxy = trust === '' || trust === 'false' ? false : trust === 'true' ? true : trust
 
@@ -123,7 +130,7 @@ export async function run(args: string[]): Promise<number> {
   // Supervision (督办巡查) and webhook delivery once a minute, while the server runs.
   // Several processes on one PostgreSQL (docs/scaling.md): scheduled jobs run in the one holding the leader lock.
   const leader = process.env.DATABASE_URL ? pgLeadership(process.env.DATABASE_URL) : soleLeader
-  const scheduler = startScheduler(deps, { leader })
+  const scheduler = startScheduler(deps, { leader, tickPace })
   // Every item change to NATS JetStream (全量数据推送) when DUBAN_NATS_URL is set.
   const nats = process.env.DUBAN_NATS_URL ? await (await import('../nats/nats-events.start.ts')).startNatsEvents(deps, process.env.DUBAN_NATS_URL, leader) : null
   // The audit sealer (docs/audit.md): links new audit rows into the hash chain every second.

@@ -59,6 +59,8 @@ export function startScheduler(
 ): Scheduler {
   const onError = opts.onError ?? ((e: unknown) => process.stderr.write(`duban: scheduler: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`))
   const leader = opts.leader ?? soleLeader
+  // Resolved now, not at the first tick: a malformed DUBAN_TICK_SHARE stops `duban serve` at start.
+  const tickPace = opts.tickPace ?? tickPaceFromEnv()
   let running: Promise<void> | null = null
   let stopped = false
   // DUBAN_TICK_LOG: the event loop's delay (how long a ready callback waited) between ticks and during each tick.
@@ -76,7 +78,7 @@ export function startScheduler(
       loopDelay?.reset()
       let pacer: Pacer | null = null
       try {
-        pacer = new Pacer(opts.tickPace ?? tickPaceFromEnv())
+        pacer = new Pacer(tickPace)
         tick = await superviseTick(deps, deps.clock.now(), { pacer })
       } catch (e) {
         onError(e)
