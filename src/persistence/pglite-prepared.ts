@@ -65,7 +65,8 @@ export class PgliteStatements {
   }
 }
 
-function concat(...parts: Uint8Array[]): Uint8Array {
+/** The protocol messages given, one after another, in one buffer. */
+export function concat(...parts: Uint8Array[]): Uint8Array {
   const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0))
   let at = 0
   for (const p of parts) {

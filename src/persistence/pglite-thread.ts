@@ -27,6 +27,7 @@ import { pathToFileURL } from 'node:url'
 import { Mutex, TransactionAbortedError, messages as pgMessages, parse, protocol, types } from '@electric-sql/pglite'
 import { DbMemo, type Db, type Queryable, type QueryOptions } from './db.ts'
 import type { WorkerReply, WorkerRequest, WorkerStart } from './pglite-worker.ts'
+import { concat } from './pglite-prepared.ts'
 
 type BackendMessage = Parameters<Parameters<InstanceType<typeof protocol.Parser>['parse']>[1]>[0]
 // PGlite's own parser and serializer types (its bytea serializer gives bytes, despite the declared string).
@@ -228,14 +229,4 @@ export async function openPgliteThread(dataDir: string | undefined, startParams:
       })
     },
   }
-}
-
-function concat(...parts: Uint8Array[]): Uint8Array {
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0))
-  let at = 0
-  for (const p of parts) {
-    out.set(p, at)
-    at += p.length
-  }
-  return out
 }
