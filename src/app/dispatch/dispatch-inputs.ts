@@ -21,9 +21,15 @@ export interface DispatchInputs {
   readonly rules: readonly CatalogueRule[]
 }
 
-/** Reads the inputs from the database. */
+/**
+ * Reads the inputs from the database, one statement after the other: `q` may be one connection or a transaction
+ * (a Queryable, not only a pool), on which statements sent at once would overlap. Three small reads, at most once
+ * a refresh of the suggester.
+ */
 export async function loadDbInputs(q: Queryable): Promise<DispatchInputs> {
-  const [units, categories, rules] = await Promise.all([listDispatchUnits(q), listCategoryTexts(q), listRuleTexts(q)])
+  const units = await listDispatchUnits(q)
+  const categories = await listCategoryTexts(q)
+  const rules = await listRuleTexts(q)
   return { units, categories, rules }
 }
 
