@@ -143,3 +143,57 @@ const asJson = (t: ReceivedTicket): Record<string, unknown> => ({
   audit: t.audit,
   notifications: t.notifications,
 })
+
+/** What duplicate detection found for one ticket of an intake jobs' batch, to be stored with the batch's others. */
+export interface IntakeFinding {
+  /** The ticket detection ran for (the later ticket of each of its proposals). */
+  readonly subjectId: string
+  /** New proposals (a pair already proposed, whatever its status, is left as it is). */
+  readonly proposals: readonly { readonly id: string; readonly ticketId: string; readonly primaryId: string; readonly reasons: readonly string[]; readonly similarity: number }[]
+  /** The 多次重复诉求 flag, or null. */
+  readonly repeat: { readonly asks: number; readonly earlier: readonly string[] } | null
+  readonly windowDays: number
+  readonly threshold: number
+}
+
+// $1 the findings (a JSON array), $2 the instant. The stores of storeDuplicates (duplicates.ts) for every finding of
+// a batch: the proposals (ON CONFLICT DO NOTHING), the flags (upserted as upsertRepeat does) and one audit row per
+// finding that proposed something new or raised the flag, with the count of its proposals that were new.
+const STORE_FINDINGS = `
+WITH src AS (
+  SELECT x.ord, x.f FROM jsonb_array_elements($1::jsonb) WITH ORDINALITY AS x(f, ord)
+), p AS (
+  INSERT INTO ticket_duplicate (id, ticket_id, primary_id, reasons, similarity, proposed_at, proposed_by)
+  SELECT y->>'id', y->>'ticketId', y->>'primaryId', ARRAY(SELECT jsonb_array_elements_text(y->'reasons')), (y->>'similarity')::float8, $2::timestamptz, NULL
+    FROM src, jsonb_array_elements(src.f->'proposals') AS y
+  ON CONFLICT (ticket_id, primary_id) DO NOTHING
+  RETURNING id
+), r AS (
+  INSERT INTO ticket_repeat (item_id, asks, earlier, window_days, flagged_at)
+  SELECT src.f->>'subjectId', (src.f->'repeat'->>'asks')::int, ARRAY(SELECT jsonb_array_elements_text(src.f->'repeat'->'earlier')), (src.f->>'windowDays')::int, $2::timestamptz
+    FROM src WHERE jsonb_typeof(src.f->'repeat') = 'object'
+  ON CONFLICT (item_id) DO UPDATE SET asks = GREATEST(ticket_repeat.asks, EXCLUDED.asks), earlier = EXCLUDED.earlier, window_days = EXCLUDED.window_days
+), fresh AS (
+  SELECT src.ord, count(p.id) AS n
+    FROM src LEFT JOIN LATERAL (SELECT y->>'id' AS id FROM jsonb_array_elements(src.f->'proposals') AS y) mine ON true
+    LEFT JOIN p ON p.id = mine.id
+   GROUP BY src.ord
+)
+INSERT INTO audit_log (at, actor_id, action, entity, entity_id, before, after)
+SELECT $2::timestamptz, NULL, 'ticket.duplicates.detect', 'item', src.f->>'subjectId', NULL,
+       jsonb_build_object('proposed', fresh.n, 'windowDays', (src.f->>'windowDays')::int, 'threshold', src.f->'threshold',
+                          'repeatedAsks', CASE WHEN jsonb_typeof(src.f->'repeat') = 'object' THEN src.f->'repeat'->'asks' ELSE 'null'::jsonb END)
+  FROM src JOIN fresh ON fresh.ord = src.ord
+ WHERE fresh.n > 0 OR jsonb_typeof(src.f->'repeat') = 'object'
+ ORDER BY src.ord`
+
+/**
+ * Stores the findings of a batch of intake jobs in one statement (instead of a proposal INSERT per pair, a flag upsert
+ * and an audit row per ticket): what storeDuplicates writes for each, by the system (no actor), at `at`. Findings
+ * with nothing to store are left out by the caller or write nothing.
+ */
+export async function storeIntakeFindings(q: Queryable, findings: readonly IntakeFinding[], at: string): Promise<void> {
+  const some = findings.filter((f) => f.proposals.length > 0 || f.repeat)
+  if (some.length === 0) return
+  await q.query(STORE_FINDINGS, [JSON.stringify(some), at], { name: 'duban_intake_findings' })
+}

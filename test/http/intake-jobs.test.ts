@@ -4,7 +4,7 @@
  * after a restart) finds it by polling and does it within seconds; a job for a ticket that does not exist is dropped.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import type { Db } from '../../src/persistence/db.ts'
+import type { Db, Queryable } from '../../src/persistence/db.ts'
 import type { Actor } from '../../src/app/deps.ts'
 import { sessionFor } from '../../src/app/auth/session.ts'
 import { receiveTicket } from '../../src/app/tickets/receive-ticket.ts'
@@ -77,6 +77,48 @@ for (const dialect of testDialects()) {
         await t.db.query('DROP FUNCTION duban_test_refuse_job()')
         await t.db.query(`DELETE FROM ticket_intake_job WHERE item_id = $1`, [failing.id])
       }
+    })
+
+    it('stores a batch of jobs with one statement: proposals, flags and audit rows as one by one', async () => {
+      const bare: Db = { dialect: t.db.dialect, query: t.db.query.bind(t.db), transaction: t.db.transaction.bind(t.db), close: async () => {} }
+      const ask = { ...desk, requesterPhone: '13600007777', address: '东湖区西湖路3号' }
+      // Four asks of one caller, taken without kicking the worker, so that its next poll finds them together.
+      const ids: string[] = []
+      for (let i = 0; i < 4; i++) ids.push((await receiveTicket({ ...t.deps, db: bare }, actor, { ...ask, content: `西湖路3号的垃圾桶满了，一直没人清运（第${i + 1}次反映）。` }, 'phone', { windowDays: 30 })).id)
+      // The statements that store what detection found, from the worker's transactions.
+      let stores = 0
+      const original = t.db.transaction.bind(t.db)
+      t.db.transaction = (fn) =>
+        original((tx) =>
+          fn(
+            Object.assign(Object.create(tx) as Queryable, {
+              query: (sql: string, params?: readonly unknown[], options?: Parameters<Queryable['query']>[2]) => {
+                if (/INSERT INTO (ticket_duplicate|ticket_repeat|audit_log)/.test(sql)) stores++
+                return tx.query(sql, params, options)
+              },
+            }),
+          ),
+        )
+      try {
+        await until('the four jobs done', async () => (await pendingIntakeJobs(t.db)) === 0)
+      } finally {
+        t.db.transaction = original
+      }
+      // One statement per batch (a poll may split the four into two batches), where one by one took 11.
+      expect(stores).toBeGreaterThanOrEqual(1)
+      expect(stores).toBeLessThanOrEqual(2)
+      const pairs = await t.db.query<{ ticket_id: string; primary_id: string }>(`SELECT ticket_id, primary_id FROM ticket_duplicate WHERE ticket_id = ANY($1::text[]) ORDER BY 1, 2`, [ids])
+      const expected = ids.flatMap((id, i) => ids.slice(0, i).map((p) => ({ ticket_id: id, primary_id: p }))).sort((a, b) => (a.ticket_id + a.primary_id < b.ticket_id + b.primary_id ? -1 : 1))
+      expect(pairs.rows).toEqual(expected)
+      const flags = await t.db.query<{ item_id: string; asks: unknown }>(`SELECT item_id, asks FROM ticket_repeat WHERE item_id = ANY($1::text[])`, [ids])
+      expect(Object.fromEntries(flags.rows.map((r) => [r.item_id, Number(r.asks)]))).toEqual({ [ids[2]!]: 3, [ids[3]!]: 4 })
+      const audits = await t.db.query<{ entity_id: string; after: unknown }>(`SELECT entity_id, after FROM audit_log WHERE action = 'ticket.duplicates.detect' AND entity_id = ANY($1::text[])`, [ids])
+      const after = Object.fromEntries(audits.rows.map((r) => [r.entity_id, typeof r.after === 'string' ? JSON.parse(r.after) : r.after]))
+      expect(after).toEqual({
+        [ids[1]!]: { proposed: 1, windowDays: 30, threshold: 0.11, repeatedAsks: null },
+        [ids[2]!]: { proposed: 2, windowDays: 30, threshold: 0.11, repeatedAsks: 3 },
+        [ids[3]!]: { proposed: 3, windowDays: 30, threshold: 0.11, repeatedAsks: 4 },
+      })
     })
 
     it('drops the job of a ticket that does not exist', async () => {

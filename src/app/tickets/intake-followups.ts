@@ -9,9 +9,10 @@
  */
 import type { Db, Queryable } from '../../persistence/db.ts'
 import { countIntakeJobs, finishIntakeJobs, postponeIntakeJob, takeIntakeJobs } from '../../persistence/intake-jobs.repo.ts'
+import { storeIntakeFindings, type IntakeFinding } from '../../persistence/ticket-intake.repo.ts'
 import type { Tokenize } from '../../domain/dispatch/features.ts'
 import type { AppDeps } from '../deps.ts'
-import { findDuplicatesOf, findDuplicatesOfMany, storeDuplicates } from './duplicates.ts'
+import { findDuplicatesOf, findDuplicatesOfMany, storeDuplicates, type DuplicatesFound } from './duplicates.ts'
 
 /** Jobs taken per transaction. */
 export const INTAKE_JOB_BATCH = 100
@@ -59,12 +60,25 @@ async function drainBatch(tx: Queryable, deps: AppDeps, tokenize: Tokenize, now:
   const jobs = await takeIntakeJobs(tx, now.toISOString(), limit)
   // The batch's reads in two statements; a ticket gone has nothing to detect (its job is done).
   const found = await findDuplicatesOfMany(tx, tokenize, jobs)
-  for (const job of jobs) {
+  // What every job found, stored by one statement for the batch (storeDuplicates' rows, by the system).
+  const findings = jobs.flatMap((job) => {
     const f = found.get(job.itemId)
-    if (f) await storeDuplicates(tx, deps, null, f)
-  }
+    return f ? [findingOf(deps, f)] : []
+  })
+  await storeIntakeFindings(tx, findings, now.toISOString())
   await finishIntakeJobs(tx, jobs.map((j) => j.itemId))
   return { jobs: jobs.length, finished: jobs.length }
+}
+
+/** The rows storeDuplicates would write for one ticket's detection, as the batch's statement takes them. */
+function findingOf(deps: AppDeps, f: DuplicatesFound): IntakeFinding {
+  return {
+    subjectId: f.subjectId,
+    proposals: f.matches.map((m) => ({ id: deps.newId(), ticketId: m.ticketId, primaryId: m.primaryId, reasons: m.reasons, similarity: m.similarity })),
+    repeat: f.repeat ? { asks: f.repeat.asks, earlier: f.repeat.earlier } : null,
+    windowDays: f.settings.windowDays,
+    threshold: f.settings.threshold,
+  }
 }
 
 /** One batch, each job in its own savepoint: a failing one is rolled back and put off alone. */
