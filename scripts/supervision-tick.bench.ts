@@ -27,18 +27,22 @@ const now = new Date(arg('now') ?? '2026-12-01T09:00:00+08:00')
 const db = await openDatabase({ url, dataDir: arg('data-dir') ?? ':memory:' })
 if (process.argv.includes('--settle')) {
   const t = performance.now()
-  // In batches of 1,000: the assessment's AFTER UPDATE trigger joins its transition tables, which grows with the square of the rows of one statement.
+  // Next-fire times live in item_clock (migration 169): one statement, which also gives generated items (loaded with triggers off) their row.
   const at = new Date(now.getTime() + 3_600_000).toISOString()
-  while ((await db.query(`UPDATE item SET next_fire_at = $1 WHERE id IN (SELECT id FROM item WHERE state_type <> 'closed' AND next_fire_at IS DISTINCT FROM $1::timestamptz LIMIT 1000) RETURNING id`, [at])).rows.length > 0);
+  await db.query(
+    `INSERT INTO item_clock AS c (item_id, version, next_fire_at) SELECT id, version, $1 FROM item WHERE state_type <> 'closed'
+     ON CONFLICT (item_id) DO UPDATE SET next_fire_at = EXCLUDED.next_fire_at WHERE c.next_fire_at IS DISTINCT FROM EXCLUDED.next_fire_at`,
+    [at],
+  )
   await setTickState(db, 'fingerprint', await fingerprintOf(db, await listSupervisionConfigs(db)), now)
   console.log(`settled in ${((performance.now() - t) / 1000).toFixed(1)} s`)
 }
 const due = Number(arg('due') ?? 0)
 if (due > 0) {
-  await db.query(`UPDATE item SET next_fire_at = '-infinity' WHERE id IN (SELECT id FROM item WHERE state_type <> 'closed' ORDER BY md5(id || $2) LIMIT $1)`, [due, arg('seed') ?? ''])
+  await db.query(`UPDATE item_clock SET next_fire_at = '-infinity' WHERE item_id IN (SELECT id FROM item WHERE state_type <> 'closed' ORDER BY md5(id || $2) LIMIT $1)`, [due, arg('seed') ?? ''])
 }
 const counts = await db.query<{ open: string; firing: string }>(
-  `SELECT count(*)::text AS open, count(*) FILTER (WHERE next_fire_at <= $1)::text AS firing FROM item WHERE state_type <> 'closed'`,
+  `SELECT count(*)::text AS open, count(*) FILTER (WHERE c.next_fire_at <= $1)::text AS firing FROM item i LEFT JOIN item_clock c ON c.item_id = i.id WHERE i.state_type <> 'closed'`,
   [now.toISOString()],
 )
 console.log(`open items ${counts.rows[0]?.open}, firing at ${now.toISOString()}: ${counts.rows[0]?.firing}`)

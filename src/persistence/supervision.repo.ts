@@ -90,46 +90,76 @@ export interface FiringCursor {
   readonly id: string
 }
 
-const FIRING_SELECT = SUPERVISED_SELECT.replace('SELECT i.id,', 'SELECT i.version, i.next_fire_at::text AS fire_key, i.id,')
-
 function toFiring(r: SupervisedRow & { version: unknown; fire_key: string | null }): FiringItem {
   return { ...toSupervised(r), version: Number(r.version), fireKey: r.fire_key ?? '' }
 }
 
+/** A page of firing items, and where the next page starts (past any stale clock rows the page met). */
+export interface FiringPage {
+  readonly items: FiringItem[]
+  /** After the page's last clock row (live or stale), or null when the page had none. */
+  readonly cursor: FiringCursor | null
+  /** The page was full: there may be more. */
+  readonly more: boolean
+}
+
 /**
  * One page of open items whose next-fire time has come (≤ now, '-infinity' first), after `cursor` in
- * (next_fire_at, id) order: a range scan of item_next_fire_idx, so the tick's cost follows what fires, not
- * how many items are open.
+ * (next_fire_at, item_id) order: a range scan of item_clock_fire_idx (migration 169), so the tick's cost follows
+ * what fires, not how many items there are. A clock row whose item is gone or closed (see the migration) is deleted
+ * here and left out of the page.
  */
-export async function listFiringItems(db: Queryable, now: Date, cursor: FiringCursor | null, limit: number): Promise<FiringItem[]> {
-  const { rows } = await db.query<SupervisedRow & { version: unknown; fire_key: string | null }>(
-    `${FIRING_SELECT} WHERE i.state_type <> 'closed' AND i.next_fire_at <= $1
-        AND (i.next_fire_at, i.id) > ($2::timestamptz, $3::text)
-      ORDER BY i.next_fire_at, i.id LIMIT $4`,
+export async function listFiringItems(db: Queryable, now: Date, cursor: FiringCursor | null, limit: number): Promise<FiringPage> {
+  const { rows } = await db.query<SupervisedRow & { clock_id: string; version: unknown; fire_key: string | null; state_type: string | null }>(
+    `SELECT c.item_id AS clock_id, c.next_fire_at::text AS fire_key, i.version, i.state_type, i.id, i.number, i.kind, i.title,
+            i.due_date::text AS due_date, i.created_at, i.data, i.snapshot,
+            CASE WHEN i.id IS NULL THEN '[]'::json ELSE
+              COALESCE((SELECT json_agg(json_build_object('unit', u.unit_id, 'role', u.role) ORDER BY u.unit_id)
+                          FROM item_unit u WHERE u.item_id = i.id), '[]'::json) END AS units
+       FROM item_clock c LEFT JOIN item i ON i.id = c.item_id
+      WHERE c.next_fire_at <= $1 AND (c.next_fire_at, c.item_id) > ($2::timestamptz, $3::text)
+      ORDER BY c.next_fire_at, c.item_id LIMIT $4`,
     [now.toISOString(), cursor?.fireKey ?? '-infinity', cursor?.id ?? '', limit],
   )
-  return rows.map(toFiring)
+  const stale = rows.filter((r) => r.id === null || r.state_type === 'closed').map((r) => r.clock_id)
+  if (stale.length > 0) {
+    await db.query(
+      `DELETE FROM item_clock c WHERE c.item_id = ANY($1::text[])
+          AND NOT EXISTS (SELECT 1 FROM item i WHERE i.id = c.item_id AND i.state_type <> 'closed')`,
+      [stale],
+    )
+  }
+  const last = rows[rows.length - 1]
+  return {
+    items: rows.filter((r) => r.id !== null && r.state_type !== 'closed').map(toFiring),
+    cursor: last ? { fireKey: last.fire_key ?? '', id: last.clock_id } : null,
+    more: rows.length === limit,
+  }
 }
 
 /** One page of every open item after `afterId` in id order: the full pass (backfill, or a changed configuration). */
 export async function listOpenItemsPage(db: Queryable, afterId: string, limit: number): Promise<FiringItem[]> {
   const { rows } = await db.query<SupervisedRow & { version: unknown; fire_key: string | null }>(
-    `${FIRING_SELECT} WHERE i.state_type <> 'closed' AND i.id > $1 ORDER BY i.id LIMIT $2`,
+    `${SUPERVISED_SELECT.replace('SELECT i.id,', "SELECT i.version, '' AS fire_key, i.id,")} WHERE i.state_type <> 'closed' AND i.id > $1 ORDER BY i.id LIMIT $2`,
     [afterId, limit],
   )
   return rows.map(toFiring)
 }
 
 /**
- * Writes the items' next-fire times (null: never, until the item changes). An item whose version moved since
- * it was read (an event the tick fired, or a user's write meanwhile) is left as its writer's trigger left it
- * ('-infinity'), so the next tick looks at it afresh.
+ * Writes the items' next-fire times (null: never, until the item changes) into item_clock (migration 169): one
+ * narrow row each, whatever the size of item. An item whose version moved since it was read (an event the tick
+ * fired, or a user's write meanwhile) is left as its writer's trigger left it ('-infinity', with the new version),
+ * so the next tick looks at it afresh: the version is checked on the clock row the upsert locks. An item without a
+ * row (loaded with triggers off) gets one if it is still open at that version.
  */
 export async function setNextFire(db: Queryable, entries: readonly { id: string; version: number; at: string | null }[]): Promise<void> {
   if (entries.length === 0) return
   await db.query(
-    `UPDATE item SET next_fire_at = v.at FROM unnest($1::text[], $2::int[], $3::timestamptz[]) AS v(id, version, at)
-      WHERE item.id = v.id AND item.version = v.version`,
+    `INSERT INTO item_clock AS c (item_id, version, next_fire_at)
+     SELECT v.id, v.version, v.at FROM unnest($1::text[], $2::int[], $3::timestamptz[]) AS v(id, version, at)
+       JOIN item i ON i.id = v.id AND i.version = v.version AND i.state_type <> 'closed'
+     ON CONFLICT (item_id) DO UPDATE SET next_fire_at = EXCLUDED.next_fire_at WHERE c.version = EXCLUDED.version`,
     [entries.map((e) => e.id), entries.map((e) => e.version), entries.map((e) => e.at)],
   )
 }

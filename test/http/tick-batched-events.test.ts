@@ -54,7 +54,7 @@ async function written(db: Db) {
   const norm = (v: unknown): unknown => JSON.parse(JSON.stringify(v, (_k, x: unknown) => (typeof x === 'string' ? x.replace(/[0-9a-f-]{36}|nid-\d+/g, (m) => names.get(m) ?? 'ID').replace(/DB-2026-\d{4}-/g, 'DB-') : x)))
   const rows = async (sql: string): Promise<Row[]> => (await q(sql)).map((r) => norm(r) as Row)
   return {
-    item: await rows(`SELECT id, state, state_type, snapshot, data, due_date::text AS due, updated_at::text AS u, closed_at::text AS c, version, next_fire_at::text AS f FROM item ORDER BY id`),
+    item: await rows(`SELECT id, state, state_type, snapshot, data, due_date::text AS due, updated_at::text AS u, closed_at::text AS c, version, (SELECT next_fire_at::text FROM item_clock WHERE item_id = item.id) AS f FROM item ORDER BY id`),
     history: await rows(`SELECT item_id, event, from_state, to_state, actor_id, actor_role, unit_id, payload, at::text AS at FROM item_event ORDER BY item_id, seq`),
     audit: await rows(`SELECT at::text AS at, actor_id, action, entity, entity_id, before, after FROM audit_log ORDER BY id`),
     notices: await rows(`SELECT number, item_id, unit_ids, reason, reply_working_days, reply_due::text AS d, origin, issued_by, issued_at::text AS at, status FROM supervision_notice ORDER BY seq`),

@@ -208,8 +208,23 @@ export async function superviseTick(
   let cursor: FiringCursor | null = null
   let afterId = ''
   for (;;) {
-    const page: FiringItem[] = full ? await listOpenItemsPage(deps.db, afterId, pageSize) : await listFiringItems(deps.db, now, cursor, pageSize)
-    if (page.length === 0) break
+    let page: FiringItem[]
+    let more: boolean
+    if (full) {
+      page = await listOpenItemsPage(deps.db, afterId, pageSize)
+      more = page.length === pageSize
+      if (page.length > 0) afterId = page[page.length - 1]!.id
+    } else {
+      // The page's cursor is past its stale clock rows too (items gone or closed, deleted as met): see listFiringItems.
+      const p = await listFiringItems(deps.db, now, cursor, pageSize)
+      page = p.items
+      more = p.more
+      cursor = p.cursor ?? cursor
+    }
+    if (page.length === 0) {
+      if (more) continue
+      break
+    }
     const reports = await reportTimesOf(deps.db, page.map((i) => i.id))
     // Every action the page's items are owed and their next-fire times, computed in Node before the transaction
     // opens (no lock or connection held meanwhile), in slices between which the API's requests run.
@@ -276,10 +291,7 @@ export async function superviseTick(
         }
       }
     }
-    const last = page[page.length - 1]!
-    cursor = { fireKey: last.fireKey, id: last.id }
-    afterId = last.id
-    if (page.length < pageSize) break
+    if (!more) break
     await pacer.rest()
   }
   if (full) await setTickState(deps.db, 'fingerprint', fingerprint, now)
