@@ -76,7 +76,7 @@ describe.skipIf(!probe)('item changes on NATS JetStream', () => {
 
   it('captures every change in the change’s transaction, and not the tick’s bookkeeping', async () => {
     for (const id of ['a', 'b', 'a', 'c', 'd', 'a', 'd']) await change(id)
-    await db.query(`UPDATE item SET next_fire_at = now()`)
+    await db.query(`UPDATE item_clock SET next_fire_at = now()`)
     const rows = await listOutbox(db, 1000)
     expect(rows).toHaveLength(4 + 7)
     expect(rows.filter((r) => r.itemId === 'a').map((r) => r.version)).toEqual([1, 2, 3, 4])
