@@ -34,7 +34,7 @@ import { closeParsePool } from '../workers/parse-pool.ts'
 export const CSRF_HEADER = 'x-duban-request'
 
 /** A route class with its own concurrency limit and queue. */
-export type RouteClass = 'public' | 'read' | 'write' | 'export' | 'bulk'
+export type RouteClass = 'public' | 'read' | 'write' | 'export' | 'bulk' | 'intake'
 
 /** Concurrency limit, queue bound and longest wait in the queue of a route class. */
 export interface ClassLimit {
@@ -92,6 +92,7 @@ export const DEFAULT_CONCURRENCY: Readonly<Record<'pglite' | 'pg', Readonly<Reco
     // Bulk work that commits in chunks (a plan's confirm, confirm-plan.ts) has its own slot, so the one write slot
     // stays free for the reports its chunks interleave with.
     bulk: { concurrent: 1, queue: 3, maxWaitMs: 5_000 },
+    intake: { concurrent: 1, queue: 31, maxWaitMs: 2_000 },
   },
   pg: {
     public: { concurrent: 1, queue: 31, maxWaitMs: 2_000 },
@@ -99,6 +100,11 @@ export const DEFAULT_CONCURRENCY: Readonly<Record<'pglite' | 'pg', Readonly<Reco
     write: { concurrent: 2, queue: 31, maxWaitMs: 2_000 },
     export: { concurrent: 1, queue: 3, maxWaitMs: 5_000 },
     bulk: { concurrent: 1, queue: 3, maxWaitMs: 5_000 },
+    // Desk intake (POST /api/tickets) is written in groups (receive-ticket.ts): one statement, one connection and one
+    // COMMIT per group, and the tickets waiting for their group hold no connection. With 2 in flight groups were of
+    // one ticket; 8 made groups of about 4 in `peer` (tickets per transaction from item xmin, interleaved runs:
+    // BENCHMARKS.md, "Intake in groups over HTTP").
+    intake: { concurrent: 8, queue: 31, maxWaitMs: 2_000 },
   },
 }
 
@@ -140,6 +146,7 @@ export function routeClassOfPath(method: string, url: string): RouteClass | null
   if (!path.startsWith('/api/') || path === '/api/health') return null
   if (path.startsWith('/api/exports/')) return 'export'
   if (method === 'POST' && BULK_PATH.test(path)) return 'bulk'
+  if (method === 'POST' && path === '/api/tickets') return 'intake'
   return UNSAFE.has(method) ? 'write' : 'read'
 }
 
