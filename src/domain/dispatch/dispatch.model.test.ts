@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest'
 import { coldStartExamples } from './cold-start.ts'
 import type { DispatchUnit } from './dispatch-unit.types.ts'
 import { FUNCTION_DUTIES } from './function-duties.ts'
+import { featuresOf } from './features.ts'
 import { TICKET_FUNCTIONS } from '../tickets/unit-functions.ts'
 import { calibrated, learnOutcome, newDispatchModel, rankFunctions, suggest, teach, type DispatchModel } from './dispatch.model.ts'
 import { accuracyByFunction, calibrationOf } from './evaluate.ts'
@@ -64,7 +65,7 @@ describe('dispatch suggestions', () => {
     expect(new Set(fns).size).toBe(fns.length)
   })
 
-  it('keeps the township (属地) among the three, third when the model ranks it lower, and only where it serves', () => {
+  it('keeps the township (属地) among the three, third when the model ranks it fourth or fifth, and only where it serves', () => {
     const m = model()
     // Duties of the city's departments only: the township would not otherwise be among the three.
     const fns = rankFunctions(m, { text: '燃气 泄漏 占道经营 信号' }).map((f) => f.function)
@@ -78,6 +79,28 @@ describe('dispatch suggestions', () => {
     expect(suggest(m, { text: '燃气 泄漏 占道经营 信号' }).map((x) => x.unit.function)).not.toContain('街道乡镇')
     // Where the model already ranks it first, it stays first.
     expect(rankFunctions(m, { text: '邻里纠纷 调解' }).map((f) => f.function).filter((f) => f === '街道乡镇')).toHaveLength(1)
+  })
+
+  it('does not raise the township to third for a department\'s request the model ranks it far below (国办函〔2025〕66号)', () => {
+    const more: DispatchUnit[] = [
+      ...UNITS,
+      u('c-jj', '云州市交警支队', 'c', 'department', '交警', '红绿灯 违停'),
+      u('c-sw', '云州市水务集团', 'c', 'office', '水务', '停水 水压'),
+      u('c-gd', '云州供电公司', 'c', 'office', '供电', '停电 电表'),
+    ]
+    const m = newDispatchModel(more, spaces)
+    for (const ex of coldStartExamples(more, [], [])) teach(m, ex)
+    // Six departments' words and none of the township's: it ranks seventh, so it is not among the three.
+    const text = '燃气 泄漏 占道经营 信号 红绿灯 停水 停电'
+    expect(rankFunctions(m, { text }, 10).map((f) => f.function).indexOf('街道乡镇')).toBeGreaterThan(4)
+    expect(rankFunctions(m, { text }).map((f) => f.function)).not.toContain('街道乡镇')
+    expect(suggest(m, { text, address: '河西社区 5栋' }).map((x) => x.unit.function)).not.toContain('街道乡镇')
+  })
+
+  it('counts pairs of neighbouring Chinese words beside the words, stop words inside a pair, digits and Latin not', () => {
+    const f = featuresOf(spaces, '路灯 不亮 了 3 天 wifi 没 人 修')
+    expect(f).toEqual(expect.arrayContaining(['路灯', '不亮', '路灯_不亮', '不亮_了', '了_天', '没_人', '人_修', 'wifi']))
+    expect(f.filter((w) => w.includes('_') && /[0-9a-z]/.test(w))).toEqual([])
   })
 
   it('gives at most three suggestions, best first, and never a unit that takes no tickets', () => {

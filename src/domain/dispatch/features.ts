@@ -15,20 +15,26 @@ const STOP = new Set([
 ])
 
 const CJK_OR_WORD = /[\p{Script=Han}A-Za-z]/u
+const HAN_WORD = /\p{Script=Han}/u
 
 /**
  * The features of a text: its words (segmented, lower-cased, without stop words, digits and punctuation),
- * and the two-character pieces inside longer words (垃圾桶 → 垃圾, 圾桶). With a paragraph of 职责 per unit to
+ * the pairs of neighbouring Chinese words, and the two-character pieces inside longer words (垃圾桶 → 垃圾, 圾桶). With a paragraph of 职责 per unit to
  * start from, a caller's word is often not the duty's word (学校划片 / 学区划分, 欠薪 / 工资拖欠); the pieces
  * let them meet.
  */
 export function featuresOf(tokenize: Tokenize, text: string): string[] {
   const out: string[] = []
+  const han: string[] = []
   for (const raw of tokenize(text)) {
     const w = raw.trim().toLowerCase()
+    if (HAN_WORD.test(w)) han.push(w)
     if (!w || !CJK_OR_WORD.test(w) || STOP.has(w)) continue
     out.push(w)
   }
+  // Word pairs (词二元组): 路灯_不亮 and 燃气_泄漏 say more than either word; 施工_噪音 is not 噪音 alone. Taken over
+  // the Chinese words as segmented, stop words included (没_人 in 没人清理), punctuation and digits left out.
+  for (let i = 0; i + 1 < han.length; i++) out.push(`${han[i]}_${han[i + 1]}`)
   for (const run of text.match(/\p{Script=Han}+/gu) ?? []) for (let i = 0; i + 2 <= run.length; i++) out.push(`~${run.slice(i, i + 2)}`)
   return out
 }
