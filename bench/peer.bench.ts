@@ -38,7 +38,7 @@ import { seedHotline } from '../src/app/demo/seed-hotline.ts'
 import { importUnits } from '../src/app/units/import-units.ts'
 import type { AppDeps } from '../src/app/deps.ts'
 import type { Benchmark } from './bench.types.ts'
-import { makePlanText } from './peer.plan.ts'
+import { makePlanText, PLAN_LEADS } from './peer.plan.ts'
 import {
   acceptanceLines,
   cpuMsPerRequest,
@@ -70,14 +70,6 @@ const LOCAL_PG = 'postgres://postgres@127.0.0.1:5432/postgres'
 const HZ = 100 // getconf CLK_TCK on Linux x86-64
 const LOAD_GEN = fileURLToPath(new URL('./http-load.mjs', import.meta.url))
 const DUBAN = fileURLToPath(new URL('../bin/duban.js', import.meta.url))
-/** Demo liaisons (seed-demo.ts) of five departments, by unit id; plan tasks are led by these in turn. */
-const LIAISONS: Readonly<Record<string, { user: string; name: string }>> = {
-  'yz-sjj': { user: 'sjj', name: '市市场监管局' },
-  'yz-wjw': { user: 'wjw', name: '市卫健委' },
-  'yz-fgw': { user: 'fgw', name: '市发改委' },
-  'yz-zjj': { user: 'zjj', name: '市住建局' },
-  'yz-cgj': { user: 'cgj', name: '市城管局' },
-}
 
 function positive(name: string, fallback: number): number {
   const v = Number(process.env[name] ?? fallback)
@@ -337,7 +329,7 @@ interface Task {
 
 /** Imports a generated plan as the supervisor; returns its id and how long the import took. */
 async function importPlan(base: string, token: string, title: string, count: number): Promise<{ id: string; ms: number }> {
-  const text = makePlanText({ title, count, leads: Object.values(LIAISONS).map((l) => l.name), due: '2027年6月底前' })
+  const text = makePlanText({ title, count, leads: Object.values(PLAN_LEADS).map((l) => l.name), due: '2027年6月底前' })
   const r = await must<{ id: string }>('import plan', call(base, 'POST', '/api/plans', token, { fileName: `${title}.txt`, contentBase64: Buffer.from(text).toString('base64') }))
   return { id: r.json.id, ms: r.ms }
 }
@@ -475,7 +467,7 @@ async function measure(target: Target, admin: pg.Client | null, pairTps: number,
     const supervisor = await login(base, 'supervisor')
     const operator = await login(base, 'hotline')
     const liaison: Record<string, string> = {}
-    for (const [unit, l] of Object.entries(LIAISONS)) liaison[unit] = await login(base, l.user)
+    for (const [unit, l] of Object.entries(PLAN_LEADS)) liaison[unit] = await login(base, l.user)
 
     // The tasks that reports and reminders go to: a small plan, confirmed and accepted.
     const setup = await importPlan(base, supervisor, '基准任务（报送）', SETUP_TASKS)

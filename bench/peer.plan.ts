@@ -4,6 +4,16 @@
  * measurable target and a due date, in the layout of demo/plans/sample-plan.txt. Pure: the same arguments
  * give the same text.
  */
+
+/** Demo liaisons (seed-demo.ts) of five departments, by unit id; plan tasks are led by these in turn. */
+export const PLAN_LEADS: Readonly<Record<string, { readonly user: string; readonly name: string }>> = {
+  'yz-sjj': { user: 'sjj', name: '市市场监管局' },
+  'yz-wjw': { user: 'wjw', name: '市卫健委' },
+  'yz-fgw': { user: 'fgw', name: '市发改委' },
+  'yz-zjj': { user: 'zjj', name: '市住建局' },
+  'yz-cgj': { user: 'cgj', name: '市城管局' },
+}
+
 const CN = ['', '一', '二', '三', '四', '五', '六', '七', '八', '九']
 
 /** 1–99 as Chinese numerals (一, 十二, 二十三), for section headings. */
