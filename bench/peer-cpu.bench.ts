@@ -15,29 +15,18 @@
  *
  * Run: `npm run bench -- peer-cpu` (BENCH_CPU_DATABASE=pg DATABASE_URL=… for PostgreSQL).
  */
-import { randomUUID } from 'node:crypto'
 import { loadavg } from 'node:os'
 import pg from 'pg'
-import { buildServer } from '../src/adapters/http/server.ts'
-import type { AppDeps } from '../src/app/deps.ts'
-import { DEMO_PASSWORD, seedDemoUnits, seedDemoUsers } from '../src/app/demo/seed-demo.ts'
 import type { Db, Queryable } from '../src/persistence/db.ts'
 import { migrate } from '../src/persistence/migrate.ts'
 import { openPg } from '../src/persistence/pg.db.ts'
 import { openPglite } from '../src/persistence/pglite.db.ts'
 import type { Benchmark } from './bench.types.ts'
-import { makePlanText } from './peer.plan.ts'
+import { planServer } from './plan-server.ts'
 
 const BLOCK = Number(process.env.BENCH_CPU_BLOCK ?? 200)
 const ROUNDS = Number(process.env.BENCH_CPU_ROUNDS ?? 5)
 const DATABASE = process.env.BENCH_CPU_DATABASE === 'pg' ? 'pg' : 'pglite'
-const LEADS: Readonly<Record<string, { user: string; name: string }>> = {
-  'yz-sjj': { user: 'sjj', name: '市市场监管局' },
-  'yz-wjw': { user: 'wjw', name: '市卫健委' },
-  'yz-fgw': { user: 'fgw', name: '市发改委' },
-  'yz-zjj': { user: 'zjj', name: '市住建局' },
-  'yz-cgj': { user: 'cgj', name: '市城管局' },
-}
 
 /** The database as the server sees it, switchable between named and unnamed statements, counting statements and time inside them. */
 function instrumented(db: Db): { db: Db; stats: { statements: number; dbMs: number }; setNamed: (on: boolean) => void } {
@@ -85,34 +74,8 @@ export const benchmark: Benchmark = {
     const inst = instrumented(raw)
     try {
       await migrate(inst.db)
-      const deps: AppDeps = { db: inst.db, clock: { now: () => new Date() }, newId: randomUUID }
-      await seedDemoUnits(deps)
-      await seedDemoUsers(deps)
-      const app = await buildServer(deps)
-      await app.ready()
-      const send = async (token: string, method: 'GET' | 'POST', url: string, payload?: unknown): Promise<any> => {
-        const res = await app.inject({ method, url, headers: { authorization: `Bearer ${token}` }, ...(payload === undefined ? {} : { payload: payload as object }) })
-        if (res.statusCode >= 300) throw new Error(`${method} ${url}: ${res.statusCode} ${res.body.slice(0, 300)}`)
-        return res.json()
-      }
-      const login = async (username: string): Promise<string> => (await app.inject({ method: 'POST', url: '/api/auth/login', payload: { username, password: DEMO_PASSWORD } })).json().token as string
-      const supervisor = await login('supervisor')
-      const tokens: Record<string, string> = {}
-      for (const [unit, l] of Object.entries(LEADS)) tokens[unit] = await login(l.user)
-      const text = makePlanText({ title: '基准任务（CPU）', count: 40, leads: Object.values(LEADS).map((l) => l.name), due: '2027年6月底前' })
-      const plan = await send(supervisor, 'POST', '/api/plans', { fileName: 'cpu.txt', contentBase64: Buffer.from(text).toString('base64') })
-      await send(supervisor, 'POST', `/api/plans/${plan.id}/confirm`, {})
-      const items = (await send(supervisor, 'GET', `/api/items?plan=${encodeURIComponent(plan.id)}&limit=100`)).items as { id: string; units: { unitId: string; role: string }[] }[]
-      const tasks = items.map((it) => ({ id: it.id, token: tokens[it.units.find((u) => u.role === 'lead')?.unitId ?? ''] as string }))
-      for (const t of tasks) await send(t.token, 'POST', `/api/items/${t.id}/accept`, {})
-      let n = 0
-      const routes = {
-        reports: (i: number) => {
-          const t = tasks[i % tasks.length]!
-          return send(t.token, 'POST', `/api/items/${t.id}/reports`, { text: `第${++n}次报送：本月推进情况正常，已完成阶段目标。`, measures: { 完成率: 50 } })
-        },
-        remind: (i: number) => send(supervisor, 'POST', `/api/items/${tasks[i % tasks.length]!.id}/events`, { event: 'remind', payload: { text: `请加快进度（第${++n}次）` } }),
-      }
+      const server = await planServer(inst.db, '基准任务（CPU）')
+      const routes = { reports: server.report, remind: server.remind }
       const totals: Record<string, { cpuMs: number; wallMs: number; dbMs: number; statements: number; requests: number }> = {}
       for (const [route, run] of Object.entries(routes)) {
         for (const v of ['named', 'unnamed']) {
@@ -137,7 +100,7 @@ export const benchmark: Benchmark = {
           }
         }
       }
-      await app.close()
+      await server.close()
       const load1 = loadavg().map((x) => x.toFixed(2))
       const figures: Record<string, unknown> = {}
       log(`peer-cpu (${DATABASE}, in process, app.inject): load average ${load0.join(' ')} before, ${load1.join(' ')} after; ${ROUNDS} rounds × ${BLOCK} requests per variant`)

@@ -13,38 +13,27 @@
  *
  * Run: `npm run bench -- pglite-thread`. The servers are in this process whatever DUBAN_PGLITE_THREAD says, unless it is set.
  */
-import { randomUUID } from 'node:crypto'
 import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs'
 import { loadavg, tmpdir } from 'node:os'
 import { join } from 'node:path'
-import { buildServer } from '../src/adapters/http/server.ts'
-import type { AppDeps } from '../src/app/deps.ts'
-import { DEMO_PASSWORD, seedDemoUnits, seedDemoUsers } from '../src/app/demo/seed-demo.ts'
 import { openDatabase } from '../src/persistence/open.ts'
 import type { Benchmark } from './bench.types.ts'
-import { makePlanText } from './peer.plan.ts'
+import { parseProcStat } from './peer.stats.ts'
+import { planServer } from './plan-server.ts'
 
 const BLOCK = Number(process.env.BENCH_THREAD_BLOCK ?? 500)
 const ROUNDS = Number(process.env.BENCH_THREAD_ROUNDS ?? 4)
 // 1 by default: PGlite's write gate admits one write at a time (security.plugin.ts), so more in flight only queue
 // there, and at a high load average they wait past its 2 s and are shed (503).
 const CONCURRENCY = Number(process.env.BENCH_THREAD_CONCURRENCY ?? 1)
-const LEADS: Readonly<Record<string, { user: string; name: string }>> = {
-  'yz-sjj': { user: 'sjj', name: '市市场监管局' },
-  'yz-wjw': { user: 'wjw', name: '市卫健委' },
-  'yz-fgw': { user: 'fgw', name: '市发改委' },
-  'yz-zjj': { user: 'zjj', name: '市住建局' },
-  'yz-cgj': { user: 'cgj', name: '市城管局' },
-}
 
 /** CPU ticks (utime + stime) per thread of this process. */
 function threadTicks(): Map<string, number> {
   const out = new Map<string, number>()
   for (const tid of readdirSync('/proc/self/task')) {
     try {
-      const s = readFileSync(`/proc/self/task/${tid}/stat`, 'utf8')
-      const f = s.slice(s.lastIndexOf(')') + 2).split(' ')
-      out.set(tid, Number(f[11]) + Number(f[12]))
+      const { utime, stime } = parseProcStat(readFileSync(`/proc/self/task/${tid}/stat`, 'utf8'))
+      out.set(tid, utime + stime)
     } catch {
       // the thread ended meanwhile
     }
@@ -56,34 +45,13 @@ type Variant = 'main' | 'worker'
 
 async function setUp(thread: Variant, dir: string): Promise<{ report: (i: number) => Promise<void>; close: () => Promise<void> }> {
   const db = await openDatabase({ dataDir: join(dir, thread), pgliteThread: thread })
-  const deps: AppDeps = { db, clock: { now: () => new Date() }, newId: randomUUID }
-  await seedDemoUnits(deps)
-  await seedDemoUsers(deps)
-  const app = await buildServer(deps)
-  await app.ready()
-  const send = async (token: string, method: 'GET' | 'POST', url: string, payload?: unknown): Promise<any> => {
-    const res = await app.inject({ method, url, headers: { authorization: `Bearer ${token}` }, ...(payload === undefined ? {} : { payload: payload as object }) })
-    if (res.statusCode >= 300) throw new Error(`${method} ${url}: ${res.statusCode} ${res.body.slice(0, 300)}`)
-    return res.json()
-  }
-  const login = async (username: string): Promise<string> => (await app.inject({ method: 'POST', url: '/api/auth/login', payload: { username, password: DEMO_PASSWORD } })).json().token as string
-  const supervisor = await login('supervisor')
-  const tokens: Record<string, string> = {}
-  for (const [unit, l] of Object.entries(LEADS)) tokens[unit] = await login(l.user)
-  const text = makePlanText({ title: '基准任务（线程）', count: 40, leads: Object.values(LEADS).map((l) => l.name), due: '2027年6月底前' })
-  const plan = await send(supervisor, 'POST', '/api/plans', { fileName: 'thread.txt', contentBase64: Buffer.from(text).toString('base64') })
-  await send(supervisor, 'POST', `/api/plans/${plan.id}/confirm`, {})
-  const items = (await send(supervisor, 'GET', `/api/items?plan=${encodeURIComponent(plan.id)}&limit=100`)).items as { id: string; units: { unitId: string; role: string }[] }[]
-  const tasks = items.map((it) => ({ id: it.id, token: tokens[it.units.find((u) => u.role === 'lead')?.unitId ?? ''] as string }))
-  for (const t of tasks) await send(t.token, 'POST', `/api/items/${t.id}/accept`, {})
-  let n = 0
+  const server = await planServer(db, '基准任务（线程）')
   return {
     report: async (i) => {
-      const t = tasks[i % tasks.length]!
-      await send(t.token, 'POST', `/api/items/${t.id}/reports`, { text: `第${++n}次报送：本月推进情况正常，已完成阶段目标。`, measures: { 完成率: 50 } })
+      await server.report(i)
     },
     close: async () => {
-      await app.close()
+      await server.close()
       await db.close()
     },
   }
