@@ -94,9 +94,12 @@ export async function duplicateSubjects(q: Queryable, ids: readonly string[]): P
 
 // $1 the subjects' ids, $2 from, $3 to, $4 phones ('' = none), $5 address keys ('' = none), $6–$9 the coordinate
 // boxes (NULL = none), all in the same order; $10 the limit per reason. The three reads of duplicateCandidates per
-// subject, in one statement for a batch: each reason's rows tagged 1 (phone), 2 (address), 3 (place).
+// subject, in one statement for a batch: each reason's rows tagged 1 (phone), 2 (address), 3 (place). A ticket found
+// by more than one reason (a caller's earlier ticket at the same address) is answered once, where it first appears,
+// as duplicateCandidatesMany keeps it: not the same row two or three times.
 const CANDIDATES_MANY = `
-SELECT x.k, c.*
+SELECT k, why, item_id, number, state, received_at, requester_phone, address, address_key, lat, lng, content FROM (
+SELECT x.k, c.*, row_number() OVER (PARTITION BY x.k, c.item_id ORDER BY c.why) AS nth
   FROM unnest($1::text[], $2::timestamptz[], $3::timestamptz[], $4::text[], $5::text[], $6::float8[], $7::float8[], $8::float8[], $9::float8[])
        WITH ORDINALITY AS x(id, f, tt, phone, akey, lat0, lat1, lng0, lng1, k)
   CROSS JOIN LATERAL (
@@ -113,7 +116,8 @@ SELECT x.k, c.*
         AND t.lat BETWEEN x.lat0 AND x.lat1 AND t.lng BETWEEN x.lng0 AND x.lng1
       ORDER BY t.received_at DESC LIMIT $10)
   ) c
- ORDER BY x.k, c.why, c.received_at DESC`
+) d WHERE nth = 1
+ ORDER BY k, why, received_at DESC`
 
 /**
  * duplicateCandidates for several subjects in one statement (the intake jobs' batch): per subject, the same rows in

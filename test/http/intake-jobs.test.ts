@@ -9,6 +9,7 @@ import type { Actor } from '../../src/app/deps.ts'
 import { sessionFor } from '../../src/app/auth/session.ts'
 import { receiveTicket } from '../../src/app/tickets/receive-ticket.ts'
 import { pendingIntakeJobs } from '../../src/app/tickets/intake-followups.ts'
+import { duplicateCandidates, duplicateCandidatesMany, duplicateSubjects } from '../../src/persistence/duplicates.repo.ts'
 import { startTestApp, type TestApp } from '../support/test-app.ts'
 import { testDialects } from '../support/test-db.ts'
 import { CATEGORY, operatorToken, seedCatalogue } from './tickets.fixture.ts'
@@ -119,6 +120,32 @@ for (const dialect of testDialects()) {
         [ids[2]!]: { proposed: 2, windowDays: 30, threshold: 0.11, repeatedAsks: 3 },
         [ids[3]!]: { proposed: 3, windowDays: 30, threshold: 0.11, repeatedAsks: 4 },
       })
+    })
+
+    it('reads a batch’s candidates as one by one, a ticket found by phone and address answered once', async () => {
+      const ask = { ...desk, requesterPhone: '13600008888', address: '东湖区东湖路8号' }
+      const ids: string[] = []
+      for (let i = 0; i < 3; i++) ids.push((await receiveTicket(t.deps, actor, { ...ask, content: `东湖路8号路灯不亮（第${i + 1}次反映）。` }, 'phone', { windowDays: 30 })).id)
+      const subjects = await duplicateSubjects(t.db, ids)
+      const asked = ids.map((id) => {
+        const s = subjects.get(id)!
+        return { s, from: new Date(Date.parse(s.receivedAt) - 30 * 86_400_000).toISOString(), to: s.receivedAt }
+      })
+      let answered = 0
+      const counting: Queryable = {
+        query: async (sql, params, options) => {
+          const r = await t.db.query(sql, params, options)
+          answered += r.rows.length
+          return r as never
+        },
+      }
+      const many = await duplicateCandidatesMany(counting, asked, 20)
+      // The same rows (the test clock stands still, so their order among equal instants is the database's).
+      const byId = (rows: readonly { id: string }[]) => [...rows].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0))
+      for (const [k, a] of asked.entries()) expect(byId(many[k]!)).toEqual(byId(await duplicateCandidates(t.db, a.s, a.from, a.to, 20)))
+      // The other two share the caller's phone and address (received at the same instant here): each once, not once per reason.
+      expect(many.map((rows) => rows.length)).toEqual([2, 2, 2])
+      expect(answered).toBe(6)
     })
 
     it('drops the job of a ticket that does not exist', async () => {
