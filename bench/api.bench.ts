@@ -10,101 +10,22 @@
  * of 200 requests, then `runs` rounds that together make 2,000 requests; a round stops early after 60 s.
  */
 import { jiebaSearchTokenize } from '../src/adapters/text/jieba.tokenize.ts'
-import { randomBytes, randomUUID } from 'node:crypto'
-import { mkdtemp, rm } from 'node:fs/promises'
-import { tmpdir } from 'node:os'
-import { join } from 'node:path'
+import { randomUUID } from 'node:crypto'
 import { performance } from 'node:perf_hooks'
 import type { FastifyInstance } from 'fastify'
-import pg from 'pg'
-import type { Db } from '../src/persistence/db.ts'
 import { migrate } from '../src/persistence/migrate.ts'
-import { openPg } from '../src/persistence/pg.db.ts'
-import { openPglite } from '../src/persistence/pglite.db.ts'
 import { buildServer } from '../src/adapters/http/server.ts'
 import { seedDemo } from '../src/app/demo/seed-demo.ts'
 import type { AppDeps } from '../src/app/deps.ts'
 import { createUser } from '../src/app/users/manage-users.ts'
-import { median, type Benchmark } from './bench.types.ts'
+import { median, percentile, type Benchmark } from './bench.types.ts'
+import { pgliteTarget, pgServer, postgresTarget, type Target } from './bench-targets.ts'
 
 const WORKERS = 8
 const TOTAL = 2000
 const WARMUP = 200
 const ROUND_CAP_MS = 60_000
-const LOCAL_PG = 'postgres://postgres@127.0.0.1:5432/postgres'
 const PASSWORD = 'duban-bench-2026'
-
-interface Target {
-  readonly name: string
-  open(): Promise<{ db: Db; dispose: () => Promise<void>; where: string }>
-}
-
-/** A fresh PGlite database in a temporary directory, removed afterwards. */
-const pglite: Target = {
-  name: 'pglite',
-  async open() {
-    const dir = await mkdtemp(join(tmpdir(), 'duban-bench-'))
-    const db = await openPglite(dir)
-    return {
-      db,
-      where: 'PGlite on disk (temporary directory)',
-      async dispose() {
-        await db.close()
-        await rm(dir, { recursive: true, force: true })
-      },
-    }
-  },
-}
-
-/** The PostgreSQL server to use, or null (with the reason) when none answers. */
-async function pgServer(): Promise<{ url: string } | { skip: string }> {
-  const url = process.env.DATABASE_URL ?? LOCAL_PG
-  const c = new pg.Client({ connectionString: url, connectionTimeoutMillis: 2000 })
-  try {
-    await c.connect()
-    await c.query('SELECT 1')
-    return { url }
-  } catch (e) {
-    return { skip: `no PostgreSQL server answers at ${process.env.DATABASE_URL ? 'DATABASE_URL' : LOCAL_PG} (${(e as Error).message})` }
-  } finally {
-    await c.end().catch(() => {})
-  }
-}
-
-/** A fresh database on the server, dropped afterwards. */
-function postgres(admin: string): Target {
-  return {
-    name: 'postgresql',
-    async open() {
-      const name = `duban_bench_${process.pid}_${randomBytes(4).toString('hex')}`
-      const c = new pg.Client({ connectionString: admin })
-      await c.connect()
-      await c.query(`CREATE DATABASE ${name}`)
-      await c.end()
-      const u = new URL(admin)
-      u.pathname = `/${name}`
-      const db = await openPg(u.toString())
-      return {
-        db,
-        where: `PostgreSQL ${u.host}, fresh database ${name}`,
-        async dispose() {
-          await db.close()
-          const d = new pg.Client({ connectionString: admin })
-          await d.connect()
-          // The pool's clients may still be closing: a FORCE drop now would kill them mid-close and their
-          // 'error' event would end the process. Wait for them (a few seconds at most), then drop.
-          for (let i = 0; i < 50; i++) {
-            const { rows } = await d.query<{ n: number }>(`SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = $1`, [name])
-            if (Number(rows[0]?.n) === 0) break
-            await new Promise((r) => setTimeout(r, 100))
-          }
-          await d.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`)
-          await d.end()
-        },
-      }
-    },
-  }
-}
 
 interface Sample {
   readonly ms: number
@@ -112,11 +33,6 @@ interface Sample {
   readonly bytes: number
 }
 
-function percentile(sorted: readonly number[], p: number): number {
-  if (sorted.length === 0) return NaN
-  const i = Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))
-  return sorted[i]!
-}
 const round2 = (x: number): number => Math.round(x * 100) / 100
 
 /** Runs the load against one database; returns its figures. */
@@ -231,9 +147,9 @@ export const benchmark: Benchmark = {
   description: `progress reports over HTTP (req/s, p50/p99), ${WORKERS} concurrent liaisons on 127.0.0.1, PGlite and PostgreSQL`,
   async run({ runs, log }) {
     const results: Record<string, unknown> = {}
-    results['pglite'] = await measure(pglite, runs, log)
+    results['pglite'] = await measure(pgliteTarget('api'), runs, log)
     const server = await pgServer()
-    if ('url' in server) results['postgresql'] = await measure(postgres(server.url), runs, log)
+    if ('url' in server) results['postgresql'] = await measure(postgresTarget(server.url, 'api'), runs, log)
     else {
       log(`api: PostgreSQL skipped: ${server.skip}`)
       results['postgresql'] = { skipped: server.skip }

@@ -1,0 +1,89 @@
+/**
+ * Where the throughput benchmarks (api, tickets-intake) run: a fresh database of each dialect, disposed of
+ * afterwards — PGlite in a temporary directory, PostgreSQL as a new database on the server.
+ */
+import { randomBytes } from 'node:crypto'
+import { mkdtemp, rm } from 'node:fs/promises'
+import { tmpdir } from 'node:os'
+import { join } from 'node:path'
+import pg from 'pg'
+import type { Db } from '../src/persistence/db.ts'
+import { openPg } from '../src/persistence/pg.db.ts'
+import { openPglite } from '../src/persistence/pglite.db.ts'
+
+const LOCAL_PG = 'postgres://postgres@127.0.0.1:5432/postgres'
+
+/** A database to measure on: opened fresh, then disposed of (closed and removed). */
+export interface Target {
+  readonly name: string
+  open(): Promise<{ db: Db; dispose: () => Promise<void>; where: string }>
+}
+
+/** A fresh PGlite database in a temporary directory (duban-bench-<tag>-…), removed afterwards. */
+export function pgliteTarget(tag: string): Target {
+  return {
+    name: 'pglite',
+    async open() {
+      const dir = await mkdtemp(join(tmpdir(), `duban-bench-${tag}-`))
+      const db = await openPglite(dir)
+      return {
+        db,
+        where: 'PGlite on disk (temporary directory)',
+        async dispose() {
+          await db.close()
+          await rm(dir, { recursive: true, force: true })
+        },
+      }
+    },
+  }
+}
+
+/** The PostgreSQL server to use (DATABASE_URL, else the local one), or the reason to skip when none answers. */
+export async function pgServer(): Promise<{ url: string } | { skip: string }> {
+  const url = process.env.DATABASE_URL ?? LOCAL_PG
+  const c = new pg.Client({ connectionString: url, connectionTimeoutMillis: 2000 })
+  try {
+    await c.connect()
+    await c.query('SELECT 1')
+    return { url }
+  } catch (e) {
+    return { skip: `no PostgreSQL server answers at ${process.env.DATABASE_URL ? 'DATABASE_URL' : LOCAL_PG} (${(e as Error).message})` }
+  } finally {
+    await c.end().catch(() => {})
+  }
+}
+
+/** A fresh database (duban_bench_<tag>_<pid>_<hex>) on the server at `admin`, dropped afterwards. */
+export function postgresTarget(admin: string, tag: string): Target {
+  return {
+    name: 'postgresql',
+    async open() {
+      const name = `duban_bench_${tag}_${process.pid}_${randomBytes(4).toString('hex')}`
+      const c = new pg.Client({ connectionString: admin })
+      await c.connect()
+      await c.query(`CREATE DATABASE ${name}`)
+      await c.end()
+      const u = new URL(admin)
+      u.pathname = `/${name}`
+      const db = await openPg(u.toString())
+      return {
+        db,
+        where: `PostgreSQL ${u.host}, fresh database ${name}`,
+        async dispose() {
+          await db.close()
+          const d = new pg.Client({ connectionString: admin })
+          await d.connect()
+          // The pool's clients may still be closing: a FORCE drop now would kill them mid-close and their
+          // 'error' event would end the process. Wait for them (a few seconds at most), then drop.
+          for (let i = 0; i < 50; i++) {
+            const { rows } = await d.query<{ n: number }>(`SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = $1`, [name])
+            if (Number(rows[0]?.n) === 0) break
+            await new Promise((r) => setTimeout(r, 100))
+          }
+          await d.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`)
+          await d.end()
+        },
+      }
+    },
+  }
+}
