@@ -16,103 +16,27 @@
  * after the load the last intake job was done. Run: `npm run bench -- tickets-intake`.
  */
 import { spawn } from 'node:child_process'
-import { randomBytes, randomUUID } from 'node:crypto'
-import { mkdtemp, rm } from 'node:fs/promises'
-import { loadavg, tmpdir } from 'node:os'
-import { join } from 'node:path'
+import { randomUUID } from 'node:crypto'
+import { loadavg } from 'node:os'
 import { fileURLToPath } from 'node:url'
 import type { FastifyInstance } from 'fastify'
-import pg from 'pg'
-import type { Db } from '../src/persistence/db.ts'
 import { migrate } from '../src/persistence/migrate.ts'
-import { openPg } from '../src/persistence/pg.db.ts'
-import { openPglite } from '../src/persistence/pglite.db.ts'
 import { buildServer } from '../src/adapters/http/server.ts'
 import type { AppDeps } from '../src/app/deps.ts'
 import { saveUnit, type UnitInput } from '../src/app/units/manage-units.ts'
 import { createUser } from '../src/app/users/manage-users.ts'
-import { median, type Benchmark } from './bench.types.ts'
+import { median, percentile, type Benchmark } from './bench.types.ts'
+import { pgliteTarget, pgServer, postgresTarget, type Target } from './bench-targets.ts'
 
 const WORKERS = 8
 const TOTAL = Number(process.env.DUBAN_BENCH_INTAKE ?? 1500)
 const WARMUP = Math.min(100, TOTAL)
 /** A round (and the warm-up) stops sending after this long, so a slow machine keeps the run near 5 minutes. */
 const ROUND_CAP_MS = 25_000
-const LOCAL_PG = 'postgres://postgres@127.0.0.1:5432/postgres'
 const PASSWORD = 'duban-bench-2026'
 const LOAD_GEN = fileURLToPath(new URL('./load-gen.mjs', import.meta.url))
 const DEPARTMENTS = ['b-cg', 'b-sj', 'b-wj', 'b-zj']
 
-interface Target {
-  readonly name: string
-  open(): Promise<{ db: Db; dispose: () => Promise<void>; where: string }>
-}
-
-const pglite: Target = {
-  name: 'pglite',
-  async open() {
-    const dir = await mkdtemp(join(tmpdir(), 'duban-bench-intake-'))
-    const db = await openPglite(dir)
-    return {
-      db,
-      where: 'PGlite on disk (temporary directory)',
-      async dispose() {
-        await db.close()
-        await rm(dir, { recursive: true, force: true })
-      },
-    }
-  },
-}
-
-async function pgServer(): Promise<{ url: string } | { skip: string }> {
-  const url = process.env.DATABASE_URL ?? LOCAL_PG
-  const c = new pg.Client({ connectionString: url, connectionTimeoutMillis: 2000 })
-  try {
-    await c.connect()
-    return { url }
-  } catch (e) {
-    return { skip: `no PostgreSQL server answers (${(e as Error).message})` }
-  } finally {
-    await c.end().catch(() => {})
-  }
-}
-
-function postgres(admin: string): Target {
-  return {
-    name: 'postgresql',
-    async open() {
-      const name = `duban_bench_intake_${process.pid}_${randomBytes(4).toString('hex')}`
-      const c = new pg.Client({ connectionString: admin })
-      await c.connect()
-      await c.query(`CREATE DATABASE ${name}`)
-      await c.end()
-      const u = new URL(admin)
-      u.pathname = `/${name}`
-      const db = await openPg(u.toString())
-      return {
-        db,
-        where: `PostgreSQL ${u.host}, fresh database ${name}`,
-        async dispose() {
-          await db.close()
-          const d = new pg.Client({ connectionString: admin })
-          await d.connect()
-          for (let i = 0; i < 50; i++) {
-            const { rows } = await d.query<{ n: number }>(`SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = $1`, [name])
-            if (Number(rows[0]?.n) === 0) break
-            await new Promise((r) => setTimeout(r, 100))
-          }
-          await d.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`)
-          await d.end()
-        },
-      }
-    },
-  }
-}
-
-function percentile(sorted: readonly number[], p: number): number {
-  if (sorted.length === 0) return NaN
-  return sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))]!
-}
 const round2 = (x: number): number => Math.round(x * 100) / 100
 
 /** Runs the load generator process once; resolves with its samples. */
@@ -240,9 +164,9 @@ export const benchmark: Benchmark = {
   description: `ticket intake POST /api/tickets with dispatch (tickets/s, p50/p99), ${WORKERS} in flight from a separate process, PGlite and PostgreSQL`,
   async run({ runs, log }) {
     const results: Record<string, unknown> = {}
-    results['pglite'] = await measure(pglite, runs, log)
+    results['pglite'] = await measure(pgliteTarget('intake'), runs, log)
     const server = await pgServer()
-    if ('url' in server) results['postgresql'] = await measure(postgres(server.url), runs, log)
+    if ('url' in server) results['postgresql'] = await measure(postgresTarget(server.url, 'intake'), runs, log)
     else {
       log(`tickets-intake: PostgreSQL skipped: ${server.skip}`)
       results['postgresql'] = { skipped: server.skip }
