@@ -104,6 +104,24 @@ for (const dialect of testDialects()) {
       expect(detail.events.at(-1)).toEqual(answer.event)
     })
 
+    it('sends a 催办 to the lead unit without reading the unit again: the item, its rows, the notification', async () => {
+      const supervisor = await loginDemo(t, 'supervisor')
+      const remind = () => call(t, supervisor, 'POST', `/api/items/${task}/events`, { event: 'remind', payload: { text: '请加快进度' } })
+      expect((await remind()).statusCode).toBe(200)
+      seen.length = 0
+      const res = await remind()
+      expect(res.statusCode, res.body).toBe(200)
+      // Background work of the process (the intake job poll, the calendar's stamp every 2 s) may interleave.
+      const shown = seen.filter((q) => !/ticket_intake_job|string_agg\(year/.test(q))
+      console.log(`[${dialect}] ${shown.length} statements per 催办 (+ BEGIN/COMMIT):\n  ${shown.join('\n  ')}`)
+      // The lead unit came with the item read (item_unit joined to unit): no `SELECT id FROM unit` (4 statements before).
+      expect(shown.filter((q) => /FROM unit WHERE/.test(q))).toEqual([])
+      expect(shown).toHaveLength(3)
+      const inbox = (await call(t, liaison, 'GET', '/api/notifications')).json()
+      const items = (Array.isArray(inbox) ? inbox : inbox.items) as { type: string; itemId: string }[]
+      expect(items.filter((x) => x.type === 'item.remind' && x.itemId === task).length).toBeGreaterThanOrEqual(2)
+    })
+
     it('answers a reassignment with the new units', async () => {
       // The units are read again after an event replaced them (the last test: the task leaves this liaison).
       const supervisor = await loginDemo(t, 'supervisor')

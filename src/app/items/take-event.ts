@@ -244,7 +244,10 @@ async function eventOn(
     report: side.newReport,
   })
   if (seq === null) throw new VersionMoved(item.number)
-  await carryOutEffects({ tx, deps, actor, kind, item, before: snapshot, after: next, event: input.event, payload, version: item.version + 1 }, res.effects)
+  await carryOutEffects(
+    { tx, deps, actor, kind, item, before: snapshot, after: next, event: input.event, payload, version: item.version + 1, knownUnits: new Set(item.units.map((u) => u.unitId)) },
+    res.effects,
+  )
   // The copies go with their task (same reason, same transaction; each copy's own copies follow it).
   if (copies.length > 0) {
     const inner = await tx.begin()
