@@ -8,7 +8,7 @@
  *
  *   npx tsx scripts/measure-assessment.ts --url postgres://postgres@127.0.0.1:5432/duban_gen10m [--runs 20] [--items]
  *       [--periods 2026-11,2026-Q4,2026,2025-03,2026-11-X2,2026-W47] [--now 2026-11-20T10:00:00+08:00] [--explain] [--stale]
- *       [--breakdown]
+ *       [--breakdown] [--warmup 1]
  *
  * --stale: before the drain, times the reads with the backlog as it stands (see drainForRead).
  */
@@ -25,6 +25,7 @@ const arg = (name: string): string | undefined => {
 }
 const flag = (name: string): boolean => process.argv.includes(`--${name}`)
 const RUNS = Number(arg('runs') ?? 20)
+const WARMUP = Number(arg('warmup') ?? 1)
 const periods = (arg('periods') ?? '2026-11,2026-Q4,2026,2025-03,2026-11-X2,2026-W47').split(',')
 const db = await openDatabase({ url: arg('url') ?? process.env.DATABASE_URL, dataDir: arg('data-dir') })
 const load = (): string => loadavg().map((x) => x.toFixed(1)).join(' ')
@@ -85,6 +86,8 @@ for (const period of periods) {
   const times: number[] = []
   let perCall = 0
   let units = 0
+  // Untimed calls first (--warmup, 1 by default): the first call of a process opens the pool's connections and plans.
+  for (let i = 0; i < WARMUP; i++) await assessUnits(deps, period, 'task')
   spent.clear()
   for (let i = 0; i < RUNS; i++) {
     statements = 0

@@ -143,11 +143,16 @@ export async function replaceFacts(tx: Queryable, itemIds: readonly string[], fa
   )
 }
 
-/** Adds deltas to the day and month counters: one statement, rows in key order (drains are serialised anyway). */
+/** The counter rows a count on `day` goes to: the day, its month (the 1st) and its year (January 1st, migration 176). */
+export function grainsOf(day: string): readonly (readonly ['d' | 'm' | 'y', string])[] {
+  return [['d', day], ['m', `${day.slice(0, 7)}-01`], ['y', `${day.slice(0, 4)}-01-01`]]
+}
+
+/** Adds deltas to the day, month and year counters: one statement, rows in key order (drains are serialised anyway). */
 export async function applyDeltas(tx: Queryable, deltas: readonly AggDelta[]): Promise<void> {
   const sum = new Map<string, { d: AggDelta; grain: string; day: string; n: number }>()
   for (const d of deltas) {
-    for (const [grain, day] of [['d', d.day], ['m', `${d.day.slice(0, 7)}-01`]] as const) {
+    for (const [grain, day] of grainsOf(d.day)) {
       const key = `${d.kind}\u0000${d.metric}\u0000${grain}\u0000${day}\u0000${d.unitId}\u0000${d.ckey}`
       const e = sum.get(key)
       if (e) e.n += d.n
@@ -181,8 +186,26 @@ const nextMonth = (m: string): string => {
   return mo === 12 ? `${y + 1}-01-01` : `${y}-${String(mo + 1).padStart(2, '0')}-01`
 }
 
+const yearOf = (d: string): string => `${d.slice(0, 4)}-01-01`
+const nextYear = (y: string): string => `${Number(y.slice(0, 4)) + 1}-01-01`
+
+/**
+ * A day range as year pieces (whole years inside it), month pieces (whole months inside what is left) and day pieces
+ * (the edges). Before migration 176 there were no year rows: a year has as many rows as its months (12 per unit and
+ * metric instead of 365), and a range from the beginning of time (the counts "so far") reads one row per year instead
+ * of one per month.
+ */
+export function rangePieces(lo: string, hi: string): { grain: 'd' | 'm' | 'y'; lo: string; hi: string }[] {
+  if (!(lo < hi)) return []
+  const from = lo === FIRST || lo < '1900-01-01' ? FIRST : lo
+  const y0 = from === FIRST ? FIRST : from === yearOf(from) ? from : nextYear(from)
+  const y1 = yearOf(hi)
+  if (y0 >= y1) return monthPieces(lo, hi)
+  return [...(from === FIRST ? [] : monthPieces(lo, y0)), { grain: 'y' as const, lo: y0, hi: y1 }, ...monthPieces(y1, hi)]
+}
+
 /** A day range as month pieces (whole months inside it) and day pieces (the edges). */
-export function rangePieces(lo: string, hi: string): { grain: 'd' | 'm'; lo: string; hi: string }[] {
+function monthPieces(lo: string, hi: string): { grain: 'd' | 'm'; lo: string; hi: string }[] {
   if (!(lo < hi)) return []
   if (lo === FIRST || lo < '1900-01-01') {
     const m = monthOf(hi)

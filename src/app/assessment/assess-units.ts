@@ -151,7 +151,8 @@ export function itemFact(
  */
 export async function assessUnits(deps: AppDeps, periodKey: string, kind = 'task', scope: readonly string[] | null = null): Promise<Assessment> {
   parseAssessmentPeriod(periodKey)
-  return assessFromAggregates(deps, periodKey, kind, await weightsFor(deps, kind), await unitNames(deps.db), scope)
+  const [weights, names] = await Promise.all([weightsFor(deps, kind), unitNames(deps.db)])
+  return assessFromAggregates(deps, periodKey, kind, weights, names, scope)
 }
 
 /**

@@ -189,6 +189,9 @@ export async function drainForRead(deps: { readonly db: Queryable & { transactio
   return { pending: after.pending, more: after.more, pendingSince: after.oldestAt }
 }
 
+/** Days after a period's first day within which every cadence's first date in the period falls (the largest gap, 92, + 1). */
+export const FIRST_DATE_WITHIN = 93
+
 const rate = (numerator: number, denominator: number): Rate => ({ numerator, denominator, value: denominator === 0 ? null : numerator / denominator })
 const NONE = rate(0, 0)
 
@@ -230,17 +233,27 @@ export async function assessFromAggregates(
   ]
   if (lp >= F) {
     const hi = addCalendarDays(lp, 1)
+    // rep.diff and rep.tail.in count only on or before a cadence's first date in the period (e1 below), and that date
+    // is at most 91 days after F (two cadence dates are at most 92 days apart: a quarter's, 06-30 → 09-30): for a
+    // year their day rows are read for its first quarter only, not for every day up to now.
+    const firstHi = [hi, addCalendarDays(F, FIRST_DATE_WITHIN)].sort()[0]!
     ranges.push(
       { label: 'rep.exp', metric: 'rep.exp', lo: F, hi },
       { label: 'rep.ok', metric: 'rep.ok', lo: F, hi },
       { label: 'rep.open.before', metric: 'rep.open', lo: FIRST, hi: F },
       { label: 'rep.open.in', metric: 'rep.open', lo: F, hi, byDay: true },
-      { label: 'rep.diff', metric: 'rep.diff', lo: F, hi, byDay: true },
+      { label: 'rep.diff', metric: 'rep.diff', lo: F, hi: firstHi, byDay: true },
       { label: 'rep.tail.before', metric: 'rep.tail', lo: FIRST, hi: F },
-      { label: 'rep.tail.in', metric: 'rep.tail', lo: F, hi, byDay: true },
+      { label: 'rep.tail.in', metric: 'rep.tail', lo: F, hi: firstHi, byDay: true },
     )
   }
-  const sums = await sumRanges(db, kind, ranges)
+  // Three independent statements at once (on PostgreSQL each on its own pooled connection; PGlite runs them in turn).
+  const lastSecond = instantMs(asOf) > instantMs(endOfDay(x))
+  const [sums, corrections, lateDue] = await Promise.all([
+    sumRanges(db, kind, ranges),
+    asOf !== T ? correctionsAround(db, kind, { asOf, x, T, tDay, from: fromIso, activeFrom, afDay, closeDay: activeFrom === fromIso ? null : afDay, lastSecond }) : [],
+    lateCreatedDue(db, kind, F, period.lastDate),
+  ])
   const per = new Map<string, Map<string, number>>()
   const get = (unitId: string, label: string): number => per.get(unitId)?.get(label) ?? 0
   const bump = (unitId: string, label: string, n: number): void => {
@@ -277,16 +290,12 @@ export async function assessFromAggregates(
     bump(u, 'F.late', get(u, 'F.od'))
     bump(u, 'alive', get(u, 'alive.in') - get(u, 'alive.out'))
   }
-  if (asOf !== T) {
-    const lastSecond = instantMs(asOf) > instantMs(endOfDay(x))
-    const corrections = await correctionsAround(db, kind, { asOf, x, T, tDay, from: fromIso, activeFrom, afDay, closeDay: activeFrom === fromIso ? null : afDay, lastSecond })
-    for (const c of corrections) {
-      bump(c.unitId, 'alive', c.alive)
-      bump(c.unitId, 'L.od', c.lOd)
-      bump(c.unitId, 'L.late', c.lLate)
-      bump(c.unitId, 'F.od', c.fOd)
-      bump(c.unitId, 'F.late', c.fLate)
-    }
+  for (const c of corrections) {
+    bump(c.unitId, 'alive', c.alive)
+    bump(c.unitId, 'L.od', c.lOd)
+    bump(c.unitId, 'L.late', c.lLate)
+    bump(c.unitId, 'F.od', c.fOd)
+    bump(c.unitId, 'F.late', c.fLate)
   }
   const inScope = scope === null ? () => true : ((held) => (u: string) => held.has(u))(new Set(scope))
   const units = [...per.keys()].filter((u) => inScope(u) && (get(u, 'lead1.any') > 0 || get(u, 'alive') > 0))
@@ -294,8 +303,10 @@ export async function assessFromAggregates(
   // by the first item they own work on (leads before responsible units, then by id).
   const leaders = units.filter((u) => get(u, 'lead1.any') > 0)
   const others = units.filter((u) => get(u, 'lead1.any') <= 0)
-  const leadNo = await firstLeadNumbers(db, kind, leaders, T)
-  const otherNo = others.length ? await firstAliveShares(db, kind, others, T, activeFrom) : new Map<string, { number: string; share: string }>()
+  const [leadNo, otherNo] = await Promise.all([
+    firstLeadNumbers(db, kind, leaders, T),
+    others.length ? firstAliveShares(db, kind, others, T, activeFrom) : new Map<string, { number: string; share: string }>(),
+  ])
   leaders.sort((a, b) => cmp(leadNo.get(a) ?? '', leadNo.get(b) ?? ''))
   others.sort((a, b) => {
     const p = otherNo.get(a)
@@ -332,7 +343,6 @@ export async function assessFromAggregates(
     }
   })
   const total = (label: string): number => ordered.reduce((n, u) => n + get(u, label), 0)
-  const lateDue = await lateCreatedDue(db, kind, F, period.lastDate)
   return {
     period,
     kind,
