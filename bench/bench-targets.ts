@@ -87,3 +87,36 @@ export function postgresTarget(admin: string, tag: string): Target {
     },
   }
 }
+
+/**
+ * A generated benchmark database kept between runs (hotline-kpi, ticket-search): its `url`, and the row of its
+ * bench_meta table when `fits` takes it (reuse the database as it is), else null — the database was just created
+ * empty (dropped first when it was there), for the caller to migrate and generate. DUBAN_BENCH_REGENERATE=1
+ * always makes it anew.
+ */
+export async function keptDatabase(admin: string, name: string, fits: (meta: Record<string, unknown>) => boolean): Promise<{ url: string; meta: Record<string, unknown> | null }> {
+  const c = new pg.Client({ connectionString: admin })
+  await c.connect()
+  const u = new URL(admin)
+  u.pathname = `/${name}`
+  const url = u.toString()
+  try {
+    const exists = (await c.query(`SELECT 1 FROM pg_database WHERE datname = $1`, [name])).rows.length > 0
+    if (exists && process.env.DUBAN_BENCH_REGENERATE !== '1') {
+      const d = new pg.Client({ connectionString: url })
+      await d.connect()
+      try {
+        const meta = await d.query<Record<string, unknown>>(`SELECT * FROM bench_meta`).catch(() => ({ rows: [] as Record<string, unknown>[] }))
+        const m = meta.rows[0]
+        if (m && fits(m)) return { url, meta: m }
+      } finally {
+        await d.end()
+      }
+    }
+    if (exists) await c.query(`DROP DATABASE ${name} WITH (FORCE)`)
+    await c.query(`CREATE DATABASE ${name}`)
+    return { url, meta: null }
+  } finally {
+    await c.end()
+  }
+}
