@@ -35,6 +35,7 @@ import type { AppDeps } from '../src/app/deps.ts'
 import { UNIT_SQL, hotlineKpis, maintainHotlineKpiCounters, unitKpisFromCounters, unitSqlParams } from '../src/app/tickets/hotline-kpis.ts'
 import { aggState, requeue } from '../src/persistence/hotline-kpi-agg.repo.ts'
 import { median, type Benchmark } from './bench.types.ts'
+import { keptDatabase } from './bench-targets.ts'
 
 const LOCAL_PG = 'postgres://postgres@127.0.0.1:5432/postgres'
 const DB_NAME = 'duban_bench_hotline'
@@ -142,31 +143,10 @@ async function serverUrl(): Promise<string> {
 
 /** The bench database, generated unless it already holds this generation of n tickets. */
 async function prepare(admin: string, n: number, log: (line: string) => void): Promise<{ url: string; generatedMs: number | null; events: number }> {
-  const c = new pg.Client({ connectionString: admin })
-  await c.connect()
-  const u = new URL(admin)
-  u.pathname = `/${DB_NAME}`
-  const url = u.toString()
-  try {
-    const exists = (await c.query(`SELECT 1 FROM pg_database WHERE datname = $1`, [DB_NAME])).rows.length > 0
-    if (exists && process.env.DUBAN_BENCH_REGENERATE !== '1') {
-      const d = new pg.Client({ connectionString: url })
-      await d.connect()
-      try {
-        const meta = await d.query(`SELECT generation, tickets, events FROM bench_meta`).catch(() => ({ rows: [] as Record<string, unknown>[] }))
-        const m = meta.rows[0]
-        if (m && m.generation === GENERATION && Number(m.tickets) === n) {
-          log(`hotline-kpi: reusing ${DB_NAME} (${n} tickets, ${m.events} events, generation ${GENERATION}); DUBAN_BENCH_REGENERATE=1 rebuilds it`)
-          return { url, generatedMs: null, events: Number(m.events) }
-        }
-      } finally {
-        await d.end()
-      }
-    }
-    if (exists) await c.query(`DROP DATABASE ${DB_NAME} WITH (FORCE)`)
-    await c.query(`CREATE DATABASE ${DB_NAME}`)
-  } finally {
-    await c.end()
+  const { url, meta } = await keptDatabase(admin, DB_NAME, (m) => m.generation === GENERATION && Number(m.tickets) === n)
+  if (meta) {
+    log(`hotline-kpi: reusing ${DB_NAME} (${n} tickets, ${meta.events} events, generation ${GENERATION}); DUBAN_BENCH_REGENERATE=1 rebuilds it`)
+    return { url, generatedMs: null, events: Number(meta.events) }
   }
   const db = await openPg(url)
   try {
