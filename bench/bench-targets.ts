@@ -53,6 +53,13 @@ export async function pgServer(): Promise<{ url: string } | { skip: string }> {
   }
 }
 
+/** The PostgreSQL server to use, for the benchmarks that need one: its URL, or an error when none answers. */
+export async function requirePgServer(): Promise<string> {
+  const server = await pgServer()
+  if ('skip' in server) throw new Error(server.skip)
+  return server.url
+}
+
 /** A fresh database (duban_bench_<tag>_<pid>_<hex>) on the server at `admin`, dropped afterwards. */
 export function postgresTarget(admin: string, tag: string): Target {
   return {

@@ -38,9 +38,8 @@ import { openPg } from '../src/persistence/pg.db.ts'
 import { SEARCH_BOUNDS } from '../src/persistence/ticket-search.repo.ts'
 import { listTicketRows } from '../src/persistence/tickets.repo.ts'
 import { median, percentile, type Benchmark } from './bench.types.ts'
-import { keptDatabase } from './bench-targets.ts'
+import { keptDatabase, requirePgServer } from './bench-targets.ts'
 
-const LOCAL_PG = 'postgres://postgres@127.0.0.1:5432/postgres'
 const DB_NAME = 'duban_bench_ticket_search'
 const GENERATION = 'v1'
 const QUERIES = 200
@@ -124,14 +123,6 @@ function generationSql(n: number): { sql: string; params?: unknown[] }[] {
   ]
 }
 
-async function serverUrl(): Promise<string> {
-  const url = process.env.DATABASE_URL ?? LOCAL_PG
-  const c = new pg.Client({ connectionString: url, connectionTimeoutMillis: 2000 })
-  await c.connect()
-  await c.end()
-  return url
-}
-
 /** The bench database, generated unless it already holds this generation of n tickets. */
 async function prepare(admin: string, n: number, log: (line: string) => void): Promise<{ url: string; generatedMs: number | null }> {
   const { url, meta } = await keptDatabase(admin, DB_NAME, (m) => m.generation === GENERATION && Number(m.tickets) === n)
@@ -200,7 +191,7 @@ export const benchmark: Benchmark = {
   description: 'GET /api/tickets?q= Chinese keyword search (listTickets with jieba, ranked, first page of 20) over 1M generated tickets on PostgreSQL, p50/p95',
   async run({ log }) {
     const n = Number(process.env.DUBAN_BENCH_TICKETS ?? 1_000_000)
-    const admin = await serverUrl()
+    const admin = await requirePgServer()
     const { url, generatedMs } = await prepare(admin, n, log)
     const db = await openPg(url)
     try {
