@@ -35,9 +35,8 @@ import type { AppDeps } from '../src/app/deps.ts'
 import { UNIT_SQL, hotlineKpis, maintainHotlineKpiCounters, unitKpisFromCounters, unitSqlParams } from '../src/app/tickets/hotline-kpis.ts'
 import { aggState, requeue } from '../src/persistence/hotline-kpi-agg.repo.ts'
 import { median, type Benchmark } from './bench.types.ts'
-import { keptDatabase } from './bench-targets.ts'
+import { keptDatabase, requirePgServer } from './bench-targets.ts'
 
-const LOCAL_PG = 'postgres://postgres@127.0.0.1:5432/postgres'
 const DB_NAME = 'duban_bench_hotline'
 const GENERATION = 'v4'
 const round2 = (x: number): number => Math.round(x * 100) / 100
@@ -133,14 +132,6 @@ function generationSql(n: number): string[] {
   ]
 }
 
-async function serverUrl(): Promise<string> {
-  const url = process.env.DATABASE_URL ?? LOCAL_PG
-  const c = new pg.Client({ connectionString: url, connectionTimeoutMillis: 2000 })
-  await c.connect()
-  await c.end()
-  return url
-}
-
 /** The bench database, generated unless it already holds this generation of n tickets. */
 async function prepare(admin: string, n: number, log: (line: string) => void): Promise<{ url: string; generatedMs: number | null; events: number }> {
   const { url, meta } = await keptDatabase(admin, DB_NAME, (m) => m.generation === GENERATION && Number(m.tickets) === n)
@@ -174,7 +165,7 @@ export const benchmark: Benchmark = {
   description: 'GET /api/hotline/kpis computation (hotlineKpis) for a month and a year over 1M generated tickets on PostgreSQL',
   async run({ runs, log }) {
     const n = Number(process.env.DUBAN_BENCH_TICKETS ?? 1_000_000)
-    const admin = await serverUrl()
+    const admin = await requirePgServer()
     const { url, generatedMs, events } = await prepare(admin, n, log)
     const db = await openPg(url)
     try {
