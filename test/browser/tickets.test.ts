@@ -8,7 +8,7 @@
  * screen at both sizes go to $DUBAN_SHOTS (default /tmp/duban-ticket-shots).
  */
 import { join } from 'node:path'
-import type { Page } from 'playwright-core'
+import type { Page, Route } from 'playwright-core'
 import { beforeAll, describe, expect, it } from 'vitest'
 import { apiAs, browserSuite, DESKTOP, hasChromium, PHONE, sayIfNoChromium, signIn } from '../support/browser.ts'
 
@@ -83,6 +83,8 @@ describe.skipIf(!hasChromium)('12345 screens in a browser', () => {
 
   it('lands the hotline operator on the desk; a call is taken by keyboard and dispatched', async () => {
     const page = await newPage()
+    // The catalogue answers late (a loaded server): the operator types the category before it has come.
+    const catalogue = await hold(page, /\/api\/catalogue$/)
     await signIn(page, suite.url, 'hotline')
     await page.waitForURL(/\/desk$/)
     // The caller's name has the focus: the operator just types.
@@ -94,8 +96,8 @@ describe.skipIf(!hasChromium)('12345 screens in a browser', () => {
     await page.keyboard.press('Alt+3') // 投诉
     expect(await page.locator('[data-test=desk-type] .is-active').innerText()).toContain('投诉')
 
-    // Category: the cascader is filterable; type part of the name and take the match.
-    await pickCategory(page, '[data-test=desk-category] input', category.name)
+    // Category: the cascader is filterable; type part of the name and take the match, once the catalogue comes.
+    await pickCategory(page, '[data-test=desk-category] input', category.name, catalogue)
     await page.locator('textarea[name=content]').fill('人民路菜市场门口每天早上有商贩占道经营，堵塞交通，请尽快处理。')
     await page.locator('input[name=address]').fill('白虎区人民路88号菜市场门口')
     await page.keyboard.press('Alt+8') // 较急
@@ -184,10 +186,11 @@ describe.skipIf(!hasChromium)('12345 screens in a browser', () => {
 
   it('lets a citizen submit on the public page, look it up with number + phone and withdraw it', async () => {
     const page = await newPage(PHONE)
+    const catalogue = await hold(page, /\/api\/public\/catalogue$/)
     await page.goto(`${suite.url}/login`)
     await page.locator('[data-test=to-public]').click()
     await page.waitForURL(/\/public$/)
-    await pickCategory(page, '[data-test=public-category] input', category.name)
+    await pickCategory(page, '[data-test=public-category] input', category.name, catalogue)
     await page.locator('textarea[name=content]').fill('小区门口路灯坏了一个多月，晚上出行不安全，希望尽快修复。')
     await page.locator('input[name=requesterName]').fill('李四')
     await page.locator('input[name=requesterPhone]').fill('13900001111')
@@ -306,23 +309,42 @@ describe.skipIf(!hasChromium)('12345 screens in a browser', () => {
   })
 })
 
+/** Answers a page's requests to one path are held back until `release`, as from a slow server. */
+interface Held {
+  /** How many requests are waiting. */
+  readonly waiting: () => number
+  /** Lets the held requests through, and the later ones unheld. */
+  readonly release: () => void
+}
+
+/** Holds back the page's requests matching `path` (set before the page asks) until `release` is called. */
+async function hold(page: Page, path: RegExp): Promise<Held> {
+  let open!: () => void
+  const gate = new Promise<void>((resolve) => (open = resolve))
+  let waiting = 0
+  await page.route(path, async (route: Route) => {
+    waiting++
+    await gate
+    waiting--
+    await route.continue()
+  })
+  return { waiting: () => waiting, release: () => open() }
+}
+
 /**
- * Types a category's name into a filterable cascader and takes the match. The cascader filters when it is typed
- * into: typed before the catalogue's options arrived (a loaded CI machine), it shows no match and does not filter
- * again when they come, so the name is typed again (up to 5 times, 5 s each) — as an operator would.
+ * Types a category's name into a filterable cascader and takes the match, typed once. With `held`, the name is
+ * typed while the catalogue's answer is held back, past the cascader's 300 ms filter debounce (which, without
+ * the screen waiting for the options, showed 无匹配数据 and did not filter again), and the answer let through after.
  */
-async function pickCategory(page: Page, input: string, name: string): Promise<void> {
-  const match = page.locator('.el-cascader__suggestion-item:visible', { hasText: name }).first()
-  for (let i = 1; ; i++) {
-    await page.locator(input).click()
-    await page.locator(input).fill('')
-    await page.locator(input).fill(name)
-    try {
-      await match.waitFor({ state: 'visible', timeout: 5_000 })
-      break
-    } catch (e) {
-      if (i >= 5) throw e
-    }
+async function pickCategory(page: Page, input: string, name: string, held?: Held): Promise<void> {
+  if (held) await expect.poll(() => held.waiting()).toBe(1)
+  await page.locator(input).click()
+  await page.locator(input).fill(name)
+  if (held) {
+    await page.waitForTimeout(1_000) // past the filter's debounce: the filter is asked before the options come
+    expect(await page.locator('.el-cascader__empty-text:visible').count(), '无匹配数据 while the catalogue loads').toBe(0)
+    expect(held.waiting()).toBe(1)
+    held.release()
   }
-  await match.click()
+  await page.locator('.el-cascader__suggestion-item:visible', { hasText: name }).first().click()
 }
