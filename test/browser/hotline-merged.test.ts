@@ -42,7 +42,7 @@ describe.skipIf(!hasChromium)('并单 on the 热线看板 in a browser', () => {
   const problems: string[] = []
 
   beforeAll(async () => {
-    buildWebIfStale()
+    await buildWebIfStale()
     dataDir = mkdtempSync(join(tmpdir(), 'duban-hotline-merged-data-'))
     mkdirSync(SHOTS, { recursive: true })
     server = await serveDemo(dataDir)

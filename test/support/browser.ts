@@ -3,8 +3,8 @@
  * and the real `duban serve --demo` in a child process on its own PGlite directory. An inherited
  * DATABASE_URL would point the server at a shared database holding an earlier run's demo, so it is dropped.
  */
-import { execFileSync, spawn, type ChildProcess } from 'node:child_process'
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs'
+import { spawn, type ChildProcess } from 'node:child_process'
+import { existsSync, mkdirSync, mkdtempSync, rmSync, statSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -36,8 +36,31 @@ export function sayIfNoChromium(file: string): void {
 }
 
 /** Builds web/dist when it is missing or stale (a fresh clone has none). */
-export function buildWebIfStale(): void {
-  execFileSync(process.execPath, [join(ROOT, 'web/build-if-stale.mjs')], { cwd: ROOT, stdio: 'inherit', timeout: 600_000 })
+export async function buildWebIfStale(): Promise<void> {
+  // Asynchronous on purpose: a build takes minutes on a loaded machine, and a worker whose event loop is held that long
+  // misses vitest's RPC deadline ("Timeout calling onTaskUpdate"), which fails the run even when every test passed.
+  // The lock keeps two test workers from writing web/dist at once; the second finds it fresh and returns at once.
+  const lock = join(ROOT, 'web/.build-lock')
+  for (;;) {
+    try {
+      mkdirSync(lock)
+      break
+    } catch {
+      const age = Date.now() - (statSync(lock, { throwIfNoEntry: false })?.mtimeMs ?? Date.now())
+      if (age > 900_000) rmSync(lock, { recursive: true, force: true })
+      else await new Promise((r) => setTimeout(r, 500))
+    }
+  }
+  try {
+    const code = await new Promise<number | null>((resolve, reject) => {
+      const child = spawn(process.execPath, [join(ROOT, 'web/build-if-stale.mjs')], { cwd: ROOT, stdio: 'inherit' })
+      child.once('error', reject)
+      child.once('exit', resolve)
+    })
+    if (code !== 0) throw new Error(`web/build-if-stale.mjs exited with ${code}`)
+  } finally {
+    rmSync(lock, { recursive: true, force: true })
+  }
 }
 
 /** Starts `duban serve --demo` on a free port with its own PGlite directory; resolves once it says where it listens. */
@@ -183,7 +206,7 @@ export function browserSuite(opts: BrowserSuiteOptions): BrowserSuite {
   }
 
   beforeAll(async () => {
-    buildWebIfStale()
+    await buildWebIfStale()
     dataDir = mkdtempSync(join(tmpdir(), opts.data))
     if (opts.shots) mkdirSync(opts.shots, { recursive: true })
     server = await serveDemo(dataDir)
