@@ -7,13 +7,17 @@
  *
  *   npx tsx scripts/dispatch-city-cv.ts            # W = 1
  *   W=0.5 npx tsx scripts/dispatch-city-cv.ts      # taught letters at half weight (W=0: nothing taught)
+ *
+ * Since 2026-12-02 morning it also teaches cities-train-3.jsonl (more letters from training-side cities), each letter
+ * in its city's fold, so a city's own letters are never taught while it is scored: the 87 letters are scored as
+ * before, with and without the new ones taught, and the 87 + new letters are scored together.
  */
-import { readFileSync } from 'node:fs'
+import { existsSync, readFileSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
 import { jiebaTokenize } from '../src/adapters/text/jieba.tokenize.ts'
 import { DEMO_DIR } from '../src/app/demo/seed-demo.ts'
 import { coldStartModel, loadDemoInputs } from '../src/app/dispatch/dispatch-inputs.ts'
-import { crossValidate, evaluateOn, parseLabelledLines, reportOf, type ScoredLine } from '../src/app/dispatch/evaluate-dispatch.ts'
+import { crossValidate, evaluateOn, parseLabelledLines, reportOf, type LabelledRequest, type ScoredLine } from '../src/app/dispatch/evaluate-dispatch.ts'
 import { rankFunctions, suggest, teach } from '../src/domain/dispatch/dispatch.model.ts'
 import type { Accuracy } from '../src/domain/dispatch/evaluate.ts'
 
@@ -28,30 +32,47 @@ function fnv1a(s: string): number {
   return h
 }
 
-const lettersText = readFileSync(SETS + 'cities-train.jsonl', 'utf8')
-const letters = parseLabelledLines(lettersText, 'cities-train.jsonl')
-const cities = lettersText.split('\n').filter((l) => l.trim()).map((l) => (JSON.parse(l) as { city: string }).city)
+function withCities(file: string): { letters: LabelledRequest[]; cities: string[] } {
+  const text = existsSync(SETS + file) ? readFileSync(SETS + file, 'utf8') : ''
+  return { letters: parseLabelledLines(text, file), cities: text.split('\n').filter((l) => l.trim()).map((l) => (JSON.parse(l) as { city: string }).city) }
+}
+const old = withCities('cities-train.jsonl')
+const extra = withCities('cities-train-3.jsonl')
+const letters = [...old.letters, ...extra.letters]
+const cities = [...old.cities, ...extra.cities]
+const isOld = (i: number): boolean => i < old.letters.length
 const foldOf = (i: number): number => (fnv1a(cities[i]!) >>> 3) % FOLDS
 const inputs = await loadDemoInputs(DEMO_DIR)
 const fresh = () => coldStartModel(inputs, jiebaTokenize)
 
-const cases: ScoredLine[] = []
-for (let fold = 0; fold < FOLDS; fold++) {
-  const model = fresh()
-  letters.forEach((l, i) => {
-    if (foldOf(i) !== fold && weight > 0) teach(model, { text: l.text, function: l.function, weight })
-  })
-  letters.forEach((l, i) => {
-    if (foldOf(i) !== fold) return
-    const ranked = rankFunctions(model, { text: l.text })
-    cases.push({
-      byFunction: { function: l.function, suggested: ranked.map((f) => f.function), confidence: ranked[0]?.probability },
-      byUnit: { function: l.function, suggested: suggest(model, { text: l.text }).map((s) => s.unit.function) },
+/** Out-of-fold cases: `taught` says which letters may be taught, `scored` which are scored. */
+function crossByCity(taught: (i: number) => boolean, scored: (i: number) => boolean): ScoredLine[] {
+  const cases: ScoredLine[] = []
+  for (let fold = 0; fold < FOLDS; fold++) {
+    const model = fresh()
+    letters.forEach((l, i) => {
+      if (foldOf(i) !== fold && weight > 0 && taught(i)) teach(model, { text: l.text, function: l.function, weight })
     })
-  })
+    letters.forEach((l, i) => {
+      if (foldOf(i) !== fold || !scored(i)) return
+      const ranked = rankFunctions(model, { text: l.text })
+      cases.push({
+        byFunction: { function: l.function, suggested: ranked.map((f) => f.function), confidence: ranked[0]?.probability },
+        byUnit: { function: l.function, suggested: suggest(model, { text: l.text }).map((s) => s.unit.function) },
+      })
+    })
+  }
+  return cases
 }
 const read = (f: string) => parseLabelledLines(readFileSync(SETS + f, 'utf8'), f)
 const fmt = (a: Accuracy): string => `${a.top1.toFixed(3)} / ${a.top3.toFixed(3)}`
+const cases = crossByCity(isOld, isOld)
 console.log(`training cities, ${FOLDS} folds by city, taught letters at weight ${weight}: top-1 / top-3 ${fmt(reportOf(cases).overall)} (${cases.length} letters)`)
-console.log(`training cities, cold start (nothing taught): ${fmt(evaluateOn(fresh(), letters).overall)}`)
+if (extra.letters.length > 0) {
+  const more = crossByCity(() => true, isOld)
+  const all = crossByCity(() => true, () => true)
+  console.log(`  the same ${more.length} letters, cities-train-3.jsonl's ${extra.letters.length} letters also taught (by city fold): ${fmt(reportOf(more).overall)}`)
+  console.log(`  all ${all.length} training-side letters, everything taught out of fold: ${fmt(reportOf(all).overall)}; cold start on them: ${fmt(evaluateOn(fresh(), letters).overall)}`)
+}
+console.log(`training cities, cold start (nothing taught): ${fmt(evaluateOn(fresh(), old.letters).overall)}`)
 console.log(`demo requests, 5-fold: ${fmt(crossValidate(fresh, [...read('demo-train.jsonl'), ...read('demo-heldout.jsonl')], 5).overall)}`)
