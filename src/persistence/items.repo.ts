@@ -27,14 +27,15 @@ export interface ItemRow {
   readonly version: number
 }
 
-const COLS = `i.id, i.number, i.kind, i.kind_version, i.state, i.state_type, i.title, i.body, i.plan_id, i.source_line, i.path,
+/** The item columns a ledger row reads (alias i), for toItem. */
+export const COLS = `i.id, i.number, i.kind, i.kind_version, i.state, i.state_type, i.title, i.body, i.plan_id, i.source_line, i.path,
   i.due_date::text AS due_date, i.snapshot, i.data, i.created_at, i.updated_at, i.closed_at, i.version`
 
 function json(v: unknown): Record<string, unknown> {
   return (typeof v === 'string' ? JSON.parse(v) : v) as Record<string, unknown>
 }
 
-function toItem(r: Record<string, unknown>): ItemRow {
+export function toItem(r: Record<string, unknown>): ItemRow {
   return {
     id: String(r.id),
     number: String(r.number),

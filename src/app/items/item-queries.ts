@@ -9,12 +9,12 @@ import {
   extensionsOf,
   findAttachment,
   findItem,
-  listLedgerItems,
   reportsOf,
   unitsOf,
   type ItemRow,
   type LedgerRow,
 } from '../../persistence/items.repo.ts'
+import { listLedgerPage } from '../../persistence/items-list.repo.ts'
 import type { Queryable } from '../../persistence/db.ts'
 import { DubanError } from '../../domain/errors.ts'
 import { availableEvents, type AvailableEvent, type Snapshot } from '../../domain/workflow/index.ts'
@@ -125,7 +125,7 @@ export async function listLedger(deps: AppDeps, actor: Actor, query: LedgerQuery
   const limit = Math.min(Math.max(query.limit ?? 50, 1), 500)
   const offset = query.after === undefined ? Math.max(query.offset ?? 0, 0) : 0
   const byType = query.state !== undefined && STATE_TYPES.includes(query.state)
-  const { rows, total, more, hasNext, nextAfter } = await listLedgerItems(deps.db, {
+  const { rows, total, more, hasNext, nextAfter } = await listLedgerPage(deps.db, {
     kind: query.kind,
     state: byType ? undefined : query.state,
     stateType: byType ? query.state : undefined,

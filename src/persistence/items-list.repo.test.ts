@@ -1,0 +1,127 @@
+/** A unit's open work on the ledger from ledger_unit_open (migration 179): the same pages as from item, kept by triggers. */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { freshDb, testDialects } from '../../test/support/test-db.ts'
+import type { Db } from './db.ts'
+import { listItems, type ItemFilter } from './items.repo.ts'
+import { listLedgerPage, servedByUnitOpen, stateTypeOfName } from './items-list.repo.ts'
+
+const base: ItemFilter = { scope: null, limit: 50, offset: 0, countCap: 10_000 }
+
+for (const dialect of testDialects()) {
+  describe(`ledger of a unit's open work (${dialect})`, () => {
+    let db: Db
+    const statements: string[] = []
+    let recording: Db
+    beforeAll(async () => {
+      db = await freshDb(dialect)
+      recording = { ...db, query: ((sql: string, params?: unknown[]) => (statements.push(sql), db.query(sql, params))) as Db['query'] }
+      await db.query(`INSERT INTO unit (id, name) VALUES ('a', '甲局'), ('b', '乙局'), ('c', '丙局')`)
+      // 30 items: every fifth closed, every third (not closed) dispatched, else accepted; due dates 2026-01-01 + g days;
+      // tasks even, tickets odd. Unit a leads 1–15, b 16–30; c is responsible on every fourth; a is also
+      // responsible on 3, 6 and 9, which it leads (two roles, one ledger row).
+      await db.query(
+        `INSERT INTO item (id, number, kind, kind_version, state, state_type, title, body, snapshot, due_date)
+         SELECT 'it' || g, 'T-' || lpad(g::text, 3, '0'), CASE WHEN g % 2 = 0 THEN 'task' ELSE 'ticket' END, 1,
+                CASE WHEN g % 5 = 0 THEN 'closed' WHEN g % 3 = 0 THEN 'dispatched' ELSE 'accepted' END,
+                CASE WHEN g % 5 = 0 THEN 'closed' WHEN g % 3 = 0 THEN 'waiting' ELSE 'open' END,
+                '事项' || g, '', '{}', date '2026-01-01' + g
+           FROM generate_series(1, 30) g`,
+      )
+      await db.query(
+        `INSERT INTO item_unit (item_id, unit_id, role)
+         SELECT 'it' || g, CASE WHEN g <= 15 THEN 'a' ELSE 'b' END, 'lead' FROM generate_series(1, 30) g
+         UNION ALL SELECT 'it' || g, 'c', 'responsible' FROM generate_series(4, 30, 4) g
+         UNION ALL SELECT 'it' || g, 'a', 'responsible' FROM generate_series(3, 9, 3) g`,
+      )
+    }, 180_000) // PGlite starts slowly when the machine is shared
+    afterAll(async () => db?.close())
+
+    const cases: Partial<ItemFilter>[] = [
+      { unit: 'a', stateType: 'open' },
+      { unit: 'a', stateType: 'waiting' },
+      { unit: 'b', state: 'dispatched' },
+      { unit: 'b', kind: 'task', state: 'accepted' },
+      { unit: 'c', overdueOn: '2026-01-21' },
+      { unit: 'a', kind: 'ticket', overdueOn: '2026-01-12' },
+      { scope: ['b'], stateType: 'open' },
+      { scope: ['a', 'c'], stateType: 'open' },
+      { scope: ['a', 'b', 'c'], state: 'dispatched' },
+      { unit: 'c', scope: ['b'], stateType: 'open' },
+      { unit: 'a', scope: [], stateType: 'open' },
+      { unit: 'a', stateType: 'waiting', overdueOn: '2026-01-08' },
+    ]
+
+    it('gives the same pages, cursors and capped counts as the ledger read from item', async () => {
+      for (const c of cases) {
+        expect(servedByUnitOpen({ ...base, ...c })).toBe(true)
+        for (const paging of [{ limit: 2 }, { limit: 2, afterNumber: 'T-011' }, { limit: 3, offset: 2 }, { limit: 50 }, { limit: 2, countCap: 3 }]) {
+          const f = { ...base, ...c, ...paging }
+          const fromItem = await listItems(db, f)
+          statements.length = 0
+          const fromOpen = await listLedgerPage(recording, f)
+          expect(statements.some((s) => s.includes('ledger_unit_open'))).toBe(true)
+          expect([fromOpen.rows.map((r) => r.number), fromOpen.total, fromOpen.more, fromOpen.hasNext, fromOpen.nextAfter]).toEqual([
+            fromItem.rows.map((r) => r.number),
+            fromItem.total,
+            fromItem.more,
+            fromItem.hasNext,
+            fromItem.nextAfter,
+          ])
+          expect(fromOpen.rows.map((r) => r.units.length)).toEqual(fromItem.rows.map((r) => r.units.length))
+        }
+      }
+      // And they are the right rows: unit a's open items (1 2 4 7 8 11 13 14; 3 6 9 are waiting, 5 10 15 closed).
+      expect((await listLedgerPage(db, { ...base, unit: 'a', stateType: 'open' })).rows.map((r) => r.id)).toEqual(['it1', 'it2', 'it4', 'it7', 'it8', 'it11', 'it13', 'it14'])
+      // Unit a holds 3, 6 and 9 twice (lead and responsible): once each.
+      expect((await listLedgerPage(db, { ...base, unit: 'a', stateType: 'waiting' })).rows.map((r) => r.id)).toEqual(['it3', 'it6', 'it9', 'it12'])
+    })
+
+    it('leaves closed states, plans, terms and filters without a unit to the item read', () => {
+      expect(servedByUnitOpen({ ...base, unit: 'a', stateType: 'closed' })).toBe(false)
+      expect(servedByUnitOpen({ ...base, unit: 'a', state: 'cancelled' })).toBe(false)
+      expect(servedByUnitOpen({ ...base, unit: 'a', state: 'no_such_state' })).toBe(false)
+      expect(servedByUnitOpen({ ...base, unit: 'a' })).toBe(false)
+      expect(servedByUnitOpen({ ...base, unit: 'a', stateType: 'open', plan: 'p1' })).toBe(false)
+      expect(servedByUnitOpen({ ...base, unit: 'a', stateType: 'open', q: '事项' })).toBe(false)
+      expect(servedByUnitOpen({ ...base, stateType: 'open' })).toBe(false)
+      expect([stateTypeOfName('accepted'), stateTypeOfName('extension_requested'), stateTypeOfName('closed')]).toEqual(['open', 'waiting', 'closed'])
+    })
+
+    it('follows the items: closed, reopened, moved in state or due date, a role added or taken away', async () => {
+      const open = async (f: Partial<ItemFilter>) => (await listLedgerPage(db, { ...base, ...f })).rows.map((r) => r.id)
+      const same = async (f: Partial<ItemFilter>) => {
+        const want = (await listItems(db, { ...base, ...f })).rows.map((r) => r.id)
+        expect(await open(f)).toEqual(want)
+        return want
+      }
+      await db.query(`UPDATE item SET state = 'closed', state_type = 'closed' WHERE id = 'it1'`)
+      expect(await same({ unit: 'a', stateType: 'open' })).not.toContain('it1')
+      await db.query(`UPDATE item SET state = 'accepted', state_type = 'open' WHERE id IN ('it1', 'it5')`)
+      expect(await same({ unit: 'a', stateType: 'open' })).toEqual(expect.arrayContaining(['it1', 'it5']))
+      await db.query(`UPDATE item SET state = 'extension_requested', state_type = 'waiting', due_date = '2025-12-01' WHERE id = 'it2'`)
+      expect(await same({ unit: 'a', state: 'extension_requested' })).toEqual(['it2'])
+      expect(await same({ unit: 'a', overdueOn: '2026-01-01' })).toEqual(['it2'])
+      // A role taken away: a's second role on it3 leaves it with the lead; c's only role on it4 takes it out.
+      await db.query(`DELETE FROM item_unit WHERE item_id = 'it3' AND unit_id = 'a' AND role = 'responsible'`)
+      expect(await same({ unit: 'a', stateType: 'waiting' })).toContain('it3')
+      await db.query(`DELETE FROM item_unit WHERE item_id = 'it4' AND unit_id = 'c'`)
+      expect(await same({ unit: 'c', stateType: 'open' })).not.toContain('it4')
+      // A role given (one statement, two items), and a role moved to another unit.
+      await db.query(`INSERT INTO item_unit (item_id, unit_id, role) VALUES ('it7', 'c', 'cooperating'), ('it11', 'c', 'cooperating')`)
+      expect(await same({ unit: 'c', stateType: 'open' })).toEqual(expect.arrayContaining(['it7', 'it11']))
+      await db.query(`UPDATE item_unit SET unit_id = 'b' WHERE item_id = 'it13' AND unit_id = 'a'`)
+      expect(await same({ unit: 'a', stateType: 'open' })).not.toContain('it13')
+      expect(await same({ unit: 'b', stateType: 'open' })).toContain('it13')
+      // Everything the table holds is an unclosed item's unit role, once, as the item has it now.
+      const { rows } = await db.query<{ n: number }>(
+        `SELECT count(*)::int AS n FROM (
+           (SELECT item_id, unit_id, number, state, state_type, kind, due_date FROM ledger_unit_open
+            EXCEPT SELECT DISTINCT u.item_id, u.unit_id, i.number, i.state, i.state_type, i.kind, i.due_date FROM item i JOIN item_unit u ON u.item_id = i.id WHERE i.state_type <> 'closed')
+           UNION ALL
+           (SELECT DISTINCT u.item_id, u.unit_id, i.number, i.state, i.state_type, i.kind, i.due_date FROM item i JOIN item_unit u ON u.item_id = i.id WHERE i.state_type <> 'closed'
+            EXCEPT SELECT item_id, unit_id, number, state, state_type, kind, due_date FROM ledger_unit_open)) d`,
+      )
+      expect(rows[0]?.n).toBe(0)
+    })
+  })
+}
