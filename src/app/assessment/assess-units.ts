@@ -12,7 +12,7 @@ import { countOnTimeReports, expectedReportDates } from '../../domain/workflow/c
 import { addCalendarDays, endOfDay, instantMs, localDate } from '../../domain/workflow/time.ts'
 import type { Actor, AppDeps } from '../deps.ts'
 import { recordAudit } from '../supervision/audit.port.ts'
-import { loadCalendar } from '../calendar/calendar.load.ts'
+import { cachedCalendar } from '../calendar/calendar.load.ts'
 import { firstReportFrom, isCadence } from '../supervision/supervise-tick.ts'
 import { defaultSupervisionConfig, type SupervisionConfig } from '../../domain/supervision/supervision-config.ts'
 import { parseAssessmentPeriod, type AssessmentPeriod } from './assessment-period.ts'
@@ -171,7 +171,7 @@ export async function assessUnitsFromItems(deps: AppDeps, periodKey: string, kin
   const weights = await weightsFor(deps, kind)
   const cfg = (await listSupervisionConfigs(deps.db)).get(kind) ?? defaultSupervisionConfig(kind)
   const cadence = cfg.reporting
-  const reporting = { graceWorkingDays: cfg.reportGraceWorkingDays, calendar: await loadCalendar(deps.db) }
+  const reporting = { graceWorkingDays: cfg.reportGraceWorkingDays, calendar: (await cachedCalendar(deps.db)).calendar }
   const names = await unitNames(deps.db)
   const toIso = new Date(instantMs(period.to)).toISOString()
   // 数据范围: a scoped reader (a district 督查室, a leader's 分管 units) is assessed over the units in scope only,

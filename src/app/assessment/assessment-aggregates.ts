@@ -33,7 +33,7 @@ import { compositeScore, rankUnits, type MetricName, type Rate, type UnitKpis } 
 import { expectedReportDates } from '../../domain/workflow/cadence.ts'
 import { addCalendarDays, endOfDay, instantMs, localDate } from '../../domain/workflow/time.ts'
 import { defaultSupervisionConfig } from '../../domain/supervision/supervision-config.ts'
-import { loadCalendar } from '../calendar/calendar.load.ts'
+import { cachedCalendar } from '../calendar/calendar.load.ts'
 import { reportTimesByUnit } from './owned-work.ts'
 import { cadenceKey, cadenceOfKey, shareFactsOf, type ContribSettings } from './assessment-contrib.ts'
 import { parseAssessmentPeriod } from './assessment-period.ts'
@@ -51,7 +51,7 @@ async function settingsOf(db: Queryable, kind: string): Promise<Settings> {
   const stamp = await calendarYearsStamp(db)
   return {
     basis: JSON.stringify({ c: cadenceKey(cfg.reporting), g: cfg.reportGraceWorkingDays, cal: stamp }),
-    contrib: { fallbackCadence: cfg.reporting, graceWorkingDays: cfg.reportGraceWorkingDays, calendar: await loadCalendar(db) },
+    contrib: { fallbackCadence: cfg.reporting, graceWorkingDays: cfg.reportGraceWorkingDays, calendar: (await cachedCalendar(db)).calendar },
   }
 }
 

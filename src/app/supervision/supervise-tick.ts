@@ -21,7 +21,7 @@ import { countOnTimeReports, expectedReportDates } from '../../domain/workflow/c
 import { clockSignals, computeDueAt, type ClockSignal, type WorkingCalendar } from '../../domain/workflow/clock.ts'
 import type { ClockDef, ClockState, EscalationStep, KindDef, ReportingCadence, Snapshot } from '../../domain/workflow/kind.types.ts'
 import { addCalendarDays, endOfDay, localDate } from '../../domain/workflow/time.ts'
-import { loadCalendar, workingCalendarOf } from '../calendar/calendar.load.ts'
+import { cachedCalendar } from '../calendar/calendar.load.ts'
 import type { Actor, AppDeps } from '../deps.ts'
 import { takeEvent } from '../items/take-event.ts'
 import { maintainHotlineKpiCounters, raiseProblemTickets } from '../tickets/hotline-kpis.ts'
@@ -194,8 +194,7 @@ export async function superviseTick(
   const onItemError =
     opts.onItemError ?? ((id: string, e: unknown) => process.stderr.write(`duban: supervision tick: item ${id}: ${e instanceof Error ? e.message : String(e)}\n`))
   const d: AppDeps = { ...deps, clock: { now: () => now } }
-  const cal = await loadCalendar(deps.db)
-  const wcal = workingCalendarOf(cal)
+  const { calendar: cal, working: wcal } = await cachedCalendar(deps.db)
   const stored = await listSupervisionConfigs(deps.db)
   const configOf = (kind: string): SupervisionConfig => stored.get(kind) ?? defaultSupervisionConfig(kind)
   const counts = { warned: 0, overdue: 0, expired: 0, reportsMissing: 0, escalated: 0, notices: 0 }
