@@ -185,8 +185,15 @@ await restoreIndexes()
 // The supervision tick's next-fire rows (item_clock, migration 169), which the chunks' triggers (off) did not write:
 // one per open item, not computed yet ('-infinity'), as an item inserted with its triggers gets.
 await db.query(`INSERT INTO item_clock (item_id, version) SELECT id, version FROM item WHERE state_type <> 'closed' ON CONFLICT (item_id) DO NOTHING`)
+// The ledger's open work per unit (ledger_unit_open, migration 179), which the chunks' triggers (off) did not write.
+await db.query(
+  `INSERT INTO ledger_unit_open (item_id, unit_id, number, state, state_type, kind, due_date)
+   SELECT DISTINCT ON (u.item_id, u.unit_id) u.item_id, u.unit_id, i.number, i.state, i.state_type, i.kind, i.due_date
+     FROM item i JOIN item_unit u ON u.item_id = i.id WHERE i.state_type <> 'closed'
+   ON CONFLICT (item_id, unit_id) DO NOTHING`,
+)
 // VACUUM too: it sets the visibility map after the load, as autovacuum would soon, so index-only scans are measured as in use.
-await db.query('VACUUM (ANALYZE) item, item_unit, progress_report, ticket')
+await db.query('VACUUM (ANALYZE) item, item_unit, ledger_unit_open, progress_report, ticket')
 const { rows: size } = await db.query<{ items: string; size: string }>(`SELECT count(*)::text AS items, pg_size_pretty(pg_database_size(current_database())) AS size FROM item`)
 console.log(`item: ${size[0]?.items} rows; database ${size[0]?.size}; ${((performance.now() - t0) / 1000).toFixed(1)} s`)
 await db.close()
