@@ -69,3 +69,15 @@ export async function setDraftTasks(q: Queryable, planId: string, tasks: readonl
     [planId, JSON.stringify(tasks)],
   )
 }
+
+/**
+ * Whether a confirm is writing some plan's tasks now: a plan 'confirming' whose hold was renewed after `since` (every
+ * chunk renews it). A partial index (migration 178) keeps this one index probe however many plans there are.
+ */
+export async function confirmActiveSince(q: Queryable, since: Date): Promise<boolean> {
+  const { rows } = await q.query<{ active: boolean }>(
+    `SELECT EXISTS (SELECT 1 FROM plan WHERE status = 'confirming' AND confirming_at > $1) AS active`,
+    [since.toISOString()],
+  )
+  return rows[0]?.active === true
+}

@@ -1,0 +1,58 @@
+/**
+ * The scheduler's round waits while a plan's confirm writes (confirm-gate.ts, migration 178): as long as a plan is
+ * 'confirming' with a fresh hold, no longer than its cap, and not at all for a hold gone stale or no confirm.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { startTestApp, type TestApp } from '../../../test/support/test-app.ts'
+import { testDialects } from '../../../test/support/test-db.ts'
+import { importSample, loginDemo, seedDemoCity } from '../../../test/http/plans.fixture.ts'
+import { finishConfirming, startConfirming } from '../../persistence/plan-confirm.repo.ts'
+import { afterConfirms, CONFIRM_ACTIVE_MS } from './confirm-gate.ts'
+
+for (const dialect of testDialects()) {
+  describe(`the round waits for a confirm (${dialect})`, () => {
+    let t: TestApp
+    let supervisor: string
+
+    beforeAll(async () => {
+      t = await startTestApp(dialect)
+      await seedDemoCity(t)
+      supervisor = await loginDemo(t, 'supervisor')
+    }, 180_000)
+    afterAll(async () => t?.close())
+
+    it('does not wait when no plan is being confirmed', async () => {
+      await importSample(t, supervisor)
+      const sleeps: number[] = []
+      expect(await afterConfirms(t.deps, { sleep: async (ms) => void sleeps.push(ms) })).toBe(0)
+      expect(sleeps).toEqual([])
+    })
+
+    it('waits while a confirm holds a plan and goes on once it finished', async () => {
+      const plan = await importSample(t, supervisor)
+      await startConfirming(t.db, plan.id, 'token-a', t.clock.now())
+      let steps = 0
+      const waited = await afterConfirms(t.deps, {
+        stepMs: 1_000,
+        sleep: async () => {
+          steps++
+          t.clock.advance(1_000)
+          if (steps === 3) await finishConfirming(t.db, plan.id, t.clock.now().toISOString())
+        },
+      })
+      expect(steps).toBe(3)
+      expect(waited).toBe(3_000)
+    })
+
+    it('waits no longer than its cap for a confirm that keeps its hold, and not at all for a stale hold', async () => {
+      const plan = await importSample(t, supervisor)
+      await startConfirming(t.db, plan.id, 'token-b', t.clock.now())
+      // The hold stays fresh (the clock does not move): the cap ends the wait.
+      expect(await afterConfirms(t.deps, { maxWaitMs: 5_000, stepMs: 1_000, sleep: async () => undefined })).toBe(5_000)
+      // A hold not renewed for longer than CONFIRM_ACTIVE_MS (a confirm that died) does not hold the round.
+      t.clock.advance(CONFIRM_ACTIVE_MS + 1)
+      expect(await afterConfirms(t.deps, { sleep: async () => undefined })).toBe(0)
+      await finishConfirming(t.db, plan.id, t.clock.now().toISOString())
+    })
+  })
+}
