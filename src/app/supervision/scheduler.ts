@@ -11,6 +11,7 @@ import { drainAssessmentLog } from '../assessment/assessment-aggregates.ts'
 import { kindCatalog } from '../../domain/kinds/index.ts'
 import { monitorEventLoopDelay, type IntervalHistogram } from 'node:perf_hooks'
 import { Pacer, SERVE_TICK_PACE, UNPACED, type TickPace } from './tick-pace.ts'
+import { afterConfirms } from '../plans/confirm-gate.ts'
 
 /**
  * The tick's pace in a server: SERVE_TICK_PACE, or the busy share DUBAN_TICK_SHARE names (0 < share ≤ 1; 1 runs the
@@ -71,6 +72,8 @@ export function startScheduler(
     if (running || stopped) return
     running = (async () => {
       if (!(await leader.isLeader())) return
+      // A plan being confirmed goes first (confirm-gate.ts): the round waits while it writes, at most a minute.
+      await afterConfirms(deps)
       let tick: TickResult | null = null
       let webhooks: DeliveryRound | null = null
       const from = Date.now()
