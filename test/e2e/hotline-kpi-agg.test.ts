@@ -5,7 +5,10 @@
  * events (which close earlier runs: updates), changes or deletes some ticket rows (receipt instant, category,
  * place: the received counts of migration 153), and compares the whole GET /api/hotline/kpis answer for random day
  * periods, asked at a random instant, from the counters and from the rows. Every few runs it also empties the
- * counters and rebuilds them through the backfill the migration queues.
+ * counters and rebuilds them through the backfill the migration queues. Histories start from late September and
+ * are asked about until mid-January, for periods of days, of whole months and of up to four months on any day, so
+ * the month rows (migration 177: whole months that ended before the day asked in) are read beside the day rows;
+ * some runs fold again at the instant asked and vacuum the delta tables (the job's vacuumFolded).
  */
 import fc from 'fast-check'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
@@ -85,6 +88,7 @@ async function clear(db: Db): Promise<void> {
   await db.query(`DELETE FROM item`)
 }
 
+const MONTHS = ['2026-09-01', '2026-10-01', '2026-11-01', '2026-12-01', '2027-01-01', '2027-02-01']
 const day = (d: number): string => new Date(BASE + d * 24 * H + 8 * H).toISOString().slice(0, 10)
 const actor = { userId: null, role: 'admin' as const, unitId: null, scopeUnitIds: null }
 
@@ -113,7 +117,7 @@ for (const dialect of testDialects()) {
         fc.asyncProperty(
           fc.array(
             fc.record({
-              first: ticketSteps, later: fc.array(step, { maxLength: 4 }), startH: fc.integer({ min: -12, max: 200 }),
+              first: ticketSteps, later: fc.array(step, { maxLength: 4 }), startH: fc.integer({ min: -40 * 24, max: 200 }),
               // the ticket row: received (hours after BASE), category, place; then changed or deleted after the fold, or not
               recvH: fc.integer({ min: -400, max: 380 }), cat: fc.constantFrom('01.01.01', '01.01.02'), place: fc.constantFrom('P1', 'P2', null),
               change: fc.option(fc.record({ recvH: fc.integer({ min: -400, max: 380 }), cat: fc.constantFrom('01.01.01', '01.01.02'), place: fc.constantFrom('P1', 'P2', null), drop: fc.boolean() }), { nil: null }),
@@ -121,9 +125,18 @@ for (const dialect of testDialects()) {
             { minLength: 1, maxLength: 5 },
           ),
           fc.integer({ min: 0, max: 14 * 24 }), // fold at BASE + hours
-          fc.integer({ min: 0, max: 16 * 24 * 60 }), // asked at BASE + minutes
-          fc.array(fc.record({ a: fc.integer({ min: -2, max: 14 }), len: fc.integer({ min: 1, max: 12 }), groupBy: fc.constantFrom('day', 'week', 'month') }), { minLength: 1, maxLength: 3 }),
-          async (tickets, foldH, askMin, periods) => {
+          fc.oneof(fc.integer({ min: 0, max: 16 * 24 * 60 }), fc.integer({ min: 16 * 24 * 60, max: 76 * 24 * 60 })), // asked at BASE + minutes
+          fc.boolean(), // fold again at the instant asked, and vacuum
+          fc.array(
+            fc.oneof(
+              fc.record({ a: fc.integer({ min: -2, max: 14 }), len: fc.integer({ min: 1, max: 12 }), groupBy: fc.constantFrom('day', 'week', 'month') }),
+              fc.record({ a: fc.integer({ min: -45, max: 40 }), len: fc.integer({ min: 13, max: 125 }), groupBy: fc.constantFrom('day', 'week', 'month') }),
+              // whole months from September to January
+              fc.record({ m: fc.integer({ min: 0, max: 4 }), months: fc.integer({ min: 1, max: 4 }), groupBy: fc.constantFrom('day', 'week', 'month') }),
+            ),
+            { minLength: 1, maxLength: 3 },
+          ),
+          async (tickets, foldH, askMin, foldAgain, periods) => {
             run++
             await clear(db)
             await maintainHotlineKpiCounters({ db, clock: { now: () => new Date(BASE - 30 * 24 * H) } }) // the delete asked for a rebuild
@@ -153,10 +166,16 @@ for (const dialect of testDialects()) {
               expect((await aggState(db))?.complete).toBe(false)
               await maintainHotlineKpiCounters({ db, clock: { now: () => new Date(foldAt) } })
             }
+            if (foldAgain) {
+              const r = await maintainHotlineKpiCounters({ db, clock: { now: () => new Date(BASE + askMin * 60_000) } }, 50_000, 1)
+              if (r.folded > 0) expect(r.vacuumed).toBe(true)
+            }
             expect((await aggState(db))?.complete).toBe(true)
             const deps: AppDeps = { db, clock: { now: () => new Date(BASE + askMin * 60_000) }, newId: () => 'x' }
             for (const p of periods) {
-              const q = { from: day(p.a), to: day(p.a + p.len), groupBy: p.groupBy }
+              const q = 'm' in p
+                ? { from: MONTHS[p.m]!, to: MONTHS[p.m + p.months] ?? MONTHS.at(-1)!, groupBy: p.groupBy }
+                : { from: day(p.a), to: day(p.a + p.len), groupBy: p.groupBy }
               const period = { from: new Date(`${q.from}T00:00:00+08:00`).toISOString(), to: new Date(`${q.to}T00:00:00+08:00`).toISOString() }
               const now = deps.clock.now().toISOString()
               const asOf = now < period.to ? now : period.to
