@@ -72,6 +72,23 @@ for (const dialect of testDialects()) {
       expect(await upd(`UPDATE item SET snapshot = snapshot || '{"remindCount": 7}', updated_at = now(), version = version + 1 WHERE id = ANY($1)`, others)).toBe(0)
     })
 
+    it('a report row queues its item through a row trigger, without a transition table (migration 172)', async () => {
+      const lead = (await t.db.query<{ unit_id: string }>(`SELECT unit_id FROM item_unit WHERE item_id = $1 AND role = 'lead'`, [task])).rows[0]!.unit_id
+      const calls = await t.db.transaction(async (tx) => {
+        await tx.query(`SET LOCAL track_functions = 'all'`)
+        const count = async () =>
+          Object.fromEntries(
+            (await tx.query<{ funcname: string; calls: string }>(`SELECT funcname, calls FROM pg_stat_xact_user_functions WHERE funcname LIKE 'assessment_mark%'`)).rows.map((r) => [r.funcname, Number(r.calls)]),
+          )
+        const before = await count()
+        await tx.query(`INSERT INTO progress_report (id, item_id, unit_id, body, reported_at) VALUES ('pr-row-trigger', $1, $2, '进展', now())`, [task, lead])
+        const after = await count()
+        await tx.query(`DELETE FROM progress_report WHERE id = 'pr-row-trigger'`)
+        return Object.fromEntries(Object.entries(after).map(([k, v]) => [k, v - (before[k] ?? 0)]).filter(([, v]) => v !== 0))
+      })
+      expect(calls).toEqual({ assessment_mark_report_row: 1 })
+    })
+
     it("a 催办's item recomputed by force gives the same assessment facts (nothing it changed is read)", async () => {
       await drainAssessmentLog(t.deps)
       const facts = async () =>
