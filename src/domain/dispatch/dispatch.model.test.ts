@@ -103,6 +103,16 @@ describe('dispatch suggestions', () => {
     expect(f.filter((w) => w.includes('_') && /[0-9a-z]/.test(w))).toEqual([])
   })
 
+  it('does not let a generic word of any complaint (少, 建议, 影响) decide the function', () => {
+    // 少 met once in 燃气's duties, nowhere else: before it was a stop word it sent a request about trees there.
+    const units = [u('c', '云州市', null, 'city', null), u('c-rq', '燃气公司', 'c', 'office', '燃气', '燃气 泄漏 少'), u('c-yl', '园林局', 'c', 'department', '园林绿化', '绿化 行道树 植树')]
+    const m = newDispatchModel(units, spaces)
+    for (const ex of coldStartExamples(units, [], [])) teach(m, ex)
+    expect(featuresOf(spaces, '树林 少 建议 植树 影响')).not.toEqual(expect.arrayContaining(['少']))
+    expect(featuresOf(spaces, '树林 少 建议 植树 影响').filter((w) => ['少', '建议', '影响'].includes(w))).toEqual([])
+    expect(rankFunctions(m, { text: '山上 树林 少 少 建议 种树' })[0]?.function).toBe('园林绿化')
+  })
+
   it('gives at most three suggestions, best first, and never a unit that takes no tickets', () => {
     const s = suggest(model(), { text: '燃气 泄漏 占道经营 信号 督办' })
     expect(s.length).toBeLessThanOrEqual(3)
