@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { freshDb, testDialects } from '../../test/support/test-db.ts'
 import type { Db } from './db.ts'
 import { listItems, type ItemFilter } from './items.repo.ts'
-import { listLedgerPage, servedByUnitOpen, stateTypeOfName } from './items-list.repo.ts'
+import { listLedgerPage, listStateTerm, servedByStateTerm, servedByUnitOpen, stateTypeOfName } from './items-list.repo.ts'
 
 const base: ItemFilter = { scope: null, limit: 50, offset: 0, countCap: 10_000 }
 
@@ -85,6 +85,47 @@ for (const dialect of testDialects()) {
       expect(servedByUnitOpen({ ...base, unit: 'a', stateType: 'open', q: '事项' })).toBe(false)
       expect(servedByUnitOpen({ ...base, stateType: 'open' })).toBe(false)
       expect([stateTypeOfName('accepted'), stateTypeOfName('extension_requested'), stateTypeOfName('closed')]).toEqual(['open', 'waiting', 'closed'])
+    })
+
+    it('pages a term within a state or overdue range as the item read does; its count is exact or a lower bound marked as more', async () => {
+      const termCases: Partial<ItemFilter>[] = [
+        { stateType: 'open', q: '事项1' }, // 1 11 13 14 16 17 19
+        { state: 'dispatched', q: '事项2' }, // 21 24 27
+        { overdueOn: '2026-01-25', q: '事项1' }, // 1 11 12 13 14 16 17 18 19
+        { kind: 'task', stateType: 'waiting', q: '事项2' }, // 24
+        { stateType: 'closed', q: '事项1' }, // 10 15
+        { stateType: 'open', q: '事项17' },
+      ]
+      let lowerBounds = 0
+      let sets = 0
+      for (const c of termCases) {
+        expect(servedByStateTerm({ ...base, ...c })).toBe(true)
+        for (const windows of [undefined, { page: 3, count: 4 }, { page: 30, count: 6 }]) {
+          for (const paging of [{ limit: 2 }, { limit: 2, afterNumber: 'T-011' }, { limit: 50 }, { limit: 2, countCap: 3 }]) {
+            const f = { ...base, ...c, ...paging }
+            const fromItem = await listItems(db, f)
+            statements.length = 0
+            const walked = await listStateTerm(recording, f, windows)
+            if (statements.some((sql) => sql.includes('MATERIALIZED'))) sets++
+            expect([walked.rows.map((r) => r.number), walked.hasNext, walked.nextAfter]).toEqual([fromItem.rows.map((r) => r.number), fromItem.hasNext, fromItem.nextAfter])
+            // Not marked as more: exact, as the item read counts. Marked: at most what the item read counts.
+            if (!walked.more) expect([walked.total, walked.more]).toEqual([fromItem.total, fromItem.more])
+            else {
+              expect(walked.total).toBeLessThanOrEqual(fromItem.total)
+              if (walked.total < fromItem.total) lowerBounds++
+            }
+          }
+        }
+      }
+      // Small windows sent rare pages to the set and cut counts short, marked as lower bounds.
+      expect(sets).toBeGreaterThan(0)
+      expect(lowerBounds).toBeGreaterThan(0)
+      // The default windows hold this whole ledger: every count exact. A two-character term, a unit or an offset is not walked here.
+      expect(await listLedgerPage(db, { ...base, stateType: 'open', q: '事项1' })).toMatchObject({ total: 7, more: false })
+      expect(servedByStateTerm({ ...base, stateType: 'open', q: '事项' })).toBe(false)
+      expect(servedByStateTerm({ ...base, stateType: 'open', q: '事项1', unit: 'a' })).toBe(false)
+      expect(servedByStateTerm({ ...base, stateType: 'open', q: '事项1', offset: 5 })).toBe(false)
+      expect(servedByStateTerm({ ...base, q: '事项1' })).toBe(false)
     })
 
     it('follows the items: closed, reopened, moved in state or due date, a role added or taken away', async () => {

@@ -5,7 +5,18 @@
  * goes to listItems (items.repo.ts). Same rows, order, cursor and bounded count as listItems gives.
  */
 import type { Db, Queryable } from './db.ts'
-import { COLS, listItems, toItem, unitsOf, type ItemFilter, type LedgerRow } from './items.repo.ts'
+import {
+  COLS,
+  LEDGER_TEXT,
+  LEDGER_WALK_FIRST,
+  listItems,
+  selectiveTrigrams,
+  toItem,
+  trigramSearchable,
+  unitsOf,
+  type ItemFilter,
+  type LedgerRow,
+} from './items.repo.ts'
 import { taskKind } from '../domain/kinds/task.kind.ts'
 import { ticketKind } from '../domain/kinds/ticket.kind.ts'
 
@@ -72,10 +83,107 @@ export async function listUnitOpen(q: Queryable, f: ItemFilter): Promise<LedgerR
   return { rows: out, total: Math.min(n, f.countCap), more: n > f.countCap, hasNext, nextAfter: hasNext ? (items.at(-1)?.number ?? null) : null }
 }
 
+/** How many items of a state, state type or overdue range a term's count walks before it says its total is a lower bound. */
+export const LEDGER_STATE_TERM_COUNT_WALK = 2_000
+
+/** Whether the filter is a searchable term within a state, state type or overdue range (no unit, scope or plan). */
+export function servedByStateTerm(f: ItemFilter): boolean {
+  return (
+    f.q !== undefined && trigramSearchable(f.q) && Boolean(f.state || f.stateType || f.overdueOn) &&
+    !f.unit && !f.scope && !f.plan && (f.afterNumber !== undefined || f.offset === 0)
+  )
+}
+
 /**
- * The ledger page: a unit's or scope's open work from ledger_unit_open, everything else by listItems. No
- * transaction around it (see items.repo.ts listLedgerItems).
+ * A searchable term within a state, state type or overdue range (servedByStateTerm). Such a range lies on the heap a
+ * page per item, and the planner's count took the term's trigram bitmap (on 10M: 粮食安全 in one item in ten,
+ * 870k rows) or a heap page per item of the range until 1,001 matches (state=open&q=粮食安全: 18,760 pages), and the
+ * page and the count each found a rare term's set again.
+ * Here the page walks the first LEDGER_WALK_FIRST items of the range after the cursor; when they hold the page, the
+ * count walks the range's first LEDGER_STATE_TERM_COUNT_WALK items (exact when the range or the cap ends there, else
+ * a lower bound: `more`). Otherwise (a rare term) the page and the count come from the term's set, in one statement.
+ */
+export async function listStateTerm(
+  q: Queryable,
+  f: ItemFilter,
+  windows: { readonly page: number; readonly count: number } = { page: LEDGER_WALK_FIRST, count: LEDGER_STATE_TERM_COUNT_WALK },
+): Promise<LedgerResult> {
+  const term = f.q ?? ''
+  const like = `%${term.replace(/[\\%_]/g, (c) => `\\${c}`)}%`
+  const op = term.toLowerCase() === term.toUpperCase() ? 'LIKE' : 'ILIKE'
+  const statement = (): { params: unknown[]; p: (v: unknown) => string; range: (from?: string) => string } => {
+    const params: unknown[] = []
+    const p = (v: unknown): string => (params.push(v), `$${params.length}`)
+    const range = (from?: string): string => {
+      const w: string[] = []
+      if (f.kind) w.push(`i.kind = ${p(f.kind)}`)
+      if (f.state) w.push(`i.state = ${p(f.state)}`)
+      if (f.stateType) w.push(`i.state_type = ${p(f.stateType)}`)
+      if (f.overdueOn) w.push(`i.state_type <> 'closed' AND i.due_date < ${p(f.overdueOn)}::date`)
+      if (from !== undefined) w.push(`i.number > ${p(from)}`)
+      return w.join(' AND ')
+    }
+    return { params, p, range }
+  }
+  /** Whether the range after `from` holds at least `n` items (index only). */
+  const holds = async (n: number, from?: string): Promise<boolean> => {
+    const s = statement()
+    const sql = `SELECT 1 FROM item i WHERE ${s.range(from)} ORDER BY i.number OFFSET ${n - 1} LIMIT 1`
+    return (await q.query(sql, s.params)).rows.length > 0
+  }
+  const want = f.limit + 1
+  const cap = f.countCap + 1
+  let rows: Record<string, unknown>[] | null = null
+  let n: number | null = null
+  let lowerBound = false
+  {
+    const s = statement()
+    const window = `SELECT * FROM item i WHERE ${s.range(f.afterNumber)} ORDER BY i.number LIMIT ${windows.page}`
+    const walked = (await q.query(`SELECT ${COLS} FROM (${window}) i WHERE ${LEDGER_TEXT} ${op} ${s.p(like)} ORDER BY i.number LIMIT ${want}`, s.params)).rows
+    if (walked.length === want || !(await holds(windows.page, f.afterNumber))) rows = walked
+  }
+  if (rows !== null) {
+    const s = statement()
+    const window = `SELECT * FROM item i WHERE ${s.range()} ORDER BY i.number LIMIT ${windows.count}`
+    const sql = `SELECT count(*)::int AS n FROM (SELECT 1 FROM (${window}) i WHERE ${LEDGER_TEXT} ${op} ${s.p(like)} LIMIT ${cap}) c`
+    n = Number((await q.query<{ n: number }>(sql, s.params)).rows[0]?.n ?? 0)
+    lowerBound = n < cap && (await holds(windows.count))
+  } else {
+    // The term's set (its selective trigrams given to the index, the whole term checked on the row), counted and paged at once.
+    const trigrams = await selectiveTrigrams(q, term, op)
+    const s = statement()
+    const text = trigrams ? [...trigrams.map((t) => `${LEDGER_TEXT} ${op} ${s.p(`%${t}%`)}`), `(${LEDGER_TEXT} || '') ${op} ${s.p(like)}`] : [`${LEDGER_TEXT} ${op} ${s.p(like)}`]
+    const set = `SELECT i.id, i.number FROM item i WHERE ${[s.range(), ...text].join(' AND ')}`
+    const page = `SELECT m.id, m.number FROM m ${f.afterNumber !== undefined ? `WHERE m.number > ${s.p(f.afterNumber)} ` : ''}ORDER BY m.number LIMIT ${want}`
+    const result = (
+      await q.query(
+        `WITH m AS MATERIALIZED (${set}), p AS (${page})
+         SELECT c.n AS ledger_total, ${COLS} FROM (SELECT count(*)::int AS n FROM (SELECT 1 FROM m LIMIT ${cap}) x) c
+           LEFT JOIN (p JOIN item i ON i.id = p.id) ON true ORDER BY p.number`,
+        s.params,
+      )
+    ).rows
+    n = Number(result[0]?.ledger_total ?? 0)
+    rows = result.filter((r) => r.id !== null && r.id !== undefined)
+  }
+  const hasNext = rows.length > f.limit
+  const items = rows.slice(0, f.limit).map(toItem)
+  const units = await unitsOf(q, items.map((i) => i.id))
+  return {
+    rows: items.map((i) => ({ ...i, units: units.get(i.id) ?? [] })),
+    total: Math.min(n, f.countCap),
+    more: n > f.countCap || lowerBound,
+    hasNext,
+    nextAfter: hasNext ? (items.at(-1)?.number ?? null) : null,
+  }
+}
+
+/**
+ * The ledger page: a unit's or scope's open work from ledger_unit_open, a term within a state or overdue range by
+ * listStateTerm, everything else by listItems. No transaction around it (see items.repo.ts listLedgerItems).
  */
 export function listLedgerPage(db: Db, f: ItemFilter): Promise<LedgerResult> {
-  return servedByUnitOpen(f) ? listUnitOpen(db, f) : listItems(db, f)
+  if (servedByUnitOpen(f)) return listUnitOpen(db, f)
+  if (servedByStateTerm(f)) return listStateTerm(db, f)
+  return listItems(db, f)
 }

@@ -374,7 +374,7 @@ async function ledgerTrigramShares(q: Queryable, trigrams: readonly string[], op
  * about as common, the trigrams that tile the term (every third, and the last): neighbours overlap by two characters
  * and say little more than one of them (粮食安全生产: 粮食安 and 全生产, not 食安全 and 安全生 too). Null: all of them.
  */
-async function selectiveTrigrams(q: Queryable, term: string, op: string): Promise<string[] | null> {
+export async function selectiveTrigrams(q: Queryable, term: string, op: string): Promise<string[] | null> {
   const all = wordTrigrams(term)
   if (all.length < 2) return null
   const shares = await ledgerTrigramShares(q, all, op)
