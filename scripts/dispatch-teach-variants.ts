@@ -39,16 +39,46 @@ const demo = [...read('demo-train.jsonl'), ...read('demo-heldout.jsonl')]
 const plans = read('corpus-plans.jsonl')
 const inputs = await loadDemoInputs(DEMO_DIR)
 
-type Teach = 'all' | 'unknown' | 'none'
+type Teach = 'all' | 'unknown' | 'none' | 'pure'
 const feats = (m: DispatchModel, text: string, address?: string) => featuresOf(m.tokenize, withoutPlaces(m.dir, text, address))
 
+/** kNN (KNN=λ:τ:k): the taught letters as exemplars, tf-idf cosine over the same features; the k nearest with cosine ≥ τ add λ·cos to their function's probability. */
+const [knnL, knnT, knnK] = (process.env.KNN ?? '').split(':').map(Number)
+interface Exemplar { fn: string; vec: Map<string, number> }
+const exemplars = new WeakMap<DispatchModel, { ex: Exemplar[]; idf: Map<string, number> }>()
+function vecOf(f: readonly string[], idf: Map<string, number>): Map<string, number> {
+  const tf = new Map<string, number>()
+  for (const w of f) if (idf.has(w)) tf.set(w, (tf.get(w) ?? 0) + 1)
+  let n = 0
+  for (const [w, c] of tf) { const x = c * idf.get(w)!; tf.set(w, x); n += x * x }
+  n = Math.sqrt(n) || 1
+  for (const [w, x] of tf) tf.set(w, x / n)
+  return tf
+}
 function build(how: Teach, taught: readonly Letter[], weight = 1): DispatchModel {
   const m = coldStartModel(inputs, jiebaTokenize)
+  if (knnL) {
+    const docs = taught.map((l) => ({ fn: l.function, f: feats(m, l.text, l.address) }))
+    const df = new Map<string, number>()
+    for (const d of docs) for (const w of new Set(d.f)) df.set(w, (df.get(w) ?? 0) + 1)
+    const idf = new Map([...df].map(([w, c]) => [w, Math.log((docs.length + 1) / c)] as [string, number]))
+    exemplars.set(m, { idf, ex: docs.map((d) => ({ fn: d.fn, vec: vecOf(d.f, idf) })) })
+  }
   if (how === 'none') return m
   const known = new Set(m.functions.vocabulary)
+  // pure: only words met in at least PURE_MIN taught letters, all of one function (a word the letters agree on).
+  const byWord = new Map<string, Map<string, number>>()
+  if (how === 'pure') for (const l of taught) for (const w of new Set(feats(m, l.text, l.address))) {
+    const c = byWord.get(w) ?? new Map<string, number>()
+    c.set(l.function, (c.get(l.function) ?? 0) + 1)
+    byWord.set(w, c)
+  }
+  const pureMin = Number(process.env.PURE_MIN ?? 2)
+  const pure = (w: string) => { const c = byWord.get(w); return !!c && c.size === 1 && [...c.values()][0]! >= pureMin }
   for (const l of taught) {
     let f = feats(m, l.text, l.address)
     if (how === 'unknown') f = f.filter((w) => !known.has(w))
+    if (how === 'pure') f = f.filter(pure)
     if (f.length) learn(m.functions, f, l.function, weight)
   }
   return m
@@ -94,7 +124,19 @@ function top3(m: DispatchModel, l: Letter, K: number): string[] {
   const place = resolvePlace(m.dir, `${l.address ?? ''} ${l.text}`)
   const hasTownship = [...m.dir.byId.values()].some((u) => u.level === 'township')
   const out: string[] = []
-  for (const f of calibrated(rankK(m.functions, feats(m, l.text, l.address), K))) {
+  let ranked = calibrated(rankK(m.functions, feats(m, l.text, l.address), K))
+  const ix = exemplars.get(m)
+  if (ix && knnL) {
+    const q = vecOf(feats(m, l.text, l.address), ix.idf)
+    const sims = ix.ex.map((e) => { let s = 0; for (const [w, x] of q) s += x * (e.vec.get(w) ?? 0); return { fn: e.fn, s } }).filter((x) => x.s >= knnT!).sort((a, b) => b.s - a.s).slice(0, knnK || 3)
+    if (sims.length) {
+      const boost = new Map<string, number>()
+      for (const x of sims) boost.set(x.fn, (boost.get(x.fn) ?? 0) + knnL * x.s)
+      const tot = ranked.reduce((a, r) => a + r.probability + (boost.get(r.label) ?? 0), 0)
+      ranked = ranked.map((r) => ({ label: r.label, probability: (r.probability + (boost.get(r.label) ?? 0)) / tot })).sort((a, b) => b.probability - a.probability)
+    }
+  }
+  for (const f of ranked) {
     const servable = f.label === TOWNSHIP_FUNCTION && !place ? hasTownship : unitsForFunction(m.dir, f.label, place).length > 0
     if (servable) out.push(f.label)
   }
