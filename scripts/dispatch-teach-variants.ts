@@ -39,7 +39,7 @@ const demo = [...read('demo-train.jsonl'), ...read('demo-heldout.jsonl')]
 const plans = read('corpus-plans.jsonl')
 const inputs = await loadDemoInputs(DEMO_DIR)
 
-type Teach = 'all' | 'unknown' | 'none' | 'pure' | 'noprior'
+type Teach = 'all' | 'unknown' | 'none' | 'pure' | 'noprior' | 'words'
 const feats = (m: DispatchModel, text: string, address?: string) => featuresOf(m.tokenize, withoutPlaces(m.dir, text, address))
 
 /** kNN (KNN=λ:τ:k): the taught letters as exemplars, tf-idf cosine over the same features; the k nearest with cosine ≥ τ add λ·cos to their function's probability. */
@@ -79,6 +79,8 @@ function build(how: Teach, taught: readonly Letter[], weight = 1): DispatchModel
     let f = feats(m, l.text, l.address)
     if (how === 'unknown') f = f.filter((w) => !known.has(w))
     if (how === 'pure') f = f.filter(pure)
+    // words: only whole words (no character bigrams, no word pairs) of a taught letter.
+    if (how === 'words') f = f.filter((w) => !w.startsWith('~') && !w.includes('_'))
     if (!f.length) continue
     const docsBefore = m.functions.docs.get(l.function) ?? 0
     learn(m.functions, f, l.function, weight)
