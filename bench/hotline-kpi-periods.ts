@@ -5,7 +5,9 @@
  * (clock 2026-12-01 08:00 China time, as that bench sets it). It reads only: it never folds or vacuums, so the
  * counters are timed as they were left (dead delta rows included). `--explain` prints, per period, each statement
  * of one call with its EXPLAIN (ANALYZE, BUFFERS) execution time, shared buffers and top plan node. `--migrate`
- * applies pending migrations first. Prints the load average with every line.
+ * applies pending migrations first. `--compare-rows` also computes each period once from hotline_event's rows (the
+ * counters marked incomplete for that call: a scratch database only) and says whether the whole answer is equal.
+ * Prints the load average with every line.
  *
  *   npx tsx bench/hotline-kpi-periods.ts --url postgres://postgres@127.0.0.1:5432/duban_bench_hotline [--runs 15] [--explain] [--migrate] [--only year]
  */
@@ -26,6 +28,7 @@ const { values: args } = parseArgs({
     migrate: { type: 'boolean', default: false },
     only: { type: 'string' },
     label: { type: 'string', default: '' },
+    'compare-rows': { type: 'boolean', default: false },
   },
 })
 if (!args.url) throw new Error('--url is required')
@@ -76,6 +79,16 @@ async function main(): Promise<void> {
         `${args.label}${p.name} [${p.from}, ${p.to}) by ${p.groupBy}: p50 ${pct(times, 50).toFixed(1)} ms p95 ${pct(times, 95).toFixed(1)} ms max ${Math.max(...times).toFixed(1)} ms ` +
           `(${runs} calls; volume ${first.totals.volume}, received ${first.totals.received}, ${first.units.length} units, ${first.trend.length} buckets) (load ${load()})`,
       )
+      if (args['compare-rows']) {
+        await db.query(`UPDATE hotline_kpi_state SET complete = false`)
+        try {
+          const t0 = performance.now()
+          const rows = await hotlineKpis(deps, actor, p)
+          console.log(`  from the rows: ${(performance.now() - t0).toFixed(0)} ms, whole answer equal to the counters': ${JSON.stringify(rows) === JSON.stringify(first)} (load ${load()})`)
+        } finally {
+          await db.query(`UPDATE hotline_kpi_state SET complete = true`)
+        }
+      }
       if (args.explain) {
         const seen: { sql: string; params: unknown[] }[] = []
         await hotlineKpis({ ...deps, db: recording(db, seen) }, actor, p)
