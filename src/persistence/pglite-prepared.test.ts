@@ -2,9 +2,11 @@
  * Named statements on PGlite (pglite-prepared.ts): the same rows and errors as an unnamed query, prepared once,
  * inside a transaction (rolled back with it) and outside one.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { PGlite } from '@electric-sql/pglite'
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
 import type { Db } from './db.ts'
 import { openPglite } from './pglite.db.ts'
+import { PgliteStatements } from './pglite-prepared.ts'
 
 describe('named statements on PGlite', () => {
   let db: Db
@@ -45,5 +47,54 @@ describe('named statements on PGlite', () => {
     await expect(db.query(`SELECT nope FROM t WHERE id = $1`, ['a'], { name: 't_bad' })).rejects.toMatchObject({ code: '42703' })
     expect((await db.query(`SELECT id FROM t WHERE id = $1`, ['a'], { name: 't_bad' })).rows).toEqual([{ id: 'a' }])
     await expect(db.query(`SELECT n FROM t WHERE id = $1`, ['a'], { name: 't_bad' })).rejects.toThrow(/another text/)
+  })
+
+  it('reads every column type, NULLs, repeated names, no rows, no columns and a reply larger than one chunk as an unnamed query does', async () => {
+    await db.query(`CREATE TABLE wide (id int PRIMARY KEY, txt text, num numeric, f8 float8, i2 int2, b bytea, iv interval, u uuid, ts timestamp, js json, nums int[], flag boolean)`)
+    const ins = `INSERT INTO wide VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12)`
+    const plainRows: unknown[] = []
+    for (let i = 1; i <= 3; i++) {
+      const params = i === 3 ? [i, null, null, null, null, null, null, null, null, null, null, null] : [i, `第${i}行 "引号" \\ 反斜杠`, '12345678901234567890.125', 1.5, 7, new Uint8Array([0, 255, i]), '1 day 02:00:00', 'a0eebc99-9c0b-4ef8-bb6d-6bb9bd380a11', '2026-03-02 01:02:03', JSON.stringify({ k: [i] }), [1, null, 3], i === 1]
+      expect((await db.query(ins, params, { name: 'wide_insert' })).rows).toEqual([]) // no RETURNING: no columns
+      plainRows.push(params)
+    }
+    const sel = `SELECT *, id AS id2, txt AS id2 FROM wide WHERE id >= $1 ORDER BY id`
+    const named = await db.query(sel, [1], { name: 'wide_read' })
+    const plain = await db.query(sel, [1])
+    expect(named.rows).toHaveLength(3)
+    expect(named.rows).toEqual(plain.rows)
+    expect(Object.keys(named.rows[0] as object)).toEqual(Object.keys(plain.rows[0] as object))
+    expect((await db.query(sel, [99], { name: 'wide_read' })).rows).toEqual([])
+    // Many rows: the backend hands its reply over in more than one piece.
+    const many = `SELECT g AS n, repeat('汉字', 300) AS t FROM generate_series(1, $1::int) g`
+    const big = await db.query<{ n: number; t: string }>(many, [2000], { name: 'many_rows' })
+    expect(big.rows).toEqual((await db.query(many, [2000])).rows)
+    expect(big.rows.at(-1)).toEqual({ n: 2000, t: '汉字'.repeat(300) })
+  })
+
+  it('sends a prepared run as one call of Bind, Execute and Sync and does not parse its reply through execProtocol', async () => {
+    const pg = new PGlite()
+    try {
+      await pg.waitReady
+      const statements = new PgliteStatements(pg)
+      await statements.run('one', 'SELECT $1::int AS x', [1], false) // prepares
+      const execProtocol = vi.spyOn(pg, 'execProtocol')
+      const raw = vi.spyOn(pg, 'execProtocolRawStream')
+      expect((await statements.run('one', 'SELECT $1::int AS x', [2], false)).rows).toEqual([{ x: 2 }])
+      expect(execProtocol).not.toHaveBeenCalled()
+      expect(raw).toHaveBeenCalledTimes(1)
+      const sent = raw.mock.calls[0]![0]
+      const kinds: string[] = []
+      for (let at = 0; at < sent.length; at += 1 + new DataView(sent.buffer, sent.byteOffset + at + 1, 4).getUint32(0)) kinds.push(String.fromCharCode(sent[at]!))
+      expect(kinds).toEqual(['B', 'E', 'S'])
+      // An error comes out as the database's, and the statement runs again after it.
+      await pg.exec('CREATE TABLE k (id int PRIMARY KEY)')
+      await statements.run('k_ins', 'INSERT INTO k VALUES ($1)', [1], false)
+      await expect(statements.run('k_ins', 'INSERT INTO k VALUES ($1)', [1], false)).rejects.toMatchObject({ code: '23505', constraint: 'k_pkey', table: 'k' })
+      await statements.run('k_ins', 'INSERT INTO k VALUES ($1)', [2], false)
+      expect((await pg.query('SELECT count(*)::int AS n FROM k')).rows).toEqual([{ n: 2 }])
+    } finally {
+      await pg.close()
+    }
   })
 })
