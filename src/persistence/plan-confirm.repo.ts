@@ -71,12 +71,23 @@ export async function setDraftTasks(q: Queryable, planId: string, tasks: readonl
 }
 
 /**
- * Whether a confirm is writing some plan's tasks now: a plan 'confirming' whose hold was renewed after `since` (every
- * chunk renews it). A partial index (migration 178) keeps this one index probe however many plans there are.
+ * Notes on a draft plan that a confirm is computing its tasks (before it takes the plan into 'confirming'), renewed
+ * while it computes: the draft stays a draft (editable; the confirm compares its stamp before writing), only
+ * `confirming_at` moves, so the scheduler's round waits for this confirm from its first step (confirm-gate.ts).
+ */
+export async function announceConfirm(q: Queryable, planId: string, at: Date): Promise<void> {
+  await q.query(`UPDATE plan SET confirming_at = $2 WHERE id = $1 AND status = 'draft'`, [planId, at.toISOString()])
+}
+
+/**
+ * Whether a confirm is at work on some plan now: computing (a draft with `confirming_at` after `since`, announceConfirm)
+ * or writing (a plan 'confirming' whose hold was renewed after `since`; every chunk renews it). The second is one probe of
+ * a partial index (migration 178); the first reads the draft plans' rows, not their drafts (TOAST), a few pages.
  */
 export async function confirmActiveSince(q: Queryable, since: Date): Promise<boolean> {
   const { rows } = await q.query<{ active: boolean }>(
-    `SELECT EXISTS (SELECT 1 FROM plan WHERE status = 'confirming' AND confirming_at > $1) AS active`,
+    `SELECT EXISTS (SELECT 1 FROM plan WHERE status = 'confirming' AND confirming_at > $1)
+         OR EXISTS (SELECT 1 FROM plan WHERE status = 'draft' AND confirming_at > $1) AS active`,
     [since.toISOString()],
   )
   return rows[0]?.active === true

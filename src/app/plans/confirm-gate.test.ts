@@ -6,8 +6,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { startTestApp, type TestApp } from '../../../test/support/test-app.ts'
 import { testDialects } from '../../../test/support/test-db.ts'
 import { importSample, loginDemo, seedDemoCity } from '../../../test/http/plans.fixture.ts'
-import { finishConfirming, startConfirming } from '../../persistence/plan-confirm.repo.ts'
+import { announceConfirm, confirmActiveSince, finishConfirming, startConfirming } from '../../persistence/plan-confirm.repo.ts'
 import { afterConfirms, CONFIRM_ACTIVE_MS } from './confirm-gate.ts'
+import { confirmPlan } from './confirm-plan.ts'
+import type { Actor } from '../deps.ts'
 
 for (const dialect of testDialects()) {
   describe(`the round waits for a confirm (${dialect})`, () => {
@@ -53,6 +55,24 @@ for (const dialect of testDialects()) {
       t.clock.advance(CONFIRM_ACTIVE_MS + 1)
       expect(await afterConfirms(t.deps, { sleep: async () => undefined })).toBe(0)
       await finishConfirming(t.db, plan.id, t.clock.now().toISOString())
+    })
+
+    it('waits for a confirm still computing its tasks (its note on the draft) until the note goes stale', async () => {
+      const plan = await importSample(t, supervisor)
+      await announceConfirm(t.db, plan.id, t.clock.now())
+      const waited = await afterConfirms(t.deps, { stepMs: 1_000, sleep: async () => t.clock.advance(1_000) })
+      expect(waited).toBe(CONFIRM_ACTIVE_MS)
+    })
+
+    it('a confirm is seen at work while it writes, and nothing waits once it finished', async () => {
+      const plan = await importSample(t, supervisor)
+      const { rows } = await t.db.query<{ id: string }>(`SELECT id FROM app_user WHERE username = 'supervisor'`)
+      const actor: Actor = { userId: rows[0]!.id, role: 'supervisor', unitId: null, scopeUnitIds: null }
+      const seen: boolean[] = []
+      await confirmPlan(t.deps, actor, plan.id, { chunkSize: 4, afterChunk: async () => void seen.push(await confirmActiveSince(t.db, new Date(t.clock.now().getTime() - CONFIRM_ACTIVE_MS))) })
+      expect(seen.length).toBeGreaterThan(1)
+      expect(seen.every(Boolean)).toBe(true)
+      expect(await afterConfirms(t.deps, { sleep: async () => undefined })).toBe(0)
     })
   })
 }

@@ -2,13 +2,14 @@
  * Bulk work takes turns with a plan's confirm (docs/write-path.md, "Confirming a plan"). A confirm paces itself to
  * leave two thirds of the process and the database to other requests, and the scheduler's round (the supervision
  * tick, the assessment drain) paces itself to half; run at once, the two leave requests a sixth. The round is the one
- * that can wait: before it starts it waits while some plan's confirm is writing (its hold renewed within ACTIVE_MS),
- * at most MAX_WAIT_MS, then runs whatever happens (a stuck confirm never stops the tick).
+ * that can wait: before it starts it waits while some plan's confirm is at work (computing: its note on the draft;
+ * writing: its hold; either renewed within CONFIRM_ACTIVE_MS), at most CONFIRM_WAIT_MAX_MS, then runs whatever happens
+ * (a stuck confirm never stops the tick).
  */
 import type { AppDeps } from '../deps.ts'
 import { confirmActiveSince } from '../../persistence/plan-confirm.repo.ts'
 
-/** A hold renewed within this long is a confirm writing now (a chunk renews it; a pause between chunks is ≤ 2 s). */
+/** A note or hold renewed within this long is a confirm at work now (renewed every 5 s computing, every chunk writing; a pause is ≤ 2 s). */
 export const CONFIRM_ACTIVE_MS = 15_000
 
 /** The longest the round waits for confirms (its interval: at worst it runs one round late). */
@@ -17,7 +18,7 @@ export const CONFIRM_WAIT_MAX_MS = 60_000
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms))
 
 /**
- * Waits while a confirm is writing, checking every `stepMs` (1 s), at most `maxWaitMs`; answers how long it waited
+ * Waits while a confirm is at work, checking every `stepMs` (1 s), at most `maxWaitMs`; answers how long it waited
  * (0 when none was). `sleep` is for tests.
  */
 export async function afterConfirms(

@@ -8,7 +8,7 @@ import { reserveItemNumbers, type ItemRow, type ItemUnitRole } from '../../persi
 import { insertItemEvents, insertItems } from '../../persistence/items-bulk.repo.ts'
 import { insertNotifications, insertUnsealedAuditRows } from '../../persistence/supervision-batch.repo.ts'
 import { findPlan } from '../../persistence/plans.repo.ts'
-import { confirmHold, draftStamp, finishConfirming, renewConfirming, setDraftTasks, startConfirming, undoConfirming } from '../../persistence/plan-confirm.repo.ts'
+import { announceConfirm, confirmHold, draftStamp, finishConfirming, renewConfirming, setDraftTasks, startConfirming, undoConfirming } from '../../persistence/plan-confirm.repo.ts'
 import type { Queryable } from '../../persistence/db.ts'
 import { checkDueDate } from '../../domain/calendar/due-date.rules.ts'
 import { DubanError } from '../../domain/errors.ts'
@@ -55,6 +55,9 @@ const PAUSE_MAX_MS = 2_000
 
 /** Waits PACE times `ms` (at least 1 ms, at most PAUSE_MAX_MS). */
 const paced = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, Math.min(PAUSE_MAX_MS, Math.max(1, PACE * ms))))
+
+/** How often a confirm still computing renews its note on the draft (confirm-gate.ts counts one older than 15 s as gone). */
+const ANNOUNCE_EVERY_MS = 5_000
 
 /** A 'confirming' plan whose hold was not renewed for this long is taken to be abandoned (its process died). */
 export const CONFIRM_LEASE_MS = 120_000
@@ -150,12 +153,19 @@ async function confirmOnce(deps: AppDeps, actor: Actor, planId: string, opts: Co
       })
     }
   }
+  // From here the scheduler's round waits for this confirm (confirm-gate.ts): noted on the draft, renewed as it computes.
+  await announceConfirm(deps.db, planId, deps.clock.now())
+  let announced = performance.now()
   const who = engineActor(actor)
   const prepared: Prepared[] = []
   let sliceFrom = performance.now()
   for (const [i, it] of items.entries()) {
     if (i > 0 && i % COMPUTE_SLICE === 0) {
       await paced(performance.now() - sliceFrom)
+      if (performance.now() - announced > ANNOUNCE_EVERY_MS) {
+        await announceConfirm(deps.db, planId, deps.clock.now())
+        announced = performance.now()
+      }
       sliceFrom = performance.now()
     }
     const units = assignees(it)
