@@ -7,7 +7,8 @@ import { startTestApp, type TestApp } from '../../../test/support/test-app.ts'
 import { testDialects } from '../../../test/support/test-db.ts'
 import { importSample, loginDemo, seedDemoCity } from '../../../test/http/plans.fixture.ts'
 import { announceConfirm, confirmActiveSince, finishConfirming, startConfirming } from '../../persistence/plan-confirm.repo.ts'
-import { afterConfirms, CONFIRM_ACTIVE_MS } from './confirm-gate.ts'
+import { afterConfirms, CONFIRM_ACTIVE_MS, ConfirmAwarePacer } from './confirm-gate.ts'
+import { UNPACED } from '../supervision/tick-pace.ts'
 import { confirmPlan } from './confirm-plan.ts'
 import type { Actor } from '../deps.ts'
 
@@ -62,6 +63,18 @@ for (const dialect of testDialects()) {
       await announceConfirm(t.db, plan.id, t.clock.now())
       const waited = await afterConfirms(t.deps, { stepMs: 1_000, sleep: async () => t.clock.advance(1_000) })
       expect(waited).toBe(CONFIRM_ACTIVE_MS)
+    })
+
+    it("the tick's pacer waits at its next rest for a confirm that started during the round", async () => {
+      const plan = await importSample(t, supervisor)
+      let steps = 0
+      const pacer = new ConfirmAwarePacer(UNPACED, t.deps, { sleep: async () => void (steps++, t.clock.advance(1_000)) })
+      await pacer.rest()
+      expect(steps).toBe(0)
+      await announceConfirm(t.db, plan.id, t.clock.now())
+      await new Promise((r) => setTimeout(r, 1_001)) // it asks at most once a second
+      await pacer.rest()
+      expect(steps).toBe(CONFIRM_ACTIVE_MS / 1_000)
     })
 
     it('a confirm is seen at work while it writes, and nothing waits once it finished', async () => {

@@ -8,6 +8,7 @@
  */
 import type { AppDeps } from '../deps.ts'
 import { confirmActiveSince } from '../../persistence/plan-confirm.repo.ts'
+import { Pacer, type TickPace } from '../supervision/tick-pace.ts'
 
 /** A note or hold renewed within this long is a confirm at work now (renewed every 5 s computing, every chunk writing; a pause is ≤ 2 s). */
 export const CONFIRM_ACTIVE_MS = 15_000
@@ -34,4 +35,27 @@ export async function afterConfirms(
     waited += step
   }
   return waited
+}
+
+/**
+ * The tick's pacer, which also steps aside for a confirm that started while the round was under way: after each rest
+ * (between pages and slices, outside any transaction) it waits while a confirm is at work, asking at most once a second.
+ */
+export class ConfirmAwarePacer extends Pacer {
+  private askedAt = -Infinity
+
+  constructor(
+    pace: TickPace,
+    private readonly deps: Pick<AppDeps, 'db' | 'clock'>,
+    private readonly gate: Parameters<typeof afterConfirms>[1] = {},
+  ) {
+    super(pace)
+  }
+
+  override async rest(): Promise<void> {
+    await super.rest()
+    if (performance.now() - this.askedAt < 1_000) return
+    await afterConfirms(this.deps, this.gate)
+    this.askedAt = performance.now()
+  }
 }
