@@ -11,7 +11,7 @@ import { drainAssessmentLog } from '../assessment/assessment-aggregates.ts'
 import { kindCatalog } from '../../domain/kinds/index.ts'
 import { monitorEventLoopDelay, type IntervalHistogram } from 'node:perf_hooks'
 import { Pacer, SERVE_TICK_PACE, UNPACED, type TickPace } from './tick-pace.ts'
-import { afterConfirms } from '../plans/confirm-gate.ts'
+import { afterConfirms, ConfirmAwarePacer } from '../plans/confirm-gate.ts'
 
 /**
  * The tick's pace in a server: SERVE_TICK_PACE, or the busy share DUBAN_TICK_SHARE names (0 < share ≤ 1; 1 runs the
@@ -81,7 +81,8 @@ export function startScheduler(
       loopDelay?.reset()
       let pacer: Pacer | null = null
       try {
-        pacer = new Pacer(tickPace)
+        // It also steps aside, between pages, for a confirm that starts while the tick runs (confirm-gate.ts).
+        pacer = new ConfirmAwarePacer(tickPace, deps)
         tick = await superviseTick(deps, deps.clock.now(), { pacer })
       } catch (e) {
         onError(e)
@@ -101,6 +102,7 @@ export function startScheduler(
         onError(e)
       }
       let assessment: number | null = null
+      await afterConfirms(deps)
       const drainFrom = Date.now()
       try {
         assessment = await drainAssessmentLog(deps, {
