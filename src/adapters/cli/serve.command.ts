@@ -135,6 +135,10 @@ export async function run(args: string[]): Promise<number> {
   const nats = process.env.DUBAN_NATS_URL ? await (await import('../nats/nats-events.start.ts')).startNatsEvents(deps, process.env.DUBAN_NATS_URL, leader) : null
   // The audit sealer (docs/audit.md): links new audit rows into the hash chain every second.
   const sealer = startSealer(db, { onError: (e) => process.emitWarning(`audit sealer: ${(e as Error).message}`) })
+  // DUBAN_MEMORY_LOG_S=N: the process's memory every N seconds on stderr (what an RSS peak is made of: V8's heap,
+  // buffers outside it, PGlite's wasm memory in rss only; docs/scaling.md section 5).
+  const memoryLogS = Number(process.env.DUBAN_MEMORY_LOG_S ?? 0)
+  const memoryLog = memoryLogS > 0 ? setInterval(() => process.stderr.write(memoryLine() + '\n'), memoryLogS * 1000).unref() : null
   const addr = app.server.address()
   const boundPort = typeof addr === 'object' && addr ? addr.port : port
   const shownHost = values.host === '0.0.0.0' || values.host === '::' ? 'localhost' : (values.host as string)
@@ -164,6 +168,7 @@ export async function run(args: string[]): Promise<number> {
         .then(() => leader.release())
         .then(() => ((backfillStopped = true), backfill))
         .then(() => db.close())
+        .then(() => (memoryLog ? clearInterval(memoryLog) : undefined))
         .then(() => resolve(0))
         .catch((e: unknown) => {
           process.stderr.write(`duban: shutdown failed: ${(e as Error).message}\n`)
@@ -173,4 +178,11 @@ export async function run(args: string[]): Promise<number> {
     process.once('SIGINT', () => stop('SIGINT'))
     process.once('SIGTERM', () => stop('SIGTERM'))
   })
+}
+
+/** One line of process.memoryUsage() in MB (DUBAN_MEMORY_LOG_S). */
+function memoryLine(): string {
+  const m = process.memoryUsage()
+  const mb = (x: number): string => (x / 1048576).toFixed(0)
+  return `duban: memory rss ${mb(m.rss)} MB, heap used ${mb(m.heapUsed)} of ${mb(m.heapTotal)} MB, external ${mb(m.external)} MB (array buffers ${mb(m.arrayBuffers)} MB)`
 }
