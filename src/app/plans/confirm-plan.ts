@@ -144,7 +144,10 @@ async function confirmOnce(deps: AppDeps, actor: Actor, planId: string, opts: Co
     })
   }
   const { calendar, working } = await calendarFor(deps.db)
-  for (const it of items) {
+  // The due-date checks yield every COMPUTE_SLICE items too: 1,000 of them in one go held the event loop 14–72 ms
+  // (load 9), after the draft's parse, and a stall holds every request in flight at once.
+  for (const [i, it] of items.entries()) {
+    if (i % COMPUTE_SLICE === 0) await new Promise((r) => setImmediate(r))
     const check = it.due ? checkDueDate(calendar, it.due) : null
     if (check && !check.ok) {
       throw new DubanError('DUBAN_ERR_DUE_NOT_WORKING_DAY', `item ${it.n} due: ${it.due} is a ${check.holiday ?? check.reason}; try ${check.suggestion}`, {
