@@ -51,11 +51,12 @@ async function measure(target: Target, runs: number, log: (line: string) => void
     const post = async (path: string, body: unknown, token?: string): Promise<Response> =>
       fetch(`${base}${path}`, { method: 'POST', headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) }, body: JSON.stringify(body) })
 
-    // One liaison per lead unit, for the first WORKERS tasks with distinct lead units (the demo's own
-    // liaison activity may already have accepted some: those are taken as they are).
+    // One liaison per lead unit, for the first WORKERS tasks with distinct lead units (not the demo's 12345 tickets,
+    // which take no progress report; the demo's own liaison activity may already have accepted some: those are taken
+    // as they are).
     const { rows } = await db.query<{ id: string; unit_id: string; state: string }>(
       `SELECT DISTINCT ON (u.unit_id) i.id, u.unit_id, i.state FROM item i JOIN item_unit u ON u.item_id = i.id AND u.role = 'lead'
-        WHERE i.state IN ('dispatched', 'accepted') ORDER BY u.unit_id, i.state = 'dispatched', i.number`,
+        WHERE i.kind = 'task' AND i.state IN ('dispatched', 'accepted') ORDER BY u.unit_id, i.state = 'dispatched', i.number`,
     )
     if (rows.length < WORKERS) throw new Error(`the demo plan gave ${rows.length} lead units, ${WORKERS} needed`)
     const workers: { item: string; token: string }[] = []
@@ -73,6 +74,9 @@ async function measure(target: Target, runs: number, log: (line: string) => void
     }
 
     let sent = 0
+    /** Why requests failed (status and the start of the answer) → how many: printed when any did. */
+    const refusals = new Map<string, number>()
+    const why = (): string => [...refusals].map(([k, n]) => `${n} × ${k}`).join('; ')
     /** `count` requests spread over the workers, one in flight per worker. */
     const load = async (count: number): Promise<{ samples: Sample[]; wallMs: number; capped: boolean }> => {
       const samples: Sample[] = []
@@ -92,6 +96,7 @@ async function measure(target: Target, runs: number, log: (line: string) => void
             const res = await post(`/api/items/${w.item}/reports`, { text: `第${n}次报送：本月推进情况正常。`, measures: { 完成率: n % 100 } }, w.token)
             const text = await res.text()
             samples.push({ ms: performance.now() - s, ok: res.status === 200, bytes: Buffer.byteLength(text) })
+            if (res.status !== 200) refusals.set(`${res.status} ${text.slice(0, 120)}`, (refusals.get(`${res.status} ${text.slice(0, 120)}`) ?? 0) + 1)
           }
         }),
       )
@@ -100,7 +105,7 @@ async function measure(target: Target, runs: number, log: (line: string) => void
 
     const warm = await load(WARMUP)
     const warmBad = warm.samples.filter((s) => !s.ok).length
-    if (warmBad) throw new Error(`${warmBad} of ${warm.samples.length} warm-up requests failed`)
+    if (warmBad) throw new Error(`${warmBad} of ${warm.samples.length} warm-up requests failed: ${why()}`)
     log(`api[${target.name}]: ${where}; warm-up ${warm.samples.length} requests in ${warm.wallMs.toFixed(0)} ms`)
 
     const perRound = Math.ceil(TOTAL / runs)
@@ -133,7 +138,7 @@ async function measure(target: Target, runs: number, log: (line: string) => void
       `api[${target.name}]: ${figures.medianRoundRps} req/s (median round), ${figures.overallRps} req/s overall; latency p50 ${figures.latencyMs.p50} ms, p99 ${figures.latencyMs.p99} ms; ` +
         `${all.length} requests, ${failed} failed; answer ${figures.responseBytes.first} → ${figures.responseBytes.last} bytes`,
     )
-    if (failed) throw new Error(`${failed} of ${all.length} requests failed`)
+    if (failed) throw new Error(`${failed} of ${all.length} requests failed: ${why()}`)
     return figures
   } finally {
     await server?.close().catch(() => {})
