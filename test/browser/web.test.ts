@@ -200,7 +200,12 @@ describe.skipIf(!hasChromium)('web app in a browser', () => {
     const dialog = page.locator('.el-dialog', { hasText: '督办事由' })
     await dialog.locator('.el-select').click()
     await page.keyboard.type(pick.number)
-    await page.locator('.el-select-dropdown__item:visible', { hasText: pick.number }).click()
+    // Pick from the search's answer for the whole number, not from a list the next answer replaces mid-click
+    // (a click on an option being re-rendered selected nothing once on a busy CI machine).
+    const options = page.locator('.el-select-dropdown__item:visible')
+    await expect.poll(async () => { const ts = await options.allInnerTexts(); return ts.length > 0 && ts.every((t) => t.includes(pick.number)) }).toBe(true)
+    await options.filter({ hasText: pick.number }).first().click()
+    await expect.poll(() => dialog.locator('.el-select').innerText()).toContain(pick.number)
     await dialog.locator('textarea').fill('进度滞后，请于3个工作日内说明原因并提出整改措施。')
     await dialog.locator('button', { hasText: '下发' }).click()
     const notices = page.locator('[data-test=notices] .el-table__body')
