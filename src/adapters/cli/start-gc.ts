@@ -4,20 +4,11 @@
  * bundles into ArrayBuffers: about 500 MB that is garbage once the database is open but stays resident until a
  * major GC, which an idle server may not run for hours (measured: 650 MB of external memory after a fresh start,
  * 140 MB after one GC). V8 exposes gc() only behind --expose-gc; the flag set at run time takes effect for a new
- * context, from which the function is taken. Nothing depends on it: when unavailable this does nothing.
+ * context (app/runtime/full-gc.ts). Nothing depends on it: when unavailable this does nothing.
  */
-import { setFlagsFromString } from 'node:v8'
-import { runInNewContext } from 'node:vm'
+import { fullGc } from '../../app/runtime/full-gc.ts'
 
 /** Runs a full GC if the runtime allows it; returns whether it ran. */
 export function collectStartGarbage(): boolean {
-  try {
-    setFlagsFromString('--expose-gc')
-    const gc = runInNewContext('gc') as unknown
-    if (typeof gc !== 'function') return false
-    ;(gc as () => void)()
-    return true
-  } catch {
-    return false
-  }
+  return fullGc()
 }

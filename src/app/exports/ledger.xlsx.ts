@@ -5,13 +5,12 @@
  * zips it out at once, so memory stays bounded however long the ledger is (issue 7.3).
  */
 import type { Writable } from 'node:stream'
-import { setFlagsFromString } from 'node:v8'
-import { runInNewContext } from 'node:vm'
 import ExcelJS from 'exceljs'
 import { pageAssessedItems, type AssessedItemRow } from '../../persistence/assessment.repo.ts'
 import { kindCatalog } from '../../domain/kinds/index.ts'
 import { endOfDay, instantMs } from '../../domain/workflow/time.ts'
 import type { AppDeps } from '../deps.ts'
+import { fullGc } from '../runtime/full-gc.ts'
 import { scopeHoldsAny } from '../../domain/users/data-scope.ts'
 
 /** The columns of the ledger, in order, with their widths (characters). */
@@ -84,23 +83,10 @@ async function zipped(ws: ExcelJS.Worksheet, out: Writable): Promise<void> {
  * zlib chunks) partly survives the young-generation collections across each page's awaits and piles up in old
  * space and array buffers until a major GC, which V8 ran only at ~160 MB of heap and ~50 MB of array buffers: a
  * server idling at ~210 MB peaked at 330–378 MB within 30 s of starting a 1M-row export (issue 7.3: ≤ 400 MB).
- * Collecting every 20,000 rows (every ~5–10 s; tens of ms each) keeps that pile to what 20 pages leave. gc() is
- * exposed as in start-gc.ts (the flag set at run time, the function taken from a new context); without it, nothing.
+ * Collecting every 20,000 rows (every ~5–10 s; tens of ms each) keeps that pile to what 20 pages leave (runtime/full-gc.ts;
+ * where the runtime refuses gc(), nothing).
  */
 export const LEDGER_EXPORT_GC_ROWS = 20_000
-let fullGc: (() => void) | null | undefined
-function collectGarbage(): void {
-  if (fullGc === undefined) {
-    try {
-      setFlagsFromString('--expose-gc')
-      const gc = runInNewContext('gc') as unknown
-      fullGc = typeof gc === 'function' ? (gc as () => void) : null
-    } catch {
-      fullGc = null
-    }
-  }
-  fullGc?.()
-}
 
 /** Items read per page while streaming the ledger. */
 export const LEDGER_EXPORT_PAGE = 1000
@@ -161,7 +147,7 @@ export async function writeLedgerXlsx(deps: AppDeps, out: Writable, kind = 'task
     await zipped(ws, out)
     if (read - collectedAt >= LEDGER_EXPORT_GC_ROWS) {
       collectedAt = read
-      collectGarbage()
+      fullGc()
     }
     if (out.writableNeedDrain) await drainedOrClosed(out)
     if (out.destroyed) {
