@@ -29,6 +29,8 @@ const plugin: RoutePlugin = async (app, { deps }) => {
     const { writeLedgerXlsx } = await ledgerXlsx()
     const body = new PassThrough()
     writeLedgerXlsx(deps, body, request.query.kind, undefined, actor.scopeUnitIds).catch((err: unknown) => {
+      // A download the client closed (cancelled, tab shut) ends the export early: not a server error.
+      if (body.destroyed) return request.log.info('ledger export stopped: the download was closed before the end')
       request.log.error({ err }, 'ledger export failed')
       body.destroy(err instanceof Error ? err : new Error(String(err)))
     })
