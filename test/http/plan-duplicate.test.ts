@@ -2,27 +2,19 @@
  * Issue 8 point 3: importing the same document twice is told to the clerk — by content, whatever the file
  * name or the line breaks — on the import answer and on the review (GET); a different document is not. Both dialects.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { startTestApp, type TestApp } from '../support/test-app.ts'
+import { describe, expect, it } from 'vitest'
+import { demoCityApp } from '../support/demo-city-app.ts'
 import { testDialects } from '../support/test-db.ts'
-import { call, loginDemo, SAMPLE_PLAN, seedDemoCity } from './plans.fixture.ts'
+import { call, SAMPLE_PLAN } from './plans.fixture.ts'
 
 for (const dialect of testDialects()) {
   describe(`same document imported twice (${dialect})`, () => {
-    let t: TestApp
-    let supervisor: string
+    const t = demoCityApp(dialect)
     const importText = async (fileName: string, text: string) => {
-      const res = await call(t, supervisor, 'POST', '/api/plans', { fileName, contentBase64: Buffer.from(text).toString('base64') })
+      const res = await call(t, t.token, 'POST', '/api/plans', { fileName, contentBase64: Buffer.from(text).toString('base64') })
       expect(res.statusCode, res.body).toBe(201)
       return res.json()
     }
-
-    beforeAll(async () => {
-      t = await startTestApp(dialect)
-      await seedDemoCity(t)
-      supervisor = await loginDemo(t, 'supervisor')
-    }, 180_000)
-    afterAll(async () => t?.close())
 
     it('warns on the second import of the same text, renamed and re-wrapped, and on both reviews', async () => {
       const text = SAMPLE_PLAN.toString('utf8')
@@ -31,7 +23,7 @@ for (const dialect of testDialects()) {
       // The same document saved again: another name, Windows line breaks, spaces at the ends of lines.
       const again = await importText('要点（重发）.txt', text.replace(/\n/g, '  \r\n'))
       expect(again.sameContent).toEqual([{ id: first.id, title: first.title, fileName: 'sample-plan.txt', status: 'draft', createdAt: first.createdAt }])
-      const firstNow = (await call(t, supervisor, 'GET', `/api/plans/${first.id}`)).json()
+      const firstNow = (await call(t, t.token, 'GET', `/api/plans/${first.id}`)).json()
       expect(firstNow.sameContent.map((p: { id: string }) => p.id)).toEqual([again.id])
 
       // A document that differs in one task is another document.
