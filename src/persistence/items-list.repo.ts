@@ -9,18 +9,15 @@ import {
   COLS,
   LEDGER_TEXT,
   LEDGER_WALK_FIRST,
+  ledgerPage,
   listItems,
   selectiveTrigrams,
-  toItem,
   trigramSearchable,
-  unitsOf,
   type ItemFilter,
-  type LedgerRow,
+  type LedgerPage,
 } from './items.repo.ts'
 import { taskKind } from '../domain/kinds/task.kind.ts'
 import { ticketKind } from '../domain/kinds/ticket.kind.ts'
-
-type LedgerResult = Awaited<ReturnType<typeof listItems>>
 
 /**
  * The engine state type of a state name in the shipped kinds, when they agree on it (undefined when no kind has
@@ -45,7 +42,7 @@ export function servedByUnitOpen(f: ItemFilter): boolean {
 }
 
 /** The page and count of a unit's or scope's open work (servedByUnitOpen), from ledger_unit_open. */
-export async function listUnitOpen(q: Queryable, f: ItemFilter): Promise<LedgerResult> {
+export async function listUnitOpen(q: Queryable, f: ItemFilter): Promise<LedgerPage> {
   const params: unknown[] = []
   const p = (v: unknown): string => (params.push(v), `$${params.length}`)
   const w: string[] = []
@@ -75,12 +72,7 @@ export async function listUnitOpen(q: Queryable, f: ItemFilter): Promise<LedgerR
     `SELECT count(*)::int AS n FROM (SELECT ${distinct ? 'DISTINCT o.item_id' : '1'} FROM ledger_unit_open o WHERE ${where} LIMIT ${cap}) c`,
     filterParams,
   )
-  const n = Number(counted.rows[0]?.n ?? 0)
-  const hasNext = rows.length > f.limit
-  const items = rows.slice(0, f.limit).map(toItem)
-  const units = await unitsOf(q, items.map((i) => i.id))
-  const out: LedgerRow[] = items.map((i) => ({ ...i, units: units.get(i.id) ?? [] }))
-  return { rows: out, total: Math.min(n, f.countCap), more: n > f.countCap, hasNext, nextAfter: hasNext ? (items.at(-1)?.number ?? null) : null }
+  return ledgerPage(q, f, rows, Number(counted.rows[0]?.n ?? 0))
 }
 
 /** How many items of a state, state type or overdue range a term's count walks before it says its total is a lower bound. */
@@ -107,7 +99,7 @@ export async function listStateTerm(
   q: Queryable,
   f: ItemFilter,
   windows: { readonly page: number; readonly count: number } = { page: LEDGER_WALK_FIRST, count: LEDGER_STATE_TERM_COUNT_WALK },
-): Promise<LedgerResult> {
+): Promise<LedgerPage> {
   const term = f.q ?? ''
   const like = `%${term.replace(/[\\%_]/g, (c) => `\\${c}`)}%`
   const op = term.toLowerCase() === term.toUpperCase() ? 'LIKE' : 'ILIKE'
@@ -166,23 +158,14 @@ export async function listStateTerm(
     n = Number(result[0]?.ledger_total ?? 0)
     rows = result.filter((r) => r.id !== null && r.id !== undefined)
   }
-  const hasNext = rows.length > f.limit
-  const items = rows.slice(0, f.limit).map(toItem)
-  const units = await unitsOf(q, items.map((i) => i.id))
-  return {
-    rows: items.map((i) => ({ ...i, units: units.get(i.id) ?? [] })),
-    total: Math.min(n, f.countCap),
-    more: n > f.countCap || lowerBound,
-    hasNext,
-    nextAfter: hasNext ? (items.at(-1)?.number ?? null) : null,
-  }
+  return ledgerPage(q, f, rows, n, lowerBound)
 }
 
 /**
  * The ledger page: a unit's or scope's open work from ledger_unit_open, a term within a state or overdue range by
  * listStateTerm, everything else by listItems. No transaction around it (see items.repo.ts listLedgerItems).
  */
-export function listLedgerPage(db: Db, f: ItemFilter): Promise<LedgerResult> {
+export function listLedgerPage(db: Db, f: ItemFilter): Promise<LedgerPage> {
   if (servedByUnitOpen(f)) return listUnitOpen(db, f)
   if (servedByStateTerm(f)) return listStateTerm(db, f)
   return listItems(db, f)

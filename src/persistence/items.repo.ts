@@ -312,6 +312,45 @@ export interface LedgerRow extends ItemRow {
   readonly units: readonly { unitId: string; unitName: string; role: ItemUnitRole }[]
 }
 
+/** One page of the ledger: its rows with their units, the bounded count, and where the next page starts. */
+export interface LedgerPage {
+  readonly rows: LedgerRow[]
+  /** Matching items counted, at most countCap. */
+  readonly total: number
+  /** The count is a lower bound: past countCap, or it stopped before the end of what it counts. */
+  readonly more: boolean
+  readonly hasNext: boolean
+  /** The number the next page starts after, when there is one. */
+  readonly nextAfter: string | null
+}
+
+/**
+ * The page every ledger read answers with: the rows as read (one past the limit says a next page exists, and the
+ * page's last number is where it starts), their units, and the count `n` read up to countCap + 1 (`lowerBound`: it
+ * stopped before the end of what it counts). `next` replaces where the next page starts (a windowed search goes on
+ * from its window's end when the window held fewer rows than asked).
+ */
+export async function ledgerPage(
+  q: Queryable,
+  f: ItemFilter,
+  rows: readonly Record<string, unknown>[],
+  n: number,
+  lowerBound = false,
+  next?: { readonly hasNext: boolean; readonly nextAfter: string | null },
+): Promise<LedgerPage> {
+  const items = rows.slice(0, f.limit).map(toItem)
+  const hasNext = next ? next.hasNext : rows.length > f.limit
+  const nextAfter = next ? next.nextAfter : (items.at(-1)?.number ?? null)
+  const units = await unitsOf(q, items.map((i) => i.id))
+  return {
+    rows: items.map((i) => ({ ...i, units: units.get(i.id) ?? [] })),
+    total: Math.min(n, f.countCap),
+    more: n > f.countCap || lowerBound,
+    hasNext,
+    nextAfter: hasNext ? nextAfter : null,
+  }
+}
+
 /**
  * What ledger text search (台账检索) matches: title, number and body in one expression, so one trigram index
  * (migration 070) serves `ILIKE '%…%'`. The separator is a newline, which a single-line search cannot span.
@@ -412,7 +451,7 @@ export function tilingTrigrams(q: string): string[] {
 export async function listItems(
   q: Queryable,
   f: ItemFilter,
-): Promise<{ rows: LedgerRow[]; total: number; more: boolean; hasNext: boolean; nextAfter: string | null }> {
+): Promise<LedgerPage> {
   const like = f.q ? `%${f.q.replace(/[\\%_]/g, (c) => `\\${c}`)}%` : null
   // A term no trigram index serves is read within a window of items (LEDGER_SCAN_WINDOW), not over the whole ledger.
   const windowed = f.q !== undefined && like !== null && !trigramSearchable(f.q)
@@ -572,10 +611,6 @@ export async function listItems(
     const s = statementParams()
     rows = (await q.query(`SELECT ${COLS} FROM item i ${whereOf([...ordered(s.p), ...residual(s.p), ...after(s.p)])} ORDER BY i.number LIMIT ${s.p(f.limit + 1)}${skip(s.p)}`, s.params)).rows
   }
-  const hasNext = rows.length > f.limit
-  const items = rows.slice(0, f.limit).map(toItem)
-  const nextAfter = items.at(-1)?.number ?? null
-
   if (n === null) {
     await prepareSet()
     const s = statementParams()
@@ -583,14 +618,7 @@ export async function listItems(
     const sql = walks ? `WITH m AS MATERIALIZED (${set}) SELECT count(*)::int AS n FROM (SELECT 1 FROM m LIMIT ${cap}) c` : `SELECT count(*)::int AS n FROM (${set} LIMIT ${cap}) c`
     n = Number((await q.query<{ n: number }>(sql, s.params)).rows[0]?.n ?? 0)
   }
-  const units = await unitsOf(q, items.map((i) => i.id))
-  return {
-    rows: items.map((i) => ({ ...i, units: units.get(i.id) ?? [] })),
-    total: Math.min(n, f.countCap),
-    more: n > f.countCap || lowerBound,
-    hasNext,
-    nextAfter: hasNext ? nextAfter : null,
-  }
+  return ledgerPage(q, f, rows, n, lowerBound)
 }
 
 /** The ledger for a term no trigram serves: matches within LEDGER_SCAN_WINDOW items (see there). */
@@ -599,7 +627,7 @@ async function listWindowed(
   f: ItemFilter,
   like: string,
   op: string,
-): Promise<{ rows: LedgerRow[]; total: number; more: boolean; hasNext: boolean; nextAfter: string | null }> {
+): Promise<LedgerPage> {
   const where: string[] = []
   const params: unknown[] = []
   const p = (v: unknown): string => {
@@ -625,8 +653,8 @@ async function listWindowed(
   // One row past the page says whether a next page exists.
   const { rows } = await q.query(`SELECT ${COLS} FROM ${source} ORDER BY i.number LIMIT ${limit}${skip}`, params)
   let hasNext = rows.length > f.limit
-  const items = rows.slice(0, f.limit).map(toItem)
-  let nextAfter = items.at(-1)?.number ?? null
+  const last = rows.slice(0, f.limit).at(-1)
+  let nextAfter = last ? toItem(last).number : null
   if (!hasNext) {
     // Fewer matches than asked within this window: go on after its end when the ledger goes on past it.
     const end = await q.query<{ number: string }>(`SELECT i.number FROM item i ${cond}${page} ORDER BY i.number OFFSET ${scanWindow - 1} LIMIT 1`, rangeParams)
@@ -641,14 +669,7 @@ async function listWindowed(
   )
   const n = Number(counted.rows[0]?.n ?? 0)
   const windowFull = n <= f.countCap && (await q.query(`SELECT 1 FROM item i ${cond} ORDER BY i.number OFFSET ${scanWindow - 1} LIMIT 1`, filterParams)).rows.length > 0
-  const units = await unitsOf(q, items.map((i) => i.id))
-  return {
-    rows: items.map((i) => ({ ...i, units: units.get(i.id) ?? [] })),
-    total: Math.min(n, f.countCap),
-    more: n > f.countCap || windowFull,
-    hasNext,
-    nextAfter: hasNext ? nextAfter : null,
-  }
+  return ledgerPage(q, f, rows, n, windowFull, { hasNext, nextAfter })
 }
 
 /**
