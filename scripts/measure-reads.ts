@@ -8,6 +8,7 @@
  *
  *   npx tsx scripts/measure-reads.ts --url postgres://postgres@127.0.0.1:5432/duban_gen10m [--runs 20] [--explain]
  *       [--only ledger|assessment] [--match TEXT] [--skip TEXT] [--export task] [--period 2026-05] [--no-migrate]
+ *       [--explain-all] (the plans of every case, not only of the slow ones)
  */
 import { loadavg } from 'node:os'
 import { Writable } from 'node:stream'
@@ -111,7 +112,8 @@ async function ledger(label: string, query: LedgerQuery, actor: Actor = supervis
     `${over ? 'SLOW ' : 'ok   '}${label.padEnd(52)} p50 ${pct(ms, 50).toFixed(1).padStart(7)} ms  p95 ${p95.toFixed(1).padStart(7)} ms | PostgreSQL ${db1.execMs.toFixed(1).padStart(7)} ms, ${String(db1.pages).padStart(6)} pages, ${statements} statements | ${last!.items.length} rows, total ${last!.total}${last!.totalCapped ? '+' : ''}${last!.next ? '' : ', last page'}  (load ${load()})`,
   )
   // Plans of the cases whose statements themselves are slow (not just the machine): over 20 ms or 2,000 pages.
-  if (flag('explain') && (db1.execMs > 20 || db1.pages > 2000)) await explain(true)
+  // --explain-all: every case's plans, to compare pages before/after on a database too small to cross those bounds.
+  if (flag('explain-all') || (flag('explain') && (db1.execMs > 20 || db1.pages > 2000))) await explain(true)
 }
 
 const only = arg('only')
