@@ -18,18 +18,19 @@
  * runs with `session_replication_role = replica` (no triggers: no 10M-row event outbox; no per-row foreign-key
  * checks, the generator's keys being right by construction). `--jobs` chunks load at once on their own connections.
  * Then VACUUM (ANALYZE).
+ *
+ * The triggers being off, the maintained counters are filled set-based at the end, for the items of this run: the
+ * assessment's (assessment_fact, assessment_agg: what draining the log for every item would write, ~2.5 h at 10M,
+ * src/app/assessment/assessment-fill.ts) and the 12345 dashboard's received counts (hotline_recv_*, what the ticket
+ * trigger and the fold would write; generated tickets have no events, so no other KPI row). `--no-fill` skips that.
+ * `--fill-only` loads nothing and fills for every generated item (a database generated before the fill existed; it
+ * refuses when generated items have facts already). assessment-fill.test.ts checks the rows equal the app's own.
  */
+import { pathToFileURL } from 'node:url'
+import { fillAssessment } from '../src/app/assessment/assessment-fill.ts'
+import type { Db } from '../src/persistence/db.ts'
+import { fillReceived } from '../src/persistence/hotline-kpi-agg.repo.ts'
 import { openDatabase } from '../src/persistence/open.ts'
-
-const arg = (name: string): string | undefined => {
-  const i = process.argv.indexOf(`--${name}`)
-  return i >= 0 ? process.argv[i + 1] : undefined
-}
-const count = Number(arg('count') ?? 100_000)
-const chunk = Number(arg('chunk') ?? 100_000)
-const jobs = Math.max(1, Number(arg('jobs') ?? 1))
-const url = arg('url') ?? process.env.DATABASE_URL
-const db = await openDatabase({ url, dataDir: arg('data-dir') ?? ':memory:' })
 
 const sqlArray = (xs: readonly string[]): string => `ARRAY[${xs.map((x) => `'${x}'`).join(',')}]`
 const PLACES = ['城关镇', '开发区', '高新区', '东城街道', '西城街道', '南湖乡', '北山镇', '滨江新区', '老城区', '临港园区', '青山村', '柳树社区']
@@ -41,159 +42,225 @@ const CHANNELS = sqlArray(['phone', 'phone', 'phone', 'phone', 'phone', 'phone',
 const REQUEST_TYPES = sqlArray(['complaint', 'complaint', 'complaint', 'help', 'help', 'consultation', 'consultation', 'report', 'suggestion', 'praise'])
 const GEN_TABLES = ['item', 'item_unit', 'progress_report', 'ticket']
 
-await db.query(`INSERT INTO unit (id, name, level) VALUES ('gen-root', '生成数据市', 'city') ON CONFLICT (id) DO NOTHING`)
-await db.query(
-  `INSERT INTO unit (id, name, parent_id, level)
-   SELECT 'gen-u' || lpad(g::text, 2, '0'), '生成单位' || g, 'gen-root', 'department' FROM generate_series(1, 60) g
-   ON CONFLICT (id) DO NOTHING`,
-)
-await db.query(
-  `INSERT INTO service_category (code, version, level, name)
-   SELECT 'GEN-' || lpad(g::text, 2, '0'), 1, 1, (${sqlArray(TOPICS)})[g] FROM generate_series(1, 20) g
-   ON CONFLICT DO NOTHING`,
-)
+/** What a run does: `count` items after those there (in chunks, `jobs` at once), then the counters' fill. */
+export interface GenerateOptions {
+  readonly count: number
+  readonly chunk?: number
+  readonly jobs?: number
+  /** Fill the assessment and received-count counters for the run's items (default true). */
+  readonly fill?: boolean
+  /** Load nothing; fill the counters for every generated item (see the header). */
+  readonly fillOnly?: boolean
+  /** The fold's cutoff for the received counts (the job's today, a China midnight); default today. */
+  readonly cutoff?: string
+  readonly log?: (line: string) => void
+}
 
-/** Builds again the indexes a previous (possibly interrupted) run dropped, `jobs` at once, the trigram one first. */
-async function restoreIndexes(): Promise<void> {
-  const { rows } = await db.query<{ name: string; def: string }>(
-    `SELECT name, def FROM gen_index_backup WHERE to_regclass(name) IS NULL ORDER BY def LIKE '%gin%' DESC, name`,
+/** Generated items' numbers: GEN-<10 digits>, so text order is number order. */
+export const genNumber = (g: number): string => `GEN-${String(g).padStart(10, '0')}`
+
+/** The China midnight starting today. */
+const chinaToday = (): string => new Date(Math.floor((Date.now() + 8 * 3_600_000) / 86_400_000) * 86_400_000 - 8 * 3_600_000).toISOString()
+
+/** Fills the counters for the generated items g in (lo, hi], in chunks of `chunk`. */
+async function fillCounters(db: Db, lo: number, hi: number, chunk: number, cutoff: string, log: (line: string) => void): Promise<void> {
+  const t0 = performance.now()
+  const s = (): string => ((performance.now() - t0) / 1000).toFixed(1)
+  const bounds: string[] = []
+  for (let g = lo; g < hi; g += chunk) bounds.push(genNumber(g))
+  bounds.push(genNumber(hi))
+  const a = await fillAssessment(db, ['task', 'ticket'], bounds, (i, n) => log(`assessment fill: chunk ${i} / ${n}, ${s()} s`))
+  log(`assessment fill: ${a.shares.toLocaleString('en')} shares, ${a.counters.toLocaleString('en')} counter rows, ${s()} s`)
+  let tickets = 0
+  for (let i = 1; i < bounds.length; i++) tickets += await fillReceived(db, bounds[i - 1]!, bounds[i]!, cutoff)
+  await db.query('VACUUM (ANALYZE) hotline_recv_day, hotline_recv_month, hotline_trend_day, hotline_recv_delta')
+  log(`received counts: ${tickets.toLocaleString('en')} tickets, ${s()} s`)
+}
+
+export async function generateItems(db: Db, opts: GenerateOptions): Promise<void> {
+  const count = opts.fillOnly ? 0 : opts.count
+  const chunk = opts.chunk ?? 100_000
+  const jobs = Math.max(1, opts.jobs ?? 1)
+  const log = opts.log ?? ((line: string) => console.log(line))
+  const cutoff = opts.cutoff ?? chinaToday()
+  if (opts.fillOnly) {
+    const { rows } = await db.query<{ n: string | null; filled: boolean }>(
+      `SELECT max(substr(number, 5)::bigint)::text AS n, EXISTS (SELECT 1 FROM assessment_fact WHERE number LIKE 'GEN-%') AS filled FROM item WHERE number LIKE 'GEN-%'`,
+    )
+    if (rows[0]?.filled) throw new Error('generated items have assessment facts already: nothing filled')
+    await fillCounters(db, 0, Number(rows[0]?.n ?? 0), 500_000, cutoff, log)
+    return
+  }
+  await db.query(`INSERT INTO unit (id, name, level) VALUES ('gen-root', '生成数据市', 'city') ON CONFLICT (id) DO NOTHING`)
+  await db.query(
+    `INSERT INTO unit (id, name, parent_id, level)
+     SELECT 'gen-u' || lpad(g::text, 2, '0'), '生成单位' || g, 'gen-root', 'department' FROM generate_series(1, 60) g
+     ON CONFLICT (id) DO NOTHING`,
   )
-  const todo = [...rows]
-  const build = async (): Promise<void> => {
-    for (let r = todo.shift(); r; r = todo.shift()) {
-      const t0 = performance.now()
-      const { name, def } = r
-      await db.transaction(async (tx) => {
-        await tx.query(`SET LOCAL maintenance_work_mem = '512MB'`)
-        await tx.query(def)
-      })
-      console.log(`index ${name} built in ${((performance.now() - t0) / 1000).toFixed(1)} s`)
+  await db.query(
+    `INSERT INTO service_category (code, version, level, name)
+     SELECT 'GEN-' || lpad(g::text, 2, '0'), 1, 1, (${sqlArray(TOPICS)})[g] FROM generate_series(1, 20) g
+     ON CONFLICT DO NOTHING`,
+  )
+
+  /** Builds again the indexes a previous (possibly interrupted) run dropped, `jobs` at once, the trigram one first. */
+  async function restoreIndexes(): Promise<void> {
+    const { rows } = await db.query<{ name: string; def: string }>(
+      `SELECT name, def FROM gen_index_backup WHERE to_regclass(name) IS NULL ORDER BY def LIKE '%gin%' DESC, name`,
+    )
+    const todo = [...rows]
+    const build = async (): Promise<void> => {
+      for (let r = todo.shift(); r; r = todo.shift()) {
+        const t0 = performance.now()
+        const { name, def } = r
+        await db.transaction(async (tx) => {
+          await tx.query(`SET LOCAL maintenance_work_mem = '512MB'`)
+          await tx.query(def)
+        })
+        log(`index ${name} built in ${((performance.now() - t0) / 1000).toFixed(1)} s`)
+      }
+    }
+    await Promise.all(Array.from({ length: jobs }, build))
+    await db.query('DROP TABLE gen_index_backup')
+  }
+
+  await db.query(`CREATE TABLE IF NOT EXISTS gen_index_backup (name text PRIMARY KEY, def text NOT NULL)`)
+  // Secondary indexes only: primary keys and unique constraints stay (they are what keeps the load honest).
+  await db.query(
+    `INSERT INTO gen_index_backup (name, def)
+     SELECT c.relname, pg_get_indexdef(x.indexrelid)
+       FROM pg_index x JOIN pg_class c ON c.oid = x.indexrelid
+      WHERE x.indrelid = ANY (ARRAY[${GEN_TABLES.map((t) => `'${t}'::regclass`).join(',')}])
+        AND NOT EXISTS (SELECT 1 FROM pg_constraint k WHERE k.conindid = x.indexrelid)
+     ON CONFLICT (name) DO NOTHING`,
+  )
+  // With --count 0 nothing is loaded: only the indexes an interrupted run left unbuilt are built.
+  const { rows: dropped } = await db.query<{ name: string }>(`SELECT name FROM gen_index_backup WHERE to_regclass(name) IS NOT NULL AND $1::int > 0`, [count])
+  for (const r of dropped) await db.query(`DROP INDEX ${r.name}`)
+
+  const { rows } = await db.query<{ n: string | null }>(`SELECT max(substr(number, 5)::bigint)::text AS n FROM item WHERE number LIKE 'GEN-%'`)
+  const start = Number(rows[0]?.n ?? 0)
+  const t0 = performance.now()
+
+  /** Items lo…hi (inclusive) with their units, reports and tickets, in one transaction. */
+  async function loadChunk(lo: number, hi: number): Promise<void> {
+    await db.transaction(async (tx) => {
+      // Without triggers and per-row FK checks (see the header); only this transaction.
+      await tx.query(`SET LOCAL session_replication_role = replica`)
+      await tx.query(`SET LOCAL synchronous_commit = off`)
+      // One row per g; r1…r4 are independent pseudo-random numbers in [0,1) derived from g (reproducible).
+      await tx.query(
+        `WITH g AS (
+           SELECT g,
+                  ((g * 2654435761) % 1000003) / 1000003.0 AS r1,
+                  ((g * 40503 + 7) % 999983) / 999983.0 AS r2,
+                  ((g * 69069 + 1) % 1000033) / 1000033.0 AS r3,
+                  ((g * 1103515245 + 12345) % 999979) / 999979.0 AS r4
+             FROM generate_series($1::bigint, $2::bigint) g
+         ), f AS (
+           SELECT g, r1, r2, r3, r4,
+                  CASE WHEN g % 5 = 0 THEN 'task' ELSE 'ticket' END AS kind,
+                  timestamptz '2024-01-01 00:00+08' + (r1 * interval '1065 days') AS created,
+                  (10 + floor(r2 * 50))::int AS days,
+                  -- Open work is recent: of items older than ~120 days (r1 < 0.887) only 1% is still open (carried-over overdue).
+                  CASE WHEN r3 < 0.03 THEN 'cancelled' WHEN r3 < 0.85 OR (r1 < 0.887 AND r3 < 0.99) THEN 'closed'
+                       WHEN r3 < 0.90 OR r3 >= 0.99 THEN 'accepted' WHEN r3 < 0.95 THEN 'dispatched' ELSE 'extension_requested' END AS state,
+                  'gen-u' || lpad((1 + floor(r4 * 60))::int::text, 2, '0') AS lead,
+                  (${sqlArray(PLACES)})[1 + g % 12] AS place, 1 + (g / 12) % 20 AS topic, (${sqlArray(ACTIONS)})[1 + (g / 240) % 8] AS action,
+                  (${sqlArray(PLACES)})[1 + (g / 7) % 12] AS body_place, (${sqlArray(TOPICS)})[1 + (g / 3) % 20] AS body_topic
+             FROM g
+         ), i AS (
+           INSERT INTO item (id, number, kind, kind_version, state, state_type, title, body, due_date, snapshot, data, created_at, updated_at, closed_at)
+           SELECT 'gen-' || g, 'GEN-' || lpad(g::text, 10, '0'), kind, 1, state,
+                  CASE WHEN state IN ('closed', 'cancelled') THEN 'closed' WHEN state = 'accepted' THEN 'open' ELSE 'waiting' END,
+                  '关于' || place || (${sqlArray(TOPICS)})[topic] || '问题的' || action || '（' || g || '）',
+                  '群众反映' || body_place || '存在' || body_topic || '情况，请相关单位于' || days || '日内' || (${sqlArray(ACTIONS)})[1 + g % 8] || '并反馈。编号' || md5(g::text),
+                  (created AT TIME ZONE 'Asia/Shanghai')::date + days,
+                  jsonb_build_object('kind', kind, 'kindVersion', '1', 'state', state, 'data', '{}'::jsonb, 'counters', '{}'::jsonb,
+                    'clocks', jsonb_build_object('due', jsonb_build_object(
+                      'startedAt', to_char(created AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'),
+                      'dueAt', to_char(((created AT TIME ZONE 'Asia/Shanghai')::date + days + 1)::timestamp AT TIME ZONE 'Asia/Shanghai' AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'),
+                      'stoppedAt', CASE WHEN state = 'closed' THEN to_char((created + (r2 * 1.3 * days) * interval '1 day') AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') END))),
+                  CASE WHEN kind = 'task' AND g % 10 = 0
+                       THEN jsonb_build_object('targets', jsonb_build_array(jsonb_build_object('metric', '完成率', 'comparison', '>=', 'value', 100, 'unit', '%')),
+                                               'measures', jsonb_build_object('完成率', CASE WHEN r4 < 0.7 THEN 100 ELSE 80 END))
+                       ELSE '{}'::jsonb END,
+                  created,
+                  CASE WHEN state IN ('closed', 'cancelled') THEN created + (r2 * 1.3 * days + 1) * interval '1 day' ELSE created + interval '1 day' END,
+                  CASE WHEN state IN ('closed', 'cancelled') THEN created + (r2 * 1.3 * days + 1) * interval '1 day' END
+             FROM f
+           RETURNING 1
+         ), t AS (
+           INSERT INTO ticket (item_id, channel, request_type, category_code, category_version, urgency, requester_name, requester_phone,
+                               address, place_unit_id, content, received_at, citizen_rating, search_vector)
+           SELECT 'gen-' || g, (${CHANNELS})[1 + g % 10], (${REQUEST_TYPES})[1 + (g / 10) % 10], 'GEN-' || lpad(topic::text, 2, '0'), 1,
+                  CASE WHEN g % 50 = 1 THEN 'urgent' WHEN g % 10 = 3 THEN 'pressing' ELSE 'normal' END,
+                  CASE WHEN g % 4 = 0 THEN NULL ELSE '市民' || (g % 9973) END,
+                  '13' || lpad(((g * 7919) % 1000000000)::text, 9, '0'),
+                  place || (1 + g % 97) || '号路' || (1 + g % 503) || '号', lead,
+                  '群众反映' || body_place || '存在' || body_topic || '情况。编号' || md5(g::text), created,
+                  CASE WHEN state = 'closed' THEN (ARRAY['satisfied','satisfied','satisfied','basically_satisfied','unsatisfied'])[1 + g % 5] END,
+                  to_tsvector('simple', '关于 ' || place || ' ' || (${sqlArray(TOPIC_WORDS)})[topic] || ' ' || (${sqlArray(TOPIC_WORDS)})[1 + (g / 3) % 20] || ' 问题 ' || action || ' 群众 反映 ' || body_place || ' 存在 情况')
+             FROM f WHERE kind = 'ticket'
+           RETURNING 1
+         ), u AS (
+           INSERT INTO item_unit (item_id, unit_id, role)
+           SELECT 'gen-' || g, lead, 'lead' FROM f
+           UNION ALL
+           SELECT 'gen-' || g, 'gen-u' || lpad((1 + (g % 60))::int::text, 2, '0'), 'responsible' FROM f WHERE g % 3 = 0 AND 'gen-u' || lpad((1 + (g % 60))::int::text, 2, '0') <> lead
+           RETURNING 1
+         )
+         INSERT INTO progress_report (id, item_id, unit_id, period, body, reported_at)
+         SELECT 'gen-r' || g, 'gen-' || g, lead, NULL, '已按要求推进，阶段性完成' || floor(r1 * 100) || '%', created + interval '3 days' FROM f WHERE g % 10 = 0`,
+        [lo, hi],
+      )
+    })
+  }
+
+  let next = 0
+  let done = 0
+  async function worker(): Promise<void> {
+    while (next < count) {
+      const lo = start + next + 1
+      const hi = start + Math.min(next + chunk, count)
+      next = hi - start
+      await loadChunk(lo, hi)
+      done += hi - lo + 1
+      const s = (performance.now() - t0) / 1000
+      log(`${done.toLocaleString('en')} / ${count.toLocaleString('en')} items, ${s.toFixed(1)} s`)
     }
   }
-  await Promise.all(Array.from({ length: jobs }, build))
-  await db.query('DROP TABLE gen_index_backup')
+  await Promise.all(Array.from({ length: jobs }, () => worker()))
+  await restoreIndexes()
+  // The supervision tick's next-fire rows (item_clock, migration 169), which the chunks' triggers (off) did not write:
+  // one per open item, not computed yet ('-infinity'), as an item inserted with its triggers gets.
+  await db.query(`INSERT INTO item_clock (item_id, version) SELECT id, version FROM item WHERE state_type <> 'closed' ON CONFLICT (item_id) DO NOTHING`)
+  // The ledger's open work per unit (ledger_unit_open, migration 179), which the chunks' triggers (off) did not write.
+  await db.query(
+    `INSERT INTO ledger_unit_open (item_id, unit_id, number, state, state_type, kind, due_date)
+     SELECT DISTINCT ON (u.item_id, u.unit_id) u.item_id, u.unit_id, i.number, i.state, i.state_type, i.kind, i.due_date
+       FROM item i JOIN item_unit u ON u.item_id = i.id WHERE i.state_type <> 'closed'
+     ON CONFLICT (item_id, unit_id) DO NOTHING`,
+  )
+  // VACUUM too: it sets the visibility map after the load, as autovacuum would soon, so index-only scans are measured as in use.
+  await db.query('VACUUM (ANALYZE) item, item_unit, ledger_unit_open, progress_report, ticket')
+  if (opts.fill !== false && count > 0) await fillCounters(db, start, start + count, 500_000, cutoff, log)
+  const { rows: size } = await db.query<{ items: string; size: string }>(`SELECT count(*)::text AS items, pg_size_pretty(pg_database_size(current_database())) AS size FROM item`)
+  log(`item: ${size[0]?.items} rows; database ${size[0]?.size}; ${((performance.now() - t0) / 1000).toFixed(1)} s`)
 }
 
-await db.query(`CREATE TABLE IF NOT EXISTS gen_index_backup (name text PRIMARY KEY, def text NOT NULL)`)
-// Secondary indexes only: primary keys and unique constraints stay (they are what keeps the load honest).
-await db.query(
-  `INSERT INTO gen_index_backup (name, def)
-   SELECT c.relname, pg_get_indexdef(x.indexrelid)
-     FROM pg_index x JOIN pg_class c ON c.oid = x.indexrelid
-    WHERE x.indrelid = ANY (ARRAY[${GEN_TABLES.map((t) => `'${t}'::regclass`).join(',')}])
-      AND NOT EXISTS (SELECT 1 FROM pg_constraint k WHERE k.conindid = x.indexrelid)
-   ON CONFLICT (name) DO NOTHING`,
-)
-// With --count 0 nothing is loaded: only the indexes an interrupted run left unbuilt are built.
-const { rows: dropped } = await db.query<{ name: string }>(`SELECT name FROM gen_index_backup WHERE to_regclass(name) IS NOT NULL AND $1::int > 0`, [count])
-for (const r of dropped) await db.query(`DROP INDEX ${r.name}`)
-
-const { rows } = await db.query<{ n: string | null }>(`SELECT max(substr(number, 5)::bigint)::text AS n FROM item WHERE number LIKE 'GEN-%'`)
-const start = Number(rows[0]?.n ?? 0)
-const t0 = performance.now()
-
-/** Items lo…hi (inclusive) with their units, reports and tickets, in one transaction. */
-async function loadChunk(lo: number, hi: number): Promise<void> {
-  await db.transaction(async (tx) => {
-    // Without triggers and per-row FK checks (see the header); only this transaction.
-    await tx.query(`SET LOCAL session_replication_role = replica`)
-    await tx.query(`SET LOCAL synchronous_commit = off`)
-    // One row per g; r1…r4 are independent pseudo-random numbers in [0,1) derived from g (reproducible).
-    await tx.query(
-      `WITH g AS (
-         SELECT g,
-                ((g * 2654435761) % 1000003) / 1000003.0 AS r1,
-                ((g * 40503 + 7) % 999983) / 999983.0 AS r2,
-                ((g * 69069 + 1) % 1000033) / 1000033.0 AS r3,
-                ((g * 1103515245 + 12345) % 999979) / 999979.0 AS r4
-           FROM generate_series($1::bigint, $2::bigint) g
-       ), f AS (
-         SELECT g, r1, r2, r3, r4,
-                CASE WHEN g % 5 = 0 THEN 'task' ELSE 'ticket' END AS kind,
-                timestamptz '2024-01-01 00:00+08' + (r1 * interval '1065 days') AS created,
-                (10 + floor(r2 * 50))::int AS days,
-                -- Open work is recent: of items older than ~120 days (r1 < 0.887) only 1% is still open (carried-over overdue).
-                CASE WHEN r3 < 0.03 THEN 'cancelled' WHEN r3 < 0.85 OR (r1 < 0.887 AND r3 < 0.99) THEN 'closed'
-                     WHEN r3 < 0.90 OR r3 >= 0.99 THEN 'accepted' WHEN r3 < 0.95 THEN 'dispatched' ELSE 'extension_requested' END AS state,
-                'gen-u' || lpad((1 + floor(r4 * 60))::int::text, 2, '0') AS lead,
-                (${sqlArray(PLACES)})[1 + g % 12] AS place, 1 + (g / 12) % 20 AS topic, (${sqlArray(ACTIONS)})[1 + (g / 240) % 8] AS action,
-                (${sqlArray(PLACES)})[1 + (g / 7) % 12] AS body_place, (${sqlArray(TOPICS)})[1 + (g / 3) % 20] AS body_topic
-           FROM g
-       ), i AS (
-         INSERT INTO item (id, number, kind, kind_version, state, state_type, title, body, due_date, snapshot, data, created_at, updated_at, closed_at)
-         SELECT 'gen-' || g, 'GEN-' || lpad(g::text, 10, '0'), kind, 1, state,
-                CASE WHEN state IN ('closed', 'cancelled') THEN 'closed' WHEN state = 'accepted' THEN 'open' ELSE 'waiting' END,
-                '关于' || place || (${sqlArray(TOPICS)})[topic] || '问题的' || action || '（' || g || '）',
-                '群众反映' || body_place || '存在' || body_topic || '情况，请相关单位于' || days || '日内' || (${sqlArray(ACTIONS)})[1 + g % 8] || '并反馈。编号' || md5(g::text),
-                (created AT TIME ZONE 'Asia/Shanghai')::date + days,
-                jsonb_build_object('kind', kind, 'kindVersion', '1', 'state', state, 'data', '{}'::jsonb, 'counters', '{}'::jsonb,
-                  'clocks', jsonb_build_object('due', jsonb_build_object(
-                    'startedAt', to_char(created AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'),
-                    'dueAt', to_char(((created AT TIME ZONE 'Asia/Shanghai')::date + days + 1)::timestamp AT TIME ZONE 'Asia/Shanghai' AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"'),
-                    'stoppedAt', CASE WHEN state = 'closed' THEN to_char((created + (r2 * 1.3 * days) * interval '1 day') AT TIME ZONE 'UTC', 'YYYY-MM-DD"T"HH24:MI:SS.MS"Z"') END))),
-                CASE WHEN kind = 'task' AND g % 10 = 0
-                     THEN jsonb_build_object('targets', jsonb_build_array(jsonb_build_object('metric', '完成率', 'comparison', '>=', 'value', 100, 'unit', '%')),
-                                             'measures', jsonb_build_object('完成率', CASE WHEN r4 < 0.7 THEN 100 ELSE 80 END))
-                     ELSE '{}'::jsonb END,
-                created,
-                CASE WHEN state IN ('closed', 'cancelled') THEN created + (r2 * 1.3 * days + 1) * interval '1 day' ELSE created + interval '1 day' END,
-                CASE WHEN state IN ('closed', 'cancelled') THEN created + (r2 * 1.3 * days + 1) * interval '1 day' END
-           FROM f
-         RETURNING 1
-       ), t AS (
-         INSERT INTO ticket (item_id, channel, request_type, category_code, category_version, urgency, requester_name, requester_phone,
-                             address, place_unit_id, content, received_at, citizen_rating, search_vector)
-         SELECT 'gen-' || g, (${CHANNELS})[1 + g % 10], (${REQUEST_TYPES})[1 + (g / 10) % 10], 'GEN-' || lpad(topic::text, 2, '0'), 1,
-                CASE WHEN g % 50 = 1 THEN 'urgent' WHEN g % 10 = 3 THEN 'pressing' ELSE 'normal' END,
-                CASE WHEN g % 4 = 0 THEN NULL ELSE '市民' || (g % 9973) END,
-                '13' || lpad(((g * 7919) % 1000000000)::text, 9, '0'),
-                place || (1 + g % 97) || '号路' || (1 + g % 503) || '号', lead,
-                '群众反映' || body_place || '存在' || body_topic || '情况。编号' || md5(g::text), created,
-                CASE WHEN state = 'closed' THEN (ARRAY['satisfied','satisfied','satisfied','basically_satisfied','unsatisfied'])[1 + g % 5] END,
-                to_tsvector('simple', '关于 ' || place || ' ' || (${sqlArray(TOPIC_WORDS)})[topic] || ' ' || (${sqlArray(TOPIC_WORDS)})[1 + (g / 3) % 20] || ' 问题 ' || action || ' 群众 反映 ' || body_place || ' 存在 情况')
-           FROM f WHERE kind = 'ticket'
-         RETURNING 1
-       ), u AS (
-         INSERT INTO item_unit (item_id, unit_id, role)
-         SELECT 'gen-' || g, lead, 'lead' FROM f
-         UNION ALL
-         SELECT 'gen-' || g, 'gen-u' || lpad((1 + (g % 60))::int::text, 2, '0'), 'responsible' FROM f WHERE g % 3 = 0 AND 'gen-u' || lpad((1 + (g % 60))::int::text, 2, '0') <> lead
-         RETURNING 1
-       )
-       INSERT INTO progress_report (id, item_id, unit_id, period, body, reported_at)
-       SELECT 'gen-r' || g, 'gen-' || g, lead, NULL, '已按要求推进，阶段性完成' || floor(r1 * 100) || '%', created + interval '3 days' FROM f WHERE g % 10 = 0`,
-      [lo, hi],
-    )
-  })
-}
-
-let next = 0
-let done = 0
-async function worker(): Promise<void> {
-  while (next < count) {
-    const lo = start + next + 1
-    const hi = start + Math.min(next + chunk, count)
-    next = hi - start
-    await loadChunk(lo, hi)
-    done += hi - lo + 1
-    const s = (performance.now() - t0) / 1000
-    console.log(`${done.toLocaleString('en')} / ${count.toLocaleString('en')} items, ${s.toFixed(1)} s`)
+if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) {
+  const arg = (name: string): string | undefined => {
+    const i = process.argv.indexOf(`--${name}`)
+    return i >= 0 ? process.argv[i + 1] : undefined
   }
+  const db = await openDatabase({ url: arg('url') ?? process.env.DATABASE_URL, dataDir: arg('data-dir') ?? ':memory:' })
+  await generateItems(db, {
+    count: Number(arg('count') ?? 100_000),
+    chunk: Number(arg('chunk') ?? 100_000),
+    jobs: Number(arg('jobs') ?? 1),
+    fill: !process.argv.includes('--no-fill'),
+    fillOnly: process.argv.includes('--fill-only'),
+  })
+  await db.close()
 }
-await Promise.all(Array.from({ length: jobs }, () => worker()))
-await restoreIndexes()
-// The supervision tick's next-fire rows (item_clock, migration 169), which the chunks' triggers (off) did not write:
-// one per open item, not computed yet ('-infinity'), as an item inserted with its triggers gets.
-await db.query(`INSERT INTO item_clock (item_id, version) SELECT id, version FROM item WHERE state_type <> 'closed' ON CONFLICT (item_id) DO NOTHING`)
-// The ledger's open work per unit (ledger_unit_open, migration 179), which the chunks' triggers (off) did not write.
-await db.query(
-  `INSERT INTO ledger_unit_open (item_id, unit_id, number, state, state_type, kind, due_date)
-   SELECT DISTINCT ON (u.item_id, u.unit_id) u.item_id, u.unit_id, i.number, i.state, i.state_type, i.kind, i.due_date
-     FROM item i JOIN item_unit u ON u.item_id = i.id WHERE i.state_type <> 'closed'
-   ON CONFLICT (item_id, unit_id) DO NOTHING`,
-)
-// VACUUM too: it sets the visibility map after the load, as autovacuum would soon, so index-only scans are measured as in use.
-await db.query('VACUUM (ANALYZE) item, item_unit, ledger_unit_open, progress_report, ticket')
-const { rows: size } = await db.query<{ items: string; size: string }>(`SELECT count(*)::text AS items, pg_size_pretty(pg_database_size(current_database())) AS size FROM item`)
-console.log(`item: ${size[0]?.items} rows; database ${size[0]?.size}; ${((performance.now() - t0) / 1000).toFixed(1)} s`)
-await db.close()

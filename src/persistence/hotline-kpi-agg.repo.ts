@@ -349,3 +349,48 @@ export async function receivedTrendOf(q: Queryable, b: AggBounds, groupBy: 'day'
   )
   return rows.map((r) => ({ bucket: r.bucket as string, received: num(r.received) }))
 }
+
+/**
+ * The received counts (migration 153) of tickets loaded without triggers (scripts/generate-items.ts), set-based: for
+ * the tickets whose item number is in (after, upTo], what hotline_recv_emit (the insert trigger) and then foldStep
+ * with `cutoff` (the job's today, a China midnight) would leave: those received before the cutoff added to the day,
+ * month and trend rows, the others as deltas; the watermark raised to the cutoff as a fold does. The tickets must not
+ * be counted yet (no trigger saw them). Equal to the trigger and the fold: src/app/assessment/assessment-fill.test.ts.
+ * Returns the tickets counted.
+ */
+export async function fillReceived(db: TxDb, after: string, upTo: string, cutoff: string): Promise<number> {
+  return db.transaction(async (tx) => {
+    await tx.query(`UPDATE hotline_kpi_state SET folded_through = greatest(folded_through, $1::timestamptz) WHERE id = 1`, [cutoff])
+    const { rows } = await tx.query<{ n: unknown }>(
+      `WITH t AS MATERIALIZED (
+         SELECT t.received_at, t.category_code, t.place_unit_id FROM ticket t JOIN item i ON i.id = t.item_id
+          WHERE i.number > $1 AND i.number <= $2
+       ), e AS MATERIALIZED (
+         SELECT received_at, 'c' AS dim, category_code AS code FROM t
+         UNION ALL
+         SELECT received_at, 'p', place_unit_id FROM t WHERE place_unit_id IS NOT NULL
+       ), dl AS (
+         INSERT INTO hotline_recv_delta (received_at, dim, code, n) SELECT received_at, dim, code, 1 FROM e WHERE received_at >= $3 RETURNING 1
+       ), g AS MATERIALIZED (
+         SELECT (received_at AT TIME ZONE 'Asia/Shanghai')::date AS day, dim, code, count(*) AS n FROM e WHERE received_at < $3 GROUP BY 1, 2, 3
+       ), f AS (
+         INSERT INTO hotline_recv_day AS d (day, dim, code, n) SELECT day, dim, code, n FROM g
+         ON CONFLICT (day, dim, code) DO UPDATE SET n = d.n + EXCLUDED.n
+         RETURNING 1
+       ), fm AS (
+         INSERT INTO hotline_recv_month AS d (month, dim, code, n)
+         SELECT date_trunc('month', day::timestamp)::date, dim, code, sum(n) FROM g GROUP BY 1, 2, 3
+         ON CONFLICT (month, dim, code) DO UPDATE SET n = d.n + EXCLUDED.n
+         RETURNING 1
+       ), ft AS (
+         INSERT INTO hotline_trend_day AS d (day, received)
+         SELECT day, sum(n) FROM g WHERE dim = 'c' GROUP BY day
+         ON CONFLICT (day) DO UPDATE SET received = d.received + EXCLUDED.received
+         RETURNING 1
+       )
+       SELECT (SELECT count(*) FROM t) AS n, (SELECT count(*) FROM dl) + (SELECT count(*) FROM f) + (SELECT count(*) FROM fm) + (SELECT count(*) FROM ft) AS w`,
+      [after, upTo, cutoff],
+    )
+    return num(rows[0]?.n)
+  })
+}

@@ -40,13 +40,13 @@ import { parseAssessmentPeriod } from './assessment-period.ts'
 import type { Assessment, AssessmentRow } from './assess-units.ts'
 import type { ScoreWeights } from '../../domain/kpi/index.ts'
 
-interface Settings {
+export interface Settings {
   readonly basis: string
   readonly contrib: ContribSettings
 }
 
 /** The settings a kind's contributions are computed with, and their fingerprint (cadence, grace, calendar). */
-async function settingsOf(db: Queryable, kind: string): Promise<Settings> {
+export async function settingsOf(db: Queryable, kind: string): Promise<Settings> {
   const cfg = (await listSupervisionConfigs(db)).get(kind) ?? defaultSupervisionConfig(kind)
   const stamp = await calendarYearsStamp(db)
   return {
