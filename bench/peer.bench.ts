@@ -22,6 +22,15 @@
  * confirm is the plan scenario, which accept needs and runs with), BENCH_CONNECTIONS (16, for pgbench and the HTTP loads), DATABASE_URL (the
  * PostgreSQL server to create databases on; default postgres://postgres@127.0.0.1:5432/postgres).
  * pgbench's p50/p99 come from its per-transaction log (-l).
+ *
+ * The floor (bench/floor-server.mjs): beside pgbench and duban, a bare Fastify server (duban's version) that runs
+ * the pair's own two INSERTs per request (floorStatements(PAIR_SCRIPT)), loaded like duban's routes: `floor`
+ * (PostgreSQL, pool of 10, prepared, BEGIN + two INSERTs + COMMIT as pgbench does), `floor-cte` (one statement),
+ * `floor-pglite` and `floor-pglite-cte` (PGlite in the server's process, a fresh data directory). What this
+ * machine allows an HTTP server at all: a floor below a goal means no design of duban can reach it here.
+ *
+ * BENCH_PEER_ONLY (e.g. `floor,pg-reports,pg-intake`): run only these targets (peer.stats.ts planPeerRun lists
+ * the names); the pair at the start always runs, every percentage is of it.
  */
 import { spawn, type ChildProcess } from 'node:child_process'
 import { randomBytes, randomUUID } from 'node:crypto'
@@ -39,9 +48,15 @@ import { importUnits } from '../src/app/units/import-units.ts'
 import type { AppDeps } from '../src/app/deps.ts'
 import type { Benchmark } from './bench.types.ts'
 import { makePlanText, PLAN_LEADS } from './peer.plan.ts'
+import { ONE_ROW_SCRIPT, PAIR_SCRIPT, PGBENCH_SCHEMA } from './peer.sql.ts'
 import {
   acceptanceLines,
   cpuMsPerRequest,
+  databaseTag,
+  FLOOR_VARIANTS,
+  floorLines,
+  floorStatements,
+  planPeerRun,
   formatPercent,
   formatRatio,
   parsePgbench,
@@ -69,6 +84,7 @@ const SETUP_TASKS = 40
 const LOCAL_PG = 'postgres://postgres@127.0.0.1:5432/postgres'
 const HZ = 100 // getconf CLK_TCK on Linux x86-64
 const LOAD_GEN = fileURLToPath(new URL('./http-load.mjs', import.meta.url))
+const FLOOR_SERVER = fileURLToPath(new URL('./floor-server.mjs', import.meta.url))
 const DUBAN = fileURLToPath(new URL('../bin/duban.js', import.meta.url))
 
 function positive(name: string, fallback: number): number {
@@ -168,32 +184,6 @@ async function dropDatabase(admin: pg.Client, name: string): Promise<void> {
   await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`)
 }
 
-/** Tables shaped as duban's progress_report and audit_log (no hash chain), 10,000 items for the foreign key. */
-const PGBENCH_SCHEMA = `
-CREATE TABLE item (id text PRIMARY KEY, title text NOT NULL);
-INSERT INTO item SELECT 'item-' || g, '基准事项' || g FROM generate_series(1, 10000) g;
-CREATE TABLE progress_report (
-  id text PRIMARY KEY, item_id text NOT NULL REFERENCES item(id), unit_id text NOT NULL, period text, body text NOT NULL,
-  target_values jsonb NOT NULL DEFAULT '[]', attachments jsonb NOT NULL DEFAULT '[]', on_time boolean NOT NULL DEFAULT true,
-  reported_by text, reported_at timestamptz NOT NULL);
-CREATE INDEX progress_report_item_idx ON progress_report(item_id);
-CREATE TABLE audit_log (
-  id bigserial PRIMARY KEY, at timestamptz NOT NULL, actor_id text, action text NOT NULL, entity text NOT NULL, entity_id text,
-  before jsonb, after jsonb);
-CREATE TABLE one_row (id bigserial PRIMARY KEY, at timestamptz NOT NULL, v integer NOT NULL, note text);
-`
-
-/** One progress report and one audit row per transaction. */
-export const PAIR_SCRIPT = `\\set item random(1, 10000)
-BEGIN;
-INSERT INTO progress_report (id, item_id, unit_id, period, body, target_values, reported_by, reported_at) VALUES (gen_random_uuid()::text, 'item-' || :item, 'unit-' || (:item % 40), '2026-12', '本月推进情况正常，已完成阶段目标。', '[{"metric": "完成率", "value": 50}]', 'bench-liaison', now());
-INSERT INTO audit_log (at, actor_id, action, entity, entity_id, after) VALUES (now(), 'bench-liaison', 'item.report', 'item', 'item-' || :item, '{"event": "report_progress", "text": "本月推进情况正常"}');
-END;
-`
-export const ONE_ROW_SCRIPT = `\\set v random(1, 1000000)
-INSERT INTO one_row (at, v, note) VALUES (now(), :v, '一行');
-`
-
 interface PgbenchRun extends PgbenchFigures {
   readonly script: string
   readonly latencyMs: ReturnType<typeof summarizeLatency>
@@ -259,12 +249,17 @@ async function seedDatabase(target: Target): Promise<string[]> {
 async function startServer(env: NodeJS.ProcessEnv, dataDir: string): Promise<Server> {
   // BENCH_SERVER_NODE_ARGS: Node flags of the server alone, e.g. `--cpu-prof --cpu-prof-dir=DIR` to profile it.
   const nodeArgs = (process.env.BENCH_SERVER_NODE_ARGS ?? '').split(' ').filter(Boolean)
-  const child = spawn(process.execPath, [...nodeArgs, DUBAN, 'serve', '--port', '0', '--data', dataDir], { env, stdio: ['ignore', 'pipe', 'pipe'] })
+  return spawnServer([...nodeArgs, DUBAN, 'serve', '--port', '0', '--data', dataDir], env, 'duban serve')
+}
+
+/** A server child (`node <args>`) that prints `serving on <url> ` once it listens. */
+async function spawnServer(args: string[], env: NodeJS.ProcessEnv, what: string): Promise<Server> {
+  const child = spawn(process.execPath, args, { env, stdio: ['ignore', 'pipe', 'pipe'] })
   let err = ''
   child.stderr!.on('data', (d: Buffer) => (err = (err + d.toString()).slice(-4000)))
   const base = await new Promise<string>((resolve, reject) => {
     let out = ''
-    const timer = setTimeout(() => reject(new Error(`duban serve did not start in 300 s: ${err.slice(-500)}`)), 300_000)
+    const timer = setTimeout(() => reject(new Error(`${what} did not start in 300 s: ${err.slice(-500)}`)), 300_000)
     child.stdout!.on('data', (d: Buffer) => {
       out += d.toString()
       const m = /serving on (http:\/\/[^\s]+) /.exec(out)
@@ -275,7 +270,7 @@ async function startServer(env: NodeJS.ProcessEnv, dataDir: string): Promise<Ser
     })
     child.on('exit', (code) => {
       clearTimeout(timer)
-      reject(new Error(`duban serve exited with ${code}: ${err.slice(-500)}`))
+      reject(new Error(`${what} exited with ${code}: ${err.slice(-500)}`))
     })
   })
   return {
@@ -451,7 +446,7 @@ interface Target {
   readonly dataDir: string
 }
 
-async function measure(target: Target, admin: pg.Client | null, pairTps: number, log: (line: string) => void): Promise<Record<string, unknown>> {
+async function measure(target: Target, admin: pg.Client | null, pairTps: number, log: (line: string) => void, routesToRun: ReadonlySet<string>): Promise<Record<string, unknown>> {
   const tag = `peer[${target.name}${target.existing ? `:${target.database}` : ''}]`
   const t0 = performance.now()
   const seeded = await seedDatabase(target)
@@ -533,12 +528,12 @@ async function measure(target: Target, admin: pg.Client | null, pairTps: number,
       return f
     }
     for (const j of jobs) {
-      if (!ROUTES.has(j.key)) continue
+      if (!routesToRun.has(j.key)) continue
       await runLoad(j.job(WARMUP_SECONDS))
       await timed(j.key, j.label, j.ok, j.job(SECONDS))
     }
 
-    if (!ROUTES.has('confirm') && !ROUTES.has('accept')) return { database: target.name === 'postgresql' ? `PostgreSQL, fresh database ${target.database}` : 'PGlite, fresh data directory', serverPid: server.pid, routes, scenario: { p99Ratio: NaN, skipped: true } }
+    if (!routesToRun.has('confirm') && !routesToRun.has('accept')) return { database: target.name === 'postgresql' ? `PostgreSQL, fresh database ${target.database}` : 'PGlite, fresh data directory', serverPid: server.pid, routes, scenario: { p99Ratio: NaN, skipped: true } }
     // Scenario: confirm a PLAN_TASKS-task plan while reports stream in.
     const plan = await importPlan(base, supervisor, `基准任务（${PLAN_TASKS}项）`, PLAN_TASKS)
     log(`${tag}: imported a ${PLAN_TASKS}-task plan in ${plan.ms.toFixed(0)} ms (no other load)`)
@@ -610,14 +605,57 @@ async function measure(target: Target, admin: pg.Client | null, pairTps: number,
   }
 }
 
+// ---------------------------------------------------------------- the floor
+
+/** Requests of the floor's load: `count` report bodies for items drawn at random from 1..10000, as pgbench's `random(1, 10000)`. */
+function floorRequests(count: number): LoadJob['requests'] {
+  return Array.from({ length: count }, () => ({ method: 'POST', path: '/report', body: { item: 1 + Math.floor(Math.random() * 10000) } }))
+}
+
+/**
+ * One floor variant (FLOOR_VARIANTS): bench/floor-server.mjs as a child on the pgbench scratch database (its tables
+ * are the pair's) or on a fresh PGlite directory holding the same schema, a warm-up, then the timed load with the
+ * same CPU sampler as duban's routes (the child's ticks; PostgreSQL's from the scratch database's backends).
+ */
+async function measureFloor(variant: string, admin: pg.Client, adminUrl: string, scratch: string, work: string, pairTps: number, log: (line: string) => void): Promise<RouteFigures & { variant: string; db: 'pg' | 'pglite'; shape: 'tx' | 'cte' }> {
+  const { db, shape } = FLOOR_VARIANTS[variant]!
+  const env: NodeJS.ProcessEnv = { ...process.env, FLOOR_DB: db, FLOOR_SHAPE: shape, FLOOR_SQL: JSON.stringify(floorStatements(PAIR_SCRIPT)) }
+  delete env.DATABASE_URL
+  if (db === 'pg') env.DATABASE_URL = urlFor(adminUrl, scratch)
+  else {
+    env.FLOOR_PGLITE_DIR = join(work, `floor-${variant}`)
+    env.FLOOR_SCHEMA = PGBENCH_SCHEMA
+  }
+  const server = await spawnServer([FLOOR_SERVER], env, `floor server (${variant})`)
+  try {
+    const label = `${variant} (bare Fastify, ${db === 'pg' ? 'PostgreSQL, pool of 10, prepared' : 'PGlite in process'}, ${shape === 'tx' ? 'BEGIN + 2 INSERTs + COMMIT' : 'one CTE statement'})`
+    const job = (durationS: number): LoadJob => ({ base: server.base, connections: CONNECTIONS, durationS, requests: floorRequests(1000) })
+    await runLoad(job(WARMUP_SECONDS))
+    const sampler = new CpuSampler(db === 'pg' ? admin : null, db === 'pg' ? scratch : null, server.pid)
+    await sampler.start()
+    const res = await runLoad(job(SECONDS))
+    const cpu = await sampler.stop()
+    const f = figuresOf(label, res, cpu, pairTps, 200)
+    const bad = f.failed ? ` — ${f.failed} of ${f.requests} answers not 200 (${Object.entries(f.statuses).map(([k, v]) => `${v}× ${k}`).join(', ')}; first: ${f.errors[0]?.status} ${f.errors[0]?.body.slice(0, 120) ?? ''})` : ''
+    log(`peer ${routeLine(label, { rps: f.rps, p50: f.latencyMs.p50, p99: f.latencyMs.p99, nodeCpuMs: f.nodeCpuMsPerRequest, pgCpuMs: f.pgCpuMsPerRequest }, pairTps)}${bad}`)
+    return { ...f, variant, db, shape }
+  } finally {
+    await server.stop()
+  }
+}
+
 // ---------------------------------------------------------------- the benchmark
 
 export const benchmark: Benchmark = {
   name: 'peer',
   description: `pgbench (report + audit pair, one-row insert; ${CONNECTIONS} clients) and duban serve's routes over HTTP from autocannon in its own process, ${CONNECTIONS} connections, ${SECONDS} s each, PostgreSQL and PGlite`,
   async run({ log }) {
+    const plan = planPeerRun(process.env.BENCH_PEER_ONLY, DATABASES, [...ROUTES])
     const loadBefore = load()
     log(`peer: load average ${loadBefore.join(' ')} before the run; ${SECONDS} s per timed load (BENCH_SECONDS), warm-up ${WARMUP_SECONDS} s`)
+    if (process.env.BENCH_PEER_ONLY?.trim()) {
+      log(`peer: BENCH_PEER_ONLY: the pair, ${[...plan.pgbench, ...plan.floors, ...[...plan.databases].flatMap(([d, r]) => [...r].map((x) => `${databaseTag(d)}-${x}`))].join(', ') || 'nothing else'}`)
+    }
     const adminUrl = process.env.DATABASE_URL ?? LOCAL_PG
     const admin = await adminClient(adminUrl)
     const work = await mkdtemp(join(tmpdir(), 'duban-bench-peer-'))
@@ -633,11 +671,14 @@ export const benchmark: Benchmark = {
         `peer pgbench ${what}: ${r.tps.toFixed(0)} tps, latency average ${r.latencyAvgMs} ms, p50 ${r.latencyMs.p50.toFixed(2)} ms, p99 ${r.latencyMs.p99.toFixed(2)} ms, ${r.transactions} transactions (${r.failed} failed), ${r.clients} clients, ${r.threads} threads, ${r.durationS} s; PostgreSQL CPU ${r.pgCpuMsPerTransaction.toFixed(3)} ms/transaction`
       const pair = await pgbench(admin, adminUrl, scratch, 'pair', PAIR_SCRIPT, work)
       log(pgbenchLine(pair, 'report + audit pair'))
-      const oneRow = await pgbench(admin, adminUrl, scratch, 'one-row', ONE_ROW_SCRIPT, work)
-      log(pgbenchLine(oneRow, 'one-row insert'))
+      const oneRow = plan.pgbench.has('one-row') ? await pgbench(admin, adminUrl, scratch, 'one-row', ONE_ROW_SCRIPT, work) : null
+      if (oneRow) log(pgbenchLine(oneRow, 'one-row insert'))
+
+      const floors: Awaited<ReturnType<typeof measureFloor>>[] = []
+      for (const variant of plan.floors) floors.push(await measureFloor(variant, admin, adminUrl, scratch, work, pair.tps, log))
 
       const results: Record<string, unknown> = {}
-      for (const name of DATABASES) {
+      for (const [name, routesToRun] of plan.databases) {
         // BENCH_DATABASES may also name an existing PostgreSQL database as `postgresql:<name>`, e.g.
         // `postgresql,postgresql:duban_gen10m` with BENCH_ROUTES=reports: the same routes on an empty database and on
         // 10M generated items, same run, same build; the summary prints their ratio ("flat"). It is used as it is and
@@ -660,18 +701,22 @@ export const benchmark: Benchmark = {
           env.DATABASE_URL = urlFor(adminUrl, database)
         }
         const dataDir = join(work, `pglite-${name}`)
-        results[name] = await measure({ name: existing ? 'postgresql' : (name as 'postgresql' | 'pglite'), database, env, dataDir, existing: existing !== null }, name === 'pglite' ? null : admin, pair.tps, log)
+        results[name] = await measure({ name: existing ? 'postgresql' : (name as 'postgresql' | 'pglite'), database, env, dataDir, existing: existing !== null }, name === 'pglite' ? null : admin, pair.tps, log, routesToRun)
       }
 
-      const pairAfter = await pgbench(admin, adminUrl, scratch, 'pair', PAIR_SCRIPT, work)
-      log(pgbenchLine(pairAfter, 'report + audit pair, again at the end'))
+      const pairAfter = plan.pgbench.has('pair-end') ? await pgbench(admin, adminUrl, scratch, 'pair', PAIR_SCRIPT, work) : null
+      if (pairAfter) log(pgbenchLine(pairAfter, 'report + audit pair, again at the end'))
+      const atEnd = pairAfter ? `${pairAfter.tps.toFixed(0)} tps at the end` : 'not run again at the end'
       const loadAfter = load()
       log(`peer: load average ${loadAfter.join(' ')} after the run (${loadBefore.join(' ')} before)`)
 
       // The summary: every route of every database against the pair measured at the start.
-      log(`peer: summary — percentages of the pgbench pair at the start (${pair.tps.toFixed(0)} tps; ${pairAfter.tps.toFixed(0)} tps at the end)`)
+      log(`peer: summary — percentages of the pgbench pair at the start (${pair.tps.toFixed(0)} tps; ${atEnd})`)
+      for (const f of floors) {
+        log(`peer:   ${f.variant.padEnd(18)} ${f.rps.toFixed(1).padStart(8)} req/s ${formatPercent(f.percentOfPair).padStart(6)}  p50 ${f.latencyMs.p50.toFixed(2)} ms  p99 ${f.latencyMs.p99.toFixed(2)} ms  CPU/request Node ${f.nodeCpuMsPerRequest.toFixed(3)} ms, PostgreSQL ${Number.isFinite(f.pgCpuMsPerRequest) ? `${f.pgCpuMsPerRequest.toFixed(3)} ms` : 'n/a (in process)'}  ${f.failed} of ${f.requests} not OK`)
+      }
       const parts: string[] = []
-      for (const name of DATABASES) {
+      for (const name of plan.databases.keys()) {
         const r = results[name] as { routes: Record<string, RouteFigures>; scenario: { p99Ratio: number } }
         for (const [key, f] of Object.entries(r.routes)) {
           log(`peer:   ${name.padEnd(10)} ${key.padEnd(8)} ${f.rps.toFixed(1).padStart(8)} req/s ${formatPercent(f.percentOfPair).padStart(6)}  p50 ${f.latencyMs.p50.toFixed(2)} ms  p99 ${f.latencyMs.p99.toFixed(2)} ms  ${f.failed} of ${f.requests} not OK`)
@@ -685,14 +730,21 @@ export const benchmark: Benchmark = {
       }
       // Flat throughput (issue 7): each route on an existing database against the fresh one of the same run.
       const fresh = results['postgresql'] as { routes: Record<string, RouteFigures> } | undefined
-      for (const name of DATABASES.filter((d) => d.startsWith('postgresql:'))) {
+      for (const name of [...plan.databases.keys()].filter((d) => d.startsWith('postgresql:'))) {
         for (const [key, f] of Object.entries((results[name] as { routes: Record<string, RouteFigures> }).routes)) {
           const empty = fresh?.routes[key]
           if (empty) log(`peer: flat: ${key} ${f.rps.toFixed(1)} req/s on ${name.slice('postgresql:'.length)} vs ${empty.rps.toFixed(1)} on a fresh database = ${((100 * f.rps) / empty.rps).toFixed(1)}% (wants 90–110%); p99 ${f.latencyMs.p99.toFixed(2)} vs ${empty.latencyMs.p99.toFixed(2)} ms`)
         }
       }
+      // The floor against the goals, and duban against the floor (fresh databases only).
+      const dubanRoutes = (['postgresql', 'pglite'] as const).flatMap((name) => {
+        const r = results[name] as { routes: Record<string, RouteFigures> } | undefined
+        return r ? Object.entries(r.routes).map(([route, f]) => ({ database: name === 'postgresql' ? ('pg' as const) : ('pglite' as const), route, rps: f.rps })) : []
+      })
+      for (const line of floorLines(pair.tps, floors.map((f) => ({ name: f.variant, db: f.db, rps: f.rps })), dubanRoutes)) log(`peer: floor: ${line}`)
+      const floorPart = floors.length ? `; floors ${floors.map((f) => `${f.variant} ${f.rps} req/s (${formatPercent(f.percentOfPair)})`).join(', ')}` : ''
       return {
-        summary: `pgbench pair ${pair.tps.toFixed(0)} tps (${pairAfter.tps.toFixed(0)} at the end), one-row ${oneRow.tps.toFixed(0)} tps; ${parts.join('; ')}`,
+        summary: `pgbench pair ${pair.tps.toFixed(0)} tps (${pairAfter ? `${pairAfter.tps.toFixed(0)} at the end` : 'not run at the end'})${oneRow ? `, one-row ${oneRow.tps.toFixed(0)} tps` : ''}${floorPart}${parts.length ? `; ${parts.join('; ')}` : ''}`,
         data: {
           seconds: SECONDS,
           warmupSeconds: WARMUP_SECONDS,
@@ -700,7 +752,9 @@ export const benchmark: Benchmark = {
           loadGenerator: 'bench/http-load.mjs (autocannon 9.0.0, own process)',
           cpu: 'Node: utime+stime of the duban serve child from /proc/<pid>/stat; PostgreSQL: utime+stime of the client backends of the run database (pg_stat_activity pids, /proc/<pid>/stat every 250 ms); pg_stat_statements not preloaded, not used',
           loadavg: { before: loadBefore, after: loadAfter },
+          peerOnly: process.env.BENCH_PEER_ONLY?.trim() || null,
           pgbench: { pair, oneRow, pairAfter, pairScript: PAIR_SCRIPT, oneRowScript: ONE_ROW_SCRIPT },
+          floors: { server: 'bench/floor-server.mjs', statements: floorStatements(PAIR_SCRIPT), runs: floors },
           results,
         },
       }

@@ -162,3 +162,112 @@ export function parsePgbenchLog(text: string): number[] {
   }
   return out
 }
+
+/** The floor's statements (bench/floor-server.mjs): the pair's two INSERTs as a server sends them. */
+export interface FloorStatements {
+  /** The progress-report INSERT, `RETURNING id` added (the answer carries the new report's id). */
+  readonly report: string
+  /** The audit-row INSERT. */
+  readonly audit: string
+  /** Both in one statement (data-modifying CTEs): one round trip and one transaction; returns the report's id. */
+  readonly cte: string
+}
+
+/**
+ * The floor's SQL taken from the pgbench pair's script itself, so the two cannot drift apart: its statements
+ * other than `\set`, BEGIN and END (exactly two, else it throws), each with pgbench's variable `:item` as the
+ * bound parameter `$1::int` (pgbench pastes the number into the text; the server binds it).
+ */
+export function floorStatements(pairScript: string): FloorStatements {
+  const statements = pairScript
+    .split('\n')
+    .map((l) => l.trim())
+    .filter((l) => l && !l.startsWith('\\') && !/^(BEGIN|END|COMMIT);?$/i.test(l))
+    .map((l) => l.replace(/;$/, '').replace(/:item\b/g, '$1::int'))
+  if (statements.length !== 2 || !/^INSERT INTO progress_report\b/.test(statements[0]!) || !/^INSERT INTO audit_log\b/.test(statements[1]!)) {
+    throw new Error(`the pair script should hold a progress_report INSERT then an audit_log INSERT, found ${statements.length} statements`)
+  }
+  const report = `${statements[0]} RETURNING id`
+  const audit = statements[1]!
+  return { report, audit, cte: `WITH report AS (${report}), audit AS (${audit}) SELECT id FROM report` }
+}
+
+/** The floor servers of the peer run: which database, which statement shape. */
+export const FLOOR_VARIANTS: Readonly<Record<string, { readonly db: 'pg' | 'pglite'; readonly shape: 'tx' | 'cte' }>> = {
+  floor: { db: 'pg', shape: 'tx' },
+  'floor-cte': { db: 'pg', shape: 'cte' },
+  'floor-pglite': { db: 'pglite', shape: 'tx' },
+  'floor-pglite-cte': { db: 'pglite', shape: 'cte' },
+}
+
+/** The short name of a BENCH_DATABASES entry in target names: postgresql → pg, postgresql:<name> → pg:<name>. */
+export function databaseTag(database: string): string {
+  return database === 'postgresql' ? 'pg' : database.startsWith('postgresql:') ? `pg:${database.slice('postgresql:'.length)}` : database
+}
+
+/** What one peer run measures besides the pair at the start (always run: every percentage is of it). */
+export interface PeerPlan {
+  /** pgbench runs beyond the first pair: `one-row`, `pair-end`. */
+  readonly pgbench: ReadonlySet<string>
+  /** Floor variants (keys of FLOOR_VARIANTS), in that table's order. */
+  readonly floors: readonly string[]
+  /** Per BENCH_DATABASES entry that has something to run, its loads (BENCH_ROUTES keys), in BENCH_DATABASES order. */
+  readonly databases: ReadonlyMap<string, ReadonlySet<string>>
+}
+
+/**
+ * Which targets a peer run measures. Without `only` (BENCH_PEER_ONLY unset or blank): everything — one-row,
+ * pair-end, every floor, every route of BENCH_ROUTES on every database of BENCH_DATABASES. With it, a
+ * comma-separated list of target names: `one-row`, `pair-end`, `floor`, `floor-cte`, `floor-pglite`,
+ * `floor-pglite-cte`, `floors` (all four), `<db>-<route>` (db as databaseTag gives it: pg, pglite, pg:<name>;
+ * route one of BENCH_ROUTES, e.g. pg-reports, pglite-reports, pg:duban_1m-reports), or `<db>` alone for all its
+ * routes. A database with no route named is not started at all. An unknown name throws, listing the known ones,
+ * so a typo never runs a silently shorter benchmark.
+ */
+export function planPeerRun(only: string | undefined, databases: readonly string[], routes: readonly string[]): PeerPlan {
+  const floorNames = Object.keys(FLOOR_VARIANTS)
+  const names = (only ?? '').split(',').map((s) => s.trim()).filter(Boolean)
+  if (names.length === 0) {
+    return { pgbench: new Set(['one-row', 'pair-end']), floors: floorNames, databases: new Map(databases.map((d) => [d, new Set(routes)])) }
+  }
+  const known = new Set<string>(['one-row', 'pair-end', 'floors', ...floorNames])
+  for (const d of databases) {
+    known.add(databaseTag(d))
+    for (const r of routes) known.add(`${databaseTag(d)}-${r}`)
+  }
+  const unknown = names.filter((n) => !known.has(n))
+  if (unknown.length) throw new Error(`BENCH_PEER_ONLY: unknown target ${unknown.join(', ')}; known: ${[...known].join(', ')}`)
+  const picked = new Set(names)
+  const byDatabase = new Map<string, Set<string>>()
+  for (const d of databases) {
+    const tag = databaseTag(d)
+    const chosen = routes.filter((r) => picked.has(tag) || picked.has(`${tag}-${r}`))
+    if (chosen.length) byDatabase.set(d, new Set(chosen))
+  }
+  return {
+    pgbench: new Set(['one-row', 'pair-end'].filter((n) => picked.has(n))),
+    floors: floorNames.filter((f) => picked.has(f) || picked.has('floors')),
+    databases: byDatabase,
+  }
+}
+
+/**
+ * What the floors say about issue 7's throughput goals, one line each: every floor as a percentage of the pair
+ * (PostgreSQL floors against the intake goal of 50% and the reports/events goal of 30%; PGlite floors against
+ * 1,000 reports/s), then each duban route as a percentage of the best floor of its database.
+ */
+export function floorLines(pairTps: number, floors: readonly { name: string; db: 'pg' | 'pglite'; rps: number }[], duban: readonly { database: 'pg' | 'pglite'; route: string; rps: number }[]): string[] {
+  const lines: string[] = []
+  const above = (ok: boolean): string => (ok ? 'above' : 'BELOW')
+  for (const f of floors) {
+    const p = percentOf(f.rps, pairTps)
+    if (f.db === 'pg') lines.push(`${f.name} ${f.rps.toFixed(1)} req/s = ${formatPercent(p)} of the pair: ${above(p >= 50)} the intake goal (50%), ${above(p >= 30)} the reports/events goal (30%)`)
+    else lines.push(`${f.name} ${f.rps.toFixed(1)} req/s = ${formatPercent(p)} of the pair: ${above(f.rps >= 1000)} PGlite's goal (1,000 reports/s)`)
+  }
+  for (const db of ['pg', 'pglite'] as const) {
+    const best = floors.filter((f) => f.db === db).sort((a, b) => b.rps - a.rps)[0]
+    if (!best) continue
+    for (const d of duban.filter((x) => x.database === db)) lines.push(`duban ${db} ${d.route} ${d.rps.toFixed(1)} req/s = ${formatPercent(percentOf(d.rps, best.rps))} of ${best.name} (${best.rps.toFixed(1)} req/s)`)
+  }
+  return lines
+}
