@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { freshDb, testDialects } from '../../test/support/test-db.ts'
 import type { Db } from './db.ts'
 import { listItems, type ItemFilter } from './items.repo.ts'
-import { listLedgerPage, listStateTerm, servedByStateTerm, servedByUnitOpen, stateTypeOfName } from './items-list.repo.ts'
+import { listLedgerPage, listStateTerm, servedByStateTerm, servedByUnitOpen, stateTypeOfName, termSpan } from './items-list.repo.ts'
 
 const base: ItemFilter = { scope: null, limit: 50, offset: 0, countCap: 10_000 }
 
@@ -126,6 +126,38 @@ for (const dialect of testDialects()) {
       expect(servedByStateTerm({ ...base, stateType: 'open', q: '事项1', unit: 'a' })).toBe(false)
       expect(servedByStateTerm({ ...base, stateType: 'open', q: '事项1', offset: 5 })).toBe(false)
       expect(servedByStateTerm({ ...base, q: '事项1' })).toBe(false)
+    })
+
+    it("asks the trigram index for a rare term's set within a state by one pattern, the span of its selective trigrams", async () => {
+      // Bodies make 城关镇粮食安全 common (every item), so in 城关镇粮食安全问题 only 安全问 and 全问题 are selective.
+      await db.query(`UPDATE item SET body = '城关镇粮食安全' WHERE id LIKE 'it%'`)
+      await db.query(
+        `INSERT INTO item (id, number, kind, kind_version, state, state_type, title, body, snapshot)
+         VALUES ('s1', 'S-001', 'ticket', 1, 'dispatched', 'waiting', '城关镇粮食安全问题', '', '{}'),
+                ('s2', 'S-002', 'ticket', 1, 'dispatched', 'waiting', '城关镇粮食安全问题', '', '{}'),
+                ('s3', 'S-003', 'ticket', 1, 'dispatched', 'waiting', '安全问题', '', '{}')`,
+      )
+      try {
+        const sent: { sql: string; params: unknown[] }[] = []
+        const spy = { ...db, query: ((sql: string, params?: unknown[]) => (sent.push({ sql, params: params ?? [] }), db.query(sql, params))) as Db['query'] }
+        const f = { ...base, state: 'dispatched', q: '城关镇粮食安全问题' }
+        // A page window of 3 items holds no match: the page and the count come from the term's set.
+        const got = await listStateTerm(spy, f, { page: 3, count: 4 })
+        const set = sent.find((s) => s.sql.includes('MATERIALIZED'))
+        expect(set?.params).toEqual(expect.arrayContaining(['%安全问题%', '%城关镇粮食安全问题%']))
+        expect(set?.params.filter((p) => typeof p === 'string' && p.startsWith('%'))).toHaveLength(2)
+        const want = await listItems(db, f)
+        expect([got.rows.map((r) => r.number), got.total, got.more]).toEqual([want.rows.map((r) => r.number), 2, false])
+        expect(want.rows.map((r) => r.number)).toEqual(['S-001', 'S-002'])
+      } finally {
+        await db.query(`DELETE FROM item WHERE id IN ('s1', 's2', 's3')`)
+        await db.query(`UPDATE item SET body = '' WHERE id LIKE 'it%'`)
+      }
+      expect(termSpan('城关镇粮食安全问题', ['关镇粮', '镇粮食'])).toBe('关镇粮食')
+      expect(termSpan('GEN-0001234567', ['012', '123', '234', '345', '456', '567'])).toBe('01234567')
+      expect(termSpan('城关镇 粮食安全', ['粮食安'])).toBe('粮食安')
+      expect(termSpan('Foo Bar', ['bar'])).toBe('Bar')
+      expect(termSpan('粮食安全', [])).toBe('粮食安全')
     })
 
     it('follows the items: closed, reopened, moved in state or due date, a role added or taken away', async () => {

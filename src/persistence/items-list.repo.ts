@@ -87,13 +87,41 @@ export function servedByStateTerm(f: ItemFilter): boolean {
 }
 
 /**
+ * The part of a term that a rare term's set within a state or overdue range gives the trigram index, as one pattern:
+ * the stretch of one run of letters and digits (the run holding most of them) from its first to its last `trigrams`
+ * (selectiveTrigrams), or the whole term when that is all of it. A substring of the term, so every item holding the
+ * term holds it. One pattern, not a condition per trigram: the planner estimates each LIKE from the expression's
+ * histogram (100 sampled texts) and multiplies the estimates; a trigram no sampled text holds counts 0.01%, so two
+ * gave 城关镇粮食安全问题 one row in 10⁸ (one item in 240 holds it), and the plan read every item of the trigrams'
+ * bitmap (41k heap pages at 10M) to keep the state's 247, where one pattern, estimated at 0.01% or more, has the
+ * state's index bitmap ANDed first. And not the whole term: its common trigrams (城关镇, 粮食安, GEN-000…'s `gen` and
+ * `000`) cost the index a posting list of a tenth or all of the items for nothing.
+ */
+export function termSpan(term: string, trigrams: readonly string[]): string {
+  const keep = new Set(trigrams)
+  let best = { n: 0, span: term }
+  for (const run of term.match(/[\p{L}\p{N}]+/gu) ?? []) {
+    const cs = [...run]
+    let [first, last, n] = [-1, -1, 0]
+    for (let k = 0; k + 3 <= cs.length; k++) {
+      if (!keep.has(cs.slice(k, k + 3).join('').toLowerCase())) continue
+      if (first < 0) first = k
+      ;[last, n] = [k, n + 1]
+    }
+    if (n > best.n) best = { n, span: cs.slice(first, last + 3).join('') }
+  }
+  return best.span
+}
+
+/**
  * A searchable term within a state, state type or overdue range (servedByStateTerm). Such a range lies on the heap a
  * page per item, and the planner's count took the term's trigram bitmap (on 10M: 粮食安全 in one item in ten,
  * 870k rows) or a heap page per item of the range until 1,001 matches (state=open&q=粮食安全: 18,760 pages), and the
  * page and the count each found a rare term's set again.
  * Here the page walks the first LEDGER_WALK_FIRST items of the range after the cursor; when they hold the page, the
  * count walks the range's first LEDGER_STATE_TERM_COUNT_WALK items (exact when the range or the cap ends there, else
- * a lower bound: `more`). Otherwise (a rare term) the page and the count come from the term's set, in one statement.
+ * a lower bound: `more`). Otherwise (a rare term) the page and the count come from the term's set, in one statement,
+ * the index asked for the term's span (termSpan).
  */
 export async function listStateTerm(
   q: Queryable,
@@ -141,10 +169,12 @@ export async function listStateTerm(
     n = Number((await q.query<{ n: number }>(sql, s.params)).rows[0]?.n ?? 0)
     lowerBound = n < cap && (await holds(windows.count))
   } else {
-    // The term's set (its selective trigrams given to the index, the whole term checked on the row), counted and paged at once.
+    // The term's set (the span of its selective trigrams given to the index as one pattern, the whole term checked
+    // on the row), counted and paged at once.
     const trigrams = await selectiveTrigrams(q, term, op)
+    const span = trigrams ? termSpan(term, trigrams) : term
     const s = statement()
-    const text = trigrams ? [...trigrams.map((t) => `${LEDGER_TEXT} ${op} ${s.p(`%${t}%`)}`), `(${LEDGER_TEXT} || '') ${op} ${s.p(like)}`] : [`${LEDGER_TEXT} ${op} ${s.p(like)}`]
+    const text = span === term ? [`${LEDGER_TEXT} ${op} ${s.p(like)}`] : [`${LEDGER_TEXT} ${op} ${s.p(`%${span}%`)}`, `(${LEDGER_TEXT} || '') ${op} ${s.p(like)}`]
     const set = `SELECT i.id, i.number FROM item i WHERE ${[s.range(), ...text].join(' AND ')}`
     const page = `SELECT m.id, m.number FROM m ${f.afterNumber !== undefined ? `WHERE m.number > ${s.p(f.afterNumber)} ` : ''}ORDER BY m.number LIMIT ${want}`
     const result = (
