@@ -9,7 +9,9 @@
  * list's length), and still stops after durationS. A line `stop` on stdin ends the run early.
  * Prints `started <epoch ms>` when the load starts, then `result <json>` with every request as
  * [startedAt epoch ms, ms, status] (status 0: abandoned — timed out after 30 s or its connection failed; -1: still unanswered when the run
- * stopped, with the time it had waited), the first three non-2xx answers, and autocannon's own totals.
+ * stopped, with the time it had waited), the first three non-2xx answers, autocannon's own totals, and this
+ * process's CPU (user + system ms) from the load's start to its end: on a machine whose cores the server shares
+ * with its load, the load's CPU is part of what a request costs.
  */
 import autocannon from 'autocannon'
 import { createInterface } from 'node:readline'
@@ -84,12 +86,14 @@ function start(job) {
       process.exit(1)
     }
     const endedAt = Date.now()
+    const cpu = process.cpuUsage(cpuAtStart)
     for (const t of inFlight.values()) samples.push([t, endedAt - t, -1])
     const out = {
       startedAt,
       endedAt,
       samples,
       errors,
+      cpuMs: Math.round((cpu.user + cpu.system) / 1000),
       autocannon: {
         total: result.requests.total,
         sent: result.requests.sent,
@@ -112,5 +116,6 @@ function start(job) {
   // With `amount`, autocannon ignores the duration: stop it ourselves when the time is up.
   if (job.amount) setTimeout(() => instance.stop(), job.durationS * 1000).unref()
   const startedAt = Date.now()
+  const cpuAtStart = process.cpuUsage()
   process.stdout.write(`started ${startedAt}\n`)
 }

@@ -35,7 +35,7 @@
 import { spawn, type ChildProcess } from 'node:child_process'
 import { randomBytes, randomUUID } from 'node:crypto'
 import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises'
-import { loadavg, tmpdir } from 'node:os'
+import { cpus, loadavg, tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import pg from 'pg'
@@ -59,6 +59,7 @@ import {
   planPeerRun,
   formatPercent,
   formatRatio,
+  parseBashTimes,
   parsePgbench,
   parsePgbenchLog,
   parseProcStat,
@@ -188,6 +189,8 @@ interface PgbenchRun extends PgbenchFigures {
   readonly script: string
   readonly latencyMs: ReturnType<typeof summarizeLatency>
   readonly pgCpuMsPerTransaction: number
+  /** pgbench's own CPU (its client side: scripts, protocol), from bash's `times`. */
+  readonly clientCpuMsPerTransaction: number
 }
 
 async function pgbench(admin: pg.Client, adminUrl: string, database: string, name: string, script: string, dir: string): Promise<PgbenchRun> {
@@ -201,7 +204,8 @@ async function pgbench(admin: pg.Client, adminUrl: string, database: string, nam
   // Backends connect when pgbench starts: sample from the start so every one counts from zero.
   await sampler.start()
   const out = await new Promise<string>((resolve, reject) => {
-    const child = spawn('pgbench', args, { env: { ...process.env, ...(u.password ? { PGPASSWORD: decodeURIComponent(u.password) } : {}) } })
+    // Through bash, whose `times` prints pgbench's CPU once it exited (parseBashTimes).
+    const child = spawn('bash', ['-c', 'pgbench "$@"; rc=$?; times; exit $rc', 'pgbench', ...args], { env: { ...process.env, ...(u.password ? { PGPASSWORD: decodeURIComponent(u.password) } : {}) } })
     let text = ''
     child.stdout.on('data', (d: Buffer) => (text += d.toString()))
     child.stderr.on('data', (d: Buffer) => (text += d.toString()))
@@ -213,7 +217,8 @@ async function pgbench(admin: pg.Client, adminUrl: string, database: string, nam
   const latencies: number[] = []
   const base = prefix.slice(dir.length + 1)
   for (const f of await readdir(dir)) if (f.startsWith(`${base}.`)) latencies.push(...parsePgbenchLog(await readFile(join(dir, f), 'utf8')))
-  return { ...figures, script: name, latencyMs: summarizeLatency(latencies), pgCpuMsPerTransaction: cpuMsPerRequest(cpu.pgTicks ?? NaN, HZ, figures.transactions) }
+  const clientMs = parseBashTimes(out)
+  return { ...figures, script: name, latencyMs: summarizeLatency(latencies), pgCpuMsPerTransaction: cpuMsPerRequest(cpu.pgTicks ?? NaN, HZ, figures.transactions), clientCpuMsPerTransaction: Math.round((clientMs * 1000) / figures.transactions) / 1000 }
 }
 
 // ---------------------------------------------------------------- duban serve as a child
@@ -355,6 +360,8 @@ interface LoadResult {
   readonly samples: Sample[]
   readonly errors: { status: number; body: string }[]
   readonly autocannon: Record<string, unknown>
+  /** The load generator's CPU over the load (user + system ms). */
+  readonly cpuMs: number
 }
 
 /** Runs one load; `during` (if given) runs once the load has started and stops the load when it settles. */
@@ -401,6 +408,7 @@ interface RouteFigures {
   readonly latencyAllMs: ReturnType<typeof summarizeLatency>
   readonly nodeCpuMsPerRequest: number
   readonly pgCpuMsPerRequest: number
+  readonly loadGenCpuMsPerRequest: number
   readonly pgBackends: number
   readonly percentOfPair: number
   readonly errors: { status: number; body: string }[]
@@ -428,6 +436,7 @@ function figuresOf(route: string, all: LoadResult, cpu: { nodeTicks: number | nu
     latencyAllMs: summarizeLatency(res.samples.map(([, ms]) => ms)),
     nodeCpuMsPerRequest: cpuMsPerRequest(cpu.nodeTicks ?? NaN, HZ, ok),
     pgCpuMsPerRequest: cpuMsPerRequest(cpu.pgTicks ?? NaN, HZ, ok),
+    loadGenCpuMsPerRequest: ok > 0 ? Math.round((all.cpuMs * 1000) / ok) / 1000 : NaN,
     pgBackends: cpu.pgBackends,
     percentOfPair: percentOf(rps, pairTps),
     errors: res.errors,
@@ -524,7 +533,7 @@ async function measure(target: Target, admin: pg.Client | null, pairTps: number,
       routes[key] = f
       const first = f.errors[0] ? ` first: ${f.errors[0].status} ${(/"code":"(\w+)"/.exec(f.errors[0].body)?.[1] ?? f.errors[0].body.slice(0, 120))}` : ''
       const bad = f.failed ? ` — ${f.failed} of ${f.requests} answers not ${ok} (${Object.entries(f.statuses).map(([k, v]) => `${v}× ${k}`).join(', ')};${first}); latency and CPU are per ${ok} answer` : ''
-      log(`${tag} ${routeLine(label, { rps: f.rps, p50: f.latencyMs.p50, p99: f.latencyMs.p99, nodeCpuMs: f.nodeCpuMsPerRequest, pgCpuMs: f.pgCpuMsPerRequest }, pairTps)}${bad}`)
+      log(`${tag} ${routeLine(label, { rps: f.rps, p50: f.latencyMs.p50, p99: f.latencyMs.p99, nodeCpuMs: f.nodeCpuMsPerRequest, pgCpuMs: f.pgCpuMsPerRequest, loadGenCpuMs: f.loadGenCpuMsPerRequest }, pairTps)}${bad}`)
       return f
     }
     for (const j of jobs) {
@@ -637,7 +646,7 @@ async function measureFloor(variant: string, admin: pg.Client, adminUrl: string,
     const cpu = await sampler.stop()
     const f = figuresOf(label, res, cpu, pairTps, 200)
     const bad = f.failed ? ` — ${f.failed} of ${f.requests} answers not 200 (${Object.entries(f.statuses).map(([k, v]) => `${v}× ${k}`).join(', ')}; first: ${f.errors[0]?.status} ${f.errors[0]?.body.slice(0, 120) ?? ''})` : ''
-    log(`peer ${routeLine(label, { rps: f.rps, p50: f.latencyMs.p50, p99: f.latencyMs.p99, nodeCpuMs: f.nodeCpuMsPerRequest, pgCpuMs: f.pgCpuMsPerRequest }, pairTps)}${bad}`)
+    log(`peer ${routeLine(label, { rps: f.rps, p50: f.latencyMs.p50, p99: f.latencyMs.p99, nodeCpuMs: f.nodeCpuMsPerRequest, pgCpuMs: f.pgCpuMsPerRequest, loadGenCpuMs: f.loadGenCpuMsPerRequest }, pairTps)}${bad}`)
     return { ...f, variant, db, shape }
   } finally {
     await server.stop()
@@ -668,7 +677,7 @@ export const benchmark: Benchmark = {
       await s.query(PGBENCH_SCHEMA)
       await s.end()
       const pgbenchLine = (r: PgbenchRun, what: string): string =>
-        `peer pgbench ${what}: ${r.tps.toFixed(0)} tps, latency average ${r.latencyAvgMs} ms, p50 ${r.latencyMs.p50.toFixed(2)} ms, p99 ${r.latencyMs.p99.toFixed(2)} ms, ${r.transactions} transactions (${r.failed} failed), ${r.clients} clients, ${r.threads} threads, ${r.durationS} s; PostgreSQL CPU ${r.pgCpuMsPerTransaction.toFixed(3)} ms/transaction`
+        `peer pgbench ${what}: ${r.tps.toFixed(0)} tps, latency average ${r.latencyAvgMs} ms, p50 ${r.latencyMs.p50.toFixed(2)} ms, p99 ${r.latencyMs.p99.toFixed(2)} ms, ${r.transactions} transactions (${r.failed} failed), ${r.clients} clients, ${r.threads} threads, ${r.durationS} s; PostgreSQL CPU ${r.pgCpuMsPerTransaction.toFixed(3)} ms/transaction, pgbench's own ${r.clientCpuMsPerTransaction.toFixed(3)} ms`
       const pair = await pgbench(admin, adminUrl, scratch, 'pair', PAIR_SCRIPT, work)
       log(pgbenchLine(pair, 'report + audit pair'))
       const oneRow = plan.pgbench.has('one-row') ? await pgbench(admin, adminUrl, scratch, 'one-row', ONE_ROW_SCRIPT, work) : null
@@ -713,7 +722,7 @@ export const benchmark: Benchmark = {
       // The summary: every route of every database against the pair measured at the start.
       log(`peer: summary — percentages of the pgbench pair at the start (${pair.tps.toFixed(0)} tps; ${atEnd})`)
       for (const f of floors) {
-        log(`peer:   ${f.variant.padEnd(18)} ${f.rps.toFixed(1).padStart(8)} req/s ${formatPercent(f.percentOfPair).padStart(6)}  p50 ${f.latencyMs.p50.toFixed(2)} ms  p99 ${f.latencyMs.p99.toFixed(2)} ms  CPU/request Node ${f.nodeCpuMsPerRequest.toFixed(3)} ms, PostgreSQL ${Number.isFinite(f.pgCpuMsPerRequest) ? `${f.pgCpuMsPerRequest.toFixed(3)} ms` : 'n/a (in process)'}  ${f.failed} of ${f.requests} not OK`)
+        log(`peer:   ${f.variant.padEnd(18)} ${f.rps.toFixed(1).padStart(8)} req/s ${formatPercent(f.percentOfPair).padStart(6)}  p50 ${f.latencyMs.p50.toFixed(2)} ms  p99 ${f.latencyMs.p99.toFixed(2)} ms  CPU/request Node ${f.nodeCpuMsPerRequest.toFixed(3)} ms, PostgreSQL ${Number.isFinite(f.pgCpuMsPerRequest) ? `${f.pgCpuMsPerRequest.toFixed(3)} ms` : 'n/a (in process)'}, load generator ${f.loadGenCpuMsPerRequest.toFixed(3)} ms  ${f.failed} of ${f.requests} not OK`)
       }
       const parts: string[] = []
       for (const name of plan.databases.keys()) {
@@ -741,7 +750,9 @@ export const benchmark: Benchmark = {
         const r = results[name] as { routes: Record<string, RouteFigures> } | undefined
         return r ? Object.entries(r.routes).map(([route, f]) => ({ database: name === 'postgresql' ? ('pg' as const) : ('pglite' as const), route, rps: f.rps })) : []
       })
-      for (const line of floorLines(pair.tps, floors.map((f) => ({ name: f.variant, db: f.db, rps: f.rps })), dubanRoutes)) log(`peer: floor: ${line}`)
+      const floorCpu = (f: (typeof floors)[number]): number => f.nodeCpuMsPerRequest + (f.db === 'pg' ? f.pgCpuMsPerRequest : 0) + f.loadGenCpuMsPerRequest
+      const floorInput = floors.map((f) => ({ name: f.variant, db: f.db, rps: f.rps, cpuMs: floorCpu(f), nodeCpuMs: f.nodeCpuMsPerRequest }))
+      for (const line of floorLines({ tps: pair.tps, cpuMs: pair.pgCpuMsPerTransaction + pair.clientCpuMsPerTransaction }, floorInput, dubanRoutes, cpus().length)) log(`peer: floor: ${line}`)
       const floorPart = floors.length ? `; floors ${floors.map((f) => `${f.variant} ${f.rps} req/s (${formatPercent(f.percentOfPair)})`).join(', ')}` : ''
       return {
         summary: `pgbench pair ${pair.tps.toFixed(0)} tps (${pairAfter ? `${pairAfter.tps.toFixed(0)} at the end` : 'not run at the end'})${oneRow ? `, one-row ${oneRow.tps.toFixed(0)} tps` : ''}${floorPart}${parts.length ? `; ${parts.join('; ')}` : ''}`,

@@ -102,13 +102,41 @@ export function startedWithin(samples: readonly Sample[], from: number, to: numb
   return samples.filter(([t]) => t >= from && t <= to)
 }
 
-/** A route's figures compared with the pgbench pair, as one printed line. */
-export function routeLine(label: string, r: { rps: number; p50: number; p99: number; nodeCpuMs: number; pgCpuMs: number }, pairTps: number): string {
+/** A route's figures compared with the pgbench pair, as one printed line (the load generator's CPU when given). */
+export function routeLine(label: string, r: { rps: number; p50: number; p99: number; nodeCpuMs: number; pgCpuMs: number; loadGenCpuMs?: number }, pairTps: number): string {
   const cpu = (x: number): string => (Number.isFinite(x) ? `${x.toFixed(3)} ms` : 'n/a')
   return (
     `${label}: ${r.rps.toFixed(1)} req/s = ${formatPercent(percentOf(r.rps, pairTps))} of the pgbench pair; ` +
-    `p50 ${r.p50.toFixed(2)} ms, p99 ${r.p99.toFixed(2)} ms; CPU/request Node ${cpu(r.nodeCpuMs)}, PostgreSQL ${cpu(r.pgCpuMs)}`
+    `p50 ${r.p50.toFixed(2)} ms, p99 ${r.p99.toFixed(2)} ms; CPU/request Node ${cpu(r.nodeCpuMs)}, PostgreSQL ${cpu(r.pgCpuMs)}` +
+    (r.loadGenCpuMs !== undefined ? `, load generator ${cpu(r.loadGenCpuMs)}` : '')
   )
+}
+
+/**
+ * The CPU that bash's `times` printed for its children (the second line, `0m1.234s 0m0.567s`: user, system), in
+ * ms: `bash -c 'pgbench …; times'` gives pgbench's own CPU, its client side, which /proc cannot show once it exited.
+ */
+export function parseBashTimes(text: string): number {
+  const lines = text.trim().split('\n').filter((l) => /^\d+m[\d.]+s \d+m[\d.]+s$/.test(l.trim()))
+  const children = lines.at(-1)
+  if (lines.length < 2 || !children) throw new Error('no `times` lines in the output')
+  const ms = (t: string): number => {
+    const m = /^(\d+)m([\d.]+)s$/.exec(t)!
+    return Math.round((Number(m[1]) * 60 + Number(m[2])) * 1000)
+  }
+  const [user, system] = children.trim().split(' ')
+  return ms(user!) + ms(system!)
+}
+
+/**
+ * Requests per second the machine's cores could serve if CPU were the only limit and nothing else ran: `cores`
+ * divided by the CPU of one request summed over every process it takes (server, database, load generator), and
+ * no more than one core for the part that runs on one thread (Node's event loop). NaN without a finite cost.
+ */
+export function cpuCeiling(cores: number, totalMs: number, singleThreadMs = 0): number {
+  if (!(totalMs > 0) || !Number.isFinite(totalMs)) return NaN
+  const bound = (cores * 1000) / totalMs
+  return Math.round(singleThreadMs > 0 ? Math.min(bound, 1000 / singleThreadMs) : bound)
 }
 
 /** The figures of one database's run that issue 7's acceptance speaks of. */
@@ -251,18 +279,38 @@ export function planPeerRun(only: string | undefined, databases: readonly string
   }
 }
 
+/** One floor's figures for floorLines: req/s, and CPU ms per request, all processes and Node's alone. */
+export interface FloorFigures {
+  readonly name: string
+  readonly db: 'pg' | 'pglite'
+  readonly rps: number
+  /** Node + PostgreSQL backends + load generator (NaN when a part was not measured). */
+  readonly cpuMs: number
+  readonly nodeCpuMs: number
+}
+
 /**
  * What the floors say about issue 7's throughput goals, one line each: every floor as a percentage of the pair
  * (PostgreSQL floors against the intake goal of 50% and the reports/events goal of 30%; PGlite floors against
- * 1,000 reports/s), then each duban route as a percentage of the best floor of its database.
+ * 1,000 reports/s), and the same by CPU alone — the floor's CPU ceiling on `cores` (cpuCeiling, Node's event loop
+ * at most one core) against the pair's (its backends' CPU plus pgbench's own per transaction), which does not
+ * move with what else the machine runs as the req/s do; then each duban route as a percentage of the best floor
+ * of its database.
  */
-export function floorLines(pairTps: number, floors: readonly { name: string; db: 'pg' | 'pglite'; rps: number }[], duban: readonly { database: 'pg' | 'pglite'; route: string; rps: number }[]): string[] {
+export function floorLines(pair: { tps: number; cpuMs: number }, floors: readonly FloorFigures[], duban: readonly { database: 'pg' | 'pglite'; route: string; rps: number }[], cores: number): string[] {
   const lines: string[] = []
   const above = (ok: boolean): string => (ok ? 'above' : 'BELOW')
+  const pairCeiling = cpuCeiling(cores, pair.cpuMs)
   for (const f of floors) {
-    const p = percentOf(f.rps, pairTps)
+    const p = percentOf(f.rps, pair.tps)
     if (f.db === 'pg') lines.push(`${f.name} ${f.rps.toFixed(1)} req/s = ${formatPercent(p)} of the pair: ${above(p >= 50)} the intake goal (50%), ${above(p >= 30)} the reports/events goal (30%)`)
     else lines.push(`${f.name} ${f.rps.toFixed(1)} req/s = ${formatPercent(p)} of the pair: ${above(f.rps >= 1000)} PGlite's goal (1,000 reports/s)`)
+    const ceiling = cpuCeiling(cores, f.cpuMs, f.nodeCpuMs)
+    if (Number.isFinite(ceiling) && Number.isFinite(pairCeiling)) {
+      const cp = percentOf(ceiling, pairCeiling)
+      const goal = f.db === 'pg' ? `${above(cp >= 50)} 50%, ${above(cp >= 30)} 30%` : `${above(ceiling >= 1000)} 1,000/s`
+      lines.push(`${f.name} by CPU: ${f.cpuMs.toFixed(3)} ms/request (Node ${f.nodeCpuMs.toFixed(3)}) → ${ceiling} req/s on ${cores} cores vs the pair's ${pair.cpuMs.toFixed(3)} ms → ${pairCeiling} tps = ${formatPercent(cp)}: ${goal}`)
+    }
   }
   for (const db of ['pg', 'pglite'] as const) {
     const best = floors.filter((f) => f.db === db).sort((a, b) => b.rps - a.rps)[0]

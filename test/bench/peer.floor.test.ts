@@ -4,7 +4,7 @@
  * server, no timing.
  */
 import { describe, expect, it } from 'vitest'
-import { databaseTag, FLOOR_VARIANTS, floorLines, floorStatements, planPeerRun } from '../../bench/peer.stats.ts'
+import { cpuCeiling, databaseTag, FLOOR_VARIANTS, floorLines, floorStatements, parseBashTimes, planPeerRun } from '../../bench/peer.stats.ts'
 
 const PAIR = `\\set item random(1, 10000)
 BEGIN;
@@ -81,29 +81,48 @@ describe('planPeerRun (BENCH_PEER_ONLY)', () => {
 })
 
 describe('floorLines', () => {
-  it('sets each floor against its goals and each duban route against the best floor of its database', () => {
+  it('sets each floor against its goals, by req/s and by CPU, and each duban route against the best floor of its database', () => {
     const lines = floorLines(
-      1000,
+      { tps: 1000, cpuMs: 1 },
       [
-        { name: 'floor', db: 'pg', rps: 400 },
-        { name: 'floor-cte', db: 'pg', rps: 600 },
-        { name: 'floor-pglite', db: 'pglite', rps: 1200 },
+        { name: 'floor', db: 'pg', rps: 400, cpuMs: 4, nodeCpuMs: 1 },
+        { name: 'floor-cte', db: 'pg', rps: 600, cpuMs: NaN, nodeCpuMs: 0.5 },
+        { name: 'floor-pglite', db: 'pglite', rps: 1200, cpuMs: 1.25, nodeCpuMs: 1.25 },
       ],
       [
         { database: 'pg', route: 'intake', rps: 150 },
         { database: 'pglite', route: 'reports', rps: 300 },
       ],
+      2,
     )
     expect(lines).toEqual([
       'floor 400.0 req/s = 40.0% of the pair: BELOW the intake goal (50%), above the reports/events goal (30%)',
+      "floor by CPU: 4.000 ms/request (Node 1.000) → 500 req/s on 2 cores vs the pair's 1.000 ms → 2000 tps = 25.0%: BELOW 50%, BELOW 30%",
       'floor-cte 600.0 req/s = 60.0% of the pair: above the intake goal (50%), above the reports/events goal (30%)',
       "floor-pglite 1200.0 req/s = 120.0% of the pair: above PGlite's goal (1,000 reports/s)",
+      "floor-pglite by CPU: 1.250 ms/request (Node 1.250) → 800 req/s on 2 cores vs the pair's 1.000 ms → 2000 tps = 40.0%: BELOW 1,000/s",
       'duban pg intake 150.0 req/s = 25.0% of floor-cte (600.0 req/s)',
       'duban pglite reports 300.0 req/s = 25.0% of floor-pglite (1200.0 req/s)',
     ])
   })
 
   it('compares no duban route when its database had no floor', () => {
-    expect(floorLines(1000, [{ name: 'floor', db: 'pg', rps: 400 }], [{ database: 'pglite', route: 'reports', rps: 300 }])).toHaveLength(1)
+    expect(floorLines({ tps: 1000, cpuMs: NaN }, [{ name: 'floor', db: 'pg', rps: 400, cpuMs: 3, nodeCpuMs: 1 }], [{ database: 'pglite', route: 'reports', rps: 300 }], 2)).toHaveLength(1)
+  })
+})
+
+describe('CPU of the processes', () => {
+  it("reads bash's `times` children line (pgbench's CPU) after pgbench's own printout, in ms", () => {
+    const out = 'tps = 8251.402117 (without initial connection time)\n0m0.002s 0m0.001s\n1m2.500s 0m0.250s\n'
+    expect(parseBashTimes(out)).toBe(62_750)
+    expect(() => parseBashTimes('tps = 1 (without initial connection time)\n')).toThrow(/times/)
+  })
+
+  it('bounds the CPU ceiling by the cores over the whole cost and by one core for the single-threaded part', () => {
+    expect(cpuCeiling(2, 4)).toBe(500)
+    expect(cpuCeiling(2, 2, 1.6)).toBe(625)
+    expect(cpuCeiling(2, 2, 0.5)).toBe(1000)
+    expect(cpuCeiling(2, NaN)).toBeNaN()
+    expect(cpuCeiling(2, 0)).toBeNaN()
   })
 })
