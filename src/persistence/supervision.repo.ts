@@ -150,7 +150,9 @@ export async function listOpenItemsPage(db: Queryable, afterId: string, limit: n
  * Writes the items' next-fire times (null: never, until the item changes) into item_clock (migration 169): one
  * narrow row each, whatever the size of item. An item whose version moved since it was read (an event the tick
  * fired, or a user's write meanwhile) is left as its writer's trigger left it ('-infinity', with the new version),
- * so the next tick looks at it afresh: the version is checked on the clock row the upsert locks. An item without a
+ * so the next tick looks at it afresh: the version is checked on the clock row the upsert locks. The row keeps the
+ * version of its last reset, which writes the tick does not read (a report, a 催办: migration 180) do not move, so
+ * the check is "no reset since the version read" (≤), not equality. An item without a
  * row (loaded with triggers off) gets one if it is still open at that version.
  */
 export async function setNextFire(db: Queryable, entries: readonly { id: string; version: number; at: string | null }[]): Promise<void> {
@@ -159,7 +161,7 @@ export async function setNextFire(db: Queryable, entries: readonly { id: string;
     `INSERT INTO item_clock AS c (item_id, version, next_fire_at)
      SELECT v.id, v.version, v.at FROM unnest($1::text[], $2::int[], $3::timestamptz[]) AS v(id, version, at)
        JOIN item i ON i.id = v.id AND i.version = v.version AND i.state_type <> 'closed'
-     ON CONFLICT (item_id) DO UPDATE SET next_fire_at = EXCLUDED.next_fire_at WHERE c.version = EXCLUDED.version`,
+     ON CONFLICT (item_id) DO UPDATE SET next_fire_at = EXCLUDED.next_fire_at WHERE c.version <= EXCLUDED.version`,
     [entries.map((e) => e.id), entries.map((e) => e.version), entries.map((e) => e.at)],
   )
 }
