@@ -1,43 +1,32 @@
 /**
- * How taught letters (closed tickets) should enter the dispatch model, and whether rare words should weigh less:
- * variants compared by city-grouped cross-validation on the TRAINING-side letters only (cities-train.jsonl and
- * cities-train-3.jsonl, 5 folds by city as scripts/dispatch-city-cv.ts), the demo requests' 5 folds and the real
- * plan items (cold). cities-test*.jsonl are never read here.
+ * How taught letters (closed tickets) should enter the dispatch model: variants compared by city-grouped
+ * cross-validation on the TRAINING-side letters only (cities-train.jsonl and cities-train-3.jsonl, 5 folds by city as
+ * scripts/dispatch-city-cv.ts; the sets and folds come from scripts/dispatch-sets.ts), the demo requests' 5 folds and
+ * the real plan items (cold). cities-test*.jsonl are never read here. Letters are scored with the model's own
+ * ranking (rank → calibrated → servedFunctions, as rankFunctions does); KNN and CL change that ranking in between.
  *
  * Teaching: all = every feature of a taught letter (today); unknown = only the features the cold start never saw
- * (new words reach the model, the duties' evidence for known words is left alone); none = nothing taught.
- * Ranking: K = rare-word damping, each word's evidence scaled by n/(n+K) where n is its total weight in training
- * (K 0 = today's complement NB).
+ * (new words reach the model, the duties' evidence for known words is left alone); none = nothing taught; pure = only
+ * words ≥ PURE_MIN taught letters of one function agree on; noprior = the class prior left as the cold start's;
+ * words = only whole words. W = the taught letters' weight.
+ * (Rare-word damping, "K" in the morning round's figures, needed a copy of rank() with an extra factor; it lost and
+ * was dropped with that copy on 2026-12-02 afternoon. Run 290dd01's version of this script to repeat it.)
  *
  *   npx tsx scripts/dispatch-teach-variants.ts
- *   V=all:0,unknown:1 npx tsx scripts/dispatch-teach-variants.ts
+ *   V=all,unknown:0.5 npx tsx scripts/dispatch-teach-variants.ts
+ *   KNN=1:0.2:3 V=all npx tsx scripts/dispatch-teach-variants.ts      # kNN blend λ:τ:k
+ *   CL=c3:2 V=none npx tsx scripts/dispatch-teach-variants.ts         # cluster completion name:n
  */
-import { existsSync, readFileSync } from 'node:fs'
-import { fileURLToPath } from 'node:url'
 import { jiebaTokenize } from '../src/adapters/text/jieba.tokenize.ts'
-import { DEMO_DIR } from '../src/app/demo/seed-demo.ts'
-import { coldStartModel, loadDemoInputs } from '../src/app/dispatch/dispatch-inputs.ts'
-import { calibrated, type DispatchModel } from '../src/domain/dispatch/dispatch.model.ts'
+import { coldStartModel } from '../src/app/dispatch/dispatch-inputs.ts'
+import { calibrated, servedFunctions, type DispatchModel } from '../src/domain/dispatch/dispatch.model.ts'
 import { featuresOf } from '../src/domain/dispatch/features.ts'
-import { learn, type NaiveBayes, type Ranked } from '../src/domain/dispatch/naive-bayes.ts'
-import { resolvePlace, unitsForFunction, withoutPlaces } from '../src/domain/dispatch/place.resolve.ts'
+import { learn, rank } from '../src/domain/dispatch/naive-bayes.ts'
+import { withoutPlaces } from '../src/domain/dispatch/place.resolve.ts'
 import { TOWNSHIP_FUNCTION } from '../src/domain/tickets/unit-functions.ts'
+import { cityFold, CITY_FOLDS, count, demoInputs as inputs, demoRequests as demo, fmt, newTally, planItems as plans, trainCities87, trainingSide as letters, type Letter } from './dispatch-sets.ts'
 
-const SETS = fileURLToPath(new URL('../test/fixtures/dispatch/', import.meta.url))
-const FOLDS = 5
-function fnv1a(s: string): number {
-  let h = 0x811c9dc5
-  for (const b of new TextEncoder().encode(s)) h = Math.imul(h ^ b, 0x01000193) >>> 0
-  return h
-}
-interface Letter { text: string; function: string; city?: string; address?: string }
-const read = (f: string): Letter[] => (existsSync(SETS + f) ? readFileSync(SETS + f, 'utf8') : '').split('\n').filter((l) => l.trim()).map((l) => JSON.parse(l) as Letter)
-const old = read('cities-train.jsonl')
-const letters = [...old, ...read('cities-train-3.jsonl')]
-const foldOf = (l: Letter): number => (fnv1a(l.city!) >>> 3) % FOLDS
-const demo = [...read('demo-train.jsonl'), ...read('demo-heldout.jsonl')]
-const plans = read('corpus-plans.jsonl')
-const inputs = await loadDemoInputs(DEMO_DIR)
+const old = trainCities87
 
 type Teach = 'all' | 'unknown' | 'none' | 'pure' | 'noprior' | 'words'
 const feats = (m: DispatchModel, text: string, address?: string) => featuresOf(m.tokenize, withoutPlaces(m.dir, text, address))
@@ -90,35 +79,6 @@ function build(how: Teach, taught: readonly Letter[], weight = 1): DispatchModel
   return m
 }
 
-/** naive-bayes.ts rank() with rare-word damping K. */
-function rankK(nb: NaiveBayes, features: readonly string[], K: number): Ranked[] {
-  const classes = [...nb.docs.keys()]
-  const known = features.filter((w) => nb.vocabulary.has(w))
-  const v = nb.vocabulary.size + 1
-  let allDocs = 0
-  for (const c of classes) allDocs += nb.docs.get(c) ?? 0
-  let allWords = 0
-  for (const t of nb.totals.values()) allWords += t
-  const damp = Math.sqrt(Math.max(1, known.length))
-  const scores = classes.map((label) => {
-    const counts = nb.words.get(label)
-    const denom = Math.log(allWords - (nb.totals.get(label) ?? 0) + nb.alpha * v)
-    let ll = 0
-    for (const w of known) {
-      const n = nb.wordTotals.get(w) ?? 0
-      const s = -(Math.log(n - (counts?.get(w) ?? 0) + nb.alpha) - denom)
-      ll += K > 0 ? (s * n) / (n + K) : s
-    }
-    const prior = Math.log(((nb.docs.get(label) ?? 0) + 1) / (allDocs + classes.length)) * 0.5
-    return { label, score: (ll + prior) / damp }
-  })
-  const max = Math.max(...scores.map((s) => s.score))
-  const exp = scores.map((s) => ({ label: s.label, e: Math.exp(s.score - max) }))
-  const sum = exp.reduce((a, s) => a + s.e, 0)
-  return exp.map((s) => ({ label: s.label, probability: s.e / sum })).sort((a, b) => b.probability - a.probability || a.label.localeCompare(b.label))
-}
-
-/** rankFunctions() of dispatch.model.ts over rankK. */
 /** Cluster rule (CL=name:n): when the first function is in the cluster, its next n members (model order) take slots 2..n+1. */
 const CLUSTERS: Record<string, readonly string[]> = {
   c3: ['城市管理', '街道乡镇', '住房城乡建设'],
@@ -126,11 +86,8 @@ const CLUSTERS: Record<string, readonly string[]> = {
   c2: ['城市管理', '街道乡镇'],
 }
 const [clName, clN] = (process.env.CL ?? '').split(':')
-function top3(m: DispatchModel, l: Letter, K: number): string[] {
-  const place = resolvePlace(m.dir, `${l.address ?? ''} ${l.text}`)
-  const hasTownship = [...m.dir.byId.values()].some((u) => u.level === 'township')
-  const out: string[] = []
-  let ranked = calibrated(rankK(m.functions, feats(m, l.text, l.address), K))
+function top3(m: DispatchModel, l: Letter): string[] {
+  let ranked = calibrated(rank(m.functions, feats(m, l.text, l.address)))
   const ix = exemplars.get(m)
   if (ix && knnL) {
     const q = vecOf(feats(m, l.text, l.address), ix.idf)
@@ -142,12 +99,7 @@ function top3(m: DispatchModel, l: Letter, K: number): string[] {
       ranked = ranked.map((r) => ({ label: r.label, probability: (r.probability + (boost.get(r.label) ?? 0)) / tot })).sort((a, b) => b.probability - a.probability)
     }
   }
-  for (const f of ranked) {
-    const servable = f.label === TOWNSHIP_FUNCTION && !place ? hasTownship : unitsForFunction(m.dir, f.label, place).length > 0
-    if (servable) out.push(f.label)
-  }
-  const at = out.indexOf(TOWNSHIP_FUNCTION)
-  if (at > 2 && at <= 4) out.splice(2, 0, ...out.splice(at, 1))
+  const out = servedFunctions(m, ranked, l, Infinity).map((f) => f.function)
   const cl = clName ? CLUSTERS[clName] : undefined
   if (cl && cl.includes(out[0]!)) {
     const members = out.slice(1).filter((x) => cl.includes(x)).slice(0, Number(clN ?? 2))
@@ -157,40 +109,37 @@ function top3(m: DispatchModel, l: Letter, K: number): string[] {
   return out.slice(0, 3)
 }
 
-type H = [number, number, number]
-const add = (h: H, l: Letter, r: string[]) => { h[0]++; if (r[0] === l.function) h[1]++; if (r.includes(l.function)) h[2]++ }
-const f = (h: H) => `${(h[1] / h[0]).toFixed(3)} / ${(h[2] / h[0]).toFixed(3)}`
-
-function run(how: Teach, K: number, weight: number): void {
-  const cvOld: H = [0, 0, 0]
-  const cvAll: H = [0, 0, 0]
-  for (let fold = 0; fold < FOLDS; fold++) {
-    const m = build(how, letters.filter((l) => foldOf(l) !== fold), weight)
+function run(how: Teach, weight: number): void {
+  const name = `${how}:W${weight}${knnL ? `:knn${process.env.KNN}` : ''}${clName ? `:${clName}${clN}` : ''}`
+  const cvOld = newTally()
+  const cvAll = newTally()
+  for (let fold = 0; fold < CITY_FOLDS; fold++) {
+    const m = build(how, letters.filter((l) => cityFold(l) !== fold), weight)
     letters.forEach((l, i) => {
-      if (foldOf(l) !== fold) return
-      const r = top3(m, l, K)
-      add(cvAll, l, r)
-      if (i < old.length) add(cvOld, l, r)
+      if (cityFold(l) !== fold) return
+      const r = top3(m, l)
+      count(cvAll, l.function, r)
+      if (i < old.length) count(cvOld, l.function, r)
     })
   }
-  const dm: H = [0, 0, 0]
+  const dm = newTally()
   for (let fold = 0; fold < 5; fold++) {
     const m = build(how, demo.filter((_, i) => i % 5 !== fold), weight)
-    demo.forEach((l, i) => { if (i % 5 === fold) add(dm, l, top3(m, l, K)) })
+    demo.forEach((l, i) => { if (i % 5 === fold) count(dm, l.function, top3(m, l)) })
   }
   const cold = build('none', [])
-  const pl: H = [0, 0, 0]
-  for (const l of plans) add(pl, l, top3(cold, l, K))
+  const pl = newTally()
+  for (const l of plans) count(pl, l.function, top3(cold, l))
   const ly = letters.filter((l) => l.city === '洛阳')
-  const own: H = [0, 0, 0]
-  ly.forEach((l, i) => add(own, l, top3(build(how, ly.filter((_, j) => j !== i), weight), l, K)))
-  const push = (ls: readonly Letter[], mm: DispatchModel) => ls.filter((x) => x.function !== TOWNSHIP_FUNCTION && top3(mm, x, K).includes(TOWNSHIP_FUNCTION)).length
-  console.log(`${`${how}:K${K}:W${weight}${clName ? ':' + clName + clN : ''}`.padEnd(16)} 街道 among three of a department's letter: cv137 cold ${push(letters, cold)}/${letters.filter((x) => x.function !== TOWNSHIP_FUNCTION).length}, plans ${push(plans, cold)}/${plans.length}`)
-  console.log(`${`${how}:K${K}:W${weight}`.padEnd(16)} cv87 ${f(cvOld)}  cv${cvAll[0]} ${f(cvAll)}  demo5 ${f(dm)}  plans ${f(pl)}  洛阳-own-LOO ${f(own)}`)
+  const own = newTally()
+  ly.forEach((l, i) => count(own, l.function, top3(build(how, ly.filter((_, j) => j !== i), weight), l)))
+  const push = (ls: readonly Letter[], mm: DispatchModel) => ls.filter((x) => x.function !== TOWNSHIP_FUNCTION && top3(mm, x).includes(TOWNSHIP_FUNCTION)).length
+  console.log(`${name.padEnd(16)} 街道 among three of a department's letter: cv137 cold ${push(letters, cold)}/${letters.filter((x) => x.function !== TOWNSHIP_FUNCTION).length}, plans ${push(plans, cold)}/${plans.length}`)
+  console.log(`${name.padEnd(16)} cv87 ${fmt(cvOld)}  cv${cvAll[0]} ${fmt(cvAll)}  demo5 ${fmt(dm)}  plans ${fmt(pl)}  洛阳-own-LOO ${fmt(own)}`)
 }
 
-const pick = (process.env.V ?? 'none:0,all:0,unknown:0,none:1,all:1,unknown:1,none:3,unknown:3').split(',')
+const pick = (process.env.V ?? 'none,all,unknown,pure,words').split(',')
 for (const p of pick) {
-  const [how, K, W] = p.split(':')
-  run(how as Teach, Number(K ?? 0), Number(W ?? 1))
+  const [how, W] = p.split(':')
+  run(how as Teach, Number(W ?? 1))
 }

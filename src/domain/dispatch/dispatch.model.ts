@@ -180,11 +180,19 @@ export function suggest(model: DispatchModel, query: DispatchQuery, limit = 3): 
  * in this city.
  */
 export function rankFunctions(model: DispatchModel, query: DispatchQuery, limit = 3): { function: string; probability: number }[] {
-  const feats = featuresFor(model, query.text, query.address)
+  return servedFunctions(model, calibrated(rank(model.functions, featuresFor(model, query.text, query.address))), query, limit)
+}
+
+/**
+ * rankFunctions' second half, for any ranking of the functions (best first; the experiment scripts pass their
+ * variants' rankings through it): only the functions some unit serves at the query's place, 街道乡镇 raised to third
+ * when ranked at most fifth, at most `limit`.
+ */
+export function servedFunctions(model: DispatchModel, ranked: readonly Ranked[], query: DispatchQuery, limit = 3): { function: string; probability: number }[] {
   const place = resolvePlace(model.dir, `${query.address ?? ''} ${query.text}`)
   const hasTownship = [...model.dir.byId.values()].some((u) => u.level === 'township')
   const out: { function: string; probability: number }[] = []
-  for (const f of calibrated(rank(model.functions, feats))) {
+  for (const f of ranked) {
     const servable = f.label === TOWNSHIP_FUNCTION && !place ? hasTownship : unitsForFunction(model.dir, f.label, place).length > 0
     if (servable) out.push({ function: f.label, probability: Math.round(f.probability * 1000) / 1000 })
   }
