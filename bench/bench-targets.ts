@@ -2,7 +2,6 @@
  * Where the throughput benchmarks (api, tickets-intake) run: a fresh database of each dialect, disposed of
  * afterwards — PGlite in a temporary directory, PostgreSQL as a new database on the server.
  */
-import { randomBytes } from 'node:crypto'
 import { mkdtemp, rm } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import { join } from 'node:path'
@@ -10,6 +9,7 @@ import pg from 'pg'
 import type { Db } from '../src/persistence/db.ts'
 import { openPg } from '../src/persistence/pg.db.ts'
 import { openPglite } from '../src/persistence/pglite.db.ts'
+import { createServerDatabase } from '../test/support/server-database.ts'
 
 const LOCAL_PG = 'postgres://postgres@127.0.0.1:5432/postgres'
 
@@ -65,30 +65,14 @@ export function postgresTarget(admin: string, tag: string): Target {
   return {
     name: 'postgresql',
     async open() {
-      const name = `duban_bench_${tag}_${process.pid}_${randomBytes(4).toString('hex')}`
-      const c = new pg.Client({ connectionString: admin })
-      await c.connect()
-      await c.query(`CREATE DATABASE ${name}`)
-      await c.end()
-      const u = new URL(admin)
-      u.pathname = `/${name}`
-      const db = await openPg(u.toString())
+      const server = await createServerDatabase({ admin, prefix: `duban_bench_${tag}` })
+      const db = await openPg(server.url)
       return {
         db,
-        where: `PostgreSQL ${u.host}, fresh database ${name}`,
+        where: `PostgreSQL ${new URL(server.url).host}, fresh database ${server.name}`,
         async dispose() {
           await db.close()
-          const d = new pg.Client({ connectionString: admin })
-          await d.connect()
-          // The pool's clients may still be closing: a FORCE drop now would kill them mid-close and their
-          // 'error' event would end the process. Wait for them (a few seconds at most), then drop.
-          for (let i = 0; i < 50; i++) {
-            const { rows } = await d.query<{ n: number }>(`SELECT count(*)::int AS n FROM pg_stat_activity WHERE datname = $1`, [name])
-            if (Number(rows[0]?.n) === 0) break
-            await new Promise((r) => setTimeout(r, 100))
-          }
-          await d.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`)
-          await d.end()
+          await server.drop()
         },
       }
     },

@@ -8,7 +8,7 @@ for (const dialect of testDialects()) {
     let db: Db
     beforeAll(async () => {
       db = await freshDb(dialect)
-    })
+    }, 180_000) // PGlite's migrations take over a minute on a loaded machine
     afterAll(async () => {
       await db.close()
     })

@@ -3,12 +3,11 @@
  * PostgreSQL database created for this suite and dropped afterwards. Use:
  *   for (const dialect of testDialects()) describe(dialect, () => { let db; beforeAll(async () => { db = await freshDb(dialect) }) … })
  */
-import { randomBytes } from 'node:crypto'
-import pg from 'pg'
 import type { Db } from '../../src/persistence/db.ts'
 import { migrate } from '../../src/persistence/migrate.ts'
 import { openPg } from '../../src/persistence/pg.db.ts'
 import { openPglite } from '../../src/persistence/pglite.db.ts'
+import { createServerDatabase } from './server-database.ts'
 
 export type Dialect = 'pglite' | 'pg'
 
@@ -17,27 +16,8 @@ export function testDialects(): Dialect[] {
   return process.env.DATABASE_URL ? ['pglite', 'pg'] : ['pglite']
 }
 
-/** Creates an empty database URL on the server named by DATABASE_URL; returns it and a dropper. */
-export async function createServerDatabase(): Promise<{ url: string; drop: () => Promise<void> }> {
-  const admin = process.env.DATABASE_URL
-  if (!admin) throw new Error('DATABASE_URL is not set')
-  const name = `duban_t_${process.pid}_${randomBytes(4).toString('hex')}`
-  const c = new pg.Client({ connectionString: admin })
-  await c.connect()
-  await c.query(`CREATE DATABASE ${name}`)
-  await c.end()
-  const u = new URL(admin)
-  u.pathname = `/${name}`
-  return {
-    url: u.toString(),
-    async drop() {
-      const d = new pg.Client({ connectionString: admin })
-      await d.connect()
-      await d.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`)
-      await d.end()
-    },
-  }
-}
+/** An empty database on the server named by DATABASE_URL, and its drop (server-database.ts, shared with bench). */
+export { createServerDatabase } from './server-database.ts'
 
 /** A migrated, empty database of the dialect; close() also drops a server database. */
 export async function freshDb(dialect: Dialect): Promise<Db> {
