@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import type { Page } from 'playwright-core'
 import { describe, expect, it } from 'vitest'
-import { browserSuite, DEMO_PASSWORD, hasChromium, sayIfNoChromium } from '../support/browser.ts'
+import { browserSuite, DEMO_PASSWORD, hasChromium, OFF_SCREEN_SCRIPT, PHONE, sayIfNoChromium } from '../support/browser.ts'
 
 sayIfNoChromium('test/browser/web.test.ts')
 
@@ -223,6 +223,49 @@ describe.skipIf(!hasChromium)('web app in a browser', () => {
     await liaison.screenshot({ path: join(SHOTS, '6-supervision-liaison.png'), fullPage: true })
     await liaison.close()
   })
+
+  it('fits the 下发督办单 dialog on a phone (390×844): labels above full-width fields, whole item titles, 下发 in view', async () => {
+    const page = await newPage()
+    await page.setViewportSize(PHONE)
+    await signIn(page, suite.url, 'supervisor')
+    await page.goto(`${suite.url}/supervision`)
+    await page.locator('button', { hasText: '下发督办单' }).click()
+    const dialog = page.locator('.el-dialog', { hasText: '督办事由' })
+    const select = dialog.locator('.el-select')
+    await select.waitFor()
+    const box = async (l: ReturnType<Page['locator']>) => (await l.boundingBox()) ?? { x: 0, y: 0, width: 0, height: 0 }
+    const d = await box(dialog)
+    expect(d.x).toBeGreaterThanOrEqual(0)
+    expect(d.x + d.width).toBeLessThanOrEqual(PHONE.width)
+    expect(d.y + d.height).toBeLessThanOrEqual(PHONE.height)
+    expect(await page.evaluate(OFF_SCREEN_SCRIPT)).toEqual([])
+    // Each label stands above its field, and the fields take the dialog's width (a 100 px label column beside
+    // them left the item picker 234 px of 390, too narrow to read an item's title).
+    for (const item of await dialog.locator('.el-form-item').all()) {
+      const label = await box(item.locator('.el-form-item__label'))
+      const content = await box(item.locator('.el-form-item__content'))
+      expect(label.y + label.height, await item.innerText()).toBeLessThanOrEqual(content.y + 1)
+    }
+    expect((await box(select)).width).toBeGreaterThan(d.width * 0.8)
+    await expect.poll(async () => (await box(dialog.locator('button', { hasText: '下发' }))).y + 32).toBeLessThanOrEqual(PHONE.height)
+    await page.screenshot({ path: join(SHOTS, '7-issue-notice-390.png') })
+    // The picker's options show whole titles, wrapped, inside the screen: searched by its number, the open 12345
+    // ticket with the longest title (theirs are the callers' words) is shown whole.
+    const get = await apiAs(suite.url, 'supervisor')
+    const { items } = await get<{ items: { number: string; title: string; stateType: string }[] }>('/items?kind=ticket&state=open&limit=100')
+    const long = items.reduce((a, b) => (b.title.length > a.title.length ? b : a))
+    expect(long.title.length, long.title).toBeGreaterThan(20)
+    await select.click()
+    await page.keyboard.type(long.number)
+    const options = page.locator('.el-select-dropdown__item:visible')
+    await expect.poll(async () => { const ts = await options.allInnerTexts(); return ts.length > 0 && ts.every((t) => t.includes(long.number)) }).toBe(true)
+    const clipped = await options.evaluateAll((els) =>
+      els.filter((el) => el.scrollWidth > el.clientWidth + 1 || el.getBoundingClientRect().right > window.innerWidth + 1).map((el) => el.textContent?.trim().slice(0, 30)),
+    )
+    expect(clipped).toEqual([])
+    await page.screenshot({ path: join(SHOTS, '7b-issue-notice-390-options.png') })
+    await page.close()
+  }, 180_000)
 
   it('shows the ranking with a bar chart of unit scores', async () => {
     const page = await newPage()
