@@ -10,39 +10,21 @@
  *
  * Since 2026-12-02 morning it also teaches cities-train-3.jsonl (more letters from training-side cities), each letter
  * in its city's fold, so a city's own letters are never taught while it is scored: the 87 letters are scored as
- * before, with and without the new ones taught, and the 87 + new letters are scored together.
+ * before, with and without the new ones taught, and the 87 + new letters are scored together. Since 2026-12-02
+ * afternoon the sets and folds come from scripts/dispatch-sets.ts, with cities-train-4.jsonl among the new letters.
  */
-import { existsSync, readFileSync } from 'node:fs'
-import { fileURLToPath } from 'node:url'
 import { jiebaTokenize } from '../src/adapters/text/jieba.tokenize.ts'
-import { DEMO_DIR } from '../src/app/demo/seed-demo.ts'
-import { coldStartModel, loadDemoInputs } from '../src/app/dispatch/dispatch-inputs.ts'
-import { crossValidate, evaluateOn, parseLabelledLines, reportOf, type LabelledRequest, type ScoredLine } from '../src/app/dispatch/evaluate-dispatch.ts'
+import { coldStartModel } from '../src/app/dispatch/dispatch-inputs.ts'
+import { crossValidate, evaluateOn, reportOf, type ScoredLine } from '../src/app/dispatch/evaluate-dispatch.ts'
 import { rankFunctions, suggest, teach } from '../src/domain/dispatch/dispatch.model.ts'
 import type { Accuracy } from '../src/domain/dispatch/evaluate.ts'
+import { cityFold, CITY_FOLDS as FOLDS, demoInputs as inputs, demoRequests, trainCities87, trainingSide as letters } from './dispatch-sets.ts'
 
-const SETS = fileURLToPath(new URL('../test/fixtures/dispatch/', import.meta.url))
-const FOLDS = 5
 const weight = Number(process.env.W ?? 1)
-
-/** FNV-1a, as split-by-city.mjs uses; here shifted so that the folds do not follow the train/test parity. */
-function fnv1a(s: string): number {
-  let h = 0x811c9dc5
-  for (const b of new TextEncoder().encode(s)) h = Math.imul(h ^ b, 0x01000193) >>> 0
-  return h
-}
-
-function withCities(file: string): { letters: LabelledRequest[]; cities: string[] } {
-  const text = existsSync(SETS + file) ? readFileSync(SETS + file, 'utf8') : ''
-  return { letters: parseLabelledLines(text, file), cities: text.split('\n').filter((l) => l.trim()).map((l) => (JSON.parse(l) as { city: string }).city) }
-}
-const old = withCities('cities-train.jsonl')
-const extra = withCities('cities-train-3.jsonl')
-const letters = [...old.letters, ...extra.letters]
-const cities = [...old.cities, ...extra.cities]
+const old = { letters: trainCities87 }
+const extra = { letters: letters.slice(trainCities87.length) }
 const isOld = (i: number): boolean => i < old.letters.length
-const foldOf = (i: number): number => (fnv1a(cities[i]!) >>> 3) % FOLDS
-const inputs = await loadDemoInputs(DEMO_DIR)
+const foldOf = (i: number): number => cityFold(letters[i]!)
 const fresh = () => coldStartModel(inputs, jiebaTokenize)
 
 /** Out-of-fold cases: `taught` says which letters may be taught, `scored` which are scored. */
@@ -64,15 +46,14 @@ function crossByCity(taught: (i: number) => boolean, scored: (i: number) => bool
   }
   return cases
 }
-const read = (f: string) => parseLabelledLines(readFileSync(SETS + f, 'utf8'), f)
 const fmt = (a: Accuracy): string => `${a.top1.toFixed(3)} / ${a.top3.toFixed(3)}`
 const cases = crossByCity(isOld, isOld)
 console.log(`training cities, ${FOLDS} folds by city, taught letters at weight ${weight}: top-1 / top-3 ${fmt(reportOf(cases).overall)} (${cases.length} letters)`)
 if (extra.letters.length > 0) {
   const more = crossByCity(() => true, isOld)
   const all = crossByCity(() => true, () => true)
-  console.log(`  the same ${more.length} letters, cities-train-3.jsonl's ${extra.letters.length} letters also taught (by city fold): ${fmt(reportOf(more).overall)}`)
+  console.log(`  the same ${more.length} letters, cities-train-3/-4.jsonl's ${extra.letters.length} letters also taught (by city fold): ${fmt(reportOf(more).overall)}`)
   console.log(`  all ${all.length} training-side letters, everything taught out of fold: ${fmt(reportOf(all).overall)}; cold start on them: ${fmt(evaluateOn(fresh(), letters).overall)}`)
 }
 console.log(`training cities, cold start (nothing taught): ${fmt(evaluateOn(fresh(), old.letters).overall)}`)
-console.log(`demo requests, 5-fold: ${fmt(crossValidate(fresh, [...read('demo-train.jsonl'), ...read('demo-heldout.jsonl')], 5).overall)}`)
+console.log(`demo requests, 5-fold: ${fmt(crossValidate(fresh, [...demoRequests], 5).overall)}`)

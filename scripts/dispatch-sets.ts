@@ -40,9 +40,12 @@ export function readSet(file: string): Letter[] {
 /** The city-grouped fold of a training-side letter. */
 export const cityFold = (l: Letter): number => (fnv1a(l.city ?? '') >>> 3) % CITY_FOLDS
 
-/** cities-train.jsonl (87 letters), then cities-train-3.jsonl (50): the training side. */
+/**
+ * cities-train.jsonl (87 letters), cities-train-3.jsonl (50), then cities-train-4.jsonl (14, 2026-12-02 afternoon): the
+ * training side, 151 letters (137 before cities-train-4; f1343fc's scripts read those 137).
+ */
 export const trainCities87 = readSet('cities-train.jsonl')
-export const trainingSide: readonly Letter[] = [...trainCities87, ...readSet('cities-train-3.jsonl')]
+export const trainingSide: readonly Letter[] = [...trainCities87, ...readSet('cities-train-3.jsonl'), ...readSet('cities-train-4.jsonl')]
 /** The demo city's 83 requests; fold i mod 5, as `duban dispatch evaluate --folds 5`. */
 export const demoRequests: readonly Letter[] = [...readSet('demo-train.jsonl'), ...readSet('demo-heldout.jsonl')]
 /** Real plan items (another genre), scored cold. */

@@ -1,6 +1,6 @@
 /**
  * How taught letters (closed tickets) should enter the dispatch model: variants compared by city-grouped
- * cross-validation on the TRAINING-side letters only (cities-train.jsonl and cities-train-3.jsonl, 5 folds by city as
+ * cross-validation on the TRAINING-side letters only (cities-train.jsonl, cities-train-3.jsonl and cities-train-4.jsonl, 5 folds by city as
  * scripts/dispatch-city-cv.ts; the sets and folds come from scripts/dispatch-sets.ts), the demo requests' 5 folds and
  * the real plan items (cold). cities-test*.jsonl are never read here. Letters are scored with the model's own
  * ranking (rank → calibrated → servedFunctions, as rankFunctions does); KNN and CL change that ranking in between.
@@ -134,7 +134,7 @@ function run(how: Teach, weight: number): void {
   const own = newTally()
   ly.forEach((l, i) => count(own, l.function, top3(build(how, ly.filter((_, j) => j !== i), weight), l)))
   const push = (ls: readonly Letter[], mm: DispatchModel) => ls.filter((x) => x.function !== TOWNSHIP_FUNCTION && top3(mm, x).includes(TOWNSHIP_FUNCTION)).length
-  console.log(`${name.padEnd(16)} 街道 among three of a department's letter: cv137 cold ${push(letters, cold)}/${letters.filter((x) => x.function !== TOWNSHIP_FUNCTION).length}, plans ${push(plans, cold)}/${plans.length}`)
+  console.log(`${name.padEnd(16)} 街道 among three of a department's letter: cv${letters.length} cold ${push(letters, cold)}/${letters.filter((x) => x.function !== TOWNSHIP_FUNCTION).length}, plans ${push(plans, cold)}/${plans.length}`)
   console.log(`${name.padEnd(16)} cv87 ${fmt(cvOld)}  cv${cvAll[0]} ${fmt(cvAll)}  demo5 ${fmt(dm)}  plans ${fmt(pl)}  洛阳-own-LOO ${fmt(own)}`)
 }
 
