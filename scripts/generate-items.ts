@@ -51,6 +51,8 @@ export interface GenerateOptions {
   readonly fill?: boolean
   /** Load nothing; fill the counters for every generated item (see the header). */
   readonly fillOnly?: boolean
+  /** Items per statement of the counters' fill (default FILL_CHUNK). */
+  readonly fillChunk?: number
   /** The fold's cutoff for the received counts (the job's today, a China midnight); default today. */
   readonly cutoff?: string
   readonly log?: (line: string) => void
@@ -59,18 +61,63 @@ export interface GenerateOptions {
 /** Generated items' numbers: GEN-<10 digits>, so text order is number order. */
 export const genNumber = (g: number): string => `GEN-${String(g).padStart(10, '0')}`
 
+/** Items per statement of the counters' fill (its sorts and sums fit in the chunk's work_mem). */
+const FILL_CHUNK = 100_000
+
 /** The China midnight starting today. */
 const chinaToday = (): string => new Date(Math.floor((Date.now() + 8 * 3_600_000) / 86_400_000) * 86_400_000 - 8 * 3_600_000).toISOString()
 
+/** Builds again the indexes a previous (possibly interrupted) run dropped, `jobs` at once, the trigram one first. */
+async function restoreDroppedIndexes(db: Db, jobs: number, log: (line: string) => void): Promise<void> {
+  const { rows } = await db.query<{ name: string; def: string }>(
+    `SELECT name, def FROM gen_index_backup WHERE to_regclass(name) IS NULL ORDER BY def LIKE '%gin%' DESC, name`,
+  )
+  const todo = [...rows]
+  const build = async (): Promise<void> => {
+    for (let r = todo.shift(); r; r = todo.shift()) {
+      const t0 = performance.now()
+      const { name, def } = r
+      await db.transaction(async (tx) => {
+        await tx.query(`SET LOCAL maintenance_work_mem = '512MB'`)
+        await tx.query(def)
+      })
+      log(`index ${name} built in ${((performance.now() - t0) / 1000).toFixed(1)} s`)
+    }
+  }
+  await Promise.all(Array.from({ length: jobs }, build))
+  await db.query('DROP TABLE gen_index_backup')
+}
+
+/** Keeps the definitions of the secondary indexes of `tables` in gen_index_backup and drops them (built again by restoreDroppedIndexes). */
+async function dropSecondaryIndexes(db: Db, tables: readonly string[]): Promise<void> {
+  await db.query(`CREATE TABLE IF NOT EXISTS gen_index_backup (name text PRIMARY KEY, def text NOT NULL)`)
+  // Secondary indexes only: primary keys and unique constraints stay (they are what keeps the load honest).
+  await db.query(
+    `INSERT INTO gen_index_backup (name, def)
+     SELECT c.relname, pg_get_indexdef(x.indexrelid)
+       FROM pg_index x JOIN pg_class c ON c.oid = x.indexrelid
+      WHERE x.indrelid = ANY (ARRAY[${tables.map((t) => `'${t}'::regclass`).join(',')}])
+        AND NOT EXISTS (SELECT 1 FROM pg_constraint k WHERE k.conindid = x.indexrelid)
+     ON CONFLICT (name) DO NOTHING`,
+  )
+  const { rows } = await db.query<{ name: string }>(`SELECT name FROM gen_index_backup WHERE to_regclass(name) IS NOT NULL`)
+  for (const r of rows) await db.query(`DROP INDEX ${r.name}`)
+}
+
 /** Fills the counters for the generated items g in (lo, hi], in chunks of `chunk`. */
-async function fillCounters(db: Db, lo: number, hi: number, chunk: number, cutoff: string, log: (line: string) => void): Promise<void> {
+async function fillCounters(db: Db, lo: number, hi: number, chunk: number, cutoff: string, jobs: number, log: (line: string) => void): Promise<void> {
   const t0 = performance.now()
   const s = (): string => ((performance.now() - t0) / 1000).toFixed(1)
   const bounds: string[] = []
   for (let g = lo; g < hi; g += chunk) bounds.push(genNumber(g))
   bounds.push(genNumber(hi))
-  const a = await fillAssessment(db, ['task', 'ticket'], bounds, (i, n) => log(`assessment fill: chunk ${i} / ${n}, ${s()} s`))
+  // As for the load: the facts' and counters' secondary indexes built once after the fill instead of row by row.
+  await dropSecondaryIndexes(db, ['assessment_fact', 'assessment_agg'])
+  const a = await fillAssessment(db, ['task', 'ticket'], bounds, (i, n) => log(`assessment fill: chunk ${i} / ${n}, ${s()} s`), { vacuum: false })
   log(`assessment fill: ${a.shares.toLocaleString('en')} shares, ${a.counters.toLocaleString('en')} counter rows, ${s()} s`)
+  await restoreDroppedIndexes(db, jobs, log)
+  await db.query('VACUUM (ANALYZE) assessment_fact, assessment_agg')
+  log(`assessment fill: indexes built and vacuumed, ${s()} s`)
   let tickets = 0
   for (let i = 1; i < bounds.length; i++) tickets += await fillReceived(db, bounds[i - 1]!, bounds[i]!, cutoff)
   await db.query('VACUUM (ANALYZE) hotline_recv_day, hotline_recv_month, hotline_trend_day, hotline_recv_delta')
@@ -88,7 +135,7 @@ export async function generateItems(db: Db, opts: GenerateOptions): Promise<void
       `SELECT max(substr(number, 5)::bigint)::text AS n, EXISTS (SELECT 1 FROM assessment_fact WHERE number LIKE 'GEN-%') AS filled FROM item WHERE number LIKE 'GEN-%'`,
     )
     if (rows[0]?.filled) throw new Error('generated items have assessment facts already: nothing filled')
-    await fillCounters(db, 0, Number(rows[0]?.n ?? 0), 500_000, cutoff, log)
+    await fillCounters(db, 0, Number(rows[0]?.n ?? 0), opts.fillChunk ?? FILL_CHUNK, cutoff, jobs, log)
     return
   }
   await db.query(`INSERT INTO unit (id, name, level) VALUES ('gen-root', '生成数据市', 'city') ON CONFLICT (id) DO NOTHING`)
@@ -103,26 +150,7 @@ export async function generateItems(db: Db, opts: GenerateOptions): Promise<void
      ON CONFLICT DO NOTHING`,
   )
 
-  /** Builds again the indexes a previous (possibly interrupted) run dropped, `jobs` at once, the trigram one first. */
-  async function restoreIndexes(): Promise<void> {
-    const { rows } = await db.query<{ name: string; def: string }>(
-      `SELECT name, def FROM gen_index_backup WHERE to_regclass(name) IS NULL ORDER BY def LIKE '%gin%' DESC, name`,
-    )
-    const todo = [...rows]
-    const build = async (): Promise<void> => {
-      for (let r = todo.shift(); r; r = todo.shift()) {
-        const t0 = performance.now()
-        const { name, def } = r
-        await db.transaction(async (tx) => {
-          await tx.query(`SET LOCAL maintenance_work_mem = '512MB'`)
-          await tx.query(def)
-        })
-        log(`index ${name} built in ${((performance.now() - t0) / 1000).toFixed(1)} s`)
-      }
-    }
-    await Promise.all(Array.from({ length: jobs }, build))
-    await db.query('DROP TABLE gen_index_backup')
-  }
+  const restoreIndexes = (): Promise<void> => restoreDroppedIndexes(db, jobs, log)
 
   await db.query(`CREATE TABLE IF NOT EXISTS gen_index_backup (name text PRIMARY KEY, def text NOT NULL)`)
   // Secondary indexes only: primary keys and unique constraints stay (they are what keeps the load honest).
@@ -244,7 +272,7 @@ export async function generateItems(db: Db, opts: GenerateOptions): Promise<void
   )
   // VACUUM too: it sets the visibility map after the load, as autovacuum would soon, so index-only scans are measured as in use.
   await db.query('VACUUM (ANALYZE) item, item_unit, ledger_unit_open, progress_report, ticket')
-  if (opts.fill !== false && count > 0) await fillCounters(db, start, start + count, 500_000, cutoff, log)
+  if (opts.fill !== false && count > 0) await fillCounters(db, start, start + count, opts.fillChunk ?? FILL_CHUNK, cutoff, jobs, log)
   const { rows: size } = await db.query<{ items: string; size: string }>(`SELECT count(*)::text AS items, pg_size_pretty(pg_database_size(current_database())) AS size FROM item`)
   log(`item: ${size[0]?.items} rows; database ${size[0]?.size}; ${((performance.now() - t0) / 1000).toFixed(1)} s`)
 }

@@ -23,25 +23,48 @@ export interface FillKind {
 }
 
 const STAGE = 'assessment_fill_stage'
+const FROM = 'assessment_fill_from'
+const DATES = 'assessment_fill_dates'
 
-/** Starts a fill: the per-day sums of every chunk go to a staging table, folded into assessment_agg by finishFill. */
-export async function startFill(db: Queryable): Promise<void> {
-  await db.query(`DROP TABLE IF EXISTS ${STAGE}`)
+/**
+ * Starts a fill: the kinds' first-report days and cadence dates in tables of their own (indexed: a share reads its
+ * few dates by range), and a staging table for the per-day sums of every chunk, folded into assessment_agg by
+ * finishFill. Unlogged: a fill that dies is started again.
+ */
+export async function startFill(db: Queryable, kinds: readonly FillKind[]): Promise<void> {
+  for (const t of [STAGE, FROM, DATES]) await db.query(`DROP TABLE IF EXISTS ${t}`)
   await db.query(`CREATE UNLOGGED TABLE ${STAGE} (kind text NOT NULL, unit_id text NOT NULL, metric text NOT NULL, ckey text NOT NULL, day date NOT NULL, n bigint NOT NULL)`)
+  await db.query(`CREATE UNLOGGED TABLE ${FROM} (kind text NOT NULL, start_day date NOT NULL, from_day date NOT NULL, PRIMARY KEY (kind, start_day))`)
+  await db.query(`CREATE UNLOGGED TABLE ${DATES} (ckey text NOT NULL, d date NOT NULL, prev date, prev2 date, PRIMARY KEY (ckey, d))`)
+  const ff = kinds.flatMap((k) => k.firstFrom.map(([s, f]) => [k.kind, s, f] as const))
+  const seen = new Set<string>()
+  const cd = kinds.flatMap((k) => {
+    if (k.ckey === null || seen.has(k.ckey)) return []
+    seen.add(k.ckey)
+    return k.dates.map((d, i) => [k.ckey!, d, k.dates[i - 1] ?? null, k.dates[i - 2] ?? null] as const)
+  })
+  await db.query(`INSERT INTO ${FROM} SELECT * FROM unnest($1::text[], $2::date[], $3::date[])`, [ff.map((r) => r[0]), ff.map((r) => r[1]), ff.map((r) => r[2])])
+  await db.query(`INSERT INTO ${DATES} SELECT * FROM unnest($1::text[], $2::date[], $3::date[], $4::date[])`, [cd.map((r) => r[0]), cd.map((r) => r[1]), cd.map((r) => r[2]), cd.map((r) => r[3])])
+  await db.query(`ANALYZE ${FROM}`)
+  await db.query(`ANALYZE ${DATES}`)
+}
+
+/** A db that runs a transaction (a chunk's settings are local to it). */
+interface TxDb extends Queryable {
+  transaction<T>(fn: (tx: Queryable) => Promise<T>): Promise<T>
 }
 
 /**
  * The facts of the items whose number is in (after, upTo] (and of the given kinds), inserted, and their contributions
  * summed per day into the staging table. One statement. Returns the shares written.
  */
-export async function fillChunk(db: Queryable, after: string, upTo: string, kinds: readonly FillKind[]): Promise<number> {
-  const ff = kinds.flatMap((k) => k.firstFrom.map(([s, f]) => [k.kind, s, f] as const))
-  const cd = kinds.flatMap((k) => (k.ckey === null ? [] : k.dates.map((d, i) => [k.ckey!, d, k.dates[i - 1] ?? null, k.dates[i - 2] ?? null] as const)))
+export async function fillChunk(db: TxDb, after: string, upTo: string, kinds: readonly FillKind[]): Promise<number> {
   const day = (x: string): string => `(${x} AT TIME ZONE 'Asia/Shanghai')::date`
-  const { rows } = await db.query<{ n: unknown; missing: unknown }>(
+  const { rows } = await db.transaction(async (tx) => {
+    // The chunk's contributions are sorted per share and summed per day: in memory rather than in temporary files.
+    await tx.query(`SET LOCAL work_mem = '256MB'`)
+    return tx.query<{ n: unknown; missing: unknown }>(
     `WITH ks AS (SELECT * FROM unnest($3::text[], $4::text[]) AS k(kind, ckey)),
-     ff AS (SELECT * FROM unnest($5::text[], $6::date[], $7::date[]) AS f(kind, start_day, from_day)),
-     cd AS (SELECT * FROM unnest($8::text[], $9::date[], $10::date[], $11::date[]) AS c(ckey, d, prev, prev2)),
      it AS (
        SELECT i.id, i.number, i.kind, i.state <> 'cancelled' AS live, i.state_type = 'closed' AS closed, i.due_date,
               date_trunc('milliseconds', i.created_at) AS created_at, date_trunc('milliseconds', i.closed_at) AS closed_at,
@@ -72,7 +95,7 @@ export async function fillChunk(db: Queryable, after: string, upTo: string, kind
      x AS (
        SELECT it.*, ${day('it.created_at')} AS created_day, ${day('it.fin_at')} AS fin_day, ${day('it.closed_at')} AS close_day, ff.from_day,
               it.due_date IS NULL OR it.fin_at <= (it.due_date + time '23:59:59') AT TIME ZONE 'Asia/Shanghai' AS fin_ok
-         FROM it LEFT JOIN ff ON ff.kind = it.kind AND ff.start_day = ${day('it.started_at')}
+         FROM it LEFT JOIN ${FROM} ff ON ff.kind = it.kind AND ff.start_day = ${day('it.started_at')}
      ),
      sh AS MATERIALIZED (
        SELECT x.*, u.unit_id, u.share, r.first_rep, r.last_rep,
@@ -86,8 +109,8 @@ export async function fillChunk(db: Queryable, after: string, upTo: string, kind
          ) u
          LEFT JOIN LATERAL (
            SELECT min(${day("date_trunc('milliseconds', r.reported_at)")}) AS first_rep, max(${day("date_trunc('milliseconds', r.reported_at)")}) AS last_rep
-             FROM progress_report r WHERE r.item_id = x.id AND r.unit_id = u.unit_id
-         ) r ON x.ckey IS NOT NULL AND x.live
+             FROM progress_report r WHERE x.ckey IS NOT NULL AND x.live AND r.item_id = x.id AND r.unit_id = u.unit_id
+         ) r ON true
      ),
      -- Reporting (reportingContrib): the share's cadence dates from its first-report day, up to its finishing day; or,
      -- unfinished with reports, up to the date after the first one on or after its last report (that one a rep.tail).
@@ -98,8 +121,9 @@ export async function fillChunk(db: Queryable, after: string, upTo: string, kind
               EXISTS (SELECT 1 FROM progress_report r WHERE r.item_id = s.id AND r.unit_id = s.unit_id
                          AND ${day("date_trunc('milliseconds', r.reported_at)")} <= c.d
                          AND (c.prev < s.from_day OR c.prev IS NULL OR ${day("date_trunc('milliseconds', r.reported_at)")} > c.prev)) AS ok
-         FROM sh s JOIN cd c ON c.ckey = s.ckey AND c.d >= s.from_day
-        WHERE s.live AND CASE WHEN s.fin_day IS NOT NULL THEN c.d <= s.fin_day
+         FROM sh s JOIN ${DATES} c ON c.ckey = s.ckey AND c.d >= s.from_day
+                   AND c.d <= CASE WHEN s.fin_day IS NOT NULL THEN s.fin_day ELSE greatest(s.last_rep, s.from_day) + 200 END
+        WHERE s.live AND (s.fin_day IS NOT NULL OR s.first_rep IS NOT NULL) AND CASE WHEN s.fin_day IS NOT NULL THEN c.d <= s.fin_day
                               ELSE s.first_rep IS NOT NULL AND c.d <= greatest(s.last_rep, s.from_day) + 200
                                    AND (c.prev IS NULL OR c.prev < s.from_day OR c.prev < greatest(s.last_rep, s.from_day)
                                         OR c.prev2 IS NULL OR c.prev2 < s.from_day OR c.prev2 < greatest(s.last_rep, s.from_day)) END
@@ -155,12 +179,9 @@ export async function fillChunk(db: Queryable, after: string, upTo: string, kind
      )
      SELECT (SELECT count(*) FROM f) AS n, (SELECT count(*) FROM st) AS staged,
             (SELECT count(*) FROM sh WHERE sh.live AND sh.ckey IS NOT NULL AND sh.from_day IS NULL) AS missing`,
-    [
-      after, upTo, kinds.map((k) => k.kind), kinds.map((k) => k.ckey),
-      ff.map((r) => r[0]), ff.map((r) => r[1]), ff.map((r) => r[2]),
-      cd.map((r) => r[0]), cd.map((r) => r[1]), cd.map((r) => r[2]), cd.map((r) => r[3]),
-    ],
-  )
+    [after, upTo, kinds.map((k) => k.kind), kinds.map((k) => k.ckey)],
+    )
+  })
   // Shares started on a day the caller gave no first-report day for: their reporting counts would be missing.
   if (Number(rows[0]?.missing ?? 0) > 0) throw new Error(`assessment fill: ${String(rows[0]?.missing)} shares started outside the first-report days given`)
   return Number(rows[0]?.n ?? 0)
@@ -184,6 +205,6 @@ export async function finishFill(db: Queryable): Promise<number> {
        RETURNING 1
      ) SELECT count(*) AS n FROM a`,
   )
-  await db.query(`DROP TABLE ${STAGE}`)
+  for (const t of [STAGE, FROM, DATES]) await db.query(`DROP TABLE ${t}`)
   return Number(rows[0]?.n ?? 0)
 }

@@ -18,7 +18,7 @@ import { settingsOf } from './assessment-aggregates.ts'
 export const FILL_SPAN = { from: '2000-01-01', to: '2049-12-31' } as const
 
 /** A kind's settings as the fill needs them, from the drain's own settings (and its basis, stored when none is). */
-async function fillKind(db: Queryable, kind: string): Promise<FillKind> {
+export async function fillKind(db: Queryable, kind: string): Promise<FillKind> {
   const s = await settingsOf(db, kind)
   if ((await getBasis(db, kind)) === null) await putBasis(db, kind, s.basis)
   const cadence = s.contrib.fallbackCadence
@@ -34,24 +34,27 @@ async function fillKind(db: Queryable, kind: string): Promise<FillKind> {
 /**
  * Fills the counters for the items of `kinds` whose number is in (after, upTo] (which must have no facts yet),
  * in chunks of numbers given by `chunks` (consecutive bounds: after, b1, b2, …, upTo), then folds the sums into
- * assessment_agg and vacuums both tables as the backfill's drain does. Returns the shares and counter rows written.
+ * assessment_agg and (unless `vacuum` is false) vacuums both tables as the backfill's drain does. Returns the shares and counter rows written.
  */
 export async function fillAssessment(
-  db: Queryable,
+  db: Queryable & { transaction<T>(fn: (tx: Queryable) => Promise<T>): Promise<T> },
   kinds: readonly string[],
   bounds: readonly string[],
   progress: (done: number, of: number) => void = () => {},
+  opts: { readonly vacuum?: boolean } = {},
 ): Promise<{ shares: number; counters: number }> {
   const ks: FillKind[] = []
   for (const k of kinds) ks.push(await fillKind(db, k))
-  await startFill(db)
+  await startFill(db, ks)
   let shares = 0
   for (let i = 1; i < bounds.length; i++) {
     shares += await fillChunk(db, bounds[i - 1]!, bounds[i]!, ks)
     progress(i, bounds.length - 1)
   }
   const counters = await finishFill(db)
-  await db.query(`VACUUM (ANALYZE) assessment_agg`)
-  await db.query(`VACUUM (ANALYZE) assessment_fact`)
+  if (opts.vacuum !== false) {
+    await db.query(`VACUUM (ANALYZE) assessment_agg`)
+    await db.query(`VACUUM (ANALYZE) assessment_fact`)
+  }
   return { shares, counters }
 }
