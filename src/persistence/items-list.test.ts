@@ -130,6 +130,26 @@ for (const dialect of testDialects()) {
       expect(await listItems(db, { ...base, q: '事项1', countCap: 100, walkWindow: 10 })).toMatchObject({ total: 11, more: false })
     })
 
+    it("counts page 1 on from its second walk's last row, and to the same total as any other page", async () => {
+      // walkWindow 20: the first walk reads two items (T-001, T-002), the second up to eighteen more.
+      for (const c of [{ q: '事项1', unit: 'a' }, { q: '事项1' }, { q: '事项1', scope: ['a', 'b'] }, { q: '事项2', unit: 'b' }, { q: '事项1', unit: 'b' }]) {
+        for (const paging of [{ limit: 1 }, { limit: 2 }, { limit: 3, countCap: 100 }, { limit: 2, countCap: 3 }]) {
+          for (const walkWindow of [20, 30]) {
+            const f = { ...base, countCap: 5, walkWindow, ...c, ...paging }
+            const first = await listItems(db, f)
+            const later = await listItems(db, { ...f, afterNumber: 'T-001' })
+            expect([first.total, first.more]).toEqual([later.total, later.more])
+          }
+        }
+      }
+      // Unit a's 事项1 (T-001, T-010): page 1 of one row walks to T-010; the count goes on after it, to the window's end.
+      const sent: unknown[][] = []
+      const recording = { query: ((sql: string, params?: unknown[]) => (sql.includes('count(*)') && sent.push(params ?? []), db.query(sql, params))) as Db['query'] }
+      const page = await listItems(recording, { ...base, q: '事项1', unit: 'a', limit: 1, walkWindow: 20 })
+      expect([page.rows.map((r) => r.number), page.total, page.more]).toEqual([['T-001'], 2, true])
+      expect(sent.some((params) => params.includes('T-010') && params.includes('T-020'))).toBe(true)
+    })
+
     it('finds a term by its rare trigrams alone and checks the whole term on each row: the same rows and counts', async () => {
       // 事项1 is in eleven of the 23 titles, 项17 in one: the set asks the index for 项17 only (walkWindow 3: the set).
       for (const c of [{ q: '事项17' }, { q: '事项17', kind: 'ticket' }, { q: '事项21', stateType: 'open' }, { q: '事项17', unit: 'b' }, { q: '事项17', unit: 'a' }]) {

@@ -527,10 +527,10 @@ export async function listItems(
     const start = from === undefined ? [] : [`i.number > ${s.p(from)}`]
     return (await q.query(`SELECT ${COLS} FROM (SELECT * FROM item i ${whereOf([...ordered(s.p), ...start])} ORDER BY i.number LIMIT ${window}) i ${whereOf(residual(s.p))} ORDER BY i.number LIMIT ${n}`, s.params)).rows
   }
-  /** How many of the next `window` items of the range after `from` match, counting at most `n`. */
-  const walkCount = async (from: string | undefined, window: number, n: number): Promise<number> => {
+  /** How many of the next `window` items of the range after `from` (up to `to` when given) match, counting at most `n`. */
+  const walkCount = async (from: string | undefined, window: number, n: number, to?: string): Promise<number> => {
     const s = statementParams()
-    const start = from === undefined ? [] : [`i.number > ${s.p(from)}`]
+    const start = [...(from === undefined ? [] : [`i.number > ${s.p(from)}`]), ...(to === undefined ? [] : [`i.number <= ${s.p(to)}`])]
     const { rows } = await q.query<{ n: number }>(
       `SELECT count(*)::int AS n FROM (SELECT 1 FROM (SELECT * FROM item i ${whereOf([...ordered(s.p), ...start])} ORDER BY i.number LIMIT ${window}) i ${whereOf(residual(s.p))} LIMIT ${n}) c`,
       s.params,
@@ -544,6 +544,8 @@ export async function listItems(
   let rows: Record<string, unknown>[] | null = null
   /** On page 1, what the page's first walk found: the count's first walk would read the same items. */
   let firstWalk: { found: number; end: string | null } | null = null
+  /** On page 1, when the second walk filled the page: every match after the first items up to its last row. */
+  let secondWalk: { found: number; last: string } | null = null
   if (walks) {
     const want = f.limit + 1
     const r1 = await walkRows(f.afterNumber, first, want)
@@ -552,7 +554,9 @@ export async function listItems(
     if (r1.length === want || end1 === null) rows = r1
     else if (worthWalking(r1.length, want - r1.length)) {
       const r2 = await walkRows(end1, walk - first, want - r1.length)
-      if (r1.length + r2.length === want || (await nth(walk - first, end1)) === null) rows = [...r1, ...r2]
+      const filled = r1.length + r2.length === want
+      if (filled && firstWalk) secondWalk = { found: r2.length, last: String(r2.at(-1)?.number) }
+      if (filled || (await nth(walk - first, end1)) === null) rows = [...r1, ...r2]
     }
   }
   if (sparseUnit && (f.afterNumber !== undefined || f.offset === 0)) {
@@ -576,8 +580,14 @@ export async function listItems(
     if (c1 === cap || end1 === null) n = c1
     // With a unit or scope the whole walk counts (its result may be the lower bound below, so make it the walk's).
     else if (worthWalking(c1, cap - c1) || (c1 > 0 && (f.unit || f.scope))) {
-      const c2 = await walkCount(end1, walk - first, cap - c1)
-      if (c1 + c2 === cap || (await nth(walk - first, end1)) === null) n = c1 + c2
+      // Page 1's second walk read the same items up to its last row: the count walks on from there to the window's end.
+      const end2 = secondWalk ? await nth(walk - first, end1) : undefined
+      const c2 = !secondWalk
+        ? await walkCount(end1, walk - first, cap - c1)
+        : secondWalk.found >= cap - c1
+          ? cap - c1
+          : secondWalk.found + (await walkCount(secondWalk.last, walk - first, cap - c1 - secondWalk.found, end2 ?? undefined))
+      if (c1 + c2 === cap || (end2 !== undefined ? end2 : await nth(walk - first, end1)) === null) n = c1 + c2
       // A unit or scope with a term the walk finds (so a common one): their set is a unit's items against a
       // trigram bitmap of millions (seconds at 10M); the count is then what the walk found, a lower bound.
       else if (f.unit || f.scope) [n, lowerBound] = [c1 + c2, true]
