@@ -735,7 +735,10 @@ export const benchmark: Benchmark = {
         for (const line of acceptanceLines({ database: name.startsWith('postgresql') ? 'postgresql' : 'pglite', pairTps: pair.tps, routes: r.routes, confirmP99Ratio: r.scenario.p99Ratio }).filter((l) => !(skipped && /plan confirm/.test(l)))) {
           log(`peer: acceptance: ${line}`)
         }
-        parts.push(`${name} reports ${r.routes['reports']?.rps} req/s (${formatPercent(r.routes['reports']?.percentOfPair ?? NaN)}), intake ${r.routes['intake']?.rps} (${formatPercent(r.routes['intake']?.percentOfPair ?? NaN)}), confirm p99 ${formatRatio(r.scenario.p99Ratio)}`)
+        // Only what ran (BENCH_ROUTES, BENCH_PEER_ONLY): no 'undefined' or 'n/a' for a load left out.
+        const bits = (['reports', 'intake'] as const).filter((k) => r.routes[k]).map((k) => `${k} ${r.routes[k]!.rps} req/s (${formatPercent(r.routes[k]!.percentOfPair)})`)
+        if (!skipped) bits.push(`confirm p99 ${formatRatio(r.scenario.p99Ratio)}`)
+        parts.push(`${name} ${bits.join(', ')}`)
       }
       // Flat throughput (issue 7): each route on an existing database against the fresh one of the same run.
       const fresh = results['postgresql'] as { routes: Record<string, RouteFigures> } | undefined
