@@ -15,13 +15,13 @@
  *
  * Run: `npm run bench -- peer-cpu` (BENCH_CPU_DATABASE=pg DATABASE_URL=… for PostgreSQL).
  */
-import { loadavg } from 'node:os'
-import pg from 'pg'
 import type { Db, Queryable } from '../src/persistence/db.ts'
 import { migrate } from '../src/persistence/migrate.ts'
 import { openPg } from '../src/persistence/pg.db.ts'
 import { openPglite } from '../src/persistence/pglite.db.ts'
+import { createServerDatabase, type ServerDatabase } from '../test/support/server-database.ts'
 import type { Benchmark } from './bench.types.ts'
+import { alternateBlocks, loadNow } from './cpu-blocks.ts'
 import { planServer } from './plan-server.ts'
 
 const BLOCK = Number(process.env.BENCH_CPU_BLOCK ?? 200)
@@ -57,19 +57,12 @@ export const benchmark: Benchmark = {
   name: 'peer-cpu',
   description: `CPU per report and 催办 in one process on ${DATABASE}, named vs unnamed statements in alternating blocks of ${BLOCK} (${ROUNDS} rounds)`,
   async run({ log }) {
-    const load0 = loadavg().map((x) => x.toFixed(2))
-    let scratch: { admin: pg.Client; name: string } | null = null
+    const load0 = loadNow()
+    let scratch: ServerDatabase | null = null
     let raw: Db
     if (DATABASE === 'pg') {
-      const url = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres'
-      const admin = new pg.Client({ connectionString: url })
-      await admin.connect()
-      const name = `duban_bench_cpu_${process.pid}`
-      await admin.query(`CREATE DATABASE ${name}`)
-      scratch = { admin, name }
-      const u = new URL(url)
-      u.pathname = `/${name}`
-      raw = await openPg(u.toString())
+      scratch = await createServerDatabase({ admin: process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres', prefix: 'duban_bench_cpu' })
+      raw = await openPg(scratch.url)
     } else raw = await openPglite()
     const inst = instrumented(raw)
     try {
@@ -82,26 +75,20 @@ export const benchmark: Benchmark = {
           inst.setNamed(v === 'named')
           for (let i = 0; i < 50; i++) await run(i) // warm-up: sessions, calendar, prepared statements, JIT
         }
-        for (let r = 0; r < ROUNDS; r++) {
-          for (const v of r % 2 === 0 ? ['named', 'unnamed'] : ['unnamed', 'named']) {
-            inst.setNamed(v === 'named')
-            const key = `${route} ${v}`
-            const s0 = { ...inst.stats }
-            const c0 = process.cpuUsage()
-            const w0 = performance.now()
-            for (let i = 0; i < BLOCK; i++) await run(i)
-            const c = process.cpuUsage(c0)
-            const tot = (totals[key] ??= { cpuMs: 0, wallMs: 0, dbMs: 0, statements: 0, requests: 0 })
-            tot.cpuMs += (c.user + c.system) / 1000
-            tot.wallMs += performance.now() - w0
-            tot.dbMs += inst.stats.dbMs - s0.dbMs
-            tot.statements += inst.stats.statements - s0.statements
-            tot.requests += BLOCK
-          }
+        const inDb = { named: { dbMs: 0, statements: 0 }, unnamed: { dbMs: 0, statements: 0 } }
+        const cost = await alternateBlocks(['named', 'unnamed'] as const, ROUNDS, async (v) => {
+          inst.setNamed(v === 'named')
+          const s0 = { ...inst.stats }
+          for (let i = 0; i < BLOCK; i++) await run(i)
+          inDb[v].dbMs += inst.stats.dbMs - s0.dbMs
+          inDb[v].statements += inst.stats.statements - s0.statements
+        })
+        for (const v of ['named', 'unnamed'] as const) {
+          totals[`${route} ${v}`] = { cpuMs: cost[v].cpuMs, wallMs: cost[v].wallMs, ...inDb[v], requests: cost[v].blocks * BLOCK }
         }
       }
       await server.close()
-      const load1 = loadavg().map((x) => x.toFixed(2))
+      const load1 = loadNow()
       const figures: Record<string, unknown> = {}
       log(`peer-cpu (${DATABASE}, in process, app.inject): load average ${load0.join(' ')} before, ${load1.join(' ')} after; ${ROUNDS} rounds × ${BLOCK} requests per variant`)
       for (const [key, t] of Object.entries(totals)) {
@@ -116,10 +103,7 @@ export const benchmark: Benchmark = {
       }
     } finally {
       await raw.close()
-      if (scratch) {
-        await scratch.admin.query(`DROP DATABASE IF EXISTS ${scratch.name} WITH (FORCE)`)
-        await scratch.admin.end()
-      }
+      await scratch?.drop()
     }
   },
 }

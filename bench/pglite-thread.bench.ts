@@ -13,12 +13,12 @@
  *
  * Run: `npm run bench -- pglite-thread`. The servers are in this process whatever DUBAN_PGLITE_THREAD says, unless it is set.
  */
-import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs'
-import { loadavg, tmpdir } from 'node:os'
+import { mkdtempSync, rmSync } from 'node:fs'
+import { tmpdir } from 'node:os'
 import { join } from 'node:path'
 import { openDatabase } from '../src/persistence/open.ts'
 import type { Benchmark } from './bench.types.ts'
-import { parseProcStat } from './peer.stats.ts'
+import { alternateBlocks, loadNow } from './cpu-blocks.ts'
 import { planServer } from './plan-server.ts'
 
 const BLOCK = Number(process.env.BENCH_THREAD_BLOCK ?? 500)
@@ -26,20 +26,6 @@ const ROUNDS = Number(process.env.BENCH_THREAD_ROUNDS ?? 4)
 // 1 by default: PGlite's write gate admits one write at a time (security.plugin.ts), so more in flight only queue
 // there, and at a high load average they wait past its 2 s and are shed (503).
 const CONCURRENCY = Number(process.env.BENCH_THREAD_CONCURRENCY ?? 1)
-
-/** CPU ticks (utime + stime) per thread of this process. */
-function threadTicks(): Map<string, number> {
-  const out = new Map<string, number>()
-  for (const tid of readdirSync('/proc/self/task')) {
-    try {
-      const { utime, stime } = parseProcStat(readFileSync(`/proc/self/task/${tid}/stat`, 'utf8'))
-      out.set(tid, utime + stime)
-    } catch {
-      // the thread ended meanwhile
-    }
-  }
-  return out
-}
 
 type Variant = 'main' | 'worker'
 
@@ -61,7 +47,7 @@ export const benchmark: Benchmark = {
   name: 'pglite-thread',
   description: `CPU per progress report by thread, PGlite in the main thread vs in a worker thread, alternating blocks of ${BLOCK} (${ROUNDS} rounds, ${CONCURRENCY} in flight)`,
   async run({ log }) {
-    const load0 = loadavg().map((x) => x.toFixed(2))
+    const load0 = loadNow()
     const dir = mkdtempSync(join(tmpdir(), 'duban-pglite-thread-'))
     const servers: Partial<Record<Variant, Awaited<ReturnType<typeof setUp>>>> = {}
     try {
@@ -74,34 +60,14 @@ export const benchmark: Benchmark = {
         }))
       }
       for (const v of ['main', 'worker'] as const) await block(v, 200) // warm-up: sessions, calendar, prepared statements, JIT
-      const hz = 100
-      const totals: Record<Variant, { main: number; others: number; wallMs: number; reports: number }> = {
-        main: { main: 0, others: 0, wallMs: 0, reports: 0 },
-        worker: { main: 0, others: 0, wallMs: 0, reports: 0 },
-      }
-      for (let r = 0; r < ROUNDS; r++) {
-        for (const v of r % 2 === 0 ? (['main', 'worker'] as const) : (['worker', 'main'] as const)) {
-          const t0 = threadTicks()
-          const w0 = performance.now()
-          await block(v, BLOCK)
-          const wall = performance.now() - w0
-          const t1 = threadTicks()
-          const tot = totals[v]
-          for (const [tid, ticks] of t1) {
-            const d = ((ticks - (t0.get(tid) ?? 0)) * 1000) / hz
-            if (tid === String(process.pid)) tot.main += d
-            else tot.others += d
-          }
-          tot.wallMs += wall
-          tot.reports += BLOCK
-        }
-      }
-      const load1 = loadavg().map((x) => x.toFixed(2))
+      const cost = await alternateBlocks(['main', 'worker'] as const, ROUNDS, (v) => block(v, BLOCK))
+      const load1 = loadNow()
       log(`pglite-thread (in process, app.inject, data directories): load average ${load0.join(' ')} before, ${load1.join(' ')} after; ${ROUNDS} rounds × ${BLOCK} reports per variant, ${CONCURRENCY} in flight`)
       const figures: Record<string, unknown> = {}
       for (const v of ['main', 'worker'] as const) {
-        const t = totals[v]
-        const f = { mainThreadCpuMs: +(t.main / t.reports).toFixed(3), otherThreadsCpuMs: +(t.others / t.reports).toFixed(3), totalCpuMs: +((t.main + t.others) / t.reports).toFixed(3), wallMsPerReport: +(t.wallMs / t.reports).toFixed(3), reports: t.reports }
+        const t = cost[v]
+        const reports = t.blocks * BLOCK
+        const f = { mainThreadCpuMs: +(t.mainThreadMs / reports).toFixed(3), otherThreadsCpuMs: +(t.otherThreadsMs / reports).toFixed(3), totalCpuMs: +((t.mainThreadMs + t.otherThreadsMs) / reports).toFixed(3), wallMsPerReport: +(t.wallMs / reports).toFixed(3), reports }
         figures[v] = f
         log(`pglite-thread   PGlite in ${v.padEnd(6)} CPU/report: main thread ${f.mainThreadCpuMs.toFixed(3)} ms, other threads ${f.otherThreadsCpuMs.toFixed(3)} ms, all ${f.totalCpuMs.toFixed(3)} ms (wall ${f.wallMsPerReport.toFixed(3)} ms/report)`)
       }
