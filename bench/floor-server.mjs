@@ -58,8 +58,13 @@ if (DB === 'pg') {
   // at load 20, which would put the floor below what duban's PGlite already does.
   const { register } = await import('tsx/esm/api')
   register()
-  const { openPglite } = await import('../src/persistence/pglite.db.ts')
-  const db = await openPglite(process.env.FLOOR_PGLITE_DIR)
+  const { openPglite, pgliteStartParams } = await import('../src/persistence/pglite.db.ts')
+  // FLOOR_PGLITE_THREAD=worker: the backend in a worker thread (pglite-thread.ts, DUBAN_PGLITE_THREAD=worker in
+  // duban), so HTTP and the database can use both cores.
+  const db =
+    process.env.FLOOR_PGLITE_THREAD === 'worker'
+      ? await (await import('../src/persistence/pglite-thread.ts')).openPgliteThread(process.env.FLOOR_PGLITE_DIR, pgliteStartParams())
+      : await openPglite(process.env.FLOOR_PGLITE_DIR)
   if (process.env.FLOOR_SCHEMA) await db.query(process.env.FLOOR_SCHEMA)
   close = () => db.close()
   if (SHAPE === 'cte') {
@@ -81,7 +86,7 @@ app.post(
   async (request) => ({ id: await pair(request.body.item) }),
 )
 const address = await app.listen({ host: '127.0.0.1', port: Number(process.env.PORT ?? 0) })
-process.stdout.write(`floor serving on ${address} (${DB}, ${SHAPE}, pid ${process.pid})\n`)
+process.stdout.write(`floor serving on ${address} (${DB}${process.env.FLOOR_PGLITE_THREAD === 'worker' ? ' in a worker thread' : ''}, ${SHAPE}, pid ${process.pid})\n`)
 process.once('SIGTERM', async () => {
   await app.close()
   await close()

@@ -26,7 +26,8 @@
  * The floor (bench/floor-server.mjs): beside pgbench and duban, a bare Fastify server (duban's version) that runs
  * the pair's own two INSERTs per request (floorStatements(PAIR_SCRIPT)), loaded like duban's routes: `floor`
  * (PostgreSQL, pool of 10, prepared, BEGIN + two INSERTs + COMMIT as pgbench does), `floor-cte` (one statement),
- * `floor-pglite` and `floor-pglite-cte` (PGlite in the server's process, a fresh data directory). What this
+ * `floor-pglite` and `floor-pglite-cte` (PGlite in the server's process, a fresh data directory, duban's named
+ * statements), `floor-pglite-worker` (the CTE with PGlite's backend in a worker thread). What this
  * machine allows an HTTP server at all: a floor below a goal means no design of duban can reach it here.
  *
  * BENCH_PEER_ONLY (e.g. `floor,pg-reports,pg-intake`): run only these targets (peer.stats.ts planPeerRun lists
@@ -627,17 +628,18 @@ function floorRequests(count: number): LoadJob['requests'] {
  * same CPU sampler as duban's routes (the child's ticks; PostgreSQL's from the scratch database's backends).
  */
 async function measureFloor(variant: string, admin: pg.Client, adminUrl: string, scratch: string, work: string, pairTps: number, log: (line: string) => void): Promise<RouteFigures & { variant: string; db: 'pg' | 'pglite'; shape: 'tx' | 'cte' }> {
-  const { db, shape } = FLOOR_VARIANTS[variant]!
+  const { db, shape, worker } = FLOOR_VARIANTS[variant]!
   const env: NodeJS.ProcessEnv = { ...process.env, FLOOR_DB: db, FLOOR_SHAPE: shape, FLOOR_SQL: JSON.stringify(floorStatements(PAIR_SCRIPT)) }
   delete env.DATABASE_URL
   if (db === 'pg') env.DATABASE_URL = urlFor(adminUrl, scratch)
   else {
     env.FLOOR_PGLITE_DIR = join(work, `floor-${variant}`)
     env.FLOOR_SCHEMA = PGBENCH_SCHEMA
+    if (worker) env.FLOOR_PGLITE_THREAD = 'worker'
   }
   const server = await spawnServer([FLOOR_SERVER], env, `floor server (${variant})`)
   try {
-    const label = `${variant} (bare Fastify, ${db === 'pg' ? 'PostgreSQL, pool of 10, prepared' : 'PGlite in process'}, ${shape === 'tx' ? 'BEGIN + 2 INSERTs + COMMIT' : 'one CTE statement'})`
+    const label = `${variant} (bare Fastify, ${db === 'pg' ? 'PostgreSQL, pool of 10, prepared' : worker ? 'PGlite in a worker thread' : 'PGlite in process'}, ${shape === 'tx' ? 'BEGIN + 2 INSERTs + COMMIT' : 'one CTE statement'})`
     const job = (durationS: number): LoadJob => ({ base: server.base, connections: CONNECTIONS, durationS, requests: floorRequests(1000) })
     await runLoad(job(WARMUP_SECONDS))
     const sampler = new CpuSampler(db === 'pg' ? admin : null, db === 'pg' ? scratch : null, server.pid)
@@ -754,7 +756,8 @@ export const benchmark: Benchmark = {
         return r ? Object.entries(r.routes).map(([route, f]) => ({ database: name === 'postgresql' ? ('pg' as const) : ('pglite' as const), route, rps: f.rps })) : []
       })
       const floorCpu = (f: (typeof floors)[number]): number => f.nodeCpuMsPerRequest + (f.db === 'pg' ? f.pgCpuMsPerRequest : 0) + f.loadGenCpuMsPerRequest
-      const floorInput = floors.map((f) => ({ name: f.variant, db: f.db, rps: f.rps, cpuMs: floorCpu(f), nodeCpuMs: f.nodeCpuMsPerRequest }))
+      // With PGlite in a worker the process's CPU is two threads': no one-core bound then (0).
+      const floorInput = floors.map((f) => ({ name: f.variant, db: f.db, rps: f.rps, cpuMs: floorCpu(f), nodeCpuMs: FLOOR_VARIANTS[f.variant]?.worker ? 0 : f.nodeCpuMsPerRequest }))
       for (const line of floorLines({ tps: pair.tps, cpuMs: pair.pgCpuMsPerTransaction + pair.clientCpuMsPerTransaction }, floorInput, dubanRoutes, cpus().length)) log(`peer: floor: ${line}`)
       const floorPart = floors.length ? `; floors ${floors.map((f) => `${f.variant} ${f.rps} req/s (${formatPercent(f.percentOfPair)})`).join(', ')}` : ''
       return {

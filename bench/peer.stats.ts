@@ -221,11 +221,13 @@ export function floorStatements(pairScript: string): FloorStatements {
 }
 
 /** The floor servers of the peer run: which database, which statement shape. */
-export const FLOOR_VARIANTS: Readonly<Record<string, { readonly db: 'pg' | 'pglite'; readonly shape: 'tx' | 'cte' }>> = {
+export const FLOOR_VARIANTS: Readonly<Record<string, { readonly db: 'pg' | 'pglite'; readonly shape: 'tx' | 'cte'; readonly worker?: true }>> = {
   floor: { db: 'pg', shape: 'tx' },
   'floor-cte': { db: 'pg', shape: 'cte' },
   'floor-pglite': { db: 'pglite', shape: 'tx' },
   'floor-pglite-cte': { db: 'pglite', shape: 'cte' },
+  /** PGlite's backend in a worker thread (duban's DUBAN_PGLITE_THREAD=worker): HTTP and database on two threads. */
+  'floor-pglite-worker': { db: 'pglite', shape: 'cte', worker: true },
 }
 
 /** The short name of a BENCH_DATABASES entry in target names: postgresql → pg, postgresql:<name> → pg:<name>. */
@@ -247,7 +249,7 @@ export interface PeerPlan {
  * Which targets a peer run measures. Without `only` (BENCH_PEER_ONLY unset or blank): everything — one-row,
  * pair-end, every floor, every route of BENCH_ROUTES on every database of BENCH_DATABASES. With it, a
  * comma-separated list of target names: `one-row`, `pair-end`, `floor`, `floor-cte`, `floor-pglite`,
- * `floor-pglite-cte`, `floors` (all four), `<db>-<route>` (db as databaseTag gives it: pg, pglite, pg:<name>;
+ * `floor-pglite-cte`, `floor-pglite-worker`, `floors` (all of them), `<db>-<route>` (db as databaseTag gives it: pg, pglite, pg:<name>;
  * route one of BENCH_ROUTES, e.g. pg-reports, pglite-reports, pg:duban_1m-reports), or `<db>` alone for all its
  * routes. A database with no route named is not started at all. An unknown name throws, listing the known ones,
  * so a typo never runs a silently shorter benchmark.
@@ -286,6 +288,7 @@ export interface FloorFigures {
   readonly rps: number
   /** Node + PostgreSQL backends + load generator (NaN when a part was not measured). */
   readonly cpuMs: number
+  /** The CPU that runs on Node's one event-loop thread (0: not one thread's, e.g. PGlite in a worker). */
   readonly nodeCpuMs: number
 }
 
@@ -309,7 +312,7 @@ export function floorLines(pair: { tps: number; cpuMs: number }, floors: readonl
     if (Number.isFinite(ceiling) && Number.isFinite(pairCeiling)) {
       const cp = percentOf(ceiling, pairCeiling)
       const goal = f.db === 'pg' ? `${above(cp >= 50)} 50%, ${above(cp >= 30)} 30%` : `${above(ceiling >= 1000)} 1,000/s`
-      lines.push(`${f.name} by CPU: ${f.cpuMs.toFixed(3)} ms/request (Node ${f.nodeCpuMs.toFixed(3)}) → ${ceiling} req/s on ${cores} cores vs the pair's ${pair.cpuMs.toFixed(3)} ms → ${pairCeiling} tps = ${formatPercent(cp)}: ${goal}`)
+      lines.push(`${f.name} by CPU: ${f.cpuMs.toFixed(3)} ms/request (${f.nodeCpuMs > 0 ? `Node's event loop ${f.nodeCpuMs.toFixed(3)}` : 'no one-thread bound'}) → ${ceiling} req/s on ${cores} cores vs the pair's ${pair.cpuMs.toFixed(3)} ms → ${pairCeiling} tps = ${formatPercent(cp)}: ${goal}`)
     }
   }
   for (const db of ['pg', 'pglite'] as const) {

@@ -48,7 +48,7 @@ describe('planPeerRun (BENCH_PEER_ONLY)', () => {
     expect(plan.floors).toEqual(Object.keys(FLOOR_VARIANTS))
     expect([...plan.databases.keys()]).toEqual(databases)
     expect([...plan.databases.get('pglite')!]).toEqual(routes)
-    expect(planPeerRun('  ', databases, routes).floors).toHaveLength(4)
+    expect(planPeerRun('  ', databases, routes).floors).toEqual(Object.keys(FLOOR_VARIANTS))
   })
 
   it('runs only the named targets and starts no server for a database with none of its routes named', () => {
@@ -88,6 +88,7 @@ describe('floorLines', () => {
         { name: 'floor', db: 'pg', rps: 400, cpuMs: 4, nodeCpuMs: 1 },
         { name: 'floor-cte', db: 'pg', rps: 600, cpuMs: NaN, nodeCpuMs: 0.5 },
         { name: 'floor-pglite', db: 'pglite', rps: 1200, cpuMs: 1.25, nodeCpuMs: 1.25 },
+        { name: 'floor-pglite-worker', db: 'pglite', rps: 900, cpuMs: 1.6, nodeCpuMs: 0 },
       ],
       [
         { database: 'pg', route: 'intake', rps: 150 },
@@ -97,10 +98,12 @@ describe('floorLines', () => {
     )
     expect(lines).toEqual([
       'floor 400.0 req/s = 40.0% of the pair: BELOW the intake goal (50%), above the reports/events goal (30%)',
-      "floor by CPU: 4.000 ms/request (Node 1.000) → 500 req/s on 2 cores vs the pair's 1.000 ms → 2000 tps = 25.0%: BELOW 50%, BELOW 30%",
+      "floor by CPU: 4.000 ms/request (Node's event loop 1.000) → 500 req/s on 2 cores vs the pair's 1.000 ms → 2000 tps = 25.0%: BELOW 50%, BELOW 30%",
       'floor-cte 600.0 req/s = 60.0% of the pair: above the intake goal (50%), above the reports/events goal (30%)',
       "floor-pglite 1200.0 req/s = 120.0% of the pair: above PGlite's goal (1,000 reports/s)",
-      "floor-pglite by CPU: 1.250 ms/request (Node 1.250) → 800 req/s on 2 cores vs the pair's 1.000 ms → 2000 tps = 40.0%: BELOW 1,000/s",
+      "floor-pglite by CPU: 1.250 ms/request (Node's event loop 1.250) → 800 req/s on 2 cores vs the pair's 1.000 ms → 2000 tps = 40.0%: BELOW 1,000/s",
+      "floor-pglite-worker 900.0 req/s = 90.0% of the pair: BELOW PGlite's goal (1,000 reports/s)",
+      "floor-pglite-worker by CPU: 1.600 ms/request (no one-thread bound) → 1250 req/s on 2 cores vs the pair's 1.000 ms → 2000 tps = 62.5%: above 1,000/s",
       'duban pg intake 150.0 req/s = 25.0% of floor-cte (600.0 req/s)',
       'duban pglite reports 300.0 req/s = 25.0% of floor-pglite (1200.0 req/s)',
     ])
