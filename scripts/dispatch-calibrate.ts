@@ -8,31 +8,16 @@
  *
  *   npx tsx scripts/dispatch-calibrate.ts
  */
-import { readFileSync } from 'node:fs'
-import { fileURLToPath } from 'node:url'
 import { jiebaTokenize } from '../src/adapters/text/jieba.tokenize.ts'
-import { DEMO_DIR } from '../src/app/demo/seed-demo.ts'
-import { coldStartModel, loadDemoInputs } from '../src/app/dispatch/dispatch-inputs.ts'
-import { parseLabelledLines, type LabelledRequest } from '../src/app/dispatch/evaluate-dispatch.ts'
+import { coldStartModel } from '../src/app/dispatch/dispatch-inputs.ts'
+import type { LabelledRequest } from '../src/app/dispatch/evaluate-dispatch.ts'
 import { CALIBRATION, rankFunctions, teach } from '../src/domain/dispatch/dispatch.model.ts'
 import { featuresOf } from '../src/domain/dispatch/features.ts'
 import { rank } from '../src/domain/dispatch/naive-bayes.ts'
 import { withoutPlaces } from '../src/domain/dispatch/place.resolve.ts'
+import { cityFold, demoInputs as inputs, demoRequests as demo, trainCities87 as letters } from './dispatch-sets.ts'
 
-const SETS = fileURLToPath(new URL('../test/fixtures/dispatch/', import.meta.url))
 const weight = Number(process.env.W ?? 0.5)
-
-function fnv1a(s: string): number {
-  let h = 0x811c9dc5
-  for (const b of new TextEncoder().encode(s)) h = Math.imul(h ^ b, 0x01000193) >>> 0
-  return h
-}
-const read = (f: string): LabelledRequest[] => parseLabelledLines(readFileSync(SETS + f, 'utf8'), f)
-const trainText = readFileSync(SETS + 'cities-train.jsonl', 'utf8')
-const letters = parseLabelledLines(trainText, 'cities-train.jsonl')
-const cities = trainText.split('\n').filter((l) => l.trim()).map((l) => (JSON.parse(l) as { city: string }).city)
-const demo = [...read('demo-train.jsonl'), ...read('demo-heldout.jsonl')]
-const inputs = await loadDemoInputs(DEMO_DIR)
 
 type Point = { p: number; y: number }
 /** Out-of-fold first choices with the model's raw (uncalibrated) probability. */
@@ -86,7 +71,7 @@ const platt = (c: { a: number; b: number }) => (p: number): number => sig(c.a * 
 const id = (p: number): number => p
 
 const sets: Record<string, Point[]> = {
-  'training cities': outOfFold(letters, (i) => (fnv1a(cities[i]!) >>> 3) % 5, weight),
+  'training cities': outOfFold(letters, (i) => cityFold(letters[i]!), weight),
   'demo requests': outOfFold(demo, (i) => i % 5, 1),
 }
 const show = (name: string, pts: readonly Point[], f: (p: number) => number): string =>

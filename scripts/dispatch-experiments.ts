@@ -13,12 +13,8 @@
  *   V=base,w2 npx tsx scripts/dispatch-experiments.ts       # some
  *   MISSES=base npx tsx scripts/dispatch-experiments.ts     # also print that variant's training-city misses
  */
-import { readFileSync } from 'node:fs'
-import { fileURLToPath } from 'node:url'
 import { jiebaTokenize } from '../src/adapters/text/jieba.tokenize.ts'
-import { DEMO_DIR } from '../src/app/demo/seed-demo.ts'
-import { loadDemoInputs } from '../src/app/dispatch/dispatch-inputs.ts'
-import { parseLabelledLines, type LabelledRequest } from '../src/app/dispatch/evaluate-dispatch.ts'
+import type { LabelledRequest } from '../src/app/dispatch/evaluate-dispatch.ts'
 import { coldStartExamples } from '../src/domain/dispatch/cold-start.ts'
 import { newDispatchModel, teach, type DispatchModel } from '../src/domain/dispatch/dispatch.model.ts'
 import { featuresOf, type Tokenize } from '../src/domain/dispatch/features.ts'
@@ -26,15 +22,7 @@ import { FUNCTION_DUTIES } from '../src/domain/dispatch/function-duties.ts'
 import { newNaiveBayes, type NaiveBayes } from '../src/domain/dispatch/naive-bayes.ts'
 import { resolvePlace, unitsForFunction, withoutPlaces } from '../src/domain/dispatch/place.resolve.ts'
 import { TOWNSHIP_FUNCTION } from '../src/domain/tickets/unit-functions.ts'
-
-const SETS = fileURLToPath(new URL('../test/fixtures/dispatch/', import.meta.url))
-const FOLDS = 5
-
-function fnv1a(s: string): number {
-  let h = 0x811c9dc5
-  for (const b of new TextEncoder().encode(s)) h = Math.imul(h ^ b, 0x01000193) >>> 0
-  return h
-}
+import { cityFold, CITY_FOLDS as FOLDS, demoInputs as inputs, demoRequests, planItems as plans, trainCities87 as letters } from './dispatch-sets.ts'
 
 interface Variant {
   /** Extra features made from the segmenter's words (word bigrams, …). */
@@ -74,7 +62,7 @@ const custom = Jieba.withDict(dict)
 custom.loadDict(new TextEncoder().encode(TERMS.map((t) => `${t} 2000`).join('\n')))
 const customTokenize: Tokenize = (text) => custom.cut(text, true)
 const customW2: Tokenize = (text) => {
-  const w = customTokenize(text)
+  const w = [...customTokenize(text)]
   const han = w.filter((x) => /\p{Script=Han}/u.test(x))
   for (let i = 0; i + 1 < han.length; i++) w.push(`${han[i]}_${han[i + 1]}`)
   return w
@@ -176,7 +164,6 @@ function trainLr(examples: readonly { f: string[]; label: string; w: number }[],
   }
 }
 
-const inputs = await loadDemoInputs(DEMO_DIR)
 const cold = coldStartExamples(inputs.units, inputs.categories, inputs.rules, FUNCTION_DUTIES)
 
 function build(v: Variant, taught: readonly LabelledRequest[]): (text: string, address?: string) => string[] {
@@ -210,13 +197,8 @@ function build(v: Variant, taught: readonly LabelledRequest[]): (text: string, a
   }
 }
 
-const read = (f: string) => parseLabelledLines(readFileSync(SETS + f, 'utf8'), f)
-const lettersText = readFileSync(SETS + 'cities-train.jsonl', 'utf8')
-const letters = parseLabelledLines(lettersText, 'cities-train.jsonl')
-const cities = lettersText.split('\n').filter((l) => l.trim()).map((l) => (JSON.parse(l) as { city: string }).city)
-const foldOf = (i: number): number => (fnv1a(cities[i]!) >>> 3) % FOLDS
-const demo = [...read('demo-train.jsonl'), ...read('demo-heldout.jsonl')]
-const plans = read('corpus-plans.jsonl')
+const foldOf = (i: number): number => cityFold(letters[i]!)
+const demo = [...demoRequests]
 
 type Hit = { fn: string; got: string[]; text: string }
 const rate = (h: readonly Hit[]) => `${(h.filter((x) => x.got[0] === x.fn).length / h.length).toFixed(3)} / ${(h.filter((x) => x.got.includes(x.fn)).length / h.length).toFixed(3)}`

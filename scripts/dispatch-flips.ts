@@ -1,21 +1,16 @@
 /**
  * What teaching the training-side letters changes (city-grouped 5 folds, as scripts/dispatch-city-cv.ts): the letters
  * a cold start got right and the taught model gets wrong (and the reverse), each with the words it shares with the
- * taught letters of the function that now wins. Training-side letters only; cities-test*.jsonl are never read.
+ * taught letters of the function that now wins. Training-side letters only (scripts/dispatch-sets.ts; TRAINING_SIDE=137
+ * for the morning round's 137); cities-test*.jsonl are never read.
  *
  *   npx tsx scripts/dispatch-flips.ts
  */
-import { fileURLToPath } from 'node:url'
-import { readFileSync } from 'node:fs'
 import { jiebaTokenize } from '../src/adapters/text/jieba.tokenize.ts'
-import { DEMO_DIR } from '../src/app/demo/seed-demo.ts'
-import { coldStartModel, loadDemoInputs } from '../src/app/dispatch/dispatch-inputs.ts'
+import { coldStartModel } from '../src/app/dispatch/dispatch-inputs.ts'
 import { rankFunctions, teach } from '../src/domain/dispatch/dispatch.model.ts'
 import { featuresOf } from '../src/domain/dispatch/features.ts'
-function fnv1a(s: string): number { let h = 0x811c9dc5; for (const b of new TextEncoder().encode(s)) h = Math.imul(h ^ b, 0x01000193) >>> 0; return h }
-const L = ['cities-train.jsonl', 'cities-train-3.jsonl'].map((f) => readFileSync(fileURLToPath(new URL('../test/fixtures/dispatch/' + f, import.meta.url)), 'utf8')).join('\n').split('\n').filter((l) => l.trim()).map((l) => JSON.parse(l))
-const fold = (l: any) => (fnv1a(l.city) >>> 3) % 5
-const inputs = await loadDemoInputs(DEMO_DIR)
+import { cityFold as fold, demoInputs as inputs, trainingSide as L } from './dispatch-sets.ts'
 const cold = coldStartModel(inputs, jiebaTokenize)
 const blame = new Map<string, number>()
 let flipsBad = 0, flipsGood = 0

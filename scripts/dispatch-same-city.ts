@@ -1,6 +1,6 @@
 /**
  * Does a city's OWN closed tickets teach the dispatch model what other cities' do not? The training-side city with
- * the most letters (洛阳: cities-train.jsonl + cities-train-3.jsonl) is scored leave-one-out three ways: the cold
+ * the most letters (洛阳: the training side of scripts/dispatch-sets.ts; TRAINING_SIDE=137 for the morning round's) is scored leave-one-out three ways: the cold
  * start alone; taught the city's other letters (as a running server learns from its own closed tickets); taught as
  * many letters drawn from the OTHER training-side cities (a fixed hash order, so every run draws the same). Only
  * training-side letters are read; cities-test*.jsonl never.
@@ -8,29 +8,15 @@
  *   npx tsx scripts/dispatch-same-city.ts            # 洛阳, weight 1
  *   CITY=郑州 W=2 npx tsx scripts/dispatch-same-city.ts
  */
-import { existsSync, readFileSync } from 'node:fs'
-import { fileURLToPath } from 'node:url'
 import { jiebaTokenize } from '../src/adapters/text/jieba.tokenize.ts'
-import { DEMO_DIR } from '../src/app/demo/seed-demo.ts'
-import { coldStartModel, loadDemoInputs } from '../src/app/dispatch/dispatch-inputs.ts'
+import { coldStartModel } from '../src/app/dispatch/dispatch-inputs.ts'
 import { rankFunctions, teach } from '../src/domain/dispatch/dispatch.model.ts'
+import { demoInputs as inputs, fnv1a, trainingSide as all, type Letter } from './dispatch-sets.ts'
 
-const SETS = fileURLToPath(new URL('../test/fixtures/dispatch/', import.meta.url))
 const city = process.env.CITY ?? '洛阳'
 const weight = Number(process.env.W ?? 1)
-
-function fnv1a(s: string): number {
-  let h = 0x811c9dc5
-  for (const b of new TextEncoder().encode(s)) h = Math.imul(h ^ b, 0x01000193) >>> 0
-  return h
-}
-
-interface Letter { text: string; function: string; city: string }
-const read = (f: string): Letter[] => (existsSync(SETS + f) ? readFileSync(SETS + f, 'utf8') : '').split('\n').filter((l) => l.trim()).map((l) => JSON.parse(l) as Letter)
-const all = [...read('cities-train.jsonl'), ...read('cities-train-3.jsonl')]
 const own = all.filter((l) => l.city === city)
 const others = all.filter((l) => l.city !== city).sort((a, b) => fnv1a(a.text) - fnv1a(b.text))
-const inputs = await loadDemoInputs(DEMO_DIR)
 
 type Hits = { top1: number; top3: number }
 function score(teachFor: (i: number) => Letter[]): Hits {

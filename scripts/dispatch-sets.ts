@@ -45,7 +45,12 @@ export const cityFold = (l: Letter): number => (fnv1a(l.city ?? '') >>> 3) % CIT
  * training side, 151 letters (137 before cities-train-4; f1343fc's scripts read those 137).
  */
 export const trainCities87 = readSet('cities-train.jsonl')
-export const trainingSide: readonly Letter[] = [...trainCities87, ...readSet('cities-train-3.jsonl'), ...readSet('cities-train-4.jsonl')]
+export const trainingSide: readonly Letter[] = [
+  ...trainCities87,
+  ...readSet('cities-train-3.jsonl'),
+  // TRAINING_SIDE=137 leaves cities-train-4.jsonl out: the training side as the 2026-12-02 morning round had it.
+  ...(process.env.TRAINING_SIDE === '137' ? [] : readSet('cities-train-4.jsonl')),
+]
 /** The demo city's 83 requests; fold i mod 5, as `duban dispatch evaluate --folds 5`. */
 export const demoRequests: readonly Letter[] = [...readSet('demo-train.jsonl'), ...readSet('demo-heldout.jsonl')]
 /** Real plan items (another genre), scored cold. */
