@@ -24,7 +24,10 @@
  * src/app/assessment/assessment-fill.ts) and the 12345 dashboard's received counts (hotline_recv_*, what the ticket
  * trigger and the fold would write; generated tickets have no events, so no other KPI row). `--no-fill` skips that.
  * `--fill-only` loads nothing and fills for every generated item (a database generated before the fill existed; it
- * refuses when generated items have facts already). assessment-fill.test.ts checks the rows equal the app's own.
+ * refuses when generated items have facts already). `--cutoff <instant>` is the fold's "today" for the received
+ * counts (default: the China midnight starting today): reads as of an earlier instant cannot use the counters (usable()
+ * in hotline-kpi-agg.repo.ts), so give the day a bench's clock starts, e.g. 2026-11-30T16:00:00Z for a clock of
+ * 2026-12-01 08:00 China time (bench/hotline-kpi-periods.ts). assessment-fill.test.ts checks the rows equal the app's own.
  */
 import { pathToFileURL } from 'node:url'
 import { fillAssessment } from '../src/app/assessment/assessment-fill.ts'
@@ -113,7 +116,7 @@ async function fillCounters(db: Db, lo: number, hi: number, chunk: number, cutof
   bounds.push(genNumber(hi))
   // As for the load: the facts' and counters' secondary indexes built once after the fill instead of row by row.
   await dropSecondaryIndexes(db, ['assessment_fact', 'assessment_agg'])
-  const a = await fillAssessment(db, ['task', 'ticket'], bounds, (i, n) => log(`assessment fill: chunk ${i} / ${n}, ${s()} s`), { vacuum: false })
+  const a = await fillAssessment(db, ['task', 'ticket'], bounds, (i, n) => log(`assessment fill: chunk ${i} / ${n}, ${s()} s`), { vacuum: false, jobs })
   log(`assessment fill: ${a.shares.toLocaleString('en')} shares, ${a.counters.toLocaleString('en')} counter rows, ${s()} s`)
   await restoreDroppedIndexes(db, jobs, log)
   await db.query('VACUUM (ANALYZE) assessment_fact, assessment_agg')
@@ -289,6 +292,7 @@ if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) 
     jobs: Number(arg('jobs') ?? 1),
     fill: !process.argv.includes('--no-fill'),
     fillOnly: process.argv.includes('--fill-only'),
+    cutoff: arg('cutoff'),
   })
   await db.close()
 }

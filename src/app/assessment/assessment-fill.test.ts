@@ -42,7 +42,7 @@ for (const dialect of testDialects()) {
     let db: Db
     beforeAll(async () => {
       db = await freshDb(dialect)
-      await generateItems(db, { count: ITEMS, chunk: 1_000, fillChunk: 700, log: () => {}, cutoff: CUTOFF })
+      await generateItems(db, { count: ITEMS, chunk: 1_000, jobs: 2, fillChunk: 700, log: () => {}, cutoff: CUTOFF })
     }, 600_000)
     afterAll(async () => db?.close())
 

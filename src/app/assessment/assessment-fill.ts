@@ -41,16 +41,22 @@ export async function fillAssessment(
   kinds: readonly string[],
   bounds: readonly string[],
   progress: (done: number, of: number) => void = () => {},
-  opts: { readonly vacuum?: boolean } = {},
+  opts: { readonly vacuum?: boolean; readonly jobs?: number } = {},
 ): Promise<{ shares: number; counters: number }> {
   const ks: FillKind[] = []
   for (const k of kinds) ks.push(await fillKind(db, k))
   await startFill(db, ks)
   let shares = 0
-  for (let i = 1; i < bounds.length; i++) {
-    shares += await fillChunk(db, bounds[i - 1]!, bounds[i]!, ks)
-    progress(i, bounds.length - 1)
+  let next = 1
+  let done = 0
+  // `jobs` chunks at once, each on its own connection (PGlite runs them in turn).
+  const worker = async (): Promise<void> => {
+    for (let i = next++; i < bounds.length; i = next++) {
+      shares += await fillChunk(db, bounds[i - 1]!, bounds[i]!, ks)
+      progress(++done, bounds.length - 1)
+    }
   }
+  await Promise.all(Array.from({ length: Math.max(1, opts.jobs ?? 1) }, worker))
   const counters = await finishFill(db)
   if (opts.vacuum !== false) {
     await db.query(`VACUUM (ANALYZE) assessment_agg`)
