@@ -266,7 +266,7 @@ describe.skipIf(!hasChromium)('12345 screens in a browser', () => {
       await shot(page, name)
       await done(page)
     }
-  })
+  }, 180_000) // two sizes, each a fresh page: over 60 s at load ~22
 
   it('shows the admin the service catalogue with time limits and a category version history', async () => {
     for (const [size, name] of [
@@ -302,7 +302,7 @@ describe.skipIf(!hasChromium)('12345 screens in a browser', () => {
       }
       await done(page)
     }
-  })
+  }, 180_000) // two sizes, each a fresh page: over 60 s at load ~22
 
   it('raised no console errors and no script errors in any page', () => {
     expect(problems).toEqual([])
