@@ -11,12 +11,19 @@
  *       [--breakdown] [--warmup 1]
  *
  * --stale: before the drain, times the reads with the backlog as it stands (see drainForRead).
+ * --verify N: first checks the counters a fill or drain left (scripts/generate-items.ts fills them set-based): the facts
+ * of a sample of about N items equal what the drain's code (shareFactsOf) computes for them, and every counter row
+ * equals the sum of the facts' contributions by day, month and year; prints the counts of equal and different rows.
  */
 import { loadavg } from 'node:os'
 import { openDatabase } from '../src/persistence/open.ts'
 import type { Queryable } from '../src/persistence/db.ts'
 import { assessUnits, assessUnitsFromItems } from '../src/app/assessment/assess-units.ts'
-import { drainAssessmentLog } from '../src/app/assessment/assessment-aggregates.ts'
+import { drainAssessmentLog, settingsOf } from '../src/app/assessment/assessment-aggregates.ts'
+import { shareFactsOf } from '../src/app/assessment/assessment-contrib.ts'
+import { reportTimesByUnit } from '../src/app/assessment/owned-work.ts'
+import { assessedItemsByIds } from '../src/persistence/assessment.repo.ts'
+import { factsOfItems } from '../src/persistence/assessment-agg.repo.ts'
 import type { AppDeps } from '../src/app/deps.ts'
 
 const arg = (name: string): string | undefined => {
@@ -63,6 +70,50 @@ const counting = {
 let n = 0
 const now = new Date(arg('now') ?? '2026-11-20T10:00:00+08:00')
 const deps = { db: counting, clock: { now: () => now }, newId: () => `m-${++n}` } as unknown as AppDeps
+
+// --verify N: the facts of a sample equal the drain's computation; the counters equal the facts' sums (no writes).
+if (arg('verify')) {
+  const t = performance.now()
+  const { rows: sample } = await db.query<{ id: string }>(`SELECT id FROM item TABLESAMPLE SYSTEM (2) REPEATABLE (7) LIMIT $1`, [Number(arg('verify'))])
+  const ids = sample.map((r) => r.id)
+  const items = await assessedItemsByIds(db, ids)
+  const reports = await reportTimesByUnit(db, ids)
+  const stored = new Map((await factsOfItems(db, ids)).map((f) => [`${f.itemId}|${f.unitId}`, f]))
+  const settings = new Map<string, Awaited<ReturnType<typeof settingsOf>>>()
+  const key = (x: Parameters<typeof JSON.stringify>[0] & Record<string, unknown>): string =>
+    JSON.stringify([x.itemId, x.unitId, x.kind, x.share, x.number, x.live, x.closed, x.createdAt, x.createdDay, x.dueDate, x.finAt, x.finDay, x.closedAt, x.closeDay,
+      (x.contrib as { metric: string; ckey: string; day: string; n: number }[]).map((c) => [c.metric, c.ckey, c.day, c.n])])
+  let equal = 0
+  let different = 0
+  let computed = 0
+  for (const it of items) {
+    if (!settings.has(it.kind)) settings.set(it.kind, await settingsOf(db, it.kind))
+    for (const f of shareFactsOf(it, reports.get(it.id), settings.get(it.kind)!.contrib)) {
+      computed++
+      const s = stored.get(`${f.itemId}|${f.unitId}`)
+      if (s && key({ ...s }) === key({ ...f })) equal++
+      else different++
+    }
+  }
+  console.log(`verify: ${items.length} sampled items, ${computed} shares computed by the drain's code, ${stored.size} stored: ${equal} equal, ${different} different (${((performance.now() - t) / 1000).toFixed(1)} s, load ${load()})`)
+  const { rows: agg } = await db.transaction(async (tx: Queryable) => {
+    await tx.query(`SET LOCAL work_mem = '256MB'`)
+    return tx.query<{ missing: string; extra: string; unequal: string; total: string }>(
+      `WITH f AS (SELECT f.kind, e->>'metric' AS metric, (e->>'day')::date AS day, f.unit_id, e->>'ckey' AS ckey, sum((e->>'n')::bigint) AS n
+                    FROM assessment_fact f CROSS JOIN jsonb_array_elements(f.contrib) e GROUP BY 1, 2, 3, 4, 5),
+       g AS (SELECT kind, metric, grain, day, unit_id, ckey, sum(n) AS n FROM (
+               SELECT kind, metric, 'd'::char(1) AS grain, day, unit_id, ckey, n FROM f
+               UNION ALL SELECT kind, metric, 'm', date_trunc('month', day::timestamp)::date, unit_id, ckey, n FROM f
+               UNION ALL SELECT kind, metric, 'y', date_trunc('year', day::timestamp)::date, unit_id, ckey, n FROM f) x
+             GROUP BY 1, 2, 3, 4, 5, 6 HAVING sum(n) <> 0)
+       SELECT count(*) FILTER (WHERE a.n IS NULL)::text AS missing, count(*) FILTER (WHERE g.n IS NULL)::text AS extra,
+              count(*) FILTER (WHERE a.n <> g.n)::text AS unequal, count(*)::text AS total
+         FROM g FULL JOIN (SELECT * FROM assessment_agg WHERE n <> 0) a USING (kind, metric, grain, day, unit_id, ckey)`,
+    )
+  })
+  const a = agg[0]!
+  console.log(`verify: ${a.total} counter rows against the facts' sums: ${a.missing} missing, ${a.extra} extra, ${a.unequal} unequal (${((performance.now() - t) / 1000).toFixed(1)} s, load ${load()})`)
+}
 
 // --stale: first the reads as GET /api/assessment makes them before the backlog is drained (they drain a remainder of
 // at most READ_DRAIN_ITEMS themselves, else answer from the counters as they stand, saying how much is queued).
