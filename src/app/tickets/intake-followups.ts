@@ -16,6 +16,13 @@ import { findDuplicatesOf, findDuplicatesOfMany, storeDuplicates, type Duplicate
 
 /** Jobs taken per transaction. */
 export const INTAKE_JOB_BATCH = 100
+/**
+ * How long a kick waits before the worker drains: the jobs committed meanwhile are done in the same batch. Under load
+ * a drain right after each commit took batches of one or two jobs, and a batch's fixed cost (its transaction, the
+ * take, the subjects' and candidates' reads, the store, the delete: seven round trips) was paid per ticket; on PGlite,
+ * where all of it runs on the event loop, that was about a third of an intake's CPU (docs/tickets.md, "Intake's cost").
+ */
+export const INTAKE_KICK_DELAY_MS = 50
 /** How often the worker looks for jobs it was not kicked for (another process's, or left by a crash). */
 export const INTAKE_JOB_POLL_MS = 1_000
 /** The longest pause before a failed job is tried again. */
@@ -58,6 +65,12 @@ const gone = (error: unknown): boolean => (error as { code?: string }).code === 
 /** One batch, every job in the batch's transaction as it is, its reads for all jobs at once; any failure fails the batch. */
 async function drainBatch(tx: Queryable, deps: AppDeps, tokenize: Tokenize, now: Date, limit: number): Promise<Batch> {
   const jobs = await takeIntakeJobs(tx, now.toISOString(), limit)
+  if (jobs.length === 0) return { jobs: 0, finished: 0 }
+  // The candidates' statement (an unnest of the batch's arrays, its rows estimated from their length) was planned
+  // anew on every run: a custom plan's estimate beats the generic one's 100 rows, though the lateral reads are the
+  // same either way. Planning it cost more than running it (PGlite: ~10 ms against ~1 ms at load 22). For this
+  // transaction only, the plan each named statement keeps is used.
+  await tx.query(GENERIC_PLANS)
   // The batch's reads in two statements; a ticket gone has nothing to detect (its job is done).
   const found = await findDuplicatesOfMany(tx, tokenize, jobs)
   // What every job found, stored by one statement for the batch (storeDuplicates' rows, by the system).
@@ -69,6 +82,8 @@ async function drainBatch(tx: Queryable, deps: AppDeps, tokenize: Tokenize, now:
   await finishIntakeJobs(tx, jobs.map((j) => j.itemId))
   return { jobs: jobs.length, finished: jobs.length }
 }
+
+const GENERIC_PLANS = 'SET LOCAL plan_cache_mode = force_generic_plan'
 
 /** The rows storeDuplicates would write for one ticket's detection, as the batch's statement takes them. */
 function findingOf(deps: AppDeps, f: DuplicatesFound): IntakeFinding {
@@ -149,15 +164,14 @@ export function startIntakeJobWorker(deps: AppDeps, tokenize: Tokenize, opts: { 
       .finally(() => (running = null))
     return running
   }
-  let scheduled = false
+  let scheduled: ReturnType<typeof setTimeout> | null = null
   const kick = (): void => {
     if (stopped || scheduled) return
-    scheduled = true
-    // After the current turn: the tickets of one group commit are drained together.
-    setImmediate(() => {
-      scheduled = false
+    // After INTAKE_KICK_DELAY_MS: the tickets committed meanwhile (several groups under load) are drained together.
+    scheduled = setTimeout(() => {
+      scheduled = null
       if (!stopped) void run()
-    })
+    }, INTAKE_KICK_DELAY_MS)
   }
   const timer = setInterval(() => {
     if (!running) void run()
@@ -172,6 +186,8 @@ export function startIntakeJobWorker(deps: AppDeps, tokenize: Tokenize, opts: { 
     async stop() {
       stopped = true
       clearInterval(timer)
+      if (scheduled) clearTimeout(scheduled)
+      scheduled = null
       if (running) await running
       const slot = slotOf(deps.db)
       if (slot?.worker === worker) slot.worker = null

@@ -334,6 +334,11 @@ async function writeGroups(db: Db, queue: IntakeQueue): Promise<void> {
   queue.busy = true
   try {
     while (queue.jobs.length > 0) {
+      // One turn of the event loop first, for the tickets admitted with this one to reach the queue. On PGlite the
+      // statement runs on the loop without waiting for I/O, so the other requests' pre-work (parse, checks, engine,
+      // all in microtasks) ran only after it: every group was of one ticket, however many were admitted. On pg the
+      // statement's round trip gave them that time already.
+      await new Promise<void>((resolve) => setImmediate(resolve))
       // One counter per statement: a group ends where the year (or prefix) changes.
       const first = queue.jobs[0]!.write.counter
       let n = 1
