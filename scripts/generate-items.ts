@@ -24,7 +24,7 @@
  * src/app/assessment/assessment-fill.ts) and the 12345 dashboard's received counts (hotline_recv_*, what the ticket
  * trigger and the fold would write; generated tickets have no events, so no other KPI row). `--no-fill` skips that.
  * `--fill-only` loads nothing and fills for every generated item (a database generated before the fill existed; it
- * refuses when generated items have facts already). `--cutoff <instant>` is the fold's "today" for the received
+ * refuses when generated items have facts or received counts already). `--cutoff <instant>` is the fold's "today" for the received
  * counts (default: the China midnight starting today): reads as of an earlier instant cannot use the counters (usable()
  * in hotline-kpi-agg.repo.ts), so give the day a bench's clock starts, e.g. 2026-11-30T16:00:00Z for a clock of
  * 2026-12-01 08:00 China time (bench/hotline-kpi-periods.ts). assessment-fill.test.ts checks the rows equal the app's own.
@@ -135,9 +135,13 @@ export async function generateItems(db: Db, opts: GenerateOptions): Promise<void
   const cutoff = opts.cutoff ?? chinaToday()
   if (opts.fillOnly) {
     const { rows } = await db.query<{ n: string | null; filled: boolean }>(
-      `SELECT max(substr(number, 5)::bigint)::text AS n, EXISTS (SELECT 1 FROM assessment_fact WHERE number LIKE 'GEN-%') AS filled FROM item WHERE number LIKE 'GEN-%'`,
+      `SELECT max(substr(number, 5)::bigint)::text AS n,
+              EXISTS (SELECT 1 FROM assessment_fact WHERE number LIKE 'GEN-%')
+              OR EXISTS (SELECT 1 FROM hotline_recv_day WHERE dim = 'c' AND code LIKE 'GEN-%')
+              OR EXISTS (SELECT 1 FROM hotline_recv_delta WHERE dim = 'c' AND code LIKE 'GEN-%') AS filled
+         FROM item WHERE number LIKE 'GEN-%'`,
     )
-    if (rows[0]?.filled) throw new Error('generated items have assessment facts already: nothing filled')
+    if (rows[0]?.filled) throw new Error('generated items have assessment facts or received counts already: nothing filled')
     await fillCounters(db, 0, Number(rows[0]?.n ?? 0), opts.fillChunk ?? FILL_CHUNK, cutoff, jobs, log)
     return
   }
