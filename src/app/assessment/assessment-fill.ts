@@ -52,7 +52,9 @@ export async function fillAssessment(
   // `jobs` chunks at once, each on its own connection (PGlite runs them in turn).
   const worker = async (): Promise<void> => {
     for (let i = next++; i < bounds.length; i = next++) {
-      shares += await fillChunk(db, bounds[i - 1]!, bounds[i]!, ks)
+      // Not `shares += await …`: that reads `shares` before the other worker's chunk adds to it.
+      const n = await fillChunk(db, bounds[i - 1]!, bounds[i]!, ks)
+      shares += n
       progress(++done, bounds.length - 1)
     }
   }
