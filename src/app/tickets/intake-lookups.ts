@@ -17,12 +17,36 @@ interface Kept<T> {
   readonly at: number
 }
 
-interface IntakeSlot {
-  units: Kept<ReadonlyMap<string, UnitRow>> | null
-  readonly categories: Map<string, Kept<CurrentCategory>>
+/** A read in flight, for the version of its topic it started at. */
+interface Reading<T> {
+  readonly version: number
+  readonly promise: Promise<T>
 }
 
-const slotOf = (q: Queryable): IntakeSlot | null => q.memo?.slot<IntakeSlot>('ticket-intake-lookups', () => ({ units: null, categories: new Map() })) ?? null
+interface IntakeSlot {
+  units: Kept<ReadonlyMap<string, UnitRow>> | null
+  unitsReading: Reading<ReadonlyMap<string, UnitRow>> | null
+  readonly categories: Map<string, Kept<CurrentCategory>>
+  readonly categoriesReading: Map<string, Reading<CurrentCategory>>
+}
+
+const slotOf = (q: Queryable): IntakeSlot | null =>
+  q.memo?.slot<IntakeSlot>('ticket-intake-lookups', () => ({ units: null, unitsReading: null, categories: new Map(), categoriesReading: new Map() })) ?? null
+
+/**
+ * One read for every caller that misses at once (a burst of intakes admitted together when a value went stale: each
+ * read the whole unit list or catalogue itself before, 16 reads where one does). A caller whose topic moved since the
+ * read started reads again.
+ */
+function readOnce<T>(version: number, get: () => Reading<T> | null | undefined, set: (r: Reading<T> | null) => void, read: () => Promise<T>): Promise<T> {
+  const have = get()
+  if (have && have.version === version) return have.promise
+  const promise = read().finally(() => {
+    if (get()?.promise === promise) set(null)
+  })
+  set({ version, promise })
+  return promise
+}
 
 /** The active units by id. */
 export async function activeUnits(q: Queryable): Promise<ReadonlyMap<string, UnitRow>> {
@@ -31,10 +55,14 @@ export async function activeUnits(q: Queryable): Promise<ReadonlyMap<string, Uni
   const now = performance.now()
   const have = slot?.units
   if (have && have.version === version && now - have.at < RECHECK_MS) return have.value
-  const value = new Map((await listUnits(q)).map((u) => [u.id, u]))
-  // A write announced while the units were read may not be in them: keep the result only if none was.
-  if (slot && (q.memo?.version('unit') ?? 0) === version) slot.units = { value, version, at: now }
-  return value
+  const read = async (): Promise<ReadonlyMap<string, UnitRow>> => {
+    const value = new Map((await listUnits(q)).map((u) => [u.id, u]))
+    // A write announced while the units were read may not be in them: keep the result only if none was.
+    if (slot && (q.memo?.version('unit') ?? 0) === version) slot.units = { value, version, at: now }
+    return value
+  }
+  if (!slot) return read()
+  return readOnce(version, () => slot.unitsReading, (r) => void (slot.unitsReading = r), read)
 }
 
 /** The current level-3 category of a code, as currentCategory answers (and refuses: nothing is kept then). */
@@ -44,10 +72,15 @@ export async function intakeCategory(q: Queryable, code: string): Promise<Curren
   const now = performance.now()
   const have = slot?.categories.get(code)
   if (have && have.version === version && now - have.at < RECHECK_MS) return have.value
-  const value = await currentCategory(q, code)
-  if (slot && (q.memo?.version('catalogue') ?? 0) === version) {
-    if (slot.categories.size > 10_000) slot.categories.clear()
-    slot.categories.set(code, { value, version, at: now })
+  const read = async (): Promise<CurrentCategory> => {
+    const value = await currentCategory(q, code)
+    if (slot && (q.memo?.version('catalogue') ?? 0) === version) {
+      if (slot.categories.size > 10_000) slot.categories.clear()
+      slot.categories.set(code, { value, version, at: now })
+    }
+    return value
   }
-  return value
+  if (!slot) return read()
+  // A refusal (no such category) is shared by the callers of that code too: it is the same answer for each.
+  return readOnce(version, () => slot.categoriesReading.get(code), (r) => void (r ? slot.categoriesReading.set(code, r) : slot.categoriesReading.delete(code)), read)
 }
