@@ -1,12 +1,13 @@
 /**
- * What resets an item's supervision clock (item_clock, migration 169) since migration 180: a write that moves
- * something the tick reads of the item (state, due date, clocks, the snapshot's fields, the cadence, measures),
- * not a progress report or a 催办, which change only `counters` and `data.lastReportAt`. And the tick still keeps
+ * What resets an item's supervision clock (item_clock, migration 169) since migrations 180 and 182: a write that
+ * moves something the tick reads of the item (state, due date, kind version, clocks, the data fields clock limits
+ * read, the cadence), not a progress report or a 催办 (counters, data.lastReportAt, reported measures). And the tick still keeps
  * the time it computed for an item whose version such a write moved (setNextFire: no reset since the version read).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { superviseTick } from '../../src/app/supervision/supervise-tick.ts'
 import { setNextFire } from '../../src/persistence/supervision.repo.ts'
+import { builtinKinds } from '../../src/domain/kinds/index.ts'
 import { startTestApp, type TestApp } from '../support/test-app.ts'
 import { testDialects } from '../support/test-db.ts'
 import { call, confirmSample, loginDemo, seedDemoCity } from '../http/plans.fixture.ts'
@@ -88,17 +89,37 @@ for (const dialect of testDialects()) {
       await resets(`UPDATE item SET snapshot = jsonb_set(snapshot, '{clocks,due,dueAt}', '"2031-06-30T23:59:59+08:00"'), version = version + 1 WHERE id = $1`)
       await resets(`UPDATE item SET snapshot = jsonb_set(snapshot, '{clocks,due,stoppedAt}', '"2026-03-03T10:00:00+08:00"'), version = version + 1 WHERE id = $1`)
       await resets(`UPDATE item SET snapshot = jsonb_set(snapshot, '{data,limits}', '{"accept": {"unit": "working_hours", "amount": 4}}'), version = version + 1 WHERE id = $1`)
-      await resets(`UPDATE item SET snapshot = jsonb_set(snapshot, '{data,measures}', '{"完成率": 90}'), version = version + 1 WHERE id = $1`)
       await resets(`UPDATE item SET snapshot = jsonb_set(snapshot, '{kindVersion}', '"0"'), version = version + 1 WHERE id = $1`)
       await resets(`UPDATE item SET data = data || '{"cadence": {"every": "none"}}', version = version + 1 WHERE id = $1`)
-      // What a report changes alone: nothing.
+      // What a report changes alone (counters, lastReportAt, reported measures; other data): nothing (migration 182).
       await settle([id])
       const before = await clockOf(id)
-      await t.db.query(`UPDATE item SET snapshot = snapshot || '{"counters": {"reports": 9}}', data = data || '{"lastReportAt": "2026-03-03T10:00:00Z"}', version = version + 1 WHERE id = $1`, [id])
+      await t.db.query(
+        `UPDATE item SET snapshot = jsonb_set(snapshot || '{"counters": {"reports": 9}}', '{data,measures}', '{"完成率": 90}'),
+                         data = data || '{"lastReportAt": "2026-03-03T10:00:00Z", "progress": "过半"}', version = version + 1 WHERE id = $1`,
+        [id],
+      )
       expect(await clockOf(id)).toEqual(before)
       // Closing deletes the row, as before.
       await t.db.query(`UPDATE item SET state_type = 'closed' WHERE id = $1`, [id])
       expect(await clockOf(id)).toBeUndefined()
+    })
+
+    it("the reset's WHEN names every data field a kind's clock limit reads (migration 182)", async () => {
+      const { rows } = await t.db.query<{ def: string }>(`SELECT pg_get_triggerdef(oid) AS def FROM pg_trigger WHERE tgname = 'item_clock_reset'`)
+      const def = rows[0]!.def
+      const read = new Set<string>()
+      for (const kind of builtinKinds) {
+        for (const clock of kind.clocks) {
+          const limit = clock.limit as unknown as Record<string, unknown>
+          if (typeof limit !== 'object' || limit === null) continue
+          if (typeof limit['field'] === 'string') read.add(limit['field'])
+          if (typeof limit['fromData'] === 'string') read.add(limit['fromData'].split('.')[0]!)
+          if (typeof limit['byField'] === 'string') read.add(limit['byField'])
+        }
+      }
+      expect(read.has('due') && read.has('limits')).toBe(true)
+      for (const f of read) expect(def).toContain(`(new.snapshot -> 'data'::text) -> '${f}'::text`)
     })
 
     it('the tick keeps the time it computed after a report moved the version, and drops it after a reset', async () => {
