@@ -122,6 +122,26 @@ export async function backfillTicketsStep(db: TxDb, batch = 20_000): Promise<num
 }
 
 /**
+ * The received counts' upserts as CTEs f (day rows), fm (month rows) and ft (the trend's received), reading a CTE
+ * g (day, dim, code, n) written before them: what foldStep and fillReceived both do with the days they settle.
+ */
+const RECV_UPSERTS = `f AS (
+         INSERT INTO hotline_recv_day AS d (day, dim, code, n) SELECT day, dim, code, n FROM g
+         ON CONFLICT (day, dim, code) DO UPDATE SET n = d.n + EXCLUDED.n
+         RETURNING 1
+       ), fm AS (
+         INSERT INTO hotline_recv_month AS d (month, dim, code, n)
+         SELECT date_trunc('month', day::timestamp)::date, dim, code, sum(n) FROM g GROUP BY 1, 2, 3
+         ON CONFLICT (month, dim, code) DO UPDATE SET n = d.n + EXCLUDED.n
+         RETURNING 1
+       ), ft AS (
+         INSERT INTO hotline_trend_day AS d (day, received)
+         SELECT day, sum(n) FROM g WHERE dim = 'c' GROUP BY day
+         ON CONFLICT (day) DO UPDATE SET received = d.received + EXCLUDED.received
+         RETURNING 1
+       )`
+
+/**
  * One fold step: moves up to `batch` deltas settled before `cutoff` (a China midnight: the job's today) into the
  * per-day rows, their months' rows and the days' trend rows (migration 177), and raises the watermark to it. Returns
  * the deltas folded.
@@ -167,22 +187,7 @@ export async function foldStep(db: TxDb, cutoff: string, batch = 50_000): Promis
          DELETE FROM hotline_recv_delta WHERE id IN (SELECT id FROM hotline_recv_delta WHERE received_at < $1 ORDER BY received_at LIMIT $2) RETURNING *
        ), g AS (
          SELECT (received_at AT TIME ZONE 'Asia/Shanghai')::date AS day, dim, code, sum(n) AS n FROM m GROUP BY 1, 2, 3
-       ), f AS (
-         INSERT INTO hotline_recv_day AS d (day, dim, code, n)
-         SELECT day, dim, code, n FROM g
-         ON CONFLICT (day, dim, code) DO UPDATE SET n = d.n + EXCLUDED.n
-         RETURNING 1
-       ), fm AS (
-         INSERT INTO hotline_recv_month AS d (month, dim, code, n)
-         SELECT date_trunc('month', day::timestamp)::date, dim, code, sum(n) FROM g GROUP BY 1, 2, 3
-         ON CONFLICT (month, dim, code) DO UPDATE SET n = d.n + EXCLUDED.n
-         RETURNING 1
-       ), ft AS (
-         INSERT INTO hotline_trend_day AS d (day, received)
-         SELECT day, sum(n) FROM g WHERE dim = 'c' GROUP BY day
-         ON CONFLICT (day) DO UPDATE SET received = d.received + EXCLUDED.received
-         RETURNING 1
-       )
+       ), ${RECV_UPSERTS}
        SELECT (SELECT count(*) FROM m) AS n, (SELECT count(*) FROM f) + (SELECT count(*) FROM fm) + (SELECT count(*) FROM ft) AS groups`,
       [cutoff, batch],
     )
@@ -373,21 +378,7 @@ export async function fillReceived(db: TxDb, after: string, upTo: string, cutoff
          INSERT INTO hotline_recv_delta (received_at, dim, code, n) SELECT received_at, dim, code, 1 FROM e WHERE received_at >= $3 RETURNING 1
        ), g AS MATERIALIZED (
          SELECT (received_at AT TIME ZONE 'Asia/Shanghai')::date AS day, dim, code, count(*) AS n FROM e WHERE received_at < $3 GROUP BY 1, 2, 3
-       ), f AS (
-         INSERT INTO hotline_recv_day AS d (day, dim, code, n) SELECT day, dim, code, n FROM g
-         ON CONFLICT (day, dim, code) DO UPDATE SET n = d.n + EXCLUDED.n
-         RETURNING 1
-       ), fm AS (
-         INSERT INTO hotline_recv_month AS d (month, dim, code, n)
-         SELECT date_trunc('month', day::timestamp)::date, dim, code, sum(n) FROM g GROUP BY 1, 2, 3
-         ON CONFLICT (month, dim, code) DO UPDATE SET n = d.n + EXCLUDED.n
-         RETURNING 1
-       ), ft AS (
-         INSERT INTO hotline_trend_day AS d (day, received)
-         SELECT day, sum(n) FROM g WHERE dim = 'c' GROUP BY day
-         ON CONFLICT (day) DO UPDATE SET received = d.received + EXCLUDED.received
-         RETURNING 1
-       )
+       ), ${RECV_UPSERTS}
        SELECT (SELECT count(*) FROM t) AS n, (SELECT count(*) FROM dl) + (SELECT count(*) FROM f) + (SELECT count(*) FROM fm) + (SELECT count(*) FROM ft) AS w`,
       [after, upTo, cutoff],
     )
