@@ -17,7 +17,10 @@
  * definitions kept in `gen_index_backup` meanwhile, so a run that dies is repaired by the next one), and each chunk
  * runs with `session_replication_role = replica` (no triggers: no 10M-row event outbox; no per-row foreign-key
  * checks, the generator's keys being right by construction). `--jobs` chunks load at once on their own connections.
- * Then VACUUM (ANALYZE).
+ * After the load the B-tree indexes are built, then the GIN ones (trigram, ticket search: most of the time at 10M) on
+ * one connection while item_clock, ledger_unit_open and the counters' fill go on beside them; then VACUUM (ANALYZE).
+ * `--finish` loads nothing and finishes a run stopped after its load (the dropped indexes, item_clock,
+ * ledger_unit_open, the fill for every generated item as `--fill-only`).
  *
  * The triggers being off, the maintained counters are filled set-based at the end, for the items of this run: the
  * assessment's (assessment_fact, assessment_agg: what draining the log for every item would write, ~2.5 h at 10M,
@@ -54,6 +57,8 @@ export interface GenerateOptions {
   readonly fill?: boolean
   /** Load nothing; fill the counters for every generated item (see the header). */
   readonly fillOnly?: boolean
+  /** Load nothing; finish a run stopped after its load (indexes, item_clock, ledger_unit_open), filling as fillOnly (see the header). */
+  readonly finish?: boolean
   /** Items per statement of the counters' fill (default FILL_CHUNK). */
   readonly fillChunk?: number
   /** The fold's cutoff for the received counts (the job's today, a China midnight); default today. */
@@ -70,10 +75,24 @@ const FILL_CHUNK = 100_000
 /** The China midnight starting today. */
 const chinaToday = (): string => new Date(Math.floor((Date.now() + 8 * 3_600_000) / 86_400_000) * 86_400_000 - 8 * 3_600_000).toISOString()
 
-/** Builds again the indexes a previous (possibly interrupted) run dropped, `jobs` at once, the trigram one first. */
-async function restoreDroppedIndexes(db: Db, jobs: number, log: (line: string) => void): Promise<void> {
+/** Which dropped indexes a restore builds: those of `tables` (default all), and only GIN ones or only the others (default both). */
+interface IndexChoice {
+  readonly tables?: readonly string[]
+  readonly gin?: boolean
+}
+
+/**
+ * Builds again the indexes a previous (possibly interrupted) run dropped (those `which` chooses), `jobs` at once,
+ * GIN ones first; each row of gen_index_backup goes in the transaction that builds its index, and the table when empty.
+ */
+async function restoreDroppedIndexes(db: Db, jobs: number, log: (line: string) => void, which: IndexChoice = {}): Promise<void> {
   const { rows } = await db.query<{ name: string; def: string }>(
-    `SELECT name, def FROM gen_index_backup WHERE to_regclass(name) IS NULL ORDER BY def LIKE '%gin%' DESC, name`,
+    `SELECT name, def FROM gen_index_backup
+      WHERE to_regclass(name) IS NULL
+        AND ($1::text[] IS NULL OR (regexp_match(def, ' ON (?:\\S+\\.)?(\\S+) USING '))[1] = ANY ($1::text[]))
+        AND ($2::boolean IS NULL OR (def ~ ' USING gin ') = $2::boolean)
+      ORDER BY def LIKE '%gin%' DESC, name`,
+    [which.tables ?? null, which.gin ?? null],
   )
   const todo = [...rows]
   const build = async (): Promise<void> => {
@@ -83,12 +102,14 @@ async function restoreDroppedIndexes(db: Db, jobs: number, log: (line: string) =
       await db.transaction(async (tx) => {
         await tx.query(`SET LOCAL maintenance_work_mem = '512MB'`)
         await tx.query(def)
+        await tx.query(`DELETE FROM gen_index_backup WHERE name = $1`, [name])
       })
       log(`index ${name} built in ${((performance.now() - t0) / 1000).toFixed(1)} s`)
     }
   }
   await Promise.all(Array.from({ length: jobs }, build))
-  await db.query('DROP TABLE gen_index_backup')
+  const { rows: left } = await db.query(`SELECT 1 FROM gen_index_backup LIMIT 1`)
+  if (left.length === 0) await db.query('DROP TABLE IF EXISTS gen_index_backup')
 }
 
 /** Keeps the definitions of the secondary indexes of `tables` in gen_index_backup and drops them (built again by restoreDroppedIndexes). */
@@ -118,7 +139,7 @@ async function fillCounters(db: Db, lo: number, hi: number, chunk: number, cutof
   await dropSecondaryIndexes(db, ['assessment_fact', 'assessment_agg'])
   const a = await fillAssessment(db, ['task', 'ticket'], bounds, (i, n) => log(`assessment fill: chunk ${i} / ${n}, ${s()} s`), { vacuum: false, jobs })
   log(`assessment fill: ${a.shares.toLocaleString('en')} shares, ${a.counters.toLocaleString('en')} counter rows, ${s()} s`)
-  await restoreDroppedIndexes(db, jobs, log)
+  await restoreDroppedIndexes(db, jobs, log, { tables: ['assessment_fact', 'assessment_agg'] })
   await db.query('VACUUM (ANALYZE) assessment_fact, assessment_agg')
   log(`assessment fill: indexes built and vacuumed, ${s()} s`)
   let tickets = 0
@@ -127,13 +148,63 @@ async function fillCounters(db: Db, lo: number, hi: number, chunk: number, cutof
   log(`received counts: ${tickets.toLocaleString('en')} tickets, ${s()} s`)
 }
 
+/**
+ * After the load: the B-tree indexes (`jobs` at once), then the GIN ones (the trigram index alone took 3,506 s of a
+ * 4,577 s run at 10M) on one connection in the background while the rest goes on beside them: item_clock,
+ * ledger_unit_open and the counters' fill (`fill`), which need no GIN index (ANALYZE first, so their plans know the
+ * tables; VACUUM would wait for the builds' locks, so it comes last).
+ */
+async function finishLoad(
+  db: Db,
+  jobs: number,
+  log: (line: string) => void,
+  fill: { readonly lo: number; readonly hi: number; readonly chunk: number; readonly cutoff: string } | null,
+): Promise<void> {
+  const t0 = performance.now()
+  const s = (): string => ((performance.now() - t0) / 1000).toFixed(1)
+  const backup = await db.query(`SELECT to_regclass('gen_index_backup') IS NOT NULL AS b`)
+  if (backup.rows[0]?.b) await restoreDroppedIndexes(db, jobs, log, { tables: GEN_TABLES, gin: false })
+  await db.query('ANALYZE item, item_unit, progress_report, ticket')
+  log(`B-tree indexes built, tables analyzed, ${s()} s`)
+  const gin = backup.rows[0]?.b ? restoreDroppedIndexes(db, 1, log, { tables: GEN_TABLES, gin: true }) : Promise.resolve()
+  const ginDone = gin.then(
+    () => null,
+    (e: unknown) => e,
+  )
+  // The supervision tick's next-fire rows (item_clock, migration 169), which the chunks' triggers (off) did not write:
+  // one per open item, not computed yet ('-infinity'), as an item inserted with its triggers gets.
+  await db.query(`INSERT INTO item_clock (item_id, version) SELECT id, version FROM item WHERE state_type <> 'closed' ON CONFLICT (item_id) DO NOTHING`)
+  // The ledger's open work per unit (ledger_unit_open, migration 179), which the chunks' triggers (off) did not write.
+  await db.query(
+    `INSERT INTO ledger_unit_open (item_id, unit_id, number, state, state_type, kind, due_date)
+     SELECT DISTINCT ON (u.item_id, u.unit_id) u.item_id, u.unit_id, i.number, i.state, i.state_type, i.kind, i.due_date
+       FROM item i JOIN item_unit u ON u.item_id = i.id WHERE i.state_type <> 'closed'
+     ON CONFLICT (item_id, unit_id) DO NOTHING`,
+  )
+  await db.query('VACUUM (ANALYZE) item_clock, ledger_unit_open')
+  log(`item_clock and ledger_unit_open filled, ${s()} s`)
+  let failed: unknown = null
+  if (fill) {
+    try {
+      await fillCounters(db, fill.lo, fill.hi, fill.chunk, fill.cutoff, jobs, log)
+    } catch (e) {
+      failed = e
+    }
+  }
+  const e = await ginDone
+  if (failed ?? e) throw failed ?? e
+  // VACUUM too: it sets the visibility map after the load, as autovacuum would soon, so index-only scans are measured as in use.
+  await db.query('VACUUM (ANALYZE) item, item_unit, progress_report, ticket')
+  log(`vacuumed, ${s()} s`)
+}
+
 export async function generateItems(db: Db, opts: GenerateOptions): Promise<void> {
-  const count = opts.fillOnly ? 0 : opts.count
+  const count = opts.fillOnly || opts.finish ? 0 : opts.count
   const chunk = opts.chunk ?? 100_000
   const jobs = Math.max(1, opts.jobs ?? 1)
   const log = opts.log ?? ((line: string) => console.log(line))
   const cutoff = opts.cutoff ?? chinaToday()
-  if (opts.fillOnly) {
+  if (opts.fillOnly || opts.finish) {
     const { rows } = await db.query<{ n: string | null; filled: boolean }>(
       `SELECT max(substr(number, 5)::bigint)::text AS n,
               EXISTS (SELECT 1 FROM assessment_fact WHERE number LIKE 'GEN-%')
@@ -142,6 +213,7 @@ export async function generateItems(db: Db, opts: GenerateOptions): Promise<void
          FROM item WHERE number LIKE 'GEN-%'`,
     )
     if (rows[0]?.filled) throw new Error('generated items have assessment facts or received counts already: nothing filled')
+    if (opts.finish) return finishLoad(db, jobs, log, { lo: 0, hi: Number(rows[0]?.n ?? 0), chunk: opts.fillChunk ?? FILL_CHUNK, cutoff })
     await fillCounters(db, 0, Number(rows[0]?.n ?? 0), opts.fillChunk ?? FILL_CHUNK, cutoff, jobs, log)
     return
   }
@@ -156,8 +228,6 @@ export async function generateItems(db: Db, opts: GenerateOptions): Promise<void
      SELECT 'GEN-' || lpad(g::text, 2, '0'), 1, 1, (${sqlArray(TOPICS)})[g] FROM generate_series(1, 20) g
      ON CONFLICT DO NOTHING`,
   )
-
-  const restoreIndexes = (): Promise<void> => restoreDroppedIndexes(db, jobs, log)
 
   await db.query(`CREATE TABLE IF NOT EXISTS gen_index_backup (name text PRIMARY KEY, def text NOT NULL)`)
   // Secondary indexes only: primary keys and unique constraints stay (they are what keeps the load honest).
@@ -266,20 +336,7 @@ export async function generateItems(db: Db, opts: GenerateOptions): Promise<void
     }
   }
   await Promise.all(Array.from({ length: jobs }, () => worker()))
-  await restoreIndexes()
-  // The supervision tick's next-fire rows (item_clock, migration 169), which the chunks' triggers (off) did not write:
-  // one per open item, not computed yet ('-infinity'), as an item inserted with its triggers gets.
-  await db.query(`INSERT INTO item_clock (item_id, version) SELECT id, version FROM item WHERE state_type <> 'closed' ON CONFLICT (item_id) DO NOTHING`)
-  // The ledger's open work per unit (ledger_unit_open, migration 179), which the chunks' triggers (off) did not write.
-  await db.query(
-    `INSERT INTO ledger_unit_open (item_id, unit_id, number, state, state_type, kind, due_date)
-     SELECT DISTINCT ON (u.item_id, u.unit_id) u.item_id, u.unit_id, i.number, i.state, i.state_type, i.kind, i.due_date
-       FROM item i JOIN item_unit u ON u.item_id = i.id WHERE i.state_type <> 'closed'
-     ON CONFLICT (item_id, unit_id) DO NOTHING`,
-  )
-  // VACUUM too: it sets the visibility map after the load, as autovacuum would soon, so index-only scans are measured as in use.
-  await db.query('VACUUM (ANALYZE) item, item_unit, ledger_unit_open, progress_report, ticket')
-  if (opts.fill !== false && count > 0) await fillCounters(db, start, start + count, opts.fillChunk ?? FILL_CHUNK, cutoff, jobs, log)
+  await finishLoad(db, jobs, log, opts.fill !== false && count > 0 ? { lo: start, hi: start + count, chunk: opts.fillChunk ?? FILL_CHUNK, cutoff } : null)
   const { rows: size } = await db.query<{ items: string; size: string }>(`SELECT count(*)::text AS items, pg_size_pretty(pg_database_size(current_database())) AS size FROM item`)
   log(`item: ${size[0]?.items} rows; database ${size[0]?.size}; ${((performance.now() - t0) / 1000).toFixed(1)} s`)
 }
@@ -296,6 +353,7 @@ if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) 
     jobs: Number(arg('jobs') ?? 1),
     fill: !process.argv.includes('--no-fill'),
     fillOnly: process.argv.includes('--fill-only'),
+    finish: process.argv.includes('--finish'),
     cutoff: arg('cutoff'),
   })
   await db.close()
