@@ -9,6 +9,7 @@ import { listCategoryTexts, listDispatchUnits, listRuleTexts } from '../../persi
 import type { Queryable } from '../../persistence/db.ts'
 import { coldStartExamples, type CatalogueCategory, type CatalogueRule } from '../../domain/dispatch/cold-start.ts'
 import type { DispatchUnit } from '../../domain/dispatch/dispatch-unit.types.ts'
+import { FUNCTION_CATALOGUE } from '../../domain/dispatch/function-catalogue.ts'
 import { FUNCTION_DUTIES } from '../../domain/dispatch/function-duties.ts'
 import { newDispatchModel, teach, type DispatchModel } from '../../domain/dispatch/dispatch.model.ts'
 import type { Tokenize } from '../../domain/dispatch/features.ts'
@@ -58,9 +59,13 @@ export async function loadDemoInputs(demoDir: string): Promise<DispatchInputs> {
   }
 }
 
-/** A model taught the inputs' cold-start examples and every function's generic responsibilities (FUNCTION_DUTIES). */
+/**
+ * A model taught the inputs' cold-start examples, every function's generic responsibilities (FUNCTION_DUTIES) and the
+ * dispatch catalogue per function (FUNCTION_CATALOGUE; 2026-12-02, chosen by city-grouped CV on the training-side
+ * letters, scripts/dispatch-catalogue.ts).
+ */
 export function coldStartModel(inputs: DispatchInputs, tokenize: Tokenize): DispatchModel {
   const model = newDispatchModel(inputs.units, tokenize)
-  for (const ex of coldStartExamples(inputs.units, inputs.categories, inputs.rules, FUNCTION_DUTIES)) teach(model, ex)
+  for (const ex of coldStartExamples(inputs.units, inputs.categories, inputs.rules, FUNCTION_DUTIES, FUNCTION_CATALOGUE)) teach(model, ex)
   return model
 }

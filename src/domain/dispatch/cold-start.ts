@@ -27,16 +27,20 @@ export interface CatalogueRule {
 /**
  * The examples a city's own texts give, and (when passed) the generic responsibilities of each function
  * (FUNCTION_DUTIES, function-duties.ts): one example per line, so that a city whose duties are thin or missing
- * still knows what 人社 or 公安 handle.
+ * still knows what 人社 or 公安 handle; and (when passed) a dispatch catalogue per function (FUNCTION_CATALOGUE,
+ * function-catalogue.ts), one example per item.
  */
 export function coldStartExamples(
   units: readonly DispatchUnit[],
   categories: readonly CatalogueCategory[],
   rules: readonly CatalogueRule[],
   functionDuties: Readonly<Record<string, string | undefined>> = {},
+  functionCatalogue: Readonly<Record<string, string | undefined>> = {},
 ): DispatchExample[] {
   const out: DispatchExample[] = []
   for (const [fn, text] of Object.entries(functionDuties)) for (const line of (text ?? '').split('\n')) if (line.trim()) out.push({ text: line, function: fn })
+  // The dispatch catalogue's items (FUNCTION_CATALOGUE, function-catalogue.ts): one example per item, as a 派单目录 lists them.
+  for (const [fn, text] of Object.entries(functionCatalogue)) for (const item of (text ?? '').split('、')) if (item.trim()) out.push({ text: item, function: fn })
   for (const u of units) {
     // A district's or the city's own duties speak of everything in it; they would teach 其他 every word.
     if (AREA_LEVELS.has(u.level)) continue

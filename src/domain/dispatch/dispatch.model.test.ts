@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { coldStartExamples } from './cold-start.ts'
 import type { DispatchUnit } from './dispatch-unit.types.ts'
+import { FUNCTION_CATALOGUE } from './function-catalogue.ts'
 import { FUNCTION_DUTIES } from './function-duties.ts'
 import { featuresOf } from './features.ts'
 import { TICKET_FUNCTIONS } from '../tickets/unit-functions.ts'
@@ -154,6 +155,25 @@ describe("every function's generic responsibilities (FUNCTION_DUTIES)", () => {
     expect(suggest(m, { text: '老板 拖欠工资' })).toEqual([])
     for (const ex of examples) teach(m, ex)
     expect(suggest(m, { text: '老板 拖欠工资 三个月' })[0]?.unit.id).toBe('c-rs')
+  })
+})
+
+describe('the dispatch catalogue per function (FUNCTION_CATALOGUE)', () => {
+  it('lists items for every ticket function but 其他, and for nothing off the list', () => {
+    expect(Object.keys(FUNCTION_CATALOGUE).sort()).toEqual(TICKET_FUNCTIONS.filter((f) => f !== '其他').sort())
+    expect(Object.values(FUNCTION_CATALOGUE).flatMap((t) => (t ?? '').split('、')).filter((item) => !item.trim() || /\s/.test(item))).toEqual([])
+  })
+
+  it('is taught one example per item, so that an item no duty names reaches its function', () => {
+    const examples = coldStartExamples(UNITS, [], [], FUNCTION_DUTIES, FUNCTION_CATALOGUE)
+    expect(examples.filter((e) => e.function === '通信' && !e.unitId)).toHaveLength(FUNCTION_DUTIES.通信!.split('\n').length + FUNCTION_CATALOGUE.通信!.split('、').length)
+    const withIt = newDispatchModel(UNITS, spaces)
+    for (const ex of examples) teach(withIt, ex)
+    const without = newDispatchModel(UNITS, spaces)
+    for (const ex of coldStartExamples(UNITS, [], [], FUNCTION_DUTIES)) teach(without, ex)
+    // 光交箱 (a fibre cabinet) is in the 通信 items only; the duties say 通信线缆 and 光缆.
+    expect(rankFunctions(withIt, { text: '门口 光交箱 被撞歪了' })[0]?.function).toBe('通信')
+    expect(rankFunctions(without, { text: '门口 光交箱 被撞歪了' })[0]?.function).not.toBe('通信')
   })
 })
 

@@ -128,9 +128,11 @@ const TOWNSHIP_REACH = 4
  * is left in their old proportions, so the order never changes and the confidences still sum to 1.
  * Refitted (2026-12-02) after FUNCTION_ALPHA went from 0.1 to 1, which flattens the raw probabilities (raw calibration
  * error 0.53 on both sets): fit on the training cities, on the demo 0.545 → 0.055; fit on the demo, on the training
- * cities 0.517 → 0.092 (was a 0.76, b 0.982).
+ * cities 0.517 → 0.092 (was a 0.76, b 0.982). Refitted again (2026-12-02 afternoon) after the dispatch catalogue per
+ * function (FUNCTION_CATALOGUE) joined the cold start: fit on the training cities, on the demo 0.547 → 0.075; fit on
+ * the demo, on the training cities 0.482 → 0.087 (was a 1.124, b 2.94).
  */
-export const CALIBRATION = { a: 1.124, b: 2.94 } as const
+export const CALIBRATION = { a: 1.207, b: 2.992 } as const
 
 /** The ranked functions with the first one's probability calibrated (see CALIBRATION); order unchanged. */
 export function calibrated(ranked: readonly Ranked[]): Ranked[] {
