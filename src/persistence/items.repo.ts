@@ -1,5 +1,6 @@
 /** Items (事项) in the database: the ledger row, its units, events, reports, attachments and extension requests. */
 import type { Db, Queryable } from './db.ts'
+import type { NewNotification } from './supervision.repo.ts'
 import { isoInstant } from './plans.repo.ts'
 
 /** Roles a unit holds on an item. */
@@ -204,7 +205,7 @@ export interface NewProgressReport {
   readonly onTime: boolean
 }
 
-const EVENT_ROWS = (report: boolean): string => `WITH u AS (
+const EVENT_ROWS = (report: boolean, notify: boolean): string => `WITH u AS (
   UPDATE item SET state = $3, state_type = $4, snapshot = $5::jsonb, data = $6::jsonb, due_date = $7::date, updated_at = $8,
          closed_at = CASE WHEN $9::boolean THEN COALESCE(closed_at, $8::timestamptz) ELSE NULL END, version = version + 1
    WHERE id = $1 AND version = $2 RETURNING id),
@@ -220,17 +221,33 @@ r AS (
   INSERT INTO progress_report (id, item_id, unit_id, period, body, target_values, attachments, on_time, reported_by, reported_at)
   SELECT $18, u.id, $19, $20, $21, $22::jsonb, $23::jsonb, $24, $12, $8 FROM u RETURNING id)`
       : ''
+  }${
+    notify
+      ? `,
+n AS (
+  INSERT INTO notification (id, dedupe_key, user_id, unit_id, role, item_id, type, title, body, created_at)
+  SELECT x.id, x.dedupe_key, x.user_id, x.unit_id, x.role, u.id, x.type, x.title, x.body, x.created_at
+    FROM u, json_to_recordset($${report ? 25 : 18}::json)
+      AS x(id text, dedupe_key text, user_id text, unit_id text, role text, type text, title text, body text, created_at timestamptz)
+  ON CONFLICT (dedupe_key) DO NOTHING RETURNING id)`
+      : ''
   }
 SELECT (SELECT seq FROM e) AS seq, (SELECT id FROM a) AS audit_id`
-const EVENT_ROWS_SQL = EVENT_ROWS(false)
-const EVENT_ROWS_REPORT_SQL = EVENT_ROWS(true)
+/** The statement and its name for an event with or without a report and notifications, built once each. */
+const EVENT_ROWS_STATEMENTS: Record<string, { text: string; name: string }> = {}
+function eventRowsStatement(report: boolean, notify: boolean): { text: string; name: string } {
+  const key = `${report}/${notify}`
+  return (EVENT_ROWS_STATEMENTS[key] ??= { text: EVENT_ROWS(report, notify), name: `duban_event_rows${report ? '_report' : ''}${notify ? '_notify' : ''}` })
+}
 
 /**
  * What one event writes, in ONE statement: the item row (only at `fromVersion`), its history entry, the audit
  * row (unsealed, the row appendAudit / insertUnsealedAuditRow writes: action `item.transition`) and, for a
- * progress or completion report, the report. One round trip instead of four: on PGlite every statement is CPU
- * on the event loop, on PostgreSQL a round trip and a statement start each. Returns the event's seq, or null
- * when the item's version moved (nothing is written then).
+ * progress or completion report, the report, and the notifications its effects send (a 催办's to the lead unit,
+ * worked out before: notificationsOf; each of the event's item, ON CONFLICT (dedupe_key) DO NOTHING as
+ * insertNotification). One round trip instead of four: on PGlite every statement is CPU on the event loop, on
+ * PostgreSQL a round trip and a statement start each. Returns the event's seq, or null when the item's version
+ * moved (nothing is written then).
  */
 export async function writeEventRows(
   q: Queryable,
@@ -239,16 +256,26 @@ export async function writeEventRows(
     event: { event: string; from: string; actorId: string | null; actorRole: string; unitId: string | null; payload: unknown }
     audit: { before: unknown; after: unknown }
     report?: NewProgressReport | undefined
+    notifications?: readonly NewNotification[] | undefined
   },
 ): Promise<number | null> {
   const { item: it, event: e, report: r } = w
+  const notes = w.notifications?.length ? w.notifications : null
   const params: unknown[] = [
     it.id, it.fromVersion, it.state, it.stateType, JSON.stringify(it.snapshot), JSON.stringify(it.data), it.dueDate, it.at, it.closed,
     e.event, e.from, e.actorId, e.actorRole, e.unitId, JSON.stringify(e.payload ?? {}),
     w.audit.before == null ? null : JSON.stringify(w.audit.before), w.audit.after == null ? null : JSON.stringify(w.audit.after),
   ]
   if (r) params.push(r.id, r.unitId, r.period, r.body, JSON.stringify(r.targetValues), JSON.stringify(r.attachments), r.onTime)
-  const { rows } = await q.query<{ seq: number | null }>(r ? EVENT_ROWS_REPORT_SQL : EVENT_ROWS_SQL, params, { name: r ? 'duban_event_rows_report' : 'duban_event_rows' })
+  if (notes) {
+    const rows = notes.map((n) => ({
+      id: n.id, dedupe_key: n.dedupeKey, user_id: n.userId ?? null, unit_id: n.unitId ?? null, role: n.role ?? null,
+      type: n.type, title: n.title, body: n.body, created_at: n.at.toISOString(),
+    }))
+    params.push(JSON.stringify(rows))
+  }
+  const statement = eventRowsStatement(r !== undefined, notes !== null)
+  const { rows } = await q.query<{ seq: number | null }>(statement.text, params, { name: statement.name })
   const seq = rows[0]?.seq
   return seq === null || seq === undefined ? null : Number(seq)
 }

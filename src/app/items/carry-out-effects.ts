@@ -14,7 +14,7 @@
  */
 import type { Queryable } from '../../persistence/db.ts'
 import type { ItemRow } from '../../persistence/items.repo.ts'
-import { insertNotification, listSupervisionConfigs } from '../../persistence/supervision.repo.ts'
+import { insertNotification, listSupervisionConfigs, type NewNotification } from '../../persistence/supervision.repo.ts'
 import { DubanError } from '../../domain/errors.ts'
 import { kindCatalog } from '../../domain/kinds/index.ts'
 import { assertKindValid, builtinRegistry, type Effect, type KindDef, type Snapshot, type WorkflowRegistry } from '../../domain/workflow/index.ts'
@@ -42,7 +42,16 @@ export interface EffectContext {
    * one statement fewer); any other is, as before.
    */
   readonly knownUnits?: ReadonlySet<string> | undefined
+  /**
+   * When given, the notify handler adds its notifications here (one per dedupe key) instead of writing them, and
+   * refuses with NeedsTransaction whatever it could only decide by a read (a unit not in knownUnits, a user): the
+   * caller writes them with the event's rows in one statement (notificationsOf, writeEventRows).
+   */
+  readonly record?: NewNotification[] | undefined
 }
+
+/** An effect that cannot be recorded for the event's one statement: it must run in the event's transaction. */
+export class NeedsTransaction extends Error {}
 
 /** A handler of one effect name; `arg` is the part after ':'. */
 export type EffectHandler = (ctx: EffectContext, arg: string | undefined) => Promise<void>
@@ -77,6 +86,12 @@ function bodyOf(ctx: EffectContext): string {
   return parts.join('；')
 }
 
+/** Writes a notification, or with `ctx.record` keeps it for the event's statement (a dedupe key once, as ON CONFLICT would). */
+async function write(ctx: EffectContext, n: NewNotification): Promise<void> {
+  if (!ctx.record) return void (await insertNotification(ctx.tx, n))
+  if (!ctx.record.some((r) => r.dedupeKey === n.dedupeKey)) ctx.record.push(n)
+}
+
 const notify: EffectHandler = async (ctx, target) => {
   const who = target === undefined ? undefined : notifyTargets[target]
   if (!who) throw unhandled(`notify:${target ?? ''}`)
@@ -96,18 +111,20 @@ const notify: EffectHandler = async (ctx, target) => {
   if (units.length > 0) {
     const known = new Set(units.filter((u) => ctx.knownUnits?.has(u)))
     const toRead = units.filter((u) => !known.has(u))
+    if (toRead.length > 0 && ctx.record) throw new NeedsTransaction(`notify: units ${toRead.join(', ')} to read`)
     if (toRead.length > 0) {
       const { rows } = await ctx.tx.query<{ id: string }>('SELECT id FROM unit WHERE id = ANY($1::text[])', [toRead])
       for (const r of rows) known.add(r.id)
     }
     for (const unitId of units.filter((u) => known.has(u))) {
-      await insertNotification(ctx.tx, { ...base, id: ctx.deps.newId(), dedupeKey: `${key}@unit:${unitId}`, unitId })
+      await write(ctx, { ...base, id: ctx.deps.newId(), dedupeKey: `${key}@unit:${unitId}`, unitId })
     }
   }
   for (const role of new Set(to.roles ?? [])) {
-    await insertNotification(ctx.tx, { ...base, id: ctx.deps.newId(), dedupeKey: `${key}@role:${role}`, role })
+    await write(ctx, { ...base, id: ctx.deps.newId(), dedupeKey: `${key}@role:${role}`, role })
   }
   const users = [...new Set(to.users ?? [])]
+  if (users.length > 0 && ctx.record) throw new NeedsTransaction('notify: users to read')
   if (users.length > 0) {
     // Only people with an account have an inbox (a ticket received from the public has no creating user).
     const { rows } = await ctx.tx.query<{ id: string }>('SELECT id FROM app_user WHERE id = ANY($1::text[])', [users])
@@ -159,6 +176,27 @@ export function assertEffectsCarriedOut(kinds: readonly KindDef[], handled: read
 
 // At start: every registered kind, before any event can run under it.
 assertEffectsCarriedOut(kindCatalog.all)
+
+/**
+ * The notifications an event's effects would write, worked out without the database, for the event's one statement
+ * (writeEventRows): only when every effect left is a notify whose recipients need no read (units among knownUnits,
+ * roles). Null otherwise: the caller then carries the effects out in the event's transaction. A 催办 to the lead
+ * unit is thus one statement with its event, and no transaction.
+ */
+export async function notificationsOf(ctx: Omit<EffectContext, 'record'>, effects: readonly Effect[]): Promise<NewNotification[] | null> {
+  const left = effects.filter((e) => !e.applied)
+  if (left.some((e) => e.name !== 'notify')) return null
+  const record: NewNotification[] = []
+  // Any statement a handler would still send means it needs the database: refused, the caller takes the transaction.
+  const tx: Queryable = { query: () => Promise.reject(new NeedsTransaction('a statement')) }
+  try {
+    await carryOutEffects({ ...ctx, tx, record }, left)
+  } catch (e) {
+    if (e instanceof NeedsTransaction) return null
+    throw e
+  }
+  return record
+}
 
 /** Carries out, in order, every effect the engine did not apply itself; one with no handler throws. */
 export async function carryOutEffects(ctx: EffectContext, effects: readonly Effect[], handlers: Readonly<Record<string, EffectHandler>> = effectHandlers): Promise<void> {

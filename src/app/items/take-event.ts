@@ -28,7 +28,7 @@ import type { Actor, AppDeps } from '../deps.ts'
 import { audit } from './audit.port.ts'
 import { guardTicketDispatch } from '../tickets/dispatch-guard.ts'
 import { assertNoUnitActed, openCopiesOf } from '../plans/cancel-plan.guard.ts'
-import { carryOutEffects } from './carry-out-effects.ts'
+import { carryOutEffects, notificationsOf, type EffectContext } from './carry-out-effects.ts'
 import { checkEventPayload } from './payload-rules.ts'
 import { calendarFor, chinaDate, engineActor, kindOf } from './item-engine.ts'
 import { itemAfterEvent, visibleItem, type ItemEventResult } from './item-queries.ts'
@@ -234,20 +234,26 @@ async function eventOn(
   const side = await sideRecords(tx, deps, actor, item, input.event, payload, next, today, at)
   await afterEventShares(tx, item.id, input.event)
 
-  // The item, its history entry, the audit row (item.transition) and a report in one statement (writeEventRows):
-  // with nothing written before it and nothing to write after it, that statement alone, with no transaction.
-  const alone = !tx.opened && copies.length === 0 && res.effects.every((e) => e.applied)
+  // The item, its history entry, the audit row (item.transition), a report and the notifications the effects send
+  // (a 催办's, to units the item read already named) in one statement (writeEventRows): with nothing written before
+  // it and nothing to write after it, that statement alone, with no transaction. An effect that needs a read or
+  // writes more (a 督办单, a user's inbox, a unit not read) is carried out after it, in the transaction.
+  const effects: EffectContext = {
+    tx, deps, actor, kind, item, before: snapshot, after: next, event: input.event, payload, version: item.version + 1,
+    knownUnits: new Set(item.units.map((u) => u.unitId)),
+  }
+  const bare = !tx.opened && copies.length === 0
+  const notifications = bare ? await notificationsOf(effects, res.effects) : null
+  const alone = bare && (notifications !== null || res.effects.every((e) => e.applied))
   const seq = await writeEventRows(alone ? deps.db : await tx.begin(false), {
     item: { id: item.id, fromVersion: item.version, state: next.state, stateType, snapshot: next, data: item.data, dueDate: due, at, closed: stateType === 'closed' },
     event: { event: input.event, from: item.state, actorId: actor.userId, actorRole: actor.role, unitId: actor.unitId, payload },
     audit: { before: { state: item.state, version: item.version, due: item.dueDate }, after: { event: input.event, state: next.state, version: item.version + 1, due } },
     report: side.newReport,
+    notifications: notifications ?? undefined,
   })
   if (seq === null) throw new VersionMoved(item.number)
-  await carryOutEffects(
-    { tx, deps, actor, kind, item, before: snapshot, after: next, event: input.event, payload, version: item.version + 1, knownUnits: new Set(item.units.map((u) => u.unitId)) },
-    res.effects,
-  )
+  if (notifications === null) await carryOutEffects(effects, res.effects)
   // The copies go with their task (same reason, same transaction; each copy's own copies follow it).
   if (copies.length > 0) {
     const inner = await tx.begin()
