@@ -26,7 +26,6 @@ import {
   type AggRange,
   type FactRow,
 } from '../../persistence/assessment-agg.repo.ts'
-import { calendarYearsStamp } from '../../persistence/calendar.repo.ts'
 import type { Queryable } from '../../persistence/db.ts'
 import { listSupervisionConfigs } from '../../persistence/supervision.repo.ts'
 import { compositeScore, rankUnits, type MetricName, type Rate, type UnitKpis } from '../../domain/kpi/index.ts'
@@ -48,10 +47,12 @@ export interface Settings {
 /** The settings a kind's contributions are computed with, and their fingerprint (cadence, grace, calendar). */
 export async function settingsOf(db: Queryable, kind: string): Promise<Settings> {
   const cfg = (await listSupervisionConfigs(db)).get(kind) ?? defaultSupervisionConfig(kind)
-  const stamp = await calendarYearsStamp(db)
+  // The basis names the stamp of the very years the contributions are computed with: a stamp read apart could be
+  // newer than a cached calendar (another process's write not yet rechecked), and the kind would never be marked again.
+  const { calendar, stamp } = await cachedCalendar(db)
   return {
     basis: JSON.stringify({ c: cadenceKey(cfg.reporting), g: cfg.reportGraceWorkingDays, cal: stamp }),
-    contrib: { fallbackCadence: cfg.reporting, graceWorkingDays: cfg.reportGraceWorkingDays, calendar: (await cachedCalendar(db)).calendar },
+    contrib: { fallbackCadence: cfg.reporting, graceWorkingDays: cfg.reportGraceWorkingDays, calendar },
   }
 }
 

@@ -34,15 +34,17 @@ interface CachedCalendar {
 }
 
 /**
- * The calendar in effect and its engine port, built once and kept in this process (工作日历缓存): a request
- * no longer reads and rebuilds every stored year. Rebuilt after a write in this process (at once) or in
+ * The calendar in effect, its engine port and the stamp of the stored years it was built from (what a fingerprint
+ * of the calendar should name, rather than a stamp read apart), built once and kept in this process (工作日历缓存):
+ * a request no longer reads and rebuilds every stored year. Rebuilt after a write in this process (at once) or in
  * another one (seen within `recheckMs` by comparing stamps). Without a DbMemo it reads fresh.
  */
-export async function cachedCalendar(q: Queryable, recheckMs: number = CALENDAR_RECHECK_MS): Promise<{ calendar: Calendar; working: WorkingCalendar }> {
+export async function cachedCalendar(q: Queryable, recheckMs: number = CALENDAR_RECHECK_MS): Promise<{ calendar: Calendar; working: WorkingCalendar; stamp: string }> {
   const memo = q.memo
   if (!memo) {
-    const calendar = await loadCalendar(q)
-    return { calendar, working: workingCalendarOf(calendar) }
+    const { years, stamp } = await listCalendarYearsStamped(q)
+    const calendar = buildCalendar(mergeCalendarYears(OFFICIAL_CALENDAR_YEARS, years.map((s) => s.data)))
+    return { calendar, working: workingCalendarOf(calendar), stamp }
   }
   const slot = memo.slot<{ current: CachedCalendar | null }>('calendar', () => ({ current: null }))
   const version = memo.version('calendar')

@@ -194,7 +194,6 @@ export async function superviseTick(
   const onItemError =
     opts.onItemError ?? ((id: string, e: unknown) => process.stderr.write(`duban: supervision tick: item ${id}: ${e instanceof Error ? e.message : String(e)}\n`))
   const d: AppDeps = { ...deps, clock: { now: () => now } }
-  const { calendar: cal, working: wcal } = await cachedCalendar(deps.db)
   const stored = await listSupervisionConfigs(deps.db)
   const configOf = (kind: string): SupervisionConfig => stored.get(kind) ?? defaultSupervisionConfig(kind)
   const counts = { warned: 0, overdue: 0, expired: 0, reportsMissing: 0, escalated: 0, notices: 0 }
@@ -202,6 +201,10 @@ export async function superviseTick(
   const pageSize = opts.pageSize ?? pacer.pace.pageSize ?? TICK_PAGE_SIZE
   const fingerprint = await fingerprintOf(deps.db, stored)
   const full = (await getTickState(deps.db, 'fingerprint')) !== fingerprint
+  // The calendar after the fingerprint, its stamp rechecked now (one small statement): at least as new as the years
+  // the fingerprint read. A cached calendar older than them (another process's write, seen only after the usual
+  // recheck) would plan this full pass with the old days and store the new fingerprint, so nothing would plan again.
+  const { calendar: cal, working: wcal } = await cachedCalendar(deps.db, 0)
   const ctx: ItemContext = { d, cal, wcal, configOf, now, counts }
 
   let cursor: FiringCursor | null = null

@@ -7,7 +7,7 @@ import { getItemSummary } from '../../persistence/supervision.repo.ts'
 import { getNotice, insertNotice, listNotices, nextNoticeSeq, replyToNotice, withdrawNoticeRow, type NoticeRow } from '../../persistence/supervision-notice.repo.ts'
 import { chinaDateOf } from '../../domain/calendar/china-time.value.ts'
 import { DubanError } from '../../domain/errors.ts'
-import { loadCalendar } from '../calendar/calendar.load.ts'
+import { cachedCalendar } from '../calendar/calendar.load.ts'
 import type { Actor, AppDeps } from '../deps.ts'
 import { recordAudit } from './audit.port.ts'
 import { visibleItem } from '../items/item-queries.ts'
@@ -56,7 +56,7 @@ export async function issueNoticeIn(tx: Queryable, deps: AppDeps, actor: Actor |
   const now = deps.clock.now()
   const today = chinaDateOf(now.getTime())
   const year = Number(today.slice(0, 4))
-  const cal = await loadCalendar(tx)
+  const { calendar: cal } = await cachedCalendar(tx) // this process's copy, current with every write (cachedCalendar)
   const seq = await nextNoticeSeq(tx, year)
   const id = deps.newId()
   const number = noticeNumber(year, seq)
