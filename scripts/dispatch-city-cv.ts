@@ -52,7 +52,7 @@ console.log(`training cities, ${FOLDS} folds by city, taught letters at weight $
 if (extra.letters.length > 0) {
   const more = crossByCity(() => true, isOld)
   const all = crossByCity(() => true, () => true)
-  console.log(`  the same ${more.length} letters, cities-train-3/-4.jsonl's ${extra.letters.length} letters also taught (by city fold): ${fmt(reportOf(more).overall)}`)
+  console.log(`  the same ${more.length} letters, cities-train-3/-4/-5.jsonl's ${extra.letters.length} letters also taught (by city fold): ${fmt(reportOf(more).overall)}`)
   console.log(`  all ${all.length} training-side letters, everything taught out of fold: ${fmt(reportOf(all).overall)}; cold start on them: ${fmt(evaluateOn(fresh(), letters).overall)}`)
 }
 console.log(`training cities, cold start (nothing taught): ${fmt(evaluateOn(fresh(), old.letters).overall)}`)

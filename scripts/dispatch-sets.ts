@@ -41,15 +41,19 @@ export function readSet(file: string): Letter[] {
 export const cityFold = (l: Letter): number => (fnv1a(l.city ?? '') >>> 3) % CITY_FOLDS
 
 /**
- * cities-train.jsonl (87 letters), cities-train-3.jsonl (50), then cities-train-4.jsonl (14, 2026-12-02 afternoon): the
- * training side, 151 letters (137 before cities-train-4; f1343fc's scripts read those 137).
+ * cities-train.jsonl (87 letters), cities-train-3.jsonl (50), cities-train-4.jsonl (14, 2026-12-02 afternoon), then
+ * cities-train-5.jsonl (25, 2026-12-02 13:00 UTC round): the training side, 176 letters (151 before cities-train-5, 137
+ * before cities-train-4; f1343fc's scripts read those 137).
  */
 export const trainCities87 = readSet('cities-train.jsonl')
+const side = process.env.TRAINING_SIDE
 export const trainingSide: readonly Letter[] = [
   ...trainCities87,
   ...readSet('cities-train-3.jsonl'),
-  // TRAINING_SIDE=137 leaves cities-train-4.jsonl out: the training side as the 2026-12-02 morning round had it.
-  ...(process.env.TRAINING_SIDE === '137' ? [] : readSet('cities-train-4.jsonl')),
+  // TRAINING_SIDE=137 leaves cities-train-4/-5.jsonl out: the training side as the 2026-12-02 morning round had it;
+  // TRAINING_SIDE=151 leaves cities-train-5.jsonl out (the afternoon round's 151).
+  ...(side === '137' ? [] : readSet('cities-train-4.jsonl')),
+  ...(side === '137' || side === '151' ? [] : readSet('cities-train-5.jsonl')),
 ]
 /** The demo city's 83 requests; fold i mod 5, as `duban dispatch evaluate --folds 5`. */
 export const demoRequests: readonly Letter[] = [...readSet('demo-train.jsonl'), ...readSet('demo-heldout.jsonl')]
