@@ -4,14 +4,9 @@
  * brings it down; the channel round sends the same by SMTP to a local server and to a fake SMS gateway, both on
  * loopback; a failing gateway is retried and the delivery record shows the attempts and the error.
  */
-import { createServer, type Server } from 'node:http'
-import type { AddressInfo } from 'node:net'
-import { SMTPServer } from 'smtp-server'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { smsGatewaySender } from '../../src/adapters/channels/sms-gateway.sender.ts'
-import { smtpSender } from '../../src/adapters/channels/smtp.sender.ts'
-import { deliverChannels, type ChannelSenders } from '../../src/app/notifications/deliver-channels.ts'
-import { parseMail, type Mail } from '../support/channel-fakes.ts'
+import { deliverChannels } from '../../src/app/notifications/deliver-channels.ts'
+import { startChannelFakes, type ChannelFakes } from '../support/channel-fakes.ts'
 import { startTestApp, type TestApp } from '../support/test-app.ts'
 import { testDialects } from '../support/test-db.ts'
 
@@ -25,15 +20,8 @@ for (const dialect of testDialects()) {
     let t: TestApp
     let users: Awaited<ReturnType<TestApp['seedUsers']>>
     const token: Record<string, string> = {}
-    let smtp: SMTPServer
-    let smtpPort = 0
-    const mails: Mail[] = []
-    let gateway: Server
-    let gatewayUrl = ''
-    /** What the fake gateway answers next: ok, an HTTP 500, or a 200 whose JSON says it refused. */
-    let gatewayMode: 'ok' | 'http500' | 'refuse' = 'ok'
-    const sms: { body: Record<string, unknown>; auth: string | undefined; answered: string }[] = []
-    let senders: ChannelSenders
+    /** The local SMTP server and SMS gateway; what the gateway answers next is fakes.gatewayMode. */
+    let fakes: ChannelFakes
     let itemId = ''
 
     const call = async (who: string, method: 'GET' | 'POST' | 'PUT', url: string, payload?: unknown) => {
@@ -44,44 +32,7 @@ for (const dialect of testDialects()) {
     const unread = async (who: string): Promise<number> => (await call(who, 'GET', '/api/notifications/unread-count')).unread
 
     beforeAll(async () => {
-      smtp = new SMTPServer({
-        authOptional: true,
-        disabledCommands: ['STARTTLS', 'AUTH'],
-        logger: false,
-        onData(stream, session, done) {
-          const chunks: Buffer[] = []
-          stream.on('data', (c: Buffer) => chunks.push(c))
-          stream.on('end', () => {
-            mails.push(parseMail(Buffer.concat(chunks).toString('utf8'), session.envelope.rcptTo.map((r) => r.address)))
-            done()
-          })
-        },
-      })
-      await new Promise<void>((resolve) => smtp.listen(0, '127.0.0.1', resolve))
-      smtpPort = (smtp.server.address() as AddressInfo).port
-
-      gateway = createServer((req, res) => {
-        let data = ''
-        req.on('data', (c: Buffer) => (data += c.toString('utf8')))
-        req.on('end', () => {
-          const answer = gatewayMode === 'ok' ? { code: 0, msgId: `m${sms.length + 1}` } : { code: 1, message: '余额不足' }
-          const text = JSON.stringify(answer)
-          sms.push({ body: JSON.parse(data) as Record<string, unknown>, auth: req.headers['x-api-key'] as string | undefined, answered: gatewayMode })
-          res.writeHead(gatewayMode === 'http500' ? 500 : 200, { 'content-type': 'application/json' }).end(text)
-        })
-      })
-      await new Promise<void>((resolve) => gateway.listen(0, '127.0.0.1', resolve))
-      gatewayUrl = `http://127.0.0.1:${(gateway.address() as AddressInfo).port}/sms/send`
-
-      senders = {
-        email: smtpSender({ url: `smtp://127.0.0.1:${smtpPort}`, from: '督查室 <duban@qingchuan.example>' }),
-        sms: smsGatewaySender({
-          url: gatewayUrl,
-          template: { mobile: '{{phone}}', content: '{{text}}', sign: '青川督办' },
-          headers: { 'x-api-key': 'k-123' },
-          successRule: 'code=0',
-        }),
-      }
+      fakes = await startChannelFakes('青川督办', { 'x-api-key': 'k-123' })
 
       t = await startTestApp(dialect)
       users = await t.seedUsers()
@@ -89,10 +40,8 @@ for (const dialect of testDialects()) {
     }, 300_000)
 
     afterAll(async () => {
-      ;(senders?.email as { close?: () => void } | undefined)?.close?.()
       await t?.close()
-      await new Promise<void>((resolve) => smtp?.close(() => resolve()))
-      await new Promise<void>((resolve) => gateway?.close(() => resolve()))
+      await fakes?.close()
     })
 
     it("an admin records the liaison's e-mail and mobile", async () => {
@@ -136,10 +85,11 @@ for (const dialect of testDialects()) {
     })
 
     it('the channel round sends both by SMTP to the local server and to the SMS gateway', async () => {
-      const round = await deliverChannels(t.deps, senders)
+      const round = await deliverChannels(t.deps, fakes.senders)
       // Two notifications to unit sjj (交办, 催办) × e-mail and SMS for its one liaison; the supervisor has no contact.
       expect(round).toEqual({ queued: 4, delivered: 4, retried: 0, failed: 0 })
 
+      const { mails, sms } = fakes
       const remind = mails.find((m) => m.subject.startsWith('【督办】催办：'))
       expect(remind, JSON.stringify(mails)).toBeDefined()
       expect(remind!.to).toEqual(['sjj@qingchuan.example'])
@@ -153,16 +103,16 @@ for (const dialect of testDialects()) {
       expect(sms.map((s) => s.body.content as string).find((c) => c.startsWith('【督办】催办：'))).toContain('请于本周内签收并报送进展')
 
       // Nothing is sent twice.
-      expect(await deliverChannels(t.deps, senders)).toEqual({ queued: 0, delivered: 0, retried: 0, failed: 0 })
+      expect(await deliverChannels(t.deps, fakes.senders)).toEqual({ queued: 0, delivered: 0, retried: 0, failed: 0 })
       const deliveries = await call('admin', 'GET', '/api/deliveries')
       expect(deliveries.filter((d: { status: string }) => d.status === 'delivered')).toHaveLength(4)
       expect(new Set(deliveries.map((d: { channel: string }) => d.channel))).toEqual(new Set(['email', 'sms']))
     })
 
     it('a failing gateway is retried with backoff and the delivery shows its attempts and error', async () => {
-      gatewayMode = 'http500'
+      fakes.gatewayMode = 'http500'
       await call('supervisor', 'POST', `/api/items/${itemId}/events`, { event: 'remind', payload: { text: '第二次催办' } })
-      const first = await deliverChannels(t.deps, senders)
+      const first = await deliverChannels(t.deps, fakes.senders)
       expect(first).toEqual({ queued: 2, delivered: 1, retried: 1, failed: 0 })
       const failing = (await call('admin', 'GET', '/api/deliveries?channel=sms&status=pending'))[0]
       expect(failing).toMatchObject({ channel: 'sms', recipient: '13800138000', status: 'pending', attempts: 1 })
@@ -170,21 +120,21 @@ for (const dialect of testDialects()) {
       expect(new Date(failing.nextAttemptAt).getTime()).toBe(t.clock.now().getTime() + 60_000)
 
       // Not due yet: nothing is sent. A minute later the gateway answers 200 but refuses (code 1): still an error.
-      expect(await deliverChannels(t.deps, senders)).toEqual({ queued: 0, delivered: 0, retried: 0, failed: 0 })
-      gatewayMode = 'refuse'
+      expect(await deliverChannels(t.deps, fakes.senders)).toEqual({ queued: 0, delivered: 0, retried: 0, failed: 0 })
+      fakes.gatewayMode = 'refuse'
       t.clock.advance(60_000)
-      expect(await deliverChannels(t.deps, senders)).toEqual({ queued: 0, delivered: 0, retried: 1, failed: 0 })
+      expect(await deliverChannels(t.deps, fakes.senders)).toEqual({ queued: 0, delivered: 0, retried: 1, failed: 0 })
       const again = (await call('admin', 'GET', '/api/deliveries?channel=sms&status=pending'))[0]
       expect(again).toMatchObject({ id: failing.id, attempts: 2 })
       expect(again.lastError).toContain('余额不足')
       expect(new Date(again.nextAttemptAt).getTime()).toBe(t.clock.now().getTime() + 5 * 60_000)
 
-      gatewayMode = 'ok'
+      fakes.gatewayMode = 'ok'
       t.clock.advance(5 * 60_000)
-      expect(await deliverChannels(t.deps, senders)).toEqual({ queued: 0, delivered: 1, retried: 0, failed: 0 })
+      expect(await deliverChannels(t.deps, fakes.senders)).toEqual({ queued: 0, delivered: 1, retried: 0, failed: 0 })
       const done = (await call('admin', 'GET', '/api/deliveries?channel=sms')).find((d: { id: string }) => d.id === failing.id)
       expect(done).toMatchObject({ status: 'delivered', attempts: 3, nextAttemptAt: null })
-      expect(sms.filter((s) => (s.body.content as string).includes('第二次催办')).map((s) => s.answered)).toEqual(['http500', 'refuse', 'ok'])
+      expect(fakes.sms.filter((s) => (s.body.content as string).includes('第二次催办')).map((s) => s.answered)).toEqual(['http500', 'refuse', 'ok'])
 
       // Only the admin lists deliveries.
       const refused = await t.app.inject({ method: 'GET', url: '/api/deliveries', headers: { authorization: `Bearer ${token.supervisor}` } })

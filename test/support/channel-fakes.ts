@@ -47,18 +47,32 @@ export function parseMail(raw: string, to: string[]): Mail {
   return { to, subject: decodeWords(header('Subject')), text: text.replace(/\r\n/g, '\n') }
 }
 
-/** The running fakes: what they received, the senders, and close(). */
+/** How the fake gateway answers: ok (`{code: 0}`), an HTTP 500, or a 200 whose JSON refuses (`{code: 1}`). */
+export type GatewayMode = 'ok' | 'http500' | 'refuse'
+
+/** An SMS the gateway received: the JSON body, its x-api-key header and how it was answered. */
+export interface ReceivedSms {
+  readonly body: Record<string, unknown>
+  readonly auth: string | undefined
+  readonly answered: GatewayMode
+}
+
+/** The running fakes: what they received, the senders, how the gateway answers next (settable), and close(). */
 export interface ChannelFakes {
   readonly mails: Mail[]
-  readonly sms: { body: Record<string, unknown> }[]
+  readonly sms: ReceivedSms[]
   readonly senders: ChannelSenders
+  gatewayMode: GatewayMode
   close(): Promise<void>
 }
 
-/** Starts an SMTP server and an SMS gateway (answers `{code: 0}`) on 127.0.0.1, on free ports. */
-export async function startChannelFakes(sign = '督办'): Promise<ChannelFakes> {
+/**
+ * Starts an SMTP server and an SMS gateway on 127.0.0.1, on free ports; the SMS sender signs with `sign` and sends
+ * `headers` (e.g. an x-api-key) with every request.
+ */
+export async function startChannelFakes(sign = '督办', headers?: Record<string, string>): Promise<ChannelFakes> {
   const mails: Mail[] = []
-  const sms: { body: Record<string, unknown> }[] = []
+  const sms: ReceivedSms[] = []
   const smtp = new SMTPServer({
     authOptional: true,
     disabledCommands: ['STARTTLS', 'AUTH'],
@@ -78,24 +92,28 @@ export async function startChannelFakes(sign = '督办'): Promise<ChannelFakes> 
     let data = ''
     req.on('data', (c: Buffer) => (data += c.toString('utf8')))
     req.on('end', () => {
-      sms.push({ body: JSON.parse(data) as Record<string, unknown> })
-      res.writeHead(200, { 'content-type': 'application/json' }).end(JSON.stringify({ code: 0, msgId: `m${sms.length}` }))
+      const mode = fakes.gatewayMode
+      const answer = mode === 'ok' ? { code: 0, msgId: `m${sms.length + 1}` } : { code: 1, message: '余额不足' }
+      sms.push({ body: JSON.parse(data) as Record<string, unknown>, auth: req.headers['x-api-key'] as string | undefined, answered: mode })
+      res.writeHead(mode === 'http500' ? 500 : 200, { 'content-type': 'application/json' }).end(JSON.stringify(answer))
     })
   })
   await new Promise<void>((resolve) => gateway.listen(0, '127.0.0.1', resolve))
   const gatewayUrl = `http://127.0.0.1:${(gateway.address() as AddressInfo).port}/sms/send`
   const senders: ChannelSenders = {
     email: smtpSender({ url: `smtp://127.0.0.1:${smtpPort}`, from: '督查室 <duban@qingchuan.example>' }),
-    sms: smsGatewaySender({ url: gatewayUrl, template: { mobile: '{{phone}}', content: '{{text}}', sign }, successRule: 'code=0' }),
+    sms: smsGatewaySender({ url: gatewayUrl, template: { mobile: '{{phone}}', content: '{{text}}', sign }, ...(headers ? { headers } : {}), successRule: 'code=0' }),
   }
-  return {
+  const fakes: ChannelFakes = {
     mails,
     sms,
     senders,
+    gatewayMode: 'ok',
     async close() {
       ;(senders.email as { close?: () => void } | undefined)?.close?.()
       await new Promise<void>((resolve) => smtp.close(() => resolve()))
       await new Promise<void>((resolve) => gateway.close(() => resolve()))
     },
   }
+  return fakes
 }
