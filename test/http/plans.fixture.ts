@@ -41,6 +41,19 @@ export async function confirmSample(t: TestApp, token: string): Promise<{ planId
   return { planId: plan.id, tasks: res.json().tasks }
 }
 
+/**
+ * Confirms the demo plan and has 市市场监管局's liaison (demo user sjj) accept 保障食品药品安全, the task that unit
+ * leads: the item the write-path tests report on and 催办. Returns its id, the liaison's token and the other tasks.
+ */
+export async function confirmSampleFoodAccepted(t: TestApp, supervisor: string): Promise<{ task: string; liaison: string; others: string[] }> {
+  const { tasks } = await confirmSample(t, supervisor)
+  const task = (await call(t, supervisor, 'GET', `/api/items?q=${encodeURIComponent('保障食品药品安全')}`)).json().items[0].id as string
+  const liaison = await loginDemo(t, 'sjj')
+  const accepted = await call(t, liaison, 'POST', `/api/items/${task}/accept`, {})
+  expect(accepted.statusCode, accepted.body).toBe(200)
+  return { task, liaison, others: tasks.map((x) => x.id).filter((id) => id !== task) }
+}
+
 const TABLES = ['plan', 'item', 'item_unit', 'item_event', 'progress_report', 'attachment', 'extension_request', 'audit_log', 'unit_mapping'] as const
 
 /** Row counts of every table plans and items write, to show a refused request changed nothing. */
