@@ -13,7 +13,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { drainAssessmentLog } from '../../src/app/assessment/assessment-aggregates.ts'
 import { startTestApp, type TestApp } from '../support/test-app.ts'
 import { testDialects } from '../support/test-db.ts'
-import { call, confirmSample, loginDemo, seedDemoCity } from '../http/plans.fixture.ts'
+import { call, confirmSampleFoodAccepted, loginDemo, seedDemoCity } from '../http/plans.fixture.ts'
 
 for (const dialect of testDialects()) {
   describe(`assessment marks (${dialect})`, () => {
@@ -27,14 +27,11 @@ for (const dialect of testDialects()) {
       t = await startTestApp(dialect)
       await seedDemoCity(t)
       supervisor = await loginDemo(t, 'supervisor')
-      const { tasks } = await confirmSample(t, supervisor)
       // 保障食品药品安全: lead 市市场监管局, whose liaison (sjj) takes it up.
-      task = (await call(t, supervisor, 'GET', `/api/items?q=${encodeURIComponent('保障食品药品安全')}`)).json().items[0].id as string
-      others = tasks.map((x) => x.id).filter((id) => id !== task).slice(0, 3)
+      const food = await confirmSampleFoodAccepted(t, supervisor)
+      ;({ task, liaison } = food)
+      others = food.others.slice(0, 3)
       expect(others).toHaveLength(3)
-      liaison = await loginDemo(t, 'sjj')
-      const accepted = await call(t, liaison, 'POST', `/api/items/${task}/accept`, {})
-      expect(accepted.statusCode, accepted.body).toBe(200)
     }, 400_000)
     afterAll(async () => t?.close())
 

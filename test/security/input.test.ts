@@ -7,7 +7,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { startTestApp, type TestApp } from '../support/test-app.ts'
 import { testDialects } from '../support/test-db.ts'
-import { call, confirmSample, loginDemo, multipartBody, rowCounts, seedDemoCity } from '../http/plans.fixture.ts'
+import { call, confirmSampleFoodAccepted, loginDemo, multipartBody, rowCounts, seedDemoCity } from '../http/plans.fixture.ts'
 
 for (const dialect of testDialects()) {
   describe(`hostile input (${dialect})`, () => {
@@ -20,10 +20,7 @@ for (const dialect of testDialects()) {
       t = await startTestApp(dialect)
       await seedDemoCity(t)
       supervisor = await loginDemo(t, 'supervisor')
-      sjj = await loginDemo(t, 'sjj')
-      await confirmSample(t, supervisor)
-      food = (await call(t, supervisor, 'GET', `/api/items?q=${encodeURIComponent('保障食品药品安全')}`)).json().items[0].id
-      expect((await call(t, sjj, 'POST', `/api/items/${food}/accept`, {})).statusCode).toBe(200)
+      ;({ task: food, liaison: sjj } = await confirmSampleFoodAccepted(t, supervisor))
     }, 600_000)
     afterAll(async () => t?.close())
 
