@@ -80,8 +80,8 @@ describe('duban dispatch', () => {
     expect(report.trained).toBe(87)
     expect(report.overall.n).toBe(98)
     // Floors under today's 0.633 / 0.847 (with the dispatch catalogue per function, 2026-12-02 13:05 UTC; 0.643 / 0.827
-    // before it, 0.643 / 0.837 before the generic-word stop list; one letter is about 0.01; 0.653 / 0.816 before the smoothing of 1,
-    // word pairs and the township raised only from fifth place; before the township was always among the three
+    // before it, 0.643 / 0.837 before the generic-word stop list; one letter is about 0.01; 0.653 / 0.816 before the
+    // smoothing of 1, word pairs and the township raised only from fifth place; before the township was always among the three
     // 0.653 / 0.837, before the generic function responsibilities 0.633 / 0.806).
     expect(report.overall.top1).toBeGreaterThanOrEqual(0.6)
     expect(report.overall.top3).toBeGreaterThanOrEqual(0.78)
