@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { freshDb, testDialects } from '../../test/support/test-db.ts'
 import type { Db } from './db.ts'
 import { listItems, type ItemFilter } from './items.repo.ts'
-import { listLedgerPage, listStateTerm, servedByStateTerm, servedByUnitOpen, stateTypeOfName, termSpan } from './items-list.repo.ts'
+import { listLedgerPage, listStateTerm, rangeIsUnclosed, servedByStateTerm, servedByUnitOpen, stateTypeOfName, termSpan } from './items-list.repo.ts'
 
 const base: ItemFilter = { scope: null, limit: 50, offset: 0, countCap: 10_000 }
 
@@ -158,6 +158,32 @@ for (const dialect of testDialects()) {
       expect(termSpan('城关镇 粮食安全', ['粮食安'])).toBe('粮食安')
       expect(termSpan('Foo Bar', ['bar'])).toBe('Bar')
       expect(termSpan('粮食安全', [])).toBe('粮食安全')
+    })
+
+    it("lets the unclosed items' trigram index (migration 185) serve a rare term's set within an unclosed state", async () => {
+      expect([{ state: 'dispatched' }, { stateType: 'open' }, { stateType: 'waiting' }, { overdueOn: '2026-01-02' }].map((c) => rangeIsUnclosed({ ...base, ...c }))).toEqual([true, true, true, true])
+      expect([{ state: 'closed' }, { state: 'cancelled' }, { stateType: 'closed' }, { state: 'no-such-state' }, {}].map((c) => rangeIsUnclosed({ ...base, ...c }))).toEqual([false, false, false, false, false])
+      const sent: { sql: string; params: unknown[] }[] = []
+      const spy = { ...db, query: ((sql: string, params?: unknown[]) => (sent.push({ sql, params: params ?? [] }), db.query(sql, params))) as Db['query'] }
+      // A window of 3 items holds no match: the page and the count come from the term's set.
+      const got = await listStateTerm(spy, { ...base, state: 'dispatched', q: '事项27' }, { page: 3, count: 4 })
+      expect([got.rows.map((r) => r.number), got.total]).toEqual([['T-027'], 1])
+      const set = sent.find((s) => s.sql.includes('MATERIALIZED'))!
+      // Only the partial index can be taken by a bitmap: the other indexes of item dropped (rolled back), scans off.
+      const plan = await db
+        .transaction(async (tx) => {
+          const { rows: idx } = await tx.query<{ name: string }>(
+            `SELECT c.relname AS name FROM pg_index x JOIN pg_class c ON c.oid = x.indexrelid
+              WHERE x.indrelid = 'item'::regclass AND c.relname <> 'item_text_open_trgm_idx'
+                AND NOT EXISTS (SELECT 1 FROM pg_constraint k WHERE k.conindid = x.indexrelid)`,
+          )
+          for (const r of idx) await tx.query(`DROP INDEX ${r.name}`)
+          for (const s of ['enable_seqscan', 'enable_indexscan', 'enable_indexonlyscan']) await tx.query(`SET LOCAL ${s} = off`)
+          const { rows } = await tx.query<{ 'QUERY PLAN': string }>(`EXPLAIN ${set.sql}`, set.params)
+          throw Object.assign(new Error('rollback'), { plan: rows.map((r) => r['QUERY PLAN']).join('\n') })
+        })
+        .catch((e: { plan?: string }) => e.plan ?? String(e))
+      expect(plan).toContain('item_text_open_trgm_idx')
     })
 
     it('follows the items: closed, reopened, moved in state or due date, a role added or taken away', async () => {

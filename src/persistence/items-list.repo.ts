@@ -75,6 +75,15 @@ export async function listUnitOpen(q: Queryable, f: ItemFilter): Promise<LedgerP
   return ledgerPage(q, f, rows, Number(counted.rows[0]?.n ?? 0))
 }
 
+/**
+ * Whether a state, state type or overdue range holds unclosed items only: an overdue range, the state type open or
+ * waiting, or a state name the shipped kinds give an unclosed type (as servedByUnitOpen assumes).
+ */
+export function rangeIsUnclosed(f: ItemFilter): boolean {
+  const open = (t: string | undefined): boolean => t === 'open' || t === 'waiting'
+  return f.overdueOn !== undefined || open(f.stateType) || (f.state !== undefined && open(stateTypeOfName(f.state)))
+}
+
 /** How many items of a state, state type or overdue range a term's count walks before it says its total is a lower bound. */
 export const LEDGER_STATE_TERM_COUNT_WALK = 2_000
 
@@ -175,7 +184,9 @@ export async function listStateTerm(
     const span = trigrams ? termSpan(term, trigrams) : term
     const s = statement()
     const text = span === term ? [`${LEDGER_TEXT} ${op} ${s.p(like)}`] : [`${LEDGER_TEXT} ${op} ${s.p(`%${span}%`)}`, `(${LEDGER_TEXT} || '') ${op} ${s.p(like)}`]
-    const set = `SELECT i.id, i.number FROM item i WHERE ${[s.range(), ...text].join(' AND ')}`
+    // An unclosed range says so in the words of migration 185's predicate, so the unclosed items' trigram index serves it.
+    const unclosed = !f.overdueOn && rangeIsUnclosed(f) ? [`i.state_type <> 'closed'`] : []
+    const set = `SELECT i.id, i.number FROM item i WHERE ${[s.range(), ...unclosed, ...text].join(' AND ')}`
     const page = `SELECT m.id, m.number FROM m ${f.afterNumber !== undefined ? `WHERE m.number > ${s.p(f.afterNumber)} ` : ''}ORDER BY m.number LIMIT ${want}`
     const result = (
       await q.query(
