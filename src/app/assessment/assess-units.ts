@@ -7,7 +7,7 @@ import { assessmentUnitTotals, leadUnitTotals, getWeights, listPeriodItems, putW
 import { listSupervisionConfigs } from '../../persistence/supervision.repo.ts'
 import type { Calendar } from '../../domain/calendar/calendar.model.ts'
 import { DubanError } from '../../domain/errors.ts'
-import { compositeScore, rankUnits, unitKpis, onTimeRate, overdueCount, type ItemFact, type MetricName, type Rate, type ScoreWeights } from '../../domain/kpi/index.ts'
+import { unitKpis, onTimeRate, overdueCount, type ItemFact, type MetricName, type Rate, type ScoreWeights } from '../../domain/kpi/index.ts'
 import { countOnTimeReports, expectedReportDates } from '../../domain/workflow/cadence.ts'
 import { addCalendarDays, endOfDay, instantMs, localDate } from '../../domain/workflow/time.ts'
 import type { Actor, AppDeps } from '../deps.ts'
@@ -18,6 +18,7 @@ import { defaultSupervisionConfig, type SupervisionConfig } from '../../domain/s
 import { parseAssessmentPeriod, type AssessmentPeriod } from './assessment-period.ts'
 import { isResponsibleShare, isShareFact, ownedFacts, reportTimesByUnit } from './owned-work.ts'
 import { assessFromAggregates, type CountersState } from './assessment-aggregates.ts'
+import { rankedRows } from './assessment-rows.ts'
 
 /** Weights duban ships: 按时办结 50, 目标完成 30, 按时报送 20; 2 points off per overdue item. */
 export const DEFAULT_WEIGHTS: ScoreWeights = { weights: { onTime: 50, targetsMet: 30, reporting: 20 }, overduePenalty: 2 }
@@ -188,24 +189,8 @@ export async function assessUnitsFromItems(deps: AppDeps, periodKey: string, kin
   }
   if (scope !== null) facts.splice(0, facts.length, ...facts.filter((f) => inScope(f.unitId)))
   const kpis = unitKpis(facts, period, asOf)
-  const scores = kpis.map((k) => ({ unitId: k.unitId, score: compositeScore(k, weights) }))
-  const ranked = rankUnits(scores)
-  const byUnit = new Map(kpis.map((k) => [k.unitId, k]))
   const counted = new Map((await leadUnitTotals(deps.db, kind, toIso)).map((t) => [t.unitId, t.items]))
-  const rows: AssessmentRow[] = ranked.map((r) => {
-    const k = byUnit.get(r.unitId)!
-    return {
-      rank: r.rank,
-      unitId: r.unitId,
-      unitName: names.get(r.unitId) ?? r.unitId,
-      items: counted.get(r.unitId) ?? facts.filter((f) => f.unitId === r.unitId && !f.cancelled && !isResponsibleShare(f)).length,
-      onTime: k.rates.onTime,
-      overdue: k.overdue,
-      targetsMet: k.rates.targetsMet,
-      reporting: k.rates.reporting,
-      score: r.score === null ? null : Math.round(r.score * 100) / 100,
-    }
-  })
+  const rows = rankedRows(kpis, weights, names, (u) => counted.get(u) ?? facts.filter((f) => f.unitId === u && !f.cancelled && !isResponsibleShare(f)).length)
   // The summary counts each item once, for its first lead.
   const itemFacts = facts.filter((f) => !isShareFact(f))
   const live = itemFacts.filter((f) => !f.cancelled)

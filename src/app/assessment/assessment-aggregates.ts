@@ -28,7 +28,7 @@ import {
 } from '../../persistence/assessment-agg.repo.ts'
 import type { Queryable } from '../../persistence/db.ts'
 import { listSupervisionConfigs } from '../../persistence/supervision.repo.ts'
-import { compositeScore, rankUnits, type MetricName, type Rate, type UnitKpis } from '../../domain/kpi/index.ts'
+import { type MetricName, type Rate, type UnitKpis } from '../../domain/kpi/index.ts'
 import { expectedReportDates } from '../../domain/workflow/cadence.ts'
 import { addCalendarDays, endOfDay, instantMs, localDate } from '../../domain/workflow/time.ts'
 import { defaultSupervisionConfig } from '../../domain/supervision/supervision-config.ts'
@@ -36,7 +36,8 @@ import { cachedCalendar } from '../calendar/calendar.load.ts'
 import { reportTimesByUnit } from './owned-work.ts'
 import { cadenceKey, cadenceOfKey, shareFactsOf, type ContribSettings } from './assessment-contrib.ts'
 import { parseAssessmentPeriod } from './assessment-period.ts'
-import type { Assessment, AssessmentRow } from './assess-units.ts'
+import { rankedRows } from './assessment-rows.ts'
+import type { Assessment } from './assess-units.ts'
 import type { ScoreWeights } from '../../domain/kpi/index.ts'
 
 export interface Settings {
@@ -327,22 +328,7 @@ export async function assessFromAggregates(
       resolution: NONE,
     } satisfies Record<MetricName, Rate>,
   }))
-  const byUnit = new Map(kpis.map((k) => [k.unitId, k]))
-  const ranked = rankUnits(kpis.map((k) => ({ unitId: k.unitId, score: compositeScore(k, weights) })))
-  const rows: AssessmentRow[] = ranked.map((r) => {
-    const k = byUnit.get(r.unitId)!
-    return {
-      rank: r.rank,
-      unitId: r.unitId,
-      unitName: names.get(r.unitId) ?? r.unitId,
-      items: get(r.unitId, 'L.created'),
-      onTime: k.rates.onTime,
-      overdue: k.overdue,
-      targetsMet: k.rates.targetsMet,
-      reporting: k.rates.reporting,
-      score: r.score === null ? null : Math.round(r.score * 100) / 100,
-    }
-  })
+  const rows = rankedRows(kpis, weights, names, (u) => get(u, 'L.created'))
   const total = (label: string): number => ordered.reduce((n, u) => n + get(u, label), 0)
   return {
     period,

@@ -18,6 +18,7 @@
  *   rep.open (by cadence)   an unfinished share on its first-report day: its expected reports are counted at read time
  */
 import type { AssessedItemRow } from '../../persistence/assessment.repo.ts'
+import type { FactRow } from '../../persistence/assessment-agg.repo.ts'
 import type { Calendar } from '../../domain/calendar/calendar.model.ts'
 import type { ReportingCadence } from '../../domain/workflow/kind.types.ts'
 import { expectedReportDates } from '../../domain/workflow/cadence.ts'
@@ -25,33 +26,11 @@ import { addCalendarDays, endOfDay, instantMs, localDate } from '../../domain/wo
 import { firstReportFrom, isCadence } from '../supervision/supervise-tick.ts'
 import { finishedAtOf, targetsOf } from './assess-units.ts'
 
-export interface Contribution {
-  readonly metric: string
-  readonly ckey: string
-  readonly day: string
-  readonly n: number
-}
-
-export type Share = 'lead1' | 'lead' | 'resp'
-
-/** One item × owning unit: the scalars the as-of-now corrections read, and its contribution. */
-export interface ShareFact {
-  readonly itemId: string
-  readonly unitId: string
-  readonly kind: string
-  readonly share: Share
-  readonly number: string
-  readonly live: boolean
-  readonly closed: boolean
-  readonly createdAt: string
-  readonly createdDay: string
-  readonly dueDate: string | null
-  readonly finAt: string | null
-  readonly finDay: string | null
-  readonly closedAt: string | null
-  readonly closeDay: string | null
-  readonly contrib: readonly Contribution[]
-}
+/** One item × owning unit: the scalars the as-of-now corrections read, and its contribution (assessment_fact's row). */
+export type ShareFact = FactRow
+/** What a share adds to one counter: (metric, cadence key, day, n). */
+export type Contribution = ShareFact['contrib'][number]
+export type Share = ShareFact['share']
 
 export interface ContribSettings {
   readonly fallbackCadence: ReportingCadence
