@@ -21,6 +21,7 @@ export async function insertItems(q: Queryable, items: readonly { item: NewItem;
             state_type, title, body, plan_id, source_line, path, due_date, snapshot, data, at, ord)
       ORDER BY ord`,
     [JSON.stringify(rows)],
+    { name: 'duban_items_bulk_insert' },
   )
   const units: { item_id: string; unit_id: string; role: string }[] = []
   for (const { item, units: us } of items) {
@@ -38,6 +39,7 @@ export async function insertItems(q: Queryable, items: readonly { item: NewItem;
      SELECT item_id, unit_id, role FROM ROWS FROM (jsonb_to_recordset($1::text::jsonb) AS (item_id text, unit_id text, role text)) WITH ORDINALITY AS x(item_id, unit_id, role, ord)
       ORDER BY ord`,
     [JSON.stringify(units)],
+    { name: 'duban_item_units_bulk_insert' },
   )
 }
 
@@ -55,5 +57,6 @@ export async function insertItemEvents(
             payload jsonb, at timestamptz)) WITH ORDINALITY AS x(item_id, event, from_state, to_state, actor_id, actor_role, unit_id, payload, at, ord)
       ORDER BY ord`,
     [JSON.stringify(rows)],
+    { name: 'duban_item_events_bulk_insert' },
   )
 }

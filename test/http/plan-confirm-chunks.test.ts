@@ -53,6 +53,29 @@ for (const dialect of testDialects()) {
       expect(numbers).toEqual(numbers.map((_, i) => numbers[0]! + i))
     })
 
+    it('stores the draft with every confirmed item pointing at its task and nothing else changed, as the answer and the plan show it', async () => {
+      const plan = await importSample(t, supervisor)
+      const stored = async (): Promise<{ items: Record<string, unknown>[] } & Record<string, unknown>> =>
+        (await t.db.query<{ draft: any }>('SELECT draft FROM plan WHERE id = $1', [plan.id])).rows.map((r) => (typeof r.draft === 'string' ? JSON.parse(r.draft) : r.draft))[0]
+      const before = await stored()
+      const res = await call(t, supervisor, 'POST', `/api/plans/${plan.id}/confirm`)
+      expect(res.statusCode, res.body).toBe(200)
+      const tasks = new Map((res.json().tasks as { n: number; id: string; number: string }[]).map((x) => [x.n, x]))
+      expect(tasks.size).toBeGreaterThan(0)
+      const after = await stored()
+      expect(after).toEqual({
+        ...before,
+        items: before.items.map((it) => {
+          const task = tasks.get(it.n as number)
+          return task ? { ...it, itemId: task.id, number: task.number } : it
+        }),
+      })
+      expect(after.items.filter((it) => it.itemId).length).toBe(tasks.size)
+      // The plan as read back is the answer's (GET adds the plans of the same file, which the answer leaves out).
+      const { sameContent: _same, ...shown } = (await call(t, supervisor, 'GET', `/api/plans/${plan.id}`)).json()
+      expect(shown).toEqual(res.json().plan)
+    })
+
     it('undoes every chunk already written when a later one fails, and the plan can be confirmed again', async () => {
       const plan = await importSample(t, supervisor)
       await expect(
