@@ -45,6 +45,7 @@ export async function insertNotifications(db: Queryable, ns: readonly NewNotific
       ORDER BY ord
      ON CONFLICT (dedupe_key) DO NOTHING`,
     [JSON.stringify(rows)],
+    { name: 'duban_notifications_bulk_insert' },
   )
 }
 
@@ -78,6 +79,7 @@ export async function insertUnsealedAuditRows(tx: Queryable, rows: readonly NewA
        FROM ${recordset([['at', 'timestamptz'], ['actor_id', 'text'], ['action', 'text'], ['entity', 'text'], ['entity_id', 'text'], ['before', 'jsonb'], ['after', 'jsonb']])}
       ORDER BY ord`,
     [JSON.stringify(json)],
+    { name: 'duban_audit_bulk_insert' },
   )
 }
 
