@@ -19,6 +19,7 @@ import { parseAssessmentPeriod, type AssessmentPeriod } from './assessment-perio
 import { isResponsibleShare, isShareFact, ownedFacts, reportTimesByUnit } from './owned-work.ts'
 import { assessFromAggregates, type CountersState } from './assessment-aggregates.ts'
 import { rankedRows } from './assessment-rows.ts'
+import { finishedAtOf, targetsOf } from './item-outcome.ts'
 
 /** Weights duban ships: 按时办结 50, 目标完成 30, 按时报送 20; 2 points off per overdue item. */
 export const DEFAULT_WEIGHTS: ScoreWeights = { weights: { onTime: 50, targetsMet: 30, reporting: 20 }, overduePenalty: 2 }
@@ -82,34 +83,6 @@ export async function saveWeights(deps: AppDeps, actor: Actor, kind: string, inp
     await recordAudit(tx, deps, actor, { action: 'assessment.weights.save', entity: 'assessment_weights', entityId: kind, before, after: w })
   })
   return w
-}
-
-/** Whether a reported measure meets a target (目标达成). */
-function targetMet(t: Record<string, unknown>, measures: Record<string, unknown>): boolean {
-  if (typeof t.met === 'boolean') return t.met
-  const v = measures[String(t.metric)]
-  if (typeof v !== 'number' || typeof t.value !== 'number') return false
-  switch (t.comparison) {
-    case '>=': return v >= t.value
-    case '>': return v > t.value
-    case '<=': return v <= t.value
-    case '<': return v < t.value
-    case '=': return v === t.value
-    case 'range': return v >= t.value && v <= (typeof t.valueTo === 'number' ? t.valueTo : t.value)
-    default: return v >= t.value
-  }
-}
-
-/** When an item was finished (报办结: its due clock stopped), or closed; null while not finished. */
-export function finishedAtOf(it: AssessedItemRow): string | null {
-  return it.snapshot.clocks?.['due']?.stoppedAt ?? (it.stateType === 'closed' ? it.closedAt : null)
-}
-
-/** An item's targets (目标) and how many its last reported measures meet. */
-export function targetsOf(it: AssessedItemRow): { total: number; met: number } {
-  const targets = Array.isArray(it.data['targets']) ? (it.data['targets'] as Record<string, unknown>[]) : []
-  const measures = { ...((it.data['measures'] as Record<string, unknown>) ?? {}), ...((it.snapshot.data?.['measures'] as Record<string, unknown>) ?? {}) }
-  return { total: targets.length, met: targets.filter((t) => targetMet(t, measures)).length }
 }
 
 /** The KPI facts of one item for a period, as of an instant. */

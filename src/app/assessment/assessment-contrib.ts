@@ -24,7 +24,7 @@ import type { ReportingCadence } from '../../domain/workflow/kind.types.ts'
 import { expectedReportDates } from '../../domain/workflow/cadence.ts'
 import { addCalendarDays, endOfDay, instantMs, localDate } from '../../domain/workflow/time.ts'
 import { firstReportFrom, isCadence } from '../supervision/supervise-tick.ts'
-import { finishedAtOf, targetsOf } from './assess-units.ts'
+import { finishedAtOf, targetsOf } from './item-outcome.ts'
 
 /** One item × owning unit: the scalars the as-of-now corrections read, and its contribution (assessment_fact's row). */
 export type ShareFact = FactRow
