@@ -34,6 +34,7 @@ import { calendarFor, chinaDate, engineActor, kindOf } from './item-engine.ts'
 import { itemAfterEvent, visibleItem, type ItemEventResult } from './item-queries.ts'
 import { afterEventShares, snapshotAfterShare, takeShareStep } from './item-shares.ts'
 import { LazyTransaction } from './lazy-transaction.ts'
+import { EVENT_ITEM_CACHE_MS, forgetEventItem, keepEventItem, keptEventItem, unitStamp, type EventItem } from './event-item-cache.ts'
 
 /** Largest attachment accepted (附件大小上限). */
 export const MAX_ATTACHMENT_BYTES = 5 * 1024 * 1024
@@ -168,8 +169,13 @@ async function attemptEvent(deps: AppDeps, actor: Actor, itemId: string, input: 
   const at = now.toISOString()
   const today = chinaDate(now)
   // The one read of the item: within the actor's scope, with its units, no lock (the write checks the version) —
-  // or, on the last try (deps.db is then a transaction), with its row lock.
-  const item = await findItemForEvent(deps.db, itemId, actor.scopeUnitIds, locked)
+  // or, on the last try (deps.db is then a transaction), with its row lock. An item this process took an event on a
+  // moment ago is not read again (event-item-cache.ts): if it moved meanwhile, the write finds another version.
+  const stamp = unitStamp(deps.db)
+  const kept = locked ? null : keptEventItem(deps.db, itemId, actor.scopeUnitIds)
+  const usable = kept && (input.expectedVersion === undefined || input.expectedVersion === kept.item.version) ? kept : null
+  const until = usable?.until ?? performance.now() + EVENT_ITEM_CACHE_MS
+  const item = usable?.item ?? (await findItemForEvent(deps.db, itemId, actor.scopeUnitIds, locked))
   if (!item) throw new DubanError('DUBAN_ERR_NOT_FOUND', `item ${itemId}`, { where: 'id' })
   if (input.expectedVersion !== undefined && input.expectedVersion !== item.version) {
     throw new DubanError('DUBAN_ERR_ITEM_VERSION_CONFLICT', `item ${item.number} is at version ${item.version}, not ${input.expectedVersion}`, {
@@ -181,11 +187,14 @@ async function attemptEvent(deps: AppDeps, actor: Actor, itemId: string, input: 
     if (!(await lockItemAtVersion(q, item.id, item.version))) throw new VersionMoved(item.number)
   })
   try {
-    const out = await eventOn(tx, deps, actor, item, input, upload, { now, at, today })
+    const { answer, after } = await eventOn(tx, deps, actor, item, input, upload, { now, at, today })
     await tx.commit()
-    return out
+    // Kept for the next event once committed; not inside the last try's transaction, which commits later.
+    if (!locked) keepEventItem(deps.db, after, stamp, until)
+    return answer
   } catch (e) {
     await tx.rollback()
+    if (e instanceof VersionMoved) forgetEventItem(deps.db, item.id)
     throw e
   }
 }
@@ -198,7 +207,7 @@ async function eventOn(
   input: EventInput,
   upload: readonly NewAttachment[],
   { at, today }: { now: Date; at: string; today: string },
-): Promise<ItemEventResult> {
+): Promise<{ answer: ItemEventResult; after: EventItem }> {
   const kind = kindOf(item.kind, String(item.snapshot['kindVersion'] ?? item.kindVersion))
   checkEventPayload(kind, input.event, input.payload)
   const payload: Record<string, unknown> = { ...input.payload }
@@ -267,7 +276,7 @@ async function eventOn(
   const closedAt = stateType === 'closed' ? (item.closedAt ?? at) : null
   const after = { ...item, state: next.state, stateType, snapshot: next as unknown as Record<string, unknown>, dueDate: due, updatedAt: at, closedAt, version: item.version + 1, units }
   const { unitsReplaced: _u, newReport: _r, ...recorded } = side
-  return itemAfterEvent(actor, after, today, { event, ...recorded })
+  return { answer: itemAfterEvent(actor, after, today, { event, ...recorded }), after }
 }
 
 /**
