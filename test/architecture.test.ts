@@ -20,10 +20,10 @@ function layerOf(file: string): string {
   return top === 'adapters' ? `adapters/${sub}` : top!
 }
 
-interface Edge { from: string; spec: string; to: string }
+interface Edge { from: string; spec: string; to: string; /** The file imported (relative imports), and whether only types: erased at run time. */ file?: string; typeOnly: boolean }
 
 /** `import … from 'x'` / `export … from 'x'` (over several lines), `import 'x'`, and `import('x')`. */
-const IMPORTS = /^\s*(?:import|export)\b[^'"`;]*?\bfrom\s*['"]([^'"]+)['"]|^\s*import\s*['"]([^'"]+)['"]|\bimport\(\s*['"]([^'"]+)['"]\s*\)/gm
+const IMPORTS = /^\s*(?:import|export)\b(\s+type\b)?[^'"`;]*?\bfrom\s*['"]([^'"]+)['"]|^\s*import\s*['"]([^'"]+)['"]|\bimport\(\s*['"]([^'"]+)['"]\s*\)/gm
 
 /** A package's name from a bare specifier (`@scope/name/sub` → `@scope/name`). */
 const packageOf = (spec: string): string => spec.split('/').slice(0, spec.startsWith('@') ? 2 : 1).join('/')
@@ -37,15 +37,35 @@ function edges(): Edge[] {
     // Static, dynamic and type imports alike: a type import is an arrow too. Only import and export statements and
     // import() with a literal: a looser pattern also took words of comments and SQL ("from '…'") for packages.
     for (const m of readFileSync(file, 'utf8').matchAll(IMPORTS)) {
-      const spec = (m[1] ?? m[2] ?? m[3])!
-      const to = spec.startsWith('.') ? layerOf(resolve(dirname(file), spec)) : spec.startsWith('node:') ? 'node' : `package:${packageOf(spec)}`
-      out.push({ from: relative(SRC, file), spec, to })
+      const spec = (m[2] ?? m[3] ?? m[4])!
+      const target = spec.startsWith('.') ? resolve(dirname(file), spec) : undefined
+      const to = target ? layerOf(target) : spec.startsWith('node:') ? 'node' : `package:${packageOf(spec)}`
+      out.push({ from: relative(SRC, file), spec, to, ...(target ? { file: relative(SRC, target) } : {}), typeOnly: m[1] !== undefined })
     }
   }
   return out
 }
 
 const all = edges()
+
+/** The import cycles among source files at run time (type-only imports are erased), one path each. */
+function cycles(): string[][] {
+  const next = new Map<string, string[]>()
+  for (const e of all) if (e.file && !e.typeOnly) next.set(e.from, [...(next.get(e.from) ?? []), e.file])
+  const found: string[][] = []
+  const state = new Map<string, 'open' | 'done'>()
+  const visit = (f: string, path: string[]): void => {
+    state.set(f, 'open')
+    for (const g of next.get(f) ?? []) {
+      const here = [...path, f]
+      if (state.get(g) === 'open') found.push([...here.slice(here.indexOf(g)), g])
+      else if (!state.has(g)) visit(g, here)
+    }
+    state.set(f, 'done')
+  }
+  for (const f of next.keys()) if (!state.has(f)) visit(f, [])
+  return found
+}
 const offending = (from: (l: string) => boolean, allowed: readonly string[]) =>
   all.filter((e) => from(layerOf(join(SRC, e.from))) && !allowed.includes(e.to) && !(allowed.includes('package') && e.to.startsWith('package:'))).map((e) => `${e.from} → ${e.spec}`)
 
@@ -66,6 +86,10 @@ describe('the import graph tells the folders’ story', () => {
 
   it('app (use-cases) imports domain and persistence, never an adapter', () => {
     expect(offending((l) => l === 'app', ['domain', 'persistence', 'app', 'node', 'package'])).toEqual([])
+  })
+
+  it('no source file imports itself back through others at run time (type-only imports aside)', () => {
+    expect(cycles().map((c) => c.join(' → '))).toEqual([])
   })
 
   it('no lower layer imports HTTP or the CLI, and HTTP does not import the CLI', () => {
