@@ -56,6 +56,9 @@ const PAUSE_MAX_MS = 2_000
 /** Waits PACE times `ms` (at least 1 ms, at most PAUSE_MAX_MS). */
 const paced = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, Math.min(PAUSE_MAX_MS, Math.max(1, PACE * ms))))
 
+/** One turn of the event loop: what waits to run (other requests' I/O and timers) runs first. */
+const yieldTurn = (): Promise<void> => new Promise((r) => setImmediate(r))
+
 /** How often a confirm still computing renews its note on the draft (confirm-gate.ts counts one older than 15 s as gone). */
 const ANNOUNCE_EVERY_MS = 5_000
 
@@ -135,6 +138,9 @@ async function confirmOnce(deps: AppDeps, actor: Actor, planId: string, opts: Co
   const items = includedItems(row.draft)
   assertPlanInScope(actor.scopeUnitIds, items) // 数据范围: a district 督查室 dispatches inside its district only
   if (items.length === 0) throw new DubanError('DUBAN_ERR_PLAN_EMPTY', 'include at least one item before confirming', { where: 'items' })
+  // Reading the draft (about 600 kB for 1,000 items: PGlite's statement and the JSON's parse) and checking it are two
+  // stretches of the event loop: other requests run between them.
+  await yieldTurn()
   const problems = planProblems(row.draft)
   const first = problems[0]
   if (first) {
@@ -147,7 +153,7 @@ async function confirmOnce(deps: AppDeps, actor: Actor, planId: string, opts: Co
   // The due-date checks yield every COMPUTE_SLICE items too: 1,000 of them in one go held the event loop 14–72 ms
   // (load 9), after the draft's parse, and a stall holds every request in flight at once.
   for (const [i, it] of items.entries()) {
-    if (i % COMPUTE_SLICE === 0) await new Promise((r) => setImmediate(r))
+    if (i % COMPUTE_SLICE === 0) await yieldTurn()
     const check = it.due ? checkDueDate(calendar, it.due) : null
     if (check && !check.ok) {
       throw new DubanError('DUBAN_ERR_DUE_NOT_WORKING_DAY', `item ${it.n} due: ${it.due} is a ${check.holiday ?? check.reason}; try ${check.suggestion}`, {
@@ -262,7 +268,10 @@ async function confirmOnce(deps: AppDeps, actor: Actor, planId: string, opts: Co
     // The answer (the plan's view, about 600 kB for 1,000 tasks, then its serialisation) is one more stretch of the
     // event loop: the requests that waited for the last transaction go first.
     await paced(finalMs)
-    return { plan: planView({ ...row, draft, status: 'confirmed', confirmedAt: at }), tasks }
+    const plan = planView({ ...row, draft, status: 'confirmed', confirmedAt: at })
+    // Its serialisation (Fastify's, after the handler) is another: a turn for the others between the two.
+    await yieldTurn()
+    return { plan, tasks }
   } catch (e) {
     // Only the holder undoes: a confirm that lost its hold leaves the plan to the one that took it.
     const hold = await confirmHold(deps.db, planId).catch(() => null)
