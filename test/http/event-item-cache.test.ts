@@ -2,13 +2,15 @@
  * The items events were last taken on, kept by the process (src/app/items/event-item-cache.ts): the next event on one
  * skips its read, and stays correct when the kept item is stale — another process moved it (the write finds another
  * version and the event is taken again from a fresh read), a unit was renamed (the answer shows the new name), the
- * actor's scope does not cover it (404 as before), a client's expectedVersion is newer than the kept one.
+ * actor's scope does not cover it (404 as before), a client's expectedVersion is newer than the kept one, the kept
+ * item's state refuses an event the item's state in the database allows.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Db } from '../../src/persistence/db.ts'
 import { startTestApp, type TestApp } from '../support/test-app.ts'
 import { testDialects } from '../support/test-db.ts'
 import { call, confirmSample, loginDemo, seedDemoCity } from './plans.fixture.ts'
+import { forgetEventItem, keepEventItem, keptEventItem, unitStamp } from '../../src/app/items/event-item-cache.ts'
 
 for (const dialect of testDialects()) {
   describe(`events on an item this process keeps (${dialect})`, () => {
@@ -90,6 +92,24 @@ for (const dialect of testDialects()) {
       const other = await loginDemo(t, 'cgj') // 市城管局: none of the item's units
       const res = await call(t, other, 'POST', `/api/items/${food}/reports`, { text: '不在我的范围' })
       expect(res.statusCode, res.body).toBe(404)
+    })
+
+    // Last: it closes the task.
+    it('takes an event the kept item would refuse from a fresh read, when the item moved on elsewhere', async () => {
+      const supervisor = await loginDemo(t, 'supervisor')
+      await report('保持')
+      const before = keptEventItem(t.deps.db, food, null)
+      expect(before?.item.state).toBe('accepted')
+      // Elsewhere (another process, the tick) the task is reported done; this process still keeps it as accepted.
+      const done = await call(t, sjj, 'POST', `/api/items/${food}/completion`, { text: '已完成' })
+      expect(done.statusCode, done.body).toBe(200)
+      forgetEventItem(t.deps.db, food)
+      keepEventItem(t.deps.db, before!.item, unitStamp(t.deps.db))
+      expect(keptEventItem(t.deps.db, food, null)?.item.state).toBe('accepted')
+      // 验收办结 is refused in 'accepted' and allowed in 'completion_submitted', where the database has it.
+      const res = await call(t, supervisor, 'POST', `/api/items/${food}/events`, { event: 'approve_completion', payload: {} })
+      expect(res.statusCode, res.body).toBe(200)
+      expect((await detail()).state).toBe('closed')
     })
   })
 }

@@ -186,8 +186,9 @@ async function attemptEvent(deps: AppDeps, actor: Actor, itemId: string, input: 
   const tx = new LazyTransaction(deps.db, async (q) => {
     if (!(await lockItemAtVersion(q, item.id, item.version))) throw new VersionMoved(item.number)
   })
+  const progress = { committedAlone: false }
   try {
-    const { answer, after } = await eventOn(tx, deps, actor, item, input, upload, { now, at, today })
+    const { answer, after } = await eventOn(tx, deps, actor, item, input, upload, { now, at, today }, progress)
     await tx.commit()
     // Kept for the next event once committed; not inside the last try's transaction, which commits later.
     if (!locked) keepEventItem(deps.db, after, stamp, until)
@@ -195,6 +196,14 @@ async function attemptEvent(deps: AppDeps, actor: Actor, itemId: string, input: 
   } catch (e) {
     await tx.rollback()
     if (e instanceof VersionMoved) forgetEventItem(deps.db, item.id)
+    // A refusal worked out from a kept item may be the kept item's and not the database's: the tick, another
+    // use-case or another process may have moved it (to a state where the event is allowed) without this process
+    // seeing it. Nothing was written (rolled back, or the lone statement never committed), so the event is taken
+    // again from a fresh read, which refuses it if the refusal was real.
+    else if (usable && !progress.committedAlone) {
+      forgetEventItem(deps.db, item.id)
+      throw new VersionMoved(item.number)
+    }
     throw e
   }
 }
@@ -207,6 +216,7 @@ async function eventOn(
   input: EventInput,
   upload: readonly NewAttachment[],
   { at, today }: { now: Date; at: string; today: string },
+  progress: { committedAlone: boolean },
 ): Promise<{ answer: ItemEventResult; after: EventItem }> {
   const kind = kindOf(item.kind, String(item.snapshot['kindVersion'] ?? item.kindVersion))
   checkEventPayload(kind, input.event, input.payload)
@@ -262,6 +272,8 @@ async function eventOn(
     notifications: notifications ?? undefined,
   })
   if (seq === null) throw new VersionMoved(item.number)
+  // Sent alone, the statement has committed: from here a failure must not take the event again.
+  if (alone) progress.committedAlone = true
   if (notifications === null) await carryOutEffects(effects, res.effects)
   // The copies go with their task (same reason, same transaction; each copy's own copies follow it).
   if (copies.length > 0) {
