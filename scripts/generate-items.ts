@@ -20,7 +20,8 @@
  * After the load the B-tree indexes are built, then the GIN ones (trigram, ticket search: most of the time at 10M) on
  * one connection while item_clock, ledger_unit_open and the counters' fill go on beside them; then VACUUM (ANALYZE).
  * `--finish` loads nothing and finishes a run stopped after its load (the dropped indexes, item_clock,
- * ledger_unit_open, the fill for every generated item as `--fill-only`).
+ * ledger_unit_open, the fill for every generated item as `--fill-only`). `--resume-fill` finishes a fill stopped after
+ * its chunks (the fold if not done, the facts' indexes, the received counts if none).
  *
  * The triggers being off, the maintained counters are filled set-based at the end, for the items of this run: the
  * assessment's (assessment_fact, assessment_agg: what draining the log for every item would write, ~2.5 h at 10M,
@@ -34,6 +35,7 @@
  */
 import { pathToFileURL } from 'node:url'
 import { fillAssessment } from '../src/app/assessment/assessment-fill.ts'
+import { finishFill } from '../src/persistence/assessment-fill.repo.ts'
 import type { Db } from '../src/persistence/db.ts'
 import { fillReceived } from '../src/persistence/hotline-kpi-agg.repo.ts'
 import { openDatabase } from '../src/persistence/open.ts'
@@ -57,6 +59,8 @@ export interface GenerateOptions {
   readonly fill?: boolean
   /** Load nothing; fill the counters for every generated item (see the header). */
   readonly fillOnly?: boolean
+  /** Load nothing; finish a fill stopped after its chunks (see resumeFill). */
+  readonly resumeFill?: boolean
   /** Load nothing; finish a run stopped after its load (indexes, item_clock, ledger_unit_open), filling as fillOnly (see the header). */
   readonly finish?: boolean
   /** Items per statement of the counters' fill (default FILL_CHUNK). */
@@ -86,6 +90,7 @@ interface IndexChoice {
  * GIN ones first; each row of gen_index_backup goes in the transaction that builds its index, and the table when empty.
  */
 async function restoreDroppedIndexes(db: Db, jobs: number, log: (line: string) => void, which: IndexChoice = {}): Promise<void> {
+  if (!(await db.query<{ b: boolean }>(`SELECT to_regclass('gen_index_backup') IS NOT NULL AS b`)).rows[0]?.b) return
   const { rows } = await db.query<{ name: string; def: string }>(
     `SELECT name, def FROM gen_index_backup
       WHERE to_regclass(name) IS NULL
@@ -139,6 +144,13 @@ async function fillCounters(db: Db, lo: number, hi: number, chunk: number, cutof
   await dropSecondaryIndexes(db, ['assessment_fact', 'assessment_agg'])
   const a = await fillAssessment(db, ['task', 'ticket'], bounds, (i, n) => log(`assessment fill: chunk ${i} / ${n}, ${s()} s`), { vacuum: false, jobs })
   log(`assessment fill: ${a.shares.toLocaleString('en')} shares, ${a.counters.toLocaleString('en')} counter rows, ${s()} s`)
+  await afterAssessmentFill(db, bounds, cutoff, jobs, log)
+}
+
+/** What follows the assessment's chunks and fold: its indexes, VACUUM, then the received counts for `bounds`. */
+async function afterAssessmentFill(db: Db, bounds: readonly string[], cutoff: string, jobs: number, log: (line: string) => void): Promise<void> {
+  const t0 = performance.now()
+  const s = (): string => ((performance.now() - t0) / 1000).toFixed(1)
   await restoreDroppedIndexes(db, jobs, log, { tables: ['assessment_fact', 'assessment_agg'] })
   await db.query('VACUUM (ANALYZE) assessment_fact, assessment_agg')
   log(`assessment fill: indexes built and vacuumed, ${s()} s`)
@@ -146,6 +158,32 @@ async function fillCounters(db: Db, lo: number, hi: number, chunk: number, cutof
   for (let i = 1; i < bounds.length; i++) tickets += await fillReceived(db, bounds[i - 1]!, bounds[i]!, cutoff)
   await db.query('VACUUM (ANALYZE) hotline_recv_day, hotline_recv_month, hotline_trend_day, hotline_recv_delta')
   log(`received counts: ${tickets.toLocaleString('en')} tickets, ${s()} s`)
+}
+
+/**
+ * `--resume-fill`: a fill stopped after its chunks (every generated item has facts): the fold of the staged sums into
+ * assessment_agg when it had not happened (the stage table is still there), the facts' indexes, VACUUM, and the
+ * received counts when no generated ticket has any yet.
+ */
+async function resumeFill(db: Db, chunk: number, cutoff: string, jobs: number, log: (line: string) => void): Promise<void> {
+  const { rows } = await db.query<{ n: string | null; staged: boolean; received: boolean }>(
+    `SELECT (SELECT max(substr(number, 5)::bigint)::text FROM item WHERE number LIKE 'GEN-%') AS n,
+            to_regclass('assessment_fill_stage') IS NOT NULL AS staged,
+            EXISTS (SELECT 1 FROM hotline_recv_day WHERE dim = 'c' AND code LIKE 'GEN-%')
+            OR EXISTS (SELECT 1 FROM hotline_recv_delta WHERE dim = 'c' AND code LIKE 'GEN-%') AS received`,
+  )
+  const hi = Number(rows[0]?.n ?? 0)
+  if (rows[0]?.staged) log(`assessment fill: ${(await finishFill(db)).toLocaleString('en')} counter rows folded`)
+  const bounds: string[] = []
+  for (let g = 0; g < hi; g += chunk) bounds.push(genNumber(g))
+  bounds.push(genNumber(hi))
+  if (rows[0]?.received) {
+    log('received counts there already: not filled again')
+    await restoreDroppedIndexes(db, jobs, log, { tables: ['assessment_fact', 'assessment_agg'] })
+    await db.query('VACUUM (ANALYZE) assessment_fact, assessment_agg')
+    return
+  }
+  await afterAssessmentFill(db, bounds, cutoff, jobs, log)
 }
 
 /**
@@ -204,6 +242,7 @@ export async function generateItems(db: Db, opts: GenerateOptions): Promise<void
   const jobs = Math.max(1, opts.jobs ?? 1)
   const log = opts.log ?? ((line: string) => console.log(line))
   const cutoff = opts.cutoff ?? chinaToday()
+  if (opts.resumeFill) return resumeFill(db, opts.fillChunk ?? FILL_CHUNK, cutoff, jobs, log)
   if (opts.fillOnly || opts.finish) {
     const { rows } = await db.query<{ n: string | null; filled: boolean }>(
       `SELECT max(substr(number, 5)::bigint)::text AS n,
@@ -354,6 +393,7 @@ if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) 
     fill: !process.argv.includes('--no-fill'),
     fillOnly: process.argv.includes('--fill-only'),
     finish: process.argv.includes('--finish'),
+    resumeFill: process.argv.includes('--resume-fill'),
     cutoff: arg('cutoff'),
   })
   await db.close()
