@@ -49,6 +49,9 @@ export class LazyTransaction implements Queryable {
     if (this.tx) return this.tx
     this.tx = new Promise<Queryable>((resolveTx, rejectTx) => {
       const finished = new Promise<void>((resolve, reject) => void (this.finish = { resolve, reject }))
+      // When the callback ends before it waits on `finished` (lockFirst found the item moved: VersionMoved), the
+      // rollback that follows rejects a promise nobody awaits; that is not an error of its own.
+      finished.catch(() => undefined)
       this.done = this.db.transaction(async (tx) => {
         if (lock) await this.lockFirst(tx)
         this.resolved = tx
