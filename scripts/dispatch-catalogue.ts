@@ -14,11 +14,11 @@
 import { jiebaTokenize } from '../src/adapters/text/jieba.tokenize.ts'
 import { crossValidate, evaluateOn, reportOf, type ScoredLine } from '../src/app/dispatch/evaluate-dispatch.ts'
 import { coldStartExamples } from '../src/domain/dispatch/cold-start.ts'
-import { newDispatchModel, rankFunctions, suggest, teach, type DispatchModel } from '../src/domain/dispatch/dispatch.model.ts'
+import { newDispatchModel, teach, type DispatchModel } from '../src/domain/dispatch/dispatch.model.ts'
 import type { Accuracy } from '../src/domain/dispatch/evaluate.ts'
 import { FUNCTION_CATALOGUE } from '../src/domain/dispatch/function-catalogue.ts'
 import { FUNCTION_DUTIES } from '../src/domain/dispatch/function-duties.ts'
-import { cityFold, CITY_FOLDS, demoInputs as inputs, demoRequests, planItems, trainCities87, trainingSide as letters } from './dispatch-sets.ts'
+import { cityFold, CITY_FOLDS, demoInputs as inputs, demoRequests, planItems, scoredCase, trainCities87, trainingSide as letters } from './dispatch-sets.ts'
 
 /** The cold start without the catalogue (the model before 2026-12-02 afternoon), then the catalogue as `mode` says. */
 function withCatalogue(mode: string, weight: number): () => DispatchModel {
@@ -41,12 +41,7 @@ function byCity(fresh: () => DispatchModel, taught: boolean): ScoredLine[] {
     const model = fresh()
     if (taught) for (const l of letters) if (cityFold(l) !== fold) teach(model, { text: l.text, function: l.function })
     for (const l of letters) {
-      if (cityFold(l) !== fold) continue
-      const ranked = rankFunctions(model, { text: l.text })
-      cases.push({
-        byFunction: { function: l.function, suggested: ranked.map((f) => f.function), confidence: ranked[0]?.probability },
-        byUnit: { function: l.function, suggested: suggest(model, { text: l.text }).map((s) => s.unit.function) },
-      })
+      if (cityFold(l) === fold) cases.push(scoredCase(model, l))
     }
   }
   return cases

@@ -16,9 +16,9 @@
 import { jiebaTokenize } from '../src/adapters/text/jieba.tokenize.ts'
 import { coldStartModel } from '../src/app/dispatch/dispatch-inputs.ts'
 import { crossValidate, evaluateOn, reportOf, type ScoredLine } from '../src/app/dispatch/evaluate-dispatch.ts'
-import { rankFunctions, suggest, teach } from '../src/domain/dispatch/dispatch.model.ts'
+import { teach } from '../src/domain/dispatch/dispatch.model.ts'
 import type { Accuracy } from '../src/domain/dispatch/evaluate.ts'
-import { cityFold, CITY_FOLDS as FOLDS, demoInputs as inputs, demoRequests, trainCities87, trainingSide as letters } from './dispatch-sets.ts'
+import { cityFold, CITY_FOLDS as FOLDS, demoInputs as inputs, demoRequests, scoredCase, trainCities87, trainingSide as letters } from './dispatch-sets.ts'
 
 const weight = Number(process.env.W ?? 1)
 const old = { letters: trainCities87 }
@@ -36,12 +36,7 @@ function crossByCity(taught: (i: number) => boolean, scored: (i: number) => bool
       if (foldOf(i) !== fold && weight > 0 && taught(i)) teach(model, { text: l.text, function: l.function, weight })
     })
     letters.forEach((l, i) => {
-      if (foldOf(i) !== fold || !scored(i)) return
-      const ranked = rankFunctions(model, { text: l.text })
-      cases.push({
-        byFunction: { function: l.function, suggested: ranked.map((f) => f.function), confidence: ranked[0]?.probability },
-        byUnit: { function: l.function, suggested: suggest(model, { text: l.text }).map((s) => s.unit.function) },
-      })
+      if (foldOf(i) === fold && scored(i)) cases.push(scoredCase(model, l))
     })
   }
   return cases

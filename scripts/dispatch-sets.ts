@@ -11,7 +11,8 @@ import { existsSync, readFileSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
 import { DEMO_DIR } from '../src/app/demo/seed-demo.ts'
 import { loadDemoInputs, type DispatchInputs } from '../src/app/dispatch/dispatch-inputs.ts'
-import { parseLabelledLines } from '../src/app/dispatch/evaluate-dispatch.ts'
+import { parseLabelledLines, type ScoredLine } from '../src/app/dispatch/evaluate-dispatch.ts'
+import { rankFunctions, suggest, type DispatchModel } from '../src/domain/dispatch/dispatch.model.ts'
 
 export const SETS = fileURLToPath(new URL('../test/fixtures/dispatch/', import.meta.url))
 export const CITY_FOLDS = 5
@@ -72,3 +73,15 @@ export function count(t: Tally, label: string, ranked: readonly string[]): void 
   if (ranked.slice(0, 3).includes(label)) t[2]++
 }
 export const fmt = (t: Tally): string => `${(t[1] / t[0]).toFixed(3)} / ${(t[2] / t[0]).toFixed(3)}`
+
+/**
+ * A letter scored by the model as the CV scripts score it (by its text only; the letters carry no address): the
+ * functions ranked (rankFunctions) with the first one's confidence, and the functions of the units suggest() names.
+ */
+export function scoredCase(model: DispatchModel, l: Letter): ScoredLine {
+  const ranked = rankFunctions(model, { text: l.text })
+  return {
+    byFunction: { function: l.function, suggested: ranked.map((f) => f.function), confidence: ranked[0]?.probability },
+    byUnit: { function: l.function, suggested: suggest(model, { text: l.text }).map((s) => s.unit.function) },
+  }
+}
