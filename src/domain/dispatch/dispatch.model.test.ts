@@ -5,8 +5,9 @@ import { FUNCTION_CATALOGUE } from './function-catalogue.ts'
 import { FUNCTION_DUTIES } from './function-duties.ts'
 import { featuresOf } from './features.ts'
 import { TICKET_FUNCTIONS } from '../tickets/unit-functions.ts'
-import { calibrated, learnOutcome, newDispatchModel, rankFunctions, suggest, teach, type DispatchModel } from './dispatch.model.ts'
+import { calibrated, learnOutcome, newDispatchModel, partnerForThird, rankFunctions, servedFunctions, SHARED_SUBJECT_PARTNERS, suggest, teach, type DispatchModel } from './dispatch.model.ts'
 import { accuracyByFunction, calibrationOf } from './evaluate.ts'
+import { rank } from './naive-bayes.ts'
 import { resolvePlace, unitDirectory, withoutPlaces } from './place.resolve.ts'
 
 /** Words separated by spaces: enough to test the model without the native segmenter. */
@@ -96,6 +97,35 @@ describe('dispatch suggestions', () => {
     expect(rankFunctions(m, { text }, 10).map((f) => f.function).indexOf('街道乡镇')).toBeGreaterThan(4)
     expect(rankFunctions(m, { text }).map((f) => f.function)).not.toContain('街道乡镇')
     expect(suggest(m, { text, address: '河西社区 5栋' }).map((x) => x.unit.function)).not.toContain('街道乡镇')
+  })
+
+  it('puts the partner of the first function third where cities divide the subject differently (城管 / 住建), named by suggest too', () => {
+    // A city without townships, so that the third place is not the township's; 住建 is taught only 电梯 of the text.
+    const units = [...UNITS.filter((x) => x.level !== 'township' && x.level !== 'community'), u('c-zj', '云州市住房和城乡建设局', 'c', 'department', '住房城乡建设', '物业 电梯 房屋')]
+    const m = newDispatchModel(units, spaces)
+    for (const ex of coldStartExamples(units, [], [])) teach(m, ex)
+    const text = '占道经营 流动摊贩 燃气 泄漏 信号 宽带 电梯'
+    // The model alone ranks 通信 third and 住建 after it; the partner takes the third place, the first two stay.
+    expect(servedFunctions(m, calibrated(rank(m.functions, featuresOf(spaces, text))), { text }, 3, {}).map((f) => f.function)).toEqual(['城市管理', '燃气', '通信'])
+    expect(rankFunctions(m, { text }).map((f) => f.function)).toEqual(['城市管理', '燃气', '住房城乡建设'])
+    expect(suggest(m, { text }).map((s) => s.unit.id)).toEqual(['c-cg', 'c-rq', 'c-zj'])
+  })
+
+  it('leaves the third place to the township (属地), and names no partner when one is among the three', () => {
+    const units = [...UNITS, u('c-zj', '云州市住房和城乡建设局', 'c', 'department', '住房城乡建设', '物业 电梯 房屋')]
+    const m = newDispatchModel(units, spaces)
+    for (const ex of coldStartExamples(units, [], [])) teach(m, ex)
+    const text = '占道经营 流动摊贩 燃气 泄漏 信号 宽带 电梯'
+    expect(rankFunctions(m, { text }).map((f) => f.function)).toEqual(['城市管理', '燃气', '街道乡镇'])
+    expect(suggest(m, { text, address: '河西社区 5栋' }).map((s) => s.unit.id)).toEqual(['q-cg', 'c-rq', 'q-hb'])
+    expect(partnerForThird(['城市管理', '住房城乡建设', '燃气', '水务'])).toBe(-1)
+    expect(partnerForThird(['城市管理', '燃气', '街道乡镇', '住房城乡建设'])).toBe(-1)
+    // 住建's partners are 城管 and 水务: the one the model ranks better is taken.
+    expect(partnerForThird(['住房城乡建设', '燃气', '通信', '水务', '城市管理'])).toBe(3)
+    expect(partnerForThird(['燃气', '通信', '供电', '城市管理'])).toBe(-1)
+    // Pairs are both ways, and name ticket functions only.
+    for (const [a, ps] of Object.entries(SHARED_SUBJECT_PARTNERS)) for (const b of ps) expect(SHARED_SUBJECT_PARTNERS[b]).toContain(a)
+    expect(Object.entries(SHARED_SUBJECT_PARTNERS).flatMap(([a, ps]) => [a, ...ps]).filter((f) => !(TICKET_FUNCTIONS as readonly string[]).includes(f))).toEqual([])
   })
 
   it('counts pairs of neighbouring Chinese words beside the words, stop words inside a pair, digits and Latin not', () => {

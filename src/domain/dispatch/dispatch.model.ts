@@ -119,6 +119,41 @@ const TOWNSHIP_SLOT = 2
 const TOWNSHIP_REACH = 4
 
 /**
+ * Functions that cities divide a subject between (分工不一的职能): when the first function is one of a pair and neither
+ * its partner nor another of its partners is among the three, the partner the model ranks best takes the third place —
+ * unless the township (属地) holds it (TOWNSHIP_SLOT keeps priority). Not learned from letters: each pair is a division
+ * of work that 机构改革 left different from city to city —
+ *  - 城市管理 / 住房城乡建设: 市政设施 (roads, street lights, manholes), building sites and 违法建设 sit with the 城管局 in
+ *    cities that moved 市政公用 into 城市管理, with the 住建局 (or its 市政 office) in others;
+ *  - 交警 / 交通运输: roads, signs and parking — 公安交管 for traffic and parking enforcement, the 交通运输局 for road
+ *    maintenance, buses and taxis, split differently per city;
+ *  - 水务 / 住房城乡建设: water supply and drainage go to a 水务局 where the city has one, to the 住建局 where it has not.
+ * Chosen by city-grouped 5-fold CV on the training-side letters only (scripts/dispatch-second-choice.ts, 2026-12-02
+ * late): top-3 cold 0.875 → 0.898, taught 0.864 → 0.875 (176 letters), demo 5-fold 0.892 → 0.904, plan items 0.929
+ * unchanged; top-1 unchanged by construction. 城管 / 街道 and 住建 / 街道 (rubbish, 物业) were measured too and lost on the
+ * demo requests and the plan items (and would show departments' requests the township, against 国办函〔2025〕66号).
+ */
+export const SHARED_SUBJECT_PARTNERS: Readonly<Record<string, readonly string[]>> = {
+  城市管理: ['住房城乡建设'],
+  住房城乡建设: ['城市管理', '水务'],
+  交警: ['交通运输'],
+  交通运输: ['交警'],
+  水务: ['住房城乡建设'],
+}
+
+/**
+ * Where the three lack the first function's partner (SHARED_SUBJECT_PARTNERS), the index of the one that should take the
+ * third place in `fns` (functions best first), else -1: the best-ranked partner beyond the three, when the third is not
+ * the township.
+ */
+export function partnerForThird(fns: readonly string[], partners: Readonly<Record<string, readonly string[]>> = SHARED_SUBJECT_PARTNERS): number {
+  const ps = fns[0] === undefined ? undefined : partners[fns[0]]
+  if (!ps || fns.length <= TOWNSHIP_SLOT || fns[TOWNSHIP_SLOT] === TOWNSHIP_FUNCTION) return -1
+  if (fns.slice(0, TOWNSHIP_SLOT + 1).some((f) => ps.includes(f))) return -1
+  return fns.findIndex((f, i) => i > TOWNSHIP_SLOT && ps.includes(f))
+}
+
+/**
  * Calibration of the first function's confidence (置信度校准): Platt scaling, shown = σ(a·logit(p) + b), fitted by
  * log-loss on the out-of-fold first choices of the training cities (5 folds by city, letters taught at W 0.5) and
  * the demo requests (5-fold) together — scripts/dispatch-calibrate.ts prints the fit. NB's softmax under-states a
@@ -170,6 +205,11 @@ export function suggest(model: DispatchModel, query: DispatchQuery, limit = 3): 
     // Sorted again: beside a unit holding a small share of its function's confidence, the township can rank above it.
     if (rest.length >= TOWNSHIP_SLOT) return [...rest.slice(0, TOWNSHIP_SLOT), { unit: { id: township.id, name: township.name, function: TOWNSHIP_FUNCTION }, confidence: Math.round(p * 1000) / 1000 }].sort((x, y) => y.confidence - x.confidence).slice(0, limit)
   }
+  // 分工不一: the first function's partner (SHARED_SUBJECT_PARTNERS) takes the third place when none is among the three.
+  if (limit > TOWNSHIP_SLOT) {
+    const at = partnerForThird(out.map((s) => s.unit.function))
+    if (at > TOWNSHIP_SLOT) return [...out.slice(0, TOWNSHIP_SLOT), out[at]!].slice(0, limit)
+  }
   return out.slice(0, limit)
 }
 
@@ -188,9 +228,16 @@ export function rankFunctions(model: DispatchModel, query: DispatchQuery, limit 
 /**
  * rankFunctions' second half, for any ranking of the functions (best first; the experiment scripts pass their
  * variants' rankings through it): only the functions some unit serves at the query's place, 街道乡镇 raised to third
- * when ranked at most fifth, at most `limit`.
+ * when ranked at most fifth, else the first function's partner (SHARED_SUBJECT_PARTNERS; `partners` {} for none) raised
+ * to third when none is among the three, at most `limit`.
  */
-export function servedFunctions(model: DispatchModel, ranked: readonly Ranked[], query: DispatchQuery, limit = 3): { function: string; probability: number }[] {
+export function servedFunctions(
+  model: DispatchModel,
+  ranked: readonly Ranked[],
+  query: DispatchQuery,
+  limit = 3,
+  partners: Readonly<Record<string, readonly string[]>> = SHARED_SUBJECT_PARTNERS,
+): { function: string; probability: number }[] {
   const place = resolvePlace(model.dir, `${query.address ?? ''} ${query.text}`)
   const hasTownship = [...model.dir.byId.values()].some((u) => u.level === 'township')
   const out: { function: string; probability: number }[] = []
@@ -201,6 +248,9 @@ export function servedFunctions(model: DispatchModel, ranked: readonly Ranked[],
   // 属地: 街道乡镇, when servable here and ranked at most fifth, is among the three (TOWNSHIP_SLOT, TOWNSHIP_REACH).
   const at = out.findIndex((f) => f.function === TOWNSHIP_FUNCTION)
   if (at > TOWNSHIP_SLOT && at <= TOWNSHIP_REACH && limit > TOWNSHIP_SLOT) out.splice(TOWNSHIP_SLOT, 0, ...out.splice(at, 1))
+  // 分工不一: the first function's partner (SHARED_SUBJECT_PARTNERS) takes the third place when none is among the three.
+  const partner = limit > TOWNSHIP_SLOT ? partnerForThird(out.map((f) => f.function), partners) : -1
+  if (partner > TOWNSHIP_SLOT) out.splice(TOWNSHIP_SLOT, 0, ...out.splice(partner, 1))
   return out.slice(0, limit)
 }
 
