@@ -129,6 +129,15 @@ export async function markQueued(db: Queryable, notificationId: string, at: Date
   await db.query('UPDATE notification SET channels_queued_at = $2 WHERE id = $1', [notificationId, at.toISOString()])
 }
 
+/**
+ * Notes that several notifications' channel deliveries are queued, in one statement (a round of queueChannelDeliveries
+ * marked each notification by an UPDATE of its own: one round trip per notification, i.e. per ticket received).
+ */
+export async function markQueuedMany(db: Queryable, notificationIds: readonly string[], at: Date): Promise<void> {
+  if (notificationIds.length === 0) return
+  await db.query('UPDATE notification SET channels_queued_at = $2 WHERE id = ANY($1::text[])', [[...notificationIds], at.toISOString()])
+}
+
 /** Claims up to `limit` pending deliveries due by `now`, leased until `leaseUntil` so another worker skips them. */
 export async function claimDueChannelDeliveries(db: Queryable, now: Date, leaseUntil: Date, limit: number): Promise<ClaimedDelivery[]> {
   const { rows } = await db.query<Raw>(

@@ -12,7 +12,7 @@ import {
   claimDueChannelDeliveries,
   claimUnqueuedNotifications,
   enqueueDelivery,
-  markQueued,
+  markQueuedMany,
   recipientsOf,
   recordChannelAttempt,
   type ChannelName,
@@ -62,6 +62,8 @@ export async function queueChannelDeliveries(deps: AppDeps, channels: readonly C
   return deps.db.transaction(async (tx) => {
     const now = deps.clock.now()
     let queued = 0
+    // Marked queued together at the end of the round (same transaction): one statement, not one per notification.
+    const marked: string[] = []
     for (const n of await claimUnqueuedNotifications(tx, limit)) {
       const people = channels.length > 0 ? await recipientsOf(tx, n) : []
       for (const channel of channels) {
@@ -72,8 +74,9 @@ export async function queueChannelDeliveries(deps: AppDeps, channels: readonly C
           if (await enqueueDelivery(tx, { id: deps.newId(), notificationId: n.id, channel, userId: u.userId, recipient: to, subject, body: text, at: now })) queued++
         }
       }
-      await markQueued(tx, n.id, now)
+      marked.push(n.id)
     }
+    await markQueuedMany(tx, marked, now)
     // Messages to requesters (并单 notices, replies: requester-messages.ts) go to their phone by SMS only.
     for (const m of await claimUnqueuedRequesterMessages(tx, limit)) {
       if (channels.includes('sms')) {
