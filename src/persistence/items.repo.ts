@@ -137,17 +137,19 @@ export interface ItemUnit {
   readonly role: ItemUnitRole
 }
 
-/** The units of `i`, lead first, as one JSON array (same order as unitsOf). */
+/** The units of `i`, lead first, as one JSON array (same order as unitsOf); and `shared`: two or more rows in item_share. */
 const UNITS_JSON = `(SELECT coalesce(json_agg(json_build_object('unitId', iu.unit_id, 'unitName', u.name, 'role', iu.role)
     ORDER BY array_position(ARRAY['lead','responsible','cooperating'], iu.role), u.name), '[]'::json)
-   FROM item_unit iu JOIN unit u ON u.id = iu.unit_id WHERE iu.item_id = i.id) AS units`
+   FROM item_unit iu JOIN unit u ON u.id = iu.unit_id WHERE iu.item_id = i.id) AS units,
+  EXISTS (SELECT 1 FROM item_share sh WHERE sh.item_id = i.id OFFSET 1) AS shared`
 
 /**
- * One item within a scope (null = everything), with its units, or null: everything an event needs to decide and
- * to answer, in one named statement. Under a row lock unless `lock` is false (take-event reads it unlocked and
- * writes it only at the version read: writeEventRows, lockItemAtVersion).
+ * One item within a scope (null = everything), with its units and whether its work is shared (two or more rows in
+ * item_share: several leads, item-shares.ts), or null: everything an event needs to decide and to answer, in one
+ * named statement. Under a row lock unless `lock` is false (take-event reads it unlocked and writes it only at the
+ * version read: writeEventRows, lockItemAtVersion).
  */
-export async function findItemForEvent(q: Queryable, id: string, scope: readonly string[] | null, lock = true): Promise<(ItemRow & { units: ItemUnit[] }) | null> {
+export async function findItemForEvent(q: Queryable, id: string, scope: readonly string[] | null, lock = true): Promise<(ItemRow & { units: ItemUnit[]; shared: boolean }) | null> {
   const forUpdate = lock ? ' FOR UPDATE' : ''
   const named = lock ? '' : '_read'
   const { rows } = scope
@@ -156,7 +158,7 @@ export async function findItemForEvent(q: Queryable, id: string, scope: readonly
   const r = rows[0]
   if (!r) return null
   const units = (typeof r.units === 'string' ? JSON.parse(r.units) : r.units) as ItemUnit[]
-  return { ...toItem(r), units }
+  return { ...toItem(r), units, shared: r.shared === true }
 }
 
 /** Locks an item's row if it is still at `version`; false when its version moved (or it is gone). */

@@ -165,6 +165,32 @@ for (const dialect of testDialects()) {
       expect(items.filter((x) => x.type === 'item.remind' && x.itemId === task).length).toBeGreaterThanOrEqual(2)
     })
 
+    it('takes a 签收 of a task with one lead in two statements and no transaction: the item, then its rows', async () => {
+      // A task no event was taken on in this process (as in peer's accept load: each task accepted once), so it is read.
+      const { rows } = await t.db.query<{ id: string; username: string }>(
+        `SELECT i.id, a.username FROM item i JOIN item_unit u ON u.item_id = i.id AND u.role = 'lead'
+           JOIN app_user a ON a.unit_id = u.unit_id AND a.role = 'unit_liaison' AND a.active
+          WHERE i.kind = 'task' AND i.state = 'dispatched' AND i.id <> $1 ORDER BY i.number LIMIT 1`,
+        [task],
+      )
+      const other = rows[0]!
+      const token = await loginDemo(t, other.username)
+      expect((await call(t, token, 'GET', '/api/notifications')).statusCode).toBe(200) // its session and scope, once
+      seen.length = 0
+      transactions.n = 0
+      const res = await call(t, token, 'POST', `/api/items/${other.id}/events`, { event: 'accept' })
+      expect(res.statusCode, res.body).toBe(200)
+      expect(res.json().state).toBe('accepted')
+      const shown = seen.filter((q) => !BACKGROUND.test(q))
+      console.log(`[${dialect}] ${shown.length} statements per 签收, ${transactions.n} transactions (BEGIN/COMMIT):\n  ${shown.join('\n  ')}`)
+      // The item read says whether its work is shared (item_share, several leads): with one lead no read of
+      // item_share (3 statements before), and the supervisor's notification goes with the event's rows.
+      expect(shown.filter((q) => /FROM item_share/.test(q) && !/^SELECT i\.id/.test(q))).toEqual([])
+      expect(shown).toHaveLength(2)
+      expect(shown[1]).toMatch(/^WITH u AS \( UPDATE item SET/)
+      expect(transactions.n).toBe(0)
+    })
+
     it('answers a reassignment with the new units', async () => {
       // The units are read again after an event replaced them (the last test: the task leaves this liaison).
       const supervisor = await loginDemo(t, 'supervisor')

@@ -19,7 +19,8 @@ export const EVENT_ITEM_CACHE_MS = 5_000
 /** At most this many items are kept; past it the oldest are forgotten. */
 const EVENT_ITEM_CACHE_MAX = 5_000
 
-export type EventItem = ItemRow & { units: ItemUnit[] }
+/** `shared`: whether the read found two or more share rows (findItemForEvent); unknown (read when needed) if absent. */
+export type EventItem = ItemRow & { units: ItemUnit[]; shared?: boolean }
 
 /** A kept item and until when it is used: EVENT_ITEM_CACHE_MS after it was READ (an event taken on it does not extend it). */
 export interface Kept {

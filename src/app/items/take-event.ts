@@ -212,7 +212,7 @@ async function eventOn(
   tx: LazyTransaction,
   deps: AppDeps,
   actor: Actor,
-  item: ItemRow & { units: ItemUnit[] },
+  item: EventItem,
   input: EventInput,
   upload: readonly NewAttachment[],
   { at, today }: { now: Date; at: string; today: string },
