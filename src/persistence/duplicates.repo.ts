@@ -86,10 +86,21 @@ export async function duplicateCandidates(q: Queryable, s: DuplicateSubjectRow, 
   return [...out.values()]
 }
 
-/** Several tickets for detection at once (the intake jobs' batch), by id; an id with no ticket is left out. */
+/**
+ * Several tickets for detection at once (the intake jobs' batch), by id; an id with no ticket is left out. Each ticket
+ * is read by key (a lateral subquery per id; OFFSET 0 keeps the planner from turning it back into a join), whatever
+ * the statistics say: `WHERE t.item_id = ANY($1)` was planned, on a database whose statistics predate its tickets (a
+ * fresh one, or autovacuum off as on the bench's server), as a hash join over seq scans of ticket and item, so every
+ * batch read both tables whole (the peer bench's database: 305 item rows for a batch of 8 after 300 tickets, growing
+ * with the table). Same rows as before.
+ */
 export async function duplicateSubjects(q: Queryable, ids: readonly string[]): Promise<Map<string, DuplicateSubjectRow>> {
   if (ids.length === 0) return new Map()
-  const { rows } = await q.query(`SELECT ${COLS} ${FROM} WHERE t.item_id = ANY($1::text[])`, [[...ids]], { name: 'duban_duplicates_subjects' })
+  const { rows } = await q.query(
+    `SELECT s.* FROM unnest($1::text[]) AS x(id) CROSS JOIN LATERAL (SELECT ${COLS} ${FROM} WHERE t.item_id = x.id OFFSET 0) s`,
+    [[...ids]],
+    { name: 'duban_duplicates_subjects' },
+  )
   return new Map(rows.map((r) => [String(r.item_id), toSubject(r)]))
 }
 
