@@ -40,6 +40,18 @@ Several processes may serve one PostgreSQL: the supervision tick, webhook delive
 run in the one holding the leader lock (docs/scaling.md). DUBAN_NATS_URL (e.g. nats://127.0.0.1:4222)
 publishes every item change to NATS JetStream; DUBAN_NATS_UNITS (unit ids, or *) creates their consumers.`
 
+/**
+ * A numeric setting from the environment: unset or blank gives undefined (off); otherwise a finite number > 0
+ * (or exactly 0, meaning off, when `zeroIsOff`), else an error naming the setting.
+ */
+export function positiveSetting(name: string, text: string | undefined, zeroIsOff: boolean): number | undefined {
+  if (text === undefined || text.trim() === '') return undefined
+  const n = Number(text)
+  if (zeroIsOff && n === 0) return undefined
+  if (!Number.isFinite(n) || n <= 0) throw new Error(`${name} must be a number above 0${zeroIsOff ? ' (or 0 for off)' : ''}, got ${text}`)
+  return n
+}
+
 /** Runs `duban serve`; resolves with the exit code after a signal stops it. */
 export async function run(args: string[]): Promise<number> {
   let values
@@ -79,6 +91,17 @@ export async function run(args: string[]): Promise<number> {
   let tickPace
   try {
     tickPace = tickPaceFromEnv()
+  } catch (e) {
+    process.stderr.write(`duban serve: ${(e as Error).message}\n`)
+    return 2
+  }
+  // Numeric settings are read here, at start: a malformed one (NaN, negative) would otherwise turn the feature off
+  // silently, or with DUBAN_MAX_LAG_MS=0 shed every limited request.
+  let maxLagMs: number | undefined
+  let memoryLogS: number
+  try {
+    maxLagMs = positiveSetting('DUBAN_MAX_LAG_MS', process.env.DUBAN_MAX_LAG_MS, false)
+    memoryLogS = positiveSetting('DUBAN_MEMORY_LOG_S', process.env.DUBAN_MEMORY_LOG_S, true) ?? 0
   } catch (e) {
     process.stderr.write(`duban serve: ${(e as Error).message}\n`)
     return 2
@@ -124,7 +147,7 @@ export async function run(args: string[]): Promise<number> {
   const app = await buildServer(deps, {
     logger: { level: process.env.LOG_LEVEL ?? 'warn' },
     trustProxy,
-    security: { cookieSecure: secure === 'auto' ? 'auto' : secure === 'always', ...(process.env.DUBAN_MAX_LAG_MS ? { maxEventLoopLagMs: Number(process.env.DUBAN_MAX_LAG_MS) } : {}) },
+    security: { cookieSecure: secure === 'auto' ? 'auto' : secure === 'always', ...(maxLagMs !== undefined ? { maxEventLoopLagMs: maxLagMs } : {}) },
   })
   await app.listen({ port, host: values.host as string })
   // Supervision (督办巡查) and webhook delivery once a minute, while the server runs.
@@ -137,7 +160,6 @@ export async function run(args: string[]): Promise<number> {
   const sealer = startSealer(db, { onError: (e) => process.emitWarning(`audit sealer: ${(e as Error).message}`) })
   // DUBAN_MEMORY_LOG_S=N: the process's memory every N seconds on stderr (what an RSS peak is made of: V8's heap,
   // buffers outside it, PGlite's wasm memory in rss only; docs/scaling.md section 5).
-  const memoryLogS = Number(process.env.DUBAN_MEMORY_LOG_S ?? 0)
   const memoryLog = memoryLogS > 0 ? setInterval(() => process.stderr.write(memoryLine() + '\n'), memoryLogS * 1000).unref() : null
   const addr = app.server.address()
   const boundPort = typeof addr === 'object' && addr ? addr.port : port
