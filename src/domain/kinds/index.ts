@@ -7,6 +7,7 @@ import { DubanError } from '../errors.ts'
 import { assertKindValid, type HandledEffects } from '../workflow/kind.validate.ts'
 import type { KindDef } from '../workflow/kind.types.ts'
 import { builtinRegistry, type WorkflowRegistry } from '../workflow/registry.ts'
+import { scheduleProblems } from './kind-schedule.validate.ts'
 import { taskKind } from './task.kind.ts'
 import { ticketKind } from './ticket.kind.ts'
 
@@ -26,7 +27,8 @@ export interface KindCatalog {
 }
 
 /**
- * Build a catalogue (建立类型目录), validating every kind; throws DUBAN_ERR_KIND_INVALID or on a duplicate id@version.
+ * Build a catalogue (建立类型目录), validating every kind (validateKind, then what the tick must carry out:
+ * kind-schedule.validate.ts); throws DUBAN_ERR_KIND_INVALID or on a duplicate id@version.
  * `handled` names the effects the use-cases carry out (the app passes its handlers' names; see validateKind).
  */
 export function createKindCatalog(kinds: readonly KindDef[], registry: WorkflowRegistry = builtinRegistry, handled?: HandledEffects): KindCatalog {
@@ -35,6 +37,13 @@ export function createKindCatalog(kinds: readonly KindDef[], registry: WorkflowR
   for (const kind of kinds) {
     assertKindValid(kind, registry, handled)
     const key = `${kind.id}@${kind.version}`
+    const scheduled = scheduleProblems(kind)
+    if (scheduled.length > 0) {
+      throw new DubanError('DUBAN_ERR_KIND_INVALID', `${key}: ${scheduled.map((p) => `${p.path}: ${p.message}`).join('; ')}`, {
+        where: scheduled[0]?.path,
+        details: { problems: scheduled },
+      })
+    }
     if (byKey.has(key)) throw new DubanError('DUBAN_ERR_KIND_INVALID', `${key} is registered twice`, { where: key })
     byKey.set(key, kind)
     latest.set(kind.id, kind)
