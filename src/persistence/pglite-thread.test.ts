@@ -89,6 +89,40 @@ describe('PGlite in a worker thread', () => {
   })
 })
 
+/** The frontend message types in one run's bytes, in order ('B' Bind, 'D' Describe, 'E' Execute, 'S' Sync, …). */
+function messageTypes(bytes: Uint8Array): string {
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength)
+  let out = ''
+  for (let at = 0; at + 5 <= bytes.length; at += 1 + view.getUint32(at + 1)) out += String.fromCharCode(bytes[at]!)
+  return out
+}
+
+describe('a named statement in a worker thread', () => {
+  it('runs as Bind, Execute, Sync once prepared (no Describe), with the rows and errors the in-thread PGlite gives', async () => {
+    const sent: string[] = []
+    const db = await openPgliteThread(undefined, pgliteStartParams(), { onSend: (b) => sent.push(messageTypes(b)) })
+    const inThread = await openPglite()
+    try {
+      for (const d of [db, inThread]) await d.query(TABLE)
+      const named = { name: 't_insert' }
+      expect((await db.query(insert, row('a'), named)).rows).toEqual((await inThread.query(insert, row('a'), named)).rows)
+      sent.length = 0
+      const a = await db.query(insert, row('b'), named)
+      expect(sent).toEqual(['BES'])
+      expect(a.rows).toEqual((await inThread.query(insert, row('b'), named)).rows)
+      // No rows, NULLs, and a database error with its statement, as before.
+      expect((await db.query(`SELECT id, big FROM t WHERE id = $1`, ['none'], { name: 't_one' })).rows).toEqual([])
+      await db.query(`UPDATE t SET big = NULL WHERE id = $1`, ['a'])
+      expect((await db.query(`SELECT id, big FROM t WHERE id = $1`, ['a'], { name: 't_one' })).rows).toEqual([{ id: 'a', big: null }])
+      await expect(db.query(insert, row('a'), named)).rejects.toMatchObject({ code: '23505', query: insert })
+      expect((await db.query(`SELECT count(*)::int AS n FROM t`, [], { name: 't_count_all' })).rows).toEqual([{ n: 2 }])
+    } finally {
+      await db.close()
+      await inThread.close()
+    }
+  }, 600_000)
+})
+
 describe('PGlite in a worker thread on a data directory', () => {
   it('keeps what was written across a close and reopen', async () => {
     const dir = await mkdtemp(join(tmpdir(), 'duban-pglite-thread-'))

@@ -27,12 +27,20 @@ import { pathToFileURL } from 'node:url'
 import { Mutex, TransactionAbortedError, messages as pgMessages, parse, protocol, types } from '@electric-sql/pglite'
 import { DbMemo, type Db, type Queryable, type QueryOptions } from './db.ts'
 import type { WorkerReply, WorkerRequest, WorkerStart } from './pglite-worker.ts'
-import { concat } from './pglite-prepared.ts'
+import { concat, readReply } from './pglite-prepared.ts'
 
 type BackendMessage = Parameters<Parameters<InstanceType<typeof protocol.Parser>['parse']>[1]>[0]
 // PGlite's own parser and serializer types (its bytea serializer gives bytes, despite the declared string).
 type Parsers = Record<number | string, (x: string, typeId?: number) => any>
 type Serializers = Record<number | string, (x: any) => string>
+type PgliteParsers = Parameters<typeof readReply>[2]
+
+const EXECUTE_SYNC = concat(protocol.serialize.execute({}), protocol.serialize.sync())
+
+/** The one message of a named statement's run: Bind (its values), Execute, Sync; no Describe (its columns are kept from the preparation). */
+export function namedRun(name: string, values: (string | null)[]): Uint8Array {
+  return concat(protocol.serialize.bind({ statement: name, values }), EXECUTE_SYNC)
+}
 
 /**
  * Loads pglite-worker.ts in a new thread. The sources run as TypeScript through tsx (bin/duban.js registers it in
@@ -51,7 +59,11 @@ class Backend {
   private readonly pending = new Map<number, { resolve: (data: Uint8Array) => void; reject: (e: Error) => void }>()
   private failure: Error | null = null
 
-  constructor(private readonly worker: Worker) {
+  /** `onSend`: sees the protocol bytes of every run before they go to the worker (tests: what a statement costs in messages). */
+  constructor(
+    private readonly worker: Worker,
+    private readonly onSend?: (bytes: Uint8Array) => void,
+  ) {
     worker.on('message', (m: WorkerReply) => {
       if (!('id' in m)) return
       const p = this.pending.get(m.id)
@@ -72,6 +84,7 @@ class Backend {
 
   /** Runs raw protocol bytes in the worker; `sync`: PGlite's syncToFs after them. */
   run(bytes: Uint8Array, sync: boolean): Promise<Uint8Array> {
+    this.onSend?.(bytes)
     // Copied, not transferred: a serializer may hand out a shared buffer (Sync's), which a transfer would detach.
     return this.send({ id: this.nextId++, op: 'run', bytes, sync })
   }
@@ -92,9 +105,10 @@ class Backend {
 
 /**
  * Opens PGlite on a data directory (created if missing) or in memory when dataDir is undefined, its backend in a
- * worker thread. `startParams`: PGlite's start parameters (pglite.db.ts `pgliteStartParams`).
+ * worker thread. `startParams`: PGlite's start parameters (pglite.db.ts `pgliteStartParams`); `onSend` (tests) sees
+ * the bytes of every run sent to the worker.
  */
-export async function openPgliteThread(dataDir: string | undefined, startParams: string[]): Promise<Db> {
+export async function openPgliteThread(dataDir: string | undefined, startParams: string[], opts: { readonly onSend?: (bytes: Uint8Array) => void } = {}): Promise<Db> {
   const worker = startWorker({ dataDir, startParams })
   const arrayTypes = await new Promise<{ oid: number; typarray: number }[]>((resolve, reject) => {
     const onMessage = (m: WorkerReply): void => {
@@ -108,7 +122,7 @@ export async function openPgliteThread(dataDir: string | undefined, startParams:
     worker.once('error', reject)
   })
   worker.unref()
-  const backend = new Backend(worker)
+  const backend = new Backend(worker, opts.onSend)
 
   // The parsers and serializers PGlite builds for itself (its defaults, then one per array type).
   const parsers: Parsers = { ...(types.parsers as Parsers) }
@@ -136,15 +150,23 @@ export async function openPgliteThread(dataDir: string | undefined, startParams:
   const extended = (values: (string | null)[], statement?: string): Uint8Array =>
     concat(protocol.serialize.bind(statement ? { statement, values } : { values }), protocol.serialize.describe({ type: 'P' }), protocol.serialize.execute({}), protocol.serialize.sync())
 
-  const prepared = new Map<string, { text: string; types: number[] }>()
-  /** A named statement: prepared once (Parse + Describe + Sync), then one message per run. */
-  const runNamed = async (name: string, sql: string, params: readonly unknown[], sync: boolean): Promise<BackendMessage[]> => {
+  const prepared = new Map<string, { text: string; types: number[]; fields: { name: string; type: number }[] }>()
+  /**
+   * A named statement: prepared once (Parse + Describe + Sync, which gives its parameter types and its result's
+   * columns), then one message per run: Bind, Execute, Sync, with no Describe (a prepared statement's columns cannot
+   * change: Postgres refuses the run instead). Its reply is read by `readReply` (pglite-prepared.ts), as the
+   * in-thread PGlite reads a named run, not by the protocol parser and `parseResults`, which make an object per
+   * message and cost the main thread more than the rows.
+   */
+  const runNamed = async <T>(name: string, sql: string, params: readonly unknown[], sync: boolean): Promise<T[]> => {
     let stmt = prepared.get(name)
     if (stmt && stmt.text !== sql) throw new Error(`statement ${name} was prepared with another text`)
     if (!stmt) {
       const reply = await backend.run(concat(protocol.serialize.parse({ name, text: sql, types: [] }), protocol.serialize.describe({ type: 'S', name }), protocol.serialize.sync()), false)
       try {
-        stmt = { text: sql, types: parse.parseDescribeStatementResults(replyOf(reply, sql, params)) }
+        const messages = replyOf(reply, sql, params)
+        const described = messages.find((m): m is pgMessages.RowDescriptionMessage => m instanceof pgMessages.RowDescriptionMessage)
+        stmt = { text: sql, types: parse.parseDescribeStatementResults(messages), fields: (described?.fields ?? []).map((f) => ({ name: f.name, type: f.dataTypeID })) }
       } catch (e) {
         // The half-made statement is closed so that a retry can prepare it.
         await backend.run(concat(protocol.serialize.close({ type: 'S', name }), protocol.serialize.sync()), false)
@@ -152,7 +174,13 @@ export async function openPgliteThread(dataDir: string | undefined, startParams:
       }
       prepared.set(name, stmt)
     }
-    return replyOf(await backend.run(extended(serialize(params, stmt.types), name), sync), sql, params)
+    const reply = await backend.run(namedRun(name, serialize(params, stmt.types)), sync)
+    try {
+      return readReply<T>(reply, stmt.fields, parsers as PgliteParsers)
+    } catch (e) {
+      // The database's error, with the statement, as replyOf gives it.
+      throw e instanceof pgMessages.DatabaseError ? Object.assign(e, { query: sql, params, queryOptions: undefined }) : e
+    }
   }
   /** An unnamed statement with parameters: Parse + Describe for the parameter types, then Bind, Execute and Sync. */
   const runUnnamed = async (sql: string, params: readonly unknown[], sync: boolean): Promise<BackendMessage[]> => {
@@ -173,7 +201,7 @@ export async function openPgliteThread(dataDir: string | undefined, startParams:
   const run = (inTransaction: boolean) =>
     async function query<T>(sql: string, params?: readonly unknown[], options?: QueryOptions): Promise<{ rows: T[] }> {
       const sync = !inTransaction
-      if (options?.name && params !== undefined) return { rows: (parse.parseResults(await runNamed(options.name, sql, params, sync), parsers)[0]?.rows ?? []) as T[] }
+      if (options?.name && params !== undefined) return { rows: await runNamed<T>(options.name, sql, params, sync) }
       // Without parameters the simple protocol, which (like pg) accepts a script; rows are the last statement's.
       if (params === undefined) return { rows: (parse.parseResults(await runScript(sql, sync), parsers).at(-1)?.rows ?? []) as T[] }
       return { rows: (parse.parseResults(await runUnnamed(sql, params, sync), parsers)[0]?.rows ?? []) as T[] }
