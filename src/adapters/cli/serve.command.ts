@@ -5,6 +5,7 @@
 import { jiebaSearchTokenize } from '../text/jieba.tokenize.ts'
 import { randomUUID } from 'node:crypto'
 import { existsSync } from 'node:fs'
+import { isIP } from 'node:net'
 import { join } from 'node:path'
 import { parseArgs } from 'node:util'
 import { buildServer } from '../http/server.ts'
@@ -50,6 +51,25 @@ export function positiveSetting(name: string, text: string | undefined, zeroIsOf
   if (zeroIsOff && n === 0) return undefined
   if (!Number.isFinite(n) || n <= 0) throw new Error(`${name} must be a number above 0${zeroIsOff ? ' (or 0 for off)' : ''}, got ${text}`)
   return n
+}
+
+/**
+ * DUBAN_WEBHOOK_ALLOW_NETS (src/app/supervision/webhook-target.ts) checked at start: every comma-separated entry an
+ * address or address/prefix (0–32, 0–128). webhook-target.ts skips an entry that is no address and throws a
+ * RangeError on a bad prefix each time a webhook to a private address is saved or delivered.
+ */
+export function checkAllowNets(text: string | undefined): void {
+  for (const raw of (text ?? '').split(',')) {
+    const entry = raw.trim()
+    if (!entry) continue
+    const [addr = '', bits, extra] = entry.split('/')
+    const type = isIP(addr)
+    const max = type === 4 ? 32 : 128
+    const prefixOk = bits === undefined || (/^\d{1,3}$/.test(bits) && Number(bits) <= max)
+    if (!type || !prefixOk || extra !== undefined) {
+      throw new Error(`DUBAN_WEBHOOK_ALLOW_NETS must be addresses or CIDR ranges separated by commas, not '${entry}'`)
+    }
+  }
 }
 
 /** Runs `duban serve`; resolves with the exit code after a signal stops it. */
@@ -102,6 +122,7 @@ export async function run(args: string[]): Promise<number> {
   try {
     maxLagMs = positiveSetting('DUBAN_MAX_LAG_MS', process.env.DUBAN_MAX_LAG_MS, false)
     memoryLogS = positiveSetting('DUBAN_MEMORY_LOG_S', process.env.DUBAN_MEMORY_LOG_S, true) ?? 0
+    checkAllowNets(process.env.DUBAN_WEBHOOK_ALLOW_NETS)
   } catch (e) {
     process.stderr.write(`duban serve: ${(e as Error).message}\n`)
     return 2
