@@ -124,11 +124,6 @@ export async function enqueueDelivery(
   return rows.length > 0
 }
 
-/** Notes that a notification's channel deliveries are queued. */
-export async function markQueued(db: Queryable, notificationId: string, at: Date): Promise<void> {
-  await db.query('UPDATE notification SET channels_queued_at = $2 WHERE id = $1', [notificationId, at.toISOString()])
-}
-
 /**
  * Notes that several notifications' channel deliveries are queued, in one statement (a round of queueChannelDeliveries
  * marked each notification by an UPDATE of its own: one round trip per notification, i.e. per ticket received).
