@@ -4,7 +4,8 @@
  * PGlite's backend runs, src/persistence/open.ts), DUBAN_MAX_LAG_MS (load shedding on event-loop lag) and
  * DUBAN_MEMORY_LOG_S (the memory log's period), which a malformed value used to turn off silently (0 for the lag:
  * every limited request shed), and DUBAN_WEBHOOK_ALLOW_NETS (a bad prefix was a RangeError on every webhook to a
- * private address; an entry that is no address was skipped).
+ * private address; an entry that is no address was skipped) and LOG_LEVEL (another level than pino's was a stack
+ * trace from Fastify after the database was opened).
  */
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
@@ -38,6 +39,7 @@ describe('duban serve refuses a malformed setting at start', () => {
     ['DUBAN_MEMORY_LOG_S', '-5', /DUBAN_MEMORY_LOG_S must be a number above 0 \(or 0 for off\), got -5/],
     ['DUBAN_WEBHOOK_ALLOW_NETS', '10.0.0.0/8,10.20.0.0/abc', /DUBAN_WEBHOOK_ALLOW_NETS must be addresses or CIDR ranges separated by commas, not '10.20.0.0\/abc'/],
     ['DUBAN_WEBHOOK_ALLOW_NETS', 'intranet', /not 'intranet'/],
+    ['LOG_LEVEL', 'verbose', /LOG_LEVEL must be one of fatal, error, warn, info, debug, trace, silent, got verbose/],
   ])('%s=%s', async (name, value, message) => {
     const file = join(dir, 'a-file')
     writeFileSync(file, '')

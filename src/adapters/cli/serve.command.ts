@@ -53,6 +53,9 @@ export function positiveSetting(name: string, text: string | undefined, zeroIsOf
   return n
 }
 
+/** The server log's levels (pino's); another LOG_LEVEL made Fastify throw a stack trace after the database was opened. */
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']
+
 /**
  * DUBAN_WEBHOOK_ALLOW_NETS (src/app/supervision/webhook-target.ts) checked at start: every comma-separated entry an
  * address or address/prefix (0–32, 0–128). webhook-target.ts skips an entry that is no address and throws a
@@ -118,11 +121,13 @@ export async function run(args: string[]): Promise<number> {
   // Numeric settings are read here, at start: a malformed one (NaN, negative) would otherwise turn the feature off
   // silently, or with DUBAN_MAX_LAG_MS=0 shed every limited request.
   let maxLagMs: number | undefined
+  const logLevel = process.env.LOG_LEVEL?.trim() || 'warn'
   let memoryLogS: number
   try {
     maxLagMs = positiveSetting('DUBAN_MAX_LAG_MS', process.env.DUBAN_MAX_LAG_MS, false)
     memoryLogS = positiveSetting('DUBAN_MEMORY_LOG_S', process.env.DUBAN_MEMORY_LOG_S, true) ?? 0
     checkAllowNets(process.env.DUBAN_WEBHOOK_ALLOW_NETS)
+    if (!LOG_LEVELS.includes(logLevel)) throw new Error(`LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}, got ${logLevel}`)
   } catch (e) {
     process.stderr.write(`duban serve: ${(e as Error).message}\n`)
     return 2
@@ -166,7 +171,7 @@ export async function run(args: string[]): Promise<number> {
   // freed before serving (docs/scaling.md, idle memory).
   collectStartGarbage()
   const app = await buildServer(deps, {
-    logger: { level: process.env.LOG_LEVEL ?? 'warn' },
+    logger: { level: logLevel },
     trustProxy,
     security: { cookieSecure: secure === 'auto' ? 'auto' : secure === 'always', ...(maxLagMs !== undefined ? { maxEventLoopLagMs: maxLagMs } : {}) },
   })
