@@ -6,7 +6,7 @@ import { builtinKinds, createKindCatalog, taskKind } from './index.ts'
 
 // What the app's handlers carry out (src/app/items/carry-out-effects.ts handledEffects), written out here
 // because the domain does not import the app.
-const handled = { effects: ['issueNotice', 'shareReply', 'notify:lead', 'notify:previous_lead', 'notify:assignees', 'notify:cooperating', 'notify:supervisor', 'notify:operator'] }
+const handled = { effects: ['issueNotice', 'shareReply', 'notify:lead', 'notify:previous_lead', 'notify:assignees', 'notify:cooperating', 'notify:supervisor', 'notify:operator', 'notify:leader', 'notify:creator'] }
 
 const withEffect = (kind: KindDef, event: string, effect: string): KindDef => ({
   ...kind,
