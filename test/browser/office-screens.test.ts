@@ -85,7 +85,8 @@ describe.skipIf(!hasChromium)('the office screens in a browser', () => {
 
       const notice = await sup<{ id: string; number: string }>('POST', '/supervision/notices', { itemId: item.id, reason: `浏览器测试督办（${name}）`, replyWorkingDays: 3 })
       await page.goto(`${suite.url}/supervision`)
-      const row = page.locator('[data-test=notices] .el-table__row', { hasText: notice.number })
+      // A table row on a desktop, a card on a phone.
+      const row = page.locator('[data-test=notices] .el-table__row, [data-test=notices] [data-test=notice-card]', { hasText: notice.number })
       await row.waitFor()
       expect(await offScreen(page)).toEqual([])
       await row.locator('[data-test=notice-withdraw]').click()

@@ -4,6 +4,7 @@
  */
 import { ElMessage } from 'element-plus'
 import { reactive } from 'vue'
+import { fieldLabel } from './labels.ts'
 import type { Unit, User } from './types.ts'
 
 const TOKEN_KEY = 'duban.token'
@@ -105,15 +106,60 @@ export async function api<T>(method: 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE'
   return json as T
 }
 
-/** The Chinese text of an error, with the field it names: `日期格式不正确（位置：payload.newDue）`. */
+/**
+ * The Chinese text of an error, with the field it names in words: `完成时间不能设在节假日或休息日（位置：申请完成时间）`.
+ * The API's messageZh already ends in `（where）` with the raw path (`payload.newDue`); that English path is
+ * dropped, and the field's Chinese name shown instead when it is known (whereText).
+ */
 export function errorText(e: unknown): string {
   if (e instanceof ApiError) {
+    const raw = e.where ? `（${e.where}）` : ''
+    const message = raw && e.messageZh.endsWith(raw) ? e.messageZh.slice(0, -raw.length) : e.messageZh
     // A refused condition (DUBAN_ERR_GUARD_FAILED) names its guard in details; say which condition in words.
     const guard = typeof e.details.guard === 'string' ? guardText[e.details.guard] : undefined
-    const text = guard ? `${e.messageZh}：${guard}` : e.messageZh
-    return e.where ? `${text}（位置：${e.where}）` : text
+    const text = guard ? `${message}：${guard}` : message
+    const at = e.where ? whereText(e.where) : null
+    return at ? `${text}（位置：${at}）` : text
   }
   return e instanceof Error ? e.message : String(e)
+}
+
+/** Chinese names of request fields an error's `where` names, beside the event fields of labels.ts. */
+const whereLabel: Record<string, string> = {
+  ...fieldLabel,
+  number: '编号',
+  phone: '手机号码',
+  requesterPhone: '联系电话',
+  requesterName: '诉求人',
+  content: '诉求内容',
+  categoryCode: '诉求分类',
+  title: '标题',
+  file: '文件',
+  documents: '文件',
+  username: '用户名',
+  password: '密码',
+  unitId: '单位',
+  unitIds: '单位',
+  parentId: '上级单位',
+  period: '考核周期',
+  heldOn: '日期',
+  year: '年份',
+  email: '邮箱',
+  url: '地址',
+}
+
+/**
+ * Where an error points, for a person: the Chinese name of the innermost field of the path that has one
+ * (`payload.newDue` → 申请完成时间), the text itself when it holds no Latin letters (a month, a line number), else
+ * null — a path of English names helps no Chinese user (the English `message`, in the console, keeps it).
+ */
+export function whereText(where: string): string | null {
+  if (!/[A-Za-z]/.test(where)) return where
+  for (const part of where.split(/[./:]/).reverse()) {
+    const label = whereLabel[part.replace(/\[\d+\]$/, '')]
+    if (label) return label
+  }
+  return null
 }
 
 /** The workflow's guards (办理条件) in words, for refusals that name one. */

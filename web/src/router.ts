@@ -1,4 +1,4 @@
-/** Routes of the web app; every screen but 登录 needs a session. */
+/** Routes of the web app; every screen but 登录 needs a session, and some a role (meta.roles, as App.vue's menus). */
 import { createRouter, createWebHistory } from 'vue-router'
 import { loadMe, session, whenUnauthenticated } from './api.ts'
 
@@ -9,23 +9,23 @@ export const router = createRouter({
     { path: '/', component: () => import('./views/LedgerView.vue'), beforeEnter: () => (session.user?.role === 'operator' ? '/desk' : '/ledger') },
     { path: '/login', component: () => import('./views/LoginView.vue'), meta: { public: true } },
     { path: '/public', component: () => import('./views/PublicView.vue'), meta: { public: true } },
-    { path: '/desk', component: () => import('./views/DeskView.vue') },
+    { path: '/desk', component: () => import('./views/DeskView.vue'), meta: { roles: ['operator', 'admin'] } },
     { path: '/tickets', component: () => import('./views/TicketsView.vue') },
     { path: '/tickets/:id', component: () => import('./views/TicketView.vue'), props: true },
-    { path: '/hotline', component: () => import('./views/HotlineView.vue') },
-    { path: '/knowledge', component: () => import('./views/KnowledgeView.vue') },
-    { path: '/admin/catalogue', component: () => import('./views/CatalogueView.vue') },
-    { path: '/admin/audit', component: () => import('./views/AuditView.vue') },
-    { path: '/admin/units', component: () => import('./views/UnitsView.vue') },
-    { path: '/admin/deliveries', component: () => import('./views/DeliveriesView.vue') },
-    { path: '/admin/users', component: () => import('./views/UsersView.vue') },
+    { path: '/hotline', component: () => import('./views/HotlineView.vue'), meta: { roles: ['leader', 'supervisor', 'admin', 'operator'] } },
+    { path: '/knowledge', component: () => import('./views/KnowledgeView.vue'), meta: { roles: ['admin', 'supervisor', 'operator'] } },
+    { path: '/admin/catalogue', component: () => import('./views/CatalogueView.vue'), meta: { roles: ['admin', 'operator'] } },
+    { path: '/admin/audit', component: () => import('./views/AuditView.vue'), meta: { roles: ['admin'] } },
+    { path: '/admin/units', component: () => import('./views/UnitsView.vue'), meta: { roles: ['admin'] } },
+    { path: '/admin/deliveries', component: () => import('./views/DeliveriesView.vue'), meta: { roles: ['admin'] } },
+    { path: '/admin/users', component: () => import('./views/UsersView.vue'), meta: { roles: ['admin'] } },
     { path: '/notifications', component: () => import('./views/NotificationsView.vue') },
     { path: '/ledger', component: () => import('./views/LedgerView.vue') },
     { path: '/items/:id', component: () => import('./views/ItemView.vue'), props: true },
-    { path: '/plans/import', component: () => import('./views/PlanImportView.vue') },
-    { path: '/plans/:id', component: () => import('./views/PlanImportView.vue'), props: true },
+    { path: '/plans/import', component: () => import('./views/PlanImportView.vue'), meta: { roles: ['supervisor', 'admin', 'leader'] } },
+    { path: '/plans/:id', component: () => import('./views/PlanImportView.vue'), props: true, meta: { roles: ['supervisor', 'admin', 'leader'] } },
     { path: '/supervision', component: () => import('./views/SupervisionView.vue') },
-    { path: '/assessment', component: () => import('./views/AssessmentView.vue') },
+    { path: '/assessment', component: () => import('./views/AssessmentView.vue'), meta: { roles: ['supervisor', 'leader', 'admin'] } },
     { path: '/:rest(.*)*', redirect: '/ledger' },
   ],
 })
@@ -33,6 +33,10 @@ export const router = createRouter({
 router.beforeEach(async (to) => {
   if (to.meta.public) return true
   if (!session.user && !(await loadMe())) return { path: '/login', query: { next: to.fullPath } }
+  // A screen of other roles (a link, a bookmark, a typed address) goes to the user's own landing screen instead of
+  // showing a form every action of which the API refuses (a liaison on 受理台, a leader on 知识库).
+  const roles = to.meta.roles as readonly string[] | undefined
+  if (roles && session.user && !roles.includes(session.user.role)) return session.user.role === 'operator' ? '/desk' : '/ledger'
   return true
 })
 
