@@ -2,7 +2,7 @@
 // Builds the web app (npm run build:web) when web/dist is missing or older than any source file of
 // the app, so `npm start` and the browser test always serve what web/src says. Quiet when up to date.
 import { spawnSync } from 'node:child_process'
-import { existsSync, readdirSync, statSync } from 'node:fs'
+import { existsSync, readdirSync, statSync, utimesSync } from 'node:fs'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 
@@ -26,6 +26,10 @@ const stale = !existsSync(built) || newest(sources) > statSync(built).mtimeMs
 if (stale) {
   process.stdout.write(existsSync(built) ? 'duban: web app sources changed; rebuilding web/dist\n' : 'duban: web/dist missing; building the web app\n')
   const npm = process.platform === 'win32' ? 'npm.cmd' : 'npm'
+  const started = new Date()
   const r = spawnSync(npm, ['run', 'build:web'], { cwd: join(web, '..'), stdio: 'inherit' })
   process.exitCode = r.status ?? 1
+  // The build is as new as the sources it read, not as its end: dated at its start, a source saved while it ran
+  // (a minute or two on a loaded machine) is newer than the build, and the next call builds again.
+  if (r.status === 0 && existsSync(built)) utimesSync(built, started, started)
 }
