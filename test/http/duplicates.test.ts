@@ -102,6 +102,20 @@ for (const dialect of testDialects()) {
       expect(await decisions()).toEqual(before)
     })
 
+    it('refuses 并单 on the generic event routes (only the duplicates routes record the link and tell the requester), changing nothing', async () => {
+      const before = await decisions()
+      const b0 = (await call('GET', `/api/tickets/${ids.b.id}`, 'operator')).body
+      expect(b0.state).toBe('received')
+      expect(b0.availableEvents.map((e: View) => e.event)).not.toContain('merge')
+      for (const into of [ids.a.number, 'GD-0000-NOSUCH']) {
+        const r = await call('POST', `/api/tickets/${ids.b.id}/events`, 'operator', { event: 'merge', payload: { mergedInto: into } })
+        expect([into, r.status, r.body.error?.code, r.body.error?.where]).toEqual([into, 400, 'DUBAN_ERR_VALIDATION', 'event'])
+      }
+      const b1 = (await call('GET', `/api/tickets/${ids.b.id}`, 'operator')).body
+      expect([b1.state, b1.version]).toEqual(['received', b0.version])
+      expect(await decisions()).toEqual(before)
+    })
+
     it('merges the later ticket into its primary (已并单, linked both ways, requester told) and refuses a second decision', async () => {
       const p = await bIntoA()
       const m = await call('POST', `/api/duplicates/${p.id}/merge`, 'operator', { note: '同一来电人重复来电' })

@@ -171,8 +171,11 @@ const unhandled = (ref: string): DubanError =>
 
 /** Refuses (DUBAN_ERR_KIND_INVALID) any kind that names an effect nothing here carries out. */
 export function assertEffectsCarriedOut(kinds: readonly KindDef[], handled: readonly string[] = handledEffects, registry: WorkflowRegistry = builtinRegistry): void {
-  for (const kind of kinds) assertKindValid(kind, registry, { effects: handled })
+  for (const kind of kinds) assertKindValid(kind, registry, { effects: handled, useCases: eventUseCases })
 }
+
+/** The use-cases that take an event of their own (TransitionDef.via), each passing `via` to takeEvent: 并单 (duplicates.ts). */
+export const eventUseCases: readonly string[] = ['duplicates']
 
 // At start: every registered kind, before any event can run under it.
 assertEffectsCarriedOut(kindCatalog.all)

@@ -45,6 +45,8 @@ export interface EventInput {
   readonly payload?: Readonly<Record<string, unknown>>
   /** The item version the client saw; a different current version is refused (409). */
   readonly expectedVersion?: number | undefined
+  /** The use-case taking the event, for an event the kind gives to one (TransitionDef.via); absent on the generic route. */
+  readonly via?: string
 }
 
 /** A file to attach, already read from a multipart upload or decoded from base64. */
@@ -220,6 +222,10 @@ async function eventOn(
 ): Promise<{ answer: ItemEventResult; after: EventItem }> {
   const kind = kindOf(item.kind, String(item.snapshot['kindVersion'] ?? item.kindVersion))
   checkEventPayload(kind, input.event, input.payload)
+  const via = kind.transitions.find((t) => t.event === input.event && t.via !== undefined)?.via
+  if (via !== undefined && via !== input.via) {
+    throw new DubanError('DUBAN_ERR_VALIDATION', `event '${input.event}' (${kind.events[input.event]?.label ?? input.event}) is taken only through its own route (${via}), which records what it needs besides the event`, { where: 'event' })
+  }
   const payload: Record<string, unknown> = { ...input.payload }
   const files = readAttachments(payload['attachments'])
   const fresh = [...(files?.fresh ?? []), ...upload]

@@ -291,7 +291,7 @@ export async function mergeDuplicate(deps: AppDeps, actor: Actor, id: string, no
   if (NO_PRIMARY.has(p.primary.state)) {
     throw new DubanError('DUBAN_ERR_DUPLICATE_NOT_MERGEABLE_CONFLICT', `ticket ${p.primary.number} is ${p.primary.state} and cannot carry another's handling`, { where: 'id' })
   }
-  await takeEvent(deps, actor, p.ticketId, { event: 'merge', payload: { mergedInto: p.primary.number } })
+  await takeEvent(deps, actor, p.ticketId, { event: 'merge', payload: { mergedInto: p.primary.number }, via: 'duplicates' })
   const now = deps.clock.now()
   const at = now.toISOString()
   await deps.db.transaction(async (tx) => {

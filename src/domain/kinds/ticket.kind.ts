@@ -37,7 +37,9 @@ const transitions: readonly TransitionDef[] = [
     // The answer is sent to the requester (and to those of tickets merged into this one) by SMS.
     effects: ['assign:text', 'assign:knowledgeEntry', 'shareReply'],
   },
-  { from: ['received'], event: 'merge', to: 'merged', roles: ['operator'], requires: { mergedInto: 'text' }, effects: ['assign:mergedInto'] },
+  // 并单 only through the duplicates use-case (POST /api/tickets/{id}/merge, /api/duplicates/{id}/merge), which also
+  // records the link and the requester's notice: the generic event route refuses it.
+  { from: ['received'], event: 'merge', to: 'merged', roles: ['operator'], requires: { mergedInto: 'text' }, effects: ['assign:mergedInto'], via: 'duplicates' },
   // The requester withdraws (撤回) while no unit has accepted the ticket; the public page acts as role citizen.
   {
     from: ['received', 'dispatched'],

@@ -4,9 +4,9 @@ import type { KindDef } from '../workflow/kind.types.ts'
 import { builtinRegistry, type WorkflowRegistry } from '../workflow/registry.ts'
 import { builtinKinds, createKindCatalog, taskKind } from './index.ts'
 
-// What the app's handlers carry out (src/app/items/carry-out-effects.ts handledEffects), written out here
+// What the app's handlers carry out (src/app/items/carry-out-effects.ts handledEffects, eventUseCases), written out here
 // because the domain does not import the app.
-const handled = { effects: ['issueNotice', 'shareReply', 'notify:lead', 'notify:previous_lead', 'notify:assignees', 'notify:cooperating', 'notify:supervisor', 'notify:operator', 'notify:leader', 'notify:creator'] }
+const handled = { effects: ['issueNotice', 'shareReply', 'notify:lead', 'notify:previous_lead', 'notify:assignees', 'notify:cooperating', 'notify:supervisor', 'notify:operator', 'notify:leader', 'notify:creator'], useCases: ['duplicates'] }
 
 const withEffect = (kind: KindDef, event: string, effect: string): KindDef => ({
   ...kind,

@@ -55,6 +55,12 @@ export interface TransitionDef {
   readonly guards?: readonly string[]
   /** Names of registered effects, `name` or `name:arg` (e.g. `notify:lead`, `count:reopens`). */
   readonly effects?: readonly string[]
+  /**
+   * The use-case that alone takes this event, through a route of its own, because the event is only half of what it
+   * does (并单 also records the duplicate link and tells the requester: `duplicates`). The generic event route refuses
+   * it and it is not offered among the available events. The name must be one the app carries out (validateKind).
+   */
+  readonly via?: string
 }
 
 /** Unit a clock counts in (计时单位). `due_date` means the limit is a date taken from an item field. */

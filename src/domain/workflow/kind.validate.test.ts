@@ -42,6 +42,15 @@ describe('validateKind (校验事项类型)', () => {
     expect(validateKind({ ...ticketKind, transitions: [...ticketKind.transitions, fallback] }, builtinRegistry)).toEqual([])
   })
 
+  it("refuses a transition given to a use-case the app does not name (via), and accepts the ticket's 并单 given to 'duplicates'", () => {
+    const i = ticketKind.transitions.findIndex((t) => t.event === 'merge')
+    expect(ticketKind.transitions[i]?.via).toBe('duplicates')
+    // Only the `via` problems are looked at, so the effects named here need not be the app's full list.
+    const problems = (useCases: readonly string[]) => validateKind(ticketKind, builtinRegistry, { effects: [], useCases }).filter((p) => p.path.endsWith('.via'))
+    expect(problems(['duplicates'])).toEqual([])
+    expect(problems([])).toEqual([{ path: `transitions[${i}].via`, message: "no use-case 'duplicates' takes this event" }])
+  })
+
   it('throws DUBAN_ERR_KIND_INVALID listing the problems at start', () => {
     expect(() => assertKindValid({ ...taskKind, initial: 'start' }, builtinRegistry)).toThrow(/initial: initial state 'start'/)
     expect(() => createKindCatalog([taskKind, taskKind])).toThrow(/task@1 is registered twice/)

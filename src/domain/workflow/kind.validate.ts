@@ -19,6 +19,8 @@ export interface KindProblem {
  */
 export interface HandledEffects {
   readonly effects: readonly string[]
+  /** The use-cases that take an event of their own (TransitionDef.via); a `via` not named here is refused. */
+  readonly useCases?: readonly string[]
 }
 
 /**
@@ -54,6 +56,9 @@ export function validateKind(kind: KindDef, registry: WorkflowRegistry, handled?
     })
     for (const [field, type] of Object.entries({ ...t.requires, ...t.optional })) {
       if (!FIELD_TYPES.includes(type)) add(`${at}.requires.${field}`, `unknown field type '${type}'`)
+    }
+    if (t.via !== undefined && handled && !(handled.useCases ?? []).includes(t.via)) {
+      add(`${at}.via`, `no use-case '${t.via}' takes this event`)
     }
     ;(t.guards ?? []).forEach((g, j) => {
       if (!Object.hasOwn(registry.guards, g)) add(`${at}.guards[${j}]`, `guard '${g}' is not registered`)

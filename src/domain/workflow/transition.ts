@@ -224,7 +224,7 @@ export function availableEvents(kind: KindDef, snapshot: Snapshot, actor: Actor)
   const seen = new Set<string>()
   const out: AvailableEvent[] = []
   for (const t of kind.transitions) {
-    if (seen.has(t.event) || !t.from.includes(snapshot.state)) continue
+    if (seen.has(t.event) || !t.from.includes(snapshot.state) || t.via !== undefined) continue
     if (!roleAllows(t, actor) || !relationHolds(t, snapshot, actor)) continue
     seen.add(t.event)
     out.push({ event: t.event, label: kind.events[t.event]?.label ?? t.event, to: t.to ?? snapshot.state, requires: t.requires ?? {}, optional: t.optional ?? {} })
