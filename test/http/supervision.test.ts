@@ -53,6 +53,23 @@ for (const dialect of testDialects()) {
       expect(ok.json()).toMatchObject({ isDefault: false, warnBefore: 1 })
     })
 
+    it("refuses for the ticket kind (no supervised clock) a warnBefore, reporting or first-report grace other than its own, storing nothing, and takes its own values back", async () => {
+      const url = '/api/supervision/ladder?kind=ticket'
+      const own = (await t.app.inject({ method: 'GET', url, headers: auth('supervisor') })).json()
+      expect(own.isDefault).toBe(true)
+      const body = { warnBefore: own.warnBefore, reporting: own.reporting, ladder: own.ladder, noticeReplyWorkingDays: own.noticeReplyWorkingDays, reportGraceWorkingDays: own.reportGraceWorkingDays }
+      for (const [field, value] of [['warnBefore', own.warnBefore + 4], ['reporting', { every: 'month', day: 25 }], ['reportGraceWorkingDays', own.reportGraceWorkingDays + 1]] as const) {
+        const res = await t.app.inject({ method: 'PUT', url, headers: auth('admin'), payload: { ...body, [field]: value } })
+        expect([field, res.statusCode, res.json().error?.code, res.json().error?.where]).toEqual([field, 400, 'DUBAN_ERR_SUPERVISION_CONFIG_INVALID', field])
+        expect(res.json().error.message).toContain('no supervised clock')
+      }
+      expect((await t.app.inject({ method: 'GET', url, headers: auth('supervisor') })).json().isDefault).toBe(true)
+      const longer = { ...body, noticeReplyWorkingDays: own.noticeReplyWorkingDays + 1 }
+      const ok = await t.app.inject({ method: 'PUT', url, headers: auth('admin'), payload: longer })
+      expect(ok.statusCode, ok.body).toBe(200)
+      expect(ok.json()).toMatchObject({ isDefault: false, noticeReplyWorkingDays: own.noticeReplyWorkingDays + 1 })
+    })
+
     it('warns first on the 调休 Saturday before a due date after the Spring Festival', async () => {
       await insertItem(t.db, { id: 'warn1', title: '春节后到期任务', due: '2026-02-24', lead: 'sjj', createdAt: '2026-01-05T09:00:00+08:00' })
       // Friday 02-13: the next working day is Saturday 02-14 (调休), not yet the due date.

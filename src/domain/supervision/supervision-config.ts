@@ -160,6 +160,17 @@ export function parseSupervisionConfig(kind: string, input: unknown): Supervisio
   for (const key of Object.keys(o)) {
     if (!['kind', 'warnBefore', 'reporting', 'ladder', 'noticeReplyWorkingDays', 'reportGraceWorkingDays'].includes(key)) issues.push({ path: key, message: `unknown field '${key}'` })
   }
+  // A kind with no supervised clock (the 12345 ticket: its limits are per category) has no due date for these to
+  // count from: a value other than its own would be stored and never carried out, so it is refused.
+  const def = kindOf(kind)
+  if (def && !supervisedClockOf(def)) {
+    const unused = { warnBefore: [warnBefore, base.warnBefore], reporting: [reporting, base.reporting], reportGraceWorkingDays: [grace, base.reportGraceWorkingDays] }
+    for (const [path, [given, own]] of Object.entries(unused)) {
+      if (given !== null && JSON.stringify(given) !== JSON.stringify(own)) {
+        issues.push({ path, message: `kind '${kind}' has no supervised clock (no due date, no clock named 'due'), so ${path} would never be carried out; leave it at ${JSON.stringify(own)}` })
+      }
+    }
+  }
   if (issues.length > 0 || reporting === null) {
     throw new DubanError('DUBAN_ERR_SUPERVISION_CONFIG_INVALID', issues.map((i) => `${i.path}: ${i.message}`).join('; '), {
       where: issues[0]?.path ?? 'reporting',
