@@ -12,6 +12,5 @@ export { clockStatus, clockSignals, computeDueAt, resolveLimit, escalationAt, st
 export type { WorkingCalendar, ClockStatus, ClockReport, ClockSignal } from './clock.ts'
 export { builtinRegistry, builtinGuards, builtinEffects, parseEffect } from './registry.ts'
 export type { WorkflowRegistry, Guard, GuardInput, EffectImpl, EffectDraft } from './registry.ts'
-export { applyOverride, overrideProblems } from './kind.override.ts'
 export { expectedReportDates, countOnTimeReports } from './cadence.ts'
 export { localDate, endOfDay, dueInstant, isIsoDate, isInstant, CHINA_OFFSET } from './time.ts'

@@ -149,21 +149,6 @@ export interface KindDef {
   readonly fields: Readonly<Record<string, ItemFieldDef>>
 }
 
-/**
- * A city's configuration of a kind (地方配置): labels and time limits only. Structure stays in code,
- * so KPIs keep their meaning across cities. The override's id and version join the kind's version.
- */
-export interface KindOverride {
-  readonly id: string
-  readonly version: string
-  readonly label?: string
-  readonly stateLabels?: Readonly<Record<string, string>>
-  readonly eventLabels?: Readonly<Record<string, string>>
-  readonly clocks?: Readonly<Record<string, { readonly limit?: ClockLimit; readonly warnBefore?: number; readonly label?: string }>>
-  readonly escalation?: Readonly<Record<string, { readonly afterDueWorkingDays?: number; readonly label?: string }>>
-  readonly reporting?: ReportingCadence
-}
-
 /** A running or stopped clock inside a snapshot. Instants are ISO strings with offset. */
 export interface ClockState {
   readonly startedAt: string
