@@ -8,11 +8,12 @@
  * - on a phone 事项详情's 返回 stood as 返 over 回 beside a long title;
  * - on a phone 督办's list was a table whose 回复 (the liaison's one action) sat ~1,000 px to the right;
  * - the centre's 改派 form of a ticket asked for a 牵头单位 (a task's word; a ticket has a 承办单位);
- * - a typed address of another role's screen showed it (a liaison on 受理台, a leader on 知识库 with a refusal).
+ * - a typed address of another role's screen showed it (a liaison on 受理台, a leader on 知识库 with a refusal);
+ * - at 1280 px 事项详情's labels wrapped (牵头单 over 位).
  */
 import type { Page } from 'playwright-core'
 import { describe, expect, it } from 'vitest'
-import { apiOkAs, browserSuite, hasChromium, PHONE, sayIfNoChromium } from '../support/browser.ts'
+import { apiOkAs, browserSuite, DESKTOP, hasChromium, PHONE, sayIfNoChromium } from '../support/browser.ts'
 
 sayIfNoChromium('test/browser/user-words.test.ts')
 
@@ -153,6 +154,19 @@ describe.skipIf(!hasChromium)('words and layout a Chinese user meets on a phone'
     await leader.locator('[data-test=ledger]').waitFor()
     expect(await leader.locator('.el-message--error').count()).toBe(0)
     await leader.context().close()
+  }, 120_000)
+
+  it('keeps 事项详情\'s labels (牵头单位, 完成时间 …) on one line at 1280 px', async () => {
+    const id = await taskWithTargets()
+    const page = await suite.signedIn('wjw', DESKTOP)
+    await page.goto(`${suite.url}/items/${id}`)
+    await page.locator('[data-test=item-title]').waitFor()
+    const heights = await page.locator('.el-descriptions__label').evaluateAll((els) => els.map((e) => (e.textContent ?? '').trim() + ':' + Math.round(e.getBoundingClientRect().height)))
+    const label = await page.locator('.el-descriptions__label', { hasText: '牵头单位' }).first()
+    const lineHeight = await label.evaluate((e) => parseFloat(getComputedStyle(e).lineHeight))
+    const inner = await label.evaluate((e) => { const r = document.createRange(); r.selectNodeContents(e); return r.getClientRects().length })
+    expect(inner, `牵头单位 on one line (${heights.join(' ')}, line ${lineHeight})`).toBe(1)
+    await page.context().close()
   }, 120_000)
 
   it('had no unexpected console or script error on any page', () => {
