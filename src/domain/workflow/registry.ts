@@ -80,6 +80,13 @@ export const builtinGuards: Readonly<Record<string, Guard>> = {
   reopenAllowed: ({ snapshot }) => (snapshot.counters['reopens'] ?? 0) < 2,
 }
 
+/**
+ * The guards that decide from the item alone (not the event's payload, not the time), so the events offered to an
+ * actor (availableEvents) can leave out a transition they refuse: 重办 after a satisfied 回访 is not offered.
+ * A guard that reads the payload (a new due date, a lead) is decided only when the event is taken.
+ */
+export const ITEM_ONLY_GUARDS: ReadonlySet<string> = new Set(['ratingUnsatisfied', 'reopenAllowed'])
+
 /** Effects every kind may use (内置副作用). */
 export const builtinEffects: Readonly<Record<string, EffectImpl>> = {
   /** `assign:field` copies the payload's field into the item's data when present. */

@@ -6,7 +6,7 @@
 import { DubanError } from '../errors.ts'
 import { pauseClock, resumeClock, startClock, type WorkingCalendar } from './clock.ts'
 import type { Actor, Effect, FieldType, KindDef, Snapshot, TransitionDef, WorkflowEvent } from './kind.types.ts'
-import { builtinRegistry, parseEffect, type EffectDraft, type GuardInput, type WorkflowRegistry } from './registry.ts'
+import { builtinRegistry, ITEM_ONLY_GUARDS, parseEffect, type EffectDraft, type GuardInput, type WorkflowRegistry } from './registry.ts'
 import { isIsoDate } from './time.ts'
 
 /** The pseudo-event that starts clocks when an item is created (创建). */
@@ -219,13 +219,24 @@ function dropNullPause(c: EffectDraft['clocks'][string]): EffectDraft['clocks'][
   return rest
 }
 
-/** The events an actor may take on an item now (可办操作), ignoring payload and guards; leaders get none. */
-export function availableEvents(kind: KindDef, snapshot: Snapshot, actor: Actor): readonly AvailableEvent[] {
+/** Whether the transition's guards that decide from the item alone (ITEM_ONLY_GUARDS) hold. */
+function itemGuardsHold(t: TransitionDef, kind: KindDef, snapshot: Snapshot, actor: Actor, registry: WorkflowRegistry): boolean {
+  // These guards read neither the payload nor the time: an empty event and no instant are all they are given.
+  const input: GuardInput = { kind, snapshot, event: { type: t.event, payload: {} }, actor, now: '' }
+  return (t.guards ?? []).every((g) => !ITEM_ONLY_GUARDS.has(g) || registry.guards[g]?.(input) !== false)
+}
+
+/**
+ * The events an actor may take on an item now (可办操作); leaders get none. Guards that decide from the item alone
+ * (ITEM_ONLY_GUARDS) are applied; the payload's are left to when the event is taken.
+ */
+export function availableEvents(kind: KindDef, snapshot: Snapshot, actor: Actor, registry: WorkflowRegistry = builtinRegistry): readonly AvailableEvent[] {
   const seen = new Set<string>()
   const out: AvailableEvent[] = []
   for (const t of kind.transitions) {
     if (seen.has(t.event) || !t.from.includes(snapshot.state) || t.via !== undefined) continue
     if (!roleAllows(t, actor) || !relationHolds(t, snapshot, actor)) continue
+    if (!itemGuardsHold(t, kind, snapshot, actor, registry)) continue
     seen.add(t.event)
     out.push({ event: t.event, label: kind.events[t.event]?.label ?? t.event, to: t.to ?? snapshot.state, requires: t.requires ?? {}, optional: t.optional ?? {} })
   }
