@@ -95,6 +95,29 @@ function positive(name: string, fallback: number): number {
   return v
 }
 const sleep = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, ms))
+
+/** Busy and total jiffies of the whole machine (/proc/stat's first line). */
+async function machineJiffies(): Promise<{ busy: number; total: number }> {
+  const first = (await readFile('/proc/stat', 'utf8')).split('\n', 1)[0]!
+  const f = first.trim().split(/\s+/).slice(1).map(Number)
+  const total = f.reduce((a, b) => a + b, 0)
+  const idle = (f[3] ?? 0) + (f[4] ?? 0)
+  return { busy: total - idle, total }
+}
+
+/** Waits (at most 60 s) until a whole second passes with the machine under 15% busy: a server's background after a load. */
+async function machineSettles(): Promise<{ quiet: boolean; waitedS: number; busyPct: number }> {
+  const started = performance.now()
+  let busyPct = 100
+  while (performance.now() - started < 60_000) {
+    const a = await machineJiffies()
+    await sleep(1_000)
+    const b = await machineJiffies()
+    busyPct = Math.round((100 * (b.busy - a.busy)) / Math.max(1, b.total - a.total))
+    if (busyPct < 15) return { quiet: true, waitedS: Math.round((performance.now() - started) / 1000), busyPct }
+  }
+  return { quiet: false, waitedS: 60, busyPct }
+}
 const load = (): number[] => loadavg().map((x) => round2(x))
 
 // ---------------------------------------------------------------- CPU from /proc
@@ -596,8 +619,12 @@ async function measure(target: Target, admin: pg.Client | null, pairTps: number,
     )
     if (confirmStatus !== 200) throw new Error(`confirm of the ${PLAN_TASKS}-task plan answered ${confirmStatus}`)
 
-    // 签收: each task of that plan accepted once by its lead's liaison.
+    // 签收: each task of that plan accepted once by its lead's liaison — once the confirm's own background (the
+    // assessment marks and clock rows of 1,000 new tasks, drained by the server after the answer) has settled, so that
+    // the figure is 签收's cost and not the tail of the confirm's.
     const planned = await planTasks(base, supervisor, plan.id)
+    const settled = await machineSettles()
+    log(`${tag}: ${settled.quiet ? 'machine settled' : 'machine still busy'} after the confirm: waited ${settled.waitedS} s (last second ${settled.busyPct}% busy of ${cpus().length} cores)`)
     const acceptJob: LoadJob = {
       base,
       connections: CONNECTIONS,
