@@ -137,6 +137,10 @@ for (const dialect of testDialects()) {
       expect(weekend.statusCode).toBe(400)
       expect(weekend.json().error).toMatchObject({ code: 'DUBAN_ERR_DUE_NOT_WORKING_DAY', where: 'payload.newDue' })
       expect(await rowCounts(t)).toEqual(counts)
+      // The date suggested instead is one the extension can take: a working day later than the current due.
+      const currentDue = (await call(t, sjj, 'GET', `/api/items/${food}`)).json().dueDate as string
+      const suggestion = weekend.json().error.details.suggestion as string
+      expect([suggestion > currentDue, suggestion], `current due ${currentDue}`).toEqual([true, suggestion])
       const asked = await call(t, sjj, 'POST', `/api/items/${food}/extensions`, { reason: '抽检任务量增加', newDue: '2027-01-29' })
       expect(asked.statusCode, asked.body).toBe(200)
       expect(asked.json().state).toBe('extension_requested')

@@ -85,14 +85,17 @@ function readAttachments(value: unknown): { stored: string[]; fresh: NewAttachme
 }
 
 /** Checks a date field against the calendar: the task kind forbids due dates on non-working days. */
-async function requireWorkingDay(tx: Queryable, value: unknown, where: string): Promise<void> {
+async function requireWorkingDay(tx: Queryable, value: unknown, where: string, laterThan: string | null = null): Promise<void> {
   if (!isIsoDate(value)) return // the engine names a malformed date
   const { calendar } = await calendarFor(tx)
   const check = checkDueDate(calendar, value)
   if (!check.ok) {
-    throw new DubanError('DUBAN_ERR_DUE_NOT_WORKING_DAY', `${where}: ${value} is a ${check.holiday ?? check.reason}; try ${check.suggestion}`, {
+    // The working day before is suggested, unless it is not later than the current due (an extension would be
+    // refused for it): then the working day after.
+    const suggestion = laterThan !== null && check.suggestion <= laterThan ? calendar.nextWorkingDay(value) : check.suggestion
+    throw new DubanError('DUBAN_ERR_DUE_NOT_WORKING_DAY', `${where}: ${value} is a ${check.holiday ?? check.reason}; try ${suggestion}`, {
       where,
-      details: { reason: check.reason, holiday: check.holiday, suggestion: check.suggestion },
+      details: { reason: check.reason, holiday: check.holiday, suggestion },
     })
   }
 }
@@ -234,7 +237,7 @@ async function eventOn(
     const storedMeta = await storedAttachments(tx, item.id, files?.stored ?? [])
     payload['attachments'] = [...storedMeta, ...freshMeta]
   }
-  if (input.event === 'request_extension') await requireWorkingDay(tx, payload['newDue'], 'payload.newDue')
+  if (input.event === 'request_extension') await requireWorkingDay(tx, payload['newDue'], 'payload.newDue', item.dueDate)
   if (input.event === 'reassign' || input.event === 'dispatch' || input.event === 'cooperate') await unitsMustExist(tx, payload)
   await guardTicketDispatch(tx, item, input.event, payload)
   // 撤销下发 only before any unit acted, on the task or on any copy of it (分解落实), which go with it.
