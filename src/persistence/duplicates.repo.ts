@@ -21,7 +21,12 @@ export interface DuplicateSubjectRow {
 }
 
 const COLS = `t.item_id, i.number, i.state, t.received_at, t.requester_phone, t.address, t.address_key, t.lat, t.lng, t.content`
-const FROM = `FROM ticket t JOIN item i ON i.id = t.item_id`
+// The item is read by its key (a lateral subquery, OFFSET 0 so that no condition is pushed into it): joined plainly,
+// on a database whose statistics predate its tickets (a young one, or autovacuum off as on the bench's server) the
+// planner took `i.kind = 'ticket'` to the partial index item_ticket_number_reverse_idx and scanned every ticket's item
+// for each candidate row — 800 rows a loop, 3.7 s for a batch of 100 subjects in the peer bench (auto_explain),
+// one core busy for as long as intake ran and after it.
+const FROM = `FROM ticket t CROSS JOIN LATERAL (SELECT i.number, i.state, i.kind FROM item i WHERE i.id = t.item_id OFFSET 0) i`
 
 const num = (v: unknown): number | null => (v === null || v === undefined ? null : Number(v))
 

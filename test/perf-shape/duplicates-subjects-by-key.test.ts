@@ -6,7 +6,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Db, Queryable } from '../../src/persistence/db.ts'
-import { duplicateSubjects } from '../../src/persistence/duplicates.repo.ts'
+import { duplicateCandidatesMany, duplicateSubjects } from '../../src/persistence/duplicates.repo.ts'
 import { freshDb, testDialects } from '../support/test-db.ts'
 
 const TICKETS = 400
@@ -58,6 +58,43 @@ for (const dialect of testDialects()) {
       expect(found.get(ids[0]!)?.content).toBe(`路口占道经营 ${ids[0]}`)
       // By key: a ticket row and an item row per id; the hash join read all 400 of each.
       expect(read).toBeLessThanOrEqual(4 * (BATCH + 1))
+    })
+  })
+}
+
+for (const dialect of testDialects()) {
+  describe(`the intake jobs' candidates read on a database never analyzed (${dialect})`, () => {
+    let db: Db
+
+    beforeAll(async () => {
+      db = await freshDb(dialect)
+      await db.query(`INSERT INTO service_category (code, version, level, name) VALUES ('01', 1, 1, '市容')`)
+      // One caller, one address, 400 tickets (the peer bench's intake load), and no statistics at all.
+      await db.query(
+        `WITH i AS (
+           INSERT INTO item (id, number, kind, kind_version, state, state_type, title, snapshot, data, created_at, updated_at)
+           SELECT 'tk' || g, 'GD-' || g, 'ticket', 1, 'received', 'open', '工单' || g, '{}', '{}', now(), now() FROM generate_series(1, ${TICKETS}) g
+           RETURNING id)
+         INSERT INTO ticket (item_id, channel, request_type, category_code, category_version, urgency, requester_phone, address, content, received_at)
+         SELECT id, 'phone', 'complaint', '01', 1, 'normal', '13812345678', '河滨路1号', '路口占道经营 ' || id, now() FROM i`,
+      )
+    }, 300_000)
+    afterAll(async () => db?.close())
+
+    it(`a batch of ${BATCH} subjects reads a few rows per candidate, not every ticket's item per candidate`, async () => {
+      const ids = Array.from({ length: BATCH }, (_, k) => `tk${TICKETS - 3 * k}`)
+      const LIMIT = 5
+      const { read, found } = await db.transaction(async (tx) => {
+        await tx.query('SET LOCAL plan_cache_mode = force_generic_plan')
+        const subjects = [...(await duplicateSubjects(tx, ids)).values()].map((s) => ({ s, from: '2000-01-01T00:00:00Z', to: '2100-01-01T00:00:00Z' }))
+        const before = await rowsRead(tx)
+        const found = await duplicateCandidatesMany(tx, subjects, LIMIT)
+        return { read: (await rowsRead(tx)) - before, found }
+      })
+      expect(found.map((c) => c.length)).toEqual(ids.map(() => LIMIT))
+      // Per subject and reason (phone, address): about LIMIT + 1 tickets and their items by key. The plain join read
+      // the partial index of every ticket's item for each candidate (~400 rows a candidate).
+      expect(read).toBeLessThanOrEqual(BATCH * 2 * 4 * (LIMIT + 2))
     })
   })
 }
