@@ -5,11 +5,11 @@
 import { jiebaSearchTokenize } from '../text/jieba.tokenize.ts'
 import { randomUUID } from 'node:crypto'
 import { existsSync } from 'node:fs'
-import { isIP } from 'node:net'
 import { join } from 'node:path'
 import { parseArgs } from 'node:util'
 import { buildServer } from '../http/server.ts'
 import { startScheduler, tickPaceFromEnv } from '../../app/supervision/scheduler.ts'
+import { parseAllowNets } from '../../app/supervision/webhook-target.ts'
 import { indexPendingTickets, START_INDEX_TICKETS } from '../../app/tickets/ticket-search.ts'
 import { soleLeader } from '../../persistence/leadership.ts'
 import { pgLeadership } from '../../persistence/supervision-leader.repo.ts'
@@ -55,25 +55,6 @@ export function positiveSetting(name: string, text: string | undefined, zeroIsOf
 
 /** The server log's levels (pino's); another LOG_LEVEL made Fastify throw a stack trace after the database was opened. */
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']
-
-/**
- * DUBAN_WEBHOOK_ALLOW_NETS (src/app/supervision/webhook-target.ts) checked at start: every comma-separated entry an
- * address or address/prefix (0–32, 0–128). webhook-target.ts skips an entry that is no address and throws a
- * RangeError on a bad prefix each time a webhook to a private address is saved or delivered.
- */
-export function checkAllowNets(text: string | undefined): void {
-  for (const raw of (text ?? '').split(',')) {
-    const entry = raw.trim()
-    if (!entry) continue
-    const [addr = '', bits, extra] = entry.split('/')
-    const type = isIP(addr)
-    const max = type === 4 ? 32 : 128
-    const prefixOk = bits === undefined || (/^\d{1,3}$/.test(bits) && Number(bits) <= max)
-    if (!type || !prefixOk || extra !== undefined) {
-      throw new Error(`DUBAN_WEBHOOK_ALLOW_NETS must be addresses or CIDR ranges separated by commas, not '${entry}'`)
-    }
-  }
-}
 
 /** Runs `duban serve`; resolves with the exit code after a signal stops it. */
 export async function run(args: string[]): Promise<number> {
@@ -126,7 +107,7 @@ export async function run(args: string[]): Promise<number> {
   try {
     maxLagMs = positiveSetting('DUBAN_MAX_LAG_MS', process.env.DUBAN_MAX_LAG_MS, false)
     memoryLogS = positiveSetting('DUBAN_MEMORY_LOG_S', process.env.DUBAN_MEMORY_LOG_S, true) ?? 0
-    checkAllowNets(process.env.DUBAN_WEBHOOK_ALLOW_NETS)
+    parseAllowNets(process.env.DUBAN_WEBHOOK_ALLOW_NETS)
     if (!LOG_LEVELS.includes(logLevel)) throw new Error(`LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')}, got ${logLevel}`)
   } catch (e) {
     process.stderr.write(`duban serve: ${(e as Error).message}\n`)

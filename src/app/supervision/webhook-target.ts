@@ -15,18 +15,29 @@ const special = new BlockList()
 for (const c of SPECIAL_V4) special.addSubnet(c.split('/')[0] as string, Number(c.split('/')[1]), 'ipv4')
 for (const c of SPECIAL_V6) special.addSubnet(c.split('/')[0] as string, Number(c.split('/')[1]), 'ipv6')
 
-/** The ranges an administrator allowed (env DUBAN_WEBHOOK_ALLOW_NETS), read each time so a change applies at once. */
-function allowed(): BlockList {
+/**
+ * The ranges in a DUBAN_WEBHOOK_ALLOW_NETS value: every comma-separated entry an address or address/prefix (0–32,
+ * 0–128), else an Error naming the entry (`duban serve` calls this at start, so a bad value stops it there).
+ */
+export function parseAllowNets(text: string | undefined): BlockList {
   const list = new BlockList()
-  for (const raw of (process.env.DUBAN_WEBHOOK_ALLOW_NETS ?? '').split(',')) {
-    const s = raw.trim()
-    if (!s) continue
-    const [addr, bits] = s.split('/')
-    const type = isIP(addr ?? '')
-    if (!type || !addr) continue
-    list.addSubnet(addr, bits === undefined ? (type === 4 ? 32 : 128) : Number(bits), type === 4 ? 'ipv4' : 'ipv6')
+  for (const raw of (text ?? '').split(',')) {
+    const entry = raw.trim()
+    if (!entry) continue
+    const [addr = '', bits, extra] = entry.split('/')
+    const type = isIP(addr)
+    const max = type === 4 ? 32 : 128
+    if (!type || extra !== undefined || (bits !== undefined && !(/^\d{1,3}$/.test(bits) && Number(bits) <= max))) {
+      throw new Error(`DUBAN_WEBHOOK_ALLOW_NETS must be addresses or CIDR ranges separated by commas, not '${entry}'`)
+    }
+    list.addSubnet(addr, bits === undefined ? max : Number(bits), type === 4 ? 'ipv4' : 'ipv6')
   }
   return list
+}
+
+/** The ranges an administrator allowed (env DUBAN_WEBHOOK_ALLOW_NETS, checked at start by `duban serve`). */
+function allowed(): BlockList {
+  return parseAllowNets(process.env.DUBAN_WEBHOOK_ALLOW_NETS)
 }
 
 /** Null when the address may receive webhooks, else why not. */
