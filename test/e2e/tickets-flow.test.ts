@@ -8,6 +8,7 @@
  * Dates (2026, Beijing time; March has no holiday): handling limit 一般 = 7 working days, so a ticket
  * dispatched Monday 03-02 is due Wednesday 03-11 23:59:59.
  */
+import { readFileSync } from 'node:fs'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { superviseTick } from '../../src/app/supervision/supervise-tick.ts'
 import { receiveTicket, type TicketIntake } from '../../src/app/tickets/receive-ticket.ts'
@@ -268,6 +269,21 @@ for (const dialect of testDialects()) {
       await event(v.id, 'operator', 'follow_up', { rating: 'basically_satisfied', resolved: true })
       const closed = await event(v.id, 'operator', 'close')
       expect(closed).toMatchObject({ state: 'closed', followUp: { rating: 'basically_satisfied', resolved: true }, reply: { text: '饭店已安装油烟净化器并通过检测' } })
+      // The unit reads how the requester rated it in words (满意度), not the API's codes.
+      const res = await t.app.inject({ method: 'GET', url: '/api/notifications?limit=500', headers: auth('liaison-sjj') })
+      const bodies = (res.json() as { itemId: string; type: string; body: string }[]).filter((n) => n.itemId === v.id && n.type === 'item.follow_up').map((n) => n.body).sort()
+      expect(bodies).toEqual(['回访：不满意，未解决', '回访：基本满意，已解决'])
+    })
+
+    it('rewrites the rating codes of notifications stored before (migration 192)', async () => {
+      const sql = readFileSync(new URL('../../src/persistence/migrations/192_notification_rating_words.sql', import.meta.url), 'utf8')
+      const bodies = ['回访：satisfied，已解决', '回访：basically_satisfied', '理由：x；回访：unsatisfied，未解决', '满意度 satisfied 无前缀不动']
+      for (const [i, body] of bodies.entries()) {
+        await t.db.query(`INSERT INTO notification (id, dedupe_key, role, type, title, body, created_at) VALUES ($1, $1, 'operator', 'item.follow_up', '回访', $2, now())`, [`rating-words-${i}`, body])
+      }
+      await t.db.query(sql.replace(/^--.*$/gm, ''))
+      const { rows } = await t.db.query<{ body: string }>(`SELECT body FROM notification WHERE id LIKE 'rating-words-%' ORDER BY id`)
+      expect(rows.map((r) => r.body)).toEqual(['回访：满意，已解决', '回访：基本满意', '理由：x；回访：不满意，未解决', '满意度 satisfied 无前缀不动'])
     })
 
     it('pauses the handling clock while material is awaited (补充材料): the due moves by the paused working days', async () => {
