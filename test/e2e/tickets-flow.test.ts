@@ -242,6 +242,18 @@ for (const dialect of testDialects()) {
       expect(full.notices).toHaveLength(1)
       expect(full.notices[0]).toMatchObject({ unitIds: ['sjj'], reason: '该件已超期，请于两个工作日内办结', origin: 'manual', status: 'issued' })
       expect(await notes('liaison-sjj', v.id)).toEqual(['item.dispatch', 'notice.issued'])
+      // The ticket screen's 督办单 tab shows whether its reply is late; links to the ticket (from the 督办 list and from a
+      // notification) know it is a ticket, so they open the ticket's screen and not the plan item's.
+      expect(full.notices[0]).toMatchObject({ overdue: false, replyDue: expect.any(String) })
+      const listed = await t.app.inject({ method: 'GET', url: `/api/supervision/notices?itemId=${v.id}`, headers: auth('liaison-sjj') })
+      expect(listed.json()).toMatchObject([{ itemId: v.id, itemKind: 'ticket' }])
+      const inbox = await t.app.inject({ method: 'GET', url: '/api/notifications?limit=500', headers: auth('liaison-sjj') })
+      const about = (inbox.json() as { itemId: string; itemKind: string | null }[]).filter((n) => n.itemId === v.id)
+      expect(about.map((n) => n.itemKind)).toEqual(['ticket', 'ticket'])
+      // The unit replies from the ticket; the tab then shows it replied.
+      const r = await t.app.inject({ method: 'POST', url: `/api/supervision/notices/${full.notices[0].id}/reply`, headers: auth('liaison-sjj'), payload: { text: '已于当日办结' } })
+      expect(r.statusCode, r.body).toBe(200)
+      expect((await get(v.id, 'liaison-sjj')).notices[0]).toMatchObject({ status: 'replied', replyText: '已于当日办结', overdue: false })
     })
 
     it('lets the scheduler supervise a ticket whose handling clock ran out: a 督办单 from the ladder', async () => {
