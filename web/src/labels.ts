@@ -1,6 +1,11 @@
 /** Chinese words the screens show for the API's English names (see the glossary). */
 import type { FieldType, Role } from './types.ts'
 
+/** The screen of an item: a ticket (工单) has its own, every other kind the item screen (事项详情). */
+export function itemPath(kind: string | null | undefined, id: string): string {
+  return kind === 'ticket' ? `/tickets/${id}` : `/items/${id}`
+}
+
 export const roleLabel: Record<Role, string> = {
   admin: '系统管理员',
   supervisor: '督查室',
