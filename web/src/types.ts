@@ -256,7 +256,7 @@ export interface TicketView {
 export interface TicketDetail extends TicketView {
   readonly history: readonly Record<string, unknown>[]
   readonly attachments: readonly { id: string; name: string; size: number; mime: string }[]
-  readonly notices: readonly Record<string, unknown>[]
+  readonly notices: readonly Notice[]
   /** SMS to the requesters of its handling (并单告知, 答复): its own and those of tickets merged into it. */
   readonly requesterMessages?: readonly RequesterMessage[]
 }
