@@ -122,6 +122,7 @@ describe.skipIf(!hasChromium)('what users tripped on, in a browser', () => {
       await expect.poll(() => page.locator('[data-test=ticket-state]').textContent(), { timeout: 15_000 }).toBe('超期办结')
       expect(await page.locator('[data-test=ticket-late]').count()).toBe(0)
       expect(await page.locator('.el-page-header .el-tag', { hasText: /^已办结$/ }).count()).toBe(0)
+      await page.waitForTimeout(400) // the tag fades in
       await page.screenshot({ path: join(SHOTS, `ticket-closed-late-${size}.png`) })
       await page.context().close()
     }, 120_000)
