@@ -155,7 +155,7 @@ export async function knowledgeVersions(db: Queryable, id: string): Promise<Know
 
 /** Filters of a search. `offeredOn` keeps only published entries valid on that date; `publicOnly` only public ones. */
 export interface KnowledgeFilter {
-  /** Query words, ORed; empty = no text condition (newest first). */
+  /** Query words, or phrases of adjacent words (`a <-> b`), ORed; empty = no text condition (newest first). */
   readonly words: readonly string[]
   readonly status?: KnowledgeStatus
   readonly offeredOn?: string

@@ -23,6 +23,8 @@ export interface InboxRow {
   readonly title: string
   readonly body: string
   readonly itemId: string | null
+  /** The item's kind ('task', 'ticket' …; null without an item): which screen a link to it opens. */
+  readonly itemKind: string | null
   readonly unitId: string | null
   readonly createdAt: string
   readonly readAt: string | null
@@ -37,14 +39,15 @@ const scopeOf = (r: Reader): string[] | null => (r.scope ? [...r.scope] : null)
 
 /** Newest first; with `unread` only those this reader has not read. */
 export async function listInbox(db: Queryable, r: Reader, opts: { unread: boolean; limit: number }): Promise<InboxRow[]> {
-  const { rows } = await db.query<{ id: string; type: string; title: string; body: string; item_id: string | null; unit_id: string | null; created_at: unknown; read_at: unknown }>(
-    `SELECT n.id, n.type, n.title, n.body, n.item_id, n.unit_id, n.created_at, nr.read_at
+  const { rows } = await db.query<{ id: string; type: string; title: string; body: string; item_id: string | null; item_kind: string | null; unit_id: string | null; created_at: unknown; read_at: unknown }>(
+    `SELECT n.id, n.type, n.title, n.body, n.item_id, i.kind AS item_kind, n.unit_id, n.created_at, nr.read_at
        FROM notification n LEFT JOIN notification_read nr ON nr.notification_id = n.id AND nr.user_id = $1
+       LEFT JOIN item i ON i.id = n.item_id
       WHERE ${visible(5)} ${opts.unread ? 'AND nr.read_at IS NULL' : ''}
       ORDER BY n.created_at DESC, n.id DESC LIMIT $4`,
     [r.userId, r.unitId, r.role, opts.limit, scopeOf(r)],
   )
-  return rows.map((x) => ({ id: x.id, type: x.type, title: x.title, body: x.body, itemId: x.item_id, unitId: x.unit_id, createdAt: iso(x.created_at)!, readAt: iso(x.read_at) }))
+  return rows.map((x) => ({ id: x.id, type: x.type, title: x.title, body: x.body, itemId: x.item_id, itemKind: x.item_kind ?? null, unitId: x.unit_id, createdAt: iso(x.created_at)!, readAt: iso(x.read_at) }))
 }
 
 /** How many notifications the reader has not read. */

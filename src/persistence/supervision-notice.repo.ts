@@ -56,7 +56,7 @@ const toRow = (r: Raw): NoticeRow => ({
   withdrawnAt: iso(r.withdrawn_at),
 })
 
-const SELECT = `SELECT n.id, n.number, n.year, n.seq, n.item_id, i.number AS item_number, i.title AS item_title, n.unit_ids,
+const SELECT = `SELECT n.id, n.number, n.year, n.seq, n.item_id, i.number AS item_number, i.title AS item_title, i.kind AS item_kind, n.unit_ids,
   n.reason, n.reply_working_days, n.reply_due::text AS reply_due, n.status, n.origin, n.issued_by, n.issued_at,
   n.reply_text, n.replied_by, n.replied_unit_id, n.replied_at, n.withdraw_reason, n.withdrawn_by, n.withdrawn_at
   FROM supervision_notice n JOIN item i ON i.id = n.item_id`
@@ -110,7 +110,10 @@ export async function withdrawNoticeRow(db: Queryable, id: string, w: { reason: 
 }
 
 /** Notices matching the filter, newest first; `unitIds` limits to notices addressed to any of them. */
-export async function listNotices(db: Queryable, f: { itemId?: string; status?: string; unitIds?: readonly string[] | null; limit: number }): Promise<NoticeRow[]> {
+/** A notice as lists show it: with its item's kind ('task', 'ticket' …), which says what screen a link to the item opens. */
+export type ListedNotice = NoticeRow & { readonly itemKind: string }
+
+export async function listNotices(db: Queryable, f: { itemId?: string; status?: string; unitIds?: readonly string[] | null; limit: number }): Promise<ListedNotice[]> {
   const where: string[] = []
   const params: unknown[] = []
   if (f.itemId) where.push(`n.item_id = $${params.push(f.itemId)}`)
@@ -118,5 +121,5 @@ export async function listNotices(db: Queryable, f: { itemId?: string; status?: 
   if (f.unitIds) where.push(`n.unit_ids && $${params.push([...f.unitIds])}::text[]`)
   const sql = `${SELECT} ${where.length ? 'WHERE ' + where.join(' AND ') : ''} ORDER BY n.year DESC, n.seq DESC LIMIT $${params.push(f.limit)}`
   const { rows } = await db.query<Raw>(sql, params)
-  return rows.map(toRow)
+  return rows.map((r) => ({ ...toRow(r), itemKind: r.item_kind as string }))
 }

@@ -50,7 +50,9 @@ for (const dialect of testDialects()) {
       t.clock.set('2026-06-03T09:00:00+08:00')
       ids['district'] = (await createUser(t.deps, null, { username: 'district', displayName: '东湖区督查室', password: TEST_PASSWORD, role: 'supervisor', unitId: 'dh' })).id
       ids['fenguan'] = (await createUser(t.deps, null, { username: 'fenguan', displayName: '分管副市长', password: TEST_PASSWORD, role: 'leader', unitId: null })).id
-      for (const u of ['admin', 'supervisor', 'leader', 'liaison-sjj', 'liaison-dh', 'district', 'fenguan']) tokens[u] = await t.login(u)
+      // A 话务员 of a unit that handles no tickets (the 12345 centre's place in the tree): 本部门及以下 by default.
+      ids['operator'] = (await createUser(t.deps, null, { username: 'operator', displayName: '话务员', password: TEST_PASSWORD, role: 'operator', unitId: 'xs' })).id
+      for (const u of ['admin', 'supervisor', 'leader', 'liaison-sjj', 'liaison-dh', 'district', 'fenguan', 'operator']) tokens[u] = await t.login(u)
 
       // Tickets held by 东湖区 and by the 市场监管局, received by the hotline.
       await saveCategory(t.deps, null, { code: 'S1', name: '范围类别' })
@@ -201,6 +203,10 @@ for (const dialect of testDialects()) {
       expect((district.units as { unitId: string }[]).map((u) => u.unitId)).toEqual(['dh'])
       for (const p of district.problemTickets as { unitId: string | null }[]) expect(['dh', 'dh-jb']).toContain(p.unitId)
       expect(((await kpis('fenguan')).units as unknown[]).length).toBe(0)
+      // The hotline's board covers the centre's scope, every unit, not the operator's own unit (which holds none).
+      const hotline = await kpis('operator')
+      expect((hotline.units as { unitId: string }[]).map((u) => u.unitId).sort()).toEqual(['dh', 'sjj'])
+      expect(hotline.totals).toMatchObject({ received: city.totals.received })
     })
 
     it('applies a changed scope or a moved unit at once, though the sessions are cached', async () => {

@@ -8,6 +8,7 @@
  * Dates (2026, Beijing time; March has no holiday): handling limit 一般 = 7 working days, so a ticket
  * dispatched Monday 03-02 is due Wednesday 03-11 23:59:59.
  */
+import { readFileSync } from 'node:fs'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { superviseTick } from '../../src/app/supervision/supervise-tick.ts'
 import { receiveTicket, type TicketIntake } from '../../src/app/tickets/receive-ticket.ts'
@@ -241,6 +242,18 @@ for (const dialect of testDialects()) {
       expect(full.notices).toHaveLength(1)
       expect(full.notices[0]).toMatchObject({ unitIds: ['sjj'], reason: '该件已超期，请于两个工作日内办结', origin: 'manual', status: 'issued' })
       expect(await notes('liaison-sjj', v.id)).toEqual(['item.dispatch', 'notice.issued'])
+      // The ticket screen's 督办单 tab shows whether its reply is late; links to the ticket (from the 督办 list and from a
+      // notification) know it is a ticket, so they open the ticket's screen and not the plan item's.
+      expect(full.notices[0]).toMatchObject({ overdue: false, replyDue: expect.any(String) })
+      const listed = await t.app.inject({ method: 'GET', url: `/api/supervision/notices?itemId=${v.id}`, headers: auth('liaison-sjj') })
+      expect(listed.json()).toMatchObject([{ itemId: v.id, itemKind: 'ticket' }])
+      const inbox = await t.app.inject({ method: 'GET', url: '/api/notifications?limit=500', headers: auth('liaison-sjj') })
+      const about = (inbox.json() as { itemId: string; itemKind: string | null }[]).filter((n) => n.itemId === v.id)
+      expect(about.map((n) => n.itemKind)).toEqual(['ticket', 'ticket'])
+      // The unit replies from the ticket; the tab then shows it replied.
+      const r = await t.app.inject({ method: 'POST', url: `/api/supervision/notices/${full.notices[0].id}/reply`, headers: auth('liaison-sjj'), payload: { text: '已于当日办结' } })
+      expect(r.statusCode, r.body).toBe(200)
+      expect((await get(v.id, 'liaison-sjj')).notices[0]).toMatchObject({ status: 'replied', replyText: '已于当日办结', overdue: false })
     })
 
     it('lets the scheduler supervise a ticket whose handling clock ran out: a 督办单 from the ladder', async () => {
@@ -268,6 +281,21 @@ for (const dialect of testDialects()) {
       await event(v.id, 'operator', 'follow_up', { rating: 'basically_satisfied', resolved: true })
       const closed = await event(v.id, 'operator', 'close')
       expect(closed).toMatchObject({ state: 'closed', followUp: { rating: 'basically_satisfied', resolved: true }, reply: { text: '饭店已安装油烟净化器并通过检测' } })
+      // The unit reads how the requester rated it in words (满意度), not the API's codes.
+      const res = await t.app.inject({ method: 'GET', url: '/api/notifications?limit=500', headers: auth('liaison-sjj') })
+      const bodies = (res.json() as { itemId: string; type: string; body: string }[]).filter((n) => n.itemId === v.id && n.type === 'item.follow_up').map((n) => n.body).sort()
+      expect(bodies).toEqual(['回访：不满意，未解决', '回访：基本满意，已解决'])
+    })
+
+    it('rewrites the rating codes of notifications stored before (migration 192)', async () => {
+      const sql = readFileSync(new URL('../../src/persistence/migrations/192_notification_rating_words.sql', import.meta.url), 'utf8')
+      const bodies = ['回访：satisfied，已解决', '回访：basically_satisfied', '理由：x；回访：unsatisfied，未解决', '满意度 satisfied 无前缀不动']
+      for (const [i, body] of bodies.entries()) {
+        await t.db.query(`INSERT INTO notification (id, dedupe_key, role, type, title, body, created_at) VALUES ($1, $1, 'operator', 'item.follow_up', '回访', $2, now())`, [`rating-words-${i}`, body])
+      }
+      await t.db.query(sql.replace(/^--.*$/gm, ''))
+      const { rows } = await t.db.query<{ body: string }>(`SELECT body FROM notification WHERE id LIKE 'rating-words-%' ORDER BY id`)
+      expect(rows.map((r) => r.body)).toEqual(['回访：满意，已解决', '回访：基本满意', '理由：x；回访：不满意，未解决', '满意度 satisfied 无前缀不动'])
     })
 
     it('pauses the handling clock while material is awaited (补充材料): the due moves by the paused working days', async () => {

@@ -80,6 +80,15 @@ for (const dialect of testDialects()) {
       expect(audit.rows.map((r) => r.action)).toEqual(['knowledge.create', 'knowledge.submit', 'knowledge.approve'])
     })
 
+    it('offers an entry on a shared word of two characters or more, never on a single character alone', async () => {
+      // jieba leaves 很 alone in the entry's body (手续 很 简单); a caller's complaint shares only that 很 with it.
+      const e = await published({ title: '有线电视开户', body: '开户手续很简单，带身份证到营业厅即可。' })
+      const unrelated = await ok<{ entries: Entry[] }>(operator, 'GET', `/api/knowledge/offer?q=${encodeURIComponent('楼下烧烤很吵')}`)
+      expect(unrelated.entries.map((x) => x.id)).not.toContain(e.id)
+      const related = await ok<{ entries: Entry[] }>(operator, 'GET', `/api/knowledge/offer?q=${encodeURIComponent('有线电视信号很差')}`)
+      expect(related.entries[0]?.id).toBe(e.id)
+    })
+
     it('returns an entry with a note, which is then edited and resubmitted', async () => {
       const e = await ok(operator, 'POST', '/api/knowledge', { title: '公积金提取', body: '租房提取公积金' }, 201)
       await ok(operator, 'POST', `/api/knowledge/${e.id}/submit`)

@@ -1,6 +1,11 @@
 /** Chinese words the screens show for the API's English names (see the glossary). */
 import type { FieldType, Role } from './types.ts'
 
+/** The screen of an item: a ticket (工单) has its own, every other kind the item screen (事项详情). */
+export function itemPath(kind: string | null | undefined, id: string): string {
+  return kind === 'ticket' ? `/tickets/${id}` : `/items/${id}`
+}
+
 export const roleLabel: Record<Role, string> = {
   admin: '系统管理员',
   supervisor: '督查室',
@@ -97,6 +102,16 @@ export const taskStates: readonly { value: string; label: string }[] = [
 ]
 
 /** Tag colour of a state by its engine type (open / waiting / closed). */
+/**
+ * The state tag of an item or ticket: its state, except that one closed past its due date is one 超期办结 tag instead
+ * of 已办结 beside a 超期 (which read as if it were still open and late). `late` says the separate 超期 tag is wanted:
+ * an open item past due.
+ */
+export function stateTag(x: { readonly stateType: string; readonly stateLabel: string; readonly overdue?: boolean }): { text: string; type: 'danger' | 'warning' | 'success' | 'primary' | 'info'; late: boolean } {
+  if (x.stateType === 'closed' && x.overdue) return { text: '超期办结', type: 'warning', late: false }
+  return { text: x.stateLabel, type: stateTagType(x.stateType), late: x.overdue === true }
+}
+
 export function stateTagType(stateType: string, overdue = false): 'danger' | 'warning' | 'success' | 'primary' | 'info' {
   if (overdue) return 'danger'
   if (stateType === 'closed') return 'success'

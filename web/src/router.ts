@@ -22,7 +22,8 @@ export const router = createRouter({
     { path: '/notifications', component: () => import('./views/NotificationsView.vue') },
     { path: '/ledger', component: () => import('./views/LedgerView.vue') },
     { path: '/items/:id', component: () => import('./views/ItemView.vue'), props: true },
-    { path: '/plans/import', component: () => import('./views/PlanImportView.vue'), meta: { roles: ['supervisor', 'admin', 'leader'] } },
+    // Importing is the 督查室's (POST /api/plans: supervisor, admin); a leader reads a plan (/plans/:id) but imports none.
+    { path: '/plans/import', component: () => import('./views/PlanImportView.vue'), meta: { roles: ['supervisor', 'admin'] } },
     { path: '/plans/:id', component: () => import('./views/PlanImportView.vue'), props: true, meta: { roles: ['supervisor', 'admin', 'leader'] } },
     { path: '/supervision', component: () => import('./views/SupervisionView.vue') },
     { path: '/assessment', component: () => import('./views/AssessmentView.vue'), meta: { roles: ['supervisor', 'leader', 'admin'] } },

@@ -139,6 +139,8 @@ export interface Notice {
   readonly itemId: string
   readonly itemNumber: string
   readonly itemTitle: string
+  /** The item's kind: a ticket's link opens the ticket screen. */
+  readonly itemKind?: string
   readonly unitIds: readonly string[]
   readonly reason: string
   readonly replyDue: string
@@ -158,6 +160,8 @@ export interface Notification {
   readonly title: string
   readonly body: string
   readonly itemId: string | null
+  /** The item's kind: a ticket's link opens the ticket screen. */
+  readonly itemKind?: string | null
   readonly createdAt: string
   readonly readAt: string | null
 }
@@ -252,7 +256,7 @@ export interface TicketView {
 export interface TicketDetail extends TicketView {
   readonly history: readonly Record<string, unknown>[]
   readonly attachments: readonly { id: string; name: string; size: number; mime: string }[]
-  readonly notices: readonly Record<string, unknown>[]
+  readonly notices: readonly Notice[]
   /** SMS to the requesters of its handling (并单告知, 答复): its own and those of tickets merged into it. */
   readonly requesterMessages?: readonly RequesterMessage[]
 }

@@ -15,6 +15,7 @@ const notification = {
     title: { type: 'string' },
     body: { type: 'string' },
     itemId: { type: ['string', 'null'] },
+    itemKind: { type: ['string', 'null'], description: "the item's kind (task, ticket …): a ticket opens /tickets/:id, others /items/:id" },
     unitId: { type: ['string', 'null'] },
     createdAt: { type: 'string' },
     readAt: { type: ['string', 'null'], description: 'when the signed-in person read it; null: unread' },

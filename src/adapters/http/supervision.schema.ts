@@ -13,6 +13,7 @@ const notice = {
     itemId: { type: 'string' },
     itemNumber: { type: 'string' },
     itemTitle: { type: 'string' },
+    itemKind: { type: 'string', description: "the item's kind (task, ticket …): a ticket opens /tickets/:id, others /items/:id" },
     unitIds: { type: 'array', items: { type: 'string' } },
     reason: { type: 'string' },
     replyWorkingDays: { type: 'integer' },

@@ -99,6 +99,8 @@ const noticeSchema = {
   properties: {
     id: str, number: str, unitIds: { type: 'array', items: str }, reason: str, replyDue: str, status: str, origin: str,
     issuedBy: strOrNull, issuedAt: str, replyText: strOrNull, repliedAt: strOrNull, repliedUnitId: strOrNull,
+    replyWorkingDays: { type: 'integer' }, withdrawReason: strOrNull,
+    overdue: { type: 'boolean', description: 'unanswered past its reply day, or answered after it (never when withdrawn)' },
   },
 } as const
 

@@ -16,6 +16,7 @@ import type { Queryable } from '../../persistence/db.ts'
 import type { ItemRow } from '../../persistence/items.repo.ts'
 import { insertNotification, listSupervisionConfigs, type NewNotification } from '../../persistence/supervision.repo.ts'
 import { DubanError } from '../../domain/errors.ts'
+import { ratingLabel } from '../../domain/tickets/ratings.ts'
 import { kindCatalog } from '../../domain/kinds/index.ts'
 import { assertKindValid, builtinRegistry, type Effect, type KindDef, type Snapshot, type WorkflowRegistry } from '../../domain/workflow/index.ts'
 import type { Actor, AppDeps } from '../deps.ts'
@@ -82,7 +83,7 @@ function bodyOf(ctx: EffectContext): string {
   if (typeof p['reason'] === 'string') parts.push(`理由：${p['reason']}`)
   if (typeof p['text'] === 'string') parts.push(p['text'].length > 200 ? `${p['text'].slice(0, 200)}…` : p['text'])
   if (typeof p['newDue'] === 'string') parts.push(`申请延期至${p['newDue']}`)
-  if (typeof p['rating'] === 'string') parts.push(`回访：${p['rating']}${p['resolved'] === true ? '，已解决' : p['resolved'] === false ? '，未解决' : ''}`)
+  if (typeof p['rating'] === 'string') parts.push(`回访：${ratingLabel(p['rating'])}${p['resolved'] === true ? '，已解决' : p['resolved'] === false ? '，未解决' : ''}`)
   return parts.join('；')
 }
 

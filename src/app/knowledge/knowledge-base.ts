@@ -24,7 +24,7 @@ import { DubanError } from '../../domain/errors.ts'
 import { appendAudit } from '../audit/append-audit.ts'
 import type { Actor, AppDeps } from '../deps.ts'
 import { lineDiff, type DiffLine } from './line-diff.ts'
-import { indexWords, queryWords } from './search-words.ts'
+import { indexWords, offerTerms, queryWords } from './search-words.ts'
 
 export const KNOWLEDGE_STATUSES: readonly KnowledgeStatus[] = ['draft', 'pending', 'published', 'returned']
 const WRITERS: readonly Actor['role'][] = ['admin', 'supervisor', 'operator']
@@ -202,7 +202,7 @@ export async function listKnowledge(deps: AppDeps, actor: Actor, tokenize: Token
 /** What the desk offers while a request is typed: published entries valid today, best first. */
 export async function offerKnowledge(deps: AppDeps, actor: Actor, tokenize: Tokenize, q: string, limit = 3): Promise<KnowledgeHit[]> {
   mustBe(actor, WRITERS, 'search')
-  const words = queryWords(tokenize, q)
+  const words = offerTerms(tokenize, q)
   if (!words.length) return []
   return searchKnowledge(deps.db, { words, offeredOn: chinaDateOf(deps.clock.now().getTime()), limit: Math.min(Math.max(limit, 1), 20) })
 }

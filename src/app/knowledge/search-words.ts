@@ -28,3 +28,34 @@ export function queryWords(tokenize: Tokenize, q: string): string[] {
     .filter((w) => WORD.test(w) && !STOP.has(w))
   return [...new Set(words)].slice(0, 32)
 }
+
+/**
+ * The terms the desk's suggestions (知识库推荐) match on while the operator types: the query's words of two characters
+ * or more, and a run of single characters jieba left side by side (个 税 of 个税汇算) as one phrase (`个 <-> 税`, the
+ * same characters next to each other in the entry). A single character alone is no term: jieba leaves many (树, 很,
+ * 人 …), and matched on their own they offered an entry on nothing more than a shared 很. Question and function words
+ * (STOP) end a run and are left out. Each term is safe for to_tsquery (letters, digits and `<->` only).
+ */
+export function offerTerms(tokenize: Tokenize, q: string): string[] {
+  const terms: string[] = []
+  let run: string[] = []
+  const endRun = (): void => {
+    if (run.length >= 2) terms.push(run.join(' <-> '))
+    run = []
+  }
+  for (const raw of tokenize(q.slice(0, 500))) {
+    const w = raw.trim().toLowerCase()
+    if (!WORD.test(w) || STOP.has(w)) {
+      endRun()
+      continue
+    }
+    if ([...w].length === 1) {
+      run.push(w)
+      continue
+    }
+    endRun()
+    terms.push(w)
+  }
+  endRun()
+  return [...new Set(terms)].slice(0, 32)
+}

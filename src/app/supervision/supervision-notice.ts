@@ -24,6 +24,11 @@ export function noticeNumber(year: number, seq: number): string {
   return `督办〔${year}〕${seq}号`
 }
 
+/** A notice as the API shows it on `today` (China date): overdue when unanswered past, or answered after, its reply day. */
+export function noticeView<N extends NoticeRow>(n: N, today: string): N & { readonly overdue: boolean } {
+  return { ...n, ...view(n, today) }
+}
+
 function view(n: NoticeRow, today: string): NoticeView {
   if (n.status === 'withdrawn') return { ...n, overdue: false } // a withdrawn notice asks nothing of anyone
   const replyDay = n.repliedAt ? chinaDateOf(n.repliedAt) : today

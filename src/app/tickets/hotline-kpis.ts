@@ -340,6 +340,11 @@ export async function ticketFactsOf(db: Queryable, period: HotlinePeriod): Promi
   }))
 }
 
+/** The units whose figures the KPI board shows a person (null: every unit): the centre's scope for the hotline. */
+function boardScope(actor: Actor): readonly string[] | null {
+  return actor.role === 'operator' ? null : actor.scopeUnitIds
+}
+
 /** GET /api/hotline/kpis: everything the dashboard shows for a period. */
 export async function hotlineKpis(deps: AppDeps, actor: Actor, q: KpiQuery): Promise<HotlineKpis> {
   const now = deps.clock.now()
@@ -352,15 +357,19 @@ export async function hotlineKpis(deps: AppDeps, actor: Actor, q: KpiQuery): Pro
   // From the maintained counters when they can answer this period exactly; else from hotline_event's rows.
   const counted = await unitKpisFromCounters(db, period, asOf, clocks)
   let units = counted ? counted.units : await unitKpisSql(db, period, asOf, clocks)
-  if (actor.scopeUnitIds) {
-    const scope = new Set(actor.scopeUnitIds)
+  // 数据范围: a district 督查室 or a 分管 leader sees its units' rows; the hotline (话务员) works for the whole city, so
+  // its board covers every unit, as its problem tickets do — its own scope (本部门及以下 of the 12345 centre) holds
+  // no unit that handles tickets, and would leave the board empty.
+  const scopeUnitIds = boardScope(actor)
+  if (scopeUnitIds) {
+    const scope = new Set(scopeUnitIds)
     units = units.filter((u) => scope.has(u.unitId))
   }
   units.sort((a, b) => b.volume - a.volume || a.unitName.localeCompare(b.unitName, 'zh'))
 
   // The statements below do not depend on each other (but for the counters' received counts, which the categories
   // and places take): they run at once on a pool (one after another on PGlite), 3 round trips instead of 9.
-  const problemScope = actor.role === 'operator' ? null : actor.scopeUnitIds
+  const problemScope = scopeUnitIds
   const [received, rowVol, merged, trend, problems] = await Promise.all([
     counted ? receivedCountsOf(db, { from: period.from, to: period.to, asOf, prevFrom: prev.from }) : null,
     counted

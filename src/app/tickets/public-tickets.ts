@@ -15,6 +15,7 @@ import { takeEvent } from '../items/take-event.ts'
 import { citizenActor } from './receive-ticket.ts'
 import { duplicateFactsOf } from '../../persistence/duplicates.repo.ts'
 import { sharedRepliesOf } from './duplicates.ts'
+import { RATINGS } from '../../domain/tickets/ratings.ts'
 
 /** What the public lookup shows (and nothing else). */
 export interface PublicTicketView {
@@ -31,7 +32,6 @@ export interface PublicTicketView {
   readonly merged: { intoNumber: string; notice: string | null } | null
 }
 
-const RATINGS = ['satisfied', 'basically_satisfied', 'unsatisfied'] as const
 /** States before any unit accepted the ticket: the requester may still withdraw it. */
 const WITHDRAWABLE = new Set(['received', 'dispatched'])
 

@@ -6,7 +6,9 @@
  */
 import { attachmentsOf, eventsOf, unitsOf } from '../../persistence/items.repo.ts'
 import type { Queryable } from '../../persistence/db.ts'
-import { listNotices, type NoticeRow } from '../../persistence/supervision-notice.repo.ts'
+import { listNotices, type ListedNotice } from '../../persistence/supervision-notice.repo.ts'
+import { chinaDateOf } from '../../domain/calendar/china-time.value.ts'
+import { noticeView } from '../supervision/supervision-notice.ts'
 import { findTicket, listTicketRows, repliesOf, type TicketFilter, type TicketRow } from '../../persistence/tickets.repo.ts'
 import { DubanError } from '../../domain/errors.ts'
 import { availableEvents, type AvailableEvent, type Snapshot } from '../../domain/workflow/index.ts'
@@ -64,7 +66,7 @@ export interface TicketView {
 export interface TicketDetail extends TicketView {
   readonly history: Record<string, unknown>[]
   readonly attachments: { id: string; name: string; size: number; mime: string }[]
-  readonly notices: NoticeRow[]
+  readonly notices: (ListedNotice & { readonly overdue: boolean })[]
   /** What the centre told the requesters of its handling by SMS, oldest first (requesterMessagesView). */
   readonly requesterMessages: RequesterMessageView[]
 }
@@ -265,7 +267,7 @@ export async function ticketDetailIn(q: Queryable, actor: Actor, now: Date, id: 
     ...(view as TicketView),
     history: await eventsOf(q, id),
     attachments: await attachmentsOf(q, id),
-    notices: await listNotices(q, { itemId: id, limit: 100 }),
+    notices: (await listNotices(q, { itemId: id, limit: 100 })).map((n) => noticeView(n, chinaDateOf(now.getTime()))),
     requesterMessages: await requesterMessagesView(q, id),
   }
 }
