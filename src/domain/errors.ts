@@ -120,7 +120,8 @@ export class DubanError extends Error {
     const zh = catalogue[this.code].zh
     if (!this.where) return zh
     const field = this.field
-    const fileLine = /^(.+?):(\d+)(?:\/|$)/.exec(this.where)
+    // A file's line (`plan.xlsx:12/due`, `file:3`), not an instant (`2026-03-02T09:00`).
+    const fileLine = /^([^:]*(?:\.[A-Za-z0-9]+|file)):(\d+)(?:\/|$)/.exec(this.where)
     if (fileLine) return `${zh}（${fileLine[1]} 第${fileLine[2]}行${field ? `，${field}` : ''}）`
     return `${zh}（${field ?? this.where}）`
   }

@@ -22,5 +22,6 @@ describe('the Chinese name of the field an error points at (字段中文名)', (
     expect(new DubanError('DUBAN_ERR_VALIDATION', 'x', { where: 'plan.xlsx:12/due' }).userMessage).toBe('请求参数不合法（plan.xlsx 第12行，完成时间）')
     expect(new DubanError('DUBAN_ERR_VALIDATION', 'x', { where: 'header/origin' }).userMessage).toBe('请求参数不合法（header/origin）')
     expect(new DubanError('DUBAN_ERR_VALIDATION', 'x', { where: 'header/origin' }).field).toBeNull()
+    expect(new DubanError('DUBAN_ERR_CALENDAR_DATE', 'x', { where: '2026-03-02T09:00' }).userMessage).toBe('日期或时间格式不正确（应为 YYYY-MM-DD 或 ISO 8601）（2026-03-02T09:00）')
   })
 })
