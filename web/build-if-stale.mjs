@@ -21,7 +21,9 @@ function newest(paths) {
   return t
 }
 
-const sources = [join(web, 'src'), join(web, 'index.html'), join(web, 'vite.config.ts'), join(web, '..', 'package-lock.json')]
+// The tables of names the app imports from the server's code (field names, audit actions) count as its sources.
+const shared = ['field-labels.ts', 'audit-actions.ts'].map((f) => join(web, '..', 'src', 'domain', f))
+const sources = [join(web, 'src'), join(web, 'index.html'), join(web, 'vite.config.ts'), join(web, '..', 'package-lock.json'), ...shared]
 const stale = !existsSync(built) || newest(sources) > statSync(built).mtimeMs
 if (stale) {
   process.stdout.write(existsSync(built) ? 'duban: web app sources changed; rebuilding web/dist\n' : 'duban: web/dist missing; building the web app\n')

@@ -5,6 +5,8 @@
  *
  * Add new codes at the end of the section of your area; keep the `DUBAN_ERR_` prefix.
  */
+import { fieldLabelOf } from './field-labels.ts'
+
 export const catalogue = {
   // ── input / extraction ───────────────────────────────────────────────
   DUBAN_ERR_INPUT_EMPTY: { en: 'the file is empty', zh: '文件为空' },
@@ -92,19 +94,35 @@ export class DubanError extends Error {
   /** Where the problem is: a file, a line, a field path. Shown to the user. */
   readonly where: string | undefined
   readonly details: Readonly<Record<string, unknown>> | undefined
+  /** The Chinese name of the field `where` points at, when the thrower knows it better than the shared table (a kind's own label). */
+  readonly label: string | undefined
 
-  constructor(code: ErrorCode, detail?: string, opts?: { where?: string; details?: Record<string, unknown> }) {
+  constructor(code: ErrorCode, detail?: string, opts?: { where?: string; label?: string; details?: Record<string, unknown> }) {
     const base = catalogue[code].en
     super(detail ? `${base}: ${detail}` : base)
     this.name = 'DubanError'
     this.code = code
     this.where = opts?.where
+    this.label = opts?.label
     this.details = opts?.details
   }
 
-  /** The zh-CN message for a person, with the specifics appended. */
+  /** The Chinese name of the field the error points at (字段中文名), or null when it names none known. */
+  get field(): string | null {
+    return this.label ?? fieldLabelOf(this.where)
+  }
+
+  /**
+   * The zh-CN message for a person, with the specifics appended: the field by its Chinese name (`缺少必填项（答复内容）`),
+   * a file's line as 第n行 (`plan.xlsx 第12行，完成时间`), else the place as given (a date, a header).
+   */
   get userMessage(): string {
     const zh = catalogue[this.code].zh
-    return this.where ? `${zh}（${this.where}）` : zh
+    if (!this.where) return zh
+    const field = this.field
+    // A file's line (`plan.xlsx:12/due`, `file:3`), not an instant (`2026-03-02T09:00`).
+    const fileLine = /^([^:]*(?:\.[A-Za-z0-9]+|file)):(\d+)(?:\/|$)/.exec(this.where)
+    if (fileLine) return `${zh}（${fileLine[1]} 第${fileLine[2]}行${field ? `，${field}` : ''}）`
+    return `${zh}（${field ?? this.where}）`
   }
 }

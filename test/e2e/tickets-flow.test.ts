@@ -256,15 +256,24 @@ for (const dialect of testDialects()) {
       expect((await get(v.id, 'liaison-sjj')).notices[0]).toMatchObject({ status: 'replied', replyText: '已于当日办结', overdue: false })
     })
 
-    it('lets the scheduler supervise a ticket whose handling clock ran out: a 督办单 from the ladder', async () => {
+    it('reminds on the day a ticket\'s handling limit passes, and supervises it (督办单) 1 working day later', async () => {
       await setClock('2026-03-02T09:00:00+08:00')
       const v = await acceptedBy('wjw', 'liaison-wjw')
       await event(v.id, 'liaison-wjw', 'contact')
+      // Due 2026-03-11 (end of day). The next morning: a reminder (提醒) only, no 督办, no 督办单.
       await superviseTick(t.deps, new Date('2026-03-12T09:00:00+08:00'))
+      const reminded = await get(v.id, 'liaison-wjw')
+      expect(reminded.counters.supervisions ?? 0).toBe(0)
+      expect(reminded.notices).toEqual([])
+      expect(reminded.history.map((h: View) => h.event)).not.toContain('supervise')
+      expect(await notes('liaison-wjw', v.id)).toContain('escalation.raised')
+      expect(await notes('liaison-wjw', v.id)).not.toContain('notice.issued')
+      // After the end of the 1st working day past due: the scheduler takes 督办 as the system, one 督办单.
+      await superviseTick(t.deps, new Date('2026-03-13T09:00:00+08:00'))
       const full = await get(v.id, 'liaison-wjw')
       expect(full.counters.supervisions).toBe(1)
-      expect(full.notices.map((n: View) => [n.origin, n.unitIds])).toContainEqual(['ladder', ['wjw']])
-      expect(full.history.map((h: View) => h.event)).toContain('supervise')
+      expect(full.notices.map((n: View) => [n.origin, n.unitIds])).toEqual([['ladder', ['wjw']]])
+      expect(full.history.filter((h: View) => h.event === 'supervise').map((h: View) => h.actor?.role ?? h.actorRole)).toEqual(['system'])
       expect(await notes('liaison-wjw', v.id)).toContain('notice.issued')
     }, 120_000)
 

@@ -1,15 +1,15 @@
 /**
  * The API client (接口): typed fetch under /api on the HttpOnly session cookie (no token in script), and one
- * way to show an API error: its Chinese message (`error.messageZh`) and the field it names (`where`).
+ * way to show an API error: its Chinese message (`error.messageZh`) and the field it names (`field`, the server's
+ * Chinese name of `where`: one table, src/domain/field-labels.ts, none here).
  */
 import { ElMessage } from 'element-plus'
 import { reactive } from 'vue'
-import { fieldLabel } from './labels.ts'
 import type { Unit, User } from './types.ts'
 
 const TOKEN_KEY = 'duban.token'
 
-/** An error the API answered with: `{ error: { code, message, messageZh, where } }`. */
+/** An error the API answered with: `{ error: { code, message, messageZh, where, field } }`. */
 export class ApiError extends Error {
   constructor(
     readonly status: number,
@@ -18,6 +18,8 @@ export class ApiError extends Error {
     readonly where: string | null,
     message: string,
     readonly details: Record<string, unknown> = {},
+    /** The Chinese name of the field `where` points at, as the API gave it; null when it names none. */
+    readonly field: string | null = null,
   ) {
     super(message)
   }
@@ -95,71 +97,35 @@ export async function api<T>(method: 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE'
     json = null
   }
   if (!res.ok) {
-    const err = (json as { error?: { code?: string; message?: string; messageZh?: string; where?: string | null; details?: Record<string, unknown> } } | null)?.error
+    const err = (json as { error?: { code?: string; message?: string; messageZh?: string; where?: string | null; field?: string | null; details?: Record<string, unknown> } } | null)?.error
     if (res.status === 401 && path !== '/auth/login') {
       setToken(null)
       session.user = null
       onUnauthenticated()
     }
-    throw new ApiError(res.status, err?.code ?? `HTTP_${res.status}`, err?.messageZh ?? `请求失败（${res.status}）`, err?.where ?? null, err?.message ?? text, err?.details ?? {})
+    throw new ApiError(res.status, err?.code ?? `HTTP_${res.status}`, err?.messageZh ?? `请求失败（${res.status}）`, err?.where ?? null, err?.message ?? text, err?.details ?? {}, err?.field ?? null)
   }
   return json as T
 }
 
 /**
  * The Chinese text of an error, with the field it names in words: `完成时间不能设在节假日或休息日（位置：申请完成时间）`.
- * The API's messageZh already ends in `（where）` with the raw path (`payload.newDue`); that English path is
- * dropped, and the field's Chinese name shown instead when it is known (whereText).
+ * The API's messageZh already ends in `（field）` (the Chinese name the server gives `where`); that bracket is
+ * replaced by the 位置 one. A `where` with no name is shown only when it holds no Latin letters (a month, a line):
+ * a path of English names helps no Chinese user (the English `message`, in the console, keeps it).
  */
 export function errorText(e: unknown): string {
   if (e instanceof ApiError) {
-    const raw = e.where ? `（${e.where}）` : ''
-    const message = raw && e.messageZh.endsWith(raw) ? e.messageZh.slice(0, -raw.length) : e.messageZh
+    const at = e.field ?? (e.where && !/[A-Za-z]/.test(e.where) ? e.where : null)
+    const ends = [e.field, e.where].filter((x): x is string => !!x).map((x) => `（${x}）`).find((b) => e.messageZh.endsWith(b))
+    const message = ends ? e.messageZh.slice(0, -ends.length) : e.messageZh
     // A refused condition (DUBAN_ERR_GUARD_FAILED) names its guard in details; say which condition in words.
     const guard = typeof e.details.guard === 'string' ? guardText[e.details.guard] : undefined
     const text = guard ? `${message}：${guard}` : message
-    const at = e.where ? whereText(e.where) : null
-    return at ? `${text}（位置：${at}）` : text
+    // A bracket that names the field among other things (a file's line: `（plan.xlsx 第12行，完成时间）`) stays as it is.
+    return at && !message.includes(`${at}）`) ? `${text}（位置：${at}）` : text
   }
   return e instanceof Error ? e.message : String(e)
-}
-
-/** Chinese names of request fields an error's `where` names, beside the event fields of labels.ts. */
-const whereLabel: Record<string, string> = {
-  ...fieldLabel,
-  number: '编号',
-  phone: '手机号码',
-  requesterPhone: '联系电话',
-  requesterName: '诉求人',
-  content: '诉求内容',
-  categoryCode: '诉求分类',
-  title: '标题',
-  file: '文件',
-  documents: '文件',
-  username: '用户名',
-  password: '密码',
-  unitId: '单位',
-  unitIds: '单位',
-  parentId: '上级单位',
-  period: '考核周期',
-  heldOn: '日期',
-  year: '年份',
-  email: '邮箱',
-  url: '地址',
-}
-
-/**
- * Where an error points, for a person: the Chinese name of the innermost field of the path that has one
- * (`payload.newDue` → 申请完成时间), the text itself when it holds no Latin letters (a month, a line number), else
- * null — a path of English names helps no Chinese user (the English `message`, in the console, keeps it).
- */
-export function whereText(where: string): string | null {
-  if (!/[A-Za-z]/.test(where)) return where
-  for (const part of where.split(/[./:]/).reverse()) {
-    const label = whereLabel[part.replace(/\[\d+\]$/, '')]
-    if (label) return label
-  }
-  return null
 }
 
 /** The workflow's guards (办理条件) in words, for refusals that name one. */
@@ -236,8 +202,8 @@ export async function download(path: string, fallbackName: string): Promise<void
   const t = token()
   const res = await fetch(`/api${path}`, { headers: t ? { authorization: `Bearer ${t}`, ...CSRF_HEADERS } : CSRF_HEADERS, credentials: 'same-origin' })
   if (!res.ok) {
-    const err = ((await res.json().catch(() => null)) as { error?: { code?: string; message?: string; messageZh?: string; where?: string | null } } | null)?.error
-    throw new ApiError(res.status, err?.code ?? `HTTP_${res.status}`, err?.messageZh ?? `下载失败（${res.status}）`, err?.where ?? null, err?.message ?? '')
+    const err = ((await res.json().catch(() => null)) as { error?: { code?: string; message?: string; messageZh?: string; where?: string | null; field?: string | null } } | null)?.error
+    throw new ApiError(res.status, err?.code ?? `HTTP_${res.status}`, err?.messageZh ?? `下载失败（${res.status}）`, err?.where ?? null, err?.message ?? '', {}, err?.field ?? null)
   }
   const cd = res.headers.get('content-disposition') ?? ''
   const star = /filename\*=UTF-8''([^;]+)/i.exec(cd)?.[1]

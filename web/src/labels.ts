@@ -17,27 +17,11 @@ export const roleLabel: Record<Role, string> = {
 /** 牵头单位 / 责任单位 / 配合单位 */
 export const unitRoleLabel: Record<string, string> = { lead: '牵头单位', responsible: '责任单位', cooperating: '配合单位' }
 
-/** Labels of event payload fields the task and ticket kinds use. */
-export const fieldLabel: Record<string, string> = {
-  text: '内容',
-  reason: '理由',
-  newDue: '申请完成时间',
-  due: '完成时间',
-  lead: '牵头单位',
-  responsible: '责任单位',
-  cooperating: '配合单位',
-  measures: '指标完成值',
-  attachments: '附件',
-  rating: '满意度',
-  resolved: '是否解决',
-  mergedInto: '并入工单',
-  answer: '答复内容',
-  contactedAt: '联系时间',
-  material: '所需材料',
-  channel: '受理渠道',
-  comment: '意见',
-  knowledgeEntry: '知识库条目',
-}
+/**
+ * Chinese names of event payload and request fields: the server's one table (src/domain/field-labels.ts, which
+ * also names the field in every error's messageZh and `field`), not a copy.
+ */
+export { fieldLabels as fieldLabel } from '../../src/domain/field-labels.ts'
 
 /** Fallback label by field type when a kind names a field this list does not know. */
 export const fieldTypeLabel: Record<FieldType, string> = {

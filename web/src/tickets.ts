@@ -99,9 +99,9 @@ export async function publicApi<T>(method: 'GET' | 'POST', path: string, body?: 
     json = null
   }
   if (!res.ok) {
-    const err = (json as { error?: { code?: string; message?: string; messageZh?: string; where?: string | null } } | null)?.error
+    const err = (json as { error?: { code?: string; message?: string; messageZh?: string; where?: string | null; field?: string | null } } | null)?.error
     const fallback = res.status === 429 ? '提交过于频繁，请稍后再试' : res.status === 404 ? '未找到该诉求，请核对编号和电话' : `请求失败（${res.status}）`
-    throw new ApiError(res.status, err?.code ?? `HTTP_${res.status}`, err?.messageZh ?? fallback, err?.where ?? null, err?.message ?? text)
+    throw new ApiError(res.status, err?.code ?? `HTTP_${res.status}`, err?.messageZh ?? fallback, err?.where ?? null, err?.message ?? text, {}, err?.field ?? null)
   }
   return json as T
 }

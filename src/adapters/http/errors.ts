@@ -50,7 +50,8 @@ export function httpStatusOf(code: ErrorCode): number {
 
 /** The error body every route returns. */
 export interface ErrorBody {
-  error: { code: string; message: string; messageZh: string; where: string | null; details?: Record<string, unknown> }
+  /** `field`: the Chinese name of the field `where` points at (src/domain/field-labels.ts), null when none. */
+  error: { code: string; message: string; messageZh: string; where: string | null; field: string | null; details?: Record<string, unknown> }
 }
 
 /** JSON schema of ErrorBody, for routes' response declarations. */
@@ -64,6 +65,7 @@ export const errorBodySchema = {
         message: { type: 'string' },
         messageZh: { type: 'string' },
         where: { type: ['string', 'null'] },
+        field: { type: ['string', 'null'] },
         details: { type: 'object', additionalProperties: true },
       },
     },
@@ -71,7 +73,7 @@ export const errorBodySchema = {
 } as const
 
 function bodyOf(e: DubanError): ErrorBody {
-  const error: ErrorBody['error'] = { code: e.code, message: e.message, messageZh: e.userMessage, where: e.where ?? null }
+  const error: ErrorBody['error'] = { code: e.code, message: e.message, messageZh: e.userMessage, where: e.where ?? null, field: e.field }
   if (e.details) error.details = { ...e.details }
   return { error }
 }

@@ -365,7 +365,7 @@ const plugin: FastifyPluginAsync<SecurityOptions> = async (app, opts) => {
     let b = shedBuffers.get(key)
     if (!b) {
       const e = overloaded(cls, why)
-      b = Buffer.from(JSON.stringify({ error: { code: e.code, message: e.message, messageZh: e.userMessage, where: e.where ?? null, details: e.details } }))
+      b = Buffer.from(JSON.stringify({ error: { code: e.code, message: e.message, messageZh: e.userMessage, where: e.where ?? null, field: e.field, details: e.details } }))
       shedBuffers.set(key, b)
     }
     return b

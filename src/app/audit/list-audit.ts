@@ -7,6 +7,7 @@ import { searchAudit, type AuditListRow } from '../../persistence/audit-search.r
 import { isIsoDate } from '../../domain/calendar/calendar-date.value.ts'
 import { chinaInstantMs } from '../../domain/calendar/china-time.value.ts'
 import { DubanError } from '../../domain/errors.ts'
+import { auditActionLabel, auditEntityLabel } from '../../domain/audit-actions.ts'
 import type { Actor, AppDeps } from '../deps.ts'
 
 /** The screen's filters as the API takes them. */
@@ -29,7 +30,10 @@ function dateArg(v: string | undefined, where: string): string | undefined {
 }
 
 /** A page of the log and the cursor of the next one (null on the last page). */
-export async function listAudit(deps: AppDeps, actor: Actor, query: AuditQuery): Promise<{ rows: AuditListRow[]; nextBefore: number | null }> {
+/** A row as the screen shows it: with the action's and the record kind's Chinese names (src/domain/audit-actions.ts). */
+export type AuditViewRow = AuditListRow & { readonly actionLabel: string; readonly entityLabel: string }
+
+export async function listAudit(deps: AppDeps, actor: Actor, query: AuditQuery): Promise<{ rows: AuditViewRow[]; nextBefore: number | null }> {
   if (actor.role !== 'admin') throw new DubanError('DUBAN_ERR_FORBIDDEN', 'only an admin reads the audit log', { where: 'role' })
   const limit = Math.min(Math.max(query.limit ?? 50, 1), 200)
   let actorId: string | undefined
@@ -58,5 +62,8 @@ export async function listAudit(deps: AppDeps, actor: Actor, query: AuditQuery):
     limit: limit + 1,
   })
   const page = rows.slice(0, limit)
-  return { rows: page, nextBefore: rows.length > limit ? (page.at(-1)?.id ?? null) : null }
+  return {
+    rows: page.map((r) => ({ ...r, actionLabel: auditActionLabel(r.action), entityLabel: auditEntityLabel(r.entity) })),
+    nextBefore: rows.length > limit ? (page.at(-1)?.id ?? null) : null,
+  }
 }

@@ -5,6 +5,7 @@
  * `checkEventPayload` before the engine; the engine still checks presence and type.
  */
 import { DubanError } from '../../domain/errors.ts'
+import { fieldLabelOf } from '../../domain/field-labels.ts'
 import type { FieldType, KindDef } from '../../domain/workflow/index.ts'
 
 /** Longest text of each text-like field type, in characters. */
@@ -39,35 +40,38 @@ export function declaredFields(kind: KindDef, event: string): Map<string, FieldT
   return found ? fields : null
 }
 
-function tooLong(where: string, n: number, limit: number, what = 'characters'): DubanError {
-  return new DubanError('DUBAN_ERR_FIELD_INVALID', `${where} is ${n} ${what} long, limit ${limit}`, { where, details: { limit } })
+/** A kind's own field names (the ticket's `text` is 答复内容), which win over the shared table in an error's message. */
+type OwnLabels = Readonly<Record<string, string>>
+
+function tooLong(own: OwnLabels, where: string, n: number, limit: number, what = 'characters'): DubanError {
+  return new DubanError('DUBAN_ERR_FIELD_INVALID', `${where} is ${n} ${what} long, limit ${limit}`, { where, label: fieldLabelOf(where, own) ?? undefined, details: { limit } })
 }
 
-function checkField(type: FieldType, v: unknown, where: string): void {
+function checkField(own: OwnLabels, type: FieldType, v: unknown, where: string): void {
   switch (type) {
     case 'text':
     case 'reason':
     case 'unit':
     case 'date':
-      if (typeof v === 'string' && v.length > TEXT_LIMITS[type]) throw tooLong(where, v.length, TEXT_LIMITS[type])
+      if (typeof v === 'string' && v.length > TEXT_LIMITS[type]) throw tooLong(own, where, v.length, TEXT_LIMITS[type])
       return
     case 'units':
       if (Array.isArray(v)) {
-        if (v.length > LIST_LIMITS.units) throw tooLong(where, v.length, LIST_LIMITS.units, 'entries')
+        if (v.length > LIST_LIMITS.units) throw tooLong(own, where, v.length, LIST_LIMITS.units, 'entries')
         v.forEach((x, i) => {
-          if (typeof x === 'string' && x.length > TEXT_LIMITS.unit) throw tooLong(`${where}[${i}]`, x.length, TEXT_LIMITS.unit)
+          if (typeof x === 'string' && x.length > TEXT_LIMITS.unit) throw tooLong(own, `${where}[${i}]`, x.length, TEXT_LIMITS.unit)
         })
       }
       return
     case 'attachments':
       if (Array.isArray(v)) {
-        if (v.length > LIST_LIMITS.attachments) throw tooLong(where, v.length, LIST_LIMITS.attachments, 'entries')
+        if (v.length > LIST_LIMITS.attachments) throw tooLong(own, where, v.length, LIST_LIMITS.attachments, 'entries')
         v.forEach((a, i) => {
-          if (typeof a === 'string' && a.length > TEXT_LIMITS.unit) throw tooLong(`${where}[${i}]`, a.length, TEXT_LIMITS.unit)
+          if (typeof a === 'string' && a.length > TEXT_LIMITS.unit) throw tooLong(own, `${where}[${i}]`, a.length, TEXT_LIMITS.unit)
           if (a && typeof a === 'object' && !Array.isArray(a)) {
             for (const k of ['name', 'mime'] as const) {
               const s = (a as Record<string, unknown>)[k]
-              if (typeof s === 'string' && s.length > NAME_LIMIT) throw tooLong(`${where}[${i}].${k}`, s.length, NAME_LIMIT)
+              if (typeof s === 'string' && s.length > NAME_LIMIT) throw tooLong(own, `${where}[${i}].${k}`, s.length, NAME_LIMIT)
             }
           }
         })
@@ -76,9 +80,9 @@ function checkField(type: FieldType, v: unknown, where: string): void {
     case 'measures':
       if (v && typeof v === 'object' && !Array.isArray(v)) {
         const keys = Object.keys(v)
-        if (keys.length > LIST_LIMITS.measures) throw tooLong(where, keys.length, LIST_LIMITS.measures, 'entries')
+        if (keys.length > LIST_LIMITS.measures) throw tooLong(own, where, keys.length, LIST_LIMITS.measures, 'entries')
         const long = keys.find((k) => k.length > NAME_LIMIT)
-        if (long !== undefined) throw tooLong(`${where}.${long.slice(0, 20)}…`, long.length, NAME_LIMIT)
+        if (long !== undefined) throw tooLong(own, `${where}.${long.slice(0, 20)}…`, long.length, NAME_LIMIT)
       }
       return
     case 'number':
@@ -95,12 +99,13 @@ function checkField(type: FieldType, v: unknown, where: string): void {
 export function checkEventPayload(kind: KindDef, event: string, payload: Readonly<Record<string, unknown>> | undefined): void {
   const fields = declaredFields(kind, event)
   if (!fields || !payload) return
+  const own: OwnLabels = Object.fromEntries(Object.entries(kind.fields).map(([name, f]) => [name, f.label]))
   for (const [field, value] of Object.entries(payload)) {
     const type = fields.get(field)
     if (!type) {
       const allowed = [...fields.keys()].join(', ') || 'none'
       throw new DubanError('DUBAN_ERR_VALIDATION', `payload.${field}: unknown field for '${event}' (declared: ${allowed})`, { where: `payload.${field}` })
     }
-    checkField(type, value, `payload.${field}`)
+    checkField(own, type, value, `payload.${field}`)
   }
 }

@@ -23,7 +23,7 @@ import {
 import type { Db, Queryable } from '../../persistence/db.ts'
 import { checkDueDate } from '../../domain/calendar/due-date.rules.ts'
 import { DubanError } from '../../domain/errors.ts'
-import { isIsoDate, localDate, transition, type ReportingCadence, type Snapshot } from '../../domain/workflow/index.ts'
+import { isIsoDate, localDate, transition, type KindDef, type ReportingCadence, type Snapshot } from '../../domain/workflow/index.ts'
 import type { Actor, AppDeps } from '../deps.ts'
 import { audit } from './audit.port.ts'
 import { guardTicketDispatch } from '../tickets/dispatch-guard.ts'
@@ -238,7 +238,7 @@ async function eventOn(
     payload['attachments'] = [...storedMeta, ...freshMeta]
   }
   if (input.event === 'request_extension') await requireWorkingDay(tx, payload['newDue'], 'payload.newDue', item.dueDate)
-  if (input.event === 'reassign' || input.event === 'dispatch' || input.event === 'cooperate') await unitsMustExist(tx, payload)
+  if (input.event === 'reassign' || input.event === 'dispatch' || input.event === 'cooperate') await unitsMustExist(tx, payload, kind)
   await guardTicketDispatch(tx, item, input.event, payload)
   // 撤销下发 only before any unit acted, on the task or on any copy of it (分解落实), which go with it.
   const copies = input.event === 'withdraw_dispatch' ? await openCopiesOf(tx, [item.id]) : []
@@ -326,7 +326,7 @@ async function storedAttachments(tx: Queryable, itemId: string, ids: readonly st
 }
 
 /** Unit ids named by a reassignment must exist. */
-async function unitsMustExist(tx: Queryable, payload: Record<string, unknown>): Promise<void> {
+async function unitsMustExist(tx: Queryable, payload: Record<string, unknown>, kind: KindDef): Promise<void> {
   for (const field of ['lead', 'responsible', 'cooperating']) {
     const v = payload[field]
     const ids = typeof v === 'string' ? [v] : Array.isArray(v) ? v.filter((x): x is string => typeof x === 'string') : []
@@ -334,7 +334,8 @@ async function unitsMustExist(tx: Queryable, payload: Record<string, unknown>): 
     const { rows } = await tx.query<{ id: string }>(`SELECT id FROM unit WHERE id = ANY($1::text[]) AND active`, [ids])
     const known = new Set(rows.map((r) => r.id))
     const missing = ids.find((id) => !known.has(id))
-    if (missing) throw new DubanError('DUBAN_ERR_FIELD_INVALID', `payload.${field}: no unit '${missing}'`, { where: `payload.${field}` })
+    // The kind's own name of the field (a ticket's lead is its 承办单位).
+    if (missing) throw new DubanError('DUBAN_ERR_FIELD_INVALID', `payload.${field}: no unit '${missing}'`, { where: `payload.${field}`, label: kind.fields[field]?.label })
   }
 }
 

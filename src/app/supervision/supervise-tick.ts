@@ -390,7 +390,7 @@ function superviseItem(ctx: ItemContext, item: SupervisedItem, reported: readonl
     } else {
       const step = cfg.ladder.find((l) => l.name === s.step)!
       const what = main ? `完成时限${due}` : `${clock.label}${fmt(dueAt)}`
-      escalate(d, cfg, item, step, s, tag, what, units, ref, once, counts)
+      escalate(d, cfg, item, step, s, tag, what, units, ref, once, counts, eventIssuesNotice(kind, s.event))
     }
   }
 
@@ -443,7 +443,15 @@ async function fire(tx: Queryable, d: AppDeps, item: SupervisedItem, event: stri
   }
 }
 
-/** Raises one ladder step once: the step's declared event, audit, notify, and for a notice step the 督办单. */
+/** Whether taking `event` issues a 督办单 itself (an `issueNotice:<step>` effect, as the ticket's 督办 `supervise`). */
+function eventIssuesNotice(kind: KindDef, event: string | undefined): boolean {
+  return event !== undefined && kind.transitions.some((t) => t.event === event && (t.effects ?? []).some((e) => e.startsWith('issueNotice:')))
+}
+
+/**
+ * Raises one ladder step once: the step's declared event, audit, notify, and for a notice step the 督办单 —
+ * unless the step's event issued it already (`eventNotices`: the ticket's 督办 as the system), so one notice, not two.
+ */
 function escalate(
   d: AppDeps,
   cfg: SupervisionConfig,
@@ -456,17 +464,19 @@ function escalate(
   ref: Record<string, unknown>,
   once: Once,
   counts: ItemContext['counts'],
+  eventNotices: boolean,
 ): void {
   const at = s.at
   once({ key: `escalate:${item.id}:${due}:${step.name}`, item, action: 'escalate', step: step.name, ref: due, dueAt: at }, async (fire, b) => {
-    await fire(item, s.event)
+    const fired = await fire(item, s.event)
+    if (fired !== null && eventNotices) counts.notices++
     b.audit({ action: 'supervision.escalate', entity: 'item', entityId: item.id, after: { step: step.name, label: step.label, due, at } })
     b.emit({
       id: `escalation.raised:${item.id}:${due}:${step.name}`, type: 'escalation.raised', itemId: item.id,
       title: `${step.label}：${item.title}`, body: `${item.number} 逾期（${what}），升级至「${step.label}」。`,
       to: { units, roles: ['supervisor', 'leader'] }, data: { item: ref, step: { name: step.name, label: step.label, afterDueWorkingDays: step.afterDueWorkingDays, at } },
     })
-    if (step.action === 'notice' && units.length > 0) {
+    if (step.action === 'notice' && units.length > 0 && !(fired !== null && eventNotices)) {
       b.notice({ item: { id: item.id, number: item.number, title: item.title, dueDate: item.dueDate }, reason: `逾期未办结（${what}），按督办规定发出督办单`, replyWorkingDays: cfg.noticeReplyWorkingDays, unitIds: units })
       counts.notices++
     }

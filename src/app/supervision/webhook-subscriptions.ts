@@ -81,8 +81,14 @@ export async function showSubscription(deps: AppDeps, id: string): Promise<Subsc
   return { ...hide(sub), deliveries }
 }
 
-/** Changes a subscription's fields. */
+/** The fields a change may name. */
+const CHANGEABLE = ['url', 'eventTypes', 'secret', 'active', 'description'] as const
+
+/** Changes a subscription's fields; a change that names none is refused (it would be audited as a change of nothing). */
 export async function updateSubscription(deps: AppDeps, actor: Actor, id: string, input: SubscriptionInput): Promise<SubscriptionView> {
+  if (!CHANGEABLE.some((k) => input[k] !== undefined)) {
+    throw new DubanError('DUBAN_ERR_WEBHOOK_INVALID', `a change names at least one of ${CHANGEABLE.join(', ')}`, { where: 'body' })
+  }
   check(input, false)
   return deps.db.transaction(async (tx) => {
     const before = await getSubscription(tx, id)

@@ -57,7 +57,7 @@ describe('parseCalendarYear', () => {
       expect(err.where).toBe('holidays[0].dates[0]')
       expect(err.message).toContain("'2027-13-01' is not a real date")
       expect(err.message).toContain('2028-01-01 is outside the year 2027')
-      expect(err.userMessage).toBe('工作日历数据不合法（holidays[0].dates[0]）')
+      expect(err.userMessage).toBe('工作日历数据不合法（节假日第1项的日期第1项）')
       expect((err.details?.issues as unknown[]).length).toBe(2)
     }
   })

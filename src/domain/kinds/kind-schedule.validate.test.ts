@@ -30,9 +30,18 @@ describe('what the tick must carry out is refused at start when nothing could (�
     expect(scheduleProblems(kind).map((p) => p.path)).toEqual(['clocks[4].onExpiry.emit'])
   })
 
-  it('refuses an escalation step that no clock and no issueNotice raises', () => {
+  it('refuses an escalation step that no clock raises', () => {
     const kind: KindDef = { ...ticketKind, escalation: [...ticketKind.escalation, { name: 'interview', label: '约谈', afterDueWorkingDays: 10 }] }
-    expect(scheduleProblems(kind)).toEqual([{ path: 'escalation[3]', message: "step 'interview' is raised by no clock (onExpiry.escalate) and no issueNotice effect" }])
+    expect(scheduleProblems(kind)).toEqual([
+      { path: 'escalation[3]', message: "kind 'ticket' step 'interview' (约谈) is raised by no clock: no clock's onExpiry.escalate names it, so its 10 working days after due would never be carried out" },
+    ])
+  })
+
+  it('refuses a step only an issueNotice effect names (the 12345 督办单 before its handling clock raised it by time)', () => {
+    // The ticket kind as it was: the handling clock fired 督办 on expiry and named only 提醒 and 通报.
+    const old = withClock(ticketKind, 'handle', { onExpiry: { emit: 'supervise', escalate: ['remind', 'bulletin'] } })
+    expect(scheduleProblems(old)).toEqual([expect.objectContaining({ path: 'escalation[1]', message: expect.stringContaining("kind 'ticket' step 'supervision_notice' (督办单) is raised by no clock") })])
+    expect(() => createKindCatalog([old])).toThrow(/ticket@1: escalation\[1\]: kind 'ticket' step 'supervision_notice' \(督办单\) is raised by no clock/)
   })
 
   it('refuses an escalation step whose event the system cannot take where the step is raised', () => {

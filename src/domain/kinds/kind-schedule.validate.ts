@@ -3,13 +3,14 @@
  * beside validateKind: an event a clock's expiry or an escalation step fires is fired by the tick as `system`
  * (src/app/supervision/supervise-tick.ts), so some transition of that event must let `system` take it (no
  * `actorMustBe`: the system is no unit and no requester) from a state in which that clock runs; an escalation step
- * must be raised by something (a clock's `onExpiry.escalate`, an `issueNotice:<step>` effect, or the supervised clock,
- * which escalates through the whole ladder); and a reporting cadence is checked by the tick only while a clock named
+ * must be raised by a clock (one whose `onExpiry.escalate` names it, or the supervised clock, which escalates through
+ * the whole ladder): its offset (afterDueWorkingDays) is a time, and only a clock's expiry counts it. An
+ * `issueNotice:<step>` effect names the step for the notice it issues but raises nothing at that time, so it does not
+ * count (the 12345 ticket's 督办单 step was such a stub until its handling clock named it); and a reporting cadence is checked by the tick only while a clock named
  * `due` runs. Otherwise the declaration would be a stub: accepted at start, carried out by nothing.
  */
 import type { ClockDef, KindDef } from '../workflow/kind.types.ts'
 import type { KindProblem } from '../workflow/kind.validate.ts'
-import { parseEffect } from '../workflow/registry.ts'
 import { START_EVENT } from '../workflow/transition.ts'
 
 /** The clock the supervision configuration governs (as supervisedClockOf in src/domain/supervision/supervision-config.ts). */
@@ -62,11 +63,13 @@ export function scheduleProblems(kind: KindDef): readonly KindProblem[] {
       escalatingStates.set(step, states)
     }
   })
-  const noticed = new Set(kind.transitions.flatMap((t) => (t.effects ?? []).map(parseEffect).filter((e) => e.name === 'issueNotice').map((e) => e.arg)))
   kind.escalation.forEach((s, i) => {
     const states = escalatingStates.get(s.name)
-    if (!states && !noticed.has(s.name)) {
-      problems.push({ path: `escalation[${i}]`, message: `step '${s.name}' is raised by no clock (onExpiry.escalate) and no issueNotice effect` })
+    if (!states) {
+      problems.push({
+        path: `escalation[${i}]`,
+        message: `kind '${kind.id}' step '${s.name}' (${s.label}) is raised by no clock: no clock's onExpiry.escalate names it, so its ${s.afterDueWorkingDays} working days after due would never be carried out`,
+      })
     }
     if (s.emit !== undefined && Object.hasOwn(kind.events, s.emit) && states && !systemCanFire(kind, s.emit, states)) {
       problems.push({ path: `escalation[${i}].emit`, message: `event '${s.emit}' cannot be taken by 'system' in any state the step is raised in` })

@@ -208,14 +208,21 @@ describe('12345 ticket kind (12345 工单)', () => {
     expect(refusal(accepted(), streetA, { type: 'request_extension', payload: { reason: 'x', newDue: '2025-09-16' } })?.details?.['guard']).toBe('newDueAfterHandlingDue')
   })
 
-  it('tells the scheduler to supervise and escalate when the handling clock expires', () => {
+  it('tells the scheduler to remind on the due day, supervise (督办单) 1 working day later, then escalate', () => {
     const s = step(accepted(), streetA, { type: 'contact' })
     const signals = clockSignals(ticketKind, s, '2025-09-17T18:00:00+08:00', '2025-09-30T23:59:59+08:00', calendar)
     expect(signals.map((x) => (x.type === 'escalate' ? `escalate:${x.step}` : `${x.type}:${x.clock}`))).toEqual([
       'expire:handle',
       'escalate:remind',
+      'escalate:supervision_notice',
       'escalate:bulletin',
     ])
-    expect(signals.find((x) => x.type === 'expire')).toMatchObject({ clock: 'handle', event: 'supervise' })
+    // The expiry itself fires nothing: on the due day only the reminder (提醒).
+    expect(signals.find((x) => x.type === 'expire')).toMatchObject({ clock: 'handle', event: undefined })
+    expect(signals.find((x) => x.type === 'escalate' && x.step === 'remind')).toMatchObject({ at: '2025-09-17T23:59:59+08:00', event: undefined })
+    expect(signals.find((x) => x.type === 'escalate' && x.step === 'supervision_notice')).toMatchObject({ at: '2025-09-18T23:59:59+08:00', event: 'supervise' })
+    // Up to the end of the day after the due day, no 督办.
+    const dayAfter = clockSignals(ticketKind, s, '2025-09-17T18:00:00+08:00', '2025-09-18T23:00:00+08:00', calendar)
+    expect(dayAfter.some((x) => x.type !== 'warn' && x.event === 'supervise')).toBe(false)
   })
 })

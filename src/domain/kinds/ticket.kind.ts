@@ -268,13 +268,15 @@ export const ticketKind: KindDef = {
       // 补充材料 and a pending extension request do not count against the unit (计时暂停).
       pausesOn: ['request_material', 'request_extension'],
       resumesOn: ['material_received', 'approve_extension', 'refuse_extension'],
-      onExpiry: { emit: 'supervise', escalate: ['remind', 'bulletin'] },
+      // On the due day a reminder only (提醒); the 督办单 follows by time, 1 working day after the limit passed: the
+      // tick takes 督办 (`supervise`, whose issueNotice effect issues it) as the system; then 通报.
+      onExpiry: { escalate: ['remind', 'supervision_notice', 'bulletin'] },
     },
     { name: 'follow_up', label: '回访时限', unit: 'working_days', limit: 2, startsOn: ['reply'], stopsOn: ['follow_up'] },
   ],
   escalation: [
     { name: 'remind', label: '提醒', afterDueWorkingDays: 0 },
-    { name: 'supervision_notice', label: '督办单', afterDueWorkingDays: 1 },
+    { name: 'supervision_notice', label: '督办单', afterDueWorkingDays: 1, emit: 'supervise' },
     { name: 'bulletin', label: '通报', afterDueWorkingDays: 5 },
   ],
   reporting: { every: 'none' },

@@ -106,16 +106,18 @@ function checkValue(type: FieldType, v: unknown): 'missing' | 'invalid' | null {
 }
 
 /** The first payload problem of a transition as a DubanError, or null. */
-function checkPayload(t: TransitionDef, event: WorkflowEvent): DubanError | null {
+function checkPayload(kind: KindDef, t: TransitionDef, event: WorkflowEvent): DubanError | null {
   const payload = event.payload ?? {}
+  // The kind's own name of the field (the ticket's `text` is 答复内容), else the shared table's (DubanError.field).
+  const label = (field: string): string | undefined => (Object.hasOwn(kind.fields, field) ? kind.fields[field]?.label : undefined)
   for (const [field, type] of Object.entries(t.requires ?? {})) {
     const problem = checkValue(type, payload[field])
-    if (problem === 'missing') return new DubanError('DUBAN_ERR_FIELD_REQUIRED', `'${field}' (${type}) for '${event.type}'`, { where: field, details: { field, type } })
-    if (problem === 'invalid') return new DubanError('DUBAN_ERR_FIELD_INVALID', `'${field}' must be ${type}`, { where: field, details: { field, type } })
+    if (problem === 'missing') return new DubanError('DUBAN_ERR_FIELD_REQUIRED', `'${field}' (${type}) for '${event.type}'`, { where: field, label: label(field), details: { field, type } })
+    if (problem === 'invalid') return new DubanError('DUBAN_ERR_FIELD_INVALID', `'${field}' must be ${type}`, { where: field, label: label(field), details: { field, type } })
   }
   for (const [field, type] of Object.entries(t.optional ?? {})) {
     if (checkValue(type, payload[field]) === 'invalid') {
-      return new DubanError('DUBAN_ERR_FIELD_INVALID', `'${field}' must be ${type}`, { where: field, details: { field, type } })
+      return new DubanError('DUBAN_ERR_FIELD_INVALID', `'${field}' must be ${type}`, { where: field, label: label(field), details: { field, type } })
     }
   }
   return null
@@ -158,7 +160,7 @@ export function transition(kind: KindDef, snapshot: Snapshot, event: WorkflowEve
       refuse(1, new DubanError('DUBAN_ERR_NOT_ASSIGNEE', `'${event.type}' needs the actor to be ${t.actorMustBe}`, { details: { state, event: event.type, relation: t.actorMustBe } }))
       continue
     }
-    const payloadError = checkPayload(t, event)
+    const payloadError = checkPayload(kind, t, event)
     if (payloadError) {
       refuse(2, payloadError)
       continue
