@@ -3,7 +3,7 @@
  * start on receipt) and the dispatch transition (the clocks that start on dispatch), as receive-ticket.ts does for
  * every ticket, over the official calendar and the engine's calendar port (workingCalendarOf), for start instants
  * spread over 2024–2026 and every tier (limits in working hours and working days). Prints µs per ticket (median of
- * --runs timed passes over --n tickets, after a warm-up pass) and the load average.
+ * --runs timed passes over --n tickets, after a warm-up pass; wall time and the process's CPU time) and the load average.
  *
  *   npx tsx scripts/measure-ticket-clocks.ts [--n 20000] [--runs 7]
  */
@@ -35,7 +35,9 @@ const cases = Array.from({ length: N }, (_, i) => {
 const actor = { userId: 'op', roles: ['operator'] }
 
 let sink = 0
+const cpuTimes: number[] = []
 const pass = (): number => {
+  const c0 = process.cpuUsage()
   const t0 = process.hrtime.bigint()
   for (const c of cases) {
     const s = createSnapshot(ticketKind, { data: c.data, actor, now: c.at, calendar: working })
@@ -43,8 +45,13 @@ const pass = (): number => {
     if (!r.ok) throw r.error
     sink += Object.keys(r.snapshot.clocks).length
   }
-  return Number(process.hrtime.bigint() - t0) / 1000 / N
+  const wall = Number(process.hrtime.bigint() - t0) / 1000 / N
+  const c = process.cpuUsage(c0)
+  cpuTimes.push((c.user + c.system) / N)
+  return wall
 }
 pass()
+cpuTimes.length = 0
 const times = Array.from({ length: RUNS }, pass).sort((a, b) => a - b)
-console.log(`ticket clocks (createSnapshot + dispatch), ${N} tickets × ${RUNS} runs: median ${times[Math.floor(RUNS / 2)]!.toFixed(2)} µs per ticket (min ${times[0]!.toFixed(2)}, max ${times[RUNS - 1]!.toFixed(2)}); load average ${loadavg().map((x) => x.toFixed(2)).join(' ')} (${sink > 0 ? 'ok' : '?'})`)
+const cpu = cpuTimes.sort((a, b) => a - b)
+console.log(`ticket clocks (createSnapshot + dispatch), ${N} tickets × ${RUNS} runs: median ${times[Math.floor(RUNS / 2)]!.toFixed(2)} µs per ticket (min ${times[0]!.toFixed(2)}, max ${times[RUNS - 1]!.toFixed(2)}), CPU ${cpu[Math.floor(RUNS / 2)]!.toFixed(2)} µs (min ${cpu[0]!.toFixed(2)}); load average ${loadavg().map((x) => x.toFixed(2)).join(' ')} (${sink > 0 ? 'ok' : '?'})`)
