@@ -77,13 +77,10 @@ export interface SecurityOptions {
  *   WAL flush, each a round trip to another process on the other core). One at a time, every write ran after
  *   the previous one and both cores were half idle (reports capped near 400 req/s whatever the route, issue
  *   7). Two in flight let one write's Node work (parse, engine, answer) run while the other waits on
- *   PostgreSQL. Three: 签收 (two statements, each a round trip) still left the cores waiting with two, and rose
- *   from about 3% of peer's pgbench pair with 2 to 6–14% with 3 or 4 in interleaved runs on a loaded machine;
- *   with 4 the reports' p99 grew to 1.5–3× its value with 2, so 3 (BENCHMARKS.md, "Write slots, calendar by day
- *   number, intake groups"). More only queue on the event loop and stretch each one's latency by another
- *   request's Node time.
- * Every class together (1 + 1 + 3 + 1 + 1 = 7 with bulk, and intake's one group writer) stays below the pool's 10
- * connections (pg.db.ts), so no admitted request waits for a connection. The queues take a burst (a browser opening a page, a dozen writes racing)
+ *   PostgreSQL, and an admitted write shares the loop with at most one other write. More would only queue on
+ *   the event loop and stretch each one's latency by another request's Node time.
+ * Every class together (1 + 1 + 2 + 1 + 1 = 6 with bulk) stays below the pool's 10 connections (pg.db.ts), so no admitted
+ * request waits for a connection. The queues take a burst (a browser opening a page, a dozen writes racing)
  * in order; a queue that overflows means overload, and then it stops being a queue for old requests (see Gate).
  */
 export const DEFAULT_CONCURRENCY: Readonly<Record<'pglite' | 'pg', Readonly<Record<RouteClass, ClassLimit>>>> = {
@@ -104,7 +101,7 @@ export const DEFAULT_CONCURRENCY: Readonly<Record<'pglite' | 'pg', Readonly<Reco
   pg: {
     public: { concurrent: 1, queue: 31, maxWaitMs: 2_000 },
     read: { concurrent: 1, queue: 31, maxWaitMs: 2_000 },
-    write: { concurrent: 3, queue: 31, maxWaitMs: 2_000 },
+    write: { concurrent: 2, queue: 31, maxWaitMs: 2_000 },
     export: { concurrent: 1, queue: 3, maxWaitMs: 5_000 },
     bulk: { concurrent: 1, queue: 3, maxWaitMs: 5_000 },
     // Desk intake (POST /api/tickets) is written in groups (receive-ticket.ts): one statement, one connection and one
