@@ -107,8 +107,10 @@ export const DEFAULT_CONCURRENCY: Readonly<Record<'pglite' | 'pg', Readonly<Reco
     // Desk intake (POST /api/tickets) is written in groups (receive-ticket.ts): one statement, one connection and one
     // COMMIT per group, and the tickets waiting for their group hold no connection. With 2 in flight groups were of
     // one ticket; 8 made groups of about 4 in `peer` (tickets per transaction from item xmin, interleaved runs:
-    // BENCHMARKS.md, "Intake in groups over HTTP").
-    intake: { concurrent: 8, queue: 31, maxWaitMs: 2_000 },
+    // BENCHMARKS.md, "Intake in groups over HTTP"); 16 made groups of about 8 (peer's 16 connections: one group
+    // written while the next gathers), with less PostgreSQL CPU per ticket and more tickets per second than 8 in
+    // interleaved runs (BENCHMARKS.md, "Write slots, calendar by day number, intake groups"); 32 gave the same groups.
+    intake: { concurrent: 16, queue: 31, maxWaitMs: 2_000 },
   },
 }
 

@@ -41,6 +41,11 @@ export interface Calendar {
   coverage(from: IsoDate, to: IsoDate): Coverage
   dayInfo(date: IsoDate): DayInfo
   isWorkingDay(date: IsoDate): boolean
+  /**
+   * isWorkingDay for a day number (days since 1970-01-01, calendar-date.value.ts toDayNumber), with no date string
+   * read or written: what the working-hours rules ask once per day they walk.
+   */
+  isWorkingDayNumber(dayNumber: number): boolean
   /** The first working day strictly after `date`. */
   nextWorkingDay(date: IsoDate): IsoDate
   /** The last working day strictly before `date`. */
@@ -53,6 +58,9 @@ export interface Calendar {
   /** Working days d with a < d ≤ b (negative when b < a); inverse of addWorkingDays. */
   workingDaysBetween(a: IsoDate, b: IsoDate): number
 }
+
+/** Days per block of the calendar's working-day index (buildCalendar). */
+const BLOCK_DAYS = 256
 
 /** Build a calendar from year data; re-validates each year and rejects a year given twice. */
 export function buildCalendar(years: readonly CalendarYear[]): Calendar {
@@ -88,11 +96,26 @@ export function buildCalendar(years: readonly CalendarYear[]): Calendar {
     const year = Number(date.slice(0, 4))
     return covered.has(year) ? null : (statutorySolarHolidays(year).get(date.slice(5)) ?? null)
   }
-  const isWorkingDayNumber = (n: number): boolean => {
+  const computeWorkingDayNumber = (n: number): boolean => {
     if (adjusted.has(n)) return true
     if (holidayOf.has(n) || statutoryHoliday(n) !== null) return false
     const w = (((n + 4) % 7) + 7) % 7
     return w !== 0 && w !== 6
+  }
+  // The answer by day number, computed once per block of BLOCK_DAYS days on first use: a due date walks day by day,
+  // and each day computed afresh cost a date string (statutoryHoliday) and two set lookups (a ticket's clocks
+  // spent most of their time here). 1 = working, 2 = not; blocks only for the days asked about, so any date works.
+  const blocks = new Map<number, Uint8Array>()
+  const isWorkingDayNumber = (n: number): boolean => {
+    if (!Number.isInteger(n)) return computeWorkingDayNumber(n)
+    const b = Math.floor(n / BLOCK_DAYS)
+    let block = blocks.get(b)
+    if (block === undefined) {
+      block = new Uint8Array(BLOCK_DAYS)
+      for (let i = 0; i < BLOCK_DAYS; i++) block[i] = computeWorkingDayNumber(b * BLOCK_DAYS + i) ? 1 : 2
+      blocks.set(b, block)
+    }
+    return block[n - b * BLOCK_DAYS] === 1
   }
   const checkCount = (n: number): void => {
     if (!Number.isSafeInteger(n) || n < 0) {
@@ -121,6 +144,7 @@ export function buildCalendar(years: readonly CalendarYear[]): Calendar {
       return { date: fromDayNumber(n), kind, working: isWorkingDayNumber(n), holiday, covered: isCovered }
     },
     isWorkingDay: (date) => isWorkingDayNumber(toDayNumber(date)),
+    isWorkingDayNumber: (n) => isWorkingDayNumber(n),
     nextWorkingDay(date) {
       let n = toDayNumber(date) + 1
       while (!isWorkingDayNumber(n)) n++
