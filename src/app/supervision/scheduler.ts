@@ -33,7 +33,13 @@ export function tickPaceFromEnv(env: Record<string, string | undefined> = proces
  * without holding the API or the next tick (items per batch below, the event loop free between batches).
  */
 export const ASSESSMENT_DRAIN_BUDGET_MS = 10_000
-const ASSESSMENT_DRAIN_BATCH = 1_000
+/**
+ * Items per batch of the round's drain, each batch one short transaction, the drain resting between them at the round's
+ * pace (it took 1,000 log entries at a time, unpaced: after a 1,000-task confirm, 1,000 items' recomputation in a few
+ * long transactions back to back beside the API). Taken from among the oldest DRAIN_WINDOW entries, and only those
+ * queued when the drain began (drainAssessmentLog).
+ */
+export const ASSESSMENT_DRAIN_BATCH = 100
 
 /** A running scheduler; stop() waits for a round in progress. */
 export interface Scheduler {
@@ -112,6 +118,8 @@ export function startScheduler(
       try {
         assessment = await drainAssessmentLog(deps, {
           kinds: [...new Set(kindCatalog.all.map((k) => k.id))], budgetMs: opts.assessmentBudgetMs ?? ASSESSMENT_DRAIN_BUDGET_MS, batch: ASSESSMENT_DRAIN_BATCH,
+          // Paced as the tick is, and stepping aside for a confirm that starts meanwhile.
+          pacer: new ConfirmAwarePacer(tickPace, deps),
         })
       } catch (e) {
         onError(e)
