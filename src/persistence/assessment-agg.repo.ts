@@ -71,6 +71,31 @@ export async function takeDirty(tx: Queryable, limit: number): Promise<string[]>
   return [...new Set(rows.map((r) => r.item_id))]
 }
 
+/** The last entry queued so far (its seq, as text: a bigint), or null when the log is empty. A drain takes no entry past it. */
+export async function dirtyHorizon(db: Queryable): Promise<string | null> {
+  const { rows } = await db.query<{ seq: unknown }>(`SELECT max(seq)::text AS seq FROM assessment_dirty`)
+  const seq = rows[0]?.seq
+  return seq === null || seq === undefined ? null : String(seq)
+}
+
+/**
+ * Takes a batch off the log: among its oldest `window` entries queued up to `horizon` (seq), the first `items` distinct
+ * items (by their oldest entry), and every one of those entries of theirs; answers their ids. An item marked by many
+ * changes (a task that reports stream to) is recomputed once for all of them, and entries queued after `horizon` (after
+ * the drain began) stay for the next drain. Exactly the rows read are deleted; later ones stay.
+ */
+export async function takeDirtyItems(tx: Queryable, items: number, window: number, horizon: string): Promise<string[]> {
+  const { rows } = await tx.query<{ item_id: string }>(
+    `WITH w AS (SELECT seq, item_id FROM assessment_dirty WHERE seq <= $3::bigint ORDER BY seq LIMIT $2),
+          ids AS (SELECT item_id FROM w GROUP BY item_id ORDER BY min(seq) LIMIT $1)
+     DELETE FROM assessment_dirty d USING w
+      WHERE d.seq = w.seq AND w.item_id IN (SELECT item_id FROM ids)
+     RETURNING d.item_id`,
+    [items, Math.max(items, window), horizon],
+  )
+  return [...new Set(rows.map((r) => r.item_id))]
+}
+
 /** Whether the log has entries (one index probe). */
 export async function hasDirty(db: Queryable): Promise<boolean> {
   const { rows } = await db.query<{ x: number }>(`SELECT 1 AS x FROM assessment_dirty LIMIT 1`)

@@ -20,7 +20,8 @@ import {
   replaceFacts,
   correctionsAround,
   sumRanges,
-  takeDirty,
+  dirtyHorizon,
+  takeDirtyItems,
   tryLockDrain,
   type AggDelta,
   type AggRange,
@@ -34,6 +35,7 @@ import { addCalendarDays, endOfDay, instantMs, localDate } from '../../domain/wo
 import { defaultSupervisionConfig } from '../../domain/supervision/supervision-config.ts'
 import { cachedCalendar } from '../calendar/calendar.load.ts'
 import { reportTimesByUnit } from './owned-work.ts'
+import type { Pacer } from '../supervision/tick-pace.ts'
 import { cadenceKey, cadenceOfKey, shareFactsOf, type ContribSettings } from './assessment-contrib.ts'
 import { parseAssessmentPeriod } from './assessment-period.ts'
 import { rankedRows } from './assessment-rows.ts'
@@ -57,10 +59,20 @@ export async function settingsOf(db: Queryable, kind: string): Promise<Settings>
   }
 }
 
+/** The oldest entries of the log a batch takes its items from (takeDirtyItems). */
+export const DRAIN_WINDOW = 5_000
+
 /** How a drain is bounded. */
 export interface DrainOptions {
-  /** Log entries per transaction. */
+  /** Distinct items per transaction, taken from among the oldest `window` entries (every entry of theirs there). */
   readonly batch?: number
+  /** How many of the oldest entries a batch looks among (DRAIN_WINDOW; at least `batch`). */
+  readonly window?: number
+  /**
+   * Rests between batches (the scheduler's: the round's pace, so the drain keeps at most its share of the process and
+   * the database); without one the drain only yields a turn of the event loop between batches.
+   */
+  readonly pacer?: Pacer
   /** Kinds whose settings are checked first (a change marks the kind's every item again). */
   readonly kinds?: readonly string[]
   /** Start no further batch after this many milliseconds (the scheduler's budget per round). */
@@ -80,14 +92,19 @@ class SettingsChanged extends Error {}
 /**
  * Brings the counters up to date: takes the marked items off the log in batches (each batch one transaction, drains
  * serialised by an advisory lock), recomputes their shares and applies new minus old contributions. A kind whose
- * settings changed since its counters were computed is marked whole first. Bounded by `budgetMs` and `maxItems`
- * (the log keeps the rest, oldest first, for the next drain); between batches the event loop serves others.
+ * settings changed since its counters were computed is marked whole first. Only the entries queued when the drain
+ * begins (its horizon, raised when it marks a kind itself): changes made while it runs are the next drain's, so a
+ * stream of reports never keeps it going. Bounded by `budgetMs` and `maxItems` (the log keeps the rest, oldest first,
+ * for the next drain); between batches the event loop serves others, and with a `pacer` the drain rests as well.
  * Returns how many items were recomputed.
  */
 export async function drainAssessmentLog(deps: { readonly db: Queryable & { transaction<T>(fn: (tx: Queryable) => Promise<T>): Promise<T> } }, opts: DrainOptions = {}): Promise<number> {
   const batch = opts.batch ?? 10_000
+  const window = Math.max(batch, opts.window ?? DRAIN_WINDOW)
   const started = performance.now()
   const settings = new Map<string, Settings>()
+  // The last entry this drain takes (dirtyHorizon); set after the kinds' checks, raised when a kind is marked whole.
+  let horizon: string | null = null
   const settingsFor = async (tx: Queryable, kind: string): Promise<Settings> => {
     let s = settings.get(kind)
     if (!s) {
@@ -96,7 +113,10 @@ export async function drainAssessmentLog(deps: { readonly db: Queryable & { tran
       if (stored !== s.basis) {
         if (opts.read && stored !== null) throw new SettingsChanged(kind)
         // Computed under other settings (or never): every item of the kind again.
-        if (stored !== null) await markKindDirty(tx, kind)
+        if (stored !== null) {
+          await markKindDirty(tx, kind)
+          horizon = await dirtyHorizon(tx)
+        }
         await putBasis(tx, kind, s.basis)
       }
       settings.set(kind, s)
@@ -116,6 +136,8 @@ export async function drainAssessmentLog(deps: { readonly db: Queryable & { tran
     if (e instanceof SettingsChanged) return 0
     throw e
   }
+  horizon = await dirtyHorizon(deps.db)
+  if (horizon === null) return 0
   let done = 0
   for (;;) {
     const within = (opts.budgetMs === undefined || performance.now() - started < opts.budgetMs) && (opts.maxItems === undefined || done < opts.maxItems)
@@ -124,7 +146,7 @@ export async function drainAssessmentLog(deps: { readonly db: Queryable & { tran
       try {
         n = await deps.db.transaction(async (tx) => {
           if (!(await lock(tx))) return 0
-          const ids = await takeDirty(tx, opts.maxItems === undefined ? batch : Math.min(batch, opts.maxItems - done))
+          const ids = await takeDirtyItems(tx, opts.maxItems === undefined ? batch : Math.min(batch, opts.maxItems - done), window, horizon!)
           if (ids.length === 0) return 0
           const items = await assessedItemsByIds(tx, ids)
           const reports = await reportTimesByUnit(tx, ids)
@@ -160,8 +182,10 @@ export async function drainAssessmentLog(deps: { readonly db: Queryable & { tran
       return done
     }
     done += n
-    // The drain shares the event loop with the API (it runs inside duban serve): let waiting requests run.
-    await new Promise((r) => setImmediate(r))
+    // The drain shares the event loop with the API (it runs inside duban serve): let waiting requests run, and with a
+    // pacer rest as long as its share says (outside any transaction).
+    if (opts.pacer) await opts.pacer.rest()
+    else await new Promise((r) => setImmediate(r))
   }
 }
 

@@ -23,6 +23,7 @@ import { includedItems, planProblems, planView, type PlanView } from './plan.vie
 import { expandedUnitsOf, insertChildCopies } from './expand-collective.ts'
 import { insertLeadShares } from '../items/item-shares.ts'
 import { effectsRecorder, UnrecordedEffect } from './effects-recorder.ts'
+import { roundSoon } from '../supervision/round-soon.ts'
 
 /** The prefix of task numbers (督办编号). */
 export const TASK_NUMBER_PREFIX = 'DB'
@@ -270,6 +271,9 @@ async function confirmOnce(deps: AppDeps, actor: Actor, planId: string, opts: Co
       await audit(tx, actor, now, { action: 'plan.confirm', entity: 'plan', entityId: planId, after: { tasks: tasks.length, first: tasks[0]?.number ?? null, last: tasks.at(-1)?.number ?? null } })
       finalMs = performance.now() - f0
     })
+    // The new tasks' clocks and assessment marks met by one paced round of the scheduler a second from now, not all at
+    // once by the minute's round beside whatever runs then (round-soon.ts).
+    roundSoon(deps)
     // The answer (the plan's view, about 600 kB for 1,000 tasks, then its serialisation) is one more stretch of the
     // event loop: the requests that waited for the last transaction go first.
     await paced(finalMs)

@@ -1,7 +1,8 @@
 /**
  * The in-process scheduler (定时巡查) `duban serve` starts: one supervision tick, one webhook round and one budgeted
  * drain of the assessment log (the counters GET /assessment reads) a minute, in the leader process only when
- * several processes share one database (see leadership.ts).
+ * several processes share one database (see leadership.ts); and one more round about a second after a plan's
+ * confirm (roundSoon, round-soon.ts).
  */
 import type { AppDeps } from '../deps.ts'
 import { soleLeader, type Leadership } from '../../persistence/leadership.ts'
@@ -12,6 +13,7 @@ import { kindCatalog } from '../../domain/kinds/index.ts'
 import { monitorEventLoopDelay, type IntervalHistogram } from 'node:perf_hooks'
 import { Pacer, SERVE_TICK_PACE, UNPACED, type TickPace } from './tick-pace.ts'
 import { afterConfirms, ConfirmAwarePacer } from '../plans/confirm-gate.ts'
+import { registerRoundSoon } from './round-soon.ts'
 
 /**
  * The tick's pace in a server: SERVE_TICK_PACE, or the busy share DUBAN_TICK_SHARE names (0 < share ≤ 1; 1 runs the
@@ -31,7 +33,13 @@ export function tickPaceFromEnv(env: Record<string, string | undefined> = proces
  * without holding the API or the next tick (items per batch below, the event loop free between batches).
  */
 export const ASSESSMENT_DRAIN_BUDGET_MS = 10_000
-const ASSESSMENT_DRAIN_BATCH = 1_000
+/**
+ * Items per batch of the round's drain, each batch one short transaction, the drain resting between them at the round's
+ * pace (it took 1,000 log entries at a time, unpaced: after a 1,000-task confirm, 1,000 items' recomputation in a few
+ * long transactions back to back beside the API). Taken from among the oldest DRAIN_WINDOW entries, and only those
+ * queued when the drain began (drainAssessmentLog).
+ */
+export const ASSESSMENT_DRAIN_BATCH = 100
 
 /** A running scheduler; stop() waits for a round in progress. */
 export interface Scheduler {
@@ -68,6 +76,9 @@ export function startScheduler(
   const loopDelay = process.env.DUBAN_TICK_LOG ? monitorEventLoopDelay({ resolution: 10 }) : null
   loopDelay?.enable()
   const delayOf = (h: IntervalHistogram): string => `p99 ${(h.percentile(99) / 1e6).toFixed(1)} max ${(h.max / 1e6).toFixed(1)} ms`
+  // A round asked for (roundSoon) while one runs: run once more after it, which then sees what the ask was about.
+  let again = false
+  const soonTimers = new Set<NodeJS.Timeout>()
   const round = (): void => {
     if (running || stopped) return
     running = (async () => {
@@ -107,6 +118,8 @@ export function startScheduler(
       try {
         assessment = await drainAssessmentLog(deps, {
           kinds: [...new Set(kindCatalog.all.map((k) => k.id))], budgetMs: opts.assessmentBudgetMs ?? ASSESSMENT_DRAIN_BUDGET_MS, batch: ASSESSMENT_DRAIN_BATCH,
+          // Paced as the tick is, and stepping aside for a confirm that starts meanwhile.
+          pacer: new ConfirmAwarePacer(tickPace, deps),
         })
       } catch (e) {
         onError(e)
@@ -115,14 +128,32 @@ export function startScheduler(
       opts.onRound?.({ tick, webhooks, assessment })
     })().finally(() => {
       running = null
+      if (again && !stopped) {
+        again = false
+        round()
+      }
     })
   }
   const timer = setInterval(round, opts.everyMs ?? 60_000)
   timer.unref()
+  // roundSoon (after a plan's confirm): one round `delayMs` from now, or right after the one running then.
+  const unregister = registerRoundSoon(deps.db, (delayMs) => {
+    if (stopped) return
+    const t = setTimeout(() => {
+      soonTimers.delete(t)
+      if (running) again = true
+      else round()
+    }, delayMs)
+    t.unref()
+    soonTimers.add(t)
+  })
   round()
   return {
     async stop() {
       stopped = true
+      unregister()
+      for (const t of soonTimers) clearTimeout(t)
+      soonTimers.clear()
       clearInterval(timer)
       await running
       loopDelay?.disable()
