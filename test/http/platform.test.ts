@@ -121,6 +121,8 @@ for (const dialect of testDialects()) {
         ['a missing field', JSON.stringify({ id: 'x1', parentId: null, level: 'city' }), 400, 'body/name'],
         ['a value outside the enum', JSON.stringify({ id: 'x1', name: 'X', parentId: null, level: 'galaxy' }), 400, 'body/level'],
         ['a number where a string is due (no coercion)', JSON.stringify({ id: 12, name: 'X', parentId: null, level: 'city' }), 400, 'body/id'],
+        // Found by the fuzz test: '' passed the parent check as "no parent" and reached the foreign key (a 500).
+        ['an empty parent id', JSON.stringify({ id: 'admin', name: 'att1', parentId: '', level: 'community' }), 400, 'body/parentId'],
         ['an oversize body', JSON.stringify({ id: 'x1', name: 'X'.repeat(70 * 1024), parentId: null, level: 'city' }), 413, 'body'],
       ] as const)('%s', async (_what, payload, status, where) => {
         const before = { units: await count(t, 'unit'), audit: await count(t, 'audit_log') }

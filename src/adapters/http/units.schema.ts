@@ -50,7 +50,7 @@ export const saveUnitSchema = {
     properties: {
       id: { type: 'string', minLength: 1, maxLength: 64, pattern: '^[A-Za-z0-9_.-]+$' },
       name: { type: 'string', minLength: 1, maxLength: 100 },
-      parentId: { type: ['string', 'null'] },
+      parentId: { type: ['string', 'null'], minLength: 1 },
       level: levelSchema,
       function: { type: ['string', 'null'], maxLength: 50 },
       aliases: { type: 'array', items: { type: 'string', minLength: 1, maxLength: 100 }, maxItems: 50 },

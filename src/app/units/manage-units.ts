@@ -24,7 +24,8 @@ export interface UnitNode extends UnitRow {
 async function checkParent(q: Queryable, id: string, parentId: string | null): Promise<void> {
   let cur = parentId
   const seen = new Set<string>([id])
-  while (cur) {
+  // Only null means "no parent": an empty id is a parent to look up (and refuse), not a root.
+  while (cur !== null) {
     if (seen.has(cur)) throw new DubanError('DUBAN_ERR_VALIDATION', `unit ${id} would be its own ancestor`, { where: 'body/parentId' })
     seen.add(cur)
     const p = await findUnit(q, cur)
