@@ -108,7 +108,7 @@ describe.skipIf(!hasChromium)('the office screens in a browser', () => {
       await page.screenshot({ path: join(tmpdir(), `duban-audit-${name}.png`) })
       await page.locator('[data-test=audit-user] input, input[data-test=audit-user]').first().fill('supervisor')
       await page.locator('[data-test=audit-search]').click()
-      await expect.poll(() => page.locator('[data-test=audit-rows]').textContent(), { timeout: 15_000 }).toContain('supervision.notice.withdraw')
+      await expect.poll(() => page.locator('[data-test=audit-rows]').textContent(), { timeout: 15_000 }).toContain('撤回督办单')
       expect(await offScreen(page)).toEqual([])
       await page.context().close()
     }, 180_000)
