@@ -16,6 +16,12 @@ export default defineConfig({
     // Element Plus and ECharts are large by nature; split them so the app's own code stays small.
     chunkSizeWarningLimit: 1500,
     rollupOptions: {
+      // @vueuse/core ships /* #__PURE__ */ marks Rollup cannot place and drops with a warning on every
+      // build; that is the library's packaging, nothing the user of `npm start` can act on. Other warnings stay.
+      onwarn(warning, warn) {
+        if (warning.code === 'INVALID_ANNOTATION' && warning.id?.includes('node_modules/')) return
+        warn(warning)
+      },
       output: {
         manualChunks: (id) => {
           if (id.includes('node_modules/echarts') || id.includes('node_modules/zrender')) return 'echarts'
