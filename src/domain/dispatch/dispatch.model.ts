@@ -92,7 +92,7 @@ function functionOf(model: DispatchModel, ex: DispatchExample): string | null {
  * requests' 5 folds unchanged (0.807 / 0.904). A complement NB as the learned expert scored about the same on the letters
  * (0.620 / 0.860) but learnt nothing from a few tickets of one function (test/http/dispatch.test.ts: three closed
  * tickets about a loose manhole cover did not move it), because complement NB says little while few classes are
- * learnt. scripts/dispatch-learned-mix.ts prints the grid (λ 0.5–1.5, α 1 and 3, complement or plain NB: 0.587–0.632
+ * learnt. scripts/dispatch-learned-mix.ts prints the grid (λ 0.5–1.5, α 1 and 3, complement or plain NB: 0.587–0.628
  * top-1 on the 242 letters).
  */
 export const LEARNED_WEIGHT = 1
