@@ -11,9 +11,8 @@
 import { jiebaTokenize } from '../src/adapters/text/jieba.tokenize.ts'
 import { coldStartModel } from '../src/app/dispatch/dispatch-inputs.ts'
 import type { LabelledRequest } from '../src/app/dispatch/evaluate-dispatch.ts'
-import { CALIBRATION, rankFunctions, teach } from '../src/domain/dispatch/dispatch.model.ts'
+import { CALIBRATION, functionRanking, rankFunctions, teach } from '../src/domain/dispatch/dispatch.model.ts'
 import { featuresOf } from '../src/domain/dispatch/features.ts'
-import { rank } from '../src/domain/dispatch/naive-bayes.ts'
 import { withoutPlaces } from '../src/domain/dispatch/place.resolve.ts'
 import { cityFold, demoInputs as inputs, demoRequests as demo, trainCities87 as letters } from './dispatch-sets.ts'
 
@@ -32,7 +31,7 @@ function outOfFold(lines: readonly LabelledRequest[], foldOf: (i: number) => num
       if (foldOf(i) !== fold) return
       const first = rankFunctions(m, { text: l.text, address: l.address }, 1)[0]
       if (!first) return
-      const raw = rank(m.functions, featuresOf(jiebaTokenize, withoutPlaces(m.dir, l.text, l.address))).find((r) => r.label === first.function)
+      const raw = functionRanking(m, featuresOf(jiebaTokenize, withoutPlaces(m.dir, l.text, l.address))).find((r) => r.label === first.function)
       out.push({ p: Math.min(0.999, Math.max(0.001, raw?.probability ?? 0)), y: first.function === l.function ? 1 : 0 })
     })
   }

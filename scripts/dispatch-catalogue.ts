@@ -28,7 +28,7 @@ function withCatalogue(mode: string, weight: number): () => DispatchModel {
     if (mode === 'none' || weight <= 0) return m
     for (const [fn, text] of Object.entries(FUNCTION_CATALOGUE)) {
       const items = mode === 'line' ? [text ?? ''] : (text ?? '').split('、')
-      for (const item of items) if (item.trim()) teach(m, { text: item, function: fn, weight })
+      for (const item of items) if (item.trim()) teach(m, { text: item, function: fn, weight, coldStart: true })
     }
     return m
   }

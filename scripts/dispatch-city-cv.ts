@@ -11,7 +11,8 @@
  * Since 2026-12-02 morning it also teaches cities-train-3.jsonl (more letters from training-side cities), each letter
  * in its city's fold, so a city's own letters are never taught while it is scored: the 87 letters are scored as
  * before, with and without the new ones taught, and the 87 + new letters are scored together. Since 2026-12-02
- * afternoon the sets and folds come from scripts/dispatch-sets.ts, with cities-train-4.jsonl among the new letters.
+ * afternoon the sets and folds come from scripts/dispatch-sets.ts, with cities-train-4.jsonl among the new letters (and
+ * cities-train-5/-6.jsonl since; TRAINING_SIDE=176 leaves -6 out).
  */
 import { jiebaTokenize } from '../src/adapters/text/jieba.tokenize.ts'
 import { coldStartModel } from '../src/app/dispatch/dispatch-inputs.ts'
@@ -47,7 +48,7 @@ console.log(`training cities, ${FOLDS} folds by city, taught letters at weight $
 if (extra.letters.length > 0) {
   const more = crossByCity(() => true, isOld)
   const all = crossByCity(() => true, () => true)
-  console.log(`  the same ${more.length} letters, cities-train-3/-4/-5.jsonl's ${extra.letters.length} letters also taught (by city fold): ${fmt(reportOf(more).overall)}`)
+  console.log(`  the same ${more.length} letters, cities-train-3/-4/-5/-6.jsonl's ${extra.letters.length} letters also taught (by city fold): ${fmt(reportOf(more).overall)}`)
   console.log(`  all ${all.length} training-side letters, everything taught out of fold: ${fmt(reportOf(all).overall)}; cold start on them: ${fmt(evaluateOn(fresh(), letters).overall)}`)
 }
 console.log(`training cities, cold start (nothing taught): ${fmt(evaluateOn(fresh(), old.letters).overall)}`)

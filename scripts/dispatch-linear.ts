@@ -27,7 +27,7 @@
 import { jiebaTokenize } from '../src/adapters/text/jieba.tokenize.ts'
 import { coldStartModel } from '../src/app/dispatch/dispatch-inputs.ts'
 import { coldStartExamples } from '../src/domain/dispatch/cold-start.ts'
-import { servedFunctions, teach, type DispatchModel } from '../src/domain/dispatch/dispatch.model.ts'
+import { functionRanking, servedFunctions, teach, type DispatchModel } from '../src/domain/dispatch/dispatch.model.ts'
 import { featuresOf } from '../src/domain/dispatch/features.ts'
 import { FUNCTION_DUTIES } from '../src/domain/dispatch/function-duties.ts'
 import { rank } from '../src/domain/dispatch/naive-bayes.ts'
@@ -207,7 +207,7 @@ function cnbModel(taught: readonly Letter[]): DispatchModel {
   for (const l of taught) teach(m, { text: l.text, function: l.function, address: l.address })
   return m
 }
-const cnbScores = (m: DispatchModel, l: Letter): Scores => new Map(rank(m.functions, feats(m, l.text, l.address)).map((r) => [r.label, Math.log(r.probability + 1e-12)]))
+const cnbScores = (m: DispatchModel, l: Letter): Scores => new Map(functionRanking(m, feats(m, l.text, l.address)).map((r) => [r.label, Math.log(r.probability + 1e-12)]))
 
 const TRAINERS: Record<string, (e: readonly Example[]) => Ranker> = { svm: trainSvm, lr: trainLr, cent: trainCentroid }
 

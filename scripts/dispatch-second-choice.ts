@@ -16,9 +16,8 @@
  */
 import { jiebaTokenize } from '../src/adapters/text/jieba.tokenize.ts'
 import { coldStartModel } from '../src/app/dispatch/dispatch-inputs.ts'
-import { calibrated, SHARED_SUBJECT_PARTNERS, servedFunctions, teach, type DispatchModel } from '../src/domain/dispatch/dispatch.model.ts'
+import { calibrated, functionRanking, SHARED_SUBJECT_PARTNERS, servedFunctions, teach, type DispatchModel } from '../src/domain/dispatch/dispatch.model.ts'
 import { featuresOf } from '../src/domain/dispatch/features.ts'
-import { rank } from '../src/domain/dispatch/naive-bayes.ts'
 import { withoutPlaces } from '../src/domain/dispatch/place.resolve.ts'
 import { TOWNSHIP_FUNCTION } from '../src/domain/tickets/unit-functions.ts'
 import { cityFold, CITY_FOLDS, demoInputs, demoRequests, planItems, trainingSide, type Letter } from './dispatch-sets.ts'
@@ -46,7 +45,7 @@ interface Ranking {
   readonly ranked: ReturnType<typeof calibrated>
 }
 function rankingOf(model: DispatchModel, l: Letter): Ranking {
-  return { letter: l, model, ranked: calibrated(rank(model.functions, featuresOf(model.tokenize, withoutPlaces(model.dir, l.text, l.address)))) }
+  return { letter: l, model, ranked: calibrated(functionRanking(model, featuresOf(model.tokenize, withoutPlaces(model.dir, l.text, l.address)))) }
 }
 function byCity(taught: boolean): Ranking[] {
   const out: Ranking[] = []

@@ -43,8 +43,8 @@ export const cityFold = (l: Letter): number => (fnv1a(l.city ?? '') >>> 3) % CIT
 
 /**
  * cities-train.jsonl (87 letters), cities-train-3.jsonl (50), cities-train-4.jsonl (14, 2026-12-02 afternoon), then
- * cities-train-5.jsonl (25, 2026-12-02 13:00 UTC round): the training side, 176 letters (151 before cities-train-5, 137
- * before cities-train-4; f1343fc's scripts read those 137).
+ * cities-train-5.jsonl (25, 2026-12-02 13:00 UTC round), then cities-train-6.jsonl (66, 2026-12-03): the training side, 242
+ * letters (176 before cities-train-6, 151 before cities-train-5, 137 before cities-train-4; f1343fc's scripts read those 137).
  */
 export const trainCities87 = readSet('cities-train.jsonl')
 const side = process.env.TRAINING_SIDE
@@ -55,6 +55,8 @@ export const trainingSide: readonly Letter[] = [
   // TRAINING_SIDE=151 leaves cities-train-5.jsonl out (the afternoon round's 151).
   ...(side === '137' ? [] : readSet('cities-train-4.jsonl')),
   ...(side === '137' || side === '151' ? [] : readSet('cities-train-5.jsonl')),
+  // TRAINING_SIDE=176 leaves cities-train-6.jsonl out (2026-12-03: 66 more letters of training-side cities).
+  ...(side === '137' || side === '151' || side === '176' ? [] : readSet('cities-train-6.jsonl')),
 ]
 /** The demo city's 83 requests; fold i mod 5, as `duban dispatch evaluate --folds 5`. */
 export const demoRequests: readonly Letter[] = [...readSet('demo-train.jsonl'), ...readSet('demo-heldout.jsonl')]

@@ -62,5 +62,6 @@ export function coldStartExamples(
     const text = `${r.basis} ${words(r.categoryCode)} ${covered.map((c) => `${c.name} ${c.description}`).join(' ')}`
     out.push({ text, unitId: r.unitId, function: r.byFunction })
   }
-  return out
+  // Every example here is the cold start's (DispatchExample.coldStart): taught to the model's `functions`, not `learned`.
+  return out.map((ex) => ({ ...ex, coldStart: true }))
 }

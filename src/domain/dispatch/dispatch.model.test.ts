@@ -5,9 +5,9 @@ import { FUNCTION_CATALOGUE } from './function-catalogue.ts'
 import { FUNCTION_DUTIES } from './function-duties.ts'
 import { featuresOf } from './features.ts'
 import { TICKET_FUNCTIONS } from '../tickets/unit-functions.ts'
-import { calibrated, learnOutcome, newDispatchModel, partnerForThird, rankFunctions, servedFunctions, SHARED_SUBJECT_PARTNERS, suggest, teach, type DispatchModel } from './dispatch.model.ts'
+import { calibrated, functionRanking, learnOutcome, newDispatchModel, partnerForThird, rankFunctions, servedFunctions, SHARED_SUBJECT_PARTNERS, suggest, teach, type DispatchModel } from './dispatch.model.ts'
 import { accuracyByFunction, calibrationOf } from './evaluate.ts'
-import { rank } from './naive-bayes.ts'
+import { rank, rankMultinomial } from './naive-bayes.ts'
 import { resolvePlace, unitDirectory, withoutPlaces } from './place.resolve.ts'
 
 /** Words separated by spaces: enough to test the model without the native segmenter. */
@@ -161,6 +161,30 @@ describe('dispatch suggestions', () => {
     expect(suggest(m, { text: '井盖 丢失' })[0]?.unit.function).not.toBe('燃气')
     for (let i = 0; i < 3; i++) learnOutcome(m, '井盖 丢失', 'c-rq')
     expect(suggest(m, { text: '井盖 丢失' })[0]?.unit.id).toBe('c-rq')
+  })
+
+  it('keeps what closed tickets teach apart from the cold start and multiplies the two experts (complement × plain NB)', () => {
+    const m = model()
+    const f = featuresOf(spaces, '井盖 丢失 燃气')
+    const docsBefore = new Map(m.functions.docs)
+    const totalsBefore = new Map(m.functions.totals)
+    // Nothing learnt yet: the cold start alone.
+    expect(functionRanking(m, f)).toEqual(rank(m.functions, f))
+    expect(learnOutcome(m, '井盖 丢失', 'c-cg')).toBe(true)
+    expect(learnOutcome(m, '流动摊贩 占道', 'c-cg')).toBe(true)
+    expect(learnOutcome(m, '燃气 泄漏', 'c-rq')).toBe(true)
+    // The cold-start counts are untouched; the tickets are in the learned model.
+    expect(m.functions.docs).toEqual(docsBefore)
+    expect(m.functions.totals).toEqual(totalsBefore)
+    expect([...m.learned.docs.keys()].sort()).toEqual(['城市管理', '燃气'])
+    // log p = log p_cold + log p_learned, renormalised: the odds of any two functions are the product of the experts' odds.
+    const labels = [...m.functions.docs.keys()]
+    const cold = new Map(rank(m.functions, f, labels).map((r) => [r.label, r.probability]))
+    const learned = new Map(rankMultinomial(m.learned, f, labels, m.functions.vocabulary.size + m.learned.vocabulary.size + 1).map((r) => [r.label, r.probability]))
+    const mixed = new Map(functionRanking(m, f).map((r) => [r.label, r.probability]))
+    const odds = (p: Map<string, number>): number => p.get('城市管理')! / p.get('燃气')!
+    expect(odds(mixed)).toBeCloseTo(odds(cold) * odds(learned), 6)
+    expect([...mixed.values()].reduce((a, b) => a + b, 0)).toBeCloseTo(1, 9)
   })
 
   it("counts a closed ticket handled by a community as the township function's", () => {

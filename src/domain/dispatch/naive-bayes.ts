@@ -83,3 +83,32 @@ export function rank(nb: NaiveBayes, features: readonly string[], labels?: reado
   const sum = exp.reduce((a, s) => a + s.e, 0)
   return exp.map((s) => ({ label: s.label, probability: s.e / sum })).sort((a, b) => b.probability - a.probability || a.label.localeCompare(b.label))
 }
+
+/**
+ * The labels ranked by plain (multinomial) naive Bayes over the same counts: log P(label) + Σ log P(w | label), with the
+ * smoothing α, the score divided by √(number of words) before the softmax as in rank(). Used for the examples learnt
+ * from closed tickets (dispatch.model.ts functionRanking): there the classes are as frequent as the city's requests are,
+ * and a class learnt from a few tickets must already claim their words — complement NB, which scores a class by how
+ * badly the OTHER classes explain the words, says next to nothing while only one or two classes have been learnt.
+ * `vocabularySize` is the size of the feature space the smoothing spreads α over: the whole model's vocabulary, not only
+ * the words learnt so far — over a handful of learnt words a class never learnt (α/(αV) per word) would explain them as
+ * well as the class that learnt them.
+ */
+export function rankMultinomial(nb: NaiveBayes, features: readonly string[], labels: readonly string[], vocabularySize = nb.vocabulary.size + 1): Ranked[] {
+  if (labels.length === 0) return []
+  const v = Math.max(vocabularySize, nb.vocabulary.size + 1)
+  let allDocs = 0
+  for (const c of labels) allDocs += nb.docs.get(c) ?? 0
+  const damp = Math.sqrt(Math.max(1, features.length))
+  const scores = labels.map((label) => {
+    const counts = nb.words.get(label)
+    const denom = Math.log((nb.totals.get(label) ?? 0) + nb.alpha * v)
+    let ll = Math.log(((nb.docs.get(label) ?? 0) + 1) / (allDocs + labels.length))
+    for (const w of features) if (nb.vocabulary.has(w)) ll += Math.log((counts?.get(w) ?? 0) + nb.alpha) - denom
+    return { label, score: ll / damp }
+  })
+  const max = Math.max(...scores.map((s) => s.score))
+  const exp = scores.map((s) => ({ label: s.label, e: Math.exp(s.score - max) }))
+  const sum = exp.reduce((a, s) => a + s.e, 0)
+  return exp.map((s) => ({ label: s.label, probability: s.e / sum })).sort((a, b) => b.probability - a.probability || a.label.localeCompare(b.label))
+}
