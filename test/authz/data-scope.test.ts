@@ -209,6 +209,44 @@ for (const dialect of testDialects()) {
       expect(hotline.totals).toMatchObject({ received: city.totals.received })
     })
 
+    it('shows an operator given a scope only its units on the KPI board and among the problem tickets; without one, every unit', async () => {
+      // Two problem tickets (passed around: reassigned twice, never accepted), one ending with 东湖区, one with the 市场监管局.
+      const event = (who: string, id: string, name: string, payload: Record<string, unknown>) => ok(who, 'POST', `/api/tickets/${id}/events`, { event: name, payload })
+      const liaisonOf: Record<string, string> = { sjj: 'liaison-sjj', dh: 'liaison-dh' }
+      const problem: Record<string, string> = {}
+      for (const [first, second] of [['sjj', 'dh'], ['dh', 'sjj']] as const) {
+        const hotline = { userId: null, role: 'operator' as const, unitId: null, scopeUnitIds: null }
+        const v = await receiveTicket(t.deps, hotline, { requestType: 'complaint', categoryCode: 'S1.1.1', urgency: 'normal', content: `推来推去的工单${first}`, requesterPhone: '13812345678', dispatch: { lead: first } }, 'phone')
+        let lead: string = first
+        for (const next of [second, first]) {
+          await event(liaisonOf[lead]!, v.id, 'return', { reason: '不属于本单位职责' })
+          await event('operator', v.id, 'reassign', { lead: next })
+          lead = next
+        }
+        problem[lead] = v.id
+      }
+      t.clock.advance(3_600_000)
+      const board = async () => {
+        const k = await ok('operator', 'GET', '/api/hotline/kpis?from=2026-06-01&to=2026-07-01')
+        return {
+          units: (k.units as { unitId: string }[]).map((u) => u.unitId).sort(),
+          problems: (k.problemTickets as { itemId: string; unitId: string | null }[]).map((p) => [p.itemId, p.unitId]).sort(),
+        }
+      }
+      const everyUnit = { units: ['dh', 'sjj'], problems: [[problem['dh'], 'dh'], [problem['sjj'], 'sjj']].sort() }
+      expect(await board()).toEqual(everyUnit)
+
+      // A 分中心's operator: the admin gives it 东湖区 only. Its board and problem tickets are 东湖区's; it still takes every ticket.
+      await ok('admin', 'PUT', `/api/users/${ids['operator']}/scope`, { mode: 'custom', unitIds: ['dh'] })
+      expect(await board()).toEqual({ units: ['dh'], problems: [[problem['dh'], 'dh']] })
+      const listed = ((await ok('operator', 'GET', '/api/tickets?limit=100')).tickets as { id: string }[]).map((x) => x.id)
+      expect(listed).toContain(problem['sjj'])
+
+      // Back to the role's default: every unit again.
+      await ok('admin', 'PUT', `/api/users/${ids['operator']}/scope`, { mode: 'default' })
+      expect(await board()).toEqual(everyUnit)
+    })
+
     it('applies a changed scope or a moved unit at once, though the sessions are cached', async () => {
       // Warm the cached sessions.
       expect(await ledgerIds('liaison-sjj')).toEqual(['A1', 'A2', 'A3'])
