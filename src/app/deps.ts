@@ -19,6 +19,12 @@ export interface Actor {
    * role's default — a liaison or operator: its unit and every descendant); null = all. See app/auth/session.ts.
    */
   readonly scopeUnitIds: readonly string[] | null
+  /**
+   * True when an admin set this person's scope (user_data_scope), absent or false for the role's default. The 12345
+   * KPI board (hotline-kpis.ts) covers every unit for an operator by default — its own unit, the 12345 centre, holds
+   * no unit that handles tickets — but only the units of a scope an admin set (a 分中心's operator: its district).
+   */
+  readonly scopeSet?: boolean
 }
 
 /** Everything a use-case may touch. */

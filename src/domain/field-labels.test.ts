@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { DubanError } from './errors.ts'
-import { fieldLabelOf } from './field-labels.ts'
+import { fieldLabelOf, labelsOf } from './field-labels.ts'
+import { taskKind, ticketKind } from './kinds/index.ts'
 
 describe('the Chinese name of the field an error points at (字段中文名)', () => {
   it('names the innermost field of a request path, and each labelled part with its index', () => {
@@ -14,6 +15,17 @@ describe('the Chinese name of the field an error points at (字段中文名)', (
   it("puts a kind's own label first (the ticket's text is 答复内容)", () => {
     expect(fieldLabelOf('payload.text', { text: '答复内容' })).toBe('答复内容')
     expect(fieldLabelOf('payload.text')).toBe('内容')
+  })
+
+  it("names a field per kind and event: the event's label, else the kind's, else the shared table", () => {
+    expect(fieldLabelOf('payload.text', labelsOf(taskKind, 'report_progress'))).toBe('进展情况')
+    expect(fieldLabelOf('payload.text', labelsOf(taskKind, 'submit_completion'))).toBe('办结情况')
+    expect(fieldLabelOf('payload.text', labelsOf(taskKind))).toBe('任务内容')
+    expect(fieldLabelOf('payload.text', labelsOf(ticketKind, 'reply'))).toBe('答复内容')
+    expect(fieldLabelOf('payload.text', labelsOf(ticketKind, 'contact'))).toBe('联系情况')
+    expect(fieldLabelOf('payload.lead', labelsOf(ticketKind, 'dispatch'))).toBe('承办单位')
+    expect(fieldLabelOf('payload.reason', labelsOf(taskKind, 'request_extension'))).toBe('理由')
+    expect(fieldLabelOf('payload.text', labelsOf(taskKind, 'no_such_event'))).toBe('任务内容')
   })
 
   it('says the field in the zh-CN message, a file line as 第n行, and an unnamed place as given', () => {

@@ -1,9 +1,12 @@
 /**
  * The Chinese names of the fields a request, a file or a configuration has (字段中文名): one table for the
  * server's error messages (DubanError.userMessage names the field by it, and the HTTP error body carries it as
- * `field`) and for the web app, which shows `field` and keeps no table of its own. A kind's own field labels
- * (kind.fields[name].label, e.g. the ticket's `text` 答复内容) win over this table where the engine knows the kind.
+ * `field`) and for the web app, which shows `field` and keeps no table of its own. Where the kind and the event
+ * are known, a field's name is resolved per (kind, event, field) by `labelsOf`: the event's own label
+ * (kind.events[event].fieldLabels: the task's `text` on 报送进展 is 进展情况), else the kind's (kind.fields[name].label:
+ * the task's `text` is 任务内容, the ticket's 答复内容), else this table.
  */
+import type { KindDef } from './workflow/kind.types.ts'
 
 /** English property name → Chinese name (see the glossary for the domain words). */
 export const fieldLabels: Readonly<Record<string, string>> = {
@@ -124,6 +127,21 @@ export const fieldLabels: Readonly<Record<string, string>> = {
   secret: '密钥',
   enabled: '是否启用',
   description: '说明',
+}
+
+/** What `labelsOf` reads of a kind: its fields' labels and its events' field labels (both declared in the kind). */
+export type LabelledKind = Pick<KindDef, 'fields' | 'events'>
+
+/**
+ * The names a kind gives its fields on one event (字段中文名, per kind and event): the event's `fieldLabels` over
+ * the kind's field labels; pass it as `own` to fieldLabelOf, whose shared table covers the rest.
+ */
+export function labelsOf(kind: LabelledKind, event?: string): Readonly<Record<string, string>> {
+  const own: Record<string, string> = {}
+  for (const [name, f] of Object.entries(kind.fields)) own[name] = f.label
+  const ev = event !== undefined && Object.hasOwn(kind.events, event) ? kind.events[event] : undefined
+  for (const [name, label] of Object.entries(ev?.fieldLabels ?? {})) own[name] = label
+  return own
 }
 
 /** Parts of a path that only say where in the request a field sits. */

@@ -209,6 +209,48 @@ for (const dialect of testDialects()) {
       expect(hotline.totals).toMatchObject({ received: city.totals.received })
     })
 
+    it('shows an operator given a scope only its units on the KPI board and among the problem tickets; without one, every unit', async () => {
+      // Problem tickets (passed around: reassigned twice, never accepted): 20 ending with the 市场监管局, then one with
+      // 东湖区, which the city's list of 20 (ranked by rework, then number) leaves out.
+      const event = (who: string, id: string, name: string, payload: Record<string, unknown>) => ok(who, 'POST', `/api/tickets/${id}/events`, { event: name, payload })
+      const liaisonOf: Record<string, string> = { sjj: 'liaison-sjj', dh: 'liaison-dh' }
+      const passedAround = async (first: string, second: string): Promise<string> => {
+        const hotline = { userId: null, role: 'operator' as const, unitId: null, scopeUnitIds: null }
+        const v = await receiveTicket(t.deps, hotline, { requestType: 'complaint', categoryCode: 'S1.1.1', urgency: 'normal', content: `推来推去的工单${first}`, requesterPhone: '13812345678', dispatch: { lead: first } }, 'phone')
+        let lead = first
+        for (const next of [second, first]) {
+          await event(liaisonOf[lead]!, v.id, 'return', { reason: '不属于本单位职责' })
+          await event('operator', v.id, 'reassign', { lead: next })
+          lead = next
+        }
+        return v.id
+      }
+      const sjjProblems: string[] = []
+      for (let i = 0; i < 20; i++) sjjProblems.push(await passedAround('sjj', 'dh'))
+      const dhProblem = await passedAround('dh', 'sjj')
+      t.clock.advance(3_600_000)
+      const board = async () => {
+        const k = await ok('operator', 'GET', '/api/hotline/kpis?from=2026-06-01&to=2026-07-01')
+        return {
+          units: (k.units as { unitId: string }[]).map((u) => u.unitId).sort(),
+          problems: (k.problemTickets as { itemId: string; unitId: string | null }[]).map((p) => [p.itemId, p.unitId]).sort(),
+        }
+      }
+      const everyUnit = { units: ['dh', 'sjj'], problems: sjjProblems.map((id) => [id, 'sjj']).sort() }
+      expect(await board()).toEqual(everyUnit)
+
+      // A 分中心's operator: the admin gives it 东湖区 only. Its board is 东湖区's, and so are its problem tickets (its own
+      // first 20, not the city's filtered); it still takes every ticket.
+      await ok('admin', 'PUT', `/api/users/${ids['operator']}/scope`, { mode: 'custom', unitIds: ['dh'] })
+      expect(await board()).toEqual({ units: ['dh'], problems: [[dhProblem, 'dh']] })
+      const listed = ((await ok('operator', 'GET', '/api/tickets?limit=100')).tickets as { id: string }[]).map((x) => x.id)
+      expect(listed).toEqual(expect.arrayContaining(sjjProblems))
+
+      // Back to the role's default: every unit again.
+      await ok('admin', 'PUT', `/api/users/${ids['operator']}/scope`, { mode: 'default' })
+      expect(await board()).toEqual(everyUnit)
+    }, 120_000)
+
     it('applies a changed scope or a moved unit at once, though the sessions are cached', async () => {
       // Warm the cached sessions.
       expect(await ledgerIds('liaison-sjj')).toEqual(['A1', 'A2', 'A3'])

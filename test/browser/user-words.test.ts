@@ -51,6 +51,10 @@ describe.skipIf(!hasChromium)('words and layout a Chinese user meets on a phone'
     const back = await page.locator('.el-page-header__back').boundingBox()
     expect.soft(back!.height, '返回 on one line').toBeLessThan(30)
     await openEvent(page, '报送进展')
+    // The text is named as the event calls it (进展情况, as the server's refusals name it), not the task's 任务内容 or a bare 内容.
+    const labels = await page.locator('[data-test=event-form] .el-form-item__label').allInnerTexts()
+    expect(labels).toContain('进展情况')
+    expect(labels).not.toContain('内容')
     const box = await page.locator('[data-test=measure]').first().boundingBox()
     expect(box, 'the 完成值 box').not.toBeNull()
     expect(box!.width).toBeGreaterThanOrEqual(100)

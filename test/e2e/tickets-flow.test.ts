@@ -260,13 +260,19 @@ for (const dialect of testDialects()) {
       await setClock('2026-03-02T09:00:00+08:00')
       const v = await acceptedBy('wjw', 'liaison-wjw')
       await event(v.id, 'liaison-wjw', 'contact')
+      const hook = await t.app.inject({ method: 'POST', url: '/api/webhooks', headers: auth('admin'), payload: { url: 'http://127.0.0.1:9/hook', eventTypes: ['clock.expired'], secret: 'a-shared-secret-of-some-length' } })
+      expect(hook.statusCode, hook.body).toBe(201)
       // Due 2026-03-11 (end of day). The next morning: a reminder (提醒) only, no 督办, no 督办单.
       await superviseTick(t.deps, new Date('2026-03-12T09:00:00+08:00'))
       const reminded = await get(v.id, 'liaison-wjw')
       expect(reminded.counters.supervisions ?? 0).toBe(0)
       expect(reminded.notices).toEqual([])
       expect(reminded.history.map((h: View) => h.event)).not.toContain('supervise')
-      expect(await notes('liaison-wjw', v.id)).toContain('escalation.raised')
+      // One reminder for the one due day: the ladder's 提醒 (escalation.raised), not also the expired clock's 催办
+      // (clock.expired), which still reaches a webhook that subscribed to it.
+      expect(await notes('liaison-wjw', v.id)).toEqual(['escalation.raised', 'item.dispatch'])
+      const hooked = await t.db.query<{ n: number }>(`SELECT count(*)::int AS n FROM webhook_delivery WHERE event_id = $1`, [`clock.expired:${v.id}:handle:2026-03-11T23:59:59+08:00`])
+      expect(hooked.rows[0]!.n).toBe(1)
       expect(await notes('liaison-wjw', v.id)).not.toContain('notice.issued')
       // After the end of the 1st working day past due: the scheduler takes 督办 as the system, one 督办单.
       await superviseTick(t.deps, new Date('2026-03-13T09:00:00+08:00'))

@@ -124,6 +124,24 @@ for (const dialect of testDialects()) {
       await t.db.query("UPDATE item SET state_type = 'closed', closed_at = now() WHERE id = 'sub1'")
     })
 
+    it('tells a unit once on the due day: the ladder\'s 提醒 when a step falls on it, else the 逾期 notice', async () => {
+      const told = async (id: string) =>
+        (await t.db.query<{ type: string }>(`SELECT type FROM notification WHERE item_id = $1 AND (unit_id = 'sjj' OR role = 'supervisor') ORDER BY type`, [id])).rows.map((r) => r.type)
+      // The ladder stored above starts with 提醒 at the due day itself: that is the one notice, to the unit and the supervisors.
+      await insertItem(t.db, { id: 'dueday1', title: '当日到期任务', due: '2026-04-07', lead: 'sjj' })
+      expect(await superviseTick(t.deps, at('2026-04-08T09:00:00'))).toMatchObject({ overdue: 1, escalated: 1 })
+      expect(await told('dueday1')).toEqual(['escalation.raised', 'escalation.raised'])
+      await t.db.query("UPDATE item SET state_type = 'closed', closed_at = now() WHERE id = 'dueday1'")
+      // A ladder whose first step is a working day later: on the due day the 逾期 notice alone.
+      const later = { ...ladder, ladder: ladder.ladder.slice(1) }
+      expect((await t.app.inject({ method: 'PUT', url: '/api/supervision/ladder?kind=task', headers: auth('admin'), payload: later })).statusCode).toBe(200)
+      await insertItem(t.db, { id: 'dueday2', title: '次日督办任务', due: '2026-04-08', lead: 'sjj' })
+      expect(await superviseTick(t.deps, at('2026-04-09T09:00:00'))).toMatchObject({ overdue: 1, escalated: 0 })
+      expect(await told('dueday2')).toEqual(['item.overdue', 'item.overdue'])
+      expect((await t.app.inject({ method: 'PUT', url: '/api/supervision/ladder?kind=task', headers: auth('admin'), payload: ladder })).statusCode).toBe(200)
+      await t.db.query("UPDATE item SET state_type = 'closed', closed_at = now() WHERE id = 'dueday2'")
+    })
+
     it('reminds a unit that missed the monthly report by the 25th, once, and not one that reported', async () => {
       t.clock.set('2026-03-02T10:00:00+08:00')
       const put = await t.app.inject({ method: 'PUT', url: '/api/supervision/ladder?kind=task', headers: auth('admin'), payload: { ...ladder, reporting: { every: 'month', day: 25 } } })

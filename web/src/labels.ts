@@ -1,4 +1,7 @@
 /** Chinese words the screens show for the API's English names (see the glossary). */
+import { fieldLabels, labelsOf } from '../../src/domain/field-labels.ts'
+import { taskKind } from '../../src/domain/kinds/task.kind.ts'
+import { ticketKind } from '../../src/domain/kinds/ticket.kind.ts'
 import type { FieldType, Role } from './types.ts'
 
 /** The screen of an item: a ticket (工单) has its own, every other kind the item screen (事项详情). */
@@ -22,6 +25,15 @@ export const unitRoleLabel: Record<string, string> = { lead: '牵头单位', res
  * also names the field in every error's messageZh and `field`), not a copy.
  */
 export { fieldLabels as fieldLabel } from '../../src/domain/field-labels.ts'
+
+/**
+ * The names of an event's fields as the server's errors give them (src/domain/field-labels.ts labelsOf, over the
+ * kind's declaration): the event's own label (报送进展's `text` is 进展情况), else the kind's (a ticket's `lead` is
+ * 承办单位, its `text` 答复内容), else the shared table.
+ */
+export function eventFieldLabels(kind: 'task' | 'ticket', event: string): Readonly<Record<string, string>> {
+  return { ...fieldLabels, ...labelsOf(kind === 'ticket' ? ticketKind : taskKind, event) }
+}
 
 /** Fallback label by field type when a kind names a field this list does not know. */
 export const fieldTypeLabel: Record<FieldType, string> = {

@@ -13,6 +13,8 @@ import { parseAllowNets } from '../../app/supervision/webhook-target.ts'
 import { indexPendingTickets, START_INDEX_TICKETS } from '../../app/tickets/ticket-search.ts'
 import { soleLeader } from '../../persistence/leadership.ts'
 import { pgLeadership } from '../../persistence/supervision-leader.repo.ts'
+import { listenRoundSoon } from '../../persistence/round-soon.channel.ts'
+import { ROUND_AFTER_CONFIRM_MS } from '../../app/supervision/round-soon.ts'
 import { calendarCoverage } from '../../app/calendar/calendar-coverage.ts'
 import { startSealer } from '../../app/audit/seal-audit.ts'
 import type { AppDeps } from '../../app/deps.ts'
@@ -160,7 +162,14 @@ export async function run(args: string[]): Promise<number> {
   // Supervision (督办巡查) and webhook delivery once a minute, while the server runs.
   // Several processes on one PostgreSQL (docs/scaling.md): scheduled jobs run in the one holding the leader lock.
   const leader = process.env.DATABASE_URL ? pgLeadership(process.env.DATABASE_URL) : soleLeader
-  const scheduler = startScheduler(deps, { leader, tickPace })
+  // A confirm in another process asks this one's scheduler for an early round too (NOTIFY/LISTEN, round-soon.channel.ts):
+  // the round runs only in the leader, which may be this process or another.
+  const pgUrl = process.env.DATABASE_URL
+  const asks = pgUrl
+    ? (soon: (delayMs: number) => void) =>
+        listenRoundSoon(pgUrl, soon, { fallbackMs: ROUND_AFTER_CONFIRM_MS, onError: (e) => process.emitWarning(`round-soon listener: ${(e as Error).message}`) })
+    : undefined
+  const scheduler = startScheduler(deps, { leader, tickPace, ...(asks ? { asks } : {}) })
   // Every item change to NATS JetStream (全量数据推送) when DUBAN_NATS_URL is set.
   const nats = process.env.DUBAN_NATS_URL ? await (await import('../nats/nats-events.start.ts')).startNatsEvents(deps, process.env.DUBAN_NATS_URL, leader) : null
   // The audit sealer (docs/audit.md): links new audit rows into the hash chain every second.

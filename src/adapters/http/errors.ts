@@ -5,6 +5,7 @@
  */
 import type { FastifyError, FastifyInstance, FastifyReply, FastifyRequest } from 'fastify'
 import { catalogue, DubanError, type ErrorCode } from '../../domain/errors.ts'
+import { fieldLabelOf } from '../../domain/field-labels.ts'
 
 /** Status of each code that is not a plain 400. */
 const statusOf: Partial<Record<ErrorCode, number>> = {
@@ -78,8 +79,23 @@ function bodyOf(e: DubanError): ErrorBody {
   return { error }
 }
 
+/** What a route may declare in its config for its errors (see FastifyContextConfig.fieldLabels). */
+export interface FieldLabelsConfig {
+  readonly fieldLabels?: Readonly<Record<string, string>>
+}
+
+declare module 'fastify' {
+  interface FastifyContextConfig {
+    /**
+     * The names of the route's body fields where the route is one event of a kind (`/items/:id/reports` is the
+     * task's 报送进展: `text` is 进展情况, from labelsOf), for a schema error's `field`; the shared table covers the rest.
+     */
+    fieldLabels?: Readonly<Record<string, string>>
+  }
+}
+
 /** Turns a Fastify schema-validation failure into a DubanError naming the field: `body/due: must be string`. */
-function fromValidation(err: FastifyError): DubanError {
+function fromValidation(err: FastifyError, own: Readonly<Record<string, string>> | undefined): DubanError {
   const first = err.validation?.[0]
   const context = err.validationContext ?? 'body'
   let path = first?.instancePath ?? ''
@@ -88,12 +104,12 @@ function fromValidation(err: FastifyError): DubanError {
   if (typeof params.missingProperty === 'string') path += `/${params.missingProperty}`
   const where = `${context}${path}`
   const what = params.additionalProperty ? 'unknown field' : (first?.message ?? 'is not valid')
-  return new DubanError('DUBAN_ERR_VALIDATION', `${where}: ${what}`, { where })
+  return new DubanError('DUBAN_ERR_VALIDATION', `${where}: ${what}`, { where, label: (own && fieldLabelOf(where, own)) ?? undefined })
 }
 
 /** Maps Fastify's own errors (parsing, limits) to catalogue codes; anything else is not the caller's fault. */
-function fromFastify(err: FastifyError): DubanError | null {
-  if (err.validation) return fromValidation(err)
+function fromFastify(err: FastifyError, request: FastifyRequest): DubanError | null {
+  if (err.validation) return fromValidation(err, (request.routeOptions?.config as FieldLabelsConfig | undefined)?.fieldLabels)
   if (err.code === 'FST_ERR_CTP_BODY_TOO_LARGE' || err.statusCode === 413) {
     return new DubanError('DUBAN_ERR_BODY_TOO_LARGE', err.message, { where: 'body' })
   }
@@ -130,7 +146,7 @@ export function installErrorHandlers(app: FastifyInstance): void {
       if (status >= 500) request.log.error({ err }, err.message)
       return reply.status(status).send(bodyOf(err))
     }
-    const mapped = fromFastify(err) ?? fromMultipart(err, request)
+    const mapped = fromFastify(err, request) ?? fromMultipart(err, request)
     if (mapped) {
       // Keep Fastify's own 4xx status (415 unsupported media type, 413 …) when it is more precise.
       const status = err.statusCode && err.statusCode >= 400 && err.statusCode < 500 ? err.statusCode : httpStatusOf(mapped.code)

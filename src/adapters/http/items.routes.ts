@@ -1,10 +1,13 @@
 /** Items (事项): the ledger, one item, and its lifecycle events with convenience routes for the common ones. */
 import multipart from '@fastify/multipart'
 import { DubanError } from '../../domain/errors.ts'
+import { labelsOf } from '../../domain/field-labels.ts'
+import { kindCatalog } from '../../domain/kinds/index.ts'
 import { getAttachment, getItem, listLedger, type LedgerQuery } from '../../app/items/item-queries.ts'
 import { addAttachment, MAX_ATTACHMENT_BYTES, takeEvent, type EventInput } from '../../app/items/take-event.ts'
 import type { Actor } from '../../app/deps.ts'
 import { requireActor, requireRole } from './auth.ts'
+import type { FieldLabelsConfig } from './errors.ts'
 import {
   acceptSchema,
   completionSchema,
@@ -30,6 +33,9 @@ type Params = { id: string }
 type WithVersion = { expectedVersion?: number }
 type ReportBody = WithVersion & { text: string; measures?: Record<string, number>; attachments?: unknown[] }
 type DecisionBody = WithVersion & { approve: boolean; reason?: string }
+
+/** The convenience routes are the task kind's events: a body field is named as on that event (报送进展's `text` is 进展情况). */
+const asEvent = (event: string): FieldLabelsConfig => ({ fieldLabels: labelsOf(kindCatalog.latest('task'), event) })
 
 function payloadOf(b: Record<string, unknown>): Record<string, unknown> {
   const { expectedVersion: _v, ...rest } = b
@@ -60,11 +66,11 @@ const plugin: RoutePlugin = async (app, { deps }) => {
     act(request, writer(request), { event: 'accept', expectedVersion: request.body?.expectedVersion }),
   )
 
-  app.post<{ Params: Params; Body: ReportBody }>('/items/:id/reports', { schema: reportSchema, bodyLimit: WRITE_BODY_LIMIT }, async (request) =>
+  app.post<{ Params: Params; Body: ReportBody }>('/items/:id/reports', { schema: reportSchema, bodyLimit: WRITE_BODY_LIMIT, config: asEvent('report_progress') }, async (request) =>
     act(request, writer(request), { event: 'report_progress', payload: payloadOf(request.body), expectedVersion: request.body.expectedVersion }),
   )
 
-  app.post<{ Params: Params; Body: WithVersion & { reason: string; newDue: string } }>('/items/:id/extensions', { schema: extensionSchema }, async (request) =>
+  app.post<{ Params: Params; Body: WithVersion & { reason: string; newDue: string } }>('/items/:id/extensions', { schema: extensionSchema, config: asEvent('request_extension') }, async (request) =>
     act(request, writer(request), { event: 'request_extension', payload: payloadOf(request.body), expectedVersion: request.body.expectedVersion }),
   )
 
@@ -74,7 +80,7 @@ const plugin: RoutePlugin = async (app, { deps }) => {
     return act(request, writer(request), { event: approve ? 'approve_extension' : 'refuse_extension', payload, expectedVersion })
   })
 
-  app.post<{ Params: Params; Body: ReportBody }>('/items/:id/completion', { schema: completionSchema, bodyLimit: WRITE_BODY_LIMIT }, async (request) =>
+  app.post<{ Params: Params; Body: ReportBody }>('/items/:id/completion', { schema: completionSchema, bodyLimit: WRITE_BODY_LIMIT, config: asEvent('submit_completion') }, async (request) =>
     act(request, writer(request), { event: 'submit_completion', payload: payloadOf(request.body), expectedVersion: request.body.expectedVersion }),
   )
 

@@ -122,7 +122,9 @@ async function readSession(deps: AppDeps, tokenHash: string, now: Date): Promise
  * src/domain/users/data-scope.ts for the modes.
  */
 export async function actorOf(deps: AppDeps, user: UserRow): Promise<Actor> {
-  return { userId: user.id, role: user.role, unitId: user.unitId, scopeUnitIds: await scopeUnitsOf(deps.db, user) }
+  const stored = user.role === 'admin' ? null : await findDataScope(deps.db, user.id)
+  const roots = dataScopeRoots(effectiveDataScope(user.role, stored), user.unitId)
+  return { userId: user.id, role: user.role, unitId: user.unitId, scopeUnitIds: roots ? await unitsCovered(deps.db, roots) : null, scopeSet: stored !== null }
 }
 
 /** The effective data scope of a user: its mode and listed units (stored, else the role's default). */

@@ -5,7 +5,7 @@
  * `checkEventPayload` before the engine; the engine still checks presence and type.
  */
 import { DubanError } from '../../domain/errors.ts'
-import { fieldLabelOf } from '../../domain/field-labels.ts'
+import { fieldLabelOf, labelsOf } from '../../domain/field-labels.ts'
 import type { FieldType, KindDef } from '../../domain/workflow/index.ts'
 
 /** Longest text of each text-like field type, in characters. */
@@ -40,7 +40,7 @@ export function declaredFields(kind: KindDef, event: string): Map<string, FieldT
   return found ? fields : null
 }
 
-/** A kind's own field names (the ticket's `text` is 答复内容), which win over the shared table in an error's message. */
+/** The kind's names of its fields on the event (labelsOf: 报送进展's `text` is 进展情况), which win over the shared table in an error's message. */
 type OwnLabels = Readonly<Record<string, string>>
 
 function tooLong(own: OwnLabels, where: string, n: number, limit: number, what = 'characters'): DubanError {
@@ -99,7 +99,7 @@ function checkField(own: OwnLabels, type: FieldType, v: unknown, where: string):
 export function checkEventPayload(kind: KindDef, event: string, payload: Readonly<Record<string, unknown>> | undefined): void {
   const fields = declaredFields(kind, event)
   if (!fields || !payload) return
-  const own: OwnLabels = Object.fromEntries(Object.entries(kind.fields).map(([name, f]) => [name, f.label]))
+  const own: OwnLabels = labelsOf(kind, event)
   for (const [field, value] of Object.entries(payload)) {
     const type = fields.get(field)
     if (!type) {

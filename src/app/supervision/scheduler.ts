@@ -2,7 +2,7 @@
  * The in-process scheduler (定时巡查) `duban serve` starts: one supervision tick, one webhook round and one budgeted
  * drain of the assessment log (the counters GET /assessment reads) a minute, in the leader process only when
  * several processes share one database (see leadership.ts); and one more round about a second after a plan's
- * confirm (roundSoon, round-soon.ts).
+ * confirm (roundSoon, round-soon.ts), asked in this process or, on PostgreSQL, in another (`asks`).
  */
 import type { AppDeps } from '../deps.ts'
 import { soleLeader, type Leadership } from '../../persistence/leadership.ts'
@@ -64,6 +64,11 @@ export function startScheduler(
     everyMs?: number; leader?: Leadership; onError?: (e: unknown) => void; onRound?: (r: SchedulerRound) => void; assessmentBudgetMs?: number
     /** How the tick shares the process with the API (default SERVE_TICK_PACE, or DUBAN_TICK_SHARE). */
     tickPace?: TickPace
+    /**
+     * Where asks for an early round from other processes come from (on PostgreSQL, listenRoundSoon in
+     * round-soon.channel.ts): called once with the scheduler's `soon`; what it answers is stopped with the scheduler.
+     */
+    asks?: (soon: (delayMs: number) => void) => { stop(): Promise<void> }
   } = {},
 ): Scheduler {
   const onError = opts.onError ?? ((e: unknown) => process.stderr.write(`duban: scheduler: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`))
@@ -136,9 +141,11 @@ export function startScheduler(
   }
   const timer = setInterval(round, opts.everyMs ?? 60_000)
   timer.unref()
-  // roundSoon (after a plan's confirm): one round `delayMs` from now, or right after the one running then.
-  const unregister = registerRoundSoon(deps.db, (delayMs) => {
-    if (stopped) return
+  // roundSoon (after a plan's confirm): one round `delayMs` from now, or right after the one running then. An ask while
+  // one is pending (a second confirm, or the same ask heard here and through this process's LISTEN) joins it: the
+  // pending round runs after both and meets what each was about.
+  const soon = (delayMs: number): void => {
+    if (stopped || soonTimers.size > 0) return
     const t = setTimeout(() => {
       soonTimers.delete(t)
       if (running) again = true
@@ -146,12 +153,15 @@ export function startScheduler(
     }, delayMs)
     t.unref()
     soonTimers.add(t)
-  })
+  }
+  const unregister = registerRoundSoon(deps.db, soon)
+  const asks = opts.asks?.(soon) ?? null
   round()
   return {
     async stop() {
       stopped = true
       unregister()
+      await asks?.stop()
       for (const t of soonTimers) clearTimeout(t)
       soonTimers.clear()
       clearInterval(timer)

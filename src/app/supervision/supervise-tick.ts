@@ -351,7 +351,8 @@ function superviseItem(ctx: ItemContext, item: SupervisedItem, reported: readonl
   const units = [...new Set([...item.lead, ...item.responsible])]
   const leadUnits = item.lead.length > 0 ? item.lead : units
 
-  for (const s of clockSignals(kind, snapshot, EPOCH, nowIso, wcal)) {
+  const signals = clockSignals(kind, snapshot, EPOCH, nowIso, wcal)
+  for (const s of signals) {
     const clock = kind.clocks.find((c) => c.name === s.clock)!
     const dueAt = snapshot.clocks[s.clock]!.dueAt!
     // The supervised clock keeps the ledger keys it always had (one per due date); others name the clock and its due instant.
@@ -368,13 +369,18 @@ function superviseItem(ctx: ItemContext, item: SupervisedItem, reported: readonl
           to: { units: leadUnits }, data: { item: ref, clock: s.clock, dueAt, workingDaysLeft: left },
         }), () => counts.warned++)
     } else if (s.type === 'expire') {
+      // One reminder for one due day: when the clock's ladder raises a step at the expiry instant itself (提醒, offset 0),
+      // that step's escalation.raised is what the units and supervisors read; the expiry still fires the clock's declared
+      // event, is counted and goes to webhook subscribers, but tells no one in the app (no second 逾期 / 催办 notice).
+      const laddered = signals.some((x) => x.type === 'escalate' && x.clock === s.clock && Date.parse(x.at) === Date.parse(s.at))
+      const told = <T>(to: T): T | Record<string, never> => (laddered ? {} : to)
       if (main) {
         once({ key: `overdue:${item.id}:${tag}`, item, action: 'overdue', ref: due, dueAt }, async (fire, b) => {
           await fire(item, s.event)
           b.emit({
             id: `item.overdue:${item.id}:${tag}`, type: 'item.overdue', itemId: item.id,
             title: `逾期：${item.title}`, body: `${item.number} 已超过完成时限${due}。`,
-            to: { units, roles: ['supervisor'] }, data: { item: ref },
+            to: told({ units, roles: ['supervisor'] }), data: { item: ref },
           })
         }, () => counts.overdue++)
       } else {
@@ -383,7 +389,7 @@ function superviseItem(ctx: ItemContext, item: SupervisedItem, reported: readonl
           b.emit({
             id: `clock.expired:${item.id}:${tag}`, type: 'clock.expired', itemId: item.id,
             title: `催办：${item.title}`, body: `${item.number} 已超过${clock.label}（${fmt(dueAt)}），请抓紧办理。`,
-            to: { units: leadUnits }, data: { item: ref, clock: s.clock, label: clock.label, dueAt, event: fired },
+            to: told({ units: leadUnits }), data: { item: ref, clock: s.clock, label: clock.label, dueAt, event: fired },
           })
         }, () => counts.expired++)
       }

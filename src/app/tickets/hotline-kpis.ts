@@ -14,7 +14,6 @@ import { insertNotification } from '../../persistence/supervision.repo.ts'
 import { AGG_CLOCKS, aggState, backfillStep, backfillTicketsStep, chinaDayStart, foldStep, receivedCountsOf, receivedTrendOf, requeue, trendCountsOf, unitCountsOf, usable, vacuumFolded, type TxDb } from '../../persistence/hotline-kpi-agg.repo.ts'
 import { mergedReceivedIn } from '../../persistence/duplicates.repo.ts'
 import { DubanError } from '../../domain/errors.ts'
-import { scopeHoldsAny } from '../../domain/users/data-scope.ts'
 import { ticketKind } from '../../domain/kinds/ticket.kind.ts'
 import {
   DISPATCH_EVENTS,
@@ -340,9 +339,14 @@ export async function ticketFactsOf(db: Queryable, period: HotlinePeriod): Promi
   }))
 }
 
-/** The units whose figures the KPI board shows a person (null: every unit): the centre's scope for the hotline. */
-function boardScope(actor: Actor): readonly string[] | null {
-  return actor.role === 'operator' ? null : actor.scopeUnitIds
+/**
+ * The units whose figures and problem tickets the KPI board shows a person (null: every unit). The hotline (话务员)
+ * works for the whole city, so an operator's board covers every unit — its default scope (本部门及以下 of the 12345
+ * centre) holds no unit that handles tickets and would leave the board empty — unless an admin set the operator a
+ * scope (a 分中心's operator: its district's units), which it then honours as everyone else's.
+ */
+export function boardScope(actor: Actor): readonly string[] | null {
+  return actor.role === 'operator' && !actor.scopeSet ? null : actor.scopeUnitIds
 }
 
 /** GET /api/hotline/kpis: everything the dashboard shows for a period. */
@@ -357,9 +361,7 @@ export async function hotlineKpis(deps: AppDeps, actor: Actor, q: KpiQuery): Pro
   // From the maintained counters when they can answer this period exactly; else from hotline_event's rows.
   const counted = await unitKpisFromCounters(db, period, asOf, clocks)
   let units = counted ? counted.units : await unitKpisSql(db, period, asOf, clocks)
-  // 数据范围: a district 督查室 or a 分管 leader sees its units' rows; the hotline (话务员) works for the whole city, so
-  // its board covers every unit, as its problem tickets do — its own scope (本部门及以下 of the 12345 centre) holds
-  // no unit that handles tickets, and would leave the board empty.
+  // 数据范围: a district 督查室, a 分管 leader or an operator given a scope sees its units' rows (boardScope).
   const scopeUnitIds = boardScope(actor)
   if (scopeUnitIds) {
     const scope = new Set(scopeUnitIds)
@@ -369,7 +371,6 @@ export async function hotlineKpis(deps: AppDeps, actor: Actor, q: KpiQuery): Pro
 
   // The statements below do not depend on each other (but for the counters' received counts, which the categories
   // and places take): they run at once on a pool (one after another on PGlite), 3 round trips instead of 9.
-  const problemScope = scopeUnitIds
   const [received, rowVol, merged, trend, problems] = await Promise.all([
     counted ? receivedCountsOf(db, { from: period.from, to: period.to, asOf, prevFrom: prev.from }) : null,
     counted
@@ -381,7 +382,7 @@ export async function hotlineKpis(deps: AppDeps, actor: Actor, q: KpiQuery): Pro
         ),
     mergedReceivedIn(db, period.from, asOf),
     trendOf(db, period, asOf, groupBy, clocks, counted !== null),
-    problemTicketsOf(db, period, asOf, 20, counted !== null),
+    problemTicketsOf(db, period, asOf, 20, counted !== null, scopeUnitIds),
   ])
   const vol = counted && received
     ? { volume: counted.volume, received: received.filter((r) => r.dim === 'c').reduce((n, r) => n + r.cur, 0) }
@@ -393,8 +394,8 @@ export async function hotlineKpis(deps: AppDeps, actor: Actor, q: KpiQuery): Pro
     categoriesOf(db, period, prev, asOf, perCode('c')),
     placesOf(db, period, prev, asOf, perCode('p')),
   ])
-  // 数据范围: a district 督查室 or a 分管 leader sees the problem tickets its units hold; the hotline sees them all.
-  const problemTickets = problems.filter((p) => scopeHoldsAny(problemScope, p.unitId ? [p.unitId] : []))
+  // 数据范围: the problem tickets the units in scope hold (chosen in SQL, so the first 20 are the scope's own).
+  const problemTickets = problems
   return { period, previous: prev, asOf, groupBy, totals, units, trend, categories, places, hotTopics: { categories: hotCategories, places: hotPlaces }, problemTickets }
 }
 
@@ -516,7 +517,7 @@ async function placesOf(db: Queryable, period: HotlinePeriod, prev: HotlinePerio
 }
 
 /** Problem tickets with a reopen or reassignment in the period, as of asOf (most reopens + reassignments first, 20 at most). */
-async function problemTicketsOf(db: Queryable, period: HotlinePeriod, asOf: string, limit = 20, fromCounters = false): Promise<ProblemRow[]> {
+async function problemTicketsOf(db: Queryable, period: HotlinePeriod, asOf: string, limit = 20, fromCounters = false, scope: readonly string[] | null = null): Promise<ProblemRow[]> {
   // With the counters complete, the candidates are the tickets whose reopens or reassignments (all time, migration
   // 152's hotline_rework) reach a threshold and whose rework spans the period; the history below decides as of asOf.
   const touched = fromCounters
@@ -537,9 +538,9 @@ async function problemTicketsOf(db: Queryable, period: HotlinePeriod, asOf: stri
      SELECT c.*, i.number, i.state, i.state_type, t.category_code, un.name AS unit_name, p.raised_at
      FROM c JOIN item i ON i.id = c.item_id LEFT JOIN ticket t ON t.item_id = c.item_id LEFT JOIN unit un ON un.id = c.unit_id
      LEFT JOIN hotline_problem p ON p.item_id = c.item_id
-     WHERE c.reopens >= $4 OR (c.reassignments >= $5 AND NOT c.accepted)
+     WHERE (c.reopens >= $4 OR (c.reassignments >= $5 AND NOT c.accepted)) AND ($7::text[] IS NULL OR c.unit_id = ANY($7::text[]))
      ORDER BY c.reopens + c.reassignments DESC, i.number LIMIT $6`,
-    [period.from, period.to, asOf, PROBLEM_REOPENS, PROBLEM_REASSIGNMENTS, limit],
+    [period.from, period.to, asOf, PROBLEM_REOPENS, PROBLEM_REASSIGNMENTS, limit, scope === null ? null : [...scope]],
   )
   return rows.map((x) => ({
     itemId: x.item_id as string,

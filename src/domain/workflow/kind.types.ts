@@ -37,6 +37,13 @@ export type ActorRelation = 'assignee_lead' | 'assignee_any' | 'creator' | 'requ
 /** One event (事件) a kind declares, with the zh label a UI shows on its button. */
 export interface EventDef {
   readonly label: string
+  /**
+   * What a payload field is called on this event where the kind's own label (`fields`) does not fit: the task's
+   * `text` is 任务内容, but on 报送进展 it is the progress text, 进展情况. Field → zh label; every field named must
+   * be one the event's transitions declare (validateKind). Error messages and the web form read it
+   * (src/domain/field-labels.ts `labelsOf`).
+   */
+  readonly fieldLabels?: Readonly<Record<string, string>>
 }
 
 /** A transition (流转): taking `event` in one of `from` moves to `to` (absent: stay) when roles, fields and guards allow. */

@@ -29,6 +29,8 @@ describe('validateKind (校验事项类型)', () => {
     ['a due_date clock on an undeclared field', { ...taskKind, clocks: [{ ...taskKind.clocks[1]!, limit: { field: 'deadline' } }] }, 'clocks[0].limit.field', "'deadline'"],
     ['a state with no way out', { ...taskKind, transitions: taskKind.transitions.filter((t) => !['approve_completion', 'return_completion', 'cancel'].includes(t.event)) }, 'states.completion_submitted', 'no way out'],
     ['an unguarded duplicate (state, event)', { ...taskKind, transitions: [...taskKind.transitions, { ...taskKind.transitions[0]!, to: 'draft' }] }, `transitions[${taskKind.transitions.length}]`, 'ambiguous'],
+    ['an event label for a field the event does not take', { ...taskKind, events: { ...taskKind.events, accept: { label: '签收', fieldLabels: { text: '签收意见' } } } }, 'events.accept.fieldLabels.text', "takes no field 'text'"],
+    ['an empty event label', { ...taskKind, events: { ...taskKind.events, report_progress: { label: '报送进展', fieldLabels: { text: ' ' } } } }, 'events.report_progress.fieldLabels.text', 'empty'],
     ['an unreachable state', { ...taskKind, states: { ...taskKind.states, archived: { type: 'closed', label: '已归档' } } }, 'states.archived', 'cannot be reached'],
   ]
   it.each(cases)('reports %s at its path', (_name, kind, path, mention) => {

@@ -77,8 +77,14 @@ export function validateKind(kind: KindDef, registry: WorkflowRegistry, handled?
     })
   })
 
-  for (const e of Object.keys(kind.events)) {
+  for (const [e, def] of Object.entries(kind.events)) {
     if (!kind.transitions.some((t) => t.event === e)) add(`events.${e}`, `event '${e}' has no transition`)
+    // A label for a field the event does not take would name nothing any form or error shows.
+    for (const [field, label] of Object.entries(def.fieldLabels ?? {})) {
+      const taken = kind.transitions.some((t) => t.event === e && (Object.hasOwn(t.requires ?? {}, field) || Object.hasOwn(t.optional ?? {}, field)))
+      if (!taken) add(`events.${e}.fieldLabels.${field}`, `event '${e}' takes no field '${field}'`)
+      if (typeof label !== 'string' || label.trim() === '') add(`events.${e}.fieldLabels.${field}`, 'label is empty')
+    }
   }
 
   // Ambiguity: with first-match semantics, an earlier transition without guards shadows a later one for

@@ -4,6 +4,7 @@
  * use-case must run, which it saves in one transaction with the snapshot.
  */
 import { DubanError } from '../errors.ts'
+import { labelsOf } from '../field-labels.ts'
 import { pauseClock, resumeClock, startClock, type WorkingCalendar } from './clock.ts'
 import type { Actor, Effect, FieldType, KindDef, Snapshot, TransitionDef, WorkflowEvent } from './kind.types.ts'
 import { builtinRegistry, ITEM_ONLY_GUARDS, parseEffect, type EffectDraft, type GuardInput, type WorkflowRegistry } from './registry.ts'
@@ -108,8 +109,9 @@ function checkValue(type: FieldType, v: unknown): 'missing' | 'invalid' | null {
 /** The first payload problem of a transition as a DubanError, or null. */
 function checkPayload(kind: KindDef, t: TransitionDef, event: WorkflowEvent): DubanError | null {
   const payload = event.payload ?? {}
-  // The kind's own name of the field (the ticket's `text` is 答复内容), else the shared table's (DubanError.field).
-  const label = (field: string): string | undefined => (Object.hasOwn(kind.fields, field) ? kind.fields[field]?.label : undefined)
+  // The field's name on this event, else the kind's (the ticket's `text` is 答复内容), else the shared table's (DubanError.field).
+  const own = labelsOf(kind, event.type)
+  const label = (field: string): string | undefined => (Object.hasOwn(own, field) ? own[field] : undefined)
   for (const [field, type] of Object.entries(t.requires ?? {})) {
     const problem = checkValue(type, payload[field])
     if (problem === 'missing') return new DubanError('DUBAN_ERR_FIELD_REQUIRED', `'${field}' (${type}) for '${event.type}'`, { where: field, label: label(field), details: { field, type } })
