@@ -134,9 +134,14 @@ export async function addHotSpotTickets(db: Queryable, hotSpotId: string, itemId
   await db.query(`INSERT INTO hot_spot_ticket (hot_spot_id, item_id) SELECT $1, x FROM unnest($2::text[]) AS x ON CONFLICT DO NOTHING`, [hotSpotId, [...itemIds]])
 }
 
+/** A ticket behind a hot spot (`ht`) falls in a scope (`$n`) when one of its units or its place unit is in it. */
+const ticketInScope = (param: number): string =>
+  `(EXISTS (SELECT 1 FROM item_unit s WHERE s.item_id = ht.item_id AND s.unit_id = ANY($${param}::text[]))
+    OR EXISTS (SELECT 1 FROM ticket st WHERE st.item_id = ht.item_id AND st.place_unit_id = ANY($${param}::text[])))`
+
 /**
  * Episodes whose recent window ended at or after `since`, latest first; with `scope`, only those whose place is one of
- * these units or with a ticket one of them holds a role on.
+ * these units or with a ticket in the scope (one of its units or its place unit is one of them).
  */
 export async function listHotSpots(db: Queryable, f: { since: string; scope: readonly string[] | null; limit: number }): Promise<HotSpotRow[]> {
   const params: unknown[] = [f.since, f.limit]
@@ -144,16 +149,17 @@ export async function listHotSpots(db: Queryable, f: { since: string; scope: rea
   if (f.scope) {
     params.push([...f.scope])
     where += ` AND (h.place_unit_id = ANY($3::text[])
-      OR EXISTS (SELECT 1 FROM hot_spot_ticket ht JOIN item_unit s ON s.item_id = ht.item_id WHERE ht.hot_spot_id = h.id AND s.unit_id = ANY($3::text[])))`
+      OR EXISTS (SELECT 1 FROM hot_spot_ticket ht WHERE ht.hot_spot_id = h.id AND ${ticketInScope(3)}))`
   }
   const { rows } = await db.query(`${SELECT} WHERE ${where} ORDER BY h.recent_to DESC, h.ratio DESC, h.recent_count DESC, h.id LIMIT $2`, params)
   return rows.map(toRow)
 }
 
-/** The tickets behind episodes: number, content excerpt, received time, state and lead unit. */
+/** The tickets behind episodes: number, content excerpt, received time, state and lead unit; with `scope`, those in it. */
 export async function hotSpotTickets(
   db: Queryable,
   ids: readonly string[],
+  scope: readonly string[] | null = null,
 ): Promise<Map<string, { id: string; number: string; content: string; address: string; receivedAt: string; state: string; leadUnitName: string | null }[]>> {
   const out = new Map<string, { id: string; number: string; content: string; address: string; receivedAt: string; state: string; leadUnitName: string | null }[]>()
   if (ids.length === 0) return out
@@ -161,9 +167,9 @@ export async function hotSpotTickets(
     `SELECT ht.hot_spot_id, i.id, i.number, i.state, t.content, t.address, t.received_at,
             (SELECT u.name FROM item_unit iu JOIN unit u ON u.id = iu.unit_id WHERE iu.item_id = i.id AND iu.role = 'lead' LIMIT 1) AS lead_unit_name
        FROM hot_spot_ticket ht JOIN item i ON i.id = ht.item_id JOIN ticket t ON t.item_id = i.id
-      WHERE ht.hot_spot_id = ANY($1::text[])
+      WHERE ht.hot_spot_id = ANY($1::text[])${scope ? ` AND ${ticketInScope(2)}` : ''}
       ORDER BY t.received_at, i.id`,
-    [[...ids]],
+    scope ? [[...ids], [...scope]] : [[...ids]],
   )
   for (const r of rows) {
     const list = out.get(String(r.hot_spot_id)) ?? []

@@ -2,7 +2,8 @@
  * Hot spots (未诉先办) over HTTP on every test dialect: tickets of one street and category rising over their baseline
  * are flagged by the supervision tick and by GET /api/hotspots, with the tickets behind them; operators, supervisors
  * and the unit leading the tickets are told once; a steady place is not flagged; a later detection extends the same
- * hot spot; a unit liaison sees only hot spots of its place or tickets.
+ * hot spot; a unit liaison sees only hot spots of its place or tickets; an operator an admin gave a data scope sees only
+ * the hot spots with a ticket in it, with those tickets only, and the answer (and the KPI board's) names the scope.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { superviseTick } from '../../src/app/supervision/supervise-tick.ts'
@@ -25,6 +26,7 @@ interface HotSpot {
 }
 interface Answer {
   hotSpots: HotSpot[]
+  scope: { unitIds: string[]; names: string[] } | null
   run: { found: number; created: number; updated: number; notified: number }
 }
 
@@ -115,5 +117,58 @@ for (const dialect of testDialects()) {
       expect((await hotSpots(await t.login('liaison-wjw'))).hotSpots).toHaveLength(0)
       expect((await get(null, '/api/hotspots')).statusCode).toBe(401)
     })
+
+    it('shows an operator an admin gave a scope only the hot spots with a ticket in it, with those tickets only; without one, all', async () => {
+      // One more 垃圾清运 ticket of 江滨街道, led by 卫健委: the hot spot now holds tickets of two lead units.
+      const wjwTicket = await receive('2026-03-02T10:30:00+08:00', 'dh-jb', CATEGORY.rubbish, '垃圾堆旁有医疗废物', 'wjw')
+      t.clock.set('2026-03-02T11:30:00+08:00')
+      const fzx = await createUser(t.deps, null, { username: 'operator-fzx', displayName: '分中心话务员', password: TEST_PASSWORD, role: 'operator', unitId: 'city' })
+      const token = await t.login('operator-fzx')
+      const admin = await t.login('admin')
+      const setScope = async (body: Record<string, unknown>) => {
+        const res = await t.app.inject({ method: 'PUT', url: `/api/users/${fzx.id}/scope`, headers: { authorization: `Bearer ${admin}` }, payload: body })
+        expect(res.statusCode, res.body).toBe(200)
+      }
+      const seen = async () => {
+        const a = await hotSpots(token)
+        return { scope: a.scope, spots: a.hotSpots.map((h) => ({ place: h.placeUnitId, tickets: h.tickets.map((x) => x.id) })) }
+      }
+      const kpiScope = async (tok: string) => {
+        const res = await get(tok, '/api/hotline/kpis?from=2026-02-01&to=2026-03-02')
+        expect(res.statusCode, res.body).toBe(200)
+        return (res.json() as { scope: Answer['scope'] }).scope
+      }
+
+      // Without a scope: every hot spot with every ticket, as the centre's operator sees them; no scope named.
+      const all = await seen()
+      expect(all.scope).toBeNull()
+      expect(all.spots).toHaveLength(1)
+      const every = all.spots[0]!.tickets
+      expect(every).toContain(wjwTicket)
+      expect(every.length).toBeGreaterThan(1)
+      expect(all.spots).toEqual((await hotSpots(operator)).hotSpots.map((h) => ({ place: h.placeUnitId, tickets: h.tickets.map((x) => x.id) })))
+      expect(await kpiScope(token)).toBeNull()
+
+      // 卫健委 only: the hot spot with the one ticket 卫健委 leads.
+      await setScope({ mode: 'custom', unitIds: ['wjw'] })
+      expect(await seen()).toEqual({ scope: { unitIds: ['wjw'], names: ['青川市卫生健康委员会'] }, spots: [{ place: 'dh-jb', tickets: [wjwTicket] }] })
+      expect(await kpiScope(token)).toEqual({ unitIds: ['wjw'], names: ['青川市卫生健康委员会'] })
+      // 市场监管局 only: the same hot spot with the others.
+      await setScope({ mode: 'custom', unitIds: ['sjj'] })
+      expect(await seen()).toEqual({ scope: { unitIds: ['sjj'], names: ['青川市市场监督管理局'] }, spots: [{ place: 'dh-jb', tickets: every.filter((id) => id !== wjwTicket) }] })
+      // 东湖区 and its streets: the place is theirs, so every ticket; the scope is named by its top unit.
+      await setScope({ mode: 'custom', unitIds: ['dh', 'dh-jb'] })
+      expect(await seen()).toEqual({ scope: { unitIds: ['dh', 'dh-jb'], names: ['东湖区'] }, spots: [{ place: 'dh-jb', tickets: every }] })
+      // 西山县: no hot spot there nor ticket of it.
+      await setScope({ mode: 'custom', unitIds: ['xs'] })
+      expect(await seen()).toEqual({ scope: { unitIds: ['xs'], names: ['西山县'] }, spots: [] })
+      expect(await kpiScope(token)).toEqual({ unitIds: ['xs'], names: ['西山县'] })
+      // Back to the role's default: everything again.
+      await setScope({ mode: 'default' })
+      expect(await seen()).toEqual(all)
+      // Others: the city office is not scoped; a liaison's hot spots are its unit's.
+      expect(await kpiScope(await t.login('supervisor'))).toBeNull()
+      expect((await hotSpots(await t.login('liaison-sjj'))).scope).toEqual({ unitIds: ['sjj'], names: ['青川市市场监督管理局'] })
+    }, 120_000)
   })
 }

@@ -2,6 +2,7 @@
 import { hotSpotsFor } from '../../app/tickets/hot-spots.ts'
 import { requireRole } from './auth.ts'
 import { errorBodySchema } from './errors.ts'
+import { boardScopeSchema } from './hotline-kpi.schema.ts'
 import type { RoutePlugin } from './routes.ts'
 
 const str = { type: 'string' } as const
@@ -38,13 +39,14 @@ const listSchema = {
   tags: ['tickets'],
   summary: '未诉先办: hot spots — a street or district and category whose last 7 days hold at least 5 tickets and twice the usual',
   description:
-    'Detects at the current time (new hot spots are recorded and notified to operators, supervisors and the units leading their tickets, once), then lists those whose recent window ended in the last 30 days, sharpest first. A unit liaison sees those in its street or district or with a ticket its units handle.',
+    'Detects at the current time (new hot spots are recorded and notified to operators, supervisors and the units leading their tickets, once), then lists those whose recent window ended in the last 30 days, sharpest first. Within a data scope (a unit liaison, a district 督查室, a 分管 leader, an operator an admin gave a scope; an operator without one sees every hot spot) only the hot spots of a place in scope or with a ticket in scope are listed, each with its tickets in scope (one of its units or its place in scope); `scope` names the scope applied.',
   security: [{ bearer: [] }],
   response: {
     200: {
       type: 'object',
       properties: {
         hotSpots: { type: 'array', items: hotSpot },
+        scope: boardScopeSchema,
         rule: { type: 'object', properties: { recentDays: int, baselineDays: int, minCount: int, minRatio: num } },
         run: { type: 'object', properties: { found: int, created: int, updated: int, notified: int } },
       },

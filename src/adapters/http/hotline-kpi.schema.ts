@@ -21,6 +21,13 @@ const kpis = {
   returnRate: rate,
 } as const
 const span = { type: 'object', properties: { from: str, to: str } } as const
+
+/** The data scope (数据范围) a board answer is limited to (app/tickets/board-scope.ts); null = every unit. */
+export const boardScopeSchema = {
+  type: ['object', 'null'],
+  description: 'the data scope (数据范围) the answer is limited to: the units covered and the names of the topmost ones; null = every unit',
+  properties: { unitIds: { type: 'array', items: { type: 'string' } }, names: { type: 'array', items: { type: 'string' } } },
+} as const
 const topic = { key: str, count: int, previous: int, rise: int, riseRate: { type: ['number', 'null'] }, name: str } as const
 
 export const hotlineKpisSchema = {
@@ -45,6 +52,7 @@ export const hotlineKpisSchema = {
         previous: span,
         asOf: str,
         groupBy: str,
+        scope: boardScopeSchema,
         totals: { type: 'object', properties: { ...kpis, received: int, merged: int, handlings: int } },
         units: { type: 'array', items: { type: 'object', properties: { unitId: str, unitName: str, ...kpis } } },
         trend: {

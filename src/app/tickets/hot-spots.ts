@@ -15,7 +15,7 @@ import {
 } from '../../persistence/hot-spots.repo.ts'
 import { getTickState, insertNotification, setTickState } from '../../persistence/supervision.repo.ts'
 import type { Actor, AppDeps } from '../deps.ts'
-import { ticketScope } from './ticket-queries.ts'
+import { boardScope, boardScopeNote, type BoardScopeNote } from './board-scope.ts'
 
 /** At most this many hot spots are recorded per detection, and tickets kept per hot spot. */
 const MAX_FINDINGS = 100
@@ -114,12 +114,19 @@ export const HOT_SPOT_LIST_DAYS = 30
 
 /**
  * GET /api/hotspots: detects at the clock's now (so the list is current without waiting for the tick), then lists the
- * hot spots of the last 30 days the actor may see (a unit liaison: those in its place or with a ticket of its units).
+ * hot spots of the last 30 days within the actor's board scope (board-scope.ts: a unit liaison, a district 督查室, a
+ * 分管 leader, an operator an admin gave a scope; an operator without one sees them all): those in a place in scope or
+ * with a ticket in scope, each with its tickets in scope only (one of the ticket's units or its place in scope).
+ * `scope` says which scope applied (null: none).
  */
-export async function hotSpotsFor(deps: AppDeps, actor: Actor): Promise<{ hotSpots: HotSpotView[]; rule: HotSpotRule; run: HotSpotRun }> {
+export async function hotSpotsFor(
+  deps: AppDeps,
+  actor: Actor,
+): Promise<{ hotSpots: HotSpotView[]; scope: BoardScopeNote | null; rule: HotSpotRule; run: HotSpotRun }> {
   const now = deps.clock.now()
   const run = await detectAndRecordHotSpots(deps, now)
-  const rows = await listHotSpots(deps.db, { since: new Date(now.getTime() - HOT_SPOT_LIST_DAYS * 86_400_000).toISOString(), scope: ticketScope(actor), limit: 200 })
-  const tickets = await hotSpotTickets(deps.db, rows.map((r) => r.id))
-  return { hotSpots: rows.map((r) => ({ ...r, tickets: tickets.get(r.id) ?? [] })), rule: DEFAULT_HOT_SPOT_RULE, run }
+  const scope = boardScope(actor)
+  const rows = await listHotSpots(deps.db, { since: new Date(now.getTime() - HOT_SPOT_LIST_DAYS * 86_400_000).toISOString(), scope, limit: 200 })
+  const tickets = await hotSpotTickets(deps.db, rows.map((r) => r.id), scope)
+  return { hotSpots: rows.map((r) => ({ ...r, tickets: tickets.get(r.id) ?? [] })), scope: await boardScopeNote(deps.db, scope), rule: DEFAULT_HOT_SPOT_RULE, run }
 }

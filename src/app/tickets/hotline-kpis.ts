@@ -33,6 +33,7 @@ import {
 } from '../../domain/kpi/hotline.formulas.ts'
 import { instantMs, isInstant, isIsoDate } from '../../domain/workflow/time.ts'
 import type { Actor, AppDeps } from '../deps.ts'
+import { boardScope, boardScopeNote, type BoardScopeNote } from './board-scope.ts'
 
 /** Stops that are the unit doing what a clock asks: 签收 (accept), 联系 / 答复 (respond), 答复 (handle). */
 const GOOD_STOPS = ['accept', 'contact', 'reply']
@@ -121,6 +122,8 @@ export interface HotlineKpis {
   readonly places: readonly PlaceRow[]
   readonly hotTopics: { readonly categories: readonly (HotTopic & { name: string; path: string[] })[]; readonly places: readonly (HotTopic & { name: string })[] }
   readonly problemTickets: readonly ProblemRow[]
+  /** The data scope (数据范围) the units and problem tickets are limited to; null = every unit. */
+  readonly scope: BoardScopeNote | null
 }
 
 const MAX_DAYS = 732
@@ -339,16 +342,6 @@ export async function ticketFactsOf(db: Queryable, period: HotlinePeriod): Promi
   }))
 }
 
-/**
- * The units whose figures and problem tickets the KPI board shows a person (null: every unit). The hotline (话务员)
- * works for the whole city, so an operator's board covers every unit — its default scope (本部门及以下 of the 12345
- * centre) holds no unit that handles tickets and would leave the board empty — unless an admin set the operator a
- * scope (a 分中心's operator: its district's units), which it then honours as everyone else's.
- */
-export function boardScope(actor: Actor): readonly string[] | null {
-  return actor.role === 'operator' && !actor.scopeSet ? null : actor.scopeUnitIds
-}
-
 /** GET /api/hotline/kpis: everything the dashboard shows for a period. */
 export async function hotlineKpis(deps: AppDeps, actor: Actor, q: KpiQuery): Promise<HotlineKpis> {
   const now = deps.clock.now()
@@ -396,7 +389,7 @@ export async function hotlineKpis(deps: AppDeps, actor: Actor, q: KpiQuery): Pro
   ])
   // 数据范围: the problem tickets the units in scope hold (chosen in SQL, so the first 20 are the scope's own).
   const problemTickets = problems
-  return { period, previous: prev, asOf, groupBy, totals, units, trend, categories, places, hotTopics: { categories: hotCategories, places: hotPlaces }, problemTickets }
+  return { period, previous: prev, asOf, groupBy, totals, units, trend, categories, places, hotTopics: { categories: hotCategories, places: hotPlaces }, problemTickets, scope: await boardScopeNote(db, scopeUnitIds) }
 }
 
 /** Counts per bucket (China-time day, ISO week from Monday, month). */
