@@ -1,12 +1,13 @@
 /**
  * 未诉先办 and Chinese ticket search in a browser: the real `duban serve --demo` in a child process, headless Chromium at
  * 1280×800 and 390×844. Five 环境卫生 tickets of 河滨街道 arrive within days (none there before); the 热线看板 shows the
- * hot spot with its tickets at both sizes; the ticket list's search box finds them by a word inside their text.
+ * hot spot with its tickets at both sizes; an operator an admin gave 河滨街道 as its data scope sees the board and the
+ * hot spots headed 数据范围：河滨街道 at both sizes; the ticket list's search box finds them by a word inside their text.
  * Nothing off screen at 390 px; no console or script error.
  */
 import { join } from 'node:path'
 import { beforeAll, describe, expect, it } from 'vitest'
-import { apiAs, browserSuite, DESKTOP, hasChromium, OFF_SCREEN_SCRIPT, PHONE, sayIfNoChromium, signIn } from '../support/browser.ts'
+import { apiAs, apiOkAs, browserSuite, DEMO_PASSWORD, DESKTOP, hasChromium, OFF_SCREEN_SCRIPT, PHONE, sayIfNoChromium, signIn } from '../support/browser.ts'
 
 sayIfNoChromium('test/browser/hot-spots.test.ts')
 
@@ -51,6 +52,38 @@ describe.skipIf(!hasChromium)('未诉先办 and ticket search in a browser', () 
       await page.context().close()
     }, 120_000)
   }
+
+  it('an operator given 河滨街道 as its scope sees 数据范围：河滨街道 on the board and the hot spots, at 1280 and 390 px', async () => {
+    const admin = await apiOkAs(suite.url, 'admin')
+    const user = await admin<{ id: string }>('POST', '/users', { username: 'hotline-hb', displayName: '分中心话务员', password: DEMO_PASSWORD, role: 'operator', unitId: 'yz-rxzx' })
+    await admin('PUT', `/users/${user.id}/scope`, { mode: 'custom', unitIds: [PLACE] })
+    for (const [name, size] of [['1280', DESKTOP], ['390', PHONE]] as const) {
+      const page = await newPage(size)
+      await signIn(page, suite.url, 'hotline-hb')
+      await page.goto(`${suite.url}/hotline`)
+      const board = page.locator('[data-test=board-scope]')
+      await expect.poll(() => board.count(), { timeout: 30_000 }).toBe(1)
+      expect(await board.innerText()).toBe('数据范围：河滨街道')
+      const spots = page.locator('[data-test=hot-spots-scope]')
+      await expect.poll(() => spots.count(), { timeout: 30_000 }).toBe(1)
+      expect(await spots.innerText()).toBe('数据范围：河滨街道')
+      // The hot spot of its street is there with our tickets (their place is 河滨街道).
+      const spot = page.locator('[data-test=hot-spot]', { hasText: '河滨街道 · 环境卫生' })
+      await expect.poll(() => spot.count(), { timeout: 30_000 }).toBe(1)
+      for (const n of numbers) expect(await spot.innerText()).toContain(n)
+      await page.screenshot({ path: join(SHOTS, `hotline-${name}-scoped.png`) })
+      if (size === PHONE) expect(await page.evaluate(OFF_SCREEN_SCRIPT)).toEqual([])
+      await page.context().close()
+    }
+    // The centre's operator, without a scope: no such line (its answers say scope null).
+    const page = await newPage()
+    await signIn(page, suite.url, 'hotline')
+    await page.goto(`${suite.url}/hotline`)
+    await expect.poll(() => page.locator('[data-test=hot-spot]', { hasText: '河滨街道 · 环境卫生' }).count(), { timeout: 30_000 }).toBe(1)
+    await expect.poll(() => page.locator('[data-test=unit-kpis] tbody tr').count(), { timeout: 30_000 }).toBeGreaterThan(1)
+    expect(await page.locator('[data-test=board-scope], [data-test=hot-spots-scope]').count()).toBe(0)
+    await page.context().close()
+  }, 240_000)
 
   it('finds the tickets by a word inside their text in the ticket list\'s search box, and no page had an error', async () => {
     const page = await newPage()

@@ -207,3 +207,10 @@ export const ticketEventLabel: Record<string, string> = {
   remind: '催办',
   rate: '评价',
 }
+
+/** The 数据范围 line a scoped board shows: the topmost units' names, the first 5 and how many more. */
+export function scopeLine(scope: { readonly names: readonly string[] } | null | undefined): string | null {
+  if (!scope) return null
+  const shown = scope.names.slice(0, 5).join('、')
+  return `数据范围：${shown}${scope.names.length > 5 ? ` 等${scope.names.length}个单位` : ''}`
+}

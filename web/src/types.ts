@@ -391,4 +391,12 @@ export interface HotlineKpis {
     readonly unitName: string | null
     readonly raisedAt: string | null
   }[]
+  /** The data scope (数据范围) the board is limited to: the units covered, the names of the topmost; null = every unit. */
+  readonly scope?: BoardScope | null
+}
+
+/** A board's data scope as the API answers it (GET /api/hotline/kpis, GET /api/hotspots). */
+export interface BoardScope {
+  readonly unitIds: readonly string[]
+  readonly names: readonly string[]
 }
