@@ -2,11 +2,12 @@
  * Named statements on PGlite (pglite-prepared.ts): the same rows and errors as an unnamed query, prepared once,
  * inside a transaction (rolled back with it) and outside one.
  */
-import { PGlite } from '@electric-sql/pglite'
+import { PGlite, protocol } from '@electric-sql/pglite'
+import fc from 'fast-check'
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
 import type { Db } from './db.ts'
 import { openPglite } from './pglite.db.ts'
-import { PgliteStatements } from './pglite-prepared.ts'
+import { concat, namedRunMessage, PgliteStatements } from './pglite-prepared.ts'
 
 describe('named statements on PGlite', () => {
   let db: Db
@@ -96,5 +97,27 @@ describe('named statements on PGlite', () => {
     } finally {
       await pg.close()
     }
+  })
+
+  it("writes a run's Bind, Execute and Sync byte for byte as PGlite's own serializer does", () => {
+    const pglites = (name: string, values: (string | Uint8Array | null)[]): Uint8Array =>
+      concat(protocol.serialize.bind({ statement: name, values }), protocol.serialize.execute({}), protocol.serialize.sync())
+    const value = fc.oneof(
+      fc.constant(null),
+      fc.string({ unit: 'grapheme', maxLength: 40 }),
+      fc.string({ unit: 'binary', maxLength: 20 }), // well-formed: every code point whole, astral ones as surrogate pairs
+      fc.constantFrom('', '报送进展 "引号" \\ 反斜杠', '😀𠀀', JSON.stringify({ 事项: '二'.repeat(3000) })),
+      fc.uint8Array({ maxLength: 16 }),
+    )
+    fc.assert(
+      fc.property(fc.constantFrom('duban_event_rows_report', 'x', '语句'), fc.array(value, { maxLength: 25 }), (name, values) => {
+        expect(namedRunMessage(name, values)).toEqual(pglites(name, values))
+      }),
+      { numRuns: 500 },
+    )
+    // Larger than the kept buffer (16 kB), then small again.
+    const big = ['汉'.repeat(40_000), null, 'a']
+    expect(namedRunMessage('big', big)).toEqual(pglites('big', big))
+    expect(namedRunMessage('s', ['1'])).toEqual(pglites('s', ['1']))
   })
 })

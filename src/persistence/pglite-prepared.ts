@@ -59,7 +59,7 @@ export class PgliteStatements {
       return serialize ? serialize(v) : String(v)
     })
     const chunks: Uint8Array[] = []
-    await this.pg.execProtocolRawStream(concat(protocol.serialize.bind({ statement: name, values }), EXECUTE_SYNC), {
+    await this.pg.execProtocolRawStream(namedRunMessage(name, values), {
       syncToFs,
       // A view of the wasm heap, valid for this call only.
       onRawData: (data) => chunks.push(data.slice()),
@@ -127,6 +127,65 @@ function firstError(reply: Uint8Array): Error {
   })
   return error ?? new Error('PGlite answered with an error the protocol parser did not read')
 }
+
+/**
+ * The one message of a named statement's run: Bind (no portal, the statement, its values in text format, or in
+ * binary for bytes, results in text), Execute, Sync — the bytes `protocol.serialize.bind` + execute + sync make
+ * (pglite-prepared.test.ts compares them), written directly. PGlite's serializer walks every string twice in
+ * JavaScript to count its UTF-8 bytes (once for the length field, once in addString) and grows its buffer in
+ * steps; a report's Bind carries the item's snapshot and data and the audit's before and after as JSON (several kB),
+ * so that was about 5% of a PGlite server's busy time under `peer`'s reports (BENCHMARKS.md, pglite2). Here each
+ * string is encoded once by `TextEncoder.encodeInto` into a buffer kept between runs, its length written after.
+ */
+export function namedRunMessage(name: string, values: readonly (string | Uint8Array | ArrayBufferView | ArrayBuffer | null)[]): Uint8Array {
+  // An upper bound: a UTF-16 code unit is at most 3 bytes of UTF-8; 4 per value for the length, 2 for its format.
+  let bound = 1 + 4 + 1 + name.length * 3 + 1 + 2 + values.length * 2 + 2 + 2 + EXECUTE_SYNC.length
+  for (const v of values) bound += 4 + (v === null ? 0 : typeof v === 'string' ? v.length * 3 : v.byteLength)
+  if (scratch.length < bound) {
+    scratch = new Uint8Array(Math.max(bound, scratch.length * 2))
+    scratchView = new DataView(scratch.buffer)
+  }
+  const buf = scratch
+  const view = scratchView
+  buf[0] = 0x42 // B
+  let at = 5
+  buf[at++] = 0 // portal ''
+  at += encoder.encodeInto(name, buf.subarray(at)).written
+  buf[at++] = 0
+  view.setUint16(at, values.length)
+  at += 2
+  for (const v of values) {
+    view.setInt16(at, v !== null && typeof v !== 'string' ? 1 : 0)
+    at += 2
+  }
+  view.setUint16(at, values.length)
+  at += 2
+  for (const v of values) {
+    if (v === null) {
+      view.setInt32(at, -1)
+      at += 4
+    } else if (typeof v === 'string') {
+      const written = encoder.encodeInto(v, buf.subarray(at + 4)).written
+      view.setInt32(at, written)
+      at += 4 + written
+    } else {
+      const bytes = v instanceof ArrayBuffer ? new Uint8Array(v) : new Uint8Array(v.buffer, v.byteOffset, v.byteLength)
+      view.setInt32(at, bytes.byteLength)
+      buf.set(bytes, at + 4)
+      at += 4 + bytes.byteLength
+    }
+  }
+  view.setInt16(at, 0) // result formats: none given, all text
+  at += 2
+  view.setInt32(1, at - 1)
+  buf.set(EXECUTE_SYNC, at)
+  at += EXECUTE_SYNC.length
+  return buf.slice(0, at)
+}
+
+const encoder = new TextEncoder()
+let scratch = new Uint8Array(16 * 1024)
+let scratchView = new DataView(scratch.buffer)
 
 /** The protocol messages given, one after another, in one buffer. */
 export function concat(...parts: Uint8Array[]): Uint8Array {

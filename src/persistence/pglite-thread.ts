@@ -27,7 +27,7 @@ import { pathToFileURL } from 'node:url'
 import { Mutex, TransactionAbortedError, messages as pgMessages, parse, protocol, types } from '@electric-sql/pglite'
 import { DbMemo, type Db, type Queryable, type QueryOptions } from './db.ts'
 import type { WorkerReply, WorkerRequest, WorkerStart } from './pglite-worker.ts'
-import { concat, readReply } from './pglite-prepared.ts'
+import { concat, namedRunMessage, readReply } from './pglite-prepared.ts'
 
 type BackendMessage = Parameters<Parameters<InstanceType<typeof protocol.Parser>['parse']>[1]>[0]
 // PGlite's own parser and serializer types (its bytea serializer gives bytes, despite the declared string).
@@ -35,11 +35,9 @@ type Parsers = Record<number | string, (x: string, typeId?: number) => any>
 type Serializers = Record<number | string, (x: any) => string>
 type PgliteParsers = Parameters<typeof readReply>[2]
 
-const EXECUTE_SYNC = concat(protocol.serialize.execute({}), protocol.serialize.sync())
-
-/** The one message of a named statement's run: Bind (its values), Execute, Sync; no Describe (its columns are kept from the preparation). */
+/** The one message of a named statement's run: Bind (its values), Execute, Sync; no Describe (its columns are kept from the preparation); namedRunMessage writes it. */
 export function namedRun(name: string, values: (string | null)[]): Uint8Array {
-  return concat(protocol.serialize.bind({ statement: name, values }), EXECUTE_SYNC)
+  return namedRunMessage(name, values)
 }
 
 /**
