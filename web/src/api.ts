@@ -131,6 +131,7 @@ export function errorText(e: unknown): string {
 /** The workflow's guards (办理条件) in words, for refusals that name one. */
 const guardText: Record<string, string> = {
   newDueIsLater: '申请的完成时间须晚于现完成时间',
+  newDueAfterHandlingDue: '申请的办理期限须晚于现办理期限',
   hasDue: '须先确定完成时间',
   leadChanges: '改派须选择与现牵头单位不同的单位',
   validRating: '满意度须为满意、基本满意或不满意',
