@@ -6,13 +6,19 @@
  * - 事项详情's history named the supervision tick's 催办 as "system"; it says 系统.
  * - 工单详情 on a phone with a long header (多次重复诉求): 返回 stood as 返 over 回; it keeps one line.
  * - 工单详情's history named a ticket's unit 牵头单位 (a task's word); it says 承办单位, as the ticket's facts do.
+ * - 并单 on a proposed duplicate merged at the first click, though it closes the ticket, texts the requester and cannot
+ *   be undone; it asks first, and 取消 changes nothing.
+ * - 受理台: 用此答复 on a 知识库 entry, then 直接办结, stopped at 请选择诉求分类; with no category chosen the entry's own is
+ *   taken.
+ * - 考核排名: 综合得分, what a leader reads, was cut off at the ranking's right edge (1280) or out of view (390); it stays
+ *   in view.
  * No page logs an error other than the refusal provoked. Screenshots go to $DUBAN_SHOTS (default
  * /tmp/duban-user-trip-2-shots).
  */
 import { join } from 'node:path'
 import type { Page } from 'playwright-core'
 import { beforeAll, describe, expect, it } from 'vitest'
-import { apiOkAs, apiAs, browserSuite, hasChromium, OFF_SCREEN_SCRIPT, PHONE, sayIfNoChromium } from '../support/browser.ts'
+import { apiOkAs, apiAs, browserSuite, DESKTOP, hasChromium, OFF_SCREEN_SCRIPT, PHONE, sayIfNoChromium } from '../support/browser.ts'
 
 sayIfNoChromium('test/browser/user-trips-2.test.ts')
 
@@ -178,6 +184,87 @@ describe.skipIf(!hasChromium)('what users tripped on, second walk, in a browser'
     expect(await history.textContent()).not.toContain('牵头单位')
     await page.context().close()
   }, 120_000)
+
+  it('并单 asks first; 取消 changes nothing, 并单 in the box merges (phone)', async () => {
+    const address = '白虎区解放路17号'
+    const phone = '13700006666'
+    const first = await submitted('解放路17号楼下餐馆油烟直排，熏得家里没法开窗。', phone, SANITATION, address)
+    const second = await submitted('解放路17号楼下饭店油烟很大，直接排到居民楼，窗户都不敢开。', phone, SANITATION, address)
+    const hotline = await apiOkAs(suite.url, 'hotline')
+    await expect
+      .poll(async () => (await hotline<{ duplicates: { status: string; primary: { id: string } }[] }>('GET', `/tickets/${second.id}/duplicates`)).duplicates.filter((d) => d.status === 'proposed' && d.primary.id === first.id).length, { timeout: 15_000 })
+      .toBe(1)
+    const page = await signedIn('hotline', PHONE)
+    await page.goto(`${suite.url}/tickets/${second.id}`)
+    await page.locator('.el-tabs__item', { hasText: '重复诉求' }).click()
+    const row = page.locator('[data-test=duplicate-proposal]', { hasText: first.number })
+    await row.locator('[data-test=proposal-merge]').click()
+    const box = page.locator('.el-message-box', { hasText: '确认并单' })
+    await box.waitFor({ timeout: 10_000 })
+    expect(await box.textContent()).toContain(`将 ${second.number} 并入 ${first.number}`)
+    expect(await box.textContent()).toContain('不能撤销')
+    expect(await offScreen(page)).toEqual([])
+    await page.waitForTimeout(400) // the box fades in; for the screenshot only
+    await page.screenshot({ path: join(SHOTS, 'merge-confirm-phone.png') })
+    await box.locator('button', { hasText: '取消' }).click()
+    await box.waitFor({ state: 'hidden' })
+    expect((await hotline<TicketDetail>('GET', `/tickets/${second.id}`)).state).toBe('received')
+    expect(await row.locator('[data-test=proposal-status]').textContent()).toBe('待处理')
+    await row.locator('[data-test=proposal-merge]').click()
+    await box.locator('button', { hasText: '并单' }).click()
+    await expect.poll(() => page.locator('[data-test=ticket-state]').textContent(), { timeout: 15_000 }).toBe('已并单')
+    expect((await hotline<TicketDetail>('GET', `/tickets/${second.id}`)).state).toBe('merged')
+    await page.context().close()
+  }, 120_000)
+
+  it('受理台: 用此答复 with no category chosen takes the entry’s category, and 直接办结 closes the call', async () => {
+    const content = '公司拖欠我三个月工资，我应该去哪里投诉，需要带什么材料？'
+    const hotline = await apiOkAs(suite.url, 'hotline')
+    const { entries } = await hotline<{ entries: { id: string; title: string; categoryCode: string | null }[] }>('GET', `/knowledge/offer?q=${encodeURIComponent(content)}&limit=3`)
+    const entry = entries[0]
+    expect(entry?.categoryCode, 'the demo 知识库 answers this ask with an entry of a category').toBeTruthy()
+    const page = await signedIn('hotline', DESKTOP)
+    await page.waitForURL((u) => u.pathname === '/desk')
+    await page.locator('input[name=requesterName]').fill('李女士')
+    await page.locator('input[name=requesterPhone]').fill('13655556666')
+    await page.locator('textarea[name=content]').fill(content)
+    const hint = page.locator('[data-test=knowledge-hint]', { hasText: entry!.title })
+    await hint.locator('[data-test=knowledge-use]').click()
+    await page.locator('[data-test=desk-answer]').click()
+    const created = page.locator('[data-test=desk-created]')
+    await expect.poll(() => created.textContent(), { timeout: 15_000 }).toContain('已直接办结')
+    expect(await page.locator('[data-test=desk-error]').count()).toBe(0)
+    const number = /GD-\d{4}-\d+/.exec((await created.textContent()) ?? '')?.[0]
+    expect(number).toBeDefined()
+    const { tickets } = await hotline<{ tickets: { id: string; number: string }[] }>('GET', `/tickets?q=${number}`)
+    const ticket = await hotline<{ categoryCode: string; state: string }>('GET', `/tickets/${tickets.find((t) => t.number === number)!.id}`)
+    expect(ticket.categoryCode).toBe(entry!.categoryCode)
+    expect(ticket.state).toBe('closed')
+    await page.screenshot({ path: join(SHOTS, 'desk-knowledge-answered.png') })
+    await page.context().close()
+  }, 120_000)
+
+  for (const [size, viewport] of Object.entries({ desktop: DESKTOP, phone: PHONE })) {
+    it(`考核排名: 综合得分 stays in view at the ranking's right edge (${size})`, async () => {
+      const page = await signedIn('leader', viewport)
+      await page.goto(`${suite.url}/assessment`)
+      const table = page.locator('[data-test=ranking]')
+      await table.locator('tbody tr').first().waitFor({ timeout: 20_000 })
+      const cut = await table.evaluate((el) => {
+        const box = el.getBoundingClientRect()
+        const right = Math.min(box.right, window.innerWidth)
+        const cells = Array.from(el.querySelectorAll('th, td')).filter((c) => c.textContent?.trim() === '综合得分' || c.matches('td:last-child'))
+        return {
+          cells: cells.length,
+          out: cells.map((c) => c.getBoundingClientRect()).filter((r) => r.width > 0 && (r.right > right + 1 || r.left < box.left - 1)).length,
+        }
+      })
+      expect(cut.cells).toBeGreaterThan(1)
+      expect(cut.out).toBe(0)
+      await page.screenshot({ path: join(SHOTS, `ranking-score-${size}.png`), fullPage: true })
+      await page.context().close()
+    }, 120_000)
+  }
 
   it('no page logged an error', () => {
     expect(problems).toEqual([])
