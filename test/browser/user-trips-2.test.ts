@@ -10,6 +10,8 @@
  *   be undone; it asks first, and 取消 changes nothing.
  * - 受理台: 用此答复 on a 知识库 entry, then 直接办结, stopped at 请选择诉求分类; with no category chosen the entry's own is
  *   taken.
+ * - 在线诉求 on a phone: a 详细地址 over 200 characters, a name over 50 or a 撤回 reason over 500 were refused as
+ *   请求参数不合法 (nothing a citizen can act on); the fields hold what the API takes, with a counter, and go through.
  * - 考核排名: 综合得分, what a leader reads, was cut off at the ranking's right edge (1280) or out of view (390); it stays
  *   in view.
  * No page logs an error other than the refusal provoked. Screenshots go to $DUBAN_SHOTS (default
@@ -241,6 +243,37 @@ describe.skipIf(!hasChromium)('what users tripped on, second walk, in a browser'
     expect(ticket.categoryCode).toBe(entry!.categoryCode)
     expect(ticket.state).toBe('closed')
     await page.screenshot({ path: join(SHOTS, 'desk-knowledge-answered.png') })
+    await page.context().close()
+  }, 120_000)
+
+  it('在线诉求 on a phone: over-long 详细地址, 姓名 and 撤回原因 are held to what the API takes, and go through', async () => {
+    const page = await suite.newPage(PHONE)
+    await page.goto(`${suite.url}/public`)
+    const category = page.locator('[data-test=public-category] input')
+    await expect.poll(() => category.getAttribute('placeholder'), { timeout: 15_000 }).toBe('请选择或搜索')
+    await category.click()
+    await category.fill('环境卫生')
+    await page.locator('.el-cascader__suggestion-item:visible', { hasText: '环境卫生' }).first().click()
+    await page.locator('input[name=address]').fill('青龙区人民路'.repeat(50))
+    await page.locator('textarea[name=content]').fill('人民路沿街垃圾桶满溢，好几天没人清运，气味很大。')
+    await page.locator('input[name=requesterName]').fill('欧阳'.repeat(40))
+    await page.locator('input[name=requesterPhone]').fill('13900002222')
+    expect((await page.locator('input[name=address]').inputValue()).length).toBe(200)
+    expect((await page.locator('input[name=requesterName]').inputValue()).length).toBe(50)
+    await page.locator('[data-test=public-submit]').click()
+    const number = page.locator('[data-test=public-number]')
+    await expect.poll(() => number.textContent(), { timeout: 15_000 }).toMatch(/^GD-\d{4}-\d{6}$/)
+    expect(await page.locator('[data-test=public-error]').count()).toBe(0)
+
+    await page.getByRole('button', { name: '查询办理情况' }).click()
+    await page.locator('[data-test=withdraw]').click()
+    const reason = page.locator('.withdraw textarea')
+    await reason.fill('问题已自行解决，'.repeat(80))
+    expect((await reason.inputValue()).length).toBe(500)
+    expect(await offScreen(page)).toEqual([])
+    await page.screenshot({ path: join(SHOTS, 'public-withdraw-long-reason.png'), fullPage: true })
+    await page.locator('[data-test=withdraw-confirm]').click()
+    await expect.poll(() => page.locator('[data-test=lookup-state]').textContent(), { timeout: 15_000 }).toBe('已撤回')
     await page.context().close()
   }, 120_000)
 
