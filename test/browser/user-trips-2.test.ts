@@ -6,6 +6,7 @@
  * - 事项详情's history named the supervision tick's 催办 as "system"; it says 系统.
  * - 工单详情 on a phone with a long header (多次重复诉求): 返回 stood as 返 over 回; it keeps one line.
  * - 工单详情's history named a ticket's unit 牵头单位 (a task's word); it says 承办单位, as the ticket's facts do.
+ * - 改派 of a returned ticket to the unit that returned it said 改派须选择与现牵头单位不同的单位 (a task's word); it says 当前单位.
  * - 并单 on a proposed duplicate merged at the first click, though it closes the ticket, texts the requester and cannot
  *   be undone; it asks first, and 取消 changes nothing.
  * - 受理台: 用此答复 on a 知识库 entry, then 直接办结, stopped at 请选择诉求分类; with no category chosen the entry's own is
@@ -184,6 +185,27 @@ describe.skipIf(!hasChromium)('what users tripped on, second walk, in a browser'
     await history.waitFor({ timeout: 15_000 })
     await expect.poll(() => history.textContent(), { timeout: 15_000 }).toContain('承办单位：云州市住房和城乡建设局')
     expect(await history.textContent()).not.toContain('牵头单位')
+    await page.context().close()
+  }, 120_000)
+
+  it('改派 of a returned ticket to the same unit says so in a ticket’s words', async () => {
+    const t = await submitted('小区维修资金使用不公开，业主无法查询', '13712340001', PROPERTY)
+    const hotline = await apiOkAs(suite.url, 'hotline')
+    await hotline('POST', `/tickets/${t.id}/events`, { event: 'dispatch', payload: { lead: ZJJ } })
+    const zjj = await apiOkAs(suite.url, 'zjj')
+    await zjj('POST', `/tickets/${t.id}/events`, { event: 'return', payload: { reason: '维修资金归维修资金中心管理，非本单位职责' } })
+    const page = await signedIn('hotline', DESKTOP)
+    await page.goto(`${suite.url}/tickets/${t.id}`)
+    await page.locator('[data-test=ticket-actions] button', { hasText: '改派' }).click()
+    const dialog = page.locator('.el-dialog', { hasText: '承办单位' })
+    await dialog.locator('.el-select').first().click()
+    await page.keyboard.type('住房和城乡建设局')
+    await page.locator('.el-select-dropdown__item:visible', { hasText: '云州市住房和城乡建设局' }).first().click()
+    await dialog.locator('button', { hasText: '提交改派' }).click()
+    const error = dialog.locator('.el-alert')
+    await expect.poll(() => error.textContent(), { timeout: 15_000 }).toContain('改派须选择与当前单位不同的单位')
+    expect(await error.textContent()).not.toContain('牵头')
+    expect((await hotline<TicketDetail>('GET', `/tickets/${t.id}`)).state).toBe('return_requested')
     await page.context().close()
   }, 120_000)
 
