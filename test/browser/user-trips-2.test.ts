@@ -13,6 +13,7 @@
  *   taken.
  * - 在线诉求 on a phone: a 详细地址 over 200 characters, a name over 50 or a 撤回 reason over 500 were refused as
  *   请求参数不合法 (nothing a citizen can act on); the fields hold what the API takes, with a counter, and go through.
+ * - 在线诉求's header on a phone broke 接诉即办 as 接诉即 over 办; each phrase keeps its line.
  * - 考核排名: 综合得分, what a leader reads, was cut off at the ranking's right edge (1280) or out of view (390); it stays
  *   in view.
  * No page logs an error other than the refusal provoked. Screenshots go to $DUBAN_SHOTS (default
@@ -298,6 +299,25 @@ describe.skipIf(!hasChromium)('what users tripped on, second walk, in a browser'
     await expect.poll(() => page.locator('[data-test=lookup-state]').textContent(), { timeout: 15_000 }).toBe('已撤回')
     await page.context().close()
   }, 120_000)
+
+  it('在线诉求’s header on a phone keeps 接诉即办 on one line', async () => {
+    const page = await suite.newPage(PHONE)
+    await page.goto(`${suite.url}/public`)
+    const motto = page.locator('.public .top p').first()
+    await motto.waitFor({ timeout: 15_000 })
+    // The tops of the lines the words 接诉即办 stand on.
+    const lines = await motto.evaluate((el) => {
+      const text = Array.from(el.querySelectorAll('*')).concat(el).flatMap((e) => Array.from(e.childNodes)).find((n) => n.nodeType === 3 && n.textContent!.includes('接诉即办'))!
+      const at = text.textContent!.indexOf('接诉即办')
+      const range = document.createRange()
+      range.setStart(text, at)
+      range.setEnd(text, at + 4)
+      return new Set(Array.from(range.getClientRects()).filter((r) => r.width > 0).map((r) => Math.round(r.top))).size
+    })
+    expect(lines).toBe(1)
+    expect(await offScreen(page)).toEqual([])
+    await page.context().close()
+  }, 60_000)
 
   for (const [size, viewport] of Object.entries({ desktop: DESKTOP, phone: PHONE })) {
     it(`考核排名: 综合得分 stays in view at the ranking's right edge (${size})`, async () => {
