@@ -56,6 +56,7 @@ describe.skipIf(!hasChromium)('重复诉求 in a browser', () => {
     expect(await row.innerText()).toMatch(/相似度 \d+%/)
     await page.screenshot({ path: join(SHOTS, 'ticket-1280-proposal.png') })
     await row.locator('[data-test=proposal-merge]').click()
+    await page.locator('.el-message-box button', { hasText: '并单' }).click() // 并单 cannot be undone: it asks first
     await expect.poll(() => page.locator('[data-test=ticket-state]').innerText(), { timeout: 15_000 }).toBe('已并单')
     await expect.poll(() => page.locator('[data-test=merged-into]').innerText()).toContain(first.number)
     expect(await row.locator('[data-test=proposal-status]').innerText()).toBe('已并单')

@@ -131,8 +131,10 @@ export function errorText(e: unknown): string {
 /** The workflow's guards (办理条件) in words, for refusals that name one. */
 const guardText: Record<string, string> = {
   newDueIsLater: '申请的完成时间须晚于现完成时间',
+  newDueAfterHandlingDue: '申请的办理期限须晚于现办理期限',
   hasDue: '须先确定完成时间',
-  leadChanges: '改派须选择与现牵头单位不同的单位',
+  // Said of a task (牵头单位) and of a ticket (承办单位) alike.
+  leadChanges: '改派须选择与当前单位不同的单位',
   validRating: '满意度须为满意、基本满意或不满意',
   ratingUnsatisfied: '仅不满意的诉求可重办',
   reopenAllowed: '重办次数已达上限',
