@@ -53,3 +53,17 @@ describe('extractPlan', () => {
     expect(g.documents[0]!.items.map((i) => i.line)).toEqual([3, 4, 6, 8, 11, 16])
   })
 })
+
+describe('extractPlan: the 主送 line under a long title', () => {
+  const title = '云州市人民政府办公室关于印发云州市2026年营商环境优化工作方案的通知'
+  const body = ['现将方案印发给你们,请认真贯彻执行。', '一、优化审批服务', '(一)压缩开办时间。(牵头单位:市市场监管局)']
+  for (const [layout, lines] of [
+    ['right under the title', [title, '各区县人民政府，市政府各部门：', ...body]],
+    ['after a blank line', [title, '', '各区县人民政府，市政府各部门：', '', ...body]],
+  ] as const) {
+    it(`keeps the title whole when the 主送 line stands ${layout}`, () => {
+      const r = extractPlan(lines.join('\n'), { file: 'notice.txt', encoding: 'utf-8' })
+      expect(r.documents[0]!.title).toBe(title)
+    })
+  }
+})

@@ -10,6 +10,7 @@
 import type { MappedText } from '../mapped-text.ts'
 import { CUT } from './cleaning-draft.ts'
 import { MappedBuilder, forEachLine } from './mapped-builder.ts'
+import { addresseeUnderTitle } from '../addressee.ts'
 
 const NUM = '[一二三四五六七八九十百零〇]+'
 /** Outline markers, `一是`, tags and document separators that always start a new line. */
@@ -125,6 +126,7 @@ export function rejoinLines(t: MappedText): MappedText {
         (!prev.cut &&
         !table &&
         !opens &&
+        !addresseeUnderTitle(prev.text, p.text) &&
         (wrapped ||
           (!endsSentence(prev.text) && !isShortTitle(prev.text) && !(p.text.length <= TITLE_MAX && !PUNCT.test(p.text)))))
       const prevLine = t.lines[prev.end - 1] ?? 1

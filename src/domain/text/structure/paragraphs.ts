@@ -6,6 +6,7 @@
 import type { MappedText } from '../mapped-text.ts'
 import { readMarker, type Marker } from './markers.ts'
 import { normText } from './normalize.ts'
+import { addresseeUnderTitle } from '../addressee.ts'
 
 /** One paragraph of normalised text. */
 export interface Paragraph {
@@ -29,6 +30,7 @@ function continues(prev: string, prevMarker: Marker | null, next: string, nextMa
   // Rows of a table flattened into `|` lines stand on their own.
   if (prev.includes('|') || next.includes('|')) return false
   if (/^[(\[]?(牵头|责任|配合|协同|协办|参与|负责|完成时间|主办|承办)/.test(next)) return false
+  if (addresseeUnderTitle(prev, next)) return false
   // Headings are short and end without punctuation; sentences broken by the page are long.
   const limit = prevMarker ? 60 : 34
   return prev.length >= limit
