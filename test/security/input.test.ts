@@ -66,6 +66,8 @@ for (const dialect of testDialects()) {
       ['tickets received from 2026-99-99 (was a 500)', () => get('/api/tickets?from=2026-99-99', () => supervisor)(), 400, 'querystring/from', /2026-99-99/],
       ['tickets received from 2026-01-01garbage (was a 500)', () => get('/api/tickets?from=2026-01-01garbage', () => supervisor)(), 400, 'querystring/from', /garbage/],
       ['tickets received before 0000-01-01 (was a 500)', () => get('/api/tickets?to=0000-01-01', () => supervisor)(), 400, 'querystring/to', /0001–9999/],
+      ['plans with limit=1e309 (Ajv let Infinity past maximum: a 500)', () => get('/api/plans?limit=1e309&offset=7', () => supervisor)(), 400, 'querystring/limit', /finite/],
+      ['plans with offset=Infinity (a 500)', () => get('/api/plans?offset=Infinity', () => supervisor)(), 400, 'querystring/offset', /finite/],
     ] as const)('refuses %s, naming the place, writing nothing', async (_what, send, status, where, message) => {
       const before = await rowCounts(t)
       const res = await send()

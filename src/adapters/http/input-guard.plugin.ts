@@ -87,6 +87,23 @@ export function checkUploadPart(part: { filename: string; mimetype: string }, wh
   }
 }
 
+/**
+ * preHandler: a query string or path param that schema coercion turned into a non-finite number (`limit=1e309` or
+ * `Infinity` becomes Infinity, which Ajv lets past `type: integer` and `maximum`) is a 400 naming it, never a value
+ * handed on to SQL (GET /api/plans?limit=1e309 was a 500). JSON bodies cannot hold one.
+ */
+export async function guardNumbers(request: FastifyRequest): Promise<void> {
+  for (const [part, where] of [[request.query, 'querystring'], [request.params, 'params']] as const) {
+    if (!part || typeof part !== 'object') continue
+    for (const [k, v] of Object.entries(part as Record<string, unknown>)) {
+      const values = Array.isArray(v) ? v : [v]
+      if (values.some((x) => typeof x === 'number' && !Number.isFinite(x))) {
+        throw new DubanError('DUBAN_ERR_VALIDATION', `${where}/${k}: must be a finite number`, { where: `${where}/${k}` })
+      }
+    }
+  }
+}
+
 /** Largest integer a request may carry where its schema states no maximum: PostgreSQL's int4. */
 export const MAX_INT = 2_147_483_647
 
@@ -111,6 +128,7 @@ const plugin: FastifyPluginAsync = async (app) => {
   // Bodies are JSON (or multipart, or a route's own parser); a text/plain body is a 415 everywhere.
   app.removeContentTypeParser('text/plain')
   app.addHook('preValidation', guardRequest)
+  app.addHook('preHandler', guardNumbers)
 }
 
 export default fp(plugin, { name: 'duban-input-guard' })
