@@ -233,6 +233,7 @@ for (const dialect of testDialects()) {
         ['a 51-character function', Buffer.from(`${H}fz-fn,某局,dh,department,${'职'.repeat(51)},\n`), 'text/csv', 400, 'u.csv:2/function'],
         ['a JSON body (was "the file is empty")', Buffer.from('{"id":"fz-js"}'), 'application/json', 415, 'content-type'],
         ['an .xlsx whose zip ExcelJS cannot read (named no file)', brokenXlsx, 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet', 400, 'u.xlsx', 'u.xlsx'],
+        ['no bytes and an empty ?name= (named the file "")', Buffer.alloc(0), 'text/csv', 400, 'units.csv', ''],
       ] as const)('refuses a unit file with %s, naming the line and field, importing nothing', async (_what, body, type, status, where, name: string = 'u.csv') => {
         const before = { units: await count(t, 'unit'), audit: await count(t, 'audit_log') }
         const payload = typeof body === 'function' ? await body() : body

@@ -52,7 +52,7 @@ const plugin: RoutePlugin = async (app, { deps }) => {
       throw new DubanError('DUBAN_ERR_UNSUPPORTED_MEDIA_TYPE', `${type.split(';')[0]}: send the file as the raw body, text/csv or ${XLSX_MIME}`, { where: 'content-type' })
     }
     const bytes = body ?? Buffer.alloc(0)
-    const name = request.query.name ?? (type.startsWith(XLSX_MIME) ? 'units.xlsx' : 'units.csv')
+    const name = request.query.name?.trim() || (type.startsWith(XLSX_MIME) ? 'units.xlsx' : 'units.csv')
     return importUnits(deps, actor, { name, bytes }, (b) => parseUnitWorkbook(b, name))
   })
 

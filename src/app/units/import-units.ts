@@ -81,7 +81,7 @@ export async function importUnits(
   /** How a workbook is read (an input adapter): the HTTP route passes a bounded worker (parse-pool.ts). */
   readXlsx: (bytes: Uint8Array) => Promise<string[][]> = refuseXlsx,
 ): Promise<UnitImportResult> {
-  if (file.bytes.length === 0) throw new DubanError('DUBAN_ERR_INPUT_EMPTY', file.name, { where: file.name ?? 'file' })
+  if (file.bytes.length === 0) throw new DubanError('DUBAN_ERR_INPUT_EMPTY', file.name, { where: file.name || 'file' })
   const format = unitFileFormat(file.name, file.bytes)
   const rows = format === 'xlsx' ? await readXlsx(file.bytes) : parseCsv(decodeCsv(file.bytes, file.name ?? 'file'))
   return deps.db.transaction(async (tx) => {
