@@ -1,4 +1,5 @@
 import ExcelJS from 'exceljs'
+import iconv from 'iconv-lite'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { sealAudit } from '../../src/app/audit/seal-audit.ts'
 import { verifyAudit } from '../../src/app/audit/verify-audit.ts'
@@ -210,6 +211,36 @@ for (const dialect of testDialects()) {
         })
         expect(res.statusCode).toBe(200)
         expect((await t.db.query<{ name: string }>(`SELECT name FROM unit WHERE id = 'dh-gbk'`)).rows[0]?.name).toBe('东湖区财政局')
+      })
+
+      // Found by the fuzz hunt of 2026-12-03: a NUL in a cell was a 500 (PostgreSQL refused it); a GBK line in a UTF-8
+      // file was decoded with the rest as GB18030 and stored as mojibake; aliases and functions beyond the limits of
+      // POST /api/units were stored; a JSON body was reported as "the file is empty".
+      const H = 'id,name,parent_id,level,function,aliases\n'
+      /** A workbook whose first local header is damaged: its central directory passes the zip guard, ExcelJS refuses it. */
+      const brokenXlsx = async (): Promise<Buffer> => {
+        const wb = new ExcelJS.Workbook()
+        wb.addWorksheet('units').addRow(['id', 'name', 'parent_id', 'level'])
+        const bytes = Buffer.from(await wb.xlsx.writeBuffer())
+        bytes[0] = 0x7e
+        return bytes
+      }
+      it.each([
+        ['a NUL in a name (was a 500)', Buffer.from(`${H}fz-nul,某\u0000局,dh,department,,\n`), 'text/csv', 400, 'u.csv:2/name'],
+        ['a GBK line in a UTF-8 file (was stored as mojibake)', Buffer.concat([Buffer.from(`${H}fz-u8,东湖区某局,dh,department,,\nfz-gb,`), iconv.encode('东湖区某办', 'gbk'), Buffer.from(',dh,department,,\n')]), 'text/csv', 400, 'u.csv:3'],
+        ['51 aliases (POST /api/units takes 50)', Buffer.from(`${H}fz-al,某局,dh,department,,${Array.from({ length: 51 }, (_, i) => `别名${i}`).join(';')}\n`), 'text/csv', 400, 'u.csv:2/aliases'],
+        ['a 101-character alias', Buffer.from(`${H}fz-al2,某局,dh,department,,${'名'.repeat(101)}\n`), 'text/csv', 400, 'u.csv:2/aliases'],
+        ['a 51-character function', Buffer.from(`${H}fz-fn,某局,dh,department,${'职'.repeat(51)},\n`), 'text/csv', 400, 'u.csv:2/function'],
+        ['a JSON body (was "the file is empty")', Buffer.from('{"id":"fz-js"}'), 'application/json', 415, 'content-type'],
+        ['an .xlsx whose zip ExcelJS cannot read (named no file)', brokenXlsx, 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet', 400, 'u.xlsx', 'u.xlsx'],
+        ['no bytes and an empty ?name= (named the file "")', Buffer.alloc(0), 'text/csv', 400, 'units.csv', ''],
+      ] as const)('refuses a unit file with %s, naming the line and field, importing nothing', async (_what, body, type, status, where, name: string = 'u.csv') => {
+        const before = { units: await count(t, 'unit'), audit: await count(t, 'audit_log') }
+        const payload = typeof body === 'function' ? await body() : body
+        const res = await t.app.inject({ method: 'POST', url: `/api/units/import?name=${name}`, headers: { ...auth(admin), 'content-type': type }, payload })
+        expect(res.statusCode, res.body).toBe(status)
+        expect(res.json().error.where).toBe(where)
+        expect({ units: await count(t, 'unit'), audit: await count(t, 'audit_log') }).toEqual(before)
       })
 
       it('resolves extracted names, asks about the unclear ones, and remembers a mapping', async () => {

@@ -48,6 +48,42 @@ for (const dialect of testDialects()) {
       expectRefused(await t.app.inject({ method: 'POST', url: '/api/plans', headers: { authorization: `Bearer ${supervisor}` } }), 400, 'body')
     })
 
+    // Found by the fuzz hunt of 2026-12-03 (test/security/fuzz.test.ts now sends such requests): each was a 500, or
+    // a refusal that named no file. Every case is a 4xx naming the place, and writes nothing.
+    const upload = (url: string, who: () => string, file: { name: string; mime?: string; content?: Buffer }, fields: Record<string, string> = {}) => () => {
+      const m = multipartBody({ name: file.name, mime: file.mime ?? 'text/plain', content: file.content ?? Buffer.from('一、测试\n') }, fields)
+      return t.app.inject({ method: 'POST', url, payload: m.payload, headers: { ...m.headers, authorization: `Bearer ${who()}` } })
+    }
+    const get = (url: string, who: () => string | null) => () => t.app.inject({ method: 'GET', url, headers: who() ? { authorization: `Bearer ${who()}` } : {} })
+    it.each([
+      ['an attachment whose file name holds a NUL (was a 500)', () => upload(`/api/items/${food}/attachments`, () => sjj, { name: 'a\u0000b.txt' })(), 400, 'body/file', /file name contains a NUL/],
+      ['an attachment whose content type holds a NUL (was a 500)', () => upload(`/api/items/${food}/attachments`, () => sjj, { name: 'a.txt', mime: 'text/plain\u0000' })(), 400, 'body/file', /content type contains a NUL/],
+      ['an attachment with a 256-character file name', () => upload(`/api/items/${food}/attachments`, () => sjj, { name: `${'名'.repeat(252)}.txt` })(), 400, 'body/file', /at most 255/],
+      ['a plan upload whose file name holds a NUL (was a 500)', () => upload('/api/plans', () => supervisor, { name: 'p\u0000.txt' })(), 400, 'body/file', /file name contains a NUL/],
+      ['a plan upload with documents beyond any index', () => upload('/api/plans', () => supervisor, { name: 'p.txt' }, { documents: '99999999999999999999' })(), 400, 'body/documents', /'99999999999999999999'/],
+      ['an unreadable PDF (named no file)', () => upload('/api/plans', () => supervisor, { name: '要点.pdf', mime: 'application/pdf', content: Buffer.from('%PDF-1.4 garbage') })(), 400, '要点.pdf', /要点\.pdf: the PDF cannot be read/],
+      ['a binary .txt (named no file)', () => upload('/api/plans', () => supervisor, { name: '要点.txt', content: Buffer.from([1, 0, 2, 0, 3, 0, 0, 0, 255, 0]) })(), 400, '要点.txt', /要点\.txt: /],
+      ['tickets received from 2026-99-99 (was a 500)', () => get('/api/tickets?from=2026-99-99', () => supervisor)(), 400, 'querystring/from', /2026-99-99/],
+      ['tickets received from 2026-01-01garbage (was a 500)', () => get('/api/tickets?from=2026-01-01garbage', () => supervisor)(), 400, 'querystring/from', /garbage/],
+      ['tickets received before 0000-01-01 (was a 500)', () => get('/api/tickets?to=0000-01-01', () => supervisor)(), 400, 'querystring/to', /0001–9999/],
+      ['plans with limit=1e309 (Ajv let Infinity past maximum: a 500)', () => get('/api/plans?limit=1e309&offset=7', () => supervisor)(), 400, 'querystring/limit', /finite/],
+      ['plans with offset=Infinity (a 500)', () => get('/api/plans?offset=Infinity', () => supervisor)(), 400, 'querystring/offset', /finite/],
+    ] as const)('refuses %s, naming the place, writing nothing', async (_what, send, status, where, message) => {
+      const before = await rowCounts(t)
+      const res = await send()
+      expectRefused(res, status, where)
+      expect(res.json().error.message).toMatch(message)
+      expect(await rowCounts(t)).toEqual(before)
+    })
+
+    it('answers Open311 requests from 9999-12-31 (the 90-day span reached the year 10000: a 500) with an empty list', async () => {
+      const res = await t.app.inject({ method: 'GET', url: '/open311/v2/requests.json?start_date=9999-12-31T00:00:00Z' })
+      expect(res.statusCode, res.body).toBe(200)
+      expect(res.json()).toEqual([])
+      const early = await t.app.inject({ method: 'GET', url: '/open311/v2/requests.xml?end_date=0001-01-01T00:00:00Z' })
+      expect(early.statusCode, early.body).toBe(200)
+    })
+
     it('bounds JSON nesting (an events payload 5,000 levels deep is a 400)', async () => {
       const deep = `{"event":"report_progress","payload":{"text":"a","measures":${'['.repeat(5000)}${']'.repeat(5000)}}}`
       const res = await t.app.inject({ method: 'POST', url: `/api/items/${food}/events`, payload: deep, headers: { authorization: `Bearer ${sjj}`, 'content-type': 'application/json' } })

@@ -53,7 +53,7 @@ export async function run(args: string[]): Promise<number> {
       const bytes = await readFile(file).catch(() => {
         throw new DubanError('DUBAN_ERR_INPUT_NOT_FOUND', file)
       })
-      const r = await importUnits(deps, SYSTEM, { name: basename(file), bytes }, readXlsxRows)
+      const r = await importUnits(deps, SYSTEM, { name: basename(file), bytes }, (b) => readXlsxRows(b, basename(file)))
       process.stdout.write(`imported ${file}: ${r.created} created, ${r.updated} updated\n`)
     } else {
       const m = await rememberUnitMapping(deps, SYSTEM, { raw: params[0] as string, unitId: params[1] as string })

@@ -63,6 +63,47 @@ export async function guardRequest(request: FastifyRequest): Promise<void> {
   if (request.body !== undefined) checkValue(request.body, 'body')
 }
 
+/** Longest name of an uploaded file, as the JSON bodies' `fileName` and attachment `name` allow. */
+export const MAX_FILE_NAME = 255
+
+/** Longest declared content type of an uploaded file, as the JSON attachments' `mime` allows. */
+export const MAX_MIME = 100
+
+/**
+ * A multipart file part's name and declared type pass no schema and no preValidation hook (the body is read in the
+ * handler): the routes that take uploads call this on each file part, so a NUL or a lone surrogate in a file name is
+ * a 400 naming `where`, never a string PostgreSQL refuses (a 500), and a name is at most MAX_FILE_NAME characters.
+ */
+export function checkUploadPart(part: { filename: string; mimetype: string }, where: string): void {
+  const fields: [string, string, number][] = [
+    ['file name', part.filename, MAX_FILE_NAME],
+    ['content type', part.mimetype, MAX_MIME],
+  ]
+  for (const [what, value, max] of fields) {
+    const problem = badText(value)
+    if (problem) throw new DubanError('DUBAN_ERR_VALIDATION', `${where}: the ${what} ${problem}`, { where })
+    const length = [...value].length
+    if (length > max) throw new DubanError('DUBAN_ERR_VALIDATION', `${where}: the ${what} is ${length} characters long, at most ${max}`, { where })
+  }
+}
+
+/**
+ * preHandler: a query string or path param that schema coercion turned into a non-finite number (`limit=1e309` or
+ * `Infinity` becomes Infinity, which Ajv lets past `type: integer` and `maximum`) is a 400 naming it, never a value
+ * handed on to SQL (GET /api/plans?limit=1e309 was a 500). JSON bodies cannot hold one.
+ */
+export async function guardNumbers(request: FastifyRequest): Promise<void> {
+  for (const [part, where] of [[request.query, 'querystring'], [request.params, 'params']] as const) {
+    if (!part || typeof part !== 'object') continue
+    for (const [k, v] of Object.entries(part as Record<string, unknown>)) {
+      const values = Array.isArray(v) ? v : [v]
+      if (values.some((x) => typeof x === 'number' && !Number.isFinite(x))) {
+        throw new DubanError('DUBAN_ERR_VALIDATION', `${where}/${k}: must be a finite number`, { where: `${where}/${k}` })
+      }
+    }
+  }
+}
+
 /** Largest integer a request may carry where its schema states no maximum: PostgreSQL's int4. */
 export const MAX_INT = 2_147_483_647
 
@@ -87,6 +128,7 @@ const plugin: FastifyPluginAsync = async (app) => {
   // Bodies are JSON (or multipart, or a route's own parser); a text/plain body is a 415 everywhere.
   app.removeContentTypeParser('text/plain')
   app.addHook('preValidation', guardRequest)
+  app.addHook('preHandler', guardNumbers)
 }
 
 export default fp(plugin, { name: 'duban-input-guard' })

@@ -21,6 +21,7 @@ import {
   uploadSchema,
 } from './items.schema.ts'
 import type { RoutePlugin } from './routes.ts'
+import { checkUploadPart } from './input-guard.plugin.ts'
 import { sniffContentType } from './sniff.ts'
 
 /** Everyone who may act on items; a leader (领导) reads only. */
@@ -96,6 +97,7 @@ const plugin: RoutePlugin = async (app, { deps }) => {
     const part = await request.file()
     if (!part || part.fieldname !== 'file') throw new DubanError('DUBAN_ERR_VALIDATION', "body/file: no file in the field 'file'", { where: 'body/file' })
     const content = await part.toBuffer()
+    checkUploadPart(part, 'body/file')
     const meta = await addAttachment(deps, actor, request.params.id, { name: part.filename || 'attachment', mime: part.mimetype || 'application/octet-stream', content })
     return reply.status(201).send(meta)
   })

@@ -8,6 +8,7 @@ import { getPlan, listPlanSummaries, patchPlan, patchPlanItem, type ItemPatch, t
 import { DEFAULT_MAX_SIZE } from '../input/input-limits.ts'
 import { parseDocument } from '../workers/parse-pool.ts'
 import { requireRole } from './auth.ts'
+import { checkUploadPart } from './input-guard.plugin.ts'
 import { confirmPlanSchema, getPlanSchema, importPlanSchema, listPlansSchema, patchPlanItemSchema, patchPlanSchema } from './plans.schema.ts'
 import type { RoutePlugin } from './routes.ts'
 
@@ -27,10 +28,12 @@ async function readMultipart(request: FastifyRequest): Promise<{ name: string; b
   for await (const part of request.parts()) {
     if (part.type === 'file') {
       if (part.fieldname !== 'file' || file) throw new DubanError('DUBAN_ERR_VALIDATION', `body/${part.fieldname}: send one file in the field 'file'`, { where: `body/${part.fieldname}` })
-      file = { name: part.filename || 'upload', bytes: await part.toBuffer() }
+      const bytes = await part.toBuffer()
+      checkUploadPart(part, 'body/file')
+      file = { name: part.filename || 'upload', bytes }
     } else if (part.fieldname === 'documents') {
       const raw = String(part.value).trim()
-      if (!/^\d+(\s*,\s*\d+)*$/.test(raw)) throw new DubanError('DUBAN_ERR_VALIDATION', `body/documents: '${raw}' is not a list of document indexes like 0,2`, { where: 'body/documents' })
+      if (!/^\d{1,9}(\s*,\s*\d{1,9})*$/.test(raw)) throw new DubanError('DUBAN_ERR_VALIDATION', `body/documents: '${raw.length > 40 ? `${raw.slice(0, 40)}…` : raw}' is not a list of document indexes like 0,2`, { where: 'body/documents' })
       documents = raw.split(',').map((s) => Number(s.trim()))
     } else {
       throw new DubanError('DUBAN_ERR_VALIDATION', `body/${part.fieldname}: unknown field`, { where: `body/${part.fieldname}` })

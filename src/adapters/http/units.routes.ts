@@ -2,6 +2,7 @@
 import type { RoutePlugin } from './routes.ts'
 import { importUnits } from '../../app/units/import-units.ts'
 import { parseUnitWorkbook } from '../workers/parse-pool.ts'
+import { DubanError } from '../../domain/errors.ts'
 import { allUnits, saveUnit, unitTree, type UnitInput } from '../../app/units/manage-units.ts'
 import { resolveUnitNames } from '../../app/units/resolve-units.ts'
 import { forgetMapping, listMappings, saveMapping, type MappingInput } from '../../app/units/unit-mappings.ts'
@@ -45,9 +46,13 @@ const plugin: RoutePlugin = async (app, { deps }) => {
   app.post<{ Querystring: { name?: string } }>('/units/import', { schema: importUnitsSchema }, async (request) => {
     const actor = requireRole(request, 'admin')
     const body = request.body
-    const bytes = Buffer.isBuffer(body) ? body : Buffer.from(typeof body === 'string' ? body : '')
     const type = request.headers['content-type'] ?? ''
-    const name = request.query.name ?? (type.startsWith(XLSX_MIME) ? 'units.xlsx' : 'units.csv')
+    // A body another parser read (JSON) is not a unit file: say so, rather than "the file is empty".
+    if (body !== undefined && !Buffer.isBuffer(body)) {
+      throw new DubanError('DUBAN_ERR_UNSUPPORTED_MEDIA_TYPE', `${type.split(';')[0]}: send the file as the raw body, text/csv or ${XLSX_MIME}`, { where: 'content-type' })
+    }
+    const bytes = body ?? Buffer.alloc(0)
+    const name = request.query.name?.trim() || (type.startsWith(XLSX_MIME) ? 'units.xlsx' : 'units.csv')
     return importUnits(deps, actor, { name, bytes }, (b) => parseUnitWorkbook(b, name))
   })
 

@@ -6,7 +6,7 @@
 import { open, stat } from 'node:fs/promises'
 import { basename } from 'node:path'
 import type { Readable } from 'node:stream'
-import { DubanError } from '../../domain/errors.ts'
+import { catalogue, DubanError } from '../../domain/errors.ts'
 import { decodeText } from './decode-text.ts'
 import { declaredCharset, htmlToText } from './html-text.ts'
 import type { RowSource } from '../../domain/text/items/items.ts'
@@ -51,8 +51,28 @@ export async function readInput(
   return fromBytes(bytes, file, isStdin ? null : claimedFormat(source))
 }
 
-/** Decodes bytes already in memory (readInput uses it; so can an upload handler). */
+/**
+ * Decodes bytes already in memory (readInput uses it; so can an upload handler). Every refusal names the file: a
+ * reader's error that names no place gets the file as its `where` and before its specifics (`p.pdf: the PDF cannot be read`).
+ */
 export async function fromBytes(bytes: Buffer, file: string, claimed: InputFormat | null = claimedFormat(file)): Promise<InputText> {
+  try {
+    return await readBytes(bytes, file, claimed)
+  } catch (e) {
+    throw namingFile(e, file)
+  }
+}
+
+/** The error with the file named, when it is a DubanError that names no place; any other error as it is. */
+function namingFile(e: unknown, file: string): unknown {
+  if (!(e instanceof DubanError) || e.where) return e
+  const base = catalogue[e.code].en
+  const detail = e.message === base ? '' : e.message.startsWith(`${base}: `) ? e.message.slice(base.length + 2) : e.message
+  const opts = { where: file, ...(e.label ? { label: e.label } : {}), ...(e.details ? { details: { ...e.details } } : {}) }
+  return new DubanError(e.code, detail.startsWith(`${file}: `) ? detail : detail ? `${file}: ${detail}` : file, opts)
+}
+
+async function readBytes(bytes: Buffer, file: string, claimed: InputFormat | null): Promise<InputText> {
   if (bytes.length === 0) throw new DubanError('DUBAN_ERR_INPUT_EMPTY')
   const sniffed = sniff(bytes)
   const base = { file, bytes: bytes.length }

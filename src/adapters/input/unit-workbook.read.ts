@@ -6,14 +6,14 @@ import ExcelJS from 'exceljs'
 import { DubanError } from '../../domain/errors.ts'
 import { checkZip } from './zip-guard.ts'
 
-export async function readXlsxRows(bytes: Uint8Array): Promise<string[][]> {
+export async function readXlsxRows(bytes: Uint8Array, name = 'units.xlsx'): Promise<string[][]> {
   const wb = new ExcelJS.Workbook()
   // An .xlsx is a zip: its entries' expanded sizes are checked before ExcelJS inflates anything.
-  checkZip(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength), 'units.xlsx')
+  checkZip(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength), name)
   try {
     await wb.xlsx.load(Buffer.from(bytes) as unknown as ExcelJS.Buffer)
   } catch (e) {
-    throw new DubanError('DUBAN_ERR_INPUT_FORMAT', `not a readable .xlsx file (${(e as Error).message})`)
+    throw new DubanError('DUBAN_ERR_INPUT_FORMAT', `${name}: not a readable .xlsx file (${(e as Error).message})`, { where: name })
   }
   const sheet = wb.worksheets[0]
   if (!sheet) return []

@@ -17,7 +17,7 @@ export default async function parse(task: ParseTask): Promise<ParseAnswer> {
   try {
     const bytes = Buffer.from(task.bytes.buffer, task.bytes.byteOffset, task.bytes.byteLength)
     if (task.op === 'document') return { ok: true, document: await fromBytes(bytes, task.name) }
-    return { ok: true, rows: await readXlsxRows(bytes) }
+    return { ok: true, rows: await readXlsxRows(bytes, task.name) }
   } catch (e) {
     if (e instanceof DubanError) return { ok: false, error: { code: e.code, message: e.message, where: e.where ?? null, details: e.details ? { ...e.details } : null } }
     throw e

@@ -26,7 +26,14 @@ describe('parseKpiQuery', () => {
     [{ from: 'yesterday' }, 'from'],
     [{ from: '2024-01-01', to: '2026-12-01' }, 'to'],
     [{ groupBy: 'hour' }, 'groupBy'],
+    // Found by the fuzz hunt of 2026-12-03: a period outside the years 0001–9999 reached PostgreSQL (a 500).
+    [{ from: '0000-01-01', groupBy: 'month' }, 'from'],
+    [{ from: '9999-12-01', to: '9999-12-31T23:00:00-12:00' }, 'to'],
+    [{ from: '0001-01-01T00:00:00Z', groupBy: 'month' }, 'from'],
   ])('refuses %j naming %s', (q, where) => {
     expect(() => parseKpiQuery(q, now)).toThrow(expect.objectContaining({ code: 'DUBAN_ERR_VALIDATION', where }))
+  })
+  it('ends the default 30 days from a late date at the end of 9999, not in the year 10000', () => {
+    expect(parseKpiQuery({ from: '9999-12-31' }, now).period).toEqual({ from: '9999-12-30T16:00:00.000Z', to: '9999-12-31T23:59:59.999Z' })
   })
 })

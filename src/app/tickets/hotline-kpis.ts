@@ -129,11 +129,16 @@ export interface HotlineKpis {
 const MAX_DAYS = 732
 const DAY = 86_400_000
 
-/** `2026-11-01` (China midnight) or an ISO instant. */
+/** The instants a period may reach: PostgreSQL reads the years 0001–9999 written as toISOString writes them. */
+const PERIOD_MIN_MS = Date.parse('0001-01-01T00:00:00Z')
+const PERIOD_MAX_MS = Date.parse('9999-12-31T23:59:59.999Z')
+
+/** `2026-11-01` (China midnight) or an ISO instant, within the years 0001–9999 (0000-01-01 was a 500). */
 function instantOf(v: string, where: string): string {
-  if (isIsoDate(v)) return new Date(`${v}T00:00:00+08:00`).toISOString()
-  if (isInstant(v)) return new Date(instantMs(v)).toISOString()
-  throw new DubanError('DUBAN_ERR_VALIDATION', `${where} must be a date (2026-11-01) or an ISO instant`, { where })
+  const ms = isIsoDate(v) ? Date.parse(`${v}T00:00:00+08:00`) : isInstant(v) ? instantMs(v) : Number.NaN
+  if (Number.isNaN(ms)) throw new DubanError('DUBAN_ERR_VALIDATION', `${where} must be a date (2026-11-01) or an ISO instant`, { where })
+  if (ms < PERIOD_MIN_MS || ms > PERIOD_MAX_MS) throw new DubanError('DUBAN_ERR_VALIDATION', `${where}: '${v}' lies outside the years 0001–9999`, { where })
+  return new Date(ms).toISOString()
 }
 
 /** The period asked for; the current China month by default. */
@@ -145,9 +150,13 @@ export function parseKpiQuery(q: KpiQuery, now: Date): { period: HotlinePeriod; 
   const monthStart = `${y}-${pad(m + 1)}-01`
   const next = m === 11 ? `${y + 1}-01-01` : `${y}-${pad(m + 2)}-01`
   const from = instantOf(q.from ?? monthStart, 'from')
-  const to = instantOf(q.to ?? (q.from ? new Date(instantMs(from) + 30 * DAY).toISOString() : next), 'to')
+  const to = instantOf(q.to ?? (q.from ? new Date(Math.min(instantMs(from) + 30 * DAY, PERIOD_MAX_MS)).toISOString() : next), 'to')
   if (!(instantMs(from) < instantMs(to))) throw new DubanError('DUBAN_ERR_VALIDATION', 'from must be before to', { where: 'to' })
   if (instantMs(to) - instantMs(from) > MAX_DAYS * DAY) throw new DubanError('DUBAN_ERR_VALIDATION', `a period is at most ${MAX_DAYS} days`, { where: 'to' })
+  // The previous equal period is counted too, by month at most: it must not reach before the year 0001 either.
+  if (2 * instantMs(from) - instantMs(to) - 31 * DAY < PERIOD_MIN_MS) {
+    throw new DubanError('DUBAN_ERR_VALIDATION', `from: '${q.from}' is too early; the period before it, counted for comparison, would start before the year 0001`, { where: 'from' })
+  }
   const groupBy = (q.groupBy ?? 'day') as GroupBy
   if (!['day', 'week', 'month'].includes(groupBy)) throw new DubanError('DUBAN_ERR_VALIDATION', 'groupBy must be day, week or month', { where: 'groupBy' })
   return { period: { from, to }, groupBy }

@@ -7,7 +7,7 @@
 import { attachmentsOf, eventsOf, unitsOf } from '../../persistence/items.repo.ts'
 import type { Queryable } from '../../persistence/db.ts'
 import { listNotices, type ListedNotice } from '../../persistence/supervision-notice.repo.ts'
-import { chinaDateOf } from '../../domain/calendar/china-time.value.ts'
+import { chinaDateOf, toEpochMs } from '../../domain/calendar/china-time.value.ts'
 import { noticeView } from '../supervision/supervision-notice.ts'
 import { findTicket, listTicketRows, repliesOf, type TicketFilter, type TicketRow } from '../../persistence/tickets.repo.ts'
 import { DubanError } from '../../domain/errors.ts'
@@ -222,6 +222,29 @@ export async function visibleTicket(q: Queryable, actor: Actor, id: string): Pro
   return row
 }
 
+/** The earliest and latest instants a received-at bound may name: PostgreSQL reads years 0001–9999 written this way. */
+const BOUND_MIN_MS = Date.parse('0001-01-01T00:00:00Z')
+const BOUND_MAX_MS = Date.parse('9999-12-31T23:59:59.999Z')
+
+/**
+ * A received-at bound (GET /api/tickets `from` / `to`) as the instant PostgreSQL is given: a bare date means China
+ * midnight (as the KPIs read it), not the database server's; an instant keeps its offset (none: China time). A value
+ * that is no real date or instant (2026-02-30, 2026-01-01garbage) or lies outside years 0001–9999 is a 400 naming the
+ * parameter, never text handed to the database to refuse.
+ */
+function receivedBound(v: string | undefined, name: 'from' | 'to'): string | undefined {
+  if (v === undefined) return undefined
+  const where = `querystring/${name}`
+  let ms: number
+  try {
+    ms = toEpochMs(v)
+  } catch {
+    throw new DubanError('DUBAN_ERR_VALIDATION', `${where}: '${v}' is not a date (YYYY-MM-DD) or an instant (YYYY-MM-DDTHH:mm:ss+08:00)`, { where })
+  }
+  if (ms < BOUND_MIN_MS || ms > BOUND_MAX_MS) throw new DubanError('DUBAN_ERR_VALIDATION', `${where}: '${v}' lies outside the years 0001–9999`, { where })
+  return new Date(ms).toISOString()
+}
+
 /** The tickets page the actor may see (GET /api/tickets). */
 export async function listTickets(
   deps: AppDeps,
@@ -240,9 +263,7 @@ export async function listTickets(
     numbers = ticketNumberTerms(query.q)
   }
   const offset = Math.max(query.offset ?? 0, 0)
-  // A bare date means China midnight (as the KPIs read it), not the database server's.
-  const instant = (v: string | undefined): string | undefined => (v && /^\d{4}-\d{2}-\d{2}$/.test(v) ? `${v}T00:00:00+08:00` : v)
-  const filter = { ...query, words, numbers, from: instant(query.from), to: instant(query.to), scope: ticketScope(actor), limit, offset }
+  const filter = { ...query, words, numbers, from: receivedBound(query.from, 'from'), to: receivedBound(query.to, 'to'), scope: ticketScope(actor), limit, offset }
   let page = await listTicketRows(deps.db, filter)
   // Tickets holding every word; when none does, those holding all but one (of three or more), then any; ranked,
   // each among the newest 300 that match (SEARCH_BOUNDS), the total then capped ("300+": totalCapped). Tickets a

@@ -9,13 +9,42 @@ import { appendAudit } from '../audit/append-audit.ts'
 import type { Actor, AppDeps } from '../deps.ts'
 import { saveUnit } from './manage-units.ts'
 
-/** Decodes CSV bytes: UTF-8 (with or without BOM), else GB18030, which Excel in China writes. */
-export function decodeCsv(bytes: Uint8Array): string {
-  try {
-    return new TextDecoder('utf-8', { fatal: true }).decode(bytes)
-  } catch {
-    return new TextDecoder('gb18030').decode(bytes)
+/**
+ * Decodes CSV bytes: UTF-8 (with or without BOM), UTF-16 with a BOM, else GB18030, which Excel in China writes.
+ * Judged line by line (a line feed is never part of a GBK character): a line that is neither UTF-8 nor GB18030, or
+ * a file whose lines mix the two, is refused naming the file and line, never decoded into mojibake or U+FFFD that
+ * would be stored as unit names.
+ */
+export function decodeCsv(bytes: Uint8Array, file = 'file'): string {
+  if (bytes[0] === 0xff && bytes[1] === 0xfe) return new TextDecoder('utf-16le').decode(bytes)
+  if (bytes[0] === 0xfe && bytes[1] === 0xff) return new TextDecoder('utf-16be').decode(bytes)
+  const utf8 = new TextDecoder('utf-8', { fatal: true })
+  const gb = new TextDecoder('gb18030', { fatal: true })
+  const valid = (d: TextDecoder, b: Uint8Array): boolean => {
+    try {
+      d.decode(b)
+      return true
+    } catch {
+      return false
+    }
   }
+  let firstUtf8 = 0
+  let firstGb = 0
+  for (let start = 0, line = 1; start < bytes.length; line++) {
+    let end = bytes.indexOf(0x0a, start)
+    if (end < 0) end = bytes.length
+    const b = bytes.subarray(start, end)
+    start = end + 1
+    if (b.every((x) => x < 0x80)) continue
+    if (valid(utf8, b)) firstUtf8 ||= line
+    else if (valid(gb, b)) firstGb ||= line
+    else throw new DubanError('DUBAN_ERR_INPUT_ENCODING', `${file}: line ${line} is neither UTF-8 nor GBK/GB18030 text`, { where: `${file}:${line}` })
+    if (firstUtf8 && firstGb) {
+      const at = Math.max(firstUtf8, firstGb)
+      throw new DubanError('DUBAN_ERR_INPUT_ENCODING', `${file}: line ${firstGb} is GBK but line ${firstUtf8} UTF-8; save the whole file as UTF-8`, { where: `${file}:${at}` })
+    }
+  }
+  return new TextDecoder(firstGb ? 'gb18030' : 'utf-8').decode(bytes)
 }
 
 /** The reader of callers that only ever pass .csv (the demo seeds). */
@@ -52,9 +81,9 @@ export async function importUnits(
   /** How a workbook is read (an input adapter): the HTTP route passes a bounded worker (parse-pool.ts). */
   readXlsx: (bytes: Uint8Array) => Promise<string[][]> = refuseXlsx,
 ): Promise<UnitImportResult> {
-  if (file.bytes.length === 0) throw new DubanError('DUBAN_ERR_INPUT_EMPTY', file.name)
+  if (file.bytes.length === 0) throw new DubanError('DUBAN_ERR_INPUT_EMPTY', file.name, { where: file.name || 'file' })
   const format = unitFileFormat(file.name, file.bytes)
-  const rows = format === 'xlsx' ? await readXlsx(file.bytes) : parseCsv(decodeCsv(file.bytes))
+  const rows = format === 'xlsx' ? await readXlsx(file.bytes) : parseCsv(decodeCsv(file.bytes, file.name ?? 'file'))
   return deps.db.transaction(async (tx) => {
     const existing = new Set((await listUnits(tx, { includeInactive: true })).map((u) => u.id))
     const { records, problems } = readUnitRows(rows, existing)

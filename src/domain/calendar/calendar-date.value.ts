@@ -28,14 +28,21 @@ export function isIsoDate(value: unknown): value is IsoDate {
 
 /** Days in a month of the proleptic Gregorian calendar. */
 export function daysInMonth(year: number, month: number): number {
-  return new Date(Date.UTC(year, month, 0)).getUTCDate()
+  return new Date(utcMs(year, month, 0)).getUTCDate()
+}
+
+/** Epoch ms of a UTC calendar day. Unlike Date.UTC, which reads the years 0–99 as 1900–1999, every year is itself. */
+function utcMs(year: number, monthIndex: number, day: number): number {
+  const d = new Date(0)
+  d.setUTCFullYear(year, monthIndex, day)
+  return d.getTime()
 }
 
 /** Days since 1970-01-01 for a date; throws DUBAN_ERR_CALENDAR_DATE when malformed. */
 export function toDayNumber(date: IsoDate): number {
   const p = typeof date === 'string' ? parseIsoDate(date) : null
   if (!p) throw new DubanError('DUBAN_ERR_CALENDAR_DATE', `'${String(date)}' is not a YYYY-MM-DD date`, { where: String(date) })
-  return Date.UTC(p.year, p.month - 1, p.day) / MS_PER_DAY
+  return utcMs(p.year, p.month - 1, p.day) / MS_PER_DAY
 }
 
 /** The date of a day number. */

@@ -44,6 +44,22 @@ export interface UnitFileProblem {
 const COLUMNS = ['id', 'name', 'parent_id', 'level', 'function', 'aliases'] as const
 const REQUIRED = ['id', 'name', 'parent_id', 'level'] as const
 
+/** The limits POST /api/units holds a unit to (units.schema.ts), held here for every row of a file too. */
+export const UNIT_FUNCTION_MAX = 50
+export const UNIT_ALIASES_MAX = 50
+export const UNIT_ALIAS_MAX = 100
+
+/**
+ * What makes a cell's text unstorable or corrupt, or null: a NUL (PostgreSQL cannot store it), a lone UTF-16
+ * surrogate, or U+FFFD, which a decoder leaves for bytes that were not valid in the file's encoding.
+ */
+function badCellText(s: string): string | null {
+  if (s.includes('\u0000')) return 'holds a NUL character (U+0000)'
+  if (/[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/.test(s)) return 'holds a lone UTF-16 surrogate (not valid Unicode)'
+  if (s.includes('\uFFFD')) return 'holds U+FFFD, left where bytes were not valid text in the file\'s encoding; save the file as UTF-8'
+  return null
+}
+
 /**
  * Reads rows (the first is the header) into unit records, checking ids, levels and parents.
  * existingIds are units already in the database, which parents may refer to. Records come out
@@ -72,6 +88,10 @@ export function readUnitRows(rows: readonly (readonly string[])[], existingIds: 
     const parent = at(row, 'parent_id')
     const levelRaw = at(row, 'level')
     const before = problems.length
+    header.forEach((h, c) => {
+      const problem = h ? badCellText(row[c] ?? '') : null
+      if (problem) problems.push({ line, field: h, message: `${h} ${problem}` })
+    })
     if (!id) problems.push({ line, field: 'id', message: 'id is empty' })
     else if (!/^[A-Za-z0-9_.-]{1,64}$/.test(id)) problems.push({ line, field: 'id', message: `id '${id}' may hold only letters, digits, _ . - (at most 64)` })
     else if (lineOf.has(id)) problems.push({ line, field: 'id', message: `id '${id}' already used on line ${lineOf.get(id)}` })
@@ -82,12 +102,17 @@ export function readUnitRows(rows: readonly (readonly string[])[], existingIds: 
     if (parent && parent === id) problems.push({ line, field: 'parent_id', message: 'a unit cannot be its own parent' })
     if (id && !lineOf.has(id)) lineOf.set(id, line)
     if (parent && parent !== id) parentRefs.push({ line, parent })
-    if (problems.length > before || !level) return
+    const fn = at(row, 'function')
+    if ([...fn].length > UNIT_FUNCTION_MAX) problems.push({ line, field: 'function', message: `function is longer than ${UNIT_FUNCTION_MAX} characters` })
     const aliases = at(row, 'aliases')
       .split(/[;；]/)
       .map((a) => a.trim())
       .filter((a) => a !== '')
-    records.push({ line, id, name, parentId: parent || null, level, function: at(row, 'function') || null, aliases: [...new Set(aliases)] })
+    if (aliases.length > UNIT_ALIASES_MAX) problems.push({ line, field: 'aliases', message: `${aliases.length} aliases; at most ${UNIT_ALIASES_MAX}` })
+    const long = aliases.find((a) => [...a].length > UNIT_ALIAS_MAX)
+    if (long !== undefined) problems.push({ line, field: 'aliases', message: `alias '${[...long].slice(0, 20).join('')}…' is longer than ${UNIT_ALIAS_MAX} characters` })
+    if (problems.length > before || !level) return
+    records.push({ line, id, name, parentId: parent || null, level, function: fn || null, aliases: [...new Set(aliases)] })
   })
 
   const inFile = new Map(records.map((r) => [r.id, r]))

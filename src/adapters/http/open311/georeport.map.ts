@@ -435,6 +435,13 @@ function dateOf(v: unknown, name: string): number | null {
   }
 }
 
+/**
+ * The instants a GET requests span may reach: PostgreSQL reads the years 0001–9999 as a driver writes a Date (in
+ * UTC or in the server process's zone, hence a day's margin at each end).
+ */
+const SPAN_MIN_MS = Date.parse('0001-01-02T00:00:00Z')
+const SPAN_MAX_MS = Date.parse('9999-12-30T00:00:00Z')
+
 /** Reads GET requests' query; `now` is the end of the default span (the most recent 90 days). */
 export function requestFilterOf(query: Readonly<Record<string, unknown>>, now: number): GeoReportFilter {
   const dayMs = 86_400_000
@@ -457,5 +464,9 @@ export function requestFilterOf(query: Readonly<Record<string, unknown>>, now: n
   } else {
     ;[from, to] = [now - SPAN_DAYS * dayMs, now]
   }
+  // The default span around a date near either end of the years 0001–9999 may leave them (start_date=9999-12-31
+  // reaches into the year 10000): the span is cut there, where no ticket lies, never handed on for the database to refuse.
+  from = Math.min(Math.max(from, SPAN_MIN_MS), SPAN_MAX_MS)
+  to = Math.min(Math.max(to, SPAN_MIN_MS), SPAN_MAX_MS)
   return { ids: null, serviceCodes: commaList(query['service_code']), statuses: statuses as ('open' | 'closed')[] | null, from, to, limit: REQUESTS_MAX }
 }
