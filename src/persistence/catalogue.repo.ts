@@ -16,13 +16,15 @@ export interface CategoryRow {
   readonly timeLimits: TimeLimitsByTier | null
   readonly function: string | null
   readonly townshipDuty: boolean
+  /** 群众常说的说法 the desk's category search also matches (欠薪 for 拖欠工资); empty when none. */
+  readonly keywords: readonly string[]
   readonly active: boolean
   readonly createdBy: string | null
   readonly createdAt: string
 }
 
 const CATEGORY_COLS = `code, version, parent_code AS "parentCode", level, name, description, time_limits AS "timeLimits",
-  function, township_duty AS "townshipDuty", active, created_by AS "createdBy", created_at AS "createdAt"`
+  function, township_duty AS "townshipDuty", keywords, active, created_by AS "createdBy", created_at AS "createdAt"`
 
 type RawDates<T> = Omit<T, 'createdAt'> & { createdAt: string | Date }
 
@@ -85,9 +87,9 @@ export async function deactivateCategory(q: Queryable, code: string): Promise<vo
 export async function insertCategory(q: Queryable, r: Omit<CategoryRow, 'createdAt'> & { createdAt: Date }): Promise<void> {
   q.memo?.changed('catalogue')
   await q.query(
-    `INSERT INTO service_category (code, version, parent_code, level, name, description, time_limits, function, township_duty, active, created_by, created_at)
-     VALUES ($1,$2,$3,$4,$5,$6,$7::jsonb,$8,$9,$10,$11,$12)`,
-    [r.code, r.version, r.parentCode, r.level, r.name, r.description, r.timeLimits === null ? null : JSON.stringify(r.timeLimits), r.function, r.townshipDuty, r.active, r.createdBy, r.createdAt.toISOString()],
+    `INSERT INTO service_category (code, version, parent_code, level, name, description, time_limits, function, township_duty, keywords, active, created_by, created_at)
+     VALUES ($1,$2,$3,$4,$5,$6,$7::jsonb,$8,$9,$10::text[],$11,$12,$13)`,
+    [r.code, r.version, r.parentCode, r.level, r.name, r.description, r.timeLimits === null ? null : JSON.stringify(r.timeLimits), r.function, r.townshipDuty, [...r.keywords], r.active, r.createdBy, r.createdAt.toISOString()],
   )
 }
 

@@ -100,6 +100,55 @@ for (const dialect of testDialects()) {
       expect((await get('/api/catalogue/03/versions', admin)).json()).toHaveLength(2)
     })
 
+    it('keeps 群众常说的说法 (keywords) per version: create, update, unchanged when omitted, cleared by []', async () => {
+      await post('/api/catalogue', admin, { code: '06', name: '劳动社保' })
+      await post('/api/catalogue', admin, { code: '06.01', name: '劳动关系' })
+      const created = await post('/api/catalogue', admin, { code: '06.01.01', name: '拖欠工资', keywords: [' 欠薪 ', '讨薪'] })
+      expect(created.statusCode).toBe(201)
+      expect(created.json()).toMatchObject({ version: 1, keywords: ['欠薪', '讨薪'] })
+      const updated = await put('/api/catalogue/06.01.01', admin, { name: '拖欠工资', keywords: ['欠薪', '讨薪', '老板不发工资'] })
+      expect(updated.json()).toMatchObject({ version: 2, keywords: ['欠薪', '讨薪', '老板不发工资'] })
+      // Omitted: the keywords stay and, nothing else changing, no version is written; the same list writes none either.
+      expect((await put('/api/catalogue/06.01.01', admin, { name: '拖欠工资' })).json()).toMatchObject({ version: 2, keywords: ['欠薪', '讨薪', '老板不发工资'] })
+      expect((await put('/api/catalogue/06.01.01', admin, { name: '拖欠工资', keywords: ['欠薪', '讨薪', '老板不发工资'] })).json().version).toBe(2)
+      expect((await put('/api/catalogue/06.01.01', admin, { name: '拖欠工资', keywords: [] })).json()).toMatchObject({ version: 3, keywords: [] })
+      const versions = (await get('/api/catalogue/06.01.01/versions', admin)).json() as { version: number; keywords: string[]; active: boolean }[]
+      expect(versions.map((v) => [v.version, v.keywords, v.active])).toEqual([
+        [1, ['欠薪', '讨薪'], false],
+        [2, ['欠薪', '讨薪', '老板不发工资'], false],
+        [3, [], true],
+      ])
+      await put('/api/catalogue/06.01.01', admin, { name: '拖欠工资', keywords: ['欠薪'] })
+      const tree = (await get('/api/catalogue', operator)).json() as { code: string; children: { children: { code: string; keywords: string[] }[] }[] }[]
+      const leaf = tree.find((n) => n.code === '06')?.children[0]?.children[0]
+      expect(leaf).toMatchObject({ code: '06.01.01', keywords: ['欠薪'] })
+    })
+
+    it('refuses bad keywords naming the field and the entry, writing nothing', async () => {
+      const before = (await get('/api/catalogue/06.01.01/versions', admin)).json()
+      const cases: [unknown, RegExp][] = [
+        [['欠薪', '   '], /keywords: keywords\[1\] is empty/],
+        [['欠薪', '这是一句超过二十个字的群众说法用来测试长度上限是否生效'], /keywords: keywords\[1\] "这是一句.*" has 27 characters; at most 20/],
+        [['欠薪', '讨薪', '欠薪'], /keywords: keywords\[2\] "欠薪" is listed twice/],
+        [Array.from({ length: 31 }, (_, i) => `说法${i}`), /keywords: 31 keywords; at most 30/],
+      ]
+      for (const [keywords, message] of cases) {
+        for (const res of [
+          await put('/api/catalogue/06.01.01', admin, { name: '拖欠工资', keywords }),
+          await post('/api/catalogue', admin, { code: '06.01.02', name: '劳动合同', keywords }),
+        ]) {
+          expect([keywords, res.statusCode]).toEqual([keywords, 400])
+          expect(res.json().error.where).toBe('keywords')
+          expect(res.json().error.message).toMatch(message)
+        }
+      }
+      const notText = await put('/api/catalogue/06.01.01', admin, { name: '拖欠工资', keywords: [42] })
+      expect(notText.statusCode).toBe(400)
+      expect(notText.json().error.where).toBe('body/keywords/0')
+      expect((await get('/api/catalogue/06.01.01/versions', admin)).json()).toEqual(before)
+      expect((await get('/api/catalogue/06.01.02/versions', admin)).statusCode).toBe(404)
+    })
+
     it('answers bad input with 4xx naming the field', async () => {
       const cases: [string, 'POST' | 'PUT', unknown, number, string][] = [
         ['/api/catalogue', 'POST', { code: '03.09', name: '', }, 400, 'body/name'],

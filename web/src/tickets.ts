@@ -12,6 +12,8 @@ export interface Option {
   readonly label: string
   readonly children?: Option[]
   readonly disabled?: boolean
+  /** A category's 群众常说的说法 (category options only). */
+  readonly keywords?: readonly string[]
 }
 
 let catalogue: Promise<CategoryNode[]> | null = null
@@ -25,9 +27,28 @@ export function currentCatalogue(fresh = false): Promise<CategoryNode[]> {
   return catalogue
 }
 
-/** Catalogue nodes as cascader options (leaves are the level-3 categories). */
+/** Catalogue nodes as cascader options (leaves are the level-3 categories), each with its keywords. */
 export function categoryOptions(nodes: readonly CategoryNode[]): Option[] {
-  return nodes.map((n) => (n.children?.length ? { value: n.code, label: n.name, children: categoryOptions(n.children) } : { value: n.code, label: n.name }))
+  return nodes.map((n) => {
+    const keywords = n.keywords ?? []
+    return n.children?.length ? { value: n.code, label: n.name, keywords, children: categoryOptions(n.children) } : { value: n.code, label: n.name, keywords }
+  })
+}
+
+/**
+ * How a category matches what the operator typed: by its path of names (拖欠, 劳动社保), else by a keyword of it or
+ * of a level above — the keyword contains the text (欠 → 欠薪) or the text contains the keyword (老板不发工资 →
+ * 不发工资). Returns null when it does not match, '' for a name match, else the keyword that matched.
+ */
+export function categoryMatch(path: readonly { label: string; keywords?: readonly string[] }[], typed: string): string | null {
+  const q = typed.trim()
+  if (!q) return ''
+  if (path.some((p) => p.label.includes(q)) || path.map((p) => p.label).join(' / ').includes(q)) return ''
+  for (const p of [...path].reverse()) {
+    const hit = p.keywords?.find((k) => k.includes(q)) ?? p.keywords?.find((k) => k.length >= 2 && q.includes(k))
+    if (hit) return hit
+  }
+  return null
 }
 
 /** Every node of a tree, depth first. */

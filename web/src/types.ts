@@ -283,6 +283,8 @@ export interface CategoryNode {
   readonly ownTimeLimits?: Readonly<Record<string, TimeLimit>> | null
   readonly function: string | null
   readonly townshipDuty: boolean
+  /** 群众常说的说法 the desk's category search matches besides the name (欠薪 for 拖欠工资); absent from older servers. */
+  readonly keywords?: readonly string[]
   readonly version: number
   readonly description?: string
   readonly active?: boolean

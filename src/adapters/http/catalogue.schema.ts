@@ -41,6 +41,7 @@ export const categoryRowSchema = {
     timeLimits: { anyOf: [timeLimitsOutSchema, { type: 'null' }] },
     function: { type: ['string', 'null'] },
     townshipDuty: { type: 'boolean' },
+    keywords: { type: 'array', items: { type: 'string' } },
     active: { type: 'boolean' },
     createdBy: { type: ['string', 'null'] },
     createdAt: { type: 'string' },
@@ -63,6 +64,7 @@ export const categoryNodeSchema = {
     ownTimeLimits: { anyOf: [timeLimitsOutSchema, { type: 'null' }] },
     function: { type: ['string', 'null'] },
     townshipDuty: { type: 'boolean' },
+    keywords: { type: 'array', items: { type: 'string' } },
     children: { type: 'array', items: { $ref: 'duban.categoryNode#' } },
   },
   required: ['code', 'version', 'level', 'name', 'timeLimits', 'function', 'townshipDuty', 'children'],
@@ -74,6 +76,8 @@ const categoryBodyProps = {
   timeLimits: { anyOf: [timeLimitsSchema, { type: 'null' }] },
   function: functionSchema,
   townshipDuty: { type: 'boolean' },
+  // 群众常说的说法: each 1–20 characters, at most 30, no duplicates (checked by the use-case, which names the entry).
+  keywords: { type: 'array', maxItems: 200, items: { type: 'string', maxLength: 200 } },
 } as const
 
 export const listCategoriesSchema = {

@@ -51,6 +51,8 @@ export interface CategoryNode {
   readonly ownTimeLimits: TimeLimitsByTier | null
   readonly function: string | null
   readonly townshipDuty: boolean
+  /** The category's own 群众常说的说法 (欠薪, 讨薪 for 拖欠工资) that the desk's category search matches. */
+  readonly keywords: readonly string[]
   readonly children: CategoryNode[]
 }
 
@@ -62,6 +64,8 @@ export interface CategoryInput {
   readonly timeLimits?: unknown
   readonly function?: string | null
   readonly townshipDuty?: boolean
+  /** 群众常说的说法; omitted keeps the current version's (none for a new category), [] clears them. */
+  readonly keywords?: readonly unknown[]
 }
 
 /** Code of a category: 1–3 dot-separated segments of letters and digits, a child's code extending its parent's. */
@@ -69,6 +73,30 @@ const CODE_RE = /^[A-Za-z0-9]{1,8}(\.[A-Za-z0-9]{1,8}){0,2}$/
 
 function fieldInvalid(where: string, detail: string): DubanError {
   return new DubanError('DUBAN_ERR_FIELD_INVALID', `${where}: ${detail}`, { where })
+}
+
+/** At most this many keywords per category, each of 1..KEYWORD_MAX_CHARS characters. */
+export const KEYWORDS_MAX = 30
+export const KEYWORD_MAX_CHARS = 20
+
+/**
+ * Checks and trims a category's keywords: strings of 1–20 characters after trimming, at most 30, no two the same.
+ * Throws DUBAN_ERR_FIELD_INVALID naming `keywords` and the offending entry otherwise.
+ */
+export function parseKeywords(input: readonly unknown[]): string[] {
+  if (!Array.isArray(input)) throw fieldInvalid('keywords', 'must be a list of words')
+  if (input.length > KEYWORDS_MAX) throw fieldInvalid('keywords', `${input.length} keywords; at most ${KEYWORDS_MAX}`)
+  const out: string[] = []
+  input.forEach((raw, i) => {
+    if (typeof raw !== 'string') throw fieldInvalid('keywords', `keywords[${i}] is not text`)
+    const word = raw.trim()
+    const chars = [...word].length
+    if (chars === 0) throw fieldInvalid('keywords', `keywords[${i}] is empty`)
+    if (chars > KEYWORD_MAX_CHARS) throw fieldInvalid('keywords', `keywords[${i}] "${word}" has ${chars} characters; at most ${KEYWORD_MAX_CHARS}`)
+    if (out.includes(word)) throw fieldInvalid('keywords', `keywords[${i}] "${word}" is listed twice`)
+    out.push(word)
+  })
+  return out
 }
 
 /** The parent code a code implies ('03.02.05' → '03.02'), null at level 1. */
@@ -161,6 +189,7 @@ export async function currentCategories(q: Queryable): Promise<CategoryNode[]> {
       ownTimeLimits: r.timeLimits,
       function: resolved.function,
       townshipDuty: resolved.townshipDuty,
+      keywords: r.keywords,
       children: [],
     })
   }
@@ -191,6 +220,7 @@ function sameContent(a: CategoryRow, b: Omit<CategoryRow, 'version' | 'active' |
     a.description === b.description &&
     a.function === b.function &&
     a.townshipDuty === b.townshipDuty &&
+    a.keywords.join('\n') === b.keywords.join('\n') &&
     limitsKey(a.timeLimits) === limitsKey(b.timeLimits)
   )
 }
@@ -213,6 +243,7 @@ export async function saveCategory(
   const timeLimits = parseTimeLimits(input.timeLimits ?? null)
   const fn = input.function ?? null
   if (fn !== null && !isTicketFunction(fn)) throw fieldInvalid('function', `must be one of ${TICKET_FUNCTIONS.join('、')}`)
+  const keywords = input.keywords === undefined ? null : parseKeywords(input.keywords)
   const parentCode = parentCodeOf(input.code)
   const level = (input.code.split('.').length as 1 | 2 | 3)
   const run = async (q: Queryable): Promise<CategoryRow> => {
@@ -229,6 +260,7 @@ export async function saveCategory(
       timeLimits,
       function: fn,
       townshipDuty: input.townshipDuty ?? false,
+      keywords: keywords ?? current?.keywords ?? [],
     }
     if (current && sameContent(current, content)) return current
     const at = deps.clock.now()
