@@ -113,7 +113,7 @@ async function measure(target: Target, runs: number, log: (line: string) => void
     const all: Sample[] = []
     for (let r = 0; r < runs; r++) {
       const res = await load(perRound)
-      all.push(...res.samples)
+      for (const x of res.samples) all.push(x) // not push(...samples): a long run's samples exceed one call's arguments
       const rps = res.samples.length / (res.wallMs / 1000)
       rounds.push({ requests: res.samples.length, wallMs: round2(res.wallMs), rps: round2(rps), capped: res.capped })
       log(`api[${target.name}]: round ${r + 1}/${runs} ${res.samples.length} requests in ${res.wallMs.toFixed(0)} ms, ${rps.toFixed(1)} req/s${res.capped ? ' (stopped at the 60 s cap)' : ''}`)

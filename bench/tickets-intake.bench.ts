@@ -104,7 +104,7 @@ async function measure(target: Target, runs: number, log: (line: string) => void
     const all: [number, number][] = []
     for (let r = 0; r < runs; r++) {
       const res = await loadGen(job(perRound, `round ${r + 1}`))
-      all.push(...res.samples)
+      for (const x of res.samples) all.push(x) // not push(...samples): a long run's samples exceed one call's arguments
       const perSecond = res.samples.length / (res.wallMs / 1000)
       const capped = res.samples.length < perRound
       rounds.push({ tickets: res.samples.length, wallMs: round2(res.wallMs), perSecond: round2(perSecond), ...(capped ? { capped } : {}) })

@@ -87,7 +87,8 @@ export async function run(args: string[]): Promise<number> {
       await writeAtomic(out, JSON.stringify(record, null, 2) + '\n')
       process.stdout.write(`${bench.name}: ${report.summary}\n   written to bench/results/${bench.name}.json\n`)
     } catch (e) {
-      process.stderr.write(`duban bench: ${name}: ${(e as Error).message}\n`)
+      // The stack, not only the message: a benchmark is a developer's tool, and "Maximum call stack size exceeded" alone says nowhere.
+      process.stderr.write(`duban bench: ${name}: ${(e as Error).stack ?? (e as Error).message}\n`)
       failed++
     }
   }
