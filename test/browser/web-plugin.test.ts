@@ -63,6 +63,23 @@ describe('web plugin', () => {
       expect(r.headers['cache-control']).toContain('immutable')
     })
 
+    it('serves the files of a build made while it runs, and a 404 (not the page) for a missing asset', async () => {
+      const a = await built()
+      // npm run build:web while the server runs: new hashed names, unknown when the routes were registered.
+      writeFileSync(join(dir!, 'assets', 'main-def456.js'), 'console.log(2)')
+      const fresh = await a.inject({ method: 'GET', url: '/assets/main-def456.js' })
+      expect([fresh.statusCode, fresh.body]).toEqual([200, 'console.log(2)'])
+      expect(fresh.headers['content-type']).toContain('javascript')
+      expect(fresh.headers['cache-control']).toContain('immutable')
+      for (const url of ['/assets/gone-000000.js', '/assets/', '/assets/sub']) {
+        const r = await a.inject({ method: 'GET', url })
+        expect([url, r.statusCode, r.json().error.code]).toEqual([url, 404, 'DUBAN_ERR_NOT_FOUND'])
+      }
+      // A path that climbs out of assets/ names no asset: the app's page, never a file outside the build.
+      const climb = await a.inject({ method: 'GET', url: '/assets/%2e%2e/index.html' })
+      expect([climb.statusCode, climb.body]).toEqual([200, '<!doctype html><div id="app"></div>'])
+    })
+
     it('keeps the JSON 404 for unknown API and docs paths', async () => {
       const a = await built()
       for (const url of ['/api/nope', '/api', '/docs/nope']) {

@@ -279,6 +279,23 @@ describe.skipIf(!hasChromium)('web app in a browser', () => {
     await page.close()
   })
 
+  it('reloads once when a new build replaced the chunks an open page asks for (vite:preloadError), not in a loop', async () => {
+    const page = await newPage()
+    await signIn(page, suite.url, 'supervisor')
+    const mark = () => page.evaluate(() => ((window as unknown as { dubanMark?: number }).dubanMark = 1))
+    const marked = () => page.evaluate(() => (window as unknown as { dubanMark?: number }).dubanMark === 1)
+    const failChunk = () => page.evaluate(() => window.dispatchEvent(new Event('vite:preloadError', { cancelable: true })))
+    await mark()
+    await Promise.all([page.waitForEvent('load'), failChunk()])
+    expect(await marked()).toBe(false) // a fresh document: the page reloaded
+    await page.locator('[data-test=ledger], .el-table').first().waitFor()
+    await mark()
+    await failChunk()
+    await page.waitForTimeout(300) // a reload would have replaced the document by now
+    expect(await marked()).toBe(true) // the second failure within a minute stays on the page
+    await page.close()
+  })
+
   it('raised no script errors and met no refused API call in any page', () => {
     expect(pageErrors).toEqual([])
     expect(apiFailures).toEqual([])

@@ -7,4 +7,15 @@ import App from './App.vue'
 import { router } from './router.ts'
 import './style.css'
 
+// After a new build (npm run build:web) a page opened before it asks for chunks the build replaced: Vite signals
+// it here. Reload once to fetch the new index.html instead of leaving a blank screen; a second failure within a
+// minute is a real outage, so the page shows its error rather than reloading in a loop.
+window.addEventListener('vite:preloadError', (event) => {
+  const last = Number(sessionStorage.getItem('duban:reloaded-for-build') ?? 0)
+  if (Date.now() - last < 60_000) return
+  sessionStorage.setItem('duban:reloaded-for-build', String(Date.now()))
+  event.preventDefault()
+  window.location.reload()
+})
+
 createApp(App).use(ElementPlus, { locale: zhCn }).use(router).mount('#app')

@@ -3,8 +3,8 @@
  * falling back to index.html so the app's own router can show it (history mode). Without a build it
  * answers `/` with a short note saying how to make one, so `duban serve` still starts.
  */
-import { existsSync } from 'node:fs'
-import { dirname, join } from 'node:path'
+import { existsSync, statSync } from 'node:fs'
+import { dirname, join, normalize, sep } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import fastifyStatic from '@fastify/static'
 import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify'
@@ -29,6 +29,29 @@ function isServerPath(url: string): boolean {
   return /^\/(api|docs)(\/|\?|$)/.test(url)
 }
 
+/** The built file a URL under /assets/ names, relative to the build, or null when the URL is not an asset's. */
+function assetPath(url: string): string | null {
+  const path = url.split('?')[0]!
+  if (!path.startsWith('/assets/')) return null
+  let decoded: string
+  try {
+    decoded = decodeURIComponent(path)
+  } catch {
+    return null
+  }
+  const rel = normalize(decoded.slice(1))
+  // normalize() resolves '..': a path that leaves assets/ (or holds a NUL) names no asset.
+  return rel.startsWith(`assets${sep}`) && !rel.includes('\0') ? rel : null
+}
+
+function isFile(path: string): boolean {
+  try {
+    return statSync(path).isFile()
+  } catch {
+    return false
+  }
+}
+
 const plugin: FastifyPluginAsync<WebPluginOptions> = async (app, opts) => {
   const root = opts.root ?? WEB_DIST_DIR
   const built = existsSync(join(root, 'index.html'))
@@ -50,6 +73,11 @@ const plugin: FastifyPluginAsync<WebPluginOptions> = async (app, opts) => {
 
   const fallback = async (request: FastifyRequest, reply: FastifyReply) => {
     if (isServerPath(request.url)) return reply.callNotFound()
+    // A build made while the server runs (npm run build:web) writes hashed files no route knows yet, since the
+    // routes were registered at start: serve them from disk. A missing asset is a 404, never index.html — HTML
+    // in place of a script left a blank page until the server restarted.
+    const asset = assetPath(request.url)
+    if (asset !== null) return isFile(join(root, asset)) ? reply.sendFile(asset) : reply.callNotFound()
     return reply.sendFile('index.html')
   }
   // `/` itself is index.html, registered by @fastify/static.
