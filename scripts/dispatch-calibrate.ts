@@ -11,16 +11,17 @@
 import { jiebaTokenize } from '../src/adapters/text/jieba.tokenize.ts'
 import { coldStartModel } from '../src/app/dispatch/dispatch-inputs.ts'
 import type { LabelledRequest } from '../src/app/dispatch/evaluate-dispatch.ts'
-import { CALIBRATION, functionRanking, rankFunctions, teach } from '../src/domain/dispatch/dispatch.model.ts'
+import { CALIBRATION, CALIBRATION_TAUGHT, functionRanking, rankFunctions, teach } from '../src/domain/dispatch/dispatch.model.ts'
 import { featuresOf } from '../src/domain/dispatch/features.ts'
+import { rank } from '../src/domain/dispatch/naive-bayes.ts'
 import { withoutPlaces } from '../src/domain/dispatch/place.resolve.ts'
-import { cityFold, demoInputs as inputs, demoRequests as demo, trainCities87 as letters } from './dispatch-sets.ts'
+import { cityFold, demoInputs as inputs, demoRequests as demo, trainCities87 as letters, trainingSide } from './dispatch-sets.ts'
 
 const weight = Number(process.env.W ?? 0.5)
 
 type Point = { p: number; y: number }
 /** Out-of-fold first choices with the model's raw (uncalibrated) probability. */
-function outOfFold(lines: readonly LabelledRequest[], foldOf: (i: number) => number, w: number): Point[] {
+function outOfFold(lines: readonly LabelledRequest[], foldOf: (i: number) => number, w: number, read: 'model' | 'cold' = 'model'): Point[] {
   const out: Point[] = []
   for (let fold = 0; fold < 5; fold++) {
     const m = coldStartModel(inputs, jiebaTokenize)
@@ -31,7 +32,9 @@ function outOfFold(lines: readonly LabelledRequest[], foldOf: (i: number) => num
       if (foldOf(i) !== fold) return
       const first = rankFunctions(m, { text: l.text, address: l.address }, 1)[0]
       if (!first) return
-      const raw = functionRanking(m, featuresOf(jiebaTokenize, withoutPlaces(m.dir, l.text, l.address))).find((r) => r.label === first.function)
+      const feats = featuresOf(jiebaTokenize, withoutPlaces(m.dir, l.text, l.address))
+      // 'cold': the cold-start model's own probability of the first function (what CALIBRATION_TAUGHT reads).
+      const raw = (read === 'cold' ? rank(m.functions, feats) : functionRanking(m, feats)).find((r) => r.label === first.function)
       out.push({ p: Math.min(0.999, Math.max(0.001, raw?.probability ?? 0)), y: first.function === l.function ? 1 : 0 })
     })
   }
@@ -83,3 +86,25 @@ const both = [...sets['training cities']!, ...sets['demo requests']!]
 const c = fit(both)
 console.log(`fit on both (${both.length} first choices): a ${c.a.toFixed(3)}, b ${c.b.toFixed(3)}; in the model: a ${CALIBRATION.a}, b ${CALIBRATION.b}`)
 console.log(show('both, in-sample', both, platt(CALIBRATION)))
+
+// The taught model (CALIBRATION_TAUGHT, 2026-12-03): once anything has been learnt, the first function's probability is
+// the product of the cold start and the learned expert (functionRanking), much sharper than how often it is right.
+// Out-of-fold first choices of models that HAVE learnt: the 242 training-side letters (5 folds by city, the other folds'
+// letters taught at weight 1, as `duban dispatch evaluate --train` teaches) and the demo requests (5-fold, taught at
+// weight 1). Two readings compared: Platt on the product's probability, and on the cold start's probability of the
+// function the taught model put first (what the model uses).
+for (const read of ['model', 'cold'] as const) {
+  const taught: Record<string, Point[]> = {
+    'training side (taught)': outOfFold(trainingSide, (i) => cityFold(trainingSide[i]!), 1, read),
+    'demo requests (taught)': outOfFold(demo, (i) => i % 5, 1, read),
+  }
+  console.log(`taught, Platt on the ${read === 'cold' ? "cold start's" : "product's"} probability of the first function:`)
+  for (const [fitOn, applyTo] of [['training side (taught)', 'demo requests (taught)'], ['demo requests (taught)', 'training side (taught)']] as const) {
+    const t = fit(taught[fitOn]!)
+    console.log(`  fit on the ${fitOn} (a ${t.a.toFixed(3)}, b ${t.b.toFixed(3)}) → ${show(applyTo, taught[applyTo]!, platt(t))}`)
+  }
+  const bothTaught = [...taught['training side (taught)']!, ...taught['demo requests (taught)']!]
+  const t = fit(bothTaught)
+  console.log(`  fit on both (${bothTaught.length} first choices): a ${t.a.toFixed(3)}, b ${t.b.toFixed(3)}${read === 'cold' ? `; in the model: a ${CALIBRATION_TAUGHT.a}, b ${CALIBRATION_TAUGHT.b}` : ''}`)
+  for (const [name, pts] of Object.entries(taught)) console.log(`  ${name}, in-sample, the fit on both: ${show(name, pts, platt(t)).slice(name.length + 2)}`)
+}

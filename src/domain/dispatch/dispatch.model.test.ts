@@ -302,3 +302,27 @@ describe('calibration of the first suggestion', () => {
     expect(expectedError).toBeCloseTo((0.4 * 2 + 0.9) / 3, 10)
   })
 })
+
+describe('the calibrated confidence read from another probability (CALIBRATION_TAUGHT)', () => {
+  const r = (...ps: [string, number][]) => ps.map(([label, probability]) => ({ label, probability }))
+  it('sets the first from the given probability and keeps every other one at most the first, in the same order', () => {
+    const c = calibrated(r(['A', 0.95], ['B', 0.04], ['C', 0.01]), { a: 1, b: 0 }, 0.2)
+    expect(c.map((x) => x.label)).toEqual(['A', 'B', 'C'])
+    expect(c[0]!.probability).toBeCloseTo(0.2, 9)
+    // B's share of what is left (0.8 × 0.04/0.05 = 0.64) would pass A's 0.2: it is held at the first's.
+    expect(c[1]!.probability).toBeCloseTo(0.2, 9)
+    expect(c[2]!.probability).toBeCloseTo(0.16, 9)
+  })
+  it('reads the cold start for a taught model: a ticket learnt does not make the first function certain', () => {
+    const m = model()
+    const text = '路灯 不亮 燃气 泄漏'
+    const cold = rankFunctions(m, { text })[0]!
+    for (let i = 0; i < 20; i++) teach(m, { text: '路灯 不亮', function: '城市管理' })
+    const taught = rankFunctions(m, { text })[0]!
+    const product = functionRanking(m, featuresOf(spaces, withoutPlaces(m.dir, text)))[0]!
+    expect(product.probability).toBeGreaterThan(0.9)
+    expect(taught.probability).toBeLessThan(product.probability)
+    expect(taught.probability).toBeLessThan(0.95)
+    expect(cold.function).toBeDefined()
+  })
+})

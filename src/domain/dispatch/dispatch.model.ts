@@ -102,15 +102,33 @@ export const LEARNED_WEIGHT = 1
  * product of the two experts (LEARNED_WEIGHT) over the functions either knows, renormalised.
  */
 export function functionRanking(model: DispatchModel, feats: readonly string[]): Ranked[] {
-  if (model.learned.docs.size === 0) return rank(model.functions, feats)
+  return rankedWithCold(model, feats).ranked
+}
+
+/** functionRanking, with the cold-start model's own probability of each function beside (for CALIBRATION_TAUGHT). */
+function rankedWithCold(model: DispatchModel, feats: readonly string[]): { ranked: Ranked[]; cold: ReadonlyMap<string, number> | null } {
+  if (model.learned.docs.size === 0) return { ranked: rank(model.functions, feats), cold: null }
   const labels = [...new Set([...model.functions.docs.keys(), ...model.learned.docs.keys()])]
   // The feature space: the cold start's words and the learnt ones (their overlap counted twice: a smoothing constant).
   const vocabulary = model.functions.vocabulary.size + model.learned.vocabulary.size + 1
   const learned = new Map(rankMultinomial(model.learned, feats, labels, vocabulary).map((r) => [r.label, r.probability]))
-  const scores = rank(model.functions, feats, labels).map((r) => ({ label: r.label, s: Math.log(Math.max(r.probability, 1e-300)) + LEARNED_WEIGHT * Math.log(Math.max(learned.get(r.label) ?? 0, 1e-300)) }))
+  const coldRanked = rank(model.functions, feats, labels)
+  const scores = coldRanked.map((r) => ({ label: r.label, s: Math.log(Math.max(r.probability, 1e-300)) + LEARNED_WEIGHT * Math.log(Math.max(learned.get(r.label) ?? 0, 1e-300)) }))
   const max = Math.max(...scores.map((x) => x.s))
   const sum = scores.reduce((a, x) => a + Math.exp(x.s - max), 0)
-  return scores.map((x) => ({ label: x.label, probability: Math.exp(x.s - max) / sum })).sort((a, b) => b.probability - a.probability || a.label.localeCompare(b.label))
+  const ranked = scores.map((x) => ({ label: x.label, probability: Math.exp(x.s - max) / sum })).sort((a, b) => b.probability - a.probability || a.label.localeCompare(b.label))
+  return { ranked, cold: new Map(coldRanked.map((r) => [r.label, r.probability])) }
+}
+
+/**
+ * The functions ranked for a text's features with the first one's confidence calibrated: the cold start's ranking through
+ * CALIBRATION; once something has been learnt, the product ranking (functionRanking) with the first function's confidence
+ * read from the cold start's probability of that function through CALIBRATION_TAUGHT. Order unchanged either way.
+ */
+export function calibratedRanking(model: DispatchModel, feats: readonly string[]): Ranked[] {
+  const { ranked, cold } = rankedWithCold(model, feats)
+  if (!cold) return calibrated(ranked)
+  return calibrated(ranked, CALIBRATION_TAUGHT, cold.get(ranked[0]?.label ?? '') ?? 0)
 }
 
 /** Learns one example; returns false when it names no known ticket function. */
@@ -210,14 +228,37 @@ export function partnerForThird(fns: readonly string[], partners: Readonly<Recor
  */
 export const CALIBRATION = { a: 1.207, b: 2.992 } as const
 
-/** The ranked functions with the first one's probability calibrated (see CALIBRATION); order unchanged. */
-export function calibrated(ranked: readonly Ranked[]): Ranked[] {
+/**
+ * Calibration of the first function's confidence once something has been learnt (the taught model): σ(a·logit(p_cold) + b),
+ * where p_cold is the COLD START's probability of the function the taught model put first. The taught model's own
+ * probability (the product of the two experts, functionRanking) is far sharper than how often it is right: on the
+ * training-side letters, out of fold, it said 0.9 and more for first choices right about 6 times in 10, and CALIBRATION
+ * (fitted for the cold start) pushed it higher still — on the held-out letters the taught model's calibration error was
+ * 0.24–0.28 against the cold start's 0.14. Fitted by log-loss (scripts/dispatch-calibrate.ts, 2026-12-03) on the
+ * out-of-fold first choices of taught models: the 242 training-side letters (5 folds by city, the other folds' letters
+ * taught at weight 1) and the demo requests (5-fold, taught). Which probability to read was chosen there too, each fit
+ * on one set and applied to the other: Platt on the product's probability moved the calibration error 0.408 → 0.229
+ * (demo) and 0.175 → 0.255 (letters: worse than none); on the cold start's probability of the same function
+ * 0.462 → 0.136 and 0.336 → 0.131. Fit on both sets (325 first choices): 0.052 on the letters, 0.097 on the demo requests
+ * (in-sample). The cold start's probability says how well the function's own duties explain the words; the learned
+ * expert, taught other cities' divisions of work, is as sure of itself when wrong as when right.
+ */
+export const CALIBRATION_TAUGHT = { a: 0.941, b: 1.857 } as const
+
+/**
+ * The ranked functions with the first one's probability calibrated (see CALIBRATION): σ(a·logit(p) + b) of `firstRaw`
+ * (the first's own probability unless given); the others share what is left in their old proportions, none above the
+ * first (where CALIBRATION_TAUGHT lowers a sure product a lot, the second's share could pass it: suggest() sorts its units
+ * by confidence, and the order must stay the model's). Order unchanged.
+ */
+export function calibrated(ranked: readonly Ranked[], c: { readonly a: number; readonly b: number } = CALIBRATION, firstRaw?: number): Ranked[] {
   const first = ranked[0]
   if (!first) return []
   const p = Math.min(1 - 1e-6, Math.max(1e-6, first.probability))
-  const shown = 1 / (1 + Math.exp(-(CALIBRATION.a * Math.log(p / (1 - p)) + CALIBRATION.b)))
+  const q = Math.min(1 - 1e-6, Math.max(1e-6, firstRaw ?? first.probability))
+  const shown = 1 / (1 + Math.exp(-(c.a * Math.log(q / (1 - q)) + c.b)))
   const scale = (1 - shown) / (1 - p)
-  return ranked.map((r, i) => ({ label: r.label, probability: i === 0 ? shown : r.probability * scale }))
+  return ranked.map((r, i) => ({ label: r.label, probability: i === 0 ? shown : Math.min(shown, r.probability * scale) }))
 }
 
 /** How many functions are tried before giving up on filling three suggestions. */
@@ -228,7 +269,7 @@ export function suggest(model: DispatchModel, query: DispatchQuery, limit = 3): 
   const feats = featuresFor(model, query.text, query.address)
   const place = resolvePlace(model.dir, `${query.address ?? ''} ${query.text}`)
   const out: DispatchSuggestion[] = []
-  const ranked = calibrated(functionRanking(model, feats))
+  const ranked = calibratedRanking(model, feats)
   for (const f of ranked.slice(0, FUNCTIONS_TRIED)) {
     const candidates = unitsForFunction(model.dir, f.label, place)
     if (candidates.length === 0) continue
@@ -263,7 +304,7 @@ export function suggest(model: DispatchModel, query: DispatchQuery, limit = 3): 
  * in this city.
  */
 export function rankFunctions(model: DispatchModel, query: DispatchQuery, limit = 3): { function: string; probability: number }[] {
-  return servedFunctions(model, calibrated(functionRanking(model, featuresFor(model, query.text, query.address))), query, limit)
+  return servedFunctions(model, calibratedRanking(model, featuresFor(model, query.text, query.address)), query, limit)
 }
 
 /**
