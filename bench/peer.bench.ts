@@ -675,6 +675,7 @@ async function measure(target: Target, admin: pg.Client | null, pairTps: number,
       for (const [unit, l] of Object.entries(PLAN_LEADS)) liaison[unit] = await login(server.base, l.user)
     }
     log(`${tag}: ${clones.length} dispatched tasks for the 签收 load (${copies} copies of the plan's ${dispatched.length}, for ${Math.round(ACCEPT_SHARE * 100)}% of the pair over ${WARMUP_SECONDS + SECONDS} s) written set-based in ${((performance.now() - t2) / 1000).toFixed(1)} s${target.name === 'pglite' ? ` (server restarted: pid ${server.pid})` : ''}; not timed`)
+    if (clones.length < 2) throw new Error(`the 签收 load has ${clones.length} tasks: the ${PLAN_TASKS}-task plan gave ${dispatched.length} dispatched tasks led by a demo liaison`)
     const settled = await machineSettles()
     log(`${tag}: ${settled.quiet ? 'machine settled' : 'machine still busy'} after the confirm and the seeding: waited ${settled.waitedS} s (last second ${settled.busyPct}% busy of ${cpus().length} cores)`)
     const acceptRequests = clones.map((c) => ({ method: 'POST', path: `/api/items/${c.id}/events`, token: liaison[leadOf.get(c.from)!]!, body: { event: 'accept' } }))
