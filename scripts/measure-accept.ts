@@ -8,6 +8,7 @@
  * after. `--prof`: a CPU profile of the accept loop to /tmp/accept.cpuprofile. Figures move with the load.
  *
  *   npx tsx scripts/measure-accept.ts [--n 300] [--report] [--prof] [--keep]
+ * MEASURE_DB_PREFIX names the scratch database (default accept_wp; a helper uses h_<name>).
  */
 import { randomBytes, randomUUID } from 'node:crypto'
 import { readFile, writeFile } from 'node:fs/promises'
@@ -25,7 +26,7 @@ import { makePlanText, PLAN_LEADS } from '../bench/peer.plan.ts'
 const arg = (n: string) => { const i = process.argv.indexOf(`--${n}`); return i >= 0 ? process.argv[i + 1] : undefined }
 const N = Number(arg('n') ?? 300)
 const admin = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres'
-const dbName = `accept_wp_${randomBytes(4).toString('hex')}`
+const dbName = `${process.env.MEASURE_DB_PREFIX ?? 'accept_wp'}_${randomBytes(4).toString('hex')}`
 const url = new URL(admin); url.pathname = `/${dbName}`
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))
 const adm = new pg.Client({ connectionString: admin }); await adm.connect()
