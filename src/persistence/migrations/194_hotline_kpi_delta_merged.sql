@@ -1,6 +1,6 @@
 -- The 12345 KPI counters write one delta row per distinct (unit, key instant, step instant, since instant) of a
--- statement's contributions instead of one per contribution (issue 7, ticket intake's cost; BENCHMARKS.md, "Intake
--- pipelined, KPI deltas merged").
+-- statement's contributions instead of one per contribution (issue 7, ticket intake's cost; BENCHMARKS.md, "Intake:
+-- pipelined groups, KPI deltas merged").
 --
 -- A received and dispatched ticket's two hotline_event rows contributed 7 delta rows (hotline_kpi_contrib): the
 -- 受理 row's event count, the 派单 row's event and dispatch counts, its volume for the lead unit, its 签收 and 响应 runs,

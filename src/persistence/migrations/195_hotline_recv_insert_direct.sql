@@ -1,6 +1,6 @@
 -- The 12345 received counts (migration 153) of an INSERT into ticket written straight from the statement's new rows,
--- one delta row per distinct (instant, dimension, code) (issue 7, ticket intake's cost; BENCHMARKS.md, "Intake
--- pipelined, KPI deltas merged").
+-- one delta row per distinct (instant, dimension, code) (issue 7, ticket intake's cost; BENCHMARKS.md, "Intake:
+-- pipelined groups, KPI deltas merged").
 --
 -- hotline_recv_on_insert built `ARRAY(SELECT n::ticket FROM new_rows n)` (every column of every new ticket, its
 -- content and requester included, copied into one array value) for hotline_recv_emit to unnest twice: ~0.13 ms of an
