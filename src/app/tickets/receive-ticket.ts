@@ -281,7 +281,7 @@ async function recordEffects(
 }
 
 /** One ticket to write: its rows, and what must run in a transaction with them (attachments, unrecorded effects). */
-interface IntakeWrite {
+export interface IntakeWrite {
   readonly counter: TicketCounter
   readonly row: ReceivedTicket
   readonly inTransaction: ((tx: Queryable, number: string) => Promise<void>) | null
@@ -310,7 +310,7 @@ interface IntakeQueue {
  * written again on its own, so one ticket's refusal takes no neighbour with it. Without a DbMemo (a wrapper), each
  * ticket is written on its own.
  */
-function intakeInGroup(db: Db, write: IntakeWrite): Promise<ReceivedWritten> {
+export function intakeInGroup(db: Db, write: IntakeWrite): Promise<ReceivedWritten> {
   if (!db.memo) return writeAlone(db, write)
   const queue = db.memo.slot<IntakeQueue>('ticket-intake', () => ({ jobs: [], busy: false }))
   return new Promise<ReceivedWritten>((resolve, reject) => {
@@ -332,13 +332,26 @@ async function writeAlone(db: Db, write: IntakeWrite): Promise<ReceivedWritten> 
 
 async function writeGroups(db: Db, queue: IntakeQueue): Promise<void> {
   queue.busy = true
+  // The answers of the group just stored, given once the next group's statement is on its way: answering a group
+  // (each request's reply, its serialization and socket write, all in microtasks) used to run between one group's
+  // COMMIT and the next group's statement, so the database waited on Node for every group. Each ticket is still
+  // answered only after the COMMIT that stored it; the next statement is sent first, that is all.
+  // The answers wait for the ticks that send the statement: pg's pool hands the statement a client in a
+  // process.nextTick, which would otherwise run after every answer's microtasks.
+  let answer: (() => void) | null = null
+  const answerNow = (): void => {
+    const a = answer
+    answer = null
+    if (a) process.nextTick(a)
+  }
   try {
     while (queue.jobs.length > 0) {
       // One turn of the event loop first, for the tickets admitted with this one to reach the queue. On PGlite the
       // statement runs on the loop without waiting for I/O, so the other requests' pre-work (parse, checks, engine,
       // all in microtasks) ran only after it: every group was of one ticket, however many were admitted. On pg the
-      // statement's round trip gave them that time already.
-      await new Promise<void>((resolve) => setImmediate(resolve))
+      // statement's round trip gave them that time already. Not after a group: the tickets queued while it was
+      // written are the next group, and the turn would hold it back behind the last group's answers.
+      if (!answer) await new Promise<void>((resolve) => setImmediate(resolve))
       // One counter per statement: a group ends where the year (or prefix) changes.
       const first = queue.jobs[0]!.write.counter
       let n = 1
@@ -346,29 +359,38 @@ async function writeGroups(db: Db, queue: IntakeQueue): Promise<void> {
       const group = queue.jobs.splice(0, n)
       if (group.length === 1) {
         const [job] = group as [IntakeJob]
-        await writeAlone(db, job.write).then(job.resolve, job.reject)
+        const alone = writeAlone(db, job.write)
+        answerNow()
+        const settled = await alone.then(
+          (w) => () => job.resolve(w),
+          (e: unknown) => () => job.reject(e),
+        )
+        answer = settled
         continue
       }
+      const rows = group.map((j) => j.write.row)
+      const extras = group.filter((j) => j.write.inTransaction)
+      const writing = extras.length === 0
+        ? insertReceivedTickets(db, first, rows)
+        : db.transaction(async (tx) => {
+            const w = await insertReceivedTickets(tx, first, rows)
+            for (const [i, j] of group.entries()) if (j.write.inTransaction) await j.write.inTransaction(tx, w[i]!.number)
+            return w
+          })
+      answerNow()
       let written: ReceivedWritten[]
       try {
-        const rows = group.map((j) => j.write.row)
-        const extras = group.filter((j) => j.write.inTransaction)
-        written = extras.length === 0
-          ? await insertReceivedTickets(db, first, rows)
-          : await db.transaction(async (tx) => {
-              const w = await insertReceivedTickets(tx, first, rows)
-              for (const [i, j] of group.entries()) if (j.write.inTransaction) await j.write.inTransaction(tx, w[i]!.number)
-              return w
-            })
+        written = await writing
       } catch {
         // Nothing of the group was stored: each ticket on its own, so one cannot fail another.
         for (const job of group) await writeAlone(db, job.write).then(job.resolve, job.reject)
         continue
       }
-      group.forEach((job, i) => job.resolve(written[i]!))
+      answer = () => group.forEach((job, i) => job.resolve(written[i]!))
     }
   } finally {
     queue.busy = false
+    answerNow()
   }
 }
 
