@@ -155,7 +155,7 @@ function flatten(tree: readonly CategoryNode[]): CatalogueEntry[] {
   const out: CatalogueEntry[] = []
   const walk = (nodes: readonly CategoryNode[]) => {
     for (const n of nodes) {
-      out.push({ code: n.code, parentCode: n.parentCode, level: n.level, name: n.name, description: n.description })
+      out.push({ code: n.code, parentCode: n.parentCode, level: n.level, name: n.name, description: n.description, keywords: n.keywords })
       walk(n.children)
     }
   }
