@@ -354,13 +354,15 @@ export async function primariesOf(q: Queryable, ids: readonly string[]): Promise
 
 /**
  * Requests received in a period (China-time bounds as instants) that were merged into another ticket: they are
- * counted as requests (the KPIs' `received`) but their handling is their primary's, counted once.
+ * counted as requests (the KPIs' `received`) but their handling is their primary's, counted once. With `places` (a
+ * board's 数据范围), those whose place (地点) is one of them.
  */
-export async function mergedReceivedIn(q: Queryable, from: string, to: string): Promise<number> {
+export async function mergedReceivedIn(q: Queryable, from: string, to: string, places: readonly string[] | null = null): Promise<number> {
   const { rows } = await q.query<{ n: unknown }>(
     `SELECT count(*) AS n FROM ticket t WHERE t.received_at >= $1 AND t.received_at < $2
+       AND ($3::text[] IS NULL OR t.place_unit_id = ANY($3::text[]))
        AND EXISTS (SELECT 1 FROM ticket_duplicate d WHERE d.ticket_id = t.item_id AND d.status = 'merged')`,
-    [from, to],
+    [from, to, places === null ? null : [...places]],
   )
   return Number(rows[0]?.n ?? 0)
 }

@@ -289,20 +289,28 @@ export async function unitCountsOf(q: Queryable, b: AggBounds): Promise<UnitCoun
   })
 }
 
-/** Event counts per trend bucket (China day, ISO week, month) for [from, to) as of asOf; buckets with events only. */
-export async function trendCountsOf(q: Queryable, b: AggBounds, groupBy: 'day' | 'week' | 'month'): Promise<Record<string, number | string>[]> {
+/**
+ * Event counts per trend bucket (China day, ISO week, month) for [from, to) as of asOf; buckets with events only. With
+ * `units` (a board's 数据范围), the events of those units only: their day rows (hotline_kpi_day, whose trend columns
+ * hotline_trend_day sums over every unit) instead of the city's one row per day.
+ */
+export async function trendCountsOf(q: Queryable, b: AggBounds, groupBy: 'day' | 'week' | 'month', units: readonly string[] | null = null): Promise<Record<string, number | string>[]> {
   const cols = TREND_COLUMNS
   // hotline_trend_day: one row per day; its counts are keyed and settled at the event's instant, so a day before
   // asOf's day is settled before asOf.
+  const days = units === null
+    ? `SELECT day::timestamp AS d, ${cols.join(', ')} FROM hotline_trend_day
+       WHERE day >= $4::date AND day < $5::date AND day < $6::date`
+    : `SELECT key_day::timestamp AS d, ${cols.join(', ')} FROM hotline_kpi_day
+       WHERE key_day >= $4::date AND key_day < $5::date AND key_day < $6::date AND unit_id = ANY($8::text[])`
   const { rows } = await q.query<Record<string, unknown>>(
     `SELECT to_char(date_trunc($7::text, d), 'YYYY-MM-DD') AS bucket, ${cols.map((c) => `sum(${c}) AS ${c}`).join(', ')} FROM (
-       SELECT day::timestamp AS d, ${cols.join(', ')} FROM hotline_trend_day
-       WHERE day >= $4::date AND day < $5::date AND day < $6::date
+       ${days}
        UNION ALL
        SELECT key_at AT TIME ZONE 'Asia/Shanghai', ${cols.join(', ')} FROM hotline_kpi_delta
-       WHERE step_at < $3 AND key_at >= $1 AND key_at < $2 AND unit_id <> ''
+       WHERE step_at < $3 AND key_at >= $1 AND key_at < $2 AND unit_id <> '' AND ($8::text[] IS NULL OR unit_id = ANY($8::text[]))
      ) x GROUP BY 1 HAVING sum(events) > 0`,
-    [...boundsParams(b), groupBy],
+    [...boundsParams(b), groupBy, units === null ? null : [...units]],
   )
   return rows.map((r) => {
     const out: Record<string, number | string> = { bucket: r.bucket as string }
@@ -342,15 +350,23 @@ export async function receivedCountsOf(q: Queryable, b: AggBounds & { readonly p
   return rows.map((r) => ({ dim: r.dim as 'c' | 'p', code: r.code as string, cur: num(r.cur), prev: num(r.prev) }))
 }
 
-/** Tickets received per trend bucket in [from, to) before asOf. */
-export async function receivedTrendOf(q: Queryable, b: AggBounds, groupBy: 'day' | 'week' | 'month'): Promise<{ bucket: string; received: number }[]> {
+/**
+ * Tickets received per trend bucket in [from, to) before asOf. With `places` (a board's 数据范围), the tickets whose
+ * place (地点) is one of them: the per-place day rows (dim 'p') instead of the city's one row per day.
+ */
+export async function receivedTrendOf(q: Queryable, b: AggBounds, groupBy: 'day' | 'week' | 'month', places: readonly string[] | null = null): Promise<{ bucket: string; received: number }[]> {
+  const days = places === null
+    ? `SELECT day::timestamp AS d, received AS n FROM hotline_trend_day WHERE day >= $4::date AND day < $5::date AND day < $6::date`
+    : `SELECT day::timestamp AS d, n FROM hotline_recv_day WHERE day >= $4::date AND day < $5::date AND day < $6::date AND dim = 'p' AND code = ANY($8::text[])`
   const { rows } = await q.query<Record<string, unknown>>(
     `SELECT to_char(date_trunc($7::text, d), 'YYYY-MM-DD') AS bucket, sum(n) AS received FROM (
-       SELECT day::timestamp AS d, received AS n FROM hotline_trend_day WHERE day >= $4::date AND day < $5::date AND day < $6::date
+       ${days}
        UNION ALL
-       SELECT received_at AT TIME ZONE 'Asia/Shanghai', n FROM hotline_recv_delta WHERE dim = 'c' AND received_at >= $1 AND received_at < $2 AND received_at < $3
+       SELECT received_at AT TIME ZONE 'Asia/Shanghai', n FROM hotline_recv_delta
+       WHERE received_at >= $1 AND received_at < $2 AND received_at < $3
+         AND CASE WHEN $8::text[] IS NULL THEN dim = 'c' ELSE dim = 'p' AND code = ANY($8::text[]) END
      ) x GROUP BY 1 HAVING sum(n) <> 0`,
-    [...boundsParams(b), groupBy],
+    [...boundsParams(b), groupBy, places === null ? null : [...places]],
   )
   return rows.map((r) => ({ bucket: r.bucket as string, received: num(r.received) }))
 }

@@ -10,8 +10,10 @@ export interface Reader {
   readonly unitId: string | null
   readonly role: string
   /**
-   * The reader's data scope (scopeUnitIds; null or absent = all): a notification addressed to the role and about
-   * an item is seen only when the item has a unit in it — a district 督查室 is not told of another district's items.
+   * The reader's data scope (null or absent = all): a notification addressed to the role is seen only when it is about
+   * something in it — an item with a unit in it or, for a ticket, its place (地点) in it; a hot spot (未诉先办, no item)
+   * whose place or one of whose tickets is in it — so a district 督查室 or a 分中心's operator is not told of another
+   * district's items. Other role notices (no item, not a hot spot) are seen by the whole role.
    */
   readonly scope?: readonly string[] | null
 }
@@ -33,8 +35,18 @@ export interface InboxRow {
 const iso = (v: unknown): string | null => (v === null || v === undefined ? null : new Date(v as string).toISOString())
 
 /** The notifications a reader sees ($1 user, $2 unit, $3 role, $<scope> the data scope or null), as an SQL condition on alias n. */
-const visible = (scope: number): string =>
-  `(n.user_id = $1 OR ($2::text IS NOT NULL AND n.unit_id = $2) OR (n.role = $3 AND ($${scope}::text[] IS NULL OR n.item_id IS NULL OR EXISTS (SELECT 1 FROM item_unit s WHERE s.item_id = n.item_id AND s.unit_id = ANY($${scope}::text[])))))`
+const visible = (scope: number): string => {
+  const inScope = `ANY($${scope}::text[])`
+  // A hot spot's notices carry no item; their dedupe key is hotspot:<id>@… (app/tickets/hot-spots.ts).
+  const hotSpot = `EXISTS (SELECT 1 FROM hot_spot h WHERE h.id = split_part(substr(n.dedupe_key, 9), '@', 1) AND (h.place_unit_id = ${inScope}
+      OR EXISTS (SELECT 1 FROM hot_spot_ticket ht WHERE ht.hot_spot_id = h.id AND (EXISTS (SELECT 1 FROM item_unit s WHERE s.item_id = ht.item_id AND s.unit_id = ${inScope})
+        OR EXISTS (SELECT 1 FROM ticket st WHERE st.item_id = ht.item_id AND st.place_unit_id = ${inScope})))))`
+  return `(n.user_id = $1 OR ($2::text IS NOT NULL AND n.unit_id = $2) OR (n.role = $3 AND ($${scope}::text[] IS NULL
+    OR (n.item_id IS NULL AND n.type <> 'hotspot.detected')
+    OR (n.item_id IS NOT NULL AND (EXISTS (SELECT 1 FROM item_unit s WHERE s.item_id = n.item_id AND s.unit_id = ${inScope})
+      OR EXISTS (SELECT 1 FROM ticket t WHERE t.item_id = n.item_id AND t.place_unit_id = ${inScope})))
+    OR (n.item_id IS NULL AND n.type = 'hotspot.detected' AND ${hotSpot}))))`
+}
 const scopeOf = (r: Reader): string[] | null => (r.scope ? [...r.scope] : null)
 
 /** Newest first; with `unread` only those this reader has not read. */

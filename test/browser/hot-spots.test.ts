@@ -2,7 +2,7 @@
  * 未诉先办 and Chinese ticket search in a browser: the real `duban serve --demo` in a child process, headless Chromium at
  * 1280×800 and 390×844. Five 环境卫生 tickets of 河滨街道 arrive within days (none there before); the 热线看板 shows the
  * hot spot with its tickets at both sizes; an operator an admin gave 河滨街道 as its data scope sees the board and the
- * hot spots headed 数据范围：河滨街道 at both sizes; the ticket list's search box finds them by a word inside their text.
+ * hot spots headed 数据范围：河滨街道 at both sizes, its 诉求量 that of 河滨街道's requests (no （全市） mark); the ticket list's search box finds them by a word inside their text.
  * Nothing off screen at 390 px; no console or script error.
  */
 import { join } from 'node:path'
@@ -60,6 +60,7 @@ describe.skipIf(!hasChromium)('未诉先办 and ticket search in a browser', () 
     for (const [name, size] of [['1280', DESKTOP], ['390', PHONE]] as const) {
       const page = await newPage(size)
       await signIn(page, suite.url, 'hotline-hb')
+      const kpis = page.waitForResponse((r) => r.url().includes('/api/hotline/kpis'))
       await page.goto(`${suite.url}/hotline`)
       const board = page.locator('[data-test=board-scope]')
       await expect.poll(() => board.count(), { timeout: 30_000 }).toBe(1)
@@ -67,9 +68,17 @@ describe.skipIf(!hasChromium)('未诉先办 and ticket search in a browser', () 
       const spots = page.locator('[data-test=hot-spots-scope]')
       await expect.poll(() => spots.count(), { timeout: 30_000 }).toBe(1)
       expect(await spots.innerText()).toBe('数据范围：河滨街道')
-      // The request counts and the trend are the city's, not the scope's: the board says so on them.
-      expect(await page.locator('[data-test=kpi-requests]').innerText()).toContain('诉求量（全市）')
-      expect(await page.locator('[data-test=city-wide]').innerText()).toBe('（全市）')
+      // The request counts are the scope's (the requests whose place is 河滨街道), not the city's: no （全市） mark, and
+      // 诉求量 equals the board's own count of 河滨街道's requests, fewer than the city's.
+      const requests = page.locator('[data-test=kpi-requests]')
+      await expect.poll(() => requests.innerText(), { timeout: 30_000 }).toMatch(/诉求量\s*\d+/)
+      expect(await requests.innerText()).not.toContain('全市')
+      const answer = await kpis
+      const mine = (await answer.json()) as { totals: { received: number } }
+      const city = await (await apiOkAs(suite.url, 'hotline'))<{ totals: { received: number } }>('GET', `/hotline/kpis${new URL(answer.url()).search}`)
+      expect(mine.totals.received).toBeGreaterThanOrEqual(5)
+      expect(mine.totals.received).toBeLessThan(city.totals.received)
+      expect(Number(/诉求量\s*(\d+)/.exec(await requests.innerText())?.[1])).toBe(mine.totals.received)
       // The hot spot of its street is there with our tickets (their place is 河滨街道).
       const spot = page.locator('[data-test=hot-spot]', { hasText: '河滨街道 · 环境卫生' })
       await expect.poll(() => spot.count(), { timeout: 30_000 }).toBe(1)
@@ -84,7 +93,7 @@ describe.skipIf(!hasChromium)('未诉先办 and ticket search in a browser', () 
     await page.goto(`${suite.url}/hotline`)
     await expect.poll(() => page.locator('[data-test=hot-spot]', { hasText: '河滨街道 · 环境卫生' }).count(), { timeout: 30_000 }).toBe(1)
     await expect.poll(() => page.locator('[data-test=unit-kpis] tbody tr').count(), { timeout: 30_000 }).toBeGreaterThan(1)
-    expect(await page.locator('[data-test=board-scope], [data-test=hot-spots-scope], [data-test=city-wide]').count()).toBe(0)
+    expect(await page.locator('[data-test=board-scope], [data-test=hot-spots-scope]').count()).toBe(0)
     expect(await page.locator('[data-test=kpi-requests]').innerText()).not.toContain('全市')
     await page.context().close()
   }, 240_000)

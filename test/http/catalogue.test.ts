@@ -124,6 +124,21 @@ for (const dialect of testDialects()) {
       expect(leaf).toMatchObject({ code: '06.01.01', keywords: ['欠薪'] })
     })
 
+    it('gives the keywords to citizens and clients: the public catalogue lists them, Open311 services carry them in keywords', async () => {
+      await put('/api/catalogue/06.01.01', admin, { name: '拖欠工资', keywords: ['欠薪', '讨薪'] })
+      const pub = await t.app.inject({ method: 'GET', url: '/api/public/catalogue' })
+      expect(pub.statusCode).toBe(200)
+      const tree = pub.json() as { code: string; keywords: string[]; children: { code: string; keywords: string[]; children: { code: string; keywords: string[] }[] }[] }[]
+      const top = tree.find((n) => n.code === '06')!
+      expect(top.keywords).toEqual([])
+      expect(top.children[0]!.children[0]).toMatchObject({ code: '06.01.01', keywords: ['欠薪', '讨薪'] })
+      // GeoReport v2: keywords is a comma-separated list of synonyms; the path above, then the category's own words.
+      const services = (await t.app.inject({ method: 'GET', url: '/open311/v2/services.json' })).json() as { service_code: string; keywords: string }[]
+      expect(services.find((x) => x.service_code === '06.01.01')?.keywords).toBe('劳动社保, 劳动关系, 欠薪, 讨薪')
+      const xml = (await t.app.inject({ method: 'GET', url: '/open311/v2/services.xml' })).body
+      expect(xml).toContain('<keywords>劳动社保, 劳动关系, 欠薪, 讨薪</keywords>')
+    })
+
     it('refuses bad keywords naming the field and the entry, writing nothing', async () => {
       const before = (await get('/api/catalogue/06.01.01/versions', admin)).json()
       const cases: [unknown, RegExp][] = [
@@ -274,8 +289,8 @@ for (const dialect of testDialects()) {
       const cat = await get('/api/public/catalogue')
       expect(cat.statusCode).toBe(200)
       const [root] = cat.json()
-      expect(Object.keys(root).sort()).toEqual(['children', 'code', 'level', 'name'])
-      expect(root.children[0].children[0]).toEqual({ code: '03.02.05', name: '占道经营', level: 3, children: [] })
+      expect(Object.keys(root).sort()).toEqual(['children', 'code', 'keywords', 'level', 'name'])
+      expect(root.children[0].children[0]).toEqual({ code: '03.02.05', name: '占道经营', level: 3, keywords: [], children: [] })
       const places = await get('/api/public/places')
       expect(places.statusCode).toBe(200)
       const list = places.json() as { id: string; level: string }[]

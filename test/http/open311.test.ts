@@ -1,7 +1,7 @@
 /**
  * Open311 GeoReport v2 under /open311/v2, as a GeoReport client uses it: discovery and services in both
  * formats, a request posted form-encoded and as JSON, read back by id in JSON and XML, lists with the
- * spec's filters, and errors as the spec's list. Both dialects.
+ * spec's filters, and errors as the spec's list (bad percent-encoding in the query or the path too). Both dialects.
  */
 import { DOMParser } from '@xmldom/xmldom'
 import iconv from 'iconv-lite'
@@ -104,6 +104,35 @@ for (const dialect of testDialects()) {
       const e = await t.app.inject({ method: 'GET', url: '/open311/v2/requests.json?start_date=2026-01-01T00:00:00Z&end_date=2026-06-01T00:00:00Z' })
       expect(e.statusCode).toBe(400)
       expect(e.json()[0].description).toMatch(/^end_date: .*90 days/)
+    })
+
+    it('answers bad percent-encoding in the query or the path with the spec error list, 400, in the format asked', async () => {
+      // A % without two hex digits, a cut UTF-8 sequence, GBK bytes: the part is named; nothing is looked up.
+      for (const [url, part] of [
+        ['/open311/v2/requests.json?status=%ZZ', 'status=%ZZ'],
+        ['/open311/v2/requests.json?service_code=%E0%A4%A', 'service_code=%E0%A4%A'],
+        ['/open311/v2/services.json?jurisdiction_id=%C7%E0%B4%A8', 'jurisdiction_id=%C7%E0%B4%A8'],
+        ['/open311/v2/requests.json?%ZZ=1&status=open', '%ZZ=1'],
+      ] as const) {
+        const r = await t.app.inject({ method: 'GET', url })
+        expect(r.statusCode, url).toBe(400)
+        expect(r.headers['content-type']).toBe('application/json; charset=utf-8')
+        expect(r.json(), url).toEqual([{ code: 400, description: `query: '${part}' is not valid percent-encoding (UTF-8)` }])
+      }
+      const x = await t.app.inject({ method: 'GET', url: '/open311/v2/requests.xml?service_code=%E0%A4%A' })
+      expect(x.statusCode).toBe(400)
+      expect(x.headers['content-type']).toBe('text/xml; charset=utf-8')
+      expect(xmlRecords(x.body, 'error')).toEqual([{ code: '400', description: "query: 'service_code=%E0%A4%A' is not valid percent-encoding (UTF-8)" }])
+      // In the path, Fastify refuses it before routing (FST_ERR_BAD_URL): Open311 still answers in its own format.
+      const p = await t.app.inject({ method: 'GET', url: '/open311/v2/requests/%ZZ.json' })
+      expect(p.statusCode).toBe(400)
+      expect(p.json()).toEqual([{ code: 400, description: "url: the path '/open311/v2/requests/%ZZ.json' is not valid percent-encoding (UTF-8)" }])
+      const px = await t.app.inject({ method: 'GET', url: '/open311/v2/requests/%E0%A4%A.xml' })
+      expect(px.statusCode).toBe(400)
+      expect(xmlRecords(px.body, 'error')[0]?.code).toBe('400')
+      // A well-encoded query still works (中文 in UTF-8), and /api keeps its own answers.
+      expect((await t.app.inject({ method: 'GET', url: '/open311/v2/services.json?jurisdiction_id=%E9%9D%92%E5%B7%9D' })).statusCode).toBe(200)
+      expect((await t.app.inject({ method: 'GET', url: '/api/tickets/%ZZ' })).json()).toMatchObject({ code: 'FST_ERR_BAD_URL', statusCode: 400 })
     })
 
     it('creates a ticket from a form-encoded POST and reads it back by id in JSON and XML', async () => {

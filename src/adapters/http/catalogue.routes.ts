@@ -29,11 +29,13 @@ interface PublicNode {
   code: string
   name: string
   level: number
+  /** 群众常说的说法 (migration 193): the words people use for it, for the public form's category search. */
+  keywords: string[]
   children: PublicNode[]
 }
 
 function publicTree(nodes: readonly CategoryNode[]): PublicNode[] {
-  return nodes.map((n) => ({ code: n.code, name: n.name, level: n.level, children: publicTree(n.children) }))
+  return nodes.map((n) => ({ code: n.code, name: n.name, level: n.level, keywords: [...n.keywords], children: publicTree(n.children) }))
 }
 
 const PUBLIC_PLACE_LEVELS = new Set(['district', 'township', 'community'])

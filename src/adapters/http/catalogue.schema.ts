@@ -220,15 +220,16 @@ const publicNodeSchema = {
     code: { type: 'string' },
     name: { type: 'string' },
     level: { type: 'integer' },
+    keywords: { type: 'array', items: { type: 'string' }, description: '群众常说的说法: words people use for this category (欠薪 for 拖欠工资)' },
     children: { type: 'array', items: { $ref: 'duban.publicCategoryNode#' } },
   },
-  required: ['code', 'name', 'level', 'children'],
+  required: ['code', 'name', 'level', 'keywords', 'children'],
 } as const
 export { publicNodeSchema }
 
 export const publicCatalogueSchema = {
   tags: ['public'],
-  summary: 'The current service catalogue for the public form: code, name, level (no sign-in)',
+  summary: 'The current service catalogue for the public form: code, name, level, keywords (no sign-in)',
   response: { 200: { type: 'array', items: { $ref: 'duban.publicCategoryNode#' } }, 400: errorBodySchema },
 } as const
 

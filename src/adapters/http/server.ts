@@ -6,7 +6,7 @@ import cookie from '@fastify/cookie'
 import swagger from '@fastify/swagger'
 import swaggerUi from '@fastify/swagger-ui'
 import { AjvCompiler } from '@fastify/ajv-compiler'
-import Fastify, { type FastifyInstance, type FastifyServerOptions } from 'fastify'
+import Fastify, { type FastifyInstance, type FastifyReply, type FastifyServerOptions } from 'fastify'
 import type { AppDeps } from '../../app/deps.ts'
 import authPlugin, { requireSignIn } from './auth.plugin.ts'
 import { installErrorHandlers } from './errors.ts'
@@ -47,6 +47,8 @@ export async function buildServer(deps: AppDeps, opts: ServerOptions = {}): Prom
     const lenient = buildAjv(externalSchemas, { ...options, customOptions: { ...custom, coerceTypes: 'array' } } as CompilerOpts)
     return (route: Parameters<typeof strict>[0] & { httpPart?: string }) => (route.httpPart === 'body' ? strict(route) : lenient(route))
   }
+  // Open311's answer to framework errors, once its plugin (imported lazily below) is loaded.
+  let open311Errors: typeof import('./open311/open311.plugin.ts').open311FrameworkError | null = null
   const app = Fastify({
     logger: opts.logger ?? false,
     bodyLimit: opts.bodyLimit ?? DEFAULT_BODY_LIMIT,
@@ -54,6 +56,14 @@ export async function buildServer(deps: AppDeps, opts: ServerOptions = {}): Prom
     // Route plugins are imported lazily; on a loaded machine that takes longer than Fastify's 10 s default.
     pluginTimeout: 120_000,
     schemaController: { compilersFactory: { buildValidator } } as unknown as FastifyServerOptions['schemaController'],
+    // Errors before routing (a path that is not valid percent-encoding, …): Open311 answers in its spec's error list;
+    // elsewhere Fastify's own body, as before.
+    frameworkErrors: (err, request, reply) => {
+      if (open311Errors && request.url.startsWith('/open311/')) return open311Errors(err, request, reply)
+      const status = err.statusCode ?? 400
+      const body = JSON.stringify({ error: status >= 500 ? 'Internal Server Error' : 'Bad Request', code: err.code, message: err.message, statusCode: status })
+      return (reply as unknown as FastifyReply).code(status).type('application/json').send(body)
+    },
   }) as unknown as FastifyInstance
 
   // Every object in a body schema rejects unknown fields unless the route says otherwise explicitly.
@@ -87,7 +97,9 @@ export async function buildServer(deps: AppDeps, opts: ServerOptions = {}): Prom
     { prefix: '/api' },
   )
   // Open311 GeoReport v2, public and outside /api (src/adapters/http/open311/).
-  await app.register((await import('./open311/open311.plugin.ts')).default, { deps, prefix: '/open311/v2' })
+  const open311 = await import('./open311/open311.plugin.ts')
+  open311Errors = open311.open311FrameworkError
+  await app.register(open311.default, { deps, prefix: '/open311/v2' })
   await app.register(webPlugin)
   return app
 }

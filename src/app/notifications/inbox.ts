@@ -5,12 +5,14 @@
 import { countUnread, listInbox, markAllRead, markRead, type InboxRow, type Reader } from '../../persistence/notification-inbox.repo.ts'
 import { DubanError } from '../../domain/errors.ts'
 import type { Actor, AppDeps } from '../deps.ts'
+import { boardScope } from '../tickets/board-scope.ts'
 
 const readerOf = (actor: Actor): Reader => {
   if (!actor.userId) throw new DubanError('DUBAN_ERR_FORBIDDEN', 'only a signed-in person has an inbox')
-  // The hotline (operator) acts on every ticket (ticketScope), so what is addressed to its role about any
-  // ticket is its own; everyone else reads role-addressed notifications within their data scope.
-  return { userId: actor.userId, unitId: actor.unitId, role: actor.role, scope: actor.role === 'operator' ? null : actor.scopeUnitIds }
+  // Role-addressed notifications within the reader's board scope (board-scope.ts): the hotline's operator reads every
+  // one (it acts on every ticket), an operator an admin gave a scope (a 分中心's) only those about its units and places,
+  // as its 热线看板 shows them; everyone else within their data scope.
+  return { userId: actor.userId, unitId: actor.unitId, role: actor.role, scope: boardScope(actor) }
 }
 
 /** The newest notifications (at most `limit`, 1–500, default 100); only the unread ones with `unread`. */

@@ -122,7 +122,7 @@ export interface HotlineKpis {
   readonly places: readonly PlaceRow[]
   readonly hotTopics: { readonly categories: readonly (HotTopic & { name: string; path: string[] })[]; readonly places: readonly (HotTopic & { name: string })[] }
   readonly problemTickets: readonly ProblemRow[]
-  /** The data scope (数据范围) the units and problem tickets are limited to; null = every unit. */
+  /** The data scope (数据范围) every figure is limited to (units by unit, requests by place); null = every unit. */
   readonly scope: BoardScopeNote | null
 }
 
@@ -363,38 +363,44 @@ export async function hotlineKpis(deps: AppDeps, actor: Actor, q: KpiQuery): Pro
   // From the maintained counters when they can answer this period exactly; else from hotline_event's rows.
   const counted = await unitKpisFromCounters(db, period, asOf, clocks)
   let units = counted ? counted.units : await unitKpisSql(db, period, asOf, clocks)
-  // 数据范围: a district 督查室, a 分管 leader or an operator given a scope sees its units' rows (boardScope).
+  // 数据范围: a district 督查室, a 分管 leader or an operator given a scope sees its units' rows (boardScope), the events
+  // of its units in the trend, and the requests whose place (地点) is one of its units (诉求量, 办理量, the trend's
+  // received, the categories, the places, the hot topics): a request has a place from intake on, a unit only once
+  // dispatched.
   const scopeUnitIds = boardScope(actor)
-  if (scopeUnitIds) {
-    const scope = new Set(scopeUnitIds)
-    units = units.filter((u) => scope.has(u.unitId))
-  }
+  const scope = scopeUnitIds ? new Set(scopeUnitIds) : null
+  if (scope) units = units.filter((u) => scope.has(u.unitId))
   units.sort((a, b) => b.volume - a.volume || a.unitName.localeCompare(b.unitName, 'zh'))
 
   // The statements below do not depend on each other (but for the counters' received counts, which the categories
   // and places take): they run at once on a pool (one after another on PGlite), 3 round trips instead of 9.
-  const [received, rowVol, merged, trend, problems] = await Promise.all([
+  const [receivedAll, rowVol, merged, trend, problems] = await Promise.all([
     counted ? receivedCountsOf(db, { from: period.from, to: period.to, asOf, prevFrom: prev.from }) : null,
     counted
       ? null
       : db.query<{ volume: unknown; received: unknown }>(
           `SELECT (SELECT count(*) FROM (SELECT DISTINCT item_id FROM hotline_event WHERE at >= $1 AND at < $2 AND at < $3 AND unit_id IS NOT NULL AND event = ANY($4::text[])) d) AS volume,
-                  (SELECT count(*) FROM ticket WHERE received_at >= $1 AND received_at < $2 AND received_at < $3) AS received`,
-          [period.from, period.to, asOf, [...DISPATCH_EVENTS]],
+                  (SELECT count(*) FROM ticket WHERE received_at >= $1 AND received_at < $2 AND received_at < $3 AND ($5::text[] IS NULL OR place_unit_id = ANY($5::text[]))) AS received`,
+          [period.from, period.to, asOf, [...DISPATCH_EVENTS], scopeUnitIds ? [...scopeUnitIds] : null],
         ),
-    mergedReceivedIn(db, period.from, asOf),
-    trendOf(db, period, asOf, groupBy, clocks, counted !== null),
+    mergedReceivedIn(db, period.from, asOf, scopeUnitIds),
+    trendOf(db, period, asOf, groupBy, clocks, counted !== null, scopeUnitIds),
     problemTicketsOf(db, period, asOf, 20, counted !== null, scopeUnitIds),
   ])
+  // A scoped board's received counts are those of its places (dim 'p'); its categories are read from the tickets.
+  const received = receivedAll && scope ? receivedAll.filter((r) => r.dim === 'p' && scope.has(r.code)) : receivedAll
   const vol = counted && received
-    ? { volume: counted.volume, received: received.filter((r) => r.dim === 'c').reduce((n, r) => n + r.cur, 0) }
+    ? { volume: counted.volume, received: received.filter((r) => r.dim === (scope ? 'p' : 'c')).reduce((n, r) => n + r.cur, 0) }
     : rowVol?.rows[0]
-  const totals = { ...totalKpis(units, num(vol?.volume)), received: num(vol?.received), merged, handlings: num(vol?.received) - merged }
+  // The centre's volume counts each ticket once however often it was passed on; a scope's is the sum of its units'
+  // (a ticket passed between two of them counts for each: the counters keep the distinct count for the centre only).
+  const volume = scope ? units.reduce((n, u) => n + u.volume, 0) : num(vol?.volume)
+  const totals = { ...totalKpis(units, volume), received: num(vol?.received), merged, handlings: num(vol?.received) - merged }
 
   const perCode = (dim: 'c' | 'p') => received?.filter((r) => r.dim === dim).map((r) => ({ code: r.code, place: r.code, cur: r.cur, prev: r.prev }))
   const [{ categories, hotCategories }, { places, hotPlaces }] = await Promise.all([
-    categoriesOf(db, period, prev, asOf, perCode('c')),
-    placesOf(db, period, prev, asOf, perCode('p')),
+    categoriesOf(db, period, prev, asOf, scope ? undefined : perCode('c'), scopeUnitIds),
+    placesOf(db, period, prev, asOf, perCode('p'), scopeUnitIds),
   ])
   // 数据范围: the problem tickets the units in scope hold (chosen in SQL, so the first 20 are the scope's own).
   const problemTickets = problems
@@ -402,11 +408,12 @@ export async function hotlineKpis(deps: AppDeps, actor: Actor, q: KpiQuery): Pro
 }
 
 /** Counts per bucket (China-time day, ISO week from Monday, month). */
-async function trendOf(db: Queryable, period: HotlinePeriod, asOf: string, groupBy: GroupBy, clocks: HotlineClocks, fromCounters = false): Promise<TrendRow[]> {
+async function trendOf(db: Queryable, period: HotlinePeriod, asOf: string, groupBy: GroupBy, clocks: HotlineClocks, fromCounters = false, scope: readonly string[] | null = null): Promise<TrendRow[]> {
+  const scoped = scope === null ? null : [...scope]
   // Grouped on the truncated China-time timestamp; formatted once per bucket, not once per row.
   const bucket = (col: string): string => `date_trunc($4::text, ${col} AT TIME ZONE 'Asia/Shanghai')`
   const evP = fromCounters
-    ? trendCountsOf(db, { from: period.from, to: period.to, asOf }, groupBy).then((xs) => xs.map((x) => ({ ...x, dispatched: x.dispatches, replied: x.replies, replied_on_time: x.replies_on_time }) as Record<string, unknown>))
+    ? trendCountsOf(db, { from: period.from, to: period.to, asOf }, groupBy, scoped).then((xs) => xs.map((x) => ({ ...x, dispatched: x.dispatches, replied: x.replies, replied_on_time: x.replies_on_time }) as Record<string, unknown>))
     : db.query<Record<string, unknown>>(
     `SELECT to_char(g.b, 'YYYY-MM-DD') AS bucket, g.* FROM (SELECT ${bucket('at')} AS b,
        count(*) FILTER (WHERE event = ANY($5::text[])) AS dispatched,
@@ -416,15 +423,16 @@ async function trendOf(db: Queryable, period: HotlinePeriod, asOf: string, group
        count(*) FILTER (WHERE event = 'follow_up' AND rating IN ('satisfied', 'basically_satisfied')) AS satisfied,
        count(*) FILTER (WHERE event = 'reopen') AS reopens,
        count(*) FILTER (WHERE event = 'return') AS returns
-     FROM hotline_event WHERE at >= $1 AND at < $2 AND at < $3 AND unit_id IS NOT NULL GROUP BY 1) g`,
-    [period.from, period.to, asOf, groupBy, [...DISPATCH_EVENTS], clocks.handle.good],
+     FROM hotline_event WHERE at >= $1 AND at < $2 AND at < $3 AND unit_id IS NOT NULL AND ($7::text[] IS NULL OR unit_id = ANY($7::text[])) GROUP BY 1) g`,
+    [period.from, period.to, asOf, groupBy, [...DISPATCH_EVENTS], clocks.handle.good, scoped],
   ).then((r) => r.rows)
   const recP = fromCounters
-    ? receivedTrendOf(db, { from: period.from, to: period.to, asOf }, groupBy) as Promise<Record<string, unknown>[]>
+    ? receivedTrendOf(db, { from: period.from, to: period.to, asOf }, groupBy, scoped) as Promise<Record<string, unknown>[]>
     : db.query<Record<string, unknown>>(
     `SELECT to_char(g.b, 'YYYY-MM-DD') AS bucket, g.received FROM (
-       SELECT ${bucket('received_at')} AS b, count(*) AS received FROM ticket WHERE received_at >= $1 AND received_at < $2 AND received_at < $3 GROUP BY 1) g`,
-    [period.from, period.to, asOf, groupBy],
+       SELECT ${bucket('received_at')} AS b, count(*) AS received FROM ticket
+       WHERE received_at >= $1 AND received_at < $2 AND received_at < $3 AND ($5::text[] IS NULL OR place_unit_id = ANY($5::text[])) GROUP BY 1) g`,
+    [period.from, period.to, asOf, groupBy, scoped],
   ).then((r) => r.rows)
   const [ev, rec] = await Promise.all([evP, recP])
   const out = new Map<string, TrendRow>()
@@ -441,11 +449,12 @@ async function trendOf(db: Queryable, period: HotlinePeriod, asOf: string, group
 }
 
 /** Tickets received per category code in the period and the previous one; rolled up to levels 1 and 2. */
-async function categoriesOf(db: Queryable, period: HotlinePeriod, prev: HotlinePeriod, asOf: string, counted?: { code: string; cur: unknown; prev: unknown }[]): Promise<{ categories: CountRow[]; hotCategories: (HotTopic & { name: string; path: string[] })[] }> {
+async function categoriesOf(db: Queryable, period: HotlinePeriod, prev: HotlinePeriod, asOf: string, counted?: { code: string; cur: unknown; prev: unknown }[], scope: readonly string[] | null = null): Promise<{ categories: CountRow[]; hotCategories: (HotTopic & { name: string; path: string[] })[] }> {
+  // The counters keep categories city-wide (not by place): a scoped board reads its places' tickets (ticket_place_idx).
   const { rows } = counted ? { rows: counted } : await db.query<{ code: string; cur: unknown; prev: unknown }>(
     `SELECT category_code AS code, count(*) FILTER (WHERE received_at >= $2) AS cur, count(*) FILTER (WHERE received_at < $2) AS prev
-     FROM ticket WHERE received_at >= $1 AND received_at < $3 AND received_at < $4 GROUP BY category_code`,
-    [prev.from, period.from, period.to, asOf],
+     FROM ticket WHERE received_at >= $1 AND received_at < $3 AND received_at < $4 AND ($5::text[] IS NULL OR place_unit_id = ANY($5::text[])) GROUP BY category_code`,
+    [prev.from, period.from, period.to, asOf, scope === null ? null : [...scope]],
   )
   const { rows: cats } = await db.query<{ code: string; parent_code: string | null; level: number; name: string }>(
     `SELECT DISTINCT ON (code) code, parent_code, level, name FROM service_category ORDER BY code, active DESC, version DESC`,
@@ -482,11 +491,12 @@ async function categoriesOf(db: Queryable, period: HotlinePeriod, prev: HotlineP
 }
 
 /** Tickets received per place, rolled up to district and township (the unit tree); hot topics by township. */
-async function placesOf(db: Queryable, period: HotlinePeriod, prev: HotlinePeriod, asOf: string, counted?: { place: string | null; cur: unknown; prev: unknown }[]): Promise<{ places: PlaceRow[]; hotPlaces: (HotTopic & { name: string })[] }> {
+async function placesOf(db: Queryable, period: HotlinePeriod, prev: HotlinePeriod, asOf: string, counted?: { place: string | null; cur: unknown; prev: unknown }[], scope: readonly string[] | null = null): Promise<{ places: PlaceRow[]; hotPlaces: (HotTopic & { name: string })[] }> {
   const { rows } = counted ? { rows: counted } : await db.query<{ place: string | null; cur: unknown; prev: unknown }>(
     `SELECT place_unit_id AS place, count(*) FILTER (WHERE received_at >= $2) AS cur, count(*) FILTER (WHERE received_at < $2) AS prev
-     FROM ticket WHERE received_at >= $1 AND received_at < $3 AND received_at < $4 AND place_unit_id IS NOT NULL GROUP BY place_unit_id`,
-    [prev.from, period.from, period.to, asOf],
+     FROM ticket WHERE received_at >= $1 AND received_at < $3 AND received_at < $4 AND place_unit_id IS NOT NULL
+       AND ($5::text[] IS NULL OR place_unit_id = ANY($5::text[])) GROUP BY place_unit_id`,
+    [prev.from, period.from, period.to, asOf, scope === null ? null : [...scope]],
   )
   const { rows: units } = await db.query<{ id: string; parent_id: string | null; level: string; name: string }>(`SELECT id, parent_id, level, name FROM unit`)
   const byId = new Map(units.map((u) => [u.id, u]))

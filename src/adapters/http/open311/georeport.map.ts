@@ -189,6 +189,8 @@ export interface CatalogueEntry {
   readonly level: number
   readonly name: string
   readonly description: string
+  /** 群众常说的说法 (migration 193); absent = none. */
+  readonly keywords?: readonly string[]
 }
 
 /** A GeoReport v2 service (GET services). */
@@ -202,7 +204,10 @@ export interface GeoReportService {
   group: string
 }
 
-/** The level-3 categories as GeoReport services: group = the level-1 name, keywords = the path above. */
+/**
+ * The level-3 categories as GeoReport services: group = the level-1 name, keywords = the path above and then the
+ * category's own 群众常说的说法 (synonyms people use, as GeoReport v2 means `keywords`), comma-separated, each once.
+ */
 export function toGeoReportServices(entries: readonly CatalogueEntry[]): GeoReportService[] {
   const byCode = new Map(entries.map((e) => [e.code, e]))
   const pathOf = (e: CatalogueEntry): CatalogueEntry[] => {
@@ -228,7 +233,7 @@ export function toGeoReportServices(entries: readonly CatalogueEntry[]): GeoRepo
         description: e.description || path.map((p) => p.name).join(' › '),
         metadata: false,
         type: 'realtime',
-        keywords: above.join(', '),
+        keywords: [...new Set([...above, ...(e.keywords ?? [])])].join(', '),
         group: path[0]?.level === 1 ? path[0].name : (above[0] ?? ''),
       }
     })

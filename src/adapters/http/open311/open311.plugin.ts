@@ -3,7 +3,7 @@
  * sign-in, one jurisdiction (jurisdiction_id accepted and ignored), no API key.
  *
  *   GET  discovery.{json,xml}              Service Discovery
- *   GET  services.{json,xml}               level-3 categories of the service catalogue
+ *   GET  services.{json,xml}               level-3 categories of the service catalogue (keywords: 群众说法 too)
  *   GET  services/{service_code}.{json,xml} service definition (request_type, optional)
  *   GET  requests.{json,xml}               service_request_id | service_code, start_date, end_date, status
  *   POST requests.{json,xml}               form-encoded or JSON; creates a ticket with channel 'open311'
@@ -155,7 +155,7 @@ function flatten(tree: readonly CategoryNode[]): CatalogueEntry[] {
   const out: CatalogueEntry[] = []
   const walk = (nodes: readonly CategoryNode[]) => {
     for (const n of nodes) {
-      out.push({ code: n.code, parentCode: n.parentCode, level: n.level, name: n.name, description: n.description })
+      out.push({ code: n.code, parentCode: n.parentCode, level: n.level, name: n.name, description: n.description, keywords: n.keywords })
       walk(n.children)
     }
   }
@@ -169,7 +169,45 @@ const WINDOW_MS = 60_000
 
 const notFound = (what: string) => new DubanError('DUBAN_ERR_NOT_FOUND', what)
 
+/**
+ * The first part of a URL's query (`name=value`) whose percent-encoding does not decode — a `%` not followed by two hex
+ * digits, or bytes that are not UTF-8 (GBK-encoded text) — or null when every part decodes.
+ */
+export function badQueryPart(url: string): string | null {
+  const q = url.indexOf('?')
+  if (q < 0) return null
+  for (const part of url.slice(q + 1).split('&')) {
+    try {
+      decodeURIComponent(part.replace(/\+/g, ' '))
+    } catch {
+      return part
+    }
+  }
+  return null
+}
+
+/** An error text quoting what the client sent, cut to a readable length. */
+const quoted = (raw: string): string => (raw.length > 80 ? `${raw.slice(0, 80)}…` : raw)
+
+/**
+ * Fastify's framework errors (a path it cannot decode, FST_ERR_BAD_URL; a path parameter too long) for a URL under
+ * /open311/: the spec's error list in the format the URL asks, with Fastify's status (400, 414). The server's
+ * `frameworkErrors` calls it (src/adapters/http/server.ts); they happen before routing, so no plugin hook sees them.
+ */
+export function open311FrameworkError(err: FastifyError, request: FastifyRequest, reply: FastifyReply): FastifyReply {
+  const status = typeof err.statusCode === 'number' && err.statusCode >= 400 ? err.statusCode : 400
+  const path = request.url.split('?')[0] ?? ''
+  return sendError(reply, formatOfUrl(request.url), status, err.code === 'FST_ERR_BAD_URL' ? `url: the path '${quoted(path)}' is not valid percent-encoding (UTF-8)` : err.message)
+}
+
 const plugin: FastifyPluginAsync<{ deps: AppDeps }> = async (app: FastifyInstance, { deps }) => {
+  // A query whose percent-encoding does not decode is refused in the spec's error format, naming the part; Fastify's
+  // query parser would take it leniently (a cut %E0%A4 as text) and answer for a value the client did not mean.
+  app.addHook('onRequest', async (request, reply) => {
+    const bad = badQueryPart(request.url)
+    if (bad !== null) return sendError(reply, formatOfUrl(request.url), 400, `query: '${quoted(bad)}' is not valid percent-encoding (UTF-8)`)
+    return undefined
+  })
   // Bodies of this prefix only: form-encoded (the spec's) and JSON, each in its declared charset.
   app.removeContentTypeParser(['application/json'])
   app.addContentTypeParser(['application/json', 'application/x-www-form-urlencoded'], { parseAs: 'buffer' }, (request, body, done) => {
