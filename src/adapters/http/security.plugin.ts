@@ -468,22 +468,36 @@ const plugin: FastifyPluginAsync<SecurityOptions> = async (app, opts) => {
       g.leave()
     }
   }
-  app.addHook('onRequest', async (request: FastifyRequest, reply: FastifyReply) => {
-    const cls = (request.raw as unknown as Record<symbol, boolean>)[rawAdmitted] ? null : routeClassOf(request)
-    if (cls) {
-      const lagged = lagReason(lagNow())
-      const gate = gates.get(cls) as Gate
-      const why = lagged ?? (await new Promise<string | null>((resolve) => {
-        const entered = gate.enter(() => resolve(null), resolve)
-        if (entered === true) resolve(null)
-        else if (entered === false) resolve('queue full')
-      }))
-      if (why) return reply.code(503).header('retry-after', '1').header('cache-control', 'no-store').type('application/json; charset=utf-8').send(shedBody(cls, why))
-      ;(request as unknown as Record<symbol, Gate | undefined>)[gatePassed] = gate
+  // Requests made with inject() (no raw admission) wait for their gate here; a 503 is sent from this hook.
+  const admitHere = async (request: FastifyRequest, reply: FastifyReply, cls: RouteClass): Promise<void> => {
+    const lagged = lagReason(lagNow())
+    const gate = gates.get(cls) as Gate
+    const why = lagged ?? (await new Promise<string | null>((resolve) => {
+      const entered = gate.enter(() => resolve(null), resolve)
+      if (entered === true) resolve(null)
+      else if (entered === false) resolve('queue full')
+    }))
+    if (why) {
+      reply.code(503).header('retry-after', '1').header('cache-control', 'no-store').type('application/json; charset=utf-8').send(shedBody(cls, why))
+      return
     }
+    ;(request as unknown as Record<symbol, Gate | undefined>)[gatePassed] = gate
     checkCsrf(request)
+  }
+  // Callback style: a request the server admitted (every real one) passes with no promise and no microtask; a
+  // CSRF refusal thrown here reaches Fastify's error handler as from an async hook.
+  app.addHook('onRequest', (request: FastifyRequest, reply: FastifyReply, done: (err?: Error) => void) => {
+    const cls = (request.raw as unknown as Record<symbol, boolean>)[rawAdmitted] ? null : routeClassOf(request)
+    if (!cls) {
+      checkCsrf(request)
+      return done()
+    }
+    admitHere(request, reply, cls).then(() => done(), done)
   })
-  app.addHook('onResponse', async (request) => release(request))
+  app.addHook('onResponse', (request: FastifyRequest, _reply: FastifyReply, done: (err?: Error) => void) => {
+    release(request)
+    done()
+  })
   // The document workers end with the server (they start again on the next upload).
   app.addHook('onClose', async () => closeParsePool())
   app.addHook('onRequestAbort', async (request) => release(request))
