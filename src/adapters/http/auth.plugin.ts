@@ -6,10 +6,10 @@
  * the API's shapes. Routes anyone may call say so with `config: { public: true }` (sign in, sign out);
  * roles and data scope are still checked by the routes (requireRole) after validation.
  */
-import type { FastifyPluginAsync, FastifyRequest } from 'fastify'
+import type { FastifyPluginAsync, FastifyReply, FastifyRequest } from 'fastify'
 import fp from 'fastify-plugin'
 import type { AppDeps } from '../../app/deps.ts'
-import { sessionFor } from '../../app/auth/session.ts'
+import { cachedSessionFor, sessionFor } from '../../app/auth/session.ts'
 import { DubanError } from '../../domain/errors.ts'
 import './auth.ts'
 
@@ -30,12 +30,20 @@ export function tokenOf(request: FastifyRequest): string | null {
 const plugin: FastifyPluginAsync<{ deps: AppDeps; sessionTtlMs?: number | undefined }> = async (app, { deps, sessionTtlMs }) => {
   app.decorateRequest('actor', null)
   app.decorate('sessionTtlMs', sessionTtlMs)
-  app.addHook('onRequest', async (request) => {
+  // Callback style: a request whose session is cached (nearly all) passes without a promise or a microtask.
+  app.addHook('onRequest', (request, _reply, done) => {
     request.actor = null
     const token = tokenOf(request)
-    if (!token) return
-    const found = await sessionFor(deps, token)
-    if (found) request.actor = found.actor
+    if (!token) return done()
+    const cached = cachedSessionFor(deps, token)
+    if (cached) {
+      request.actor = cached.actor
+      return done()
+    }
+    sessionFor(deps, token).then((found) => {
+      if (found) request.actor = found.actor
+      done()
+    }, done)
   })
 }
 
@@ -44,9 +52,10 @@ export function isPublicRoute(request: FastifyRequest): boolean {
   return (request.routeOptions.config as { public?: unknown } | undefined)?.public === true
 }
 
-/** onRequest hook: a 401 for a request without a valid session, unless the route is public. */
-export async function requireSignIn(request: FastifyRequest): Promise<void> {
-  if (!request.actor && !isPublicRoute(request)) throw new DubanError('DUBAN_ERR_UNAUTHENTICATED')
+/** onRequest hook: a 401 for a request without a valid session, unless the route is public (callback style: no promise). */
+export function requireSignIn(request: FastifyRequest, _reply: FastifyReply, done: (err?: Error) => void): void {
+  if (!request.actor && !isPublicRoute(request)) return done(new DubanError('DUBAN_ERR_UNAUTHENTICATED'))
+  done()
 }
 
 declare module 'fastify' {

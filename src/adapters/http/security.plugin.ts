@@ -77,9 +77,13 @@ export interface SecurityOptions {
  *   WAL flush, each a round trip to another process on the other core). One at a time, every write ran after
  *   the previous one and both cores were half idle (reports capped near 400 req/s whatever the route, issue
  *   7). Two in flight let one write's Node work (parse, engine, answer) run while the other waits on
- *   PostgreSQL, and an admitted write shares the loop with at most one other write. More would only queue on
- *   the event loop and stretch each one's latency by another request's Node time.
- * Every class together (1 + 1 + 2 + 1 + 1 = 6 with bulk) stays below the pool's 10 connections (pg.db.ts), so no admitted
+ *   PostgreSQL. But a warm progress report or 催办 is one statement whose answer waits mostly on its COMMIT's WAL
+ *   flush (fdatasync): replayed alone in one backend at load 14, 0.74 ms of backend CPU in a 5.8 ms statement. With 2
+ *   slots at most 2 commits share a flush, and on a quiet machine the slots, not the CPU, set the rate (2026-12-03
+ *   08:37: 1,938 reports/s with Node 59% busy and the two cores ~68%). 4 in flight let 4 commits share a flush
+ *   (group commit, as pgbench's 16 clients do) and keep Node busy while they wait; each admitted write shares the
+ *   loop with at most 3 others (BENCHMARKS.md, "Reports and 催办: four writes in flight").
+ * Every class together (1 + 1 + 4 + 1 + 1 = 8 with bulk) stays below the pool's 10 connections (pg.db.ts), so no admitted
  * request waits for a connection. The queues take a burst (a browser opening a page, a dozen writes racing)
  * in order; a queue that overflows means overload, and then it stops being a queue for old requests (see Gate).
  */
@@ -101,7 +105,7 @@ export const DEFAULT_CONCURRENCY: Readonly<Record<'pglite' | 'pg', Readonly<Reco
   pg: {
     public: { concurrent: 1, queue: 31, maxWaitMs: 2_000 },
     read: { concurrent: 1, queue: 31, maxWaitMs: 2_000 },
-    write: { concurrent: 2, queue: 31, maxWaitMs: 2_000 },
+    write: { concurrent: 4, queue: 31, maxWaitMs: 2_000 },
     export: { concurrent: 1, queue: 3, maxWaitMs: 5_000 },
     bulk: { concurrent: 1, queue: 3, maxWaitMs: 5_000 },
     // Desk intake (POST /api/tickets) is written in groups (receive-ticket.ts): one statement, one connection and one
@@ -468,22 +472,36 @@ const plugin: FastifyPluginAsync<SecurityOptions> = async (app, opts) => {
       g.leave()
     }
   }
-  app.addHook('onRequest', async (request: FastifyRequest, reply: FastifyReply) => {
-    const cls = (request.raw as unknown as Record<symbol, boolean>)[rawAdmitted] ? null : routeClassOf(request)
-    if (cls) {
-      const lagged = lagReason(lagNow())
-      const gate = gates.get(cls) as Gate
-      const why = lagged ?? (await new Promise<string | null>((resolve) => {
-        const entered = gate.enter(() => resolve(null), resolve)
-        if (entered === true) resolve(null)
-        else if (entered === false) resolve('queue full')
-      }))
-      if (why) return reply.code(503).header('retry-after', '1').header('cache-control', 'no-store').type('application/json; charset=utf-8').send(shedBody(cls, why))
-      ;(request as unknown as Record<symbol, Gate | undefined>)[gatePassed] = gate
+  // Requests made with inject() (no raw admission) wait for their gate here; a 503 is sent from this hook.
+  const admitHere = async (request: FastifyRequest, reply: FastifyReply, cls: RouteClass): Promise<void> => {
+    const lagged = lagReason(lagNow())
+    const gate = gates.get(cls) as Gate
+    const why = lagged ?? (await new Promise<string | null>((resolve) => {
+      const entered = gate.enter(() => resolve(null), resolve)
+      if (entered === true) resolve(null)
+      else if (entered === false) resolve('queue full')
+    }))
+    if (why) {
+      reply.code(503).header('retry-after', '1').header('cache-control', 'no-store').type('application/json; charset=utf-8').send(shedBody(cls, why))
+      return
     }
+    ;(request as unknown as Record<symbol, Gate | undefined>)[gatePassed] = gate
     checkCsrf(request)
+  }
+  // Callback style: a request the server admitted (every real one) passes with no promise and no microtask; a
+  // CSRF refusal thrown here reaches Fastify's error handler as from an async hook.
+  app.addHook('onRequest', (request: FastifyRequest, reply: FastifyReply, done: (err?: Error) => void) => {
+    const cls = (request.raw as unknown as Record<symbol, boolean>)[rawAdmitted] ? null : routeClassOf(request)
+    if (!cls) {
+      checkCsrf(request)
+      return done()
+    }
+    admitHere(request, reply, cls).then(() => done(), done)
   })
-  app.addHook('onResponse', async (request) => release(request))
+  app.addHook('onResponse', (request: FastifyRequest, _reply: FastifyReply, done: (err?: Error) => void) => {
+    release(request)
+    done()
+  })
   // The document workers end with the server (they start again on the next upload).
   app.addHook('onClose', async () => closeParsePool())
   app.addHook('onRequestAbort', async (request) => release(request))

@@ -85,26 +85,39 @@ interface CachedSession {
 
 const stampOf = (memo: DbMemo): string => SESSION_TOPICS.map((t) => memo.version(t)).join('.')
 
+/**
+ * The session a token has in this process's cache, if it is still good there (see sessionFor); undefined when it must
+ * be read. Synchronous, so the HTTP hook of a request whose session is cached runs without a promise. The cache is
+ * keyed by the token itself (the sha256 is needed only to read the database): a cached request hashes nothing.
+ */
+export function cachedSessionFor(deps: AppDeps, token: string): { user: UserRow; actor: Actor } | undefined {
+  const memo = deps.db.memo
+  if (!memo) return undefined
+  const hit = memo.slot('sessions', () => new Map<string, CachedSession>()).get(token)
+  if (hit && hit.stamp === stampOf(memo) && performance.now() < hit.until && deps.clock.now().getTime() < hit.expiresAtMs) return hit.found
+  return undefined
+}
+
 /** The user and actor behind a token, or null when unknown, expired or deactivated. */
 export async function sessionFor(deps: AppDeps, token: string): Promise<{ user: UserRow; actor: Actor } | null> {
+  const cached = cachedSessionFor(deps, token)
+  if (cached) return cached
   const tokenHash = hashToken(token)
   const now = deps.clock.now()
   const memo = deps.db.memo
   if (!memo) return (await readSession(deps, tokenHash, now))?.found ?? null
   const cache = memo.slot('sessions', () => new Map<string, CachedSession>())
   const stamp = stampOf(memo)
-  const hit = cache.get(tokenHash)
-  if (hit && hit.stamp === stamp && performance.now() < hit.until && now.getTime() < hit.expiresAtMs) return hit.found
   const read = await readSession(deps, tokenHash, now)
   if (!read) {
-    cache.delete(tokenHash)
+    cache.delete(token)
     return null
   }
   // Kept only if nothing it depends on changed while it was read (or in a transaction not yet committed then).
   if (stampOf(memo) === stamp) {
-    cache.delete(tokenHash)
+    cache.delete(token)
     if (cache.size >= SESSION_CACHE_MAX) cache.delete(cache.keys().next().value as string)
-    cache.set(tokenHash, { found: read.found, expiresAtMs: read.expiresAt.getTime(), until: performance.now() + SESSION_CACHE_MS, stamp })
+    cache.set(token, { found: read.found, expiresAtMs: read.expiresAt.getTime(), until: performance.now() + SESSION_CACHE_MS, stamp })
   }
   return read.found
 }
