@@ -71,6 +71,8 @@ export interface Target {
 export interface ItemDetail extends LedgerItem {
   readonly body: string
   readonly path: readonly string[]
+  /** 来源: each outline level with its heading's text (absent from an older server). */
+  readonly source?: readonly { marker: string; title: string | null }[]
   readonly data: { readonly targets?: readonly Target[]; readonly [k: string]: unknown }
   readonly createdAt: string
   readonly closedAt: string | null
