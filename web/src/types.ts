@@ -320,6 +320,10 @@ export interface PublicLookup {
   readonly rating: { readonly rating: RatingValue; readonly comment: string | null; readonly at: string } | null
   readonly canRate: boolean
   readonly canWithdraw: boolean
+  /** 申请重办 with a reason is open (after the reply, within the 回访 window, not rated 满意 / 基本满意). */
+  readonly canReopen?: boolean
+  /** The end of that window. */
+  readonly reopenUntil?: string | null
 }
 
 /** A rate with numerator and denominator; value null when nothing counts. */
