@@ -39,6 +39,9 @@ export interface PublicTicketView {
   readonly merged: { intoNumber: string; notice: string | null } | null
 }
 
+/** States in which a unit handles the ticket (before a reply, or again after 重办). */
+const HANDLING = new Set(['dispatched', 'accepted', 'return_requested', 'extension_requested', 'material_requested'])
+
 /** States before any unit accepted the ticket: the requester may still withdraw it. */
 const WITHDRAWABLE = new Set(['received', 'dispatched'])
 
@@ -78,7 +81,8 @@ async function publicView(q: Queryable, row: TicketRow, now: Date): Promise<Publ
     categoryName: row.categoryName,
     reply,
     rating: row.citizenRating ? { rating: row.citizenRating, comment: row.citizenComment, at: row.ratedAt } : null,
-    canRate: reply !== null && row.citizenRating === null && row.state !== 'withdrawn',
+    // Not while a unit handles it again after 重办: the reply shown is the one being redone; the next is rated.
+    canRate: reply !== null && row.citizenRating === null && row.state !== 'withdrawn' && !HANDLING.has(row.state),
     canWithdraw: WITHDRAWABLE.has(row.state),
     canReopen: reopenWindow(row, now) !== null,
     reopenUntil: reopenWindow(row, now),
