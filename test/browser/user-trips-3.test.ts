@@ -7,6 +7,8 @@
  * - 事项详情's 来源 showed outline markers only (一、 › (一)); it shows each level's heading with its marker.
  * - 在线诉求: a requester not satisfied with the reply could only rate it; within the 回访时限 they ask for 重办
  *   with a reason, and the ticket goes back to its unit (办理中), the old reply no longer up for rating.
+ * - Times showed in the device's time zone: on a laptop set to UTC a ticket due 23:59 (Beijing) showed 15:59; they show
+ *   Beijing time everywhere. 签收 on a ticket asked 确认签收该事项 (a task's word); it says 该工单.
  * No page logs an error. Screenshots go to $DUBAN_SHOTS (default /tmp/duban-user-trip-3-shots).
  */
 import { join } from 'node:path'
@@ -159,6 +161,36 @@ describe.skipIf(!hasChromium)('what users tripped on, third walk, in a browser',
     expect(ticket.history.at(-1)).toMatchObject({ event: 'reopen', actorRole: 'citizen' })
     await page.screenshot({ path: join(SHOTS, 'public-reopened-phone.png'), fullPage: true })
     await page.context().close()
+  }, 120_000)
+
+  it('工单详情 on a device set to UTC shows Beijing time, and 签收 asks about 该工单', async () => {
+    const hotline = await apiOkAs(suite.url, 'hotline')
+    const res = await fetch(`${suite.url}/api/public/tickets`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ requestType: 'complaint', categoryCode: PROPERTY, content: '小区物业乱收停车费，每月都涨价', requesterName: '孙女士', requesterPhone: '13711113333' }),
+    })
+    const { number } = (await res.json()) as { number: string }
+    const { tickets } = await hotline<{ tickets: { id: string; number: string }[] }>('GET', `/tickets?q=${number}`)
+    const id = tickets.find((t) => t.number === number)!.id
+    await hotline('POST', `/tickets/${id}/events`, { event: 'dispatch', payload: { lead: ZJJ } })
+    const { dueAt } = await hotline<{ dueAt: string }>('GET', `/tickets/${id}`)
+    expect(dueAt).toMatch(/T23:59:59\+08:00$/)
+    const context = await suite.browser.newContext({ viewport: PHONE, locale: 'zh-CN', timezoneId: 'UTC' })
+    const page = await context.newPage()
+    page.on('pageerror', (e) => problems.push(`utc page: ${e.message}`))
+    await page.goto(`${suite.url}/login`)
+    await page.locator('input[name=username]').fill('zjj')
+    await page.locator('input[name=password]').fill('duban-demo-2026')
+    await page.locator('[data-test=login]').click()
+    await page.waitForURL((u) => !u.pathname.startsWith('/login'))
+    await page.goto(`${suite.url}/tickets/${id}`)
+    const due = page.locator('[data-test=ticket-due]')
+    await expect.poll(() => due.textContent(), { timeout: 15_000 }).toBe(`${dueAt.slice(0, 10)} 23:59`)
+    await page.locator('[data-test=ticket-actions] button', { hasText: '签收' }).click()
+    const dialog = page.locator('.el-dialog', { hasText: '签收' })
+    await expect.poll(() => dialog.textContent(), { timeout: 10_000 }).toContain('确认签收该工单？')
+    await context.close()
   }, 120_000)
 
   it('no page logged an error', () => {
