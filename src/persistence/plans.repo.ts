@@ -104,3 +104,29 @@ export async function updatePlanHeading(q: Queryable, id: string, h: { title: st
 export async function setPlanStatus(q: Queryable, id: string, status: 'confirmed' | 'discarded', at: string): Promise<void> {
   await q.query(`UPDATE plan SET status = $2, confirmed_at = CASE WHEN $2 = 'confirmed' THEN $3::timestamptz ELSE confirmed_at END WHERE id = $1`, [id, status, at])
 }
+
+/** One outline entry of a plan's draft (any item, taken or not): where it stands and its heading. */
+export interface PlanOutlineEntry {
+  readonly document: number
+  readonly line: number
+  readonly path: readonly string[]
+  readonly title: string
+}
+
+/**
+ * The outline entries of a plan's draft at or above line `uptoLine` whose path is a prefix of `path` (an item's 来源:
+ * its headings). Read from the draft's jsonb; the item's own entry is among them.
+ */
+export async function planOutlineAbove(q: Queryable, planId: string, uptoLine: number, path: readonly string[]): Promise<PlanOutlineEntry[]> {
+  const { rows } = await q.query<{ document: number | null; line: number | null; path: string[] | null; title: string | null }>(
+    `SELECT (x->>'document')::int AS document, (x->>'line')::int AS line,
+            ARRAY(SELECT jsonb_array_elements_text(x->'path')) AS path, x->>'title' AS title
+       FROM plan, jsonb_array_elements(draft->'items') AS x
+      WHERE plan.id = $1 AND (x->>'line')::int <= $2 AND jsonb_typeof(x->'path') = 'array'
+        AND jsonb_array_length(x->'path') BETWEEN 1 AND $3
+        AND x->'path'->>0 = $4
+      ORDER BY (x->>'line')::int`,
+    [planId, uptoLine, path.length, path[0] ?? ''],
+  )
+  return rows.map((r) => ({ document: Number(r.document ?? 0), line: Number(r.line ?? 0), path: r.path ?? [], title: r.title ?? '' }))
+}

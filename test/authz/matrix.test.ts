@@ -45,6 +45,7 @@ const PUBLIC = new Set([
   'GET /api/public/tickets/lookup',
   'POST /api/public/tickets/rating',
   'POST /api/public/tickets/withdraw',
+  'POST /api/public/tickets/reopen',
   'GET /api/public/knowledge',
   'GET /api/health',
 ])

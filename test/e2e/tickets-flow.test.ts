@@ -343,7 +343,7 @@ for (const dialect of testDialects()) {
       const lookup = async (phone = '13900001111') => t.app.inject({ method: 'GET', url: `/api/public/tickets/lookup?number=${number}&phone=${encodeURIComponent(phone)}` })
       const first = await lookup()
       expect(first.statusCode, first.body).toBe(200)
-      expect(Object.keys(first.json()).sort()).toEqual(['canRate', 'canWithdraw', 'categoryName', 'merged', 'number', 'rating', 'receivedAt', 'reply', 'stateLabel', 'status'])
+      expect(Object.keys(first.json()).sort()).toEqual(['canRate', 'canReopen', 'canWithdraw', 'categoryName', 'merged', 'number', 'rating', 'receivedAt', 'reopenUntil', 'reply', 'stateLabel', 'status'])
       expect(first.json()).toMatchObject({ number, status: 'open', categoryName: '餐饮卫生', reply: null, canRate: false, canWithdraw: true })
       expect((await lookup('13900002222')).statusCode).toBe(404)
 
@@ -384,6 +384,47 @@ for (const dialect of testDialects()) {
       expect(late.statusCode).toBe(409)
       const wrong = await t.app.inject({ method: 'POST', url: '/api/public/tickets/withdraw', payload: { number: a.number, phone: '13700009999' } })
       expect(wrong.statusCode).toBe(404)
+    })
+
+    it('lets the requester ask for 重办 with a reason within the 回访 window, not after it nor after a 满意 rating', async () => {
+      // Replied Monday 03-02 10:00: the 回访时限 is 2 working days, so the window ends Wednesday 03-04 10:00.
+      await setClock('2026-03-02T09:00:00+08:00')
+      const v = await acceptedBy('sjj', 'liaison-sjj')
+      const own = (await get(v.id)).number as string
+      const ask = (number: string, ph: string, reason: unknown) => t.app.inject({ method: 'POST', url: '/api/public/tickets/reopen', payload: { number, phone: ph, reason } })
+      const look = async (number: string, ph: string) => (await t.app.inject({ method: 'GET', url: `/api/public/tickets/lookup?number=${number}&phone=${ph}` })).json()
+      const requester = '13812345678'
+      expect(await look(own, requester)).toMatchObject({ canReopen: false, reopenUntil: null })
+      expect((await ask(own, requester, '还没答复')).statusCode).toBe(409)
+      await setClock('2026-03-02T10:00:00+08:00')
+      await event(v.id, 'liaison-sjj', 'reply', { text: '已约谈饭店负责人' })
+      await setClock('2026-03-03T15:00:00+08:00')
+      expect(await look(own, requester)).toMatchObject({ stateLabel: '已答复', canReopen: true })
+      expect((await look(own, requester)).reopenUntil).toMatch(/^2026-03-0[34]T/)
+      expect((await ask(own, requester, '')).statusCode).toBe(400)
+      expect((await ask(own, '13700009999', '油烟仍在直排')).statusCode).toBe(404)
+      const r = await ask(own, requester, '油烟仍在直排，晚上更严重')
+      expect(r.statusCode, r.body).toBe(200)
+      // Handled again: the old reply is not rated now (the next one is).
+      expect(r.json()).toMatchObject({ stateLabel: '办理中', canReopen: false, reopenUntil: null, canRate: false })
+      const after = await get(v.id)
+      expect(after).toMatchObject({ state: 'accepted', counters: { reopens: 1 } })
+      expect(after.history.at(-1)).toMatchObject({ event: 'reopen', actorRole: 'citizen', payload: { reason: '油烟仍在直排，晚上更严重' } })
+      expect(await notes('liaison-sjj', v.id)).toEqual(['item.dispatch', 'item.reopen'])
+      expect(await notes('operator', v.id)).toContain('item.reopen')
+      // The second reply: past its 回访 window the requester can no longer ask; the 回访 decides.
+      await event(v.id, 'liaison-sjj', 'reply', { text: '饭店已安装油烟净化器' })
+      await setClock('2026-03-10T09:00:00+08:00')
+      expect(await look(own, requester)).toMatchObject({ canReopen: false })
+      const late = await ask(own, requester, '还是有油烟')
+      expect(late.statusCode).toBe(409)
+      expect((await get(v.id)).state).toBe('replied')
+      // A reply the requester rated 满意 is not reopened by them.
+      const s = await acceptedBy('sjj', 'liaison-sjj')
+      await event(s.id, 'liaison-sjj', 'reply', { text: '已处理' })
+      const rated = await t.app.inject({ method: 'POST', url: '/api/public/tickets/rating', payload: { number: s.number, phone: requester, rating: 'satisfied' } })
+      expect(rated.json()).toMatchObject({ canReopen: false })
+      expect((await ask(s.number, requester, '又反悔了')).statusCode).toBe(409)
     })
 
     it('reveals the requester to the hotline and the lead unit only, audited', async () => {

@@ -137,6 +137,7 @@ const guardText: Record<string, string> = {
   leadChanges: '改派须选择与当前单位不同的单位',
   validRating: '满意度须为满意、基本满意或不满意',
   ratingUnsatisfied: '仅不满意的诉求可重办',
+  followUpWindowOpen: '已过申请重办的期限（答复后回访期限内可申请）',
   reopenAllowed: '重办次数已达上限',
 }
 

@@ -72,13 +72,17 @@ export const eventLabel: Record<string, string> = {
 /** 延期申请 status. */
 export const extensionStatusLabel: Record<string, string> = { pending: '待审批', approved: '已同意', refused: '不予延期' }
 
-/** Short local date-time for lists: 2026-05-12 14:03. */
+/**
+ * Short date-time for lists in Beijing time (UTC+8, no daylight saving), whatever the device's time zone: 2026-05-12
+ * 14:03. A device set to UTC showed a ticket due 23:59 as 15:59 the same day, and 签收期限 at 03:00.
+ */
 export function when(iso: unknown): string {
   if (typeof iso !== 'string' || !iso) return ''
-  const d = new Date(iso)
-  if (Number.isNaN(d.getTime())) return iso
+  const t = new Date(iso).getTime()
+  if (Number.isNaN(t)) return iso
+  const d = new Date(t + 8 * 3_600_000)
   const p = (n: number) => String(n).padStart(2, '0')
-  return `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())} ${p(d.getHours())}:${p(d.getMinutes())}`
+  return `${d.getUTCFullYear()}-${p(d.getUTCMonth() + 1)}-${p(d.getUTCDate())} ${p(d.getUTCHours())}:${p(d.getUTCMinutes())}`
 }
 
 /** A rate as a percentage (按时办结率 87.5%), or — when nothing counts. */

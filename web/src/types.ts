@@ -71,6 +71,8 @@ export interface Target {
 export interface ItemDetail extends LedgerItem {
   readonly body: string
   readonly path: readonly string[]
+  /** 来源: each outline level with its heading's text (absent from an older server). */
+  readonly source?: readonly { marker: string; title: string | null }[]
   readonly data: { readonly targets?: readonly Target[]; readonly [k: string]: unknown }
   readonly createdAt: string
   readonly closedAt: string | null
@@ -318,6 +320,10 @@ export interface PublicLookup {
   readonly rating: { readonly rating: RatingValue; readonly comment: string | null; readonly at: string } | null
   readonly canRate: boolean
   readonly canWithdraw: boolean
+  /** 申请重办 with a reason is open (after the reply, within the 回访 window, not rated 满意 / 基本满意). */
+  readonly canReopen?: boolean
+  /** The end of that window. */
+  readonly reopenUntil?: string | null
 }
 
 /** A rate with numerator and denominator; value null when nothing counts. */

@@ -133,6 +133,7 @@ export const itemDetailSchema = {
     ...ledgerItemProps,
     body: { type: 'string' },
     path: { type: 'array', items: { type: 'string' } },
+    source: { type: 'array', items: { type: 'object', properties: { marker: { type: 'string' }, title: { type: ['string', 'null'] } } } },
     sourceLine: { type: ['integer', 'null'] },
     data: free,
     snapshot: free,

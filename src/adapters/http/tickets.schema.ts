@@ -244,6 +244,8 @@ const publicView = {
     rating: { anyOf: [{ type: 'object', properties: { rating: str, comment: strOrNull, at: strOrNull } }, { type: 'null' }] },
     canRate: { type: 'boolean' },
     canWithdraw: { type: 'boolean' },
+    canReopen: { type: 'boolean' },
+    reopenUntil: strOrNull,
     merged: { anyOf: [{ type: 'object', properties: { intoNumber: str, notice: strOrNull } }, { type: 'null' }] },
   },
 } as const
@@ -266,6 +268,13 @@ export const publicRateSchema = {
   tags: ['public'],
   summary: 'Rate the reply once (满意 / 基本满意 / 不满意); 409 the second time',
   body: { type: 'object', properties: { number: TICKET_NUMBER, phone: PHONE, rating, comment: { type: 'string', maxLength: 500 } }, required: ['number', 'phone', 'rating'], additionalProperties: false },
+  response: { 200: publicView, ...errors },
+} as const
+
+export const publicReopenSchema = {
+  tags: ['public'],
+  summary: 'Ask for 重办 with a reason: after the reply, while the 回访 window (回访时限) runs, unless rated 满意 / 基本满意; 409 otherwise',
+  body: { type: 'object', properties: { number: TICKET_NUMBER, phone: PHONE, reason: { type: 'string', minLength: 1, maxLength: 500 } }, required: ['number', 'phone', 'reason'], additionalProperties: false },
   response: { 200: publicView, ...errors },
 } as const
 

@@ -21,6 +21,7 @@ import { availableEvents, type AvailableEvent, type Snapshot } from '../../domai
 import type { Actor, AppDeps } from '../deps.ts'
 import { calendarFor, chinaDate, engineActor, kindOf } from './item-engine.ts'
 import { calendarNoticeFor, type CalendarNotice } from '../calendar/calendar-coverage.ts'
+import { sourceOf, type SourceLevel } from './item-source.ts'
 import { childrenOf, parentOf, sharesOf, withoutTakenShareSteps, type ItemChildren, type ItemShare } from './item-shares.ts'
 
 /** Ledger filters as the API takes them. */
@@ -146,6 +147,8 @@ export async function listLedger(deps: AppDeps, actor: Actor, query: LedgerQuery
 export interface ItemDetail extends LedgerItem {
   readonly body: string
   readonly path: readonly string[]
+  /** 来源: each outline level of the plan with its heading's text (empty for an item without a plan). */
+  readonly source: readonly SourceLevel[]
   readonly sourceLine: number | null
   readonly data: Record<string, unknown>
   readonly snapshot: Record<string, unknown>
@@ -230,6 +233,7 @@ export async function itemDetail(q: Queryable, actor: Actor, id: string, today: 
     ...ledger,
     body: item.body,
     path: item.path,
+    source: await sourceOf(q, item),
     sourceLine: item.sourceLine,
     data: item.data,
     snapshot: item.snapshot,

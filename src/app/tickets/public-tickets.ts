@@ -28,9 +28,19 @@ export interface PublicTicketView {
   readonly rating: { rating: string; comment: string | null; at: string | null } | null
   readonly canRate: boolean
   readonly canWithdraw: boolean
+  /**
+   * 申请重办: the requester may ask for the ticket to be handled again, with a reason, while the reply waits for its
+   * 回访 and the kind's 回访时限 (the follow_up clock) runs, unless they rated the reply 满意 or 基本满意.
+   */
+  readonly canReopen: boolean
+  /** The end of that window (the follow_up clock's due), or null when 重办 cannot be asked. */
+  readonly reopenUntil: string | null
   /** 已并单: the ticket it was merged into and what the requester is told; the reply is that ticket's. */
   readonly merged: { intoNumber: string; notice: string | null } | null
 }
+
+/** States in which a unit handles the ticket (before a reply, or again after 重办). */
+const HANDLING = new Set(['dispatched', 'accepted', 'return_requested', 'extension_requested', 'material_requested'])
 
 /** States before any unit accepted the ticket: the requester may still withdraw it. */
 const WITHDRAWABLE = new Set(['received', 'dispatched'])
@@ -48,7 +58,17 @@ async function ownTicket(q: Queryable, number: string, phone: string): Promise<{
   return { row, phone: digits }
 }
 
-async function publicView(q: Queryable, row: TicketRow): Promise<PublicTicketView> {
+/** The 回访 window's end while the requester may still ask for 重办 at `now`, else null. */
+function reopenWindow(row: TicketRow, now: Date): string | null {
+  if (row.state !== 'replied') return null
+  if (row.citizenRating === 'satisfied' || row.citizenRating === 'basically_satisfied') return null
+  const clocks = row.snapshot['clocks'] as Record<string, { dueAt?: string | null; stoppedAt?: string | null }> | undefined
+  const c = clocks?.['follow_up']
+  if (!c || c.stoppedAt || !c.dueAt) return null
+  return Date.parse(c.dueAt) >= now.getTime() ? c.dueAt : null
+}
+
+async function publicView(q: Queryable, row: TicketRow, now: Date): Promise<PublicTicketView> {
   const kind = kindOf('ticket', String(row.snapshot['kindVersion'] ?? row.kindVersion))
   const shared = row.state === 'merged' ? (await sharedRepliesOf(q, [row.id])).get(row.id) : undefined
   const reply = (await repliesOf(q, [row.id])).get(row.id)?.reply ?? (shared ? { text: shared.text, at: shared.at } : null)
@@ -61,8 +81,11 @@ async function publicView(q: Queryable, row: TicketRow): Promise<PublicTicketVie
     categoryName: row.categoryName,
     reply,
     rating: row.citizenRating ? { rating: row.citizenRating, comment: row.citizenComment, at: row.ratedAt } : null,
-    canRate: reply !== null && row.citizenRating === null && row.state !== 'withdrawn',
+    // Not while a unit handles it again after 重办: the reply shown is the one being redone; the next is rated.
+    canRate: reply !== null && row.citizenRating === null && row.state !== 'withdrawn' && !HANDLING.has(row.state),
     canWithdraw: WITHDRAWABLE.has(row.state),
+    canReopen: reopenWindow(row, now) !== null,
+    reopenUntil: reopenWindow(row, now),
     merged: facts?.mergedInto ? { intoNumber: facts.mergedInto.number, notice: facts.requesterNotice } : null,
   }
 }
@@ -70,7 +93,7 @@ async function publicView(q: Queryable, row: TicketRow): Promise<PublicTicketVie
 /** GET /api/public/tickets/lookup. */
 export async function lookupTicket(deps: AppDeps, number: string, phone: string): Promise<PublicTicketView> {
   const { row } = await ownTicket(deps.db, number, phone)
-  return publicView(deps.db, row)
+  return publicView(deps.db, row, deps.clock.now())
 }
 
 /** POST /api/public/tickets/rating: once, after the reply; a second rating is a 409. */
@@ -81,7 +104,7 @@ export async function rateTicket(deps: AppDeps, input: { number: string; phone: 
   const now = deps.clock.now()
   return deps.db.transaction(async (tx) => {
     const { row, phone } = await ownTicket(tx, input.number, input.phone)
-    const view = await publicView(tx, row)
+    const view = await publicView(tx, row, now)
     if (row.citizenRating !== null) throw new DubanError('DUBAN_ERR_CONFLICT', `ticket ${row.number} is already rated`, { where: 'rating' })
     if (!view.canRate) throw new DubanError('DUBAN_ERR_CONFLICT', `ticket ${row.number} has no reply to rate yet`, { where: 'number' })
     const comment = input.comment?.trim() ? input.comment.trim() : null
@@ -90,7 +113,7 @@ export async function rateTicket(deps: AppDeps, input: { number: string; phone: 
     }
     const actor: Actor = citizenActor(phone)
     await audit(tx, actor, now, { action: 'ticket.rate', entity: 'item', entityId: row.id, after: { rating: input.rating, comment } })
-    return publicView(tx, { ...row, citizenRating: input.rating, citizenComment: comment, ratedAt: now.toISOString() })
+    return publicView(tx, { ...row, citizenRating: input.rating, citizenComment: comment, ratedAt: now.toISOString() }, now)
   })
 }
 
@@ -104,5 +127,24 @@ export async function withdrawTicket(deps: AppDeps, input: { number: string; pho
   await takeEvent(deps, citizenActor(phone), row.id, { event: 'withdraw', payload: reason ? { reason } : {} })
   const again = await findTicketByNumberPhone(deps.db, row.number, phone)
   if (!again) throw notFound()
-  return publicView(deps.db, again)
+  return publicView(deps.db, again, deps.clock.now())
+}
+
+/**
+ * POST /api/public/tickets/reopen: the requester, not satisfied with the reply, asks for 重办 with a reason while the
+ * 回访 window runs (the ticket kind's citizen `reopen`: back to 办理中 at its unit, a fresh handling time limit, the
+ * unit and the centre told). Outside the window, after a 满意 / 基本满意 rating or before a reply: 409.
+ */
+export async function reopenTicket(deps: AppDeps, input: { number: string; phone: string; reason: string }): Promise<PublicTicketView> {
+  const reason = input.reason.trim()
+  if (!reason) throw new DubanError('DUBAN_ERR_FIELD_REQUIRED', 'reason: say why the ticket should be handled again', { where: 'reason' })
+  const { row, phone } = await ownTicket(deps.db, input.number, input.phone)
+  if (reopenWindow(row, deps.clock.now()) === null) {
+    const why = row.state !== 'replied' ? `is ${row.state}; 重办 can be asked only after the reply, before the 回访` : row.citizenRating ? `was rated ${row.citizenRating}` : 'is past its 回访 window'
+    throw new DubanError('DUBAN_ERR_TRANSITION_NOT_ALLOWED', `ticket ${row.number} ${why}`, { where: 'number' })
+  }
+  await takeEvent(deps, citizenActor(phone), row.id, { event: 'reopen', payload: { reason } })
+  const again = await findTicketByNumberPhone(deps.db, row.number, phone)
+  if (!again) throw notFound()
+  return publicView(deps.db, again, deps.clock.now())
 }

@@ -186,6 +186,18 @@ const transitions: readonly TransitionDef[] = [
     guards: ['ratingUnsatisfied'],
     effects: ['count:reopens', 'notify:lead'],
   },
+  // 申请重办 by the requester on the public page: not satisfied with the reply, they ask for it to be handled again,
+  // with a reason, while the 回访 window (the follow_up clock, 回访时限) still runs; after it the centre's 回访 decides.
+  {
+    from: ['replied'],
+    event: 'reopen',
+    to: 'accepted',
+    roles: ['citizen'],
+    actorMustBe: 'requester',
+    requires: { reason: 'reason' },
+    guards: ['followUpWindowOpen'],
+    effects: ['assign:reason', 'count:reopens', 'notify:lead', 'notify:operator'],
+  },
   // A closed ticket may be reopened on a supervisor's order (e.g. after a complaint).
   { from: ['closed'], event: 'reopen', to: 'accepted', roles: ['supervisor'], requires: { reason: 'reason' }, effects: ['count:reopens', 'notify:lead'] },
   { from: ['followed_up'], event: 'close', to: 'closed', roles: ['operator'] },
@@ -234,7 +246,7 @@ export const ticketKind: KindDef = {
     supervise: { label: '督办', fieldLabels: { text: '督办事由' } },
     reply: { label: '答复' },
     follow_up: { label: '回访' },
-    reopen: { label: '重办' },
+    reopen: { label: '重办', fieldLabels: { reason: '重办理由' } },
     close: { label: '办结' },
   },
   transitions,
@@ -273,7 +285,8 @@ export const ticketKind: KindDef = {
       // tick takes 督办 (`supervise`, whose issueNotice effect issues it) as the system; then 通报.
       onExpiry: { escalate: ['remind', 'supervision_notice', 'bulletin'] },
     },
-    { name: 'follow_up', label: '回访时限', unit: 'working_days', limit: 2, startsOn: ['reply'], stopsOn: ['follow_up'] },
+    // Also the window in which the requester may ask for 重办 themselves (guard followUpWindowOpen).
+    { name: 'follow_up', label: '回访时限', unit: 'working_days', limit: 2, startsOn: ['reply'], stopsOn: ['follow_up', 'reopen'] },
   ],
   escalation: [
     { name: 'remind', label: '提醒', afterDueWorkingDays: 0 },

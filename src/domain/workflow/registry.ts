@@ -76,6 +76,14 @@ export const builtinGuards: Readonly<Record<string, Guard>> = {
     const current = snapshot.clocks['handle']?.dueAt ?? null
     return next !== null && (current === null || instantMs(next) > instantMs(current))
   },
+  /**
+   * The follow-up clock (回访时限) is running and its due has not passed: the window in which a requester may ask for
+   * 重办 themselves (申请重办). No such clock, a stopped one or a passed due refuses.
+   */
+  followUpWindowOpen: ({ snapshot, now }) => {
+    const c = snapshot.clocks['follow_up']
+    return !!c && !c.stoppedAt && (c.dueAt === null || instantMs(now) <= instantMs(c.dueAt))
+  },
   /** The item has been reopened fewer than twice (重办不超过两次). */
   reopenAllowed: ({ snapshot }) => (snapshot.counters['reopens'] ?? 0) < 2,
 }
