@@ -96,7 +96,7 @@ describe.skipIf(!hasChromium)('what users tripped on, second walk, in a browser'
     const page = await signedIn('zjj', PHONE)
     await page.goto(`${suite.url}/tickets/${accepted.id}`)
     await page.locator('[data-test=ticket-actions] button', { hasText: '申请延期' }).click()
-    const dialog = page.locator('.el-dialog', { hasText: '申请完成时间' })
+    const dialog = page.locator('.el-dialog', { hasText: '申请办理期限' }) // a ticket's word, not a task's 申请完成时间
     await dialog.locator('textarea').fill('需协调消防部门联合检查')
     await dialog.locator('input[name=newDue]').fill(early)
     await dialog.locator('input[name=newDue]').press('Enter')

@@ -245,7 +245,7 @@ for (const dialect of testDialects()) {
       expect(A.onTimeCompletion).toEqual(rate(2, 4))
       expect(A.satisfaction).toEqual(rate(2, 3))
       expect(A.resolution).toEqual(rate(2, 3))
-      expect(A.reopenRate).toEqual(rate(1, 3))
+      expect(A.reopenRate).toEqual(rate(1, 3)) // ÷ its 3 replies
     })
 
     it('gives unit B (卫健委) the hand-computed figures', () => {

@@ -250,7 +250,7 @@ function unitRowOf(x: Record<string, unknown>): UnitRow {
     onTimeCompletion: rateOf(num(x.replies_on_time), replies + late),
     resolution: rateOf(num(x.solved), num(x.asked)),
     satisfaction: rateOf(num(x.satisfied), num(x.rated)),
-    reopenRate: rateOf(num(x.reopens), followUps),
+    reopenRate: rateOf(num(x.reopens), replies),
     returnRate: rateOf(num(x.returns), dispatches),
   }
 }

@@ -237,7 +237,7 @@ export const ticketKind: KindDef = {
     return: { label: '退单' },
     reassign: { label: '改派' },
     refuse_return: { label: '驳回退单' },
-    request_extension: { label: '申请延期' },
+    request_extension: { label: '申请延期', fieldLabels: { newDue: '申请办理期限' } },
     approve_extension: { label: '同意延期' },
     refuse_extension: { label: '不予延期' },
     request_material: { label: '补充材料', fieldLabels: { text: '所需材料' } },

@@ -35,9 +35,9 @@ describe('12345 KPIs per unit (hand-computed fixture, November 2026 as of 12-01 
     expect(A.followUps).toBe(3)
     expect(A.satisfaction).toEqual(r(2, 3))
     expect(A.resolution).toEqual(r(2, 3))
-    // 发回重办率: T2 reopened once ÷ 3 follow-ups.
+    // 发回重办率: T2 reopened once ÷ 4 replies (not ÷ 3 follow-ups: a requester's 申请重办 comes without a 回访).
     expect(A.reopens).toBe(1)
-    expect(A.reopenRate).toEqual(r(1, 3))
+    expect(A.reopenRate).toEqual(r(1, 4))
   })
 
   it('unit B', () => {
@@ -55,7 +55,7 @@ describe('12345 KPIs per unit (hand-computed fixture, November 2026 as of 12-01 
     // T9 is paused (补充材料) → not counted; T6 due in Dec → 1/3.
     expect(B.replies).toBe(1)
     expect(B.onTimeCompletion).toEqual(r(1, 3))
-    // Follow-up of T5: satisfied, resolved not asked → 满意 1/1, 解决 0/0 (null); 发回重办 0/1.
+    // Follow-up of T5: satisfied, resolved not asked → 满意 1/1, 解决 0/0 (null); 发回重办 0 of 1 reply.
     expect(B.satisfaction).toEqual(r(1, 1))
     expect(B.resolution).toEqual(r(0, 0))
     expect(B.reopenRate).toEqual(r(0, 1))
@@ -98,6 +98,23 @@ describe('hot topics and problem tickets', () => {
       { key: 'a', count: 5, previous: 4, rise: 1, riseRate: 0.25 },
       { key: 'c', count: 2, previous: 0, rise: 2, riseRate: null },
     ])
+  })
+
+  it('keeps 发回重办率 within 100% when requesters ask for 重办 themselves, before any 回访', () => {
+    // Twice 申请重办 on the public page inside the 回访 window, then the third reply is followed up 满意.
+    const asked = ticket('Q', [
+      ['dispatch', '11-02 09:00', { unit: 'A' }],
+      ['accept', '11-02 10:00'],
+      ['reply', '11-03 09:00'],
+      ['reopen', '11-03 15:00'],
+      ['reply', '11-05 09:00'],
+      ['reopen', '11-05 15:00'],
+      ['reply', '11-07 09:00'],
+      ['follow_up', '11-07 10:00', { rating: 'satisfied', resolved: true }],
+    ])
+    const [q] = hotlineUnitKpis([asked], NOV, AS_OF)
+    expect([q!.reopens, q!.replies, q!.followUps]).toEqual([2, 3, 1])
+    expect(q!.reopenRate).toEqual(r(2, 3)) // ÷ 回访 it read 2 of 1 = 200 %
   })
 
   it('flags a ticket passed around twice without acceptance, and one reopened three times', () => {

@@ -91,7 +91,11 @@ export interface HotlineUnitKpis {
   readonly resolution: Rate
   /** 满意率 */
   readonly satisfaction: Rate
-  /** 发回重办率 */
+  /**
+   * 发回重办率: 重办 ÷ 答复 — of the replies given, the share sent back to be handled again. Every 重办 follows a
+   * reply (the centre's after a 回访, the requester's own 申请重办 inside the 回访 window, a supervisor's after 办结),
+   * so the rate stays within 100%; ÷ 回访 passed it once requesters could ask for 重办 without a 回访.
+   */
   readonly reopenRate: Rate
   /** 回退率 */
   readonly returnRate: Rate
@@ -210,7 +214,7 @@ export function hotlineUnitKpis(tickets: readonly TicketFacts[], period: Hotline
     onTimeCompletion: a.handle.rate,
     resolution: a.resolution.rate,
     satisfaction: a.satisfaction.rate,
-    reopenRate: rateOf(a.reopens, a.followUps),
+    reopenRate: rateOf(a.reopens, a.replies),
     returnRate: rateOf(a.returns, a.dispatches),
   }))
 }
