@@ -19,6 +19,8 @@
  * checks, the generator's keys being right by construction). `--jobs` chunks load at once on their own connections.
  * After the load the B-tree indexes are built, then the GIN ones (trigram, ticket search: most of the time at 10M) on
  * one connection while item_clock, ledger_unit_open and the counters' fill go on beside them; then VACUUM (ANALYZE).
+ * `--skip-text-indexes` leaves the GIN ones unbuilt (their definitions stay in gen_index_backup: a later run with
+ * `--count 0` builds them), for measurements that need no text search (the assessment, the 12345 dashboard).
  * `--finish` loads nothing and finishes a run stopped after its load (the dropped indexes, item_clock,
  * ledger_unit_open, the fill for every generated item as `--fill-only`). `--resume-fill` finishes a fill stopped after
  * its chunks (the fold if not done, the facts' indexes, the received counts if none).
@@ -26,7 +28,8 @@
  * The triggers being off, the maintained counters are filled set-based at the end, for the items of this run: the
  * assessment's (assessment_fact, assessment_agg: what draining the log for every item would write, ~2.5 h at 10M,
  * src/app/assessment/assessment-fill.ts) and the 12345 dashboard's received counts (hotline_recv_*, what the ticket
- * trigger and the fold would write; generated tickets have no events, so no other KPI row). `--no-fill` skips that.
+ * trigger and the fold would write; generated tickets have no events, so no other KPI row), the latter beside the
+ * former on its own connection, 1M items a statement. `--no-fill` skips that.
  * `--fill-only` loads nothing and fills for every generated item (a database generated before the fill existed; it
  * refuses when generated items have facts or received counts already). `--cutoff <instant>` is the fold's "today" for the received
  * counts (default: the China midnight starting today): reads as of an earlier instant cannot use the counters (usable()
