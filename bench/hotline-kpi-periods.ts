@@ -7,7 +7,8 @@
  * of one call with its EXPLAIN (ANALYZE, BUFFERS) execution time, shared buffers and top plan node. `--migrate`
  * applies pending migrations first. `--compare-rows` also computes each period once from hotline_event's rows (the
  * counters marked incomplete for that call: a scratch database only) and says whether the whole answer is equal.
- * Prints the load average with every line.
+ * Prints the load average with every line. `--scope u1,u2` answers as a supervisor whose 数据范围 an admin set to those
+ * units (the board by unit: its units' rows and problem tickets only); default every unit (an admin).
  *
  *   npx tsx bench/hotline-kpi-periods.ts --url postgres://postgres@127.0.0.1:5432/duban_bench_hotline [--runs 15] [--explain] [--migrate] [--only year]
  */
@@ -29,6 +30,7 @@ const { values: args } = parseArgs({
     only: { type: 'string' },
     label: { type: 'string', default: '' },
     'compare-rows': { type: 'boolean', default: false },
+    scope: { type: 'string' },
   },
 })
 if (!args.url) throw new Error('--url is required')
@@ -65,7 +67,10 @@ async function main(): Promise<void> {
   try {
     if (args.migrate) console.log(`migrated: ${(await migrate(db)).join(', ') || 'nothing pending'}`)
     const deps: AppDeps = { db, clock: { now: () => new Date('2026-12-01T08:00:00+08:00') }, newId: () => 'x' }
-    const actor = { userId: null, role: 'admin' as const, unitId: null, scopeUnitIds: null }
+    const scope = args.scope ? args.scope.split(',') : null
+    const actor = scope
+      ? { userId: null, role: 'supervisor' as const, unitId: scope[0]!, scopeUnitIds: scope, scopeSet: true }
+      : { userId: null, role: 'admin' as const, unitId: null, scopeUnitIds: null }
     const runs = Number(args.runs)
     for (const p of PERIODS.filter((x) => !args.only || args.only.split(',').includes(x.name))) {
       const first = await hotlineKpis(deps, actor, p)
@@ -77,7 +82,8 @@ async function main(): Promise<void> {
       }
       console.log(
         `${args.label}${p.name} [${p.from}, ${p.to}) by ${p.groupBy}: p50 ${pct(times, 50).toFixed(1)} ms p95 ${pct(times, 95).toFixed(1)} ms max ${Math.max(...times).toFixed(1)} ms ` +
-          `(${runs} calls; volume ${first.totals.volume}, received ${first.totals.received}, ${first.units.length} units, ${first.trend.length} buckets) (load ${load()})`,
+          `(${runs} calls; volume ${first.totals.volume}, received ${first.totals.received}, ${first.units.length} units, ${first.trend.length} buckets, ` +
+          `${first.categories.length} categories, ${first.places.length} places, ${first.problemTickets.length} problem tickets${scope ? `, scope ${scope.length} units` : ''}) (load ${load()})`,
       )
       if (args['compare-rows']) {
         await db.query(`UPDATE hotline_kpi_state SET complete = false`)

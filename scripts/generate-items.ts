@@ -19,6 +19,8 @@
  * checks, the generator's keys being right by construction). `--jobs` chunks load at once on their own connections.
  * After the load the B-tree indexes are built, then the GIN ones (trigram, ticket search: most of the time at 10M) on
  * one connection while item_clock, ledger_unit_open and the counters' fill go on beside them; then VACUUM (ANALYZE).
+ * `--skip-text-indexes` leaves the GIN ones unbuilt (their definitions stay in gen_index_backup: a later run with
+ * `--count 0` builds them), for measurements that need no text search (the assessment, the 12345 dashboard).
  * `--finish` loads nothing and finishes a run stopped after its load (the dropped indexes, item_clock,
  * ledger_unit_open, the fill for every generated item as `--fill-only`). `--resume-fill` finishes a fill stopped after
  * its chunks (the fold if not done, the facts' indexes, the received counts if none).
@@ -26,7 +28,8 @@
  * The triggers being off, the maintained counters are filled set-based at the end, for the items of this run: the
  * assessment's (assessment_fact, assessment_agg: what draining the log for every item would write, ~2.5 h at 10M,
  * src/app/assessment/assessment-fill.ts) and the 12345 dashboard's received counts (hotline_recv_*, what the ticket
- * trigger and the fold would write; generated tickets have no events, so no other KPI row). `--no-fill` skips that.
+ * trigger and the fold would write; generated tickets have no events, so no other KPI row), the latter beside the
+ * former on its own connection, 1M items a statement. `--no-fill` skips that.
  * `--fill-only` loads nothing and fills for every generated item (a database generated before the fill existed; it
  * refuses when generated items have facts or received counts already). `--cutoff <instant>` is the fold's "today" for the received
  * counts (default: the China midnight starting today): reads as of an earlier instant cannot use the counters (usable()
@@ -67,6 +70,8 @@ export interface GenerateOptions {
   readonly fillChunk?: number
   /** The fold's cutoff for the received counts (the job's today, a China midnight); default today. */
   readonly cutoff?: string
+  /** Leave the GIN indexes (trigram, ticket search) unbuilt, their definitions kept in gen_index_backup (`--skip-text-indexes`). */
+  readonly skipTextIndexes?: boolean
   readonly log?: (line: string) => void
 }
 
@@ -75,6 +80,12 @@ export const genNumber = (g: number): string => `GEN-${String(g).padStart(10, '0
 
 /** Items per statement of the counters' fill (its sorts and sums fit in the chunk's work_mem). */
 const FILL_CHUNK = 100_000
+
+/**
+ * Items per statement of the received counts' fill: each statement upserts one row per day, dimension and code its
+ * tickets touch (~85k for any chunk over the generated span), so larger chunks write far fewer rows in all.
+ */
+const RECV_CHUNK = 1_000_000
 
 /** The China midnight starting today. */
 const chinaToday = (): string => new Date(Math.floor((Date.now() + 8 * 3_600_000) / 86_400_000) * 86_400_000 - 8 * 3_600_000).toISOString()
@@ -142,9 +153,35 @@ async function fillCounters(db: Db, lo: number, hi: number, chunk: number, cutof
   bounds.push(genNumber(hi))
   // As for the load: the facts' and counters' secondary indexes built once after the fill instead of row by row.
   await dropSecondaryIndexes(db, ['assessment_fact', 'assessment_agg'])
-  const a = await fillAssessment(db, ['task', 'ticket'], bounds, (i, n) => log(`assessment fill: chunk ${i} / ${n}, ${s()} s`), { vacuum: false, jobs })
-  log(`assessment fill: ${a.shares.toLocaleString('en')} shares, ${a.counters.toLocaleString('en')} counter rows, ${s()} s`)
-  await afterAssessmentFill(db, bounds, cutoff, jobs, log)
+  // The received counts touch other tables than the assessment's: filled beside it, on their own connection.
+  const recv = fillReceivedCounts(db, lo, hi, cutoff, log).then(
+    () => null,
+    (e: unknown) => e,
+  )
+  let failed: unknown = null
+  try {
+    const a = await fillAssessment(db, ['task', 'ticket'], bounds, (i, n) => log(`assessment fill: chunk ${i} / ${n}, ${s()} s`), { vacuum: false, jobs })
+    log(`assessment fill: ${a.shares.toLocaleString('en')} shares, ${a.counters.toLocaleString('en')} counter rows, ${s()} s`)
+    await restoreDroppedIndexes(db, jobs, log, { tables: ['assessment_fact', 'assessment_agg'] })
+    await db.query('VACUUM (ANALYZE) assessment_fact, assessment_agg')
+    log(`assessment fill: indexes built and vacuumed, ${s()} s`)
+  } catch (e) {
+    failed = e
+  }
+  const e = await recv
+  if (failed ?? e) throw failed ?? e
+}
+
+/** The 12345 dashboard's received counts for the generated items g in (lo, hi], RECV_CHUNK items a statement, then VACUUM. */
+async function fillReceivedCounts(db: Db, lo: number, hi: number, cutoff: string, log: (line: string) => void): Promise<void> {
+  const t0 = performance.now()
+  let tickets = 0
+  for (let g = lo; g < hi; g += RECV_CHUNK) {
+    tickets += await fillReceived(db, genNumber(g), genNumber(Math.min(g + RECV_CHUNK, hi)), cutoff)
+    log(`received counts: ${tickets.toLocaleString('en')} tickets, ${((performance.now() - t0) / 1000).toFixed(1)} s`)
+  }
+  await db.query('VACUUM (ANALYZE) hotline_recv_day, hotline_recv_month, hotline_trend_day, hotline_recv_delta')
+  log(`received counts: vacuumed, ${((performance.now() - t0) / 1000).toFixed(1)} s`)
 }
 
 /** What follows the assessment's chunks and fold: its indexes, VACUUM, then the received counts for `bounds`. */
@@ -205,6 +242,7 @@ async function finishLoad(
   jobs: number,
   log: (line: string) => void,
   fill: { readonly lo: number; readonly hi: number; readonly chunk: number; readonly cutoff: string } | null,
+  skipTextIndexes = false,
 ): Promise<void> {
   const t0 = performance.now()
   const s = (): string => ((performance.now() - t0) / 1000).toFixed(1)
@@ -212,7 +250,7 @@ async function finishLoad(
   if (backup.rows[0]?.b) await restoreDroppedIndexes(db, jobs, log, { tables: GEN_TABLES, gin: false })
   await db.query('ANALYZE item, item_unit, progress_report, ticket')
   log(`B-tree indexes built, tables analyzed, ${s()} s`)
-  const gin = backup.rows[0]?.b ? restoreDroppedIndexes(db, 1, log, { tables: GEN_TABLES, gin: true }) : Promise.resolve()
+  const gin = backup.rows[0]?.b && !skipTextIndexes ? restoreDroppedIndexes(db, 1, log, { tables: GEN_TABLES, gin: true }) : Promise.resolve()
   const ginDone = gin.then(
     () => null,
     (e: unknown) => e,
@@ -260,7 +298,7 @@ export async function generateItems(db: Db, opts: GenerateOptions): Promise<void
          FROM item WHERE number LIKE 'GEN-%'`,
     )
     if (rows[0]?.filled) throw new Error('generated items have assessment facts or received counts already: nothing filled')
-    if (opts.finish) return finishLoad(db, jobs, log, { lo: 0, hi: Number(rows[0]?.n ?? 0), chunk: opts.fillChunk ?? FILL_CHUNK, cutoff })
+    if (opts.finish) return finishLoad(db, jobs, log, { lo: 0, hi: Number(rows[0]?.n ?? 0), chunk: opts.fillChunk ?? FILL_CHUNK, cutoff }, opts.skipTextIndexes)
     await fillCounters(db, 0, Number(rows[0]?.n ?? 0), opts.fillChunk ?? FILL_CHUNK, cutoff, jobs, log)
     return
   }
@@ -383,7 +421,7 @@ export async function generateItems(db: Db, opts: GenerateOptions): Promise<void
     }
   }
   await Promise.all(Array.from({ length: jobs }, () => worker()))
-  await finishLoad(db, jobs, log, opts.fill !== false && count > 0 ? { lo: start, hi: start + count, chunk: opts.fillChunk ?? FILL_CHUNK, cutoff } : null)
+  await finishLoad(db, jobs, log, opts.fill !== false && count > 0 ? { lo: start, hi: start + count, chunk: opts.fillChunk ?? FILL_CHUNK, cutoff } : null, opts.skipTextIndexes)
   const { rows: size } = await db.query<{ items: string; size: string }>(`SELECT count(*)::text AS items, pg_size_pretty(pg_database_size(current_database())) AS size FROM item`)
   log(`item: ${size[0]?.items} rows; database ${size[0]?.size}; ${((performance.now() - t0) / 1000).toFixed(1)} s`)
 }
@@ -403,6 +441,7 @@ if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) 
     finish: process.argv.includes('--finish'),
     resumeFill: process.argv.includes('--resume-fill'),
     cutoff: arg('cutoff'),
+    skipTextIndexes: process.argv.includes('--skip-text-indexes'),
   })
   await db.close()
 }
