@@ -8,15 +8,12 @@
  *
  *   N=160 npx tsx scripts/explain-accept.ts
  */
-import { randomBytes, randomUUID } from 'node:crypto'
+import { randomBytes } from 'node:crypto'
 import pg from 'pg'
-import { buildServer } from '../src/adapters/http/server.ts'
-import { DEMO_PASSWORD, seedDemoUnits, seedDemoUsers } from '../src/app/demo/seed-demo.ts'
-import type { AppDeps } from '../src/app/deps.ts'
 import type { Db, Queryable, QueryOptions } from '../src/persistence/db.ts'
 import { migrate } from '../src/persistence/migrate.ts'
 import { openPg } from '../src/persistence/pg.db.ts'
-import { makePlanText, PLAN_LEADS } from '../bench/peer.plan.ts'
+import { acceptHarness } from './accept-harness.ts'
 const N = Number(process.env.N ?? 120)
 const EXPLAIN = process.env.EXPLAIN !== '0'
 const dbName = `${process.env.MEASURE_DB_PREFIX ?? 'explain_accept'}_${randomBytes(3).toString('hex')}`
@@ -38,22 +35,7 @@ try {
     }
     return q.query(s, p, o) } })
   const db: Db = Object.assign(wrap(raw) as Db, { transaction: <T>(fn: (tx: Queryable) => Promise<T>) => raw.transaction((tx) => fn(wrap(tx))) })
-  const deps: AppDeps = { db, clock: { now: () => new Date() }, newId: () => randomUUID() }
-  await seedDemoUnits(deps); await seedDemoUsers(deps)
-  const app = await buildServer(deps); await app.ready()
-  const login = async (u: string) => (await app.inject({ method: 'POST', url: '/api/auth/login', payload: { username: u, password: DEMO_PASSWORD } })).json().token as string
-  const call = async (token: string, method: 'GET' | 'POST', path: string, payload?: object) => {
-    const res = await app.inject({ method, url: path, headers: { authorization: `Bearer ${token}` }, ...(payload ? { payload } : {}) })
-    if (res.statusCode >= 300) throw new Error(`${method} ${path}: ${res.statusCode} ${res.body}`)
-    return res.json()
-  }
-  const supervisor = await login('supervisor')
-  const text = makePlanText({ title: '基准任务', count: N, leads: Object.values(PLAN_LEADS).map((l) => l.name), due: '2027年6月底前' })
-  const plan = await call(supervisor, 'POST', '/api/plans', { fileName: 'p.txt', contentBase64: Buffer.from(text).toString('base64') })
-  await call(supervisor, 'POST', `/api/plans/${plan.id}/confirm`)
-  const tok: Record<string, string> = {}
-  for (const [u, l] of Object.entries(PLAN_LEADS)) tok[u] = await login(l.user)
-  const { rows: tasks } = await raw.query<{ id: string; unit_id: string }>(`SELECT i.id, u.unit_id FROM item i JOIN item_unit u ON u.item_id = i.id AND u.role = 'lead' WHERE i.kind = 'task' ORDER BY i.number`)
+  const { app, call, tok, tasks } = await acceptHarness(raw, db, N)
   // DROP_INDEXES=a,b: the 签收 without these item indexes (scratch database only), to see what each costs.
   for (const ix of (process.env.DROP_INDEXES ?? '').split(',').filter(Boolean)) await raw.query(`DROP INDEX ${ix}`)
   await raw.query('VACUUM ANALYZE')
