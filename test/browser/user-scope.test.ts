@@ -7,7 +7,7 @@
 import { join } from 'node:path'
 import type { Page } from 'playwright-core'
 import { describe, expect, it } from 'vitest'
-import { apiOkAs, browserSuite, DESKTOP, hasChromium, OFF_SCREEN_SCRIPT, PHONE, sayIfNoChromium } from '../support/browser.ts'
+import { apiOkAs, browserSuite, DESKTOP, hasChromium, OFF_SCREEN_SCRIPT, PHONE, pickOption, sayIfNoChromium } from '../support/browser.ts'
 
 sayIfNoChromium('test/browser/user-scope.test.ts')
 
@@ -35,23 +35,12 @@ describe.skipIf(!hasChromium)('the data scope editor in a browser', () => {
       await dialog.waitFor()
       await expect.poll(() => dialog.locator('[data-test=scope-covered]').textContent()).toContain('全部单位')
       await dialog.locator('[data-test=mode-charge]').click()
-      // The unit picker appears with the mode; a click during the dialog's re-layout may not open its list: open it
-      // until the list shows, then type.
+      // The unit picker appears with the mode; pickOption opens it until the list shows, types, waits for the filter
+      // and clicks the option itself. A multiple select keeps its list open: close it before the screenshot.
       const picker = dialog.locator('[data-test=scope-units]')
       await picker.waitFor()
-      for (let i = 0; i < 5; i++) {
-        await picker.click()
-        if (await page.locator('.el-select-dropdown__item:visible').first().waitFor({ timeout: 3_000 }).then(() => true, () => false)) break
-      }
-      await page.keyboard.type('卫生健康')
-      // Click only once the filter has run over the loaded units: a click while the list re-renders is lost.
-      const options = page.locator('.el-select-dropdown__item:visible')
-      await expect.poll(async () => { const t = await options.allTextContents(); return t.length > 0 && t.every((x) => x.includes('卫生健康')) }, { timeout: 15_000 }).toBe(true)
-      // A click event on the option itself: a pointer click could land on the dialog re-laid out over the list.
-      await options.filter({ hasText: '云州市卫生健康委员会' }).first().dispatchEvent('click')
+      await pickOption(page, picker, '卫生健康', '云州市卫生健康委员会')
       await dialog.locator('.el-dialog__title').click()
-      // Under load the pick can land after the click returns: save only once the editor shows the unit chosen.
-      await expect.poll(() => dialog.locator('[data-test=scope-units]').textContent(), { timeout: 10_000 }).toContain('云州市卫生健康委员会')
       const box = await dialog.boundingBox()
       expect(box!.x).toBeGreaterThanOrEqual(-1)
       expect(box!.x + box!.width).toBeLessThanOrEqual(size.width + 1)

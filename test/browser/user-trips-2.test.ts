@@ -22,7 +22,7 @@
 import { join } from 'node:path'
 import type { Page } from 'playwright-core'
 import { beforeAll, describe, expect, it } from 'vitest'
-import { apiOkAs, apiAs, browserSuite, DESKTOP, hasChromium, OFF_SCREEN_SCRIPT, PHONE, sayIfNoChromium } from '../support/browser.ts'
+import { apiOkAs, apiAs, browserSuite, DESKTOP, hasChromium, OFF_SCREEN_SCRIPT, PHONE, pickOption, sayIfNoChromium } from '../support/browser.ts'
 
 sayIfNoChromium('test/browser/user-trips-2.test.ts')
 
@@ -199,15 +199,9 @@ describe.skipIf(!hasChromium)('what users tripped on, second walk, in a browser'
     await page.goto(`${suite.url}/tickets/${t.id}`)
     await page.locator('[data-test=ticket-actions] button', { hasText: '改派' }).click()
     const dialog = page.locator('.el-dialog', { hasText: '承办单位' })
-    // As an operator does: open the list once the units are in it, narrow it, pick; the select then shows the unit.
-    // (CI on a clean clone failed once with 请填写承办单位: the pick had not taken. Typing now waits for the list, and a
-    // pick that does not take fails here, at the pick, not at the submit.)
+    // As an operator does (pickOption): CI on a clean clone failed with 请填写承办单位 and once with the pick not shown.
     const lead = dialog.locator('.el-select').first()
-    await lead.click()
-    await page.locator('.el-select-dropdown__item:visible').first().waitFor()
-    await page.keyboard.type('住房和城乡建设局')
-    await page.locator('.el-select-dropdown__item:visible', { hasText: '云州市住房和城乡建设局' }).first().click()
-    await expect.poll(() => lead.innerText()).toContain('云州市住房和城乡建设局')
+    await pickOption(page, lead, '住房和城乡建设局', '云州市住房和城乡建设局')
     await dialog.locator('button', { hasText: '提交改派' }).click()
     const error = dialog.locator('.el-alert')
     await expect.poll(() => error.textContent(), { timeout: 15_000 }).toContain('改派须选择与当前单位不同的单位')

@@ -8,8 +8,8 @@ import { existsSync, mkdirSync, mkdtempSync, rmSync, statSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core'
-import { afterAll, beforeAll } from 'vitest'
+import { chromium, type Browser, type BrowserContext, type Locator, type Page } from 'playwright-core'
+import { afterAll, beforeAll, expect } from 'vitest'
 
 /** Debian's Chromium; browser tests skip, saying so, when it is missing. */
 export const CHROMIUM = '/usr/bin/chromium'
@@ -150,6 +150,32 @@ export async function signIn(page: Page, url: string, username: string): Promise
   await page.locator('input[name=password]').fill(DEMO_PASSWORD)
   await page.locator('[data-test=login]').click()
   await page.waitForURL((u) => !u.pathname.startsWith('/login'))
+}
+
+/**
+ * Picks one option of a filterable Element Plus select as an operator does: opens the list until it shows (a click
+ * during a dialog's re-layout may not open it), types to narrow it, waits until the filter has run over the loaded
+ * options (a click while the list re-renders is lost), clicks the option itself (a pointer click could land on a
+ * dialog re-laid out over the list), and returns only once the select shows the pick (under load it lands after
+ * the click returns). Each step that did not take is tried again, up to three times, then the last check fails.
+ */
+export async function pickOption(page: Page, select: Locator, typed: string, option: string): Promise<void> {
+  const options = page.locator('.el-select-dropdown__item:visible')
+  for (let attempt = 0; attempt < 3; attempt++) {
+    for (let i = 0; i < 5; i++) {
+      await select.click()
+      if (await options.first().waitFor({ timeout: 3_000 }).then(() => true, () => false)) break
+    }
+    await page.keyboard.type(typed)
+    const filtered = await expect
+      .poll(async () => { const t = await options.allTextContents(); return t.length > 0 && t.every((x) => x.includes(typed)) }, { timeout: 10_000 })
+      .toBe(true).then(() => true, () => false)
+    if (filtered) await options.filter({ hasText: option }).first().dispatchEvent('click')
+    const shown = await expect.poll(() => select.innerText(), { timeout: 5_000 }).toContain(option).then(() => true, () => false)
+    if (shown) return
+    await page.keyboard.press('Escape')
+  }
+  await expect.poll(() => select.innerText()).toContain(option)
 }
 
 /** How a browser suite is set up. */
