@@ -108,3 +108,21 @@ for (const read of ['model', 'cold'] as const) {
   console.log(`  fit on both (${bothTaught.length} first choices): a ${t.a.toFixed(3)}, b ${t.b.toFixed(3)}${read === 'cold' ? `; in the model: a ${CALIBRATION_TAUGHT.a}, b ${CALIBRATION_TAUGHT.b}` : ''}`)
   for (const [name, pts] of Object.entries(taught)) console.log(`  ${name}, in-sample, the fit on both: ${show(name, pts, platt(t)).slice(name.length + 2)}`)
 }
+
+// The cold start alone (CALIBRATION, refitted 2026-12-03 afternoon): CALIBRATION is used only while nothing has been
+// learnt (CALIBRATION_TAUGHT takes over after), so it is fitted on cold-start first choices: the 242 training-side letters
+// and the demo requests, nothing taught (W 0; no folds needed, the cold start has seen none of them). The fits above
+// ('training cities', 'demo requests') taught the other folds' letters at W 0.5 — how CALIBRATION was fitted before.
+const cold: Record<string, Point[]> = {
+  'training side (cold)': outOfFold(trainingSide, (i) => cityFold(trainingSide[i]!), 0),
+  'demo requests (cold)': outOfFold(demo, (i) => i % 5, 0),
+}
+console.log('cold start, Platt on its probability of the first function:')
+for (const [fitOn, applyTo] of [['training side (cold)', 'demo requests (cold)'], ['demo requests (cold)', 'training side (cold)']] as const) {
+  const t = fit(cold[fitOn]!)
+  console.log(`  fit on the ${fitOn} (a ${t.a.toFixed(3)}, b ${t.b.toFixed(3)}) → ${show(applyTo, cold[applyTo]!, platt(t))}; with CALIBRATION ${show(applyTo, cold[applyTo]!, platt(CALIBRATION)).slice(applyTo.length + 2)}`)
+}
+const bothCold = [...cold['training side (cold)']!, ...cold['demo requests (cold)']!]
+const tc = fit(bothCold)
+console.log(`  fit on both (${bothCold.length} first choices): a ${tc.a.toFixed(3)}, b ${tc.b.toFixed(3)}; in the model: a ${CALIBRATION.a}, b ${CALIBRATION.b}`)
+for (const [name, pts] of Object.entries(cold)) console.log(`  ${name}, in-sample, the fit on both: ${show(name, pts, platt(tc)).slice(name.length + 2)}; with CALIBRATION: ${show(name, pts, platt(CALIBRATION)).slice(name.length + 2)}`)
