@@ -1,7 +1,8 @@
 /**
  * What every browser test shares (浏览器测试公用): Debian's Chromium and the flags this closed machine needs,
  * and the real `duban serve --demo` in a child process on its own PGlite directory. An inherited
- * DATABASE_URL would point the server at a shared database holding an earlier run's demo, so it is dropped.
+ * DATABASE_URL would point the server at a shared database holding an earlier run's demo, so it is dropped; a suite
+ * that asks (`postgres: true`) gets a fresh database of its own on that server instead, dropped after.
  */
 import { spawn, type ChildProcess } from 'node:child_process'
 import { existsSync, mkdirSync, mkdtempSync, rmSync, statSync } from 'node:fs'
@@ -10,6 +11,7 @@ import { dirname, join } from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { chromium, type Browser, type BrowserContext, type Locator, type Page } from 'playwright-core'
 import { afterAll, beforeAll, expect } from 'vitest'
+import { createServerDatabase, type ServerDatabase } from './server-database.ts'
 
 /** Debian's Chromium; browser tests skip, saying so, when it is missing. */
 export const CHROMIUM = '/usr/bin/chromium'
@@ -63,11 +65,15 @@ export async function buildWebIfStale(): Promise<void> {
   }
 }
 
-/** Starts `duban serve --demo` on a free port with its own PGlite directory; resolves once it says where it listens. */
-export function serveDemo(dataDir: string): Promise<DemoServer> {
+/**
+ * Starts `duban serve --demo` on a free port with its own PGlite directory (or, given `databaseUrl`, on that
+ * PostgreSQL database); resolves once it says where it listens.
+ */
+export function serveDemo(dataDir: string, databaseUrl?: string): Promise<DemoServer> {
   return new Promise((resolve, reject) => {
     const env = { ...process.env }
     delete env.DATABASE_URL
+    if (databaseUrl) env.DATABASE_URL = databaseUrl
     const child = spawn(process.execPath, ['bin/duban.js', 'serve', '--demo', '--data', dataDir, '--port', '0'], { cwd: ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] })
     let out = ''
     const fail = (why: string) => reject(new Error(`duban serve ${why}\n${out}`))
@@ -195,6 +201,11 @@ export interface BrowserSuiteOptions {
    * of a browser: `context` is then set, `browser` is not, and newPage opens its pages in it.
    */
   readonly persistent?: { readonly profile: string; readonly viewport: ScreenSize }
+  /**
+   * With DATABASE_URL set, the demo server runs on a fresh database of its own on that PostgreSQL server (named
+   * `<DUBAN_TEST_DB_PREFIX or duban_browser>_<pid>_<hex>`, dropped after) instead of PGlite.
+   */
+  readonly postgres?: boolean
 }
 
 /** What a browser suite gives its tests; server, url, browser and context are set once its beforeAll has run. */
@@ -225,6 +236,7 @@ export function browserSuite(opts: BrowserSuiteOptions): BrowserSuite {
   let context: BrowserContext | undefined
   let dataDir: string | undefined
   let profileDir: string | undefined
+  let database: ServerDatabase | undefined
   const problems: string[] = []
   const ready = <T>(v: T | undefined, what: string): T => {
     if (v === undefined) throw new Error(`browserSuite: ${what} is not set (outside a test, or ${opts.persistent ? 'not persistent' : 'persistent'})`)
@@ -235,7 +247,11 @@ export function browserSuite(opts: BrowserSuiteOptions): BrowserSuite {
     await buildWebIfStale()
     dataDir = mkdtempSync(join(tmpdir(), opts.data))
     if (opts.shots) mkdirSync(opts.shots, { recursive: true })
-    server = await serveDemo(dataDir)
+    if (opts.postgres && process.env.DATABASE_URL) {
+      database = await createServerDatabase({ prefix: process.env.DUBAN_TEST_DB_PREFIX ?? 'duban_browser' })
+      console.log(`${opts.file}: demo server on PostgreSQL database ${database.name}`)
+    }
+    server = await serveDemo(dataDir, database?.url)
     if (opts.persistent) {
       profileDir = mkdtempSync(join(tmpdir(), opts.persistent.profile))
       context = await chromium.launchPersistentContext(profileDir, { executablePath: CHROMIUM, args: [...CHROMIUM_ARGS], viewport: opts.persistent.viewport, locale: 'zh-CN' })
@@ -248,6 +264,7 @@ export function browserSuite(opts: BrowserSuiteOptions): BrowserSuite {
     await browser?.close()
     await context?.close()
     await stopServer(server)
+    await database?.drop()
     if (dataDir) rmSync(dataDir, { recursive: true, force: true })
     if (profileDir) rmSync(profileDir, { recursive: true, force: true })
     if (opts.shots) console.log(`${opts.file}: screenshots in ${opts.shots}`)
