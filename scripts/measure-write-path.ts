@@ -6,16 +6,20 @@
  * (track_functions = all on the database, pg_stat_user_functions), and the rows written per table with how many
  * item/audit updates were in place (pg_stat_user_tables). Figures move with the machine's load: alternate trees.
  *
- *   npx tsx scripts/measure-write-path.ts [--n 500] [--routes report,remind,accept] [--keep]
+ * The `intake` route is POST /api/tickets as the peer benchmark sends it (the 12345 operator, dispatch to a unit);
+ * with --parallel P the requests go P at a time (intake's group commit forms groups only when several wait).
+ *
+ *   npx tsx scripts/measure-write-path.ts [--n 500] [--routes report,remind,accept,intake] [--parallel 1] [--prefix write_wp] [--keep]
  *   (DATABASE_URL names the server, default postgres://postgres@127.0.0.1:5432/postgres; the database is
- *   write_wp_<random>, dropped at the end unless --keep)
+ *   <prefix>_<random>, dropped at the end unless --keep)
  */
 import { randomBytes, randomUUID } from 'node:crypto'
 import { readFile } from 'node:fs/promises'
 import { loadavg } from 'node:os'
 import pg from 'pg'
 import { buildServer } from '../src/adapters/http/server.ts'
-import { DEMO_PASSWORD, seedDemoUnits, seedDemoUsers } from '../src/app/demo/seed-demo.ts'
+import { DEMO_DIR, DEMO_PASSWORD, seedDemoUnits, seedDemoUsers } from '../src/app/demo/seed-demo.ts'
+import { seedHotline } from '../src/app/demo/seed-hotline.ts'
 import type { AppDeps } from '../src/app/deps.ts'
 import { migrate } from '../src/persistence/migrate.ts'
 import { openPg } from '../src/persistence/pg.db.ts'
@@ -26,8 +30,9 @@ const arg = (name: string): string | undefined => {
 }
 const N = Number(arg('n') ?? 500)
 const ROUTES = (arg('routes') ?? 'report,remind,accept').split(',')
+const PARALLEL = Math.max(1, Number(arg('parallel') ?? 1))
 const admin = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres'
-const dbName = `write_wp_${randomBytes(4).toString('hex')}`
+const dbName = `${arg('prefix') ?? 'write_wp'}_${randomBytes(4).toString('hex')}`
 const url = new URL(admin)
 url.pathname = `/${dbName}`
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms))
@@ -43,6 +48,7 @@ try {
   const deps: AppDeps = { db, clock: { now: () => new Date() }, newId: () => randomUUID() }
   await seedDemoUnits(deps)
   await seedDemoUsers(deps)
+  if (ROUTES.includes('intake')) await seedHotline(deps, DEMO_DIR, DEMO_PASSWORD)
   const app = await buildServer(deps)
   await app.ready()
   const login = async (username: string) => (await app.inject({ method: 'POST', url: '/api/auth/login', payload: { username, password: DEMO_PASSWORD } })).json().token as string
@@ -52,6 +58,7 @@ try {
     return res.json()
   }
   const supervisor = await login('supervisor')
+  const operator = await login('hotline')
   const planText = await readFile(new URL('../demo/plans/sample-plan.txt', import.meta.url))
   const plan = await call(supervisor, 'POST', '/api/plans', { fileName: 'sample-plan.txt', contentBase64: planText.toString('base64') })
   await call(supervisor, 'POST', `/api/plans/${plan.id}/confirm`)
@@ -109,6 +116,11 @@ try {
       const t = acceptTasks[k % acceptTasks.length]!
       return call(t.token, 'POST', `/api/items/${t.id}/accept`, {})
     },
+    intake: (k) =>
+      call(operator, 'POST', '/api/tickets', {
+        requestType: 'complaint', urgency: 'normal', categoryCode: '01.01.01', requesterName: '张三', requesterPhone: '13812345678',
+        address: '河滨路1号', placeUnitId: 'ql-hb', content: `路口傍晚有流动摊贩占道经营，影响通行（基准第${k}件）`, dispatch: { lead: 'yz-cgj' },
+      }),
   }
   console.log(`measure-write-path: ${dbName}, ${usable.length} tasks (${reportTasks.length} taken up), ${N} requests per route; load average ${loadavg().map((x) => x.toFixed(2)).join(' ')}`)
   for (const r of ROUTES) {
@@ -117,7 +129,7 @@ try {
     const s0 = await snapshot()
     const c0 = await backendCpu()
     const u0 = process.cpuUsage()
-    for (let k = 0; k < n; k++) await routes[r]!(k)
+    for (let k = 0; k < n; k += PARALLEL) await Promise.all(Array.from({ length: Math.min(PARALLEL, n - k) }, (_, j) => routes[r]!(k + j)))
     const u1 = process.cpuUsage(u0)
     const c1 = await backendCpu()
     const s1 = await snapshot()
