@@ -1,5 +1,6 @@
 /** Request and response schemas of the item routes (事项 / 台账). */
 import { errorBodySchema } from './errors.ts'
+import { kindIdSchema } from './kind-ids.schema.ts'
 
 const errors = { 400: errorBodySchema, 401: errorBodySchema, 403: errorBodySchema, 404: errorBodySchema, 409: errorBodySchema, 413: errorBodySchema } as const
 const free = { type: 'object', additionalProperties: true } as const
@@ -162,7 +163,7 @@ export const listItemsSchema = {
   querystring: {
     type: 'object',
     properties: {
-      kind: { type: 'string', maxLength: 50 },
+      kind: kindIdSchema,
       state: { type: 'string', maxLength: 50 },
       unit: { type: 'string', maxLength: 100 },
       plan: { type: 'string', maxLength: 100 },
