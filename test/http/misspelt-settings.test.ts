@@ -1,7 +1,7 @@
 /**
  * Declared means carried out: a setting stored under a misspelt kind (督办配置、考核权重 for `taks`) would be read by
- * no item, and a filter on one would answer an empty list as if there were nothing; both are refused with the field
- * and the kinds there are, storing nothing. An empty unit id on a user is refused the same way (it was a 500).
+ * no item, and a filter on one (or on a misspelt state) would answer an empty list as if there were nothing; both are
+ * refused with the field and the kinds or states there are, storing nothing. An empty unit id on a user is refused the same way (it was a 500).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { startTestApp, type TestApp } from '../support/test-app.ts'
@@ -61,6 +61,17 @@ for (const dialect of testDialects()) {
       const res = await t.app.inject({ method: 'GET', url, headers: as('supervisor') })
       expect([res.statusCode, res.json().error?.code, res.json().error?.where]).toEqual([400, 'DUBAN_ERR_VALIDATION', 'querystring/kind'])
       expect((await t.app.inject({ method: 'GET', url: url.replace('taks', 'task'), headers: as('supervisor') })).statusCode).toBe(200)
+    })
+
+    it.each([
+      ['the ledger', '/api/items?state=opne', '/api/items?state=dispatched', 'dispatched'],
+      ['the ledger by state type', '/api/items?state=wating', '/api/items?state=waiting', 'waiting'],
+      ['the tickets', '/api/tickets?state=opne', '/api/tickets?state=return_requested', 'return_requested'],
+    ])('refuses %s filtered by a state no kind declares, naming the states there are', async (_what, bad, good, named) => {
+      const res = await t.app.inject({ method: 'GET', url: bad, headers: as('supervisor') })
+      expect([res.statusCode, res.json().error?.code, res.json().error?.where]).toEqual([400, 'DUBAN_ERR_VALIDATION', 'querystring/state'])
+      expect(res.json().error.message).toContain(named)
+      expect((await t.app.inject({ method: 'GET', url: good, headers: as('supervisor') })).statusCode).toBe(200)
     })
 
     it('refuses an empty unit id on a new or changed user with the field, not a 500, changing nothing', async () => {
