@@ -1,5 +1,6 @@
 /** Request and response schemas of the assessment routes (考核). */
 import { errorBodySchema } from './errors.ts'
+import { kindIdSchema } from './kind-ids.schema.ts'
 
 const errors = { 400: errorBodySchema, 401: errorBodySchema, 403: errorBodySchema, 404: errorBodySchema } as const
 const sec = [{ bearer: [] }]
@@ -8,7 +9,7 @@ const weights = {
   type: 'object',
   properties: { weights: { type: 'object', additionalProperties: { type: 'number' } }, overduePenalty: { type: 'number' } },
 } as const
-const kindQuery = { kind: { type: 'string', minLength: 1, maxLength: 40, default: 'task' } } as const
+const kindQuery = { kind: { ...kindIdSchema, default: 'task' } } as const
 
 export const assessmentSchema = {
   tags: ['assessment'],

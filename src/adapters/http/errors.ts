@@ -103,7 +103,9 @@ function fromValidation(err: FastifyError, own: Readonly<Record<string, string>>
   if (typeof params.additionalProperty === 'string') path += `/${params.additionalProperty}`
   if (typeof params.missingProperty === 'string') path += `/${params.missingProperty}`
   const where = `${context}${path}`
-  const what = params.additionalProperty ? 'unknown field' : (first?.message ?? 'is not valid')
+  // An enum's refusal names what it takes (`kind: must be equal to one of the allowed values: task, ticket`).
+  const allowed = Array.isArray(params.allowedValues) ? `: ${params.allowedValues.map(String).join(', ')}` : ''
+  const what = params.additionalProperty ? 'unknown field' : `${first?.message ?? 'is not valid'}${allowed}`
   return new DubanError('DUBAN_ERR_VALIDATION', `${where}: ${what}`, { where, label: (own && fieldLabelOf(where, own)) ?? undefined })
 }
 

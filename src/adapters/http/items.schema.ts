@@ -1,5 +1,6 @@
 /** Request and response schemas of the item routes (事项 / 台账). */
 import { errorBodySchema } from './errors.ts'
+import { kindIdSchema, stateNameSchema } from './kind-ids.schema.ts'
 
 const errors = { 400: errorBodySchema, 401: errorBodySchema, 403: errorBodySchema, 404: errorBodySchema, 409: errorBodySchema, 413: errorBodySchema } as const
 const free = { type: 'object', additionalProperties: true } as const
@@ -162,8 +163,9 @@ export const listItemsSchema = {
   querystring: {
     type: 'object',
     properties: {
-      kind: { type: 'string', maxLength: 50 },
-      state: { type: 'string', maxLength: 50 },
+      kind: kindIdSchema,
+      // A state of a kind, or a state type (open, waiting, closed: item-queries.ts).
+      state: stateNameSchema(undefined, ['open', 'waiting', 'closed']),
       unit: { type: 'string', maxLength: 100 },
       plan: { type: 'string', maxLength: 100 },
       q: { type: 'string', maxLength: 200 },

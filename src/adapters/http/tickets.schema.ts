@@ -1,5 +1,6 @@
 /** Request and response schemas of the ticket routes (12345 工单), authenticated and public (docs/tickets.md). */
 import { errorBodySchema } from './errors.ts'
+import { stateNameSchema } from './kind-ids.schema.ts'
 
 const errors = { 400: errorBodySchema, 401: errorBodySchema, 403: errorBodySchema, 404: errorBodySchema, 409: errorBodySchema, 413: errorBodySchema, 429: errorBodySchema } as const
 const free = { type: 'object', additionalProperties: true } as const
@@ -174,7 +175,7 @@ export const listTicketsSchema = {
   querystring: {
     type: 'object',
     properties: {
-      state: { type: 'string', maxLength: 50 },
+      state: stateNameSchema('ticket'),
       stateType: { type: 'string', enum: ['open', 'waiting', 'closed'] },
       categoryCode: CATEGORY_CODE,
       placeUnitId: UNIT_ID,

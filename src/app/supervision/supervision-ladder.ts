@@ -2,10 +2,11 @@
 import { listSupervisionConfigs, upsertSupervisionConfig } from '../../persistence/supervision.repo.ts'
 import type { Actor, AppDeps } from '../deps.ts'
 import { recordAudit } from './audit.port.ts'
-import { defaultSupervisionConfig, parseSupervisionConfig, type SupervisionConfig } from '../../domain/supervision/supervision-config.ts'
+import { assertConfigurableKind, defaultSupervisionConfig, parseSupervisionConfig, type SupervisionConfig } from '../../domain/supervision/supervision-config.ts'
 
 /** The configuration in effect for a kind, and whether it is the built-in default. */
 export async function getSupervisionConfig(deps: AppDeps, kind: string): Promise<SupervisionConfig & { isDefault: boolean }> {
+  assertConfigurableKind(kind)
   const stored = (await listSupervisionConfigs(deps.db)).get(kind)
   return stored ? { ...stored, isDefault: false } : { ...defaultSupervisionConfig(kind), isDefault: true }
 }

@@ -26,6 +26,8 @@ export function hashPassword(password: string): Promise<string> {
 }
 
 async function checkUnit(q: Queryable, role: UserRole, unitId: string | null | undefined): Promise<void> {
+  // An empty id names no unit: refused here, not left to the foreign key (a 500).
+  if (unitId === '') throw new DubanError('DUBAN_ERR_VALIDATION', 'unitId is empty: give a unit id, or null for no unit', { where: 'body/unitId' })
   if ((role === 'unit_liaison' || role === 'operator') && !unitId) {
     throw new DubanError('DUBAN_ERR_VALIDATION', `a ${role} needs a unit`, { where: 'body/unitId' })
   }

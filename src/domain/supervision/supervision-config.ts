@@ -119,8 +119,19 @@ function checkCadence(v: unknown, issues: ConfigIssue[]): ReportingCadence | nul
   }
 }
 
-/** Validates untrusted input; throws DUBAN_ERR_SUPERVISION_CONFIG_INVALID listing every issue. */
+/**
+ * Refuses a kind the catalogue does not know (未知事项类型): a configuration stored under a misspelt kind would be
+ * read by no item and carried out by nothing, and one shown for it would describe no item either.
+ */
+export function assertConfigurableKind(kind: string): void {
+  if (kindOf(kind)) return
+  const known = [...new Set(kindCatalog.all.map((k) => k.id))]
+  throw new DubanError('DUBAN_ERR_KIND_UNKNOWN', `querystring/kind: unknown kind '${kind}'; known: ${known.join(', ')}`, { where: 'querystring/kind', details: { known } })
+}
+
+/** Validates untrusted input; throws DUBAN_ERR_SUPERVISION_CONFIG_INVALID listing every issue (DUBAN_ERR_KIND_UNKNOWN for an unknown kind). */
 export function parseSupervisionConfig(kind: string, input: unknown): SupervisionConfig {
+  assertConfigurableKind(kind)
   const issues: ConfigIssue[] = []
   const base = defaultSupervisionConfig(kind)
   if (typeof input !== 'object' || input === null || Array.isArray(input)) {
@@ -157,6 +168,8 @@ export function parseSupervisionConfig(kind: string, input: unknown): Supervisio
       ladder.push({ name: String(name), label: String(step.label), afterDueWorkingDays: Number(off), action: action as LadderAction })
     })
   }
+  // The kind is the query's; a body naming another would be stored under the query's kind, not the one it names.
+  if (o.kind !== undefined && o.kind !== kind) issues.push({ path: 'kind', message: `kind ${JSON.stringify(o.kind)} differs from the query's kind '${kind}'` })
   for (const key of Object.keys(o)) {
     if (!['kind', 'warnBefore', 'reporting', 'ladder', 'noticeReplyWorkingDays', 'reportGraceWorkingDays'].includes(key)) issues.push({ path: key, message: `unknown field '${key}'` })
   }
