@@ -169,7 +169,8 @@ const iso = (v: unknown): string | null => (v === null || v === undefined ? null
  * Per-unit counts for the period, as of asOf: one statement, one aggregation pass over hotline_event's rows in the
  * period (by instant), one over dispatches for the distinct volume, and a range scan by handling due. $1 from, $2 to, $3 asOf, $4 dispatch events, $5/$6 accept starts / good stops, $7/$8 the same for
  * respond, $9 handle good stops. A run's end is on its start row (the first later event that stops or restarts
- * the clock, kept by the capture trigger, migration 052); an end at or after asOf is no end yet.
+ * the clock, kept by the capture trigger, migration 052); an end at or after asOf is no end yet. 满意率 and 解决率 count
+ * one 回访 per ticket, the latest before asOf (rerated_at: the instant of the ticket's next 回访, migration 197).
  */
 export const UNIT_SQL = `
 WITH u AS (
@@ -180,10 +181,10 @@ WITH u AS (
     count(*) FILTER (WHERE event = ANY($9::text[])) AS replies,
     count(*) FILTER (WHERE event = ANY($9::text[]) AND (handle_due IS NULL OR at <= handle_due)) AS replies_on_time,
     count(*) FILTER (WHERE event = 'follow_up') AS follow_ups,
-    count(*) FILTER (WHERE event = 'follow_up' AND rating IS NOT NULL) AS rated,
-    count(*) FILTER (WHERE event = 'follow_up' AND rating IN ('satisfied', 'basically_satisfied')) AS satisfied,
-    count(*) FILTER (WHERE event = 'follow_up' AND resolved IS NOT NULL) AS asked,
-    count(*) FILTER (WHERE event = 'follow_up' AND resolved) AS solved,
+    count(*) FILTER (WHERE event = 'follow_up' AND rating IS NOT NULL AND (rerated_at IS NULL OR rerated_at >= $3)) AS rated,
+    count(*) FILTER (WHERE event = 'follow_up' AND rating IN ('satisfied', 'basically_satisfied') AND (rerated_at IS NULL OR rerated_at >= $3)) AS satisfied,
+    count(*) FILTER (WHERE event = 'follow_up' AND resolved IS NOT NULL AND (rerated_at IS NULL OR rerated_at >= $3)) AS asked,
+    count(*) FILTER (WHERE event = 'follow_up' AND resolved AND (rerated_at IS NULL OR rerated_at >= $3)) AS solved,
     count(*) FILTER (WHERE event = ANY($5::text[]) AND (
       (accept_end_at < $3 AND accept_end_event = ANY($6::text[]))
       OR (accept_end_at < $3 AND accept_due IS NOT NULL AND accept_end_at > accept_due)
@@ -249,7 +250,8 @@ function unitRowOf(x: Record<string, unknown>): UnitRow {
     response: rateOf(num(x.respond_n), num(x.respond_d)),
     onTimeCompletion: rateOf(num(x.replies_on_time), replies + late),
     resolution: rateOf(num(x.solved), num(x.asked)),
-    satisfaction: rateOf(num(x.satisfied), num(x.rated)),
+    // satisfied_back (the counters' take-back of superseded 回访, ≤ 0) is absent from UNIT_SQL, which filters them.
+    satisfaction: rateOf(num(x.satisfied) + num(x.satisfied_back), num(x.rated)),
     reopenRate: rateOf(num(x.reopens), replies),
     returnRate: rateOf(num(x.returns), dispatches),
   }
