@@ -25,6 +25,8 @@ export const AGG_CLOCKS = {
 export const COUNT_COLUMNS = [
   'events', 'dispatches', 'returns', 'reopens', 'replies', 'replies_on_time', 'follow_ups', 'rated', 'satisfied', 'asked', 'solved',
   'accept_n', 'accept_d', 'respond_n', 'respond_d', 'late_open', 'volume',
+  // 满意 of 回访 superseded by a later 回访 of the ticket, taken back (≤ 0; migration 197): the trend's `satisfied` keeps them.
+  'satisfied_back',
 ] as const
 export type CountColumn = (typeof COUNT_COLUMNS)[number]
 /** The event counts the trend shows, kept per day over every unit (hotline_trend_day, migration 177). */

@@ -66,13 +66,15 @@ export interface TicketRow {
   readonly citizenRating: string | null
   readonly citizenComment: string | null
   readonly ratedAt: string | null
+  /** The instant of the reply the latest rating rates (migration 197); null when none, or for older ratings. */
+  readonly ratedReplyAt: string | null
   readonly problemReason: string | null
 }
 
 const SELECT = `SELECT i.id, i.number, i.state, i.state_type, i.kind_version, i.version, i.snapshot, i.due_date::text AS due_date, i.created_at, i.closed_at,
          t.channel, t.request_type, t.category_code, t.category_version, c.name AS category_name, t.urgency, t.anonymous,
          t.requester_name, t.requester_phone, t.address, t.lat, t.lng, t.place_unit_id, pu.name AS place_unit_name, t.content,
-         t.received_at, t.received_by, t.citizen_rating, t.citizen_comment, t.rated_at, hp.reason AS problem_reason
+         t.received_at, t.received_by, t.citizen_rating, t.citizen_comment, t.rated_at, t.rated_reply_at, hp.reason AS problem_reason
     FROM item i
     JOIN ticket t ON t.item_id = i.id
     LEFT JOIN service_category c ON c.code = t.category_code AND c.version = t.category_version
@@ -113,6 +115,7 @@ function toRow(r: Record<string, unknown>): TicketRow {
     citizenRating: (r.citizen_rating as string | null) ?? null,
     citizenComment: (r.citizen_comment as string | null) ?? null,
     ratedAt: isoInstant(r.rated_at),
+    ratedReplyAt: isoInstant(r.rated_reply_at),
     problemReason: (r.problem_reason as string | null) ?? null,
   }
 }
@@ -361,11 +364,37 @@ export async function repliesOf(
   return out
 }
 
-/** Records the requester's own rating once; false when one was already recorded. */
-export async function setCitizenRating(q: Queryable, itemId: string, rating: string, comment: string | null, at: string): Promise<boolean> {
+/**
+ * Records the requester's own rating of the reply of `replyAt` (one per reply round, 重办 bringing a new reply): the
+ * ticket keeps it as its latest, ticket_citizen_rating as one round of the history. False when that reply (or a
+ * later one) was already rated.
+ */
+export async function setCitizenRating(q: Queryable, itemId: string, rating: string, comment: string | null, at: string, replyAt: string): Promise<boolean> {
   const { rows } = await q.query(
-    `UPDATE ticket SET citizen_rating = $2, citizen_comment = $3, rated_at = $4 WHERE item_id = $1 AND citizen_rating IS NULL RETURNING item_id`,
-    [itemId, rating, comment, at],
+    `WITH u AS (
+       UPDATE ticket SET citizen_rating = $2, citizen_comment = $3, rated_at = $4, rated_reply_at = $5
+        WHERE item_id = $1 AND (citizen_rating IS NULL OR COALESCE(rated_reply_at, rated_at) < $5) RETURNING item_id
+     )
+     INSERT INTO ticket_citizen_rating (item_id, reply_at, rating, comment, rated_at)
+     SELECT item_id, $5, $2, $3, $4 FROM u ON CONFLICT (item_id, reply_at) DO NOTHING RETURNING item_id`,
+    [itemId, rating, comment, at, replyAt],
   )
   return rows.length === 1
+}
+
+/** One round of the requester's ratings (市民评价): the reply it rates (by its instant) and what they said. */
+export interface CitizenRatingRound {
+  readonly replyAt: string
+  readonly rating: string
+  readonly comment: string | null
+  readonly at: string
+}
+
+/** Every round's rating of a ticket, oldest first. */
+export async function citizenRatingsOf(q: Queryable, itemId: string): Promise<CitizenRatingRound[]> {
+  const { rows } = await q.query<Record<string, unknown>>(
+    `SELECT reply_at, rating, comment, rated_at FROM ticket_citizen_rating WHERE item_id = $1 ORDER BY reply_at`,
+    [itemId],
+  )
+  return rows.map((r) => ({ replyAt: isoInstant(r.reply_at) ?? '', rating: String(r.rating), comment: (r.comment as string | null) ?? null, at: isoInstant(r.rated_at) ?? '' }))
 }

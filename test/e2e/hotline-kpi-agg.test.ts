@@ -10,6 +10,7 @@
  * the month rows (migration 177: whole months that ended before the day asked in) are read beside the day rows;
  * some runs fold again at the instant asked and vacuum the delta tables (the job's vacuumFolded).
  */
+import { readFileSync } from 'node:fs'
 import fc from 'fast-check'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { Db } from '../../src/persistence/db.ts'
@@ -212,6 +213,34 @@ for (const dialect of testDialects()) {
         await db.query(`UPDATE hotline_kpi_state SET complete = true`)
         expect(fromCounters).toEqual(fromRows)
       }
+    })
+
+    it('migration 197 takes back the 回访 replaced before it ran: one rating per ticket, counters equal to rows', async () => {
+      await clear(db)
+      await maintainHotlineKpiCounters({ db, clock: { now: () => new Date(BASE - 30 * 24 * H) } })
+      const at = Date.parse('2026-11-03T09:00:00+08:00')
+      await db.query(`INSERT INTO item (id, number, kind, kind_version, state, state_type, title, snapshot) VALUES ('R1', 'R1', 'ticket', 1, 'x', 'open', 'x', '{}')`)
+      const ev = (event: string, h: number, rating: string | null = null, resolved: boolean | null = null) =>
+        ({ event, at: at + h * H, unit: 'A', accept: null, respond: null, handle: null, running: false, rating, resolved })
+      await write(db, 'R1', [ev('dispatch', 0), ev('reply', 1), ev('follow_up', 2, 'unsatisfied', false), ev('reopen', 3), ev('reply', 30), ev('follow_up', 31, 'satisfied', true)])
+      const deps: AppDeps = { db, clock: { now: () => new Date('2026-11-20T10:00:00+08:00') }, newId: () => 'x' }
+      const q = { from: '2026-11-01', to: '2026-12-01' }
+      const sat = async () => (await hotlineKpis(deps, actor, q)).totals.satisfaction
+      expect(await unitKpisFromCounters(db, { from: '2026-10-31T16:00:00.000Z', to: '2026-11-30T16:00:00.000Z' }, '2026-11-20T02:00:00.000Z')).not.toBeNull()
+      expect(await sat()).toMatchObject({ numerator: 1, denominator: 1 })
+      // As a database before migration 197 stood: no 回访 knows its successor (the update trigger adds the counts back).
+      await db.query(`UPDATE hotline_event SET rerated_at = NULL WHERE rerated_at IS NOT NULL`)
+      expect(await sat()).toMatchObject({ numerator: 1, denominator: 2 })
+      const sql = readFileSync(new URL('../../src/persistence/migrations/197_ticket_rating_rounds.sql', import.meta.url), 'utf8')
+      await db.query(sql.slice(sql.lastIndexOf('UPDATE hotline_event h')))
+      expect(await sat()).toMatchObject({ numerator: 1, denominator: 1 })
+      await maintainHotlineKpiCounters({ db, clock: { now: () => new Date('2026-11-20T10:00:00+08:00') } })
+      const fromCounters = await hotlineKpis(deps, actor, q)
+      await db.query(`UPDATE hotline_kpi_state SET complete = false`)
+      const fromRows = await hotlineKpis(deps, actor, q)
+      await db.query(`UPDATE hotline_kpi_state SET complete = true`)
+      expect(fromCounters).toEqual(fromRows)
+      expect(fromRows.totals.resolution).toMatchObject({ numerator: 1, denominator: 1 })
     })
 
     it('a period not on China midnights is read from the rows', async () => {

@@ -343,7 +343,7 @@ for (const dialect of testDialects()) {
       const lookup = async (phone = '13900001111') => t.app.inject({ method: 'GET', url: `/api/public/tickets/lookup?number=${number}&phone=${encodeURIComponent(phone)}` })
       const first = await lookup()
       expect(first.statusCode, first.body).toBe(200)
-      expect(Object.keys(first.json()).sort()).toEqual(['canRate', 'canReopen', 'canWithdraw', 'categoryName', 'merged', 'number', 'rating', 'receivedAt', 'reopenUntil', 'reply', 'stateLabel', 'status'])
+      expect(Object.keys(first.json()).sort()).toEqual(['canRate', 'canReopen', 'canWithdraw', 'categoryName', 'merged', 'number', 'rating', 'ratings', 'receivedAt', 'reopenUntil', 'reply', 'stateLabel', 'status'])
       expect(first.json()).toMatchObject({ number, status: 'open', categoryName: '餐饮卫生', reply: null, canRate: false, canWithdraw: true })
       expect((await lookup('13900002222')).statusCode).toBe(404)
 
@@ -364,6 +364,14 @@ for (const dialect of testDialects()) {
       expect(twice.statusCode).toBe(409)
       expect(twice.json().error.code).toBe('DUBAN_ERR_CONFLICT')
       expect((await get(ticket.id)).citizenRating).toMatchObject({ rating: 'basically_satisfied', comment: '处理较快' })
+      // A rating given before migration 197 (no reply named, no round kept): the migration names the reply before it.
+      await t.db.query(`DELETE FROM ticket_citizen_rating`)
+      await t.db.query(`UPDATE ticket SET rated_reply_at = NULL`)
+      const sql = readFileSync(new URL('../../src/persistence/migrations/197_ticket_rating_rounds.sql', import.meta.url), 'utf8')
+      const from = sql.indexOf('UPDATE ticket t SET rated_reply_at')
+      await t.db.query(sql.slice(from, sql.indexOf('ALTER TABLE hotline_event', from)))
+      const legacy = (await lookup()).json()
+      expect(legacy).toMatchObject({ canRate: false, ratings: [{ rating: 'basically_satisfied', comment: '处理较快', replyAt: replied.reply.at }] })
       const bad = await t.app.inject({ method: 'POST', url: '/api/public/tickets', payload: { requestType: 'complaint', categoryCode: '05.01.02', content: 'x'.repeat(5001), requesterPhone: '13900001111' } })
       expect(bad.statusCode).toBe(400)
       expect(bad.json().error.where).toBe('body/content')
@@ -425,6 +433,47 @@ for (const dialect of testDialects()) {
       const rated = await t.app.inject({ method: 'POST', url: '/api/public/tickets/rating', payload: { number: s.number, phone: requester, rating: 'satisfied' } })
       expect(rated.json()).toMatchObject({ canReopen: false })
       expect((await ask(s.number, requester, '又反悔了')).statusCode).toBe(409)
+    })
+
+    it('lets the requester rate each reply again after 重办, keeping every round (one rating per reply)', async () => {
+      await setClock('2026-03-02T09:00:00+08:00')
+      const v = await acceptedBy('sjj', 'liaison-sjj')
+      const own = (await get(v.id)).number as string
+      const requester = '13812345678'
+      const rate = (rating: string, comment?: string) =>
+        t.app.inject({ method: 'POST', url: '/api/public/tickets/rating', payload: { number: own, phone: requester, rating, ...(comment ? { comment } : {}) } })
+      const look = async () => (await t.app.inject({ method: 'GET', url: `/api/public/tickets/lookup?number=${own}&phone=${requester}` })).json()
+      await setClock('2026-03-02T10:00:00+08:00')
+      await event(v.id, 'liaison-sjj', 'reply', { text: '已约谈饭店负责人' })
+      await setClock('2026-03-02T15:00:00+08:00')
+      const first = await rate('unsatisfied', '油烟仍在直排')
+      expect(first.statusCode, first.body).toBe(200)
+      // Rated 不满意: 重办 is still open to them, a second rating of the same reply is not.
+      expect(first.json()).toMatchObject({ canRate: false, canReopen: true, ratings: [{ rating: 'unsatisfied', comment: '油烟仍在直排' }] })
+      expect((await rate('satisfied')).statusCode).toBe(409)
+      await setClock('2026-03-02T16:00:00+08:00')
+      const asked = await t.app.inject({ method: 'POST', url: '/api/public/tickets/reopen', payload: { number: own, phone: requester, reason: '油烟仍在直排' } })
+      expect(asked.statusCode, asked.body).toBe(200)
+      expect(asked.json()).toMatchObject({ canRate: false })
+      expect((await rate('satisfied')).statusCode).toBe(409)
+      // The second reply: 评价 is offered again; their earlier rating stays in the history.
+      await setClock('2026-03-05T10:00:00+08:00')
+      await event(v.id, 'liaison-sjj', 'reply', { text: '饭店已安装油烟净化器' })
+      expect(await look()).toMatchObject({ reply: { text: '饭店已安装油烟净化器' }, canRate: true, canReopen: true, rating: { rating: 'unsatisfied' }, ratings: [{ rating: 'unsatisfied' }] })
+      await setClock('2026-03-05T11:00:00+08:00')
+      const second = await rate('satisfied', '已解决')
+      expect(second.statusCode, second.body).toBe(200)
+      expect(second.json()).toMatchObject({ canRate: false, canReopen: false, rating: { rating: 'satisfied', comment: '已解决' } })
+      expect(second.json().ratings.map((r: { rating: string }) => r.rating)).toEqual(['unsatisfied', 'satisfied'])
+      expect(second.json().ratings[1].replyAt).toBe(new Date('2026-03-05T10:00:00+08:00').toISOString())
+      expect((await rate('unsatisfied')).statusCode).toBe(409)
+      // The operator's 回访 of the second round, and the ticket view: the latest rating and every round's.
+      await event(v.id, 'operator', 'follow_up', { rating: 'satisfied', resolved: true })
+      const seen = await get(v.id)
+      expect(seen).toMatchObject({ state: 'followed_up', citizenRating: { rating: 'satisfied', comment: '已解决' }, followUp: { rating: 'satisfied' } })
+      expect(seen.citizenRatings.map((r: { rating: string; comment: string | null }) => [r.rating, r.comment])).toEqual([['unsatisfied', '油烟仍在直排'], ['satisfied', '已解决']])
+      const { rows } = await t.db.query<{ n: number }>(`SELECT count(*)::int AS n FROM audit_log WHERE action = 'ticket.rate' AND entity_id = $1`, [v.id])
+      expect(rows[0]?.n).toBe(2)
     })
 
     it('reveals the requester to the hotline and the lead unit only, audited', async () => {

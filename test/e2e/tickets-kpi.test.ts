@@ -243,9 +243,16 @@ for (const dialect of testDialects()) {
       expect(A.onTimeAcceptance).toEqual(rate(1, 3))
       expect(A.response).toEqual(rate(2, 3))
       expect(A.onTimeCompletion).toEqual(rate(2, 4))
-      expect(A.satisfaction).toEqual(rate(2, 3))
-      expect(A.resolution).toEqual(rate(2, 3))
+      // One 回访 per ticket, the latest: K2's 03-05 不满意 / 未解决 is replaced by its 03-23 基本满意 / 已解决.
+      expect(A.satisfaction).toEqual(rate(2, 2))
+      expect(A.resolution).toEqual(rate(2, 2))
       expect(A.reopenRate).toEqual(rate(1, 3)) // ÷ its 3 replies
+    })
+
+    it('counts a 回访 replaced only after a period ended in that period (its figures never change)', async () => {
+      const early = await send('leader', 'GET', '/api/hotline/kpis?from=2026-03-01&to=2026-03-10')
+      const A = early.units.find((u: { unitId: string }) => u.unitId === 'sjj')
+      expect([A.followUps, A.satisfaction, A.resolution]).toEqual([2, rate(1, 2), rate(1, 2)])
     })
 
     it('gives unit B (卫健委) the hand-computed figures', () => {

@@ -6,6 +6,9 @@
  * dispatches of 东湖区 only, and the sum of its units' volumes; the centre's operator still sees all 7. The same
  * answer from the rows (a period off China midnights), from the counters' deltas and from their folded day and month
  * rows.
+ *
+ * A 分管 leader whose scope is one department only (市场监管局, sjj: no place) sees the requests that department
+ * handles — 1 of 江滨街道 and 4 of 西山县, by their lead unit — not zero as when requests were scoped by place alone.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createUser } from '../../src/app/users/manage-users.ts'
@@ -29,6 +32,7 @@ for (const dialect of testDialects()) {
     let t: TestApp
     let operator: string
     let scoped: string
+    let deptLeader: string
     const board = async (token: string, query: string): Promise<Board> => {
       const res = await t.app.inject({ method: 'GET', url: `/api/hotline/kpis?${query}`, headers: { authorization: `Bearer ${token}` } })
       expect(res.statusCode, res.body).toBe(200)
@@ -67,6 +71,10 @@ for (const dialect of testDialects()) {
       const res = await t.app.inject({ method: 'PUT', url: `/api/users/${fzx.id}/scope`, headers: { authorization: `Bearer ${admin}` }, payload: { mode: 'custom', unitIds: ['dh', 'dh-jb'] } })
       expect(res.statusCode, res.body).toBe(200)
       scoped = await t.login('operator-dh')
+      const fg = await createUser(t.deps, null, { username: 'leader-sjj', displayName: '分管市场监管的领导', password: TEST_PASSWORD, role: 'leader', unitId: 'city' })
+      const set = await t.app.inject({ method: 'PUT', url: `/api/users/${fg.id}/scope`, headers: { authorization: `Bearer ${admin}` }, payload: { mode: 'custom', unitIds: ['sjj'] } })
+      expect(set.statusCode, set.body).toBe(200)
+      deptLeader = await t.login('leader-sjj')
     }, 300_000)
     afterAll(async () => {
       await t?.close()
@@ -94,6 +102,23 @@ for (const dialect of testDialects()) {
       expect(figures(await board(scoped, 'from=2026-02-01&to=2026-03-01&groupBy=day'))).toEqual(SCOPED)
       expect(figures(await board(operator, month))).toEqual(whole)
       expect((await board(scoped, month)).scope).toEqual({ unitIds: ['dh', 'dh-jb'], names: ['东湖区'] })
+    }, 120_000)
+
+    const DEPARTMENT = {
+      received: 5, handlings: 5, volume: 5, dispatches: 5, units: ['sjj'], trendReceived: 5, trendDispatched: 5,
+      categories: ['03:5', '03.02:5'].sort(), places: ['dh:1', 'dh-jb:1', 'xs:4'].sort(), hotPlaces: ['dh-jb:1', 'xs:4'].sort(),
+      hotCategories: [`${CATEGORY.rubbish}:1`, `${CATEGORY.stalls}:4`].sort(),
+    }
+
+    it('gives a scope of departments only the requests those departments handle (by lead unit), not none', async () => {
+      const month = 'from=2026-02-01&to=2026-03-01&groupBy=week'
+      const rows = 'from=2026-02-01T00:00:01%2B08:00&to=2026-03-01&groupBy=week'
+      expect(figures(await board(deptLeader, rows))).toEqual(DEPARTMENT)
+      expect(figures(await board(deptLeader, month))).toEqual(DEPARTMENT)
+      await maintainHotlineKpiCounters(t.deps)
+      expect(figures(await board(deptLeader, month))).toEqual(DEPARTMENT)
+      expect(figures(await board(deptLeader, 'from=2026-02-01&to=2026-03-01&groupBy=day'))).toEqual(DEPARTMENT)
+      expect((await board(deptLeader, month)).scope).toEqual({ unitIds: ['sjj'], names: ['青川市市场监督管理局'] })
     }, 120_000)
   })
 }

@@ -261,6 +261,8 @@ export interface TicketDetail extends TicketView {
   readonly notices: readonly Notice[]
   /** SMS to the requesters of its handling (并单告知, 答复): its own and those of tickets merged into it. */
   readonly requesterMessages?: readonly RequesterMessage[]
+  /** 市民评价 of every reply round (重办 brings a new reply, rated again), oldest first; GET /:id only. */
+  readonly citizenRatings?: readonly { readonly replyAt: string; readonly rating: RatingValue; readonly comment: string | null; readonly at: string }[]
 }
 
 /** A message to a requester (诉求人短信) as the ticket page shows it. */
@@ -318,6 +320,9 @@ export interface PublicLookup {
   readonly categoryName: string
   readonly reply: { readonly text: string; readonly at: string } | null
   readonly rating: { readonly rating: RatingValue; readonly comment: string | null; readonly at: string } | null
+  /** Every round's rating, oldest first (one per reply rated). */
+  readonly ratings?: readonly { readonly rating: RatingValue; readonly comment: string | null; readonly at: string; readonly replyAt: string }[]
+  /** The reply shown has no rating yet: offered again after 重办's next reply. */
   readonly canRate: boolean
   readonly canWithdraw: boolean
   /** 申请重办 with a reason is open (after the reply, within the 回访 window, not rated 满意 / 基本满意). */

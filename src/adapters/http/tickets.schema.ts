@@ -112,6 +112,11 @@ export const ticketDetailSchema = {
     history: { type: 'array', items: historyEntry },
     attachments: { type: 'array', items: { type: 'object', properties: { id: str, name: str, size: { type: 'integer' }, mime: str } } },
     notices: { type: 'array', items: noticeSchema },
+    citizenRatings: {
+      type: 'array',
+      description: "市民评价 of every reply round (重办 brings a new reply, rated again), oldest first; citizenRating is the latest",
+      items: { type: 'object', properties: { replyAt: str, rating: str, comment: strOrNull, at: str } },
+    },
     requesterMessages: {
       type: 'array',
       description: 'SMS to the requesters of its handling (并单 notice, reply): its own and those of tickets merged into it, oldest first',
@@ -243,6 +248,7 @@ const publicView = {
     categoryName: strOrNull,
     reply: { anyOf: [{ type: 'object', properties: { text: str, at: str } }, { type: 'null' }] },
     rating: { anyOf: [{ type: 'object', properties: { rating: str, comment: strOrNull, at: strOrNull } }, { type: 'null' }] },
+    ratings: { type: 'array', items: { type: 'object', properties: { rating: str, comment: strOrNull, at: str, replyAt: str } } },
     canRate: { type: 'boolean' },
     canWithdraw: { type: 'boolean' },
     canReopen: { type: 'boolean' },

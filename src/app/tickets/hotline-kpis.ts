@@ -122,8 +122,22 @@ export interface HotlineKpis {
   readonly places: readonly PlaceRow[]
   readonly hotTopics: { readonly categories: readonly (HotTopic & { name: string; path: string[] })[]; readonly places: readonly (HotTopic & { name: string })[] }
   readonly problemTickets: readonly ProblemRow[]
-  /** The data scope (数据范围) every figure is limited to (units by unit, requests by place); null = every unit. */
+  /**
+   * The data scope (数据范围) every figure is limited to (units by unit; requests by place or by a unit handling them,
+   * inScopeSql); null = every unit.
+   */
   readonly scope: BoardScopeNote | null
+}
+
+/**
+ * 数据范围 of a request (诉求), as SQL over the ticket alias `t` and the text[] parameter `p` (NULL: every request): its
+ * place (地点) is in the scope, or a unit handling it (承办 or 协办, item_unit) is. A district's scope finds its requests
+ * by place; a leader whose scope is departments only (部门, no place) finds the requests those departments handle,
+ * which by place alone were none. The same rule as the hot spots' tickets in scope (hot-spots.repo.ts).
+ */
+export function inScopeSql(t: string, p: string): string {
+  return `(${p}::text[] IS NULL OR ${t}.place_unit_id = ANY(${p}::text[])
+    OR EXISTS (SELECT 1 FROM item_unit su WHERE su.item_id = ${t}.item_id AND su.unit_id = ANY(${p}::text[])))`
 }
 
 const MAX_DAYS = 732
@@ -169,7 +183,8 @@ const iso = (v: unknown): string | null => (v === null || v === undefined ? null
  * Per-unit counts for the period, as of asOf: one statement, one aggregation pass over hotline_event's rows in the
  * period (by instant), one over dispatches for the distinct volume, and a range scan by handling due. $1 from, $2 to, $3 asOf, $4 dispatch events, $5/$6 accept starts / good stops, $7/$8 the same for
  * respond, $9 handle good stops. A run's end is on its start row (the first later event that stops or restarts
- * the clock, kept by the capture trigger, migration 052); an end at or after asOf is no end yet.
+ * the clock, kept by the capture trigger, migration 052); an end at or after asOf is no end yet. 满意率 and 解决率 count
+ * one 回访 per ticket, the latest before asOf (rerated_at: the instant of the ticket's next 回访, migration 197).
  */
 export const UNIT_SQL = `
 WITH u AS (
@@ -180,10 +195,10 @@ WITH u AS (
     count(*) FILTER (WHERE event = ANY($9::text[])) AS replies,
     count(*) FILTER (WHERE event = ANY($9::text[]) AND (handle_due IS NULL OR at <= handle_due)) AS replies_on_time,
     count(*) FILTER (WHERE event = 'follow_up') AS follow_ups,
-    count(*) FILTER (WHERE event = 'follow_up' AND rating IS NOT NULL) AS rated,
-    count(*) FILTER (WHERE event = 'follow_up' AND rating IN ('satisfied', 'basically_satisfied')) AS satisfied,
-    count(*) FILTER (WHERE event = 'follow_up' AND resolved IS NOT NULL) AS asked,
-    count(*) FILTER (WHERE event = 'follow_up' AND resolved) AS solved,
+    count(*) FILTER (WHERE event = 'follow_up' AND rating IS NOT NULL AND (rerated_at IS NULL OR rerated_at >= $3)) AS rated,
+    count(*) FILTER (WHERE event = 'follow_up' AND rating IN ('satisfied', 'basically_satisfied') AND (rerated_at IS NULL OR rerated_at >= $3)) AS satisfied,
+    count(*) FILTER (WHERE event = 'follow_up' AND resolved IS NOT NULL AND (rerated_at IS NULL OR rerated_at >= $3)) AS asked,
+    count(*) FILTER (WHERE event = 'follow_up' AND resolved AND (rerated_at IS NULL OR rerated_at >= $3)) AS solved,
     count(*) FILTER (WHERE event = ANY($5::text[]) AND (
       (accept_end_at < $3 AND accept_end_event = ANY($6::text[]))
       OR (accept_end_at < $3 AND accept_due IS NOT NULL AND accept_end_at > accept_due)
@@ -249,7 +264,8 @@ function unitRowOf(x: Record<string, unknown>): UnitRow {
     response: rateOf(num(x.respond_n), num(x.respond_d)),
     onTimeCompletion: rateOf(num(x.replies_on_time), replies + late),
     resolution: rateOf(num(x.solved), num(x.asked)),
-    satisfaction: rateOf(num(x.satisfied), num(x.rated)),
+    // satisfied_back (the counters' take-back of superseded 回访, ≤ 0) is absent from UNIT_SQL, which filters them.
+    satisfaction: rateOf(num(x.satisfied) + num(x.satisfied_back), num(x.rated)),
     reopenRate: rateOf(num(x.reopens), replies),
     returnRate: rateOf(num(x.returns), dispatches),
   }
@@ -364,33 +380,35 @@ export async function hotlineKpis(deps: AppDeps, actor: Actor, q: KpiQuery): Pro
   const counted = await unitKpisFromCounters(db, period, asOf, clocks)
   let units = counted ? counted.units : await unitKpisSql(db, period, asOf, clocks)
   // 数据范围: a district 督查室, a 分管 leader or an operator given a scope sees its units' rows (boardScope), the events
-  // of its units in the trend, and the requests whose place (地点) is one of its units (诉求量, 办理量, the trend's
-  // received, the categories, the places, the hot topics): a request has a place from intake on, a unit only once
-  // dispatched.
+  // of its units in the trend, and the requests whose place (地点) or handling unit is one of its units (诉求量, 办理量,
+  // the trend's received, the categories, the places, the hot topics; inScopeSql): a request has a place from intake
+  // on, a unit once dispatched; a scope of departments only has requests by unit alone.
   const scopeUnitIds = boardScope(actor)
   const scope = scopeUnitIds ? new Set(scopeUnitIds) : null
+  // The counters keep received counts by category and place only: a scoped board reads its requests from ticket rows.
+  const recvCounted = counted !== null && scope === null
   if (scope) units = units.filter((u) => scope.has(u.unitId))
   units.sort((a, b) => b.volume - a.volume || a.unitName.localeCompare(b.unitName, 'zh'))
 
   // The statements below do not depend on each other (but for the counters' received counts, which the categories
   // and places take): they run at once on a pool (one after another on PGlite), 3 round trips instead of 9.
   const [receivedAll, rowVol, merged, trend, problems] = await Promise.all([
-    counted ? receivedCountsOf(db, { from: period.from, to: period.to, asOf, prevFrom: prev.from }) : null,
-    counted
+    recvCounted ? receivedCountsOf(db, { from: period.from, to: period.to, asOf, prevFrom: prev.from }) : null,
+    recvCounted
       ? null
       : db.query<{ volume: unknown; received: unknown }>(
           `SELECT (SELECT count(*) FROM (SELECT DISTINCT item_id FROM hotline_event WHERE at >= $1 AND at < $2 AND at < $3 AND unit_id IS NOT NULL AND event = ANY($4::text[])) d) AS volume,
-                  (SELECT count(*) FROM ticket WHERE received_at >= $1 AND received_at < $2 AND received_at < $3 AND ($5::text[] IS NULL OR place_unit_id = ANY($5::text[]))) AS received`,
+                  (SELECT count(*) FROM ticket t WHERE received_at >= $1 AND received_at < $2 AND received_at < $3 AND ${inScopeSql('t', '$5')}) AS received`,
           [period.from, period.to, asOf, [...DISPATCH_EVENTS], scopeUnitIds ? [...scopeUnitIds] : null],
         ),
-    mergedReceivedIn(db, period.from, asOf, scopeUnitIds),
+    scopeUnitIds ? mergedInScope(db, period.from, asOf, scopeUnitIds) : mergedReceivedIn(db, period.from, asOf, null),
     trendOf(db, period, asOf, groupBy, clocks, counted !== null, scopeUnitIds),
     problemTicketsOf(db, period, asOf, 20, counted !== null, scopeUnitIds),
   ])
-  // A scoped board's received counts are those of its places (dim 'p'); its categories are read from the tickets.
-  const received = receivedAll && scope ? receivedAll.filter((r) => r.dim === 'p' && scope.has(r.code)) : receivedAll
+  // A scoped board's received counts, categories and places are read from the tickets (inScopeSql).
+  const received = receivedAll
   const vol = counted && received
-    ? { volume: counted.volume, received: received.filter((r) => r.dim === (scope ? 'p' : 'c')).reduce((n, r) => n + r.cur, 0) }
+    ? { volume: counted.volume, received: received.filter((r) => r.dim === 'c').reduce((n, r) => n + r.cur, 0) }
     : rowVol?.rows[0]
   // The centre's volume counts each ticket once however often it was passed on; a scope's is the sum of its units'
   // (a ticket passed between two of them counts for each: the counters keep the distinct count for the centre only).
@@ -405,6 +423,16 @@ export async function hotlineKpis(deps: AppDeps, actor: Actor, q: KpiQuery): Pro
   // 数据范围: the problem tickets the units in scope hold (chosen in SQL, so the first 20 are the scope's own).
   const problemTickets = problems
   return { period, previous: prev, asOf, groupBy, totals, units, trend, categories, places, hotTopics: { categories: hotCategories, places: hotPlaces }, problemTickets, scope: await boardScopeNote(db, scopeUnitIds) }
+}
+
+/** Tickets received in [from, to) within the scope (inScopeSql) and merged into another (并单). */
+async function mergedInScope(db: Queryable, from: string, to: string, scope: readonly string[]): Promise<number> {
+  const { rows } = await db.query<{ n: unknown }>(
+    `SELECT count(*) AS n FROM ticket t WHERE t.received_at >= $1 AND t.received_at < $2 AND ${inScopeSql('t', '$3')}
+       AND EXISTS (SELECT 1 FROM ticket_duplicate d WHERE d.ticket_id = t.item_id AND d.status = 'merged')`,
+    [from, to, [...scope]],
+  )
+  return num(rows[0]?.n)
 }
 
 /** Counts per bucket (China-time day, ISO week from Monday, month). */
@@ -426,12 +454,12 @@ async function trendOf(db: Queryable, period: HotlinePeriod, asOf: string, group
      FROM hotline_event WHERE at >= $1 AND at < $2 AND at < $3 AND unit_id IS NOT NULL AND ($7::text[] IS NULL OR unit_id = ANY($7::text[])) GROUP BY 1) g`,
     [period.from, period.to, asOf, groupBy, [...DISPATCH_EVENTS], clocks.handle.good, scoped],
   ).then((r) => r.rows)
-  const recP = fromCounters
+  const recP = fromCounters && scoped === null
     ? receivedTrendOf(db, { from: period.from, to: period.to, asOf }, groupBy, scoped) as Promise<Record<string, unknown>[]>
     : db.query<Record<string, unknown>>(
     `SELECT to_char(g.b, 'YYYY-MM-DD') AS bucket, g.received FROM (
-       SELECT ${bucket('received_at')} AS b, count(*) AS received FROM ticket
-       WHERE received_at >= $1 AND received_at < $2 AND received_at < $3 AND ($5::text[] IS NULL OR place_unit_id = ANY($5::text[])) GROUP BY 1) g`,
+       SELECT ${bucket('received_at')} AS b, count(*) AS received FROM ticket t
+       WHERE received_at >= $1 AND received_at < $2 AND received_at < $3 AND ${inScopeSql('t', '$5')} GROUP BY 1) g`,
     [period.from, period.to, asOf, groupBy, scoped],
   ).then((r) => r.rows)
   const [ev, rec] = await Promise.all([evP, recP])
@@ -450,10 +478,10 @@ async function trendOf(db: Queryable, period: HotlinePeriod, asOf: string, group
 
 /** Tickets received per category code in the period and the previous one; rolled up to levels 1 and 2. */
 async function categoriesOf(db: Queryable, period: HotlinePeriod, prev: HotlinePeriod, asOf: string, counted?: { code: string; cur: unknown; prev: unknown }[], scope: readonly string[] | null = null): Promise<{ categories: CountRow[]; hotCategories: (HotTopic & { name: string; path: string[] })[] }> {
-  // The counters keep categories city-wide (not by place): a scoped board reads its places' tickets (ticket_place_idx).
+  // The counters keep categories city-wide (not by place or unit): a scoped board reads its tickets (inScopeSql).
   const { rows } = counted ? { rows: counted } : await db.query<{ code: string; cur: unknown; prev: unknown }>(
     `SELECT category_code AS code, count(*) FILTER (WHERE received_at >= $2) AS cur, count(*) FILTER (WHERE received_at < $2) AS prev
-     FROM ticket WHERE received_at >= $1 AND received_at < $3 AND received_at < $4 AND ($5::text[] IS NULL OR place_unit_id = ANY($5::text[])) GROUP BY category_code`,
+     FROM ticket t WHERE received_at >= $1 AND received_at < $3 AND received_at < $4 AND ${inScopeSql('t', '$5')} GROUP BY category_code`,
     [prev.from, period.from, period.to, asOf, scope === null ? null : [...scope]],
   )
   const { rows: cats } = await db.query<{ code: string; parent_code: string | null; level: number; name: string }>(
@@ -494,8 +522,8 @@ async function categoriesOf(db: Queryable, period: HotlinePeriod, prev: HotlineP
 async function placesOf(db: Queryable, period: HotlinePeriod, prev: HotlinePeriod, asOf: string, counted?: { place: string | null; cur: unknown; prev: unknown }[], scope: readonly string[] | null = null): Promise<{ places: PlaceRow[]; hotPlaces: (HotTopic & { name: string })[] }> {
   const { rows } = counted ? { rows: counted } : await db.query<{ place: string | null; cur: unknown; prev: unknown }>(
     `SELECT place_unit_id AS place, count(*) FILTER (WHERE received_at >= $2) AS cur, count(*) FILTER (WHERE received_at < $2) AS prev
-     FROM ticket WHERE received_at >= $1 AND received_at < $3 AND received_at < $4 AND place_unit_id IS NOT NULL
-       AND ($5::text[] IS NULL OR place_unit_id = ANY($5::text[])) GROUP BY place_unit_id`,
+     FROM ticket t WHERE received_at >= $1 AND received_at < $3 AND received_at < $4 AND place_unit_id IS NOT NULL
+       AND ${inScopeSql('t', '$5')} GROUP BY place_unit_id`,
     [prev.from, period.from, period.to, asOf, scope === null ? null : [...scope]],
   )
   const { rows: units } = await db.query<{ id: string; parent_id: string | null; level: string; name: string }>(`SELECT id, parent_id, level, name FROM unit`)

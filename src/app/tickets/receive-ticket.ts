@@ -207,6 +207,7 @@ export async function receiveTicket(
     citizenRating: null,
     citizenComment: null,
     ratedAt: null,
+    ratedReplyAt: null,
     problemReason: null,
   }
   const ROLE_ORDER = ['lead', 'responsible', 'cooperating']
@@ -230,6 +231,7 @@ export async function receiveTicket(
     notices: [],
     // A ticket just received has told its requester nothing yet (requester-messages.ts).
     requesterMessages: [],
+    citizenRatings: [],
   }
   if (duplicateWindow !== null) kickIntakeJobs(deps.db)
   return detail

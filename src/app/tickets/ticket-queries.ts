@@ -9,7 +9,7 @@ import type { Queryable } from '../../persistence/db.ts'
 import { listNotices, type ListedNotice } from '../../persistence/supervision-notice.repo.ts'
 import { chinaDateOf, toEpochMs } from '../../domain/calendar/china-time.value.ts'
 import { noticeView } from '../supervision/supervision-notice.ts'
-import { findTicket, listTicketRows, repliesOf, type TicketFilter, type TicketRow } from '../../persistence/tickets.repo.ts'
+import { citizenRatingsOf, findTicket, listTicketRows, repliesOf, type CitizenRatingRound, type TicketFilter, type TicketRow } from '../../persistence/tickets.repo.ts'
 import { DubanError } from '../../domain/errors.ts'
 import { availableEvents, type AvailableEvent, type Snapshot } from '../../domain/workflow/index.ts'
 import { instantMs } from '../../domain/workflow/time.ts'
@@ -69,6 +69,8 @@ export interface TicketDetail extends TicketView {
   readonly notices: (ListedNotice & { readonly overdue: boolean })[]
   /** What the centre told the requesters of its handling by SMS, oldest first (requesterMessagesView). */
   readonly requesterMessages: RequesterMessageView[]
+  /** 市民评价 of every reply round, oldest first (citizenRating is the latest); the 回访 of each round are in history. */
+  readonly citizenRatings: readonly CitizenRatingRound[]
 }
 
 /**
@@ -290,5 +292,6 @@ export async function ticketDetailIn(q: Queryable, actor: Actor, now: Date, id: 
     attachments: await attachmentsOf(q, id),
     notices: (await listNotices(q, { itemId: id, limit: 100 })).map((n) => noticeView(n, chinaDateOf(now.getTime()))),
     requesterMessages: await requesterMessagesView(q, id),
+    citizenRatings: row.citizenRating ? await citizenRatingsOf(q, id) : [],
   }
 }

@@ -31,10 +31,11 @@ describe('12345 KPIs per unit (hand-computed fixture, November 2026 as of 12-01 
     // no A ticket is open at asOf with its due in Nov (T7's fell in Oct, T10's and T11's in Dec) → 3/4.
     expect(A.replies).toBe(4)
     expect(A.onTimeCompletion).toEqual(r(3, 4))
-    // Follow-ups of A's work: T1 satisfied/yes, T2 unsatisfied/no, T2 basically_satisfied/yes → 满意 2/3, 解决 2/3.
+    // Follow-ups of A's work: T1 satisfied/yes, T2 unsatisfied/no, T2 basically_satisfied/yes → 3 回访.
     expect(A.followUps).toBe(3)
-    expect(A.satisfaction).toEqual(r(2, 3))
-    expect(A.resolution).toEqual(r(2, 3))
+    // One 回访 per ticket, the latest: T2's first (不满意, 未解决) is replaced by its second after 重办.
+    expect(A.satisfaction).toEqual(r(2, 2))
+    expect(A.resolution).toEqual(r(2, 2))
     // 发回重办率: T2 reopened once ÷ 4 replies (not ÷ 3 follow-ups: a requester's 申请重办 comes without a 回访).
     expect(A.reopens).toBe(1)
     expect(A.reopenRate).toEqual(r(1, 4))
@@ -115,6 +116,27 @@ describe('hot topics and problem tickets', () => {
     const [q] = hotlineUnitKpis([asked], NOV, AS_OF)
     expect([q!.reopens, q!.replies, q!.followUps]).toEqual([2, 3, 1])
     expect(q!.reopenRate).toEqual(r(2, 3)) // ÷ 回访 it read 2 of 1 = 200 %
+  })
+
+  it('counts one rating per ticket for 满意率 and 解决率: the latest 回访 before asOf', () => {
+    // 回访 不满意, 重办, a second reply, 回访 满意: the ticket counts once, 满意 and 已解决.
+    const redone = ticket('R', [
+      ['dispatch', '11-02 09:00', { unit: 'A' }],
+      ['accept', '11-02 10:00'],
+      ['reply', '11-03 09:00'],
+      ['follow_up', '11-03 10:00', { rating: 'unsatisfied', resolved: false }],
+      ['reopen', '11-03 11:00'],
+      ['reply', '11-10 09:00'],
+      ['follow_up', '11-10 10:00', { rating: 'satisfied', resolved: true }],
+    ])
+    const [all] = hotlineUnitKpis([redone], NOV, AS_OF)
+    expect([all!.followUps, all!.satisfaction, all!.resolution]).toEqual([2, r(1, 1), r(1, 1)])
+    // As of 11-08 (the second round not yet followed up) the first 回访 still counts, 不满意.
+    const [before] = hotlineUnitKpis([redone], NOV, t('11-08 00:00'))
+    expect([before!.satisfaction, before!.resolution]).toEqual([r(0, 1), r(0, 1)])
+    // A period that ended before the second 回访 keeps its figure.
+    const [early] = hotlineUnitKpis([redone], { from: NOV.from, to: t('11-08 00:00') }, t('11-08 00:00'))
+    expect(early!.satisfaction).toEqual(r(0, 1))
   })
 
   it('flags a ticket passed around twice without acceptance, and one reopened three times', () => {

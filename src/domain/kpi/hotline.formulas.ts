@@ -151,6 +151,16 @@ export function clockRunOutcome(events: readonly HotlineEvent[], i: number, due:
   return { counted: due !== null && ms(due) < ms(asOf), onTime: false }
 }
 
+/**
+ * Whether the 回访 at index i is the ticket's latest as of asOf (no later 回访 before asOf): 满意率 and 解决率 count each
+ * ticket once, by its latest round's 回访 (重办 sends a ticket round again, and its next 回访 replaces the earlier one's
+ * rating). A 回访 superseded only after asOf still counts, so a finished period's figures never change.
+ */
+export function latestFollowUp(events: readonly HotlineEvent[], i: number, asOf: string): boolean {
+  const cut = ms(asOf)
+  return !events.slice(i + 1).some((f) => f.event === 'follow_up' && ms(f.at) < cut)
+}
+
 /** Every unit's 12345 KPIs for the period (units in order of first appearance). See docs/tickets.md. */
 export function hotlineUnitKpis(tickets: readonly TicketFacts[], period: HotlinePeriod, asOf: string, clocks: HotlineClocks = TICKET_CLOCKS): HotlineUnitKpis[] {
   const from = ms(period.from)
@@ -190,8 +200,11 @@ export function hotlineUnitKpis(tickets: readonly TicketFacts[], period: Hotline
       }
       if (e.event === 'follow_up') {
         a.followUps++
-        a.satisfaction.add(e.rating !== null, e.rating === 'satisfied' || e.rating === 'basically_satisfied')
-        a.resolution.add(e.resolved !== null, e.resolved === true)
+        // One rating per ticket: a 回访 followed by another (after 重办) before asOf no longer counts (latestFollowUp).
+        if (latestFollowUp(events, i, asOf)) {
+          a.satisfaction.add(e.rating !== null, e.rating === 'satisfied' || e.rating === 'basically_satisfied')
+          a.resolution.add(e.resolved !== null, e.resolved === true)
+        }
       }
     })
     // Still being handled at asOf (the last event before asOf left the handling clock running) with its due

@@ -15,3 +15,20 @@ export const RATING_LABELS: Readonly<Record<Rating, string>> = {
 export function ratingLabel(code: string): string {
   return (RATING_LABELS as Readonly<Record<string, string>>)[code] ?? code
 }
+
+/** The requester's latest rating (市民评价) as the ticket keeps it: when it was given and the reply it rates. */
+export interface GivenRating {
+  /** The instant of the reply it rates; null for a rating recorded before migration 197 (then `at` stands for it). */
+  readonly replyAt: string | null
+  readonly at: string | null
+}
+
+/**
+ * Whether the reply of `replyAt` already has the requester's rating. Each reply round is rated once: after 重办 the
+ * unit's new reply is later than the rating given to the one before, so it may be rated again (one rating per
+ * round; the history keeps every round's, the ticket its latest).
+ */
+export function replyRated(replyAt: string, last: GivenRating | null): boolean {
+  const ratedFor = last ? (last.replyAt ?? last.at) : null
+  return ratedFor !== null && Date.parse(ratedFor) >= Date.parse(replyAt)
+}
