@@ -45,11 +45,28 @@ export function sealAudit(db: Db, opts: SealOptions = {}): Promise<SealOutcome> 
   return run
 }
 
+/** Rows per sealing batch on PostgreSQL, where the batch holds one pooled connection and not the event loop. */
+export const SEAL_BATCH = 1000
+
+/**
+ * Rows per sealing batch on PGlite. There a batch's transaction (its reads, the rows' hashes in Node, the one UPDATE)
+ * is one stretch of the event loop that every request in flight waits for, and the sealer runs every second: with
+ * progress reports streaming in (800/s, each an audit row) a batch of 1,000 held the loop 108–202 ms after a
+ * 1,000-task confirm, batches of 200 30–71 ms each (in-memory PGlite, load ~7; BENCHMARKS.md, "PGlite: the
+ * after-confirm drain in short batches"). Between two batches the sealer lets the event loop turn.
+ */
+export const SEAL_BATCH_PGLITE = 100
+
+/** One turn of the event loop: what waits to run (other requests' I/O and timers) runs first. */
+const yieldTurn = (): Promise<void> => new Promise((r) => setImmediate(r))
+
 async function sealAll(db: Db, opts: SealOptions): Promise<SealOutcome> {
-  const batchSize = opts.batchSize ?? 1000
+  const pglite = db.dialect === 'pglite'
+  const batchSize = opts.batchSize ?? (pglite ? SEAL_BATCH_PGLITE : SEAL_BATCH)
   let sealed = 0
   let head: ChainHead | null = null
-  for (;;) {
+  for (let first = true; ; first = false) {
+    if (pglite && !first) await yieldTurn()
     const batch = await db.transaction(async (tx) => {
       if (!(await lockSealer(tx, opts.wait ?? false))) return null
       const start = await readChainHead(tx)

@@ -41,6 +41,19 @@ export const ASSESSMENT_DRAIN_BUDGET_MS = 10_000
  */
 export const ASSESSMENT_DRAIN_BATCH = 100
 
+/**
+ * The batch on PGlite, whose statements run on the event loop: a batch's transaction is one stretch that every request
+ * in flight waits for. After a 1,000-task confirm a batch of 100 held it 50–105 ms (in-memory PGlite, load ~7; the
+ * after-confirm window's p99 in `peer` was 2.44× its value before), a batch of 20 for 12 ms (median; longest 24) with
+ * fewer milliseconds in all for the 1,000 items (BENCHMARKS.md, "PGlite: the after-confirm drain in short batches").
+ */
+export const ASSESSMENT_DRAIN_BATCH_PGLITE = 20
+
+/** Items per batch of the round's drain on this database. */
+export function assessmentDrainBatch(dialect: 'pg' | 'pglite'): number {
+  return dialect === 'pglite' ? ASSESSMENT_DRAIN_BATCH_PGLITE : ASSESSMENT_DRAIN_BATCH
+}
+
 /** A running scheduler; stop() waits for a round in progress. */
 export interface Scheduler {
   stop(): Promise<void>
@@ -122,7 +135,7 @@ export function startScheduler(
       const drainFrom = Date.now()
       try {
         assessment = await drainAssessmentLog(deps, {
-          kinds: [...new Set(kindCatalog.all.map((k) => k.id))], budgetMs: opts.assessmentBudgetMs ?? ASSESSMENT_DRAIN_BUDGET_MS, batch: ASSESSMENT_DRAIN_BATCH,
+          kinds: [...new Set(kindCatalog.all.map((k) => k.id))], budgetMs: opts.assessmentBudgetMs ?? ASSESSMENT_DRAIN_BUDGET_MS, batch: assessmentDrainBatch(deps.db.dialect),
           // Paced as the tick is, and stepping aside for a confirm that starts meanwhile.
           pacer: new ConfirmAwarePacer(tickPace, deps),
         })
