@@ -7,7 +7,7 @@
 import { join } from 'node:path'
 import type { Page } from 'playwright-core'
 import { describe, expect, it } from 'vitest'
-import { apiOkAs, browserSuite, DESKTOP, hasChromium, OFF_SCREEN_SCRIPT, PHONE, sayIfNoChromium } from '../support/browser.ts'
+import { apiOkAs, browserSuite, DESKTOP, hasChromium, offScreen, PHONE, sayIfNoChromium } from '../support/browser.ts'
 
 sayIfNoChromium('test/browser/notifications.test.ts')
 
@@ -15,9 +15,6 @@ const SHOTS = process.env.DUBAN_SHOTS ?? '/tmp/duban-notification-shots'
 const SIZES = { desktop: DESKTOP, phone: PHONE } as const
 /** Demo liaisons, in the order tried for one with an open task to 催办. */
 const LIAISONS = ['sjj', 'cgj', 'wjw', 'zjj', 'fgw', 'qinglong', 'hebin']
-
-
-const offScreen = (page: Page): Promise<string[]> => page.evaluate(OFF_SCREEN_SCRIPT) as Promise<string[]>
 
 describe.skipIf(!hasChromium)('notifications in a browser', () => {
   const suite = browserSuite({ file: 'test/browser/notifications.test.ts', data: 'duban-notification-data-', shots: SHOTS })

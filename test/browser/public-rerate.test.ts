@@ -6,7 +6,7 @@
  */
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
-import { apiOkAs, browserSuite, DESKTOP, hasChromium, PHONE, sayIfNoChromium } from '../support/browser.ts'
+import { apiOkAs, browserSuite, DESKTOP, hasChromium, lookUp, PHONE, publicTicket, sayIfNoChromium } from '../support/browser.ts'
 
 sayIfNoChromium('test/browser/public-rerate.test.ts')
 
@@ -21,27 +21,15 @@ describe.skipIf(!hasChromium)('在线诉求: 评价 again after 重办', () => {
 
   it('offers 评价 for the reply after 重办 and keeps both rounds', async () => {
     const phone = '13711114444'
-    const res = await fetch(`${suite.url}/api/public/tickets`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ requestType: 'complaint', categoryCode: PROPERTY, content: '小区楼道灯坏了半个月没人修', requesterName: '钱女士', requesterPhone: phone }),
-    })
-    expect(res.status).toBe(201)
-    const { number } = (await res.json()) as { number: string }
+    const { id, number } = await publicTicket(suite.url, { categoryCode: PROPERTY, content: '小区楼道灯坏了半个月没人修', requesterName: '钱女士', requesterPhone: phone })
     const hotline = await apiOkAs(suite.url, 'hotline')
-    const { tickets } = await hotline<{ tickets: { id: string; number: string }[] }>('GET', `/tickets?q=${number}`)
-    const id = tickets.find((t) => t.number === number)!.id
     await hotline('POST', `/tickets/${id}/events`, { event: 'dispatch', payload: { lead: ZJJ } })
     const zjj = await apiOkAs(suite.url, 'zjj')
     await zjj('POST', `/tickets/${id}/events`, { event: 'accept' })
     await zjj('POST', `/tickets/${id}/events`, { event: 'reply', payload: { text: '已通知物业更换灯具' } })
 
     const page = await suite.newPage(PHONE)
-    await page.goto(`${suite.url}/public`)
-    await page.locator('[data-test=tab-lookup]').click()
-    await page.locator('input[name=number]').fill(number)
-    await page.locator('input[name=phone]').fill(phone)
-    await page.locator('[data-test=lookup-submit]').click()
+    await lookUp(page, suite.url, number, phone)
     const form = page.locator('[data-test=rate-form]')
     await form.waitFor({ timeout: 15_000 })
     await form.locator('label', { hasText: /^不满意$/ }).click()

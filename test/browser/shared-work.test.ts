@@ -5,9 +5,8 @@
  * 各单位办理情况 (who has and has not reported) and 分解落实 0/n with each copy, and a copy links to its parent.
  * Nothing sticks out of the viewport, and no page logs an error.
  */
-import type { Page } from 'playwright-core'
 import { describe, expect, it } from 'vitest'
-import { apiOkAs, browserSuite, DESKTOP, hasChromium, OFF_SCREEN_SCRIPT, PHONE, sayIfNoChromium } from '../support/browser.ts'
+import { apiOkAs, browserSuite, DESKTOP, hasChromium, offScreen, PHONE, sayIfNoChromium } from '../support/browser.ts'
 
 sayIfNoChromium('test/browser/shared-work.test.ts')
 
@@ -17,8 +16,6 @@ const plan = (n: number) => `云州市2026年共同办理事项（${n}）
 一、重点任务
 （一）开展食品安全示范街道创建第${n}批。创建示范街道2个以上。（牵头单位：市发改委、市市场监管局；责任单位：各街道。完成时间：2026年12月31日前）
 `
-
-const offScreen = (page: Page): Promise<string[]> => page.evaluate(OFF_SCREEN_SCRIPT) as Promise<string[]>
 
 describe.skipIf(!hasChromium)('shared work in a browser', () => {
   const suite = browserSuite({ file: 'test/browser/shared-work.test.ts', data: 'duban-shared-work-' })

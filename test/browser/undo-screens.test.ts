@@ -9,13 +9,11 @@
  */
 import type { Page } from 'playwright-core'
 import { describe, expect, it } from 'vitest'
-import { apiOkAs, browserSuite, DESKTOP, hasChromium, OFF_SCREEN_SCRIPT, PHONE, sayIfNoChromium } from '../support/browser.ts'
+import { apiOkAs, browserSuite, DESKTOP, hasChromium, offScreen, PHONE, sayIfNoChromium } from '../support/browser.ts'
 
 sayIfNoChromium('test/browser/undo-screens.test.ts')
 
 const SIZES = { desktop: DESKTOP, phone: PHONE } as const
-
-const offScreen = (page: Page): Promise<string[]> => page.evaluate(OFF_SCREEN_SCRIPT) as Promise<string[]>
 
 /** The element's box lies inside the viewport. */
 async function onScreen(page: Page, selector: string, width: number): Promise<void> {

@@ -5,15 +5,13 @@
  * phone width and no page logs an error. Screenshots go to $DUBAN_SHOTS (default /tmp/duban-scope-shots).
  */
 import { join } from 'node:path'
-import type { Page } from 'playwright-core'
 import { describe, expect, it } from 'vitest'
-import { apiOkAs, browserSuite, DESKTOP, hasChromium, OFF_SCREEN_SCRIPT, PHONE, pickOption, sayIfNoChromium } from '../support/browser.ts'
+import { apiOkAs, browserSuite, DESKTOP, hasChromium, offScreen, PHONE, pickOption, sayIfNoChromium } from '../support/browser.ts'
 
 sayIfNoChromium('test/browser/user-scope.test.ts')
 
 const SHOTS = process.env.DUBAN_SHOTS ?? '/tmp/duban-scope-shots'
 const SIZES = { desktop: DESKTOP, phone: PHONE } as const
-const offScreen = (page: Page): Promise<string[]> => page.evaluate(OFF_SCREEN_SCRIPT) as Promise<string[]>
 
 describe.skipIf(!hasChromium)('the data scope editor in a browser', () => {
   const suite = browserSuite({ file: 'test/browser/user-scope.test.ts', data: 'duban-scope-data-', shots: SHOTS })

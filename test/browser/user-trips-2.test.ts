@@ -20,9 +20,8 @@
  * /tmp/duban-user-trip-2-shots).
  */
 import { join } from 'node:path'
-import type { Page } from 'playwright-core'
 import { beforeAll, describe, expect, it } from 'vitest'
-import { apiOkAs, apiAs, browserSuite, DESKTOP, hasChromium, OFF_SCREEN_SCRIPT, PHONE, pickOption, sayIfNoChromium } from '../support/browser.ts'
+import { apiAs, apiOkAs, browserSuite, DESKTOP, hasChromium, offScreen, PHONE, pickOption, sayIfNoChromium } from '../support/browser.ts'
 
 sayIfNoChromium('test/browser/user-trips-2.test.ts')
 
@@ -31,8 +30,6 @@ const SHOTS = process.env.DUBAN_SHOTS ?? '/tmp/duban-user-trip-2-shots'
 const PROPERTY = '01.02.01'
 const SANITATION = '01.01.04'
 const ZJJ = 'yz-zjj'
-
-const offScreen = (page: Page): Promise<string[]> => page.evaluate(OFF_SCREEN_SCRIPT) as Promise<string[]>
 
 interface TicketDetail {
   id: string

@@ -12,9 +12,8 @@
  * No page logs an error. Screenshots go to $DUBAN_SHOTS (default /tmp/duban-user-trip-3-shots).
  */
 import { join } from 'node:path'
-import type { Page } from 'playwright-core'
 import { describe, expect, it } from 'vitest'
-import { apiOkAs, browserSuite, DESKTOP, hasChromium, OFF_SCREEN_SCRIPT, PHONE, sayIfNoChromium } from '../support/browser.ts'
+import { apiOkAs, browserSuite, DESKTOP, hasChromium, lookUp, offScreen, PHONE, publicTicket, sayIfNoChromium, sidewaysTables } from '../support/browser.ts'
 
 sayIfNoChromium('test/browser/user-trips-3.test.ts')
 
@@ -22,21 +21,6 @@ const SHOTS = process.env.DUBAN_SHOTS ?? '/tmp/duban-user-trip-3-shots'
 /** 小区物业协调 in the demo catalogue; 市住建局. */
 const PROPERTY = '01.02.01'
 const ZJJ = 'yz-zjj'
-
-const offScreen = (page: Page): Promise<string[]> => page.evaluate(OFF_SCREEN_SCRIPT) as Promise<string[]>
-
-/** Tables (by their data-test or card header) whose body is wider than their box: they scroll sideways. */
-const sidewaysTables = (page: Page): Promise<string[]> =>
-  page.evaluate(() =>
-    Array.from(document.querySelectorAll('.el-table'))
-      .filter((t) => (t as HTMLElement).offsetWidth > 0)
-      .flatMap((t) => {
-        const wrap = t.querySelector('.el-table__body-wrapper .el-scrollbar__wrap') ?? t.querySelector('.el-table__body-wrapper')
-        if (!wrap || wrap.scrollWidth <= wrap.clientWidth + 2) return []
-        const name = t.getAttribute('data-test') ?? t.closest('[data-test]')?.getAttribute('data-test') ?? '?'
-        return [`${name}: ${wrap.scrollWidth} > ${wrap.clientWidth}`]
-      }),
-  )
 
 describe.skipIf(!hasChromium)('what users tripped on, third walk, in a browser', () => {
   const suite = browserSuite({ file: 'test/browser/user-trips-3.test.ts', data: 'duban-user-trip-3-data-', shots: SHOTS })
@@ -119,27 +103,15 @@ describe.skipIf(!hasChromium)('what users tripped on, third walk, in a browser',
 
   it('在线诉求 on a phone: not satisfied with the reply, the requester asks for 重办 with a reason', async () => {
     const phone = '13711112222'
-    const res = await fetch(`${suite.url}/api/public/tickets`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ requestType: 'complaint', categoryCode: PROPERTY, content: '小区电梯坏了一周没人修，老人上下楼困难', requesterName: '赵先生', requesterPhone: phone }),
-    })
-    expect(res.status).toBe(201)
-    const { number } = (await res.json()) as { number: string }
+    const { id, number } = await publicTicket(suite.url, { categoryCode: PROPERTY, content: '小区电梯坏了一周没人修，老人上下楼困难', requesterName: '赵先生', requesterPhone: phone })
     const hotline = await apiOkAs(suite.url, 'hotline')
-    const { tickets } = await hotline<{ tickets: { id: string; number: string }[] }>('GET', `/tickets?q=${number}`)
-    const id = tickets.find((t) => t.number === number)!.id
     await hotline('POST', `/tickets/${id}/events`, { event: 'dispatch', payload: { lead: ZJJ } })
     const zjj = await apiOkAs(suite.url, 'zjj')
     await zjj('POST', `/tickets/${id}/events`, { event: 'accept' })
     await zjj('POST', `/tickets/${id}/events`, { event: 'reply', payload: { text: '已联系物业，电梯配件已订购，预计下周修好' } })
 
     const page = await suite.newPage(PHONE)
-    await page.goto(`${suite.url}/public`)
-    await page.locator('[data-test=tab-lookup]').click()
-    await page.locator('input[name=number]').fill(number)
-    await page.locator('input[name=phone]').fill(phone)
-    await page.locator('[data-test=lookup-submit]').click()
+    await lookUp(page, suite.url, number, phone)
     const box = page.locator('[data-test=reopen-box]')
     await box.waitFor({ timeout: 15_000 })
     expect(await box.textContent()).toMatch(/可在 \d{4}-\d{2}-\d{2} \d{2}:\d{2} 前申请重办/)
@@ -165,14 +137,7 @@ describe.skipIf(!hasChromium)('what users tripped on, third walk, in a browser',
 
   it('工单详情 on a device set to UTC shows Beijing time, and 签收 asks about 该工单', async () => {
     const hotline = await apiOkAs(suite.url, 'hotline')
-    const res = await fetch(`${suite.url}/api/public/tickets`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ requestType: 'complaint', categoryCode: PROPERTY, content: '小区物业乱收停车费，每月都涨价', requesterName: '孙女士', requesterPhone: '13711113333' }),
-    })
-    const { number } = (await res.json()) as { number: string }
-    const { tickets } = await hotline<{ tickets: { id: string; number: string }[] }>('GET', `/tickets?q=${number}`)
-    const id = tickets.find((t) => t.number === number)!.id
+    const { id } = await publicTicket(suite.url, { categoryCode: PROPERTY, content: '小区物业乱收停车费，每月都涨价', requesterName: '孙女士', requesterPhone: '13711113333' })
     await hotline('POST', `/tickets/${id}/events`, { event: 'dispatch', payload: { lead: ZJJ } })
     const { dueAt } = await hotline<{ dueAt: string }>('GET', `/tickets/${id}`)
     expect(dueAt).toMatch(/T23:59:59\+08:00$/)

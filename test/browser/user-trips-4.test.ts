@@ -15,7 +15,7 @@
 import { join } from 'node:path'
 import type { Locator, Page } from 'playwright-core'
 import { describe, expect, it } from 'vitest'
-import { apiOkAs, browserSuite, DESKTOP, hasChromium, OFF_SCREEN_SCRIPT, PHONE, sayIfNoChromium, type ScreenSize } from '../support/browser.ts'
+import { apiOkAs, browserSuite, DESKTOP, hasChromium, offScreen, PHONE, sayIfNoChromium, type ScreenSize, sidewaysTables } from '../support/browser.ts'
 
 sayIfNoChromium('test/browser/user-trips-4.test.ts')
 
@@ -24,21 +24,6 @@ const SHOTS = process.env.DUBAN_SHOTS ?? '/tmp/duban-user-trip-4-shots'
 const ZJJ = 'yz-zjj'
 /** A request whose second and third suggestions the model gives well under 1 % (2026-12-03: 0.003 and 0.002). */
 const BURST_MAIN = '自来水管爆了，整条街停水'
-
-const offScreen = (page: Page): Promise<string[]> => page.evaluate(OFF_SCREEN_SCRIPT) as Promise<string[]>
-
-/** Tables (by their data-test or card header) whose body is wider than their box: they scroll sideways. */
-const sidewaysTables = (page: Page): Promise<string[]> =>
-  page.evaluate(() =>
-    Array.from(document.querySelectorAll('.el-table'))
-      .filter((t) => (t as HTMLElement).offsetWidth > 0)
-      .flatMap((t) => {
-        const wrap = t.querySelector('.el-table__body-wrapper .el-scrollbar__wrap') ?? t.querySelector('.el-table__body-wrapper')
-        if (!wrap || wrap.scrollWidth <= wrap.clientWidth + 2) return []
-        const name = t.getAttribute('data-test') ?? t.closest('[data-test]')?.getAttribute('data-test') ?? '?'
-        return [`${name}: ${wrap.scrollWidth} > ${wrap.clientWidth}`]
-      }),
-  )
 
 /** A table's column headings, the expand column's empty one left out. */
 const heads = async (table: Locator): Promise<string[]> => (await table.locator('thead th').allTextContents()).map((s) => s.trim()).filter(Boolean)

@@ -9,9 +9,8 @@
  * No page logs an error. Screenshots go to $DUBAN_SHOTS (default /tmp/duban-user-trip-shots).
  */
 import { join } from 'node:path'
-import type { Page } from 'playwright-core'
 import { describe, expect, it } from 'vitest'
-import { apiAs, apiOkAs, browserSuite, DESKTOP, hasChromium, OFF_SCREEN_SCRIPT, PHONE, sayIfNoChromium } from '../support/browser.ts'
+import { apiAs, apiOkAs, browserSuite, DESKTOP, hasChromium, offScreen, PHONE, sayIfNoChromium } from '../support/browser.ts'
 
 sayIfNoChromium('test/browser/user-trips.test.ts')
 
@@ -19,8 +18,6 @@ const SHOTS = process.env.DUBAN_SHOTS ?? '/tmp/duban-user-trip-shots'
 const SIZES = { desktop: DESKTOP, phone: PHONE } as const
 /** Demo liaisons tried, in order, for one whose unit leads an accepted ticket. */
 const LIAISONS = ['zjj', 'cgj', 'sjj', 'wjw', 'fgw', 'qinglong', 'hebin']
-
-const offScreen = (page: Page): Promise<string[]> => page.evaluate(OFF_SCREEN_SCRIPT) as Promise<string[]>
 
 interface Ticket {
   id: string

@@ -184,6 +184,60 @@ export async function pickOption(page: Page, select: Locator, typed: string, opt
   await expect.poll(() => select.innerText()).toContain(option)
 }
 
+/** What a citizen sends from the public page (在线诉求); a complaint unless said otherwise. */
+export interface PublicRequest {
+  readonly categoryCode: string
+  readonly content: string
+  readonly requesterName: string
+  readonly requesterPhone: string
+  readonly address?: string
+  readonly requestType?: string
+}
+
+/**
+ * Sends a request as the public page does and finds its ticket as the hotline operator: its id and 工单编号.
+ * Fails here, saying so, if the page's route refuses it or the operator's list does not hold it.
+ */
+export async function publicTicket(url: string, request: PublicRequest): Promise<{ id: string; number: string }> {
+  const res = await fetch(`${url}/api/public/tickets`, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json' },
+    body: JSON.stringify({ requestType: 'complaint', ...request }),
+  })
+  expect(res.status, await res.clone().text()).toBe(201)
+  const { number } = (await res.json()) as { number: string }
+  const hotline = await apiOkAs(url, 'hotline')
+  const { tickets } = await hotline<{ tickets: { id: string; number: string }[] }>('GET', `/tickets?q=${number}`)
+  const found = tickets.find((t) => t.number === number)
+  expect(found, `ticket ${number} is listed`).toBeDefined()
+  return found!
+}
+
+/** Opens 办件查询 on the public page and looks a request up by its number and the requester's phone. */
+export async function lookUp(page: Page, url: string, number: string, phone: string): Promise<void> {
+  await page.goto(`${url}/public`)
+  await page.locator('[data-test=tab-lookup]').click()
+  await page.locator('input[name=number]').fill(number)
+  await page.locator('input[name=phone]').fill(phone)
+  await page.locator('[data-test=lookup-submit]').click()
+}
+
+/** What OFF_SCREEN_SCRIPT finds on the page as it is now (none: a phone user reaches everything). */
+export const offScreen = (page: Page): Promise<string[]> => page.evaluate(OFF_SCREEN_SCRIPT) as Promise<string[]>
+
+/** Tables (by their data-test or card header) whose body is wider than their box: they scroll sideways. */
+export const sidewaysTables = (page: Page): Promise<string[]> =>
+  page.evaluate(() =>
+    Array.from(document.querySelectorAll('.el-table'))
+      .filter((t) => (t as HTMLElement).offsetWidth > 0)
+      .flatMap((t) => {
+        const wrap = t.querySelector('.el-table__body-wrapper .el-scrollbar__wrap') ?? t.querySelector('.el-table__body-wrapper')
+        if (!wrap || wrap.scrollWidth <= wrap.clientWidth + 2) return []
+        const name = t.getAttribute('data-test') ?? t.closest('[data-test]')?.getAttribute('data-test') ?? '?'
+        return [`${name}: ${wrap.scrollWidth} > ${wrap.clientWidth}`]
+      }),
+  )
+
 /** How a browser suite is set up. */
 export interface BrowserSuiteOptions {
   /** The test file (test/browser/x.test.ts), for the log line naming the screenshots. */
