@@ -140,6 +140,26 @@ export function inScopeSql(t: string, p: string): string {
     OR EXISTS (SELECT 1 FROM item_unit su WHERE su.item_id = ${t}.item_id AND su.unit_id = ANY(${p}::text[])))`
 }
 
+/**
+ * The tickets received in [lo, min(his)) in the scope `p` (inScopeSql's rule, p not NULL), as a derived table with the
+ * columns the scoped statements read (item_id, received_at, category_code, place_unit_id): those placed in the scope
+ * (ticket_place_idx) UNION those a unit of the scope handles (item_unit_unit_item_idx, then each ticket by its key), so
+ * a scoped statement costs with the scope's tickets, not with every ticket of the period probed in item_unit.
+ */
+export function scopeTicketsSql(p: string, lo: string, his: readonly string[]): string {
+  const range = (a: string): string => [`${a}.received_at >= ${lo}`, ...his.map((h) => `${a}.received_at < ${h}`)].join(' AND ')
+  return `(SELECT x.item_id, x.received_at, x.category_code, x.place_unit_id FROM ticket x
+      WHERE x.place_unit_id = ANY(${p}::text[]) AND ${range('x')}
+    UNION
+    SELECT x.item_id, x.received_at, x.category_code, x.place_unit_id FROM item_unit su JOIN ticket x ON x.item_id = su.item_id
+      WHERE su.unit_id = ANY(${p}::text[]) AND ${range('x')})`
+}
+
+/** `ticket t`, or with a scope (`p` set) its tickets received in the range (scopeTicketsSql) as `t`. */
+function ticketsOf(scoped: boolean, p: string, lo: string, his: readonly string[]): string {
+  return scoped ? `${scopeTicketsSql(p, lo, his)} t` : 'ticket t'
+}
+
 const MAX_DAYS = 732
 const DAY = 86_400_000
 
@@ -398,8 +418,8 @@ export async function hotlineKpis(deps: AppDeps, actor: Actor, q: KpiQuery): Pro
       ? null
       : db.query<{ volume: unknown; received: unknown }>(
           `SELECT (SELECT count(*) FROM (SELECT DISTINCT item_id FROM hotline_event WHERE at >= $1 AND at < $2 AND at < $3 AND unit_id IS NOT NULL AND event = ANY($4::text[])) d) AS volume,
-                  (SELECT count(*) FROM ticket t WHERE received_at >= $1 AND received_at < $2 AND received_at < $3 AND ${inScopeSql('t', '$5')}) AS received`,
-          [period.from, period.to, asOf, [...DISPATCH_EVENTS], scopeUnitIds ? [...scopeUnitIds] : null],
+                  (SELECT count(*) FROM ${ticketsOf(scopeUnitIds !== null, '$5', '$1', ['$2', '$3'])} WHERE received_at >= $1 AND received_at < $2 AND received_at < $3) AS received`,
+          [period.from, period.to, asOf, [...DISPATCH_EVENTS], ...(scopeUnitIds ? [[...scopeUnitIds]] : [])],
         ),
     scopeUnitIds ? mergedInScope(db, period.from, asOf, scopeUnitIds) : mergedReceivedIn(db, period.from, asOf, null),
     trendOf(db, period, asOf, groupBy, clocks, counted !== null, scopeUnitIds),
@@ -428,7 +448,7 @@ export async function hotlineKpis(deps: AppDeps, actor: Actor, q: KpiQuery): Pro
 /** Tickets received in [from, to) within the scope (inScopeSql) and merged into another (并单). */
 async function mergedInScope(db: Queryable, from: string, to: string, scope: readonly string[]): Promise<number> {
   const { rows } = await db.query<{ n: unknown }>(
-    `SELECT count(*) AS n FROM ticket t WHERE t.received_at >= $1 AND t.received_at < $2 AND ${inScopeSql('t', '$3')}
+    `SELECT count(*) AS n FROM ${scopeTicketsSql('$3', '$1', ['$2'])} t WHERE t.received_at >= $1 AND t.received_at < $2
        AND EXISTS (SELECT 1 FROM ticket_duplicate d WHERE d.ticket_id = t.item_id AND d.status = 'merged')`,
     [from, to, [...scope]],
   )
@@ -458,9 +478,9 @@ async function trendOf(db: Queryable, period: HotlinePeriod, asOf: string, group
     ? receivedTrendOf(db, { from: period.from, to: period.to, asOf }, groupBy, scoped) as Promise<Record<string, unknown>[]>
     : db.query<Record<string, unknown>>(
     `SELECT to_char(g.b, 'YYYY-MM-DD') AS bucket, g.received FROM (
-       SELECT ${bucket('received_at')} AS b, count(*) AS received FROM ticket t
-       WHERE received_at >= $1 AND received_at < $2 AND received_at < $3 AND ${inScopeSql('t', '$5')} GROUP BY 1) g`,
-    [period.from, period.to, asOf, groupBy, scoped],
+       SELECT ${bucket('received_at')} AS b, count(*) AS received FROM ${ticketsOf(scoped !== null, '$5', '$1', ['$2', '$3'])}
+       WHERE received_at >= $1 AND received_at < $2 AND received_at < $3 GROUP BY 1) g`,
+    [period.from, period.to, asOf, groupBy, ...(scoped ? [scoped] : [])],
   ).then((r) => r.rows)
   const [ev, rec] = await Promise.all([evP, recP])
   const out = new Map<string, TrendRow>()
@@ -481,8 +501,8 @@ async function categoriesOf(db: Queryable, period: HotlinePeriod, prev: HotlineP
   // The counters keep categories city-wide (not by place or unit): a scoped board reads its tickets (inScopeSql).
   const { rows } = counted ? { rows: counted } : await db.query<{ code: string; cur: unknown; prev: unknown }>(
     `SELECT category_code AS code, count(*) FILTER (WHERE received_at >= $2) AS cur, count(*) FILTER (WHERE received_at < $2) AS prev
-     FROM ticket t WHERE received_at >= $1 AND received_at < $3 AND received_at < $4 AND ${inScopeSql('t', '$5')} GROUP BY category_code`,
-    [prev.from, period.from, period.to, asOf, scope === null ? null : [...scope]],
+     FROM ${ticketsOf(scope !== null, '$5', '$1', ['$3', '$4'])} WHERE received_at >= $1 AND received_at < $3 AND received_at < $4 GROUP BY category_code`,
+    [prev.from, period.from, period.to, asOf, ...(scope === null ? [] : [[...scope]])],
   )
   const { rows: cats } = await db.query<{ code: string; parent_code: string | null; level: number; name: string }>(
     `SELECT DISTINCT ON (code) code, parent_code, level, name FROM service_category ORDER BY code, active DESC, version DESC`,
@@ -522,9 +542,9 @@ async function categoriesOf(db: Queryable, period: HotlinePeriod, prev: HotlineP
 async function placesOf(db: Queryable, period: HotlinePeriod, prev: HotlinePeriod, asOf: string, counted?: { place: string | null; cur: unknown; prev: unknown }[], scope: readonly string[] | null = null): Promise<{ places: PlaceRow[]; hotPlaces: (HotTopic & { name: string })[] }> {
   const { rows } = counted ? { rows: counted } : await db.query<{ place: string | null; cur: unknown; prev: unknown }>(
     `SELECT place_unit_id AS place, count(*) FILTER (WHERE received_at >= $2) AS cur, count(*) FILTER (WHERE received_at < $2) AS prev
-     FROM ticket t WHERE received_at >= $1 AND received_at < $3 AND received_at < $4 AND place_unit_id IS NOT NULL
-       AND ${inScopeSql('t', '$5')} GROUP BY place_unit_id`,
-    [prev.from, period.from, period.to, asOf, scope === null ? null : [...scope]],
+     FROM ${ticketsOf(scope !== null, '$5', '$1', ['$3', '$4'])} WHERE received_at >= $1 AND received_at < $3 AND received_at < $4 AND place_unit_id IS NOT NULL
+       GROUP BY place_unit_id`,
+    [prev.from, period.from, period.to, asOf, ...(scope === null ? [] : [[...scope]])],
   )
   const { rows: units } = await db.query<{ id: string; parent_id: string | null; level: string; name: string }>(`SELECT id, parent_id, level, name FROM unit`)
   const byId = new Map(units.map((u) => [u.id, u]))
