@@ -394,10 +394,10 @@ export async function generateItems(db: Db, opts: GenerateOptions): Promise<void
              FROM f WHERE kind = 'ticket'
            RETURNING 1
          ), u AS (
-           INSERT INTO item_unit (item_id, unit_id, role)
-           SELECT 'gen-' || g, lead, 'lead' FROM f
+           INSERT INTO item_unit (item_id, unit_id, role, received_at)
+           SELECT 'gen-' || g, lead, 'lead', CASE WHEN kind = 'ticket' THEN created END FROM f
            UNION ALL
-           SELECT 'gen-' || g, 'gen-u' || lpad((1 + (g % 60))::int::text, 2, '0'), 'responsible' FROM f WHERE g % 3 = 0 AND 'gen-u' || lpad((1 + (g % 60))::int::text, 2, '0') <> lead
+           SELECT 'gen-' || g, 'gen-u' || lpad((1 + (g % 60))::int::text, 2, '0'), 'responsible', CASE WHEN kind = 'ticket' THEN created END FROM f WHERE g % 3 = 0 AND 'gen-u' || lpad((1 + (g % 60))::int::text, 2, '0') <> lead
            RETURNING 1
          )
          INSERT INTO progress_report (id, item_id, unit_id, period, body, reported_at)

@@ -86,8 +86,8 @@ WITH src AS (
     FROM s ORDER BY s.ord
   RETURNING id
 ), u AS (
-  INSERT INTO item_unit (item_id, unit_id, role)
-  SELECT s.id, x->>'unitId', x->>'role' FROM s, jsonb_array_elements(s.r->'units') AS x
+  INSERT INTO item_unit (item_id, unit_id, role, received_at)
+  SELECT s.id, x->>'unitId', x->>'role', s.at FROM s, jsonb_array_elements(s.r->'units') AS x
 ), t AS (
   INSERT INTO ticket (item_id, channel, request_type, category_code, category_version, urgency, anonymous, requester_name, requester_phone,
                       address, lat, lng, place_unit_id, content, received_at, received_by)

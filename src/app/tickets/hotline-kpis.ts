@@ -439,15 +439,23 @@ interface ScopedReceived {
 
 /**
  * Every figure of a scoped board's requests in one statement: the scope's tickets received in [prev.from, min(to,
- * asOf)) are read once (ticket_received_idx, one hashed item_unit set for the scope) and grouped four ways, instead of
- * once per figure (the count, 并单, the trend, the categories and the places each read them again).
+ * asOf)) are read once and grouped four ways, instead of once per figure (the count, 并单, the trend, the categories
+ * and the places each read them again). The scope's tickets (inScopeSql) are found from the scope's side, not by a
+ * probe per ticket of the period: the union of those by place (ticket_place_idx) and those a scope unit handles
+ * (item_unit_unit_received_idx: item_unit.received_at is the ticket's, migration 196), joined back to ticket.
  */
 async function scopedReceivedOf(db: Queryable, period: HotlinePeriod, prev: HotlinePeriod, asOf: string, groupBy: GroupBy, scope: readonly string[]): Promise<ScopedReceived> {
   const { rows } = await db.query<{ dim: string; code: string | null; cur: unknown; prev: unknown }>(
     `WITH s AS MATERIALIZED (
        SELECT t.item_id, t.category_code, t.place_unit_id, t.received_at >= $2 AS cur,
               date_trunc($5::text, t.received_at AT TIME ZONE 'Asia/Shanghai') AS b
-       FROM ticket t WHERE t.received_at >= $1 AND t.received_at < $3 AND t.received_at < $4 AND ${inScopeSql('t', '$6')}
+       FROM (SELECT p.item_id FROM ticket p
+              WHERE p.place_unit_id = ANY($6::text[]) AND p.received_at >= $1 AND p.received_at < $3 AND p.received_at < $4
+             UNION
+             SELECT su.item_id FROM item_unit su
+              WHERE su.unit_id = ANY($6::text[]) AND su.received_at >= $1 AND su.received_at < $3 AND su.received_at < $4) ids
+       JOIN ticket t ON t.item_id = ids.item_id
+       WHERE t.received_at >= $1 AND t.received_at < $3 AND t.received_at < $4
      )
      SELECT 'c' AS dim, category_code AS code, count(*) FILTER (WHERE cur) AS cur, count(*) FILTER (WHERE NOT cur) AS prev FROM s GROUP BY category_code
      UNION ALL

@@ -1,0 +1,43 @@
+-- A unit's tickets received in a period, found by an index (issue 7, the scoped 热线看板; BENCHMARKS.md, "Scoped
+-- board: item_unit.received_at").
+--
+-- A scope's requests are the tickets whose place is in the scope or that a unit of the scope handles (inScopeSql,
+-- hotline-kpis.ts). item_unit had no time column, so the handling half was an EXISTS probe per ticket of the period,
+-- every unit's: its cost grew with all the period's tickets, not the scope's. item_unit.received_at is the ticket's
+-- received_at (NULL for a task's rows), so (unit_id, received_at) finds the scope's handled tickets of a period.
+--
+-- Kept equal to ticket.received_at:
+-- - the writers set it where they know it (ticket intake's group statement, the item generator);
+-- - item_unit_received_fill (BEFORE INSERT on item_unit) copies it from the ticket row when the row comes without it
+--   (dispatch later, reassignment, 协办, any other writer);
+-- - item_unit_received_sync (AFTER INSERT OR UPDATE OF received_at on ticket, per row) sets it on the ticket's rows.
+--   AFTER triggers fire at the end of the statement and see every row it wrote, so an item_unit row inserted by the
+--   same statement as its ticket (data-modifying CTEs, where the BEFORE trigger cannot see the ticket) gets it too.
+--   It writes only rows that differ (none, when the writer set it).
+
+ALTER TABLE item_unit ADD COLUMN received_at timestamptz;
+
+UPDATE item_unit u SET received_at = t.received_at FROM ticket t WHERE t.item_id = u.item_id;
+
+CREATE INDEX item_unit_unit_received_idx ON item_unit (unit_id, received_at) WHERE received_at IS NOT NULL;
+
+CREATE OR REPLACE FUNCTION item_unit_received_fill() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  IF NEW.received_at IS NULL THEN
+    SELECT t.received_at INTO NEW.received_at FROM ticket t WHERE t.item_id = NEW.item_id;
+  END IF;
+  RETURN NEW;
+END
+$$;
+
+CREATE TRIGGER item_unit_received_fill BEFORE INSERT ON item_unit FOR EACH ROW EXECUTE FUNCTION item_unit_received_fill();
+
+CREATE OR REPLACE FUNCTION item_unit_received_sync() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  UPDATE item_unit u SET received_at = NEW.received_at
+   WHERE u.item_id = NEW.item_id AND u.received_at IS DISTINCT FROM NEW.received_at;
+  RETURN NULL;
+END
+$$;
+
+CREATE TRIGGER item_unit_received_sync AFTER INSERT OR UPDATE OF received_at ON ticket FOR EACH ROW EXECUTE FUNCTION item_unit_received_sync();
