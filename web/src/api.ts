@@ -67,6 +67,23 @@ export function withQuery(path: string, query: Query = {}): string {
   return s ? `${path}?${s}` : path
 }
 
+/** Tries of one request the server shed (503 with Retry-After) before its refusal is shown. */
+const SHED_TRIES = 4
+
+/**
+ * When to send again a request the server shed at admission (503 + Retry-After: refused before any work, so sending
+ * it again is safe for a write too, as security.plugin.ts asks of clients): the Retry-After, capped at 5 s, with a
+ * little jitter so a page's parallel requests do not come back at once; null when the answer is final. Before, the
+ * page showed the refusal: a 503 on the 受理台 was seen under load, and CI's 知识库 browser test once waited in vain
+ * for 直接办结 on a loaded machine (whether that was a shed request is not known).
+ */
+function shedRetryMs(res: Response, attempt: number): number | null {
+  if (res.status !== 503 || attempt >= SHED_TRIES) return null
+  const seconds = Number(res.headers.get('retry-after'))
+  if (!Number.isFinite(seconds) || seconds <= 0) return null
+  return Math.min(seconds * 1000, 5_000) + Math.floor(Math.random() * 250)
+}
+
 /** Calls `/api{path}`; JSON in, JSON out (FormData is sent as multipart). Throws ApiError on an error answer. */
 export async function api<T>(method: 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE', path: string, body?: unknown): Promise<T> {
   const headers: Record<string, string> = { accept: 'application/json', ...CSRF_HEADERS }
@@ -83,10 +100,15 @@ export async function api<T>(method: 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE'
     payload = JSON.stringify(body)
   }
   let res: Response
-  try {
-    res = await fetch(`/api${path}`, { method, headers, body: payload, credentials: 'same-origin' })
-  } catch (e) {
-    throw new ApiError(0, 'NETWORK', '无法连接服务器，请检查网络或服务是否已启动', null, (e as Error).message)
+  for (let attempt = 1; ; attempt++) {
+    try {
+      res = await fetch(`/api${path}`, { method, headers, body: payload, credentials: 'same-origin' })
+    } catch (e) {
+      throw new ApiError(0, 'NETWORK', '无法连接服务器，请检查网络或服务是否已启动', null, (e as Error).message)
+    }
+    const wait = shedRetryMs(res, attempt)
+    if (wait === null) break
+    await new Promise((r) => setTimeout(r, wait))
   }
   if (res.status === 204) return undefined as T
   const text = await res.text()
