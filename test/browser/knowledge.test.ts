@@ -87,7 +87,10 @@ describe.skipIf(!hasChromium)('知识库 in a browser', () => {
     expect(await page.locator('[data-test=desk-type] .is-active').innerText()).toContain('咨询')
     await page.screenshot({ path: join(SHOTS, 'desk-1280-knowledge.png') })
     await page.locator('[data-test=desk-answer]').click()
-    await expect.poll(() => page.locator('[data-test=desk-created]').innerText(), { timeout: 15_000 }).toContain('已直接办结')
+    // The outcome, or the desk's error if it shows one (CI once waited here in vain with nothing to say why).
+    const outcome = page.locator('[data-test=desk-created], [data-test=desk-error]').first()
+    await outcome.waitFor({ timeout: 30_000 })
+    await expect.poll(() => outcome.innerText(), { timeout: 15_000 }).toContain('已直接办结')
     const href = await page.locator('[data-test=desk-number]').getAttribute('href')
     const hotline = await apiAs(suite.url, 'hotline')
     const ticket = await hotline<{ state: string; history: { event: string; payload: Record<string, unknown> }[] }>('GET', `/tickets/${href!.split('/').pop()}`)
