@@ -1,11 +1,11 @@
 /**
  * A request the server sheds at admission (503 with Retry-After: refused before any work) is sent again by the web
  * app, as security.plugin.ts asks of clients, instead of showing the refusal: a liaison's 签收 at a busy moment goes
- * through once, with one accept in the history. In a browser on the real `duban serve --demo` (1280×800); the shed
+ * through once, with one accept in the history, and a citizen's 提交 on the public page makes one request. In a browser on the real `duban serve --demo` (1280×800); the shed
  * answer is played by the browser for the first try only, so the second reaches the server.
  */
 import { describe, expect, it } from 'vitest'
-import { apiOkAs, browserSuite, DESKTOP, hasChromium, publicTicket, sayIfNoChromium } from '../support/browser.ts'
+import { apiOkAs, browserSuite, DESKTOP, hasChromium, PHONE, publicTicket, sayIfNoChromium } from '../support/browser.ts'
 
 sayIfNoChromium('test/browser/shed-retry.test.ts')
 
@@ -66,6 +66,35 @@ describe.skipIf(!hasChromium)('a request the server shed, in a browser', () => {
     await expect.poll(() => dialog.innerText(), { timeout: 20_000 }).toContain('服务繁忙')
     expect(tries).toBe(4)
     expect((await hotline<{ state: string }>('GET', `/tickets/${id}`)).state).toBe('dispatched')
+    await page.context().close()
+  }, 120_000)
+
+  it('on the public page: 提交 shed once goes through once, its number shown (phone)', async () => {
+    const page = await suite.newPage(PHONE)
+    let tries = 0
+    await page.route('**/api/public/tickets', async (route) => {
+      if (route.request().method() !== 'POST') return route.continue()
+      tries++
+      if (tries === 1) return route.fulfill({ status: 503, headers: { 'retry-after': '1', 'content-type': 'application/json' }, body: JSON.stringify({ error: SHED }) })
+      return route.continue()
+    })
+    await page.goto(`${suite.url}/public`)
+    const category = page.locator('[data-test=public-category] input')
+    await expect.poll(() => category.getAttribute('placeholder'), { timeout: 15_000 }).toBe('请选择或搜索')
+    await category.click()
+    await category.fill('环境卫生')
+    await page.locator('.el-cascader__suggestion-item:visible', { hasText: '环境卫生' }).first().click()
+    const content = '东风路菜市场门口垃圾桶满了三天没人清运'
+    await page.locator('textarea[name=content]').fill(content)
+    await page.locator('input[name=requesterName]').fill('郑先生')
+    await page.locator('input[name=requesterPhone]').fill('13711117777')
+    await page.locator('[data-test=public-submit]').click()
+    await expect.poll(() => page.locator('[data-test=public-number]').textContent(), { timeout: 15_000 }).toMatch(/^GD-\d{4}-\d{6}$/)
+    expect(tries).toBe(2)
+    expect(await page.locator('[data-test=public-error]').count()).toBe(0)
+    const hotline = await apiOkAs(suite.url, 'hotline')
+    const { tickets } = await hotline<{ tickets: { content?: string; number: string }[] }>('GET', `/tickets?q=${encodeURIComponent('东风路菜市场')}`)
+    expect(tickets).toHaveLength(1)
     await page.context().close()
   }, 120_000)
 

@@ -84,6 +84,16 @@ function shedRetryMs(res: Response, attempt: number): number | null {
   return Math.min(seconds * 1000, 5_000) + Math.floor(Math.random() * 250)
 }
 
+/** fetch, sent again while the server sheds it (shedRetryMs); a network failure throws as fetch's does. */
+export async function fetchAdmitted(url: string, init: RequestInit = {}): Promise<Response> {
+  for (let attempt = 1; ; attempt++) {
+    const res = await fetch(url, init)
+    const wait = shedRetryMs(res, attempt)
+    if (wait === null) return res
+    await new Promise((r) => setTimeout(r, wait))
+  }
+}
+
 /** Calls `/api{path}`; JSON in, JSON out (FormData is sent as multipart). Throws ApiError on an error answer. */
 export async function api<T>(method: 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE', path: string, body?: unknown): Promise<T> {
   const headers: Record<string, string> = { accept: 'application/json', ...CSRF_HEADERS }
@@ -100,15 +110,10 @@ export async function api<T>(method: 'GET' | 'POST' | 'PATCH' | 'PUT' | 'DELETE'
     payload = JSON.stringify(body)
   }
   let res: Response
-  for (let attempt = 1; ; attempt++) {
-    try {
-      res = await fetch(`/api${path}`, { method, headers, body: payload, credentials: 'same-origin' })
-    } catch (e) {
-      throw new ApiError(0, 'NETWORK', '无法连接服务器，请检查网络或服务是否已启动', null, (e as Error).message)
-    }
-    const wait = shedRetryMs(res, attempt)
-    if (wait === null) break
-    await new Promise((r) => setTimeout(r, wait))
+  try {
+    res = await fetchAdmitted(`/api${path}`, { method, headers, body: payload, credentials: 'same-origin' })
+  } catch (e) {
+    throw new ApiError(0, 'NETWORK', '无法连接服务器，请检查网络或服务是否已启动', null, (e as Error).message)
   }
   if (res.status === 204) return undefined as T
   const text = await res.text()
@@ -225,7 +230,7 @@ export function allUnits(): Promise<Unit[]> {
  */
 export async function download(path: string, fallbackName: string): Promise<void> {
   const t = token()
-  const res = await fetch(`/api${path}`, { headers: t ? { authorization: `Bearer ${t}`, ...CSRF_HEADERS } : CSRF_HEADERS, credentials: 'same-origin' })
+  const res = await fetchAdmitted(`/api${path}`, { headers: t ? { authorization: `Bearer ${t}`, ...CSRF_HEADERS } : CSRF_HEADERS, credentials: 'same-origin' })
   if (!res.ok) {
     const err = ((await res.json().catch(() => null)) as { error?: { code?: string; message?: string; messageZh?: string; where?: string | null; field?: string | null } } | null)?.error
     throw new ApiError(res.status, err?.code ?? `HTTP_${res.status}`, err?.messageZh ?? `下载失败（${res.status}）`, err?.where ?? null, err?.message ?? '', {}, err?.field ?? null)

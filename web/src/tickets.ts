@@ -3,7 +3,7 @@
  * cascader options, fetched once per page load; plain fetches for the public routes (no token).
  */
 import { onBeforeUnmount, onMounted, ref, type Ref } from 'vue'
-import { allUnits, api, ApiError } from './api.ts'
+import { allUnits, api, ApiError, fetchAdmitted } from './api.ts'
 import type { CategoryNode, Unit } from './types.ts'
 
 /** An option of an el-cascader. */
@@ -104,7 +104,7 @@ export function placePath(places: readonly Place[], id: string | null): string[]
 export async function publicApi<T>(method: 'GET' | 'POST', path: string, body?: unknown): Promise<T> {
   let res: Response
   try {
-    res = await fetch(`/api/public${path}`, {
+    res = await fetchAdmitted(`/api/public${path}`, {
       method,
       headers: body === undefined ? { accept: 'application/json' } : { accept: 'application/json', 'content-type': 'application/json' },
       body: body === undefined ? undefined : JSON.stringify(body),
