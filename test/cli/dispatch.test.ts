@@ -76,6 +76,7 @@ describe('duban dispatch', () => {
       trained: number
       overall: { n: number; top1: number; top3: number }
       calibration: { bands: { n: number }[]; expectedError: number }
+      calibrationByRank: { bands: { n: number; meanConfidence: number }[]; expectedError: number }[]
     }
     expect(report.trained).toBe(87)
     expect(report.overall.n).toBe(98)
@@ -87,8 +88,17 @@ describe('duban dispatch', () => {
     expect(report.overall.top3).toBeGreaterThanOrEqual(0.78)
     expect(report.calibration.bands.reduce((a, b) => a + b.n, 0)).toBe(98)
     expect(report.calibration.expectedError).toBeLessThan(0.3)
+    // Every shown rank is calibrated (CALIBRATION_RANKS_TAUGHT): the second and third are scored like the first.
+    expect(report.calibrationByRank).toHaveLength(3)
+    expect(report.calibrationByRank[0]).toEqual(report.calibration)
+    for (const k of [1, 2]) {
+      expect(report.calibrationByRank[k]!.bands.reduce((a, b) => a + b.n, 0)).toBe(98)
+      expect(report.calibrationByRank[k]!.expectedError).toBeLessThan(0.15)
+    }
     const text = await duban(['dispatch', 'evaluate', `${sets}/cities-test.jsonl`, '--demo'])
     expect(text.stdout).toMatch(/^confidence of the first function: .*calibration error [\d.]+\)$/m)
+    expect(text.stdout).toMatch(/^confidence of the second function: .*calibration error [\d.]+\)$/m)
+    expect(text.stdout).toMatch(/^calibration error by rank: 1st [\d.]+ {2}2nd [\d.]+ {2}3rd [\d.]+$/m)
     // Two evaluations in child processes: at load average 35–45 on 2 cores they took over 60 s together.
   }, 180_000)
 

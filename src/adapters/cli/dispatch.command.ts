@@ -29,7 +29,7 @@ evaluate  prints top-1 (recall) and top-3 accuracy and the precision of the firs
           for lines {"text", "function", "address"?}: the
           functions the model ranks, each served at the request's place (街道乡镇 counts where the place is
           not in this city: the address picks the township); then the same figure on the units suggest names,
-          and the first function's confidence against how often it was right (calibration);
+          and each shown function's confidence (1st, 2nd, 3rd) against how often it was right (calibration);
           --train teaches the model other labelled lines first;
           --folds K (with --demo) cross-validates on FILE: line i held out in fold i mod K, the rest taught
 duplicates-evaluate  precision and recall of duplicate detection (重复诉求) on labelled pairs
@@ -116,7 +116,7 @@ async function runEvaluate(file: string, trainFiles: readonly string[], open: { 
         const q = { text: l.text, address: l.address }
         const ranked = await m.rankFunctions(q)
         cases.push({
-          byFunction: { function: l.function, suggested: ranked.map((f) => f.function), confidence: ranked[0]?.probability },
+          byFunction: { function: l.function, suggested: ranked.map((f) => f.function), confidence: ranked[0]?.probability, confidences: ranked.map((f) => f.probability) },
           byUnit: { function: l.function, suggested: (await m.suggest(q)).map((s) => s.unit.function) },
         })
       }
@@ -137,6 +137,16 @@ async function runEvaluate(file: string, trainFiles: readonly string[], open: { 
     process.stdout.write(`units suggested: top-1 ${report.units.top1.toFixed(3)}  top-3 ${report.units.top3.toFixed(3)}  (no 街道乡镇 unit where the place is not in this city)\n`)
     const bands = report.calibration.bands.filter((b) => b.n > 0).map((b) => `${b.from.toFixed(1)}–${b.to.toFixed(1)}: ${b.n} said ${b.meanConfidence.toFixed(2)}, right ${b.top1.toFixed(2)}`)
     process.stdout.write(`confidence of the first function: ${bands.join('; ')}  (calibration error ${report.calibration.expectedError.toFixed(3)})\n`)
+    // The second and third functions' confidences (each the probability that this function is the right one).
+    for (const [k, name] of [[1, 'second'], [2, 'third']] as const) {
+      const c = report.calibrationByRank[k]!
+      const n = c.bands.reduce((a, b) => a + b.n, 0)
+      const said = n ? c.bands.reduce((a, b) => a + b.meanConfidence * b.n, 0) / n : 0
+      const right = n ? c.bands.reduce((a, b) => a + b.top1 * b.n, 0) / n : 0
+      const kb = c.bands.filter((b) => b.n > 0).map((b) => `${b.from.toFixed(1)}–${b.to.toFixed(1)}: ${b.n} said ${b.meanConfidence.toFixed(2)}, right ${b.top1.toFixed(2)}`)
+      process.stdout.write(`confidence of the ${name} function: ${kb.join('; ')}; all ${n} said ${said.toFixed(3)}, right ${right.toFixed(3)}  (calibration error ${c.expectedError.toFixed(3)})\n`)
+    }
+    process.stdout.write(`calibration error by rank: 1st ${report.calibrationByRank[0]!.expectedError.toFixed(3)}  2nd ${report.calibrationByRank[1]!.expectedError.toFixed(3)}  3rd ${report.calibrationByRank[2]!.expectedError.toFixed(3)}\n`)
     return 0
   } finally {
     await m.close()

@@ -48,6 +48,8 @@ export interface EvaluationReport extends AccuracyReport {
   readonly units: Accuracy
   /** How well the first function's confidence matches how often it is right (see calibrationOf). */
   readonly calibration: { readonly bands: readonly CalibrationBand[]; readonly expectedError: number }
+  /** The same for each shown rank: [0] the first function (as `calibration`), [1] the second, [2] the third. */
+  readonly calibrationByRank: readonly { readonly bands: readonly CalibrationBand[]; readonly expectedError: number }[]
 }
 
 /** One line's two scorings: the functions ranked, and the functions of the units suggested. */
@@ -61,7 +63,7 @@ function scored(model: DispatchModel, lines: readonly LabelledRequest[]): Scored
     const q = { text: l.text, address: l.address }
     const ranked = rankFunctions(model, q)
     return {
-      byFunction: { function: l.function, suggested: ranked.map((f) => f.function), confidence: ranked[0]?.probability },
+      byFunction: { function: l.function, suggested: ranked.map((f) => f.function), confidence: ranked[0]?.probability, confidences: ranked.map((f) => f.probability) },
       byUnit: { function: l.function, suggested: suggest(model, q).map((s) => s.unit.function) },
     }
   })
@@ -69,7 +71,13 @@ function scored(model: DispatchModel, lines: readonly LabelledRequest[]): Scored
 
 /** The report of scored lines. */
 export function reportOf(lines: readonly ScoredLine[]): EvaluationReport {
-  return { ...accuracyByFunction(lines.map((l) => l.byFunction)), units: accuracyByFunction(lines.map((l) => l.byUnit)).overall, calibration: calibrationOf(lines.map((l) => l.byFunction)) }
+  const byFunction = lines.map((l) => l.byFunction)
+  return {
+    ...accuracyByFunction(byFunction),
+    units: accuracyByFunction(lines.map((l) => l.byUnit)).overall,
+    calibration: calibrationOf(byFunction),
+    calibrationByRank: [0, 1, 2].map((k) => calibrationOf(byFunction, k)),
+  }
 }
 
 /** Top-1 and top-3 accuracy by function of the model's suggestions for the lines. */

@@ -5,7 +5,7 @@ import { FUNCTION_CATALOGUE } from './function-catalogue.ts'
 import { FUNCTION_DUTIES } from './function-duties.ts'
 import { featuresOf } from './features.ts'
 import { TICKET_FUNCTIONS } from '../tickets/unit-functions.ts'
-import { calibrated, functionRanking, learnOutcome, newDispatchModel, partnerForThird, rankFunctions, servedFunctions, SHARED_SUBJECT_PARTNERS, suggest, teach, type DispatchModel } from './dispatch.model.ts'
+import { calibrated, functionRanking, learnOutcome, newDispatchModel, partnerForThird, rankFunctions, servedFunctions, SHARED_SUBJECT_PARTNERS, shownConfidences, suggest, teach, type DispatchModel } from './dispatch.model.ts'
 import { accuracyByFunction, calibrationOf } from './evaluate.ts'
 import { rank, rankMultinomial } from './naive-bayes.ts'
 import { resolvePlace, unitDirectory, withoutPlaces } from './place.resolve.ts'
@@ -324,5 +324,37 @@ describe('the calibrated confidence read from another probability (CALIBRATION_T
     expect(taught.probability).toBeLessThan(product.probability)
     expect(taught.probability).toBeLessThan(0.95)
     expect(cold.function).toBeDefined()
+  })
+})
+
+describe('the confidence of each shown rank (CALIBRATION_RANKS)', () => {
+  it('calibrates the second and third too: none above the one before, together at most 1, a raised third above its raw share', () => {
+    const m = model()
+    for (const text of ['路灯 不亮 燃气 泄漏', '燃气 泄漏', '路灯 不亮', '噪音 扰民 路灯']) {
+      const feats = featuresOf(spaces, withoutPlaces(m.dir, text))
+      const three = rankFunctions(m, { text })
+      const c = shownConfidences(m, feats, three.map((f) => ({ label: f.function })))
+      expect(three.map((f) => f.probability)).toEqual(c.map((x) => Math.round(x * 1000) / 1000))
+      for (let i = 1; i < c.length; i++) expect(c[i]!).toBeLessThanOrEqual(c[i - 1]!)
+      expect(c.reduce((a, x) => a + x, 0)).toBeLessThanOrEqual(1 + 1e-9)
+      // The second is no longer only its share of what the first left (calibrated(): 0.2–3 % on real letters).
+      const residual = calibrated(functionRanking(m, feats)).find((r) => r.label === three[1]?.function)
+      if (residual && residual.probability < 0.05) expect(three[1]!.probability).toBeGreaterThan(residual.probability)
+      const raised = shownConfidences(m, feats, three.map((f, k) => ({ label: f.function, raised: k === 2 })))
+      if (three.length > 2 && c[2]! < c[1]! && c[2]! < 1 - c[0]! - c[1]!) expect(raised[2]!).toBeGreaterThan(c[2]!)
+    }
+  })
+  it('scores the calibration of any rank: the suggestion at that rank right or not', () => {
+    const cases = [
+      { function: 'B', suggested: ['A', 'B', 'C'], confidences: [0.7, 0.1, 0.05] },
+      { function: 'C', suggested: ['A', 'B', 'C'], confidences: [0.7, 0.3, 0.05] },
+      { function: 'A', suggested: ['A'], confidences: [0.7] },
+    ]
+    const second = calibrationOf(cases, 1)
+    expect(second.bands.map((b) => b.n)).toEqual([1, 1, 0, 0, 0])
+    // (|0.1 − 1| + |0.3 − 0|) / 2
+    expect(second.expectedError).toBeCloseTo((0.9 + 0.3) / 2, 10)
+    expect(calibrationOf(cases, 2).bands[0]).toMatchObject({ n: 2, top1: 0.5 })
+    expect(calibrationOf(cases, 0).bands[3]).toMatchObject({ n: 3, top1: 1 / 3 })
   })
 })

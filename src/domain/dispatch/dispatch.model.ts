@@ -123,12 +123,16 @@ function rankedWithCold(model: DispatchModel, feats: readonly string[]): { ranke
 /**
  * The functions ranked for a text's features with the first one's confidence calibrated: the cold start's ranking through
  * CALIBRATION; once something has been learnt, the product ranking (functionRanking) with the first function's confidence
- * read from the cold start's probability of that function through CALIBRATION_TAUGHT. Order unchanged either way.
+ * read from the cold start's probability of that function through CALIBRATION_TAUGHT. Order unchanged either way. This
+ * ranking orders the suggestions; the confidences shown are shownConfidences' (every shown rank calibrated).
  */
 export function calibratedRanking(model: DispatchModel, feats: readonly string[]): Ranked[] {
   const { ranked, cold } = rankedWithCold(model, feats)
-  if (!cold) return calibrated(ranked)
-  return calibrated(ranked, CALIBRATION_TAUGHT, cold.get(ranked[0]?.label ?? '') ?? 0)
+  return firstCalibrated(ranked, cold)
+}
+
+function firstCalibrated(ranked: readonly Ranked[], cold: ReadonlyMap<string, number> | null): Ranked[] {
+  return cold ? calibrated(ranked, CALIBRATION_TAUGHT, cold.get(ranked[0]?.label ?? '') ?? 0) : calibrated(ranked)
 }
 
 /** Learns one example; returns false when it names no known ticket function. */
@@ -269,6 +273,83 @@ export function calibrated(ranked: readonly Ranked[], c: { readonly a: number; r
   return ranked.map((r, i) => ({ label: r.label, probability: i === 0 ? shown : Math.min(shown, r.probability * scale) }))
 }
 
+/** Platt scaling σ(a·logit(p) + b), plus `raised` on the logit where the function was raised to its place. */
+export interface RankCalibration {
+  readonly a: number
+  readonly b: number
+  readonly raised?: number | undefined
+}
+
+/**
+ * Calibration of the SECOND and THIRD functions' confidence (置信度校准, per rank), for the cold start. Before, only the first
+ * was calibrated and the others shared what was left in their old proportions: on the training-side letters the second
+ * function said 0.03 on average and was right 0.15 of the time, the third said 0.02 and was right 0.06 (on the demo requests
+ * 0.03 / 0.10 and 0.015 / 0.024). Platt scaling per shown rank, fitted by log-loss on the shown second and third functions of
+ * the 242 training-side letters and the demo city's 83 requests (nothing taught; cities-test*.jsonl never read):
+ * scripts/dispatch-calibrate-ranks.ts. The third place has one more term, `raised`, added where the function stands there
+ * because it was raised (属地 TOWNSHIP_SLOT or a partner, SHARED_SUBJECT_PARTNERS) rather than ranked there: such a third
+ * was right 0.12 of the time (117 of 325) with a raw probability near 0.01. Each fit on one set and applied to the other
+ * (calibration error, 5 bands): second 0.094 / 0.049, third 0.033 / 0.025; as shown before 0.118 / 0.071 and 0.043 / 0.009.
+ */
+export const CALIBRATION_RANKS: { readonly second: RankCalibration; readonly third: RankCalibration } = {
+  second: { a: 1.711, b: 2.595 },
+  third: { a: 1.568, b: 0.594, raised: 2.739 },
+}
+
+/**
+ * CALIBRATION_RANKS once something has been learnt: Platt per rank on the taught model's own probability (the product of
+ * the experts, functionRanking) of the shown second and third functions — out of fold, 5 folds (by city for the 242
+ * letters, i mod 5 for the 83 demo requests), the other folds taught at weight 1. Unlike the first (CALIBRATION_TAUGHT),
+ * the product's probability served the second and third better than the cold start's (scripts/dispatch-calibrate-ranks.ts).
+ */
+export const CALIBRATION_RANKS_TAUGHT: { readonly second: RankCalibration; readonly third: RankCalibration } = {
+  second: { a: 1.708, b: 1.888 },
+  third: { a: 1.67, b: 1.926, raised: 1.157 },
+}
+
+const clampP = (p: number): number => Math.min(1 - 1e-6, Math.max(1e-6, p))
+const platt = (c: RankCalibration, p: number, raised: boolean): number =>
+  1 / (1 + Math.exp(-(c.a * Math.log(clampP(p) / (1 - clampP(p))) + c.b + (raised ? (c.raised ?? 0) : 0))))
+
+/** One shown function as the per-rank calibration reads it. */
+export interface ShownFunction {
+  readonly label: string
+  /** True where the function stands at its place because it was raised there (属地, a partner), not ranked there. */
+  readonly raised?: boolean | undefined
+}
+
+/**
+ * The confidence of each shown function, best first (置信度): the first through CALIBRATION (the cold start) or
+ * CALIBRATION_TAUGHT (read from the cold start's probability), the second and third through CALIBRATION_RANKS(_TAUGHT),
+ * any further one what is left of the third's. Each is the probability that this function is the right one: none above
+ * the one before (the order is the model's), and together at most 1 (they are exclusive).
+ */
+export function shownConfidences(model: DispatchModel, feats: readonly string[], shown: readonly ShownFunction[]): number[] {
+  const { ranked, cold } = rankedWithCold(model, feats)
+  return confidencesOf(ranked, cold, shown)
+}
+
+function confidencesOf(ranked: readonly Ranked[], cold: ReadonlyMap<string, number> | null, shown: readonly ShownFunction[]): number[] {
+  const raw = new Map(ranked.map((r) => [r.label, r.probability]))
+  const ranks = cold ? CALIBRATION_RANKS_TAUGHT : CALIBRATION_RANKS
+  const out: number[] = []
+  let left = 1
+  shown.forEach((f, k) => {
+    const p = raw.get(f.label) ?? 0
+    let c: number
+    if (k === 0) {
+      const first = cold ? CALIBRATION_TAUGHT : CALIBRATION
+      c = platt({ a: first.a, b: first.b }, cold ? (cold.get(f.label) ?? 0) : p, false)
+    } else if (k === 1) c = platt(ranks.second, p, f.raised === true)
+    else if (k === 2) c = platt(ranks.third, p, f.raised === true)
+    else c = Math.min(platt(ranks.third, p, false), left / 2)
+    c = Math.max(0, Math.min(c, k > 0 ? out[k - 1]! : 1, left))
+    out.push(c)
+    left -= c
+  })
+  return out
+}
+
 /** How many functions are tried before giving up on filling three suggestions. */
 const FUNCTIONS_TRIED = 8
 
@@ -276,31 +357,44 @@ const FUNCTIONS_TRIED = 8
 export function suggest(model: DispatchModel, query: DispatchQuery, limit = 3): DispatchSuggestion[] {
   const feats = featuresFor(model, query.text, query.address)
   const place = resolvePlace(model.dir, `${query.address ?? ''} ${query.text}`)
-  const out: DispatchSuggestion[] = []
-  const ranked = calibratedRanking(model, feats)
+  const { ranked: raw, cold } = rankedWithCold(model, feats)
+  const ranked = firstCalibrated(raw, cold)
+  // The order: each unit by its function's confidence (the first calibrated) times its share of the function.
+  type Unit = DispatchSuggestion & { readonly share: number; readonly raised?: boolean }
+  const out: Unit[] = []
   for (const f of ranked.slice(0, FUNCTIONS_TRIED)) {
     const candidates = unitsForFunction(model.dir, f.label, place)
     if (candidates.length === 0) continue
     for (const u of orderUnits(model, feats, query.text, candidates)) {
-      out.push({ unit: { id: u.id, name: u.name, function: f.label }, confidence: Math.round(f.probability * u.share * 1000) / 1000 })
+      out.push({ unit: { id: u.id, name: u.name, function: f.label }, confidence: Math.round(f.probability * u.share * 1000) / 1000, share: u.share })
     }
   }
   out.sort((a, b) => b.confidence - a.confidence)
+  let chosen: Unit[] = out.slice(0, limit)
   // 属地: the place's township is among the three when the model ranks it at most fifth (TOWNSHIP_SLOT, TOWNSHIP_REACH).
   const township = unitsForFunction(model.dir, TOWNSHIP_FUNCTION, place)[0]
   const townshipAt = ranked.filter((f) => f.label === TOWNSHIP_FUNCTION || unitsForFunction(model.dir, f.label, place).length > 0).findIndex((f) => f.label === TOWNSHIP_FUNCTION)
-  if (township && townshipAt >= 0 && townshipAt <= TOWNSHIP_REACH && limit >= TOWNSHIP_SLOT + 1 && !out.slice(0, TOWNSHIP_SLOT + 1).some((s) => s.unit.id === township.id)) {
+  const rest = township ? out.filter((s) => s.unit.id !== township.id) : out
+  if (township && townshipAt >= 0 && townshipAt <= TOWNSHIP_REACH && limit >= TOWNSHIP_SLOT + 1 && !out.slice(0, TOWNSHIP_SLOT + 1).some((s) => s.unit.id === township.id) && rest.length >= TOWNSHIP_SLOT) {
     const p = ranked.find((f) => f.label === TOWNSHIP_FUNCTION)?.probability ?? 0
-    const rest = out.filter((s) => s.unit.id !== township.id)
     // Sorted again: beside a unit holding a small share of its function's confidence, the township can rank above it.
-    if (rest.length >= TOWNSHIP_SLOT) return [...rest.slice(0, TOWNSHIP_SLOT), { unit: { id: township.id, name: township.name, function: TOWNSHIP_FUNCTION }, confidence: Math.round(p * 1000) / 1000 }].sort((x, y) => y.confidence - x.confidence).slice(0, limit)
-  }
-  // 分工不一: the first function's partner (SHARED_SUBJECT_PARTNERS) takes the third place when none is among the three.
-  if (limit > TOWNSHIP_SLOT) {
+    const raisedTownship: Unit = { unit: { id: township.id, name: township.name, function: TOWNSHIP_FUNCTION }, confidence: Math.round(p * 1000) / 1000, share: 1, raised: true }
+    chosen = [...rest.slice(0, TOWNSHIP_SLOT), raisedTownship].sort((x, y) => y.confidence - x.confidence).slice(0, limit)
+  } else if (limit > TOWNSHIP_SLOT) {
+    // 分工不一: the first function's partner (SHARED_SUBJECT_PARTNERS) takes the third place when none is among the three.
     const at = partnerForThird(out.map((s) => s.unit.function))
-    if (at > TOWNSHIP_SLOT) return [...out.slice(0, TOWNSHIP_SLOT), out[at]!].slice(0, limit)
+    if (at > TOWNSHIP_SLOT) chosen = [...out.slice(0, TOWNSHIP_SLOT), { ...out[at]!, raised: true }].slice(0, limit)
   }
-  return out.slice(0, limit)
+  // The confidence shown: the unit's function's, calibrated for the rank that function is shown at (shownConfidences),
+  // times the unit's share of it; none above the one before, so that the order stays the model's.
+  const fns: ShownFunction[] = []
+  for (const s of chosen) if (!fns.some((f) => f.label === s.unit.function)) fns.push({ label: s.unit.function, raised: s.raised === true && fns.length === TOWNSHIP_SLOT })
+  const conf = new Map(confidencesOf(raw, cold, fns).map((c, k) => [fns[k]!.label, c]))
+  let cap = 1
+  return chosen.map((s) => {
+    cap = Math.min(cap, Math.round((conf.get(s.unit.function) ?? 0) * s.share * 1000) / 1000)
+    return { unit: s.unit, confidence: cap }
+  })
 }
 
 /**
@@ -312,7 +406,11 @@ export function suggest(model: DispatchModel, query: DispatchQuery, limit = 3): 
  * in this city.
  */
 export function rankFunctions(model: DispatchModel, query: DispatchQuery, limit = 3): { function: string; probability: number }[] {
-  return servedFunctions(model, calibratedRanking(model, featuresFor(model, query.text, query.address)), query, limit)
+  const feats = featuresFor(model, query.text, query.address)
+  const { ranked, cold } = rankedWithCold(model, feats)
+  const served = servedWithRaised(model, firstCalibrated(ranked, cold), query, limit)
+  const conf = confidencesOf(ranked, cold, served.map((f) => ({ label: f.function, raised: f.raised })))
+  return served.map((f, k) => ({ function: f.function, probability: Math.round(conf[k]! * 1000) / 1000 }))
 }
 
 /**
@@ -328,6 +426,17 @@ export function servedFunctions(
   limit = 3,
   partners: Readonly<Record<string, readonly string[]>> = SHARED_SUBJECT_PARTNERS,
 ): { function: string; probability: number }[] {
+  return servedWithRaised(model, ranked, query, limit, partners).map((f) => ({ function: f.function, probability: f.probability }))
+}
+
+/** servedFunctions, each function marked `raised` where it stands third because it was raised there (属地, a partner). */
+export function servedWithRaised(
+  model: DispatchModel,
+  ranked: readonly Ranked[],
+  query: DispatchQuery,
+  limit = 3,
+  partners: Readonly<Record<string, readonly string[]>> = SHARED_SUBJECT_PARTNERS,
+): { function: string; probability: number; raised: boolean }[] {
   const place = resolvePlace(model.dir, `${query.address ?? ''} ${query.text}`)
   const hasTownship = [...model.dir.byId.values()].some((u) => u.level === 'township')
   const out: { function: string; probability: number }[] = []
@@ -341,7 +450,8 @@ export function servedFunctions(
   // 分工不一: the first function's partner (SHARED_SUBJECT_PARTNERS) takes the third place when none is among the three.
   const partner = limit > TOWNSHIP_SLOT ? partnerForThird(out.map((f) => f.function), partners) : -1
   if (partner > TOWNSHIP_SLOT) out.splice(TOWNSHIP_SLOT, 0, ...out.splice(partner, 1))
-  return out.slice(0, limit)
+  const raised = (at > TOWNSHIP_SLOT && at <= TOWNSHIP_REACH && limit > TOWNSHIP_SLOT) || partner > TOWNSHIP_SLOT
+  return out.slice(0, limit).map((f, k) => ({ ...f, raised: raised && k === TOWNSHIP_SLOT }))
 }
 
 /** Units of one function at one level, each with its share of the function's confidence. */

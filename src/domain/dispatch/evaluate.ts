@@ -6,6 +6,8 @@ export interface ScoredCase {
   readonly suggested: readonly string[]
   /** The confidence shown for the first suggestion (0–1), when known. */
   readonly confidence?: number | undefined
+  /** The confidence shown for each suggestion, best first (0–1), when known; confidences[0] is `confidence`. */
+  readonly confidences?: readonly number[] | undefined
 }
 
 /**
@@ -81,19 +83,20 @@ export interface CalibrationBand {
 }
 
 /**
- * Calibration (置信度校准) of the first suggestion: the cases in five bands of its confidence (0–0.2, …, 0.8–1),
- * each band's mean confidence beside how often the first suggestion was right, and the expected calibration
- * error (the n-weighted mean gap). A calibrated confidence of 0.7 is right about 7 times in 10. Cases without a
- * confidence are left out.
+ * Calibration (置信度校准) of the first suggestion (or of the suggestion at `rank`, 0-based): the cases in five bands of
+ * its confidence (0–0.2, …, 0.8–1), each band's mean confidence beside how often that suggestion was right, and the
+ * expected calibration error (the n-weighted mean gap). A calibrated confidence of 0.7 is right about 7 times in 10.
+ * Cases without a confidence (or without a suggestion at that rank) are left out.
  */
-export function calibrationOf(cases: readonly ScoredCase[]): { bands: CalibrationBand[]; expectedError: number } {
+export function calibrationOf(cases: readonly ScoredCase[], rank = 0): { bands: CalibrationBand[]; expectedError: number } {
   const sums = Array.from({ length: 5 }, () => ({ n: 0, conf: 0, hit: 0 }))
   for (const c of cases) {
-    if (c.confidence === undefined) continue
-    const s = sums[Math.min(4, Math.max(0, Math.floor(c.confidence * 5)))]!
+    const confidence = c.confidences?.[rank] ?? (rank === 0 ? c.confidence : undefined)
+    if (confidence === undefined || c.suggested[rank] === undefined) continue
+    const s = sums[Math.min(4, Math.max(0, Math.floor(confidence * 5)))]!
     s.n++
-    s.conf += c.confidence
-    s.hit += c.suggested[0] === c.function ? 1 : 0
+    s.conf += confidence
+    s.hit += c.suggested[rank] === c.function ? 1 : 0
   }
   const total = sums.reduce((a, s) => a + s.n, 0)
   const bands = sums.map((s, i) => ({ from: i / 5, to: (i + 1) / 5, n: s.n, meanConfidence: s.n ? s.conf / s.n : 0, top1: s.n ? s.hit / s.n : 0 }))
