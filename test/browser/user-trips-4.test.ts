@@ -7,9 +7,10 @@
  *   更多); the catalogue 名称 (编码, 时限, 群众说法 beneath) and 操作 likewise; 派单目录, 记住的对应, a category's 版本 and 知识库 open a row
  *   to the rest. On a desktop each stays as it was.
  * - 受理台's 智能派单建议 read 0% beside the second and third unit (云州市城市管理局 0% for 自来水管爆了): the model
- *   calibrates only the first choice; the others share what is left, split again among a function's units, and are
- *   genuinely 0.2–3 %. Each pill now says 可能性高/中/低 (高 from 0.6, 中 from 0.25), the percent in its tooltip,
- *   under 0.5 % as 不足 1%, never 0%.
+ *   calibrated only the first choice; the others shared what was left, and read 0.2–3 % for choices right 10–15 % of
+ *   the time. The pills said 可能性高/中/低 for a while; now that every rank is calibrated (CALIBRATION_RANKS) each pill
+ *   shows its percent again, coloured by 可能性 (高 from 0.6, 中 from 0.25) with the word in its tooltip, under 0.5 %
+ *   as 不足 1%, never 0%.
  * No page logs an error. Screenshots go to $DUBAN_SHOTS (default /tmp/duban-user-trip-4-shots).
  */
 import { join } from 'node:path'
@@ -31,7 +32,7 @@ const heads = async (table: Locator): Promise<string[]> => (await table.locator(
 /** The item of an open Element Plus drop-down menu. */
 const menuItem = (page: Page, text: string): Locator => page.locator('.el-dropdown-menu__item:visible', { hasText: text })
 
-/** What DispatchSuggestions shows for a confidence: the word and the tooltip's percent. */
+/** What DispatchSuggestions shows for a confidence: the pill's percent and the tooltip's word. */
 const levelOf = (c: number): string => (c >= 0.6 ? '高' : c >= 0.25 ? '中' : '低')
 const percentOf = (c: number): string => (c < 0.005 ? '不足 1%' : `${Math.round(c * 100)}%`)
 
@@ -188,7 +189,7 @@ describe.skipIf(!hasChromium)('what users tripped on, fourth walk, in a browser'
   }, 120_000)
 
   for (const [label, size] of [['1280', DESKTOP], ['390', PHONE]] as [string, ScreenSize][]) {
-    it(`受理台 at ${label}: each 派单建议 says 可能性高/中/低 (never 0%), the percent in its tooltip; a click fills 承办单位`, async () => {
+    it(`受理台 at ${label}: each 派单建议 shows its calibrated percent (never 0%), 可能性高/中/低 in its tooltip; a click fills 承办单位`, async () => {
       const hotline = await apiOkAs(suite.url, 'hotline')
       const { suggestions } = await hotline<{ suggestions: { unit: { name: string; function: string }; confidence: number }[] }>('POST', '/dispatch/suggestions', { text: BURST_MAIN })
       expect(suggestions.length).toBeGreaterThan(1)
@@ -202,8 +203,8 @@ describe.skipIf(!hasChromium)('what users tripped on, fourth walk, in a browser'
       for (const [i, s] of suggestions.entries()) {
         const pill = pills.nth(i)
         expect(await pill.innerText()).toContain(s.unit.name)
-        expect(await pill.locator('[data-test=dispatch-confidence]').innerText()).toBe(`可能性${levelOf(s.confidence)}`)
-        expect(await pill.getAttribute('title')).toBe(`${s.unit.function} · 置信度 ${percentOf(s.confidence)}`)
+        expect(await pill.locator('[data-test=dispatch-confidence]').innerText()).toBe(percentOf(s.confidence))
+        expect(await pill.getAttribute('title')).toBe(`${s.unit.function} · 可能性${levelOf(s.confidence)}：这样的建议约 ${percentOf(s.confidence)} 是对的`)
       }
       if (size === PHONE) expect(await offScreen(page)).toEqual([])
       await page.locator('[data-test=dispatch-suggestions]').screenshot({ path: join(SHOTS, `desk-suggestions-${label}.png`) })
