@@ -199,7 +199,8 @@ async function afterAssessmentFill(db: Db, bounds: readonly string[], cutoff: st
 
 /**
  * `--resume-fill`: a fill stopped after its chunks (every generated item has facts): the fold of the staged sums into
- * assessment_agg when it had not happened (the stage table is still there), the facts' indexes, VACUUM, and the
+ * assessment_agg when it had not happened (the stage table is still there; since 2026-12-03 each chunk adds its own
+ * sums to assessment_agg and stages none, so that fold is empty unless an older version staged them), the facts' indexes, VACUUM, and the
  * received counts when no generated ticket has any yet.
  */
 async function resumeFill(db: Db, chunk: number, cutoff: string, jobs: number, log: (line: string) => void): Promise<void> {

@@ -3,18 +3,19 @@
  * database filled by scripts/generate-items.ts, and, with --items, the item-by-item computation beside it in the same
  * run. First drains the dirty-item log (after the migration that is every item: the backfill), timed. Prints one line
  * per period with p50/p95 over --runs calls, the statements per call, and the load average; --explain adds
- * EXPLAIN (ANALYZE, BUFFERS) of the counters' sum statement and of the as-of-now correction; --breakdown the p50
- * milliseconds of each statement.
+ * EXPLAIN (ANALYZE, BUFFERS) of every read statement of the period's last call; --breakdown the p50 milliseconds of
+ * each statement.
  *
  *   npx tsx scripts/measure-assessment.ts --url postgres://postgres@127.0.0.1:5432/duban_gen10m [--runs 20] [--items]
  *       [--periods 2026-11,2026-Q4,2026,2025-03,2026-11-X2,2026-W47] [--now 2026-11-20T10:00:00+08:00] [--explain] [--stale]
- *       [--breakdown] [--warmup 1]
+ *       [--breakdown] [--warmup 1] [--dump answers.json]
  *
  * --stale: before the drain, times the reads with the backlog as it stands (see drainForRead).
  * --verify N: first checks the counters a fill or drain left (scripts/generate-items.ts fills them set-based): the facts
  * of a sample of about N items equal what the drain's code (shareFactsOf) computes for them, and every counter row
  * equals the sum of the facts' contributions by day, month and year; prints the counts of equal and different rows.
  */
+import { writeFileSync } from 'node:fs'
 import { loadavg } from 'node:os'
 import { openDatabase } from '../src/persistence/open.ts'
 import type { Queryable } from '../src/persistence/db.ts'
@@ -41,18 +42,15 @@ const pct = (xs: number[], p: number): number => {
   return s[Math.min(s.length - 1, Math.ceil((p / 100) * s.length) - 1)]!
 }
 let statements = 0
-// The statements --explain shows: the counters' range sums and the as-of-now correction (correctionsAround).
-const EXPLAINED = [(sql: string) => sql.includes('FROM unnest($2::text[], $3::text[]'), (sql: string) => sql.includes('UNION ALL SELECT') && sql.includes('assessment_fact')]
-const lastOf: ({ sql: string; params: readonly unknown[] } | null)[] = EXPLAINED.map(() => null)
+// The statements --explain shows: every statement of a period's last call (reads only: the drain's writes are skipped).
+let lastCall: { sql: string; params: readonly unknown[] }[] = []
 // --breakdown: milliseconds per statement (by its first words), summed over a period's calls.
 const spent = new Map<string, number[]>()
 const counting = {
   ...db,
   query: async (sql: string, params?: readonly unknown[], options?: unknown) => {
     statements++
-    EXPLAINED.forEach((m, i) => {
-      if (m(sql)) lastOf[i] = { sql, params: params ?? [] }
-    })
+    lastCall.push({ sql, params: params ?? [] })
     const s = performance.now()
     try {
       return await db.query(sql, params, options as never)
@@ -67,6 +65,7 @@ const counting = {
   close: db.close.bind(db),
   memo: db.memo,
 }
+const answers: Record<string, unknown> = {}
 let n = 0
 const now = new Date(arg('now') ?? '2026-11-20T10:00:00+08:00')
 const deps = { db: counting, clock: { now: () => now }, newId: () => `m-${++n}` } as unknown as AppDeps
@@ -137,36 +136,41 @@ for (const period of periods) {
   const times: number[] = []
   let perCall = 0
   let units = 0
+  let last: Awaited<ReturnType<typeof assessUnits>> | null = null
   // Untimed calls first (--warmup, 1 by default): the first call of a process opens the pool's connections and plans.
   for (let i = 0; i < WARMUP; i++) await assessUnits(deps, period, 'task')
   spent.clear()
   for (let i = 0; i < RUNS; i++) {
     statements = 0
+    lastCall = []
     const s = performance.now()
     const a = await assessUnits(deps, period, 'task')
     times.push(performance.now() - s)
     perCall = statements
     units = a.rows.length
+    last = a
   }
+  if (arg('dump')) answers[period] = { asOf: last?.asOf, summary: last?.summary, rows: last?.rows }
   console.log(`assessment ${period} counters: p50 ${pct(times, 50).toFixed(1)} ms p95 ${pct(times, 95).toFixed(1)} ms, ${perCall} statements, ${units} units (load ${load()})`)
   if (flag('breakdown')) {
     for (const [key, xs] of [...spent.entries()].sort((a, b) => pct(b[1], 50) - pct(a[1], 50))) {
       console.log(`    ${pct(xs, 50).toFixed(1)} ms p50 ×${(xs.length / RUNS).toFixed(1)}/call  ${key}`)
     }
   }
-  for (const l of flag('explain') ? lastOf : []) {
-    if (!l) continue
-    lastOf[lastOf.indexOf(l)] = null
+  for (const l of flag('explain') ? lastCall.filter((c) => /^\s*(SELECT|WITH)/i.test(c.sql) && !/pg_(try_)?advisory/.test(c.sql)) : []) {
+    console.log(`  -- ${l.sql.replace(/\s+/g, ' ').trim().slice(0, 110)}`)
     const name = `m_explain_${++n}`
     await db.transaction(async (tx: Queryable) => {
       await tx.query(`PREPARE ${name} AS ${l.sql}`)
       // Arrays as '{…}' literals of unknown type, so that they take the statement's element type (date[], boolean[]).
       const lit = (p: unknown): string => (p === null ? 'NULL' : Array.isArray(p) ? `'{${p.map((x) => `"${String(x)}"`).join(',')}}'` : `'${String(p)}'`)
-      const { rows } = await tx.query<{ 'QUERY PLAN': string }>(`EXPLAIN (ANALYZE, BUFFERS) EXECUTE ${name}(${l.params.map(lit).join(',')})`)
+      const { rows } = await tx.query<{ 'QUERY PLAN': string }>(`EXPLAIN (ANALYZE, BUFFERS) EXECUTE ${name}${l.params.length ? `(${l.params.map(lit).join(',')})` : ''}`)
       for (const r of rows) console.log(`    ${r['QUERY PLAN']}`)
     })
   }
 }
+// --dump FILE: the answers (summary and rows) of each period's last call, to compare two versions' answers.
+if (arg('dump')) writeFileSync(arg('dump')!, JSON.stringify(answers, null, 1))
 for (const period of flag('items') ? periods : []) {
   const s = performance.now()
   const b = await assessUnitsFromItems(deps, period, 'task')

@@ -306,15 +306,26 @@ export interface UnitCorrection {
  * the day's last second), the exact standing minus the midnight one — alive in the period, overdue (L for every lead,
  * F for the first lead only) and late (overdue and not finished inside the period). One row per unit instead of one
  * per share: the generator's data has ~17,000 shares finishing in the future, which were read into Node one by one.
- * The four conditions are made disjoint (UNION ALL, no sort to drop repeats), each an index range scan.
- * Equal to the item-by-item computation: assessment-aggregates.test.ts.
+ * The branches are disjoint (UNION ALL, no sort to drop repeats), each an index range scan.
+ *
+ * Shares created or finished after day x (none in real data; days of them when the clock is inside generated data)
+ * are read only where their difference can be other than 0 (migration 201's partial indexes): created after x, a share
+ * differs only when due on or before x (so due before its creation) or closed on or before x (so closed before its
+ * creation); finished after x (created before x), only when overdue now and finishing inside the period (late: a
+ * late finish, after its due day + 1), due on x in the day's last second (the due-day branch), closed on `closeDay`
+ * (the close-day branch) or closed before its creation. Every other later share has exact = midnight standing, so
+ * the sums equal those of reading them all. Equal to the item-by-item computation: assessment-aggregates.test.ts
+ * (including instants before the latest changes).
  */
 export async function correctionsAround(db: Queryable, kind: string, t: AroundInstants): Promise<UnitCorrection[]> {
   const cols = `unit_id, share, closed, created_at, created_day, due_date, fin_at, fin_day, closed_at, close_day`
   // $1 kind, $2 x, $3 closeDay, $4 due day (x in the last second, else null), $5 tDay, $6 afDay, $7 T, $8 activeFrom,
   // $9 asOf, $10 from, $11 the first due date not yet overdue at asOf.
   const dueBefore = t.lastSecond ? nextDay(t.x) : t.x
-  const notFinLater = `NOT coalesce(fin_day >= $2::date, false)`
+  // Closed before created (no path writes one; kept exact): their own branch, the others leave them out.
+  const notK = `NOT coalesce(close_day < created_day, false)`
+  // A share finishing after x inside the period and overdue now (the late-finish branch).
+  const lateFin = `fin_day > $2::date AND fin_day < $5::date AND due_date < $2::date`
   const aliveApprox = `(s.created_day < $5::date AND NOT coalesce(s.closed AND s.close_day IS NOT NULL AND greatest(s.close_day, s.created_day) < $6::date, false))`
   const aliveExact = `(s.created_at < $7::timestamptz AND NOT coalesce(s.closed AND s.closed_at IS NOT NULL AND s.closed_at < $8::timestamptz, false))`
   const odApprox = `coalesce(greatest(s.due_date, s.created_day) + 1 <= $2::date AND CASE WHEN s.fin_day IS NOT NULL THEN $2::date < s.fin_day + 1 ELSE NOT s.closed END, false)`
@@ -322,11 +333,16 @@ export async function correctionsAround(db: Queryable, kind: string, t: AroundIn
   const lateExact = `(${odExact} AND NOT coalesce(s.fin_at >= $10::timestamptz AND s.fin_at < $7::timestamptz, false))`
   const { rows } = await db.query<{ unit_id: string; alive: unknown; l_od: unknown; l_late: unknown; f_od: unknown; f_late: unknown }>(
     `WITH s AS (
-       SELECT ${cols} FROM assessment_fact WHERE kind = $1 AND live AND created_day >= $2::date
-       UNION ALL SELECT ${cols} FROM assessment_fact WHERE kind = $1 AND live AND fin_day >= $2::date AND created_day < $2::date
-       UNION ALL SELECT ${cols} FROM assessment_fact WHERE kind = $1 AND live AND close_day = $3::date AND created_day < $2::date AND ${notFinLater}
-       UNION ALL SELECT ${cols} FROM assessment_fact WHERE kind = $1 AND live AND due_date = $4::date AND created_day < $2::date AND ${notFinLater}
-                   AND NOT coalesce(close_day = $3::date, false)
+       SELECT ${cols} FROM assessment_fact WHERE kind = $1 AND live AND created_day = $2::date AND ${notK}
+       UNION ALL SELECT ${cols} FROM assessment_fact WHERE kind = $1 AND live AND due_date < created_day AND created_day > $2::date AND ${notK}
+       UNION ALL SELECT ${cols} FROM assessment_fact WHERE kind = $1 AND live AND fin_day = $2::date AND created_day < $2::date AND ${notK}
+       UNION ALL SELECT ${cols} FROM assessment_fact WHERE kind = $1 AND live AND fin_day > due_date + 1 AND ${lateFin} AND created_day < $2::date AND ${notK}
+       UNION ALL SELECT ${cols} FROM assessment_fact WHERE kind = $1 AND live AND close_day = $3::date AND created_day < $2::date AND ${notK}
+                   AND NOT coalesce(fin_day = $2::date, false) AND NOT coalesce(${lateFin}, false)
+       UNION ALL SELECT ${cols} FROM assessment_fact WHERE kind = $1 AND live AND due_date = $4::date AND created_day < $2::date AND ${notK}
+                   AND NOT coalesce(fin_day = $2::date, false) AND NOT coalesce(close_day = $3::date, false)
+       UNION ALL SELECT ${cols} FROM assessment_fact WHERE kind = $1 AND live AND close_day < created_day
+                   AND (created_day >= $2::date OR coalesce(fin_day >= $2::date, false) OR close_day = $3::date OR due_date = $4::date)
      )
      SELECT s.unit_id,
             sum(${aliveExact}::int - ${aliveApprox}::int) AS alive,

@@ -48,12 +48,12 @@ for (const dialect of testDialects()) {
       const ids: string[] = []
       let seq = 0
       const checks: [string, string][] = []
-      const check = async (period: string): Promise<void> => {
-        t.clock.set(iso(now))
+      const check = async (period: string, at = now): Promise<void> => {
+        t.clock.set(iso(at))
         const a = strip(await assessUnits(t.deps, period, 'task'))
         const b = strip(await assessUnitsFromItems(t.deps, period, 'task'))
-        expect(a, `${period} as of ${iso(now)}`).toEqual(b)
-        checks.push([period, iso(now)])
+        expect(a, `${period} as of ${iso(at)}`).toEqual(b)
+        checks.push([period, iso(at)])
       }
       const cadences = [null, null, { every: 'week', weekday: 3 }, { every: 'month', day: 10 }, { every: 'quarter', day: 31 }, { every: 'month', day: 31 }]
       for (let step = 0; step < 420; step++) {
@@ -137,6 +137,14 @@ for (const dialect of testDialects()) {
           const xun = `${month}-X${Math.min(3, Math.floor((Number(day.slice(8, 10)) - 1) / 10) + 1)}`
           const nextMonth = addCalendarDays(`${month}-28`, 5).slice(0, 7)
           for (const p of [month, prevMonth, q, day.slice(0, 4), xun, nextMonth, `${month}-X1`]) await check(p)
+          // As of an instant before the latest changes (as a generated database is read with a clock inside its data):
+          // items created, finished and closed after "now", which the as-of-now correction must count as the
+          // item-by-item computation does. Sometimes a midnight or a day's last second.
+          const back = now - Math.floor(rnd() * 40 * 86_400_000)
+          const bd = localDate(iso(back))
+          const earlier = rnd() < 0.6 ? back : Date.parse(rnd() < 0.5 ? `${bd}T00:00:00+08:00` : `${bd}T23:59:59.500+08:00`)
+          const ed = localDate(iso(earlier))
+          for (const p of [ed.slice(0, 7), ed.slice(0, 4), `${ed.slice(0, 4)}-Q${Math.floor((Number(ed.slice(5, 7)) - 1) / 3) + 1}`, month]) await check(p, earlier)
         }
       }
       expect(checks.length).toBeGreaterThan(50)

@@ -233,12 +233,13 @@ export async function assessFromAggregates(
   weights: ScoreWeights,
   names: ReadonlyMap<string, string>,
   scope: readonly string[] | null,
-  opts: { readonly drain?: boolean } = {},
+  opts: { readonly drain?: boolean; readonly counters?: CountersState } = {},
 ): Promise<Assessment> {
   const period = parseAssessmentPeriod(periodKey)
-  // A small remainder drained here; more is the scheduler's (drainAssessmentLog with a budget): the counters as they stand.
+  // A small remainder drained here (or by the caller, beside its other reads: `counters` is what drainForRead answered);
+  // more is the scheduler's (drainAssessmentLog with a budget): the counters as they stand.
   // Without the drain (measurements only): the counters as they stand, and how stale.
-  const counters = opts.drain !== false ? await drainForRead(deps, kind) : await backlogState(deps.db)
+  const counters = opts.counters ?? (opts.drain !== false ? await drainForRead(deps, kind) : await backlogState(deps.db))
   const db = deps.db
   const now = deps.clock.now().toISOString()
   const T = new Date(instantMs(period.to)).toISOString()

@@ -33,8 +33,9 @@ export async function fillKind(db: Queryable, kind: string): Promise<FillKind> {
 
 /**
  * Fills the counters for the items of `kinds` whose number is in (after, upTo] (which must have no facts yet),
- * in chunks of numbers given by `chunks` (consecutive bounds: after, b1, b2, …, upTo), then folds the sums into
- * assessment_agg and (unless `vacuum` is false) vacuums both tables as the backfill's drain does. Returns the shares and counter rows written.
+ * in chunks of numbers given by `chunks` (consecutive bounds: after, b1, b2, …, upTo), each chunk adding its sums to
+ * assessment_agg, then (unless `vacuum` is false) vacuums both tables as the backfill's drain does. Returns the shares
+ * written and the counter rows the chunks inserted or added to (a row once per chunk that touched it).
  */
 export async function fillAssessment(
   db: Queryable & { transaction<T>(fn: (tx: Queryable) => Promise<T>): Promise<T> },
@@ -47,6 +48,7 @@ export async function fillAssessment(
   for (const k of kinds) ks.push(await fillKind(db, k))
   await startFill(db, ks)
   let shares = 0
+  let counters = 0
   let next = 1
   let done = 0
   // `jobs` chunks at once, each on its own connection (PGlite runs them in turn).
@@ -54,12 +56,13 @@ export async function fillAssessment(
     for (let i = next++; i < bounds.length; i = next++) {
       // Not `shares += await …`: that reads `shares` before the other worker's chunk adds to it.
       const n = await fillChunk(db, bounds[i - 1]!, bounds[i]!, ks)
-      shares += n
+      shares += n.shares
+      counters += n.counters
       progress(++done, bounds.length - 1)
     }
   }
   await Promise.all(Array.from({ length: Math.max(1, opts.jobs ?? 1) }, worker))
-  const counters = await finishFill(db)
+  counters += await finishFill(db)
   if (opts.vacuum !== false) {
     await db.query(`VACUUM (ANALYZE) assessment_agg`)
     await db.query(`VACUUM (ANALYZE) assessment_fact`)
