@@ -51,6 +51,7 @@ export const catalogue = {
   DUBAN_ERR_KIND_VERSION_MISMATCH: { en: 'the item was started under another kind or kind version', zh: '事项类型或版本不一致' },
   DUBAN_ERR_KIND_INVALID: { en: 'the kind definition is invalid', zh: '事项类型定义有误' },
   DUBAN_ERR_KIND_UNKNOWN: { en: 'no such kind or kind version is registered', zh: '未知的事项类型或版本' },
+  DUBAN_ERR_EVENT_UNKNOWN: { en: 'the item\'s kind declares no such event', zh: '该类事项没有此操作' },
   // ── plans and items (工作要点导入 / 台账) ───────────────────────────────
   DUBAN_ERR_PLAN_STATUS_CONFLICT: { en: 'the plan is no longer a draft', zh: '该计划已确认或已废弃，不能再修改' },
   DUBAN_ERR_PLAN_INCOMPLETE: { en: 'an included item lacks a unit or has a unit not yet mapped', zh: '有拟立项任务缺少责任单位或单位尚未匹配' },

@@ -225,6 +225,8 @@ export async function requeue(db: TxDb): Promise<void> {
     for (const t of ['hotline_kpi_delta', 'hotline_kpi_day', 'hotline_kpi_month', 'hotline_trend_day', 'hotline_rework', 'hotline_recv_delta', 'hotline_recv_day', 'hotline_recv_month', 'hotline_recv_seen']) {
       await tx.query(`DELETE FROM ${t}`)
     }
+    // The requesters' own ratings' counts (migration 199): kept beside the events', not queued, so emitted again here.
+    await tx.query(`SELECT hotline_rating_emit(ARRAY(SELECT c FROM ticket_citizen_rating c), 1)`)
     await tx.query(
       `UPDATE hotline_kpi_state SET ev_next = 0, ev_max = COALESCE((SELECT max(seq) FROM hotline_event), -1), stale = false, folded_through = NULL,
          complete = NOT EXISTS (SELECT 1 FROM hotline_event), tk_done = '', tk_complete = NOT EXISTS (SELECT 1 FROM ticket) WHERE id = 1`,

@@ -1,6 +1,7 @@
 /**
  * 12345 KPIs from the maintained counters (migration 152) equal the row-based computation, on random ticket
- * histories, on every test dialect (fast-check). Each run writes random tickets as item + item_event rows (the
+ * histories, on every test dialect (fast-check). Each run writes random tickets as item + item_event rows and the
+ * requesters' own ratings of the latest reply (ticket_citizen_rating, migration 199; 满意率 counts them) (the
  * capture trigger fills hotline_event, whose triggers leave the deltas), folds at a random instant, writes more
  * events (which close earlier runs: updates), changes or deletes some ticket rows (receipt instant, category,
  * place: the received counts of migration 153), and compares the whole GET /api/hotline/kpis answer for random day
@@ -20,6 +21,7 @@ import { aggState, requeue } from '../../src/persistence/hotline-kpi-agg.repo.ts
 import { freshDb, testDialects } from '../support/test-db.ts'
 
 const H = 3_600_000
+const num = (v: unknown): number => Number(v ?? 0)
 const BASE = Date.parse('2026-11-01T00:00:00+08:00')
 const UNITS = ['A', 'B', 'C']
 const EVENTS = ['dispatch', 'reassign', 'refuse_return', 'accept', 'return', 'withdraw', 'contact', 'reply', 'follow_up', 'reopen', 'close', 'request_extension', 'approve_extension']
@@ -38,7 +40,8 @@ interface Ev {
 
 const due = fc.option(fc.integer({ min: -3, max: 72 }), { nil: null, freq: 4 })
 const step = fc.record({
-  event: fc.constantFrom(...EVENTS, 'dispatch', 'accept', 'reply', 'follow_up'),
+  // 'rate': the requester's own rating of the latest reply (ticket_citizen_rating, migration 199), not an item_event
+  event: fc.constantFrom(...EVENTS, 'dispatch', 'accept', 'reply', 'follow_up', 'rate'),
   gap: fc.integer({ min: 1, max: 40 }), // hours after the previous event (or after 10-31 12:00 for the first)
   minute: fc.integer({ min: 0, max: 59 }),
   unit: fc.constantFrom(...UNITS),
@@ -62,7 +65,7 @@ function history(steps: readonly Step[], start: number, lead: string | null = nu
     const d = (h: number | null): number | null => (h === null ? null : at + h * H)
     return {
       event: s.event, at, unit, accept: d(s.accept), respond: d(s.respond), handle: d(s.handle), running: s.running,
-      rating: s.event === 'follow_up' ? s.rating : null, resolved: s.event === 'follow_up' ? s.resolved : null,
+      rating: s.event === 'follow_up' ? s.rating : s.event === 'rate' ? (s.rating ?? 'unsatisfied') : null, resolved: s.event === 'follow_up' ? s.resolved : null,
     }
   })
 }
@@ -72,6 +75,16 @@ let n = 0
 async function write(db: Db, itemId: string, events: readonly Ev[]): Promise<void> {
   const iso = (ms: number | null): string | null => (ms === null ? null : new Date(ms).toISOString())
   for (const e of events) {
+    if (e.event === 'rate') {
+      // Once per reply, as the public route rates (the ticket row must exist).
+      await db.query(
+        `INSERT INTO ticket_citizen_rating (item_id, reply_at, rating, rated_at)
+         SELECT $1, max(at), $2, $3 FROM hotline_event WHERE item_id = $1 AND event = 'reply' AND at <= $3 HAVING max(at) IS NOT NULL
+         ON CONFLICT DO NOTHING`,
+        [itemId, e.rating, iso(e.at)],
+      )
+      continue
+    }
     const clock = (dueAt: number | null, running = true) => (dueAt === null ? undefined : { startedAt: iso(e.at), dueAt: iso(dueAt), stoppedAt: running ? null : iso(e.at) })
     const snapshot = { kind: 'ticket', kindVersion: '1', state: e.event, data: { lead: e.unit }, clocks: { accept: clock(e.accept), respond: clock(e.respond), handle: clock(e.handle, e.running) } }
     await db.query(`UPDATE item SET snapshot = $2 WHERE id = $1`, [itemId, JSON.stringify(snapshot)])
@@ -83,6 +96,7 @@ async function write(db: Db, itemId: string, events: readonly Ev[]): Promise<voi
 }
 
 async function clear(db: Db): Promise<void> {
+  await db.query(`DELETE FROM ticket_citizen_rating`)
   await db.query(`DELETE FROM ticket`)
   await db.query(`DELETE FROM hotline_event`)
   await db.query(`DELETE FROM item_event`)
@@ -114,6 +128,7 @@ for (const dialect of testDialects()) {
 
     it('on random histories: folded, updated afterwards, rebuilt by the backfill', async () => {
       let run = 0
+      let rated = 0
       await fc.assert(
         fc.asyncProperty(
           fc.array(
@@ -146,13 +161,13 @@ for (const dialect of testDialects()) {
             const first = tickets.map((t) => history(t.first, BASE + t.startH * H))
             for (const [i, id] of ids.entries()) {
               await db.query(`INSERT INTO item (id, number, kind, kind_version, state, state_type, title, snapshot) VALUES ($1, $1, 'ticket', 1, 'x', 'open', 'x', '{}')`, [id])
-              await write(db, id, first[i]!)
               const t = tickets[i]!
               await db.query(
                 `INSERT INTO ticket (item_id, channel, request_type, category_code, category_version, urgency, requester_phone, address, place_unit_id, content, received_at)
                  VALUES ($1, 'phone', 'complaint', $2, 1, 'normal', '13800000000', '某路1号', $3, '诉求', $4)`,
                 [id, t.cat, t.place, new Date(BASE + t.recvH * H).toISOString()],
               )
+              await write(db, id, first[i]!)
             }
             const foldAt = Math.min(BASE + foldH * H, BASE + askMin * 60_000)
             await maintainHotlineKpiCounters({ db, clock: { now: () => new Date(foldAt) } })
@@ -160,9 +175,12 @@ for (const dialect of testDialects()) {
               const last = first[i]!.at(-1)!
               await write(db, id, history(tickets[i]!.later, last.at, last.unit))
               const c = tickets[i]!.change
-              if (c?.drop) await db.query(`DELETE FROM ticket WHERE item_id = $1`, [id])
-              else if (c) await db.query(`UPDATE ticket SET received_at = $2, category_code = $3, place_unit_id = $4 WHERE item_id = $1`, [id, new Date(BASE + c.recvH * H).toISOString(), c.cat, c.place])
+              if (c?.drop) {
+                await db.query(`DELETE FROM ticket_citizen_rating WHERE item_id = $1`, [id])
+                await db.query(`DELETE FROM ticket WHERE item_id = $1`, [id])
+              } else if (c) await db.query(`UPDATE ticket SET received_at = $2, category_code = $3, place_unit_id = $4 WHERE item_id = $1`, [id, new Date(BASE + c.recvH * H).toISOString(), c.cat, c.place])
             }
+            rated += num((await db.query<{ n: unknown }>(`SELECT count(*) AS n FROM ticket_citizen_rating`)).rows[0]?.n)
             if (run % 4 === 0) {
               await requeue(db)
               expect((await aggState(db))?.complete).toBe(false)
@@ -193,6 +211,8 @@ for (const dialect of testDialects()) {
         ),
         { numRuns: 15 },
       )
+      // The histories held requesters' ratings (migration 199) for the comparison to be about them too.
+      expect(rated).toBeGreaterThan(0)
     }, 600_000)
 
     it('a whole month read from its month row leaves out what settled after the instant asked', async () => {

@@ -189,8 +189,25 @@ for (const dialect of testDialects()) {
       expect(res.statusCode).toBe(409)
       expect(res.json().error.code).toBe('DUBAN_ERR_TRANSITION_NOT_ALLOWED')
       expect(res.json().error.message).toContain("'approve_completion' in state 'dispatched'")
-      const unknown = await call(t, supervisor, 'POST', `/api/items/${housing}/events`, { event: 'fly_away' })
-      expect(unknown.statusCode).toBe(409)
+      expect(await rowCounts(t)).toEqual(before)
+      expect(await item(supervisor, housing)).toEqual(snapshot)
+    })
+
+    it('refuses an event name the kind does not declare with a 400 naming it and the kind\'s events, and changes nothing', async () => {
+      const snapshot = await item(supervisor, housing)
+      const before = await rowCounts(t)
+      const unknown = await call(t, supervisor, 'POST', `/api/items/${housing}/events`, { event: 'fly_away', payload: { text: 'x' } })
+      expect(unknown.statusCode).toBe(400)
+      const error = unknown.json().error
+      expect(error.code).toBe('DUBAN_ERR_EVENT_UNKNOWN')
+      expect(error.where).toBe('event')
+      expect(error.message).toContain("'fly_away' is not an event of kind 'task'")
+      expect(error.details.event).toBe('fly_away')
+      expect(error.details.declared).toEqual(expect.arrayContaining(['accept', 'report_progress', 'approve_completion']))
+      expect(error.details.declared).not.toContain('follow_up')
+      // A declared event in the wrong state stays a 409.
+      const wrongState = await call(t, supervisor, 'POST', `/api/items/${housing}/events`, { event: 'approve_completion', payload: {} })
+      expect(wrongState.statusCode).toBe(409)
       expect(await rowCounts(t)).toEqual(before)
       expect(await item(supervisor, housing)).toEqual(snapshot)
     })

@@ -170,6 +170,31 @@ for (const dialect of testDialects()) {
       expect(await rowCounts(t.db)).toEqual(before)
     })
 
+    it('refuses an event name the ticket kind does not declare with a 400 naming it and the kind\'s events, writing nothing', async () => {
+      const res = await post('/api/tickets', { ...desk, dispatch: { lead: 'sjj' } })
+      expect(res.statusCode, res.body.slice(0, 300)).toBe(201)
+      const { id } = res.json() as { id: string }
+      const before = await rowCounts(t.db)
+      const shown = (await t.app.inject({ method: 'GET', url: `/api/tickets/${id}`, headers: auth() })).json()
+      // A plan task's event and a made-up one: both unknown to the ticket kind.
+      for (const event of ['approve_completion', 'fly_away']) {
+        const refused = await post(`/api/tickets/${id}/events`, { event, payload: {} })
+        expect(refused.statusCode, refused.body.slice(0, 300)).toBe(400)
+        const error = refused.json().error
+        expect(error.code).toBe('DUBAN_ERR_EVENT_UNKNOWN')
+        expect(error.where).toBe('event')
+        expect(error.message).toContain(`'${event}' is not an event of kind 'ticket'`)
+        expect(error.details.declared).toEqual(expect.arrayContaining(['dispatch', 'accept', 'reply', 'follow_up']))
+      }
+      // A declared event in the wrong state is still the 409 it was (a dispatched ticket is not 回访ed).
+      const wrongState = await post(`/api/tickets/${id}/events`, { event: 'follow_up', payload: { rating: 'satisfied', resolved: true } })
+      expect(wrongState.statusCode, wrongState.body.slice(0, 300)).toBe(409)
+      expect(wrongState.json().error.code).toBe('DUBAN_ERR_TRANSITION_NOT_ALLOWED')
+      expect(await rowCounts(t.db)).toEqual(before)
+      const after = (await t.app.inject({ method: 'GET', url: `/api/tickets/${id}`, headers: auth() })).json()
+      expect({ version: after.version, state: after.state }).toEqual({ version: shown.version, state: shown.state })
+    })
+
     it("gives a liaison of another unit 404 for a ticket, with nothing of the ticket in the body", async () => {
       const secret = '独特内容-仅牵头单位可见-7f3a'
       const res = await post('/api/tickets', { ...desk, content: secret, dispatch: { lead: 'sjj' } })

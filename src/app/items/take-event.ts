@@ -23,7 +23,7 @@ import {
 import type { Db, Queryable } from '../../persistence/db.ts'
 import { checkDueDate } from '../../domain/calendar/due-date.rules.ts'
 import { DubanError } from '../../domain/errors.ts'
-import { isIsoDate, localDate, transition, type KindDef, type ReportingCadence, type Snapshot } from '../../domain/workflow/index.ts'
+import { isIsoDate, localDate, transition, undeclaredEvent, type KindDef, type ReportingCadence, type Snapshot } from '../../domain/workflow/index.ts'
 import type { Actor, AppDeps } from '../deps.ts'
 import { audit } from './audit.port.ts'
 import { guardTicketDispatch } from '../tickets/dispatch-guard.ts'
@@ -224,6 +224,9 @@ async function eventOn(
   progress: { committedAlone: boolean },
 ): Promise<{ answer: ItemEventResult; after: EventItem }> {
   const kind = kindOf(item.kind, String(item.snapshot['kindVersion'] ?? item.kindVersion))
+  // An event name the kind does not declare: 400 before anything is read or written (the engine refuses it too).
+  const unknown = undeclaredEvent(kind, input.event)
+  if (unknown) throw unknown
   checkEventPayload(kind, input.event, input.payload)
   const via = kind.transitions.find((t) => t.event === input.event && t.via !== undefined)?.via
   if (via !== undefined && via !== input.via) {

@@ -184,7 +184,10 @@ const iso = (v: unknown): string | null => (v === null || v === undefined ? null
  * period (by instant), one over dispatches for the distinct volume, and a range scan by handling due. $1 from, $2 to, $3 asOf, $4 dispatch events, $5/$6 accept starts / good stops, $7/$8 the same for
  * respond, $9 handle good stops. A run's end is on its start row (the first later event that stops or restarts
  * the clock, kept by the capture trigger, migration 052); an end at or after asOf is no end yet. 满意率 and 解决率 count
- * one 回访 per ticket, the latest before asOf (rerated_at: the instant of the ticket's next 回访, migration 197).
+ * one 回访 per ticket, the latest before asOf (rerated_at: the instant of the ticket's next 回访, migration 197); 满意率
+ * counts the requester's own ratings too (ticket_citizen_rating, migration 199): per ticket the latest reply round's
+ * vote, the 回访 winning within a round — a 回访 stops counting once the requester rated a later reply (before asOf), a
+ * rating counts unless the ticket had a later rating or a 回访 at or after the rated reply (before asOf).
  */
 export const UNIT_SQL = `
 WITH u AS (
@@ -195,8 +198,8 @@ WITH u AS (
     count(*) FILTER (WHERE event = ANY($9::text[])) AS replies,
     count(*) FILTER (WHERE event = ANY($9::text[]) AND (handle_due IS NULL OR at <= handle_due)) AS replies_on_time,
     count(*) FILTER (WHERE event = 'follow_up') AS follow_ups,
-    count(*) FILTER (WHERE event = 'follow_up' AND rating IS NOT NULL AND (rerated_at IS NULL OR rerated_at >= $3)) AS rated,
-    count(*) FILTER (WHERE event = 'follow_up' AND rating IN ('satisfied', 'basically_satisfied') AND (rerated_at IS NULL OR rerated_at >= $3)) AS satisfied,
+    count(*) FILTER (WHERE event = 'follow_up' AND rating IS NOT NULL AND (rerated_at IS NULL OR rerated_at >= $3) AND NOT later_rating) AS rated,
+    count(*) FILTER (WHERE event = 'follow_up' AND rating IN ('satisfied', 'basically_satisfied') AND (rerated_at IS NULL OR rerated_at >= $3) AND NOT later_rating) AS satisfied,
     count(*) FILTER (WHERE event = 'follow_up' AND resolved IS NOT NULL AND (rerated_at IS NULL OR rerated_at >= $3)) AS asked,
     count(*) FILTER (WHERE event = 'follow_up' AND resolved AND (rerated_at IS NULL OR rerated_at >= $3)) AS solved,
     count(*) FILTER (WHERE event = ANY($5::text[]) AND (
@@ -211,8 +214,22 @@ WITH u AS (
       OR ((respond_end_at IS NULL OR respond_end_at >= $3) AND respond_due IS NOT NULL AND respond_due < $3))) AS respond_d,
     count(*) FILTER (WHERE event = ANY($7::text[]) AND respond_end_at < $3 AND respond_end_event = ANY($8::text[])
       AND (respond_due IS NULL OR respond_end_at <= respond_due)) AS respond_n
-  FROM hotline_event WHERE at >= $1 AND at < $2 AND at < $3 AND unit_id IS NOT NULL
+  FROM (
+    -- later_rating: a 回访 the requester's rating of a later reply replaced before asOf (migration 199)
+    SELECT h.*, COALESCE(h.event = 'follow_up' AND h.rating IS NOT NULL AND EXISTS (
+             SELECT 1 FROM ticket_citizen_rating c WHERE c.item_id = h.item_id AND c.reply_at > h.at AND c.rated_at < $3), false) AS later_rating
+      FROM hotline_event h WHERE h.at >= $1 AND h.at < $2 AND h.at < $3 AND h.unit_id IS NOT NULL
+  ) h
   GROUP BY unit_id
+),
+cr AS (
+  -- the requester's own ratings in the period that are their ticket's vote as of asOf (migration 199)
+  SELECT c.unit_id, count(*) AS rated, count(*) FILTER (WHERE c.rating IN ('satisfied', 'basically_satisfied')) AS satisfied
+  FROM ticket_citizen_rating c
+  WHERE c.rated_at >= $1 AND c.rated_at < $2 AND c.rated_at < $3 AND c.unit_id IS NOT NULL
+    AND NOT EXISTS (SELECT 1 FROM ticket_citizen_rating l WHERE l.item_id = c.item_id AND l.rated_at > c.rated_at AND l.rated_at < $3)
+    AND NOT EXISTS (SELECT 1 FROM hotline_event f WHERE f.item_id = c.item_id AND f.event = 'follow_up' AND f.at >= c.reply_at AND f.at < $3)
+  GROUP BY c.unit_id
 ),
 vol AS (
   SELECT unit_id, count(*) AS volume FROM (
@@ -226,11 +243,12 @@ late AS (
     AND unit_id IS NOT NULL
   GROUP BY unit_id
 ),
-ids AS (SELECT unit_id FROM u UNION SELECT unit_id FROM late)
+ids AS (SELECT unit_id FROM u UNION SELECT unit_id FROM late UNION SELECT unit_id FROM cr)
 SELECT ids.unit_id, un.name AS unit_name,
-  vol.volume, u.dispatches, u.returns, u.reopens, u.replies, u.replies_on_time, u.follow_ups, u.rated, u.satisfied, u.asked, u.solved,
+  vol.volume, u.dispatches, u.returns, u.reopens, u.replies, u.replies_on_time, u.follow_ups,
+  COALESCE(u.rated, 0) + COALESCE(cr.rated, 0) AS rated, COALESCE(u.satisfied, 0) + COALESCE(cr.satisfied, 0) AS satisfied, u.asked, u.solved,
   u.accept_n, u.accept_d, u.respond_n, u.respond_d, late.n AS late_open
-FROM ids LEFT JOIN u USING (unit_id) LEFT JOIN vol USING (unit_id) LEFT JOIN late USING (unit_id)
+FROM ids LEFT JOIN u USING (unit_id) LEFT JOIN vol USING (unit_id) LEFT JOIN late USING (unit_id) LEFT JOIN cr USING (unit_id)
 LEFT JOIN unit un ON un.id = ids.unit_id
 `
 
@@ -264,7 +282,8 @@ function unitRowOf(x: Record<string, unknown>): UnitRow {
     response: rateOf(num(x.respond_n), num(x.respond_d)),
     onTimeCompletion: rateOf(num(x.replies_on_time), replies + late),
     resolution: rateOf(num(x.solved), num(x.asked)),
-    // satisfied_back (the counters' take-back of superseded 回访, ≤ 0) is absent from UNIT_SQL, which filters them.
+    // satisfied_back (the counters' take-back of superseded 回访, and the requester's ratings' counts and take-backs,
+    // migration 199) is absent from UNIT_SQL, which filters them and adds the ratings to `satisfied`.
     satisfaction: rateOf(num(x.satisfied) + num(x.satisfied_back), num(x.rated)),
     reopenRate: rateOf(num(x.reopens), replies),
     returnRate: rateOf(num(x.returns), dispatches),
@@ -289,7 +308,8 @@ export async function unitKpisFromCounters(db: Queryable, period: HotlinePeriod,
   if (!usable(await aggState(db), period.from, period.to, asOf)) return null
   const counts = await unitCountsOf(db, { from: period.from, to: period.to, asOf })
   const centre = counts.find((c) => c.unitId === '')
-  const shown = counts.filter((c) => c.unitId !== '' && (c.events > 0 || c.late_open > 0))
+  // A unit whose only count in the period is a requester's rating (migration 199) shows too, as in UNIT_SQL.
+  const shown = counts.filter((c) => c.unitId !== '' && (c.events > 0 || c.late_open > 0 || c.rated > 0))
   const names = new Map(
     (await db.query<{ id: string; name: string }>(`SELECT id, name FROM unit WHERE id = ANY($1::text[])`, [shown.map((c) => c.unitId)])).rows.map((r) => [r.id, r.name]),
   )

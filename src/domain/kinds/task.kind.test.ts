@@ -138,7 +138,8 @@ describe('plan task kind (督办任务)', () => {
     { name: 'dispatching a task with no due date', from: () => run(createSnapshot(taskKind, { now: NOW, calendar }), [[supervisor, { type: 'confirm' }]]), actor: supervisor, event: { type: 'dispatch', payload: { lead: 'unit-edu' } }, code: 'DUBAN_ERR_GUARD_FAILED', mention: 'hasDue' },
     { name: 'a supervisor cancelling', from: accepted, actor: supervisor, event: { type: 'cancel', payload: { reason: 'r' } }, code: 'DUBAN_ERR_ROLE_NOT_ALLOWED', mention: 'admin' },
     { name: 'leaving a closed task', from: () => run(accepted(), [[liaison, { type: 'submit_completion', payload: { text: 'd' } }], [supervisor, { type: 'approve_completion' }]]), actor: admin, event: { type: 'cancel', payload: { reason: 'r' } }, code: 'DUBAN_ERR_TRANSITION_NOT_ALLOWED', mention: "state 'closed'" },
-    { name: 'an undeclared event', from: accepted, actor: supervisor, event: { type: 'fly' }, code: 'DUBAN_ERR_TRANSITION_NOT_ALLOWED', mention: "'fly'" },
+    { name: 'an undeclared event', from: accepted, actor: supervisor, event: { type: 'fly' }, code: 'DUBAN_ERR_EVENT_UNKNOWN', mention: "'fly' is not an event of kind 'task' (its events: confirm, dispatch" },
+    { name: 'a name only an object has, not the kind', from: accepted, actor: supervisor, event: { type: 'toString' }, code: 'DUBAN_ERR_EVENT_UNKNOWN', mention: "'toString'" },
   ]
   it.each(refusals)('refuses $name with $code', ({ from, actor, event, code, mention }) => {
     const before = from()

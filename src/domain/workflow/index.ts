@@ -4,7 +4,7 @@
  */
 export type * from './kind.types.ts'
 export { ROLES, FIELD_TYPES } from './kind.types.ts'
-export { createSnapshot, transition, availableEvents, relationHolds, START_EVENT } from './transition.ts'
+export { createSnapshot, transition, availableEvents, relationHolds, undeclaredEvent, START_EVENT } from './transition.ts'
 export type { TransitionContext, TransitionResult, AvailableEvent } from './transition.ts'
 export { validateKind, assertKindValid } from './kind.validate.ts'
 export type { HandledEffects, KindProblem } from './kind.validate.ts'

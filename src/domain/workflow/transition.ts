@@ -131,7 +131,21 @@ function candidates(kind: KindDef, state: string, event: string): readonly Trans
 }
 
 /**
- * Take an event (执行流转). Checks, in order: kind/version, a transition declared for (state, event), role,
+ * The refusal of an event name the kind does not declare (not one of `kind.events`): a 400 naming the event and
+ * listing the kind's events, unlike a declared event in the wrong state (DUBAN_ERR_TRANSITION_NOT_ALLOWED, 409).
+ * Null when the kind declares it.
+ */
+export function undeclaredEvent(kind: KindDef, event: string): DubanError | null {
+  if (Object.hasOwn(kind.events, event)) return null
+  const declared = Object.keys(kind.events)
+  return new DubanError('DUBAN_ERR_EVENT_UNKNOWN', `'${event}' is not an event of kind '${kind.id}' (its events: ${declared.join(', ')})`, {
+    where: 'event',
+    details: { event, kind: kind.id, declared },
+  })
+}
+
+/**
+ * Take an event (执行流转). Checks, in order: kind/version, an event the kind declares, a transition declared for (state, event), role,
  * relationship, required fields, guards. The first declared transition that passes wins; when none does,
  * the error is the one of the furthest-reaching candidate. Effects run in declared order, then clocks stop
  * and (re)start, then the state changes.
@@ -141,6 +155,8 @@ export function transition(kind: KindDef, snapshot: Snapshot, event: WorkflowEve
   if (snapshot.kind !== kind.id || snapshot.kindVersion !== kind.version) {
     return fail(new DubanError('DUBAN_ERR_KIND_VERSION_MISMATCH', `item is ${snapshot.kind}@${snapshot.kindVersion}, kind is ${kind.id}@${kind.version}`))
   }
+  const unknown = undeclaredEvent(kind, event.type)
+  if (unknown) return fail(unknown)
   const state = snapshot.state
   const list = candidates(kind, state, event.type)
   if (list.length === 0) {
