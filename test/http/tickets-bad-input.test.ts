@@ -23,6 +23,9 @@ const desk = {
   content: '江滨路夜市占道经营，影响通行',
 }
 
+/** One transparent PNG pixel, in base64: a photo the public page may send. */
+const PIXEL = 'iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAQAAAC1HAwCAAAAC0lEQVR42mNkYAAAAAYAAjCB0C8AAAAASUVORK5CYII='
+
 /** A valid public submission. */
 const pub = { requestType: 'complaint', categoryCode: CATEGORY.stalls, content: '垃圾三天没人清运', requesterPhone: '13912345678' }
 
@@ -55,6 +58,9 @@ const refusals: readonly Refusal[] = [
   { name: 'lat out of range', url: '/api/tickets', body: { ...desk, lat: 95, lng: 120 }, field: 'lat' },
   { name: 'a 51-character name', url: '/api/tickets', body: { ...desk, requesterName: '名'.repeat(51) }, field: 'requesterName' },
   { name: 'a 201-character address', url: '/api/tickets', body: { ...desk, address: '路'.repeat(201) }, field: 'address' },
+  { name: 'a public "photo" that is a PDF', url: '/api/public/tickets', body: { ...pub, attachments: [{ name: 'a.jpg', contentBase64: Buffer.from('%PDF-1.4\n').toString('base64') }] }, field: 'attachments[0]' },
+  { name: 'four public photos', url: '/api/public/tickets', body: { ...pub, attachments: Array.from({ length: 4 }, (_, i) => ({ name: `${i}.png`, contentBase64: PIXEL })) }, field: 'attachments' },
+  { name: 'a public photo over 5 MB', url: '/api/public/tickets', body: { ...pub, attachments: [{ name: 'big.jpg', contentBase64: Buffer.concat([Buffer.from([0xff, 0xd8, 0xff]), Buffer.alloc(5 * 1024 * 1024)]).toString('base64') }] }, field: 'attachments[0]' },
 ]
 
 for (const dialect of testDialects()) {
@@ -102,6 +108,15 @@ for (const dialect of testDialects()) {
         ['13812345678', '张三', false],
         [null, null, true],
       ])
+    })
+
+    it('takes a photo with a public submission, stored as the picture it is', async () => {
+      const res = await post('/api/public/tickets', { ...pub, attachments: [{ name: '现场.png', contentBase64: PIXEL }] })
+      expect(res.statusCode, res.body.slice(0, 300)).toBe(201)
+      const list = await t.app.inject({ method: 'GET', url: `/api/tickets?q=${res.json().number}`, headers: auth() })
+      const id = (list.json() as { tickets: { id: string; number: string }[] }).tickets.find((x) => x.number === res.json().number)!.id
+      const one = await t.app.inject({ method: 'GET', url: `/api/tickets/${id}`, headers: auth() })
+      expect(one.json().attachments.map((a: { name: string; mime: string }) => [a.name, a.mime])).toEqual([['现场.png', 'image/png']])
     })
 
     it('refuses 100 KB of text on the public page too, writing nothing', async () => {

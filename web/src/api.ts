@@ -204,6 +204,20 @@ export async function logout(): Promise<void> {
   }
 }
 
+/** The largest attachment the API takes (MAX_ATTACHMENT_BYTES in src/app/items/take-event.ts): 5 MB. */
+export const MAX_ATTACHMENT_BYTES = 5 * 1024 * 1024
+
+/** A size in words: 812 KB, 6.2 MB. */
+export const sizeText = (bytes: number): string => (bytes < 1024 * 1024 ? `${Math.max(1, Math.round(bytes / 1024))} KB` : `${(bytes / 1024 / 1024).toFixed(1)} MB`)
+
+/**
+ * Why a file cannot be attached, said before it is sent (a phone otherwise uploads megabytes to hear 请求内容超过大小限制),
+ * or null when it can: 附件“现场.jpg”有 6.2 MB，超过 5 MB 的上限，请压缩后再上传.
+ */
+export function attachmentTooLarge(file: { name: string; size: number }, what = '附件'): string | null {
+  return file.size > MAX_ATTACHMENT_BYTES ? `${what}“${file.name}”有 ${sizeText(file.size)}，超过 ${MAX_ATTACHMENT_BYTES / 1024 / 1024} MB 的上限，请压缩后再上传` : null
+}
+
 /** Reads a browser File as base64 (for attachments and plan uploads sent as JSON). */
 export function fileToBase64(file: File): Promise<string> {
   return new Promise((resolve, reject) => {

@@ -329,6 +329,8 @@ export interface PublicLookup {
   readonly canReopen?: boolean
   /** The end of that window. */
   readonly reopenUntil?: string | null
+  /** Merged (并单) into another request: its number, and what the requester was told. */
+  readonly merged?: { readonly intoNumber: string; readonly notice: string | null } | null
 }
 
 /** A rate with numerator and denominator; value null when nothing counts. */

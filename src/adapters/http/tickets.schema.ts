@@ -257,10 +257,13 @@ const publicView = {
   },
 } as const
 
+/** How many photos (现场照片) a request from the public page may carry. */
+export const PUBLIC_PHOTOS_MAX = 3
+
 export const publicSubmitSchema = {
   tags: ['public'],
-  summary: 'Submit a request from the public page (channel web); answers the ticket number',
-  body: { type: 'object', properties: { ...intakeFields }, required: ['requestType', 'categoryCode', 'content', 'requesterPhone'], additionalProperties: false },
+  summary: 'Submit a request from the public page (channel web), with up to 3 photos (JPEG, PNG, GIF, WebP; 5 MB each); answers the ticket number',
+  body: { type: 'object', properties: { ...intakeFields, attachments: { ...attachments, maxItems: PUBLIC_PHOTOS_MAX, items: { ...attachments.items, properties: { name: attachments.items.properties.name, contentBase64: attachments.items.properties.contentBase64 } } } }, required: ['requestType', 'categoryCode', 'content', 'requesterPhone'], additionalProperties: false },
   response: { 201: { type: 'object', properties: { number: str } }, ...errors },
 } as const
 
