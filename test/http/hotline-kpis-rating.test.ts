@@ -12,7 +12,8 @@
  *      rating replaces the first 回访 for 满意率 (满意) but not for 解决率 (the 回访's 未解决 stays).
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { maintainHotlineKpiCounters } from '../../src/app/tickets/hotline-kpis.ts'
+import { maintainHotlineKpiCounters, ticketFactsOf } from '../../src/app/tickets/hotline-kpis.ts'
+import { hotlineUnitKpis } from '../../src/domain/kpi/hotline.formulas.ts'
 import { startTestApp, type TestApp } from '../support/test-app.ts'
 import { testDialects } from '../support/test-db.ts'
 import { CATEGORY, operatorToken, seedCatalogue } from './tickets.fixture.ts'
@@ -96,6 +97,10 @@ for (const dialect of testDialects()) {
       const rows = figure(await board(`from=${from}T00:00:01%2B08:00&to=${to}`))
       const counters = figure(await board(`from=${from}&to=${to}`))
       expect(counters).toEqual(rows)
+      // The pure formulas (hotlineUnitKpis, the SQL's twin) over the captured facts and ratings give the same votes.
+      const period = { from: new Date(`${from}T00:00:01+08:00`).toISOString(), to: new Date(`${to}T00:00:00+08:00`).toISOString() }
+      const pure = hotlineUnitKpis(await ticketFactsOf(t.db, period), period, period.to)
+      expect(figure({ units: pure, trend: [] })).toEqual(rows)
       return rows
     }
 

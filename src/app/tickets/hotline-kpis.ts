@@ -29,6 +29,7 @@ import {
   type HotlineEvent,
   type HotlinePeriod,
   type HotlineUnitKpis,
+  type CitizenRating,
   type TicketFacts,
 } from '../../domain/kpi/hotline.formulas.ts'
 import { instantMs, isInstant, isIsoDate } from '../../domain/workflow/time.ts'
@@ -381,9 +382,20 @@ export async function ticketFactsOf(db: Queryable, period: HotlinePeriod): Promi
       rating: (x.rating as string | null) ?? null, resolved: (x.resolved as boolean | null) ?? null,
     })
   }
+  const ratings = await db.query<Record<string, unknown>>(
+    `SELECT c.item_id, c.rating, c.reply_at, c.rated_at, c.unit_id FROM ticket_citizen_rating c WHERE c.item_id = ANY($1::text[]) ORDER BY c.rated_at`,
+    [[...byItem.keys()]],
+  )
+  const ratingsOf = new Map<string, CitizenRating[]>()
+  for (const c of ratings.rows) {
+    const id = c.item_id as string
+    const list = ratingsOf.get(id) ?? []
+    list.push({ rating: c.rating as string, replyAt: iso(c.reply_at)!, ratedAt: iso(c.rated_at)!, unitId: (c.unit_id as string | null) ?? null })
+    ratingsOf.set(id, list)
+  }
   return [...byItem].map(([itemId, { head, events }]) => ({
     itemId, categoryCode: (head.category_code as string | null) ?? '', placeUnitId: (head.place_unit_id as string | null) ?? null,
-    receivedAt: iso(head.received_at) ?? events[0]!.at, events,
+    receivedAt: iso(head.received_at) ?? events[0]!.at, events, citizenRatings: ratingsOf.get(itemId) ?? [],
   }))
 }
 

@@ -37,6 +37,18 @@ export interface TicketFacts {
   readonly receivedAt: string
   /** In the order they happened (seq). */
   readonly events: readonly HotlineEvent[]
+  /** The requester's own ratings (public page), one per reply round; none when absent. */
+  readonly citizenRatings?: readonly CitizenRating[]
+}
+
+/** A requester's rating of one reply (ticket_citizen_rating). */
+export interface CitizenRating {
+  readonly rating: string
+  /** The reply it rates. */
+  readonly replyAt: string
+  readonly ratedAt: string
+  /** The unit holding the ticket when rated (the unit of its latest event before the rating). */
+  readonly unitId: string | null
 }
 
 /** Which events start and end a clock run, from the ticket kind's clock declarations. */
@@ -176,6 +188,7 @@ export function hotlineUnitKpis(tickets: readonly TicketFacts[], period: Hotline
   }
   for (const t of tickets) {
     const events = [...t.events].sort((a, b) => a.seq - b.seq)
+    const ratings = t.citizenRatings ?? []
     events.forEach((e, i) => {
       if (!inPeriod(e.at)) return
       const a = acc(e.unitId)
@@ -200,13 +213,23 @@ export function hotlineUnitKpis(tickets: readonly TicketFacts[], period: Hotline
       }
       if (e.event === 'follow_up') {
         a.followUps++
-        // One rating per ticket: a 回访 followed by another (after 重办) before asOf no longer counts (latestFollowUp).
+        // One rating per ticket: a 回访 followed by another (after 重办) before asOf no longer counts (latestFollowUp);
+        // for 满意率, neither does one whose ticket the requester rated again on a later reply before asOf.
         if (latestFollowUp(events, i, asOf)) {
-          a.satisfaction.add(e.rating !== null, e.rating === 'satisfied' || e.rating === 'basically_satisfied')
+          const replaced = ratings.some((c) => ms(c.replyAt) > ms(e.at) && ms(c.ratedAt) < cut)
+          a.satisfaction.add(e.rating !== null && !replaced, e.rating === 'satisfied' || e.rating === 'basically_satisfied')
           a.resolution.add(e.resolved !== null, e.resolved === true)
         }
       }
     })
+    // The requester's own rating is the ticket's 满意率 vote while it is their latest before asOf and no 回访 of the
+    // same reply or a later one came before asOf (the 回访 wins within a round).
+    for (const c of ratings) {
+      if (!inPeriod(c.ratedAt)) continue
+      const later = ratings.some((l) => ms(l.ratedAt) > ms(c.ratedAt) && ms(l.ratedAt) < cut)
+      const followedUp = events.some((f) => f.event === 'follow_up' && ms(f.at) >= ms(c.replyAt) && ms(f.at) < cut)
+      if (!later && !followedUp) acc(c.unitId)?.satisfaction.add(true, c.rating === 'satisfied' || c.rating === 'basically_satisfied')
+    }
     // Still being handled at asOf (the last event before asOf left the handling clock running) with its due
     // in the period and passed: counts against the unit that holds it, as not on time.
     const last = events.filter((e) => ms(e.at) < cut).at(-1)
