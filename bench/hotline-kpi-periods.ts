@@ -49,6 +49,9 @@ const PERIODS = [
   { name: 'year', from: '2026-01-01', to: '2027-01-01', groupBy: 'month' },
   { name: 'year-week', from: '2026-01-01', to: '2027-01-01', groupBy: 'week' },
   { name: 'year-day', from: '2026-01-01', to: '2027-01-01', groupBy: 'day' },
+  // The scoped board's cases (BENCHMARKS.md, scopedboard / unitrecv / widescope): October by day, 23 months by month.
+  { name: 'october', from: '2026-10-01', to: '2026-11-01', groupBy: 'day' },
+  { name: 'two-years', from: '2025-01-01', to: '2026-12-01', groupBy: 'month' },
 ]
 
 /** A Queryable that records the statements it runs. */

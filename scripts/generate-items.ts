@@ -29,7 +29,8 @@
  * assessment's (assessment_fact, assessment_agg: what draining the log for every item would write, ~2.5 h at 10M,
  * src/app/assessment/assessment-fill.ts) and the 12345 dashboard's received counts (hotline_recv_*, what the ticket
  * trigger and the fold would write; generated tickets have no events, so no other KPI row), the latter beside the
- * former on its own connection, 1M items a statement. `--no-fill` skips that.
+ * former on its own connection, 1M items a statement; then a scoped board's received counts (hotline_scope_*, migration
+ * 198: every ticket without them, one statement). `--no-fill` skips that.
  * `--fill-only` loads nothing and fills for every generated item (a database generated before the fill existed; it
  * refuses when generated items have facts or received counts already). `--cutoff <instant>` is the fold's "today" for the received
  * counts (default: the China midnight starting today): reads as of an earlier instant cannot use the counters (usable()
@@ -40,7 +41,7 @@ import { pathToFileURL } from 'node:url'
 import { fillAssessment } from '../src/app/assessment/assessment-fill.ts'
 import { finishFill } from '../src/persistence/assessment-fill.repo.ts'
 import type { Db } from '../src/persistence/db.ts'
-import { fillReceived } from '../src/persistence/hotline-kpi-agg.repo.ts'
+import { fillReceived, fillScopeCounts } from '../src/persistence/hotline-kpi-agg.repo.ts'
 import { openDatabase } from '../src/persistence/open.ts'
 
 const sqlArray = (xs: readonly string[]): string => `ARRAY[${xs.map((x) => `'${x}'`).join(',')}]`
@@ -52,6 +53,8 @@ const TOPIC_WORDS = ['粮食 安全 粮食安全', '食品 药品 安全 食品�
 const CHANNELS = sqlArray(['phone', 'phone', 'phone', 'phone', 'phone', 'phone', 'web', 'web', 'api', 'open311'])
 const REQUEST_TYPES = sqlArray(['complaint', 'complaint', 'complaint', 'help', 'help', 'consultation', 'consultation', 'report', 'suggestion', 'praise'])
 const GEN_TABLES = ['item', 'item_unit', 'progress_report', 'ticket']
+/** A scoped board's received counts (migration 198), filled after the load for every ticket without them (fillScopeCounts). */
+const SCOPE_TABLES = 'hotline_scope_ticket, hotline_scope_day, hotline_scope_month, hotline_scope_delta'
 
 /** What a run does: `count` items after those there (in chunks, `jobs` at once), then the counters' fill. */
 export interface GenerateOptions {
@@ -180,7 +183,9 @@ async function fillReceivedCounts(db: Db, lo: number, hi: number, cutoff: string
     tickets += await fillReceived(db, genNumber(g), genNumber(Math.min(g + RECV_CHUNK, hi)), cutoff)
     log(`received counts: ${tickets.toLocaleString('en')} tickets, ${((performance.now() - t0) / 1000).toFixed(1)} s`)
   }
-  await db.query('VACUUM (ANALYZE) hotline_recv_day, hotline_recv_month, hotline_trend_day, hotline_recv_delta')
+  const scoped = await fillScopeCounts(db, cutoff)
+  log(`scoped received counts: ${scoped.toLocaleString('en')} tickets, ${((performance.now() - t0) / 1000).toFixed(1)} s`)
+  await db.query(`VACUUM (ANALYZE) hotline_recv_day, hotline_recv_month, hotline_trend_day, hotline_recv_delta, ${SCOPE_TABLES}`)
   log(`received counts: vacuumed, ${((performance.now() - t0) / 1000).toFixed(1)} s`)
 }
 
@@ -193,7 +198,8 @@ async function afterAssessmentFill(db: Db, bounds: readonly string[], cutoff: st
   log(`assessment fill: indexes built and vacuumed, ${s()} s`)
   let tickets = 0
   for (let i = 1; i < bounds.length; i++) tickets += await fillReceived(db, bounds[i - 1]!, bounds[i]!, cutoff)
-  await db.query('VACUUM (ANALYZE) hotline_recv_day, hotline_recv_month, hotline_trend_day, hotline_recv_delta')
+  await fillScopeCounts(db, cutoff)
+  await db.query(`VACUUM (ANALYZE) hotline_recv_day, hotline_recv_month, hotline_trend_day, hotline_recv_delta, ${SCOPE_TABLES}`)
   log(`received counts: ${tickets.toLocaleString('en')} tickets, ${s()} s`)
 }
 

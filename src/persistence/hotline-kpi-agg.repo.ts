@@ -143,6 +143,18 @@ const RECV_UPSERTS = `f AS (
          RETURNING 1
        )`
 
+/** The scoped received counts' upserts (migration 198) as CTEs f (day rows) and fm (month rows), reading g (day, k1, k2, rest, dim, code, n). */
+const SCOPE_UPSERTS = `f AS (
+         INSERT INTO hotline_scope_day AS d (k1, k2, day, dim, code, rest, n) SELECT k1, k2, day, dim, code, rest, n FROM g
+         ON CONFLICT (k1, k2, day, dim, code, rest) DO UPDATE SET n = d.n + EXCLUDED.n
+         RETURNING 1
+       ), fm AS (
+         INSERT INTO hotline_scope_month AS d (k1, k2, month, dim, code, rest, n)
+         SELECT k1, k2, date_trunc('month', day::timestamp)::date, dim, code, rest, sum(n) FROM g GROUP BY 1, 2, 3, 4, 5, 6
+         ON CONFLICT (k1, k2, month, dim, code, rest) DO UPDATE SET n = d.n + EXCLUDED.n
+         RETURNING 1
+       )`
+
 /**
  * One fold step: moves up to `batch` deltas settled before `cutoff` (a China midnight: the job's today) into the
  * per-day rows, their months' rows and the days' trend rows (migration 177), and raises the watermark to it. Returns
@@ -193,7 +205,17 @@ export async function foldStep(db: TxDb, cutoff: string, batch = 50_000): Promis
        SELECT (SELECT count(*) FROM m) AS n, (SELECT count(*) FROM f) + (SELECT count(*) FROM fm) + (SELECT count(*) FROM ft) AS groups`,
       [cutoff, batch],
     )
-    const n = num(rows[0]?.n) + num(recv[0]?.n)
+    // A scoped board's received counts (migration 198): the same fold, by (subset, day, dimension, code).
+    const { rows: scoped } = await tx.query<{ n: unknown }>(
+      `WITH m AS (
+         DELETE FROM hotline_scope_delta WHERE id IN (SELECT id FROM hotline_scope_delta WHERE received_at < $1 ORDER BY received_at LIMIT $2) RETURNING *
+       ), g AS (
+         SELECT (received_at AT TIME ZONE 'Asia/Shanghai')::date AS day, k1, k2, rest, dim, code, sum(n) AS n FROM m GROUP BY 1, 2, 3, 4, 5, 6
+       ), ${SCOPE_UPSERTS}
+       SELECT (SELECT count(*) FROM m) AS n, (SELECT count(*) FROM f) + (SELECT count(*) FROM fm) AS groups`,
+      [cutoff, batch],
+    )
+    const n = num(rows[0]?.n) + num(recv[0]?.n) + num(scoped[0]?.n)
     if (n > 0) await tx.query(`UPDATE hotline_kpi_state SET fold_dead = fold_dead + $1 WHERE id = 1`, [n])
     return n
   })
@@ -208,7 +230,7 @@ export async function foldStep(db: TxDb, cutoff: string, batch = 50_000): Promis
 export async function vacuumFolded(q: Queryable, threshold: number): Promise<boolean> {
   const { rows } = await q.query<{ fold_dead: unknown }>(`SELECT fold_dead FROM hotline_kpi_state WHERE id = 1`)
   if (!rows[0] || num(rows[0].fold_dead) < threshold) return false
-  for (const t of ['hotline_kpi_delta', 'hotline_recv_delta', 'hotline_kpi_day', 'hotline_kpi_month', 'hotline_recv_day', 'hotline_recv_month', 'hotline_trend_day']) {
+  for (const t of ['hotline_kpi_delta', 'hotline_recv_delta', 'hotline_kpi_day', 'hotline_kpi_month', 'hotline_recv_day', 'hotline_recv_month', 'hotline_trend_day', 'hotline_scope_delta', 'hotline_scope_day', 'hotline_scope_month']) {
     await q.query(`VACUUM (ANALYZE) ${t}`)
   }
   await q.query(`UPDATE hotline_kpi_state SET fold_dead = greatest(0, fold_dead - $1) WHERE id = 1`, [num(rows[0].fold_dead)])
@@ -227,6 +249,9 @@ export async function requeue(db: TxDb): Promise<void> {
     }
     // The requesters' own ratings' counts (migration 199): kept beside the events', not queued, so emitted again here.
     await tx.query(`SELECT hotline_rating_emit(ARRAY(SELECT c FROM ticket_citizen_rating c), 1)`)
+    // The scoped received counts (migration 198) are rebuilt at once from the tickets (as deltas: nothing is folded now).
+    for (const t of ['hotline_scope_delta', 'hotline_scope_day', 'hotline_scope_month', 'hotline_scope_ticket']) await tx.query(`DELETE FROM ${t}`)
+    await tx.query(`SELECT hotline_scope_fill('-infinity'::timestamptz)`)
     await tx.query(
       `UPDATE hotline_kpi_state SET ev_next = 0, ev_max = COALESCE((SELECT max(seq) FROM hotline_event), -1), stale = false, folded_through = NULL,
          complete = NOT EXISTS (SELECT 1 FROM hotline_event), tk_done = '', tk_complete = NOT EXISTS (SELECT 1 FROM ticket) WHERE id = 1`,
@@ -404,4 +429,94 @@ export async function fillReceived(db: TxDb, after: string, upTo: string, cutoff
     )
     return num(rows[0]?.n)
   })
+}
+
+/** A scope's received counts (migration 198): per category ('c') and place ('p') in [from, to) and [prevFrom, from), 并单 ('m') and received ('t') in [from, to); before asOf. */
+export interface ScopeCounts {
+  readonly received: number
+  readonly merged: number
+  readonly categories: { code: string; cur: number; prev: number }[]
+  readonly places: { place: string; cur: number; prev: number }[]
+}
+
+/**
+ * The subsets of the scope `$n` (text[]) among a counter table's rows (migration 198's header): by the primary key's
+ * k1 and k2; rest (units past the second, rare) checked after.
+ */
+const inScopeSubsets = (n: number): string => `k1 = ANY($${n}::text[]) AND k2 = ANY(array_append($${n}::text[], '')) AND rest <@ $${n}::text[]`
+
+/**
+ * A scoped board's received counts from the counters (migration 198): each request of the scope (by place or by a
+ * unit handling it) once, summed over the scope's subsets' rows: whole months, edge days (monthSpan) and the unfolded
+ * deltas, as receivedCountsOf does for every request.
+ */
+export async function scopeCountsOf(q: Queryable, b: AggBounds & { readonly prevFrom: string }, scope: readonly string[]): Promise<ScopeCounts> {
+  const asOfDay = chinaDay(b.asOf)
+  const fromDay = chinaDay(b.from)
+  const days: { lo: string; hi: string; cur: boolean }[] = []
+  const months: { lo: string; hi: string; cur: boolean }[] = []
+  for (const [lo, hi, cur] of [[chinaDay(b.prevFrom), fromDay, false], [fromDay, chinaDay(b.to), true]] as const) {
+    const { m0, m1 } = monthSpan(lo, hi, asOfDay)
+    days.push({ lo, hi: m0, cur }, { lo: m1, hi, cur })
+    months.push({ lo: m0, hi: m1, cur })
+  }
+  const arrays = (xs: typeof days): unknown[] => [xs.map((x) => x.lo), xs.map((x) => x.hi), xs.map((x) => x.cur)]
+  const { rows } = await q.query<Record<string, unknown>>(
+    `SELECT dim, code, sum(cur) AS cur, sum(prev) AS prev FROM (
+       SELECT r.dim, r.code, CASE WHEN q.cur THEN r.n ELSE 0 END AS cur, CASE WHEN q.cur THEN 0 ELSE r.n END AS prev
+       FROM unnest($5::date[], $6::date[], $7::boolean[]) AS q(lo, hi, cur)
+       CROSS JOIN LATERAL (SELECT dim, code, n FROM hotline_scope_day WHERE ${inScopeSubsets(12)} AND day >= q.lo AND day < q.hi AND day < $4::date OFFSET 0) r
+       UNION ALL
+       SELECT r.dim, r.code, CASE WHEN q.cur THEN r.n ELSE 0 END, CASE WHEN q.cur THEN 0 ELSE r.n END
+       FROM unnest($8::date[], $9::date[], $10::boolean[]) AS q(lo, hi, cur)
+       CROSS JOIN LATERAL (SELECT dim, code, n FROM hotline_scope_month WHERE ${inScopeSubsets(12)} AND month >= q.lo AND month < q.hi OFFSET 0) r
+       UNION ALL
+       SELECT dim, code, CASE WHEN received_at >= $1 THEN n ELSE 0 END, CASE WHEN received_at < $1 THEN n ELSE 0 END
+       FROM hotline_scope_delta WHERE received_at >= $3 AND received_at < $2 AND received_at < $11 AND ${inScopeSubsets(12)}
+     ) x GROUP BY dim, code HAVING sum(cur) <> 0 OR sum(prev) <> 0`,
+    [b.from, b.to, b.prevFrom, asOfDay, ...arrays(days), ...arrays(months), b.asOf, [...scope]],
+  )
+  const cur = (dim: string): number => rows.filter((r) => r.dim === dim).reduce((n, r) => n + num(r.cur), 0)
+  return {
+    received: cur('t'),
+    merged: cur('m'),
+    categories: rows.filter((r) => r.dim === 'c').map((r) => ({ code: r.code as string, cur: num(r.cur), prev: num(r.prev) })),
+    places: rows.filter((r) => r.dim === 'p').map((r) => ({ place: r.code as string, cur: num(r.cur), prev: num(r.prev) })),
+  }
+}
+
+/**
+ * A scope's requests received per trend bucket in [from, to) before asOf (migration 198, dim 't'): by month from the
+ * month rows (monthSpan) and edge days; by day or week from the day rows (one per day and subset of the scope).
+ */
+export async function scopeTrendOf(q: Queryable, b: AggBounds, groupBy: 'day' | 'week' | 'month', scope: readonly string[]): Promise<{ bucket: string; received: number }[]> {
+  const fromDay = chinaDay(b.from)
+  const toDay = chinaDay(b.to)
+  const asOfDay = chinaDay(b.asOf)
+  // By day or week every day is read from the day rows (m0 = m1 = to: no month).
+  const { m0, m1 } = groupBy === 'month' ? monthSpan(fromDay, toDay, asOfDay) : { m0: toDay, m1: toDay }
+  const { rows } = await q.query<Record<string, unknown>>(
+    `SELECT to_char(date_trunc($7::text, d), 'YYYY-MM-DD') AS bucket, sum(n) AS received FROM (
+       SELECT day::timestamp AS d, n FROM hotline_scope_day
+       WHERE ${inScopeSubsets(8)} AND dim = 't' AND code = '' AND ((day >= $4::date AND day < $9::date) OR (day >= $10::date AND day < $5::date)) AND day < $6::date
+       UNION ALL
+       SELECT month::timestamp, n FROM hotline_scope_month
+       WHERE ${inScopeSubsets(8)} AND dim = 't' AND code = '' AND month >= $9::date AND month < $10::date
+       UNION ALL
+       SELECT received_at AT TIME ZONE 'Asia/Shanghai', n FROM hotline_scope_delta
+       WHERE received_at >= $1 AND received_at < $2 AND received_at < $3 AND dim = 't' AND ${inScopeSubsets(8)}
+     ) x GROUP BY 1 HAVING sum(n) <> 0`,
+    [...boundsParams(b), groupBy, [...scope], m0, m1],
+  )
+  return rows.map((r) => ({ bucket: r.bucket as string, received: num(r.received) }))
+}
+
+/**
+ * The scoped received counts (migration 198) of tickets loaded without triggers (scripts/generate-items.ts): every
+ * ticket without a record yet, set-based (hotline_scope_fill): those received before `cutoff` (the job's today, a
+ * China midnight, as fillReceived takes it) into day and month rows, the others as deltas. Returns the tickets.
+ */
+export async function fillScopeCounts(db: Queryable, cutoff: string): Promise<number> {
+  const { rows } = await db.query<{ n: unknown }>(`SELECT hotline_scope_fill($1::timestamptz) AS n`, [cutoff])
+  return num(rows[0]?.n)
 }

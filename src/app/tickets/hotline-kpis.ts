@@ -11,7 +11,7 @@
  */
 import type { Queryable } from '../../persistence/db.ts'
 import { insertNotification } from '../../persistence/supervision.repo.ts'
-import { AGG_CLOCKS, aggState, backfillStep, backfillTicketsStep, chinaDayStart, foldStep, receivedCountsOf, receivedTrendOf, requeue, trendCountsOf, unitCountsOf, usable, vacuumFolded, type TxDb } from '../../persistence/hotline-kpi-agg.repo.ts'
+import { AGG_CLOCKS, aggState, backfillStep, backfillTicketsStep, chinaDayStart, foldStep, receivedCountsOf, receivedTrendOf, requeue, scopeCountsOf, scopeTrendOf, trendCountsOf, unitCountsOf, usable, vacuumFolded, type TxDb } from '../../persistence/hotline-kpi-agg.repo.ts'
 import { mergedReceivedIn } from '../../persistence/duplicates.repo.ts'
 import { DubanError } from '../../domain/errors.ts'
 import { ticketKind } from '../../domain/kinds/ticket.kind.ts'
@@ -425,7 +425,10 @@ export async function hotlineKpis(deps: AppDeps, actor: Actor, q: KpiQuery): Pro
   // The statements below do not depend on each other (but for the counters' received counts, which the categories
   // and places take): they run at once on a pool (one after another on PGlite), 3 round trips instead of 9.
   // A scoped board's requests come from one pass over the period's and the previous period's tickets (scopedReceivedOf).
-  const scopedP = scopeUnitIds ? scopedReceivedOf(db, period, prev, asOf, groupBy, scopeUnitIds) : null
+  // From the scope's counters (migration 198) when the unit counters answer the period exactly; else from the rows.
+  const scopedP = !scopeUnitIds ? null
+    : counted !== null ? scopedFromCounters(db, period, prev, asOf, groupBy, scopeUnitIds)
+    : scopedReceivedOf(db, period, prev, asOf, groupBy, scopeUnitIds)
   const [receivedAll, rowVol, merged, trend, problems, scoped] = await Promise.all([
     recvCounted ? receivedCountsOf(db, { from: period.from, to: period.to, asOf, prevFrom: prev.from }) : null,
     recvCounted || scopedP
@@ -461,12 +464,26 @@ export async function hotlineKpis(deps: AppDeps, actor: Actor, q: KpiQuery): Pro
 }
 
 /** A scope's requests (inScopeSql) as the board shows them: received and merged (并单) in the period, by bucket, by category and by place (this period and the previous one). */
-interface ScopedReceived {
+export interface ScopedReceived {
   readonly received: number
   readonly merged: number
   readonly trend: Record<string, unknown>[]
   readonly categories: { code: string; cur: unknown; prev: unknown }[]
   readonly places: { place: string | null; cur: unknown; prev: unknown }[]
+}
+
+/**
+ * A scoped board's requests from the counters of migration 198 (each request of the scope once, however many of its
+ * keys, place and handling units, the scope holds: inclusion–exclusion over the subsets of a ticket's keys, the
+ * migration's header): two statements whose rows grow with the period's months and the scope's units, not with its
+ * tickets. Equal to scopedReceivedOf (test/e2e/hotline-scope-counters.test.ts).
+ */
+async function scopedFromCounters(db: Queryable, period: HotlinePeriod, prev: HotlinePeriod, asOf: string, groupBy: GroupBy, scope: readonly string[]): Promise<ScopedReceived> {
+  const [counts, trend] = await Promise.all([
+    scopeCountsOf(db, { from: period.from, to: period.to, asOf, prevFrom: prev.from }, scope),
+    scopeTrendOf(db, { from: period.from, to: period.to, asOf }, groupBy, scope),
+  ])
+  return { received: counts.received, merged: counts.merged, trend, categories: counts.categories, places: counts.places }
 }
 
 /**
@@ -476,7 +493,7 @@ interface ScopedReceived {
  * probe per ticket of the period: the union of those by place (ticket_place_idx) and those a scope unit handles
  * (item_unit_unit_received_idx: item_unit.received_at is the ticket's, migration 196), joined back to ticket.
  */
-async function scopedReceivedOf(db: Queryable, period: HotlinePeriod, prev: HotlinePeriod, asOf: string, groupBy: GroupBy, scope: readonly string[]): Promise<ScopedReceived> {
+export async function scopedReceivedOf(db: Queryable, period: HotlinePeriod, prev: HotlinePeriod, asOf: string, groupBy: GroupBy, scope: readonly string[]): Promise<ScopedReceived> {
   const { rows } = await db.query<{ dim: string; code: string | null; cur: unknown; prev: unknown }>(
     `WITH s AS MATERIALIZED (
        SELECT t.item_id, t.category_code, t.place_unit_id, t.received_at >= $2 AS cur,
