@@ -133,7 +133,8 @@ for (const dialect of testDialects()) {
         fc.asyncProperty(
           fc.array(
             fc.record({
-              first: ticketSteps, later: fc.array(step, { maxLength: 4 }), // from late September, or around October's end (runs and overdue handling keyed in October, settled in November)
+              // rateLast: the first history ends with a reply and the requester's rating of it, so that most runs hold ratings
+              first: ticketSteps, rateLast: fc.boolean(), later: fc.array(step, { maxLength: 4 }), // from late September, or around October's end (runs and overdue handling keyed in October, settled in November)
               startH: fc.oneof(fc.integer({ min: -40 * 24, max: 200 }), fc.integer({ min: -72, max: 12 })),
               // the ticket row: received (hours after BASE), category, place; then changed or deleted after the fold, or not
               recvH: fc.integer({ min: -400, max: 380 }), cat: fc.constantFrom('01.01.01', '01.01.02'), place: fc.constantFrom('P1', 'P2', null),
@@ -158,7 +159,7 @@ for (const dialect of testDialects()) {
             await clear(db)
             await maintainHotlineKpiCounters({ db, clock: { now: () => new Date(BASE - 30 * 24 * H) } }) // the delete asked for a rebuild
             const ids = tickets.map(() => `P${++n}`)
-            const first = tickets.map((t) => history(t.first, BASE + t.startH * H))
+            const first = tickets.map((t) => history(t.rateLast ? [...t.first, { ...t.first[0]!, event: 'reply', gap: 1 }, { ...t.first[0]!, event: 'rate', gap: 2 }] : t.first, BASE + t.startH * H))
             for (const [i, id] of ids.entries()) {
               await db.query(`INSERT INTO item (id, number, kind, kind_version, state, state_type, title, snapshot) VALUES ($1, $1, 'ticket', 1, 'x', 'open', 'x', '{}')`, [id])
               const t = tickets[i]!
