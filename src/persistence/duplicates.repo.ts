@@ -117,8 +117,15 @@ export async function duplicateSubjects(q: Queryable, ids: readonly string[]): P
 // ''` although `= x.akey` with `x.akey <> ''` implies it: the planner cannot see that through the unnest, and without
 // it the partial index (ticket_address_key_idx, migration 101) was not used: the branch read every ticket of the
 // window (1.9 s warm, 10.5 s cold on 1M tickets; 0.3 ms with it).
+// A ticket that is a candidate of several subjects (under load, a caller's or an address's recent tickets are the
+// candidates of every subject of the batch) brings its text, phone and place once, on its first row (`once` = 1, the
+// lowest k); its other rows carry only its id, number, state and received_at, and duplicateCandidatesMany fills them in.
 const CANDIDATES_MANY = `
-SELECT k, why, item_id, number, state, received_at, requester_phone, address, address_key, lat, lng, content FROM (
+SELECT k, why, item_id, number, state, received_at, once,
+       CASE WHEN once = 1 THEN requester_phone END AS requester_phone, CASE WHEN once = 1 THEN address END AS address,
+       CASE WHEN once = 1 THEN address_key END AS address_key, CASE WHEN once = 1 THEN lat END AS lat,
+       CASE WHEN once = 1 THEN lng END AS lng, CASE WHEN once = 1 THEN content END AS content FROM (
+SELECT d.*, row_number() OVER (PARTITION BY item_id ORDER BY k) AS once FROM (
 SELECT x.k, c.*, row_number() OVER (PARTITION BY x.k, c.item_id ORDER BY c.why) AS nth
   FROM unnest($1::text[], $2::timestamptz[], $3::timestamptz[], $4::text[], $5::text[], $6::float8[], $7::float8[], $8::float8[], $9::float8[])
        WITH ORDINALITY AS x(id, f, tt, phone, akey, lat0, lat1, lng0, lng1, k)
@@ -137,7 +144,7 @@ SELECT x.k, c.*, row_number() OVER (PARTITION BY x.k, c.item_id ORDER BY c.why) 
       ORDER BY t.received_at DESC LIMIT $10)
   ) c
 ) d WHERE nth = 1
- ORDER BY k, why, received_at DESC`
+) e ORDER BY k, why, received_at DESC`
 
 /**
  * duplicateCandidates for several subjects in one statement (the intake jobs' batch): per subject, the same rows in
@@ -167,7 +174,16 @@ export async function duplicateCandidatesMany(
     { name: 'duban_duplicates_candidates_many' },
   )
   const out = subjects.map(() => new Map<string, DuplicateSubjectRow>())
-  for (const r of rows) out[Number(r.k) - 1]!.set(String(r.item_id), toSubject(r))
+  // A ticket's first row (the lowest k, so the first in this order) has all of it; its later rows are that row (read
+  // by the same statement, so the same number, state and received_at).
+  const seen = new Map<string, DuplicateSubjectRow>()
+  for (const r of rows) {
+    const id = String(r.item_id)
+    let row = seen.get(id)
+    if (Number(r.once) === 1) seen.set(id, (row = toSubject(r)))
+    else if (!row) throw new Error(`duplicate candidates: ticket ${id} came before its first row`)
+    out[Number(r.k) - 1]!.set(id, row)
+  }
   return out.map((m) => [...m.values()])
 }
 

@@ -122,7 +122,7 @@ for (const dialect of testDialects()) {
       })
     })
 
-    it('reads a batch’s candidates as one by one, a ticket found by phone and address answered once', async () => {
+    it('reads a batch’s candidates as one by one, a ticket found by phone and address answered once, its text sent once', async () => {
       const ask = { ...desk, requesterPhone: '13600008888', address: '东湖区东湖路8号' }
       const ids: string[] = []
       for (let i = 0; i < 3; i++) ids.push((await receiveTicket(t.deps, actor, { ...ask, content: `东湖路8号路灯不亮（第${i + 1}次反映）。` }, 'phone', { windowDays: 30 })).id)
@@ -132,10 +132,12 @@ for (const dialect of testDialects()) {
         return { s, from: new Date(Date.parse(s.receivedAt) - 30 * 86_400_000).toISOString(), to: s.receivedAt }
       })
       let answered = 0
+      let texts = 0
       const counting: Queryable = {
         query: async (sql, params, options) => {
           const r = await t.db.query(sql, params, options)
           answered += r.rows.length
+          texts += (r.rows as { content?: unknown }[]).filter((row) => row.content !== null && row.content !== undefined).length
           return r as never
         },
       }
@@ -146,6 +148,8 @@ for (const dialect of testDialects()) {
       // The other two share the caller's phone and address (received at the same instant here): each once, not once per reason.
       expect(many.map((rows) => rows.length)).toEqual([2, 2, 2])
       expect(answered).toBe(6)
+      // Each of the three tickets' text (and phone, place) once in the batch's answer, not once per subject it is a candidate of.
+      expect(texts).toBe(3)
     })
 
     it('drops the job of a ticket that does not exist', async () => {
