@@ -208,20 +208,20 @@ export interface NewProgressReport {
 }
 
 const EVENT_ROWS = (report: boolean, notify: boolean): string => `WITH u AS (
-  UPDATE item SET state = $3, state_type = $4, snapshot = $5::jsonb, data = $6::jsonb, due_date = $7::date, updated_at = $8,
-         closed_at = CASE WHEN $9::boolean THEN COALESCE(closed_at, $8::timestamptz) ELSE NULL END, version = version + 1
+  UPDATE item SET state = $3, state_type = $4, snapshot = $5::jsonb, due_date = $6::date, updated_at = $7,
+         closed_at = CASE WHEN $8::boolean THEN COALESCE(closed_at, $7::timestamptz) ELSE NULL END, version = version + 1
    WHERE id = $1 AND version = $2 RETURNING id),
 e AS (
   INSERT INTO item_event (item_id, event, from_state, to_state, actor_id, actor_role, unit_id, payload, at)
-  SELECT u.id, $10, $11, $3, $12, $13, $14, $15::jsonb, $8 FROM u RETURNING seq),
+  SELECT u.id, $9, $10, $3, $11, $12, $13, $14::jsonb, $7 FROM u RETURNING seq),
 a AS (
   INSERT INTO audit_log (at, actor_id, action, entity, entity_id, before, after)
-  SELECT $8::timestamptz, $12, 'item.transition', 'item', u.id, $16::text::jsonb, $17::text::jsonb FROM u RETURNING id)${
+  SELECT $7::timestamptz, $11, 'item.transition', 'item', u.id, $15::text::jsonb, $16::text::jsonb FROM u RETURNING id)${
     report
       ? `,
 r AS (
   INSERT INTO progress_report (id, item_id, unit_id, period, body, target_values, attachments, on_time, reported_by, reported_at)
-  SELECT $18, u.id, $19, $20, $21, $22::jsonb, $23::jsonb, $24, $12, $8 FROM u RETURNING id)`
+  SELECT $17, u.id, $18, $19, $20, $21::jsonb, $22::jsonb, $23, $11, $7 FROM u RETURNING id)`
       : ''
   }${
     notify
@@ -229,7 +229,7 @@ r AS (
 n AS (
   INSERT INTO notification (id, dedupe_key, user_id, unit_id, role, item_id, type, title, body, created_at)
   SELECT x.id, x.dedupe_key, x.user_id, x.unit_id, x.role, u.id, x.type, x.title, x.body, x.created_at
-    FROM u, json_to_recordset($${report ? 25 : 18}::json)
+    FROM u, json_to_recordset($${report ? 24 : 17}::json)
       AS x(id text, dedupe_key text, user_id text, unit_id text, role text, type text, title text, body text, created_at timestamptz)
   ON CONFLICT (dedupe_key) DO NOTHING RETURNING id)`
       : ''
@@ -254,8 +254,9 @@ function eventRowsStatement(report: boolean, notify: boolean): { text: string; n
 export async function writeEventRows(
   q: Queryable,
   w: {
-    item: { id: string; fromVersion: number; state: string; stateType: string; snapshot: unknown; data: unknown; dueDate: string | null; at: string; closed: boolean }
-    event: { event: string; from: string; actorId: string | null; actorRole: string; unitId: string | null; payload: unknown }
+    item: { id: string; fromVersion: number; state: string; stateType: string; snapshot: unknown; dueDate: string | null; at: string; closed: boolean }
+    /** `payloadJson`: the payload as JSON already (the caller's answer parses it back), else `payload` is serialised here. */
+    event: { event: string; from: string; actorId: string | null; actorRole: string; unitId: string | null; payload: unknown; payloadJson?: string | undefined }
     audit: { before: unknown; after: unknown }
     report?: NewProgressReport | undefined
     notifications?: readonly NewNotification[] | undefined
@@ -264,8 +265,8 @@ export async function writeEventRows(
   const { item: it, event: e, report: r } = w
   const notes = w.notifications?.length ? w.notifications : null
   const params: unknown[] = [
-    it.id, it.fromVersion, it.state, it.stateType, JSON.stringify(it.snapshot), JSON.stringify(it.data), it.dueDate, it.at, it.closed,
-    e.event, e.from, e.actorId, e.actorRole, e.unitId, JSON.stringify(e.payload ?? {}),
+    it.id, it.fromVersion, it.state, it.stateType, JSON.stringify(it.snapshot), it.dueDate, it.at, it.closed,
+    e.event, e.from, e.actorId, e.actorRole, e.unitId, e.payloadJson ?? JSON.stringify(e.payload ?? {}),
     w.audit.before == null ? null : JSON.stringify(w.audit.before), w.audit.after == null ? null : JSON.stringify(w.audit.after),
   ]
   if (r) params.push(r.id, r.unitId, r.period, r.body, JSON.stringify(r.targetValues), JSON.stringify(r.attachments), r.onTime)

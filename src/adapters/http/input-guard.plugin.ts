@@ -21,8 +21,12 @@ export const MAX_NODES = 200_000
 // A NUL, or a high surrogate not followed by a low one, or a low surrogate not preceded by a high one.
 const BAD_TEXT = /\u0000|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/
 
-/** What is wrong with a string, or null. */
+/** String.prototype.isWellFormed (Node 20): no lone surrogate, checked natively. */
+const isWellFormed = (String.prototype as { isWellFormed?: (this: string) => boolean }).isWellFormed
+
+/** What is wrong with a string, or null. A clean string (every one, in practice) is one indexOf and one native check. */
 export function badText(s: string): string | null {
+  if (isWellFormed !== undefined && s.indexOf('\u0000') === -1 && isWellFormed.call(s)) return null
   const m = BAD_TEXT.exec(s)
   if (!m) return null
   return m[0] === '\u0000' ? 'contains a NUL character (U+0000)' : 'contains a lone UTF-16 surrogate (not valid Unicode)'
@@ -30,30 +34,62 @@ export function badText(s: string): string | null {
 
 /** Throws a 400 naming the first bad string or the nesting that is too deep, under `root` (body, query, params). */
 export function checkValue(value: unknown, root: string): void {
-  let nodes = 0
-  const walk = (v: unknown, path: string, depth: number): void => {
-    if (typeof v === 'string') {
-      const problem = badText(v)
-      if (problem) throw new DubanError('DUBAN_ERR_VALIDATION', `${path}: ${problem}`, { where: path })
-      return
+  // The path is built only for the answer of a refusal (the keys walked so far, in `keys`): a clean body, every
+  // request's, allocates no path strings and no closure.
+  if (value === null || typeof value !== 'object') {
+    if (typeof value === 'string') {
+      const problem = badText(value)
+      if (problem) throw new DubanError('DUBAN_ERR_VALIDATION', `${root}: ${problem}`, { where: root })
     }
-    if (v === null || typeof v !== 'object' || Buffer.isBuffer(v)) return
-    if (depth >= MAX_DEPTH) throw new DubanError('DUBAN_ERR_VALIDATION', `${path}: nested deeper than ${MAX_DEPTH} levels`, { where: path })
-    if (Array.isArray(v)) {
-      for (let i = 0; i < v.length; i++) {
-        if (++nodes > MAX_NODES) throw new DubanError('DUBAN_ERR_VALIDATION', `${root}: more than ${MAX_NODES} values`, { where: root })
-        walk(v[i], `${path}/${i}`, depth + 1)
-      }
-      return
-    }
-    for (const [k, x] of Object.entries(v as Record<string, unknown>)) {
-      if (++nodes > MAX_NODES) throw new DubanError('DUBAN_ERR_VALIDATION', `${root}: more than ${MAX_NODES} values`, { where: root })
-      const keyProblem = badText(k)
-      if (keyProblem) throw new DubanError('DUBAN_ERR_VALIDATION', `${path}: a field name ${keyProblem}`, { where: path })
-      walk(x, `${path}/${k}`, depth + 1)
-    }
+    return
   }
-  walk(value, root, 0)
+  const walker: Walker = { root, keys: [], nodes: 0 }
+  walkValue(walker, value, 0)
+}
+
+interface Walker {
+  readonly root: string
+  readonly keys: (string | number)[]
+  nodes: number
+}
+
+const pathOf = (w: Walker): string => (w.keys.length ? `${w.root}/${w.keys.join('/')}` : w.root)
+
+function walkValue(w: Walker, v: unknown, depth: number): void {
+  if (typeof v === 'string') {
+    const problem = badText(v)
+    if (problem) {
+      const path = pathOf(w)
+      throw new DubanError('DUBAN_ERR_VALIDATION', `${path}: ${problem}`, { where: path })
+    }
+    return
+  }
+  if (v === null || typeof v !== 'object' || Buffer.isBuffer(v)) return
+  if (depth >= MAX_DEPTH) {
+    const path = pathOf(w)
+    throw new DubanError('DUBAN_ERR_VALIDATION', `${path}: nested deeper than ${MAX_DEPTH} levels`, { where: path })
+  }
+  if (Array.isArray(v)) {
+    for (let i = 0; i < v.length; i++) {
+      if (++w.nodes > MAX_NODES) throw new DubanError('DUBAN_ERR_VALIDATION', `${w.root}: more than ${MAX_NODES} values`, { where: w.root })
+      w.keys.push(i)
+      walkValue(w, v[i], depth + 1)
+      w.keys.pop()
+    }
+    return
+  }
+  for (const k in v as Record<string, unknown>) {
+    if (!Object.prototype.hasOwnProperty.call(v, k)) continue
+    if (++w.nodes > MAX_NODES) throw new DubanError('DUBAN_ERR_VALIDATION', `${w.root}: more than ${MAX_NODES} values`, { where: w.root })
+    const keyProblem = badText(k)
+    if (keyProblem) {
+      const path = pathOf(w)
+      throw new DubanError('DUBAN_ERR_VALIDATION', `${path}: a field name ${keyProblem}`, { where: path })
+    }
+    w.keys.push(k)
+    walkValue(w, (v as Record<string, unknown>)[k], depth + 1)
+    w.keys.pop()
+  }
 }
 
 /** preValidation: query, params and the parsed body of every request. */

@@ -276,9 +276,13 @@ async function eventOn(
   const bare = !tx.opened && copies.length === 0
   const notifications = bare ? await notificationsOf(effects, res.effects) : null
   const alone = bare && (notifications !== null || res.effects.every((e) => e.applied))
+  // The payload serialised once: the statement's parameter, and parsed back for the answer (as it is stored).
+  const payloadJson = JSON.stringify(payload)
+  // The item's `data` column is not written: no event changes it (the engine's data lives in the snapshot), and the
+  // write is at the version read.
   const seq = await writeEventRows(alone ? deps.db : await tx.begin(false), {
-    item: { id: item.id, fromVersion: item.version, state: next.state, stateType, snapshot: next, data: item.data, dueDate: due, at, closed: stateType === 'closed' },
-    event: { event: input.event, from: item.state, actorId: actor.userId, actorRole: actor.role, unitId: actor.unitId, payload },
+    item: { id: item.id, fromVersion: item.version, state: next.state, stateType, snapshot: next, dueDate: due, at, closed: stateType === 'closed' },
+    event: { event: input.event, from: item.state, actorId: actor.userId, actorRole: actor.role, unitId: actor.unitId, payload, payloadJson },
     audit: { before: { state: item.state, version: item.version, due: item.dueDate }, after: { event: input.event, state: next.state, version: item.version + 1, due } },
     report: side.newReport,
     notifications: notifications ?? undefined,
@@ -294,7 +298,7 @@ async function eventOn(
     for (const c of copies.filter((x) => x.parentId === item.id)) await takeEvent(inTx, actor, c.id, { event: 'withdraw_dispatch', payload: { reason: payload['reason'] } })
   }
   // The history entry as eventsOf shows it (payload through JSON, as it is stored).
-  const event = { seq, event: input.event, fromState: item.state, toState: next.state, actorId: actor.userId, actorRole: actor.role, unitId: actor.unitId, payload: JSON.parse(JSON.stringify(payload)) as unknown, at }
+  const event = { seq, event: input.event, fromState: item.state, toState: next.state, actorId: actor.userId, actorRole: actor.role, unitId: actor.unitId, payload: JSON.parse(payloadJson) as unknown, at }
   // The row as updateItemState left it; units are read again only when the event replaced them.
   const units = side.unitsReplaced ? ((await unitsOf(tx, [item.id])).get(item.id) ?? []) : item.units
   const closedAt = stateType === 'closed' ? (item.closedAt ?? at) : null
