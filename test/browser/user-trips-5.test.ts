@@ -168,7 +168,7 @@ describe.skipIf(!hasChromium)('what users tripped on, fifth walk, in a browser',
     await page.context().close()
   }, 180_000)
 
-  it('在线诉求 on a phone: a non-picture and a photo over 5 MB are refused on choosing; with a photo the request gets a number', async () => {
+  it('在线诉求 on a phone: a non-picture and a broken 7 MB "photo" are refused on choosing; a real photo over 5 MB is shrunk; with photos the request gets a number', async () => {
     const page = await suite.newPage(PHONE)
     await page.goto(`${suite.url}/public`)
     // 诉求分类 is a cascader: type to search, click the suggestion.
@@ -184,8 +184,22 @@ describe.skipIf(!hasChromium)('what users tripped on, fifth walk, in a browser',
     await choose(page, '[data-test=public-photos]', [{ name: 'IMG_2041.jpg', mimeType: 'image/jpeg', buffer: Buffer.alloc(7 * 1024 * 1024, 1) }])
     await expect.poll(() => photoError.innerText()).toBe('照片“IMG_2041.jpg”有 7.0 MB，超过 5 MB 的上限，请压缩后再上传')
     await expect.poll(() => page.locator('[data-test=public-photos] .el-upload-list__item').count()).toBe(0)
-    await choose(page, '[data-test=public-photos]', [{ name: '工地.png', mimeType: 'image/png', buffer: PIXEL }])
+    // A real photo over 5 MB (a 1600×1200 PNG of noise, as a camera's detail) is shrunk in the browser, not refused.
+    const big = Buffer.from(await page.evaluate(() => {
+      const c = document.createElement('canvas')
+      c.width = 1600
+      c.height = 1200
+      const g = c.getContext('2d')!
+      const img = g.createImageData(c.width, c.height)
+      for (let i = 0; i < img.data.length; i++) img.data[i] = (i & 3) === 3 ? 255 : Math.floor(Math.random() * 256)
+      g.putImageData(img, 0, 0)
+      return c.toDataURL('image/png').replace(/^data:[^,]*,/, '')
+    }), 'base64')
+    expect(big.length).toBeGreaterThan(5 * 1024 * 1024)
+    await choose(page, '[data-test=public-photos]', [{ name: '现场大图.png', mimeType: 'image/png', buffer: big }])
     await expect.poll(() => page.locator('[data-test=public-photos] .el-upload-list__item').count()).toBe(1)
+    await choose(page, '[data-test=public-photos]', [{ name: '工地.png', mimeType: 'image/png', buffer: PIXEL }])
+    await expect.poll(() => page.locator('[data-test=public-photos] .el-upload-list__item').count()).toBe(2)
     expect(await photoError.count()).toBe(0)
     expect(await offScreen(page)).toEqual([])
     await page.screenshot({ path: join(SHOTS, 'public-photo-phone.png'), fullPage: true })
@@ -196,8 +210,10 @@ describe.skipIf(!hasChromium)('what users tripped on, fifth walk, in a browser',
     // The operator sees the photo on the ticket.
     const hotline = await apiOkAs(suite.url, 'hotline')
     const { tickets } = await hotline<{ tickets: { id: string; number: string }[] }>('GET', `/tickets?q=${number}`)
-    const t = await hotline<{ attachments: { name: string; mime: string }[] }>('GET', `/tickets/${tickets.find((x) => x.number === number)!.id}`)
-    expect(t.attachments.map((a) => [a.name, a.mime])).toEqual([['工地.png', 'image/png']])
+    const t = await hotline<{ attachments: { name: string; mime: string; size: number }[] }>('GET', `/tickets/${tickets.find((x) => x.number === number)!.id}`)
+    const sent = [...t.attachments].sort((a, b) => a.name.localeCompare(b.name))
+    expect(sent.map((a) => [a.name, a.mime])).toEqual([['工地.png', 'image/png'], ['现场大图.jpg', 'image/jpeg']])
+    expect(sent[1]!.size).toBeLessThan(big.length)
     await page.context().close()
   }, 180_000)
 
