@@ -348,11 +348,28 @@ export async function trendCountsOf(q: Queryable, b: AggBounds, groupBy: 'day' |
   })
 }
 
-/** Tickets received per category code (dim 'c') and place unit (dim 'p') in [from, to) and in [prevFrom, from), before asOf. */
-export async function receivedCountsOf(q: Queryable, b: AggBounds & { readonly prevFrom: string }): Promise<{ dim: 'c' | 'p'; code: string; cur: number; prev: number }[]> {
+/**
+ * The statement that sums received counts over the current period [from, to) and the previous [prevFrom, from), before
+ * asOf: whole months from `<table>_month`, edge days from `<table>_day` (monthSpan), the unfolded `<table>_delta`;
+ * `where` narrows every row read (a scope's subsets). Its parameters $1–$11 are periodSpanParams'.
+ */
+const receivedSql = (table: 'hotline_recv' | 'hotline_scope', where = ''): string => `SELECT dim, code, sum(cur) AS cur, sum(prev) AS prev FROM (
+       SELECT r.dim, r.code, CASE WHEN q.cur THEN r.n ELSE 0 END AS cur, CASE WHEN q.cur THEN 0 ELSE r.n END AS prev
+       FROM unnest($5::date[], $6::date[], $7::boolean[]) AS q(lo, hi, cur)
+       CROSS JOIN LATERAL (SELECT dim, code, n FROM ${table}_day WHERE ${where}day >= q.lo AND day < q.hi AND day < $4::date OFFSET 0) r
+       UNION ALL
+       SELECT r.dim, r.code, CASE WHEN q.cur THEN r.n ELSE 0 END, CASE WHEN q.cur THEN 0 ELSE r.n END
+       FROM unnest($8::date[], $9::date[], $10::boolean[]) AS q(lo, hi, cur)
+       CROSS JOIN LATERAL (SELECT dim, code, n FROM ${table}_month WHERE ${where}month >= q.lo AND month < q.hi OFFSET 0) r
+       UNION ALL
+       SELECT dim, code, CASE WHEN received_at >= $1 THEN n ELSE 0 END, CASE WHEN received_at < $1 THEN n ELSE 0 END
+       FROM ${table}_delta WHERE ${where}received_at >= $3 AND received_at < $2 AND received_at < $11
+     ) x GROUP BY dim, code HAVING sum(cur) <> 0 OR sum(prev) <> 0`
+
+/** receivedSql's parameters: each of the two periods as monthSpan covers it, day ranges and month ranges, each flagged current or previous. */
+function periodSpanParams(b: AggBounds & { readonly prevFrom: string }): unknown[] {
   const asOfDay = chinaDay(b.asOf)
   const fromDay = chinaDay(b.from)
-  // Each of the two periods as monthSpan covers it: day ranges and month ranges, each flagged current or previous.
   const days: { lo: string; hi: string; cur: boolean }[] = []
   const months: { lo: string; hi: string; cur: boolean }[] = []
   for (const [lo, hi, cur] of [[chinaDay(b.prevFrom), fromDay, false], [fromDay, chinaDay(b.to), true]] as const) {
@@ -361,21 +378,12 @@ export async function receivedCountsOf(q: Queryable, b: AggBounds & { readonly p
     months.push({ lo: m0, hi: m1, cur })
   }
   const arrays = (xs: typeof days): unknown[] => [xs.map((x) => x.lo), xs.map((x) => x.hi), xs.map((x) => x.cur)]
-  const { rows } = await q.query<Record<string, unknown>>(
-    `SELECT dim, code, sum(cur) AS cur, sum(prev) AS prev FROM (
-       SELECT r.dim, r.code, CASE WHEN q.cur THEN r.n ELSE 0 END AS cur, CASE WHEN q.cur THEN 0 ELSE r.n END AS prev
-       FROM unnest($5::date[], $6::date[], $7::boolean[]) AS q(lo, hi, cur)
-       CROSS JOIN LATERAL (SELECT dim, code, n FROM hotline_recv_day WHERE day >= q.lo AND day < q.hi AND day < $4::date OFFSET 0) r
-       UNION ALL
-       SELECT r.dim, r.code, CASE WHEN q.cur THEN r.n ELSE 0 END, CASE WHEN q.cur THEN 0 ELSE r.n END
-       FROM unnest($8::date[], $9::date[], $10::boolean[]) AS q(lo, hi, cur)
-       CROSS JOIN LATERAL (SELECT dim, code, n FROM hotline_recv_month WHERE month >= q.lo AND month < q.hi OFFSET 0) r
-       UNION ALL
-       SELECT dim, code, CASE WHEN received_at >= $1 THEN n ELSE 0 END, CASE WHEN received_at < $1 THEN n ELSE 0 END
-       FROM hotline_recv_delta WHERE received_at >= $3 AND received_at < $2 AND received_at < $11
-     ) x GROUP BY dim, code HAVING sum(cur) <> 0 OR sum(prev) <> 0`,
-    [b.from, b.to, b.prevFrom, asOfDay, ...arrays(days), ...arrays(months), b.asOf],
-  )
+  return [b.from, b.to, b.prevFrom, asOfDay, ...arrays(days), ...arrays(months), b.asOf]
+}
+
+/** Tickets received per category code (dim 'c') and place unit (dim 'p') in [from, to) and in [prevFrom, from), before asOf. */
+export async function receivedCountsOf(q: Queryable, b: AggBounds & { readonly prevFrom: string }): Promise<{ dim: 'c' | 'p'; code: string; cur: number; prev: number }[]> {
+  const { rows } = await q.query<Record<string, unknown>>(receivedSql('hotline_recv'), periodSpanParams(b))
   return rows.map((r) => ({ dim: r.dim as 'c' | 'p', code: r.code as string, cur: num(r.cur), prev: num(r.prev) }))
 }
 
@@ -451,31 +459,7 @@ const inScopeSubsets = (n: number): string => `k1 = ANY($${n}::text[]) AND k2 = 
  * deltas, as receivedCountsOf does for every request.
  */
 export async function scopeCountsOf(q: Queryable, b: AggBounds & { readonly prevFrom: string }, scope: readonly string[]): Promise<ScopeCounts> {
-  const asOfDay = chinaDay(b.asOf)
-  const fromDay = chinaDay(b.from)
-  const days: { lo: string; hi: string; cur: boolean }[] = []
-  const months: { lo: string; hi: string; cur: boolean }[] = []
-  for (const [lo, hi, cur] of [[chinaDay(b.prevFrom), fromDay, false], [fromDay, chinaDay(b.to), true]] as const) {
-    const { m0, m1 } = monthSpan(lo, hi, asOfDay)
-    days.push({ lo, hi: m0, cur }, { lo: m1, hi, cur })
-    months.push({ lo: m0, hi: m1, cur })
-  }
-  const arrays = (xs: typeof days): unknown[] => [xs.map((x) => x.lo), xs.map((x) => x.hi), xs.map((x) => x.cur)]
-  const { rows } = await q.query<Record<string, unknown>>(
-    `SELECT dim, code, sum(cur) AS cur, sum(prev) AS prev FROM (
-       SELECT r.dim, r.code, CASE WHEN q.cur THEN r.n ELSE 0 END AS cur, CASE WHEN q.cur THEN 0 ELSE r.n END AS prev
-       FROM unnest($5::date[], $6::date[], $7::boolean[]) AS q(lo, hi, cur)
-       CROSS JOIN LATERAL (SELECT dim, code, n FROM hotline_scope_day WHERE ${inScopeSubsets(12)} AND day >= q.lo AND day < q.hi AND day < $4::date OFFSET 0) r
-       UNION ALL
-       SELECT r.dim, r.code, CASE WHEN q.cur THEN r.n ELSE 0 END, CASE WHEN q.cur THEN 0 ELSE r.n END
-       FROM unnest($8::date[], $9::date[], $10::boolean[]) AS q(lo, hi, cur)
-       CROSS JOIN LATERAL (SELECT dim, code, n FROM hotline_scope_month WHERE ${inScopeSubsets(12)} AND month >= q.lo AND month < q.hi OFFSET 0) r
-       UNION ALL
-       SELECT dim, code, CASE WHEN received_at >= $1 THEN n ELSE 0 END, CASE WHEN received_at < $1 THEN n ELSE 0 END
-       FROM hotline_scope_delta WHERE received_at >= $3 AND received_at < $2 AND received_at < $11 AND ${inScopeSubsets(12)}
-     ) x GROUP BY dim, code HAVING sum(cur) <> 0 OR sum(prev) <> 0`,
-    [b.from, b.to, b.prevFrom, asOfDay, ...arrays(days), ...arrays(months), b.asOf, [...scope]],
-  )
+  const { rows } = await q.query<Record<string, unknown>>(receivedSql('hotline_scope', `${inScopeSubsets(12)} AND `), [...periodSpanParams(b), [...scope]])
   const cur = (dim: string): number => rows.filter((r) => r.dim === dim).reduce((n, r) => n + num(r.cur), 0)
   return {
     received: cur('t'),
