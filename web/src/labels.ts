@@ -169,20 +169,8 @@ export function limitText(l: { unit: string; amount: number } | null | undefined
   return `${l.amount}${unit[l.unit] ?? l.unit}`
 }
 
-/** States of the ticket kind (工单) for the list's state filter. */
-export const ticketStates: readonly { value: string; label: string }[] = [
-  { value: 'received', label: '已受理' },
-  { value: 'dispatched', label: '已派单' },
-  { value: 'accepted', label: '办理中' },
-  { value: 'return_requested', label: '退单审核中' },
-  { value: 'extension_requested', label: '延期审核中' },
-  { value: 'material_requested', label: '补充材料中' },
-  { value: 'replied', label: '已答复' },
-  { value: 'followed_up', label: '已回访' },
-  { value: 'closed', label: '已办结' },
-  { value: 'withdrawn', label: '已撤单' },
-  { value: 'merged', label: '已并单' },
-]
+/** States of the ticket kind (工单) for the list's state filter, named as the kind names them (the tags say the same: 待签收, not 已派单). */
+export const ticketStates: readonly { value: string; label: string }[] = Object.entries(ticketKind.states).map(([value, s]) => ({ value, label: s.label ?? value }))
 
 /** History labels of the ticket kind's events (the detail shows the API's label when it has one). */
 export const ticketEventLabel: Record<string, string> = {
