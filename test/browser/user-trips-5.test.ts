@@ -217,12 +217,15 @@ describe.skipIf(!hasChromium)('what users tripped on, fifth walk, in a browser',
     await page.context().close()
   }, 180_000)
 
-  it('在线诉求 查询 on a phone says where the request is in plain words, at each step', async () => {
+  it('在线诉求 查询 on a phone says the number\'s form when it cannot be one, finds one typed loosely, and says where the request is in plain words, at each step', async () => {
     const phone = '13900006666'
     const t = await publicTicket(suite.url, { categoryCode: NOISE, content: '浏览器测试：楼下工地周末也在施工', requesterName: '周女士', requesterPhone: phone })
     const page = await suite.newPage(PHONE)
     const progress = page.locator('[data-test=lookup-progress]')
-    await lookUp(page, suite.url, t.number, phone)
+    // A number that cannot be one says the form (not 没有查到); one typed loosely (gd 2026 000123) is found.
+    await lookUp(page, suite.url, '2026-12', phone)
+    await expect.poll(() => page.locator('[data-test=lookup-error]').innerText()).toBe('诉求编号的格式是 GD-年份-序号，例如 GD-2026-000123，请核对后再查询')
+    await lookUp(page, suite.url, t.number.toLowerCase().replace(/-/g, ' '), phone)
     await expect.poll(() => progress.innerText(), { timeout: 15_000 }).toBe('我们已收到您的诉求，正在交给负责的单位办理。')
     const hotline = await apiOkAs(suite.url, 'hotline')
     const zjj = await apiOkAs(suite.url, LIAISON)

@@ -132,6 +132,16 @@ export function digits(s: string): string {
   return s.replace(/\D/g, '')
 }
 
+/**
+ * A 诉求编号 as a citizen types it (gd2026000123, GD 2026-000123, full-width ＧＤ－２０２６…), written as the API
+ * knows it (GD-2026-000123), or null when it cannot be one: the page then says the form instead of 没有查到.
+ */
+export function ticketNumberOf(typed: string): string | null {
+  const s = typed.normalize('NFKC').toUpperCase().replace(/[\s－—–_]/g, '-').replace(/[^A-Z0-9-]/g, '')
+  const m = /^(?:GD)?-*(\d{4})-*(\d{6,})$/.exec(s)
+  return m ? `GD-${m[1]}-${m[2]}` : null
+}
+
 /** True while the window is phone-narrow (≤ 760 px): tables turn into cards, dialogs take the full width. */
 export function useNarrow(): Readonly<Ref<boolean>> {
   const q = window.matchMedia('(max-width: 760px)')
