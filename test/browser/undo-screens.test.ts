@@ -51,7 +51,9 @@ describe.skipIf(!hasChromium)('undo with a trace in a browser', () => {
       await page.goto(`${suite.url}/items/${target!.id}`)
       await page.locator('[data-test=item-title]').waitFor()
       await page.locator('.el-tabs__item', { hasText: '进展报送' }).click()
-      const row = page.locator('[data-test=reports] .el-table__row', { hasText: `本月推进情况（${name}）` })
+      // A report is a table row on a desktop, a card on a phone (user-trips-5).
+      const report = '[data-test=reports] .el-table__row, [data-test=reports] [data-test=report-card]'
+      const row = page.locator(report, { hasText: `本月推进情况（${name}）` })
       await row.waitFor()
       await row.locator('[data-test=correct-report]').click()
       await page.locator('[data-test=correction-submit]').waitFor()
@@ -61,7 +63,7 @@ describe.skipIf(!hasChromium)('undo with a trace in a browser', () => {
       expect(await offScreen(page)).toEqual([])
       await onScreen(page, '[data-test=correction-submit]', size.width)
       await page.locator('[data-test=correction-submit]').click()
-      const fixed = page.locator('[data-test=reports] .el-table__row', { hasText: `本月推进情况，数据已核对（${name}）` })
+      const fixed = page.locator(report, { hasText: `本月推进情况，数据已核对（${name}）` })
       await fixed.waitFor({ timeout: 15_000 })
       expect(await fixed.locator('[data-test=report-corrected]').textContent()).toContain('已更正')
       expect(await fixed.textContent()).toContain(`原报：本月推进情况（${name}）`)
