@@ -67,7 +67,7 @@ for (const dialect of testDialects()) {
     }, 300_000)
     afterAll(async () => t?.close())
 
-    it('stores 16 tickets sent at once in at most 4 statements (8 on pg) and detects their duplicates in at most 3 candidate reads', async () => {
+    it('stores 16 tickets sent at once in at most 4 statements (8 on pg) and detects their duplicates in at most 3 candidate reads (one per group on pg)', async () => {
       seen.intake = 0
       seen.candidates = 0
       const answers = await Promise.all(
@@ -82,7 +82,9 @@ for (const dialect of testDialects()) {
       // On PGlite every admitted ticket joins the first groups; on pg a group leaves with those that arrived during
       // the previous one's round trip, fewer on a quiet machine (as test/security/intake-gate.test.ts bounds it).
       expect(seen.intake).toBeLessThanOrEqual(dialect === 'pglite' ? 4 : 8)
-      expect(seen.candidates).toBeLessThanOrEqual(3)
+      // A job batch takes what has committed: on pg a take can come between two of the burst's groups (it did, once,
+      // on a busy CI machine: 4 reads for 4+ groups), so each group may cost one read there, never one per ticket.
+      expect(seen.candidates).toBeLessThanOrEqual(dialect === 'pglite' ? 3 : Math.max(3, seen.intake))
     })
 
     it('reads the units and a category once for intakes that find them stale together', async () => {
