@@ -143,18 +143,6 @@ const RECV_UPSERTS = `f AS (
          RETURNING 1
        )`
 
-/** The scoped received counts' upserts (migration 198) as CTEs f (day rows) and fm (month rows), reading g (day, k1, k2, rest, dim, code, n). */
-const SCOPE_UPSERTS = `f AS (
-         INSERT INTO hotline_scope_day AS d (k1, k2, day, dim, code, rest, n) SELECT k1, k2, day, dim, code, rest, n FROM g
-         ON CONFLICT (k1, k2, day, dim, code, rest) DO UPDATE SET n = d.n + EXCLUDED.n
-         RETURNING 1
-       ), fm AS (
-         INSERT INTO hotline_scope_month AS d (k1, k2, month, dim, code, rest, n)
-         SELECT k1, k2, date_trunc('month', day::timestamp)::date, dim, code, rest, sum(n) FROM g GROUP BY 1, 2, 3, 4, 5, 6
-         ON CONFLICT (k1, k2, month, dim, code, rest) DO UPDATE SET n = d.n + EXCLUDED.n
-         RETURNING 1
-       )`
-
 /**
  * One fold step: moves up to `batch` deltas settled before `cutoff` (a China midnight: the job's today) into the
  * per-day rows, their months' rows and the days' trend rows (migration 177), and raises the watermark to it. Returns
@@ -205,14 +193,15 @@ export async function foldStep(db: TxDb, cutoff: string, batch = 50_000): Promis
        SELECT (SELECT count(*) FROM m) AS n, (SELECT count(*) FROM f) + (SELECT count(*) FROM fm) + (SELECT count(*) FROM ft) AS groups`,
       [cutoff, batch],
     )
-    // A scoped board's received counts (migration 198): the same fold, by (subset, day, dimension, code).
+    // A scoped board's received counts (migration 198): the same fold, by (subset, day, dimension, code); the day and
+    // month upserts are migration 203's hotline_scope_add_days, which the fill (hotline_scope_fill) calls too.
     const { rows: scoped } = await tx.query<{ n: unknown }>(
       `WITH m AS (
          DELETE FROM hotline_scope_delta WHERE id IN (SELECT id FROM hotline_scope_delta WHERE received_at < $1 ORDER BY received_at LIMIT $2) RETURNING *
-       ), g AS (
-         SELECT (received_at AT TIME ZONE 'Asia/Shanghai')::date AS day, k1, k2, rest, dim, code, sum(n) AS n FROM m GROUP BY 1, 2, 3, 4, 5, 6
-       ), ${SCOPE_UPSERTS}
-       SELECT (SELECT count(*) FROM m) AS n, (SELECT count(*) FROM f) + (SELECT count(*) FROM fm) AS groups`,
+       )
+       SELECT (SELECT count(*) FROM m) AS n, hotline_scope_add_days(ARRAY(
+         SELECT ROW(k1, k2, (received_at AT TIME ZONE 'Asia/Shanghai')::date, dim, code, rest, sum(n))::hotline_scope_day
+           FROM m GROUP BY k1, k2, (received_at AT TIME ZONE 'Asia/Shanghai')::date, dim, code, rest)) AS groups`,
       [cutoff, batch],
     )
     const n = num(rows[0]?.n) + num(recv[0]?.n) + num(scoped[0]?.n)
@@ -439,7 +428,7 @@ export async function fillReceived(db: TxDb, after: string, upTo: string, cutoff
   })
 }
 
-/** A scope's received counts (migration 198): per category ('c') and place ('p') in [from, to) and [prevFrom, from), 并单 ('m') and received ('t') in [from, to); before asOf. */
+/** A scope's received counts (migration 198): per category ('c') and place ('p') in [from, to) and [prevFrom, from), 并单 ('m') and received (the categories' sum: migration 203) in [from, to); before asOf. */
 export interface ScopeCounts {
   readonly received: number
   readonly merged: number
@@ -462,7 +451,8 @@ export async function scopeCountsOf(q: Queryable, b: AggBounds & { readonly prev
   const { rows } = await q.query<Record<string, unknown>>(receivedSql('hotline_scope', `${inScopeSubsets(12)} AND `), [...periodSpanParams(b), [...scope]])
   const cur = (dim: string): number => rows.filter((r) => r.dim === dim).reduce((n, r) => n + num(r.cur), 0)
   return {
-    received: cur('t'),
+    // Every ticket has one category, so the categories' sum is the received total (migration 203 stores no 't').
+    received: cur('c'),
     merged: cur('m'),
     categories: rows.filter((r) => r.dim === 'c').map((r) => ({ code: r.code as string, cur: num(r.cur), prev: num(r.prev) })),
     places: rows.filter((r) => r.dim === 'p').map((r) => ({ place: r.code as string, cur: num(r.cur), prev: num(r.prev) })),
@@ -470,8 +460,9 @@ export async function scopeCountsOf(q: Queryable, b: AggBounds & { readonly prev
 }
 
 /**
- * A scope's requests received per trend bucket in [from, to) before asOf (migration 198, dim 't'): by month from the
- * month rows (monthSpan) and edge days; by day or week from the day rows (one per day and subset of the scope).
+ * A scope's requests received per trend bucket in [from, to) before asOf (migration 198; the categories' rows summed,
+ * dim 'c', as migration 203 stores no total): by month from the month rows (monthSpan) and edge days; by day or week
+ * from the day rows (per day, subset of the scope and category).
  */
 export async function scopeTrendOf(q: Queryable, b: AggBounds, groupBy: 'day' | 'week' | 'month', scope: readonly string[]): Promise<{ bucket: string; received: number }[]> {
   const fromDay = chinaDay(b.from)
@@ -482,13 +473,13 @@ export async function scopeTrendOf(q: Queryable, b: AggBounds, groupBy: 'day' | 
   const { rows } = await q.query<Record<string, unknown>>(
     `SELECT to_char(date_trunc($7::text, d), 'YYYY-MM-DD') AS bucket, sum(n) AS received FROM (
        SELECT day::timestamp AS d, n FROM hotline_scope_day
-       WHERE ${inScopeSubsets(8)} AND dim = 't' AND code = '' AND ((day >= $4::date AND day < $9::date) OR (day >= $10::date AND day < $5::date)) AND day < $6::date
+       WHERE ${inScopeSubsets(8)} AND dim = 'c' AND ((day >= $4::date AND day < $9::date) OR (day >= $10::date AND day < $5::date)) AND day < $6::date
        UNION ALL
        SELECT month::timestamp, n FROM hotline_scope_month
-       WHERE ${inScopeSubsets(8)} AND dim = 't' AND code = '' AND month >= $9::date AND month < $10::date
+       WHERE ${inScopeSubsets(8)} AND dim = 'c' AND month >= $9::date AND month < $10::date
        UNION ALL
        SELECT received_at AT TIME ZONE 'Asia/Shanghai', n FROM hotline_scope_delta
-       WHERE received_at >= $1 AND received_at < $2 AND received_at < $3 AND dim = 't' AND ${inScopeSubsets(8)}
+       WHERE received_at >= $1 AND received_at < $2 AND received_at < $3 AND dim = 'c' AND ${inScopeSubsets(8)}
      ) x GROUP BY 1 HAVING sum(n) <> 0`,
     [...boundsParams(b), groupBy, [...scope], m0, m1],
   )
