@@ -137,5 +137,32 @@ for (const dialect of testDialects()) {
       await maintainHotlineKpiCounters(t.deps)
       await checks()
     }, 180_000)
+
+    it("fills migration 199's rating columns set-based as its former loop did (each rating inserted again in its order through the triggers)", async () => {
+      // Two more ratings (of later replies, inserted as rows): A's first rating is then ended by the next one; B's
+      // first (not counting: B's 回访 came after its reply) is never ended by one.
+      await t.db.query(
+        `INSERT INTO ticket_citizen_rating (item_id, reply_at, rating, comment, rated_at)
+         SELECT item_id, rated_at + interval '2 hours', 'satisfied', NULL, rated_at + interval '1 day' FROM ticket_citizen_rating WHERE item_id IN ($1, $2)`,
+        [...(await t.db.query<{ item_id: string }>(`SELECT item_id FROM ticket WHERE requester_phone IN ('13812345671', '13812345672') ORDER BY requester_phone`)).rows.map((r) => r.item_id)],
+      )
+      const cols = `item_id, reply_at, unit_id, active, ended_at, prev_unit, prev_at, prev_rated, prev_satisfied`
+      const setBased = (await t.db.query(`SELECT ${cols} FROM hotline_rating_columns() ORDER BY item_id, reply_at`)).rows
+      await t.db.query(`CREATE TEMP TABLE rating_again AS SELECT item_id, reply_at, rating, comment, rated_at FROM ticket_citizen_rating`)
+      await t.db.query(`DELETE FROM ticket_citizen_rating`)
+      await t.db.query(`DO $$
+        DECLARE r record;
+        BEGIN
+          FOR r IN SELECT * FROM rating_again ORDER BY rated_at, item_id LOOP
+            INSERT INTO ticket_citizen_rating (item_id, reply_at, rating, comment, rated_at) VALUES (r.item_id, r.reply_at, r.rating, r.comment, r.rated_at);
+          END LOOP;
+        END $$`)
+      const looped = (await t.db.query(`SELECT ${cols} FROM ticket_citizen_rating ORDER BY item_id, reply_at`)).rows
+      expect(setBased).toHaveLength(6)
+      expect(setBased).toEqual(looped)
+      // Both branches of ended_at are met: a counting rating ended by the next, a not counting one never so.
+      expect(looped.filter((r) => (r as { active: boolean }).active && (r as { ended_at: unknown }).ended_at !== null).length).toBeGreaterThan(0)
+      expect(looped.some((r) => !(r as { active: boolean }).active)).toBe(true)
+    })
   })
 }

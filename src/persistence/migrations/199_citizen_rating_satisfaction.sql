@@ -112,24 +112,39 @@ BEGIN
 END
 $$;
 
+-- The ratings given before, filled in and counted at once, before the triggers exist: what taking them again one by
+-- one in their order (rated_at, item_id) through the triggers below would leave (this was such a loop until
+-- 2026-12-03). A rating's unit, active and prev_* come from hotline_event alone; its ended_at is the first 回访 at or
+-- after it and its reply, and, when it counts (active), the ticket's next rating if earlier (the later rating's
+-- insert ends it; an inactive one is never ended so). Its deltas: its contributions as the rows stand, the sums that
+-- the loop's insert and update deltas come to. test/http/hotline-kpis-rating.test.ts checks these columns against
+-- ratings inserted through the triggers.
+CREATE FUNCTION hotline_rating_columns() RETURNS TABLE (item_id text, reply_at timestamptz, unit_id text, active boolean, ended_at timestamptz,
+  prev_unit text, prev_at timestamptz, prev_rated int, prev_satisfied int) LANGUAGE sql STABLE AS $$
+  SELECT r.item_id, r.reply_at, u.unit_id, a.active,
+         CASE WHEN a.active THEN least(nf.at, nr.at) ELSE nf.at END,
+         CASE WHEN a.active THEN f.unit_id END, CASE WHEN a.active THEN f.at END,
+         CASE WHEN a.active THEN (f.rating IS NOT NULL)::int ELSE 0 END,
+         CASE WHEN a.active THEN ((f.rating IN ('satisfied', 'basically_satisfied')) IS TRUE)::int ELSE 0 END
+    FROM ticket_citizen_rating r
+    LEFT JOIN LATERAL (SELECT h.unit_id FROM hotline_event h WHERE h.item_id = r.item_id AND h.at <= r.rated_at ORDER BY h.seq DESC LIMIT 1) u ON true
+    LEFT JOIN LATERAL (SELECT h.seq, h.at, h.unit_id, h.rating FROM hotline_event h
+                        WHERE h.item_id = r.item_id AND h.event = 'follow_up' AND h.at < r.rated_at ORDER BY h.seq DESC LIMIT 1) f ON true
+    CROSS JOIN LATERAL (SELECT f.seq IS NULL OR f.at < r.reply_at AS active) a
+    CROSS JOIN LATERAL (SELECT min(h.at) AS at FROM hotline_event h WHERE h.item_id = r.item_id AND h.event = 'follow_up' AND h.at >= r.rated_at AND h.at >= r.reply_at) nf
+    CROSS JOIN LATERAL (SELECT min(c.rated_at) AS at FROM ticket_citizen_rating c WHERE c.item_id = r.item_id AND c.rated_at > r.rated_at) nr
+$$;
+
+UPDATE ticket_citizen_rating r SET unit_id = x.unit_id, active = x.active, ended_at = x.ended_at, prev_unit = x.prev_unit, prev_at = x.prev_at,
+       prev_rated = x.prev_rated, prev_satisfied = x.prev_satisfied
+  FROM hotline_rating_columns() x WHERE x.item_id = r.item_id AND x.reply_at = r.reply_at;
+SELECT hotline_rating_emit(ARRAY(SELECT c FROM ticket_citizen_rating c), 1);
+
 CREATE TRIGGER hotline_rating_before_insert BEFORE INSERT ON ticket_citizen_rating FOR EACH ROW EXECUTE FUNCTION hotline_rating_before_insert();
 CREATE TRIGGER hotline_rating_after_insert AFTER INSERT ON ticket_citizen_rating FOR EACH ROW EXECUTE FUNCTION hotline_rating_after_insert();
 CREATE TRIGGER hotline_rating_after_update AFTER UPDATE ON ticket_citizen_rating FOR EACH ROW EXECUTE FUNCTION hotline_rating_after_update();
 CREATE TRIGGER hotline_rating_on_follow_up AFTER INSERT ON hotline_event REFERENCING NEW TABLE AS new_rows
   FOR EACH STATEMENT EXECUTE FUNCTION hotline_rating_on_follow_up();
-
--- The ratings given before: taken again in their order, so the triggers above fill them in and count them.
-CREATE TEMP TABLE rating_199 ON COMMIT DROP AS SELECT item_id, reply_at, rating, comment, rated_at FROM ticket_citizen_rating;
-DELETE FROM ticket_citizen_rating;
-DO $$
-DECLARE
-  r record;
-BEGIN
-  FOR r IN SELECT * FROM rating_199 ORDER BY rated_at, item_id LOOP
-    INSERT INTO ticket_citizen_rating (item_id, reply_at, rating, comment, rated_at) VALUES (r.item_id, r.reply_at, r.rating, r.comment, r.rated_at);
-  END LOOP;
-END
-$$;
 
 -- A deleted rating (no route deletes one; tests and repairs might) takes its own counts back.
 CREATE FUNCTION hotline_rating_after_delete() RETURNS trigger LANGUAGE plpgsql AS $$
