@@ -11,7 +11,9 @@
 -- (dispatch, 签收) moved the row to another page, 20 index entries, and a page with 1,638–2,032 free bytes was not
 -- pruned before a large row's version failed to fit. Measured on PostgreSQL 15 (2,000 task rows cloned from the demo
 -- plan's, 1.2–1.75 kB, inserted in one statement, then one report-like update of each in its own transaction):
--- fillfactor 80: 95.6 % of those first updates in place, 540 pages; 75: 100 %, 573 pages (+6 %); 70: 100 %, 594.
+-- fillfactor 80: 95.6 % of those first updates in place, 540 pages; 75: 100 %, 573 pages (+6 %); 70: 100 %, 594
+-- (load ~2). Under load 8–14, on the same table again: 80 kept 61–92 %, 75 72–100 % (more than 80 in each neighbouring
+-- pair): there a second row's update on a page often found the first's old version not yet pruned (BENCHMARKS.md).
 --
 -- Fillfactor 75 keeps 2,048 bytes, more than the largest inline row: after an insert any row's next version fits on
 -- its page, and a page is pruned before less than one version's room is left. Costs: the table's new pages hold a
