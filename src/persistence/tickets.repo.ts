@@ -192,9 +192,13 @@ function filterSql(f: TicketFilter, p: (v: unknown) => string, itemId = 'i.id'):
   if (f.requestType) where.push(`t.request_type = ${p(f.requestType)}`)
   if (f.repeated) where.push(`EXISTS (SELECT 1 FROM ticket_repeat r WHERE r.item_id = ${itemId})`)
   if (f.todo) {
-    where.push(`i.state = ANY(${p(TICKET_TODO_STATES)}::text[])`)
-    const leads = f.todo.leadUnits ? ` AND l.unit_id = ANY(${p([...f.todo.leadUnits])}::text[])` : ''
-    where.push(`EXISTS (SELECT 1 FROM item_unit l WHERE l.item_id = ${itemId} AND l.role = 'lead'${leads})`)
+    const states = p(TICKET_TODO_STATES)
+    where.push(`i.state = ANY(${states}::text[])`)
+    const units = f.todo.leadUnits ? p([...f.todo.leadUnits]) : null
+    // A unit's 待办 is found from its open work (ledger_unit_open, migration 179: one index range of the unit's
+    // unclosed items), not from every ticket it ever led; the lead role is checked on those few.
+    if (units) where.push(`${itemId} IN (SELECT o.item_id FROM ledger_unit_open o WHERE o.unit_id = ANY(${units}::text[]) AND o.kind = 'ticket' AND o.state = ANY(${states}::text[]))`)
+    where.push(`EXISTS (SELECT 1 FROM item_unit l WHERE l.item_id = ${itemId} AND l.role = 'lead'${units ? ` AND l.unit_id = ANY(${units}::text[])` : ''})`)
   }
   if (f.from) where.push(`t.received_at >= ${p(f.from)}::timestamptz`)
   if (f.to) where.push(`t.received_at < ${p(f.to)}::timestamptz`)
