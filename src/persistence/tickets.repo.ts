@@ -2,6 +2,7 @@
 import type { Queryable } from './db.ts'
 import { isoInstant } from './plans.repo.ts'
 import { SEARCH_BOUNDS, SPAN_DAYS, ticketNumberSql, ticketWordSearchSql, type SearchBounds, type SearchWindow } from './ticket-search.repo.ts'
+import { TICKET_TODO, TICKET_TODO_STATES } from '../domain/tickets/todo.ts'
 
 /** The intake facts of one ticket (the `ticket` row). */
 export interface NewTicket {
@@ -148,6 +149,11 @@ export interface TicketFilter {
   readonly requestType?: string | undefined
   /** Only tickets flagged 多次重复诉求 (ticket_repeat, migration 101). */
   readonly repeated?: boolean | undefined
+  /**
+   * 只看待办: only tickets in a 待办 state (TICKET_TODO, src/domain/tickets/todo.ts) whose lead unit (承办) is one of
+   * `leadUnits` (null: any lead), the soonest due first (the due of the state's clocks); `q` is then a substring.
+   */
+  readonly todo?: { readonly leadUnits: readonly string[] | null } | undefined
   readonly q?: string | undefined
   /**
    * The words of `q` as jieba segments them (工单检索): when given, `q` matches tickets holding all of them, all but one
@@ -185,10 +191,26 @@ function filterSql(f: TicketFilter, p: (v: unknown) => string, itemId = 'i.id'):
   if (f.unitId) where.push(`EXISTS (SELECT 1 FROM item_unit u WHERE u.item_id = ${itemId} AND u.unit_id = ${p(f.unitId)})`)
   if (f.requestType) where.push(`t.request_type = ${p(f.requestType)}`)
   if (f.repeated) where.push(`EXISTS (SELECT 1 FROM ticket_repeat r WHERE r.item_id = ${itemId})`)
+  if (f.todo) {
+    const states = p(TICKET_TODO_STATES)
+    where.push(`i.state = ANY(${states}::text[])`)
+    const units = f.todo.leadUnits ? p([...f.todo.leadUnits]) : null
+    // A unit's 待办 is found from its open work (ledger_unit_open, migration 179: one index range of the unit's
+    // unclosed items), not from every ticket it ever led; the lead role is checked on those few.
+    if (units) where.push(`${itemId} IN (SELECT o.item_id FROM ledger_unit_open o WHERE o.unit_id = ANY(${units}::text[]) AND o.kind = 'ticket' AND o.state = ANY(${states}::text[]))`)
+    where.push(`EXISTS (SELECT 1 FROM item_unit l WHERE l.item_id = ${itemId} AND l.role = 'lead'${units ? ` AND l.unit_id = ANY(${units}::text[])` : ''})`)
+  }
   if (f.from) where.push(`t.received_at >= ${p(f.from)}::timestamptz`)
   if (f.to) where.push(`t.received_at < ${p(f.to)}::timestamptz`)
   if (f.scope) where.push(`EXISTS (SELECT 1 FROM item_unit s WHERE s.item_id = ${itemId} AND s.unit_id = ANY(${p([...f.scope])}::text[]))`)
   return where
+}
+
+/** The due of a 待办 ticket (todoDue, src/domain/tickets/todo.ts) as SQL over the item's snapshot: the first clock's dueAt of its state's. */
+function todoDueSql(p: (v: unknown) => string): string {
+  const due = (clock: string): string => `i.snapshot #>> ${p(`{clocks,${clock},dueAt}`)}::text[]`
+  const cases = Object.entries(TICKET_TODO).map(([state, clocks]) => `WHEN ${p(state)} THEN coalesce(${clocks.map(due).join(', ')})`)
+  return `(CASE i.state ${cases.join(' ')} END)::timestamptz`
 }
 
 /** A page of tickets, the total matching (capped for a word search: `totalCapped`). */
@@ -205,7 +227,7 @@ export interface TicketPage {
  * among the newest SEARCH_CANDIDATES matches, the total capped there (`totalCapped`).
  */
 export async function listTicketRows(q: Queryable, f: TicketFilter): Promise<TicketPage> {
-  if (f.q && (f.words?.length || f.numbers?.length)) return searchTicketRows(q, f, f.words ?? [])
+  if (f.q && !f.todo && (f.words?.length || f.numbers?.length)) return searchTicketRows(q, f, f.words ?? [])
   const params: unknown[] = []
   const p = (v: unknown): string => `$${params.push(v)}`
   const where = filterSql(f, p)
@@ -213,8 +235,9 @@ export async function listTicketRows(q: Queryable, f: TicketFilter): Promise<Tic
     const like = p(`%${f.q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`)
     where.push(`(i.number ILIKE ${like} OR t.content ILIKE ${like} OR t.address ILIKE ${like})`)
   }
+  const order = f.todo ? `${todoDueSql(p)} ASC NULLS LAST, i.number ASC` : 't.received_at DESC, i.number DESC'
   const { rows } = await q.query(
-    `${SELECT.replace('SELECT ', 'SELECT count(*) OVER () AS total, ')} WHERE ${where.join(' AND ')} ORDER BY t.received_at DESC, i.number DESC LIMIT ${p(f.limit)} OFFSET ${p(f.offset)}`,
+    `${SELECT.replace('SELECT ', 'SELECT count(*) OVER () AS total, ')} WHERE ${where.join(' AND ')} ORDER BY ${order} LIMIT ${p(f.limit)} OFFSET ${p(f.offset)}`,
     params,
   )
   return { rows: rows.map(toRow), total: rows[0] ? Number(rows[0].total) : 0, totalCapped: false }

@@ -175,7 +175,7 @@ export const receiveTicketSchema = {
 
 export const listTicketsSchema = {
   tags: ['tickets'],
-  summary: 'Tickets in your scope, newest first: filter by state, state type, category, place, unit, request type, text, received from/to',
+  summary: 'Tickets in your scope, newest first (todo: soonest due first): filter by state, state type, category, place, unit, request type, text, received from/to, 待办',
   security: [{ bearer: [] }],
   querystring: {
     type: 'object',
@@ -187,6 +187,11 @@ export const listTicketsSchema = {
       unitId: UNIT_ID,
       requestType: REQUEST_TYPE,
       repeated: { type: 'boolean', description: 'only tickets flagged 多次重复诉求' },
+      todo: {
+        type: 'boolean',
+        description:
+          '只看待办: only tickets waiting on your unit as lead (承办) — 待签收 and 办理中, the ticket kind\'s TICKET_TODO states — the soonest due first (签收期限 before 签收, 办理期限 after); 协办 tickets are left out (a cooperating unit has no step on a ticket). A liaison: its own unit; others: the leads in their scope. With it q is a substring of number, content or address',
+      },
       q: { type: 'string', maxLength: 200 },
       from: { type: 'string', maxLength: 40, pattern: '^\\d{4}-\\d{2}-\\d{2}' },
       to: { type: 'string', maxLength: 40, pattern: '^\\d{4}-\\d{2}-\\d{2}' },

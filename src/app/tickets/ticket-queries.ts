@@ -107,7 +107,22 @@ export async function requesterMessagesView(q: Queryable, id: string): Promise<R
 }
 
 /** List filters as the API takes them: the repository's filters, less the scope the actor brings, paging optional. */
-export type TicketQuery = Omit<TicketFilter, 'scope' | 'limit' | 'offset' | 'words' | 'wordsMode' | 'numbers'> & { readonly limit?: number | undefined; readonly offset?: number | undefined }
+export type TicketQuery = Omit<TicketFilter, 'scope' | 'limit' | 'offset' | 'words' | 'wordsMode' | 'numbers' | 'todo'> & {
+  readonly limit?: number | undefined
+  readonly offset?: number | undefined
+  /** 只看待办: the tickets waiting on the actor's unit as lead (todoLeadUnits), the soonest due first. */
+  readonly todo?: boolean | undefined
+}
+
+/**
+ * Whose 待办 `todo` lists: a liaison's own unit's (the engine lets a liaison 签收 and 答复 for its own unit only, not
+ * for a sub-unit it sees); anyone else's the leads in their scope (null: every unit), e.g. the centre's view of all
+ * tickets waiting on units.
+ */
+export function todoLeadUnits(actor: Actor): readonly string[] | null {
+  if (actor.role === 'unit_liaison') return actor.unitId ? [actor.unitId] : []
+  return ticketScope(actor)
+}
 
 /** A name masked to its first character (张三丰 → 张**). */
 export function maskName(name: string | null): string | null {
@@ -259,13 +274,15 @@ export async function listTickets(
   // up as ticket numbers (first); without one, a substring.
   let words: string[] | undefined
   let numbers: string[] | undefined
-  if (query.q && tokenize) {
+  // 只看待办 is a unit's open tickets, few and ordered by due: a keyword there is a substring, not a ranked search.
+  if (query.q && tokenize && !query.todo) {
     await indexPendingTickets(deps.db, tokenize, INDEX_BEFORE_SEARCH)
     words = ticketQueryWords(tokenize, query.q)
     numbers = ticketNumberTerms(query.q)
   }
   const offset = Math.max(query.offset ?? 0, 0)
-  const filter = { ...query, words, numbers, from: receivedBound(query.from, 'from'), to: receivedBound(query.to, 'to'), scope: ticketScope(actor), limit, offset }
+  const todo = query.todo ? { leadUnits: todoLeadUnits(actor) } : undefined
+  const filter = { ...query, todo, words, numbers, from: receivedBound(query.from, 'from'), to: receivedBound(query.to, 'to'), scope: ticketScope(actor), limit, offset }
   let page = await listTicketRows(deps.db, filter)
   // Tickets holding every word; when none does, those holding all but one (of three or more), then any; ranked,
   // each among the newest 300 that match (SEARCH_BOUNDS), the total then capped ("300+": totalCapped). Tickets a
