@@ -17,9 +17,8 @@
  * (default /tmp/duban-user-trip-5-shots).
  */
 import { join } from 'node:path'
-import type { Page } from 'playwright-core'
 import { describe, expect, it } from 'vitest'
-import { apiOkAs, browserSuite, DESKTOP, hasChromium, lookUp, offScreen, PHONE, publicTicket, sayIfNoChromium, sidewaysTables } from '../support/browser.ts'
+import { apiOkAs, browserSuite, chooseFiles, DESKTOP, hasChromium, lookUp, offScreen, ONE_PIXEL_PNG, PHONE, publicTicket, sayIfNoChromium, sidewaysTables } from '../support/browser.ts'
 
 sayIfNoChromium('test/browser/user-trips-5.test.ts')
 
@@ -29,8 +28,6 @@ const ZJJ = 'yz-zjj'
 const LIAISON = 'zjj'
 /** 建筑施工扰民, a category the dispatch catalogue sends to 市住建局. */
 const NOISE = '01.02.04'
-/** The smallest PNG there is: one transparent pixel. */
-const PIXEL = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAQAAAC1HAwCAAAAC0lEQVR42mNkYAAAAAYAAjCB0C8AAAAASUVORK5CYII=', 'base64')
 
 interface TicketRow {
   id: string
@@ -41,8 +38,6 @@ interface TicketRow {
   lead: { id: string } | null
 }
 
-/** Picks files for the upload of a form (its hidden file input). */
-const choose = (page: Page, scope: string, files: { name: string; mimeType: string; buffer: Buffer }[]) => page.locator(`${scope} input[type=file]`).first().setInputFiles(files)
 
 describe.skipIf(!hasChromium)('what users tripped on, fifth walk, in a browser', () => {
   const suite = browserSuite({ file: 'test/browser/user-trips-5.test.ts', data: 'duban-user-trip-5-data-', shots: SHOTS, postgres: true, expectedConsole: /status of (404|413)/ })
@@ -122,10 +117,10 @@ describe.skipIf(!hasChromium)('what users tripped on, fifth walk, in a browser',
 
     await act('答复')
     await page.locator('[data-test=event-form] textarea[name=text]').fill('已责令施工单位覆盖渣土车，并清扫路面。')
-    await choose(page, '[data-test=event-form]', [{ name: '现场-大图.jpg', mimeType: 'image/jpeg', buffer: Buffer.alloc(6 * 1024 * 1024, 1) }])
+    await chooseFiles(page, '[data-test=event-form]', [{ name: '现场-大图.jpg', mimeType: 'image/jpeg', buffer: Buffer.alloc(6 * 1024 * 1024, 1) }])
     await expect.poll(error).toBe('附件“现场-大图.jpg”有 6.0 MB，超过 5 MB 的上限，请压缩后再上传')
     await expect.poll(() => page.locator('[data-test=event-files] .el-upload-list__item').count()).toBe(0)
-    await choose(page, '[data-test=event-form]', [{ name: '清扫后的路面照片.png', mimeType: 'image/png', buffer: PIXEL }])
+    await chooseFiles(page, '[data-test=event-form]', [{ name: '清扫后的路面照片.png', mimeType: 'image/png', buffer: ONE_PIXEL_PNG }])
     const item = page.locator('[data-test=event-files] .el-upload-list__item')
     await item.waitFor()
     // The whole name is readable on a phone.
@@ -151,7 +146,7 @@ describe.skipIf(!hasChromium)('what users tripped on, fifth walk, in a browser',
     const form = page.locator('[data-test=event-form]')
     await form.waitFor()
     await form.locator('textarea').first().fill('浏览器测试：已完成改造38个，剩余7个本月底前完工。')
-    await choose(page, '[data-test=event-form]', [{ name: '改造现场.png', mimeType: 'image/png', buffer: PIXEL }])
+    await chooseFiles(page, '[data-test=event-form]', [{ name: '改造现场.png', mimeType: 'image/png', buffer: ONE_PIXEL_PNG }])
     await page.locator('[data-test=event-submit]').click()
     await form.waitFor({ state: 'hidden', timeout: 15_000 })
     await page.locator('.el-tabs__item', { hasText: /进展报送（\d+）/ }).click()
@@ -181,9 +176,9 @@ describe.skipIf(!hasChromium)('what users tripped on, fifth walk, in a browser',
     await page.locator('input[name=requesterName]').fill('李先生')
     await page.locator('input[name=requesterPhone]').fill('139 0000 5555')
     const photoError = page.locator('[data-test=public-photo-error]')
-    await choose(page, '[data-test=public-photos]', [{ name: '说明.pdf', mimeType: 'application/pdf', buffer: Buffer.from('%PDF-1.4\n') }])
+    await chooseFiles(page, '[data-test=public-photos]', [{ name: '说明.pdf', mimeType: 'application/pdf', buffer: Buffer.from('%PDF-1.4\n') }])
     await expect.poll(() => photoError.innerText()).toBe('“说明.pdf”不是照片，请上传 JPG、PNG、GIF 或 WebP 格式的图片')
-    await choose(page, '[data-test=public-photos]', [{ name: 'IMG_2041.jpg', mimeType: 'image/jpeg', buffer: Buffer.alloc(7 * 1024 * 1024, 1) }])
+    await chooseFiles(page, '[data-test=public-photos]', [{ name: 'IMG_2041.jpg', mimeType: 'image/jpeg', buffer: Buffer.alloc(7 * 1024 * 1024, 1) }])
     await expect.poll(() => photoError.innerText()).toBe('照片“IMG_2041.jpg”有 7.0 MB，超过 5 MB 的上限，请压缩后再上传')
     await expect.poll(() => page.locator('[data-test=public-photos] .el-upload-list__item').count()).toBe(0)
     // A real photo over 5 MB (a 1600×1200 PNG of noise, as a camera's detail) is shrunk in the browser, not refused.
@@ -198,9 +193,9 @@ describe.skipIf(!hasChromium)('what users tripped on, fifth walk, in a browser',
       return c.toDataURL('image/png').replace(/^data:[^,]*,/, '')
     }), 'base64')
     expect(big.length).toBeGreaterThan(5 * 1024 * 1024)
-    await choose(page, '[data-test=public-photos]', [{ name: '现场大图.png', mimeType: 'image/png', buffer: big }])
+    await chooseFiles(page, '[data-test=public-photos]', [{ name: '现场大图.png', mimeType: 'image/png', buffer: big }])
     await expect.poll(() => page.locator('[data-test=public-photos] .el-upload-list__item').count()).toBe(1)
-    await choose(page, '[data-test=public-photos]', [{ name: '工地.png', mimeType: 'image/png', buffer: PIXEL }])
+    await chooseFiles(page, '[data-test=public-photos]', [{ name: '工地.png', mimeType: 'image/png', buffer: ONE_PIXEL_PNG }])
     await expect.poll(() => page.locator('[data-test=public-photos] .el-upload-list__item').count()).toBe(2)
     expect(await photoError.count()).toBe(0)
     expect(await offScreen(page)).toEqual([])

@@ -12,9 +12,8 @@
  * No page logs an error. Screenshots go to $DUBAN_SHOTS (default /tmp/duban-user-trip-6-shots).
  */
 import { join } from 'node:path'
-import type { Page } from 'playwright-core'
 import { describe, expect, it } from 'vitest'
-import { apiOkAs, browserSuite, DESKTOP, hasChromium, offScreen, PHONE, sayIfNoChromium, type ScreenSize } from '../support/browser.ts'
+import { apiOkAs, browserSuite, chooseFiles, DESKTOP, hasChromium, offScreen, ONE_PIXEL_PNG, PHONE, sayIfNoChromium, type ScreenSize } from '../support/browser.ts'
 
 sayIfNoChromium('test/browser/user-trips-6.test.ts')
 
@@ -26,8 +25,6 @@ const LIAISON = 'zjj'
 const CGJ = 'yz-cgj'
 /** 建筑施工扰民, a category the dispatch catalogue sends to 市住建局. */
 const NOISE = '01.02.04'
-/** The smallest PNG there is: one transparent pixel. */
-const PIXEL = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAQAAAC1HAwCAAAAC0lEQVR42mNkYAAAAAYAAjCB0C8AAAAASUVORK5CYII=', 'base64')
 
 interface Listed {
   id: string
@@ -39,8 +36,6 @@ interface ListPage {
   total: number
 }
 
-/** Picks files for the upload of a form (its hidden file input). */
-const choose = (page: Page, scope: string, files: { name: string; mimeType: string; buffer: Buffer }[]) => page.locator(`${scope} input[type=file]`).first().setInputFiles(files)
 
 describe.skipIf(!hasChromium)('what users tripped on, sixth walk, in a browser', () => {
   const suite = browserSuite({ file: 'test/browser/user-trips-6.test.ts', data: 'duban-user-trip-6-data-', shots: SHOTS, postgres: true })
@@ -93,7 +88,7 @@ describe.skipIf(!hasChromium)('what users tripped on, sixth walk, in a browser',
     const t = await hotline<{ id: string; number: string; version: number }>('POST', '/tickets', { requestType: 'complaint', categoryCode: NOISE, urgency: 'normal', content: '浏览器测试：工地扬尘，答复带照片', requesterName: '吴先生', requesterPhone: '13900009999', dispatch: { lead: ZJJ } })
     await zjj('POST', `/tickets/${t.id}/events`, { event: 'accept' })
     const photo = '整改后的工地围挡和喷淋设施照片-2026.png'
-    await zjj('POST', `/tickets/${t.id}/events`, { event: 'reply', payload: { text: '已责令施工单位开启喷淋降尘并加高围挡。', attachments: [{ name: photo, mime: 'image/png', contentBase64: PIXEL.toString('base64') }] } })
+    await zjj('POST', `/tickets/${t.id}/events`, { event: 'reply', payload: { text: '已责令施工单位开启喷淋降尘并加高围挡。', attachments: [{ name: photo, mime: 'image/png', contentBase64: ONE_PIXEL_PNG.toString('base64') }] } })
 
     for (const [size, name] of [[PHONE, 'phone'], [DESKTOP, 'desktop']] as [ScreenSize, string][]) {
       const page = await signedIn(LIAISON, size)
@@ -114,7 +109,7 @@ describe.skipIf(!hasChromium)('what users tripped on, sixth walk, in a browser',
         for await (const c of s) parts.push(c as Buffer)
         return Buffer.concat(parts)
       })
-      expect(bytes.equals(PIXEL)).toBe(true)
+      expect(bytes.equals(ONE_PIXEL_PNG)).toBe(true)
       await page.context().close()
     }
   }, 180_000)
@@ -155,9 +150,9 @@ describe.skipIf(!hasChromium)('what users tripped on, sixth walk, in a browser',
     await page.locator('input[name=requesterName]').fill('郑女士')
     await page.locator('input[name=requesterPhone]').fill('13900004444')
     const items = page.locator('[data-test=public-photos] .el-upload-list__item')
-    await choose(page, '[data-test=public-photos]', ['工地东侧.png', '工地西侧.png', '夜间照明.png'].map((n) => ({ name: n, mimeType: 'image/png', buffer: PIXEL })))
+    await chooseFiles(page, '[data-test=public-photos]', ['工地东侧.png', '工地西侧.png', '夜间照明.png'].map((n) => ({ name: n, mimeType: 'image/png', buffer: ONE_PIXEL_PNG })))
     await expect.poll(() => items.count()).toBe(3)
-    await choose(page, '[data-test=public-photos]', [{ name: '第四张.png', mimeType: 'image/png', buffer: PIXEL }])
+    await chooseFiles(page, '[data-test=public-photos]', [{ name: '第四张.png', mimeType: 'image/png', buffer: ONE_PIXEL_PNG }])
     await expect.poll(() => page.locator('[data-test=public-photo-error]').innerText()).toBe('最多上传 3 张照片')
     expect(await items.count()).toBe(3)
     // Side by side in one row at this width.

@@ -184,6 +184,13 @@ export async function pickOption(page: Page, select: Locator, typed: string, opt
   await expect.poll(() => select.innerText()).toContain(option)
 }
 
+/** The smallest PNG there is: one transparent pixel (a 现场照片 or an attachment that costs nothing to send). */
+export const ONE_PIXEL_PNG = Buffer.from('iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAQAAAC1HAwCAAAAC0lEQVR42mNkYAAAAAYAAjCB0C8AAAAASUVORK5CYII=', 'base64')
+
+/** Picks files for the upload of a form (the hidden file input inside `scope`), as a user's file dialog would. */
+export const chooseFiles = (page: Page, scope: string, files: { name: string; mimeType: string; buffer: Buffer }[]): Promise<void> =>
+  page.locator(`${scope} input[type=file]`).first().setInputFiles(files)
+
 /** What a citizen sends from the public page (在线诉求); a complaint unless said otherwise. */
 export interface PublicRequest {
   readonly categoryCode: string
