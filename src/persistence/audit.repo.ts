@@ -37,6 +37,9 @@ export interface SealOfRow {
 }
 
 // Held by the one sealer for the length of its batch transaction; writers never take it.
+// The sealer's five statements are named (prepared once per connection, or once per PGlite database): the sealer
+// runs every second and on PGlite every batch is a stretch of the one event loop, where parsing and planning the
+// same text again was part of each batch's cost (test/perf-shape/seal-statements.test.ts keeps them named).
 const SEALER_LOCK_KEY = 4242060
 
 const json = (v: unknown): string | null => (v === null || v === undefined ? null : JSON.stringify(v))
@@ -60,16 +63,20 @@ export async function insertUnsealedAuditRow(tx: Queryable, row: NewAuditRow): P
  */
 export async function lockSealer(tx: Queryable, wait: boolean): Promise<boolean> {
   if (wait) {
-    await tx.query('SELECT pg_advisory_xact_lock($1)', [SEALER_LOCK_KEY])
+    await tx.query('SELECT pg_advisory_xact_lock($1)', [SEALER_LOCK_KEY], { name: 'duban_seal_lock' })
     return true
   }
-  const r = await tx.query<{ got: boolean }>('SELECT pg_try_advisory_xact_lock($1) AS got', [SEALER_LOCK_KEY])
+  const r = await tx.query<{ got: boolean }>('SELECT pg_try_advisory_xact_lock($1) AS got', [SEALER_LOCK_KEY], { name: 'duban_seal_try_lock' })
   return r.rows[0]?.got === true
 }
 
 /** The last sealed row's seq and hash, or null before the first seal. */
 export async function readChainHead(q: Queryable): Promise<{ seq: number; hash: string } | null> {
-  const r = await q.query<{ seq: number; hash: string }>('SELECT seq::int8 AS seq, hash FROM audit_log WHERE seq IS NOT NULL ORDER BY seq DESC LIMIT 1')
+  const r = await q.query<{ seq: number; hash: string }>(
+    'SELECT seq::int8 AS seq, hash FROM audit_log WHERE seq IS NOT NULL ORDER BY seq DESC LIMIT 1',
+    [],
+    { name: 'duban_seal_head' },
+  )
   const row = r.rows[0]
   return row ? { seq: Number(row.seq), hash: row.hash } : null
 }
@@ -80,6 +87,7 @@ export async function readUnsealed(q: Queryable, limit: number): Promise<Unseale
     `SELECT id::int8 AS id, at, actor_id AS "actorId", action, entity, entity_id AS "entityId", before, after
        FROM audit_log WHERE seq IS NULL ORDER BY id LIMIT $1`,
     [limit],
+    { name: 'duban_seal_unsealed' },
   )
   return r.rows.map((x) => ({ ...x, id: Number(x.id), at: asDate(x.at) }))
 }
@@ -96,6 +104,7 @@ export async function writeSeals(tx: Queryable, seals: readonly SealOfRow[]): Pr
       WHERE a.id = s.id AND a.seq IS NULL
       RETURNING a.id`,
     [seals.map((s) => s.id), seals.map((s) => s.seq), seals.map((s) => s.prevHash), seals.map((s) => s.hash)],
+    { name: 'duban_seal_write' },
   )
   return r.rows.length
 }
