@@ -25,6 +25,8 @@ export interface Queryable {
 /** A connection pool or embedded database. */
 export interface Db extends Queryable {
   readonly dialect: 'pglite' | 'pg'
+  /** Where a PGlite backend runs: on the event loop (main, also when absent) or in a worker thread (pglite-thread.ts). */
+  readonly thread?: 'main' | 'worker'
   /** Runs fn in one transaction: committed when fn resolves, rolled back when it throws. */
   transaction<T>(fn: (tx: Queryable) => Promise<T>): Promise<T>
   close(): Promise<void>

@@ -7,11 +7,10 @@ import { openPgliteThread } from './pglite-thread.ts'
 
 /**
  * DATABASE_URL → PostgreSQL server; else PGlite in dataDir (or memory when dataDir is ':memory:').
- * `pgliteThread`: where PGlite's backend runs — `main` (the default: pglite.db.ts, on the event loop) or `worker`
- * (pglite-thread.ts: a worker thread). DUBAN_PGLITE_THREAD=main|worker overrides it, for `duban serve` too. Not the
- * default yet: measured on a busy machine only, the worker takes ~40% of the main thread's CPU per report off it but
- * costs 8–27% more CPU in all, and with PGlite's write gate at 1 (security.plugin.ts) an admitted write's Node and
- * backend work still run one after the other (BENCHMARKS.md "PGlite's backend in a worker thread").
+ * `pgliteThread`: where PGlite's backend runs — `main` (pglite.db.ts, on the event loop; the default of short-lived
+ * commands and of tests) or `worker` (pglite-thread.ts: a worker thread; what `duban serve` asks for since 2026-12-04:
+ * with two writes admitted the HTTP work of one runs beside the other's statements, on the second core — BENCHMARKS.md
+ * "PGlite: the backend in a worker, two writes in flight"). DUBAN_PGLITE_THREAD=main|worker overrides it.
  */
 export async function openDatabase(opts: { url?: string | undefined; dataDir?: string | undefined; pgliteThread?: 'worker' | 'main' }): Promise<Db> {
   const dataDir = opts.dataDir === ':memory:' ? undefined : opts.dataDir

@@ -212,6 +212,7 @@ export async function openPgliteThread(dataDir: string | undefined, startParams:
   let closed = false
   return {
     dialect: 'pglite',
+    thread: 'worker',
     memo,
     query: (sql, params, options) => lock.runExclusive(() => outside(sql, params, options)),
     async transaction(fn) {

@@ -10,6 +10,8 @@ export const DUBAN_BIN = join(root, 'bin/duban.js')
 export interface ServeProcess {
   readonly child: ChildProcess
   readonly url: string
+  /** The line it printed with the URL (where its data is, and on PGlite where the backend runs). */
+  readonly banner: string
   /** Resolves with the exit code or signal when the process ends. */
   readonly exited: Promise<{ code: number | null; signal: NodeJS.Signals | null }>
 }
@@ -23,8 +25,8 @@ export function startServe(args: readonly string[], env: NodeJS.ProcessEnv): Pro
     let err = ''
     child.stdout?.on('data', (d: Buffer) => {
       out += d.toString()
-      const m = /serving on (http:\/\/\S+)/.exec(out)
-      if (m?.[1]) resolve({ child, url: m[1], exited })
+      const m = /^.*serving on (http:\/\/\S+).*$/m.exec(out)
+      if (m?.[1]) resolve({ child, url: m[1], banner: m[0], exited })
     })
     child.stderr?.on('data', (d: Buffer) => (err += d.toString()))
     void exited.then(({ code, signal }) => reject(new Error(`duban serve ended (${code ?? signal}) before serving:\n${out}\n${err}`)))

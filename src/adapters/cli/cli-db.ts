@@ -18,7 +18,7 @@ export function takeDataDir(args: readonly string[]): { dataDir: string; rest: s
   return { dataDir, rest }
 }
 
-/** Opens and migrates the database. */
-export function openCliDb(dataDir: string): Promise<Db> {
-  return openDatabase({ url: process.env.DATABASE_URL, dataDir })
+/** Opens and migrates the database; `pgliteThread` as openDatabase (the server asks for a worker). */
+export function openCliDb(dataDir: string, pgliteThread?: 'worker' | 'main'): Promise<Db> {
+  return openDatabase({ url: process.env.DATABASE_URL, dataDir, ...(pgliteThread ? { pgliteThread } : {}) })
 }

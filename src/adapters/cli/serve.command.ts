@@ -136,7 +136,9 @@ export async function run(args: string[]): Promise<number> {
       return 1
     }
   }
-  const db = await openCliDb(dataDir)
+  // The server's PGlite backend runs in a worker thread (two writes in flight share the two cores; security.plugin.ts
+  // DEFAULT_CONCURRENCY 'pglite-worker'); the child that only prepares the directory keeps it on its own thread.
+  const db = await openCliDb(dataDir, prepareOnly ? 'main' : 'worker')
   const deps: AppDeps = { db, clock: { now: () => new Date() }, newId: randomUUID }
   if (values.demo && !inChild) {
     // Loaded only with --demo: the corpus drafts read documents (jszip, xlsx) that a plain server never needs at start.
@@ -180,7 +182,7 @@ export async function run(args: string[]): Promise<number> {
   const addr = app.server.address()
   const boundPort = typeof addr === 'object' && addr ? addr.port : port
   const shownHost = values.host === '0.0.0.0' || values.host === '::' ? 'localhost' : (values.host as string)
-  const where = process.env.DATABASE_URL ? 'PostgreSQL (DATABASE_URL)' : `PGlite in ${values.data}`
+  const where = process.env.DATABASE_URL ? 'PostgreSQL (DATABASE_URL)' : `PGlite in ${values.data}, backend ${db.thread === 'worker' ? 'in a worker thread' : 'on the main thread'}`
   process.stdout.write(`duban: serving on http://${shownHost}:${boundPort} (API /api, docs /docs; data: ${where})\n`)
   // Due dates in a year with no State Council notice are unverified: say so where the admin looks first.
   const coverage = await calendarCoverage(deps)

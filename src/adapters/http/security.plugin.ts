@@ -43,12 +43,19 @@ export interface ClassLimit {
   readonly maxWaitMs: number
 }
 
+/** What the limits are sized for: PostgreSQL, or PGlite with its backend on the event loop or in a worker thread. */
+export type DatabaseShape = 'pglite' | 'pglite-worker' | 'pg'
+
+/** The shape of an opened database (Db.thread says where a PGlite backend runs). */
+export const databaseShape = (db: { readonly dialect: 'pglite' | 'pg'; readonly thread?: 'main' | 'worker' }): DatabaseShape =>
+  db.dialect === 'pg' ? 'pg' : db.thread === 'worker' ? 'pglite-worker' : 'pglite'
+
 /** Options of the security plugin; every field has a production default. */
 export interface SecurityOptions {
   /** The database the login lock-outs are kept in (server.ts passes the app's); required. */
   readonly db?: Queryable
   /** The database the limits are sized for (DEFAULT_CONCURRENCY); 'pglite' unless told. */
-  readonly dialect?: 'pglite' | 'pg'
+  readonly dialect?: DatabaseShape
   /** Per route class; missing classes take the defaults of the dialect. */
   readonly concurrency?: Partial<Record<RouteClass, Partial<ClassLimit>>>
   /** Requests a client address may make per minute to public routes (120) and to sign-in (60). */
@@ -87,7 +94,7 @@ export interface SecurityOptions {
  * request waits for a connection. The queues take a burst (a browser opening a page, a dozen writes racing)
  * in order; a queue that overflows means overload, and then it stops being a queue for old requests (see Gate).
  */
-export const DEFAULT_CONCURRENCY: Readonly<Record<'pglite' | 'pg', Readonly<Record<RouteClass, ClassLimit>>>> = {
+export const DEFAULT_CONCURRENCY: Readonly<Record<DatabaseShape, Readonly<Record<RouteClass, ClassLimit>>>> = {
   pglite: {
     public: { concurrent: 1, queue: 31, maxWaitMs: 2_000 },
     read: { concurrent: 1, queue: 31, maxWaitMs: 2_000 },
@@ -100,6 +107,20 @@ export const DEFAULT_CONCURRENCY: Readonly<Record<'pglite' | 'pg', Readonly<Reco
     // ticket's statement cost about as much as four together (the statement's own work and its commit, not the rows':
     // PGlite CPU per ticket 8.6 ms alone, 4.9 in fours, 1.9 in sixteens). The tickets waiting for their group do
     // nothing on the loop. docs/tickets.md, "Intake's cost".
+    intake: { concurrent: 8, queue: 31, maxWaitMs: 2_000 },
+  },
+  // PGlite with its backend in a worker thread (pglite-thread.ts; `duban serve`'s default since 2026-12-04). The
+  // backend still runs one transaction at a time (a lock on the main thread), but a second admitted write's HTTP work
+  // (parse, session, validation, answer) now runs on the main thread while the first one's statements run in the
+  // worker, on the other core: progress reports 1,008–1,025 req/s against 852–855 with the backend on the main thread
+  // and 1 write (quiet machine, B A A B; BENCHMARKS.md, "PGlite: the backend in a worker, two writes in flight").
+  // With the backend on the main thread a second write only interleaves with the first, so there it stays 1.
+  'pglite-worker': {
+    public: { concurrent: 1, queue: 31, maxWaitMs: 2_000 },
+    read: { concurrent: 1, queue: 31, maxWaitMs: 2_000 },
+    write: { concurrent: 2, queue: 31, maxWaitMs: 2_000 },
+    export: { concurrent: 1, queue: 3, maxWaitMs: 5_000 },
+    bulk: { concurrent: 1, queue: 3, maxWaitMs: 5_000 },
     intake: { concurrent: 8, queue: 31, maxWaitMs: 2_000 },
   },
   pg: {

@@ -12,7 +12,7 @@ import authPlugin, { requireSignIn } from './auth.plugin.ts'
 import { installErrorHandlers } from './errors.ts'
 import inputGuard from './input-guard.plugin.ts'
 import { routePlugins } from './routes.ts'
-import securityPlugin, { type SecurityOptions } from './security.plugin.ts'
+import securityPlugin, { databaseShape, type SecurityOptions } from './security.plugin.ts'
 import webPlugin from './web.plugin.ts'
 
 /** Options of buildServer; every field has a production default. */
@@ -75,7 +75,7 @@ export async function buildServer(deps: AppDeps, opts: ServerOptions = {}): Prom
   installErrorHandlers(app)
   await app.register(inputGuard)
   await app.register(cookie)
-  await app.register(securityPlugin, { dialect: deps.db.dialect, db: deps.db, ...(opts.security ?? {}) })
+  await app.register(securityPlugin, { dialect: databaseShape(deps.db), db: deps.db, ...(opts.security ?? {}) })
   await app.register(swagger, {
     openapi: {
       info: { title: 'duban API', description: '督办: owned, timed, supervised and assessed items', version: '0.1.0' },
