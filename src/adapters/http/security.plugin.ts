@@ -73,10 +73,26 @@ export interface SecurityOptions {
   readonly cookieSecure?: boolean | 'auto'
 }
 
+/** PGlite's limits with its backend on the event loop (below: in a worker thread, only the write class differs). */
+const PGLITE_LIMITS: Readonly<Record<RouteClass, ClassLimit>> = {
+  public: { concurrent: 1, queue: 31, maxWaitMs: 2_000 },
+  read: { concurrent: 1, queue: 31, maxWaitMs: 2_000 },
+  write: { concurrent: 1, queue: 31, maxWaitMs: 2_000 },
+  export: { concurrent: 1, queue: 3, maxWaitMs: 5_000 },
+  // Bulk work that commits in chunks (a plan's confirm, confirm-plan.ts) has its own slot, so the one write slot
+  // stays free for the reports its chunks interleave with.
+  bulk: { concurrent: 1, queue: 3, maxWaitMs: 5_000 },
+  // Desk intake is written in groups (receive-ticket.ts): with 1 in flight every ticket was a group of one, and one
+  // ticket's statement cost about as much as four together (the statement's own work and its commit, not the rows':
+  // PGlite CPU per ticket 8.6 ms alone, 4.9 in fours, 1.9 in sixteens). The tickets waiting for their group do
+  // nothing on the loop. docs/tickets.md, "Intake's cost".
+  intake: { concurrent: 8, queue: 31, maxWaitMs: 2_000 },
+}
+
 /**
- * Per dialect and class, because the limit is what the database serves at once. PGlite runs one statement at a
- * time on the event loop: a second concurrent request only interleaves with the first and doubles its time, so
- * 1 everywhere. On `pg` it depends on how much of a request is waiting for PostgreSQL rather than Node's CPU:
+ * Per dialect and class, because the limit is what the database serves at once. PGlite on the event loop runs one
+ * statement at a time there: a second concurrent request only interleaves with the first and doubles its time, so
+ * 1 everywhere but intake; with its backend in a worker thread, writes 2 (below). On `pg` it depends on how much of a request is waiting for PostgreSQL rather than Node's CPU:
  * - reads (GET /api/units, the overload test's route) are nearly all Node work (cached session, serialising
  *   the answer): a second one in flight only queues on the event loop. Measured on a quiet machine, 2 at a
  *   time gave 2.92× the unloaded p99 at 200 connections where 1 gave 1.57× (RELIABILITY.md): 1.
@@ -95,34 +111,14 @@ export interface SecurityOptions {
  * in order; a queue that overflows means overload, and then it stops being a queue for old requests (see Gate).
  */
 export const DEFAULT_CONCURRENCY: Readonly<Record<DatabaseShape, Readonly<Record<RouteClass, ClassLimit>>>> = {
-  pglite: {
-    public: { concurrent: 1, queue: 31, maxWaitMs: 2_000 },
-    read: { concurrent: 1, queue: 31, maxWaitMs: 2_000 },
-    write: { concurrent: 1, queue: 31, maxWaitMs: 2_000 },
-    export: { concurrent: 1, queue: 3, maxWaitMs: 5_000 },
-    // Bulk work that commits in chunks (a plan's confirm, confirm-plan.ts) has its own slot, so the one write slot
-    // stays free for the reports its chunks interleave with.
-    bulk: { concurrent: 1, queue: 3, maxWaitMs: 5_000 },
-    // Desk intake is written in groups (receive-ticket.ts): with 1 in flight every ticket was a group of one, and one
-    // ticket's statement cost about as much as four together (the statement's own work and its commit, not the rows':
-    // PGlite CPU per ticket 8.6 ms alone, 4.9 in fours, 1.9 in sixteens). The tickets waiting for their group do
-    // nothing on the loop. docs/tickets.md, "Intake's cost".
-    intake: { concurrent: 8, queue: 31, maxWaitMs: 2_000 },
-  },
+  pglite: PGLITE_LIMITS,
   // PGlite with its backend in a worker thread (pglite-thread.ts; `duban serve`'s default since 2026-12-04). The
   // backend still runs one transaction at a time (a lock on the main thread), but a second admitted write's HTTP work
   // (parse, session, validation, answer) now runs on the main thread while the first one's statements run in the
   // worker, on the other core: progress reports 1,008–1,025 req/s against 852–855 with the backend on the main thread
   // and 1 write (quiet machine, B A A B; BENCHMARKS.md, "PGlite: the backend in a worker, two writes in flight").
   // With the backend on the main thread a second write only interleaves with the first, so there it stays 1.
-  'pglite-worker': {
-    public: { concurrent: 1, queue: 31, maxWaitMs: 2_000 },
-    read: { concurrent: 1, queue: 31, maxWaitMs: 2_000 },
-    write: { concurrent: 2, queue: 31, maxWaitMs: 2_000 },
-    export: { concurrent: 1, queue: 3, maxWaitMs: 5_000 },
-    bulk: { concurrent: 1, queue: 3, maxWaitMs: 5_000 },
-    intake: { concurrent: 8, queue: 31, maxWaitMs: 2_000 },
-  },
+  'pglite-worker': { ...PGLITE_LIMITS, write: { ...PGLITE_LIMITS.write, concurrent: 2 } },
   pg: {
     public: { concurrent: 1, queue: 31, maxWaitMs: 2_000 },
     read: { concurrent: 1, queue: 31, maxWaitMs: 2_000 },
