@@ -92,7 +92,8 @@ const PGLITE_LIMITS: Readonly<Record<RouteClass, ClassLimit>> = {
 /**
  * Per dialect and class, because the limit is what the database serves at once. PGlite on the event loop runs one
  * statement at a time there: a second concurrent request only interleaves with the first and doubles its time, so
- * 1 everywhere but intake; with its backend in a worker thread, writes 2 (below). On `pg` it depends on how much of a request is waiting for PostgreSQL rather than Node's CPU:
+ * 1 everywhere but intake; with its backend in a worker thread, writes 2 (below). On `pg` it depends on how much of
+ * a request is waiting for PostgreSQL rather than Node's CPU:
  * - reads (GET /api/units, the overload test's route) are nearly all Node work (cached session, serialising
  *   the answer): a second one in flight only queues on the event loop. Measured on a quiet machine, 2 at a
  *   time gave 2.92× the unloaded p99 at 200 connections where 1 gave 1.57× (RELIABILITY.md): 1.
