@@ -7,6 +7,7 @@
 import type { Db, Queryable } from './db.ts'
 import {
   COLS,
+  knownLowerBound,
   LEDGER_TEXT,
   LEDGER_WALK_FIRST,
   ledgerPage,
@@ -67,6 +68,8 @@ export async function listUnitOpen(q: Queryable, f: ItemFilter): Promise<LedgerP
     ? `SELECT DISTINCT ON (o.number) o.item_id, o.number FROM ledger_unit_open o WHERE ${where}${after} ORDER BY o.number LIMIT ${p(f.limit + 1)}${skip}`
     : `SELECT o.item_id, o.number FROM ledger_unit_open o WHERE ${where}${after} ORDER BY o.number LIMIT ${p(f.limit + 1)}${skip}`
   const { rows } = await q.query(`SELECT ${COLS} FROM (${page}) p JOIN item i ON i.id = p.item_id ORDER BY p.number`, params)
+  const known = knownLowerBound(f)
+  if (known !== undefined) return ledgerPage(q, f, rows, known, true)
   const cap = f.countCap + 1
   const counted = await q.query<{ n: number }>(
     `SELECT count(*)::int AS n FROM (SELECT ${distinct ? 'DISTINCT o.item_id' : '1'} FROM ledger_unit_open o WHERE ${where} LIMIT ${cap}) c`,
@@ -171,7 +174,9 @@ export async function listStateTerm(
     const walked = (await q.query(`SELECT ${COLS} FROM (${window}) i WHERE ${LEDGER_TEXT} ${op} ${s.p(like)} ORDER BY i.number LIMIT ${want}`, s.params)).rows
     if (walked.length === want || !(await holds(windows.page, f.afterNumber))) rows = walked
   }
-  if (rows !== null) {
+  const known = knownLowerBound(f)
+  if (rows !== null && known !== undefined) [n, lowerBound] = [known, true]
+  else if (rows !== null) {
     const s = statement()
     const window = `SELECT * FROM item i WHERE ${s.range()} ORDER BY i.number LIMIT ${windows.count}`
     const sql = `SELECT count(*)::int AS n FROM (SELECT 1 FROM (${window}) i WHERE ${LEDGER_TEXT} ${op} ${s.p(like)} LIMIT ${cap}) c`

@@ -303,6 +303,11 @@ export interface ItemFilter {
   readonly afterNumber?: string | undefined
   /** Count matching items up to this many; the total is then a lower bound. */
   readonly countCap: number
+  /**
+   * With `afterNumber`: the lower bound an earlier page of the same filter counted (its cursor carries it). The
+   * count is not read again; the page's total is this, still a lower bound.
+   */
+  readonly knownTotal?: number | undefined
   /** Rows a search term no trigram index serves reads at most, per page and for the count (LEDGER_SCAN_WINDOW). */
   readonly scanWindow?: number | undefined
   /** Rows a page or a count walks in number order before it asks for the matching set instead (LEDGER_WALK_WINDOW). */
@@ -379,6 +384,11 @@ export async function ledgerPage(
     hasNext,
     nextAfter: hasNext ? nextAfter : null,
   }
+}
+
+/** The lower bound an earlier page counted for this filter (ItemFilter.knownTotal), on a page after a cursor only. */
+export function knownLowerBound(f: ItemFilter): number | undefined {
+  return f.afterNumber === undefined ? undefined : f.knownTotal
 }
 
 /**
@@ -602,8 +612,10 @@ export async function listItems(
   // Bounded count: at most countCap + 1 matches are read; a walk counts along the same walk first.
   let n: number | null = null
   let lowerBound = false
+  const known = knownLowerBound(f)
+  if (known !== undefined) [n, lowerBound] = [known, true]
   if (sparseUnit && firstWalk) n = Math.min(firstWalk.found, cap)
-  if (walks) {
+  if (walks && n === null) {
     // The walk of page 1 found every match of the first items when it found fewer than a page: the count's are those.
     const c1 = firstWalk ? Math.min(firstWalk.found, cap) : await walkCount(undefined, first, cap)
     const end1 = c1 < cap ? (firstWalk ? firstWalk.end : await nth(first, undefined)) : null
@@ -700,6 +712,8 @@ async function listWindowed(
     const end = await q.query<{ number: string }>(`SELECT i.number FROM item i ${cond}${page} ORDER BY i.number OFFSET ${scanWindow - 1} LIMIT 1`, rangeParams)
     if (end.rows[0]) [hasNext, nextAfter] = [true, end.rows[0].number]
   }
+  const known = knownLowerBound(f)
+  if (known !== undefined) return ledgerPage(q, f, rows, known, true, { hasNext, nextAfter })
   // Bounded count, in the first window: its matches up to countCap + 1 (read until then, not the whole window),
   // and whether the window is full (then the total is a lower bound), from the index alone.
   const counted = await q.query<{ n: number }>(

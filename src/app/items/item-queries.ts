@@ -22,6 +22,7 @@ import type { Actor, AppDeps } from '../deps.ts'
 import { calendarFor, chinaDate, engineActor, kindOf } from './item-engine.ts'
 import { calendarNoticeFor, type CalendarNotice } from '../calendar/calendar-coverage.ts'
 import { sourceOf, type SourceLevel } from './item-source.ts'
+import { filterPrint, ledgerCursor, readLedgerCursor } from './ledger-cursor.ts'
 import { childrenOf, parentOf, sharesOf, withoutTakenShareSteps, type ItemChildren, type ItemShare } from './item-shares.ts'
 
 /** Ledger filters as the API takes them. */
@@ -59,22 +60,6 @@ export interface LedgerPage {
   readonly offset: number
   /** Cursor of the next page (pass as `after`), null on the last page. */
   readonly next: string | null
-}
-
-/** The opaque cursor after an item number. */
-export function ledgerCursor(number: string): string {
-  return Buffer.from(JSON.stringify({ n: number })).toString('base64url')
-}
-
-/** The item number a cursor stands after; DUBAN_ERR_VALIDATION when it is not one of ours. */
-function cursorNumber(after: string): string {
-  try {
-    const n = (JSON.parse(Buffer.from(after, 'base64url').toString('utf8')) as { n?: unknown }).n
-    if (typeof n === 'string' && n.length > 0) return n
-  } catch {
-    // falls through to the error below
-  }
-  throw new DubanError('DUBAN_ERR_VALIDATION', 'after must be the next cursor of a previous page', { where: 'after' })
 }
 
 /** A ledger row as the API shows it. */
@@ -126,7 +111,7 @@ export async function listLedger(deps: AppDeps, actor: Actor, query: LedgerQuery
   const limit = Math.min(Math.max(query.limit ?? 50, 1), 500)
   const offset = query.after === undefined ? Math.max(query.offset ?? 0, 0) : 0
   const byType = query.state !== undefined && STATE_TYPES.includes(query.state)
-  const { rows, total, more, hasNext, nextAfter } = await listLedgerPage(deps.db, {
+  const filter = {
     kind: query.kind,
     state: byType ? undefined : query.state,
     stateType: byType ? query.state : undefined,
@@ -135,12 +120,19 @@ export async function listLedger(deps: AppDeps, actor: Actor, query: LedgerQuery
     q: query.q,
     overdueOn: query.overdue ? today : undefined,
     scope: actor.scopeUnitIds,
+  }
+  const print = filterPrint(filter)
+  const cursor = query.after === undefined ? undefined : readLedgerCursor(query.after, print)
+  const { rows, total, more, hasNext, nextAfter } = await listLedgerPage(deps.db, {
+    ...filter,
     limit,
     offset,
-    afterNumber: query.after === undefined ? undefined : cursorNumber(query.after),
+    afterNumber: cursor?.number,
+    knownTotal: cursor?.knownTotal,
     countCap: LEDGER_COUNT_CAP,
   })
-  return { items: rows.map((r) => ledgerItem(r, today)), total, totalCapped: more, limit, offset, next: hasNext && nextAfter ? ledgerCursor(nextAfter) : null }
+  const next = hasNext && nextAfter ? ledgerCursor(nextAfter, more ? { total, filter: print } : undefined) : null
+  return { items: rows.map((r) => ledgerItem(r, today)), total, totalCapped: more, limit, offset, next }
 }
 
 /** One item in full, as the API shows it. */
