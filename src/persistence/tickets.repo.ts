@@ -223,8 +223,18 @@ export interface TicketPage {
 }
 
 /**
- * Tickets, newest first, with the total matching. With `words` (工单检索) the answer is searchTicketRows': ranked,
- * among the newest SEARCH_CANDIDATES matches, the total capped there (`totalCapped`).
+ * The list counts matching tickets up to this many; past it the total is a lower bound (`totalCapped`, "1,000+"), as
+ * the ledger's (LEDGER_COUNT_CAP). Why: the exact count (`count(*) OVER ()` on the page's statement) read and sorted
+ * every matching ticket with its joins on each page view: on 1M generated tickets one page of the whole list took
+ * over 12 s, at 10M it would not answer.
+ */
+export const TICKET_COUNT_CAP = 1_000
+
+/**
+ * Tickets, newest first (只看待办: soonest due first), with the total matching counted up to TICKET_COUNT_CAP. The
+ * page walks `ticket_received_idx` backwards and stops at its rows; the count reads at most the cap's rows. With
+ * `words` (工单检索) the answer is searchTicketRows': ranked, among the newest SEARCH_CANDIDATES matches, the total
+ * capped there.
  */
 export async function listTicketRows(q: Queryable, f: TicketFilter): Promise<TicketPage> {
   if (f.q && !f.todo && (f.words?.length || f.numbers?.length)) return searchTicketRows(q, f, f.words ?? [])
@@ -235,12 +245,20 @@ export async function listTicketRows(q: Queryable, f: TicketFilter): Promise<Tic
     const like = p(`%${f.q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`)
     where.push(`(i.number ILIKE ${like} OR t.content ILIKE ${like} OR t.address ILIKE ${like})`)
   }
+  const filterParams = [...params]
   const order = f.todo ? `${todoDueSql(p)} ASC NULLS LAST, i.number ASC` : 't.received_at DESC, i.number DESC'
-  const { rows } = await q.query(
-    `${SELECT.replace('SELECT ', 'SELECT count(*) OVER () AS total, ')} WHERE ${where.join(' AND ')} ORDER BY ${order} LIMIT ${p(f.limit)} OFFSET ${p(f.offset)}`,
-    params,
+  const { rows } = await q.query(`${SELECT} WHERE ${where.join(' AND ')} ORDER BY ${order} LIMIT ${p(f.limit)} OFFSET ${p(f.offset)}`, params)
+  // The last page (fewer rows than asked) says the exact total without a count.
+  if (rows.length > 0 && rows.length < f.limit) return { rows: rows.map(toRow), total: f.offset + rows.length, totalCapped: false }
+  const counted = Number(
+    (
+      await q.query<{ n: number }>(
+        `SELECT count(*)::int AS n FROM (SELECT 1 FROM item i JOIN ticket t ON t.item_id = i.id WHERE ${where.join(' AND ')} LIMIT ${TICKET_COUNT_CAP + 1}) c`,
+        filterParams,
+      )
+    ).rows[0]?.n ?? 0,
   )
-  return { rows: rows.map(toRow), total: rows[0] ? Number(rows[0].total) : 0, totalCapped: false }
+  return { rows: rows.map(toRow), total: Math.min(counted, TICKET_COUNT_CAP), totalCapped: counted > TICKET_COUNT_CAP }
 }
 
 /**
