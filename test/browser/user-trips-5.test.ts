@@ -50,7 +50,8 @@ describe.skipIf(!hasChromium)('what users tripped on, fifth walk, in a browser',
     // 待办 is what 市住建局 itself must 签收 or 答复 (its 协办 tickets are not: the unit has no step on them).
     const open = (await Promise.all(['dispatched', 'accepted'].map((s) => zjj<{ tickets: TicketRow[] }>('GET', `/tickets?state=${s}&limit=500`)))).flatMap((r) => r.tickets).filter((t) => t.lead?.id === ZJJ)
     const due = (t: TicketRow) => Date.parse((t.state === 'dispatched' ? t.acceptDueAt ?? t.dueAt : t.dueAt) ?? '9999-12-31')
-    const soonest = [...open].sort((a, b) => due(a) - due(b)).map((t) => t.number)
+    // Soonest due first; equal dues by number, as the list orders them (two tickets can fall due at one instant).
+    const soonest = [...open].sort((a, b) => due(a) - due(b) || (a.number < b.number ? -1 : a.number > b.number ? 1 : 0)).map((t) => t.number)
     expect(soonest.length).toBeGreaterThan(1)
 
     const page = await signedIn(LIAISON, PHONE)
