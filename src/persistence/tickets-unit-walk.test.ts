@@ -1,0 +1,77 @@
+/**
+ * One unit's ticket list by a walk of its newest tickets (tickets.repo.ts listUnitWalk) on every test dialect, with
+ * walks short enough that each way is taken: the page within the walk (its count exact, or a lower bound when the
+ * unit holds more than the walk read), and the planner's plan when the page is past the walk. Same rows, in the same
+ * order, as the tickets the unit holds, however many roles it has on one.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { freshDb, testDialects } from '../../test/support/test-db.ts'
+import type { Db } from './db.ts'
+import { listTicketRows, type TicketFilter } from './tickets.repo.ts'
+
+const list = (db: Db, more: Partial<TicketFilter>) => listTicketRows(db, { scope: null, limit: 5, offset: 0, ...more })
+const numbers = (r: { rows: { number: string }[] }): number[] => r.rows.map((x) => Number(x.number.slice(2)))
+
+// 40 tickets, g received g minutes after 2026-11-01: a leads the odd ones and cooperates on every fifth (25 and 35: two
+// roles of a on one ticket), b leads the even ones; every third is closed, the others dispatched.
+const heldByA = Array.from({ length: 40 }, (_, k) => 40 - k).filter((g) => g % 2 === 1 || g % 5 === 0)
+const openOfA = heldByA.filter((g) => g % 3 !== 0)
+
+for (const dialect of testDialects()) {
+  describe(`a unit's ticket list by a walk of its newest (${dialect})`, () => {
+    let db: Db
+    beforeAll(async () => {
+      db = await freshDb(dialect)
+      await db.query(`INSERT INTO unit (id, name) VALUES ('a', '甲局'), ('b', '乙局')`)
+      await db.query(`INSERT INTO service_category (code, version, parent_code, level, name) VALUES ('01', 1, NULL, 1, '城乡建设')`)
+      await db.query(
+        `INSERT INTO item (id, number, kind, kind_version, state, state_type, title, body, snapshot)
+         SELECT 'tw' || g, 'W-' || lpad(g::text, 3, '0'), 'ticket', 1, CASE WHEN g % 3 = 0 THEN 'closed' ELSE 'dispatched' END,
+                CASE WHEN g % 3 = 0 THEN 'closed' ELSE 'waiting' END, '工单' || g, '', '{}' FROM generate_series(1, 40) g`,
+      )
+      await db.query(
+        `INSERT INTO ticket (item_id, channel, request_type, category_code, category_version, urgency, content, received_at)
+         SELECT 'tw' || g, 'phone', 'complaint', '01', 1, 'normal', '内容' || g, TIMESTAMPTZ '2026-11-01 00:00:00+00' + g * interval '1 minute'
+           FROM generate_series(1, 40) g`,
+      )
+      // item_unit.received_at is filled from the ticket (migration 196).
+      await db.query(
+        `INSERT INTO item_unit (item_id, unit_id, role)
+         SELECT 'tw' || g, CASE WHEN g % 2 = 1 THEN 'a' ELSE 'b' END, 'lead' FROM generate_series(1, 40) g
+         UNION ALL SELECT 'tw' || g, 'a', 'cooperating' FROM generate_series(5, 40, 5) g`,
+      )
+    }, 300_000)
+    afterAll(async () => db?.close())
+
+    it('pages the unit within the walk: newest first, each ticket once, the count exact when the walk read the whole unit', async () => {
+      for (const [offset, unitWalk] of [[0, 1000], [5, 1000], [20, 1000]] as const) {
+        const r = await list(db, { unitId: 'a', offset, unitWalk })
+        expect(numbers(r)).toEqual(heldByA.slice(offset, offset + 5))
+        expect([r.total, r.totalCapped]).toEqual([heldByA.length, false])
+      }
+      // A data scope of one unit walks the same way.
+      const scoped = await list(db, { scope: ['a'], stateType: 'waiting', unitWalk: 1000 })
+      expect([numbers(scoped), scoped.total]).toEqual([openOfA.slice(0, 5), openOfA.length])
+    })
+
+    it('says the count is a lower bound when the unit holds more than the walk read', async () => {
+      // 10 rows of a's newest: 39, 37, 35 (twice), 33, 31, 30, 29, 27, 25 (its first role): 9 tickets.
+      const r = await list(db, { unitId: 'a', unitWalk: 10 })
+      expect(numbers(r)).toEqual(heldByA.slice(0, 5))
+      expect([r.total, r.totalCapped]).toEqual([9, true])
+    })
+
+    it('takes the planner plan when the page is past the walk: the same rows and the exact count', async () => {
+      for (const [more, expected] of [
+        [{ unitId: 'a', offset: 10 }, heldByA],
+        [{ unitId: 'a', stateType: 'waiting', offset: 5 }, openOfA],
+        [{ scope: ['a'], offset: 15 }, heldByA],
+      ] as const) {
+        const r = await list(db, { ...more, unitWalk: 6 })
+        expect(numbers(r)).toEqual(expected.slice(more.offset, more.offset + 5))
+        expect(r.totalCapped).toBe(false)
+        expect(r.total).toBe(r.rows.length < 5 ? more.offset + r.rows.length : expected.length)
+      }
+    })
+  })
+}
