@@ -10,12 +10,12 @@
  *       [--now 2026-11-20T10:00:00+08:00] [--only kpi|assessment] [--role supervisor --scope gen-u01,gen-u02]
  */
 import { randomUUID } from 'node:crypto'
-import { loadavg } from 'node:os'
 import { parseArgs } from 'node:util'
 import { buildServer } from '../src/adapters/http/server.ts'
 import type { AppDeps } from '../src/app/deps.ts'
 import { createUser } from '../src/app/users/manage-users.ts'
 import { openPg } from '../src/persistence/pg.db.ts'
+import { load, pct } from './measure-figures.ts'
 
 const { values: args } = parseArgs({
   options: {
@@ -42,11 +42,6 @@ const ASSESSMENT = [
   ['assessment 2026 tickets', '/api/assessment?period=2026&kind=ticket'],
 ] as const
 
-const load = (): string => loadavg().map((x) => x.toFixed(1)).join(' ')
-const pct = (xs: number[], p: number): number => {
-  const s = [...xs].sort((a, b) => a - b)
-  return s[Math.min(s.length - 1, Math.ceil((p / 100) * s.length) - 1)]!
-}
 
 const db = await openPg(args.url)
 const now = new Date(args.now!)

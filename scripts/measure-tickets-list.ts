@@ -9,12 +9,12 @@
  *   npx tsx scripts/measure-tickets-list.ts --url postgres://postgres@127.0.0.1:5432/duban_gen10m [--runs 20] [--match TEXT]
  */
 import { randomUUID } from 'node:crypto'
-import { loadavg } from 'node:os'
 import { parseArgs } from 'node:util'
 import { buildServer } from '../src/adapters/http/server.ts'
 import type { AppDeps } from '../src/app/deps.ts'
 import { createUser } from '../src/app/users/manage-users.ts'
 import { openPg } from '../src/persistence/pg.db.ts'
+import { load, pct } from './measure-figures.ts'
 
 const { values: args } = parseArgs({
   options: {
@@ -52,11 +52,6 @@ const LIAISON = [
   ['liaison: categoryCode=GEN-05', 'categoryCode=GEN-05'],
 ] as const
 
-const load = (): string => loadavg().map((x) => x.toFixed(1)).join(' ')
-const pct = (xs: number[], p: number): number => {
-  const s = [...xs].sort((a, b) => a - b)
-  return s[Math.min(s.length - 1, Math.ceil((p / 100) * s.length) - 1)]!
-}
 
 const db = await openPg(args.url)
 const now = new Date(args.now!)
