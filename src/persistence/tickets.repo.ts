@@ -245,24 +245,37 @@ export async function listTicketRows(q: Queryable, f: TicketFilter): Promise<Tic
   const params: unknown[] = []
   const p = (v: unknown): string => `$${params.push(v)}`
   const where = filterSql(f, p)
-  if (f.q) {
-    const like = p(`%${f.q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`)
-    where.push(`(i.number ILIKE ${like} OR t.content ILIKE ${like} OR t.address ILIKE ${like})`)
-  }
+  if (f.q) where.push(substringSql(f.q, p))
   const filterParams = [...params]
   const order = f.todo ? `${todoDueSql(p)} ASC NULLS LAST, i.number ASC` : 't.received_at DESC, i.number DESC'
   const { rows } = await q.query(`${SELECT} WHERE ${where.join(' AND ')} ORDER BY ${order} LIMIT ${p(f.limit)} OFFSET ${p(f.offset)}`, params)
-  // The last page (fewer rows than asked) says the exact total without a count.
+  return countedPage(q, f, rows, 'item i JOIN ticket t ON t.item_id = i.id', where, filterParams)
+}
+
+/** `q` as a substring of the ticket's number, content or address (the list's keyword without a segmenter, or 只看待办's). */
+function substringSql(term: string, p: (v: unknown) => string): string {
+  const like = p(`%${term.replace(/[\\%_]/g, (c) => `\\${c}`)}%`)
+  return `(i.number ILIKE ${like} OR t.content ILIKE ${like} OR t.address ILIKE ${like})`
+}
+
+/**
+ * A page's answer with its total: a last page (fewer rows than asked) says it exactly from its rows; otherwise the
+ * matches (`from` and `where`, the page's own, without its order and limit) are counted up to TICKET_COUNT_CAP.
+ * `partial`: the count covers only part of the matches (a unit's walk), so it is a lower bound.
+ */
+async function countedPage(
+  q: Queryable,
+  f: TicketFilter,
+  rows: readonly Record<string, unknown>[],
+  from: string,
+  where: readonly string[],
+  params: readonly unknown[],
+  partial = false,
+): Promise<TicketPage> {
   if (rows.length > 0 && rows.length < f.limit) return { rows: rows.map(toRow), total: f.offset + rows.length, totalCapped: false }
-  const counted = Number(
-    (
-      await q.query<{ n: number }>(
-        `SELECT count(*)::int AS n FROM (SELECT 1 FROM item i JOIN ticket t ON t.item_id = i.id WHERE ${where.join(' AND ')} LIMIT ${TICKET_COUNT_CAP + 1}) c`,
-        filterParams,
-      )
-    ).rows[0]?.n ?? 0,
-  )
-  return { rows: rows.map(toRow), total: Math.min(counted, TICKET_COUNT_CAP), totalCapped: counted > TICKET_COUNT_CAP }
+  const sql = `SELECT count(*)::int AS n FROM (SELECT 1 FROM ${from} WHERE ${where.join(' AND ')} LIMIT ${TICKET_COUNT_CAP + 1}) c`
+  const counted = Number((await q.query<{ n: number }>(sql, [...params])).rows[0]?.n ?? 0)
+  return { rows: rows.map(toRow), total: Math.min(counted, TICKET_COUNT_CAP), totalCapped: counted > TICKET_COUNT_CAP || partial }
 }
 
 /** How many of a unit's newest tickets its list walks before it takes the planner's plan (listUnitWalk). */
@@ -285,10 +298,7 @@ async function listUnitWalk(q: Queryable, f: TicketFilter): Promise<TicketPage |
   // The walk is the unit filter (or the scope's): it is not probed again per row.
   const rest = f.unitId !== undefined ? { ...f, unitId: undefined, scope: f.scope && f.scope.length === 1 && f.scope[0] === f.unitId ? null : f.scope } : { ...f, scope: null }
   const where = filterSql(rest, p)
-  if (f.q) {
-    const like = p(`%${f.q.replace(/[\\%_]/g, (c) => `\\${c}`)}%`)
-    where.push(`(i.number ILIKE ${like} OR t.content ILIKE ${like} OR t.address ILIKE ${like})`)
-  }
+  if (f.q) where.push(substringSql(f.q, p))
   // One row per ticket: a unit holding two roles on it is walked once.
   const source = `(SELECT DISTINCT ON (w.received_at, w.item_id) w.item_id, w.received_at
       FROM (SELECT u.item_id, u.received_at FROM item_unit u WHERE u.unit_id = ${p(unit)} AND u.received_at IS NOT NULL ORDER BY u.received_at DESC LIMIT ${walk}) w
@@ -299,16 +309,7 @@ async function listUnitWalk(q: Queryable, f: TicketFilter): Promise<TicketPage |
   // Whether the unit holds more tickets than the walk read (index only).
   const beyond = (await q.query(`SELECT 1 FROM item_unit u WHERE u.unit_id = $1 AND u.received_at IS NOT NULL ORDER BY u.received_at DESC OFFSET ${walk} LIMIT 1`, [unit])).rows.length > 0
   if (rows.length < f.limit && beyond) return null
-  if (rows.length > 0 && rows.length < f.limit) return { rows: rows.map(toRow), total: f.offset + rows.length, totalCapped: false }
-  const counted = Number(
-    (
-      await q.query<{ n: number }>(
-        `SELECT count(*)::int AS n FROM (SELECT 1 FROM ${source} JOIN ticket t ON t.item_id = i.id WHERE ${where.join(' AND ')} LIMIT ${TICKET_COUNT_CAP + 1}) c`,
-        filterParams,
-      )
-    ).rows[0]?.n ?? 0,
-  )
-  return { rows: rows.map(toRow), total: Math.min(counted, TICKET_COUNT_CAP), totalCapped: counted > TICKET_COUNT_CAP || beyond }
+  return countedPage(q, f, rows, `${source} JOIN ticket t ON t.item_id = i.id`, where, filterParams, beyond)
 }
 
 /**

@@ -121,8 +121,10 @@ export async function listLedger(deps: AppDeps, actor: Actor, query: LedgerQuery
     overdueOn: query.overdue ? today : undefined,
     scope: actor.scopeUnitIds,
   }
-  const print = filterPrint(filter)
-  const cursor = query.after === undefined ? undefined : readLedgerCursor(query.after, print)
+  // The filter's fingerprint is needed only to read a cursor or to give one a lower bound.
+  let printed: string | undefined
+  const print = (): string => (printed ??= filterPrint(filter))
+  const cursor = query.after === undefined ? undefined : readLedgerCursor(query.after, print())
   const { rows, total, more, hasNext, nextAfter } = await listLedgerPage(deps.db, {
     ...filter,
     limit,
@@ -131,7 +133,7 @@ export async function listLedger(deps: AppDeps, actor: Actor, query: LedgerQuery
     knownTotal: cursor?.knownTotal,
     countCap: LEDGER_COUNT_CAP,
   })
-  const next = hasNext && nextAfter ? ledgerCursor(nextAfter, more ? { total, filter: print } : undefined) : null
+  const next = hasNext && nextAfter ? ledgerCursor(nextAfter, more ? { total, filter: print() } : undefined) : null
   return { items: rows.map((r) => ledgerItem(r, today)), total, totalCapped: more, limit, offset, next }
 }
 
