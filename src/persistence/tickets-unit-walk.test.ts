@@ -61,6 +61,37 @@ for (const dialect of testDialects()) {
       expect([r.total, r.totalCapped]).toEqual([9, true])
     })
 
+    it("counts a unit's open tickets whole from its open work, past the walk too", async () => {
+      // The walk of 10 rows holds 5 open tickets of a; its open work (ledger_unit_open) all of them.
+      for (const more of [{ stateType: 'waiting' }, { state: 'dispatched' }, { scope: ['a'], stateType: 'waiting', unitId: undefined }] as const) {
+        const r = await list(db, { unitId: 'a', ...more, unitWalk: 10 })
+        expect(numbers(r)).toEqual(openOfA.slice(0, 5))
+        expect([r.total, r.totalCapped]).toEqual([openOfA.length, false])
+      }
+      // A closed state is not open work: counted within the walk (39, 33, 30 and 27), a lower bound.
+      const closed = await list(db, { unitId: 'a', stateType: 'closed', unitWalk: 10, limit: 2 })
+      expect([closed.total, closed.totalCapped]).toEqual([4, true])
+    })
+
+    it('counts a filtered walk within its newest rows only, a lower bound never below the page', async () => {
+      // a's closed tickets: 39, 33, 30, 27, 21, 15, 9 and 3; 4 of them in its newest 10 rows.
+      const whole = await list(db, { unitId: 'a', stateType: 'closed', unitWalk: 1000 })
+      expect([numbers(whole), whole.total, whole.totalCapped]).toEqual([[39, 33, 30, 27, 21], 8, false])
+      const short = await list(db, { unitId: 'a', stateType: 'closed', unitWalk: 1000, unitCountWalk: 10 })
+      expect([numbers(short), short.total, short.totalCapped]).toEqual([[39, 33, 30, 27, 21], 5, true])
+    })
+
+    it("counts a 待办 list's ticket filter within its soonest rows only, a lower bound never below the page", async () => {
+      // a's 待办 (lead, dispatched; no clock due, so by number): 1, 5, 7, 11, 13, …; 内容1 is in 1, 11, 13, 17 and 19.
+      const todo = { leadUnits: ['a'] }
+      const whole = await list(db, { todo, q: '内容1', limit: 2 })
+      expect([numbers(whole), whole.total, whole.totalCapped]).toEqual([[1, 11], 5, false])
+      const short = await list(db, { todo, q: '内容1', limit: 2, unitCountWalk: 3 })
+      expect([numbers(short), short.total, short.totalCapped]).toEqual([[1, 11], 2, true])
+      const plain = await list(db, { todo, limit: 2, unitCountWalk: 3 })
+      expect([numbers(plain), plain.total, plain.totalCapped]).toEqual([[1, 5], 13, false])
+    })
+
     it('takes the planner plan when the page is past the walk: the same rows and the exact count', async () => {
       for (const [more, expected] of [
         [{ unitId: 'a', offset: 10 }, heldByA],

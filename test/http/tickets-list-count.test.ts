@@ -63,6 +63,31 @@ for (const dialect of testDialects()) {
       expect([beyond.total, beyond.totalCapped, beyond.tickets.length]).toEqual([502, false, 0])
     })
 
+    it('takes a category with the categories under it, and only those', async () => {
+      // Three 占道经营 tickets (older) beside the 1,003 of 垃圾清运: both categories are under 市容环境 (03.02) and 城乡建设 (03).
+      const { rows } = await t.db.query<{ v: unknown }>(`SELECT max(version) AS v FROM service_category WHERE code = $1`, [CATEGORY.stalls])
+      await t.db.query(`INSERT INTO item (id, number, kind, kind_version, state, state_type, title, body, snapshot)
+                        SELECT 'ls' || g, 'LS-' || g, 'ticket', 1, 'dispatched', 'waiting', '占道', '', '{}' FROM generate_series(1, 3) g`)
+      await t.db.query(
+        `INSERT INTO ticket (item_id, channel, request_type, category_code, category_version, urgency, content, received_at)
+         SELECT 'ls' || g, 'phone', 'complaint', $1, $2, 'normal', '占道经营', TIMESTAMPTZ '2025-06-01 08:00:00+08' + g * interval '1 minute'
+           FROM generate_series(1, 3) g`,
+        [CATEGORY.stalls, Number(rows[0]!.v)],
+      )
+      const stalls = await list(`categoryCode=${CATEGORY.stalls}&limit=20`)
+      expect([stalls.total, stalls.tickets.map((x) => x.number)]).toEqual([3, ['LS-3', 'LS-2', 'LS-1']])
+      for (const parent of ['03.02', '03']) {
+        const first = await list(`categoryCode=${parent}&limit=20`)
+        expect([first.total, first.totalCapped]).toEqual([1000, true])
+        const last = await list(`categoryCode=${parent}&limit=20&offset=1000`)
+        expect([last.total, last.tickets.map((x) => x.number)]).toEqual([1006, ['LC-0003', 'LC-0002', 'LC-0001', 'LS-3', 'LS-2', 'LS-1']])
+      }
+      // A code's prefix that is not a parent (03.0), or LIKE's wildcards, match nothing.
+      for (const code of ['03.0', '03._2', '03.%']) expect((await list(`categoryCode=${encodeURIComponent(code)}`)).total).toBe(0)
+      await t.db.query(`DELETE FROM ticket WHERE item_id LIKE 'ls%'`)
+      await t.db.query(`DELETE FROM item WHERE id LIKE 'ls%'`)
+    })
+
     it('gives the last page of the whole list its exact total', async () => {
       const last = await list('limit=20&offset=1000')
       expect(last.tickets.map((x) => x.number)).toEqual(['LC-0003', 'LC-0002', 'LC-0001'])
