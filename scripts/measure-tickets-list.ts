@@ -2,7 +2,7 @@
  * The 12345 ticket list (工单, GET /api/tickets) through the HTTP layer on a database scripts/generate-items.ts filled:
  * every filter the list takes (state, state type, category, place, unit, request type, 多次重复诉求, received range, a
  * substring), page 1 and by offset, for the hotline (an admin: every ticket) and for a liaison of one generated unit
- * (its data scope; 只看待办 is a liaison's list). p50 / p95 / max over `--runs` calls after one warm-up, the answer's
+ * (its data scope; 只看待办 is a liaison's list), and for a supervisor whose data scope is three generated units. p50 / p95 / max over `--runs` calls after one warm-up, the answer's
  * total, and the load average; a case over 50 ms p95 is marked SLOW (issue 7's goal for the ledger, which the
  * operator's and the liaison's list should meet too).
  *
@@ -51,17 +51,27 @@ const LIAISON = [
   ['liaison: 只看待办 & q=噪音', `todo=true&q=${encodeURIComponent('噪音')}`],
   ['liaison: categoryCode=GEN-05', 'categoryCode=GEN-05'],
 ] as const
-
+/** A supervisor whose data scope (数据范围, custom) is three generated units: a scope of several units. */
+const SCOPE = ['gen-u01', 'gen-u02', 'gen-u03']
+const SCOPED = [
+  ['scope of 3 units: all, page 1', ''],
+  ['scope of 3 units: offset 1,000', 'offset=1000'],
+  ['scope of 3 units: stateType=open', 'stateType=open'],
+  ['scope of 3 units: categoryCode=GEN-05', 'categoryCode=GEN-05'],
+  ['scope of 3 units: 只看待办 (todo)', 'todo=true'],
+] as const
 
 const db = await openPg(args.url)
 const now = new Date(args.now!)
 const deps: AppDeps = { db, clock: { now: () => now }, newId: randomUUID }
 const password = 'measure-tickets-1'
 /** A user of the role (the liaison of UNIT), made once. */
-async function userOf(role: 'admin' | 'unit_liaison'): Promise<string> {
+async function userOf(role: 'admin' | 'unit_liaison' | 'supervisor'): Promise<string> {
   const username = `h-measure-tickets-${role}`
   if ((await db.query(`SELECT 1 FROM app_user WHERE username = $1`, [username])).rows.length === 0) {
-    await createUser(deps, null, { username, displayName: username, password, role, unitId: role === 'unit_liaison' ? UNIT : null })
+    const u = await createUser(deps, null, { username, displayName: username, password, role, unitId: role === 'unit_liaison' ? UNIT : role === 'supervisor' ? SCOPE[0]! : null })
+    // 数据范围 as an admin sets it (user_data_scope).
+    if (role === 'supervisor') await db.query(`INSERT INTO user_data_scope (user_id, mode, unit_ids, updated_at) VALUES ($1, 'custom', $2::text[], now())`, [u.id, SCOPE])
   }
   return username
 }
@@ -70,7 +80,7 @@ let cases = 0
 try {
   const app = await buildServer(deps)
   await app.ready()
-  for (const [role, list] of [['admin', HOTLINE], ['unit_liaison', LIAISON]] as const) {
+  for (const [role, list] of [['admin', HOTLINE], ['unit_liaison', LIAISON], ['supervisor', SCOPED]] as const) {
     const login = await app.inject({ method: 'POST', url: '/api/auth/login', payload: { username: await userOf(role), password } })
     const token = login.json().token as string
     if (!token) throw new Error(`login: ${login.statusCode} ${login.body.slice(0, 200)}`)

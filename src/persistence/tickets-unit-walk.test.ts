@@ -55,10 +55,10 @@ for (const dialect of testDialects()) {
     })
 
     it('says the count is a lower bound when the unit holds more than the walk read', async () => {
-      // 10 rows of a's newest: 39, 37, 35 (twice), 33, 31, 30, 29, 27, 25 (its first role): 9 tickets.
+      // a's newest 10 tickets: 39, 37, 35 (two roles, walked once), 33, 31, 30, 29, 27, 25 and 23.
       const r = await list(db, { unitId: 'a', unitWalk: 10 })
       expect(numbers(r)).toEqual(heldByA.slice(0, 5))
-      expect([r.total, r.totalCapped]).toEqual([9, true])
+      expect([r.total, r.totalCapped]).toEqual([10, true])
     })
 
     it("counts a unit's open tickets whole from its open work, past the walk too", async () => {
@@ -90,6 +90,23 @@ for (const dialect of testDialects()) {
       expect([numbers(short), short.total, short.totalCapped]).toEqual([[1, 11], 2, true])
       const plain = await list(db, { todo, limit: 2, unitCountWalk: 3 })
       expect([numbers(plain), plain.total, plain.totalCapped]).toEqual([[1, 5], 13, false])
+    })
+
+    it('merges the walks of a scope of several units, each ticket once', async () => {
+      // a and b hold every ticket; a cooperates on b's 10, 20, 30 and 40, and holds 25 and 35 in two roles.
+      const all = Array.from({ length: 40 }, (_, k) => 40 - k)
+      for (const offset of [0, 5, 35]) {
+        const r = await list(db, { scope: ['a', 'b'], offset, unitWalk: 1000 })
+        expect(numbers(r)).toEqual(all.slice(offset, offset + 5))
+        expect([r.total, r.totalCapped]).toEqual([40, false])
+      }
+      const open = await list(db, { scope: ['b', 'a'], stateType: 'waiting', unitWalk: 10 })
+      expect([numbers(open), open.total, open.totalCapped]).toEqual([all.filter((g) => g % 3 !== 0).slice(0, 5), all.filter((g) => g % 3 !== 0).length, false])
+      // A walk of 10 tickets (12 rows: 40 and 35 twice); past it the planner's plan, the same rows.
+      const short = await list(db, { scope: ['a', 'b'], unitWalk: 10 })
+      expect([numbers(short), short.total, short.totalCapped]).toEqual([all.slice(0, 5), 10, true])
+      const past = await list(db, { scope: ['a', 'b'], unitWalk: 10, offset: 10 })
+      expect([numbers(past), past.total, past.totalCapped]).toEqual([all.slice(10, 15), 40, false])
     })
 
     it('takes the planner plan when the page is past the walk: the same rows and the exact count', async () => {

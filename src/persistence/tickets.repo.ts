@@ -335,8 +335,8 @@ async function listTodo(q: Queryable, f: TicketFilter, leadUnits: readonly strin
 /**
  * A page's answer with its total: a last page (fewer rows than asked) says it exactly from its rows; otherwise the
  * matches (`from` and `where`, the page's own, without its order and limit) are counted up to TICKET_COUNT_CAP.
- * `partial`: the count covers only part of the matches (a unit's walk), so it is a lower bound; `order`, the order
- * its matches are read in.
+ * `partial`: the count covers only part of the matches (a unit's walk), so it is a lower bound (a function: asked
+ * only when the count is below the cap); `order`, the order its matches are read in.
  */
 async function countedPage(
   q: Queryable,
@@ -345,15 +345,16 @@ async function countedPage(
   from: string,
   where: readonly string[],
   params: readonly unknown[],
-  partial = false,
+  partial: boolean | (() => Promise<boolean>) = false,
   order = '',
 ): Promise<TicketPage> {
   if (rows.length > 0 && rows.length < f.limit) return { rows: rows.map(toRow), total: f.offset + rows.length, totalCapped: false }
   const sql = `SELECT count(*)::int AS n FROM (SELECT 1 FROM ${from} WHERE ${where.join(' AND ')}${order ? ` ORDER BY ${order}` : ''} LIMIT ${TICKET_COUNT_CAP + 1}) c`
   const counted = Number((await q.query<{ n: number }>(sql, [...params])).rows[0]?.n ?? 0)
-  // A partial count is a lower bound, never below the tickets up to this page's last.
-  const total = Math.min(partial ? Math.max(counted, f.offset + rows.length) : counted, TICKET_COUNT_CAP)
-  return { rows: rows.map(toRow), total, totalCapped: counted > TICKET_COUNT_CAP || partial }
+  if (counted > TICKET_COUNT_CAP) return { rows: rows.map(toRow), total: TICKET_COUNT_CAP, totalCapped: true }
+  // A partial count (asked only below the cap) is a lower bound, never below the tickets up to this page's last.
+  const lower = typeof partial === 'function' ? await partial() : partial
+  return { rows: rows.map(toRow), total: Math.min(lower ? Math.max(counted, f.offset + rows.length) : counted, TICKET_COUNT_CAP), totalCapped: lower }
 }
 
 /** How many of a unit's newest tickets its list walks before it takes the planner's plan (listUnitWalk). */
@@ -366,54 +367,70 @@ export const TICKET_UNIT_WALK = 20_000
  */
 export const TICKET_UNIT_COUNT_WALK = 2_000
 
+/** The most units whose walks a list merges (a data scope of more takes the planner's plan: most tickets match it). */
+export const TICKET_WALK_UNITS = 50
+
 /**
- * The list of one unit's tickets (`unitId`, or a data scope of one unit: a liaison of a unit without sub-units), newest
- * first: a walk of the unit's newest TICKET_UNIT_WALK tickets by `item_unit_unit_received_idx` (migration 196:
- * item_unit.received_at is the ticket's), every other filter checked on those rows. The planner's own plan probed
- * item_unit for every ticket walked, or sorted every ticket the unit ever held: on 10M generated items (a unit holds
- * 133k) 0.1 s for the unit's list, 1–1.9 s with its open tickets or a category. The count is read within the walk: past
- * its end, a lower bound (totalCapped). Null (take the planner's plan) when the page is not within the walk.
+ * The list of one unit's tickets (`unitId`) or of a data scope's (a liaison's unit and its sub-units, a supervisor's
+ * 数据范围: up to TICKET_WALK_UNITS units), newest first: a walk of the units' newest TICKET_UNIT_WALK tickets, each
+ * unit's range of `item_unit_unit_received_role_idx` (migrations 196 and 205: item_unit.received_at is the ticket's)
+ * merged in received order, each ticket once (from the row of its first unit and role in the scope, checked in
+ * item_unit's key), every other filter checked on those rows. The walk streams: a page reads its rows and stops, a
+ * count stops at the cap. The planner's own plan probed item_unit for every ticket walked, or sorted every ticket the
+ * units ever held: on 10M generated items (a unit holds 133k) 0.1 s for a unit's list, 1–1.9 s with its open tickets
+ * or a category, 0.3–2 s for a scope of three units. The count is read within the walk (a filtered one within its
+ * newest TICKET_UNIT_COUNT_WALK), open tickets from the units' open work: past it, a lower bound (totalCapped). Null
+ * (take the planner's plan) when the page is not within the walk.
  */
 async function listUnitWalk(q: Queryable, f: TicketFilter): Promise<TicketPage | null> {
-  const unit = f.unitId ?? (f.scope && f.scope.length === 1 ? f.scope[0] : undefined)
-  if (unit === undefined) return null
+  const units = f.unitId !== undefined ? [f.unitId] : f.scope && f.scope.length > 0 && f.scope.length <= TICKET_WALK_UNITS ? [...new Set(f.scope)] : null
+  if (!units) return null
   const walk = f.unitWalk ?? TICKET_UNIT_WALK
   // The walk is the unit filter (or the scope's): it is not probed again per row.
-  const rest = f.unitId !== undefined ? { ...f, unitId: undefined, scope: f.scope && f.scope.length === 1 && f.scope[0] === f.unitId ? null : f.scope } : { ...f, scope: null }
-  // One row per ticket: a unit holding two roles on it is walked once.
-  const walked = (p: (v: unknown) => string, n = walk): string => `(SELECT DISTINCT ON (w.received_at, w.item_id) w.item_id, w.received_at
-      FROM (SELECT u.item_id, u.received_at FROM item_unit u WHERE u.unit_id = ${p(unit)} AND u.received_at IS NOT NULL ORDER BY u.received_at DESC LIMIT ${n}) w
-     ORDER BY w.received_at DESC, w.item_id) src`
-  // Whether the unit holds more than n tickets' rows (index only).
-  const holdsMore = async (n: number): Promise<boolean> =>
-    (await q.query(`SELECT 1 FROM item_unit u WHERE u.unit_id = $1 AND u.received_at IS NOT NULL ORDER BY u.received_at DESC OFFSET ${n} LIMIT 1`, [unit])).rows.length > 0
+  const rest = f.unitId !== undefined ? { ...f, unitId: undefined, scope: f.scope && f.scope.every((u) => u === f.unitId) ? null : f.scope } : { ...f, scope: null }
+  // Each unit's rows newest first, merged; a ticket's row is kept when no row of it comes first in (unit, role) order
+  // among the walked units. Every row of a ticket has its received_at (migration 196), so the check is index-only.
+  const merged = (p: (v: unknown) => string): string =>
+    `(${units.map((u) => `(SELECT u.item_id, u.received_at, ${p(u)}::text AS unit_id, u.role FROM item_unit u WHERE u.unit_id = ${p(u)} AND u.received_at IS NOT NULL ORDER BY u.received_at DESC)`).join(' UNION ALL ')}) m`
+  const walked = (p: (v: unknown) => string, n = walk): string =>
+    `(SELECT m.item_id, m.received_at FROM ${merged(p)}
+       WHERE NOT EXISTS (SELECT 1 FROM item_unit x WHERE x.item_id = m.item_id AND x.unit_id = ANY(${p([...units])}::text[])
+                           AND (x.unit_id < m.unit_id OR (x.unit_id = m.unit_id AND x.role < m.role)))
+       ORDER BY m.received_at DESC LIMIT ${n}) src`
+  // Whether the units hold more than n tickets' rows (index only; a ticket two of them hold counts twice, so "more"
+  // may be said of a walk that read them all: its count is then called a lower bound).
+  const holdsMore = async (n: number): Promise<boolean> => {
+    const hp: unknown[] = []
+    const sql = `SELECT 1 FROM ${merged((v) => `$${hp.push(v)}`)} ORDER BY m.received_at DESC OFFSET ${n} LIMIT 1`
+    return (await q.query(sql, hp)).rows.length > 0
+  }
   const params: unknown[] = []
   const p = (v: unknown): string => `$${params.push(v)}`
   const from = SELECT.replace('FROM item i', `FROM ${walked(p)} JOIN item i ON i.id = src.item_id`)
   const where = filterSql(rest, p)
   if (f.q) where.push(substringSql(f.q, p))
   const { rows } = await q.query(`${from} WHERE ${where.join(' AND ')} ORDER BY src.received_at DESC, i.number DESC LIMIT ${p(f.limit)} OFFSET ${p(f.offset)}`, params)
-  const beyond = await holdsMore(walk)
-  if (rows.length < f.limit && beyond) return null
+  if (rows.length < f.limit && (await holdsMore(walk))) return null
   const cp: unknown[] = []
   const c = (v: unknown): string => `$${cp.push(v)}`
   if (unclosedOnly(f)) {
-    // Open tickets: counted from the unit's rows of ledger_unit_open (all its unclosed work, each of its items once),
-    // not within the walk, whose newest 20,000 tickets hold ~3,000 open ones read item by item to reach the cap (66–74
-    // ms on 10M). Exact up to the cap, whether or not the walk covers them all.
-    const open = [`o.unit_id = ${c(unit)}`, ...filterSql(rest, c, 'o.item_id', 'o')]
+    // Open tickets: counted from the units' rows of ledger_unit_open (all their unclosed work), not within the walk,
+    // whose newest 20,000 tickets hold ~3,000 open ones read item by item to reach the cap (66–74 ms for a unit on
+    // 10M). Exact up to the cap, whether or not the walk covers them all.
+    const open = [units.length === 1 ? `o.unit_id = ${c(units[0])}` : `o.unit_id = ANY(${c([...units])}::text[])`, ...filterSql(rest, c, 'o.item_id', 'o')]
     if (f.q) open.push(substringSql(f.q, c, 'o'))
-    return countedPage(q, f, rows, `ledger_unit_open o${namesTicket(open) ? ' JOIN ticket t ON t.item_id = o.item_id' : ''}`, open, cp)
+    const source = `ledger_unit_open o${namesTicket(open) ? ' JOIN ticket t ON t.item_id = o.item_id' : ''}`
+    // Several units may hold one ticket: each once.
+    if (units.length === 1) return countedPage(q, f, rows, source, open, cp)
+    return countedPage(q, f, rows, `(SELECT DISTINCT o.item_id FROM ${source} WHERE ${open.join(' AND ')}) d`, ['true'], cp)
   }
   // Within the walk (a filtered count within its newest TICKET_UNIT_COUNT_WALK); the item row only for a filter on it
   // (the state, the number): every walked row is a ticket's.
   const counted = filterSql(rest, c, 'src.item_id').slice(1)
   if (f.q) counted.push(substringSql(f.q, c))
   const reads = counted.length > 0 ? Math.min(walk, f.unitCountWalk ?? TICKET_UNIT_COUNT_WALK) : walk
-  const source = walked(c, reads)
   const joins = `${namesTicket(counted) ? ' JOIN ticket t ON t.item_id = src.item_id' : ''}${counted.some((w) => /\bi\./.test(w)) ? ' JOIN item i ON i.id = src.item_id' : ''}`
-  const partial = beyond || (reads < walk && (await holdsMore(reads)))
-  return countedPage(q, f, rows, `${source}${joins}`, counted.length > 0 ? counted : ['true'], cp, partial)
+  return countedPage(q, f, rows, `${walked(c, reads)}${joins}`, counted.length > 0 ? counted : ['true'], cp, () => holdsMore(reads))
 }
 
 /**

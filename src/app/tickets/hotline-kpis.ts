@@ -491,7 +491,7 @@ async function scopedFromCounters(db: Queryable, period: HotlinePeriod, prev: Ho
  * asOf)) are read once and grouped four ways, instead of once per figure (the count, 并单, the trend, the categories
  * and the places each read them again). The scope's tickets (inScopeSql) are found from the scope's side, not by a
  * probe per ticket of the period: the union of those by place (ticket_place_idx) and those a scope unit handles
- * (item_unit_unit_received_idx: item_unit.received_at is the ticket's, migration 196), joined back to ticket.
+ * (item_unit_unit_received_role_idx: item_unit.received_at is the ticket's, migrations 196 and 205), joined back to ticket.
  */
 export async function scopedReceivedOf(db: Queryable, period: HotlinePeriod, prev: HotlinePeriod, asOf: string, groupBy: GroupBy, scope: readonly string[]): Promise<ScopedReceived> {
   const { rows } = await db.query<{ dim: string; code: string | null; cur: unknown; prev: unknown }>(
