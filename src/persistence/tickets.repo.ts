@@ -215,6 +215,9 @@ function filterSql(f: TicketFilter, p: (v: unknown) => string, itemId = 'i.id', 
 /** Whether conditions name the ticket row (`t.`): a source of ledger_unit_open rows joins it only then. */
 const namesTicket = (where: readonly string[]): boolean => where.some((w) => /\bt\./.test(w))
 
+/** Whether conditions name the item row (`i.`: a state, the number): a count of ticket rows joins it only then. */
+const namesItem = (where: readonly string[]): boolean => where.some((w) => /\bi\./.test(w))
+
 /**
  * Whether the filter holds unclosed tickets only (the state type open or waiting, or a state the ticket kind gives an
  * unclosed type), which ledger_unit_open (migration 179) holds whole for each unit.
@@ -263,7 +266,7 @@ export async function listTicketRows(q: Queryable, given: TicketFilter): Promise
   const c = (v: unknown): string => `$${cp.push(v)}`
   const counted = filterSql(f, c, 't.item_id').slice(1)
   if (f.q) counted.push(substringSql(f.q, c))
-  const needsItem = counted.some((w) => /\bi\./.test(w))
+  const needsItem = namesItem(counted)
   // Counting tickets alone, the newest first as the page does: through an index (received_at, or a category's or
   // place's with it), not a sequential scan hoping to meet the matches early, which on a table in time order reads it
   // whole to count a recent range. With an item filter the planner keeps its choice (the state's index on item).
@@ -318,18 +321,18 @@ async function listTodo(q: Queryable, f: TicketFilter, leadUnits: readonly strin
   // A filter on the ticket row (a category, a substring) is counted within the soonest TICKET_UNIT_COUNT_WALK 待办
   // tickets, past them a lower bound: each is a ticket row read (a unit's ~2,600 on 10M generated items: 55 ms p95).
   const reads = f.unitCountWalk ?? TICKET_UNIT_COUNT_WALK
-  if (rows.length > 0 && rows.length < f.limit) return { rows: rows.map(toRow), total: f.offset + rows.length, totalCapped: false }
-  const tally = await q.query<{ n: number; r: number }>(
-    `SELECT (count(*) FILTER (WHERE o.k <= ${reads} AND ${counted.ticket.join(' AND ')}))::int AS n, count(*)::int AS r
-       FROM (SELECT o.item_id, o.number, row_number() OVER (ORDER BY o.todo_due, o.number) AS k FROM ledger_unit_open o
-              WHERE ${counted.own.join(' AND ')} ORDER BY o.todo_due, o.number LIMIT ${reads + 1}) o
-       JOIN ticket t ON t.item_id = o.item_id`,
-    cp,
-  )
-  const n = Number(tally.rows[0]?.n ?? 0)
-  const more = Number(tally.rows[0]?.r ?? 0) > reads
-  const total = Math.min(more ? Math.max(n, f.offset + rows.length) : n, TICKET_COUNT_CAP)
-  return { rows: rows.map(toRow), total, totalCapped: more || n > TICKET_COUNT_CAP }
+  let more = false
+  return answered(f, rows, async () => {
+    const tally = await q.query<{ n: number; r: number }>(
+      `SELECT (count(*) FILTER (WHERE o.k <= ${reads} AND ${counted.ticket.join(' AND ')}))::int AS n, count(*)::int AS r
+         FROM (SELECT o.item_id, o.number, row_number() OVER (ORDER BY o.todo_due, o.number) AS k FROM ledger_unit_open o
+                WHERE ${counted.own.join(' AND ')} ORDER BY o.todo_due, o.number LIMIT ${reads + 1}) o
+         JOIN ticket t ON t.item_id = o.item_id`,
+      cp,
+    )
+    more = Number(tally.rows[0]?.r ?? 0) > reads
+    return Number(tally.rows[0]?.n ?? 0)
+  }, () => more)
 }
 
 /**
@@ -345,14 +348,27 @@ async function countedPage(
   from: string,
   where: readonly string[],
   params: readonly unknown[],
-  partial: boolean | (() => Promise<boolean>) = false,
+  partial: boolean | (() => boolean | Promise<boolean>) = false,
   order = '',
 ): Promise<TicketPage> {
-  if (rows.length > 0 && rows.length < f.limit) return { rows: rows.map(toRow), total: f.offset + rows.length, totalCapped: false }
   const sql = `SELECT count(*)::int AS n FROM (SELECT 1 FROM ${from} WHERE ${where.join(' AND ')}${order ? ` ORDER BY ${order}` : ''} LIMIT ${TICKET_COUNT_CAP + 1}) c`
-  const counted = Number((await q.query<{ n: number }>(sql, [...params])).rows[0]?.n ?? 0)
+  return answered(f, rows, async () => Number((await q.query<{ n: number }>(sql, [...params])).rows[0]?.n ?? 0), partial)
+}
+
+/**
+ * A page's answer from its count: a last page's total from its rows (`count` not called); past TICKET_COUNT_CAP
+ * "1,000+"; below it, when `partial` says the count covered part of the matches, a lower bound never below the
+ * tickets up to this page's last.
+ */
+async function answered(
+  f: TicketFilter,
+  rows: readonly Record<string, unknown>[],
+  count: () => Promise<number>,
+  partial: boolean | (() => boolean | Promise<boolean>),
+): Promise<TicketPage> {
+  if (rows.length > 0 && rows.length < f.limit) return { rows: rows.map(toRow), total: f.offset + rows.length, totalCapped: false }
+  const counted = await count()
   if (counted > TICKET_COUNT_CAP) return { rows: rows.map(toRow), total: TICKET_COUNT_CAP, totalCapped: true }
-  // A partial count (asked only below the cap) is a lower bound, never below the tickets up to this page's last.
   const lower = typeof partial === 'function' ? await partial() : partial
   return { rows: rows.map(toRow), total: Math.min(lower ? Math.max(counted, f.offset + rows.length) : counted, TICKET_COUNT_CAP), totalCapped: lower }
 }
@@ -429,7 +445,7 @@ async function listUnitWalk(q: Queryable, f: TicketFilter): Promise<TicketPage |
   const counted = filterSql(rest, c, 'src.item_id').slice(1)
   if (f.q) counted.push(substringSql(f.q, c))
   const reads = counted.length > 0 ? Math.min(walk, f.unitCountWalk ?? TICKET_UNIT_COUNT_WALK) : walk
-  const joins = `${namesTicket(counted) ? ' JOIN ticket t ON t.item_id = src.item_id' : ''}${counted.some((w) => /\bi\./.test(w)) ? ' JOIN item i ON i.id = src.item_id' : ''}`
+  const joins = `${namesTicket(counted) ? ' JOIN ticket t ON t.item_id = src.item_id' : ''}${namesItem(counted) ? ' JOIN item i ON i.id = src.item_id' : ''}`
   return countedPage(q, f, rows, `${walked(c, reads)}${joins}`, counted.length > 0 ? counted : ['true'], cp, () => holdsMore(reads))
 }
 
