@@ -34,7 +34,7 @@ import { expectedReportDates } from '../../domain/workflow/cadence.ts'
 import { addCalendarDays, endOfDay, instantMs, localDate } from '../../domain/workflow/time.ts'
 import { defaultSupervisionConfig } from '../../domain/supervision/supervision-config.ts'
 import { cachedCalendar } from '../calendar/calendar.load.ts'
-import { reportTimesByUnit } from './owned-work.ts'
+import { reportDaysByUnit } from './owned-work.ts'
 import type { Pacer } from '../supervision/tick-pace.ts'
 import { cadenceKey, cadenceOfKey, shareFactsOf, type ContribSettings } from './assessment-contrib.ts'
 import { parseAssessmentPeriod } from './assessment-period.ts'
@@ -149,12 +149,14 @@ export async function drainAssessmentLog(deps: { readonly db: Queryable & { tran
           const ids = await takeDirtyItems(tx, opts.maxItems === undefined ? batch : Math.min(batch, opts.maxItems - done), window, horizon!)
           if (ids.length === 0) return 0
           const items = await assessedItemsByIds(tx, ids)
-          const reports = await reportTimesByUnit(tx, ids)
+          const reports = await reportDaysByUnit(tx, ids)
           const old = await factsOfItems(tx, ids)
           const facts: FactRow[] = []
           const deltas: AggDelta[] = []
           for (const f of old) for (const c of f.contrib) deltas.push({ kind: f.kind, unitId: f.unitId, metric: c.metric, ckey: c.ckey, day: c.day, n: -c.n })
           for (const it of items) {
+            // Requests in flight run between items (a batch of 100 items is tens of milliseconds of computing).
+            await opts.pacer?.yieldIfDue()
             const s = await settingsFor(tx, it.kind)
             for (const f of shareFactsOf(it, reports.get(it.id), s.contrib)) {
               facts.push(f)
