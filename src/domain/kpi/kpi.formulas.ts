@@ -135,7 +135,11 @@ export interface UnitKpis {
 /** Every KPI for every unit in the facts (分单位统计), in order of first appearance. */
 export function unitKpis(facts: readonly ItemFact[], period: Period, asOf: string): readonly UnitKpis[] {
   const byUnit = new Map<string, ItemFact[]>()
-  for (const f of facts) byUnit.set(f.unitId, [...(byUnit.get(f.unitId) ?? []), f])
+  for (const f of facts) {
+    const held = byUnit.get(f.unitId)
+    if (held) held.push(f)
+    else byUnit.set(f.unitId, [f])
+  }
   return [...byUnit].map(([unitId, items]) => ({
     unitId,
     overdue: overdueCount(items, asOf),
