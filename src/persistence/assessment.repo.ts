@@ -170,7 +170,7 @@ export async function leadUnitTotals(db: Queryable, kind: string, createdBefore:
 /** Some items by id (any kind), as listAssessedItems gives them but without report times, unit names and the latest report. */
 export async function assessedItemsByIds(db: Queryable, ids: readonly string[]): Promise<AssessedItemRow[]> {
   if (ids.length === 0) return []
-  // Without report_times: the caller reads each unit's reports (reportTimesByUnit) in one statement for the batch.
+  // Without report_times: the caller reads each unit's reports (reportTimesByUnit, or reportDaysByUnit for the drain) in one statement for the batch.
   const { rows } = await db.query<Record<string, unknown>>(
     `SELECT i.id, i.number, i.title, i.kind, i.state, i.state_type, i.due_date::text AS due_date, i.created_at, i.closed_at, i.data, i.snapshot,
             COALESCE((SELECT json_agg(json_build_object('unitId', u.unit_id, 'role', u.role, 'name', '') ORDER BY u.role, u.unit_id)
@@ -179,4 +179,44 @@ export async function assessedItemsByIds(db: Queryable, ids: readonly string[]):
     [[...ids]],
   )
   return rows.map(toAssessed)
+}
+
+/** Report instants by unit for some items: item id → unit id → instants, oldest first. One statement. */
+export async function reportTimesByUnit(q: Queryable, itemIds: readonly string[]): Promise<Map<string, Map<string, string[]>>> {
+  if (itemIds.length === 0) return new Map()
+  const { rows } = await q.query<{ item_id: string; unit_id: string; reported_at: unknown }>(
+    `SELECT item_id, unit_id, reported_at FROM progress_report WHERE item_id = ANY($1::text[]) ORDER BY reported_at, id`,
+    [[...itemIds]],
+  )
+  return groupByItemAndUnit(rows)
+}
+
+/**
+ * As reportTimesByUnit, but only each unit's first report of each China day: what the assessment counters' drain reads
+ * (its reporting contributions look at report days alone, src/app/assessment/assessment-contrib.ts reportDays). A task that reports
+ * stream to, a thousand a day, is a few rows per unit instead of thousands to read, parse and group while the drain
+ * holds the event loop (the peer benchmark's reports after a plan confirm: 40 such tasks held it ~170 ms a batch).
+ */
+export async function reportDaysByUnit(q: Queryable, itemIds: readonly string[]): Promise<Map<string, Map<string, string[]>>> {
+  if (itemIds.length === 0) return new Map()
+  const { rows } = await q.query<{ item_id: string; unit_id: string; reported_at: unknown }>(
+    `SELECT item_id, unit_id, min(reported_at) AS reported_at FROM progress_report WHERE item_id = ANY($1::text[])
+      GROUP BY item_id, unit_id, (reported_at AT TIME ZONE 'Asia/Shanghai')::date ORDER BY 3`,
+    [[...itemIds]],
+  )
+  return groupByItemAndUnit(rows)
+}
+
+/** Report rows (oldest first) as item id → unit id → instants, oldest first. */
+function groupByItemAndUnit(rows: readonly { item_id: string; unit_id: string; reported_at: unknown }[]): Map<string, Map<string, string[]>> {
+  const out = new Map<string, Map<string, string[]>>()
+  for (const r of rows) {
+    let byUnit = out.get(r.item_id)
+    if (!byUnit) out.set(r.item_id, (byUnit = new Map()))
+    const times = byUnit.get(r.unit_id)
+    const at = new Date(r.reported_at as string).toISOString()
+    if (times) times.push(at)
+    else byUnit.set(r.unit_id, [at])
+  }
+  return out
 }

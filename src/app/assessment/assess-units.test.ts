@@ -5,7 +5,7 @@
  * reports — over months, quarters and years, as of their end and as of a time inside or before them.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { listAssessedItems } from '../../persistence/assessment.repo.ts'
+import { listAssessedItems, reportTimesByUnit } from '../../persistence/assessment.repo.ts'
 import { listSupervisionConfigs } from '../../persistence/supervision.repo.ts'
 import { compositeScore, onTimeRate, overdueCount, rankUnits, unitKpis, type ItemFact } from '../../domain/kpi/index.ts'
 import { instantMs } from '../../domain/workflow/time.ts'
@@ -16,7 +16,7 @@ import { defaultSupervisionConfig } from '../../domain/supervision/supervision-c
 import { parseAssessmentPeriod } from './assessment-period.ts'
 import { assessUnits, itemFact, weightsFor } from './assess-units.ts'
 import { drainAssessmentLog } from './assessment-aggregates.ts'
-import { isResponsibleShare, isShareFact, ownedFacts, reportTimesByUnit } from './owned-work.ts'
+import { isResponsibleShare, isShareFact, ownedFacts } from './owned-work.ts'
 import type { AppDeps } from '../deps.ts'
 
 /** The whole-history computation as it was before issue 7 (the oracle), with issue 8's rule of who owns what (owned-work.ts). */

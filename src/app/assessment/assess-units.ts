@@ -3,7 +3,7 @@
  * (src/domain/kpi): on-time rate, overdue count, targets met, reporting punctuality, composite score with
  * configurable weights, competition ranking. Each item counts for its lead unit (牵头单位), which answers for it.
  */
-import { assessmentUnitTotals, leadUnitTotals, getWeights, listPeriodItems, putWeights, unitNames, type AssessedItemRow } from '../../persistence/assessment.repo.ts'
+import { assessmentUnitTotals, leadUnitTotals, reportTimesByUnit, getWeights, listPeriodItems, putWeights, unitNames, type AssessedItemRow } from '../../persistence/assessment.repo.ts'
 import { listSupervisionConfigs } from '../../persistence/supervision.repo.ts'
 import type { Calendar } from '../../domain/calendar/calendar.model.ts'
 import { DubanError } from '../../domain/errors.ts'
@@ -16,7 +16,7 @@ import { cachedCalendar } from '../calendar/calendar.load.ts'
 import { firstReportFrom, isCadence } from '../supervision/supervise-tick.ts'
 import { defaultSupervisionConfig, type SupervisionConfig } from '../../domain/supervision/supervision-config.ts'
 import { parseAssessmentPeriod, type AssessmentPeriod } from './assessment-period.ts'
-import { isResponsibleShare, isShareFact, ownedFacts, reportTimesByUnit } from './owned-work.ts'
+import { isResponsibleShare, isShareFact, ownedFacts } from './owned-work.ts'
 import { assessFromAggregates, drainForRead, type CountersState } from './assessment-aggregates.ts'
 import { rankedRows } from './assessment-rows.ts'
 import { finishedAtOf, targetsOf } from './item-outcome.ts'

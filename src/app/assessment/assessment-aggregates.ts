@@ -5,7 +5,7 @@
  * assessment-contrib.ts; the answer equals assessUnitsFromItems (the item-by-item computation), which the property
  * test checks after random sequences of changes on both databases.
  */
-import { assessedItemsByIds } from '../../persistence/assessment.repo.ts'
+import { assessedItemsByIds, reportDaysByUnit } from '../../persistence/assessment.repo.ts'
 import {
   applyDeltas,
   dirtyBacklog,
@@ -34,7 +34,6 @@ import { expectedReportDates } from '../../domain/workflow/cadence.ts'
 import { addCalendarDays, endOfDay, instantMs, localDate } from '../../domain/workflow/time.ts'
 import { defaultSupervisionConfig } from '../../domain/supervision/supervision-config.ts'
 import { cachedCalendar } from '../calendar/calendar.load.ts'
-import { reportDaysByUnit } from './owned-work.ts'
 import type { Pacer } from '../supervision/tick-pace.ts'
 import { cadenceKey, cadenceOfKey, shareFactsOf, type ContribSettings } from './assessment-contrib.ts'
 import { parseAssessmentPeriod } from './assessment-period.ts'

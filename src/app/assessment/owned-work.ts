@@ -11,7 +11,6 @@
  *   - each unit's reporting counts the reports it made itself (a report carries the reporting unit).
  * Summary figures (items, 按时办结率, 超期) count each item once, for its first lead.
  */
-import type { Queryable } from '../../persistence/db.ts'
 import type { AssessedItemRow } from '../../persistence/assessment.repo.ts'
 import type { ItemFact } from '../../domain/kpi/index.ts'
 
@@ -28,46 +27,6 @@ export function isShareFact(f: ItemFact): boolean {
 /** Whether a fact is a responsible unit's share, which counts for reporting only. */
 export function isResponsibleShare(f: ItemFact): boolean {
   return responsibleFacts.has(f)
-}
-
-/** Report instants by unit for some items: item id → unit id → instants, oldest first. One statement. */
-export async function reportTimesByUnit(q: Queryable, itemIds: readonly string[]): Promise<Map<string, Map<string, string[]>>> {
-  if (itemIds.length === 0) return new Map()
-  const { rows } = await q.query<{ item_id: string; unit_id: string; reported_at: unknown }>(
-    `SELECT item_id, unit_id, reported_at FROM progress_report WHERE item_id = ANY($1::text[]) ORDER BY reported_at, id`,
-    [[...itemIds]],
-  )
-  return groupByItemAndUnit(rows)
-}
-
-/**
- * As reportTimesByUnit, but only each unit's first report of each China day: what the assessment counters' drain reads
- * (its reporting contributions look at report days alone, assessment-contrib.ts reportDays). A task that reports
- * stream to, a thousand a day, is a few rows per unit instead of thousands to read, parse and group while the drain
- * holds the event loop (the peer benchmark's reports after a plan confirm: 40 such tasks held it ~170 ms a batch).
- */
-export async function reportDaysByUnit(q: Queryable, itemIds: readonly string[]): Promise<Map<string, Map<string, string[]>>> {
-  if (itemIds.length === 0) return new Map()
-  const { rows } = await q.query<{ item_id: string; unit_id: string; reported_at: unknown }>(
-    `SELECT item_id, unit_id, min(reported_at) AS reported_at FROM progress_report WHERE item_id = ANY($1::text[])
-      GROUP BY item_id, unit_id, (reported_at AT TIME ZONE 'Asia/Shanghai')::date ORDER BY 3`,
-    [[...itemIds]],
-  )
-  return groupByItemAndUnit(rows)
-}
-
-/** Report rows (oldest first) as item id → unit id → instants, oldest first. */
-function groupByItemAndUnit(rows: readonly { item_id: string; unit_id: string; reported_at: unknown }[]): Map<string, Map<string, string[]>> {
-  const out = new Map<string, Map<string, string[]>>()
-  for (const r of rows) {
-    let byUnit = out.get(r.item_id)
-    if (!byUnit) out.set(r.item_id, (byUnit = new Map()))
-    const times = byUnit.get(r.unit_id)
-    const at = new Date(r.reported_at as string).toISOString()
-    if (times) times.push(at)
-    else byUnit.set(r.unit_id, [at])
-  }
-  return out
 }
 
 /**
