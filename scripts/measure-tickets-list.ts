@@ -2,11 +2,15 @@
  * The 12345 ticket list (工单, GET /api/tickets) through the HTTP layer on a database scripts/generate-items.ts filled:
  * every filter the list takes (state, state type, category, place, unit, request type, 多次重复诉求, received range, a
  * substring), page 1 and by offset, for the hotline (an admin: every ticket) and for a liaison of one generated unit
- * (its data scope; 只看待办 is a liaison's list), and for a supervisor whose data scope is three generated units. p50 / p95 / max over `--runs` calls after one warm-up, the answer's
+ * (its data scope; 只看待办 is a liaison's list), for a supervisor whose data scope is three generated units, and for one
+ * whose scope is 55 of the 60 (more than TICKET_WALK_UNITS: a district's 数据范围 of all its departments), and for one
+ * whose 51 units hold few of the tickets (one generated unit and `--few` 50 that hold none, `h-measure-few-NNN`, made
+ * once: a scope of many small offices). p50 / p95 / max
+ * over `--runs` calls after one warm-up, the answer's
  * total, and the load average; a case over 50 ms p95 is marked SLOW (issue 7's goal for the ledger, which the
  * operator's and the liaison's list should meet too).
  *
- *   npx tsx scripts/measure-tickets-list.ts --url postgres://postgres@127.0.0.1:5432/duban_gen10m [--runs 20] [--match TEXT]
+ *   npx tsx scripts/measure-tickets-list.ts --url postgres://postgres@127.0.0.1:5432/duban_gen10m [--runs 20] [--match TEXT] [--few 50]
  */
 import { randomUUID } from 'node:crypto'
 import { parseArgs } from 'node:util'
@@ -22,6 +26,7 @@ const { values: args } = parseArgs({
     runs: { type: 'string', default: '20' },
     now: { type: 'string', default: '2026-12-01T08:00:00+08:00' },
     match: { type: 'string' },
+    few: { type: 'string', default: '50' },
   },
 })
 if (!args.url) throw new Error('--url is required')
@@ -60,18 +65,47 @@ const SCOPED = [
   ['scope of 3 units: categoryCode=GEN-05', 'categoryCode=GEN-05'],
   ['scope of 3 units: 只看待办 (todo)', 'todo=true'],
 ] as const
+/** A supervisor whose data scope is 55 of the 60 generated units: more than the walk merges (TICKET_WALK_UNITS). */
+const WIDE_SCOPE = Array.from({ length: 55 }, (_, i) => `gen-u${String(i + 1).padStart(2, '0')}`)
+/** The cases of a wide scope (more units than the walk merges), named after it. */
+const wideCases = (name: string) => [
+  [`${name}: all, page 1`, ''],
+  [`${name}: offset 1,000`, 'offset=1000'],
+  [`${name}: stateType=open`, 'stateType=open'],
+  [`${name}: stateType=closed`, 'stateType=closed'],
+  [`${name}: categoryCode=GEN-05`, 'categoryCode=GEN-05'],
+  [`${name}: received in November 2026`, 'from=2026-11-01&to=2026-12-01'],
+  [`${name}: 只看待办 (todo)`, 'todo=true'],
+  [`${name}: q=噪音扰民`, `q=${encodeURIComponent('噪音扰民')}`],
+] as const
+const WIDE = wideCases('scope of 55 units')
+/** A supervisor whose units hold few tickets: one generated unit and `--few` offices that hold none (made once). */
+const FEW_UNITS = Array.from({ length: Number(args.few) }, (_, i) => `h-measure-few-${String(i + 1).padStart(3, '0')}`)
+const FEW_SCOPE = [UNIT, ...FEW_UNITS]
+const FEW = wideCases(`scope of ${FEW_SCOPE.length} small units`)
+/** Each list's user: the role, and the data scope a supervisor gets (user_data_scope, custom). */
+const LISTS = [
+  { role: 'admin', scope: null, list: HOTLINE },
+  { role: 'unit_liaison', scope: null, list: LIAISON },
+  { role: 'supervisor', scope: SCOPE, list: SCOPED },
+  { role: 'supervisor', scope: WIDE_SCOPE, list: WIDE },
+  { role: 'supervisor', scope: FEW_SCOPE, list: FEW },
+] as const
 
 const db = await openPg(args.url)
 const now = new Date(args.now!)
 const deps: AppDeps = { db, clock: { now: () => now }, newId: randomUUID }
 const password = 'measure-tickets-1'
-/** A user of the role (the liaison of UNIT), made once. */
-async function userOf(role: 'admin' | 'unit_liaison' | 'supervisor'): Promise<string> {
-  const username = `h-measure-tickets-${role}`
+/** A user of the role (the liaison of UNIT; a supervisor with the scope), made once. */
+async function userOf(role: 'admin' | 'unit_liaison' | 'supervisor', scope: readonly string[] | null): Promise<string> {
+  const username = `h-measure-tickets-${role}${scope && scope.length !== SCOPE.length ? `-${scope.length}` : ''}`
   if ((await db.query(`SELECT 1 FROM app_user WHERE username = $1`, [username])).rows.length === 0) {
-    const u = await createUser(deps, null, { username, displayName: username, password, role, unitId: role === 'unit_liaison' ? UNIT : role === 'supervisor' ? SCOPE[0]! : null })
+    if (scope === FEW_SCOPE) {
+      await db.query(`INSERT INTO unit (id, name, parent_id, level) SELECT id, '测量用科室' || right(id, 3), 'gen-root', 'office' FROM unnest($1::text[]) id ON CONFLICT (id) DO NOTHING`, [FEW_UNITS])
+    }
+    const u = await createUser(deps, null, { username, displayName: username, password, role, unitId: role === 'unit_liaison' ? UNIT : scope ? scope[0]! : null })
     // 数据范围 as an admin sets it (user_data_scope).
-    if (role === 'supervisor') await db.query(`INSERT INTO user_data_scope (user_id, mode, unit_ids, updated_at) VALUES ($1, 'custom', $2::text[], now())`, [u.id, SCOPE])
+    if (scope) await db.query(`INSERT INTO user_data_scope (user_id, mode, unit_ids, updated_at) VALUES ($1, 'custom', $2::text[], now())`, [u.id, scope])
   }
   return username
 }
@@ -80,8 +114,9 @@ let cases = 0
 try {
   const app = await buildServer(deps)
   await app.ready()
-  for (const [role, list] of [['admin', HOTLINE], ['unit_liaison', LIAISON], ['supervisor', SCOPED]] as const) {
-    const login = await app.inject({ method: 'POST', url: '/api/auth/login', payload: { username: await userOf(role), password } })
+  for (const { role, scope, list } of LISTS) {
+    if (args.match && !list.some(([name]) => name.includes(args.match!))) continue
+    const login = await app.inject({ method: 'POST', url: '/api/auth/login', payload: { username: await userOf(role, scope), password } })
     const token = login.json().token as string
     if (!token) throw new Error(`login: ${login.statusCode} ${login.body.slice(0, 200)}`)
     const get = async (query: string): Promise<{ total: number; totalCapped: boolean; tickets: unknown[] }> => {

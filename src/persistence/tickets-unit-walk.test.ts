@@ -7,7 +7,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { freshDb, testDialects } from '../../test/support/test-db.ts'
 import type { Db } from './db.ts'
-import { listTicketRows, type TicketFilter } from './tickets.repo.ts'
+import { listTicketRows, TICKET_WALK_UNITS, type TicketFilter } from './tickets.repo.ts'
 
 const list = (db: Db, more: Partial<TicketFilter>) => listTicketRows(db, { scope: null, limit: 5, offset: 0, ...more })
 const numbers = (r: { rows: { number: string }[] }): number[] => r.rows.map((x) => Number(x.number.slice(2)))
@@ -93,7 +93,9 @@ for (const dialect of testDialects()) {
     })
 
     it('merges the walks of a scope of several units, each ticket once', async () => {
-      // a and b hold every ticket; a cooperates on b's 10, 20, 30 and 40, and holds 25 and 35 in two roles.
+      // a and b hold every ticket; a cooperates on b's 10, 20, 30 and 40, and holds 25 and 35 in two roles. Holding
+      // them all, their scope would take the planner's plan (TICKET_SCOPE_SHARE): walked here at any share.
+      const list = (d: Db, more: Partial<TicketFilter>) => listTicketRows(d, { scope: null, limit: 5, offset: 0, scopeShare: Infinity, ...more })
       const all = Array.from({ length: 40 }, (_, k) => 40 - k)
       for (const offset of [0, 5, 35]) {
         const r = await list(db, { scope: ['a', 'b'], offset, unitWalk: 1000 })
@@ -120,6 +122,30 @@ for (const dialect of testDialects()) {
         expect(r.totalCapped).toBe(false)
         expect(r.total).toBe(r.rows.length < 5 ? more.offset + r.rows.length : expected.length)
       }
+    })
+
+    it('walks a scope of several units only when they hold few of the newest tickets, and up to TICKET_WALK_UNITS units', async () => {
+      // c cooperates on 3 and 7 (2 of the 40 newest tickets); the other units hold none.
+      const empty = Array.from({ length: TICKET_WALK_UNITS }, (_, k) => `e${k}`)
+      await db.query(`INSERT INTO unit (id, name) SELECT id, '空科室' FROM unnest($1::text[]) id UNION ALL SELECT 'c', '丙局'`, [empty])
+      await db.query(`INSERT INTO item_unit (item_id, unit_id, role) VALUES ('tw3', 'c', 'cooperating'), ('tw7', 'c', 'cooperating')`)
+      // The statements each list sends: a walk merges its units' ranges (UNION ALL), the planner's plan does not.
+      const walked = async (more: Partial<TicketFilter>): Promise<{ rows: number[]; total: number; walk: boolean }> => {
+        const sent: string[] = []
+        const spy: Db = { ...db, query: (sql, params, options) => (sent.push(sql), db.query(sql, params, options)) }
+        const r = await list(spy, more)
+        return { rows: numbers(r), total: r.total, walk: sent.some((s) => s.includes('UNION ALL')) }
+      }
+      const all = Array.from({ length: 40 }, (_, k) => 40 - k)
+      // a and b hold all of them: the newest tickets, each probed for the scope; 61 units holding 2 of 40: walked.
+      expect(await walked({ scope: ['a', 'b'] })).toEqual({ rows: all.slice(0, 5), total: 40, walk: false })
+      expect(await walked({ scope: ['a', 'b', ...empty.slice(0, 59)] })).toEqual({ rows: all.slice(0, 5), total: 40, walk: false })
+      expect(await walked({ scope: ['c', ...empty.slice(0, 60)] })).toEqual({ rows: [7, 3], total: 2, walk: true })
+      // A share of its own: c alone holds 5 % of them.
+      expect(await walked({ scope: ['c', 'e0'], scopeShare: 0.05 })).toEqual({ rows: [7, 3], total: 2, walk: false })
+      expect(await walked({ scope: ['c', 'e0'], scopeShare: 0.06 })).toEqual({ rows: [7, 3], total: 2, walk: true })
+      // More units than a walk merges: the planner's plan, the same answer.
+      expect(await walked({ scope: ['c', ...empty] })).toEqual({ rows: [7, 3], total: 2, walk: false })
     })
   })
 }
