@@ -446,10 +446,14 @@ async function listUnitWalk(q: Queryable, f: TicketFilter): Promise<TicketPage |
   }
   const params: unknown[] = []
   const p = (v: unknown): string => `$${params.push(v)}`
-  const from = SELECT.replace('FROM item i', `FROM ${walked(p)} JOIN item i ON i.id = src.item_id`)
   const where = filterSql(rest, p)
   if (f.q) where.push(substringSql(f.q, p))
-  const { rows } = await q.query(`${from} WHERE ${where.join(' AND ')} ORDER BY src.received_at DESC, i.number DESC LIMIT ${p(f.limit)} OFFSET ${p(f.offset)}`, params)
+  // The page is picked from the walk with only what its filters and order read (the item's number and kind, the
+  // ticket's row for a filter on it); its rows alone are then joined to the rest of the answer. Joining every walked row
+  // first (ticket, category, place, problem) took 17 of the 22 ms of a page at offset 1,000 (a scope of 51 units, 10M).
+  const page = `(SELECT src.item_id, src.received_at FROM ${walked(p)} JOIN item i ON i.id = src.item_id${namesTicket(where) ? ' JOIN ticket t ON t.item_id = src.item_id' : ''}
+     WHERE ${where.join(' AND ')} ORDER BY src.received_at DESC, i.number DESC LIMIT ${p(f.limit)} OFFSET ${p(f.offset)}) pg`
+  const { rows } = await q.query(`${SELECT.replace('FROM item i', `FROM ${page} JOIN item i ON i.id = pg.item_id`)} ORDER BY pg.received_at DESC, i.number DESC`, params)
   if (rows.length < f.limit && (await holdsMore(walk))) return null
   const cp: unknown[] = []
   const c = (v: unknown): string => `$${cp.push(v)}`
