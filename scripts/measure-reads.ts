@@ -1,6 +1,7 @@
 /**
  * Times the read paths of issue 7.3 against a database filled by scripts/generate-items.ts: every filter of the
- * ledger (GET /api/items: kind, state name and state type, unit, plan, text q, overdue, a liaison's data scope) alone
+ * ledger (GET /api/items: kind, state name and state type, unit, plan, text q, overdue, a liaison's data scope, a
+ * supervisor's of 3, 55 and 51 small units) alone
  * and in combinations, at page 1 and deep by cursor, as p50/p95 over repeated runs of the use-case (`listLedger`:
  * the page, its bounded count and its units); the assessment of a month; and the 台账 .xlsx export streamed to
  * nowhere (rows, bytes, peak RSS). One line per case with the load average; cases whose p95 is over 50 ms are
@@ -48,6 +49,11 @@ const deps = { db, clock, newId: () => `m-${++n}` } as unknown as AppDeps
 const ledgerDeps = { db: recording, clock, newId: () => `m-${++n}` } as unknown as AppDeps
 const supervisor = { userId: 'measure', role: 'supervisor', scopeUnitIds: null } as unknown as Actor
 const liaison = (unit: string): Actor => ({ userId: 'measure-liaison', role: 'liaison', unitId: unit, scopeUnitIds: [unit] }) as unknown as Actor
+/** A supervisor whose 数据范围 is these units (scripts/measure-tickets-list.ts times the same scopes on the ticket list). */
+const scoped = (units: readonly string[]): Actor => ({ userId: 'measure-scoped', role: 'supervisor', unitId: units[0], scopeUnitIds: [...units] }) as unknown as Actor
+const genUnits = (n: number): string[] => Array.from({ length: n }, (_, i) => `gen-u${String(i + 1).padStart(2, '0')}`)
+/** One generated unit and 50 that hold nothing (made once: the units a scope of many small offices names). */
+const FEW_UNITS = Array.from({ length: 50 }, (_, i) => `h-measure-few-${String(i + 1).padStart(3, '0')}`)
 const load = (): string => loadavg().map((x) => x.toFixed(1)).join(' ')
 const pct = (xs: number[], p: number): number => {
   const s = [...xs].sort((a, b) => a - b)
@@ -177,6 +183,15 @@ if (!only || only === 'ledger') {
   await page1AndDeep('liaison of gen-u07, state=open', { state: 'open' }, liaison('gen-u07'))
   await page1AndDeep('liaison of gen-u07, q=粮食安全', { q: '粮食安全' }, liaison('gen-u07'))
   await page1AndDeep('liaison of gen-u07, kind=task&overdue', { kind: 'task', overdue: true }, liaison('gen-u07'))
+  // Supervisors' data scopes: 3 units, 55 of the 60 (most items), and 51 that hold few (one unit and 50 empty offices).
+  await db.query(`INSERT INTO unit (id, name, parent_id, level) SELECT id, '测量用科室' || right(id, 3), 'gen-root', 'office' FROM unnest($1::text[]) id ON CONFLICT (id) DO NOTHING`, [FEW_UNITS])
+  for (const [name, units] of [['scope of 3 units', genUnits(3)], ['scope of 55 units', genUnits(55)], ['scope of 51 small units', ['gen-u07', ...FEW_UNITS]]] as const) {
+    await page1AndDeep(name, {}, scoped(units))
+    await page1AndDeep(`${name}, state=open`, { state: 'open' }, scoped(units))
+    await page1AndDeep(`${name}, state=closed`, { state: 'closed' }, scoped(units))
+    await page1AndDeep(`${name}, kind=task&overdue`, { kind: 'task', overdue: true }, scoped(units))
+    await page1AndDeep(`${name}, q=粮食安全`, { q: '粮食安全' }, scoped(units))
+  }
   console.log(`ledger: ${cases - slow} of ${cases} cases with p95 ≤ ${GOAL_MS} ms${slow ? `; ${slow} SLOW` : ''} (load ${load()})`)
 }
 

@@ -44,8 +44,9 @@ for (const dialect of testDialects()) {
       { unit: 'c', overdueOn: '2026-01-21' },
       { unit: 'a', kind: 'ticket', overdueOn: '2026-01-12' },
       { scope: ['b'], stateType: 'open' },
-      { scope: ['a', 'c'], stateType: 'open' },
-      { scope: ['a', 'b', 'c'], state: 'dispatched' },
+      // Scopes of several units holding much of the open work are read by number (scope-share.ts): here from the open work at any share.
+      { scope: ['a', 'c'], stateType: 'open', scopeShare: Infinity },
+      { scope: ['a', 'b', 'c'], state: 'dispatched', scopeShare: Infinity },
       { unit: 'c', scope: ['b'], stateType: 'open' },
       { unit: 'a', scope: [], stateType: 'open' },
       { unit: 'a', stateType: 'waiting', overdueOn: '2026-01-08' },
@@ -74,6 +75,24 @@ for (const dialect of testDialects()) {
       expect((await listLedgerPage(db, { ...base, unit: 'a', stateType: 'open' })).rows.map((r) => r.id)).toEqual(['it1', 'it2', 'it4', 'it7', 'it8', 'it11', 'it13', 'it14'])
       // Unit a holds 3, 6 and 9 twice (lead and responsible): once each.
       expect((await listLedgerPage(db, { ...base, unit: 'a', stateType: 'waiting' })).rows.map((r) => r.id)).toEqual(['it3', 'it6', 'it9', 'it12'])
+    })
+
+    it("reads a scope of several units from their open work only when they hold less than SCOPE_SHARE of the first open items", async () => {
+      // c is responsible on 4, 8, 12, 16, 24 and 28 of the 24 open items (20 is closed): a quarter of them.
+      const read = async (more: Partial<ItemFilter>): Promise<{ numbers: string[]; total: number; fromOpenWork: boolean }> => {
+        statements.length = 0
+        const r = await listLedgerPage(recording, { ...base, stateType: 'open', ...more })
+        return { numbers: r.rows.map((x) => x.number), total: r.total, fromOpenWork: statements.some((s) => s.includes('ledger_unit_open')) }
+      }
+      const byNumber = async (more: Partial<ItemFilter>): Promise<string[]> => (await listItems(db, { ...base, stateType: 'open', ...more })).rows.map((x) => x.number)
+      const all = await byNumber({ scope: ['a', 'b'] })
+      expect(await read({ scope: ['a', 'b'] })).toEqual({ numbers: all, total: all.length, fromOpenWork: false })
+      const ofC = await byNumber({ scope: ['c', 'nobody'] })
+      expect(ofC).toEqual(['T-004', 'T-008', 'T-016', 'T-028'])
+      expect(await read({ scope: ['c', 'nobody'], scopeShare: 0.26 })).toEqual({ numbers: ofC, total: 4, fromOpenWork: true })
+      expect(await read({ scope: ['c', 'nobody'], scopeShare: 0.25 })).toEqual({ numbers: ofC, total: 4, fromOpenWork: false })
+      // One unit is always read from its open work.
+      expect((await read({ scope: ['a'] })).fromOpenWork).toBe(true)
     })
 
     it('leaves closed states, plans, terms and filters without a unit to the item read', () => {

@@ -17,6 +17,7 @@ import {
   type ItemFilter,
   type LedgerPage,
 } from './items.repo.ts'
+import { SCOPE_SAMPLE, SCOPE_SHARE, unitsHoldShare } from './scope-share.ts'
 import { taskKind } from '../domain/kinds/task.kind.ts'
 import { ticketKind } from '../domain/kinds/ticket.kind.ts'
 
@@ -208,11 +209,25 @@ export async function listStateTerm(
 }
 
 /**
- * The ledger page: a unit's or scope's open work from ledger_unit_open, a term within a state or overdue range by
- * listStateTerm, everything else by listItems. No transaction around it (see items.repo.ts listLedgerItems).
+ * The open items a data scope's share is judged on (scope-share.ts), in the ledger's order. A scope of several units
+ * holding SCOPE_SHARE of them reads the open items by number, each probed for the scope (listItems), not the units'
+ * open work, whose rows every unit of the scope holds are read and sorted to find a page: 55 of 60 units on 10M
+ * generated items (92 % of the open work), p95 135.5 ms (state=open) and 61.5 ms (a kind, overdue) that way, 7.6 and
+ * 10.0 by number; one unit and 50 empty ones (1.7 %) 6.6 and 5.2 ms from the open work, 109 and 197 ms by number.
  */
-export function listLedgerPage(db: Db, f: ItemFilter): Promise<LedgerPage> {
-  if (servedByUnitOpen(f)) return listUnitOpen(db, f)
+const FIRST_OPEN_ITEMS = `SELECT id AS item_id FROM item WHERE state_type <> 'closed' ORDER BY number LIMIT ${SCOPE_SAMPLE}`
+
+/**
+ * The ledger page: a unit's or a scope's open work from ledger_unit_open (unless the scope holds much of all the open
+ * work), a term within a state or overdue range by listStateTerm, everything else by listItems. No transaction around
+ * it (see items.repo.ts listLedgerItems).
+ */
+export async function listLedgerPage(db: Db, f: ItemFilter): Promise<LedgerPage> {
+  if (servedByUnitOpen(f)) {
+    const wide = !f.unit && f.scope !== null && f.scope.length > 1
+    if (!wide || !(await unitsHoldShare(db, f.scope ?? [], f.scopeShare ?? SCOPE_SHARE, FIRST_OPEN_ITEMS))) return listUnitOpen(db, f)
+    return listItems(db, f)
+  }
   if (servedByStateTerm(f)) return listStateTerm(db, f)
   return listItems(db, f)
 }

@@ -312,6 +312,8 @@ export interface ItemFilter {
   readonly scanWindow?: number | undefined
   /** Rows a page or a count walks in number order before it asks for the matching set instead (LEDGER_WALK_WINDOW). */
   readonly walkWindow?: number | undefined
+  /** The share of the open work from which a scope of several units is read by number (SCOPE_SHARE, scope-share.ts); a test gives its own. */
+  readonly scopeShare?: number | undefined
 }
 
 /**

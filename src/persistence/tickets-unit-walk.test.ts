@@ -94,7 +94,7 @@ for (const dialect of testDialects()) {
 
     it('merges the walks of a scope of several units, each ticket once', async () => {
       // a and b hold every ticket; a cooperates on b's 10, 20, 30 and 40, and holds 25 and 35 in two roles. Holding
-      // them all, their scope would take the planner's plan (TICKET_SCOPE_SHARE): walked here at any share.
+      // them all, their scope would take the planner's plan (SCOPE_SHARE): walked here at any share.
       const list = (d: Db, more: Partial<TicketFilter>) => listTicketRows(d, { scope: null, limit: 5, offset: 0, scopeShare: Infinity, ...more })
       const all = Array.from({ length: 40 }, (_, k) => 40 - k)
       for (const offset of [0, 5, 35]) {

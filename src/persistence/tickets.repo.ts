@@ -3,6 +3,7 @@ import type { Queryable } from './db.ts'
 import { isoInstant } from './plans.repo.ts'
 import { SEARCH_BOUNDS, SPAN_DAYS, ticketNumberSql, ticketWordSearchSql, type SearchBounds, type SearchWindow } from './ticket-search.repo.ts'
 import { stateTypeOfName } from './items-list.repo.ts'
+import { SCOPE_SAMPLE, SCOPE_SHARE, unitsHoldShare } from './scope-share.ts'
 
 /** The intake facts of one ticket (the `ticket` row). */
 export interface NewTicket {
@@ -173,7 +174,7 @@ export interface TicketFilter {
   readonly unitWalk?: number | undefined
   /** How many of them a filtered count of the walk reads (TICKET_UNIT_COUNT_WALK); smaller lets a test cross it. */
   readonly unitCountWalk?: number | undefined
-  /** The share of the newest tickets from which a scope of several units takes the planner's plan (TICKET_SCOPE_SHARE); a test gives its own. */
+  /** The share of the newest tickets from which a scope of several units takes the planner's plan (SCOPE_SHARE, scope-share.ts); a test gives its own. */
   readonly scopeShare?: number | undefined
   /**
    * The category and its sub-categories' codes (categoryAndBelow), filled by listTicketRows from `categoryCode`: one
@@ -389,29 +390,17 @@ export const TICKET_UNIT_COUNT_WALK = 2_000
 export const TICKET_WALK_UNITS = 200
 
 /**
- * A data scope of several units walks only when its units hold less than this share of the newest
- * TICKET_SCOPE_SAMPLE tickets; holding more, the planner's plan (the newest tickets, each probed for the scope) reads
- * few tickets per match, where the walk pays for every unit's range. On 10M generated items (60 units), p95: 55 of the
- * units (92 % of tickets) 18–22 ms by the plan, 57–66 ms walked; one unit and 50 that hold none (1.7 %) 16–53 ms
- * walked, 0.28–1.2 s by the plan (BENCHMARKS.md).
+ * The newest tickets a data scope's share is judged on (scope-share.ts): a scope of several units walks only when its
+ * units hold less than SCOPE_SHARE of them; holding more, the planner's plan (the newest tickets, each probed for the
+ * scope) reads few tickets per match, where the walk pays for every unit's range. On 10M generated items (60 units),
+ * p95: 55 of the units (92 % of tickets) 18–22 ms by the plan, 57–66 ms walked; one unit and 50 that hold none
+ * (1.7 %) 16–53 ms walked, 0.28–1.2 s by the plan (BENCHMARKS.md).
  */
-export const TICKET_SCOPE_SHARE = 0.25
-export const TICKET_SCOPE_SAMPLE = 200
-
-/** Whether the units hold at least `share` of the newest TICKET_SCOPE_SAMPLE tickets (any role). */
-async function unitsHoldShare(q: Queryable, units: readonly string[], share: number): Promise<boolean> {
-  const { rows } = await q.query<{ n: number; of: number }>(
-    `SELECT (count(*) FILTER (WHERE EXISTS (SELECT 1 FROM item_unit s WHERE s.item_id = t.item_id AND s.unit_id = ANY($1::text[]))))::int AS n, count(*)::int AS of
-       FROM (SELECT item_id FROM ticket ORDER BY received_at DESC LIMIT ${TICKET_SCOPE_SAMPLE}) t`,
-    [[...units]],
-  )
-  const r = rows[0]
-  return !!r && Number(r.of) > 0 && Number(r.n) >= Number(r.of) * share
-}
+const NEWEST_TICKETS = `SELECT item_id FROM ticket ORDER BY received_at DESC LIMIT ${SCOPE_SAMPLE}`
 
 /**
  * The list of one unit's tickets (`unitId`) or of a data scope's (a liaison's unit and its sub-units, a supervisor's
- * 数据范围: up to TICKET_WALK_UNITS units holding less than TICKET_SCOPE_SHARE of the newest tickets), newest first: a walk of the units' newest TICKET_UNIT_WALK tickets, each
+ * 数据范围: up to TICKET_WALK_UNITS units holding less than SCOPE_SHARE of the newest tickets), newest first: a walk of the units' newest TICKET_UNIT_WALK tickets, each
  * unit's range of `item_unit_unit_received_role_idx` (migrations 196 and 205: item_unit.received_at is the ticket's)
  * merged in received order, each ticket once (from the row of its first unit and role in the scope, checked in
  * item_unit's key), every other filter checked on those rows. The walk streams: a page reads its rows and stops, a
@@ -424,7 +413,7 @@ async function unitsHoldShare(q: Queryable, units: readonly string[], share: num
 async function listUnitWalk(q: Queryable, f: TicketFilter): Promise<TicketPage | null> {
   const units = f.unitId !== undefined ? [f.unitId] : f.scope && f.scope.length > 0 && f.scope.length <= TICKET_WALK_UNITS ? [...new Set(f.scope)] : null
   if (!units) return null
-  if (units.length > 1 && (await unitsHoldShare(q, units, f.scopeShare ?? TICKET_SCOPE_SHARE))) return null
+  if (units.length > 1 && (await unitsHoldShare(q, units, f.scopeShare ?? SCOPE_SHARE, NEWEST_TICKETS))) return null
   const walk = f.unitWalk ?? TICKET_UNIT_WALK
   // The walk is the unit filter (or the scope's): it is not probed again per row.
   const rest = f.unitId !== undefined ? { ...f, unitId: undefined, scope: f.scope && f.scope.every((u) => u === f.unitId) ? null : f.scope } : { ...f, scope: null }
