@@ -5,8 +5,8 @@
  * data — as before, one entry per changed row.
  *
  * The assessment reads of the snapshot only `clocks.due` and `data.measures` (assess-units.ts finishedAtOf,
- * targetsOf; assessment-contrib.ts shareFactsOf). If it comes to read more, widen the WHEN of migration 171's
- * trigger; the last test (a 催办's item recomputed by force gives the same facts) is the check that nothing read
+ * targetsOf; assessment-contrib.ts shareFactsOf). If it comes to read more, widen the condition of
+ * assessment_mark_item_row (migration 171's WHEN, in the function since migration 206); the last test (a 催办's item recomputed by force gives the same facts) is the check that nothing read
  * was left out for the events taken here.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
