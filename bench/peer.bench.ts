@@ -51,6 +51,7 @@ import { importUnits } from '../src/app/units/import-units.ts'
 import type { AppDeps } from '../src/app/deps.ts'
 import type { Benchmark } from './bench.types.ts'
 import { cloneDispatchedTasks } from './peer.accept-seed.ts'
+import { analyzeTable, staleTables } from '../src/persistence/table-statistics.repo.ts'
 import { makePlanText, PLAN_LEADS } from './peer.plan.ts'
 import { ONE_ROW_SCRIPT, PAIR_SCRIPT, PGBENCH_SCHEMA } from './peer.sql.ts'
 import {
@@ -669,6 +670,9 @@ async function measure(target: Target, admin: pg.Client | null, pairTps: number,
     let clones: { id: string; from: string }[]
     try {
       clones = await cloneDispatchedTasks(seedDb, dispatched.map((t) => t.id), copies)
+      // Written behind the app's back, set-based: the tables they grew are analyzed, as the app's scheduler would within
+      // its minute (keep-statistics.ts) and as pgbench -i does after its load, not left without statistics.
+      for (const t of await staleTables(seedDb)) await analyzeTable(seedDb, t.table)
     } finally {
       await seedDb.close()
     }

@@ -1,6 +1,7 @@
 /**
- * The in-process scheduler (定时巡查) `duban serve` starts: one supervision tick, one webhook round and one budgeted
- * drain of the assessment log (the counters GET /assessment reads) a minute, in the leader process only when
+ * The in-process scheduler (定时巡查) `duban serve` starts: one supervision tick, one webhook round, one budgeted
+ * drain of the assessment log (the counters GET /assessment reads) and the planner's statistics where autovacuum does
+ * not keep them (keep-statistics.ts) a minute, in the leader process only when
  * several processes share one database (see leadership.ts); and one more round about a second after a plan's
  * confirm (roundSoon, round-soon.ts), asked in this process or, on PostgreSQL, in another (`asks`).
  */
@@ -14,6 +15,7 @@ import { monitorEventLoopDelay, type IntervalHistogram } from 'node:perf_hooks'
 import { Pacer, SERVE_TICK_PACE, UNPACED, type TickPace } from './tick-pace.ts'
 import { afterConfirms, ConfirmAwarePacer } from '../plans/confirm-gate.ts'
 import { registerRoundSoon } from './round-soon.ts'
+import { keepStatistics } from '../runtime/keep-statistics.ts'
 
 /**
  * The tick's pace in a server: SERVE_TICK_PACE, or the busy share DUBAN_TICK_SHARE names (0 < share ≤ 1; 1 runs the
@@ -65,6 +67,8 @@ export interface SchedulerRound {
   readonly webhooks: DeliveryRound | null
   /** Items whose assessment counters the round recomputed. */
   readonly assessment: number | null
+  /** Tables the round analyzed (keepStatistics). */
+  readonly analyzed: readonly string[] | null
 }
 
 /**
@@ -143,7 +147,14 @@ export function startScheduler(
         onError(e)
       }
       if (process.env.DUBAN_TICK_LOG) process.stderr.write(`duban: assessment drain ${drainFrom} ${Date.now()} ${assessment}\n`)
-      opts.onRound?.({ tick, webhooks, assessment })
+      let analyzed: string[] | null = null
+      await afterConfirms(deps)
+      try {
+        analyzed = await keepStatistics(deps)
+      } catch (e) {
+        onError(e)
+      }
+      opts.onRound?.({ tick, webhooks, assessment, analyzed })
     })().finally(() => {
       running = null
       if (again && !stopped) {

@@ -1,0 +1,68 @@
+/**
+ * The planner's statistics kept where autovacuum does not (keep-statistics.ts): a table never analyzed, or grown by
+ * more than STALE_SHARE since its last ANALYZE, is analyzed by the next scheduler round; one that barely moved is
+ * not. On both databases (PGlite never runs autovacuum; this machine's PostgreSQL runs with it off).
+ */
+import { randomUUID } from 'node:crypto'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import type { AppDeps } from '../../src/app/deps.ts'
+import { keepStatistics } from '../../src/app/runtime/keep-statistics.ts'
+import { startScheduler, type SchedulerRound } from '../../src/app/supervision/scheduler.ts'
+import { UNPACED } from '../../src/app/supervision/tick-pace.ts'
+import type { Db } from '../../src/persistence/db.ts'
+import { autovacuumKeepsStatistics, staleTables } from '../../src/persistence/table-statistics.repo.ts'
+import { freshDb, testDialects } from '../support/test-db.ts'
+
+for (const dialect of testDialects()) {
+  describe(`table statistics kept (${dialect})`, () => {
+    let db: Db
+    let deps: AppDeps
+    beforeAll(async () => {
+      db = await freshDb(dialect)
+      deps = { db, clock: { now: () => new Date('2026-12-01T08:00:00+08:00') }, newId: randomUUID }
+    }, 300_000)
+    afterAll(async () => db?.close())
+
+    const analyzedRows = async (table: string): Promise<number> =>
+      Number((await db.query<{ n: number }>(`SELECT reltuples AS n FROM pg_class WHERE relname = $1 AND relkind = 'r'`, [table])).rows[0]?.n)
+    const isStale = async (table: string): Promise<boolean> => (await staleTables(db)).some((t) => t.table === table)
+    const addUnits = (from: number, count: number) =>
+      db.query(`INSERT INTO unit (id, name, duties) SELECT 'st-' || g, '统计测试单位' || g, repeat('职责', 20) FROM generate_series($1::int, $2::int) g`, [from, from + count - 1])
+
+    it('knows where autovacuum keeps them: never on PGlite, on PostgreSQL as its settings say', async () => {
+      const on = dialect === 'pg' && (await db.query<{ v: string }>(`SELECT current_setting('autovacuum') AS v`)).rows[0]?.v === 'on'
+      expect(await autovacuumKeepsStatistics(db)).toBe(on && (await db.query<{ v: string }>(`SELECT current_setting('track_counts') AS v`)).rows[0]?.v === 'on')
+    })
+
+    it('analyzes a table never analyzed, then again only after it grew by more than a fifth', async () => {
+      await addUnits(1, 3_000)
+      expect(await analyzedRows('unit')).toBeLessThan(0)
+      expect(await isStale('unit')).toBe(true)
+      const first = await keepStatistics(deps, { evenWithAutovacuum: true })
+      expect(first).toContain('unit')
+      expect(await analyzedRows('unit')).toBeGreaterThanOrEqual(3_000)
+      expect(await isStale('unit')).toBe(false)
+      // A few more rows: the same pages or about, not analyzed again.
+      await addUnits(3_001, 20)
+      expect(await keepStatistics(deps, { evenWithAutovacuum: true })).not.toContain('unit')
+      // Twice as many: analyzed again, with its new size.
+      await addUnits(4_001, 3_000)
+      expect(await keepStatistics(deps, { evenWithAutovacuum: true })).toContain('unit')
+      expect(await analyzedRows('unit')).toBeGreaterThanOrEqual(6_000)
+    })
+
+    it('a scheduler round analyzes what went stale, unless autovacuum keeps it', async () => {
+      await addUnits(10_001, 8_000)
+      expect(await isStale('unit')).toBe(true)
+      const rounds: SchedulerRound[] = []
+      const errors: unknown[] = []
+      const scheduler = startScheduler(deps, { everyMs: 3_600_000, tickPace: UNPACED, onRound: (r) => void rounds.push(r), onError: (e) => void errors.push(e) })
+      for (let i = 0; i < 600 && rounds.length === 0; i++) await new Promise((r) => setTimeout(r, 100))
+      await scheduler.stop()
+      expect(errors).toEqual([])
+      const keeps = await autovacuumKeepsStatistics(db)
+      expect(rounds[0]?.analyzed?.includes('unit')).toBe(!keeps)
+      if (!keeps) expect(await isStale('unit')).toBe(false)
+    }, 120_000)
+  })
+}
