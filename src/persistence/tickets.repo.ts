@@ -397,8 +397,9 @@ export const TICKET_WALK_UNITS = 200
  * The newest tickets a data scope's share is judged on (scope-share.ts): a scope of several units walks only when its
  * units hold less than SCOPE_SHARE of them; holding more, the planner's plan (the newest tickets, each probed for the
  * scope) reads few tickets per match, where the walk pays for every unit's range. On 10M generated items (60 units),
- * p95: 55 of the units (92 % of tickets) 18–22 ms by the plan, 57–66 ms walked; one unit and 50 that hold none
- * (1.7 %) 16–53 ms walked, 0.28–1.2 s by the plan (BENCHMARKS.md).
+ * p95 of page 1, offset 1,000 and a category: 55 of the units (92 % of tickets) 20.2 / 42.0 / 18.0 ms by the plan,
+ * 57.3 / 60.6 / 65.9 ms walked; one unit and 50 that hold none (1.7 %), every case but the word search, 16–53 ms
+ * walked, 0.28–1.2 s by the plan (BENCHMARKS.md).
  */
 const NEWEST_TICKETS = `SELECT item_id FROM ticket ORDER BY received_at DESC LIMIT ${SCOPE_SAMPLE}`
 
