@@ -398,8 +398,8 @@ export const TICKET_WALK_UNITS = 200
  * units hold less than SCOPE_SHARE of them; holding more, the planner's plan (the newest tickets, each probed for the
  * scope) reads few tickets per match, where the walk pays for every unit's range. On 10M generated items (60 units),
  * p95 of page 1, offset 1,000 and a category: 55 of the units (92 % of tickets) 20.2 / 42.0 / 18.0 ms by the plan,
- * 57.3 / 60.6 / 65.9 ms walked; one unit and 50 that hold none (1.7 %), every case but the word search, 16–53 ms
- * walked, 0.28–1.2 s by the plan (BENCHMARKS.md).
+ * 57.3 / 60.6 / 65.9 ms walked; one unit and 50 that hold none (1.7 %), every case but the word search 16–53 ms
+ * walked, and by the plan page 1, offset 1,000, open, a category and a month 0.28–1.2 s (BENCHMARKS.md).
  */
 const NEWEST_TICKETS = `SELECT item_id FROM ticket ORDER BY received_at DESC LIMIT ${SCOPE_SAMPLE}`
 
