@@ -11,6 +11,7 @@ import type { TestApp } from '../support/test-app.ts'
 import { testDialects } from '../support/test-db.ts'
 import { startTicketDesk, type TicketDesk } from './ticket-desk.fixture.ts'
 import { CATEGORY } from './tickets.fixture.ts'
+import { DUPLICATE_DEFAULTS } from '../../src/domain/tickets/duplicates.ts'
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 type View = any
@@ -64,7 +65,7 @@ for (const dialect of testDialects()) {
       expect(b.duplicates.proposed).toBe(1)
       const [p] = await proposals(b.id)
       expect(p).toMatchObject({ ticketId: b.id, primaryId: a.id, status: 'proposed', reasons: ['same_requester', 'same_place'], ticket: { number: b.number }, primary: { number: a.number } })
-      expect(p.similarity).toBeGreaterThan(0.11)
+      expect(p.similarity).toBeGreaterThanOrEqual(DUPLICATE_DEFAULTS.threshold)
       expect(p.similarity).toBeLessThanOrEqual(1)
 
       // Another requester at the same address, written with a full-width digit and spaces: the same place.

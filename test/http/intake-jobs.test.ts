@@ -9,6 +9,7 @@ import type { Actor } from '../../src/app/deps.ts'
 import { sessionFor } from '../../src/app/auth/session.ts'
 import { receiveTicket } from '../../src/app/tickets/receive-ticket.ts'
 import { pendingIntakeJobs } from '../../src/app/tickets/intake-followups.ts'
+import { DUPLICATE_DEFAULTS } from '../../src/domain/tickets/duplicates.ts'
 import { duplicateCandidates, duplicateCandidatesMany, duplicateSubjects } from '../../src/persistence/duplicates.repo.ts'
 import { startTestApp, type TestApp } from '../support/test-app.ts'
 import { testDialects } from '../support/test-db.ts'
@@ -116,9 +117,9 @@ for (const dialect of testDialects()) {
       const audits = await t.db.query<{ entity_id: string; after: unknown }>(`SELECT entity_id, after FROM audit_log WHERE action = 'ticket.duplicates.detect' AND entity_id = ANY($1::text[])`, [ids])
       const after = Object.fromEntries(audits.rows.map((r) => [r.entity_id, typeof r.after === 'string' ? JSON.parse(r.after) : r.after]))
       expect(after).toEqual({
-        [ids[1]!]: { proposed: 1, windowDays: 30, threshold: 0.11, repeatedAsks: null },
-        [ids[2]!]: { proposed: 2, windowDays: 30, threshold: 0.11, repeatedAsks: 3 },
-        [ids[3]!]: { proposed: 3, windowDays: 30, threshold: 0.11, repeatedAsks: 4 },
+        [ids[1]!]: { proposed: 1, windowDays: 30, threshold: DUPLICATE_DEFAULTS.threshold, repeatedAsks: null },
+        [ids[2]!]: { proposed: 2, windowDays: 30, threshold: DUPLICATE_DEFAULTS.threshold, repeatedAsks: 3 },
+        [ids[3]!]: { proposed: 3, windowDays: 30, threshold: DUPLICATE_DEFAULTS.threshold, repeatedAsks: 4 },
       })
     })
 

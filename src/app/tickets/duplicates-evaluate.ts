@@ -8,11 +8,7 @@ import { DUPLICATE_DEFAULTS, scorePairs, similarity, textFeatures, type Labelled
 
 /** The similarity of each labelled pair, in order. */
 export function pairSimilarities(tokenize: Tokenize, pairs: readonly LabelledPair[]): number[] {
-  return pairs.map((p) => {
-    const address = p.address ?? ''
-    const placeWords = address ? tokenize(address) : []
-    return similarity(textFeatures(p.a, tokenize(p.a), address, placeWords), textFeatures(p.b, tokenize(p.b), address, placeWords))
-  })
+  return pairs.map((p) => similarity(textFeatures(tokenize, p.a, p.address ?? ''), textFeatures(tokenize, p.b, p.address ?? '')))
 }
 
 /** Precision and recall at `threshold` (the platform's default unless given), with each pair's score. */

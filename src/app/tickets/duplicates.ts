@@ -73,7 +73,7 @@ function candidateOf(tokenize: Tokenize, r: DuplicateSubjectRow): DuplicateCandi
   const key = r.id ? `${r.id}\u0000${r.content}\u0000${r.address}` : ''
   let features = key ? featureCache.get(key) : undefined
   if (!features) {
-    features = textFeatures(r.content, tokenize(r.content), r.address, r.address ? tokenize(r.address) : [])
+    features = textFeatures(tokenize, r.content, r.address)
     if (key) {
       if (featureCache.size >= FEATURE_CACHE_MAX) featureCache.delete(featureCache.keys().next().value!)
       featureCache.set(key, features)

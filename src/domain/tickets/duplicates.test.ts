@@ -9,13 +9,14 @@ import {
   repeatedAsks,
   scorePairs,
   similarity,
+  subjectWeight,
   textFeatures,
   type DuplicateCandidate,
 } from './duplicates.ts'
 
 /** A stand-in segmenter: runs of Han characters in twos, Latin words whole. */
 const cut = (s: string): string[] => (s.match(/\p{Script=Han}{1,2}|[A-Za-z]+/gu) ?? [])
-const feat = (s: string, address = '') => textFeatures(s, cut(s), address, cut(address))
+const feat = (s: string, address = '') => textFeatures(cut, s, address)
 
 const HAN = fc.string({ unit: fc.constantFrom(...'路灯坏了不亮垃圾清运噪音扰民占道经营停水电梯困人建设街号小区门口'.split('')), maxLength: 30 })
 
@@ -42,6 +43,22 @@ describe('similarity', () => {
     const without = similarity(feat('建设路路灯坏了', place), feat('建设路垃圾没清运', place))
     expect(withPlace).toBeGreaterThan(0)
     expect(without).toBe(0)
+  })
+})
+
+describe('subject weights', () => {
+  it('weigh a feature many functions\' duties use next to nothing, a feature no duty uses whole', () => {
+    expect(subjectWeight(cut, '~管理')).toBeLessThan(0.01)
+    expect(subjectWeight(cut, '~晚上')).toBe(1)
+    expect(subjectWeight(cut, '~路灯')).toBeGreaterThan(0.1)
+  })
+
+  it('make two texts alike for sharing the subject, not for sharing the duties\' common words', () => {
+    // The same shape of text, once with a subject word (路灯) and once with a word of every function's duties (管理).
+    const bySubject = similarity(feat('夜里路灯坏了'), feat('路灯晚上不亮'))
+    const byCommonWord = similarity(feat('夜里管理坏了'), feat('管理晚上不亮'))
+    expect(bySubject).toBeGreaterThanOrEqual(DUPLICATE_DEFAULTS.threshold)
+    expect(byCommonWord).toBeLessThan(DUPLICATE_DEFAULTS.threshold)
   })
 })
 
