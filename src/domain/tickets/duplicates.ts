@@ -55,11 +55,12 @@ export interface TextFeatures {
  * feature many functions' duties use weighs next to nothing, one mostly of one function's duties (井盖, 渣土) nearly 1,
  * one divided between two (路灯: 城管, and 住建 部分城市) about 0.3, and one no duty uses 1 — the lexicon cannot tell a
  * caller's everyday word (晚上) from the request's own (KTV), so both are kept whole. Chosen on
- * test/fixtures/duplicates/dev.jsonl only, recall at the best threshold with precision ≥ 0.9 (the threshold's rule):
- * the same features unweighted 0.65 (as the old words-and-pieces mean), powers 1 / 2 / 3 / 4–8 0.75 / 0.80 / 0.80 /
- * 0.85 — a steady rise, not one lucky setting; 4 is the first of the plateau. Weights from the demo city's whole
- * dispatch model (its duties and catalogues too) did no better (0.70–0.85 over powers 2–6, with the words it never
- * saw weighed 0, 0.3 or 0.6), and these need no database: the same for every city, in tests and in `duban dispatch duplicates-evaluate`.
+ * test/fixtures/duplicates/dev.jsonl only (scripts/duplicates-weights.ts), by recall at the best threshold with
+ * precision ≥ 0.9 (the threshold's rule): the same features unweighted 0.65 (as the old words-and-pieces mean), powers
+ * 1 / 2 / 3 / 4–8 0.75 / 0.80 / 0.80 / 0.85 — a steady rise, not one lucky setting; 4 is the first of the plateau.
+ * Weights from the demo city's whole dispatch model (its duties and catalogues too) did no better (0.70–0.85 over
+ * powers 2–6, with the words it never saw weighed 0, 0.3 or 0.6); these need no database: the same for every city,
+ * in tests and in `duban dispatch duplicates-evaluate`.
  */
 export const SUBJECT_POWER = 4
 
