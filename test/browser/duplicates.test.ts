@@ -1,7 +1,7 @@
 /**
  * Duplicate requests (重复诉求 / 并单) in a browser: the real `duban serve --demo` in a child process, headless
  * Chromium at 1280×800 and 390×844. A caller's request is on file (received); the same caller asks again from the
- * public page; the operator opens the later ticket, sees the proposal (同一来电人, a similarity) and merges it (已并单,
+ * public page; the operator opens the later ticket, sees the proposal (同一来电人, 相似度高/中 with the shared words) and merges it (已并单,
  * linked to its primary). On the desk, typing the caller's third ask shows the earlier ticket as a likely duplicate;
  * 并入此单 receives the call and merges it instead of dispatching it, and the ticket is flagged 多次重复诉求, found
  * by the list's filter at phone size. Nothing off screen at 390 px; no console or script error. Screenshots go to
@@ -53,7 +53,8 @@ describe.skipIf(!hasChromium)('重复诉求 in a browser', () => {
     const row = page.locator('[data-test=duplicate-proposal]', { hasText: first.number })
     await expect.poll(() => row.count(), { timeout: 15_000 }).toBe(1)
     expect(await row.innerText()).toContain('同一来电人')
-    expect(await row.innerText()).toMatch(/相似度 \d+%/)
+    // The likeness in words with the words both asks use (垃圾, 苍蝇), not a percent.
+    expect(await row.locator('[data-test=proposal-likeness]').innerText()).toMatch(/^相似度[高中低] · 共同词：.*苍蝇/)
     await page.screenshot({ path: join(SHOTS, 'ticket-1280-proposal.png') })
     await row.locator('[data-test=proposal-merge]').click()
     await page.locator('.el-message-box button', { hasText: '并单' }).click() // 并单 cannot be undone: it asks first
@@ -78,6 +79,7 @@ describe.skipIf(!hasChromium)('重复诉求 in a browser', () => {
     const hint = page.locator('[data-test=duplicate-hint]', { hasText: first.number })
     await expect.poll(() => hint.count(), { timeout: 15_000 }).toBe(1)
     expect(await hint.innerText()).toContain('同一来电人')
+    expect(await hint.locator('[data-test=hint-likeness]').innerText()).toMatch(/^相似度[高中低] · 共同词：.*苍蝇/)
     await hint.locator('[data-test=duplicate-merge]').click()
     await expect.poll(() => page.locator('[data-test=desk-merge]').innerText()).toContain(first.number)
     await page.screenshot({ path: join(SHOTS, 'desk-1280-duplicate.png') })

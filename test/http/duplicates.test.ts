@@ -11,7 +11,7 @@ import type { TestApp } from '../support/test-app.ts'
 import { testDialects } from '../support/test-db.ts'
 import { startTicketDesk, type TicketDesk } from './ticket-desk.fixture.ts'
 import { CATEGORY } from './tickets.fixture.ts'
-import { DUPLICATE_DEFAULTS } from '../../src/domain/tickets/duplicates.ts'
+import { DUPLICATE_DEFAULTS, likenessOf } from '../../src/domain/tickets/duplicates.ts'
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 type View = any
@@ -67,6 +67,10 @@ for (const dialect of testDialects()) {
       expect(p).toMatchObject({ ticketId: b.id, primaryId: a.id, status: 'proposed', reasons: ['same_requester', 'same_place'], ticket: { number: b.number }, primary: { number: a.number } })
       expect(p.similarity).toBeGreaterThanOrEqual(DUPLICATE_DEFAULTS.threshold)
       expect(p.similarity).toBeLessThanOrEqual(1)
+      // Why they look alike, for the operator: the words both use (苍蝇; the street's left out) and the level, not a percent.
+      expect(p.shared).toEqual(expect.arrayContaining(['苍蝇']))
+      expect(p.shared.some((w: string) => w.includes('江滨'))).toBe(false)
+      expect(p.likeness).toBe(likenessOf(p.similarity))
 
       // Another requester at the same address, written with a full-width digit and spaces: the same place.
       const c = await intake('c', asked({ requesterPhone: '13900002222', address: '东湖区 江滨路１号', content: '江滨路1号垃圾没人清运好几天了，很臭，苍蝇乱飞。' }))
@@ -217,7 +221,8 @@ for (const dialect of testDialects()) {
       const r = await call('POST', '/api/duplicates/check', 'operator', { content: '江滨路1号垃圾桶没人清运，苍蝇很多，很臭。', requesterPhone: '138 0000 1111', address: '东湖区江滨路1号' })
       expect(r.status, JSON.stringify(r.body)).toBe(200)
       const byNumber = new Map(r.body.matches.map((m: View) => [m.number, m]))
-      expect(byNumber.get(ids.a.number)).toMatchObject({ reasons: ['same_requester', 'same_place'], canBePrimary: true })
+      expect(byNumber.get(ids.a.number)).toMatchObject({ reasons: ['same_requester', 'same_place'], canBePrimary: true, shared: expect.arrayContaining(['苍蝇']) })
+      expect(['high', 'medium']).toContain((byNumber.get(ids.a.number) as View).likeness)
       expect(byNumber.get(ids.b.number)).toMatchObject({ state: 'merged', canBePrimary: false })
       expect(r.body.matches.length).toBeLessThanOrEqual(5)
       const none = await call('POST', '/api/duplicates/check', 'operator', { content: '社保卡补办需要什么材料？', requesterPhone: '13700000000' })

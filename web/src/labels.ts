@@ -157,6 +157,18 @@ export const ratings: readonly { value: import('./types.ts').RatingValue; label:
 export const ratingLabel: Record<string, string> = Object.fromEntries(ratings.map((t) => [t.value, t.label]))
 
 /** 受理渠道 */
+/**
+ * A duplicate pair's likeness as the operator reads it (相似度高 / 中 / 低; the API's `likeness`). Words, not the
+ * similarity's percent: a weighted overlap where most duplicates score 4–30 %, which as a percent reads as "unlike".
+ */
+export const likenessLabel: Record<string, string> = { high: '高', medium: '中', low: '低' }
+
+/** "相似度高 · 共同词：路灯、井盖" for a duplicate pair. */
+export function likenessLine(p: { readonly likeness: string; readonly shared: readonly string[] }): string {
+  const level = `相似度${likenessLabel[p.likeness] ?? p.likeness}`
+  return p.shared.length ? `${level} · 共同词：${p.shared.join('、')}` : level
+}
+
 export const channelLabel: Record<string, string> = { phone: '电话', web: '网上', api: '接口', open311: 'Open311' }
 
 /** 时限档次 */

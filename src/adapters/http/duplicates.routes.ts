@@ -4,7 +4,7 @@
  * /api/tickets and POST /api/public/tickets (receive-ticket.ts). The window is DUBAN_DUPLICATE_WINDOW_DAYS (default
  * 30 days), or `windowDays` on demand.
  */
-import { checkDraft, detectDuplicates, dismissDuplicate, listDuplicates, mergeDuplicate, mergeInto, windowDaysFrom, type DuplicateDraft } from '../../app/tickets/duplicates.ts'
+import { checkDraft, detectDuplicates, dismissDuplicate, listDuplicates, mergeDuplicate, mergeInto, windowDaysFrom, withLikeness, type DuplicateDraft } from '../../app/tickets/duplicates.ts'
 import { ticketActor, visibleTicket } from '../../app/tickets/ticket-queries.ts'
 import { MAX_WINDOW_DAYS } from '../../domain/tickets/duplicates.ts'
 import { jiebaTokenize } from '../text/jieba.tokenize.ts'
@@ -20,6 +20,11 @@ const errors = { 400: errorBodySchema, 401: errorBodySchema, 403: errorBodySchem
 const idParams = { type: 'object', properties: { id: { type: 'string', minLength: 1, maxLength: 100 } }, required: ['id'] } as const
 const side = { type: 'object', properties: { id: str, number: str, state: str, content: str, receivedAt: str, address: str } } as const
 const strOrNull = { type: ['string', 'null'] } as const
+/** Why two tickets look alike, for the operator (app/tickets/duplicates.ts Likeness). */
+const likeness = {
+  shared: { type: 'array', items: str, description: 'the words both texts use, most telling first (at most 5)' },
+  likeness: { type: 'string', enum: ['high', 'medium', 'low'], description: '相似度 高 / 中 / 低: what the similarity means (high from 0.12, medium from the threshold)' },
+} as const
 
 /** A proposed merge as the API shows it. */
 export const proposalSchema = {
@@ -39,6 +44,7 @@ export const proposalSchema = {
     requesterNotice: strOrNull,
     ticket: side,
     primary: side,
+    ...likeness,
   },
 } as const
 
@@ -54,7 +60,7 @@ const draftMatch = {
   type: 'object',
   properties: {
     id: str, number: str, state: str, content: str, address: str, receivedAt: str,
-    reasons: { type: 'array', items: str }, similarity: { type: 'number' }, canBePrimary: { type: 'boolean' },
+    reasons: { type: 'array', items: str }, similarity: { type: 'number' }, canBePrimary: { type: 'boolean' }, ...likeness,
   },
 } as const
 
@@ -102,7 +108,7 @@ const plugin: RoutePlugin = async (app, { deps }) => {
     async (request) => {
       const actor = ticketActor(requireRole(request, ...DECIDERS))
       await visibleTicket(deps.db, actor, request.params.id)
-      return mergeInto(deps, actor, jiebaTokenize, request.params.id, request.body.into, request.body.note)
+      return withLikeness(jiebaTokenize, [await mergeInto(deps, actor, jiebaTokenize, request.params.id, request.body.into, request.body.note)])[0]
     },
   )
 
@@ -112,7 +118,7 @@ const plugin: RoutePlugin = async (app, { deps }) => {
     async (request) => {
       const actor = ticketActor(requireRole(request, ...READERS))
       await visibleTicket(deps.db, actor, request.params.id)
-      return { duplicates: await listDuplicates(deps, request.params.id) }
+      return { duplicates: withLikeness(jiebaTokenize, await listDuplicates(deps, request.params.id)) }
     },
   )
 
@@ -132,7 +138,7 @@ const plugin: RoutePlugin = async (app, { deps }) => {
       const actor = ticketActor(requireRole(request, ...DECIDERS))
       await visibleTicket(deps.db, actor, request.params.id)
       const windowDays = request.body?.windowDays ?? duplicateWindowDays
-      return { duplicates: await detectDuplicates(deps, actor, jiebaTokenize, request.params.id, { settings: { windowDays }, after: true }) }
+      return { duplicates: withLikeness(jiebaTokenize, await detectDuplicates(deps, actor, jiebaTokenize, request.params.id, { settings: { windowDays }, after: true })) }
     },
   )
 
@@ -148,7 +154,7 @@ const plugin: RoutePlugin = async (app, { deps }) => {
         response: { 200: proposalSchema, ...errors },
       },
     },
-    async (request) => mergeDuplicate(deps, ticketActor(requireRole(request, ...DECIDERS)), request.params.id, request.body?.note),
+    async (request) => withLikeness(jiebaTokenize, [await mergeDuplicate(deps, ticketActor(requireRole(request, ...DECIDERS)), request.params.id, request.body?.note)])[0],
   )
 
   app.post<{ Params: { id: string }; Body: { note?: string } }>(
@@ -156,7 +162,7 @@ const plugin: RoutePlugin = async (app, { deps }) => {
     {
       schema: { tags: ['tickets'], summary: 'Dismiss a proposed merge (不并单): the two are different requests; not proposed again', security: [{ bearer: [] }], params: idParams, body: note, response: { 200: proposalSchema, ...errors } },
     },
-    async (request) => dismissDuplicate(deps, ticketActor(requireRole(request, ...DECIDERS)), request.params.id, request.body?.note),
+    async (request) => withLikeness(jiebaTokenize, [await dismissDuplicate(deps, ticketActor(requireRole(request, ...DECIDERS)), request.params.id, request.body?.note)])[0],
   )
 }
 

@@ -33,13 +33,16 @@ import {
   DUPLICATE_DEFAULTS,
   MAX_WINDOW_DAYS,
   findDuplicates,
+  likenessOf,
   reasonsFor,
   repeatedAsks,
+  sharedTerms,
   similarity,
   textFeatures,
   type DuplicateCandidate,
   type DuplicateReason,
   type DuplicateSettings,
+  type Likeness as LikenessLevel,
   type TextFeatures,
 } from '../../domain/tickets/duplicates.ts'
 import { normalisePhone } from '../../domain/tickets/intake.rules.ts'
@@ -69,17 +72,38 @@ export function windowDaysFrom(text: string | undefined): number {
 const FEATURE_CACHE_MAX = 5_000
 const featureCache = new Map<string, TextFeatures>()
 
-function candidateOf(tokenize: Tokenize, r: DuplicateSubjectRow): DuplicateCandidate {
-  const key = r.id ? `${r.id}\u0000${r.content}\u0000${r.address}` : ''
+function cachedFeatures(tokenize: Tokenize, id: string, content: string, address: string): TextFeatures {
+  const key = id ? `${id}\u0000${content}\u0000${address}` : ''
   let features = key ? featureCache.get(key) : undefined
   if (!features) {
-    features = textFeatures(tokenize, r.content, r.address)
+    features = textFeatures(tokenize, content, address)
     if (key) {
       if (featureCache.size >= FEATURE_CACHE_MAX) featureCache.delete(featureCache.keys().next().value!)
       featureCache.set(key, features)
     }
   }
-  return { id: r.id, receivedAt: r.receivedAt, phone: r.phone, addressKey: r.addressKey, lat: r.lat, lng: r.lng, features }
+  return features
+}
+
+function candidateOf(tokenize: Tokenize, r: DuplicateSubjectRow): DuplicateCandidate {
+  return { id: r.id, receivedAt: r.receivedAt, phone: r.phone, addressKey: r.addressKey, lat: r.lat, lng: r.lng, features: cachedFeatures(tokenize, r.id, r.content, r.address) }
+}
+
+/** What the operator is shown of why two tickets look alike: the words they share and the similarity's level. */
+export interface Likeness {
+  /** The words both texts use, most telling first (sharedTerms), at most 5. */
+  readonly shared: string[]
+  /** 高 / 中 / 低 (likenessOf): what the similarity means, where its number would mislead. */
+  readonly likeness: LikenessLevel
+}
+
+function likenessBetween(tokenize: Tokenize, a: { id: string; content: string; address: string }, b: { id: string; content: string; address: string }, s: number): Likeness {
+  return { shared: sharedTerms(tokenize, cachedFeatures(tokenize, a.id, a.content, a.address), cachedFeatures(tokenize, b.id, b.content, b.address)), likeness: likenessOf(s) }
+}
+
+/** Proposals with their likeness, as the API answers them. */
+export function withLikeness(tokenize: Tokenize, views: readonly ProposalView[]): (ProposalView & Likeness)[] {
+  return views.map((v) => ({ ...v, ...likenessBetween(tokenize, v.ticket, v.primary, v.similarity) }))
 }
 
 /** States a ticket may be merged from (the kind's `merge` transition) and states a primary may not be in. */
@@ -214,6 +238,8 @@ export interface DraftMatch {
   readonly similarity: number
   /** Whether the new ticket could be merged into it (it is not merged or withdrawn itself). */
   readonly canBePrimary: boolean
+  readonly shared: string[]
+  readonly likeness: LikenessLevel
 }
 
 /**
@@ -238,7 +264,10 @@ export async function checkDraft(deps: AppDeps, tokenize: Tokenize, draft: Dupli
   const matches = findDuplicates({ ...candidateOf(tokenize, subject), id: '\uffff' }, rows.map((r) => candidateOf(tokenize, r)), settings)
   return matches.slice(0, 5).map((m) => {
     const r = byId.get(m.primaryId)!
-    return { id: r.id, number: r.number, state: r.state, content: r.content, address: r.address, receivedAt: r.receivedAt, reasons: m.reasons, similarity: m.similarity, canBePrimary: !NO_PRIMARY.has(r.state) }
+    return {
+      id: r.id, number: r.number, state: r.state, content: r.content, address: r.address, receivedAt: r.receivedAt, reasons: m.reasons, similarity: m.similarity,
+      canBePrimary: !NO_PRIMARY.has(r.state), ...likenessBetween(tokenize, subject, r, m.similarity),
+    }
   })
 }
 

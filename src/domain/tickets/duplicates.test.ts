@@ -8,6 +8,9 @@ import {
   reasonsFor,
   repeatedAsks,
   scorePairs,
+  likenessOf,
+  LIKENESS_HIGH,
+  sharedTerms,
   similarity,
   subjectWeight,
   textFeatures,
@@ -59,6 +62,24 @@ describe('subject weights', () => {
     const byCommonWord = similarity(feat('夜里管理坏了'), feat('管理晚上不亮'))
     expect(bySubject).toBeGreaterThanOrEqual(DUPLICATE_DEFAULTS.threshold)
     expect(byCommonWord).toBeLessThan(DUPLICATE_DEFAULTS.threshold)
+  })
+})
+
+describe('sharedTerms and likenessOf (what the operator is shown)', () => {
+  it('names the words both texts use, most telling first, without the place', () => {
+    const place = '建设路'
+    const terms = sharedTerms(cut, feat('建设路，路灯坏了，晚上很黑', place), feat('建设路，路灯晚上不亮', place))
+    expect(terms).toContain('路灯')
+    expect(terms).toContain('晚上')
+    expect(terms.some((t) => t.includes('建设'))).toBe(false)
+    expect(sharedTerms(cut, feat('路灯坏了'), feat('垃圾清运'))).toEqual([])
+    expect(sharedTerms(cut, feat('路灯晚上不亮停水垃圾噪音'), feat('路灯晚上不亮停水垃圾噪音'), 2)).toHaveLength(2)
+  })
+
+  it('reads a similarity as 高 from LIKENESS_HIGH, 中 from the threshold, 低 below', () => {
+    expect(likenessOf(LIKENESS_HIGH)).toBe('high')
+    expect(likenessOf(DUPLICATE_DEFAULTS.threshold)).toBe('medium')
+    expect(likenessOf(DUPLICATE_DEFAULTS.threshold - 0.001)).toBe('low')
   })
 })
 

@@ -133,6 +133,47 @@ export function similarity(a: TextFeatures, b: TextFeatures): number {
   return Math.round(Math.min(1, (2 * both) / (a.total + b.total)) * 10_000) / 10_000
 }
 
+/**
+ * The words two requests share, most telling first (by subject weight, then longer first), at most `limit`: what the
+ * operator is shown beside a proposal, so that the similarity can be judged at a glance. Whole words first; then the
+ * shared two-character pieces that the duties use as a subject (a weight of at least SUBJECT_PIECE: 路灯 inside 的路灯,
+ * 井盖 inside 窨井盖) and that share no character with a word already given (享单 beside 共享). Pieces no duty uses
+ * (天没, 口的) and pieces every function's duties use (没有) read as noise on a screen.
+ */
+/** The least weight of a shared piece shown by sharedTerms: 路灯, which two functions' duties share, weighs 0.32. */
+const SUBJECT_PIECE = 0.25
+
+export function sharedTerms(tokenize: Tokenize, a: TextFeatures, b: TextFeatures, limit = 5): string[] {
+  const lexicon = subjectLexicon(tokenize)
+  const [small, large] = a.weights.size <= b.weights.size ? [a.weights, b.weights] : [b.weights, a.weights]
+  const words: [string, number][] = []
+  const pieces: [string, number][] = []
+  for (const [f, w] of small) {
+    if (!large.has(f) || f.includes('_')) continue
+    if (!f.startsWith('~')) words.push([f, w])
+    else if (w >= SUBJECT_PIECE && lexicon.has(f)) pieces.push([f.slice(1), w])
+  }
+  const order = (x: [string, number], y: [string, number]): number => y[1] - x[1] || y[0].length - x[0].length || (x[0] < y[0] ? -1 : x[0] > y[0] ? 1 : 0)
+  const out = words.sort(order).slice(0, limit).map(([w]) => w)
+  for (const [p] of pieces.sort(order)) if (out.length < limit && !out.some((w) => w.includes(p[0]!) || w.includes(p[1]!))) out.push(p)
+  return out
+}
+
+/** How alike a pair reads to the operator (相似度高 / 中 / 低). */
+export type Likeness = 'high' | 'medium' | 'low'
+
+/**
+ * The similarity from which a pair is shown as 高: on test/fixtures/duplicates/dev.jsonl every pair at or above it is a
+ * duplicate (13 of 13), while 4 of the 5 between the threshold and it are. The similarity itself is a weighted overlap
+ * whose duplicates mostly score 0.04–0.3, so a percentage (相似度 5%) would tell the operator the opposite of a proposal.
+ */
+export const LIKENESS_HIGH = 0.12
+
+/** 高 from LIKENESS_HIGH, 中 from the threshold, 低 below it (a pair the operator merged by judgement). */
+export function likenessOf(similarity: number, threshold = DUPLICATE_DEFAULTS.threshold): Likeness {
+  return similarity >= LIKENESS_HIGH ? 'high' : similarity >= threshold ? 'medium' : 'low'
+}
+
 /** A ticket as detection compares it. */
 export interface DuplicateCandidate {
   readonly id: string
