@@ -133,16 +133,16 @@ export function similarity(a: TextFeatures, b: TextFeatures): number {
   return Math.round(Math.min(1, (2 * both) / (a.total + b.total)) * 10_000) / 10_000
 }
 
+/** The least weight of a shared piece shown by sharedTerms: 路灯, which two functions' duties share, weighs 0.32. */
+const SUBJECT_PIECE = 0.25
+
 /**
  * The words two requests share, most telling first (by subject weight, then longer first), at most `limit`: what the
  * operator is shown beside a proposal, so that the similarity can be judged at a glance. Whole words first; then the
  * shared two-character pieces that the duties use as a subject (a weight of at least SUBJECT_PIECE: 路灯 inside 的路灯,
- * 井盖 inside 窨井盖) and that share no character with a word already given (享单 beside 共享). Pieces no duty uses
- * (天没, 口的) and pieces every function's duties use (没有) read as noise on a screen.
+ * 井盖 inside 窨井盖) and that share no character with a word already given (享单 beside 共享); pieces no duty uses
+ * (天没, 口的) read as noise on a screen. Everyday words no duty uses (很多, 门口) are words like any other here.
  */
-/** The least weight of a shared piece shown by sharedTerms: 路灯, which two functions' duties share, weighs 0.32. */
-const SUBJECT_PIECE = 0.25
-
 export function sharedTerms(tokenize: Tokenize, a: TextFeatures, b: TextFeatures, limit = 5): string[] {
   const lexicon = subjectLexicon(tokenize)
   const [small, large] = a.weights.size <= b.weights.size ? [a.weights, b.weights] : [b.weights, a.weights]
@@ -164,7 +164,7 @@ export type Likeness = 'high' | 'medium' | 'low'
 
 /**
  * The similarity from which a pair is shown as 高: on test/fixtures/duplicates/dev.jsonl every pair at or above it is a
- * duplicate (13 of 13), while 4 of the 5 between the threshold and it are. The similarity itself is a weighted overlap
+ * duplicate (10 of 10), while 7 of the 8 between the threshold and it are. The similarity itself is a weighted overlap
  * whose duplicates mostly score 0.04–0.3, so a percentage (相似度 5%) would tell the operator the opposite of a proposal.
  */
 export const LIKENESS_HIGH = 0.12
