@@ -72,6 +72,8 @@ describe('sharedTerms and likenessOf (what the operator is shown)', () => {
     expect(terms).toContain('路灯')
     expect(terms).toContain('晚上')
     expect(terms.some((t) => t.includes('建设'))).toBe(false)
+    // The words of any request (门口) are not shown.
+    expect(sharedTerms(cut, feat('门口，路灯坏了'), feat('门口，路灯不亮'))).toEqual(['路灯'])
     expect(sharedTerms(cut, feat('路灯坏了'), feat('垃圾清运'))).toEqual([])
     expect(sharedTerms(cut, feat('路灯晚上不亮停水垃圾噪音'), feat('路灯晚上不亮停水垃圾噪音'), 2)).toHaveLength(2)
   })

@@ -133,6 +133,20 @@ export function similarity(a: TextFeatures, b: TextFeatures): number {
   return Math.round(Math.min(1, (2 * both) / (a.total + b.total)) * 10_000) / 10_000
 }
 
+/**
+ * Words that say nothing about what is asked (诉求套话), left out of the words sharedTerms shows: the list the
+ * similarity used as its stop words until 2026-12-04 (the weights replaced it there; on a screen it still reads as
+ * noise: 门口, 附近, 一直).
+ */
+const SAID_OF_ANY_REQUEST = new Set([
+  '的', '了', '是', '在', '有', '和', '与', '及', '我', '我们', '你', '他', '她', '它', '这', '那', '这个', '那个', '都', '也', '就', '还', '又',
+  '很', '太', '非常', '一个', '一些', '没有', '没', '不', '被', '把', '让', '给', '对', '从', '到', '向', '为', '已经', '希望', '请', '请求',
+  '要求', '反映', '反应', '市民', '来电', '诉求', '问题', '情况', '处理', '解决', '相关', '部门', '相关部门', '尽快', '一下', '现在', '目前',
+  '已', '能', '可以', '是否', '怎么', '如何', '什么', '吗', '呢', '吧', '啊', '等', '里', '上', '下', '后', '前', '中', '时', '称', '表示',
+  '投诉', '举报', '咨询', '建议', '帮助', '协调', '核实', '给予', '予以', '一直', '多次', '再次', '还是', '仍然', '依然', '每天', '经常',
+  '严重', '影响', '附近', '旁边', '门口', '位置', '地方', '处', '该', '此', '其', '所', '之', '以', '并', '但', '而', '却', '才',
+])
+
 /** The least weight of a shared piece shown by sharedTerms: 路灯, which two functions' duties share, weighs 0.32. */
 const SUBJECT_PIECE = 0.25
 
@@ -141,7 +155,7 @@ const SUBJECT_PIECE = 0.25
  * operator is shown beside a proposal, so that the similarity can be judged at a glance. Whole words first; then the
  * shared two-character pieces that the duties use as a subject (a weight of at least SUBJECT_PIECE: 路灯 inside 的路灯,
  * 井盖 inside 窨井盖) and that share no character with a word already given (享单 beside 共享); pieces no duty uses
- * (天没, 口的) read as noise on a screen. Everyday words no duty uses (很多, 门口) are words like any other here.
+ * (天没, 口的) read as noise on a screen, and so do the words of any request (SAID_OF_ANY_REQUEST: 门口, 没有).
  */
 export function sharedTerms(tokenize: Tokenize, a: TextFeatures, b: TextFeatures, limit = 5): string[] {
   const lexicon = subjectLexicon(tokenize)
@@ -150,8 +164,9 @@ export function sharedTerms(tokenize: Tokenize, a: TextFeatures, b: TextFeatures
   const pieces: [string, number][] = []
   for (const [f, w] of small) {
     if (!large.has(f) || f.includes('_')) continue
-    if (!f.startsWith('~')) words.push([f, w])
-    else if (w >= SUBJECT_PIECE && lexicon.has(f)) pieces.push([f.slice(1), w])
+    if (!f.startsWith('~')) {
+      if (!SAID_OF_ANY_REQUEST.has(f)) words.push([f, w])
+    } else if (w >= SUBJECT_PIECE && lexicon.has(f) && !SAID_OF_ANY_REQUEST.has(f.slice(1))) pieces.push([f.slice(1), w])
   }
   const order = (x: [string, number], y: [string, number]): number => y[1] - x[1] || y[0].length - x[0].length || (x[0] < y[0] ? -1 : x[0] > y[0] ? 1 : 0)
   const out = words.sort(order).slice(0, limit).map(([w]) => w)
