@@ -156,7 +156,6 @@ export const ratings: readonly { value: import('./types.ts').RatingValue; label:
 ]
 export const ratingLabel: Record<string, string> = Object.fromEntries(ratings.map((t) => [t.value, t.label]))
 
-/** 受理渠道 */
 /**
  * A duplicate pair's likeness as the operator reads it (相似度高 / 中 / 低; the API's `likeness`). Words, not the
  * similarity's percent: a weighted overlap where most duplicates score 4–30 %, which as a percent reads as "unlike".
@@ -169,6 +168,7 @@ export function likenessLine(p: { readonly likeness: string; readonly shared: re
   return p.shared.length ? `${level} · 共同词：${p.shared.join('、')}` : level
 }
 
+/** 受理渠道 */
 export const channelLabel: Record<string, string> = { phone: '电话', web: '网上', api: '接口', open311: 'Open311' }
 
 /** 时限档次 */
