@@ -261,12 +261,14 @@ export async function checkDraft(deps: AppDeps, tokenize: Tokenize, draft: Dupli
   }
   const rows = await duplicateCandidates(deps.db, subject, new Date(Date.parse(now) - settings.windowDays * DAY_MS).toISOString(), now, settings.limit)
   const byId = new Map(rows.map((r) => [r.id, r]))
-  const matches = findDuplicates({ ...candidateOf(tokenize, subject), id: '\uffff' }, rows.map((r) => candidateOf(tokenize, r)), settings)
+  // The draft has no id, so its features are not cached: cut once here for the matching and every match's shared words.
+  const typed = candidateOf(tokenize, subject)
+  const matches = findDuplicates({ ...typed, id: '\uffff' }, rows.map((r) => candidateOf(tokenize, r)), settings)
   return matches.slice(0, 5).map((m) => {
     const r = byId.get(m.primaryId)!
     return {
       id: r.id, number: r.number, state: r.state, content: r.content, address: r.address, receivedAt: r.receivedAt, reasons: m.reasons, similarity: m.similarity,
-      canBePrimary: !NO_PRIMARY.has(r.state), ...likenessBetween(tokenize, subject, r, m.similarity),
+      canBePrimary: !NO_PRIMARY.has(r.state), shared: sharedTerms(tokenize, typed.features, cachedFeatures(tokenize, r.id, r.content, r.address)), likeness: likenessOf(m.similarity),
     }
   })
 }
