@@ -32,6 +32,7 @@ import { DubanError } from '../../domain/errors.ts'
 import {
   DUPLICATE_DEFAULTS,
   MAX_WINDOW_DAYS,
+  duplicatesOf,
   findDuplicates,
   likenessOf,
   reasonsFor,
@@ -153,10 +154,9 @@ export async function findDuplicatesOf(
   const state = new Map([[subject.id, subject.state], ...rows.map((r) => [r.id, r.state] as const)])
   const me = candidateOf(tokenize, subject)
   const others = rows.map((r) => candidateOf(tokenize, r))
-  const matches = findDuplicates(me, others, settings, opts.after === true).filter(
-    (m) => state.get(m.ticketId) === MERGEABLE && !NO_PRIMARY.has(state.get(m.primaryId) ?? ''),
-  )
-  return { subjectId: subject.id, settings, matches, repeat: repeatedAsks(me, others, settings) }
+  const found = duplicatesOf(me, others, settings, opts.after === true)
+  const matches = found.matches.filter((m) => state.get(m.ticketId) === MERGEABLE && !NO_PRIMARY.has(state.get(m.primaryId) ?? ''))
+  return { subjectId: subject.id, settings, matches, repeat: found.repeat }
 }
 
 /**
@@ -187,10 +187,9 @@ export async function findDuplicatesOfMany(
       const state = new Map([[s.id, s.state], ...rows.map((r) => [r.id, r.state] as const)])
       const me = candidateOf(tokenize, s)
       const others = rows.map((r) => candidateOf(tokenize, r))
-      const matches = findDuplicates(me, others, settings, false).filter(
-        (m) => state.get(m.ticketId) === MERGEABLE && !NO_PRIMARY.has(state.get(m.primaryId) ?? ''),
-      )
-      out.set(s.id, { subjectId: s.id, settings, matches, repeat: repeatedAsks(me, others, settings) })
+      const found = duplicatesOf(me, others, settings, false)
+      const matches = found.matches.filter((m) => state.get(m.ticketId) === MERGEABLE && !NO_PRIMARY.has(state.get(m.primaryId) ?? ''))
+      out.set(s.id, { subjectId: s.id, settings, matches, repeat: found.repeat })
     })
   }
   return out

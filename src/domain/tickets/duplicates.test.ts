@@ -2,6 +2,7 @@ import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
 import {
   DUPLICATE_DEFAULTS,
+  duplicatesOf,
   findDuplicates,
   metresBetween,
   parsePairs,
@@ -138,6 +139,25 @@ describe('repeatedAsks (多次重复诉求)', () => {
     expect(repeatedAsks(third, [cand('a', -40, me), cand('b', -10, me)], DUPLICATE_DEFAULTS)).toBeNull()
     expect(repeatedAsks(third, [cand('a', -20, me), cand('b', -10, { ...me, features: feat('垃圾没人清运') })], DUPLICATE_DEFAULTS)).toBeNull()
     expect(repeatedAsks(cand('x', 0), [cand('a', -20), cand('b', -10)], DUPLICATE_DEFAULTS)).toBeNull()
+  })
+})
+
+describe('duplicatesOf (detection of one subject)', () => {
+  it('gives what findDuplicates and repeatedAsks give, each candidate scored once', () => {
+    const me = { phone: '13800000000' }
+    const subject = cand('c', 0, me)
+    const reads = new Map<string, number>()
+    // A candidate counting how often its features are read: once per similarity it is scored in.
+    const counted = (c: DuplicateCandidate): DuplicateCandidate => {
+      const { features, ...rest } = c
+      return Object.defineProperty({ ...rest }, 'features', { get: () => (reads.set(c.id, (reads.get(c.id) ?? 0) + 1), features), enumerable: true }) as DuplicateCandidate
+    }
+    const plain = [cand('a', -20, me), cand('b', -10, me), cand('place', -5, { addressKey: 'k' }), cand('d', -3, { ...me, features: feat('垃圾没人清运') })]
+    const found = duplicatesOf({ ...subject, addressKey: 'k' }, plain.map(counted), DUPLICATE_DEFAULTS)
+    expect(found.matches).toEqual(findDuplicates({ ...subject, addressKey: 'k' }, plain, DUPLICATE_DEFAULTS))
+    expect(found.repeat).toEqual(repeatedAsks(subject, plain, DUPLICATE_DEFAULTS))
+    expect(found.repeat).toEqual({ asks: 3, earlier: ['a', 'b'] })
+    expect(Object.fromEntries(reads)).toEqual({ a: 1, b: 1, place: 1, d: 1 })
   })
 })
 

@@ -233,11 +233,42 @@ export interface DuplicateMatch {
 const DAY_MS = 86_400_000
 
 /**
+ * similarity(subject, other) by the other's id, each pair scored once however often it is asked: findDuplicates and
+ * repeatedAsks both score a same-caller candidate inside the window, and a request's similarity is most of detection's
+ * Node time (a weighted overlap of ~60 features per text).
+ */
+export function similarityTo(subject: DuplicateCandidate): (other: DuplicateCandidate) => number {
+  const scored = new Map<string, number>()
+  return (other) => {
+    let s = scored.get(other.id)
+    if (s === undefined) scored.set(other.id, (s = similarity(subject.features, other.features)))
+    return s
+  }
+}
+
+/** What detection finds for one subject: the merges to propose (findDuplicates) and the 多次重复诉求 flag (repeatedAsks), each pair scored once. */
+export function duplicatesOf(
+  subject: DuplicateCandidate,
+  others: readonly DuplicateCandidate[],
+  settings: DuplicateSettings,
+  after = false,
+): { matches: DuplicateMatch[]; repeat: { asks: number; earlier: string[] } | null } {
+  const similarityOf = similarityTo(subject)
+  return { matches: findDuplicates(subject, others, settings, after, similarityOf), repeat: repeatedAsks(subject, others, settings, similarityOf) }
+}
+
+/**
  * The merges to propose for `subject` among `others`: a shared requester or place, received within the window of
  * the subject (before it, or after it when `after` is set), similarity at or above the threshold; the later of
  * each pair merges into the earlier. Most similar first.
  */
-export function findDuplicates(subject: DuplicateCandidate, others: readonly DuplicateCandidate[], settings: DuplicateSettings, after = false): DuplicateMatch[] {
+export function findDuplicates(
+  subject: DuplicateCandidate,
+  others: readonly DuplicateCandidate[],
+  settings: DuplicateSettings,
+  after = false,
+  similarityOf: (other: DuplicateCandidate) => number = similarityTo(subject),
+): DuplicateMatch[] {
   const at = Date.parse(subject.receivedAt)
   const span = settings.windowDays * DAY_MS
   const out: DuplicateMatch[] = []
@@ -248,7 +279,7 @@ export function findDuplicates(subject: DuplicateCandidate, others: readonly Dup
     if (Math.abs(t - at) > span || (!earlier && !after)) continue
     const reasons = reasonsFor(subject, o)
     if (reasons.length === 0) continue
-    const s = similarity(subject.features, o.features)
+    const s = similarityOf(o)
     if (s < settings.threshold) continue
     out.push(earlier ? { ticketId: subject.id, primaryId: o.id, reasons, similarity: s } : { ticketId: o.id, primaryId: subject.id, reasons, similarity: s })
   }
@@ -259,7 +290,12 @@ export function findDuplicates(subject: DuplicateCandidate, others: readonly Dup
  * 多次重复诉求: the earlier tickets of the subject's requester inside the window that ask the same thing, when
  * they and the subject make at least `repeatAsks` asks; else null.
  */
-export function repeatedAsks(subject: DuplicateCandidate, others: readonly DuplicateCandidate[], settings: DuplicateSettings): { asks: number; earlier: string[] } | null {
+export function repeatedAsks(
+  subject: DuplicateCandidate,
+  others: readonly DuplicateCandidate[],
+  settings: DuplicateSettings,
+  similarityOf: (other: DuplicateCandidate) => number = similarityTo(subject),
+): { asks: number; earlier: string[] } | null {
   if (!subject.phone) return null
   const at = Date.parse(subject.receivedAt)
   const earlier = others
@@ -268,7 +304,7 @@ export function repeatedAsks(subject: DuplicateCandidate, others: readonly Dupli
       const t = Date.parse(o.receivedAt)
       return (t < at || (t === at && o.id < subject.id)) && at - t <= settings.windowDays * DAY_MS
     })
-    .filter((o) => similarity(subject.features, o.features) >= settings.threshold)
+    .filter((o) => similarityOf(o) >= settings.threshold)
     .map((o) => o.id)
   return earlier.length + 1 >= settings.repeatAsks ? { asks: earlier.length + 1, earlier } : null
 }
