@@ -53,8 +53,9 @@ describe.skipIf(!hasChromium)('重复诉求 in a browser', () => {
     const row = page.locator('[data-test=duplicate-proposal]', { hasText: first.number })
     await expect.poll(() => row.count(), { timeout: 15_000 }).toBe(1)
     expect(await row.innerText()).toContain('同一来电人')
-    // The likeness in words with the words both asks use (垃圾, 苍蝇), not a percent.
+    // The likeness in words with the words both asks use (垃圾, 苍蝇; not everyday 很多), not a percent.
     expect(await row.locator('[data-test=proposal-likeness]').innerText()).toMatch(/^相似度[高中低] · 共同词：.*苍蝇/)
+    expect(await row.locator('[data-test=proposal-likeness]').innerText()).not.toContain('很多')
     await page.screenshot({ path: join(SHOTS, 'ticket-1280-proposal.png') })
     await row.locator('[data-test=proposal-merge]').click()
     await page.locator('.el-message-box button', { hasText: '并单' }).click() // 并单 cannot be undone: it asks first

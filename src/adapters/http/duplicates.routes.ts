@@ -7,7 +7,7 @@
 import { checkDraft, detectDuplicates, dismissDuplicate, listDuplicates, mergeDuplicate, mergeInto, windowDaysFrom, withLikeness, type DuplicateDraft } from '../../app/tickets/duplicates.ts'
 import { ticketActor, visibleTicket } from '../../app/tickets/ticket-queries.ts'
 import { MAX_WINDOW_DAYS } from '../../domain/tickets/duplicates.ts'
-import { jiebaTokenize } from '../text/jieba.tokenize.ts'
+import { jiebaEverydayWord, jiebaTokenize } from '../text/jieba.tokenize.ts'
 import { requireRole } from './auth.ts'
 import { errorBodySchema } from './errors.ts'
 import type { RoutePlugin } from './routes.ts'
@@ -89,7 +89,7 @@ const plugin: RoutePlugin = async (app, { deps }) => {
     },
     async (request) => {
       requireRole(request, ...DECIDERS)
-      return { matches: await checkDraft(deps, jiebaTokenize, request.body, duplicateWindowDays) }
+      return { matches: await checkDraft(deps, jiebaTokenize, request.body, duplicateWindowDays, jiebaEverydayWord) }
     },
   )
 
@@ -108,7 +108,7 @@ const plugin: RoutePlugin = async (app, { deps }) => {
     async (request) => {
       const actor = ticketActor(requireRole(request, ...DECIDERS))
       await visibleTicket(deps.db, actor, request.params.id)
-      return withLikeness(jiebaTokenize, [await mergeInto(deps, actor, jiebaTokenize, request.params.id, request.body.into, request.body.note)])[0]
+      return withLikeness(jiebaTokenize, [await mergeInto(deps, actor, jiebaTokenize, request.params.id, request.body.into, request.body.note)], jiebaEverydayWord)[0]
     },
   )
 
@@ -118,7 +118,7 @@ const plugin: RoutePlugin = async (app, { deps }) => {
     async (request) => {
       const actor = ticketActor(requireRole(request, ...READERS))
       await visibleTicket(deps.db, actor, request.params.id)
-      return { duplicates: withLikeness(jiebaTokenize, await listDuplicates(deps, request.params.id)) }
+      return { duplicates: withLikeness(jiebaTokenize, await listDuplicates(deps, request.params.id), jiebaEverydayWord) }
     },
   )
 
@@ -138,7 +138,7 @@ const plugin: RoutePlugin = async (app, { deps }) => {
       const actor = ticketActor(requireRole(request, ...DECIDERS))
       await visibleTicket(deps.db, actor, request.params.id)
       const windowDays = request.body?.windowDays ?? duplicateWindowDays
-      return { duplicates: withLikeness(jiebaTokenize, await detectDuplicates(deps, actor, jiebaTokenize, request.params.id, { settings: { windowDays }, after: true })) }
+      return { duplicates: withLikeness(jiebaTokenize, await detectDuplicates(deps, actor, jiebaTokenize, request.params.id, { settings: { windowDays }, after: true }), jiebaEverydayWord) }
     },
   )
 
@@ -154,7 +154,7 @@ const plugin: RoutePlugin = async (app, { deps }) => {
         response: { 200: proposalSchema, ...errors },
       },
     },
-    async (request) => withLikeness(jiebaTokenize, [await mergeDuplicate(deps, ticketActor(requireRole(request, ...DECIDERS)), request.params.id, request.body?.note)])[0],
+    async (request) => withLikeness(jiebaTokenize, [await mergeDuplicate(deps, ticketActor(requireRole(request, ...DECIDERS)), request.params.id, request.body?.note)], jiebaEverydayWord)[0],
   )
 
   app.post<{ Params: { id: string }; Body: { note?: string } }>(
@@ -162,7 +162,7 @@ const plugin: RoutePlugin = async (app, { deps }) => {
     {
       schema: { tags: ['tickets'], summary: 'Dismiss a proposed merge (不并单): the two are different requests; not proposed again', security: [{ bearer: [] }], params: idParams, body: note, response: { 200: proposalSchema, ...errors } },
     },
-    async (request) => withLikeness(jiebaTokenize, [await dismissDuplicate(deps, ticketActor(requireRole(request, ...DECIDERS)), request.params.id, request.body?.note)])[0],
+    async (request) => withLikeness(jiebaTokenize, [await dismissDuplicate(deps, ticketActor(requireRole(request, ...DECIDERS)), request.params.id, request.body?.note)], jiebaEverydayWord)[0],
   )
 }
 

@@ -43,6 +43,7 @@ import {
   type DuplicateCandidate,
   type DuplicateReason,
   type DuplicateSettings,
+  type EverydayWord,
   type Likeness as LikenessLevel,
   type TextFeatures,
 } from '../../domain/tickets/duplicates.ts'
@@ -98,13 +99,16 @@ export interface Likeness {
   readonly likeness: LikenessLevel
 }
 
-function likenessBetween(tokenize: Tokenize, a: { id: string; content: string; address: string }, b: { id: string; content: string; address: string }, s: number): Likeness {
-  return { shared: sharedTerms(tokenize, cachedFeatures(tokenize, a.id, a.content, a.address), cachedFeatures(tokenize, b.id, b.content, b.address)), likeness: likenessOf(s) }
+type Text = { id: string; content: string; address: string }
+
+function likenessBetween(tokenize: Tokenize, everyday: EverydayWord | undefined, a: Text, b: Text, s: number): Likeness {
+  const shared = sharedTerms(tokenize, cachedFeatures(tokenize, a.id, a.content, a.address), cachedFeatures(tokenize, b.id, b.content, b.address), undefined, everyday)
+  return { shared, likeness: likenessOf(s) }
 }
 
-/** Proposals with their likeness, as the API answers them. */
-export function withLikeness(tokenize: Tokenize, views: readonly ProposalView[]): (ProposalView & Likeness)[] {
-  return views.map((v) => ({ ...v, ...likenessBetween(tokenize, v.ticket, v.primary, v.similarity) }))
+/** Proposals with their likeness, as the API answers them; `everyday` words (很多) are left out of the shared words. */
+export function withLikeness(tokenize: Tokenize, views: readonly ProposalView[], everyday?: EverydayWord): (ProposalView & Likeness)[] {
+  return views.map((v) => ({ ...v, ...likenessBetween(tokenize, everyday, v.ticket, v.primary, v.similarity) }))
 }
 
 /** States a ticket may be merged from (the kind's `merge` transition) and states a primary may not be in. */
@@ -245,7 +249,7 @@ export interface DraftMatch {
  * Earlier tickets a request being typed may repeat (POST /api/duplicates/check): the same bounded candidates and
  * scoring as on intake, nothing stored. At most 5, most similar first.
  */
-export async function checkDraft(deps: AppDeps, tokenize: Tokenize, draft: DuplicateDraft, windowDays?: number): Promise<DraftMatch[]> {
+export async function checkDraft(deps: AppDeps, tokenize: Tokenize, draft: DuplicateDraft, windowDays?: number, everyday?: EverydayWord): Promise<DraftMatch[]> {
   const settings = duplicateSettings({ windowDays })
   const content = draft.content.trim()
   if (!content) throw new DubanError('DUBAN_ERR_FIELD_REQUIRED', 'content: the request text is needed', { where: 'content' })
@@ -267,7 +271,7 @@ export async function checkDraft(deps: AppDeps, tokenize: Tokenize, draft: Dupli
     const r = byId.get(m.primaryId)!
     return {
       id: r.id, number: r.number, state: r.state, content: r.content, address: r.address, receivedAt: r.receivedAt, reasons: m.reasons, similarity: m.similarity,
-      canBePrimary: !NO_PRIMARY.has(r.state), shared: sharedTerms(tokenize, typed.features, cachedFeatures(tokenize, r.id, r.content, r.address)), likeness: likenessOf(m.similarity),
+      canBePrimary: !NO_PRIMARY.has(r.state), shared: sharedTerms(tokenize, typed.features, cachedFeatures(tokenize, r.id, r.content, r.address), undefined, everyday), likeness: likenessOf(m.similarity),
     }
   })
 }

@@ -79,6 +79,12 @@ describe('sharedTerms and likenessOf (what the operator is shown)', () => {
     expect(sharedTerms(cut, feat('路灯晚上不亮停水垃圾噪音'), feat('路灯晚上不亮停水垃圾噪音'), 2)).toHaveLength(2)
   })
 
+  it('leaves out the words the segmenter calls everyday', () => {
+    const everyday = (w: string) => w === '很多'
+    expect(sharedTerms(cut, feat('燃气很多苍蝇'), feat('苍蝇很多燃气'), 5, everyday).sort()).toEqual(['燃气', '苍蝇'])
+    expect(sharedTerms(cut, feat('燃气很多苍蝇'), feat('苍蝇很多燃气'))).toContain('很多')
+  })
+
   it('reads a similarity as 高 from LIKENESS_HIGH, 中 from the threshold, 低 below', () => {
     expect(likenessOf(LIKENESS_HIGH)).toBe('high')
     expect(likenessOf(DUPLICATE_DEFAULTS.threshold)).toBe('medium')

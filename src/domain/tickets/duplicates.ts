@@ -151,13 +151,21 @@ const SAID_OF_ANY_REQUEST = new Set([
 const SUBJECT_PIECE = 0.25
 
 /**
+ * Whether a word is of everyday language (很多, 着, 走): said of anything, so a screen showing it as a reason two requests
+ * look alike says nothing. The segmenter's adapter answers it from general-language word statistics (jieba's IDF table
+ * in production: src/adapters/text/jieba.tokenize.ts); the subject lexicon cannot, since it knows only the duties' words.
+ */
+export type EverydayWord = (word: string) => boolean
+
+/**
  * The words two requests share, most telling first (by subject weight, then longer first), at most `limit`: what the
  * operator is shown beside a proposal, so that the similarity can be judged at a glance. Whole words first; then the
  * shared two-character pieces that the duties use as a subject (a weight of at least SUBJECT_PIECE: 路灯 inside 的路灯,
  * 井盖 inside 窨井盖) and that share no character with a word already given (享单 beside 共享); pieces no duty uses
- * (天没, 口的) read as noise on a screen, and so do the words of any request (SAID_OF_ANY_REQUEST: 门口, 没有).
+ * (天没, 口的) read as noise on a screen, and so do the words of any request (SAID_OF_ANY_REQUEST: 门口, 没有) and words of
+ * everyday language (`everyday`: 很多, 东西).
  */
-export function sharedTerms(tokenize: Tokenize, a: TextFeatures, b: TextFeatures, limit = 5): string[] {
+export function sharedTerms(tokenize: Tokenize, a: TextFeatures, b: TextFeatures, limit = 5, everyday: EverydayWord = () => false): string[] {
   const lexicon = subjectLexicon(tokenize)
   const [small, large] = a.weights.size <= b.weights.size ? [a.weights, b.weights] : [b.weights, a.weights]
   const words: [string, number][] = []
@@ -165,7 +173,7 @@ export function sharedTerms(tokenize: Tokenize, a: TextFeatures, b: TextFeatures
   for (const [f, w] of small) {
     if (!large.has(f) || f.includes('_')) continue
     if (!f.startsWith('~')) {
-      if (!SAID_OF_ANY_REQUEST.has(f)) words.push([f, w])
+      if (!SAID_OF_ANY_REQUEST.has(f) && !everyday(f)) words.push([f, w])
     } else if (w >= SUBJECT_PIECE && lexicon.has(f) && !SAID_OF_ANY_REQUEST.has(f.slice(1))) pieces.push([f.slice(1), w])
   }
   const order = (x: [string, number], y: [string, number]): number => y[1] - x[1] || y[0].length - x[0].length || (x[0] < y[0] ? -1 : x[0] > y[0] ? 1 : 0)
