@@ -10,6 +10,8 @@ import { sessionFor } from '../../src/app/auth/session.ts'
 import { receiveTicket } from '../../src/app/tickets/receive-ticket.ts'
 import { pendingIntakeJobs } from '../../src/app/tickets/intake-followups.ts'
 import { DUPLICATE_DEFAULTS } from '../../src/domain/tickets/duplicates.ts'
+import { findDuplicatesOf, findDuplicatesOfMany } from '../../src/app/tickets/duplicates.ts'
+import { jiebaTokenize } from '../../src/adapters/text/jieba.tokenize.ts'
 import { duplicateCandidates, duplicateCandidatesMany, duplicateSubjects } from '../../src/persistence/duplicates.repo.ts'
 import { startTestApp, type TestApp } from '../support/test-app.ts'
 import { testDialects } from '../support/test-db.ts'
@@ -151,6 +153,21 @@ for (const dialect of testDialects()) {
       expect(answered).toBe(6)
       // Each of the three tickets' text (and phone, place) once in the batch's answer, not once per subject it is a candidate of.
       expect(texts).toBe(3)
+    })
+
+    it('detects a batch of more subjects than one slice of the event loop as one by one', async () => {
+      // 25 asks of one caller at one address: findDuplicatesOfMany lets the loop turn every 20 subjects (DETECT_SLICE).
+      const ask = { ...desk, requesterPhone: '13600009999', address: '东湖区西湖路3号' }
+      const ids: string[] = []
+      for (let i = 0; i < 25; i++) ids.push((await receiveTicket(t.deps, actor, { ...ask, content: `西湖路3号路灯不亮，第${i + 1}次反映。` }, 'phone', { windowDays: 30 })).id)
+      const many = await findDuplicatesOfMany(t.db, jiebaTokenize, ids.map((itemId) => ({ itemId, windowDays: 30 })))
+      expect([...many.keys()].sort()).toEqual([...ids].sort())
+      // The test clock stands still: the order among equal instants is the database's, so both are compared sorted.
+      const sorted = (f: Awaited<ReturnType<typeof findDuplicatesOf>> | undefined) =>
+        f && { ...f, matches: [...f.matches].sort((a, b) => (a.primaryId < b.primaryId ? -1 : 1)), repeat: f.repeat && { ...f.repeat, earlier: [...f.repeat.earlier].sort() } }
+      for (const id of ids) expect(sorted(many.get(id))).toEqual(sorted(await findDuplicatesOf(t.db, jiebaTokenize, id, { settings: { windowDays: 30 } })))
+      // The last ask is the 25th of the caller's: flagged, with the 20 earlier tickets read (the candidates' limit).
+      expect(many.get(ids[24]!)!.repeat?.asks).toBe(21)
     })
 
     it('drops the job of a ticket that does not exist', async () => {

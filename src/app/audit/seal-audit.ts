@@ -6,6 +6,7 @@ import type { Db } from '../../persistence/db.ts'
 import { lockSealer, readChainHead, readUnsealed, writeSeals, type SealOfRow } from '../../persistence/audit.repo.ts'
 import { DubanError } from '../../domain/errors.ts'
 import { auditHash, GENESIS_HASH } from './audit-hash.ts'
+import { yieldTurn } from '../yield-turn.ts'
 
 /** The chain's newest sealed row: publish it, and later check the chain still leads to it. */
 export interface ChainHead {
@@ -56,9 +57,6 @@ export const SEAL_BATCH = 1000
  * after-confirm drain in short batches"). Between two batches the sealer lets the event loop turn.
  */
 export const SEAL_BATCH_PGLITE = 100
-
-/** One turn of the event loop: what waits to run (other requests' I/O and timers) runs first. */
-const yieldTurn = (): Promise<void> => new Promise((r) => setImmediate(r))
 
 async function sealAll(db: Db, opts: SealOptions): Promise<SealOutcome> {
   const pglite = db.dialect === 'pglite'

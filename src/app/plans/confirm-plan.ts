@@ -24,6 +24,7 @@ import { expandedUnitsOf, insertChildCopies } from './expand-collective.ts'
 import { insertLeadShares } from '../items/item-shares.ts'
 import { effectsRecorder, UnrecordedEffect } from './effects-recorder.ts'
 import { roundSoon } from '../supervision/round-soon.ts'
+import { yieldTurn } from '../yield-turn.ts'
 
 /** The prefix of task numbers (督办编号). */
 export const TASK_NUMBER_PREFIX = 'DB'
@@ -62,9 +63,6 @@ const PAUSE_MAX_MS = 2_000
 
 /** Waits PACE times `ms` (at least 1 ms, at most PAUSE_MAX_MS). */
 const paced = (ms: number): Promise<void> => new Promise((r) => setTimeout(r, Math.min(PAUSE_MAX_MS, Math.max(1, PACE * ms))))
-
-/** One turn of the event loop: what waits to run (other requests' I/O and timers) runs first. */
-const yieldTurn = (): Promise<void> => new Promise((r) => setImmediate(r))
 
 /** How often a confirm still computing renews its note on the draft (confirm-gate.ts counts one older than 15 s as gone). */
 const ANNOUNCE_EVERY_MS = 5_000

@@ -17,12 +17,16 @@ import { findDuplicatesOf, findDuplicatesOfMany, storeDuplicates, type Duplicate
 /** Jobs taken per transaction. */
 export const INTAKE_JOB_BATCH = 100
 /**
- * How long a kick waits before the worker drains: the jobs committed meanwhile are done in the same batch. Under load
- * a drain right after each commit took batches of one or two jobs, and a batch's fixed cost (its transaction, the
- * take, the subjects' and candidates' reads, the store, the delete: seven round trips) was paid per ticket; on PGlite,
- * where all of it runs on the event loop, that was about a third of an intake's CPU (docs/tickets.md, "Intake's cost").
+ * How long a kick waits before the worker drains, and the least time between the starts of two drains: the jobs
+ * committed meanwhile are done in the same batch. Under load a drain right after each commit took batches of one or
+ * two jobs, and a batch's fixed cost (its transaction, the take, the subjects' and candidates' reads, the store, the
+ * delete: seven round trips) was paid per ticket; on PGlite, where all of it runs on the event loop, that was about a
+ * third of an intake's CPU (docs/tickets.md, "Intake's cost"). At 50 ms, with the next drain started as soon as one
+ * ended, batches under peer's intake load were 15–30 jobs; a drain in batches of 100 costs a job 0.32 ms of Node and
+ * 0.23 of PostgreSQL, in batches of 30 0.43 / 0.28 (scripts/measure-intake-jobs.ts). Detection's proposals and flags
+ * are advice for the operator, who sees them on the ticket's page: 200 ms later is not later for anyone.
  */
-export const INTAKE_KICK_DELAY_MS = 50
+export const INTAKE_KICK_DELAY_MS = 200
 /** How often the worker looks for jobs it was not kicked for (another process's, or left by a crash). */
 export const INTAKE_JOB_POLL_MS = 1_000
 /** The longest pause before a failed job is tried again. */
@@ -152,20 +156,18 @@ export function startIntakeJobWorker(deps: AppDeps, tokenize: Tokenize, opts: { 
       again = true
       return running
     }
-    running = (async () => {
-      let n = 0
-      do {
-        again = false
-        n += await drainIntakeJobs(deps, tokenize)
-      } while (again && !stopped)
-      return n
-    })()
+    again = false
+    running = drainIntakeJobs(deps, tokenize)
       .catch((e: unknown) => (report(e), 0))
-      .finally(() => (running = null))
+      .finally(() => {
+        running = null
+        // Kicked while it ran: the next drain waits its delay too (started at once, it took only what came meanwhile).
+        if (again && !stopped) kick()
+      })
     return running
   }
   let scheduled: ReturnType<typeof setTimeout> | null = null
-  const kick = (): void => {
+  function kick(): void {
     if (stopped || scheduled) return
     // After INTAKE_KICK_DELAY_MS: the tickets committed meanwhile (several groups under load) are drained together.
     scheduled = setTimeout(() => {
