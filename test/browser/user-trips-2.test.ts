@@ -266,6 +266,39 @@ describe.skipIf(!hasChromium)('what users tripped on, second walk, in a browser'
     await page.context().close()
   }, 120_000)
 
+  it('受理台: 用此答复 before the catalogue has loaded still takes the entry’s category when it arrives', async () => {
+    // The CI run of 2026-12-05 failed the test above on a loaded machine: the hint came before the catalogue, so the
+    // entry's category was not taken and 直接办结 stopped at 请选择诉求分类. Here the catalogue is held back on purpose.
+    const content = '公司拖欠我三个月工资，我应该去哪里投诉，需要带什么材料？'
+    const hotline = await apiOkAs(suite.url, 'hotline')
+    const { entries } = await hotline<{ entries: { id: string; title: string; categoryCode: string | null }[] }>('GET', `/knowledge/offer?q=${encodeURIComponent(content)}&limit=3`)
+    const entry = entries[0]!
+    const page = await signedIn('hotline', DESKTOP)
+    let release = (): void => {}
+    const held = new Promise<void>((r) => (release = r))
+    await page.route('**/api/catalogue', async (route) => {
+      await held
+      await route.continue()
+    })
+    await page.goto(`${suite.url}/desk`)
+    await page.locator('input[name=requesterName]').fill('周先生')
+    await page.locator('input[name=requesterPhone]').fill('13655557777')
+    await page.locator('textarea[name=content]').fill(content)
+    await page.locator('[data-test=knowledge-hint]', { hasText: entry.title }).locator('[data-test=knowledge-use]').click()
+    const arrived = page.waitForResponse((r) => r.url().endsWith('/api/catalogue'))
+    release()
+    await arrived
+    await page.locator('[data-test=desk-answer]').click()
+    const created = page.locator('[data-test=desk-created]')
+    await expect.poll(() => created.textContent(), { timeout: 15_000 }).toContain('已直接办结')
+    expect(await page.locator('[data-test=desk-error]').count()).toBe(0)
+    const number = /GD-\d{4}-\d+/.exec((await created.textContent()) ?? '')![0]
+    const { tickets } = await hotline<{ tickets: { id: string; number: string }[] }>('GET', `/tickets?q=${number}`)
+    const ticket = await hotline<{ categoryCode: string }>('GET', `/tickets/${tickets.find((t) => t.number === number)!.id}`)
+    expect(ticket.categoryCode).toBe(entry.categoryCode)
+    await page.context().close()
+  }, 120_000)
+
   it('在线诉求 on a phone: over-long 详细地址, 姓名 and 撤回原因 are held to what the API takes, and go through', async () => {
     const page = await suite.newPage(PHONE)
     await page.goto(`${suite.url}/public`)
