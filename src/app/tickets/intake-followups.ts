@@ -22,9 +22,10 @@ export const INTAKE_JOB_BATCH = 100
  * two jobs, and a batch's fixed cost (its transaction, the take, the subjects' and candidates' reads, the store, the
  * delete: seven round trips) was paid per ticket; on PGlite, where all of it runs on the event loop, that was about a
  * third of an intake's CPU (docs/tickets.md, "Intake's cost"). At 50 ms, with the next drain started as soon as one
- * ended, batches under peer's intake load were 36 jobs on average, at 200 ms 77 (docs/write-path.md); a drain in batches of 100 costs a job 0.32 ms of Node and
- * 0.23 of PostgreSQL, in batches of 30 0.43 / 0.28 (scripts/measure-intake-jobs.ts). Detection's proposals and flags
- * are advice for the operator, who sees them on the ticket's page: 200 ms later is not later for anyone.
+ * ended, batches under peer's intake load were 36 jobs on average, at 200 ms 77 (docs/write-path.md); a drain in
+ * batches of 100 costs a job 0.32 ms of Node and 0.23 of PostgreSQL, in batches of 30 0.43 / 0.28
+ * (scripts/measure-intake-jobs.ts). Detection's proposals and flags are advice for the operator, who sees them on the
+ * ticket's page: 200 ms later is not later for anyone.
  */
 export const INTAKE_KICK_DELAY_MS = 200
 /** How often the worker looks for jobs it was not kicked for (another process's, or left by a crash). */
