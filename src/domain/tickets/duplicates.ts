@@ -243,7 +243,7 @@ const DAY_MS = 86_400_000
 /**
  * similarity(subject, other) by the other's id, each pair scored once however often it is asked: findDuplicates and
  * repeatedAsks both score a same-caller candidate inside the window (a weighted overlap of ~60 features per text; in
- * the intake jobs under peer's load, scoring was about a third of the detection's synchronous Node time).
+ * the intake jobs under peer's load, scoring was 39 % of the detection's synchronous Node time in one profile).
  */
 export function similarityTo(subject: DuplicateCandidate): (other: DuplicateCandidate) => number {
   const scored = new Map<string, number>()
