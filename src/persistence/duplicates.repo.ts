@@ -119,9 +119,15 @@ export async function duplicateSubjects(q: Queryable, ids: readonly string[]): P
 // window (1.9 s warm, 10.5 s cold on 1M tickets; 0.3 ms with it).
 // A ticket that is a candidate of several subjects (under load, a caller's or an address's recent tickets are the
 // candidates of every subject of the batch) brings its text, phone and place once, on its first row (`once` = 1, the
-// lowest k); its other rows carry only its id, number, state and received_at, and duplicateCandidatesMany fills them in.
+// lowest k); its other rows carry only its id, why and received_at, and duplicateCandidatesMany fills them in.
+// The branches read ticket alone, and the item (number, state) is read once per ticket, for its first row, after the
+// rows are made distinct: read per branch row, the same ticket's item was probed once per subject and reason (in
+// `peer`'s intake, one caller at one address, 100 subjects × phone and address branches × 20 rows = 4,000 probes for
+// the ~120 tickets a batch answers). The branches need no `i.kind = 'ticket'`: only the ticket kind writes ticket rows
+// (ticket-intake.repo.ts, tickets.repo.ts).
+const TICKET_COLS = `t.item_id, t.received_at, t.requester_phone, t.address, t.address_key, t.lat, t.lng, t.content`
 const CANDIDATES_MANY = `
-SELECT k, why, item_id, number, state, received_at, once,
+SELECT k, why, item_id, i.number, i.state, received_at, once,
        CASE WHEN once = 1 THEN requester_phone END AS requester_phone, CASE WHEN once = 1 THEN address END AS address,
        CASE WHEN once = 1 THEN address_key END AS address_key, CASE WHEN once = 1 THEN lat END AS lat,
        CASE WHEN once = 1 THEN lng END AS lng, CASE WHEN once = 1 THEN content END AS content FROM (
@@ -130,21 +136,22 @@ SELECT x.k, c.*, row_number() OVER (PARTITION BY x.k, c.item_id ORDER BY c.why) 
   FROM unnest($1::text[], $2::timestamptz[], $3::timestamptz[], $4::text[], $5::text[], $6::float8[], $7::float8[], $8::float8[], $9::float8[])
        WITH ORDINALITY AS x(id, f, tt, phone, akey, lat0, lat1, lng0, lng1, k)
   CROSS JOIN LATERAL (
-    (SELECT 1 AS why, ${COLS} ${FROM}
-      WHERE x.phone <> '' AND t.received_at >= x.f AND t.received_at <= x.tt AND t.item_id <> x.id AND i.kind = 'ticket' AND t.requester_phone = x.phone
+    (SELECT 1 AS why, ${TICKET_COLS} FROM ticket t
+      WHERE x.phone <> '' AND t.received_at >= x.f AND t.received_at <= x.tt AND t.item_id <> x.id AND t.requester_phone = x.phone
       ORDER BY t.received_at DESC LIMIT $10)
     UNION ALL
-    (SELECT 2, ${COLS} ${FROM}
-      WHERE x.akey <> '' AND t.received_at >= x.f AND t.received_at <= x.tt AND t.item_id <> x.id AND i.kind = 'ticket' AND t.address_key = x.akey AND t.address_key <> ''
+    (SELECT 2, ${TICKET_COLS} FROM ticket t
+      WHERE x.akey <> '' AND t.received_at >= x.f AND t.received_at <= x.tt AND t.item_id <> x.id AND t.address_key = x.akey AND t.address_key <> ''
       ORDER BY t.received_at DESC LIMIT $10)
     UNION ALL
-    (SELECT 3, ${COLS} ${FROM}
-      WHERE x.lat0 IS NOT NULL AND t.received_at >= x.f AND t.received_at <= x.tt AND t.item_id <> x.id AND i.kind = 'ticket'
+    (SELECT 3, ${TICKET_COLS} FROM ticket t
+      WHERE x.lat0 IS NOT NULL AND t.received_at >= x.f AND t.received_at <= x.tt AND t.item_id <> x.id
         AND t.lat BETWEEN x.lat0 AND x.lat1 AND t.lng BETWEEN x.lng0 AND x.lng1
       ORDER BY t.received_at DESC LIMIT $10)
   ) c
 ) d WHERE nth = 1
-) e ORDER BY k, why, received_at DESC`
+) e LEFT JOIN LATERAL (SELECT i.number, i.state FROM item i WHERE e.once = 1 AND i.id = e.item_id OFFSET 0) i ON true
+ORDER BY k, why, received_at DESC`
 
 /**
  * duplicateCandidates for several subjects in one statement (the intake jobs' batch): per subject, the same rows in
@@ -174,8 +181,8 @@ export async function duplicateCandidatesMany(
     { name: 'duban_duplicates_candidates_many' },
   )
   const out = subjects.map(() => new Map<string, DuplicateSubjectRow>())
-  // A ticket's first row (the lowest k, so the first in this order) has all of it; its later rows are that row (read
-  // by the same statement, so the same number, state and received_at).
+  // A ticket's first row (the lowest k, so the first in this order) has all of it, its item's number and state too;
+  // its later rows are that row (read by the same statement, so the same received_at).
   const seen = new Map<string, DuplicateSubjectRow>()
   for (const r of rows) {
     const id = String(r.item_id)
