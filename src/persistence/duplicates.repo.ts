@@ -72,23 +72,11 @@ const LAT_BOX = 0.00136
  * Tickets that may duplicate `s`: received in [from, to], not `s` itself, sharing its
  * phone, its normalised address, or lying in a box of about 150 m round it; at most `limit` of each, newest first.
  * Merged and withdrawn tickets are read too (they are asks of the requester); they are never made primaries.
+ * duplicateCandidatesMany's one statement for one subject: one round trip where the three reasons took three (the
+ * desk's check as the operator types, detection on demand).
  */
 export async function duplicateCandidates(q: Queryable, s: DuplicateSubjectRow, from: string, to: string, limit: number): Promise<DuplicateSubjectRow[]> {
-  const base = `t.received_at >= $1 AND t.received_at <= $2 AND t.item_id <> $3 AND i.kind = 'ticket'`
-  const out = new Map<string, DuplicateSubjectRow>()
-  // Named (prepared once per connection on pg): each reason's text is fixed, and planning cost more than running.
-  const run = async (cond: string, extra: unknown[], name: string): Promise<void> => {
-    const { rows } = await q.query(`SELECT ${COLS} ${FROM} WHERE ${base} AND ${cond} ORDER BY t.received_at DESC LIMIT $4`, [from, to, s.id, limit, ...extra], { name })
-    for (const r of rows) out.set(String(r.item_id), toSubject(r))
-  }
-  if (s.phone) await run(`t.requester_phone = $5`, [s.phone], 'duban_duplicates_by_phone')
-  // `<> ''` written out: the index is partial (migration 101), and a generic plan cannot prove it from `= $5`.
-  if (s.addressKey) await run(`t.address_key = $5 AND t.address_key <> ''`, [s.addressKey], 'duban_duplicates_by_address')
-  if (s.lat !== null && s.lng !== null) {
-    const lngBox = LAT_BOX / Math.max(Math.cos((s.lat * Math.PI) / 180), 0.01)
-    await run(`t.lat BETWEEN $5 AND $6 AND t.lng BETWEEN $7 AND $8`, [s.lat - LAT_BOX, s.lat + LAT_BOX, s.lng - lngBox, s.lng + lngBox], 'duban_duplicates_by_place')
-  }
-  return [...out.values()]
+  return (await duplicateCandidatesMany(q, [{ s, from, to }], limit))[0]!
 }
 
 /**
@@ -110,8 +98,8 @@ export async function duplicateSubjects(q: Queryable, ids: readonly string[]): P
 }
 
 // $1 the subjects' ids, $2 from, $3 to, $4 phones ('' = none), $5 address keys ('' = none), $6–$9 the coordinate
-// boxes (NULL = none), all in the same order; $10 the limit per reason. The three reads of duplicateCandidates per
-// subject, in one statement for a batch: each reason's rows tagged 1 (phone), 2 (address), 3 (place). A ticket found
+// boxes (NULL = none), all in the same order; $10 the limit per reason. Three reads per subject (phone, address,
+// place), in one statement for a batch: each reason's rows tagged 1 (phone), 2 (address), 3 (place). A ticket found
 // by more than one reason (a caller's earlier ticket at the same address) is answered once, where it first appears,
 // as duplicateCandidatesMany keeps it: not the same row two or three times. The address branch says `t.address_key <>
 // ''` although `= x.akey` with `x.akey <> ''` implies it: the planner cannot see that through the unnest, and without
