@@ -18,9 +18,11 @@ export interface DuplicateSubjectRow {
   readonly lat: number | null
   readonly lng: number | null
   readonly content: string
+  /** The ticket's place (属地 unit); for a draft, the one chosen so far. */
+  readonly placeUnitId: string | null
 }
 
-const COLS = `t.item_id, i.number, i.state, t.received_at, t.requester_phone, t.address, t.address_key, t.lat, t.lng, t.content`
+const COLS = `t.item_id, i.number, i.state, t.received_at, t.requester_phone, t.address, t.address_key, t.lat, t.lng, t.content, t.place_unit_id`
 // The item is read by its key (a lateral subquery, OFFSET 0 so that no condition is pushed into it): joined plainly,
 // on a database whose statistics predate its tickets (a young one, or autovacuum off as on the bench's server) the
 // planner took `i.kind = 'ticket'` to the partial index item_ticket_number_reverse_idx and scanned every ticket's item
@@ -42,6 +44,7 @@ function toSubject(r: Record<string, unknown>): DuplicateSubjectRow {
     lat: num(r.lat),
     lng: num(r.lng),
     content: String(r.content),
+    placeUnitId: (r.place_unit_id as string | null | undefined) ?? null,
   }
 }
 
@@ -70,13 +73,14 @@ const LAT_BOX = 0.00136
 
 /**
  * Tickets that may duplicate `s`: received in [from, to], not `s` itself, sharing its
- * phone, its normalised address, or lying in a box of about 150 m round it; at most `limit` of each, newest first.
+ * phone, its normalised address (or one of `addressKeys`, the ways it may be written: address-variants.ts), or lying
+ * in a box of about 150 m round it; at most `limit` of each, newest first.
  * Merged and withdrawn tickets are read too (they are asks of the requester); they are never made primaries.
  * duplicateCandidatesMany's one statement for one subject: one round trip where the three reasons took three (the
  * desk's check as the operator types, detection on demand).
  */
-export async function duplicateCandidates(q: Queryable, s: DuplicateSubjectRow, from: string, to: string, limit: number): Promise<DuplicateSubjectRow[]> {
-  return (await duplicateCandidatesMany(q, [{ s, from, to }], limit))[0]!
+export async function duplicateCandidates(q: Queryable, s: DuplicateSubjectRow, from: string, to: string, limit: number, addressKeys?: readonly string[]): Promise<DuplicateSubjectRow[]> {
+  return (await duplicateCandidatesMany(q, [{ s, from, to, addressKeys }], limit))[0]!
 }
 
 /**
@@ -97,12 +101,13 @@ export async function duplicateSubjects(q: Queryable, ids: readonly string[]): P
   return new Map(rows.map((r) => [String(r.item_id), toSubject(r)]))
 }
 
-// $1 the subjects' ids, $2 from, $3 to, $4 phones ('' = none), $5 address keys ('' = none), $6–$9 the coordinate
+// $1 the subjects' ids, $2 from, $3 to, $4 phones ('' = none), $5 address keys, each subject's joined by ',' (a key
+// holds only digits, Latin letters and Han; '' = none; each key an index range of its own, newest first), $6–$9 the coordinate
 // boxes (NULL = none), all in the same order; $10 the limit per reason. Three reads per subject (phone, address,
 // place), in one statement for a batch: each reason's rows tagged 1 (phone), 2 (address), 3 (place). A ticket found
 // by more than one reason (a caller's earlier ticket at the same address) is answered once, where it first appears,
 // as duplicateCandidatesMany keeps it: not the same row two or three times. The address branch says `t.address_key <>
-// ''` although `= x.akey` with `x.akey <> ''` implies it: the planner cannot see that through the unnest, and without
+// ''` although `= v.akey` (never '') implies it: the planner cannot see that through the unnest, and without
 // it the partial index (ticket_address_key_idx, migration 101) was not used: the branch read every ticket of the
 // window (1.9 s warm, 10.5 s cold on 1M tickets; 0.3 ms with it).
 // A ticket that is a candidate of several subjects (under load, a caller's or an address's recent tickets are the
@@ -113,24 +118,27 @@ export async function duplicateSubjects(q: Queryable, ids: readonly string[]): P
 // `peer`'s intake, one caller at one address, 100 subjects × phone and address branches × 20 rows = 4,000 probes for
 // the ~120 tickets a batch answers). The branches need no `i.kind = 'ticket'`: only the ticket kind writes ticket rows
 // (ticket-intake.repo.ts, tickets.repo.ts).
-const TICKET_COLS = `t.item_id, t.received_at, t.requester_phone, t.address, t.address_key, t.lat, t.lng, t.content`
+const TICKET_COLS = `t.item_id, t.received_at, t.requester_phone, t.address, t.address_key, t.lat, t.lng, t.content, t.place_unit_id`
 const CANDIDATES_MANY = `
 SELECT k, why, item_id, i.number, i.state, received_at, once,
        CASE WHEN once = 1 THEN requester_phone END AS requester_phone, CASE WHEN once = 1 THEN address END AS address,
        CASE WHEN once = 1 THEN address_key END AS address_key, CASE WHEN once = 1 THEN lat END AS lat,
-       CASE WHEN once = 1 THEN lng END AS lng, CASE WHEN once = 1 THEN content END AS content FROM (
+       CASE WHEN once = 1 THEN lng END AS lng, CASE WHEN once = 1 THEN content END AS content,
+       CASE WHEN once = 1 THEN place_unit_id END AS place_unit_id FROM (
 SELECT d.*, row_number() OVER (PARTITION BY item_id ORDER BY k) AS once FROM (
 SELECT x.k, c.*, row_number() OVER (PARTITION BY x.k, c.item_id ORDER BY c.why) AS nth
   FROM unnest($1::text[], $2::timestamptz[], $3::timestamptz[], $4::text[], $5::text[], $6::float8[], $7::float8[], $8::float8[], $9::float8[])
-       WITH ORDINALITY AS x(id, f, tt, phone, akey, lat0, lat1, lng0, lng1, k)
+       WITH ORDINALITY AS x(id, f, tt, phone, akeys, lat0, lat1, lng0, lng1, k)
   CROSS JOIN LATERAL (
     (SELECT 1 AS why, ${TICKET_COLS} FROM ticket t
       WHERE x.phone <> '' AND t.received_at >= x.f AND t.received_at <= x.tt AND t.item_id <> x.id AND t.requester_phone = x.phone
       ORDER BY t.received_at DESC LIMIT $10)
     UNION ALL
-    (SELECT 2, ${TICKET_COLS} FROM ticket t
-      WHERE x.akey <> '' AND t.received_at >= x.f AND t.received_at <= x.tt AND t.item_id <> x.id AND t.address_key = x.akey AND t.address_key <> ''
-      ORDER BY t.received_at DESC LIMIT $10)
+    (SELECT 2, a.* FROM unnest(string_to_array(x.akeys, ',')) AS v(akey) CROSS JOIN LATERAL (
+       SELECT ${TICKET_COLS} FROM ticket t
+        WHERE t.received_at >= x.f AND t.received_at <= x.tt AND t.item_id <> x.id AND t.address_key = v.akey AND t.address_key <> ''
+        ORDER BY t.received_at DESC LIMIT $10) a
+      ORDER BY a.received_at DESC LIMIT $10)
     UNION ALL
     (SELECT 3, ${TICKET_COLS} FROM ticket t
       WHERE x.lat0 IS NOT NULL AND t.received_at >= x.f AND t.received_at <= x.tt AND t.item_id <> x.id
@@ -147,7 +155,7 @@ ORDER BY k, why, received_at DESC`
  */
 export async function duplicateCandidatesMany(
   q: Queryable,
-  subjects: readonly { readonly s: DuplicateSubjectRow; readonly from: string; readonly to: string }[],
+  subjects: readonly { readonly s: DuplicateSubjectRow; readonly from: string; readonly to: string; readonly addressKeys?: readonly string[] | undefined }[],
   limit: number,
 ): Promise<DuplicateSubjectRow[][]> {
   if (subjects.length === 0) return []
@@ -159,7 +167,7 @@ export async function duplicateCandidatesMany(
       subjects.map((x) => x.from),
       subjects.map((x) => x.to),
       subjects.map(({ s }) => s.phone ?? ''),
-      subjects.map(({ s }) => s.addressKey),
+      subjects.map(({ s, addressKeys }) => (addressKeys ?? (s.addressKey ? [s.addressKey] : [])).filter((k) => k !== '').join(',')),
       box.map((b) => (b ? b.lat - LAT_BOX : null)),
       box.map((b) => (b ? b.lat + LAT_BOX : null)),
       box.map((b) => (b ? b.lng - b.lngBox : null)),

@@ -12,6 +12,8 @@ import { testDialects } from '../support/test-db.ts'
 import { startTicketDesk, type TicketDesk } from './ticket-desk.fixture.ts'
 import { CATEGORY } from './tickets.fixture.ts'
 import { DUPLICATE_DEFAULTS, likenessOf } from '../../src/domain/tickets/duplicates.ts'
+import { addressKeyText } from '../../src/domain/tickets/address-variants.ts'
+import { addressKeyOf } from '../../src/persistence/duplicates.repo.ts'
 
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 type View = any
@@ -267,6 +269,37 @@ for (const dialect of testDialects()) {
       expect(jobs + found).toBe(1)
       await settle()
       expect((await proposals(r.body.id)).map((x: View) => [x.primaryId, x.status, x.proposedBy])).toEqual([[h.id, 'proposed', null]])
+    })
+
+    it('cuts division names into the same key as the database’s address_key', async () => {
+      const texts = ['东湖区 江滨路１２号', 'A座 3-2室（Ｂ区）', '青川市·东湖区/江滨街道 南湖路7号', 'İstanbul Straße 5', '😀路1号', '\t湖滨路\n3号 ']
+      for (const x of texts) expect(addressKeyText(x), x).toBe(await addressKeyOf(t.db, x))
+    })
+
+    it('takes one street written with or without its district and street office as one place, not another district’s', async () => {
+      await setClock('2026-03-22T09:00:00+08:00')
+      const text = (n: number) => [`南湖路7号的井盖丢了，晚上走路很危险。`, `南湖路7号井盖不见了，晚上很危险，请尽快补上。`, `南湖路7号井盖丢失好几天了，晚上路过很危险。`, `南湖路7号路口井盖没了，夜里走路危险。`, `南湖路7号井盖丢了，晚上行人很危险。`][n]!
+      const at = (phone: string, address: string, n: number, place?: string) => asked({ requesterPhone: phone, address, content: text(n), ...(place ? { placeUnitId: place } : {}) })
+      const reasonsInto = async (v: View) => Object.fromEntries((await proposals(v.id)).filter((x: View) => x.ticketId === v.id).map((x: View) => [x.primary.number, x.reasons]))
+      // 江滨街道 (dh-jb) is in 东湖区 (dh), in 青川市; 西山县 (xs) is another district of the city.
+      const p1 = await intake('n1', at('13900010001', '东湖区南湖路7号', 0, 'dh-jb'))
+      const p2 = await intake('n2', at('13900010002', '南湖路7号', 1, 'dh-jb'))
+      expect(await reasonsInto(p2)).toEqual({ [p1.number]: ['same_place'] })
+      // Every division written out, no place chosen: the address itself says where it is.
+      const p3 = await intake('n3', at('13900010003', '青川市东湖区江滨街道南湖路7号', 2))
+      expect(await reasonsInto(p3)).toEqual({ [p1.number]: ['same_place'], [p2.number]: ['same_place'] })
+      // Filed in 西山县: the same words as p2 (one place as written), but not 东湖区's 南湖路7号 nor p3.
+      const p4 = await intake('n4', at('13900010004', '南湖路7号', 3, 'xs'))
+      expect(await reasonsInto(p4)).toEqual({ [p2.number]: ['same_place'] })
+      // 西山县南湖路7号 in 西山县: p4's street, not p2's (filed in 江滨街道, though written without a district).
+      const p5 = await intake('n5', at('13900010005', '西山县南湖路7号', 4, 'xs'))
+      expect(await reasonsInto(p5)).toEqual({ [p4.number]: ['same_place'] })
+      // The desk, typing the street without its district with 江滨街道 chosen, is shown 东湖区's tickets at it.
+      const hint = await call('POST', '/api/duplicates/check', 'operator', { content: '南湖路7号井盖丢了，很危险。', address: '南湖路7号', placeUnitId: 'dh-jb' })
+      expect(hint.status, JSON.stringify(hint.body)).toBe(200)
+      const shown = Object.fromEntries(hint.body.matches.map((m: View) => [m.number, m.reasons]))
+      expect(shown).toMatchObject({ [p1.number]: ['same_place'], [p2.number]: ['same_place'], [p3.number]: ['same_place'] })
+      expect(shown[p5.number]).toBeUndefined()
     })
 
     it('looks for duplicates of a request received over Open311 as for one taken at the desk', async () => {

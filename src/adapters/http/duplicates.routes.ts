@@ -80,6 +80,7 @@ const plugin: RoutePlugin = async (app, { deps }) => {
             address: { type: 'string', maxLength: 200 },
             lat: { type: 'number', minimum: -90, maximum: 90 },
             lng: { type: 'number', minimum: -180, maximum: 180 },
+            placeUnitId: { type: 'string', maxLength: 100, description: 'The place (属地 unit) chosen so far: its divisions may be written before the address or left out' },
           },
           required: ['content'],
           additionalProperties: false,

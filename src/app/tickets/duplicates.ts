@@ -48,6 +48,9 @@ import {
   type TextFeatures,
 } from '../../domain/tickets/duplicates.ts'
 import { normalisePhone } from '../../domain/tickets/intake.rules.ts'
+import { addressKeyVariants, divisionIndex, placeLine, type DivisionIndex } from '../../domain/tickets/address-variants.ts'
+import type { UnitRow } from '../../persistence/units.repo.ts'
+import { activeUnits } from './intake-lookups.ts'
 import type { Actor, AppDeps } from '../deps.ts'
 import { audit } from '../items/audit.port.ts'
 import { takeEvent } from '../items/take-event.ts'
@@ -88,8 +91,34 @@ function cachedFeatures(tokenize: Tokenize, id: string, content: string, address
   return features
 }
 
-function candidateOf(tokenize: Tokenize, r: DuplicateSubjectRow): DuplicateCandidate {
-  return { id: r.id, receivedAt: r.receivedAt, phone: r.phone, addressKey: r.addressKey, lat: r.lat, lng: r.lng, features: cachedFeatures(tokenize, r.id, r.content, r.address) }
+/** How detection reads places: the ways a subject's address may be written, and any ticket's place line. */
+interface Places {
+  /** addressKeyVariants of a subject. */
+  readonly keys: (s: Pick<DuplicateSubjectRow, 'addressKey' | 'placeUnitId'>) => string[]
+  /** placeLine of a ticket's place. */
+  readonly line: (placeUnitId: string | null) => string[]
+}
+
+/** A ticket as detection compares it; a subject (`subjectKeys`) with the ways its address may be written. */
+function candidateOf(tokenize: Tokenize, r: DuplicateSubjectRow, places?: Places, subjectKeys?: readonly string[]): DuplicateCandidate {
+  return {
+    id: r.id, receivedAt: r.receivedAt, phone: r.phone, addressKey: r.addressKey, addressKeys: subjectKeys, placeLine: places?.line(r.placeUnitId),
+    lat: r.lat, lng: r.lng, features: cachedFeatures(tokenize, r.id, r.content, r.address),
+  }
+}
+
+/** Units that are places an address may name (the directory's divisions), not departments or offices. */
+const DIVISION_LEVELS: ReadonlySet<string> = new Set(['province', 'city', 'district', 'township', 'community'])
+/** The division index of each units map activeUnits keeps (built again when the units are read again). */
+const divisionIndexes = new WeakMap<ReadonlyMap<string, UnitRow>, DivisionIndex>()
+
+/** The directory's divisions as detection reads them (address-variants.ts), from the units intake keeps in memory. */
+async function placesOf(q: Queryable): Promise<Places> {
+  const units = await activeUnits(q)
+  let index = divisionIndexes.get(units)
+  if (!index) divisionIndexes.set(units, (index = divisionIndex([...units.values()].filter((u) => DIVISION_LEVELS.has(u.level)))))
+  const divisions = index
+  return { keys: (s) => addressKeyVariants(divisions, s.addressKey, s.placeUnitId), line: (id) => placeLine(divisions, id) }
 }
 
 /** What the operator is shown of why two tickets look alike: the words they share and the similarity's level. */
@@ -155,10 +184,12 @@ export async function findDuplicatesOf(
   const at = Date.parse(subject.receivedAt)
   const from = new Date(at - settings.windowDays * DAY_MS).toISOString()
   const to = opts.after ? new Date(at + settings.windowDays * DAY_MS).toISOString() : subject.receivedAt
-  const rows = await duplicateCandidates(q, subject, from, to, settings.limit)
+  const places = await placesOf(q)
+  const keys = places.keys(subject)
+  const rows = await duplicateCandidates(q, subject, from, to, settings.limit, keys)
   const state = new Map([[subject.id, subject.state], ...rows.map((r) => [r.id, r.state] as const)])
-  const me = candidateOf(tokenize, subject)
-  const others = rows.map((r) => candidateOf(tokenize, r))
+  const me = candidateOf(tokenize, subject, places, keys)
+  const others = rows.map((r) => candidateOf(tokenize, r, places))
   const found = duplicatesOf(me, others, settings, opts.after === true)
   const matches = found.matches.filter((m) => state.get(m.ticketId) === MERGEABLE && !NO_PRIMARY.has(state.get(m.primaryId) ?? ''))
   return { subjectId: subject.id, settings, matches, repeat: found.repeat }
@@ -179,24 +210,25 @@ export async function findDuplicatesOfMany(
   jobs: readonly { readonly itemId: string; readonly windowDays: number }[],
 ): Promise<Map<string, DuplicatesFound>> {
   const subjects = await duplicateSubjects(q, jobs.map((j) => j.itemId))
+  const places = await placesOf(q)
   const asked = jobs.flatMap((j) => {
     const s = subjects.get(j.itemId)
     if (!s) return []
     const settings = duplicateSettings({ windowDays: j.windowDays })
-    return [{ s, settings, from: new Date(Date.parse(s.receivedAt) - settings.windowDays * DAY_MS).toISOString(), to: s.receivedAt }]
+    return [{ s, settings, from: new Date(Date.parse(s.receivedAt) - settings.windowDays * DAY_MS).toISOString(), to: s.receivedAt, addressKeys: places.keys(s) }]
   })
   const out = new Map<string, DuplicatesFound>()
   // One statement per limit (the same for every job today).
   for (const limit of new Set(asked.map((a) => a.settings.limit))) {
     const group = asked.filter((a) => a.settings.limit === limit)
     const candidates = await duplicateCandidatesMany(q, group, limit)
-    for (const [k, { s, settings }] of group.entries()) {
+    for (const [k, { s, settings, addressKeys }] of group.entries()) {
       // A batch of 100 subjects is ~10 ms of segmenting and scoring: in slices, so that no request waits for all of it.
       if (k > 0 && k % DETECT_SLICE === 0) await yieldTurn()
       const rows = candidates[k]!
       const state = new Map([[s.id, s.state], ...rows.map((r) => [r.id, r.state] as const)])
-      const me = candidateOf(tokenize, s)
-      const others = rows.map((r) => candidateOf(tokenize, r))
+      const me = candidateOf(tokenize, s, places, addressKeys)
+      const others = rows.map((r) => candidateOf(tokenize, r, places))
       const found = duplicatesOf(me, others, settings, false)
       const matches = found.matches.filter((m) => state.get(m.ticketId) === MERGEABLE && !NO_PRIMARY.has(state.get(m.primaryId) ?? ''))
       out.set(s.id, { subjectId: s.id, settings, matches, repeat: found.repeat })
@@ -233,6 +265,8 @@ export interface DuplicateDraft {
   readonly address?: string | undefined
   readonly lat?: number | undefined
   readonly lng?: number | undefined
+  /** The place (属地 unit) chosen so far: its divisions may be written before the address or left out. */
+  readonly placeUnitId?: string | undefined
 }
 
 /** An earlier ticket a draft may repeat, as the desk shows it while the operator types. */
@@ -266,13 +300,15 @@ export async function checkDraft(deps: AppDeps, tokenize: Tokenize, draft: Dupli
   const now = deps.clock.now().toISOString()
   const subject: DuplicateSubjectRow = {
     id: '', number: '', state: 'received', receivedAt: now, phone, address, addressKey: address ? await addressKeyOf(deps.db, address) : '',
-    lat: draft.lat ?? null, lng: draft.lng ?? null, content,
+    lat: draft.lat ?? null, lng: draft.lng ?? null, content, placeUnitId: draft.placeUnitId?.trim() || null,
   }
-  const rows = await duplicateCandidates(deps.db, subject, new Date(Date.parse(now) - settings.windowDays * DAY_MS).toISOString(), now, settings.limit)
+  const places = await placesOf(deps.db)
+  const keys = places.keys(subject)
+  const rows = await duplicateCandidates(deps.db, subject, new Date(Date.parse(now) - settings.windowDays * DAY_MS).toISOString(), now, settings.limit, keys)
   const byId = new Map(rows.map((r) => [r.id, r]))
   // The draft has no id, so its features are not cached: cut once here for the matching and every match's shared words.
-  const typed = candidateOf(tokenize, subject)
-  const matches = findDuplicates({ ...typed, id: '\uffff' }, rows.map((r) => candidateOf(tokenize, r)), settings)
+  const typed = candidateOf(tokenize, subject, places, keys)
+  const matches = findDuplicates({ ...typed, id: '\uffff' }, rows.map((r) => candidateOf(tokenize, r, places)), settings)
   return matches.slice(0, 5).map((m) => {
     const r = byId.get(m.primaryId)!
     return {
@@ -294,8 +330,9 @@ export async function mergeInto(deps: AppDeps, actor: Actor, tokenize: Tokenize,
   const p = await duplicateSubjectByRef(deps.db, primaryRef.trim())
   if (!p) throw new DubanError('DUBAN_ERR_NOT_FOUND', `ticket ${primaryRef}`, { where: 'into' })
   if (p.id === t.id) throw new DubanError('DUBAN_ERR_FIELD_INVALID', 'into: a ticket cannot be merged into itself', { where: 'into' })
-  const a = candidateOf(tokenize, t)
-  const b = candidateOf(tokenize, p)
+  const places = await placesOf(deps.db)
+  const a = candidateOf(tokenize, t, places, places.keys(t))
+  const b = candidateOf(tokenize, p, places)
   const now = deps.clock.now()
   await insertProposals(deps.db, [{ id: deps.newId(), ticketId, primaryId: p.id, reasons: reasonsFor(a, b), similarity: similarity(a.features, b.features), at: now.toISOString(), by: actor.userId }])
   const open = (await proposalsOf(deps.db, ticketId)).find((x) => x.ticketId === ticketId && x.primaryId === p.id)!

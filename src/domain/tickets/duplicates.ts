@@ -7,6 +7,7 @@
  * weighted by how much it says about the subject (subjectWeight). The place is taken out because two unrelated
  * requests from the same street share its name; what is left is what they ask.
  */
+import { placesAgree } from './address-variants.ts'
 import { featuresOf, type Tokenize } from '../dispatch/features.ts'
 import { FUNCTION_DUTIES } from '../dispatch/function-duties.ts'
 
@@ -204,6 +205,13 @@ export interface DuplicateCandidate {
   readonly receivedAt: string
   readonly phone: string | null
   readonly addressKey: string
+  /**
+   * The ways the address may be written with or without the city's divisions (addressKeyVariants), for a subject; a
+   * candidate whose key is one of them is at the same place. Absent: the key alone.
+   */
+  readonly addressKeys?: readonly string[] | undefined
+  /** The ticket's place and the divisions above it (placeLine), top first; absent or [] when it has none. */
+  readonly placeLine?: readonly string[] | undefined
   readonly lat: number | null
   readonly lng: number | null
   readonly features: TextFeatures
@@ -224,7 +232,10 @@ export function metresBetween(a: { lat: number; lng: number }, b: { lat: number;
 export function reasonsFor(a: DuplicateCandidate, b: DuplicateCandidate): DuplicateReason[] {
   const out: DuplicateReason[] = []
   if (a.phone && a.phone === b.phone) out.push('same_requester')
-  const sameKey = a.addressKey.length > 0 && a.addressKey === b.addressKey
+  // The same address as written, or written with more or fewer of its divisions (建设路12号, 青龙区建设路12号) where
+  // the tickets' places do not say otherwise (a ticket filed in 白虎区 is not at 青龙区建设路12号).
+  const written = (a.addressKeys?.includes(b.addressKey) ?? false) || (b.addressKeys?.includes(a.addressKey) ?? false)
+  const sameKey = a.addressKey.length > 0 && b.addressKey.length > 0 && (a.addressKey === b.addressKey || (written && placesAgree(a.placeLine, b.placeLine)))
   const near = a.lat !== null && a.lng !== null && b.lat !== null && b.lng !== null && metresBetween({ lat: a.lat, lng: a.lng }, { lat: b.lat, lng: b.lng }) <= SAME_PLACE_METRES
   if (sameKey || near) out.push('same_place')
   return out
