@@ -109,7 +109,11 @@ export async function duplicateSubjects(q: Queryable, ids: readonly string[]): P
 // as duplicateCandidatesMany keeps it: not the same row two or three times. The address branch says `t.address_key <>
 // ''` although `= v.akey` (never '') implies it: the planner cannot see that through the unnest, and without
 // it the partial index (ticket_address_key_idx, migration 101) was not used: the branch read every ticket of the
-// window (1.9 s warm, 10.5 s cold on 1M tickets; 0.3 ms with it).
+// window (1.9 s warm, 10.5 s cold on 1M tickets; 0.3 ms with it). The key is written as a range of one value and the
+// order as the index's (address_key, received_at), so that only that index gives the rows in order: with `= v.akey`
+// the planner, where one address held most tickets (`peer`'s load) or nothing was analyzed, walked ticket_received_idx
+// backwards through the whole window for each of a subject's keys that no ticket had (562 buffers for three keys on
+// 3,000 tickets; 10 this way), and most of the ways an address may be written are such keys.
 // A ticket that is a candidate of several subjects (under load, a caller's or an address's recent tickets are the
 // candidates of every subject of the batch) brings its text, phone and place once, on its first row (`once` = 1, the
 // lowest k); its other rows carry only its id, why and received_at, and duplicateCandidatesMany fills them in.
@@ -136,8 +140,8 @@ SELECT x.k, c.*, row_number() OVER (PARTITION BY x.k, c.item_id ORDER BY c.why) 
     UNION ALL
     (SELECT 2, a.* FROM unnest(string_to_array(x.akeys, ',')) AS v(akey) CROSS JOIN LATERAL (
        SELECT ${TICKET_COLS} FROM ticket t
-        WHERE t.received_at >= x.f AND t.received_at <= x.tt AND t.item_id <> x.id AND t.address_key = v.akey AND t.address_key <> ''
-        ORDER BY t.received_at DESC LIMIT $10) a
+        WHERE t.received_at >= x.f AND t.received_at <= x.tt AND t.item_id <> x.id AND t.address_key >= v.akey AND t.address_key <= v.akey AND t.address_key <> ''
+        ORDER BY t.address_key DESC, t.received_at DESC LIMIT $10) a
       ORDER BY a.received_at DESC LIMIT $10)
     UNION ALL
     (SELECT 3, ${TICKET_COLS} FROM ticket t

@@ -96,5 +96,26 @@ for (const dialect of testDialects()) {
       // the partial index of every ticket's item for each candidate (~400 rows a candidate).
       expect(read).toBeLessThanOrEqual(BATCH * 2 * 4 * (LIMIT + 2))
     })
+
+    it(`reads no more when a subject's address may be written four ways and three of them have no ticket, analyzed or not`, async () => {
+      // Last in this block: with statistics that say one address holds every ticket (`peer`'s load), `address_key =
+      // key` was taken for a condition every row meets, and each key no ticket has walked the whole window instead.
+      await db.query('ANALYZE ticket')
+      const ids = Array.from({ length: BATCH }, (_, k) => `tk${TICKETS - 3 * k}`)
+      const LIMIT = 5
+      // 河滨路1号 as written, and with its divisions (addressKeyVariants): the tickets are all at the first.
+      const addressKeys = ['河滨路1号', '青龙区河滨路1号', '云州市河滨路1号', '云州市青龙区河滨路1号']
+      const { read, found } = await db.transaction(async (tx) => {
+        await tx.query('SET LOCAL plan_cache_mode = force_generic_plan')
+        const subjects = [...(await duplicateSubjects(tx, ids)).values()].map((s) => ({ s, from: '2000-01-01T00:00:00Z', to: '2100-01-01T00:00:00Z', addressKeys }))
+        const before = await rowsRead(tx)
+        const found = await duplicateCandidatesMany(tx, subjects, LIMIT)
+        return { read: (await rowsRead(tx)) - before, found }
+      })
+      expect(found.map((c) => c.length)).toEqual(ids.map(() => LIMIT))
+      // As above: a key no ticket has is an empty index range, not a walk through every ticket of the window (~400 rows
+      // for each such key and subject when the planner took ticket_received_idx for it).
+      expect(read).toBeLessThanOrEqual(BATCH * 2 * 4 * (LIMIT + 2))
+    })
   })
 }
