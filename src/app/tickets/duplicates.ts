@@ -118,7 +118,22 @@ async function placesOf(q: Queryable): Promise<Places> {
   let index = divisionIndexes.get(units)
   if (!index) divisionIndexes.set(units, (index = divisionIndex([...units.values()].filter((u) => DIVISION_LEVELS.has(u.level)))))
   const divisions = index
-  return { keys: (s) => addressKeyVariants(divisions, s.addressKey, s.placeUnitId), line: (id) => placeLine(divisions, id) }
+  // A batch's subjects and candidates share a few places and addresses (a caller's, a street's): each worked out once.
+  const keys = new Map<string, string[]>()
+  const lines = new Map<string | null, string[]>()
+  return {
+    keys: (s) => {
+      const k = `${s.placeUnitId ?? ''}\u0000${s.addressKey}`
+      let got = keys.get(k)
+      if (!got) keys.set(k, (got = addressKeyVariants(divisions, s.addressKey, s.placeUnitId)))
+      return got
+    },
+    line: (id) => {
+      let got = lines.get(id)
+      if (!got) lines.set(id, (got = placeLine(divisions, id)))
+      return got
+    },
+  }
 }
 
 /** What the operator is shown of why two tickets look alike: the words they share and the similarity's level. */
