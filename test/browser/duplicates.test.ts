@@ -94,6 +94,26 @@ describe.skipIf(!hasChromium)('重复诉求 in a browser', () => {
     await page.context().close()
   }, 120_000)
 
+  it('offers the ticket at 青龙区建设路88号 to a call about 建设路88号 once its place (河滨街道, in 青龙区) is chosen', async () => {
+    const page = await newPage()
+    await signIn(page, suite.url, 'hotline')
+    await page.waitForURL(/\/desk$/)
+    // Another caller, who gives the street without its district: the place chosen on the desk says which district.
+    await page.locator('input[name=requesterName]').fill('赵六')
+    await page.locator('input[name=requesterPhone]').fill('13700008765')
+    await page.locator('[data-test=desk-place] input').click()
+    await page.locator('[data-test=desk-place] input').fill('河滨')
+    await page.locator('.el-cascader__suggestion-item:visible', { hasText: /河滨街道$/ }).first().click()
+    await page.locator('input[name=address]').fill('建设路88号')
+    await page.locator('textarea[name=content]').fill('建设路88号门口垃圾好几天没人清运了，苍蝇很多。')
+    const hint = page.locator('[data-test=duplicate-hint]', { hasText: first.number })
+    await expect.poll(() => hint.count(), { timeout: 15_000 }).toBe(1)
+    expect(await hint.innerText()).toContain('同一地点')
+    expect(await hint.innerText()).not.toContain('同一来电人')
+    await page.screenshot({ path: join(SHOTS, 'desk-1280-duplicate-place.png') })
+    await page.context().close()
+  }, 120_000)
+
   it('finds the 多次重复诉求 ticket by the list filter at phone size, flagged on the ticket, nothing off screen, and no page had an error', async () => {
     const page = await newPage(PHONE)
     await signIn(page, suite.url, 'hotline')
