@@ -134,6 +134,19 @@ describe('findDuplicates', () => {
     expect(reasonsFor(a, cand('c', -1, { lat: 30.002, lng: 120 }))).toEqual([])
     expect(metresBetween({ lat: 30, lng: 120 }, { lat: 30.001, lng: 120 })).toBeCloseTo(111.2, 0)
   })
+
+  it('takes an address written with or without its divisions as one place, where the places are one line', () => {
+    const noPhone = { phone: null }
+    // 建设路12号 filed in 河滨街道 (in 青龙区, in 云州市), looked for under its writings.
+    const a = cand('a', 0, { ...noPhone, addressKey: '建设路12号', addressKeys: ['建设路12号', '青龙区建设路12号'], placeLine: ['yz', 'ql', 'ql-hb'] })
+    expect(reasonsFor(a, cand('b', -1, { ...noPhone, addressKey: '青龙区建设路12号', placeLine: ['yz', 'ql'] }))).toEqual(['same_place'])
+    expect(reasonsFor(a, cand('c', -1, { ...noPhone, addressKey: '青龙区建设路12号' }))).toEqual(['same_place'])
+    // The same words filed in 白虎区: another street of that name.
+    expect(reasonsFor(a, cand('d', -1, { ...noPhone, addressKey: '建设路12号', placeLine: ['yz', 'bh'] }))).toEqual([])
+    expect(reasonsFor(a, cand('e', -1, { ...noPhone, addressKey: '白虎区建设路12号' }))).toEqual([])
+    // Either way round: the subject's writings are asked of the candidate too.
+    expect(reasonsFor(cand('f', -1, { ...noPhone, addressKey: '青龙区建设路12号' }), a)).toEqual(['same_place'])
+  })
 })
 
 describe('repeatedAsks (多次重复诉求)', () => {

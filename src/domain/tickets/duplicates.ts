@@ -232,10 +232,10 @@ export function metresBetween(a: { lat: number; lng: number }, b: { lat: number;
 export function reasonsFor(a: DuplicateCandidate, b: DuplicateCandidate): DuplicateReason[] {
   const out: DuplicateReason[] = []
   if (a.phone && a.phone === b.phone) out.push('same_requester')
-  // The same address as written, or written with more or fewer of its divisions (建设路12号, 青龙区建设路12号) where
-  // the tickets' places do not say otherwise (a ticket filed in 白虎区 is not at 青龙区建设路12号).
-  const written = (a.addressKeys?.includes(b.addressKey) ?? false) || (b.addressKeys?.includes(a.addressKey) ?? false)
-  const sameKey = a.addressKey.length > 0 && b.addressKey.length > 0 && (a.addressKey === b.addressKey || (written && placesAgree(a.placeLine, b.placeLine)))
+  // The same address as written, or written with more or fewer of its divisions (建设路12号, 青龙区建设路12号), where
+  // the tickets' places do not say otherwise: 人民路5号 filed in 白虎区 is not 人民路5号 filed in 青龙区.
+  const written = a.addressKey === b.addressKey || (a.addressKeys?.includes(b.addressKey) ?? false) || (b.addressKeys?.includes(a.addressKey) ?? false)
+  const sameKey = a.addressKey.length > 0 && b.addressKey.length > 0 && written && placesAgree(a.placeLine, b.placeLine)
   const near = a.lat !== null && a.lng !== null && b.lat !== null && b.lng !== null && metresBetween({ lat: a.lat, lng: a.lng }, { lat: b.lat, lng: b.lng }) <= SAME_PLACE_METRES
   if (sameKey || near) out.push('same_place')
   return out
