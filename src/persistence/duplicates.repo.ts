@@ -120,7 +120,7 @@ export async function duplicateSubjects(q: Queryable, ids: readonly string[]): P
 // The branches read ticket alone, and the item (number, state) is read once per ticket, for its first row, after the
 // rows are made distinct: read per branch row, the same ticket's item was probed once per subject and reason (in
 // `peer`'s intake, one caller at one address, 100 subjects × phone and address branches × 20 rows = 4,000 probes for
-// the ~120 tickets a batch answers). The branches need no `i.kind = 'ticket'`: only the ticket kind writes ticket rows
+// at most the batch's own 100 tickets and the 20 before them). The branches need no `i.kind = 'ticket'`: only the ticket kind writes ticket rows
 // (ticket-intake.repo.ts, tickets.repo.ts).
 const TICKET_COLS = `t.item_id, t.received_at, t.requester_phone, t.address, t.address_key, t.lat, t.lng, t.content, t.place_unit_id`
 const CANDIDATES_MANY = `
