@@ -300,6 +300,10 @@ for (const dialect of testDialects()) {
       const shown = Object.fromEntries(hint.body.matches.map((m: View) => [m.number, m.reasons]))
       expect(shown).toMatchObject({ [p1.number]: ['same_place'], [p2.number]: ['same_place'], [p3.number]: ['same_place'] })
       expect(shown[p5.number]).toBeUndefined()
+      // A place that is no unit is refused, as intake refuses it.
+      const bad = await call('POST', '/api/duplicates/check', 'operator', { content: '南湖路7号井盖丢了，很危险。', address: '南湖路7号', placeUnitId: 'nowhere' })
+      expect(bad.status).toBe(400)
+      expect(bad.body.error).toMatchObject({ code: 'DUBAN_ERR_FIELD_INVALID', where: 'placeUnitId' })
     })
 
     it('looks for duplicates of a request received over Open311 as for one taken at the desk', async () => {

@@ -312,10 +312,13 @@ export async function checkDraft(deps: AppDeps, tokenize: Tokenize, draft: Dupli
   if (draft.requesterPhone?.trim() && !phone) throw new DubanError('DUBAN_ERR_FIELD_INVALID', 'requesterPhone: not a mainland mobile or landline number', { where: 'requesterPhone' })
   if ((draft.lat === undefined) !== (draft.lng === undefined)) throw new DubanError('DUBAN_ERR_FIELD_INVALID', 'lat and lng come together', { where: draft.lat === undefined ? 'lat' : 'lng' })
   const address = draft.address?.trim() ?? ''
+  // As intake refuses it (receive-ticket.ts): a place that is no active unit is a mistake, not "no place".
+  const placeUnitId = draft.placeUnitId?.trim() || null
+  if (placeUnitId && !(await activeUnits(deps.db)).has(placeUnitId)) throw new DubanError('DUBAN_ERR_FIELD_INVALID', `placeUnitId: no unit '${placeUnitId}'`, { where: 'placeUnitId' })
   const now = deps.clock.now().toISOString()
   const subject: DuplicateSubjectRow = {
     id: '', number: '', state: 'received', receivedAt: now, phone, address, addressKey: address ? await addressKeyOf(deps.db, address) : '',
-    lat: draft.lat ?? null, lng: draft.lng ?? null, content, placeUnitId: draft.placeUnitId?.trim() || null,
+    lat: draft.lat ?? null, lng: draft.lng ?? null, content, placeUnitId,
   }
   const places = await placesOf(deps.db)
   const keys = places.keys(subject)
