@@ -278,7 +278,7 @@ for (const dialect of testDialects()) {
 
     it('takes one street written with or without its district and street office as one place, not another district’s', async () => {
       await setClock('2026-03-22T09:00:00+08:00')
-      const text = (n: number) => [`南湖路7号的井盖丢了，晚上走路很危险。`, `南湖路7号井盖不见了，晚上很危险，请尽快补上。`, `南湖路7号井盖丢失好几天了，晚上路过很危险。`, `南湖路7号路口井盖没了，夜里走路危险。`, `南湖路7号井盖丢了，晚上行人很危险。`][n]!
+      const text = (n: number) => [`南湖路7号的井盖丢了，晚上走路很危险。`, `南湖路7号井盖不见了，晚上很危险，请尽快补上。`, `南湖路7号井盖丢失好几天了，晚上路过很危险。`, `南湖路7号路口井盖没了，夜里走路危险。`, `南湖路7号井盖丢了，晚上行人很危险。`, `南湖路7号的井盖丢了，晚上走路的人很危险。`][n]!
       const at = (phone: string, address: string, n: number, place?: string) => asked({ requesterPhone: phone, address, content: text(n), ...(place ? { placeUnitId: place } : {}) })
       const reasonsInto = async (v: View) => Object.fromEntries((await proposals(v.id)).filter((x: View) => x.ticketId === v.id).map((x: View) => [x.primary.number, x.reasons]))
       // 江滨街道 (dh-jb) is in 东湖区 (dh), in 青川市; 西山县 (xs) is another district of the city.
@@ -294,6 +294,10 @@ for (const dialect of testDialects()) {
       // 西山县南湖路7号 in 西山县: p4's street, not p2's (filed in 江滨街道, though written without a district).
       const p5 = await intake('n5', at('13900010005', '西山县南湖路7号', 4, 'xs'))
       expect(await reasonsInto(p5)).toEqual({ [p4.number]: ['same_place'] })
+      // The province and the city's short form (青川 for 青川市) before the district, no place chosen: 东湖区's street
+      // (p1, p2), not 西山县's (p4: the address says 东湖区, so the two are side by side).
+      const p6 = await intake('n6', at('13900010006', '广东省青川东湖区南湖路7号', 5))
+      expect(await reasonsInto(p6)).toEqual({ [p1.number]: ['same_place'], [p2.number]: ['same_place'] })
       // The desk, typing the street without its district with 江滨街道 chosen, is shown 东湖区's tickets at it.
       const hint = await call('POST', '/api/duplicates/check', 'operator', { content: '南湖路7号井盖丢了，很危险。', address: '南湖路7号', placeUnitId: 'dh-jb' })
       expect(hint.status, JSON.stringify(hint.body)).toBe(200)

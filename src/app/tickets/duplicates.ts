@@ -48,7 +48,7 @@ import {
   type TextFeatures,
 } from '../../domain/tickets/duplicates.ts'
 import { normalisePhone } from '../../domain/tickets/intake.rules.ts'
-import { addressKeyVariants, divisionIndex, placeLine, type DivisionIndex } from '../../domain/tickets/address-variants.ts'
+import { addressKeyVariants, divisionIndex, ticketPlaceLine, type DivisionIndex } from '../../domain/tickets/address-variants.ts'
 import type { UnitRow } from '../../persistence/units.repo.ts'
 import { activeUnits } from './intake-lookups.ts'
 import type { Actor, AppDeps } from '../deps.ts'
@@ -95,14 +95,14 @@ function cachedFeatures(tokenize: Tokenize, id: string, content: string, address
 interface Places {
   /** addressKeyVariants of a subject. */
   readonly keys: (s: Pick<DuplicateSubjectRow, 'addressKey' | 'placeUnitId'>) => string[]
-  /** placeLine of a ticket's place. */
-  readonly line: (placeUnitId: string | null) => string[]
+  /** Where a ticket is (ticketPlaceLine): its place's line, or that of the divisions its address names. */
+  readonly line: (t: Pick<DuplicateSubjectRow, 'addressKey' | 'placeUnitId'>) => string[]
 }
 
 /** A ticket as detection compares it; a subject (`subjectKeys`) with the ways its address may be written. */
 function candidateOf(tokenize: Tokenize, r: DuplicateSubjectRow, places?: Places, subjectKeys?: readonly string[]): DuplicateCandidate {
   return {
-    id: r.id, receivedAt: r.receivedAt, phone: r.phone, addressKey: r.addressKey, addressKeys: subjectKeys, placeLine: places?.line(r.placeUnitId),
+    id: r.id, receivedAt: r.receivedAt, phone: r.phone, addressKey: r.addressKey, addressKeys: subjectKeys, placeLine: places?.line(r),
     lat: r.lat, lng: r.lng, features: cachedFeatures(tokenize, r.id, r.content, r.address),
   }
 }
@@ -120,7 +120,7 @@ async function placesOf(q: Queryable): Promise<Places> {
   const divisions = index
   // A batch's subjects and candidates share a few places and addresses (a caller's, a street's): each worked out once.
   const keys = new Map<string, string[]>()
-  const lines = new Map<string | null, string[]>()
+  const lines = new Map<string, string[]>()
   return {
     keys: (s) => {
       const k = `${s.placeUnitId ?? ''}\u0000${s.addressKey}`
@@ -128,9 +128,10 @@ async function placesOf(q: Queryable): Promise<Places> {
       if (!got) keys.set(k, (got = addressKeyVariants(divisions, s.addressKey, s.placeUnitId)))
       return got
     },
-    line: (id) => {
-      let got = lines.get(id)
-      if (!got) lines.set(id, (got = placeLine(divisions, id)))
+    line: (t) => {
+      const k = `${t.placeUnitId ?? ''}\u0000${t.addressKey}`
+      let got = lines.get(k)
+      if (!got) lines.set(k, (got = ticketPlaceLine(divisions, t.placeUnitId, t.addressKey)))
       return got
     },
   }
