@@ -83,6 +83,12 @@ describe('addressKeyVariants', () => {
     expect(addressKeyVariants(index, key('青龙路3号'), 'ql-hb')).not.toContain('路3号')
   })
 
+  it('answers for an address of ten thousand short forms without a deep recursion', () => {
+    for (const unit of ['云州', '云州青龙', '广西壮族自治区']) {
+      expect(() => addressKeyVariants(index, key(unit.repeat(5000) + '建设路1号'), null)).not.toThrow()
+    }
+  })
+
   it('finds each writing of one street in one place from every other (property)', () => {
     const line = ['云州市', '青龙区', '河滨街道']
     const top = fc.constantFrom('云州市', '云州')

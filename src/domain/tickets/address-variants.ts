@@ -198,11 +198,13 @@ function leadingDivisions(index: DivisionIndex, key: string, placeTop: string | 
  * top of the ticket's place (`placeTop`: 云州建设路12号 filed in 河滨街道 of 云州市). Only the top's: were every short
  * form of the place's line taken off, 青龙路3号 and 河滨路3号 in 河滨街道 would both be 路3号.
  */
-function leadingForm(index: DivisionIndex, street: string, placeTop: string | undefined): DivisionForm | undefined {
+function leadingForm(index: DivisionIndex, street: string, placeTop: string | undefined, depth = 0): DivisionForm | undefined {
   for (const n of startingForms(index, street)) {
     if (!n.guarded || (placeTop !== undefined && n.id === placeTop)) return n
-    // What follows must itself be taken off (青龙河滨路3号 keeps 青龙: 河滨 before 路3号 is not).
-    const next = leadingForm(index, street.slice(n.key.length), placeTop)
+    // What follows must itself be taken off (青龙河滨路3号 keeps 青龙: 河滨 before 路3号 is not); looked for no deeper
+    // than a chain of divisions goes, so that 云州云州云州… typed ten thousand times is not a recursion as deep.
+    if (depth >= MAX_CHAIN) continue
+    const next = leadingForm(index, street.slice(n.key.length), placeTop, depth + 1)
     if (next?.id && (n.id === null || (next.id !== n.id && lineOf(index, next.id).some((d) => d.id === n.id)))) return n
   }
   return undefined
