@@ -2,7 +2,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { freshDb, testDialects } from '../../test/support/test-db.ts'
 import type { Db } from './db.ts'
-import { listItems, type ItemFilter } from './items.repo.ts'
+import { listItems, type ItemFilter } from './ledger.repo.ts'
 import { listLedgerPage, listStateTerm, rangeIsUnclosed, servedByStateTerm, servedByUnitOpen, stateTypeOfName, termSpan } from './items-list.repo.ts'
 
 const base: ItemFilter = { scope: null, limit: 50, offset: 0, countCap: 10_000 }

@@ -2,21 +2,11 @@
  * The ledger page (台账) of a unit or a liaison's data scope within the open work — a state type open or waiting,
  * an unclosed state name, or overdue — from ledger_unit_open (migration 179): one index range of the unit's open
  * items in number order, the other filters checked within the index, then the page's items. Every other filter
- * goes to listItems (items.repo.ts). Same rows, order, cursor and bounded count as listItems gives.
+ * goes to listItems (ledger.repo.ts). Same rows, order, cursor and bounded count as listItems gives.
  */
 import type { Db, Queryable } from './db.ts'
-import {
-  COLS,
-  knownLowerBound,
-  LEDGER_TEXT,
-  LEDGER_WALK_FIRST,
-  ledgerPage,
-  listItems,
-  selectiveTrigrams,
-  trigramSearchable,
-  type ItemFilter,
-  type LedgerPage,
-} from './items.repo.ts'
+import { COLS } from './items.repo.ts'
+import { knownLowerBound, LEDGER_TEXT, LEDGER_WALK_FIRST, ledgerPage, listItems, selectiveTrigrams, trigramSearchable, type ItemFilter, type LedgerPage } from './ledger.repo.ts'
 import { SCOPE_SAMPLE, SCOPE_SHARE, unitsHoldShare } from './scope-share.ts'
 import { taskKind } from '../domain/kinds/task.kind.ts'
 import { ticketKind } from '../domain/kinds/ticket.kind.ts'
@@ -220,7 +210,7 @@ const FIRST_OPEN_ITEMS = `SELECT id AS item_id FROM item WHERE state_type <> 'cl
 /**
  * The ledger page: a unit's or a scope's open work from ledger_unit_open (unless the scope holds much of all the open
  * work), a term within a state or overdue range by listStateTerm, everything else by listItems. No transaction around
- * it (see items.repo.ts listLedgerItems).
+ * it (see ledger.repo.ts listLedgerItems).
  */
 export async function listLedgerPage(db: Db, f: ItemFilter): Promise<LedgerPage> {
   if (servedByUnitOpen(f)) {

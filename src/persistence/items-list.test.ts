@@ -2,7 +2,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { freshDb, testDialects } from '../../test/support/test-db.ts'
 import type { Db } from './db.ts'
-import { listItems, tilingTrigrams, wordTrigrams, type ItemFilter } from './items.repo.ts'
+import { listItems, tilingTrigrams, wordTrigrams, type ItemFilter } from './ledger.repo.ts'
 
 const base: ItemFilter = { scope: null, limit: 50, offset: 0, countCap: 10_000 }
 

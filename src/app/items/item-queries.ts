@@ -3,17 +3,8 @@
  * extension requests and the events the actor may take. Data scope: a unit liaison sees only items
  * where its unit or a sub-unit holds a role; anything else is "not found", so existence does not leak.
  */
-import {
-  attachmentsOf,
-  eventsOf,
-  extensionsOf,
-  findAttachment,
-  findItem,
-  reportsOf,
-  unitsOf,
-  type ItemRow,
-  type LedgerRow,
-} from '../../persistence/items.repo.ts'
+import { attachmentsOf, eventsOf, extensionsOf, findAttachment, findItem, reportsOf, unitsOf, type ItemRow } from '../../persistence/items.repo.ts'
+import { type LedgerRow } from '../../persistence/ledger.repo.ts'
 import { listLedgerPage } from '../../persistence/items-list.repo.ts'
 import type { Queryable } from '../../persistence/db.ts'
 import { DubanError } from '../../domain/errors.ts'
