@@ -64,5 +64,25 @@ for (const dialect of testDialects()) {
       expect(rounds[0]?.analyzed?.includes('unit')).toBe(!keeps)
       if (!keeps) expect(await isStale('unit')).toBe(false)
     }, 120_000)
+
+    it('between rounds, a small table that grew is analyzed within seconds (a fresh database under load)', async () => {
+      const rounds: SchedulerRound[] = []
+      const errors: unknown[] = []
+      const scheduler = startScheduler(deps, { everyMs: 3_600_000, statisticsEveryMs: 50, tickPace: UNPACED, onRound: (r) => void rounds.push(r), onError: (e) => void errors.push(e) })
+      try {
+        for (let i = 0; i < 600 && rounds.length === 0; i++) await new Promise((r) => setTimeout(r, 100))
+        expect(rounds).toHaveLength(1)
+        const keeps = await autovacuumKeepsStatistics(db)
+        // Grown to half as much again after the round: no round runs for an hour, the check between rounds sees it.
+        await addUnits(30_001, 12_000)
+        expect(await isStale('unit')).toBe(true)
+        for (let i = 0; i < 100 && (await isStale('unit')) && !keeps; i++) await new Promise((r) => setTimeout(r, 100))
+        expect(rounds).toHaveLength(1)
+        expect(await isStale('unit')).toBe(keeps)
+      } finally {
+        await scheduler.stop()
+      }
+      expect(errors).toEqual([])
+    }, 120_000)
   })
 }

@@ -1,7 +1,8 @@
 /**
  * The in-process scheduler (定时巡查) `duban serve` starts: one supervision tick, one webhook round, one budgeted
  * drain of the assessment log (the counters GET /assessment reads) and the planner's statistics where autovacuum does
- * not keep them (keep-statistics.ts) a minute, in the leader process only when
+ * not keep them (keep-statistics.ts) a minute — the small tables' statistics also every few seconds between rounds —
+ * in the leader process only when
  * several processes share one database (see leadership.ts); and one more round about a second after a plan's
  * confirm (roundSoon, round-soon.ts), asked in this process or, on PostgreSQL, in another (`asks`).
  */
@@ -56,6 +57,15 @@ export function assessmentDrainBatch(dialect: 'pg' | 'pglite'): number {
   return dialect === 'pglite' ? ASSESSMENT_DRAIN_BATCH_PGLITE : ASSESSMENT_DRAIN_BATCH
 }
 
+/**
+ * How often, between rounds, the leader analyzes the small tables whose statistics went stale (keepStatistics, no
+ * large table). A fresh database under load grows from nothing within the first minute — `peer`'s intake load took
+ * ticket and its counters from 0 to 12,000 rows in 25 s — and every pooled connection kept the plans it made for
+ * empty tables until the next round: sequential scans of ticket, item_unit and hotline_scope_ticket in each intake's
+ * triggers, 840,000 rows read for 3,000 tickets (docs/write-path.md, "Statistics between rounds").
+ */
+export const STATISTICS_CHECK_MS = 5_000
+
 /** A running scheduler; stop() waits for a round in progress. */
 export interface Scheduler {
   stop(): Promise<void>
@@ -86,6 +96,8 @@ export function startScheduler(
      * round-soon.channel.ts): called once with the scheduler's `soon`; what it answers is stopped with the scheduler.
      */
     asks?: (soon: (delayMs: number) => void) => { stop(): Promise<void> }
+    /** How often the small tables' statistics are looked at between rounds (STATISTICS_CHECK_MS; 0: only in rounds). */
+    statisticsEveryMs?: number
   } = {},
 ): Scheduler {
   const onError = opts.onError ?? ((e: unknown) => process.stderr.write(`duban: scheduler: ${e instanceof Error ? (e.stack ?? e.message) : String(e)}\n`))
@@ -165,6 +177,21 @@ export function startScheduler(
   }
   const timer = setInterval(round, opts.everyMs ?? 60_000)
   timer.unref()
+  // The small tables' statistics between rounds (never beside a round, which keeps them itself, nor twice at once).
+  let checking: Promise<void> | null = null
+  const checkStatistics = (): void => {
+    if (running || checking || stopped) return
+    checking = (async () => {
+      if (await leader.isLeader()) await keepStatistics(deps, { maxLargeTables: 0 })
+    })()
+      .catch(onError)
+      .finally(() => {
+        checking = null
+      })
+  }
+  const statisticsEveryMs = opts.statisticsEveryMs ?? STATISTICS_CHECK_MS
+  const statisticsTimer = statisticsEveryMs > 0 ? setInterval(checkStatistics, statisticsEveryMs) : null
+  statisticsTimer?.unref()
   // roundSoon (after a plan's confirm): one round `delayMs` from now, or right after the one running then. An ask while
   // one is pending (a second confirm, or the same ask heard here and through this process's LISTEN) joins it: the
   // pending round runs after both and meets what each was about.
@@ -189,7 +216,9 @@ export function startScheduler(
       for (const t of soonTimers) clearTimeout(t)
       soonTimers.clear()
       clearInterval(timer)
+      if (statisticsTimer) clearInterval(statisticsTimer)
       await running
+      await checking
       loopDelay?.disable()
     },
   }
