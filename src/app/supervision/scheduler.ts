@@ -2,9 +2,9 @@
  * The in-process scheduler (定时巡查) `duban serve` starts: one supervision tick, one webhook round, one budgeted
  * drain of the assessment log (the counters GET /assessment reads) and the planner's statistics where autovacuum does
  * not keep them (keep-statistics.ts) a minute — the small tables' statistics also every few seconds between rounds —
- * in the leader process only when
- * several processes share one database (see leadership.ts); and one more round about a second after a plan's
- * confirm (roundSoon, round-soon.ts), asked in this process or, on PostgreSQL, in another (`asks`).
+ * in the leader process only when several processes share one database (see leadership.ts); and one more round about
+ * a second after a plan's confirm (roundSoon, round-soon.ts), asked in this process or, on PostgreSQL, in another
+ * (`asks`).
  */
 import type { AppDeps } from '../deps.ts'
 import { soleLeader, type Leadership } from '../../persistence/leadership.ts'

@@ -194,9 +194,9 @@ function leadingDivisions(index: DivisionIndex, key: string, placeTop: string | 
 /**
  * The longest way of writing a division that `street` starts with and that can be taken off: an open form leaving
  * something after it, or a guarded one followed by a division below it that can be taken off itself (any division,
- * for a province) or naming the
- * top of the ticket's place (`placeTop`: 云州建设路12号 filed in 河滨街道 of 云州市). Only the top's: were every short
- * form of the place's line taken off, 青龙路3号 and 河滨路3号 in 河滨街道 would both be 路3号.
+ * for a province) or naming the top of the ticket's place (`placeTop`: 云州建设路12号 filed in 河滨街道 of 云州市).
+ * Only the top's: were every short form of the place's line taken off, 青龙路3号 and 河滨路3号 in 河滨街道 would both
+ * be 路3号.
  */
 function leadingForm(index: DivisionIndex, street: string, placeTop: string | undefined, depth = 0): DivisionForm | undefined {
   for (const n of startingForms(index, street)) {
