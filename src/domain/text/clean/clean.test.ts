@@ -44,6 +44,18 @@ describe('clean: inline cases', () => {
     expect(report.traditionalConverted).toBe(true)
   })
 
+  it('converts Traditional with OpenCC’s phrase rules where a phrase is not its characters (乾隆, 著作), lines kept', () => {
+    const raw = '一、推進乾隆年間檔案的數位化，做好乾燥儲存。\n二、著作權保護工作不能著急，這個月完成。\n'
+    const { text, report } = cleanRaw(raw)
+    expect(report.traditionalConverted).toBe(true)
+    // Character by character 乾 is 干 and 著 is 着: the phrases keep theirs, the other words convert.
+    expect(text.text).toContain('乾隆年间')
+    expect(text.text).toContain('干燥')
+    expect(text.text).toContain('著作权')
+    expect(text.text).toContain('着急')
+    expect(text.text.split('\n').map((l) => l.length)).toEqual(raw.split('\n').map((l) => l.length))
+  })
+
   it('keeps a Latin list marker and toneless non-pinyin groups', () => {
     const { text } = cleanRaw('方案(a)说明(abc)完毕。\n')
     expect(text.text).toBe('方案(a)说明(abc)完毕。\n')
@@ -156,6 +168,10 @@ describe.skipIf(!hasCorpus)('clean: corpus seeds', () => {
     expect(report.traditionalConverted).toBe(true)
     expect(text.text).toContain('(一)')
     expect(text.text).toContain('(北京)')
+    // OpenCC's phrases over the character table: 顯著 is 显著 (著 alone would be 着); in 004 多麼 is 多么 (麼 alone 幺).
+    expect(text.text).toContain('集聚能力显著提升')
+    expect(text.text).not.toContain('显着')
+    expect(cleanRaw(seed('004_eeb7a7c624feaf99.txt')).text.text).toContain('多么正确')
   })
 
   it('keeps (PM2.5) and (试行) style groups in the other seeds', () => {

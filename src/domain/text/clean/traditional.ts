@@ -4,11 +4,15 @@
  *
  * Why a character table: OpenCC's phrase matcher costs ~0.5 µs per character, too slow for the
  * extraction budget. Once per process every Han character is converted alone (`from: 'tw'`), and
- * documents are then mapped unit by unit — same length, so the line map is untouched. What is
- * lost is OpenCC's handful of context-dependent phrase rules (`乾隆` vs `乾燥`), which are rare in
- * government plans.
+ * documents are then mapped unit by unit — same length, so the line map is untouched. OpenCC's
+ * context-dependent phrase rules (乾隆 stays 乾隆 though 乾燥 is 干燥; 著作 stays 著作 though 著急 is
+ * 着急) are applied after it: the few phrases of its Traditional dictionaries whose Simplified
+ * form is not their characters' and has their length (phraseRules), found by their
+ * first character. A phrase whose Simplified form is longer or shorter is not applied.
  */
 import * as OpenCC from 'opencc-js'
+import TS_PHRASES from 'opencc-js/dict/TSPhrases'
+import TW_VARIANT_PHRASES from 'opencc-js/dict/TWVariantsRevPhrases'
 import type { MappedText } from '../mapped-text.ts'
 import type { CleaningDraft } from './cleaning-draft.ts'
 import { isHan } from './mapped-builder.ts'
@@ -26,11 +30,13 @@ const TELLTALES = /[們這個為國會來說時發業與對經過學實後間動
 let table: Uint16Array | null = null
 /** Decodes the converted units in one go (lone surrogates pass through unchanged). */
 const UTF16 = new TextDecoder('utf-16le')
+/** The converter the tables are built with: Taiwan's Traditional (its variants too) to mainland Simplified. */
+const converter = (): ((s: string) => string) => OpenCC.Converter({ from: 'tw', to: 'cn' })
 
 /** `table[c]` is the Simplified form of BMP unit `c` (itself when unchanged or not one unit). */
 function simplifiedTable(): Uint16Array {
   if (table !== null) return table
-  const convert = OpenCC.Converter({ from: 'tw', to: 'cn' })
+  const convert = converter()
   const t = new Uint16Array(65536)
   for (let c = 0; c < 65536; c++) t[c] = c
   const codes: number[] = []
@@ -45,6 +51,37 @@ function simplifiedTable(): Uint16Array {
   }
   table = t
   return t
+}
+
+/** A phrase the character table gets wrong: its Traditional form and OpenCC's Simplified one, of one length. */
+interface PhraseRule {
+  readonly from: string
+  readonly to: Uint16Array
+}
+
+let phrases: Map<number, PhraseRule[]> | null = null
+
+/** The phrase rules by their first unit, longest first (OpenCC matches the longest phrase). */
+function phraseRules(map: Uint16Array): Map<number, PhraseRule[]> {
+  if (phrases !== null) return phrases
+  const keys = [...new Set(`${TS_PHRASES}|${TW_VARIANT_PHRASES}`.split('|').map((e) => e.split(' ')[0]!).filter((k) => k.length > 1))]
+  const out = converter()(keys.join('\n')).split('\n')
+  const rules = new Map<number, PhraseRule[]>()
+  if (out.length === keys.length) {
+    keys.forEach((from, i) => {
+      const to = out[i]!
+      if (to.length !== from.length) return
+      let charwise = ''
+      for (let j = 0; j < from.length; j++) charwise += String.fromCharCode(map[from.charCodeAt(j)]!)
+      if (to === charwise) return
+      const list = rules.get(from.charCodeAt(0)) ?? []
+      list.push({ from, to: Uint16Array.from(to, (c) => c.charCodeAt(0)) })
+      rules.set(from.charCodeAt(0), list)
+    })
+  }
+  for (const list of rules.values()) list.sort((a, b) => b.from.length - a.from.length)
+  phrases = rules
+  return rules
 }
 
 /** Converts the text to Simplified when enough of it is Traditional. */
@@ -64,5 +101,13 @@ export function toSimplifiedIfTraditional(t: MappedText, draft: CleaningDraft): 
   draft.traditionalConverted = true
   const units = new Uint16Array(text.length)
   for (let i = 0; i < text.length; i++) units[i] = map[text.charCodeAt(i)]!
+  // OpenCC's phrases over the characters' conversion, left to right, a matched phrase skipped past as OpenCC does.
+  const rules = phraseRules(map)
+  for (let i = 0; i < text.length; i++) {
+    const rule = rules.get(text.charCodeAt(i))?.find((r) => text.startsWith(r.from, i))
+    if (!rule) continue
+    units.set(rule.to, i)
+    i += rule.from.length - 1
+  }
   return { text: UTF16.decode(units), lines: t.lines }
 }
