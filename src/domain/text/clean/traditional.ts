@@ -28,15 +28,19 @@ const MIN_CHANGED = 3
 const TELLTALES = /[們這個為國會來說時發業與對經過學實後間動還從頭長開關當點應體現種機進]/
 
 let table: Uint16Array | null = null
+/** OpenCC's phrases the table gets wrong, by first unit (phraseRules): built with the table. */
+let phrases: ReadonlyMap<number, readonly PhraseRule[]> = new Map()
 /** Decodes the converted units in one go (lone surrogates pass through unchanged). */
 const UTF16 = new TextDecoder('utf-16le')
-/** The converter the tables are built with: Taiwan's Traditional (its variants too) to mainland Simplified. */
-const converter = (): ((s: string) => string) => OpenCC.Converter({ from: 'tw', to: 'cn' })
 
-/** `table[c]` is the Simplified form of BMP unit `c` (itself when unchanged or not one unit). */
+/**
+ * `table[c]` is the Simplified form of BMP unit `c` (itself when unchanged or not one unit); the phrase rules are
+ * built beside it with the same converter (Taiwan's Traditional, its variants too, to mainland Simplified), made once
+ * and then let go: its dictionaries are most of the cost and would only hold memory afterwards.
+ */
 function simplifiedTable(): Uint16Array {
   if (table !== null) return table
-  const convert = converter()
+  const convert = OpenCC.Converter({ from: 'tw', to: 'cn' })
   const t = new Uint16Array(65536)
   for (let c = 0; c < 65536; c++) t[c] = c
   const codes: number[] = []
@@ -49,6 +53,7 @@ function simplifiedTable(): Uint16Array {
       if (s.length === 1) t[codes[i]!] = s.charCodeAt(0)
     }
   }
+  phrases = phraseRules(t, convert)
   table = t
   return t
 }
@@ -59,13 +64,11 @@ interface PhraseRule {
   readonly to: Uint16Array
 }
 
-let phrases: Map<number, PhraseRule[]> | null = null
 
 /** The phrase rules by their first unit, longest first (OpenCC matches the longest phrase). */
-function phraseRules(map: Uint16Array): Map<number, PhraseRule[]> {
-  if (phrases !== null) return phrases
+function phraseRules(map: Uint16Array, convert: (s: string) => string): Map<number, PhraseRule[]> {
   const keys = [...new Set(`${TS_PHRASES}|${TW_VARIANT_PHRASES}`.split('|').map((e) => e.split(' ')[0]!).filter((k) => k.length > 1))]
-  const out = converter()(keys.join('\n')).split('\n')
+  const out = convert(keys.join('\n')).split('\n')
   const rules = new Map<number, PhraseRule[]>()
   if (out.length === keys.length) {
     keys.forEach((from, i) => {
@@ -80,7 +83,6 @@ function phraseRules(map: Uint16Array): Map<number, PhraseRule[]> {
     })
   }
   for (const list of rules.values()) list.sort((a, b) => b.from.length - a.from.length)
-  phrases = rules
   return rules
 }
 
@@ -102,7 +104,7 @@ export function toSimplifiedIfTraditional(t: MappedText, draft: CleaningDraft): 
   const units = new Uint16Array(text.length)
   for (let i = 0; i < text.length; i++) units[i] = map[text.charCodeAt(i)]!
   // OpenCC's phrases over the characters' conversion, left to right, a matched phrase skipped past as OpenCC does.
-  const rules = phraseRules(map)
+  const rules = phrases
   for (let i = 0; i < text.length; i++) {
     const rule = rules.get(text.charCodeAt(i))?.find((r) => text.startsWith(r.from, i))
     if (!rule) continue
