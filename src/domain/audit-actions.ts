@@ -72,6 +72,7 @@ export const auditActionLabels: Readonly<Record<string, string>> = {
   // settings
   'calendar.year.save': '保存工作日历',
   'office.profile.save': '保存发文单位信息',
+  'office.area.save': '保存辖区发文单位信息',
   'assessment.weights.save': '保存考核权重',
 }
 
@@ -105,6 +106,7 @@ export const auditEntityLabels: Readonly<Record<string, string>> = {
   ticket_duplicate: '重复诉求',
   calendar_year: '工作日历',
   office_profile: '发文单位信息',
+  area_office: '辖区发文单位信息',
   assessment_weights: '考核权重',
 }
 

@@ -65,6 +65,8 @@ export const fieldLabels: Readonly<Record<string, string>> = {
   roles: '角色',
   unitId: '单位',
   unitIds: '单位',
+  issuingOffice: '落款',
+  bulletinPrefix: '通报文号前缀',
   parentId: '上级单位',
   user: '用户',
   reviewer: '审核人',

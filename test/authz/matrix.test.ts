@@ -117,6 +117,10 @@ const POLICY: Readonly<Record<string, readonly Role[]>> = {
   // The issuing office (落款) printed on documents: everyone reads it, the admin sets it.
   'GET /api/office': SIGNED,
   'PUT /api/office': ['admin'],
+  // Which office signs the reader's 通报 (the 考核 page says it); every area's office, set by the admin.
+  'GET /api/office/bulletin': ['admin', 'supervisor', 'leader'],
+  'GET /api/office/areas': ['admin'],
+  'PUT /api/office/areas/:unitId': ['admin'],
   'GET /api/audit': ['admin'],
   // 约谈 / 问责 records: read with the item, written by the supervising office.
   'GET /api/items/:id/records': A_READ,
@@ -352,6 +356,7 @@ for (const dialect of testDialects()) {
         .replace(/^\/api\/dispatch-rules\/:id/, '/api/dispatch-rules/m-rule')
         .replace(/^\/api\/knowledge\/:id/, `/api/knowledge/${ids.knowledge}`)
         .replace(/^\/api\/duplicates\/:id/, '/api/duplicates/matrix-dup')
+        .replace(/^\/api\/office\/areas\/:unitId/, '/api/office/areas/dh')
         .replace(':attachmentId', ids.attachment)
         .replace(':reportId', ids.report)
         .replace(':n', '1')

@@ -1,9 +1,9 @@
-/** Documents an office sends: the printable 督办通知单, and the 落款 they are signed with. */
+/** Documents an office sends: the printable 督办通知单, and the 落款 they are signed with (the top's and each area's). */
 // docx is loaded on the first notice, not at start (docs/scaling.md, idle memory).
 const noticeDocx = () => import('../../app/exports/notice.docx.ts')
-import { officeProfile, setOfficeProfile } from '../../app/office/office-profile.ts'
+import { areaOffices, issuingOfficeFor, officeProfile, setAreaOffice, setOfficeProfile } from '../../app/office/office-profile.ts'
 import { requireActor, requireRole } from './auth.ts'
-import { getOfficeSchema, noticeDocumentSchema, putOfficeSchema } from './documents.schema.ts'
+import { bulletinOfficeSchema, getOfficeSchema, listAreaOfficesSchema, noticeDocumentSchema, putAreaOfficeSchema, putOfficeSchema } from './documents.schema.ts'
 import type { RoutePlugin } from './routes.ts'
 
 const DOCX = 'application/vnd.openxmlformats-officedocument.wordprocessingml.document'
@@ -25,6 +25,20 @@ const plugin: RoutePlugin = async (app, { deps }) => {
 
   app.put<{ Body: { issuingOffice: string; bulletinPrefix: string } }>('/office', { schema: putOfficeSchema }, async (request) => {
     return setOfficeProfile(deps, requireRole(request, 'admin'), request.body)
+  })
+
+  app.get('/office/bulletin', { schema: bulletinOfficeSchema }, async (request) => {
+    const actor = requireRole(request, 'admin', 'supervisor', 'leader')
+    return issuingOfficeFor(deps, actor.scopeUnitIds)
+  })
+
+  app.get('/office/areas', { schema: listAreaOfficesSchema }, async (request) => {
+    requireRole(request, 'admin')
+    return areaOffices(deps)
+  })
+
+  app.put<{ Params: { unitId: string }; Body: { issuingOffice: string; bulletinPrefix: string } }>('/office/areas/:unitId', { schema: putAreaOfficeSchema }, async (request) => {
+    return setAreaOffice(deps, requireRole(request, 'admin'), request.params.unitId, request.body)
   })
 }
 

@@ -37,5 +37,51 @@ export const putOfficeSchema = {
     required: ['issuingOffice', 'bulletinPrefix'],
     additionalProperties: false,
   },
-  response: { 200: profile, ...errors },
+  response: { 200: profile, ...errors, 409: errorBodySchema },
+} as const
+
+const areaOffice = {
+  type: 'object',
+  properties: {
+    ...profile.properties,
+    unit: {
+      type: ['object', 'null'],
+      properties: { id: { type: 'string' }, name: { type: 'string' }, level: { type: 'string' } },
+      required: ['id', 'name', 'level'],
+      description: 'the area unit the office belongs to (the top of the tree for the top office; null when the directory is empty)',
+    },
+    top: { type: 'boolean', description: "true for the top of the tree's office (the one GET /api/office gives)" },
+  },
+  required: ['issuingOffice', 'bulletinPrefix', 'configured', 'unit', 'top'],
+} as const
+
+export const listAreaOfficesSchema = {
+  tags: ['documents'],
+  summary: "Every issuing office (admin): the top's, then each province, city or district unit below it, with its 落款 and 通报 prefix (set or derived)",
+  description: "A 通报 downloaded by a reader whose data scope lies within one area below the top (a district's 督查室) is signed and numbered by that area's office, each office counting its own numbers per year.",
+  security: sec,
+  response: { 200: { type: 'array', items: areaOffice }, ...errors },
+} as const
+
+export const putAreaOfficeSchema = {
+  tags: ['documents'],
+  summary: "Set an area's 落款 and 通报 prefix (admin; the top's unit sets the top's office); audited. 409 when another office prints that prefix",
+  security: sec,
+  params: { type: 'object', properties: { unitId: { type: 'string', maxLength: 64 } }, required: ['unitId'] },
+  body: putOfficeSchema.body,
+  response: { 200: areaOffice, ...errors, 409: errorBodySchema },
+} as const
+
+export const bulletinOfficeSchema = {
+  tags: ['documents'],
+  summary: "The office that signs and numbers the reader's 通报 (admin, supervisor, leader): an area's below the top when the reader's data scope lies within it (office = its unit id), else the top's (office '')",
+  security: sec,
+  response: {
+    200: {
+      type: 'object',
+      properties: { ...profile.properties, office: { type: 'string', description: "'' for the top's office, else the area unit's id" } },
+      required: ['issuingOffice', 'bulletinPrefix', 'configured', 'office'],
+    },
+    ...errors,
+  },
 } as const

@@ -13,7 +13,7 @@ import { isOverdue } from './ledger.xlsx.ts'
 import { chineseDate } from './notice.docx.ts'
 import { issueBulletinNumber } from '../../persistence/office.repo.ts'
 import { chinaDateOf } from '../../domain/calendar/china-time.value.ts'
-import { officeProfile } from '../office/office-profile.ts'
+import { issuingOfficeFor } from '../office/office-profile.ts'
 
 const FONT = '仿宋_GB2312'
 const pct = (v: number | null): string => (v === null ? '—' : `${(Math.round(v * 1000) / 10).toFixed(1)}%`)
@@ -83,13 +83,16 @@ export interface BulletinHeading {
   readonly issuedOn: string
 }
 
-/** The 通报's number (given once per period and kind, then kept), the office's 落款 and the issue date. */
-export async function bulletinHeading(deps: AppDeps, periodKey: string, kind = 'task'): Promise<BulletinHeading> {
-  const office = await officeProfile(deps)
+/**
+ * The 通报's number (given once per office, period and kind, then kept), the office's 落款 and the issue date. The
+ * office is the one of the area `scope` covers (a district's 督查室 over its district numbers its own), else the top's.
+ */
+export async function bulletinHeading(deps: AppDeps, periodKey: string, kind = 'task', scope: readonly string[] | null = null): Promise<BulletinHeading> {
+  const office = await issuingOfficeFor(deps, scope)
   const today = chinaDateOf(deps.clock.now().getTime())
   const year = Number(today.slice(0, 4))
   const issue = await deps.db.transaction((tx) =>
-    issueBulletinNumber(tx, { periodKey, kind, year, issuedOn: today, at: deps.clock.now(), format: (seq) => `${office.bulletinPrefix}〔${year}〕${seq}号` }),
+    issueBulletinNumber(tx, { office: office.office, periodKey, kind, year, issuedOn: today, at: deps.clock.now(), format: (seq) => `${office.bulletinPrefix}〔${year}〕${seq}号` }),
   )
   return { number: issue.number, issuingOffice: office.issuingOffice, issuedOn: issue.issuedOn }
 }
@@ -97,7 +100,7 @@ export async function bulletinHeading(deps: AppDeps, periodKey: string, kind = '
 /** Builds the bulletin .docx for a period (within `scope`, the reader's scopeUnitIds; null = all units). */
 export async function buildBulletinDocx(deps: AppDeps, periodKey: string, kind = 'task', scope: readonly string[] | null = null): Promise<Buffer> {
   const c = await bulletinContent(deps, periodKey, kind, scope)
-  const h = await bulletinHeading(deps, periodKey, kind)
+  const h = await bulletinHeading(deps, periodKey, kind, scope)
   const a = c.assessment
   const doc = new Document({
     creator: 'duban',

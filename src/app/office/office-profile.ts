@@ -1,9 +1,14 @@
 /**
- * The issuing office (发文单位): the 落款 printed under every document duban sends (督办通知单, 通报) and
- * the prefix of 通报 numbers. One per installation; until an admin sets it, the 落款 is derived from the top
- * of the unit tree (云州市 → 云州市人民政府督查室) so a document is never sent unsigned.
+ * The issuing offices (发文机关): the 落款 printed under every document duban sends (督办通知单, 通报) and the
+ * prefix of 通报 numbers. The top of the unit tree has one (office_profile); every area below it (a district,
+ * a county) has its own, so a district's 通报 over its own scope is signed and numbered by the district
+ * (domain/units/area-office.ts says which office a 通报 is from). Until an admin sets one, it is derived from
+ * the unit's name (云州市 → 云州市人民政府督查室, 云督通; 青龙区 → 青龙区人民政府督查室, 青龙督通), so a
+ * document is never sent unsigned.
  */
-import { getOfficeProfile, rootUnitName, saveOfficeProfile } from '../../persistence/office.repo.ts'
+import { getOfficeProfile, listAreaOffices, rootUnitName, saveAreaOffice, saveOfficeProfile } from '../../persistence/office.repo.ts'
+import { listUnits } from '../../persistence/units.repo.ts'
+import { AREA_LEVELS, coveringArea, derivedAreaOffice } from '../../domain/units/area-office.ts'
 import { DubanError } from '../../domain/errors.ts'
 import type { Actor, AppDeps } from '../deps.ts'
 import { audit } from '../items/audit.port.ts'
@@ -15,13 +20,53 @@ export interface OfficeProfile {
   readonly configured: boolean
 }
 
-/** The profile in effect (stored, or derived from the unit tree). */
+/** One office as the admin's list shows it: the top's (`top`) or an area's, with the unit it belongs to. */
+export interface AreaOfficeEntry extends OfficeProfile {
+  readonly unit: { readonly id: string; readonly name: string; readonly level: string } | null
+  readonly top: boolean
+}
+
+/** The office a 通报 is issued by: `office` '' for the top's, else the area unit's id (each counts its own numbers). */
+export interface IssuingOffice extends OfficeProfile {
+  readonly office: string
+}
+
+/** The top's profile in effect (stored, or derived from the unit tree). */
 export async function officeProfile(deps: Pick<AppDeps, 'db'>): Promise<OfficeProfile> {
   const stored = await getOfficeProfile(deps.db)
   if (stored) return { issuingOffice: stored.issuingOffice, bulletinPrefix: stored.bulletinPrefix, configured: true }
   const root = (await rootUnitName(deps.db)) ?? ''
   const place = root.replace(/人民政府$/, '')
   return { issuingOffice: place ? `${place}人民政府督查室` : '督查室', bulletinPrefix: `${place.slice(0, 1)}督通`, configured: false }
+}
+
+/** Every office: the top's first, then each active area unit below the top (in the directory's order) with its own or derived one. */
+export async function areaOffices(deps: Pick<AppDeps, 'db'>): Promise<AreaOfficeEntry[]> {
+  const [top, units, stored] = await Promise.all([officeProfile(deps), listUnits(deps.db), listAreaOffices(deps.db)])
+  const own = new Map(stored.map((s) => [s.unitId, s]))
+  const root = units.filter((u) => u.parentId === null).sort((a, b) => a.name.localeCompare(b.name))[0] ?? null
+  const areas = units.filter((u) => u.parentId !== null && AREA_LEVELS.includes(u.level))
+  return [
+    { ...top, unit: root ? { id: root.id, name: root.name, level: root.level } : null, top: true },
+    ...areas.map((u) => {
+      const s = own.get(u.id)
+      const p = s ? { issuingOffice: s.issuingOffice, bulletinPrefix: s.bulletinPrefix, configured: true } : { ...derivedAreaOffice(u.name), configured: false }
+      return { ...p, unit: { id: u.id, name: u.name, level: u.level }, top: false }
+    }),
+  ]
+}
+
+/**
+ * The office that issues a 通报 over `scope` (the reader's units; null = all): the area's below the top that
+ * covers the whole scope, else the top's.
+ */
+export async function issuingOfficeFor(deps: Pick<AppDeps, 'db'>, scope: readonly string[] | null): Promise<IssuingOffice> {
+  if (scope === null) return { ...(await officeProfile(deps)), office: '' }
+  const area = coveringArea(await listUnits(deps.db, { includeInactive: true }), scope)
+  if (!area) return { ...(await officeProfile(deps)), office: '' }
+  const s = (await listAreaOffices(deps.db)).find((o) => o.unitId === area.id)
+  const p = s ? { issuingOffice: s.issuingOffice, bulletinPrefix: s.bulletinPrefix, configured: true } : { ...derivedAreaOffice(area.name), configured: false }
+  return { ...p, office: area.id }
 }
 
 const field = (v: unknown, where: string, max: number): string => {
@@ -31,11 +76,23 @@ const field = (v: unknown, where: string, max: number): string => {
   return s
 }
 
-/** An admin sets the 落款 and 通报 prefix; audited. */
-export async function setOfficeProfile(deps: AppDeps, actor: Actor, input: { issuingOffice?: unknown; bulletinPrefix?: unknown }): Promise<OfficeProfile> {
-  if (actor.role !== 'admin') throw new DubanError('DUBAN_ERR_FORBIDDEN', 'only an admin sets the issuing office', { where: 'role' })
+/** The admin's input checked: both fields, and a prefix no other office prints (two offices would number alike). */
+async function checkedInput(deps: Pick<AppDeps, 'db'>, unitId: string | null, input: { issuingOffice?: unknown; bulletinPrefix?: unknown }): Promise<{ issuingOffice: string; bulletinPrefix: string }> {
   const issuingOffice = field(input.issuingOffice, 'issuingOffice', 60)
   const bulletinPrefix = field(input.bulletinPrefix, 'bulletinPrefix', 12)
+  // The others: for the top, every area; for an area, the top and the other areas.
+  const others = (await areaOffices(deps)).filter((o) => (unitId === null ? !o.top : o.top || o.unit?.id !== unitId))
+  const clash = others.find((o) => o.bulletinPrefix === bulletinPrefix)
+  if (clash) {
+    throw new DubanError('DUBAN_ERR_OFFICE_PREFIX_CONFLICT', `the 通报 prefix ${bulletinPrefix} is already ${clash.top ? "the top office's" : `that of ${clash.unit?.name ?? ''}`}`, { where: 'bulletinPrefix' })
+  }
+  return { issuingOffice, bulletinPrefix }
+}
+
+/** An admin sets the top's 落款 and 通报 prefix; audited. */
+export async function setOfficeProfile(deps: AppDeps, actor: Actor, input: { issuingOffice?: unknown; bulletinPrefix?: unknown }): Promise<OfficeProfile> {
+  if (actor.role !== 'admin') throw new DubanError('DUBAN_ERR_FORBIDDEN', 'only an admin sets the issuing office', { where: 'role' })
+  const { issuingOffice, bulletinPrefix } = await checkedInput(deps, null, input)
   const before = await officeProfile(deps)
   await deps.db.transaction(async (tx) => {
     const at = deps.clock.now()
@@ -43,4 +100,27 @@ export async function setOfficeProfile(deps: AppDeps, actor: Actor, input: { iss
     await audit(tx, actor, at, { action: 'office.profile.save', entity: 'office_profile', entityId: '1', before, after: { issuingOffice, bulletinPrefix } })
   })
   return { issuingOffice, bulletinPrefix, configured: true }
+}
+
+/** An admin sets an area's 落款 and 通报 prefix (the top's unit sets the top's); audited. */
+export async function setAreaOffice(deps: AppDeps, actor: Actor, unitId: string, input: { issuingOffice?: unknown; bulletinPrefix?: unknown }): Promise<AreaOfficeEntry> {
+  if (actor.role !== 'admin') throw new DubanError('DUBAN_ERR_FORBIDDEN', 'only an admin sets the issuing office', { where: 'role' })
+  const entry = (await areaOffices(deps)).find((o) => o.unit?.id === unitId)
+  if (!entry) {
+    throw new DubanError('DUBAN_ERR_NOT_FOUND', `${unitId} is not an active province, city or district unit (only an area has a 督查室 of its own)`, { where: 'unitId' })
+  }
+  if (entry.top) return { ...(await setOfficeProfile(deps, actor, input)), unit: entry.unit, top: true }
+  const { issuingOffice, bulletinPrefix } = await checkedInput(deps, unitId, input)
+  await deps.db.transaction(async (tx) => {
+    const at = deps.clock.now()
+    await saveAreaOffice(tx, { unitId, issuingOffice, bulletinPrefix, at })
+    await audit(tx, actor, at, {
+      action: 'office.area.save',
+      entity: 'area_office',
+      entityId: unitId,
+      before: { issuingOffice: entry.issuingOffice, bulletinPrefix: entry.bulletinPrefix, configured: entry.configured },
+      after: { issuingOffice, bulletinPrefix },
+    })
+  })
+  return { issuingOffice, bulletinPrefix, configured: true, unit: entry.unit, top: false }
 }

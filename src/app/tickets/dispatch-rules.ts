@@ -18,6 +18,7 @@ import {
 } from '../../persistence/catalogue.repo.ts'
 import { findUnit, listUnits, type UnitRow } from '../../persistence/units.repo.ts'
 import { DubanError } from '../../domain/errors.ts'
+import { ancestry } from '../../domain/units/ancestry.ts'
 import { isTicketFunction, TICKET_FUNCTIONS, TOWNSHIP_FUNCTION } from '../../domain/tickets/unit-functions.ts'
 import { appendAudit } from '../audit/append-audit.ts'
 import type { Actor, AppDeps } from '../deps.ts'
@@ -60,16 +61,6 @@ async function unitMap(q: Queryable): Promise<Map<string, UnitRow>> {
   return new Map((await listUnits(q)).map((u) => [u.id, u]))
 }
 
-/** The unit and its ancestors, the unit first. */
-function ancestry(units: ReadonlyMap<string, UnitRow>, id: string): UnitRow[] {
-  const out: UnitRow[] = []
-  const seen = new Set<string>()
-  for (let u = units.get(id); u && !seen.has(u.id); u = u.parentId ? units.get(u.parentId) : undefined) {
-    seen.add(u.id)
-    out.push(u)
-  }
-  return out
-}
 
 /** True when the unit is a 乡镇(街道) or 社区, or an office inside one. */
 function isTownshipLevel(units: ReadonlyMap<string, UnitRow>, unitId: string): boolean {

@@ -6,6 +6,7 @@
  */
 import { TOWNSHIP_FUNCTION } from '../tickets/unit-functions.ts'
 import type { DispatchUnit } from './dispatch-unit.types.ts'
+import { ancestry } from '../units/ancestry.ts'
 
 const PLACE_LEVELS = new Set(['province', 'city', 'district', 'township', 'community'])
 const SUFFIXES = ['街道办事处', '办事处', '街道', '社区', '镇', '乡', '村', '区', '县']
@@ -41,17 +42,6 @@ export function unitDirectory(units: readonly DispatchUnit[]): UnitDirectory {
   }
   const placeNames = [...names].map(([name, unitId]) => ({ name, unitId })).sort((a, b) => b.name.length - a.name.length || a.name.localeCompare(b.name))
   return { byId, placeNames }
-}
-
-/** The unit and its ancestors, the unit first. */
-export function ancestry(byId: ReadonlyMap<string, DispatchUnit>, id: string): DispatchUnit[] {
-  const out: DispatchUnit[] = []
-  const seen = new Set<string>()
-  for (let u = byId.get(id); u && !seen.has(u.id); u = u.parentId ? byId.get(u.parentId) : undefined) {
-    seen.add(u.id)
-    out.push(u)
-  }
-  return out
 }
 
 /** The deepest place named in the text (an address, or the request itself), or null. */

@@ -12,6 +12,7 @@
  * off only where a division below it follows (云州青龙区…, 广西壮族自治区云州市…): 云州大道 stays whole. An address
  * that names no division and a ticket with no place match as written only.
  */
+import { nameLessLevel } from '../units/division-name.ts'
 
 /** A division as the directory holds it (unit rows at the city, district, township or community level). */
 export interface Division {
@@ -38,9 +39,6 @@ const PROVINCES: readonly string[] = [
   '四川省', '贵州省', '云南省', '西藏自治区', '陕西省', '甘肃省', '青海省', '宁夏回族自治区', '新疆维吾尔自治区',
   '台湾省', '香港特别行政区', '澳门特别行政区',
 ]
-
-/** The level words a division's name may end with; the name less one (≥ 2 characters left) is its short form. */
-const LEVEL_SUFFIX = /(?:特别行政区|自治区|自治州|自治县|自治旗|街道|社区|地区|市|区|县|镇|乡|旗|盟)$/u
 
 /** The address key of a division name or an address, as migration 101's generated column computes it. */
 export function addressKeyText(text: string): string {
@@ -72,7 +70,7 @@ export interface DivisionIndex {
 /** A division's short forms as keys: its aliases and its name less its level, ≥ 2 characters, not the name itself. */
 function shortForms(d: Division): string[] {
   const name = addressKeyText(d.name)
-  const bare = d.name.replace(LEVEL_SUFFIX, '')
+  const bare = nameLessLevel(d.name)
   const out = new Set<string>()
   for (const f of [bare === d.name ? '' : bare, ...(d.aliases ?? [])]) {
     const k = addressKeyText(f)

@@ -1,0 +1,104 @@
+/**
+ * A district's 通报 is the district's (发文机关 by area), on every test dialect: a 东湖区 supervisor whose data scope
+ * is 东湖区 downloads a 通报 signed 东湖区人民政府督查室 and numbered 东湖督通〔2026〕1号 from the district's own counter,
+ * while the city's 通报 of the same period stays 青督通〔2026〕1号 with the city's 落款; a leader whose 分管 units lie
+ * in no one district gets the city's. An admin lists every office and sets an area's own; a clashing prefix, a unit
+ * that is not an area, a blank field or another role change nothing.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { createUser } from '../../src/app/users/manage-users.ts'
+import { docxText } from '../support/docx-text.ts'
+import { startTestApp, TEST_PASSWORD, type TestApp } from '../support/test-app.ts'
+import { testDialects } from '../support/test-db.ts'
+import { insertItem } from './supervision-fixture.ts'
+
+for (const dialect of testDialects()) {
+  describe(`issuing offices by area: a district's 通报 (${dialect})`, () => {
+    let t: TestApp
+    const tokens: Record<string, string> = {}
+    const call = (who: string, method: string, url: string, payload?: unknown) =>
+      t.app.inject({ method: method as 'GET', url, headers: { authorization: `Bearer ${tokens[who]}` }, ...(payload === undefined ? {} : { payload: payload as object }) })
+    /** The 通报's 文号 (first line) and 落款 (second to last). */
+    const heading = async (who: string, period: string): Promise<{ number: string; office: string }> => {
+      const res = await call(who, 'GET', `/api/exports/bulletin.docx?period=${period}&kind=task`)
+      expect(res.statusCode, res.body).toBe(200)
+      const lines = (await docxText(res.rawPayload)).split('\n')
+      return { number: lines[0]!, office: lines.at(-2)! }
+    }
+
+    beforeAll(async () => {
+      t = await startTestApp(dialect)
+      const ids = await t.seedUsers()
+      await insertItem(t.db, { id: 'D1', title: '江滨街道背街小巷整治', due: '2026-05-12', lead: 'dh-jb', createdAt: '2026-04-01T09:00:00+08:00' })
+      await insertItem(t.db, { id: 'S1', title: '食品安全抽检', due: '2026-05-20', lead: 'sjj', createdAt: '2026-04-01T09:00:00+08:00' })
+      t.clock.set('2026-06-03T09:00:00+08:00')
+      const district = (await createUser(t.deps, null, { username: 'district', displayName: '东湖区督查室', password: TEST_PASSWORD, role: 'supervisor', unitId: 'dh' })).id
+      const fenguan = (await createUser(t.deps, null, { username: 'fenguan', displayName: '分管副市长', password: TEST_PASSWORD, role: 'leader', unitId: null })).id
+      for (const u of ['admin', 'supervisor', 'district', 'fenguan']) tokens[u] = await t.login(u)
+      expect((await call('admin', 'PUT', `/api/users/${district}/scope`, { mode: 'subtree' })).statusCode).toBe(200)
+      expect((await call('admin', 'PUT', `/api/users/${fenguan}/scope`, { mode: 'charge', unitIds: ['xs', 'dh'] })).statusCode).toBe(200)
+      expect(ids['admin']).toBeTruthy()
+    }, 300_000)
+    afterAll(async () => t?.close())
+
+    it('lists every office for the admin: the top first, then each district, derived until set', async () => {
+      const res = await call('admin', 'GET', '/api/office/areas')
+      expect(res.statusCode, res.body).toBe(200)
+      expect(res.json()).toEqual([
+        { unit: { id: 'city', name: '青川市', level: 'city' }, top: true, issuingOffice: '青川市人民政府督查室', bulletinPrefix: '青督通', configured: false },
+        { unit: { id: 'dh', name: '东湖区', level: 'district' }, top: false, issuingOffice: '东湖区人民政府督查室', bulletinPrefix: '东湖督通', configured: false },
+        { unit: { id: 'xs', name: '西山县', level: 'district' }, top: false, issuingOffice: '西山县人民政府督查室', bulletinPrefix: '西山督通', configured: false },
+      ])
+      expect((await call('supervisor', 'GET', '/api/office/areas')).statusCode).toBe(403)
+    })
+
+    it("numbers and signs a district supervisor's 通报 by the district, apart from the city's", async () => {
+      // What the 考核 page tells each reader before the download.
+      expect((await call('district', 'GET', '/api/office/bulletin')).json()).toEqual({ office: 'dh', issuingOffice: '东湖区人民政府督查室', bulletinPrefix: '东湖督通', configured: false })
+      expect((await call('fenguan', 'GET', '/api/office/bulletin')).json()).toEqual({ office: '', issuingOffice: '青川市人民政府督查室', bulletinPrefix: '青督通', configured: false })
+      expect(await heading('district', '2026-05')).toEqual({ number: '东湖督通〔2026〕1号', office: '东湖区人民政府督查室' })
+      // The city's own counter is untouched by the district's: its first 通报 of the year is its 1号.
+      expect(await heading('supervisor', '2026-05')).toEqual({ number: '青督通〔2026〕1号', office: '青川市人民政府督查室' })
+      // 分管 units in two districts lie in no one area below the city: the city's 通报, with its number.
+      expect(await heading('fenguan', '2026-05')).toEqual({ number: '青督通〔2026〕1号', office: '青川市人民政府督查室' })
+      // Kept once issued; the district's next period is its 2号.
+      expect((await heading('district', '2026-05')).number).toBe('东湖督通〔2026〕1号')
+      expect((await heading('district', '2026-04')).number).toBe('东湖督通〔2026〕2号')
+      expect((await heading('supervisor', '2026-04')).number).toBe('青督通〔2026〕2号')
+    })
+
+    it("refuses a clashing prefix, a unit that is no area, a blank field and another role, changing nothing", async () => {
+      const before = (await call('admin', 'GET', '/api/office/areas')).json()
+      const clash = await call('admin', 'PUT', '/api/office/areas/dh', { issuingOffice: '东湖区政府督查室', bulletinPrefix: '青督通' })
+      expect(clash.statusCode, clash.body).toBe(409)
+      expect(clash.json().error).toMatchObject({ code: 'DUBAN_ERR_OFFICE_PREFIX_CONFLICT', where: 'bulletinPrefix', messageZh: '该通报文号前缀已被其他发文机关使用（通报文号前缀）' })
+      const topClash = await call('admin', 'PUT', '/api/office', { issuingOffice: '青川市人民政府督查室', bulletinPrefix: '西山督通' })
+      expect(topClash.statusCode, topClash.body).toBe(409)
+      const department = await call('admin', 'PUT', '/api/office/areas/sjj', { issuingOffice: '市场监管局', bulletinPrefix: '市监通' })
+      expect(department.statusCode, department.body).toBe(404)
+      expect(department.json().error).toMatchObject({ where: 'unitId' })
+      expect((await call('admin', 'PUT', '/api/office/areas/nowhere', { issuingOffice: '某区督查室', bulletinPrefix: '某督通' })).statusCode).toBe(404)
+      const blank = await call('admin', 'PUT', '/api/office/areas/dh', { issuingOffice: ' ', bulletinPrefix: '东督通' })
+      expect(blank.statusCode).toBe(400)
+      expect(blank.json().error).toMatchObject({ where: 'issuingOffice' })
+      expect((await call('district', 'PUT', '/api/office/areas/dh', { issuingOffice: '东湖区政府督查室', bulletinPrefix: '东督通' })).statusCode).toBe(403)
+      expect((await call('admin', 'GET', '/api/office/areas')).json()).toEqual(before)
+      expect((await t.db.query("SELECT 1 FROM audit_log WHERE action = 'office.area.save'")).rows).toHaveLength(0)
+    })
+
+    it("takes an admin's setting for the district (audited) and for the top through its unit", async () => {
+      const set = await call('admin', 'PUT', '/api/office/areas/dh', { issuingOffice: '东湖区人民政府办公室督查科', bulletinPrefix: '东督通' })
+      expect(set.statusCode, set.body).toBe(200)
+      expect(set.json()).toEqual({ unit: { id: 'dh', name: '东湖区', level: 'district' }, top: false, issuingOffice: '东湖区人民政府办公室督查科', bulletinPrefix: '东督通', configured: true })
+      // Numbers already issued stay; the next is the district's 3号 under the new prefix, signed by the new 落款.
+      expect((await heading('district', '2026-05')).number).toBe('东湖督通〔2026〕1号')
+      expect(await heading('district', '2026-03')).toEqual({ number: '东督通〔2026〕3号', office: '东湖区人民政府办公室督查科' })
+      const top = await call('admin', 'PUT', '/api/office/areas/city', { issuingOffice: '青川市人民政府督查室', bulletinPrefix: '青督' })
+      expect(top.statusCode, top.body).toBe(200)
+      expect((await call('supervisor', 'GET', '/api/office')).json()).toEqual({ issuingOffice: '青川市人民政府督查室', bulletinPrefix: '青督', configured: true })
+      expect((await heading('supervisor', '2026-03')).number).toBe('青督〔2026〕3号')
+      const audit = await t.db.query<{ action: string; entity_id: string }>("SELECT action, entity_id FROM audit_log WHERE entity IN ('area_office', 'office_profile') ORDER BY seq")
+      expect(audit.rows.map((r) => [r.action, r.entity_id])).toEqual([['office.area.save', 'dh'], ['office.profile.save', '1']])
+    })
+  })
+}
