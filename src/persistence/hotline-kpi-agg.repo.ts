@@ -338,11 +338,29 @@ export async function trendCountsOf(q: Queryable, b: AggBounds, groupBy: 'day' |
 }
 
 /**
+ * The most keys (place and handling units) of a ticket whose subsets the scope counters hold (migration 208: 2^k − 1
+ * per dimension); a wider ticket is read from its record (wideScopeTickets).
+ */
+export const SCOPE_SUBSET_KEYS = 6
+
+/**
+ * The wide tickets (more than SCOPE_SUBSET_KEYS keys: migration 208) received in [$lo, $hi) before `$asOf` whose keys
+ * meet the scope `$scope`, one row per ticket and dimension as a counter would count them ('c' category, 'p' place, 'm'
+ * 并单), with its instant: through the partial index hotline_scope_ticket_wide_idx.
+ */
+const wideScopeTickets = (lo: string, hi: string, asOf: string, scope: string): string => `SELECT s.received_at, d.dim, d.code
+       FROM hotline_scope_ticket s
+       CROSS JOIN LATERAL (VALUES ('c', s.category_code), ('p', s.place_unit_id), ('m', CASE WHEN s.merged THEN '' END)) d(dim, code)
+      WHERE cardinality(s.keys) > ${SCOPE_SUBSET_KEYS} AND s.received_at >= ${lo} AND s.received_at < ${hi} AND s.received_at < ${asOf}
+        AND s.keys && ${scope}::text[] AND d.code IS NOT NULL`
+
+/**
  * The statement that sums received counts over the current period [from, to) and the previous [prevFrom, from), before
  * asOf: whole months from `<table>_month`, edge days from `<table>_day` (monthSpan), the unfolded `<table>_delta`;
- * `where` narrows every row read (a scope's subsets). Its parameters $1–$11 are periodSpanParams'.
+ * `where` narrows every row read (a scope's subsets). Its parameters $1–$11 are periodSpanParams'. With `wideScope` (the
+ * scope's parameter), the wide tickets' records too (migration 208).
  */
-const receivedSql = (table: 'hotline_recv' | 'hotline_scope', where = ''): string => `SELECT dim, code, sum(cur) AS cur, sum(prev) AS prev FROM (
+const receivedSql = (table: 'hotline_recv' | 'hotline_scope', where = '', wideScope = ''): string => `SELECT dim, code, sum(cur) AS cur, sum(prev) AS prev FROM (
        SELECT r.dim, r.code, CASE WHEN q.cur THEN r.n ELSE 0 END AS cur, CASE WHEN q.cur THEN 0 ELSE r.n END AS prev
        FROM unnest($5::date[], $6::date[], $7::boolean[]) AS q(lo, hi, cur)
        CROSS JOIN LATERAL (SELECT dim, code, n FROM ${table}_day WHERE ${where}day >= q.lo AND day < q.hi AND day < $4::date OFFSET 0) r
@@ -352,7 +370,10 @@ const receivedSql = (table: 'hotline_recv' | 'hotline_scope', where = ''): strin
        CROSS JOIN LATERAL (SELECT dim, code, n FROM ${table}_month WHERE ${where}month >= q.lo AND month < q.hi OFFSET 0) r
        UNION ALL
        SELECT dim, code, CASE WHEN received_at >= $1 THEN n ELSE 0 END, CASE WHEN received_at < $1 THEN n ELSE 0 END
-       FROM ${table}_delta WHERE ${where}received_at >= $3 AND received_at < $2 AND received_at < $11
+       FROM ${table}_delta WHERE ${where}received_at >= $3 AND received_at < $2 AND received_at < $11${wideScope ? `
+       UNION ALL
+       SELECT dim, code, CASE WHEN received_at >= $1 THEN 1 ELSE 0 END, CASE WHEN received_at < $1 THEN 1 ELSE 0 END
+       FROM (${wideScopeTickets('$3', '$2', '$11', wideScope)}) w` : ''}
      ) x GROUP BY dim, code HAVING sum(cur) <> 0 OR sum(prev) <> 0`
 
 /** receivedSql's parameters: each of the two periods as monthSpan covers it, day ranges and month ranges, each flagged current or previous. */
@@ -445,10 +466,10 @@ const inScopeSubsets = (n: number): string => `k1 = ANY($${n}::text[]) AND k2 = 
 /**
  * A scoped board's received counts from the counters (migration 198): each request of the scope (by place or by a
  * unit handling it) once, summed over the scope's subsets' rows: whole months, edge days (monthSpan) and the unfolded
- * deltas, as receivedCountsOf does for every request.
+ * deltas, as receivedCountsOf does for every request; and the wide tickets from their records (migration 208).
  */
 export async function scopeCountsOf(q: Queryable, b: AggBounds & { readonly prevFrom: string }, scope: readonly string[]): Promise<ScopeCounts> {
-  const { rows } = await q.query<Record<string, unknown>>(receivedSql('hotline_scope', `${inScopeSubsets(12)} AND `), [...periodSpanParams(b), [...scope]])
+  const { rows } = await q.query<Record<string, unknown>>(receivedSql('hotline_scope', `${inScopeSubsets(12)} AND `, '$12'), [...periodSpanParams(b), [...scope]])
   const cur = (dim: string): number => rows.filter((r) => r.dim === dim).reduce((n, r) => n + num(r.cur), 0)
   return {
     // Every ticket has one category, so the categories' sum is the received total (migration 203 stores no 't').
@@ -480,6 +501,8 @@ export async function scopeTrendOf(q: Queryable, b: AggBounds, groupBy: 'day' | 
        UNION ALL
        SELECT received_at AT TIME ZONE 'Asia/Shanghai', n FROM hotline_scope_delta
        WHERE received_at >= $1 AND received_at < $2 AND received_at < $3 AND dim = 'c' AND ${inScopeSubsets(8)}
+       UNION ALL
+       SELECT received_at AT TIME ZONE 'Asia/Shanghai', 1 FROM (${wideScopeTickets('$1', '$2', '$3', '$8')}) w WHERE dim = 'c'
      ) x GROUP BY 1 HAVING sum(n) <> 0`,
     [...boundsParams(b), groupBy, [...scope], m0, m1],
   )

@@ -19,16 +19,18 @@ import { freshDb, testDialects } from '../support/test-db.ts'
 
 const H = 3_600_000
 const BASE = Date.parse('2026-11-01T00:00:00+08:00')
-const UNITS = ['D1', 'P1', 'P2', 'U1', 'U2']
+// Nine units: a ticket's keys (place and handling units) reach past SCOPE_SUBSET_KEYS (6), so wide tickets, counted from
+// their records (migration 208), and tickets growing wide or narrow again are among the cases.
+const UNITS = ['D1', 'P1', 'P2', 'U1', 'U2', 'U3', 'U4', 'U5', 'U6']
 const MONTHS = ['2026-08-01', '2026-09-01', '2026-10-01', '2026-11-01', '2026-12-01', '2027-01-01']
 const day = (d: number): string => new Date(BASE + d * 24 * H + 8 * H).toISOString().slice(0, 10)
 
 const unitRows = fc.uniqueArray(fc.record({ unit: fc.constantFrom(...UNITS), role: fc.constantFrom('lead', 'responsible', 'cooperating') }), {
-  maxLength: 4, selector: (x) => `${x.unit}/${x.role}`,
+  maxLength: 10, selector: (x) => `${x.unit}/${x.role}`,
 })
 const place = fc.constantFrom('P1', 'P2', 'D1', 'U1', null)
 const cat = fc.constantFrom('01.01.01', '01.01.02')
-const scopeArb = fc.uniqueArray(fc.constantFrom(...UNITS, 'X9'), { minLength: 1, maxLength: 5 })
+const scopeArb = fc.uniqueArray(fc.constantFrom(...UNITS, 'X9'), { minLength: 1, maxLength: 6 })
 
 const scoped = (scope: readonly string[]) => ({ userId: null, role: 'supervisor' as const, unitId: scope[0]!, scopeUnitIds: [...scope], scopeSet: true })
 
@@ -54,7 +56,8 @@ for (const dialect of testDialects()) {
       db = await freshDb(dialect)
       await db.query(
         `INSERT INTO unit (id, name, parent_id, level) VALUES ('D1', '一区', NULL, 'district'), ('P1', '一街道', 'D1', 'township'),
-           ('P2', '二街道', 'D1', 'township'), ('U1', '住建局', 'D1', 'department'), ('U2', '城管局', 'D1', 'department')`,
+           ('P2', '二街道', 'D1', 'township'), ('U1', '住建局', 'D1', 'department'), ('U2', '城管局', 'D1', 'department'),
+           ('U3', '水务局', 'D1', 'department'), ('U4', '交通局', 'D1', 'department'), ('U5', '市监局', 'D1', 'department'), ('U6', '环保局', 'D1', 'department')`,
       )
       await db.query(
         `INSERT INTO service_category (code, version, parent_code, level, name) VALUES
