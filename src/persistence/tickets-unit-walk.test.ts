@@ -129,23 +129,34 @@ for (const dialect of testDialects()) {
       const empty = Array.from({ length: TICKET_WALK_UNITS }, (_, k) => `e${k}`)
       await db.query(`INSERT INTO unit (id, name) SELECT id, '空科室' FROM unnest($1::text[]) id UNION ALL SELECT 'c', '丙局'`, [empty])
       await db.query(`INSERT INTO item_unit (item_id, unit_id, role) VALUES ('tw3', 'c', 'cooperating'), ('tw7', 'c', 'cooperating')`)
-      // The statements each list sends: a walk merges its units' ranges (UNION ALL), the planner's plan does not.
-      const walked = async (more: Partial<TicketFilter>): Promise<{ rows: number[]; total: number; walk: boolean }> => {
+      // The statements each list sends: a walk reads its units' ranges newest first (merged by UNION ALL when several:
+      // `units` counts them), the planner's plan reads none.
+      const walked = async (more: Partial<TicketFilter>): Promise<{ rows: number[]; total: number; walk: boolean; units: number }> => {
         const sent: string[] = []
         const spy: Db = { ...db, query: (sql, params, options) => (sent.push(sql), db.query(sql, params, options)) }
         const r = await list(spy, more)
-        return { rows: numbers(r), total: r.total, walk: sent.some((s) => s.includes('UNION ALL')) }
+        const ranges = Math.max(0, ...sent.map((s) => s.split('ORDER BY u.received_at DESC)').length - 1))
+        return { rows: numbers(r), total: r.total, walk: ranges > 0, units: ranges }
       }
       const all = Array.from({ length: 40 }, (_, k) => 40 - k)
-      // a and b hold all of them: the newest tickets, each probed for the scope; 61 units holding 2 of 40: walked.
-      expect(await walked({ scope: ['a', 'b'] })).toEqual({ rows: all.slice(0, 5), total: 40, walk: false })
-      expect(await walked({ scope: ['a', 'b', ...empty.slice(0, 59)] })).toEqual({ rows: all.slice(0, 5), total: 40, walk: false })
-      expect(await walked({ scope: ['c', ...empty.slice(0, 60)] })).toEqual({ rows: [7, 3], total: 2, walk: true })
+      // a and b hold all of them: the newest tickets, each probed for the scope; 61 units holding 2 of 40: c walked alone
+      // (the units that hold no ticket are left out of the walk).
+      expect(await walked({ scope: ['a', 'b'] })).toEqual({ rows: all.slice(0, 5), total: 40, walk: false, units: 0 })
+      expect(await walked({ scope: ['a', 'b', ...empty.slice(0, 59)] })).toEqual({ rows: all.slice(0, 5), total: 40, walk: false, units: 0 })
+      expect(await walked({ scope: ['c', ...empty.slice(0, 60)] })).toEqual({ rows: [7, 3], total: 2, walk: true, units: 1 })
       // A share of its own: c alone holds 5 % of them.
-      expect(await walked({ scope: ['c', 'e0'], scopeShare: 0.05 })).toEqual({ rows: [7, 3], total: 2, walk: false })
-      expect(await walked({ scope: ['c', 'e0'], scopeShare: 0.06 })).toEqual({ rows: [7, 3], total: 2, walk: true })
-      // More units than a walk merges: the planner's plan, the same answer.
-      expect(await walked({ scope: ['c', ...empty] })).toEqual({ rows: [7, 3], total: 2, walk: false })
+      expect(await walked({ scope: ['c', 'e0'], scopeShare: 0.05 })).toEqual({ rows: [7, 3], total: 2, walk: false, units: 0 })
+      expect(await walked({ scope: ['c', 'e0'], scopeShare: 0.06 })).toEqual({ rows: [7, 3], total: 2, walk: true, units: 1 })
+      // More units than a walk merges, but only c holds tickets: c walked (was the planner's plan).
+      expect(await walked({ scope: ['c', ...empty] })).toEqual({ rows: [7, 3], total: 2, walk: true, units: 1 })
+      // None holds a ticket: an empty walk of one, counted 0.
+      expect(await walked({ scope: empty.slice(0, 30) })).toEqual({ rows: [], total: 0, walk: true, units: 1 })
+      // More units holding tickets than a walk merges: the planner's plan, the same answer; one fewer: walked.
+      const holders = Array.from({ length: TICKET_WALK_UNITS }, (_, k) => `h${k}`)
+      await db.query(`INSERT INTO unit (id, name) SELECT id, '协办科室' FROM unnest($1::text[]) id`, [holders])
+      await db.query(`INSERT INTO item_unit (item_id, unit_id, role) SELECT 'tw1', id, 'cooperating' FROM unnest($1::text[]) id`, [holders])
+      expect(await walked({ scope: ['c', ...holders, ...empty] })).toEqual({ rows: [7, 3, 1], total: 3, walk: false, units: 0 })
+      expect(await walked({ scope: ['c', ...holders.slice(1), ...empty] })).toEqual({ rows: [7, 3, 1], total: 3, walk: true, units: TICKET_WALK_UNITS })
     })
   })
 }

@@ -387,11 +387,26 @@ export const TICKET_UNIT_WALK = 20_000
 export const TICKET_UNIT_COUNT_WALK = 2_000
 
 /**
- * The most units whose walks a list merges; a data scope of more takes the planner's plan whatever its units hold. Each
- * unit is one index range in every statement of the walk: 200 small units on 10M generated items, 45–76 ms p95 (planning
- * 7–9 ms a statement), against 0.3–1.2 s by the plan when they hold few tickets (BENCHMARKS.md).
+ * The most units whose walks a list merges; a data scope with more units that hold tickets takes the planner's plan
+ * whatever they hold. Each unit is one index range in every statement of the walk: 200 small units on 10M generated
+ * items, 45–76 ms p95 (planning 7–9 ms a statement), against 0.3–1.2 s by the plan when they hold few tickets
+ * (BENCHMARKS.md). Units that hold no ticket are left out of the walk first (unitsHoldingTickets).
  */
 export const TICKET_WALK_UNITS = 200
+
+/**
+ * The units of a scope that hold any ticket, one probe of `item_unit_unit_received_role_idx` each (every ticket row
+ * of item_unit has its received_at, migration 196; a task's has none). A district's data scope is mostly units that
+ * take no 12345 work (its villages and communities, offices): each would add an empty range to every statement of
+ * the walk, and past TICKET_WALK_UNITS of them the list fell to the planner's plan.
+ */
+async function unitsHoldingTickets(q: Queryable, units: readonly string[]): Promise<string[]> {
+  const { rows } = await q.query<{ u: string }>(
+    'SELECT u FROM unnest($1::text[]) u WHERE EXISTS (SELECT 1 FROM item_unit x WHERE x.unit_id = u AND x.received_at IS NOT NULL)',
+    [[...units]],
+  )
+  return rows.map((r) => r.u)
+}
 
 /**
  * The newest tickets a data scope's share is judged on (scope-share.ts): a scope of several units walks only when its
@@ -405,7 +420,7 @@ const NEWEST_TICKETS = `SELECT item_id FROM ticket ORDER BY received_at DESC LIM
 
 /**
  * The list of one unit's tickets (`unitId`) or of a data scope's (a liaison's unit and its sub-units, a supervisor's
- * 数据范围: up to TICKET_WALK_UNITS units holding less than SCOPE_SHARE of the newest tickets), newest first: a walk
+ * 数据范围 holding less than SCOPE_SHARE of the newest tickets: up to TICKET_WALK_UNITS of its units that hold any), newest first: a walk
  * of the units' newest TICKET_UNIT_WALK tickets, each unit's range of `item_unit_unit_received_role_idx` (migrations 196 and 205: item_unit.received_at is the ticket's)
  * merged in received order, each ticket once (from the row of its first unit and role in the scope, checked in
  * item_unit's key), every other filter checked on those rows. The walk streams: a page reads its rows and stops, a
@@ -416,9 +431,15 @@ const NEWEST_TICKETS = `SELECT item_id FROM ticket ORDER BY received_at DESC LIM
  * (take the planner's plan) when the page is not within the walk.
  */
 async function listUnitWalk(q: Queryable, f: TicketFilter): Promise<TicketPage | null> {
-  const units = f.unitId !== undefined ? [f.unitId] : f.scope && f.scope.length > 0 && f.scope.length <= TICKET_WALK_UNITS ? [...new Set(f.scope)] : null
+  let units = f.unitId !== undefined ? [f.unitId] : f.scope && f.scope.length > 0 ? [...new Set(f.scope)] : null
   if (!units) return null
-  if (units.length > 1 && (await unitsHoldShare(q, units, f.scopeShare ?? SCOPE_SHARE, NEWEST_TICKETS))) return null
+  if (units.length > 1) {
+    if (await unitsHoldShare(q, units, f.scopeShare ?? SCOPE_SHARE, NEWEST_TICKETS)) return null
+    // Only the units that hold tickets are walked (none holding one: an empty walk of the first, its count 0).
+    const holding = await unitsHoldingTickets(q, units)
+    if (holding.length > TICKET_WALK_UNITS) return null
+    units = holding.length > 0 ? holding : units.slice(0, 1)
+  }
   const walk = f.unitWalk ?? TICKET_UNIT_WALK
   // The walk is the unit filter (or the scope's): it is not probed again per row.
   const rest = f.unitId !== undefined ? { ...f, unitId: undefined, scope: f.scope && f.scope.every((u) => u === f.unitId) ? null : f.scope } : { ...f, scope: null }
