@@ -2,7 +2,7 @@
  * A district's 通报 is the district's (发文机关 by area), on every test dialect: a 东湖区 supervisor whose data scope
  * is 东湖区 downloads a 通报 signed 东湖区人民政府督查室 and numbered 东湖督通〔2026〕1号 from the district's own counter,
  * while the city's 通报 of the same period stays 青督通〔2026〕1号 with the city's 落款; a leader whose 分管 units lie
- * in no one district gets the city's. An admin lists every office and sets an area's own; a clashing prefix, a unit
+ * in no one district gets the city's; a 督办通知单 is signed by its issuer's office. An admin lists every office and sets an area's own; a clashing prefix, a unit
  * that is not an area, a blank field or another role change nothing.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
@@ -65,6 +65,21 @@ for (const dialect of testDialects()) {
       expect((await heading('district', '2026-05')).number).toBe('东湖督通〔2026〕1号')
       expect((await heading('district', '2026-04')).number).toBe('东湖督通〔2026〕2号')
       expect((await heading('supervisor', '2026-04')).number).toBe('青督通〔2026〕2号')
+    })
+
+    it("signs a district supervisor's 督办通知单 with the district's 落款, the city's with the city's", async () => {
+      const lastButOne = async (who: string, id: string): Promise<string> => {
+        const res = await call(who, 'GET', `/api/supervision/notices/${id}/document`)
+        expect(res.statusCode, res.body).toBe(200)
+        return (await docxText(res.rawPayload)).split('\n').at(-2)!
+      }
+      const byDistrict = await call('district', 'POST', '/api/supervision/notices', { itemId: 'D1', reason: '整治进度滞后', replyWorkingDays: 3 })
+      expect(byDistrict.statusCode, byDistrict.body).toBe(201)
+      const byCity = await call('supervisor', 'POST', '/api/supervision/notices', { itemId: 'D1', reason: '市督查室督办', replyWorkingDays: 3 })
+      expect(byCity.statusCode, byCity.body).toBe(201)
+      // Whoever reads it: the issuer's office signs it.
+      expect(await lastButOne('supervisor', byDistrict.json().id)).toBe('东湖区人民政府督查室')
+      expect(await lastButOne('district', byCity.json().id)).toBe('青川市人民政府督查室')
     })
 
     it("refuses a clashing prefix, a unit that is no area, a blank field and another role, changing nothing", async () => {
