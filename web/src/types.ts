@@ -194,6 +194,8 @@ export interface Assessment {
   readonly asOf: string
   readonly summary: { readonly items: number; readonly onTime: Rate; readonly overdue: number }
   readonly rows: readonly AssessmentRow[]
+  /** The changes the counters do not hold yet (the scheduler drains them): while `pending` > 0 the table is not final. */
+  readonly counters?: { readonly pending: number; readonly more: boolean; readonly pendingSince: string | null }
 }
 
 // ---- 12345 工单 (tickets): shapes from docs/tickets.md ----
