@@ -6,7 +6,7 @@
  * the unit's name (云州市 → 云州市人民政府督查室, 云督通; 青龙区 → 青龙区人民政府督查室, 青龙督通), so a
  * document is never sent unsigned.
  */
-import { getOfficeProfile, listAreaOffices, rootUnitName, saveAreaOffice, saveOfficeProfile } from '../../persistence/office.repo.ts'
+import { getOfficeProfile, listAreaOffices, rootUnitName, saveAreaOffice, saveOfficeProfile, type AreaOfficeRow } from '../../persistence/office.repo.ts'
 import { listUnits } from '../../persistence/units.repo.ts'
 import { AREA_LEVELS, coveringArea, derivedAreaOffice } from '../../domain/units/area-office.ts'
 import { DubanError } from '../../domain/errors.ts'
@@ -40,6 +40,11 @@ export async function officeProfile(deps: Pick<AppDeps, 'db'>): Promise<OfficePr
   return { issuingOffice: place ? `${place}人民政府督查室` : '督查室', bulletinPrefix: `${place.slice(0, 1)}督通`, configured: false }
 }
 
+/** An area's profile: the admin's row when set, else derived from its name. */
+function areaProfile(name: string, stored: AreaOfficeRow | undefined): OfficeProfile {
+  return stored ? { issuingOffice: stored.issuingOffice, bulletinPrefix: stored.bulletinPrefix, configured: true } : { ...derivedAreaOffice(name), configured: false }
+}
+
 /** Every office: the top's first, then each active area unit below the top (in the directory's order) with its own or derived one. */
 export async function areaOffices(deps: Pick<AppDeps, 'db'>): Promise<AreaOfficeEntry[]> {
   const [top, units, stored] = await Promise.all([officeProfile(deps), listUnits(deps.db), listAreaOffices(deps.db)])
@@ -48,11 +53,7 @@ export async function areaOffices(deps: Pick<AppDeps, 'db'>): Promise<AreaOffice
   const areas = units.filter((u) => u.parentId !== null && AREA_LEVELS.includes(u.level))
   return [
     { ...top, unit: root ? { id: root.id, name: root.name, level: root.level } : null, top: true },
-    ...areas.map((u) => {
-      const s = own.get(u.id)
-      const p = s ? { issuingOffice: s.issuingOffice, bulletinPrefix: s.bulletinPrefix, configured: true } : { ...derivedAreaOffice(u.name), configured: false }
-      return { ...p, unit: { id: u.id, name: u.name, level: u.level }, top: false }
-    }),
+    ...areas.map((u) => ({ ...areaProfile(u.name, own.get(u.id)), unit: { id: u.id, name: u.name, level: u.level }, top: false })),
   ]
 }
 
@@ -64,9 +65,7 @@ export async function issuingOfficeFor(deps: Pick<AppDeps, 'db'>, scope: readonl
   if (scope === null) return { ...(await officeProfile(deps)), office: '' }
   const area = coveringArea(await listUnits(deps.db, { includeInactive: true }), scope)
   if (!area) return { ...(await officeProfile(deps)), office: '' }
-  const s = (await listAreaOffices(deps.db)).find((o) => o.unitId === area.id)
-  const p = s ? { issuingOffice: s.issuingOffice, bulletinPrefix: s.bulletinPrefix, configured: true } : { ...derivedAreaOffice(area.name), configured: false }
-  return { ...p, office: area.id }
+  return { ...areaProfile(area.name, (await listAreaOffices(deps.db)).find((o) => o.unitId === area.id)), office: area.id }
 }
 
 const field = (v: unknown, where: string, max: number): string => {
