@@ -83,11 +83,14 @@ export async function insertUnsealedAuditRows(tx: Queryable, rows: readonly NewA
   )
 }
 
-/** Reserves `count` consecutive notice numbers of a year (the counter's row lock serialises issuers); returns the first. */
+/**
+ * Reserves `count` consecutive notice numbers of a year of the top's office (the ladder's notices are the top's; the
+ * counter's row lock serialises issuers); returns the first. The notices' `office` column keeps its default, ''.
+ */
 export async function reserveNoticeSeqs(db: Queryable, year: number, count: number): Promise<number> {
   const { rows } = await db.query<{ last: number }>(
-    `INSERT INTO supervision_counter (year, last) VALUES ($1, $2)
-     ON CONFLICT (year) DO UPDATE SET last = supervision_counter.last + $2 RETURNING last`,
+    `INSERT INTO supervision_counter (office, year, last) VALUES ('', $1, $2)
+     ON CONFLICT (office, year) DO UPDATE SET last = supervision_counter.last + $2 RETURNING last`,
     [year, count],
   )
   return Number(rows[0]!.last) - count + 1

@@ -5,6 +5,8 @@ import type { Queryable } from './db.ts'
 export interface NoticeRow {
   readonly id: string
   readonly number: string
+  /** The issuing office ('' the top's, else the area unit's id): its series and 落款 (migration 209). */
+  readonly office: string
   readonly year: number
   readonly seq: number
   readonly itemId: string
@@ -34,6 +36,7 @@ type Raw = Record<string, unknown>
 const toRow = (r: Raw): NoticeRow => ({
   id: r.id as string,
   number: r.number as string,
+  office: (r.office as string | undefined) ?? '',
   year: Number(r.year),
   seq: Number(r.seq),
   itemId: r.item_id as string,
@@ -56,17 +59,17 @@ const toRow = (r: Raw): NoticeRow => ({
   withdrawnAt: iso(r.withdrawn_at),
 })
 
-const SELECT = `SELECT n.id, n.number, n.year, n.seq, n.item_id, i.number AS item_number, i.title AS item_title, i.kind AS item_kind, n.unit_ids,
+const SELECT = `SELECT n.id, n.number, n.office, n.year, n.seq, n.item_id, i.number AS item_number, i.title AS item_title, i.kind AS item_kind, n.unit_ids,
   n.reason, n.reply_working_days, n.reply_due::text AS reply_due, n.status, n.origin, n.issued_by, n.issued_at,
   n.reply_text, n.replied_by, n.replied_unit_id, n.replied_at, n.withdraw_reason, n.withdrawn_by, n.withdrawn_at
   FROM supervision_notice n JOIN item i ON i.id = n.item_id`
 
-/** The next sequence number of a year; the row lock serialises concurrent issuers. */
-export async function nextNoticeSeq(db: Queryable, year: number): Promise<number> {
+/** The next sequence number of an office's year ('' = the top's office); the row lock serialises concurrent issuers. */
+export async function nextNoticeSeq(db: Queryable, office: string, year: number): Promise<number> {
   const { rows } = await db.query<{ last: number }>(
-    `INSERT INTO supervision_counter (year, last) VALUES ($1, 1)
-     ON CONFLICT (year) DO UPDATE SET last = supervision_counter.last + 1 RETURNING last`,
-    [year],
+    `INSERT INTO supervision_counter (office, year, last) VALUES ($1, $2, 1)
+     ON CONFLICT (office, year) DO UPDATE SET last = supervision_counter.last + 1 RETURNING last`,
+    [office, year],
   )
   return Number(rows[0]!.last)
 }
@@ -74,12 +77,12 @@ export async function nextNoticeSeq(db: Queryable, year: number): Promise<number
 /** Stores a new notice. */
 export async function insertNotice(
   db: Queryable,
-  n: { id: string; year: number; seq: number; number: string; itemId: string; unitIds: readonly string[]; reason: string; replyWorkingDays: number; replyDue: string; origin: 'manual' | 'ladder'; issuedBy: string | null; issuedAt: Date },
+  n: { id: string; office: string; year: number; seq: number; number: string; itemId: string; unitIds: readonly string[]; reason: string; replyWorkingDays: number; replyDue: string; origin: 'manual' | 'ladder'; issuedBy: string | null; issuedAt: Date },
 ): Promise<void> {
   await db.query(
-    `INSERT INTO supervision_notice (id, year, seq, number, item_id, unit_ids, reason, reply_working_days, reply_due, origin, issued_by, issued_at)
-     VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12)`,
-    [n.id, n.year, n.seq, n.number, n.itemId, n.unitIds, n.reason, n.replyWorkingDays, n.replyDue, n.origin, n.issuedBy, n.issuedAt.toISOString()],
+    `INSERT INTO supervision_notice (id, year, seq, number, item_id, unit_ids, reason, reply_working_days, reply_due, origin, issued_by, issued_at, office)
+     VALUES ($1,$2,$3,$4,$5,$6,$7,$8,$9,$10,$11,$12,$13)`,
+    [n.id, n.year, n.seq, n.number, n.itemId, n.unitIds, n.reason, n.replyWorkingDays, n.replyDue, n.origin, n.issuedBy, n.issuedAt.toISOString(), n.office],
   )
 }
 

@@ -2,8 +2,9 @@
  * A district's 通报 is the district's (发文机关 by area), on every test dialect: a 东湖区 supervisor whose data scope
  * is 东湖区 downloads a 通报 signed 东湖区人民政府督查室 and numbered 东湖督通〔2026〕1号 from the district's own counter,
  * while the city's 通报 of the same period stays 青督通〔2026〕1号 with the city's 落款; a leader whose 分管 units lie
- * in no one district gets the city's; a 督办通知单 is signed by its issuer's office. An admin lists every office and sets an area's own; a clashing prefix, a unit
- * that is not an area, a blank field or another role change nothing.
+ * in no one district gets the city's; a 督办通知单 is numbered in its issuer's office's series (东湖督办〔2026〕1号 beside the
+ * city's 督办〔2026〕1号) and signed by that office, kept on the notice. An admin lists every office and sets an area's
+ * own; a clashing prefix, a unit that is not an area, a blank field or another role change nothing.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { createUser } from '../../src/app/users/manage-users.ts'
@@ -45,17 +46,17 @@ for (const dialect of testDialects()) {
       const res = await call('admin', 'GET', '/api/office/areas')
       expect(res.statusCode, res.body).toBe(200)
       expect(res.json()).toEqual([
-        { unit: { id: 'city', name: '青川市', level: 'city' }, top: true, issuingOffice: '青川市人民政府督查室', bulletinPrefix: '青督通', configured: false },
-        { unit: { id: 'dh', name: '东湖区', level: 'district' }, top: false, issuingOffice: '东湖区人民政府督查室', bulletinPrefix: '东湖督通', configured: false },
-        { unit: { id: 'xs', name: '西山县', level: 'district' }, top: false, issuingOffice: '西山县人民政府督查室', bulletinPrefix: '西山督通', configured: false },
+        { unit: { id: 'city', name: '青川市', level: 'city' }, top: true, issuingOffice: '青川市人民政府督查室', bulletinPrefix: '青督通', noticePrefix: '督办', configured: false },
+        { unit: { id: 'dh', name: '东湖区', level: 'district' }, top: false, issuingOffice: '东湖区人民政府督查室', bulletinPrefix: '东湖督通', noticePrefix: '东湖督办', configured: false },
+        { unit: { id: 'xs', name: '西山县', level: 'district' }, top: false, issuingOffice: '西山县人民政府督查室', bulletinPrefix: '西山督通', noticePrefix: '西山督办', configured: false },
       ])
       expect((await call('supervisor', 'GET', '/api/office/areas')).statusCode).toBe(403)
     })
 
     it("numbers and signs a district supervisor's 通报 by the district, apart from the city's", async () => {
       // What the 考核 page tells each reader before the download.
-      expect((await call('district', 'GET', '/api/office/bulletin')).json()).toEqual({ office: 'dh', issuingOffice: '东湖区人民政府督查室', bulletinPrefix: '东湖督通', configured: false })
-      expect((await call('fenguan', 'GET', '/api/office/bulletin')).json()).toEqual({ office: '', issuingOffice: '青川市人民政府督查室', bulletinPrefix: '青督通', configured: false })
+      expect((await call('district', 'GET', '/api/office/bulletin')).json()).toEqual({ office: 'dh', issuingOffice: '东湖区人民政府督查室', bulletinPrefix: '东湖督通', noticePrefix: '东湖督办', configured: false })
+      expect((await call('fenguan', 'GET', '/api/office/bulletin')).json()).toEqual({ office: '', issuingOffice: '青川市人民政府督查室', bulletinPrefix: '青督通', noticePrefix: '督办', configured: false })
       expect(await heading('district', '2026-05')).toEqual({ number: '东湖督通〔2026〕1号', office: '东湖区人民政府督查室' })
       // The city's own counter is untouched by the district's: its first 通报 of the year is its 1号.
       expect(await heading('supervisor', '2026-05')).toEqual({ number: '青督通〔2026〕1号', office: '青川市人民政府督查室' })
@@ -67,19 +68,34 @@ for (const dialect of testDialects()) {
       expect((await heading('supervisor', '2026-04')).number).toBe('青督通〔2026〕2号')
     })
 
-    it("signs a district supervisor's 督办通知单 with the district's 落款, the city's with the city's", async () => {
-      const lastButOne = async (who: string, id: string): Promise<string> => {
+    it("numbers a district supervisor's 督办通知单 in the district's series and signs it so, the city's in the city's", async () => {
+      /** The document's 文号 (first line) and 落款 (second to last). */
+      const document = async (who: string, id: string): Promise<{ number: string; office: string }> => {
         const res = await call(who, 'GET', `/api/supervision/notices/${id}/document`)
         expect(res.statusCode, res.body).toBe(200)
-        return (await docxText(res.rawPayload)).split('\n').at(-2)!
+        const lines = (await docxText(res.rawPayload)).split('\n')
+        return { number: lines.find((l) => l.includes('〔'))!, office: lines.at(-2)! }
       }
-      const byDistrict = await call('district', 'POST', '/api/supervision/notices', { itemId: 'D1', reason: '整治进度滞后', replyWorkingDays: 3 })
-      expect(byDistrict.statusCode, byDistrict.body).toBe(201)
-      const byCity = await call('supervisor', 'POST', '/api/supervision/notices', { itemId: 'D1', reason: '市督查室督办', replyWorkingDays: 3 })
-      expect(byCity.statusCode, byCity.body).toBe(201)
-      // Whoever reads it: the issuer's office signs it.
-      expect(await lastButOne('supervisor', byDistrict.json().id)).toBe('东湖区人民政府督查室')
-      expect(await lastButOne('district', byCity.json().id)).toBe('青川市人民政府督查室')
+      const issue = async (who: string, reason: string) => {
+        const res = await call(who, 'POST', '/api/supervision/notices', { itemId: 'D1', reason, replyWorkingDays: 3 })
+        expect(res.statusCode, res.body).toBe(201)
+        return res.json() as { id: string; number: string; office: string }
+      }
+      const byDistrict = await issue('district', '整治进度滞后')
+      const byCity = await issue('supervisor', '市督查室督办')
+      const again = await issue('district', '仍未整改到位')
+      // Each office counts its own: the district's first two, the city's first, none taking the other's numbers.
+      expect([byDistrict, byCity, again].map((n) => [n.number, n.office])).toEqual([['东湖督办〔2026〕1号', 'dh'], ['督办〔2026〕1号', ''], ['东湖督办〔2026〕2号', 'dh']])
+      // Whoever reads it: the issuing office signs it.
+      expect(await document('supervisor', byDistrict.id)).toEqual({ number: '东湖督办〔2026〕1号', office: '东湖区人民政府督查室' })
+      expect(await document('district', byCity.id)).toEqual({ number: '督办〔2026〕1号', office: '青川市人民政府督查室' })
+      // The office is the notice's own: the issuer given the whole city later does not re-sign what the district sent.
+      const district = (await t.db.query<{ id: string }>("SELECT id FROM app_user WHERE username = 'district'")).rows[0]!.id
+      expect((await call('admin', 'PUT', `/api/users/${district}/scope`, { mode: 'all' })).statusCode).toBe(200)
+      expect((await document('district', again.id)).office).toBe('东湖区人民政府督查室')
+      expect((await issue('district', '全市督办')).number).toBe('督办〔2026〕2号')
+      expect((await call('admin', 'PUT', `/api/users/${district}/scope`, { mode: 'subtree' })).statusCode).toBe(200)
+      expect((await issue('district', '再次督办')).number).toBe('东湖督办〔2026〕3号')
     })
 
     it("refuses a clashing prefix, a unit that is no area, a blank field and another role, changing nothing", async () => {
@@ -104,14 +120,18 @@ for (const dialect of testDialects()) {
     it("takes an admin's setting for the district (audited) and for the top through its unit", async () => {
       const set = await call('admin', 'PUT', '/api/office/areas/dh', { issuingOffice: '东湖区人民政府办公室督查科', bulletinPrefix: '东督通' })
       expect(set.statusCode, set.body).toBe(200)
-      expect(set.json()).toEqual({ unit: { id: 'dh', name: '东湖区', level: 'district' }, top: false, issuingOffice: '东湖区人民政府办公室督查科', bulletinPrefix: '东督通', configured: true })
+      expect(set.json()).toEqual({ unit: { id: 'dh', name: '东湖区', level: 'district' }, top: false, issuingOffice: '东湖区人民政府办公室督查科', bulletinPrefix: '东督通', noticePrefix: '东督办', configured: true })
       // Numbers already issued stay; the next is the district's 3号 under the new prefix, signed by the new 落款.
       expect((await heading('district', '2026-05')).number).toBe('东湖督通〔2026〕1号')
       expect(await heading('district', '2026-03')).toEqual({ number: '东督通〔2026〕3号', office: '东湖区人民政府办公室督查科' })
       const top = await call('admin', 'PUT', '/api/office/areas/city', { issuingOffice: '青川市人民政府督查室', bulletinPrefix: '青督' })
       expect(top.statusCode, top.body).toBe(200)
-      expect((await call('supervisor', 'GET', '/api/office')).json()).toEqual({ issuingOffice: '青川市人民政府督查室', bulletinPrefix: '青督', configured: true })
+      expect((await call('supervisor', 'GET', '/api/office')).json()).toEqual({ issuingOffice: '青川市人民政府督查室', bulletinPrefix: '青督', noticePrefix: '督办', configured: true })
       expect((await heading('supervisor', '2026-03')).number).toBe('青督〔2026〕3号')
+      // The district's next 督办通知单 takes the new prefix and 落款, its series going on (东湖督办 1–3号 before).
+      const notice = await call('district', 'POST', '/api/supervision/notices', { itemId: 'D1', reason: '限期整改', replyWorkingDays: 3 })
+      expect(notice.statusCode, notice.body).toBe(201)
+      expect(notice.json().number).toBe('东督办〔2026〕4号')
       const audit = await t.db.query<{ action: string; entity_id: string }>("SELECT action, entity_id FROM audit_log WHERE entity IN ('area_office', 'office_profile') ORDER BY seq")
       expect(audit.rows.map((r) => [r.action, r.entity_id])).toEqual([['office.area.save', 'dh'], ['office.profile.save', '1']])
     })

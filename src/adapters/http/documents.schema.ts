@@ -8,9 +8,13 @@ const profile = {
   properties: {
     issuingOffice: { type: 'string', description: '落款, e.g. 云州市人民政府督查室' },
     bulletinPrefix: { type: 'string', description: '通报文号前缀, e.g. 云督通 → 云督通〔2026〕3号' },
+    noticePrefix: {
+      type: 'string',
+      description: "督办通知单文号前缀, from the office (not set on its own): the top's 督办 → 督办〔2026〕12号; an area's from its 通报 prefix, 青龙督通 → 青龙督办〔2026〕1号",
+    },
     configured: { type: 'boolean', description: 'false while derived from the unit tree (no admin has set it)' },
   },
-  required: ['issuingOffice', 'bulletinPrefix', 'configured'],
+  required: ['issuingOffice', 'bulletinPrefix', 'noticePrefix', 'configured'],
 } as const
 
 export const noticeDocumentSchema = {
@@ -52,13 +56,13 @@ const areaOffice = {
     },
     top: { type: 'boolean', description: "true for the top of the tree's office (the one GET /api/office gives)" },
   },
-  required: ['issuingOffice', 'bulletinPrefix', 'configured', 'unit', 'top'],
+  required: ['issuingOffice', 'bulletinPrefix', 'noticePrefix', 'configured', 'unit', 'top'],
 } as const
 
 export const listAreaOfficesSchema = {
   tags: ['documents'],
   summary: "Every issuing office (admin): the top's, then each province, city or district unit below it, with its 落款 and 通报 prefix (set or derived)",
-  description: "A 通报 downloaded by a reader whose data scope lies within one area below the top (a district's 督查室) is signed and numbered by that area's office, each office counting its own numbers per year.",
+  description: "A 通报 downloaded, or a 督办通知单 issued, by a reader whose data scope lies within one area below the top (a district's 督查室) is signed and numbered by that area's office, each office counting its own numbers per year.",
   security: sec,
   response: { 200: { type: 'array', items: areaOffice }, ...errors },
 } as const
@@ -74,13 +78,13 @@ export const putAreaOfficeSchema = {
 
 export const bulletinOfficeSchema = {
   tags: ['documents'],
-  summary: "The office that signs and numbers the reader's 通报 (admin, supervisor, leader): an area's below the top when the reader's data scope lies within it (office = its unit id), else the top's (office '')",
+  summary: "The office that signs and numbers the reader's 通报 and 督办通知单 (admin, supervisor, leader): an area's below the top when the reader's data scope lies within it (office = its unit id), else the top's (office '')",
   security: sec,
   response: {
     200: {
       type: 'object',
       properties: { ...profile.properties, office: { type: 'string', description: "'' for the top's office, else the area unit's id" } },
-      required: ['issuingOffice', 'bulletinPrefix', 'configured', 'office'],
+      required: ['issuingOffice', 'bulletinPrefix', 'noticePrefix', 'configured', 'office'],
     },
     ...errors,
   },

@@ -9,7 +9,8 @@ const notice = {
   type: 'object',
   properties: {
     id: { type: 'string' },
-    number: { type: 'string' },
+    number: { type: 'string', description: "文号 in the issuing office's series: the top's 督办〔2026〕12号, a district 督查室's 青龙督办〔2026〕1号" },
+    office: { type: 'string', description: "the issuing office: '' the top's, else the area unit's id (GET /api/office/areas)" },
     itemId: { type: 'string' },
     itemNumber: { type: 'string' },
     itemTitle: { type: 'string' },
@@ -35,7 +36,7 @@ const notice = {
 
 export const issueNoticeSchema = {
   tags: ['supervision'],
-  summary: 'Issue a 督办单 for an item (supervisor, admin); number 督办〔YYYY〕N号',
+  summary: "Issue a 督办单 for an item (supervisor, admin); numbered in the issuer's office's series: 督办〔YYYY〕N号, or a district 督查室's 青龙督办〔YYYY〕N号",
   security: sec,
   body: {
     type: 'object',

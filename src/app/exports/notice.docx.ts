@@ -2,8 +2,8 @@
  * The printable 督办通知单 (.docx): number (文号), the units it is addressed to (主送), the task with its due
  * date, the reason, the reply deadline, and the issuing office's 落款 with the date of issue — what a 督查室
  * prints, stamps and sends. Who may read it is who may see the notice (listSupervisionNotices' scope). The 落款 is
- * the office of the area its issuer's data scope lies in (a district 督查室's notice: the district's), as for the
- * 通报; a notice the ladder issued, or whose issuer is gone, is the top's.
+ * the office that issued and numbered it (stored on the notice: a district 督查室's notice is the district's, as for
+ * the 通报; the ladder's, the top's), whatever its issuer's data scope has become since.
  */
 import { scopeHoldsAny } from '../../domain/users/data-scope.ts'
 import { AlignmentType, Document, Packer, Paragraph, Table, TableCell, TableRow, TextRun, WidthType } from 'docx'
@@ -13,9 +13,7 @@ import { findUnit } from '../../persistence/units.repo.ts'
 import { chinaDateOf } from '../../domain/calendar/china-time.value.ts'
 import { DubanError } from '../../domain/errors.ts'
 import type { Actor, AppDeps } from '../deps.ts'
-import { issuingOfficeFor } from '../office/office-profile.ts'
-import { scopeUnitsOf } from '../auth/session.ts'
-import { findUser } from '../../persistence/users.repo.ts'
+import { officeById } from '../office/office-profile.ts'
 
 const FONT = '仿宋_GB2312'
 const run = (s: string, size = 32, font = FONT, bold = false): TextRun => new TextRun({ text: s, size, font, bold })
@@ -51,8 +49,7 @@ export async function noticeDocument(deps: AppDeps, actor: Actor, id: string): P
   const n = await visibleNotice(deps, actor, id)
   const item = await getItemSummary(deps.db, n.itemId)
   const addressees = (await Promise.all(n.unitIds.map(async (u) => (await findUnit(deps.db, u))?.name ?? u))) as string[]
-  const issuer = n.issuedBy ? await findUser(deps.db, n.issuedBy) : null
-  const office = await issuingOfficeFor(deps, issuer ? await scopeUnitsOf(deps.db, issuer) : null)
+  const office = await officeById(deps, n.office)
   return {
     title: '督办通知单',
     number: n.number,

@@ -8,17 +8,25 @@
  */
 import { getOfficeProfile, listAreaOffices, rootUnitName, saveAreaOffice, saveOfficeProfile, type AreaOfficeRow } from '../../persistence/office.repo.ts'
 import { listUnits } from '../../persistence/units.repo.ts'
-import { AREA_LEVELS, coveringArea, derivedAreaOffice } from '../../domain/units/area-office.ts'
+import { AREA_LEVELS, TOP_NOTICE_PREFIX, areaNoticePrefix, coveringArea, derivedAreaOffice } from '../../domain/units/area-office.ts'
+import type { Queryable } from '../../persistence/db.ts'
 import { DubanError } from '../../domain/errors.ts'
 import type { Actor, AppDeps } from '../deps.ts'
 import { audit } from '../items/audit.port.ts'
 
-/** What documents print: the 落款 and the 通报 number prefix; `configured` false when derived. */
+/**
+ * What documents print: the 落款, the 通报 number prefix and the 督办通知单's (which follows from the office: the top's
+ * is 督办, an area's from its 通报 prefix, area-office.ts); `configured` false when derived.
+ */
 export interface OfficeProfile {
   readonly issuingOffice: string
   readonly bulletinPrefix: string
+  readonly noticePrefix: string
   readonly configured: boolean
 }
+
+/** What the offices are read from: the database, or a transaction's connection. */
+type Reads = { readonly db: Queryable }
 
 /** One office as the admin's list shows it: the top's (`top`) or an area's, with the unit it belongs to. */
 export interface AreaOfficeEntry extends OfficeProfile {
@@ -26,27 +34,28 @@ export interface AreaOfficeEntry extends OfficeProfile {
   readonly top: boolean
 }
 
-/** The office a 通报 is issued by: `office` '' for the top's, else the area unit's id (each counts its own numbers). */
+/** The office a 通报 or 督办通知单 is issued by: `office` '' for the top's, else the area unit's id (each counts its own numbers). */
 export interface IssuingOffice extends OfficeProfile {
   readonly office: string
 }
 
 /** The top's profile in effect (stored, or derived from the unit tree). */
-export async function officeProfile(deps: Pick<AppDeps, 'db'>): Promise<OfficeProfile> {
+export async function officeProfile(deps: Reads): Promise<OfficeProfile> {
   const stored = await getOfficeProfile(deps.db)
-  if (stored) return { issuingOffice: stored.issuingOffice, bulletinPrefix: stored.bulletinPrefix, configured: true }
+  if (stored) return { issuingOffice: stored.issuingOffice, bulletinPrefix: stored.bulletinPrefix, noticePrefix: TOP_NOTICE_PREFIX, configured: true }
   const root = (await rootUnitName(deps.db)) ?? ''
   const place = root.replace(/人民政府$/, '')
-  return { issuingOffice: place ? `${place}人民政府督查室` : '督查室', bulletinPrefix: `${place.slice(0, 1)}督通`, configured: false }
+  return { issuingOffice: place ? `${place}人民政府督查室` : '督查室', bulletinPrefix: `${place.slice(0, 1)}督通`, noticePrefix: TOP_NOTICE_PREFIX, configured: false }
 }
 
 /** An area's profile: the admin's row when set, else derived from its name. */
 function areaProfile(name: string, stored: AreaOfficeRow | undefined): OfficeProfile {
-  return stored ? { issuingOffice: stored.issuingOffice, bulletinPrefix: stored.bulletinPrefix, configured: true } : { ...derivedAreaOffice(name), configured: false }
+  const own = stored ? { issuingOffice: stored.issuingOffice, bulletinPrefix: stored.bulletinPrefix, configured: true } : { ...derivedAreaOffice(name), configured: false }
+  return { ...own, noticePrefix: areaNoticePrefix(own.bulletinPrefix) }
 }
 
 /** Every office: the top's first, then each active area unit below the top (in the directory's order) with its own or derived one. */
-export async function areaOffices(deps: Pick<AppDeps, 'db'>): Promise<AreaOfficeEntry[]> {
+export async function areaOffices(deps: Reads): Promise<AreaOfficeEntry[]> {
   const [top, units, stored] = await Promise.all([officeProfile(deps), listUnits(deps.db), listAreaOffices(deps.db)])
   const own = new Map(stored.map((s) => [s.unitId, s]))
   const root = units.filter((u) => u.parentId === null).sort((a, b) => a.name.localeCompare(b.name))[0] ?? null
@@ -61,11 +70,22 @@ export async function areaOffices(deps: Pick<AppDeps, 'db'>): Promise<AreaOffice
  * The office that issues a 通报 over `scope` (the reader's units; null = all): the area's below the top that
  * covers the whole scope, else the top's.
  */
-export async function issuingOfficeFor(deps: Pick<AppDeps, 'db'>, scope: readonly string[] | null): Promise<IssuingOffice> {
+export async function issuingOfficeFor(deps: Reads, scope: readonly string[] | null): Promise<IssuingOffice> {
   if (scope === null) return { ...(await officeProfile(deps)), office: '' }
   const area = coveringArea(await listUnits(deps.db, { includeInactive: true }), scope)
   if (!area) return { ...(await officeProfile(deps)), office: '' }
   return { ...areaProfile(area.name, (await listAreaOffices(deps.db)).find((o) => o.unitId === area.id)), office: area.id }
+}
+
+/**
+ * An office by the id a document stored ('' the top's, else an area unit's): what a 督办通知单 issued by it prints now
+ * (its 落款 as last set). An area unit since removed from the tree still signs with the name it had.
+ */
+export async function officeById(deps: Reads, office: string): Promise<IssuingOffice> {
+  if (office === '') return { ...(await officeProfile(deps)), office }
+  const unit = (await listUnits(deps.db, { includeInactive: true })).find((u) => u.id === office)
+  if (!unit) return { ...(await officeProfile(deps)), office: '' }
+  return { ...areaProfile(unit.name, (await listAreaOffices(deps.db)).find((o) => o.unitId === office)), office }
 }
 
 const field = (v: unknown, where: string, max: number): string => {
@@ -76,7 +96,7 @@ const field = (v: unknown, where: string, max: number): string => {
 }
 
 /** The admin's input checked: both fields, and a prefix no other office prints (two offices would number alike). */
-async function checkedInput(deps: Pick<AppDeps, 'db'>, unitId: string | null, input: { issuingOffice?: unknown; bulletinPrefix?: unknown }): Promise<{ issuingOffice: string; bulletinPrefix: string }> {
+async function checkedInput(deps: Reads, unitId: string | null, input: { issuingOffice?: unknown; bulletinPrefix?: unknown }): Promise<{ issuingOffice: string; bulletinPrefix: string }> {
   const issuingOffice = field(input.issuingOffice, 'issuingOffice', 60)
   const bulletinPrefix = field(input.bulletinPrefix, 'bulletinPrefix', 12)
   // The others: for the top, every area; for an area, the top and the other areas.
@@ -98,7 +118,7 @@ export async function setOfficeProfile(deps: AppDeps, actor: Actor, input: { iss
     await saveOfficeProfile(tx, { issuingOffice, bulletinPrefix, at })
     await audit(tx, actor, at, { action: 'office.profile.save', entity: 'office_profile', entityId: '1', before, after: { issuingOffice, bulletinPrefix } })
   })
-  return { issuingOffice, bulletinPrefix, configured: true }
+  return { issuingOffice, bulletinPrefix, noticePrefix: TOP_NOTICE_PREFIX, configured: true }
 }
 
 /** An admin sets an area's 落款 and 通报 prefix (the top's unit sets the top's); audited. */
@@ -121,5 +141,5 @@ export async function setAreaOffice(deps: AppDeps, actor: Actor, unitId: string,
       after: { issuingOffice, bulletinPrefix },
     })
   })
-  return { issuingOffice, bulletinPrefix, configured: true, unit: entry.unit, top: false }
+  return { issuingOffice, bulletinPrefix, noticePrefix: areaNoticePrefix(bulletinPrefix), configured: true, unit: entry.unit, top: false }
 }

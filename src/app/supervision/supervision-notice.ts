@@ -1,6 +1,7 @@
 /**
- * 督办单 (supervision notices): issued by a supervisor or by the escalation ladder, numbered
- * 督办〔2026〕12号, addressed to units with a reply deadline in working days, replied to once.
+ * 督办单 (supervision notices): issued by a supervisor or by the escalation ladder, numbered in the issuing office's
+ * series (the top's 督办〔2026〕12号, a district 督查室's 青龙督办〔2026〕1号), addressed to units with a reply deadline
+ * in working days, replied to once.
  */
 import type { Queryable } from '../../persistence/db.ts'
 import { getItemSummary } from '../../persistence/supervision.repo.ts'
@@ -13,15 +14,16 @@ import { recordAudit } from './audit.port.ts'
 import { visibleItem } from '../items/item-queries.ts'
 import { scopeHoldsAny, unitsInScope } from '../../domain/users/data-scope.ts'
 import { emitSupervisionEvent } from './supervision-event.emit.ts'
+import { issuingOfficeFor, officeById } from '../office/office-profile.ts'
 
 /** A notice as the API shows it, with whether the reply is (or was) late. */
 export interface NoticeView extends NoticeRow {
   readonly overdue: boolean
 }
 
-/** The document number of a notice (文号). */
-export function noticeNumber(year: number, seq: number): string {
-  return `督办〔${year}〕${seq}号`
+/** The document number of a notice (文号): the office's prefix, the year, the office's sequence. */
+export function noticeNumber(prefix: string, year: number, seq: number): string {
+  return `${prefix}〔${year}〕${seq}号`
 }
 
 /** A notice as the API shows it on `today` (China date): overdue when unanswered past, or answered after, its reply day. */
@@ -62,11 +64,13 @@ export async function issueNoticeIn(tx: Queryable, deps: AppDeps, actor: Actor |
   const today = chinaDateOf(now.getTime())
   const year = Number(today.slice(0, 4))
   const { calendar: cal } = await cachedCalendar(tx) // this process's copy, current with every write (cachedCalendar)
-  const seq = await nextNoticeSeq(tx, year)
+  // A person's notice is their office's (the area their data scope lies in, as for a 通报); the ladder's, the top's.
+  const office = actor && origin === 'manual' ? await issuingOfficeFor({ db: tx }, actor.scopeUnitIds) : await officeById({ db: tx }, '')
+  const seq = await nextNoticeSeq(tx, office.office, year)
   const id = deps.newId()
-  const number = noticeNumber(year, seq)
+  const number = noticeNumber(office.noticePrefix, year, seq)
   const replyDue = cal.addWorkingDays(today, input.replyWorkingDays)
-  await insertNotice(tx, { id, year, seq, number, itemId: item.id, unitIds, reason: input.reason, replyWorkingDays: input.replyWorkingDays, replyDue, origin, issuedBy: actor?.userId ?? null, issuedAt: now })
+  await insertNotice(tx, { id, office: office.office, year, seq, number, itemId: item.id, unitIds, reason: input.reason, replyWorkingDays: input.replyWorkingDays, replyDue, origin, issuedBy: actor?.userId ?? null, issuedAt: now })
   const notice = (await getNotice(tx, id))!
   await recordAudit(tx, deps, actor, { action: 'supervision.notice.issue', entity: 'supervision_notice', entityId: id, after: notice })
   await emitSupervisionEvent(tx, deps, {

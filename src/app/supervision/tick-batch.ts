@@ -17,6 +17,7 @@ import { chinaDateOf } from '../../domain/calendar/china-time.value.ts'
 import { DubanError } from '../../domain/errors.ts'
 import type { SupervisionEvent } from './supervision-event.emit.ts'
 import { noticeNumber } from './supervision-notice.ts'
+import { TOP_NOTICE_PREFIX } from '../../domain/units/area-office.ts'
 
 /** A ladder 督办单 to issue: the item as the tick read it, to its units. */
 export interface LadderNotice {
@@ -112,13 +113,13 @@ export class TickBatch {
     all.forEach(({ n, audit }, i) => {
       const seq = first + i
       const id = this.newId()
-      const number = noticeNumber(year, seq)
+      const number = noticeNumber(TOP_NOTICE_PREFIX, year, seq)
       const replyDue = this.cal.addWorkingDays(today, n.replyWorkingDays)
       const unitIds = [...new Set(n.unitIds)]
       rows.push({ id, year, seq, number, itemId: n.item.id, unitIds, reason: n.reason, replyWorkingDays: n.replyWorkingDays, replyDue, origin: 'ladder', issuedBy: null, issuedAt: this.at })
       // The audit row holds the notice as getNotice reads it back (issueNoticeIn's record).
       const stored: NoticeRow = {
-        id, number, year, seq, itemId: n.item.id, itemNumber: n.item.number, itemTitle: n.item.title, unitIds, reason: n.reason,
+        id, number, office: '', year, seq, itemId: n.item.id, itemNumber: n.item.number, itemTitle: n.item.title, unitIds, reason: n.reason,
         replyWorkingDays: n.replyWorkingDays, replyDue, status: 'issued', origin: 'ladder', issuedBy: null, issuedAt: this.at.toISOString(),
         replyText: null, repliedBy: null, repliedUnitId: null, repliedAt: null, withdrawReason: null, withdrawnBy: null, withdrawnAt: null,
       }

@@ -1,6 +1,6 @@
 import fc from 'fast-check'
 import { describe, expect, it } from 'vitest'
-import { coveringArea, derivedAreaOffice, type AreaUnit } from './area-office.ts'
+import { areaNoticePrefix, coveringArea, derivedAreaOffice, type AreaUnit } from './area-office.ts'
 import { nameLessLevel } from './division-name.ts'
 
 const u = (id: string, name: string, parentId: string | null, level: string): AreaUnit => ({ id, name, parentId, level })
@@ -55,5 +55,15 @@ describe('derivedAreaOffice: what an area prints until an admin sets it', () => 
     expect(derivedAreaOffice('松桥县').bulletinPrefix).toBe('松桥督通')
     expect(nameLessLevel('广西壮族自治区')).toBe('广西壮族')
     expect(nameLessLevel('沛县')).toBe('沛县') // two characters stay whole
+  })
+})
+
+describe('areaNoticePrefix', () => {
+  it("gives an area's 督办通知单 prefix from its 通报 prefix", () => {
+    expect(areaNoticePrefix('青龙督通')).toBe('青龙督办')
+    expect(areaNoticePrefix('青区督通')).toBe('青区督办')
+    expect(areaNoticePrefix('青政')).toBe('青政督办')
+    // Only a trailing 督通 is the 通报's mark: one inside the prefix stays.
+    expect(areaNoticePrefix('督通青')).toBe('督通青督办')
   })
 })

@@ -43,3 +43,14 @@ export function coveringArea(units: readonly AreaUnit[], scope: readonly string[
 export function derivedAreaOffice(name: string): { issuingOffice: string; bulletinPrefix: string } {
   return { issuingOffice: `${name}人民政府督查室`, bulletinPrefix: `${nameLessLevel(name)}督通` }
 }
+
+/** The top office's 督办通知单 prefix: what every notice has printed (督办〔2026〕12号) since notices were numbered. */
+export const TOP_NOTICE_PREFIX = '督办'
+
+/**
+ * An area office's 督办通知单 prefix, from its 通报 prefix: 青龙督通 → 青龙督办 (a district's notices are its own
+ * series, 青龙督办〔2026〕1号, as its 通报 are); a prefix not ending in 督通 gets 督办 added (青政 → 青政督办).
+ */
+export function areaNoticePrefix(bulletinPrefix: string): string {
+  return bulletinPrefix.endsWith('督通') ? `${bulletinPrefix.slice(0, -2)}督办` : `${bulletinPrefix}督办`
+}
