@@ -73,19 +73,21 @@ export async function areaOffices(deps: Reads): Promise<AreaOfficeEntry[]> {
 export async function issuingOfficeFor(deps: Reads, scope: readonly string[] | null): Promise<IssuingOffice> {
   if (scope === null) return { ...(await officeProfile(deps)), office: '' }
   const area = coveringArea(await listUnits(deps.db, { includeInactive: true }), scope)
-  if (!area) return { ...(await officeProfile(deps)), office: '' }
-  return { ...areaProfile(area.name, (await listAreaOffices(deps.db)).find((o) => o.unitId === area.id)), office: area.id }
+  return area ? areaOffice(deps, area) : { ...(await officeProfile(deps)), office: '' }
 }
 
 /**
  * An office by the id a document stored ('' the top's, else an area unit's): what a 督办通知单 issued by it prints now
- * (its 落款 as last set). An area unit since removed from the tree still signs with the name it had.
+ * (its 落款 as last set). An area unit made inactive still signs with its name; one gone from the directory, the top.
  */
 export async function officeById(deps: Reads, office: string): Promise<IssuingOffice> {
-  if (office === '') return { ...(await officeProfile(deps)), office }
-  const unit = (await listUnits(deps.db, { includeInactive: true })).find((u) => u.id === office)
-  if (!unit) return { ...(await officeProfile(deps)), office: '' }
-  return { ...areaProfile(unit.name, (await listAreaOffices(deps.db)).find((o) => o.unitId === office)), office }
+  const unit = office === '' ? undefined : (await listUnits(deps.db, { includeInactive: true })).find((u) => u.id === office)
+  return unit ? areaOffice(deps, unit) : { ...(await officeProfile(deps)), office: '' }
+}
+
+/** An area unit's office: its own row when an admin set one, else derived from its name. */
+async function areaOffice(deps: Reads, unit: { readonly id: string; readonly name: string }): Promise<IssuingOffice> {
+  return { ...areaProfile(unit.name, (await listAreaOffices(deps.db)).find((o) => o.unitId === unit.id)), office: unit.id }
 }
 
 const field = (v: unknown, where: string, max: number): string => {
