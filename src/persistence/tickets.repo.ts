@@ -489,7 +489,12 @@ async function listUnitWalk(q: Queryable, f: TicketFilter): Promise<TicketPage |
   if (f.q) counted.push(substringSql(f.q, c))
   const reads = counted.length > 0 ? Math.min(walk, f.unitCountWalk ?? TICKET_UNIT_COUNT_WALK) : walk
   const joins = `${namesTicket(counted) ? ' JOIN ticket t ON t.item_id = src.item_id' : ''}${namesItem(counted) ? ' JOIN item i ON i.id = src.item_id' : ''}`
-  return countedPage(q, f, rows, `${walked(c, reads)}${joins}`, counted.length > 0 ? counted : ['true'], cp, () => holdsMore(reads))
+  if (counted.length === 0) return countedPage(q, f, rows, `${walked(c, reads)}${joins}`, ['true'], cp, () => holdsMore(reads))
+  // A filtered count reads all its newest rows: each ticket once by DISTINCT over them (index-only), not by walked()'s
+  // probe of item_unit per row, which was half the buffers of a category's count (a ticket's rows all carry its
+  // received_at, so those of one ticket are read together; holdsMore counts rows the same way).
+  const distinct = `(SELECT DISTINCT w.item_id FROM (SELECT m.item_id FROM ${merged(c)} ORDER BY m.received_at DESC LIMIT ${reads}) w) src`
+  return countedPage(q, f, rows, `${distinct}${joins}`, counted, cp, () => holdsMore(reads))
 }
 
 /**
