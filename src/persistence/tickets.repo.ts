@@ -170,7 +170,7 @@ export interface TicketFilter {
   readonly wordsMode?: 'all' | 'allButOne' | 'any' | undefined
   /** The bounds of a word search (default SEARCH_BOUNDS, ticket-search.repo.ts); smaller ones let a test cross them. */
   readonly searchBounds?: SearchBounds | undefined
-  /** How many of one unit's newest tickets a list of that unit walks (TICKET_UNIT_WALK); smaller lets a test cross it. */
+  /** How many of the units' newest rows a list of them walks (TICKET_UNIT_WALK); smaller lets a test cross it. */
   readonly unitWalk?: number | undefined
   /** How many of them a filtered count of the walk reads (TICKET_UNIT_COUNT_WALK); smaller lets a test cross it. */
   readonly unitCountWalk?: number | undefined
@@ -376,11 +376,14 @@ async function answered(
   return { rows: rows.map(toRow), total: Math.min(lower ? Math.max(counted, f.offset + rows.length) : counted, TICKET_COUNT_CAP), totalCapped: lower }
 }
 
-/** How many of a unit's newest tickets its list walks before it takes the planner's plan (listUnitWalk). */
+/**
+ * How many of the units' newest item_unit rows a list walks before it takes the planner's plan (listUnitWalk): rows, a
+ * ticket held in two roles or by two of the units being two of them.
+ */
 export const TICKET_UNIT_WALK = 20_000
 
 /**
- * How many of a unit's newest tickets the count of a filtered walk reads (a category, a place, a received range, a
+ * How many of the units' newest rows the count of a filtered walk reads (a category, a place, a received range, a
  * closed state: each walked ticket's row checked), past them a lower bound. Counting within the whole walk read 20,000
  * ticket rows on every page view (0.34 s p95 for a category in a liaison's list on 10M generated items).
  */
@@ -421,7 +424,7 @@ const NEWEST_TICKETS = `SELECT item_id FROM ticket ORDER BY received_at DESC LIM
 /**
  * The list of one unit's tickets (`unitId`) or of a data scope's (a liaison's unit and its sub-units, a supervisor's
  * 数据范围 holding less than SCOPE_SHARE of the newest tickets: up to TICKET_WALK_UNITS of its units that hold any), newest first: a walk
- * of the units' newest TICKET_UNIT_WALK tickets, each unit's range of `item_unit_unit_received_role_idx` (migrations 196 and 205: item_unit.received_at is the ticket's)
+ * of the units' newest TICKET_UNIT_WALK rows, each unit's range of `item_unit_unit_received_role_idx` (migrations 196 and 205: item_unit.received_at is the ticket's)
  * merged in received order, each ticket once (from the row of its first unit and role in the scope, checked in
  * item_unit's key), every other filter checked on those rows. The walk streams: a page reads its rows and stops, a
  * count stops at the cap. The planner's own plan probed item_unit for every ticket walked, or sorted every ticket the
@@ -443,15 +446,19 @@ async function listUnitWalk(q: Queryable, f: TicketFilter): Promise<TicketPage |
   const walk = f.unitWalk ?? TICKET_UNIT_WALK
   // The walk is the unit filter (or the scope's): it is not probed again per row.
   const rest = f.unitId !== undefined ? { ...f, unitId: undefined, scope: f.scope && f.scope.every((u) => u === f.unitId) ? null : f.scope } : { ...f, scope: null }
-  // Each unit's rows newest first, merged; a ticket's row is kept when no row of it comes first in (unit, role) order
-  // among the walked units. Every row of a ticket has its received_at (migration 196), so the check is index-only.
+  // Each unit's rows newest first, merged. Every row of a ticket has its received_at (migration 196): index-only.
   const merged = (p: (v: unknown) => string): string =>
     `(${units.map((u) => `(SELECT u.item_id, u.received_at, ${p(u)}::text AS unit_id, u.role FROM item_unit u WHERE u.unit_id = ${p(u)} AND u.received_at IS NOT NULL ORDER BY u.received_at DESC)`).join(' UNION ALL ')}) m`
+  // The walk's newest n rows, a ticket that two of the units hold (or one in two roles) once per row.
   const walked = (p: (v: unknown) => string, n = walk): string =>
-    `(SELECT m.item_id, m.received_at FROM ${merged(p)}
-       WHERE NOT EXISTS (SELECT 1 FROM item_unit x WHERE x.item_id = m.item_id AND x.unit_id = ANY(${p([...units])}::text[])
-                           AND (x.unit_id < m.unit_id OR (x.unit_id = m.unit_id AND x.role < m.role)))
-       ORDER BY m.received_at DESC LIMIT ${n}) src`
+    `(SELECT m.item_id, m.received_at, m.unit_id, m.role FROM ${merged(p)} ORDER BY m.received_at DESC LIMIT ${n}) src`
+  // A walked row is its ticket's when no row of the ticket comes first in (unit, role) order among the walked units
+  // (index-only, item_unit's key). A condition beside the page's filters, so the planner checks it on the rows they
+  // keep: inside the walk it probed every walked row, half the buffers of a category's page (937 rows for 21 matches,
+  // a unit on 10M generated items).
+  const firstRow = (p: (v: unknown) => string): string =>
+    `NOT EXISTS (SELECT 1 FROM item_unit x WHERE x.item_id = src.item_id AND x.unit_id = ANY(${p([...units])}::text[])
+                   AND (x.unit_id < src.unit_id OR (x.unit_id = src.unit_id AND x.role < src.role)))`
   // Whether the units hold more than n tickets' rows (index only; a ticket two of them hold counts twice, so "more"
   // may be said of a walk that read them all: its count is then called a lower bound).
   const holdsMore = async (n: number): Promise<boolean> => {
@@ -463,6 +470,7 @@ async function listUnitWalk(q: Queryable, f: TicketFilter): Promise<TicketPage |
   const p = (v: unknown): string => `$${params.push(v)}`
   const where = filterSql(rest, p)
   if (f.q) where.push(substringSql(f.q, p))
+  where.push(firstRow(p))
   // The page is picked from the walk with only what its filters and order read (the item's number and kind, the
   // ticket's row for a filter on it); its rows alone are then joined to the rest of the answer. Joining every walked row
   // first (ticket, category, place, problem) took 17 of the 22 ms of a page at offset 1,000 (a scope of 51 units, 10M).
@@ -489,7 +497,7 @@ async function listUnitWalk(q: Queryable, f: TicketFilter): Promise<TicketPage |
   if (f.q) counted.push(substringSql(f.q, c))
   const reads = counted.length > 0 ? Math.min(walk, f.unitCountWalk ?? TICKET_UNIT_COUNT_WALK) : walk
   const joins = `${namesTicket(counted) ? ' JOIN ticket t ON t.item_id = src.item_id' : ''}${namesItem(counted) ? ' JOIN item i ON i.id = src.item_id' : ''}`
-  if (counted.length === 0) return countedPage(q, f, rows, `${walked(c, reads)}${joins}`, ['true'], cp, () => holdsMore(reads))
+  if (counted.length === 0) return countedPage(q, f, rows, walked(c, reads), [firstRow(c)], cp, () => holdsMore(reads))
   // A filtered count reads all its newest rows: each ticket once by DISTINCT over them (index-only), not by walked()'s
   // probe of item_unit per row, which was half the buffers of a category's count (a ticket's rows all carry its
   // received_at, so those of one ticket are read together; holdsMore counts rows the same way).
