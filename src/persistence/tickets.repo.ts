@@ -498,7 +498,7 @@ async function listUnitWalk(q: Queryable, f: TicketFilter): Promise<TicketPage |
   const reads = counted.length > 0 ? Math.min(walk, f.unitCountWalk ?? TICKET_UNIT_COUNT_WALK) : walk
   const joins = `${namesTicket(counted) ? ' JOIN ticket t ON t.item_id = src.item_id' : ''}${namesItem(counted) ? ' JOIN item i ON i.id = src.item_id' : ''}`
   if (counted.length === 0) return countedPage(q, f, rows, walked(c, reads), [firstRow(c)], cp, () => holdsMore(reads))
-  // A filtered count reads all its newest rows: each ticket once by DISTINCT over them (index-only), not by walked()'s
+  // A filtered count reads all its newest rows: each ticket once by DISTINCT over them (index-only), not by firstRow's
   // probe of item_unit per row, which was half the buffers of a category's count (a ticket's rows all carry its
   // received_at, so those of one ticket are read together; holdsMore counts rows the same way).
   const distinct = `(SELECT DISTINCT w.item_id FROM (SELECT m.item_id FROM ${merged(c)} ORDER BY m.received_at DESC LIMIT ${reads}) w) src`
