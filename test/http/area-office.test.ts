@@ -105,6 +105,12 @@ for (const dialect of testDialects()) {
       expect(clash.json().error).toMatchObject({ code: 'DUBAN_ERR_OFFICE_PREFIX_CONFLICT', where: 'bulletinPrefix', messageZh: '该通报文号前缀已被其他发文机关使用（通报文号前缀）' })
       const topClash = await call('admin', 'PUT', '/api/office', { issuingOffice: '青川市人民政府督查室', bulletinPrefix: '西山督通' })
       expect(topClash.statusCode, topClash.body).toBe(409)
+      // 西山 would print 西山督办〔2026〕n号, 西山县's notices (from 西山督通); 督通 the city's 督办〔2026〕n号.
+      for (const bulletinPrefix of ['西山', '督通']) {
+        const noticeClash = await call('admin', 'PUT', '/api/office/areas/dh', { issuingOffice: '东湖区政府督查室', bulletinPrefix })
+        expect(noticeClash.statusCode, noticeClash.body).toBe(409)
+        expect(noticeClash.json().error).toMatchObject({ code: 'DUBAN_ERR_OFFICE_PREFIX_CONFLICT', where: 'bulletinPrefix' })
+      }
       const department = await call('admin', 'PUT', '/api/office/areas/sjj', { issuingOffice: '市场监管局', bulletinPrefix: '市监通' })
       expect(department.statusCode, department.body).toBe(404)
       expect(department.json().error).toMatchObject({ where: 'unitId' })

@@ -103,9 +103,12 @@ async function checkedInput(deps: Reads, unitId: string | null, input: { issuing
   const bulletinPrefix = field(input.bulletinPrefix, 'bulletinPrefix', 12)
   // The others: for the top, every area; for an area, the top and the other areas.
   const others = (await areaOffices(deps)).filter((o) => (unitId === null ? !o.top : o.top || o.unit?.id !== unitId))
-  const clash = others.find((o) => o.bulletinPrefix === bulletinPrefix)
+  // The 督办通知单 prefix it gives must be its own too (青龙 and 青龙督通 would both print 青龙督办〔2026〕1号).
+  const noticePrefix = unitId === null ? TOP_NOTICE_PREFIX : areaNoticePrefix(bulletinPrefix)
+  const clash = others.find((o) => o.bulletinPrefix === bulletinPrefix || o.noticePrefix === noticePrefix)
   if (clash) {
-    throw new DubanError('DUBAN_ERR_OFFICE_PREFIX_CONFLICT', `the 通报 prefix ${bulletinPrefix} is already ${clash.top ? "the top office's" : `that of ${clash.unit?.name ?? ''}`}`, { where: 'bulletinPrefix' })
+    const what = clash.bulletinPrefix === bulletinPrefix ? `the 通报 prefix ${bulletinPrefix}` : `the 督办通知单 prefix ${noticePrefix} it gives`
+    throw new DubanError('DUBAN_ERR_OFFICE_PREFIX_CONFLICT', `${what} is already ${clash.top ? "the top office's" : `that of ${clash.unit?.name ?? ''}`}`, { where: 'bulletinPrefix' })
   }
   return { issuingOffice, bulletinPrefix }
 }
