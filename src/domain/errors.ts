@@ -75,7 +75,7 @@ export const catalogue = {
   DUBAN_ERR_NOTICE_FORBIDDEN: { en: 'the supervision notice is not addressed to the actor\'s unit', zh: '该督办单不是发给您所在单位的' },
   DUBAN_ERR_WEBHOOK_INVALID: { en: 'the webhook subscription is not valid', zh: '推送订阅配置不合法' },
   DUBAN_ERR_ASSESSMENT_PERIOD: { en: 'not a valid assessment period (YYYY-MM, YYYY-Qn or YYYY)', zh: '考核周期格式不正确（应为 YYYY-MM、YYYY-Qn 或 YYYY）' },
-  DUBAN_ERR_OFFICE_PREFIX_CONFLICT: { en: 'another issuing office already prints this 通报 number prefix', zh: '该通报文号前缀已被其他发文机关使用' },
+  DUBAN_ERR_OFFICE_PREFIX_CONFLICT: { en: 'another issuing office already prints this number prefix', zh: '该文号前缀已被其他发文机关使用' },
   // ── 12345 tickets (工单 / 服务目录 / 派单目录) ─────────────────────────────
   DUBAN_ERR_DISPATCH_REFUSED: { en: 'the dispatch breaks a dispatch rule', zh: '派单不符合派单规则' },
   DUBAN_ERR_RATE_LIMITED: { en: 'too many requests from this address; try again in a minute', zh: '请求过于频繁，请一分钟后再试' },

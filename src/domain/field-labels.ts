@@ -67,6 +67,7 @@ export const fieldLabels: Readonly<Record<string, string>> = {
   unitIds: '单位',
   issuingOffice: '落款',
   bulletinPrefix: '通报文号前缀',
+  noticePrefix: '督办通知单文号前缀',
   parentId: '上级单位',
   user: '用户',
   reviewer: '审核人',

@@ -5,22 +5,27 @@ import type { Queryable } from './db.ts'
 export interface OfficeProfileRow {
   readonly issuingOffice: string
   readonly bulletinPrefix: string
+  /** The 督办通知单 prefix an admin set apart from the 通报's; null: the one that follows from the office. */
+  readonly noticePrefix: string | null
   readonly updatedAt: string
 }
 
 export async function getOfficeProfile(db: Queryable): Promise<OfficeProfileRow | null> {
-  const r = await db.query<{ issuing_office: string; bulletin_prefix: string; updated_at: unknown }>(
-    'SELECT issuing_office, bulletin_prefix, updated_at FROM office_profile WHERE id = 1',
+  const r = await db.query<{ issuing_office: string; bulletin_prefix: string; notice_prefix: string | null; updated_at: unknown }>(
+    'SELECT issuing_office, bulletin_prefix, notice_prefix, updated_at FROM office_profile WHERE id = 1',
   )
   const row = r.rows[0]
-  return row ? { issuingOffice: row.issuing_office, bulletinPrefix: row.bulletin_prefix, updatedAt: new Date(row.updated_at as string).toISOString() } : null
+  return row
+    ? { issuingOffice: row.issuing_office, bulletinPrefix: row.bulletin_prefix, noticePrefix: row.notice_prefix, updatedAt: new Date(row.updated_at as string).toISOString() }
+    : null
 }
 
-export async function saveOfficeProfile(db: Queryable, p: { issuingOffice: string; bulletinPrefix: string; at: Date }): Promise<void> {
+export async function saveOfficeProfile(db: Queryable, p: { issuingOffice: string; bulletinPrefix: string; noticePrefix: string | null; at: Date }): Promise<void> {
   await db.query(
-    `INSERT INTO office_profile (id, issuing_office, bulletin_prefix, updated_at) VALUES (1, $1, $2, $3)
-     ON CONFLICT (id) DO UPDATE SET issuing_office = EXCLUDED.issuing_office, bulletin_prefix = EXCLUDED.bulletin_prefix, updated_at = EXCLUDED.updated_at`,
-    [p.issuingOffice, p.bulletinPrefix, p.at.toISOString()],
+    `INSERT INTO office_profile (id, issuing_office, bulletin_prefix, notice_prefix, updated_at) VALUES (1, $1, $2, $3, $4)
+     ON CONFLICT (id) DO UPDATE SET issuing_office = EXCLUDED.issuing_office, bulletin_prefix = EXCLUDED.bulletin_prefix,
+       notice_prefix = EXCLUDED.notice_prefix, updated_at = EXCLUDED.updated_at`,
+    [p.issuingOffice, p.bulletinPrefix, p.noticePrefix, p.at.toISOString()],
   )
 }
 
@@ -35,22 +40,31 @@ export interface AreaOfficeRow {
   readonly unitId: string
   readonly issuingOffice: string
   readonly bulletinPrefix: string
+  /** As OfficeProfileRow's: null follows from the 通报 prefix. */
+  readonly noticePrefix: string | null
   readonly updatedAt: string
 }
 
 /** Every area office an admin has set. */
 export async function listAreaOffices(db: Queryable): Promise<AreaOfficeRow[]> {
-  const r = await db.query<{ unit_id: string; issuing_office: string; bulletin_prefix: string; updated_at: unknown }>(
-    'SELECT unit_id, issuing_office, bulletin_prefix, updated_at FROM area_office ORDER BY unit_id',
+  const r = await db.query<{ unit_id: string; issuing_office: string; bulletin_prefix: string; notice_prefix: string | null; updated_at: unknown }>(
+    'SELECT unit_id, issuing_office, bulletin_prefix, notice_prefix, updated_at FROM area_office ORDER BY unit_id',
   )
-  return r.rows.map((row) => ({ unitId: row.unit_id, issuingOffice: row.issuing_office, bulletinPrefix: row.bulletin_prefix, updatedAt: new Date(row.updated_at as string).toISOString() }))
+  return r.rows.map((row) => ({
+    unitId: row.unit_id,
+    issuingOffice: row.issuing_office,
+    bulletinPrefix: row.bulletin_prefix,
+    noticePrefix: row.notice_prefix,
+    updatedAt: new Date(row.updated_at as string).toISOString(),
+  }))
 }
 
-export async function saveAreaOffice(db: Queryable, p: { unitId: string; issuingOffice: string; bulletinPrefix: string; at: Date }): Promise<void> {
+export async function saveAreaOffice(db: Queryable, p: { unitId: string; issuingOffice: string; bulletinPrefix: string; noticePrefix: string | null; at: Date }): Promise<void> {
   await db.query(
-    `INSERT INTO area_office (unit_id, issuing_office, bulletin_prefix, updated_at) VALUES ($1, $2, $3, $4)
-     ON CONFLICT (unit_id) DO UPDATE SET issuing_office = EXCLUDED.issuing_office, bulletin_prefix = EXCLUDED.bulletin_prefix, updated_at = EXCLUDED.updated_at`,
-    [p.unitId, p.issuingOffice, p.bulletinPrefix, p.at.toISOString()],
+    `INSERT INTO area_office (unit_id, issuing_office, bulletin_prefix, notice_prefix, updated_at) VALUES ($1, $2, $3, $4, $5)
+     ON CONFLICT (unit_id) DO UPDATE SET issuing_office = EXCLUDED.issuing_office, bulletin_prefix = EXCLUDED.bulletin_prefix,
+       notice_prefix = EXCLUDED.notice_prefix, updated_at = EXCLUDED.updated_at`,
+    [p.unitId, p.issuingOffice, p.bulletinPrefix, p.noticePrefix, p.at.toISOString()],
   )
 }
 

@@ -4,7 +4,8 @@
  * prefix for a district (refused in the dialog, nothing saved) and sets the district's own. A 青龙区 supervisor
  * (数据范围 本部门及以下) then reads on 考核排名 that the 通报 goes out under 青龙区's name, and the downloaded 通报
  * carries the district's 文号 and 落款; the 下发督办单 dialog says the notice goes out under the district's name in its
- * own series (青区督办〔2026〕N号), and the first notice they issue is that series' 1号. Nothing is off-screen and no page logs an error but the refusal it provokes.
+ * own series (青区督办〔2026〕N号), and the first notice they issue is that series' 1号. On the phone the admin gives
+ * 松桥县 a 督办通知单 prefix of its own (松督字), apart from its 通报's, and the notices take it. Nothing is off-screen and no page logs an error but the refusal it provokes.
  * Screenshots go to $DUBAN_SHOTS (default /tmp/duban-offices-shots).
  */
 import { readFile } from 'node:fs/promises'
@@ -18,8 +19,8 @@ sayIfNoChromium('test/browser/area-offices.test.ts')
 const SHOTS = process.env.DUBAN_SHOTS ?? '/tmp/duban-offices-shots'
 /** Each size sets one district, so the two runs on one server do not depend on each other's order. */
 const RUNS = [
-  { name: 'desktop', size: DESKTOP, unit: 'ql', district: '青龙区', derivedPrefix: '青龙督通', office: '青龙区人民政府办公室督查室', prefix: '青区督通', noticePrefix: '青区督办', user: 'ql-duchashi' },
-  { name: 'phone', size: PHONE, unit: 'sq', district: '松桥县', derivedPrefix: '松桥督通', office: '松桥县人民政府办公室督查室', prefix: '松县督通', noticePrefix: '松县督办', user: 'sq-duchashi' },
+  { name: 'desktop', size: DESKTOP, unit: 'ql', district: '青龙区', derivedPrefix: '青龙督通', office: '青龙区人民政府办公室督查室', prefix: '青区督通', noticePrefix: '青区督办', ownNoticePrefix: '', user: 'ql-duchashi' },
+  { name: 'phone', size: PHONE, unit: 'sq', district: '松桥县', derivedPrefix: '松桥督通', office: '松桥县人民政府办公室督查室', prefix: '松县督通', noticePrefix: '松县督办', ownNoticePrefix: '松督字', user: 'sq-duchashi' },
 ] as const
 
 describe.skipIf(!hasChromium)('发文机关: a district signs and numbers its own 通报', () => {
@@ -28,6 +29,8 @@ describe.skipIf(!hasChromium)('发文机关: a district signs and numbers its ow
 
   for (const run of RUNS) {
     it(`the admin sets ${run.district}'s office; its supervisor's 通报 is the district's (${run.name})`, async () => {
+      /** What the district's notices print: its own prefix when the run sets one, else the one its 通报 prefix gives. */
+      const notices = run.ownNoticePrefix || run.noticePrefix
       const page = await signedIn('admin', run.size)
       await page.goto(`${suite.url}/admin/units`)
       await page.locator('.el-tabs__item', { hasText: '发文机关' }).click()
@@ -54,11 +57,18 @@ describe.skipIf(!hasChromium)('发文机关: a district signs and numbers its ow
       await dialog.locator('input[data-test=office-prefix]').fill(run.prefix)
       // The 督办通知单's prefix follows the 通报's, shown as it is typed.
       await expect.poll(() => dialog.locator('[data-test=office-prefix-example]').textContent()).toContain(`督办通知单印作 ${run.noticePrefix}〔`)
+      if (run.ownNoticePrefix) {
+        // One of its own, apart from the 通报's: the example says so as it is typed.
+        await dialog.locator('input[data-test=office-notice-prefix]').fill(run.ownNoticePrefix)
+        await expect.poll(() => dialog.locator('[data-test=office-prefix-example]').textContent()).toContain(`督办通知单印作 ${run.ownNoticePrefix}〔`)
+        expect(await offScreen(page)).toEqual([])
+        await page.screenshot({ path: join(SHOTS, `office-notice-prefix-${run.name}.png`) })
+      }
       await dialog.locator('[data-test=office-save]').click()
       await expect.poll(() => row.textContent(), { timeout: 10_000 }).toContain(run.office)
       await dialog.waitFor({ state: 'hidden' })
       expect(await row.textContent()).toContain(`${run.prefix}〔`)
-      expect(await row.textContent()).toContain(`${run.noticePrefix}〔`)
+      expect(await row.textContent()).toContain(`${notices}〔`)
       expect(await offScreen(page)).toEqual([])
       await page.screenshot({ path: join(SHOTS, `offices-${run.name}.png`) })
       await page.context().close()
@@ -84,13 +94,13 @@ describe.skipIf(!hasChromium)('发文机关: a district signs and numbers its ow
       await sup.goto(`${suite.url}/supervision`)
       await sup.locator('button', { hasText: '下发督办单' }).click()
       const issue = sup.locator('.el-dialog', { hasText: '督办事由' })
-      await expect.poll(() => issue.locator('[data-test=notice-office]').textContent(), { timeout: 10_000 }).toContain(`以“${run.office}”名义下发，文号 ${run.noticePrefix}〔`)
+      await expect.poll(() => issue.locator('[data-test=notice-office]').textContent(), { timeout: 10_000 }).toContain(`以“${run.office}”名义下发，文号 ${notices}〔`)
       expect(await offScreen(sup)).toEqual([])
       await sup.screenshot({ path: join(SHOTS, `notice-office-${run.name}.png`) })
       const own = await apiOkAs(suite.url, run.user)
       const items = await own<{ items: { id: string }[] }>('GET', '/items?limit=1')
       const notice = await own<{ number: string }>('POST', '/supervision/notices', { itemId: items.items[0]!.id, reason: '进度滞后', replyWorkingDays: 3 })
-      expect(notice.number).toMatch(new RegExp(`^${run.noticePrefix}〔\\d{4}〕1号$`))
+      expect(notice.number).toMatch(new RegExp(`^${notices}〔\\d{4}〕1号$`))
       await sup.context().close()
 
       // The city's supervisor still reads the city's office.

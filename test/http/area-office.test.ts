@@ -46,17 +46,17 @@ for (const dialect of testDialects()) {
       const res = await call('admin', 'GET', '/api/office/areas')
       expect(res.statusCode, res.body).toBe(200)
       expect(res.json()).toEqual([
-        { unit: { id: 'city', name: '青川市', level: 'city' }, top: true, issuingOffice: '青川市人民政府督查室', bulletinPrefix: '青督通', noticePrefix: '督办', configured: false },
-        { unit: { id: 'dh', name: '东湖区', level: 'district' }, top: false, issuingOffice: '东湖区人民政府督查室', bulletinPrefix: '东湖督通', noticePrefix: '东湖督办', configured: false },
-        { unit: { id: 'xs', name: '西山县', level: 'district' }, top: false, issuingOffice: '西山县人民政府督查室', bulletinPrefix: '西山督通', noticePrefix: '西山督办', configured: false },
+        { unit: { id: 'city', name: '青川市', level: 'city' }, top: true, issuingOffice: '青川市人民政府督查室', bulletinPrefix: '青督通', noticePrefix: '督办', noticePrefixSet: false, configured: false },
+        { unit: { id: 'dh', name: '东湖区', level: 'district' }, top: false, issuingOffice: '东湖区人民政府督查室', bulletinPrefix: '东湖督通', noticePrefix: '东湖督办', noticePrefixSet: false, configured: false },
+        { unit: { id: 'xs', name: '西山县', level: 'district' }, top: false, issuingOffice: '西山县人民政府督查室', bulletinPrefix: '西山督通', noticePrefix: '西山督办', noticePrefixSet: false, configured: false },
       ])
       expect((await call('supervisor', 'GET', '/api/office/areas')).statusCode).toBe(403)
     })
 
     it("numbers and signs a district supervisor's 通报 by the district, apart from the city's", async () => {
       // What the 考核 page tells each reader before the download.
-      expect((await call('district', 'GET', '/api/office/bulletin')).json()).toEqual({ office: 'dh', issuingOffice: '东湖区人民政府督查室', bulletinPrefix: '东湖督通', noticePrefix: '东湖督办', configured: false })
-      expect((await call('fenguan', 'GET', '/api/office/bulletin')).json()).toEqual({ office: '', issuingOffice: '青川市人民政府督查室', bulletinPrefix: '青督通', noticePrefix: '督办', configured: false })
+      expect((await call('district', 'GET', '/api/office/bulletin')).json()).toEqual({ office: 'dh', issuingOffice: '东湖区人民政府督查室', bulletinPrefix: '东湖督通', noticePrefix: '东湖督办', noticePrefixSet: false, configured: false })
+      expect((await call('fenguan', 'GET', '/api/office/bulletin')).json()).toEqual({ office: '', issuingOffice: '青川市人民政府督查室', bulletinPrefix: '青督通', noticePrefix: '督办', noticePrefixSet: false, configured: false })
       expect(await heading('district', '2026-05')).toEqual({ number: '东湖督通〔2026〕1号', office: '东湖区人民政府督查室' })
       // The city's own counter is untouched by the district's: its first 通报 of the year is its 1号.
       expect(await heading('supervisor', '2026-05')).toEqual({ number: '青督通〔2026〕1号', office: '青川市人民政府督查室' })
@@ -102,7 +102,7 @@ for (const dialect of testDialects()) {
       const before = (await call('admin', 'GET', '/api/office/areas')).json()
       const clash = await call('admin', 'PUT', '/api/office/areas/dh', { issuingOffice: '东湖区政府督查室', bulletinPrefix: '青督通' })
       expect(clash.statusCode, clash.body).toBe(409)
-      expect(clash.json().error).toMatchObject({ code: 'DUBAN_ERR_OFFICE_PREFIX_CONFLICT', where: 'bulletinPrefix', messageZh: '该通报文号前缀已被其他发文机关使用（通报文号前缀）' })
+      expect(clash.json().error).toMatchObject({ code: 'DUBAN_ERR_OFFICE_PREFIX_CONFLICT', where: 'bulletinPrefix', messageZh: '该文号前缀已被其他发文机关使用（通报文号前缀）' })
       const topClash = await call('admin', 'PUT', '/api/office', { issuingOffice: '青川市人民政府督查室', bulletinPrefix: '西山督通' })
       expect(topClash.statusCode, topClash.body).toBe(409)
       // 西山 would print 西山督办〔2026〕n号, 西山县's notices (from 西山督通); 督通 the city's 督办〔2026〕n号.
@@ -126,13 +126,13 @@ for (const dialect of testDialects()) {
     it("takes an admin's setting for the district (audited) and for the top through its unit", async () => {
       const set = await call('admin', 'PUT', '/api/office/areas/dh', { issuingOffice: '东湖区人民政府办公室督查科', bulletinPrefix: '东督通' })
       expect(set.statusCode, set.body).toBe(200)
-      expect(set.json()).toEqual({ unit: { id: 'dh', name: '东湖区', level: 'district' }, top: false, issuingOffice: '东湖区人民政府办公室督查科', bulletinPrefix: '东督通', noticePrefix: '东督办', configured: true })
+      expect(set.json()).toEqual({ unit: { id: 'dh', name: '东湖区', level: 'district' }, top: false, issuingOffice: '东湖区人民政府办公室督查科', bulletinPrefix: '东督通', noticePrefix: '东督办', noticePrefixSet: false, configured: true })
       // Numbers already issued stay; the next is the district's 3号 under the new prefix, signed by the new 落款.
       expect((await heading('district', '2026-05')).number).toBe('东湖督通〔2026〕1号')
       expect(await heading('district', '2026-03')).toEqual({ number: '东督通〔2026〕3号', office: '东湖区人民政府办公室督查科' })
       const top = await call('admin', 'PUT', '/api/office/areas/city', { issuingOffice: '青川市人民政府督查室', bulletinPrefix: '青督' })
       expect(top.statusCode, top.body).toBe(200)
-      expect((await call('supervisor', 'GET', '/api/office')).json()).toEqual({ issuingOffice: '青川市人民政府督查室', bulletinPrefix: '青督', noticePrefix: '督办', configured: true })
+      expect((await call('supervisor', 'GET', '/api/office')).json()).toEqual({ issuingOffice: '青川市人民政府督查室', bulletinPrefix: '青督', noticePrefix: '督办', noticePrefixSet: false, configured: true })
       expect((await heading('supervisor', '2026-03')).number).toBe('青督〔2026〕3号')
       // The district's next 督办通知单 takes the new prefix and 落款, its series going on (东湖督办 1–3号 before).
       const notice = await call('district', 'POST', '/api/supervision/notices', { itemId: 'D1', reason: '限期整改', replyWorkingDays: 3 })
@@ -140,6 +140,52 @@ for (const dialect of testDialects()) {
       expect(notice.json().number).toBe('东督办〔2026〕4号')
       const audit = await t.db.query<{ action: string; entity_id: string }>("SELECT action, entity_id FROM audit_log WHERE entity IN ('area_office', 'office_profile') ORDER BY seq")
       expect(audit.rows.map((r) => [r.action, r.entity_id])).toEqual([['office.area.save', 'dh'], ['office.profile.save', '1']])
+    })
+
+    it("numbers an office's notices under a 督办通知单 prefix of its own, set apart from the 通报's, its series going on", async () => {
+      const own = await call('admin', 'PUT', '/api/office/areas/dh', { issuingOffice: '东湖区人民政府办公室督查科', bulletinPrefix: '东督通', noticePrefix: ' 东督字 ' })
+      expect(own.statusCode, own.body).toBe(200)
+      expect(own.json()).toMatchObject({ bulletinPrefix: '东督通', noticePrefix: '东督字', noticePrefixSet: true })
+      expect((await call('district', 'GET', '/api/office/bulletin')).json()).toMatchObject({ office: 'dh', bulletinPrefix: '东督通', noticePrefix: '东督字', noticePrefixSet: true })
+      const notice = await call('district', 'POST', '/api/supervision/notices', { itemId: 'D1', reason: '逾期未报', replyWorkingDays: 3 })
+      expect(notice.statusCode, notice.body).toBe(201)
+      expect(notice.json().number).toBe('东督字〔2026〕5号')
+      // The 通报 keeps its own prefix.
+      expect((await heading('district', '2026-02')).number).toBe('东督通〔2026〕4号')
+      // The top's too: the city's notices after 督办〔2026〕2号.
+      const top = await call('admin', 'PUT', '/api/office', { issuingOffice: '青川市人民政府督查室', bulletinPrefix: '青督', noticePrefix: '青督办' })
+      expect(top.statusCode, top.body).toBe(200)
+      expect(top.json()).toEqual({ issuingOffice: '青川市人民政府督查室', bulletinPrefix: '青督', noticePrefix: '青督办', noticePrefixSet: true, configured: true })
+      const city = await call('supervisor', 'POST', '/api/supervision/notices', { itemId: 'S1', reason: '逾期未报', replyWorkingDays: 3 })
+      expect(city.statusCode, city.body).toBe(201)
+      expect(city.json().number).toBe('青督办〔2026〕3号')
+
+      // Refused, changing nothing: its own 通报 prefix (a notice and a 通报 would print one number), another office's
+      // 通报 or 督办通知单 prefix, one too long.
+      const before = (await call('admin', 'GET', '/api/office/areas')).json()
+      const same = await call('admin', 'PUT', '/api/office/areas/dh', { issuingOffice: '东湖区政府督查室', bulletinPrefix: '东督通', noticePrefix: '东督通' })
+      expect(same.statusCode, same.body).toBe(400)
+      expect(same.json().error).toMatchObject({ code: 'DUBAN_ERR_VALIDATION', where: 'noticePrefix' })
+      for (const noticePrefix of ['西山督通', '西山督办', '青督办', '青督']) {
+        const clash = await call('admin', 'PUT', '/api/office/areas/dh', { issuingOffice: '东湖区政府督查室', bulletinPrefix: '东督通', noticePrefix })
+        expect(clash.statusCode, `${noticePrefix}: ${clash.body}`).toBe(409)
+        expect(clash.json().error).toMatchObject({ code: 'DUBAN_ERR_OFFICE_PREFIX_CONFLICT', where: 'noticePrefix', messageZh: '该文号前缀已被其他发文机关使用（督办通知单文号前缀）' })
+      }
+      // A district's 通报 prefix may not be what the top prints on its notices either.
+      const bulletinClash = await call('admin', 'PUT', '/api/office/areas/dh', { issuingOffice: '东湖区政府督查室', bulletinPrefix: '青督办' })
+      expect(bulletinClash.statusCode, bulletinClash.body).toBe(409)
+      expect(bulletinClash.json().error).toMatchObject({ where: 'bulletinPrefix' })
+      const long = await call('admin', 'PUT', '/api/office/areas/dh', { issuingOffice: '东湖区政府督查室', bulletinPrefix: '东督通', noticePrefix: '东'.repeat(13) })
+      expect(long.statusCode).toBe(400)
+      expect((await call('admin', 'GET', '/api/office/areas')).json()).toEqual(before)
+
+      // Cleared (null or ''), it follows the 通报 prefix again: 东督通 → 东督办, the series going on.
+      const cleared = await call('admin', 'PUT', '/api/office/areas/dh', { issuingOffice: '东湖区人民政府办公室督查科', bulletinPrefix: '东督通', noticePrefix: '' })
+      expect(cleared.json()).toMatchObject({ noticePrefix: '东督办', noticePrefixSet: false })
+      const again = await call('district', 'POST', '/api/supervision/notices', { itemId: 'D1', reason: '再次督办', replyWorkingDays: 3 })
+      expect(again.json().number).toBe('东督办〔2026〕6号')
+      const audit = await t.db.query<{ after: unknown }>("SELECT after FROM audit_log WHERE action = 'office.area.save' ORDER BY seq")
+      expect(audit.rows.map((r) => (typeof r.after === 'string' ? JSON.parse(r.after) : r.after).noticePrefix)).toEqual([null, '东督字', null])
     })
   })
 }

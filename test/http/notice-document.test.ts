@@ -40,7 +40,7 @@ for (const dialect of testDialects()) {
       expect(bad.json().error).toMatchObject({ where: 'issuingOffice' })
       const set = await t.app.inject({ method: 'PUT', url: '/api/office', headers: auth('admin'), payload: { issuingOffice: '云州市人民政府督查室', bulletinPrefix: '云督通' } })
       expect(set.statusCode, set.body).toBe(200)
-      expect(set.json()).toEqual({ issuingOffice: '云州市人民政府督查室', bulletinPrefix: '云督通', noticePrefix: '督办', configured: true })
+      expect(set.json()).toEqual({ issuingOffice: '云州市人民政府督查室', bulletinPrefix: '云督通', noticePrefix: '督办', noticePrefixSet: false, configured: true })
 
       const res = await t.app.inject({ method: 'GET', url: `/api/supervision/notices/${n.id}/document`, headers: auth('liaison-sjj') })
       expect(res.statusCode, res.body).toBe(200)

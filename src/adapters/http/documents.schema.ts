@@ -10,11 +10,12 @@ const profile = {
     bulletinPrefix: { type: 'string', description: '通报文号前缀, e.g. 云督通 → 云督通〔2026〕3号' },
     noticePrefix: {
       type: 'string',
-      description: "督办通知单文号前缀, from the office (not set on its own): the top's 督办 → 督办〔2026〕12号; an area's from its 通报 prefix, 青龙督通 → 青龙督办〔2026〕1号",
+      description: "督办通知单文号前缀: the admin's own when set apart (noticePrefixSet), else from the office: the top's 督办 → 督办〔2026〕12号; an area's from its 通报 prefix, 青龙督通 → 青龙督办〔2026〕1号",
     },
+    noticePrefixSet: { type: 'boolean', description: 'true when an admin set the 督办通知单 prefix apart from the 通报 prefix' },
     configured: { type: 'boolean', description: 'false while derived from the unit tree (no admin has set it)' },
   },
-  required: ['issuingOffice', 'bulletinPrefix', 'noticePrefix', 'configured'],
+  required: ['issuingOffice', 'bulletinPrefix', 'noticePrefix', 'noticePrefixSet', 'configured'],
 } as const
 
 export const noticeDocumentSchema = {
@@ -33,11 +34,19 @@ export const getOfficeSchema = {
 
 export const putOfficeSchema = {
   tags: ['documents'],
-  summary: 'Set the issuing office (落款) and 通报 number prefix (admin); audited',
+  summary: 'Set the issuing office (落款), the 通报 number prefix and, optionally, the 督办通知单 number prefix (admin); audited',
   security: sec,
   body: {
     type: 'object',
-    properties: { issuingOffice: { type: 'string', maxLength: 60 }, bulletinPrefix: { type: 'string', maxLength: 12 } },
+    properties: {
+      issuingOffice: { type: 'string', maxLength: 60 },
+      bulletinPrefix: { type: 'string', maxLength: 12 },
+      noticePrefix: {
+        type: ['string', 'null'],
+        maxLength: 12,
+        description: "督办通知单文号前缀 of its own (e.g. 青督字 → 青督字〔2026〕1号); absent, null or '' follows from the office. Numbering goes on in the office's series of the year",
+      },
+    },
     required: ['issuingOffice', 'bulletinPrefix'],
     additionalProperties: false,
   },
@@ -56,7 +65,7 @@ const areaOffice = {
     },
     top: { type: 'boolean', description: "true for the top of the tree's office (the one GET /api/office gives)" },
   },
-  required: ['issuingOffice', 'bulletinPrefix', 'noticePrefix', 'configured', 'unit', 'top'],
+  required: ['issuingOffice', 'bulletinPrefix', 'noticePrefix', 'noticePrefixSet', 'configured', 'unit', 'top'],
 } as const
 
 export const listAreaOfficesSchema = {
@@ -69,7 +78,7 @@ export const listAreaOfficesSchema = {
 
 export const putAreaOfficeSchema = {
   tags: ['documents'],
-  summary: "Set an area's 落款 and 通报 prefix (admin; the top's unit sets the top's office); audited. 409 when another office prints that prefix",
+  summary: "Set an area's 落款, 通报 prefix and, optionally, 督办通知单 prefix (admin; the top's unit sets the top's office); audited. 409 when another office prints one of them",
   security: sec,
   params: { type: 'object', properties: { unitId: { type: 'string', maxLength: 64 } }, required: ['unitId'] },
   body: putOfficeSchema.body,
@@ -84,7 +93,7 @@ export const bulletinOfficeSchema = {
     200: {
       type: 'object',
       properties: { ...profile.properties, office: { type: 'string', description: "'' for the top's office, else the area unit's id" } },
-      required: ['issuingOffice', 'bulletinPrefix', 'noticePrefix', 'configured', 'office'],
+      required: ['issuingOffice', 'bulletinPrefix', 'noticePrefix', 'noticePrefixSet', 'configured', 'office'],
     },
     ...errors,
   },

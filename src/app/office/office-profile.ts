@@ -15,13 +15,15 @@ import type { Actor, AppDeps } from '../deps.ts'
 import { audit } from '../items/audit.port.ts'
 
 /**
- * What documents print: the 落款, the 通报 number prefix and the 督办通知单's (which follows from the office: the top's
- * is 督办, an area's from its 通报 prefix, area-office.ts); `configured` false when derived.
+ * What documents print: the 落款, the 通报 number prefix and the 督办通知单's — the admin's own when set apart
+ * (`noticePrefixSet`), else the one that follows from the office (the top's 督办, an area's from its 通报 prefix,
+ * area-office.ts); `configured` false when derived.
  */
 export interface OfficeProfile {
   readonly issuingOffice: string
   readonly bulletinPrefix: string
   readonly noticePrefix: string
+  readonly noticePrefixSet: boolean
   readonly configured: boolean
 }
 
@@ -42,16 +44,26 @@ export interface IssuingOffice extends OfficeProfile {
 /** The top's profile in effect (stored, or derived from the unit tree). */
 export async function officeProfile(deps: Reads): Promise<OfficeProfile> {
   const stored = await getOfficeProfile(deps.db)
-  if (stored) return { issuingOffice: stored.issuingOffice, bulletinPrefix: stored.bulletinPrefix, noticePrefix: TOP_NOTICE_PREFIX, configured: true }
+  if (stored) {
+    const { issuingOffice, bulletinPrefix, noticePrefix } = stored
+    return { issuingOffice, bulletinPrefix, noticePrefix: noticePrefix ?? TOP_NOTICE_PREFIX, noticePrefixSet: noticePrefix !== null, configured: true }
+  }
   const root = (await rootUnitName(deps.db)) ?? ''
   const place = root.replace(/人民政府$/, '')
-  return { issuingOffice: place ? `${place}人民政府督查室` : '督查室', bulletinPrefix: `${place.slice(0, 1)}督通`, noticePrefix: TOP_NOTICE_PREFIX, configured: false }
+  return {
+    issuingOffice: place ? `${place}人民政府督查室` : '督查室',
+    bulletinPrefix: `${place.slice(0, 1)}督通`,
+    noticePrefix: TOP_NOTICE_PREFIX,
+    noticePrefixSet: false,
+    configured: false,
+  }
 }
 
 /** An area's profile: the admin's row when set, else derived from its name. */
 function areaProfile(name: string, stored: AreaOfficeRow | undefined): OfficeProfile {
   const own = stored ? { issuingOffice: stored.issuingOffice, bulletinPrefix: stored.bulletinPrefix, configured: true } : { ...derivedAreaOffice(name), configured: false }
-  return { ...own, noticePrefix: areaNoticePrefix(own.bulletinPrefix) }
+  const set = stored?.noticePrefix ?? null
+  return { ...own, noticePrefix: set ?? areaNoticePrefix(own.bulletinPrefix), noticePrefixSet: set !== null }
 }
 
 /** Every office: the top's first, then each active area unit below the top (in the directory's order) with its own or derived one. */
@@ -97,54 +109,83 @@ const field = (v: unknown, where: string, max: number): string => {
   return s
 }
 
-/** The admin's input checked: both fields, and a prefix no other office prints (two offices would number alike). */
-async function checkedInput(deps: Reads, unitId: string | null, input: { issuingOffice?: unknown; bulletinPrefix?: unknown }): Promise<{ issuingOffice: string; bulletinPrefix: string }> {
+/** What an admin sends: the 落款, the 通报 prefix and, optionally, a 督办通知单 prefix of its own (absent, null or '': follows). */
+export interface OfficeInput {
+  readonly issuingOffice?: unknown
+  readonly bulletinPrefix?: unknown
+  readonly noticePrefix?: unknown
+}
+
+/** The admin's input as saved: `noticePrefix` null follows from the office. */
+interface CheckedOffice {
+  readonly issuingOffice: string
+  readonly bulletinPrefix: string
+  readonly noticePrefix: string | null
+}
+
+/**
+ * The admin's input checked: the fields, a 督办通知单 prefix that is not the office's 通报 prefix (a notice and a 通报
+ * would both be 青龙督通〔2026〕1号), and prefixes no other office prints, of either kind (two offices would number alike).
+ */
+async function checkedInput(deps: Reads, unitId: string | null, input: OfficeInput): Promise<CheckedOffice> {
   const issuingOffice = field(input.issuingOffice, 'issuingOffice', 60)
   const bulletinPrefix = field(input.bulletinPrefix, 'bulletinPrefix', 12)
+  const own = input.noticePrefix === undefined || input.noticePrefix === null || (typeof input.noticePrefix === 'string' && input.noticePrefix.trim() === '')
+    ? null
+    : field(input.noticePrefix, 'noticePrefix', 12)
+  const noticePrefix = own ?? (unitId === null ? TOP_NOTICE_PREFIX : areaNoticePrefix(bulletinPrefix))
+  if (noticePrefix === bulletinPrefix) {
+    throw new DubanError('DUBAN_ERR_VALIDATION', `the 督办通知单 prefix ${noticePrefix} is the office's 通报 prefix too: a notice and a 通报 would print one number`, { where: 'noticePrefix' })
+  }
   // The others: for the top, every area; for an area, the top and the other areas.
   const others = (await areaOffices(deps)).filter((o) => (unitId === null ? !o.top : o.top || o.unit?.id !== unitId))
   // The 督办通知单 prefix it gives must be its own too (青龙 and 青龙督通 would both print 青龙督办〔2026〕1号).
-  const noticePrefix = unitId === null ? TOP_NOTICE_PREFIX : areaNoticePrefix(bulletinPrefix)
-  const clash = others.find((o) => o.bulletinPrefix === bulletinPrefix || o.noticePrefix === noticePrefix)
-  if (clash) {
-    const what = clash.bulletinPrefix === bulletinPrefix ? `the 通报 prefix ${bulletinPrefix}` : `the 督办通知单 prefix ${noticePrefix} it gives`
-    throw new DubanError('DUBAN_ERR_OFFICE_PREFIX_CONFLICT', `${what} is already ${clash.top ? "the top office's" : `that of ${clash.unit?.name ?? ''}`}`, { where: 'bulletinPrefix' })
+  const mine = [
+    { prefix: bulletinPrefix, what: `the 通报 prefix ${bulletinPrefix}`, where: 'bulletinPrefix' },
+    { prefix: noticePrefix, what: own === null ? `the 督办通知单 prefix ${noticePrefix} it gives` : `the 督办通知单 prefix ${noticePrefix}`, where: own === null ? 'bulletinPrefix' : 'noticePrefix' },
+  ]
+  for (const m of mine) {
+    const clash = others.find((o) => o.bulletinPrefix === m.prefix || o.noticePrefix === m.prefix)
+    if (clash) {
+      throw new DubanError('DUBAN_ERR_OFFICE_PREFIX_CONFLICT', `${m.what} is already printed by ${clash.top ? 'the top office' : clash.unit?.name ?? ''}`, { where: m.where })
+    }
   }
-  return { issuingOffice, bulletinPrefix }
+  return { issuingOffice, bulletinPrefix, noticePrefix: own }
 }
 
-/** An admin sets the top's 落款 and 通报 prefix; audited. */
-export async function setOfficeProfile(deps: AppDeps, actor: Actor, input: { issuingOffice?: unknown; bulletinPrefix?: unknown }): Promise<OfficeProfile> {
+/** An admin sets the top's 落款, 通报 prefix and (optionally) 督办通知单 prefix; audited. */
+export async function setOfficeProfile(deps: AppDeps, actor: Actor, input: OfficeInput): Promise<OfficeProfile> {
   if (actor.role !== 'admin') throw new DubanError('DUBAN_ERR_FORBIDDEN', 'only an admin sets the issuing office', { where: 'role' })
-  const { issuingOffice, bulletinPrefix } = await checkedInput(deps, null, input)
+  const saved = await checkedInput(deps, null, input)
   const before = await officeProfile(deps)
   await deps.db.transaction(async (tx) => {
     const at = deps.clock.now()
-    await saveOfficeProfile(tx, { issuingOffice, bulletinPrefix, at })
-    await audit(tx, actor, at, { action: 'office.profile.save', entity: 'office_profile', entityId: '1', before, after: { issuingOffice, bulletinPrefix } })
+    await saveOfficeProfile(tx, { ...saved, at })
+    await audit(tx, actor, at, { action: 'office.profile.save', entity: 'office_profile', entityId: '1', before, after: saved })
   })
-  return { issuingOffice, bulletinPrefix, noticePrefix: TOP_NOTICE_PREFIX, configured: true }
+  return officeProfile(deps)
 }
 
-/** An admin sets an area's 落款 and 通报 prefix (the top's unit sets the top's); audited. */
-export async function setAreaOffice(deps: AppDeps, actor: Actor, unitId: string, input: { issuingOffice?: unknown; bulletinPrefix?: unknown }): Promise<AreaOfficeEntry> {
+/** An admin sets an area's 落款, 通报 prefix and (optionally) 督办通知单 prefix (the top's unit sets the top's); audited. */
+export async function setAreaOffice(deps: AppDeps, actor: Actor, unitId: string, input: OfficeInput): Promise<AreaOfficeEntry> {
   if (actor.role !== 'admin') throw new DubanError('DUBAN_ERR_FORBIDDEN', 'only an admin sets the issuing office', { where: 'role' })
   const entry = (await areaOffices(deps)).find((o) => o.unit?.id === unitId)
   if (!entry) {
     throw new DubanError('DUBAN_ERR_NOT_FOUND', `${unitId} is not an active province, city or district unit (only an area has a 督查室 of its own)`, { where: 'unitId' })
   }
   if (entry.top) return { ...(await setOfficeProfile(deps, actor, input)), unit: entry.unit, top: true }
-  const { issuingOffice, bulletinPrefix } = await checkedInput(deps, unitId, input)
+  const saved = await checkedInput(deps, unitId, input)
   await deps.db.transaction(async (tx) => {
     const at = deps.clock.now()
-    await saveAreaOffice(tx, { unitId, issuingOffice, bulletinPrefix, at })
+    await saveAreaOffice(tx, { unitId, ...saved, at })
     await audit(tx, actor, at, {
       action: 'office.area.save',
       entity: 'area_office',
       entityId: unitId,
-      before: { issuingOffice: entry.issuingOffice, bulletinPrefix: entry.bulletinPrefix, configured: entry.configured },
-      after: { issuingOffice, bulletinPrefix },
+      before: { issuingOffice: entry.issuingOffice, bulletinPrefix: entry.bulletinPrefix, noticePrefix: entry.noticePrefixSet ? entry.noticePrefix : null, configured: entry.configured },
+      after: saved,
     })
   })
-  return { issuingOffice, bulletinPrefix, noticePrefix: areaNoticePrefix(bulletinPrefix), configured: true, unit: entry.unit, top: false }
+  const { issuingOffice, bulletinPrefix, noticePrefix } = saved
+  return { issuingOffice, bulletinPrefix, noticePrefix: noticePrefix ?? areaNoticePrefix(bulletinPrefix), noticePrefixSet: noticePrefix !== null, configured: true, unit: entry.unit, top: false }
 }
