@@ -265,12 +265,14 @@ async function finishLoad(
   // The supervision tick's next-fire rows (item_clock, migration 169), which the chunks' triggers (off) did not write:
   // one per open item, not computed yet ('-infinity'), as an item inserted with its triggers gets.
   await db.query(`INSERT INTO item_clock (item_id, version) SELECT id, version FROM item WHERE state_type <> 'closed' ON CONFLICT (item_id) DO NOTHING`)
-  // The ledger's open work per unit (ledger_unit_open, migration 179; 待办 dues, 204), which the chunks' triggers (off) did not write.
+  // The ledger's open work per unit (ledger_unit_open, migration 179; 待办 dues, 204; the lead, 211), which the chunks'
+  // triggers (off) did not write.
   await db.query(
-    `INSERT INTO ledger_unit_open (item_id, unit_id, number, state, state_type, kind, due_date, todo_due)
-     SELECT DISTINCT ON (u.item_id, u.unit_id) u.item_id, u.unit_id, i.number, i.state, i.state_type, i.kind, i.due_date,
-            ticket_todo_due(i.kind, i.state, i.snapshot)
+    `INSERT INTO ledger_unit_open (item_id, unit_id, number, state, state_type, kind, due_date, todo_due, lead)
+     SELECT u.item_id, u.unit_id, i.number, i.state, i.state_type, i.kind, i.due_date,
+            ticket_todo_due(i.kind, i.state, i.snapshot), bool_or(u.role = 'lead')
        FROM item i JOIN item_unit u ON u.item_id = i.id WHERE i.state_type <> 'closed'
+      GROUP BY u.item_id, u.unit_id, i.id
      ON CONFLICT (item_id, unit_id) DO NOTHING`,
   )
   await db.query('VACUUM (ANALYZE) item_clock, ledger_unit_open')
