@@ -177,6 +177,12 @@ for (const dialect of testDialects()) {
       expect(bulletinClash.json().error).toMatchObject({ where: 'bulletinPrefix' })
       const long = await call('admin', 'PUT', '/api/office/areas/dh', { issuingOffice: '东湖区政府督查室', bulletinPrefix: '东督通', noticePrefix: '东'.repeat(13) })
       expect(long.statusCode).toBe(400)
+      // A 文号 prefix is characters, letters and digits: the number follows it.
+      for (const [field, value] of [['noticePrefix', '东督〔字'], ['noticePrefix', '东督\n字'], ['bulletinPrefix', '东督 通'], ['bulletinPrefix', '东督通号〕']]) {
+        const bad = await call('admin', 'PUT', '/api/office/areas/dh', { issuingOffice: '东湖区政府督查室', bulletinPrefix: '东督通', [field!]: value })
+        expect(bad.statusCode, `${field} ${value}: ${bad.body}`).toBe(400)
+        expect(bad.json().error).toMatchObject({ code: 'DUBAN_ERR_VALIDATION', where: field })
+      }
       expect((await call('admin', 'GET', '/api/office/areas')).json()).toEqual(before)
 
       // Cleared (null or ''), it follows the 通报 prefix again: 东督通 → 东督办, the series going on.

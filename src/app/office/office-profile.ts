@@ -109,6 +109,18 @@ const field = (v: unknown, where: string, max: number): string => {
   return s
 }
 
+/**
+ * A 文号 prefix: Chinese characters, letters and digits only (青龙督通, 云政督字): the number is printed after it as
+ * 〔2026〕1号, so brackets, spaces or line breaks in it would print a broken 文号.
+ */
+const prefix = (v: unknown, where: string): string => {
+  const s = field(v, where, 12)
+  if (!/^[\p{Script=Han}A-Za-z0-9]+$/u.test(s)) {
+    throw new DubanError('DUBAN_ERR_VALIDATION', `${where} may hold Chinese characters, letters and digits only (the number follows it as 〔2026〕1号)`, { where })
+  }
+  return s
+}
+
 /** What an admin sends: the 落款, the 通报 prefix and, optionally, a 督办通知单 prefix of its own (absent, null or '': follows). */
 export interface OfficeInput {
   readonly issuingOffice?: unknown
@@ -129,10 +141,10 @@ interface CheckedOffice {
  */
 async function checkedInput(deps: Reads, unitId: string | null, input: OfficeInput): Promise<CheckedOffice> {
   const issuingOffice = field(input.issuingOffice, 'issuingOffice', 60)
-  const bulletinPrefix = field(input.bulletinPrefix, 'bulletinPrefix', 12)
+  const bulletinPrefix = prefix(input.bulletinPrefix, 'bulletinPrefix')
   const own = input.noticePrefix === undefined || input.noticePrefix === null || (typeof input.noticePrefix === 'string' && input.noticePrefix.trim() === '')
     ? null
-    : field(input.noticePrefix, 'noticePrefix', 12)
+    : prefix(input.noticePrefix, 'noticePrefix')
   const noticePrefix = own ?? (unitId === null ? TOP_NOTICE_PREFIX : areaNoticePrefix(bulletinPrefix))
   if (noticePrefix === bulletinPrefix) {
     throw new DubanError('DUBAN_ERR_VALIDATION', `the 督办通知单 prefix ${noticePrefix} is the office's 通报 prefix too: a notice and a 通报 would print one number`, { where: 'noticePrefix' })
