@@ -55,6 +55,8 @@ describe.skipIf(!hasChromium)('发文机关: a district signs and numbers its ow
       expect(await offScreen(page)).toEqual([])
       await page.screenshot({ path: join(SHOTS, `office-refused-${run.name}.png`) })
       await dialog.locator('input[data-test=office-prefix]').fill(run.prefix)
+      // The refusal goes once the prefix is edited.
+      await expect.poll(() => dialog.locator('.el-alert').count()).toBe(0)
       // The 督办通知单's prefix follows the 通报's, shown as it is typed.
       await expect.poll(() => dialog.locator('[data-test=office-prefix-example]').textContent()).toContain(`督办通知单印作 ${run.noticePrefix}〔`)
       if (run.ownNoticePrefix) {
