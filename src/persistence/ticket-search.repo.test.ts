@@ -6,7 +6,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { freshDb, testDialects } from '../../test/support/test-db.ts'
 import type { Db } from './db.ts'
-import { ticketNumberSql } from './ticket-search.repo.ts'
+import { ticketNumberSql, windowStart } from './ticket-search.repo.ts'
 import { listTicketRows, type TicketFilter } from './tickets.repo.ts'
 
 // 5 candidates; the newest 2 days first, then at most 6 days, then all.
@@ -40,6 +40,10 @@ for (const dialect of testDialects()) {
            FROM generate_series(1, 200) g`,
       )
       await db.query(`INSERT INTO item_unit (item_id, unit_id, role) SELECT 'tk' || g, 'a', 'lead' FROM generate_series(1, 100) g`)
+      // Unit b cooperates on every second ticket from 180 (received 11-16 00:00 UTC, the first instant of the newest
+      // 2 days) to 200.
+      await db.query(`INSERT INTO unit (id, name) VALUES ('b', '乙局')`)
+      await db.query(`INSERT INTO item_unit (item_id, unit_id, role) SELECT 'tk' || g, 'b', 'cooperating' FROM generate_series(180, 200, 2) g`)
     }, 300_000)
     afterAll(async () => db?.close())
 
@@ -91,6 +95,21 @@ for (const dialect of testDialects()) {
       expect([r.total, r.totalCapped]).toEqual([5, true])
       const last = await search(db, '五分之一', { scope: ['a'], limit: 2, offset: 4 })
       expect(numbers(last)).toEqual([80])
+    })
+
+    it("a scope's matches within the newest days: its item_unit rows since the window's first instant, the newest 5", async () => {
+      const r = await search(db, '全部', { scope: ['b'] })
+      expect(numbers(r)).toEqual([200, 198, 196, 194, 192])
+      expect([r.total, r.totalCapped]).toEqual([5, true])
+      const unit = await search(db, '十分之一', { unitId: 'b' })
+      expect(numbers(unit)).toEqual([200, 190, 180])
+    })
+
+    it("a window's first instant: its first day's midnight (UTC), a span's from day span × 32", () => {
+      const day = Date.UTC(2026, 10, 16) / 86_400_000
+      expect(windowStart({ days: [day + 1, day], spans: [] })).toBe('2026-11-16T00:00:00.000Z')
+      expect(windowStart({ days: [], spans: [Math.floor(day / 32)] })).toBe(new Date(Math.floor(day / 32) * 32 * 86_400_000).toISOString())
+      expect(windowStart({ days: [], spans: [] })).toBeUndefined()
     })
 
     it('a whole number: that ticket alone, through the number index; with a word, the word\'s matches after it', async () => {

@@ -100,6 +100,16 @@ export interface SearchWindow {
 /** Days in one span term (migration 143). */
 export const SPAN_DAYS = 32
 
+/**
+ * The first instant a window holds (UTC day numbers; a span is SPAN_DAYS days from day span × 32), as ISO; undefined
+ * for a window of no day. No ticket the window matches was received before it.
+ */
+export function windowStart(w: SearchWindow): string | undefined {
+  if (w.days.length === 0 && w.spans.length === 0) return undefined
+  const firstDay = Math.min(...w.days, ...w.spans.map((m) => m * SPAN_DAYS))
+  return new Date(firstDay * 86_400_000).toISOString()
+}
+
 /** The words that are not part of another, longer word of the list. */
 export function withoutContained(words: readonly string[]): string[] {
   return words.filter((x) => !words.some((y) => y !== x && y.length > x.length && y.includes(x)))

@@ -1,7 +1,7 @@
 /** 12345 tickets (工单) in the database: the intake facts beside the item row, read joined with it. */
 import type { Queryable } from './db.ts'
 import { isoInstant } from './plans.repo.ts'
-import { SEARCH_BOUNDS, SPAN_DAYS, ticketNumberSql, ticketWordSearchSql, type SearchBounds, type SearchWindow } from './ticket-search.repo.ts'
+import { SEARCH_BOUNDS, SPAN_DAYS, ticketNumberSql, ticketWordSearchSql, windowStart, type SearchBounds, type SearchWindow } from './ticket-search.repo.ts'
 import { stateTypeOfName } from './items-list.repo.ts'
 import { SCOPE_SAMPLE, SCOPE_SHARE, unitsHoldShare } from './scope-share.ts'
 
@@ -194,9 +194,12 @@ export interface TicketFilter {
 /**
  * The conditions of every filter but `q` and 只看待办, over the aliases `i` (item) and `t` (ticket), the kind's first;
  * `itemId` is how the item's id is named (`t.item_id` lets the search leave the item row out unless a state filter
- * needs it), `row` the row holding the kind and state (ledger_unit_open's `o` holds them too).
+ * needs it), `row` the row holding the kind and state (ledger_unit_open's `o` holds them too). `unitRowsSince`: an
+ * instant no matching ticket was received before (a word search's window), which the unit and scope conditions then
+ * say too, so their item_unit rows are one index range each (item_unit.received_at is the ticket's, migration 196).
  */
-function filterSql(f: TicketFilter, p: (v: unknown) => string, itemId = 'i.id', row = 'i'): string[] {
+function filterSql(f: TicketFilter, p: (v: unknown) => string, itemId = 'i.id', row = 'i', unitRowsSince?: string): string[] {
+  const since = (alias: string): string => (unitRowsSince === undefined ? '' : ` AND ${alias}.received_at >= ${p(unitRowsSince)}::timestamptz`)
   const where: string[] = [`${row}.kind = 'ticket'`]
   if (f.state) where.push(`${row}.state = ${p(f.state)}`)
   if (f.stateType) where.push(`${row}.state_type = ${p(f.stateType)}`)
@@ -206,12 +209,12 @@ function filterSql(f: TicketFilter, p: (v: unknown) => string, itemId = 'i.id', 
     where.push(codes.length === 1 ? `t.category_code = ${p(codes[0])}` : `t.category_code = ANY(${p([...codes])}::text[])`)
   }
   if (f.placeUnitId) where.push(`t.place_unit_id = ${p(f.placeUnitId)}`)
-  if (f.unitId) where.push(`EXISTS (SELECT 1 FROM item_unit u WHERE u.item_id = ${itemId} AND u.unit_id = ${p(f.unitId)})`)
+  if (f.unitId) where.push(`EXISTS (SELECT 1 FROM item_unit u WHERE u.item_id = ${itemId} AND u.unit_id = ${p(f.unitId)}${since('u')})`)
   if (f.requestType) where.push(`t.request_type = ${p(f.requestType)}`)
   if (f.repeated) where.push(`EXISTS (SELECT 1 FROM ticket_repeat r WHERE r.item_id = ${itemId})`)
   if (f.from) where.push(`t.received_at >= ${p(f.from)}::timestamptz`)
   if (f.to) where.push(`t.received_at < ${p(f.to)}::timestamptz`)
-  if (f.scope) where.push(`EXISTS (SELECT 1 FROM item_unit s WHERE s.item_id = ${itemId} AND s.unit_id = ANY(${p([...f.scope])}::text[]))`)
+  if (f.scope) where.push(`EXISTS (SELECT 1 FROM item_unit s WHERE s.item_id = ${itemId} AND s.unit_id = ANY(${p([...f.scope])}::text[])${since('s')})`)
   return where
 }
 
@@ -528,7 +531,9 @@ async function searchTicketRows(q: Queryable, f: TicketFilter, words: readonly s
     const params: unknown[] = []
     const p = (v: unknown): string => `$${params.push(v)}`
     const search = ticketWordSearchSql(words, p, f.wordsMode ?? 'all', window)
-    const where = filterSql(f, p, 't.item_id').slice(1)
+    // Within a window, a unit's or scope's tickets are its item_unit rows since the window's first day: read as one
+    // range each and hashed, not probed per match (a scope of 301 units, 2,190 matches of 3 days: 26 → 15 ms, 10M).
+    const where = filterSql(f, p, 't.item_id', 'i', window ? windowStart(window) : undefined).slice(1)
     // OFFSET 0 keeps the planner from walking the whole received_at index (it guesses many matches when words go
     // together): the GIN index finds the matches of the days, they are sorted newest first, the newest kept.
     const { rows } = await q.query<Candidate>(
@@ -603,6 +608,7 @@ async function searchTicketRows(q: Queryable, f: TicketFilter, words: readonly s
 }
 
 const DAY_MS = 86_400_000
+
 
 /**
  * The tickets' span as a search sees it: when the newest ticket received before `to` (any, without) came in (ms since
