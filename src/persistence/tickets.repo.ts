@@ -609,7 +609,6 @@ async function searchTicketRows(q: Queryable, f: TicketFilter, words: readonly s
 
 const DAY_MS = 86_400_000
 
-
 /**
  * The tickets' span as a search sees it: when the newest ticket received before `to` (any, without) came in (ms since
  * 1970), the days from the oldest to it, and tickets a day (the planner's row estimate over those days, its
