@@ -13,7 +13,7 @@
  */
 import { join } from 'node:path'
 import { describe, expect, it } from 'vitest'
-import { apiOkAs, browserSuite, chooseFiles, DESKTOP, hasChromium, offScreen, ONE_PIXEL_PNG, PHONE, sayIfNoChromium, type ScreenSize } from '../support/browser.ts'
+import { apiOkAs, browserSuite, chooseFiles, DESKTOP, hasChromium, offScreen, ONE_PIXEL_PNG, PHONE, sayIfNoChromium, sidewaysTables, type ScreenSize } from '../support/browser.ts'
 
 sayIfNoChromium('test/browser/user-trips-6.test.ts')
 
@@ -71,12 +71,8 @@ describe.skipIf(!hasChromium)('what users tripped on, sixth walk, in a browser',
       expect(await numbers()).not.toContain(coop.number)
       expect(await page.locator('[data-test=tickets-total]').innerText()).toBe(`共 ${todo.total} 件`)
       expect(await offScreen(page)).toEqual([])
-      if (size !== PHONE) {
-        // Every column in sight at 1280 px, 状态 and 受理时间 included: the table does not scroll sideways.
-        const table = page.locator('[data-test=tickets] .el-table__body-wrapper .el-scrollbar__wrap').first()
-        const { scroll, client } = await table.evaluate((el) => ({ scroll: el.scrollWidth, client: el.clientWidth }))
-        expect(scroll, 'the ticket table scrolls sideways').toBeLessThanOrEqual(client)
-      }
+      // Every column in sight at 1280 px, 状态 and 受理时间 included: the table does not scroll sideways.
+      expect(await sidewaysTables(page)).toEqual([])
       await page.screenshot({ path: join(SHOTS, `tickets-todo-${name}.png`), fullPage: true })
 
       // With a state filter: only 办理中, still soonest first.
