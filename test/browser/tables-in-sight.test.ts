@@ -14,7 +14,7 @@ const SHOTS = process.env.DUBAN_SHOTS ?? '/tmp/duban-tables-shots'
 /** Each demo user and the screens of their menu that hold tables. */
 const VISITS: readonly (readonly [string, readonly string[]])[] = [
   ['admin', ['/ledger', '/tickets', '/supervision', '/assessment', '/hotline', '/knowledge', '/admin/units', '/admin/users', '/admin/audit', '/admin/deliveries', '/admin/catalogue', '/notifications', '/desk']],
-  ['supervisor', ['/ledger', '/tickets', '/supervision', '/assessment', '/hotline', '/knowledge']],
+  ['supervisor', ['/ledger', '/tickets', '/supervision', '/assessment', '/hotline', '/knowledge', '/plans/import']],
   ['leader', ['/ledger', '/assessment', '/hotline', '/supervision']],
   ['zjj', ['/ledger', '/tickets', '/tickets?todo=true', '/supervision', '/notifications']],
   ['hotline', ['/desk', '/tickets', '/knowledge', '/hotline']],
