@@ -198,6 +198,6 @@ export async function setAreaOffice(deps: AppDeps, actor: Actor, unitId: string,
       after: saved,
     })
   })
-  const { issuingOffice, bulletinPrefix, noticePrefix } = saved
-  return { issuingOffice, bulletinPrefix, noticePrefix: noticePrefix ?? areaNoticePrefix(bulletinPrefix), noticePrefixSet: noticePrefix !== null, configured: true, unit: entry.unit, top: false }
+  // What it prints now, by the same rule as every read (areaProfile).
+  return { ...areaProfile(entry.unit?.name ?? '', { unitId, ...saved, updatedAt: '' }), unit: entry.unit, top: false }
 }
