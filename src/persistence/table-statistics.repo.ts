@@ -23,21 +23,27 @@ export interface StaleTable {
  */
 export const STALE_SHARE = 0.2
 export const STALE_MIN_PAGES = 8
+/** The least change of live rows (where they are counted) that makes a table stale: autovacuum's analyze threshold. */
+export const STALE_MIN_ROWS = 50
 
 /**
  * The tables of the public schema (the migrations' own bookkeeping aside) never analyzed and holding rows, or whose
- * size moved by more than STALE_SHARE since, the largest change first.
+ * size moved by more than STALE_SHARE since, the largest change first. With `liveCounts` (a PostgreSQL server, which
+ * counts committed rows; PGlite does not), also those whose live rows moved by more than STALE_SHARE from what the last
+ * ANALYZE counted: an ANALYZE that ran while a bulk insert was still open counted the old rows in the new pages, and the
+ * size alone would never show it stale again.
  */
-export async function staleTables(q: Queryable): Promise<StaleTable[]> {
+export async function staleTables(q: Queryable, opts: { liveCounts?: boolean } = {}): Promise<StaleTable[]> {
   const { rows } = await q.query<{ table: string; pages: string; analyzed_pages: string }>(
     `SELECT c.relname AS table, s.pages, CASE WHEN c.reltuples < 0 THEN -1 ELSE c.relpages END AS analyzed_pages
        FROM pg_class c JOIN pg_namespace n ON n.oid = c.relnamespace
        CROSS JOIN LATERAL (SELECT pg_relation_size(c.oid) / current_setting('block_size')::int AS pages) s
       WHERE n.nspname = 'public' AND c.relkind IN ('r', 'p') AND c.relname <> 'schema_migrations'
         AND (CASE WHEN c.reltuples < 0 THEN s.pages > 0
-                  ELSE abs(s.pages - c.relpages) >= greatest($1::int, ceil($2::float8 * c.relpages)) END)
+                  ELSE abs(s.pages - c.relpages) >= greatest($1::int, ceil($2::float8 * c.relpages))
+                       OR ($3::boolean AND abs(pg_stat_get_live_tuples(c.oid) - c.reltuples) >= greatest($4::int, $2::float8 * c.reltuples)) END)
       ORDER BY CASE WHEN c.reltuples < 0 THEN s.pages ELSE abs(s.pages - c.relpages) END DESC, c.relname`,
-    [STALE_MIN_PAGES, STALE_SHARE],
+    [STALE_MIN_PAGES, STALE_SHARE, opts.liveCounts === true, STALE_MIN_ROWS],
   )
   return rows.map((r) => ({ table: r.table, pages: Number(r.pages), analyzedPages: Number(r.analyzed_pages) }))
 }

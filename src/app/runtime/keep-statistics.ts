@@ -17,7 +17,7 @@ export const STATISTICS_SMALL_TABLE_PAGES = 1_000
 /** Analyzes the stale tables when autovacuum does not keep them (a test may ask regardless); returns the tables analyzed. */
 export async function keepStatistics(deps: AppDeps, opts: { maxLargeTables?: number; evenWithAutovacuum?: boolean } = {}): Promise<string[]> {
   if (!opts.evenWithAutovacuum && (await autovacuumKeepsStatistics(deps.db))) return []
-  const stale = await staleTables(deps.db)
+  const stale = await staleTables(deps.db, { liveCounts: deps.db.dialect === 'pg' })
   const large = stale.filter((t) => t.pages >= STATISTICS_SMALL_TABLE_PAGES).slice(0, opts.maxLargeTables ?? STATISTICS_LARGE_TABLES_PER_ROUND)
   const chosen = [...large, ...stale.filter((t) => t.pages < STATISTICS_SMALL_TABLE_PAGES)]
   for (const t of chosen) await analyzeTable(deps.db, t.table)
