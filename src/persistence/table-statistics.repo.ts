@@ -31,7 +31,9 @@ export const STALE_MIN_ROWS = 50
  * size moved by more than STALE_SHARE since, the largest change first. With `liveCounts` (a PostgreSQL server, which
  * counts committed rows; PGlite does not), also those whose live rows moved by more than STALE_SHARE from what the last
  * ANALYZE counted: an ANALYZE that ran while a bulk insert was still open counted the old rows in the new pages, and the
- * size alone would never show it stale again.
+ * size alone would never show it stale again. (A backend reports its rows up to a second after its commit; reported
+ * after an ANALYZE that already saw them, they are counted twice and the table is analyzed once more, as autovacuum's
+ * own counters would have it.)
  */
 export async function staleTables(q: Queryable, opts: { liveCounts?: boolean } = {}): Promise<StaleTable[]> {
   const { rows } = await q.query<{ table: string; pages: string; analyzed_pages: string }>(
